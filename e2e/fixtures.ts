@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs'
+import { test as base, expect, type Page } from '@playwright/test'
+import { createPublicClient, http, type PublicClient } from 'viem'
+import { parseStackInfo, type StackInfo } from '../src/core/networkConfig.ts'
+
+interface Fixtures {
+  stack: StackInfo
+  chain: PublicClient
+  /** A page in its own browser context, so it is its own libp2p peer with its own IndexedDB. */
+  peerPage: Page
+}
+
+export const test = base.extend<Fixtures>({
+  // eslint-disable-next-line no-empty-pattern
+  stack: async ({}, use) => {
+    const file = process.env.MLBRIDGE_STACK_FILE
+    if (file === undefined) throw new Error('MLBRIDGE_STACK_FILE is not set: run the e2e suite through playwright.config.ts')
+    await use(parseStackInfo(JSON.parse(readFileSync(file, 'utf8')), file))
+  },
+  chain: async ({ stack }, use) => {
+    await use(createPublicClient({ transport: http(stack.rpcUrl) }))
+  },
+  peerPage: async ({ browser, stack }, use) => {
+    const context = await browser.newContext({ baseURL: stack.appUrl })
+    // Chromium offers loopback ICE candidates only to pages with a media permission.
+    await context.grantPermissions(['microphone'], { origin: stack.appUrl })
+    const page = await context.newPage()
+    await use(page)
+    await context.close()
+  }
+})
+
+export { expect }

@@ -1,0 +1,39 @@
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
+
+export interface RunningProcess {
+  child: ChildProcess
+  /** Everything the process printed so far: shown when it dies unexpectedly. */
+  output(): string
+  stop(): Promise<void>
+}
+
+/** Spawns a long-running child whose output is kept (bounded) instead of flooding the terminal. */
+export function startProcess (command: string, args: string[], options: SpawnOptions = {}): RunningProcess {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options })
+  let log = ''
+  const keep = (chunk: Buffer): void => { log = (log + chunk.toString()).slice(-20_000) }
+  child.stdout?.on('data', keep)
+  child.stderr?.on('data', keep)
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  return {
+    child,
+    output: () => log,
+    async stop () {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+      await exited
+      clearTimeout(timer)
+    }
+  }
+}
+
+/** Runs a command to completion; a failure carries the command's own output. */
+export async function runCommand (command: string, args: string[], options: SpawnOptions = {}): Promise<string> {
+  const proc = startProcess(command, args, options)
+  const code = await new Promise<number | null>((resolve) => proc.child.once('exit', resolve))
+  if (code !== 0) {
+    throw new Error(`\`${command} ${args.join(' ')}\` failed with exit code ${String(code)}:\n${proc.output()}`)
+  }
+  return proc.output()
+}

@@ -1,0 +1,111 @@
+import { isIP } from 'node:net'
+import { join } from 'node:path'
+import { withBitswap } from '@helia/bitswap'
+import { withLibp2pLight } from '@helia/libp2p'
+import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
+import { webSockets } from '@libp2p/websockets'
+import { FsBlockstore } from 'blockstore-fs'
+import { FsDatastore } from 'datastore-fs'
+import { createHeliaLight } from 'helia'
+import { baseServices, encrypters, muxers } from '../src/p2p/config.ts'
+import { createRelayGater } from '../src/p2p/gater.ts'
+import { joinPeerTopics, type GossipHubOptions } from '../src/p2p/gossip-hub.ts'
+import type { P2PHelia, P2PLibp2p, P2PServices } from '../src/p2p/types.ts'
+
+export const DEFAULT_RELAY_PORT = 4003
+
+export interface RelayOptions {
+  /** an IP address or 'localhost' @default '127.0.0.1' */
+  host?: string
+  /** 0 picks a free port (tests) @default DEFAULT_RELAY_PORT */
+  port?: number
+  /** blocks, pins, peer store and the relay's private key live here */
+  dataDir: string
+  /** concurrent circuit reservations, one per browser tab @default 512 */
+  maxReservations?: number
+  gossip?: GossipHubOptions
+}
+
+export type RelayServices = P2PServices & { relay: CircuitRelayService }
+
+export interface Relay {
+  peerId: string
+  /** the WebSocket listen addresses, each ending in /p2p/<peerId> */
+  multiaddrs: string[]
+  helia: P2PHelia<RelayServices>
+  libp2p: P2PLibp2p<RelayServices>
+  stop: () => Promise<void>
+}
+
+/**
+ * The local stack's relay and pinner: browsers reach it over WebSockets, use
+ * it for WebRTC signalling (circuit relay v2), as a gossip hub, and as an
+ * always-on Helia peer whose blockstore and pins are on disk. It never dials
+ * out and has no routers or bootstrap list.
+ */
+export async function startRelay (opts: RelayOptions): Promise<Relay> {
+  // a listen multiaddr needs an IP; 'localhost' is what people type
+  const host = opts.host == null || opts.host === 'localhost' ? '127.0.0.1' : opts.host
+  const ipVersion = isIP(host)
+  if (ipVersion === 0) throw new Error(`relay host must be an IP address or 'localhost', got '${host}'`)
+  const port = opts.port ?? DEFAULT_RELAY_PORT
+  const ipProto = ipVersion === 6 ? 'ip6' : 'ip4'
+
+  const blockstore = new FsBlockstore(join(opts.dataDir, 'blocks'))
+  const datastore = new FsDatastore(join(opts.dataDir, 'datastore'))
+  await blockstore.open()
+  await datastore.open()
+  const closeStores = async (): Promise<void> => { await Promise.all([blockstore.close(), datastore.close()]) }
+
+  let helia: P2PHelia<RelayServices>
+  try {
+    helia = withBitswap(withLibp2pLight(createHeliaLight({ blockstore, datastore }), {
+      // no privateKey: Helia keeps it in the datastore keychain (/pkcs8/self),
+      // so the /p2p/<id> that browsers cached survives restarts of the stack
+      addresses: { listen: [`/${ipProto}/${host}/tcp/${port}/ws`] },
+      transports: [webSockets()],
+      connectionEncrypters: encrypters(),
+      streamMuxers: muxers(),
+      connectionGater: createRelayGater(),
+      connectionManager: {
+        maxConnections: 1024,
+        // every tab of a local stack connects from 127.0.0.1, and they all
+        // reconnect at once after a restart; the default (5/s per host) would
+        // turn most of them away
+        inboundConnectionThreshold: 200,
+        maxIncomingPendingConnections: 64
+      },
+      services: {
+        ...baseServices(),
+        relay: circuitRelayServer({
+          // relayed links only carry WebRTC signalling (SDP + ICE, a few KiB),
+          // so libp2p's default per-connection limits (2 min, 128 KiB) stay
+          reservations: { maxReservations: opts.maxReservations ?? 512 }
+        })
+      }
+    }))
+    await helia.start()
+  } catch (err) {
+    await closeStores()
+    throw err
+  }
+
+  const libp2p = helia.libp2p
+  const leaveHub = joinPeerTopics(libp2p.services.pubsub, opts.gossip)
+  const peerId = libp2p.peerId.toString()
+
+  return {
+    peerId,
+    multiaddrs: libp2p.getMultiaddrs()
+      .map(ma => ma.toString())
+      .filter(a => a.includes('/ws'))
+      .map(a => a.includes('/p2p/') ? a : `${a}/p2p/${peerId}`),
+    helia,
+    libp2p,
+    stop: async () => {
+      leaveHub()
+      await helia.stop()
+      await closeStores()
+    }
+  }
+}

@@ -1,0 +1,106 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { createServer, type ViteDevServer } from 'vite'
+import { LOCAL_CHAIN_ID, parseStackInfo, type StackInfo } from '../src/core/networkConfig.ts'
+import { assertPortFree } from './ports.ts'
+import { startAnvil, type Anvil } from './anvil.ts'
+import { deployContracts } from './deploy.ts'
+import { generateBindings } from './gen-bindings.ts'
+import { DEFAULT_RELAY_PORT, startRelay, type Relay } from './relay.ts'
+
+export interface StackOptions {
+  root: string
+  dataDir: string
+  host: string
+  rpcPort: number
+  relayPort: number
+  appPort: number
+}
+
+export interface Stack {
+  info: StackInfo
+  stackFile: string
+  stop(): Promise<void>
+}
+
+/** Where each setting comes from, so errors can name the variable that changes it. */
+export const PORT_VARIABLES = {
+  rpcPort: { env: 'MLBRIDGE_RPC_PORT', service: 'anvil JSON-RPC', fallback: 8545 },
+  relayPort: { env: 'MLBRIDGE_RELAY_PORT', service: 'libp2p relay WebSockets', fallback: DEFAULT_RELAY_PORT },
+  appPort: { env: 'MLBRIDGE_APP_PORT', service: 'Vite app server', fallback: 5173 }
+} as const
+
+export function stackOptionsFromEnv (root: string, env: NodeJS.ProcessEnv = process.env): StackOptions {
+  const port = (key: keyof typeof PORT_VARIABLES): number => {
+    const { env: name, fallback } = PORT_VARIABLES[key]
+    const raw = env[name]
+    if (raw === undefined || raw === '') return fallback
+    const value = Number(raw)
+    if (!Number.isInteger(value) || value < 1 || value > 65535) {
+      throw new Error(`${name} must be a port number from 1 to 65535, got "${raw}"`)
+    }
+    return value
+  }
+  return {
+    root,
+    dataDir: env.MLBRIDGE_DATA_DIR ?? join(root, '.mlbridge'),
+    host: '127.0.0.1',
+    rpcPort: port('rpcPort'),
+    relayPort: port('relayPort'),
+    appPort: port('appPort')
+  }
+}
+
+/**
+ * Brings up the whole local network: chain, contracts, relay + pinner, app. Every part binds to
+ * loopback only. On failure, whatever already started is stopped again.
+ */
+export async function startStack (opts: StackOptions, log: (line: string) => void = () => {}): Promise<Stack> {
+  for (const key of Object.keys(PORT_VARIABLES) as Array<keyof typeof PORT_VARIABLES>) {
+    await assertPortFree(opts.host, opts[key], PORT_VARIABLES[key].service, PORT_VARIABLES[key].env)
+  }
+  mkdirSync(opts.dataDir, { recursive: true })
+  const stackFile = join(opts.dataDir, 'stack.json')
+  const stops: Array<() => Promise<void>> = []
+  const stop = async (): Promise<void> => {
+    for (const step of stops.reverse()) await step().catch(() => {})
+    stops.length = 0
+  }
+  const timed = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
+    const started = performance.now()
+    const result = await work()
+    log(`${label} (${((performance.now() - started) / 1000).toFixed(1)} s)`)
+    return result
+  }
+
+  try {
+    const anvil: Anvil = await timed('chain started', async () => await startAnvil({ root: opts.root, host: opts.host, port: opts.rpcPort, chainId: LOCAL_CHAIN_ID }))
+    stops.push(anvil.stop)
+    const contracts = await timed('contracts deployed', async () => await deployContracts({ root: opts.root, rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, dataDir: opts.dataDir }))
+    if (generateBindings()) log('contract bindings regenerated')
+    const relay: Relay = await timed('relay and pinner started', async () => await startRelay({ host: opts.host, port: opts.relayPort, dataDir: join(opts.dataDir, 'relay') }))
+    stops.push(relay.stop)
+    const relayMultiaddr = relay.multiaddrs[0]
+    if (relayMultiaddr === undefined) throw new Error('the relay reported no listening address')
+
+    const appUrl = `http://localhost:${opts.appPort}`
+    const info = parseStackInfo({ appUrl, rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, relayMultiaddr, contracts }, 'the started stack')
+    writeFileSync(stackFile, `${JSON.stringify(info, null, 2)}\n`)
+    process.env.MLBRIDGE_STACK_FILE = stackFile
+
+    const vite: ViteDevServer = await timed('app server started', async () => {
+      const server = await createServer({
+        root: opts.root,
+        configFile: join(opts.root, 'vite.config.ts'),
+        server: { host: opts.host, port: opts.appPort, strictPort: true },
+        logLevel: 'warn'
+      })
+      return await server.listen()
+    })
+    stops.push(async () => { await vite.close() })
+    return { info, stackFile, stop }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}

@@ -1,0 +1,22 @@
+import { createBrowserNode, type BrowserNode } from '../p2p/index.ts'
+import type { NetworkConfig } from '../core/networkConfig.ts'
+
+let node: Promise<BrowserNode> | undefined
+
+/**
+ * One libp2p/Helia node per tab, on the main thread (workers have no RTCPeerConnection). Kept at
+ * module level because React StrictMode runs effects twice and a second node would fight the first
+ * for the same IndexedDB identity.
+ */
+export async function browserNode (network: NetworkConfig): Promise<BrowserNode> {
+  node ??= createBrowserNode({
+    relayMultiaddrs: network.bootstrap,
+    allowLoopback: network.allowLoopback,
+    storage: 'indexeddb',
+    dbName: `mlbridge-${network.chainId}`
+  }).catch((error: unknown) => {
+    node = undefined
+    throw error
+  })
+  return await node
+}

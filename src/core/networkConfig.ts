@@ -1,0 +1,69 @@
+import { z } from 'zod'
+
+/**
+ * What the app needs to know about the network it joins: the chain, where the contracts live and
+ * which libp2p peers to bootstrap from. The local stack derives it from `.mlbridge/stack.json`; a
+ * public deployment ships its own file.
+ */
+export type NetworkConfig = z.infer<typeof networkConfigSchema>
+
+export const LOCAL_CHAIN_ID = 31337
+
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte hex address')
+  .transform((value) => value as `0x${string}`)
+
+const multiaddr = z.string().regex(/^\/(ip4|ip6|dns4|dns6|dnsaddr)\//, 'must be a multiaddr such as /ip4/127.0.0.1/tcp/9090/ws/p2p/…')
+
+export const networkConfigSchema = z.object({
+  chainId: z.number().int().positive(),
+  chainName: z.string().min(1).default('ML Bridge local'),
+  rpcUrl: z.url({ protocol: /^(https?|wss?)$/ }),
+  contracts: z.object({ MLBToken: address }).catchall(address),
+  bootstrap: z.array(multiaddr),
+  /** Browsers refuse to dial private addresses unless told otherwise; only the local stack needs it. */
+  allowLoopback: z.boolean().default(false)
+})
+
+/** The facts `npm start` writes to `.mlbridge/stack.json` for tools and tests. */
+export const stackInfoSchema = z.object({
+  appUrl: z.url(),
+  rpcUrl: z.url(),
+  chainId: z.number().int().positive(),
+  relayMultiaddr: multiaddr,
+  contracts: z.object({ MLBToken: address }).catchall(address)
+})
+
+export type StackInfo = z.infer<typeof stackInfoSchema>
+
+export class InvalidNetworkConfigError extends Error {
+  override name = 'InvalidNetworkConfigError'
+  constructor (readonly source: string, readonly issues: string[], options?: ErrorOptions) {
+    super(`Invalid network configuration in ${source}: ${issues.join('; ')}`, options)
+  }
+}
+
+function parseWith<T extends z.ZodType> (schema: T, json: unknown, source: string): z.output<T> {
+  const result = schema.safeParse(json)
+  if (result.success) return result.data
+  const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+  throw new InvalidNetworkConfigError(source, issues, { cause: result.error })
+}
+
+export function parseNetworkConfig (json: unknown, source = 'network config'): NetworkConfig {
+  return parseWith(networkConfigSchema, json, source)
+}
+
+export function parseStackInfo (json: unknown, source = 'stack.json'): StackInfo {
+  return parseWith(stackInfoSchema, json, source)
+}
+
+/** The local stack is all on loopback, so the browser must be allowed to dial it. */
+export function networkConfigFromStack (stack: StackInfo): NetworkConfig {
+  return parseNetworkConfig({
+    chainId: stack.chainId,
+    rpcUrl: stack.rpcUrl,
+    contracts: stack.contracts,
+    bootstrap: [stack.relayMultiaddr],
+    allowLoopback: true
+  }, 'stack.json')
+}

@@ -1,0 +1,86 @@
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+
+// Pure multiaddr helpers shared by the gater, the relay keeper and the relay
+// itself. Written against multiaddr components instead of @libp2p/utils because
+// that package is only a transitive dependency here.
+
+type HostKind = 'loopback' | 'private' | 'public' | 'none'
+
+/** The peer ID in the last `/p2p/<id>` component, or undefined. */
+export function peerIdOf (addr: string | Multiaddr): string | undefined {
+  const components = multiaddr(addr).getComponents()
+  for (let i = components.length - 1; i >= 0; i--) {
+    const c = components[i]
+    if (c?.name === 'p2p') return c.value
+  }
+  return undefined
+}
+
+/** Relay multiaddrs grouped by the relay's peer ID (a relay may listen on several). */
+export function groupByPeerId (addrs: readonly string[]): Map<string, Multiaddr[]> {
+  const byPeer = new Map<string, Multiaddr[]>()
+  for (const addr of addrs) {
+    const id = peerIdOf(addr)
+    // Without a peer ID the noise handshake cannot authenticate the relay and
+    // the status observer could not recognise it: refuse early and loudly.
+    if (id == null) throw new Error(`relay multiaddr has no /p2p/<peerId>: ${addr}`)
+    const list = byPeer.get(id) ?? []
+    list.push(multiaddr(addr))
+    byPeer.set(id, list)
+  }
+  return byPeer
+}
+
+/** Classifies the host a multiaddr starts with; only the first hop matters for dialling. */
+export function hostKind (ma: Multiaddr): HostKind {
+  const first = ma.getComponents()[0]
+  if (first?.value == null) return 'none'
+  switch (first.name) {
+    case 'ip4': return ipv4Kind(first.value)
+    case 'ip6': return ipv6Kind(first.value)
+    case 'dns':
+    case 'dns4':
+    case 'dns6':
+    case 'dnsaddr': {
+      const host = first.value.toLowerCase()
+      return host === 'localhost' || host.endsWith('.localhost') ? 'loopback' : 'public'
+    }
+    default: return 'none'
+  }
+}
+
+export function isLoopback (ma: Multiaddr): boolean {
+  return hostKind(ma) === 'loopback'
+}
+
+/** Plain `ws` (not `wss`, not `tls/ws`): browsers warn loudly about these off loopback. */
+export function isInsecureWebSocket (ma: Multiaddr): boolean {
+  const names = ma.getComponents().map(c => c.name)
+  // only the part before a circuit hop is what we actually open a socket to
+  const circuit = names.indexOf('p2p-circuit')
+  const firstHop = circuit === -1 ? names : names.slice(0, circuit)
+  return firstHop.includes('ws') && !firstHop.includes('tls') && !firstHop.includes('wss')
+}
+
+function ipv4Kind (ip: string): HostKind {
+  const parts = ip.split('.').map(Number)
+  const [a = -1, b = -1] = parts
+  if (a === 127) return 'loopback'
+  if (a === 10 || a === 0) return 'private'
+  if (a === 172 && b >= 16 && b <= 31) return 'private'
+  if (a === 192 && b === 168) return 'private'
+  if (a === 169 && b === 254) return 'private' // link-local
+  if (a === 100 && b >= 64 && b <= 127) return 'private' // CGNAT
+  return 'public'
+}
+
+function ipv6Kind (ip: string): HostKind {
+  const lower = ip.toLowerCase()
+  if (lower === '::1' || lower === '0:0:0:0:0:0:0:1') return 'loopback'
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower)
+  if (mapped?.[1] != null) return ipv4Kind(mapped[1])
+  if (lower === '::') return 'private'
+  if (/^f[cd]/.test(lower)) return 'private' // unique local fc00::/7
+  if (/^fe[89ab]/.test(lower)) return 'private' // link-local fe80::/10
+  return 'public'
+}

@@ -1,0 +1,87 @@
+import { withBitswap } from '@helia/bitswap'
+import { withLibp2pLight } from '@helia/libp2p'
+import { createHeliaLight } from 'helia'
+import { groupByPeerId } from './addresses.ts'
+import { baseServices, clientListenAddrs, clientTransports, encrypters, muxers } from './config.ts'
+import { createConnectionGater } from './gater.ts'
+import { keepRelaysConnected, type RelayKeeper, type RelayKeeperOptions } from './relay-keeper.ts'
+import { watchNetwork } from './status.ts'
+import { openStores, type StorageChoice } from './stores.ts'
+import type { NetworkStatusListener, P2PHelia, P2PLibp2p } from './types.ts'
+
+export interface BrowserNodeConfig {
+  /** full relay addresses including `/p2p/<relayPeerId>` */
+  relayMultiaddrs: string[]
+  /** allow 127.0.0.0/8, ::1 and localhost (the local dev stack); LAN ranges stay denied */
+  allowLoopback: boolean
+  /** 'indexeddb' keeps blocks, pins and the peer identity across reloads */
+  storage: StorageChoice
+  /** IndexedDB name prefix; give each identity sharing an origin its own @default 'mlbridge' */
+  dbName?: string
+  /** @default true; needs RTCPeerConnection (browser) or node-datachannel (Node) */
+  webRTC?: boolean
+  /** Node only: ICE host address, '127.0.0.1' for a loopback-only stack (see clientTransports) */
+  rtcBindAddress?: string
+  reconnect?: RelayKeeperOptions
+}
+
+export interface BrowserNode {
+  helia: P2PHelia
+  libp2p: P2PLibp2p
+  peerId: string
+  relayPeerIds: readonly string[]
+  relays: RelayKeeper
+  /** `watchNetwork` bound to this node's relays and keeper */
+  watch: (onChange: NetworkStatusListener) => () => void
+  stop: () => Promise<void>
+}
+
+/**
+ * A volunteer's node: Helia (bitswap over libp2p) on the page's main thread,
+ * because RTCPeerConnection does not exist in workers. Nothing here dials
+ * beyond the configured relays and the peers they introduce: no bootstrap
+ * list, no routers, no STUN, no gateways.
+ */
+export async function createBrowserNode (config: BrowserNodeConfig): Promise<BrowserNode> {
+  // validate before opening storage, so a typo does not leave IndexedDB open
+  const relayPeerIds = [...groupByPeerId(config.relayMultiaddrs).keys()]
+  const stores = await openStores(config.storage, config.dbName)
+
+  let helia: P2PHelia
+  try {
+    helia = withBitswap(withLibp2pLight(createHeliaLight({
+      blockstore: stores.blockstore,
+      datastore: stores.datastore
+    }), {
+      // no privateKey: withLibp2pLight loads or creates it in the datastore's
+      // keychain (/pkcs8/self), which is what makes the peer ID survive reloads
+      addresses: { listen: clientListenAddrs(config) },
+      transports: clientTransports(config),
+      connectionEncrypters: encrypters(),
+      streamMuxers: muxers(),
+      connectionGater: createConnectionGater({ allowLoopback: config.allowLoopback }),
+      services: baseServices()
+    }))
+    await helia.start()
+  } catch (err) {
+    await stores.close()
+    throw err
+  }
+
+  const libp2p = helia.libp2p
+  const relays = keepRelaysConnected(libp2p, config.relayMultiaddrs, config.reconnect)
+
+  return {
+    helia,
+    libp2p,
+    peerId: libp2p.peerId.toString(),
+    relayPeerIds,
+    relays,
+    watch: (onChange) => watchNetwork(libp2p, relayPeerIds, onChange, { keeper: relays }),
+    stop: async () => {
+      relays.stop()
+      await helia.stop()
+      await stores.close()
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import { multiaddr } from '@multiformats/multiaddr'
+import { describe, expect, it } from 'vitest'
+import { groupByPeerId, peerIdOf } from './addresses.ts'
+import { createRelayGater, shouldDenyDial } from './gater.ts'
+
+const RELAY = '12D3KooWQsY22EmLAwzZKp8SXaY4MweM3WU3UQZ4vboB4Qf2VHqp'
+const PEER = '12D3KooWKM14WjmyrowSbrdTQjZirFG4tXcJaAez84B4utq3r1H6'
+
+describe('browser connection gater', () => {
+  const open = { allowLoopback: true }
+  const closed = { allowLoopback: false }
+  const deny = (addr: string, opts = open): boolean => shouldDenyDial(multiaddr(addr), opts)
+
+  it('allows the loopback relay over plain ws only when asked', () => {
+    for (const addr of [
+      `/ip4/127.0.0.1/tcp/4003/ws/p2p/${RELAY}`,
+      `/ip6/::1/tcp/4003/ws/p2p/${RELAY}`,
+      `/dns4/localhost/tcp/4003/ws/p2p/${RELAY}`,
+      `/ip4/127.0.0.1/tcp/4003/ws/p2p/${RELAY}/p2p-circuit/webrtc/p2p/${PEER}`
+    ]) {
+      expect(deny(addr, open), addr).toBe(false)
+      expect(deny(addr, closed), addr).toBe(true)
+    }
+  })
+
+  it('keeps LAN and other private ranges closed even with loopback allowed', () => {
+    for (const addr of [
+      '/ip4/192.168.1.20/tcp/4003/ws', '/ip4/10.0.0.5/tcp/443/tls/ws', '/ip4/172.20.1.1/tcp/1/wss',
+      '/ip4/169.254.3.3/tcp/1/ws', '/ip6/fe80::1/tcp/1/wss', '/ip6/fd00::1/tcp/1/wss', '/ip4/100.64.0.1/tcp/1/wss'
+    ]) {
+      expect(deny(addr), addr).toBe(true)
+    }
+  })
+
+  it('allows public secure websockets, not insecure ones', () => {
+    expect(deny(`/dns4/relay.example.org/tcp/443/wss/p2p/${RELAY}`)).toBe(false)
+    expect(deny(`/ip4/8.8.8.8/tcp/443/tls/ws/p2p/${RELAY}`)).toBe(false)
+    expect(deny(`/ip4/8.8.8.8/tcp/80/ws/p2p/${RELAY}`)).toBe(true)
+  })
+
+  it('lets peer-only addresses through (reached via an already open relay)', () => {
+    expect(deny(`/p2p/${RELAY}/p2p-circuit/webrtc/p2p/${PEER}`, closed)).toBe(false)
+  })
+})
+
+describe('relay gater', () => {
+  it('never dials beyond loopback', async () => {
+    const gater = createRelayGater()
+    expect(await gater.denyDialMultiaddr?.(multiaddr('/ip4/127.0.0.1/tcp/1/ws'))).toBe(false)
+    expect(await gater.denyDialMultiaddr?.(multiaddr('/ip4/8.8.8.8/tcp/443/wss'))).toBe(true)
+    expect(await gater.denyDialMultiaddr?.(multiaddr('/ip4/192.168.0.2/tcp/1/ws'))).toBe(true)
+  })
+})
+
+describe('relay multiaddrs', () => {
+  it('groups addresses by the relay peer ID and rejects ones without it', () => {
+    const grouped = groupByPeerId([`/ip4/127.0.0.1/tcp/1/ws/p2p/${RELAY}`, `/ip6/::1/tcp/1/ws/p2p/${RELAY}`])
+    expect([...grouped.keys()]).toEqual([RELAY])
+    expect(grouped.get(RELAY)).toHaveLength(2)
+    expect(() => groupByPeerId(['/ip4/127.0.0.1/tcp/1/ws'])).toThrow(/p2p/)
+    expect(peerIdOf(`/ip4/127.0.0.1/tcp/1/ws/p2p/${RELAY}/p2p-circuit/p2p/${PEER}`)).toBe(PEER)
+  })
+})

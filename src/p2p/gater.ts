@@ -1,0 +1,48 @@
+import { hostKind, isInsecureWebSocket } from './addresses.ts'
+import type { ConnectionGater } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+export interface GaterOptions {
+  /**
+   * Allow dialling 127.0.0.0/8, ::1 and localhost, including plain `ws://`.
+   * The local stack's relay lives there; libp2p's browser default denies it
+   * along with every other private range.
+   */
+  allowLoopback: boolean
+}
+
+/**
+ * Browser-safe gater: public addresses as libp2p's browser default does,
+ * loopback only when asked. LAN ranges stay closed: a page must not become a
+ * scanner of the visitor's network because some peer advertised 192.168.x.y.
+ */
+export function createConnectionGater (opts: GaterOptions): ConnectionGater {
+  return {
+    denyDialMultiaddr: (ma: Multiaddr) => shouldDenyDial(ma, opts)
+  }
+}
+
+export function shouldDenyDial (ma: Multiaddr, opts: GaterOptions): boolean {
+  switch (hostKind(ma)) {
+    case 'loopback': return !opts.allowLoopback
+    case 'private': return true
+    // browsers log mixed-content noise for every insecure socket to a public host
+    case 'public': return isInsecureWebSocket(ma)
+    // no host: /p2p/<id> or /webrtc signalled through a relay we already passed
+    case 'none': return false
+  }
+}
+
+/**
+ * Gater for the relay: it never needs to dial anyone (peers come to it and
+ * relayed streams reuse existing connections), so anything beyond loopback is
+ * refused. That also keeps a misconfigured dev relay from reaching out.
+ */
+export function createRelayGater (): ConnectionGater {
+  return {
+    denyDialMultiaddr: (ma: Multiaddr) => {
+      const kind = hostKind(ma)
+      return kind !== 'loopback' && kind !== 'none'
+    }
+  }
+}

@@ -1,0 +1,7 @@
+export { createBrowserNode, type BrowserNode, type BrowserNodeConfig } from './createBrowserNode.ts'
+export { watchNetwork, readNetworkStatus, type WatchNetworkOptions } from './status.ts'
+export { keepRelaysConnected, type RelayKeeper, type RelayKeeperOptions, type RelayKeeperState } from './relay-keeper.ts'
+export { createConnectionGater, type GaterOptions } from './gater.ts'
+export { peerIdOf } from './addresses.ts'
+export type { StorageChoice, ProvidedStores } from './stores.ts'
+export type { NetworkStatus, NetworkStatusListener, P2PServices, P2PLibp2p, P2PHelia } from './types.ts'

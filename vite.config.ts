@@ -1,0 +1,38 @@
+import { defineConfig } from 'vite'
+import react from '@vitejs/plugin-react'
+import { VitePWA } from 'vite-plugin-pwa'
+import { networkConfigPlugin } from './node/vite-network-config.ts'
+
+export default defineConfig({
+  plugins: [
+    react(),
+    networkConfigPlugin(),
+    VitePWA({
+      registerType: 'autoUpdate',
+      includeAssets: ['icon.svg'],
+      manifest: {
+        name: 'ML Bridge',
+        short_name: 'ML Bridge',
+        description: 'Lend your browser GPU to train machine-learning models, verified and paid on-chain.',
+        theme_color: '#0f172a',
+        background_color: '#0f172a',
+        display: 'standalone',
+        start_url: '/',
+        icons: [
+          { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' }
+        ]
+      },
+      workbox: {
+        // The network config differs per deployment and must never be served stale.
+        navigateFallbackDenylist: [/^\/mlbridge\.config\.json$/],
+        globIgnores: ['mlbridge.config.json'],
+        maximumFileSizeToCacheInBytes: 8 * 1024 * 1024
+      }
+    })
+  ],
+  worker: { format: 'es' },
+  build: { target: 'es2022', sourcemap: true },
+  server: { strictPort: true }
+})
