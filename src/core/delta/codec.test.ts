@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest'
+import { Rng } from '../random.ts'
+import { layoutOf, type WeightSet } from '../tensors.ts'
+import { MNIST_MLP_LAYOUT, randomWeights, SMALL_LAYOUT } from '../testing/randomWeights.ts'
+import { crc32 } from './crc32.ts'
+import { decodeDelta, DeltaDecodeError, DeltaEncodeError, encodeDelta } from './codec.ts'
+
+const MAX = 1 << 24
+
+function decodeError (bytes: Uint8Array, opts: Parameters<typeof decodeDelta>[1] = { maxBytes: MAX }): string {
+  try {
+    decodeDelta(bytes, opts)
+  } catch (error) {
+    expect(error).toBeInstanceOf(DeltaDecodeError)
+    return (error as Error).message
+  }
+  throw new Error('expected decoding to fail')
+}
+
+/** Rewrites the trailing CRC so that a test reaches the check behind it. */
+function resealed (bytes: Uint8Array): Uint8Array {
+  const copy = bytes.slice()
+  new DataView(copy.buffer).setUint32(copy.length - 4, crc32(copy.subarray(0, copy.length - 4)), true)
+  return copy
+}
+
+describe('crc32', () => {
+  it('matches the standard check value', () => {
+    expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926)
+  })
+})
+
+describe('delta codec format', () => {
+  it('is pinned: the header layout of the doc comment, and the same bytes as when version 1 was fixed', () => {
+    const rng = new Rng(2024)
+    const delta: WeightSet = [
+      { name: 'w', shape: [40, 3], values: Float32Array.from({ length: 120 }, () => rng.nextFloat() - 0.5) },
+      { name: 'b', shape: [3], values: Float32Array.from([0.25, -1, 0]) }
+    ]
+    const bytes = encodeDelta(delta, { chunkSize: 16 })
+    // "MLBD", version 1, int8, reserved, chunk 16, 2 tensors, "w" [40, 3], "b" [3]
+    expect([...bytes.subarray(0, 36)]).toEqual([77, 76, 66, 68, 1, 0, 1, 0, 16, 0, 0, 0, 2, 0, 0, 0, 1, 0, 119, 2, 40, 0, 0, 0, 3, 0, 0, 0, 1, 0, 98, 1, 3, 0, 0, 0])
+    // Header 36 + "w": 8 scales + 120 values + "b": 1 scale + 3 values + CRC.
+    expect(bytes.length).toBe(36 + (32 + 120) + (4 + 3) + 4)
+    expect(crc32(bytes)).toBe(558161692)
+  })
+})
+
+describe('delta codec round trip', () => {
+  it('float32 is exact and keeps names, shapes and order', () => {
+    const delta = randomWeights(1, SMALL_LAYOUT)
+    const decoded = decodeDelta(encodeDelta(delta, { scheme: 'float32' }), { maxBytes: MAX, expected: SMALL_LAYOUT })
+    expect(decoded).toEqual(delta)
+  })
+
+  it('int8 error stays within half a scale step of every chunk (seeded property)', () => {
+    const rng = new Rng(42)
+    for (let trial = 0; trial < 40; trial++) {
+      const chunkSize = 1 + rng.nextInt(300)
+      const layout = [
+        { name: 'w', shape: [1 + rng.nextInt(40), 1 + rng.nextInt(40)] },
+        { name: 'b', shape: [rng.nextInt(50)] }
+      ]
+      // Magnitudes from 1e-8 to 1e2, with a few outliers, to exercise per-chunk scales.
+      const delta = randomWeights(rng.nextUint32(), layout, 10 ** (rng.nextFloat() * 10 - 8))
+      for (const tensor of delta) {
+        if (tensor.values.length > 0 && rng.nextFloat() < 0.5) tensor.values[rng.nextInt(tensor.values.length)]! *= 1000
+      }
+      const bytes = encodeDelta(delta, { scheme: 'int8', chunkSize })
+      const decoded = decodeDelta(bytes, { maxBytes: MAX, expected: layout })
+      delta.forEach((tensor, t) => {
+        const out = decoded[t]!.values
+        for (let start = 0; start < tensor.values.length; start += chunkSize) {
+          const chunk = tensor.values.subarray(start, start + chunkSize)
+          const scale = Math.max(...chunk.map(Math.abs)) / 127
+          for (let i = 0; i < chunk.length; i++) {
+            // scale/2 from rounding, plus float32 rounding of the scale and of the decoded value.
+            expect(Math.abs(chunk[i]! - out[start + i]!)).toBeLessThanOrEqual(scale / 2 * (1 + 1e-6) + Math.abs(chunk[i]!) * 2 ** -23)
+          }
+        }
+      })
+    }
+  })
+
+  it('int8 keeps zeros, signs and chunk maxima exact', () => {
+    const delta: WeightSet = [{ name: 'x', shape: [6], values: new Float32Array([0, -0.5, 0.25, 1, -1, 0]) }]
+    const out = decodeDelta(encodeDelta(delta, { chunkSize: 3 }), { maxBytes: MAX })[0]!.values
+    expect(out[0]).toBe(0)
+    expect(out[1]).toBe(-0.5)
+    expect(out[3]).toBe(1)
+    expect(out[4]).toBe(-1)
+    expect(Math.abs(out[2]! - 0.25)).toBeLessThanOrEqual(0.5 / 127 / 2)
+  })
+
+  it('is deterministic and about a quarter of float32 for the MNIST MLP', () => {
+    const delta = randomWeights(7, MNIST_MLP_LAYOUT, 1e-3)
+    const int8 = encodeDelta(delta)
+    expect(encodeDelta(delta)).toEqual(int8)
+    const float32 = encodeDelta(delta, { scheme: 'float32' })
+    expect(int8.length / float32.length).toBeLessThan(0.27)
+  })
+
+  it('decodes from a view into a larger buffer', () => {
+    const bytes = encodeDelta(randomWeights(3, SMALL_LAYOUT))
+    const padded = new Uint8Array(bytes.length + 10)
+    padded.set(bytes, 5)
+    expect(decodeDelta(padded.subarray(5, 5 + bytes.length), { maxBytes: MAX })).toEqual(decodeDelta(bytes, { maxBytes: MAX }))
+  })
+})
+
+describe('delta codec rejects bad input with a clear error', () => {
+  const bytes = encodeDelta(randomWeights(5, SMALL_LAYOUT))
+
+  it('oversized input before parsing', () => {
+    expect(decodeError(bytes, { maxBytes: 100 })).toBe(`oversized: ${bytes.length} bytes > maxBytes 100`)
+  })
+
+  it('truncated input at every length', () => {
+    for (let length = 0; length < bytes.length; length++) {
+      expect(decodeError(bytes.subarray(0, length))).toMatch(new RegExp(`^truncated at byte ${length}`))
+    }
+  })
+
+  it('trailing bytes', () => {
+    const longer = new Uint8Array(bytes.length + 3)
+    longer.set(bytes)
+    expect(decodeError(longer)).toMatch(/3 trailing bytes/)
+  })
+
+  it('a flipped bit anywhere in the body', () => {
+    const rng = new Rng(9)
+    for (let trial = 0; trial < 50; trial++) {
+      const corrupt = bytes.slice()
+      // Past the fixed header so that the checksum, not a header check, has to catch it.
+      const at = 100 + rng.nextInt(corrupt.length - 104)
+      corrupt[at]! ^= 1 << rng.nextInt(8)
+      expect(decodeError(corrupt)).toMatch(/^bad checksum: stored 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}$/)
+    }
+  })
+
+  it('an unknown version, magic or scheme', () => {
+    const future = bytes.slice()
+    future[4] = 2
+    expect(decodeError(future)).toBe('unknown version 2 (this build reads 1)')
+    const foreign = bytes.slice()
+    foreign[0] = 0
+    expect(decodeError(foreign)).toMatch(/bad magic/)
+    const scheme = bytes.slice()
+    scheme[6] = 9
+    expect(decodeError(scheme)).toBe('unknown scheme 9')
+  })
+
+  it('a shape other than the model expects, naming the tensor', () => {
+    const expected = layoutOf(randomWeights(5, SMALL_LAYOUT))
+    expected[2] = { name: 'b/kernel', shape: [5, 4] }
+    expect(decodeError(bytes, { maxBytes: MAX, expected })).toBe('wrong shape for tensor "b/kernel": expected [5, 4], got [5, 3]')
+    expect(decodeError(bytes, { maxBytes: MAX, expected: [...SMALL_LAYOUT, { name: 'c', shape: [1] }] })).toBe('missing tensor "c"')
+    expect(decodeError(bytes, { maxBytes: MAX, expected: SMALL_LAYOUT.slice(0, 3) })).toBe('unexpected tensor "scalar"')
+    expect(decodeError(bytes, { maxBytes: MAX, expected: [SMALL_LAYOUT[1]!, SMALL_LAYOUT[0]!, ...SMALL_LAYOUT.slice(2)] }))
+      .toBe('tensor "a/bias" is at position 1, expected 0')
+  })
+
+  it('a shape that claims more values than the input holds, without allocating', () => {
+    const huge = bytes.slice()
+    // First tensor "a/kernel": u16 name length at 16, 8 name bytes, rank at 26, dims from 27.
+    new DataView(huge.buffer).setUint32(27, 0xffffffff, true)
+    expect(decodeError(huge)).toMatch(/^truncated at byte \d+: tensor "a\/kernel" has shape \[4294967295, 5\]/)
+  })
+
+  it('non-finite values and scales, naming the tensor and index', () => {
+    const delta: WeightSet = [{ name: 'w', shape: [2], values: new Float32Array([1, 2]) }]
+    const float32 = encodeDelta(delta, { scheme: 'float32' })
+    const payload = float32.length - 12
+    new DataView(float32.buffer).setFloat32(payload + 4, Number.NaN, true)
+    expect(decodeError(resealed(float32))).toBe('non-finite value NaN in tensor "w" at index 1')
+
+    const int8 = encodeDelta(delta, { scheme: 'int8' })
+    new DataView(int8.buffer).setFloat32(int8.length - 10, Number.POSITIVE_INFINITY, true)
+    expect(decodeError(resealed(int8))).toBe('bad scale Infinity for chunk 0 of tensor "w"')
+  })
+
+  it('refuses to encode non-finite values or duplicate names', () => {
+    expect(() => encodeDelta([{ name: 'w', shape: [2], values: new Float32Array([1, Number.NaN]) }]))
+      .toThrow(new DeltaEncodeError('non-finite value NaN in tensor "w" at index 1'))
+    const w = { name: 'w', shape: [1], values: new Float32Array(1) }
+    expect(() => encodeDelta([w, w])).toThrow(DeltaEncodeError)
+    expect(() => encodeDelta([{ name: 'w', shape: [3], values: new Float32Array(2) }])).toThrow(/2 values for shape \[3\]/)
+  })
+})

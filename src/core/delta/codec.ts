@@ -1,0 +1,307 @@
+import { formatShape, shapeSize, shapesEqual, type WeightLayout, type WeightSet } from '../tensors.ts'
+import { crc32 } from './crc32.ts'
+
+/**
+ * The binary form of a delta (or of any weight set) as it is pinned and fetched by CID.
+ * All integers and floats are little-endian.
+ *
+ *   offset size
+ *   0      4    magic "MLBD"
+ *   4      2    u16 format version (1)
+ *   6      1    u8 scheme: 0 = float32, 1 = int8
+ *   7      1    u8 reserved, 0
+ *   8      4    u32 chunk size: values per int8 scale (0 for float32)
+ *   12     4    u32 tensor count
+ *   16          per tensor: u16 name length in bytes, UTF-8 name, u8 rank, rank x u32 dims
+ *               payload, per tensor in header order:
+ *                 float32: n x f32
+ *                 int8:    ceil(n / chunk) x f32 scales, then n x i8 in [-127, 127]
+ *   end-4  4    u32 CRC-32 of every byte before it
+ *
+ * int8 is symmetric per chunk: scale = fround(max|x| / 127), q = x / scale rounded half away from
+ * zero, decoded as fround(q * scale), so every value is off by at most scale / 2. Chunks never span
+ * two tensors. The encoder is a pure function of the values, so the same delta gives the same bytes
+ * and the same CID.
+ */
+export const DELTA_MAGIC = 0x44424c4d // "MLBD" read as a little-endian u32
+export const DELTA_FORMAT_VERSION = 1
+export const DEFAULT_CHUNK_SIZE = 256
+
+export type DeltaScheme = 'float32' | 'int8'
+
+const SCHEME_CODES: Record<DeltaScheme, number> = { float32: 0, int8: 1 }
+const HEADER_BYTES = 16
+const CHECKSUM_BYTES = 4
+const INT8_MAX = 127
+
+export interface EncodeDeltaOptions {
+  scheme?: DeltaScheme
+  /** Values per int8 scale; smaller chunks cost 4 bytes each and bound the error more tightly. */
+  chunkSize?: number
+}
+
+export interface DecodeDeltaOptions {
+  /** Names and shapes the delta must have, in order (the model's layout). */
+  expected?: WeightLayout
+  /** Inputs longer than this are refused before anything is parsed or allocated. */
+  maxBytes: number
+}
+
+export class DeltaEncodeError extends Error {
+  override name = 'DeltaEncodeError'
+}
+
+export class DeltaDecodeError extends Error {
+  override name = 'DeltaDecodeError'
+}
+
+const utf8 = new TextEncoder()
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+
+export function encodeDelta (delta: WeightSet, opts: EncodeDeltaOptions = {}): Uint8Array {
+  const scheme = opts.scheme ?? 'int8'
+  const chunkSize = scheme === 'int8' ? opts.chunkSize ?? DEFAULT_CHUNK_SIZE : 0
+  if (scheme === 'int8' && !(Number.isInteger(chunkSize) && chunkSize >= 1 && chunkSize <= 0xffffffff)) {
+    throw new DeltaEncodeError(`chunkSize must be a positive integer, got ${chunkSize}`)
+  }
+  const names = new Set<string>()
+  const encodedNames = delta.map(({ name, shape, values }) => {
+    if (names.has(name)) throw new DeltaEncodeError(`duplicate tensor name "${name}"`)
+    names.add(name)
+    const bytes = utf8.encode(name)
+    if (bytes.length > 0xffff) throw new DeltaEncodeError(`tensor name "${name.slice(0, 40)}…" is longer than 65535 bytes`)
+    if (shape.length > 0xff) throw new DeltaEncodeError(`tensor "${name}" has rank ${shape.length} > 255`)
+    if (!shape.every((dim) => Number.isInteger(dim) && dim >= 0 && dim <= 0xffffffff)) {
+      throw new DeltaEncodeError(`tensor "${name}" has a bad shape ${formatShape(shape)}`)
+    }
+    if (values.length !== shapeSize(shape)) {
+      throw new DeltaEncodeError(`tensor "${name}" has ${values.length} values for shape ${formatShape(shape)}`)
+    }
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i]!)) throw new DeltaEncodeError(`non-finite value ${values[i]} in tensor "${name}" at index ${i}`)
+    }
+    return bytes
+  })
+
+  let size = HEADER_BYTES + CHECKSUM_BYTES
+  delta.forEach(({ shape, values }, t) => {
+    size += 2 + encodedNames[t]!.length + 1 + 4 * shape.length
+    size += payloadBytes(scheme, values.length, chunkSize)
+  })
+
+  const out = new Uint8Array(size)
+  const view = new DataView(out.buffer)
+  view.setUint32(0, DELTA_MAGIC, true)
+  view.setUint16(4, DELTA_FORMAT_VERSION, true)
+  view.setUint8(6, SCHEME_CODES[scheme])
+  view.setUint32(8, chunkSize, true)
+  view.setUint32(12, delta.length, true)
+  let offset = HEADER_BYTES
+  delta.forEach(({ shape }, t) => {
+    const name = encodedNames[t]!
+    view.setUint16(offset, name.length, true)
+    out.set(name, offset + 2)
+    offset += 2 + name.length
+    view.setUint8(offset, shape.length)
+    offset += 1
+    for (const dim of shape) {
+      view.setUint32(offset, dim, true)
+      offset += 4
+    }
+  })
+  for (const { values } of delta) {
+    offset = scheme === 'int8'
+      ? writeInt8(view, offset, values, chunkSize)
+      : writeFloat32(view, offset, values)
+  }
+  view.setUint32(offset, crc32(out.subarray(0, offset)), true)
+  return out
+}
+
+function payloadBytes (scheme: DeltaScheme, count: number, chunkSize: number): number {
+  return scheme === 'int8' ? 4 * Math.ceil(count / chunkSize) + count : 4 * count
+}
+
+/** Every engine we run on is little-endian, but the format must not depend on that. */
+const LITTLE_ENDIAN_HOST = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1
+
+function writeFloat32 (view: DataView, offset: number, values: Float32Array): number {
+  if (LITTLE_ENDIAN_HOST) {
+    new Uint8Array(view.buffer, view.byteOffset + offset, values.byteLength).set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength))
+  } else {
+    for (let i = 0; i < values.length; i++) view.setFloat32(offset + 4 * i, values[i]!, true)
+  }
+  return offset + 4 * values.length
+}
+
+function writeInt8 (view: DataView, offset: number, values: Float32Array, chunkSize: number): number {
+  const chunks = Math.ceil(values.length / chunkSize)
+  let quantOffset = offset + 4 * chunks
+  for (let c = 0; c < chunks; c++) {
+    const start = c * chunkSize
+    const end = Math.min(start + chunkSize, values.length)
+    let maxAbs = 0
+    for (let i = start; i < end; i++) maxAbs = Math.max(maxAbs, Math.abs(values[i]!))
+    const scale = Math.fround(maxAbs / INT8_MAX)
+    view.setFloat32(offset + 4 * c, scale, true)
+    const quantized = new Int8Array(view.buffer, view.byteOffset + quantOffset, end - start)
+    if (scale !== 0) {
+      for (let i = start; i < end; i++) quantized[i - start] = quantize(values[i]! / scale)
+    }
+    quantOffset += end - start
+  }
+  return quantOffset
+}
+
+/** Half away from zero keeps the code symmetric: q(-x) = -q(x). */
+function quantize (ratio: number): number {
+  const q = Math.sign(ratio) * Math.round(Math.abs(ratio))
+  return Math.max(-INT8_MAX, Math.min(INT8_MAX, q))
+}
+
+export function decodeDelta (bytes: Uint8Array, opts: DecodeDeltaOptions): WeightSet {
+  if (bytes.length > opts.maxBytes) throw new DeltaDecodeError(`oversized: ${bytes.length} bytes > maxBytes ${opts.maxBytes}`)
+  const reader = new Reader(bytes)
+  reader.need(HEADER_BYTES, 'the header')
+  if (reader.view.getUint32(0, true) !== DELTA_MAGIC) throw new DeltaDecodeError('not an ML Bridge delta: bad magic')
+  const version = reader.view.getUint16(4, true)
+  if (version !== DELTA_FORMAT_VERSION) throw new DeltaDecodeError(`unknown version ${version} (this build reads ${DELTA_FORMAT_VERSION})`)
+  const schemeCode = reader.view.getUint8(6)
+  const scheme = (Object.keys(SCHEME_CODES) as DeltaScheme[]).find((name) => SCHEME_CODES[name] === schemeCode)
+  if (scheme === undefined) throw new DeltaDecodeError(`unknown scheme ${schemeCode}`)
+  const chunkSize = reader.view.getUint32(8, true)
+  if ((scheme === 'int8') !== (chunkSize > 0)) throw new DeltaDecodeError(`chunk size ${chunkSize} is not valid for scheme ${scheme}`)
+  const count = reader.view.getUint32(12, true)
+  reader.offset = HEADER_BYTES
+
+  const layout: WeightLayout = []
+  const names = new Set<string>()
+  let payload = 0
+  for (let t = 0; t < count; t++) {
+    const nameLength = reader.u16(`the name length of tensor ${t}`)
+    reader.need(nameLength, `the name of tensor ${t}`)
+    let name: string
+    try {
+      name = strictUtf8.decode(bytes.subarray(reader.offset, reader.offset + nameLength))
+    } catch (cause) {
+      throw new DeltaDecodeError(`the name of tensor ${t} is not valid UTF-8`, { cause })
+    }
+    reader.offset += nameLength
+    if (names.has(name)) throw new DeltaDecodeError(`duplicate tensor name "${name}"`)
+    names.add(name)
+    const rank = reader.u8(`the rank of tensor "${name}"`)
+    const shape: number[] = []
+    for (let d = 0; d < rank; d++) shape.push(reader.u32(`dimension ${d} of tensor "${name}"`))
+    // Every value takes at least a byte, so a shape larger than the input is a lie: stop before allocating.
+    const size = shapeSize(shape)
+    payload += payloadBytes(scheme, size, chunkSize)
+    if (payload > bytes.length) throw new DeltaDecodeError(`truncated at byte ${bytes.length}: tensor "${name}" has shape ${formatShape(shape)}, more values than the input holds`)
+    layout.push({ name, shape })
+  }
+  if (opts.expected !== undefined) checkLayout(layout, opts.expected)
+
+  const total = reader.offset + payload + CHECKSUM_BYTES
+  if (bytes.length < total) throw new DeltaDecodeError(`truncated at byte ${bytes.length}: the header describes ${total} bytes`)
+  if (bytes.length > total) throw new DeltaDecodeError(`${bytes.length - total} trailing bytes after the checksum at byte ${total - CHECKSUM_BYTES}`)
+  const stored = reader.view.getUint32(total - CHECKSUM_BYTES, true)
+  const computed = crc32(bytes.subarray(0, total - CHECKSUM_BYTES))
+  if (stored !== computed) throw new DeltaDecodeError(`bad checksum: stored 0x${hex(stored)}, computed 0x${hex(computed)}`)
+
+  return layout.map(({ name, shape }) => {
+    const values = new Float32Array(shapeSize(shape))
+    reader.offset = scheme === 'int8'
+      ? readInt8(reader, name, values, chunkSize)
+      : readFloat32(reader, name, values)
+    return { name, shape, values }
+  })
+}
+
+function checkLayout (actual: WeightLayout, expected: WeightLayout): void {
+  const byName = new Map(actual.map((tensor, index) => [tensor.name, { ...tensor, index }]))
+  for (let i = 0; i < expected.length; i++) {
+    const want = expected[i]!
+    const got = byName.get(want.name)
+    if (got === undefined) throw new DeltaDecodeError(`missing tensor "${want.name}"`)
+    if (!shapesEqual(got.shape, want.shape)) {
+      throw new DeltaDecodeError(`wrong shape for tensor "${want.name}": expected ${formatShape(want.shape)}, got ${formatShape(got.shape)}`)
+    }
+    if (got.index !== i) throw new DeltaDecodeError(`tensor "${want.name}" is at position ${got.index}, expected ${i}`)
+  }
+  if (actual.length > expected.length) {
+    const extra = actual.find(({ name }) => !expected.some((want) => want.name === name))
+    throw new DeltaDecodeError(`unexpected tensor "${extra?.name ?? ''}"`)
+  }
+}
+
+function readFloat32 (reader: Reader, name: string, values: Float32Array): number {
+  const { view } = reader
+  if (LITTLE_ENDIAN_HOST) {
+    new Uint8Array(values.buffer).set(new Uint8Array(view.buffer, view.byteOffset + reader.offset, values.byteLength))
+  } else {
+    for (let i = 0; i < values.length; i++) values[i] = view.getFloat32(reader.offset + 4 * i, true)
+  }
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i]!)) throw new DeltaDecodeError(`non-finite value ${values[i]} in tensor "${name}" at index ${i}`)
+  }
+  return reader.offset + values.byteLength
+}
+
+function readInt8 (reader: Reader, name: string, values: Float32Array, chunkSize: number): number {
+  const { view } = reader
+  const chunks = Math.ceil(values.length / chunkSize)
+  let quantOffset = reader.offset + 4 * chunks
+  for (let c = 0; c < chunks; c++) {
+    const scale = view.getFloat32(reader.offset + 4 * c, true)
+    if (!Number.isFinite(scale) || scale < 0) throw new DeltaDecodeError(`bad scale ${scale} for chunk ${c} of tensor "${name}"`)
+    const end = Math.min((c + 1) * chunkSize, values.length)
+    const quantized = new Int8Array(view.buffer, view.byteOffset + quantOffset, end - c * chunkSize)
+    quantOffset += quantized.length
+    for (let i = c * chunkSize; i < end; i++) {
+      const q = quantized[i - c * chunkSize]!
+      if (q < -INT8_MAX) throw new DeltaDecodeError(`int8 value ${q} out of range in tensor "${name}" at index ${i}`)
+      const value = Math.fround(q * scale)
+      // A scale near float32's maximum times 127 overflows: the delta is non-finite once decoded.
+      if (!Number.isFinite(value)) throw new DeltaDecodeError(`non-finite value ${value} in tensor "${name}" at index ${i}`)
+      values[i] = value
+    }
+  }
+  return quantOffset
+}
+
+function hex (value: number): string {
+  return value.toString(16).padStart(8, '0')
+}
+
+/** Bounds-checked cursor: every read names what it was reading when the input ran out. */
+class Reader {
+  readonly view: DataView
+  offset = 0
+  constructor (private readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  }
+
+  need (count: number, what: string): void {
+    if (this.offset + count > this.bytes.length) {
+      throw new DeltaDecodeError(`truncated at byte ${this.bytes.length}: ${what} needs bytes ${this.offset}..${this.offset + count - 1}`)
+    }
+  }
+
+  u8 (what: string): number {
+    this.need(1, what)
+    return this.view.getUint8(this.offset++)
+  }
+
+  u16 (what: string): number {
+    this.need(2, what)
+    const value = this.view.getUint16(this.offset, true)
+    this.offset += 2
+    return value
+  }
+
+  u32 (what: string): number {
+    this.need(4, what)
+    const value = this.view.getUint32(this.offset, true)
+    this.offset += 4
+    return value
+  }
+}

@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest'
+import { decodeDelta, encodeDelta } from './delta/codec.ts'
+import { DEFAULT_FINGERPRINT_TOLERANCE, fingerprint, FingerprintError, fingerprintDistance, fingerprintsAgree, fingerprintSeed } from './fingerprint.ts'
+import { Rng } from './random.ts'
+import { scaleWeights, type WeightLayout, type WeightSet } from './tensors.ts'
+import { randomWeights } from './testing/randomWeights.ts'
+
+/** A fifth of the MNIST MLP: big enough for the statistics, small enough to keep the suite fast. */
+const LAYOUT: WeightLayout = [
+  { name: 'dense/kernel', shape: [160, 128] },
+  { name: 'dense/bias', shape: [128] },
+  { name: 'out/kernel', shape: [128, 10] },
+  { name: 'out/bias', shape: [10] }
+]
+const TOLERANCE = DEFAULT_FINGERPRINT_TOLERANCE
+const opts = { length: 32, seed: fingerprintSeed({ seed: 'fp-test' }, 4, 1) }
+
+/** What a replica pins and what a checker re-fingerprints: the delta after the int8 round trip. */
+function pinned (delta: WeightSet): WeightSet {
+  return decodeDelta(encodeDelta(delta), { maxBytes: 1 << 24 })
+}
+
+/** Per-element relative noise of size `eps`, like a different GPU's kernels and reductions. */
+function withNoise (delta: WeightSet, eps: number, seed: number): WeightSet {
+  const rng = new Rng(seed)
+  return delta.map((t) => ({ ...t, values: t.values.map((x) => x * (1 + eps * rng.nextNormal())) }))
+}
+
+/** A delta as the float32 sum of H step updates, accumulated forward or backward. */
+function summedSteps (seed: number, steps: number, reverse: boolean): WeightSet {
+  const updates = Array.from({ length: steps }, (_, s) => randomWeights(seed * 1000 + s, LAYOUT, 1e-4))
+  if (reverse) updates.reverse()
+  return LAYOUT.map(({ name, shape }, t) => {
+    const values = new Float32Array(updates[0]![t]!.values.length)
+    for (const update of updates) {
+      const u = update[t]!.values
+      for (let i = 0; i < values.length; i++) values[i] = values[i]! + u[i]!
+    }
+    return { name, shape, values }
+  })
+}
+
+describe('fingerprint', () => {
+  const base = randomWeights(1, LAYOUT, 1e-3)
+  const sketch = fingerprint(base, opts)
+  const pinnedSketch = fingerprint(pinned(base), opts)
+
+  it('is k int32 components, reproducible from the seed and not from another', () => {
+    expect(sketch).toBeInstanceOf(Int32Array)
+    expect(sketch.length).toBe(32)
+    expect(fingerprint(base, opts)).toEqual(sketch)
+    expect(fingerprintDistance(fingerprint(base, { ...opts, seed: opts.seed + 1 }), sketch)).toBeGreaterThan(50 * TOLERANCE)
+    expect(fingerprint(base, { length: 64, seed: opts.seed }).subarray(0, 32)).toEqual(sketch)
+  })
+
+  it('puts the log-norm first and near-standard-normal directions after it', () => {
+    // ||x|| ~ 1e-3 * sqrt(21,898): ln = -2.38
+    expect(sketch[0]! / 65536).toBeCloseTo(Math.log(1e-3 * Math.sqrt(21898)), 1)
+    const directions = [...fingerprint(base, { length: 64, seed: 9 }).subarray(1)].map((s) => s / 65536)
+    const meanSquare = directions.reduce((sum, d) => sum + d * d, 0) / directions.length
+    expect(meanSquare).toBeGreaterThan(0.5)
+    expect(meanSquare).toBeLessThan(1.6)
+  })
+
+  it('lands float noise of different GPUs within the default tolerance (seeded property)', () => {
+    let worst = 0
+    for (const eps of [1e-6, 1e-5, 1e-4]) {
+      for (let trial = 0; trial < 3; trial++) {
+        const replica = withNoise(base, eps, 100 * trial + 7)
+        worst = Math.max(worst, fingerprintDistance(pinnedSketch, fingerprint(pinned(replica), opts)))
+        expect(fingerprintDistance(sketch, fingerprint(replica, opts))).toBeLessThanOrEqual(Math.ceil(eps * 65536 * 5) + 1)
+      }
+    }
+    // Measured 221 for eps = 1e-4 on the MNIST MLP; the int8 round trip dominates.
+    expect(worst).toBeLessThanOrEqual(TOLERANCE / 4)
+    // 1e-3 is already far worse than GPUs differ by, and still agrees.
+    expect(fingerprintsAgree(pinnedSketch, fingerprint(pinned(withNoise(base, 1e-3, 1)), opts), TOLERANCE)).toBe(true)
+  })
+
+  it('lands re-ordered float32 summation within the tolerance', () => {
+    const forward = summedSteps(3, 50, false)
+    const backward = summedSteps(3, 50, true)
+    expect(forward).not.toEqual(backward)
+    expect(fingerprintDistance(fingerprint(forward, opts), fingerprint(backward, opts))).toBeLessThanOrEqual(2)
+    expect(fingerprintDistance(fingerprint(pinned(forward), opts), fingerprint(pinned(backward), opts))).toBeLessThanOrEqual(TOLERANCE / 8)
+  })
+
+  it('puts scaled, sign-flipped, unrelated and zero deltas far outside the tolerance', () => {
+    const attacks: Record<string, WeightSet> = {
+      'x2': scaleWeights(base, 2),
+      'x0.5': scaleWeights(base, 0.5),
+      'x1.1': scaleWeights(base, 1.1),
+      'sign flip': scaleWeights(base, -1),
+      unrelated: randomWeights(2, LAYOUT, 1e-3),
+      'unrelated, same norm': scaleWeights(randomWeights(3, LAYOUT, 1), 1e-3),
+      zero: scaleWeights(base, 0)
+    }
+    const distances = Object.fromEntries(Object.entries(attacks).map(([name, delta]) => [name, fingerprintDistance(pinnedSketch, fingerprint(pinned(delta), opts))]))
+    expect(distances['x2']).toBe(Math.round(65536 * Math.log(2)))
+    expect(distances['x0.5']).toBe(Math.round(65536 * Math.log(2)))
+    expect(distances['x1.1']).toBeGreaterThan(3 * TOLERANCE)
+    for (const name of ['x2', 'x0.5']) expect(distances[name]).toBeGreaterThan(20 * TOLERANCE)
+    for (const name of ['sign flip', 'unrelated', 'unrelated, same norm', 'zero']) expect(distances[name]).toBeGreaterThan(50 * TOLERANCE)
+  })
+
+  it('rejects bad options and non-finite deltas', () => {
+    expect(() => fingerprint(base, { ...opts, length: 65 })).toThrow(FingerprintError)
+    expect(() => fingerprint(base, { ...opts, length: 1 })).toThrow(/length must be an integer in 2..64/)
+    expect(() => fingerprint(base, { ...opts, seed: -1 })).toThrow(/seed must be a uint32/)
+    const bad = [{ name: 'w', shape: [2], values: new Float32Array([0, Number.POSITIVE_INFINITY]) }]
+    expect(() => fingerprint(bad, opts)).toThrow('non-finite value Infinity in tensor "w" at index 1')
+  })
+})
+
+describe('fingerprint stability', () => {
+  it('is pinned, so a change to the projection (which would split honest replicas across versions) is caught', () => {
+    const rng = new Rng(2024)
+    const delta: WeightSet = [
+      { name: 'w', shape: [40, 3], values: Float32Array.from({ length: 120 }, () => rng.nextFloat() - 0.5) },
+      { name: 'b', shape: [3], values: Float32Array.from([0.25, -1, 0]) }
+    ]
+    expect([...fingerprint(delta, { length: 8, seed: 77 })]).toEqual([81414, -43011, 68442, -683, -3976, 54191, 8135, 101787])
+  })
+})
+
+describe('fingerprintDistance', () => {
+  it('is the L-infinity distance and refuses sketches of different lengths', () => {
+    const a = Int32Array.from([0, 2_000_000_000, -5])
+    const b = Int32Array.from([3, -2_000_000_000, -5])
+    expect(fingerprintDistance(a, b)).toBe(4_000_000_000)
+    expect(fingerprintsAgree(a, a, 0)).toBe(true)
+    expect(fingerprintsAgree(Int32Array.from([10, 0]), Int32Array.from([0, 3]), 10)).toBe(true)
+    expect(fingerprintsAgree(Int32Array.from([10, 0]), Int32Array.from([0, 3]), 9)).toBe(false)
+    expect(() => fingerprintDistance(a, a.subarray(1))).toThrow(/3 vs 2/)
+  })
+})

@@ -1,0 +1,58 @@
+import { deriveSeed, Rng, type Seed } from './random.ts'
+
+/**
+ * Which samples a shard trains on, and the seed of its inner steps, as pure functions of the task
+ * seed, the round and the shard: replicas of a shard train on the same samples in the same order,
+ * and nobody can steer which samples they get.
+ */
+
+export interface ShardSamplingOptions {
+  datasetSize: number
+  round: number
+  shard: number
+  shardCount: number
+  samplesPerShard: number
+}
+
+export class ShardSamplingError extends RangeError {
+  override name = 'ShardSamplingError'
+}
+
+/**
+ * The shard's sample indices, in training order. Each round draws one permutation of the data set
+ * (Fisher-Yates from the round's seed) and deals shard `s` the slice
+ * `[s * samplesPerShard, (s + 1) * samplesPerShard)`, so the shards of a round are disjoint and a
+ * new round reshuffles. The trainer takes batches in this order, wrapping around when `H` steps
+ * need more samples than the shard has.
+ */
+export function shardIndices (task: { seed: Seed }, opts: ShardSamplingOptions): Uint32Array {
+  const { datasetSize, round, shard, shardCount, samplesPerShard } = opts
+  for (const [field, value] of Object.entries(opts)) {
+    if (!(Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) throw new ShardSamplingError(`${field} must be a uint32 integer, got ${value}`)
+  }
+  if (shardCount === 0 || samplesPerShard === 0) throw new ShardSamplingError('shardCount and samplesPerShard must be positive')
+  if (shard >= shardCount) throw new ShardSamplingError(`shard ${shard} is out of range for ${shardCount} shards`)
+  if (shardCount * samplesPerShard > datasetSize) {
+    throw new ShardSamplingError(`${shardCount} shards x ${samplesPerShard} samples need ${shardCount * samplesPerShard} samples, the data set has ${datasetSize}`)
+  }
+  const permutation = new Uint32Array(datasetSize)
+  for (let i = 0; i < datasetSize; i++) permutation[i] = i
+  const rng = new Rng(deriveSeed(task.seed, 'sample', round))
+  // Only the first shardCount * samplesPerShard positions are dealt, so the shuffle can stop there.
+  const dealt = shardCount * samplesPerShard
+  for (let i = 0; i < dealt; i++) {
+    const j = i + rng.nextInt(datasetSize - i)
+    const swap = permutation[i]!
+    permutation[i] = permutation[j]!
+    permutation[j] = swap
+  }
+  return permutation.slice(shard * samplesPerShard, (shard + 1) * samplesPerShard)
+}
+
+/**
+ * Seed for everything random inside a shard's inner steps (dropout masks, augmentation), the
+ * same for every replica of the shard and different for every other (round, shard).
+ */
+export function stepSeed (task: { seed: Seed }, round: number, shard: number): number {
+  return deriveSeed(task.seed, 'step', round, shard)
+}

@@ -1,0 +1,163 @@
+import { z } from 'zod'
+import { DEFAULT_FINGERPRINT_RESOLUTION, DEFAULT_FINGERPRINT_TOLERANCE, FINGERPRINT_MAX_LENGTH, FINGERPRINT_MIN_LENGTH } from './fingerprint.ts'
+
+/**
+ * What a task asks of its providers: the model, the inner and outer optimizers, how deltas are
+ * combined, compared and bounded, and the seed every random choice derives from. The spec is
+ * pinned and its CID recorded on chain, so parsing is strict: an unknown key is an error rather
+ * than a silently ignored typo.
+ */
+export type TaskSpec = z.output<typeof taskSpecSchema>
+export type TaskSpecInput = z.input<typeof taskSpecSchema>
+export type ModelSpec = TaskSpec['model']
+export type TemplateModelSpec = z.output<typeof templateModelSchema>
+export type LayersModelSpec = z.output<typeof layersModelSchema>
+export type TrainingSpec = TaskSpec['training']
+export type OuterSpec = TaskSpec['outer']
+export type AggregationSpec = TaskSpec['aggregation']
+export type FingerprintSpec = TaskSpec['fingerprint']
+export type ValidationSpec = TaskSpec['validation']
+export type TaskSeed = TaskSpec['seed']
+
+const UINT32_MAX = 0xffff_ffff
+
+const positiveInt = z.number().int().positive()
+const shape = z.array(positiveInt).min(1, 'must have at least one dimension')
+const activation = z.enum(['relu', 'tanh', 'sigmoid']).default('relu')
+
+const TEMPLATE_DEFAULTS = {
+  mlp: { hidden: [128] },
+  'tabular-mlp': { hidden: [64, 32] },
+  cnn: { hidden: [64] }
+} as const
+
+const templateModelSchema = z.strictObject({
+  template: z.enum(['mlp', 'cnn', 'tabular-mlp']),
+  /** Per-sample shape without the batch dimension: [784] for flat MNIST, [28, 28, 1] for a CNN. */
+  inputShape: shape,
+  classes: z.number().int().min(2),
+  /** Widths of the dense hidden layers. */
+  hidden: z.array(positiveInt).optional(),
+  activation,
+  /** CNN only: filters of each conv + max-pool block. */
+  filters: z.array(positiveInt).optional(),
+  /** CNN only: square kernel size of every conv layer. */
+  kernelSize: positiveInt.optional()
+}).superRefine((model, ctx) => {
+  if (model.template === 'cnn' && model.inputShape.length !== 3) {
+    ctx.addIssue({ code: 'custom', path: ['inputShape'], message: 'a cnn needs [height, width, channels]' })
+  }
+  if (model.template !== 'cnn') {
+    for (const key of ['filters', 'kernelSize'] as const) {
+      if (model[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `only a cnn has ${key}` })
+    }
+  }
+}).transform((model) => {
+  const defaults = TEMPLATE_DEFAULTS[model.template]
+  const filled = { ...model, hidden: model.hidden ?? [...defaults.hidden] }
+  return model.template === 'cnn'
+    ? { ...filled, filters: model.filters ?? [8, 16], kernelSize: model.kernelSize ?? 3 }
+    : filled
+})
+
+const layersModelSchema = z.strictObject({
+  /** A tfjs layers model topology (`model.toJSON()`), built by the trainer as is. */
+  layers: z.record(z.string(), z.unknown()),
+  inputShape: shape,
+  classes: z.number().int().min(2)
+})
+
+/**
+ * One of two shapes, told apart by the `layers` key so that errors name the fields of the shape
+ * the author meant instead of listing both alternatives.
+ */
+const modelSchema = z.unknown().transform((value, ctx): TemplateModelSpec | LayersModelSpec => {
+  const schema = typeof value === 'object' && value !== null && 'layers' in value ? layersModelSchema : templateModelSchema
+  const result = schema.safeParse(value)
+  if (result.success) return result.data
+  for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message })
+  return z.NEVER
+})
+
+const trainingSchema = z.strictObject({
+  optimizer: z.enum(['sgd', 'adam']).default('adam'),
+  learningRate: z.number().positive().default(0.001),
+  /** Inner steps `H` between two outer steps. */
+  localSteps: positiveInt.default(50),
+  batchSize: positiveInt.default(32)
+})
+
+/** DiLoCo's outer optimizer: SGD with Nesterov momentum on the averaged pseudo-gradient. */
+const outerSchema = z.strictObject({
+  learningRate: z.number().positive().default(0.7),
+  momentum: z.number().min(0).lt(1).default(0.9),
+  nesterov: z.literal(true).default(true)
+})
+
+const aggregationSchema = z.strictObject({
+  rule: z.enum(['mean', 'trimmed-mean', 'median', 'centered-clip']).default('mean'),
+  /** Fraction of the contributions dropped at each end of every coordinate (trimmed mean). */
+  trimFraction: z.number().min(0).lt(0.5).default(0.2),
+  /**
+   * Centered clipping radius in delta-norm units. Left out, each round uses the median distance
+   * of the contributions from the starting point, which needs no tuning to the model's scale.
+   */
+  clipRadius: z.number().positive().optional(),
+  clipIterations: positiveInt.max(100).default(3)
+})
+
+const fingerprintSchema = z.strictObject({
+  /** Components of the sketch; the contract stores at most 64. */
+  length: z.number().int().min(FINGERPRINT_MIN_LENGTH).max(FINGERPRINT_MAX_LENGTH).default(32),
+  /** Integer units per unit of relative change (see fingerprint.ts). */
+  resolution: positiveInt.max(1 << 24).default(DEFAULT_FINGERPRINT_RESOLUTION),
+  /** Sketches agree iff max_i |a_i - b_i| <= tolerance. */
+  tolerance: z.number().int().min(0).max(UINT32_MAX).default(DEFAULT_FINGERPRINT_TOLERANCE)
+})
+
+const validationSchema = z.strictObject({
+  /** Absolute bound on a delta's L2 norm; left out, only the relative bound applies. */
+  maxDeltaNorm: z.number().positive().optional(),
+  /** A delta may be at most this many times the median norm of the round's deltas. */
+  maxNormToMedian: z.number().min(1).default(10)
+})
+
+export const taskSpecSchema = z.strictObject({
+  specVersion: z.literal(1).default(1),
+  model: modelSchema,
+  dataset: z.strictObject({
+    /** A bundled data set such as `mnist`, or a label for the manifest behind `manifestCid`. */
+    name: z.string().min(1),
+    manifestCid: z.string().min(1).optional()
+  }).default({ name: 'mnist' }),
+  training: trainingSchema.prefault({}),
+  outer: outerSchema.prefault({}),
+  aggregation: aggregationSchema.prefault({}),
+  fingerprint: fingerprintSchema.prefault({}),
+  validation: validationSchema.prefault({}),
+  /** Root of every derived seed (sampling, inner steps, fingerprint projection). */
+  seed: z.union([z.string().min(1), z.number().int().min(0).max(UINT32_MAX)])
+})
+
+export class InvalidTaskSpecError extends Error {
+  override name = 'InvalidTaskSpecError'
+  constructor (readonly source: string, readonly issues: string[], options?: ErrorOptions) {
+    super(`Invalid task spec in ${source}: ${issues.join('; ')}`, options)
+  }
+}
+
+export function parseTaskSpec (json: unknown, source = 'task spec'): TaskSpec {
+  const result = taskSpecSchema.safeParse(json)
+  if (result.success) return result.data
+  const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+  throw new InvalidTaskSpecError(source, issues, { cause: result.error })
+}
+
+/** The bundled MNIST digits on a one-hidden-layer MLP: the task the demo and the tests run. */
+export function defaultMnistSpec (): TaskSpec {
+  return parseTaskSpec({
+    model: { template: 'mlp', inputShape: [784], classes: 10, hidden: [128] },
+    dataset: { name: 'mnist' },
+    seed: 'mlbridge-mnist-mlp'
+  }, 'defaultMnistSpec')
+}
