@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
 import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
 
 /// @title MLBToken
@@ -10,8 +11,9 @@ import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20P
 /// @dev Fixed supply minted once to `initialHolder`; there is deliberately no owner and no minter,
 /// so no key can inflate the supply. The only other mint path is the faucet, which exists for the
 /// local development chain (anvil, chain id 31337) and reverts everywhere else. ERC-2612 permits
-/// let a task creator approve and fund a task in one transaction.
-contract MLBToken is ERC20, ERC20Permit {
+/// let a task creator approve and fund a task in one transaction. Holders may burn their own
+/// tokens (ERC20Burnable): the RewardDistributor burns most of every slash that way.
+contract MLBToken is ERC20, ERC20Burnable, ERC20Permit {
     /// @notice Amount minted per faucet call.
     uint256 public constant FAUCET_AMOUNT = 1000e18;
 

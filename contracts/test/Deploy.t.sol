@@ -3,18 +3,39 @@ pragma solidity 0.8.37;
 
 import {Test} from "forge-std/Test.sol";
 import {Deploy} from "../script/Deploy.s.sol";
-import {MLBToken} from "../src/MLBToken.sol";
 
 /// @dev Runs the deployment script in-process, so a broken script fails `forge test` long before
 /// `npm start` tries it against anvil.
 contract DeployTest is Test {
     function test_run_deploysTokenWithSupplyToBroadcaster() public {
         Deploy script = new Deploy();
-        MLBToken token = script.run();
+        Deploy.Deployment memory d = script.run();
 
-        // The script mints to its caller; under `forge script --private-key` that is the signer.
-        assertEq(token.totalSupply(), script.INITIAL_SUPPLY());
-        assertEq(token.balanceOf(address(this)), script.INITIAL_SUPPLY());
-        assertEq(token.symbol(), "MLB");
+        // The script mints to the broadcaster; under `forge script --private-key` that is the signer.
+        assertEq(d.token.totalSupply(), script.INITIAL_SUPPLY());
+        assertEq(d.token.balanceOf(d.admin), script.INITIAL_SUPPLY());
+        assertEq(d.token.symbol(), "MLB");
+    }
+
+    function test_run_wiresRolesBetweenContracts() public {
+        vm.chainId(31_337);
+        Deploy script = new Deploy();
+        Deploy.Deployment memory d = script.run();
+
+        assertTrue(d.distributor.hasRole(d.distributor.ESCROW_ROLE(), address(d.taskManager)));
+        assertTrue(d.distributor.hasRole(d.distributor.SETTLER_ROLE(), address(d.verifier)));
+        assertTrue(d.distributor.hasRole(d.distributor.SLASHER_ROLE(), address(d.verifier)));
+        assertTrue(d.registry.hasRole(d.registry.TASK_MANAGER_ROLE(), address(d.taskManager)));
+        assertTrue(d.verifier.hasRole(d.verifier.REFEREE_ROLE(), d.admin));
+        assertTrue(d.registry.hasRole(d.registry.GOVERNANCE_ROLE(), d.admin));
+        assertEq(address(d.taskManager.verifier()), address(d.verifier));
+        assertEq(address(d.registry.taskManager()), address(d.taskManager));
+        assertEq(address(d.verifier.taskManager()), address(d.taskManager));
+        assertEq(address(d.taskManager.distributor()), address(d.distributor));
+        assertEq(address(d.distributor.token()), address(d.token));
+        assertEq(d.distributor.unbondingDelay(), script.LOCAL_UNBONDING_DELAY());
+        // Nobody but the protocol contracts holds the protocol roles.
+        assertFalse(d.distributor.hasRole(d.distributor.SETTLER_ROLE(), address(this)));
+        assertFalse(d.distributor.hasRole(d.distributor.ESCROW_ROLE(), d.admin));
     }
 }

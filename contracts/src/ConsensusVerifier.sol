@@ -1,0 +1,730 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IConsensusVerifier} from "./interfaces/IConsensusVerifier.sol";
+import {IRewardDistributor} from "./interfaces/IRewardDistributor.sol";
+import {ITaskManager} from "./interfaces/ITaskManager.sol";
+
+/// @title ConsensusVerifier
+/// @notice Commit-reveal of training results and the vote on them. Each assigned provider commits
+/// `computeCommitment(...)` (bound to chain, this contract, task, round, shard, sender, delta CID,
+/// fingerprint and salt), then reveals. Fingerprints are int32 vectors; two agree when their
+/// L-infinity distance is at most the task's tolerance. `finalize` (anyone, after the reveal window
+/// or once all replicas revealed) picks the replica that agrees with the most others; if its
+/// cluster is a strict majority of the revealed replicas (and, with two or more replicas, has at
+/// least two members) the cluster is rewarded, otherwise the shard is re-queued with one more
+/// replica (adaptive replication) up to the task's cap and MAX_ATTEMPTS.
+/// @dev Storage per result is one slot: the commitment, overwritten at reveal by the hash of the
+/// fingerprint. `finalize` takes the fingerprints as calldata (clients read them from `Revealed`
+/// events) and checks each against its stored hash, so it costs O(r^2 * k) with r <= 8, k <= 64 and
+/// never loops over providers. Slashing is on proof only: a REFEREE_ROLE account (a deterministic
+/// CPU referee service) submits a verdict with the evidence's content hash for a revealed result
+/// whose fingerprint does not match its delta, whose delta is invalid, or whose re-run disagrees;
+/// these proofs need the delta bytes and cannot be checked on chain.
+contract ConsensusVerifier is IConsensusVerifier, AccessControl {
+    /// @notice May submit slashing verdicts.
+    bytes32 public constant REFEREE_ROLE = keccak256("REFEREE_ROLE");
+    /// @notice Attempts per shard and round before it is given up.
+    uint256 public constant MAX_ATTEMPTS = 4;
+
+    /// @notice Status of a shard in a round.
+    enum ShardStatus {
+        Open,
+        Accepted,
+        Failed
+    }
+
+    /// @notice Why a referee slashes.
+    enum SlashReason {
+        FingerprintMismatch,
+        InvalidDelta,
+        RefereeDisagrees
+    }
+
+    /// @notice A shard of a round, one slot (128 bits).
+    // solhint-disable-next-line gas-struct-packing
+    struct Shard {
+        uint16 attempt;
+        uint8 replication;
+        ShardStatus status;
+        uint64 start;
+        uint16 committedMask;
+        uint16 revealedMask;
+    }
+
+    /// @notice Names one result: task, round, shard, attempt and replica slot.
+    struct ResultRef {
+        uint256 taskId;
+        uint256 round;
+        uint256 shard;
+        uint256 attempt;
+        uint256 replica;
+    }
+
+    /// @notice Outcome of the vote on one attempt.
+    struct Vote {
+        uint256 center;
+        uint256 clusterMask;
+        uint256 revealedCount;
+        bool accepted;
+        bytes32 centerHash;
+    }
+
+    /// @notice A shard being finalized.
+    struct ShardCtx {
+        uint256 taskId;
+        uint256 round;
+        uint256 shard;
+        bytes32 key;
+    }
+
+    /// @notice The task manager.
+    ITaskManager public immutable taskManager;
+    /// @notice The reward distributor.
+    IRewardDistributor public immutable distributor;
+
+    mapping(uint256 taskId => RoundConfig) internal _rounds;
+    mapping(bytes32 shardKey => Shard) internal _shards;
+    mapping(bytes32 attemptKey => bytes32) internal _requeueSeeds;
+    mapping(bytes32 attemptKey => uint16) internal _pastRevealedMasks;
+    mapping(bytes32 attemptKey => mapping(uint256 replica => bytes32)) internal _results;
+    /// @notice Whether the result in `replica` of the attempt `attemptKey` was slashed already.
+    mapping(bytes32 attemptKey => mapping(uint256 replica => bool)) public slashed;
+
+    /// @notice The task manager started round `round` of `taskId`.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param seed The round seed.
+    /// @param roundStart When the round started.
+    event RoundConfigured(uint256 indexed taskId, uint256 indexed round, bytes32 seed, uint64 roundStart);
+    /// @notice Every shard of `round` is accepted or failed; the round can be aggregated.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param decidedAt When the last shard was decided.
+    event RoundDecided(uint256 indexed taskId, uint256 indexed round, uint64 decidedAt);
+    /// @notice The task completed or was cancelled: no more commits, reveals or finalizations.
+    /// @param taskId The task.
+    event TaskClosed(uint256 indexed taskId);
+    /// @notice `provider` committed `commitment` for a replica slot.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param shard The shard.
+    /// @param attempt The attempt (re-queues count up).
+    /// @param replica The replica slot.
+    /// @param provider The provider.
+    /// @param commitment The commitment.
+    event Committed(
+        uint256 indexed taskId,
+        uint256 indexed round,
+        uint256 indexed shard,
+        uint256 attempt,
+        uint256 replica,
+        address provider,
+        bytes32 commitment
+    );
+    /// @notice `provider` revealed its result for a replica slot.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param shard The shard.
+    /// @param attempt The attempt (re-queues count up).
+    /// @param replica The replica slot.
+    /// @param provider The provider.
+    /// @param deltaCid Binary CID of the delta.
+    /// @param fingerprint The revealed fingerprint.
+    event Revealed(
+        uint256 indexed taskId,
+        uint256 indexed round,
+        uint256 indexed shard,
+        uint256 attempt,
+        uint256 replica,
+        address provider,
+        bytes deltaCid,
+        int32[] fingerprint
+    );
+    /// @notice The shard's result was accepted; `center` is the replica whose delta aggregators use.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param shard The shard.
+    /// @param attempt The attempt (re-queues count up).
+    /// @param center Replica whose fingerprint is the cluster center.
+    /// @param winnersMask Bit i set when replica i is in the winning cluster.
+    /// @param fingerprintHash keccak256 of the center's packed fingerprint.
+    event ShardAccepted(
+        uint256 indexed taskId,
+        uint256 indexed round,
+        uint256 indexed shard,
+        uint256 attempt,
+        uint256 center,
+        uint256 winnersMask,
+        bytes32 fingerprintHash
+    );
+    /// @notice No majority (or nothing revealed): the shard runs again with `replication` replicas.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param shard The shard.
+    /// @param attempt The attempt (re-queues count up).
+    /// @param replication Replicas of the new attempt.
+    event ShardRequeued(
+        uint256 indexed taskId, uint256 indexed round, uint256 indexed shard, uint256 attempt, uint256 replication
+    );
+    /// @notice The shard ran out of attempts in this round.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param shard The shard.
+    /// @param attempt The attempt (re-queues count up).
+    event ShardFailed(uint256 indexed taskId, uint256 indexed round, uint256 indexed shard, uint256 attempt);
+    /// @notice A referee slashed the provider of a result.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param shard The shard.
+    /// @param attempt The attempt (re-queues count up).
+    /// @param replica The replica slot.
+    /// @param provider The provider.
+    /// @param reason Why.
+    /// @param evidence Content hash of the evidence.
+    /// @param amount The amount.
+    event ResultSlashed(
+        uint256 indexed taskId,
+        uint256 indexed round,
+        uint256 indexed shard,
+        uint256 attempt,
+        uint256 replica,
+        address provider,
+        SlashReason reason,
+        bytes32 evidence,
+        uint256 amount
+    );
+
+    /// @notice The task is not running or `round` is not its current round.
+    error RoundNotActive(uint256 taskId, uint256 round);
+    /// @notice The shard index is out of range.
+    error InvalidShard(uint256 shard);
+    /// @notice The replica index is out of range for this attempt.
+    error InvalidReplica(uint256 replica);
+    /// @notice The shard is already accepted or failed.
+    error ShardClosed(uint256 taskId, uint256 round, uint256 shard);
+    /// @notice The commit window ended at `deadline`.
+    error CommitWindowClosed(uint64 deadline);
+    /// @notice The caller is not the provider drawn for this replica.
+    error NotAssigned(address caller, address assignee);
+    /// @notice The replica slot already holds a commitment.
+    error AlreadyCommitted(uint256 replica);
+    /// @notice A commitment of zero was given.
+    error ZeroCommitment();
+    /// @notice Nothing was committed for this replica in this attempt.
+    error NotCommitted(uint256 replica);
+    /// @notice The replica was already revealed.
+    error AlreadyRevealed(uint256 replica);
+    /// @notice The reveal window opens at `opensAt` (or when every replica has committed).
+    error RevealNotOpen(uint64 opensAt);
+    /// @notice The reveal window ended at `deadline`.
+    error RevealWindowClosed(uint64 deadline);
+    /// @notice The fingerprint does not have the task's length.
+    error InvalidFingerprintLength(uint256 length, uint256 expected);
+    /// @notice The revealed values do not hash to the stored commitment for this sender.
+    error CommitmentMismatch();
+    /// @notice Finalizing must wait until `opensAt` (or until every replica has revealed).
+    error FinalizeTooEarly(uint64 opensAt);
+    /// @notice One fingerprint per replica slot is required.
+    error FingerprintCountMismatch(uint256 given, uint256 expected);
+    /// @notice The fingerprint given for `replica` is not the one it revealed.
+    error FingerprintNotRevealed(uint256 replica);
+    /// @notice The result was not revealed, so there is nothing to prove against it.
+    error ResultNotRevealed(uint256 replica);
+    /// @notice The result was already slashed.
+    error AlreadySlashed(uint256 replica);
+    /// @notice A zero address was given.
+    error ZeroAddress();
+    /// @notice Only the task manager may call this.
+    error OnlyTaskManager(address caller);
+
+    /// @notice Deploys the verifier.
+    /// @param taskManager_ The task manager (call its `setVerifier` with this contract).
+    /// @param distributor_ The distributor (grant this contract SETTLER_ROLE and SLASHER_ROLE).
+    /// @param admin Receives DEFAULT_ADMIN_ROLE.
+    constructor(ITaskManager taskManager_, IRewardDistributor distributor_, address admin) {
+        if (address(taskManager_) == address(0) || address(distributor_) == address(0) || admin == address(0)) {
+            revert ZeroAddress();
+        }
+        taskManager = taskManager_;
+        distributor = distributor_;
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    }
+
+    // ------------------------------------------------------------------ task manager hooks
+
+    /// @inheritdoc IConsensusVerifier
+    function onRoundStarted(uint256 taskId, RoundConfig calldata config) external {
+        if (msg.sender != address(taskManager)) revert OnlyTaskManager(msg.sender);
+        _rounds[taskId] = config;
+        emit RoundConfigured(taskId, config.round, config.seed, config.roundStart);
+    }
+
+    /// @inheritdoc IConsensusVerifier
+    function roundProgress(uint256 taskId)
+        external
+        view
+        returns (uint256 round, uint256 decidedShards, uint64 decidedAt)
+    {
+        RoundConfig storage t = _rounds[taskId];
+        return (t.round, t.decidedShards, t.decidedAt);
+    }
+
+    /// @inheritdoc IConsensusVerifier
+    function onTaskClosed(uint256 taskId) external {
+        if (msg.sender != address(taskManager)) revert OnlyTaskManager(msg.sender);
+        _rounds[taskId].active = false;
+        emit TaskClosed(taskId);
+    }
+
+    // ------------------------------------------------------------------ commit, reveal, finalize
+
+    /// @notice Commits a result for replica slot `replica` of `shard` in the current attempt. Only
+    /// the provider drawn for that slot may commit, before the commit window ends.
+    /// @param taskId The task.
+    /// @param round The current round.
+    /// @param shard The shard.
+    /// @param replica The caller's replica slot (see `assignment`).
+    /// @param commitment `computeCommitment(taskId, round, shard, msg.sender, deltaCid, fingerprint, salt)`.
+    function commit(uint256 taskId, uint256 round, uint256 shard, uint256 replica, bytes32 commitment) external {
+        if (commitment == bytes32(0)) revert ZeroCommitment();
+        RoundConfig storage t = _activeRound(taskId, round, shard);
+        bytes32 key = _shardKey(taskId, round, shard);
+        Shard memory s = _loadShard(key, t);
+        if (s.status != ShardStatus.Open) revert ShardClosed(taskId, round, shard);
+        uint64 deadline = _start(s, t) + t.commitWindow;
+        if (block.timestamp >= deadline) revert CommitWindowClosed(deadline);
+        if (replica >= s.replication) revert InvalidReplica(replica);
+        uint16 bit = uint16(1 << replica);
+        if (s.committedMask & bit != 0) revert AlreadyCommitted(replica);
+        address assignee = taskManager.drawProviders(taskId, _seed(t, key, s, shard), replica + 1)[replica];
+        if (assignee != msg.sender) revert NotAssigned(msg.sender, assignee);
+        s.committedMask |= bit;
+        _shards[key] = s;
+        _results[_attemptKey(key, s.attempt)][replica] = commitment;
+        emit Committed(taskId, round, shard, s.attempt, replica, msg.sender, commitment);
+    }
+
+    /// @notice Reveals the committed result of replica slot `replica`. Opens when the commit window
+    /// ends or every replica has committed; closes `revealWindow` seconds after the commit window.
+    /// The commitment is recomputed with `msg.sender`, so a copied commitment cannot be revealed by
+    /// the copier.
+    /// @param taskId The task.
+    /// @param round The current round.
+    /// @param shard The shard.
+    /// @param replica The replica slot.
+    /// @param deltaCid Binary CID of the encoded delta.
+    /// @param fingerprint The delta's sketch, `fingerprintLength` int32 values.
+    /// @param salt The salt used in the commitment.
+    function reveal(
+        uint256 taskId,
+        uint256 round,
+        uint256 shard,
+        uint256 replica,
+        bytes calldata deltaCid,
+        int32[] calldata fingerprint,
+        bytes32 salt
+    ) external {
+        bytes32 expected = commitmentOf(
+            block.chainid, address(this), taskId, round, shard, msg.sender, deltaCid, fingerprint, salt
+        );
+        uint256 attempt = _reveal(ShardCtx(taskId, round, shard, bytes32(0)), replica, expected, fingerprint);
+        emit Revealed(taskId, round, shard, attempt, replica, msg.sender, deltaCid, fingerprint);
+    }
+
+    /// @notice Decides a shard; anyone may call it once the reveal window has ended, or earlier when
+    /// every replica has revealed. `fingerprints[i]` must be what replica `i` revealed (empty for
+    /// replicas that did not reveal). Accepted: the winning cluster is paid from escrow and gains
+    /// reputation, outvoted and missing providers lose reputation. Otherwise the shard is re-queued
+    /// with one more replica and a fresh seed, or failed after MAX_ATTEMPTS.
+    /// @param taskId The task.
+    /// @param round The current round.
+    /// @param shard The shard.
+    /// @param fingerprints One fingerprint per replica slot, in slot order.
+    /// @return accepted Whether a result was accepted.
+    function finalize(uint256 taskId, uint256 round, uint256 shard, int32[][] calldata fingerprints)
+        external
+        returns (bool accepted)
+    {
+        RoundConfig storage t = _activeRound(taskId, round, shard);
+        ShardCtx memory c = ShardCtx(taskId, round, shard, _shardKey(taskId, round, shard));
+        Shard memory s = _loadShard(c.key, t);
+        _checkFinalizable(s, t, fingerprints.length, c);
+        Vote memory v = _vote(_attemptKey(c.key, s.attempt), s, fingerprints, t.tolerance);
+        accepted = v.accepted;
+        address[] memory assignees = taskManager.drawProviders(taskId, _seed(t, c.key, s, shard), s.replication);
+        uint16 revealedMask = s.revealedMask;
+        if (_record(c, s, t, v)) _countDecided(t, taskId, round);
+        _settle(c.taskId, t.rewardPerResult, assignees, revealedMask, v);
+    }
+
+    /// @notice Slashes the provider of a revealed result on a referee's verdict: the result's
+    /// fingerprint does not match its delta, the delta is invalid, or a deterministic re-run
+    /// disagrees. Slashes the task's minimum stake; most is burned, the reporter gets a share.
+    /// @param ref The result: task, round, shard, attempt and replica slot.
+    /// @param reason The proof's kind.
+    /// @param evidence Content hash (or CID digest) of the published evidence.
+    /// @param reporter Who found the fault (receives the reporter share; zero burns everything).
+    /// @return amount The amount slashed.
+    function slash(ResultRef calldata ref, SlashReason reason, bytes32 evidence, address reporter)
+        external
+        onlyRole(REFEREE_ROLE)
+        returns (uint256 amount)
+    {
+        bytes32 key = _shardKey(ref.taskId, ref.round, ref.shard);
+        bytes32 attemptKey = _attemptKey(key, ref.attempt);
+        if (!_isRevealed(key, attemptKey, ref.attempt, ref.replica)) revert ResultNotRevealed(ref.replica);
+        if (slashed[attemptKey][ref.replica]) revert AlreadySlashed(ref.replica);
+        slashed[attemptKey][ref.replica] = true;
+        address provider = _assigneeOf(ref);
+        amount = distributor.slash(provider, _rounds[ref.taskId].minStake, reporter);
+        emit ResultSlashed(
+            ref.taskId, ref.round, ref.shard, ref.attempt, ref.replica, provider, reason, evidence, amount
+        );
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @notice The commitment a provider must submit, for this chain and this contract.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param shard The shard.
+    /// @param sender The provider that will reveal.
+    /// @param deltaCid Binary CID of the delta.
+    /// @param fingerprint The fingerprint.
+    /// @param salt A random salt.
+    /// @return The commitment.
+    function computeCommitment(
+        uint256 taskId,
+        uint256 round,
+        uint256 shard,
+        address sender,
+        bytes calldata deltaCid,
+        int32[] calldata fingerprint,
+        bytes32 salt
+    ) external view returns (bytes32) {
+        return commitmentOf(block.chainid, address(this), taskId, round, shard, sender, deltaCid, fingerprint, salt);
+    }
+
+    /// @notice `keccak256(abi.encode(chainId, verifier, taskId, round, shard, sender, deltaCid,
+    /// fingerprint, salt))`; `src/chain/commitment.ts` computes the same value.
+    /// @param chainId The chain id.
+    /// @param verifier This contract's address.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param shard The shard.
+    /// @param sender The provider.
+    /// @param deltaCid Binary CID of the delta.
+    /// @param fingerprint The fingerprint.
+    /// @param salt The salt.
+    /// @return The commitment.
+    function commitmentOf(
+        uint256 chainId,
+        address verifier,
+        uint256 taskId,
+        uint256 round,
+        uint256 shard,
+        address sender,
+        bytes calldata deltaCid,
+        int32[] calldata fingerprint,
+        bytes32 salt
+    ) public pure returns (bytes32) {
+        return keccak256(abi.encode(chainId, verifier, taskId, round, shard, sender, deltaCid, fingerprint, salt));
+    }
+
+    /// @notice Whether two fingerprints agree: same length and L-infinity distance <= `tolerance`.
+    /// @param a A fingerprint.
+    /// @param b Another fingerprint.
+    /// @param tolerance Largest allowed difference per entry.
+    /// @return True when they agree.
+    function fingerprintsAgree(int32[] calldata a, int32[] calldata b, uint32 tolerance) public pure returns (bool) {
+        if (a.length != b.length) return false;
+        for (uint256 i = 0; i < a.length; ++i) {
+            int256 d = int256(a[i]) - int256(b[i]);
+            if (d > int256(uint256(tolerance)) || -d > int256(uint256(tolerance))) return false;
+        }
+        return true;
+    }
+
+    /// @notice The current attempt of a shard and who is drawn for it, with its windows.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param shard The shard.
+    /// @return providers The provider of each replica slot.
+    /// @return attempt The attempt number.
+    /// @return status The shard status.
+    /// @return commitDeadline End of the commit window.
+    /// @return revealDeadline End of the reveal window.
+    /// @return committedMask Bit i set when replica i committed.
+    /// @return revealedMask Bit i set when replica i revealed.
+    function assignment(uint256 taskId, uint256 round, uint256 shard)
+        external
+        view
+        returns (
+            address[] memory providers,
+            uint256 attempt,
+            ShardStatus status,
+            uint64 commitDeadline,
+            uint64 revealDeadline,
+            uint256 committedMask,
+            uint256 revealedMask
+        )
+    {
+        RoundConfig storage t = _rounds[taskId];
+        bytes32 key = _shardKey(taskId, round, shard);
+        Shard memory s = _loadShard(key, t);
+        if (round == t.round && s.start == 0) {
+            commitDeadline = t.roundStart + t.commitWindow;
+        } else {
+            commitDeadline = s.start + t.commitWindow;
+        }
+        revealDeadline = commitDeadline + t.revealWindow;
+        bytes32 seed = s.attempt == 0
+            ? keccak256(abi.encode(taskManager.roundSeed(taskId, round), shard, uint256(0)))
+            : _requeueSeeds[_attemptKey(key, s.attempt)];
+        providers = taskManager.drawProviders(taskId, seed, s.replication);
+        return (providers, s.attempt, s.status, commitDeadline, revealDeadline, s.committedMask, s.revealedMask);
+    }
+
+    /// @notice The stored value of a result slot: the commitment, or after reveal the keccak256 of
+    /// the packed fingerprint.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param shard The shard.
+    /// @param attempt The attempt.
+    /// @param replica The replica slot.
+    /// @return The stored hash.
+    function resultOf(uint256 taskId, uint256 round, uint256 shard, uint256 attempt, uint256 replica)
+        external
+        view
+        returns (bytes32)
+    {
+        return _results[_attemptKey(_shardKey(taskId, round, shard), attempt)][replica];
+    }
+
+    // ------------------------------------------------------------------ internal
+
+    function _assigneeOf(ResultRef calldata ref) private view returns (address) {
+        bytes32 seed = ref.attempt == 0
+            ? keccak256(abi.encode(taskManager.roundSeed(ref.taskId, ref.round), ref.shard, uint256(0)))
+            : _requeueSeeds[_attemptKey(_shardKey(ref.taskId, ref.round, ref.shard), ref.attempt)];
+        return taskManager.drawProviders(ref.taskId, seed, ref.replica + 1)[ref.replica];
+    }
+
+    function _activeRound(uint256 taskId, uint256 round, uint256 shard) private view returns (RoundConfig storage t) {
+        t = _rounds[taskId];
+        if (!t.active || round != t.round) revert RoundNotActive(taskId, round);
+        if (shard >= t.shards) revert InvalidShard(shard);
+    }
+
+    function _loadShard(bytes32 key, RoundConfig storage t) private view returns (Shard memory s) {
+        s = _shards[key];
+        if (s.replication == 0) {
+            s.replication = t.replication < t.providerCount ? t.replication : uint8(t.providerCount);
+        }
+    }
+
+    function _start(Shard memory s, RoundConfig storage t) private view returns (uint64) {
+        return s.start == 0 ? t.roundStart : s.start;
+    }
+
+    function _seed(RoundConfig storage t, bytes32 key, Shard memory s, uint256 shard) private view returns (bytes32) {
+        if (s.attempt == 0) return keccak256(abi.encode(t.seed, shard, uint256(0)));
+        return _requeueSeeds[_attemptKey(key, s.attempt)];
+    }
+
+    function _requeue(ShardCtx memory c, Shard memory s, RoundConfig storage t) private {
+        uint256 next = s.replication + 1;
+        if (next > t.maxReplication) next = t.maxReplication;
+        if (next > t.providerCount) next = t.providerCount;
+        uint16 attempt = s.attempt + 1;
+        _pastRevealedMasks[_attemptKey(c.key, s.attempt)] = s.revealedMask;
+        bytes32 seed = keccak256(
+            abi.encode(blockhash(block.number - 1), block.prevrandao, c.taskId, c.round, c.shard, uint256(attempt))
+        );
+        _requeueSeeds[_attemptKey(c.key, attempt)] = seed;
+        _shards[c.key] = Shard({
+            attempt: attempt,
+            replication: uint8(next),
+            status: ShardStatus.Open,
+            start: uint64(block.timestamp),
+            committedMask: 0,
+            revealedMask: 0
+        });
+        emit ShardRequeued(c.taskId, c.round, c.shard, attempt, next);
+    }
+
+    function _reveal(ShardCtx memory c, uint256 replica, bytes32 expected, int32[] calldata fingerprint)
+        private
+        returns (uint256)
+    {
+        RoundConfig storage t = _activeRound(c.taskId, c.round, c.shard);
+        c.key = _shardKey(c.taskId, c.round, c.shard);
+        Shard memory s = _shards[c.key];
+        if (s.status != ShardStatus.Open) revert ShardClosed(c.taskId, c.round, c.shard);
+        uint16 bit = uint16(1 << (replica & 15));
+        if (replica >= s.replication || s.committedMask & bit == 0) revert NotCommitted(replica);
+        if (s.revealedMask & bit != 0) revert AlreadyRevealed(replica);
+        uint64 commitEnd = _start(s, t) + t.commitWindow;
+        if (block.timestamp < commitEnd && s.committedMask != _full(s.replication)) revert RevealNotOpen(commitEnd);
+        if (block.timestamp >= commitEnd + t.revealWindow) revert RevealWindowClosed(commitEnd + t.revealWindow);
+        if (fingerprint.length != t.fingerprintLength) {
+            revert InvalidFingerprintLength(fingerprint.length, t.fingerprintLength);
+        }
+        bytes32 attemptKey = _attemptKey(c.key, s.attempt);
+        if (_results[attemptKey][replica] != expected) revert CommitmentMismatch();
+        s.revealedMask |= bit;
+        _shards[c.key] = s;
+        _results[attemptKey][replica] = keccak256(abi.encodePacked(fingerprint));
+        return s.attempt;
+    }
+
+    function _countDecided(RoundConfig storage t, uint256 taskId, uint256 round) private {
+        uint16 decided = t.decidedShards + 1;
+        t.decidedShards = decided;
+        if (decided == t.shards) {
+            t.decidedAt = uint64(block.timestamp);
+            emit RoundDecided(taskId, round, uint64(block.timestamp));
+        }
+    }
+
+    function _checkFinalizable(Shard memory s, RoundConfig storage t, uint256 given, ShardCtx memory c) private view {
+        if (s.status != ShardStatus.Open) revert ShardClosed(c.taskId, c.round, c.shard);
+        uint64 revealEnd = _start(s, t) + t.commitWindow + t.revealWindow;
+        if (block.timestamp < revealEnd && s.revealedMask != _full(s.replication)) revert FinalizeTooEarly(revealEnd);
+        if (given != s.replication) revert FingerprintCountMismatch(given, s.replication);
+    }
+
+    /// @dev Effects of a decision: accept, re-queue or fail. Returns whether the shard is decided.
+    function _record(ShardCtx memory c, Shard memory s, RoundConfig storage t, Vote memory v)
+        private
+        returns (bool decided)
+    {
+        if (v.accepted) {
+            s.status = ShardStatus.Accepted;
+            _shards[c.key] = s;
+            emit ShardAccepted(c.taskId, c.round, c.shard, s.attempt, v.center, v.clusterMask, v.centerHash);
+            return true;
+        }
+        if (s.attempt + 1 < MAX_ATTEMPTS) {
+            _requeue(c, s, t);
+            return false;
+        }
+        s.status = ShardStatus.Failed;
+        _shards[c.key] = s;
+        emit ShardFailed(c.taskId, c.round, c.shard, s.attempt);
+        return true;
+    }
+
+    /// @dev Checks every revealed fingerprint against its stored hash, then finds the replica that
+    /// agrees with the most revealed replicas (ties: lowest index) and its cluster.
+    function _vote(bytes32 attemptKey, Shard memory s, int32[][] calldata fps, uint32 tolerance)
+        private
+        view
+        returns (Vote memory v)
+    {
+        uint256 r = fps.length;
+        uint256 revealedMask = s.revealedMask;
+        uint256[] memory agree = new uint256[](r);
+        for (uint256 i = 0; i < r; ++i) {
+            if (revealedMask & (1 << i) == 0) continue;
+            if (keccak256(abi.encodePacked(fps[i])) != _results[attemptKey][i]) revert FingerprintNotRevealed(i);
+            ++v.revealedCount;
+            agree[i] |= 1 << i;
+            for (uint256 j = 0; j < i; ++j) {
+                if (revealedMask & (1 << j) == 0) continue;
+                if (fingerprintsAgree(fps[i], fps[j], tolerance)) {
+                    agree[i] |= 1 << j;
+                    agree[j] |= 1 << i;
+                }
+            }
+        }
+        uint256 best;
+        for (uint256 i = 0; i < r; ++i) {
+            uint256 size = _popcount(agree[i]);
+            if (size > best) {
+                best = size;
+                v.center = i;
+                v.clusterMask = agree[i];
+            }
+        }
+        v.accepted = best * 2 > v.revealedCount && best >= (r >= 2 ? 2 : 1);
+        if (v.accepted) v.centerHash = _results[attemptKey][v.center];
+    }
+
+    /// @dev Splits the assignees into winners, outvoted and missing, and settles with the distributor.
+    function _settle(uint256 taskId, uint256 reward, address[] memory assignees, uint16 revealedMask, Vote memory v)
+        private
+    {
+        (address[] memory winners, address[] memory outvoted, address[] memory missed) =
+            _partition(assignees, revealedMask, v);
+        distributor.settle(taskId, reward, winners, outvoted, missed);
+    }
+
+    function _partition(address[] memory assignees, uint16 revealedMask, Vote memory v)
+        private
+        pure
+        returns (address[] memory winners, address[] memory outvoted, address[] memory missed)
+    {
+        uint256 r = assignees.length;
+        winners = new address[](r);
+        outvoted = new address[](r);
+        missed = new address[](r);
+        uint256 w;
+        uint256 o;
+        uint256 m;
+        for (uint256 i = 0; i < r; ++i) {
+            if (revealedMask & (1 << i) == 0) {
+                missed[m] = assignees[i];
+                ++m;
+            } else if (!v.accepted) {
+                continue;
+            } else if (v.clusterMask & (1 << i) != 0) {
+                winners[w] = assignees[i];
+                ++w;
+            } else {
+                outvoted[o] = assignees[i];
+                ++o;
+            }
+        }
+        // Shrink the arrays in place to their filled lengths (no copy).
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(winners, w)
+            mstore(outvoted, o)
+            mstore(missed, m)
+        }
+    }
+
+    function _isRevealed(bytes32 key, bytes32 attemptKey, uint256 attempt, uint256 replica)
+        private
+        view
+        returns (bool)
+    {
+        if (replica >= 16 || _results[attemptKey][replica] == bytes32(0)) return false;
+        Shard memory s = _shards[key];
+        // A re-queue resets the masks; the mask of the attempt it closed is kept aside.
+        if (attempt == s.attempt) return s.revealedMask & (1 << replica) != 0;
+        return attempt < s.attempt && _pastRevealedMasks[attemptKey] & (1 << replica) != 0;
+    }
+
+    function _full(uint256 replication) private pure returns (uint16) {
+        return uint16((1 << replication) - 1);
+    }
+
+    function _popcount(uint256 x) private pure returns (uint256 c) {
+        while (x != 0) {
+            x &= x - 1;
+            ++c;
+        }
+    }
+
+    function _shardKey(uint256 taskId, uint256 round, uint256 shard) private pure returns (bytes32) {
+        return keccak256(abi.encode(taskId, round, shard));
+    }
+
+    function _attemptKey(bytes32 shardKey, uint256 attempt) private pure returns (bytes32) {
+        return keccak256(abi.encode(shardKey, attempt));
+    }
+}

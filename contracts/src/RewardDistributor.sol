@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {IRewardDistributor} from "./interfaces/IRewardDistributor.sol";
+
+/// @title RewardDistributor
+/// @notice Holds every MLB token of the protocol: provider stakes (bonded and unbonding), task
+/// escrows and claimable balances. Rewards and refunds are credited, never pushed: providers and
+/// creators pull them with `claim`. Keeps reputation per provider and burns slashed stake.
+/// @dev Conservation: `token.balanceOf(this) == totalStaked + totalUnbonding + totalOwed`, where
+/// `totalOwed` is the sum of every task escrow and every claimable balance, after every call (tested
+/// as an invariant). Only the TaskManager (ESCROW_ROLE)
+/// moves escrow in and out; only the ConsensusVerifier (SETTLER_ROLE, SLASHER_ROLE) credits rewards,
+/// reputation and slashes.
+contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard {
+    using SafeERC20 for IERC20;
+
+    /// @notice May deposit and refund task escrows (the TaskManager).
+    bytes32 public constant ESCROW_ROLE = keccak256("ESCROW_ROLE");
+    /// @notice May pay rewards and change reputation (the ConsensusVerifier).
+    bytes32 public constant SETTLER_ROLE = keccak256("SETTLER_ROLE");
+    /// @notice May slash stake on proof (the ConsensusVerifier, on a referee verdict).
+    bytes32 public constant SLASHER_ROLE = keccak256("SLASHER_ROLE");
+
+    /// @notice Basis points denominator.
+    uint256 public constant BPS = 10_000;
+    /// @notice Share of a slash paid to the reporter; the rest is burned.
+    uint256 public constant REPORTER_SHARE_BPS = 1000;
+    /// @notice Reputation gained per accepted result.
+    uint32 public constant REPUTATION_GAIN = 1;
+    /// @notice Reputation lost when a revealed result is outvoted.
+    uint32 public constant REPUTATION_LOSS_OUTVOTED = 2;
+    /// @notice Reputation lost when an assigned result is never revealed.
+    uint32 public constant REPUTATION_LOSS_MISSED = 1;
+    /// @notice Reputation lost when slashed.
+    uint32 public constant REPUTATION_LOSS_SLASHED = 10;
+
+    /// @notice Stake of a provider.
+    struct StakeInfo {
+        uint128 staked;
+        uint128 unbonding;
+    }
+
+    /// @notice Balances and record of an account, one slot. `opened` is set at the first stake so
+    /// that the slot already exists when the first reward arrives (the 20k gas of a new slot is paid
+    /// once by the staker, not by whoever finalizes a shard).
+    struct Account {
+        uint128 claimable;
+        uint32 reputation;
+        uint32 accepted;
+        uint32 outvoted;
+        uint24 missed;
+        bool opened;
+    }
+
+    /// @notice The MLB token.
+    IERC20 public immutable token;
+    /// @notice Seconds between `requestUnstake` and `withdraw`.
+    uint64 public immutable unbondingDelay;
+
+    /// @notice Stake per provider.
+    mapping(address provider => StakeInfo) public stakes;
+    /// @notice When the unbonding amount of a provider can be withdrawn.
+    mapping(address provider => uint64) public unbondingReleaseAt;
+    /// @notice Claimable balance and reputation per account.
+    mapping(address account => Account) public accounts;
+    /// @notice Escrow left per task.
+    mapping(uint256 taskId => uint256) public escrowOf;
+
+    /// @notice Sums of stakes kept for the conservation check, one slot.
+    struct Totals {
+        uint128 staked;
+        uint128 unbonding;
+    }
+
+    Totals internal _totals;
+    /// @notice What the distributor owes to tasks and accounts: every task escrow plus every
+    /// claimable balance. Paying a reward or refunding an escrow moves value between the two and
+    /// leaves this sum alone, so `settle` touches no global slot.
+    uint256 public totalOwed;
+
+    /// @notice `provider` bonded `amount` more.
+    /// @param provider The provider.
+    /// @param amount The amount.
+    event Staked(address indexed provider, uint256 amount);
+    /// @notice `provider` started unbonding `amount`, withdrawable at `releaseAt`.
+    /// @param provider The provider.
+    /// @param amount The amount.
+    /// @param releaseAt When it can be withdrawn.
+    event UnstakeRequested(address indexed provider, uint256 amount, uint64 releaseAt);
+    /// @notice `provider` withdrew `amount` of unbonded stake.
+    /// @param provider The provider.
+    /// @param amount The amount.
+    event Withdrawn(address indexed provider, uint256 amount);
+    /// @notice `amount` escrowed for `taskId`, paid by `payer`.
+    /// @param taskId The task.
+    /// @param payer Who paid.
+    /// @param amount The amount.
+    event EscrowDeposited(uint256 indexed taskId, address indexed payer, uint256 amount);
+    /// @notice The rest of the escrow of `taskId` was credited to `to`.
+    /// @param taskId The task.
+    /// @param to The recipient.
+    /// @param amount The amount.
+    event EscrowRefunded(uint256 indexed taskId, address indexed to, uint256 amount);
+    /// @notice `provider` earned `amount` from the escrow of `taskId`; its reputation is now `reputation`.
+    /// @param taskId The task.
+    /// @param provider The provider.
+    /// @param amount The amount.
+    /// @param reputation The new reputation.
+    event RewardCredited(uint256 indexed taskId, address indexed provider, uint256 amount, uint32 reputation);
+    /// @notice Reputation of `provider` changed to `reputation`.
+    /// @param provider The provider.
+    /// @param reputation The new reputation.
+    /// @param delta The change.
+    event ReputationChanged(address indexed provider, uint32 reputation, int256 delta);
+    /// @notice `account` pulled `amount`.
+    /// @param account The account.
+    /// @param amount The amount.
+    event Claimed(address indexed account, uint256 amount);
+    /// @notice `provider` lost `amount`: `burned` burned, `reporterShare` credited to `reporter`.
+    /// @param provider The provider.
+    /// @param amount The amount.
+    /// @param burned Burned part.
+    /// @param reporter The reporter.
+    /// @param reporterShare Reporter's part.
+    event Slashed(
+        address indexed provider, uint256 amount, uint256 burned, address indexed reporter, uint256 reporterShare
+    );
+
+    /// @notice An amount of zero was given.
+    error ZeroAmount();
+    /// @notice The provider has less bonded stake than requested.
+    error InsufficientStake(uint256 available, uint256 requested);
+    /// @notice Nothing is unbonding.
+    error NothingToWithdraw();
+    /// @notice The unbonding delay has not passed.
+    error StillUnbonding(uint64 releaseAt);
+    /// @notice The account has nothing to claim.
+    error NothingToClaim();
+    /// @notice The task escrow cannot pay the rewards.
+    error InsufficientEscrow(uint256 taskId, uint256 available, uint256 required);
+    /// @notice A zero address was given where an account is required.
+    error ZeroAddress();
+    /// @notice An amount does not fit the packed storage.
+    error AmountTooLarge(uint256 amount);
+
+    /// @notice Deploys the distributor.
+    /// @param token_ The MLB token.
+    /// @param unbondingDelay_ Seconds a provider waits between `requestUnstake` and `withdraw`.
+    /// @param admin Receives DEFAULT_ADMIN_ROLE (grants the other roles at deployment).
+    constructor(IERC20 token_, uint64 unbondingDelay_, address admin) {
+        if (address(token_) == address(0) || admin == address(0)) revert ZeroAddress();
+        token = token_;
+        unbondingDelay = unbondingDelay_;
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    }
+
+    // ------------------------------------------------------------------ providers
+
+    /// @notice Bonds `amount` MLB of the caller (approve the distributor first).
+    /// @param amount The amount to bond.
+    function stake(uint256 amount) external nonReentrant {
+        if (amount == 0) revert ZeroAmount();
+        StakeInfo storage s = stakes[msg.sender];
+        uint256 next = uint256(s.staked) + amount;
+        if (next > type(uint128).max) revert AmountTooLarge(amount);
+        s.staked = uint128(next);
+        _totals.staked += uint128(amount);
+        Account storage a = accounts[msg.sender];
+        if (!a.opened) a.opened = true;
+        emit Staked(msg.sender, amount);
+        token.safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// @notice Starts unbonding `amount` of the caller's stake. Unbonding stake is still slashable
+    /// and restarts the delay for the whole unbonding amount.
+    /// @param amount The amount to unbond.
+    function requestUnstake(uint256 amount) external {
+        if (amount == 0) revert ZeroAmount();
+        StakeInfo storage s = stakes[msg.sender];
+        if (amount > s.staked) revert InsufficientStake(s.staked, amount);
+        s.staked -= uint128(amount);
+        s.unbonding += uint128(amount);
+        _totals.staked -= uint128(amount);
+        _totals.unbonding += uint128(amount);
+        uint64 releaseAt = uint64(block.timestamp) + unbondingDelay;
+        unbondingReleaseAt[msg.sender] = releaseAt;
+        emit UnstakeRequested(msg.sender, amount, releaseAt);
+    }
+
+    /// @notice Withdraws the caller's whole unbonding stake once the delay has passed.
+    /// @return amount The amount sent.
+    function withdraw() external nonReentrant returns (uint256 amount) {
+        StakeInfo storage s = stakes[msg.sender];
+        amount = s.unbonding;
+        if (amount == 0) revert NothingToWithdraw();
+        uint64 releaseAt = unbondingReleaseAt[msg.sender];
+        if (block.timestamp < releaseAt) revert StillUnbonding(releaseAt);
+        s.unbonding = 0;
+        _totals.unbonding -= uint128(amount);
+        emit Withdrawn(msg.sender, amount);
+        token.safeTransfer(msg.sender, amount);
+    }
+
+    /// @notice Pulls the caller's claimable rewards and refunds.
+    /// @return amount The amount sent.
+    function claim() external nonReentrant returns (uint256 amount) {
+        Account storage a = accounts[msg.sender];
+        amount = a.claimable;
+        if (amount == 0) revert NothingToClaim();
+        a.claimable = 0;
+        totalOwed -= amount;
+        emit Claimed(msg.sender, amount);
+        token.safeTransfer(msg.sender, amount);
+    }
+
+    // ------------------------------------------------------------------ protocol
+
+    /// @inheritdoc IRewardDistributor
+    function depositEscrow(uint256 taskId, address payer, uint256 amount) external onlyRole(ESCROW_ROLE) nonReentrant {
+        if (amount == 0) revert ZeroAmount();
+        if (amount > type(uint128).max - totalOwed) revert AmountTooLarge(amount);
+        escrowOf[taskId] += amount;
+        totalOwed += amount;
+        emit EscrowDeposited(taskId, payer, amount);
+        token.safeTransferFrom(payer, address(this), amount);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function refundEscrow(uint256 taskId, address to) external onlyRole(ESCROW_ROLE) returns (uint256 amount) {
+        if (to == address(0)) revert ZeroAddress();
+        amount = escrowOf[taskId];
+        escrowOf[taskId] = 0;
+        _credit(to, amount);
+        emit EscrowRefunded(taskId, to, amount);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function settle(
+        uint256 taskId,
+        uint256 rewardEach,
+        address[] calldata winners,
+        address[] calldata outvoted,
+        address[] calldata missed
+    ) external onlyRole(SETTLER_ROLE) {
+        uint256 total = rewardEach * winners.length;
+        if (total > 0) {
+            uint256 available = escrowOf[taskId];
+            if (available < total) revert InsufficientEscrow(taskId, available, total);
+            // Escrow moves to claimable: totalOwed does not change, and no balance can pass
+            // uint128 because totalOwed is capped at deposit.
+            escrowOf[taskId] = available - total;
+        }
+        for (uint256 i = 0; i < winners.length; ++i) {
+            Account storage a = accounts[winners[i]];
+            uint32 reputation = a.reputation + REPUTATION_GAIN;
+            a.claimable += uint128(rewardEach);
+            a.reputation = reputation;
+            ++a.accepted;
+            emit RewardCredited(taskId, winners[i], rewardEach, reputation);
+        }
+        for (uint256 i = 0; i < outvoted.length; ++i) {
+            Account storage a = accounts[outvoted[i]];
+            ++a.outvoted;
+            _lowerReputation(outvoted[i], a, REPUTATION_LOSS_OUTVOTED);
+        }
+        for (uint256 i = 0; i < missed.length; ++i) {
+            Account storage a = accounts[missed[i]];
+            ++a.missed;
+            _lowerReputation(missed[i], a, REPUTATION_LOSS_MISSED);
+        }
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function slash(address provider, uint256 amount, address reporter)
+        external
+        onlyRole(SLASHER_ROLE)
+        nonReentrant
+        returns (uint256 slashed)
+    {
+        StakeInfo storage s = stakes[provider];
+        uint256 fromStaked = amount < s.staked ? amount : s.staked;
+        uint256 rest = amount - fromStaked;
+        uint256 fromUnbonding = rest < s.unbonding ? rest : s.unbonding;
+        slashed = fromStaked + fromUnbonding;
+        s.staked -= uint128(fromStaked);
+        s.unbonding -= uint128(fromUnbonding);
+        _totals.staked -= uint128(fromStaked);
+        _totals.unbonding -= uint128(fromUnbonding);
+        (uint256 burned, uint256 share) = slashShares(slashed, reporter);
+        if (share > 0) {
+            _credit(reporter, share);
+            totalOwed += share;
+        }
+        _lowerReputation(provider, accounts[provider], REPUTATION_LOSS_SLASHED);
+        emit Slashed(provider, slashed, burned, reporter, share);
+        if (burned > 0) ERC20Burnable(address(token)).burn(burned);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @notice How a slash of `amount` splits between burning and the reporter.
+    /// @param amount The slashed amount.
+    /// @param reporter The reporter (zero: no share).
+    /// @return burned The burned part.
+    /// @return share The reporter's part.
+    function slashShares(uint256 amount, address reporter) public pure returns (uint256 burned, uint256 share) {
+        share = reporter == address(0) ? 0 : (amount * REPORTER_SHARE_BPS) / BPS;
+        burned = amount - share;
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function weightInputs(address provider) external view returns (uint256 staked, uint256 reputation) {
+        return (stakes[provider].staked, accounts[provider].reputation);
+    }
+
+    /// @notice Claimable balance of `account`.
+    /// @param account The account.
+    /// @return The claimable amount.
+    function claimableOf(address account) external view returns (uint256) {
+        return accounts[account].claimable;
+    }
+
+    /// @notice Reputation of `provider`.
+    /// @param provider The provider.
+    /// @return The reputation points.
+    function reputationOf(address provider) external view returns (uint256) {
+        return accounts[provider].reputation;
+    }
+
+    /// @notice What the distributor owes: stakes, escrows and claimable balances together. Equals
+    /// its token balance.
+    /// @return The accounted total.
+    function accountedBalance() external view returns (uint256) {
+        Totals memory t = _totals;
+        return uint256(t.staked) + t.unbonding + totalOwed;
+    }
+
+    /// @notice Sum of bonded stakes.
+    /// @return The sum.
+    function totalStaked() external view returns (uint256) {
+        return _totals.staked;
+    }
+
+    /// @notice Sum of unbonding stakes.
+    /// @return The sum.
+    function totalUnbonding() external view returns (uint256) {
+        return _totals.unbonding;
+    }
+
+    // ------------------------------------------------------------------ internal
+
+    /// @dev Credits `amount` to `to`; the caller accounts for it in `totalOwed`.
+    function _credit(address to, uint256 amount) private {
+        if (amount == 0) return;
+        Account storage a = accounts[to];
+        a.claimable += uint128(amount);
+    }
+
+    function _lowerReputation(address provider, Account storage a, uint32 loss) private {
+        uint32 rep = a.reputation;
+        uint32 next = rep > loss ? rep - loss : 0;
+        a.reputation = next;
+        emit ReputationChanged(provider, next, -int256(uint256(rep - next)));
+    }
+}

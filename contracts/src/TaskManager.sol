@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IConsensusVerifier} from "./interfaces/IConsensusVerifier.sol";
+import {IModelRegistry} from "./interfaces/IModelRegistry.sol";
+import {IRewardDistributor} from "./interfaces/IRewardDistributor.sol";
+import {ITaskManager} from "./interfaces/ITaskManager.sol";
+
+/// @title TaskManager
+/// @notice Tasks, providers and rounds. A creator escrows the reward budget and registers the
+/// initial model version; staked providers join during the joining window; then rounds run one
+/// after another. In every round each shard gets `replication` distinct providers drawn by stake
+/// and reputation from a seed nobody can choose; the ConsensusVerifier reports each shard's
+/// outcome; `advance` (callable by anyone) starts the next round once every shard is decided and
+/// the round's model version is final or the aggregation window has passed.
+/// @dev Randomness: the seed of a round is `keccak256(blockhash(block.number - 1), block.prevrandao,
+/// taskId, round)` taken in the transaction that starts the round, which is only possible after
+/// the joining window (round 0) or after every shard of the previous round is decided, so the
+/// provider set is frozen before any seed exists. Limits: the proposer of that block (and on L2s
+/// the sequencer) can bias the seed by withholding the block or reordering; the caller of `advance`
+/// cannot, because `prevrandao` of the block that includes its transaction is unknown when it
+/// signs. Good enough for volunteer training; a VRF can replace `_newSeed` later.
+/// Assignment cost is O(r * (log n + r)) per shard; no function loops over all providers.
+contract TaskManager is ITaskManager, AccessControl {
+    /// @notice Most providers per task (bounds the assignment draw).
+    uint256 public constant MAX_PROVIDERS = 256;
+    /// @notice Most shards per round.
+    uint256 public constant MAX_SHARDS = 256;
+    /// @notice Most replicas per shard (the adaptive replication cap).
+    uint256 public constant MAX_REPLICATION = 8;
+    /// @notice Most int32 entries in a fingerprint.
+    uint256 public constant MAX_FINGERPRINT_LENGTH = 64;
+    /// @notice Most rounds per task.
+    uint256 public constant MAX_ROUNDS = 10_000;
+    /// @notice Reputation points that count as the base weight (reputation 100 doubles the weight).
+    uint256 public constant REPUTATION_BASE = 100;
+    /// @notice Reputation counted in the weight at most.
+    uint256 public constant MAX_REPUTATION_WEIGHT = 900;
+    /// @notice Stake counted in the weight at most, in multiples of the task's minimum stake.
+    uint256 public constant MAX_STAKE_MULTIPLE = 10;
+
+    /// @notice Everything a creator sets when creating a task.
+    struct TaskParams {
+        bytes specCid;
+        bytes datasetCid;
+        bytes initialModelCid;
+        bytes32 initialCommitHash;
+        bytes32 initialDataHash;
+        uint16 rounds;
+        uint16 shards;
+        uint8 replication;
+        uint8 maxReplication;
+        uint8 fingerprintLength;
+        uint8 confirmations;
+        uint32 tolerance;
+        uint32 joinWindow;
+        uint32 commitWindow;
+        uint32 revealWindow;
+        uint32 aggregateWindow;
+        uint32 challengeWindow;
+        uint96 rewardPerResult;
+        uint96 minStake;
+    }
+
+    /// @notice The reward distributor holding escrows and stakes.
+    IRewardDistributor public immutable distributor;
+    /// @notice The model registry.
+    IModelRegistry public immutable registry;
+
+    /// @notice A provider and the running sum of weights up to it, one slot.
+    struct ProviderEntry {
+        address provider;
+        uint96 cumulativeWeight;
+    }
+
+    /// @notice The consensus verifier, set once after deployment; told about every round start.
+    IConsensusVerifier public verifier;
+    /// @notice Number of tasks created; task ids start at 1.
+    uint256 public taskCount;
+
+    mapping(uint256 taskId => Task) internal _tasks;
+    mapping(uint256 taskId => ProviderEntry[]) internal _providers;
+    mapping(uint256 taskId => mapping(address account => bool)) internal _joined;
+    mapping(uint256 taskId => mapping(uint256 round => bytes32)) internal _roundSeeds;
+
+    /// @notice The verifier was set.
+    /// @param verifier The verifier.
+    event VerifierSet(address verifier);
+    /// @notice A task was created and its budget escrowed.
+    /// @param taskId The task.
+    /// @param creator The task creator.
+    /// @param modelId The model.
+    /// @param initialVersionId The genesis version.
+    /// @param specCid Binary CID of the task spec.
+    /// @param datasetCid Binary CID of the data set manifest.
+    /// @param escrow The escrowed budget.
+    event TaskCreated(
+        uint256 indexed taskId,
+        address indexed creator,
+        uint256 indexed modelId,
+        uint256 initialVersionId,
+        bytes specCid,
+        bytes datasetCid,
+        uint256 escrow
+    );
+    /// @notice A provider joined a task with `weight`.
+    /// @param taskId The task.
+    /// @param provider The provider.
+    /// @param weight The provider's weight.
+    /// @param index Its index in the provider list.
+    event ProviderJoined(uint256 indexed taskId, address indexed provider, uint256 weight, uint256 index);
+    /// @notice Round `round` started with `seed` at `startedAt`.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param seed The round seed.
+    /// @param startedAt Start timestamp.
+    event RoundStarted(uint256 indexed taskId, uint256 indexed round, bytes32 seed, uint64 startedAt);
+    /// @notice The last round ended; `refund` went back to the creator.
+    /// @param taskId The task.
+    /// @param refund Escrow credited back to the creator.
+    event TaskCompleted(uint256 indexed taskId, uint256 refund);
+    /// @notice The creator cancelled the task; `refund` went back to the creator.
+    /// @param taskId The task.
+    /// @param refund Escrow credited back to the creator.
+    event TaskCancelled(uint256 indexed taskId, uint256 refund);
+
+    /// @notice A task parameter is out of range.
+    error InvalidTaskParameter(string name);
+    /// @notice The task does not exist.
+    error UnknownTask(uint256 taskId);
+    /// @notice The joining window is closed or the task is not joining.
+    error JoiningClosed(uint256 taskId);
+    /// @notice The joining window is still open.
+    error JoiningOpen(uint256 taskId, uint64 deadline);
+    /// @notice The account already joined.
+    error AlreadyJoined(uint256 taskId, address account);
+    /// @notice The task has the most providers allowed.
+    error TaskFull(uint256 taskId);
+    /// @notice The account's bonded stake is below the task's minimum.
+    error InsufficientStake(uint256 staked, uint256 required);
+    /// @notice Nobody joined, so no round can start (the creator may cancel).
+    error NoProviders(uint256 taskId);
+    /// @notice Not every shard of the current round is decided yet.
+    error RoundUndecided(uint256 taskId, uint256 decided, uint256 shards);
+    /// @notice The round's version is neither final nor overdue.
+    error AggregationPending(uint256 taskId, uint64 until);
+    /// @notice The task is not in a state that allows this.
+    error TaskNotActive(uint256 taskId);
+    /// @notice Only the creator may do this.
+    error NotTaskCreator(uint256 taskId, address caller);
+    /// @notice A zero address was given.
+    error ZeroAddress();
+    /// @notice The verifier is already set.
+    error VerifierAlreadySet();
+    /// @notice The verifier is not set yet, so no round can start.
+    error VerifierNotSet();
+
+    /// @notice Deploys the task manager.
+    /// @param distributor_ The reward distributor (grant this contract its ESCROW_ROLE).
+    /// @param registry_ The model registry (grant this contract its TASK_MANAGER_ROLE).
+    /// @param admin Receives DEFAULT_ADMIN_ROLE.
+    constructor(IRewardDistributor distributor_, IModelRegistry registry_, address admin) {
+        if (address(distributor_) == address(0) || address(registry_) == address(0) || admin == address(0)) {
+            revert ZeroAddress();
+        }
+        distributor = distributor_;
+        registry = registry_;
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    }
+
+    /// @notice Sets the consensus verifier once (they refer to each other).
+    /// @param verifier_ The verifier.
+    function setVerifier(IConsensusVerifier verifier_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (address(verifier) != address(0)) revert VerifierAlreadySet();
+        if (address(verifier_) == address(0)) revert ZeroAddress();
+        verifier = verifier_;
+        emit VerifierSet(address(verifier_));
+    }
+
+    // ------------------------------------------------------------------ creator
+
+    /// @notice Creates a task, registers its initial model version and escrows
+    /// `rewardPerResult * rounds * shards * maxReplication` MLB from the caller (approve the
+    /// RewardDistributor first). Joining is open for `joinWindow` seconds.
+    /// @param p The task parameters.
+    /// @return taskId The new task.
+    function createTask(TaskParams calldata p) external returns (uint256 taskId) {
+        _validate(p);
+        taskId = ++taskCount;
+        uint256 escrow = budgetOf(p.rewardPerResult, p.rounds, p.shards, p.maxReplication);
+        Task storage t = _tasks[taskId];
+        t.creator = msg.sender;
+        t.status = TaskStatus.Joining;
+        t.rounds = p.rounds;
+        t.shards = p.shards;
+        t.replication = p.replication;
+        t.maxReplication = p.maxReplication;
+        t.fingerprintLength = p.fingerprintLength;
+        t.confirmations = p.confirmations;
+        t.tolerance = p.tolerance;
+        t.commitWindow = p.commitWindow;
+        t.revealWindow = p.revealWindow;
+        t.aggregateWindow = p.aggregateWindow;
+        t.challengeWindow = p.challengeWindow;
+        t.joinDeadline = uint64(block.timestamp) + p.joinWindow;
+        t.rewardPerResult = p.rewardPerResult;
+        t.minStake = p.minStake;
+        (uint256 modelId, uint256 versionId) =
+            registry.registerTaskModel(msg.sender, taskId, p.initialModelCid, p.initialCommitHash, p.initialDataHash);
+        t.modelId = uint64(modelId);
+        emit TaskCreated(taskId, msg.sender, modelId, versionId, p.specCid, p.datasetCid, escrow);
+        distributor.depositEscrow(taskId, msg.sender, escrow);
+    }
+
+    /// @notice Cancels a joining or running task; what is left in escrow (not yet earned) becomes
+    /// claimable by the creator in the RewardDistributor.
+    /// @param taskId The task.
+    function cancel(uint256 taskId) external {
+        Task storage t = _existing(taskId);
+        if (msg.sender != t.creator) revert NotTaskCreator(taskId, msg.sender);
+        if (t.status != TaskStatus.Joining && t.status != TaskStatus.Running) revert TaskNotActive(taskId);
+        bool started = t.status == TaskStatus.Running;
+        t.status = TaskStatus.Cancelled;
+        uint256 refund = distributor.refundEscrow(taskId, t.creator);
+        emit TaskCancelled(taskId, refund);
+        if (started) verifier.onTaskClosed(taskId);
+    }
+
+    // ------------------------------------------------------------------ providers
+
+    /// @notice Joins a task during its joining window. The caller's bonded stake must be at least
+    /// the task's minimum; its weight is fixed now from stake (capped at 10x the minimum) and
+    /// reputation. Unstaking later does not remove the provider, but unbonding stake stays
+    /// slashable for the unbonding delay.
+    /// @param taskId The task.
+    function join(uint256 taskId) external {
+        Task storage t = _existing(taskId);
+        if (t.status != TaskStatus.Joining || block.timestamp >= t.joinDeadline) revert JoiningClosed(taskId);
+        if (_joined[taskId][msg.sender]) revert AlreadyJoined(taskId, msg.sender);
+        uint256 count = t.providerCount;
+        if (count >= MAX_PROVIDERS) revert TaskFull(taskId);
+        (uint256 staked, uint256 reputation) = distributor.weightInputs(msg.sender);
+        if (staked < t.minStake) revert InsufficientStake(staked, t.minStake);
+        uint256 weight = weightOf(staked, reputation, t.minStake);
+        uint256 total = t.totalWeight + weight;
+        _joined[taskId][msg.sender] = true;
+        _providers[taskId].push(ProviderEntry({provider: msg.sender, cumulativeWeight: uint96(total)}));
+        t.totalWeight = total;
+        t.providerCount = uint16(count + 1);
+        emit ProviderJoined(taskId, msg.sender, weight, count);
+    }
+
+    // ------------------------------------------------------------------ rounds
+
+    /// @notice Moves a task forward; anyone may call it. After the joining window it starts round
+    /// 0. In a running task, once every shard of the current round is decided and the round's
+    /// version is final in the ModelRegistry (or `aggregateWindow` has passed without one), it
+    /// starts the next round or completes the task and refunds the rest of the escrow.
+    /// @param taskId The task.
+    function advance(uint256 taskId) external {
+        Task storage t = _existing(taskId);
+        if (t.status == TaskStatus.Joining) {
+            if (block.timestamp < t.joinDeadline) revert JoiningOpen(taskId, t.joinDeadline);
+            if (t.providerCount == 0) revert NoProviders(taskId);
+            t.status = TaskStatus.Running;
+            _startRound(taskId, t, 0);
+        } else if (t.status == TaskStatus.Running) {
+            uint256 round = t.currentRound;
+            (, uint256 decided, uint64 decidedAt) = verifier.roundProgress(taskId);
+            if (decided < t.shards) revert RoundUndecided(taskId, decided, t.shards);
+            if (registry.roundVersion(taskId, round) == 0) {
+                uint64 until = decidedAt + t.aggregateWindow;
+                if (block.timestamp < until) revert AggregationPending(taskId, until);
+            }
+            if (round + 1 == t.rounds) {
+                t.status = TaskStatus.Completed;
+                uint256 refund = distributor.refundEscrow(taskId, t.creator);
+                emit TaskCompleted(taskId, refund);
+                verifier.onTaskClosed(taskId);
+            } else {
+                _startRound(taskId, t, round + 1);
+            }
+        } else {
+            revert TaskNotActive(taskId);
+        }
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc ITaskManager
+    function getTask(uint256 taskId) external view returns (Task memory) {
+        return _tasks[taskId];
+    }
+
+    /// @inheritdoc ITaskManager
+    function isRoundDecided(uint256 taskId) external view returns (bool) {
+        Task storage t = _tasks[taskId];
+        if (t.status != TaskStatus.Running) return false;
+        (, uint256 decided,) = verifier.roundProgress(taskId);
+        return decided >= t.shards;
+    }
+
+    /// @inheritdoc ITaskManager
+    function roundSeed(uint256 taskId, uint256 round) external view returns (bytes32) {
+        return _roundSeeds[taskId][round];
+    }
+
+    /// @inheritdoc ITaskManager
+    function isProvider(uint256 taskId, address account) external view returns (bool) {
+        return _joined[taskId][account];
+    }
+
+    /// @notice The providers of a task in joining order (bounded by MAX_PROVIDERS).
+    /// @param taskId The task.
+    /// @return list The providers.
+    function providersOf(uint256 taskId) external view returns (address[] memory list) {
+        ProviderEntry[] storage entries = _providers[taskId];
+        list = new address[](entries.length);
+        for (uint256 i = 0; i < entries.length; ++i) {
+            list[i] = entries[i].provider;
+        }
+    }
+
+    /// @inheritdoc ITaskManager
+    function drawProviders(uint256 taskId, bytes32 seed, uint256 count) external view returns (address[] memory drawn) {
+        ProviderEntry[] storage entries = _providers[taskId];
+        uint256 n = entries.length;
+        if (count > n) count = n;
+        drawn = new address[](count);
+        if (count == 0) return drawn;
+        uint256 total = entries[n - 1].cumulativeWeight;
+        uint256 taken; // bitmap of drawn indices (n <= 256)
+        for (uint256 i = 0; i < count; ++i) {
+            uint256 x = uint256(keccak256(abi.encode(seed, i))) % total;
+            uint256 idx = _upperBound(entries, x);
+            // One provider at most once per shard: probe forward to the next provider not drawn.
+            while (taken & (1 << idx) != 0) {
+                idx = idx + 1 == n ? 0 : idx + 1;
+            }
+            taken |= 1 << idx;
+            drawn[i] = entries[idx].provider;
+        }
+    }
+
+    /// @notice Assignment weight of a provider, in hundredths of the task's minimum stake: stake
+    /// capped at MAX_STAKE_MULTIPLE x `minStake`, times (REPUTATION_BASE + reputation capped at
+    /// MAX_REPUTATION_WEIGHT), divided by `minStake`. Between 100 and 10,000 for a qualified provider.
+    /// @param staked Bonded stake.
+    /// @param reputation Reputation points.
+    /// @param minStake The task's minimum stake (non-zero).
+    /// @return The weight.
+    function weightOf(uint256 staked, uint256 reputation, uint256 minStake) public pure returns (uint256) {
+        uint256 cap = minStake * MAX_STAKE_MULTIPLE;
+        uint256 s = staked < cap ? staked : cap;
+        uint256 r = reputation < MAX_REPUTATION_WEIGHT ? reputation : MAX_REPUTATION_WEIGHT;
+        return (s * (REPUTATION_BASE + r)) / minStake;
+    }
+
+    /// @notice Escrow a task needs: every shard of every round paid at the replication cap.
+    /// @param rewardPerResult Reward per accepted result.
+    /// @param rounds Rounds.
+    /// @param shards Shards per round.
+    /// @param maxReplication Replication cap.
+    /// @return The escrow.
+    function budgetOf(uint256 rewardPerResult, uint256 rounds, uint256 shards, uint256 maxReplication)
+        public
+        pure
+        returns (uint256)
+    {
+        return rewardPerResult * rounds * shards * maxReplication;
+    }
+
+    // ------------------------------------------------------------------ internal
+
+    function _validate(TaskParams calldata p) private pure {
+        if (p.specCid.length == 0) revert InvalidTaskParameter("specCid");
+        if (p.initialModelCid.length == 0) revert InvalidTaskParameter("initialModelCid");
+        if (p.rounds == 0 || p.rounds > MAX_ROUNDS) revert InvalidTaskParameter("rounds");
+        if (p.shards == 0 || p.shards > MAX_SHARDS) revert InvalidTaskParameter("shards");
+        if (p.replication == 0 || p.replication > p.maxReplication) revert InvalidTaskParameter("replication");
+        if (p.maxReplication > MAX_REPLICATION) revert InvalidTaskParameter("maxReplication");
+        if (p.fingerprintLength == 0 || p.fingerprintLength > MAX_FINGERPRINT_LENGTH) {
+            revert InvalidTaskParameter("fingerprintLength");
+        }
+        if (p.joinWindow == 0) revert InvalidTaskParameter("joinWindow");
+        if (p.commitWindow == 0) revert InvalidTaskParameter("commitWindow");
+        if (p.revealWindow == 0) revert InvalidTaskParameter("revealWindow");
+        if (p.rewardPerResult == 0) revert InvalidTaskParameter("rewardPerResult");
+        if (p.minStake == 0) revert InvalidTaskParameter("minStake");
+    }
+
+    function _existing(uint256 taskId) private view returns (Task storage t) {
+        t = _tasks[taskId];
+        if (t.status == TaskStatus.None) revert UnknownTask(taskId);
+    }
+
+    function _startRound(uint256 taskId, Task storage t, uint256 round) private {
+        if (address(verifier) == address(0)) revert VerifierNotSet();
+        bytes32 seed = keccak256(abi.encode(blockhash(block.number - 1), block.prevrandao, taskId, round));
+        t.currentRound = uint16(round);
+        t.roundStart = uint64(block.timestamp);
+        t.roundSeed = seed;
+        _roundSeeds[taskId][round] = seed;
+        emit RoundStarted(taskId, round, seed, uint64(block.timestamp));
+        verifier.onRoundStarted(
+            taskId,
+            IConsensusVerifier.RoundConfig({
+                round: uint16(round),
+                shards: t.shards,
+                replication: t.replication,
+                maxReplication: t.maxReplication,
+                fingerprintLength: t.fingerprintLength,
+                providerCount: t.providerCount,
+                tolerance: t.tolerance,
+                commitWindow: t.commitWindow,
+                revealWindow: t.revealWindow,
+                roundStart: uint64(block.timestamp),
+                active: true,
+                decidedShards: 0,
+                seed: seed,
+                rewardPerResult: t.rewardPerResult,
+                minStake: t.minStake,
+                decidedAt: 0
+            })
+        );
+    }
+
+    /// @dev First index whose cumulative weight exceeds `x` (binary search, O(log n)).
+    function _upperBound(ProviderEntry[] storage entries, uint256 x) private view returns (uint256 lo) {
+        uint256 hi = entries.length - 1;
+        while (lo < hi) {
+            uint256 mid = (lo + hi) >> 1;
+            if (entries[mid].cumulativeWeight > x) hi = mid;
+            else lo = mid + 1;
+        }
+    }
+}

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {Test} from "forge-std/Test.sol";
+import {MLBToken} from "../../src/MLBToken.sol";
+import {RewardDistributor} from "../../src/RewardDistributor.sol";
+
+/// @dev Holds every protocol role of the distributor and drives it with random stakes, escrows,
+/// settlements, slashes, claims and withdrawals, keeping ghost totals of every token in and out.
+contract DistributorHandler is Test {
+    uint256 internal constant TASKS = 3;
+
+    MLBToken public immutable token;
+    RewardDistributor public distributor;
+    address[] internal actors;
+
+    uint256 public ghostIn;
+    uint256 public ghostPaidOut;
+    uint256 public ghostBurned;
+    uint256 public ghostCredited;
+    uint256 public ghostClaimed;
+
+    /// The handler holds the whole supply and hands tokens to actors as they need them.
+    constructor(address[] memory actors_) {
+        token = new MLBToken(address(this), 1e30);
+        actors = actors_;
+    }
+
+    function setDistributor(RewardDistributor distributor_) external {
+        distributor = distributor_;
+    }
+
+    function stake(uint256 actorSeed, uint256 amount) external {
+        address a = _actor(actorSeed);
+        amount = bound(amount, 1, 1000e18);
+        assertTrue(token.transfer(a, amount));
+        vm.startPrank(a);
+        token.approve(address(distributor), amount);
+        distributor.stake(amount);
+        vm.stopPrank();
+        ghostIn += amount;
+    }
+
+    function requestUnstake(uint256 actorSeed, uint256 amount) external {
+        address a = _actor(actorSeed);
+        (uint128 staked,) = distributor.stakes(a);
+        if (staked == 0) return;
+        amount = bound(amount, 1, staked);
+        vm.prank(a);
+        distributor.requestUnstake(amount);
+    }
+
+    function withdraw(uint256 actorSeed) external {
+        address a = _actor(actorSeed);
+        (, uint128 unbonding) = distributor.stakes(a);
+        if (unbonding == 0) return;
+        uint64 releaseAt = distributor.unbondingReleaseAt(a);
+        if (block.timestamp < releaseAt) vm.warp(releaseAt);
+        vm.prank(a);
+        ghostPaidOut += distributor.withdraw();
+    }
+
+    function deposit(uint256 taskSeed, uint256 payerSeed, uint256 amount) external {
+        address payer = _actor(payerSeed);
+        amount = bound(amount, 1, 1000e18);
+        assertTrue(token.transfer(payer, amount));
+        vm.prank(payer);
+        token.approve(address(distributor), amount);
+        distributor.depositEscrow(bound(taskSeed, 1, TASKS), payer, amount);
+        ghostIn += amount;
+    }
+
+    function settle(uint256 taskSeed, uint256 reward, uint256 mask) external {
+        uint256 taskId = bound(taskSeed, 1, TASKS);
+        address[] memory winners = new address[](actors.length);
+        address[] memory losers = new address[](actors.length);
+        uint256 w;
+        uint256 l;
+        for (uint256 i = 0; i < actors.length; ++i) {
+            if (mask & (1 << i) != 0) winners[w++] = actors[i];
+            else if (mask & (1 << (i + 8)) != 0) losers[l++] = actors[i];
+        }
+        assembly ("memory-safe") {
+            mstore(winners, w)
+            mstore(losers, l)
+        }
+        uint256 escrow = distributor.escrowOf(taskId);
+        reward = w == 0 ? bound(reward, 0, 1e18) : bound(reward, 0, escrow / w);
+        distributor.settle(taskId, reward, winners, losers, new address[](0));
+        ghostCredited += reward * w;
+    }
+
+    function refund(uint256 taskSeed, uint256 toSeed) external {
+        ghostCredited += distributor.refundEscrow(bound(taskSeed, 1, TASKS), _actor(toSeed));
+    }
+
+    function slash(uint256 actorSeed, uint256 amount, uint256 reporterSeed, bool withReporter) external {
+        address a = _actor(actorSeed);
+        address reporter = withReporter ? _actor(reporterSeed) : address(0);
+        uint256 slashed = distributor.slash(a, bound(amount, 0, 2000e18), reporter);
+        (uint256 burned, uint256 share) = distributor.slashShares(slashed, reporter);
+        ghostBurned += burned;
+        ghostCredited += share;
+    }
+
+    function claim(uint256 actorSeed) external {
+        address a = _actor(actorSeed);
+        if (distributor.claimableOf(a) == 0) return;
+        vm.prank(a);
+        uint256 amount = distributor.claim();
+        ghostClaimed += amount;
+        ghostPaidOut += amount;
+    }
+
+    function warp(uint256 secondsSeed) external {
+        vm.warp(block.timestamp + bound(secondsSeed, 0, 2 days));
+    }
+
+    function actorCount() external view returns (uint256) {
+        return actors.length;
+    }
+
+    function actorAt(uint256 i) external view returns (address) {
+        return actors[i];
+    }
+
+    function sumEscrow() external view returns (uint256 sum) {
+        for (uint256 t = 1; t <= TASKS; ++t) {
+            sum += distributor.escrowOf(t);
+        }
+    }
+
+    function _actor(uint256 seed) internal view returns (address) {
+        return actors[bound(seed, 0, actors.length - 1)];
+    }
+}
+
+contract DistributorInvariantTest is Test {
+    MLBToken internal token;
+    RewardDistributor internal distributor;
+    DistributorHandler internal handler;
+
+    function setUp() public {
+        address admin = makeAddr("admin");
+        address[] memory actors = new address[](5);
+        for (uint256 i = 0; i < actors.length; ++i) {
+            actors[i] = makeAddr(string.concat("actor", vm.toString(i)));
+        }
+        handler = new DistributorHandler(actors);
+        token = handler.token();
+        distributor = new RewardDistributor(token, 1 days, admin);
+        handler.setDistributor(distributor);
+        vm.startPrank(admin);
+        distributor.grantRole(distributor.ESCROW_ROLE(), address(handler));
+        distributor.grantRole(distributor.SETTLER_ROLE(), address(handler));
+        distributor.grantRole(distributor.SLASHER_ROLE(), address(handler));
+        vm.stopPrank();
+        targetContract(address(handler));
+        bytes4[] memory selectors = new bytes4[](9);
+        selectors[0] = DistributorHandler.stake.selector;
+        selectors[1] = DistributorHandler.requestUnstake.selector;
+        selectors[2] = DistributorHandler.withdraw.selector;
+        selectors[3] = DistributorHandler.deposit.selector;
+        selectors[4] = DistributorHandler.settle.selector;
+        selectors[5] = DistributorHandler.refund.selector;
+        selectors[6] = DistributorHandler.slash.selector;
+        selectors[7] = DistributorHandler.claim.selector;
+        selectors[8] = DistributorHandler.warp.selector;
+        excludeSender(address(handler));
+        targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
+    }
+
+    /// Token conservation: the balance equals stakes + escrow + claimable (credited - paid), and
+    /// equals everything that came in minus everything paid out or burned. Per-account books add up.
+    function invariant_tokenConservation() public view {
+        uint256 balance = token.balanceOf(address(distributor));
+        assertEq(balance, distributor.accountedBalance(), "balance != stakes + owed");
+        assertEq(balance, handler.ghostIn() - handler.ghostPaidOut() - handler.ghostBurned(), "created or lost");
+        uint256 staked;
+        uint256 unbonding;
+        uint256 claimable;
+        for (uint256 i = 0; i < handler.actorCount(); ++i) {
+            (uint128 s, uint128 u) = distributor.stakes(handler.actorAt(i));
+            staked += s;
+            unbonding += u;
+            claimable += distributor.claimableOf(handler.actorAt(i));
+        }
+        assertEq(distributor.totalStaked(), staked, "stakes");
+        assertEq(distributor.totalUnbonding(), unbonding, "unbonding");
+        // balance == stakes + escrow + (credited - paid), account by account.
+        assertEq(claimable, handler.ghostCredited() - handler.ghostClaimed(), "claimable = credited - paid");
+        assertEq(distributor.totalOwed(), handler.sumEscrow() + claimable, "owed = escrow + claimable");
+    }
+
+    /// Every actor can unstake everything and claim everything it is owed.
+    function afterInvariant() public {
+        for (uint256 i = 0; i < handler.actorCount(); ++i) {
+            address a = handler.actorAt(i);
+            (uint128 staked,) = distributor.stakes(a);
+            if (staked > 0) {
+                vm.prank(a);
+                distributor.requestUnstake(staked);
+            }
+        }
+        vm.warp(block.timestamp + 1 days);
+        for (uint256 i = 0; i < handler.actorCount(); ++i) {
+            address a = handler.actorAt(i);
+            vm.startPrank(a);
+            (, uint128 unbonding) = distributor.stakes(a);
+            if (unbonding > 0) distributor.withdraw();
+            if (distributor.claimableOf(a) > 0) distributor.claim();
+            vm.stopPrank();
+            (uint128 s, uint128 u) = distributor.stakes(a);
+            assertEq(uint256(s) + u + distributor.claimableOf(a), 0);
+        }
+        // Only task escrow (not yet earned or refunded) remains.
+        assertEq(token.balanceOf(address(distributor)), handler.sumEscrow());
+        assertEq(distributor.totalOwed(), handler.sumEscrow());
+    }
+}

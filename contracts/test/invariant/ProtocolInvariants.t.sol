@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {ConsensusVerifier} from "../../src/ConsensusVerifier.sol";
+import {ITaskManager} from "../../src/interfaces/ITaskManager.sol";
+import {TaskManager} from "../../src/TaskManager.sol";
+import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
+
+/// @dev Drives whole tasks through commit, copy attempts, reveal, finalize and advance, with honest
+/// and deviating providers and providers that copy another replica's commitment.
+contract ProtocolHandler is ProtocolFixture {
+    uint256 internal constant PROVIDERS = 4;
+    uint256 internal constant SHARDS = 2;
+
+    uint256 public taskId;
+    uint256 public tasksCreated;
+    address[] internal providerList;
+
+    struct Entry {
+        bool deviating;
+        bool copied;
+        uint8 victim;
+        bytes cid;
+        bytes32 salt;
+        int32[] fp;
+    }
+
+    /// (task, round, shard, attempt, replica) => what was committed there
+    mapping(bytes32 => Entry) internal entries;
+    /// (task, round, shard, provider) => rewards received
+    mapping(bytes32 => uint256) public rewardsPerResult;
+
+    uint256 public ghostCopierReveals;
+    uint256 public ghostDoubleRewards;
+    uint256 public ghostRewardMismatches;
+    uint256 public ghostAcceptedResults;
+    uint256 public ghostCopyAttempts;
+    uint256 public ghostFinalized;
+
+    constructor() {
+        _deploy();
+        for (uint256 i = 0; i < PROVIDERS; ++i) {
+            address who = _provider(i);
+            providerList.push(who);
+            _stake(who, 2 * uint256(MIN_STAKE));
+        }
+        _newTask();
+    }
+
+    // ---------------------------------------------------------------- actions
+
+    function commit(uint256 shardSeed, uint256 replicaSeed, bool deviate) external {
+        uint256 shard = bound(shardSeed, 0, SHARDS - 1);
+        S memory st = _state(shard);
+        if (!st.open || block.timestamp >= st.commitDeadline || st.a.length == 0) return;
+        uint256 replica = bound(replicaSeed, 0, st.a.length - 1);
+        if (st.committed & (1 << replica) != 0) return;
+        Entry storage e = entries[_key(st.round, shard, st.attempt, replica)];
+        e.deviating = deviate;
+        e.cid = _cid(replica + 10 * st.attempt);
+        e.salt = keccak256(abi.encode(taskId, st.round, shard, st.attempt, replica));
+        e.fp = _honest(st.round, shard);
+        // A deviating replica is far from the honest sketch and from every other deviating one.
+        if (deviate) e.fp[0] = int32(100_000 + int256(replica) * 1000 + int256(st.attempt) * 10_000);
+        bytes32 c = verifier.computeCommitment(taskId, st.round, shard, st.a[replica], e.cid, e.fp, e.salt);
+        vm.prank(st.a[replica]);
+        verifier.commit(taskId, st.round, shard, replica, c);
+    }
+
+    /// An assignee commits exactly what another replica committed.
+    function copyCommit(uint256 shardSeed, uint256 copierSeed, uint256 victimSeed) external {
+        uint256 shard = bound(shardSeed, 0, SHARDS - 1);
+        S memory st = _state(shard);
+        if (!st.open || block.timestamp >= st.commitDeadline || st.a.length < 2) return;
+        uint256 copier = bound(copierSeed, 0, st.a.length - 1);
+        uint256 victim = bound(victimSeed, 0, st.a.length - 1);
+        if (copier == victim || st.committed & (1 << copier) != 0 || st.committed & (1 << victim) == 0) return;
+        Entry storage e = entries[_key(st.round, shard, st.attempt, copier)];
+        e.copied = true;
+        e.victim = uint8(victim);
+        ghostCopyAttempts++;
+        bytes32 c = verifier.resultOf(taskId, st.round, shard, st.attempt, victim);
+        vm.prank(st.a[copier]);
+        verifier.commit(taskId, st.round, shard, copier, c);
+    }
+
+    function reveal(uint256 shardSeed, uint256 replicaSeed) external {
+        uint256 shard = bound(shardSeed, 0, SHARDS - 1);
+        S memory st = _state(shard);
+        if (!st.open || st.a.length == 0 || block.timestamp >= st.revealDeadline) return;
+        if (block.timestamp < st.commitDeadline && st.committed != (1 << st.a.length) - 1) return;
+        uint256 replica = bound(replicaSeed, 0, st.a.length - 1);
+        if (st.committed & (1 << replica) == 0 || st.revealed & (1 << replica) != 0) return;
+        Entry storage e = entries[_key(st.round, shard, st.attempt, replica)];
+        if (e.copied) {
+            // The copier knows the victim's preimage once the victim revealed; it still must fail.
+            Entry storage v = entries[_key(st.round, shard, st.attempt, e.victim)];
+            vm.prank(st.a[replica]);
+            try verifier.reveal(taskId, st.round, shard, replica, v.cid, v.fp, v.salt) {
+                ghostCopierReveals++;
+            } catch {}
+            return;
+        }
+        vm.prank(st.a[replica]);
+        verifier.reveal(taskId, st.round, shard, replica, e.cid, e.fp, e.salt);
+    }
+
+    function finalize(uint256 shardSeed) external {
+        uint256 shard = bound(shardSeed, 0, SHARDS - 1);
+        S memory st = _state(shard);
+        if (!st.open) return;
+        if (block.timestamp < st.revealDeadline && st.revealed != (1 << st.a.length) - 1) return;
+        int32[][] memory fps = new int32[][](st.a.length);
+        bool[] memory honest = new bool[](st.a.length);
+        uint256 honestCount;
+        uint256 count;
+        for (uint256 i = 0; i < st.a.length; ++i) {
+            if (st.revealed & (1 << i) == 0) continue;
+            Entry storage e = entries[_key(st.round, shard, st.attempt, i)];
+            fps[i] = e.fp;
+            ++count;
+            honest[i] = !e.deviating;
+            if (honest[i]) ++honestCount;
+        }
+        uint256[] memory before = new uint256[](st.a.length);
+        for (uint256 i = 0; i < st.a.length; ++i) {
+            before[i] = distributor.claimableOf(st.a[i]);
+        }
+        bool accepted = verifier.finalize(taskId, st.round, shard, fps);
+        ghostFinalized++;
+        if (accepted != (honestCount >= (st.a.length >= 2 ? 2 : 1) && honestCount * 2 > count)) {
+            ghostRewardMismatches++;
+        }
+        for (uint256 i = 0; i < st.a.length; ++i) {
+            uint256 gained = distributor.claimableOf(st.a[i]) - before[i];
+            if (gained != (accepted && honest[i] ? uint256(REWARD) : 0)) ghostRewardMismatches++;
+            if (gained > 0) {
+                ghostAcceptedResults++;
+                if (++rewardsPerResult[keccak256(abi.encode(taskId, st.round, shard, st.a[i]))] > 1) {
+                    ghostDoubleRewards++;
+                }
+            }
+        }
+        if (accepted) {
+            // A decided shard can never pay again.
+            try verifier.finalize(taskId, st.round, shard, fps) {
+                ghostDoubleRewards++;
+            } catch {}
+        }
+    }
+
+    function advance() external {
+        ITaskManager.Task memory t = tm.getTask(taskId);
+        if (!tm.isRoundDecided(taskId)) return;
+        vm.warp(block.timestamp + t.aggregateWindow);
+        tm.advance(taskId);
+        if (tm.getTask(taskId).status == ITaskManager.TaskStatus.Completed) _newTask();
+    }
+
+    function warp(uint256 secondsSeed) external {
+        vm.warp(block.timestamp + bound(secondsSeed, 0, 10));
+    }
+
+    // ---------------------------------------------------------------- for afterInvariant
+
+    function closeEverything() external {
+        if (tm.getTask(taskId).status == ITaskManager.TaskStatus.Running) {
+            vm.prank(creator);
+            tm.cancel(taskId);
+        }
+        for (uint256 i = 0; i < PROVIDERS; ++i) {
+            address who = providerList[i];
+            (uint128 staked,) = distributor.stakes(who);
+            if (staked > 0) {
+                vm.prank(who);
+                distributor.requestUnstake(staked);
+            }
+        }
+        vm.warp(block.timestamp + UNBONDING);
+        for (uint256 i = 0; i < PROVIDERS; ++i) {
+            address who = providerList[i];
+            vm.startPrank(who);
+            distributor.withdraw();
+            if (distributor.claimableOf(who) > 0) distributor.claim();
+            vm.stopPrank();
+        }
+        if (distributor.claimableOf(creator) > 0) {
+            vm.prank(creator);
+            distributor.claim();
+        }
+    }
+
+    function distributorAddress() external view returns (address) {
+        return address(distributor);
+    }
+
+    function tokenBalanceOfDistributor() external view returns (uint256) {
+        return token.balanceOf(address(distributor));
+    }
+
+    function accounted() external view returns (uint256) {
+        return distributor.accountedBalance();
+    }
+
+    // ---------------------------------------------------------------- internal
+
+    function _newTask() internal {
+        TaskManager.TaskParams memory p = _params();
+        p.rounds = 3;
+        p.shards = uint16(SHARDS);
+        p.replication = 2;
+        p.maxReplication = 3;
+        p.commitWindow = 30;
+        p.revealWindow = 30;
+        p.aggregateWindow = 1;
+        p.joinWindow = 1;
+        taskId = _createTask(p);
+        tasksCreated++;
+        for (uint256 i = 0; i < PROVIDERS; ++i) {
+            vm.prank(providerList[i]);
+            tm.join(taskId);
+        }
+        vm.warp(block.timestamp + 1);
+        tm.advance(taskId);
+    }
+
+    struct S {
+        uint256 round;
+        address[] a;
+        uint256 attempt;
+        bool open;
+        uint64 commitDeadline;
+        uint64 revealDeadline;
+        uint256 committed;
+        uint256 revealed;
+    }
+
+    function _state(uint256 shard) internal view returns (S memory st) {
+        st.round = tm.getTask(taskId).currentRound;
+        ConsensusVerifier.ShardStatus status;
+        (st.a, st.attempt, status, st.commitDeadline, st.revealDeadline, st.committed, st.revealed) =
+            verifier.assignment(taskId, st.round, shard);
+        st.open = status == ConsensusVerifier.ShardStatus.Open;
+    }
+
+    function _honest(uint256 round, uint256 shard) internal view returns (int32[] memory) {
+        return _fp(uint256(keccak256(abi.encode(taskId, round, shard))), 16);
+    }
+
+    function _key(uint256 round, uint256 shard, uint256 attempt, uint256 replica) internal view returns (bytes32) {
+        return keccak256(abi.encode(taskId, round, shard, attempt, replica));
+    }
+}
+
+contract ProtocolInvariantTest is ProtocolFixture {
+    ProtocolHandler internal handler;
+
+    function setUp() public {
+        handler = new ProtocolHandler();
+        targetContract(address(handler));
+        bytes4[] memory selectors = new bytes4[](6);
+        selectors[0] = ProtocolHandler.commit.selector;
+        selectors[1] = ProtocolHandler.copyCommit.selector;
+        selectors[2] = ProtocolHandler.reveal.selector;
+        selectors[3] = ProtocolHandler.finalize.selector;
+        selectors[4] = ProtocolHandler.advance.selector;
+        selectors[5] = ProtocolHandler.warp.selector;
+        targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
+    }
+
+    /// A copied commitment is never revealed by the copier; every accepted result is paid exactly
+    /// once, to exactly the replicas of the winning cluster; the distributor's books balance.
+    function invariant_protocolSafety() public view {
+        assertEq(handler.ghostCopierReveals(), 0, "copier revealed a copied commitment");
+        assertEq(handler.ghostDoubleRewards(), 0, "a result was paid twice");
+        assertEq(handler.ghostRewardMismatches(), 0, "rewards did not match the vote");
+        assertEq(handler.tokenBalanceOfDistributor(), handler.accounted(), "distributor books");
+    }
+
+    /// Every provider can leave with its stake and rewards, and the creator gets back the rest.
+    function afterInvariant() public {
+        emit log_named_uint("tasks", handler.tasksCreated());
+        emit log_named_uint("finalized", handler.ghostFinalized());
+        emit log_named_uint("accepted results", handler.ghostAcceptedResults());
+        emit log_named_uint("copy attempts", handler.ghostCopyAttempts());
+        assertGt(handler.ghostFinalized(), 0, "the campaign never finalized a shard");
+        handler.closeEverything();
+        assertEq(handler.tokenBalanceOfDistributor(), 0, "tokens left behind");
+        assertEq(handler.accounted(), 0, "books not empty");
+    }
+}

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {Test} from "forge-std/Test.sol";
+import {ConsensusVerifier} from "../../src/ConsensusVerifier.sol";
+import {MLBToken} from "../../src/MLBToken.sol";
+import {ModelRegistry} from "../../src/ModelRegistry.sol";
+import {RewardDistributor} from "../../src/RewardDistributor.sol";
+import {TaskManager} from "../../src/TaskManager.sol";
+
+/// @dev Deploys and wires the whole protocol like script/Deploy.s.sol, with helpers to drive a task.
+abstract contract ProtocolFixture is Test {
+    uint64 internal constant UNBONDING = 1 days;
+    uint96 internal constant MIN_STAKE = 100e18;
+    uint96 internal constant REWARD = 1e18;
+    uint256 internal constant SUPPLY = 1_000_000_000e18;
+
+    MLBToken internal token;
+    RewardDistributor internal distributor;
+    ModelRegistry internal registry;
+    TaskManager internal tm;
+    ConsensusVerifier internal verifier;
+
+    address internal admin = makeAddr("admin");
+    address internal creator = makeAddr("creator");
+    address internal referee = makeAddr("referee");
+    address internal stranger = makeAddr("stranger");
+
+    function _deploy() internal {
+        vm.startPrank(admin);
+        token = new MLBToken(admin, SUPPLY);
+        distributor = new RewardDistributor(token, UNBONDING, admin);
+        registry = new ModelRegistry(admin);
+        tm = new TaskManager(distributor, registry, admin);
+        verifier = new ConsensusVerifier(tm, distributor, admin);
+        distributor.grantRole(distributor.ESCROW_ROLE(), address(tm));
+        distributor.grantRole(distributor.SETTLER_ROLE(), address(verifier));
+        distributor.grantRole(distributor.SLASHER_ROLE(), address(verifier));
+        registry.grantRole(registry.TASK_MANAGER_ROLE(), address(tm));
+        registry.setTaskManager(tm);
+        tm.setVerifier(verifier);
+        verifier.grantRole(verifier.REFEREE_ROLE(), referee);
+        vm.stopPrank();
+    }
+
+    function _params() internal pure returns (TaskManager.TaskParams memory p) {
+        p.specCid = hex"01711220aa";
+        p.datasetCid = hex"01711220bb";
+        p.initialModelCid = hex"01551220cc";
+        p.initialCommitHash = keccak256("genesis");
+        p.initialDataHash = keccak256("data");
+        p.rounds = 3;
+        p.shards = 2;
+        p.replication = 2;
+        p.maxReplication = 4;
+        p.fingerprintLength = 16;
+        p.confirmations = 1;
+        p.tolerance = 5;
+        p.joinWindow = 100;
+        p.commitWindow = 100;
+        p.revealWindow = 100;
+        p.aggregateWindow = 100;
+        p.challengeWindow = 100;
+        p.rewardPerResult = REWARD;
+        p.minStake = MIN_STAKE;
+    }
+
+    function _fund(address who, uint256 amount) internal {
+        vm.prank(admin);
+        assertTrue(token.transfer(who, amount));
+    }
+
+    function _createTask(TaskManager.TaskParams memory p) internal returns (uint256 taskId) {
+        uint256 budget = tm.budgetOf(p.rewardPerResult, p.rounds, p.shards, p.maxReplication);
+        _fund(creator, budget);
+        vm.startPrank(creator);
+        token.approve(address(distributor), budget);
+        taskId = tm.createTask(p);
+        vm.stopPrank();
+    }
+
+    mapping(address => uint256) internal keyOf;
+
+    function _provider(uint256 i) internal returns (address who) {
+        uint256 key;
+        (who, key) = makeAddrAndKey(string.concat("provider", vm.toString(i)));
+        keyOf[who] = key;
+    }
+
+    function _stake(address who, uint256 amount) internal {
+        _fund(who, amount);
+        vm.startPrank(who);
+        token.approve(address(distributor), amount);
+        distributor.stake(amount);
+        vm.stopPrank();
+    }
+
+    function _stakeAndJoin(uint256 taskId, address who) internal {
+        _stake(who, MIN_STAKE);
+        vm.prank(who);
+        tm.join(taskId);
+    }
+
+    /// Creates a task with `p`, lets `n` providers join and starts round 0.
+    function _startTask(TaskManager.TaskParams memory p, uint256 n) internal returns (uint256 taskId) {
+        taskId = _createTask(p);
+        for (uint256 i = 0; i < n; ++i) {
+            _stakeAndJoin(taskId, _provider(i));
+        }
+        vm.warp(block.timestamp + p.joinWindow);
+        tm.advance(taskId);
+    }
+
+    function _fp(uint256 seed, uint256 k) internal pure returns (int32[] memory fp) {
+        fp = new int32[](k);
+        for (uint256 i = 0; i < k; ++i) {
+            fp[i] = int32(int256(uint256(keccak256(abi.encode(seed, i))) % 2001) - 1000);
+        }
+    }
+
+    function _shifted(int32[] memory fp, int32 delta) internal pure returns (int32[] memory out) {
+        out = new int32[](fp.length);
+        for (uint256 i = 0; i < fp.length; ++i) {
+            out[i] = fp[i] + delta;
+        }
+    }
+
+    function _cid(uint256 i) internal pure returns (bytes memory) {
+        return abi.encodePacked(hex"01551220", keccak256(abi.encode("delta", i)));
+    }
+
+    function _salt(address who) internal pure returns (bytes32) {
+        return keccak256(abi.encode("salt", who));
+    }
+
+    function _assignees(uint256 taskId, uint256 round, uint256 shard) internal view returns (address[] memory a) {
+        (a,,,,,,) = verifier.assignment(taskId, round, shard);
+    }
+
+    function _commit(uint256 taskId, uint256 round, uint256 shard, uint256 replica, int32[] memory fp) internal {
+        address who = _assignees(taskId, round, shard)[replica];
+        bytes32 c = verifier.computeCommitment(taskId, round, shard, who, _cid(replica), fp, _salt(who));
+        vm.prank(who);
+        verifier.commit(taskId, round, shard, replica, c);
+    }
+
+    function _reveal(uint256 taskId, uint256 round, uint256 shard, uint256 replica, int32[] memory fp) internal {
+        address who = _assignees(taskId, round, shard)[replica];
+        vm.prank(who);
+        verifier.reveal(taskId, round, shard, replica, _cid(replica), fp, _salt(who));
+    }
+
+    /// Runs every shard of the current round (attempt 0) with agreeing replicas.
+    function _runRound(uint256 taskId, uint256 round, uint256 shards) internal {
+        for (uint256 shard = 0; shard < shards; ++shard) {
+            uint256 r = _assignees(taskId, round, shard).length;
+            for (uint256 i = 0; i < r; ++i) {
+                _commit(taskId, round, shard, i, _fp(round * 100 + shard, 16));
+            }
+        }
+        for (uint256 shard = 0; shard < shards; ++shard) {
+            uint256 r = _assignees(taskId, round, shard).length;
+            int32[][] memory fps = new int32[][](r);
+            for (uint256 i = 0; i < r; ++i) {
+                fps[i] = _fp(round * 100 + shard, 16);
+                _reveal(taskId, round, shard, i, fps[i]);
+            }
+            assertTrue(verifier.finalize(taskId, round, shard, fps));
+        }
+    }
+
+    /// Commits and reveals `fps[i]` for replica i (skips empty entries), then finalizes.
+    function _runShard(uint256 taskId, uint256 round, uint256 shard, int32[][] memory fps)
+        internal
+        returns (bool accepted)
+    {
+        _commitRevealAll(taskId, round, shard, fps);
+        return verifier.finalize(taskId, round, shard, fps);
+    }
+
+    /// Commits and reveals `fps[i]` for replica i (skips empty entries) and waits out the reveal window.
+    function _commitRevealAll(uint256 taskId, uint256 round, uint256 shard, int32[][] memory fps) internal {
+        for (uint256 i = 0; i < fps.length; ++i) {
+            if (fps[i].length > 0) _commit(taskId, round, shard, i, fps[i]);
+        }
+        (,,, uint64 commitDeadline, uint64 revealDeadline,,) = verifier.assignment(taskId, round, shard);
+        if (block.timestamp < commitDeadline) vm.warp(commitDeadline);
+        for (uint256 i = 0; i < fps.length; ++i) {
+            if (fps[i].length > 0) _reveal(taskId, round, shard, i, fps[i]);
+        }
+        if (block.timestamp < revealDeadline) vm.warp(revealDeadline);
+    }
+
+    function _pair(int32[] memory a, int32[] memory b) internal pure returns (int32[][] memory fps) {
+        fps = new int32[][](2);
+        fps[0] = a;
+        fps[1] = b;
+    }
+}

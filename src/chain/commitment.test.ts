@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest'
+import { computeCommitment, fingerprintsAgree, type CommitmentInput } from './commitment.ts'
+
+/**
+ * The same inputs and the same hash are asserted in contracts/test/ConsensusVerifier.t.sol
+ * (test_computeCommitment_matchesTypeScriptVector), so TypeScript and Solidity provably agree.
+ */
+const vector: CommitmentInput = {
+  chainId: 31337,
+  verifier: '0x5FC8d32690cc91D4c39d9d3abcBD16989F875707',
+  taskId: 1,
+  round: 2,
+  shard: 3,
+  sender: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
+  deltaCid: '0x015512209f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+  fingerprint: [0, 1, -1, 2147483647, -2147483648, 12345, -54321, 7],
+  salt: '0x0102030405060708091011121314151617181920212223242526272829303132'
+}
+const expected = '0x3e13b67eed08c5f4703421b3a08425d1105856ab42d28afb6301d62b4f8187cb'
+
+describe('computeCommitment', () => {
+  it('matches the vector the Solidity test asserts', () => {
+    expect(computeCommitment(vector)).toBe(expected)
+  })
+
+  it('binds the sender: the same result from another account commits differently', () => {
+    expect(computeCommitment({ ...vector, sender: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC' })).not.toBe(expected)
+  })
+
+  it('binds chain, verifier, round and salt', () => {
+    expect(computeCommitment({ ...vector, chainId: 1 })).not.toBe(expected)
+    expect(computeCommitment({ ...vector, verifier: '0x0000000000000000000000000000000000000001' })).not.toBe(expected)
+    expect(computeCommitment({ ...vector, round: 3n })).not.toBe(expected)
+    expect(computeCommitment({ ...vector, salt: `0x${'00'.repeat(32)}` })).not.toBe(expected)
+  })
+
+  it('rejects fingerprint entries outside int32', () => {
+    expect(() => computeCommitment({ ...vector, fingerprint: [2 ** 31] })).toThrow(RangeError)
+    expect(() => computeCommitment({ ...vector, fingerprint: [1.5] })).toThrow(RangeError)
+  })
+})
+
+describe('fingerprintsAgree', () => {
+  it('uses the L-infinity distance with an inclusive tolerance', () => {
+    expect(fingerprintsAgree([0, 10, -10], [3, 7, -13], 3)).toBe(true)
+    expect(fingerprintsAgree([0, 10, -10], [4, 10, -10], 3)).toBe(false)
+    expect(fingerprintsAgree([2147483647], [-2147483648], 4294967295)).toBe(true)
+    expect(fingerprintsAgree([1, 2], [1], 100)).toBe(false)
+  })
+})
