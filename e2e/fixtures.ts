@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { test as base, expect, type Page } from '@playwright/test'
+import { test as base, expect, type BrowserContext, type Page } from '@playwright/test'
 import { createPublicClient, http, type PublicClient } from 'viem'
 import { parseStackInfo, type StackInfo } from '../src/core/networkConfig.ts'
 
@@ -8,6 +8,8 @@ interface Fixtures {
   chain: PublicClient
   /** A page in its own browser context, so it is its own libp2p peer with its own IndexedDB. */
   peerPage: Page
+  /** Opens one more peer page (own browser context, microphone granted); closed after the test. */
+  openPeerPage: () => Promise<Page>
 }
 
 export const test = base.extend<Fixtures>({
@@ -27,6 +29,16 @@ export const test = base.extend<Fixtures>({
     const page = await context.newPage()
     await use(page)
     await context.close()
+  },
+  openPeerPage: async ({ browser, stack }, use) => {
+    const contexts: BrowserContext[] = []
+    await use(async () => {
+      const context = await browser.newContext({ baseURL: stack.appUrl })
+      contexts.push(context)
+      await context.grantPermissions(['microphone'], { origin: stack.appUrl })
+      return await context.newPage()
+    })
+    await Promise.all(contexts.map(async (c) => { await c.close() }))
   }
 })
 

@@ -46,7 +46,7 @@ describe('startRelay', () => {
     cleanup.push(async () => b.stop())
     expect(a.peerId).not.toBe(b.peerId)
     expect(a.libp2p.getProtocols()).toEqual(expect.arrayContaining([
-      '/libp2p/circuit/relay/0.2.0/hop', '/meshsub/1.1.0', '/ipfs/bitswap/1.2.0', '/ipfs/id/1.0.0', '/ipfs/ping/1.0.0'
+      '/libp2p/circuit/relay/0.2.0/hop', '/meshsub/1.1.0', '/ipfs/bitswap/1.2.0', '/ipfs/id/1.0.0', '/ipfs/ping/1.0.0', '/mlbridge/pin/1.0.0'
     ]))
   })
 

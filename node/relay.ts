@@ -1,6 +1,7 @@
 import { isIP } from 'node:net'
 import { join } from 'node:path'
 import { withBitswap } from '@helia/bitswap'
+import * as dagCbor from '@ipld/dag-cbor'
 import { withLibp2pLight } from '@helia/libp2p'
 import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { webSockets } from '@libp2p/websockets'
@@ -9,7 +10,10 @@ import { FsDatastore } from 'datastore-fs'
 import { createHeliaLight } from 'helia'
 import { baseServices, encrypters, muxers } from '../src/p2p/config.ts'
 import { createRelayGater } from '../src/p2p/gater.ts'
+import { createMessageVerifier, createPinRequestVerifier } from '../src/core/messages/index.ts'
 import { joinPeerTopics, type GossipHubOptions } from '../src/p2p/gossip-hub.ts'
+import { startPinService, type PinService, type PinServiceInit } from '../src/p2p/pin-service.ts'
+import { createTopicGuard, type TopicGuard } from '../src/p2p/topic-guard.ts'
 import type { P2PHelia, P2PLibp2p, P2PServices } from '../src/p2p/types.ts'
 
 export const DEFAULT_RELAY_PORT = 4003
@@ -23,7 +27,11 @@ export interface RelayOptions {
   dataDir: string
   /** concurrent circuit reservations, one per browser tab @default 512 */
   maxReservations?: number
-  gossip?: GossipHubOptions
+  gossip?: Omit<GossipHubOptions, 'guard'>
+  /** accept task messages and pin requests for this chain only; unset: any chain */
+  chainId?: number
+  /** limits and authorization of `/mlbridge/pin/1.0.0` */
+  pinning?: Pick<PinServiceInit, 'limits' | 'maxDatasetBytes' | 'authorize' | 'maxConcurrent' | 'timeoutMs'>
 }
 
 export type RelayServices = P2PServices & { relay: CircuitRelayService }
@@ -34,6 +42,9 @@ export interface Relay {
   multiaddrs: string[]
   helia: P2PHelia<RelayServices>
   libp2p: P2PLibp2p<RelayServices>
+  /** validates the task topics the hub joins; 'rejected' events say what it refused */
+  guard: TopicGuard
+  pinning: PinService
   stop: () => Promise<void>
 }
 
@@ -59,7 +70,7 @@ export async function startRelay (opts: RelayOptions): Promise<Relay> {
 
   let helia: P2PHelia<RelayServices>
   try {
-    helia = withBitswap(withLibp2pLight(createHeliaLight({ blockstore, datastore }), {
+    helia = withBitswap(withLibp2pLight(createHeliaLight({ blockstore, datastore, codecs: [dagCbor] }), {
       // no privateKey: Helia keeps it in the datastore keychain (/pkcs8/self),
       // so the /p2p/<id> that browsers cached survives restarts of the stack
       addresses: { listen: [`/${ipProto}/${host}/tcp/${port}/ws`] },
@@ -91,7 +102,15 @@ export async function startRelay (opts: RelayOptions): Promise<Relay> {
   }
 
   const libp2p = helia.libp2p
-  const leaveHub = joinPeerTopics(libp2p.services.pubsub, opts.gossip)
+  const guard = createTopicGuard(libp2p.services.pubsub, createMessageVerifier({ chainId: opts.chainId }))
+  const leaveHub = joinPeerTopics(libp2p.services.pubsub, { ...opts.gossip, guard })
+  const pinning = await startPinService({
+    ...opts.pinning,
+    libp2p,
+    blocks: helia.blockstore,
+    pins: helia.pins,
+    verifier: createPinRequestVerifier({ chainId: opts.chainId })
+  })
   const peerId = libp2p.peerId.toString()
 
   return {
@@ -102,8 +121,11 @@ export async function startRelay (opts: RelayOptions): Promise<Relay> {
       .map(a => a.includes('/p2p/') ? a : `${a}/p2p/${peerId}`),
     helia,
     libp2p,
+    guard,
+    pinning,
     stop: async () => {
       leaveHub()
+      await pinning.stop()
       await helia.stop()
       await closeStores()
     }

@@ -78,7 +78,7 @@ export async function startStack (opts: StackOptions, log: (line: string) => voi
     stops.push(anvil.stop)
     const contracts = await timed('contracts deployed', async () => await deployContracts({ root: opts.root, rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, dataDir: opts.dataDir }))
     if (generateBindings()) log('contract bindings regenerated')
-    const relay: Relay = await timed('relay and pinner started', async () => await startRelay({ host: opts.host, port: opts.relayPort, dataDir: join(opts.dataDir, 'relay') }))
+    const relay: Relay = await timed('relay and pinner started', async () => await startRelay({ host: opts.host, port: opts.relayPort, dataDir: join(opts.dataDir, 'relay'), chainId: LOCAL_CHAIN_ID }))
     stops.push(relay.stop)
     const relayMultiaddr = relay.multiaddrs[0]
     if (relayMultiaddr === undefined) throw new Error('the relay reported no listening address')

@@ -13,7 +13,8 @@ export async function browserNode (network: NetworkConfig): Promise<BrowserNode>
     relayMultiaddrs: network.bootstrap,
     allowLoopback: network.allowLoopback,
     storage: 'indexeddb',
-    dbName: `mlbridge-${network.chainId}`
+    dbName: `mlbridge-${network.chainId}`,
+    chainId: network.chainId
   }).catch((error: unknown) => {
     node = undefined
     throw error

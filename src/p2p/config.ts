@@ -44,14 +44,18 @@ export interface ClientTransportOptions {
    * --allow-loopback-in-peer-connection does for browsers, which ignore this.
    */
   rtcBindAddress?: string
+  /**
+   * STUN/TURN servers for peers behind NAT in a public deployment. None by default: on loopback
+   * and a LAN host candidates suffice, and nothing may be contacted that was not configured.
+   */
+  iceServers?: RTCIceServer[]
 }
 
 /** WebSockets reach the relay, the relay carries WebRTC signalling, WebRTC carries the data. */
 export function clientTransports (opts: ClientTransportOptions = {}): Transports {
   const transports: Transports = [webSockets(), circuitRelayTransport()]
   if (opts.webRTC !== false) {
-    // loopback/LAN host candidates only: no STUN/TURN servers may be contacted
-    const rtcConfiguration: RTCConfiguration & { bindAddress?: string } = { iceServers: [] }
+    const rtcConfiguration: RTCConfiguration & { bindAddress?: string } = { iceServers: opts.iceServers ?? [] }
     if (opts.rtcBindAddress != null) rtcConfiguration.bindAddress = opts.rtcBindAddress
     transports.push(webRTC({ rtcConfiguration }))
   }

@@ -1,11 +1,17 @@
 import { withBitswap } from '@helia/bitswap'
+import * as dagCbor from '@ipld/dag-cbor'
 import { withLibp2pLight } from '@helia/libp2p'
 import { createHeliaLight } from 'helia'
 import { groupByPeerId } from './addresses.ts'
 import { baseServices, clientListenAddrs, clientTransports, encrypters, muxers } from './config.ts'
 import { createConnectionGater } from './gater.ts'
 import { keepRelaysConnected, type RelayKeeper, type RelayKeeperOptions } from './relay-keeper.ts'
+import { createMessageVerifier } from '../core/messages/index.ts'
+import { createStorage, type Storage } from '../storage/index.ts'
+import { serveBlobs } from './blob-stream.ts'
 import { watchNetwork } from './status.ts'
+import { joinTask, type TaskChannel, type TaskChannelInit } from './task-channel.ts'
+import { createTopicGuard, type TopicGuard } from './topic-guard.ts'
 import { openStores, type StorageChoice } from './stores.ts'
 import type { NetworkStatusListener, P2PHelia, P2PLibp2p } from './types.ts'
 
@@ -22,7 +28,16 @@ export interface BrowserNodeConfig {
   webRTC?: boolean
   /** Node only: ICE host address, '127.0.0.1' for a loopback-only stack (see clientTransports) */
   rtcBindAddress?: string
+  /** STUN/TURN for a public deployment @default [] (see clientTransports) */
+  iceServers?: RTCIceServer[]
   reconnect?: RelayKeeperOptions
+  /** task messages and pin requests are bound to this chain; unset: any chain */
+  chainId?: number
+  /**
+   * Upper bound on open connections (relays, task peers, peers that dial us); the connection
+   * manager prunes untagged ones beyond it @default 64
+   */
+  maxConnections?: number
 }
 
 export interface BrowserNode {
@@ -33,6 +48,12 @@ export interface BrowserNode {
   relays: RelayKeeper
   /** `watchNetwork` bound to this node's relays and keeper */
   watch: (onChange: NetworkStatusListener) => () => void
+  /** blobs and data set manifests in this node's blockstore, fetched from peers when missing */
+  storage: Storage
+  /** verifies task topics; its 'rejected' events tell what was refused and why */
+  guard: TopicGuard
+  /** joins a task's topics, announces presence and keeps its providers connected */
+  joinTask: (init: Omit<TaskChannelInit, 'libp2p' | 'guard'>) => TaskChannel
   stop: () => Promise<void>
 }
 
@@ -51,7 +72,9 @@ export async function createBrowserNode (config: BrowserNodeConfig): Promise<Bro
   try {
     helia = withBitswap(withLibp2pLight(createHeliaLight({
       blockstore: stores.blockstore,
-      datastore: stores.datastore
+      datastore: stores.datastore,
+      // blob roots and data set manifests are dag-cbor: pins walk their links
+      codecs: [dagCbor]
     }), {
       // no privateKey: withLibp2pLight loads or creates it in the datastore's
       // keychain (/pkcs8/self), which is what makes the peer ID survive reloads
@@ -60,6 +83,7 @@ export async function createBrowserNode (config: BrowserNodeConfig): Promise<Bro
       connectionEncrypters: encrypters(),
       streamMuxers: muxers(),
       connectionGater: createConnectionGater({ allowLoopback: config.allowLoopback }),
+      connectionManager: { maxConnections: config.maxConnections ?? 64 },
       services: baseServices()
     }))
     await helia.start()
@@ -70,6 +94,10 @@ export async function createBrowserNode (config: BrowserNodeConfig): Promise<Bro
 
   const libp2p = helia.libp2p
   const relays = keepRelaysConnected(libp2p, config.relayMultiaddrs, config.reconnect)
+  // peers fetch deltas from us in bulk over /mlbridge/blob (bitswap stays for everything else)
+  const stopServingBlobs = await serveBlobs(libp2p, helia.blockstore)
+  const guard = createTopicGuard(libp2p.services.pubsub, createMessageVerifier({ chainId: config.chainId }))
+  const channels = new Set<TaskChannel>()
 
   return {
     helia,
@@ -78,7 +106,18 @@ export async function createBrowserNode (config: BrowserNodeConfig): Promise<Bro
     relayPeerIds,
     relays,
     watch: (onChange) => watchNetwork(libp2p, relayPeerIds, onChange, { keeper: relays }),
+    storage: createStorage({ blocks: helia.blockstore, pins: helia.pins }),
+    guard,
+    joinTask: (init) => {
+      const channel = joinTask({ ...init, libp2p, guard })
+      channels.add(channel)
+      const leave = channel.leave
+      channel.leave = () => { channels.delete(channel); leave() }
+      return channel
+    },
     stop: async () => {
+      for (const channel of [...channels]) channel.leave()
+      await stopServingBlobs()
       relays.stop()
       await helia.stop()
       await stores.close()

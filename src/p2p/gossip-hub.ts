@@ -5,6 +5,11 @@ export interface GossipHubOptions {
   topicPrefixes?: readonly string[]
   /** at most this many topics are joined, so peers cannot make the hub join without bound @default 1024 */
   maxTopics?: number
+  /**
+   * Validates the topics the hub joins. A hub forwards what it accepts, so without the same
+   * validation as the peers it would pass on invalid messages and be penalized for them.
+   */
+  guard?: { protect: (topic: string) => void, release: (topic: string) => void }
 }
 
 /**
@@ -24,6 +29,7 @@ export function joinPeerTopics (pubsub: GossipSub, opts: GossipHubOptions = {}):
         if (joined.has(topic) || joined.size >= maxTopics) continue
         if (!prefixes.some(p => topic.startsWith(p))) continue
         joined.add(topic)
+        opts.guard?.protect(topic)
         pubsub.subscribe(topic)
       } else {
         leaveIfEmpty(topic)
@@ -35,6 +41,7 @@ export function joinPeerTopics (pubsub: GossipSub, opts: GossipHubOptions = {}):
     if (joined.has(topic) && pubsub.getSubscribers(topic).length === 0) {
       joined.delete(topic)
       pubsub.unsubscribe(topic)
+      opts.guard?.release(topic)
     }
   }
 

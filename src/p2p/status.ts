@@ -1,3 +1,4 @@
+import { listPeerConnections } from './connections.ts'
 import type { RelayKeeper } from './relay-keeper.ts'
 import type { NetworkStatus, NetworkStatusListener } from './types.ts'
 import type { Libp2p } from '@libp2p/interface'
@@ -19,21 +20,14 @@ const EVENTS = [
 
 /** Snapshot of the network as the UI sees it. */
 export function readNetworkStatus (libp2p: Libp2p, relayPeerIds: ReadonlySet<string>, keeper?: WatchNetworkOptions['keeper']): NetworkStatus {
-  let relayConnected = false
-  const peers = new Map<string, boolean>() // peer -> has an unlimited connection
-  for (const conn of libp2p.getConnections()) {
-    if (conn.status !== 'open') continue
-    const id = conn.remotePeer.toString()
-    if (relayPeerIds.has(id)) { relayConnected = true; continue }
-    // a direct WebRTC connection still has /p2p-circuit in its address (that was
-    // the signalling path); only the absence of limits tells it apart
-    peers.set(id, (peers.get(id) ?? false) || conn.limits == null)
-  }
+  const relayConnected = libp2p.getConnections().some(c => c.status === 'open' && relayPeerIds.has(c.remotePeer.toString()))
+  const connections = listPeerConnections(libp2p, relayPeerIds)
   return {
     peerId: libp2p.peerId.toString(),
     relayConnected,
-    peers: peers.size,
-    directPeers: [...peers.values()].filter(Boolean).length,
+    peers: connections.length,
+    directPeers: connections.filter(c => c.type === 'direct').length,
+    connections,
     relayError: relayConnected ? null : (keeper?.state().lastError ?? null),
     listenAddrs: libp2p.getMultiaddrs().map(ma => ma.toString()).filter(a => a.includes('/p2p-circuit'))
   }

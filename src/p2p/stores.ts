@@ -31,7 +31,7 @@ export async function openStores (storage: StorageChoice, dbName = 'mlbridge'): 
     return { close: async () => {} }
   }
   if (storage === 'indexeddb') {
-    const blockstore = new IDBBlockstore(`${dbName}/blocks`)
+    const blockstore = new CompactIDBBlockstore(`${dbName}/blocks`)
     const datastore = new IDBDatastore(`${dbName}/data`)
     await blockstore.open()
     await datastore.open()
@@ -42,4 +42,20 @@ export async function openStores (storage: StorageChoice, dbName = 'mlbridge'): 
     }
   }
   return { blockstore: storage.blockstore, datastore: storage.datastore, close: async () => {} }
+}
+
+/**
+ * IndexedDB stores a value by structured clone, and cloning a Uint8Array view clones its whole
+ * underlying ArrayBuffer: a 1 MiB chunk cut from a 20 MB blob, or a block inside a bitswap
+ * message, was written as the full buffer (20x the bytes, ~6 MB/s instead of ~90 MB/s here).
+ * Views are copied to a buffer of their own first.
+ */
+class CompactIDBBlockstore extends IDBBlockstore {
+  override async put (...[key, val, options]: Parameters<IDBBlockstore['put']>): ReturnType<IDBBlockstore['put']> {
+    return await super.put(key, val instanceof Uint8Array ? compact(val) : val, options)
+  }
+}
+
+function compact (bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice()
 }

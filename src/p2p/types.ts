@@ -3,6 +3,7 @@ import type { GossipSub } from '@libp2p/gossipsub'
 import type { Identify, IdentifyPush } from '@libp2p/identify'
 import type { Libp2p } from '@libp2p/interface'
 import type { Ping } from '@libp2p/ping'
+import type { PeerConnection } from './connections.ts'
 
 /**
  * Services every ML Bridge node runs. Gossip lives under `pubsub` so that
@@ -31,6 +32,8 @@ export interface NetworkStatus {
   peers: number
   /** of those, peers with at least one unlimited (non-relayed, e.g. direct WebRTC) connection */
   directPeers: number
+  /** every connected peer but the relays, with how we reach it */
+  connections: PeerConnection[]
   /** why the last relay dial failed while no relay is connected; null otherwise */
   relayError: string | null
   /** our circuit/WebRTC addresses other peers can dial, empty until the relay granted a reservation */

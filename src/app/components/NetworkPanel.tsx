@@ -20,6 +20,18 @@ export function NetworkPanel (): React.JSX.Element {
             </dd>
             <dt>Peers</dt><dd data-testid="peer-count">{net.status.peers} ({net.status.directPeers} direct)</dd>
           </dl>
+          {net.status.connections.length > 0 && (
+            <ul className="peer-list" data-testid="peer-list" aria-label="Connected peers">
+              {net.status.connections.map((c) => (
+                <li key={c.peerId} data-peer-id={c.peerId} data-type={c.type}>
+                  <span className={`dot ${c.type === 'direct' ? 'on' : 'off'}`} />
+                  <code title={c.peerId}>…{c.peerId.slice(-8)}</code>{' '}
+                  {/* relayed links are signalling only (2 min, 128 KiB): data needs the direct one */}
+                  {c.type === 'direct' ? 'direct' : 'relayed (signalling only)'}
+                </li>
+              ))}
+            </ul>
+          )}
           {!net.status.relayConnected && net.status.relayError !== null && (
             <p className="error" role="alert" data-testid="relay-error">
               Relay unreachable at {network.bootstrap.join(', ')}: {net.status.relayError}. Retrying…

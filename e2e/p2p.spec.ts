@@ -1,0 +1,160 @@
+// The Playwright runner is Node 20: libp2p needs Promise.withResolvers and a global WebSocket
+// before it is imported, so the relay module is loaded dynamically after the polyfills.
+import '../node/polyfills.ts'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect, test } from './fixtures.ts'
+import type { Page } from '@playwright/test'
+import type { Relay } from '../node/relay.ts'
+import type { PageHarness } from '../src/p2p/page-harness.ts'
+import type { BrowserNode } from '../src/p2p/index.ts'
+
+type HarnessWindow = Window & { h: PageHarness }
+const CHAIN_ID = 31337
+
+/** Loads the app, waits for its node, and wraps that node in the test harness as `window.h`. */
+async function startApp (page: Page, relayAddr?: string): Promise<void> {
+  if (relayAddr !== undefined) {
+    await page.route('**/mlbridge.config.json', async (route) => {
+      const response = await route.fetch()
+      const config = await response.json() as { bootstrap: string[] }
+      await route.fulfill({ response, json: { ...config, bootstrap: [relayAddr] } })
+    })
+  }
+  await page.goto('/')
+  await expect(page.getByTestId('relay-status')).toHaveAttribute('data-connected', 'true')
+  await page.evaluate(async (chainId) => {
+    const load = async <T>(path: string): Promise<T> => await import(/* @vite-ignore */ path) as T
+    // the app's own module instance: it hands back the node the app already started
+    const { browserNode } = await load<{ browserNode: (n: unknown) => Promise<BrowserNode> }>('/src/app/browserNode.ts')
+    const { createPageHarness } = await load<typeof import('../src/p2p/page-harness.ts')>('/src/p2p/page-harness.ts')
+    ;(window as unknown as HarnessWindow).h = await createPageHarness(await browserNode(null), chainId)
+  }, CHAIN_ID)
+}
+
+const peerIdOf = async (page: Page): Promise<string> => await page.evaluate(() => (window as unknown as HarnessWindow).h.node.peerId)
+
+/** Both pages join the task; resolves once `a` lists `b` as a task peer over a direct connection. */
+async function joinAndConnect (a: Page, b: Page, taskId: string): Promise<void> {
+  for (const page of [a, b]) await page.evaluate((id) => { (window as unknown as HarnessWindow).h.join(id) }, taskId)
+  const bId = await peerIdOf(b)
+  await expect.poll(async () => await a.evaluate((id) =>
+    (window as unknown as HarnessWindow).h.channel().peers().find(p => p.peerId === id)?.connection, bId), { timeout: 30_000 }).toBe('direct')
+}
+
+test.describe('@p2p peer network and storage', () => {
+  test('@p2p two pages go direct over WebRTC and keep exchanging gossip and a 10 MB blob after the relay stops', async ({ openPeerPage }) => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'mlbridge-e2e-relay-'))
+    const { startRelay } = await import('../node/relay.ts')
+    let relay: Relay | undefined = await startRelay({ port: 0, dataDir, chainId: CHAIN_ID })
+    try {
+      const [a, b] = [await openPeerPage(), await openPeerPage()]
+      await startApp(a, relay.multiaddrs[0])
+      await startApp(b, relay.multiaddrs[0])
+      await joinAndConnect(a, b, '1')
+      const bId = await peerIdOf(b)
+      // the connection is a WebRTC one without relay limits, and the panel says so
+      expect(await a.evaluate((id) => (window as unknown as HarnessWindow).h.node.libp2p.getConnections()
+        .filter(c => c.remotePeer.toString() === id).map(c => ({ limits: c.limits ?? null, webrtc: c.remoteAddr.toString().includes('/webrtc') })), bId))
+        .toContainEqual({ limits: null, webrtc: true })
+      await expect(a.locator(`[data-testid="peer-list"] [data-peer-id="${bId}"]`)).toHaveAttribute('data-type', 'direct')
+
+      await relay.stop()
+      relay = undefined
+      await expect(a.getByTestId('relay-status')).toHaveAttribute('data-connected', 'false')
+
+      await a.evaluate(async () => { await (window as unknown as HarnessWindow).h.channel().publish('rounds', { round: 4, phase: 'open' }) })
+      await expect.poll(async () => await b.evaluate(() => (window as unknown as HarnessWindow).h.received
+        .filter(m => m.kind === 'rounds').map(m => m.body)), { timeout: 10_000 }).toContainEqual({ type: 'round', taskId: '1', round: 4, phase: 'open' })
+
+      const sent = await a.evaluate(async () => {
+        const bytes = new Uint8Array(10 * 1024 * 1024)
+        for (let off = 0; off < bytes.length; off += 65536) crypto.getRandomValues(bytes.subarray(off, off + 65536))
+        const cid = await (window as unknown as HarnessWindow).h.node.storage.blobs.put(bytes, { kind: 'model' })
+        const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))
+        return { cid: cid.toString(), digest: Array.from(digest).join(',') }
+      })
+      const received = await b.evaluate(async (cid) => {
+        const bytes = await (window as unknown as HarnessWindow).h.node.storage.blobs.get(cid, { kind: 'model', signal: AbortSignal.timeout(60_000) })
+        return { size: bytes.length, digest: Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>))).join(',') }
+      }, sent.cid)
+      expect(received).toEqual({ size: 10 * 1024 * 1024, digest: sent.digest })
+    } finally {
+      await relay?.stop()
+      await rm(dataDir, { recursive: true, force: true })
+    }
+  })
+
+  test('@p2p a page fetches a data set shard from the pinner after the uploading page closed', async ({ openPeerPage, stack }) => {
+    const uploader = await openPeerPage()
+    await startApp(uploader)
+    const { cid, shardSha } = await uploader.evaluate(async (pinner) => {
+      const { h } = window as unknown as HarnessWindow
+      const { splitLines } = await import(/* @vite-ignore */ '/src/storage/index.ts' as string) as typeof import('../src/storage/index.ts')
+      const csv = new TextEncoder().encode(['x,label', ...Array.from({ length: 4000 }, (_, i) => `${i},${i % 10}`)].join('\n'))
+      const shards = splitLines(csv, 8 * 1024, { header: true })
+      const { cid, manifest } = await h.node.storage.storeDataset({ name: 'digits', schema: { format: 'csv', columns: ['x', 'label'], label: 'label', header: true }, shards, pinMetadata: { taskId: '2' } })
+      const receipt = await h.pin(pinner, { taskId: '2', kind: 'manifest', cid: cid.toString() })
+      if (receipt.size !== manifest.totalSize) throw new Error(`pinner holds ${receipt.size} bytes, expected ${manifest.totalSize}`)
+      return { cid: cid.toString(), shardSha: manifest.shards[2]!.sha256 }
+    }, stack.relayMultiaddr)
+    await uploader.context().close()
+
+    const reader = await openPeerPage()
+    await startApp(reader)
+    const sha = await reader.evaluate(async (cid) => {
+      const { storage } = (window as unknown as HarnessWindow).h.node
+      const manifest = await storage.manifests.get(cid, { signal: AbortSignal.timeout(20_000) })
+      const shard = await storage.blobs.get(manifest.shards[2]!.cid, { kind: 'shard', signal: AbortSignal.timeout(20_000) })
+      return Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', shard as Uint8Array<ArrayBuffer>)), b => b.toString(16).padStart(2, '0')).join('')
+    }, cid)
+    expect(sha).toBe(shardSha)
+  })
+
+  test('@p2p malformed and wrongly signed gossip is rejected and never reaches the application', async ({ openPeerPage }) => {
+    const [a, b] = [await openPeerPage(), await openPeerPage()]
+    await startApp(a)
+    await startApp(b)
+    // directly connected: otherwise the relay's own validator drops the messages before `a` sees them
+    await joinAndConnect(a, b, '3')
+    const aId = await peerIdOf(a)
+    await b.evaluate(async (aId) => {
+      const { h } = window as unknown as HarnessWindow
+      const { encodeTaskMessage, taskTopic } = await import(/* @vite-ignore */ '/src/core/messages/index.ts' as string) as typeof import('../src/core/messages/index.ts')
+      const topic = taskTopic('3', 'rounds')
+      const pubsub = h.node.libp2p.services.pubsub
+      await pubsub.publish(topic, new TextEncoder().encode('{"round":666}'))
+      // validly signed by b's wallet, but claiming to come from peer a
+      await pubsub.publish(topic, await encodeTaskMessage({ ...h.signer, peerId: aId }, '3', 'rounds', { type: 'round', taskId: '3', round: 666, phase: 'open' }))
+      await h.channel().publish('rounds', { round: 7, phase: 'commit' })
+    }, aId)
+    await expect.poll(async () => await a.evaluate(() => (window as unknown as HarnessWindow).h.received.filter(m => m.kind === 'rounds').length), { timeout: 10_000 }).toBe(1)
+    const seen = await a.evaluate(() => {
+      const { h } = window as unknown as HarnessWindow
+      return { rounds: h.received.filter(m => m.kind === 'rounds').map(m => m.body.round), rejected: h.rejected.map(r => r.reason) }
+    })
+    expect(seen.rounds).toEqual([7])
+    expect(seen.rejected).toEqual([expect.stringMatching(/bad-envelope/), expect.stringMatching(/wrong-peer/)])
+  })
+
+  test('@p2p a blob over its limit or with a wrong CID is refused with a clear error', async ({ peerPage: page }) => {
+    await startApp(page)
+    const errors = await page.evaluate(async () => {
+      const { h } = window as unknown as HarnessWindow
+      const { createStorage } = await import(/* @vite-ignore */ '/src/storage/index.ts' as string) as typeof import('../src/storage/index.ts')
+      const describe = (e: unknown): string => e instanceof Error ? `${e.name}: ${e.message}` : String(e)
+      const { blobs } = h.node.storage
+      const twoMiB = new Uint8Array(2 * 1024 * 1024).fill(1)
+      const overPut = await blobs.put(twoMiB, { kind: 'manifest' }).then(() => 'stored', describe)
+      const model = await blobs.put(twoMiB, { kind: 'model' })
+      const small = createStorage({ blocks: h.node.helia.blockstore, limits: { model: 1024 * 1024 } })
+      const overGet = await small.blobs.get(model, { kind: 'model' }).then(() => 'fetched', describe)
+      const wrongCid = await blobs.put(new Uint8Array(2 * 1024 * 1024).fill(2), { kind: 'model', expectCid: model }).then(() => 'stored', describe)
+      return { overPut, overGet, wrongCid, model: model.toString() }
+    })
+    expect(errors.overPut).toBe('BlobTooLargeError: manifest is 2097152 bytes, over the manifest limit of 1048576 bytes')
+    expect(errors.overGet).toBe(`BlobTooLargeError: model ${errors.model} is 2097152 bytes, over the model limit of 1048576 bytes`)
+    expect(errors.wrongCid).toMatch(new RegExp(`^CidMismatchError: CID mismatch: expected ${errors.model}, the bytes hash to bafy\\w+$`))
+  })
+})

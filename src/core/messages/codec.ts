@@ -1,0 +1,148 @@
+import { z } from 'zod'
+import { InvalidMessageError } from './errors.ts'
+import { bodySchemas, envelopeSchema, MAX_MESSAGE_BYTES, payloadHeaderSchema, type MessageAuth, type SessionGrant, type TopicBodies, type TopicBodyInputs } from './schemas.ts'
+import { authorizationText, recoverSigner, type MessageSigner } from './signing.ts'
+import { parseTaskTopic, taskTopic, type TopicKind } from './topics.ts'
+import type { Address } from 'viem'
+
+/** A message that passed every check; only these reach application code. */
+export interface TaskMessage<K extends TopicKind = TopicKind> {
+  topic: string
+  taskId: string
+  kind: K
+  chainId: number
+  /** the wallet the message is bound to */
+  from: Address
+  peerId: string
+  /** unix milliseconds, as claimed by the sender (and checked to be recent) */
+  sentAt: number
+  body: TopicBodies[K]
+  auth: MessageAuth['kind']
+}
+
+export type AnyTaskMessage = { [K in TopicKind]: TaskMessage<K> }[TopicKind]
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder('utf-8', { fatal: true })
+
+export interface EncodeOptions {
+  /** unix milliseconds @default Date.now() */
+  now?: number
+}
+
+/** Validates the body against the topic's schema before signing: a peer never sends what others would reject. */
+export async function encodeTaskMessage<K extends TopicKind> (
+  signer: MessageSigner, taskId: string, kind: K, body: TopicBodyInputs[K], opts: EncodeOptions = {}
+): Promise<Uint8Array> {
+  const topic = taskTopic(taskId, kind)
+  const parsed = bodySchemas[kind].safeParse(body)
+  if (!parsed.success) throw new InvalidMessageError('bad-body', z.prettifyError(parsed.error))
+  if (parsed.data.taskId !== taskId) throw new InvalidMessageError('wrong-topic', `body is for task ${parsed.data.taskId}, topic for task ${taskId}`)
+  const payload = JSON.stringify({ v: 1, topic, chainId: signer.chainId, from: signer.wallet, peerId: signer.peerId, sentAt: opts.now ?? Date.now(), body: parsed.data })
+  const bytes = encoder.encode(JSON.stringify({ payload, auth: await signer.sign(payload) }))
+  if (bytes.length > MAX_MESSAGE_BYTES) throw new InvalidMessageError('too-large', `${bytes.length} bytes, at most ${MAX_MESSAGE_BYTES}`)
+  return bytes
+}
+
+export interface VerifierOptions {
+  /** refuse other chains; leave out only on a hub that serves several chains */
+  chainId?: number
+  /** @default 5 min: older messages are replays or from a stuck peer */
+  maxAgeMs?: number
+  /** tolerated clock skew into the future @default 60 s */
+  maxSkewMs?: number
+  now?: () => number
+  /** verified session grants kept, so each grant costs one signature recovery @default 1024 */
+  grantCacheSize?: number
+}
+
+export interface MessageContext {
+  topic: string
+  /** the libp2p peer that signed the gossip message (gossipsub StrictSign) */
+  peerId: string
+}
+
+export interface MessageVerifier {
+  /** throws InvalidMessageError */
+  verify: (data: Uint8Array, ctx: MessageContext) => Promise<AnyTaskMessage>
+}
+
+export function createMessageVerifier (opts: VerifierOptions = {}): MessageVerifier {
+  const maxAge = opts.maxAgeMs ?? 5 * 60_000
+  const maxSkew = opts.maxSkewMs ?? 60_000
+  const now = opts.now ?? Date.now
+  const cacheSize = opts.grantCacheSize ?? 1024
+
+  const signatures = createAuthChecker(cacheSize)
+
+  return {
+    verify: async (data, ctx) => {
+      if (data.length > MAX_MESSAGE_BYTES) throw new InvalidMessageError('too-large', `${data.length} bytes, at most ${MAX_MESSAGE_BYTES}`)
+      const topic = parseTaskTopic(ctx.topic)
+      if (topic == null) throw new InvalidMessageError('wrong-topic', `'${ctx.topic}' is not a task topic`)
+
+      const envelope = envelopeSchema.safeParse(parseJson(data))
+      if (!envelope.success) throw new InvalidMessageError('bad-envelope', z.prettifyError(envelope.error))
+      const { payload, auth } = envelope.data
+      const header = payloadHeaderSchema.safeParse(parseJson(encoder.encode(payload)))
+      if (!header.success) throw new InvalidMessageError('bad-header', z.prettifyError(header.error))
+      const h = header.data
+
+      if (h.topic !== ctx.topic) throw new InvalidMessageError('wrong-topic', `signed for '${h.topic}', published on '${ctx.topic}'`)
+      if (opts.chainId != null && h.chainId !== opts.chainId) throw new InvalidMessageError('wrong-chain', `chain ${h.chainId}, expected ${opts.chainId}`)
+      // binds the wallet's statement to the libp2p key that signed the gossip envelope
+      if (h.peerId !== ctx.peerId) throw new InvalidMessageError('wrong-peer', `signed for peer ${h.peerId}, sent by ${ctx.peerId}`)
+      const t = now()
+      if (h.sentAt < t - maxAge) throw new InvalidMessageError('stale', `sent ${Math.round((t - h.sentAt) / 1000)} s ago`)
+      if (h.sentAt > t + maxSkew) throw new InvalidMessageError('from-future', `sent ${Math.round((h.sentAt - t) / 1000)} s in the future`)
+
+      const body = bodySchemas[topic.kind].safeParse(h.body)
+      if (!body.success) throw new InvalidMessageError('bad-body', z.prettifyError(body.error))
+      if (body.data.taskId !== topic.taskId) throw new InvalidMessageError('wrong-topic', `body is for task ${body.data.taskId}, topic for task ${topic.taskId}`)
+
+      await signatures.check(payload, auth, h, t)
+      return { topic: h.topic, taskId: topic.taskId, kind: topic.kind, chainId: h.chainId, from: h.from, peerId: h.peerId, sentAt: h.sentAt, body: body.data, auth: auth.kind } as AnyTaskMessage
+    }
+  }
+}
+
+export interface AuthChecker {
+  /** throws InvalidMessageError unless `payload` is signed for `claimed.from` (directly or by its session key) */
+  check: (payload: string, auth: MessageAuth, claimed: { from: Address, peerId: string, chainId: number }, nowMs: number) => Promise<void>
+}
+
+/** Shared by gossip and the pin protocol: the same wallet binding, one grant cache. */
+export function createAuthChecker (cacheSize = 1024): AuthChecker {
+  // signature -> wallet of grants whose wallet signature was already checked
+  const grants = new Map<string, Address>()
+  const checkGrant = async (grant: SessionGrant): Promise<void> => {
+    if (grants.get(grant.signature) === grant.wallet) return
+    const signer = await recoverSigner(authorizationText(grant), grant.signature)
+    if (signer !== grant.wallet) throw new InvalidMessageError('bad-grant', `session grant not signed by ${grant.wallet}`)
+    if (grants.size >= cacheSize) grants.delete(grants.keys().next().value as string)
+    grants.set(grant.signature, grant.wallet)
+  }
+  return {
+    check: async (payload, auth, h, t) => {
+      if (auth.kind === 'wallet') {
+        if (await recoverSigner(payload, auth.signature) !== h.from) throw new InvalidMessageError('bad-signature', `not signed by wallet ${h.from}`)
+        return
+      }
+      const g = auth.grant
+      if (g.wallet !== h.from || g.peerId !== h.peerId || g.chainId !== h.chainId) {
+        throw new InvalidMessageError('bad-grant', 'session grant is for another wallet, peer or chain')
+      }
+      if (g.expiresAt * 1000 <= t) throw new InvalidMessageError('grant-expired', `session grant expired at ${new Date(g.expiresAt * 1000).toISOString()}`)
+      if (await recoverSigner(payload, auth.signature) !== g.sessionKey) throw new InvalidMessageError('bad-signature', `not signed by session key ${g.sessionKey}`)
+      await checkGrant(g)
+    }
+  }
+}
+
+export function parseJson (data: Uint8Array): unknown {
+  try {
+    return JSON.parse(decoder.decode(data))
+  } catch (err) {
+    throw new InvalidMessageError('not-json', err instanceof Error ? err.message : String(err))
+  }
+}

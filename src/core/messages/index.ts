@@ -1,0 +1,6 @@
+export * from './topics.ts'
+export * from './schemas.ts'
+export * from './signing.ts'
+export * from './errors.ts'
+export * from './codec.ts'
+export * from './pin.ts'

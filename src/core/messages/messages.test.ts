@@ -1,0 +1,91 @@
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
+import { describe, expect, it } from 'vitest'
+import { authorizeSession, createMessageVerifier, encodeTaskMessage, InvalidMessageError, parseTaskTopic, taskTopic, walletMessageSigner, type MessageSigner } from './index.ts'
+
+const PEER = '12D3KooWKM14WjmyrowSbrdTQjZirFG4tXcJaAez84B4utq3r1H6'
+const OTHER_PEER = '12D3KooWQsY22EmLAwzZKp8SXaY4MweM3WU3UQZ4vboB4Qf2VHqp'
+const CID = 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku'
+const NOW = 1_800_000_000_000
+const wallet = privateKeyToAccount(generatePrivateKey())
+const presence = { type: 'presence' as const, taskId: '7', addrs: [`/p2p/${PEER}`], backend: 'webgpu' as const, throughput: 120 }
+
+const verifier = createMessageVerifier({ chainId: 31337, now: () => NOW })
+const ctx = (kind: 'rounds' | 'presence' | 'artifacts' = 'presence', peerId = PEER) => ({ topic: taskTopic('7', kind), peerId })
+
+async function reason (p: Promise<unknown>): Promise<string> {
+  const err = await p.then(() => undefined, (e: unknown) => e)
+  expect(err).toBeInstanceOf(InvalidMessageError)
+  return (err as InvalidMessageError).reason
+}
+
+describe('task topics', () => {
+  it('names and parses per-task topics, refusing anything else', () => {
+    expect(taskTopic('42', 'rounds')).toBe('mlbridge/task/42/rounds')
+    expect(parseTaskTopic('mlbridge/task/42/artifacts')).toEqual({ taskId: '42', kind: 'artifacts' })
+    for (const t of ['mlbridge/task/42/other', 'mlbridge/task/0x1/rounds', 'mlbridge/task/42/rounds/x', 'x/task/1/rounds', 'mlbridge/task/01/rounds']) {
+      expect(parseTaskTopic(t), t).toBeUndefined()
+    }
+    expect(() => taskTopic('-1', 'rounds')).toThrow(/uint256/)
+  })
+})
+
+describe('signed task messages', () => {
+  let session: MessageSigner
+  it('round-trips a session-key signed presence bound to the wallet', async () => {
+    const { grant, signer } = await authorizeSession({ wallet, peerId: PEER, chainId: 31337, now: NOW })
+    session = signer
+    expect(grant.wallet).toBe(wallet.address.toLowerCase())
+    const msg = await verifier.verify(await encodeTaskMessage(signer, '7', 'presence', presence, { now: NOW }), ctx())
+    expect(msg).toMatchObject({ kind: 'presence', taskId: '7', from: wallet.address.toLowerCase(), peerId: PEER, auth: 'session' })
+    expect(msg.body).toEqual({ ...presence, status: 'idle' })
+  })
+
+  it('accepts a message signed by the wallet itself', async () => {
+    const signer = walletMessageSigner(wallet, PEER, 31337)
+    const body = { type: 'artifact' as const, taskId: '7', kind: 'delta' as const, cid: CID, size: 1024, round: 3, shard: 1 }
+    const msg = await verifier.verify(await encodeTaskMessage(signer, '7', 'artifacts', body, { now: NOW }), ctx('artifacts'))
+    expect(msg).toMatchObject({ kind: 'artifacts', auth: 'wallet', body })
+  })
+
+  it('refuses to send a body that others would reject', async () => {
+    await expect(encodeTaskMessage(session, '7', 'presence', { ...presence, throughput: -1 })).rejects.toThrow(/throughput/)
+    await expect(encodeTaskMessage(session, '8', 'presence', presence)).rejects.toThrow(/task 7/)
+  })
+
+  it('rejects malformed, misplaced, replayed and foreign messages with a reason', async () => {
+    const good = await encodeTaskMessage(session, '7', 'presence', presence, { now: NOW })
+    const enc = (o: unknown) => new TextEncoder().encode(JSON.stringify(o))
+    const env = JSON.parse(new TextDecoder().decode(good)) as { payload: string, auth: unknown }
+    expect(await reason(verifier.verify(new Uint8Array([0xff, 0x00]), ctx()))).toBe('not-json')
+    expect(await reason(verifier.verify(enc({ hello: 1 }), ctx()))).toBe('bad-envelope')
+    expect(await reason(verifier.verify(new Uint8Array(5000), ctx()))).toBe('too-large')
+    expect(await reason(verifier.verify(good, ctx('rounds')))).toBe('wrong-topic')
+    expect(await reason(verifier.verify(good, { topic: 'mlbridge/task/8/presence', peerId: PEER }))).toBe('wrong-topic')
+    expect(await reason(verifier.verify(good, ctx('presence', OTHER_PEER)))).toBe('wrong-peer')
+    expect(await reason(createMessageVerifier({ chainId: 1, now: () => NOW }).verify(good, ctx()))).toBe('wrong-chain')
+    expect(await reason(createMessageVerifier({ now: () => NOW + 10 * 60_000 }).verify(good, ctx()))).toBe('stale')
+    expect(await reason(createMessageVerifier({ now: () => NOW - 10 * 60_000 }).verify(good, ctx()))).toBe('from-future')
+    // a tampered payload no longer matches the session key's signature
+    const tampered = env.payload.replace('"throughput":120', '"throughput":999')
+    expect(await reason(verifier.verify(enc({ ...env, payload: tampered }), ctx()))).toBe('bad-signature')
+    // a schema violation inside a validly signed payload
+    const badBody = await walletMessageSigner(wallet, PEER, 31337).sign(env.payload.replace('"webgpu"', '"tpu"'))
+    expect(await reason(verifier.verify(enc({ payload: env.payload.replace('"webgpu"', '"tpu"'), auth: badBody }), ctx()))).toBe('bad-body')
+  })
+
+  it('rejects a session key the wallet did not authorize, or for another peer, or expired', async () => {
+    const { signer: real } = await authorizeSession({ wallet, peerId: PEER, chainId: 31337, now: NOW })
+    const mallory = privateKeyToAccount(generatePrivateKey())
+    // mallory authorizes her own key but claims to speak for the victim's wallet
+    const { grant: forged } = await authorizeSession({ wallet: mallory, peerId: PEER, chainId: 31337, now: NOW })
+    const impostor: MessageSigner = { ...real, sign: async (p) => { const a = await real.sign(p); return a.kind === 'session' ? { ...a, grant: { ...forged, wallet: real.wallet } } : a } }
+    expect(await reason(verifier.verify(await encodeTaskMessage(impostor, '7', 'presence', presence, { now: NOW }), ctx()))).toBe('bad-signature')
+    // the right key, but the grant was signed by someone else than the wallet it names
+    const { grant, signer } = await authorizeSession({ wallet: mallory, peerId: PEER, chainId: 31337, now: NOW })
+    const relabelled: MessageSigner = { ...signer, wallet: real.wallet, sign: async (p) => { const a = await signer.sign(p); return { ...a, grant: { ...grant, wallet: real.wallet } } as typeof a } }
+    expect(await reason(verifier.verify(await encodeTaskMessage(relabelled, '7', 'presence', presence, { now: NOW }), ctx()))).toBe('bad-grant')
+    const { signer: short } = await authorizeSession({ wallet, peerId: PEER, chainId: 31337, ttlSeconds: 60, now: NOW })
+    const late = await encodeTaskMessage(short, '7', 'presence', presence, { now: NOW + 120_000 })
+    expect(await reason(createMessageVerifier({ now: () => NOW + 120_000 }).verify(late, ctx()))).toBe('grant-expired')
+  })
+})

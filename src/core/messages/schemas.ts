@@ -1,0 +1,107 @@
+import { CID } from 'multiformats/cid'
+import { z } from 'zod'
+import { TASK_ID_PATTERN, type TopicKind } from './topics.ts'
+
+/** Gossip carries CIDs and small facts; payloads go by Helia or direct streams. */
+export const MAX_MESSAGE_BYTES = 4096
+
+const hex = (bytes?: number) => z.string().regex(bytes == null ? /^0x[0-9a-fA-F]*$/ : new RegExp(`^0x[0-9a-fA-F]{${bytes * 2}}$`))
+export const addressSchema = hex(20).transform(a => a.toLowerCase() as `0x${string}`)
+export const signatureSchema = hex(65).transform(s => s as `0x${string}`)
+export const taskIdSchema = z.string().regex(TASK_ID_PATTERN, 'must be a decimal uint256')
+export const peerIdSchema = z.string().min(40).max(128).regex(/^[1-9A-HJ-NP-Za-km-z]+$/, 'must be a base58 peer ID')
+export const cidSchema = z.string().max(128).refine(s => {
+  try { CID.parse(s); return true } catch { return false }
+}, 'must be a CID')
+const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)
+
+export const ROUND_PHASES = ['open', 'commit', 'reveal', 'aggregate', 'final'] as const
+export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu', 'node'] as const
+export const ARTIFACT_KINDS = ['model', 'delta', 'shard', 'manifest'] as const
+export type ArtifactKind = typeof ARTIFACT_KINDS[number]
+
+export const roundEventSchema = z.strictObject({
+  type: z.literal('round'),
+  taskId: taskIdSchema,
+  round: count,
+  phase: z.enum(ROUND_PHASES),
+  /** the model version the round trains from (open) or produced (final) */
+  modelCid: cidSchema.optional(),
+  /** unix seconds when this phase ends */
+  deadline: count.optional()
+})
+
+export const presenceSchema = z.strictObject({
+  type: z.literal('presence'),
+  taskId: taskIdSchema,
+  /** where this peer can be dialled, e.g. <relay>/p2p-circuit/webrtc/p2p/<peerId> */
+  addrs: z.array(z.string().min(1).max(256)).max(8),
+  backend: z.enum(BACKENDS),
+  /** measured training throughput, samples per second */
+  throughput: z.number().nonnegative().max(1e9),
+  status: z.enum(['idle', 'training']).default('idle')
+})
+
+export const artifactSchema = z.strictObject({
+  type: z.literal('artifact'),
+  taskId: taskIdSchema,
+  kind: z.enum(ARTIFACT_KINDS),
+  cid: cidSchema,
+  size: count,
+  round: count.optional(),
+  shard: count.optional()
+})
+
+export const bodySchemas = {
+  rounds: roundEventSchema,
+  presence: presenceSchema,
+  artifacts: artifactSchema
+} as const satisfies Record<TopicKind, z.ZodType>
+
+export type RoundEvent = z.output<typeof roundEventSchema>
+export type Presence = z.output<typeof presenceSchema>
+export type ArtifactAnnouncement = z.output<typeof artifactSchema>
+export interface TopicBodies { rounds: RoundEvent, presence: Presence, artifacts: ArtifactAnnouncement }
+/** what a publisher passes in (defaults may be left out) */
+export interface TopicBodyInputs { rounds: z.input<typeof roundEventSchema>, presence: z.input<typeof presenceSchema>, artifacts: z.input<typeof artifactSchema> }
+
+/**
+ * A session key is authorized once by the wallet, for one libp2p peer, one chain and a limited
+ * time; the wallet is not asked again for every message.
+ */
+export const sessionGrantSchema = z.strictObject({
+  wallet: addressSchema,
+  sessionKey: addressSchema,
+  peerId: peerIdSchema,
+  chainId: z.number().int().positive(),
+  /** unix seconds */
+  expiresAt: count,
+  signature: signatureSchema
+})
+export type SessionGrant = z.output<typeof sessionGrantSchema>
+
+export const authSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('wallet'), signature: signatureSchema }),
+  z.strictObject({ kind: z.literal('session'), grant: sessionGrantSchema, signature: signatureSchema })
+])
+export type MessageAuth = z.output<typeof authSchema>
+
+/**
+ * On the wire the signed payload travels as the exact text that was signed, so verifiers never
+ * depend on re-serialising JSON the same way as the signer.
+ */
+export const envelopeSchema = z.strictObject({
+  payload: z.string().max(MAX_MESSAGE_BYTES),
+  auth: authSchema
+})
+
+export const payloadHeaderSchema = z.strictObject({
+  v: z.literal(1),
+  topic: z.string().max(256),
+  chainId: z.number().int().positive(),
+  from: addressSchema,
+  peerId: peerIdSchema,
+  /** unix milliseconds */
+  sentAt: count,
+  body: z.unknown()
+})

@@ -1,0 +1,29 @@
+import type { ArtifactKind } from '../core/messages/schemas.ts'
+
+/** Base of every storage failure, so callers can tell them from network or programming errors. */
+export class StorageError extends Error {
+  override name = 'StorageError'
+}
+
+export class BlobTooLargeError extends StorageError {
+  override name = 'BlobTooLargeError'
+  constructor (readonly kind: ArtifactKind, readonly size: number, readonly limit: number, readonly cid?: string) {
+    super(`${kind} ${cid ?? ''}${cid == null ? '' : ' '}is ${size} bytes, over the ${kind} limit of ${limit} bytes`)
+  }
+}
+
+/** The bytes do not hash to the CID they were asked for or announced under. */
+export class CidMismatchError extends StorageError {
+  override name = 'CidMismatchError'
+  constructor (readonly expected: string, readonly actual: string) {
+    super(`CID mismatch: expected ${expected}, the bytes hash to ${actual}`)
+  }
+}
+
+/** A root or manifest that decodes but is not what ML Bridge writes (or is the wrong kind). */
+export class InvalidArtifactError extends StorageError {
+  override name = 'InvalidArtifactError'
+  constructor (readonly cid: string, detail: string) {
+    super(`${cid} is not a valid artifact: ${detail}`)
+  }
+}
