@@ -1,0 +1,33 @@
+import type { Hex, TransactionReceipt } from 'viem'
+import { TaskManagerAbi } from '../generated/abis.ts'
+import { ChainActionError, asAction } from './errors.ts'
+import { eventsIn, send } from './internal.ts'
+import type { WriteContext } from './types.ts'
+
+export type AdvanceOutcome =
+  | { kind: 'roundStarted', round: number, seed: Hex, startedAt: bigint }
+  | { kind: 'completed', refund: bigint }
+
+/**
+ * Moves a task forward (anyone may call it): starts round 0 after the joining window, then the next
+ * round once every shard is decided and the round's version is final (or the aggregation window
+ * passed), or completes the task after its last round.
+ */
+export async function advance (
+  ctx: WriteContext,
+  params: { taskId: bigint }
+): Promise<{ outcome: AdvanceOutcome, receipt: TransactionReceipt }> {
+  return await asAction('advance', async () => {
+    const { request } = await ctx.publicClient.simulateContract({
+      account: ctx.walletClient.account, address: ctx.contracts.TaskManager, abi: TaskManagerAbi, functionName: 'advance', args: [params.taskId]
+    })
+    const receipt = await send(ctx, 'advance', request)
+    const [started] = eventsIn(receipt, TaskManagerAbi, 'RoundStarted', ctx.contracts.TaskManager)
+    if (started !== undefined) {
+      return { outcome: { kind: 'roundStarted', round: Number(started.args.round), seed: started.args.seed, startedAt: BigInt(started.args.startedAt) }, receipt }
+    }
+    const [completed] = eventsIn(receipt, TaskManagerAbi, 'TaskCompleted', ctx.contracts.TaskManager)
+    if (completed !== undefined) return { outcome: { kind: 'completed', refund: completed.args.refund }, receipt }
+    throw new ChainActionError('advance', `advance: transaction ${receipt.transactionHash} neither started a round nor completed the task.`)
+  })
+}

@@ -1,0 +1,36 @@
+import type { ContractFunctionArgs, TransactionReceipt } from 'viem'
+import { TaskManagerAbi } from '../generated/abis.ts'
+import { ensureAllowance } from './ensureAllowance.ts'
+import { asAction } from './errors.ts'
+import { eventIn, send } from './internal.ts'
+import { taskBudget } from './taskBudget.ts'
+import type { WriteContext } from './types.ts'
+
+/** `TaskManager.TaskParams`, as viem types it (uint96 amounts are bigint, the rest numbers, CIDs hex bytes). */
+export type TaskParams = ContractFunctionArgs<typeof TaskManagerAbi, 'nonpayable', 'createTask'>[0]
+
+export interface CreatedTask {
+  taskId: bigint
+  modelId: bigint
+  initialVersionId: bigint
+  escrow: bigint
+  /** The approval, when the allowance was too low (null when none was needed). */
+  approveReceipt: TransactionReceipt | null
+  receipt: TransactionReceipt
+}
+
+/**
+ * Creates a task: approves the RewardDistributor for the budget if needed (first transaction),
+ * then calls `createTask` (second) and reads the ids from its `TaskCreated` event.
+ */
+export async function createTask (ctx: WriteContext, params: TaskParams): Promise<CreatedTask> {
+  const { receipt: approveReceipt } = await ensureAllowance(ctx, { amount: taskBudget(params) })
+  return await asAction('createTask', async () => {
+    const { request } = await ctx.publicClient.simulateContract({
+      account: ctx.walletClient.account, address: ctx.contracts.TaskManager, abi: TaskManagerAbi, functionName: 'createTask', args: [params]
+    })
+    const receipt = await send(ctx, 'createTask', request)
+    const { args } = eventIn('createTask', receipt, TaskManagerAbi, 'TaskCreated', ctx.contracts.TaskManager)
+    return { taskId: args.taskId, modelId: args.modelId, initialVersionId: args.initialVersionId, escrow: args.escrow, approveReceipt, receipt }
+  })
+}

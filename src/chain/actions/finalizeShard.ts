@@ -1,0 +1,55 @@
+import type { BlockNumber, BlockTag, TransactionReceipt } from 'viem'
+import { ConsensusVerifierAbi } from '../generated/abis.ts'
+import { ChainActionError, asAction } from './errors.ts'
+import { eventsIn, send } from './internal.ts'
+import { readRevealed } from './readRevealed.ts'
+import type { WriteContext } from './types.ts'
+
+export type ShardOutcome =
+  | { kind: 'accepted', attempt: number, center: number, winnersMask: number }
+  | { kind: 'requeued', attempt: number, replication: number }
+  | { kind: 'failed', attempt: number }
+
+/**
+ * Decides a shard (anyone may call it once the reveal window ended or every replica revealed). The
+ * contract wants one fingerprint per replica slot in slot order, empty for slots that did not
+ * reveal; they are gathered from the `Revealed` events of the shard's current attempt.
+ */
+export async function finalizeShard (
+  ctx: WriteContext,
+  params: { taskId: bigint, round: number, shard: number, fromBlock?: BlockNumber | BlockTag }
+): Promise<{ outcome: ShardOutcome, roundDecided: boolean, receipt: TransactionReceipt }> {
+  return await asAction('finalizeShard', async () => {
+    const args = [params.taskId, BigInt(params.round), BigInt(params.shard)] as const
+    const [providers, attemptRaw, , , , , revealedMaskRaw] = await ctx.publicClient.readContract({
+      address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, functionName: 'assignment', args
+    })
+    const attempt = Number(attemptRaw)
+    const revealedMask = Number(revealedMaskRaw)
+    const fingerprints: number[][] = providers.map(() => [])
+    for (const result of await readRevealed(ctx, { ...params, attempt })) {
+      if (result.replica < fingerprints.length) fingerprints[result.replica] = result.fingerprint
+    }
+    fingerprints.forEach((fp, replica) => {
+      if ((revealedMask & (1 << replica)) !== 0 && fp.length === 0) {
+        throw new ChainActionError('finalizeShard', `finalizeShard: replica ${replica} revealed but its Revealed event was not found (is fromBlock too late?).`)
+      }
+    })
+    const { request } = await ctx.publicClient.simulateContract({
+      account: ctx.walletClient.account, address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, functionName: 'finalize',
+      args: [...args, fingerprints]
+    })
+    const receipt = await send(ctx, 'finalizeShard', request)
+    const at = ctx.contracts.ConsensusVerifier
+    const roundDecided = eventsIn(receipt, ConsensusVerifierAbi, 'RoundDecided', at).length > 0
+    const [accepted] = eventsIn(receipt, ConsensusVerifierAbi, 'ShardAccepted', at)
+    if (accepted !== undefined) {
+      return { outcome: { kind: 'accepted', attempt, center: Number(accepted.args.center), winnersMask: Number(accepted.args.winnersMask) }, roundDecided, receipt }
+    }
+    const [requeued] = eventsIn(receipt, ConsensusVerifierAbi, 'ShardRequeued', at)
+    if (requeued !== undefined) {
+      return { outcome: { kind: 'requeued', attempt: Number(requeued.args.attempt), replication: Number(requeued.args.replication) }, roundDecided, receipt }
+    }
+    return { outcome: { kind: 'failed', attempt }, roundDecided, receipt }
+  })
+}

@@ -1,0 +1,92 @@
+import type { Address, Hex } from 'viem'
+import { ConsensusVerifierAbi, ModelRegistryAbi, TaskManagerAbi } from '../generated/abis.ts'
+import { asAction } from './errors.ts'
+import { readTask, type TaskState } from './readTask.ts'
+import type { ReadContext } from './types.ts'
+
+export const SHARD_STATUSES = ['Open', 'Accepted', 'Failed'] as const
+export type ShardStatusName = typeof SHARD_STATUSES[number]
+
+/** One shard of a round as `ConsensusVerifier.assignment` reports it (its current attempt). */
+export interface ShardState {
+  shard: number
+  /** Re-queues count up from 0. */
+  attempt: number
+  status: ShardStatusName
+  /** The provider of each replica slot, in slot order. */
+  providers: Address[]
+  /**
+   * Unix seconds. Only meaningful for the current round: the verifier keeps the start time of the
+   * latest round only, so for an earlier round's first attempt it reports `commitWindow` after 0.
+   */
+  commitDeadline: bigint
+  revealDeadline: bigint
+  /** Bit i set when replica i committed / revealed. */
+  committedMask: number
+  revealedMask: number
+}
+
+export interface RoundState {
+  taskId: bigint
+  round: number
+  /** Zero until the round started. */
+  seed: Hex
+  /** Whether this is the task's current round (and the task is running). */
+  current: boolean
+  /** Shards decided (accepted or failed). */
+  decidedShards: number
+  /** When the last shard was decided (0 if not yet). */
+  decidedAt: bigint
+  /** The round's final version in the ModelRegistry (0n when none). */
+  versionId: bigint
+  shards: ShardState[]
+}
+
+/** Reads a round of a task (the current round unless `round` is given) with every shard's assignment. */
+export async function readRound (
+  ctx: ReadContext,
+  params: { taskId: bigint, round?: number, task?: TaskState }
+): Promise<RoundState> {
+  const task = params.task ?? await readTask(ctx, { taskId: params.taskId })
+  return await asAction('readRound', async () => {
+    const { taskId } = params
+    const round = params.round ?? task.currentRound
+    const current = task.status === 'Running' && round === task.currentRound
+    const [seed, progress, versionId] = await Promise.all([
+      ctx.publicClient.readContract({ address: ctx.contracts.TaskManager, abi: TaskManagerAbi, functionName: 'roundSeed', args: [taskId, BigInt(round)] }),
+      ctx.publicClient.readContract({ address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, functionName: 'roundProgress', args: [taskId] }),
+      ctx.publicClient.readContract({ address: ctx.contracts.ModelRegistry, abi: ModelRegistryAbi, functionName: 'roundVersion', args: [taskId, BigInt(round)] })
+    ])
+    const started = seed !== `0x${'0'.repeat(64)}`
+    const shards = started
+      ? await Promise.all(Array.from({ length: task.shards }, async (_, shard): Promise<ShardState> => {
+        const [providers, attempt, status, commitDeadline, revealDeadline, committedMask, revealedMask] = await ctx.publicClient.readContract({
+          address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, functionName: 'assignment', args: [taskId, BigInt(round), BigInt(shard)]
+        })
+        return {
+          shard,
+          attempt: Number(attempt),
+          status: SHARD_STATUSES[status] ?? 'Open',
+          providers: [...providers],
+          commitDeadline: BigInt(commitDeadline),
+          revealDeadline: BigInt(revealDeadline),
+          committedMask: Number(committedMask),
+          revealedMask: Number(revealedMask)
+        }
+      }))
+      : []
+    // roundProgress describes the verifier's latest round; earlier rounds were fully decided.
+    const [progressRound, decided, decidedAt] = progress
+    const isLatest = Number(progressRound) === round && started
+    return {
+      taskId,
+      round,
+      seed,
+      current,
+      decidedShards: isLatest ? Number(decided) : (started ? task.shards : 0),
+      decidedAt: isLatest ? BigInt(decidedAt) : 0n,
+      versionId,
+      shards
+    }
+  })
+}

@@ -1,0 +1,35 @@
+import type { Hex, TransactionReceipt } from 'viem'
+import { ConsensusVerifierAbi } from '../generated/abis.ts'
+import { asAction } from './errors.ts'
+import { eventIn, send } from './internal.ts'
+import type { WriteContext } from './types.ts'
+
+export interface RevealParams {
+  taskId: bigint
+  round: number
+  shard: number
+  replica: number
+  deltaCid: Hex
+  fingerprint: readonly number[] | Int32Array
+  salt: Hex
+}
+
+/**
+ * Reveals a committed result (what `commitResult` returned). Opens when the commit window ends or
+ * every replica committed (`RevealNotOpen` before); the contract recomputes the commitment with the
+ * caller as sender, so only the committer can reveal it (`CommitmentMismatch` otherwise).
+ */
+export async function revealResult (
+  ctx: WriteContext,
+  params: RevealParams
+): Promise<{ attempt: number, receipt: TransactionReceipt }> {
+  return await asAction('revealResult', async () => {
+    const { request } = await ctx.publicClient.simulateContract({
+      account: ctx.walletClient.account, address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, functionName: 'reveal',
+      args: [params.taskId, BigInt(params.round), BigInt(params.shard), BigInt(params.replica), params.deltaCid, Array.from(params.fingerprint), params.salt]
+    })
+    const receipt = await send(ctx, 'revealResult', request)
+    const { args } = eventIn('revealResult', receipt, ConsensusVerifierAbi, 'Revealed', ctx.contracts.ConsensusVerifier)
+    return { attempt: Number(args.attempt), receipt }
+  })
+}

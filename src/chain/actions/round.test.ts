@@ -1,0 +1,460 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import {
+  createPublicClient,
+  createTestClient,
+  createWalletClient,
+  defineChain,
+  http,
+  keccak256,
+  parseEther,
+  toHex,
+  type Address,
+  type Hex,
+  type PublicClient,
+  type TestClient,
+  type TransactionReceipt
+} from 'viem'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startAnvil, type Anvil } from '../../../node/anvil.ts'
+import { deployContracts } from '../../../node/deploy.ts'
+import { freePort } from '../../../node/ports.ts'
+import { DEFAULT_FINGERPRINT_TOLERANCE, fingerprint, fingerprintsAgree } from '../../core/fingerprint.ts'
+import { getProtocolContracts, protocolContracts, type ProtocolContracts } from '../contracts.ts'
+import { devAccount } from '../devAccounts.ts'
+import { MLBTokenAbi } from '../generated/abis.ts'
+import { getProtocolEvents, watchProtocolEvents, type ProtocolEvent } from '../watch.ts'
+import {
+  ContractRejectedError,
+  VersionMismatchError,
+  advance,
+  cancelTask,
+  claim,
+  commitResult,
+  confirmVersion,
+  createTask,
+  faucet,
+  finalizeShard,
+  finalizeVersion,
+  joinTask,
+  proposeVersion,
+  readAssignment,
+  readClaimable,
+  readReputation,
+  readRound,
+  readStake,
+  readTask,
+  readVersion,
+  requestUnstake,
+  revealResult,
+  stake,
+  taskBudget,
+  withdrawStake,
+  type CommittedResult,
+  type TaskParams,
+  type WriteContext
+} from './index.ts'
+
+const root = fileURLToPath(new URL('../../..', import.meta.url))
+const CHAIN_ID = 31337
+const REWARD = parseEther('10')
+const MIN_STAKE = parseEther('100')
+const FP_LENGTH = 16
+const WINDOW = 60
+
+// ---------------------------------------------------------------- synthetic deltas
+
+function mulberry32 (seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** The fingerprint of a shard's "true" delta with tiny per-replica float noise; `dishonest` doubles it. */
+function resultFingerprint (round: number, shard: number, noiseSeed: number, dishonest = false): number[] {
+  const base = mulberry32(1000 + round * 10 + shard)
+  const noise = mulberry32(noiseSeed)
+  const values = new Float32Array(2048)
+  for (let i = 0; i < values.length; i++) {
+    const v = (base() - 0.5) * 1e-2
+    values[i] = (dishonest ? 2 * v : v) * (1 + (noise() - 0.5) * 2e-4)
+  }
+  return Array.from(fingerprint([{ name: 'w', shape: [values.length], values }], { length: FP_LENGTH, seed: 77 + round * 100 + shard }))
+}
+
+const cidOf = (label: string): Hex => `0x01551220${keccak256(toHex(label)).slice(2)}`
+
+async function rejection (promise: Promise<unknown>): Promise<ContractRejectedError> {
+  const error = await promise.then(() => null, (e: unknown) => e)
+  expect(error).toBeInstanceOf(ContractRejectedError)
+  return error as ContractRejectedError
+}
+
+// ---------------------------------------------------------------- the stack
+
+let anvil: Anvil
+let dataDir: string
+let contracts: ProtocolContracts
+let publicClient: PublicClient
+let testClient: TestClient
+let ctxOf: (i: number) => WriteContext
+const gas = new Map<string, bigint[]>()
+
+function record (action: string, receipt: TransactionReceipt | null): void {
+  if (receipt === null) return
+  gas.set(action, [...(gas.get(action) ?? []), receipt.gasUsed])
+}
+
+beforeAll(async () => {
+  const port = await freePort()
+  anvil = await startAnvil({ root, host: '127.0.0.1', port, chainId: CHAIN_ID })
+  dataDir = await mkdtemp(join(tmpdir(), 'mlb-round-'))
+  contracts = protocolContracts({ contracts: await deployContracts({ root, rpcUrl: anvil.rpcUrl, chainId: CHAIN_ID, dataDir }) })
+  const chain = defineChain({
+    id: CHAIN_ID,
+    name: 'anvil',
+    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+    rpcUrls: { default: { http: [anvil.rpcUrl] } }
+  })
+  const transport = http(anvil.rpcUrl, { retryCount: 0 })
+  publicClient = createPublicClient({ chain, transport, pollingInterval: 20 })
+  testClient = createTestClient({ mode: 'anvil', chain, transport })
+  ctxOf = (i) => ({
+    publicClient,
+    contracts,
+    walletClient: createWalletClient({ account: devAccount(i), chain, transport, pollingInterval: 20 })
+  })
+}, 120_000)
+
+async function timeTravel (seconds: number): Promise<void> {
+  await testClient.increaseTime({ seconds })
+  await testClient.mine({ blocks: 1 })
+}
+
+function baseParams (over: Partial<TaskParams> = {}): TaskParams {
+  return {
+    specCid: cidOf('spec'),
+    datasetCid: cidOf('dataset'),
+    initialModelCid: cidOf('model-0'),
+    initialCommitHash: keccak256(toHex('weights-0')),
+    initialDataHash: keccak256(toHex('data')),
+    rounds: 2,
+    shards: 2,
+    replication: 2,
+    maxReplication: 3,
+    fingerprintLength: FP_LENGTH,
+    confirmations: 1,
+    tolerance: DEFAULT_FINGERPRINT_TOLERANCE,
+    joinWindow: WINDOW,
+    commitWindow: WINDOW,
+    revealWindow: WINDOW,
+    aggregateWindow: WINDOW,
+    challengeWindow: WINDOW,
+    rewardPerResult: REWARD,
+    minStake: MIN_STAKE,
+    ...over
+  }
+}
+
+afterAll(async () => {
+  await anvil?.stop()
+  if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true })
+  if (gas.size > 0) {
+    const rows = [...gas].map(([action, used]) => {
+      const min = used.reduce((a, b) => (a < b ? a : b))
+      const max = used.reduce((a, b) => (a > b ? a : b))
+      return `| ${action} | ${used.length} | ${min} | ${max} |`
+    })
+    console.log(['| action | n | min gas | max gas |', '| --- | --- | --- | --- |', ...rows].join('\n'))
+  }
+})
+
+describe('a whole task through the chain actions', () => {
+  it('creates, joins, commits, reveals, finalizes, proposes, confirms, claims and unstakes', async () => {
+    const creator = ctxOf(1)
+    const providers = [ctxOf(2), ctxOf(3), ctxOf(4)]
+    const byAddress = new Map(providers.map((ctx) => [ctx.walletClient.account.address, ctx]))
+    const ctxFor = (address: Address): WriteContext => {
+      const ctx = byAddress.get(address)
+      if (ctx === undefined) throw new Error(`${address} is not one of the test providers`)
+      return ctx
+    }
+    const watched: ProtocolEvent[] = []
+    const unwatch = watchProtocolEvents(publicClient, contracts, { onEvents: (events) => watched.push(...events), pollingInterval: 20 })
+    const typed = getProtocolContracts(contracts, { publicClient })
+    expect(await typed.token.read.symbol()).toBe('MLB')
+    expect(typeof getProtocolContracts(contracts, { publicClient, walletClient: creator.walletClient }).taskManager.write.advance).toBe('function')
+    let cheaterSeen: Address | undefined
+
+    // ------------------------------------------------------------ creator
+    record('faucet', (await faucet(creator)).receipt)
+    const params = baseParams()
+    const created = await createTask(creator, params)
+    record('approve', created.approveReceipt)
+    record('createTask', created.receipt)
+    expect(created.escrow).toBe(taskBudget(params))
+    const { taskId } = created
+    expect((await readTask(creator, { taskId })).status).toBe('Joining')
+
+    // A nested revert (the token inside TaskManager -> RewardDistributor) still decodes by name.
+    const broke = await rejection(createTask(ctxOf(5), params))
+    expect(broke.errorName).toBe('ERC20InsufficientBalance')
+    expect(broke.action).toBe('createTask')
+    expect(broke.args).toEqual([ctxOf(5).walletClient.account.address, 0n, created.escrow])
+    expect(broke.message).toMatch(/^createTask: The contract rejected the transaction: Erc20 insufficient balance \(0x/)
+
+    // ------------------------------------------------------------ providers join
+    for (const p of providers) {
+      record('faucet', (await faucet(p)).receipt)
+      const staked = await stake(p, { amount: MIN_STAKE })
+      record('approve', staked.approveReceipt)
+      record('stake', staked.receipt)
+      record('joinTask', (await joinTask(p, { taskId })).receipt)
+    }
+    expect((await rejection(joinTask(providers[0]!, { taskId }))).errorName).toBe('AlreadyJoined')
+    const early = await rejection(advance(creator, { taskId }))
+    expect(early.errorName).toBe('JoiningOpen')
+    expect(early.message).toMatch(/^advance: The contract rejected the transaction: Joining open/)
+    expect((await rejection(claim(providers[0]!))).errorName).toBe('NothingToClaim')
+
+    await timeTravel(WINDOW + 1)
+    const started = await advance(creator, { taskId })
+    record('advance (start round)', started.receipt)
+    expect(started.outcome).toMatchObject({ kind: 'roundStarted', round: 0 })
+
+    const accepted = new Map<Address, number>()
+    let parent = created.initialVersionId
+
+    for (let round = 0; round < 2; round++) {
+      const state = await readRound(creator, { taskId })
+      expect(state.round).toBe(round)
+      expect(state.shards).toHaveLength(2)
+
+      for (const shardState of state.shards) {
+        const shard = shardState.shard
+        // Round 1, shard 0: replica 1 cheats (a doubled delta), so attempt 0 has no majority and re-queues.
+        const cheater = round === 1 && shard === 0 ? shardState.providers[1] : undefined
+        cheaterSeen ??= cheater
+        for (let attempt = 0; ; attempt++) {
+          const current = (await readRound(creator, { taskId })).shards[shard]!
+          expect(current.attempt).toBe(attempt)
+          const assigned = current.providers
+
+          if (round === 0 && shard === 0) {
+            // Someone not drawn for this shard cannot take a slot.
+            const outsider = providers.find((p) => !assigned.includes(p.walletClient.account.address))!
+            const notAssigned = await rejection(commitResult(outsider, { taskId, round, shard, replica: 0, deltaCid: cidOf('x'), fingerprint: resultFingerprint(round, shard, 9) }))
+            expect(notAssigned.errorName).toBe('NotAssigned')
+            expect(notAssigned.args).toEqual([outsider.walletClient.account.address, assigned[0]])
+            expect(notAssigned.message).toBe(`commitResult: The contract rejected the transaction: Not assigned (${outsider.walletClient.account.address}, ${assigned[0]}).`)
+          }
+
+          const commits: CommittedResult[] = []
+          for (const address of assigned) {
+            const ctx = ctxFor(address)
+            const mine = await readAssignment(ctx, { taskId, account: address })
+            const slot = mine.shards.find((s) => s.shard === shard)!
+            expect(slot.committed).toBe(false)
+            const fp = resultFingerprint(round, shard, 100 + commits.length + 10 * attempt, address === cheater)
+            const committed = await commitResult(ctx, {
+              taskId, round, shard, replica: slot.replica, deltaCid: cidOf(`delta-${round}-${shard}-${attempt}-${address}`), fingerprint: fp
+            })
+            expect(committed.salt).toMatch(/^0x[0-9a-f]{64}$/)
+            record('commitResult', committed.receipt)
+            commits.push(committed)
+            if (commits.length === 1 && assigned.length > 1) {
+              expect((await rejection(revealResult(ctx, committed))).errorName).toBe('RevealNotOpen')
+            }
+          }
+          // Honest replicas agree within the tolerance (the cheater does not).
+          if (cheater === undefined || attempt > 0) {
+            const honest = commits.filter((_, i) => assigned[i] !== cheater)
+            expect(fingerprintsAgree(Int32Array.from(honest[0]!.fingerprint), Int32Array.from(honest[1]!.fingerprint), DEFAULT_FINGERPRINT_TOLERANCE)).toBe(true)
+          }
+
+          // A copied commitment cannot be revealed by the copier: the commitment binds the sender.
+          const copier = ctxFor(assigned[1]!)
+          expect((await rejection(revealResult(copier, { ...commits[0]!, replica: 0 }))).errorName).toBe('CommitmentMismatch')
+
+          for (const [i, committed] of commits.entries()) {
+            record('revealResult', (await revealResult(ctxFor(assigned[i]!), committed)).receipt)
+          }
+          const finalized = await finalizeShard(creator, { taskId, round, shard })
+          record(`finalizeShard (${assigned.length} replicas, ${finalized.outcome.kind})`, finalized.receipt)
+          if (finalized.outcome.kind === 'requeued') {
+            expect(cheater).toBeDefined()
+            expect(finalized.outcome.replication).toBe(3)
+            continue
+          }
+          expect(finalized.outcome.kind).toBe('accepted')
+          if (finalized.outcome.kind !== 'accepted') break
+          const { winnersMask } = finalized.outcome
+          assigned.forEach((address, i) => {
+            if ((winnersMask & (1 << i)) !== 0) accepted.set(address, (accepted.get(address) ?? 0) + 1)
+          })
+          expect(assigned.filter((_, i) => (winnersMask & (1 << i)) !== 0)).not.toContain(cheater)
+          expect(finalized.roundDecided).toBe(shard === 1)
+          break
+        }
+      }
+
+      // ---------------------------------------------------------- aggregate, propose, confirm
+      const [aggregatorAddress, confirmerAddress] = state.shards[0]!.providers
+      const aggregator = ctxFor(aggregatorAddress!)
+      const confirmer = ctxFor(confirmerAddress!)
+      const data = {
+        modelCid: cidOf(`model-${round + 1}`),
+        commitHash: keccak256(toHex(`weights-${round + 1}`)),
+        deltaRoot: keccak256(toHex(`deltas-${round}`)),
+        dataHash: keccak256(toHex('data')),
+        accuracyBps: 9000 + round,
+        loss: 1234n
+      }
+      const proposed = await proposeVersion(aggregator, { taskId, data })
+      record('proposeVersion', proposed.receipt)
+      expect(proposed.parent).toBe(parent)
+      expect((await rejection(confirmVersion(aggregator, { versionId: proposed.versionId }))).errorName).toBe('SelfConfirmation')
+      const confirmed = await confirmVersion(confirmer, { versionId: proposed.versionId, commitHash: data.commitHash })
+      record('confirmVersion (final)', confirmed.receipt)
+      expect(confirmed).toMatchObject({ confirmations: 1n, final: true })
+
+      const version = await readVersion(creator, { versionId: proposed.versionId })
+      expect(version).toMatchObject({ status: 'Final', parent, taskId: BigInt(taskId), round: BigInt(round), commitHash: data.commitHash, accuracyBps: data.accuracyBps })
+      expect((await readRound(creator, { taskId, round })).versionId).toBe(proposed.versionId)
+      parent = proposed.versionId
+
+      const next = await advance(creator, { taskId })
+      record(round === 0 ? 'advance (start round)' : 'advance (complete)', next.receipt)
+      expect(next.outcome.kind).toBe(round === 0 ? 'roundStarted' : 'completed')
+      if (next.outcome.kind === 'completed') expect(next.outcome.refund).toBe(created.escrow - 8n * REWARD)
+    }
+    expect((await readTask(creator, { taskId })).status).toBe('Completed')
+    expect([...accepted.values()].reduce((a, b) => a + b, 0)).toBe(8)
+    // The cheater: no majority in the 2-replica attempt (no verdict), outvoted in the 3-replica re-run.
+    expect((await readReputation(creator, { account: cheaterSeen! })).outvoted).toBe(1)
+
+    // ------------------------------------------------------------ rewards
+    for (const p of providers) {
+      const account = p.walletClient.account.address
+      const n = accepted.get(account) ?? 0
+      expect(await readClaimable(p, { account })).toBe(BigInt(n) * REWARD)
+      expect((await readReputation(p, { account })).accepted).toBe(n)
+    }
+    const [claimer] = [...accepted.entries()].sort((a, b) => b[1] - a[1])[0]!
+    const claimerCtx = ctxFor(claimer)
+    const balanceOf = async (account: Address): Promise<bigint> =>
+      await publicClient.readContract({ address: contracts.MLBToken, abi: MLBTokenAbi, functionName: 'balanceOf', args: [account] })
+    const before = await balanceOf(claimer)
+    const claimed = await claim(claimerCtx)
+    record('claim', claimed.receipt)
+    expect(claimed.amount).toBe(BigInt(accepted.get(claimer)!) * REWARD)
+    expect(await balanceOf(claimer)).toBe(before + claimed.amount)
+    expect(await readClaimable(claimerCtx, { account: claimer })).toBe(0n)
+    const creatorClaim = await claim(creator)
+    expect(creatorClaim.amount).toBe(created.escrow - 8n * REWARD)
+
+    // ------------------------------------------------------------ unstake
+    const unstaking = await requestUnstake(claimerCtx, { amount: MIN_STAKE })
+    record('requestUnstake', unstaking.receipt)
+    expect((await rejection(withdrawStake(claimerCtx))).errorName).toBe('StillUnbonding')
+    await timeTravel(WINDOW + 1)
+    const withdrawn = await withdrawStake(claimerCtx)
+    record('withdrawStake', withdrawn.receipt)
+    expect(withdrawn.amount).toBe(MIN_STAKE)
+    expect(await readStake(claimerCtx, { account: claimer })).toEqual({ staked: 0n, unbonding: 0n, releaseAt: unstaking.releaseAt })
+
+    // ------------------------------------------------------------ the event log
+    const events = await getProtocolEvents(publicClient, contracts, { fromBlock: created.receipt.blockNumber })
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    unwatch()
+    // The watcher installs its filter asynchronously: compare from the task's creation on.
+    const since = (list: ProtocolEvent[]): string[] =>
+      list.filter((e) => e.blockNumber >= created.receipt.blockNumber).map((e) => `${e.transactionHash}:${e.logIndex}`)
+    expect(since(watched)).toEqual(since(events))
+    const names = events.map((e) => `${e.contract}.${e.eventName}`)
+    expect(names).toContain('TaskManager.TaskCreated')
+    expect(names.filter((n) => n === 'ConsensusVerifier.ShardAccepted')).toHaveLength(4)
+    expect(names.filter((n) => n === 'ConsensusVerifier.ShardRequeued')).toHaveLength(1)
+    expect(names.filter((n) => n === 'ModelRegistry.VersionFinalized')).toHaveLength(2)
+    const completed = events.find((e) => e.contract === 'TaskManager' && e.eventName === 'TaskCompleted')
+    if (completed?.contract === 'TaskManager' && completed.eventName === 'TaskCompleted') {
+      expect(completed.args.taskId).toBe(taskId)
+    } else {
+      expect.unreachable('no TaskCompleted event')
+    }
+  }, 60_000)
+
+  it('waits out the windows: a missing replica, finalize after the reveal window, a version final by silence, cancel', async () => {
+    const creator = ctxOf(1)
+    const [a, b] = [ctxOf(6), ctxOf(7)]
+    const params = baseParams({ rounds: 1, shards: 1, maxReplication: 2 })
+    const { taskId, initialVersionId, escrow } = await createTask(creator, params)
+    for (const p of [a, b]) {
+      await faucet(p)
+      await stake(p, { amount: MIN_STAKE })
+      await joinTask(p, { taskId })
+    }
+    await timeTravel(WINDOW + 1)
+    await advance(creator, { taskId })
+    const round = 0
+    const shard = 0
+
+    // Attempt 0: only one replica commits; it reveals after the commit window, nobody finalizes early.
+    let [first] = (await readRound(creator, { taskId })).shards
+    const byAddress = new Map([a, b].map((ctx) => [ctx.walletClient.account.address, ctx]))
+    const lone = byAddress.get(first!.providers[0]!)!
+    const absent = first!.providers[1]!
+    const committed = await commitResult(lone, { taskId, round, shard, deltaCid: cidOf('lone'), fingerprint: resultFingerprint(round, shard, 1) })
+    expect(committed.replica).toBe(0)
+    expect((await rejection(revealResult(lone, committed))).errorName).toBe('RevealNotOpen')
+    await timeTravel(WINDOW)
+    expect((await rejection(commitResult(byAddress.get(absent)!, { taskId, round, shard, deltaCid: cidOf('late'), fingerprint: resultFingerprint(round, shard, 2) }))).errorName).toBe('CommitWindowClosed')
+    await revealResult(lone, committed)
+    expect((await rejection(finalizeShard(creator, { taskId, round, shard }))).errorName).toBe('FinalizeTooEarly')
+    await timeTravel(WINDOW)
+    const lonely = await finalizeShard(creator, { taskId, round, shard })
+    expect(lonely.outcome).toEqual({ kind: 'requeued', attempt: 1, replication: 2 })
+    expect((await readReputation(creator, { account: absent })).missed).toBe(1)
+
+    // Attempt 1: both replicas (drawn again) commit and reveal; no waiting needed.
+    ;[first] = (await readRound(creator, { taskId })).shards
+    expect(first!.attempt).toBe(1)
+    const results: CommittedResult[] = []
+    for (const [i, address] of first!.providers.entries()) {
+      results.push(await commitResult(byAddress.get(address)!, { taskId, round, shard, deltaCid: cidOf(`r${i}`), fingerprint: resultFingerprint(round, shard, 10 + i) }))
+    }
+    for (const [i, address] of first!.providers.entries()) await revealResult(byAddress.get(address)!, results[i]!)
+    const decided = await finalizeShard(creator, { taskId, round, shard })
+    expect(decided).toMatchObject({ outcome: { kind: 'accepted', attempt: 1, winnersMask: 3 }, roundDecided: true })
+
+    // No confirmation: the version waits for its challenge window, then anyone finalizes it.
+    const proposed = await proposeVersion(a, {
+      taskId,
+      data: { modelCid: cidOf('m1'), commitHash: keccak256(toHex('w1')), deltaRoot: keccak256(toHex('d1')), dataHash: keccak256(toHex('data')), accuracyBps: 5000, loss: 1n }
+    })
+    expect(proposed.parent).toBe(initialVersionId)
+    await expect(confirmVersion(b, { versionId: proposed.versionId, commitHash: keccak256(toHex('other')) })).rejects.toBeInstanceOf(VersionMismatchError)
+    expect((await rejection(finalizeVersion(creator, { versionId: proposed.versionId }))).errorName).toBe('ChallengeWindowOpen')
+    expect((await rejection(advance(creator, { taskId }))).errorName).toBe('AggregationPending')
+    await timeTravel(WINDOW)
+    record('finalizeVersion', (await finalizeVersion(creator, { versionId: proposed.versionId })).receipt)
+    expect((await readVersion(creator, { versionId: proposed.versionId })).status).toBe('Final')
+    const done = await advance(creator, { taskId })
+    expect(done.outcome).toEqual({ kind: 'completed', refund: escrow - 2n * REWARD })
+
+    // A task nobody runs is cancelled by its creator, who gets the whole escrow back.
+    const other = await createTask(creator, baseParams({ rounds: 1, shards: 1 }))
+    expect((await rejection(cancelTask(a, { taskId: other.taskId }))).errorName).toBe('NotTaskCreator')
+    const cancelled = await cancelTask(creator, { taskId: other.taskId })
+    record('cancelTask', cancelled.receipt)
+    expect(cancelled.refund).toBe(other.escrow)
+    expect((await readTask(creator, { taskId: other.taskId })).status).toBe('Cancelled')
+  }, 60_000)
+})
