@@ -33,6 +33,13 @@ export default defineConfig({
     })
   ],
   worker: { format: 'es' },
+  optimizeDeps: {
+    // The trainer and evaluator workers are not reachable from index.html: without this, Vite
+    // discovers their dependencies late and reloads the page in the middle of a session.
+    include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu', 'comlink'],
+    // ONNX Runtime is ESM already; pre-bundling would move it away from its own files.
+    exclude: ['onnxruntime-web']
+  },
   build: { target: 'es2022', sourcemap: true },
   server: { strictPort: true }
 })

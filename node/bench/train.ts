@@ -1,0 +1,64 @@
+/**
+ * `npm run bench -- train [--steps N] [--batch N] [--hidden N] [--reps N] [--backends webgpu,wasm,cpu] [--json FILE]`
+ *
+ * Serves the app with an in-process Vite dev server, opens it in headless Chromium (WebGPU on
+ * SwiftShader, as the e2e tests run it) and compares, per backend, samples/s of the full worker
+ * path against a raw tfjs `fit` loop in the same page (see src/train/trainBench.ts).
+ */
+import { chromium } from '@playwright/test'
+import { createServer } from 'vite'
+import { chromiumArgs } from '../../playwright.config.ts'
+import { BACKENDS, isBackendName, type BackendName } from '../../src/train/backendChoice.ts'
+import type { BenchResult } from '../../src/train/trainBench.ts'
+import type { BenchContext } from '../bench.ts'
+import { freePort } from '../ports.ts'
+
+function option (args: string[], name: string, fallback: string): string {
+  const at = args.indexOf(`--${name}`)
+  return at === -1 ? fallback : args[at + 1] ?? fallback
+}
+
+function count (args: string[], name: string, fallback: number): number {
+  const value = Number(option(args, name, String(fallback)))
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} takes a positive integer`)
+  return value
+}
+
+export async function run ({ args, log }: BenchContext): Promise<BenchResult & { settings: Record<string, unknown> }> {
+  const steps = count(args, 'steps', 100)
+  const batchSize = count(args, 'batch', 64)
+  const hidden = count(args, 'hidden', 128)
+  const reps = count(args, 'reps', 5)
+  const backends = option(args, 'backends', 'webgpu,webgl,wasm,cpu').split(',')
+  if (!backends.every(isBackendName)) throw new Error(`--backends takes a comma-separated list of ${BACKENDS.join(', ')}`)
+  const port = await freePort()
+  const server = await createServer({ server: { port, strictPort: true, host: 'localhost' }, logLevel: 'warn' })
+  await server.listen()
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs })
+  try {
+    const page = await browser.newPage()
+    page.on('console', (message) => {
+      // The browser asks every document's origin for a favicon; the app has none at that path.
+      if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) log(`page: ${message.text()} ${message.location().url}`)
+    })
+    page.on('response', (response) => { if (response.status() >= 400) log(`page: HTTP ${response.status()} ${response.url()}`) })
+    // Any document from the dev server will do: the bench imports its own module.
+    await page.goto(`http://localhost:${port}/icon.svg`)
+    log(`MLP 784-${hidden}-10, SGD, batch ${batchSize}, ${steps} steps per measurement, best of ${reps}`)
+    const result = await page.evaluate(async (options) => {
+      const path = '/src/train/trainBench.ts'
+      const bench = await import(/* @vite-ignore */ path) as typeof import('../../src/train/trainBench.ts')
+      return await bench.runTrainBench(options)
+    }, { backends: backends as BackendName[], steps, batchSize, hidden, reps })
+    log('backend  worker samples/s  raw fit samples/s  ratio  (worker loop alone)')
+    for (const r of result.results) {
+      log(`${r.backend.padEnd(8)} ${r.workerSamplesPerSec.toFixed(0).padStart(16)} ${r.rawSamplesPerSec.toFixed(0).padStart(18)}  ${r.ratio.toFixed(3)}  (${r.loopSamplesPerSec.toFixed(0)})`)
+    }
+    for (const u of result.unavailable) log(`${u.backend.padEnd(8)} unavailable: ${u.error}`)
+    log(`probe picked: ${result.probePicked}`)
+    return { ...result, settings: { model: `mlp 784-${hidden}-10`, optimizer: 'sgd', batchSize, steps, reps } }
+  } finally {
+    await browser.close()
+    await server.close()
+  }
+}

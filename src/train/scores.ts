@@ -1,0 +1,23 @@
+/** Loss and accuracy from class probabilities: one definition for tfjs and ONNX Runtime results. */
+export interface Scores {
+  /** mean categorical cross-entropy, probabilities clipped at 1e-7 as tfjs does */
+  loss: number
+  accuracy: number
+  count: number
+}
+
+export function scorePredictions (probabilities: Float32Array, labels: Int32Array, classes: number): Scores {
+  const count = labels.length
+  if (probabilities.length !== count * classes) throw new RangeError(`expected ${count * classes} probabilities for ${count} samples, got ${probabilities.length}`)
+  let loss = 0
+  let correct = 0
+  for (let i = 0; i < count; i++) {
+    const row = probabilities.subarray(i * classes, (i + 1) * classes)
+    const label = labels[i] as number
+    let best = 0
+    for (let c = 1; c < classes; c++) if ((row[c] as number) > (row[best] as number)) best = c
+    if (best === label) correct++
+    loss -= Math.log(Math.min(Math.max(row[label] as number, 1e-7), 1 - 1e-7))
+  }
+  return { loss: loss / count, accuracy: correct / count, count }
+}

@@ -1,0 +1,22 @@
+/** Shared by the unit tests: Node's backend and a small MNIST shard. */
+import { chooseBackend } from './backend.ts'
+import type { BackendName } from './backendChoice.ts'
+import { selectSamples, type Dataset } from './data/dataset.ts'
+import { loadMnistFromDisk } from './data/mnistNode.ts'
+import type { MnistSplit } from './data/mnistAsset.ts'
+import { nodeWasmPaths } from './nodeWasmPaths.ts'
+
+export async function useNodeBackend (backend: BackendName = 'wasm'): Promise<void> {
+  await chooseBackend({ override: backend, wasmPaths: nodeWasmPaths() })
+}
+
+let mnist: Promise<MnistSplit> | undefined
+export async function mnistSplit (): Promise<MnistSplit> {
+  mnist ??= loadMnistFromDisk()
+  return await mnist
+}
+
+export async function mnistShard (count: number, offset = 0): Promise<Dataset> {
+  const { train } = await mnistSplit()
+  return selectSamples(train, Array.from({ length: count }, (_, i) => offset + i))
+}

@@ -1,0 +1,68 @@
+/** What the trainer and evaluator workers expose over comlink; shared by workers and clients. */
+import type { DeltaScheme } from '../core/delta/codec.ts'
+import type { ModelSpec, TrainingSpec } from '../core/taskSpec.ts'
+import type { WeightSet } from '../core/tensors.ts'
+import type { BackendChoice, BackendName } from './backendChoice.ts'
+import type { Dataset } from './data/dataset.ts'
+import type { OrtProvider } from './onnx/runOnnx.ts'
+import type { Scores } from './scores.ts'
+import type { TrainProgress, TrainShardResult } from './trainShard.ts'
+
+/** A shard: given samples, or indices into the bundled MNIST training split (the worker loads it). */
+export type ShardData =
+  | { kind: 'samples', data: Dataset }
+  | { kind: 'mnist', indices: ArrayLike<number> }
+
+export interface TrainJob {
+  /** names the job for `cancel` */
+  id: string
+  model: ModelSpec
+  training: Pick<TrainingSpec, 'optimizer' | 'learningRate' | 'localSteps' | 'batchSize'>
+  weights: WeightSet
+  data: ShardData
+  seed: number
+  scheme?: DeltaScheme
+  progressIntervalMs?: number
+}
+
+export interface SelectBackendRequest {
+  model?: ModelSpec
+  override?: BackendName
+  /** the pick the main thread remembered for this kind of model */
+  remembered?: BackendName
+  candidates?: BackendName[]
+}
+
+export interface TrainerApi {
+  selectBackend: (request: SelectBackendRequest) => Promise<BackendChoice>
+  /** `onProgress` is a comlink proxy; the result's delta buffer is transferred, not copied */
+  train: (job: TrainJob, onProgress?: (progress: TrainProgress) => void) => Promise<TrainShardResult>
+  cancel: (id: string) => void
+  /** version 0 of a model: its seeded initial weights (needs a backend selected first) */
+  initialWeights: (model: ModelSpec, seed: number) => Promise<WeightSet>
+}
+
+/** Held-out data to score a version on: given samples, or the bundled MNIST test split. */
+export type EvaluationData =
+  | { kind: 'samples', data: Dataset }
+  | { kind: 'mnist-test' }
+
+export interface EvaluateJob {
+  model: ModelSpec
+  weights: WeightSet
+  data: EvaluationData
+  /** tried in order; default WebGPU (where the browser has it), then WASM */
+  providers?: OrtProvider[]
+}
+
+export interface Evaluation extends Scores {
+  provider: OrtProvider
+  onnxBytes: number
+  durationMs: number
+}
+
+export interface EvaluatorApi {
+  evaluate: (job: EvaluateJob) => Promise<Evaluation>
+  /** the version as an ONNX file (transferred) */
+  exportOnnx: (model: ModelSpec, weights: WeightSet) => Promise<Uint8Array>
+}
