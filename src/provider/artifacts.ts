@@ -1,0 +1,42 @@
+/** `ArtifactStore` over the storage layer's blob store (Helia's blockstore in a page, memory in tests). */
+import { CID } from 'multiformats/cid'
+import { bytesToHex, hexToBytes, type Hex } from 'viem'
+import { createStorage, type BlobStore, type BlockAccess } from '../storage/index.ts'
+import type { ArtifactStore } from './types.ts'
+
+export function cidToHex (cid: CID): Hex {
+  return bytesToHex(cid.bytes)
+}
+
+export function hexToCid (hex: Hex): CID {
+  return CID.decode(hexToBytes(hex))
+}
+
+/**
+ * Puts pin the blob locally (when the store has a pin set), so the node keeps serving it; gets
+ * fetch missing blocks from peers.
+ */
+export function blobArtifactStore (blobs: BlobStore, opts: { pin?: boolean } = {}): ArtifactStore {
+  const pin = opts.pin ?? true
+  return {
+    put: async (bytes, kind, options = {}) => cidToHex(await blobs.put(bytes, { kind, pin, ...(options.signal === undefined ? {} : { signal: options.signal }) })),
+    get: async (cid, kind, options = {}) => await blobs.get(hexToCid(cid), { kind, ...(options.signal === undefined ? {} : { signal: options.signal }) })
+  }
+}
+
+/** An in-memory block map (no network): what the tests share between providers in one process. */
+export function memoryBlocks (): BlockAccess {
+  const map = new Map<string, Uint8Array>()
+  return {
+    get: (cid) => {
+      const block = map.get(cid.toString())
+      if (block === undefined) throw new Error(`block not found: ${cid.toString()}`)
+      return [block]
+    },
+    put: (cid, block) => { map.set(cid.toString(), block.slice()) }
+  }
+}
+
+export function memoryArtifactStore (blocks: BlockAccess = memoryBlocks()): ArtifactStore {
+  return blobArtifactStore(createStorage({ blocks }).blobs, { pin: false })
+}

@@ -1,0 +1,75 @@
+/** `ProviderChain` over the chain actions of src/chain/actions, bound to one wallet's account. */
+import type { BlockNumber } from 'viem'
+import {
+  advance, claim, commitResult, confirmVersion, faucet, finalizeShard, finalizeVersion, joinTask, proposeVersion, readAssignment,
+  readClaimable, readRevealed, readRound, readStake, readTask, readVersion, revealResult, stake,
+  type WriteContext
+} from '../chain/actions/index.ts'
+import { ConsensusVerifierAbi, ModelRegistryAbi, TaskManagerAbi } from '../chain/generated/abis.ts'
+import type { AcceptedShard, ProposalRef, ProviderChain } from './types.ts'
+
+/**
+ * Binds the actions to `ctx`'s account. `fromBlock` bounds the event queries (on a public chain,
+ * the task's creation block; 0 is fine locally).
+ */
+export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNumber } = {}): ProviderChain {
+  const { publicClient, contracts } = ctx
+  const account = ctx.walletClient.account.address
+  const fromBlock = opts.fromBlock ?? 0n
+  return {
+    account,
+    now: async () => (await publicClient.getBlock({ blockTag: 'latest' })).timestamp,
+    readTask: async (taskId) => await readTask(ctx, { taskId }),
+    readRound: async (taskId, round) => await readRound(ctx, { taskId, round }),
+    readAssignment: async (taskId, round) => await readAssignment(ctx, { taskId, account, round }),
+    readStake: async () => await readStake(ctx, { account }),
+    readProviders: async (taskId) => [...await publicClient.readContract({
+      address: contracts.TaskManager, abi: TaskManagerAbi, functionName: 'providersOf', args: [taskId]
+    })],
+    isProvider: async (taskId) => await publicClient.readContract({
+      address: contracts.TaskManager, abi: TaskManagerAbi, functionName: 'isProvider', args: [taskId, account]
+    }),
+    readVersion: async (versionId) => await readVersion(ctx, { versionId }),
+    readModelHead: async (modelId) => BigInt((await publicClient.readContract({
+      address: contracts.ModelRegistry, abi: ModelRegistryAbi, functionName: 'getModel', args: [modelId]
+    })).head),
+    readRevealed: async (taskId, round, shard, attempt) => await readRevealed(ctx, { taskId, round, shard, attempt, fromBlock }),
+    readAccepted: async (taskId, round) => {
+      const logs = await publicClient.getContractEvents({
+        address: contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, eventName: 'ShardAccepted',
+        args: { taskId, round: BigInt(round) }, fromBlock, toBlock: 'latest', strict: true
+      })
+      return logs.map((log): AcceptedShard => ({
+        shard: Number(log.args.shard), attempt: Number(log.args.attempt), center: Number(log.args.center), winnersMask: Number(log.args.winnersMask)
+      }))
+    },
+    readProposals: async (taskId, round) => {
+      const logs = await publicClient.getContractEvents({
+        address: contracts.ModelRegistry, abi: ModelRegistryAbi, eventName: 'VersionProposed',
+        args: { taskId, round: BigInt(round) }, fromBlock, toBlock: 'latest', strict: true
+      })
+      return logs.map((log): ProposalRef => ({ versionId: log.args.versionId, aggregator: log.args.aggregator }))
+    },
+    hasConfirmed: async (versionId) => await publicClient.readContract({
+      address: contracts.ModelRegistry, abi: ModelRegistryAbi, functionName: 'confirmedBy', args: [versionId, account]
+    }),
+    readClaimable: async () => await readClaimable(ctx, { account }),
+    faucet: async () => (await faucet(ctx)).amount,
+    stake: async (amount) => { await stake(ctx, { amount }) },
+    joinTask: async (taskId) => { await joinTask(ctx, { taskId }) },
+    advance: async (taskId) => (await advance(ctx, { taskId })).outcome,
+    commitResult: async (params) => await commitResult(ctx, params),
+    revealResult: async (params) => { await revealResult(ctx, params) },
+    finalizeShard: async (taskId, round, shard) => {
+      const { outcome, roundDecided } = await finalizeShard(ctx, { taskId, round, shard, fromBlock })
+      return { outcome, roundDecided }
+    },
+    proposeVersion: async (taskId, round, parent, data) => (await proposeVersion(ctx, { taskId, round, parent, data })).versionId,
+    confirmVersion: async (versionId, commitHash) => {
+      const { final } = await confirmVersion(ctx, { versionId, commitHash })
+      return { final }
+    },
+    finalizeVersion: async (versionId) => { await finalizeVersion(ctx, { versionId }) },
+    claim: async () => (await claim(ctx)).amount
+  }
+}

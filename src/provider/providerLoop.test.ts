@@ -1,0 +1,288 @@
+/**
+ * Three provider loops run a whole task on a real local chain (anvil + the deployed contracts),
+ * training for real with tfjs on the bundled MNIST. The artifact store is one in-memory blob store
+ * shared by the three loops (the p2p transport of blobs is tested in src/p2p).
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import {
+  createPublicClient, createTestClient, createWalletClient, defineChain, http, keccak256, parseEther, toHex,
+  type Address, type PublicClient, type TestClient
+} from 'viem'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startAnvil, type Anvil } from '../../node/anvil.ts'
+import { deployContracts } from '../../node/deploy.ts'
+import { freePort } from '../../node/ports.ts'
+import { createTask, faucet, readClaimable, readReputation, readRound, readTask, readVersion, type CreatedTask, type TaskParams, type WriteContext } from '../chain/actions/index.ts'
+import { protocolContracts, type ProtocolContracts } from '../chain/contracts.ts'
+import { devAccount } from '../chain/devAccounts.ts'
+import { parseTaskSpec } from '../core/taskSpec.ts'
+import { mnistSplit, useNodeBackend } from '../train/testing.ts'
+import { memoryArtifactStore } from './artifacts.ts'
+import { chainForAccount } from './chain.ts'
+import { publishInitialModel, type PublishedModel } from './initialModel.ts'
+import { decodeVersion } from './modelBlob.ts'
+import { ProviderLoop } from './providerLoop.ts'
+import { MemoryStateStore } from './state.ts'
+import { inProcessEvaluator, inProcessTrainer, serialQueue } from './trainers.ts'
+import type { ArtifactStore, ProviderChain, ProviderEvents } from './types.ts'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const CHAIN_ID = 31337
+const REWARD = parseEther('10')
+const MIN_STAKE = parseEther('100')
+const JOIN_WINDOW = 30
+const WINDOW = 600
+const ROUNDS = 2
+const SHARDS = 2
+
+const spec = parseTaskSpec({
+  model: { template: 'mlp', inputShape: [784], classes: 10, hidden: [32] },
+  training: { optimizer: 'sgd', learningRate: 0.1, localSteps: 10, batchSize: 32 },
+  outer: { learningRate: 0.7, momentum: 0.9 },
+  fingerprint: { length: 16 },
+  seed: 'provider-loop-test'
+}, 'providerLoop.test')
+
+let anvil: Anvil
+let dataDir: string
+let contracts: ProtocolContracts
+let publicClient: PublicClient
+let testClient: TestClient
+let ctxOf: (i: number) => WriteContext
+
+beforeAll(async () => {
+  const port = await freePort()
+  anvil = await startAnvil({ root, host: '127.0.0.1', port, chainId: CHAIN_ID })
+  dataDir = await mkdtemp(join(tmpdir(), 'mlb-provider-'))
+  contracts = protocolContracts({ contracts: await deployContracts({ root, rpcUrl: anvil.rpcUrl, chainId: CHAIN_ID, dataDir }) })
+  const chain = defineChain({
+    id: CHAIN_ID, name: 'anvil', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [anvil.rpcUrl] } }
+  })
+  const transport = http(anvil.rpcUrl, { retryCount: 0 })
+  publicClient = createPublicClient({ chain, transport, pollingInterval: 20 })
+  testClient = createTestClient({ mode: 'anvil', chain, transport })
+  ctxOf = (i) => ({ publicClient, contracts, walletClient: createWalletClient({ account: devAccount(i), chain, transport, pollingInterval: 20 }) })
+  await useNodeBackend('wasm')
+}, 120_000)
+
+afterAll(async () => {
+  await anvil?.stop()
+  if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true })
+})
+
+/** The creator (dev account 1) pins the initial model and creates an MNIST task. */
+async function createMnistTask (artifacts: ArtifactStore, shape: Pick<TaskParams, 'rounds' | 'shards' | 'replication' | 'maxReplication'>): Promise<{ created: CreatedTask, initial: PublishedModel }> {
+  const creator = ctxOf(1)
+  const initial = await publishInitialModel(spec, artifacts)
+  const specCid = await artifacts.put(new TextEncoder().encode(JSON.stringify(spec)), 'manifest')
+  await faucet(creator)
+  const created = await createTask(creator, {
+    specCid,
+    datasetCid: `0x01551220${keccak256(toHex('bundled mnist')).slice(2)}`,
+    initialModelCid: initial.modelCid,
+    initialCommitHash: initial.commitHash,
+    initialDataHash: keccak256(toHex('mnist')),
+    ...shape,
+    fingerprintLength: spec.fingerprint.length,
+    confirmations: 1,
+    tolerance: spec.fingerprint.tolerance,
+    joinWindow: JOIN_WINDOW,
+    commitWindow: WINDOW,
+    revealWindow: WINDOW,
+    aggregateWindow: WINDOW,
+    challengeWindow: WINDOW,
+    rewardPerResult: REWARD,
+    minStake: MIN_STAKE
+  })
+  return { created, initial }
+}
+
+describe('provider loop', () => {
+  it('three providers run a 2-round MNIST task to completion: versions final, rewards owed, accuracy up', async () => {
+    const started = performance.now()
+    const { train, test } = await mnistSplit()
+    const artifacts = memoryArtifactStore()
+    const queue = serialQueue()
+    const trainer = inProcessTrainer({ mnist: async () => train, queue })
+    const evaluator = inProcessEvaluator(test, { queue })
+
+    // ------------------------------------------------------------ the creator
+    const creator = ctxOf(1)
+    const { created, initial } = await createMnistTask(artifacts, { rounds: ROUNDS, shards: SHARDS, replication: 2, maxReplication: 3 })
+    const { taskId } = created
+    const initialVersion = await readVersion(creator, { versionId: created.initialVersionId })
+    expect(initialVersion.modelCid).toBe(initial.modelCid)
+
+    // ------------------------------------------------------------ three providers
+    const stores = [new MemoryStateStore(), new MemoryStateStore(), new MemoryStateStore()]
+    const accounts = [2, 3, 4]
+    const log: string[] = []
+    const errors: Array<ProviderEvents['error'] & { who: Address }> = []
+    const joined = new Set<Address>()
+    const allJoined = Promise.withResolvers<void>()
+    const makeLoop = (p: number): ProviderLoop => {
+      const loop = new ProviderLoop({
+        taskId,
+        spec,
+        data: { kind: 'mnist', datasetSize: train.labels.length, samplesPerShard: 320 },
+        chain: chainForAccount(ctxOf(accounts[p]!)),
+        artifacts,
+        trainer,
+        evaluator,
+        state: stores[p]!,
+        stake: { faucet: true },
+        pollIntervalMs: 100,
+        aggregatorTimeoutMs: 30_000,
+        stepTimeoutMs: 60_000
+      })
+      const who = loop.account.slice(0, 6)
+      loop.on('action', (a) => {
+        log.push(`${who} ${a.name}${a.round === undefined ? '' : ` r${a.round}`}${a.shard === undefined ? '' : ` s${a.shard}`}${a.detail === undefined ? '' : ` ${a.detail}`}`)
+        if (a.name === 'joinTask') {
+          joined.add(loop.account)
+          if (joined.size === accounts.length) allJoined.resolve()
+        }
+      })
+      loop.on('error', (e) => { errors.push({ ...e, who: loop.account }) })
+      loop.on('step', (step) => { phases.add(step.phase) })
+      loop.on('progress', () => { progress++ })
+      return loop
+    }
+    const phases = new Set<string>()
+    let progress = 0
+    const providers = accounts.map((_, p) => makeLoop(p))
+    const controller = new AbortController()
+    const guard = setTimeout(() => { controller.abort(new Error('the task did not complete in time')) }, 100_000)
+
+    // Provider 0 is "reloaded" right after its first commit: a new loop resumes from the saved
+    // state and must reveal with the persisted salt.
+    const reload = new AbortController()
+    controller.signal.addEventListener('abort', () => { reload.abort(controller.signal.reason) })
+    let reloadedAfter: string | undefined
+    providers[0]!.on('action', (a) => {
+      if (a.name === 'commitResult' && reloadedAfter === undefined) {
+        reloadedAfter = `r${a.round} s${a.shard}`
+        reload.abort(new Error('reload'))
+      }
+    })
+    const first = (async () => {
+      try {
+        return await providers[0]!.run(reload.signal)
+      } catch (error) {
+        if (!reload.signal.aborted || controller.signal.aborted) throw error
+        log.push(`${providers[0]!.account.slice(0, 6)} reloaded`)
+        const saved = await stores[0]!.load(`mlbridge.provider/${providers[0]!.account.toLowerCase()}/${taskId}`)
+        expect(Object.values(saved!.results).filter((r) => r.committed)).toHaveLength(1)
+        return await makeLoop(0).run(controller.signal)
+      }
+    })()
+    const runs = [first, ...providers.slice(1).map(async (loop) => await loop.run(controller.signal))]
+    try {
+      // The joining window is chain time: jump past it once everyone joined.
+      await allJoined.promise
+      await testClient.increaseTime({ seconds: JOIN_WINDOW + 1 })
+      await testClient.mine({ blocks: 1 })
+      expect(await Promise.all(runs)).toEqual(['completed', 'completed', 'completed'])
+    } finally {
+      clearTimeout(guard)
+      controller.abort()
+      await Promise.allSettled(runs)
+      console.log(`provider loop: ${((performance.now() - started) / 1000).toFixed(1)} s\n${log.join('\n')}`)
+      if (errors.length > 0) console.log(errors.map((e) => `${e.who.slice(0, 6)} ${e.phase} r${e.round} s${e.shard}: ${e.error instanceof Error ? e.error.message.split('\n')[0] : String(e.error)}`).join('\n'))
+    }
+    expect(reloadedAfter).toBeDefined()
+    expect(progress).toBeGreaterThan(0)
+    for (const phase of ['joining', 'fetching', 'training', 'uploading', 'committing', 'revealing', 'finalizing', 'aggregating', 'proposing', 'confirming', 'advancing', 'done']) {
+      expect(phases).toContain(phase)
+    }
+    // Every transaction that lost a race is a "skipped" action; nothing else went wrong.
+    expect(errors).toEqual([])
+
+    // ------------------------------------------------------------ versions and lineage
+    expect((await readTask(creator, { taskId })).status).toBe('Completed')
+    let parent = created.initialVersionId
+    const accepted = new Map<Address, number>()
+    let lastModelCid = initial.modelCid
+    for (let round = 0; round < ROUNDS; round++) {
+      const state = await readRound(creator, { taskId, round })
+      expect(state.versionId).not.toBe(0n)
+      const version = await readVersion(creator, { versionId: state.versionId })
+      expect(version).toMatchObject({ status: 'Final', parent, taskId, round: BigInt(round) })
+      parent = state.versionId
+      lastModelCid = version.modelCid
+      const shardAccepted = await chainForAccount(creator).readAccepted(taskId, round)
+      expect(shardAccepted).toHaveLength(SHARDS)
+      for (const a of shardAccepted) {
+        state.shards[a.shard]!.providers.forEach((p, i) => {
+          if ((a.winnersMask & (1 << i)) !== 0) accepted.set(p, (accepted.get(p) ?? 0) + 1)
+        })
+      }
+    }
+    expect([...accepted.values()].reduce((a, b) => a + b, 0)).toBe(ROUNDS * SHARDS * 2)
+
+    // ------------------------------------------------------------ rewards owed
+    for (const loop of providers) {
+      const n = accepted.get(loop.account) ?? 0
+      expect(await readClaimable(creator, { account: loop.account })).toBe(BigInt(n) * REWARD)
+      expect((await readReputation(creator, { account: loop.account })).accepted).toBe(n)
+    }
+
+    // ------------------------------------------------------------ the model learned
+    const score = async (cid: typeof lastModelCid): Promise<number> => {
+      const { weights } = decodeVersion(await artifacts.get(cid, 'model'))
+      return (await evaluator.evaluate(spec.model, weights, {})).accuracy
+    }
+    const before = await score(initial.modelCid)
+    const after = await score(lastModelCid)
+    console.log(`held-out accuracy: initial ${before.toFixed(3)}, after ${ROUNDS} rounds ${after.toFixed(3)}`)
+    expect(after).toBeGreaterThan(before)
+    const last = await readVersion(creator, { versionId: parent })
+    expect(last.accuracyBps).toBe(Math.round(after * 10_000))
+  }, 150_000)
+
+  it('stands in for an aggregator that does not propose: another provider proposes after the timeout', async () => {
+    const { train, test } = await mnistSplit()
+    const artifacts = memoryArtifactStore()
+    const queue = serialQueue()
+    const { created } = await createMnistTask(artifacts, { rounds: 1, shards: 1, replication: 2, maxReplication: 2 })
+    const { taskId } = created
+    const [silent, standIn] = [5, 6].map((i) => chainForAccount(ctxOf(i))).sort((a, b) => (a.account.toLowerCase() < b.account.toLowerCase() ? -1 : 1)) as [ProviderChain, ProviderChain]
+    // The would-be aggregator (the lowest address) cannot get its proposal through.
+    const offline: ProviderChain = { ...silent, proposeVersion: async () => { throw new Error('proposal lost') } }
+    const errors: Array<ProviderEvents['error'] & { who: Address }> = []
+    const loops = [offline, standIn].map((chain) => {
+      const loop = new ProviderLoop({
+        taskId, spec, data: { kind: 'mnist', datasetSize: train.labels.length, samplesPerShard: 320 }, chain, artifacts,
+        trainer: inProcessTrainer({ mnist: async () => train, queue }), evaluator: inProcessEvaluator(test, { queue }),
+        state: new MemoryStateStore(), stake: { faucet: true }, pollIntervalMs: 100, aggregatorTimeoutMs: 1500, stepTimeoutMs: 60_000
+      })
+      loop.on('error', (e) => { errors.push({ ...e, who: chain.account }) })
+      return loop
+    })
+    const joined = Promise.all(loops.map(async (loop) => await new Promise<void>((resolve) => {
+      const off = loop.on('action', (a) => { if (a.name === 'joinTask') { off(); resolve() } })
+    })))
+    const controller = new AbortController()
+    const guard = setTimeout(() => { controller.abort(new Error('the task did not complete in time')) }, 60_000)
+    const runs = loops.map(async (loop) => await loop.run(controller.signal))
+    try {
+      await joined
+      await testClient.increaseTime({ seconds: JOIN_WINDOW + 1 })
+      await testClient.mine({ blocks: 1 })
+      expect(await Promise.all(runs)).toEqual(['completed', 'completed'])
+    } finally {
+      clearTimeout(guard)
+      controller.abort()
+      await Promise.allSettled(runs)
+    }
+    const { versionId } = await readRound(ctxOf(1), { taskId, round: 0 })
+    const version = await readVersion(ctxOf(1), { versionId })
+    expect(version).toMatchObject({ status: 'Final', parent: created.initialVersionId })
+    expect(version.aggregator).toBe(standIn.account)
+    expect(errors.length).toBeGreaterThan(0)
+    expect(errors.every((e) => e.who === silent.account && e.phase === 'proposing')).toBe(true)
+  }, 90_000)
+})

@@ -1,0 +1,67 @@
+/** `Trainer`s: the worker (`TrainerClient`) in a page, `trainShard` in process (Node tests, CLI). */
+import { selectSamples, type Dataset } from '../train/data/dataset.ts'
+import type { TrainerClient } from '../train/trainerClient.ts'
+import { architectureFromSpec } from '../train/architecture.ts'
+import { predictTfjs } from '../train/predict.ts'
+import { scorePredictions } from '../train/scores.ts'
+import { trainShard } from '../train/trainShard.ts'
+import type { Evaluator, Trainer } from './types.ts'
+
+/** Runs jobs one at a time: providers that share one process (a test) share one tfjs engine. */
+export function serialQueue (): <T>(job: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve()
+  return async <T>(job: () => Promise<T>): Promise<T> => {
+    const result = tail.then(job, job)
+    tail = result.catch(() => {})
+    return await result
+  }
+}
+
+/** Trains in the Web Worker behind `client` (the backend it picked for the model). */
+export function workerTrainer (client: TrainerClient): Trainer {
+  return {
+    train: async (request, options) => await client.train(
+      { model: request.model, training: request.training, weights: request.weights, data: request.data, seed: request.seed },
+      { ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }), ...(options.signal === undefined ? {} : { signal: options.signal }) }
+    )
+  }
+}
+
+/**
+ * Trains in this thread on the current tfjs backend (the caller selects it). `mnist` resolves the
+ * `{ kind: 'mnist', indices }` shards. Jobs run one at a time through `queue`.
+ */
+export function inProcessTrainer (opts: { mnist?: () => Promise<Dataset>, queue?: ReturnType<typeof serialQueue> } = {}): Trainer {
+  const queue = opts.queue ?? serialQueue()
+  return {
+    train: async (request, options) => {
+      const run = async (): Promise<Awaited<ReturnType<typeof trainShard>>> => {
+        let data: Dataset
+        if (request.data.kind === 'samples') {
+          data = request.data.data
+        } else {
+          if (opts.mnist === undefined) throw new Error('inProcessTrainer: no MNIST loader given for an MNIST shard')
+          data = selectSamples(await opts.mnist(), request.data.indices)
+        }
+        return await trainShard(
+          { model: request.model, training: request.training, weights: request.weights, data, seed: request.seed },
+          { ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }), ...(options.signal === undefined ? {} : { signal: options.signal }) }
+        )
+      }
+      return await queue(run)
+    }
+  }
+}
+
+/** Scores a version with tfjs in this thread on held-out samples (`test`). */
+export function inProcessEvaluator (test: Dataset, opts: { queue?: ReturnType<typeof serialQueue> } = {}): Evaluator {
+  const queue = opts.queue ?? serialQueue()
+  return {
+    evaluate: async (model, weights, options) => await queue(async () => {
+      options.signal?.throwIfAborted()
+      const probabilities = await predictTfjs(architectureFromSpec(model), weights, test.x)
+      const { accuracy, loss } = scorePredictions(probabilities, test.labels, test.classes)
+      return { accuracy, loss }
+    })
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * The provider loop's dependencies, as interfaces: the loop receives them and never reaches for a
+ * global (no DOM, no Node API), so the same loop runs in a page, a worker or a Node test.
+ */
+import type { Address, Hex } from 'viem'
+import type {
+  AdvanceOutcome, Assignment, CommitParams, CommittedResult, RevealedResult, RevealParams, RoundState, ShardOutcome,
+  StakeState, TaskState, VersionData, VersionState
+} from '../chain/actions/index.ts'
+import type { ArtifactKind } from '../core/messages/schemas.ts'
+import type { ModelSpec, TrainingSpec } from '../core/taskSpec.ts'
+import type { WeightSet } from '../core/tensors.ts'
+import type { TrainMetrics, TrainProgress } from '../train/trainShard.ts'
+import type { ShardData } from '../train/workerApi.ts'
+
+/** A version proposed for a task round (from `VersionProposed` events). */
+export interface ProposalRef {
+  versionId: bigint
+  aggregator: Address
+}
+
+/** A shard's accepted attempt (from `ShardAccepted`). */
+export interface AcceptedShard {
+  shard: number
+  attempt: number
+  center: number
+  winnersMask: number
+}
+
+/**
+ * The chain actions the loop uses, bound to one account (see `chainForAccount`). Transactions are
+ * sent and awaited; a contract rejection throws `ContractRejectedError` with the error's name.
+ */
+export interface ProviderChain {
+  readonly account: Address
+  /** Unix seconds of the latest block: the clock the contract's windows use. */
+  now: () => Promise<bigint>
+  readTask: (taskId: bigint) => Promise<TaskState>
+  readRound: (taskId: bigint, round?: number) => Promise<RoundState>
+  readAssignment: (taskId: bigint, round?: number) => Promise<Assignment>
+  readStake: () => Promise<StakeState>
+  /** The task's providers, in joining order. */
+  readProviders: (taskId: bigint) => Promise<Address[]>
+  /** Whether the account already joined the task. */
+  isProvider: (taskId: bigint) => Promise<boolean>
+  readVersion: (versionId: bigint) => Promise<VersionState>
+  /** The head version of a model. */
+  readModelHead: (modelId: bigint) => Promise<bigint>
+  readRevealed: (taskId: bigint, round: number, shard: number, attempt: number) => Promise<RevealedResult[]>
+  readAccepted: (taskId: bigint, round: number) => Promise<AcceptedShard[]>
+  readProposals: (taskId: bigint, round: number) => Promise<ProposalRef[]>
+  /** Whether `account` (default: this one) has confirmed `versionId`. */
+  hasConfirmed: (versionId: bigint) => Promise<boolean>
+  readClaimable: () => Promise<bigint>
+  faucet: () => Promise<bigint>
+  stake: (amount: bigint) => Promise<void>
+  joinTask: (taskId: bigint) => Promise<void>
+  advance: (taskId: bigint) => Promise<AdvanceOutcome>
+  commitResult: (params: CommitParams & { salt: Hex, replica: number }) => Promise<CommittedResult>
+  revealResult: (params: RevealParams) => Promise<void>
+  finalizeShard: (taskId: bigint, round: number, shard: number) => Promise<{ outcome: ShardOutcome, roundDecided: boolean }>
+  proposeVersion: (taskId: bigint, round: number, parent: bigint, data: VersionData) => Promise<bigint>
+  confirmVersion: (versionId: bigint, commitHash: Hex) => Promise<{ final: boolean }>
+  finalizeVersion: (versionId: bigint) => Promise<void>
+  claim: () => Promise<bigint>
+}
+
+/** Content-addressed blobs; CIDs are the binary CIDs as hex, the form the contracts store. */
+export interface ArtifactStore {
+  put: (bytes: Uint8Array, kind: ArtifactKind, options?: { signal?: AbortSignal }) => Promise<Hex>
+  get: (cid: Hex, kind: ArtifactKind, options?: { signal?: AbortSignal }) => Promise<Uint8Array>
+}
+
+export interface TrainRequest {
+  model: ModelSpec
+  training: Pick<TrainingSpec, 'optimizer' | 'learningRate' | 'localSteps' | 'batchSize'>
+  /** theta_before */
+  weights: WeightSet
+  data: ShardData
+  /** `stepSeed(spec, round, shard)` */
+  seed: number
+}
+
+export interface TrainResult {
+  /** The encoded delta (`encodeDelta`), the bytes that get pinned. */
+  delta: Uint8Array
+  metrics: TrainMetrics
+}
+
+/** Trains one shard: the worker (`TrainerClient`) in a page, `trainShard` in process in Node. */
+export interface Trainer {
+  train: (request: TrainRequest, options: { onProgress?: (progress: TrainProgress) => void, signal?: AbortSignal }) => Promise<TrainResult>
+}
+
+/** Scores a version on held-out data (the metrics an aggregator records); optional. */
+export interface Evaluator {
+  evaluate: (model: ModelSpec, weights: WeightSet, options: { signal?: AbortSignal }) => Promise<{ accuracy: number, loss: number }>
+}
+
+/** A result between training and reveal: everything the commit and the reveal need. */
+export interface PendingResult {
+  round: number
+  shard: number
+  attempt: number
+  replica: number
+  deltaCid: Hex
+  fingerprint: number[]
+  salt: Hex
+  committed: boolean
+  revealed: boolean
+}
+
+/** What this provider computed for a round's version, and what it did with it. */
+export interface RoundVersionRecord {
+  round: number
+  parent: string
+  modelCid: Hex
+  commitHash: Hex
+  deltaRoot: Hex
+  dataHash: Hex
+  /** The accepted providers of the round (winners of every accepted shard), lowest first. */
+  winners: Address[]
+  /** The version this provider proposed (decimal string). */
+  proposed?: string
+  /** Versions it confirmed, and ones whose hash differed from its own (decimal strings). */
+  confirmed: string[]
+  mismatched: string[]
+}
+
+/** The loop's persisted state for one task (JSON: bigints as decimal strings). */
+export interface ProviderState {
+  version: 1
+  taskId: string
+  account: Address
+  joined: boolean
+  /** keyed `round/shard/attempt` */
+  results: Record<string, PendingResult>
+  /** keyed by round */
+  versions: Record<string, RoundVersionRecord>
+  /** Rounds whose results were counted (accepted slots), for the earnings line. */
+  accepted: number
+  step: StepEvent | null
+}
+
+/** Loads and saves the loop's state; IndexedDB in a page, memory in tests. */
+export interface ProviderStateStore {
+  load: (key: string) => Promise<ProviderState | undefined>
+  save: (key: string, state: ProviderState) => Promise<void>
+}
+
+/** Time and waiting, injected so tests and pages control them. */
+export interface Clock {
+  /** Milliseconds. */
+  now: () => number
+  /** Resolves after `ms`, rejects with the signal's reason when it aborts. */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+}
+
+export type Phase =
+  | 'joining' | 'waiting' | 'fetching' | 'training' | 'uploading' | 'committing' | 'revealing' | 'finalizing'
+  | 'aggregating' | 'proposing' | 'confirming' | 'advancing' | 'claiming' | 'done' | 'stopped'
+
+export interface StepEvent {
+  phase: Phase
+  round?: number
+  shard?: number
+  /** Words for the page: why idle, what is being done. */
+  detail?: string
+}
+
+export interface ProgressEvent {
+  round: number
+  shard: number
+  progress: TrainProgress
+}
+
+// A type alias (not an interface) so that it fits Emitter's Record<string, unknown> bound.
+export type ProviderEvents = {
+  step: StepEvent
+  progress: ProgressEvent
+  /** A step failed; the loop retries it on a later tick unless it was fatal. */
+  error: { phase: Phase, error: unknown, fatal: boolean, round?: number, shard?: number }
+  /** A transaction this provider sent (or a version it recomputed). */
+  action: { name: string, round?: number, shard?: number, versionId?: bigint, detail?: string }
+}
