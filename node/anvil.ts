@@ -7,31 +7,38 @@ export interface Anvil {
   stop(): Promise<void>
 }
 
-/** Polls until the RPC answers, failing with anvil's own output if it dies first. */
-async function waitForRpc (rpcUrl: string, proc: RunningProcess, timeoutMs: number): Promise<void> {
-  const client = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) })
+const LISTENING = /Listening on [^\s:]+:(\d+)/
+
+/**
+ * Waits until anvil says where it listens and the RPC answers, failing with anvil's own output if
+ * it dies first. With port 0 anvil picks the port itself, which (unlike probing for a free port
+ * first) cannot race another process for it.
+ */
+async function waitForRpc (host: string, proc: RunningProcess, timeoutMs: number): Promise<string> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null) throw new Error(`anvil exited early:\n${proc.output()}`)
-    try {
-      await client.getChainId()
-      return
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100))
+    const port = LISTENING.exec(proc.output())?.[1]
+    if (port !== undefined) {
+      const rpcUrl = `http://${host}:${port}`
+      try {
+        await createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) }).getChainId()
+        return rpcUrl
+      } catch {}
     }
+    await new Promise((resolve) => setTimeout(resolve, 100))
   }
-  throw new Error(`anvil did not answer on ${rpcUrl} within ${timeoutMs} ms:\n${proc.output()}`)
+  throw new Error(`anvil did not answer within ${timeoutMs} ms:\n${proc.output()}`)
 }
 
+/** Starts anvil on `port` (0: a port anvil picks). */
 export async function startAnvil (opts: { root: string; host: string; port: number; chainId: number }): Promise<Anvil> {
   const bin = join(opts.root, 'node_modules/.bin/anvil')
   const proc = startProcess(bin, ['--host', opts.host, '--port', String(opts.port), '--chain-id', String(opts.chainId)])
-  const rpcUrl = `http://${opts.host}:${opts.port}`
   try {
-    await waitForRpc(rpcUrl, proc, 30_000)
+    return { rpcUrl: await waitForRpc(opts.host, proc, 30_000), stop: proc.stop }
   } catch (error) {
     await proc.stop()
     throw error
   }
-  return { rpcUrl, stop: proc.stop }
 }

@@ -28,10 +28,18 @@ export function startProcess (command: string, args: string[], options: SpawnOpt
   }
 }
 
-/** Runs a command to completion; a failure carries the command's own output. */
-export async function runCommand (command: string, args: string[], options: SpawnOptions = {}): Promise<string> {
-  const proc = startProcess(command, args, options)
+/** Runs a command to completion; a failure or a hang past `timeoutMs` carries the command's own output. */
+export async function runCommand (command: string, args: string[], options: SpawnOptions & { timeoutMs?: number } = {}): Promise<string> {
+  const { timeoutMs = 300_000, ...spawnOptions } = options
+  const proc = startProcess(command, args, spawnOptions)
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    void proc.stop()
+  }, timeoutMs)
   const code = await new Promise<number | null>((resolve) => proc.child.once('exit', resolve))
+  clearTimeout(timer)
+  if (timedOut) throw new Error(`\`${command} ${args.join(' ')}\` did not finish within ${timeoutMs} ms:\n${proc.output()}`)
   if (code !== 0) {
     throw new Error(`\`${command} ${args.join(' ')}\` failed with exit code ${String(code)}:\n${proc.output()}`)
   }

@@ -3,21 +3,14 @@
  * training for real with tfjs on the bundled MNIST. The artifact store is one in-memory blob store
  * shared by the three loops (the p2p transport of blobs is tested in src/p2p).
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import {
-  createPublicClient, createTestClient, createWalletClient, defineChain, http, keccak256, parseEther, toHex,
+  keccak256, parseEther, toHex,
   type Address, type PublicClient, type TestClient
 } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startAnvil, type Anvil } from '../../node/anvil.ts'
-import { deployContracts } from '../../node/deploy.ts'
-import { freePort } from '../../node/ports.ts'
+import { startLocalChain, type LocalChain } from '../../node/testing/localChain.ts'
 import { createTask, faucet, readClaimable, readReputation, readRound, readTask, readVersion, type CreatedTask, type TaskParams, type WriteContext } from '../chain/actions/index.ts'
-import { protocolContracts, type ProtocolContracts } from '../chain/contracts.ts'
-import { devAccount } from '../chain/devAccounts.ts'
+import type { ProtocolContracts } from '../chain/contracts.ts'
 import { parseTaskSpec } from '../core/taskSpec.ts'
 import { mnistSplit, useNodeBackend } from '../train/testing.ts'
 import { memoryArtifactStore } from './artifacts.ts'
@@ -29,8 +22,6 @@ import { MemoryStateStore } from './state.ts'
 import { inProcessEvaluator, inProcessTrainer, serialQueue } from './trainers.ts'
 import type { ArtifactStore, ProviderChain, ProviderEvents } from './types.ts'
 
-const root = fileURLToPath(new URL('../..', import.meta.url))
-const CHAIN_ID = 31337
 const REWARD = parseEther('10')
 const MIN_STAKE = parseEther('100')
 const JOIN_WINDOW = 30
@@ -46,31 +37,20 @@ const spec = parseTaskSpec({
   seed: 'provider-loop-test'
 }, 'providerLoop.test')
 
-let anvil: Anvil
-let dataDir: string
+let local: LocalChain
 let contracts: ProtocolContracts
 let publicClient: PublicClient
 let testClient: TestClient
 let ctxOf: (i: number) => WriteContext
 
 beforeAll(async () => {
-  const port = await freePort()
-  anvil = await startAnvil({ root, host: '127.0.0.1', port, chainId: CHAIN_ID })
-  dataDir = await mkdtemp(join(tmpdir(), 'mlb-provider-'))
-  contracts = protocolContracts({ contracts: await deployContracts({ root, rpcUrl: anvil.rpcUrl, chainId: CHAIN_ID, dataDir }) })
-  const chain = defineChain({
-    id: CHAIN_ID, name: 'anvil', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [anvil.rpcUrl] } }
-  })
-  const transport = http(anvil.rpcUrl, { retryCount: 0 })
-  publicClient = createPublicClient({ chain, transport, pollingInterval: 20 })
-  testClient = createTestClient({ mode: 'anvil', chain, transport })
-  ctxOf = (i) => ({ publicClient, contracts, walletClient: createWalletClient({ account: devAccount(i), chain, transport, pollingInterval: 20 }) })
+  local = await startLocalChain()
+  ;({ contracts, publicClient, testClient, ctxOf } = local)
   await useNodeBackend('wasm')
 }, 120_000)
 
 afterAll(async () => {
-  await anvil?.stop()
-  if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true })
+  await local?.stop()
 })
 
 /** The creator (dev account 1) pins the initial model and creates an MNIST task. */

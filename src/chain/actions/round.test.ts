@@ -1,29 +1,17 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import {
-  createPublicClient,
-  createTestClient,
-  createWalletClient,
-  defineChain,
-  http,
   keccak256,
   parseEther,
   toHex,
   type Address,
   type Hex,
   type PublicClient,
-  type TestClient,
   type TransactionReceipt
 } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startAnvil, type Anvil } from '../../../node/anvil.ts'
-import { deployContracts } from '../../../node/deploy.ts'
-import { freePort } from '../../../node/ports.ts'
+import { startLocalChain, type LocalChain } from '../../../node/testing/localChain.ts'
+import { Rng } from '../../core/random.ts'
 import { DEFAULT_FINGERPRINT_TOLERANCE, fingerprint, fingerprintsAgree } from '../../core/fingerprint.ts'
-import { getProtocolContracts, protocolContracts, type ProtocolContracts } from '../contracts.ts'
-import { devAccount } from '../devAccounts.ts'
+import { getProtocolContracts, type ProtocolContracts } from '../contracts.ts'
 import { MLBTokenAbi } from '../generated/abis.ts'
 import { getProtocolEvents, watchProtocolEvents, type ProtocolEvent } from '../watch.ts'
 import {
@@ -57,8 +45,6 @@ import {
   type WriteContext
 } from './index.ts'
 
-const root = fileURLToPath(new URL('../../..', import.meta.url))
-const CHAIN_ID = 31337
 const REWARD = parseEther('10')
 const MIN_STAKE = parseEther('100')
 const FP_LENGTH = 16
@@ -66,25 +52,14 @@ const WINDOW = 60
 
 // ---------------------------------------------------------------- synthetic deltas
 
-function mulberry32 (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 /** The fingerprint of a shard's "true" delta with tiny per-replica float noise; `dishonest` doubles it. */
 function resultFingerprint (round: number, shard: number, noiseSeed: number, dishonest = false): number[] {
-  const base = mulberry32(1000 + round * 10 + shard)
-  const noise = mulberry32(noiseSeed)
+  const base = new Rng(1000 + round * 10 + shard)
+  const noise = new Rng(noiseSeed)
   const values = new Float32Array(2048)
   for (let i = 0; i < values.length; i++) {
-    const v = (base() - 0.5) * 1e-2
-    values[i] = (dishonest ? 2 * v : v) * (1 + (noise() - 0.5) * 2e-4)
+    const v = (base.nextFloat() - 0.5) * 1e-2
+    values[i] = (dishonest ? 2 * v : v) * (1 + (noise.nextFloat() - 0.5) * 2e-4)
   }
   return Array.from(fingerprint([{ name: 'w', shape: [values.length], values }], { length: FP_LENGTH, seed: 77 + round * 100 + shard }))
 }
@@ -99,12 +74,11 @@ async function rejection (promise: Promise<unknown>): Promise<ContractRejectedEr
 
 // ---------------------------------------------------------------- the stack
 
-let anvil: Anvil
-let dataDir: string
+let local: LocalChain
 let contracts: ProtocolContracts
 let publicClient: PublicClient
-let testClient: TestClient
 let ctxOf: (i: number) => WriteContext
+let timeTravel: (seconds: number) => Promise<void>
 const gas = new Map<string, bigint[]>()
 
 function record (action: string, receipt: TransactionReceipt | null): void {
@@ -113,30 +87,9 @@ function record (action: string, receipt: TransactionReceipt | null): void {
 }
 
 beforeAll(async () => {
-  const port = await freePort()
-  anvil = await startAnvil({ root, host: '127.0.0.1', port, chainId: CHAIN_ID })
-  dataDir = await mkdtemp(join(tmpdir(), 'mlb-round-'))
-  contracts = protocolContracts({ contracts: await deployContracts({ root, rpcUrl: anvil.rpcUrl, chainId: CHAIN_ID, dataDir }) })
-  const chain = defineChain({
-    id: CHAIN_ID,
-    name: 'anvil',
-    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
-    rpcUrls: { default: { http: [anvil.rpcUrl] } }
-  })
-  const transport = http(anvil.rpcUrl, { retryCount: 0 })
-  publicClient = createPublicClient({ chain, transport, pollingInterval: 20 })
-  testClient = createTestClient({ mode: 'anvil', chain, transport })
-  ctxOf = (i) => ({
-    publicClient,
-    contracts,
-    walletClient: createWalletClient({ account: devAccount(i), chain, transport, pollingInterval: 20 })
-  })
+  local = await startLocalChain()
+  ;({ contracts, publicClient, ctxOf, timeTravel } = local)
 }, 120_000)
-
-async function timeTravel (seconds: number): Promise<void> {
-  await testClient.increaseTime({ seconds })
-  await testClient.mine({ blocks: 1 })
-}
 
 function baseParams (over: Partial<TaskParams> = {}): TaskParams {
   return {
@@ -164,8 +117,7 @@ function baseParams (over: Partial<TaskParams> = {}): TaskParams {
 }
 
 afterAll(async () => {
-  await anvil?.stop()
-  if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true })
+  await local?.stop()
   if (gas.size > 0) {
     const rows = [...gas].map(([action, used]) => {
       const min = used.reduce((a, b) => (a < b ? a : b))

@@ -1,0 +1,62 @@
+/**
+ * A private chain for integration tests: anvil on a port of its own choosing, the real contracts
+ * deployed by the Foundry script, and viem clients for anvil's dev accounts.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createPublicClient, createTestClient, createWalletClient, defineChain, http, type PublicClient, type TestClient } from 'viem'
+import type { WriteContext } from '../../src/chain/actions/index.ts'
+import { protocolContracts, type ProtocolContracts } from '../../src/chain/contracts.ts'
+import { devAccount } from '../../src/chain/devAccounts.ts'
+import { LOCAL_CHAIN_ID } from '../../src/core/networkConfig.ts'
+import { startAnvil } from '../anvil.ts'
+import { deployContracts } from '../deploy.ts'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+
+export interface LocalChain {
+  rpcUrl: string
+  contracts: ProtocolContracts
+  publicClient: PublicClient
+  testClient: TestClient
+  /** Clients acting as anvil's dev account `index`. */
+  ctxOf: (index: number) => WriteContext
+  /** Moves chain time forward and mines a block, so windows that depend on time can close. */
+  timeTravel: (seconds: number) => Promise<void>
+  stop: () => Promise<void>
+}
+
+export async function startLocalChain (): Promise<LocalChain> {
+  const anvil = await startAnvil({ root, host: '127.0.0.1', port: 0, chainId: LOCAL_CHAIN_ID })
+  const dataDir = await mkdtemp(join(tmpdir(), 'mlb-chain-'))
+  const stop = async (): Promise<void> => {
+    await anvil.stop()
+    await rm(dataDir, { recursive: true, force: true })
+  }
+  try {
+    const contracts = protocolContracts({ contracts: await deployContracts({ root, rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, dataDir }) })
+    const chain = defineChain({
+      id: LOCAL_CHAIN_ID, name: 'anvil', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [anvil.rpcUrl] } }
+    })
+    const transport = http(anvil.rpcUrl, { retryCount: 0 })
+    const publicClient = createPublicClient({ chain, transport, pollingInterval: 20 })
+    const testClient = createTestClient({ mode: 'anvil', chain, transport })
+    return {
+      rpcUrl: anvil.rpcUrl,
+      contracts,
+      publicClient,
+      testClient,
+      ctxOf: (index) => ({ publicClient, contracts, walletClient: createWalletClient({ account: devAccount(index), chain, transport, pollingInterval: 20 }) }),
+      timeTravel: async (seconds) => {
+        await testClient.increaseTime({ seconds })
+        await testClient.mine({ blocks: 1 })
+      },
+      stop
+    }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}
