@@ -1,3 +1,4 @@
+import { collectBytes } from '../core/bytes.ts'
 import * as dagCbor from '@ipld/dag-cbor'
 import { z } from 'zod'
 import { ARTIFACT_KINDS, cidSchema, type ArtifactKind } from '../core/messages/index.ts'
@@ -107,13 +108,8 @@ export async function serveBlobs (libp2p: Libp2p, blocks: BlockAccess & { has: (
 }
 
 async function readLocal (blocks: BlockAccess, cid: CID): Promise<Uint8Array> {
-  const parts: Uint8Array[] = []
-  for await (const part of blocks.get(cid, { offline: true })) parts.push(part)
-  if (parts.length === 1) return parts[0] as Uint8Array
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let off = 0
-  for (const p of parts) { out.set(p, off); off += p.length }
-  return out
+  // Only blocks this node already holds are served, so their size was checked when they came in.
+  return await collectBytes(blocks.get(cid, { offline: true }))
 }
 
 async function sendFrame (stream: Stream, bytes: Uint8Array): Promise<void> {

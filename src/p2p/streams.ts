@@ -1,23 +1,16 @@
 import type { Stream } from '@libp2p/interface'
+import { collectBytes } from '../core/bytes.ts'
 
 /** Reads until the remote closes its write end; more than `maxBytes` aborts the stream. */
 export async function readToEnd (stream: Stream, maxBytes: number): Promise<Uint8Array> {
-  const parts: Uint8Array[] = []
-  let length = 0
-  for await (const bytes of streamSource(stream)) {
-    length += bytes.length
-    if (length > maxBytes) {
+  return await collectBytes(streamSource(stream), {
+    maxBytes,
+    tooLarge: () => {
       const err = new Error(`stream carried more than ${maxBytes} bytes`)
       stream.abort(err)
-      throw err
+      return err
     }
-    parts.push(bytes)
-  }
-  if (parts.length === 1) return parts[0] as Uint8Array
-  const out = new Uint8Array(length)
-  let off = 0
-  for (const p of parts) { out.set(p, off); off += p.length }
-  return out
+  })
 }
 
 /** Sends `data` respecting back-pressure, then closes the write end. */

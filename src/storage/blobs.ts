@@ -1,3 +1,4 @@
+import { collectBytes } from '../core/bytes.ts'
 import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
@@ -128,7 +129,7 @@ export function createBlobStore (init: BlobStoreInit): BlobStore {
   const concurrency = init.concurrency ?? 16
 
   const readBlock = async (cid: CID, maxBytes: number, signal?: AbortSignal): Promise<Uint8Array> => {
-    const block = await collect(init.blocks.get(cid, { signal }), maxBytes, cid)
+    const block = await collectBytes(init.blocks.get(cid, { signal }), { maxBytes, tooLarge: () => new InvalidArtifactError(cid.toString(), `block is over ${maxBytes} bytes`) })
     await verifyBlock(cid, block)
     return block
   }
@@ -198,22 +199,6 @@ export function createBlobStore (init: BlobStoreInit): BlobStore {
     if (await init.pins.isPinned(cid, { signal })) return
     for await (const _ of init.pins.add(cid, { metadata, signal })) { /* walk the DAG */ }
   }
-}
-
-/** Concatenates a block's chunks, refusing to buffer more than the caller will accept. */
-async function collect (source: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, maxBytes: number, cid: CID): Promise<Uint8Array> {
-  const parts: Uint8Array[] = []
-  let length = 0
-  for await (const part of source) {
-    length += part.length
-    if (length > maxBytes) throw new InvalidArtifactError(cid.toString(), `block is over ${maxBytes} bytes`)
-    parts.push(part)
-  }
-  if (parts.length === 1) return parts[0] as Uint8Array
-  const out = new Uint8Array(length)
-  let off = 0
-  for (const p of parts) { out.set(p, off); off += p.length }
-  return out
 }
 
 async function inParallel (count: number, width: number, work: (i: number) => Promise<void>): Promise<void> {

@@ -1,3 +1,4 @@
+import { collectBytes } from '../core/bytes.ts'
 import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
 import { z } from 'zod'
@@ -59,16 +60,7 @@ export function createManifestStore (blocks: BlockAccess, limits: BlobStore['lim
     get: async (cidIn, opts = {}) => {
       const cid = toCid(cidIn)
       if (cid.code !== dagCbor.code) throw new InvalidArtifactError(cid.toString(), 'a manifest is dag-cbor')
-      const parts: Uint8Array[] = []
-      let size = 0
-      for await (const part of blocks.get(cid, { signal: opts.signal })) {
-        size += part.length
-        if (size > limit) throw new BlobTooLargeError('manifest', size, limit, cid.toString())
-        parts.push(part)
-      }
-      const bytes = new Uint8Array(size)
-      let off = 0
-      for (const p of parts) { bytes.set(p, off); off += p.length }
+      const bytes = await collectBytes(blocks.get(cid, { signal: opts.signal }), { maxBytes: limit, tooLarge: (size) => new BlobTooLargeError('manifest', size, limit, cid.toString()) })
       await verifyBlock(cid, bytes)
       const parsed = datasetManifestSchema.safeParse(dagCbor.decode(bytes))
       if (!parsed.success) throw new InvalidArtifactError(cid.toString(), z.prettifyError(parsed.error))
