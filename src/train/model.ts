@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs'
 import { layoutMismatch, type NamedTensor, type WeightSet } from '../core/tensors.ts'
 import { weightLayout, type Architecture, type LayerSpec } from './architecture.ts'
 import { WeightMismatchError } from './errors.ts'
+import { SteppedDropout } from './steppedDropout.ts'
 
 function tfLayer (layer: LayerSpec, seed: number, inputShape: number[] | undefined): tf.layers.Layer {
   const common = { name: layer.name, ...(inputShape === undefined ? {} : { inputShape }) }
@@ -17,7 +18,7 @@ function tfLayer (layer: LayerSpec, seed: number, inputShape: number[] | undefin
     case 'flatten':
       return tf.layers.flatten(common)
     case 'dropout':
-      return tf.layers.dropout({ ...common, rate: layer.rate, seed })
+      return new SteppedDropout(layer.rate, seed, common)
     case 'activation':
       return tf.layers.activation({ ...common, activation: layer.activation })
   }
