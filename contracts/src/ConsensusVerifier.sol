@@ -42,7 +42,9 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         RefereeDisagrees
     }
 
-    /// @notice A shard of a round, one slot (128 bits).
+    /// @notice A shard of a round, one slot (192 bits). `start` and `startBlock` are the timestamp
+    /// and block number at which the current attempt started; both are 0 for the first attempt,
+    /// which starts with the round (see `roundStarts`).
     // solhint-disable-next-line gas-struct-packing
     struct Shard {
         uint16 attempt;
@@ -51,6 +53,13 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         uint64 start;
         uint16 committedMask;
         uint16 revealedMask;
+        uint64 startBlock;
+    }
+
+    /// @notice When a round started, one slot (128 bits).
+    struct RoundStart {
+        uint64 start;
+        uint64 startBlock;
     }
 
     /// @notice Names one result: task, round, shard, attempt and replica slot.
@@ -85,6 +94,10 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     IRewardDistributor public immutable distributor;
 
     mapping(uint256 taskId => RoundConfig) internal _rounds;
+    /// @notice Timestamp and block number at which round `round` of `taskId` started (zero until it
+    /// did). Kept for every round, so the deadlines of a past round's first attempt stay known and
+    /// clients know from which block to read its events.
+    mapping(uint256 taskId => mapping(uint256 round => RoundStart)) public roundStarts;
     mapping(bytes32 shardKey => Shard) internal _shards;
     mapping(bytes32 attemptKey => bytes32) internal _requeueSeeds;
     mapping(bytes32 attemptKey => uint16) internal _pastRevealedMasks;
@@ -258,6 +271,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     function onRoundStarted(uint256 taskId, RoundConfig calldata config) external {
         if (msg.sender != address(taskManager)) revert OnlyTaskManager(msg.sender);
         _rounds[taskId] = config;
+        roundStarts[taskId][config.round] = RoundStart(config.roundStart, uint64(block.number));
         emit RoundConfigured(taskId, config.round, config.seed, config.roundStart);
     }
 
@@ -471,20 +485,29 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
             uint256 revealedMask
         )
     {
-        RoundConfig storage t = _rounds[taskId];
-        bytes32 key = _shardKey(taskId, round, shard);
-        Shard memory s = _loadShard(key, t);
-        if (round == t.round && s.start == 0) {
-            commitDeadline = t.roundStart + t.commitWindow;
-        } else {
-            commitDeadline = s.start + t.commitWindow;
-        }
-        revealDeadline = commitDeadline + t.revealWindow;
-        bytes32 seed = s.attempt == 0
-            ? keccak256(abi.encode(taskManager.roundSeed(taskId, round), shard, uint256(0)))
-            : _requeueSeeds[_attemptKey(key, s.attempt)];
-        providers = taskManager.drawProviders(taskId, seed, s.replication);
+        Shard memory s = _loadShard(_shardKey(taskId, round, shard), _rounds[taskId]);
+        providers = taskManager.drawProviders(taskId, _drawSeed(taskId, round, shard, s.attempt), s.replication);
+        (commitDeadline, revealDeadline) = _deadlines(taskId, round, s);
         return (providers, s.attempt, s.status, commitDeadline, revealDeadline, s.committedMask, s.revealedMask);
+    }
+
+    /// @notice When the current attempt of a shard started: the round's start for the first attempt,
+    /// the re-queue's block for later ones. Clients read the attempt's `Revealed` events from
+    /// `startBlock` on.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param shard The shard.
+    /// @return attempt The current attempt number.
+    /// @return start Timestamp at which the attempt started (0 if the round has not started).
+    /// @return startBlock Block number at which the attempt started (0 if the round has not started).
+    function attemptStart(uint256 taskId, uint256 round, uint256 shard)
+        external
+        view
+        returns (uint256 attempt, uint64 start, uint64 startBlock)
+    {
+        Shard memory s = _shards[_shardKey(taskId, round, shard)];
+        (start, startBlock) = _attemptStart(taskId, round, s);
+        return (s.attempt, start, startBlock);
     }
 
     /// @notice The stored value of a result slot: the commitment, or after reveal the keccak256 of
@@ -529,6 +552,32 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         return s.start == 0 ? t.roundStart : s.start;
     }
 
+    function _drawSeed(uint256 taskId, uint256 round, uint256 shard, uint256 attempt) private view returns (bytes32) {
+        if (attempt == 0) return keccak256(abi.encode(taskManager.roundSeed(taskId, round), shard, uint256(0)));
+        return _requeueSeeds[_attemptKey(_shardKey(taskId, round, shard), attempt)];
+    }
+
+    function _deadlines(uint256 taskId, uint256 round, Shard memory s)
+        private
+        view
+        returns (uint64 commitDeadline, uint64 revealDeadline)
+    {
+        RoundConfig storage t = _rounds[taskId];
+        (uint64 start,) = _attemptStart(taskId, round, s);
+        commitDeadline = start + t.commitWindow;
+        revealDeadline = commitDeadline + t.revealWindow;
+    }
+
+    function _attemptStart(uint256 taskId, uint256 round, Shard memory s)
+        private
+        view
+        returns (uint64 start, uint64 startBlock)
+    {
+        if (s.start != 0) return (s.start, s.startBlock);
+        RoundStart storage r = roundStarts[taskId][round];
+        return (r.start, r.startBlock);
+    }
+
     function _seed(RoundConfig storage t, bytes32 key, Shard memory s, uint256 shard) private view returns (bytes32) {
         if (s.attempt == 0) return keccak256(abi.encode(t.seed, shard, uint256(0)));
         return _requeueSeeds[_attemptKey(key, s.attempt)];
@@ -550,7 +599,8 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
             status: ShardStatus.Open,
             start: uint64(block.timestamp),
             committedMask: 0,
-            revealedMask: 0
+            revealedMask: 0,
+            startBlock: uint64(block.number)
         });
         emit ShardRequeued(c.taskId, c.round, c.shard, attempt, next);
     }

@@ -359,6 +359,85 @@ contract ConsensusVerifierTest is ProtocolFixture {
         assertEq(amount, MIN_STAKE);
     }
 
+    // ---------------------------------------------------------------- attempt starts
+
+    function test_roundStarts_recordsStartTimeAndBlock() public {
+        vm.roll(1234);
+        uint256 id = _startTask(_params(), 3);
+        (uint64 start, uint64 startBlock) = verifier.roundStarts(id, 0);
+        assertEq(start, block.timestamp);
+        assertEq(startBlock, 1234);
+        (uint256 attempt, uint64 attemptStart, uint64 attemptStartBlock) = verifier.attemptStart(id, 0, 1);
+        assertEq(attempt, 0);
+        assertEq(attemptStart, block.timestamp);
+        assertEq(attemptStartBlock, 1234);
+        (uint64 notStarted, uint64 notStartedBlock) = verifier.roundStarts(id, 1);
+        assertEq(notStarted, 0);
+        assertEq(notStartedBlock, 0);
+    }
+
+    function test_assignment_pastRoundKeepsDeadlines() public {
+        (uint64 round0Start, uint64 round0Block) = verifier.roundStarts(taskId, 0);
+        (,,, uint64 commitDeadline, uint64 revealDeadline,,) = verifier.assignment(taskId, 0, 0);
+        assertEq(commitDeadline, round0Start + 100);
+        assertEq(revealDeadline, round0Start + 200);
+        vm.roll(block.number + 10);
+        _runRound(taskId, 0, 2);
+        vm.warp(block.timestamp + 100);
+        vm.roll(block.number + 10);
+        tm.advance(taskId);
+        (uint64 round1Start, uint64 round1Block) = verifier.roundStarts(taskId, 1);
+        assertEq(round1Start, block.timestamp);
+        assertEq(round1Block, block.number);
+        assertGt(round1Start, round0Start);
+        assertGt(round1Block, round0Block);
+        // Round 0's first attempt still reports its own deadlines and start block.
+        (,, ConsensusVerifier.ShardStatus status, uint64 pastCommit, uint64 pastReveal,,) =
+            verifier.assignment(taskId, 0, 0);
+        assertEq(uint8(status), uint8(ConsensusVerifier.ShardStatus.Accepted));
+        assertEq(pastCommit, commitDeadline);
+        assertEq(pastReveal, revealDeadline);
+        (uint256 attempt, uint64 start, uint64 startBlock) = verifier.attemptStart(taskId, 0, 0);
+        assertEq(attempt, 0);
+        assertEq(start, round0Start);
+        assertEq(startBlock, round0Block);
+        // Round 1 counts from its own start.
+        (,,, uint64 nowCommit, uint64 nowReveal,,) = verifier.assignment(taskId, 1, 0);
+        assertEq(nowCommit, round1Start + 100);
+        assertEq(nowReveal, round1Start + 200);
+    }
+
+    function test_attemptStart_requeuedAttemptGetsFreshStart() public {
+        (uint64 round0Start, uint64 round0Block) = verifier.roundStarts(taskId, 0);
+        (,,,, uint64 revealDeadline,,) = verifier.assignment(taskId, 0, 1);
+        vm.warp(revealDeadline);
+        vm.roll(block.number + 42);
+        assertFalse(verifier.finalize(taskId, 0, 1, new int32[][](2)));
+        (uint256 attempt, uint64 start, uint64 startBlock) = verifier.attemptStart(taskId, 0, 1);
+        assertEq(attempt, 1);
+        assertEq(start, block.timestamp);
+        assertEq(startBlock, block.number);
+        assertGt(start, round0Start);
+        assertEq(startBlock, round0Block + 42);
+        (,,, uint64 commitDeadline, uint64 newRevealDeadline,,) = verifier.assignment(taskId, 0, 1);
+        assertEq(commitDeadline, block.timestamp + 100);
+        assertEq(newRevealDeadline, block.timestamp + 200);
+        // The other shard's first attempt still starts with the round.
+        (, uint64 otherStart, uint64 otherBlock) = verifier.attemptStart(taskId, 0, 0);
+        assertEq(otherStart, round0Start);
+        assertEq(otherBlock, round0Block);
+        // Commits, reveals and the vote run against the fresh windows and keep the start.
+        int32[][] memory fps = new int32[][](3);
+        fps[0] = fpA;
+        fps[1] = fpA;
+        fps[2] = fpA;
+        _commitRevealAll(taskId, 0, 1, fps);
+        (, uint64 keptStart, uint64 keptBlock) = verifier.attemptStart(taskId, 0, 1);
+        assertEq(keptStart, start);
+        assertEq(keptBlock, startBlock);
+        assertTrue(verifier.finalize(taskId, 0, 1, fps));
+    }
+
     // ---------------------------------------------------------------- hooks
 
     function test_onRoundStarted_revertsWhenNotTaskManager() public {

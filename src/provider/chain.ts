@@ -9,13 +9,15 @@ import { ConsensusVerifierAbi, ModelRegistryAbi, TaskManagerAbi } from '../chain
 import type { AcceptedShard, ProposalRef, ProviderChain } from './types.ts'
 
 /**
- * Binds the actions to `ctx`'s account. `fromBlock` bounds the event queries (on a public chain,
- * the task's creation block; 0 is fine locally).
+ * Binds the actions to `ctx`'s account. `fromBlock` bounds the round-level event queries (on a
+ * public chain, the task's creation block; 0 is fine locally). Reveals are looked up from the
+ * shard attempt's own start block, which the chain records, unless `fromBlock` says otherwise.
  */
 export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNumber } = {}): ProviderChain {
   const { publicClient, contracts } = ctx
   const account = ctx.walletClient.account.address
   const fromBlock = opts.fromBlock ?? 0n
+  const revealsFrom = opts.fromBlock
   return {
     account,
     now: async () => (await publicClient.getBlock({ blockTag: 'latest' })).timestamp,
@@ -33,7 +35,7 @@ export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNum
     readModelHead: async (modelId) => BigInt((await publicClient.readContract({
       address: contracts.ModelRegistry, abi: ModelRegistryAbi, functionName: 'getModel', args: [modelId]
     })).head),
-    readRevealed: async (taskId, round, shard, attempt) => await readRevealed(ctx, { taskId, round, shard, attempt, fromBlock }),
+    readRevealed: async (taskId, round, shard, attempt) => await readRevealed(ctx, { taskId, round, shard, attempt, fromBlock: revealsFrom }),
     readAccepted: async (taskId, round) => {
       const logs = await publicClient.getContractEvents({
         address: contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, eventName: 'ShardAccepted',
@@ -61,7 +63,7 @@ export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNum
     commitResult: async (params) => await commitResult(ctx, params),
     revealResult: async (params) => { await revealResult(ctx, params) },
     finalizeShard: async (taskId, round, shard) => {
-      const { outcome, roundDecided } = await finalizeShard(ctx, { taskId, round, shard, fromBlock })
+      const { outcome, roundDecided } = await finalizeShard(ctx, { taskId, round, shard, fromBlock: revealsFrom })
       return { outcome, roundDecided }
     },
     proposeVersion: async (taskId, round, parent, data) => (await proposeVersion(ctx, { taskId, round, parent, data })).versionId,

@@ -13,7 +13,8 @@ export type ShardOutcome =
 /**
  * Decides a shard (anyone may call it once the reveal window ended or every replica revealed). The
  * contract wants one fingerprint per replica slot in slot order, empty for slots that did not
- * reveal; they are gathered from the `Revealed` events of the shard's current attempt.
+ * reveal; they are gathered from the `Revealed` events of the shard's current attempt, read from
+ * `fromBlock` on (default: the block in which that attempt started, from `attemptStart`).
  */
 export async function finalizeShard (
   ctx: WriteContext,
@@ -21,13 +22,15 @@ export async function finalizeShard (
 ): Promise<{ outcome: ShardOutcome, roundDecided: boolean, receipt: TransactionReceipt }> {
   return await asAction('finalizeShard', async () => {
     const args = [params.taskId, BigInt(params.round), BigInt(params.shard)] as const
-    const [providers, attemptRaw, , , , , revealedMaskRaw] = await ctx.publicClient.readContract({
-      address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, functionName: 'assignment', args
-    })
+    const [[providers, attemptRaw, , , , , revealedMaskRaw], [, , startBlock]] = await Promise.all([
+      ctx.publicClient.readContract({ address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, functionName: 'assignment', args }),
+      ctx.publicClient.readContract({ address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, functionName: 'attemptStart', args })
+    ])
     const attempt = Number(attemptRaw)
     const revealedMask = Number(revealedMaskRaw)
     const fingerprints: number[][] = providers.map(() => [])
-    for (const result of await readRevealed(ctx, { ...params, attempt })) {
+    const fromBlock = params.fromBlock ?? BigInt(startBlock)
+    for (const result of await readRevealed(ctx, { ...params, attempt, fromBlock })) {
       if (result.replica < fingerprints.length) fingerprints[result.replica] = result.fingerprint
     }
     fingerprints.forEach((fp, replica) => {

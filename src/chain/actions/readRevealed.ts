@@ -15,19 +15,22 @@ export interface RevealedResult {
 /**
  * The results revealed for a shard of a round (all attempts unless `attempt` is given), from the
  * verifier's `Revealed` events; aggregators read the accepted delta CIDs here. `fromBlock`
- * defaults to 0 (fine locally; on a public chain pass the task's creation block).
+ * defaults to the block in which the attempt started when `attempt` is the shard's current attempt
+ * (`attemptStart`), else to the block in which the round started (`roundStarts`), so no scan
+ * starts at block 0.
  */
 export async function readRevealed (
   ctx: ReadContext,
   params: { taskId: bigint, round: number, shard: number, attempt?: number, fromBlock?: BlockNumber | BlockTag }
 ): Promise<RevealedResult[]> {
   return await asAction('readRevealed', async () => {
+    const fromBlock = params.fromBlock ?? await defaultFromBlock(ctx, params)
     const logs = await ctx.publicClient.getContractEvents({
       address: ctx.contracts.ConsensusVerifier,
       abi: ConsensusVerifierAbi,
       eventName: 'Revealed',
       args: { taskId: params.taskId, round: BigInt(params.round), shard: BigInt(params.shard) },
-      fromBlock: params.fromBlock ?? 0n,
+      fromBlock,
       toBlock: 'latest',
       strict: true
     })
@@ -42,4 +45,22 @@ export async function readRevealed (
       }))
       .filter((result) => params.attempt === undefined || result.attempt === params.attempt)
   })
+}
+
+/** Where the shard's `Revealed` events can begin: its current attempt's start block, or the round's. */
+async function defaultFromBlock (
+  ctx: ReadContext,
+  params: { taskId: bigint, round: number, shard: number, attempt?: number }
+): Promise<bigint> {
+  const round = BigInt(params.round)
+  if (params.attempt !== undefined) {
+    const [current, , startBlock] = await ctx.publicClient.readContract({
+      address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, functionName: 'attemptStart', args: [params.taskId, round, BigInt(params.shard)]
+    })
+    if (Number(current) === params.attempt) return BigInt(startBlock)
+  }
+  const [, startBlock] = await ctx.publicClient.readContract({
+    address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, functionName: 'roundStarts', args: [params.taskId, round]
+  })
+  return BigInt(startBlock)
 }

@@ -16,11 +16,14 @@ export interface ShardState {
   /** The provider of each replica slot, in slot order. */
   providers: Address[]
   /**
-   * Unix seconds. Only meaningful for the current round: the verifier keeps the start time of the
-   * latest round only, so for an earlier round's first attempt it reports `commitWindow` after 0.
+   * Unix seconds, counted from the start of the shard's current attempt: the round's start for the
+   * first attempt (the verifier keeps every round's start, so past rounds report true deadlines),
+   * the re-queue's time for later ones.
    */
   commitDeadline: bigint
   revealDeadline: bigint
+  /** Block in which the current attempt started (0n before the round started); its events come later. */
+  startBlock: bigint
   /** Bit i set when replica i committed / revealed. */
   committedMask: number
   revealedMask: number
@@ -60,9 +63,11 @@ export async function readRound (
     const started = seed !== `0x${'0'.repeat(64)}`
     const shards = started
       ? await Promise.all(Array.from({ length: task.shards }, async (_, shard): Promise<ShardState> => {
-        const [providers, attempt, status, commitDeadline, revealDeadline, committedMask, revealedMask] = await ctx.publicClient.readContract({
-          address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, functionName: 'assignment', args: [taskId, BigInt(round), BigInt(shard)]
-        })
+        const args = [taskId, BigInt(round), BigInt(shard)] as const
+        const [[providers, attempt, status, commitDeadline, revealDeadline, committedMask, revealedMask], [, , startBlock]] = await Promise.all([
+          ctx.publicClient.readContract({ address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, functionName: 'assignment', args }),
+          ctx.publicClient.readContract({ address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, functionName: 'attemptStart', args })
+        ])
         return {
           shard,
           attempt: Number(attempt),
@@ -70,6 +75,7 @@ export async function readRound (
           providers: [...providers],
           commitDeadline: BigInt(commitDeadline),
           revealDeadline: BigInt(revealDeadline),
+          startBlock: BigInt(startBlock),
           committedMask: Number(committedMask),
           revealedMask: Number(revealedMask)
         }

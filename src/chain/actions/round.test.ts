@@ -31,6 +31,7 @@ import {
   readAssignment,
   readClaimable,
   readReputation,
+  readRevealed,
   readRound,
   readStake,
   readTask,
@@ -41,6 +42,8 @@ import {
   taskBudget,
   withdrawStake,
   type CommittedResult,
+  type RoundState,
+  type ShardState,
   type TaskParams,
   type WriteContext
 } from './index.ts'
@@ -183,9 +186,11 @@ describe('a whole task through the chain actions', () => {
 
     const accepted = new Map<Address, number>()
     let parent = created.initialVersionId
+    let round0: RoundState | undefined
 
     for (let round = 0; round < 2; round++) {
       const state = await readRound(creator, { taskId })
+      if (round === 0) round0 = state
       expect(state.round).toBe(round)
       expect(state.shards).toHaveLength(2)
 
@@ -289,6 +294,13 @@ describe('a whole task through the chain actions', () => {
     }
     expect((await readTask(creator, { taskId })).status).toBe('Completed')
     expect([...accepted.values()].reduce((a, b) => a + b, 0)).toBe(8)
+    // A past round keeps its deadlines and start block, and its events are found without a fromBlock.
+    const windows = (s: ShardState): bigint[] => [s.commitDeadline, s.revealDeadline, s.startBlock]
+    const past = await readRound(creator, { taskId, round: 0 })
+    expect(past.shards.map(windows)).toEqual(round0!.shards.map(windows))
+    expect(past.shards[0]!.startBlock).toBe(started.receipt.blockNumber)
+    expect(past.shards[0]!.commitDeadline).toBeGreaterThan(BigInt(WINDOW))
+    expect(await readRevealed(creator, { taskId, round: 0, shard: 0 })).toHaveLength(2)
     // The cheater: no majority in the 2-replica attempt (no verdict), outvoted in the 3-replica re-run.
     expect((await readReputation(creator, { account: cheaterSeen! })).outvoted).toBe(1)
 
@@ -378,6 +390,7 @@ describe('a whole task through the chain actions', () => {
     // Attempt 1: both replicas (drawn again) commit and reveal; no waiting needed.
     ;[first] = (await readRound(creator, { taskId })).shards
     expect(first!.attempt).toBe(1)
+    expect(first!.startBlock).toBe(lonely.receipt.blockNumber)
     const results: CommittedResult[] = []
     for (const [i, address] of first!.providers.entries()) {
       results.push(await commitResult(byAddress.get(address)!, { taskId, round, shard, deltaCid: cidOf(`r${i}`), fingerprint: resultFingerprint(round, shard, 10 + i) }))
