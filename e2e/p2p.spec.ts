@@ -52,6 +52,7 @@ test.describe('@p2p peer network and storage', () => {
       const [a, b] = [await openPeerPage(), await openPeerPage()]
       await startApp(a, relay.multiaddrs[0])
       await startApp(b, relay.multiaddrs[0])
+      await expect(a.getByTestId('task-peers-none')).toHaveText('Not in any task yet')
       await joinAndConnect(a, b, '1')
       const bId = await peerIdOf(b)
       // the connection is a WebRTC one without relay limits, and the panel says so
@@ -59,6 +60,16 @@ test.describe('@p2p peer network and storage', () => {
         .filter(c => c.remotePeer.toString() === id).map(c => ({ limits: c.limits ?? null, webrtc: c.remoteAddr.toString().includes('/webrtc') })), bId))
         .toContainEqual({ limits: null, webrtc: true })
       await expect(a.locator(`[data-testid="peer-list"] [data-peer-id="${bId}"]`)).toHaveAttribute('data-type', 'direct')
+      // each page's panel lists the other as a peer of task 1, reached directly, with its wallet
+      const aId = await peerIdOf(a)
+      for (const [page, other, otherPage] of [[a, bId, b], [b, aId, a]] as const) {
+        const wallet = await otherPage.evaluate(() => (window as unknown as HarnessWindow).h.signer.wallet)
+        const row = page.locator(`[data-testid="task-peers-1"] [data-peer-id="${other}"]`)
+        await expect(row).toHaveAttribute('data-connection', 'direct')
+        await expect(row).toHaveAttribute('data-wallet', wallet)
+        await expect(row).toContainText('direct WebRTC')
+      }
+      await expect(a.getByTestId('task-peers-none')).toHaveCount(0)
 
       await relay.stop()
       relay = undefined
@@ -124,12 +135,22 @@ test.describe('@p2p peer network and storage', () => {
       const { encodeTaskMessage, taskTopic } = await import(/* @vite-ignore */ '/src/core/messages/index.ts' as string) as typeof import('../src/core/messages/index.ts')
       const topic = taskTopic('3', 'rounds')
       const pubsub = h.node.libp2p.services.pubsub
+      // Until a is in b's mesh for the topic, gossip would go only through the relay, whose
+      // validator drops the bad messages before a could see them.
+      const mesh = pubsub as unknown as { getMeshPeers: (topic: string) => string[] }
+      const deadline = Date.now() + 10_000
+      while (!mesh.getMeshPeers(topic).includes(aId)) {
+        if (Date.now() > deadline) throw new Error('a never joined b\'s gossip mesh for the topic')
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
       await pubsub.publish(topic, new TextEncoder().encode('{"round":666}'))
       // validly signed by b's wallet, but claiming to come from peer a
       await pubsub.publish(topic, await encodeTaskMessage({ ...h.signer, peerId: aId }, '3', 'rounds', { type: 'round', taskId: '3', round: 666, phase: 'open' }))
       await h.channel().publish('rounds', { round: 7, phase: 'commit' })
     }, aId)
     await expect.poll(async () => await a.evaluate(() => (window as unknown as HarnessWindow).h.received.filter(m => m.kind === 'rounds').length), { timeout: 10_000 }).toBe(1)
+    // Each message is validated on its own, so a rejection can be recorded after the valid delivery.
+    await expect.poll(async () => await a.evaluate(() => (window as unknown as HarnessWindow).h.rejected.length), { timeout: 10_000 }).toBe(2)
     const seen = await a.evaluate(() => {
       const { h } = window as unknown as HarnessWindow
       return { rounds: h.received.filter(m => m.kind === 'rounds').map(m => m.body.round), rejected: h.rejected.map(r => r.reason) }

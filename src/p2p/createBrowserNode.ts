@@ -9,10 +9,12 @@ import { keepRelaysConnected, type RelayKeeper, type RelayKeeperOptions } from '
 import { createMessageVerifier } from '../core/messages/index.ts'
 import { createStorage, type Storage } from '../storage/index.ts'
 import { serveBlobs } from './blob-stream.ts'
+import { Emitter } from './events.ts'
 import { watchNetwork } from './status.ts'
 import { joinTask, type TaskChannel, type TaskChannelInit } from './task-channel.ts'
 import { createTopicGuard, type TopicGuard } from './topic-guard.ts'
 import { openStores, type StorageChoice } from './stores.ts'
+import type { JoinedTask } from './task-peers.ts'
 import type { NetworkStatusListener, P2PHelia, P2PLibp2p } from './types.ts'
 
 export interface BrowserNodeConfig {
@@ -40,6 +42,11 @@ export interface BrowserNodeConfig {
   maxConnections?: number
 }
 
+export interface BrowserNodeEvents extends Record<string, unknown> {
+  /** a task channel was joined or left, or the peers of one changed (joined, left, connection type) */
+  'tasks:change': JoinedTask[]
+}
+
 export interface BrowserNode {
   helia: P2PHelia
   libp2p: P2PLibp2p
@@ -54,6 +61,14 @@ export interface BrowserNode {
   guard: TopicGuard
   /** joins a task's topics, announces presence and keeps its providers connected */
   joinTask: (init: Omit<TaskChannelInit, 'libp2p' | 'guard'>) => TaskChannel
+  /** the task channels joined and not yet left, in join order */
+  tasks: () => TaskChannel[]
+  /** the joined tasks with their peers now (what 'tasks:change' carries) */
+  joinedTasks: () => JoinedTask[]
+  /** state changes of this node beyond libp2p's own events */
+  events: Emitter<BrowserNodeEvents>
+  /** calls `onChange` with the joined tasks at once and on every 'tasks:change'; returns the unsubscribe function */
+  watchTasks: (onChange: (tasks: JoinedTask[]) => void) => () => void
   stop: () => Promise<void>
 }
 
@@ -98,6 +113,9 @@ export async function createBrowserNode (config: BrowserNodeConfig): Promise<Bro
   const stopServingBlobs = await serveBlobs(libp2p, helia.blockstore)
   const guard = createTopicGuard(libp2p.services.pubsub, createMessageVerifier({ chainId: config.chainId }))
   const channels = new Set<TaskChannel>()
+  const events = new Emitter<BrowserNodeEvents>()
+  const joinedTasks = (): JoinedTask[] => [...channels].map(c => ({ taskId: c.taskId, peers: c.peers() }))
+  const tasksChanged = (): void => { events.emit('tasks:change', joinedTasks()) }
 
   return {
     helia,
@@ -111,9 +129,24 @@ export async function createBrowserNode (config: BrowserNodeConfig): Promise<Bro
     joinTask: (init) => {
       const channel = joinTask({ ...init, libp2p, guard })
       channels.add(channel)
+      const offPeers = channel.on('peers', tasksChanged)
       const leave = channel.leave
-      channel.leave = () => { channels.delete(channel); leave() }
+      channel.leave = () => {
+        if (!channels.delete(channel)) return
+        offPeers()
+        leave()
+        tasksChanged()
+      }
+      tasksChanged()
       return channel
+    },
+    tasks: () => [...channels],
+    joinedTasks,
+    events,
+    watchTasks: (onChange) => {
+      const off = events.on('tasks:change', onChange)
+      onChange(joinedTasks())
+      return off
     },
     stop: async () => {
       for (const channel of [...channels]) channel.leave()

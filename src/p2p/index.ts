@@ -1,4 +1,5 @@
-export { createBrowserNode, type BrowserNode, type BrowserNodeConfig } from './createBrowserNode.ts'
+export { createBrowserNode, type BrowserNode, type BrowserNodeConfig, type BrowserNodeEvents } from './createBrowserNode.ts'
+export { groupTaskPeers, shortPeerId, shortAddress, CONNECTION_LABELS, type JoinedTask, type TaskPeerGroup, type TaskPeerConnection } from './task-peers.ts'
 export { watchNetwork, readNetworkStatus, type WatchNetworkOptions } from './status.ts'
 export { keepRelaysConnected, type RelayKeeper, type RelayKeeperOptions, type RelayKeeperState } from './relay-keeper.ts'
 export { createConnectionGater, type GaterOptions } from './gater.ts'

@@ -11,6 +11,7 @@ import { BlobTooLargeError } from '../storage/index.ts'
 import { BlobUnavailableError, fetchBlob } from './blob-stream.ts'
 import { PinRefusedError, requestPin } from './pin-service.ts'
 import type { TaskChannel, TaskPeer } from './task-channel.ts'
+import { groupTaskPeers, type JoinedTask } from './task-peers.ts'
 import type { RejectedMessage } from './topic-guard.ts'
 
 // Node peers built by the browser factory (WebRTC from node-datachannel), around a real relay.
@@ -62,6 +63,9 @@ describe('task topics, discovery and pinning', () => {
 
   it('finds the other provider of the task through presence and connects to it directly', async () => {
     const presence = { backend: 'node' as const, throughput: 50 }
+    const tasksOfA: JoinedTask[][] = []
+    const offTasks = a.watchTasks(t => tasksOfA.push(t))
+    expect(tasksOfA).toEqual([[]])
     chanA = a.joinTask({ taskId: TASK, signer: signerA, presence: () => presence, announceIntervalMs: 500 })
     chanB = b.joinTask({ taskId: TASK, signer: signerB, presence: () => presence, announceIntervalMs: 500 })
     chanA.on('message', m => seenByA.push(m))
@@ -69,12 +73,35 @@ describe('task topics, discovery and pinning', () => {
     await waitFor('direct task peer', () => peersOfA.some(p => p.peerId === b.peerId && p.connection === 'direct'))
     expect(peersOfA.find(p => p.peerId === b.peerId)).toMatchObject({ wallet: signerB.wallet, backend: 'node', throughput: 50 })
     expect(a.libp2p.getConnections(b.libp2p.peerId).some(c => c.limits == null)).toBe(true)
+    // the node reported the join at once, then the peer as it became a direct one
+    expect(tasksOfA[1]).toEqual([{ taskId: TASK, peers: [] }])
+    const connectionOfB = (tasks: JoinedTask[] | undefined): string | undefined =>
+      groupTaskPeers(tasks ?? []).find(g => g.taskId === TASK)?.peers.find(p => p.peerId === b.peerId)?.connection
+    await waitFor('tasks:change with the direct peer', () => connectionOfB(tasksOfA.at(-1)) === 'direct')
+    expect(a.tasks()).toEqual([chanA])
+    offTasks()
+  })
+
+  it('reports joining and leaving a task as a tasks:change', async () => {
+    const changes: string[][] = []
+    const off = a.events.on('tasks:change', t => changes.push(t.map(j => j.taskId)))
+    const other = a.joinTask({ taskId: '12', signer: signerA })
+    expect(changes.at(-1)).toEqual([TASK, '12'])
+    other.leave()
+    other.leave()
+    off()
+    expect(changes.at(-1)).toEqual([TASK])
+    expect(changes.filter(c => c.length === 1)).toHaveLength(1)
+    expect(a.tasks()).toEqual([chanA])
   })
 
   it('delivers signed round events and never hands invalid ones to the application', async () => {
     const pubsubB = b.libp2p.services.pubsub
     const topic = taskTopic(TASK, 'rounds')
-    await waitFor('mesh', () => pubsubB.getSubscribers(topic).some(p => p.equals(a.libp2p.peerId)))
+    // in b's mesh, not just subscribed: the garbage below reaches a only if b sends it straight
+    // to a (the relay's validator drops it), and b may publish to its mesh peers only
+    const meshOfB = pubsubB as unknown as { getMeshPeers: (topic: string) => string[] }
+    await waitFor('mesh', () => meshOfB.getMeshPeers(topic).includes(a.peerId))
     // garbage, then a message signed by a wallet for another peer, then a good one
     await pubsubB.publish(topic, new TextEncoder().encode('{"not":"a task message"}'))
     const forged = await encodeTaskMessage({ ...signerA, peerId: a.peerId }, TASK, 'rounds', { type: 'round', taskId: TASK, round: 9, phase: 'open' })

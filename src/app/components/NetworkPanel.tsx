@@ -1,3 +1,5 @@
+import { useMemo } from 'react'
+import { CONNECTION_LABELS, groupTaskPeers, shortAddress, shortPeerId, type JoinedTask, type PeerConnection } from '../../p2p/index.ts'
 import { useNetworkConfig } from '../NetworkContext.ts'
 import { useNetworkStatus } from '../hooks/useNetworkStatus.ts'
 
@@ -32,6 +34,7 @@ export function NetworkPanel (): React.JSX.Element {
               ))}
             </ul>
           )}
+          <TaskPeers tasks={net.tasks} connections={net.status.connections} />
           {!net.status.relayConnected && net.status.relayError !== null && (
             <p className="error" role="alert" data-testid="relay-error">
               Relay unreachable at {network.bootstrap.join(', ')}: {net.status.relayError}. Retrying…
@@ -42,4 +45,38 @@ export function NetworkPanel (): React.JSX.Element {
       )}
     </section>
   )
+}
+
+/** Per joined task, the providers its presence topic announced and how this tab reaches each. */
+function TaskPeers ({ tasks, connections }: { tasks: JoinedTask[], connections: PeerConnection[] }): React.JSX.Element {
+  const groups = useMemo(() => groupTaskPeers(tasks, connections), [tasks, connections])
+  if (groups.length === 0) return <p className="muted" data-testid="task-peers-none">Not in any task yet</p>
+  return (
+    <div data-testid="task-peers">
+      {groups.map((g) => (
+        <section key={g.taskId} className="task-peers" data-testid={`task-peers-${g.taskId}`} data-task-id={g.taskId} aria-label={`Peers of task ${g.taskId}`}>
+          <h3>Task {g.taskId}</h3>
+          {g.peers.length === 0
+            ? <p className="muted">No other peers of this task yet</p>
+            : (
+              <ul className="peer-list">
+                {g.peers.map((p) => (
+                  <li key={p.peerId} data-peer-id={p.peerId} data-connection={p.connection} data-wallet={p.wallet}>
+                    <span className={`dot ${p.connection === 'direct' ? 'on' : 'off'}`} />
+                    <code title={p.peerId}>{shortPeerId(p.peerId)}</code>{' '}
+                    <code title={p.wallet}>{shortAddress(p.wallet)}</code>{' '}
+                    <span className="muted">{p.backend}, {formatThroughput(p.throughput)}, {p.status}</span>{' '}
+                    {CONNECTION_LABELS[p.connection]}
+                  </li>
+                ))}
+              </ul>
+              )}
+        </section>
+      ))}
+    </div>
+  )
+}
+
+function formatThroughput (throughput: number): string {
+  return throughput > 0 ? `${throughput.toLocaleString(undefined, { maximumFractionDigits: 1 })} samples/s` : 'throughput unknown'
 }

@@ -1,28 +1,36 @@
 import { useEffect, useState } from 'react'
-import type { NetworkStatus } from '../../p2p/index.ts'
+import type { JoinedTask, NetworkStatus } from '../../p2p/index.ts'
 import { browserNode } from '../browserNode.ts'
 import { useNetworkConfig } from '../NetworkContext.ts'
 
 export type NetworkState =
   | { state: 'starting' }
   | { state: 'failed'; message: string }
-  | { state: 'running'; status: NetworkStatus }
+  /** `tasks`: the task channels this tab's node has joined, with the peers each one heard of */
+  | { state: 'running'; status: NetworkStatus; tasks: JoinedTask[] }
 
 export function useNetworkStatus (): NetworkState {
   const network = useNetworkConfig()
   const [state, setState] = useState<NetworkState>({ state: 'starting' })
   useEffect(() => {
     let unwatch: (() => void) | undefined
+    let unwatchTasks: (() => void) | undefined
     let active = true
     browserNode(network).then((node) => {
       if (!active) return
-      unwatch = node.watch((status) => setState({ state: 'running', status }))
+      let tasks = node.joinedTasks()
+      unwatch = node.watch((status) => setState({ state: 'running', status, tasks }))
+      unwatchTasks = node.watchTasks((next) => {
+        tasks = next
+        setState((prev) => prev.state === 'running' ? { ...prev, tasks } : prev)
+      })
     }, (error: unknown) => {
       if (active) setState({ state: 'failed', message: error instanceof Error ? error.message : String(error) })
     })
     return () => {
       active = false
       unwatch?.()
+      unwatchTasks?.()
     }
   }, [network])
   return state
