@@ -239,17 +239,7 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
         return
       }
       pending ??= await this.produce(task, r, shard, replica, signal)
-      await this.step({ phase: 'committing', round: r, shard: shard.shard })
-      const sent = await this.quietly('committing', async () => {
-        await this.timed(this.chain.commitResult({
-          taskId: this.taskId, round: r, shard: shard.shard, replica, deltaCid: pending!.deltaCid, fingerprint: pending!.fingerprint, salt: pending!.salt
-        }))
-      })
-      if (sent) {
-        pending.committed = true
-        await this.save()
-        this.emit('action', { name: 'commitResult', round: r, shard: shard.shard })
-      }
+      await this.submitResult('committing', pending, replica)
       return
     }
     if (!revealed) {
@@ -261,20 +251,28 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
         await this.step({ phase: 'waiting', round: r, shard: shard.shard, detail: 'committed; the reveal opens when every replica committed or the commit window ends' })
         return
       }
-      await this.step({ phase: 'revealing', round: r, shard: shard.shard })
-      const sent = await this.quietly('revealing', async () => {
-        await this.timed(this.chain.revealResult({
-          taskId: this.taskId, round: r, shard: shard.shard, replica, deltaCid: pending!.deltaCid, fingerprint: pending!.fingerprint, salt: pending!.salt
-        }))
-      })
-      if (sent) {
-        pending.revealed = true
-        await this.save()
-        this.emit('action', { name: 'revealResult', round: r, shard: shard.shard })
-      }
+      await this.submitResult('revealing', pending, replica)
       return
     }
     await this.step({ phase: 'waiting', round: r, shard: shard.shard, detail: 'revealed; waiting for the shard to be decided' })
+  }
+
+  /**
+   * Commits or reveals a saved result; both carry the same fields, and both are recorded in the
+   * persisted state as soon as the chain accepted them, so a reload never sends one twice.
+   */
+  private async submitResult (phase: 'committing' | 'revealing', pending: PendingResult, replica: number): Promise<void> {
+    const { round, shard } = pending
+    await this.step({ phase, round, shard })
+    const params = { taskId: this.taskId, round, shard, replica, deltaCid: pending.deltaCid, fingerprint: pending.fingerprint, salt: pending.salt }
+    const sent = await this.quietly(phase, async () => {
+      await this.timed<unknown>(phase === 'committing' ? this.chain.commitResult(params) : this.chain.revealResult(params))
+    })
+    if (!sent) return
+    if (phase === 'committing') pending.committed = true
+    else pending.revealed = true
+    await this.save()
+    this.emit('action', { name: phase === 'committing' ? 'commitResult' : 'revealResult', round, shard })
   }
 
   /** Fetch the round's model, train the shard, pin the delta, fingerprint it, and save it with a fresh salt. */
