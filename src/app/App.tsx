@@ -1,18 +1,50 @@
 import { WalletPanel } from './components/WalletPanel.tsx'
 import { TokenPanel } from './components/TokenPanel.tsx'
-import { NetworkPanel } from './components/NetworkPanel.tsx'
+import { Link, useRoute, type Route } from './router.tsx'
+import { ContributePage } from './pages/ContributePage.tsx'
+import { TasksPage } from './pages/TasksPage.tsx'
+import { TaskDetailPage } from './pages/TaskDetailPage.tsx'
+import { ModelsPage } from './pages/ModelsPage.tsx'
+import { ModelPage } from './pages/ModelPage.tsx'
+import { VersionPage } from './pages/VersionPage.tsx'
+
+const NAV: Array<{ label: string, route: Route, section: Route['page'][] }> = [
+  { label: 'Contribute', route: { page: 'contribute' }, section: ['contribute'] },
+  { label: 'Tasks', route: { page: 'tasks' }, section: ['tasks', 'task'] },
+  { label: 'Models', route: { page: 'models' }, section: ['models', 'model', 'version'] }
+]
+
+function Page ({ route }: { route: Route }): React.JSX.Element {
+  switch (route.page) {
+    case 'contribute': return <ContributePage />
+    case 'tasks': return <TasksPage />
+    case 'task': return <TaskDetailPage taskId={route.taskId} />
+    case 'models': return <ModelsPage />
+    case 'model': return <ModelPage modelId={route.modelId} />
+    case 'version': return <VersionPage versionId={route.versionId} />
+    case 'not-found': return <p className="panel error" role="alert">No page at {route.path}. <Link to={{ page: 'contribute' }}>Back to Contribute</Link></p>
+  }
+}
 
 export function App (): React.JSX.Element {
+  const route = useRoute()
   return (
     <div className="app">
       <header>
         <h1><img src="/icon.svg" alt="" width={28} height={28} /> ML Bridge</h1>
         <p className="tagline">Volunteer compute for machine learning, verified on-chain.</p>
+        <nav className="nav" aria-label="Pages">
+          {NAV.map((item) => (
+            <Link key={item.label} to={item.route} testId={`nav-${item.route.page}`} className={item.section.includes(route.page) ? 'active' : ''}>{item.label}</Link>
+          ))}
+        </nav>
       </header>
-      <main>
+      <div className="account">
         <WalletPanel />
         <TokenPanel />
-        <NetworkPanel />
+      </div>
+      <main className="page" data-page={route.page}>
+        <Page route={route} />
       </main>
     </div>
   )

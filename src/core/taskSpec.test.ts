@@ -14,7 +14,7 @@ function issuesOf (json: unknown): string {
 describe('parseTaskSpec', () => {
   it('fills every default from a minimal template spec', () => {
     const spec = parseTaskSpec({ model: { template: 'cnn', inputShape: [28, 28, 1], classes: 10 }, seed: 7 })
-    expect(spec.training).toEqual({ optimizer: 'adam', learningRate: 0.001, localSteps: 50, batchSize: 32 })
+    expect(spec.training).toEqual({ optimizer: 'adam', learningRate: 0.001, localSteps: 50, batchSize: 32, samplesPerShard: 512 })
     expect(spec.outer).toEqual({ learningRate: 0.7, momentum: 0.9, nesterov: true })
     expect(spec.aggregation.rule).toBe('mean')
     expect(spec.fingerprint).toEqual({ length: 32, resolution: 65536, tolerance: 2048 })

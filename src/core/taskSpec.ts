@@ -84,7 +84,9 @@ const trainingSchema = z.strictObject({
   learningRate: z.number().positive().default(0.001),
   /** Inner steps `H` between two outer steps. */
   localSteps: positiveInt.default(50),
-  batchSize: positiveInt.default(32)
+  batchSize: positiveInt.default(32),
+  /** Samples dealt to each shard per round; shards x samplesPerShard must fit in the data set. */
+  samplesPerShard: positiveInt.default(512)
 })
 
 /** DiLoCo's outer optimizer: SGD with Nesterov momentum on the averaged pseudo-gradient. */

@@ -2,6 +2,7 @@
 import { CID } from 'multiformats/cid'
 import { bytesToHex, hexToBytes, type Hex } from 'viem'
 import { createStorage, type BlobStore, type BlockAccess } from '../storage/index.ts'
+import type { ArtifactKind } from '../core/messages/schemas.ts'
 import type { ArtifactStore } from './types.ts'
 
 export function cidToHex (cid: CID): Hex {
@@ -21,6 +22,24 @@ export function blobArtifactStore (blobs: BlobStore, opts: { pin?: boolean } = {
   return {
     put: async (bytes, kind, options = {}) => cidToHex(await blobs.put(bytes, { kind, pin, ...(options.signal === undefined ? {} : { signal: options.signal }) })),
     get: async (cid, kind, options = {}) => await blobs.get(hexToCid(cid), { kind, ...(options.signal === undefined ? {} : { signal: options.signal }) })
+  }
+}
+
+/**
+ * Artifacts on a p2p node: a put stores and pins the blob here, then asks a pinner (the relay) to
+ * fetch and keep it, so it stays available after this tab closes; a get fetches missing blocks
+ * from connected peers. A put fails when no pinner accepted it: a result only this tab holds is
+ * not yet published.
+ */
+export function networkArtifactStore (blobs: BlobStore, pin: (kind: ArtifactKind, cid: CID, signal?: AbortSignal) => Promise<void>): ArtifactStore {
+  const local = blobArtifactStore(blobs)
+  return {
+    put: async (bytes, kind, options = {}) => {
+      const cid = await local.put(bytes, kind, options)
+      await pin(kind, hexToCid(cid), options.signal)
+      return cid
+    },
+    get: local.get
   }
 }
 

@@ -19,6 +19,7 @@ import { publishInitialModel, type PublishedModel } from './initialModel.ts'
 import { decodeVersion } from './modelBlob.ts'
 import { ProviderLoop } from './providerLoop.ts'
 import { MemoryStateStore } from './state.ts'
+import { datasetTaskData } from './taskData.ts'
 import { inProcessEvaluator, inProcessTrainer, serialQueue } from './trainers.ts'
 import type { ArtifactStore, ProviderChain, ProviderEvents } from './types.ts'
 
@@ -31,7 +32,7 @@ const SHARDS = 2
 
 const spec = parseTaskSpec({
   model: { template: 'mlp', inputShape: [784], classes: 10, hidden: [32] },
-  training: { optimizer: 'sgd', learningRate: 0.1, localSteps: 10, batchSize: 32 },
+  training: { optimizer: 'sgd', learningRate: 0.1, localSteps: 10, batchSize: 32, samplesPerShard: 320 },
   outer: { learningRate: 0.7, momentum: 0.9 },
   fingerprint: { length: 16 },
   seed: 'provider-loop-test'
@@ -107,7 +108,7 @@ describe('provider loop', () => {
       const loop = new ProviderLoop({
         taskId,
         spec,
-        data: { kind: 'mnist', datasetSize: train.labels.length, samplesPerShard: 320 },
+        data: datasetTaskData(train),
         chain: chainForAccount(ctxOf(accounts[p]!)),
         artifacts,
         trainer,
@@ -235,7 +236,7 @@ describe('provider loop', () => {
     const errors: Array<ProviderEvents['error'] & { who: Address }> = []
     const loops = [offline, standIn].map((chain) => {
       const loop = new ProviderLoop({
-        taskId, spec, data: { kind: 'mnist', datasetSize: train.labels.length, samplesPerShard: 320 }, chain, artifacts,
+        taskId, spec, data: datasetTaskData(train), chain, artifacts,
         trainer: inProcessTrainer({ mnist: async () => train, queue }), evaluator: inProcessEvaluator(test, { queue }),
         state: new MemoryStateStore(), stake: { faucet: true }, pollIntervalMs: 100, aggregatorTimeoutMs: 1500, stepTimeoutMs: 60_000
       })

@@ -20,6 +20,7 @@ import type { WeightLayout } from '../core/tensors.ts'
 import { Emitter } from '../p2p/events.ts'
 import { DEFAULT_LIMITS, type ArtifactLimits } from '../storage/limits.ts'
 import { architectureFromSpec, weightLayout } from '../train/architecture.ts'
+import type { TaskData } from './taskData.ts'
 import { computeVersion, type AcceptedDelta } from './aggregation.ts'
 import { decodeVersion, versionCommitHash } from './modelBlob.ts'
 import { emptyState, stateKey, systemClock } from './state.ts'
@@ -28,19 +29,12 @@ import type {
   RoundVersionRecord, StepEvent, Trainer
 } from './types.ts'
 
-/** Where a task's samples come from. Only the bundled MNIST for now; manifest shards come later. */
-export interface MnistDataSource {
-  kind: 'mnist'
-  /** Samples in the training split the indices refer to. */
-  datasetSize: number
-  samplesPerShard: number
-}
-
 export interface ProviderLoopOptions {
   taskId: bigint
   /** The task's spec (the one behind its spec CID). */
   spec: TaskSpec
-  data: MnistDataSource
+  /** The task's training samples (`mnistTaskData()` for the bundled MNIST). */
+  data: TaskData
   chain: ProviderChain
   artifacts: ArtifactStore
   trainer: Trainer
@@ -290,12 +284,10 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
       await this.step({ phase: 'fetching', round, shard: shard.shard })
       const parent = await this.chain.readModelHead(BigInt(task.modelId))
       const { weights } = decodeVersion(await this.model(parent, signal), { layout: this.layout, maxBytes: this.limits.model })
-      const indices = shardIndices(spec, {
-        datasetSize: this.opts.data.datasetSize, round, shard: shard.shard, shardCount: Number(task.shards), samplesPerShard: this.opts.data.samplesPerShard
-      })
+      const indices = this.shardIndices(task, round, shard.shard)
       await this.step({ phase: 'training', round, shard: shard.shard })
       const result = await this.bounded(async (bound) => await this.opts.trainer.train(
-        { model: spec.model, training: spec.training, weights, data: { kind: 'mnist', indices }, seed: stepSeed(spec, round, shard.shard) },
+        { model: spec.model, training: spec.training, weights, data: this.opts.data.shard(indices), seed: stepSeed(spec, round, shard.shard) },
         { onProgress: (progress) => { this.emit('progress', { round, shard: shard.shard, progress }) }, signal: bound }
       ), signal)
       await this.step({ phase: 'uploading', round, shard: shard.shard })
@@ -429,10 +421,16 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
     }
   }
 
+  private shardIndices (task: TaskState, round: number, shard: number): Uint32Array {
+    return shardIndices(this.opts.spec, {
+      datasetSize: this.opts.data.size, round, shard, shardCount: Number(task.shards), samplesPerShard: this.opts.spec.training.samplesPerShard
+    })
+  }
+
   /** keccak256 of the sample indices the counted shards trained on, in shard order. */
   private dataHash (task: TaskState, round: number, shards: number[]): Hex {
     const parts = shards.map((shard) => {
-      const indices = shardIndices(this.opts.spec, { datasetSize: this.opts.data.datasetSize, round, shard, shardCount: Number(task.shards), samplesPerShard: this.opts.data.samplesPerShard })
+      const indices = this.shardIndices(task, round, shard)
       return toHex(new Uint8Array(indices.buffer, indices.byteOffset, indices.byteLength))
     })
     return keccak256(parts.length === 0 ? '0x' : concatHex(parts))

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest'
+import { parseRoute, routeHref, type Route } from './router.tsx'
+
+describe('hash routes', () => {
+  it('parses every page and round-trips through routeHref', () => {
+    const routes: Route[] = [
+      { page: 'contribute' }, { page: 'tasks' }, { page: 'task', taskId: 12n },
+      { page: 'models' }, { page: 'model', modelId: 3n }, { page: 'version', versionId: 7n }
+    ]
+    for (const route of routes) expect(parseRoute(routeHref(route))).toEqual(route)
+  })
+
+  it('treats an empty hash as the contribute page and names unknown paths', () => {
+    expect(parseRoute('')).toEqual({ page: 'contribute' })
+    expect(parseRoute('#/tasks/')).toEqual({ page: 'tasks' })
+    expect(parseRoute('#/tasks/abc')).toEqual({ page: 'not-found', path: '/tasks/abc' })
+    expect(parseRoute('#/nope')).toEqual({ page: 'not-found', path: '/nope' })
+  })
+})
