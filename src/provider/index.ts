@@ -1,6 +1,7 @@
 export { ProviderLoop, StepTimeoutError, type LoopOutcome, type ProviderLoopOptions } from './providerLoop.ts'
 export { chainForAccount } from './chain.ts'
 export { blobArtifactStore, cidToHex, hexToCid, memoryArtifactStore, memoryBlocks, networkArtifactStore } from './artifacts.ts'
+export { decodeTaskSpec, encodeTaskSpec, fetchTaskSpec } from './taskSpecBlob.ts'
 export { datasetTaskData, mnistTaskData, MNIST_TRAIN_SIZE, type TaskData } from './taskData.ts'
 export { MemoryStateStore, emptyState, stateKey, systemClock } from './state.ts'
 export { computeVersion, NothingToAggregateError, type AcceptedDelta, type ComputedVersion } from './aggregation.ts'
