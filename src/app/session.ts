@@ -1,4 +1,6 @@
 import { multiaddr } from '@multiformats/multiaddr'
+import type { CID } from 'multiformats/cid'
+import type { ArtifactKind } from '../core/messages/schemas.ts'
 import { authorizeSession, type MessageSigner } from '../core/messages/index.ts'
 import type { NetworkConfig } from '../core/networkConfig.ts'
 import type { WriteContext } from '../chain/actions/index.ts'
@@ -13,6 +15,8 @@ export interface AppSession {
   signer: MessageSigner
   /** Artifacts of `taskId` ('0' before the task exists): stored here and pinned on a relay. */
   artifacts: (taskId: string) => ArtifactStore
+  /** Asks the relays, in turn, to pin a DAG this node holds (a data set manifest pins its shards). */
+  pin: (taskId: string, kind: ArtifactKind, cid: CID, signal?: AbortSignal) => Promise<void>
 }
 
 const sessions = new Map<string, Promise<AppSession>>()
@@ -33,7 +37,7 @@ export async function appSession (network: NetworkConfig, ctx: WriteContext): Pr
         chainId: network.chainId
       })
       const pinners = network.bootstrap.map((addr) => multiaddr(addr))
-      const artifacts = (taskId: string): ArtifactStore => networkArtifactStore(node.storage.blobs, async (kind, cid, signal) => {
+      const pin = async (taskId: string, kind: ArtifactKind, cid: CID, signal?: AbortSignal): Promise<void> => {
         let lastError: unknown = new Error('no relay is configured to pin artifacts')
         for (const pinner of pinners) {
           try {
@@ -42,8 +46,9 @@ export async function appSession (network: NetworkConfig, ctx: WriteContext): Pr
           } catch (error) { lastError = error }
         }
         throw lastError
-      })
-      return { node, signer, artifacts }
+      }
+      const artifacts = (taskId: string): ArtifactStore => networkArtifactStore(node.storage.blobs, async (kind, cid, signal) => { await pin(taskId, kind, cid, signal) })
+      return { node, signer, artifacts, pin }
     })()
     session.catch(() => { sessions.delete(wallet) })
     sessions.set(wallet, session)

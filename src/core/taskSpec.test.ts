@@ -20,7 +20,7 @@ describe('parseTaskSpec', () => {
     expect(spec.fingerprint).toEqual({ length: 32, resolution: 65536, tolerance: 2048 })
     expect(spec.validation).toEqual({ maxNormToMedian: 10 })
     expect(spec.model).toMatchObject({ template: 'cnn', hidden: [64], filters: [8, 16], kernelSize: 3, activation: 'relu' })
-    expect(spec.dataset).toEqual({ name: 'mnist' })
+    expect(spec.dataset).toEqual({ name: 'mnist', holdoutFraction: 0.1 })
   })
 
   it('accepts a tfjs layers topology', () => {

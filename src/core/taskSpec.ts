@@ -130,8 +130,10 @@ export const taskSpecSchema = z.strictObject({
   dataset: z.strictObject({
     /** A bundled data set such as `mnist`, or a label for the manifest behind `manifestCid`. */
     name: z.string().min(1),
-    manifestCid: z.string().min(1).optional()
-  }).default({ name: 'mnist' }),
+    manifestCid: z.string().min(1).optional(),
+    /** The last fraction of an uploaded data set's samples, held out to score versions (never trained on). */
+    holdoutFraction: z.number().gt(0).max(0.5).default(0.1)
+  }).default({ name: 'mnist', holdoutFraction: 0.1 }),
   training: trainingSchema.prefault({}),
   outer: outerSchema.prefault({}),
   aggregation: aggregationSchema.prefault({}),

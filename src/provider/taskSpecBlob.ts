@@ -19,5 +19,5 @@ export function decodeTaskSpec (bytes: Uint8Array, source = 'task spec'): TaskSp
 }
 
 export async function fetchTaskSpec (artifacts: Pick<ArtifactStore, 'get'>, specCid: Hex, options: { signal?: AbortSignal } = {}): Promise<TaskSpec> {
-  return decodeTaskSpec(await artifacts.get(specCid, 'manifest', options), `the task spec ${specCid}`)
+  return decodeTaskSpec(await artifacts.get(specCid, 'spec', options), `the task spec ${specCid}`)
 }

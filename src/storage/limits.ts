@@ -13,7 +13,9 @@ export const DEFAULT_LIMITS: ArtifactLimits = {
   delta: 256 * MiB,
   shard: 64 * MiB,
   // a manifest is one block; bitswap moves blocks up to 2 MiB
-  manifest: MiB
+  manifest: MiB,
+  // a task spec is JSON text: a pasted layers topology is the big case
+  spec: MiB
 }
 
 /** 1 MiB leaves moved ~3x faster than 256 KiB over bitswap/WebRTC here (fewer round trips and IndexedDB writes). */

@@ -1,3 +1,79 @@
+import { useQuery } from '@tanstack/react-query'
+import { isAddressEqual } from 'viem'
+import { useConnection } from 'wagmi'
+import { explainError } from '../../chain/explainError.ts'
+import { useReadContext } from '../hooks/useProtocol.ts'
+import { Link } from '../router.tsx'
+import { CancelTask } from '../taskDetail/CancelTask.tsx'
+import { EventLog } from '../taskDetail/EventLog.tsx'
+import { mlb, shortAddress } from '../taskDetail/format.ts'
+import { loadTaskDetail, type TaskDetail } from '../taskDetail/loadTaskDetail.ts'
+import { participantsOf } from '../taskDetail/participants.ts'
+import { ParticipantsSection } from '../taskDetail/ParticipantsSection.tsx'
+import { RoundsSection } from '../taskDetail/RoundsSection.tsx'
+import { VersionsSection } from '../taskDetail/VersionsSection.tsx'
+import '../taskDetail/taskDetail.css'
+
+/** Refresh about once per local block: the page follows a running task live. */
+const REFRESH_MS = 2000
+
 export function TaskDetailPage ({ taskId }: { taskId: bigint }): React.JSX.Element {
-  return <section className="panel"><h2>TaskDetailPage</h2><p className="muted">Not built yet.</p></section>
+  const ctx = useReadContext()
+  const query = useQuery({
+    queryKey: ['taskDetail', ctx.contracts.TaskManager, taskId.toString()],
+    queryFn: async () => await loadTaskDetail(ctx, taskId),
+    refetchInterval: REFRESH_MS
+  })
+  if (query.data === 'missing') {
+    return (
+      <section className="panel" data-testid="task-missing">
+        <h2>Task {taskId.toString()}</h2>
+        <p className="error" role="alert">There is no task {taskId.toString()} on this network. <Link to={{ page: 'tasks' }}>See all tasks</Link>.</p>
+      </section>
+    )
+  }
+  if (query.data === undefined) {
+    return (
+      <section className="panel">
+        <h2>Task {taskId.toString()}</h2>
+        {query.error === null
+          ? <p className="muted">Loading…</p>
+          : <p className="error" role="alert" data-testid="task-error">Could not read the task: {explainError(query.error)}</p>}
+      </section>
+    )
+  }
+  return <TaskDetailView detail={query.data} refetch={() => { void query.refetch() }} stale={query.error} />
+}
+
+function TaskDetailView ({ detail, refetch, stale }: { detail: TaskDetail, refetch: () => void, stale: Error | null }): React.JSX.Element {
+  const { task } = detail
+  const { address } = useConnection()
+  const isCreator = address !== undefined && isAddressEqual(address, task.creator)
+  const open = task.status === 'Joining' || task.status === 'Running'
+  const shownRound = Math.min(task.currentRound + 1, task.rounds)
+  return (
+    <>
+      <section className="panel" aria-labelledby="task-title" data-testid="task-header">
+        <h2 id="task-title">Task {task.taskId.toString()}</h2>
+        {stale !== null && <p className="error" role="alert">Refresh failed ({explainError(stale)}); showing the last state read.</p>}
+        <dl className="td-facts">
+          <dt>Status</dt><dd data-testid="task-status">{task.status}</dd>
+          <dt>Round</dt><dd data-testid="task-round">{task.status === 'Joining' ? `0 / ${task.rounds}` : `${shownRound} / ${task.rounds}`}</dd>
+          <dt>Shards × replicas</dt><dd>{task.shards} × {task.replication} (up to {task.maxReplication})</dd>
+          <dt>Creator</dt><dd title={task.creator} data-testid="task-creator">{shortAddress(task.creator)}{isCreator && <strong> (you)</strong>}</dd>
+          <dt>Reward per result</dt><dd>{mlb(task.rewardPerResult)}</dd>
+          <dt>Budget</dt><dd data-testid="task-budget">{mlb(detail.budget)}, {mlb(detail.escrowLeft)} left in escrow</dd>
+          <dt>Minimum stake</dt><dd>{mlb(task.minStake)}</dd>
+          <dt>Model</dt><dd><Link to={{ page: 'model', modelId: BigInt(task.modelId) }} testId="task-model">Model {task.modelId.toString()}</Link></dd>
+          <dt>Spec CID</dt><dd><code className="td-cid">{detail.specCid}</code></dd>
+          <dt>Dataset CID</dt><dd><code className="td-cid">{detail.datasetCid}</code></dd>
+        </dl>
+        {isCreator && <CancelTask taskId={task.taskId} open={open} escrowLeft={detail.escrowLeft} onDone={refetch} />}
+      </section>
+      <RoundsSection rounds={detail.rounds} replication={task.replication} events={detail.events} />
+      <VersionsSection versions={detail.versions} />
+      <ParticipantsSection participants={participantsOf(detail.providers, detail.events)} claimable={detail.claimable} account={address} />
+      <EventLog events={detail.events} />
+    </>
+  )
 }

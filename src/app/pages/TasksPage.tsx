@@ -1,3 +1,25 @@
+import { useState } from 'react'
+import { useWriteContext } from '../hooks/useProtocol.ts'
+import { CreateTaskWizard } from '../tasks/CreateTaskWizard.tsx'
+import { TaskList } from '../tasks/TaskList.tsx'
+import '../tasks/tasks.css'
+
 export function TasksPage (): React.JSX.Element {
-  return <section className="panel"><h2>TasksPage</h2><p className="muted">Not built yet.</p></section>
+  const ctx = useWriteContext()
+  const [creating, setCreating] = useState(false)
+  return (
+    <>
+      <section className="panel" aria-labelledby="tasks-title">
+        <div className="tasks-header">
+          <h2 id="tasks-title">Tasks</h2>
+          {ctx === undefined
+            ? <p className="muted">Connect a wallet on this network to create a task.</p>
+            : !creating && <button type="button" data-testid="create-task" onClick={() => { setCreating(true) }}>Create a task</button>}
+        </div>
+        <TaskList />
+      </section>
+      {/* Kept mounted while hidden, so closing and reopening loses nothing typed. */}
+      {ctx !== undefined && <div hidden={!creating}><CreateTaskWizard ctx={ctx} onClose={() => { setCreating(false) }} /></div>}
+    </>
+  )
 }

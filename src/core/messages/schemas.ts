@@ -17,7 +17,7 @@ const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)
 
 export const ROUND_PHASES = ['open', 'commit', 'reveal', 'aggregate', 'final'] as const
 export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu', 'node'] as const
-export const ARTIFACT_KINDS = ['model', 'delta', 'shard', 'manifest'] as const
+export const ARTIFACT_KINDS = ['model', 'delta', 'shard', 'manifest', 'spec'] as const
 export type ArtifactKind = typeof ARTIFACT_KINDS[number]
 
 export const roundEventSchema = z.strictObject({

@@ -1,0 +1,164 @@
+/**
+ * The Contribute switch: while on, picks a task (`pickTask`), runs the provider loop on it with
+ * this tab's trainer worker, node and wallet, and moves to the next task when it ends. One per tab,
+ * kept at module level so that moving between pages does not stop the work.
+ */
+import { readTask, readTaskCreation, type WriteContext } from '../../chain/actions/index.ts'
+import { TaskManagerAbi } from '../../chain/generated/abis.ts'
+import type { NetworkConfig } from '../../core/networkConfig.ts'
+import { Emitter } from '../../p2p/events.ts'
+import type { TaskChannel } from '../../p2p/index.ts'
+import { chainForAccount, datasetTaskData, fetchTaskSpec, mnistTaskData, type TaskData, ProviderLoop, systemClock, workerTrainer } from '../../provider/index.ts'
+import type { Evaluator, ProviderEvents, StepEvent } from '../../provider/types.ts'
+import type { BackendName } from '../../train/backendChoice.ts'
+import type { TrainProgress } from '../../train/trainShard.ts'
+import { startEvaluator, startTrainer, type EvaluatorClient, type TrainerClient } from '../../train/trainerClient.ts'
+import { appSession, type AppSession } from '../session.ts'
+import { loadUploadedDataset } from '../../provider/uploadedData.ts'
+import type { TaskSpec } from '../../core/taskSpec.ts'
+import type { EvaluationData } from '../../train/workerApi.ts'
+import { idbStateStore } from './idbStateStore.ts'
+import { pickTask } from './pickTask.ts'
+
+export interface ContributorState {
+  on: boolean
+  taskId?: bigint
+  step?: StepEvent
+  progress?: { round: number, shard: number } & TrainProgress
+  /** the backend the trainer picked, and how */
+  backend?: { name: BackendName, source: string }
+  /** samples per second of the last training run */
+  speed?: number
+  /** the latest actions, newest first */
+  log: string[]
+  error?: string
+}
+
+export type ContributorEvents = { change: ContributorState }
+
+const LOG_LENGTH = 40
+const IDLE_POLL_MS = 3000
+
+export class Contributor extends Emitter<ContributorEvents> {
+  private state: ContributorState = { on: false, log: [] }
+  private controller: AbortController | undefined
+  private trainer: TrainerClient | undefined
+  private evaluator: EvaluatorClient | undefined
+  private channel: TaskChannel | undefined
+
+  get current (): ContributorState { return this.state }
+
+  /** Starts contributing with `ctx`'s account; `backend` overrides the probe's pick. */
+  start (network: NetworkConfig, ctx: WriteContext, opts: { backend?: BackendName } = {}): void {
+    if (this.state.on) return
+    const controller = new AbortController()
+    this.controller = controller
+    this.update({ on: true, log: [], error: undefined, step: { phase: 'waiting', detail: 'starting' } })
+    void this.work(network, ctx, opts, controller.signal).catch((error: unknown) => {
+      if (!controller.signal.aborted) this.update({ error: message(error) })
+    }).finally(() => {
+      this.channel?.leave()
+      this.channel = undefined
+      if (this.controller === controller) {
+        this.controller = undefined
+        this.update({ on: false, step: { phase: 'stopped', detail: 'Contribute is off' } })
+      }
+    })
+  }
+
+  /** Stops after aborting the current step; a committed result is revealed on the next start. */
+  stop (): void {
+    this.controller?.abort(new Error('stopped by the volunteer'))
+  }
+
+  private async work (network: NetworkConfig, ctx: WriteContext, opts: { backend?: BackendName }, signal: AbortSignal): Promise<void> {
+    const session = await appSession(network, ctx)
+    this.trainer ??= startTrainer()
+    this.evaluator ??= startEvaluator()
+    const trainer = this.trainer
+    const evaluator = this.evaluator
+    const chain = chainForAccount(ctx)
+    const states = idbStateStore(`mlbridge-provider-${network.chainId}`)
+    while (!signal.aborted) {
+      const taskId = await this.nextTask(ctx, chain)
+      if (taskId === undefined) {
+        this.update({ taskId: undefined, step: { phase: 'waiting', detail: 'no task is open for joining and this account is in none: waiting for one' } })
+        await systemClock.sleep(IDLE_POLL_MS, signal)
+        continue
+      }
+      const { specCid } = await readTaskCreation(ctx, { taskId })
+      const artifacts = session.artifacts(taskId.toString())
+      this.update({ taskId, step: { phase: 'fetching', detail: `task ${taskId}: fetching its spec` } })
+      const spec = await fetchTaskSpec(artifacts, specCid, { signal })
+      const { data, heldOut } = await this.taskData(session, spec, signal)
+      const choice = await trainer.selectBackend(spec.model, opts.backend)
+      this.update({ backend: { name: choice.backend, source: choice.source } })
+      const browserEvaluator: Evaluator = {
+        // WASM everywhere: the score goes on chain, and viewers re-check it with the same provider.
+        evaluate: async (model, weights) => await evaluator.evaluate({ model, weights, data: heldOut, providers: ['wasm'] })
+      }
+      const loop = new ProviderLoop({
+        taskId, spec, data, chain, artifacts, trainer: workerTrainer(trainer), evaluator: browserEvaluator, state: states,
+        aggregatorTimeoutMs: 30_000
+      })
+      this.channel?.leave()
+      this.channel = session.node.joinTask({
+        taskId: taskId.toString(), signer: session.signer, presence: () => ({ backend: choice.backend, throughput: Math.round(this.state.speed ?? 0) })
+      })
+      const off = this.follow(loop)
+      try {
+        const outcome = await loop.run(signal)
+        this.log(`task ${taskId}: ${outcome}`)
+      } finally {
+        off()
+      }
+    }
+  }
+
+  /** The bundled MNIST (the worker holds it), or the task's uploaded data set fetched by its manifest. */
+  private async taskData (session: AppSession, spec: TaskSpec, signal: AbortSignal): Promise<{ data: TaskData, heldOut: EvaluationData }> {
+    if (spec.dataset.manifestCid === undefined) return { data: mnistTaskData(), heldOut: { kind: 'mnist-test' } }
+    this.update({ step: { phase: 'fetching', detail: `fetching the data set ${spec.dataset.manifestCid}` } })
+    const { train, test } = await loadUploadedDataset(session.node.storage, spec, { signal })
+    return { data: datasetTaskData(train), heldOut: { kind: 'samples', data: test } }
+  }
+
+  private async nextTask (ctx: WriteContext, chain: ReturnType<typeof chainForAccount>): Promise<bigint | undefined> {
+    const count = await ctx.publicClient.readContract({ address: ctx.contracts.TaskManager, abi: TaskManagerAbi, functionName: 'taskCount' })
+    const ids = Array.from({ length: Number(count) }, (_, i) => BigInt(i + 1))
+    const candidates = await Promise.all(ids.map(async (taskId) => ({ task: await readTask(ctx, { taskId }), joined: await chain.isProvider(taskId) })))
+    return pickTask(candidates, await chain.now())
+  }
+
+  private follow (loop: ProviderLoop): () => void {
+    const onStep = (step: ProviderEvents['step']): void => { this.update({ step }) }
+    const onProgress = ({ round, shard, progress }: ProviderEvents['progress']): void => {
+      this.update({ progress: { round, shard, ...progress }, speed: progress.samplesPerSec })
+    }
+    const onAction = (a: ProviderEvents['action']): void => {
+      this.log(`${a.name}${a.round === undefined ? '' : ` round ${a.round}`}${a.shard === undefined ? '' : ` shard ${a.shard}`}${a.detail === undefined ? '' : `: ${a.detail}`}`)
+    }
+    const onError = (e: ProviderEvents['error']): void => {
+      this.update({ error: `${e.phase}: ${message(e.error)}` })
+      this.log(`error while ${e.phase}: ${message(e.error)}`)
+    }
+    const offs = [loop.on('step', onStep), loop.on('progress', onProgress), loop.on('action', onAction), loop.on('error', onError)]
+    return () => { for (const off of offs) off() }
+  }
+
+  private log (line: string): void {
+    this.update({ log: [`${new Date().toLocaleTimeString()} ${line}`, ...this.state.log].slice(0, LOG_LENGTH) })
+  }
+
+  private update (patch: Partial<ContributorState>): void {
+    this.state = { ...this.state, ...patch }
+    this.emit('change', this.state)
+  }
+}
+
+function message (error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0] ?? error.name : String(error)
+}
+
+/** This tab's contributor. */
+export const contributor = new Contributor()

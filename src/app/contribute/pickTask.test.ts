@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest'
+import { pickTask, type TaskCandidate } from './pickTask.ts'
+
+const task = (taskId: bigint, status: TaskCandidate['task']['status'], joinDeadline: bigint, joined = false): TaskCandidate =>
+  ({ task: { taskId, status, joinDeadline }, joined })
+
+describe('pickTask', () => {
+  it('keeps working on a task it joined before taking a new one', () => {
+    expect(pickTask([task(1n, 'Running', 10n, true), task(2n, 'Joining', 500n)], 100n)).toBe(1n)
+    expect(pickTask([task(3n, 'Joining', 500n, true), task(1n, 'Running', 10n, true)], 100n)).toBe(1n)
+  })
+
+  it('joins the newest task whose joining window is still open', () => {
+    expect(pickTask([task(1n, 'Joining', 500n), task(2n, 'Joining', 600n), task(3n, 'Joining', 50n)], 100n)).toBe(2n)
+  })
+
+  it('ignores finished, cancelled and closed tasks', () => {
+    expect(pickTask([task(1n, 'Completed', 10n, true), task(2n, 'Cancelled', 500n), task(3n, 'Running', 10n)], 100n)).toBeUndefined()
+  })
+})

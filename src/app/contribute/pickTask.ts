@@ -1,0 +1,22 @@
+import type { TaskState } from '../../chain/actions/index.ts'
+
+export interface TaskCandidate {
+  task: Pick<TaskState, 'taskId' | 'status' | 'joinDeadline'>
+  /** this account already joined it */
+  joined: boolean
+}
+
+/**
+ * The task a volunteer's Contribute switch works on: a running or joining task it already joined
+ * (oldest first: finish what was started), else the newest task still open for joining.
+ * Undefined when there is nothing to do.
+ */
+export function pickTask (candidates: readonly TaskCandidate[], now: bigint): bigint | undefined {
+  const live = candidates.filter((c) => c.task.status === 'Joining' || c.task.status === 'Running')
+  const mine = live.filter((c) => c.joined).sort((a, b) => Number(a.task.taskId - b.task.taskId))[0]
+  if (mine !== undefined) return mine.task.taskId
+  const open = live
+    .filter((c) => !c.joined && c.task.status === 'Joining' && c.task.joinDeadline > now)
+    .sort((a, b) => Number(b.task.taskId - a.task.taskId))[0]
+  return open?.task.taskId
+}

@@ -1,0 +1,46 @@
+import { useState } from 'react'
+import { explainError } from '../../chain/explainError.ts'
+import { exportOnnx } from '../../train/onnx/exportOnnx.ts'
+import { saveFile } from './download.ts'
+import { tfjsModelFiles } from './tfjsExport.ts'
+import type { VersionModel } from './versionModel.ts'
+
+/** Downloads of a checked version: a tfjs layers model (model.json + weights) and an ONNX file. */
+export function ModelFiles ({ versionId, model }: { versionId: bigint, model: VersionModel }): React.JSX.Element {
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string>()
+  const base = `version-${versionId}`
+  const run = async (work: () => Promise<void>): Promise<void> => {
+    setBusy(true)
+    setError(undefined)
+    try {
+      await work()
+    } catch (e) {
+      setError(explainError(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+  const downloadTfjs = async (): Promise<void> => {
+    const weightsFile = `${base}.weights.bin`
+    const files = await tfjsModelFiles(model.arch, model.weights, weightsFile)
+    saveFile(files.modelJson, `${base}.model.json`, 'application/json')
+    saveFile(files.weights, weightsFile, 'application/octet-stream')
+  }
+  const downloadOnnx = async (): Promise<void> => {
+    saveFile(exportOnnx(model.arch, model.weights, { docString: `ML Bridge version ${versionId}` }), `${base}.onnx`, 'application/octet-stream')
+  }
+  return (
+    <div data-testid="model-files">
+      <div className="row">
+        <button type="button" data-testid="download-tfjs" disabled={busy} onClick={() => { void run(downloadTfjs) }}>Download tfjs model</button>
+        <button type="button" data-testid="download-onnx" disabled={busy} onClick={() => { void run(downloadOnnx) }}>Download ONNX</button>
+      </div>
+      <p className="muted">
+        The tfjs model is two files: keep them in one folder and load <code>{base}.model.json</code> with <code>tf.loadLayersModel</code>.
+        The ONNX file takes <code>input</code> [batch, {model.arch.inputShape.join(', ')}] and gives <code>probabilities</code>.
+      </p>
+      {error !== undefined && <p className="error" role="alert" data-testid="download-error">{error}</p>}
+    </div>
+  )
+}

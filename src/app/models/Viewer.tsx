@@ -1,0 +1,195 @@
+import { useEffect, useRef, useState } from 'react'
+import { explainError } from '../../chain/explainError.ts'
+import { exportOnnx } from '../../train/onnx/exportOnnx.ts'
+import { MNIST_SIDE, rgbaToGrey, toMnistInput } from './digitImage.ts'
+import { formatFraction } from './format.ts'
+import { startOnnxRunner, scoreHeldOut, type OnnxRunner } from './onnxRunner.ts'
+import { parseFeatureRow, topClasses, type ClassScore } from './prediction.ts'
+import type { VersionModel } from './versionModel.ts'
+
+const isDigitModel = (shape: readonly number[]): boolean =>
+  (shape.length === 1 && shape[0] === MNIST_SIDE * MNIST_SIDE) || (shape.length === 3 && shape[0] === MNIST_SIDE && shape[1] === MNIST_SIDE && shape[2] === 1)
+
+/** Runs the version in this tab with ONNX Runtime Web: draw a digit, or enter a row of features. */
+export function Viewer ({ model }: { model: VersionModel }): React.JSX.Element {
+  const [runner, setRunner] = useState<OnnxRunner>()
+  const [error, setError] = useState<string>()
+  useEffect(() => {
+    let live = true
+    let started: OnnxRunner | undefined
+    setRunner(undefined)
+    setError(undefined)
+    startOnnxRunner(exportOnnx(model.arch, model.weights), model.arch).then((r) => {
+      started = r
+      if (live) setRunner(r)
+      else void r.release()
+    }, (e: unknown) => { if (live) setError(`ONNX Runtime could not load the model: ${explainError(e)}`) })
+    return () => { live = false; if (started !== undefined) void started.release() }
+  }, [model])
+  const shape = model.arch.inputShape
+  return (
+    <section className="panel" data-testid="viewer">
+      <h2>Try it</h2>
+      {error !== undefined && <p className="error" role="alert" data-testid="viewer-error">{error}</p>}
+      {error === undefined && runner === undefined && <p className="muted">Starting ONNX Runtime…</p>}
+      {isDigitModel(shape)
+        ? <DigitViewer runner={runner} model={model} />
+        : shape.length === 1
+          ? <TabularViewer runner={runner} model={model} features={shape[0] as number} />
+          : <p className="muted" data-testid="viewer-unsupported">The viewer runs 28×28 digit models and tabular models; this one takes [{shape.join(', ')}].</p>}
+    </section>
+  )
+}
+
+function Probabilities ({ scores }: { scores: ClassScore[] }): React.JSX.Element {
+  return (
+    <ul className="viewer-probs" data-testid="viewer-probabilities">
+      {scores.map((s) => (
+        <li key={s.index}><span>{s.label}</span><span className="viewer-bar" style={{ width: `${Math.max(1, s.probability * 160)}px` }} /><span>{formatFraction(s.probability)}</span></li>
+      ))}
+    </ul>
+  )
+}
+
+const CANVAS = 280
+
+function DigitViewer ({ runner, model }: { runner: OnnxRunner | undefined, model: VersionModel }): React.JSX.Element {
+  const canvas = useRef<HTMLCanvasElement>(null)
+  const drawing = useRef(false)
+  const [scores, setScores] = useState<ClassScore[]>()
+  const [problem, setProblem] = useState<string>()
+  const [heldOut, setHeldOut] = useState<{ accuracy: number, count: number } | 'running'>()
+
+  const clear = (): void => {
+    const c = canvas.current?.getContext('2d')
+    if (c === null || c === undefined) return
+    c.fillStyle = '#000'
+    c.fillRect(0, 0, CANVAS, CANVAS)
+    setScores(undefined)
+    setProblem(undefined)
+  }
+  useEffect(clear, [])
+
+  const point = (e: React.PointerEvent<HTMLCanvasElement>): [number, number] => {
+    const rect = e.currentTarget.getBoundingClientRect()
+    return [(e.clientX - rect.left) * (CANVAS / rect.width), (e.clientY - rect.top) * (CANVAS / rect.height)]
+  }
+  const start = (e: React.PointerEvent<HTMLCanvasElement>): void => {
+    const c = e.currentTarget.getContext('2d')
+    if (c === null) return
+    drawing.current = true
+    e.currentTarget.setPointerCapture(e.pointerId)
+    c.strokeStyle = '#fff'
+    c.lineWidth = 20
+    c.lineCap = 'round'
+    c.lineJoin = 'round'
+    c.beginPath()
+    c.moveTo(...point(e))
+    c.lineTo(...point(e))
+    c.stroke()
+  }
+  const move = (e: React.PointerEvent<HTMLCanvasElement>): void => {
+    const c = e.currentTarget.getContext('2d')
+    if (!drawing.current || c === null) return
+    c.lineTo(...point(e))
+    c.stroke()
+  }
+  const end = (): void => { drawing.current = false }
+
+  const predict = async (): Promise<void> => {
+    const c = canvas.current?.getContext('2d')
+    if (runner === undefined || c === null || c === undefined) return
+    try {
+      setProblem(undefined)
+      const pixels = c.getImageData(0, 0, CANVAS, CANVAS).data
+      const probabilities = await runner.predict(toMnistInput(rgbaToGrey(pixels, CANVAS, CANVAS), CANVAS, CANVAS))
+      setScores(topClasses(probabilities, 3))
+    } catch (e) {
+      setScores(undefined)
+      setProblem(explainError(e))
+    }
+  }
+
+  const runHeldOut = async (): Promise<void> => {
+    if (runner === undefined) return
+    setHeldOut('running')
+    setProblem(undefined)
+    try {
+      const { fetchMnist } = await import('../../train/data/mnistAsset.ts')
+      const { test } = await fetchMnist(new URL(import.meta.env.BASE_URL, window.location.href))
+      const { accuracy, count } = await scoreHeldOut(runner, test)
+      setHeldOut({ accuracy, count })
+    } catch (e) {
+      setHeldOut(undefined)
+      setProblem(`Could not score the held-out digits: ${explainError(e)}`)
+    }
+  }
+
+  const best = scores?.[0]
+  return (
+    <div>
+      <p className="muted">Draw a digit (white on black); it is scaled to 28×28 and centred like MNIST.</p>
+      <canvas
+        ref={canvas} width={CANVAS} height={CANVAS} className="viewer-canvas" data-testid="viewer-canvas"
+        onPointerDown={start} onPointerMove={move} onPointerUp={end} onPointerLeave={end}
+      />
+      <div className="row">
+        <button type="button" data-testid="viewer-predict" disabled={runner === undefined} onClick={() => { void predict() }}>Predict</button>
+        <button type="button" data-testid="viewer-clear" onClick={clear}>Clear</button>
+        {model.spec.dataset.name === 'mnist' && (
+          <button type="button" data-testid="viewer-run-heldout" disabled={runner === undefined || heldOut === 'running'} onClick={() => { void runHeldOut() }}>
+            Score the held-out MNIST digits
+          </button>
+        )}
+      </div>
+      {best !== undefined && (
+        <>
+          <p>Prediction: <strong data-testid="viewer-prediction" data-class={best.index}>{best.label}</strong></p>
+          <Probabilities scores={scores ?? []} />
+        </>
+      )}
+      {heldOut === 'running' && <p className="pending">Scoring the held-out digits…</p>}
+      {heldOut !== undefined && heldOut !== 'running' && (
+        <p>
+          Held-out accuracy (ONNX Runtime, {heldOut.count} digits):{' '}
+          <strong data-testid="viewer-accuracy" data-accuracy={String(heldOut.accuracy)}>{formatFraction(heldOut.accuracy)}</strong>
+        </p>
+      )}
+      {problem !== undefined && <p className="error" role="alert" data-testid="viewer-problem">{problem}</p>}
+    </div>
+  )
+}
+
+function TabularViewer ({ runner, model, features }: { runner: OnnxRunner | undefined, model: VersionModel, features: number }): React.JSX.Element {
+  const [row, setRow] = useState('')
+  const [scores, setScores] = useState<ClassScore[]>()
+  const [problem, setProblem] = useState<string>()
+  const predict = async (): Promise<void> => {
+    if (runner === undefined) return
+    try {
+      setProblem(undefined)
+      const probabilities = await runner.predict(parseFeatureRow(row, features))
+      setScores(topClasses(probabilities, Math.min(3, model.arch.classes)))
+    } catch (e) {
+      setScores(undefined)
+      setProblem(explainError(e))
+    }
+  }
+  const best = scores?.[0]
+  return (
+    <div>
+      <p className="muted">One row of {features} features, comma-separated, scaled as the model was trained on them (uploaded tables are z-scored).</p>
+      <div className="row">
+        <input data-testid="viewer-row" size={40} value={row} placeholder={Array.from({ length: Math.min(features, 4) }, () => '0').join(', ') + (features > 4 ? ', …' : '')} onChange={(e) => { setRow(e.target.value) }} />
+        <button type="button" data-testid="viewer-predict" disabled={runner === undefined} onClick={() => { void predict() }}>Predict</button>
+      </div>
+      {best !== undefined && (
+        <>
+          <p>Prediction: <strong data-testid="viewer-prediction" data-class={best.index}>class {best.label}</strong></p>
+          <Probabilities scores={scores ?? []} />
+        </>
+      )}
+      {problem !== undefined && <p className="error" role="alert" data-testid="viewer-problem">{problem}</p>}
+    </div>
+  )
+}

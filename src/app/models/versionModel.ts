@@ -1,0 +1,77 @@
+/**
+ * A version's model, fetched and checked: the blob by its CID, its keccak256 against the commit
+ * hash on chain (a blob that does not match is refused), the weights decoded against the
+ * architecture of the task's spec.
+ */
+import type { Hex } from 'viem'
+import { readModel, readTaskCreation, readVersion, type ReadContext, type VersionState } from '../../chain/actions/index.ts'
+import type { TaskSpec } from '../../core/taskSpec.ts'
+import type { WeightSet } from '../../core/tensors.ts'
+import { decodeVersion, versionCommitHash } from '../../provider/modelBlob.ts'
+import { fetchTaskSpec } from '../../provider/taskSpecBlob.ts'
+import type { ArtifactStore } from '../../provider/types.ts'
+import { architectureFromSpec, weightLayout, type Architecture } from '../../train/architecture.ts'
+
+export class CommitHashMismatchError extends Error {
+  override name = 'CommitHashMismatchError'
+  constructor (readonly versionId: bigint, readonly onChain: Hex, readonly fetched: Hex) {
+    super(`the model blob of version ${versionId} hashes to ${fetched}, not the commit hash ${onChain} on chain: refusing to use it`)
+  }
+}
+
+export class NoTaskError extends Error {
+  override name = 'NoTaskError'
+  constructor (readonly versionId: bigint) {
+    super(`version ${versionId} belongs to no task, so there is no task spec to build its architecture from`)
+  }
+}
+
+/** Throws CommitHashMismatchError unless `bytes` are the blob the chain committed to. */
+export function checkCommitHash (versionId: bigint, bytes: Uint8Array, onChain: Hex): void {
+  const fetched = versionCommitHash(bytes)
+  if (fetched.toLowerCase() !== onChain.toLowerCase()) throw new CommitHashMismatchError(versionId, onChain, fetched)
+}
+
+export interface TaskLookup {
+  readVersion: (versionId: bigint) => Promise<Pick<VersionState, 'versionId' | 'taskId' | 'modelId' | 'parent'>>
+  readModelTask: (modelId: bigint) => Promise<bigint>
+}
+
+/**
+ * The task whose spec describes a version. Task rounds record it; a genesis version takes its
+ * model's task; forks and merges carry no task, so their first parent's is used (the weights have
+ * the same layout along a lineage).
+ */
+export async function taskIdOf (version: Pick<VersionState, 'versionId' | 'taskId' | 'modelId' | 'parent'>, lookup: TaskLookup): Promise<bigint> {
+  let current = version
+  for (;;) {
+    if (current.taskId !== 0n) return current.taskId
+    const modelTask = await lookup.readModelTask(current.modelId)
+    if (modelTask !== 0n) return modelTask
+    if (current.parent === 0n) throw new NoTaskError(version.versionId)
+    current = await lookup.readVersion(current.parent)
+  }
+}
+
+export interface VersionModel {
+  bytes: Uint8Array
+  weights: WeightSet
+  spec: TaskSpec
+  arch: Architecture
+  taskId: bigint
+}
+
+export async function loadVersionModel (ctx: ReadContext, artifacts: Pick<ArtifactStore, 'get'>, version: VersionState, signal?: AbortSignal): Promise<VersionModel> {
+  const options = signal === undefined ? {} : { signal }
+  const bytes = await artifacts.get(version.modelCid, 'model', options)
+  checkCommitHash(version.versionId, bytes, version.commitHash)
+  const taskId = await taskIdOf(version, {
+    readVersion: async (versionId) => await readVersion(ctx, { versionId }),
+    readModelTask: async (modelId) => (await readModel(ctx, { modelId })).taskId
+  })
+  const { specCid } = await readTaskCreation(ctx, { taskId })
+  const spec = await fetchTaskSpec(artifacts, specCid, options)
+  const arch = architectureFromSpec(spec.model)
+  const { weights } = decodeVersion(bytes, { layout: weightLayout(arch) })
+  return { bytes, weights, spec, arch, taskId }
+}

@@ -1,0 +1,37 @@
+import type { ProtocolEvent } from '../../chain/watch.ts'
+import { mlb, shortAddress } from './format.ts'
+
+const where = (args: { round: bigint, shard: bigint, attempt: bigint }): string =>
+  `round ${args.round} shard ${args.shard} attempt ${args.attempt}`
+
+/** One short sentence for a task's event log. */
+export function eventSentence (event: ProtocolEvent): string {
+  switch (event.eventName) {
+    case 'TaskCreated': return `${shortAddress(event.args.creator)} created the task with ${mlb(event.args.escrow)} in escrow (model ${event.args.modelId}).`
+    case 'ProviderJoined': return `${shortAddress(event.args.provider)} joined with weight ${event.args.weight}.`
+    case 'RoundStarted': return `Round ${event.args.round} started.`
+    case 'RoundConfigured': return `The verifier opened round ${event.args.round}.`
+    case 'RoundDecided': return `Every shard of round ${event.args.round} is decided.`
+    case 'Committed': return `${shortAddress(event.args.provider)} committed replica ${event.args.replica} of ${where(event.args)}.`
+    case 'Revealed': return `${shortAddress(event.args.provider)} revealed replica ${event.args.replica} of ${where(event.args)}.`
+    case 'ShardAccepted': return `Accepted ${where(event.args)} (center replica ${event.args.center}).`
+    case 'ShardRequeued': return `Round ${event.args.round} shard ${event.args.shard} found no majority; re-queued as attempt ${event.args.attempt} with ${event.args.replication} replicas.`
+    case 'ShardFailed': return `Round ${event.args.round} shard ${event.args.shard} failed after attempt ${event.args.attempt}.`
+    case 'ResultSlashed': return `${shortAddress(event.args.provider)} was slashed ${mlb(event.args.amount)} for replica ${event.args.replica} of ${where(event.args)}.`
+    case 'TaskClosed': return 'The verifier closed the task.'
+    case 'TaskCompleted': return `The task completed; ${mlb(event.args.refund)} refunded to the creator.`
+    case 'TaskCancelled': return `The creator cancelled the task; ${mlb(event.args.refund)} refunded.`
+    case 'EscrowDeposited': return `${shortAddress(event.args.payer)} deposited ${mlb(event.args.amount)} in escrow.`
+    case 'EscrowRefunded': return `${mlb(event.args.amount)} of escrow refunded to ${shortAddress(event.args.to)}.`
+    case 'RewardCredited': return `${shortAddress(event.args.provider)} earned ${mlb(event.args.amount)}.`
+    case 'ModelCreated': return `Model ${event.args.modelId} created with head version ${event.args.head}.`
+    case 'VersionRegistered': return `Version ${event.args.versionId} registered (parent ${event.args.parent}).`
+    case 'VersionProposed': return `${shortAddress(event.args.aggregator)} proposed version ${event.args.versionId} for round ${event.args.round}.`
+    case 'VersionConfirmed': return `${shortAddress(event.args.confirmer)} confirmed version ${event.args.versionId} (${event.args.confirmations} so far).`
+    case 'VersionChallenged': return `${shortAddress(event.args.challenger)} challenged version ${event.args.versionId}.`
+    case 'VersionFinalized': return `Version ${event.args.versionId} is final.`
+    case 'VersionRejected': return `Version ${event.args.versionId} was rejected.`
+    case 'HeadMoved': return `Model ${event.args.modelId} head moved from version ${event.args.from} to ${event.args.to}${event.args.rollback ? ' (rollback)' : ''}.`
+    default: return `${event.contract}.${event.eventName}`
+  }
+}

@@ -1,0 +1,48 @@
+import { parseEther, type Address } from 'viem'
+import { describe, expect, it } from 'vitest'
+import { plotPoints, polyline, roundRange, zeroBasedRange } from './chartGeometry.ts'
+import { eventSentence } from './eventSentence.ts'
+import { participantsOf } from './participants.ts'
+import { protocolEvent } from './testEvents.ts'
+
+const A = '0x00000000000000000000000000000000000000aa' as Address
+const B = '0x00000000000000000000000000000000000000bb' as Address
+
+describe('chart geometry', () => {
+  it('maps the range onto the box, higher values up', () => {
+    const box = { width: 120, height: 120, padding: 10 }
+    expect(polyline(plotPoints([{ x: 0, y: 0 }, { x: 1, y: 1 }], [0, 1], [0, 1], box))).toBe('10,110 110,10')
+  })
+
+  it('puts a single round in the middle', () => {
+    expect(plotPoints([{ x: 4, y: 2 }], roundRange([4]), zeroBasedRange([2]), { width: 120, height: 120, padding: 10 })).toEqual([{ x: 60, y: 10 }])
+  })
+
+  it('starts value ranges at zero and never divides by zero', () => {
+    expect(zeroBasedRange([0.5, 2.25])).toEqual([0, 2.25])
+    expect(zeroBasedRange([0])).toEqual([0, 1])
+    expect(roundRange([3, 1, 2])).toEqual([1, 3])
+  })
+})
+
+describe('participantsOf', () => {
+  it('counts the RewardCredited events of each provider', () => {
+    const events = [
+      protocolEvent('RewardDistributor', 'RewardCredited', { taskId: 1n, provider: A, amount: parseEther('10'), reputation: 1 }),
+      protocolEvent('RewardDistributor', 'RewardCredited', { taskId: 1n, provider: A, amount: parseEther('10'), reputation: 2 }),
+      protocolEvent('TaskManager', 'ProviderJoined', { taskId: 1n, provider: B, weight: 1n, index: 1n })
+    ]
+    expect(participantsOf([A, B], events)).toEqual([
+      { provider: A, accepted: 2, earned: parseEther('20') },
+      { provider: B, accepted: 0, earned: 0n }
+    ])
+  })
+})
+
+describe('eventSentence', () => {
+  it('says who did what with amounts in MLB', () => {
+    expect(eventSentence(protocolEvent('TaskManager', 'TaskCancelled', { taskId: 1n, refund: parseEther('120') }))).toBe('The creator cancelled the task; 120 MLB refunded.')
+    expect(eventSentence(protocolEvent('ConsensusVerifier', 'ShardAccepted', { taskId: 1n, round: 2n, shard: 1n, attempt: 0n, center: 1n, winnersMask: 3n, fingerprintHash: '0x' })))
+      .toBe('Accepted round 2 shard 1 attempt 0 (center replica 1).')
+  })
+})

@@ -1,0 +1,56 @@
+import type { Address, Hex } from 'viem'
+import {
+  readClaimable, readRound, readTask, readTaskEvents, readVersion,
+  type ReadContext, type RoundState, type TaskState, type VersionState
+} from '../../chain/actions/index.ts'
+import { RewardDistributorAbi, TaskManagerAbi } from '../../chain/generated/abis.ts'
+import type { ProtocolEvent } from '../../chain/watch.ts'
+
+export interface TaskDetail {
+  task: TaskState
+  /** From the TaskCreated event: the task struct does not keep them. */
+  specCid: Hex
+  datasetCid: Hex
+  /** Escrowed at creation (the task's whole budget). */
+  budget: bigint
+  escrowLeft: bigint
+  /** Rounds started so far, oldest first. */
+  rounds: RoundState[]
+  /** The final (or proposed) version of each round that has one. */
+  versions: VersionState[]
+  providers: Address[]
+  claimable: Map<Address, bigint>
+  /** Chain order. */
+  events: ProtocolEvent[]
+}
+
+/** Everything the task page shows, read in one go; `missing` when no task has this id. */
+export async function loadTaskDetail (ctx: ReadContext, taskId: bigint): Promise<TaskDetail | 'missing'> {
+  const count = await ctx.publicClient.readContract({ address: ctx.contracts.TaskManager, abi: TaskManagerAbi, functionName: 'taskCount' })
+  if (taskId === 0n || taskId > count) return 'missing'
+  const [task, events, providers, escrowLeft] = await Promise.all([
+    readTask(ctx, { taskId }),
+    readTaskEvents(ctx, { taskId }),
+    ctx.publicClient.readContract({ address: ctx.contracts.TaskManager, abi: TaskManagerAbi, functionName: 'providersOf', args: [taskId] }),
+    ctx.publicClient.readContract({ address: ctx.contracts.RewardDistributor, abi: RewardDistributorAbi, functionName: 'escrowOf', args: [taskId] })
+  ])
+  const started = events.filter((event) => event.eventName === 'RoundStarted').length
+  const rounds = await Promise.all(Array.from({ length: started }, async (_, round) => await readRound(ctx, { taskId, round, task })))
+  const versions = await Promise.all(rounds.filter((r) => r.versionId !== 0n).map(async (r) => await readVersion(ctx, { versionId: r.versionId })))
+  const claimable = new Map(await Promise.all(providers.map(async (account) => [account, await readClaimable(ctx, { account })] as const)))
+  // readTaskEvents starts at the TaskCreated block, so the event is always there.
+  const created = events.find((event) => event.eventName === 'TaskCreated')
+  if (created?.eventName !== 'TaskCreated') throw new Error(`task ${taskId}: its TaskCreated event is missing`)
+  return {
+    task,
+    specCid: created.args.specCid,
+    datasetCid: created.args.datasetCid,
+    budget: created.args.escrow,
+    escrowLeft,
+    rounds,
+    versions,
+    providers: [...providers],
+    claimable,
+    events
+  }
+}

@@ -1,0 +1,274 @@
+import { useQueryClient } from '@tanstack/react-query'
+import { useState } from 'react'
+import { formatUnits } from 'viem'
+import { useReadContract } from 'wagmi'
+import { createTask, ensureAllowance, taskBudget, type WriteContext } from '../../chain/actions/index.ts'
+import { explainError } from '../../chain/explainError.ts'
+import { MLBTokenAbi } from '../../chain/generated/abis.ts'
+import { TxStatus } from '../components/TxStatus.tsx'
+import type { TransactionPhase } from '../hooks/useTransaction.ts'
+import { useNetworkConfig } from '../NetworkContext.ts'
+import { Link } from '../router.tsx'
+import { prepareTask, type PreparedTask } from './publishTask.ts'
+import { budgetParams, DEFAULT_FORM, formNumber, type DataSource, type TaskForm, type TemplateChoice } from './taskForm.ts'
+import { IMAGE_SHAPE, loadWizardData } from './wizardData.ts'
+
+type NumberFieldName = Exclude<keyof TaskForm, 'dataset' | 'template' | 'optimizer' | 'csvLabel' | 'layersJson'>
+
+interface FieldProps {
+  form: TaskForm
+  onChange: (patch: Partial<TaskForm>) => void
+  field: NumberFieldName
+  label: string
+  testId: string
+  step?: string
+}
+
+function NumberField ({ form, onChange, field, label, testId, step }: FieldProps): React.JSX.Element {
+  return (
+    <label className="wizard-field">
+      <span>{label}</span>
+      <input type="number" data-testid={testId} value={form[field]} step={step ?? '1'} onChange={(e) => { onChange({ [field]: e.target.value }) }} />
+    </label>
+  )
+}
+
+type Publish = { status: 'idle' } | { status: 'running' | 'done' | 'failed', text: string }
+type Approve = TransactionPhase | { phase: 'skipped' }
+
+/** The prepared artifacts stay valid while the form and the chosen files are unchanged, so a retry does not publish again. */
+interface Prepared extends PreparedTask { key: string }
+
+function fileKey (files: readonly File[]): string {
+  return files.map((f) => `${f.webkitRelativePath || f.name}:${f.size}:${f.lastModified}`).join('|')
+}
+
+function budgetOf (form: TaskForm): { budget: bigint } | { error: string } {
+  try {
+    return { budget: taskBudget(budgetParams(form)) }
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) }
+  }
+}
+
+export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose: () => void }): React.JSX.Element {
+  const network = useNetworkConfig()
+  const queryClient = useQueryClient()
+  const [form, setForm] = useState<TaskForm>(DEFAULT_FORM)
+  const [csvFile, setCsvFile] = useState<File | undefined>()
+  const [imageFiles, setImageFiles] = useState<File[]>([])
+  const [error, setError] = useState<string | undefined>()
+  const [busy, setBusy] = useState(false)
+  const [publish, setPublish] = useState<Publish>({ status: 'idle' })
+  const [approve, setApprove] = useState<Approve>({ phase: 'idle' })
+  const [create, setCreate] = useState<TransactionPhase>({ phase: 'idle' })
+  const [prepared, setPrepared] = useState<Prepared | undefined>()
+  const [createdId, setCreatedId] = useState<bigint | undefined>()
+
+  const account = ctx.walletClient.account.address
+  const balance = useReadContract({
+    address: ctx.contracts.MLBToken, abi: MLBTokenAbi, functionName: 'balanceOf', args: [account], query: { refetchInterval: 2000 }
+  })
+  const budget = budgetOf(form)
+  const short = 'budget' in budget && balance.data !== undefined && balance.data < budget.budget
+
+  const change = (patch: Partial<TaskForm>): void => { setForm((f) => ({ ...f, ...patch })) }
+
+  const submit = async (): Promise<void> => {
+    setError(undefined)
+    setCreatedId(undefined)
+    if ('error' in budget) { setError(budget.error); return }
+    if (balance.data === undefined) { setError('Your MLB balance is not known yet; try again in a moment.'); return }
+    if (balance.data < budget.budget) {
+      setError(`The budget is ${formatUnits(budget.budget, 18)} MLB but your balance is ${formatUnits(balance.data, 18)} MLB.`)
+      return
+    }
+    setBusy(true)
+    setApprove({ phase: 'idle' })
+    setCreate({ phase: 'idle' })
+    try {
+      const key = JSON.stringify([form, csvFile === undefined ? '' : fileKey([csvFile]), fileKey(imageFiles)])
+      let task = prepared?.key === key ? prepared : undefined
+      if (task === undefined) {
+        setPublish({ status: 'running', text: 'Reading the data…' })
+        try {
+          const data = await loadWizardData({
+            source: form.dataset,
+            csvLabel: form.csvLabel,
+            holdoutFraction: formNumber(form, 'holdoutFraction', { above: 0, max: 0.5 }),
+            ...(csvFile === undefined ? {} : { csvFile }),
+            imageFiles
+          })
+          const done = await prepareTask({ form, data, network, ctx, onProgress: (text) => { setPublish({ status: 'running', text }) } })
+          task = { ...done, key }
+          setPrepared(task)
+          setPublish({ status: 'done', text: 'Published: the spec, the initial model and the data are pinned.' })
+        } catch (e) {
+          setPublish({ status: 'failed', text: explainError(e) })
+          return
+        }
+      }
+
+      setApprove({ phase: 'signing' })
+      try {
+        const { receipt } = await ensureAllowance(ctx, { amount: taskBudget(task.params) })
+        setApprove(receipt === null ? { phase: 'skipped' } : { phase: 'confirmed', hash: receipt.transactionHash, blockNumber: receipt.blockNumber })
+      } catch (e) {
+        setApprove({ phase: 'failed', message: explainError(e) })
+        return
+      }
+
+      setCreate({ phase: 'signing' })
+      try {
+        const created = await createTask(ctx, task.params)
+        setCreate({ phase: 'confirmed', hash: created.receipt.transactionHash, blockNumber: created.receipt.blockNumber })
+        setCreatedId(created.taskId)
+        // A new task gets a fresh seed and artifacts.
+        setPrepared(undefined)
+        void queryClient.invalidateQueries({ queryKey: ['tasks'] })
+        void balance.refetch()
+      } catch (e) {
+        setCreate({ phase: 'failed', message: explainError(e) })
+      }
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <section className="panel wizard" aria-labelledby="wizard-title" data-testid="wizard">
+      <h2 id="wizard-title">Create a task</h2>
+      <form onSubmit={(e) => { e.preventDefault(); void submit() }}>
+        <fieldset disabled={busy}>
+          <legend>Data</legend>
+          <label className="wizard-field">
+            <span>Data set</span>
+            <select data-testid="wizard-dataset" value={form.dataset} onChange={(e) => { change({ dataset: e.target.value as DataSource }) }}>
+              <option value="mnist">Bundled MNIST digits (10,000)</option>
+              <option value="csv">CSV file</option>
+              <option value="images">Image folder (one sub-folder per label)</option>
+            </select>
+          </label>
+          {form.dataset === 'csv' && (
+            <>
+              <label className="wizard-field">
+                <span>CSV file</span>
+                <input type="file" accept=".csv,text/csv" data-testid="wizard-csv-file" onChange={(e) => { setCsvFile(e.target.files?.[0]) }} />
+              </label>
+              <label className="wizard-field">
+                <span>Label column</span>
+                <input type="text" data-testid="wizard-csv-label" value={form.csvLabel} onChange={(e) => { change({ csvLabel: e.target.value }) }} />
+              </label>
+            </>
+          )}
+          {form.dataset === 'images' && (
+            <label className="wizard-field">
+              <span>Image folder</span>
+              <input
+                type="file"
+                multiple
+                data-testid="wizard-images"
+                // React has no typed prop for it; the browser reads the attribute.
+                {...{ webkitdirectory: '' }}
+                onChange={(e) => { setImageFiles(e.target.files === null ? [] : [...e.target.files]) }}
+              />
+              <small className="muted">Labels are the folder names; images are scaled to {IMAGE_SHAPE.width}×{IMAGE_SHAPE.height} greyscale. {imageFiles.length > 0 ? `${imageFiles.length} files chosen.` : ''}</small>
+            </label>
+          )}
+        </fieldset>
+
+        <fieldset disabled={busy}>
+          <legend>Model</legend>
+          <label className="wizard-field">
+            <span>Model</span>
+            <select data-testid="wizard-template" value={form.template} onChange={(e) => { change({ template: e.target.value as TemplateChoice }) }}>
+              <option value="mlp">MLP (one hidden layer of 64)</option>
+              <option value="cnn">CNN (images only)</option>
+              <option value="tabular-mlp">Tabular MLP (64, 32)</option>
+              <option value="layers">tfjs layers JSON</option>
+            </select>
+          </label>
+          {form.template === 'layers' && (
+            <label className="wizard-field wide">
+              <span>tfjs Sequential model JSON (model.toJSON())</span>
+              <textarea data-testid="wizard-layers-json" rows={6} value={form.layersJson} onChange={(e) => { change({ layersJson: e.target.value }) }} />
+            </label>
+          )}
+          <p className="muted">Input shape and classes come from the data.</p>
+        </fieldset>
+
+        <fieldset disabled={busy}>
+          <legend>Rounds and rewards</legend>
+          <NumberField form={form} onChange={change} field="rounds" label="Rounds" testId="wizard-rounds" />
+          <NumberField form={form} onChange={change} field="shards" label="Shards per round" testId="wizard-shards" />
+          <NumberField form={form} onChange={change} field="replication" label="Providers per shard" testId="wizard-replication" />
+          <NumberField form={form} onChange={change} field="reward" label="Reward per accepted result (MLB)" testId="wizard-reward" step="any" />
+          <NumberField form={form} onChange={change} field="minStake" label="Minimum stake (MLB)" testId="wizard-min-stake" step="any" />
+          <NumberField form={form} onChange={change} field="joinWindow" label="Join window (s)" testId="wizard-join-window" />
+          <details className="wizard-advanced">
+            <summary data-testid="wizard-advanced">Advanced</summary>
+            <NumberField form={form} onChange={change} field="commitWindow" label="Commit window (s)" testId="wizard-commit-window" />
+            <NumberField form={form} onChange={change} field="revealWindow" label="Reveal window (s)" testId="wizard-reveal-window" />
+            <NumberField form={form} onChange={change} field="aggregateWindow" label="Aggregate window (s)" testId="wizard-aggregate-window" />
+            <NumberField form={form} onChange={change} field="challengeWindow" label="Challenge window (s)" testId="wizard-challenge-window" />
+            <NumberField form={form} onChange={change} field="confirmations" label="Confirmations" testId="wizard-confirmations" />
+            <label className="wizard-field">
+              <span>Optimizer</span>
+              <select data-testid="wizard-optimizer" value={form.optimizer} onChange={(e) => { change({ optimizer: e.target.value as TaskForm['optimizer'] }) }}>
+                <option value="adam">Adam</option>
+                <option value="sgd">SGD</option>
+              </select>
+            </label>
+            <NumberField form={form} onChange={change} field="learningRate" label="Learning rate" testId="wizard-learning-rate" step="any" />
+            <NumberField form={form} onChange={change} field="localSteps" label="Local steps per round" testId="wizard-local-steps" />
+            <NumberField form={form} onChange={change} field="batchSize" label="Batch size" testId="wizard-batch-size" />
+            <NumberField form={form} onChange={change} field="samplesPerShard" label="Samples per shard" testId="wizard-samples-per-shard" />
+            <NumberField form={form} onChange={change} field="holdoutFraction" label="Held-out fraction (uploads)" testId="wizard-holdout" step="any" />
+          </details>
+        </fieldset>
+
+        <p>
+          Total budget:{' '}
+          <strong data-testid="wizard-budget">{'budget' in budget ? `${formatUnits(budget.budget, 18)} MLB` : '—'}</strong>
+          {' '}(reward × rounds × shards × (replication + 1 spare)). Your balance:{' '}
+          <strong data-testid="wizard-balance">{balance.data === undefined ? '…' : `${formatUnits(balance.data, 18)} MLB`}</strong>
+        </p>
+        {'error' in budget && <p className="error" data-testid="wizard-budget-error">{budget.error}</p>}
+        {short && <p className="error" data-testid="wizard-short">Your balance does not cover the budget; get MLB first (the faucet, on the local chain).</p>}
+        {error !== undefined && <p className="error" role="alert" data-testid="wizard-error">{error}</p>}
+
+        <div className="row">
+          <button type="submit" data-testid="wizard-submit" disabled={busy}>{busy ? 'Working…' : prepared === undefined ? 'Publish and create' : 'Retry'}</button>
+          <button type="button" onClick={onClose} disabled={busy}>Close</button>
+        </div>
+      </form>
+
+      {publish.status !== 'idle' && (
+        <ul className="wizard-steps">
+          <li data-testid="wizard-step-publish" data-status={publish.status}>
+            <strong>1. Publish the spec, model and data</strong>
+            <p className={publish.status === 'failed' ? 'error' : publish.status === 'done' ? 'ok' : 'pending'} data-testid="wizard-publish-status" {...(publish.status === 'failed' ? { role: 'alert' } : {})}>
+              {publish.status === 'failed' ? `Failed: ${publish.text}` : publish.text}
+            </p>
+          </li>
+          <li data-testid="wizard-step-approve">
+            <strong>2. Approve the budget</strong>
+            {approve.phase === 'skipped'
+              ? <p className="tx ok" data-testid="wizard-approve-status" data-phase="skipped">The allowance already covers the budget.</p>
+              : <TxStatus state={approve} testId="wizard-approve-status" />}
+          </li>
+          <li data-testid="wizard-step-create">
+            <strong>3. Create the task</strong>
+            <TxStatus state={create} testId="wizard-create-status" />
+          </li>
+        </ul>
+      )}
+
+      {createdId !== undefined && (
+        <p className="ok" data-testid="created-task" data-task-id={createdId.toString()}>
+          Task #{createdId.toString()} created. <Link to={{ page: 'task', taskId: createdId }} testId="created-task-link">Open task #{createdId.toString()}</Link>
+        </p>
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,86 @@
+/**
+ * Everything a task needs published before `createTask`: the uploaded data set (stored here,
+ * pinned on a relay with its manifest), the spec and the initial model (pinned as artifacts of
+ * task '0', since the task has no id yet). Returns the spec and the TaskParams that name them.
+ */
+import { keccak256 } from 'viem'
+import type { NetworkConfig } from '../../core/networkConfig.ts'
+import type { TaskSpec } from '../../core/taskSpec.ts'
+import type { TaskParams, WriteContext } from '../../chain/actions/index.ts'
+import { cidToHex } from '../../provider/artifacts.ts'
+import { encodeTaskSpec } from '../../provider/taskSpecBlob.ts'
+import { encodeDataset, splitDataset } from '../../train/data/datasetBlob.ts'
+import { appSession } from '../session.ts'
+import { buildSpec, buildTaskParams, chainSettings, randomSeed, type TaskForm } from './taskForm.ts'
+import type { WizardData } from './wizardData.ts'
+
+/** Shards stay small enough to move quickly block by block and to fit any pinner's shard limit. */
+export const MAX_SHARD_BYTES = 4 * 1024 * 1024
+
+/** Artifacts published before the task exists are pinned under this task id. */
+const NO_TASK_YET = '0'
+
+export interface PreparedTask {
+  spec: TaskSpec
+  params: TaskParams
+}
+
+export async function prepareTask (opts: {
+  form: TaskForm
+  data: WizardData
+  network: NetworkConfig
+  ctx: WriteContext
+  onProgress: (text: string) => void
+}): Promise<PreparedTask> {
+  const { form, data, onProgress } = opts
+  const seed = randomSeed()
+  // Check every field before the wallet is asked for anything.
+  chainSettings(form, buildSpec(form, data.shape, seed))
+
+  onProgress('Connecting to the network and authorizing this tab (sign in your wallet)…')
+  const session = await appSession(opts.network, opts.ctx)
+  const artifacts = session.artifacts(NO_TASK_YET)
+
+  let shape = data.shape
+  let datasetCid = data.kind === 'bundled' ? data.datasetCid : undefined
+  let dataHash = data.kind === 'bundled' ? data.dataHash : undefined
+  if (data.kind === 'upload') {
+    const shards = splitDataset(data.dataset, MAX_SHARD_BYTES)
+    onProgress(`Storing the data set (${data.dataset.labels.length} samples in ${shards.length} shard${shards.length === 1 ? '' : 's'})…`)
+    const { cid } = await session.node.storage.storeDataset({
+      name: data.shape.name,
+      schema: { format: 'binary', ...(data.dataset.classNames === undefined ? {} : { classes: data.dataset.classNames }) },
+      shards,
+      pinMetadata: { taskId: NO_TASK_YET },
+      onProgress: (p) => { onProgress(`Storing shard ${p.shard + 1} of ${p.shards}: ${Math.round((100 * p.bytes) / Math.max(1, p.total))}%`) }
+    })
+    onProgress('Pinning the data set on the relay…')
+    await session.pin(NO_TASK_YET, 'manifest', cid)
+    shape = { ...shape, manifestCid: cid.toString() }
+    datasetCid = cidToHex(cid)
+    dataHash = keccak256(encodeDataset(data.dataset))
+  }
+  if (datasetCid === undefined || dataHash === undefined) throw new Error('the data set was not identified')
+
+  const spec = buildSpec(form, shape, seed)
+  onProgress('Pinning the task spec…')
+  const specCid = await artifacts.put(encodeTaskSpec(spec), 'spec')
+
+  onProgress('Building the initial model…')
+  // tfjs is big: load it only when a task is created. The CPU backend needs no WASM files or GPU,
+  // and building one small model's initial weights is quick on it.
+  const [{ useBackend }, { publishInitialModel }] = await Promise.all([import('../../train/backend.ts'), import('../../provider/initialModel.ts')])
+  await useBackend('cpu')
+  onProgress('Pinning the initial model…')
+  const initial = await publishInitialModel(spec, artifacts)
+
+  const params = buildTaskParams(form, spec, {
+    specCid,
+    datasetCid,
+    initialModelCid: initial.modelCid,
+    initialCommitHash: initial.commitHash,
+    initialDataHash: dataHash
+  })
+  onProgress('Published: the spec, the initial model and the data are pinned.')
+  return { spec, params }
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest'
+import { parseUnits } from 'viem'
+import { taskBudget } from '../../chain/actions/taskBudget.ts'
+import { budgetParams, buildSpec, buildTaskParams, chainSettings, DEFAULT_FORM, randomSeed, type DataShape, type TaskForm } from './taskForm.ts'
+
+const MNIST: DataShape = { name: 'mnist', featureShape: [28, 28, 1], classes: 10, trainSamples: 9000 }
+const form = (patch: Partial<TaskForm> = {}): TaskForm => ({ ...DEFAULT_FORM, ...patch })
+const CIDS = {
+  specCid: '0x01' as const,
+  datasetCid: '0x02' as const,
+  initialModelCid: '0x03' as const,
+  initialCommitHash: `0x${'4'.repeat(64)}` as const,
+  initialDataHash: `0x${'5'.repeat(64)}` as const
+}
+
+describe('buildSpec', () => {
+  it('gives the MNIST MLP defaults tuned for three rounds', () => {
+    const spec = buildSpec(form(), MNIST, 'seed-1')
+    expect(spec.model).toEqual({ template: 'mlp', inputShape: [784], classes: 10, hidden: [64], activation: 'relu' })
+    expect(spec.training).toEqual({ optimizer: 'adam', learningRate: 0.003, localSteps: 60, batchSize: 32, samplesPerShard: 1920 })
+    expect(spec.outer).toEqual({ learningRate: 0.7, momentum: 0.9, nesterov: true })
+    expect(spec.fingerprint).toEqual({ length: 32, resolution: 65536, tolerance: 2048 })
+    expect(spec.dataset).toEqual({ name: 'mnist', holdoutFraction: 0.1 })
+    expect(spec.seed).toBe('seed-1')
+  })
+
+  it('keeps the image shape for a cnn and refuses a cnn on a table', () => {
+    expect(buildSpec(form({ template: 'cnn' }), MNIST, 's').model.inputShape).toEqual([28, 28, 1])
+    expect(() => buildSpec(form({ template: 'cnn' }), { ...MNIST, featureShape: [5] }, 's')).toThrow(/template: a cnn needs images/)
+  })
+
+  it('records an upload by manifest CID and holdout fraction', () => {
+    const spec = buildSpec(form({ template: 'tabular-mlp', holdoutFraction: '0.2', samplesPerShard: '10' }), { name: 'iris', featureShape: [4], classes: 3, trainSamples: 120, manifestCid: 'bafyfoo' }, 's')
+    expect(spec.dataset).toEqual({ name: 'iris', manifestCid: 'bafyfoo', holdoutFraction: 0.2 })
+    expect(spec.model).toMatchObject({ template: 'tabular-mlp', inputShape: [4], classes: 3 })
+  })
+
+  it('names the field of a bad value', () => {
+    expect(() => buildSpec(form({ learningRate: 'abc' }), MNIST, 's')).toThrow(/learningRate: "abc" is not a number/)
+    expect(() => buildSpec(form({ batchSize: '1.5' }), MNIST, 's')).toThrow(/batchSize: 1.5 is not a whole number/)
+    expect(() => buildSpec(form({ samplesPerShard: '5000' }), MNIST, 's')).toThrow(/samplesPerShard: 2 shards x 5000 samples is more than the 9000/)
+    expect(() => buildSpec(form({ holdoutFraction: '0.6' }), MNIST, 's')).toThrow(/holdoutFraction: must be at most 0.5/)
+    expect(() => buildSpec(form({ template: 'layers', layersJson: '{oops' }), MNIST, 's')).toThrow(/layersJson: is not JSON/)
+  })
+
+  it('passes a pasted layers JSON through to the spec', () => {
+    const layers = { class_name: 'Sequential', config: { layers: [{ class_name: 'Dense', config: { units: 10, activation: 'softmax' } }] } }
+    const spec = buildSpec(form({ template: 'layers', layersJson: JSON.stringify(layers) }), MNIST, 's')
+    expect(spec.model).toEqual({ layers, inputShape: [28, 28, 1], classes: 10 })
+  })
+})
+
+describe('buildTaskParams', () => {
+  it('fills every TaskParams field from the form and spec', () => {
+    const spec = buildSpec(form(), MNIST, 's')
+    const params = buildTaskParams(form(), spec, CIDS)
+    expect(params).toEqual({
+      ...CIDS,
+      rounds: 3,
+      shards: 2,
+      replication: 2,
+      maxReplication: 3,
+      fingerprintLength: 32,
+      confirmations: 1,
+      tolerance: 2048,
+      joinWindow: 60,
+      commitWindow: 600,
+      revealWindow: 600,
+      aggregateWindow: 600,
+      challengeWindow: 600,
+      rewardPerResult: parseUnits('10', 18),
+      minStake: parseUnits('100', 18)
+    })
+    expect(taskBudget(params)).toBe(parseUnits('180', 18))
+  })
+
+  it('caps the spare replication slot at the contract limit and checks amounts', () => {
+    expect(budgetParams(form({ replication: '8' })).maxReplication).toBe(8)
+    expect(() => budgetParams(form({ replication: '9' }))).toThrow(/replication: must be at most 8/)
+    expect(budgetParams(form({ reward: '0.5' })).rewardPerResult).toBe(parseUnits('0.5', 18))
+    expect(() => budgetParams(form({ reward: '0' }))).toThrow(/reward: must be more than 0 MLB/)
+    expect(() => budgetParams(form({ reward: '-1' }))).toThrow(/reward: "-1" is not an MLB amount/)
+  })
+})
+
+describe('randomSeed', () => {
+  it('differs between tasks', () => {
+    expect(randomSeed()).toMatch(/^[0-9a-f]{16}$/)
+    expect(randomSeed()).not.toBe(randomSeed())
+  })
+})
+
+describe('chainSettings', () => {
+  it('names a bad window or stake before anything is published', () => {
+    const spec = buildSpec(form(), MNIST, 's')
+    expect(() => chainSettings(form({ commitWindow: '0' }), spec)).toThrow(/commitWindow: must be at least 1/)
+    expect(() => chainSettings(form({ minStake: '' }), spec)).toThrow(/minStake: "" is not an MLB amount/)
+    expect(() => chainSettings(form({ confirmations: '300' }), spec)).toThrow(/confirmations: must be at most 255/)
+  })
+})

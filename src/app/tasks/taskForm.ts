@@ -1,0 +1,206 @@
+/**
+ * The create-task form as plain data: its defaults (tuned so the bundled MNIST MLP learns well in
+ * three rounds), and the pure steps from the form's text fields to a validated task spec and the
+ * `TaskParams` of `createTask`. Every error names the field it is about.
+ */
+import { parseUnits, type Hex } from 'viem'
+import { parseTaskSpec, type TaskSpec } from '../../core/taskSpec.ts'
+import type { TaskParams } from '../../chain/actions/index.ts'
+
+export type DataSource = 'mnist' | 'csv' | 'images'
+export type TemplateChoice = 'mlp' | 'cnn' | 'tabular-mlp' | 'layers'
+
+/** What the inputs hold: text, as typed, so a half-typed number is kept rather than lost. */
+export interface TaskForm {
+  dataset: DataSource
+  csvLabel: string
+  template: TemplateChoice
+  layersJson: string
+  rounds: string
+  shards: string
+  replication: string
+  reward: string
+  minStake: string
+  joinWindow: string
+  commitWindow: string
+  revealWindow: string
+  aggregateWindow: string
+  challengeWindow: string
+  confirmations: string
+  optimizer: 'adam' | 'sgd'
+  learningRate: string
+  localSteps: string
+  batchSize: string
+  samplesPerShard: string
+  holdoutFraction: string
+}
+
+export const DEFAULT_FORM: TaskForm = {
+  dataset: 'mnist',
+  csvLabel: 'label',
+  template: 'mlp',
+  layersJson: '',
+  rounds: '3',
+  shards: '2',
+  replication: '2',
+  reward: '10',
+  minStake: '100',
+  joinWindow: '60',
+  commitWindow: '600',
+  revealWindow: '600',
+  aggregateWindow: '600',
+  challengeWindow: '600',
+  confirmations: '1',
+  optimizer: 'adam',
+  learningRate: '0.003',
+  localSteps: '60',
+  batchSize: '32',
+  samplesPerShard: '1920',
+  holdoutFraction: '0.1'
+}
+
+/** Hidden widths of the MNIST-tuned default: one layer of 64 trains well in three rounds. */
+export const DEFAULT_HIDDEN = [64]
+
+/** The contract caps replication at 8 (TaskManager.MAX_REPLICATION). */
+export const MAX_REPLICATION = 8
+
+/** What the chosen data tells the spec: the sample shape, the classes and where it lives. */
+export interface DataShape {
+  name: string
+  /** one sample's shape, channels last ([28, 28, 1] for MNIST) */
+  featureShape: number[]
+  classes: number
+  /** samples the shards are drawn from (the training split) */
+  trainSamples: number
+  /** the manifest of an uploaded data set (a CID string); absent for the bundled MNIST */
+  manifestCid?: string
+}
+
+/** The field a form error is about, so the page can show it next to that input. */
+export class TaskFormError extends Error {
+  override name = 'TaskFormError'
+  constructor (readonly field: keyof TaskForm, message: string) {
+    super(`${field}: ${message}`)
+  }
+}
+
+export function formNumber (form: TaskForm, field: keyof TaskForm, rule: { integer?: boolean, min?: number, max?: number, above?: number } = {}): number {
+  const text = form[field].trim()
+  const value = Number(text)
+  if (text === '' || !Number.isFinite(value)) throw new TaskFormError(field, `"${text}" is not a number`)
+  if (rule.integer === true && !Number.isInteger(value)) throw new TaskFormError(field, `${value} is not a whole number`)
+  if (rule.min !== undefined && value < rule.min) throw new TaskFormError(field, `must be at least ${rule.min}`)
+  if (rule.above !== undefined && value <= rule.above) throw new TaskFormError(field, `must be more than ${rule.above}`)
+  if (rule.max !== undefined && value > rule.max) throw new TaskFormError(field, `must be at most ${rule.max}`)
+  return value
+}
+
+/** A decimal MLB amount as wei (18 decimals); must be more than zero. */
+export function formMlb (form: TaskForm, field: 'reward' | 'minStake'): bigint {
+  const text = form[field].trim()
+  if (!/^\d+(\.\d{1,18})?$/.test(text)) throw new TaskFormError(field, `"${text}" is not an MLB amount (digits, at most 18 decimals)`)
+  const wei = parseUnits(text, 18)
+  if (wei === 0n) throw new TaskFormError(field, 'must be more than 0 MLB')
+  return wei
+}
+
+/** A fresh root seed per task, so two tasks with the same settings still start apart. */
+export function randomSeed (): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(8))
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+function modelFor (form: TaskForm, data: DataShape): unknown {
+  const flat = [data.featureShape.reduce((a, b) => a * b, 1)]
+  switch (form.template) {
+    case 'mlp':
+      return { template: 'mlp', inputShape: flat, classes: data.classes, hidden: DEFAULT_HIDDEN }
+    case 'tabular-mlp':
+      return { template: 'tabular-mlp', inputShape: flat, classes: data.classes }
+    case 'cnn':
+      if (data.featureShape.length !== 3) throw new TaskFormError('template', `a cnn needs images ([height, width, channels]); this data has samples of shape [${data.featureShape.join(', ')}]`)
+      return { template: 'cnn', inputShape: data.featureShape, classes: data.classes }
+    case 'layers': {
+      let layers: unknown
+      try {
+        layers = JSON.parse(form.layersJson)
+      } catch (error) {
+        throw new TaskFormError('layersJson', `is not JSON (${error instanceof Error ? error.message : String(error)})`)
+      }
+      if (typeof layers !== 'object' || layers === null || Array.isArray(layers)) throw new TaskFormError('layersJson', 'must be a tfjs Sequential model JSON object (model.toJSON())')
+      return { layers, inputShape: data.featureShape, classes: data.classes }
+    }
+  }
+}
+
+/** The spec the form describes for this data, parsed (and so validated) like every provider will. */
+export function buildSpec (form: TaskForm, data: DataShape, seed: string): TaskSpec {
+  const shards = formNumber(form, 'shards', { integer: true, min: 1, max: 256 })
+  const samplesPerShard = formNumber(form, 'samplesPerShard', { integer: true, min: 1 })
+  if (shards * samplesPerShard > data.trainSamples) {
+    throw new TaskFormError('samplesPerShard', `${shards} shards x ${samplesPerShard} samples is more than the ${data.trainSamples} training samples of ${data.name}`)
+  }
+  return parseTaskSpec({
+    model: modelFor(form, data),
+    dataset: {
+      name: data.name,
+      ...(data.manifestCid === undefined ? {} : { manifestCid: data.manifestCid }),
+      holdoutFraction: formNumber(form, 'holdoutFraction', { above: 0, max: 0.5 })
+    },
+    training: {
+      optimizer: form.optimizer,
+      learningRate: formNumber(form, 'learningRate', { above: 0 }),
+      localSteps: formNumber(form, 'localSteps', { integer: true, min: 1 }),
+      batchSize: formNumber(form, 'batchSize', { integer: true, min: 1 }),
+      samplesPerShard
+    },
+    seed
+  }, 'the new task spec')
+}
+
+/** The CIDs and hashes the preparation step produced. */
+export interface PublishedArtifacts {
+  specCid: Hex
+  datasetCid: Hex
+  initialModelCid: Hex
+  initialCommitHash: Hex
+  initialDataHash: Hex
+}
+
+/** Round, shard and payment settings that decide the budget; checked before anything is published. */
+export function budgetParams (form: TaskForm): Pick<TaskParams, 'rounds' | 'shards' | 'replication' | 'maxReplication' | 'rewardPerResult'> {
+  const replication = formNumber(form, 'replication', { integer: true, min: 1, max: MAX_REPLICATION })
+  return {
+    rounds: formNumber(form, 'rounds', { integer: true, min: 1, max: 10_000 }),
+    shards: formNumber(form, 'shards', { integer: true, min: 1, max: 256 }),
+    replication,
+    // one spare slot per shard, so one provider that never reveals does not stall the round
+    maxReplication: Math.min(replication + 1, MAX_REPLICATION),
+    rewardPerResult: formMlb(form, 'reward')
+  }
+}
+
+const UINT32_MAX = 0xffff_ffff
+
+/** Every TaskParams field but the published artifacts: what to check before publishing anything. */
+export function chainSettings (form: TaskForm, spec: TaskSpec): Omit<TaskParams, keyof PublishedArtifacts> {
+  const seconds = (field: 'joinWindow' | 'commitWindow' | 'revealWindow' | 'aggregateWindow' | 'challengeWindow'): number =>
+    formNumber(form, field, { integer: true, min: 1, max: UINT32_MAX })
+  return {
+    ...budgetParams(form),
+    fingerprintLength: spec.fingerprint.length,
+    confirmations: formNumber(form, 'confirmations', { integer: true, min: 1, max: 255 }),
+    tolerance: spec.fingerprint.tolerance,
+    joinWindow: seconds('joinWindow'),
+    commitWindow: seconds('commitWindow'),
+    revealWindow: seconds('revealWindow'),
+    aggregateWindow: seconds('aggregateWindow'),
+    challengeWindow: seconds('challengeWindow'),
+    minStake: formMlb(form, 'minStake')
+  }
+}
+
+export function buildTaskParams (form: TaskForm, spec: TaskSpec, artifacts: PublishedArtifacts): TaskParams {
+  return { ...artifacts, ...chainSettings(form, spec) }
+}

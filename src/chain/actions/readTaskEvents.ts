@@ -1,0 +1,55 @@
+import type { BlockNumber, BlockTag } from 'viem'
+import { TaskManagerAbi } from '../generated/abis.ts'
+import { getProtocolEvents, type ProtocolEvent } from '../watch.ts'
+import { ChainActionError, asAction } from './errors.ts'
+import type { ReadContext } from './types.ts'
+
+/**
+ * Every protocol event of a task, in chain order: the events that name the task (TaskCreated,
+ * RoundStarted, Committed, ShardAccepted, RewardCredited, VersionProposed, …) and the events of
+ * its versions that name only the version (VersionConfirmed, VersionFinalized, HeadMoved, …).
+ * The scan starts at the task's `TaskCreated` block (found from `fromBlock`, default 0); fails
+ * with a ChainActionError when the task was never created.
+ */
+export async function readTaskEvents (
+  ctx: ReadContext,
+  params: { taskId: bigint, fromBlock?: BlockNumber | BlockTag }
+): Promise<ProtocolEvent[]> {
+  return await asAction('readTaskEvents', async () => {
+    const [created] = await ctx.publicClient.getContractEvents({
+      address: ctx.contracts.TaskManager,
+      abi: TaskManagerAbi,
+      eventName: 'TaskCreated',
+      args: { taskId: params.taskId },
+      fromBlock: params.fromBlock ?? 0n,
+      toBlock: 'latest',
+      strict: true
+    })
+    if (created === undefined) {
+      throw new ChainActionError('readTaskEvents', `readTaskEvents: task ${params.taskId} does not exist.`)
+    }
+    const events = await getProtocolEvents(ctx.publicClient, ctx.contracts, { fromBlock: created.blockNumber ?? 0n })
+    return selectTaskEvents(events, params.taskId)
+  })
+}
+
+/**
+ * The events of `taskId` among protocol events in chain order. A version belongs to the task when
+ * the task created it (TaskCreated's initial version) or it was proposed for one of its rounds;
+ * registry events that carry only a version id are kept for those versions.
+ */
+export function selectTaskEvents (events: readonly ProtocolEvent[], taskId: bigint): ProtocolEvent[] {
+  const versions = new Set<bigint>()
+  for (const event of events) {
+    if (event.eventName === 'TaskCreated' && event.args.taskId === taskId) versions.add(event.args.initialVersionId)
+    if (event.eventName === 'VersionProposed' && event.args.taskId === taskId) versions.add(event.args.versionId)
+  }
+  return events.filter((event) => {
+    // Events without arguments decode to an empty tuple; they name no task.
+    const args = event.args as Record<string, unknown>
+    if (event.contract === 'MLBToken') return false
+    if ('taskId' in args) return args.taskId === taskId
+    if (event.eventName === 'HeadMoved') return versions.has(event.args.to)
+    return typeof args.versionId === 'bigint' && versions.has(args.versionId)
+  })
+}

@@ -1,0 +1,47 @@
+/**
+ * An uploaded data set, as a provider gets it: the manifest named by the spec, every shard checked
+ * against the size and sha256 the manifest records, decoded and joined in order. The last
+ * `holdoutFraction` of the samples is the held-out test split, never trained on.
+ */
+import type { TaskSpec } from '../core/taskSpec.ts'
+import { concatDatasets, decodeDataset, DatasetBlobError } from '../train/data/datasetBlob.ts'
+import { sliceSamples, type Dataset } from '../train/data/dataset.ts'
+import type { Storage } from '../storage/index.ts'
+
+export interface UploadedSplit {
+  train: Dataset
+  test: Dataset
+}
+
+async function sha256Hex (bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>))
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+/** Splits off the last `fraction` of the samples (at least one each side) as the test split. */
+export function holdOut (all: Dataset, fraction: number, source = 'data set'): UploadedSplit {
+  const count = all.labels.length
+  const testCount = Math.max(1, Math.round(count * fraction))
+  if (count - testCount < 1) throw new DatasetBlobError(source, `has ${count} samples: too few to hold out ${fraction} and still train`)
+  return { train: sliceSamples(all, 0, count - testCount), test: sliceSamples(all, count - testCount, count) }
+}
+
+export async function loadUploadedDataset (storage: Storage, spec: Pick<TaskSpec, 'dataset'>, options: { signal?: AbortSignal } = {}): Promise<UploadedSplit> {
+  const { manifestCid, holdoutFraction, name } = spec.dataset
+  if (manifestCid === undefined) throw new DatasetBlobError(`data set "${name}"`, 'the task spec names no manifestCid')
+  const signal = options.signal === undefined ? {} : { signal: options.signal }
+  const manifest = await storage.manifests.get(manifestCid, signal)
+  if (manifest.schema.format !== 'binary') throw new DatasetBlobError(`manifest ${manifestCid}`, `has format "${manifest.schema.format}", expected "binary"`)
+  const parts: Dataset[] = []
+  for (const [i, shard] of manifest.shards.entries()) {
+    const source = `data set "${manifest.name}" shard ${i}`
+    const bytes = await storage.blobs.get(shard.cid, { kind: 'shard', ...signal })
+    if (bytes.length !== shard.size) throw new DatasetBlobError(source, `is ${bytes.length} bytes, the manifest records ${shard.size}`)
+    const sha256 = await sha256Hex(bytes)
+    if (sha256 !== shard.sha256) throw new DatasetBlobError(source, `has sha256 ${sha256}, the manifest records ${shard.sha256}`)
+    const part = decodeDataset(bytes, source)
+    if (part.labels.length !== shard.records) throw new DatasetBlobError(source, `holds ${part.labels.length} samples, the manifest records ${shard.records}`)
+    parts.push(part)
+  }
+  return holdOut(concatDatasets(parts, `data set "${manifest.name}"`), holdoutFraction, `data set "${manifest.name}"`)
+}
