@@ -34,7 +34,12 @@ async function waitForRpc (host: string, proc: RunningProcess, timeoutMs: number
 /** Starts anvil on `port` (0: a port anvil picks). */
 export async function startAnvil (opts: { root: string; host: string; port: number; chainId: number }): Promise<Anvil> {
   const bin = join(opts.root, 'node_modules/.bin/anvil')
-  const proc = startProcess(bin, ['--host', opts.host, '--port', String(opts.port), '--chain-id', String(opts.chainId)])
+  const proc = startProcess(bin, [
+    '--host', opts.host, '--port', String(opts.port), '--chain-id', String(opts.chainId),
+    // Transactions are mined at once, and an empty block every second keeps chain time moving as
+    // on a real chain: task windows close while nobody sends a transaction.
+    '--block-time', '1', '--mixed-mining'
+  ])
   try {
     return { rpcUrl: await waitForRpc(opts.host, proc, 30_000), stop: proc.stop }
   } catch (error) {

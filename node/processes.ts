@@ -7,9 +7,26 @@ export interface RunningProcess {
   stop(): Promise<void>
 }
 
+const running = new Set<ChildProcess>()
+let exitHook = false
+
+/**
+ * Children die with this process even when it exits without running its own shutdown (a crash,
+ * `process.exit` from a signal handler, an unhandled rejection): an orphaned anvil would hold its
+ * port and the next `npm start` would fail.
+ */
+function killOnExit (child: ChildProcess): void {
+  running.add(child)
+  child.once('exit', () => running.delete(child))
+  if (exitHook) return
+  exitHook = true
+  process.once('exit', () => { for (const c of running) c.kill('SIGKILL') })
+}
+
 /** Spawns a long-running child whose output is kept (bounded) instead of flooding the terminal. */
 export function startProcess (command: string, args: string[], options: SpawnOptions = {}): RunningProcess {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options })
+  killOnExit(child)
   let log = ''
   const keep = (chunk: Buffer): void => { log = (log + chunk.toString()).slice(-20_000) }
   child.stdout?.on('data', keep)

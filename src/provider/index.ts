@@ -9,3 +9,4 @@ export { decodeVersion, encodeVersion, versionCommitHash, VersionBlobError, type
 export { initialModelSeed, publishInitialModel, type PublishedModel } from './initialModel.ts'
 export { inProcessEvaluator, inProcessTrainer, serialQueue, workerTrainer } from './trainers.ts'
 export type * from './types.ts'
+export { categoryOf, PhaseClock, TIME_CATEGORIES, type RoundTimings, type TimeCategory } from './timing.ts'

@@ -24,6 +24,7 @@ import type { TaskData } from './taskData.ts'
 import { computeVersion, type AcceptedDelta } from './aggregation.ts'
 import { decodeVersion, versionCommitHash } from './modelBlob.ts'
 import { emptyState, stateKey, systemClock } from './state.ts'
+import { PhaseClock, type RoundTimings } from './timing.ts'
 import type {
   ArtifactStore, Clock, Evaluator, PendingResult, Phase, ProviderChain, ProviderEvents, ProviderState, ProviderStateStore,
   RoundVersionRecord, StepEvent, Trainer
@@ -86,6 +87,7 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
   private lastStep = ''
   private joinDueAt = 0
   private readonly proposalSeenAt = new Map<string, number>()
+  private readonly phaseClock = new PhaseClock()
 
   constructor (private readonly opts: ProviderLoopOptions) {
     super()
@@ -99,6 +101,9 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
   }
 
   get account (): Address { return this.chain.account }
+
+  /** Wall time so far by round and category (train, transfer, chain, aggregate, wait). */
+  timings (): Map<number, RoundTimings> { return this.phaseClock.timings(this.clock.now()) }
 
   /** A copy of the persisted state. */
   snapshot (): ProviderState { return structuredClone(this.state) }
@@ -588,6 +593,7 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
     const id = JSON.stringify(step)
     if (id === this.lastStep) return
     this.lastStep = id
+    this.phaseClock.enter(step.phase, step.round, this.clock.now())
     this.state.step = step
     await this.save()
     this.emit('step', step)

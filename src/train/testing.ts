@@ -1,14 +1,9 @@
 /** Shared by the unit tests: Node's backend and a small MNIST shard. */
-import { chooseBackend } from './backend.ts'
-import type { BackendName } from './backendChoice.ts'
 import { selectSamples, type Dataset } from './data/dataset.ts'
 import { loadMnistFromDisk } from './data/mnistNode.ts'
 import type { MnistSplit } from './data/mnistAsset.ts'
-import { nodeWasmPaths } from './nodeWasmPaths.ts'
 
-export async function useNodeBackend (backend: BackendName = 'wasm'): Promise<void> {
-  await chooseBackend({ override: backend, wasmPaths: nodeWasmPaths() })
-}
+export { useNodeBackend } from './nodeBackend.ts'
 
 let mnist: Promise<MnistSplit> | undefined
 export async function mnistSplit (): Promise<MnistSplit> {

@@ -9,6 +9,7 @@ import type { NetworkConfig } from '../../core/networkConfig.ts'
 import { Emitter } from '../../p2p/events.ts'
 import type { TaskChannel } from '../../p2p/index.ts'
 import { chainForAccount, datasetTaskData, fetchTaskSpec, mnistTaskData, type TaskData, ProviderLoop, systemClock, workerTrainer } from '../../provider/index.ts'
+import type { RoundTimings } from '../../provider/timing.ts'
 import type { Evaluator, ProviderEvents, StepEvent } from '../../provider/types.ts'
 import type { BackendName } from '../../train/backendChoice.ts'
 import type { TrainProgress } from '../../train/trainShard.ts'
@@ -29,6 +30,8 @@ export interface ContributorState {
   backend?: { name: BackendName, source: string }
   /** samples per second of the last training run */
   speed?: number
+  /** wall time per round of the current task, seconds by category */
+  timings?: Array<{ round: number } & RoundTimings>
   /** the latest actions, newest first */
   log: string[]
   error?: string
@@ -88,7 +91,7 @@ export class Contributor extends Emitter<ContributorEvents> {
       }
       const { specCid } = await readTaskCreation(ctx, { taskId })
       const artifacts = session.artifacts(taskId.toString())
-      this.update({ taskId, step: { phase: 'fetching', detail: `task ${taskId}: fetching its spec` } })
+      this.update({ taskId, timings: [], step: { phase: 'fetching', detail: `task ${taskId}: fetching its spec` } })
       const spec = await fetchTaskSpec(artifacts, specCid, { signal })
       const { data, heldOut } = await this.taskData(session, spec, signal)
       const choice = await trainer.selectBackend(spec.model, opts.backend)
@@ -131,7 +134,11 @@ export class Contributor extends Emitter<ContributorEvents> {
   }
 
   private follow (loop: ProviderLoop): () => void {
-    const onStep = (step: ProviderEvents['step']): void => { this.update({ step }) }
+    const onStep = (step: ProviderEvents['step']): void => {
+      const timings = [...loop.timings()].filter(([round]) => round >= 0).sort(([a], [b]) => a - b)
+        .map(([round, t]) => ({ round, train: t.train / 1000, transfer: t.transfer / 1000, chain: t.chain / 1000, aggregate: t.aggregate / 1000, wait: t.wait / 1000 }))
+      this.update({ step, timings })
+    }
     const onProgress = ({ round, shard, progress }: ProviderEvents['progress']): void => {
       this.update({ progress: { round, shard, ...progress }, speed: progress.samplesPerSec })
     }

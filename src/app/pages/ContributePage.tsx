@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query'
 import { formatUnits, parseUnits } from 'viem'
 import { useConnection } from 'wagmi'
 import { claim, readClaimable, readReputation, readStake, requestUnstake, stake, withdrawStake } from '../../chain/actions/index.ts'
+import { TIME_CATEGORIES } from '../../provider/timing.ts'
 import { BACKENDS, isBackendName, type BackendName } from '../../train/backendChoice.ts'
 import { NetworkPanel } from '../components/NetworkPanel.tsx'
 import { TxStatus } from '../components/TxStatus.tsx'
@@ -16,6 +17,7 @@ import { Link } from '../router.tsx'
 import './contribute.css'
 
 const BACKEND_KEY = 'mlbridge.contribute.backend'
+const TIME_COLUMNS = TIME_CATEGORIES
 const mlb = (value: bigint): string => formatUnits(value, 18)
 
 interface AccountFigures { staked?: bigint, unbonding?: bigint, claimable?: bigint, reputation?: string, refetch: () => void }
@@ -149,6 +151,15 @@ function ContributeSwitch (): React.JSX.Element {
         <progress data-testid="train-progress" max={progress.steps} value={progress.step}>{progress.step} / {progress.steps}</progress>
       )}
       {state.error !== undefined && <p className="error" role="alert" data-testid="contribute-error">{state.error}</p>}
+      {state.timings !== undefined && state.timings.length > 0 && (
+        <table className="timings" data-testid="round-timings" data-timings={JSON.stringify(state.timings)}>
+          <caption>Where this tab's time went, per round (seconds)</caption>
+          <thead><tr><th>Round</th>{TIME_COLUMNS.map((c) => <th key={c}>{c}</th>)}</tr></thead>
+          <tbody>
+            {state.timings.map((t) => <tr key={t.round}><td>{t.round + 1}</td>{TIME_COLUMNS.map((c) => <td key={c}>{t[c].toFixed(1)}</td>)}</tr>)}
+          </tbody>
+        </table>
+      )}
       {state.log.length > 0 && (
         <details open>
           <summary>Activity</summary>

@@ -1,7 +1,7 @@
-import type { BlockNumber, BlockTag } from 'viem'
-import { TaskManagerAbi } from '../generated/abis.ts'
+import type { BlockNumber } from 'viem'
 import { getProtocolEvents, type ProtocolEvent } from '../watch.ts'
-import { ChainActionError, asAction } from './errors.ts'
+import { asAction } from './errors.ts'
+import { readTaskCreation } from './readTaskCreation.ts'
 import type { ReadContext } from './types.ts'
 
 /**
@@ -13,22 +13,11 @@ import type { ReadContext } from './types.ts'
  */
 export async function readTaskEvents (
   ctx: ReadContext,
-  params: { taskId: bigint, fromBlock?: BlockNumber | BlockTag }
+  params: { taskId: bigint, fromBlock?: BlockNumber }
 ): Promise<ProtocolEvent[]> {
   return await asAction('readTaskEvents', async () => {
-    const [created] = await ctx.publicClient.getContractEvents({
-      address: ctx.contracts.TaskManager,
-      abi: TaskManagerAbi,
-      eventName: 'TaskCreated',
-      args: { taskId: params.taskId },
-      fromBlock: params.fromBlock ?? 0n,
-      toBlock: 'latest',
-      strict: true
-    })
-    if (created === undefined) {
-      throw new ChainActionError('readTaskEvents', `readTaskEvents: task ${params.taskId} does not exist.`)
-    }
-    const events = await getProtocolEvents(ctx.publicClient, ctx.contracts, { fromBlock: created.blockNumber ?? 0n })
+    const { blockNumber } = await readTaskCreation(ctx, params)
+    const events = await getProtocolEvents(ctx.publicClient, ctx.contracts, { fromBlock: blockNumber })
     return selectTaskEvents(events, params.taskId)
   })
 }

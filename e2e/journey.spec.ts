@@ -1,0 +1,155 @@
+/**
+ * The volunteer journey, all from the UI on the real local stack: a creator creates an MNIST task
+ * in the wizard, three volunteers (own browser contexts, own dev accounts) switch Contribute on,
+ * the network trains 3 rounds, and the registry, the rewards and the viewer are checked against
+ * the chain. Screenshots go to MLBRIDGE_SCREENSHOTS (the README's come from here) or the test's
+ * output folder; the per-round time split is printed and attached.
+ */
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { getAddress, parseEther, type Address, type PublicClient } from 'viem'
+import type { Page } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
+import { readClaimable, readRound, readTask, readVersion, type ReadContext } from '../src/chain/actions/index.ts'
+import { ConsensusVerifierAbi, MLBTokenAbi } from '../src/chain/generated/abis.ts'
+import { devAccount } from '../src/chain/devAccounts.ts'
+import { protocolContracts } from '../src/chain/contracts.ts'
+
+const ROUNDS = 3
+const REWARD = parseEther('10')
+const CREATOR = 1
+const VOLUNTEERS = [2, 3, 4]
+
+async function connect (page: Page, account: number): Promise<void> {
+  await page.goto('/')
+  await page.getByTestId('dev-account').selectOption(String(account))
+  await page.getByTestId('connect-dev').click()
+  await expect(page.getByTestId('address')).toHaveText(devAccount(account).address)
+  await page.getByTestId('faucet').click()
+  await expect(page.getByTestId('faucet-status')).toHaveAttribute('data-phase', 'confirmed')
+}
+
+/** Accepted results per provider over the task's rounds, from the verifier's ShardAccepted events and the rounds' draws. */
+async function acceptedResults (ctx: ReadContext, taskId: bigint): Promise<Map<Address, number>> {
+  const counts = new Map<Address, number>()
+  const logs = await ctx.publicClient.getContractEvents({
+    address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, eventName: 'ShardAccepted', args: { taskId }, fromBlock: 0n, strict: true
+  })
+  for (const log of logs) {
+    const round = await readRound(ctx, { taskId, round: Number(log.args.round) })
+    const shard = round.shards[Number(log.args.shard)]!
+    // A re-run shard lists the providers of its last attempt, which is the accepted one.
+    shard.providers.forEach((p, i) => {
+      if ((Number(log.args.winnersMask) & (1 << i)) !== 0) counts.set(getAddress(p), (counts.get(getAddress(p)) ?? 0) + 1)
+    })
+  }
+  return counts
+}
+
+async function heldOutAccuracy (page: Page, versionId: bigint): Promise<number> {
+  await page.goto(`/#/versions/${versionId}`)
+  await expect(page.getByTestId('version-model-verified')).toBeVisible({ timeout: 60_000 })
+  await page.getByTestId('viewer-run-heldout').click()
+  const accuracy = page.getByTestId('viewer-accuracy')
+  await expect(accuracy).toHaveAttribute('data-accuracy', /\d/, { timeout: 60_000 })
+  return Number(await accuracy.getAttribute('data-accuracy'))
+}
+
+test('@journey a creator funds an MNIST task, three volunteers train it over 3 rounds, get paid, and the viewer runs the result', async ({ openPeerPage, stack, chain }, testInfo) => {
+  test.setTimeout(9 * 60_000)
+  const shots = process.env.MLBRIDGE_SCREENSHOTS ?? testInfo.outputPath('screenshots')
+  await mkdir(shots, { recursive: true })
+  const shot = async (page: Page, name: string): Promise<void> => { await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true }) }
+  const ctx: ReadContext = { publicClient: chain as PublicClient, contracts: protocolContracts(stack) }
+
+  // ------------------------------------------------------------ volunteers switch Contribute on first
+  const volunteers = await Promise.all(VOLUNTEERS.map(async () => await openPeerPage()))
+  for (const [i, page] of volunteers.entries()) {
+    await connect(page, VOLUNTEERS[i]!)
+    // One backend for all replicas keeps their deltas within the fingerprint tolerance of each other.
+    await page.getByTestId('backend-select').selectOption('wasm')
+    await page.getByTestId('contribute-toggle').check()
+    await expect(page.getByTestId('provider-detail')).toContainText('no task is open for joining')
+  }
+
+  // ------------------------------------------------------------ the creator creates the task in the wizard
+  const creator = await openPeerPage()
+  await connect(creator, CREATOR)
+  await creator.getByTestId('nav-tasks').click()
+  await creator.getByTestId('create-task').click()
+  await creator.getByTestId('wizard-rounds').fill(String(ROUNDS))
+  await creator.getByTestId('wizard-shards').fill('2')
+  await creator.getByTestId('wizard-replication').fill('2')
+  await creator.getByTestId('wizard-reward').fill('10')
+  await creator.getByTestId('wizard-join-window').fill('40')
+  await expect(creator.getByTestId('wizard-budget')).toHaveText('180 MLB')
+  await shot(creator, 'create-task')
+  await creator.getByTestId('wizard-submit').click()
+  await expect(creator.getByTestId('wizard-create-status')).toHaveAttribute('data-phase', 'confirmed', { timeout: 60_000 })
+  const taskId = BigInt((await creator.getByTestId('created-task').getAttribute('data-task-id'))!)
+  const task = await readTask(ctx, { taskId })
+  expect(task.status).toBe('Joining')
+
+  // ------------------------------------------------------------ the volunteers join and train
+  for (const page of volunteers) await expect(page.getByTestId('contribute-task')).toHaveText(`#${taskId}`, { timeout: 30_000 })
+  await expect(volunteers[0]!.getByTestId('round-timings')).toBeVisible({ timeout: 120_000 })
+  await shot(volunteers[0]!, 'contribute')
+  await expect.poll(async () => (await readTask(ctx, { taskId })).status, { timeout: 6 * 60_000, intervals: [2000] }).toBe('Completed')
+
+  // ------------------------------------------------------------ versions: final, chained, better
+  const versionIds: bigint[] = []
+  let parent = (await readVersion(ctx, { versionId: (await readRound(ctx, { taskId, round: 0 })).versionId })).parent
+  const initialVersionId = parent
+  for (let round = 0; round < ROUNDS; round++) {
+    const { versionId } = await readRound(ctx, { taskId, round })
+    const version = await readVersion(ctx, { versionId })
+    expect(version).toMatchObject({ status: 'Final', parent, taskId, round: BigInt(round) })
+    versionIds.push(versionId)
+    parent = versionId
+  }
+  const last = await readVersion(ctx, { versionId: versionIds.at(-1)! })
+  expect(last.accuracyBps).toBeGreaterThanOrEqual(8500)
+
+  // ------------------------------------------------------------ rewards: accepted results x reward, then a claim
+  const accepted = await acceptedResults(ctx, taskId)
+  for (const account of VOLUNTEERS.map((i) => devAccount(i).address)) {
+    expect(await readClaimable(ctx, { account })).toBe(BigInt(accepted.get(account) ?? 0) * REWARD)
+  }
+  const claimer = volunteers[0]!
+  const claimerAddress = devAccount(VOLUNTEERS[0]!).address
+  const owed = await readClaimable(ctx, { account: claimerAddress })
+  expect(owed).toBeGreaterThan(0n)
+  await expect(claimer.getByTestId('claimable')).toHaveAttribute('data-wei', owed.toString())
+  const balanceOf = async (): Promise<bigint> => await chain.readContract({ address: stack.contracts.MLBToken, abi: MLBTokenAbi, functionName: 'balanceOf', args: [claimerAddress] })
+  const before = await balanceOf()
+  await claimer.getByTestId('claim').click()
+  await expect(claimer.getByTestId('claim-status')).toHaveAttribute('data-phase', 'confirmed')
+  await expect(claimer.getByTestId('claimed')).toHaveAttribute('data-wei', owed.toString())
+  expect(await balanceOf() - before).toBe(owed)
+  await shot(claimer, 'earnings')
+
+  // ------------------------------------------------------------ the time split each volunteer measured
+  const timings = await Promise.all(volunteers.map(async (page) => JSON.parse(await page.getByTestId('round-timings').getAttribute('data-timings') ?? '[]') as unknown))
+  const split = JSON.stringify(timings, null, 1)
+  console.log(`journey: per-round time split (seconds) of each volunteer\n${split}`)
+  await writeFile(testInfo.outputPath('round-timings.json'), split)
+  for (const page of volunteers) await page.getByTestId('contribute-toggle').uncheck()
+
+  // ------------------------------------------------------------ the creator's view: task, lineage, viewer
+  await creator.goto(`/#/tasks/${taskId}`)
+  await expect(creator.getByTestId('task-status')).toHaveText('Completed')
+  await expect(creator.getByTestId('version-row')).toHaveCount(ROUNDS)
+  await shot(creator, 'task-detail')
+  await creator.goto(`/#/models/${task.modelId}`)
+  await expect(creator.getByTestId('lineage-node')).toHaveCount(ROUNDS + 1)
+  await shot(creator, 'lineage')
+
+  const initialAccuracy = await heldOutAccuracy(creator, initialVersionId)
+  const lastAccuracy = await heldOutAccuracy(creator, versionIds.at(-1)!)
+  // The aggregator scored the same 1,000 held-out digits with ONNX Runtime (WASM); so does the viewer.
+  expect(lastAccuracy).toBeCloseTo(last.accuracyBps / 10_000, 4)
+  expect(lastAccuracy).toBeGreaterThanOrEqual(0.85)
+  expect(lastAccuracy).toBeGreaterThan(initialAccuracy)
+  await shot(creator, 'viewer')
+  console.log(`journey: task ${taskId}, accuracy ${initialAccuracy} -> ${versionIds.length} versions -> ${lastAccuracy}`)
+})
