@@ -1,7 +1,7 @@
 /** `ProviderChain` over the chain actions of src/chain/actions, bound to one wallet's account. */
 import type { BlockNumber } from 'viem'
 import {
-  advance, claim, commitResult, confirmVersion, faucet, finalizeShard, finalizeVersion, joinTask, proposeVersion, readAssignment,
+  advance, challengeVersion, claim, commitResult, confirmVersion, faucet, finalizeShard, finalizeVersion, joinTask, proposeVersion, readAssignment,
   readClaimable, readRevealed, readRound, readStake, readTask, readVersion, revealResult, stake,
   type WriteContext
 } from '../chain/actions/index.ts'
@@ -72,6 +72,7 @@ export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNum
       return { final }
     },
     finalizeVersion: async (versionId) => { await finalizeVersion(ctx, { versionId }) },
+    challengeVersion: async (versionId, reason) => { await challengeVersion(ctx, { versionId, reason }) },
     claim: async () => (await claim(ctx)).amount
   }
 }

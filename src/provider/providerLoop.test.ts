@@ -267,4 +267,51 @@ describe('provider loop', () => {
     const unexpected = errors.filter((e) => !(e.who === silent.account && e.phase === 'proposing'))
     expect(unexpected.map((e) => `${e.who} ${e.phase}: ${e.error instanceof Error ? e.error.message.split('\n')[0] : String(e.error)}`)).toEqual([])
   }, 90_000)
+
+  it('challenges a proposal whose commit hash differs from its own recomputation, then proposes the right one', async () => {
+    const { train, test } = await mnistSplit()
+    const artifacts = memoryArtifactStore()
+    const queue = serialQueue()
+    const { created } = await createMnistTask(artifacts, { rounds: 1, shards: 1, replication: 2, maxReplication: 2 })
+    const { taskId } = created
+    const [liar, honest] = [7, 8].map((i) => chainForAccount(ctxOf(i))).sort((a, b) => (a.account.toLowerCase() < b.account.toLowerCase() ? -1 : 1)) as [ProviderChain, ProviderChain]
+    // The round's aggregator (the lowest address) proposes a commit hash that is not what it computed.
+    const forged: ProviderChain = {
+      ...liar,
+      proposeVersion: async (id, round, parent, data) => await liar.proposeVersion(id, round, parent, { ...data, commitHash: keccak256(toHex('forged')) })
+    }
+    const actions: string[] = []
+    const loops = [forged, honest].map((chain) => {
+      const loop = new ProviderLoop({
+        taskId, spec, data: datasetTaskData(train), chain, artifacts,
+        trainer: inProcessTrainer({ mnist: async () => train, queue }), evaluator: inProcessEvaluator(test, { queue }),
+        state: new MemoryStateStore(), stake: { faucet: true }, pollIntervalMs: 100, aggregatorTimeoutMs: 1500, stepTimeoutMs: 60_000
+      })
+      loop.on('action', (a) => { actions.push(`${chain === forged ? 'liar' : 'honest'} ${a.name}`) })
+      return loop
+    })
+    const joined = Promise.all(loops.map(async (loop) => await new Promise<void>((resolve) => {
+      const off = loop.on('action', (a) => { if (a.name === 'joinTask') { off(); resolve() } })
+    })))
+    const controller = new AbortController()
+    const guard = setTimeout(() => { controller.abort(new Error('the task did not complete in time')) }, 60_000)
+    const runs = loops.map(async (loop) => await loop.run(controller.signal))
+    try {
+      await joined
+      await testClient.increaseTime({ seconds: JOIN_WINDOW + 1 })
+      await testClient.mine({ blocks: 1 })
+      expect(await Promise.all(runs)).toEqual(['completed', 'completed'])
+    } finally {
+      clearTimeout(guard)
+      controller.abort()
+      await Promise.allSettled(runs)
+    }
+    expect(actions).toContain('honest challengeVersion')
+    const proposals = await honest.readProposals(taskId, 0)
+    const byAggregator = new Map(proposals.map((p) => [p.aggregator, p.versionId]))
+    expect((await readVersion(ctxOf(1), { versionId: byAggregator.get(liar.account)! })).status).toBe('Challenged')
+    const { versionId } = await readRound(ctxOf(1), { taskId, round: 0 })
+    expect(versionId).toBe(byAggregator.get(honest.account))
+    expect(await readVersion(ctxOf(1), { versionId })).toMatchObject({ status: 'Final', parent: created.initialVersionId })
+  }, 90_000)
 })

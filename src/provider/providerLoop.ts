@@ -67,7 +67,8 @@ const BENIGN = new Set([
   'RoundUndecided', 'TaskNotActive', 'JoiningOpen', 'AggregationPending', // advance
   'ShardClosed', 'FinalizeTooEarly', 'RoundNotActive', // finalizeShard
   'AlreadyCommitted', 'AlreadyRevealed', // a commit or reveal that went through before a reload
-  'InvalidVersionStatus', 'AlreadyConfirmed', 'RoundAlreadyFinal', 'RoundNotReady', 'StaleParent' // confirm, propose
+  'InvalidVersionStatus', 'AlreadyConfirmed', 'RoundAlreadyFinal', 'RoundNotReady', 'StaleParent', // confirm, propose
+  'ChallengeWindowClosed' // challenge
 ])
 
 const resultKey = (round: number, shard: number, attempt: number): string => `${round}/${shard}/${attempt}`
@@ -358,6 +359,7 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
         mine.mismatched.push(id)
         await this.save()
         this.emit('error', { phase: 'confirming', error: new Error(`version ${id} of round ${r} has commit hash ${version.commitHash}; this provider computed ${mine.commitHash}`), fatal: false })
+        await this.challenge(r, proposal.versionId, mine)
         continue
       }
       if (await this.chain.hasConfirmed(proposal.versionId)) {
@@ -391,6 +393,24 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
     }
     if (proposals.length === 0 && mine.proposed === undefined) {
       await this.step({ phase: 'waiting', round: r, detail: `recomputed the version (${mine.commitHash.slice(0, 10)}…); waiting for the aggregator ${aggregator ?? ''}` })
+    }
+  }
+
+  /**
+   * Disputes a version this provider recomputed differently. The reason is the commit hash of its
+   * own result, which it pins and proposes in turn, so anyone can compare the two blobs.
+   */
+  private async challenge (round: number, versionId: bigint, mine: RoundVersionRecord): Promise<void> {
+    const id = versionId.toString()
+    if (mine.challenged?.includes(id) === true) return
+    await this.step({ phase: 'confirming', round, detail: `challenging version ${id}: it differs from the version recomputed here` })
+    const sent = await this.quietly('confirming', async () => {
+      await this.timed(this.chain.challengeVersion(versionId, mine.commitHash))
+      this.emit('action', { name: 'challengeVersion', round, versionId, detail: mine.commitHash })
+    }, { round })
+    if (sent) {
+      mine.challenged = [...(mine.challenged ?? []), id]
+      await this.save()
     }
   }
 

@@ -62,6 +62,8 @@ export interface ProviderChain {
   proposeVersion: (taskId: bigint, round: number, parent: bigint, data: VersionData) => Promise<bigint>
   confirmVersion: (versionId: bigint, commitHash: Hex) => Promise<{ final: boolean }>
   finalizeVersion: (versionId: bigint) => Promise<void>
+  /** Disputes a proposed version; `reason` hashes what this provider computed instead. */
+  challengeVersion: (versionId: bigint, reason: Hex) => Promise<void>
   claim: () => Promise<bigint>
 }
 
@@ -122,9 +124,10 @@ export interface RoundVersionRecord {
   winners: Address[]
   /** The version this provider proposed (decimal string). */
   proposed?: string
-  /** Versions it confirmed, and ones whose hash differed from its own (decimal strings). */
+  /** Versions it confirmed, ones whose hash differed from its own, and those of them it challenged (decimal strings). */
   confirmed: string[]
   mismatched: string[]
+  challenged?: string[]
 }
 
 /** The loop's persisted state for one task (JSON: bigints as decimal strings). */

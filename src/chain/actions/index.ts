@@ -1,5 +1,6 @@
 export { advance, type AdvanceOutcome } from './advance.ts'
 export { cancelTask } from './cancelTask.ts'
+export { challengeVersion } from './challengeVersion.ts'
 export { claim } from './claim.ts'
 export { commitResult, type CommitParams, type CommittedResult } from './commitResult.ts'
 export { CONFIRM_TYPES, confirmVersion } from './confirmVersion.ts'

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest'
+import { defaultStackFile, parseFlags, resolveConfig, UsageError } from './args.ts'
+
+const stack = JSON.stringify({
+  appUrl: 'http://localhost:5173',
+  rpcUrl: 'http://127.0.0.1:8545',
+  chainId: 31337,
+  relayMultiaddr: '/ip4/127.0.0.1/tcp/4003/ws/p2p/12D3KooWRelay',
+  contracts: {
+    MLBToken: `0x${'1'.repeat(40)}`, TaskManager: `0x${'2'.repeat(40)}`, ConsensusVerifier: `0x${'3'.repeat(40)}`,
+    RewardDistributor: `0x${'4'.repeat(40)}`, ModelRegistry: `0x${'5'.repeat(40)}`
+  }
+})
+
+const resolve = (argv: string[], files: Record<string, string> = { '/data/stack.json': stack }, env: NodeJS.ProcessEnv = { MLBRIDGE_DATA_DIR: '/data' }) =>
+  resolveConfig(parseFlags(argv), { env, cwd: '/repo', readStack: (file) => files[file] })
+
+const usageError = (fn: () => unknown): string => {
+  try {
+    fn()
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError)
+    return (error as Error).message
+  }
+  throw new Error('expected a UsageError')
+}
+
+describe('provider arguments', () => {
+  it('takes rpc, chain id, contracts and relay from the stack file', () => {
+    const config = resolve(['--key-file', 'k'])
+    expect(config).toMatchObject({
+      rpcUrl: 'http://127.0.0.1:8545', chainId: 31337, relays: ['/ip4/127.0.0.1/tcp/4003/ws/p2p/12D3KooWRelay'],
+      keyFile: 'k', backend: 'wasm', dataDir: '/data', once: false, claim: false, faucet: false
+    })
+    expect(config.contracts.TaskManager).toBe(`0x${'2'.repeat(40)}`)
+    expect(config.taskId).toBeUndefined()
+  })
+
+  it('lets flags override the stack file', () => {
+    const config = resolve([
+      '--key-file', 'k', '--rpc', 'http://127.0.0.1:9999', '--chain-id', '5', '--relay', '/ip4/10.0.0.1/tcp/1/ws/p2p/12D3A', '--relay', '/ip4/10.0.0.2/tcp/1/ws/p2p/12D3B',
+      '--task', '7', '--backend', 'cpu', '--state-dir', '/s', '--once', '--claim', '--faucet'
+    ])
+    expect(config).toMatchObject({
+      rpcUrl: 'http://127.0.0.1:9999', chainId: 5, relays: ['/ip4/10.0.0.1/tcp/1/ws/p2p/12D3A', '/ip4/10.0.0.2/tcp/1/ws/p2p/12D3B'],
+      taskId: 7n, backend: 'cpu', stateDir: '/s', once: true, claim: true, faucet: true
+    })
+  })
+
+  it('finds the stack file by --stack, then MLBRIDGE_DATA_DIR, then .mlbridge', () => {
+    expect(resolve(['--key-file', 'k', '--stack', '/elsewhere/s.json'], { '/elsewhere/s.json': stack }).dataDir).toBe('/elsewhere')
+    expect(defaultStackFile({}, '/repo')).toBe('/repo/.mlbridge/stack.json')
+    expect(defaultStackFile({ MLBRIDGE_DATA_DIR: '/tmp/d' }, '/repo')).toBe('/tmp/d/stack.json')
+  })
+
+  it('names the flag at fault', () => {
+    expect(usageError(() => resolve([]))).toMatch(/--key-file is required/)
+    expect(usageError(() => resolve(['--key-file', 'k', '--task', 'abc']))).toMatch(/--task must be a positive whole number, got "abc"/)
+    expect(usageError(() => resolve(['--key-file', 'k', '--task', '0']))).toMatch(/--task/)
+    expect(usageError(() => resolve(['--key-file', 'k', '--chain-id', '-1']))).toMatch(/--chain-id/)
+    expect(usageError(() => resolve(['--key-file', 'k', '--rpc', 'not a url']))).toMatch(/--rpc must be a URL/)
+    expect(usageError(() => resolve(['--key-file', 'k', '--rpc', 'ftp://x']))).toMatch(/--rpc must be an http/)
+    expect(usageError(() => resolve(['--key-file', 'k', '--relay', '/ip4/127.0.0.1/tcp/4003']))).toMatch(/--relay must be a full multiaddr/)
+    expect(usageError(() => resolve(['--key-file', 'k', '--backend', 'webgpu']))).toMatch(/--backend webgpu is not in this build/)
+    expect(usageError(() => resolve(['--key-file', 'k', '--backend', 'tpu']))).toMatch(/--backend must be wasm or cpu, got "tpu"/)
+    expect(usageError(() => resolve(['--key-file', 'k', '--bogus']))).toMatch(/--bogus/)
+    expect(usageError(() => resolve(['--key-file']))).toMatch(/--key-file/)
+  })
+
+  it('says where the stack file was looked for when there is none, and what is wrong with a bad one', () => {
+    expect(usageError(() => resolve(['--key-file', 'k'], {}))).toMatch(/no stack file at \/data\/stack.json/)
+    expect(usageError(() => resolve(['--key-file', 'k'], { '/data/stack.json': '{"rpcUrl": 3}' }))).toMatch(/\/data\/stack.json is not a valid stack file: .*rpcUrl/)
+  })
+})

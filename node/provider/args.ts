@@ -1,0 +1,175 @@
+/**
+ * The headless provider's command line: flags parsed with node:util, then completed from the local
+ * stack's `stack.json` (rpc, chain id, contracts, relay). Flags win over the stack file.
+ */
+import { parseArgs } from 'node:util'
+import { dirname, join } from 'node:path'
+import { parseStackInfo, type StackInfo } from '../../src/core/networkConfig.ts'
+import { protocolContracts, type ProtocolContracts } from '../../src/chain/contracts.ts'
+
+export type ProviderBackend = 'wasm' | 'cpu'
+
+export interface ProviderConfig {
+  rpcUrl: string
+  chainId: number
+  contracts: ProtocolContracts
+  relays: string[]
+  keyFile: string
+  backend: ProviderBackend
+  /** Work on this task only; else pick tasks the way the Contribute switch does. */
+  taskId?: bigint
+  /** Where the provider's state and blocks live; default `<dataDir>/provider-<address>`. */
+  stateDir?: string
+  dataDir: string
+  /** Exit after one task ends instead of looking for the next. */
+  once: boolean
+  /** Claim the rewards when a task completes. */
+  claim: boolean
+  /** Take test tokens from the token's faucet when short of the task's stake. */
+  faucet: boolean
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError'
+}
+
+export const USAGE = `Usage: npm run provider -- --key-file FILE [options]
+
+  --key-file FILE     file holding the account's 0x private key (required; never printed)
+  --rpc URL           JSON-RPC endpoint (default: stack.json rpcUrl)
+  --relay MULTIADDR   relay to dial and pin on; repeatable (default: stack.json relayMultiaddr)
+  --chain-id N        expected chain id (default: stack.json chainId)
+  --stack FILE        stack file (default: $MLBRIDGE_DATA_DIR/stack.json or .mlbridge/stack.json)
+  --task ID           work on this task only (default: pick like the Contribute switch)
+  --backend NAME      wasm (default) or cpu
+  --state-dir DIR     provider state and blocks (default: <data dir>/provider-<address>)
+  --once              exit when the task ends instead of looking for the next
+  --claim             claim the rewards when a task completes
+  --faucet            take test tokens from the token faucet when short of stake (test networks)
+  --help              this text`
+
+export interface ParsedFlags {
+  help: boolean
+  keyFile?: string
+  rpc?: string
+  relays: string[]
+  chainId?: number
+  stack?: string
+  taskId?: bigint
+  backend: ProviderBackend
+  stateDir?: string
+  once: boolean
+  claim: boolean
+  faucet: boolean
+}
+
+/** Parses argv (without node and script); throws UsageError naming the flag at fault. */
+export function parseFlags (argv: readonly string[]): ParsedFlags {
+  let values
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean', short: 'h', default: false },
+        'key-file': { type: 'string' },
+        rpc: { type: 'string' },
+        relay: { type: 'string', multiple: true },
+        'chain-id': { type: 'string' },
+        stack: { type: 'string' },
+        task: { type: 'string' },
+        backend: { type: 'string' },
+        'state-dir': { type: 'string' },
+        once: { type: 'boolean', default: false },
+        claim: { type: 'boolean', default: false },
+        faucet: { type: 'boolean', default: false }
+      }
+    }))
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error))
+  }
+  const flags: ParsedFlags = { help: values.help, relays: values.relay ?? [], backend: 'wasm', once: values.once, claim: values.claim, faucet: values.faucet }
+  if (values['key-file'] !== undefined) flags.keyFile = nonEmpty('--key-file', values['key-file'])
+  if (values.rpc !== undefined) flags.rpc = httpUrl('--rpc', values.rpc)
+  for (const relay of flags.relays) multiaddrFlag(relay)
+  if (values['chain-id'] !== undefined) flags.chainId = positiveInt('--chain-id', values['chain-id'])
+  if (values.stack !== undefined) flags.stack = nonEmpty('--stack', values.stack)
+  if (values.task !== undefined) flags.taskId = BigInt(positiveInt('--task', values.task))
+  if (values.backend !== undefined) flags.backend = backendFlag(values.backend)
+  if (values['state-dir'] !== undefined) flags.stateDir = nonEmpty('--state-dir', values['state-dir'])
+  return flags
+}
+
+/** Where the stack file is looked for when `--stack` is not given. */
+export function defaultStackFile (env: NodeJS.ProcessEnv, cwd: string): string {
+  return join(env.MLBRIDGE_DATA_DIR ?? join(cwd, '.mlbridge'), 'stack.json')
+}
+
+/**
+ * Completes the flags from the stack file. `readStack` returns the file's text, or undefined when
+ * it does not exist; a stack file is needed for the contract addresses.
+ */
+export function resolveConfig (flags: ParsedFlags, opts: { env: NodeJS.ProcessEnv, cwd: string, readStack: (file: string) => string | undefined }): ProviderConfig {
+  if (flags.keyFile === undefined) throw new UsageError('--key-file is required: a file holding the account\'s 0x private key')
+  const stackFile = flags.stack ?? defaultStackFile(opts.env, opts.cwd)
+  const text = opts.readStack(stackFile)
+  if (text === undefined) {
+    throw new UsageError(`no stack file at ${stackFile}: start the local stack (npm start) or pass --stack FILE`)
+  }
+  let stack: StackInfo
+  try {
+    stack = parseStackInfo(JSON.parse(text) as unknown, stackFile)
+  } catch (error) {
+    throw new UsageError(`${stackFile} is not a valid stack file: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  const config: ProviderConfig = {
+    rpcUrl: flags.rpc ?? stack.rpcUrl,
+    chainId: flags.chainId ?? stack.chainId,
+    contracts: protocolContracts(stack),
+    relays: flags.relays.length > 0 ? flags.relays : [stack.relayMultiaddr],
+    keyFile: flags.keyFile,
+    backend: flags.backend,
+    dataDir: flags.stack === undefined ? (opts.env.MLBRIDGE_DATA_DIR ?? join(opts.cwd, '.mlbridge')) : dirname(stackFile),
+    once: flags.once,
+    claim: flags.claim,
+    faucet: flags.faucet
+  }
+  if (flags.taskId !== undefined) config.taskId = flags.taskId
+  if (flags.stateDir !== undefined) config.stateDir = flags.stateDir
+  return config
+}
+
+function nonEmpty (flag: string, value: string): string {
+  if (value.trim() === '') throw new UsageError(`${flag} needs a value`)
+  return value
+}
+
+function positiveInt (flag: string, value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) throw new UsageError(`${flag} must be a positive whole number, got "${value}"`)
+  return Number(value)
+}
+
+function httpUrl (flag: string, value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new UsageError(`${flag} must be a URL such as http://127.0.0.1:8545, got "${value}"`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${flag} must be an http(s) URL, got "${value}"`)
+  return value
+}
+
+function multiaddrFlag (value: string): void {
+  if (!/^\/(ip4|ip6|dns4|dns6|dnsaddr)\/.+\/p2p\/\w+$/.test(value)) {
+    throw new UsageError(`--relay must be a full multiaddr such as /ip4/127.0.0.1/tcp/4003/ws/p2p/12D3…, got "${value}"`)
+  }
+}
+
+function backendFlag (value: string): ProviderBackend {
+  if (value === 'wasm' || value === 'cpu') return value
+  if (value === 'webgpu') throw new UsageError('--backend webgpu is not in this build: no Node WebGPU binding is installed; use wasm or cpu')
+  if (value === 'webgl') throw new UsageError('--backend webgl only exists in a browser; use wasm or cpu')
+  throw new UsageError(`--backend must be wasm or cpu, got "${value}"`)
+}

@@ -1,0 +1,29 @@
+/** viem clients for the provider's account, after checking the RPC serves the expected chain. */
+import { createPublicClient, createWalletClient, defineChain, http, type Hex } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import type { WriteContext } from '../../src/chain/actions/index.ts'
+import type { ProtocolContracts } from '../../src/chain/contracts.ts'
+
+export class ChainMismatchError extends Error {
+  override name = 'ChainMismatchError'
+}
+
+export async function connectChain (opts: { rpcUrl: string, chainId: number, contracts: ProtocolContracts, key: Hex, pollingInterval?: number }): Promise<WriteContext> {
+  const chain = defineChain({
+    id: opts.chainId, name: `chain ${opts.chainId}`, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [opts.rpcUrl] } }
+  })
+  const transport = http(opts.rpcUrl)
+  const pollingInterval = opts.pollingInterval ?? 1000
+  const publicClient = createPublicClient({ chain, transport, pollingInterval })
+  let served: number
+  try {
+    served = await publicClient.getChainId()
+  } catch (error) {
+    throw new ChainMismatchError(`cannot reach the RPC at ${opts.rpcUrl}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)
+  }
+  if (served !== opts.chainId) {
+    throw new ChainMismatchError(`the RPC at ${opts.rpcUrl} serves chain ${served}, expected ${opts.chainId} (set --chain-id or fix --rpc)`)
+  }
+  const walletClient = createWalletClient({ account: privateKeyToAccount(opts.key), chain, transport, pollingInterval })
+  return { publicClient, walletClient, contracts: opts.contracts }
+}
