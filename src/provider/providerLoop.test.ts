@@ -81,6 +81,26 @@ async function createMnistTask (artifacts: ArtifactStore, shape: Pick<TaskParams
   return { created, initial }
 }
 
+/** Runs the loops until each reports the task completed; jumps chain time past the joining window once all joined. */
+async function runToCompletion (loops: ProviderLoop[], timeoutMs = 60_000): Promise<void> {
+  const joined = Promise.all(loops.map(async (loop) => await new Promise<void>((resolve) => {
+    const off = loop.on('action', (a) => { if (a.name === 'joinTask') { off(); resolve() } })
+  })))
+  const controller = new AbortController()
+  const guard = setTimeout(() => { controller.abort(new Error('the task did not complete in time')) }, timeoutMs)
+  const runs = loops.map(async (loop) => await loop.run(controller.signal))
+  try {
+    await joined
+    await testClient.increaseTime({ seconds: JOIN_WINDOW + 1 })
+    await testClient.mine({ blocks: 1 })
+    expect(await Promise.all(runs)).toEqual(loops.map(() => 'completed'))
+  } finally {
+    clearTimeout(guard)
+    controller.abort()
+    await Promise.allSettled(runs)
+  }
+}
+
 describe('provider loop', () => {
   it('three providers run a 2-round MNIST task to completion: versions final, rewards owed, accuracy up', async () => {
     const started = performance.now()
@@ -243,22 +263,7 @@ describe('provider loop', () => {
       loop.on('error', (e) => { errors.push({ ...e, who: chain.account }) })
       return loop
     })
-    const joined = Promise.all(loops.map(async (loop) => await new Promise<void>((resolve) => {
-      const off = loop.on('action', (a) => { if (a.name === 'joinTask') { off(); resolve() } })
-    })))
-    const controller = new AbortController()
-    const guard = setTimeout(() => { controller.abort(new Error('the task did not complete in time')) }, 60_000)
-    const runs = loops.map(async (loop) => await loop.run(controller.signal))
-    try {
-      await joined
-      await testClient.increaseTime({ seconds: JOIN_WINDOW + 1 })
-      await testClient.mine({ blocks: 1 })
-      expect(await Promise.all(runs)).toEqual(['completed', 'completed'])
-    } finally {
-      clearTimeout(guard)
-      controller.abort()
-      await Promise.allSettled(runs)
-    }
+    await runToCompletion(loops)
     const { versionId } = await readRound(ctxOf(1), { taskId, round: 0 })
     const version = await readVersion(ctxOf(1), { versionId })
     expect(version).toMatchObject({ status: 'Final', parent: created.initialVersionId })
@@ -290,22 +295,7 @@ describe('provider loop', () => {
       loop.on('action', (a) => { actions.push(`${chain === forged ? 'liar' : 'honest'} ${a.name}`) })
       return loop
     })
-    const joined = Promise.all(loops.map(async (loop) => await new Promise<void>((resolve) => {
-      const off = loop.on('action', (a) => { if (a.name === 'joinTask') { off(); resolve() } })
-    })))
-    const controller = new AbortController()
-    const guard = setTimeout(() => { controller.abort(new Error('the task did not complete in time')) }, 60_000)
-    const runs = loops.map(async (loop) => await loop.run(controller.signal))
-    try {
-      await joined
-      await testClient.increaseTime({ seconds: JOIN_WINDOW + 1 })
-      await testClient.mine({ blocks: 1 })
-      expect(await Promise.all(runs)).toEqual(['completed', 'completed'])
-    } finally {
-      clearTimeout(guard)
-      controller.abort()
-      await Promise.allSettled(runs)
-    }
+    await runToCompletion(loops)
     expect(actions).toContain('honest challengeVersion')
     const proposals = await honest.readProposals(taskId, 0)
     const byAggregator = new Map(proposals.map((p) => [p.aggregator, p.versionId]))
