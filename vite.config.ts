@@ -27,8 +27,15 @@ export default defineConfig({
       workbox: {
         // The network config differs per deployment and must never be served stale.
         navigateFallbackDenylist: [/^\/mlbridge\.config\.json$/],
-        globIgnores: ['mlbridge.config.json'],
-        maximumFileSizeToCacheInBytes: 8 * 1024 * 1024
+        // The WASM runtimes (ONNX Runtime's is 28 MB) are fetched when first used and cached then,
+        // so installing the app does not download every backend up front.
+        globIgnores: ['mlbridge.config.json', '**/*.wasm'],
+        maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+        runtimeCaching: [{
+          urlPattern: ({ url }) => url.pathname.endsWith('.wasm'),
+          handler: 'CacheFirst',
+          options: { cacheName: 'mlbridge-wasm', expiration: { maxEntries: 16 } }
+        }]
       }
     })
   ],
