@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { getAddress, parseEther, type Address, type PublicClient } from 'viem'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures.ts'
-import { readClaimable, readRound, readTask, readVersion, type ReadContext } from '../src/chain/actions/index.ts'
+import { readClaimable, readReputation, readRound, readTask, readVersion, type ReadContext } from '../src/chain/actions/index.ts'
 import { ConsensusVerifierAbi, MLBTokenAbi } from '../src/chain/generated/abis.ts'
 import { devAccount } from '../src/chain/devAccounts.ts'
 import { protocolContracts } from '../src/chain/contracts.ts'
@@ -94,6 +94,17 @@ test('@journey a creator funds an MNIST task, three volunteers train it over 3 r
   for (const page of volunteers) await expect(page.getByTestId('contribute-task')).toHaveText(`#${taskId}`, { timeout: 30_000 })
   await expect(volunteers[0]!.getByTestId('round-timings')).toBeVisible({ timeout: 120_000 })
   await shot(volunteers[0]!, 'contribute')
+
+  // ------------------------------------------------------------ a volunteer reloads its tab right after a commit
+  // The switch comes back on by itself and the loop resumes from IndexedDB: a committed result is
+  // revealed with the saved salt, so nobody's result goes missing (checked with the reputations below).
+  const committed = await Promise.any(volunteers.map(async (page) => {
+    await expect(page.getByTestId('contribute-log')).toContainText('commitResult', { timeout: 120_000 })
+    return page
+  }))
+  await committed.reload()
+  await expect(committed.getByTestId('contribute-toggle')).toBeChecked()
+  await expect(committed.getByTestId('contribute-task')).toHaveText(`#${taskId}`)
   await expect.poll(async () => (await readTask(ctx, { taskId })).status, { timeout: 6 * 60_000, intervals: [2000] }).toBe('Completed')
 
   // ------------------------------------------------------------ versions: final, chained, better
@@ -114,6 +125,7 @@ test('@journey a creator funds an MNIST task, three volunteers train it over 3 r
   const accepted = await acceptedResults(ctx, taskId)
   for (const account of VOLUNTEERS.map((i) => devAccount(i).address)) {
     expect(await readClaimable(ctx, { account })).toBe(BigInt(accepted.get(account) ?? 0) * REWARD)
+    expect(await readReputation(ctx, { account })).toMatchObject({ missed: 0, outvoted: 0 })
   }
   const claimer = volunteers[0]!
   const claimerAddress = devAccount(VOLUNTEERS[0]!).address

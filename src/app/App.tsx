@@ -1,6 +1,7 @@
 import { WalletPanel } from './components/WalletPanel.tsx'
 import { TokenPanel } from './components/TokenPanel.tsx'
 import { Link, useRoute, type Route } from './router.tsx'
+import { useResumeContribution } from './contribute/useResumeContribution.ts'
 import { ContributePage } from './pages/ContributePage.tsx'
 import { TasksPage } from './pages/TasksPage.tsx'
 import { TaskDetailPage } from './pages/TaskDetailPage.tsx'
@@ -28,6 +29,7 @@ function Page ({ route }: { route: Route }): React.JSX.Element {
 
 export function App (): React.JSX.Element {
   const route = useRoute()
+  useResumeContribution()
   return (
     <div className="app">
       <header>

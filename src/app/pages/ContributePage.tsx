@@ -7,7 +7,7 @@ import { TIME_CATEGORIES } from '../../provider/timing.ts'
 import { BACKENDS, isBackendName, type BackendName } from '../../train/backendChoice.ts'
 import { NetworkPanel } from '../components/NetworkPanel.tsx'
 import { TxStatus } from '../components/TxStatus.tsx'
-import { contributor } from '../contribute/contributor.ts'
+import { BACKEND_KEY, startContributing, stopContributing } from '../contribute/useResumeContribution.ts'
 import { SHARD_STEPS, shardStepOf } from '../contribute/phases.ts'
 import { useContributor } from '../contribute/useContributor.ts'
 import { useAction } from '../hooks/useAction.ts'
@@ -16,7 +16,6 @@ import { useNetworkConfig } from '../NetworkContext.ts'
 import { Link } from '../router.tsx'
 import './contribute.css'
 
-const BACKEND_KEY = 'mlbridge.contribute.backend'
 const TIME_COLUMNS = TIME_CATEGORIES
 const mlb = (value: bigint): string => formatUnits(value, 18)
 
@@ -110,8 +109,8 @@ function ContributeSwitch (): React.JSX.Element {
           <input
             type="checkbox" role="switch" data-testid="contribute-toggle" checked={state.on} disabled={ctx === undefined && !state.on}
             onChange={(e) => {
-              if (e.target.checked && ctx !== undefined) contributor.start(network, ctx, backend === 'auto' ? {} : { backend })
-              else contributor.stop()
+              if (e.target.checked && ctx !== undefined) startContributing(network, ctx)
+              else stopContributing()
             }}
           />
           {' '}{state.on ? 'Contributing' : 'Contribute'}
