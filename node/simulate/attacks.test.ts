@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest'
+import { l2Norm, type WeightSet } from '../../src/core/tensors.ts'
+import { alieDelta, alieZ, AttackInputError, inverseNormalCdf, ipmDelta, lazyDelta, meanOf, noiseDelta, signFlipDelta } from './attacks.ts'
+
+const set = (...values: number[]): WeightSet => [{ name: 'w', shape: [values.length], values: Float32Array.from(values) }]
+const vals = (s: WeightSet): number[] => Array.from(s[0]!.values)
+
+describe('attack math', () => {
+  it('flips the sign and scales the mean for IPM', () => {
+    expect(vals(signFlipDelta(set(1, -2, 0.5)))).toEqual([-1, 2, -0.5])
+    expect(vals(ipmDelta([set(1, 2), set(3, 4)], 0.5))).toEqual([-1, -1.5])
+    expect(() => ipmDelta([set(1)], 0)).toThrow(AttackInputError)
+  })
+
+  it('draws noise with the honest norm, reproducibly', () => {
+    const honest = set(3, 4, 0, 0)
+    const a = noiseDelta(honest, l2Norm(honest), 7)
+    expect(l2Norm(a)).toBeCloseTo(5, 4)
+    expect(vals(a)).toEqual(vals(noiseDelta(honest, 5, 7)))
+    expect(vals(a)).not.toEqual(vals(noiseDelta(honest, 5, 8)))
+  })
+
+  it('computes the ALIE z from the paper and shifts the mean by z standard deviations', () => {
+    expect(inverseNormalCdf(0.5)).toBeCloseTo(0, 9)
+    expect(inverseNormalCdf(0.975)).toBeCloseTo(1.959964, 5)
+    expect(inverseNormalCdf(0.01)).toBeCloseTo(-2.326348, 5)
+    // n = 50, f = 12 (the paper's setting): s = 26 - 12 = 14, z = Phi^-1(36/50) ~ 0.58
+    expect(alieZ(50, 12)).toBeCloseTo(0.5828, 3)
+    expect(() => alieZ(4, 5)).toThrow(AttackInputError)
+    // mean 2, std 1 per coordinate
+    expect(vals(alieDelta([set(1, 0), set(3, 0)], 1.5))).toEqual([0.5, 0])
+  })
+
+  it('submits zero, then the stale delta, when lazy', () => {
+    expect(vals(lazyDelta(set(1, 2)))).toEqual([0, 0])
+    expect(vals(lazyDelta(set(1, 2), set(5, 6)))).toEqual([5, 6])
+    expect(vals(meanOf([set(1), set(2), set(6)]))).toEqual([3])
+  })
+})

@@ -1,0 +1,52 @@
+/**
+ * The centralized baseline: one trainer, the same samples. Each round it takes the union of the
+ * samples of the round's accepted shards and runs what synchronous data-parallel SGD over those
+ * shards would: H steps of the inner optimizer, each on a batch of (accepted shards x batch size)
+ * samples, applied directly (no outer step). Evaluated on the same held-out split as the network.
+ */
+import { decodeDelta } from '../../src/core/delta/codec.ts'
+import { shardIndices, stepSeed } from '../../src/core/sampling.ts'
+import type { TaskSpec } from '../../src/core/taskSpec.ts'
+import { subtractWeights, type WeightSet } from '../../src/core/tensors.ts'
+import type { Evaluator } from '../../src/provider/types.ts'
+import { serialQueue } from '../../src/provider/trainers.ts'
+import { selectSamples, type Dataset } from '../../src/train/data/dataset.ts'
+import { trainShard } from '../../src/train/trainShard.ts'
+import { DEFAULT_LIMITS } from '../../src/storage/limits.ts'
+
+/** The sample indices of the given shards of a round, in shard order (what the network trained on). */
+export function roundSamples (spec: TaskSpec, opts: { datasetSize: number, round: number, shards: readonly number[], shardCount: number }): number[] {
+  return opts.shards.flatMap((shard) => Array.from(shardIndices(spec, {
+    datasetSize: opts.datasetSize, round: opts.round, shard, shardCount: opts.shardCount, samplesPerShard: spec.training.samplesPerShard
+  })))
+}
+
+export class Baseline {
+  constructor (
+    private readonly spec: TaskSpec,
+    private weights: WeightSet,
+    private readonly train: Dataset,
+    private readonly evaluator: Evaluator,
+    private readonly queue: ReturnType<typeof serialQueue>
+  ) {}
+
+  /** Trains one round on `indices` (`shards` accepted shards' worth) and scores the result. */
+  async round (round: number, indices: readonly number[], shards: number): Promise<{ accuracy: number, loss: number, samples: number }> {
+    if (indices.length > 0) {
+      const { training } = this.spec
+      const result = await this.queue(async () => await trainShard({
+        model: this.spec.model,
+        training: { ...training, batchSize: training.batchSize * Math.max(1, shards) },
+        weights: this.weights,
+        data: selectSamples(this.train, indices),
+        seed: stepSeed(this.spec, round, 0),
+        // float32: the baseline applies its own update exactly
+        scheme: 'float32'
+      }))
+      const delta = decodeDelta(result.delta, { maxBytes: DEFAULT_LIMITS.delta * 4 })
+      this.weights = subtractWeights(this.weights, delta)
+    }
+    const scores = await this.evaluator.evaluate(this.spec.model, this.weights, {})
+    return { ...scores, samples: indices.length }
+  }
+}

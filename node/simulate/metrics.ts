@@ -1,0 +1,129 @@
+/** Measurements: where each provider's time went, and what the chain recorded (gas, rewards, verdicts, slashes). */
+import { decodeFunctionData, type Abi, type Address, type Hex, type PublicClient } from 'viem'
+import { readReputation, type ReadContext } from '../../src/chain/actions/index.ts'
+import { ConsensusVerifierAbi, MLBTokenAbi, ModelRegistryAbi, RewardDistributorAbi, TaskManagerAbi } from '../../src/chain/generated/abis.ts'
+import type { Phase } from '../../src/provider/types.ts'
+import { categoryOf, type TimeCategory } from '../../src/provider/timing.ts'
+
+export const zeroTimes = (): Record<TimeCategory, number> => ({ train: 0, transfer: 0, chain: 0, aggregate: 0, wait: 0 })
+
+/** Seconds spent per step kind: each 'step' event closes the previous step's interval. */
+export class TimeSplit {
+  readonly seconds = zeroTimes()
+  private current: { category: TimeCategory, since: number } | undefined
+  constructor (private readonly now: () => number = () => performance.now()) {}
+
+  step (phase: Phase): void {
+    this.close()
+    this.current = { category: categoryOf(phase), since: this.now() }
+  }
+
+  close (): void {
+    if (this.current !== undefined) this.seconds[this.current.category] += (this.now() - this.current.since) / 1000
+    this.current = undefined
+  }
+}
+
+/** Gas and count of the transactions that called each contract function. */
+export type GasByFunction = Record<string, { gas: number, count: number }>
+
+const ABIS: Abi[] = [TaskManagerAbi, ConsensusVerifierAbi, ModelRegistryAbi, RewardDistributorAbi, MLBTokenAbi]
+
+function functionName (input: Hex): string {
+  for (const abi of ABIS) {
+    try {
+      return decodeFunctionData({ abi, data: input }).functionName
+    } catch {}
+  }
+  return input.slice(0, 10)
+}
+
+export interface ChainFigures {
+  /** gas of the blocks from `fromBlock` to round 0's start */
+  setupGas: number
+  rounds: Array<{ round: number, gas: number, transactions: number, rewards: Map<string, bigint>, byFunction: GasByFunction }>
+  slashes: Map<string, { count: number, amount: bigint }>
+  verdicts: Map<string, { accepted: number, outvoted: number, missed: number, disputed: number }>
+}
+
+/** Sums the receipts of the blocks in [from, to]. */
+async function gasOfBlocks (client: PublicClient, from: bigint, to: bigint): Promise<{ gas: number, transactions: number, byFunction: GasByFunction }> {
+  let gas = 0
+  let transactions = 0
+  const byFunction: GasByFunction = {}
+  for (let b = from; b <= to; b++) {
+    const block = await client.getBlock({ blockNumber: b, includeTransactions: true })
+    const receipts = await client.request({ method: 'eth_getBlockReceipts', params: [`0x${b.toString(16)}` as Hex] }) as Array<{ gasUsed: Hex, transactionHash: Hex }> | null
+    for (const r of receipts ?? []) {
+      const used = Number(BigInt(r.gasUsed))
+      const tx = block.transactions.find((t) => t.hash === r.transactionHash)
+      const name = tx === undefined ? 'unknown' : functionName(tx.input)
+      const entry = byFunction[name] ?? { gas: 0, count: 0 }
+      byFunction[name] = { gas: entry.gas + used, count: entry.count + 1 }
+      gas += used
+      transactions++
+    }
+  }
+  return { gas, transactions, byFunction }
+}
+
+/**
+ * Reads what the chain recorded for the task. A round spans the blocks from its `RoundConfigured`
+ * event to the block before the next round's (the last round: to `toBlock`).
+ */
+export async function chainFigures (ctx: ReadContext, opts: { taskId: bigint, fromBlock: bigint, toBlock: bigint, accounts: Address[] }): Promise<ChainFigures> {
+  const { publicClient: client, contracts } = ctx
+  const { taskId, fromBlock, toBlock } = opts
+  const starts = await client.getContractEvents({
+    address: contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, eventName: 'RoundConfigured', args: { taskId }, fromBlock, toBlock, strict: true
+  })
+  const startOf = new Map(starts.map((e) => [Number(e.args.round), e.blockNumber]))
+  const rewards = await client.getContractEvents({
+    address: contracts.RewardDistributor, abi: RewardDistributorAbi, eventName: 'RewardCredited', args: { taskId }, fromBlock, toBlock, strict: true
+  })
+  const slashedLogs = await client.getContractEvents({
+    address: contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, eventName: 'ResultSlashed', args: { taskId }, fromBlock, toBlock, strict: true
+  })
+  const rounds: ChainFigures['rounds'] = []
+  const ordered = [...startOf.entries()].sort((a, b) => a[0] - b[0])
+  for (let i = 0; i < ordered.length; i++) {
+    const [round, start] = ordered[i]!
+    const end = i + 1 < ordered.length ? ordered[i + 1]![1] - 1n : toBlock
+    const { gas, transactions, byFunction } = await gasOfBlocks(client, start, end)
+    const paid = new Map<string, bigint>()
+    for (const e of rewards) {
+      if (e.blockNumber < start || e.blockNumber > end) continue
+      const who = e.args.provider.toLowerCase()
+      paid.set(who, (paid.get(who) ?? 0n) + e.args.amount)
+    }
+    rounds.push({ round, gas, transactions, rewards: paid, byFunction })
+  }
+  const firstStart = ordered[0]?.[1] ?? toBlock + 1n
+  const setupGas = (await gasOfBlocks(client, fromBlock, firstStart - 1n)).gas
+  const slashes = new Map<string, { count: number, amount: bigint }>()
+  for (const e of slashedLogs) {
+    const who = e.args.provider.toLowerCase()
+    const prev = slashes.get(who) ?? { count: 0, amount: 0n }
+    slashes.set(who, { count: prev.count + 1, amount: prev.amount + e.args.amount })
+  }
+  // An attempt closed by a re-queue had no majority: its revealers were neither paid nor outvoted.
+  const requeued = await client.getContractEvents({
+    address: contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, eventName: 'ShardRequeued', args: { taskId }, fromBlock, toBlock, strict: true
+  })
+  const closed = new Set(requeued.map((e) => `${e.args.round}/${e.args.shard}/${Number(e.args.attempt) - 1}`))
+  const reveals = await client.getContractEvents({
+    address: contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, eventName: 'Revealed', args: { taskId }, fromBlock, toBlock, strict: true
+  })
+  const disputed = new Map<string, number>()
+  for (const e of reveals) {
+    if (!closed.has(`${e.args.round}/${e.args.shard}/${e.args.attempt}`)) continue
+    const who = e.args.provider.toLowerCase()
+    disputed.set(who, (disputed.get(who) ?? 0) + 1)
+  }
+  const verdicts = new Map<string, { accepted: number, outvoted: number, missed: number, disputed: number }>()
+  for (const account of opts.accounts) {
+    const r = await readReputation(ctx, { account })
+    verdicts.set(account.toLowerCase(), { accepted: Number(r.accepted), outvoted: Number(r.outvoted), missed: Number(r.missed), disputed: disputed.get(account.toLowerCase()) ?? 0 })
+  }
+  return { setupGas, rounds, slashes, verdicts }
+}

@@ -1,0 +1,116 @@
+/**
+ * The simulated network on the local stack: a real anvil with the deployed contracts, the relay
+ * (pinner and gossip hub), and one libp2p + Helia node per participant (the browser node factory,
+ * running in Node over WebSockets to the relay, memory storage). Artifacts are put on the
+ * participant's own node and pinned on the relay over `/mlbridge/pin/1.0.0`, as a tab does.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Hex } from 'viem'
+import type { WriteContext } from '../../src/chain/actions/index.ts'
+import { LOCAL_CHAIN_ID } from '../../src/core/networkConfig.ts'
+import { createBrowserNode, type BrowserNode } from '../../src/p2p/index.ts'
+import { startNetworkSession } from '../../src/provider/networkSession.ts'
+import type { ArtifactStore } from '../../src/provider/types.ts'
+import { startRelay, type Relay } from '../relay.ts'
+import { startLocalChain, type LocalChain } from '../testing/localChain.ts'
+
+/** Bytes one participant moved through its artifact store. */
+export interface Traffic {
+  /** blobs it put (each is uploaded once, to the pinner) */
+  sent: number
+  /** blobs it fetched that it did not already hold */
+  received: number
+}
+
+export interface Participant {
+  ctx: WriteContext
+  node: BrowserNode
+  /** this participant's artifacts for `taskId`, metered into `traffic` */
+  artifacts: (taskId: string) => ArtifactStore
+  traffic: Traffic
+}
+
+export interface SimNetwork {
+  chain: LocalChain
+  relay: Relay
+  /** dev account index -> participant */
+  participant: (account: number) => Promise<Participant>
+  stop: () => Promise<void>
+}
+
+export async function startNetwork (): Promise<SimNetwork> {
+  const chain = await startLocalChain()
+  const relayDir = await mkdtemp(join(tmpdir(), 'mlb-sim-relay-'))
+  let relay: Relay
+  try {
+    relay = await startRelay({ port: 0, dataDir: relayDir, chainId: LOCAL_CHAIN_ID })
+  } catch (error) {
+    await chain.stop()
+    throw error
+  }
+  const participants = new Map<number, Promise<Participant>>()
+  // CIDs the relay already holds: pinning one again moves nothing over the network.
+  const pinned = new Set<string>()
+  const connect = async (account: number): Promise<Participant> => {
+    const ctx = chain.ctxOf(account)
+    const node = await createBrowserNode({
+      relayMultiaddrs: relay.multiaddrs, allowLoopback: true, storage: 'memory', webRTC: false, chainId: LOCAL_CHAIN_ID,
+      reconnect: { initialDelayMs: 50, maxDelayMs: 500 }
+    })
+    const session = await startNetworkSession(node, {
+      wallet: { address: ctx.walletClient.account.address, signMessage: async ({ message }) => await ctx.walletClient.signMessage({ message }) },
+      chainId: LOCAL_CHAIN_ID,
+      relays: relay.multiaddrs
+    })
+    const traffic: Traffic = { sent: 0, received: 0 }
+    const held = new Set<string>()
+    const artifacts = (taskId: string): ArtifactStore => metered(session.artifacts(taskId), traffic, held, pinned)
+    return { ctx, node, artifacts, traffic }
+  }
+  return {
+    chain,
+    relay,
+    participant: async (account) => {
+      let p = participants.get(account)
+      if (p === undefined) {
+        p = connect(account)
+        participants.set(account, p)
+      }
+      return await p
+    },
+    stop: async () => {
+      const nodes = await Promise.allSettled([...participants.values()])
+      await Promise.allSettled(nodes.map(async (n) => { if (n.status === 'fulfilled') await n.value.node.stop() }))
+      await relay.stop().catch(() => {})
+      await chain.stop()
+      await rm(relayDir, { recursive: true, force: true })
+    }
+  }
+}
+
+/**
+ * Counts what crosses the network: a put uploads the blob to the pinner unless the pinner already
+ * holds it (`pinned`, shared by all participants: providers that recompute the same version pin
+ * the same CID); a get downloads it unless this participant put or fetched it before (it then
+ * comes from its own blockstore).
+ */
+export function metered (store: ArtifactStore, traffic: Traffic, held: Set<string> = new Set(), pinned: Set<string> = new Set()): ArtifactStore {
+  const key = (cid: Hex): string => cid.toLowerCase()
+  return {
+    put: async (bytes, kind, options) => {
+      const cid = await store.put(bytes, kind, options)
+      if (!pinned.has(key(cid))) traffic.sent += bytes.byteLength
+      held.add(key(cid))
+      pinned.add(key(cid))
+      return cid
+    },
+    get: async (cid, kind, options) => {
+      const bytes = await store.get(cid, kind, options)
+      if (!held.has(key(cid))) traffic.received += bytes.byteLength
+      held.add(key(cid))
+      return bytes
+    }
+  }
+}

@@ -1,0 +1,285 @@
+/**
+ * One simulation: a task on the local stack run by N real provider loops (F of them Byzantine),
+ * a centralized baseline on the same samples, and the report.
+ */
+import { keccak256, parseEther, toHex, type Address } from 'viem'
+import { createTask, faucet, readClaimable, readRound, readTask, readVersion, type RoundState, type TaskState } from '../../src/chain/actions/index.ts'
+import { parseTaskSpec, type TaskSpec } from '../../src/core/taskSpec.ts'
+import { shapeSize } from '../../src/core/tensors.ts'
+import {
+  chainForAccount, datasetTaskData, decodeVersion, encodeTaskSpec, inProcessEvaluator, inProcessTrainer, MemoryStateStore, ProviderLoop,
+  publishInitialModel, serialQueue, type Phase, type ProviderChain, type Trainer
+} from '../../src/provider/index.ts'
+import { architectureFromSpec, weightLayout } from '../../src/train/architecture.ts'
+import { mnistSplit, useNodeBackend } from '../../src/train/testing.ts'
+import { AttackLog, byzantineTrainer, Collusion, copyingChain, staleDeltaReader } from './adversaries.ts'
+import { AGGREGATORS, type SimulationOptions } from './args.ts'
+import { Baseline, roundSamples } from './baseline.ts'
+import { chainFigures, TimeSplit } from './metrics.ts'
+import { startNetwork, type Traffic } from './network.ts'
+import { REPORT_VERSION, type ProviderReport, type RoundReport, type SimulationReport } from './report.ts'
+
+const REWARD = parseEther('10')
+const MIN_STAKE = parseEther('100')
+/** Chain-time windows; the driver moves chain time past one when every provider waits on it. */
+const JOIN_WINDOW = 30
+const WINDOW = 600
+/** Wall time with no change on chain and no provider busy before the driver moves chain time. */
+const STALL_MS = 3000
+const CREATOR = 1
+const FIRST_PROVIDER = 2
+// A commit or reveal in flight counts as busy: moving time then could close its window under it.
+const BUSY: ReadonlySet<Phase> = new Set(['joining', 'fetching', 'training', 'uploading', 'committing', 'revealing', 'aggregating', 'proposing'])
+
+export class SimulationError extends Error {
+  override name = 'SimulationError'
+}
+
+export function simulationSpec (opts: SimulationOptions): TaskSpec {
+  return parseTaskSpec({
+    model: { template: 'mlp', inputShape: [784], classes: 10, hidden: opts.hidden },
+    dataset: { name: 'mnist' },
+    training: { optimizer: 'sgd', learningRate: 0.1, localSteps: opts.localSteps, batchSize: opts.batchSize, samplesPerShard: Math.min(2048, opts.localSteps * opts.batchSize) },
+    outer: { learningRate: 0.7, momentum: 0.9 },
+    aggregation: { rule: AGGREGATORS[opts.aggregator] },
+    fingerprint: { length: 16 },
+    // The same seed for every attack: runs of one shape train on the same samples, so they compare.
+    seed: `simulate-${opts.providers}-${opts.shards}-${opts.hidden.join('x')}-${opts.localSteps}-${opts.batchSize}`
+  }, 'simulate')
+}
+
+export async function runSimulation (opts: SimulationOptions, hooks: { log?: (line: string) => void, timeoutMs?: number } = {}): Promise<SimulationReport> {
+  const log = hooks.log ?? (() => {})
+  const started = performance.now()
+  await useNodeBackend('wasm')
+  const { train, test } = await mnistSplit()
+  const spec = simulationSpec(opts)
+  const params = weightLayout(architectureFromSpec(spec.model)).reduce((n, t) => n + shapeSize(t.shape), 0)
+  const totalShards = opts.shards
+  if (totalShards * spec.training.samplesPerShard > train.labels.length) throw new SimulationError(`${totalShards} shards x ${spec.training.samplesPerShard} samples do not fit in ${train.labels.length} training samples`)
+  const net = await startNetwork()
+  const controller = new AbortController()
+  try {
+    const { chain } = net
+    log(`local stack: anvil ${chain.rpcUrl}, relay ${net.relay.multiaddrs[0] ?? ''}`)
+    const queue = serialQueue()
+    const evaluator = inProcessEvaluator(test, { queue })
+    const honestTrainer = inProcessTrainer({ mnist: async () => train, queue })
+
+    // ------------------------------------------------------------ the task
+    const creator = await net.participant(CREATOR)
+    const creatorStore = creator.artifacts('0')
+    const initial = await publishInitialModel(spec, creatorStore)
+    const specCid = await creatorStore.put(encodeTaskSpec(spec), 'spec')
+    const fromBlock = await chain.publicClient.getBlockNumber()
+    await faucet(creator.ctx)
+    const created = await createTask(creator.ctx, {
+      specCid,
+      datasetCid: `0x01551220${keccak256(toHex('bundled mnist')).slice(2)}`,
+      initialModelCid: initial.modelCid,
+      initialCommitHash: initial.commitHash,
+      initialDataHash: keccak256(toHex('mnist')),
+      rounds: opts.rounds,
+      shards: totalShards,
+      replication: opts.replication,
+      maxReplication: Math.min(opts.providers, opts.replication + 2),
+      fingerprintLength: spec.fingerprint.length,
+      confirmations: 1,
+      tolerance: spec.fingerprint.tolerance,
+      joinWindow: JOIN_WINDOW,
+      commitWindow: WINDOW,
+      revealWindow: WINDOW,
+      aggregateWindow: WINDOW,
+      challengeWindow: WINDOW,
+      rewardPerResult: REWARD,
+      minStake: MIN_STAKE
+    })
+    const { taskId } = created
+    log(`task ${taskId}: ${opts.rounds} rounds x ${totalShards} shards, replication ${opts.replication}, aggregation ${spec.aggregation.rule}, ${params} params`)
+
+    // ------------------------------------------------------------ providers
+    const collusion = new Collusion()
+    const layout = weightLayout(architectureFromSpec(spec.model))
+    const roles: Array<'honest' | 'byzantine'> = Array.from({ length: opts.providers }, (_, i) => (i >= opts.providers - opts.byzantine ? 'byzantine' : 'honest'))
+    const providers = await Promise.all(roles.map(async (role, i) => {
+      const p = await net.participant(FIRST_PROVIDER + i)
+      const artifacts = p.artifacts(taskId.toString())
+      const attackLog = new AttackLog()
+      let providerChain: ProviderChain = chainForAccount(p.ctx, { fromBlock })
+      let trainer: Trainer = honestTrainer
+      if (role === 'byzantine' && opts.attack !== 'none') {
+        trainer = byzantineTrainer({
+          attack: opts.attack, inner: honestTrainer, spec, layout, rounds: opts.rounds, shards: totalShards, collusion,
+          n: opts.providers, f: opts.byzantine, stale: staleDeltaReader(providerChain, artifacts, taskId), log: attackLog
+        })
+        if (opts.attack === 'copy') providerChain = copyingChain(providerChain, p.ctx, attackLog)
+      }
+      const loop = new ProviderLoop({
+        taskId, spec, data: datasetTaskData(train), chain: providerChain, artifacts, trainer, evaluator,
+        state: new MemoryStateStore(), stake: { faucet: true }, pollIntervalMs: 200, aggregatorTimeoutMs: 15_000, stepTimeoutMs: 120_000
+      })
+      const time = new TimeSplit()
+      const errors: SimulationReport['errors'] = []
+      let phase: Phase = 'waiting'
+      loop.on('step', (s) => { phase = s.phase; time.step(s.phase) })
+      loop.on('error', (e) => {
+        const message = e.error instanceof Error ? e.error.message.split('\n')[0]! : String(e.error)
+        const same = errors.find((x) => x.phase === e.phase && x.message === message)
+        if (same === undefined) errors.push({ account: loop.account, role, phase: e.phase, message, count: 1 })
+        else same.count++
+      })
+      return { loop, role, participant: p, attackLog, time, errors, phase: () => phase }
+    }))
+
+    // ------------------------------------------------------------ run, with chain time driven forward when everyone waits
+    const finished = new Set<number>()
+    const runs = providers.map(async (p, i) => {
+      try {
+        return await p.loop.run(controller.signal)
+      } finally {
+        finished.add(i)
+      }
+    })
+    const guard = setTimeout(() => { controller.abort(new SimulationError(`the task did not complete within ${(hooks.timeoutMs ?? 0) / 1000} s`)) }, hooks.timeoutMs ?? 30 * 60_000)
+    const trafficAt: Array<Traffic[]> = []
+    let lastSig = ''
+    let lastChange = performance.now()
+    let task: TaskState = await readTask(creator.ctx, { taskId })
+    const drive = (async () => {
+      while (finished.size < providers.length && !controller.signal.aborted) {
+        await new Promise((resolve) => setTimeout(resolve, 500))
+        task = await readTask(creator.ctx, { taskId })
+        if (task.status === 'Running' && trafficAt[task.currentRound] === undefined) {
+          trafficAt[task.currentRound] = providers.map((p) => ({ ...p.participant.traffic }))
+          log(`round ${task.currentRound} started (${((performance.now() - started) / 1000).toFixed(0)} s)`)
+        }
+        const round: RoundState | undefined = task.status === 'Running' ? await readRound(creator.ctx, { taskId, round: task.currentRound }) : undefined
+        const sig = JSON.stringify([task.status, task.currentRound, round?.decidedShards, String(round?.versionId), round?.shards.map((s) => [s.attempt, s.status, s.committedMask, s.revealedMask])])
+        // A copier sits in 'committing' / 'revealing' by design (it waits on others, then fails): only its work counts.
+        const busy = providers.some((p, i) => !finished.has(i) && BUSY.has(p.phase()) && !(p.role === 'byzantine' && (p.phase() === 'committing' || p.phase() === 'revealing')))
+        if (sig !== lastSig || busy) {
+          lastSig = sig
+          lastChange = performance.now()
+          continue
+        }
+        if (performance.now() - lastChange < STALL_MS || task.status === 'Completed' || task.status === 'Cancelled') continue
+        const seconds = task.status === 'Joining' ? JOIN_WINDOW + 1 : WINDOW + 1
+        log(`everyone waits on chain time: +${seconds} s (${task.status}, round ${task.currentRound})`)
+        await chain.timeTravel(seconds)
+        lastChange = performance.now()
+      }
+    })()
+    try {
+      const outcomes = await Promise.all(runs)
+      if (outcomes.some((o) => o !== 'completed')) throw new SimulationError(`providers ended with ${outcomes.join(', ')}`)
+    } finally {
+      clearTimeout(guard)
+      controller.abort()
+      await Promise.allSettled([...runs, drive])
+    }
+    for (const p of providers) p.time.close()
+    const totalSeconds = (performance.now() - started) / 1000
+    log(`task completed in ${totalSeconds.toFixed(0)} s; measuring`)
+
+    // ------------------------------------------------------------ measure
+    const toBlock = await chain.publicClient.getBlockNumber()
+    const accounts = providers.map((p) => p.loop.account)
+    const figures = await chainFigures(creator.ctx, { taskId, fromBlock, toBlock, accounts })
+    const baseline = new Baseline(spec, initial.weights, train, evaluator, queue)
+    const finalTraffic = providers.map((p) => ({ ...p.participant.traffic }))
+    const reader = chainForAccount(creator.ctx, { fromBlock })
+    const rounds: RoundReport[] = []
+    for (let r = 0; r < opts.rounds; r++) {
+      const state = await readRound(creator.ctx, { taskId, round: r })
+      const accepted = await reader.readAccepted(taskId, r)
+      const acceptedShards = [...new Set(accepted.map((a) => a.shard))].sort((a, b) => a - b)
+      const acceptedResults = accepted.reduce((n, a) => n + popcount(a.winnersMask), 0)
+      let network: RoundReport['network'] = null
+      if (state.versionId !== 0n) {
+        const version = await readVersion(creator.ctx, { versionId: state.versionId })
+        const { weights } = decodeVersion(await creatorStore.get(version.modelCid, 'model'))
+        const own = await evaluator.evaluate(spec.model, weights, {})
+        network = { versionId: state.versionId.toString(), registryAccuracy: version.accuracyBps / 10_000, registryLoss: Number(version.loss) / 1e6, accuracy: own.accuracy, loss: own.loss }
+      }
+      const indices = roundSamples(spec, { datasetSize: train.labels.length, round: r, shards: acceptedShards, shardCount: totalShards })
+      const base = await baseline.round(r, indices, acceptedShards.length)
+      const gas = figures.rounds.find((g) => g.round === r)
+      const before = trafficAt[r] ?? finalTraffic.map(() => ({ sent: 0, received: 0 }))
+      const after = trafficAt[r + 1] ?? finalTraffic
+      const avg = (f: (t: Traffic) => number): number => after.reduce((s, t, i) => s + f(t) - f(before[i]!), 0) / providers.length
+      rounds.push({
+        round: r,
+        network,
+        baseline: base,
+        acceptedShards: acceptedShards.length,
+        acceptedResults,
+        gas: { total: gas?.gas ?? 0, transactions: gas?.transactions ?? 0, perAcceptedResult: acceptedResults === 0 || gas === undefined ? null : gas.gas / acceptedResults, byFunction: gas?.byFunction ?? {} },
+        bytesPerProvider: { sent: avg((t) => t.sent), received: avg((t) => t.received) },
+        syncDataParallelBytesPerProvider: 2 * params * 4 * spec.training.localSteps
+      })
+      log(`round ${r}: network ${network === null ? '-' : (network.accuracy * 100).toFixed(2)}%, baseline ${(base.accuracy * 100).toFixed(2)}%`)
+    }
+
+    const providerReports: ProviderReport[] = await Promise.all(providers.map(async (p, i) => {
+      const who = p.loop.account.toLowerCase()
+      const rewards = figures.rounds.reduce((s, r) => s + (r.rewards.get(who) ?? 0n), 0n)
+      const slash = figures.slashes.get(who)
+      return {
+        account: p.loop.account,
+        role: p.role,
+        verdicts: figures.verdicts.get(who) ?? { accepted: 0, outvoted: 0, missed: 0, disputed: 0 },
+        slashes: slash?.count ?? 0,
+        slashed: (slash?.amount ?? 0n).toString(),
+        rewards: rewards.toString(),
+        claimable: (await readClaimable(creator.ctx, { account: p.loop.account as Address })).toString(),
+        bytes: finalTraffic[i]!,
+        time: { ...p.time.seconds },
+        attackNotes: p.attackLog.notes
+      }
+    }))
+    const last = rounds.at(-1)
+    const lastNet = [...rounds].reverse().find((r) => r.network !== null)?.network ?? null
+    const gasRounds = rounds.filter((r) => r.acceptedResults > 0)
+    const acceptedTotal = gasRounds.reduce((s, r) => s + r.acceptedResults, 0)
+    const split = { train: 0, transfer: 0, chain: 0, aggregate: 0, wait: 0 }
+    for (const p of providerReports) for (const k of Object.keys(split) as Array<keyof typeof split>) split[k] += p.time[k]
+    const freeRider = opts.attack === 'copy' || opts.attack === 'lazy'
+    return {
+      version: REPORT_VERSION,
+      options: opts,
+      setup: {
+        params,
+        shards: totalShards,
+        samplesPerShard: spec.training.samplesPerShard,
+        localSteps: spec.training.localSteps,
+        batchSize: spec.training.batchSize,
+        aggregationRule: spec.aggregation.rule,
+        nodes: `one libp2p + Helia node per participant (${opts.providers} providers + the creator), WebSockets to one relay that pins every artifact`,
+        setupGas: figures.setupGas
+      },
+      rounds,
+      providers: providerReports,
+      final: {
+        networkAccuracy: lastNet?.accuracy ?? null,
+        baselineAccuracy: last?.baseline.accuracy ?? 0,
+        gapPp: lastNet === null || last === undefined ? null : 100 * (lastNet.accuracy - last.baseline.accuracy),
+        maxBytesRatio: Math.max(0, ...rounds.map((r) => (r.bytesPerProvider.sent + r.bytesPerProvider.received) / r.syncDataParallelBytesPerProvider)),
+        gasPerAcceptedResult: acceptedTotal === 0 ? null : gasRounds.reduce((s, r) => s + r.gas.total, 0) / acceptedTotal,
+        honestSlashed: providerReports.filter((p) => p.role === 'honest' && p.slashes > 0).length,
+        freeRiderRewards: freeRider ? providerReports.filter((p) => p.role === 'byzantine').reduce((s, p) => s + BigInt(p.rewards), 0n).toString() : '0',
+        taskStatus: (await readTask(creator.ctx, { taskId })).status
+      },
+      wallTime: { total: totalSeconds, split },
+      errors: providers.flatMap((p) => p.errors)
+    }
+  } finally {
+    controller.abort()
+    await net.stop()
+  }
+}
+
+function popcount (mask: number): number {
+  let n = 0
+  for (let m = mask; m !== 0; m &= m - 1) n++
+  return n
+}
