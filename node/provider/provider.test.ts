@@ -6,18 +6,17 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { keccak256, parseEther, toHex } from 'viem'
+import { toHex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLocalChain, type LocalChain } from '../testing/localChain.ts'
 import { startRelay, type Relay } from '../relay.ts'
-import { createTask, faucet, readRound, readTask, readVersion } from '../../src/chain/actions/index.ts'
+import { readRound, readTask, readVersion } from '../../src/chain/actions/index.ts'
 import { TaskManagerAbi } from '../../src/chain/generated/abis.ts'
 import { devAccount } from '../../src/chain/devAccounts.ts'
 import { LOCAL_CHAIN_ID } from '../../src/core/networkConfig.ts'
 import { parseTaskSpec } from '../../src/core/taskSpec.ts'
-import { encodeTaskSpec } from '../../src/provider/taskSpecBlob.ts'
-import { publishInitialModel } from '../../src/provider/initialModel.ts'
 import { useNodeBackend } from '../../src/train/nodeBackend.ts'
+import { createMnistTask } from '../testing/mnistTask.ts'
 import { main } from './main.ts'
 import type { Shutdown } from './shutdown.ts'
 import { startProviderNetwork } from './network.ts'
@@ -73,19 +72,8 @@ describe('headless provider', () => {
     let taskId: bigint
     try {
       const artifacts = creatorNet.artifacts('0')
-      const specCid = await artifacts.put(encodeTaskSpec(spec), 'spec')
-      const initial = await publishInitialModel(spec, artifacts)
-      await faucet(creatorCtx)
-      ;({ taskId } = await createTask(creatorCtx, {
-        specCid,
-        datasetCid: `0x01551220${keccak256(toHex('bundled mnist')).slice(2)}`,
-        initialModelCid: initial.modelCid,
-        initialCommitHash: initial.commitHash,
-        initialDataHash: keccak256(toHex('mnist')),
-        rounds: 1, shards: 1, replication: 2, maxReplication: 2,
-        fingerprintLength: spec.fingerprint.length, confirmations: 1, tolerance: spec.fingerprint.tolerance,
-        joinWindow: JOIN_WINDOW, commitWindow: WINDOW, revealWindow: WINDOW, aggregateWindow: WINDOW, challengeWindow: WINDOW,
-        rewardPerResult: parseEther('10'), minStake: parseEther('100')
+      ;({ created: { taskId } } = await createMnistTask(creatorCtx, artifacts, spec, {
+        rounds: 1, shards: 1, replication: 2, maxReplication: 2, joinWindow: JOIN_WINDOW, window: WINDOW
       }))
     } finally {
       await creatorNet.stop()

@@ -40,6 +40,14 @@ export interface SimNetwork {
   stop: () => Promise<void>
 }
 
+const STOP_MS = 10_000
+
+/** Waits for `work` at most `ms`. */
+async function within (ms: number, work: Promise<void>): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  await Promise.race([work, new Promise<void>((resolve) => { timer = setTimeout(resolve, ms) })]).finally(() => { clearTimeout(timer) })
+}
+
 export async function startNetwork (): Promise<SimNetwork> {
   const chain = await startLocalChain()
   const relayDir = await mkdtemp(join(tmpdir(), 'mlb-sim-relay-'))
@@ -82,8 +90,9 @@ export async function startNetwork (): Promise<SimNetwork> {
     },
     stop: async () => {
       const nodes = await Promise.allSettled([...participants.values()])
-      await Promise.allSettled(nodes.map(async (n) => { if (n.status === 'fulfilled') await n.value.node.stop() }))
-      await relay.stop().catch(() => {})
+      // A node with a stream still open can take long to stop; the process ends the run anyway.
+      await Promise.allSettled(nodes.map(async (n) => { if (n.status === 'fulfilled') await within(STOP_MS, n.value.node.stop()) }))
+      await within(STOP_MS, relay.stop()).catch(() => {})
       await chain.stop()
       await rm(relayDir, { recursive: true, force: true })
     }

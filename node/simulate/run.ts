@@ -2,16 +2,17 @@
  * One simulation: a task on the local stack run by N real provider loops (F of them Byzantine),
  * a centralized baseline on the same samples, and the report.
  */
-import { keccak256, parseEther, toHex, type Address } from 'viem'
-import { createTask, faucet, readClaimable, readRound, readTask, readVersion, type RoundState, type TaskState } from '../../src/chain/actions/index.ts'
+import { parseEther, type Address } from 'viem'
+import { readClaimable, readRound, readTask, readVersion, type RoundState, type TaskState } from '../../src/chain/actions/index.ts'
 import { parseTaskSpec, type TaskSpec } from '../../src/core/taskSpec.ts'
 import { shapeSize } from '../../src/core/tensors.ts'
 import {
-  chainForAccount, datasetTaskData, decodeVersion, encodeTaskSpec, inProcessEvaluator, inProcessTrainer, MemoryStateStore, ProviderLoop,
-  publishInitialModel, serialQueue, type Phase, type ProviderChain, type Trainer
+  chainForAccount, datasetTaskData, decodeVersion, inProcessEvaluator, inProcessTrainer, MemoryStateStore, ProviderLoop,
+  serialQueue, type Phase, type ProviderChain, type Trainer
 } from '../../src/provider/index.ts'
 import { architectureFromSpec, weightLayout } from '../../src/train/architecture.ts'
 import { mnistSplit, useNodeBackend } from '../../src/train/testing.ts'
+import { createMnistTask } from '../testing/mnistTask.ts'
 import { AttackLog, byzantineTrainer, Collusion, copyingChain, staleDeltaReader } from './adversaries.ts'
 import { AGGREGATORS, type SimulationOptions } from './args.ts'
 import { Baseline, roundSamples } from './baseline.ts'
@@ -69,28 +70,14 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
     // ------------------------------------------------------------ the task
     const creator = await net.participant(CREATOR)
     const creatorStore = creator.artifacts('0')
-    const initial = await publishInitialModel(spec, creatorStore)
-    const specCid = await creatorStore.put(encodeTaskSpec(spec), 'spec')
     const fromBlock = await chain.publicClient.getBlockNumber()
-    await faucet(creator.ctx)
-    const created = await createTask(creator.ctx, {
-      specCid,
-      datasetCid: `0x01551220${keccak256(toHex('bundled mnist')).slice(2)}`,
-      initialModelCid: initial.modelCid,
-      initialCommitHash: initial.commitHash,
-      initialDataHash: keccak256(toHex('mnist')),
+    const { created, initial } = await createMnistTask(creator.ctx, creatorStore, spec, {
       rounds: opts.rounds,
       shards: totalShards,
       replication: opts.replication,
       maxReplication: Math.min(opts.providers, opts.replication + 2),
-      fingerprintLength: spec.fingerprint.length,
-      confirmations: 1,
-      tolerance: spec.fingerprint.tolerance,
       joinWindow: JOIN_WINDOW,
-      commitWindow: WINDOW,
-      revealWindow: WINDOW,
-      aggregateWindow: WINDOW,
-      challengeWindow: WINDOW,
+      window: WINDOW,
       rewardPerResult: REWARD,
       minStake: MIN_STAKE
     })
@@ -116,7 +103,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
       }
       const loop = new ProviderLoop({
         taskId, spec, data: datasetTaskData(train), chain: providerChain, artifacts, trainer, evaluator,
-        state: new MemoryStateStore(), stake: { faucet: true }, pollIntervalMs: 200, aggregatorTimeoutMs: 15_000, stepTimeoutMs: 120_000
+        state: new MemoryStateStore(), stake: { faucet: true }, pollIntervalMs: 200, aggregatorTimeoutMs: 15_000, stepTimeoutMs: 30_000
       })
       const time = new TimeSplit()
       const errors: SimulationReport['errors'] = []

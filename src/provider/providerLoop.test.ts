@@ -5,17 +5,16 @@
  */
 import {
   keccak256, parseEther, toHex,
-  type Address, type PublicClient, type TestClient
+  type Address, type TestClient
 } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLocalChain, type LocalChain } from '../../node/testing/localChain.ts'
-import { createTask, faucet, readClaimable, readReputation, readRound, readTask, readVersion, type CreatedTask, type TaskParams, type WriteContext } from '../chain/actions/index.ts'
-import type { ProtocolContracts } from '../chain/contracts.ts'
+import { createMnistTask as createTaskFrom, type MnistTask, type MnistTaskShape } from '../../node/testing/mnistTask.ts'
+import { readClaimable, readReputation, readRound, readTask, readVersion, type WriteContext } from '../chain/actions/index.ts'
 import { parseTaskSpec } from '../core/taskSpec.ts'
 import { mnistSplit, useNodeBackend } from '../train/testing.ts'
 import { memoryArtifactStore } from './artifacts.ts'
 import { chainForAccount } from './chain.ts'
-import { publishInitialModel, type PublishedModel } from './initialModel.ts'
 import { decodeVersion } from './modelBlob.ts'
 import { ProviderLoop } from './providerLoop.ts'
 import { MemoryStateStore } from './state.ts'
@@ -26,7 +25,6 @@ import type { ArtifactStore, ProviderChain, ProviderEvents } from './types.ts'
 const REWARD = parseEther('10')
 const MIN_STAKE = parseEther('100')
 const JOIN_WINDOW = 30
-const WINDOW = 600
 const ROUNDS = 2
 const SHARDS = 2
 
@@ -39,14 +37,12 @@ const spec = parseTaskSpec({
 }, 'providerLoop.test')
 
 let local: LocalChain
-let contracts: ProtocolContracts
-let publicClient: PublicClient
 let testClient: TestClient
 let ctxOf: (i: number) => WriteContext
 
 beforeAll(async () => {
   local = await startLocalChain()
-  ;({ contracts, publicClient, testClient, ctxOf } = local)
+  ;({ testClient, ctxOf } = local)
   await useNodeBackend('wasm')
 }, 120_000)
 
@@ -55,30 +51,8 @@ afterAll(async () => {
 })
 
 /** The creator (dev account 1) pins the initial model and creates an MNIST task. */
-async function createMnistTask (artifacts: ArtifactStore, shape: Pick<TaskParams, 'rounds' | 'shards' | 'replication' | 'maxReplication'>): Promise<{ created: CreatedTask, initial: PublishedModel }> {
-  const creator = ctxOf(1)
-  const initial = await publishInitialModel(spec, artifacts)
-  const specCid = await artifacts.put(new TextEncoder().encode(JSON.stringify(spec)), 'manifest')
-  await faucet(creator)
-  const created = await createTask(creator, {
-    specCid,
-    datasetCid: `0x01551220${keccak256(toHex('bundled mnist')).slice(2)}`,
-    initialModelCid: initial.modelCid,
-    initialCommitHash: initial.commitHash,
-    initialDataHash: keccak256(toHex('mnist')),
-    ...shape,
-    fingerprintLength: spec.fingerprint.length,
-    confirmations: 1,
-    tolerance: spec.fingerprint.tolerance,
-    joinWindow: JOIN_WINDOW,
-    commitWindow: WINDOW,
-    revealWindow: WINDOW,
-    aggregateWindow: WINDOW,
-    challengeWindow: WINDOW,
-    rewardPerResult: REWARD,
-    minStake: MIN_STAKE
-  })
-  return { created, initial }
+async function createMnistTask (artifacts: ArtifactStore, shape: MnistTaskShape): Promise<MnistTask> {
+  return await createTaskFrom(ctxOf(1), artifacts, spec, { joinWindow: JOIN_WINDOW, rewardPerResult: REWARD, minStake: MIN_STAKE, ...shape })
 }
 
 /** Runs the loops until each reports the task completed; jumps chain time past the joining window once all joined. */

@@ -1,0 +1,65 @@
+/**
+ * An MNIST task created from Node, as the wizard creates one in a page: the spec and the initial
+ * model are put through the creator's artifact store (pinned wherever that store pins), the
+ * bundled data set is named by the CID and hash of its asset, and the task is funded from the
+ * creator's faucet. Used by the integration tests and the simulator.
+ */
+import { readFile } from 'node:fs/promises'
+import { bytesToHex, keccak256, parseEther, type Hex } from 'viem'
+import { createTask, faucet, type CreatedTask, type TaskParams, type WriteContext } from '../../src/chain/actions/index.ts'
+import type { TaskSpec } from '../../src/core/taskSpec.ts'
+import { encodeTaskSpec, publishInitialModel, type ArtifactStore, type PublishedModel } from '../../src/provider/index.ts'
+import { rawCid } from '../../src/storage/index.ts'
+import { MNIST_ASSET_PATH } from '../../src/train/data/mnistAsset.ts'
+
+export type MnistTaskShape = Pick<TaskParams, 'rounds' | 'shards' | 'replication' | 'maxReplication'> &
+  Partial<Pick<TaskParams, 'joinWindow' | 'confirmations' | 'rewardPerResult' | 'minStake'>> & {
+    /** commit, reveal, aggregate and challenge windows, seconds @default 600 */
+    window?: number
+  }
+
+export interface MnistTask {
+  created: CreatedTask
+  initial: PublishedModel
+  specCid: Hex
+}
+
+let asset: Promise<{ cid: Hex, hash: Hex }> | undefined
+
+/** The bundled MNIST asset's raw CID and keccak256, as the wizard records them. */
+async function bundledMnist (): Promise<{ cid: Hex, hash: Hex }> {
+  asset ??= readFile(new URL(`../../public/${MNIST_ASSET_PATH}`, import.meta.url)).then(async (bytes) => ({
+    cid: bytesToHex((await rawCid(bytes)).bytes), hash: keccak256(bytes)
+  }))
+  return await asset
+}
+
+export async function createMnistTask (creator: WriteContext, artifacts: ArtifactStore, spec: TaskSpec, shape: MnistTaskShape): Promise<MnistTask> {
+  const initial = await publishInitialModel(spec, artifacts)
+  const specCid = await artifacts.put(encodeTaskSpec(spec), 'spec')
+  const data = await bundledMnist()
+  const window = shape.window ?? 600
+  await faucet(creator)
+  const created = await createTask(creator, {
+    specCid,
+    datasetCid: data.cid,
+    initialModelCid: initial.modelCid,
+    initialCommitHash: initial.commitHash,
+    initialDataHash: data.hash,
+    rounds: shape.rounds,
+    shards: shape.shards,
+    replication: shape.replication,
+    maxReplication: shape.maxReplication,
+    fingerprintLength: spec.fingerprint.length,
+    confirmations: shape.confirmations ?? 1,
+    tolerance: spec.fingerprint.tolerance,
+    joinWindow: shape.joinWindow ?? 30,
+    commitWindow: window,
+    revealWindow: window,
+    aggregateWindow: window,
+    challengeWindow: window,
+    rewardPerResult: shape.rewardPerResult ?? parseEther('10'),
+    minStake: shape.minStake ?? parseEther('100')
+  })
+  return { created, initial, specCid }
+}
