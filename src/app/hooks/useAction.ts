@@ -6,8 +6,8 @@ import type { TransactionPhase } from './useTransaction.ts'
 
 /**
  * Runs one chain action (`src/chain/actions`) with the states `TxStatus` shows: waiting for the
- * wallet, then confirmed (with the block of the receipt the action returns) or failed with the
- * reason in words. Returns the action's result, or undefined when it failed.
+ * wallet, pending once sent, then confirmed (with the block of the receipt the action returns) or
+ * failed with the reason in words. Returns the action's result, or undefined when it failed.
  */
 export function useAction (): { state: TransactionPhase, run: <T extends { receipt: TransactionReceipt }>(ctx: WriteContext | undefined, action: (ctx: WriteContext) => Promise<T>) => Promise<T | undefined>, reset: () => void } {
   const [state, setState] = useState<TransactionPhase>({ phase: 'idle' })
@@ -18,7 +18,8 @@ export function useAction (): { state: TransactionPhase, run: <T extends { recei
     }
     setState({ phase: 'signing' })
     try {
-      const result = await action(ctx)
+      // Each transaction of the action shows as pending once sent; the next one asks the wallet again.
+      const result = await action({ ...ctx, onSent: (_name, hash) => { setState({ phase: 'pending', hash }) } })
       setState({ phase: 'confirmed', hash: result.receipt.transactionHash, blockNumber: result.receipt.blockNumber })
       return result
     } catch (error) {

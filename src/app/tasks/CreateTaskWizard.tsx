@@ -111,7 +111,7 @@ export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose
 
       setApprove({ phase: 'signing' })
       try {
-        const { receipt } = await ensureAllowance(ctx, { amount: taskBudget(task.params) })
+        const { receipt } = await ensureAllowance({ ...ctx, onSent: (_action, hash) => { setApprove({ phase: 'pending', hash }) } }, { amount: taskBudget(task.params) })
         setApprove(receipt === null ? { phase: 'skipped' } : { phase: 'confirmed', hash: receipt.transactionHash, blockNumber: receipt.blockNumber })
       } catch (e) {
         setApprove({ phase: 'failed', message: explainError(e) })
@@ -120,7 +120,7 @@ export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose
 
       setCreate({ phase: 'signing' })
       try {
-        const created = await createTask(ctx, task.params)
+        const created = await createTask({ ...ctx, onSent: (_action, hash) => { setCreate({ phase: 'pending', hash }) } }, task.params)
         setCreate({ phase: 'confirmed', hash: created.receipt.transactionHash, blockNumber: created.receipt.blockNumber })
         setCreatedId(created.taskId)
         // A new task gets a fresh seed and artifacts.

@@ -15,6 +15,7 @@ export async function send (ctx: WriteContext, action: string, request: object):
   const estimate = await ctx.publicClient.estimateContractGas(request as never)
   const gas = estimate + estimate / GAS_HEADROOM_DIVISOR
   const hash = await ctx.walletClient.writeContract({ ...request, gas, chain: ctx.walletClient.chain ?? null } as never)
+  ctx.onSent?.(action, hash)
   const receipt = await ctx.publicClient.waitForTransactionReceipt({ hash })
   if (receipt.status !== 'success') throw new TransactionRevertedError(action, hash)
   return receipt

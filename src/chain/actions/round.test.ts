@@ -151,9 +151,12 @@ describe('a whole task through the chain actions', () => {
     // ------------------------------------------------------------ creator
     record('faucet', (await faucet(creator)).receipt)
     const params = baseParams()
-    const created = await createTask(creator, params)
+    const sent: Array<[string, string]> = []
+    const created = await createTask({ ...creator, onSent: (action, hash) => { sent.push([action, hash]) } }, params)
     record('approve', created.approveReceipt)
     record('createTask', created.receipt)
+    // Each transaction is announced as soon as it is sent, with the hash its receipt later carries.
+    expect(sent).toEqual([['approve', created.approveReceipt!.transactionHash], ['createTask', created.receipt.transactionHash]])
     expect(created.escrow).toBe(taskBudget(params))
     const { taskId } = created
     expect((await readTask(creator, { taskId })).status).toBe('Joining')

@@ -1,4 +1,4 @@
-import type { Account, Chain, PublicClient, Transport, WalletClient } from 'viem'
+import type { Account, Chain, Hash, PublicClient, Transport, WalletClient } from 'viem'
 import type { ProtocolContracts } from '../contracts.ts'
 
 /** What a read needs: a public client and the protocol's addresses. */
@@ -13,4 +13,6 @@ export type AccountWalletClient = WalletClient<Transport, Chain | undefined, Acc
 /** What a write needs: reads go through the public client, transactions and signatures through the wallet. */
 export interface WriteContext extends ReadContext {
   walletClient: AccountWalletClient
+  /** Told each transaction's hash as soon as the wallet sent it, before it is mined (a UI shows it as pending). */
+  onSent?: (action: string, hash: Hash) => void
 }
