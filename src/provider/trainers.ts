@@ -1,6 +1,7 @@
 /** `Trainer`s: the worker (`TrainerClient`) in a page, `trainShard` in process (Node tests, CLI). */
 import { selectSamples, type Dataset } from '../train/data/dataset.ts'
 import type { TrainerClient } from '../train/trainerClient.ts'
+import type { BackendName } from '../train/backendChoice.ts'
 import { architectureFromSpec } from '../train/architecture.ts'
 import { predictTfjs } from '../train/predict.ts'
 import { scorePredictions } from '../train/scores.ts'
@@ -17,12 +18,19 @@ export function serialQueue (): <T>(job: () => Promise<T>) => Promise<T> {
   }
 }
 
-/** Trains in the Web Worker behind `client` (the backend it picked for the model). */
-export function workerTrainer (client: TrainerClient): Trainer {
+/**
+ * Trains in the Web Worker behind `client` on `backend` (what the page chose or the probe picked
+ * and showed); without it, the backend remembered or probed for the model.
+ */
+export function workerTrainer (client: TrainerClient, backend?: BackendName): Trainer {
   return {
     train: async (request, options) => await client.train(
       { model: request.model, training: request.training, weights: request.weights, data: request.data, seed: request.seed },
-      { ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }), ...(options.signal === undefined ? {} : { signal: options.signal }) }
+      {
+        ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+        ...(backend === undefined ? {} : { backend })
+      }
     )
   }
 }

@@ -101,7 +101,7 @@ export class Contributor extends Emitter<ContributorEvents> {
         evaluate: async (model, weights) => await evaluator.evaluate({ model, weights, data: heldOut, providers: ['wasm'] })
       }
       const loop = new ProviderLoop({
-        taskId, spec, data, chain, artifacts, trainer: workerTrainer(trainer), evaluator: browserEvaluator, state: states,
+        taskId, spec, data, chain, artifacts, trainer: workerTrainer(trainer, choice.backend), evaluator: browserEvaluator, state: states,
         aggregatorTimeoutMs: 30_000
       })
       this.channel?.leave()
