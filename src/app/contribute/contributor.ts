@@ -47,7 +47,6 @@ export class Contributor extends Emitter<ContributorEvents> {
   private controller: AbortController | undefined
   private trainer: TrainerClient | undefined
   private evaluator: EvaluatorClient | undefined
-  private channel: TaskChannel | undefined
 
   get current (): ContributorState { return this.state }
 
@@ -60,8 +59,6 @@ export class Contributor extends Emitter<ContributorEvents> {
     void this.work(network, ctx, opts, controller.signal).catch((error: unknown) => {
       if (!controller.signal.aborted) this.update({ error: message(error) })
     }).finally(() => {
-      this.channel?.leave()
-      this.channel = undefined
       if (this.controller === controller) {
         this.controller = undefined
         this.update({ on: false, step: { phase: 'stopped', detail: 'Contribute is off' } })
@@ -69,9 +66,16 @@ export class Contributor extends Emitter<ContributorEvents> {
     })
   }
 
-  /** Stops after aborting the current step; a committed result is revealed on the next start. */
+  /**
+   * Switches off at once (the switch shows it) and aborts the current step in the background; a
+   * committed result is revealed on the next start.
+   */
   stop (): void {
-    this.controller?.abort(new Error('stopped by the volunteer'))
+    const controller = this.controller
+    if (controller === undefined) return
+    this.controller = undefined
+    controller.abort(new Error('stopped by the volunteer'))
+    this.update({ on: false, step: { phase: 'stopped', detail: 'Contribute is off' } })
   }
 
   private async work (network: NetworkConfig, ctx: WriteContext, opts: { backend?: BackendName }, signal: AbortSignal): Promise<void> {
@@ -82,39 +86,45 @@ export class Contributor extends Emitter<ContributorEvents> {
     const evaluator = this.evaluator
     const chain = chainForAccount(ctx)
     const states = idbStateStore(`mlbridge-provider-${network.chainId}`)
-    while (!signal.aborted) {
-      const taskId = await this.nextTask(ctx, chain)
-      if (taskId === undefined) {
-        this.update({ taskId: undefined, step: { phase: 'waiting', detail: 'no task is open for joining and this account is in none: waiting for one' } })
-        await systemClock.sleep(IDLE_POLL_MS, signal)
-        continue
+    // Local to this run: a run stopping in the background never touches the next run's channel.
+    let channel: TaskChannel | undefined
+    try {
+      while (!signal.aborted) {
+        const taskId = await this.nextTask(ctx, chain)
+        if (taskId === undefined) {
+          this.update({ taskId: undefined, step: { phase: 'waiting', detail: 'no task is open for joining and this account is in none: waiting for one' } })
+          await systemClock.sleep(IDLE_POLL_MS, signal)
+          continue
+        }
+        const { specCid } = await readTaskCreation(ctx, { taskId })
+        const artifacts = session.artifacts(taskId.toString())
+        this.update({ taskId, timings: [], step: { phase: 'fetching', detail: `task ${taskId}: fetching its spec` } })
+        const spec = await fetchTaskSpec(artifacts, specCid, { signal })
+        const { data, heldOut } = await this.taskData(session, spec, signal)
+        const choice = await trainer.selectBackend(spec.model, opts.backend)
+        this.update({ backend: { name: choice.backend, source: choice.source } })
+        const browserEvaluator: Evaluator = {
+          // WASM everywhere: the score goes on chain, and viewers re-check it with the same provider.
+          evaluate: async (model, weights) => await evaluator.evaluate({ model, weights, data: heldOut, providers: ['wasm'] })
+        }
+        const loop = new ProviderLoop({
+          taskId, spec, data, chain, artifacts, trainer: workerTrainer(trainer, choice.backend), evaluator: browserEvaluator, state: states,
+          aggregatorTimeoutMs: 30_000
+        })
+        channel?.leave()
+        channel = session.node.joinTask({
+          taskId: taskId.toString(), signer: session.signer, presence: () => ({ backend: choice.backend, throughput: Math.round(this.state.speed ?? 0) })
+        })
+        const off = this.follow(loop, signal)
+        try {
+          const outcome = await loop.run(signal)
+          this.log(`task ${taskId}: ${outcome}`)
+        } finally {
+          off()
+        }
       }
-      const { specCid } = await readTaskCreation(ctx, { taskId })
-      const artifacts = session.artifacts(taskId.toString())
-      this.update({ taskId, timings: [], step: { phase: 'fetching', detail: `task ${taskId}: fetching its spec` } })
-      const spec = await fetchTaskSpec(artifacts, specCid, { signal })
-      const { data, heldOut } = await this.taskData(session, spec, signal)
-      const choice = await trainer.selectBackend(spec.model, opts.backend)
-      this.update({ backend: { name: choice.backend, source: choice.source } })
-      const browserEvaluator: Evaluator = {
-        // WASM everywhere: the score goes on chain, and viewers re-check it with the same provider.
-        evaluate: async (model, weights) => await evaluator.evaluate({ model, weights, data: heldOut, providers: ['wasm'] })
-      }
-      const loop = new ProviderLoop({
-        taskId, spec, data, chain, artifacts, trainer: workerTrainer(trainer, choice.backend), evaluator: browserEvaluator, state: states,
-        aggregatorTimeoutMs: 30_000
-      })
-      this.channel?.leave()
-      this.channel = session.node.joinTask({
-        taskId: taskId.toString(), signer: session.signer, presence: () => ({ backend: choice.backend, throughput: Math.round(this.state.speed ?? 0) })
-      })
-      const off = this.follow(loop)
-      try {
-        const outcome = await loop.run(signal)
-        this.log(`task ${taskId}: ${outcome}`)
-      } finally {
-        off()
-      }
+    } finally {
+      channel?.leave()
     }
   }
 
@@ -133,7 +143,8 @@ export class Contributor extends Emitter<ContributorEvents> {
     return pickTask(candidates, await chain.now())
   }
 
-  private follow (loop: ProviderLoop): () => void {
+  /** Mirrors the loop's events into the state, until `signal` (a stopped run stays quiet). */
+  private follow (loop: ProviderLoop, signal: AbortSignal): () => void {
     const onStep = (step: ProviderEvents['step']): void => {
       const timings = [...loop.timings()].filter(([round]) => round >= 0).sort(([a], [b]) => a - b)
         .map(([round, t]) => ({ round, train: t.train / 1000, transfer: t.transfer / 1000, chain: t.chain / 1000, aggregate: t.aggregate / 1000, wait: t.wait / 1000 }))
@@ -149,7 +160,8 @@ export class Contributor extends Emitter<ContributorEvents> {
       this.update({ error: `${e.phase}: ${message(e.error)}` })
       this.log(`error while ${e.phase}: ${message(e.error)}`)
     }
-    const offs = [loop.on('step', onStep), loop.on('progress', onProgress), loop.on('action', onAction), loop.on('error', onError)]
+    const live = <T>(handler: (event: T) => void) => (event: T): void => { if (!signal.aborted) handler(event) }
+    const offs = [loop.on('step', live(onStep)), loop.on('progress', live(onProgress)), loop.on('action', live(onAction)), loop.on('error', live(onError))]
     return () => { for (const off of offs) off() }
   }
 
