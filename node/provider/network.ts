@@ -43,7 +43,7 @@ export async function startProviderNetwork (opts: { relays: string[], chainId: n
   }
   try {
     const session = await startNetworkSession(node, {
-      wallet: { address: opts.account.address, signMessage: async ({ message }) => await opts.account.signMessage({ message }) },
+      wallet: opts.account,
       chainId: opts.chainId,
       relays: opts.relays
     })

@@ -8,7 +8,7 @@ import { privateKeyToAccount } from 'viem/accounts'
 import { readTaskCreation, type WriteContext } from '../../src/chain/actions/index.ts'
 import type { TaskSpec } from '../../src/core/taskSpec.ts'
 import {
-  chainForAccount, datasetTaskData, fetchTaskSpec, inProcessEvaluator, inProcessTrainer, mnistTaskData, ProviderLoop, serialQueue, systemClock,
+  chainForAccount, datasetTaskData, fetchTaskSpec, nextTask, inProcessEvaluator, inProcessTrainer, mnistTaskData, ProviderLoop, serialQueue, systemClock,
   type Evaluator, type LoopOutcome, type ProviderChain, type TaskData
 } from '../../src/provider/index.ts'
 import { loadUploadedDataset } from '../../src/provider/uploadedData.ts'
@@ -22,7 +22,6 @@ import { FileStateStore } from './fileStateStore.ts'
 import { readKeyFile } from './keyFile.ts'
 import { startProviderNetwork, type ProviderNetwork } from './network.ts'
 import { leftBehind, Shutdown } from './shutdown.ts'
-import { nextTask } from './tasks.ts'
 
 const IDLE_POLL_MS = 3000
 

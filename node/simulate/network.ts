@@ -11,7 +11,7 @@ import type { Hex } from 'viem'
 import type { WriteContext } from '../../src/chain/actions/index.ts'
 import { LOCAL_CHAIN_ID } from '../../src/core/networkConfig.ts'
 import { createBrowserNode, type BrowserNode } from '../../src/p2p/index.ts'
-import { startNetworkSession } from '../../src/provider/networkSession.ts'
+import { startNetworkSession, walletClientSigner } from '../../src/provider/networkSession.ts'
 import type { ArtifactStore } from '../../src/provider/types.ts'
 import { startRelay, type Relay } from '../relay.ts'
 import { startLocalChain, type LocalChain } from '../testing/localChain.ts'
@@ -68,7 +68,7 @@ export async function startNetwork (): Promise<SimNetwork> {
       reconnect: { initialDelayMs: 50, maxDelayMs: 500 }
     })
     const session = await startNetworkSession(node, {
-      wallet: { address: ctx.walletClient.account.address, signMessage: async ({ message }) => await ctx.walletClient.signMessage({ message }) },
+      wallet: walletClientSigner(ctx.walletClient),
       chainId: LOCAL_CHAIN_ID,
       relays: relay.multiaddrs
     })

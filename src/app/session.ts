@@ -1,7 +1,7 @@
 import type { NetworkConfig } from '../core/networkConfig.ts'
 import type { WriteContext } from '../chain/actions/index.ts'
 import type { BrowserNode } from '../p2p/index.ts'
-import { startNetworkSession, type NetworkSession } from '../provider/networkSession.ts'
+import { startNetworkSession, walletClientSigner, type NetworkSession } from '../provider/networkSession.ts'
 import { browserNode } from './browserNode.ts'
 
 /** This tab's node plus a wallet-authorized signer: what publishing, pinning and gossip need. */
@@ -22,7 +22,7 @@ export async function appSession (network: NetworkConfig, ctx: WriteContext): Pr
     session = (async () => {
       const node = await browserNode(network)
       const networkSession = await startNetworkSession(node, {
-        wallet: { address: ctx.walletClient.account.address, signMessage: async ({ message }) => await ctx.walletClient.signMessage({ message }) },
+        wallet: walletClientSigner(ctx.walletClient),
         chainId: network.chainId,
         relays: network.bootstrap
       })

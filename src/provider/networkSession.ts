@@ -7,6 +7,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { Address, Hex } from 'viem'
 import type { CID } from 'multiformats/cid'
 import type { ArtifactKind } from '../core/messages/schemas.ts'
+import type { AccountWalletClient } from '../chain/actions/index.ts'
 import { authorizeSession, type MessageSigner } from '../core/messages/index.ts'
 import { requestPin, type BrowserNode } from '../p2p/index.ts'
 import { networkArtifactStore } from './artifacts.ts'
@@ -24,6 +25,11 @@ export interface NetworkSession {
 export interface SessionWallet {
   address: Address
   signMessage: (args: { message: string }) => Promise<Hex>
+}
+
+/** A connected wallet client as the session's wallet (a viem LocalAccount already is one). */
+export function walletClientSigner (walletClient: AccountWalletClient): SessionWallet {
+  return { address: walletClient.account.address, signMessage: async ({ message }) => await walletClient.signMessage({ message }) }
 }
 
 export async function startNetworkSession (

@@ -1,14 +1,13 @@
 /**
- * The Contribute switch: while on, picks a task (`pickTask`), runs the provider loop on it with
+ * The Contribute switch: while on, picks a task (`nextTask`), runs the provider loop on it with
  * this tab's trainer worker, node and wallet, and moves to the next task when it ends. One per tab,
  * kept at module level so that moving between pages does not stop the work.
  */
-import { readTask, readTaskCreation, type WriteContext } from '../../chain/actions/index.ts'
-import { TaskManagerAbi } from '../../chain/generated/abis.ts'
+import { readTaskCreation, type WriteContext } from '../../chain/actions/index.ts'
 import type { NetworkConfig } from '../../core/networkConfig.ts'
 import { Emitter } from '../../p2p/events.ts'
 import type { TaskChannel } from '../../p2p/index.ts'
-import { chainForAccount, datasetTaskData, fetchTaskSpec, mnistTaskData, type TaskData, ProviderLoop, systemClock, workerTrainer } from '../../provider/index.ts'
+import { chainForAccount, datasetTaskData, nextTask, fetchTaskSpec, mnistTaskData, type TaskData, ProviderLoop, systemClock, workerTrainer } from '../../provider/index.ts'
 import type { RoundTimings } from '../../provider/timing.ts'
 import type { Evaluator, ProviderEvents, StepEvent } from '../../provider/types.ts'
 import type { BackendName } from '../../train/backendChoice.ts'
@@ -19,7 +18,6 @@ import { loadUploadedDataset } from '../../provider/uploadedData.ts'
 import type { TaskSpec } from '../../core/taskSpec.ts'
 import type { EvaluationData } from '../../train/workerApi.ts'
 import { idbStateStore } from './idbStateStore.ts'
-import { pickTask } from './pickTask.ts'
 
 export interface ContributorState {
   on: boolean
@@ -90,7 +88,7 @@ export class Contributor extends Emitter<ContributorEvents> {
     let channel: TaskChannel | undefined
     try {
       while (!signal.aborted) {
-        const taskId = await this.nextTask(ctx, chain)
+        const taskId = await nextTask(ctx, chain)
         if (taskId === undefined) {
           this.update({ taskId: undefined, step: { phase: 'waiting', detail: 'no task is open for joining and this account is in none: waiting for one' } })
           await systemClock.sleep(IDLE_POLL_MS, signal)
@@ -134,13 +132,6 @@ export class Contributor extends Emitter<ContributorEvents> {
     this.update({ step: { phase: 'fetching', detail: `fetching the data set ${spec.dataset.manifestCid}` } })
     const { train, test } = await loadUploadedDataset(session.node.storage, spec, { signal })
     return { data: datasetTaskData(train), heldOut: { kind: 'samples', data: test } }
-  }
-
-  private async nextTask (ctx: WriteContext, chain: ReturnType<typeof chainForAccount>): Promise<bigint | undefined> {
-    const count = await ctx.publicClient.readContract({ address: ctx.contracts.TaskManager, abi: TaskManagerAbi, functionName: 'taskCount' })
-    const ids = Array.from({ length: Number(count) }, (_, i) => BigInt(i + 1))
-    const candidates = await Promise.all(ids.map(async (taskId) => ({ task: await readTask(ctx, { taskId }), joined: await chain.isProvider(taskId) })))
-    return pickTask(candidates, await chain.now())
   }
 
   /** Mirrors the loop's events into the state, until `signal` (a stopped run stays quiet). */

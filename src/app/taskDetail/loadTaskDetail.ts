@@ -1,6 +1,6 @@
 import type { Address, Hex } from 'viem'
 import {
-  readClaimable, readRound, readTask, readTaskEvents, readVersion,
+  readClaimable, readRound, readTask, readTaskCount, readTaskEvents, readVersion,
   type ReadContext, type RoundState, type TaskState, type VersionState
 } from '../../chain/actions/index.ts'
 import { RewardDistributorAbi, TaskManagerAbi } from '../../chain/generated/abis.ts'
@@ -26,7 +26,7 @@ export interface TaskDetail {
 
 /** Everything the task page shows, read in one go; `missing` when no task has this id. */
 export async function loadTaskDetail (ctx: ReadContext, taskId: bigint): Promise<TaskDetail | 'missing'> {
-  const count = await ctx.publicClient.readContract({ address: ctx.contracts.TaskManager, abi: TaskManagerAbi, functionName: 'taskCount' })
+  const count = await readTaskCount(ctx)
   if (taskId === 0n || taskId > count) return 'missing'
   const [task, events, providers, escrowLeft] = await Promise.all([
     readTask(ctx, { taskId }),

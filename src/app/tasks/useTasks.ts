@@ -1,6 +1,5 @@
 import { useQuery, type UseQueryResult } from '@tanstack/react-query'
-import { readTask, type TaskState } from '../../chain/actions/index.ts'
-import { TaskManagerAbi } from '../../chain/generated/abis.ts'
+import { readTask, readTaskCount, type TaskState } from '../../chain/actions/index.ts'
 import { useReadContext } from '../hooks/useProtocol.ts'
 
 /** Polled about once a block on the local chain, so new tasks and round changes show up. */
@@ -12,7 +11,7 @@ export function useTasks (): UseQueryResult<TaskState[]> {
   return useQuery({
     queryKey: ['tasks', ctx.contracts.TaskManager],
     queryFn: async () => {
-      const count = await ctx.publicClient.readContract({ address: ctx.contracts.TaskManager, abi: TaskManagerAbi, functionName: 'taskCount' })
+      const count = await readTaskCount(ctx)
       const ids = Array.from({ length: Number(count) }, (_, i) => count - BigInt(i))
       return await Promise.all(ids.map(async (taskId) => await readTask(ctx, { taskId })))
     },

@@ -1,4 +1,5 @@
-import type { TaskState } from '../../chain/actions/index.ts'
+import { readTask, readTaskCount, type ReadContext, type TaskState } from '../chain/actions/index.ts'
+import type { ProviderChain } from './types.ts'
 
 export interface TaskCandidate {
   task: Pick<TaskState, 'taskId' | 'status' | 'joinDeadline'>
@@ -19,4 +20,12 @@ export function pickTask (candidates: readonly TaskCandidate[], now: bigint): bi
     .filter((c) => !c.joined && c.task.status === 'Joining' && c.task.joinDeadline > now)
     .sort((a, b) => Number(b.task.taskId - a.task.taskId))[0]
   return open?.task.taskId
+}
+
+/** Reads every task and whether this account joined it, and picks with `pickTask`. */
+export async function nextTask (ctx: ReadContext, chain: Pick<ProviderChain, 'isProvider' | 'now'>): Promise<bigint | undefined> {
+  const count = await readTaskCount(ctx)
+  const ids = Array.from({ length: Number(count) }, (_, i) => BigInt(i + 1))
+  const candidates = await Promise.all(ids.map(async (taskId) => ({ task: await readTask(ctx, { taskId }), joined: await chain.isProvider(taskId) })))
+  return pickTask(candidates, await chain.now())
 }
