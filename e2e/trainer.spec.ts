@@ -13,7 +13,7 @@ test('@smoke trainer worker trains MNIST on WebGPU and WASM; evaluator scores th
     const load = async <T>(path: string): Promise<T> => await import(/* @vite-ignore */ path) as T
     const { parseTaskSpec } = await load<typeof import('../src/core/taskSpec.ts')>('/src/core/taskSpec.ts')
     const { decodeDelta } = await load<typeof import('../src/core/delta/codec.ts')>('/src/core/delta/codec.ts')
-    const { architectureFromSpec, weightLayout } = await load<typeof import('../src/train/architecture.ts')>('/src/train/architecture.ts')
+    const { architectureFromSpec, weightLayout } = await load<typeof import('../src/core/architecture.ts')>('/src/core/architecture.ts')
     const { startTrainer, startEvaluator } = await load<typeof import('../src/train/trainerClient.ts')>('/src/train/trainerClient.ts')
     const { backendStoreKey } = await load<typeof import('../src/train/backendChoice.ts')>('/src/train/backendChoice.ts')
     const { TrainingCancelledError } = await load<typeof import('../src/train/errors.ts')>('/src/train/errors.ts')
@@ -23,13 +23,14 @@ test('@smoke trainer worker trains MNIST on WebGPU and WASM; evaluator scores th
       training: { optimizer: 'sgd', learningRate: 0.2, localSteps: 12, batchSize: 32 },
       seed: 'e2e'
     })
-    const layout = weightLayout(architectureFromSpec(spec.model))
+    const arch = architectureFromSpec(spec.model)
+    const layout = weightLayout(arch)
     const memory = new Map<string, string>()
     const store = { getItem: (k: string) => memory.get(k) ?? null, setItem: (k: string, v: string) => { memory.set(k, v) } }
     const trainer = startTrainer(store)
     const evaluator = startEvaluator()
     const indices = Array.from({ length: 384 }, (_, i) => i)
-    const weights = await trainer.initialWeights(spec.model, 1)
+    const weights = await trainer.initialWeights(arch, 1)
 
     const runs = []
     let trained = weights
@@ -37,7 +38,7 @@ test('@smoke trainer worker trains MNIST on WebGPU and WASM; evaluator scores th
       const losses: number[] = []
       const started = performance.now()
       const { delta, metrics } = await trainer.train(
-        { model: spec.model, training: spec.training, weights, data: { kind: 'mnist', indices }, seed: 7, progressIntervalMs: 0 },
+        { architecture: arch, training: spec.training, weights, data: { kind: 'mnist', indices }, seed: 7, progressIntervalMs: 0 },
         { backend, onProgress: (p) => losses.push(p.loss) }
       )
       const decoded = decodeDelta(delta, { expected: layout, maxBytes: 1 << 24 })
@@ -57,23 +58,23 @@ test('@smoke trainer worker trains MNIST on WebGPU and WASM; evaluator scores th
     // Cancelling mid-shard rejects with the engine's own error type.
     const controller = new AbortController()
     const cancelled = await trainer.train(
-      { model: spec.model, training: { ...spec.training, localSteps: 100_000 }, weights, data: { kind: 'mnist', indices }, seed: 7, progressIntervalMs: 0 },
+      { architecture: arch, training: { ...spec.training, localSteps: 100_000 }, weights, data: { kind: 'mnist', indices }, seed: 7, progressIntervalMs: 0 },
       { backend: 'wasm', signal: controller.signal, onProgress: (p) => { if (p.step >= 3) controller.abort() } }
     ).then(() => 'finished', (error: unknown) => error instanceof TrainingCancelledError ? 'cancelled' : String(error))
 
     // With no override, a fresh trainer probes every backend and remembers the pick in localStorage.
     localStorage.clear()
     const prober = startTrainer()
-    const probe = await prober.selectBackend(spec.model)
+    const probe = await prober.selectBackend(arch)
     prober.terminate()
     const again = startTrainer()
-    const recalled = await again.selectBackend(spec.model)
+    const recalled = await again.selectBackend(arch)
     again.terminate()
-    const stored = localStorage.getItem(backendStoreKey(spec.model))
+    const stored = localStorage.getItem(backendStoreKey(arch))
 
-    const evaluation = await evaluator.evaluate({ model: spec.model, weights: trained, data: { kind: 'mnist-test' } })
-    const onWasm = await evaluator.evaluate({ model: spec.model, weights: trained, data: { kind: 'mnist-test' }, providers: ['wasm'] })
-    const untrained = await evaluator.evaluate({ model: spec.model, weights, data: { kind: 'mnist-test' }, providers: ['wasm'] })
+    const evaluation = await evaluator.evaluate({ architecture: arch, weights: trained, data: { kind: 'mnist-test' } })
+    const onWasm = await evaluator.evaluate({ architecture: arch, weights: trained, data: { kind: 'mnist-test' }, providers: ['wasm'] })
+    const untrained = await evaluator.evaluate({ architecture: arch, weights, data: { kind: 'mnist-test' }, providers: ['wasm'] })
     trainer.terminate()
     evaluator.terminate()
 

@@ -5,7 +5,6 @@
  */
 import * as Comlink from 'comlink'
 import { env } from 'onnxruntime-web'
-import { architectureFromSpec } from '../src/train/architecture.ts'
 import type { Dataset } from '../src/train/data/dataset.ts'
 import { fetchMnist } from '../src/train/data/mnistAsset.ts'
 import { exportOnnx } from '../src/train/onnx/exportOnnx.ts'
@@ -31,9 +30,8 @@ function defaultProviders (): OrtProvider[] {
 }
 
 const api: EvaluatorApi = {
-  async evaluate ({ model, weights, data, providers }) {
+  async evaluate ({ architecture: arch, weights, data, providers }) {
     const started = performance.now()
-    const arch = architectureFromSpec(model)
     const samples = await dataOf(data)
     const onnx = exportOnnx(arch, weights)
     const { session, provider } = await createOnnxSession(onnx, providers ?? defaultProviders())
@@ -45,8 +43,8 @@ const api: EvaluatorApi = {
     }
   },
 
-  async exportOnnx (model, weights) {
-    const onnx = exportOnnx(architectureFromSpec(model), weights)
+  async exportOnnx (architecture, weights) {
+    const onnx = exportOnnx(architecture, weights)
     return Comlink.transfer(onnx, [onnx.buffer])
   }
 }

@@ -3,9 +3,13 @@ import { createPublicClient, createWalletClient, defineChain, http, type Hex } f
 import { privateKeyToAccount } from 'viem/accounts'
 import type { WriteContext } from '../../src/chain/actions/index.ts'
 import type { ProtocolContracts } from '../../src/chain/contracts.ts'
+import { MLBridgeError } from '../../src/core/errors.ts'
 
-export class ChainMismatchError extends Error {
+export class ChainMismatchError extends MLBridgeError {
   override name = 'ChainMismatchError'
+  constructor (message: string, options?: { cause?: unknown }) {
+    super('CHAIN_MISMATCH', message, options)
+  }
 }
 
 export async function connectChain (opts: { rpcUrl: string, chainId: number, contracts: ProtocolContracts, key: Hex, pollingInterval?: number }): Promise<WriteContext> {

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs'
 import { parseFlags, resolveConfig, USAGE, UsageError } from './args.ts'
 import { Display, type Output } from './display.ts'
-import { firstLine, runProvider, type RunOptions } from './run.ts'
+import { errorMessage } from '../../src/core/errors.ts'
+import { runProvider, type RunOptions } from './run.ts'
 import { Shutdown } from './shutdown.ts'
 
 export interface MainIo {
@@ -50,7 +51,7 @@ export async function main (argv: readonly string[], io: MainIo): Promise<number
     await runProvider(config, options)
     return 0
   } catch (error) {
-    display.error(`provider stopped: ${firstLine(error)}`)
+    display.error(`provider stopped: ${errorMessage(error)}`)
     return 1
   } finally {
     process.off('SIGINT', onInt)

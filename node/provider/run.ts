@@ -1,15 +1,15 @@
 /**
- * The headless provider: the browser's provider loop (src/provider/) in Node, with the account key
+ * The headless provider: the provider host (src/provider/host.ts) in Node, with the account key
  * from a file, tfjs on WASM or CPU in this process, the same p2p node and relay pinning as a tab,
  * and its state in files so a restart resumes.
  */
 import { join } from 'node:path'
 import { privateKeyToAccount } from 'viem/accounts'
-import { readTaskCreation, type WriteContext } from '../../src/chain/actions/index.ts'
-import type { TaskSpec } from '../../src/core/taskSpec.ts'
+import { errorMessage } from '../../src/core/errors.ts'
+import type { TaskDefinition } from '../../src/core/taskDefinition.ts'
 import {
-  chainForAccount, datasetTaskData, fetchTaskSpec, nextTask, inProcessEvaluator, inProcessTrainer, mnistTaskData, ProviderLoop, serialQueue, systemClock,
-  type Evaluator, type LoopOutcome, type ProviderChain, type TaskData
+  chainForAccount, datasetTaskData, inProcessEvaluator, inProcessTrainer, mnistTaskData, ProviderHost, serialQueue,
+  type LoopOutcome, type PreparedTask, type ProviderLoop
 } from '../../src/provider/index.ts'
 import { loadUploadedDataset } from '../../src/provider/uploadedData.ts'
 import { loadMnistFromDisk } from '../../src/train/data/mnistNode.ts'
@@ -23,8 +23,6 @@ import { readKeyFile } from './keyFile.ts'
 import { startProviderNetwork, type ProviderNetwork } from './network.ts'
 import { leftBehind, Shutdown } from './shutdown.ts'
 
-const IDLE_POLL_MS = 3000
-
 /** One tfjs engine per process: every provider in it (a test runs two) trains in turn. */
 const engine = serialQueue()
 let mnist: Promise<MnistSplit> | undefined
@@ -33,7 +31,7 @@ const bundledMnist = async (): Promise<MnistSplit> => await (mnist ??= loadMnist
 export interface RunOptions {
   display: Display
   shutdown: Shutdown
-  /** Between the loop's ticks (default: the loop's 2 s). */
+  /** Longest wait between the loop's ticks (default: the loop's). */
   pollIntervalMs?: number
 }
 
@@ -59,97 +57,64 @@ export async function runProvider (config: ProviderConfig, opts: RunOptions): Pr
   const network = await startProviderNetwork({ relays: config.relays, chainId: config.chainId, account, stateDir })
   display.info(`p2p node ${network.node.peerId}, relay ${config.relays.join(', ')}; state in ${stateDir}`)
 
-  const summary: RunSummary = { account: account.address, tasks: [] }
-  const chain = chainForAccount(ctx)
-  const states = new FileStateStore(join(stateDir, 'state'))
-  let idle = false
-  try {
-    while (!shutdown.signal.aborted) {
-      const taskId = config.taskId ?? await nextTask(ctx, chain)
-      if (taskId === undefined) {
-        if (!idle) display.info('no task is open for joining and this account is in none: waiting for one')
-        idle = true
-        await systemClock.sleep(IDLE_POLL_MS, shutdown.signal).catch(() => {})
-        continue
-      }
-      idle = false
-      const outcome = await runTask(taskId, { config, ctx, chain, network, states, opts })
-      summary.tasks.push({ taskId, outcome })
-      // An explicit --task is done when that task is; --once stops after the first.
-      if (config.once || config.taskId !== undefined || outcome === 'stopped') break
+  let speed = 0
+  const host = new ProviderHost({
+    read: ctx,
+    chain: chainForAccount(ctx),
+    artifacts: (taskId) => network.artifacts(taskId.toString()),
+    prepare: async (task, signal) => await prepare(task, network, display, signal),
+    states: new FileStateStore(join(stateDir, 'state')),
+    gossip: (taskId) => network.node.joinTask({
+      taskId: taskId.toString(), signer: network.signer, presence: () => ({ backend: 'node', throughput: Math.round(speed) })
+    }),
+    ...(config.taskId === undefined ? {} : { taskId: config.taskId }),
+    once: config.once,
+    loop: {
+      stake: config.faucet ? { faucet: true } : {},
+      aggregatorTimeoutMs: 30_000,
+      claimOnComplete: config.claim,
+      ...(opts.pollIntervalMs === undefined ? {} : { pollIntervalMs: opts.pollIntervalMs })
     }
+  })
+  let current: ProviderLoop | undefined
+  host.on('idle', () => { display.info('no task is open for joining and this account is in none: waiting for one') })
+  host.on('task', ({ taskId, stage }) => { if (stage === 'fetching spec') display.info(`task ${taskId}: fetching its spec`) })
+  host.on('loop', ({ loop }) => {
+    current = loop
+    loop.on('step', (step) => { shutdown.onStep(step); display.step(step) })
+    loop.on('progress', (event) => { speed = event.progress.samplesPerSec; display.progress(event) })
+    loop.on('action', (a) => {
+      display.action(`${a.name}${a.round === undefined ? '' : ` round ${a.round}`}${a.shard === undefined ? '' : ` shard ${a.shard}`}${a.versionId === undefined ? '' : ` version ${a.versionId}`}${a.detail === undefined ? '' : `: ${a.detail}`}`)
+    })
+    loop.on('error', (e) => { display.error(`${e.fatal ? 'fatal ' : ''}error while ${e.phase}${e.round === undefined ? '' : ` round ${e.round}`}${e.shard === undefined ? '' : ` shard ${e.shard}`}: ${errorMessage(e.error)}`) })
+  })
+  host.on('outcome', ({ taskId, outcome }) => {
+    if (outcome !== 'stopped') {
+      display.info(`task ${taskId}: ${outcome}`)
+    } else {
+      const left = current === undefined ? [] : leftBehind(current.snapshot())
+      display.info(`task ${taskId}: stopped${left.length === 0 ? '; no result is waiting for a commit or reveal' : ''}`)
+      for (const line of left) display.info(`  ${line}`)
+    }
+    display.info(`task ${taskId}: left the task channel`)
+  })
+
+  try {
+    return { account: account.address, tasks: await host.run(shutdown.signal) }
   } finally {
     shutdown.dispose()
     await network.stop()
     display.info('p2p node stopped')
   }
-  return summary
-}
-
-interface TaskContext {
-  config: ProviderConfig
-  ctx: WriteContext
-  chain: ProviderChain
-  network: ProviderNetwork
-  states: FileStateStore
-  opts: RunOptions
-}
-
-async function runTask (taskId: bigint, { config, ctx, chain, network, states, opts }: TaskContext): Promise<LoopOutcome | 'stopped'> {
-  const { display, shutdown } = opts
-  const signal = shutdown.signal
-  const artifacts = network.artifacts(taskId.toString())
-  display.info(`task ${taskId}: fetching its spec`)
-  const { specCid } = await readTaskCreation(ctx, { taskId })
-  const spec = await fetchTaskSpec(artifacts, specCid, { signal })
-  const { data, evaluator } = await taskData(spec, network, display, signal)
-  let speed = 0
-  const loop = new ProviderLoop({
-    taskId, spec, data, chain, artifacts, evaluator, state: states,
-    trainer: inProcessTrainer({ mnist: async () => (await bundledMnist()).train, queue: engine }),
-    stake: config.faucet ? { faucet: true } : {},
-    aggregatorTimeoutMs: 30_000,
-    claimOnComplete: config.claim,
-    ...(opts.pollIntervalMs === undefined ? {} : { pollIntervalMs: opts.pollIntervalMs })
-  })
-  const channel = network.node.joinTask({
-    taskId: taskId.toString(), signer: network.signer, presence: () => ({ backend: 'node', throughput: Math.round(speed) })
-  })
-  const offs = [
-    loop.on('step', (step) => { shutdown.onStep(step); display.step(step) }),
-    loop.on('progress', (event) => { speed = event.progress.samplesPerSec; display.progress(event) }),
-    loop.on('action', (a) => {
-      display.action(`${a.name}${a.round === undefined ? '' : ` round ${a.round}`}${a.shard === undefined ? '' : ` shard ${a.shard}`}${a.versionId === undefined ? '' : ` version ${a.versionId}`}${a.detail === undefined ? '' : `: ${a.detail}`}`)
-    }),
-    loop.on('error', (e) => { display.error(`${e.fatal ? 'fatal ' : ''}error while ${e.phase}${e.round === undefined ? '' : ` round ${e.round}`}${e.shard === undefined ? '' : ` shard ${e.shard}`}: ${firstLine(e.error)}`) })
-  ]
-  try {
-    const outcome = await loop.run(signal)
-    display.info(`task ${taskId}: ${outcome}`)
-    return outcome
-  } catch (error) {
-    if (!signal.aborted) throw error
-    const left = leftBehind(loop.snapshot())
-    display.info(`task ${taskId}: stopped${left.length === 0 ? '; no result is waiting for a commit or reveal' : ''}`)
-    for (const line of left) display.info(`  ${line}`)
-    return 'stopped'
-  } finally {
-    for (const off of offs) off()
-    channel.leave()
-    display.info(`task ${taskId}: left the task channel`)
-  }
 }
 
 /** The bundled MNIST from disk, or the task's uploaded data set fetched by its manifest. */
-async function taskData (spec: TaskSpec, network: ProviderNetwork, display: Display, signal: AbortSignal): Promise<{ data: TaskData, evaluator: Evaluator }> {
-  if (spec.dataset.manifestCid === undefined) {
-    return { data: mnistTaskData(), evaluator: inProcessEvaluator((await bundledMnist()).test, { queue: engine }) }
+async function prepare (task: TaskDefinition, network: ProviderNetwork, display: Display, signal: AbortSignal): Promise<PreparedTask> {
+  const trainer = inProcessTrainer({ mnist: async () => (await bundledMnist()).train, queue: engine })
+  if (task.spec.dataset.manifestCid === undefined) {
+    return { data: mnistTaskData(), trainer, evaluator: inProcessEvaluator((await bundledMnist()).test, { queue: engine }) }
   }
-  display.info(`fetching the data set ${spec.dataset.manifestCid}`)
-  const { train, test } = await loadUploadedDataset(network.node.storage, spec, { signal })
-  return { data: datasetTaskData(train), evaluator: inProcessEvaluator(test, { queue: engine }) }
-}
-
-export function firstLine (error: unknown): string {
-  return error instanceof Error ? error.message.split('\n')[0] ?? error.name : String(error)
+  display.info(`fetching the data set ${task.spec.dataset.manifestCid}`)
+  const { train, test } = await loadUploadedDataset(network.node.storage, task.spec, { signal })
+  return { data: datasetTaskData(train), trainer, evaluator: inProcessEvaluator(test, { queue: engine }) }
 }

@@ -10,7 +10,8 @@ import { decodeDelta, encodeDelta } from '../../src/core/delta/codec.ts'
 import { stepSeed } from '../../src/core/sampling.ts'
 import type { TaskSpec } from '../../src/core/taskSpec.ts'
 import { l2Norm, zerosLike, type WeightLayout, type WeightSet } from '../../src/core/tensors.ts'
-import type { ArtifactStore, ProviderChain, Trainer, TrainResult } from '../../src/provider/types.ts'
+import type { ArtifactStore, ProviderChain, Trainer } from '../../src/provider/types.ts'
+import type { TrainShardResult } from '../../src/train/trainShard.ts'
 import { DEFAULT_LIMITS } from '../../src/storage/limits.ts'
 import { alieDelta, alieZ, ipmDelta, lazyDelta, noiseDelta, signFlipDelta, type Attack } from './attacks.ts'
 
@@ -62,7 +63,7 @@ export function byzantineTrainer (opts: ByzantineTrainerOptions): Trainer {
   }
   const maxBytes = DEFAULT_LIMITS.delta
   const encode = (delta: WeightSet): Uint8Array => encodeDelta(delta)
-  const idle = (metrics: Partial<TrainResult['metrics']> = {}): TrainResult['metrics'] => ({
+  const idle = (metrics: Partial<TrainShardResult['metrics']> = {}): TrainShardResult['metrics'] => ({
     steps: 0, samples: 0, firstLoss: 0, lastLoss: 0, loss: 0, accuracy: 0, samplesPerSec: 0, durationMs: 0, backend: 'none', ...metrics
   })
   return {

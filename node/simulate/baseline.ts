@@ -6,6 +6,7 @@
  */
 import { decodeDelta } from '../../src/core/delta/codec.ts'
 import { shardIndices, stepSeed } from '../../src/core/sampling.ts'
+import type { TaskDefinition } from '../../src/core/taskDefinition.ts'
 import type { TaskSpec } from '../../src/core/taskSpec.ts'
 import { subtractWeights, type WeightSet } from '../../src/core/tensors.ts'
 import type { Evaluator } from '../../src/provider/types.ts'
@@ -23,7 +24,7 @@ export function roundSamples (spec: TaskSpec, opts: { datasetSize: number, round
 
 export class Baseline {
   constructor (
-    private readonly spec: TaskSpec,
+    private readonly task: TaskDefinition,
     private weights: WeightSet,
     private readonly train: Dataset,
     private readonly evaluator: Evaluator,
@@ -33,20 +34,20 @@ export class Baseline {
   /** Trains one round on `indices` (`shards` accepted shards' worth) and scores the result. */
   async round (round: number, indices: readonly number[], shards: number): Promise<{ accuracy: number, loss: number, samples: number }> {
     if (indices.length > 0) {
-      const { training } = this.spec
+      const { training } = this.task.spec
       const result = await this.queue(async () => await trainShard({
-        model: this.spec.model,
+        architecture: this.task.architecture,
         training: { ...training, batchSize: training.batchSize * Math.max(1, shards) },
         weights: this.weights,
         data: selectSamples(this.train, indices),
-        seed: stepSeed(this.spec, round, 0),
+        seed: stepSeed(this.task.spec, round, 0),
         // float32: the baseline applies its own update exactly
         scheme: 'float32'
       }))
       const delta = decodeDelta(result.delta, { maxBytes: DEFAULT_LIMITS.delta * 4 })
       this.weights = subtractWeights(this.weights, delta)
     }
-    const scores = await this.evaluator.evaluate(this.spec.model, this.weights, {})
+    const scores = await this.evaluator.evaluate(this.task.architecture, this.weights, {})
     return { ...scores, samples: indices.length }
   }
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import type { Hex } from 'viem'
 import type { WriteContext } from '../../src/chain/actions/index.ts'
 import { LOCAL_CHAIN_ID } from '../../src/core/networkConfig.ts'
-import { createBrowserNode, type BrowserNode } from '../../src/p2p/index.ts'
+import { createBrowserNode, type BrowserNode, type TaskChannel } from '../../src/p2p/index.ts'
 import { startNetworkSession, walletClientSigner } from '../../src/provider/networkSession.ts'
 import type { ArtifactStore } from '../../src/provider/types.ts'
 import { startRelay, type Relay } from '../relay.ts'
@@ -29,6 +29,8 @@ export interface Participant {
   node: BrowserNode
   /** this participant's artifacts for `taskId`, metered into `traffic` */
   artifacts: (taskId: string) => ArtifactStore
+  /** joins the task's gossip with this participant's session key */
+  gossip: (taskId: string) => TaskChannel
   traffic: Traffic
 }
 
@@ -75,7 +77,7 @@ export async function startNetwork (): Promise<SimNetwork> {
     const traffic: Traffic = { sent: 0, received: 0 }
     const held = new Set<string>()
     const artifacts = (taskId: string): ArtifactStore => metered(session.artifacts(taskId), traffic, held, pinned)
-    return { ctx, node, artifacts, traffic }
+    return { ctx, node, artifacts, traffic, gossip: (taskId) => node.joinTask({ taskId, signer: session.signer }) }
   }
   return {
     chain,

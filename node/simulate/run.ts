@@ -5,12 +5,13 @@
 import { parseEther, type Address } from 'viem'
 import { readClaimable, readRound, readTask, readVersion, type RoundState, type TaskState } from '../../src/chain/actions/index.ts'
 import { parseTaskSpec, type TaskSpec } from '../../src/core/taskSpec.ts'
-import { shapeSize } from '../../src/core/tensors.ts'
+import { errorMessage, MLBridgeError } from '../../src/core/errors.ts'
+import { defineTask } from '../../src/core/taskDefinition.ts'
+import { decodeVersion } from '../../src/core/version/blob.ts'
 import {
-  chainForAccount, datasetTaskData, decodeVersion, inProcessEvaluator, inProcessTrainer, MemoryStateStore, ProviderLoop,
+  chainForAccount, datasetTaskData, inProcessEvaluator, inProcessTrainer, MemoryStateStore, ProviderHost,
   serialQueue, type Phase, type ProviderChain, type Trainer
 } from '../../src/provider/index.ts'
-import { architectureFromSpec, weightLayout } from '../../src/train/architecture.ts'
 import { mnistSplit, useNodeBackend } from '../../src/train/testing.ts'
 import { createMnistTask } from '../testing/mnistTask.ts'
 import { AttackLog, byzantineTrainer, Collusion, copyingChain, staleDeltaReader } from './adversaries.ts'
@@ -32,8 +33,11 @@ const FIRST_PROVIDER = 2
 // A commit or reveal in flight counts as busy: moving time then could close its window under it.
 const BUSY: ReadonlySet<Phase> = new Set(['joining', 'fetching', 'training', 'uploading', 'committing', 'revealing', 'aggregating', 'proposing'])
 
-export class SimulationError extends Error {
+export class SimulationError extends MLBridgeError {
   override name = 'SimulationError'
+  constructor (message: string, options?: { cause?: unknown }) {
+    super('SIMULATION', message, options)
+  }
 }
 
 export function simulationSpec (opts: SimulationOptions): TaskSpec {
@@ -55,7 +59,8 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
   await useNodeBackend('wasm')
   const { train, test } = await mnistSplit()
   const spec = simulationSpec(opts)
-  const params = weightLayout(architectureFromSpec(spec.model)).reduce((n, t) => n + shapeSize(t.shape), 0)
+  const definition = defineTask(spec)
+  const params = definition.parameterCount
   const totalShards = opts.shards
   if (totalShards * spec.training.samplesPerShard > train.labels.length) throw new SimulationError(`${totalShards} shards x ${spec.training.samplesPerShard} samples do not fit in ${train.labels.length} training samples`)
   const net = await startNetwork()
@@ -86,7 +91,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
 
     // ------------------------------------------------------------ providers
     const collusion = new Collusion()
-    const layout = weightLayout(architectureFromSpec(spec.model))
+    const layout = definition.layout
     const roles: Array<'honest' | 'byzantine'> = Array.from({ length: opts.providers }, (_, i) => (i >= opts.providers - opts.byzantine ? 'byzantine' : 'honest'))
     const providers = await Promise.all(roles.map(async (role, i) => {
       const p = await net.participant(FIRST_PROVIDER + i)
@@ -101,28 +106,37 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
         })
         if (opts.attack === 'copy') providerChain = copyingChain(providerChain, p.ctx, attackLog)
       }
-      const loop = new ProviderLoop({
-        taskId, spec, data: datasetTaskData(train), chain: providerChain, artifacts, trainer, evaluator,
-        state: new MemoryStateStore(), stake: { faucet: true }, pollIntervalMs: 200, aggregatorTimeoutMs: 15_000, stepTimeoutMs: 30_000
+      const host = new ProviderHost({
+        read: p.ctx,
+        chain: providerChain,
+        artifacts: () => artifacts,
+        prepare: async () => ({ data: datasetTaskData(train), trainer, evaluator }),
+        states: new MemoryStateStore(),
+        gossip: (id) => p.gossip(id.toString()),
+        taskId,
+        loop: { stake: { faucet: true }, pollIntervalMs: 200, aggregatorTimeoutMs: 15_000, stepTimeoutMs: 30_000 }
       })
       const time = new TimeSplit()
       const errors: SimulationReport['errors'] = []
       let phase: Phase = 'waiting'
-      loop.on('step', (s) => { phase = s.phase; time.step(s.phase) })
-      loop.on('error', (e) => {
-        const message = e.error instanceof Error ? e.error.message.split('\n')[0]! : String(e.error)
-        const same = errors.find((x) => x.phase === e.phase && x.message === message)
-        if (same === undefined) errors.push({ account: loop.account, role, phase: e.phase, message, count: 1 })
-        else same.count++
+      host.on('loop', ({ loop }) => {
+        loop.on('step', (s) => { phase = s.phase; time.step(s.phase) })
+        loop.on('error', (e) => {
+          const message = errorMessage(e.error)
+          const same = errors.find((x) => x.phase === e.phase && x.message === message)
+          if (same === undefined) errors.push({ account: providerChain.account, role, phase: e.phase, message, count: 1 })
+          else same.count++
+        })
       })
-      return { loop, role, participant: p, attackLog, time, errors, phase: () => phase }
+      return { host, account: providerChain.account, role, participant: p, attackLog, time, errors, phase: () => phase }
     }))
 
     // ------------------------------------------------------------ run, with chain time driven forward when everyone waits
     const finished = new Set<number>()
     const runs = providers.map(async (p, i) => {
       try {
-        return await p.loop.run(controller.signal)
+        const [ended] = await p.host.run(controller.signal)
+        return ended?.outcome ?? 'stopped'
       } finally {
         finished.add(i)
       }
@@ -170,9 +184,9 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
 
     // ------------------------------------------------------------ measure
     const toBlock = await chain.publicClient.getBlockNumber()
-    const accounts = providers.map((p) => p.loop.account)
+    const accounts = providers.map((p) => p.account)
     const figures = await chainFigures(creator.ctx, { taskId, fromBlock, toBlock, accounts })
-    const baseline = new Baseline(spec, initial.weights, train, evaluator, queue)
+    const baseline = new Baseline(definition, initial.weights, train, evaluator, queue)
     const finalTraffic = providers.map((p) => ({ ...p.participant.traffic }))
     const reader = chainForAccount(creator.ctx, { fromBlock })
     const rounds: RoundReport[] = []
@@ -185,7 +199,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
       if (state.versionId !== 0n) {
         const version = await readVersion(creator.ctx, { versionId: state.versionId })
         const { weights } = decodeVersion(await creatorStore.get(version.modelCid, 'model'))
-        const own = await evaluator.evaluate(spec.model, weights, {})
+        const own = await evaluator.evaluate(definition.architecture, weights, {})
         network = { versionId: state.versionId.toString(), registryAccuracy: version.accuracyBps / 10_000, registryLoss: Number(version.loss) / 1e6, accuracy: own.accuracy, loss: own.loss }
       }
       const indices = roundSamples(spec, { datasetSize: train.labels.length, round: r, shards: acceptedShards, shardCount: totalShards })
@@ -208,17 +222,17 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
     }
 
     const providerReports: ProviderReport[] = await Promise.all(providers.map(async (p, i) => {
-      const who = p.loop.account.toLowerCase()
+      const who = p.account.toLowerCase()
       const rewards = figures.rounds.reduce((s, r) => s + (r.rewards.get(who) ?? 0n), 0n)
       const slash = figures.slashes.get(who)
       return {
-        account: p.loop.account,
+        account: p.account,
         role: p.role,
         verdicts: figures.verdicts.get(who) ?? { accepted: 0, outvoted: 0, missed: 0, disputed: 0 },
         slashes: slash?.count ?? 0,
         slashed: (slash?.amount ?? 0n).toString(),
         rewards: rewards.toString(),
-        claimable: (await readClaimable(creator.ctx, { account: p.loop.account as Address })).toString(),
+        claimable: (await readClaimable(creator.ctx, { account: p.account as Address })).toString(),
         bytes: finalTraffic[i]!,
         time: { ...p.time.seconds },
         attackNotes: p.attackLog.notes

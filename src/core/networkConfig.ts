@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { MLBridgeError } from './errors.ts'
 
 /**
  * What the app needs to know about the network it joins: the chain, where the contracts live and
@@ -35,10 +36,10 @@ export const stackInfoSchema = z.object({
 
 export type StackInfo = z.infer<typeof stackInfoSchema>
 
-export class InvalidNetworkConfigError extends Error {
+export class InvalidNetworkConfigError extends MLBridgeError {
   override name = 'InvalidNetworkConfigError'
-  constructor (readonly source: string, readonly issues: string[], options?: ErrorOptions) {
-    super(`Invalid network configuration in ${source}: ${issues.join('; ')}`, options)
+  constructor (readonly source: string, readonly issues: string[], options?: { cause?: unknown }) {
+    super('NETWORK_CONFIG_INVALID', `Invalid network configuration in ${source}: ${issues.join('; ')}`, options)
   }
 }
 

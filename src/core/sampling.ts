@@ -1,4 +1,6 @@
+import { keccak256, type Hex } from 'viem'
 import { deriveSeed, Rng, type Seed } from './random.ts'
+import { MLBridgeError } from './errors.ts'
 
 /**
  * Which samples a shard trains on, and the seed of its inner steps, as pure functions of the task
@@ -14,8 +16,11 @@ export interface ShardSamplingOptions {
   samplesPerShard: number
 }
 
-export class ShardSamplingError extends RangeError {
+export class ShardSamplingError extends MLBridgeError {
   override name = 'ShardSamplingError'
+  constructor (message: string, options?: { cause?: unknown }) {
+    super('SHARD_SAMPLING', message, options)
+  }
 }
 
 /**
@@ -55,4 +60,22 @@ export function shardIndices (task: { seed: Seed }, opts: ShardSamplingOptions):
  */
 export function stepSeed (task: { seed: Seed }, round: number, shard: number): number {
   return deriveSeed(task.seed, 'step', round, shard)
+}
+
+/**
+ * The data hash a version records: keccak256 of the sample indices the counted shards trained on,
+ * each index a little-endian uint32, shard after shard in ascending shard order.
+ */
+export function shardDataHash (shards: readonly Uint32Array[]): Hex {
+  const total = shards.reduce((n, s) => n + s.length, 0)
+  const bytes = new Uint8Array(total * 4)
+  const view = new DataView(bytes.buffer)
+  let at = 0
+  for (const indices of shards) {
+    for (const index of indices) {
+      view.setUint32(at, index, true)
+      at += 4
+    }
+  }
+  return keccak256(bytes)
 }

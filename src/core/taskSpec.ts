@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { MLBridgeError } from './errors.ts'
 import { DEFAULT_FINGERPRINT_RESOLUTION, DEFAULT_FINGERPRINT_TOLERANCE, FINGERPRINT_MAX_LENGTH, FINGERPRINT_MIN_LENGTH } from './fingerprint.ts'
 
 /**
@@ -143,11 +144,27 @@ export const taskSpecSchema = z.strictObject({
   seed: z.union([z.string().min(1), z.number().int().min(0).max(UINT32_MAX)])
 })
 
-export class InvalidTaskSpecError extends Error {
+export class InvalidTaskSpecError extends MLBridgeError {
   override name = 'InvalidTaskSpecError'
-  constructor (readonly source: string, readonly issues: string[], options?: ErrorOptions) {
-    super(`Invalid task spec in ${source}: ${issues.join('; ')}`, options)
+  constructor (readonly source: string, readonly issues: string[], options?: { cause?: unknown }) {
+    super('TASK_SPEC_INVALID', `Invalid task spec in ${source}: ${issues.join('; ')}`, options)
   }
+}
+
+/** The bytes pinned under a task's spec CID: the spec as UTF-8 JSON. */
+export function encodeTaskSpec (spec: TaskSpec | TaskSpecInput): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(spec))
+}
+
+/** Throws InvalidTaskSpecError naming the fields when the bytes are not a valid spec. */
+export function decodeTaskSpec (bytes: Uint8Array, source = 'task spec'): TaskSpec {
+  let json: unknown
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
+  } catch (error) {
+    throw new InvalidTaskSpecError(source, ['not UTF-8 JSON text'], { cause: error })
+  }
+  return parseTaskSpec(json, source)
 }
 
 export function parseTaskSpec (json: unknown, source = 'task spec'): TaskSpec {

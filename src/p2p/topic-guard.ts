@@ -1,6 +1,6 @@
 import { TopicValidatorResult, type GossipSub, type Message } from '@libp2p/gossipsub'
 import { InvalidMessageError, parseTaskTopic, type AnyTaskMessage, type MessageVerifier } from '../core/messages/index.ts'
-import { Emitter } from './events.ts'
+import { Emitter } from '../core/events.ts'
 import type { PeerId } from '@libp2p/interface'
 
 export interface RejectedMessage {

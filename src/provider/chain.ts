@@ -6,14 +6,18 @@ import {
   type WriteContext
 } from '../chain/actions/index.ts'
 import { ConsensusVerifierAbi, ModelRegistryAbi, TaskManagerAbi } from '../chain/generated/abis.ts'
+import { watchProtocolEvents } from '../chain/watch.ts'
 import type { AcceptedShard, ProposalRef, ProviderChain } from './types.ts'
+
+/** How often new protocol events are looked for (an `eth_getFilterChanges` call). */
+const WATCH_INTERVAL_MS = 1000
 
 /**
  * Binds the actions to `ctx`'s account. `fromBlock` bounds the round-level event queries (on a
  * public chain, the task's creation block; 0 is fine locally). Reveals are looked up from the
  * shard attempt's own start block, which the chain records, unless `fromBlock` says otherwise.
  */
-export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNumber } = {}): ProviderChain {
+export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNumber, watchIntervalMs?: number } = {}): ProviderChain {
   const { publicClient, contracts } = ctx
   const account = ctx.walletClient.account.address
   const fromBlock = opts.fromBlock ?? 0n
@@ -73,6 +77,12 @@ export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNum
     },
     finalizeVersion: async (versionId) => { await finalizeVersion(ctx, { versionId }) },
     challengeVersion: async (versionId, reason) => { await challengeVersion(ctx, { versionId, reason }) },
-    claim: async () => (await claim(ctx)).amount
+    claim: async () => (await claim(ctx)).amount,
+    watch: (taskId, onChange) => watchProtocolEvents(publicClient, contracts, {
+      pollingInterval: opts.watchIntervalMs ?? WATCH_INTERVAL_MS,
+      // Events of the task, and registry events that name only a version (any task's: a spare tick is cheap).
+      onEvents: (events) => { if (events.some((e) => !('taskId' in e.args) || (e.args as { taskId: bigint }).taskId === taskId)) onChange() },
+      onError: () => {} // the loop's fallback poll covers a flaky RPC
+    })
   }
 }

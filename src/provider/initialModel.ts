@@ -6,9 +6,9 @@ import type { Hex } from 'viem'
 import { deriveSeed } from '../core/random.ts'
 import type { TaskSpec } from '../core/taskSpec.ts'
 import type { WeightSet } from '../core/tensors.ts'
-import { architectureFromSpec } from '../train/architecture.ts'
+import { architectureFromSpec } from '../core/architecture.ts'
 import { initialWeights } from '../train/model.ts'
-import { encodeVersion, versionCommitHash } from './modelBlob.ts'
+import { encodeVersion, versionCommitHash } from '../core/version/blob.ts'
 import type { ArtifactStore } from './types.ts'
 
 /** The seed of the initial weights: derived from the spec's root seed. */

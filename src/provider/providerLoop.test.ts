@@ -12,10 +12,11 @@ import { startLocalChain, type LocalChain } from '../../node/testing/localChain.
 import { createMnistTask as createTaskFrom, type MnistTask, type MnistTaskShape } from '../../node/testing/mnistTask.ts'
 import { readClaimable, readReputation, readRound, readTask, readVersion, type WriteContext } from '../chain/actions/index.ts'
 import { parseTaskSpec } from '../core/taskSpec.ts'
+import { defineTask } from '../core/taskDefinition.ts'
 import { mnistSplit, useNodeBackend } from '../train/testing.ts'
 import { memoryArtifactStore } from './artifacts.ts'
 import { chainForAccount } from './chain.ts'
-import { decodeVersion } from './modelBlob.ts'
+import { decodeVersion } from '../core/version/blob.ts'
 import { ProviderLoop } from './providerLoop.ts'
 import { MemoryStateStore } from './state.ts'
 import { datasetTaskData } from './taskData.ts'
@@ -35,6 +36,7 @@ const spec = parseTaskSpec({
   fingerprint: { length: 16 },
   seed: 'provider-loop-test'
 }, 'providerLoop.test')
+const task = defineTask(spec)
 
 let local: LocalChain
 let testClient: TestClient
@@ -101,7 +103,7 @@ describe('provider loop', () => {
     const makeLoop = (p: number): ProviderLoop => {
       const loop = new ProviderLoop({
         taskId,
-        spec,
+        task,
         data: datasetTaskData(train),
         chain: chainForAccount(ctxOf(accounts[p]!)),
         artifacts,
@@ -208,7 +210,7 @@ describe('provider loop', () => {
     // ------------------------------------------------------------ the model learned
     const score = async (cid: typeof lastModelCid): Promise<number> => {
       const { weights } = decodeVersion(await artifacts.get(cid, 'model'))
-      return (await evaluator.evaluate(spec.model, weights, {})).accuracy
+      return (await evaluator.evaluate(task.architecture, weights, {})).accuracy
     }
     const before = await score(initial.modelCid)
     const after = await score(lastModelCid)
@@ -230,7 +232,7 @@ describe('provider loop', () => {
     const errors: Array<ProviderEvents['error'] & { who: Address }> = []
     const loops = [offline, standIn].map((chain) => {
       const loop = new ProviderLoop({
-        taskId, spec, data: datasetTaskData(train), chain, artifacts,
+        taskId, task, data: datasetTaskData(train), chain, artifacts,
         trainer: inProcessTrainer({ mnist: async () => train, queue }), evaluator: inProcessEvaluator(test, { queue }),
         state: new MemoryStateStore(), stake: { faucet: true }, pollIntervalMs: 100, aggregatorTimeoutMs: 1500, stepTimeoutMs: 60_000
       })
@@ -262,7 +264,7 @@ describe('provider loop', () => {
     const actions: string[] = []
     const loops = [forged, honest].map((chain) => {
       const loop = new ProviderLoop({
-        taskId, spec, data: datasetTaskData(train), chain, artifacts,
+        taskId, task, data: datasetTaskData(train), chain, artifacts,
         trainer: inProcessTrainer({ mnist: async () => train, queue }), evaluator: inProcessEvaluator(test, { queue }),
         state: new MemoryStateStore(), stake: { faucet: true }, pollIntervalMs: 100, aggregatorTimeoutMs: 1500, stepTimeoutMs: 60_000
       })

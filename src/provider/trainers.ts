@@ -2,7 +2,7 @@
 import { selectSamples, type Dataset } from '../train/data/dataset.ts'
 import type { TrainerClient } from '../train/trainerClient.ts'
 import type { BackendName } from '../train/backendChoice.ts'
-import { architectureFromSpec } from '../train/architecture.ts'
+import { MLBridgeError } from '../core/errors.ts'
 import { predictTfjs } from '../train/predict.ts'
 import { scorePredictions } from '../train/scores.ts'
 import { trainShard } from '../train/trainShard.ts'
@@ -25,7 +25,7 @@ export function serialQueue (): <T>(job: () => Promise<T>) => Promise<T> {
 export function workerTrainer (client: TrainerClient, backend?: BackendName): Trainer {
   return {
     train: async (request, options) => await client.train(
-      { model: request.model, training: request.training, weights: request.weights, data: request.data, seed: request.seed },
+      request,
       {
         ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
         ...(options.signal === undefined ? {} : { signal: options.signal }),
@@ -48,11 +48,11 @@ export function inProcessTrainer (opts: { mnist?: () => Promise<Dataset>, queue?
         if (request.data.kind === 'samples') {
           data = request.data.data
         } else {
-          if (opts.mnist === undefined) throw new Error('inProcessTrainer: no MNIST loader given for an MNIST shard')
+          if (opts.mnist === undefined) throw new MLBridgeError('MNIST_UNAVAILABLE', 'inProcessTrainer: no MNIST loader given for an MNIST shard')
           data = selectSamples(await opts.mnist(), request.data.indices)
         }
         return await trainShard(
-          { model: request.model, training: request.training, weights: request.weights, data, seed: request.seed },
+          { ...request, data },
           { ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }), ...(options.signal === undefined ? {} : { signal: options.signal }) }
         )
       }
@@ -65,9 +65,9 @@ export function inProcessTrainer (opts: { mnist?: () => Promise<Dataset>, queue?
 export function inProcessEvaluator (test: Dataset, opts: { queue?: ReturnType<typeof serialQueue> } = {}): Evaluator {
   const queue = opts.queue ?? serialQueue()
   return {
-    evaluate: async (model, weights, options) => await queue(async () => {
+    evaluate: async (architecture, weights, options) => await queue(async () => {
       options.signal?.throwIfAborted()
-      const probabilities = await predictTfjs(architectureFromSpec(model), weights, test.x)
+      const probabilities = await predictTfjs(architecture, weights, test.x)
       const { accuracy, loss } = scorePredictions(probabilities, test.labels, test.classes)
       return { accuracy, loss }
     })

@@ -8,9 +8,9 @@ import type {
   StakeState, TaskState, VersionData, VersionState
 } from '../chain/actions/index.ts'
 import type { ArtifactKind } from '../core/messages/schemas.ts'
-import type { ModelSpec, TrainingSpec } from '../core/taskSpec.ts'
+import type { Architecture } from '../core/architecture.ts'
 import type { WeightSet } from '../core/tensors.ts'
-import type { TrainMetrics, TrainProgress } from '../train/trainShard.ts'
+import type { TrainProgress, TrainRequest, TrainShardResult } from '../train/trainShard.ts'
 import type { ShardData } from '../train/workerApi.ts'
 
 /** A version proposed for a task round (from `VersionProposed` events). */
@@ -65,6 +65,8 @@ export interface ProviderChain {
   /** Disputes a proposed version; `reason` hashes what this provider computed instead. */
   challengeVersion: (versionId: bigint, reason: Hex) => Promise<void>
   claim: () => Promise<bigint>
+  /** Calls `onChange` when the protocol contracts emit events (new blocks with logs); returns the unsubscribe. */
+  watch: (taskId: bigint, onChange: () => void) => () => void
 }
 
 /** Content-addressed blobs; CIDs are the binary CIDs as hex, the form the contracts store. */
@@ -73,30 +75,14 @@ export interface ArtifactStore {
   get: (cid: Hex, kind: ArtifactKind, options?: { signal?: AbortSignal }) => Promise<Uint8Array>
 }
 
-export interface TrainRequest {
-  model: ModelSpec
-  training: Pick<TrainingSpec, 'optimizer' | 'learningRate' | 'localSteps' | 'batchSize'>
-  /** theta_before */
-  weights: WeightSet
-  data: ShardData
-  /** `stepSeed(spec, round, shard)` */
-  seed: number
-}
-
-export interface TrainResult {
-  /** The encoded delta (`encodeDelta`), the bytes that get pinned. */
-  delta: Uint8Array
-  metrics: TrainMetrics
-}
-
 /** Trains one shard: the worker (`TrainerClient`) in a page, `trainShard` in process in Node. */
 export interface Trainer {
-  train: (request: TrainRequest, options: { onProgress?: (progress: TrainProgress) => void, signal?: AbortSignal }) => Promise<TrainResult>
+  train: (request: TrainRequest<ShardData>, options: { onProgress?: (progress: TrainProgress) => void, signal?: AbortSignal }) => Promise<TrainShardResult>
 }
 
 /** Scores a version on held-out data (the metrics an aggregator records); optional. */
 export interface Evaluator {
-  evaluate: (model: ModelSpec, weights: WeightSet, options: { signal?: AbortSignal }) => Promise<{ accuracy: number, loss: number }>
+  evaluate: (architecture: Architecture, weights: WeightSet, options: { signal?: AbortSignal }) => Promise<{ accuracy: number, loss: number }>
 }
 
 /** A result between training and reveal: everything the commit and the reveal need. */
@@ -185,4 +171,6 @@ export type ProviderEvents = {
   error: { phase: Phase, error: unknown, fatal: boolean, round?: number, shard?: number }
   /** A transaction this provider sent (or a version it recomputed). */
   action: { name: string, round?: number, shard?: number, versionId?: bigint, detail?: string }
+  /** A blob this provider published: a delta it trained or a version it recomputed. */
+  artifact: { kind: 'delta' | 'model', cid: Hex, size: number, round: number, shard?: number }
 }

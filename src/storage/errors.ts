@@ -1,12 +1,17 @@
 import type { ArtifactKind } from '../core/messages/schemas.ts'
+import { MLBridgeError } from '../core/errors.ts'
 
 /** Base of every storage failure, so callers can tell them from network or programming errors. */
-export class StorageError extends Error {
+export class StorageError extends MLBridgeError {
   override name = 'StorageError'
+  constructor (message: string, options?: { cause?: unknown }) {
+    super('STORAGE', message, options)
+  }
 }
 
 export class BlobTooLargeError extends StorageError {
   override name = 'BlobTooLargeError'
+  override readonly code: string = 'BLOB_TOO_LARGE'
   constructor (readonly kind: ArtifactKind, readonly size: number, readonly limit: number, readonly cid?: string) {
     super(`${kind} ${cid ?? ''}${cid == null ? '' : ' '}is ${size} bytes, over the ${kind} limit of ${limit} bytes`)
   }
@@ -15,6 +20,7 @@ export class BlobTooLargeError extends StorageError {
 /** The bytes do not hash to the CID they were asked for or announced under. */
 export class CidMismatchError extends StorageError {
   override name = 'CidMismatchError'
+  override readonly code: string = 'CID_MISMATCH'
   constructor (readonly expected: string, readonly actual: string) {
     super(`CID mismatch: expected ${expected}, the bytes hash to ${actual}`)
   }
@@ -23,6 +29,7 @@ export class CidMismatchError extends StorageError {
 /** A root or manifest that decodes but is not what ML Bridge writes (or is the wrong kind). */
 export class InvalidArtifactError extends StorageError {
   override name = 'InvalidArtifactError'
+  override readonly code: string = 'INVALID_ARTIFACT'
   constructor (readonly cid: string, detail: string) {
     super(`${cid} is not a valid artifact: ${detail}`)
   }

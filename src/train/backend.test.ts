@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseTaskSpec } from '../core/taskSpec.ts'
+import { architectureFromSpec } from '../core/architecture.ts'
 import { chooseBackend, probeBackend } from './backend.ts'
 import { backendStoreKey, type BackendStore } from './backendChoice.ts'
 import { BackendUnavailableError } from './errors.ts'
@@ -10,7 +11,7 @@ function memoryStore (): BackendStore & { data: Map<string, string> } {
   return { data, getItem: (k) => data.get(k) ?? null, setItem: (k, v) => { data.set(k, v) } }
 }
 
-const cnn = parseTaskSpec({ model: { template: 'cnn', inputShape: [8, 8, 1], classes: 2, filters: [2], hidden: [4] }, seed: 1 }).model
+const cnn = architectureFromSpec(parseTaskSpec({ model: { template: 'cnn', inputShape: [8, 8, 1], classes: 2, filters: [2], hidden: [4] }, seed: 1 }).model)
 
 describe('chooseBackend', () => {
   it('probes the candidates, picks the fastest, remembers it per kind of model', async () => {
@@ -30,7 +31,7 @@ describe('chooseBackend', () => {
     const probe = await probeBackend('wasm', cnn, 1)
     expect(probe.ms).toBeNull()
     expect(probe.error).toContain('wasm backend cannot train this model: it has no Conv2DBackpropFilter kernel')
-    const choice = await chooseBackend({ model: cnn, candidates: ['wasm', 'cpu'] })
+    const choice = await chooseBackend({ architecture: cnn, candidates: ['wasm', 'cpu'] })
     expect(choice.backend).toBe('cpu')
   })
 

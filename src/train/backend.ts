@@ -5,8 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { Rng } from '../core/random.ts'
-import type { ModelSpec } from '../core/taskSpec.ts'
-import { architectureFromSpec } from './architecture.ts'
+import { architectureFromSpec, type Architecture } from '../core/architecture.ts'
 import { BackendUnavailableError } from './errors.ts'
 import { backendStoreKey, BACKENDS, isBackendName, type BackendChoice, type BackendName, type BackendProbe, type BackendStore } from './backendChoice.ts'
 import { initialWeights } from './model.ts'
@@ -57,7 +56,7 @@ export async function useBackend (backend: BackendName): Promise<void> {
 }
 
 /** What the probe trains when no model is given: a small MNIST-sized MLP. */
-const PROBE_MODEL: ModelSpec = { template: 'mlp', inputShape: [784], classes: 10, hidden: [128], activation: 'relu' }
+const PROBE_MODEL: Architecture = architectureFromSpec({ template: 'mlp', inputShape: [784], classes: 10, hidden: [128], activation: 'relu' })
 const PROBE_BATCH = 32
 
 /**
@@ -65,10 +64,9 @@ const PROBE_BATCH = 32
  * backends lack kernels unevenly (WASM has no Conv2DBackpropFilter, TanhGrad or SigmoidGrad):
  * a backend that cannot train the model fails here instead of mid-round.
  */
-export async function probeBackend (backend: BackendName, model: ModelSpec = PROBE_MODEL, steps = 3): Promise<BackendProbe> {
+export async function probeBackend (backend: BackendName, arch: Architecture = PROBE_MODEL, steps = 3): Promise<BackendProbe> {
   try {
     await useBackend(backend)
-    const arch = architectureFromSpec(model)
     const size = arch.inputShape.reduce((a, b) => a * b, 1)
     const rng = new Rng(1)
     const data = {
@@ -77,7 +75,7 @@ export async function probeBackend (backend: BackendName, model: ModelSpec = PRO
       featureShape: arch.inputShape,
       classes: arch.classes
     }
-    const request = { model, training: { optimizer: 'sgd', learningRate: 0.01, localSteps: steps, batchSize: PROBE_BATCH } as const, weights: await initialWeights(arch, 1), data, seed: 1 }
+    const request = { architecture: arch, training: { optimizer: 'sgd', learningRate: 0.01, localSteps: steps, batchSize: PROBE_BATCH } as const, weights: await initialWeights(arch, 1), data, seed: 1 }
     // The first run compiles shaders or kernels; only the warm one counts.
     await trainShard(request)
     const { metrics } = await trainShard(request)
@@ -89,7 +87,7 @@ export async function probeBackend (backend: BackendName, model: ModelSpec = PRO
 
 export interface ChooseBackendOptions {
   /** the model to train; the probe times it and the pick is remembered per kind of model */
-  model?: ModelSpec
+  architecture?: Architecture
   /** use this backend, no probe (fails if it cannot start) */
   override?: BackendName
   store?: BackendStore
@@ -105,7 +103,7 @@ export async function chooseBackend (options: ChooseBackendOptions = {}): Promis
     return { backend: options.override, source: 'override', probes: [] }
   }
   const candidates = options.candidates ?? candidateBackends()
-  const key = backendStoreKey(options.model)
+  const key = backendStoreKey(options.architecture)
   const remembered = options.store?.getItem(key)
   if (isBackendName(remembered) && candidates.includes(remembered)) {
     try {
@@ -116,7 +114,7 @@ export async function chooseBackend (options: ChooseBackendOptions = {}): Promis
     }
   }
   const probes: BackendProbe[] = []
-  for (const backend of candidates) probes.push(await probeBackend(backend, options.model))
+  for (const backend of candidates) probes.push(await probeBackend(backend, options.architecture))
   const best = probes.filter((p) => p.ms !== null).sort((a, b) => (a.ms as number) - (b.ms as number))[0]
   if (best === undefined) throw new BackendUnavailableError(`no backend could start: ${probes.map((p) => `${p.backend} (${p.error ?? 'failed'})`).join(', ')}`)
   await useBackend(best.backend)

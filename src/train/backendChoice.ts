@@ -2,8 +2,7 @@
  * Backend names and the remembered pick, without tfjs: the main thread persists what the trainer
  * worker probed (workers have no localStorage) and should not load tfjs to do so.
  */
-import type { ModelSpec } from '../core/taskSpec.ts'
-import { architectureFromSpec } from './architecture.ts'
+import type { Architecture } from '../core/architecture.ts'
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu'
 export const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu']
@@ -34,9 +33,8 @@ export function isBackendName (value: unknown): value is BackendName {
 }
 
 /** Store key per kind of model (layer kinds and activations): what suits an MLP may not run a CNN. */
-export function backendStoreKey (model?: ModelSpec): string {
-  if (model === undefined) return `${BACKEND_STORE_KEY}:probe`
-  const arch = architectureFromSpec(model)
+export function backendStoreKey (arch?: Architecture): string {
+  if (arch === undefined) return `${BACKEND_STORE_KEY}:probe`
   const kinds = [...new Set(arch.layers.map((l) => 'activation' in l ? `${l.kind}:${l.activation}` : l.kind))].sort()
   return `${BACKEND_STORE_KEY}:${kinds.join(',')}`
 }

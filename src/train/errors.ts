@@ -1,21 +1,23 @@
-/** Every error the training engine raises on purpose, so callers can tell bad input from bugs. */
-export class TrainError extends Error {
-  override name = 'TrainError'
-}
+import { MLBridgeError } from '../core/errors.ts'
 
-/** A model spec (template or tfjs layers JSON) that the engine cannot build or export. */
-export class ModelSpecError extends TrainError {
-  override name = 'ModelSpecError'
+/** Every error the training engine raises on purpose, so callers can tell bad input from bugs. */
+export class TrainError extends MLBridgeError {
+  override name = 'TrainError'
+  constructor (message: string, options?: { cause?: unknown }) {
+    super('TRAIN', message, options)
+  }
 }
 
 /** Weights that do not fit the model: a missing, extra or wrongly shaped tensor. */
 export class WeightMismatchError extends TrainError {
   override name = 'WeightMismatchError'
+  override readonly code: string = 'WEIGHT_MISMATCH'
 }
 
 /** A data set file that cannot be parsed; `location` names the row or file. */
 export class DataFormatError extends TrainError {
   override name = 'DataFormatError'
+  override readonly code: string = 'DATA_FORMAT'
   constructor (readonly location: string, detail: string) {
     super(`${location}: ${detail}`)
   }
@@ -24,11 +26,13 @@ export class DataFormatError extends TrainError {
 /** No requested backend could be initialised on this device. */
 export class BackendUnavailableError extends TrainError {
   override name = 'BackendUnavailableError'
+  override readonly code: string = 'BACKEND_UNAVAILABLE'
 }
 
 /** Training stopped because its AbortSignal fired. */
 export class TrainingCancelledError extends TrainError {
   override name = 'TrainingCancelledError'
+  override readonly code: string = 'TRAINING_CANCELLED'
   constructor () {
     super('training was cancelled')
   }

@@ -1,7 +1,7 @@
 /** The tfjs side of an Architecture: build the model, move weights in and out as a WeightSet. */
 import * as tf from '@tensorflow/tfjs'
 import { layoutMismatch, type NamedTensor, type WeightSet } from '../core/tensors.ts'
-import { weightLayout, type Architecture, type LayerSpec } from './architecture.ts'
+import { weightLayout, type Architecture, type LayerSpec } from '../core/architecture.ts'
 import { WeightMismatchError } from './errors.ts'
 import { SteppedDropout } from './steppedDropout.ts'
 

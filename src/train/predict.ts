@@ -1,7 +1,7 @@
 /** tfjs inference for a model version: what the ONNX export is checked against. */
 import * as tf from '@tensorflow/tfjs'
 import type { WeightSet } from '../core/tensors.ts'
-import type { Architecture } from './architecture.ts'
+import type { Architecture } from '../core/architecture.ts'
 import { buildModel, writeWeights } from './model.ts'
 
 export async function predictTfjs (arch: Architecture, weights: WeightSet, x: Float32Array, batchSize = 256): Promise<Float32Array> {

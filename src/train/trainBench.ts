@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { parseTaskSpec, type TaskSpec } from '../core/taskSpec.ts'
-import { architectureFromSpec } from './architecture.ts'
+import { architectureFromSpec, type Architecture } from '../core/architecture.ts'
 import { registerBackends, useBackend } from './backend.ts'
 import type { BackendName } from './backendChoice.ts'
 import { selectSamples } from './data/dataset.ts'
@@ -43,9 +43,8 @@ export interface BenchResult {
  * A compiled tfjs model on this page's main thread, timed with plain `fit`. Like the worker, which
  * receives a fresh shard each round, it moves the samples onto the device inside the timing.
  */
-async function rawFitter (backend: BackendName, spec: TaskSpec, x: Float32Array, labels: Int32Array): Promise<{ fit: (count: number) => Promise<number>, dispose: () => void }> {
+async function rawFitter (backend: BackendName, spec: TaskSpec, arch: Architecture, x: Float32Array, labels: Int32Array): Promise<{ fit: (count: number) => Promise<number>, dispose: () => void }> {
   await useBackend(backend)
-  const arch = architectureFromSpec(spec.model)
   const model = buildModel(arch, 1)
   model.compile({ optimizer: tf.train.sgd(spec.training.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] })
   const size = arch.inputShape.reduce((a, b) => a * b, 1)
@@ -79,7 +78,7 @@ export async function runTrainBench (options: BenchOptions): Promise<BenchResult
   const weights = await initialWeights(arch, 1)
 
   const prober = startTrainer({ getItem: () => null, setItem: () => {} })
-  const probePicked = (await prober.selectBackend(spec.model)).backend
+  const probePicked = (await prober.selectBackend(arch)).backend
   prober.terminate()
 
   const results: BackendFigures[] = []
@@ -88,7 +87,7 @@ export async function runTrainBench (options: BenchOptions): Promise<BenchResult
     const trainer = startTrainer({ getItem: () => null, setItem: () => {} })
     try {
       // The worker loads the bundled digits itself (during the warm-up), as a provider's does.
-      const job = { model: spec.model, training: spec.training, weights, data: { kind: 'mnist' as const, indices }, seed: 1 }
+      const job = { architecture: arch, training: spec.training, weights, data: { kind: 'mnist' as const, indices }, seed: 1 }
       let progressReports = 0
       let loopSamplesPerSec = 0
       const viaWorker = async (): Promise<number> => {
@@ -97,7 +96,7 @@ export async function runTrainBench (options: BenchOptions): Promise<BenchResult
         loopSamplesPerSec = Math.max(loopSamplesPerSec, metrics.samplesPerSec)
         return samples / ((performance.now() - started) / 1000)
       }
-      const raw = await rawFitter(backend, spec, shard.x, shard.labels)
+      const raw = await rawFitter(backend, spec, arch, shard.x, shard.labels)
       try {
         // Warm-ups compile kernels and load the data; then the two paths alternate and each keeps
         // its best run, so a burst of load from elsewhere on the machine hits neither unfairly.

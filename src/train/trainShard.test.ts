@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { decodeDelta } from '../core/delta/codec.ts'
 import { parseTaskSpec, type TaskSpec } from '../core/taskSpec.ts'
 import { firstNonFinite } from '../core/tensors.ts'
-import { architectureFromSpec, weightLayout } from './architecture.ts'
+import { architectureFromSpec, weightLayout } from '../core/architecture.ts'
 import { TrainError, TrainingCancelledError } from './errors.ts'
 import { selectSamples } from './data/dataset.ts'
 import { initialWeights } from './model.ts'
@@ -23,7 +23,7 @@ describe('trainShard', () => {
   it('learns, reports progress and returns a delta with the model layout', async () => {
     const weights = await initialWeights(arch, 1)
     const progress: TrainProgress[] = []
-    const { delta, metrics } = await trainShard({ model: spec.model, training: spec.training, weights, data: await mnistShard(512), seed: 7 }, { onProgress: (p) => progress.push(p), progressIntervalMs: 0 })
+    const { delta, metrics } = await trainShard({ architecture: arch, training: spec.training, weights, data: await mnistShard(512), seed: 7 }, { onProgress: (p) => progress.push(p), progressIntervalMs: 0 })
     expect(metrics.backend).toBe('wasm')
     expect(metrics.samples).toBe(30 * 32)
     expect(metrics.lastLoss).toBeLessThan(metrics.firstLoss * 0.6)
@@ -38,7 +38,7 @@ describe('trainShard', () => {
   it('runs the same computation for the same shard, and another for the shard in another order', async () => {
     const weights = await initialWeights(arch, 2)
     const data = await mnistShard(256)
-    const run = async (shard: typeof data): Promise<Uint8Array> => (await trainShard({ model: spec.model, training: { ...spec.training, localSteps: 5 }, weights, data: shard, seed: 3 })).delta
+    const run = async (shard: typeof data): Promise<Uint8Array> => (await trainShard({ architecture: arch, training: { ...spec.training, localSteps: 5 }, weights, data: shard, seed: 3 })).delta
     const a = await run(data)
     expect(await run(data)).toEqual(a)
     expect(await run(selectSamples(data, Array.from({ length: 256 }, (_, i) => 255 - i)))).not.toEqual(a)
@@ -48,14 +48,14 @@ describe('trainShard', () => {
     const data = await mnistShard(128)
     let weights = await initialWeights(arch, 3)
     const training = { ...spec.training, localSteps: 3 }
-    await trainShard({ model: spec.model, training, weights, data, seed: 1 })
+    await trainShard({ architecture: arch, training, weights, data, seed: 1 })
     const before = tf.memory().numTensors
     for (let round = 0; round < 3; round++) {
-      const { delta } = await trainShard({ model: spec.model, training, weights, data, seed: round })
+      const { delta } = await trainShard({ architecture: arch, training, weights, data, seed: round })
       weights = decodeDelta(delta, { expected: weightLayout(arch), maxBytes: 1 << 22 }).map((d, i) => ({ ...d, values: d.values.map((v, j) => (weights[i]?.values[j] ?? 0) - v) }))
     }
     const controller = new AbortController()
-    const cancelled = trainShard({ model: spec.model, training: { ...training, localSteps: 1000 }, weights, data, seed: 9 }, {
+    const cancelled = trainShard({ architecture: arch, training: { ...training, localSteps: 1000 }, weights, data, seed: 9 }, {
       signal: controller.signal,
       onProgress: (p) => { if (p.step >= 2) controller.abort() },
       progressIntervalMs: 0
@@ -66,7 +66,7 @@ describe('trainShard', () => {
 
   it('stops with a clear error when the loss diverges', async () => {
     const weights = await initialWeights(arch, 5)
-    const diverging = trainShard({ model: spec.model, training: { ...spec.training, learningRate: 1e30, localSteps: 20 }, weights, data: await mnistShard(128), seed: 1 })
+    const diverging = trainShard({ architecture: arch, training: { ...spec.training, learningRate: 1e30, localSteps: 20 }, weights, data: await mnistShard(128), seed: 1 })
     await expect(diverging).rejects.toThrow(TrainError)
     await expect(diverging).rejects.toThrow(/lower the learning rate/)
   })
@@ -74,8 +74,8 @@ describe('trainShard', () => {
   it('rejects data that does not fit the model, naming both shapes', async () => {
     const weights = await initialWeights(arch, 4)
     const data = { x: new Float32Array(8), labels: new Int32Array(2), featureShape: [4], classes: 10 }
-    await expect(trainShard({ model: spec.model, training: spec.training, weights, data, seed: 1 })).rejects.toThrow(TrainError)
-    await expect(trainShard({ model: spec.model, training: spec.training, weights, data, seed: 1 })).rejects.toThrow('[4]')
+    await expect(trainShard({ architecture: arch, training: spec.training, weights, data, seed: 1 })).rejects.toThrow(TrainError)
+    await expect(trainShard({ architecture: arch, training: spec.training, weights, data, seed: 1 })).rejects.toThrow('[4]')
   })
 })
 

@@ -5,21 +5,25 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { encodeDelta, type DeltaScheme } from '../core/delta/codec.ts'
-import type { ModelSpec, TrainingSpec } from '../core/taskSpec.ts'
+import type { TrainingSpec } from '../core/taskSpec.ts'
 import { firstNonFinite, subtractWeights, type WeightSet } from '../core/tensors.ts'
-import { architectureFromSpec, type Architecture } from './architecture.ts'
+import type { Architecture } from '../core/architecture.ts'
 import { featureSize, sampleCount, type Dataset } from './data/dataset.ts'
 import { BackendUnavailableError, TrainError, TrainingCancelledError } from './errors.ts'
 import { buildModel, readWeights, writeWeights } from './model.ts'
 import { yieldToEventLoop } from './yield.ts'
 
-export interface TrainShardRequest {
-  model: ModelSpec
+/**
+ * One shard's training job, the same type wherever it runs: `Data` is the samples themselves in
+ * process, or a `ShardData` reference when the job crosses to a worker.
+ */
+export interface TrainRequest<Data = Dataset> {
+  architecture: Architecture
   training: Pick<TrainingSpec, 'optimizer' | 'learningRate' | 'localSteps' | 'batchSize'>
   /** theta_before: the round's model version */
   weights: WeightSet
   /** this provider's shard in training order (see shardIndices in src/core/sampling.ts) */
-  data: Dataset
+  data: Data
   /** the shard's stepSeed: seeds dropout, so replicas of a shard run the same computation */
   seed: number
   /** delta encoding; int8 by default */
@@ -79,7 +83,7 @@ export function batchOrder (count: number, batchSize: number, steps: number): In
   return Int32Array.from({ length: steps * batchSize }, (_, i) => i % count)
 }
 
-function makeOptimizer (training: TrainShardRequest['training']): tf.Optimizer {
+function makeOptimizer (training: TrainRequest['training']): tf.Optimizer {
   return training.optimizer === 'adam' ? tf.train.adam(training.learningRate) : tf.train.sgd(training.learningRate)
 }
 
@@ -89,7 +93,7 @@ function explainMissingKernel (error: unknown): unknown {
   return missing === null ? error : new BackendUnavailableError(`the ${missing[2] as string} backend cannot train this model: it has no ${missing[1] as string} kernel`)
 }
 
-export async function trainShard (request: TrainShardRequest, options: TrainShardOptions = {}): Promise<TrainShardResult> {
+export async function trainShard (request: TrainRequest, options: TrainShardOptions = {}): Promise<TrainShardResult> {
   try {
     return await runShard(request, options)
   } catch (error) {
@@ -97,10 +101,10 @@ export async function trainShard (request: TrainShardRequest, options: TrainShar
   }
 }
 
-async function runShard (request: TrainShardRequest, options: TrainShardOptions): Promise<TrainShardResult> {
+async function runShard (request: TrainRequest, options: TrainShardOptions): Promise<TrainShardResult> {
   const { signal, onProgress } = options
   const progressInterval = options.progressIntervalMs ?? 100
-  const arch = architectureFromSpec(request.model)
+  const arch = request.architecture
   checkData(arch, request.data)
   signal?.throwIfAborted()
   const { localSteps: steps, batchSize } = request.training

@@ -2,7 +2,7 @@ import * as Comlink from 'comlink'
 import { afterEach, describe, expect, it } from 'vitest'
 import { decodeDelta } from '../core/delta/codec.ts'
 import { parseTaskSpec } from '../core/taskSpec.ts'
-import { architectureFromSpec, weightLayout } from './architecture.ts'
+import { architectureFromSpec, weightLayout } from '../core/architecture.ts'
 import { backendStoreKey } from './backendChoice.ts'
 import { loadMnistFromDisk } from './data/mnistNode.ts'
 import { BackendUnavailableError, TrainingCancelledError } from './errors.ts'
@@ -16,6 +16,7 @@ const spec = parseTaskSpec({
   training: { optimizer: 'sgd', learningRate: 0.2, localSteps: 8, batchSize: 32 },
   seed: 'client-test'
 })
+const arch = architectureFromSpec(spec.model)
 
 /** The client and the trainer API on two ends of a MessageChannel: comlink as in the browser, no worker. */
 function connect (store = new Map<string, string>()): { client: TrainerClient, store: Map<string, string> } {
@@ -33,24 +34,24 @@ describe('TrainerClient over comlink', () => {
   it('trains an MNIST shard by indices; every progress report arrives before the result', async () => {
     const { client } = connect()
     clients.push(client)
-    const weights = await client.initialWeights(spec.model, 1)
+    const weights = await client.initialWeights(arch, 1)
     const progress: TrainProgress[] = []
     const { delta, metrics } = await client.train(
-      { model: spec.model, training: spec.training, weights, data: { kind: 'mnist', indices: Array.from({ length: 256 }, (_, i) => i) }, seed: 1, progressIntervalMs: 0 },
+      { architecture: arch, training: spec.training, weights, data: { kind: 'mnist', indices: Array.from({ length: 256 }, (_, i) => i) }, seed: 1, progressIntervalMs: 0 },
       { backend: 'wasm', onProgress: (p) => progress.push(p) }
     )
     expect(metrics.backend).toBe('wasm')
     expect(progress.map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
-    expect(decodeDelta(delta, { expected: weightLayout(architectureFromSpec(spec.model)), maxBytes: 1 << 22 })).toHaveLength(4)
+    expect(decodeDelta(delta, { expected: weightLayout(arch), maxBytes: 1 << 22 })).toHaveLength(4)
   })
 
   it('turns an AbortSignal into a cancel and restores the error type', async () => {
     const { client } = connect()
     clients.push(client)
-    const weights = await client.initialWeights(spec.model, 1)
+    const weights = await client.initialWeights(arch, 1)
     const controller = new AbortController()
     const training = client.train(
-      { model: spec.model, training: { ...spec.training, localSteps: 100_000 }, weights, data: { kind: 'mnist', indices: [0, 1, 2, 3] }, seed: 1, progressIntervalMs: 0 },
+      { architecture: arch, training: { ...spec.training, localSteps: 100_000 }, weights, data: { kind: 'mnist', indices: [0, 1, 2, 3] }, seed: 1, progressIntervalMs: 0 },
       { backend: 'wasm', signal: controller.signal, onProgress: (p) => { if (p.step === 2) controller.abort() } }
     )
     await expect(training).rejects.toBeInstanceOf(TrainingCancelledError)
@@ -60,12 +61,12 @@ describe('TrainerClient over comlink', () => {
     const store = new Map<string, string>()
     const first = connect(store)
     clients.push(first.client)
-    const probed = await first.client.selectBackend(spec.model)
+    const probed = await first.client.selectBackend(arch)
     expect(probed.source).toBe('probe')
-    expect(store.get(backendStoreKey(spec.model))).toBe(probed.backend)
+    expect(store.get(backendStoreKey(arch))).toBe(probed.backend)
     const second = connect(store)
     clients.push(second.client)
-    expect(await second.client.selectBackend(spec.model)).toMatchObject({ backend: probed.backend, source: 'remembered' })
-    await expect(second.client.selectBackend(spec.model, 'webgl')).rejects.toBeInstanceOf(BackendUnavailableError)
+    expect(await second.client.selectBackend(arch)).toMatchObject({ backend: probed.backend, source: 'remembered' })
+    await expect(second.client.selectBackend(arch, 'webgl')).rejects.toBeInstanceOf(BackendUnavailableError)
   })
 })

@@ -8,7 +8,7 @@ import { backendStoreKey, type BackendChoice, type BackendName, type BackendStor
 import { BackendUnavailableError, TrainError, TrainingCancelledError } from './errors.ts'
 import type { TrainProgress, TrainShardResult } from './trainShard.ts'
 import type { EvaluateJob, Evaluation, EvaluatorApi, TrainerApi, TrainJob } from './workerApi.ts'
-import type { ModelSpec } from '../core/taskSpec.ts'
+import type { Architecture } from '../core/architecture.ts'
 import type { WeightSet } from '../core/tensors.ts'
 
 function revive (error: unknown): unknown {
@@ -46,21 +46,21 @@ export class TrainerClient {
   }
 
   /** Probes (or recalls) the backend for this kind of model and remembers a fresh probe's pick. */
-  async selectBackend (model?: ModelSpec, override?: BackendName): Promise<BackendChoice> {
+  async selectBackend (architecture?: Architecture, override?: BackendName): Promise<BackendChoice> {
     // The worker's backend changes now; the next train() must not assume the earlier pick.
     this.current = undefined
-    const key = backendStoreKey(model)
+    const key = backendStoreKey(architecture)
     const remembered = this.store?.getItem(key) as BackendName | null | undefined
-    const choice = await this.remote.selectBackend({ model, override, remembered: remembered ?? undefined }).catch((e: unknown) => { throw revive(e) })
+    const choice = await this.remote.selectBackend({ architecture, override, remembered: remembered ?? undefined }).catch((e: unknown) => { throw revive(e) })
     if (choice.source === 'probe') this.store?.setItem(key, choice.backend)
     return choice
   }
 
   /** Selects the backend for this model unless the worker is already on the one selected for it. */
-  private async ensureBackend (model: ModelSpec, override?: BackendName): Promise<void> {
-    const key = `${backendStoreKey(model)}|${override ?? ''}`
+  private async ensureBackend (architecture: Architecture, override?: BackendName): Promise<void> {
+    const key = `${backendStoreKey(architecture)}|${override ?? ''}`
     if (this.current?.key !== key) {
-      const pending = this.selectBackend(model, override)
+      const pending = this.selectBackend(architecture, override)
       this.current = { key, pending }
       // A failed pick is not kept: the next call tries again.
       pending.catch(() => { if (this.current?.pending === pending) this.current = undefined })
@@ -70,7 +70,7 @@ export class TrainerClient {
 
   async train (job: Omit<TrainJob, 'id'>, options: TrainOptions = {}): Promise<TrainShardResult> {
     options.signal?.throwIfAborted()
-    await this.ensureBackend(job.model, options.backend)
+    await this.ensureBackend(job.architecture, options.backend)
     const id = `job-${++jobs}`
     const onAbort = (): void => { void this.remote.cancel(id) }
     options.signal?.addEventListener('abort', onAbort, { once: true })
@@ -85,9 +85,9 @@ export class TrainerClient {
   }
 
   /** Version 0 of a model, built on the backend picked for it. */
-  async initialWeights (model: ModelSpec, seed: number): Promise<WeightSet> {
-    await this.ensureBackend(model)
-    return await this.remote.initialWeights(model, seed)
+  async initialWeights (architecture: Architecture, seed: number): Promise<WeightSet> {
+    await this.ensureBackend(architecture)
+    return await this.remote.initialWeights(architecture, seed)
   }
 
   terminate (): void {
@@ -107,8 +107,8 @@ export class EvaluatorClient {
     return await this.remote.evaluate(job).catch((e: unknown) => { throw revive(e) })
   }
 
-  async exportOnnx (model: ModelSpec, weights: EvaluateJob['weights']): Promise<Uint8Array> {
-    return await this.remote.exportOnnx(model, weights)
+  async exportOnnx (architecture: Architecture, weights: EvaluateJob['weights']): Promise<Uint8Array> {
+    return await this.remote.exportOnnx(architecture, weights)
   }
 
   terminate (): void {

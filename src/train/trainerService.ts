@@ -4,7 +4,6 @@
  * MessagePort with its own WASM paths and MNIST loader.
  */
 import * as Comlink from 'comlink'
-import { architectureFromSpec } from './architecture.ts'
 import { chooseBackend, type WasmPaths } from './backend.ts'
 import { backendStoreKey, type BackendStore } from './backendChoice.ts'
 import { selectSamples, type Dataset } from './data/dataset.ts'
@@ -29,11 +28,11 @@ export function createTrainerApi ({ wasmPaths, loadMnist }: TrainerServiceOption
   }
 
   return {
-    async selectBackend ({ model, override, remembered, candidates }) {
+    async selectBackend ({ architecture, override, remembered, candidates }) {
       // Workers have no localStorage: the client passes in what it remembered and stores the result.
-      const key = backendStoreKey(model)
+      const key = backendStoreKey(architecture)
       const store: BackendStore = { getItem: (k) => k === key ? remembered ?? null : null, setItem: () => {} }
-      return await chooseBackend({ model, override, candidates, store, wasmPaths })
+      return await chooseBackend({ architecture, override, candidates, store, wasmPaths })
     },
 
     async train (job, onProgress) {
@@ -46,7 +45,7 @@ export function createTrainerApi ({ wasmPaths, loadMnist }: TrainerServiceOption
         // goes back only once the last report has been acknowledged (a port keeps its order).
         let lastReport: Promise<void> | undefined
         const result = await trainShard(
-          { model: job.model, training: job.training, weights: job.weights, data, seed: job.seed, scheme: job.scheme },
+          { architecture: job.architecture, training: job.training, weights: job.weights, data, seed: job.seed, scheme: job.scheme },
           { signal: controller.signal, onProgress: onProgress === undefined ? undefined : (p) => { lastReport = Promise.resolve(onProgress(p)) }, progressIntervalMs: job.progressIntervalMs }
         )
         await lastReport
@@ -60,8 +59,8 @@ export function createTrainerApi ({ wasmPaths, loadMnist }: TrainerServiceOption
       running.get(id)?.abort()
     },
 
-    async initialWeights (model, seed) {
-      const weights = await initialWeights(architectureFromSpec(model), seed)
+    async initialWeights (architecture, seed) {
+      const weights = await initialWeights(architecture, seed)
       return Comlink.transfer(weights, weights.map((w) => w.values.buffer))
     }
   }

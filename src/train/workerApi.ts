@@ -1,32 +1,25 @@
 /** What the trainer and evaluator workers expose over comlink; shared by workers and clients. */
-import type { DeltaScheme } from '../core/delta/codec.ts'
-import type { ModelSpec, TrainingSpec } from '../core/taskSpec.ts'
+import type { Architecture } from '../core/architecture.ts'
 import type { WeightSet } from '../core/tensors.ts'
 import type { BackendChoice, BackendName } from './backendChoice.ts'
 import type { Dataset } from './data/dataset.ts'
 import type { OrtProvider } from './onnx/runOnnx.ts'
 import type { Scores } from './scores.ts'
-import type { TrainProgress, TrainShardResult } from './trainShard.ts'
+import type { TrainProgress, TrainRequest, TrainShardResult } from './trainShard.ts'
 
 /** A shard: given samples, or indices into the bundled MNIST training split (the worker loads it). */
 export type ShardData =
   | { kind: 'samples', data: Dataset }
   | { kind: 'mnist', indices: ArrayLike<number> }
 
-export interface TrainJob {
+export interface TrainJob extends TrainRequest<ShardData> {
   /** names the job for `cancel` */
   id: string
-  model: ModelSpec
-  training: Pick<TrainingSpec, 'optimizer' | 'learningRate' | 'localSteps' | 'batchSize'>
-  weights: WeightSet
-  data: ShardData
-  seed: number
-  scheme?: DeltaScheme
   progressIntervalMs?: number
 }
 
 export interface SelectBackendRequest {
-  model?: ModelSpec
+  architecture?: Architecture
   override?: BackendName
   /** the pick the main thread remembered for this kind of model */
   remembered?: BackendName
@@ -39,7 +32,7 @@ export interface TrainerApi {
   train: (job: TrainJob, onProgress?: (progress: TrainProgress) => void) => Promise<TrainShardResult>
   cancel: (id: string) => void
   /** version 0 of a model: its seeded initial weights (needs a backend selected first) */
-  initialWeights: (model: ModelSpec, seed: number) => Promise<WeightSet>
+  initialWeights: (architecture: Architecture, seed: number) => Promise<WeightSet>
 }
 
 /** Held-out data to score a version on: given samples, or the bundled MNIST test split. */
@@ -48,7 +41,7 @@ export type EvaluationData =
   | { kind: 'mnist-test' }
 
 export interface EvaluateJob {
-  model: ModelSpec
+  architecture: Architecture
   weights: WeightSet
   data: EvaluationData
   /** tried in order; default WebGPU (where the browser has it), then WASM */
@@ -64,5 +57,5 @@ export interface Evaluation extends Scores {
 export interface EvaluatorApi {
   evaluate: (job: EvaluateJob) => Promise<Evaluation>
   /** the version as an ONNX file (transferred) */
-  exportOnnx: (model: ModelSpec, weights: WeightSet) => Promise<Uint8Array>
+  exportOnnx: (architecture: Architecture, weights: WeightSet) => Promise<Uint8Array>
 }

@@ -1,13 +1,13 @@
 /**
- * The Contribute switch: while on, picks a task (`nextTask`), runs the provider loop on it with
- * this tab's trainer worker, node and wallet, and moves to the next task when it ends. One per tab,
+ * The Contribute switch: while on, runs the provider host (picks a task, runs the provider loop on
+ * it with this tab's trainer worker, node and wallet, and moves to the next task when it ends). One per tab,
  * kept at module level so that moving between pages does not stop the work.
  */
-import { readTaskCreation, type WriteContext } from '../../chain/actions/index.ts'
+import type { WriteContext } from '../../chain/actions/index.ts'
+import { errorMessage } from '../../core/errors.ts'
 import type { NetworkConfig } from '../../core/networkConfig.ts'
-import { Emitter } from '../../p2p/events.ts'
-import type { TaskChannel } from '../../p2p/index.ts'
-import { chainForAccount, datasetTaskData, nextTask, fetchTaskSpec, mnistTaskData, type TaskData, ProviderLoop, systemClock, workerTrainer } from '../../provider/index.ts'
+import { Emitter } from '../../core/events.ts'
+import { chainForAccount, datasetTaskData, mnistTaskData, type TaskData, ProviderHost, type ProviderLoop, workerTrainer } from '../../provider/index.ts'
 import type { RoundTimings } from '../../provider/timing.ts'
 import type { Evaluator, ProviderEvents, StepEvent } from '../../provider/types.ts'
 import type { BackendName } from '../../train/backendChoice.ts'
@@ -55,7 +55,7 @@ export class Contributor extends Emitter<ContributorEvents> {
     this.controller = controller
     this.update({ on: true, log: [], error: undefined, step: { phase: 'waiting', detail: 'starting' } })
     void this.work(network, ctx, opts, controller.signal).catch((error: unknown) => {
-      if (!controller.signal.aborted) this.update({ error: message(error) })
+      if (!controller.signal.aborted) this.update({ error: errorMessage(error) })
     }).finally(() => {
       if (this.controller === controller) {
         this.controller = undefined
@@ -82,48 +82,32 @@ export class Contributor extends Emitter<ContributorEvents> {
     this.evaluator ??= startEvaluator()
     const trainer = this.trainer
     const evaluator = this.evaluator
-    const chain = chainForAccount(ctx)
-    const states = idbStateStore(`mlbridge-provider-${network.chainId}`)
-    // Local to this run: a run stopping in the background never touches the next run's channel.
-    let channel: TaskChannel | undefined
-    try {
-      while (!signal.aborted) {
-        const taskId = await nextTask(ctx, chain)
-        if (taskId === undefined) {
-          this.update({ taskId: undefined, step: { phase: 'waiting', detail: 'no task is open for joining and this account is in none: waiting for one' } })
-          await systemClock.sleep(IDLE_POLL_MS, signal)
-          continue
-        }
-        const { specCid } = await readTaskCreation(ctx, { taskId })
-        const artifacts = session.artifacts(taskId.toString())
-        this.update({ taskId, timings: [], step: { phase: 'fetching', detail: `task ${taskId}: fetching its spec` } })
-        const spec = await fetchTaskSpec(artifacts, specCid, { signal })
-        const { data, heldOut } = await this.taskData(session, spec, signal)
-        const choice = await trainer.selectBackend(spec.model, opts.backend)
+    const host = new ProviderHost({
+      read: ctx,
+      chain: chainForAccount(ctx),
+      artifacts: (taskId) => session.artifacts(taskId.toString()),
+      states: idbStateStore(`mlbridge-provider-${network.chainId}`),
+      prepare: async (task, stop) => {
+        const { data, heldOut } = await this.taskData(session, task.spec, stop)
+        const choice = await trainer.selectBackend(task.architecture, opts.backend)
         this.update({ backend: { name: choice.backend, source: choice.source } })
-        const browserEvaluator: Evaluator = {
-          // WASM everywhere: the score goes on chain, and viewers re-check it with the same provider.
-          evaluate: async (model, weights) => await evaluator.evaluate({ model, weights, data: heldOut, providers: ['wasm'] })
-        }
-        const loop = new ProviderLoop({
-          taskId, spec, data, chain, artifacts, trainer: workerTrainer(trainer, choice.backend), evaluator: browserEvaluator, state: states,
-          aggregatorTimeoutMs: 30_000
-        })
-        channel?.leave()
-        channel = session.node.joinTask({
-          taskId: taskId.toString(), signer: session.signer, presence: () => ({ backend: choice.backend, throughput: Math.round(this.state.speed ?? 0) })
-        })
-        const off = this.follow(loop, signal)
-        try {
-          const outcome = await loop.run(signal)
-          this.log(`task ${taskId}: ${outcome}`)
-        } finally {
-          off()
-        }
-      }
-    } finally {
-      channel?.leave()
-    }
+        // WASM everywhere: the score goes on chain, and viewers re-check it with the same provider.
+        const scorer: Evaluator = { evaluate: async (architecture, weights) => await evaluator.evaluate({ architecture, weights, data: heldOut, providers: ['wasm'] }) }
+        return { data, trainer: workerTrainer(trainer, choice.backend), evaluator: scorer }
+      },
+      gossip: (taskId) => session.node.joinTask({
+        taskId: taskId.toString(), signer: session.signer, presence: () => ({ backend: this.state.backend?.name ?? 'wasm', throughput: Math.round(this.state.speed ?? 0) })
+      }),
+      idlePollMs: IDLE_POLL_MS,
+      loop: { aggregatorTimeoutMs: 30_000 }
+    })
+    host.on('idle', () => { this.update({ taskId: undefined, step: { phase: 'waiting', detail: 'no task is open for joining and this account is in none: waiting for one' } }) })
+    host.on('task', ({ taskId, stage }) => {
+      if (stage === 'fetching spec') this.update({ taskId, timings: [], step: { phase: 'fetching', detail: `task ${taskId}: fetching its spec` } })
+    })
+    host.on('loop', ({ loop }) => { this.follow(loop, signal) })
+    host.on('outcome', ({ taskId, outcome }) => { if (outcome !== 'stopped') this.log(`task ${taskId}: ${outcome}`) })
+    await host.run(signal)
   }
 
   /** The bundled MNIST (the worker holds it), or the task's uploaded data set fetched by its manifest. */
@@ -135,7 +119,7 @@ export class Contributor extends Emitter<ContributorEvents> {
   }
 
   /** Mirrors the loop's events into the state, until `signal` (a stopped run stays quiet). */
-  private follow (loop: ProviderLoop, signal: AbortSignal): () => void {
+  private follow (loop: ProviderLoop, signal: AbortSignal): void {
     const onStep = (step: ProviderEvents['step']): void => {
       const timings = [...loop.timings()].filter(([round]) => round >= 0).sort(([a], [b]) => a - b)
         .map(([round, t]) => ({ round, train: t.train / 1000, transfer: t.transfer / 1000, chain: t.chain / 1000, aggregate: t.aggregate / 1000, wait: t.wait / 1000 }))
@@ -148,12 +132,14 @@ export class Contributor extends Emitter<ContributorEvents> {
       this.log(`${a.name}${a.round === undefined ? '' : ` round ${a.round}`}${a.shard === undefined ? '' : ` shard ${a.shard}`}${a.detail === undefined ? '' : `: ${a.detail}`}`)
     }
     const onError = (e: ProviderEvents['error']): void => {
-      this.update({ error: `${e.phase}: ${message(e.error)}` })
-      this.log(`error while ${e.phase}: ${message(e.error)}`)
+      this.update({ error: `${e.phase}: ${errorMessage(e.error)}` })
+      this.log(`error while ${e.phase}: ${errorMessage(e.error)}`)
     }
     const live = <T>(handler: (event: T) => void) => (event: T): void => { if (!signal.aborted) handler(event) }
-    const offs = [loop.on('step', live(onStep)), loop.on('progress', live(onProgress)), loop.on('action', live(onAction)), loop.on('error', live(onError))]
-    return () => { for (const off of offs) off() }
+    loop.on('step', live(onStep))
+    loop.on('progress', live(onProgress))
+    loop.on('action', live(onAction))
+    loop.on('error', live(onError))
   }
 
   private log (line: string): void {
@@ -166,9 +152,6 @@ export class Contributor extends Emitter<ContributorEvents> {
   }
 }
 
-function message (error: unknown): string {
-  return error instanceof Error ? error.message.split('\n')[0] ?? error.name : String(error)
-}
 
 /** This tab's contributor. */
 export const contributor = new Contributor()

@@ -23,12 +23,12 @@ export function ModelFiles ({ versionId, model }: { versionId: bigint, model: Ve
   }
   const downloadTfjs = async (): Promise<void> => {
     const weightsFile = `${base}.weights.bin`
-    const files = await tfjsModelFiles(model.arch, model.weights, weightsFile)
+    const files = await tfjsModelFiles(model.task.architecture, model.weights, weightsFile)
     saveFile(files.modelJson, `${base}.model.json`, 'application/json')
     saveFile(files.weights, weightsFile, 'application/octet-stream')
   }
   const downloadOnnx = async (): Promise<void> => {
-    saveFile(exportOnnx(model.arch, model.weights, { docString: `ML Bridge version ${versionId}` }), `${base}.onnx`, 'application/octet-stream')
+    saveFile(exportOnnx(model.task.architecture, model.weights, { docString: `ML Bridge version ${versionId}` }), `${base}.onnx`, 'application/octet-stream')
   }
   return (
     <div data-testid="model-files">
@@ -38,7 +38,7 @@ export function ModelFiles ({ versionId, model }: { versionId: bigint, model: Ve
       </div>
       <p className="muted">
         The tfjs model is two files: keep them in one folder and load <code>{base}.model.json</code> with <code>tf.loadLayersModel</code>.
-        The ONNX file takes <code>input</code> [batch, {model.arch.inputShape.join(', ')}] and gives <code>probabilities</code>.
+        The ONNX file takes <code>input</code> [batch, {model.task.architecture.inputShape.join(', ')}] and gives <code>probabilities</code>.
       </p>
       {error !== undefined && <p className="error" role="alert" data-testid="download-error">{error}</p>}
     </div>

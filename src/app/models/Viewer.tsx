@@ -19,14 +19,14 @@ export function Viewer ({ model }: { model: VersionModel }): React.JSX.Element {
     let started: OnnxRunner | undefined
     setRunner(undefined)
     setError(undefined)
-    startOnnxRunner(exportOnnx(model.arch, model.weights), model.arch).then((r) => {
+    startOnnxRunner(exportOnnx(model.task.architecture, model.weights), model.task.architecture).then((r) => {
       started = r
       if (live) setRunner(r)
       else void r.release()
     }, (e: unknown) => { if (live) setError(`ONNX Runtime could not load the model: ${explainError(e)}`) })
     return () => { live = false; if (started !== undefined) void started.release() }
   }, [model])
-  const shape = model.arch.inputShape
+  const shape = model.task.architecture.inputShape
   return (
     <section className="panel" data-testid="viewer">
       <h2>Try it</h2>
@@ -136,7 +136,7 @@ function DigitViewer ({ runner, model }: { runner: OnnxRunner | undefined, model
       <div className="row">
         <button type="button" data-testid="viewer-predict" disabled={runner === undefined} onClick={() => { void predict() }}>Predict</button>
         <button type="button" data-testid="viewer-clear" onClick={clear}>Clear</button>
-        {model.spec.dataset.name === 'mnist' && (
+        {model.task.spec.dataset.name === 'mnist' && (
           <button type="button" data-testid="viewer-run-heldout" disabled={runner === undefined || heldOut === 'running'} onClick={() => { void runHeldOut() }}>
             Score the held-out MNIST digits
           </button>
@@ -169,7 +169,7 @@ function TabularViewer ({ runner, model, features }: { runner: OnnxRunner | unde
     try {
       setProblem(undefined)
       const probabilities = await runner.predict(parseFeatureRow(row, features))
-      setScores(topClasses(probabilities, Math.min(3, model.arch.classes)))
+      setScores(topClasses(probabilities, Math.min(3, model.task.architecture.classes)))
     } catch (e) {
       setScores(undefined)
       setProblem(explainError(e))

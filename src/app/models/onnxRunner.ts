@@ -2,7 +2,7 @@
  * Runs an exported version in this tab with ONNX Runtime Web (WASM). The runtime and its binary
  * load only when the viewer is used; the binary comes from the app itself, never a CDN.
  */
-import type { Architecture } from '../../train/architecture.ts'
+import type { Architecture } from '../../core/architecture.ts'
 import type { Dataset } from '../../train/data/dataset.ts'
 import { scorePredictions, type Scores } from '../../train/scores.ts'
 

@@ -1,4 +1,5 @@
 /** Reading model outputs and viewer inputs. */
+import { MLBridgeError } from '../../core/errors.ts'
 
 export interface ClassScore {
   index: number
@@ -13,8 +14,11 @@ export function topClasses (probabilities: ArrayLike<number>, k: number, names?:
     .slice(0, k)
 }
 
-export class FeatureRowError extends Error {
+export class FeatureRowError extends MLBridgeError {
   override name = 'FeatureRowError'
+  constructor (message: string, options?: { cause?: unknown }) {
+    super('FEATURE_ROW', message, options)
+  }
 }
 
 /** One CSV row of `expected` numeric features (commas or tabs between them). */

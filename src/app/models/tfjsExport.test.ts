@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
-import { architectureFromSpec } from '../../train/architecture.ts'
+import { architectureFromSpec } from '../../core/architecture.ts'
 import { initialWeights } from '../../train/model.ts'
 import { predictTfjs } from '../../train/predict.ts'
 import { useNodeBackend } from '../../train/testing.ts'

@@ -4,7 +4,7 @@
  * download is asked for.
  */
 import type { WeightSet } from '../../core/tensors.ts'
-import type { Architecture } from '../../train/architecture.ts'
+import type { Architecture } from '../../core/architecture.ts'
 
 export interface TfjsModelFiles {
   /** model.json text; its manifest names `weightsFile` */

@@ -5,24 +5,23 @@
  */
 import type { Hex } from 'viem'
 import { readModel, readTaskCreation, readVersion, type ReadContext, type VersionState } from '../../chain/actions/index.ts'
-import type { TaskSpec } from '../../core/taskSpec.ts'
+import { MLBridgeError } from '../../core/errors.ts'
+import { decodeTaskDefinition, type TaskDefinition } from '../../core/taskDefinition.ts'
 import type { WeightSet } from '../../core/tensors.ts'
-import { decodeVersion, versionCommitHash } from '../../provider/modelBlob.ts'
-import { fetchTaskSpec } from '../../provider/taskSpecBlob.ts'
+import { decodeVersion, versionCommitHash } from '../../core/version/blob.ts'
 import type { ArtifactStore } from '../../provider/types.ts'
-import { architectureFromSpec, weightLayout, type Architecture } from '../../train/architecture.ts'
 
-export class CommitHashMismatchError extends Error {
+export class CommitHashMismatchError extends MLBridgeError {
   override name = 'CommitHashMismatchError'
   constructor (readonly versionId: bigint, readonly onChain: Hex, readonly fetched: Hex) {
-    super(`the model blob of version ${versionId} hashes to ${fetched}, not the commit hash ${onChain} on chain: refusing to use it`)
+    super('COMMIT_HASH_MISMATCH', `the model blob of version ${versionId} hashes to ${fetched}, not the commit hash ${onChain} on chain: refusing to use it`)
   }
 }
 
-export class NoTaskError extends Error {
+export class NoTaskError extends MLBridgeError {
   override name = 'NoTaskError'
   constructor (readonly versionId: bigint) {
-    super(`version ${versionId} belongs to no task, so there is no task spec to build its architecture from`)
+    super('VERSION_WITHOUT_TASK', `version ${versionId} belongs to no task, so there is no task spec to build its architecture from`)
   }
 }
 
@@ -56,8 +55,8 @@ export async function taskIdOf (version: Pick<VersionState, 'versionId' | 'taskI
 export interface VersionModel {
   bytes: Uint8Array
   weights: WeightSet
-  spec: TaskSpec
-  arch: Architecture
+  /** the task whose spec describes the version's model */
+  task: TaskDefinition
   taskId: bigint
 }
 
@@ -70,8 +69,7 @@ export async function loadVersionModel (ctx: ReadContext, artifacts: Pick<Artifa
     readModelTask: async (modelId) => (await readModel(ctx, { modelId })).taskId
   })
   const { specCid } = await readTaskCreation(ctx, { taskId })
-  const spec = await fetchTaskSpec(artifacts, specCid, options)
-  const arch = architectureFromSpec(spec.model)
-  const { weights } = decodeVersion(bytes, { layout: weightLayout(arch) })
-  return { bytes, weights, spec, arch, taskId }
+  const task = decodeTaskDefinition(await artifacts.get(specCid, 'spec', options), `the task spec ${specCid}`)
+  const { weights } = decodeVersion(bytes, { layout: task.layout })
+  return { bytes, weights, task, taskId }
 }

@@ -5,10 +5,9 @@
  */
 import { keccak256 } from 'viem'
 import type { NetworkConfig } from '../../core/networkConfig.ts'
-import type { TaskSpec } from '../../core/taskSpec.ts'
+import { encodeTaskSpec, type TaskSpec } from '../../core/taskSpec.ts'
 import type { TaskParams, WriteContext } from '../../chain/actions/index.ts'
 import { cidToHex } from '../../provider/artifacts.ts'
-import { encodeTaskSpec } from '../../provider/taskSpecBlob.ts'
 import { encodeDataset, splitDataset } from '../../train/data/datasetBlob.ts'
 import { appSession } from '../session.ts'
 import { buildSpec, buildTaskParams, chainSettings, randomSeed, type TaskForm } from './taskForm.ts'

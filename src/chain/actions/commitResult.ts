@@ -1,5 +1,5 @@
 import { isAddressEqual, type Hex, type TransactionReceipt } from 'viem'
-import { computeCommitment } from '../commitment.ts'
+import { computeCommitment } from '../../core/commitment.ts'
 import { ConsensusVerifierAbi } from '../generated/abis.ts'
 import { ChainActionError, asAction } from './errors.ts'
 import { eventIn, send } from './internal.ts'

@@ -1,5 +1,6 @@
 import { formatShape, shapeSize, shapesEqual, type WeightLayout, type WeightSet } from '../tensors.ts'
 import { crc32 } from './crc32.ts'
+import { MLBridgeError } from '../errors.ts'
 
 /**
  * The binary form of a delta (or of any weight set) as it is pinned and fetched by CID.
@@ -47,12 +48,18 @@ export interface DecodeDeltaOptions {
   maxBytes: number
 }
 
-export class DeltaEncodeError extends Error {
+export class DeltaEncodeError extends MLBridgeError {
   override name = 'DeltaEncodeError'
+  constructor (message: string, options?: { cause?: unknown }) {
+    super('DELTA_ENCODE', message, options)
+  }
 }
 
-export class DeltaDecodeError extends Error {
+export class DeltaDecodeError extends MLBridgeError {
   override name = 'DeltaDecodeError'
+  constructor (message: string, options?: { cause?: unknown }) {
+    super('DELTA_DECODE', message, options)
+  }
 }
 
 const utf8 = new TextEncoder()

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseTaskSpec } from '../../core/taskSpec.ts'
-import { architectureFromSpec, type Architecture } from '../architecture.ts'
+import { architectureFromSpec, type Architecture } from '../../core/architecture.ts'
 import { WeightMismatchError } from '../errors.ts'
 import { initialWeights } from '../model.ts'
 import { predictTfjs } from '../predict.ts'
@@ -8,7 +8,7 @@ import { scorePredictions } from '../scores.ts'
 import { mnistShard, mnistSplit, useNodeBackend } from '../testing.ts'
 import { trainShard } from '../trainShard.ts'
 import { decodeDelta } from '../../core/delta/codec.ts'
-import { weightLayout } from '../architecture.ts'
+import { weightLayout } from '../../core/architecture.ts'
 import type { WeightSet } from '../../core/tensors.ts'
 import { exportOnnx } from './exportOnnx.ts'
 import { createOnnxSession, predictOnnx } from './runOnnx.ts'
@@ -25,9 +25,9 @@ function argMax (row: Float32Array): number {
 }
 
 /** A briefly trained version, so the comparison is not on near-uniform outputs. */
-async function trainedVersion (arch: Architecture, model: Parameters<typeof trainShard>[0]['model']): Promise<WeightSet> {
+async function trainedVersion (arch: Architecture): Promise<WeightSet> {
   const weights = await initialWeights(arch, 11)
-  const { delta } = await trainShard({ model, training: { optimizer: 'adam', learningRate: 0.01, localSteps: 20, batchSize: 32 }, weights, data: await mnistShard(640), seed: 5, scheme: 'float32' })
+  const { delta } = await trainShard({ architecture: arch, training: { optimizer: 'adam', learningRate: 0.01, localSteps: 20, batchSize: 32 }, weights, data: await mnistShard(640), seed: 5, scheme: 'float32' })
   const d = decodeDelta(delta, { expected: weightLayout(arch), maxBytes: 1 << 24 })
   return weights.map((w, i) => ({ ...w, values: w.values.map((v, j) => v - (d[i]?.values[j] ?? 0)) }))
 }
@@ -63,7 +63,7 @@ describe('ONNX export', () => {
       // backend takes seconds to: convolutional models are compared on their seeded initial weights.
       const convolutional = arch.layers.some((l) => l.kind === 'conv2d')
       await useNodeBackend('wasm')
-      const weights = convolutional ? await initialWeights(arch, 11) : await trainedVersion(arch, spec.model)
+      const weights = convolutional ? await initialWeights(arch, 11) : await trainedVersion(arch)
       const { test } = await mnistSplit()
       const expected = await predictTfjs(arch, weights, test.x)
       const { session, provider } = await createOnnxSession(exportOnnx(arch, weights))

@@ -7,8 +7,9 @@
  * kernels are used unchanged. Conv kernels go from [kh, kw, in, out] to [out, in, kh, kw].
  */
 import { layoutMismatch, type NamedTensor, type WeightSet } from '../../core/tensors.ts'
-import { outputShape, weightLayout, type Activation, type Architecture, type LayerSpec } from '../architecture.ts'
-import { ModelSpecError, WeightMismatchError } from '../errors.ts'
+import { ModelSpecError, outputShape, weightLayout, type Activation, type Architecture, type LayerSpec } from '../../core/architecture.ts'
+
+import { WeightMismatchError } from '../errors.ts'
 import { ProtoWriter } from './protobuf.ts'
 
 export const ONNX_OPSET = 13

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { encodeDelta } from '../core/delta/codec.ts'
-import { parseTaskSpec } from '../core/taskSpec.ts'
-import { layoutOf, type WeightSet } from '../core/tensors.ts'
-import { computeVersion, NothingToAggregateError } from './aggregation.ts'
-import { decodeVersion, encodeVersion, versionCommitHash } from './modelBlob.ts'
+import { encodeDelta } from '../delta/codec.ts'
+import { parseTaskSpec } from '../taskSpec.ts'
+import { layoutOf, type WeightSet } from '../tensors.ts'
+import { computeVersion, NothingToAggregateError } from './compute.ts'
+import { decodeVersion, encodeVersion, versionCommitHash } from './blob.ts'
 
 const spec = parseTaskSpec({ model: { template: 'mlp', inputShape: [4], classes: 2, hidden: [3] }, seed: 'aggregation-test' })
 

@@ -8,15 +8,19 @@
  * commit hash (keccak256 of the blob).
  */
 import { keccak256, type Hex } from 'viem'
-import { decodeDelta, encodeDelta } from '../core/delta/codec.ts'
-import type { WeightLayout, WeightSet } from '../core/tensors.ts'
+import { decodeDelta, encodeDelta } from '../delta/codec.ts'
+import type { WeightLayout, WeightSet } from '../tensors.ts'
+import { MLBridgeError } from '../errors.ts'
 
 export const VERSION_MAGIC = 0x56424c4d // "MLBV" as a little-endian u32
 export const VERSION_FORMAT = 1
 const HEADER = 12
 
-export class VersionBlobError extends Error {
+export class VersionBlobError extends MLBridgeError {
   override name = 'VersionBlobError'
+  constructor (message: string, options?: { cause?: unknown }) {
+    super('VERSION_BLOB', message, options)
+  }
 }
 
 export interface VersionContent {

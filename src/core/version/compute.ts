@@ -3,14 +3,16 @@
  * canonical order), apply the outer step (Nesterov momentum kept in the version). Pure and
  * deterministic: the aggregator and every confirmer compute the same bytes from the same inputs.
  */
-import { concatHex, keccak256, type Hex } from 'viem'
-import { aggregate, type Contribution } from '../core/aggregate.ts'
-import { decodeDelta } from '../core/delta/codec.ts'
-import { outerStep } from '../core/outer.ts'
-import type { TaskSpec } from '../core/taskSpec.ts'
-import type { WeightLayout } from '../core/tensors.ts'
-import { validateRound, type DeltaVerdict } from '../core/validateDelta.ts'
-import { decodeVersion, encodeVersion, versionCommitHash, type VersionContent } from './modelBlob.ts'
+import type { Hex } from 'viem'
+import { aggregate, type Contribution } from '../aggregate.ts'
+import { decodeDelta } from '../delta/codec.ts'
+import { outerStep } from '../outer.ts'
+import type { TaskSpec } from '../taskSpec.ts'
+import type { WeightLayout } from '../tensors.ts'
+import { validateRound, type DeltaVerdict } from '../validateDelta.ts'
+import { decodeVersion, encodeVersion, versionCommitHash, type VersionContent } from './blob.ts'
+import { deltaRoot } from './deltaRoot.ts'
+import { MLBridgeError } from '../errors.ts'
 
 export interface AcceptedDelta {
   shard: number
@@ -22,15 +24,18 @@ export interface ComputedVersion {
   bytes: Uint8Array
   commitHash: Hex
   content: VersionContent
-  /** keccak256 of the contributing delta CIDs in shard order (a Merkle root later). */
+  /** Merkle root of the contributing delta CIDs in shard order (see deltaRoot.ts). */
   deltaRoot: Hex
   /** Contributions by id (`shard:cid`) and their verdicts; the refused ones did not count. */
   verdicts: Map<string, DeltaVerdict>
   used: AcceptedDelta[]
 }
 
-export class NothingToAggregateError extends Error {
+export class NothingToAggregateError extends MLBridgeError {
   override name = 'NothingToAggregateError'
+  constructor (message: string, options?: { cause?: unknown }) {
+    super('NOTHING_TO_AGGREGATE', message, options)
+  }
 }
 
 const contributionId = (d: AcceptedDelta): string => `${d.shard.toString().padStart(5, '0')}:${d.cid.toLowerCase()}`
@@ -62,6 +67,5 @@ export function computeVersion (
   const content: VersionContent = { weights: next.params, momentum: next.momentum }
   const bytes = encodeVersion(content)
   const used = accepted.map(({ id }) => byId.get(id) as AcceptedDelta).sort((a, b) => a.shard - b.shard)
-  const deltaRoot = keccak256(used.length === 0 ? '0x' : concatHex(used.map((d) => d.cid)))
-  return { bytes, commitHash: versionCommitHash(bytes), content, deltaRoot, verdicts, used }
+  return { bytes, commitHash: versionCommitHash(bytes), content, deltaRoot: deltaRoot(used.map((d) => d.cid)), verdicts, used }
 }

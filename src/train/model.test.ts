@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { parseTaskSpec } from '../core/taskSpec.ts'
-import { architectureFromSpec, layersFromTfjsJson, weightLayout } from './architecture.ts'
-import { ModelSpecError, WeightMismatchError } from './errors.ts'
+import { architectureFromSpec, layersFromTfjsJson, ModelSpecError, weightLayout } from '../core/architecture.ts'
+import { WeightMismatchError } from './errors.ts'
 import { buildModel, initialWeights, readWeights, writeWeights } from './model.ts'
 import { useNodeBackend } from './testing.ts'
 

@@ -4,9 +4,17 @@
  * can never disagree about layer order, names or weight shapes. No tfjs import here: the evaluator
  * worker exports ONNX without loading tfjs.
  */
-import type { ModelSpec, TemplateModelSpec } from '../core/taskSpec.ts'
-import type { WeightLayout } from '../core/tensors.ts'
-import { ModelSpecError } from './errors.ts'
+import type { ModelSpec, TemplateModelSpec } from './taskSpec.ts'
+import type { WeightLayout } from './tensors.ts'
+import { MLBridgeError } from './errors.ts'
+
+/** A model spec (template or tfjs layers JSON) that cannot be built or exported. */
+export class ModelSpecError extends MLBridgeError {
+  override name = 'ModelSpecError'
+  constructor (message: string) {
+    super('MODEL_SPEC', message)
+  }
+}
 
 export type Activation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax'
 export type Padding = 'valid' | 'same'

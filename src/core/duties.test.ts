@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest'
+import type { Address } from 'viem'
+import { duties, type Duty, type OwnVersion, type ProposalView, type ProviderView, type ShardView } from './duties.ts'
+
+const A: Address = '0x000000000000000000000000000000000000000a'
+const B: Address = '0x000000000000000000000000000000000000000b'
+const C: Address = '0x000000000000000000000000000000000000000c'
+const HASH = `0x${'11'.repeat(32)}` as const
+const OTHER = `0x${'22'.repeat(32)}` as const
+
+const shard = (over: Partial<ShardView> = {}): ShardView => ({
+  shard: 0, attempt: 0, status: 'Open', providers: [A, B], commitDeadline: 200n, revealDeadline: 300n, committedMask: 0, revealedMask: 0, ...over
+})
+const proposal = (over: Partial<ProposalView> = {}): ProposalView => ({
+  versionId: 7n, aggregator: A, status: 'Proposed', commitHash: HASH, parent: 1n, challengeDeadline: 900n, confirmedByMe: false, ...over
+})
+const patient = { joinWaitOver: false, aggregatorWaitOver: false, proposalWaitOver: () => false }
+
+/** A running task, round 0 with one shard of replicas A and B, seen by `me` at chain time 100. */
+function view (over: Partial<ProviderView> = {}): ProviderView {
+  return {
+    me: A,
+    now: 100n,
+    task: { status: 'Running', joinDeadline: 50n, shards: 1, confirmations: 1, aggregateWindow: 600n },
+    joined: true,
+    round: { round: 0, shards: [shard()], decidedShards: 0, decidedAt: 0n, versionId: 0n },
+    result: () => undefined,
+    patience: patient,
+    ...over
+  }
+}
+const saved = { committed: false, revealed: false }
+const decided = (over: Partial<ProviderView> = {}): ProviderView => view({
+  round: { round: 0, shards: [shard({ status: 'Accepted' })], decidedShards: 1, decidedAt: 150n, versionId: 0n },
+  acceptedShards: 1,
+  ...over
+})
+const own: OwnVersion = { commitHash: HASH, parent: '1', winners: [A, B], confirmed: [], mismatched: [] }
+const kinds = (ds: Duty[]): string[] => ds.map((d) => d.kind)
+
+describe('duties', () => {
+  const table: Array<[string, ProviderView, string[]]> = [
+    ['a cancelled task is done', view({ task: { ...view().task, status: 'Cancelled' } }), ['done']],
+    ['a completed task is done; claims first when something is owed', view({ task: { ...view().task, status: 'Completed' }, claimable: 5n }), ['claim', 'done']],
+    ['nothing owed: no claim', view({ task: { ...view().task, status: 'Completed' }, claimable: 0n }), ['done']],
+    ['not joined while joining: join, then wait for the window', view({ joined: false, task: { ...view().task, status: 'Joining', joinDeadline: 500n } }), ['join', 'wait']],
+    ['not joined once running: too late', view({ joined: false }), ['done']],
+    ['joining window over: the lowest provider starts round 0', view({ task: { ...view().task, status: 'Joining' }, firstProvider: A }), ['startRound']],
+    ['joining window over: others wait for it', view({ task: { ...view().task, status: 'Joining' }, firstProvider: B }), ['wait']],
+    ['…unless their patience ran out', view({ task: { ...view().task, status: 'Joining' }, firstProvider: B, patience: { ...patient, joinWaitOver: true } }), ['startRound']],
+    ['drawn, nothing trained: train then commit', view(), ['train', 'commit']],
+    ['drawn, trained before a reload: commit', view({ result: () => saved }), ['commit']],
+    ['commit window closed before the result was ready', view({ now: 250n }), ['wait']],
+    ['committed, the other replica has not, window open: wait', view({ round: { ...view().round!, shards: [shard({ committedMask: 0b01 })] }, result: () => saved }), ['wait']],
+    ['every replica committed: reveal at once', view({ round: { ...view().round!, shards: [shard({ committedMask: 0b11 })] }, result: () => saved }), ['reveal']],
+    ['commit window over: reveal even if the other did not commit', view({ now: 210n, round: { ...view().round!, shards: [shard({ committedMask: 0b01 })] }, result: () => saved }), ['reveal']],
+    ['committed but the salt was lost', view({ round: { ...view().round!, shards: [shard({ committedMask: 0b01 })] } }), ['lostResult']],
+    ['all revealed: the lowest provider of the round finalizes', view({ round: { ...view().round!, shards: [shard({ committedMask: 0b11, revealedMask: 0b11 })] } }), ['wait', 'finalizeShard']],
+    ['all revealed: another replica does not', view({ me: B, round: { ...view().round!, shards: [shard({ committedMask: 0b11, revealedMask: 0b11 })] } }), ['wait']],
+    ['reveal window over: anyone finalizes, drawn or not', view({ me: C, now: 300n }), ['finalizeShard', 'wait']],
+    ['not drawn, round undecided: wait', view({ me: C }), ['wait']],
+    ['round decided, nothing recomputed: aggregate', decided(), ['aggregate']],
+    ['the first winner proposes its recomputation', decided({ version: own }), ['propose']],
+    ['another winner waits for the proposal', decided({ me: B, version: own }), ['wait']],
+    ['…and proposes itself when the aggregator is late', decided({ me: B, version: own, patience: { ...patient, aggregatorWaitOver: true } }), ['propose']],
+    ['a matching proposal is confirmed by the first confirmer', decided({ me: B, version: own, proposals: [proposal()] }), ['confirm']],
+    ['a winner beyond the confirmations needed waits…', decided({ me: C, version: { ...own, winners: [A, B, C] }, proposals: [proposal()] }), []],
+    ['…until the proposal is late', decided({ me: C, version: { ...own, winners: [A, B, C] }, proposals: [proposal()], patience: { ...patient, proposalWaitOver: () => true } }), ['confirm']],
+    ['confirmed on chain but not saved: record it', decided({ me: B, version: own, proposals: [proposal({ confirmedByMe: true })] }), ['recordConfirmation']],
+    ['a proposal with another hash is challenged', decided({ me: B, version: own, proposals: [proposal({ commitHash: OTHER })] }), ['challenge']],
+    ['a proposal on another parent is challenged', decided({ me: B, version: own, proposals: [proposal({ parent: 2n })] }), ['challenge']],
+    ['a mismatch already handled is not challenged twice', decided({ me: B, version: { ...own, mismatched: ['7'] }, proposals: [proposal({ commitHash: OTHER })] }), []],
+    ['its own proposal is neither confirmed nor challenged', decided({ version: { ...own, proposed: '7' }, proposals: [proposal()] }), []],
+    ['a quiet proposal is finalized after its challenge window', decided({ me: B, now: 900n, version: { ...own, confirmed: ['7'] }, proposals: [proposal()] }), ['finalizeVersion']],
+    ['a final version: the first winner advances', decided({ round: { ...decided().round!, versionId: 7n }, version: own }), ['advance']],
+    ['a final version: the others wait for it', decided({ me: B, round: { ...decided().round!, versionId: 7n }, version: own }), ['wait']],
+    ['no shard accepted: wait out the aggregation window', decided({ acceptedShards: 0 }), ['wait']],
+    ['no shard accepted, window over: advance', decided({ acceptedShards: 0, now: 750n }), ['advance']]
+  ]
+  it.each(table)('%s', (_name, input, expected) => {
+    expect(kinds(duties(input).duties)).toEqual(expected)
+  })
+
+  it('wakes at the next window that closes', () => {
+    expect(duties(view({ joined: true, task: { ...view().task, status: 'Joining', joinDeadline: 500n } })).wakeAt).toBe(500n)
+    expect(duties(view({ round: { ...view().round!, shards: [shard({ committedMask: 0b01 })] }, result: () => saved })).wakeAt).toBe(200n)
+    expect(duties(view({ me: C })).wakeAt).toBe(300n)
+    expect(duties(decided({ me: B, version: { ...own, confirmed: ['7'] }, proposals: [proposal()] })).wakeAt).toBe(900n)
+    expect(duties(decided({ acceptedShards: 0 })).wakeAt).toBe(750n)
+  })
+})

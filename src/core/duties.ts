@@ -1,0 +1,251 @@
+/**
+ * What a provider must do now, decided from what it sees: the task and its current round on chain,
+ * the proposals for the round's version, and what this provider saved (its results and its own
+ * recomputation of the version). Pure: no chain, no clock, no storage; the provider loop reads the
+ * view, asks `duties`, and runs a handler for each duty in order.
+ *
+ * Who acts when several could: the lowest-addressed provider starts round 0 and finalizes fully
+ * revealed shards; the round's first winner (lowest address) proposes and advances; the first
+ * `confirmations` other winners confirm. Everyone else steps in only once the loop says its
+ * patience ran out (`patience`), so a handful of providers do not race for one transaction.
+ */
+import type { Address, Hex } from 'viem'
+import { fullMask, hasBit } from './bitmask.ts'
+
+export type TaskStatus = 'None' | 'Joining' | 'Running' | 'Completed' | 'Cancelled'
+export type ShardStatus = 'Open' | 'Accepted' | 'Failed'
+export type VersionStatus = 'None' | 'Proposed' | 'Final' | 'Challenged' | 'Rejected'
+
+export interface ShardView {
+  shard: number
+  attempt: number
+  status: ShardStatus
+  /** the provider of each replica slot */
+  providers: readonly Address[]
+  /** chain seconds */
+  commitDeadline: bigint
+  revealDeadline: bigint
+  committedMask: number
+  revealedMask: number
+}
+
+export interface RoundView {
+  round: number
+  shards: readonly ShardView[]
+  decidedShards: number
+  /** chain seconds when the last shard was decided */
+  decidedAt: bigint
+  /** the round's final version, 0n until there is one */
+  versionId: bigint
+}
+
+/** A proposed version of the round, as the registry holds it. */
+export interface ProposalView {
+  versionId: bigint
+  aggregator: Address
+  status: VersionStatus
+  commitHash: Hex
+  parent: bigint
+  challengeDeadline: bigint
+  /** this provider's confirmation is on chain */
+  confirmedByMe: boolean
+}
+
+/** What this provider computed for the round's version, and what it did about it (persisted). */
+export interface OwnVersion {
+  commitHash: Hex
+  /** decimal version id */
+  parent: string
+  /** the round's winners, lowest address first */
+  winners: readonly Address[]
+  proposed?: string
+  confirmed: readonly string[]
+  mismatched: readonly string[]
+  challenged?: readonly string[]
+}
+
+export interface ProviderView {
+  me: Address
+  /** chain seconds of the latest block */
+  now: bigint
+  task: {
+    status: TaskStatus
+    joinDeadline: bigint
+    shards: number
+    confirmations: number
+    aggregateWindow: bigint
+  }
+  /** this provider joined the task (on chain, or saved) */
+  joined: boolean
+  /** the task's lowest-addressed provider, while joining */
+  firstProvider?: Address
+  /** the current round, while running */
+  round?: RoundView
+  /** this provider's saved result for a shard attempt, if it trained one */
+  result: (shard: number, attempt: number) => { committed: boolean, revealed: boolean } | undefined
+  /** accepted shards of the decided round (read once every shard is decided) */
+  acceptedShards?: number
+  version?: OwnVersion
+  proposals?: readonly ProposalView[]
+  /** rewards to claim once the task completed (read only when the provider claims on completion) */
+  claimable?: bigint
+  /** waits the loop timed out: others get to act in place of the provider whose turn it was */
+  patience: {
+    joinWaitOver: boolean
+    aggregatorWaitOver: boolean
+    proposalWaitOver: (versionId: bigint) => boolean
+  }
+}
+
+export type Duty =
+  | { kind: 'join' }
+  | { kind: 'startRound' }
+  | { kind: 'train', shard: ShardView, replica: number }
+  | { kind: 'commit', shard: ShardView, replica: number }
+  | { kind: 'reveal', shard: ShardView, replica: number }
+  /** committed, but the salt this reveal needs was not saved */
+  | { kind: 'lostResult', shard: ShardView }
+  | { kind: 'finalizeShard', shard: ShardView }
+  | { kind: 'aggregate' }
+  | { kind: 'propose' }
+  | { kind: 'confirm', proposal: ProposalView }
+  /** confirmed on chain already (e.g. before a reload): only the record is missing */
+  | { kind: 'recordConfirmation', proposal: ProposalView }
+  | { kind: 'challenge', proposal: ProposalView }
+  | { kind: 'finalizeVersion', proposal: ProposalView }
+  | { kind: 'advance' }
+  | { kind: 'claim' }
+  | { kind: 'wait', detail: string, shard?: number }
+  | { kind: 'done', outcome: 'completed' | 'cancelled' | 'not-joined' }
+
+export interface Decision {
+  duties: Duty[]
+  /** the earliest chain time at which waiting may end without any event (a window closing) */
+  wakeAt?: bigint
+}
+
+const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase()
+const byAddress = (a: Address, b: Address): number => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0)
+
+export function duties (view: ProviderView): Decision {
+  const { task, now } = view
+  if (task.status === 'Cancelled') return { duties: [{ kind: 'done', outcome: 'cancelled' }] }
+  if (task.status === 'Completed') {
+    return { duties: [...(view.claimable !== undefined && view.claimable > 0n ? [{ kind: 'claim' } as const] : []), { kind: 'done', outcome: 'completed' }] }
+  }
+  const out: Duty[] = []
+  if (!view.joined) {
+    if (task.status !== 'Joining') return { duties: [{ kind: 'done', outcome: 'not-joined' }] }
+    out.push({ kind: 'join' })
+  }
+  if (task.status === 'Joining') {
+    if (now < task.joinDeadline) {
+      return { duties: [...out, { kind: 'wait', detail: `joined; round 0 starts after the joining window (chain time ${task.joinDeadline})` }], wakeAt: task.joinDeadline }
+    }
+    const mine = view.firstProvider !== undefined && same(view.firstProvider, view.me)
+    out.push(mine || view.patience.joinWaitOver ? { kind: 'startRound' } : { kind: 'wait', detail: 'the joining window is over: waiting for round 0 to start' })
+    return { duties: out }
+  }
+  const round = view.round
+  if (round === undefined) return { duties: out }
+  let wakeAt: bigint | undefined
+  const wakeBy = (t: bigint): void => { if (t > now && (wakeAt === undefined || t < wakeAt)) wakeAt = t }
+
+  const finalizer = round.shards.flatMap((s) => s.providers).sort(byAddress)[0]
+  const iFinalize = finalizer !== undefined && same(finalizer, view.me)
+  let drawn = false
+  for (const shard of round.shards) {
+    if (shard.status !== 'Open') continue
+    const replica = shard.providers.findIndex((p) => same(p, view.me))
+    if (replica >= 0) {
+      drawn = true
+      out.push(...shardDuties(view, shard, replica))
+      wakeBy(shard.commitDeadline)
+    }
+    wakeBy(shard.revealDeadline)
+    if ((iFinalize && shard.revealedMask === fullMask(shard.providers.length)) || now >= shard.revealDeadline) {
+      out.push({ kind: 'finalizeShard', shard })
+    }
+  }
+  if (round.decidedShards === task.shards) {
+    const version = versionDuties(view, round)
+    out.push(...version.duties)
+    if (version.wakeAt !== undefined) wakeBy(version.wakeAt)
+  } else if (!drawn) {
+    out.push({ kind: 'wait', detail: 'not drawn for a shard of this round: waiting for the next' })
+  }
+  return wakeAt === undefined ? { duties: out } : { duties: out, wakeAt }
+}
+
+function shardDuties (view: ProviderView, shard: ShardView, replica: number): Duty[] {
+  const saved = view.result(shard.shard, shard.attempt)
+  if (!hasBit(shard.committedMask, replica)) {
+    if (view.now >= shard.commitDeadline) return [{ kind: 'wait', shard: shard.shard, detail: 'the commit window closed before this result was ready' }]
+    return saved === undefined ? [{ kind: 'train', shard, replica }, { kind: 'commit', shard, replica }] : [{ kind: 'commit', shard, replica }]
+  }
+  if (!hasBit(shard.revealedMask, replica)) {
+    if (saved === undefined) return [{ kind: 'lostResult', shard }]
+    if (shard.committedMask !== fullMask(shard.providers.length) && view.now < shard.commitDeadline) {
+      return [{ kind: 'wait', shard: shard.shard, detail: 'committed; the reveal opens when every replica committed or the commit window ends' }]
+    }
+    return [{ kind: 'reveal', shard, replica }]
+  }
+  return [{ kind: 'wait', shard: shard.shard, detail: 'revealed; waiting for the shard to be decided' }]
+}
+
+function versionDuties (view: ProviderView, round: RoundView): Decision {
+  const { me, now, version, patience } = view
+  if (round.versionId !== 0n) return { duties: [advanceOrWait(view, `version ${round.versionId} is final; waiting for the next round`)] }
+  if (view.acceptedShards === 0) {
+    // Every shard failed: no version this round; the task moves on after the aggregation window.
+    const open = round.decidedAt + view.task.aggregateWindow
+    if (now >= open) return { duties: [advanceOrWait(view, 'waiting for the next round')] }
+    return { duties: [{ kind: 'wait', detail: 'no shard was accepted: waiting out the aggregation window' }], wakeAt: open }
+  }
+  if (version === undefined) return { duties: [{ kind: 'aggregate' }] }
+
+  const out: Duty[] = []
+  const proposals = view.proposals ?? []
+  const matches = (p: ProposalView): boolean => same(p.commitHash, version.commitHash)
+  // Someone already proposed what this provider computed: confirm it rather than propose again.
+  const matching = proposals.some((p) => matches(p) && (p.status === 'Proposed' || p.status === 'Final'))
+  const aggregator = version.winners[0]
+  const myTurn = (aggregator !== undefined && same(aggregator, me)) || patience.aggregatorWaitOver
+  const propose = version.proposed === undefined && !matching && myTurn
+  if (propose) out.push({ kind: 'propose' })
+
+  for (const proposal of proposals) {
+    const id = proposal.versionId.toString()
+    if (same(proposal.aggregator, me) || version.confirmed.includes(id) || version.mismatched.includes(id)) continue
+    if (proposal.status !== 'Proposed') continue
+    if (!matches(proposal) || proposal.parent.toString() !== version.parent) {
+      out.push({ kind: 'challenge', proposal })
+      continue
+    }
+    if (proposal.confirmedByMe) {
+      out.push({ kind: 'recordConfirmation', proposal })
+      continue
+    }
+    const confirmers = version.winners.filter((w) => !same(w, proposal.aggregator))
+    const rank = confirmers.findIndex((w) => same(w, me))
+    if (patience.proposalWaitOver(proposal.versionId) || (rank >= 0 && rank < view.task.confirmations)) out.push({ kind: 'confirm', proposal })
+  }
+  // A proposal nobody confirmed becomes final once its challenge window passes; anyone may finalize it.
+  let wakeAt: bigint | undefined
+  for (const proposal of proposals) {
+    if (proposal.status !== 'Proposed' || !matches(proposal) || proposal.challengeDeadline === 0n) continue
+    if (now >= proposal.challengeDeadline) out.push({ kind: 'finalizeVersion', proposal })
+    else if (wakeAt === undefined || proposal.challengeDeadline < wakeAt) wakeAt = proposal.challengeDeadline
+  }
+  if (proposals.length === 0 && version.proposed === undefined && !propose) {
+    out.push({ kind: 'wait', detail: `recomputed the version (${version.commitHash.slice(0, 10)}…); waiting for the aggregator ${aggregator ?? ''}` })
+  }
+  return wakeAt === undefined ? { duties: out } : { duties: out, wakeAt }
+}
+
+/** The round's first winner advances at once; the others once the aggregator's turn has passed. */
+function advanceOrWait (view: ProviderView, detail: string): Duty {
+  const aggregator = view.version?.winners[0]
+  if (aggregator !== undefined && !same(aggregator, view.me) && !view.patience.aggregatorWaitOver) return { kind: 'wait', detail }
+  return { kind: 'advance' }
+}

@@ -1,0 +1,139 @@
+/**
+ * The provider host: the one cycle that the Contribute switch, the headless provider and the
+ * simulator all run. It picks a task (or works on the one it is given), fetches and decodes the
+ * spec, prepares the data, trainer and evaluator through the caller's `prepare`, joins the task's
+ * gossip, runs the provider loop, and moves on when the task ends. Chain events and peers' gossip
+ * wake the loop; the loop's own actions are announced to the task's peers so theirs wake too.
+ */
+import { hexToBytes } from 'viem'
+import { CID } from 'multiformats/cid'
+import { readTaskCreation, type ReadContext } from '../chain/actions/index.ts'
+import { Emitter } from '../core/events.ts'
+import type { TopicBodyInputs } from '../core/messages/index.ts'
+import { decodeTaskDefinition, type TaskDefinition } from '../core/taskDefinition.ts'
+import { nextTask } from './pickTask.ts'
+import { ProviderLoop, type LoopOutcome, type ProviderLoopOptions } from './providerLoop.ts'
+import { systemClock } from './state.ts'
+import type { TaskData } from './taskData.ts'
+import type { ArtifactStore, Evaluator, ProviderChain, ProviderEvents, ProviderStateStore, Trainer } from './types.ts'
+
+/** What a task needs beyond its spec, made by the caller (a page has workers, Node trains in process). */
+export interface PreparedTask {
+  data: TaskData
+  trainer: Trainer
+  evaluator?: Evaluator
+}
+
+/** The task's gossip channel, as the host uses it (a p2p `TaskChannel` is one). */
+export interface TaskGossip {
+  on: (type: 'message', listener: () => void) => () => void
+  publish: <K extends 'rounds' | 'artifacts'>(kind: K, body: Omit<TopicBodyInputs[K], 'type' | 'taskId'>) => Promise<void>
+  leave: () => void
+}
+
+export interface ProviderHostOptions {
+  read: ReadContext
+  chain: ProviderChain
+  /** The task's artifact store (its blobs pinned on a relay). */
+  artifacts: (taskId: bigint) => ArtifactStore
+  prepare: (task: TaskDefinition, signal: AbortSignal) => Promise<PreparedTask>
+  states: ProviderStateStore
+  /** Joins the task's gossip; without it only chain events and the poll wake the loop. */
+  gossip?: (taskId: bigint) => TaskGossip
+  /** Work on this task only (else pick like the Contribute switch) and stop when it ends. */
+  taskId?: bigint
+  /** Stop after the first task. */
+  once?: boolean
+  /** How often to look for a task while there is none (default 3 s). */
+  idlePollMs?: number
+  loop?: Pick<ProviderLoopOptions, 'pollIntervalMs' | 'aggregatorTimeoutMs' | 'stepTimeoutMs' | 'claimOnComplete' | 'stake' | 'limits'>
+}
+
+export type HostEvents = {
+  /** no task to work on: waiting for one (emitted once per idle spell) */
+  idle: undefined
+  /** a task was picked; `stage` says what the host is doing for it */
+  task: { taskId: bigint, stage: 'fetching spec' | 'preparing' | 'running', definition?: TaskDefinition }
+  /** the loop for a task starts: subscribe to its events */
+  loop: { taskId: bigint, loop: ProviderLoop }
+  /** a task's loop ended */
+  outcome: { taskId: bigint, outcome: LoopOutcome | 'stopped' }
+}
+
+/** The phase each announced action means for the task's peers. */
+const PHASE_OF: Record<string, TopicBodyInputs['rounds']['phase'] | undefined> = {
+  commitResult: 'commit',
+  revealResult: 'reveal',
+  finalizeShard: 'aggregate',
+  proposeVersion: 'final',
+  confirmVersion: 'final',
+  advance: 'open'
+}
+
+export class ProviderHost extends Emitter<HostEvents> {
+  constructor (private readonly opts: ProviderHostOptions) { super() }
+
+  /** Works on tasks until `signal` aborts (or the given task, or the first with `once`, ends). */
+  async run (signal: AbortSignal): Promise<Array<{ taskId: bigint, outcome: LoopOutcome | 'stopped' }>> {
+    const done: Array<{ taskId: bigint, outcome: LoopOutcome | 'stopped' }> = []
+    let idle = false
+    while (!signal.aborted) {
+      const taskId = this.opts.taskId ?? await nextTask(this.opts.read, this.opts.chain)
+      if (taskId === undefined) {
+        if (!idle) this.emit('idle', undefined)
+        idle = true
+        await systemClock.sleep(this.opts.idlePollMs ?? 3000, signal).catch(() => {})
+        continue
+      }
+      idle = false
+      const outcome = await this.runTask(taskId, signal)
+      done.push({ taskId, outcome })
+      this.emit('outcome', { taskId, outcome })
+      if (this.opts.once === true || this.opts.taskId !== undefined || outcome === 'stopped') break
+    }
+    return done
+  }
+
+  private async runTask (taskId: bigint, signal: AbortSignal): Promise<LoopOutcome | 'stopped'> {
+    const artifacts = this.opts.artifacts(taskId)
+    this.emit('task', { taskId, stage: 'fetching spec' })
+    const { specCid } = await readTaskCreation(this.opts.read, { taskId })
+    const definition = decodeTaskDefinition(await artifacts.get(specCid, 'spec', { signal }), `the task spec ${specCid}`)
+    this.emit('task', { taskId, stage: 'preparing', definition })
+    const prepared = await this.opts.prepare(definition, signal)
+    const loop = new ProviderLoop({
+      taskId, task: definition, chain: this.opts.chain, artifacts, state: this.opts.states, ...prepared, ...this.opts.loop
+    })
+    const gossip = this.opts.gossip?.(taskId)
+    const wake = (): void => { loop.wake() }
+    const offs = [
+      this.opts.chain.watch(taskId, wake),
+      gossip?.on('message', wake) ?? (() => {}),
+      gossip === undefined ? () => {} : announce(loop, gossip)
+    ]
+    this.emit('task', { taskId, stage: 'running', definition })
+    this.emit('loop', { taskId, loop })
+    try {
+      return await loop.run(signal)
+    } catch (error) {
+      if (signal.aborted) return 'stopped'
+      throw error
+    } finally {
+      for (const off of offs) off()
+      gossip?.leave()
+    }
+  }
+}
+
+/** Tells the task's peers what this provider did, so their loops look at the chain at once. */
+function announce (loop: ProviderLoop, gossip: TaskGossip): () => void {
+  const send = (publish: Promise<void>): void => { publish.catch(() => {}) } // gossip is a hint; the chain is the truth
+  const offAction = loop.on('action', (a: ProviderEvents['action']) => {
+    const phase = PHASE_OF[a.name]
+    if (phase !== undefined && a.round !== undefined) send(gossip.publish('rounds', { round: a.round, phase }))
+  })
+  const offArtifact = loop.on('artifact', (a: ProviderEvents['artifact']) => {
+    send(gossip.publish('artifacts', { kind: a.kind, cid: CID.decode(hexToBytes(a.cid)).toString(), size: a.size, round: a.round, ...(a.shard === undefined ? {} : { shard: a.shard }) }))
+  })
+  return () => { offAction(); offArtifact() }
+}

@@ -1,0 +1,90 @@
+/**
+ * Reads what the duties depend on into a `ProviderView`: the task, its current round, and (once
+ * every shard is decided) the accepted shards and the proposals for the round's version, next to
+ * what this provider saved. Reads only what the task's stage needs.
+ */
+import { isAddressEqual, type Address } from 'viem'
+import type { ProposalView, ProviderView } from '../core/duties.ts'
+import { resultKey, type ProviderContext } from './context.ts'
+
+/** When this provider first saw each thing it may later step in for (milliseconds of its clock). */
+export class Patience {
+  private readonly seen = new Map<string, number>()
+
+  constructor (private readonly clock: { now: () => number }, private readonly waitMs: number) {}
+
+  /** Starts the wait for `what` (once) and says whether it is over. */
+  over (what: string): boolean {
+    const now = this.clock.now()
+    if (!this.seen.has(what)) this.seen.set(what, now)
+    return now - (this.seen.get(what) ?? now) > this.waitMs
+  }
+}
+
+const byAddress = (a: Address, b: Address): number => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0)
+
+export async function observe (ctx: ProviderContext, patience: Patience): Promise<ProviderView> {
+  const { chain, taskId } = ctx.deps
+  const state = ctx.state
+  const task = await chain.readTask(taskId)
+  ctx.onChain = { shards: Number(task.shards), modelId: BigInt(task.modelId) }
+  const base = {
+    me: ctx.account,
+    task: { status: task.status, joinDeadline: task.joinDeadline, shards: Number(task.shards), confirmations: Number(task.confirmations), aggregateWindow: BigInt(task.aggregateWindow) },
+    result: () => undefined,
+    patience: { joinWaitOver: false, aggregatorWaitOver: false, proposalWaitOver: () => false }
+  }
+  if (task.status === 'Completed' || task.status === 'Cancelled') {
+    const claimable = task.status === 'Completed' && ctx.deps.claimOnComplete ? await chain.readClaimable() : undefined
+    return { ...base, now: 0n, joined: state.joined, ...(claimable === undefined ? {} : { claimable }) }
+  }
+  if (!state.joined && await chain.isProvider(taskId)) {
+    state.joined = true
+    await ctx.save()
+  }
+  const now = await chain.now()
+  if (task.status !== 'Running') {
+    const overDue = state.joined && now >= task.joinDeadline
+    const firstProvider = overDue ? (await chain.readProviders(taskId)).sort(byAddress)[0] : undefined
+    return {
+      ...base, now, joined: state.joined,
+      ...(firstProvider === undefined ? {} : { firstProvider }),
+      patience: { ...base.patience, joinWaitOver: overDue && patience.over('join') }
+    }
+  }
+
+  const round = await chain.readRound(taskId, task.currentRound)
+  const r = round.round
+  const view: ProviderView = {
+    ...base,
+    now,
+    joined: state.joined,
+    round,
+    result: (shard, attempt) => state.results[resultKey(r, shard, attempt)],
+    version: state.versions[String(r)]
+  }
+  if (round.decidedShards !== Number(task.shards)) return view
+
+  const aggregatorWaitOver = patience.over(`decided/${r}`)
+  view.patience = { ...base.patience, aggregatorWaitOver, proposalWaitOver: (id) => patience.over(`proposal/${id}`) }
+  if (round.versionId !== 0n) return view
+  view.acceptedShards = (await chain.readAccepted(taskId, r)).length
+  const own = view.version
+  if (view.acceptedShards === 0 || own === undefined) return view
+  view.proposals = await Promise.all((await chain.readProposals(taskId, r)).map(async (p): Promise<ProposalView> => {
+    const version = await chain.readVersion(p.versionId)
+    // Only a proposal this provider would confirm needs its confirmation looked up.
+    const candidate = !isAddressEqual(p.aggregator, ctx.account) && version.status === 'Proposed' &&
+      version.commitHash.toLowerCase() === own.commitHash.toLowerCase() && !own.confirmed.includes(p.versionId.toString())
+    return {
+      versionId: p.versionId,
+      aggregator: p.aggregator,
+      status: version.status,
+      commitHash: version.commitHash,
+      parent: version.parent,
+      challengeDeadline: version.challengeDeadline,
+      confirmedByMe: candidate && await chain.hasConfirmed(p.versionId)
+    }
+  }))
+  return view
+}
