@@ -21,7 +21,11 @@ function solidityFiles (dir: string): string[] {
   }).sort()
 }
 
-/** One deployable contract per source file, named like the file (the Foundry convention). */
+/**
+ * One deployable contract per source file, named like the file (the Foundry convention). Libraries
+ * of internal functions (src/libraries) are inlined into their callers: they have bytecode but no
+ * ABI, so nothing is generated for them.
+ */
 export function deployableContracts (): Array<{ name: string; abi: unknown[] }> {
   return solidityFiles(join(contractsDir, 'src')).flatMap((file) => {
     const name = basename(file, '.sol')
@@ -30,7 +34,7 @@ export function deployableContracts (): Array<{ name: string; abi: unknown[] }> 
       throw new Error(`No build output for ${relative(root, file)} at ${relative(root, artifactPath)}: run \`npm run contracts:build\` first`)
     }
     const artifact = JSON.parse(readFileSync(artifactPath, 'utf8')) as Artifact
-    const deployable = artifact.bytecode.object.length > 2
+    const deployable = artifact.bytecode.object.length > 2 && artifact.abi.length > 0
     return deployable ? [{ name, abi: artifact.abi }] : []
   })
 }

@@ -5,6 +5,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IConsensusVerifier} from "./interfaces/IConsensusVerifier.sol";
 import {IRewardDistributor} from "./interfaces/IRewardDistributor.sol";
 import {ITaskManager} from "./interfaces/ITaskManager.sol";
+import {Votes} from "./libraries/Votes.sol";
 
 /// @title ConsensusVerifier
 /// @notice Commit-reveal of training results and the vote on them. Each assigned provider commits
@@ -28,20 +29,6 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     /// @notice Attempts per shard and round before it is given up.
     uint256 public constant MAX_ATTEMPTS = 4;
 
-    /// @notice Status of a shard in a round.
-    enum ShardStatus {
-        Open,
-        Accepted,
-        Failed
-    }
-
-    /// @notice Why a referee slashes.
-    enum SlashReason {
-        FingerprintMismatch,
-        InvalidDelta,
-        RefereeDisagrees
-    }
-
     /// @notice A shard of a round, one slot (192 bits). `start` and `startBlock` are the timestamp
     /// and block number at which the current attempt started; both are 0 for the first attempt,
     /// which starts with the round (see `roundStarts`).
@@ -62,20 +49,10 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         uint64 startBlock;
     }
 
-    /// @notice Names one result: task, round, shard, attempt and replica slot.
-    struct ResultRef {
-        uint256 taskId;
-        uint256 round;
-        uint256 shard;
-        uint256 attempt;
-        uint256 replica;
-    }
-
     /// @notice Outcome of the vote on one attempt.
     struct Vote {
         uint256 center;
         uint256 clusterMask;
-        uint256 revealedCount;
         bool accepted;
         bytes32 centerHash;
     }
@@ -94,9 +71,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     IRewardDistributor public immutable distributor;
 
     mapping(uint256 taskId => RoundConfig) internal _rounds;
-    /// @notice Timestamp and block number at which round `round` of `taskId` started (zero until it
-    /// did). Kept for every round, so the deadlines of a past round's first attempt stay known and
-    /// clients know from which block to read its events.
+    /// @inheritdoc IConsensusVerifier
     mapping(uint256 taskId => mapping(uint256 round => RoundStart)) public roundStarts;
     mapping(bytes32 shardKey => Shard) internal _shards;
     mapping(bytes32 attemptKey => bytes32) internal _requeueSeeds;
@@ -104,153 +79,6 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     mapping(bytes32 attemptKey => mapping(uint256 replica => bytes32)) internal _results;
     /// @notice Whether the result in `replica` of the attempt `attemptKey` was slashed already.
     mapping(bytes32 attemptKey => mapping(uint256 replica => bool)) public slashed;
-
-    /// @notice The task manager started round `round` of `taskId`.
-    /// @param taskId The task.
-    /// @param round The round.
-    /// @param seed The round seed.
-    /// @param roundStart When the round started.
-    event RoundConfigured(uint256 indexed taskId, uint256 indexed round, bytes32 seed, uint64 roundStart);
-    /// @notice Every shard of `round` is accepted or failed; the round can be aggregated.
-    /// @param taskId The task.
-    /// @param round The round.
-    /// @param decidedAt When the last shard was decided.
-    event RoundDecided(uint256 indexed taskId, uint256 indexed round, uint64 decidedAt);
-    /// @notice The task completed or was cancelled: no more commits, reveals or finalizations.
-    /// @param taskId The task.
-    event TaskClosed(uint256 indexed taskId);
-    /// @notice `provider` committed `commitment` for a replica slot.
-    /// @param taskId The task.
-    /// @param round The round.
-    /// @param shard The shard.
-    /// @param attempt The attempt (re-queues count up).
-    /// @param replica The replica slot.
-    /// @param provider The provider.
-    /// @param commitment The commitment.
-    event Committed(
-        uint256 indexed taskId,
-        uint256 indexed round,
-        uint256 indexed shard,
-        uint256 attempt,
-        uint256 replica,
-        address provider,
-        bytes32 commitment
-    );
-    /// @notice `provider` revealed its result for a replica slot.
-    /// @param taskId The task.
-    /// @param round The round.
-    /// @param shard The shard.
-    /// @param attempt The attempt (re-queues count up).
-    /// @param replica The replica slot.
-    /// @param provider The provider.
-    /// @param deltaCid Binary CID of the delta.
-    /// @param fingerprint The revealed fingerprint.
-    event Revealed(
-        uint256 indexed taskId,
-        uint256 indexed round,
-        uint256 indexed shard,
-        uint256 attempt,
-        uint256 replica,
-        address provider,
-        bytes deltaCid,
-        int32[] fingerprint
-    );
-    /// @notice The shard's result was accepted; `center` is the replica whose delta aggregators use.
-    /// @param taskId The task.
-    /// @param round The round.
-    /// @param shard The shard.
-    /// @param attempt The attempt (re-queues count up).
-    /// @param center Replica whose fingerprint is the cluster center.
-    /// @param winnersMask Bit i set when replica i is in the winning cluster.
-    /// @param fingerprintHash keccak256 of the center's packed fingerprint.
-    event ShardAccepted(
-        uint256 indexed taskId,
-        uint256 indexed round,
-        uint256 indexed shard,
-        uint256 attempt,
-        uint256 center,
-        uint256 winnersMask,
-        bytes32 fingerprintHash
-    );
-    /// @notice No majority (or nothing revealed): the shard runs again with `replication` replicas.
-    /// @param taskId The task.
-    /// @param round The round.
-    /// @param shard The shard.
-    /// @param attempt The attempt (re-queues count up).
-    /// @param replication Replicas of the new attempt.
-    event ShardRequeued(
-        uint256 indexed taskId, uint256 indexed round, uint256 indexed shard, uint256 attempt, uint256 replication
-    );
-    /// @notice The shard ran out of attempts in this round.
-    /// @param taskId The task.
-    /// @param round The round.
-    /// @param shard The shard.
-    /// @param attempt The attempt (re-queues count up).
-    event ShardFailed(uint256 indexed taskId, uint256 indexed round, uint256 indexed shard, uint256 attempt);
-    /// @notice A referee slashed the provider of a result.
-    /// @param taskId The task.
-    /// @param round The round.
-    /// @param shard The shard.
-    /// @param attempt The attempt (re-queues count up).
-    /// @param replica The replica slot.
-    /// @param provider The provider.
-    /// @param reason Why.
-    /// @param evidence Content hash of the evidence.
-    /// @param amount The amount.
-    event ResultSlashed(
-        uint256 indexed taskId,
-        uint256 indexed round,
-        uint256 indexed shard,
-        uint256 attempt,
-        uint256 replica,
-        address provider,
-        SlashReason reason,
-        bytes32 evidence,
-        uint256 amount
-    );
-
-    /// @notice The task is not running or `round` is not its current round.
-    error RoundNotActive(uint256 taskId, uint256 round);
-    /// @notice The shard index is out of range.
-    error InvalidShard(uint256 shard);
-    /// @notice The replica index is out of range for this attempt.
-    error InvalidReplica(uint256 replica);
-    /// @notice The shard is already accepted or failed.
-    error ShardClosed(uint256 taskId, uint256 round, uint256 shard);
-    /// @notice The commit window ended at `deadline`.
-    error CommitWindowClosed(uint64 deadline);
-    /// @notice The caller is not the provider drawn for this replica.
-    error NotAssigned(address caller, address assignee);
-    /// @notice The replica slot already holds a commitment.
-    error AlreadyCommitted(uint256 replica);
-    /// @notice A commitment of zero was given.
-    error ZeroCommitment();
-    /// @notice Nothing was committed for this replica in this attempt.
-    error NotCommitted(uint256 replica);
-    /// @notice The replica was already revealed.
-    error AlreadyRevealed(uint256 replica);
-    /// @notice The reveal window opens at `opensAt` (or when every replica has committed).
-    error RevealNotOpen(uint64 opensAt);
-    /// @notice The reveal window ended at `deadline`.
-    error RevealWindowClosed(uint64 deadline);
-    /// @notice The fingerprint does not have the task's length.
-    error InvalidFingerprintLength(uint256 length, uint256 expected);
-    /// @notice The revealed values do not hash to the stored commitment for this sender.
-    error CommitmentMismatch();
-    /// @notice Finalizing must wait until `opensAt` (or until every replica has revealed).
-    error FinalizeTooEarly(uint64 opensAt);
-    /// @notice One fingerprint per replica slot is required.
-    error FingerprintCountMismatch(uint256 given, uint256 expected);
-    /// @notice The fingerprint given for `replica` is not the one it revealed.
-    error FingerprintNotRevealed(uint256 replica);
-    /// @notice The result was not revealed, so there is nothing to prove against it.
-    error ResultNotRevealed(uint256 replica);
-    /// @notice The result was already slashed.
-    error AlreadySlashed(uint256 replica);
-    /// @notice A zero address was given.
-    error ZeroAddress();
-    /// @notice Only the task manager may call this.
-    error OnlyTaskManager(address caller);
 
     /// @notice Deploys the verifier.
     /// @param taskManager_ The task manager (call its `setVerifier` with this contract).
@@ -294,13 +122,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
 
     // ------------------------------------------------------------------ commit, reveal, finalize
 
-    /// @notice Commits a result for replica slot `replica` of `shard` in the current attempt. Only
-    /// the provider drawn for that slot may commit, before the commit window ends.
-    /// @param taskId The task.
-    /// @param round The current round.
-    /// @param shard The shard.
-    /// @param replica The caller's replica slot (see `assignment`).
-    /// @param commitment `computeCommitment(taskId, round, shard, msg.sender, deltaCid, fingerprint, salt)`.
+    /// @inheritdoc IConsensusVerifier
     function commit(uint256 taskId, uint256 round, uint256 shard, uint256 replica, bytes32 commitment) external {
         if (commitment == bytes32(0)) revert ZeroCommitment();
         RoundConfig storage t = _activeRound(taskId, round, shard);
@@ -320,17 +142,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         emit Committed(taskId, round, shard, s.attempt, replica, msg.sender, commitment);
     }
 
-    /// @notice Reveals the committed result of replica slot `replica`. Opens when the commit window
-    /// ends or every replica has committed; closes `revealWindow` seconds after the commit window.
-    /// The commitment is recomputed with `msg.sender`, so a copied commitment cannot be revealed by
-    /// the copier.
-    /// @param taskId The task.
-    /// @param round The current round.
-    /// @param shard The shard.
-    /// @param replica The replica slot.
-    /// @param deltaCid Binary CID of the encoded delta.
-    /// @param fingerprint The delta's sketch, `fingerprintLength` int32 values.
-    /// @param salt The salt used in the commitment.
+    /// @inheritdoc IConsensusVerifier
     function reveal(
         uint256 taskId,
         uint256 round,
@@ -347,16 +159,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         emit Revealed(taskId, round, shard, attempt, replica, msg.sender, deltaCid, fingerprint);
     }
 
-    /// @notice Decides a shard; anyone may call it once the reveal window has ended, or earlier when
-    /// every replica has revealed. `fingerprints[i]` must be what replica `i` revealed (empty for
-    /// replicas that did not reveal). Accepted: the winning cluster is paid from escrow and gains
-    /// reputation, outvoted and missing providers lose reputation. Otherwise the shard is re-queued
-    /// with one more replica and a fresh seed, or failed after MAX_ATTEMPTS.
-    /// @param taskId The task.
-    /// @param round The current round.
-    /// @param shard The shard.
-    /// @param fingerprints One fingerprint per replica slot, in slot order.
-    /// @return accepted Whether a result was accepted.
+    /// @inheritdoc IConsensusVerifier
     function finalize(uint256 taskId, uint256 round, uint256 shard, int32[][] calldata fingerprints)
         external
         returns (bool accepted)
@@ -373,14 +176,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         _settle(c.taskId, t.rewardPerResult, assignees, revealedMask, v);
     }
 
-    /// @notice Slashes the provider of a revealed result on a referee's verdict: the result's
-    /// fingerprint does not match its delta, the delta is invalid, or a deterministic re-run
-    /// disagrees. Slashes the task's minimum stake; most is burned, the reporter gets a share.
-    /// @param ref The result: task, round, shard, attempt and replica slot.
-    /// @param reason The proof's kind.
-    /// @param evidence Content hash (or CID digest) of the published evidence.
-    /// @param reporter Who found the fault (receives the reporter share; zero burns everything).
-    /// @return amount The amount slashed.
+    /// @inheritdoc IConsensusVerifier
     function slash(ResultRef calldata ref, SlashReason reason, bytes32 evidence, address reporter)
         external
         onlyRole(REFEREE_ROLE)
@@ -400,15 +196,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
 
     // ------------------------------------------------------------------ views
 
-    /// @notice The commitment a provider must submit, for this chain and this contract.
-    /// @param taskId The task.
-    /// @param round The round.
-    /// @param shard The shard.
-    /// @param sender The provider that will reveal.
-    /// @param deltaCid Binary CID of the delta.
-    /// @param fingerprint The fingerprint.
-    /// @param salt A random salt.
-    /// @return The commitment.
+    /// @inheritdoc IConsensusVerifier
     function computeCommitment(
         uint256 taskId,
         uint256 round,
@@ -421,18 +209,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         return commitmentOf(block.chainid, address(this), taskId, round, shard, sender, deltaCid, fingerprint, salt);
     }
 
-    /// @notice `keccak256(abi.encode(chainId, verifier, taskId, round, shard, sender, deltaCid,
-    /// fingerprint, salt))`; `src/chain/commitment.ts` computes the same value.
-    /// @param chainId The chain id.
-    /// @param verifier This contract's address.
-    /// @param taskId The task.
-    /// @param round The round.
-    /// @param shard The shard.
-    /// @param sender The provider.
-    /// @param deltaCid Binary CID of the delta.
-    /// @param fingerprint The fingerprint.
-    /// @param salt The salt.
-    /// @return The commitment.
+    /// @inheritdoc IConsensusVerifier
     function commitmentOf(
         uint256 chainId,
         address verifier,
@@ -447,31 +224,12 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         return keccak256(abi.encode(chainId, verifier, taskId, round, shard, sender, deltaCid, fingerprint, salt));
     }
 
-    /// @notice Whether two fingerprints agree: same length and L-infinity distance <= `tolerance`.
-    /// @param a A fingerprint.
-    /// @param b Another fingerprint.
-    /// @param tolerance Largest allowed difference per entry.
-    /// @return True when they agree.
-    function fingerprintsAgree(int32[] calldata a, int32[] calldata b, uint32 tolerance) public pure returns (bool) {
-        if (a.length != b.length) return false;
-        for (uint256 i = 0; i < a.length; ++i) {
-            int256 d = int256(a[i]) - int256(b[i]);
-            if (d > int256(uint256(tolerance)) || -d > int256(uint256(tolerance))) return false;
-        }
-        return true;
+    /// @inheritdoc IConsensusVerifier
+    function fingerprintsAgree(int32[] calldata a, int32[] calldata b, uint32 tolerance) external pure returns (bool) {
+        return Votes.agree(a, b, tolerance);
     }
 
-    /// @notice The current attempt of a shard and who is drawn for it, with its windows.
-    /// @param taskId The task.
-    /// @param round The round.
-    /// @param shard The shard.
-    /// @return providers The provider of each replica slot.
-    /// @return attempt The attempt number.
-    /// @return status The shard status.
-    /// @return commitDeadline End of the commit window.
-    /// @return revealDeadline End of the reveal window.
-    /// @return committedMask Bit i set when replica i committed.
-    /// @return revealedMask Bit i set when replica i revealed.
+    /// @inheritdoc IConsensusVerifier
     function assignment(uint256 taskId, uint256 round, uint256 shard)
         external
         view
@@ -491,15 +249,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         return (providers, s.attempt, s.status, commitDeadline, revealDeadline, s.committedMask, s.revealedMask);
     }
 
-    /// @notice When the current attempt of a shard started: the round's start for the first attempt,
-    /// the re-queue's block for later ones. Clients read the attempt's `Revealed` events from
-    /// `startBlock` on.
-    /// @param taskId The task.
-    /// @param round The round.
-    /// @param shard The shard.
-    /// @return attempt The current attempt number.
-    /// @return start Timestamp at which the attempt started (0 if the round has not started).
-    /// @return startBlock Block number at which the attempt started (0 if the round has not started).
+    /// @inheritdoc IConsensusVerifier
     function attemptStart(uint256 taskId, uint256 round, uint256 shard)
         external
         view
@@ -510,14 +260,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         return (s.attempt, start, startBlock);
     }
 
-    /// @notice The stored value of a result slot: the commitment, or after reveal the keccak256 of
-    /// the packed fingerprint.
-    /// @param taskId The task.
-    /// @param round The round.
-    /// @param shard The shard.
-    /// @param attempt The attempt.
-    /// @param replica The replica slot.
-    /// @return The stored hash.
+    /// @inheritdoc IConsensusVerifier
     function resultOf(uint256 taskId, uint256 round, uint256 shard, uint256 attempt, uint256 replica)
         external
         view
@@ -667,39 +410,21 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         return true;
     }
 
-    /// @dev Checks every revealed fingerprint against its stored hash, then finds the replica that
-    /// agrees with the most revealed replicas (ties: lowest index) and its cluster.
+    /// @dev Checks every revealed fingerprint against its stored hash, then takes the vote (see
+    /// `Votes`): the replica that agrees with the most revealed replicas (ties: lowest index) and
+    /// its cluster.
     function _vote(bytes32 attemptKey, Shard memory s, int32[][] calldata fps, uint32 tolerance)
         private
         view
         returns (Vote memory v)
     {
-        uint256 r = fps.length;
         uint256 revealedMask = s.revealedMask;
-        uint256[] memory agree = new uint256[](r);
-        for (uint256 i = 0; i < r; ++i) {
+        for (uint256 i = 0; i < fps.length; ++i) {
             if (revealedMask & (1 << i) == 0) continue;
             if (keccak256(abi.encodePacked(fps[i])) != _results[attemptKey][i]) revert FingerprintNotRevealed(i);
-            ++v.revealedCount;
-            agree[i] |= 1 << i;
-            for (uint256 j = 0; j < i; ++j) {
-                if (revealedMask & (1 << j) == 0) continue;
-                if (fingerprintsAgree(fps[i], fps[j], tolerance)) {
-                    agree[i] |= 1 << j;
-                    agree[j] |= 1 << i;
-                }
-            }
         }
-        uint256 best;
-        for (uint256 i = 0; i < r; ++i) {
-            uint256 size = _popcount(agree[i]);
-            if (size > best) {
-                best = size;
-                v.center = i;
-                v.clusterMask = agree[i];
-            }
-        }
-        v.accepted = best * 2 > v.revealedCount && best >= (r >= 2 ? 2 : 1);
+        (uint256[] memory clusterMasks, uint256 revealedCount) = Votes.clusters(fps, revealedMask, tolerance);
+        (v.center, v.clusterMask, v.accepted) = Votes.majority(clusterMasks, revealedCount);
         if (v.accepted) v.centerHash = _results[attemptKey][v.center];
     }
 
@@ -761,13 +486,6 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
 
     function _full(uint256 replication) private pure returns (uint16) {
         return uint16((1 << replication) - 1);
-    }
-
-    function _popcount(uint256 x) private pure returns (uint256 c) {
-        while (x != 0) {
-            x &= x - 1;
-            ++c;
-        }
     }
 
     function _shardKey(uint256 taskId, uint256 round, uint256 shard) private pure returns (bytes32) {

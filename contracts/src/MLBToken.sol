@@ -4,6 +4,7 @@ pragma solidity 0.8.37;
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
 import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
+import {IMLBToken} from "./interfaces/IMLBToken.sol";
 
 /// @title MLBToken
 /// @notice The ML Bridge network token ("ML Bridge", MLB): task creators escrow it as reward
@@ -13,21 +14,12 @@ import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20P
 /// local development chain (anvil, chain id 31337) and reverts everywhere else. ERC-2612 permits
 /// let a task creator approve and fund a task in one transaction. Holders may burn their own
 /// tokens (ERC20Burnable): the RewardDistributor burns most of every slash that way.
-contract MLBToken is ERC20, ERC20Burnable, ERC20Permit {
+contract MLBToken is IMLBToken, ERC20, ERC20Burnable, ERC20Permit {
     /// @notice Amount minted per faucet call.
     uint256 public constant FAUCET_AMOUNT = 1000e18;
 
     /// @notice The only chain id on which the faucet mints: anvil's default.
     uint256 public constant LOCAL_CHAIN_ID = 31_337;
-
-    /// @notice Emitted when the faucet mints `amount` tokens to `recipient`.
-    /// @param recipient The caller that received the tokens.
-    /// @param amount The amount minted.
-    event FaucetDrip(address indexed recipient, uint256 amount);
-
-    /// @notice The faucet was called on a chain other than the local development chain.
-    /// @param chainId The chain id the call was made on.
-    error FaucetDisabled(uint256 chainId);
 
     /// @notice Deploys the token and mints the whole initial supply to `initialHolder`.
     /// @param initialHolder Receives `initialSupply`; must not be the zero address.
@@ -36,9 +28,7 @@ contract MLBToken is ERC20, ERC20Burnable, ERC20Permit {
         _mint(initialHolder, initialSupply);
     }
 
-    /// @notice Mints `FAUCET_AMOUNT` tokens to the caller. Only on the local development chain.
-    /// @dev Unlimited and without cooldown on purpose: tests and developers call it repeatedly, and
-    /// on chain 31337 the tokens are worthless. Reverts with `FaucetDisabled` on any other chain.
+    /// @inheritdoc IMLBToken
     function faucet() external {
         if (block.chainid != LOCAL_CHAIN_ID) revert FaucetDisabled(block.chainid);
         _mint(msg.sender, FAUCET_AMOUNT);

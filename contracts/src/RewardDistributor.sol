@@ -65,11 +65,11 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
 
     /// @notice Stake per provider.
     mapping(address provider => StakeInfo) public stakes;
-    /// @notice When the unbonding amount of a provider can be withdrawn.
+    /// @inheritdoc IRewardDistributor
     mapping(address provider => uint64) public unbondingReleaseAt;
     /// @notice Claimable balance and reputation per account.
     mapping(address account => Account) public accounts;
-    /// @notice Escrow left per task.
+    /// @inheritdoc IRewardDistributor
     mapping(uint256 taskId => uint256) public escrowOf;
 
     /// @notice Sums of stakes kept for the conservation check, one slot.
@@ -79,75 +79,8 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
     }
 
     Totals internal _totals;
-    /// @notice What the distributor owes to tasks and accounts: every task escrow plus every
-    /// claimable balance. Paying a reward or refunding an escrow moves value between the two and
-    /// leaves this sum alone, so `settle` touches no global slot.
+    /// @inheritdoc IRewardDistributor
     uint256 public totalOwed;
-
-    /// @notice `provider` bonded `amount` more.
-    /// @param provider The provider.
-    /// @param amount The amount.
-    event Staked(address indexed provider, uint256 amount);
-    /// @notice `provider` started unbonding `amount`, withdrawable at `releaseAt`.
-    /// @param provider The provider.
-    /// @param amount The amount.
-    /// @param releaseAt When it can be withdrawn.
-    event UnstakeRequested(address indexed provider, uint256 amount, uint64 releaseAt);
-    /// @notice `provider` withdrew `amount` of unbonded stake.
-    /// @param provider The provider.
-    /// @param amount The amount.
-    event Withdrawn(address indexed provider, uint256 amount);
-    /// @notice `amount` escrowed for `taskId`, paid by `payer`.
-    /// @param taskId The task.
-    /// @param payer Who paid.
-    /// @param amount The amount.
-    event EscrowDeposited(uint256 indexed taskId, address indexed payer, uint256 amount);
-    /// @notice The rest of the escrow of `taskId` was credited to `to`.
-    /// @param taskId The task.
-    /// @param to The recipient.
-    /// @param amount The amount.
-    event EscrowRefunded(uint256 indexed taskId, address indexed to, uint256 amount);
-    /// @notice `provider` earned `amount` from the escrow of `taskId`; its reputation is now `reputation`.
-    /// @param taskId The task.
-    /// @param provider The provider.
-    /// @param amount The amount.
-    /// @param reputation The new reputation.
-    event RewardCredited(uint256 indexed taskId, address indexed provider, uint256 amount, uint32 reputation);
-    /// @notice Reputation of `provider` changed to `reputation`.
-    /// @param provider The provider.
-    /// @param reputation The new reputation.
-    /// @param delta The change.
-    event ReputationChanged(address indexed provider, uint32 reputation, int256 delta);
-    /// @notice `account` pulled `amount`.
-    /// @param account The account.
-    /// @param amount The amount.
-    event Claimed(address indexed account, uint256 amount);
-    /// @notice `provider` lost `amount`: `burned` burned, `reporterShare` credited to `reporter`.
-    /// @param provider The provider.
-    /// @param amount The amount.
-    /// @param burned Burned part.
-    /// @param reporter The reporter.
-    /// @param reporterShare Reporter's part.
-    event Slashed(
-        address indexed provider, uint256 amount, uint256 burned, address indexed reporter, uint256 reporterShare
-    );
-
-    /// @notice An amount of zero was given.
-    error ZeroAmount();
-    /// @notice The provider has less bonded stake than requested.
-    error InsufficientStake(uint256 available, uint256 requested);
-    /// @notice Nothing is unbonding.
-    error NothingToWithdraw();
-    /// @notice The unbonding delay has not passed.
-    error StillUnbonding(uint64 releaseAt);
-    /// @notice The account has nothing to claim.
-    error NothingToClaim();
-    /// @notice The task escrow cannot pay the rewards.
-    error InsufficientEscrow(uint256 taskId, uint256 available, uint256 required);
-    /// @notice A zero address was given where an account is required.
-    error ZeroAddress();
-    /// @notice An amount does not fit the packed storage.
-    error AmountTooLarge(uint256 amount);
 
     /// @notice Deploys the distributor.
     /// @param token_ The MLB token.
@@ -162,8 +95,7 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
 
     // ------------------------------------------------------------------ providers
 
-    /// @notice Bonds `amount` MLB of the caller (approve the distributor first).
-    /// @param amount The amount to bond.
+    /// @inheritdoc IRewardDistributor
     function stake(uint256 amount) external nonReentrant {
         if (amount == 0) revert ZeroAmount();
         StakeInfo storage s = stakes[msg.sender];
@@ -177,9 +109,7 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
         token.safeTransferFrom(msg.sender, address(this), amount);
     }
 
-    /// @notice Starts unbonding `amount` of the caller's stake. Unbonding stake is still slashable
-    /// and restarts the delay for the whole unbonding amount.
-    /// @param amount The amount to unbond.
+    /// @inheritdoc IRewardDistributor
     function requestUnstake(uint256 amount) external {
         if (amount == 0) revert ZeroAmount();
         StakeInfo storage s = stakes[msg.sender];
@@ -193,8 +123,7 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
         emit UnstakeRequested(msg.sender, amount, releaseAt);
     }
 
-    /// @notice Withdraws the caller's whole unbonding stake once the delay has passed.
-    /// @return amount The amount sent.
+    /// @inheritdoc IRewardDistributor
     function withdraw() external nonReentrant returns (uint256 amount) {
         StakeInfo storage s = stakes[msg.sender];
         amount = s.unbonding;
@@ -207,8 +136,7 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
         token.safeTransfer(msg.sender, amount);
     }
 
-    /// @notice Pulls the caller's claimable rewards and refunds.
-    /// @return amount The amount sent.
+    /// @inheritdoc IRewardDistributor
     function claim() external nonReentrant returns (uint256 amount) {
         Account storage a = accounts[msg.sender];
         amount = a.claimable;
@@ -304,11 +232,7 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
 
     // ------------------------------------------------------------------ views
 
-    /// @notice How a slash of `amount` splits between burning and the reporter.
-    /// @param amount The slashed amount.
-    /// @param reporter The reporter (zero: no share).
-    /// @return burned The burned part.
-    /// @return share The reporter's part.
+    /// @inheritdoc IRewardDistributor
     function slashShares(uint256 amount, address reporter) public pure returns (uint256 burned, uint256 share) {
         share = reporter == address(0) ? 0 : (amount * REPORTER_SHARE_BPS) / BPS;
         burned = amount - share;
@@ -319,36 +243,28 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
         return (stakes[provider].staked, accounts[provider].reputation);
     }
 
-    /// @notice Claimable balance of `account`.
-    /// @param account The account.
-    /// @return The claimable amount.
+    /// @inheritdoc IRewardDistributor
     function claimableOf(address account) external view returns (uint256) {
         return accounts[account].claimable;
     }
 
-    /// @notice Reputation of `provider`.
-    /// @param provider The provider.
-    /// @return The reputation points.
+    /// @inheritdoc IRewardDistributor
     function reputationOf(address provider) external view returns (uint256) {
         return accounts[provider].reputation;
     }
 
-    /// @notice What the distributor owes: stakes, escrows and claimable balances together. Equals
-    /// its token balance.
-    /// @return The accounted total.
+    /// @inheritdoc IRewardDistributor
     function accountedBalance() external view returns (uint256) {
         Totals memory t = _totals;
         return uint256(t.staked) + t.unbonding + totalOwed;
     }
 
-    /// @notice Sum of bonded stakes.
-    /// @return The sum.
+    /// @inheritdoc IRewardDistributor
     function totalStaked() external view returns (uint256) {
         return _totals.staked;
     }
 
-    /// @notice Sum of unbonding stakes.
-    /// @return The sum.
+    /// @inheritdoc IRewardDistributor
     function totalUnbonding() external view returns (uint256) {
         return _totals.unbonding;
     }

@@ -22,11 +22,11 @@ contract ConsensusVerifierTest is ProtocolFixture {
     // ---------------------------------------------------------------- constructor
 
     function test_constructor_revertsWhenZeroAddress() public {
-        vm.expectRevert(ConsensusVerifier.ZeroAddress.selector);
+        vm.expectRevert(IConsensusVerifier.ZeroAddress.selector);
         new ConsensusVerifier(ITaskManager(address(0)), distributor, admin);
-        vm.expectRevert(ConsensusVerifier.ZeroAddress.selector);
+        vm.expectRevert(IConsensusVerifier.ZeroAddress.selector);
         new ConsensusVerifier(tm, IRewardDistributor(address(0)), admin);
-        vm.expectRevert(ConsensusVerifier.ZeroAddress.selector);
+        vm.expectRevert(IConsensusVerifier.ZeroAddress.selector);
         new ConsensusVerifier(tm, distributor, address(0));
     }
 
@@ -75,7 +75,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
         address who = _assignees(taskId, 0, 0)[0];
         bytes32 c = verifier.computeCommitment(taskId, 0, 0, who, _cid(0), fpA, _salt(who));
         vm.expectEmit(address(verifier));
-        emit ConsensusVerifier.Committed(taskId, 0, 0, 0, 0, who, c);
+        emit IConsensusVerifier.Committed(taskId, 0, 0, 0, 0, who, c);
         vm.prank(who);
         verifier.commit(taskId, 0, 0, 0, c);
         assertEq(verifier.resultOf(taskId, 0, 0, 0, 0), c);
@@ -84,30 +84,30 @@ contract ConsensusVerifierTest is ProtocolFixture {
     }
 
     function test_commit_revertsWhenZeroCommitment() public {
-        vm.expectRevert(ConsensusVerifier.ZeroCommitment.selector);
+        vm.expectRevert(IConsensusVerifier.ZeroCommitment.selector);
         verifier.commit(taskId, 0, 0, 0, bytes32(0));
     }
 
     function test_commit_revertsWhenRoundNotActive() public {
-        vm.expectRevert(abi.encodeWithSelector(ConsensusVerifier.RoundNotActive.selector, taskId, 1));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.RoundNotActive.selector, taskId, 1));
         verifier.commit(taskId, 1, 0, 0, bytes32(uint256(1)));
-        vm.expectRevert(abi.encodeWithSelector(ConsensusVerifier.RoundNotActive.selector, 99, 0));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.RoundNotActive.selector, 99, 0));
         verifier.commit(99, 0, 0, 0, bytes32(uint256(1)));
     }
 
     function test_commit_revertsWhenShardOutOfRange() public {
-        vm.expectRevert(abi.encodeWithSelector(ConsensusVerifier.InvalidShard.selector, 2));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.InvalidShard.selector, 2));
         verifier.commit(taskId, 0, 2, 0, bytes32(uint256(1)));
     }
 
     function test_commit_revertsWhenReplicaOutOfRange() public {
-        vm.expectRevert(abi.encodeWithSelector(ConsensusVerifier.InvalidReplica.selector, 2));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.InvalidReplica.selector, 2));
         verifier.commit(taskId, 0, 0, 2, bytes32(uint256(1)));
     }
 
     function test_commit_revertsWhenNotAssigned() public {
         address assignee = _assignees(taskId, 0, 0)[0];
-        vm.expectRevert(abi.encodeWithSelector(ConsensusVerifier.NotAssigned.selector, stranger, assignee));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.NotAssigned.selector, stranger, assignee));
         vm.prank(stranger);
         verifier.commit(taskId, 0, 0, 0, bytes32(uint256(1)));
     }
@@ -115,7 +115,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
     function test_commit_revertsWhenAlreadyCommitted() public {
         _commit(taskId, 0, 0, 0, fpA);
         address who = _assignees(taskId, 0, 0)[0];
-        vm.expectRevert(abi.encodeWithSelector(ConsensusVerifier.AlreadyCommitted.selector, 0));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.AlreadyCommitted.selector, 0));
         vm.prank(who);
         verifier.commit(taskId, 0, 0, 0, bytes32(uint256(1)));
     }
@@ -124,14 +124,14 @@ contract ConsensusVerifierTest is ProtocolFixture {
         (,,, uint64 deadline,,,) = verifier.assignment(taskId, 0, 0);
         vm.warp(deadline);
         address who = _assignees(taskId, 0, 0)[0];
-        vm.expectRevert(abi.encodeWithSelector(ConsensusVerifier.CommitWindowClosed.selector, deadline));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.CommitWindowClosed.selector, deadline));
         vm.prank(who);
         verifier.commit(taskId, 0, 0, 0, bytes32(uint256(1)));
     }
 
     function test_commit_revertsWhenShardClosed() public {
         _runShard(taskId, 0, 0, _pair(fpA, fpA));
-        vm.expectRevert(abi.encodeWithSelector(ConsensusVerifier.ShardClosed.selector, taskId, 0, 0));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.ShardClosed.selector, taskId, 0, 0));
         verifier.commit(taskId, 0, 0, 0, bytes32(uint256(1)));
     }
 
@@ -151,7 +151,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
         _commit(taskId, 0, 0, 1, fpA);
         address who = _assignees(taskId, 0, 0)[0];
         vm.expectEmit(address(verifier));
-        emit ConsensusVerifier.Revealed(taskId, 0, 0, 0, 0, who, _cid(0), fpA);
+        emit IConsensusVerifier.Revealed(taskId, 0, 0, 0, 0, who, _cid(0), fpA);
         _reveal(taskId, 0, 0, 0, fpA);
         assertEq(verifier.resultOf(taskId, 0, 0, 0, 0), keccak256(abi.encodePacked(fpA)));
     }
@@ -160,15 +160,15 @@ contract ConsensusVerifierTest is ProtocolFixture {
         _commit(taskId, 0, 0, 0, fpA);
         (,,, uint64 commitDeadline,,,) = verifier.assignment(taskId, 0, 0);
         address who = _assignees(taskId, 0, 0)[0];
-        vm.expectRevert(abi.encodeWithSelector(ConsensusVerifier.RevealNotOpen.selector, commitDeadline));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.RevealNotOpen.selector, commitDeadline));
         vm.prank(who);
         verifier.reveal(taskId, 0, 0, 0, _cid(0), fpA, _salt(who));
     }
 
     function test_reveal_revertsWhenNotCommitted() public {
-        vm.expectRevert(abi.encodeWithSelector(ConsensusVerifier.NotCommitted.selector, 1));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.NotCommitted.selector, 1));
         verifier.reveal(taskId, 0, 0, 1, _cid(1), fpA, bytes32(0));
-        vm.expectRevert(abi.encodeWithSelector(ConsensusVerifier.NotCommitted.selector, 7));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.NotCommitted.selector, 7));
         verifier.reveal(taskId, 0, 0, 7, _cid(1), fpA, bytes32(0));
     }
 
@@ -177,7 +177,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
         _commit(taskId, 0, 0, 1, fpA);
         _reveal(taskId, 0, 0, 0, fpA);
         address who = _assignees(taskId, 0, 0)[0];
-        vm.expectRevert(abi.encodeWithSelector(ConsensusVerifier.AlreadyRevealed.selector, 0));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.AlreadyRevealed.selector, 0));
         vm.prank(who);
         verifier.reveal(taskId, 0, 0, 0, _cid(0), fpA, _salt(who));
     }
@@ -187,7 +187,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
         (,,,, uint64 revealDeadline,,) = verifier.assignment(taskId, 0, 0);
         vm.warp(revealDeadline);
         address who = _assignees(taskId, 0, 0)[0];
-        vm.expectRevert(abi.encodeWithSelector(ConsensusVerifier.RevealWindowClosed.selector, revealDeadline));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.RevealWindowClosed.selector, revealDeadline));
         vm.prank(who);
         verifier.reveal(taskId, 0, 0, 0, _cid(0), fpA, _salt(who));
     }
@@ -196,7 +196,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
         _commit(taskId, 0, 0, 0, fpA);
         _commit(taskId, 0, 0, 1, fpA);
         address who = _assignees(taskId, 0, 0)[0];
-        vm.expectRevert(abi.encodeWithSelector(ConsensusVerifier.InvalidFingerprintLength.selector, 3, 16));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.InvalidFingerprintLength.selector, 3, 16));
         vm.prank(who);
         verifier.reveal(taskId, 0, 0, 0, _cid(0), _fp(1, 3), _salt(who));
     }
@@ -205,7 +205,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
         _commit(taskId, 0, 0, 0, fpA);
         _commit(taskId, 0, 0, 1, fpA);
         address who = _assignees(taskId, 0, 0)[0];
-        vm.expectRevert(ConsensusVerifier.CommitmentMismatch.selector);
+        vm.expectRevert(IConsensusVerifier.CommitmentMismatch.selector);
         vm.prank(who);
         verifier.reveal(taskId, 0, 0, 0, _cid(0), fpA, bytes32("wrong"));
     }
@@ -221,7 +221,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
         verifier.commit(taskId, 0, 0, 1, c);
         vm.prank(a[0]);
         verifier.reveal(taskId, 0, 0, 0, _cid(0), fpA, _salt(a[0]));
-        vm.expectRevert(ConsensusVerifier.CommitmentMismatch.selector);
+        vm.expectRevert(IConsensusVerifier.CommitmentMismatch.selector);
         vm.prank(a[1]);
         verifier.reveal(taskId, 0, 0, 1, _cid(0), fpA, _salt(a[0]));
     }
@@ -233,13 +233,13 @@ contract ConsensusVerifierTest is ProtocolFixture {
         int32[] memory fpB = _shifted(fpA, 5); // exactly at the tolerance
         _commitRevealAll(taskId, 0, 0, _pair(fpA, fpB));
         vm.expectEmit(address(verifier));
-        emit ConsensusVerifier.ShardAccepted(taskId, 0, 0, 0, 0, 3, keccak256(abi.encodePacked(fpA)));
+        emit IConsensusVerifier.ShardAccepted(taskId, 0, 0, 0, 0, 3, keccak256(abi.encodePacked(fpA)));
         assertTrue(verifier.finalize(taskId, 0, 0, _pair(fpA, fpB)));
         assertEq(distributor.claimableOf(a[0]), REWARD);
         assertEq(distributor.claimableOf(a[1]), REWARD);
         assertEq(distributor.reputationOf(a[0]), 1);
-        (,, ConsensusVerifier.ShardStatus status,,,,) = verifier.assignment(taskId, 0, 0);
-        assertEq(uint8(status), uint8(ConsensusVerifier.ShardStatus.Accepted));
+        (,, IConsensusVerifier.ShardStatus status,,,,) = verifier.assignment(taskId, 0, 0);
+        assertEq(uint8(status), uint8(IConsensusVerifier.ShardStatus.Accepted));
         assertEq(_decided(), 1);
     }
 
@@ -255,13 +255,13 @@ contract ConsensusVerifierTest is ProtocolFixture {
         int32[] memory fpB = _shifted(fpA, 6); // just beyond the tolerance
         _commitRevealAll(taskId, 0, 0, _pair(fpA, fpB));
         vm.expectEmit(address(verifier));
-        emit ConsensusVerifier.ShardRequeued(taskId, 0, 0, 1, 3);
+        emit IConsensusVerifier.ShardRequeued(taskId, 0, 0, 1, 3);
         assertFalse(verifier.finalize(taskId, 0, 0, _pair(fpA, fpB)));
-        (address[] memory a, uint256 attempt, ConsensusVerifier.ShardStatus status, uint64 commitDeadline,,,) =
+        (address[] memory a, uint256 attempt, IConsensusVerifier.ShardStatus status, uint64 commitDeadline,,,) =
             verifier.assignment(taskId, 0, 0);
         assertEq(attempt, 1);
         assertEq(a.length, 3);
-        assertEq(uint8(status), uint8(ConsensusVerifier.ShardStatus.Open));
+        assertEq(uint8(status), uint8(IConsensusVerifier.ShardStatus.Open));
         assertEq(commitDeadline, block.timestamp + 100);
         assertEq(_decided(), 0);
         // The new attempt runs and is accepted by a 2-of-3 majority; the outlier is outvoted.
@@ -291,8 +291,8 @@ contract ConsensusVerifierTest is ProtocolFixture {
             vm.warp(revealDeadline);
             verifier.finalize(taskId, 0, 1, new int32[][](a.length));
         }
-        (,, ConsensusVerifier.ShardStatus status,,,,) = verifier.assignment(taskId, 0, 1);
-        assertEq(uint8(status), uint8(ConsensusVerifier.ShardStatus.Failed));
+        (,, IConsensusVerifier.ShardStatus status,,,,) = verifier.assignment(taskId, 0, 1);
+        assertEq(uint8(status), uint8(IConsensusVerifier.ShardStatus.Failed));
         assertEq(_decided(), 1);
     }
 
@@ -304,14 +304,14 @@ contract ConsensusVerifierTest is ProtocolFixture {
 
     function test_finalize_revertsWhenTooEarly() public {
         (,,,, uint64 revealDeadline,,) = verifier.assignment(taskId, 0, 0);
-        vm.expectRevert(abi.encodeWithSelector(ConsensusVerifier.FinalizeTooEarly.selector, revealDeadline));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.FinalizeTooEarly.selector, revealDeadline));
         verifier.finalize(taskId, 0, 0, new int32[][](2));
     }
 
     function test_finalize_revertsWhenFingerprintCountMismatch() public {
         (,,,, uint64 revealDeadline,,) = verifier.assignment(taskId, 0, 0);
         vm.warp(revealDeadline);
-        vm.expectRevert(abi.encodeWithSelector(ConsensusVerifier.FingerprintCountMismatch.selector, 1, 2));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.FingerprintCountMismatch.selector, 1, 2));
         verifier.finalize(taskId, 0, 0, new int32[][](1));
     }
 
@@ -320,18 +320,18 @@ contract ConsensusVerifierTest is ProtocolFixture {
         _commit(taskId, 0, 0, 1, fpA);
         _reveal(taskId, 0, 0, 0, fpA);
         _reveal(taskId, 0, 0, 1, fpA);
-        vm.expectRevert(abi.encodeWithSelector(ConsensusVerifier.FingerprintNotRevealed.selector, 1));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.FingerprintNotRevealed.selector, 1));
         verifier.finalize(taskId, 0, 0, _pair(fpA, _shifted(fpA, 1)));
     }
 
     function test_finalize_revertsWhenShardClosed() public {
         _runShard(taskId, 0, 0, _pair(fpA, fpA));
-        vm.expectRevert(abi.encodeWithSelector(ConsensusVerifier.ShardClosed.selector, taskId, 0, 0));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.ShardClosed.selector, taskId, 0, 0));
         verifier.finalize(taskId, 0, 0, _pair(fpA, fpA));
     }
 
     function test_finalize_revertsWhenRoundNotActive() public {
-        vm.expectRevert(abi.encodeWithSelector(ConsensusVerifier.RoundNotActive.selector, taskId, 1));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.RoundNotActive.selector, taskId, 1));
         verifier.finalize(taskId, 1, 0, new int32[][](2));
     }
 
@@ -342,7 +342,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
         address who = _assignees(taskId, 0, 0)[1];
         uint256 supply = token.totalSupply();
         vm.prank(referee);
-        uint256 amount = verifier.slash(_ref(0, 1), ConsensusVerifier.SlashReason.FingerprintMismatch, "e", stranger);
+        uint256 amount = verifier.slash(_ref(0, 1), IConsensusVerifier.SlashReason.FingerprintMismatch, "e", stranger);
         assertEq(amount, MIN_STAKE);
         (uint128 staked,) = distributor.stakes(who);
         assertEq(staked, 0);
@@ -355,7 +355,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
         // No majority: attempt 0 is closed and the shard re-queued; its results stay slashable.
         assertFalse(_runShard(taskId, 0, 0, _pair(fpA, _shifted(fpA, 50))));
         vm.prank(referee);
-        uint256 amount = verifier.slash(_ref(0, 1), ConsensusVerifier.SlashReason.InvalidDelta, "e", address(0));
+        uint256 amount = verifier.slash(_ref(0, 1), IConsensusVerifier.SlashReason.InvalidDelta, "e", address(0));
         assertEq(amount, MIN_STAKE);
     }
 
@@ -392,9 +392,9 @@ contract ConsensusVerifierTest is ProtocolFixture {
         assertGt(round1Start, round0Start);
         assertGt(round1Block, round0Block);
         // Round 0's first attempt still reports its own deadlines and start block.
-        (,, ConsensusVerifier.ShardStatus status, uint64 pastCommit, uint64 pastReveal,,) =
+        (,, IConsensusVerifier.ShardStatus status, uint64 pastCommit, uint64 pastReveal,,) =
             verifier.assignment(taskId, 0, 0);
-        assertEq(uint8(status), uint8(ConsensusVerifier.ShardStatus.Accepted));
+        assertEq(uint8(status), uint8(IConsensusVerifier.ShardStatus.Accepted));
         assertEq(pastCommit, commitDeadline);
         assertEq(pastReveal, revealDeadline);
         (uint256 attempt, uint64 start, uint64 startBlock) = verifier.attemptStart(taskId, 0, 0);
@@ -442,13 +442,13 @@ contract ConsensusVerifierTest is ProtocolFixture {
 
     function test_onRoundStarted_revertsWhenNotTaskManager() public {
         IConsensusVerifier.RoundConfig memory config;
-        vm.expectRevert(abi.encodeWithSelector(ConsensusVerifier.OnlyTaskManager.selector, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.OnlyTaskManager.selector, stranger));
         vm.prank(stranger);
         verifier.onRoundStarted(taskId, config);
     }
 
     function test_onTaskClosed_revertsWhenNotTaskManager() public {
-        vm.expectRevert(abi.encodeWithSelector(ConsensusVerifier.OnlyTaskManager.selector, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.OnlyTaskManager.selector, stranger));
         vm.prank(stranger);
         verifier.onTaskClosed(taskId);
     }
@@ -456,7 +456,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
     function test_onTaskClosed_stopsCommits() public {
         vm.prank(creator);
         tm.cancel(taskId);
-        vm.expectRevert(abi.encodeWithSelector(ConsensusVerifier.RoundNotActive.selector, taskId, 0));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.RoundNotActive.selector, taskId, 0));
         verifier.commit(taskId, 0, 0, 0, bytes32(uint256(1)));
     }
 
@@ -467,22 +467,22 @@ contract ConsensusVerifierTest is ProtocolFixture {
             )
         );
         vm.prank(stranger);
-        verifier.slash(_ref(0, 0), ConsensusVerifier.SlashReason.RefereeDisagrees, "e", stranger);
+        verifier.slash(_ref(0, 0), IConsensusVerifier.SlashReason.RefereeDisagrees, "e", stranger);
     }
 
     function test_slash_revertsWhenNotRevealed() public {
         _commit(taskId, 0, 0, 0, fpA);
-        vm.expectRevert(abi.encodeWithSelector(ConsensusVerifier.ResultNotRevealed.selector, 0));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.ResultNotRevealed.selector, 0));
         vm.prank(referee);
-        verifier.slash(_ref(0, 0), ConsensusVerifier.SlashReason.RefereeDisagrees, "e", stranger);
+        verifier.slash(_ref(0, 0), IConsensusVerifier.SlashReason.RefereeDisagrees, "e", stranger);
     }
 
     function test_slash_revertsWhenAlreadySlashed() public {
         _runShard(taskId, 0, 0, _pair(fpA, fpA));
         vm.startPrank(referee);
-        verifier.slash(_ref(0, 0), ConsensusVerifier.SlashReason.RefereeDisagrees, "e", stranger);
-        vm.expectRevert(abi.encodeWithSelector(ConsensusVerifier.AlreadySlashed.selector, 0));
-        verifier.slash(_ref(0, 0), ConsensusVerifier.SlashReason.RefereeDisagrees, "e", stranger);
+        verifier.slash(_ref(0, 0), IConsensusVerifier.SlashReason.RefereeDisagrees, "e", stranger);
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.AlreadySlashed.selector, 0));
+        verifier.slash(_ref(0, 0), IConsensusVerifier.SlashReason.RefereeDisagrees, "e", stranger);
         vm.stopPrank();
     }
 
@@ -524,8 +524,8 @@ contract ConsensusVerifierTest is ProtocolFixture {
         (, decided,) = verifier.roundProgress(taskId);
     }
 
-    function _ref(uint256 attempt, uint256 replica) internal view returns (ConsensusVerifier.ResultRef memory) {
-        return ConsensusVerifier.ResultRef({taskId: taskId, round: 0, shard: 0, attempt: attempt, replica: replica});
+    function _ref(uint256 attempt, uint256 replica) internal view returns (IConsensusVerifier.ResultRef memory) {
+        return IConsensusVerifier.ResultRef({taskId: taskId, round: 0, shard: 0, attempt: attempt, replica: replica});
     }
 }
 

@@ -6,6 +6,7 @@ import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.so
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
 import {MLBToken} from "../src/MLBToken.sol";
+import {IMLBToken} from "src/interfaces/IMLBToken.sol";
 
 contract MLBTokenTest is Test {
     uint256 internal constant INITIAL_SUPPLY = 1_000_000e18;
@@ -55,7 +56,7 @@ contract MLBTokenTest is Test {
         vm.expectEmit(address(token));
         emit IERC20.Transfer(address(0), alice, amount);
         vm.expectEmit(address(token));
-        emit MLBToken.FaucetDrip(alice, amount);
+        emit IMLBToken.FaucetDrip(alice, amount);
 
         vm.prank(alice);
         token.faucet();
@@ -73,7 +74,7 @@ contract MLBTokenTest is Test {
 
     function test_faucet_revertsOnMainnet() public {
         vm.chainId(1);
-        vm.expectRevert(abi.encodeWithSelector(MLBToken.FaucetDisabled.selector, 1));
+        vm.expectRevert(abi.encodeWithSelector(IMLBToken.FaucetDisabled.selector, 1));
         vm.prank(alice);
         token.faucet();
     }
@@ -84,7 +85,7 @@ contract MLBTokenTest is Test {
         vm.assume(chainId != token.LOCAL_CHAIN_ID());
         vm.chainId(chainId);
 
-        vm.expectRevert(abi.encodeWithSelector(MLBToken.FaucetDisabled.selector, chainId));
+        vm.expectRevert(abi.encodeWithSelector(IMLBToken.FaucetDisabled.selector, chainId));
         vm.prank(alice);
         token.faucet();
         assertEq(token.balanceOf(alice), 0);

@@ -6,6 +6,7 @@ import {ITaskManager} from "../src/interfaces/ITaskManager.sol";
 import {ModelRegistry} from "../src/ModelRegistry.sol";
 import {TaskManager} from "../src/TaskManager.sol";
 import {ProtocolFixture} from "./utils/ProtocolFixture.sol";
+import {IModelRegistry} from "src/interfaces/IModelRegistry.sol";
 
 contract ModelRegistryTest is ProtocolFixture {
     uint256 internal taskId;
@@ -26,7 +27,7 @@ contract ModelRegistryTest is ProtocolFixture {
         genesis = registry.getModel(modelId).head;
     }
 
-    function _data(uint256 i) internal pure returns (ModelRegistry.VersionData memory d) {
+    function _data(uint256 i) internal pure returns (IModelRegistry.VersionData memory d) {
         d.modelCid = abi.encodePacked(hex"01551220", keccak256(abi.encode("model", i)));
         d.commitHash = keccak256(abi.encode("weights", i));
         d.deltaRoot = keccak256(abi.encode("deltas", i));
@@ -35,14 +36,14 @@ contract ModelRegistryTest is ProtocolFixture {
         d.loss = uint64(250_000 - i);
     }
 
-    function _proposal(uint256 round, uint256 parent) internal pure returns (ModelRegistry.Proposal memory p) {
+    function _proposal(uint256 round, uint256 parent) internal pure returns (IModelRegistry.Proposal memory p) {
         p.taskId = 1;
         p.round = round;
         p.parent = parent;
         p.data = _data(round + 1);
     }
 
-    function _signPropose(ModelRegistry.Proposal memory p, address signer, uint256 deadline)
+    function _signPropose(IModelRegistry.Proposal memory p, address signer, uint256 deadline)
         internal
         view
         returns (bytes memory)
@@ -62,7 +63,7 @@ contract ModelRegistryTest is ProtocolFixture {
     /// Decides round 0 and proposes its version signed by p0.
     function _proposeRound0() internal returns (uint256 versionId) {
         _runRound(taskId, 0, 2);
-        ModelRegistry.Proposal memory p = _proposal(0, genesis);
+        IModelRegistry.Proposal memory p = _proposal(0, genesis);
         uint256 deadline = block.timestamp + 1 hours;
         versionId = registry.propose(p, p0, deadline, _signPropose(p, p0, deadline));
     }
@@ -70,19 +71,19 @@ contract ModelRegistryTest is ProtocolFixture {
     // ---------------------------------------------------------------- constructor, setTaskManager
 
     function test_constructor_revertsWhenZeroAdmin() public {
-        vm.expectRevert(ModelRegistry.ZeroAddress.selector);
+        vm.expectRevert(IModelRegistry.ZeroAddress.selector);
         new ModelRegistry(address(0));
     }
 
     function test_setTaskManager_revertsWhenAlreadySet() public {
-        vm.expectRevert(ModelRegistry.TaskManagerAlreadySet.selector);
+        vm.expectRevert(IModelRegistry.TaskManagerAlreadySet.selector);
         vm.prank(admin);
         registry.setTaskManager(tm);
     }
 
     function test_setTaskManager_revertsWhenZeroOrNotAdmin() public {
         ModelRegistry fresh = new ModelRegistry(admin);
-        vm.expectRevert(ModelRegistry.ZeroAddress.selector);
+        vm.expectRevert(IModelRegistry.ZeroAddress.selector);
         vm.prank(admin);
         fresh.setTaskManager(ITaskManager(address(0)));
         vm.expectRevert(
@@ -97,10 +98,10 @@ contract ModelRegistryTest is ProtocolFixture {
     function test_createModel_registersFinalGenesis() public {
         vm.prank(stranger);
         (uint256 id, uint256 v) = registry.createModel(_data(7));
-        ModelRegistry.Version memory version = registry.getVersion(v);
+        IModelRegistry.Version memory version = registry.getVersion(v);
         assertEq(registry.getModel(id).owner, stranger);
         assertEq(registry.getModel(id).head, v);
-        assertEq(uint8(version.status), uint8(ModelRegistry.VersionStatus.Final));
+        assertEq(uint8(version.status), uint8(IModelRegistry.VersionStatus.Final));
         assertEq(version.parent, 0);
         assertEq(version.commitHash, _data(7).commitHash);
         assertEq(version.modelCid, _data(7).modelCid);
@@ -108,9 +109,9 @@ contract ModelRegistryTest is ProtocolFixture {
     }
 
     function test_createModel_revertsWhenCidEmpty() public {
-        ModelRegistry.VersionData memory d = _data(1);
+        IModelRegistry.VersionData memory d = _data(1);
         d.modelCid = "";
-        vm.expectRevert(ModelRegistry.EmptyModelCid.selector);
+        vm.expectRevert(IModelRegistry.EmptyModelCid.selector);
         registry.createModel(d);
     }
 
@@ -134,10 +135,10 @@ contract ModelRegistryTest is ProtocolFixture {
     }
 
     function test_fork_revertsWhenUnknownOrNotFinal() public {
-        vm.expectRevert(abi.encodeWithSelector(ModelRegistry.UnknownVersion.selector, 99));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.UnknownVersion.selector, 99));
         registry.fork(99);
         uint256 proposed = _proposeRound0();
-        vm.expectRevert(abi.encodeWithSelector(ModelRegistry.VersionNotFinal.selector, proposed));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.VersionNotFinal.selector, proposed));
         registry.fork(proposed);
     }
 
@@ -145,20 +146,20 @@ contract ModelRegistryTest is ProtocolFixture {
         (, uint256 other) = registry.createModel(_data(9));
         vm.prank(creator);
         uint256 merged = registry.merge(modelId, other, _data(10));
-        ModelRegistry.Version memory v = registry.getVersion(merged);
+        IModelRegistry.Version memory v = registry.getVersion(merged);
         assertEq(v.parent, genesis);
         assertEq(v.mergeParent, other);
         assertEq(registry.getModel(modelId).head, merged);
     }
 
     function test_merge_revertsWhenNotOwner() public {
-        vm.expectRevert(abi.encodeWithSelector(ModelRegistry.NotModelOwner.selector, modelId, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotModelOwner.selector, modelId, stranger));
         vm.prank(stranger);
         registry.merge(modelId, genesis, _data(10));
     }
 
     function test_merge_revertsWhenUnknownModel() public {
-        vm.expectRevert(abi.encodeWithSelector(ModelRegistry.UnknownModel.selector, 42));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.UnknownModel.selector, 42));
         registry.merge(42, genesis, _data(10));
     }
 
@@ -171,7 +172,7 @@ contract ModelRegistryTest is ProtocolFixture {
         path[0] = m1;
         path[1] = other; // through the merge parent
         vm.expectEmit(address(registry));
-        emit ModelRegistry.HeadMoved(modelId, m2, other, true);
+        emit IModelRegistry.HeadMoved(modelId, m2, other, true);
         registry.rollback(modelId, path);
         vm.stopPrank();
         assertEq(registry.getModel(modelId).head, other);
@@ -192,16 +193,16 @@ contract ModelRegistryTest is ProtocolFixture {
         (, uint256 other) = registry.createModel(_data(9));
         uint256[] memory path = new uint256[](1);
         path[0] = other;
-        vm.expectRevert(abi.encodeWithSelector(ModelRegistry.NotAnAncestor.selector, other));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotAnAncestor.selector, other));
         vm.prank(creator);
         registry.rollback(modelId, path);
-        vm.expectRevert(abi.encodeWithSelector(ModelRegistry.NotAnAncestor.selector, genesis));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotAnAncestor.selector, genesis));
         vm.prank(creator);
         registry.rollback(modelId, new uint256[](0));
     }
 
     function test_rollback_revertsWhenNotOwner() public {
-        vm.expectRevert(abi.encodeWithSelector(ModelRegistry.NotModelOwner.selector, modelId, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotModelOwner.selector, modelId, stranger));
         vm.prank(stranger);
         registry.rollback(modelId, new uint256[](1));
     }
@@ -210,8 +211,8 @@ contract ModelRegistryTest is ProtocolFixture {
 
     function test_propose_recordsSignedProposal() public {
         uint256 v = _proposeRound0();
-        ModelRegistry.Version memory version = registry.getVersion(v);
-        assertEq(uint8(version.status), uint8(ModelRegistry.VersionStatus.Proposed));
+        IModelRegistry.Version memory version = registry.getVersion(v);
+        assertEq(uint8(version.status), uint8(IModelRegistry.VersionStatus.Proposed));
         assertEq(version.aggregator, p0);
         assertEq(version.parent, genesis);
         assertEq(version.challengeDeadline, block.timestamp + 100);
@@ -220,7 +221,7 @@ contract ModelRegistryTest is ProtocolFixture {
 
     /// The digest matches EIP-712 computed by hand (what viem's signTypedData produces).
     function test_proposeDigest_matchesManualEip712() public view {
-        ModelRegistry.Proposal memory p = _proposal(0, genesis);
+        IModelRegistry.Proposal memory p = _proposal(0, genesis);
         bytes32 domain = keccak256(
             abi.encode(
                 keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
@@ -243,8 +244,8 @@ contract ModelRegistryTest is ProtocolFixture {
     }
 
     function test_propose_revertsWhenRoundNotDecided() public {
-        ModelRegistry.Proposal memory p = _proposal(0, genesis);
-        vm.expectRevert(abi.encodeWithSelector(ModelRegistry.RoundNotReady.selector, 1, 0));
+        IModelRegistry.Proposal memory p = _proposal(0, genesis);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.RoundNotReady.selector, 1, 0));
         registry.propose(p, p0, block.timestamp, "");
     }
 
@@ -252,44 +253,44 @@ contract ModelRegistryTest is ProtocolFixture {
         uint256 v = _proposeRound0();
         vm.prank(p1);
         registry.confirm(v, p1, block.timestamp, _signConfirm(v, p1, block.timestamp));
-        ModelRegistry.Proposal memory p = _proposal(0, v);
-        vm.expectRevert(abi.encodeWithSelector(ModelRegistry.RoundAlreadyFinal.selector, 1, 0));
+        IModelRegistry.Proposal memory p = _proposal(0, v);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.RoundAlreadyFinal.selector, 1, 0));
         registry.propose(p, p0, block.timestamp, "");
     }
 
     function test_propose_revertsWhenParentStale() public {
         _runRound(taskId, 0, 2);
-        ModelRegistry.Proposal memory p = _proposal(0, 0);
-        vm.expectRevert(abi.encodeWithSelector(ModelRegistry.StaleParent.selector, 0, genesis));
+        IModelRegistry.Proposal memory p = _proposal(0, 0);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.StaleParent.selector, 0, genesis));
         registry.propose(p, p0, block.timestamp, "");
     }
 
     function test_propose_revertsWhenSignerNotProvider() public {
         _runRound(taskId, 0, 2);
-        ModelRegistry.Proposal memory p = _proposal(0, genesis);
-        vm.expectRevert(abi.encodeWithSelector(ModelRegistry.NotTaskProvider.selector, 1, stranger));
+        IModelRegistry.Proposal memory p = _proposal(0, genesis);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotTaskProvider.selector, 1, stranger));
         registry.propose(p, stranger, block.timestamp, "");
     }
 
     function test_propose_revertsWhenExpired() public {
         _runRound(taskId, 0, 2);
-        ModelRegistry.Proposal memory p = _proposal(0, genesis);
+        IModelRegistry.Proposal memory p = _proposal(0, genesis);
         uint256 deadline = block.timestamp - 1;
-        vm.expectRevert(abi.encodeWithSelector(ModelRegistry.SignatureExpired.selector, deadline));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.SignatureExpired.selector, deadline));
         registry.propose(p, p0, deadline, "");
     }
 
     function test_propose_revertsWhenSignatureWrongOrReplayed() public {
         _runRound(taskId, 0, 2);
-        ModelRegistry.Proposal memory p = _proposal(0, genesis);
+        IModelRegistry.Proposal memory p = _proposal(0, genesis);
         uint256 deadline = block.timestamp;
         bytes memory sig = _signPropose(p, p1, deadline); // p1 signs for p0
-        vm.expectRevert(abi.encodeWithSelector(ModelRegistry.InvalidSignature.selector, p0));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.InvalidSignature.selector, p0));
         registry.propose(p, p0, deadline, sig);
         // A signature is good once: the nonce moves on.
         sig = _signPropose(p, p0, deadline);
         registry.propose(p, p0, deadline, sig);
-        vm.expectRevert(abi.encodeWithSelector(ModelRegistry.InvalidSignature.selector, p0));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.InvalidSignature.selector, p0));
         registry.propose(p, p0, deadline, sig);
     }
 
@@ -298,9 +299,9 @@ contract ModelRegistryTest is ProtocolFixture {
     function test_confirm_finalizesAtThresholdAndMovesHead() public {
         uint256 v = _proposeRound0();
         vm.expectEmit(address(registry));
-        emit ModelRegistry.VersionFinalized(v, modelId);
+        emit IModelRegistry.VersionFinalized(v, modelId);
         registry.confirm(v, p1, block.timestamp, _signConfirm(v, p1, block.timestamp));
-        assertEq(uint8(registry.getVersion(v).status), uint8(ModelRegistry.VersionStatus.Final));
+        assertEq(uint8(registry.getVersion(v).status), uint8(IModelRegistry.VersionStatus.Final));
         assertEq(registry.getModel(modelId).head, v);
         assertEq(registry.roundVersion(taskId, 0), v);
         assertTrue(registry.confirmedBy(v, p1));
@@ -310,11 +311,11 @@ contract ModelRegistryTest is ProtocolFixture {
     }
 
     function test_confirm_revertsWhenNotProposed() public {
-        vm.expectRevert(abi.encodeWithSelector(ModelRegistry.UnknownVersion.selector, 99));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.UnknownVersion.selector, 99));
         registry.confirm(99, p1, block.timestamp, "");
         vm.expectRevert(
             abi.encodeWithSelector(
-                ModelRegistry.InvalidVersionStatus.selector, genesis, ModelRegistry.VersionStatus.Final
+                IModelRegistry.InvalidVersionStatus.selector, genesis, IModelRegistry.VersionStatus.Final
             )
         );
         registry.confirm(genesis, p1, block.timestamp, "");
@@ -322,18 +323,18 @@ contract ModelRegistryTest is ProtocolFixture {
 
     function test_confirm_revertsWhenSelfConfirmation() public {
         uint256 v = _proposeRound0();
-        vm.expectRevert(abi.encodeWithSelector(ModelRegistry.SelfConfirmation.selector, p0));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.SelfConfirmation.selector, p0));
         registry.confirm(v, p0, block.timestamp, "");
     }
 
     function test_confirm_revertsWhenNotProvider() public {
         uint256 v = _proposeRound0();
-        vm.expectRevert(abi.encodeWithSelector(ModelRegistry.NotTaskProvider.selector, 1, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotTaskProvider.selector, 1, stranger));
         registry.confirm(v, stranger, block.timestamp, "");
     }
 
     function test_confirm_revertsWhenAlreadyConfirmed() public {
-        TaskManager.TaskParams memory params = _params();
+        ITaskManager.TaskParams memory params = _params();
         params.confirmations = 2;
         uint256 id = _createTask(params);
         for (uint256 i = 0; i < 3; ++i) {
@@ -342,23 +343,23 @@ contract ModelRegistryTest is ProtocolFixture {
         vm.warp(block.timestamp + params.joinWindow);
         tm.advance(id);
         _runRound(id, 0, 2);
-        ModelRegistry.Proposal memory p = _proposal(0, registry.getModel(tm.getTask(id).modelId).head);
+        IModelRegistry.Proposal memory p = _proposal(0, registry.getModel(tm.getTask(id).modelId).head);
         p.taskId = id;
         uint256 v = registry.propose(p, p0, block.timestamp, _signPropose(p, p0, block.timestamp));
         registry.confirm(v, p1, block.timestamp, _signConfirm(v, p1, block.timestamp));
-        assertEq(uint8(registry.getVersion(v).status), uint8(ModelRegistry.VersionStatus.Proposed));
-        vm.expectRevert(abi.encodeWithSelector(ModelRegistry.AlreadyConfirmed.selector, p1));
+        assertEq(uint8(registry.getVersion(v).status), uint8(IModelRegistry.VersionStatus.Proposed));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.AlreadyConfirmed.selector, p1));
         registry.confirm(v, p1, block.timestamp, "");
         registry.confirm(v, p2, block.timestamp, _signConfirm(v, p2, block.timestamp));
-        assertEq(uint8(registry.getVersion(v).status), uint8(ModelRegistry.VersionStatus.Final));
+        assertEq(uint8(registry.getVersion(v).status), uint8(IModelRegistry.VersionStatus.Final));
     }
 
     function test_confirm_revertsWhenExpiredOrBadSignature() public {
         uint256 v = _proposeRound0();
-        vm.expectRevert(abi.encodeWithSelector(ModelRegistry.SignatureExpired.selector, block.timestamp - 1));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.SignatureExpired.selector, block.timestamp - 1));
         registry.confirm(v, p1, block.timestamp - 1, "");
         bytes memory sig = _signConfirm(v, p2, block.timestamp);
-        vm.expectRevert(abi.encodeWithSelector(ModelRegistry.InvalidSignature.selector, p1));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.InvalidSignature.selector, p1));
         registry.confirm(v, p1, block.timestamp, sig);
     }
 
@@ -368,10 +369,10 @@ contract ModelRegistryTest is ProtocolFixture {
         uint256 v = _proposeRound0();
         vm.prank(p2);
         registry.challenge(v, keccak256("recomputed differently"));
-        assertEq(uint8(registry.getVersion(v).status), uint8(ModelRegistry.VersionStatus.Challenged));
+        assertEq(uint8(registry.getVersion(v).status), uint8(IModelRegistry.VersionStatus.Challenged));
         vm.prank(admin);
         registry.resolveChallenge(v, true);
-        assertEq(uint8(registry.getVersion(v).status), uint8(ModelRegistry.VersionStatus.Rejected));
+        assertEq(uint8(registry.getVersion(v).status), uint8(IModelRegistry.VersionStatus.Rejected));
         assertEq(registry.getModel(modelId).head, genesis);
     }
 
@@ -379,14 +380,14 @@ contract ModelRegistryTest is ProtocolFixture {
         uint256 v = _proposeRound0();
         uint64 deadline = registry.getVersion(v).challengeDeadline;
         vm.warp(deadline);
-        vm.expectRevert(abi.encodeWithSelector(ModelRegistry.ChallengeWindowClosed.selector, deadline));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.ChallengeWindowClosed.selector, deadline));
         vm.prank(p2);
         registry.challenge(v, "");
     }
 
     function test_challenge_revertsWhenNotAllowed() public {
         uint256 v = _proposeRound0();
-        vm.expectRevert(abi.encodeWithSelector(ModelRegistry.NotAllowedToChallenge.selector, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotAllowedToChallenge.selector, stranger));
         vm.prank(stranger);
         registry.challenge(v, "");
     }
@@ -394,7 +395,7 @@ contract ModelRegistryTest is ProtocolFixture {
     function test_challenge_revertsWhenNotProposed() public {
         vm.expectRevert(
             abi.encodeWithSelector(
-                ModelRegistry.InvalidVersionStatus.selector, genesis, ModelRegistry.VersionStatus.Final
+                IModelRegistry.InvalidVersionStatus.selector, genesis, IModelRegistry.VersionStatus.Final
             )
         );
         vm.prank(creator);
@@ -420,7 +421,9 @@ contract ModelRegistryTest is ProtocolFixture {
         vm.prank(stranger);
         registry.resolveChallenge(v, true);
         vm.expectRevert(
-            abi.encodeWithSelector(ModelRegistry.InvalidVersionStatus.selector, v, ModelRegistry.VersionStatus.Proposed)
+            abi.encodeWithSelector(
+                IModelRegistry.InvalidVersionStatus.selector, v, IModelRegistry.VersionStatus.Proposed
+            )
         );
         vm.prank(admin);
         registry.resolveChallenge(v, true);
@@ -429,26 +432,26 @@ contract ModelRegistryTest is ProtocolFixture {
     function test_finalizeVersion_afterQuietWindow() public {
         uint256 v = _proposeRound0();
         uint64 deadline = registry.getVersion(v).challengeDeadline;
-        vm.expectRevert(abi.encodeWithSelector(ModelRegistry.ChallengeWindowOpen.selector, deadline));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.ChallengeWindowOpen.selector, deadline));
         registry.finalizeVersion(v);
         vm.warp(deadline);
         registry.finalizeVersion(v);
         assertEq(registry.getModel(modelId).head, v);
         vm.expectRevert(
-            abi.encodeWithSelector(ModelRegistry.InvalidVersionStatus.selector, v, ModelRegistry.VersionStatus.Final)
+            abi.encodeWithSelector(IModelRegistry.InvalidVersionStatus.selector, v, IModelRegistry.VersionStatus.Final)
         );
         registry.finalizeVersion(v);
     }
 
     function test_finalizeVersion_revertsWhenRoundAlreadyFinal() public {
         uint256 v1 = _proposeRound0();
-        ModelRegistry.Proposal memory p = _proposal(0, genesis);
+        IModelRegistry.Proposal memory p = _proposal(0, genesis);
         p.data.commitHash = keccak256("competing");
         uint256 deadline = block.timestamp + 1;
         uint256 v2 = registry.propose(p, p1, deadline, _signPropose(p, p1, deadline));
         registry.confirm(v1, p2, block.timestamp, _signConfirm(v1, p2, block.timestamp));
         vm.warp(block.timestamp + 100);
-        vm.expectRevert(abi.encodeWithSelector(ModelRegistry.RoundAlreadyFinal.selector, 1, 0));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.RoundAlreadyFinal.selector, 1, 0));
         registry.finalizeVersion(v2);
     }
 }

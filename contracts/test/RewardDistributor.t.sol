@@ -6,6 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {MLBToken} from "../src/MLBToken.sol";
 import {RewardDistributor} from "../src/RewardDistributor.sol";
 import {ProtocolFixture} from "./utils/ProtocolFixture.sol";
+import {IRewardDistributor} from "src/interfaces/IRewardDistributor.sol";
 
 contract RewardDistributorTest is ProtocolFixture {
     address internal alice = makeAddr("alice");
@@ -43,9 +44,9 @@ contract RewardDistributorTest is ProtocolFixture {
     // ---------------------------------------------------------------- constructor
 
     function test_constructor_revertsWhenZeroAddress() public {
-        vm.expectRevert(RewardDistributor.ZeroAddress.selector);
+        vm.expectRevert(IRewardDistributor.ZeroAddress.selector);
         new RewardDistributor(IERC20(address(0)), 1, admin);
-        vm.expectRevert(RewardDistributor.ZeroAddress.selector);
+        vm.expectRevert(IRewardDistributor.ZeroAddress.selector);
         new RewardDistributor(token, 1, address(0));
     }
 
@@ -56,7 +57,7 @@ contract RewardDistributorTest is ProtocolFixture {
         vm.startPrank(alice);
         token.approve(address(distributor), 5e18);
         vm.expectEmit(address(distributor));
-        emit RewardDistributor.Staked(alice, 5e18);
+        emit IRewardDistributor.Staked(alice, 5e18);
         distributor.stake(5e18);
         vm.stopPrank();
         (uint128 staked, uint128 unbonding) = distributor.stakes(alice);
@@ -67,7 +68,7 @@ contract RewardDistributorTest is ProtocolFixture {
     }
 
     function test_stake_revertsWhenZero() public {
-        vm.expectRevert(RewardDistributor.ZeroAmount.selector);
+        vm.expectRevert(IRewardDistributor.ZeroAmount.selector);
         distributor.stake(0);
     }
 
@@ -77,7 +78,7 @@ contract RewardDistributorTest is ProtocolFixture {
         uint256 amount = uint256(type(uint128).max) + 1;
         vm.startPrank(alice);
         big.approve(address(d), amount);
-        vm.expectRevert(abi.encodeWithSelector(RewardDistributor.AmountTooLarge.selector, amount));
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.AmountTooLarge.selector, amount));
         d.stake(amount);
         vm.stopPrank();
     }
@@ -85,7 +86,7 @@ contract RewardDistributorTest is ProtocolFixture {
     function test_requestUnstake_startsUnbonding() public {
         _stake(alice, 10e18);
         vm.expectEmit(address(distributor));
-        emit RewardDistributor.UnstakeRequested(alice, 4e18, uint64(block.timestamp) + UNBONDING);
+        emit IRewardDistributor.UnstakeRequested(alice, 4e18, uint64(block.timestamp) + UNBONDING);
         vm.prank(alice);
         distributor.requestUnstake(4e18);
         (uint128 staked, uint128 unbonding) = distributor.stakes(alice);
@@ -96,13 +97,13 @@ contract RewardDistributorTest is ProtocolFixture {
     }
 
     function test_requestUnstake_revertsWhenZero() public {
-        vm.expectRevert(RewardDistributor.ZeroAmount.selector);
+        vm.expectRevert(IRewardDistributor.ZeroAmount.selector);
         distributor.requestUnstake(0);
     }
 
     function test_requestUnstake_revertsWhenMoreThanStaked() public {
         _stake(alice, 1e18);
-        vm.expectRevert(abi.encodeWithSelector(RewardDistributor.InsufficientStake.selector, 1e18, 2e18));
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.InsufficientStake.selector, 1e18, 2e18));
         vm.prank(alice);
         distributor.requestUnstake(2e18);
     }
@@ -124,13 +125,13 @@ contract RewardDistributorTest is ProtocolFixture {
         distributor.requestUnstake(1e18);
         uint64 releaseAt = uint64(block.timestamp) + UNBONDING;
         vm.warp(releaseAt - 1);
-        vm.expectRevert(abi.encodeWithSelector(RewardDistributor.StillUnbonding.selector, releaseAt));
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.StillUnbonding.selector, releaseAt));
         vm.prank(alice);
         distributor.withdraw();
     }
 
     function test_withdraw_revertsWhenNothingUnbonding() public {
-        vm.expectRevert(RewardDistributor.NothingToWithdraw.selector);
+        vm.expectRevert(IRewardDistributor.NothingToWithdraw.selector);
         vm.prank(alice);
         distributor.withdraw();
     }
@@ -145,7 +146,7 @@ contract RewardDistributorTest is ProtocolFixture {
     }
 
     function test_depositEscrow_revertsWhenZero() public {
-        vm.expectRevert(RewardDistributor.ZeroAmount.selector);
+        vm.expectRevert(IRewardDistributor.ZeroAmount.selector);
         vm.prank(escrow);
         distributor.depositEscrow(1, creator, 0);
     }
@@ -170,7 +171,7 @@ contract RewardDistributorTest is ProtocolFixture {
     }
 
     function test_refundEscrow_revertsWhenZeroAddress() public {
-        vm.expectRevert(RewardDistributor.ZeroAddress.selector);
+        vm.expectRevert(IRewardDistributor.ZeroAddress.selector);
         vm.prank(escrow);
         distributor.refundEscrow(1, address(0));
     }
@@ -206,7 +207,7 @@ contract RewardDistributorTest is ProtocolFixture {
 
     function test_settle_revertsWhenEscrowShort() public {
         _deposit(1, 1e18);
-        vm.expectRevert(abi.encodeWithSelector(RewardDistributor.InsufficientEscrow.selector, 1, 1e18, 2e18));
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.InsufficientEscrow.selector, 1, 1e18, 2e18));
         vm.prank(settler);
         distributor.settle(1, 2e18, _one(alice), new address[](0), new address[](0));
     }
@@ -226,7 +227,7 @@ contract RewardDistributorTest is ProtocolFixture {
         vm.prank(settler);
         distributor.settle(1, 3e18, _one(alice), new address[](0), new address[](0));
         vm.expectEmit(address(distributor));
-        emit RewardDistributor.Claimed(alice, 3e18);
+        emit IRewardDistributor.Claimed(alice, 3e18);
         vm.prank(alice);
         assertEq(distributor.claim(), 3e18);
         assertEq(token.balanceOf(alice), 3e18);
@@ -235,7 +236,7 @@ contract RewardDistributorTest is ProtocolFixture {
     }
 
     function test_claim_revertsWhenNothingToClaim() public {
-        vm.expectRevert(RewardDistributor.NothingToClaim.selector);
+        vm.expectRevert(IRewardDistributor.NothingToClaim.selector);
         vm.prank(alice);
         distributor.claim();
     }

@@ -17,23 +17,23 @@ contract TaskManagerTest is ProtocolFixture {
     // ---------------------------------------------------------------- constructor, setVerifier
 
     function test_constructor_revertsWhenZeroAddress() public {
-        vm.expectRevert(TaskManager.ZeroAddress.selector);
+        vm.expectRevert(ITaskManager.ZeroAddress.selector);
         new TaskManager(IRewardDistributor(address(0)), registry, admin);
-        vm.expectRevert(TaskManager.ZeroAddress.selector);
+        vm.expectRevert(ITaskManager.ZeroAddress.selector);
         new TaskManager(distributor, IModelRegistry(address(0)), admin);
-        vm.expectRevert(TaskManager.ZeroAddress.selector);
+        vm.expectRevert(ITaskManager.ZeroAddress.selector);
         new TaskManager(distributor, registry, address(0));
     }
 
     function test_setVerifier_revertsWhenAlreadySet() public {
-        vm.expectRevert(TaskManager.VerifierAlreadySet.selector);
+        vm.expectRevert(ITaskManager.VerifierAlreadySet.selector);
         vm.prank(admin);
         tm.setVerifier(verifier);
     }
 
     function test_setVerifier_revertsWhenZeroOrNotAdmin() public {
         TaskManager fresh = new TaskManager(distributor, registry, admin);
-        vm.expectRevert(TaskManager.ZeroAddress.selector);
+        vm.expectRevert(ITaskManager.ZeroAddress.selector);
         vm.prank(admin);
         fresh.setVerifier(IConsensusVerifier(address(0)));
         vm.expectRevert(
@@ -49,7 +49,7 @@ contract TaskManagerTest is ProtocolFixture {
         distributor.grantRole(distributor.ESCROW_ROLE(), address(fresh));
         registry.grantRole(registry.TASK_MANAGER_ROLE(), address(fresh));
         vm.stopPrank();
-        TaskManager.TaskParams memory p = _params();
+        ITaskManager.TaskParams memory p = _params();
         uint256 budget = fresh.budgetOf(p.rewardPerResult, p.rounds, p.shards, p.maxReplication);
         _fund(creator, budget);
         vm.startPrank(creator);
@@ -61,14 +61,14 @@ contract TaskManagerTest is ProtocolFixture {
         vm.prank(who);
         fresh.join(id);
         vm.warp(block.timestamp + p.joinWindow);
-        vm.expectRevert(TaskManager.VerifierNotSet.selector);
+        vm.expectRevert(ITaskManager.VerifierNotSet.selector);
         fresh.advance(id);
     }
 
     // ---------------------------------------------------------------- createTask
 
     function test_createTask_escrowsBudgetAndRegistersModel() public {
-        TaskManager.TaskParams memory p = _params();
+        ITaskManager.TaskParams memory p = _params();
         uint256 budget = tm.budgetOf(p.rewardPerResult, p.rounds, p.shards, p.maxReplication);
         uint256 id = _createTask(p);
         assertEq(id, 1);
@@ -83,19 +83,19 @@ contract TaskManagerTest is ProtocolFixture {
     }
 
     function test_createTask_emitsTaskCreated() public {
-        TaskManager.TaskParams memory p = _params();
+        ITaskManager.TaskParams memory p = _params();
         uint256 budget = tm.budgetOf(p.rewardPerResult, p.rounds, p.shards, p.maxReplication);
         _fund(creator, budget);
         vm.startPrank(creator);
         token.approve(address(distributor), budget);
         vm.expectEmit(address(tm));
-        emit TaskManager.TaskCreated(1, creator, 1, 1, p.specCid, p.datasetCid, budget);
+        emit ITaskManager.TaskCreated(1, creator, 1, 1, p.specCid, p.datasetCid, budget);
         tm.createTask(p);
         vm.stopPrank();
     }
 
     function test_createTask_revertsWhenParameterInvalid() public {
-        TaskManager.TaskParams memory p;
+        ITaskManager.TaskParams memory p;
         string[14] memory names = [
             "specCid",
             "initialModelCid",
@@ -128,7 +128,7 @@ contract TaskManagerTest is ProtocolFixture {
             if (i == 11) p.minStake = 0;
             if (i == 12) p.replication = 5; // above maxReplication 4
             if (i == 13) p.fingerprintLength = 65;
-            vm.expectRevert(abi.encodeWithSelector(TaskManager.InvalidTaskParameter.selector, names[i]));
+            vm.expectRevert(abi.encodeWithSelector(ITaskManager.InvalidTaskParameter.selector, names[i]));
             vm.prank(creator);
             tm.createTask(p);
         }
@@ -147,7 +147,7 @@ contract TaskManagerTest is ProtocolFixture {
         address who = _provider(0);
         _stake(who, 3 * uint256(MIN_STAKE));
         vm.expectEmit(address(tm));
-        emit TaskManager.ProviderJoined(id, who, 300, 0);
+        emit ITaskManager.ProviderJoined(id, who, 300, 0);
         vm.prank(who);
         tm.join(id);
         assertTrue(tm.isProvider(id, who));
@@ -157,14 +157,14 @@ contract TaskManagerTest is ProtocolFixture {
     }
 
     function test_join_revertsWhenUnknownTask() public {
-        vm.expectRevert(abi.encodeWithSelector(TaskManager.UnknownTask.selector, 7));
+        vm.expectRevert(abi.encodeWithSelector(ITaskManager.UnknownTask.selector, 7));
         tm.join(7);
     }
 
     function test_join_revertsAfterJoinWindow() public {
         uint256 id = _createTask(_params());
         vm.warp(block.timestamp + 100);
-        vm.expectRevert(abi.encodeWithSelector(TaskManager.JoiningClosed.selector, id));
+        vm.expectRevert(abi.encodeWithSelector(ITaskManager.JoiningClosed.selector, id));
         tm.join(id);
     }
 
@@ -172,7 +172,7 @@ contract TaskManagerTest is ProtocolFixture {
         uint256 id = _createTask(_params());
         address who = _provider(0);
         _stakeAndJoin(id, who);
-        vm.expectRevert(abi.encodeWithSelector(TaskManager.AlreadyJoined.selector, id, who));
+        vm.expectRevert(abi.encodeWithSelector(ITaskManager.AlreadyJoined.selector, id, who));
         vm.prank(who);
         tm.join(id);
     }
@@ -180,7 +180,7 @@ contract TaskManagerTest is ProtocolFixture {
     function test_join_revertsWhenStakeTooLow() public {
         uint256 id = _createTask(_params());
         _stake(stranger, MIN_STAKE - 1);
-        vm.expectRevert(abi.encodeWithSelector(TaskManager.InsufficientStake.selector, MIN_STAKE - 1, MIN_STAKE));
+        vm.expectRevert(abi.encodeWithSelector(ITaskManager.InsufficientStake.selector, MIN_STAKE - 1, MIN_STAKE));
         vm.prank(stranger);
         tm.join(id);
     }
@@ -195,7 +195,7 @@ contract TaskManagerTest is ProtocolFixture {
             tm.join(id);
         }
         _stake(stranger, MIN_STAKE);
-        vm.expectRevert(abi.encodeWithSelector(TaskManager.TaskFull.selector, id));
+        vm.expectRevert(abi.encodeWithSelector(ITaskManager.TaskFull.selector, id));
         vm.prank(stranger);
         tm.join(id);
     }
@@ -219,20 +219,20 @@ contract TaskManagerTest is ProtocolFixture {
     function test_advance_revertsWhileJoiningOpen() public {
         uint256 id = _createTask(_params());
         uint64 deadline = tm.getTask(id).joinDeadline;
-        vm.expectRevert(abi.encodeWithSelector(TaskManager.JoiningOpen.selector, id, deadline));
+        vm.expectRevert(abi.encodeWithSelector(ITaskManager.JoiningOpen.selector, id, deadline));
         tm.advance(id);
     }
 
     function test_advance_revertsWhenNoProviders() public {
         uint256 id = _createTask(_params());
         vm.warp(block.timestamp + 100);
-        vm.expectRevert(abi.encodeWithSelector(TaskManager.NoProviders.selector, id));
+        vm.expectRevert(abi.encodeWithSelector(ITaskManager.NoProviders.selector, id));
         tm.advance(id);
     }
 
     function test_advance_revertsWhenRoundUndecided() public {
         uint256 id = _startTask(_params(), 3);
-        vm.expectRevert(abi.encodeWithSelector(TaskManager.RoundUndecided.selector, id, 0, 2));
+        vm.expectRevert(abi.encodeWithSelector(ITaskManager.RoundUndecided.selector, id, 0, 2));
         tm.advance(id);
     }
 
@@ -240,12 +240,12 @@ contract TaskManagerTest is ProtocolFixture {
         uint256 id = _startTask(_params(), 3);
         _runRound(id, 0, 2);
         uint64 until = uint64(block.timestamp) + 100;
-        vm.expectRevert(abi.encodeWithSelector(TaskManager.AggregationPending.selector, id, until));
+        vm.expectRevert(abi.encodeWithSelector(ITaskManager.AggregationPending.selector, id, until));
         tm.advance(id);
     }
 
     function test_advance_completesAfterLastRoundAndRefunds() public {
-        TaskManager.TaskParams memory p = _params();
+        ITaskManager.TaskParams memory p = _params();
         uint256 id = _startTask(p, 3);
         for (uint256 round = 0; round < p.rounds; ++round) {
             _runRound(id, round, p.shards);
@@ -256,7 +256,7 @@ contract TaskManagerTest is ProtocolFixture {
         // 3 rounds x 2 shards x 2 replicas were paid; the rest of the worst-case budget is refunded.
         assertEq(distributor.escrowOf(id), 0);
         assertEq(distributor.claimableOf(creator), (24 - 12) * uint256(REWARD));
-        vm.expectRevert(abi.encodeWithSelector(TaskManager.TaskNotActive.selector, id));
+        vm.expectRevert(abi.encodeWithSelector(ITaskManager.TaskNotActive.selector, id));
         tm.advance(id);
     }
 
@@ -266,7 +266,7 @@ contract TaskManagerTest is ProtocolFixture {
         uint256 id = _startTask(_params(), 3);
         _runShard(id, 0, 0, _pair(_fp(1, 16), _fp(1, 16)));
         vm.expectEmit(address(tm));
-        emit TaskManager.TaskCancelled(id, 22 * uint256(REWARD));
+        emit ITaskManager.TaskCancelled(id, 22 * uint256(REWARD));
         vm.prank(creator);
         tm.cancel(id);
         assertEq(distributor.claimableOf(creator), 22 * uint256(REWARD));
@@ -275,7 +275,7 @@ contract TaskManagerTest is ProtocolFixture {
 
     function test_cancel_revertsWhenNotCreator() public {
         uint256 id = _createTask(_params());
-        vm.expectRevert(abi.encodeWithSelector(TaskManager.NotTaskCreator.selector, id, stranger));
+        vm.expectRevert(abi.encodeWithSelector(ITaskManager.NotTaskCreator.selector, id, stranger));
         vm.prank(stranger);
         tm.cancel(id);
     }
@@ -284,7 +284,7 @@ contract TaskManagerTest is ProtocolFixture {
         uint256 id = _createTask(_params());
         vm.startPrank(creator);
         tm.cancel(id);
-        vm.expectRevert(abi.encodeWithSelector(TaskManager.TaskNotActive.selector, id));
+        vm.expectRevert(abi.encodeWithSelector(ITaskManager.TaskNotActive.selector, id));
         tm.cancel(id);
         vm.stopPrank();
     }

@@ -2,10 +2,25 @@
 pragma solidity 0.8.37;
 
 /// @title IConsensusVerifier
-/// @notice What the TaskManager pushes to the ConsensusVerifier: the configuration of each round as
-/// it starts, and the end of a task. The verifier keeps this copy so that commit, reveal and
-/// finalize read three local slots instead of calling the TaskManager.
+/// @notice Interface of the ConsensusVerifier: commit-reveal of training results, the vote on them
+/// and slashing on a referee's proof. The TaskManager pushes the configuration of each round as it
+/// starts, and the end of a task; the verifier keeps this copy so that commit, reveal and finalize
+/// read three local slots instead of calling the TaskManager.
 interface IConsensusVerifier {
+    /// @notice Status of a shard in a round.
+    enum ShardStatus {
+        Open,
+        Accepted,
+        Failed
+    }
+
+    /// @notice Why a referee slashes.
+    enum SlashReason {
+        FingerprintMismatch,
+        InvalidDelta,
+        RefereeDisagrees
+    }
+
     /// @notice Everything the verifier needs about the running round of a task (three slots), and
     /// the round's progress (`decidedShards`, `decidedAt`), which the verifier keeps.
     struct RoundConfig {
@@ -27,6 +42,186 @@ interface IConsensusVerifier {
         uint64 decidedAt;
     }
 
+    /// @notice Names one result: task, round, shard, attempt and replica slot.
+    struct ResultRef {
+        uint256 taskId;
+        uint256 round;
+        uint256 shard;
+        uint256 attempt;
+        uint256 replica;
+    }
+
+    /// @notice The task is not running or `round` is not its current round.
+    /// @param taskId The task.
+    /// @param round The round given.
+    error RoundNotActive(uint256 taskId, uint256 round);
+    /// @notice The shard index is out of range.
+    /// @param shard The shard given.
+    error InvalidShard(uint256 shard);
+    /// @notice The replica index is out of range for this attempt.
+    /// @param replica The replica slot given.
+    error InvalidReplica(uint256 replica);
+    /// @notice The shard is already accepted or failed.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param shard The shard.
+    error ShardClosed(uint256 taskId, uint256 round, uint256 shard);
+    /// @notice The commit window ended at `deadline`.
+    /// @param deadline End of the commit window.
+    error CommitWindowClosed(uint64 deadline);
+    /// @notice The caller is not the provider drawn for this replica.
+    /// @param caller The caller.
+    /// @param assignee The provider drawn for the replica slot.
+    error NotAssigned(address caller, address assignee);
+    /// @notice The replica slot already holds a commitment.
+    /// @param replica The replica slot.
+    error AlreadyCommitted(uint256 replica);
+    /// @notice A commitment of zero was given.
+    error ZeroCommitment();
+    /// @notice Nothing was committed for this replica in this attempt.
+    /// @param replica The replica slot.
+    error NotCommitted(uint256 replica);
+    /// @notice The replica was already revealed.
+    /// @param replica The replica slot.
+    error AlreadyRevealed(uint256 replica);
+    /// @notice The reveal window opens at `opensAt` (or when every replica has committed).
+    /// @param opensAt When the reveal window opens.
+    error RevealNotOpen(uint64 opensAt);
+    /// @notice The reveal window ended at `deadline`.
+    /// @param deadline End of the reveal window.
+    error RevealWindowClosed(uint64 deadline);
+    /// @notice The fingerprint does not have the task's length.
+    /// @param length The length given.
+    /// @param expected The task's fingerprint length.
+    error InvalidFingerprintLength(uint256 length, uint256 expected);
+    /// @notice The revealed values do not hash to the stored commitment for this sender.
+    error CommitmentMismatch();
+    /// @notice Finalizing must wait until `opensAt` (or until every replica has revealed).
+    /// @param opensAt End of the reveal window.
+    error FinalizeTooEarly(uint64 opensAt);
+    /// @notice One fingerprint per replica slot is required.
+    /// @param given Fingerprints given.
+    /// @param expected Replica slots of the attempt.
+    error FingerprintCountMismatch(uint256 given, uint256 expected);
+    /// @notice The fingerprint given for `replica` is not the one it revealed.
+    /// @param replica The replica slot.
+    error FingerprintNotRevealed(uint256 replica);
+    /// @notice The result was not revealed, so there is nothing to prove against it.
+    /// @param replica The replica slot.
+    error ResultNotRevealed(uint256 replica);
+    /// @notice The result was already slashed.
+    /// @param replica The replica slot.
+    error AlreadySlashed(uint256 replica);
+    /// @notice A zero address was given.
+    error ZeroAddress();
+    /// @notice Only the task manager may call this.
+    /// @param caller The caller.
+    error OnlyTaskManager(address caller);
+
+    /// @notice The task manager started round `round` of `taskId`.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param seed The round seed.
+    /// @param roundStart When the round started.
+    event RoundConfigured(uint256 indexed taskId, uint256 indexed round, bytes32 seed, uint64 roundStart);
+    /// @notice Every shard of `round` is accepted or failed; the round can be aggregated.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param decidedAt When the last shard was decided.
+    event RoundDecided(uint256 indexed taskId, uint256 indexed round, uint64 decidedAt);
+    /// @notice The task completed or was cancelled: no more commits, reveals or finalizations.
+    /// @param taskId The task.
+    event TaskClosed(uint256 indexed taskId);
+    /// @notice `provider` committed `commitment` for a replica slot.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param shard The shard.
+    /// @param attempt The attempt (re-queues count up).
+    /// @param replica The replica slot.
+    /// @param provider The provider.
+    /// @param commitment The commitment.
+    event Committed(
+        uint256 indexed taskId,
+        uint256 indexed round,
+        uint256 indexed shard,
+        uint256 attempt,
+        uint256 replica,
+        address provider,
+        bytes32 commitment
+    );
+    /// @notice `provider` revealed its result for a replica slot.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param shard The shard.
+    /// @param attempt The attempt (re-queues count up).
+    /// @param replica The replica slot.
+    /// @param provider The provider.
+    /// @param deltaCid Binary CID of the delta.
+    /// @param fingerprint The revealed fingerprint.
+    event Revealed(
+        uint256 indexed taskId,
+        uint256 indexed round,
+        uint256 indexed shard,
+        uint256 attempt,
+        uint256 replica,
+        address provider,
+        bytes deltaCid,
+        int32[] fingerprint
+    );
+    /// @notice The shard's result was accepted; `center` is the replica whose delta aggregators use.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param shard The shard.
+    /// @param attempt The attempt (re-queues count up).
+    /// @param center Replica whose fingerprint is the cluster center.
+    /// @param winnersMask Bit i set when replica i is in the winning cluster.
+    /// @param fingerprintHash keccak256 of the center's packed fingerprint.
+    event ShardAccepted(
+        uint256 indexed taskId,
+        uint256 indexed round,
+        uint256 indexed shard,
+        uint256 attempt,
+        uint256 center,
+        uint256 winnersMask,
+        bytes32 fingerprintHash
+    );
+    /// @notice No majority (or nothing revealed): the shard runs again with `replication` replicas.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param shard The shard.
+    /// @param attempt The attempt (re-queues count up).
+    /// @param replication Replicas of the new attempt.
+    event ShardRequeued(
+        uint256 indexed taskId, uint256 indexed round, uint256 indexed shard, uint256 attempt, uint256 replication
+    );
+    /// @notice The shard ran out of attempts in this round.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param shard The shard.
+    /// @param attempt The attempt (re-queues count up).
+    event ShardFailed(uint256 indexed taskId, uint256 indexed round, uint256 indexed shard, uint256 attempt);
+    /// @notice A referee slashed the provider of a result.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param shard The shard.
+    /// @param attempt The attempt (re-queues count up).
+    /// @param replica The replica slot.
+    /// @param provider The provider.
+    /// @param reason Why.
+    /// @param evidence Content hash of the evidence.
+    /// @param amount The amount.
+    event ResultSlashed(
+        uint256 indexed taskId,
+        uint256 indexed round,
+        uint256 indexed shard,
+        uint256 attempt,
+        uint256 replica,
+        address provider,
+        SlashReason reason,
+        bytes32 evidence,
+        uint256 amount
+    );
+
     /// @notice Called by the TaskManager when round `config.round` of `taskId` starts.
     /// @param taskId The task.
     /// @param config The round's configuration.
@@ -45,4 +240,170 @@ interface IConsensusVerifier {
     /// @notice Called by the TaskManager when `taskId` completes or is cancelled.
     /// @param taskId The task.
     function onTaskClosed(uint256 taskId) external;
+
+    /// @notice Commits a result for replica slot `replica` of `shard` in the current attempt. Only
+    /// the provider drawn for that slot may commit, before the commit window ends.
+    /// @param taskId The task.
+    /// @param round The current round.
+    /// @param shard The shard.
+    /// @param replica The caller's replica slot (see `assignment`).
+    /// @param commitment `computeCommitment(taskId, round, shard, msg.sender, deltaCid, fingerprint, salt)`.
+    function commit(uint256 taskId, uint256 round, uint256 shard, uint256 replica, bytes32 commitment) external;
+
+    /// @notice Reveals the committed result of replica slot `replica`. Opens when the commit window
+    /// ends or every replica has committed; closes `revealWindow` seconds after the commit window.
+    /// The commitment is recomputed with `msg.sender`, so a copied commitment cannot be revealed by
+    /// the copier.
+    /// @param taskId The task.
+    /// @param round The current round.
+    /// @param shard The shard.
+    /// @param replica The replica slot.
+    /// @param deltaCid Binary CID of the encoded delta.
+    /// @param fingerprint The delta's sketch, `fingerprintLength` int32 values.
+    /// @param salt The salt used in the commitment.
+    function reveal(
+        uint256 taskId,
+        uint256 round,
+        uint256 shard,
+        uint256 replica,
+        bytes calldata deltaCid,
+        int32[] calldata fingerprint,
+        bytes32 salt
+    ) external;
+
+    /// @notice Decides a shard; anyone may call it once the reveal window has ended, or earlier when
+    /// every replica has revealed. `fingerprints[i]` must be what replica `i` revealed (empty for
+    /// replicas that did not reveal). Accepted: the winning cluster is paid from escrow and gains
+    /// reputation, outvoted and missing providers lose reputation. Otherwise the shard is re-queued
+    /// with one more replica and a fresh seed, or failed after MAX_ATTEMPTS.
+    /// @param taskId The task.
+    /// @param round The current round.
+    /// @param shard The shard.
+    /// @param fingerprints One fingerprint per replica slot, in slot order.
+    /// @return accepted Whether a result was accepted.
+    function finalize(uint256 taskId, uint256 round, uint256 shard, int32[][] calldata fingerprints)
+        external
+        returns (bool accepted);
+
+    /// @notice Slashes the provider of a revealed result on a referee's verdict: the result's
+    /// fingerprint does not match its delta, the delta is invalid, or a deterministic re-run
+    /// disagrees. Slashes the task's minimum stake; most is burned, the reporter gets a share.
+    /// @param ref The result: task, round, shard, attempt and replica slot.
+    /// @param reason The proof's kind.
+    /// @param evidence Content hash (or CID digest) of the published evidence.
+    /// @param reporter Who found the fault (receives the reporter share; zero burns everything).
+    /// @return amount The amount slashed.
+    function slash(ResultRef calldata ref, SlashReason reason, bytes32 evidence, address reporter)
+        external
+        returns (uint256 amount);
+
+    /// @notice The commitment a provider must submit, for this chain and this contract.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param shard The shard.
+    /// @param sender The provider that will reveal.
+    /// @param deltaCid Binary CID of the delta.
+    /// @param fingerprint The fingerprint.
+    /// @param salt A random salt.
+    /// @return The commitment.
+    function computeCommitment(
+        uint256 taskId,
+        uint256 round,
+        uint256 shard,
+        address sender,
+        bytes calldata deltaCid,
+        int32[] calldata fingerprint,
+        bytes32 salt
+    ) external view returns (bytes32);
+
+    /// @notice `keccak256(abi.encode(chainId, verifier, taskId, round, shard, sender, deltaCid,
+    /// fingerprint, salt))`; `src/chain/commitment.ts` computes the same value.
+    /// @param chainId The chain id.
+    /// @param verifier This contract's address.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param shard The shard.
+    /// @param sender The provider.
+    /// @param deltaCid Binary CID of the delta.
+    /// @param fingerprint The fingerprint.
+    /// @param salt The salt.
+    /// @return The commitment.
+    function commitmentOf(
+        uint256 chainId,
+        address verifier,
+        uint256 taskId,
+        uint256 round,
+        uint256 shard,
+        address sender,
+        bytes calldata deltaCid,
+        int32[] calldata fingerprint,
+        bytes32 salt
+    ) external pure returns (bytes32);
+
+    /// @notice Whether two fingerprints agree: same length and L-infinity distance <= `tolerance`.
+    /// @param a A fingerprint.
+    /// @param b Another fingerprint.
+    /// @param tolerance Largest allowed difference per entry.
+    /// @return True when they agree.
+    function fingerprintsAgree(int32[] calldata a, int32[] calldata b, uint32 tolerance) external pure returns (bool);
+
+    /// @notice The current attempt of a shard and who is drawn for it, with its windows.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param shard The shard.
+    /// @return providers The provider of each replica slot.
+    /// @return attempt The attempt number.
+    /// @return status The shard status.
+    /// @return commitDeadline End of the commit window.
+    /// @return revealDeadline End of the reveal window.
+    /// @return committedMask Bit i set when replica i committed.
+    /// @return revealedMask Bit i set when replica i revealed.
+    function assignment(uint256 taskId, uint256 round, uint256 shard)
+        external
+        view
+        returns (
+            address[] memory providers,
+            uint256 attempt,
+            ShardStatus status,
+            uint64 commitDeadline,
+            uint64 revealDeadline,
+            uint256 committedMask,
+            uint256 revealedMask
+        );
+
+    /// @notice When the current attempt of a shard started: the round's start for the first attempt,
+    /// the re-queue's block for later ones. Clients read the attempt's `Revealed` events from
+    /// `startBlock` on.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param shard The shard.
+    /// @return attempt The current attempt number.
+    /// @return start Timestamp at which the attempt started (0 if the round has not started).
+    /// @return startBlock Block number at which the attempt started (0 if the round has not started).
+    function attemptStart(uint256 taskId, uint256 round, uint256 shard)
+        external
+        view
+        returns (uint256 attempt, uint64 start, uint64 startBlock);
+
+    /// @notice The stored value of a result slot: the commitment, or after reveal the keccak256 of
+    /// the packed fingerprint.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param shard The shard.
+    /// @param attempt The attempt.
+    /// @param replica The replica slot.
+    /// @return The stored hash.
+    function resultOf(uint256 taskId, uint256 round, uint256 shard, uint256 attempt, uint256 replica)
+        external
+        view
+        returns (bytes32);
+
+    /// @notice Timestamp and block number at which round `round` of `taskId` started (zero until it
+    /// did). Kept for every round, so the deadlines of a past round's first attempt stay known and
+    /// clients know from which block to read its events.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @return start Timestamp at which the round started.
+    /// @return startBlock Block number at which the round started.
+    function roundStarts(uint256 taskId, uint256 round) external view returns (uint64 start, uint64 startBlock);
 }

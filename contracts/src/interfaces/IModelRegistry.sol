@@ -2,8 +2,199 @@
 pragma solidity 0.8.37;
 
 /// @title IModelRegistry
-/// @notice What the TaskManager needs from the ModelRegistry.
+/// @notice Interface of the ModelRegistry: models, their versions and lineage. The TaskManager
+/// registers a task's model; aggregators propose and providers confirm the version of each task
+/// round; owners fork, merge and roll back models.
 interface IModelRegistry {
+    /// @notice Lifecycle of a version.
+    enum VersionStatus {
+        None,
+        Proposed,
+        Final,
+        Challenged,
+        Rejected
+    }
+
+    /// @notice A version's content, as proposed or registered.
+    struct VersionData {
+        bytes modelCid;
+        bytes32 commitHash;
+        bytes32 deltaRoot;
+        bytes32 dataHash;
+        uint32 accuracyBps;
+        uint64 loss;
+    }
+
+    /// @notice An aggregator's proposal for a task round.
+    struct Proposal {
+        uint256 taskId;
+        uint256 round;
+        uint256 parent;
+        VersionData data;
+    }
+
+    /// @notice A stored version.
+    struct Version {
+        uint64 modelId;
+        uint64 parent;
+        uint64 mergeParent;
+        uint64 proposedAt;
+        address aggregator;
+        uint32 accuracyBps;
+        uint16 confirmations;
+        uint16 requiredConfirmations;
+        VersionStatus status;
+        uint64 taskId;
+        uint64 round;
+        uint64 challengeDeadline;
+        uint64 loss;
+        bytes32 commitHash;
+        bytes32 deltaRoot;
+        bytes32 dataHash;
+        bytes modelCid;
+    }
+
+    /// @notice A model: its owner, head version and task (0: none).
+    struct Model {
+        address owner;
+        uint64 head;
+        uint64 taskId;
+    }
+
+    /// @notice The task manager is already set.
+    error TaskManagerAlreadySet();
+    /// @notice A zero address was given.
+    error ZeroAddress();
+    /// @notice The model does not exist.
+    /// @param modelId The model.
+    error UnknownModel(uint256 modelId);
+    /// @notice The version does not exist.
+    /// @param versionId The version.
+    error UnknownVersion(uint256 versionId);
+    /// @notice The version is not final.
+    /// @param versionId The version.
+    error VersionNotFinal(uint256 versionId);
+    /// @notice The version is not in the state this needs.
+    /// @param versionId The version.
+    /// @param status Its status.
+    error InvalidVersionStatus(uint256 versionId, VersionStatus status);
+    /// @notice Only the model owner (or governance, for rollback) may do this.
+    /// @param modelId The model.
+    /// @param caller The caller.
+    error NotModelOwner(uint256 modelId, address caller);
+    /// @notice The model CID is empty.
+    error EmptyModelCid();
+    /// @notice The proposal is not for the task's current, fully decided round.
+    /// @param taskId The task.
+    /// @param round The round.
+    error RoundNotReady(uint256 taskId, uint256 round);
+    /// @notice The round already has a final version.
+    /// @param taskId The task.
+    /// @param round The round.
+    error RoundAlreadyFinal(uint256 taskId, uint256 round);
+    /// @notice The proposal's parent is not the model head.
+    /// @param parent The parent given.
+    /// @param head The model head.
+    error StaleParent(uint256 parent, uint256 head);
+    /// @notice The signer is not a provider of the task.
+    /// @param taskId The task.
+    /// @param account The signer.
+    error NotTaskProvider(uint256 taskId, address account);
+    /// @notice The signature's deadline passed.
+    /// @param deadline The signature's deadline.
+    error SignatureExpired(uint256 deadline);
+    /// @notice The signature is not the signer's.
+    /// @param signer The expected signer.
+    error InvalidSignature(address signer);
+    /// @notice The aggregator cannot confirm its own version.
+    /// @param aggregator The aggregator.
+    error SelfConfirmation(address aggregator);
+    /// @notice The confirmer already confirmed.
+    /// @param confirmer The confirmer.
+    error AlreadyConfirmed(address confirmer);
+    /// @notice The challenge window is over.
+    /// @param deadline End of the challenge window.
+    error ChallengeWindowClosed(uint64 deadline);
+    /// @notice The challenge window is still open.
+    /// @param deadline End of the challenge window.
+    error ChallengeWindowOpen(uint64 deadline);
+    /// @notice Only a provider or the creator of the task may challenge.
+    /// @param caller The caller.
+    error NotAllowedToChallenge(address caller);
+    /// @notice The rollback path is empty or not a chain of parents from the head.
+    /// @param versionId The version that breaks the path (the head when the path is empty).
+    error NotAnAncestor(uint256 versionId);
+
+    /// @notice The task manager was set.
+    /// @param taskManager The task manager.
+    event TaskManagerSet(address taskManager);
+    /// @notice A model was created with `head`.
+    /// @param modelId The model.
+    /// @param owner The owner.
+    /// @param taskId The task.
+    /// @param head The head version.
+    event ModelCreated(uint256 indexed modelId, address indexed owner, uint256 indexed taskId, uint256 head);
+    /// @notice A version was registered (final when `status` is Final).
+    /// @param versionId The version.
+    /// @param modelId The model.
+    /// @param parent The first parent (0: none).
+    /// @param mergeParent The second parent (0: none).
+    /// @param status The status.
+    /// @param modelCid Binary CID of the model.
+    /// @param commitHash Content hash of the weights.
+    /// @param deltaRoot Merkle root of the accepted delta CIDs.
+    /// @param dataHash Hash of the training data.
+    /// @param accuracyBps Validation accuracy in basis points.
+    /// @param loss Validation loss, scaled by 1e6.
+    event VersionRegistered(
+        uint256 indexed versionId,
+        uint256 indexed modelId,
+        uint256 parent,
+        uint256 mergeParent,
+        VersionStatus status,
+        bytes modelCid,
+        bytes32 commitHash,
+        bytes32 deltaRoot,
+        bytes32 dataHash,
+        uint32 accuracyBps,
+        uint64 loss
+    );
+    /// @notice An aggregator's signed proposal, for task round `round`.
+    /// @param versionId The version.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param aggregator The aggregator (signer).
+    /// @param signature The EIP-712 signature.
+    event VersionProposed(
+        uint256 indexed versionId, uint256 indexed taskId, uint256 indexed round, address aggregator, bytes signature
+    );
+    /// @notice A confirmer's signed confirmation.
+    /// @param versionId The version.
+    /// @param confirmer The confirmer.
+    /// @param confirmations Confirmations so far.
+    /// @param signature The EIP-712 signature.
+    event VersionConfirmed(
+        uint256 indexed versionId, address indexed confirmer, uint256 confirmations, bytes signature
+    );
+    /// @notice A version was challenged.
+    /// @param versionId The version.
+    /// @param challenger The challenger.
+    /// @param reason Why.
+    event VersionChallenged(uint256 indexed versionId, address indexed challenger, bytes32 reason);
+    /// @notice A version became final.
+    /// @param versionId The version.
+    /// @param modelId The model.
+    event VersionFinalized(uint256 indexed versionId, uint256 indexed modelId);
+    /// @notice A challenged version was rejected.
+    /// @param versionId The version.
+    event VersionRejected(uint256 indexed versionId);
+    /// @notice The head of a model moved.
+    /// @param modelId The model.
+    /// @param from The previous head.
+    /// @param to The recipient.
+    /// @param rollback Whether this is a rollback.
+    event HeadMoved(uint256 indexed modelId, uint256 from, uint256 to, bool rollback);
+
     /// @notice Registers a new model owned by `owner` for task `taskId`, with a final genesis version.
     /// @param owner The task creator, owner of the model.
     /// @param taskId The task that trains the model.
@@ -25,4 +216,117 @@ interface IModelRegistry {
     /// @param round The round.
     /// @return The version id.
     function roundVersion(uint256 taskId, uint256 round) external view returns (uint256);
+
+    /// @notice Creates a model owned by the caller with a final genesis version.
+    /// @param data The genesis version.
+    /// @return modelId The model.
+    /// @return versionId The genesis version.
+    function createModel(VersionData calldata data) external returns (uint256 modelId, uint256 versionId);
+
+    /// @notice Starts a new model, owned by the caller, whose head is the final version `versionId`.
+    /// @param versionId Any final version.
+    /// @return modelId The new model.
+    function fork(uint256 versionId) external returns (uint256 modelId);
+
+    /// @notice Adds a final version with two parents, the head and `otherVersionId`, and moves the
+    /// head to it. Only the model owner.
+    /// @param modelId The model.
+    /// @param otherVersionId The other final version merged in.
+    /// @param data The merged version's content.
+    /// @return versionId The new version.
+    function merge(uint256 modelId, uint256 otherVersionId, VersionData calldata data)
+        external
+        returns (uint256 versionId);
+
+    /// @notice Moves the head of `modelId` back to an ancestor. `path` lists versions from a parent
+    /// of the head down to the target, each a parent of the one before. Model owner or governance.
+    /// @param modelId The model.
+    /// @param path The parent path; its last entry is the new head.
+    function rollback(uint256 modelId, uint256[] calldata path) external;
+
+    /// @notice Records an aggregator's signed proposal for the current, fully decided round of a
+    /// task. Anyone may submit it; the signer must be a provider of the task.
+    /// @param p The proposal (parent must be the model's head).
+    /// @param aggregator The signer.
+    /// @param deadline Last timestamp the signature is valid.
+    /// @param signature EIP-712 signature of `Propose` (ECDSA or ERC-1271).
+    /// @return versionId The proposed version.
+    function propose(Proposal calldata p, address aggregator, uint256 deadline, bytes calldata signature)
+        external
+        returns (uint256 versionId);
+
+    /// @notice Records a provider's signed confirmation that it recomputed `versionId`; the version
+    /// becomes final at the task's required number of confirmations.
+    /// @param versionId The proposed version.
+    /// @param confirmer The signer, a provider of the task other than the aggregator.
+    /// @param deadline Last timestamp the signature is valid.
+    /// @param signature EIP-712 signature of `Confirm`.
+    function confirm(uint256 versionId, address confirmer, uint256 deadline, bytes calldata signature) external;
+
+    /// @notice Challenges a proposed version within its challenge window. Providers and the task
+    /// creator only. A challenged version waits for `resolveChallenge`.
+    /// @param versionId The version.
+    /// @param reason Content hash of the published reason (e.g. a recomputed version's CID digest).
+    function challenge(uint256 versionId, bytes32 reason) external;
+
+    /// @notice Resolves a challenge: `uphold` rejects the version, otherwise it becomes final.
+    /// @param versionId The challenged version.
+    /// @param uphold Whether the challenge is right.
+    function resolveChallenge(uint256 versionId, bool uphold) external;
+
+    /// @notice Finalizes a proposed version whose challenge window passed without a challenge;
+    /// anyone may call it.
+    /// @param versionId The version.
+    function finalizeVersion(uint256 versionId) external;
+
+    /// @notice The stored version `versionId`.
+    /// @param versionId The version.
+    /// @return The version.
+    function getVersion(uint256 versionId) external view returns (Version memory);
+
+    /// @notice The model `modelId`.
+    /// @param modelId The model.
+    /// @return The model.
+    function getModel(uint256 modelId) external view returns (Model memory);
+
+    /// @notice The EIP-712 digest an aggregator signs for `p` with `nonce`.
+    /// @param p The proposal.
+    /// @param aggregator The signer.
+    /// @param nonce The signer's next nonce (`nonces(aggregator)`).
+    /// @param deadline The deadline.
+    /// @return The digest.
+    function proposeDigest(Proposal calldata p, address aggregator, uint256 nonce, uint256 deadline)
+        external
+        view
+        returns (bytes32);
+
+    /// @notice The EIP-712 digest a confirmer signs.
+    /// @param versionId The version.
+    /// @param commitHash Its commit hash.
+    /// @param confirmer The signer.
+    /// @param nonce The signer's next nonce.
+    /// @param deadline The deadline.
+    /// @return The digest.
+    function confirmDigest(uint256 versionId, bytes32 commitHash, address confirmer, uint256 nonce, uint256 deadline)
+        external
+        view
+        returns (bytes32);
+
+    /// @notice The EIP-712 domain separator (chain id and this contract).
+    /// @return The separator.
+    function domainSeparator() external view returns (bytes32);
+
+    /// @notice Models created; ids start at 1.
+    /// @return The number of models.
+    function modelCount() external view returns (uint256);
+
+    /// @notice Versions registered; ids start at 1.
+    /// @return The number of versions.
+    function versionCount() external view returns (uint256);
+
+    /// @notice Whether `confirmer` confirmed `versionId`.
+    /// @param versionId The version.
+    /// @param confirmer The confirmer.
+    /// @return True when it confirmed.
+    function confirmedBy(uint256 versionId, address confirmer) external view returns (bool);
 }

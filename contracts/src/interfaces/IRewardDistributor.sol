@@ -2,8 +2,82 @@
 pragma solidity 0.8.37;
 
 /// @title IRewardDistributor
-/// @notice What the TaskManager and the ConsensusVerifier call on the RewardDistributor.
+/// @notice Interface of the RewardDistributor: provider stakes, task escrows, claimable balances and
+/// reputation. Providers stake, unstake and claim; the TaskManager moves escrows in and out; the
+/// ConsensusVerifier settles rewards and slashes.
 interface IRewardDistributor {
+    /// @notice An amount of zero was given.
+    error ZeroAmount();
+    /// @notice The provider has less bonded stake than requested.
+    /// @param available The amount available.
+    /// @param requested The amount requested.
+    error InsufficientStake(uint256 available, uint256 requested);
+    /// @notice Nothing is unbonding.
+    error NothingToWithdraw();
+    /// @notice The unbonding delay has not passed.
+    /// @param releaseAt When the unbonding stake can be withdrawn.
+    error StillUnbonding(uint64 releaseAt);
+    /// @notice The account has nothing to claim.
+    error NothingToClaim();
+    /// @notice The task escrow cannot pay the rewards.
+    /// @param taskId The task.
+    /// @param available The amount available.
+    /// @param required The amount required.
+    error InsufficientEscrow(uint256 taskId, uint256 available, uint256 required);
+    /// @notice A zero address was given where an account is required.
+    error ZeroAddress();
+    /// @notice An amount does not fit the packed storage.
+    /// @param amount The amount.
+    error AmountTooLarge(uint256 amount);
+
+    /// @notice `provider` bonded `amount` more.
+    /// @param provider The provider.
+    /// @param amount The amount.
+    event Staked(address indexed provider, uint256 amount);
+    /// @notice `provider` started unbonding `amount`, withdrawable at `releaseAt`.
+    /// @param provider The provider.
+    /// @param amount The amount.
+    /// @param releaseAt When it can be withdrawn.
+    event UnstakeRequested(address indexed provider, uint256 amount, uint64 releaseAt);
+    /// @notice `provider` withdrew `amount` of unbonded stake.
+    /// @param provider The provider.
+    /// @param amount The amount.
+    event Withdrawn(address indexed provider, uint256 amount);
+    /// @notice `amount` escrowed for `taskId`, paid by `payer`.
+    /// @param taskId The task.
+    /// @param payer Who paid.
+    /// @param amount The amount.
+    event EscrowDeposited(uint256 indexed taskId, address indexed payer, uint256 amount);
+    /// @notice The rest of the escrow of `taskId` was credited to `to`.
+    /// @param taskId The task.
+    /// @param to The recipient.
+    /// @param amount The amount.
+    event EscrowRefunded(uint256 indexed taskId, address indexed to, uint256 amount);
+    /// @notice `provider` earned `amount` from the escrow of `taskId`; its reputation is now `reputation`.
+    /// @param taskId The task.
+    /// @param provider The provider.
+    /// @param amount The amount.
+    /// @param reputation The new reputation.
+    event RewardCredited(uint256 indexed taskId, address indexed provider, uint256 amount, uint32 reputation);
+    /// @notice Reputation of `provider` changed to `reputation`.
+    /// @param provider The provider.
+    /// @param reputation The new reputation.
+    /// @param delta The change.
+    event ReputationChanged(address indexed provider, uint32 reputation, int256 delta);
+    /// @notice `account` pulled `amount`.
+    /// @param account The account.
+    /// @param amount The amount.
+    event Claimed(address indexed account, uint256 amount);
+    /// @notice `provider` lost `amount`: `burned` burned, `reporterShare` credited to `reporter`.
+    /// @param provider The provider.
+    /// @param amount The amount.
+    /// @param burned Burned part.
+    /// @param reporter The reporter.
+    /// @param reporterShare Reporter's part.
+    event Slashed(
+        address indexed provider, uint256 amount, uint256 burned, address indexed reporter, uint256 reporterShare
+    );
+
     /// @notice Pulls `amount` from `payer` into the escrow of task `taskId`.
     /// @param taskId The task.
     /// @param payer The task creator (must have approved the distributor).
@@ -42,4 +116,67 @@ interface IRewardDistributor {
     /// @return staked Bonded stake.
     /// @return reputation Reputation points.
     function weightInputs(address provider) external view returns (uint256 staked, uint256 reputation);
+
+    /// @notice Bonds `amount` MLB of the caller (approve the distributor first).
+    /// @param amount The amount to bond.
+    function stake(uint256 amount) external;
+
+    /// @notice Starts unbonding `amount` of the caller's stake. Unbonding stake is still slashable
+    /// and restarts the delay for the whole unbonding amount.
+    /// @param amount The amount to unbond.
+    function requestUnstake(uint256 amount) external;
+
+    /// @notice Withdraws the caller's whole unbonding stake once the delay has passed.
+    /// @return amount The amount sent.
+    function withdraw() external returns (uint256 amount);
+
+    /// @notice Pulls the caller's claimable rewards and refunds.
+    /// @return amount The amount sent.
+    function claim() external returns (uint256 amount);
+
+    /// @notice How a slash of `amount` splits between burning and the reporter.
+    /// @param amount The slashed amount.
+    /// @param reporter The reporter (zero: no share).
+    /// @return burned The burned part.
+    /// @return share The reporter's part.
+    function slashShares(uint256 amount, address reporter) external pure returns (uint256 burned, uint256 share);
+
+    /// @notice Claimable balance of `account`.
+    /// @param account The account.
+    /// @return The claimable amount.
+    function claimableOf(address account) external view returns (uint256);
+
+    /// @notice Reputation of `provider`.
+    /// @param provider The provider.
+    /// @return The reputation points.
+    function reputationOf(address provider) external view returns (uint256);
+
+    /// @notice What the distributor owes: stakes, escrows and claimable balances together. Equals
+    /// its token balance.
+    /// @return The accounted total.
+    function accountedBalance() external view returns (uint256);
+
+    /// @notice Sum of bonded stakes.
+    /// @return The sum.
+    function totalStaked() external view returns (uint256);
+
+    /// @notice Sum of unbonding stakes.
+    /// @return The sum.
+    function totalUnbonding() external view returns (uint256);
+
+    /// @notice Escrow left per task.
+    /// @param taskId The task.
+    /// @return The escrow left.
+    function escrowOf(uint256 taskId) external view returns (uint256);
+
+    /// @notice When the unbonding amount of a provider can be withdrawn.
+    /// @param provider The provider.
+    /// @return The release timestamp.
+    function unbondingReleaseAt(address provider) external view returns (uint64);
+
+    /// @notice What the distributor owes to tasks and accounts: every task escrow plus every
+    /// claimable balance. Paying a reward or refunding an escrow moves value between the two and
+    /// leaves this sum alone, so `settle` touches no global slot.
+    /// @return The amount owed.
+    function totalOwed() external view returns (uint256);
 }

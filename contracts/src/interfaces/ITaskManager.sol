@@ -2,7 +2,9 @@
 pragma solidity 0.8.37;
 
 /// @title ITaskManager
-/// @notice What the ConsensusVerifier and the ModelRegistry read from the TaskManager.
+/// @notice Interface of the TaskManager: tasks, providers and rounds. Creators create and cancel
+/// tasks, providers join them, anyone advances them; the ConsensusVerifier and the ModelRegistry
+/// read tasks, seeds and providers.
 interface ITaskManager {
     /// @notice Lifecycle of a task.
     enum TaskStatus {
@@ -40,6 +42,120 @@ interface ITaskManager {
         uint256 totalWeight;
     }
 
+    /// @notice Everything a creator sets when creating a task.
+    struct TaskParams {
+        bytes specCid;
+        bytes datasetCid;
+        bytes initialModelCid;
+        bytes32 initialCommitHash;
+        bytes32 initialDataHash;
+        uint16 rounds;
+        uint16 shards;
+        uint8 replication;
+        uint8 maxReplication;
+        uint8 fingerprintLength;
+        uint8 confirmations;
+        uint32 tolerance;
+        uint32 joinWindow;
+        uint32 commitWindow;
+        uint32 revealWindow;
+        uint32 aggregateWindow;
+        uint32 challengeWindow;
+        uint96 rewardPerResult;
+        uint96 minStake;
+    }
+
+    /// @notice A task parameter is out of range.
+    /// @param name The name of the parameter.
+    error InvalidTaskParameter(string name);
+    /// @notice The task does not exist.
+    /// @param taskId The task.
+    error UnknownTask(uint256 taskId);
+    /// @notice The joining window is closed or the task is not joining.
+    /// @param taskId The task.
+    error JoiningClosed(uint256 taskId);
+    /// @notice The joining window is still open.
+    /// @param taskId The task.
+    /// @param deadline End of the joining window.
+    error JoiningOpen(uint256 taskId, uint64 deadline);
+    /// @notice The account already joined.
+    /// @param taskId The task.
+    /// @param account The account that joined.
+    error AlreadyJoined(uint256 taskId, address account);
+    /// @notice The task has the most providers allowed.
+    /// @param taskId The task.
+    error TaskFull(uint256 taskId);
+    /// @notice The account's bonded stake is below the task's minimum.
+    /// @param staked Bonded stake of the account.
+    /// @param required The amount required.
+    error InsufficientStake(uint256 staked, uint256 required);
+    /// @notice Nobody joined, so no round can start (the creator may cancel).
+    /// @param taskId The task.
+    error NoProviders(uint256 taskId);
+    /// @notice Not every shard of the current round is decided yet.
+    /// @param taskId The task.
+    /// @param decided Shards decided so far.
+    /// @param shards Shards of the round.
+    error RoundUndecided(uint256 taskId, uint256 decided, uint256 shards);
+    /// @notice The round's version is neither final nor overdue.
+    /// @param taskId The task.
+    /// @param until When the aggregation window ends.
+    error AggregationPending(uint256 taskId, uint64 until);
+    /// @notice The task is not in a state that allows this.
+    /// @param taskId The task.
+    error TaskNotActive(uint256 taskId);
+    /// @notice Only the creator may do this.
+    /// @param taskId The task.
+    /// @param caller The caller.
+    error NotTaskCreator(uint256 taskId, address caller);
+    /// @notice A zero address was given.
+    error ZeroAddress();
+    /// @notice The verifier is already set.
+    error VerifierAlreadySet();
+    /// @notice The verifier is not set yet, so no round can start.
+    error VerifierNotSet();
+
+    /// @notice The verifier was set.
+    /// @param verifier The verifier.
+    event VerifierSet(address verifier);
+    /// @notice A task was created and its budget escrowed.
+    /// @param taskId The task.
+    /// @param creator The task creator.
+    /// @param modelId The model.
+    /// @param initialVersionId The genesis version.
+    /// @param specCid Binary CID of the task spec.
+    /// @param datasetCid Binary CID of the data set manifest.
+    /// @param escrow The escrowed budget.
+    event TaskCreated(
+        uint256 indexed taskId,
+        address indexed creator,
+        uint256 indexed modelId,
+        uint256 initialVersionId,
+        bytes specCid,
+        bytes datasetCid,
+        uint256 escrow
+    );
+    /// @notice A provider joined a task with `weight`.
+    /// @param taskId The task.
+    /// @param provider The provider.
+    /// @param weight The provider's weight.
+    /// @param index Its index in the provider list.
+    event ProviderJoined(uint256 indexed taskId, address indexed provider, uint256 weight, uint256 index);
+    /// @notice Round `round` started with `seed` at `startedAt`.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param seed The round seed.
+    /// @param startedAt Start timestamp.
+    event RoundStarted(uint256 indexed taskId, uint256 indexed round, bytes32 seed, uint64 startedAt);
+    /// @notice The last round ended; `refund` went back to the creator.
+    /// @param taskId The task.
+    /// @param refund Escrow credited back to the creator.
+    event TaskCompleted(uint256 indexed taskId, uint256 refund);
+    /// @notice The creator cancelled the task; `refund` went back to the creator.
+    /// @param taskId The task.
+    /// @param refund Escrow credited back to the creator.
+    event TaskCancelled(uint256 indexed taskId, uint256 refund);
+
     /// @notice The stored task `taskId` (all zero when it does not exist).
     /// @param taskId The task.
     /// @return The task.
@@ -68,4 +184,59 @@ interface ITaskManager {
     /// @param taskId The task.
     /// @return True when the round is decided.
     function isRoundDecided(uint256 taskId) external view returns (bool);
+
+    /// @notice Creates a task, registers its initial model version and escrows
+    /// `rewardPerResult * rounds * shards * maxReplication` MLB from the caller (approve the
+    /// RewardDistributor first). Joining is open for `joinWindow` seconds.
+    /// @param p The task parameters.
+    /// @return taskId The new task.
+    function createTask(TaskParams calldata p) external returns (uint256 taskId);
+
+    /// @notice Cancels a joining or running task; what is left in escrow (not yet earned) becomes
+    /// claimable by the creator in the RewardDistributor.
+    /// @param taskId The task.
+    function cancel(uint256 taskId) external;
+
+    /// @notice Joins a task during its joining window. The caller's bonded stake must be at least
+    /// the task's minimum; its weight is fixed now from stake (capped at 10x the minimum) and
+    /// reputation. Unstaking later does not remove the provider, but unbonding stake stays
+    /// slashable for the unbonding delay.
+    /// @param taskId The task.
+    function join(uint256 taskId) external;
+
+    /// @notice Moves a task forward; anyone may call it. After the joining window it starts round
+    /// 0. In a running task, once every shard of the current round is decided and the round's
+    /// version is final in the ModelRegistry (or `aggregateWindow` has passed without one), it
+    /// starts the next round or completes the task and refunds the rest of the escrow.
+    /// @param taskId The task.
+    function advance(uint256 taskId) external;
+
+    /// @notice The providers of a task in joining order (bounded by MAX_PROVIDERS).
+    /// @param taskId The task.
+    /// @return list The providers.
+    function providersOf(uint256 taskId) external view returns (address[] memory list);
+
+    /// @notice Assignment weight of a provider, in hundredths of the task's minimum stake: stake
+    /// capped at MAX_STAKE_MULTIPLE x `minStake`, times (REPUTATION_BASE + reputation capped at
+    /// MAX_REPUTATION_WEIGHT), divided by `minStake`. Between 100 and 10,000 for a qualified provider.
+    /// @param staked Bonded stake.
+    /// @param reputation Reputation points.
+    /// @param minStake The task's minimum stake (non-zero).
+    /// @return The weight.
+    function weightOf(uint256 staked, uint256 reputation, uint256 minStake) external pure returns (uint256);
+
+    /// @notice Escrow a task needs: every shard of every round paid at the replication cap.
+    /// @param rewardPerResult Reward per accepted result.
+    /// @param rounds Rounds.
+    /// @param shards Shards per round.
+    /// @param maxReplication Replication cap.
+    /// @return The escrow.
+    function budgetOf(uint256 rewardPerResult, uint256 rounds, uint256 shards, uint256 maxReplication)
+        external
+        pure
+        returns (uint256);
+
+    /// @notice Number of tasks created; task ids start at 1.
+    /// @return The number of tasks.
+    function taskCount() external view returns (uint256);
 }

@@ -6,6 +6,7 @@ import {IConsensusVerifier} from "../../src/interfaces/IConsensusVerifier.sol";
 import {ITaskManager} from "../../src/interfaces/ITaskManager.sol";
 import {ModelRegistry} from "../../src/ModelRegistry.sol";
 import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
+import {IModelRegistry} from "../../src/interfaces/IModelRegistry.sol";
 
 /// @dev Calls every privileged function from random senders that hold no role; counts successes.
 contract AccessHandler is ProtocolFixture {
@@ -77,8 +78,8 @@ contract AccessHandler is ProtocolFixture {
             } catch {}
         } else if (which == 8) {
             try verifier.slash(
-                ConsensusVerifier.ResultRef(taskId, 0, 0, 0, arg % 2),
-                ConsensusVerifier.SlashReason.RefereeDisagrees,
+                IConsensusVerifier.ResultRef(taskId, 0, 0, 0, arg % 2),
+                IConsensusVerifier.SlashReason.RefereeDisagrees,
                 bytes32(arg),
                 sender
             ) {
@@ -113,7 +114,7 @@ contract AccessHandler is ProtocolFixture {
                 ok = true;
             } catch {}
         } else if (which == 15) {
-            ModelRegistry.VersionData memory d;
+            IModelRegistry.VersionData memory d;
             d.modelCid = hex"01";
             try registry.merge(modelId, 1, d) {
                 ok = true;

@@ -5,6 +5,7 @@ import {ConsensusVerifier} from "../../src/ConsensusVerifier.sol";
 import {ITaskManager} from "../../src/interfaces/ITaskManager.sol";
 import {TaskManager} from "../../src/TaskManager.sol";
 import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
+import {IConsensusVerifier} from "../../src/interfaces/IConsensusVerifier.sol";
 
 /// @dev Drives whole tasks through commit, copy attempts, reveal, finalize and advance, with honest
 /// and deviating providers and providers that copy another replica's commitment.
@@ -205,7 +206,7 @@ contract ProtocolHandler is ProtocolFixture {
     // ---------------------------------------------------------------- internal
 
     function _newTask() internal {
-        TaskManager.TaskParams memory p = _params();
+        ITaskManager.TaskParams memory p = _params();
         p.rounds = 3;
         p.shards = uint16(SHARDS);
         p.replication = 2;
@@ -237,10 +238,10 @@ contract ProtocolHandler is ProtocolFixture {
 
     function _state(uint256 shard) internal view returns (S memory st) {
         st.round = tm.getTask(taskId).currentRound;
-        ConsensusVerifier.ShardStatus status;
+        IConsensusVerifier.ShardStatus status;
         (st.a, st.attempt, status, st.commitDeadline, st.revealDeadline, st.committed, st.revealed) =
             verifier.assignment(taskId, st.round, shard);
-        st.open = status == ConsensusVerifier.ShardStatus.Open;
+        st.open = status == IConsensusVerifier.ShardStatus.Open;
     }
 
     function _honest(uint256 round, uint256 shard) internal view returns (int32[] memory) {

@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {Test} from "forge-std/Test.sol";
 import {ModelRegistry} from "../../src/ModelRegistry.sol";
+import {IModelRegistry} from "../../src/interfaces/IModelRegistry.sol";
 
 /// @dev Creates models, forks, merges and rolls back, keeping its own copy of the lineage graph.
 contract RegistryHandler is Test {
@@ -48,7 +49,7 @@ contract RegistryHandler is Test {
         uint256[] memory path = new uint256[](bound(lengthSeed, 1, 6));
         uint256 len;
         for (; len < path.length; ++len) {
-            ModelRegistry.Version memory v = registry.getVersion(current);
+            IModelRegistry.Version memory v = registry.getVersion(current);
             uint256 next = v.mergeParent != 0 && (pathSeed >> len) & 1 == 1 ? v.mergeParent : v.parent;
             if (next == 0) break;
             path[len] = next;
@@ -99,7 +100,7 @@ contract RegistryHandler is Test {
     function _record(uint256 versionId, uint256 parent, uint256 mergeParent) internal {
         ghostParent[versionId] = parent;
         ghostMergeParent[versionId] = mergeParent;
-        ModelRegistry.Version memory v = registry.getVersion(versionId);
+        IModelRegistry.Version memory v = registry.getVersion(versionId);
         // Registered facts match what was asked, and every parent is older than its child.
         if (v.parent != parent || v.mergeParent != mergeParent) ghostLineageErrors++;
         if (parent >= versionId || mergeParent >= versionId) ghostLineageErrors++;
@@ -107,7 +108,7 @@ contract RegistryHandler is Test {
 
     function _checkHead(uint256 modelId) internal {
         uint256 head = registry.getModel(modelId).head;
-        if (registry.getVersion(head).status != ModelRegistry.VersionStatus.Final) ghostLineageErrors++;
+        if (registry.getVersion(head).status != IModelRegistry.VersionStatus.Final) ghostLineageErrors++;
     }
 
     function _create(uint256 seed) internal {
@@ -120,7 +121,7 @@ contract RegistryHandler is Test {
         return modelIds[bound(seed, 0, modelIds.length - 1)];
     }
 
-    function _data(uint256 seed) internal pure returns (ModelRegistry.VersionData memory d) {
+    function _data(uint256 seed) internal pure returns (IModelRegistry.VersionData memory d) {
         d.modelCid = abi.encodePacked(hex"01551220", keccak256(abi.encode(seed)));
         d.commitHash = keccak256(abi.encode("w", seed));
     }
@@ -151,7 +152,7 @@ contract RegistryInvariantTest is Test {
         uint256 count = registry.versionCount();
         // Spot-check the newest stored versions directly as well.
         for (uint256 v = count > 4 ? count - 4 : 1; v <= count; ++v) {
-            ModelRegistry.Version memory version = registry.getVersion(v);
+            IModelRegistry.Version memory version = registry.getVersion(v);
             assertLt(version.parent, v, "parent not older");
             assertLt(version.mergeParent, v, "merge parent not older");
         }

@@ -7,6 +7,7 @@ import {MLBToken} from "../../src/MLBToken.sol";
 import {ModelRegistry} from "../../src/ModelRegistry.sol";
 import {RewardDistributor} from "../../src/RewardDistributor.sol";
 import {TaskManager} from "../../src/TaskManager.sol";
+import {ITaskManager} from "../../src/interfaces/ITaskManager.sol";
 
 /// @dev Deploys and wires the whole protocol like script/Deploy.s.sol, with helpers to drive a task.
 abstract contract ProtocolFixture is Test {
@@ -43,7 +44,7 @@ abstract contract ProtocolFixture is Test {
         vm.stopPrank();
     }
 
-    function _params() internal pure returns (TaskManager.TaskParams memory p) {
+    function _params() internal pure returns (ITaskManager.TaskParams memory p) {
         p.specCid = hex"01711220aa";
         p.datasetCid = hex"01711220bb";
         p.initialModelCid = hex"01551220cc";
@@ -70,7 +71,7 @@ abstract contract ProtocolFixture is Test {
         assertTrue(token.transfer(who, amount));
     }
 
-    function _createTask(TaskManager.TaskParams memory p) internal returns (uint256 taskId) {
+    function _createTask(ITaskManager.TaskParams memory p) internal returns (uint256 taskId) {
         uint256 budget = tm.budgetOf(p.rewardPerResult, p.rounds, p.shards, p.maxReplication);
         _fund(creator, budget);
         vm.startPrank(creator);
@@ -102,7 +103,7 @@ abstract contract ProtocolFixture is Test {
     }
 
     /// Creates a task with `p`, lets `n` providers join and starts round 0.
-    function _startTask(TaskManager.TaskParams memory p, uint256 n) internal returns (uint256 taskId) {
+    function _startTask(ITaskManager.TaskParams memory p, uint256 n) internal returns (uint256 taskId) {
         taskId = _createTask(p);
         for (uint256 i = 0; i < n; ++i) {
             _stakeAndJoin(taskId, _provider(i));

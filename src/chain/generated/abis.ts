@@ -95,7 +95,7 @@ export const ConsensusVerifierAbi = [
       {
         "name": "status",
         "type": "uint8",
-        "internalType": "enum ConsensusVerifier.ShardStatus"
+        "internalType": "enum IConsensusVerifier.ShardStatus"
       },
       {
         "name": "commitDeadline",
@@ -733,7 +733,7 @@ export const ConsensusVerifierAbi = [
       {
         "name": "ref",
         "type": "tuple",
-        "internalType": "struct ConsensusVerifier.ResultRef",
+        "internalType": "struct IConsensusVerifier.ResultRef",
         "components": [
           {
             "name": "taskId",
@@ -765,7 +765,7 @@ export const ConsensusVerifierAbi = [
       {
         "name": "reason",
         "type": "uint8",
-        "internalType": "enum ConsensusVerifier.SlashReason"
+        "internalType": "enum IConsensusVerifier.SlashReason"
       },
       {
         "name": "evidence",
@@ -936,7 +936,7 @@ export const ConsensusVerifierAbi = [
         "name": "reason",
         "type": "uint8",
         "indexed": false,
-        "internalType": "enum ConsensusVerifier.SlashReason"
+        "internalType": "enum IConsensusVerifier.SlashReason"
       },
       {
         "name": "evidence",
@@ -2359,7 +2359,7 @@ export const ModelRegistryAbi = [
       {
         "name": "data",
         "type": "tuple",
-        "internalType": "struct ModelRegistry.VersionData",
+        "internalType": "struct IModelRegistry.VersionData",
         "components": [
           {
             "name": "modelCid",
@@ -2510,7 +2510,7 @@ export const ModelRegistryAbi = [
       {
         "name": "",
         "type": "tuple",
-        "internalType": "struct ModelRegistry.Model",
+        "internalType": "struct IModelRegistry.Model",
         "components": [
           {
             "name": "owner",
@@ -2565,7 +2565,7 @@ export const ModelRegistryAbi = [
       {
         "name": "",
         "type": "tuple",
-        "internalType": "struct ModelRegistry.Version",
+        "internalType": "struct IModelRegistry.Version",
         "components": [
           {
             "name": "modelId",
@@ -2610,7 +2610,7 @@ export const ModelRegistryAbi = [
           {
             "name": "status",
             "type": "uint8",
-            "internalType": "enum ModelRegistry.VersionStatus"
+            "internalType": "enum IModelRegistry.VersionStatus"
           },
           {
             "name": "taskId",
@@ -2716,7 +2716,7 @@ export const ModelRegistryAbi = [
       {
         "name": "data",
         "type": "tuple",
-        "internalType": "struct ModelRegistry.VersionData",
+        "internalType": "struct IModelRegistry.VersionData",
         "components": [
           {
             "name": "modelCid",
@@ -2799,7 +2799,7 @@ export const ModelRegistryAbi = [
       {
         "name": "p",
         "type": "tuple",
-        "internalType": "struct ModelRegistry.Proposal",
+        "internalType": "struct IModelRegistry.Proposal",
         "components": [
           {
             "name": "taskId",
@@ -2819,7 +2819,7 @@ export const ModelRegistryAbi = [
           {
             "name": "data",
             "type": "tuple",
-            "internalType": "struct ModelRegistry.VersionData",
+            "internalType": "struct IModelRegistry.VersionData",
             "components": [
               {
                 "name": "modelCid",
@@ -2887,7 +2887,7 @@ export const ModelRegistryAbi = [
       {
         "name": "p",
         "type": "tuple",
-        "internalType": "struct ModelRegistry.Proposal",
+        "internalType": "struct IModelRegistry.Proposal",
         "components": [
           {
             "name": "taskId",
@@ -2907,7 +2907,7 @@ export const ModelRegistryAbi = [
           {
             "name": "data",
             "type": "tuple",
-            "internalType": "struct ModelRegistry.VersionData",
+            "internalType": "struct IModelRegistry.VersionData",
             "components": [
               {
                 "name": "modelCid",
@@ -3466,7 +3466,7 @@ export const ModelRegistryAbi = [
         "name": "status",
         "type": "uint8",
         "indexed": false,
-        "internalType": "enum ModelRegistry.VersionStatus"
+        "internalType": "enum IModelRegistry.VersionStatus"
       },
       {
         "name": "modelCid",
@@ -3623,7 +3623,7 @@ export const ModelRegistryAbi = [
       {
         "name": "status",
         "type": "uint8",
-        "internalType": "enum ModelRegistry.VersionStatus"
+        "internalType": "enum IModelRegistry.VersionStatus"
       }
     ]
   },
@@ -5135,7 +5135,7 @@ export const TaskManagerAbi = [
       {
         "name": "p",
         "type": "tuple",
-        "internalType": "struct TaskManager.TaskParams",
+        "internalType": "struct ITaskManager.TaskParams",
         "components": [
           {
             "name": "specCid",
