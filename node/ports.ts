@@ -1,9 +1,10 @@
 import { createServer } from 'node:net'
+import { MLBridgeError } from '../src/core/errors.ts'
 
-export class PortInUseError extends Error {
+export class PortInUseError extends MLBridgeError {
   override name = 'PortInUseError'
   constructor (readonly port: number, readonly service: string, readonly envVar: string) {
-    super(`Port ${port} (${service}) is already in use. Stop whatever holds it, or set ${envVar} to another port.`)
+    super('PORT_IN_USE', `Port ${port} (${service}) is already in use. Stop whatever holds it, or set ${envVar} to another port.`)
   }
 }
 

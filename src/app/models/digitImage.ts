@@ -3,14 +3,15 @@
  * white on black, the digit scaled into a 20×20 box and centred by its centre of mass (how the
  * MNIST set itself was made).
  */
+import { MLBridgeError } from '../../core/errors.ts'
 
 export const MNIST_SIDE = 28
 const BOX = 20
 
-export class EmptyDrawingError extends Error {
+export class EmptyDrawingError extends MLBridgeError {
   override name = 'EmptyDrawingError'
   constructor () {
-    super('the canvas is empty: draw a digit first')
+    super('EMPTY_DRAWING', 'the canvas is empty: draw a digit first')
   }
 }
 

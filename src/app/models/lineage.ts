@@ -4,6 +4,7 @@
  * parent → child, a merge has two incoming edges. Versions of other models that this one grew
  * from (the version a fork started at) are drawn too, marked external.
  */
+import { MLBridgeError } from '../../core/errors.ts'
 
 export interface LineageVersion {
   versionId: bigint
@@ -106,10 +107,10 @@ export function layoutLineage (input: { modelId: bigint, versions: readonly Line
   return { nodes, edges, forks, width: maxX + LAYOUT.margin * 2, height: maxY + LAYOUT.margin * 2 }
 }
 
-export class NotAnAncestorError extends Error {
+export class NotAnAncestorError extends MLBridgeError {
   override name = 'NotAnAncestorError'
   constructor (readonly head: bigint, readonly target: bigint) {
-    super(`version ${target} is not an ancestor of the head ${head}`)
+    super('NOT_AN_ANCESTOR', `version ${target} is not an ancestor of the head ${head}`)
   }
 }
 

@@ -6,6 +6,7 @@
 import { parseUnits, type Hex } from 'viem'
 import { parseTaskSpec, type TaskSpec } from '../../core/taskSpec.ts'
 import type { TaskParams } from '../../chain/actions/index.ts'
+import { MLBridgeError } from '../../core/errors.ts'
 
 export type DataSource = 'mnist' | 'csv' | 'images'
 export type TemplateChoice = 'mlp' | 'cnn' | 'tabular-mlp' | 'layers'
@@ -78,10 +79,10 @@ export interface DataShape {
 }
 
 /** The field a form error is about, so the page can show it next to that input. */
-export class TaskFormError extends Error {
+export class TaskFormError extends MLBridgeError {
   override name = 'TaskFormError'
   constructor (readonly field: keyof TaskForm, message: string) {
-    super(`${field}: ${message}`)
+    super('TASK_FORM_INVALID', `${field}: ${message}`)
   }
 }
 
