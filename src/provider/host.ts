@@ -26,7 +26,8 @@ export interface PreparedTask {
 
 /** The task's gossip channel, as the host uses it (a p2p `TaskChannel` is one). */
 export interface TaskGossip {
-  on: (type: 'message', listener: () => void) => () => void
+  /** verified messages of the task's `rounds` and `artifacts` topics (presence does not wake anyone) */
+  on: (type: 'rounds' | 'artifacts', listener: () => void) => () => void
   publish: <K extends 'rounds' | 'artifacts'>(kind: K, body: Omit<TopicBodyInputs[K], 'type' | 'taskId'>) => Promise<void>
   leave: () => void
 }
@@ -59,6 +60,9 @@ export type HostEvents = {
   /** a task's loop ended */
   outcome: { taskId: bigint, outcome: LoopOutcome | 'stopped' }
 }
+
+/** Events and windows wake the loop; the poll only covers a missed event or a flaky RPC. */
+const FALLBACK_POLL_MS = 5000
 
 /** The phase each announced action means for the task's peers. */
 const PHASE_OF: Record<string, TopicBodyInputs['rounds']['phase'] | undefined> = {
@@ -102,13 +106,16 @@ export class ProviderHost extends Emitter<HostEvents> {
     this.emit('task', { taskId, stage: 'preparing', definition })
     const prepared = await this.opts.prepare(definition, signal)
     const loop = new ProviderLoop({
-      taskId, task: definition, chain: this.opts.chain, artifacts, state: this.opts.states, ...prepared, ...this.opts.loop
+      taskId, task: definition, chain: this.opts.chain, artifacts, state: this.opts.states, ...prepared,
+      pollIntervalMs: FALLBACK_POLL_MS,
+      ...this.opts.loop
     })
     const gossip = this.opts.gossip?.(taskId)
     const wake = (): void => { loop.wake() }
     const offs = [
       this.opts.chain.watch(taskId, wake),
-      gossip?.on('message', wake) ?? (() => {}),
+      gossip?.on('rounds', wake) ?? (() => {}),
+      gossip?.on('artifacts', wake) ?? (() => {}),
       gossip === undefined ? () => {} : announce(loop, gossip)
     ]
     this.emit('task', { taskId, stage: 'running', definition })
