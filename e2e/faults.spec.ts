@@ -1,12 +1,12 @@
-import { MLBTokenAbi } from '../src/chain/generated/abis.ts'
+import { readTokenBalance } from '../src/chain/actions/index.ts'
 import { devAccount } from '../src/chain/devAccounts.ts'
 import { expect, test } from './fixtures.ts'
 import { injectedWalletScript } from './injectedWallet.ts'
 
-test('@faults a wallet on the wrong chain is told so, and a rejected transaction says so and changes nothing', async ({ peerPage: page, stack, chain }) => {
+test('@faults a wallet on the wrong chain is told so, and a rejected transaction says so and changes nothing', async ({ peerPage: page, stack, read }) => {
   const account = devAccount(4).address
   await page.addInitScript(injectedWalletScript({ rpcUrl: stack.rpcUrl, address: account, chainId: 1 }))
-  const before = await chain.readContract({ address: stack.contracts.MLBToken, abi: MLBTokenAbi, functionName: 'balanceOf', args: [account] })
+  const before = await readTokenBalance(read, { account })
 
   await page.goto('/')
   await page.getByRole('button', { name: 'Connect Test Wallet' }).click()
@@ -20,7 +20,7 @@ test('@faults a wallet on the wrong chain is told so, and a rejected transaction
   await page.getByTestId('faucet').click()
   await expect(page.getByTestId('faucet-status')).toHaveAttribute('data-phase', 'failed')
   await expect(page.getByTestId('faucet-status')).toContainText('You rejected the request in your wallet')
-  const after = await chain.readContract({ address: stack.contracts.MLBToken, abi: MLBTokenAbi, functionName: 'balanceOf', args: [account] })
+  const after = await readTokenBalance(read, { account })
   expect(after).toBe(before)
 })
 

@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs'
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test'
 import { createPublicClient, http, type PublicClient } from 'viem'
+import type { ReadContext } from '../src/chain/actions/index.ts'
+import { protocolContracts } from '../src/chain/contracts.ts'
 import { parseStackInfo, type StackInfo } from '../src/core/networkConfig.ts'
 
 interface Fixtures {
   stack: StackInfo
-  chain: PublicClient
+  /** Chain reads through the protocol's actions, on the stack's RPC. */
+  read: ReadContext
   /** A page in its own browser context, so it is its own libp2p peer with its own IndexedDB. */
   peerPage: Page
   /** Opens one more peer page (own browser context, microphone granted); closed after the test. */
@@ -19,8 +22,8 @@ export const test = base.extend<Fixtures>({
     if (file === undefined) throw new Error('MLBRIDGE_STACK_FILE is not set: run the e2e suite through playwright.config.ts')
     await use(parseStackInfo(JSON.parse(readFileSync(file, 'utf8')), file))
   },
-  chain: async ({ stack }, use) => {
-    await use(createPublicClient({ transport: http(stack.rpcUrl) }))
+  read: async ({ stack }, use) => {
+    await use({ publicClient: createPublicClient({ transport: http(stack.rpcUrl) }) as PublicClient, contracts: protocolContracts(stack) })
   },
   peerPage: async ({ browser, stack }, use) => {
     const context = await browser.newContext({ baseURL: stack.appUrl })

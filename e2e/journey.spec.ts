@@ -7,13 +7,12 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { getAddress, parseEther, type Address, type PublicClient } from 'viem'
+import { getAddress, parseEther, type Address } from 'viem'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures.ts'
-import { readClaimable, readReputation, readRound, readTask, readVersion, type ReadContext } from '../src/chain/actions/index.ts'
-import { ConsensusVerifierAbi, MLBTokenAbi } from '../src/chain/generated/abis.ts'
+import { readAcceptedShards, readClaimable, readReputation, readRound, readTask, readTokenBalance, readVersion, type ReadContext } from '../src/chain/actions/index.ts'
+import { hasBit } from '../src/core/bitmask.ts'
 import { devAccount } from '../src/chain/devAccounts.ts'
-import { protocolContracts } from '../src/chain/contracts.ts'
 
 const ROUNDS = 3
 const REWARD = parseEther('10')
@@ -32,15 +31,12 @@ async function connect (page: Page, account: number): Promise<void> {
 /** Accepted results per provider over the task's rounds, from the verifier's ShardAccepted events and the rounds' draws. */
 async function acceptedResults (ctx: ReadContext, taskId: bigint): Promise<Map<Address, number>> {
   const counts = new Map<Address, number>()
-  const logs = await ctx.publicClient.getContractEvents({
-    address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, eventName: 'ShardAccepted', args: { taskId }, fromBlock: 0n, strict: true
-  })
-  for (const log of logs) {
-    const round = await readRound(ctx, { taskId, round: Number(log.args.round) })
-    const shard = round.shards[Number(log.args.shard)]!
+  for (const accepted of await readAcceptedShards(ctx, { taskId })) {
+    const round = await readRound(ctx, { taskId, round: accepted.round })
+    const shard = round.shards[accepted.shard]!
     // A re-run shard lists the providers of its last attempt, which is the accepted one.
     shard.providers.forEach((p, i) => {
-      if ((Number(log.args.winnersMask) & (1 << i)) !== 0) counts.set(getAddress(p), (counts.get(getAddress(p)) ?? 0) + 1)
+      if (hasBit(accepted.winnersMask, i)) counts.set(getAddress(p), (counts.get(getAddress(p)) ?? 0) + 1)
     })
   }
   return counts
@@ -55,12 +51,11 @@ async function heldOutAccuracy (page: Page, versionId: bigint): Promise<number> 
   return Number(await accuracy.getAttribute('data-accuracy'))
 }
 
-test('@journey a creator funds an MNIST task, three volunteers train it over 3 rounds, get paid, and the viewer runs the result', async ({ openPeerPage, stack, chain }, testInfo) => {
+test('@journey a creator funds an MNIST task, three volunteers train it over 3 rounds, get paid, and the viewer runs the result', async ({ openPeerPage, read: ctx }, testInfo) => {
   test.setTimeout(9 * 60_000)
   const shots = process.env.MLBRIDGE_SCREENSHOTS ?? testInfo.outputPath('screenshots')
   await mkdir(shots, { recursive: true })
   const shot = async (page: Page, name: string): Promise<void> => { await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true }) }
-  const ctx: ReadContext = { publicClient: chain as PublicClient, contracts: protocolContracts(stack) }
 
   // ------------------------------------------------------------ volunteers switch Contribute on first
   const volunteers = await Promise.all(VOLUNTEERS.map(async () => await openPeerPage()))
@@ -132,7 +127,7 @@ test('@journey a creator funds an MNIST task, three volunteers train it over 3 r
   const owed = await readClaimable(ctx, { account: claimerAddress })
   expect(owed).toBeGreaterThan(0n)
   await expect(claimer.getByTestId('claimable')).toHaveAttribute('data-wei', owed.toString())
-  const balanceOf = async (): Promise<bigint> => await chain.readContract({ address: stack.contracts.MLBToken, abi: MLBTokenAbi, functionName: 'balanceOf', args: [claimerAddress] })
+  const balanceOf = async (): Promise<bigint> => await readTokenBalance(ctx, { account: claimerAddress })
   const before = await balanceOf()
   await claimer.getByTestId('claim').click()
   await expect(claimer.getByTestId('claim-status')).toHaveAttribute('data-phase', 'confirmed')

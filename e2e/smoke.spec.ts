@@ -1,13 +1,12 @@
 import { formatUnits } from 'viem'
-import { MLBTokenAbi } from '../src/chain/generated/abis.ts'
+import { readFaucetAmount, readTokenBalance } from '../src/chain/actions/index.ts'
 import { devAccount } from '../src/chain/devAccounts.ts'
 import { expect, test } from './fixtures.ts'
 
-test('@smoke connect the dev wallet, use the faucet, see the balance change on-chain and the relay connected', async ({ peerPage: page, stack, chain }) => {
+test('@smoke connect the dev wallet, use the faucet, see the balance change on-chain and the relay connected', async ({ peerPage: page, stack, read }) => {
   const account = devAccount(3).address
-  const token = stack.contracts.MLBToken
-  const readBalance = async (): Promise<bigint> => await chain.readContract({ address: token, abi: MLBTokenAbi, functionName: 'balanceOf', args: [account] })
-  const faucetAmount = await chain.readContract({ address: token, abi: MLBTokenAbi, functionName: 'FAUCET_AMOUNT' })
+  const readBalance = async (): Promise<bigint> => await readTokenBalance(read, { account })
+  const faucetAmount = await readFaucetAmount(read)
   const before = await readBalance()
 
   await page.goto('/')

@@ -1,9 +1,10 @@
 /** viem clients for the provider's account, after checking the RPC serves the expected chain. */
-import { createPublicClient, createWalletClient, defineChain, http, type Hex } from 'viem'
+import { createPublicClient, createWalletClient, http, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import type { WriteContext } from '../../src/chain/actions/index.ts'
+import { protocolChain } from '../../src/chain/chain.ts'
 import type { ProtocolContracts } from '../../src/chain/contracts.ts'
-import { MLBridgeError } from '../../src/core/errors.ts'
+import { errorMessage, MLBridgeError } from '../../src/core/errors.ts'
 
 export class ChainMismatchError extends MLBridgeError {
   override name = 'ChainMismatchError'
@@ -13,9 +14,7 @@ export class ChainMismatchError extends MLBridgeError {
 }
 
 export async function connectChain (opts: { rpcUrl: string, chainId: number, contracts: ProtocolContracts, key: Hex, pollingInterval?: number }): Promise<WriteContext> {
-  const chain = defineChain({
-    id: opts.chainId, name: `chain ${opts.chainId}`, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [opts.rpcUrl] } }
-  })
+  const chain = protocolChain({ chainId: opts.chainId, rpcUrl: opts.rpcUrl })
   const transport = http(opts.rpcUrl)
   const pollingInterval = opts.pollingInterval ?? 1000
   const publicClient = createPublicClient({ chain, transport, pollingInterval })
@@ -23,7 +22,7 @@ export async function connectChain (opts: { rpcUrl: string, chainId: number, con
   try {
     served = await publicClient.getChainId()
   } catch (error) {
-    throw new ChainMismatchError(`cannot reach the RPC at ${opts.rpcUrl}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)
+    throw new ChainMismatchError(`cannot reach the RPC at ${opts.rpcUrl}: ${errorMessage(error)}`)
   }
   if (served !== opts.chainId) {
     throw new ChainMismatchError(`the RPC at ${opts.rpcUrl} serves chain ${served}, expected ${opts.chainId} (set --chain-id or fix --rpc)`)

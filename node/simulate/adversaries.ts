@@ -3,9 +3,8 @@
  * `ProviderChain`) is wrapped so that it submits an attack instead of its honest work. The loop
  * itself is unchanged: everything it does on chain is what an attacker running the client would do.
  */
-import { decodeFunctionData, type Hex } from 'viem'
-import { revealResult, type WriteContext } from '../../src/chain/actions/index.ts'
-import { ConsensusVerifierAbi } from '../../src/chain/generated/abis.ts'
+import type { Hex } from 'viem'
+import { readResultCommitment, readRevealedSalt, readRound, revealResult, submitCommitment, type WriteContext } from '../../src/chain/actions/index.ts'
 import { decodeDelta, encodeDelta } from '../../src/core/delta/codec.ts'
 import { stepSeed } from '../../src/core/sampling.ts'
 import type { TaskSpec } from '../../src/core/taskSpec.ts'
@@ -116,19 +115,18 @@ export function staleDeltaReader (chain: ProviderChain, artifacts: ArtifactStore
  * with `CommitmentMismatch`: the copier never reveals and is never paid.
  */
 export function copyingChain (chain: ProviderChain, ctx: WriteContext, log: AttackLog, opts: { waitMs?: number } = {}): ProviderChain {
-  const { publicClient, walletClient, contracts } = ctx
   const waitMs = opts.waitMs ?? 120_000
+  const attemptOf = async (taskId: bigint, round: number, shard: number): Promise<{ attempt: number, providers: readonly unknown[] }> => {
+    const state = (await readRound(ctx, { taskId, round })).shards[shard]
+    if (state === undefined) throw new Error(`copier: round ${round} has no shard ${shard}`)
+    return state
+  }
   const victimSlot = async (taskId: bigint, round: number, shard: number, replica: number): Promise<{ attempt: number, replica: number, commitment: Hex } | undefined> => {
-    const [providers, attempt] = await publicClient.readContract({
-      address: contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, functionName: 'assignment', args: [taskId, BigInt(round), BigInt(shard)]
-    })
+    const { attempt, providers } = await attemptOf(taskId, round, shard)
     for (let other = 0; other < providers.length; other++) {
       if (other === replica) continue
-      const commitment = await publicClient.readContract({
-        address: contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, functionName: 'resultOf',
-        args: [taskId, BigInt(round), BigInt(shard), BigInt(attempt), BigInt(other)]
-      })
-      if (BigInt(commitment) !== 0n) return { attempt: Number(attempt), replica: other, commitment }
+      const commitment = await readResultCommitment(ctx, { taskId, round, shard, attempt, replica: other })
+      if (BigInt(commitment) !== 0n) return { attempt, replica: other, commitment }
     }
     return undefined
   }
@@ -142,29 +140,17 @@ export function copyingChain (chain: ProviderChain, ctx: WriteContext, log: Atta
         await new Promise((resolve) => setTimeout(resolve, 250))
         victim = await victimSlot(params.taskId, params.round, params.shard, params.replica)
       }
-      const { request } = await publicClient.simulateContract({
-        account: walletClient.account, address: contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, functionName: 'commit',
-        args: [params.taskId, BigInt(params.round), BigInt(params.shard), BigInt(params.replica), victim.commitment]
-      })
-      const receipt = await publicClient.waitForTransactionReceipt({ hash: await walletClient.writeContract(request) })
+      const { receipt } = await submitCommitment(ctx, { taskId: params.taskId, round: params.round, shard: params.shard, replica: params.replica, commitment: victim.commitment })
       log.note(`r${params.round} s${params.shard}: copied replica ${victim.replica}'s commitment ${victim.commitment.slice(0, 10)}…`)
       return { ...params, attempt: victim.attempt, fingerprint: Array.from(params.fingerprint), commitment: victim.commitment, receipt }
     },
     revealResult: async (params) => {
-      const [, attempt] = await publicClient.readContract({
-        address: contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, functionName: 'assignment', args: [params.taskId, BigInt(params.round), BigInt(params.shard)]
-      })
-      const revealed = await chain.readRevealed(params.taskId, params.round, params.shard, Number(attempt))
+      const { attempt } = await attemptOf(params.taskId, params.round, params.shard)
+      const revealed = await chain.readRevealed(params.taskId, params.round, params.shard, attempt)
       const victim = revealed.find((r) => r.replica !== params.replica)
       if (victim === undefined) throw new Error(`copier: waiting for another replica of round ${params.round} shard ${params.shard} to reveal`)
       // The salt is not in the event; it is in the victim's reveal transaction.
-      const logs = await publicClient.getContractEvents({
-        address: contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, eventName: 'Revealed',
-        args: { taskId: params.taskId, round: BigInt(params.round), shard: BigInt(params.shard) }, fromBlock: victim.blockNumber, toBlock: victim.blockNumber, strict: true
-      })
-      const tx = await publicClient.getTransaction({ hash: logs[0]!.transactionHash })
-      const { args } = decodeFunctionData({ abi: ConsensusVerifierAbi, data: tx.input })
-      const salt = (args as readonly unknown[])[6] as Hex
+      const salt = await readRevealedSalt(ctx, { taskId: params.taskId, round: params.round, shard: params.shard, replica: victim.replica, blockNumber: victim.blockNumber })
       log.note(`r${params.round} s${params.shard}: replaying replica ${victim.replica}'s reveal`)
       await revealResult(ctx, { ...params, deltaCid: victim.deltaCid, fingerprint: victim.fingerprint, salt })
     }

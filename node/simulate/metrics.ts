@@ -1,7 +1,7 @@
 /** Measurements: where each provider's time went, and what the chain recorded (gas, rewards, verdicts, slashes). */
-import { decodeFunctionData, type Abi, type Address, type Hex, type PublicClient } from 'viem'
-import { readReputation, type ReadContext } from '../../src/chain/actions/index.ts'
-import { ConsensusVerifierAbi, MLBTokenAbi, ModelRegistryAbi, RewardDistributorAbi, TaskManagerAbi } from '../../src/chain/generated/abis.ts'
+import type { Address, Hex, PublicClient } from 'viem'
+import { readReputation, readTaskEvents, type ReadContext } from '../../src/chain/actions/index.ts'
+import { protocolFunctionName } from '../../src/chain/watch.ts'
 import type { Phase } from '../../src/provider/types.ts'
 import { categoryOf, type TimeCategory } from '../../src/provider/timing.ts'
 
@@ -27,17 +27,6 @@ export class TimeSplit {
 /** Gas and count of the transactions that called each contract function. */
 export type GasByFunction = Record<string, { gas: number, count: number }>
 
-const ABIS: Abi[] = [TaskManagerAbi, ConsensusVerifierAbi, ModelRegistryAbi, RewardDistributorAbi, MLBTokenAbi]
-
-function functionName (input: Hex): string {
-  for (const abi of ABIS) {
-    try {
-      return decodeFunctionData({ abi, data: input }).functionName
-    } catch {}
-  }
-  return input.slice(0, 10)
-}
-
 export interface ChainFigures {
   /** gas of the blocks from `fromBlock` to round 0's start */
   setupGas: number
@@ -57,7 +46,7 @@ async function gasOfBlocks (client: PublicClient, from: bigint, to: bigint): Pro
     for (const r of receipts ?? []) {
       const used = Number(BigInt(r.gasUsed))
       const tx = block.transactions.find((t) => t.hash === r.transactionHash)
-      const name = tx === undefined ? 'unknown' : functionName(tx.input)
+      const name = tx === undefined ? 'unknown' : protocolFunctionName(tx.input)
       const entry = byFunction[name] ?? { gas: 0, count: 0 }
       byFunction[name] = { gas: entry.gas + used, count: entry.count + 1 }
       gas += used
@@ -72,18 +61,13 @@ async function gasOfBlocks (client: PublicClient, from: bigint, to: bigint): Pro
  * event to the block before the next round's (the last round: to `toBlock`).
  */
 export async function chainFigures (ctx: ReadContext, opts: { taskId: bigint, fromBlock: bigint, toBlock: bigint, accounts: Address[] }): Promise<ChainFigures> {
-  const { publicClient: client, contracts } = ctx
+  const { publicClient: client } = ctx
   const { taskId, fromBlock, toBlock } = opts
-  const starts = await client.getContractEvents({
-    address: contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, eventName: 'RoundConfigured', args: { taskId }, fromBlock, toBlock, strict: true
-  })
+  const events = (await readTaskEvents(ctx, { taskId, fromBlock })).filter((e) => e.blockNumber <= toBlock)
+  const starts = events.flatMap((e) => e.eventName === 'RoundConfigured' ? [e] : [])
   const startOf = new Map(starts.map((e) => [Number(e.args.round), e.blockNumber]))
-  const rewards = await client.getContractEvents({
-    address: contracts.RewardDistributor, abi: RewardDistributorAbi, eventName: 'RewardCredited', args: { taskId }, fromBlock, toBlock, strict: true
-  })
-  const slashedLogs = await client.getContractEvents({
-    address: contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, eventName: 'ResultSlashed', args: { taskId }, fromBlock, toBlock, strict: true
-  })
+  const rewards = events.flatMap((e) => e.eventName === 'RewardCredited' ? [e] : [])
+  const slashedLogs = events.flatMap((e) => e.eventName === 'ResultSlashed' ? [e] : [])
   const rounds: ChainFigures['rounds'] = []
   const ordered = [...startOf.entries()].sort((a, b) => a[0] - b[0])
   for (let i = 0; i < ordered.length; i++) {
@@ -107,13 +91,9 @@ export async function chainFigures (ctx: ReadContext, opts: { taskId: bigint, fr
     slashes.set(who, { count: prev.count + 1, amount: prev.amount + e.args.amount })
   }
   // An attempt closed by a re-queue had no majority: its revealers were neither paid nor outvoted.
-  const requeued = await client.getContractEvents({
-    address: contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, eventName: 'ShardRequeued', args: { taskId }, fromBlock, toBlock, strict: true
-  })
+  const requeued = events.flatMap((e) => e.eventName === 'ShardRequeued' ? [e] : [])
   const closed = new Set(requeued.map((e) => `${e.args.round}/${e.args.shard}/${Number(e.args.attempt) - 1}`))
-  const reveals = await client.getContractEvents({
-    address: contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, eventName: 'Revealed', args: { taskId }, fromBlock, toBlock, strict: true
-  })
+  const reveals = events.flatMap((e) => e.eventName === 'Revealed' ? [e] : [])
   const disputed = new Map<string, number>()
   for (const e of reveals) {
     if (!closed.has(`${e.args.round}/${e.args.shard}/${e.args.attempt}`)) continue

@@ -6,7 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createPublicClient, createTestClient, createWalletClient, defineChain, http, type PublicClient, type TestClient } from 'viem'
+import { createPublicClient, createTestClient, createWalletClient, http, type PublicClient, type TestClient } from 'viem'
+import { protocolChain } from '../../src/chain/chain.ts'
 import type { WriteContext } from '../../src/chain/actions/index.ts'
 import { protocolContracts, type ProtocolContracts } from '../../src/chain/contracts.ts'
 import { devAccount } from '../../src/chain/devAccounts.ts'
@@ -37,9 +38,7 @@ export async function startLocalChain (): Promise<LocalChain> {
   }
   try {
     const contracts = protocolContracts({ contracts: await deployContracts({ root, rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, dataDir }) })
-    const chain = defineChain({
-      id: LOCAL_CHAIN_ID, name: 'anvil', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [anvil.rpcUrl] } }
-    })
+    const chain = protocolChain({ chainId: LOCAL_CHAIN_ID, rpcUrl: anvil.rpcUrl, name: 'anvil' })
     const transport = http(anvil.rpcUrl, { retryCount: 0 })
     const publicClient = createPublicClient({ chain, transport, pollingInterval: 20 })
     const testClient = createTestClient({ mode: 'anvil', chain, transport })

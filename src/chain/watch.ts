@@ -1,10 +1,12 @@
 import {
   decodeEventLog,
+  decodeFunctionData,
   isAddressEqual,
   type BlockNumber,
   type BlockTag,
   type DecodeEventLogReturnType,
   type Hash,
+  type Hex,
   type Log,
   type PublicClient,
   type WatchEventReturnType
@@ -68,4 +70,14 @@ export function watchProtocolEvents (
       if (events.length > 0) handlers.onEvents(events)
     }
   })
+}
+
+/** The protocol function a transaction calls (`commit`, `propose`, …), or its selector when none matches. */
+export function protocolFunctionName (input: Hex): string {
+  for (const abi of Object.values(abis)) {
+    try {
+      return decodeFunctionData({ abi, data: input }).functionName
+    } catch {}
+  }
+  return input.slice(0, 10)
 }

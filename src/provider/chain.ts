@@ -1,13 +1,12 @@
 /** `ProviderChain` over the chain actions of src/chain/actions, bound to one wallet's account. */
 import type { BlockNumber } from 'viem'
 import {
-  advance, challengeVersion, claim, commitResult, confirmVersion, faucet, finalizeShard, finalizeVersion, joinTask, proposeVersion, readAssignment,
-  readClaimable, readRevealed, readRound, readStake, readTask, readVersion, revealResult, stake,
-  type WriteContext
+  advance, challengeVersion, claim, commitResult, confirmVersion, faucet, finalizeShard, finalizeVersion, joinTask, proposeVersion, readAcceptedShards,
+  readAssignment, readClaimable, readHasConfirmed, readIsProvider, readModel, readProposals, readProviders, readRevealed, readRound, readStake, readTask,
+  readVersion, revealResult, stake, type WriteContext
 } from '../chain/actions/index.ts'
-import { ConsensusVerifierAbi, ModelRegistryAbi, TaskManagerAbi } from '../chain/generated/abis.ts'
 import { watchProtocolEvents } from '../chain/watch.ts'
-import type { AcceptedShard, ProposalRef, ProviderChain } from './types.ts'
+import type { ProviderChain } from './types.ts'
 
 /** How often new protocol events are looked for (an `eth_getFilterChanges` call). */
 const WATCH_INTERVAL_MS = 1000
@@ -29,36 +28,14 @@ export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNum
     readRound: async (taskId, round) => await readRound(ctx, { taskId, round }),
     readAssignment: async (taskId, round) => await readAssignment(ctx, { taskId, account, round }),
     readStake: async () => await readStake(ctx, { account }),
-    readProviders: async (taskId) => [...await publicClient.readContract({
-      address: contracts.TaskManager, abi: TaskManagerAbi, functionName: 'providersOf', args: [taskId]
-    })],
-    isProvider: async (taskId) => await publicClient.readContract({
-      address: contracts.TaskManager, abi: TaskManagerAbi, functionName: 'isProvider', args: [taskId, account]
-    }),
+    readProviders: async (taskId) => await readProviders(ctx, { taskId }),
+    isProvider: async (taskId) => await readIsProvider(ctx, { taskId, account }),
     readVersion: async (versionId) => await readVersion(ctx, { versionId }),
-    readModelHead: async (modelId) => BigInt((await publicClient.readContract({
-      address: contracts.ModelRegistry, abi: ModelRegistryAbi, functionName: 'getModel', args: [modelId]
-    })).head),
+    readModelHead: async (modelId) => (await readModel(ctx, { modelId })).head,
     readRevealed: async (taskId, round, shard, attempt) => await readRevealed(ctx, { taskId, round, shard, attempt, fromBlock: revealsFrom }),
-    readAccepted: async (taskId, round) => {
-      const logs = await publicClient.getContractEvents({
-        address: contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, eventName: 'ShardAccepted',
-        args: { taskId, round: BigInt(round) }, fromBlock, toBlock: 'latest', strict: true
-      })
-      return logs.map((log): AcceptedShard => ({
-        shard: Number(log.args.shard), attempt: Number(log.args.attempt), center: Number(log.args.center), winnersMask: Number(log.args.winnersMask)
-      }))
-    },
-    readProposals: async (taskId, round) => {
-      const logs = await publicClient.getContractEvents({
-        address: contracts.ModelRegistry, abi: ModelRegistryAbi, eventName: 'VersionProposed',
-        args: { taskId, round: BigInt(round) }, fromBlock, toBlock: 'latest', strict: true
-      })
-      return logs.map((log): ProposalRef => ({ versionId: log.args.versionId, aggregator: log.args.aggregator }))
-    },
-    hasConfirmed: async (versionId) => await publicClient.readContract({
-      address: contracts.ModelRegistry, abi: ModelRegistryAbi, functionName: 'confirmedBy', args: [versionId, account]
-    }),
+    readAccepted: async (taskId, round) => await readAcceptedShards(ctx, { taskId, round, fromBlock }),
+    readProposals: async (taskId, round) => await readProposals(ctx, { taskId, round, fromBlock }),
+    hasConfirmed: async (versionId) => await readHasConfirmed(ctx, { versionId, account }),
     readClaimable: async () => await readClaimable(ctx, { account }),
     faucet: async () => (await faucet(ctx)).amount,
     stake: async (amount) => { await stake(ctx, { amount }) },

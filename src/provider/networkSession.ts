@@ -4,11 +4,10 @@
  * blobs locally and pin them on a relay.
  */
 import { multiaddr } from '@multiformats/multiaddr'
-import type { Address, Hex } from 'viem'
 import type { CID } from 'multiformats/cid'
 import type { ArtifactKind } from '../core/messages/schemas.ts'
 import type { AccountWalletClient } from '../chain/actions/index.ts'
-import { authorizeSession, type MessageSigner } from '../core/messages/index.ts'
+import { authorizeSession, type MessageSigner, type WalletSigner } from '../core/messages/index.ts'
 import { requestPin, type BrowserNode } from '../p2p/index.ts'
 import { networkArtifactStore } from './artifacts.ts'
 import type { ArtifactStore } from './types.ts'
@@ -21,19 +20,13 @@ export interface NetworkSession {
   pin: (taskId: string, kind: ArtifactKind, cid: CID, signal?: AbortSignal) => Promise<void>
 }
 
-/** The wallet that authorizes the session key: one signature, then the session key signs. */
-export interface SessionWallet {
-  address: Address
-  signMessage: (args: { message: string }) => Promise<Hex>
-}
-
-/** A connected wallet client as the session's wallet (a viem LocalAccount already is one). */
-export function walletClientSigner (walletClient: AccountWalletClient): SessionWallet {
+/** A connected wallet client as the wallet that authorizes a session (a viem LocalAccount already is one). */
+export function walletClientSigner (walletClient: AccountWalletClient): WalletSigner {
   return { address: walletClient.account.address, signMessage: async ({ message }) => await walletClient.signMessage({ message }) }
 }
 
 export async function startNetworkSession (
-  node: BrowserNode, opts: { wallet: SessionWallet, chainId: number, relays: readonly string[] }
+  node: BrowserNode, opts: { wallet: WalletSigner, chainId: number, relays: readonly string[] }
 ): Promise<NetworkSession> {
   const { signer } = await authorizeSession({ wallet: opts.wallet, peerId: node.peerId, chainId: opts.chainId })
   const pinners = opts.relays.map((addr) => multiaddr(addr))

@@ -4,28 +4,14 @@
  */
 import type { Address, Hex } from 'viem'
 import type {
-  AdvanceOutcome, Assignment, CommitParams, CommittedResult, RevealedResult, RevealParams, RoundState, ShardOutcome,
-  StakeState, TaskState, VersionData, VersionState
+  AcceptedShard, AdvanceOutcome, Assignment, CommitParams, CommittedResult, RevealedResult, RevealParams, RoundState, ShardOutcome,
+  ProposalRef, StakeState, TaskState, VersionData, VersionState
 } from '../chain/actions/index.ts'
 import type { ArtifactKind } from '../core/messages/schemas.ts'
 import type { Architecture } from '../core/architecture.ts'
 import type { WeightSet } from '../core/tensors.ts'
 import type { TrainProgress, TrainRequest, TrainShardResult } from '../train/trainShard.ts'
 import type { ShardData } from '../train/workerApi.ts'
-
-/** A version proposed for a task round (from `VersionProposed` events). */
-export interface ProposalRef {
-  versionId: bigint
-  aggregator: Address
-}
-
-/** A shard's accepted attempt (from `ShardAccepted`). */
-export interface AcceptedShard {
-  shard: number
-  attempt: number
-  center: number
-  winnersMask: number
-}
 
 /**
  * The chain actions the loop uses, bound to one account (see `chainForAccount`). Transactions are

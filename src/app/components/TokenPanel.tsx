@@ -1,37 +1,33 @@
 import { formatUnits } from 'viem'
-import { useConnection, useReadContract } from 'wagmi'
-import { MLBTokenAbi } from '../../chain/generated/abis.ts'
+import { useConnection } from 'wagmi'
+import { faucet } from '../../chain/actions/index.ts'
 import { LOCAL_CHAIN_ID } from '../../core/networkConfig.ts'
 import { useNetworkConfig } from '../NetworkContext.ts'
-import { useTransaction } from '../hooks/useTransaction.ts'
+import { useWriteContext } from '../hooks/useProtocol.ts'
+import { useTokenBalance } from '../hooks/useTokenBalance.ts'
+import { useTransactor } from '../hooks/useTransactor.ts'
 import { TxStatus } from './TxStatus.tsx'
 
 export function TokenPanel (): React.JSX.Element | null {
   const network = useNetworkConfig()
   const { address, status, chainId } = useConnection()
-  const token = network.contracts.MLBToken
+  const ctx = useWriteContext()
   const onChain = status === 'connected' && chainId === network.chainId
-  const balance = useReadContract({
-    address: token,
-    abi: MLBTokenAbi,
-    functionName: 'balanceOf',
-    args: address === undefined ? undefined : [address],
-    query: { enabled: onChain && address !== undefined }
-  })
-  const faucet = useTransaction()
+  const { balance, error, refetch } = useTokenBalance(address, { enabled: onChain })
+  const drip = useTransactor()
 
   if (!onChain) return null
-  const busy = faucet.state.phase === 'signing' || faucet.state.phase === 'pending'
+  const busy = drip.state.phase === 'signing' || drip.state.phase === 'pending'
   return (
     <section className="panel" aria-labelledby="token-title">
       <h2 id="token-title">MLB token</h2>
       <p>
         Balance:{' '}
         <strong data-testid="mlb-balance">
-          {balance.data === undefined ? '…' : formatUnits(balance.data, 18)}
+          {balance === undefined ? '…' : formatUnits(balance, 18)}
         </strong>{' '}MLB
       </p>
-      {balance.error !== null && <p className="error" role="alert">Could not read the balance: {balance.error.shortMessage}</p>}
+      {error !== null && <p className="error" role="alert">Could not read the balance: {error.message}</p>}
       {network.chainId === LOCAL_CHAIN_ID && (
         <>
           <button
@@ -39,12 +35,12 @@ export function TokenPanel (): React.JSX.Element | null {
             data-testid="faucet"
             disabled={busy}
             onClick={() => {
-              void faucet.send({ address: token, abi: MLBTokenAbi, functionName: 'faucet' }).then(async () => await balance.refetch())
+              void drip.run(ctx, faucet).then(async () => await refetch())
             }}
           >
             Get test MLB from the faucet
           </button>
-          <TxStatus state={faucet.state} testId="faucet-status" />
+          <TxStatus state={drip.state} testId="faucet-status" />
         </>
       )}
     </section>

@@ -1,8 +1,9 @@
-import type { TransactionPhase } from '../hooks/useTransaction.ts'
+import type { TransactionPhase } from '../hooks/useTransactor.ts'
 
 const short = (hash: string): string => `${hash.slice(0, 10)}…${hash.slice(-6)}`
 
-export function TxStatus ({ state, testId }: { state: TransactionPhase; testId: string }): React.JSX.Element | null {
+/** `skipped` says why nothing was sent (e.g. an allowance that already covers the amount). */
+export function TxStatus ({ state, testId, skipped }: { state: TransactionPhase; testId: string; skipped?: string }): React.JSX.Element | null {
   switch (state.phase) {
     case 'idle':
       return null
@@ -12,6 +13,8 @@ export function TxStatus ({ state, testId }: { state: TransactionPhase; testId: 
       return <p className="tx pending" data-testid={testId} data-phase="pending">Pending: {short(state.hash)}</p>
     case 'confirmed':
       return <p className="tx ok" data-testid={testId} data-phase="confirmed">Confirmed in block {state.blockNumber.toString()}</p>
+    case 'skipped':
+      return <p className="tx ok" data-testid={testId} data-phase="skipped">{skipped ?? 'Nothing needed sending.'}</p>
     case 'failed':
       return <p className="tx error" role="alert" data-testid={testId} data-phase="failed">Failed: {state.message}</p>
   }

@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { forkVersion, mergeVersions, readIsGovernor, rollbackModel, type VersionState } from '../../chain/actions/index.ts'
 import { TxStatus } from '../components/TxStatus.tsx'
-import { useAction } from '../hooks/useAction.ts'
+import { useTransactor } from '../hooks/useTransactor.ts'
 import { useReadContext, useWriteContext } from '../hooks/useProtocol.ts'
 import { Link } from '../router.tsx'
 import { ancestorPath, ancestorsOf } from './lineage.ts'
@@ -46,7 +46,7 @@ function useRefreshLineage (): () => void {
 
 function ForkAction ({ lineage, viewer }: { lineage: Lineage, viewer: Viewer }): React.JSX.Element {
   const write = useWriteContext()
-  const action = useAction()
+  const action = useTransactor()
   const refresh = useRefreshLineage()
   const [choice, setChoice] = useState<string>(lineage.model.head.toString())
   const [forked, setForked] = useState<bigint>()
@@ -74,7 +74,7 @@ function ForkAction ({ lineage, viewer }: { lineage: Lineage, viewer: Viewer }):
 
 function RollbackAction ({ lineage, viewer }: { lineage: Lineage, viewer: Viewer }): React.JSX.Element {
   const write = useWriteContext()
-  const action = useAction()
+  const action = useTransactor()
   const refresh = useRefreshLineage()
   const targets = ancestorsOf(lineage.versions, lineage.model.head)
   const [choice, setChoice] = useState<string>('')
@@ -109,7 +109,7 @@ function RollbackAction ({ lineage, viewer }: { lineage: Lineage, viewer: Viewer
 
 function MergeAction ({ lineage, viewer }: { lineage: Lineage, viewer: Viewer }): React.JSX.Element {
   const write = useWriteContext()
-  const action = useAction()
+  const action = useTransactor()
   const refresh = useRefreshLineage()
   const others = lineage.versions.filter((v) => v.status === 'Final' && v.versionId !== lineage.model.head)
   const [other, setOther] = useState<string>('')

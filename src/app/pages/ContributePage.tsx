@@ -10,7 +10,7 @@ import { TxStatus } from '../components/TxStatus.tsx'
 import { BACKEND_KEY, startContributing, stopContributing } from '../contribute/useResumeContribution.ts'
 import { SHARD_STEPS, shardStepOf } from '../contribute/phases.ts'
 import { useContributor } from '../contribute/useContributor.ts'
-import { useAction } from '../hooks/useAction.ts'
+import { useTransactor } from '../hooks/useTransactor.ts'
 import { useReadContext, useWriteContext } from '../hooks/useProtocol.ts'
 import { useNetworkConfig } from '../NetworkContext.ts'
 import { Link } from '../router.tsx'
@@ -51,7 +51,7 @@ function useAccountFigures (): AccountFigures {
 function StakePanel ({ figures }: { figures: AccountFigures }): React.JSX.Element {
   const ctx = useWriteContext()
   const [amount, setAmount] = useState('100')
-  const action = useAction()
+  const action = useTransactor()
   let parsed: bigint | undefined
   try { parsed = parseUnits(amount, 18) } catch { parsed = undefined }
   return (
@@ -74,7 +74,7 @@ function StakePanel ({ figures }: { figures: AccountFigures }): React.JSX.Elemen
 
 function EarningsPanel ({ figures }: { figures: AccountFigures }): React.JSX.Element {
   const ctx = useWriteContext()
-  const action = useAction()
+  const action = useTransactor()
   const [claimed, setClaimed] = useState<bigint>()
   return (
     <section className="panel" aria-labelledby="earnings-title">

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { cancelTask } from '../../chain/actions/index.ts'
 import { TxStatus } from '../components/TxStatus.tsx'
-import { useAction } from '../hooks/useAction.ts'
+import { useTransactor } from '../hooks/useTransactor.ts'
 import { useWriteContext } from '../hooks/useProtocol.ts'
 import { mlb } from './format.ts'
 
@@ -11,7 +11,7 @@ import { mlb } from './format.ts'
  */
 export function CancelTask ({ taskId, open, escrowLeft, onDone }: { taskId: bigint, open: boolean, escrowLeft: bigint, onDone: () => void }): React.JSX.Element {
   const ctx = useWriteContext()
-  const action = useAction()
+  const action = useTransactor()
   const [confirming, setConfirming] = useState(false)
   const [refund, setRefund] = useState<bigint>()
   const busy = action.state.phase === 'signing' || action.state.phase === 'pending'

@@ -1,10 +1,10 @@
 import type { Address, Hex } from 'viem'
 import {
-  readClaimable, readRound, readTask, readTaskCount, readTaskEvents, readVersion,
+  readClaimable, readEscrow, readProviders, readRound, readTask, readTaskCount, readTaskEvents, readVersion,
   type ReadContext, type RoundState, type TaskState, type VersionState
 } from '../../chain/actions/index.ts'
-import { RewardDistributorAbi, TaskManagerAbi } from '../../chain/generated/abis.ts'
 import type { ProtocolEvent } from '../../chain/watch.ts'
+import { MLBridgeError } from '../../core/errors.ts'
 
 export interface TaskDetail {
   task: TaskState
@@ -31,8 +31,8 @@ export async function loadTaskDetail (ctx: ReadContext, taskId: bigint): Promise
   const [task, events, providers, escrowLeft] = await Promise.all([
     readTask(ctx, { taskId }),
     readTaskEvents(ctx, { taskId }),
-    ctx.publicClient.readContract({ address: ctx.contracts.TaskManager, abi: TaskManagerAbi, functionName: 'providersOf', args: [taskId] }),
-    ctx.publicClient.readContract({ address: ctx.contracts.RewardDistributor, abi: RewardDistributorAbi, functionName: 'escrowOf', args: [taskId] })
+    readProviders(ctx, { taskId }),
+    readEscrow(ctx, { taskId })
   ])
   const started = events.filter((event) => event.eventName === 'RoundStarted').length
   const rounds = await Promise.all(Array.from({ length: started }, async (_, round) => await readRound(ctx, { taskId, round, task })))
@@ -40,7 +40,7 @@ export async function loadTaskDetail (ctx: ReadContext, taskId: bigint): Promise
   const claimable = new Map(await Promise.all(providers.map(async (account) => [account, await readClaimable(ctx, { account })] as const)))
   // readTaskEvents starts at the TaskCreated block, so the event is always there.
   const created = events.find((event) => event.eventName === 'TaskCreated')
-  if (created?.eventName !== 'TaskCreated') throw new Error(`task ${taskId}: its TaskCreated event is missing`)
+  if (created?.eventName !== 'TaskCreated') throw new MLBridgeError('TASK_EVENT_MISSING', `task ${taskId}: its TaskCreated event is missing`)
   return {
     task,
     specCid: created.args.specCid,
@@ -49,7 +49,7 @@ export async function loadTaskDetail (ctx: ReadContext, taskId: bigint): Promise
     escrowLeft,
     rounds,
     versions,
-    providers: [...providers],
+    providers,
     claimable,
     events
   }

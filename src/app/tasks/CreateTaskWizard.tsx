@@ -1,12 +1,11 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { formatUnits } from 'viem'
-import { useReadContract } from 'wagmi'
 import { createTask, ensureAllowance, taskBudget, type WriteContext } from '../../chain/actions/index.ts'
 import { explainError } from '../../chain/explainError.ts'
-import { MLBTokenAbi } from '../../chain/generated/abis.ts'
 import { TxStatus } from '../components/TxStatus.tsx'
-import type { TransactionPhase } from '../hooks/useTransaction.ts'
+import { useTokenBalance } from '../hooks/useTokenBalance.ts'
+import { useTransactor } from '../hooks/useTransactor.ts'
 import { useNetworkConfig } from '../NetworkContext.ts'
 import { Link } from '../router.tsx'
 import { prepareTask, type PreparedTask } from './publishTask.ts'
@@ -34,7 +33,6 @@ function NumberField ({ form, onChange, field, label, testId, step }: FieldProps
 }
 
 type Publish = { status: 'idle' } | { status: 'running' | 'done' | 'failed', text: string }
-type Approve = TransactionPhase | { phase: 'skipped' }
 
 /** The prepared artifacts stay valid while the form and the chosen files are unchanged, so a retry does not publish again. */
 interface Prepared extends PreparedTask { key: string }
@@ -60,17 +58,16 @@ export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose
   const [error, setError] = useState<string | undefined>()
   const [busy, setBusy] = useState(false)
   const [publish, setPublish] = useState<Publish>({ status: 'idle' })
-  const [approve, setApprove] = useState<Approve>({ phase: 'idle' })
-  const [create, setCreate] = useState<TransactionPhase>({ phase: 'idle' })
+  // Approve and create are two transactions, each with its own status.
+  const approve = useTransactor()
+  const create = useTransactor()
   const [prepared, setPrepared] = useState<Prepared | undefined>()
   const [createdId, setCreatedId] = useState<bigint | undefined>()
 
   const account = ctx.walletClient.account.address
-  const balance = useReadContract({
-    address: ctx.contracts.MLBToken, abi: MLBTokenAbi, functionName: 'balanceOf', args: [account], query: { refetchInterval: 2000 }
-  })
+  const balance = useTokenBalance(account)
   const budget = budgetOf(form)
-  const short = 'budget' in budget && balance.data !== undefined && balance.data < budget.budget
+  const short = 'budget' in budget && balance.balance !== undefined && balance.balance < budget.budget
 
   const change = (patch: Partial<TaskForm>): void => { setForm((f) => ({ ...f, ...patch })) }
 
@@ -78,14 +75,14 @@ export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose
     setError(undefined)
     setCreatedId(undefined)
     if ('error' in budget) { setError(budget.error); return }
-    if (balance.data === undefined) { setError('Your MLB balance is not known yet; try again in a moment.'); return }
-    if (balance.data < budget.budget) {
-      setError(`The budget is ${formatUnits(budget.budget, 18)} MLB but your balance is ${formatUnits(balance.data, 18)} MLB.`)
+    if (balance.balance === undefined) { setError('Your MLB balance is not known yet; try again in a moment.'); return }
+    if (balance.balance < budget.budget) {
+      setError(`The budget is ${formatUnits(budget.budget, 18)} MLB but your balance is ${formatUnits(balance.balance, 18)} MLB.`)
       return
     }
     setBusy(true)
-    setApprove({ phase: 'idle' })
-    setCreate({ phase: 'idle' })
+    approve.reset()
+    create.reset()
     try {
       const key = JSON.stringify([form, csvFile === undefined ? '' : fileKey([csvFile]), fileKey(imageFiles)])
       let task = prepared?.key === key ? prepared : undefined
@@ -109,26 +106,15 @@ export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose
         }
       }
 
-      setApprove({ phase: 'signing' })
-      try {
-        const { receipt } = await ensureAllowance({ ...ctx, onSent: (_action, hash) => { setApprove({ phase: 'pending', hash }) } }, { amount: taskBudget(task.params) })
-        setApprove(receipt === null ? { phase: 'skipped' } : { phase: 'confirmed', hash: receipt.transactionHash, blockNumber: receipt.blockNumber })
-      } catch (e) {
-        setApprove({ phase: 'failed', message: explainError(e) })
-        return
-      }
-
-      setCreate({ phase: 'signing' })
-      try {
-        const created = await createTask({ ...ctx, onSent: (_action, hash) => { setCreate({ phase: 'pending', hash }) } }, task.params)
-        setCreate({ phase: 'confirmed', hash: created.receipt.transactionHash, blockNumber: created.receipt.blockNumber })
+      const { params } = task
+      if (await approve.run(ctx, async (c) => await ensureAllowance(c, { amount: taskBudget(params) })) === undefined) return
+      const created = await create.run(ctx, async (c) => await createTask(c, params))
+      if (created !== undefined) {
         setCreatedId(created.taskId)
         // A new task gets a fresh seed and artifacts.
         setPrepared(undefined)
         void queryClient.invalidateQueries({ queryKey: ['tasks'] })
         void balance.refetch()
-      } catch (e) {
-        setCreate({ phase: 'failed', message: explainError(e) })
       }
     } finally {
       setBusy(false)
@@ -231,7 +217,7 @@ export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose
           Total budget:{' '}
           <strong data-testid="wizard-budget">{'budget' in budget ? `${formatUnits(budget.budget, 18)} MLB` : '—'}</strong>
           {' '}(reward × rounds × shards × (replication + 1 spare)). Your balance:{' '}
-          <strong data-testid="wizard-balance">{balance.data === undefined ? '…' : `${formatUnits(balance.data, 18)} MLB`}</strong>
+          <strong data-testid="wizard-balance">{balance.balance === undefined ? '…' : `${formatUnits(balance.balance, 18)} MLB`}</strong>
         </p>
         {'error' in budget && <p className="error" data-testid="wizard-budget-error">{budget.error}</p>}
         {short && <p className="error" data-testid="wizard-short">Your balance does not cover the budget; get MLB first (the faucet, on the local chain).</p>}
@@ -253,13 +239,11 @@ export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose
           </li>
           <li data-testid="wizard-step-approve">
             <strong>2. Approve the budget</strong>
-            {approve.phase === 'skipped'
-              ? <p className="tx ok" data-testid="wizard-approve-status" data-phase="skipped">The allowance already covers the budget.</p>
-              : <TxStatus state={approve} testId="wizard-approve-status" />}
+            <TxStatus state={approve.state} testId="wizard-approve-status" skipped="The allowance already covers the budget." />
           </li>
           <li data-testid="wizard-step-create">
             <strong>3. Create the task</strong>
-            <TxStatus state={create} testId="wizard-create-status" />
+            <TxStatus state={create.state} testId="wizard-create-status" />
           </li>
         </ul>
       )}

@@ -1,7 +1,8 @@
 import type { Hex, TransactionReceipt } from 'viem'
 import { TaskManagerAbi } from '../generated/abis.ts'
 import { ChainActionError, asAction } from './errors.ts'
-import { eventsIn, send } from './internal.ts'
+import { eventsIn } from './internal.ts'
+import { transact } from './transact.ts'
 import type { WriteContext } from './types.ts'
 
 export type AdvanceOutcome =
@@ -18,10 +19,7 @@ export async function advance (
   params: { taskId: bigint }
 ): Promise<{ outcome: AdvanceOutcome, receipt: TransactionReceipt }> {
   return await asAction('advance', async () => {
-    const { request } = await ctx.publicClient.simulateContract({
-      account: ctx.walletClient.account, address: ctx.contracts.TaskManager, abi: TaskManagerAbi, functionName: 'advance', args: [params.taskId]
-    })
-    const receipt = await send(ctx, 'advance', request)
+    const receipt = await transact(ctx, 'advance', { contract: 'TaskManager', functionName: 'advance', args: [params.taskId] })
     const [started] = eventsIn(receipt, TaskManagerAbi, 'RoundStarted', ctx.contracts.TaskManager)
     if (started !== undefined) {
       return { outcome: { kind: 'roundStarted', round: Number(started.args.round), seed: started.args.seed, startedAt: BigInt(started.args.startedAt) }, receipt }

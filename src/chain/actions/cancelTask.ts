@@ -1,7 +1,8 @@
 import type { TransactionReceipt } from 'viem'
 import { TaskManagerAbi } from '../generated/abis.ts'
 import { asAction } from './errors.ts'
-import { eventIn, send } from './internal.ts'
+import { eventIn } from './internal.ts'
+import { transact } from './transact.ts'
 import type { WriteContext } from './types.ts'
 
 /** The creator cancels a joining or running task; the unearned escrow becomes claimable by the creator. */
@@ -10,10 +11,7 @@ export async function cancelTask (
   params: { taskId: bigint }
 ): Promise<{ refund: bigint, receipt: TransactionReceipt }> {
   return await asAction('cancelTask', async () => {
-    const { request } = await ctx.publicClient.simulateContract({
-      account: ctx.walletClient.account, address: ctx.contracts.TaskManager, abi: TaskManagerAbi, functionName: 'cancel', args: [params.taskId]
-    })
-    const receipt = await send(ctx, 'cancelTask', request)
+    const receipt = await transact(ctx, 'cancelTask', { contract: 'TaskManager', functionName: 'cancel', args: [params.taskId] })
     const { args } = eventIn('cancelTask', receipt, TaskManagerAbi, 'TaskCancelled', ctx.contracts.TaskManager)
     return { refund: args.refund, receipt }
   })

@@ -1,7 +1,6 @@
 import type { Hex, TransactionReceipt } from 'viem'
-import { ModelRegistryAbi } from '../generated/abis.ts'
 import { asAction } from './errors.ts'
-import { send } from './internal.ts'
+import { transact } from './transact.ts'
 import type { WriteContext } from './types.ts'
 
 /**
@@ -11,9 +10,6 @@ import type { WriteContext } from './types.ts'
  */
 export async function challengeVersion (ctx: WriteContext, params: { versionId: bigint, reason: Hex }): Promise<{ receipt: TransactionReceipt }> {
   return await asAction('challengeVersion', async () => {
-    const { request } = await ctx.publicClient.simulateContract({
-      account: ctx.walletClient.account, address: ctx.contracts.ModelRegistry, abi: ModelRegistryAbi, functionName: 'challenge', args: [params.versionId, params.reason]
-    })
-    return { receipt: await send(ctx, 'challengeVersion', request) }
+    return { receipt: await transact(ctx, 'challengeVersion', { contract: 'ModelRegistry', functionName: 'challenge', args: [params.versionId, params.reason] }) }
   })
 }

@@ -2,7 +2,7 @@ import { isAddressEqual, type Hex, type TransactionReceipt } from 'viem'
 import { computeCommitment } from '../../core/commitment.ts'
 import { ConsensusVerifierAbi } from '../generated/abis.ts'
 import { ChainActionError, asAction } from './errors.ts'
-import { eventIn, send } from './internal.ts'
+import { submitCommitment } from './submitCommitment.ts'
 import { newSalt } from './newSalt.ts'
 import type { WriteContext } from './types.ts'
 
@@ -63,14 +63,9 @@ export async function commitResult (ctx: WriteContext, params: CommitParams): Pr
       chainId, verifier: ctx.contracts.ConsensusVerifier, taskId: params.taskId, round: params.round, shard: params.shard,
       sender, deltaCid: params.deltaCid, fingerprint, salt
     })
-    const { request } = await ctx.publicClient.simulateContract({
-      account: ctx.walletClient.account, address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, functionName: 'commit',
-      args: [params.taskId, BigInt(params.round), BigInt(params.shard), BigInt(replica), commitment]
-    })
-    const receipt = await send(ctx, 'commitResult', request)
-    const { args } = eventIn('commitResult', receipt, ConsensusVerifierAbi, 'Committed', ctx.contracts.ConsensusVerifier)
+    const { attempt, receipt } = await submitCommitment(ctx, { taskId: params.taskId, round: params.round, shard: params.shard, replica, commitment })
     return {
-      taskId: params.taskId, round: params.round, shard: params.shard, replica, attempt: Number(args.attempt),
+      taskId: params.taskId, round: params.round, shard: params.shard, replica, attempt,
       deltaCid: params.deltaCid, fingerprint, salt, commitment, receipt
     }
   })

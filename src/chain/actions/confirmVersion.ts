@@ -1,7 +1,8 @@
 import type { Hex, TransactionReceipt } from 'viem'
 import { ModelRegistryAbi } from '../generated/abis.ts'
 import { VersionMismatchError, asAction } from './errors.ts'
-import { eventIn, eventsIn, send } from './internal.ts'
+import { eventIn, eventsIn } from './internal.ts'
+import { transact } from './transact.ts'
 import { readRegistryDomain } from './readRegistryDomain.ts'
 import { signatureDeadline } from './signatureDeadline.ts'
 import type { WriteContext } from './types.ts'
@@ -44,11 +45,7 @@ export async function confirmVersion (
       primaryType: 'Confirm',
       message: { versionId: params.versionId, commitHash: version.commitHash, confirmer, nonce, deadline }
     })
-    const { request } = await publicClient.simulateContract({
-      account: walletClient.account, address: contracts.ModelRegistry, abi: ModelRegistryAbi, functionName: 'confirm',
-      args: [params.versionId, confirmer, deadline, signature]
-    })
-    const receipt = await send(ctx, 'confirmVersion', request)
+    const receipt = await transact(ctx, 'confirmVersion', { contract: 'ModelRegistry', functionName: 'confirm', args: [params.versionId, confirmer, deadline, signature] })
     const { args } = eventIn('confirmVersion', receipt, ModelRegistryAbi, 'VersionConfirmed', contracts.ModelRegistry)
     const final = eventsIn(receipt, ModelRegistryAbi, 'VersionFinalized', contracts.ModelRegistry).length > 0
     return { confirmations: args.confirmations, final, signature, receipt }

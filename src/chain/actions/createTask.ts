@@ -2,7 +2,8 @@ import type { ContractFunctionArgs, TransactionReceipt } from 'viem'
 import { TaskManagerAbi } from '../generated/abis.ts'
 import { ensureAllowance } from './ensureAllowance.ts'
 import { asAction } from './errors.ts'
-import { eventIn, send } from './internal.ts'
+import { eventIn } from './internal.ts'
+import { transact } from './transact.ts'
 import { taskBudget } from './taskBudget.ts'
 import type { WriteContext } from './types.ts'
 
@@ -26,10 +27,7 @@ export interface CreatedTask {
 export async function createTask (ctx: WriteContext, params: TaskParams): Promise<CreatedTask> {
   const { receipt: approveReceipt } = await ensureAllowance(ctx, { amount: taskBudget(params) })
   return await asAction('createTask', async () => {
-    const { request } = await ctx.publicClient.simulateContract({
-      account: ctx.walletClient.account, address: ctx.contracts.TaskManager, abi: TaskManagerAbi, functionName: 'createTask', args: [params]
-    })
-    const receipt = await send(ctx, 'createTask', request)
+    const receipt = await transact(ctx, 'createTask', { contract: 'TaskManager', functionName: 'createTask', args: [params] })
     const { args } = eventIn('createTask', receipt, TaskManagerAbi, 'TaskCreated', ctx.contracts.TaskManager)
     return { taskId: args.taskId, modelId: args.modelId, initialVersionId: args.initialVersionId, escrow: args.escrow, approveReceipt, receipt }
   })

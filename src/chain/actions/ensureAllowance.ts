@@ -1,7 +1,7 @@
 import type { Address, TransactionReceipt } from 'viem'
 import { MLBTokenAbi } from '../generated/abis.ts'
 import { asAction } from './errors.ts'
-import { send } from './internal.ts'
+import { transact } from './transact.ts'
 import type { WriteContext } from './types.ts'
 
 /**
@@ -20,9 +20,6 @@ export async function ensureAllowance (
       address: ctx.contracts.MLBToken, abi: MLBTokenAbi, functionName: 'allowance', args: [owner, spender]
     })
     if (allowance >= params.amount) return { receipt: null }
-    const { request } = await ctx.publicClient.simulateContract({
-      account: ctx.walletClient.account, address: ctx.contracts.MLBToken, abi: MLBTokenAbi, functionName: 'approve', args: [spender, params.amount]
-    })
-    return { receipt: await send(ctx, 'approve', request) }
+    return { receipt: await transact(ctx, 'approve', { contract: 'MLBToken', functionName: 'approve', args: [spender, params.amount] }) }
   })
 }

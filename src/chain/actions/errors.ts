@@ -1,4 +1,5 @@
 import { BaseError, ContractFunctionRevertedError, type Abi, type Hash, type Hex } from 'viem'
+import { MLBridgeError } from '../../core/errors.ts'
 import { explainError } from '../explainError.ts'
 import { abis } from '../generated/abis.ts'
 
@@ -19,10 +20,10 @@ export const protocolErrorsAbi: Abi = (() => {
 })()
 
 /** Any failure of a chain action; `action` names it, `cause` keeps what viem threw. */
-export class ChainActionError extends Error {
+export class ChainActionError extends MLBridgeError {
   override name = 'ChainActionError'
-  constructor (readonly action: string, message: string, options?: ErrorOptions) {
-    super(message, options)
+  constructor (readonly action: string, message: string, options?: { cause?: unknown }) {
+    super('CHAIN_ACTION_FAILED', message, options)
   }
 }
 
@@ -33,13 +34,14 @@ export class ChainActionError extends Error {
  */
 export class ContractRejectedError extends ChainActionError {
   override name = 'ContractRejectedError'
+  override readonly code: string = 'CONTRACT_REJECTED'
   constructor (
     action: string,
     readonly errorName: string | undefined,
     readonly args: readonly unknown[],
     readonly data: Hex | undefined,
     message: string,
-    options?: ErrorOptions
+    options?: { cause?: unknown }
   ) {
     super(action, message, options)
   }
@@ -48,6 +50,7 @@ export class ContractRejectedError extends ChainActionError {
 /** The transaction was mined but reverted (a race the simulation did not see). */
 export class TransactionRevertedError extends ChainActionError {
   override name = 'TransactionRevertedError'
+  override readonly code: string = 'TRANSACTION_REVERTED'
   constructor (action: string, readonly hash: Hash) {
     super(action, `${action}: transaction ${hash} reverted on chain.`)
   }
@@ -56,6 +59,7 @@ export class TransactionRevertedError extends ChainActionError {
 /** The transaction succeeded but did not emit the event the action reads its result from. */
 export class MissingEventError extends ChainActionError {
   override name = 'MissingEventError'
+  override readonly code: string = 'EVENT_MISSING'
   constructor (action: string, readonly eventName: string, readonly hash: Hash) {
     super(action, `${action}: transaction ${hash} emitted no ${eventName} event.`)
   }
@@ -64,6 +68,7 @@ export class MissingEventError extends ChainActionError {
 /** The version on chain is not what the caller recomputed: challenge it rather than confirm it. */
 export class VersionMismatchError extends ChainActionError {
   override name = 'VersionMismatchError'
+  override readonly code: string = 'VERSION_MISMATCH'
   constructor (action: string, readonly versionId: bigint, readonly onChain: Hex, readonly recomputed: Hex) {
     super(action, `${action}: version ${versionId} has commit hash ${onChain}, not the recomputed ${recomputed}; challenge it instead of confirming.`)
   }

@@ -1,7 +1,8 @@
 import type { BlockNumber, BlockTag, TransactionReceipt } from 'viem'
 import { ConsensusVerifierAbi } from '../generated/abis.ts'
 import { ChainActionError, asAction } from './errors.ts'
-import { eventsIn, send } from './internal.ts'
+import { eventsIn } from './internal.ts'
+import { transact } from './transact.ts'
 import { readRevealed } from './readRevealed.ts'
 import type { WriteContext } from './types.ts'
 
@@ -38,11 +39,7 @@ export async function finalizeShard (
         throw new ChainActionError('finalizeShard', `finalizeShard: replica ${replica} revealed but its Revealed event was not found (is fromBlock too late?).`)
       }
     })
-    const { request } = await ctx.publicClient.simulateContract({
-      account: ctx.walletClient.account, address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, functionName: 'finalize',
-      args: [...args, fingerprints]
-    })
-    const receipt = await send(ctx, 'finalizeShard', request)
+    const receipt = await transact(ctx, 'finalizeShard', { contract: 'ConsensusVerifier', functionName: 'finalize', args: [...args, fingerprints] })
     const at = ctx.contracts.ConsensusVerifier
     const roundDecided = eventsIn(receipt, ConsensusVerifierAbi, 'RoundDecided', at).length > 0
     const [accepted] = eventsIn(receipt, ConsensusVerifierAbi, 'ShardAccepted', at)

@@ -1,16 +1,14 @@
 import type { TransactionReceipt } from 'viem'
 import { ModelRegistryAbi } from '../generated/abis.ts'
 import { asAction } from './errors.ts'
-import { eventIn, send } from './internal.ts'
+import { eventIn } from './internal.ts'
+import { transact } from './transact.ts'
 import type { WriteContext } from './types.ts'
 
 /** Starts a new model, owned by the caller, whose head is the final version `versionId`. */
 export async function forkVersion (ctx: WriteContext, params: { versionId: bigint }): Promise<{ modelId: bigint, receipt: TransactionReceipt }> {
   return await asAction('forkVersion', async () => {
-    const { request } = await ctx.publicClient.simulateContract({
-      account: ctx.walletClient.account, address: ctx.contracts.ModelRegistry, abi: ModelRegistryAbi, functionName: 'fork', args: [params.versionId]
-    })
-    const receipt = await send(ctx, 'forkVersion', request)
+    const receipt = await transact(ctx, 'forkVersion', { contract: 'ModelRegistry', functionName: 'fork', args: [params.versionId] })
     const { args } = eventIn('forkVersion', receipt, ModelRegistryAbi, 'ModelCreated', ctx.contracts.ModelRegistry)
     return { modelId: args.modelId, receipt }
   })

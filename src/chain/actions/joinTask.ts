@@ -1,7 +1,8 @@
 import type { TransactionReceipt } from 'viem'
 import { TaskManagerAbi } from '../generated/abis.ts'
 import { asAction } from './errors.ts'
-import { eventIn, send } from './internal.ts'
+import { eventIn } from './internal.ts'
+import { transact } from './transact.ts'
 import type { WriteContext } from './types.ts'
 
 /** Joins a task in its joining window; needs bonded stake of at least the task's minimum. */
@@ -10,10 +11,7 @@ export async function joinTask (
   params: { taskId: bigint }
 ): Promise<{ weight: bigint, index: bigint, receipt: TransactionReceipt }> {
   return await asAction('joinTask', async () => {
-    const { request } = await ctx.publicClient.simulateContract({
-      account: ctx.walletClient.account, address: ctx.contracts.TaskManager, abi: TaskManagerAbi, functionName: 'join', args: [params.taskId]
-    })
-    const receipt = await send(ctx, 'joinTask', request)
+    const receipt = await transact(ctx, 'joinTask', { contract: 'TaskManager', functionName: 'join', args: [params.taskId] })
     const { args } = eventIn('joinTask', receipt, TaskManagerAbi, 'ProviderJoined', ctx.contracts.TaskManager)
     return { weight: args.weight, index: args.index, receipt }
   })

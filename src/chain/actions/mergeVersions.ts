@@ -1,7 +1,8 @@
 import type { TransactionReceipt } from 'viem'
 import { ModelRegistryAbi } from '../generated/abis.ts'
 import { asAction } from './errors.ts'
-import { eventIn, send } from './internal.ts'
+import { eventIn } from './internal.ts'
+import { transact } from './transact.ts'
 import type { VersionData } from './proposeVersion.ts'
 import type { WriteContext } from './types.ts'
 
@@ -14,14 +15,7 @@ export async function mergeVersions (
   params: { modelId: bigint, otherVersionId: bigint, data: VersionData }
 ): Promise<{ versionId: bigint, receipt: TransactionReceipt }> {
   return await asAction('mergeVersions', async () => {
-    const { request } = await ctx.publicClient.simulateContract({
-      account: ctx.walletClient.account,
-      address: ctx.contracts.ModelRegistry,
-      abi: ModelRegistryAbi,
-      functionName: 'merge',
-      args: [params.modelId, params.otherVersionId, params.data]
-    })
-    const receipt = await send(ctx, 'mergeVersions', request)
+    const receipt = await transact(ctx, 'mergeVersions', { contract: 'ModelRegistry', functionName: 'merge', args: [params.modelId, params.otherVersionId, params.data] })
     const { args } = eventIn('mergeVersions', receipt, ModelRegistryAbi, 'VersionRegistered', ctx.contracts.ModelRegistry)
     return { versionId: args.versionId, receipt }
   })

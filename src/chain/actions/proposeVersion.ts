@@ -1,7 +1,8 @@
 import type { Hex, TransactionReceipt } from 'viem'
 import { ModelRegistryAbi, TaskManagerAbi } from '../generated/abis.ts'
 import { asAction } from './errors.ts'
-import { eventIn, send } from './internal.ts'
+import { eventIn } from './internal.ts'
+import { transact } from './transact.ts'
 import { readRegistryDomain } from './readRegistryDomain.ts'
 import { signatureDeadline } from './signatureDeadline.ts'
 import type { WriteContext } from './types.ts'
@@ -75,11 +76,7 @@ export async function proposeVersion (
       primaryType: 'Propose',
       message: { taskId: params.taskId, round, parent, ...params.data, aggregator, nonce, deadline }
     })
-    const { request } = await publicClient.simulateContract({
-      account: walletClient.account, address: contracts.ModelRegistry, abi: ModelRegistryAbi, functionName: 'propose',
-      args: [{ taskId: params.taskId, round, parent, data: params.data }, aggregator, deadline, signature]
-    })
-    const receipt = await send(ctx, 'proposeVersion', request)
+    const receipt = await transact(ctx, 'proposeVersion', { contract: 'ModelRegistry', functionName: 'propose', args: [{ taskId: params.taskId, round, parent, data: params.data }, aggregator, deadline, signature] })
     const { args } = eventIn('proposeVersion', receipt, ModelRegistryAbi, 'VersionProposed', contracts.ModelRegistry)
     return { versionId: args.versionId, parent, signature, nonce, deadline, receipt }
   })

@@ -1,7 +1,8 @@
 import type { TransactionReceipt } from 'viem'
 import { RewardDistributorAbi } from '../generated/abis.ts'
 import { asAction } from './errors.ts'
-import { eventIn, send } from './internal.ts'
+import { eventIn } from './internal.ts'
+import { transact } from './transact.ts'
 import type { WriteContext } from './types.ts'
 
 /**
@@ -13,10 +14,7 @@ export async function requestUnstake (
   params: { amount: bigint }
 ): Promise<{ releaseAt: bigint, receipt: TransactionReceipt }> {
   return await asAction('requestUnstake', async () => {
-    const { request } = await ctx.publicClient.simulateContract({
-      account: ctx.walletClient.account, address: ctx.contracts.RewardDistributor, abi: RewardDistributorAbi, functionName: 'requestUnstake', args: [params.amount]
-    })
-    const receipt = await send(ctx, 'requestUnstake', request)
+    const receipt = await transact(ctx, 'requestUnstake', { contract: 'RewardDistributor', functionName: 'requestUnstake', args: [params.amount] })
     const { args } = eventIn('requestUnstake', receipt, RewardDistributorAbi, 'UnstakeRequested', ctx.contracts.RewardDistributor)
     return { releaseAt: BigInt(args.releaseAt), receipt }
   })

@@ -1,7 +1,8 @@
 import type { Hex, TransactionReceipt } from 'viem'
 import { ConsensusVerifierAbi } from '../generated/abis.ts'
 import { asAction } from './errors.ts'
-import { eventIn, send } from './internal.ts'
+import { eventIn } from './internal.ts'
+import { transact } from './transact.ts'
 import type { WriteContext } from './types.ts'
 
 export interface RevealParams {
@@ -24,11 +25,7 @@ export async function revealResult (
   params: RevealParams
 ): Promise<{ attempt: number, receipt: TransactionReceipt }> {
   return await asAction('revealResult', async () => {
-    const { request } = await ctx.publicClient.simulateContract({
-      account: ctx.walletClient.account, address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, functionName: 'reveal',
-      args: [params.taskId, BigInt(params.round), BigInt(params.shard), BigInt(params.replica), params.deltaCid, Array.from(params.fingerprint), params.salt]
-    })
-    const receipt = await send(ctx, 'revealResult', request)
+    const receipt = await transact(ctx, 'revealResult', { contract: 'ConsensusVerifier', functionName: 'reveal', args: [params.taskId, BigInt(params.round), BigInt(params.shard), BigInt(params.replica), params.deltaCid, Array.from(params.fingerprint), params.salt] })
     const { args } = eventIn('revealResult', receipt, ConsensusVerifierAbi, 'Revealed', ctx.contracts.ConsensusVerifier)
     return { attempt: Number(args.attempt), receipt }
   })

@@ -1,7 +1,8 @@
 import type { TransactionReceipt } from 'viem'
 import { ModelRegistryAbi } from '../generated/abis.ts'
 import { asAction } from './errors.ts'
-import { eventIn, send } from './internal.ts'
+import { eventIn } from './internal.ts'
+import { transact } from './transact.ts'
 import type { WriteContext } from './types.ts'
 
 /**
@@ -13,10 +14,7 @@ export async function rollbackModel (
   params: { modelId: bigint, path: readonly bigint[] }
 ): Promise<{ from: bigint, to: bigint, receipt: TransactionReceipt }> {
   return await asAction('rollbackModel', async () => {
-    const { request } = await ctx.publicClient.simulateContract({
-      account: ctx.walletClient.account, address: ctx.contracts.ModelRegistry, abi: ModelRegistryAbi, functionName: 'rollback', args: [params.modelId, [...params.path]]
-    })
-    const receipt = await send(ctx, 'rollbackModel', request)
+    const receipt = await transact(ctx, 'rollbackModel', { contract: 'ModelRegistry', functionName: 'rollback', args: [params.modelId, [...params.path]] })
     const { args } = eventIn('rollbackModel', receipt, ModelRegistryAbi, 'HeadMoved', ctx.contracts.ModelRegistry)
     return { from: args.from, to: args.to, receipt }
   })

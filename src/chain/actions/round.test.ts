@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLocalChain, type LocalChain } from '../../../node/testing/localChain.ts'
 import { Rng } from '../../core/random.ts'
 import { DEFAULT_FINGERPRINT_TOLERANCE, fingerprint, fingerprintsAgree } from '../../core/fingerprint.ts'
-import { getProtocolContracts, type ProtocolContracts } from '../contracts.ts'
+import type { ProtocolContracts } from '../contracts.ts'
 import { MLBTokenAbi } from '../generated/abis.ts'
 import { getProtocolEvents, watchProtocolEvents, type ProtocolEvent } from '../watch.ts'
 import {
@@ -143,9 +143,6 @@ describe('a whole task through the chain actions', () => {
     }
     const watched: ProtocolEvent[] = []
     const unwatch = watchProtocolEvents(publicClient, contracts, { onEvents: (events) => watched.push(...events), pollingInterval: 20 })
-    const typed = getProtocolContracts(contracts, { publicClient })
-    expect(await typed.token.read.symbol()).toBe('MLB')
-    expect(typeof getProtocolContracts(contracts, { publicClient, walletClient: creator.walletClient }).taskManager.write.advance).toBe('function')
     let cheaterSeen: Address | undefined
 
     // ------------------------------------------------------------ creator

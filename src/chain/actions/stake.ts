@@ -1,8 +1,7 @@
 import type { TransactionReceipt } from 'viem'
-import { RewardDistributorAbi } from '../generated/abis.ts'
 import { ensureAllowance } from './ensureAllowance.ts'
 import { asAction } from './errors.ts'
-import { send } from './internal.ts'
+import { transact } from './transact.ts'
 import type { WriteContext } from './types.ts'
 
 /** Bonds `amount` MLB in the RewardDistributor, approving it first when the allowance is short. */
@@ -12,9 +11,6 @@ export async function stake (
 ): Promise<{ approveReceipt: TransactionReceipt | null, receipt: TransactionReceipt }> {
   const { receipt: approveReceipt } = await ensureAllowance(ctx, { amount: params.amount })
   return await asAction('stake', async () => {
-    const { request } = await ctx.publicClient.simulateContract({
-      account: ctx.walletClient.account, address: ctx.contracts.RewardDistributor, abi: RewardDistributorAbi, functionName: 'stake', args: [params.amount]
-    })
-    return { approveReceipt, receipt: await send(ctx, 'stake', request) }
+    return { approveReceipt, receipt: await transact(ctx, 'stake', { contract: 'RewardDistributor', functionName: 'stake', args: [params.amount] }) }
   })
 }
