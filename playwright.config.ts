@@ -27,7 +27,7 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: [['list']],
-  globalSetup: './e2e/global-setup.ts',
+  globalSetup: './e2e/globalSetup.ts',
   outputDir: 'test-results',
   use: {
     browserName: 'chromium',

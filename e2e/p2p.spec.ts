@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { expect, test } from './fixtures.ts'
 import type { Page } from '@playwright/test'
 import type { Relay } from '../node/relay.ts'
-import type { PageHarness } from '../src/p2p/page-harness.ts'
+import type { PageHarness } from '../src/testing/pageHarness.ts'
 import type { BrowserNode } from '../src/p2p/index.ts'
 
 type HarnessWindow = Window & { h: PageHarness }
@@ -28,7 +28,7 @@ async function startApp (page: Page, relayAddr?: string): Promise<void> {
     const load = async <T>(path: string): Promise<T> => await import(/* @vite-ignore */ path) as T
     // the app's own module instance: it hands back the node the app already started
     const { browserNode } = await load<{ browserNode: (n: unknown) => Promise<BrowserNode> }>('/src/app/browserNode.ts')
-    const { createPageHarness } = await load<typeof import('../src/p2p/page-harness.ts')>('/src/p2p/page-harness.ts')
+    const { createPageHarness } = await load<typeof import('../src/testing/pageHarness.ts')>('/src/testing/pageHarness.ts')
     ;(window as unknown as HarnessWindow).h = await createPageHarness(await browserNode(null), chainId)
   }, CHAIN_ID)
 }

@@ -11,9 +11,9 @@ import { createHeliaLight } from 'helia'
 import { baseServices, encrypters, muxers } from '../src/p2p/config.ts'
 import { createRelayGater } from '../src/p2p/gater.ts'
 import { createMessageVerifier, createPinRequestVerifier } from '../src/core/messages/index.ts'
-import { joinPeerTopics, type GossipHubOptions } from '../src/p2p/gossip-hub.ts'
-import { startPinService, type PinService, type PinServiceInit } from '../src/p2p/pin-service.ts'
-import { createTopicGuard, type TopicGuard } from '../src/p2p/topic-guard.ts'
+import { joinPeerTopics, type GossipHubOptions } from '../src/p2p/gossipHub.ts'
+import { startPinService, type PinService, type PinServiceInit } from '../src/p2p/pinService.ts'
+import { createTopicGuard, type TopicGuard } from '../src/p2p/topicGuard.ts'
 import type { P2PHelia, P2PLibp2p, P2PServices } from '../src/p2p/types.ts'
 
 export const DEFAULT_RELAY_PORT = 4003

@@ -3,7 +3,8 @@
  * a whole network on a private local stack, a centralized baseline, and the report.
  */
 import { writeFile } from 'node:fs/promises'
-import { parseArgs, UsageError } from './simulate/args.ts'
+import { UsageError } from './cli/args.ts'
+import { parseArgs } from './simulate/args.ts'
 import { formatReport } from './simulate/report.ts'
 import { renderHtml } from './simulate/reportHtml.ts'
 import { runSimulation } from './simulate/run.ts'

@@ -5,7 +5,7 @@ import { LOCAL_CHAIN_ID, parseStackInfo, type StackInfo } from '../src/core/netw
 import { assertPortFree } from './ports.ts'
 import { startAnvil, type Anvil } from './anvil.ts'
 import { deployContracts } from './deploy.ts'
-import { generateBindings } from './gen-bindings.ts'
+import { generateBindings } from './genBindings.ts'
 import { DEFAULT_RELAY_PORT, startRelay, type Relay } from './relay.ts'
 
 export interface StackOptions {

@@ -16,7 +16,7 @@ import { chromiumArgs } from '../../playwright.config.ts'
 import { freePort } from '../ports.ts'
 import { startRelay } from '../relay.ts'
 import type { BenchContext } from '../bench.ts'
-import type { PageHarness } from '../../src/p2p/page-harness.ts'
+import type { PageHarness } from '../../src/testing/pageHarness.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -79,14 +79,14 @@ export async function run ({ args, log }: BenchContext): Promise<P2PBenchResult>
     }
     const startPeer = async (page: Page, storage: 'indexeddb' | 'memory'): Promise<void> => {
       // the first import may hit Vite re-optimizing dependencies (a 504 for the old bundle): reload once
-      const load = async (): Promise<void> => { await page.evaluate(async (path) => { await import(/* @vite-ignore */ path) }, '/src/p2p/page-harness.ts') }
+      const load = async (): Promise<void> => { await page.evaluate(async (path) => { await import(/* @vite-ignore */ path) }, '/src/testing/pageHarness.ts') }
       await load().catch(async () => { await page.reload(); await load() })
       await page.evaluate(async ({ relayAddrs, storage }) => {
         await (window as unknown as Partial<PeerWindow>).peer?.node.stop()
         const p2p = '/src/p2p/index.ts'
-        const harness = '/src/p2p/page-harness.ts'
+        const harness = '/src/testing/pageHarness.ts'
         const { createBrowserNode } = await import(/* @vite-ignore */ p2p) as typeof import('../../src/p2p/index.ts')
-        const { createPageHarness } = await import(/* @vite-ignore */ harness) as typeof import('../../src/p2p/page-harness.ts')
+        const { createPageHarness } = await import(/* @vite-ignore */ harness) as typeof import('../../src/testing/pageHarness.ts')
         const peer = await createPageHarness(await createBrowserNode({ relayMultiaddrs: relayAddrs, allowLoopback: true, storage, dbName: `bench-${Date.now()}` }), 31337)
         await peer.serveRawSink()
         ;(window as unknown as PeerWindow).peer = peer

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { defaultStackFile, parseFlags, resolveConfig, UsageError } from './args.ts'
+import { UsageError } from '../cli/args.ts'
+import { defaultStackFile, parseFlags, resolveConfig } from './args.ts'
 
 const stack = JSON.stringify({
   appUrl: 'http://localhost:5173',

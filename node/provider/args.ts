@@ -2,10 +2,10 @@
  * The headless provider's command line: flags parsed with node:util, then completed from the local
  * stack's `stack.json` (rpc, chain id, contracts, relay). Flags win over the stack file.
  */
-import { parseArgs } from 'node:util'
 import { dirname, join } from 'node:path'
 import { parseStackInfo, type StackInfo } from '../../src/core/networkConfig.ts'
 import { protocolContracts, type ProtocolContracts } from '../../src/chain/contracts.ts'
+import { parseFlags as parseCommandLine, UsageError } from '../cli/args.ts'
 
 export type ProviderBackend = 'wasm' | 'cpu'
 
@@ -29,9 +29,7 @@ export interface ProviderConfig {
   faucet: boolean
 }
 
-export class UsageError extends Error {
-  override name = 'UsageError'
-}
+
 
 export const USAGE = `Usage: npm run provider -- --key-file FILE [options]
 
@@ -65,13 +63,7 @@ export interface ParsedFlags {
 
 /** Parses argv (without node and script); throws UsageError naming the flag at fault. */
 export function parseFlags (argv: readonly string[]): ParsedFlags {
-  let values
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
+  const values = parseCommandLine(argv, {
         help: { type: 'boolean', short: 'h', default: false },
         'key-file': { type: 'string' },
         rpc: { type: 'string' },
@@ -84,11 +76,7 @@ export function parseFlags (argv: readonly string[]): ParsedFlags {
         once: { type: 'boolean', default: false },
         claim: { type: 'boolean', default: false },
         faucet: { type: 'boolean', default: false }
-      }
-    }))
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error))
-  }
+  })
   const flags: ParsedFlags = { help: values.help, relays: values.relay ?? [], backend: 'wasm', once: values.once, claim: values.claim, faucet: values.faucet }
   if (values['key-file'] !== undefined) flags.keyFile = nonEmpty('--key-file', values['key-file'])
   if (values.rpc !== undefined) flags.rpc = httpUrl('--rpc', values.rpc)

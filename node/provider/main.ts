@@ -1,6 +1,7 @@
 /** The CLI around `runProvider`: flags, the stack file, Ctrl-C, and the exit code. */
 import { readFileSync } from 'node:fs'
-import { parseFlags, resolveConfig, USAGE, UsageError } from './args.ts'
+import { UsageError } from '../cli/args.ts'
+import { parseFlags, resolveConfig, USAGE } from './args.ts'
 import { Display, type Output } from './display.ts'
 import { errorMessage } from '../../src/core/errors.ts'
 import { runProvider, type RunOptions } from './run.ts'

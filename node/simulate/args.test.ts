@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { parseArgs, UsageError } from './args.ts'
+import { UsageError } from '../cli/args.ts'
+import { parseArgs } from './args.ts'
 
 describe('simulate arguments', () => {
   it('reads the issue\'s flags and fills defaults', () => {

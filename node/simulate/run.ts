@@ -12,7 +12,8 @@ import {
   chainForAccount, datasetTaskData, inProcessEvaluator, inProcessTrainer, MemoryStateStore, ProviderHost,
   serialQueue, type Phase, type ProviderChain, type Trainer
 } from '../../src/provider/index.ts'
-import { mnistSplit, useNodeBackend } from '../../src/train/testing.ts'
+import { loadMnistFromDisk } from '../../src/train/data/mnistNode.ts'
+import { useNodeBackend } from '../../src/train/nodeBackend.ts'
 import { createMnistTask } from '../testing/mnistTask.ts'
 import { AttackLog, byzantineTrainer, Collusion, copyingChain, staleDeltaReader } from './adversaries.ts'
 import { AGGREGATORS, type SimulationOptions } from './args.ts'
@@ -57,7 +58,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
   const log = hooks.log ?? (() => {})
   const started = performance.now()
   await useNodeBackend('wasm')
-  const { train, test } = await mnistSplit()
+  const { train, test } = await loadMnistFromDisk()
   const spec = simulationSpec(opts)
   const definition = defineTask(spec)
   const params = definition.parameterCount

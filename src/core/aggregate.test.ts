@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { aggregate, AggregationError, canonicalOrder, type AggregationRule, type Contribution } from './aggregate.ts'
 import { Rng } from './random.ts'
 import { l2Norm, scaleWeights, subtractWeights, type WeightSet } from './tensors.ts'
-import { randomWeights, SMALL_LAYOUT } from './testing/randomWeights.ts'
+import { randomWeights, SMALL_LAYOUT } from '../testing/randomWeights.ts'
 
 const rules: Record<AggregationRule['rule'], AggregationRule> = {
   mean: { rule: 'mean', trimFraction: 0.2, clipIterations: 3 },

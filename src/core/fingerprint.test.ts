@@ -3,7 +3,7 @@ import { decodeDelta, encodeDelta } from './delta/codec.ts'
 import { DEFAULT_FINGERPRINT_TOLERANCE, fingerprint, FingerprintError, fingerprintDistance, fingerprintsAgree, fingerprintSeed } from './fingerprint.ts'
 import { Rng } from './random.ts'
 import { scaleWeights, type WeightLayout, type WeightSet } from './tensors.ts'
-import { randomWeights } from './testing/randomWeights.ts'
+import { randomWeights } from '../testing/randomWeights.ts'
 
 /** A fifth of the MNIST MLP: big enough for the statistics, small enough to keep the suite fast. */
 const LAYOUT: WeightLayout = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { outerStep } from './outer.ts'
 import { WeightSetMismatchError, type WeightSet } from './tensors.ts'
-import { randomWeights, SMALL_LAYOUT } from './testing/randomWeights.ts'
+import { randomWeights, SMALL_LAYOUT } from '../testing/randomWeights.ts'
 
 function vector (values: number[]): WeightSet {
   return [{ name: 'v', shape: [values.length], values: Float32Array.from(values) }]

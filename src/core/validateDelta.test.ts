@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { AggregationError } from './aggregate.ts'
 import { roundNormBound, validateDelta, validateRound } from './validateDelta.ts'
 import { l2Norm, layoutOf, scaleWeights, type WeightSet } from './tensors.ts'
-import { randomWeights, SMALL_LAYOUT } from './testing/randomWeights.ts'
+import { randomWeights, SMALL_LAYOUT } from '../testing/randomWeights.ts'
 
 const spec = { maxNormToMedian: 10 }
 

@@ -1,5 +1,5 @@
 import { listPeerConnections } from './connections.ts'
-import type { RelayKeeper } from './relay-keeper.ts'
+import type { RelayKeeper } from './relayKeeper.ts'
 import type { NetworkStatus, NetworkStatusListener } from './types.ts'
 import type { Libp2p } from '@libp2p/interface'
 

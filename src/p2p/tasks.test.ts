@@ -8,11 +8,11 @@ import { startRelay, type Relay } from '../../node/relay.ts'
 import { authorizeSession, encodeTaskMessage, taskTopic, type AnyTaskMessage, type MessageSigner } from '../core/messages/index.ts'
 import { createBrowserNode, type BrowserNode } from './createBrowserNode.ts'
 import { BlobTooLargeError } from '../storage/index.ts'
-import { BlobUnavailableError, fetchBlob } from './blob-stream.ts'
-import { PinRefusedError, requestPin } from './pin-service.ts'
-import type { TaskChannel, TaskPeer } from './task-channel.ts'
-import { groupTaskPeers, type JoinedTask } from './task-peers.ts'
-import type { RejectedMessage } from './topic-guard.ts'
+import { BlobUnavailableError, fetchBlob } from './blobStream.ts'
+import { PinRefusedError, requestPin } from './pinService.ts'
+import type { TaskChannel, TaskPeer } from './taskChannel.ts'
+import { groupTaskPeers, type JoinedTask } from './taskPeers.ts'
+import type { RejectedMessage } from './topicGuard.ts'
 
 // Node peers built by the browser factory (WebRTC from node-datachannel), around a real relay.
 

@@ -13,7 +13,7 @@ import { createMnistTask as createTaskFrom, type MnistTask, type MnistTaskShape 
 import { readClaimable, readReputation, readRound, readTask, readVersion, type WriteContext } from '../chain/actions/index.ts'
 import { parseTaskSpec } from '../core/taskSpec.ts'
 import { defineTask } from '../core/taskDefinition.ts'
-import { mnistSplit, useNodeBackend } from '../train/testing.ts'
+import { mnistSplit, useNodeBackend } from '../testing/mnist.ts'
 import { memoryArtifactStore } from './artifacts.ts'
 import { chainForAccount } from './chain.ts'
 import { decodeVersion } from '../core/version/blob.ts'

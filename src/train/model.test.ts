@@ -4,7 +4,7 @@ import { parseTaskSpec } from '../core/taskSpec.ts'
 import { architectureFromSpec, layersFromTfjsJson, ModelSpecError, weightLayout } from '../core/architecture.ts'
 import { WeightMismatchError } from './errors.ts'
 import { buildModel, initialWeights, readWeights, writeWeights } from './model.ts'
-import { useNodeBackend } from './testing.ts'
+import { useNodeBackend } from '../testing/mnist.ts'
 
 const archOf = (model: unknown): ReturnType<typeof architectureFromSpec> => architectureFromSpec(parseTaskSpec({ model, seed: 1 }).model)
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { SteppedDropout } from './steppedDropout.ts'
-import { useNodeBackend } from './testing.ts'
+import { useNodeBackend } from '../testing/mnist.ts'
 
 beforeAll(async () => { await useNodeBackend('cpu') })
 

@@ -7,7 +7,7 @@ import { architectureFromSpec, weightLayout } from '../core/architecture.ts'
 import { TrainError, TrainingCancelledError } from './errors.ts'
 import { selectSamples } from './data/dataset.ts'
 import { initialWeights } from './model.ts'
-import { mnistShard, useNodeBackend } from './testing.ts'
+import { mnistShard, useNodeBackend } from '../testing/mnist.ts'
 import { batchOrder, trainShard, type TrainProgress } from './trainShard.ts'
 
 const spec: TaskSpec = parseTaskSpec({

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { architectureFromSpec } from '../../core/architecture.ts'
 import { initialWeights } from '../../train/model.ts'
 import { predictTfjs } from '../../train/predict.ts'
-import { useNodeBackend } from '../../train/testing.ts'
+import { useNodeBackend } from '../../testing/mnist.ts'
 import { tfjsModelFiles } from './tfjsExport.ts'
 
 describe('tfjsModelFiles', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { plotPoints, polyline, roundRange, zeroBasedRange } from './chartGeometry.ts'
 import { eventSentence } from './eventSentence.ts'
 import { participantsOf } from './participants.ts'
-import { protocolEvent } from './testEvents.ts'
+import { protocolEvent } from '../../testing/taskEvents.ts'
 
 const A = '0x00000000000000000000000000000000000000aa' as Address
 const B = '0x00000000000000000000000000000000000000bb' as Address

@@ -1,7 +1,7 @@
 import type { Address } from 'viem'
 import { describe, expect, it } from 'vitest'
 import type { ShardState } from '../../chain/actions/index.ts'
-import { protocolEvent } from './testEvents.ts'
+import { protocolEvent } from '../../testing/taskEvents.ts'
 import { shardAttempts } from './verdicts.ts'
 
 const A = '0x00000000000000000000000000000000000000aa' as Address

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Rng } from '../random.ts'
 import { layoutOf, type WeightSet } from '../tensors.ts'
-import { MNIST_MLP_LAYOUT, randomWeights, SMALL_LAYOUT } from '../testing/randomWeights.ts'
+import { MNIST_MLP_LAYOUT, randomWeights, SMALL_LAYOUT } from '../../testing/randomWeights.ts'
 import { crc32 } from './crc32.ts'
 import { decodeDelta, DeltaDecodeError, DeltaEncodeError, encodeDelta } from './codec.ts'
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
 import { DataFormatError } from '../errors.ts'
-import { mnistSplit } from '../testing.ts'
+import { mnistSplit } from '../../testing/mnist.ts'
 import { decodeMnist, encodeMnist, MNIST_TEST_SIZE } from './mnistAsset.ts'
 
 describe('the bundled MNIST digits', () => {

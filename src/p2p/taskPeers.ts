@@ -1,5 +1,5 @@
 import type { PeerConnection } from './connections.ts'
-import type { TaskPeer } from './task-channel.ts'
+import type { TaskPeer } from './taskChannel.ts'
 
 /** One joined task channel as the node reports it: the task and the providers it heard of. */
 export interface JoinedTask {

@@ -1,5 +1,5 @@
-import { Rng } from '../random.ts'
-import type { WeightLayout, WeightSet } from '../tensors.ts'
+import { Rng } from '../core/random.ts'
+import type { WeightLayout, WeightSet } from '../core/tensors.ts'
 
 /** Test data: a layout's worth of normal values times `scale`, reproducible from `seed`. */
 export function randomWeights (seed: number, layout: WeightLayout, scale = 1): WeightSet {

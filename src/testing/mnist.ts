@@ -1,9 +1,9 @@
 /** Shared by the unit tests: Node's backend and a small MNIST shard. */
-import { selectSamples, type Dataset } from './data/dataset.ts'
-import { loadMnistFromDisk } from './data/mnistNode.ts'
-import type { MnistSplit } from './data/mnistAsset.ts'
+import { selectSamples, type Dataset } from '../train/data/dataset.ts'
+import { loadMnistFromDisk } from '../train/data/mnistNode.ts'
+import type { MnistSplit } from '../train/data/mnistAsset.ts'
 
-export { useNodeBackend } from './nodeBackend.ts'
+export { useNodeBackend } from '../train/nodeBackend.ts'
 
 let mnist: Promise<MnistSplit> | undefined
 export async function mnistSplit (): Promise<MnistSplit> {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -13,6 +13,10 @@ const READY_TIMEOUT_MS = 180_000
  * hands its stack.json to the tests through MLBRIDGE_STACK_FILE.
  */
 export default async function globalSetup (): Promise<() => Promise<void>> {
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+  if (!existsSync(chromium)) {
+    throw new Error(`Chromium not found at ${chromium}: install it with 'apt-get install -y chromium' (Debian) or set CHROMIUM_PATH to a Chromium binary.`)
+  }
   const dataDir = mkdtempSync(join(tmpdir(), 'mlbridge-e2e-'))
   const env = {
     ...process.env,

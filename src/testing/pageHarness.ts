@@ -1,12 +1,12 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { authorizeSession, type AnyTaskMessage, type ArtifactKind, type MessageSigner } from '../core/messages/index.ts'
-import { fetchBlob } from './blob-stream.ts'
-import { requestPin, type PinReceipt } from './pin-service.ts'
-import { readToEnd, sendAndClose } from './streams.ts'
-import type { BrowserNode } from './createBrowserNode.ts'
-import type { TaskChannel } from './task-channel.ts'
-import type { RejectedMessage } from './topic-guard.ts'
+import { fetchBlob } from '../p2p/blobStream.ts'
+import { requestPin, type PinReceipt } from '../p2p/pinService.ts'
+import { readToEnd, sendAndClose } from '../p2p/streams.ts'
+import type { BrowserNode } from '../p2p/createBrowserNode.ts'
+import type { TaskChannel } from '../p2p/taskChannel.ts'
+import type { RejectedMessage } from '../p2p/topicGuard.ts'
 import type { PeerId } from '@libp2p/interface'
 
 /**

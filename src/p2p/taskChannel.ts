@@ -3,7 +3,7 @@ import { encodeTaskMessage, taskTopics, type AnyTaskMessage, type MessageSigner,
 import { peerIdOf } from './addresses.ts'
 import { connectionTypeOf, type ConnectionType } from './connections.ts'
 import { Emitter } from '../core/events.ts'
-import type { TopicGuard } from './topic-guard.ts'
+import type { TopicGuard } from './topicGuard.ts'
 import type { P2PLibp2p } from './types.ts'
 import type { Message } from '@libp2p/gossipsub'
 

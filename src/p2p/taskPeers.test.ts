@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { groupTaskPeers, shortAddress, shortPeerId } from './task-peers.ts'
-import type { TaskPeer } from './task-channel.ts'
+import { groupTaskPeers, shortAddress, shortPeerId } from './taskPeers.ts'
+import type { TaskPeer } from './taskChannel.ts'
 
 const peer = (peerId: string, over: Partial<TaskPeer> = {}): TaskPeer => ({
   peerId, wallet: `0x${peerId.padStart(40, '0')}` as `0x${string}`, backend: 'wasm', throughput: 10, status: 'idle', lastSeen: 1000, connection: 'none', ...over
