@@ -1,7 +1,7 @@
 import { defineConfig } from 'vite'
 import react from '@vitejs/plugin-react'
 import { VitePWA } from 'vite-plugin-pwa'
-import { networkConfigPlugin } from './node/vite-network-config.ts'
+import { networkConfigPlugin } from './node/viteNetworkConfig.ts'
 
 export default defineConfig({
   plugins: [
