@@ -96,8 +96,7 @@ test('@smoke trainer worker trains MNIST on WebGPU and WASM; evaluator scores th
     const badImage = await decodeImages([{ path: 'set/white/broken.png', blob: new Blob(['not a png']) }], shape).then(() => 'decoded', (error: Error) => `${error.name}: ${error.message}`)
     const imageFolder = { classNames: images.classNames, labels: [...images.labels], featureShape: images.featureShape, firstPixel: images.x[0], secondImageFirstPixel: images.x[16], badImage }
 
-    return {
-      imageFolder, runs, expectedShapes: layout.map((w) => `${w.name}[${w.shape.join(',')}]`), cancelled, probe, recalled, stored, evaluation, onWasm, untrained }
+    return { imageFolder, runs, expectedShapes: layout.map((w) => `${w.name}[${w.shape.join(',')}]`), cancelled, probe, recalled, stored, evaluation, onWasm, untrained }
   })
   console.log(JSON.stringify(outcome.runs.map(({ backend, ms, firstLosses, lastLosses }) => ({ backend, ms: Math.round(ms), firstLosses, lastLosses }))))
   console.log(`ORT: ${outcome.evaluation.provider} accuracy ${outcome.evaluation.accuracy}, wasm ${outcome.onWasm.accuracy}, untrained ${outcome.untrained.accuracy}`)

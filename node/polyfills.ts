@@ -13,7 +13,7 @@ if (typeof P.withResolvers !== 'function') {
   const withResolvers: WithResolvers = <T>() => {
     let resolve!: (value: T | PromiseLike<T>) => void
     let reject!: (reason?: unknown) => void
-    const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej })
+    const promise = new Promise<T>((_resolve, _reject) => { resolve = _resolve; reject = _reject })
     return { promise, resolve, reject }
   }
   Object.defineProperty(Promise, 'withResolvers', { value: withResolvers, writable: true, configurable: true })

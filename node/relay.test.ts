@@ -15,7 +15,7 @@ describe('startRelay', () => {
 
   async function tempDir (): Promise<string> {
     const dir = await mkdtemp(join(tmpdir(), 'mlbridge-relay-'))
-    cleanup.push(async () => rm(dir, { recursive: true, force: true }))
+    cleanup.push(async () => await rm(dir, { recursive: true, force: true }))
     return dir
   }
 
@@ -33,7 +33,7 @@ describe('startRelay', () => {
     await relay.stop()
 
     relay = await startRelay({ port: 0, dataDir })
-    cleanup.push(async () => relay.stop())
+    cleanup.push(async () => await relay.stop())
     expect(relay.peerId).toBe(firstId)
     expect(await relay.helia.pins.isPinned(cid)).toBe(true)
     expect(await relay.helia.blockstore.has(cid)).toBe(true)
@@ -41,9 +41,9 @@ describe('startRelay', () => {
 
   it('gets a fresh identity in a fresh dataDir and runs the relay and gossip services', async () => {
     const a = await startRelay({ port: 0, dataDir: await tempDir() })
-    cleanup.push(async () => a.stop())
+    cleanup.push(async () => await a.stop())
     const b = await startRelay({ port: 0, dataDir: await tempDir() })
-    cleanup.push(async () => b.stop())
+    cleanup.push(async () => await b.stop())
     expect(a.peerId).not.toBe(b.peerId)
     expect(a.libp2p.getProtocols()).toEqual(expect.arrayContaining([
       '/libp2p/circuit/relay/0.2.0/hop', '/meshsub/1.1.0', '/ipfs/bitswap/1.2.0', '/ipfs/id/1.0.0', '/ipfs/ping/1.0.0', '/mlbridge/pin/1.0.0'
@@ -52,7 +52,7 @@ describe('startRelay', () => {
 
   it('fails loudly when the port is taken instead of listening nowhere', async () => {
     const first = await startRelay({ port: 0, dataDir: await tempDir() })
-    cleanup.push(async () => first.stop())
+    cleanup.push(async () => await first.stop())
     const port = Number(/\/tcp\/(\d+)\//.exec(first.multiaddrs[0] ?? '')?.[1])
     await expect(startRelay({ port, dataDir: await tempDir() })).rejects.toThrow()
   })

@@ -29,8 +29,6 @@ export interface ProviderConfig {
   faucet: boolean
 }
 
-
-
 export const USAGE = `Usage: npm run provider -- --key-file FILE [options]
 
   --key-file FILE     file holding the account's 0x private key (required; never printed)
@@ -64,18 +62,18 @@ export interface ParsedFlags {
 /** Parses argv (without node and script); throws UsageError naming the flag at fault. */
 export function parseFlags (argv: readonly string[]): ParsedFlags {
   const values = parseCommandLine(argv, {
-        help: { type: 'boolean', short: 'h', default: false },
-        'key-file': { type: 'string' },
-        rpc: { type: 'string' },
-        relay: { type: 'string', multiple: true },
-        'chain-id': { type: 'string' },
-        stack: { type: 'string' },
-        task: { type: 'string' },
-        backend: { type: 'string' },
-        'state-dir': { type: 'string' },
-        once: { type: 'boolean', default: false },
-        claim: { type: 'boolean', default: false },
-        faucet: { type: 'boolean', default: false }
+    help: { type: 'boolean', short: 'h', default: false },
+    'key-file': { type: 'string' },
+    rpc: { type: 'string' },
+    relay: { type: 'string', multiple: true },
+    'chain-id': { type: 'string' },
+    stack: { type: 'string' },
+    task: { type: 'string' },
+    backend: { type: 'string' },
+    'state-dir': { type: 'string' },
+    once: { type: 'boolean', default: false },
+    claim: { type: 'boolean', default: false },
+    faucet: { type: 'boolean', default: false }
   })
   const flags: ParsedFlags = { help: values.help, relays: values.relay ?? [], backend: 'wasm', once: values.once, claim: values.claim, faucet: values.faucet }
   if (values['key-file'] !== undefined) flags.keyFile = nonEmpty('--key-file', values['key-file'])

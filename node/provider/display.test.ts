@@ -16,8 +16,9 @@ describe('terminal display', () => {
     display.progress(progress)
     display.progress({ ...progress, progress: { ...progress.progress, step: 6 } })
     display.action('commitResult')
-    expect(written[0]).toMatch(/^\r\x1b\[2Ktraining/)
-    expect(written[1]).toMatch(/^\r\x1b\[2K.*6\/10/)
+    // The display redraws its line with ESC [2K (erase line).
+    expect(written[0]?.startsWith('\r\x1b[2Ktraining')).toBe(true)
+    expect(written[1]).toMatch(new RegExp(String.raw`^\r${'\x1b'}\[2K.*6/10`))
     expect(written[2]).toBe('\n')
     expect(written[3]).toMatch(/^\d\d:\d\d:\d\d \* commitResult\n$/)
   })

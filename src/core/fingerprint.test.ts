@@ -87,7 +87,7 @@ describe('fingerprint', () => {
 
   it('puts scaled, sign-flipped, unrelated and zero deltas far outside the tolerance', () => {
     const attacks: Record<string, WeightSet> = {
-      'x2': scaleWeights(base, 2),
+      x2: scaleWeights(base, 2),
       'x0.5': scaleWeights(base, 0.5),
       'x1.1': scaleWeights(base, 1.1),
       'sign flip': scaleWeights(base, -1),

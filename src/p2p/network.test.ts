@@ -98,7 +98,7 @@ describe('browser node <-> relay on loopback', () => {
 
     const fromRelay = await rawBlock('a block the pinner holds')
     await relay.helia.blockstore.put(fromRelay.cid, fromRelay.bytes)
-    const got = await b.helia.blockstore.get(fromRelay.cid, { signal: AbortSignal.timeout(5000) })
+    const got = b.helia.blockstore.get(fromRelay.cid, { signal: AbortSignal.timeout(5000) })
     expect(new TextDecoder().decode(await toBytes(got))).toBe('a block the pinner holds')
   })
 

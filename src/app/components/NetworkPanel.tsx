@@ -59,17 +59,17 @@ function TaskPeers ({ tasks, connections }: { tasks: JoinedTask[], connections: 
           {g.peers.length === 0
             ? <p className="muted">No other peers of this task yet</p>
             : (
-              <ul className="peer-list">
-                {g.peers.map((p) => (
-                  <li key={p.peerId} data-peer-id={p.peerId} data-connection={p.connection} data-wallet={p.wallet}>
-                    <span className={`dot ${p.connection === 'direct' ? 'on' : 'off'}`} />
-                    <code title={p.peerId}>{shortPeerId(p.peerId)}</code>{' '}
-                    <code title={p.wallet}>{shortAddress(p.wallet)}</code>{' '}
-                    <span className="muted">{p.backend}, {formatThroughput(p.throughput)}, {p.status}</span>{' '}
-                    {CONNECTION_LABELS[p.connection]}
-                  </li>
-                ))}
-              </ul>
+                <ul className="peer-list">
+                  {g.peers.map((p) => (
+                    <li key={p.peerId} data-peer-id={p.peerId} data-connection={p.connection} data-wallet={p.wallet}>
+                      <span className={`dot ${p.connection === 'direct' ? 'on' : 'off'}`} />
+                      <code title={p.peerId}>{shortPeerId(p.peerId)}</code>{' '}
+                      <code title={p.wallet}>{shortAddress(p.wallet)}</code>{' '}
+                      <span className="muted">{p.backend}, {formatThroughput(p.throughput)}, {p.status}</span>{' '}
+                      {CONNECTION_LABELS[p.connection]}
+                    </li>
+                  ))}
+                </ul>
               )}
         </section>
       ))}

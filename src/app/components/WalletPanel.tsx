@@ -70,20 +70,20 @@ export function WalletPanel (): React.JSX.Element {
       {connection.status === 'connecting' || connection.status === 'reconnecting'
         ? <p>Connecting…</p>
         : (
-          <>
-            {devConnector !== undefined && (
-              <DevWalletConnect
-                connector={devConnector as unknown as DevWalletProperties}
-                onConnect={() => connect.mutate({ connector: devConnector })}
-              />
-            )}
-            {injected.map((connector) => (
-              <button type="button" key={connector.uid} onClick={() => connect.mutate({ connector })}>
-                {connector.icon !== undefined && <img src={connector.icon} alt="" width={16} height={16} />} Connect {connector.name}
-              </button>
-            ))}
-            {injected.length === 0 && <p className="muted">No browser wallet detected. Install one that supports EIP-6963{devConnector !== undefined ? ', or use a dev account on this local chain' : ''}.</p>}
-          </>
+            <>
+              {devConnector !== undefined && (
+                <DevWalletConnect
+                  connector={devConnector as unknown as DevWalletProperties}
+                  onConnect={() => connect.mutate({ connector: devConnector })}
+                />
+              )}
+              {injected.map((connector) => (
+                <button type="button" key={connector.uid} onClick={() => connect.mutate({ connector })}>
+                  {connector.icon !== undefined && <img src={connector.icon} alt="" width={16} height={16} />} Connect {connector.name}
+                </button>
+              ))}
+              {injected.length === 0 && <p className="muted">No browser wallet detected. Install one that supports EIP-6963{devConnector !== undefined ? ', or use a dev account on this local chain' : ''}.</p>}
+            </>
           )}
       {connect.error !== null && <p className="error" role="alert" data-testid="connect-error">{explainError(connect.error)}</p>}
     </section>

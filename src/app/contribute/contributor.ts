@@ -152,6 +152,5 @@ export class Contributor extends Emitter<ContributorEvents> {
   }
 }
 
-
 /** This tab's contributor. */
 export const contributor = new Contributor()

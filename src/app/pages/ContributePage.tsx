@@ -38,12 +38,14 @@ function useAccountFigures (): AccountFigures {
   })
   const data = query.data
   return {
-    ...(data === undefined ? {} : {
-      staked: data.stakeState.staked,
-      unbonding: data.stakeState.unbonding,
-      claimable: data.claimable,
-      reputation: `${data.reputation.reputation} (${data.reputation.accepted} accepted, ${data.reputation.outvoted} outvoted, ${data.reputation.missed} missed)`
-    }),
+    ...(data === undefined
+      ? {}
+      : {
+          staked: data.stakeState.staked,
+          unbonding: data.stakeState.unbonding,
+          claimable: data.claimable,
+          reputation: `${data.reputation.reputation} (${data.reputation.accepted} accepted, ${data.reputation.outvoted} outvoted, ${data.reputation.missed} missed)`
+        }),
     refetch: () => { void query.refetch() }
   }
 }
@@ -84,7 +86,8 @@ function EarningsPanel ({ figures }: { figures: AccountFigures }): React.JSX.Ele
       <button
         type="button" data-testid="claim" disabled={figures.claimable === undefined || figures.claimable === 0n}
         onClick={() => { void action.run(ctx, async (c) => await claim(c)).then((r) => { if (r !== undefined) setClaimed(r.amount); figures.refetch() }) }}
-      >Claim</button>
+      >Claim
+      </button>
       <TxStatus state={action.state} testId="claim-status" />
       {claimed !== undefined && action.state.phase === 'confirmed' && <p className="ok" data-testid="claimed" data-wei={claimed.toString()}>Claimed {mlb(claimed)} MLB.</p>}
     </section>

@@ -12,22 +12,22 @@ export function ParticipantsSection (
       {participants.length === 0
         ? <p className="muted">No provider has joined yet.</p>
         : (
-          <table className="td-table">
-            <thead><tr><th>Provider</th><th>Accepted results</th><th>Earned here</th><th>Claimable (all tasks)</th></tr></thead>
-            <tbody>
-              {participants.map((p) => {
-                const you = account !== undefined && isAddressEqual(account, p.provider)
-                return (
-                  <tr key={p.provider} data-testid="participant-row" data-provider={p.provider} data-you={you}>
-                    <td title={p.provider}>{shortAddress(p.provider)}{you && <strong> (you)</strong>}</td>
-                    <td>{p.accepted}</td>
-                    <td>{mlb(p.earned)}</td>
-                    <td>{mlb(claimable.get(p.provider) ?? 0n)}</td>
-                  </tr>
-                )
-              })}
-            </tbody>
-          </table>
+            <table className="td-table">
+              <thead><tr><th>Provider</th><th>Accepted results</th><th>Earned here</th><th>Claimable (all tasks)</th></tr></thead>
+              <tbody>
+                {participants.map((p) => {
+                  const you = account !== undefined && isAddressEqual(account, p.provider)
+                  return (
+                    <tr key={p.provider} data-testid="participant-row" data-provider={p.provider} data-you={you}>
+                      <td title={p.provider}>{shortAddress(p.provider)}{you && <strong> (you)</strong>}</td>
+                      <td>{p.accepted}</td>
+                      <td>{mlb(p.earned)}</td>
+                      <td>{mlb(claimable.get(p.provider) ?? 0n)}</td>
+                    </tr>
+                  )
+                })}
+              </tbody>
+            </table>
           )}
     </section>
   )

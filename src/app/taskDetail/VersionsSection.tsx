@@ -15,23 +15,23 @@ export function VersionsSection ({ versions }: { versions: VersionState[] }): Re
       {versions.length === 0
         ? <p className="muted">No version has been proposed yet.</p>
         : (
-          <>
-            <VersionsChart versions={versions} />
-            <table className="td-table">
-              <thead><tr><th>Round</th><th>Version</th><th>Status</th><th>Accuracy</th><th>Loss</th></tr></thead>
-              <tbody>
-                {versions.map((v) => (
-                  <tr key={v.versionId.toString()} data-testid="version-row" data-round={v.round.toString()} data-version-id={v.versionId.toString()} data-status={v.status}>
-                    <td>{v.round.toString()}</td>
-                    <td><Link to={{ page: 'version', versionId: v.versionId }}>#{v.versionId.toString()}</Link></td>
-                    <td>{v.status}</td>
-                    <td data-testid="version-accuracy">{(accuracyOf(v) * 100).toFixed(2)}%</td>
-                    <td>{lossOf(v).toFixed(4)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </>
+            <>
+              <VersionsChart versions={versions} />
+              <table className="td-table">
+                <thead><tr><th>Round</th><th>Version</th><th>Status</th><th>Accuracy</th><th>Loss</th></tr></thead>
+                <tbody>
+                  {versions.map((v) => (
+                    <tr key={v.versionId.toString()} data-testid="version-row" data-round={v.round.toString()} data-version-id={v.versionId.toString()} data-status={v.status}>
+                      <td>{v.round.toString()}</td>
+                      <td><Link to={{ page: 'version', versionId: v.versionId }}>#{v.versionId.toString()}</Link></td>
+                      <td>{v.status}</td>
+                      <td data-testid="version-accuracy">{(accuracyOf(v) * 100).toFixed(2)}%</td>
+                      <td>{lossOf(v).toFixed(4)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
           )}
     </section>
   )

@@ -181,7 +181,6 @@ export function exportOnnx (arch: Architecture, weights: WeightSet, options: Exp
         return
       case 'activation':
         activate(layer.activation)
-        return
     }
   })
   toChannelsLast()
