@@ -8,14 +8,10 @@ import type { Address, Hex } from 'viem'
 import { ContractRejectedError, TransactionRevertedError } from '../chain/actions/index.ts'
 import { MLBridgeError } from '../core/errors.ts'
 import type { Emitter } from '../core/events.ts'
-import type { TaskDefinition } from '../core/taskDefinition.ts'
 import { versionCommitHash } from '../core/version/blob.ts'
-import type { ArtifactLimits } from '../storage/limits.ts'
 import { PhaseClock } from './timing.ts'
-import type { TaskData } from './taskData.ts'
-import type {
-  ArtifactStore, Clock, Evaluator, Phase, ProviderChain, ProviderEvents, ProviderState, ProviderStateStore, StepEvent, Trainer
-} from './types.ts'
+import type { ProviderLoopOptions } from './providerLoop.ts'
+import type { Phase, ProviderEvents, ProviderState, StepEvent } from './types.ts'
 
 export class StepTimeoutError extends MLBridgeError {
   override name = 'StepTimeoutError'
@@ -33,23 +29,8 @@ const BENIGN = new Set([
   'ChallengeWindowClosed' // challenge
 ])
 
-export interface ProviderDeps {
-  taskId: bigint
-  task: TaskDefinition
-  data: TaskData
-  chain: ProviderChain
-  artifacts: ArtifactStore
-  trainer: Trainer
-  evaluator?: Evaluator
-  states: ProviderStateStore
-  clock: Clock
-  limits: ArtifactLimits
-  /** Stake to bond before joining when short of the task's minimum. */
-  stake: { amount?: bigint, faucet?: boolean }
-  aggregatorTimeoutMs: number
-  stepTimeoutMs: number
-  claimOnComplete: boolean
-}
+/** The loop's options with every default filled in. */
+export type ProviderDeps = Required<Omit<ProviderLoopOptions, 'evaluator' | 'pollIntervalMs'>> & Pick<ProviderLoopOptions, 'evaluator'>
 
 export class ProviderContext {
   readonly phaseClock = new PhaseClock()
@@ -69,7 +50,7 @@ export class ProviderContext {
   get account (): Address { return this.deps.chain.account }
 
   async save (): Promise<void> {
-    await this.deps.states.save(this.key, this.state)
+    await this.deps.state.save(this.key, this.state)
   }
 
   /** Announces the step (once per distinct step) and charges the time since the last one. */

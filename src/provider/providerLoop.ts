@@ -70,14 +70,7 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
     this.poll = opts.pollIntervalMs ?? 2000
     this.patience = new Patience(clock, aggregatorTimeoutMs)
     this.ctx = new ProviderContext({
-      taskId: opts.taskId,
-      task: opts.task,
-      data: opts.data,
-      chain: opts.chain,
-      artifacts: opts.artifacts,
-      trainer: opts.trainer,
-      ...(opts.evaluator === undefined ? {} : { evaluator: opts.evaluator }),
-      states: opts.state,
+      ...opts,
       clock,
       limits: opts.limits ?? DEFAULT_LIMITS,
       stake: opts.stake ?? {},
