@@ -16,6 +16,7 @@ import { chromiumArgs } from '../../playwright.config.ts'
 import { freePort } from '../ports.ts'
 import { startRelay } from '../relay.ts'
 import type { BenchContext } from '../bench.ts'
+import { UsageError, type FlagOptions } from '../cli/args.ts'
 import type { PageHarness } from '../../src/testing/pageHarness.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -37,10 +38,11 @@ export interface P2PBenchResult {
   ratios: { heliaIdbOverRaw: number, heliaMemOverRaw: number, blobStreamIdbOverRaw: number, blobStreamMemOverRaw: number }
 }
 
-export async function run ({ args, log }: BenchContext): Promise<P2PBenchResult> {
-  const sizeAt = args.indexOf('--size')
-  const sizeMB = sizeAt === -1 ? 20 : Number(args[sizeAt + 1])
-  if (!(sizeMB > 0)) throw new Error('--size needs a number of MB')
+export const FLAGS = { size: { type: 'string' } } as const satisfies FlagOptions
+
+export async function run ({ flags, log }: BenchContext<typeof FLAGS>): Promise<P2PBenchResult> {
+  const sizeMB = Number(flags.size ?? '20')
+  if (!(sizeMB > 0)) throw new UsageError('--size needs a number of MB')
   const reps = 3
 
   const dataDir = await mkdtemp(join(tmpdir(), 'mlbridge-bench-p2p-'))

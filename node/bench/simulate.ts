@@ -6,12 +6,15 @@
  * the no-attack run. FLAGS (e.g. `--rounds 2`) apply to every run; `--attacks a,b` picks attacks.
  */
 import type { BenchContext } from '../bench.ts'
-import { parseArgs, type SimulationOptions } from '../simulate/args.ts'
+import { choiceListFlag } from '../cli/args.ts'
+import { FLAGS as SIMULATE_FLAGS, simulationOptions, type SimulationFlags, type SimulationOptions } from '../simulate/args.ts'
 import { ATTACKS } from '../simulate/attacks.ts'
 import type { SimulationReport } from '../simulate/report.ts'
 import { runSimulation } from '../simulate/run.ts'
 
-const DEFAULTS = ['--providers', '4', '--rounds', '4', '--hidden', '64', '--local-steps', '200']
+const DEFAULTS: SimulationFlags = { providers: '4', rounds: '4', hidden: '64', 'local-steps': '200' }
+
+export const FLAGS = { ...SIMULATE_FLAGS, attacks: { type: 'string' } } as const
 
 interface Row {
   run: string
@@ -44,17 +47,17 @@ function row (name: string, r: SimulationReport, clean: SimulationReport | undef
   }
 }
 
-export async function run ({ args, log }: BenchContext): Promise<{ runs: Row[] }> {
-  const attacksAt = args.indexOf('--attacks')
-  const attacks = attacksAt === -1 ? [...ATTACKS] : (args[attacksAt + 1] ?? '').split(',')
-  const flags = attacksAt === -1 ? args : [...args.slice(0, attacksAt), ...args.slice(attacksAt + 2)]
-  const options = (extra: string[]): SimulationOptions => parseArgs([...DEFAULTS, ...extra, ...flags])
+export async function run ({ flags, log }: BenchContext<typeof FLAGS>): Promise<{ runs: Row[] }> {
+  const { attacks: attackList, ...simulatorFlags } = flags
+  const attacks = attackList === undefined ? [...ATTACKS] : choiceListFlag('--attacks', attackList, ATTACKS)
+  // The flags given win over the run's own settings, as later flags win on a command line.
+  const options = (extra: SimulationFlags): SimulationOptions => simulationOptions({ ...DEFAULTS, ...extra, ...simulatorFlags })
   const rows: Row[] = []
-  const clean = await runSimulation(options(['--byzantine', '0', '--attack', 'none', '--aggregator', 'mean']), { log })
+  const clean = await runSimulation(options({ byzantine: '0', attack: 'none', aggregator: 'mean' }), { log })
   rows.push(row('no attack, mean', clean, undefined))
   log(JSON.stringify(rows.at(-1)))
   for (const attack of attacks) {
-    const report = await runSimulation(options(['--byzantine', '1', '--attack', attack, '--aggregator', 'trimmed']), { log })
+    const report = await runSimulation(options({ byzantine: '1', attack, aggregator: 'trimmed' }), { log })
     rows.push(row(`${attack}, trimmed`, report, clean))
     log(JSON.stringify(rows.at(-1)))
   }

@@ -8,29 +8,26 @@
 import { chromium } from '@playwright/test'
 import { createServer } from 'vite'
 import { chromiumArgs } from '../../playwright.config.ts'
-import { BACKENDS, isBackendName, type BackendName } from '../../src/train/backendChoice.ts'
+import { BACKENDS } from '../../src/train/backendChoice.ts'
 import type { BenchResult } from '../../src/train/trainBench.ts'
 import type { BenchContext } from '../bench.ts'
+import { choiceListFlag, integerFlag, type FlagOptions } from '../cli/args.ts'
 import { freePort } from '../ports.ts'
 
-function option (args: string[], name: string, fallback: string): string {
-  const at = args.indexOf(`--${name}`)
-  return at === -1 ? fallback : args[at + 1] ?? fallback
-}
+export const FLAGS = {
+  steps: { type: 'string' },
+  batch: { type: 'string' },
+  hidden: { type: 'string' },
+  reps: { type: 'string' },
+  backends: { type: 'string' }
+} as const satisfies FlagOptions
 
-function count (args: string[], name: string, fallback: number): number {
-  const value = Number(option(args, name, String(fallback)))
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} takes a positive integer`)
-  return value
-}
-
-export async function run ({ args, log }: BenchContext): Promise<BenchResult & { settings: Record<string, unknown> }> {
-  const steps = count(args, 'steps', 100)
-  const batchSize = count(args, 'batch', 64)
-  const hidden = count(args, 'hidden', 128)
-  const reps = count(args, 'reps', 5)
-  const backends = option(args, 'backends', 'webgpu,webgl,wasm,cpu').split(',')
-  if (!backends.every(isBackendName)) throw new Error(`--backends takes a comma-separated list of ${BACKENDS.join(', ')}`)
+export async function run ({ flags, log }: BenchContext<typeof FLAGS>): Promise<BenchResult & { settings: Record<string, unknown> }> {
+  const steps = integerFlag('--steps', flags.steps ?? '100', 1)
+  const batchSize = integerFlag('--batch', flags.batch ?? '64', 1)
+  const hidden = integerFlag('--hidden', flags.hidden ?? '128', 1)
+  const reps = integerFlag('--reps', flags.reps ?? '5', 1)
+  const backends = choiceListFlag('--backends', flags.backends ?? 'webgpu,webgl,wasm,cpu', BACKENDS)
   const port = await freePort()
   const server = await createServer({ server: { port, strictPort: true, host: 'localhost' }, logLevel: 'warn' })
   await server.listen()
@@ -49,7 +46,7 @@ export async function run ({ args, log }: BenchContext): Promise<BenchResult & {
       const path = '/src/train/trainBench.ts'
       const bench = await import(/* @vite-ignore */ path) as typeof import('../../src/train/trainBench.ts')
       return await bench.runTrainBench(options)
-    }, { backends: backends as BackendName[], steps, batchSize, hidden, reps })
+    }, { backends, steps, batchSize, hidden, reps })
     log('backend  worker samples/s  raw fit samples/s  ratio  (worker loop alone)')
     for (const r of result.results) {
       log(`${r.backend.padEnd(8)} ${r.workerSamplesPerSec.toFixed(0).padStart(16)} ${r.rawSamplesPerSec.toFixed(0).padStart(18)}  ${r.ratio.toFixed(3)}  (${r.loopSamplesPerSec.toFixed(0)})`)

@@ -1,10 +1,11 @@
 /**
- * What every command line here shares: flags parsed strictly by `node:util` `parseArgs`, one
- * `UsageError` (exit code 2) whose message names the flag at fault, and range-checked numbers.
+ * What the Node CLIs (provider, simulate, bench) share about command lines, so they parse, word
+ * their errors and answer `--help` the same way.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { MLBridgeError } from '../../src/core/errors.ts'
 
+/** A bad command line: the CLI prints the message with its usage and exits without running. */
 export class UsageError extends MLBridgeError {
   override name = 'UsageError'
   constructor (message: string) {
@@ -12,22 +13,70 @@ export class UsageError extends MLBridgeError {
   }
 }
 
-type Options = NonNullable<ParseArgsConfig['options']>
+export type FlagOptions = NonNullable<ParseArgsConfig['options']>
 
-/** Parses flags (no positionals); unknown or malformed flags become a UsageError. */
-export function parseFlags<const O extends Options> (argv: readonly string[], options: O): ReturnType<typeof parseArgs<{ args: string[], options: O, strict: true, allowPositionals: false }>>['values'] {
-  try {
-    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
-    const unknown = /Unknown option '([^']+)'/.exec(message)
-    throw new UsageError(unknown === null ? message.split('.')[0] ?? message : `unknown option ${unknown[1] ?? ''}`)
+const HELP = { help: { type: 'boolean', short: 'h', default: false } } as const
+
+export type FlagValues<O extends FlagOptions> = ReturnType<typeof parseArgs<{ options: O & typeof HELP, strict: true, allowPositionals: false }>>['values']
+
+/**
+ * `node:util` parseArgs with `--help`/`-h` added. Its strict mode is not used: it refuses a value
+ * that starts with a dash (`--byzantine -1`), which should reach the range check instead, and its
+ * messages name Node's API rather than the flag; the tokens are checked here instead.
+ */
+export function parseCommandLine<const O extends FlagOptions> (argv: readonly string[], options: O): FlagValues<O> {
+  const known: FlagOptions = { ...options, ...HELP }
+  const { values, tokens } = parseArgs({ args: [...argv], options: known, strict: false, allowPositionals: true, tokens: true })
+  for (const token of tokens) {
+    if (token.kind === 'positional') throw new UsageError(`unexpected argument '${token.value}'`)
+    if (token.kind !== 'option') continue
+    const type = Object.hasOwn(known, token.name) ? known[token.name]!.type : undefined
+    if (type === undefined) throw new UsageError(`unknown option ${token.rawName}`)
+    if (type === 'string' && token.value === undefined) throw new UsageError(`${token.rawName} needs a value`)
+    if (type === 'boolean' && token.value !== undefined) throw new UsageError(`${token.rawName} takes no value, got '${token.value}'`)
   }
+  return values as FlagValues<O>
 }
 
-/** An integer flag within [min, max]. */
-export function intFlag (flag: string, text: string, min: number, max: number): number {
+/** A whole number from `min` to `max` (any safe integer when `max` is left out). */
+export function integerFlag (flag: string, text: string, min: number, max?: number): number {
   const n = Number(text)
-  if (text.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${flag} must be an integer from ${min} to ${max}, got '${text}'`)
+  if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(n) || n < min || (max !== undefined && n > max)) {
+    const range = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`
+    throw new UsageError(`${flag} must be an integer ${range}, got '${text}'`)
+  }
   return n
+}
+
+/** A comma-separated list of whole numbers, each from `min` to `max`. */
+export function integerListFlag (flag: string, text: string, min: number, max: number): number[] {
+  return text.split(',').map((item) => integerFlag(flag, item, min, max))
+}
+
+export function choiceFlag<T extends string> (flag: string, text: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(text)) throw new UsageError(`${flag} must be one of ${choices.join(', ')}, got '${text}'`)
+  return text as T
+}
+
+/** A comma-separated list, each item one of `choices`. */
+export function choiceListFlag<T extends string> (flag: string, text: string, choices: readonly T[]): T[] {
+  return text.split(',').map((item) => choiceFlag(flag, item, choices))
+}
+
+interface Output { write: (text: string) => unknown }
+
+/** `--help`: the usage on stdout; returns the exit code, 0. */
+export function printHelp (usage: string, out: Output): number {
+  out.write(`${usage}\n`)
+  return 0
+}
+
+/**
+ * A UsageError as `name: message`, a blank line and the usage on stderr; returns the exit code
+ * for bad usage, 2. Any other error is thrown on.
+ */
+export function printUsageError (error: unknown, name: string, usage: string, err: Output): number {
+  if (!(error instanceof UsageError)) throw error
+  err.write(`${name}: ${error.message}\n\n${usage}\n`)
+  return 2
 }

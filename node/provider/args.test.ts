@@ -56,7 +56,7 @@ describe('provider arguments', () => {
 
   it('names the flag at fault', () => {
     expect(usageError(() => resolve([]))).toMatch(/--key-file is required/)
-    expect(usageError(() => resolve(['--key-file', 'k', '--task', 'abc']))).toMatch(/--task must be a positive whole number, got "abc"/)
+    expect(usageError(() => resolve(['--key-file', 'k', '--task', 'abc']))).toMatch(/--task must be an integer of at least 1, got 'abc'/)
     expect(usageError(() => resolve(['--key-file', 'k', '--task', '0']))).toMatch(/--task/)
     expect(usageError(() => resolve(['--key-file', 'k', '--chain-id', '-1']))).toMatch(/--chain-id/)
     expect(usageError(() => resolve(['--key-file', 'k', '--rpc', 'not a url']))).toMatch(/--rpc must be a URL/)
@@ -64,8 +64,10 @@ describe('provider arguments', () => {
     expect(usageError(() => resolve(['--key-file', 'k', '--relay', '/ip4/127.0.0.1/tcp/4003']))).toMatch(/--relay must be a full multiaddr/)
     expect(usageError(() => resolve(['--key-file', 'k', '--backend', 'webgpu']))).toMatch(/--backend webgpu is not in this build/)
     expect(usageError(() => resolve(['--key-file', 'k', '--backend', 'tpu']))).toMatch(/--backend must be wasm or cpu, got "tpu"/)
-    expect(usageError(() => resolve(['--key-file', 'k', '--bogus']))).toMatch(/--bogus/)
-    expect(usageError(() => resolve(['--key-file']))).toMatch(/--key-file/)
+    expect(usageError(() => resolve(['--key-file', 'k', '--bogus']))).toMatch(/unknown option --bogus/)
+    expect(usageError(() => resolve(['--key-file']))).toMatch(/--key-file needs a value/)
+    expect(usageError(() => resolve(['--key-file', 'k', '--once=yes']))).toMatch(/--once takes no value/)
+    expect(usageError(() => resolve(['--key-file', 'k', 'extra']))).toMatch(/unexpected argument 'extra'/)
   })
 
   it('says where the stack file was looked for when there is none, and what is wrong with a bad one', () => {

@@ -5,7 +5,7 @@
 import { dirname, join } from 'node:path'
 import { parseStackInfo, type StackInfo } from '../../src/core/networkConfig.ts'
 import { protocolContracts, type ProtocolContracts } from '../../src/chain/contracts.ts'
-import { parseFlags as parseCommandLine, UsageError } from '../cli/args.ts'
+import { integerFlag, parseCommandLine, UsageError } from '../cli/args.ts'
 
 export type ProviderBackend = 'wasm' | 'cpu'
 
@@ -62,7 +62,6 @@ export interface ParsedFlags {
 /** Parses argv (without node and script); throws UsageError naming the flag at fault. */
 export function parseFlags (argv: readonly string[]): ParsedFlags {
   const values = parseCommandLine(argv, {
-    help: { type: 'boolean', short: 'h', default: false },
     'key-file': { type: 'string' },
     rpc: { type: 'string' },
     relay: { type: 'string', multiple: true },
@@ -79,9 +78,9 @@ export function parseFlags (argv: readonly string[]): ParsedFlags {
   if (values['key-file'] !== undefined) flags.keyFile = nonEmpty('--key-file', values['key-file'])
   if (values.rpc !== undefined) flags.rpc = httpUrl('--rpc', values.rpc)
   for (const relay of flags.relays) multiaddrFlag(relay)
-  if (values['chain-id'] !== undefined) flags.chainId = positiveInt('--chain-id', values['chain-id'])
+  if (values['chain-id'] !== undefined) flags.chainId = integerFlag('--chain-id', values['chain-id'], 1)
   if (values.stack !== undefined) flags.stack = nonEmpty('--stack', values.stack)
-  if (values.task !== undefined) flags.taskId = BigInt(positiveInt('--task', values.task))
+  if (values.task !== undefined) flags.taskId = BigInt(integerFlag('--task', values.task, 1))
   if (values.backend !== undefined) flags.backend = backendFlag(values.backend)
   if (values['state-dir'] !== undefined) flags.stateDir = nonEmpty('--state-dir', values['state-dir'])
   return flags
@@ -129,11 +128,6 @@ export function resolveConfig (flags: ParsedFlags, opts: { env: NodeJS.ProcessEn
 function nonEmpty (flag: string, value: string): string {
   if (value.trim() === '') throw new UsageError(`${flag} needs a value`)
   return value
-}
-
-function positiveInt (flag: string, value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) throw new UsageError(`${flag} must be a positive whole number, got "${value}"`)
-  return Number(value)
 }
 
 function httpUrl (flag: string, value: string): string {

@@ -1,6 +1,6 @@
 /** The CLI around `runProvider`: flags, the stack file, Ctrl-C, and the exit code. */
 import { readFileSync } from 'node:fs'
-import { UsageError } from '../cli/args.ts'
+import { printHelp, printUsageError } from '../cli/args.ts'
 import { parseFlags, resolveConfig, USAGE } from './args.ts'
 import { Display, type Output } from './display.ts'
 import { errorMessage } from '../../src/core/errors.ts'
@@ -23,15 +23,10 @@ export async function main (argv: readonly string[], io: MainIo): Promise<number
   let config
   try {
     const flags = parseFlags(argv)
-    if (flags.help) {
-      io.out.write(`${USAGE}\n`)
-      return 0
-    }
+    if (flags.help) return printHelp(USAGE, io.out)
     config = resolveConfig(flags, { env: io.env, cwd: io.cwd, readStack })
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error
-    io.err.write(`provider: ${error.message}\n\n${USAGE}\n`)
-    return 2
+    return printUsageError(error, 'provider', USAGE, io.err)
   }
 
   const display = new Display(io.out)

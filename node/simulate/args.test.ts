@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { UsageError } from '../cli/args.ts'
-import { parseArgs } from './args.ts'
+import { parseCommandLine, UsageError } from '../cli/args.ts'
+import { FLAGS, simulationOptions } from './args.ts'
+
+const parseArgs = (argv: string[]) => simulationOptions(parseCommandLine(argv, FLAGS))
 
 describe('simulate arguments', () => {
   it('reads the issue\'s flags and fills defaults', () => {
@@ -17,5 +19,9 @@ describe('simulate arguments', () => {
     expect(() => parseArgs(['--aggregator', 'krum'])).toThrow(/--aggregator must be one of/)
     expect(() => parseArgs(['--providers', '4', '--byzantine', '4', '--attack', 'copy'])).toThrow(UsageError)
     expect(() => parseArgs(['--frobnicate', '1'])).toThrow(/unknown option --frobnicate/)
+    expect(() => parseArgs(['--rounds', 'x'])).toThrow("--rounds must be an integer from 1 to 100, got 'x'")
+    expect(() => parseArgs(['--hidden', '32,0'])).toThrow("--hidden must be an integer from 1 to 1024, got '0'")
+    expect(() => parseArgs(['--rounds'])).toThrow(/--rounds needs a value/)
+    expect(() => parseArgs(['4'])).toThrow(/unexpected argument '4'/)
   })
 })

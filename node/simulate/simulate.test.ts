@@ -6,7 +6,7 @@
  * The long runs (the issue's goals) are benchmarks: see `npm run simulate`.
  */
 import { describe, expect, it } from 'vitest'
-import { parseArgs } from './args.ts'
+import { simulationOptions } from './args.ts'
 import { formatReport } from './report.ts'
 import { renderHtml } from './reportHtml.ts'
 import { runSimulation } from './run.ts'
@@ -15,7 +15,7 @@ describe('simulate', () => {
   it('runs a short network with a lazy provider: report complete, lazy unpaid, no honest slash', async () => {
     // Replication 3 of 3 providers draws every provider to every shard: the lazy one is always in
     // play (with 4 providers and 4 slots per round, the draw could leave it out of both rounds).
-    const opts = parseArgs(['--providers', '3', '--byzantine', '1', '--attack', 'lazy', '--rounds', '2', '--replication', '3', '--aggregator', 'median', '--hidden', '16', '--local-steps', '10'])
+    const opts = simulationOptions({ providers: '3', byzantine: '1', attack: 'lazy', rounds: '2', replication: '3', aggregator: 'median', hidden: '16', 'local-steps': '10' })
     const report = await runSimulation(opts, { timeoutMs: 100_000 })
     console.log(formatReport(report))
 
@@ -54,7 +54,7 @@ describe('simulate', () => {
 
   it('a copier that replays another provider\'s commitment and reveal never reveals and is never paid', async () => {
     // Every provider in every shard, as above, so the copier always has a commitment to copy.
-    const opts = parseArgs(['--providers', '3', '--byzantine', '1', '--attack', 'copy', '--rounds', '2', '--shards', '1', '--replication', '3', '--aggregator', 'median', '--hidden', '16', '--local-steps', '10'])
+    const opts = simulationOptions({ providers: '3', byzantine: '1', attack: 'copy', rounds: '2', shards: '1', replication: '3', aggregator: 'median', hidden: '16', 'local-steps': '10' })
     const report = await runSimulation(opts, { timeoutMs: 100_000 })
     console.log(formatReport(report))
     expect(report.final.taskStatus).toBe('Completed')
