@@ -1,5 +1,5 @@
 import { useMemo } from 'react'
-import type { PublicClient } from 'viem'
+import { walletActions, type PublicClient } from 'viem'
 import { useConnection, useConnectorClient, usePublicClient } from 'wagmi'
 import type { ReadContext, WriteContext } from '../../chain/actions/index.ts'
 import { protocolContracts } from '../../chain/contracts.ts'
@@ -24,7 +24,8 @@ export function useWriteContext (): WriteContext | undefined {
   const onChain = status === 'connected' && chainId === network.chainId
   const { data: walletClient } = useConnectorClient({ chainId: network.chainId, query: { enabled: onChain } })
   return useMemo(
-    () => (onChain && walletClient !== undefined ? { ...read, walletClient: walletClient as WriteContext['walletClient'] } : undefined),
+    // An injected wallet's connector client is a bare client: the wallet actions (writeContract, signTypedData…) are added here.
+    () => (onChain && walletClient !== undefined ? { ...read, walletClient: walletClient.extend(walletActions) as WriteContext['walletClient'] } : undefined),
     [onChain, walletClient, read]
   )
 }

@@ -1,0 +1,185 @@
+/**
+ * Keeps the test vectors of docs/protocol.md true: every fenced block with the info string
+ * `json vector` is `{ kind, input, output }`; the output is recomputed here with the real code
+ * and must equal the document's. Change the code or the document and this fails.
+ */
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { bytesToHex, concatHex, encodePacked, hashTypedData, hexToBytes, keccak256, type Hex } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import { aggregate } from './core/aggregate.ts'
+import { decodeDelta, encodeDelta, type DeltaScheme } from './core/delta/codec.ts'
+import { crc32 } from './core/delta/crc32.ts'
+import { fingerprint, fingerprintSeed } from './core/fingerprint.ts'
+import { authorizationText, encodeTaskMessage, walletMessageSigner, type TopicKind } from './core/messages/index.ts'
+import { encodePinRequest } from './core/messages/pin.ts'
+import { outerStep } from './core/outer.ts'
+import { deriveSeed, Rng } from './core/random.ts'
+import { shardIndices, stepSeed } from './core/sampling.ts'
+import { encodeTaskSpec, parseTaskSpec } from './core/taskSpec.ts'
+import type { WeightSet } from './core/tensors.ts'
+import { deltaRoot } from './core/version/deltaRoot.ts'
+import { computeCommitment } from './core/commitment.ts'
+import { CONFIRM_TYPES } from './chain/actions/confirmVersion.ts'
+import { PROPOSE_TYPES } from './chain/actions/proposeVersion.ts'
+import { hexToCid, memoryArtifactStore, memoryBlocks } from './provider/artifacts.ts'
+import { computeVersion } from './core/version/compute.ts'
+import { decodeVersion, encodeVersion, versionCommitHash } from './core/version/blob.ts'
+import { holdOut } from './provider/uploadedData.ts'
+import { rawCid } from './storage/cid.ts'
+import { DEFAULT_LIMITS } from './storage/limits.ts'
+import { architectureFromSpec, weightLayout } from './core/architecture.ts'
+import { decodeDataset, encodeDataset } from './train/data/datasetBlob.ts'
+
+type Json = any
+interface TensorJson { name: string, shape: number[], values: number[] }
+
+const toSet = (tensors: TensorJson[]): WeightSet => tensors.map(({ name, shape, values }) => ({ name, shape: [...shape], values: Float32Array.from(values) }))
+const fromSet = (set: WeightSet): TensorJson[] => set.map(({ name, shape, values }) => ({ name, shape: [...shape], values: Array.from(values) }))
+const indicesOf = (seed: string | number, i: Json, shard: number): Uint32Array =>
+  shardIndices({ seed }, { datasetSize: i.datasetSize, round: i.round, shard, shardCount: i.shardCount, samplesPerShard: i.samplesPerShard })
+const leBytes = (indices: Uint32Array): Uint8Array => {
+  const out = new Uint8Array(indices.length * 4)
+  const view = new DataView(out.buffer)
+  indices.forEach((v, k) => { view.setUint32(4 * k, v, true) })
+  return out
+}
+
+async function blobCid (bytes: Uint8Array, kind: 'model' | 'delta' | 'spec' | 'shard'): Promise<Hex> {
+  return await memoryArtifactStore().put(bytes, kind)
+}
+
+async function compute (kind: string, i: Json): Promise<Json> {
+  switch (kind) {
+    case 'derive-seed':
+      return deriveSeed(i.root, ...i.labels)
+    case 'rng':
+      { const rng = new Rng(i.seed); return { uint32: Array.from({ length: i.count }, () => rng.nextUint32()) } }
+    case 'task-spec': {
+      const spec = parseTaskSpec(i.json)
+      const bytes = encodeTaskSpec(spec)
+      return { parsed: spec, layout: weightLayout(architectureFromSpec(spec.model)), specBytesHex: bytesToHex(bytes), specCid: await blobCid(bytes, 'spec') }
+    }
+    case 'shard-indices':
+      return {
+        sampleSeed: deriveSeed(i.seed, 'sample', i.round),
+        stepSeed: stepSeed({ seed: i.seed }, i.round, i.shard),
+        fingerprintSeed: fingerprintSeed({ seed: i.seed }, i.round, i.shard),
+        indices: Array.from(indicesOf(i.seed, i, i.shard))
+      }
+    case 'data-hash': {
+      const parts = (i.shards as number[]).map((s) => bytesToHex(leBytes(indicesOf(i.seed, i, s))))
+      return keccak256(parts.length === 0 ? '0x' : concatHex(parts))
+    }
+    case 'delta': {
+      const bytes = encodeDelta(toSet(i.tensors), { scheme: i.scheme as DeltaScheme, ...(i.chunkSize === undefined ? {} : { chunkSize: i.chunkSize }) })
+      return { hex: bytesToHex(bytes), crc32: crc32(bytes.subarray(0, bytes.length - 4)), decoded: fromSet(decodeDelta(bytes, { maxBytes: DEFAULT_LIMITS.delta })) }
+    }
+    case 'blob-cid': {
+      const blocks = memoryBlocks()
+      const cid = await memoryArtifactStore(blocks).put(hexToBytes(i.bytesHex), i.kind)
+      const root = [...blocks.get(hexToCid(cid)) as Iterable<Uint8Array>][0]!
+      return { cid, cidString: hexToCid(cid).toString(), rootHex: bytesToHex(root), chunkCids: [...new Set([bytesToHex((await rawCid(hexToBytes(i.bytesHex))).bytes)])] }
+    }
+    case 'version-blob': {
+      const bytes = encodeVersion({ weights: toSet(i.weights), momentum: i.momentum === null ? null : toSet(i.momentum) })
+      decodeVersion(bytes)
+      return { hex: bytesToHex(bytes), commitHash: versionCommitHash(bytes) }
+    }
+    case 'aggregate':
+      return Array.from(aggregate((i.contributions as Array<{ id: string, values: number[] }>).map(({ id, values }) => ({ id, delta: toSet([{ name: 't', shape: [values.length], values }]) })), i.rule)[0]!.values)
+    case 'outer-step': {
+      const next = outerStep(toSet(i.params), toSet(i.delta), i.momentum === null ? null : toSet(i.momentum), i.outer)
+      return { params: fromSet(next.params), momentum: fromSet(next.momentum) }
+    }
+    case 'version': {
+      const spec = parseTaskSpec(i.spec)
+      const layout = weightLayout(architectureFromSpec(spec.model))
+      const parent = hexToBytes(i.parentHex)
+      const deltas = (i.deltas as Array<{ shard: number, cid: Hex, bytesHex: Hex }>).map((d) => ({ shard: d.shard, cid: d.cid, bytes: hexToBytes(d.bytesHex) }))
+      for (const d of deltas) if (await blobCid(d.bytes, 'delta') !== d.cid) throw new Error(`cid of shard ${d.shard} is not the blob CID of its bytes`)
+      const v = computeVersion(spec, layout, parent, deltas, { maxDeltaBytes: DEFAULT_LIMITS.delta, maxModelBytes: DEFAULT_LIMITS.model })
+      return {
+        hex: bytesToHex(v.bytes),
+        commitHash: v.commitHash,
+        modelCid: await blobCid(v.bytes, 'model'),
+        usedShards: v.used.map((d) => d.shard),
+        refused: [...v.verdicts].filter(([, verdict]) => !verdict.ok).map(([id]) => id).sort(),
+        deltaRoot: deltaRoot(v.used.map((d) => d.cid)),
+        dataHash: keccak256(concatHex(v.used.map((d) => bytesToHex(leBytes(indicesOf(spec.seed, { ...i.sampling }, d.shard))))))
+      }
+    }
+    case 'fingerprint': {
+      const seed = i.seed ?? fingerprintSeed({ seed: i.taskSeed }, i.round, i.shard)
+      const fp = Array.from(fingerprint(toSet(i.tensors), { length: i.length, seed, resolution: i.resolution }))
+      return { seed, fingerprint: fp, packedHash: keccak256(encodePacked(['int32[]'], [fp])) }
+    }
+    case 'commitment':
+      return computeCommitment(i)
+    case 'delta-root':
+      return deltaRoot(i.cids)
+    case 'dataset-blob': {
+      const ds = { x: Float32Array.from(i.x), labels: Int32Array.from(i.labels), featureShape: i.featureShape, classes: i.classes, ...(i.classNames === undefined ? {} : { classNames: i.classNames }) }
+      const bytes = encodeDataset(ds)
+      const split = holdOut(decodeDataset(bytes), i.holdoutFraction)
+      return { hex: bytesToHex(bytes), keccak256: keccak256(bytes), trainCount: split.train.labels.length, testCount: split.test.labels.length }
+    }
+    case 'eip712': {
+      const types = i.primaryType === 'Propose' ? PROPOSE_TYPES : CONFIRM_TYPES
+      const message = Object.fromEntries(Object.entries(i.message as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' && /^\d+$/.test(v) ? BigInt(v) : v]))
+      return hashTypedData({ domain: i.domain, types, primaryType: i.primaryType, message } as Parameters<typeof hashTypedData>[0])
+    }
+    case 'gossip': {
+      const account = privateKeyToAccount(i.privateKey)
+      const signer = walletMessageSigner(account, i.peerId, i.chainId)
+      const bytes = await encodeTaskMessage(signer, i.taskId, i.kind as TopicKind, i.body, { now: i.sentAt })
+      const envelope = JSON.parse(new TextDecoder().decode(bytes)) as { payload: string, auth: Json }
+      return { from: signer.wallet, signedText: envelope.payload, envelope: new TextDecoder().decode(bytes) }
+    }
+    case 'session-grant-text':
+      return authorizationText(i)
+    case 'pin-request': {
+      const account = privateKeyToAccount(i.privateKey)
+      const bytes = await encodePinRequest(walletMessageSigner(account, i.peerId, i.chainId), { taskId: i.taskId, kind: i.kind, cid: i.cid }, i.sentAt)
+      return new TextDecoder().decode(bytes)
+    }
+    default:
+      throw new Error(`unknown vector kind "${kind}"`)
+  }
+}
+
+const DOC = new URL('../docs/protocol.md', import.meta.url)
+
+interface Vector { name: string, kind: string, input: Json, output: Json }
+
+/** Every `json vector` block, named by the nearest `###` heading above it. */
+function vectorsOf (markdown: string): Vector[] {
+  const blocks = [...markdown.matchAll(/^```json vector\n([\s\S]*?)^```$/gm)]
+  return blocks.map((block, index) => {
+    const parsed = JSON.parse(block[1]!) as Omit<Vector, 'name'>
+    if (typeof parsed.kind !== 'string' || !('input' in parsed) || !('output' in parsed)) throw new Error(`vector ${index + 1} is not { kind, input, output }`)
+    const heading = [...markdown.slice(0, block.index).matchAll(/^### (.+)$/gm)].at(-1)?.[1] ?? `vector ${index + 1}`
+    return { name: heading, ...parsed }
+  })
+}
+
+const REQUIRED_KINDS = [
+  'derive-seed', 'rng', 'task-spec', 'shard-indices', 'data-hash', 'delta', 'blob-cid', 'version-blob', 'aggregate',
+  'outer-step', 'version', 'fingerprint', 'commitment', 'delta-root', 'dataset-blob', 'eip712', 'gossip',
+  'session-grant-text', 'pin-request'
+]
+
+describe('docs/protocol.md test vectors', () => {
+  const vectors = vectorsOf(readFileSync(DOC, 'utf8'))
+
+  it('covers every kind the document promises', () => {
+    expect(new Set(vectors.map((v) => v.kind))).toEqual(new Set(REQUIRED_KINDS))
+    expect(vectors.filter((v) => v.kind === 'delta-root').map((v) => v.input.cids.length)).toEqual([0, 1, 2, 3, 5])
+  })
+
+  vectors.forEach((vector) => {
+    it(`${vector.name} (${vector.kind})`, async () => {
+      expect(await compute(vector.kind, vector.input)).toEqual(vector.output)
+    })
+  })
+})
