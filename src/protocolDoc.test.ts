@@ -54,7 +54,7 @@ async function compute (kind: string, i: Json): Promise<Json> {
     case 'derive-seed':
       return deriveSeed(i.root, ...i.labels)
     case 'rng':
-      { const rng = new Rng(i.seed); return { uint32: Array.from({ length: i.count }, () => rng.nextUint32()) } }
+    { const rng = new Rng(i.seed); return { uint32: Array.from({ length: i.count }, () => rng.nextUint32()) } }
     case 'task-spec': {
       const spec = parseTaskSpec(i.json)
       const bytes = encodeTaskSpec(spec)
