@@ -4,13 +4,10 @@ import { privateKeyToAccount } from 'viem/accounts'
 import type { WriteContext } from '../../src/chain/actions/index.ts'
 import { protocolChain } from '../../src/chain/chain.ts'
 import type { ProtocolContracts } from '../../src/chain/contracts.ts'
-import { errorMessage, MLBridgeError } from '../../src/core/errors.ts'
+import { errorKind, errorMessage } from '../../src/core/errors.ts'
 
-export class ChainMismatchError extends MLBridgeError {
+export class ChainMismatchError extends errorKind('CHAIN_MISMATCH') {
   override name = 'ChainMismatchError'
-  constructor (message: string, options?: { cause?: unknown }) {
-    super('CHAIN_MISMATCH', message, options)
-  }
 }
 
 export async function connectChain (opts: { rpcUrl: string, chainId: number, contracts: ProtocolContracts, key: Hex, pollingInterval?: number }): Promise<WriteContext> {

@@ -4,13 +4,10 @@
  */
 import { readFile, stat } from 'node:fs/promises'
 import type { Hex } from 'viem'
-import { MLBridgeError } from '../../src/core/errors.ts'
+import { errorKind } from '../../src/core/errors.ts'
 
-export class KeyFileError extends MLBridgeError {
+export class KeyFileError extends errorKind('KEY_FILE') {
   override name = 'KeyFileError'
-  constructor (message: string, options?: { cause?: unknown }) {
-    super('KEY_FILE', message, options)
-  }
 }
 
 /** Reads a 0x-prefixed 32-byte hex key (surrounding whitespace allowed). */

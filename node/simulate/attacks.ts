@@ -5,16 +5,13 @@
  */
 import { Rng } from '../../src/core/random.ts'
 import { l2Norm, scaleWeights, zerosLike, type WeightSet } from '../../src/core/tensors.ts'
-import { MLBridgeError } from '../../src/core/errors.ts'
+import { errorKind } from '../../src/core/errors.ts'
 
 export const ATTACKS = ['noise', 'signflip', 'alie', 'ipm', 'copy', 'lazy'] as const
 export type Attack = typeof ATTACKS[number]
 
-export class AttackInputError extends MLBridgeError {
+export class AttackInputError extends errorKind('ATTACK_INPUT') {
   override name = 'AttackInputError'
-  constructor (message: string, options?: { cause?: unknown }) {
-    super('ATTACK_INPUT', message, options)
-  }
 }
 
 /** Gaussian noise rescaled to `norm` (the honest delta's L2 norm): as large as an honest update, pointing nowhere. */

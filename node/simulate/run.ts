@@ -5,7 +5,7 @@
 import { parseEther, type Address } from 'viem'
 import { readClaimable, readRound, readTask, readVersion, type RoundState, type TaskState } from '../../src/chain/actions/index.ts'
 import { parseTaskSpec, type TaskSpec } from '../../src/core/taskSpec.ts'
-import { errorMessage, MLBridgeError } from '../../src/core/errors.ts'
+import { errorKind, errorMessage } from '../../src/core/errors.ts'
 import { defineTask } from '../../src/core/taskDefinition.ts'
 import { decodeVersion } from '../../src/core/version/blob.ts'
 import {
@@ -34,11 +34,8 @@ const FIRST_PROVIDER = 2
 // A commit or reveal in flight counts as busy: moving time then could close its window under it.
 const BUSY: ReadonlySet<Phase> = new Set(['joining', 'fetching', 'training', 'uploading', 'committing', 'revealing', 'aggregating', 'proposing'])
 
-export class SimulationError extends MLBridgeError {
+export class SimulationError extends errorKind('SIMULATION') {
   override name = 'SimulationError'
-  constructor (message: string, options?: { cause?: unknown }) {
-    super('SIMULATION', message, options)
-  }
 }
 
 export function simulationSpec (opts: SimulationOptions): TaskSpec {

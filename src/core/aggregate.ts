@@ -1,6 +1,6 @@
 import type { AggregationSpec } from './taskSpec.ts'
 import { layoutMismatch, layoutOf, type WeightSet } from './tensors.ts'
-import { MLBridgeError } from './errors.ts'
+import { errorKind } from './errors.ts'
 
 /**
  * Combines the round's accepted deltas into one pseudo-gradient. Every honest node must compute
@@ -21,11 +21,8 @@ export interface Contribution {
 
 export type AggregationRule = Pick<AggregationSpec, 'rule' | 'trimFraction' | 'clipRadius' | 'clipIterations'>
 
-export class AggregationError extends MLBridgeError {
+export class AggregationError extends errorKind('AGGREGATION') {
   override name = 'AggregationError'
-  constructor (message: string, options?: { cause?: unknown }) {
-    super('AGGREGATION', message, options)
-  }
 }
 
 export function canonicalOrder (contributions: readonly Contribution[]): Contribution[] {

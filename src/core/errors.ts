@@ -40,3 +40,15 @@ export function errorMessage (error: unknown): string {
   if (error instanceof MLBridgeError) return error.shortMessage
   return error instanceof Error ? error.message.split('\n')[0] ?? error.name : String(error)
 }
+
+/**
+ * The base of a module error that carries only a message (and a cause), with its fixed code:
+ * `class DeltaDecodeError extends errorKind('DELTA_DECODE') { override name = 'DeltaDecodeError' }`.
+ */
+export function errorKind (code: string): new (message: string, options?: { cause?: unknown }) => MLBridgeError {
+  return class extends MLBridgeError {
+    constructor (message: string, options?: { cause?: unknown }) {
+      super(code, message, options)
+    }
+  }
+}

@@ -1,6 +1,6 @@
 import { counterHash, deriveSeed, type Seed } from './random.ts'
 import type { WeightSet } from './tensors.ts'
-import { MLBridgeError } from './errors.ts'
+import { errorKind } from './errors.ts'
 
 /**
  * A short integer sketch of a delta that replicas on different GPUs agree on up to a tolerance,
@@ -58,11 +58,8 @@ export interface FingerprintOptions {
   resolution?: number
 }
 
-export class FingerprintError extends MLBridgeError {
+export class FingerprintError extends errorKind('FINGERPRINT') {
   override name = 'FingerprintError'
-  constructor (message: string, options?: { cause?: unknown }) {
-    super('FINGERPRINT', message, options)
-  }
 }
 
 export function fingerprintSeed (task: { seed: Seed }, round: number, shard: number): number {

@@ -1,6 +1,6 @@
 import { keccak256, type Hex } from 'viem'
 import { deriveSeed, Rng, type Seed } from './random.ts'
-import { MLBridgeError } from './errors.ts'
+import { errorKind } from './errors.ts'
 
 /**
  * Which samples a shard trains on, and the seed of its inner steps, as pure functions of the task
@@ -16,11 +16,8 @@ export interface ShardSamplingOptions {
   samplesPerShard: number
 }
 
-export class ShardSamplingError extends MLBridgeError {
+export class ShardSamplingError extends errorKind('SHARD_SAMPLING') {
   override name = 'ShardSamplingError'
-  constructor (message: string, options?: { cause?: unknown }) {
-    super('SHARD_SAMPLING', message, options)
-  }
 }
 
 /**

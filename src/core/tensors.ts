@@ -7,7 +7,7 @@
  * is exactly the correctly rounded float32 result, so these helpers give the same bytes on every
  * IEEE-754 engine. Reductions (norms) accumulate in float64 in tensor order, then index order.
  */
-import { MLBridgeError } from './errors.ts'
+import { errorKind } from './errors.ts'
 
 export interface NamedTensor {
   name: string
@@ -21,11 +21,8 @@ export type WeightSet = NamedTensor[]
 /** What a weight set must look like without its values: names and shapes, in order. */
 export type WeightLayout = Array<{ name: string, shape: number[] }>
 
-export class WeightSetMismatchError extends MLBridgeError {
+export class WeightSetMismatchError extends errorKind('WEIGHT_SET_MISMATCH') {
   override name = 'WeightSetMismatchError'
-  constructor (message: string, options?: { cause?: unknown }) {
-    super('WEIGHT_SET_MISMATCH', message, options)
-  }
 }
 
 export function shapeSize (shape: readonly number[]): number {

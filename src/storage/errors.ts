@@ -1,12 +1,9 @@
 import type { ArtifactKind } from '../core/messages/schemas.ts'
-import { MLBridgeError } from '../core/errors.ts'
+import { errorKind } from '../core/errors.ts'
 
 /** Base of every storage failure, so callers can tell them from network or programming errors. */
-export class StorageError extends MLBridgeError {
+export class StorageError extends errorKind('STORAGE') {
   override name = 'StorageError'
-  constructor (message: string, options?: { cause?: unknown }) {
-    super('STORAGE', message, options)
-  }
 }
 
 export class BlobTooLargeError extends StorageError {

@@ -1,11 +1,8 @@
-import { MLBridgeError } from '../core/errors.ts'
+import { errorKind } from '../core/errors.ts'
 
 /** Every error the training engine raises on purpose, so callers can tell bad input from bugs. */
-export class TrainError extends MLBridgeError {
+export class TrainError extends errorKind('TRAIN') {
   override name = 'TrainError'
-  constructor (message: string, options?: { cause?: unknown }) {
-    super('TRAIN', message, options)
-  }
 }
 
 /** Weights that do not fit the model: a missing, extra or wrongly shaped tensor. */

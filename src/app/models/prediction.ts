@@ -1,5 +1,5 @@
 /** Reading model outputs and viewer inputs. */
-import { MLBridgeError } from '../../core/errors.ts'
+import { errorKind } from '../../core/errors.ts'
 
 export interface ClassScore {
   index: number
@@ -14,11 +14,8 @@ export function topClasses (probabilities: ArrayLike<number>, k: number, names?:
     .slice(0, k)
 }
 
-export class FeatureRowError extends MLBridgeError {
+export class FeatureRowError extends errorKind('FEATURE_ROW') {
   override name = 'FeatureRowError'
-  constructor (message: string, options?: { cause?: unknown }) {
-    super('FEATURE_ROW', message, options)
-  }
 }
 
 /** One CSV row of `expected` numeric features (commas or tabs between them). */

@@ -1,6 +1,6 @@
 import { formatShape, shapeSize, shapesEqual, type WeightLayout, type WeightSet } from '../tensors.ts'
 import { crc32 } from './crc32.ts'
-import { MLBridgeError } from '../errors.ts'
+import { errorKind } from '../errors.ts'
 
 /**
  * The binary form of a delta (or of any weight set) as it is pinned and fetched by CID.
@@ -48,18 +48,12 @@ export interface DecodeDeltaOptions {
   maxBytes: number
 }
 
-export class DeltaEncodeError extends MLBridgeError {
+export class DeltaEncodeError extends errorKind('DELTA_ENCODE') {
   override name = 'DeltaEncodeError'
-  constructor (message: string, options?: { cause?: unknown }) {
-    super('DELTA_ENCODE', message, options)
-  }
 }
 
-export class DeltaDecodeError extends MLBridgeError {
+export class DeltaDecodeError extends errorKind('DELTA_DECODE') {
   override name = 'DeltaDecodeError'
-  constructor (message: string, options?: { cause?: unknown }) {
-    super('DELTA_DECODE', message, options)
-  }
 }
 
 const utf8 = new TextEncoder()

@@ -10,17 +10,14 @@
 import { keccak256, type Hex } from 'viem'
 import { decodeDelta, encodeDelta } from '../delta/codec.ts'
 import type { WeightLayout, WeightSet } from '../tensors.ts'
-import { MLBridgeError } from '../errors.ts'
+import { errorKind } from '../errors.ts'
 
 export const VERSION_MAGIC = 0x56424c4d // "MLBV" as a little-endian u32
 export const VERSION_FORMAT = 1
 const HEADER = 12
 
-export class VersionBlobError extends MLBridgeError {
+export class VersionBlobError extends errorKind('VERSION_BLOB') {
   override name = 'VersionBlobError'
-  constructor (message: string, options?: { cause?: unknown }) {
-    super('VERSION_BLOB', message, options)
-  }
 }
 
 export interface VersionContent {

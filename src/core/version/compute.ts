@@ -12,7 +12,7 @@ import type { WeightLayout } from '../tensors.ts'
 import { validateRound, type DeltaVerdict } from '../validateDelta.ts'
 import { decodeVersion, encodeVersion, versionCommitHash, type VersionContent } from './blob.ts'
 import { deltaRoot } from './deltaRoot.ts'
-import { MLBridgeError } from '../errors.ts'
+import { errorKind } from '../errors.ts'
 
 export interface AcceptedDelta {
   shard: number
@@ -31,11 +31,8 @@ export interface ComputedVersion {
   used: AcceptedDelta[]
 }
 
-export class NothingToAggregateError extends MLBridgeError {
+export class NothingToAggregateError extends errorKind('NOTHING_TO_AGGREGATE') {
   override name = 'NothingToAggregateError'
-  constructor (message: string, options?: { cause?: unknown }) {
-    super('NOTHING_TO_AGGREGATE', message, options)
-  }
 }
 
 const contributionId = (d: AcceptedDelta): string => `${d.shard.toString().padStart(5, '0')}:${d.cid.toLowerCase()}`
