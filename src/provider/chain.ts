@@ -3,9 +3,8 @@ import type { BlockNumber } from 'viem'
 import {
   advance, challengeVersion, claim, commitResult, confirmVersion, faucet, finalizeShard, finalizeVersion, joinTask, proposeVersion, readAcceptedShards,
   readAssignment, readClaimable, readHasConfirmed, readIsProvider, readModel, readProposals, readProviders, readRevealed, readRound, readStake, readTask,
-  readVersion, revealResult, stake, type WriteContext
+  readVersion, revealResult, stake, watchProtocolEvents, type WriteContext
 } from '../chain/actions/index.ts'
-import { watchProtocolEvents } from '../chain/watch.ts'
 import type { ProviderChain } from './types.ts'
 
 /** How often new protocol events are looked for (an `eth_getFilterChanges` call). */
@@ -17,7 +16,7 @@ const WATCH_INTERVAL_MS = 1000
  * shard attempt's own start block, which the chain records, unless `fromBlock` says otherwise.
  */
 export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNumber, watchIntervalMs?: number } = {}): ProviderChain {
-  const { publicClient, contracts } = ctx
+  const { publicClient } = ctx
   const account = ctx.walletClient.account.address
   const fromBlock = opts.fromBlock ?? 0n
   const revealsFrom = opts.fromBlock
@@ -55,7 +54,7 @@ export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNum
     finalizeVersion: async (versionId) => { await finalizeVersion(ctx, { versionId }) },
     challengeVersion: async (versionId, reason) => { await challengeVersion(ctx, { versionId, reason }) },
     claim: async () => (await claim(ctx)).amount,
-    watch: (taskId, onChange) => watchProtocolEvents(publicClient, contracts, {
+    watch: (taskId, onChange) => watchProtocolEvents(ctx, {
       pollingInterval: opts.watchIntervalMs ?? WATCH_INTERVAL_MS,
       // Events of the task, and registry events that name only a version (any task's: a spare tick is cheap).
       onEvents: (events) => { if (events.some((e) => !('taskId' in e.args) || (e.args as { taskId: bigint }).taskId === taskId)) onChange() },

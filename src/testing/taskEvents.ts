@@ -1,4 +1,4 @@
-import type { ProtocolEvent } from '../chain/watch.ts'
+import type { ProtocolEvent } from '../chain/protocolEvents.ts'
 
 let logIndex = 0
 

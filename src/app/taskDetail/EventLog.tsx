@@ -1,4 +1,4 @@
-import type { ProtocolEvent } from '../../chain/watch.ts'
+import type { ProtocolEvent } from '../../chain/protocolEvents.ts'
 import { eventSentence } from './eventSentence.ts'
 
 /** The task's protocol events, newest first. */

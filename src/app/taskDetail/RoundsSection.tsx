@@ -1,5 +1,5 @@
 import type { RoundState } from '../../chain/actions/index.ts'
-import type { ProtocolEvent } from '../../chain/watch.ts'
+import type { ProtocolEvent } from '../../chain/protocolEvents.ts'
 import { shortAddress } from './format.ts'
 import { shardAttempts, type Verdict } from './verdicts.ts'
 

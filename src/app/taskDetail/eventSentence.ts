@@ -1,4 +1,4 @@
-import type { ProtocolEvent } from '../../chain/watch.ts'
+import type { ProtocolEvent } from '../../chain/protocolEvents.ts'
 import { mlb, shortAddress } from './format.ts'
 
 const where = (args: { round: bigint, shard: bigint, attempt: bigint }): string =>

@@ -3,7 +3,7 @@ import {
   readClaimable, readEscrow, readProviders, readRound, readTask, readTaskCount, readTaskEvents, readVersion,
   type ReadContext, type RoundState, type TaskState, type VersionState
 } from '../../chain/actions/index.ts'
-import type { ProtocolEvent } from '../../chain/watch.ts'
+import type { ProtocolEvent } from '../../chain/protocolEvents.ts'
 import { MLBridgeError } from '../../core/errors.ts'
 
 export interface TaskDetail {

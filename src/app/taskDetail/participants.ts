@@ -1,5 +1,5 @@
 import { isAddressEqual, type Address } from 'viem'
-import type { ProtocolEvent } from '../../chain/watch.ts'
+import type { ProtocolEvent } from '../../chain/protocolEvents.ts'
 
 export interface ParticipantView {
   provider: Address

@@ -1,6 +1,6 @@
 import type { Address } from 'viem'
 import type { ShardState } from '../../chain/actions/index.ts'
-import type { ProtocolEvent } from '../../chain/watch.ts'
+import type { ProtocolEvent } from '../../chain/protocolEvents.ts'
 
 /**
  * What became of one replica slot of a shard attempt:

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { ProtocolEvent } from '../watch.ts'
+import type { ProtocolEvent } from '../protocolEvents.ts'
 import { selectTaskEvents } from './readTaskEvents.ts'
 
 const protocolEvent = (contract: ProtocolEvent['contract'], eventName: string, args: Record<string, unknown>): ProtocolEvent =>

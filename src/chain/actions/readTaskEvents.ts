@@ -1,5 +1,6 @@
 import type { BlockNumber } from 'viem'
-import { getProtocolEvents, type ProtocolEvent } from '../watch.ts'
+import type { ProtocolEvent } from '../protocolEvents.ts'
+import { readProtocolEvents } from './readProtocolEvents.ts'
 import { asAction } from './errors.ts'
 import { readTaskCreation } from './readTaskCreation.ts'
 import type { ReadContext } from './types.ts'
@@ -17,7 +18,7 @@ export async function readTaskEvents (
 ): Promise<ProtocolEvent[]> {
   return await asAction('readTaskEvents', async () => {
     const { blockNumber } = await readTaskCreation(ctx, params)
-    const events = await getProtocolEvents(ctx.publicClient, ctx.contracts, { fromBlock: blockNumber })
+    const events = await readProtocolEvents(ctx, { fromBlock: blockNumber })
     return selectTaskEvents(events, params.taskId)
   })
 }

@@ -13,7 +13,9 @@ import { Rng } from '../../core/random.ts'
 import { DEFAULT_FINGERPRINT_TOLERANCE, fingerprint, fingerprintsAgree } from '../../core/fingerprint.ts'
 import type { ProtocolContracts } from '../contracts.ts'
 import { MLBTokenAbi } from '../generated/abis.ts'
-import { getProtocolEvents, watchProtocolEvents, type ProtocolEvent } from '../watch.ts'
+import type { ProtocolEvent } from '../protocolEvents.ts'
+import { readProtocolEvents } from './readProtocolEvents.ts'
+import { watchProtocolEvents } from './watchProtocolEvents.ts'
 import {
   ContractRejectedError,
   VersionMismatchError,
@@ -142,7 +144,7 @@ describe('a whole task through the chain actions', () => {
       return ctx
     }
     const watched: ProtocolEvent[] = []
-    const unwatch = watchProtocolEvents(publicClient, contracts, { onEvents: (events) => watched.push(...events), pollingInterval: 20 })
+    const unwatch = watchProtocolEvents({ publicClient, contracts }, { onEvents: (events) => watched.push(...events), pollingInterval: 20 })
     let cheaterSeen: Address | undefined
 
     // ------------------------------------------------------------ creator
@@ -335,7 +337,7 @@ describe('a whole task through the chain actions', () => {
     expect(await readStake(claimerCtx, { account: claimer })).toEqual({ staked: 0n, unbonding: 0n, releaseAt: unstaking.releaseAt })
 
     // ------------------------------------------------------------ the event log
-    const events = await getProtocolEvents(publicClient, contracts, { fromBlock: created.receipt.blockNumber })
+    const events = await readProtocolEvents({ publicClient, contracts }, { fromBlock: created.receipt.blockNumber })
     await new Promise((resolve) => setTimeout(resolve, 200))
     unwatch()
     // The watcher installs its filter asynchronously: compare from the task's creation on.

@@ -2,14 +2,10 @@ import {
   decodeEventLog,
   decodeFunctionData,
   isAddressEqual,
-  type BlockNumber,
-  type BlockTag,
   type DecodeEventLogReturnType,
   type Hash,
   type Hex,
-  type Log,
-  type PublicClient,
-  type WatchEventReturnType
+  type Log
 } from 'viem'
 import type { ProtocolContracts } from './contracts.ts'
 import { abis, type ContractName } from './generated/abis.ts'
@@ -39,37 +35,6 @@ export function decodeProtocolLog (contracts: ProtocolContracts, log: Log): Prot
   } catch {
     return null
   }
-}
-
-/** Every protocol event in a block range, in chain order (for a task's event log or a state rebuild). */
-export async function getProtocolEvents (
-  publicClient: PublicClient,
-  contracts: ProtocolContracts,
-  range: { fromBlock?: BlockNumber | BlockTag, toBlock?: BlockNumber | BlockTag } = {}
-): Promise<ProtocolEvent[]> {
-  const logs = await publicClient.getLogs({
-    address: Object.values(contracts),
-    fromBlock: range.fromBlock ?? 0n,
-    toBlock: range.toBlock ?? 'latest'
-  })
-  return logs.map((log) => decodeProtocolLog(contracts, log)).filter((event): event is ProtocolEvent => event !== null)
-}
-
-/** Calls `onEvents` with new protocol events as blocks arrive; returns the function that stops watching. */
-export function watchProtocolEvents (
-  publicClient: PublicClient,
-  contracts: ProtocolContracts,
-  handlers: { onEvents: (events: ProtocolEvent[]) => void, onError?: (error: Error) => void, pollingInterval?: number }
-): WatchEventReturnType {
-  return publicClient.watchEvent({
-    address: Object.values(contracts),
-    pollingInterval: handlers.pollingInterval,
-    onError: handlers.onError,
-    onLogs: (logs) => {
-      const events = logs.map((log) => decodeProtocolLog(contracts, log)).filter((event): event is ProtocolEvent => event !== null)
-      if (events.length > 0) handlers.onEvents(events)
-    }
-  })
 }
 
 /** The protocol function a transaction calls (`commit`, `propose`, …), or its selector when none matches. */
