@@ -1,7 +1,7 @@
 /** Measurements: where each provider's time went, and what the chain recorded (gas, rewards, verdicts, slashes). */
 import type { Address, Hex, PublicClient } from 'viem'
 import { readReputation, readTaskEvents, type ReadContext } from '../../src/chain/actions/index.ts'
-import { protocolFunctionName } from '../../src/chain/watch.ts'
+import { protocolFunctionName } from '../../src/chain/protocolEvents.ts'
 import type { Phase } from '../../src/provider/types.ts'
 import { categoryOf, type TimeCategory } from '../../src/provider/timing.ts'
 
