@@ -33,6 +33,14 @@ contract TaskManager is ITaskManager, AccessControl {
     uint256 public constant MAX_FINGERPRINT_LENGTH = 64;
     /// @notice Most rounds per task.
     uint256 public constant MAX_ROUNDS = 10_000;
+    /// @notice Longest window a task may set (joining, commit, reveal, aggregation, challenge), so a
+    /// creator cannot freeze a task and its escrow behind a window of decades.
+    uint256 public constant MAX_WINDOW = 7 days;
+    /// @notice Longest a task may run when every window runs out and every shard is re-run up to the
+    /// verifier's attempt cap: its escrow comes back within this time whatever the providers do.
+    uint256 public constant MAX_LIFETIME = 365 days;
+    /// @notice Attempts per shard the lifetime bound counts (the verifier's MAX_ATTEMPTS).
+    uint256 public constant LIFETIME_ATTEMPTS = 4;
     /// @notice Reputation points that count as the base weight (reputation 100 doubles the weight).
     uint256 public constant REPUTATION_BASE = 100;
     /// @notice Reputation counted in the weight at most.
@@ -261,11 +269,21 @@ contract TaskManager is ITaskManager, AccessControl {
         if (p.fingerprintLength == 0 || p.fingerprintLength > MAX_FINGERPRINT_LENGTH) {
             revert InvalidTaskParameter("fingerprintLength");
         }
-        if (p.joinWindow == 0) revert InvalidTaskParameter("joinWindow");
-        if (p.commitWindow == 0) revert InvalidTaskParameter("commitWindow");
-        if (p.revealWindow == 0) revert InvalidTaskParameter("revealWindow");
+        if (p.confirmations == 0) revert InvalidTaskParameter("confirmations");
+        _checkWindow(p.joinWindow, "joinWindow");
+        _checkWindow(p.commitWindow, "commitWindow");
+        _checkWindow(p.revealWindow, "revealWindow");
+        _checkWindow(p.aggregateWindow, "aggregateWindow");
+        _checkWindow(p.challengeWindow, "challengeWindow");
+        uint256 perRound =
+            LIFETIME_ATTEMPTS * (uint256(p.commitWindow) + p.revealWindow) + p.aggregateWindow + p.challengeWindow;
+        if (p.joinWindow + p.rounds * perRound > MAX_LIFETIME) revert InvalidTaskParameter("lifetime");
         if (p.rewardPerResult == 0) revert InvalidTaskParameter("rewardPerResult");
         if (p.minStake == 0) revert InvalidTaskParameter("minStake");
+    }
+
+    function _checkWindow(uint32 window, string memory name) private pure {
+        if (window == 0 || window > MAX_WINDOW) revert InvalidTaskParameter(name);
     }
 
     function _existing(uint256 taskId) private view returns (Task storage t) {

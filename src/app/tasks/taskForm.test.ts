@@ -96,5 +96,8 @@ describe('chainSettings', () => {
     expect(() => chainSettings(form({ commitWindow: '0' }), spec)).toThrow(/commitWindow: must be at least 1/)
     expect(() => chainSettings(form({ minStake: '' }), spec)).toThrow(/minStake: "" is not an MLB amount/)
     expect(() => chainSettings(form({ confirmations: '300' }), spec)).toThrow(/confirmations: must be at most 255/)
+    // attack (frozen task): windows and the whole lifetime are bounded as TaskManager bounds them
+    expect(() => chainSettings(form({ challengeWindow: String(7 * 86_400 + 1) }), spec)).toThrow(/challengeWindow: must be at most 604800/)
+    expect(() => chainSettings(form({ rounds: '10000', commitWindow: '604800' }), spec)).toThrow(/rounds: the task could run for \d+ days/)
   })
 })

@@ -7,6 +7,7 @@ import { parseUnits, type Hex } from 'viem'
 import { parseTaskSpec, type TaskSpec } from '../../core/taskSpec.ts'
 import type { TaskParams } from '../../chain/actions/index.ts'
 import { MLBridgeError } from '../../core/errors.ts'
+import { MAX_LIFETIME_SECONDS, MAX_WINDOW_SECONDS, taskLifetime } from '../../core/taskLimits.ts'
 
 export type DataSource = 'mnist' | 'csv' | 'images'
 export type TemplateChoice = 'mlp' | 'cnn' | 'tabular-mlp' | 'layers'
@@ -182,13 +183,11 @@ export function budgetParams (form: TaskForm): Pick<TaskParams, 'rounds' | 'shar
   }
 }
 
-const UINT32_MAX = 0xffff_ffff
-
 /** Every TaskParams field but the published artifacts: what to check before publishing anything. */
 export function chainSettings (form: TaskForm, spec: TaskSpec): Omit<TaskParams, keyof PublishedArtifacts> {
   const seconds = (field: 'joinWindow' | 'commitWindow' | 'revealWindow' | 'aggregateWindow' | 'challengeWindow'): number =>
-    formNumber(form, field, { integer: true, min: 1, max: UINT32_MAX })
-  return {
+    formNumber(form, field, { integer: true, min: 1, max: MAX_WINDOW_SECONDS })
+  const settings = {
     ...budgetParams(form),
     fingerprintLength: spec.fingerprint.length,
     confirmations: formNumber(form, 'confirmations', { integer: true, min: 1, max: 255 }),
@@ -200,6 +199,11 @@ export function chainSettings (form: TaskForm, spec: TaskSpec): Omit<TaskParams,
     challengeWindow: seconds('challengeWindow'),
     minStake: formMlb(form, 'minStake')
   }
+  const lifetime = taskLifetime(settings)
+  if (lifetime > MAX_LIFETIME_SECONDS) {
+    throw new TaskFormError('rounds', `the task could run for ${Math.ceil(lifetime / 86_400)} days with every window used and every shard re-run; the protocol allows ${MAX_LIFETIME_SECONDS / 86_400}: use fewer rounds or shorter windows`)
+  }
+  return settings
 }
 
 export function buildTaskParams (form: TaskForm, spec: TaskSpec, artifacts: PublishedArtifacts): TaskParams {

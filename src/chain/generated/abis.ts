@@ -4966,7 +4966,33 @@ export const TaskManagerAbi = [
   },
   {
     "type": "function",
+    "name": "LIFETIME_ATTEMPTS",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "MAX_FINGERPRINT_LENGTH",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "MAX_LIFETIME",
     "inputs": [],
     "outputs": [
       {
@@ -5045,6 +5071,19 @@ export const TaskManagerAbi = [
   {
     "type": "function",
     "name": "MAX_STAKE_MULTIPLE",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "MAX_WINDOW",
     "inputs": [],
     "outputs": [
       {

@@ -1,0 +1,26 @@
+/**
+ * The bounds `TaskManager` puts on a task's parameters, mirrored so that the wizard (and any
+ * client) can say what is wrong before a transaction is sent. Keep them equal to the contract's
+ * constants of the same names.
+ */
+
+/** `TaskManager.MAX_WINDOW`: the longest joining, commit, reveal, aggregation or challenge window. */
+export const MAX_WINDOW_SECONDS = 7 * 24 * 3600
+/** `TaskManager.MAX_LIFETIME`: the longest a task may run with every window used and every shard re-run. */
+export const MAX_LIFETIME_SECONDS = 365 * 24 * 3600
+/** `TaskManager.LIFETIME_ATTEMPTS`: attempts per shard the lifetime counts. */
+export const LIFETIME_ATTEMPTS = 4
+
+export interface TaskWindows {
+  rounds: number
+  joinWindow: number
+  commitWindow: number
+  revealWindow: number
+  aggregateWindow: number
+  challengeWindow: number
+}
+
+/** Seconds until a task must have ended, as the contract bounds it. */
+export function taskLifetime (w: TaskWindows): number {
+  return w.joinWindow + w.rounds * (LIFETIME_ATTEMPTS * (w.commitWindow + w.revealWindow) + w.aggregateWindow + w.challengeWindow)
+}
