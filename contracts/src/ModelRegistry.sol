@@ -290,6 +290,10 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712, Nonces {
         uint256 taskId = v.taskId;
         uint256 round = v.round;
         if (roundVersion[taskId][round] != 0) revert RoundAlreadyFinal(taskId, round);
+        ITaskManager.Task memory t = taskManager.getTask(taskId);
+        if (t.status != ITaskManager.TaskStatus.Running || t.currentRound != round) {
+            revert ProposalExpired(versionId, round, t.currentRound);
+        }
         v.status = VersionStatus.Final;
         roundVersion[taskId][round] = versionId;
         emit VersionFinalized(versionId, v.modelId);

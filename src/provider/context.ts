@@ -26,7 +26,8 @@ const BENIGN = new Set([
   'ShardClosed', 'FinalizeTooEarly', 'RoundNotActive', // finalizeShard
   'AlreadyCommitted', 'AlreadyRevealed', // a commit or reveal that went through before a reload
   'InvalidVersionStatus', 'AlreadyConfirmed', 'RoundAlreadyFinal', 'RoundNotReady', 'StaleParent', // confirm, propose
-  'ChallengeWindowClosed' // challenge
+  'ChallengeWindowClosed', // challenge
+  'ProposalExpired' // finalizeVersion or the last confirmation, after the round moved on
 ])
 
 /** The loop's options with every default filled in. */

@@ -92,6 +92,12 @@ interface IModelRegistry {
     /// @param taskId The task.
     /// @param round The round.
     error RoundAlreadyFinal(uint256 taskId, uint256 round);
+    /// @notice The proposal's round is over (the task moved to another round or ended): it can no
+    /// longer become final, so an old proposal cannot take the head from the round running now.
+    /// @param versionId The proposed version.
+    /// @param round The round it was proposed for.
+    /// @param currentRound The task's current round.
+    error ProposalExpired(uint256 versionId, uint256 round, uint256 currentRound);
     /// @notice The proposal's parent is not the model head.
     /// @param parent The parent given.
     /// @param head The model head.

@@ -3683,6 +3683,27 @@ export const ModelRegistryAbi = [
   },
   {
     "type": "error",
+    "name": "ProposalExpired",
+    "inputs": [
+      {
+        "name": "versionId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "round",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "currentRound",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "RoundAlreadyFinal",
     "inputs": [
       {
