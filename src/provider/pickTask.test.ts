@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { pickTask, type TaskCandidate } from './pickTask.ts'
 
-const task = (taskId: bigint, status: TaskCandidate['task']['status'], joinDeadline: bigint, joined = false): TaskCandidate =>
-  ({ task: { taskId, status, joinDeadline }, joined })
+const task = (taskId: bigint, status: TaskCandidate['task']['status'], joinDeadline: bigint, joined = false, rewardPerResult = 10n ** 19n): TaskCandidate =>
+  ({ task: { taskId, status, joinDeadline, rewardPerResult }, joined })
 
 describe('pickTask', () => {
   it('keeps working on a task it joined before taking a new one', () => {
@@ -12,6 +12,11 @@ describe('pickTask', () => {
 
   it('joins the newest task whose joining window is still open', () => {
     expect(pickTask([task(1n, 'Joining', 500n), task(2n, 'Joining', 600n), task(3n, 'Joining', 50n)], 100n)).toBe(2n)
+  })
+
+  it('attack (spam task): a newer task paying 1 wei per result does not capture volunteers from a paying one', () => {
+    expect(pickTask([task(1n, 'Joining', 500n, false, 10n ** 19n), task(2n, 'Joining', 500n, false, 1n)], 100n)).toBe(1n)
+    expect(pickTask([task(1n, 'Joining', 500n, false, 10n ** 18n), task(2n, 'Joining', 500n, false, 10n ** 19n)], 100n)).toBe(2n)
   })
 
   it('ignores finished, cancelled and closed tasks', () => {

@@ -2,15 +2,17 @@ import { readTask, readTaskCount, type ReadContext, type TaskState } from '../ch
 import type { ProviderChain } from './types.ts'
 
 export interface TaskCandidate {
-  task: Pick<TaskState, 'taskId' | 'status' | 'joinDeadline'>
+  task: Pick<TaskState, 'taskId' | 'status' | 'joinDeadline' | 'rewardPerResult'>
   /** this account already joined it */
   joined: boolean
 }
 
 /**
  * The task a volunteer's Contribute switch works on: a running or joining task it already joined
- * (oldest first: finish what was started), else the newest task still open for joining.
- * Undefined when there is nothing to do.
+ * (oldest first: finish what was started), else, of the tasks still open for joining, the one that
+ * pays the most per accepted result (the newest among equals). Never simply the newest: a task
+ * created last with a token reward would otherwise capture every volunteer. Undefined when there
+ * is nothing to do.
  */
 export function pickTask (candidates: readonly TaskCandidate[], now: bigint): bigint | undefined {
   const live = candidates.filter((c) => c.task.status === 'Joining' || c.task.status === 'Running')
@@ -18,7 +20,7 @@ export function pickTask (candidates: readonly TaskCandidate[], now: bigint): bi
   if (mine !== undefined) return mine.task.taskId
   const open = live
     .filter((c) => !c.joined && c.task.status === 'Joining' && c.task.joinDeadline > now)
-    .sort((a, b) => Number(b.task.taskId - a.task.taskId))[0]
+    .sort((a, b) => (b.task.rewardPerResult > a.task.rewardPerResult ? 1 : b.task.rewardPerResult < a.task.rewardPerResult ? -1 : Number(b.task.taskId - a.task.taskId)))[0]
   return open?.task.taskId
 }
 
