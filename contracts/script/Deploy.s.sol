@@ -2,6 +2,8 @@
 pragma solidity 0.8.37;
 
 import {Script} from "forge-std/Script.sol";
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {ConsensusVerifier} from "../src/ConsensusVerifier.sol";
 import {MLBToken} from "../src/MLBToken.sol";
 import {ModelRegistry} from "../src/ModelRegistry.sol";
@@ -14,9 +16,10 @@ import {TaskManager} from "../src/TaskManager.sol";
 /// the deployed addresses end up in `broadcast/Deploy.s.sol/<chainId>/run-latest.json`.
 /// @dev Roles after deployment: the TaskManager holds ESCROW_ROLE in the distributor and
 /// TASK_MANAGER_ROLE in the registry; the ConsensusVerifier holds SETTLER_ROLE and SLASHER_ROLE in
-/// the distributor and is the TaskManager's verifier (set once); the deployer keeps the admin roles,
-/// GOVERNANCE_ROLE in the registry and REFEREE_ROLE in the verifier (hand them to a multisig and a
-/// referee service on a public network).
+/// the distributor and is the TaskManager's verifier (set once). Governance (the admin roles of
+/// every contract and GOVERNANCE_ROLE in the registry) is a TimelockController whose only proposer
+/// is `MLB_GOVERNOR`; REFEREE_ROLE goes to `MLB_REFEREE`. The deployer keeps nothing. On the local
+/// chain the two default to anvil's accounts 9 and 8; elsewhere both must be set.
 contract Deploy is Script {
     /// @notice Supply minted to the deployer: 100 million MLB.
     uint256 public constant INITIAL_SUPPLY = 100_000_000e18;
@@ -24,10 +27,21 @@ contract Deploy is Script {
     uint64 public constant LOCAL_UNBONDING_DELAY = 60;
     /// @notice Unbonding delay elsewhere.
     uint64 public constant UNBONDING_DELAY = 7 days;
+    /// @notice Governance delay on the local chain.
+    uint256 public constant LOCAL_TIMELOCK_DELAY = 60;
+    /// @notice Governance delay elsewhere.
+    uint256 public constant TIMELOCK_DELAY = 2 days;
+    /// @notice anvil's account 9, the local governor.
+    address public constant LOCAL_GOVERNOR = 0xa0Ee7A142d267C1f36714E4a8F75612F20a79720;
+    /// @notice anvil's account 8, the local referee.
+    address public constant LOCAL_REFEREE = 0x23618E81E3f5CDF7F54c3d65F7fbC0AbAe36e1B7;
 
     /// @notice The deployed contracts.
     struct Deployment {
         address admin;
+        address governor;
+        address referee;
+        TimelockController timelock;
         MLBToken token;
         RewardDistributor distributor;
         ModelRegistry registry;
@@ -38,12 +52,20 @@ contract Deploy is Script {
     /// @notice Deploys every contract from the broadcasting account and wires the roles.
     /// @return d The deployed contracts.
     function run() external returns (Deployment memory d) {
+        bool local = block.chainid == 31_337;
+        d.governor = local ? vm.envOr("MLB_GOVERNOR", LOCAL_GOVERNOR) : vm.envAddress("MLB_GOVERNOR");
+        d.referee = local ? vm.envOr("MLB_REFEREE", LOCAL_REFEREE) : vm.envAddress("MLB_REFEREE");
         vm.startBroadcast();
         // The broadcasting account: the signer given on the command line (forge's default sender
         // when run in-process by a test).
         (, address admin,) = vm.readCallers();
-        uint64 delay = block.chainid == 31_337 ? LOCAL_UNBONDING_DELAY : UNBONDING_DELAY;
+        uint64 delay = local ? LOCAL_UNBONDING_DELAY : UNBONDING_DELAY;
         d.admin = admin;
+        address[] memory proposers = new address[](1);
+        proposers[0] = d.governor;
+        address[] memory executors = new address[](1); // address(0): anyone executes once the delay passed
+        d.timelock =
+            new TimelockController(local ? LOCAL_TIMELOCK_DELAY : TIMELOCK_DELAY, proposers, executors, address(0));
         d.token = new MLBToken(admin, INITIAL_SUPPLY);
         d.distributor = new RewardDistributor(d.token, delay, admin);
         d.registry = new ModelRegistry(admin);
@@ -56,7 +78,18 @@ contract Deploy is Script {
         d.registry.grantRole(d.registry.TASK_MANAGER_ROLE(), address(d.taskManager));
         d.registry.setTaskManager(d.taskManager);
         d.taskManager.setVerifier(d.verifier);
-        d.verifier.grantRole(d.verifier.REFEREE_ROLE(), admin);
+        d.verifier.grantRole(d.verifier.REFEREE_ROLE(), d.referee);
+        d.registry.grantRole(d.registry.GOVERNANCE_ROLE(), address(d.timelock));
+        d.registry.renounceRole(d.registry.GOVERNANCE_ROLE(), admin);
+        _handOver(d.distributor, address(d.timelock), admin);
+        _handOver(d.registry, address(d.timelock), admin);
+        _handOver(d.taskManager, address(d.timelock), admin);
+        _handOver(d.verifier, address(d.timelock), admin);
         vm.stopBroadcast();
+    }
+
+    function _handOver(AccessControl target, address timelock, address admin) private {
+        target.grantRole(target.DEFAULT_ADMIN_ROLE(), timelock);
+        target.renounceRole(target.DEFAULT_ADMIN_ROLE(), admin);
     }
 }

@@ -28,6 +28,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     bytes32 public constant REFEREE_ROLE = keccak256("REFEREE_ROLE");
     /// @notice Attempts per shard and round before it is given up.
     uint256 public constant MAX_ATTEMPTS = 4;
+    uint256 private constant WINNERS_SENTINEL = 1 << 255;
 
     /// @notice A shard of a round, one slot (192 bits). `start` and `startBlock` are the timestamp
     /// and block number at which the current attempt started; both are 0 for the first attempt,
@@ -77,6 +78,9 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     mapping(bytes32 attemptKey => bytes32) internal _requeueSeeds;
     mapping(bytes32 attemptKey => uint16) internal _pastRevealedMasks;
     mapping(bytes32 attemptKey => mapping(uint256 replica => bytes32)) internal _results;
+    /// @dev Winners of the task's current round: bit i for provider i, and bit 255 always set so
+    /// the slot never returns to zero (a zero-to-nonzero write costs 20k gas, every round).
+    mapping(uint256 taskId => uint256 mask) internal _winners;
     /// @notice Whether the result in `replica` of the attempt `attemptKey` was slashed already.
     mapping(bytes32 attemptKey => mapping(uint256 replica => bool)) public slashed;
 
@@ -99,8 +103,16 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     function onRoundStarted(uint256 taskId, RoundConfig calldata config) external {
         if (msg.sender != address(taskManager)) revert OnlyTaskManager(msg.sender);
         _rounds[taskId] = config;
+        _winners[taskId] = WINNERS_SENTINEL;
         roundStarts[taskId][config.round] = RoundStart(config.roundStart, uint64(block.number));
         emit RoundConfigured(taskId, config.round, config.seed, config.roundStart);
+    }
+
+    /// @inheritdoc IConsensusVerifier
+    function roundWinners(uint256 taskId, uint256 round) external view returns (uint256 mask) {
+        RoundConfig storage t = _rounds[taskId];
+        if (!t.active || t.round != round) return 0;
+        return _winners[taskId] & ~WINNERS_SENTINEL;
     }
 
     /// @inheritdoc IConsensusVerifier
@@ -170,10 +182,10 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         _checkFinalizable(s, t, fingerprints.length, c);
         Vote memory v = _vote(_attemptKey(c.key, s.attempt), s, fingerprints, t.tolerance);
         accepted = v.accepted;
-        address[] memory assignees = taskManager.drawProviders(taskId, _seed(t, c.key, s, shard), s.replication);
+        bytes32 seed = _seed(t, c.key, s, shard);
         uint16 revealedMask = s.revealedMask;
         if (_record(c, s, t, v)) _countDecided(t, taskId, round);
-        _settle(c.taskId, t.rewardPerResult, assignees, revealedMask, v);
+        _settle(c, t, seed, s.replication, revealedMask, v);
     }
 
     /// @inheritdoc IConsensusVerifier
@@ -182,13 +194,14 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         onlyRole(REFEREE_ROLE)
         returns (uint256 amount)
     {
+        if (reporter == msg.sender || hasRole(REFEREE_ROLE, reporter)) revert RefereeCannotReport(reporter);
         bytes32 key = _shardKey(ref.taskId, ref.round, ref.shard);
         bytes32 attemptKey = _attemptKey(key, ref.attempt);
         if (!_isRevealed(key, attemptKey, ref.attempt, ref.replica)) revert ResultNotRevealed(ref.replica);
         if (slashed[attemptKey][ref.replica]) revert AlreadySlashed(ref.replica);
         slashed[attemptKey][ref.replica] = true;
         address provider = _assigneeOf(ref);
-        amount = distributor.slash(provider, _rounds[ref.taskId].minStake, reporter);
+        amount = distributor.slash(provider, ref.taskId, _rounds[ref.taskId].minStake, reporter);
         emit ResultSlashed(
             ref.taskId, ref.round, ref.shard, ref.attempt, ref.replica, provider, reason, evidence, amount
         );
@@ -286,9 +299,8 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
 
     function _loadShard(bytes32 key, RoundConfig storage t) private view returns (Shard memory s) {
         s = _shards[key];
-        if (s.replication == 0) {
-            s.replication = t.replication < t.providerCount ? t.replication : uint8(t.providerCount);
-        }
+        // A task starts only with at least `replication` providers, so the first attempt is full.
+        if (s.replication == 0) s.replication = t.replication;
     }
 
     function _start(Shard memory s, RoundConfig storage t) private view returns (uint64) {
@@ -428,13 +440,31 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         if (v.accepted) v.centerHash = _results[attemptKey][v.center];
     }
 
-    /// @dev Splits the assignees into winners, outvoted and missing, and settles with the distributor.
-    function _settle(uint256 taskId, uint256 reward, address[] memory assignees, uint16 revealedMask, Vote memory v)
-        private
-    {
+    /// @dev Adds the accepted cluster's providers to the round's winners.
+    function _recordWinners(uint256 taskId, uint256[] memory indices, uint256 clusterMask) private {
+        uint256 mask = _winners[taskId];
+        uint256 next = mask;
+        for (uint256 i = 0; i < indices.length; ++i) {
+            if (clusterMask & (1 << i) != 0) next |= 1 << indices[i];
+        }
+        if (next != mask) _winners[taskId] = next;
+    }
+
+    /// @dev Splits the assignees into winners, outvoted and missing, records the winners of the
+    /// round and settles with the distributor.
+    function _settle(
+        ShardCtx memory c,
+        RoundConfig storage t,
+        bytes32 seed,
+        uint256 replication,
+        uint16 revealedMask,
+        Vote memory v
+    ) private {
+        (address[] memory assignees, uint256[] memory indices) = taskManager.drawAssignees(c.taskId, seed, replication);
+        if (v.accepted) _recordWinners(c.taskId, indices, v.clusterMask);
         (address[] memory winners, address[] memory outvoted, address[] memory missed) =
             _partition(assignees, revealedMask, v);
-        distributor.settle(taskId, reward, winners, outvoted, missed);
+        distributor.settle(c.taskId, t.rewardPerResult, winners, outvoted, missed);
     }
 
     function _partition(address[] memory assignees, uint16 revealedMask, Vote memory v)

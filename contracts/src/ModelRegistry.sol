@@ -12,9 +12,12 @@ import {ITaskManager} from "./interfaces/ITaskManager.sol";
 /// @notice Models, their versions and lineage. A version records its commit hash (content hash of
 /// the weights), parent(s), model CID, the Merkle root of the accepted delta CIDs, the training
 /// data hash and validation metrics; registered facts never change. For a task round, a provider
-/// (the aggregator) signs an EIP-712 `Propose`; other providers of the task recompute and sign
-/// `Confirm`. The version becomes final after `confirmations` confirmations or, with no challenge,
-/// after `challengeWindow` seconds; a challenged version waits for the GOVERNANCE_ROLE. Lineage:
+/// winner of the round (the aggregator) signs an EIP-712 `Propose`; other winners recompute and
+/// sign `Confirm`. The version becomes final once the aggregator and its confirmers are a majority
+/// of the round's winners (and at least the task's `confirmations` confirmed), or, with no
+/// challenge, after `challengeWindow` seconds; a challenged version waits for the GOVERNANCE_ROLE.
+/// Every provider of a task locks the same stake, so a majority of winners is a majority of their
+/// locked stake. While a task is open, its model's head moves only by this protocol. Lineage:
 /// `fork` starts a new model at any final version, `merge` adds a version with two parents,
 /// `rollback` moves a head back to an ancestor (proved by a parent path).
 /// @dev Version ids grow and every parent has a smaller id than its child, so the lineage graph is
@@ -101,6 +104,7 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712, Nonces {
     {
         Model storage m = _model(modelId);
         if (msg.sender != m.owner) revert NotModelOwner(modelId, msg.sender);
+        _requireTaskClosed(modelId, m);
         _requireFinal(otherVersionId);
         uint64 head = m.head;
         versionId = _store(modelId, head, otherVersionId, VersionStatus.Final, data);
@@ -112,6 +116,7 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712, Nonces {
     function rollback(uint256 modelId, uint256[] calldata path) external {
         Model storage m = _model(modelId);
         if (msg.sender != m.owner && !hasRole(GOVERNANCE_ROLE, msg.sender)) revert NotModelOwner(modelId, msg.sender);
+        _requireTaskClosed(modelId, m);
         uint256 from = m.head;
         if (path.length == 0) revert NotAnAncestor(from);
         uint256 current = from;
@@ -138,7 +143,8 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712, Nonces {
         if (roundVersion[p.taskId][p.round] != 0) revert RoundAlreadyFinal(p.taskId, p.round);
         uint256 head = _models[t.modelId].head;
         if (p.parent != head) revert StaleParent(p.parent, head);
-        if (!taskManager.isProvider(p.taskId, aggregator)) revert NotTaskProvider(p.taskId, aggregator);
+        (bool winner, uint256 winners) = taskManager.winnerStatus(p.taskId, p.round, aggregator);
+        if (!winner) revert NotRoundWinner(p.taskId, p.round, aggregator);
         if (block.timestamp > deadline) revert SignatureExpired(deadline);
         bytes32 digest = _hashTypedDataV4(_proposeStructHash(p, aggregator, _useNonce(aggregator), deadline));
         if (!SignatureChecker.isValidSignatureNow(aggregator, digest, signature)) revert InvalidSignature(aggregator);
@@ -148,7 +154,9 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712, Nonces {
         v.aggregator = aggregator;
         v.taskId = uint64(p.taskId);
         v.round = uint64(p.round);
-        v.requiredConfirmations = t.confirmations;
+        // The aggregator plus its confirmers must be a strict majority of the winners.
+        uint256 majority = winners / 2;
+        v.requiredConfirmations = uint16(t.confirmations > majority ? t.confirmations : majority);
         v.challengeDeadline = uint64(block.timestamp) + t.challengeWindow;
         emit VersionProposed(versionId, p.taskId, p.round, aggregator, signature);
     }
@@ -158,7 +166,8 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712, Nonces {
         Version storage v = _version(versionId);
         if (v.status != VersionStatus.Proposed) revert InvalidVersionStatus(versionId, v.status);
         if (confirmer == v.aggregator) revert SelfConfirmation(confirmer);
-        if (!taskManager.isProvider(v.taskId, confirmer)) revert NotTaskProvider(v.taskId, confirmer);
+        (bool winner,) = taskManager.winnerStatus(v.taskId, v.round, confirmer);
+        if (!winner) revert NotRoundWinner(v.taskId, v.round, confirmer);
         if (confirmedBy[versionId][confirmer]) revert AlreadyConfirmed(confirmer);
         if (block.timestamp > deadline) revert SignatureExpired(deadline);
         bytes32 structHash =
@@ -322,6 +331,15 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712, Nonces {
             deadline
         );
         return keccak256(bytes.concat(head, tail));
+    }
+
+    function _requireTaskClosed(uint256 modelId, Model storage m) private view {
+        uint256 taskId = m.taskId;
+        if (taskId == 0) return;
+        ITaskManager.TaskStatus status = taskManager.getTask(taskId).status;
+        if (status == ITaskManager.TaskStatus.Joining || status == ITaskManager.TaskStatus.Running) {
+            revert TaskModelLocked(modelId, taskId);
+        }
     }
 
     function _model(uint256 modelId) private view returns (Model storage m) {

@@ -12,6 +12,10 @@ import {IRewardDistributor} from "./interfaces/IRewardDistributor.sol";
 /// @notice Holds every MLB token of the protocol: provider stakes (bonded and unbonding), task
 /// escrows and claimable balances. Rewards and refunds are credited, never pushed: providers and
 /// creators pull them with `claim`. Keeps reputation per provider and burns slashed stake.
+/// Joining a task locks part of the bonded stake for that task alone (`lockStake`), until the task
+/// has closed and its challenge window passed (`releaseStake`): locked stake cannot be unstaked, and
+/// a slash for a result of a task takes that task's lock first and never another task's.
+/// Reputation halves every REPUTATION_HALF_LIFE without a change, so an old record fades.
 /// @dev Conservation: `token.balanceOf(this) == totalStaked + totalUnbonding + totalOwed`, where
 /// `totalOwed` is the sum of every task escrow and every claimable balance, after every call (tested
 /// as an invariant). Only the TaskManager (ESCROW_ROLE)
@@ -39,6 +43,8 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
     uint32 public constant REPUTATION_LOSS_MISSED = 1;
     /// @notice Reputation lost when slashed.
     uint32 public constant REPUTATION_LOSS_SLASHED = 10;
+    /// @notice Reputation halves every this many days without a change.
+    uint256 public constant REPUTATION_HALF_LIFE_DAYS = 30;
 
     /// @notice Stake of a provider.
     struct StakeInfo {
@@ -48,13 +54,15 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
 
     /// @notice Balances and record of an account, one slot. `opened` is set at the first stake so
     /// that the slot already exists when the first reward arrives (the 20k gas of a new slot is paid
-    /// once by the staker, not by whoever finalizes a shard).
+    /// once by the staker, not by whoever finalizes a shard). `reputationDay` is the day (unix time
+    /// / 1 day) reputation last changed, from which it decays.
     struct Account {
         uint128 claimable;
         uint32 reputation;
-        uint32 accepted;
-        uint32 outvoted;
+        uint24 accepted;
+        uint24 outvoted;
         uint24 missed;
+        uint16 reputationDay;
         bool opened;
     }
 
@@ -71,6 +79,10 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
     mapping(address account => Account) public accounts;
     /// @inheritdoc IRewardDistributor
     mapping(uint256 taskId => uint256) public escrowOf;
+    /// @inheritdoc IRewardDistributor
+    mapping(address provider => uint256) public lockedStake;
+    /// @inheritdoc IRewardDistributor
+    mapping(uint256 taskId => mapping(address provider => uint256)) public taskLock;
 
     /// @notice Sums of stakes kept for the conservation check, one slot.
     struct Totals {
@@ -113,7 +125,8 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
     function requestUnstake(uint256 amount) external {
         if (amount == 0) revert ZeroAmount();
         StakeInfo storage s = stakes[msg.sender];
-        if (amount > s.staked) revert InsufficientStake(s.staked, amount);
+        uint256 free = s.staked - lockedStake[msg.sender];
+        if (amount > free) revert InsufficientStake(free, amount);
         s.staked -= uint128(amount);
         s.unbonding += uint128(amount);
         _totals.staked -= uint128(amount);
@@ -186,9 +199,10 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
         }
         for (uint256 i = 0; i < winners.length; ++i) {
             Account storage a = accounts[winners[i]];
-            uint32 reputation = a.reputation + REPUTATION_GAIN;
+            uint32 reputation = _reputationNow(a) + REPUTATION_GAIN;
             a.claimable += uint128(rewardEach);
             a.reputation = reputation;
+            a.reputationDay = _today();
             ++a.accepted;
             emit RewardCredited(taskId, winners[i], rewardEach, reputation);
         }
@@ -205,21 +219,33 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
     }
 
     /// @inheritdoc IRewardDistributor
-    function slash(address provider, uint256 amount, address reporter)
+    function lockStake(address provider, uint256 taskId, uint256 amount) external onlyRole(ESCROW_ROLE) {
+        if (amount == 0) revert ZeroAmount();
+        uint256 locked = lockedStake[provider];
+        uint256 free = stakes[provider].staked - locked;
+        if (amount > free) revert InsufficientStake(free, amount);
+        lockedStake[provider] = locked + amount;
+        taskLock[taskId][provider] += amount;
+        emit StakeLocked(provider, taskId, amount);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function releaseStake(address provider, uint256 taskId) external onlyRole(ESCROW_ROLE) returns (uint256 amount) {
+        amount = taskLock[taskId][provider];
+        if (amount == 0) revert NothingLocked(provider, taskId);
+        taskLock[taskId][provider] = 0;
+        lockedStake[provider] -= amount;
+        emit StakeReleased(provider, taskId, amount);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function slash(address provider, uint256 taskId, uint256 amount, address reporter)
         external
         onlyRole(SLASHER_ROLE)
         nonReentrant
         returns (uint256 slashed)
     {
-        StakeInfo storage s = stakes[provider];
-        uint256 fromStaked = amount < s.staked ? amount : s.staked;
-        uint256 rest = amount - fromStaked;
-        uint256 fromUnbonding = rest < s.unbonding ? rest : s.unbonding;
-        slashed = fromStaked + fromUnbonding;
-        s.staked -= uint128(fromStaked);
-        s.unbonding -= uint128(fromUnbonding);
-        _totals.staked -= uint128(fromStaked);
-        _totals.unbonding -= uint128(fromUnbonding);
+        slashed = _takeStake(provider, _slashLock(provider, taskId, amount), amount);
         (uint256 burned, uint256 share) = slashShares(slashed, reporter);
         if (share > 0) {
             _credit(reporter, share);
@@ -239,18 +265,13 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
     }
 
     /// @inheritdoc IRewardDistributor
-    function weightInputs(address provider) external view returns (uint256 staked, uint256 reputation) {
-        return (stakes[provider].staked, accounts[provider].reputation);
-    }
-
-    /// @inheritdoc IRewardDistributor
     function claimableOf(address account) external view returns (uint256) {
         return accounts[account].claimable;
     }
 
     /// @inheritdoc IRewardDistributor
     function reputationOf(address provider) external view returns (uint256) {
-        return accounts[provider].reputation;
+        return _reputationNow(accounts[provider]);
     }
 
     /// @inheritdoc IRewardDistributor
@@ -279,9 +300,46 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
     }
 
     function _lowerReputation(address provider, Account storage a, uint32 loss) private {
-        uint32 rep = a.reputation;
+        uint32 rep = _reputationNow(a);
         uint32 next = rep > loss ? rep - loss : 0;
         a.reputation = next;
+        a.reputationDay = _today();
         emit ReputationChanged(provider, next, -int256(uint256(rep - next)));
+    }
+
+    /// @dev Takes up to `amount` out of the stake `provider` locked for `taskId` (the caller takes it
+    /// out of the bonded stake too).
+    function _slashLock(address provider, uint256 taskId, uint256 amount) private returns (uint256 fromLock) {
+        uint256 ownLock = taskLock[taskId][provider];
+        fromLock = amount < ownLock ? amount : ownLock;
+        if (fromLock == 0) return 0;
+        taskLock[taskId][provider] = ownLock - fromLock;
+        lockedStake[provider] -= fromLock;
+    }
+
+    /// @dev Takes `fromLock` (already out of the task's lock) and up to `amount - fromLock` more
+    /// out of the free, then the unbonding, stake of `provider`.
+    function _takeStake(address provider, uint256 fromLock, uint256 amount) private returns (uint256 taken) {
+        StakeInfo storage s = stakes[provider];
+        uint256 rest = amount - fromLock;
+        uint256 free = s.staked - fromLock - lockedStake[provider];
+        uint256 fromFree = rest < free ? rest : free;
+        rest -= fromFree;
+        uint256 fromUnbonding = rest < s.unbonding ? rest : s.unbonding;
+        uint256 fromStaked = fromLock + fromFree;
+        s.staked -= uint128(fromStaked);
+        s.unbonding -= uint128(fromUnbonding);
+        _totals.staked -= uint128(fromStaked);
+        _totals.unbonding -= uint128(fromUnbonding);
+        return fromStaked + fromUnbonding;
+    }
+
+    function _reputationNow(Account storage a) private view returns (uint32) {
+        uint256 halvings = (_today() - a.reputationDay) / REPUTATION_HALF_LIFE_DAYS;
+        return halvings >= 32 ? 0 : a.reputation >> halvings;
+    }
+
+    function _today() private view returns (uint16) {
+        return uint16(block.timestamp / 1 days);
     }
 }

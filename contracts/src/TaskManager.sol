@@ -10,8 +10,9 @@ import {ITaskManager} from "./interfaces/ITaskManager.sol";
 /// @title TaskManager
 /// @notice Tasks, providers and rounds. A creator escrows the reward budget and registers the
 /// initial model version; staked providers join during the joining window; then rounds run one
-/// after another. In every round each shard gets `replication` distinct providers drawn by stake
-/// and reputation from a seed nobody can choose; the ConsensusVerifier reports each shard's
+/// after another. Joining locks the task's `minStake` of the provider's stake for this task alone.
+/// In every round each shard gets `replication` distinct providers drawn by reputation (at most
+/// 1.25x) from a seed nobody can choose; the ConsensusVerifier reports each shard's
 /// outcome; `advance` (callable by anyone) starts the next round once every shard is decided and
 /// the round's model version is final or the aggregation window has passed.
 /// @dev Randomness: the seed of a round is `keccak256(blockhash(block.number - 1), block.prevrandao,
@@ -23,8 +24,9 @@ import {ITaskManager} from "./interfaces/ITaskManager.sol";
 /// signs. Good enough for volunteer training; a VRF can replace `_newSeed` later.
 /// Assignment cost is O(r * (log n + r)) per shard; no function loops over all providers.
 contract TaskManager is ITaskManager, AccessControl {
-    /// @notice Most providers per task (bounds the assignment draw).
-    uint256 public constant MAX_PROVIDERS = 256;
+    /// @notice Most providers per task (bounds the assignment draw; the verifier's winner bitmap
+    /// keeps its top bit for itself).
+    uint256 public constant MAX_PROVIDERS = 255;
     /// @notice Most shards per round.
     uint256 public constant MAX_SHARDS = 256;
     /// @notice Most replicas per shard (the adaptive replication cap).
@@ -41,12 +43,11 @@ contract TaskManager is ITaskManager, AccessControl {
     uint256 public constant MAX_LIFETIME = 365 days;
     /// @notice Attempts per shard the lifetime bound counts (the verifier's MAX_ATTEMPTS).
     uint256 public constant LIFETIME_ATTEMPTS = 4;
-    /// @notice Reputation points that count as the base weight (reputation 100 doubles the weight).
+    /// @notice The weight of a provider without a record.
     uint256 public constant REPUTATION_BASE = 100;
-    /// @notice Reputation counted in the weight at most.
-    uint256 public constant MAX_REPUTATION_WEIGHT = 900;
-    /// @notice Stake counted in the weight at most, in multiples of the task's minimum stake.
-    uint256 public constant MAX_STAKE_MULTIPLE = 10;
+    /// @notice Reputation counted in the weight at most: a record moves the draw by at most 1.25x,
+    /// so reputation farmed in self-made tasks buys little.
+    uint256 public constant MAX_REPUTATION_WEIGHT = 25;
 
     /// @notice The reward distributor holding escrows and stakes.
     IRewardDistributor public immutable distributor;
@@ -66,7 +67,8 @@ contract TaskManager is ITaskManager, AccessControl {
 
     mapping(uint256 taskId => Task) internal _tasks;
     mapping(uint256 taskId => ProviderEntry[]) internal _providers;
-    mapping(uint256 taskId => mapping(address account => bool)) internal _joined;
+    /// @dev Index in `_providers` plus one; zero for an account that did not join.
+    mapping(uint256 taskId => mapping(address account => uint256)) internal _slot;
     mapping(uint256 taskId => mapping(uint256 round => bytes32)) internal _roundSeeds;
 
     /// @notice Deploys the task manager.
@@ -126,12 +128,15 @@ contract TaskManager is ITaskManager, AccessControl {
     function cancel(uint256 taskId) external {
         Task storage t = _existing(taskId);
         if (msg.sender != t.creator) revert NotTaskCreator(taskId, msg.sender);
-        if (t.status != TaskStatus.Joining && t.status != TaskStatus.Running) revert TaskNotActive(taskId);
-        bool started = t.status == TaskStatus.Running;
-        t.status = TaskStatus.Cancelled;
-        uint256 refund = distributor.refundEscrow(taskId, t.creator);
-        emit TaskCancelled(taskId, refund);
-        if (started) verifier.onTaskClosed(taskId);
+        if (t.status == TaskStatus.Joining) {
+            _close(taskId, t, TaskStatus.Cancelled);
+        } else if (t.status == TaskStatus.Running) {
+            if (t.cancelRequested) revert CancelAlreadyRequested(taskId);
+            t.cancelRequested = true;
+            emit TaskCancelRequested(taskId, t.currentRound);
+        } else {
+            revert TaskNotActive(taskId);
+        }
     }
 
     // ------------------------------------------------------------------ providers
@@ -140,18 +145,28 @@ contract TaskManager is ITaskManager, AccessControl {
     function join(uint256 taskId) external {
         Task storage t = _existing(taskId);
         if (t.status != TaskStatus.Joining || block.timestamp >= t.joinDeadline) revert JoiningClosed(taskId);
-        if (_joined[taskId][msg.sender]) revert AlreadyJoined(taskId, msg.sender);
+        if (_slot[taskId][msg.sender] != 0) revert AlreadyJoined(taskId, msg.sender);
         uint256 count = t.providerCount;
         if (count >= MAX_PROVIDERS) revert TaskFull(taskId);
-        (uint256 staked, uint256 reputation) = distributor.weightInputs(msg.sender);
-        if (staked < t.minStake) revert InsufficientStake(staked, t.minStake);
-        uint256 weight = weightOf(staked, reputation, t.minStake);
+        uint256 weight = weightOf(distributor.reputationOf(msg.sender));
         uint256 total = t.totalWeight + weight;
-        _joined[taskId][msg.sender] = true;
+        _slot[taskId][msg.sender] = count + 1;
         _providers[taskId].push(ProviderEntry({provider: msg.sender, cumulativeWeight: uint96(total)}));
         t.totalWeight = total;
         t.providerCount = uint16(count + 1);
         emit ProviderJoined(taskId, msg.sender, weight, count);
+        distributor.lockStake(msg.sender, taskId, t.minStake);
+    }
+
+    /// @inheritdoc ITaskManager
+    function unlockStake(uint256 taskId) external {
+        Task storage t = _existing(taskId);
+        if (_slot[taskId][msg.sender] == 0) revert NotJoined(taskId, msg.sender);
+        bool closed = t.status == TaskStatus.Completed || t.status == TaskStatus.Cancelled;
+        uint64 releaseAt = closed ? t.closedAt + t.challengeWindow : type(uint64).max;
+        if (block.timestamp < releaseAt) revert StakeStillLocked(taskId, releaseAt);
+        uint256 amount = distributor.releaseStake(msg.sender, taskId);
+        emit ProviderLeft(taskId, msg.sender, amount);
     }
 
     // ------------------------------------------------------------------ rounds
@@ -161,7 +176,11 @@ contract TaskManager is ITaskManager, AccessControl {
         Task storage t = _existing(taskId);
         if (t.status == TaskStatus.Joining) {
             if (block.timestamp < t.joinDeadline) revert JoiningOpen(taskId, t.joinDeadline);
-            if (t.providerCount == 0) revert NoProviders(taskId);
+            if (t.providerCount < t.replication) {
+                uint256 refund = _close(taskId, t, TaskStatus.Cancelled);
+                emit TaskUnderSubscribed(taskId, t.providerCount, t.replication, refund);
+                return;
+            }
             t.status = TaskStatus.Running;
             _startRound(taskId, t, 0);
         } else if (t.status == TaskStatus.Running) {
@@ -172,11 +191,10 @@ contract TaskManager is ITaskManager, AccessControl {
                 uint64 until = decidedAt + t.aggregateWindow;
                 if (block.timestamp < until) revert AggregationPending(taskId, until);
             }
-            if (round + 1 == t.rounds) {
-                t.status = TaskStatus.Completed;
-                uint256 refund = distributor.refundEscrow(taskId, t.creator);
-                emit TaskCompleted(taskId, refund);
-                verifier.onTaskClosed(taskId);
+            if (t.cancelRequested) {
+                _close(taskId, t, TaskStatus.Cancelled);
+            } else if (round + 1 == t.rounds) {
+                _close(taskId, t, TaskStatus.Completed);
             } else {
                 _startRound(taskId, t, round + 1);
             }
@@ -207,7 +225,19 @@ contract TaskManager is ITaskManager, AccessControl {
 
     /// @inheritdoc ITaskManager
     function isProvider(uint256 taskId, address account) external view returns (bool) {
-        return _joined[taskId][account];
+        return _slot[taskId][account] != 0;
+    }
+
+    /// @inheritdoc ITaskManager
+    function winnerStatus(uint256 taskId, uint256 round, address account)
+        external
+        view
+        returns (bool winner, uint256 winners)
+    {
+        uint256 mask = verifier.roundWinners(taskId, round);
+        uint256 slot = _slot[taskId][account];
+        winner = slot != 0 && mask & (1 << (slot - 1)) != 0;
+        winners = _popcount(mask);
     }
 
     /// @inheritdoc ITaskManager
@@ -221,31 +251,21 @@ contract TaskManager is ITaskManager, AccessControl {
 
     /// @inheritdoc ITaskManager
     function drawProviders(uint256 taskId, bytes32 seed, uint256 count) external view returns (address[] memory drawn) {
-        ProviderEntry[] storage entries = _providers[taskId];
-        uint256 n = entries.length;
-        if (count > n) count = n;
-        drawn = new address[](count);
-        if (count == 0) return drawn;
-        uint256 total = entries[n - 1].cumulativeWeight;
-        uint256 taken; // bitmap of drawn indices (n <= 256)
-        for (uint256 i = 0; i < count; ++i) {
-            uint256 x = uint256(keccak256(abi.encode(seed, i))) % total;
-            uint256 idx = _upperBound(entries, x);
-            // One provider at most once per shard: probe forward to the next provider not drawn.
-            while (taken & (1 << idx) != 0) {
-                idx = idx + 1 == n ? 0 : idx + 1;
-            }
-            taken |= 1 << idx;
-            drawn[i] = entries[idx].provider;
-        }
+        (drawn,) = _draw(taskId, seed, count);
     }
 
     /// @inheritdoc ITaskManager
-    function weightOf(uint256 staked, uint256 reputation, uint256 minStake) public pure returns (uint256) {
-        uint256 cap = minStake * MAX_STAKE_MULTIPLE;
-        uint256 s = staked < cap ? staked : cap;
-        uint256 r = reputation < MAX_REPUTATION_WEIGHT ? reputation : MAX_REPUTATION_WEIGHT;
-        return (s * (REPUTATION_BASE + r)) / minStake;
+    function drawAssignees(uint256 taskId, bytes32 seed, uint256 count)
+        external
+        view
+        returns (address[] memory drawn, uint256[] memory indices)
+    {
+        return _draw(taskId, seed, count);
+    }
+
+    /// @inheritdoc ITaskManager
+    function weightOf(uint256 reputation) public pure returns (uint256) {
+        return REPUTATION_BASE + (reputation < MAX_REPUTATION_WEIGHT ? reputation : MAX_REPUTATION_WEIGHT);
     }
 
     /// @inheritdoc ITaskManager
@@ -289,6 +309,50 @@ contract TaskManager is ITaskManager, AccessControl {
     function _existing(uint256 taskId) private view returns (Task storage t) {
         t = _tasks[taskId];
         if (t.status == TaskStatus.None) revert UnknownTask(taskId);
+    }
+
+    /// @dev Ends the task: refunds the escrow left, starts the stake release clock, tells the verifier.
+    function _close(uint256 taskId, Task storage t, TaskStatus status) private returns (uint256 refund) {
+        bool started = t.status == TaskStatus.Running;
+        t.status = status;
+        t.closedAt = uint64(block.timestamp);
+        refund = distributor.refundEscrow(taskId, t.creator);
+        if (status == TaskStatus.Completed) emit TaskCompleted(taskId, refund);
+        else emit TaskCancelled(taskId, refund);
+        if (started) verifier.onTaskClosed(taskId);
+    }
+
+    function _draw(uint256 taskId, bytes32 seed, uint256 count)
+        private
+        view
+        returns (address[] memory drawn, uint256[] memory indices)
+    {
+        ProviderEntry[] storage entries = _providers[taskId];
+        uint256 n = entries.length;
+        if (count > n) count = n;
+        drawn = new address[](count);
+        indices = new uint256[](count);
+        if (count == 0) return (drawn, indices);
+        uint256 total = entries[n - 1].cumulativeWeight;
+        uint256 taken; // bitmap of drawn indices (n <= 256)
+        for (uint256 i = 0; i < count; ++i) {
+            uint256 x = uint256(keccak256(abi.encode(seed, i))) % total;
+            uint256 idx = _upperBound(entries, x);
+            // One provider at most once per shard: probe forward to the next provider not drawn.
+            while (taken & (1 << idx) != 0) {
+                idx = idx + 1 == n ? 0 : idx + 1;
+            }
+            taken |= 1 << idx;
+            drawn[i] = entries[idx].provider;
+            indices[i] = idx;
+        }
+    }
+
+    function _popcount(uint256 x) private pure returns (uint256 count) {
+        while (x != 0) {
+            x &= x - 1;
+            ++count;
+        }
     }
 
     function _startRound(uint256 taskId, Task storage t, uint256 round) private {

@@ -271,7 +271,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
         fps[2] = fpB;
         assertTrue(_runShard(taskId, 0, 0, fps));
         assertEq(distributor.claimableOf(a[2]), 0);
-        (,,, uint32 outvoted,,) = distributor.accounts(a[2]);
+        (,,, uint24 outvoted,,,) = distributor.accounts(a[2]);
         assertEq(outvoted, 1);
     }
 
@@ -281,7 +281,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
         vm.warp(revealDeadline);
         int32[][] memory empty = new int32[][](2);
         assertFalse(verifier.finalize(taskId, 0, 1, empty));
-        (,,,, uint24 missed,) = distributor.accounts(a[0]);
+        (,,,, uint24 missed,,) = distributor.accounts(a[0]);
         assertEq(missed, 1);
     }
 
@@ -456,6 +456,9 @@ contract ConsensusVerifierTest is ProtocolFixture {
     function test_onTaskClosed_stopsCommits() public {
         vm.prank(creator);
         tm.cancel(taskId);
+        _runRound(taskId, 0, 2);
+        vm.warp(block.timestamp + 100);
+        tm.advance(taskId);
         vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.RoundNotActive.selector, taskId, 0));
         verifier.commit(taskId, 0, 0, 0, bytes32(uint256(1)));
     }
@@ -558,10 +561,13 @@ contract ConsensusVerifierGasTest is ProtocolFixture {
         Measured memory steady = _measureShard(taskId, 1, 0);
         _log("first payment", first);
         _log("steady state", steady);
-        // The goal: at most 150k execution gas per accepted result (commit + reveal + its share of
-        // finalize), with replication 2 and 16-entry fingerprints.
-        assertLe((first.commit + first.reveal + first.finalize) / 2, 150_000);
-        assertLe((steady.commit + steady.reveal + steady.finalize) / 2, 150_000);
+        // At most 155k execution gas per accepted result (commit + reveal + its share of finalize),
+        // with replication 2 and 16-entry fingerprints. It was 150k before the round's winners were
+        // recorded on chain (one more slot per finalize, about 2.5k per result, so that only
+        // winners propose and confirm); the gas work of [6/7] (settlement at claim, finalize folded
+        // into the last reveal) is what brings the whole round under 150k.
+        assertLe((first.commit + first.reveal + first.finalize) / 2, 155_000);
+        assertLe((steady.commit + steady.reveal + steady.finalize) / 2, 155_000);
     }
 
     function _measureShard(uint256 taskId, uint256 round, uint256 shard) internal returns (Measured memory m) {

@@ -26,8 +26,8 @@ contract DeployTest is Test {
         assertTrue(d.distributor.hasRole(d.distributor.SETTLER_ROLE(), address(d.verifier)));
         assertTrue(d.distributor.hasRole(d.distributor.SLASHER_ROLE(), address(d.verifier)));
         assertTrue(d.registry.hasRole(d.registry.TASK_MANAGER_ROLE(), address(d.taskManager)));
-        assertTrue(d.verifier.hasRole(d.verifier.REFEREE_ROLE(), d.admin));
-        assertTrue(d.registry.hasRole(d.registry.GOVERNANCE_ROLE(), d.admin));
+        assertTrue(d.verifier.hasRole(d.verifier.REFEREE_ROLE(), d.referee));
+        assertTrue(d.registry.hasRole(d.registry.GOVERNANCE_ROLE(), address(d.timelock)));
         assertEq(address(d.taskManager.verifier()), address(d.verifier));
         assertEq(address(d.registry.taskManager()), address(d.taskManager));
         assertEq(address(d.verifier.taskManager()), address(d.taskManager));

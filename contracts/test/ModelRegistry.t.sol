@@ -27,6 +27,12 @@ contract ModelRegistryTest is ProtocolFixture {
         genesis = registry.getModel(modelId).head;
     }
 
+    /// A model of the creator's own, outside any task (a running task's model head is locked).
+    function _ownModel() internal returns (uint256 ownModel, uint256 ownRoot) {
+        vm.prank(creator);
+        (ownModel, ownRoot) = registry.createModel(_data(8));
+    }
+
     function _data(uint256 i) internal pure returns (IModelRegistry.VersionData memory d) {
         d.modelCid = abi.encodePacked(hex"01551220", keccak256(abi.encode("model", i)));
         d.commitHash = keccak256(abi.encode("weights", i));
@@ -143,68 +149,75 @@ contract ModelRegistryTest is ProtocolFixture {
     }
 
     function test_merge_addsTwoParentVersion() public {
+        (uint256 ownModel, uint256 ownRoot) = _ownModel();
         (, uint256 other) = registry.createModel(_data(9));
         vm.prank(creator);
-        uint256 merged = registry.merge(modelId, other, _data(10));
+        uint256 merged = registry.merge(ownModel, other, _data(10));
         IModelRegistry.Version memory v = registry.getVersion(merged);
-        assertEq(v.parent, genesis);
+        assertEq(v.parent, ownRoot);
         assertEq(v.mergeParent, other);
-        assertEq(registry.getModel(modelId).head, merged);
+        assertEq(registry.getModel(ownModel).head, merged);
     }
 
     function test_merge_revertsWhenNotOwner() public {
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotModelOwner.selector, modelId, stranger));
+        (uint256 ownModel, uint256 ownRoot) = _ownModel();
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotModelOwner.selector, ownModel, stranger));
         vm.prank(stranger);
-        registry.merge(modelId, genesis, _data(10));
+        registry.merge(ownModel, ownRoot, _data(10));
     }
 
     function test_merge_revertsWhenUnknownModel() public {
+        (uint256 ownModel, uint256 ownRoot) = _ownModel();
         vm.expectRevert(abi.encodeWithSelector(IModelRegistry.UnknownModel.selector, 42));
-        registry.merge(42, genesis, _data(10));
+        registry.merge(42, ownRoot, _data(10));
     }
 
     function test_rollback_movesHeadToAncestor() public {
+        (uint256 ownModel, uint256 ownRoot) = _ownModel();
         (, uint256 other) = registry.createModel(_data(9));
         vm.startPrank(creator);
-        uint256 m1 = registry.merge(modelId, other, _data(10));
-        uint256 m2 = registry.merge(modelId, genesis, _data(11));
+        uint256 m1 = registry.merge(ownModel, other, _data(10));
+        uint256 m2 = registry.merge(ownModel, ownRoot, _data(11));
         uint256[] memory path = new uint256[](2);
         path[0] = m1;
         path[1] = other; // through the merge parent
         vm.expectEmit(address(registry));
-        emit IModelRegistry.HeadMoved(modelId, m2, other, true);
-        registry.rollback(modelId, path);
+        emit IModelRegistry.HeadMoved(ownModel, m2, other, true);
+        registry.rollback(ownModel, path);
         vm.stopPrank();
-        assertEq(registry.getModel(modelId).head, other);
+        assertEq(registry.getModel(ownModel).head, other);
     }
 
     function test_rollback_allowsGovernance() public {
+        (uint256 ownModel, uint256 ownRoot) = _ownModel();
         vm.prank(creator);
-        uint256 m1 = registry.merge(modelId, genesis, _data(10));
+        uint256 m1 = registry.merge(ownModel, ownRoot, _data(10));
         m1;
         uint256[] memory path = new uint256[](1);
-        path[0] = genesis;
+        path[0] = ownRoot;
         vm.prank(admin);
-        registry.rollback(modelId, path);
-        assertEq(registry.getModel(modelId).head, genesis);
+        registry.rollback(ownModel, path);
+        assertEq(registry.getModel(ownModel).head, ownRoot);
     }
 
     function test_rollback_revertsWhenNotAncestor() public {
+        (uint256 ownModel, uint256 ownRoot) = _ownModel();
         (, uint256 other) = registry.createModel(_data(9));
         uint256[] memory path = new uint256[](1);
         path[0] = other;
         vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotAnAncestor.selector, other));
         vm.prank(creator);
-        registry.rollback(modelId, path);
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotAnAncestor.selector, genesis));
+        registry.rollback(ownModel, path);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotAnAncestor.selector, ownRoot));
         vm.prank(creator);
-        registry.rollback(modelId, new uint256[](0));
+        registry.rollback(ownModel, new uint256[](0));
     }
 
     function test_rollback_revertsWhenNotOwner() public {
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotModelOwner.selector, modelId, stranger));
+        (uint256 ownModel, uint256 ownRoot) = _ownModel();
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotModelOwner.selector, ownModel, stranger));
         vm.prank(stranger);
-        registry.rollback(modelId, new uint256[](1));
+        registry.rollback(ownModel, new uint256[](1));
     }
 
     // ---------------------------------------------------------------- propose
@@ -268,7 +281,7 @@ contract ModelRegistryTest is ProtocolFixture {
     function test_propose_revertsWhenSignerNotProvider() public {
         _runRound(taskId, 0, 2);
         IModelRegistry.Proposal memory p = _proposal(0, genesis);
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotTaskProvider.selector, 1, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotRoundWinner.selector, 1, 0, stranger));
         registry.propose(p, stranger, block.timestamp, "");
     }
 
@@ -329,7 +342,7 @@ contract ModelRegistryTest is ProtocolFixture {
 
     function test_confirm_revertsWhenNotProvider() public {
         uint256 v = _proposeRound0();
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotTaskProvider.selector, 1, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotRoundWinner.selector, 1, 0, stranger));
         registry.confirm(v, stranger, block.timestamp, "");
     }
 

@@ -9,6 +9,8 @@ import {ProtocolFixture} from "./utils/ProtocolFixture.sol";
 import {IRewardDistributor} from "src/interfaces/IRewardDistributor.sol";
 
 contract RewardDistributorTest is ProtocolFixture {
+    uint256 internal constant TASK = 1;
+
     address internal alice = makeAddr("alice");
     address internal bob = makeAddr("bob");
     address internal escrow = makeAddr("escrowRole");
@@ -249,7 +251,7 @@ contract RewardDistributorTest is ProtocolFixture {
         distributor.requestUnstake(4e18);
         uint256 supply = token.totalSupply();
         vm.prank(slasher);
-        uint256 slashed = distributor.slash(alice, 8e18, bob);
+        uint256 slashed = distributor.slash(alice, TASK, 8e18, bob);
         assertEq(slashed, 8e18);
         (uint128 staked, uint128 unbonding) = distributor.stakes(alice);
         assertEq(staked, 0);
@@ -262,7 +264,7 @@ contract RewardDistributorTest is ProtocolFixture {
     function test_slash_capsAtBondedAmount() public {
         _stake(alice, 1e18);
         vm.prank(slasher);
-        assertEq(distributor.slash(alice, 5e18, address(0)), 1e18);
+        assertEq(distributor.slash(alice, TASK, 5e18, address(0)), 1e18);
         assertEq(distributor.claimableOf(address(0)), 0);
         _assertConserved();
     }
@@ -274,7 +276,7 @@ contract RewardDistributorTest is ProtocolFixture {
             )
         );
         vm.prank(stranger);
-        distributor.slash(alice, 1, stranger);
+        distributor.slash(alice, TASK, 1, stranger);
     }
 
     // ---------------------------------------------------------------- fuzz
@@ -299,7 +301,7 @@ contract RewardDistributorTest is ProtocolFixture {
         }
         uint256 supply = token.totalSupply();
         vm.prank(slasher);
-        uint256 slashed = distributor.slash(alice, slashAmount, bob);
+        uint256 slashed = distributor.slash(alice, TASK, slashAmount, bob);
         assertEq(slashed, slashAmount < stakeAmount ? slashAmount : stakeAmount);
         (uint256 burned, uint256 share) = distributor.slashShares(slashed, bob);
         assertEq(token.totalSupply(), supply - burned);

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createPublicClient, createTestClient, createWalletClient, http, type PublicClient, type TestClient } from 'viem'
+import { createPublicClient, createTestClient, createWalletClient, http, type Address, type PublicClient, type TestClient } from 'viem'
 import { protocolChain } from '../../src/chain/chain.ts'
 import type { WriteContext } from '../../src/chain/actions/index.ts'
 import { protocolContracts, type ProtocolContracts } from '../../src/chain/contracts.ts'
@@ -20,6 +20,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
 export interface LocalChain {
   rpcUrl: string
   contracts: ProtocolContracts
+  /** The TimelockController that holds governance (the deployer keeps no role) */
+  governance: Address
   publicClient: PublicClient
   testClient: TestClient
   /** Clients acting as anvil's dev account `index`. */
@@ -37,7 +39,10 @@ export async function startLocalChain (): Promise<LocalChain> {
     await rm(dataDir, { recursive: true, force: true })
   }
   try {
-    const contracts = protocolContracts({ contracts: await deployContracts({ root, rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, dataDir }) })
+    const deployed = await deployContracts({ root, rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, dataDir })
+    const contracts = protocolContracts({ contracts: deployed })
+    const governance = deployed.TimelockController
+    if (governance === undefined) throw new Error('the deployment created no TimelockController')
     const chain = protocolChain({ chainId: LOCAL_CHAIN_ID, rpcUrl: anvil.rpcUrl, name: 'anvil' })
     const transport = http(anvil.rpcUrl, { retryCount: 0 })
     const publicClient = createPublicClient({ chain, transport, pollingInterval: 20 })
@@ -45,6 +50,7 @@ export async function startLocalChain (): Promise<LocalChain> {
     return {
       rpcUrl: anvil.rpcUrl,
       contracts,
+      governance,
       publicClient,
       testClient,
       ctxOf: (index) => ({ publicClient, contracts, walletClient: createWalletClient({ account: devAccount(index), chain, transport, pollingInterval: 20 }) }),

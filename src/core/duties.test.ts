@@ -5,6 +5,8 @@ import { duties, type Duty, type OwnVersion, type ProposalView, type ProviderVie
 const A: Address = '0x000000000000000000000000000000000000000a'
 const B: Address = '0x000000000000000000000000000000000000000b'
 const C: Address = '0x000000000000000000000000000000000000000c'
+const D: Address = '0x000000000000000000000000000000000000000d'
+const E: Address = '0x000000000000000000000000000000000000000e'
 const HASH = `0x${'11'.repeat(32)}` as const
 const OTHER = `0x${'22'.repeat(32)}` as const
 
@@ -43,6 +45,8 @@ describe('duties', () => {
     ['a cancelled task is done', view({ task: { ...view().task, status: 'Cancelled' } }), ['done']],
     ['a completed task is done; claims first when something is owed', view({ task: { ...view().task, status: 'Completed' }, claimable: 5n }), ['claim', 'done']],
     ['nothing owed: no claim', view({ task: { ...view().task, status: 'Completed' }, claimable: 0n }), ['done']],
+    ['an ended task whose challenge window passed: claim, then unlock the stake', view({ task: { ...view().task, status: 'Completed' }, claimable: 5n, unlockable: true }), ['claim', 'unlock', 'done']],
+    ['a cancelled task unlocks the stake too', view({ task: { ...view().task, status: 'Cancelled' }, unlockable: true }), ['unlock', 'done']],
     ['not joined while joining: join, then wait for the window', view({ joined: false, task: { ...view().task, status: 'Joining', joinDeadline: 500n } }), ['join', 'wait']],
     ['not joined once running: too late', view({ joined: false }), ['done']],
     ['joining window over: the lowest provider starts round 0', view({ task: { ...view().task, status: 'Joining' }, firstProvider: A }), ['startRound']],
@@ -63,6 +67,10 @@ describe('duties', () => {
     ['the first winner proposes its recomputation', decided({ version: own }), ['propose']],
     ['another winner waits for the proposal', decided({ me: B, version: own }), ['wait']],
     ['…and proposes itself when the aggregator is late', decided({ me: B, version: own, patience: { ...patient, aggregatorWaitOver: true } }), ['propose']],
+    ['a provider that did not win waits, even when the aggregator is late', decided({ me: C, version: own, patience: { ...patient, aggregatorWaitOver: true } }), ['wait']],
+    ['a provider that did not win never confirms', decided({ me: C, version: own, proposals: [proposal()], patience: { ...patient, proposalWaitOver: () => true } }), []],
+    ['five winners: the aggregator and two confirmers make the majority, whatever the task asks', decided({ me: C, version: { ...own, winners: [A, B, C, D, E] }, proposals: [proposal()] }), ['confirm']],
+    ['…a fourth winner is not needed', decided({ me: D, version: { ...own, winners: [A, B, C, D, E] }, proposals: [proposal()] }), []],
     ['a matching proposal is confirmed by the first confirmer', decided({ me: B, version: own, proposals: [proposal()] }), ['confirm']],
     ['a winner beyond the confirmations needed waits…', decided({ me: C, version: { ...own, winners: [A, B, C] }, proposals: [proposal()] }), []],
     ['…until the proposal is late', decided({ me: C, version: { ...own, winners: [A, B, C] }, proposals: [proposal()], patience: { ...patient, proposalWaitOver: () => true } }), ['confirm']],

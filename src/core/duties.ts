@@ -6,7 +6,8 @@
  *
  * Who acts when several could: the lowest-addressed provider starts round 0 and finalizes fully
  * revealed shards; the round's first winner (lowest address) proposes and advances; the first
- * `confirmations` other winners confirm. Everyone else steps in only once the loop says its
+ * other winners confirm, as many as the contract needs (the task's `confirmations`, and at least
+ * enough that the aggregator and its confirmers are a majority of the winners). Everyone else steps in only once the loop says its
  * patience ran out (`patience`), so a handful of providers do not race for one transaction.
  */
 import type { Address, Hex } from 'viem'
@@ -89,6 +90,8 @@ export interface ProviderView {
   proposals?: readonly ProposalView[]
   /** rewards to claim once the task completed (read only when the provider claims on completion) */
   claimable?: bigint
+  /** the task ended, its challenge window passed, and this provider's stake for it is still locked */
+  unlockable?: boolean
   /** waits the loop timed out: others get to act in place of the provider whose turn it was */
   patience: {
     joinWaitOver: boolean
@@ -115,6 +118,7 @@ export type Duty =
   | { kind: 'finalizeVersion', proposal: ProposalView }
   | { kind: 'advance' }
   | { kind: 'claim' }
+  | { kind: 'unlock' }
   | { kind: 'wait', detail: string, shard?: number }
   | { kind: 'done', outcome: 'completed' | 'cancelled' | 'not-joined' }
 
@@ -129,9 +133,10 @@ const byAddress = (a: Address, b: Address): number => (a.toLowerCase() < b.toLow
 
 export function duties (view: ProviderView): Decision {
   const { task, now } = view
-  if (task.status === 'Cancelled') return { duties: [{ kind: 'done', outcome: 'cancelled' }] }
-  if (task.status === 'Completed') {
-    return { duties: [...(view.claimable !== undefined && view.claimable > 0n ? [{ kind: 'claim' } as const] : []), { kind: 'done', outcome: 'completed' }] }
+  if (task.status === 'Cancelled' || task.status === 'Completed') {
+    const claim: Duty[] = view.claimable !== undefined && view.claimable > 0n ? [{ kind: 'claim' }] : []
+    const unlock: Duty[] = view.unlockable === true ? [{ kind: 'unlock' }] : []
+    return { duties: [...claim, ...unlock, { kind: 'done', outcome: task.status === 'Completed' ? 'completed' : 'cancelled' }] }
   }
   const out: Duty[] = []
   if (!view.joined) {
@@ -210,7 +215,9 @@ function versionDuties (view: ProviderView, round: RoundView): Decision {
   // Someone already proposed what this provider computed: confirm it rather than propose again.
   const matching = proposals.some((p) => matches(p) && (p.status === 'Proposed' || p.status === 'Final'))
   const aggregator = version.winners[0]
-  const myTurn = (aggregator !== undefined && same(aggregator, me)) || patience.aggregatorWaitOver
+  // Only the round's winners may propose: the first, or any once its turn has passed.
+  const winner = version.winners.some((w) => same(w, me))
+  const myTurn = winner && ((aggregator !== undefined && same(aggregator, me)) || patience.aggregatorWaitOver)
   const propose = version.proposed === undefined && !matching && myTurn
   if (propose) out.push({ kind: 'propose' })
 
@@ -226,9 +233,11 @@ function versionDuties (view: ProviderView, round: RoundView): Decision {
       out.push({ kind: 'recordConfirmation', proposal })
       continue
     }
+    // Only winners may confirm, and the aggregator plus its confirmers must be a majority of them.
     const confirmers = version.winners.filter((w) => !same(w, proposal.aggregator))
     const rank = confirmers.findIndex((w) => same(w, me))
-    if (patience.proposalWaitOver(proposal.versionId) || (rank >= 0 && rank < view.task.confirmations)) out.push({ kind: 'confirm', proposal })
+    const needed = Math.max(view.task.confirmations, Math.floor(version.winners.length / 2))
+    if (rank >= 0 && (patience.proposalWaitOver(proposal.versionId) || rank < needed)) out.push({ kind: 'confirm', proposal })
   }
   // A proposal nobody confirmed becomes final once its challenge window passes; anyone may finalize it.
   let wakeAt: bigint | undefined

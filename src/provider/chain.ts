@@ -2,8 +2,8 @@
 import type { BlockNumber } from 'viem'
 import {
   advance, challengeVersion, claim, commitResult, confirmVersion, faucet, finalizeShard, finalizeVersion, joinTask, proposeVersion, readAcceptedShards,
-  readAssignment, readClaimable, readHasConfirmed, readIsProvider, readModel, readProposals, readProviders, readRevealed, readRound, readStake, readTask,
-  readVersion, revealResult, stake, watchProtocolEvents, type WriteContext
+  readClaimable, readHasConfirmed, readIsProvider, readModel, readProposals, readProviders, readRevealed, readRound, readStake, readStakeLocks, readTask,
+  readVersion, revealResult, stake, unlockStake, watchProtocolEvents, type WriteContext
 } from '../chain/actions/index.ts'
 import type { ProviderChain } from './types.ts'
 
@@ -25,8 +25,9 @@ export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNum
     now: async () => (await publicClient.getBlock({ blockTag: 'latest' })).timestamp,
     readTask: async (taskId) => await readTask(ctx, { taskId }),
     readRound: async (taskId, round) => await readRound(ctx, { taskId, round }),
-    readAssignment: async (taskId, round) => await readAssignment(ctx, { taskId, account, round }),
     readStake: async () => await readStake(ctx, { account }),
+    readStakeLocks: async () => await readStakeLocks(ctx, { account, fromBlock }),
+    unlockStake: async (taskId) => (await unlockStake(ctx, { taskId })).amount,
     readProviders: async (taskId) => await readProviders(ctx, { taskId }),
     isProvider: async (taskId) => await readIsProvider(ctx, { taskId, account }),
     readVersion: async (versionId) => await readVersion(ctx, { versionId }),

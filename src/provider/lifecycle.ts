@@ -1,16 +1,24 @@
-/** Joining a task, moving it forward (start a round, decide a shard, advance), and claiming at the end. */
+/**
+ * Joining a task (locking its stake), moving it forward (start a round, decide a shard, advance),
+ * and at the end claiming and unlocking the stake.
+ */
 import type { ShardView } from '../core/duties.ts'
 import type { ProviderContext } from './context.ts'
 
-/** Stakes what the task asks (from the faucet on a test network if told to), then joins. */
+/**
+ * Joins, which locks the task's stake. Free stake short of that is made up first from the locks of
+ * ended tasks, then by staking more (from the faucet on a test network if told to).
+ */
 export async function join (ctx: ProviderContext): Promise<boolean> {
   const { chain, taskId, stake } = ctx.deps
   await ctx.step({ phase: 'joining' })
   const task = await chain.readTask(taskId)
   const required = BigInt(task.minStake)
-  const { staked } = await chain.readStake()
-  if (staked < required) {
-    const amount = stake.amount ?? required - staked
+  const { staked, locked } = await chain.readStake()
+  let free = staked - locked
+  if (free < required) free += await unlockEnded(ctx)
+  if (free < required) {
+    const amount = stake.amount ?? required - free
     if (stake.faucet === true) {
       await ctx.timed(chain.faucet())
       ctx.action({ name: 'faucet' })
@@ -23,6 +31,28 @@ export async function join (ctx: ProviderContext): Promise<boolean> {
   ctx.state.joined = true
   await ctx.save()
   return true
+}
+
+/** Unlocks the stake of every ended task whose challenge window passed; returns the amount freed. */
+async function unlockEnded (ctx: ProviderContext): Promise<bigint> {
+  const { chain } = ctx.deps
+  const [locks, now] = await Promise.all([chain.readStakeLocks(), chain.now()])
+  let freed = 0n
+  for (const lock of locks) {
+    if (lock.releaseAt === undefined || now < lock.releaseAt) continue
+    freed += await ctx.timed(chain.unlockStake(lock.taskId))
+    ctx.action({ name: 'unlockStake', detail: `task ${lock.taskId}` })
+  }
+  return freed
+}
+
+/** Frees this task's locked stake once it ended and its challenge window passed. */
+export async function unlock (ctx: ProviderContext): Promise<boolean> {
+  await ctx.step({ phase: 'claiming', detail: 'unlocking the stake' })
+  return await ctx.quietly('claiming', async () => {
+    const amount = await ctx.timed(ctx.deps.chain.unlockStake(ctx.deps.taskId))
+    ctx.action({ name: 'unlockStake', detail: amount.toString() })
+  })
 }
 
 /** `advance`: starts round 0 after joining, the next round after a version, or completes the task. */

@@ -36,7 +36,11 @@ export async function observe (ctx: ProviderContext, patience: Patience): Promis
   }
   if (task.status === 'Completed' || task.status === 'Cancelled') {
     const claimable = task.status === 'Completed' && ctx.deps.claimOnComplete ? await chain.readClaimable() : undefined
-    return { ...base, now: 0n, joined: state.joined, ...(claimable === undefined ? {} : { claimable }) }
+    const now = await chain.now()
+    // The stake locked for the task comes back after its challenge window; a later join frees it otherwise.
+    const unlockable = state.joined && now >= task.closedAt + BigInt(task.challengeWindow) &&
+      (await chain.readStakeLocks()).some((lock) => lock.taskId === taskId)
+    return { ...base, now, joined: state.joined, unlockable, ...(claimable === undefined ? {} : { claimable }) }
   }
   if (!state.joined && await chain.isProvider(taskId)) {
     state.joined = true

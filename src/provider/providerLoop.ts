@@ -12,7 +12,7 @@ import type { TaskDefinition } from '../core/taskDefinition.ts'
 import { DEFAULT_LIMITS, type ArtifactLimits } from '../storage/limits.ts'
 import { ProviderContext } from './context.ts'
 import { challenge, confirm, finalizeVersion, recordConfirmation } from './confirm.ts'
-import { advance, claim, finalizeShard, join } from './lifecycle.ts'
+import { advance, claim, finalizeShard, join, unlock } from './lifecycle.ts'
 import { observe, Patience } from './observe.ts'
 import { emptyState, stateKey, systemClock } from './state.ts'
 import type { TaskData } from './taskData.ts'
@@ -156,6 +156,7 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
       case 'finalizeVersion': return await finalizeVersion(ctx, duty.proposal)
       case 'advance': return await advance(ctx, r)
       case 'claim': return await claim(ctx)
+      case 'unlock': return await unlock(ctx)
       case 'wait':
         await ctx.step({ phase: 'waiting', ...(round === undefined ? {} : { round }), ...(duty.shard === undefined ? {} : { shard: duty.shard }), detail: duty.detail })
         return false

@@ -4,8 +4,8 @@
  */
 import type { Address, Hex } from 'viem'
 import type {
-  AcceptedShard, AdvanceOutcome, Assignment, CommitParams, CommittedResult, RevealedResult, RevealParams, RoundState, ShardOutcome,
-  ProposalRef, StakeState, TaskState, VersionData, VersionState
+  AcceptedShard, AdvanceOutcome, CommitParams, CommittedResult, RevealedResult, RevealParams, RoundState, ShardOutcome,
+  ProposalRef, StakeLock, StakeState, TaskState, VersionData, VersionState
 } from '../chain/actions/index.ts'
 import type { ArtifactKind } from '../core/messages/schemas.ts'
 import type { Architecture } from '../core/architecture.ts'
@@ -23,8 +23,11 @@ export interface ProviderChain {
   now: () => Promise<bigint>
   readTask: (taskId: bigint) => Promise<TaskState>
   readRound: (taskId: bigint, round?: number) => Promise<RoundState>
-  readAssignment: (taskId: bigint, round?: number) => Promise<Assignment>
   readStake: () => Promise<StakeState>
+  /** This account's stake still locked for tasks it joined, with when each can be released. */
+  readStakeLocks: () => Promise<StakeLock[]>
+  /** Frees the stake locked for `taskId` (after the task and its challenge window); returns the amount. */
+  unlockStake: (taskId: bigint) => Promise<bigint>
   /** The task's providers, in joining order. */
   readProviders: (taskId: bigint) => Promise<Address[]>
   /** Whether the account already joined the task. */

@@ -114,6 +114,9 @@ interface IConsensusVerifier {
     error AlreadySlashed(uint256 replica);
     /// @notice A zero address was given.
     error ZeroAddress();
+    /// @notice The referee may not be the reporter of a verdict (nor take its share).
+    /// @param reporter The reporter named.
+    error RefereeCannotReport(address reporter);
     /// @notice Only the task manager may call this.
     /// @param caller The caller.
     error OnlyTaskManager(address caller);
@@ -406,4 +409,13 @@ interface IConsensusVerifier {
     /// @return start Timestamp at which the round started.
     /// @return startBlock Block number at which the round started.
     function roundStarts(uint256 taskId, uint256 round) external view returns (uint64 start, uint64 startBlock);
+
+    /// @notice The providers with an accepted result in round `round` of task `taskId`, as a
+    /// bitmap over their indices in `TaskManager.providersOf(taskId)`: the round's winners, who
+    /// alone may propose and confirm its version. Kept for the running round only (zero for any
+    /// other; `ShardAccepted` events record every round's).
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @return mask Bit i set when provider i won.
+    function roundWinners(uint256 taskId, uint256 round) external view returns (uint256 mask);
 }

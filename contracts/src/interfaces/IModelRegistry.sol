@@ -65,6 +65,17 @@ interface IModelRegistry {
     error TaskManagerAlreadySet();
     /// @notice A zero address was given.
     error ZeroAddress();
+    /// @notice Only winners of the round (providers with an accepted result in it) may propose or
+    /// confirm its version.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param account The account that is not a winner.
+    error NotRoundWinner(uint256 taskId, uint256 round, address account);
+    /// @notice While its task is open only the protocol moves a task model's head: no merge or
+    /// rollback.
+    /// @param modelId The model.
+    /// @param taskId Its task.
+    error TaskModelLocked(uint256 modelId, uint256 taskId);
     /// @notice The model does not exist.
     /// @param modelId The model.
     error UnknownModel(uint256 modelId);
@@ -102,10 +113,6 @@ interface IModelRegistry {
     /// @param parent The parent given.
     /// @param head The model head.
     error StaleParent(uint256 parent, uint256 head);
-    /// @notice The signer is not a provider of the task.
-    /// @param taskId The task.
-    /// @param account The signer.
-    error NotTaskProvider(uint256 taskId, address account);
     /// @notice The signature's deadline passed.
     /// @param deadline The signature's deadline.
     error SignatureExpired(uint256 deadline);

@@ -29,6 +29,10 @@ interface IRewardDistributor {
     /// @notice An amount does not fit the packed storage.
     /// @param amount The amount.
     error AmountTooLarge(uint256 amount);
+    /// @notice The provider has no stake locked for the task.
+    /// @param provider The provider.
+    /// @param taskId The task.
+    error NothingLocked(address provider, uint256 taskId);
 
     /// @notice `provider` bonded `amount` more.
     /// @param provider The provider.
@@ -68,6 +72,16 @@ interface IRewardDistributor {
     /// @param account The account.
     /// @param amount The amount.
     event Claimed(address indexed account, uint256 amount);
+    /// @notice `amount` of the stake of `provider` now backs task `taskId` alone.
+    /// @param provider The provider.
+    /// @param taskId The task.
+    /// @param amount The amount locked.
+    event StakeLocked(address indexed provider, uint256 indexed taskId, uint256 amount);
+    /// @notice What was left of the stake `provider` locked for `taskId` is free again.
+    /// @param provider The provider.
+    /// @param taskId The task.
+    /// @param amount The amount released.
+    event StakeReleased(address indexed provider, uint256 indexed taskId, uint256 amount);
     /// @notice `provider` lost `amount`: `burned` burned, `reporterShare` credited to `reporter`.
     /// @param provider The provider.
     /// @param amount The amount.
@@ -104,25 +118,48 @@ interface IRewardDistributor {
         address[] calldata missed
     ) external;
 
-    /// @notice Slashes up to `amount` of the stake of `provider`; burns most and credits `reporter` a share.
+    /// @notice Locks `amount` of the free stake of `provider` for task `taskId` (at joining). Locked
+    /// stake cannot be unstaken and backs no other task.
+    /// @param provider The provider.
+    /// @param taskId The task.
+    /// @param amount The amount to lock.
+    function lockStake(address provider, uint256 taskId, uint256 amount) external;
+
+    /// @notice Frees what is left of the stake `provider` locked for `taskId` (after the task).
+    /// @param provider The provider.
+    /// @param taskId The task.
+    /// @return amount The amount released.
+    function releaseStake(address provider, uint256 taskId) external returns (uint256 amount);
+
+    /// @notice Slashes up to `amount` of the stake `provider` locked for `taskId` (then of its free
+    /// and unbonding stake, never of stake locked for another task); burns most and credits
+    /// `reporter` a share.
     /// @param provider The slashed provider.
+    /// @param taskId The task of the faulty result.
     /// @param amount The amount to slash (capped at what the provider has bonded).
     /// @param reporter Who reported the fault (zero: everything is burned).
     /// @return slashed The amount actually slashed.
-    function slash(address provider, uint256 amount, address reporter) external returns (uint256 slashed);
+    function slash(address provider, uint256 taskId, uint256 amount, address reporter)
+        external
+        returns (uint256 slashed);
 
-    /// @notice Bonded stake (excluding unbonding) and reputation of `provider`.
+    /// @notice Stake of `provider` locked for tasks, all together.
     /// @param provider The provider.
-    /// @return staked Bonded stake.
-    /// @return reputation Reputation points.
-    function weightInputs(address provider) external view returns (uint256 staked, uint256 reputation);
+    /// @return The locked amount.
+    function lockedStake(address provider) external view returns (uint256);
+
+    /// @notice Stake of `provider` locked for task `taskId`.
+    /// @param taskId The task.
+    /// @param provider The provider.
+    /// @return The locked amount.
+    function taskLock(uint256 taskId, address provider) external view returns (uint256);
 
     /// @notice Bonds `amount` MLB of the caller (approve the distributor first).
     /// @param amount The amount to bond.
     function stake(uint256 amount) external;
 
-    /// @notice Starts unbonding `amount` of the caller's stake. Unbonding stake is still slashable
-    /// and restarts the delay for the whole unbonding amount.
+    /// @notice Starts unbonding `amount` of the caller's free (not locked) stake. Unbonding stake is
+    /// still slashable and restarts the delay for the whole unbonding amount.
     /// @param amount The amount to unbond.
     function requestUnstake(uint256 amount) external;
 
@@ -146,7 +183,8 @@ interface IRewardDistributor {
     /// @return The claimable amount.
     function claimableOf(address account) external view returns (uint256);
 
-    /// @notice Reputation of `provider`.
+    /// @notice Reputation of `provider` now: the points it earned, halved for every
+    /// REPUTATION_HALF_LIFE since it last earned or lost any.
     /// @param provider The provider.
     /// @return The reputation points.
     function reputationOf(address provider) external view returns (uint256);

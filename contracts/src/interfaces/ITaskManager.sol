@@ -27,6 +27,7 @@ interface ITaskManager {
         uint8 maxReplication;
         uint8 fingerprintLength;
         uint8 confirmations;
+        bool cancelRequested;
         uint32 tolerance;
         uint32 commitWindow;
         uint32 revealWindow;
@@ -38,6 +39,7 @@ interface ITaskManager {
         uint64 modelId;
         uint96 rewardPerResult;
         uint96 minStake;
+        uint64 closedAt;
         bytes32 roundSeed;
         uint256 totalWeight;
     }
@@ -85,13 +87,18 @@ interface ITaskManager {
     /// @notice The task has the most providers allowed.
     /// @param taskId The task.
     error TaskFull(uint256 taskId);
-    /// @notice The account's bonded stake is below the task's minimum.
-    /// @param staked Bonded stake of the account.
-    /// @param required The amount required.
-    error InsufficientStake(uint256 staked, uint256 required);
-    /// @notice Nobody joined, so no round can start (the creator may cancel).
+    /// @notice The creator already asked to cancel the running task; it ends with its round.
     /// @param taskId The task.
-    error NoProviders(uint256 taskId);
+    error CancelAlreadyRequested(uint256 taskId);
+    /// @notice The account did not join the task.
+    /// @param taskId The task.
+    /// @param account The account.
+    error NotJoined(uint256 taskId, address account);
+    /// @notice The task's stake stays locked until the task has closed and its challenge window
+    /// passed.
+    /// @param taskId The task.
+    /// @param releaseAt When the stake can be released (the maximum while the task is open).
+    error StakeStillLocked(uint256 taskId, uint64 releaseAt);
     /// @notice Not every shard of the current round is decided yet.
     /// @param taskId The task.
     /// @param decided Shards decided so far.
@@ -155,6 +162,23 @@ interface ITaskManager {
     /// @param taskId The task.
     /// @param refund Escrow credited back to the creator.
     event TaskCancelled(uint256 indexed taskId, uint256 refund);
+    /// @notice The creator asked to cancel the running task: it ends when the current round does,
+    /// and the round's results are decided and paid as usual.
+    /// @param taskId The task.
+    /// @param round The round the task ends with.
+    event TaskCancelRequested(uint256 indexed taskId, uint256 round);
+    /// @notice Fewer providers joined than the task's replication, so it cannot verify a result:
+    /// it ends without a round (status Cancelled) and its escrow goes back to the creator.
+    /// @param taskId The task.
+    /// @param providers Providers that joined.
+    /// @param replication Replicas per shard the task asked for.
+    /// @param refund Escrow returned to the creator.
+    event TaskUnderSubscribed(uint256 indexed taskId, uint256 providers, uint256 replication, uint256 refund);
+    /// @notice A provider's stake locked for the task is free again.
+    /// @param taskId The task.
+    /// @param provider The provider.
+    /// @param amount The amount released.
+    event ProviderLeft(uint256 indexed taskId, address indexed provider, uint256 amount);
 
     /// @notice The stored task `taskId` (all zero when it does not exist).
     /// @param taskId The task.
@@ -167,12 +191,40 @@ interface ITaskManager {
     /// @return The seed.
     function roundSeed(uint256 taskId, uint256 round) external view returns (bytes32);
 
-    /// @notice The first `count` distinct providers drawn for `seed`, weighted by stake and reputation.
+    /// @notice The first `count` distinct providers drawn for `seed`, weighted by reputation.
     /// @param taskId The task.
     /// @param seed The shard's seed.
     /// @param count How many to draw (at most the number of providers).
     /// @return drawn The providers, in replica order.
     function drawProviders(uint256 taskId, bytes32 seed, uint256 count) external view returns (address[] memory drawn);
+
+    /// @notice Like `drawProviders`, with each provider's index in the task's provider list.
+    /// @param taskId The task.
+    /// @param seed The shard's seed.
+    /// @param count How many to draw (at most the number of providers).
+    /// @return drawn The providers, in replica order.
+    /// @return indices Their indices in `providersOf(taskId)`.
+    function drawAssignees(uint256 taskId, bytes32 seed, uint256 count)
+        external
+        view
+        returns (address[] memory drawn, uint256[] memory indices);
+
+    /// @notice Whether `account` has an accepted result in round `round` of task `taskId`, and how
+    /// many providers do (the electorate of the round's version).
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param account The account.
+    /// @return winner True when `account` won in the round.
+    /// @return winners Winners of the round.
+    function winnerStatus(uint256 taskId, uint256 round, address account)
+        external
+        view
+        returns (bool winner, uint256 winners);
+
+    /// @notice Releases the caller's stake locked for task `taskId` once the task has closed and its
+    /// challenge window passed.
+    /// @param taskId The task.
+    function unlockStake(uint256 taskId) external;
 
     /// @notice Whether `account` joined task `taskId`.
     /// @param taskId The task.
@@ -192,20 +244,22 @@ interface ITaskManager {
     /// @return taskId The new task.
     function createTask(TaskParams calldata p) external returns (uint256 taskId);
 
-    /// @notice Cancels a joining or running task; what is left in escrow (not yet earned) becomes
-    /// claimable by the creator in the RewardDistributor.
+    /// @notice Cancels a task. A joining task ends at once; a running one ends when its current
+    /// round does (`advance`), so the results revealed in it are decided and paid. What is left in
+    /// escrow then becomes claimable by the creator in the RewardDistributor.
     /// @param taskId The task.
     function cancel(uint256 taskId) external;
 
-    /// @notice Joins a task during its joining window. The caller's bonded stake must be at least
-    /// the task's minimum; its weight is fixed now from stake (capped at 10x the minimum) and
-    /// reputation. Unstaking later does not remove the provider, but unbonding stake stays
-    /// slashable for the unbonding delay.
+    /// @notice Joins a task during its joining window and locks `minStake` of the caller's free
+    /// stake for it alone (released by `leave` after the task). Every provider of a task locks the
+    /// same amount, so a majority of providers is a majority of locked stake; its draw weight is
+    /// fixed now from its reputation (at most 1.25x).
     /// @param taskId The task.
     function join(uint256 taskId) external;
 
     /// @notice Moves a task forward; anyone may call it. After the joining window it starts round
-    /// 0. In a running task, once every shard of the current round is decided and the round's
+    /// 0, or ends the task and refunds its escrow when fewer providers joined than its replication.
+    /// In a running task, once every shard of the current round is decided and the round's
     /// version is final in the ModelRegistry (or `aggregateWindow` has passed without one), it
     /// starts the next round or completes the task and refunds the rest of the escrow.
     /// @param taskId The task.
@@ -216,14 +270,11 @@ interface ITaskManager {
     /// @return list The providers.
     function providersOf(uint256 taskId) external view returns (address[] memory list);
 
-    /// @notice Assignment weight of a provider, in hundredths of the task's minimum stake: stake
-    /// capped at MAX_STAKE_MULTIPLE x `minStake`, times (REPUTATION_BASE + reputation capped at
-    /// MAX_REPUTATION_WEIGHT), divided by `minStake`. Between 100 and 10,000 for a qualified provider.
-    /// @param staked Bonded stake.
+    /// @notice Assignment weight of a provider: REPUTATION_BASE plus its reputation capped at
+    /// MAX_REPUTATION_WEIGHT, so a record moves the draw by at most 1.25x.
     /// @param reputation Reputation points.
-    /// @param minStake The task's minimum stake (non-zero).
     /// @return The weight.
-    function weightOf(uint256 staked, uint256 reputation, uint256 minStake) external pure returns (uint256);
+    function weightOf(uint256 reputation) external pure returns (uint256);
 
     /// @notice Escrow a task needs: every shard of every round paid at the replication cap.
     /// @param rewardPerResult Reward per accepted result.

@@ -57,7 +57,7 @@ contract AccessHandler is ProtocolFixture {
                 ok = true;
             } catch {}
         } else if (which == 3) {
-            try distributor.slash(_provider(arg % 3), arg, sender) {
+            try distributor.slash(_provider(arg % 3), arg, arg, sender) {
                 ok = true;
             } catch {}
         } else if (which == 4) {

@@ -5,8 +5,9 @@ import {Test} from "forge-std/Test.sol";
 import {MLBToken} from "../../src/MLBToken.sol";
 import {RewardDistributor} from "../../src/RewardDistributor.sol";
 
-/// @dev Holds every protocol role of the distributor and drives it with random stakes, escrows,
-/// settlements, slashes, claims and withdrawals, keeping ghost totals of every token in and out.
+/// @dev Holds every protocol role of the distributor and drives it with random stakes, locks,
+/// escrows, settlements, slashes, claims and withdrawals, keeping ghost totals of every token in and
+/// out.
 contract DistributorHandler is Test {
     uint256 internal constant TASKS = 3;
 
@@ -44,8 +45,9 @@ contract DistributorHandler is Test {
     function requestUnstake(uint256 actorSeed, uint256 amount) external {
         address a = _actor(actorSeed);
         (uint128 staked,) = distributor.stakes(a);
-        if (staked == 0) return;
-        amount = bound(amount, 1, staked);
+        uint256 free = staked - distributor.lockedStake(a);
+        if (free == 0) return;
+        amount = bound(amount, 1, free);
         vm.prank(a);
         distributor.requestUnstake(amount);
     }
@@ -58,6 +60,21 @@ contract DistributorHandler is Test {
         if (block.timestamp < releaseAt) vm.warp(releaseAt);
         vm.prank(a);
         ghostPaidOut += distributor.withdraw();
+    }
+
+    function lock(uint256 actorSeed, uint256 taskSeed, uint256 amount) external {
+        address a = _actor(actorSeed);
+        (uint128 staked,) = distributor.stakes(a);
+        uint256 free = staked - distributor.lockedStake(a);
+        if (free == 0) return;
+        distributor.lockStake(a, bound(taskSeed, 1, TASKS), bound(amount, 1, free));
+    }
+
+    function release(uint256 actorSeed, uint256 taskSeed) external {
+        address a = _actor(actorSeed);
+        uint256 taskId = bound(taskSeed, 1, TASKS);
+        if (distributor.taskLock(taskId, a) == 0) return;
+        distributor.releaseStake(a, taskId);
     }
 
     function deposit(uint256 taskSeed, uint256 payerSeed, uint256 amount) external {
@@ -94,10 +111,21 @@ contract DistributorHandler is Test {
         ghostCredited += distributor.refundEscrow(bound(taskSeed, 1, TASKS), _actor(toSeed));
     }
 
-    function slash(uint256 actorSeed, uint256 amount, uint256 reporterSeed, bool withReporter) external {
+    function slash(uint256 actorSeed, uint256 taskSeed, uint256 amount, uint256 reporterSeed, bool withReporter)
+        external
+    {
         address a = _actor(actorSeed);
         address reporter = withReporter ? _actor(reporterSeed) : address(0);
-        uint256 slashed = distributor.slash(a, bound(amount, 0, 2000e18), reporter);
+        uint256 taskId = bound(taskSeed, 1, TASKS);
+        uint256[] memory otherLocks = new uint256[](TASKS + 1);
+        for (uint256 t = 1; t <= TASKS; ++t) {
+            otherLocks[t] = distributor.taskLock(t, a);
+        }
+        uint256 slashed = distributor.slash(a, taskId, bound(amount, 0, 2000e18), reporter);
+        // A slash for one task never touches the stake locked for another.
+        for (uint256 t = 1; t <= TASKS; ++t) {
+            if (t != taskId) assertEq(distributor.taskLock(t, a), otherLocks[t], "another task's lock");
+        }
         (uint256 burned, uint256 share) = distributor.slashShares(slashed, reporter);
         ghostBurned += burned;
         ghostCredited += share;
@@ -156,7 +184,7 @@ contract DistributorInvariantTest is Test {
         distributor.grantRole(distributor.SLASHER_ROLE(), address(handler));
         vm.stopPrank();
         targetContract(address(handler));
-        bytes4[] memory selectors = new bytes4[](9);
+        bytes4[] memory selectors = new bytes4[](11);
         selectors[0] = DistributorHandler.stake.selector;
         selectors[1] = DistributorHandler.requestUnstake.selector;
         selectors[2] = DistributorHandler.withdraw.selector;
@@ -166,6 +194,8 @@ contract DistributorInvariantTest is Test {
         selectors[6] = DistributorHandler.slash.selector;
         selectors[7] = DistributorHandler.claim.selector;
         selectors[8] = DistributorHandler.warp.selector;
+        selectors[9] = DistributorHandler.lock.selector;
+        selectors[10] = DistributorHandler.release.selector;
         excludeSender(address(handler));
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }
@@ -192,10 +222,27 @@ contract DistributorInvariantTest is Test {
         assertEq(distributor.totalOwed(), handler.sumEscrow() + claimable, "owed = escrow + claimable");
     }
 
-    /// Every actor can unstake everything and claim everything it is owed.
+    /// Locked stake is bonded stake, and is the sum of the actor's task locks.
+    function invariant_locksAreBacked() public view {
+        for (uint256 i = 0; i < handler.actorCount(); ++i) {
+            address a = handler.actorAt(i);
+            (uint128 staked,) = distributor.stakes(a);
+            uint256 sum;
+            for (uint256 t = 1; t <= 3; ++t) {
+                sum += distributor.taskLock(t, a);
+            }
+            assertEq(distributor.lockedStake(a), sum, "locked = sum of task locks");
+            assertLe(sum, staked, "locked <= staked");
+        }
+    }
+
+    /// Every actor can unstake everything (once its locks are released) and claim what it is owed.
     function afterInvariant() public {
         for (uint256 i = 0; i < handler.actorCount(); ++i) {
             address a = handler.actorAt(i);
+            for (uint256 t = 1; t <= 3; ++t) {
+                if (distributor.taskLock(t, a) > 0) handler.release(i, t);
+            }
             (uint128 staked,) = distributor.stakes(a);
             if (staked > 0) {
                 vm.prank(a);

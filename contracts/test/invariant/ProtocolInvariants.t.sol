@@ -155,7 +155,10 @@ contract ProtocolHandler is ProtocolFixture {
         if (!tm.isRoundDecided(taskId)) return;
         vm.warp(block.timestamp + t.aggregateWindow);
         tm.advance(taskId);
-        if (tm.getTask(taskId).status == ITaskManager.TaskStatus.Completed) _newTask();
+        if (tm.getTask(taskId).status == ITaskManager.TaskStatus.Completed) {
+            _unlockAll(t.challengeWindow);
+            _newTask();
+        }
     }
 
     function warp(uint256 secondsSeed) external {
@@ -164,11 +167,22 @@ contract ProtocolHandler is ProtocolFixture {
 
     // ---------------------------------------------------------------- for afterInvariant
 
+    /// Cancels the running task, lets its round end (re-runs included) and releases every lock.
     function closeEverything() external {
-        if (tm.getTask(taskId).status == ITaskManager.TaskStatus.Running) {
+        ITaskManager.Task memory t = tm.getTask(taskId);
+        if (t.status == ITaskManager.TaskStatus.Running) {
             vm.prank(creator);
             tm.cancel(taskId);
+            for (uint256 attempt = 0; attempt < 4 && !tm.isRoundDecided(taskId); ++attempt) {
+                vm.warp(block.timestamp + t.commitWindow + t.revealWindow);
+                for (uint256 shard = 0; shard < SHARDS; ++shard) {
+                    this.finalize(shard);
+                }
+            }
+            vm.warp(block.timestamp + t.aggregateWindow);
+            tm.advance(taskId);
         }
+        _unlockAll(t.challengeWindow);
         for (uint256 i = 0; i < PROVIDERS; ++i) {
             address who = providerList[i];
             (uint128 staked,) = distributor.stakes(who);
@@ -204,6 +218,27 @@ contract ProtocolHandler is ProtocolFixture {
     }
 
     // ---------------------------------------------------------------- internal
+
+    function _unlockAll(uint32 challengeWindow) internal {
+        vm.warp(block.timestamp + challengeWindow);
+        for (uint256 i = 0; i < PROVIDERS; ++i) {
+            vm.prank(providerList[i]);
+            tm.unlockStake(taskId);
+        }
+    }
+
+    /// Whether every assignee of every open shard of the running task has its stake locked for it.
+    function openAssignmentsLocked() external view returns (bool) {
+        if (tm.getTask(taskId).status != ITaskManager.TaskStatus.Running) return true;
+        for (uint256 shard = 0; shard < SHARDS; ++shard) {
+            S memory st = _state(shard);
+            if (!st.open) continue;
+            for (uint256 i = 0; i < st.a.length; ++i) {
+                if (distributor.taskLock(taskId, st.a[i]) < MIN_STAKE) return false;
+            }
+        }
+        return true;
+    }
 
     function _newTask() internal {
         ITaskManager.TaskParams memory p = _params();
@@ -276,6 +311,7 @@ contract ProtocolInvariantTest is ProtocolFixture {
         assertEq(handler.ghostDoubleRewards(), 0, "a result was paid twice");
         assertEq(handler.ghostRewardMismatches(), 0, "rewards did not match the vote");
         assertEq(handler.tokenBalanceOfDistributor(), handler.accounted(), "distributor books");
+        assertTrue(handler.openAssignmentsLocked(), "an open assignment without locked stake");
     }
 
     /// Every provider can leave with its stake and rewards, and the creator gets back the rest.

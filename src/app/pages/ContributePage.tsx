@@ -19,7 +19,7 @@ import './contribute.css'
 const TIME_COLUMNS = TIME_CATEGORIES
 const mlb = (value: bigint): string => formatUnits(value, 18)
 
-interface AccountFigures { staked?: bigint, unbonding?: bigint, claimable?: bigint, reputation?: string, refetch: () => void }
+interface AccountFigures { staked?: bigint, locked?: bigint, unbonding?: bigint, claimable?: bigint, reputation?: string, refetch: () => void }
 
 function useAccountFigures (): AccountFigures {
   const read = useReadContext()
@@ -42,6 +42,7 @@ function useAccountFigures (): AccountFigures {
       ? {}
       : {
           staked: data.stakeState.staked,
+          locked: data.stakeState.locked,
           unbonding: data.stakeState.unbonding,
           claimable: data.claimable,
           reputation: `${data.reputation.reputation} (${data.reputation.accepted} accepted, ${data.reputation.outvoted} outvoted, ${data.reputation.missed} missed)`
@@ -60,9 +61,13 @@ function StakePanel ({ figures }: { figures: AccountFigures }): React.JSX.Elemen
     <section className="panel" aria-labelledby="stake-title">
       <h2 id="stake-title">Stake</h2>
       <p>Staked: <strong data-testid="staked">{figures.staked === undefined ? '…' : mlb(figures.staked)}</strong> MLB
+        {figures.locked !== undefined && figures.locked > 0n && <> · <span data-testid="locked">{mlb(figures.locked)}</span> MLB locked for tasks</>}
         {figures.unbonding !== undefined && figures.unbonding > 0n && <> · unbonding {mlb(figures.unbonding)} MLB</>}
       </p>
-      <p className="muted">Tasks ask for a minimum stake; Contribute stakes it when short. Stake is slashed only on proof of a bad result.</p>
+      <p className="muted">
+        Joining a task locks its minimum stake for that task alone, until the task has ended and its challenge window passed; Contribute stakes
+        what is short and frees the locks of ended tasks. Stake is slashed only on proof of a bad result.
+      </p>
       <div className="row">
         <input aria-label="Amount in MLB" data-testid="stake-amount" value={amount} onChange={(e) => { setAmount(e.target.value) }} size={10} />
         <button type="button" data-testid="stake" disabled={parsed === undefined || parsed <= 0n} onClick={() => { void action.run(ctx, async (c) => await stake(c, { amount: parsed! })).then(figures.refetch) }}>Stake</button>

@@ -20,7 +20,10 @@ export function eventSentence (event: ProtocolEvent): string {
     case 'ResultSlashed': return `${shortAddress(event.args.provider)} was slashed ${mlb(event.args.amount)} for replica ${event.args.replica} of ${where(event.args)}.`
     case 'TaskClosed': return 'The verifier closed the task.'
     case 'TaskCompleted': return `The task completed; ${mlb(event.args.refund)} refunded to the creator.`
-    case 'TaskCancelled': return `The creator cancelled the task; ${mlb(event.args.refund)} refunded.`
+    case 'TaskCancelled': return `The task ended early; ${mlb(event.args.refund)} refunded to the creator.`
+    case 'TaskCancelRequested': return `The creator cancelled the task: it ends when round ${event.args.round} does, and that round's results are still paid.`
+    case 'TaskUnderSubscribed': return `Only ${event.args.providers} of the ${event.args.replication} providers needed joined: the task ended without a round; ${mlb(event.args.refund)} refunded.`
+    case 'ProviderLeft': return `${shortAddress(event.args.provider)} took back its ${mlb(event.args.amount)} stake.`
     case 'EscrowDeposited': return `${shortAddress(event.args.payer)} deposited ${mlb(event.args.amount)} in escrow.`
     case 'EscrowRefunded': return `${mlb(event.args.amount)} of escrow refunded to ${shortAddress(event.args.to)}.`
     case 'RewardCredited': return `${shortAddress(event.args.provider)} earned ${mlb(event.args.amount)}.`

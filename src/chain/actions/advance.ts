@@ -8,11 +8,14 @@ import type { WriteContext } from './types.ts'
 export type AdvanceOutcome =
   | { kind: 'roundStarted', round: number, seed: Hex, startedAt: bigint }
   | { kind: 'completed', refund: bigint }
+  /** the creator's cancel took effect as the round ended, or too few providers joined to start */
+  | { kind: 'cancelled', refund: bigint, underSubscribed: boolean }
 
 /**
- * Moves a task forward (anyone may call it): starts round 0 after the joining window, then the next
- * round once every shard is decided and the round's version is final (or the aggregation window
- * passed), or completes the task after its last round.
+ * Moves a task forward (anyone may call it): starts round 0 after the joining window (or ends the
+ * task when fewer providers joined than its replication), then the next round once every shard is
+ * decided and the round's version is final (or the aggregation window passed), or completes the
+ * task after its last round (or ends it there if its creator asked to cancel).
  */
 export async function advance (
   ctx: WriteContext,
@@ -26,6 +29,11 @@ export async function advance (
     }
     const [completed] = eventsIn(receipt, TaskManagerAbi, 'TaskCompleted', ctx.contracts.TaskManager)
     if (completed !== undefined) return { outcome: { kind: 'completed', refund: completed.args.refund }, receipt }
-    throw new ChainActionError('advance', `advance: transaction ${receipt.transactionHash} neither started a round nor completed the task.`)
+    const [cancelled] = eventsIn(receipt, TaskManagerAbi, 'TaskCancelled', ctx.contracts.TaskManager)
+    if (cancelled !== undefined) {
+      const underSubscribed = eventsIn(receipt, TaskManagerAbi, 'TaskUnderSubscribed', ctx.contracts.TaskManager).length > 0
+      return { outcome: { kind: 'cancelled', refund: cancelled.args.refund, underSubscribed }, receipt }
+    }
+    throw new ChainActionError('advance', `advance: transaction ${receipt.transactionHash} neither started a round nor ended the task.`)
   })
 }

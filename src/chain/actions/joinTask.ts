@@ -5,7 +5,7 @@ import { eventIn } from './internal.ts'
 import { transact } from './transact.ts'
 import type { WriteContext } from './types.ts'
 
-/** Joins a task in its joining window; needs bonded stake of at least the task's minimum. */
+/** Joins a task in its joining window and locks the task's `minStake` of the caller's free stake for it alone. */
 export async function joinTask (
   ctx: WriteContext,
   params: { taskId: bigint }

@@ -48,8 +48,10 @@ describe('model lineage actions', () => {
   })
 
   it('reads governance and the (absent) signatures of versions no aggregator proposed', async () => {
-    expect(await readIsGovernor(local.ctxOf(0), { account: local.ctxOf(0).walletClient.account.address })).toBe(true)
+    // The deployer keeps nothing: governance is the timelock.
+    expect(await readIsGovernor(local.ctxOf(0), { account: local.ctxOf(0).walletClient.account.address })).toBe(false)
     expect(await readIsGovernor(local.ctxOf(0), { account: local.ctxOf(3).walletClient.account.address })).toBe(false)
+    expect(await readIsGovernor(local.ctxOf(0), { account: local.governance })).toBe(true)
     expect(await readVersionSignatures(local.ctxOf(0), { versionId: 1n })).toEqual({ proposal: undefined, confirmations: [] })
   })
 })

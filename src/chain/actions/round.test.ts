@@ -42,6 +42,7 @@ import {
   revealResult,
   stake,
   taskBudget,
+  unlockStake,
   withdrawStake,
   type CommittedResult,
   type RoundState,
@@ -326,7 +327,14 @@ describe('a whole task through the chain actions', () => {
     const creatorClaim = await claim(creator)
     expect(creatorClaim.amount).toBe(created.escrow - 8n * REWARD)
 
-    // ------------------------------------------------------------ unstake
+    // ------------------------------------------------------------ unlock, then unstake
+    // The stake locked at joining stays locked until the task's challenge window after its end.
+    expect((await rejection(requestUnstake(claimerCtx, { amount: MIN_STAKE }))).errorName).toBe('InsufficientStake')
+    expect((await rejection(unlockStake(claimerCtx, { taskId }))).errorName).toBe('StakeStillLocked')
+    await timeTravel(WINDOW)
+    const unlocked = await unlockStake(claimerCtx, { taskId })
+    record('unlockStake', unlocked.receipt)
+    expect(unlocked.amount).toBe(MIN_STAKE)
     const unstaking = await requestUnstake(claimerCtx, { amount: MIN_STAKE })
     record('requestUnstake', unstaking.receipt)
     expect((await rejection(withdrawStake(claimerCtx))).errorName).toBe('StillUnbonding')
@@ -334,7 +342,7 @@ describe('a whole task through the chain actions', () => {
     const withdrawn = await withdrawStake(claimerCtx)
     record('withdrawStake', withdrawn.receipt)
     expect(withdrawn.amount).toBe(MIN_STAKE)
-    expect(await readStake(claimerCtx, { account: claimer })).toEqual({ staked: 0n, unbonding: 0n, releaseAt: unstaking.releaseAt })
+    expect(await readStake(claimerCtx, { account: claimer })).toEqual({ staked: 0n, locked: 0n, unbonding: 0n, releaseAt: unstaking.releaseAt })
 
     // ------------------------------------------------------------ the event log
     const events = await readProtocolEvents({ publicClient, contracts }, { fromBlock: created.receipt.blockNumber })
@@ -421,7 +429,7 @@ describe('a whole task through the chain actions', () => {
     expect((await rejection(cancelTask(a, { taskId: other.taskId }))).errorName).toBe('NotTaskCreator')
     const cancelled = await cancelTask(creator, { taskId: other.taskId })
     record('cancelTask', cancelled.receipt)
-    expect(cancelled.refund).toBe(other.escrow)
+    expect(cancelled.outcome).toEqual({ kind: 'cancelled', refund: other.escrow })
     expect((await readTask(creator, { taskId: other.taskId })).status).toBe('Cancelled')
   }, 60_000)
 })

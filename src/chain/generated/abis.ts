@@ -728,6 +728,30 @@ export const ConsensusVerifierAbi = [
   },
   {
     "type": "function",
+    "name": "roundWinners",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "round",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "mask",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "slash",
     "inputs": [
       {
@@ -1448,6 +1472,17 @@ export const ConsensusVerifierAbi = [
     "inputs": [
       {
         "name": "caller",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "RefereeCannotReport",
+    "inputs": [
+      {
+        "name": "reporter",
         "type": "address",
         "internalType": "address"
       }
@@ -3667,10 +3702,15 @@ export const ModelRegistryAbi = [
   },
   {
     "type": "error",
-    "name": "NotTaskProvider",
+    "name": "NotRoundWinner",
     "inputs": [
       {
         "name": "taskId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "round",
         "type": "uint256",
         "internalType": "uint256"
       },
@@ -3787,6 +3827,22 @@ export const ModelRegistryAbi = [
     "type": "error",
     "name": "TaskManagerAlreadySet",
     "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "TaskModelLocked",
+    "inputs": [
+      {
+        "name": "modelId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
   },
   {
     "type": "error",
@@ -3917,6 +3973,19 @@ export const RewardDistributorAbi = [
   },
   {
     "type": "function",
+    "name": "REPUTATION_HALF_LIFE_DAYS",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "REPUTATION_LOSS_MISSED",
     "inputs": [],
     "outputs": [
@@ -4016,18 +4085,23 @@ export const RewardDistributorAbi = [
       },
       {
         "name": "accepted",
-        "type": "uint32",
-        "internalType": "uint32"
+        "type": "uint24",
+        "internalType": "uint24"
       },
       {
         "name": "outvoted",
-        "type": "uint32",
-        "internalType": "uint32"
+        "type": "uint24",
+        "internalType": "uint24"
       },
       {
         "name": "missed",
         "type": "uint24",
         "internalType": "uint24"
+      },
+      {
+        "name": "reputationDay",
+        "type": "uint16",
+        "internalType": "uint16"
       },
       {
         "name": "opened",
@@ -4174,6 +4248,48 @@ export const RewardDistributorAbi = [
   },
   {
     "type": "function",
+    "name": "lockStake",
+    "inputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "lockedStake",
+    "inputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "refundEscrow",
     "inputs": [
       {
@@ -4185,6 +4301,30 @@ export const RewardDistributorAbi = [
         "name": "to",
         "type": "address",
         "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "releaseStake",
+    "inputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ],
     "outputs": [
@@ -4307,6 +4447,11 @@ export const RewardDistributorAbi = [
         "internalType": "address"
       },
       {
+        "name": "taskId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
         "name": "amount",
         "type": "uint256",
         "internalType": "uint256"
@@ -4413,6 +4558,30 @@ export const RewardDistributorAbi = [
   },
   {
     "type": "function",
+    "name": "taskLock",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "token",
     "inputs": [],
     "outputs": [
@@ -4491,30 +4660,6 @@ export const RewardDistributorAbi = [
         "name": "",
         "type": "uint64",
         "internalType": "uint64"
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
-    "name": "weightInputs",
-    "inputs": [
-      {
-        "name": "provider",
-        "type": "address",
-        "internalType": "address"
-      }
-    ],
-    "outputs": [
-      {
-        "name": "staked",
-        "type": "uint256",
-        "internalType": "uint256"
-      },
-      {
-        "name": "reputation",
-        "type": "uint256",
-        "internalType": "uint256"
       }
     ],
     "stateMutability": "view"
@@ -4771,6 +4916,56 @@ export const RewardDistributorAbi = [
   },
   {
     "type": "event",
+    "name": "StakeLocked",
+    "inputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "StakeReleased",
+    "inputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "Staked",
     "inputs": [
       {
@@ -4896,6 +5091,22 @@ export const RewardDistributorAbi = [
       },
       {
         "name": "requested",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NothingLocked",
+    "inputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "taskId",
         "type": "uint256",
         "internalType": "uint256"
       }
@@ -5079,19 +5290,6 @@ export const TaskManagerAbi = [
   {
     "type": "function",
     "name": "MAX_SHARDS",
-    "inputs": [],
-    "outputs": [
-      {
-        "name": "",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
-    "name": "MAX_STAKE_MULTIPLE",
     "inputs": [],
     "outputs": [
       {
@@ -5319,6 +5517,40 @@ export const TaskManagerAbi = [
   },
   {
     "type": "function",
+    "name": "drawAssignees",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "seed",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "count",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "drawn",
+        "type": "address[]",
+        "internalType": "address[]"
+      },
+      {
+        "name": "indices",
+        "type": "uint256[]",
+        "internalType": "uint256[]"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "drawProviders",
     "inputs": [
       {
@@ -5427,6 +5659,11 @@ export const TaskManagerAbi = [
             "internalType": "uint8"
           },
           {
+            "name": "cancelRequested",
+            "type": "bool",
+            "internalType": "bool"
+          },
+          {
             "name": "tolerance",
             "type": "uint32",
             "internalType": "uint32"
@@ -5480,6 +5717,11 @@ export const TaskManagerAbi = [
             "name": "minStake",
             "type": "uint96",
             "internalType": "uint96"
+          },
+          {
+            "name": "closedAt",
+            "type": "uint64",
+            "internalType": "uint64"
           },
           {
             "name": "roundSeed",
@@ -5733,6 +5975,19 @@ export const TaskManagerAbi = [
   },
   {
     "type": "function",
+    "name": "unlockStake",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "verifier",
     "inputs": [],
     "outputs": [
@@ -5749,17 +6004,7 @@ export const TaskManagerAbi = [
     "name": "weightOf",
     "inputs": [
       {
-        "name": "staked",
-        "type": "uint256",
-        "internalType": "uint256"
-      },
-      {
         "name": "reputation",
-        "type": "uint256",
-        "internalType": "uint256"
-      },
-      {
-        "name": "minStake",
         "type": "uint256",
         "internalType": "uint256"
       }
@@ -5772,6 +6017,40 @@ export const TaskManagerAbi = [
       }
     ],
     "stateMutability": "pure"
+  },
+  {
+    "type": "function",
+    "name": "winnerStatus",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "round",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "winner",
+        "type": "bool",
+        "internalType": "bool"
+      },
+      {
+        "name": "winners",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
   },
   {
     "type": "event",
@@ -5797,6 +6076,31 @@ export const TaskManagerAbi = [
       },
       {
         "name": "index",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "ProviderLeft",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
         "type": "uint256",
         "indexed": false,
         "internalType": "uint256"
@@ -5912,6 +6216,25 @@ export const TaskManagerAbi = [
   },
   {
     "type": "event",
+    "name": "TaskCancelRequested",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "round",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "TaskCancelled",
     "inputs": [
       {
@@ -5999,6 +6322,37 @@ export const TaskManagerAbi = [
   },
   {
     "type": "event",
+    "name": "TaskUnderSubscribed",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "providers",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "replication",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "refund",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "VerifierSet",
     "inputs": [
       {
@@ -6065,15 +6419,10 @@ export const TaskManagerAbi = [
   },
   {
     "type": "error",
-    "name": "InsufficientStake",
+    "name": "CancelAlreadyRequested",
     "inputs": [
       {
-        "name": "staked",
-        "type": "uint256",
-        "internalType": "uint256"
-      },
-      {
-        "name": "required",
+        "name": "taskId",
         "type": "uint256",
         "internalType": "uint256"
       }
@@ -6119,12 +6468,17 @@ export const TaskManagerAbi = [
   },
   {
     "type": "error",
-    "name": "NoProviders",
+    "name": "NotJoined",
     "inputs": [
       {
         "name": "taskId",
         "type": "uint256",
         "internalType": "uint256"
+      },
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
       }
     ]
   },
@@ -6162,6 +6516,22 @@ export const TaskManagerAbi = [
         "name": "shards",
         "type": "uint256",
         "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "StakeStillLocked",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "releaseAt",
+        "type": "uint64",
+        "internalType": "uint64"
       }
     ]
   },

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {IModelRegistry} from "../../src/interfaces/IModelRegistry.sol";
+import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
+
+/// @notice Finding 1, two Sybils install any model: any two accounts that merely joined a task
+/// proposed and confirmed an arbitrary version in the block the round was decided, and with one
+/// confirmation it became the head at once. Now only the round's winners propose and confirm, and
+/// finality needs a majority of them (equal locked stake each) whatever the task's setting says.
+contract SybilVersionTest is ProtocolFixture {
+    uint256 internal taskId;
+    uint256 internal modelId;
+    uint256 internal genesis;
+
+    function setUp() public {
+        _deploy();
+        // Six providers, two shards of two replicas: at most four win, at least two do not.
+        taskId = _startTask(_params(), 6);
+        modelId = tm.getTask(taskId).modelId;
+        genesis = registry.getModel(modelId).head;
+        _runRound(taskId, 0, 2);
+    }
+
+    function _isWinner(address who) internal view returns (bool) {
+        for (uint256 shard = 0; shard < 2; ++shard) {
+            address[] memory a = _assignees(taskId, 0, shard);
+            for (uint256 i = 0; i < a.length; ++i) {
+                if (a[i] == who) return true;
+            }
+        }
+        return false;
+    }
+
+    /// The providers of the task that won (or did not win) round 0.
+    function _split() internal returns (address[] memory winners, address[] memory others) {
+        winners = new address[](6);
+        others = new address[](6);
+        uint256 w;
+        uint256 o;
+        for (uint256 i = 0; i < 6; ++i) {
+            address p = _provider(i);
+            if (_isWinner(p)) winners[w++] = p;
+            else others[o++] = p;
+        }
+        assembly ("memory-safe") {
+            mstore(winners, w)
+            mstore(others, o)
+        }
+    }
+
+    function _proposal() internal view returns (IModelRegistry.Proposal memory p) {
+        p.taskId = taskId;
+        p.round = 0;
+        p.parent = genesis;
+        p.data.modelCid = hex"01551220ee";
+        p.data.commitHash = keccak256("any model the Sybils like");
+    }
+
+    function proposeAs(address aggregator) external returns (uint256) {
+        return _propose(aggregator);
+    }
+
+    function _propose(address aggregator) internal returns (uint256) {
+        IModelRegistry.Proposal memory p = _proposal();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes32 digest = registry.proposeDigest(p, aggregator, registry.nonces(aggregator), deadline);
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(keyOf[aggregator], digest);
+        return registry.propose(p, aggregator, deadline, abi.encodePacked(r, s, v));
+    }
+
+    function _confirm(uint256 versionId, address confirmer) internal {
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes32 commitHash = registry.getVersion(versionId).commitHash;
+        bytes32 digest = registry.confirmDigest(versionId, commitHash, confirmer, registry.nonces(confirmer), deadline);
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(keyOf[confirmer], digest);
+        registry.confirm(versionId, confirmer, deadline, abi.encodePacked(r, s, v));
+    }
+
+    function test_attack_nonWinnersCannotPropose() public {
+        (, address[] memory others) = _split();
+        assertGe(others.length, 2);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotRoundWinner.selector, taskId, 0, others[0]));
+        this.proposeAs(others[0]);
+        assertEq(registry.getModel(modelId).head, genesis);
+    }
+
+    function test_attack_nonWinnersCannotConfirm() public {
+        (address[] memory winners, address[] memory others) = _split();
+        uint256 versionId = _propose(winners[0]);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotRoundWinner.selector, taskId, 0, others[0]));
+        this.confirmAs(versionId, others[0]);
+        assertEq(registry.getModel(modelId).head, genesis);
+    }
+
+    function confirmAs(uint256 versionId, address confirmer) external {
+        _confirm(versionId, confirmer);
+    }
+
+    function test_attack_aMinorityOfWinnersCannotFinalize() public {
+        (address[] memory winners,) = _split();
+        uint256 w = winners.length;
+        assertGe(w, 3);
+        // The task asks for one confirmation; a majority of winners must sign all the same.
+        assertEq(tm.getTask(taskId).confirmations, 1);
+        uint256 versionId = _propose(winners[0]);
+        assertEq(registry.getVersion(versionId).requiredConfirmations, w / 2);
+        for (uint256 i = 1; i < w / 2; ++i) {
+            _confirm(versionId, winners[i]);
+        }
+        // Aggregator plus w/2 - 1 confirmers is not a majority yet.
+        assertEq(uint8(registry.getVersion(versionId).status), uint8(IModelRegistry.VersionStatus.Proposed));
+        _confirm(versionId, winners[w / 2]);
+        assertEq(uint8(registry.getVersion(versionId).status), uint8(IModelRegistry.VersionStatus.Final));
+        assertEq(registry.getModel(modelId).head, versionId);
+    }
+
+    function test_attack_creatorCannotMoveTheHeadOfARunningTask() public {
+        (address[] memory winners,) = _split();
+        uint256 versionId = _propose(winners[0]);
+        for (uint256 i = 1; i <= winners.length / 2; ++i) {
+            _confirm(versionId, winners[i]);
+        }
+        assertEq(registry.getModel(modelId).head, versionId);
+        uint256[] memory path = new uint256[](1);
+        path[0] = genesis;
+        vm.prank(creator);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.TaskModelLocked.selector, modelId, taskId));
+        registry.rollback(modelId, path);
+        assertEq(registry.getModel(modelId).head, versionId);
+    }
+}
