@@ -79,6 +79,7 @@ export async function runProvider (config: ProviderConfig, opts: RunOptions): Pr
   let current: ProviderLoop | undefined
   host.on('idle', () => { display.info('no task is open for joining and this account is in none: waiting for one') })
   host.on('task', ({ taskId, stage }) => { if (stage === 'fetching spec') display.info(`task ${taskId}: fetching its spec`) })
+  host.on('refused', ({ taskId, error }) => { display.error(`task ${taskId} skipped: ${error.message}`) })
   host.on('loop', ({ loop }) => {
     current = loop
     loop.on('step', (step) => { shutdown.onStep(step); display.step(step) })

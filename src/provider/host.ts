@@ -8,6 +8,7 @@
 import { hexToBytes } from 'viem'
 import { CID } from 'multiformats/cid'
 import { readTaskCreation, type ReadContext } from '../chain/actions/index.ts'
+import { MLBridgeError } from '../core/errors.ts'
 import { Emitter } from '../core/events.ts'
 import type { TopicBodyInputs } from '../core/messages/index.ts'
 import { decodeTaskDefinition, type TaskDefinition } from '../core/taskDefinition.ts'
@@ -59,6 +60,8 @@ export type HostEvents = {
   loop: { taskId: bigint, loop: ProviderLoop }
   /** a task's loop ended */
   outcome: { taskId: bigint, outcome: LoopOutcome | 'stopped' }
+  /** a picked task's spec did not load or asks more than a volunteer lends: it is skipped from now on */
+  refused: { taskId: bigint, error: MLBridgeError }
 }
 
 /** Events and windows wake the loop; the poll only covers a missed event or a flaky RPC. */
@@ -75,6 +78,9 @@ const PHASE_OF: Record<string, TopicBodyInputs['rounds']['phase'] | undefined> =
 }
 
 export class ProviderHost extends Emitter<HostEvents> {
+  /** picked tasks whose spec could not be used; never picked again */
+  private readonly refused = new Set<bigint>()
+
   constructor (private readonly opts: ProviderHostOptions) { super() }
 
   /** Works on tasks until `signal` aborts (or the given task, or the first with `once`, ends). */
@@ -82,7 +88,7 @@ export class ProviderHost extends Emitter<HostEvents> {
     const done: Array<{ taskId: bigint, outcome: LoopOutcome | 'stopped' }> = []
     let idle = false
     while (!signal.aborted) {
-      const taskId = this.opts.taskId ?? await nextTask(this.opts.read, this.opts.chain)
+      const taskId = this.opts.taskId ?? await nextTask(this.opts.read, this.opts.chain, this.refused)
       if (taskId === undefined) {
         if (!idle) this.emit('idle', undefined)
         idle = true
@@ -91,6 +97,7 @@ export class ProviderHost extends Emitter<HostEvents> {
       }
       idle = false
       const outcome = await this.runTask(taskId, signal)
+      if (outcome === 'refused') continue
       done.push({ taskId, outcome })
       this.emit('outcome', { taskId, outcome })
       if (this.opts.once === true || this.opts.taskId !== undefined || outcome === 'stopped') break
@@ -98,11 +105,28 @@ export class ProviderHost extends Emitter<HostEvents> {
     return done
   }
 
-  private async runTask (taskId: bigint, signal: AbortSignal): Promise<LoopOutcome | 'stopped'> {
+  /**
+   * The task's definition from its pinned spec. A picked task whose spec cannot be fetched or
+   * decoded, or asks more than the resource limits, is refused (and skipped from then on) rather
+   * than stopping the host: a spam task must not capture a volunteer. A task given by id throws.
+   */
+  private async define (taskId: bigint, artifacts: ArtifactStore, signal: AbortSignal): Promise<TaskDefinition | undefined> {
+    try {
+      const { specCid } = await readTaskCreation(this.opts.read, { taskId })
+      return decodeTaskDefinition(await artifacts.get(specCid, 'spec', { signal }), `the task spec ${specCid}`)
+    } catch (error) {
+      if (signal.aborted || this.opts.taskId !== undefined || !(error instanceof MLBridgeError)) throw error
+      this.refused.add(taskId)
+      this.emit('refused', { taskId, error })
+      return undefined
+    }
+  }
+
+  private async runTask (taskId: bigint, signal: AbortSignal): Promise<LoopOutcome | 'stopped' | 'refused'> {
     const artifacts = this.opts.artifacts(taskId)
     this.emit('task', { taskId, stage: 'fetching spec' })
-    const { specCid } = await readTaskCreation(this.opts.read, { taskId })
-    const definition = decodeTaskDefinition(await artifacts.get(specCid, 'spec', { signal }), `the task spec ${specCid}`)
+    const definition = await this.define(taskId, artifacts, signal)
+    if (definition === undefined) return 'refused'
     this.emit('task', { taskId, stage: 'preparing', definition })
     const prepared = await this.opts.prepare(definition, signal)
     const loop = new ProviderLoop({

@@ -19,6 +19,13 @@ describe('pickTask', () => {
     expect(pickTask([task(1n, 'Joining', 500n, false, 10n ** 18n), task(2n, 'Joining', 500n, false, 10n ** 19n)], 100n)).toBe(2n)
   })
 
+  it('attack (spam task): a task whose spec did not load, or asks too much, is never picked again', () => {
+    const candidates = [task(1n, 'Joining', 500n, false, 10n ** 18n), task(2n, 'Joining', 500n, false, 10n ** 20n)]
+    expect(pickTask(candidates, 100n)).toBe(2n)
+    expect(pickTask(candidates, 100n, new Set([2n]))).toBe(1n)
+    expect(pickTask([task(2n, 'Running', 10n, true)], 100n, new Set([2n]))).toBeUndefined()
+  })
+
   it('ignores finished, cancelled and closed tasks', () => {
     expect(pickTask([task(1n, 'Completed', 10n, true), task(2n, 'Cancelled', 500n), task(3n, 'Running', 10n)], 100n)).toBeUndefined()
   })

@@ -107,6 +107,7 @@ export class Contributor extends Emitter<ContributorEvents> {
     })
     host.on('loop', ({ loop }) => { this.follow(loop, signal) })
     host.on('outcome', ({ taskId, outcome }) => { if (outcome !== 'stopped') this.log(`task ${taskId}: ${outcome}`) })
+    host.on('refused', ({ taskId, error }) => { this.log(`task ${taskId} skipped: ${error.message}`) })
     await host.run(signal)
   }
 

@@ -27,6 +27,8 @@ describe('buildSpec', () => {
   it('keeps the image shape for a cnn and refuses a cnn on a table', () => {
     expect(buildSpec(form({ template: 'cnn' }), MNIST, 's').model.inputShape).toEqual([28, 28, 1])
     expect(() => buildSpec(form({ template: 'cnn' }), { ...MNIST, featureShape: [5] }, 's')).toThrow(/template: a cnn needs images/)
+    // A task beyond what a volunteer lends is refused in the wizard, naming the field to change.
+    expect(() => buildSpec(form({ batchSize: '100000' }), MNIST, 's')).toThrow(/batchSize: The task asks for more than a volunteer lends: batchSize 100,000 exceeds 1,024/)
   })
 
   it('records an upload by manifest CID and holdout fraction', () => {
@@ -44,9 +46,12 @@ describe('buildSpec', () => {
   })
 
   it('passes a pasted layers JSON through to the spec', () => {
-    const layers = { class_name: 'Sequential', config: { layers: [{ class_name: 'Dense', config: { units: 10, activation: 'softmax' } }] } }
+    const layers = { class_name: 'Sequential', config: { layers: [{ class_name: 'Flatten', config: {} }, { class_name: 'Dense', config: { units: 10, activation: 'softmax' } }] } }
     const spec = buildSpec(form({ template: 'layers', layersJson: JSON.stringify(layers) }), MNIST, 's')
     expect(spec.model).toEqual({ layers, inputShape: [28, 28, 1], classes: 10 })
+    // A model that cannot be built is refused next to the JSON field.
+    const unflattened = { class_name: 'Sequential', config: { layers: [{ class_name: 'Dense', config: { units: 10, activation: 'softmax' } }] } }
+    expect(() => buildSpec(form({ template: 'layers', layersJson: JSON.stringify(unflattened) }), MNIST, 's')).toThrow(/layersJson: the model outputs \[28, 28, 10\]/)
   })
 })
 

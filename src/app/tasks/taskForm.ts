@@ -7,6 +7,9 @@ import { parseUnits, type Hex } from 'viem'
 import { parseTaskSpec, type TaskSpec } from '../../core/taskSpec.ts'
 import type { TaskParams } from '../../chain/actions/index.ts'
 import { MLBridgeError } from '../../core/errors.ts'
+import { ModelSpecError } from '../../core/architecture.ts'
+import { ResourceLimitError, type ResourceLimits } from '../../core/resourceLimits.ts'
+import { defineTask } from '../../core/taskDefinition.ts'
 import { MAX_LIFETIME_SECONDS, MAX_WINDOW_SECONDS, taskLifetime } from '../../core/taskLimits.ts'
 
 export type DataSource = 'mnist' | 'csv' | 'images'
@@ -136,8 +139,35 @@ function modelFor (form: TaskForm, data: DataShape): unknown {
   }
 }
 
-/** The spec the form describes for this data, parsed (and so validated) like every provider will. */
+/** The form field a volunteer's resource bound points back to. */
+const LIMIT_FIELD: Record<keyof ResourceLimits, keyof TaskForm> = {
+  specBytes: 'template',
+  parameters: 'template',
+  layers: 'template',
+  batchSize: 'batchSize',
+  localSteps: 'localSteps',
+  samplesPerShard: 'samplesPerShard',
+  activationBytes: 'batchSize',
+  trainFlops: 'localSteps'
+}
+
+/**
+ * The spec the form describes for this data, parsed and defined (so validated, resource bounds
+ * included) like every provider will.
+ */
 export function buildSpec (form: TaskForm, data: DataShape, seed: string): TaskSpec {
+  const spec = parseSpec(form, data, seed)
+  try {
+    defineTask(spec)
+  } catch (error) {
+    if (error instanceof ResourceLimitError) throw new TaskFormError(LIMIT_FIELD[error.exceeded[0]!.name], error.message)
+    if (error instanceof ModelSpecError) throw new TaskFormError(form.template === 'layers' ? 'layersJson' : 'template', error.message)
+    throw error
+  }
+  return spec
+}
+
+function parseSpec (form: TaskForm, data: DataShape, seed: string): TaskSpec {
   const shards = formNumber(form, 'shards', { integer: true, min: 1, max: 256 })
   const samplesPerShard = formNumber(form, 'samplesPerShard', { integer: true, min: 1 })
   if (shards * samplesPerShard > data.trainSamples) {
