@@ -16,7 +16,8 @@ import {TaskManager} from "../src/TaskManager.sol";
 /// the deployed addresses end up in `broadcast/Deploy.s.sol/<chainId>/run-latest.json`.
 /// @dev Roles after deployment: the TaskManager holds ESCROW_ROLE in the distributor and
 /// TASK_MANAGER_ROLE in the registry; the ConsensusVerifier holds SETTLER_ROLE and SLASHER_ROLE in
-/// the distributor and is the TaskManager's verifier (set once). Governance (the admin roles of
+/// the distributor and is the TaskManager's verifier (set once); the ModelRegistry holds BOND_ROLE
+/// (challenge bonds). Governance (the admin roles of
 /// every contract and GOVERNANCE_ROLE in the registry) is a TimelockController whose only proposer
 /// is `MLB_GOVERNOR`; REFEREE_ROLE goes to `MLB_REFEREE`. The deployer keeps nothing. On the local
 /// chain the two default to anvil's accounts 9 and 8; elsewhere both must be set.
@@ -79,6 +80,8 @@ contract Deploy is Script {
         d.registry.setTaskManager(d.taskManager);
         d.taskManager.setVerifier(d.verifier);
         d.verifier.grantRole(d.verifier.REFEREE_ROLE(), d.referee);
+        d.registry.grantRole(d.registry.REFEREE_ROLE(), d.referee);
+        d.distributor.grantRole(d.distributor.BOND_ROLE(), address(d.registry));
         d.registry.grantRole(d.registry.GOVERNANCE_ROLE(), address(d.timelock));
         d.registry.renounceRole(d.registry.GOVERNANCE_ROLE(), admin);
         _handOver(d.distributor, address(d.timelock), admin);

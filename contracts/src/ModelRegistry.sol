@@ -15,7 +15,9 @@ import {ITaskManager} from "./interfaces/ITaskManager.sol";
 /// winner of the round (the aggregator) signs an EIP-712 `Propose`; other winners recompute and
 /// sign `Confirm`. The version becomes final once the aggregator and its confirmers are a majority
 /// of the round's winners (and at least the task's `confirmations` confirmed), or, with no
-/// challenge, after `challengeWindow` seconds; a challenged version waits for the GOVERNANCE_ROLE.
+/// challenge, after `challengeWindow` seconds. A challenge bonds the task's minimum stake; the
+/// REFEREE_ROLE judges it within `challengeWindow` (a dismissed challenger loses its bond), or it
+/// lapses with its bond returned. GOVERNANCE_ROLE (a timelock) may roll back models of closed tasks.
 /// Every provider of a task locks the same stake, so a majority of winners is a majority of their
 /// locked stake. While a task is open, its model's head moves only by this protocol. Lineage:
 /// `fork` starts a new model at any final version, `merge` adds a version with two parents,
@@ -26,8 +28,17 @@ import {ITaskManager} from "./interfaces/ITaskManager.sol";
 contract ModelRegistry is IModelRegistry, AccessControl, EIP712, Nonces {
     /// @notice May register a task's model (the TaskManager).
     bytes32 public constant TASK_MANAGER_ROLE = keccak256("TASK_MANAGER_ROLE");
-    /// @notice May resolve challenges and roll back any model.
+    /// @notice May roll back any model whose task is closed.
     bytes32 public constant GOVERNANCE_ROLE = keccak256("GOVERNANCE_ROLE");
+    /// @notice Judges challenges; may not challenge.
+    bytes32 public constant REFEREE_ROLE = keccak256("REFEREE_ROLE");
+
+    /// @notice An open challenge, one slot.
+    struct Challenge {
+        address challenger;
+        uint96 bond;
+        uint64 resolveBy;
+    }
 
     // solhint-disable gas-small-strings
     /// @notice EIP-712 type of an aggregator's proposal.
@@ -52,6 +63,8 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712, Nonces {
     mapping(uint256 taskId => mapping(uint256 round => uint256 versionId)) public roundVersion;
     /// @inheritdoc IModelRegistry
     mapping(uint256 versionId => mapping(address confirmer => bool)) public confirmedBy;
+    /// @inheritdoc IModelRegistry
+    mapping(uint256 versionId => Challenge) public challenges;
 
     /// @notice Deploys the registry.
     /// @param admin Receives DEFAULT_ADMIN_ROLE and GOVERNANCE_ROLE.
@@ -164,7 +177,10 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712, Nonces {
     /// @inheritdoc IModelRegistry
     function confirm(uint256 versionId, address confirmer, uint256 deadline, bytes calldata signature) external {
         Version storage v = _version(versionId);
-        if (v.status != VersionStatus.Proposed) revert InvalidVersionStatus(versionId, v.status);
+        // A challenge does not stop a winners' majority: only the quiet-window path waits for it.
+        if (v.status != VersionStatus.Proposed && v.status != VersionStatus.Challenged) {
+            revert InvalidVersionStatus(versionId, v.status);
+        }
         if (confirmer == v.aggregator) revert SelfConfirmation(confirmer);
         (bool winner,) = taskManager.winnerStatus(v.taskId, v.round, confirmer);
         if (!winner) revert NotRoundWinner(v.taskId, v.round, confirmer);
@@ -187,23 +203,53 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712, Nonces {
         Version storage v = _version(versionId);
         if (v.status != VersionStatus.Proposed) revert InvalidVersionStatus(versionId, v.status);
         if (block.timestamp >= v.challengeDeadline) revert ChallengeWindowClosed(v.challengeDeadline);
-        if (!taskManager.isProvider(v.taskId, msg.sender) && taskManager.getTask(v.taskId).creator != msg.sender) {
-            revert NotAllowedToChallenge(msg.sender);
-        }
+        ITaskManager.Task memory t = taskManager.getTask(v.taskId);
+        bool member = taskManager.isProvider(v.taskId, msg.sender) || t.creator == msg.sender;
+        if (!member || hasRole(REFEREE_ROLE, msg.sender)) revert NotAllowedToChallenge(msg.sender);
         v.status = VersionStatus.Challenged;
+        challenges[versionId] = Challenge({
+            challenger: msg.sender, bond: t.minStake, resolveBy: uint64(block.timestamp) + t.challengeWindow
+        });
         emit VersionChallenged(versionId, msg.sender, reason);
+        taskManager.distributor().holdBond(bytes32(versionId), msg.sender, t.minStake);
     }
 
     /// @inheritdoc IModelRegistry
-    function resolveChallenge(uint256 versionId, bool uphold) external onlyRole(GOVERNANCE_ROLE) {
+    function resolveChallenge(uint256 versionId, bool uphold) external onlyRole(REFEREE_ROLE) {
         Version storage v = _version(versionId);
-        if (v.status != VersionStatus.Challenged) revert InvalidVersionStatus(versionId, v.status);
+        Challenge memory c = _openChallenge(versionId);
+        if (block.timestamp >= c.resolveBy) revert ChallengeLapsed(versionId, c.resolveBy);
+        delete challenges[versionId];
+        emit ChallengeResolved(versionId, uphold, c.bond);
         if (uphold) {
-            v.status = VersionStatus.Rejected;
-            emit VersionRejected(versionId);
-        } else {
-            _finalize(versionId, v);
+            if (v.status == VersionStatus.Challenged) {
+                v.status = VersionStatus.Rejected;
+                emit VersionRejected(versionId);
+            }
+            taskManager.distributor().releaseBond(bytes32(versionId), c.challenger);
+            return;
         }
+        if (v.status == VersionStatus.Challenged) {
+            v.status = VersionStatus.Proposed;
+            if (_isCurrent(v)) _finalize(versionId, v);
+        }
+        taskManager.distributor().forfeitBond(bytes32(versionId), v.aggregator);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function expireChallenge(uint256 versionId) external {
+        Version storage v = _version(versionId);
+        Challenge memory c = _openChallenge(versionId);
+        if (block.timestamp < c.resolveBy) revert ChallengeUnresolvedUntil(c.resolveBy);
+        delete challenges[versionId];
+        if (v.status == VersionStatus.Challenged) v.status = VersionStatus.Proposed;
+        emit ChallengeExpired(versionId);
+        taskManager.distributor().releaseBond(bytes32(versionId), c.challenger);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function challengeBond(uint256 versionId) external view returns (uint256) {
+        return taskManager.getTask(_version(versionId).taskId).minStake;
     }
 
     /// @inheritdoc IModelRegistry
@@ -331,6 +377,18 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712, Nonces {
             deadline
         );
         return keccak256(bytes.concat(head, tail));
+    }
+
+    function _openChallenge(uint256 versionId) private view returns (Challenge memory c) {
+        c = challenges[versionId];
+        if (c.challenger == address(0)) revert NoOpenChallenge(versionId);
+    }
+
+    /// @dev Whether the version's round is still the running round of its task (it may become final).
+    function _isCurrent(Version storage v) private view returns (bool) {
+        ITaskManager.Task memory t = taskManager.getTask(v.taskId);
+        return t.status == ITaskManager.TaskStatus.Running && t.currentRound == v.round
+            && roundVersion[v.taskId][v.round] == 0;
     }
 
     function _requireTaskClosed(uint256 modelId, Model storage m) private view {

@@ -16,6 +16,7 @@ import {IRewardDistributor} from "./interfaces/IRewardDistributor.sol";
 /// has closed and its challenge window passed (`releaseStake`): locked stake cannot be unstaked, and
 /// a slash for a result of a task takes that task's lock first and never another task's.
 /// Reputation halves every REPUTATION_HALF_LIFE without a change, so an old record fades.
+/// Challenge bonds are held here too, counted in `totalOwed` until released or forfeited.
 /// @dev Conservation: `token.balanceOf(this) == totalStaked + totalUnbonding + totalOwed`, where
 /// `totalOwed` is the sum of every task escrow and every claimable balance, after every call (tested
 /// as an invariant). Only the TaskManager (ESCROW_ROLE)
@@ -30,6 +31,8 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
     bytes32 public constant SETTLER_ROLE = keccak256("SETTLER_ROLE");
     /// @notice May slash stake on proof (the ConsensusVerifier, on a referee verdict).
     bytes32 public constant SLASHER_ROLE = keccak256("SLASHER_ROLE");
+    /// @notice May hold, release and forfeit bonds (the ModelRegistry, for challenges).
+    bytes32 public constant BOND_ROLE = keccak256("BOND_ROLE");
 
     /// @notice Basis points denominator.
     uint256 public constant BPS = 10_000;
@@ -79,6 +82,8 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
     mapping(address account => Account) public accounts;
     /// @inheritdoc IRewardDistributor
     mapping(uint256 taskId => uint256) public escrowOf;
+    /// @inheritdoc IRewardDistributor
+    mapping(bytes32 key => uint256) public bondOf;
     /// @inheritdoc IRewardDistributor
     mapping(address provider => uint256) public lockedStake;
     /// @inheritdoc IRewardDistributor
@@ -216,6 +221,44 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
             ++a.missed;
             _lowerReputation(missed[i], a, REPUTATION_LOSS_MISSED);
         }
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function holdBond(bytes32 key, address payer, uint256 amount) external onlyRole(BOND_ROLE) nonReentrant {
+        if (amount == 0) revert ZeroAmount();
+        if (bondOf[key] != 0) revert BondExists(key);
+        if (amount > type(uint128).max - totalOwed) revert AmountTooLarge(amount);
+        bondOf[key] = amount;
+        totalOwed += amount;
+        emit BondHeld(key, payer, amount);
+        token.safeTransferFrom(payer, address(this), amount);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function releaseBond(bytes32 key, address to) external onlyRole(BOND_ROLE) returns (uint256 amount) {
+        if (to == address(0)) revert ZeroAddress();
+        amount = bondOf[key];
+        if (amount == 0) revert NoBond(key);
+        bondOf[key] = 0;
+        _credit(to, amount);
+        emit BondReleased(key, to, amount);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function forfeitBond(bytes32 key, address beneficiary)
+        external
+        onlyRole(BOND_ROLE)
+        nonReentrant
+        returns (uint256 amount)
+    {
+        amount = bondOf[key];
+        if (amount == 0) revert NoBond(key);
+        bondOf[key] = 0;
+        (uint256 burned, uint256 share) = slashShares(amount, beneficiary);
+        _credit(beneficiary, share);
+        totalOwed -= burned;
+        emit BondForfeited(key, beneficiary, burned, share);
+        if (burned > 0) ERC20Burnable(address(token)).burn(burned);
     }
 
     /// @inheritdoc IRewardDistributor

@@ -380,10 +380,16 @@ contract ModelRegistryTest is ProtocolFixture {
 
     function test_challenge_blocksFinalizationUntilResolved() public {
         uint256 v = _proposeRound0();
-        vm.prank(p2);
-        registry.challenge(v, keccak256("recomputed differently"));
+        _challengeVersion(p2, v);
         assertEq(uint8(registry.getVersion(v).status), uint8(IModelRegistry.VersionStatus.Challenged));
-        vm.prank(admin);
+        vm.warp(registry.getVersion(v).challengeDeadline - 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IModelRegistry.InvalidVersionStatus.selector, v, IModelRegistry.VersionStatus.Challenged
+            )
+        );
+        registry.finalizeVersion(v);
+        vm.prank(referee);
         registry.resolveChallenge(v, true);
         assertEq(uint8(registry.getVersion(v).status), uint8(IModelRegistry.VersionStatus.Rejected));
         assertEq(registry.getModel(modelId).head, genesis);
@@ -417,28 +423,23 @@ contract ModelRegistryTest is ProtocolFixture {
 
     function test_resolveChallenge_finalizesWhenDismissed() public {
         uint256 v = _proposeRound0();
-        vm.prank(creator);
-        registry.challenge(v, "");
-        vm.prank(admin);
+        _challengeVersion(creator, v);
+        vm.prank(referee);
         registry.resolveChallenge(v, false);
         assertEq(registry.getModel(modelId).head, v);
     }
 
-    function test_resolveChallenge_revertsWhenNotGovernanceOrNotChallenged() public {
+    function test_resolveChallenge_revertsWhenNotRefereeOrNotChallenged() public {
         uint256 v = _proposeRound0();
         vm.expectRevert(
             abi.encodeWithSelector(
-                IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, registry.GOVERNANCE_ROLE()
-            )
-        );
-        vm.prank(stranger);
-        registry.resolveChallenge(v, true);
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IModelRegistry.InvalidVersionStatus.selector, v, IModelRegistry.VersionStatus.Proposed
+                IAccessControl.AccessControlUnauthorizedAccount.selector, admin, registry.REFEREE_ROLE()
             )
         );
         vm.prank(admin);
+        registry.resolveChallenge(v, true);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NoOpenChallenge.selector, v));
+        vm.prank(referee);
         registry.resolveChallenge(v, true);
     }
 

@@ -134,6 +134,16 @@ interface IModelRegistry {
     /// @notice Only a provider or the creator of the task may challenge.
     /// @param caller The caller.
     error NotAllowedToChallenge(address caller);
+    /// @notice The version has no open challenge.
+    /// @param versionId The version.
+    error NoOpenChallenge(uint256 versionId);
+    /// @notice The referee may still resolve the challenge until `resolveBy`.
+    /// @param resolveBy The referee's deadline.
+    error ChallengeUnresolvedUntil(uint64 resolveBy);
+    /// @notice The referee's deadline passed: the challenge can only lapse (`expireChallenge`).
+    /// @param versionId The version.
+    /// @param resolveBy The referee's deadline.
+    error ChallengeLapsed(uint256 versionId, uint64 resolveBy);
     /// @notice The rollback path is empty or not a chain of parents from the head.
     /// @param versionId The version that breaks the path (the head when the path is empty).
     error NotAnAncestor(uint256 versionId);
@@ -194,6 +204,15 @@ interface IModelRegistry {
     /// @param challenger The challenger.
     /// @param reason Why.
     event VersionChallenged(uint256 indexed versionId, address indexed challenger, bytes32 reason);
+    /// @notice The referee judged the challenge of a version: `upheld` (the version was wrong, the
+    /// bond went back) or dismissed (the bond was forfeited, mostly burnt, a share to the aggregator).
+    /// @param versionId The version.
+    /// @param upheld Whether the challenger was right.
+    /// @param bond The challenger's bond.
+    event ChallengeResolved(uint256 indexed versionId, bool upheld, uint256 bond);
+    /// @notice The referee missed its deadline: the bond went back and the version is unjudged.
+    /// @param versionId The version.
+    event ChallengeExpired(uint256 indexed versionId);
     /// @notice A version became final.
     /// @param versionId The version.
     /// @param modelId The model.
@@ -276,16 +295,38 @@ interface IModelRegistry {
     /// @param signature EIP-712 signature of `Confirm`.
     function confirm(uint256 versionId, address confirmer, uint256 deadline, bytes calldata signature) external;
 
-    /// @notice Challenges a proposed version within its challenge window. Providers and the task
-    /// creator only. A challenged version waits for `resolveChallenge`.
+    /// @notice Challenges a proposed version within its challenge window, bonding `challengeBond`
+    /// MLB (approve the RewardDistributor first). The task's providers and creator only, never the
+    /// referee; one open challenge per version. A challenged version cannot become final by its
+    /// quiet window until the challenge is resolved or lapses, but a winners' majority still
+    /// finalizes it by confirming.
     /// @param versionId The version.
     /// @param reason Content hash of the published reason (e.g. a recomputed version's CID digest).
     function challenge(uint256 versionId, bytes32 reason) external;
 
-    /// @notice Resolves a challenge: `uphold` rejects the version, otherwise it becomes final.
+    /// @notice The referee's verdict on a challenge, before its deadline: `uphold` rejects a version
+    /// not final yet and returns the bond; otherwise the bond is forfeited (mostly burnt, a share to
+    /// the aggregator) and the version becomes final if its round is still running.
     /// @param versionId The challenged version.
     /// @param uphold Whether the challenge is right.
     function resolveChallenge(uint256 versionId, bool uphold) external;
+
+    /// @notice Lets an unresolved challenge lapse after the referee's deadline (anyone may call):
+    /// the bond goes back to the challenger and the version returns to its quiet window.
+    /// @param versionId The challenged version.
+    function expireChallenge(uint256 versionId) external;
+
+    /// @notice The bond a challenge of `versionId` takes: the task's minimum stake.
+    /// @param versionId The version.
+    /// @return The bond.
+    function challengeBond(uint256 versionId) external view returns (uint256);
+
+    /// @notice The open challenge of a version.
+    /// @param versionId The version.
+    /// @return challenger Who challenged (zero: no open challenge).
+    /// @return bond Its bond.
+    /// @return resolveBy The referee's deadline.
+    function challenges(uint256 versionId) external view returns (address challenger, uint96 bond, uint64 resolveBy);
 
     /// @notice Finalizes a proposed version whose challenge window passed without a challenge;
     /// anyone may call it.

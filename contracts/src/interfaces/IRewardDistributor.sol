@@ -33,6 +33,12 @@ interface IRewardDistributor {
     /// @param provider The provider.
     /// @param taskId The task.
     error NothingLocked(address provider, uint256 taskId);
+    /// @notice A bond is already held under the key.
+    /// @param key The bond's key.
+    error BondExists(bytes32 key);
+    /// @notice No bond is held under the key.
+    /// @param key The bond's key.
+    error NoBond(bytes32 key);
 
     /// @notice `provider` bonded `amount` more.
     /// @param provider The provider.
@@ -72,6 +78,22 @@ interface IRewardDistributor {
     /// @param account The account.
     /// @param amount The amount.
     event Claimed(address indexed account, uint256 amount);
+    /// @notice `payer` bonded `amount` under `key` (a challenge).
+    /// @param key The bond's key.
+    /// @param payer Who bonded.
+    /// @param amount The amount.
+    event BondHeld(bytes32 indexed key, address indexed payer, uint256 amount);
+    /// @notice The bond under `key` went back to `to`'s claimable balance.
+    /// @param key The bond's key.
+    /// @param to Who gets it.
+    /// @param amount The amount.
+    event BondReleased(bytes32 indexed key, address indexed to, uint256 amount);
+    /// @notice The bond under `key` was forfeited: `burned` burnt, `share` credited to `beneficiary`.
+    /// @param key The bond's key.
+    /// @param beneficiary Who gets the share.
+    /// @param burned Burnt part.
+    /// @param share The beneficiary's part.
+    event BondForfeited(bytes32 indexed key, address indexed beneficiary, uint256 burned, uint256 share);
     /// @notice `amount` of the stake of `provider` now backs task `taskId` alone.
     /// @param provider The provider.
     /// @param taskId The task.
@@ -117,6 +139,29 @@ interface IRewardDistributor {
         address[] calldata outvoted,
         address[] calldata missed
     ) external;
+
+    /// @notice Pulls `amount` MLB from `payer` into a bond under `key` (the ModelRegistry's challenges).
+    /// @param key The bond's key (one bond per key at a time).
+    /// @param payer Who bonds (must have approved the distributor).
+    /// @param amount The amount.
+    function holdBond(bytes32 key, address payer, uint256 amount) external;
+
+    /// @notice Credits the whole bond under `key` to `to`'s claimable balance.
+    /// @param key The bond's key.
+    /// @param to Who gets it back.
+    /// @return amount The amount.
+    function releaseBond(bytes32 key, address to) external returns (uint256 amount);
+
+    /// @notice Forfeits the bond under `key`: burns most, credits `beneficiary` the reporter's share.
+    /// @param key The bond's key.
+    /// @param beneficiary Who gets the share.
+    /// @return amount The bond.
+    function forfeitBond(bytes32 key, address beneficiary) external returns (uint256 amount);
+
+    /// @notice The bond held under `key`.
+    /// @param key The bond's key.
+    /// @return The amount.
+    function bondOf(bytes32 key) external view returns (uint256);
 
     /// @notice Locks `amount` of the free stake of `provider` for task `taskId` (at joining). Locked
     /// stake cannot be unstaken and backs no other task.
@@ -212,8 +257,8 @@ interface IRewardDistributor {
     /// @return The release timestamp.
     function unbondingReleaseAt(address provider) external view returns (uint64);
 
-    /// @notice What the distributor owes to tasks and accounts: every task escrow plus every
-    /// claimable balance. Paying a reward or refunding an escrow moves value between the two and
+    /// @notice What the distributor owes to tasks and accounts: every task escrow, every bond and
+    /// every claimable balance. Paying a reward or refunding an escrow moves value between the two and
     /// leaves this sum alone, so `settle` touches no global slot.
     /// @return The amount owed.
     function totalOwed() external view returns (uint256);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import {IRewardDistributor} from "./IRewardDistributor.sol";
+
 /// @title ITaskManager
 /// @notice Interface of the TaskManager: tasks, providers and rounds. Creators create and cancel
 /// tasks, providers join them, anyone advances them; the ConsensusVerifier and the ModelRegistry
@@ -179,6 +181,10 @@ interface ITaskManager {
     /// @param provider The provider.
     /// @param amount The amount released.
     event ProviderLeft(uint256 indexed taskId, address indexed provider, uint256 amount);
+
+    /// @notice The reward distributor holding escrows, stakes and bonds.
+    /// @return The distributor.
+    function distributor() external view returns (IRewardDistributor);
 
     /// @notice The stored task `taskId` (all zero when it does not exist).
     /// @param taskId The task.

@@ -10,7 +10,7 @@ import {IModelRegistry} from "../../src/interfaces/IModelRegistry.sol";
 
 /// @dev Calls every privileged function from random senders that hold no role; counts successes.
 contract AccessHandler is ProtocolFixture {
-    uint256 internal constant FUNCTIONS = 17;
+    uint256 internal constant FUNCTIONS = 21;
 
     uint256 public taskId;
     uint256 public ghostUnauthorizedSuccesses;
@@ -117,6 +117,25 @@ contract AccessHandler is ProtocolFixture {
             IModelRegistry.VersionData memory d;
             d.modelCid = hex"01";
             try registry.merge(modelId, 1, d) {
+                ok = true;
+            } catch {}
+        } else if (which == 16) {
+            try distributor.lockStake(_provider(arg % 3), taskId, 1 + (arg % 1e18)) {
+                ok = true;
+            } catch {}
+        } else if (which == 17) {
+            try distributor.releaseStake(_provider(arg % 3), taskId) {
+                ok = true;
+            } catch {}
+        } else if (which == 18) {
+            try distributor.holdBond(bytes32(arg), sender, 1 + (arg % 1e18)) {
+                ok = true;
+            } catch {}
+        } else if (which == 19) {
+            try distributor.forfeitBond(bytes32(arg), sender) {
+                ok = true;
+            } catch {}
+            try distributor.releaseBond(bytes32(arg), sender) {
                 ok = true;
             } catch {}
         } else {

@@ -7,6 +7,7 @@ import {MLBToken} from "../../src/MLBToken.sol";
 import {ModelRegistry} from "../../src/ModelRegistry.sol";
 import {RewardDistributor} from "../../src/RewardDistributor.sol";
 import {TaskManager} from "../../src/TaskManager.sol";
+import {IModelRegistry} from "../../src/interfaces/IModelRegistry.sol";
 import {ITaskManager} from "../../src/interfaces/ITaskManager.sol";
 
 /// @dev Deploys and wires the whole protocol like script/Deploy.s.sol, with helpers to drive a task.
@@ -41,6 +42,8 @@ abstract contract ProtocolFixture is Test {
         registry.setTaskManager(tm);
         tm.setVerifier(verifier);
         verifier.grantRole(verifier.REFEREE_ROLE(), referee);
+        registry.grantRole(registry.REFEREE_ROLE(), referee);
+        distributor.grantRole(distributor.BOND_ROLE(), address(registry));
         vm.stopPrank();
     }
 
@@ -190,6 +193,62 @@ abstract contract ProtocolFixture is Test {
             if (fps[i].length > 0) _reveal(taskId, round, shard, i, fps[i]);
         }
         if (block.timestamp < revealDeadline) vm.warp(revealDeadline);
+    }
+
+    /// `aggregator` signs and submits a proposal of `commitHash` for `round` on top of `parent`.
+    function _proposeVersion(uint256 taskId, uint256 round, uint256 parent, address aggregator, bytes32 commitHash)
+        internal
+        returns (uint256)
+    {
+        IModelRegistry.Proposal memory p;
+        p.taskId = taskId;
+        p.round = round;
+        p.parent = parent;
+        p.data.modelCid = abi.encodePacked(hex"01551220", commitHash);
+        p.data.commitHash = commitHash;
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes32 digest = registry.proposeDigest(p, aggregator, registry.nonces(aggregator), deadline);
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(keyOf[aggregator], digest);
+        return registry.propose(p, aggregator, deadline, abi.encodePacked(r, s, v));
+    }
+
+    /// `confirmer` signs and submits its confirmation of `versionId`.
+    function _confirmVersion(uint256 versionId, address confirmer) internal {
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes32 commitHash = registry.getVersion(versionId).commitHash;
+        bytes32 digest = registry.confirmDigest(versionId, commitHash, confirmer, registry.nonces(confirmer), deadline);
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(keyOf[confirmer], digest);
+        registry.confirm(versionId, confirmer, deadline, abi.encodePacked(r, s, v));
+    }
+
+    /// `who` bonds what a challenge of `versionId` takes and challenges it.
+    function _challengeVersion(address who, uint256 versionId) internal {
+        uint256 bond = registry.challengeBond(versionId);
+        _fund(who, bond);
+        vm.startPrank(who);
+        token.approve(address(distributor), bond);
+        registry.challenge(versionId, keccak256("recomputed differently"));
+        vm.stopPrank();
+    }
+
+    /// The distinct providers with an accepted result in `round` when every shard was accepted
+    /// with all its replicas (as `_runRound` does).
+    function _roundWinners(uint256 taskId, uint256 round, uint256 shards) internal view returns (address[] memory w) {
+        w = new address[](shards * 8);
+        uint256 n;
+        for (uint256 shard = 0; shard < shards; ++shard) {
+            address[] memory a = _assignees(taskId, round, shard);
+            for (uint256 i = 0; i < a.length; ++i) {
+                bool seen;
+                for (uint256 j = 0; j < n; ++j) {
+                    if (w[j] == a[i]) seen = true;
+                }
+                if (!seen) w[n++] = a[i];
+            }
+        }
+        assembly ("memory-safe") {
+            mstore(w, n)
+        }
     }
 
     function _pair(int32[] memory a, int32[] memory b) internal pure returns (int32[][] memory fps) {

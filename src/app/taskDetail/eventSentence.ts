@@ -34,6 +34,10 @@ export function eventSentence (event: ProtocolEvent): string {
     case 'VersionChallenged': return `${shortAddress(event.args.challenger)} challenged version ${event.args.versionId}.`
     case 'VersionFinalized': return `Version ${event.args.versionId} is final.`
     case 'VersionRejected': return `Version ${event.args.versionId} was rejected.`
+    case 'ChallengeResolved': return event.args.upheld
+      ? `The referee upheld the challenge of version ${event.args.versionId}; the challenger's ${mlb(event.args.bond)} bond went back.`
+      : `The referee dismissed the challenge of version ${event.args.versionId}; the challenger lost its ${mlb(event.args.bond)} bond.`
+    case 'ChallengeExpired': return `Nobody judged the challenge of version ${event.args.versionId} in time; the bond went back.`
     case 'HeadMoved': return `Model ${event.args.modelId} head moved from version ${event.args.from} to ${event.args.to}${event.args.rollback ? ' (rollback)' : ''}.`
     default: return `${event.contract}.${event.eventName}`
   }

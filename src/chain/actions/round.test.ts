@@ -194,6 +194,7 @@ describe('a whole task through the chain actions', () => {
     for (let round = 0; round < 2; round++) {
       const state = await readRound(creator, { taskId })
       if (round === 0) round0 = state
+      const winners: Address[] = []
       expect(state.round).toBe(round)
       expect(state.shards).toHaveLength(2)
 
@@ -257,7 +258,9 @@ describe('a whole task through the chain actions', () => {
           if (finalized.outcome.kind !== 'accepted') break
           const { winnersMask } = finalized.outcome
           assigned.forEach((address, i) => {
-            if ((winnersMask & (1 << i)) !== 0) accepted.set(address, (accepted.get(address) ?? 0) + 1)
+            if ((winnersMask & (1 << i)) === 0) return
+            accepted.set(address, (accepted.get(address) ?? 0) + 1)
+            if (!winners.includes(address)) winners.push(address)
           })
           expect(assigned.filter((_, i) => (winnersMask & (1 << i)) !== 0)).not.toContain(cheater)
           expect(finalized.roundDecided).toBe(shard === 1)
@@ -266,9 +269,11 @@ describe('a whole task through the chain actions', () => {
       }
 
       // ---------------------------------------------------------- aggregate, propose, confirm
-      const [aggregatorAddress, confirmerAddress] = state.shards[0]!.providers
+      // Only the round's winners propose and confirm, and the signers must be a majority of them.
+      const [aggregatorAddress, ...confirmerAddresses] = winners
       const aggregator = ctxFor(aggregatorAddress!)
-      const confirmer = ctxFor(confirmerAddress!)
+      const needed = Math.max(1, Math.floor(winners.length / 2))
+      const loser = providers.find((p) => !winners.includes(p.walletClient.account.address))
       const data = {
         modelCid: cidOf(`model-${round + 1}`),
         commitHash: keccak256(toHex(`weights-${round + 1}`)),
@@ -281,9 +286,12 @@ describe('a whole task through the chain actions', () => {
       record('proposeVersion', proposed.receipt)
       expect(proposed.parent).toBe(parent)
       expect((await rejection(confirmVersion(aggregator, { versionId: proposed.versionId }))).errorName).toBe('SelfConfirmation')
-      const confirmed = await confirmVersion(confirmer, { versionId: proposed.versionId, commitHash: data.commitHash })
-      record('confirmVersion (final)', confirmed.receipt)
-      expect(confirmed).toMatchObject({ confirmations: 1n, final: true })
+      if (loser !== undefined) expect((await rejection(confirmVersion(loser, { versionId: proposed.versionId }))).errorName).toBe('NotRoundWinner')
+      for (const [i, address] of confirmerAddresses.slice(0, needed).entries()) {
+        const confirmed = await confirmVersion(ctxFor(address), { versionId: proposed.versionId, commitHash: data.commitHash })
+        record(i + 1 === needed ? 'confirmVersion (final)' : 'confirmVersion', confirmed.receipt)
+        expect(confirmed).toMatchObject({ confirmations: BigInt(i + 1), final: i + 1 === needed })
+      }
 
       const version = await readVersion(creator, { versionId: proposed.versionId })
       expect(version).toMatchObject({ status: 'Final', parent, taskId: BigInt(taskId), round: BigInt(round), commitHash: data.commitHash, accuracyBps: data.accuracyBps })

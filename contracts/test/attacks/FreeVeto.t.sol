@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
+import {IModelRegistry} from "../../src/interfaces/IModelRegistry.sol";
+import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
+
+/// @notice Finding 4, free vetoes: a challenge cost nothing, stopped confirmations and nothing
+/// resolved it, so one provider (or the creator) blocked every honest version. Now a challenge
+/// bonds the task's stake, a winners' majority still finalizes, the referee (not governance)
+/// resolves it within a deadline and a dismissed challenger loses its bond; a late referee lets
+/// the challenge lapse with the bond returned.
+contract FreeVetoTest is ProtocolFixture {
+    uint256 internal taskId;
+    uint256 internal modelId;
+    uint256 internal genesis;
+    address[] internal winners;
+
+    function setUp() public {
+        _deploy();
+        taskId = _startTask(_params(), 4);
+        modelId = tm.getTask(taskId).modelId;
+        genesis = registry.getModel(modelId).head;
+        _runRound(taskId, 0, 2);
+        winners = _roundWinners(taskId, 0, 2);
+    }
+
+    function test_attack_aChallengeIsNotFree() public {
+        uint256 v = _proposeVersion(taskId, 0, genesis, winners[0], keccak256("honest"));
+        vm.prank(creator);
+        vm.expectRevert(
+            abi.encodeWithSelector(IERC20Errors.ERC20InsufficientAllowance.selector, address(distributor), 0, MIN_STAKE)
+        );
+        registry.challenge(v, "");
+        uint256 before = token.balanceOf(creator);
+        _challengeVersion(creator, v);
+        assertEq(token.balanceOf(creator), before);
+        assertEq(distributor.bondOf(bytes32(v)), MIN_STAKE);
+    }
+
+    function test_attack_aChallengeDoesNotStopAWinnersMajority() public {
+        uint256 v = _proposeVersion(taskId, 0, genesis, winners[0], keccak256("honest"));
+        _challengeVersion(creator, v);
+        uint256 needed = registry.getVersion(v).requiredConfirmations;
+        for (uint256 i = 1; i <= needed; ++i) {
+            _confirmVersion(v, winners[i]);
+        }
+        assertEq(registry.getModel(modelId).head, v);
+    }
+
+    function test_attack_aDismissedChallengerLosesItsBond() public {
+        uint256 v = _proposeVersion(taskId, 0, genesis, winners[0], keccak256("honest"));
+        _challengeVersion(creator, v);
+        uint256 supply = token.totalSupply();
+        vm.prank(referee);
+        registry.resolveChallenge(v, false);
+        assertEq(registry.getModel(modelId).head, v);
+        assertEq(distributor.bondOf(bytes32(v)), 0);
+        assertEq(distributor.claimableOf(creator), 0);
+        // Most of the bond is burnt; the wronged aggregator gets the reporter's share.
+        (uint256 burned, uint256 share) = distributor.slashShares(MIN_STAKE, winners[0]);
+        assertEq(token.totalSupply(), supply - burned);
+        assertEq(distributor.claimableOf(winners[0]), share + REWARD * _acceptedResults(winners[0]));
+    }
+
+    function test_anUpheldChallengeRejectsTheVersionAndReturnsTheBond() public {
+        uint256 v = _proposeVersion(taskId, 0, genesis, winners[0], keccak256("wrong"));
+        _challengeVersion(winners[1], v);
+        vm.prank(referee);
+        registry.resolveChallenge(v, true);
+        assertEq(uint8(registry.getVersion(v).status), uint8(IModelRegistry.VersionStatus.Rejected));
+        assertEq(registry.getModel(modelId).head, genesis);
+        assertEq(distributor.claimableOf(winners[1]), MIN_STAKE + REWARD * _acceptedResults(winners[1]));
+    }
+
+    function test_aChallengeLapsesWhenTheRefereeIsLate() public {
+        uint256 v = _proposeVersion(taskId, 0, genesis, winners[0], keccak256("honest"));
+        _challengeVersion(creator, v);
+        (,, uint64 resolveBy) = registry.challenges(v);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.ChallengeUnresolvedUntil.selector, resolveBy));
+        registry.expireChallenge(v);
+        vm.warp(resolveBy);
+        vm.prank(referee);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.ChallengeLapsed.selector, v, resolveBy));
+        registry.resolveChallenge(v, false);
+        registry.expireChallenge(v);
+        assertEq(distributor.claimableOf(creator), MIN_STAKE);
+        // Nobody judged it: the version is back to its quiet window (long over by now).
+        registry.finalizeVersion(v);
+        assertEq(registry.getModel(modelId).head, v);
+    }
+
+    function test_attack_theRefereeCannotChallenge() public {
+        uint256 v = _proposeVersion(taskId, 0, genesis, winners[0], keccak256("honest"));
+        vm.prank(referee);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotAllowedToChallenge.selector, referee));
+        registry.challenge(v, "");
+    }
+
+    function _acceptedResults(address who) internal view returns (uint256 n) {
+        for (uint256 shard = 0; shard < 2; ++shard) {
+            address[] memory a = _assignees(taskId, 0, shard);
+            for (uint256 i = 0; i < a.length; ++i) {
+                if (a[i] == who) ++n;
+            }
+        }
+    }
+}
