@@ -1,13 +1,15 @@
 /**
- * The round's version: recomputed by every winner from the accepted deltas (so each can confirm or
+ * The round's version: recomputed by every winner from the accepted deltas (each checked against
+ * the fingerprint its provider revealed, see core/version/deltaCheck.ts) (so each can confirm or
  * challenge what the aggregator proposes), and proposed by the aggregator with its scores.
  */
-import type { Address } from 'viem'
+import type { Address, Hex } from 'viem'
 import { hasBit } from '../core/bitmask.ts'
 import { MLBridgeError } from '../core/errors.ts'
 import { shardDataHash } from '../core/sampling.ts'
 import { decodeVersion } from '../core/version/blob.ts'
 import { computeVersion, type AcceptedDelta } from '../core/version/compute.ts'
+import { chooseDelta } from '../core/version/deltaCheck.ts'
 import type { ProviderContext } from './context.ts'
 import type { RoundVersionRecord } from './types.ts'
 import { shardSamples } from './work.ts'
@@ -26,11 +28,16 @@ export async function aggregate (ctx: ProviderContext, round: number, signal?: A
   const winners = new Set<Address>()
   for (const a of [...latest.values()].sort((x, y) => x.shard - y.shard)) {
     state.shards[a.shard]?.providers.forEach((p, i) => { if (hasBit(a.winnersMask, i)) winners.add(p.toLowerCase() as Address) })
-    const revealed = await chain.readRevealed(taskId, round, a.shard, a.attempt)
-    const chosen = revealed.find((x) => x.replica === a.center) ?? revealed.find((x) => hasBit(a.winnersMask, x.replica))
-    if (chosen === undefined) throw new MLBridgeError('AGGREGATE_INPUT_MISSING', `no revealed result for accepted shard ${a.shard} of round ${round}`)
-    const bytes = await ctx.bounded(async (bound) => await artifacts.get(chosen.deltaCid, 'delta', { signal: bound }), signal)
-    deltas.push({ shard: a.shard, cid: chosen.deltaCid, bytes })
+    const revealed = (await chain.readRevealed(taskId, round, a.shard, a.attempt)).filter((x) => hasBit(a.winnersMask, x.replica))
+    if (revealed.length === 0) throw new MLBridgeError('AGGREGATE_INPUT_MISSING', `no revealed result for accepted shard ${a.shard} of round ${round}`)
+    const candidates = [...revealed].sort((x, y) => (x.replica === a.center ? -1 : y.replica === a.center ? 1 : x.replica - y.replica))
+    const fetch = async (cid: Hex): Promise<Uint8Array> => await ctx.bounded(async (bound) => await artifacts.get(cid, 'delta', { signal: bound }), signal)
+    const choice = await chooseDelta(candidates, fetch, { spec: task.spec, layout: task.layout, round, shard: a.shard, maxDeltaBytes: limits.delta })
+    for (const fault of choice.faults) {
+      ctx.error({ phase: 'aggregating', round, shard: a.shard, fatal: false, error: new MLBridgeError('DELTA_FINGERPRINT_MISMATCH', `round ${round} shard ${a.shard}: replica ${fault.replica} (${fault.provider}) pinned ${fault.deltaCid}, but ${fault.reason}`) })
+    }
+    // No winner's bytes match what it revealed: every recomputer sees the same bytes, so all leave the shard out.
+    if (choice.chosen !== undefined) deltas.push({ shard: a.shard, cid: choice.chosen.deltaCid, bytes: choice.chosen.bytes })
   }
   const computed = computeVersion(task.spec, task.layout, parentBytes, deltas, { maxDeltaBytes: limits.delta, maxModelBytes: limits.model })
   const refused = [...computed.verdicts].filter(([, v]) => !v.ok)
