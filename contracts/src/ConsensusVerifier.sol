@@ -29,6 +29,9 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     /// @notice Attempts per shard and round before it is given up.
     uint256 public constant MAX_ATTEMPTS = 4;
     uint256 private constant WINNERS_SENTINEL = 1 << 255;
+    /// @dev Marks a seed whose block is not fixed into storage yet (nonzero, so fixing it is a
+    /// nonzero-to-nonzero write).
+    bytes32 private constant SEED_PENDING = bytes32(uint256(1));
 
     /// @notice A shard of a round, one slot (192 bits). `start` and `startBlock` are the timestamp
     /// and block number at which the current attempt started; both are 0 for the first attempt,
@@ -76,6 +79,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     mapping(uint256 taskId => mapping(uint256 round => RoundStart)) public roundStarts;
     mapping(bytes32 shardKey => Shard) internal _shards;
     mapping(bytes32 attemptKey => bytes32) internal _requeueSeeds;
+    mapping(uint256 taskId => mapping(uint256 round => bytes32)) internal _pastSeeds;
     mapping(bytes32 attemptKey => uint16) internal _pastRevealedMasks;
     mapping(bytes32 attemptKey => mapping(uint256 replica => bytes32)) internal _results;
     /// @dev Winners of the task's current round: bit i for provider i, and bit 255 always set so
@@ -102,10 +106,20 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     /// @inheritdoc IConsensusVerifier
     function onRoundStarted(uint256 taskId, RoundConfig calldata config) external {
         if (msg.sender != address(taskManager)) revert OnlyTaskManager(msg.sender);
+        if (_rounds[taskId].active) _archiveSeed(taskId);
         _rounds[taskId] = config;
+        _rounds[taskId].seed = SEED_PENDING;
         _winners[taskId] = WINNERS_SENTINEL;
         roundStarts[taskId][config.round] = RoundStart(config.roundStart, uint64(block.number));
         emit RoundConfigured(taskId, config.round, config.seed, config.roundStart);
+    }
+
+    /// @inheritdoc IConsensusVerifier
+    function roundSeed(uint256 taskId, uint256 round) public view returns (bytes32) {
+        RoundConfig storage t = _rounds[taskId];
+        if (!t.active || t.round != round) return _pastSeeds[taskId][round];
+        if (t.seed != SEED_PENDING) return t.seed;
+        return _seedFrom(roundStarts[taskId][round].startBlock, abi.encode(taskId, round));
     }
 
     /// @inheritdoc IConsensusVerifier
@@ -128,6 +142,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     /// @inheritdoc IConsensusVerifier
     function onTaskClosed(uint256 taskId) external {
         if (msg.sender != address(taskManager)) revert OnlyTaskManager(msg.sender);
+        _archiveSeed(taskId);
         _rounds[taskId].active = false;
         emit TaskClosed(taskId);
     }
@@ -138,19 +153,20 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     function commit(uint256 taskId, uint256 round, uint256 shard, uint256 replica, bytes32 commitment) external {
         if (commitment == bytes32(0)) revert ZeroCommitment();
         RoundConfig storage t = _activeRound(taskId, round, shard);
-        bytes32 key = _shardKey(taskId, round, shard);
-        Shard memory s = _loadShard(key, t);
+        ShardCtx memory c = ShardCtx(taskId, round, shard, _shardKey(taskId, round, shard));
+        Shard memory s = _loadShard(c.key, t);
         if (s.status != ShardStatus.Open) revert ShardClosed(taskId, round, shard);
         uint64 deadline = _start(s, t) + t.commitWindow;
         if (block.timestamp >= deadline) revert CommitWindowClosed(deadline);
         if (replica >= s.replication) revert InvalidReplica(replica);
         uint16 bit = uint16(1 << replica);
         if (s.committedMask & bit != 0) revert AlreadyCommitted(replica);
-        address assignee = taskManager.drawProviders(taskId, _seed(t, key, s, shard), replica + 1)[replica];
+        bytes32 seed = _fixSeed(t, c, s);
+        address assignee = taskManager.drawProviders(taskId, seed, replica + 1)[replica];
         if (assignee != msg.sender) revert NotAssigned(msg.sender, assignee);
         s.committedMask |= bit;
-        _shards[key] = s;
-        _results[_attemptKey(key, s.attempt)][replica] = commitment;
+        _shards[c.key] = s;
+        _results[_attemptKey(c.key, s.attempt)][replica] = commitment;
         emit Committed(taskId, round, shard, s.attempt, replica, msg.sender, commitment);
     }
 
@@ -182,7 +198,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         _checkFinalizable(s, t, fingerprints.length, c);
         Vote memory v = _vote(_attemptKey(c.key, s.attempt), s, fingerprints, t.tolerance);
         accepted = v.accepted;
-        bytes32 seed = _seed(t, c.key, s, shard);
+        bytes32 seed = _fixSeed(t, c, s);
         uint16 revealedMask = s.revealedMask;
         if (_record(c, s, t, v)) _countDecided(t, taskId, round);
         _settle(c, t, seed, s.replication, revealedMask, v);
@@ -257,7 +273,9 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         )
     {
         Shard memory s = _loadShard(_shardKey(taskId, round, shard), _rounds[taskId]);
-        providers = taskManager.drawProviders(taskId, _drawSeed(taskId, round, shard, s.attempt), s.replication);
+        bytes32 seed = _drawSeed(taskId, round, shard, s);
+        // No providers while the block that fixes the seed is not mined yet.
+        if (seed != bytes32(0)) providers = taskManager.drawProviders(taskId, seed, s.replication);
         (commitDeadline, revealDeadline) = _deadlines(taskId, round, s);
         return (providers, s.attempt, s.status, commitDeadline, revealDeadline, s.committedMask, s.revealedMask);
     }
@@ -285,8 +303,9 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     // ------------------------------------------------------------------ internal
 
     function _assigneeOf(ResultRef calldata ref) private view returns (address) {
+        // The result was committed, so its seed was fixed into storage then.
         bytes32 seed = ref.attempt == 0
-            ? keccak256(abi.encode(taskManager.roundSeed(ref.taskId, ref.round), ref.shard, uint256(0)))
+            ? keccak256(abi.encode(roundSeed(ref.taskId, ref.round), ref.shard, uint256(0)))
             : _requeueSeeds[_attemptKey(_shardKey(ref.taskId, ref.round, ref.shard), ref.attempt)];
         return taskManager.drawProviders(ref.taskId, seed, ref.replica + 1)[ref.replica];
     }
@@ -307,9 +326,15 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         return s.start == 0 ? t.roundStart : s.start;
     }
 
-    function _drawSeed(uint256 taskId, uint256 round, uint256 shard, uint256 attempt) private view returns (bytes32) {
-        if (attempt == 0) return keccak256(abi.encode(taskManager.roundSeed(taskId, round), shard, uint256(0)));
-        return _requeueSeeds[_attemptKey(_shardKey(taskId, round, shard), attempt)];
+    /// @dev The draw seed of a shard attempt as a view: zero while its block is not mined.
+    function _drawSeed(uint256 taskId, uint256 round, uint256 shard, Shard memory s) private view returns (bytes32) {
+        if (s.attempt == 0) {
+            bytes32 base = roundSeed(taskId, round);
+            return base == bytes32(0) ? base : keccak256(abi.encode(base, shard, uint256(0)));
+        }
+        bytes32 seed = _requeueSeeds[_attemptKey(_shardKey(taskId, round, shard), s.attempt)];
+        if (seed != SEED_PENDING) return seed;
+        return _seedFrom(s.startBlock, abi.encode(taskId, round, shard, uint256(s.attempt)));
     }
 
     function _deadlines(uint256 taskId, uint256 round, Shard memory s)
@@ -333,9 +358,46 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         return (r.start, r.startBlock);
     }
 
-    function _seed(RoundConfig storage t, bytes32 key, Shard memory s, uint256 shard) private view returns (bytes32) {
-        if (s.attempt == 0) return keccak256(abi.encode(t.seed, shard, uint256(0)));
-        return _requeueSeeds[_attemptKey(key, s.attempt)];
+    /// @dev The draw seed of the shard's current attempt, fixed into storage at its first use. It
+    /// comes from the hash of the block after the one that started the round (or the re-run), so
+    /// the caller of `advance` or `finalize` cannot know it and cannot grind it.
+    function _fixSeed(RoundConfig storage t, ShardCtx memory c, Shard memory s) private returns (bytes32) {
+        if (s.attempt == 0) {
+            bytes32 base = t.seed;
+            if (base == SEED_PENDING) {
+                uint64 startBlock = roundStarts[c.taskId][c.round].startBlock;
+                base = _seedFrom(startBlock, abi.encode(c.taskId, c.round));
+                if (base == bytes32(0)) revert SeedNotDrawn(uint256(startBlock) + 1);
+                t.seed = base;
+            }
+            return keccak256(abi.encode(base, c.shard, uint256(0)));
+        }
+        bytes32 attemptKey = _attemptKey(c.key, s.attempt);
+        bytes32 seed = _requeueSeeds[attemptKey];
+        if (seed == SEED_PENDING) {
+            seed = _seedFrom(s.startBlock, abi.encode(c.taskId, c.round, c.shard, uint256(s.attempt)));
+            if (seed == bytes32(0)) revert SeedNotDrawn(uint256(s.startBlock) + 1);
+            _requeueSeeds[attemptKey] = seed;
+        }
+        return seed;
+    }
+
+    /// @dev keccak256(blockhash(b) ‖ salt) for the block `b` = startBlock + 1, or, once that hash has
+    /// left the EVM's 256-block window, the latest of startBlock + 1 + 256k still inside it (fixed
+    /// in advance, so nobody picks between hashes by waiting unless nobody else fixed it first).
+    /// Zero while block startBlock + 1 is not mined.
+    function _seedFrom(uint64 startBlock, bytes memory salt) private view returns (bytes32) {
+        uint256 first = uint256(startBlock) + 1;
+        if (block.number <= first) return bytes32(0);
+        uint256 candidate = first + ((block.number - 1 - first) / 256) * 256;
+        return keccak256(abi.encodePacked(blockhash(candidate), salt));
+    }
+
+    /// @dev Keeps the ending round's seed for later reads (assignments of past rounds, slashes).
+    function _archiveSeed(uint256 taskId) private {
+        RoundConfig storage t = _rounds[taskId];
+        bytes32 seed = roundSeed(taskId, t.round);
+        if (seed != bytes32(0)) _pastSeeds[taskId][t.round] = seed;
     }
 
     function _requeue(ShardCtx memory c, Shard memory s, RoundConfig storage t) private {
@@ -344,10 +406,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         if (next > t.providerCount) next = t.providerCount;
         uint16 attempt = s.attempt + 1;
         _pastRevealedMasks[_attemptKey(c.key, s.attempt)] = s.revealedMask;
-        bytes32 seed = keccak256(
-            abi.encode(blockhash(block.number - 1), block.prevrandao, c.taskId, c.round, c.shard, uint256(attempt))
-        );
-        _requeueSeeds[_attemptKey(c.key, attempt)] = seed;
+        _requeueSeeds[_attemptKey(c.key, attempt)] = SEED_PENDING;
         _shards[c.key] = Shard({
             attempt: attempt,
             replication: uint8(next),

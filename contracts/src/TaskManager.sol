@@ -15,13 +15,12 @@ import {ITaskManager} from "./interfaces/ITaskManager.sol";
 /// 1.25x) from a seed nobody can choose; the ConsensusVerifier reports each shard's
 /// outcome; `advance` (callable by anyone) starts the next round once every shard is decided and
 /// the round's model version is final or the aggregation window has passed.
-/// @dev Randomness: the seed of a round is `keccak256(blockhash(block.number - 1), block.prevrandao,
-/// taskId, round)` taken in the transaction that starts the round, which is only possible after
-/// the joining window (round 0) or after every shard of the previous round is decided, so the
-/// provider set is frozen before any seed exists. Limits: the proposer of that block (and on L2s
-/// the sequencer) can bias the seed by withholding the block or reordering; the caller of `advance`
-/// cannot, because `prevrandao` of the block that includes its transaction is unknown when it
-/// signs. Good enough for volunteer training; a VRF can replace `_newSeed` later.
+/// @dev Randomness: the draw of a round comes from the hash of the block after the one whose
+/// `advance` started it (ConsensusVerifier.roundSeed), and a re-run's from the block after its
+/// `finalize`; no caller can know that hash when it sends the transaction, so it cannot advance (or
+/// finalize) only when the draw suits it. The provider set is frozen before the round starts.
+/// Limits: the producer of that block (on an L2, the sequencer) can still bias it by withholding
+/// or reordering; a VRF can replace the block hash later.
 /// Assignment cost is O(r * (log n + r)) per shard; no function loops over all providers.
 contract TaskManager is ITaskManager, AccessControl {
     /// @notice Most providers per task (bounds the assignment draw; the verifier's winner bitmap
@@ -29,6 +28,8 @@ contract TaskManager is ITaskManager, AccessControl {
     uint256 public constant MAX_PROVIDERS = 255;
     /// @notice Most shards per round.
     uint256 public constant MAX_SHARDS = 256;
+    /// @notice Draws again at most this many times when a draw hits a provider already drawn.
+    uint256 public constant MAX_REDRAWS = 32;
     /// @notice Most replicas per shard (the adaptive replication cap).
     uint256 public constant MAX_REPLICATION = 8;
     /// @notice Most int32 entries in a fingerprint.
@@ -69,7 +70,6 @@ contract TaskManager is ITaskManager, AccessControl {
     mapping(uint256 taskId => ProviderEntry[]) internal _providers;
     /// @dev Index in `_providers` plus one; zero for an account that did not join.
     mapping(uint256 taskId => mapping(address account => uint256)) internal _slot;
-    mapping(uint256 taskId => mapping(uint256 round => bytes32)) internal _roundSeeds;
 
     /// @notice Deploys the task manager.
     /// @param distributor_ The reward distributor (grant this contract its ESCROW_ROLE).
@@ -219,11 +219,6 @@ contract TaskManager is ITaskManager, AccessControl {
     }
 
     /// @inheritdoc ITaskManager
-    function roundSeed(uint256 taskId, uint256 round) external view returns (bytes32) {
-        return _roundSeeds[taskId][round];
-    }
-
-    /// @inheritdoc ITaskManager
     function isProvider(uint256 taskId, address account) external view returns (bool) {
         return _slot[taskId][account] != 0;
     }
@@ -336,11 +331,14 @@ contract TaskManager is ITaskManager, AccessControl {
         uint256 total = entries[n - 1].cumulativeWeight;
         uint256 taken; // bitmap of drawn indices (n <= 256)
         for (uint256 i = 0; i < count; ++i) {
-            uint256 x = uint256(keccak256(abi.encode(seed, i))) % total;
-            uint256 idx = _upperBound(entries, x);
-            // One provider at most once per shard: probe forward to the next provider not drawn.
-            while (taken & (1 << idx) != 0) {
-                idx = idx + 1 == n ? 0 : idx + 1;
+            uint256 idx = _upperBound(entries, uint256(keccak256(abi.encode(seed, i))) % total);
+            // One provider at most once per shard: draw again rather than take the next provider,
+            // which would hand a heavy provider's weight to whoever joined after it. After
+            // MAX_REDRAWS misses (only when nearly everyone is drawn) take the next one not drawn.
+            for (uint256 j = 1; taken & (1 << idx) != 0; ++j) {
+                idx = j <= MAX_REDRAWS
+                    ? _upperBound(entries, uint256(keccak256(abi.encode(seed, i, j))) % total)
+                    : (idx + 1 == n ? 0 : idx + 1);
             }
             taken |= 1 << idx;
             drawn[i] = entries[idx].provider;
@@ -357,12 +355,9 @@ contract TaskManager is ITaskManager, AccessControl {
 
     function _startRound(uint256 taskId, Task storage t, uint256 round) private {
         if (address(verifier) == address(0)) revert VerifierNotSet();
-        bytes32 seed = keccak256(abi.encode(blockhash(block.number - 1), block.prevrandao, taskId, round));
         t.currentRound = uint16(round);
         t.roundStart = uint64(block.timestamp);
-        t.roundSeed = seed;
-        _roundSeeds[taskId][round] = seed;
-        emit RoundStarted(taskId, round, seed, uint64(block.timestamp));
+        emit RoundStarted(taskId, round, uint64(block.number + 1), uint64(block.timestamp));
         verifier.onRoundStarted(
             taskId,
             IConsensusVerifier.RoundConfig({
@@ -378,7 +373,7 @@ contract TaskManager is ITaskManager, AccessControl {
                 roundStart: uint64(block.timestamp),
                 active: true,
                 decidedShards: 0,
-                seed: seed,
+                seed: bytes32(0),
                 rewardPerResult: t.rewardPerResult,
                 minStake: t.minStake,
                 decidedAt: 0

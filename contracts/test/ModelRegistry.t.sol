@@ -319,7 +319,7 @@ contract ModelRegistryTest is ProtocolFixture {
         assertEq(registry.roundVersion(taskId, 0), v);
         assertTrue(registry.confirmedBy(v, p1));
         // A final version lets the task move on without waiting for the aggregation window.
-        tm.advance(taskId);
+        _advance(taskId);
         assertEq(tm.getTask(taskId).currentRound, 1);
     }
 
@@ -354,7 +354,7 @@ contract ModelRegistryTest is ProtocolFixture {
             _stakeAndJoin(id, _provider(i));
         }
         vm.warp(block.timestamp + params.joinWindow);
-        tm.advance(id);
+        _advance(id);
         _runRound(id, 0, 2);
         IModelRegistry.Proposal memory p = _proposal(0, registry.getModel(tm.getTask(id).modelId).head);
         p.taskId = id;

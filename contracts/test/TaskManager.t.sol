@@ -210,26 +210,32 @@ contract TaskManagerTest is ProtocolFixture {
         _stakeAndJoin(id, _provider(0));
         _stakeAndJoin(id, _provider(1));
         vm.warp(block.timestamp + 100);
+        vm.expectEmit(address(tm));
+        emit ITaskManager.RoundStarted(id, 0, uint64(block.number + 1), uint64(block.timestamp));
         tm.advance(id);
         ITaskManager.Task memory t = tm.getTask(id);
         assertEq(uint8(t.status), uint8(ITaskManager.TaskStatus.Running));
         assertEq(t.currentRound, 0);
         assertEq(t.roundStart, block.timestamp);
-        assertTrue(t.roundSeed != bytes32(0));
-        assertEq(tm.roundSeed(id, 0), t.roundSeed);
+        // No draw until the next block is mined.
+        assertEq(verifier.roundSeed(id, 0), bytes32(0));
+        vm.roll(block.number + 1);
+        assertEq(verifier.roundSeed(id, 0), bytes32(0));
+        vm.roll(block.number + 1);
+        assertTrue(verifier.roundSeed(id, 0) != bytes32(0));
     }
 
     function test_advance_revertsWhileJoiningOpen() public {
         uint256 id = _createTask(_params());
         uint64 deadline = tm.getTask(id).joinDeadline;
         vm.expectRevert(abi.encodeWithSelector(ITaskManager.JoiningOpen.selector, id, deadline));
-        tm.advance(id);
+        _advance(id);
     }
 
     function test_advance_endsTheTaskWhenNobodyJoined() public {
         uint256 id = _createTask(_params());
         vm.warp(block.timestamp + 100);
-        tm.advance(id);
+        _advance(id);
         assertEq(uint8(tm.getTask(id).status), uint8(ITaskManager.TaskStatus.Cancelled));
         assertEq(distributor.escrowOf(id), 0);
     }
@@ -237,7 +243,7 @@ contract TaskManagerTest is ProtocolFixture {
     function test_advance_revertsWhenRoundUndecided() public {
         uint256 id = _startTask(_params(), 3);
         vm.expectRevert(abi.encodeWithSelector(ITaskManager.RoundUndecided.selector, id, 0, 2));
-        tm.advance(id);
+        _advance(id);
     }
 
     function test_advance_revertsWhileAggregationPending() public {
@@ -245,7 +251,7 @@ contract TaskManagerTest is ProtocolFixture {
         _runRound(id, 0, 2);
         uint64 until = uint64(block.timestamp) + 100;
         vm.expectRevert(abi.encodeWithSelector(ITaskManager.AggregationPending.selector, id, until));
-        tm.advance(id);
+        _advance(id);
     }
 
     function test_advance_completesAfterLastRoundAndRefunds() public {
@@ -254,14 +260,14 @@ contract TaskManagerTest is ProtocolFixture {
         for (uint256 round = 0; round < p.rounds; ++round) {
             _runRound(id, round, p.shards);
             vm.warp(block.timestamp + p.aggregateWindow);
-            tm.advance(id);
+            _advance(id);
         }
         assertEq(uint8(tm.getTask(id).status), uint8(ITaskManager.TaskStatus.Completed));
         // 3 rounds x 2 shards x 2 replicas were paid; the rest of the worst-case budget is refunded.
         assertEq(distributor.escrowOf(id), 0);
         assertEq(distributor.claimableOf(creator), (24 - 12) * uint256(REWARD));
         vm.expectRevert(abi.encodeWithSelector(ITaskManager.TaskNotActive.selector, id));
-        tm.advance(id);
+        _advance(id);
     }
 
     // ---------------------------------------------------------------- cancel
@@ -276,7 +282,7 @@ contract TaskManagerTest is ProtocolFixture {
         vm.warp(block.timestamp + 100);
         vm.expectEmit(address(tm));
         emit ITaskManager.TaskCancelled(id, 20 * uint256(REWARD));
-        tm.advance(id);
+        _advance(id);
         assertEq(distributor.claimableOf(creator), 20 * uint256(REWARD));
         assertEq(uint8(tm.getTask(id).status), uint8(ITaskManager.TaskStatus.Cancelled));
     }
@@ -351,6 +357,27 @@ contract TaskManagerTest is ProtocolFixture {
         }
         assertGt(heavyFirst, 70);
         assertLt(heavyFirst, 130);
+    }
+
+    /// Probing to the next provider after a repeat handed the repeated provider's share to whoever
+    /// joined after it: with three equal providers, the one after the first drawn was second two
+    /// times in three. Drawing again splits it evenly.
+    function test_attack_drawProviders_noNeighbourBonus() public {
+        uint256 id = _createTask(_params());
+        for (uint256 i = 0; i < 3; ++i) {
+            _stakeAndJoin(id, _provider(i));
+        }
+        uint256 firstWasP0;
+        uint256 thenP1;
+        for (uint256 i = 0; i < 600; ++i) {
+            address[] memory drawn = tm.drawProviders(id, keccak256(abi.encode("draw", i)), 2);
+            if (drawn[0] != _provider(0)) continue;
+            ++firstWasP0;
+            if (drawn[1] == _provider(1)) ++thenP1;
+        }
+        assertGt(firstWasP0, 150);
+        assertLt(thenP1 * 100, firstWasP0 * 60);
+        assertGt(thenP1 * 100, firstWasP0 * 40);
     }
 
     function testFuzz_weightOf_boundedAndMonotonic(uint256 reputation) public view {

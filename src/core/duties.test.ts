@@ -63,6 +63,7 @@ describe('duties', () => {
     ['all revealed: another replica does not', view({ me: B, round: { ...view().round!, shards: [shard({ committedMask: 0b11, revealedMask: 0b11 })] } }), ['wait']],
     ['reveal window over: anyone finalizes, drawn or not', view({ me: C, now: 300n }), ['finalizeShard', 'wait']],
     ['not drawn, round undecided: wait', view({ me: C }), ['wait']],
+    ['the draw waits for the block after the round started', view({ round: { ...view().round!, shards: [shard({ providers: [] })] } }), ['wait']],
     ['round decided, nothing recomputed: aggregate', decided(), ['aggregate']],
     ['the first winner proposes its recomputation', decided({ version: own }), ['propose']],
     ['another winner waits for the proposal', decided({ me: B, version: own }), ['wait']],
@@ -94,6 +95,7 @@ describe('duties', () => {
     expect(duties(view({ round: { ...view().round!, shards: [shard({ committedMask: 0b01 })] }, result: () => saved })).wakeAt).toBe(200n)
     expect(duties(view({ me: C })).wakeAt).toBe(300n)
     expect(duties(decided({ me: B, version: { ...own, confirmed: ['7'] }, proposals: [proposal()] })).wakeAt).toBe(900n)
+    expect(duties(view({ round: { ...view().round!, shards: [shard({ providers: [] })] } })).wakeAt).toBe(101n)
     expect(duties(decided({ acceptedShards: 0 })).wakeAt).toBe(750n)
   })
 })

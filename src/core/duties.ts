@@ -159,8 +159,14 @@ export function duties (view: ProviderView): Decision {
   const finalizer = round.shards.flatMap((s) => s.providers).sort(byAddress)[0]
   const iFinalize = finalizer !== undefined && same(finalizer, view.me)
   let drawn = false
+  let undrawn = false
   for (const shard of round.shards) {
     if (shard.status !== 'Open') continue
+    // Nobody is drawn until the block after the round's (or re-run's) start is mined.
+    if (shard.providers.length === 0) {
+      undrawn = true
+      continue
+    }
     const replica = shard.providers.findIndex((p) => same(p, view.me))
     if (replica >= 0) {
       drawn = true
@@ -172,11 +178,15 @@ export function duties (view: ProviderView): Decision {
       out.push({ kind: 'finalizeShard', shard })
     }
   }
+  if (undrawn) {
+    out.push({ kind: 'wait', detail: 'the draw waits for the next block' })
+    wakeBy(now + 1n)
+  }
   if (round.decidedShards === task.shards) {
     const version = versionDuties(view, round)
     out.push(...version.duties)
     if (version.wakeAt !== undefined) wakeBy(version.wakeAt)
-  } else if (!drawn) {
+  } else if (!drawn && !undrawn) {
     out.push({ kind: 'wait', detail: 'not drawn for a shard of this round: waiting for the next' })
   }
   return wakeAt === undefined ? { duties: out } : { duties: out, wakeAt }

@@ -114,6 +114,9 @@ interface IConsensusVerifier {
     error AlreadySlashed(uint256 replica);
     /// @notice A zero address was given.
     error ZeroAddress();
+    /// @notice The block whose hash fixes the draw is not mined yet; try again after it.
+    /// @param seedBlock The block.
+    error SeedNotDrawn(uint256 seedBlock);
     /// @notice The referee may not be the reporter of a verdict (nor take its share).
     /// @param reporter The reporter named.
     error RefereeCannotReport(address reporter);
@@ -409,6 +412,14 @@ interface IConsensusVerifier {
     /// @return start Timestamp at which the round started.
     /// @return startBlock Block number at which the round started.
     function roundStarts(uint256 taskId, uint256 round) external view returns (uint64 start, uint64 startBlock);
+
+    /// @notice The seed of round `round`: `keccak256(blockhash(b) ‖ abi.encode(taskId, round))`
+    /// for the block `b` after the one that started the round (see `roundStarts`), fixed into storage
+    /// by the round's first commit; zero while `b` is not mined (nobody is drawn yet).
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @return The seed (zero before it exists).
+    function roundSeed(uint256 taskId, uint256 round) external view returns (bytes32);
 
     /// @notice The providers with an accepted result in round `round` of task `taskId`, as a
     /// bitmap over their indices in `TaskManager.providersOf(taskId)`: the round's winners, who

@@ -42,7 +42,6 @@ interface ITaskManager {
         uint96 rewardPerResult;
         uint96 minStake;
         uint64 closedAt;
-        bytes32 roundSeed;
         uint256 totalWeight;
     }
 
@@ -150,12 +149,13 @@ interface ITaskManager {
     /// @param weight The provider's weight.
     /// @param index Its index in the provider list.
     event ProviderJoined(uint256 indexed taskId, address indexed provider, uint256 weight, uint256 index);
-    /// @notice Round `round` started with `seed` at `startedAt`.
+    /// @notice Round `round` started at `startedAt`; its draw seed comes from the hash of block
+    /// `seedBlock`, not mined yet (ConsensusVerifier.roundSeed).
     /// @param taskId The task.
     /// @param round The round.
-    /// @param seed The round seed.
+    /// @param seedBlock The block whose hash fixes the round's draw.
     /// @param startedAt Start timestamp.
-    event RoundStarted(uint256 indexed taskId, uint256 indexed round, bytes32 seed, uint64 startedAt);
+    event RoundStarted(uint256 indexed taskId, uint256 indexed round, uint64 seedBlock, uint64 startedAt);
     /// @notice The last round ended; `refund` went back to the creator.
     /// @param taskId The task.
     /// @param refund Escrow credited back to the creator.
@@ -190,12 +190,6 @@ interface ITaskManager {
     /// @param taskId The task.
     /// @return The task.
     function getTask(uint256 taskId) external view returns (Task memory);
-
-    /// @notice The seed fixed when round `round` of task `taskId` started (zero before).
-    /// @param taskId The task.
-    /// @param round The round.
-    /// @return The seed.
-    function roundSeed(uint256 taskId, uint256 round) external view returns (bytes32);
 
     /// @notice The first `count` distinct providers drawn for `seed`, weighted by reputation.
     /// @param taskId The task.

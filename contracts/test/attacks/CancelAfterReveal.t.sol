@@ -37,7 +37,7 @@ contract CancelAfterRevealTest is ProtocolFixture {
         assertGe(distributor.claimableOf(paid), REWARD);
 
         vm.warp(block.timestamp + p.aggregateWindow);
-        tm.advance(taskId);
+        _advance(taskId);
         t = tm.getTask(taskId);
         assertEq(uint8(t.status), uint8(ITaskManager.TaskStatus.Cancelled));
         assertEq(t.currentRound, 0);

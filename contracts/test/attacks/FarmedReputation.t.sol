@@ -29,11 +29,11 @@ contract FarmedReputationTest is ProtocolFixture {
         uint256 taskId = _createTask(p);
         _stakeAndJoin(taskId, farmer);
         vm.warp(block.timestamp + p.joinWindow);
-        tm.advance(taskId);
+        _advance(taskId);
         for (uint256 round = 0; round < p.rounds; ++round) {
             _runRound(taskId, round, p.shards);
             vm.warp(block.timestamp + p.aggregateWindow);
-            tm.advance(taskId);
+            _advance(taskId);
         }
         vm.warp(block.timestamp + p.challengeWindow);
         vm.prank(farmer);

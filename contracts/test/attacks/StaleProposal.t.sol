@@ -42,7 +42,7 @@ contract StaleProposalTest is ProtocolFixture {
         // The aggregation window runs out without a final version: the task moves to round 1.
         ITaskManager.Task memory t = tm.getTask(taskId);
         vm.warp(block.timestamp + t.aggregateWindow + 1);
-        tm.advance(taskId);
+        _advance(taskId);
         assertEq(tm.getTask(taskId).currentRound, 1);
         // Later, the old proposal's challenge window passes.
         vm.warp(registry.getVersion(stale).challengeDeadline);

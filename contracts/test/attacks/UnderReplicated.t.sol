@@ -22,7 +22,7 @@ contract UnderReplicatedTest is ProtocolFixture {
         uint256 escrow = distributor.escrowOf(taskId);
         vm.expectEmit(address(tm));
         emit ITaskManager.TaskUnderSubscribed(taskId, 1, p.replication, escrow);
-        tm.advance(taskId);
+        _advance(taskId);
         ITaskManager.Task memory t = tm.getTask(taskId);
         assertEq(uint8(t.status), uint8(ITaskManager.TaskStatus.Cancelled));
         assertEq(distributor.escrowOf(taskId), 0);

@@ -68,7 +68,7 @@ contract UnlockedStakeTest is ProtocolFixture {
         tm.unlockStake(taskId);
         _runRound(taskId, 0, 2);
         vm.warp(block.timestamp + params.aggregateWindow);
-        tm.advance(taskId);
+        _advance(taskId);
         uint64 releaseAt = uint64(block.timestamp) + params.challengeWindow;
         vm.prank(p0);
         vm.expectRevert(abi.encodeWithSelector(ITaskManager.StakeStillLocked.selector, taskId, releaseAt));

@@ -109,7 +109,7 @@ contract ProtocolHandler is ProtocolFixture {
     function finalize(uint256 shardSeed) external {
         uint256 shard = bound(shardSeed, 0, SHARDS - 1);
         S memory st = _state(shard);
-        if (!st.open) return;
+        if (!st.open || st.a.length == 0) return;
         if (block.timestamp < st.revealDeadline && st.revealed != (1 << st.a.length) - 1) return;
         int32[][] memory fps = new int32[][](st.a.length);
         bool[] memory honest = new bool[](st.a.length);
@@ -154,7 +154,7 @@ contract ProtocolHandler is ProtocolFixture {
         ITaskManager.Task memory t = tm.getTask(taskId);
         if (!tm.isRoundDecided(taskId)) return;
         vm.warp(block.timestamp + t.aggregateWindow);
-        tm.advance(taskId);
+        _advance(taskId);
         if (tm.getTask(taskId).status == ITaskManager.TaskStatus.Completed) {
             _unlockAll(t.challengeWindow);
             _newTask();
@@ -163,6 +163,7 @@ contract ProtocolHandler is ProtocolFixture {
 
     function warp(uint256 secondsSeed) external {
         vm.warp(block.timestamp + bound(secondsSeed, 0, 10));
+        vm.roll(block.number + 2);
     }
 
     // ---------------------------------------------------------------- for afterInvariant
@@ -175,12 +176,13 @@ contract ProtocolHandler is ProtocolFixture {
             tm.cancel(taskId);
             for (uint256 attempt = 0; attempt < 4 && !tm.isRoundDecided(taskId); ++attempt) {
                 vm.warp(block.timestamp + t.commitWindow + t.revealWindow);
+                vm.roll(block.number + 2);
                 for (uint256 shard = 0; shard < SHARDS; ++shard) {
                     this.finalize(shard);
                 }
             }
             vm.warp(block.timestamp + t.aggregateWindow);
-            tm.advance(taskId);
+            _advance(taskId);
         }
         _unlockAll(t.challengeWindow);
         for (uint256 i = 0; i < PROVIDERS; ++i) {
@@ -257,7 +259,7 @@ contract ProtocolHandler is ProtocolFixture {
             tm.join(taskId);
         }
         vm.warp(block.timestamp + 1);
-        tm.advance(taskId);
+        _advance(taskId);
     }
 
     struct S {

@@ -112,7 +112,14 @@ abstract contract ProtocolFixture is Test {
             _stakeAndJoin(taskId, _provider(i));
         }
         vm.warp(block.timestamp + p.joinWindow);
+        _advance(taskId);
+    }
+
+    /// `advance`, then two more blocks: a round's draw comes from the hash of the block after it,
+    /// readable once a later block exists.
+    function _advance(uint256 taskId) internal {
         tm.advance(taskId);
+        vm.roll(block.number + 2);
     }
 
     function _fp(uint256 seed, uint256 k) internal pure returns (int32[] memory fp) {
@@ -142,6 +149,8 @@ abstract contract ProtocolFixture is Test {
     }
 
     function _commit(uint256 taskId, uint256 round, uint256 shard, uint256 replica, int32[] memory fp) internal {
+        // A re-run's draw comes from the block after the `finalize` that re-queued it.
+        vm.roll(block.number + 2);
         address who = _assignees(taskId, round, shard)[replica];
         bytes32 c = verifier.computeCommitment(taskId, round, shard, who, _cid(replica), fp, _salt(who));
         vm.prank(who);

@@ -1,4 +1,4 @@
-import type { Hex, TransactionReceipt } from 'viem'
+import type { TransactionReceipt } from 'viem'
 import { TaskManagerAbi } from '../generated/abis.ts'
 import { ChainActionError, asAction } from './errors.ts'
 import { eventsIn } from './internal.ts'
@@ -6,7 +6,8 @@ import { transact } from './transact.ts'
 import type { WriteContext } from './types.ts'
 
 export type AdvanceOutcome =
-  | { kind: 'roundStarted', round: number, seed: Hex, startedAt: bigint }
+  /** `seedBlock`: the block whose hash draws the round's providers, mined after this one */
+  | { kind: 'roundStarted', round: number, seedBlock: bigint, startedAt: bigint }
   | { kind: 'completed', refund: bigint }
   /** the creator's cancel took effect as the round ended, or too few providers joined to start */
   | { kind: 'cancelled', refund: bigint, underSubscribed: boolean }
@@ -25,7 +26,7 @@ export async function advance (
     const receipt = await transact(ctx, 'advance', { contract: 'TaskManager', functionName: 'advance', args: [params.taskId] })
     const [started] = eventsIn(receipt, TaskManagerAbi, 'RoundStarted', ctx.contracts.TaskManager)
     if (started !== undefined) {
-      return { outcome: { kind: 'roundStarted', round: Number(started.args.round), seed: started.args.seed, startedAt: BigInt(started.args.startedAt) }, receipt }
+      return { outcome: { kind: 'roundStarted', round: Number(started.args.round), seedBlock: BigInt(started.args.seedBlock), startedAt: BigInt(started.args.startedAt) }, receipt }
     }
     const [completed] = eventsIn(receipt, TaskManagerAbi, 'TaskCompleted', ctx.contracts.TaskManager)
     if (completed !== undefined) return { outcome: { kind: 'completed', refund: completed.args.refund }, receipt }

@@ -1,5 +1,5 @@
 import type { Address, Hex } from 'viem'
-import { ConsensusVerifierAbi, ModelRegistryAbi, TaskManagerAbi } from '../generated/abis.ts'
+import { ConsensusVerifierAbi, ModelRegistryAbi } from '../generated/abis.ts'
 import { asAction } from './errors.ts'
 import { readTask, type TaskState } from './readTask.ts'
 import type { ReadContext } from './types.ts'
@@ -32,7 +32,7 @@ export interface ShardState {
 export interface RoundState {
   taskId: bigint
   round: number
-  /** Zero until the round started. */
+  /** The draw's seed: zero until the block after the round's start is mined (nobody is drawn until then). */
   seed: Hex
   /** Whether this is the task's current round (and the task is running). */
   current: boolean
@@ -55,12 +55,13 @@ export async function readRound (
     const { taskId } = params
     const round = params.round ?? task.currentRound
     const current = task.status === 'Running' && round === task.currentRound
-    const [seed, progress, versionId] = await Promise.all([
-      ctx.publicClient.readContract({ address: ctx.contracts.TaskManager, abi: TaskManagerAbi, functionName: 'roundSeed', args: [taskId, BigInt(round)] }),
+    const [seed, [, roundStartBlock], progress, versionId] = await Promise.all([
+      ctx.publicClient.readContract({ address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, functionName: 'roundSeed', args: [taskId, BigInt(round)] }),
+      ctx.publicClient.readContract({ address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, functionName: 'roundStarts', args: [taskId, BigInt(round)] }),
       ctx.publicClient.readContract({ address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, functionName: 'roundProgress', args: [taskId] }),
       ctx.publicClient.readContract({ address: ctx.contracts.ModelRegistry, abi: ModelRegistryAbi, functionName: 'roundVersion', args: [taskId, BigInt(round)] })
     ])
-    const started = seed !== `0x${'0'.repeat(64)}`
+    const started = roundStartBlock !== 0n
     const shards = started
       ? await Promise.all(Array.from({ length: task.shards }, async (_, shard): Promise<ShardState> => {
         const args = [taskId, BigInt(round), BigInt(shard)] as const

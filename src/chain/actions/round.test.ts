@@ -86,6 +86,8 @@ let publicClient: PublicClient
 let ctxOf: (i: number) => WriteContext
 let timeTravel: (seconds: number) => Promise<void>
 const gas = new Map<string, bigint[]>()
+/** Mines the block whose hash draws a round (or re-run) just started, and one after it. */
+const drawn = async (): Promise<void> => { await local.testClient.mine({ blocks: 2 }) }
 
 function record (action: string, receipt: TransactionReceipt | null): void {
   if (receipt === null) return
@@ -184,6 +186,9 @@ describe('a whole task through the chain actions', () => {
 
     await timeTravel(WINDOW + 1)
     const started = await advance(creator, { taskId })
+    // Nobody is drawn until the block after the advance is mined.
+    expect((await readRound(creator, { taskId })).shards.every((shard) => shard.providers.length === 0)).toBe(true)
+    await drawn()
     record('advance (start round)', started.receipt)
     expect(started.outcome).toMatchObject({ kind: 'roundStarted', round: 0 })
 
@@ -252,6 +257,7 @@ describe('a whole task through the chain actions', () => {
           if (finalized.outcome.kind === 'requeued') {
             expect(cheater).toBeDefined()
             expect(finalized.outcome.replication).toBe(3)
+            await drawn()
             continue
           }
           expect(finalized.outcome.kind).toBe('accepted')
@@ -299,6 +305,7 @@ describe('a whole task through the chain actions', () => {
       parent = proposed.versionId
 
       const next = await advance(creator, { taskId })
+      await drawn()
       record(round === 0 ? 'advance (start round)' : 'advance (complete)', next.receipt)
       expect(next.outcome.kind).toBe(round === 0 ? 'roundStarted' : 'completed')
       if (next.outcome.kind === 'completed') expect(next.outcome.refund).toBe(created.escrow - 8n * REWARD)
@@ -385,6 +392,7 @@ describe('a whole task through the chain actions', () => {
     }
     await timeTravel(WINDOW + 1)
     await advance(creator, { taskId })
+    await drawn()
     const round = 0
     const shard = 0
 
@@ -403,6 +411,7 @@ describe('a whole task through the chain actions', () => {
     await timeTravel(WINDOW)
     const lonely = await finalizeShard(creator, { taskId, round, shard })
     expect(lonely.outcome).toEqual({ kind: 'requeued', attempt: 1, replication: 2 })
+    await drawn()
     expect((await readReputation(creator, { account: absent })).missed).toBe(1)
 
     // Attempt 1: both replicas (drawn again) commit and reveal; no waiting needed.

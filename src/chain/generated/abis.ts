@@ -699,6 +699,30 @@ export const ConsensusVerifierAbi = [
   },
   {
     "type": "function",
+    "name": "roundSeed",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "round",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "roundStarts",
     "inputs": [
       {
@@ -1532,6 +1556,17 @@ export const ConsensusVerifierAbi = [
       },
       {
         "name": "round",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "SeedNotDrawn",
+    "inputs": [
+      {
+        "name": "seedBlock",
         "type": "uint256",
         "internalType": "uint256"
       }
@@ -5606,6 +5641,19 @@ export const TaskManagerAbi = [
   },
   {
     "type": "function",
+    "name": "MAX_REDRAWS",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "MAX_REPLICATION",
     "inputs": [],
     "outputs": [
@@ -6080,11 +6128,6 @@ export const TaskManagerAbi = [
             "internalType": "uint64"
           },
           {
-            "name": "roundSeed",
-            "type": "bytes32",
-            "internalType": "bytes32"
-          },
-          {
             "name": "totalWeight",
             "type": "uint256",
             "internalType": "uint256"
@@ -6259,30 +6302,6 @@ export const TaskManagerAbi = [
     ],
     "outputs": [],
     "stateMutability": "nonpayable"
-  },
-  {
-    "type": "function",
-    "name": "roundSeed",
-    "inputs": [
-      {
-        "name": "taskId",
-        "type": "uint256",
-        "internalType": "uint256"
-      },
-      {
-        "name": "round",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ],
-    "outputs": [
-      {
-        "name": "",
-        "type": "bytes32",
-        "internalType": "bytes32"
-      }
-    ],
-    "stateMutability": "view"
   },
   {
     "type": "function",
@@ -6556,10 +6575,10 @@ export const TaskManagerAbi = [
         "internalType": "uint256"
       },
       {
-        "name": "seed",
-        "type": "bytes32",
+        "name": "seedBlock",
+        "type": "uint64",
         "indexed": false,
-        "internalType": "bytes32"
+        "internalType": "uint64"
       },
       {
         "name": "startedAt",
