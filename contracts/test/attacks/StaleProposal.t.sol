@@ -12,29 +12,18 @@ contract StaleProposalTest is ProtocolFixture {
     uint256 internal taskId;
     uint256 internal modelId;
     uint256 internal genesis;
-    address internal p0;
 
     function setUp() public {
         _deploy();
         taskId = _startTask(_params(), 3);
-        p0 = _provider(0);
         modelId = tm.getTask(taskId).modelId;
         genesis = registry.getModel(modelId).head;
     }
 
-    /// Round 0 is decided and p0 proposes its version; nobody confirms it.
+    /// Round 0 is decided and a winner proposes its version; nobody confirms it.
     function _proposeRound0() internal returns (uint256 versionId) {
         _runRound(taskId, 0, 2);
-        IModelRegistry.Proposal memory p;
-        p.taskId = taskId;
-        p.round = 0;
-        p.parent = genesis;
-        p.data.modelCid = hex"01551220dd";
-        p.data.commitHash = keccak256("stale version");
-        uint256 deadline = block.timestamp + 1 hours;
-        bytes32 digest = registry.proposeDigest(p, p0, registry.nonces(p0), deadline);
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(keyOf[p0], digest);
-        versionId = registry.propose(p, p0, deadline, abi.encodePacked(r, s, v));
+        versionId = _proposeVersion(taskId, 0, genesis, _roundWinners(taskId, 0, 2)[0], keccak256("stale version"));
     }
 
     function test_finalizeVersion_revertsWhenItsRoundMovedOn() public {

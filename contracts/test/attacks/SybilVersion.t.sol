@@ -22,59 +22,34 @@ contract SybilVersionTest is ProtocolFixture {
         _runRound(taskId, 0, 2);
     }
 
-    function _isWinner(address who) internal view returns (bool) {
-        for (uint256 shard = 0; shard < 2; ++shard) {
-            address[] memory a = _assignees(taskId, 0, shard);
-            for (uint256 i = 0; i < a.length; ++i) {
-                if (a[i] == who) return true;
-            }
-        }
-        return false;
-    }
-
     /// The providers of the task that won (or did not win) round 0.
     function _split() internal returns (address[] memory winners, address[] memory others) {
-        winners = new address[](6);
+        winners = _roundWinners(taskId, 0, 2);
         others = new address[](6);
-        uint256 w;
         uint256 o;
         for (uint256 i = 0; i < 6; ++i) {
             address p = _provider(i);
-            if (_isWinner(p)) winners[w++] = p;
-            else others[o++] = p;
+            bool won;
+            for (uint256 j = 0; j < winners.length; ++j) {
+                if (winners[j] == p) won = true;
+            }
+            if (!won) others[o++] = p;
         }
         assembly ("memory-safe") {
-            mstore(winners, w)
             mstore(others, o)
         }
     }
 
-    function _proposal() internal view returns (IModelRegistry.Proposal memory p) {
-        p.taskId = taskId;
-        p.round = 0;
-        p.parent = genesis;
-        p.data.modelCid = hex"01551220ee";
-        p.data.commitHash = keccak256("any model the Sybils like");
+    function _propose(address aggregator) internal returns (uint256) {
+        return _proposeVersion(taskId, 0, genesis, aggregator, keccak256("any model the Sybils like"));
     }
 
     function proposeAs(address aggregator) external returns (uint256) {
         return _propose(aggregator);
     }
 
-    function _propose(address aggregator) internal returns (uint256) {
-        IModelRegistry.Proposal memory p = _proposal();
-        uint256 deadline = block.timestamp + 1 hours;
-        bytes32 digest = registry.proposeDigest(p, aggregator, registry.nonces(aggregator), deadline);
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(keyOf[aggregator], digest);
-        return registry.propose(p, aggregator, deadline, abi.encodePacked(r, s, v));
-    }
-
-    function _confirm(uint256 versionId, address confirmer) internal {
-        uint256 deadline = block.timestamp + 1 hours;
-        bytes32 commitHash = registry.getVersion(versionId).commitHash;
-        bytes32 digest = registry.confirmDigest(versionId, commitHash, confirmer, registry.nonces(confirmer), deadline);
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(keyOf[confirmer], digest);
-        registry.confirm(versionId, confirmer, deadline, abi.encodePacked(r, s, v));
+    function confirmAs(uint256 versionId, address confirmer) external {
+        _confirmVersion(versionId, confirmer);
     }
 
     function test_attack_nonWinnersCannotPropose() public {
@@ -93,10 +68,6 @@ contract SybilVersionTest is ProtocolFixture {
         assertEq(registry.getModel(modelId).head, genesis);
     }
 
-    function confirmAs(uint256 versionId, address confirmer) external {
-        _confirm(versionId, confirmer);
-    }
-
     function test_attack_aMinorityOfWinnersCannotFinalize() public {
         (address[] memory winners,) = _split();
         uint256 w = winners.length;
@@ -106,11 +77,11 @@ contract SybilVersionTest is ProtocolFixture {
         uint256 versionId = _propose(winners[0]);
         assertEq(registry.getVersion(versionId).requiredConfirmations, w / 2);
         for (uint256 i = 1; i < w / 2; ++i) {
-            _confirm(versionId, winners[i]);
+            _confirmVersion(versionId, winners[i]);
         }
         // Aggregator plus w/2 - 1 confirmers is not a majority yet.
         assertEq(uint8(registry.getVersion(versionId).status), uint8(IModelRegistry.VersionStatus.Proposed));
-        _confirm(versionId, winners[w / 2]);
+        _confirmVersion(versionId, winners[w / 2]);
         assertEq(uint8(registry.getVersion(versionId).status), uint8(IModelRegistry.VersionStatus.Final));
         assertEq(registry.getModel(modelId).head, versionId);
     }
@@ -119,7 +90,7 @@ contract SybilVersionTest is ProtocolFixture {
         (address[] memory winners,) = _split();
         uint256 versionId = _propose(winners[0]);
         for (uint256 i = 1; i <= winners.length / 2; ++i) {
-            _confirm(versionId, winners[i]);
+            _confirmVersion(versionId, winners[i]);
         }
         assertEq(registry.getModel(modelId).head, versionId);
         uint256[] memory path = new uint256[](1);

@@ -6,6 +6,7 @@ import {ITaskManager} from "../../src/interfaces/ITaskManager.sol";
 import {TaskManager} from "../../src/TaskManager.sol";
 import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
 import {IConsensusVerifier} from "../../src/interfaces/IConsensusVerifier.sol";
+import {IModelRegistry} from "../../src/interfaces/IModelRegistry.sol";
 
 /// @dev Drives whole tasks through commit, copy attempts, reveal, finalize and advance, with honest
 /// and deviating providers and providers that copy another replica's commitment.
@@ -37,6 +38,12 @@ contract ProtocolHandler is ProtocolFixture {
     uint256 public ghostAcceptedResults;
     uint256 public ghostCopyAttempts;
     uint256 public ghostFinalized;
+    /// versions signed (proposed or confirmed) by someone who did not win the round
+    uint256 public ghostLoserSignatures;
+    /// versions that became the head with fewer signers than a majority of the round's winners,
+    /// other than by a quiet challenge window
+    uint256 public ghostMinorityHeads;
+    uint256 public ghostVersionsFinal;
 
     constructor() {
         _deploy();
@@ -148,6 +155,62 @@ contract ProtocolHandler is ProtocolFixture {
                 ghostDoubleRewards++;
             } catch {}
         }
+    }
+
+    /// A provider (winner of the round or not) proposes a version of the decided round.
+    function propose(uint256 whoSeed, uint256 hashSeed) external {
+        (uint256 round, bool open) = _versionRound();
+        if (!open) return;
+        address who = providerList[bound(whoSeed, 0, PROVIDERS - 1)];
+        (bool winner,) = tm.winnerStatus(taskId, round, who);
+        uint256 head = registry.getModel(tm.getTask(taskId).modelId).head;
+        try this.proposeAs(taskId, round, head, who, keccak256(abi.encode(hashSeed))) {
+            if (!winner) ghostLoserSignatures++;
+        } catch {}
+    }
+
+    /// A provider (winner or not) confirms the newest proposal.
+    function confirm(uint256 whoSeed) external {
+        uint256 versionId = registry.versionCount();
+        IModelRegistry.Version memory v = registry.getVersion(versionId);
+        if (v.taskId != taskId || v.status != IModelRegistry.VersionStatus.Proposed) return;
+        address who = providerList[bound(whoSeed, 0, PROVIDERS - 1)];
+        (bool winner, uint256 winners) = tm.winnerStatus(taskId, v.round, who);
+        try this.confirmAs(versionId, who) {
+            if (!winner) ghostLoserSignatures++;
+            IModelRegistry.Version memory after_ = registry.getVersion(versionId);
+            if (after_.status == IModelRegistry.VersionStatus.Final) {
+                ghostVersionsFinal++;
+                // The aggregator and its confirmers are a strict majority of the winners.
+                if ((1 + uint256(after_.confirmations)) * 2 <= winners) ghostMinorityHeads++;
+            }
+        } catch {}
+    }
+
+    /// Anyone finalizes the newest proposal once its challenge window passed.
+    function finalizeQuiet() external {
+        uint256 versionId = registry.versionCount();
+        IModelRegistry.Version memory v = registry.getVersion(versionId);
+        if (v.taskId != taskId || v.status != IModelRegistry.VersionStatus.Proposed) return;
+        if (block.timestamp < v.challengeDeadline) vm.warp(v.challengeDeadline);
+        try registry.finalizeVersion(versionId) {
+            ghostVersionsFinal++;
+        } catch {}
+    }
+
+    function proposeAs(uint256 id, uint256 round, uint256 parent, address who, bytes32 commitHash) external {
+        _proposeVersion(id, round, parent, who, commitHash);
+    }
+
+    function confirmAs(uint256 versionId, address who) external {
+        _confirmVersion(versionId, who);
+    }
+
+    function _versionRound() internal view returns (uint256 round, bool open) {
+        ITaskManager.Task memory t = tm.getTask(taskId);
+        round = t.currentRound;
+        open = t.status == ITaskManager.TaskStatus.Running && tm.isRoundDecided(taskId)
+            && registry.roundVersion(taskId, round) == 0;
     }
 
     function advance() external {
@@ -296,24 +359,33 @@ contract ProtocolInvariantTest is ProtocolFixture {
     function setUp() public {
         handler = new ProtocolHandler();
         targetContract(address(handler));
-        bytes4[] memory selectors = new bytes4[](6);
+        bytes4[] memory selectors = new bytes4[](9);
         selectors[0] = ProtocolHandler.commit.selector;
         selectors[1] = ProtocolHandler.copyCommit.selector;
         selectors[2] = ProtocolHandler.reveal.selector;
         selectors[3] = ProtocolHandler.finalize.selector;
         selectors[4] = ProtocolHandler.advance.selector;
         selectors[5] = ProtocolHandler.warp.selector;
+        selectors[6] = ProtocolHandler.propose.selector;
+        selectors[7] = ProtocolHandler.confirm.selector;
+        selectors[8] = ProtocolHandler.finalizeQuiet.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }
 
     /// A copied commitment is never revealed by the copier; every accepted result is paid exactly
-    /// once, to exactly the replicas of the winning cluster; the distributor's books balance.
+    /// once, to exactly the replicas of the winning cluster; the distributor's books balance; every
+    /// open assignment is backed by locked stake; only winners' majorities (or quiet windows) make
+    /// versions final.
     function invariant_protocolSafety() public view {
         assertEq(handler.ghostCopierReveals(), 0, "copier revealed a copied commitment");
         assertEq(handler.ghostDoubleRewards(), 0, "a result was paid twice");
         assertEq(handler.ghostRewardMismatches(), 0, "rewards did not match the vote");
         assertEq(handler.tokenBalanceOfDistributor(), handler.accounted(), "distributor books");
         assertTrue(handler.openAssignmentsLocked(), "an open assignment without locked stake");
+        // No version becomes the head except by a majority of the round's winners (the aggregator
+        // and its confirmers) or a quiet challenge window, and nobody but a winner signs one.
+        assertEq(handler.ghostLoserSignatures(), 0, "a provider that did not win signed a version");
+        assertEq(handler.ghostMinorityHeads(), 0, "a minority of winners made a version final");
     }
 
     /// Every provider can leave with its stake and rewards, and the creator gets back the rest.
@@ -322,6 +394,7 @@ contract ProtocolInvariantTest is ProtocolFixture {
         emit log_named_uint("finalized", handler.ghostFinalized());
         emit log_named_uint("accepted results", handler.ghostAcceptedResults());
         emit log_named_uint("copy attempts", handler.ghostCopyAttempts());
+        emit log_named_uint("versions final", handler.ghostVersionsFinal());
         assertGt(handler.ghostFinalized(), 0, "the campaign never finalized a shard");
         handler.closeEverything();
         assertEq(handler.tokenBalanceOfDistributor(), 0, "tokens left behind");
