@@ -55,10 +55,15 @@ interface ByzantineTrainerOptions {
  * A Trainer that trains honestly (except `lazy` and `copy`, which skip the work) and returns the
  * attack's delta. The request carries only the shard's step seed: the round is recovered from it.
  */
+/** ConsensusVerifier.MAX_ATTEMPTS: every attempt of a shard has its own step seed. */
+const MAX_ATTEMPTS = 4
+
 export function byzantineTrainer (opts: ByzantineTrainerOptions): Trainer {
   const where = new Map<number, { round: number, shard: number }>()
   for (let round = 0; round < opts.rounds; round++) {
-    for (let shard = 0; shard < opts.shards; shard++) where.set(stepSeed(opts.spec, round, shard), { round, shard })
+    for (let shard = 0; shard < opts.shards; shard++) {
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) where.set(stepSeed(opts.spec, round, shard, attempt), { round, shard })
+    }
   }
   const maxBytes = DEFAULT_LIMITS.delta
   const encode = (delta: WeightSet): Uint8Array => encodeDelta(delta)

@@ -4,8 +4,10 @@ import { errorKind } from './errors.ts'
 
 /**
  * Which samples a shard trains on, and the seed of its inner steps, as pure functions of the task
- * seed, the round and the shard: replicas of a shard train on the same samples in the same order,
- * and nobody can steer which samples they get.
+ * seed, the round, the shard and the attempt: replicas of a shard attempt train on the same samples
+ * in the same order, and nobody can steer which samples they get. A re-run (attempt >= 1) trains
+ * the same samples in another order, so it computes something new: a fingerprint revealed in an
+ * earlier attempt is worth nothing to a provider that did not train.
  */
 
 export interface ShardSamplingOptions {
@@ -14,6 +16,8 @@ export interface ShardSamplingOptions {
   shard: number
   shardCount: number
   samplesPerShard: number
+  /** the shard's attempt (0 for the first; a re-run reorders the shard's samples) */
+  attempt?: number
 }
 
 export class ShardSamplingError extends errorKind('SHARD_SAMPLING') {
@@ -29,7 +33,8 @@ export class ShardSamplingError extends errorKind('SHARD_SAMPLING') {
  */
 export function shardIndices (task: { seed: Seed }, opts: ShardSamplingOptions): Uint32Array {
   const { datasetSize, round, shard, shardCount, samplesPerShard } = opts
-  for (const [field, value] of Object.entries(opts)) {
+  const attempt = opts.attempt ?? 0
+  for (const [field, value] of Object.entries({ ...opts, attempt })) {
     if (!(Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) throw new ShardSamplingError(`${field} must be a uint32 integer, got ${value}`)
   }
   if (shardCount === 0 || samplesPerShard === 0) throw new ShardSamplingError('shardCount and samplesPerShard must be positive')
@@ -48,15 +53,26 @@ export function shardIndices (task: { seed: Seed }, opts: ShardSamplingOptions):
     permutation[i] = permutation[j]!
     permutation[j] = swap
   }
-  return permutation.slice(shard * samplesPerShard, (shard + 1) * samplesPerShard)
+  const slice = permutation.slice(shard * samplesPerShard, (shard + 1) * samplesPerShard)
+  if (attempt > 0) {
+    // The same samples, in an order of the attempt's own (Fisher-Yates over the slice).
+    const reorder = new Rng(deriveSeed(task.seed, 'sample', round, shard, attempt))
+    for (let i = 0; i < slice.length - 1; i++) {
+      const j = i + reorder.nextInt(slice.length - i)
+      const swap = slice[i]!
+      slice[i] = slice[j]!
+      slice[j] = swap
+    }
+  }
+  return slice
 }
 
 /**
  * Seed for everything random inside a shard's inner steps (dropout masks, augmentation), the
  * same for every replica of the shard and different for every other (round, shard).
  */
-export function stepSeed (task: { seed: Seed }, round: number, shard: number): number {
-  return deriveSeed(task.seed, 'step', round, shard)
+export function stepSeed (task: { seed: Seed }, round: number, shard: number, attempt = 0): number {
+  return attempt === 0 ? deriveSeed(task.seed, 'step', round, shard) : deriveSeed(task.seed, 'step', round, shard, attempt)
 }
 
 /**

@@ -51,7 +51,7 @@ export async function aggregate (ctx: ProviderContext, round: number, signal?: A
     modelCid,
     commitHash: computed.commitHash,
     deltaRoot: computed.deltaRoot,
-    dataHash: shardDataHash(computed.used.map((d) => shardSamples(ctx, round, d.shard))),
+    dataHash: shardDataHash(computed.used.map((d) => shardSamples(ctx, round, d.shard, latest.get(d.shard)?.attempt ?? 0))),
     winners: [...winners].sort(byAddress),
     confirmed: [],
     mismatched: []

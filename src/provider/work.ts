@@ -2,7 +2,6 @@
  * A provider's own shard: train it (fetch the round's model, train H steps, pin the delta,
  * fingerprint what was pinned, save it with a fresh salt), commit, and reveal.
  */
-import type { Hex } from 'viem'
 import { newSalt } from '../chain/actions/index.ts'
 import type { ShardView } from '../core/duties.ts'
 import { decodeDelta } from '../core/delta/codec.ts'
@@ -13,11 +12,11 @@ import { MLBridgeError } from '../core/errors.ts'
 import { resultKey, type ProviderContext } from './context.ts'
 import type { PendingResult } from './types.ts'
 
-/** The sample indices a shard of a round trains on (the same on every replica). */
-export function shardSamples (ctx: ProviderContext, round: number, shard: number): Uint32Array {
+/** The sample indices a shard attempt trains on (the same on every replica of the attempt). */
+export function shardSamples (ctx: ProviderContext, round: number, shard: number, attempt: number): Uint32Array {
   const { task, data } = ctx.deps
   return shardIndices(task.spec, {
-    datasetSize: data.size, round, shard, shardCount: ctx.onChain.shards, samplesPerShard: task.spec.training.samplesPerShard
+    datasetSize: data.size, round, shard, attempt, shardCount: ctx.onChain.shards, samplesPerShard: task.spec.training.samplesPerShard
   })
 }
 
@@ -25,30 +24,22 @@ export function shardSamples (ctx: ProviderContext, round: number, shard: number
 export async function train (ctx: ProviderContext, round: number, shard: ShardView, replica: number, signal?: AbortSignal): Promise<boolean> {
   const { task, trainer, artifacts, chain, limits } = ctx.deps
   const { spec, layout } = task
-  // A re-queued shard trains the same computation again: reuse an earlier attempt's delta.
-  const earlier = Object.values(ctx.state.results).find((p) => p.round === round && p.shard === shard.shard)
-  let deltaCid: Hex
-  let fp: number[]
-  if (earlier !== undefined) {
-    deltaCid = earlier.deltaCid
-    fp = earlier.fingerprint
-  } else {
-    await ctx.step({ phase: 'fetching', round, shard: shard.shard })
-    const parent = await chain.readModelHead(ctx.onChain.modelId)
-    const { weights } = decodeVersion(await ctx.modelOf(parent, signal), { layout, maxBytes: limits.model })
-    const indices = shardSamples(ctx, round, shard.shard)
-    await ctx.step({ phase: 'training', round, shard: shard.shard })
-    const result = await ctx.bounded(async (bound) => await trainer.train(
-      { architecture: task.architecture, training: spec.training, weights, data: ctx.deps.data.shard(indices), seed: stepSeed(spec, round, shard.shard) },
-      { onProgress: (progress) => { ctx.events.emit('progress', { round, shard: shard.shard, progress }) }, signal: bound }
-    ), signal)
-    await ctx.step({ phase: 'uploading', round, shard: shard.shard })
-    deltaCid = await ctx.bounded(async (bound) => await artifacts.put(result.delta, 'delta', { signal: bound }), signal)
-    ctx.events.emit('artifact', { kind: 'delta', cid: deltaCid, size: result.delta.length, round, shard: shard.shard })
-    // The fingerprint of what was pinned: the decoded delta, as any checker will see it.
-    const decoded = decodeDelta(result.delta, { expected: layout, maxBytes: limits.delta })
-    fp = Array.from(fingerprint(decoded, { length: spec.fingerprint.length, seed: fingerprintSeed(spec, round, shard.shard), resolution: spec.fingerprint.resolution }))
-  }
+  // Every attempt trains anew: a re-run orders the shard's samples its own way.
+  await ctx.step({ phase: 'fetching', round, shard: shard.shard })
+  const parent = await chain.readModelHead(ctx.onChain.modelId)
+  const { weights } = decodeVersion(await ctx.modelOf(parent, signal), { layout, maxBytes: limits.model })
+  const indices = shardSamples(ctx, round, shard.shard, shard.attempt)
+  await ctx.step({ phase: 'training', round, shard: shard.shard })
+  const result = await ctx.bounded(async (bound) => await trainer.train(
+    { architecture: task.architecture, training: spec.training, weights, data: ctx.deps.data.shard(indices), seed: stepSeed(spec, round, shard.shard, shard.attempt) },
+    { onProgress: (progress) => { ctx.events.emit('progress', { round, shard: shard.shard, progress }) }, signal: bound }
+  ), signal)
+  await ctx.step({ phase: 'uploading', round, shard: shard.shard })
+  const deltaCid = await ctx.bounded(async (bound) => await artifacts.put(result.delta, 'delta', { signal: bound }), signal)
+  ctx.events.emit('artifact', { kind: 'delta', cid: deltaCid, size: result.delta.length, round, shard: shard.shard })
+  // The fingerprint of what was pinned: the decoded delta, as any checker will see it.
+  const decoded = decodeDelta(result.delta, { expected: layout, maxBytes: limits.delta })
+  const fp = Array.from(fingerprint(decoded, { length: spec.fingerprint.length, seed: fingerprintSeed(spec, round, shard.shard), resolution: spec.fingerprint.resolution }))
   const pending: PendingResult = { round, shard: shard.shard, attempt: shard.attempt, replica, deltaCid, fingerprint: fp, salt: newSalt(), committed: false, revealed: false }
   ctx.state.results[resultKey(round, shard.shard, shard.attempt)] = pending
   await ctx.save() // the salt is on disk before the commit that needs it is sent
