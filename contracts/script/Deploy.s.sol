@@ -19,8 +19,9 @@ import {TaskManager} from "../src/TaskManager.sol";
 /// the distributor and is the TaskManager's verifier (set once); the ModelRegistry holds BOND_ROLE
 /// (challenge bonds). Governance (the admin roles of
 /// every contract and GOVERNANCE_ROLE in the registry) is a TimelockController whose only proposer
-/// is `MLB_GOVERNOR`; REFEREE_ROLE goes to `MLB_REFEREE`. The deployer keeps nothing. On the local
-/// chain the two default to anvil's accounts 9 and 8; elsewhere both must be set.
+/// is `MLB_GOVERNOR`; REFEREE_ROLE goes to `MLB_REFEREE` and the TaskManager's PAUSER_ROLE to
+/// `MLB_PAUSER`. The deployer keeps nothing. On the local chain the three default to anvil's
+/// accounts 9, 8 and 7; elsewhere all must be set.
 contract Deploy is Script {
     /// @notice Supply minted to the deployer: 100 million MLB.
     uint256 public constant INITIAL_SUPPLY = 100_000_000e18;
@@ -34,6 +35,8 @@ contract Deploy is Script {
     uint256 public constant TIMELOCK_DELAY = 2 days;
     /// @notice anvil's account 9, the local governor.
     address public constant LOCAL_GOVERNOR = 0xa0Ee7A142d267C1f36714E4a8F75612F20a79720;
+    /// @notice anvil's account 7, the local pauser.
+    address public constant LOCAL_PAUSER = 0x14dC79964da2C08b23698B3D3cc7Ca32193d9955;
     /// @notice anvil's account 8, the local referee.
     address public constant LOCAL_REFEREE = 0x23618E81E3f5CDF7F54c3d65F7fbC0AbAe36e1B7;
 
@@ -42,6 +45,7 @@ contract Deploy is Script {
         address admin;
         address governor;
         address referee;
+        address pauser;
         TimelockController timelock;
         MLBToken token;
         RewardDistributor distributor;
@@ -56,6 +60,7 @@ contract Deploy is Script {
         bool local = block.chainid == 31_337;
         d.governor = local ? vm.envOr("MLB_GOVERNOR", LOCAL_GOVERNOR) : vm.envAddress("MLB_GOVERNOR");
         d.referee = local ? vm.envOr("MLB_REFEREE", LOCAL_REFEREE) : vm.envAddress("MLB_REFEREE");
+        d.pauser = local ? vm.envOr("MLB_PAUSER", LOCAL_PAUSER) : vm.envAddress("MLB_PAUSER");
         vm.startBroadcast();
         // The broadcasting account: the signer given on the command line (forge's default sender
         // when run in-process by a test).
@@ -81,6 +86,7 @@ contract Deploy is Script {
         d.taskManager.setVerifier(d.verifier);
         d.verifier.grantRole(d.verifier.REFEREE_ROLE(), d.referee);
         d.registry.grantRole(d.registry.REFEREE_ROLE(), d.referee);
+        d.taskManager.grantRole(d.taskManager.PAUSER_ROLE(), d.pauser);
         d.distributor.grantRole(d.distributor.BOND_ROLE(), address(d.registry));
         d.registry.grantRole(d.registry.GOVERNANCE_ROLE(), address(d.timelock));
         d.registry.renounceRole(d.registry.GOVERNANCE_ROLE(), admin);

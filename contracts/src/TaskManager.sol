@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {IConsensusVerifier} from "./interfaces/IConsensusVerifier.sol";
 import {IModelRegistry} from "./interfaces/IModelRegistry.sol";
 import {IRewardDistributor} from "./interfaces/IRewardDistributor.sol";
@@ -22,7 +23,12 @@ import {ITaskManager} from "./interfaces/ITaskManager.sol";
 /// Limits: the producer of that block (on an L2, the sequencer) can still bias it by withholding
 /// or reordering; a VRF can replace the block hash later.
 /// Assignment cost is O(r * (log n + r)) per shard; no function loops over all providers.
-contract TaskManager is ITaskManager, AccessControl {
+/// The PAUSER_ROLE (its own key) can stop new tasks and new joins in an emergency, never a task
+/// that runs: rounds, payments, cancels and stake releases go on, so no escrow or stake is frozen.
+contract TaskManager is ITaskManager, AccessControl, Pausable {
+    /// @notice May pause and unpause the creation of tasks and joining.
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+
     /// @notice Most providers per task (bounds the assignment draw; the verifier's winner bitmap
     /// keeps its top bit for itself).
     uint256 public constant MAX_PROVIDERS = 255;
@@ -93,10 +99,20 @@ contract TaskManager is ITaskManager, AccessControl {
         emit VerifierSet(address(verifier_));
     }
 
+    /// @notice Stops new tasks and new joins (running tasks go on).
+    function pause() external onlyRole(PAUSER_ROLE) {
+        _pause();
+    }
+
+    /// @notice Allows new tasks and joins again.
+    function unpause() external onlyRole(PAUSER_ROLE) {
+        _unpause();
+    }
+
     // ------------------------------------------------------------------ creator
 
     /// @inheritdoc ITaskManager
-    function createTask(TaskParams calldata p) external returns (uint256 taskId) {
+    function createTask(TaskParams calldata p) external whenNotPaused returns (uint256 taskId) {
         _validate(p);
         taskId = ++taskCount;
         uint256 escrow = budgetOf(p.rewardPerResult, p.rounds, p.shards, p.maxReplication);
@@ -142,7 +158,7 @@ contract TaskManager is ITaskManager, AccessControl {
     // ------------------------------------------------------------------ providers
 
     /// @inheritdoc ITaskManager
-    function join(uint256 taskId) external {
+    function join(uint256 taskId) external whenNotPaused {
         Task storage t = _existing(taskId);
         if (t.status != TaskStatus.Joining || block.timestamp >= t.joinDeadline) revert JoiningClosed(taskId);
         if (_slot[taskId][msg.sender] != 0) revert AlreadyJoined(taskId, msg.sender);
