@@ -19,7 +19,7 @@ type Load = (path: string) => Promise<unknown>
 async function scenario (load: Load): Promise<{ bytes: Uint8Array, fingerprint: Int32Array }> {
   const { aggregate } = await load('/src/core/aggregate.ts') as typeof import('../src/core/aggregate.ts')
   const { encodeDelta, decodeDelta } = await load('/src/core/delta/codec.ts') as typeof import('../src/core/delta/codec.ts')
-  const { fingerprint, fingerprintSeed } = await load('/src/core/fingerprint.ts') as typeof import('../src/core/fingerprint.ts')
+  const { fingerprint, fingerprintSeedOf } = await load('/src/core/fingerprint.ts') as typeof import('../src/core/fingerprint.ts')
   const { outerStep } = await load('/src/core/outer.ts') as typeof import('../src/core/outer.ts')
   const { Rng } = await load('/src/core/random.ts') as typeof import('../src/core/random.ts')
   const { shardIndices } = await load('/src/core/sampling.ts') as typeof import('../src/core/sampling.ts')
@@ -59,7 +59,7 @@ async function scenario (load: Load): Promise<{ bytes: Uint8Array, fingerprint: 
     parts.push(encodeDelta(delta, { scheme: 'float32' }), encodeDelta(pinned, { scheme: 'float32' }),
       encodeDelta(state.params, { scheme: 'float32' }), encodeDelta(state.momentum, { scheme: 'float32' }),
       encodeDelta(delta, { scheme: 'int8', chunkSize: 64 }))
-    fingerprintOut = fingerprint(pinned, { length: 64, seed: fingerprintSeed(task, 2, 1) })
+    fingerprintOut = fingerprint(pinned, { length: 64, seed: fingerprintSeedOf({ seedBlockHash: `0x${'ab'.repeat(32)}`, taskId: 1, round: 2, shard: 1, attempt: 0 }) })
     parts.push(new Uint8Array(fingerprintOut.buffer))
   }
   parts.push(new Uint8Array(shardIndices(task, { datasetSize: 10_000, round: 2, shard: 1, shardCount: 4, samplesPerShard: 500 }).buffer))

@@ -5,12 +5,15 @@
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { bytesToHex, concatHex, encodePacked, hashTypedData, hexToBytes, keccak256, type Hex } from 'viem'
+import { bytesToHex, concatHex, encodeAbiParameters, encodePacked, hashTypedData, hexToBytes, keccak256, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { aggregate } from './core/aggregate.ts'
-import { decodeDelta, encodeDelta, type DeltaScheme } from './core/delta/codec.ts'
+import { deltaBinding } from './core/delta/binding.ts'
+import { deltaCidOf } from './core/delta/cid.ts'
+import { bindDelta, decodeDelta, encodeDelta, readDeltaBinding, type DeltaScheme } from './core/delta/codec.ts'
 import { crc32 } from './core/delta/crc32.ts'
-import { fingerprint, fingerprintSeed } from './core/fingerprint.ts'
+import { deltaKey, openDelta, sealDelta } from './core/delta/seal.ts'
+import { fingerprint, fingerprintSeedFromWord, fingerprintSeedOf } from './core/fingerprint.ts'
 import { authorizationText, encodeTaskMessage, walletMessageSigner, type TopicKind } from './core/messages/index.ts'
 import { encodePinRequest } from './core/messages/pin.ts'
 import { outerStep } from './core/outer.ts'
@@ -64,7 +67,6 @@ async function compute (kind: string, i: Json): Promise<Json> {
       return {
         sampleSeed: deriveSeed(i.seed, 'sample', i.round),
         stepSeed: stepSeed({ seed: i.seed }, i.round, i.shard),
-        fingerprintSeed: fingerprintSeed({ seed: i.seed }, i.round, i.shard),
         indices: Array.from(indicesOf(i.seed, i, i.shard))
       }
     case 'data-hash': {
@@ -72,8 +74,36 @@ async function compute (kind: string, i: Json): Promise<Json> {
       return keccak256(parts.length === 0 ? '0x' : concatHex(parts))
     }
     case 'delta': {
-      const bytes = encodeDelta(toSet(i.tensors), { scheme: i.scheme as DeltaScheme, ...(i.chunkSize === undefined ? {} : { chunkSize: i.chunkSize }) })
-      return { hex: bytesToHex(bytes), crc32: crc32(bytes.subarray(0, bytes.length - 4)), decoded: fromSet(decodeDelta(bytes, { maxBytes: DEFAULT_LIMITS.delta })) }
+      const opts = { scheme: i.scheme as DeltaScheme, ...(i.chunkSize === undefined ? {} : { chunkSize: i.chunkSize }) }
+      const bytes = encodeDelta(toSet(i.tensors), { ...opts, ...(i.binding === undefined ? {} : { binding: i.binding }) })
+      // A provider's delta: the trainer encodes it unbound, the provider writes its binding in.
+      if (i.binding !== undefined && bytesToHex(bindDelta(encodeDelta(toSet(i.tensors), opts), i.binding)) !== bytesToHex(bytes)) throw new Error('bindDelta differs from encoding with the binding')
+      // The field read back, and a decoder expecting it (the zero binding when none was given), must agree.
+      const binding: Hex = i.binding ?? `0x${'00'.repeat(32)}`
+      if (readDeltaBinding(bytes) !== binding) throw new Error('the binding field is not the binding given')
+      return {
+        hex: bytesToHex(bytes),
+        crc32: crc32(bytes.subarray(0, bytes.length - 4)),
+        deltaCid: await deltaCidOf(bytes),
+        decoded: fromSet(decodeDelta(bytes, { maxBytes: DEFAULT_LIMITS.delta, binding }))
+      }
+    }
+    case 'delta-binding':
+      return deltaBinding(i)
+    case 'seal': {
+      const plaintext = hexToBytes(i.plaintextHex)
+      const sealed = await sealDelta(plaintext, i.salt)
+      if (bytesToHex(await openDelta(sealed, i.salt, { maxBytes: plaintext.length })) !== i.plaintextHex) throw new Error('the sealed bytes do not open to the plaintext')
+      return { key: bytesToHex(deltaKey(i.salt)), sealedHex: bytesToHex(sealed) }
+    }
+    case 'fingerprint-seed': {
+      const word = keccak256(encodeAbiParameters(
+        [{ type: 'bytes32' }, { type: 'uint256' }, { type: 'uint256' }, { type: 'uint256' }, { type: 'uint256' }],
+        [i.seedBlockHash, BigInt(i.taskId), BigInt(i.round), BigInt(i.shard), BigInt(i.attempt)]
+      ))
+      const seed = fingerprintSeedOf(i)
+      if (fingerprintSeedFromWord(word) !== seed) throw new Error('the seed is not the low 32 bits of the word')
+      return { word, seed }
     }
     case 'blob-cid': {
       const blocks = memoryBlocks()
@@ -97,7 +127,7 @@ async function compute (kind: string, i: Json): Promise<Json> {
       const layout = weightLayout(architectureFromSpec(spec.model))
       const parent = hexToBytes(i.parentHex)
       const deltas = (i.deltas as Array<{ shard: number, cid: Hex, bytesHex: Hex }>).map((d) => ({ shard: d.shard, cid: d.cid, bytes: hexToBytes(d.bytesHex) }))
-      for (const d of deltas) if (await blobCid(d.bytes, 'delta') !== d.cid) throw new Error(`cid of shard ${d.shard} is not the blob CID of its bytes`)
+      for (const d of deltas) if (await deltaCidOf(d.bytes) !== d.cid) throw new Error(`cid of shard ${d.shard} is not the delta CID of its bytes`)
       const v = computeVersion(spec, layout, parent, deltas, { maxDeltaBytes: DEFAULT_LIMITS.delta, maxModelBytes: DEFAULT_LIMITS.model })
       return {
         hex: bytesToHex(v.bytes),
@@ -110,7 +140,7 @@ async function compute (kind: string, i: Json): Promise<Json> {
       }
     }
     case 'fingerprint': {
-      const seed = i.seed ?? fingerprintSeed({ seed: i.taskSeed }, i.round, i.shard)
+      const seed = i.seed ?? fingerprintSeedOf(i)
       const fp = Array.from(fingerprint(toSet(i.tensors), { length: i.length, seed, resolution: i.resolution }))
       return { seed, fingerprint: fp, packedHash: keccak256(encodePacked(['int32[]'], [fp])) }
     }
@@ -164,9 +194,9 @@ function vectorsOf (markdown: string): Vector[] {
 }
 
 const REQUIRED_KINDS = [
-  'derive-seed', 'rng', 'task-spec', 'shard-indices', 'data-hash', 'delta', 'blob-cid', 'version-blob', 'aggregate',
-  'outer-step', 'version', 'fingerprint', 'commitment', 'delta-root', 'dataset-blob', 'eip712', 'gossip',
-  'session-grant-text', 'pin-request'
+  'derive-seed', 'rng', 'task-spec', 'shard-indices', 'data-hash', 'delta', 'delta-binding', 'seal', 'blob-cid',
+  'version-blob', 'aggregate', 'outer-step', 'version', 'fingerprint-seed', 'fingerprint', 'commitment', 'delta-root',
+  'dataset-blob', 'eip712', 'gossip', 'session-grant-text', 'pin-request'
 ]
 
 describe('docs/protocol.md test vectors', () => {

@@ -9,8 +9,12 @@ import {Votes} from "./libraries/Votes.sol";
 
 /// @title ConsensusVerifier
 /// @notice Commit-reveal of training results and the vote on them. Each assigned provider commits
-/// `computeCommitment(...)` (bound to chain, this contract, task, round, shard, sender, delta CID,
-/// fingerprint and salt), then reveals. Fingerprints are int32 vectors; two agree when their
+/// `computeCommitment(...)` (bound to chain, this contract, task, round, shard, attempt, sender,
+/// the plaintext delta's CID, the CID of the sealed delta it uploaded, and the salt whose hash is
+/// the sealing key), then reveals the salt and a fingerprint of the committed delta. The
+/// fingerprint's seed comes from the hash of the block after the attempt's last commit
+/// (`fingerprintSeed`), so nobody knows it while deltas can still be chosen: a delta cannot be
+/// built to match another's sketch. Fingerprints are int32 vectors; two agree when their
 /// L-infinity distance is at most the task's tolerance. `finalize` (anyone, after the reveal window
 /// or once all replicas revealed) picks the replica that agrees with the most others; if its
 /// cluster is a strict majority of the revealed replicas (and, with two or more replicas, has at
@@ -33,9 +37,10 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     /// nonzero-to-nonzero write).
     bytes32 private constant SEED_PENDING = bytes32(uint256(1));
 
-    /// @notice A shard of a round, one slot (192 bits). `start` and `startBlock` are the timestamp
+    /// @notice A shard of a round, one slot (256 bits). `start` and `startBlock` are the timestamp
     /// and block number at which the current attempt started; both are 0 for the first attempt,
-    /// which starts with the round (see `roundStarts`).
+    /// which starts with the round (see `roundStarts`). `seedBlock` is the block after the
+    /// attempt's latest commit, whose hash seeds the fingerprints (0 before any commit).
     // solhint-disable-next-line gas-struct-packing
     struct Shard {
         uint16 attempt;
@@ -45,6 +50,13 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         uint16 committedMask;
         uint16 revealedMask;
         uint64 startBlock;
+        uint64 seedBlock;
+    }
+
+    /// @notice What is kept of an attempt once it is re-queued, one slot.
+    struct PastAttempt {
+        uint16 revealedMask;
+        uint64 seedBlock;
     }
 
     /// @notice When a round started, one slot (128 bits).
@@ -80,7 +92,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     mapping(bytes32 shardKey => Shard) internal _shards;
     mapping(bytes32 attemptKey => bytes32) internal _requeueSeeds;
     mapping(uint256 taskId => mapping(uint256 round => bytes32)) internal _pastSeeds;
-    mapping(bytes32 attemptKey => uint16) internal _pastRevealedMasks;
+    mapping(bytes32 attemptKey => PastAttempt) internal _pastAttempts;
     mapping(bytes32 attemptKey => mapping(uint256 replica => bytes32)) internal _results;
     /// @dev Winners of the task's current round: bit i for provider i, and bit 255 always set so
     /// the slot never returns to zero (a zero-to-nonzero write costs 20k gas, every round).
@@ -165,26 +177,29 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         address assignee = taskManager.drawProviders(taskId, seed, replica + 1)[replica];
         if (assignee != msg.sender) revert NotAssigned(msg.sender, assignee);
         s.committedMask |= bit;
+        // Every commit moves the fingerprint seed past itself: whoever commits cannot know it.
+        s.seedBlock = uint64(block.number + 1);
         _shards[c.key] = s;
         _results[_attemptKey(c.key, s.attempt)][replica] = commitment;
         emit Committed(taskId, round, shard, s.attempt, replica, msg.sender, commitment);
     }
 
     /// @inheritdoc IConsensusVerifier
-    function reveal(
-        uint256 taskId,
-        uint256 round,
-        uint256 shard,
-        uint256 replica,
-        bytes calldata deltaCid,
-        int32[] calldata fingerprint,
-        bytes32 salt
-    ) external {
-        bytes32 expected = commitmentOf(
-            block.chainid, address(this), taskId, round, shard, msg.sender, deltaCid, fingerprint, salt
+    function reveal(uint256 taskId, uint256 round, uint256 shard, uint256 replica, Opening calldata opening) external {
+        ShardCtx memory c = ShardCtx(taskId, round, shard, _shardKey(taskId, round, shard));
+        uint256 attempt = _reveal(c, replica, opening);
+        emit Revealed(
+            taskId,
+            round,
+            shard,
+            attempt,
+            replica,
+            msg.sender,
+            opening.deltaCid,
+            opening.sealedCid,
+            opening.salt,
+            opening.fingerprint
         );
-        uint256 attempt = _reveal(ShardCtx(taskId, round, shard, bytes32(0)), replica, expected, fingerprint);
-        emit Revealed(taskId, round, shard, attempt, replica, msg.sender, deltaCid, fingerprint);
     }
 
     /// @inheritdoc IConsensusVerifier
@@ -230,12 +245,15 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         uint256 taskId,
         uint256 round,
         uint256 shard,
+        uint256 attempt,
         address sender,
         bytes calldata deltaCid,
-        int32[] calldata fingerprint,
+        bytes calldata sealedCid,
         bytes32 salt
     ) external view returns (bytes32) {
-        return commitmentOf(block.chainid, address(this), taskId, round, shard, sender, deltaCid, fingerprint, salt);
+        return commitmentOf(
+            block.chainid, address(this), taskId, round, shard, attempt, sender, deltaCid, sealedCid, salt
+        );
     }
 
     /// @inheritdoc IConsensusVerifier
@@ -245,12 +263,28 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         uint256 taskId,
         uint256 round,
         uint256 shard,
+        uint256 attempt,
         address sender,
         bytes calldata deltaCid,
-        int32[] calldata fingerprint,
+        bytes calldata sealedCid,
         bytes32 salt
     ) public pure returns (bytes32) {
-        return keccak256(abi.encode(chainId, verifier, taskId, round, shard, sender, deltaCid, fingerprint, salt));
+        return keccak256(
+            abi.encode(chainId, verifier, taskId, round, shard, attempt, sender, deltaCid, sealedCid, salt)
+        );
+    }
+
+    /// @inheritdoc IConsensusVerifier
+    function fingerprintSeed(uint256 taskId, uint256 round, uint256 shard, uint256 attempt)
+        external
+        view
+        returns (uint64 seedBlock, bytes32 seed)
+    {
+        bytes32 key = _shardKey(taskId, round, shard);
+        Shard memory s = _shards[key];
+        if (attempt == s.attempt) seedBlock = s.seedBlock;
+        else if (attempt < s.attempt) seedBlock = _pastAttempts[_attemptKey(key, attempt)].seedBlock;
+        seed = _fingerprintSeed(seedBlock, taskId, round, shard, attempt);
     }
 
     /// @inheritdoc IConsensusVerifier
@@ -405,7 +439,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         if (next > t.maxReplication) next = t.maxReplication;
         if (next > t.providerCount) next = t.providerCount;
         uint16 attempt = s.attempt + 1;
-        _pastRevealedMasks[_attemptKey(c.key, s.attempt)] = s.revealedMask;
+        _pastAttempts[_attemptKey(c.key, s.attempt)] = PastAttempt(s.revealedMask, s.seedBlock);
         _requeueSeeds[_attemptKey(c.key, attempt)] = SEED_PENDING;
         _shards[c.key] = Shard({
             attempt: attempt,
@@ -414,17 +448,14 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
             start: uint64(block.timestamp),
             committedMask: 0,
             revealedMask: 0,
-            startBlock: uint64(block.number)
+            startBlock: uint64(block.number),
+            seedBlock: 0
         });
         emit ShardRequeued(c.taskId, c.round, c.shard, attempt, next);
     }
 
-    function _reveal(ShardCtx memory c, uint256 replica, bytes32 expected, int32[] calldata fingerprint)
-        private
-        returns (uint256)
-    {
+    function _reveal(ShardCtx memory c, uint256 replica, Opening calldata o) private returns (uint256) {
         RoundConfig storage t = _activeRound(c.taskId, c.round, c.shard);
-        c.key = _shardKey(c.taskId, c.round, c.shard);
         Shard memory s = _shards[c.key];
         if (s.status != ShardStatus.Open) revert ShardClosed(c.taskId, c.round, c.shard);
         uint16 bit = uint16(1 << (replica & 15));
@@ -433,15 +464,47 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         uint64 commitEnd = _start(s, t) + t.commitWindow;
         if (block.timestamp < commitEnd && s.committedMask != _full(s.replication)) revert RevealNotOpen(commitEnd);
         if (block.timestamp >= commitEnd + t.revealWindow) revert RevealWindowClosed(commitEnd + t.revealWindow);
-        if (fingerprint.length != t.fingerprintLength) {
-            revert InvalidFingerprintLength(fingerprint.length, t.fingerprintLength);
+        // The fingerprint is taken under the hash of `seedBlock`, which must be mined to be known.
+        if (block.number <= s.seedBlock) revert FingerprintSeedNotDrawn(s.seedBlock);
+        if (o.fingerprint.length != t.fingerprintLength) {
+            revert InvalidFingerprintLength(o.fingerprint.length, t.fingerprintLength);
         }
         bytes32 attemptKey = _attemptKey(c.key, s.attempt);
-        if (_results[attemptKey][replica] != expected) revert CommitmentMismatch();
+        if (_results[attemptKey][replica] != _commitmentOf(c, s.attempt, o)) revert CommitmentMismatch();
         s.revealedMask |= bit;
         _shards[c.key] = s;
-        _results[attemptKey][replica] = keccak256(abi.encodePacked(fingerprint));
+        _results[attemptKey][replica] = keccak256(abi.encodePacked(o.fingerprint));
         return s.attempt;
+    }
+
+    /// @dev The commitment the caller must have made for `o`.
+    function _commitmentOf(ShardCtx memory c, uint256 attempt, Opening calldata o) private view returns (bytes32) {
+        return commitmentOf(
+            block.chainid,
+            address(this),
+            c.taskId,
+            c.round,
+            c.shard,
+            attempt,
+            msg.sender,
+            o.deltaCid,
+            o.sealedCid,
+            o.salt
+        );
+    }
+
+    /// @dev keccak256(abi.encode(blockhash(seedBlock), taskId, round, shard, attempt)); zero before
+    /// the attempt's first commit, while `seedBlock` is not mined, or once its hash left the EVM's
+    /// 256-block window (clients then read the block's hash from their node).
+    function _fingerprintSeed(uint64 seedBlock, uint256 taskId, uint256 round, uint256 shard, uint256 attempt)
+        private
+        view
+        returns (bytes32)
+    {
+        if (seedBlock == 0 || block.number <= seedBlock) return bytes32(0);
+        bytes32 hash = blockhash(seedBlock);
+        if (hash == bytes32(0)) return bytes32(0);
+        return keccak256(abi.encode(hash, taskId, round, shard, attempt));
     }
 
     function _countDecided(RoundConfig storage t, uint256 taskId, uint256 round) private {
@@ -570,7 +633,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         Shard memory s = _shards[key];
         // A re-queue resets the masks; the mask of the attempt it closed is kept aside.
         if (attempt == s.attempt) return s.revealedMask & (1 << replica) != 0;
-        return attempt < s.attempt && _pastRevealedMasks[attemptKey] & (1 << replica) != 0;
+        return attempt < s.attempt && _pastAttempts[attemptKey].revealedMask & (1 << replica) != 0;
     }
 
     function _full(uint256 replication) private pure returns (uint16) {

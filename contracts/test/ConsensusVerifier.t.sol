@@ -32,40 +32,36 @@ contract ConsensusVerifierTest is ProtocolFixture {
 
     // ---------------------------------------------------------------- computeCommitment
 
-    /// Same inputs and hash as src/chain/commitment.test.ts.
+    /// Same inputs and hash as src/core/commitment.test.ts.
     function test_computeCommitment_matchesTypeScriptVector() public view {
-        int32[] memory fp = new int32[](8);
-        fp[0] = 0;
-        fp[1] = 1;
-        fp[2] = -1;
-        fp[3] = type(int32).max;
-        fp[4] = type(int32).min;
-        fp[5] = 12_345;
-        fp[6] = -54_321;
-        fp[7] = 7;
         bytes32 c = verifier.commitmentOf(
             31_337,
             0x5FC8d32690cc91D4c39d9d3abcBD16989F875707,
             1,
             2,
             3,
+            1,
             0x70997970C51812dc3A010C7d01b50e0d17dc79C8,
             hex"015512209f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-            fp,
+            hex"01551220b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c",
             0x0102030405060708091011121314151617181920212223242526272829303132
         );
-        assertEq(c, 0x3e13b67eed08c5f4703421b3a08425d1105856ab42d28afb6301d62b4f8187cb);
+        assertEq(c, 0x3a9c4b2d0153d8b54f62644423b3805ce33e7a9b50165df82dea8124f9ef3945);
     }
 
     function test_computeCommitment_bindsChainAndVerifier() public {
         address who = _provider(0);
-        bytes32 viaView = verifier.computeCommitment(1, 0, 0, who, _cid(0), fpA, _salt(who));
-        bytes32 viaPure =
-            verifier.commitmentOf(block.chainid, address(verifier), 1, 0, 0, who, _cid(0), fpA, _salt(who));
+        bytes32 viaView =
+            verifier.computeCommitment(1, 0, 0, _attemptOf(1, 0, 0), who, _cid(0), _sealedOf(_cid(0)), _salt(who));
+        bytes32 viaPure = verifier.commitmentOf(
+            block.chainid, address(verifier), 1, 0, 0, 0, who, _cid(0), _sealedOf(_cid(0)), _salt(who)
+        );
         assertEq(viaView, viaPure);
         assertTrue(
             viaView
-                != verifier.commitmentOf(block.chainid + 1, address(verifier), 1, 0, 0, who, _cid(0), fpA, _salt(who))
+                != verifier.commitmentOf(
+                    block.chainid + 1, address(verifier), 1, 0, 0, 0, who, _cid(0), _sealedOf(_cid(0)), _salt(who)
+                )
         );
     }
 
@@ -73,7 +69,9 @@ contract ConsensusVerifierTest is ProtocolFixture {
 
     function test_commit_storesCommitmentAndEmits() public {
         address who = _assignees(taskId, 0, 0)[0];
-        bytes32 c = verifier.computeCommitment(taskId, 0, 0, who, _cid(0), fpA, _salt(who));
+        bytes32 c = verifier.computeCommitment(
+            taskId, 0, 0, _attemptOf(taskId, 0, 0), who, _cid(0), _sealedOf(_cid(0)), _salt(who)
+        );
         vm.expectEmit(address(verifier));
         emit IConsensusVerifier.Committed(taskId, 0, 0, 0, 0, who, c);
         vm.prank(who);
@@ -151,7 +149,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
         _commit(taskId, 0, 0, 1, fpA);
         address who = _assignees(taskId, 0, 0)[0];
         vm.expectEmit(address(verifier));
-        emit IConsensusVerifier.Revealed(taskId, 0, 0, 0, 0, who, _cid(0), fpA);
+        emit IConsensusVerifier.Revealed(taskId, 0, 0, 0, 0, who, _cid(0), _sealedOf(_cid(0)), _salt(who), fpA);
         _reveal(taskId, 0, 0, 0, fpA);
         assertEq(verifier.resultOf(taskId, 0, 0, 0, 0), keccak256(abi.encodePacked(fpA)));
     }
@@ -162,14 +160,14 @@ contract ConsensusVerifierTest is ProtocolFixture {
         address who = _assignees(taskId, 0, 0)[0];
         vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.RevealNotOpen.selector, commitDeadline));
         vm.prank(who);
-        verifier.reveal(taskId, 0, 0, 0, _cid(0), fpA, _salt(who));
+        verifier.reveal(taskId, 0, 0, 0, _opening(_cid(0), fpA, _salt(who)));
     }
 
     function test_reveal_revertsWhenNotCommitted() public {
         vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.NotCommitted.selector, 1));
-        verifier.reveal(taskId, 0, 0, 1, _cid(1), fpA, bytes32(0));
+        verifier.reveal(taskId, 0, 0, 1, _opening(_cid(1), fpA, bytes32(0)));
         vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.NotCommitted.selector, 7));
-        verifier.reveal(taskId, 0, 0, 7, _cid(1), fpA, bytes32(0));
+        verifier.reveal(taskId, 0, 0, 7, _opening(_cid(1), fpA, bytes32(0)));
     }
 
     function test_reveal_revertsWhenAlreadyRevealed() public {
@@ -179,7 +177,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
         address who = _assignees(taskId, 0, 0)[0];
         vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.AlreadyRevealed.selector, 0));
         vm.prank(who);
-        verifier.reveal(taskId, 0, 0, 0, _cid(0), fpA, _salt(who));
+        verifier.reveal(taskId, 0, 0, 0, _opening(_cid(0), fpA, _salt(who)));
     }
 
     function test_reveal_revertsAfterRevealWindow() public {
@@ -189,41 +187,46 @@ contract ConsensusVerifierTest is ProtocolFixture {
         address who = _assignees(taskId, 0, 0)[0];
         vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.RevealWindowClosed.selector, revealDeadline));
         vm.prank(who);
-        verifier.reveal(taskId, 0, 0, 0, _cid(0), fpA, _salt(who));
+        verifier.reveal(taskId, 0, 0, 0, _opening(_cid(0), fpA, _salt(who)));
     }
 
     function test_reveal_revertsWhenFingerprintLengthWrong() public {
         _commit(taskId, 0, 0, 0, fpA);
         _commit(taskId, 0, 0, 1, fpA);
+        _pastSeedBlock(taskId, 0, 0);
         address who = _assignees(taskId, 0, 0)[0];
         vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.InvalidFingerprintLength.selector, 3, 16));
         vm.prank(who);
-        verifier.reveal(taskId, 0, 0, 0, _cid(0), _fp(1, 3), _salt(who));
+        verifier.reveal(taskId, 0, 0, 0, _opening(_cid(0), _fp(1, 3), _salt(who)));
     }
 
     function test_reveal_revertsWhenSaltWrong() public {
         _commit(taskId, 0, 0, 0, fpA);
         _commit(taskId, 0, 0, 1, fpA);
+        _pastSeedBlock(taskId, 0, 0);
         address who = _assignees(taskId, 0, 0)[0];
         vm.expectRevert(IConsensusVerifier.CommitmentMismatch.selector);
         vm.prank(who);
-        verifier.reveal(taskId, 0, 0, 0, _cid(0), fpA, bytes32("wrong"));
+        verifier.reveal(taskId, 0, 0, 0, _opening(_cid(0), fpA, bytes32("wrong")));
     }
 
     /// The copier commits the victim's commitment in its own slot and sees the victim's reveal:
     /// the copier still cannot reveal, because the commitment binds the victim's address.
     function test_reveal_revertsWhenCommitmentCopied() public {
         address[] memory a = _assignees(taskId, 0, 0);
-        bytes32 c = verifier.computeCommitment(taskId, 0, 0, a[0], _cid(0), fpA, _salt(a[0]));
+        bytes32 c = verifier.computeCommitment(
+            taskId, 0, 0, _attemptOf(taskId, 0, 0), a[0], _cid(0), _sealedOf(_cid(0)), _salt(a[0])
+        );
         vm.prank(a[0]);
         verifier.commit(taskId, 0, 0, 0, c);
         vm.prank(a[1]);
         verifier.commit(taskId, 0, 0, 1, c);
+        _pastSeedBlock(taskId, 0, 0);
         vm.prank(a[0]);
-        verifier.reveal(taskId, 0, 0, 0, _cid(0), fpA, _salt(a[0]));
+        verifier.reveal(taskId, 0, 0, 0, _opening(_cid(0), fpA, _salt(a[0])));
         vm.expectRevert(IConsensusVerifier.CommitmentMismatch.selector);
         vm.prank(a[1]);
-        verifier.reveal(taskId, 0, 0, 1, _cid(0), fpA, _salt(a[0]));
+        verifier.reveal(taskId, 0, 0, 1, _opening(_cid(0), fpA, _salt(a[0])));
     }
 
     // ---------------------------------------------------------------- finalize
@@ -583,18 +586,21 @@ contract ConsensusVerifierGasTest is ProtocolFixture {
         int32[] memory fp = _fp(42 + round, 16);
         address[] memory a = _assignees(taskId, round, shard);
         for (uint256 i = 0; i < 2; ++i) {
-            bytes32 c = verifier.computeCommitment(taskId, round, shard, a[i], _cid(i), fp, _salt(a[i]));
+            bytes32 c = verifier.computeCommitment(
+                taskId, round, shard, _attemptOf(taskId, round, shard), a[i], _cid(i), _sealedOf(_cid(i)), _salt(a[i])
+            );
             _coolAll();
             vm.prank(a[i]);
             uint256 g = gasleft();
             verifier.commit(taskId, round, shard, i, c);
             m.commit += g - gasleft();
         }
+        _pastSeedBlock(taskId, round, shard);
         for (uint256 i = 0; i < 2; ++i) {
             _coolAll();
             vm.prank(a[i]);
             uint256 g = gasleft();
-            verifier.reveal(taskId, round, shard, i, _cid(i), fp, _salt(a[i]));
+            verifier.reveal(taskId, round, shard, i, _opening(_cid(i), fp, _salt(a[i])));
             m.reveal += g - gasleft();
         }
         int32[][] memory fps = _pair(fp, fp);

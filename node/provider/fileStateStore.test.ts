@@ -16,7 +16,7 @@ describe('file state store', () => {
     const key = stateKey(3n, ACCOUNT)
     const state = emptyState(3n, ACCOUNT)
     state.joined = true
-    state.results['0/1/0'] = { round: 0, shard: 1, attempt: 0, replica: 1, deltaCid: '0x01', fingerprint: [1, -2], salt: `0x${'5'.repeat(64)}`, committed: true, revealed: false }
+    state.results['0/1/0'] = { round: 0, shard: 1, attempt: 0, replica: 1, deltaCid: '0x01', sealedCid: '0x03', fingerprint: [1, -2], salt: `0x${'5'.repeat(64)}`, committed: true, revealed: false }
     state.step = { phase: 'waiting', round: 0, shard: 1, detail: 'committed' }
     await new FileStateStore(dir).save(key, state)
     expect(await new FileStateStore(dir).load(key)).toEqual(state)

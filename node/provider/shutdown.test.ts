@@ -55,7 +55,7 @@ describe('shutdown', () => {
 
   it('lists the latest round\'s results still waiting for a commit or reveal', () => {
     const state = emptyState(1n, '0x00000000000000000000000000000000000000aa')
-    const result = { attempt: 0, replica: 0, deltaCid: '0x01', fingerprint: [] as number[], salt: '0x02' } as const
+    const result = { attempt: 0, replica: 0, deltaCid: '0x01', sealedCid: '0x03', fingerprint: [] as number[], salt: '0x02' } as const
     state.results['0/0/0'] = { ...result, round: 0, shard: 0, committed: true, revealed: false }
     state.results['1/0/0'] = { ...result, round: 1, shard: 0, committed: true, revealed: false }
     state.results['1/1/0'] = { ...result, round: 1, shard: 1, committed: false, revealed: false }

@@ -4,8 +4,9 @@
  * itself is unchanged: everything it does on chain is what an attacker running the client would do.
  */
 import type { Hex } from 'viem'
-import { readResultCommitment, readRevealedSalt, readRound, revealResult, submitCommitment, type WriteContext } from '../../src/chain/actions/index.ts'
+import { readResultCommitment, readRound, revealResult, submitCommitment, type WriteContext } from '../../src/chain/actions/index.ts'
 import { decodeDelta, encodeDelta } from '../../src/core/delta/codec.ts'
+import { openDelta } from '../../src/core/delta/seal.ts'
 import { stepSeed } from '../../src/core/sampling.ts'
 import type { TaskSpec } from '../../src/core/taskSpec.ts'
 import { l2Norm, zerosLike, type WeightLayout, type WeightSet } from '../../src/core/tensors.ts'
@@ -101,7 +102,7 @@ export function byzantineTrainer (opts: ByzantineTrainerOptions): Trainer {
   }
 }
 
-/** The lazy provider's stale delta: the first accepted delta of the previous round, as published. */
+/** The lazy provider's stale delta: the first accepted delta of the previous round, opened with its revealed salt. */
 export function staleDeltaReader (chain: ProviderChain, artifacts: ArtifactStore, taskId: bigint): (round: number) => Promise<Uint8Array | undefined> {
   return async (round) => {
     if (round === 0) return undefined
@@ -109,14 +110,15 @@ export function staleDeltaReader (chain: ProviderChain, artifacts: ArtifactStore
     if (accepted === undefined) return undefined
     const revealed = await chain.readRevealed(taskId, round - 1, accepted.shard, accepted.attempt)
     const center = revealed.find((r) => r.replica === accepted.center)
-    return center === undefined ? undefined : await artifacts.get(center.deltaCid, 'delta')
+    if (center === undefined) return undefined
+    return await openDelta(await artifacts.get(center.sealedCid, 'delta'), center.salt, { maxBytes: DEFAULT_LIMITS.delta })
   }
 }
 
 /**
  * A ProviderChain that, instead of committing its own result, copies the commitment another replica
- * of the same shard sent, and at reveal time replays that replica's reveal (delta CID, fingerprint
- * and salt, read from its transaction). The commitment binds the sender, so the replay is refused
+ * of the same shard sent, and at reveal time replays that replica's reveal (CIDs, fingerprint and
+ * salt, from its `Revealed` event). The commitment binds the sender, so the replay is refused
  * with `CommitmentMismatch`: the copier never reveals and is never paid.
  */
 export function copyingChain (chain: ProviderChain, ctx: WriteContext, log: AttackLog, opts: { waitMs?: number } = {}): ProviderChain {
@@ -147,17 +149,15 @@ export function copyingChain (chain: ProviderChain, ctx: WriteContext, log: Atta
       }
       const { receipt } = await submitCommitment(ctx, { taskId: params.taskId, round: params.round, shard: params.shard, replica: params.replica, commitment: victim.commitment })
       log.note(`r${params.round} s${params.shard}: copied replica ${victim.replica}'s commitment ${victim.commitment.slice(0, 10)}…`)
-      return { ...params, attempt: victim.attempt, fingerprint: Array.from(params.fingerprint), commitment: victim.commitment, receipt }
+      return { ...params, attempt: victim.attempt, commitment: victim.commitment, receipt }
     },
     revealResult: async (params) => {
       const { attempt } = await attemptOf(params.taskId, params.round, params.shard)
       const revealed = await chain.readRevealed(params.taskId, params.round, params.shard, attempt)
       const victim = revealed.find((r) => r.replica !== params.replica)
       if (victim === undefined) throw new Error(`copier: waiting for another replica of round ${params.round} shard ${params.shard} to reveal`)
-      // The salt is not in the event; it is in the victim's reveal transaction.
-      const salt = await readRevealedSalt(ctx, { taskId: params.taskId, round: params.round, shard: params.shard, replica: victim.replica, blockNumber: victim.blockNumber })
       log.note(`r${params.round} s${params.shard}: replaying replica ${victim.replica}'s reveal`)
-      await revealResult(ctx, { ...params, deltaCid: victim.deltaCid, fingerprint: victim.fingerprint, salt })
+      await revealResult(ctx, { ...params, deltaCid: victim.deltaCid, sealedCid: victim.sealedCid, fingerprint: victim.fingerprint, salt: victim.salt })
     }
   }
 }

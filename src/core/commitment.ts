@@ -1,6 +1,10 @@
 import { encodeAbiParameters, keccak256, type Address, type Hex } from 'viem'
 
-/** What a provider commits to for one replica of one shard (see ConsensusVerifier.commitmentOf). */
+/**
+ * What a provider commits to for one replica of one shard attempt (see
+ * ConsensusVerifier.commitmentOf). Not the fingerprint: its seed is drawn only after the last
+ * commit, so the sketch is computed at reveal over the bytes this commitment already fixed.
+ */
 export interface CommitmentInput {
   chainId: bigint | number
   /** The ConsensusVerifier's address. */
@@ -8,13 +12,15 @@ export interface CommitmentInput {
   taskId: bigint | number
   round: bigint | number
   shard: bigint | number
+  /** The shard's attempt: a commitment of one attempt cannot be replayed in the next. */
+  attempt: bigint | number
   /** The provider that commits and later reveals: copying someone else's commitment is useless. */
   sender: Address
-  /** Binary CID of the encoded delta. */
+  /** Binary CID of the plaintext delta (its header binds sender and attempt). */
   deltaCid: Hex
-  /** The delta's sketch: signed 32-bit integers, `fingerprintLength` of them. */
-  fingerprint: readonly number[]
-  /** 32 random bytes, kept secret until reveal. */
+  /** Binary CID of the sealed delta that was uploaded (see core/delta/seal.ts). */
+  sealedCid: Hex
+  /** 32 random bytes, kept secret until reveal; the sealing key is derived from them. */
   salt: Hex
 }
 
@@ -24,34 +30,29 @@ const commitmentParams = [
   { type: 'uint256', name: 'taskId' },
   { type: 'uint256', name: 'round' },
   { type: 'uint256', name: 'shard' },
+  { type: 'uint256', name: 'attempt' },
   { type: 'address', name: 'sender' },
   { type: 'bytes', name: 'deltaCid' },
-  { type: 'int32[]', name: 'fingerprint' },
+  { type: 'bytes', name: 'sealedCid' },
   { type: 'bytes32', name: 'salt' }
 ] as const
 
-const INT32_MIN = -(2 ** 31)
-const INT32_MAX = 2 ** 31 - 1
-
 /**
- * `keccak256(abi.encode(chainId, verifier, taskId, round, shard, sender, deltaCid, fingerprint, salt))`,
- * the same value as `ConsensusVerifier.computeCommitment` on chain (a forge test checks the same vector).
+ * `keccak256(abi.encode(chainId, verifier, taskId, round, shard, attempt, sender, deltaCid,
+ * sealedCid, salt))`, the same value as `ConsensusVerifier.computeCommitment` on chain (a forge
+ * test checks the same vector).
  */
 export function computeCommitment (input: CommitmentInput): Hex {
-  for (const value of input.fingerprint) {
-    if (!Number.isInteger(value) || value < INT32_MIN || value > INT32_MAX) {
-      throw new RangeError(`fingerprint entry ${value} is not a signed 32-bit integer`)
-    }
-  }
   return keccak256(encodeAbiParameters(commitmentParams, [
     BigInt(input.chainId),
     input.verifier,
     BigInt(input.taskId),
     BigInt(input.round),
     BigInt(input.shard),
+    BigInt(input.attempt),
     input.sender,
     input.deltaCid,
-    input.fingerprint,
+    input.sealedCid,
     input.salt
   ]))
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { decodeDelta, encodeDelta } from './delta/codec.ts'
-import { DEFAULT_FINGERPRINT_TOLERANCE, fingerprint, FingerprintError, fingerprintDistance, fingerprintsAgree, fingerprintSeed } from './fingerprint.ts'
+import { keccak256, stringToHex } from 'viem'
+import { DEFAULT_FINGERPRINT_TOLERANCE, fingerprint, FingerprintError, fingerprintDistance, fingerprintsAgree, fingerprintSeedFromWord, fingerprintSeedOf } from './fingerprint.ts'
 import { Rng } from './random.ts'
 import { scaleWeights, type WeightLayout, type WeightSet } from './tensors.ts'
 import { randomWeights } from '../testing/randomWeights.ts'
@@ -13,7 +14,7 @@ const LAYOUT: WeightLayout = [
   { name: 'out/bias', shape: [10] }
 ]
 const TOLERANCE = DEFAULT_FINGERPRINT_TOLERANCE
-const opts = { length: 32, seed: fingerprintSeed({ seed: 'fp-test' }, 4, 1) }
+const opts = { length: 32, seed: fingerprintSeedOf({ seedBlockHash: keccak256(stringToHex('fp-test')), taskId: 1, round: 4, shard: 1, attempt: 0 }) }
 
 /** What a replica pins and what a checker re-fingerprints: the delta after the int8 round trip. */
 function pinned (delta: WeightSet): WeightSet {
@@ -53,9 +54,13 @@ describe('fingerprint', () => {
     expect(fingerprint(base, { length: 64, seed: opts.seed }).subarray(0, 32)).toEqual(sketch)
   })
 
-  it('puts the log-norm first and near-standard-normal directions after it', () => {
-    // ||x|| ~ 1e-3 * sqrt(21,898): ln = -2.38
-    expect(sketch[0]! / 65536).toBeCloseTo(Math.log(1e-3 * Math.sqrt(21898)), 1)
+  it('puts the piecewise-linear log2 of the norm first and near-standard-normal directions after it', () => {
+    // ||x|| ~ 1e-3 * sqrt(21,898) = 0.148 = 1.18 * 2^-3: lg = -3 + 0.18
+    expect(sketch[0]! / 65536).toBeCloseTo(-3 + (1e-3 * Math.sqrt(21898) * 8 - 1), 1)
+    // 3 = 1.5 * 2^1 and 0.75 = 1.5 * 2^-1: exactly 1.5 and -0.5 units of R
+    const single = (x: number): WeightSet => [{ name: 'w', shape: [1], values: new Float32Array([x]) }]
+    expect(fingerprint(single(3), opts)[0]).toBe(1.5 * 65536)
+    expect(fingerprint(single(-0.75), opts)[0]).toBe(-0.5 * 65536)
     const directions = [...fingerprint(base, { length: 64, seed: 9 }).subarray(1)].map((s) => s / 65536)
     const meanSquare = directions.reduce((sum, d) => sum + d * d, 0) / directions.length
     expect(meanSquare).toBeGreaterThan(0.5)
@@ -96,8 +101,8 @@ describe('fingerprint', () => {
       zero: scaleWeights(base, 0)
     }
     const distances = Object.fromEntries(Object.entries(attacks).map(([name, delta]) => [name, fingerprintDistance(pinnedSketch, fingerprint(pinned(delta), opts))]))
-    expect(distances['x2']).toBe(Math.round(65536 * Math.log(2)))
-    expect(distances['x0.5']).toBe(Math.round(65536 * Math.log(2)))
+    expect(distances['x2']).toBe(65536)
+    expect(distances['x0.5']).toBe(65536)
     expect(distances['x1.1']).toBeGreaterThan(3 * TOLERANCE)
     for (const name of ['x2', 'x0.5']) expect(distances[name]).toBeGreaterThan(20 * TOLERANCE)
     for (const name of ['sign flip', 'unrelated', 'unrelated, same norm', 'zero']) expect(distances[name]).toBeGreaterThan(50 * TOLERANCE)
@@ -119,7 +124,7 @@ describe('fingerprint stability', () => {
       { name: 'w', shape: [40, 3], values: Float32Array.from({ length: 120 }, () => rng.nextFloat() - 0.5) },
       { name: 'b', shape: [3], values: Float32Array.from([0.25, -1, 0]) }
     ]
-    expect([...fingerprint(delta, { length: 8, seed: 77 })]).toEqual([81414, -43011, 68442, -683, -3976, 54191, 8135, 101787])
+    expect([...fingerprint(delta, { length: 8, seed: 77 })]).toEqual([113492, -43011, 68442, -683, -3976, 54191, 8135, 101787])
   })
 })
 
@@ -132,5 +137,18 @@ describe('fingerprintDistance', () => {
     expect(fingerprintsAgree(Int32Array.from([10, 0]), Int32Array.from([0, 3]), 10)).toBe(true)
     expect(fingerprintsAgree(Int32Array.from([10, 0]), Int32Array.from([0, 3]), 9)).toBe(false)
     expect(() => fingerprintDistance(a, a.subarray(1))).toThrow(/3 vs 2/)
+  })
+})
+
+describe('fingerprintSeedOf', () => {
+  it('is the low 32 bits of keccak256(abi.encode(seedBlockHash, taskId, round, shard, attempt))', () => {
+    const input = { seedBlockHash: keccak256(stringToHex('block')), taskId: 7, round: 3, shard: 2, attempt: 1 }
+    const seed = fingerprintSeedOf(input)
+    expect(seed).toBeGreaterThanOrEqual(0)
+    expect(seed).toBeLessThanOrEqual(0xffffffff)
+    expect(fingerprintSeedFromWord('0x00000000000000000000000000000000000000000000000000000000deadbeef')).toBe(0xdeadbeef)
+    for (const change of [{ attempt: 2 }, { shard: 3 }, { round: 4 }, { taskId: 8 }, { seedBlockHash: keccak256(stringToHex('other')) }]) {
+      expect(fingerprintSeedOf({ ...input, ...change })).not.toBe(seed)
+    }
   })
 })

@@ -1,4 +1,5 @@
-import { counterHash, deriveSeed, type Seed } from './random.ts'
+import { encodeAbiParameters, keccak256, type Hex } from 'viem'
+import { counterHash } from './random.ts'
 import type { WeightSet } from './tensors.ts'
 import { errorKind } from './errors.ts'
 
@@ -10,27 +11,29 @@ import { errorKind } from './errors.ts'
  * Design. Let x be the delta flattened in tensor order, r_j a seeded Rademacher (+-1) vector and
  * R the resolution (integer units per unit of relative change, 2^16 by default):
  *
- *   s_0 = round(R * ln ||x||)                       the size of the delta
+ *   s_0 = round(R * lg ||x||)                       the size of the delta
  *   s_j = round(R * <r_j, x> / ||x||),  j = 1..k-1  its direction
  *
- * Each <r_j, x> / ||x|| is close to a standard normal for any x, and the log makes s_0 move by
- * R * (relative change of the norm). So every component moves by about R times the *relative*
- * difference between two deltas, whatever the model, learning rate or round: one tolerance,
- * stated in relative terms (tolerance / R), suits every task, while a fixed absolute quantum on
- * the raw projection would need retuning as deltas shrink over training. The sketch is still not
- * scale invariant: s_0 catches a delta scaled by c (|R ln c|, 45,426 units for c = 2 or 1/2),
- * the direction catches sign flips (about 2R |N(0,1)| per component) and unrelated deltas.
+ * where lg is the piecewise-linear base-2 logarithm: for ||x|| = m * 2^e with m in [1, 2),
+ * lg ||x|| = e + (m - 1). Each <r_j, x> / ||x|| is close to a standard normal for any x, and s_0
+ * moves by R to 2R times the *relative* change of the norm. So every component moves by about R
+ * times the relative difference between two deltas, whatever the model, learning rate or round:
+ * one tolerance, stated in relative terms (tolerance / R), suits every task, while a fixed
+ * absolute quantum on the raw projection would need retuning as deltas shrink over training. The
+ * sketch is still not scale invariant: s_0 catches a delta scaled by 2^c (exactly |c| R units), the
+ * direction catches sign flips (about 2R |N(0,1)| per component) and unrelated deltas.
  *
  * Determinism: the signs come from a counter-based hash of (seed, element index), drawn on the
- * fly, never as a k x N matrix; sums run in float64 in element order. Everything but Math.log is
- * exact IEEE arithmetic, and Math.log differs by at most an ulp between JS engines, which moves s_0
- * by at most one unit. Fingerprint the delta as pinned (decoded from its bytes) so that anyone can
+ * fly, never as a k x N matrix; sums run in float64 in element order; lg reads the exponent and
+ * mantissa from the float's bits. Everything is correctly rounded IEEE arithmetic (+, *, /, sqrt),
+ * so every engine computes the same sketch bit for bit (Math.log would not: its last bit may differ
+ * between engines). Fingerprint the delta as pinned (decoded from its bytes) so that anyone can
  * recompute a revealed sketch from the CID.
  *
- * Caveat: the projection is linear, so someone who knows the seed and an honest delta can add a
- * change orthogonal to all r_j without moving the sketch. Derive the seed from randomness fixed
- * after deltas are committed when that attack matters; `fingerprintSeed` only separates tasks,
- * rounds and shards.
+ * The projection is linear, so someone who knows the seed and an honest delta can add a change
+ * orthogonal to all r_j without moving the sketch. That is why the seed of a shard attempt comes
+ * from the hash of the block after its last commit (`fingerprintSeedOf`): when it is known, every
+ * delta of the attempt is already fixed by its commitment.
  */
 
 export const FINGERPRINT_MIN_LENGTH = 2
@@ -39,7 +42,7 @@ export const DEFAULT_FINGERPRINT_RESOLUTION = 1 << 16
 /**
  * 2048 units at the default resolution: about 3% relative difference. Measured on MNIST-MLP-sized
  * deltas fingerprinted after the int8 round trip (fingerprint.test.ts): per-element relative noise
- * of 1e-4 lands within ~250, 1e-3 within ~1100; a x2 or x0.5 scale is 45,426 away, a sign flip or
+ * of 1e-4 lands within ~250, 1e-3 within ~1100; a x2 or x0.5 scale is 65,536 away, a sign flip or
  * an unrelated delta over 200,000.
  */
 export const DEFAULT_FINGERPRINT_TOLERANCE = 1 << 11
@@ -52,7 +55,7 @@ const MIN_NORM = 2 ** -149
 export interface FingerprintOptions {
   /** k, components of the sketch (2..64). */
   length: number
-  /** uint32 projection seed, e.g. from `fingerprintSeed`. */
+  /** uint32 projection seed, from `fingerprintSeedOf`. */
   seed: number
   /** Integer units per unit of relative change; defaults to 2^16. */
   resolution?: number
@@ -62,8 +65,32 @@ export class FingerprintError extends errorKind('FINGERPRINT') {
   override name = 'FingerprintError'
 }
 
-export function fingerprintSeed (task: { seed: Seed }, round: number, shard: number): number {
-  return deriveSeed(task.seed, 'fingerprint', round, shard)
+/** Names the shard attempt whose fingerprint seed is wanted, and the hash of its seed block. */
+export interface FingerprintSeedInput {
+  /** Hash of the block after the attempt's last commit (`ConsensusVerifier.fingerprintSeed`). */
+  seedBlockHash: Hex
+  taskId: bigint | number
+  round: bigint | number
+  shard: bigint | number
+  attempt: bigint | number
+}
+
+/**
+ * The uint32 projection seed of a shard attempt: the low 32 bits of
+ * keccak256(abi.encode(bytes32 seedBlockHash, uint256 taskId, uint256 round, uint256 shard,
+ * uint256 attempt)), the word `ConsensusVerifier.fingerprintSeed` returns.
+ */
+export function fingerprintSeedOf (input: FingerprintSeedInput): number {
+  const word = keccak256(encodeAbiParameters(
+    [{ type: 'bytes32' }, { type: 'uint256' }, { type: 'uint256' }, { type: 'uint256' }, { type: 'uint256' }],
+    [input.seedBlockHash, BigInt(input.taskId), BigInt(input.round), BigInt(input.shard), BigInt(input.attempt)]
+  ))
+  return fingerprintSeedFromWord(word)
+}
+
+/** The uint32 projection seed in a 32-byte seed word: its low 32 bits. */
+export function fingerprintSeedFromWord (word: Hex): number {
+  return Number(BigInt(word) & 0xffff_ffffn)
 }
 
 export function fingerprint (delta: WeightSet, opts: FingerprintOptions): Int32Array {
@@ -96,9 +123,19 @@ export function fingerprint (delta: WeightSet, opts: FingerprintOptions): Int32A
 
   const norm = Math.sqrt(squares)
   const sketch = new Int32Array(length)
-  sketch[0] = toInt32(resolution * Math.log(Math.max(norm, MIN_NORM)))
+  sketch[0] = toInt32(resolution * linearLog2(Math.max(norm, MIN_NORM)))
   for (let j = 0; j < projections; j++) sketch[j + 1] = norm === 0 ? 0 : toInt32(resolution * (sums[j]! / norm))
   return sketch
+}
+
+const bits = new DataView(new ArrayBuffer(8))
+
+/** e + (m - 1) for a positive normal float64 x = m * 2^e, m in [1, 2), read from its bits. */
+function linearLog2 (x: number): number {
+  bits.setFloat64(0, x)
+  const exponent = ((bits.getUint16(0) >>> 4) & 0x7ff) - 1023
+  bits.setUint16(0, (bits.getUint16(0) & 0x800f) | (1023 << 4)) // the same mantissa with exponent 0
+  return exponent + (bits.getFloat64(0) - 1)
 }
 
 /** Round half away from zero, saturating at the int32 range the contract stores. */

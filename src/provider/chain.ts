@@ -2,7 +2,7 @@
 import type { BlockNumber } from 'viem'
 import {
   advance, challengeVersion, claim, commitResult, confirmVersion, faucet, finalizeShard, finalizeVersion, joinTask, proposeVersion, readAcceptedShards,
-  readClaimable, readHasConfirmed, readIsProvider, readModel, readProposals, readProviders, readRevealed, readRound, readStake, readStakeLocks, readTask,
+  readClaimable, readFingerprintSeed, readHasConfirmed, readIsProvider, readModel, readProposals, readProviders, readRevealed, readRound, readStake, readStakeLocks, readTask,
   readVersion, revealResult, stake, unlockStake, watchProtocolEvents, type WriteContext
 } from '../chain/actions/index.ts'
 import type { ProviderChain } from './types.ts'
@@ -20,8 +20,12 @@ export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNum
   const account = ctx.walletClient.account.address
   const fromBlock = opts.fromBlock ?? 0n
   const revealsFrom = opts.fromBlock
+  let chainId: Promise<number> | undefined
   return {
     account,
+    verifier: ctx.contracts.ConsensusVerifier,
+    chainId: async () => await (chainId ??= publicClient.getChainId()),
+    readFingerprintSeed: async (taskId, round, shard, attempt) => (await readFingerprintSeed(ctx, { taskId, round, shard, attempt })).seed,
     now: async () => (await publicClient.getBlock({ blockTag: 'latest' })).timestamp,
     readTask: async (taskId) => await readTask(ctx, { taskId }),
     readRound: async (taskId, round) => await readRound(ctx, { taskId, round }),

@@ -17,6 +17,8 @@ import { mnistSplit, useNodeBackend } from '../testing/mnist.ts'
 import { memoryArtifactStore } from './artifacts.ts'
 import { chainForAccount } from './chain.ts'
 import { decodeVersion } from '../core/version/blob.ts'
+import { deltaCidOf } from '../core/delta/cid.ts'
+import { decodeDelta, DeltaDecodeError } from '../core/delta/codec.ts'
 import { ProviderLoop } from './providerLoop.ts'
 import { MemoryStateStore } from './state.ts'
 import { datasetTaskData } from './taskData.ts'
@@ -78,10 +80,16 @@ async function runToCompletion (loops: ProviderLoop[], timeoutMs = 60_000): Prom
 }
 
 describe('provider loop', () => {
-  it('three providers run a 2-round MNIST task to completion: versions final, rewards owed, accuracy up', async () => {
+  it('three providers run a 2-round MNIST task to completion: versions final, rewards owed, accuracy up; attack (copier): no delta is readable before commits close', async () => {
     const started = performance.now()
     const { train, test } = await mnistSplit()
-    const artifacts = memoryArtifactStore()
+    const store = memoryArtifactStore()
+    // Everything the providers publish, as a copier watching the network would see it.
+    const published: Array<{ kind: string, bytes: Uint8Array }> = []
+    const artifacts: ArtifactStore = {
+      put: async (bytes, kind, options) => { published.push({ kind, bytes }); return await store.put(bytes, kind, options) },
+      get: store.get
+    }
     const queue = serialQueue()
     const trainer = inProcessTrainer({ mnist: async () => train, queue })
     const evaluator = inProcessEvaluator(test, { queue })
@@ -177,6 +185,17 @@ describe('provider loop', () => {
     }
     // Every transaction that lost a race is a "skipped" action; nothing else went wrong.
     expect(errors).toEqual([])
+
+    // ------------------------------------------------------------ nothing to copy (finding 13)
+    // Only sealed deltas were published: none decodes as a delta, and none is a revealed plaintext.
+    const sealed = published.filter((p) => p.kind === 'delta')
+    expect(sealed.length).toBeGreaterThanOrEqual(ROUNDS * SHARDS * 2)
+    const revealedCids = new Set((await chainForAccount(creator).readRevealed(taskId, 0, 0, 0)).map((r) => r.deltaCid))
+    expect(revealedCids.size).toBeGreaterThan(0)
+    for (const { bytes } of sealed) {
+      expect(() => decodeDelta(bytes, { maxBytes: 1 << 24 })).toThrow(DeltaDecodeError)
+      expect(revealedCids.has(await deltaCidOf(bytes))).toBe(false)
+    }
 
     // ------------------------------------------------------------ versions and lineage
     expect((await readTask(creator, { taskId })).status).toBe('Completed')

@@ -19,6 +19,11 @@ import type { ShardData } from '../train/workerApi.ts'
  */
 export interface ProviderChain {
   readonly account: Address
+  /** The ConsensusVerifier's address: part of every delta's binding. */
+  readonly verifier: Address
+  chainId: () => Promise<number>
+  /** The attempt's fingerprint seed, or undefined while the block that draws it is not mined. */
+  readFingerprintSeed: (taskId: bigint, round: number, shard: number, attempt: number) => Promise<number | undefined>
   /** Unix seconds of the latest block: the clock the contract's windows use. */
   now: () => Promise<bigint>
   readTask: (taskId: bigint) => Promise<TaskState>
@@ -80,9 +85,13 @@ export interface PendingResult {
   shard: number
   attempt: number
   replica: number
+  /** The plaintext delta's CID (a content hash: only the sealed delta is uploaded). */
   deltaCid: Hex
-  fingerprint: number[]
+  /** The sealed delta, pinned before the commit. */
+  sealedCid: Hex
   salt: Hex
+  /** Computed at reveal, under the seed drawn after the attempt's last commit. */
+  fingerprint?: number[]
   committed: boolean
   revealed: boolean
 }

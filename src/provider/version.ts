@@ -1,7 +1,8 @@
 /**
- * The round's version: recomputed by every winner from the accepted deltas (each checked against
- * the fingerprint its provider revealed, see core/version/deltaCheck.ts) (so each can confirm or
- * challenge what the aggregator proposes), and proposed by the aggregator with its scores.
+ * The round's version: recomputed by every winner from every accepted winner's delta (each opened
+ * and checked against what its provider committed and revealed, see core/version/deltaCheck.ts),
+ * so each can confirm or challenge what the aggregator proposes, and proposed by the aggregator
+ * with its scores.
  */
 import type { Address, Hex } from 'viem'
 import { hasBit } from '../core/bitmask.ts'
@@ -9,7 +10,7 @@ import { MLBridgeError } from '../core/errors.ts'
 import { shardDataHash } from '../core/sampling.ts'
 import { decodeVersion } from '../core/version/blob.ts'
 import { computeVersion, type AcceptedDelta } from '../core/version/compute.ts'
-import { chooseDelta } from '../core/version/deltaCheck.ts'
+import { checkWinners } from '../core/version/deltaCheck.ts'
 import type { ProviderContext } from './context.ts'
 import type { RoundVersionRecord } from './types.ts'
 import { shardSamples } from './work.ts'
@@ -30,14 +31,18 @@ export async function aggregate (ctx: ProviderContext, round: number, signal?: A
     state.shards[a.shard]?.providers.forEach((p, i) => { if (hasBit(a.winnersMask, i)) winners.add(p.toLowerCase() as Address) })
     const revealed = (await chain.readRevealed(taskId, round, a.shard, a.attempt)).filter((x) => hasBit(a.winnersMask, x.replica))
     if (revealed.length === 0) throw new MLBridgeError('AGGREGATE_INPUT_MISSING', `no revealed result for accepted shard ${a.shard} of round ${round}`)
-    const candidates = [...revealed].sort((x, y) => (x.replica === a.center ? -1 : y.replica === a.center ? 1 : x.replica - y.replica))
+    const fingerprintSeed = await chain.readFingerprintSeed(taskId, round, a.shard, a.attempt)
+    if (fingerprintSeed === undefined) throw new MLBridgeError('AGGREGATE_INPUT_MISSING', `no fingerprint seed for accepted shard ${a.shard} of round ${round}`)
     const fetch = async (cid: Hex): Promise<Uint8Array> => await ctx.bounded(async (bound) => await artifacts.get(cid, 'delta', { signal: bound }), signal)
-    const choice = await chooseDelta(candidates, fetch, { spec: task.spec, layout: task.layout, round, shard: a.shard, maxDeltaBytes: limits.delta })
-    for (const fault of choice.faults) {
-      ctx.error({ phase: 'aggregating', round, shard: a.shard, fatal: false, error: new MLBridgeError('DELTA_FINGERPRINT_MISMATCH', `round ${round} shard ${a.shard}: replica ${fault.replica} (${fault.provider}) pinned ${fault.deltaCid}, but ${fault.reason}`) })
+    const checks = await checkWinners(revealed, fetch, {
+      chainId: await chain.chainId(), verifier: chain.verifier, taskId, round, shard: a.shard, attempt: a.attempt, fingerprintSeed,
+      spec: task.spec, layout: task.layout, maxDeltaBytes: limits.delta
+    })
+    for (const fault of checks.faults) {
+      ctx.error({ phase: 'aggregating', round, shard: a.shard, fatal: false, error: new MLBridgeError('DELTA_FINGERPRINT_MISMATCH', `round ${round} shard ${a.shard}: replica ${fault.replica} (${fault.provider}) committed ${fault.deltaCid}, but ${fault.reason}`) })
     }
-    // No winner's bytes match what it revealed: every recomputer sees the same bytes, so all leave the shard out.
-    if (choice.chosen !== undefined) deltas.push({ shard: a.shard, cid: choice.chosen.deltaCid, bytes: choice.chosen.bytes })
+    // Every recomputer checks the same bytes, so all leave the same winners (or the whole shard) out.
+    for (const m of checks.matching) deltas.push({ shard: a.shard, cid: m.deltaCid, bytes: m.bytes })
   }
   const computed = computeVersion(task.spec, task.layout, parentBytes, deltas, { maxDeltaBytes: limits.delta, maxModelBytes: limits.model })
   const refused = [...computed.verdicts].filter(([, v]) => !v.ok)
@@ -51,7 +56,7 @@ export async function aggregate (ctx: ProviderContext, round: number, signal?: A
     modelCid,
     commitHash: computed.commitHash,
     deltaRoot: computed.deltaRoot,
-    dataHash: shardDataHash(computed.used.map((d) => shardSamples(ctx, round, d.shard, latest.get(d.shard)?.attempt ?? 0))),
+    dataHash: shardDataHash([...new Set(computed.used.map((d) => d.shard))].map((shard) => shardSamples(ctx, round, shard, latest.get(shard)?.attempt ?? 0))),
     winners: [...winners].sort(byAddress),
     confirmed: [],
     mismatched: []

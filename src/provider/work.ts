@@ -1,11 +1,17 @@
 /**
- * A provider's own shard: train it (fetch the round's model, train H steps, pin the delta,
- * fingerprint what was pinned, save it with a fresh salt), commit, and reveal.
+ * A provider's own shard: train it (fetch the round's model, train H steps, bind the delta to this
+ * provider and attempt, seal it with a key derived from a fresh salt, pin the sealed bytes, save
+ * the result), commit, and reveal (the fingerprint is computed then, under the seed drawn after
+ * the attempt's last commit). Nothing but ciphertext leaves the provider before commits close.
  */
 import { newSalt } from '../chain/actions/index.ts'
 import type { ShardView } from '../core/duties.ts'
-import { decodeDelta } from '../core/delta/codec.ts'
-import { fingerprint, fingerprintSeed } from '../core/fingerprint.ts'
+import type { Hex } from 'viem'
+import { deltaBinding } from '../core/delta/binding.ts'
+import { deltaCidOf } from '../core/delta/cid.ts'
+import { bindDelta, decodeDelta } from '../core/delta/codec.ts'
+import { openDelta, sealDelta } from '../core/delta/seal.ts'
+import { fingerprint } from '../core/fingerprint.ts'
 import { shardIndices, stepSeed } from '../core/sampling.ts'
 import { decodeVersion } from '../core/version/blob.ts'
 import { MLBridgeError } from '../core/errors.ts'
@@ -35,12 +41,12 @@ export async function train (ctx: ProviderContext, round: number, shard: ShardVi
     { onProgress: (progress) => { ctx.events.emit('progress', { round, shard: shard.shard, progress }) }, signal: bound }
   ), signal)
   await ctx.step({ phase: 'uploading', round, shard: shard.shard })
-  const deltaCid = await ctx.bounded(async (bound) => await artifacts.put(result.delta, 'delta', { signal: bound }), signal)
-  ctx.events.emit('artifact', { kind: 'delta', cid: deltaCid, size: result.delta.length, round, shard: shard.shard })
-  // The fingerprint of what was pinned: the decoded delta, as any checker will see it.
-  const decoded = decodeDelta(result.delta, { expected: layout, maxBytes: limits.delta })
-  const fp = Array.from(fingerprint(decoded, { length: spec.fingerprint.length, seed: fingerprintSeed(spec, round, shard.shard), resolution: spec.fingerprint.resolution }))
-  const pending: PendingResult = { round, shard: shard.shard, attempt: shard.attempt, replica, deltaCid, fingerprint: fp, salt: newSalt(), committed: false, revealed: false }
+  const plaintext = bindDelta(result.delta, await bindingOf(ctx, round, shard.shard, shard.attempt))
+  const salt = newSalt()
+  const sealed = await sealDelta(plaintext, salt)
+  const sealedCid = await ctx.bounded(async (bound) => await artifacts.put(sealed, 'delta', { signal: bound }), signal)
+  ctx.events.emit('artifact', { kind: 'delta', cid: sealedCid, size: sealed.length, round, shard: shard.shard })
+  const pending: PendingResult = { round, shard: shard.shard, attempt: shard.attempt, replica, deltaCid: await deltaCidOf(plaintext), sealedCid, salt, committed: false, revealed: false }
   ctx.state.results[resultKey(round, shard.shard, shard.attempt)] = pending
   await ctx.save() // the salt is on disk before the commit that needs it is sent
   return true
@@ -54,10 +60,17 @@ export async function submit (ctx: ProviderContext, phase: 'committing' | 'revea
   const pending = ctx.state.results[resultKey(round, shard.shard, shard.attempt)]
   if (pending === undefined) return false
   const { chain, taskId } = ctx.deps
+  if (phase === 'revealing' && pending.fingerprint === undefined) {
+    const fp = await sketchOf(ctx, pending)
+    if (fp === undefined) return false // the block that draws the seed is not mined yet: the next tick
+    pending.fingerprint = fp
+    await ctx.save()
+  }
   await ctx.step({ phase, round, shard: shard.shard })
-  const params = { taskId, round, shard: shard.shard, replica, deltaCid: pending.deltaCid, fingerprint: pending.fingerprint, salt: pending.salt }
+  const params = { taskId, round, shard: shard.shard, attempt: pending.attempt, replica, deltaCid: pending.deltaCid, sealedCid: pending.sealedCid, salt: pending.salt }
+  const fingerprint = pending.fingerprint ?? []
   const sent = await ctx.quietly(phase, async () => {
-    await ctx.timed<unknown>(phase === 'committing' ? chain.commitResult(params) : chain.revealResult(params))
+    await ctx.timed<unknown>(phase === 'committing' ? chain.commitResult(params) : chain.revealResult({ ...params, fingerprint }))
   })
   if (!sent) return false
   if (phase === 'committing') pending.committed = true
@@ -70,4 +83,23 @@ export async function submit (ctx: ProviderContext, phase: 'committing' | 'revea
 export function lostResult (ctx: ProviderContext, round: number, shard: ShardView): boolean {
   ctx.error({ phase: 'revealing', error: new MLBridgeError('RESULT_LOST', `no saved salt for round ${round} shard ${shard.shard}: this result cannot be revealed`), fatal: false })
   return false
+}
+
+/** What this provider writes into its delta's binding for a shard attempt (core/delta/binding.ts). */
+async function bindingOf (ctx: ProviderContext, round: number, shard: number, attempt: number): Promise<Hex> {
+  const { chain, taskId } = ctx.deps
+  return deltaBinding({ chainId: await chain.chainId(), verifier: chain.verifier, taskId, round, shard, attempt, provider: chain.account })
+}
+
+/**
+ * The fingerprint of the committed delta under the attempt's seed, computed from the sealed bytes
+ * this provider pinned (so a reload loses nothing); undefined while the seed is not drawn.
+ */
+async function sketchOf (ctx: ProviderContext, pending: PendingResult): Promise<number[] | undefined> {
+  const { chain, taskId, task, artifacts, limits } = ctx.deps
+  const seed = await chain.readFingerprintSeed(taskId, pending.round, pending.shard, pending.attempt)
+  if (seed === undefined) return undefined
+  const sealed = await ctx.bounded(async (bound) => await artifacts.get(pending.sealedCid, 'delta', { signal: bound }))
+  const delta = decodeDelta(await openDelta(sealed, pending.salt, { maxBytes: limits.delta }), { expected: task.layout, maxBytes: limits.delta })
+  return Array.from(fingerprint(delta, { length: task.spec.fingerprint.length, seed, resolution: task.spec.fingerprint.resolution }))
 }

@@ -42,6 +42,18 @@ interface IConsensusVerifier {
         uint64 decidedAt;
     }
 
+    /// @notice What a reveal opens: the committed values and the fingerprint.
+    struct Opening {
+        /// Binary CID of the plaintext delta (its header binds provider and attempt).
+        bytes deltaCid;
+        /// Binary CID of the sealed delta uploaded before the commit (AES-256-GCM, key from salt).
+        bytes sealedCid;
+        /// The fingerprint of the plaintext delta under `fingerprintSeed`.
+        int32[] fingerprint;
+        /// The commitment's salt; the sealing key is derived from it.
+        bytes32 salt;
+    }
+
     /// @notice Names one result: task, round, shard, attempt and replica slot.
     struct ResultRef {
         uint256 taskId;
@@ -117,6 +129,9 @@ interface IConsensusVerifier {
     /// @notice The block whose hash fixes the draw is not mined yet; try again after it.
     /// @param seedBlock The block.
     error SeedNotDrawn(uint256 seedBlock);
+    /// @notice The block whose hash seeds the fingerprints is not mined yet; reveal after it.
+    /// @param seedBlock The block after the attempt's latest commit.
+    error FingerprintSeedNotDrawn(uint256 seedBlock);
     /// @notice The referee may not be the reporter of a verdict (nor take its share).
     /// @param reporter The reporter named.
     error RefereeCannotReport(address reporter);
@@ -162,7 +177,9 @@ interface IConsensusVerifier {
     /// @param attempt The attempt (re-queues count up).
     /// @param replica The replica slot.
     /// @param provider The provider.
-    /// @param deltaCid Binary CID of the delta.
+    /// @param deltaCid Binary CID of the plaintext delta.
+    /// @param sealedCid Binary CID of the sealed delta.
+    /// @param salt The salt, from which the sealing key is derived.
     /// @param fingerprint The revealed fingerprint.
     event Revealed(
         uint256 indexed taskId,
@@ -172,9 +189,11 @@ interface IConsensusVerifier {
         uint256 replica,
         address provider,
         bytes deltaCid,
+        bytes sealedCid,
+        bytes32 salt,
         int32[] fingerprint
     );
-    /// @notice The shard's result was accepted; `center` is the replica whose delta aggregators use.
+    /// @notice The shard's result was accepted; aggregators use every winner's delta whose bytes check out.
     /// @param taskId The task.
     /// @param round The round.
     /// @param shard The shard.
@@ -253,29 +272,19 @@ interface IConsensusVerifier {
     /// @param round The current round.
     /// @param shard The shard.
     /// @param replica The caller's replica slot (see `assignment`).
-    /// @param commitment `computeCommitment(taskId, round, shard, msg.sender, deltaCid, fingerprint, salt)`.
+    /// @param commitment `computeCommitment(taskId, round, shard, attempt, msg.sender, deltaCid, sealedCid, salt)`.
     function commit(uint256 taskId, uint256 round, uint256 shard, uint256 replica, bytes32 commitment) external;
 
     /// @notice Reveals the committed result of replica slot `replica`. Opens when the commit window
-    /// ends or every replica has committed; closes `revealWindow` seconds after the commit window.
-    /// The commitment is recomputed with `msg.sender`, so a copied commitment cannot be revealed by
-    /// the copier.
+    /// ends or every replica has committed, and once `fingerprintSeed`'s block is mined; closes
+    /// `revealWindow` seconds after the commit window. The commitment is recomputed with
+    /// `msg.sender` and the attempt, so a copied commitment cannot be revealed by the copier.
     /// @param taskId The task.
     /// @param round The current round.
     /// @param shard The shard.
     /// @param replica The replica slot.
-    /// @param deltaCid Binary CID of the encoded delta.
-    /// @param fingerprint The delta's sketch, `fingerprintLength` int32 values.
-    /// @param salt The salt used in the commitment.
-    function reveal(
-        uint256 taskId,
-        uint256 round,
-        uint256 shard,
-        uint256 replica,
-        bytes calldata deltaCid,
-        int32[] calldata fingerprint,
-        bytes32 salt
-    ) external;
+    /// @param opening The committed CIDs and salt, and the fingerprint under `fingerprintSeed`.
+    function reveal(uint256 taskId, uint256 round, uint256 shard, uint256 replica, Opening calldata opening) external;
 
     /// @notice Decides a shard; anyone may call it once the reveal window has ended, or earlier when
     /// every replica has revealed. `fingerprints[i]` must be what replica `i` revealed (empty for
@@ -307,31 +316,34 @@ interface IConsensusVerifier {
     /// @param taskId The task.
     /// @param round The round.
     /// @param shard The shard.
+    /// @param attempt The shard's attempt.
     /// @param sender The provider that will reveal.
-    /// @param deltaCid Binary CID of the delta.
-    /// @param fingerprint The fingerprint.
-    /// @param salt A random salt.
+    /// @param deltaCid Binary CID of the plaintext delta.
+    /// @param sealedCid Binary CID of the sealed delta.
+    /// @param salt A fresh random salt (the sealing key is derived from it).
     /// @return The commitment.
     function computeCommitment(
         uint256 taskId,
         uint256 round,
         uint256 shard,
+        uint256 attempt,
         address sender,
         bytes calldata deltaCid,
-        int32[] calldata fingerprint,
+        bytes calldata sealedCid,
         bytes32 salt
     ) external view returns (bytes32);
 
-    /// @notice `keccak256(abi.encode(chainId, verifier, taskId, round, shard, sender, deltaCid,
-    /// fingerprint, salt))`; `src/chain/commitment.ts` computes the same value.
+    /// @notice `keccak256(abi.encode(chainId, verifier, taskId, round, shard, attempt, sender,
+    /// deltaCid, sealedCid, salt))`; `src/core/commitment.ts` computes the same value.
     /// @param chainId The chain id.
     /// @param verifier This contract's address.
     /// @param taskId The task.
     /// @param round The round.
     /// @param shard The shard.
+    /// @param attempt The shard's attempt.
     /// @param sender The provider.
-    /// @param deltaCid Binary CID of the delta.
-    /// @param fingerprint The fingerprint.
+    /// @param deltaCid Binary CID of the plaintext delta.
+    /// @param sealedCid Binary CID of the sealed delta.
     /// @param salt The salt.
     /// @return The commitment.
     function commitmentOf(
@@ -340,11 +352,27 @@ interface IConsensusVerifier {
         uint256 taskId,
         uint256 round,
         uint256 shard,
+        uint256 attempt,
         address sender,
         bytes calldata deltaCid,
-        int32[] calldata fingerprint,
+        bytes calldata sealedCid,
         bytes32 salt
     ) external pure returns (bytes32);
+
+    /// @notice The fingerprint seed of a shard attempt: `keccak256(abi.encode(blockhash(seedBlock),
+    /// taskId, round, shard, attempt))`, where `seedBlock` is the block after the attempt's latest
+    /// commit. Zero before the first commit, while `seedBlock` is not mined, or once its hash left
+    /// the EVM's 256-block window (then hash `seedBlock`'s header hash off chain).
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param shard The shard.
+    /// @param attempt The attempt (the current one or an earlier one).
+    /// @return seedBlock The block whose hash seeds the fingerprints.
+    /// @return seed The seed, or zero when it cannot be read on chain.
+    function fingerprintSeed(uint256 taskId, uint256 round, uint256 shard, uint256 attempt)
+        external
+        view
+        returns (uint64 seedBlock, bytes32 seed);
 
     /// @notice Whether two fingerprints agree: same length and L-infinity distance <= `tolerance`.
     /// @param a A fingerprint.

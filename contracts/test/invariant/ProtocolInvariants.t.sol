@@ -70,7 +70,9 @@ contract ProtocolHandler is ProtocolFixture {
         e.fp = _honest(st.round, shard);
         // A deviating replica is far from the honest sketch and from every other deviating one.
         if (deviate) e.fp[0] = int32(100_000 + int256(replica) * 1000 + int256(st.attempt) * 10_000);
-        bytes32 c = verifier.computeCommitment(taskId, st.round, shard, st.a[replica], e.cid, e.fp, e.salt);
+        bytes32 c = verifier.computeCommitment(
+            taskId, st.round, shard, _attemptOf(taskId, st.round, shard), st.a[replica], e.cid, _sealedOf(e.cid), e.salt
+        );
         vm.prank(st.a[replica]);
         verifier.commit(taskId, st.round, shard, replica, c);
     }
@@ -100,17 +102,18 @@ contract ProtocolHandler is ProtocolFixture {
         uint256 replica = bound(replicaSeed, 0, st.a.length - 1);
         if (st.committed & (1 << replica) == 0 || st.revealed & (1 << replica) != 0) return;
         Entry storage e = entries[_key(st.round, shard, st.attempt, replica)];
+        _pastSeedBlock(taskId, st.round, shard);
         if (e.copied) {
             // The copier knows the victim's preimage once the victim revealed; it still must fail.
             Entry storage v = entries[_key(st.round, shard, st.attempt, e.victim)];
             vm.prank(st.a[replica]);
-            try verifier.reveal(taskId, st.round, shard, replica, v.cid, v.fp, v.salt) {
+            try verifier.reveal(taskId, st.round, shard, replica, _opening(v.cid, v.fp, v.salt)) {
                 ghostCopierReveals++;
             } catch {}
             return;
         }
         vm.prank(st.a[replica]);
-        verifier.reveal(taskId, st.round, shard, replica, e.cid, e.fp, e.salt);
+        verifier.reveal(taskId, st.round, shard, replica, _opening(e.cid, e.fp, e.salt));
     }
 
     function finalize(uint256 shardSeed) external {

@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {Test} from "forge-std/Test.sol";
 import {ConsensusVerifier} from "../../src/ConsensusVerifier.sol";
+import {IConsensusVerifier} from "../../src/interfaces/IConsensusVerifier.sol";
 import {MLBToken} from "../../src/MLBToken.sol";
 import {ModelRegistry} from "../../src/ModelRegistry.sol";
 import {RewardDistributor} from "../../src/RewardDistributor.sol";
@@ -140,6 +141,29 @@ abstract contract ProtocolFixture is Test {
         return abi.encodePacked(hex"01551220", keccak256(abi.encode("delta", i)));
     }
 
+    /// The CID of the sealed upload of the delta named `cid` (any distinct bytes will do on chain).
+    function _sealedOf(bytes memory cid) internal pure returns (bytes memory) {
+        return abi.encodePacked(hex"01551220", keccak256(abi.encode("sealed", cid)));
+    }
+
+    function _opening(bytes memory cid, int32[] memory fp, bytes32 salt)
+        internal
+        pure
+        returns (IConsensusVerifier.Opening memory)
+    {
+        return IConsensusVerifier.Opening(cid, _sealedOf(cid), fp, salt);
+    }
+
+    function _attemptOf(uint256 taskId, uint256 round, uint256 shard) internal view returns (uint256 attempt) {
+        (attempt,,) = verifier.attemptStart(taskId, round, shard);
+    }
+
+    /// Mines past the block whose hash seeds the shard's fingerprints, so a reveal may follow.
+    function _pastSeedBlock(uint256 taskId, uint256 round, uint256 shard) internal {
+        (uint64 seedBlock,) = verifier.fingerprintSeed(taskId, round, shard, _attemptOf(taskId, round, shard));
+        if (block.number <= seedBlock) vm.roll(uint256(seedBlock) + 1);
+    }
+
     function _salt(address who) internal pure returns (bytes32) {
         return keccak256(abi.encode("salt", who));
     }
@@ -152,15 +176,25 @@ abstract contract ProtocolFixture is Test {
         // A re-run's draw comes from the block after the `finalize` that re-queued it.
         vm.roll(block.number + 2);
         address who = _assignees(taskId, round, shard)[replica];
-        bytes32 c = verifier.computeCommitment(taskId, round, shard, who, _cid(replica), fp, _salt(who));
+        bytes32 c = verifier.computeCommitment(
+            taskId,
+            round,
+            shard,
+            _attemptOf(taskId, round, shard),
+            who,
+            _cid(replica),
+            _sealedOf(_cid(replica)),
+            _salt(who)
+        );
         vm.prank(who);
         verifier.commit(taskId, round, shard, replica, c);
     }
 
     function _reveal(uint256 taskId, uint256 round, uint256 shard, uint256 replica, int32[] memory fp) internal {
         address who = _assignees(taskId, round, shard)[replica];
+        _pastSeedBlock(taskId, round, shard);
         vm.prank(who);
-        verifier.reveal(taskId, round, shard, replica, _cid(replica), fp, _salt(who));
+        verifier.reveal(taskId, round, shard, replica, _opening(_cid(replica), fp, _salt(who)));
     }
 
     /// Runs every shard of the current round (attempt 0) with agreeing replicas.

@@ -12,10 +12,12 @@ export interface CommitParams {
   shard: number
   /** The account's replica slot (from `readAssignment`); looked up when omitted. */
   replica?: number
-  /** Binary CID of the encoded delta. */
+  /** The shard's attempt the result was trained for (`readAssignment`). */
+  attempt: number
+  /** Binary CID of the plaintext delta (its header binds this account and the attempt). */
   deltaCid: Hex
-  /** The delta's fingerprint, `fingerprintLength` int32 values. */
-  fingerprint: readonly number[] | Int32Array
+  /** Binary CID of the sealed delta that was uploaded (core/delta/seal.ts). */
+  sealedCid: Hex
   /**
    * The salt. Omit it and a random one is made, but then a reload between sending and returning
    * loses it: a provider that must survive reloads makes one with `newSalt()`, persists it, then
@@ -32,20 +34,21 @@ export interface CommittedResult {
   replica: number
   attempt: number
   deltaCid: Hex
-  fingerprint: number[]
+  sealedCid: Hex
   salt: Hex
   commitment: Hex
   receipt: TransactionReceipt
 }
 
 /**
- * Commits a result: `computeCommitment(chainId, verifier, task, round, shard, sender, deltaCid,
- * fingerprint, salt)` with the wallet's account as sender, sent to `ConsensusVerifier.commit`.
+ * Commits a result: `computeCommitment(chainId, verifier, task, round, shard, attempt, sender,
+ * deltaCid, sealedCid, salt)` with the wallet's account as sender, sent to
+ * `ConsensusVerifier.commit`. The fingerprint is not committed: it is computed at reveal, under a
+ * seed drawn after the last commit (`readFingerprintSeed`).
  */
 export async function commitResult (ctx: WriteContext, params: CommitParams): Promise<CommittedResult> {
   return await asAction('commitResult', async () => {
     const sender = ctx.walletClient.account.address
-    const fingerprint = Array.from(params.fingerprint)
     const salt = params.salt ?? newSalt()
     let replica = params.replica
     if (replica === undefined) {
@@ -61,12 +64,12 @@ export async function commitResult (ctx: WriteContext, params: CommitParams): Pr
     const chainId = await ctx.publicClient.getChainId()
     const commitment = computeCommitment({
       chainId, verifier: ctx.contracts.ConsensusVerifier, taskId: params.taskId, round: params.round, shard: params.shard,
-      sender, deltaCid: params.deltaCid, fingerprint, salt
+      attempt: params.attempt, sender, deltaCid: params.deltaCid, sealedCid: params.sealedCid, salt
     })
     const { attempt, receipt } = await submitCommitment(ctx, { taskId: params.taskId, round: params.round, shard: params.shard, replica, commitment })
     return {
       taskId: params.taskId, round: params.round, shard: params.shard, replica, attempt,
-      deltaCid: params.deltaCid, fingerprint, salt, commitment, receipt
+      deltaCid: params.deltaCid, sealedCid: params.sealedCid, salt, commitment, receipt
     }
   })
 }

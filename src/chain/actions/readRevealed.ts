@@ -8,6 +8,9 @@ export interface RevealedResult {
   replica: number
   provider: Address
   deltaCid: Hex
+  sealedCid: Hex
+  /** The commitment's salt: the sealed delta opens with the key derived from it. */
+  salt: Hex
   fingerprint: number[]
   blockNumber: bigint
 }
@@ -40,6 +43,8 @@ export async function readRevealed (
         replica: Number(log.args.replica),
         provider: log.args.provider,
         deltaCid: log.args.deltaCid,
+        sealedCid: log.args.sealedCid,
+        salt: log.args.salt,
         fingerprint: [...log.args.fingerprint],
         blockNumber: log.blockNumber ?? 0n
       }))

@@ -27,6 +27,7 @@ import {
   createTask,
   faucet,
   finalizeShard,
+  readFingerprintSeed,
   finalizeVersion,
   joinTask,
   proposeVersion,
@@ -216,29 +217,36 @@ describe('a whole task through the chain actions', () => {
           if (round === 0 && shard === 0) {
             // Someone not drawn for this shard cannot take a slot.
             const outsider = providers.find((p) => !assigned.includes(p.walletClient.account.address))!
-            const notAssigned = await rejection(commitResult(outsider, { taskId, round, shard, replica: 0, deltaCid: cidOf('x'), fingerprint: resultFingerprint(round, shard, 9) }))
+            const notAssigned = await rejection(commitResult(outsider, { taskId, round, shard, attempt, replica: 0, deltaCid: cidOf('x'), sealedCid: cidOf('sealed x') }))
             expect(notAssigned.errorName).toBe('NotAssigned')
             expect(notAssigned.args).toEqual([outsider.walletClient.account.address, assigned[0]])
             expect(notAssigned.message).toBe(`commitResult: The contract rejected the transaction: Not assigned (${outsider.walletClient.account.address}, ${assigned[0]}).`)
           }
 
-          const commits: CommittedResult[] = []
+          const commits: Array<CommittedResult & { fingerprint: number[] }> = []
           for (const address of assigned) {
             const ctx = ctxFor(address)
             const mine = await readAssignment(ctx, { taskId, account: address })
             const slot = mine.shards.find((s) => s.shard === shard)!
             expect(slot.committed).toBe(false)
             const fp = resultFingerprint(round, shard, 100 + commits.length + 10 * attempt, address === cheater)
+            const label = `delta-${round}-${shard}-${attempt}-${address}`
             const committed = await commitResult(ctx, {
-              taskId, round, shard, replica: slot.replica, deltaCid: cidOf(`delta-${round}-${shard}-${attempt}-${address}`), fingerprint: fp
+              taskId, round, shard, attempt, replica: slot.replica, deltaCid: cidOf(label), sealedCid: cidOf(`sealed ${label}`)
             })
             expect(committed.salt).toMatch(/^0x[0-9a-f]{64}$/)
             record('commitResult', committed.receipt)
-            commits.push(committed)
+            commits.push({ ...committed, fingerprint: fp })
             if (commits.length === 1 && assigned.length > 1) {
-              expect((await rejection(revealResult(ctx, committed))).errorName).toBe('RevealNotOpen')
+              expect((await rejection(revealResult(ctx, commits[0]!))).errorName).toBe('RevealNotOpen')
             }
           }
+          // The fingerprints' seed is the hash of the block after the last commit: nobody reveals before it is mined.
+          const seed = await readFingerprintSeed(creator, { taskId, round, shard, attempt })
+          expect(seed.seedBlock).toBe(commits.at(-1)!.receipt.blockNumber + 1n)
+          if (seed.seed === undefined) expect((await rejection(revealResult(ctxFor(assigned[0]!), commits[0]!))).errorName).toBe('FingerprintSeedNotDrawn')
+          await drawn()
+          expect((await readFingerprintSeed(creator, { taskId, round, shard, attempt })).seed).toBeTypeOf('number')
           // Honest replicas agree within the tolerance (the cheater does not).
           if (cheater === undefined || attempt > 0) {
             const honest = commits.filter((_, i) => assigned[i] !== cheater)
@@ -401,11 +409,12 @@ describe('a whole task through the chain actions', () => {
     const byAddress = new Map([a, b].map((ctx) => [ctx.walletClient.account.address, ctx]))
     const lone = byAddress.get(first!.providers[0]!)!
     const absent = first!.providers[1]!
-    const committed = await commitResult(lone, { taskId, round, shard, deltaCid: cidOf('lone'), fingerprint: resultFingerprint(round, shard, 1) })
+    const committed = { ...await commitResult(lone, { taskId, round, shard, attempt: 0, deltaCid: cidOf('lone'), sealedCid: cidOf('sealed lone') }), fingerprint: resultFingerprint(round, shard, 1) }
     expect(committed.replica).toBe(0)
     expect((await rejection(revealResult(lone, committed))).errorName).toBe('RevealNotOpen')
     await timeTravel(WINDOW)
-    expect((await rejection(commitResult(byAddress.get(absent)!, { taskId, round, shard, deltaCid: cidOf('late'), fingerprint: resultFingerprint(round, shard, 2) }))).errorName).toBe('CommitWindowClosed')
+    expect((await rejection(commitResult(byAddress.get(absent)!, { taskId, round, shard, attempt: 0, deltaCid: cidOf('late'), sealedCid: cidOf('sealed late') }))).errorName).toBe('CommitWindowClosed')
+    await drawn()
     await revealResult(lone, committed)
     expect((await rejection(finalizeShard(creator, { taskId, round, shard }))).errorName).toBe('FinalizeTooEarly')
     await timeTravel(WINDOW)
@@ -418,10 +427,12 @@ describe('a whole task through the chain actions', () => {
     ;[first] = (await readRound(creator, { taskId })).shards
     expect(first!.attempt).toBe(1)
     expect(first!.startBlock).toBe(lonely.receipt.blockNumber)
-    const results: CommittedResult[] = []
+    const results: Array<CommittedResult & { fingerprint: number[] }> = []
     for (const [i, address] of first!.providers.entries()) {
-      results.push(await commitResult(byAddress.get(address)!, { taskId, round, shard, deltaCid: cidOf(`r${i}`), fingerprint: resultFingerprint(round, shard, 10 + i) }))
+      const committed = await commitResult(byAddress.get(address)!, { taskId, round, shard, attempt: 1, deltaCid: cidOf(`r${i}`), sealedCid: cidOf(`sealed r${i}`) })
+      results.push({ ...committed, fingerprint: resultFingerprint(round, shard, 10 + i) })
     }
+    await drawn()
     for (const [i, address] of first!.providers.entries()) await revealResult(byAddress.get(address)!, results[i]!)
     const decided = await finalizeShard(creator, { taskId, round, shard })
     expect(decided).toMatchObject({ outcome: { kind: 'accepted', attempt: 1, winnersMask: 3 }, roundDecided: true })

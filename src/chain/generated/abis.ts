@@ -222,6 +222,11 @@ export const ConsensusVerifierAbi = [
         "internalType": "uint256"
       },
       {
+        "name": "attempt",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
         "name": "sender",
         "type": "address",
         "internalType": "address"
@@ -232,9 +237,9 @@ export const ConsensusVerifierAbi = [
         "internalType": "bytes"
       },
       {
-        "name": "fingerprint",
-        "type": "int32[]",
-        "internalType": "int32[]"
+        "name": "sealedCid",
+        "type": "bytes",
+        "internalType": "bytes"
       },
       {
         "name": "salt",
@@ -271,6 +276,11 @@ export const ConsensusVerifierAbi = [
         "internalType": "uint256"
       },
       {
+        "name": "attempt",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
         "name": "sender",
         "type": "address",
         "internalType": "address"
@@ -281,9 +291,9 @@ export const ConsensusVerifierAbi = [
         "internalType": "bytes"
       },
       {
-        "name": "fingerprint",
-        "type": "int32[]",
-        "internalType": "int32[]"
+        "name": "sealedCid",
+        "type": "bytes",
+        "internalType": "bytes"
       },
       {
         "name": "salt",
@@ -346,6 +356,45 @@ export const ConsensusVerifierAbi = [
       }
     ],
     "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "fingerprintSeed",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "round",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "shard",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "attempt",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "seedBlock",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "seed",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "view"
   },
   {
     "type": "function",
@@ -632,19 +681,31 @@ export const ConsensusVerifierAbi = [
         "internalType": "uint256"
       },
       {
-        "name": "deltaCid",
-        "type": "bytes",
-        "internalType": "bytes"
-      },
-      {
-        "name": "fingerprint",
-        "type": "int32[]",
-        "internalType": "int32[]"
-      },
-      {
-        "name": "salt",
-        "type": "bytes32",
-        "internalType": "bytes32"
+        "name": "opening",
+        "type": "tuple",
+        "internalType": "struct IConsensusVerifier.Opening",
+        "components": [
+          {
+            "name": "deltaCid",
+            "type": "bytes",
+            "internalType": "bytes"
+          },
+          {
+            "name": "sealedCid",
+            "type": "bytes",
+            "internalType": "bytes"
+          },
+          {
+            "name": "fingerprint",
+            "type": "int32[]",
+            "internalType": "int32[]"
+          },
+          {
+            "name": "salt",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          }
+        ]
       }
     ],
     "outputs": [],
@@ -1048,6 +1109,18 @@ export const ConsensusVerifierAbi = [
         "internalType": "bytes"
       },
       {
+        "name": "sealedCid",
+        "type": "bytes",
+        "indexed": false,
+        "internalType": "bytes"
+      },
+      {
+        "name": "salt",
+        "type": "bytes32",
+        "indexed": false,
+        "internalType": "bytes32"
+      },
+      {
         "name": "fingerprint",
         "type": "int32[]",
         "indexed": false,
@@ -1420,6 +1493,17 @@ export const ConsensusVerifierAbi = [
     "inputs": [
       {
         "name": "replica",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "FingerprintSeedNotDrawn",
+    "inputs": [
+      {
+        "name": "seedBlock",
         "type": "uint256",
         "internalType": "uint256"
       }

@@ -1,9 +1,12 @@
+import { bytesToHex, keccak256, type Hex } from 'viem'
 import { describe, expect, it } from 'vitest'
 import { Rng } from '../random.ts'
 import { layoutOf, type WeightSet } from '../tensors.ts'
 import { MNIST_MLP_LAYOUT, randomWeights, SMALL_LAYOUT } from '../../testing/randomWeights.ts'
 import { crc32 } from './crc32.ts'
-import { decodeDelta, DeltaDecodeError, DeltaEncodeError, encodeDelta } from './codec.ts'
+import { bindDelta, decodeDelta, DeltaDecodeError, DeltaEncodeError, encodeDelta, readDeltaBinding } from './codec.ts'
+import { deltaBinding, type DeltaBindingInput } from './binding.ts'
+import { rawCid } from '../../storage/cid.ts'
 
 const MAX = 1 << 24
 
@@ -31,18 +34,24 @@ describe('crc32', () => {
 })
 
 describe('delta codec format', () => {
-  it('is pinned: the header layout of the doc comment, and the same bytes as when version 1 was fixed', () => {
+  it('is pinned: the header layout of the doc comment, and the same bytes as when version 2 was fixed', () => {
     const rng = new Rng(2024)
     const delta: WeightSet = [
       { name: 'w', shape: [40, 3], values: Float32Array.from({ length: 120 }, () => rng.nextFloat() - 0.5) },
       { name: 'b', shape: [3], values: Float32Array.from([0.25, -1, 0]) }
     ]
-    const bytes = encodeDelta(delta, { chunkSize: 16 })
-    // "MLBD", version 1, int8, reserved, chunk 16, 2 tensors, "w" [40, 3], "b" [3]
-    expect([...bytes.subarray(0, 36)]).toEqual([77, 76, 66, 68, 1, 0, 1, 0, 16, 0, 0, 0, 2, 0, 0, 0, 1, 0, 119, 2, 40, 0, 0, 0, 3, 0, 0, 0, 1, 0, 98, 1, 3, 0, 0, 0])
-    // Header 36 + "w": 8 scales + 120 values + "b": 1 scale + 3 values + CRC.
-    expect(bytes.length).toBe(36 + (32 + 120) + (4 + 3) + 4)
-    expect(crc32(bytes)).toBe(558161692)
+    const binding = bytesToHex(Uint8Array.from({ length: 32 }, (_, i) => i + 1))
+    const bytes = encodeDelta(delta, { chunkSize: 16, binding })
+    // "MLBD", version 2, int8, reserved, chunk 16, 2 tensors, binding 01..20, "w" [40, 3], "b" [3]
+    expect([...bytes.subarray(0, 68)]).toEqual([
+      77, 76, 66, 68, 2, 0, 1, 0, 16, 0, 0, 0, 2, 0, 0, 0,
+      ...Array.from({ length: 32 }, (_, i) => i + 1),
+      1, 0, 119, 2, 40, 0, 0, 0, 3, 0, 0, 0, 1, 0, 98, 1, 3, 0, 0, 0
+    ])
+    // Header 68 + "w": 8 scales + 120 values + "b": 1 scale + 3 values + CRC.
+    expect(bytes.length).toBe(68 + (32 + 120) + (4 + 3) + 4)
+    // The stored CRC, not crc32(bytes): a CRC over data and its own CRC is the same constant for any data.
+    expect(new DataView(bytes.buffer).getUint32(bytes.length - 4, true)).toBe(2272070397)
   })
 })
 
@@ -131,8 +140,8 @@ describe('delta codec rejects bad input with a clear error', () => {
     const rng = new Rng(9)
     for (let trial = 0; trial < 50; trial++) {
       const corrupt = bytes.slice()
-      // Past the fixed header so that the checksum, not a header check, has to catch it.
-      const at = 100 + rng.nextInt(corrupt.length - 104)
+      // Past the header and tensor table (132 bytes) so that the checksum, not a header check, has to catch it.
+      const at = 132 + rng.nextInt(corrupt.length - 136)
       corrupt[at]! ^= 1 << rng.nextInt(8)
       expect(decodeError(corrupt)).toMatch(/^bad checksum: stored 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}$/)
     }
@@ -140,8 +149,8 @@ describe('delta codec rejects bad input with a clear error', () => {
 
   it('an unknown version, magic or scheme', () => {
     const future = bytes.slice()
-    future[4] = 2
-    expect(decodeError(future)).toBe('unknown version 2 (this build reads 1)')
+    future[4] = 3
+    expect(decodeError(future)).toBe('unknown version 3 (this build reads 2)')
     const foreign = bytes.slice()
     foreign[0] = 0
     expect(decodeError(foreign)).toMatch(/bad magic/)
@@ -162,8 +171,8 @@ describe('delta codec rejects bad input with a clear error', () => {
 
   it('a shape that claims more values than the input holds, without allocating', () => {
     const huge = bytes.slice()
-    // First tensor "a/kernel": u16 name length at 16, 8 name bytes, rank at 26, dims from 27.
-    new DataView(huge.buffer).setUint32(27, 0xffffffff, true)
+    // First tensor "a/kernel": u16 name length at 48, 8 name bytes, rank at 58, dims from 59.
+    new DataView(huge.buffer).setUint32(59, 0xffffffff, true)
     expect(decodeError(huge)).toMatch(/^truncated at byte \d+: tensor "a\/kernel" has shape \[4294967295, 5\]/)
   })
 
@@ -185,5 +194,86 @@ describe('delta codec rejects bad input with a clear error', () => {
     const w = { name: 'w', shape: [1], values: new Float32Array(1) }
     expect(() => encodeDelta([w, w])).toThrow(DeltaEncodeError)
     expect(() => encodeDelta([{ name: 'w', shape: [3], values: new Float32Array(2) }])).toThrow(/2 values for shape \[3\]/)
+  })
+})
+
+describe('delta binding', () => {
+  const delta = randomWeights(11, SMALL_LAYOUT)
+  const replica: DeltaBindingInput = {
+    chainId: 31337,
+    verifier: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
+    taskId: 4,
+    round: 2,
+    shard: 1,
+    attempt: 0,
+    provider: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
+  }
+  const bound = deltaBinding(replica)
+
+  it('is keccak256 of the seven abi-encoded words of its doc comment', () => {
+    const word = (value: bigint | string): string => BigInt(value).toString(16).padStart(64, '0')
+    const words = [31337n, replica.verifier, 4n, 2n, 1n, 0n, replica.provider].map((v) => word(v)).join('')
+    expect(bound).toBe(keccak256(`0x${words}`))
+    expect(deltaBinding({ ...replica, chainId: 31337n, attempt: 1 })).not.toBe(bound)
+  })
+
+  it('round-trips: written by the encoder, read back, and accepted by a decoder that expects it', () => {
+    const bytes = encodeDelta(delta, { binding: bound })
+    expect(readDeltaBinding(bytes)).toBe(bound)
+    expect(decodeDelta(bytes, { maxBytes: MAX, binding: bound.toUpperCase().replace('0X', '0x') as Hex })).toEqual(decodeDelta(bytes, { maxBytes: MAX }))
+    expect(readDeltaBinding(encodeDelta(delta))).toBe(`0x${'00'.repeat(32)}`)
+  })
+
+  it('bindDelta changes only the binding and the CRC', () => {
+    const unbound = encodeDelta(delta, { scheme: 'float32' })
+    const rebound = bindDelta(unbound, bound)
+    expect(rebound).toEqual(encodeDelta(delta, { scheme: 'float32', binding: bound }))
+    expect(unbound).toEqual(encodeDelta(delta, { scheme: 'float32' }))
+    const changed = [...rebound.keys()].filter((i) => rebound[i] !== unbound[i])
+    expect(changed.every((i) => (i >= 16 && i < 48) || i >= rebound.length - 4)).toBe(true)
+    expect(decodeDelta(rebound, { maxBytes: MAX, binding: bound })).toEqual(delta)
+  })
+
+  it('bindDelta refuses what is not a well-formed delta, and never mends a bad checksum', () => {
+    const bytes = encodeDelta(delta)
+    expect(() => bindDelta(bytes.subarray(0, 40), bound)).toThrow(/^truncated at byte 40: the binding/)
+    const foreign = bytes.slice()
+    foreign[0] = 0
+    expect(() => bindDelta(foreign, bound)).toThrow(/bad magic/)
+    const corrupt = bytes.slice()
+    corrupt[150]! ^= 1
+    expect(() => bindDelta(corrupt, bound)).toThrow(/^bad checksum/)
+    expect(() => bindDelta(bytes, '0x1234')).toThrow(new DeltaEncodeError('binding must be 32 bytes of hex, got 0x1234'))
+  })
+
+  it('refuses a binding other than the expected one, naming both', () => {
+    const other = deltaBinding({ ...replica, shard: 2 })
+    expect(decodeError(encodeDelta(delta, { binding: bound }), { maxBytes: MAX, binding: other })).toBe(`bound to ${bound}, expected ${other}`)
+  })
+
+  it('gives replicas with identical floats but different providers different bytes and CIDs', async () => {
+    const a = encodeDelta(delta, { binding: bound })
+    const b = encodeDelta(delta, { binding: deltaBinding({ ...replica, provider: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC' }) })
+    expect(a).not.toEqual(b)
+    expect((await rawCid(a)).toString()).not.toBe((await rawCid(b)).toString())
+  })
+
+  it('attack: a delta bound to attempt 0 is refused for attempt 1, and one bound to provider A when provider B reveals it', () => {
+    const attempt0 = encodeDelta(delta, { binding: bound })
+    expect(decodeError(attempt0, { maxBytes: MAX, binding: deltaBinding({ ...replica, attempt: 1 }) }))
+      .toBe(`bound to ${bound}, expected ${deltaBinding({ ...replica, attempt: 1 })}`)
+
+    const providerB = '0x90f79bf6eb2c4f3e1ccb0ddaf2c7ea0eb4a0f7ae'
+    const fromA = encodeDelta(delta, { binding: bound })
+    expect(decodeError(fromA, { maxBytes: MAX, binding: deltaBinding({ ...replica, provider: providerB }) })).toMatch(/^bound to /)
+    // B rebinding A's bytes to itself gets other bytes, so not the CID A published.
+    expect(bindDelta(fromA, deltaBinding({ ...replica, provider: providerB }))).not.toEqual(fromA)
+  })
+
+  it('refuses format version 1, which has no binding', () => {
+    const v1 = encodeDelta(delta).slice()
+    v1[4] = 1
+    expect(decodeError(v1)).toBe('format version 1 is no longer accepted: it has no binding (this build reads 2)')
+    expect(() => readDeltaBinding(v1)).toThrow(DeltaDecodeError)
   })
 })

@@ -1,3 +1,4 @@
+import { bytesToHex, hexToBytes, isHex, type Hex } from 'viem'
 import { formatShape, shapeSize, shapesEqual, type WeightLayout, type WeightSet } from '../tensors.ts'
 import { crc32 } from './crc32.ts'
 import { errorKind } from '../errors.ts'
@@ -8,12 +9,13 @@ import { errorKind } from '../errors.ts'
  *
  *   offset size
  *   0      4    magic "MLBD"
- *   4      2    u16 format version (1)
+ *   4      2    u16 format version (2; version 1, without the binding, is refused)
  *   6      1    u8 scheme: 0 = float32, 1 = int8
  *   7      1    u8 reserved, 0
  *   8      4    u32 chunk size: values per int8 scale (0 for float32)
  *   12     4    u32 tensor count
- *   16          per tensor: u16 name length in bytes, UTF-8 name, u8 rank, rank x u32 dims
+ *   16     32   binding: 32 opaque bytes, all zero unless set (see binding.ts for a delta's)
+ *   48          per tensor: u16 name length in bytes, UTF-8 name, u8 rank, rank x u32 dims
  *               payload, per tensor in header order:
  *                 float32: n x f32
  *                 int8:    ceil(n / chunk) x f32 scales, then n x i8 in [-127, 127]
@@ -21,24 +23,34 @@ import { errorKind } from '../errors.ts'
  *
  * int8 is symmetric per chunk: scale = fround(max|x| / 127), q = x / scale rounded half away from
  * zero, decoded as fround(q * scale), so every value is off by at most scale / 2. Chunks never span
- * two tensors. The encoder is a pure function of the values, so the same delta gives the same bytes
- * and the same CID.
+ * two tensors. The encoder is a pure function of the values and the binding, so the same delta gives
+ * the same bytes and the same CID.
+ *
+ * The binding ties the bytes to one provider's attempt: two providers with the same floats publish
+ * different bytes (different CIDs), and a copied delta decodes only where its original binding is
+ * expected. The CRC covers it, as it covers every byte before the CRC.
  */
 export const DELTA_MAGIC = 0x44424c4d // "MLBD" read as a little-endian u32
-export const DELTA_FORMAT_VERSION = 1
+export const DELTA_FORMAT_VERSION = 2
 export const DEFAULT_CHUNK_SIZE = 256
 
 export type DeltaScheme = 'float32' | 'int8'
 
 const SCHEME_CODES: Record<DeltaScheme, number> = { float32: 0, int8: 1 }
-const HEADER_BYTES = 16
+const FIXED_HEADER_BYTES = 16
+const BINDING_BYTES = 32
+/** The fixed header and the binding: where the tensor table starts. */
+const HEADER_BYTES = FIXED_HEADER_BYTES + BINDING_BYTES
 const CHECKSUM_BYTES = 4
+const ZERO_BINDING: Hex = `0x${'00'.repeat(BINDING_BYTES)}`
 const INT8_MAX = 127
 
 export interface EncodeDeltaOptions {
   scheme?: DeltaScheme
   /** Values per int8 scale; smaller chunks cost 4 bytes each and bound the error more tightly. */
   chunkSize?: number
+  /** 32 bytes written into the binding field; all zero when absent. */
+  binding?: Hex
 }
 
 export interface DecodeDeltaOptions {
@@ -46,6 +58,8 @@ export interface DecodeDeltaOptions {
   expected?: WeightLayout
   /** Inputs longer than this are refused before anything is parsed or allocated. */
   maxBytes: number
+  /** The binding the delta must carry; a delta bound to anything else is refused. */
+  binding?: Hex
 }
 
 export class DeltaEncodeError extends errorKind('DELTA_ENCODE') {
@@ -60,6 +74,7 @@ const utf8 = new TextEncoder()
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
 
 export function encodeDelta (delta: WeightSet, opts: EncodeDeltaOptions = {}): Uint8Array {
+  const binding = bindingBytes(opts.binding ?? ZERO_BINDING, DeltaEncodeError)
   const scheme = opts.scheme ?? 'int8'
   const chunkSize = scheme === 'int8' ? opts.chunkSize ?? DEFAULT_CHUNK_SIZE : 0
   if (scheme === 'int8' && !(Number.isInteger(chunkSize) && chunkSize >= 1 && chunkSize <= 0xffffffff)) {
@@ -97,6 +112,7 @@ export function encodeDelta (delta: WeightSet, opts: EncodeDeltaOptions = {}): U
   view.setUint8(6, SCHEME_CODES[scheme])
   view.setUint32(8, chunkSize, true)
   view.setUint32(12, delta.length, true)
+  out.set(binding, FIXED_HEADER_BYTES)
   let offset = HEADER_BYTES
   delta.forEach(({ shape }, t) => {
     const name = encodedNames[t]!
@@ -162,18 +178,18 @@ function quantize (ratio: number): number {
 
 export function decodeDelta (bytes: Uint8Array, opts: DecodeDeltaOptions): WeightSet {
   if (bytes.length > opts.maxBytes) throw new DeltaDecodeError(`oversized: ${bytes.length} bytes > maxBytes ${opts.maxBytes}`)
-  const reader = new Reader(bytes)
-  reader.need(HEADER_BYTES, 'the header')
-  if (reader.view.getUint32(0, true) !== DELTA_MAGIC) throw new DeltaDecodeError('not an ML Bridge delta: bad magic')
-  const version = reader.view.getUint16(4, true)
-  if (version !== DELTA_FORMAT_VERSION) throw new DeltaDecodeError(`unknown version ${version} (this build reads ${DELTA_FORMAT_VERSION})`)
+  const reader = checkHeader(bytes)
   const schemeCode = reader.view.getUint8(6)
   const scheme = (Object.keys(SCHEME_CODES) as DeltaScheme[]).find((name) => SCHEME_CODES[name] === schemeCode)
   if (scheme === undefined) throw new DeltaDecodeError(`unknown scheme ${schemeCode}`)
   const chunkSize = reader.view.getUint32(8, true)
   if ((scheme === 'int8') !== (chunkSize > 0)) throw new DeltaDecodeError(`chunk size ${chunkSize} is not valid for scheme ${scheme}`)
   const count = reader.view.getUint32(12, true)
-  reader.offset = HEADER_BYTES
+  if (opts.binding !== undefined) {
+    const expected = bytesToHex(bindingBytes(opts.binding, DeltaDecodeError))
+    const actual = bytesToHex(bytes.subarray(FIXED_HEADER_BYTES, HEADER_BYTES))
+    if (actual !== expected) throw new DeltaDecodeError(`bound to ${actual}, expected ${expected}`)
+  }
 
   const layout: WeightLayout = []
   const names = new Set<string>()
@@ -204,9 +220,7 @@ export function decodeDelta (bytes: Uint8Array, opts: DecodeDeltaOptions): Weigh
   const total = reader.offset + payload + CHECKSUM_BYTES
   if (bytes.length < total) throw new DeltaDecodeError(`truncated at byte ${bytes.length}: the header describes ${total} bytes`)
   if (bytes.length > total) throw new DeltaDecodeError(`${bytes.length - total} trailing bytes after the checksum at byte ${total - CHECKSUM_BYTES}`)
-  const stored = reader.view.getUint32(total - CHECKSUM_BYTES, true)
-  const computed = crc32(bytes.subarray(0, total - CHECKSUM_BYTES))
-  if (stored !== computed) throw new DeltaDecodeError(`bad checksum: stored 0x${hex(stored)}, computed 0x${hex(computed)}`)
+  checkCrc(reader.view.getUint32(total - CHECKSUM_BYTES, true), crc32(bytes.subarray(0, total - CHECKSUM_BYTES)))
 
   return layout.map(({ name, shape }) => {
     const values = new Float32Array(shapeSize(shape))
@@ -215,6 +229,52 @@ export function decodeDelta (bytes: Uint8Array, opts: DecodeDeltaOptions): Weigh
       : readFloat32(reader, name, values)
     return { name, shape, values }
   })
+}
+
+function bindingBytes (binding: Hex, ErrorClass: typeof DeltaEncodeError | typeof DeltaDecodeError): Uint8Array {
+  if (!isHex(binding, { strict: true }) || binding.length !== 2 + 2 * BINDING_BYTES) {
+    throw new ErrorClass(`binding must be ${BINDING_BYTES} bytes of hex, got ${binding.slice(0, 80)}`)
+  }
+  return hexToBytes(binding)
+}
+
+/**
+ * A copy of an encoded delta with another binding and the CRC recomputed; the tensors are copied as
+ * they are. The old CRC is checked first, so that rebinding never turns corrupt bytes into valid ones.
+ */
+export function bindDelta (bytes: Uint8Array, binding: Hex): Uint8Array {
+  const value = bindingBytes(binding, DeltaEncodeError)
+  checkHeader(bytes).need(CHECKSUM_BYTES, 'the checksum')
+  const end = bytes.length - CHECKSUM_BYTES
+  checkCrc(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(end, true), crc32(bytes.subarray(0, end)))
+  const out = bytes.slice()
+  out.set(value, FIXED_HEADER_BYTES)
+  new DataView(out.buffer).setUint32(end, crc32(out.subarray(0, end)), true)
+  return out
+}
+
+/** The binding field as hex; only the header is checked, not the tensors or the CRC. */
+export function readDeltaBinding (bytes: Uint8Array): Hex {
+  checkHeader(bytes)
+  return bytesToHex(bytes.subarray(FIXED_HEADER_BYTES, HEADER_BYTES))
+}
+
+/** Magic, version and the binding's bytes present: a reader at the tensor table. */
+function checkHeader (bytes: Uint8Array): Reader {
+  const reader = new Reader(bytes)
+  reader.need(FIXED_HEADER_BYTES, 'the header')
+  if (reader.view.getUint32(0, true) !== DELTA_MAGIC) throw new DeltaDecodeError('not an ML Bridge delta: bad magic')
+  const version = reader.view.getUint16(4, true)
+  if (version === 1) throw new DeltaDecodeError(`format version 1 is no longer accepted: it has no binding (this build reads ${DELTA_FORMAT_VERSION})`)
+  if (version !== DELTA_FORMAT_VERSION) throw new DeltaDecodeError(`unknown version ${version} (this build reads ${DELTA_FORMAT_VERSION})`)
+  reader.offset = FIXED_HEADER_BYTES
+  reader.need(BINDING_BYTES, 'the binding')
+  reader.offset = HEADER_BYTES
+  return reader
+}
+
+function checkCrc (stored: number, computed: number): void {
+  if (stored !== computed) throw new DeltaDecodeError(`bad checksum: stored 0x${hex(stored)}, computed 0x${hex(computed)}`)
 }
 
 function checkLayout (actual: WeightLayout, expected: WeightLayout): void {

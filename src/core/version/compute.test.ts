@@ -57,4 +57,15 @@ describe('computeVersion', () => {
     expect(result.bytes).toEqual(computeVersion(spec, layout, parent, deltas, limits).bytes)
     expect(() => computeVersion(spec, layout, parent, withBad.slice(3), limits)).toThrow(NothingToAggregateError)
   })
+
+  it('averages the winners of a shard, so a shard counts once however many winners it had', () => {
+    const [a, b] = [weights(20, 0.02), weights(21, 0.02)]
+    const mean = a.map((t, i) => ({ ...t, values: t.values.map((v, j) => Math.fround((v + b[i]!.values[j]!) / 2)) }))
+    const replicas = [{ shard: 0, cid: '0x015512aa' as const, bytes: encodeDelta(a, { scheme: 'float32' }) }, { shard: 0, cid: '0x015512bb' as const, bytes: encodeDelta(b, { scheme: 'float32' }) }]
+    const other = { shard: 1, cid: '0x015512cc' as const, bytes: encodeDelta(weights(22, 0.02), { scheme: 'float32' }) }
+    const twoWinners = computeVersion(spec, layout, parent, [...replicas, other], limits)
+    const averaged = computeVersion(spec, layout, parent, [{ shard: 0, cid: '0x015512dd', bytes: encodeDelta(mean, { scheme: 'float32' }) }, other], limits)
+    expect(twoWinners.bytes).toEqual(averaged.bytes)
+    expect(twoWinners.used.map((d) => d.cid)).toEqual(['0x015512aa', '0x015512bb', '0x015512cc'])
+  })
 })

@@ -1,10 +1,12 @@
 /**
- * The round's new version from the accepted deltas: validate, aggregate (the spec's rule, in
- * canonical order), apply the outer step (Nesterov momentum kept in the version). Pure and
- * deterministic: the aggregator and every confirmer compute the same bytes from the same inputs.
+ * The round's new version from the accepted deltas: validate each, average the replicas of each
+ * shard (every winner whose bytes were checked, see deltaCheck.ts), aggregate the shards (the
+ * spec's rule, in canonical order), apply the outer step (Nesterov momentum kept in the version).
+ * Pure and deterministic: the aggregator and every confirmer compute the same bytes from the same
+ * inputs.
  */
 import type { Hex } from 'viem'
-import { aggregate, type Contribution } from '../aggregate.ts'
+import { aggregate, canonicalOrder, type AggregationRule, type Contribution } from '../aggregate.ts'
 import { decodeDelta } from '../delta/codec.ts'
 import { outerStep } from '../outer.ts'
 import type { TaskSpec } from '../taskSpec.ts'
@@ -14,6 +16,7 @@ import { decodeVersion, encodeVersion, versionCommitHash, type VersionContent } 
 import { deltaRoot } from './deltaRoot.ts'
 import { errorKind } from '../errors.ts'
 
+/** One winner's delta of an accepted shard; a shard has one per checked winner. */
 export interface AcceptedDelta {
   shard: number
   cid: Hex
@@ -24,7 +27,7 @@ export interface ComputedVersion {
   bytes: Uint8Array
   commitHash: Hex
   content: VersionContent
-  /** Merkle root of the contributing delta CIDs in shard order (see deltaRoot.ts). */
+  /** Merkle root of the contributing delta CIDs in (shard, CID) order (see deltaRoot.ts). */
   deltaRoot: Hex
   /** Contributions by id (`shard:cid`) and their verdicts; the refused ones did not count. */
   verdicts: Map<string, DeltaVerdict>
@@ -59,10 +62,25 @@ export function computeVersion (
   const { accepted, verdicts: checked } = validateRound(contributions, layout, spec.validation)
   const verdicts = new Map([...checked, ...undecodable])
   if (accepted.length === 0) throw new NothingToAggregateError('no accepted delta passed validation')
-  const combined = aggregate(accepted, spec.aggregation)
+  const combined = aggregate(shardMeans(accepted), spec.aggregation)
   const next = outerStep(before.weights, combined, before.momentum, spec.outer)
   const content: VersionContent = { weights: next.params, momentum: next.momentum }
   const bytes = encodeVersion(content)
-  const used = accepted.map(({ id }) => byId.get(id) as AcceptedDelta).sort((a, b) => a.shard - b.shard)
+  const used = accepted.map(({ id }) => byId.get(id) as AcceptedDelta).sort((a, b) => a.shard - b.shard || (a.cid.toLowerCase() < b.cid.toLowerCase() ? -1 : 1))
   return { bytes, commitHash: versionCommitHash(bytes), content, deltaRoot: deltaRoot(used.map((d) => d.cid)), verdicts, used }
+}
+
+const MEAN: AggregationRule = { rule: 'mean', trimFraction: 0, clipIterations: 1 }
+
+/**
+ * One contribution per shard: the mean of its replicas, so a shard counts once in the round's rule
+ * however many winners it had.
+ */
+function shardMeans (accepted: readonly Contribution[]): Contribution[] {
+  const byShard = new Map<string, Contribution[]>()
+  for (const c of canonicalOrder(accepted)) {
+    const shard = c.id.slice(0, c.id.indexOf(':'))
+    byShard.set(shard, [...(byShard.get(shard) ?? []), c])
+  }
+  return [...byShard].map(([shard, replicas]) => ({ id: shard, delta: replicas.length === 1 ? (replicas[0] as Contribution).delta : aggregate(replicas, MEAN) }))
 }

@@ -1,66 +1,114 @@
 import { describe, expect, it } from 'vitest'
 import type { Address, Hex } from 'viem'
 import { randomWeights, SMALL_LAYOUT } from '../../testing/randomWeights.ts'
-import { decodeDelta, encodeDelta } from '../delta/codec.ts'
-import { fingerprint, fingerprintSeed } from '../fingerprint.ts'
+import { deltaBinding } from '../delta/binding.ts'
+import { deltaCidOf } from '../delta/cid.ts'
+import { bindDelta, decodeDelta, encodeDelta } from '../delta/codec.ts'
+import { sealDelta } from '../delta/seal.ts'
+import { fingerprint } from '../fingerprint.ts'
 import type { WeightSet } from '../tensors.ts'
-import { chooseDelta, type DeltaCheckContext, type RevealedCandidate } from './deltaCheck.ts'
+import { checkWinners, type DeltaCheckContext, type RevealedCandidate } from './deltaCheck.ts'
 
 const context: DeltaCheckContext = {
-  spec: { seed: 'delta-check', fingerprint: { length: 16, resolution: 65536, tolerance: 2048 } },
-  layout: SMALL_LAYOUT,
+  chainId: 31337,
+  verifier: '0x00000000000000000000000000000000000000cc',
+  taskId: 4,
   round: 2,
   shard: 1,
+  attempt: 0,
+  fingerprintSeed: 0x1234abcd,
+  spec: { fingerprint: { length: 16, resolution: 65536, tolerance: 2048 } },
+  layout: SMALL_LAYOUT,
   maxDeltaBytes: 1 << 20
 }
-const sketch = (bytes: Uint8Array): number[] =>
-  Array.from(fingerprint(decodeDelta(bytes, { maxBytes: 1 << 20 }), { length: 16, seed: fingerprintSeed(context.spec, 2, 1), resolution: 65536 }))
-const flipped = (delta: WeightSet): WeightSet => delta.map((t) => ({ ...t, values: t.values.map((v) => -v) }))
-
-const honest = randomWeights(7, SMALL_LAYOUT, 0.01)
-const honestBytes = encodeDelta(honest)
-const honestSketch = sketch(honestBytes)
 const A = '0x00000000000000000000000000000000000000a0' as Address
 const B = '0x00000000000000000000000000000000000000b0' as Address
-const candidate = (replica: number, provider: Address, deltaCid: Hex, fp: readonly number[] = honestSketch): RevealedCandidate => ({ replica, provider, deltaCid, fingerprint: fp })
+const flipped = (delta: WeightSet): WeightSet => delta.map((t) => ({ ...t, values: t.values.map((v) => -v) }))
+const honest = randomWeights(7, SMALL_LAYOUT, 0.01)
+const salt = (n: number): Hex => `0x${n.toString(16).padStart(2, '0').repeat(32)}`
 
-function store (blobs: Record<Hex, Uint8Array>): (cid: Hex) => Promise<Uint8Array> {
+/** A provider's result as it really is built: bound, sealed, fingerprinted under the attempt's seed. */
+async function result (replica: number, provider: Address, delta: WeightSet, opts: { attempt?: number, fingerprintOf?: WeightSet } = {}): Promise<{ candidate: RevealedCandidate, sealed: Uint8Array, plaintext: Uint8Array }> {
+  const binding = deltaBinding({ ...context, attempt: opts.attempt ?? context.attempt, provider })
+  const plaintext = encodeDelta(delta, { binding })
+  const sealed = await sealDelta(plaintext, salt(replica + 1))
+  const sketched = decodeDelta(encodeDelta(opts.fingerprintOf ?? delta), { maxBytes: 1 << 20 })
+  const fp = Array.from(fingerprint(sketched, { length: 16, seed: context.fingerprintSeed, resolution: 65536 }))
+  const candidate = { replica, provider, deltaCid: await deltaCidOf(plaintext), sealedCid: `0x5e${replica}` as Hex, salt: salt(replica + 1), fingerprint: fp }
+  return { candidate, sealed, plaintext }
+}
+
+function store (entries: Array<{ candidate: RevealedCandidate, sealed: Uint8Array }>): (cid: Hex) => Promise<Uint8Array> {
+  const blobs = new Map(entries.map((e) => [e.candidate.sealedCid, e.sealed]))
   return async (cid) => {
-    const bytes = blobs[cid]
+    const bytes = blobs.get(cid)
     if (bytes === undefined) throw new Error(`could not fetch ${cid}`)
     return bytes
   }
 }
 
-describe('chooseDelta', () => {
-  it('uses the centre replica when its bytes match the fingerprint it revealed', async () => {
-    const choice = await chooseDelta([candidate(1, B, '0x01'), candidate(0, A, '0x02')], store({ '0x01': honestBytes, '0x02': honestBytes }), context)
-    expect(choice.chosen?.replica).toBe(1)
-    expect(choice.faults).toEqual([])
+describe('checkWinners', () => {
+  it('uses every winner whose sealed bytes open to what it committed and revealed', async () => {
+    const a = await result(0, A, honest)
+    const b = await result(1, B, honest)
+    const checks = await checkWinners([b.candidate, a.candidate], store([a, b]), context)
+    expect(checks.faults).toEqual([])
+    expect(checks.matching.map((m) => m.replica)).toEqual([0, 1])
+    expect(checks.matching[0]!.bytes).toEqual(a.plaintext)
+    // Identical floats, different providers: different bytes and CIDs.
+    expect(a.candidate.deltaCid).not.toBe(b.candidate.deltaCid)
   })
 
-  it('attack: a centre that revealed the honest fingerprint but pinned a sign-flipped delta is reported, and the next winner used', async () => {
-    const evilBytes = encodeDelta(flipped(honest))
-    const choice = await chooseDelta([candidate(0, A, '0x0e'), candidate(1, B, '0x0b')], store({ '0x0e': evilBytes, '0x0b': honestBytes }), context)
-    expect(choice.chosen).toEqual({ replica: 1, deltaCid: '0x0b', bytes: honestBytes })
-    expect(choice.faults).toHaveLength(1)
-    expect(choice.faults[0]).toMatchObject({ replica: 0, provider: A, deltaCid: '0x0e' })
-    expect(choice.faults[0]!.reason).toMatch(/its bytes fingerprint \d+ away from the fingerprint it revealed/)
+  it('attack: a winner that revealed the honest fingerprint over a sign-flipped delta is reported, and only the honest one used', async () => {
+    const evil = await result(0, A, flipped(honest), { fingerprintOf: honest })
+    const good = await result(1, B, honest)
+    const checks = await checkWinners([evil.candidate, good.candidate], store([evil, good]), context)
+    expect(checks.matching.map((m) => m.replica)).toEqual([1])
+    expect(checks.faults).toHaveLength(1)
+    expect(checks.faults[0]).toMatchObject({ replica: 0, provider: A })
+    expect(checks.faults[0]!.reason).toMatch(/its bytes fingerprint \d+ away from the fingerprint it revealed/)
   })
 
-  it('attack: bytes that are not a delta at all are a fault, not a crash', async () => {
-    const choice = await chooseDelta([candidate(0, A, '0x0e'), candidate(1, B, '0x0b')], store({ '0x0e': new Uint8Array([1, 2, 3]), '0x0b': honestBytes }), context)
-    expect(choice.chosen?.replica).toBe(1)
-    expect(choice.faults[0]!.reason).toMatch(/not a valid delta/)
+  it('attack (copier): the honest sealed delta and fingerprint claimed under the copier\'s own name are refused', async () => {
+    const good = await result(1, B, honest)
+    // After the reveals the copier knows the honest salt; its own commitment had to name a CID before.
+    const copied = { candidate: { ...good.candidate, replica: 0, provider: A }, sealed: good.sealed }
+    const checks = await checkWinners([copied.candidate, good.candidate], store([good]), context)
+    expect(checks.matching.map((m) => m.replica)).toEqual([1])
+    expect(checks.faults[0]!.reason).toMatch(/not a valid delta of its own .*bound to/)
   })
 
-  it('leaves the shard out when no winner pinned what it revealed', async () => {
-    const choice = await chooseDelta([candidate(0, A, '0x0e', sketch(encodeDelta(flipped(honest)))), candidate(1, B, '0x0b')], store({ '0x0e': honestBytes, '0x0b': encodeDelta(flipped(honest)) }), context)
-    expect(choice.chosen).toBeUndefined()
-    expect(choice.faults.map((f) => f.replica)).toEqual([0, 1])
+  it('attack (re-run copier): a delta bound to an earlier attempt is refused', async () => {
+    const stale = await result(0, A, honest, { attempt: 1 })
+    const checks = await checkWinners([stale.candidate], store([stale]), { ...context, attempt: 2 })
+    expect(checks.matching).toEqual([])
+    expect(checks.faults[0]!.reason).toMatch(/bound to/)
   })
 
-  it('does not choose around a delta it could not fetch: the error propagates', async () => {
-    await expect(chooseDelta([candidate(0, A, '0x0e'), candidate(1, B, '0x0b')], store({ '0x0b': honestBytes }), context)).rejects.toThrow('could not fetch 0x0e')
+  it('attack: sealed bytes that do not open with the revealed salt, or open to another CID, are faults, not crashes', async () => {
+    const a = await result(0, A, honest)
+    const b = await result(1, B, honest)
+    const wrongSalt = { ...a.candidate, salt: salt(9) }
+    const wrongCid = { ...b.candidate, deltaCid: a.candidate.deltaCid }
+    const checks = await checkWinners([wrongSalt, wrongCid], store([a, b]), context)
+    expect(checks.matching).toEqual([])
+    expect(checks.faults[0]!.reason).toMatch(/does not open/)
+    expect(checks.faults[1]!.reason).toMatch(/opens to 0x\w+, not the committed/)
+  })
+
+  it('accepts a consistent delta bound to its revealer (what a copier could build only after commits closed)', async () => {
+    const good = await result(1, B, honest)
+    const rebound = bindDelta(good.plaintext, deltaBinding({ ...context, provider: A }))
+    const forged = { candidate: { ...good.candidate, replica: 0, provider: A, deltaCid: await deltaCidOf(rebound), sealedCid: '0x5e9' as Hex, salt: salt(5) }, sealed: await sealDelta(rebound, salt(5)) }
+    // A copier who rebinds the honest bytes after the reveal could only do so after commits closed:
+    // its commitment named another CID. Its bytes themselves check out, which is why the sealing matters.
+    const checks = await checkWinners([forged.candidate], store([forged]), context)
+    expect(checks.matching.map((m) => m.replica)).toEqual([0])
+  })
+
+  it('does not leave out a delta it could not fetch: the error propagates', async () => {
+    const a = await result(0, A, honest)
+    const b = await result(1, B, honest)
+    await expect(checkWinners([a.candidate, b.candidate], store([b]), context)).rejects.toThrow('could not fetch 0x5e0')
   })
 })

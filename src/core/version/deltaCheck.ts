@@ -1,28 +1,31 @@
 /**
- * Which revealed delta a version uses for an accepted shard, checked against what its provider
- * revealed. A provider could reveal the honest fingerprint and pin other bytes (a sign-flipped or
- * scaled delta) under its CID; every recomputer would then aggregate those bytes as they are. So
- * each candidate's bytes are decoded and fingerprinted again before use: the shard's centre
- * replica first, then the other winners in replica order. The first whose bytes match its own
- * revealed fingerprint is used; every one that does not is reported as a fault, never skipped in
- * silence. A fetch that fails is not a reason to choose: it throws, and the caller retries.
+ * Which revealed deltas a version uses for an accepted shard: every winner's, each checked against
+ * what its provider committed and revealed. A provider could reveal the honest fingerprint (copied
+ * from the honest reveal) over other bytes, or upload bytes that do not open with its salt; every
+ * recomputer would then aggregate whatever it found. So each winner's sealed delta is fetched,
+ * opened with its revealed salt, and checked: the plaintext hashes to the committed delta CID, its
+ * binding names this provider and attempt, it decodes to the task's layout, and its fingerprint
+ * under the attempt's seed equals the revealed one exactly (the sketch is integer-exact). Every
+ * winner that fails is reported as a fault with the reason, never skipped in silence; the rest
+ * are all used (the version takes their mean per shard). A fetch that fails is not a reason to
+ * leave a winner out: it throws, and the caller retries.
  */
 import type { Address, Hex } from 'viem'
+import { deltaBinding } from '../delta/binding.ts'
+import { deltaCidOf } from '../delta/cid.ts'
 import { decodeDelta } from '../delta/codec.ts'
-import { fingerprint, fingerprintDistance, fingerprintSeed } from '../fingerprint.ts'
+import { openDelta } from '../delta/seal.ts'
+import { fingerprint, fingerprintDistance } from '../fingerprint.ts'
 import type { TaskSpec } from '../taskSpec.ts'
 import type { WeightLayout } from '../tensors.ts'
 
-/**
- * How far the recomputed fingerprint of a delta may be from the one revealed for the same bytes:
- * 1, for `fp[0]`'s natural logarithm, whose last bit may differ between engines.
- */
-export const SAME_BYTES_TOLERANCE = 1
-
+/** One winner's reveal, as the `Revealed` event states it. */
 export interface RevealedCandidate {
   replica: number
   provider: Address
   deltaCid: Hex
+  sealedCid: Hex
+  salt: Hex
   fingerprint: readonly number[]
 }
 
@@ -33,45 +36,72 @@ export interface DeltaFault {
   reason: string
 }
 
-export interface DeltaChoice {
-  chosen?: { replica: number, deltaCid: Hex, bytes: Uint8Array }
+export interface CheckedDelta {
+  replica: number
+  deltaCid: Hex
+  /** The plaintext delta. */
+  bytes: Uint8Array
+}
+
+export interface DeltaChecks {
+  /** The winners whose bytes are what they committed and revealed, in replica order. */
+  matching: CheckedDelta[]
   faults: DeltaFault[]
 }
 
+/** The shard attempt the candidates revealed for, and what checking them needs. */
 export interface DeltaCheckContext {
-  spec: Pick<TaskSpec, 'seed' | 'fingerprint'>
-  layout: WeightLayout
+  chainId: bigint | number
+  verifier: Address
+  taskId: bigint | number
   round: number
   shard: number
+  attempt: number
+  /** The attempt's fingerprint seed (`readFingerprintSeed`). */
+  fingerprintSeed: number
+  spec: Pick<TaskSpec, 'fingerprint'>
+  layout: WeightLayout
   maxDeltaBytes: number
 }
 
-/** Why `bytes` are not the delta whose fingerprint was revealed, or undefined when they are. */
-export function deltaMismatch (bytes: Uint8Array, revealed: readonly number[], c: DeltaCheckContext): string | undefined {
+/** The plaintext of `sealed` when it is the delta `candidate` committed and revealed; else why not. */
+export async function openCandidate (sealed: Uint8Array, candidate: RevealedCandidate, c: DeltaCheckContext): Promise<{ bytes: Uint8Array } | { reason: string }> {
+  let bytes: Uint8Array
+  try {
+    bytes = await openDelta(sealed, candidate.salt, { maxBytes: c.maxDeltaBytes })
+  } catch (error) {
+    return { reason: `its sealed delta ${candidate.sealedCid} does not open (${message(error)})` }
+  }
+  const cid = await deltaCidOf(bytes)
+  if (cid !== candidate.deltaCid.toLowerCase()) return { reason: `its sealed delta opens to ${cid}, not the committed ${candidate.deltaCid}` }
   let recomputed: Int32Array
   try {
-    const delta = decodeDelta(bytes, { expected: c.layout, maxBytes: c.maxDeltaBytes })
-    recomputed = fingerprint(delta, { length: c.spec.fingerprint.length, seed: fingerprintSeed(c.spec, c.round, c.shard), resolution: c.spec.fingerprint.resolution })
+    const binding = deltaBinding({ chainId: c.chainId, verifier: c.verifier, taskId: c.taskId, round: c.round, shard: c.shard, attempt: c.attempt, provider: candidate.provider })
+    const delta = decodeDelta(bytes, { expected: c.layout, maxBytes: c.maxDeltaBytes, binding })
+    recomputed = fingerprint(delta, { length: c.spec.fingerprint.length, seed: c.fingerprintSeed, resolution: c.spec.fingerprint.resolution })
   } catch (error) {
-    return `its bytes are not a valid delta (${error instanceof Error ? error.message : String(error)})`
+    return { reason: `its bytes are not a valid delta of its own (${message(error)})` }
   }
-  if (recomputed.length !== revealed.length) return `its fingerprint has ${recomputed.length} entries, the revealed one ${revealed.length}`
-  const distance = fingerprintDistance(recomputed, Int32Array.from(revealed))
-  return distance > SAME_BYTES_TOLERANCE ? `its bytes fingerprint ${distance} away from the fingerprint it revealed` : undefined
+  if (recomputed.length !== candidate.fingerprint.length) return { reason: `its fingerprint has ${recomputed.length} entries, the revealed one ${candidate.fingerprint.length}` }
+  const distance = fingerprintDistance(recomputed, Int32Array.from(candidate.fingerprint))
+  return distance === 0 ? { bytes } : { reason: `its bytes fingerprint ${distance} away from the fingerprint it revealed` }
 }
 
-/** Picks the shard's delta from `candidates` (centre first, then the other winners in replica order). */
-export async function chooseDelta (
+/** Checks every candidate (a shard attempt's winners); see the module comment. */
+export async function checkWinners (
   candidates: readonly RevealedCandidate[],
-  fetch: (cid: Hex) => Promise<Uint8Array>,
+  fetchSealed: (cid: Hex) => Promise<Uint8Array>,
   c: DeltaCheckContext
-): Promise<DeltaChoice> {
-  const faults: DeltaFault[] = []
-  for (const candidate of candidates) {
-    const bytes = await fetch(candidate.deltaCid)
-    const reason = deltaMismatch(bytes, candidate.fingerprint, c)
-    if (reason === undefined) return { chosen: { replica: candidate.replica, deltaCid: candidate.deltaCid, bytes }, faults }
-    faults.push({ replica: candidate.replica, provider: candidate.provider, deltaCid: candidate.deltaCid, reason })
+): Promise<DeltaChecks> {
+  const result: DeltaChecks = { matching: [], faults: [] }
+  for (const candidate of [...candidates].sort((a, b) => a.replica - b.replica)) {
+    const opened = await openCandidate(await fetchSealed(candidate.sealedCid), candidate, c)
+    if ('bytes' in opened) result.matching.push({ replica: candidate.replica, deltaCid: candidate.deltaCid.toLowerCase() as Hex, bytes: opened.bytes })
+    else result.faults.push({ replica: candidate.replica, provider: candidate.provider, deltaCid: candidate.deltaCid, reason: opened.reason })
   }
-  return { faults }
+  return result
+}
+
+function message (error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }
