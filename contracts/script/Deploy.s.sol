@@ -38,7 +38,7 @@ contract Deploy is Script {
     /// @notice anvil's account 7, the local pauser.
     address public constant LOCAL_PAUSER = 0x14dC79964da2C08b23698B3D3cc7Ca32193d9955;
     /// @notice anvil's account 8, the local referee.
-    address public constant LOCAL_REFEREE = 0x23618E81E3f5CDF7F54c3d65F7fbC0AbAe36e1B7;
+    address public constant LOCAL_REFEREE = 0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f;
 
     /// @notice The deployed contracts.
     struct Deployment {

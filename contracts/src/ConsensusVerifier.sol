@@ -210,13 +210,66 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         RoundConfig storage t = _activeRound(taskId, round, shard);
         ShardCtx memory c = ShardCtx(taskId, round, shard, _shardKey(taskId, round, shard));
         Shard memory s = _loadShard(c.key, t);
+        if (s.status == ShardStatus.Disputed) {
+            uint64 deadline = _refereeDeadline(s, t);
+            if (block.timestamp < deadline) revert RefereeWindowOpen(deadline);
+            // The referee missed its deadline: nobody is slashed, the shard runs again.
+            if (_record(c, s, t, Vote(0, 0, false, bytes32(0)))) _countDecided(t, taskId, round);
+            return false;
+        }
         _checkFinalizable(s, t, fingerprints.length, c);
         Vote memory v = _vote(_attemptKey(c.key, s.attempt), s, fingerprints, t.tolerance);
         accepted = v.accepted;
         bytes32 seed = _fixSeed(t, c, s);
         uint16 revealedMask = s.revealedMask;
+        uint256 missed = _full(s.replication) & ~uint256(revealedMask);
+        if (accepted) {
+            if (_record(c, s, t, v)) _countDecided(t, taskId, round);
+            _settle(c, t, seed, s.replication, v.clusterMask, revealedMask & ~v.clusterMask, missed);
+        } else if (_count(revealedMask) >= 2) {
+            // Junk against an honest replica is not a free re-run: the referee decides this attempt.
+            s.status = ShardStatus.Disputed;
+            _shards[c.key] = s;
+            emit ShardDisputed(taskId, round, shard, s.attempt, revealedMask, _refereeDeadline(s, t));
+            _settle(c, t, seed, s.replication, 0, 0, missed);
+        } else {
+            if (_record(c, s, t, v)) _countDecided(t, taskId, round);
+            _settle(c, t, seed, s.replication, 0, 0, missed);
+        }
+    }
+
+    /// @inheritdoc IConsensusVerifier
+    function resolveSplit(uint256 taskId, uint256 round, uint256 shard, uint256 winnersMask, bytes32 evidence)
+        external
+        onlyRole(REFEREE_ROLE)
+    {
+        RoundConfig storage t = _activeRound(taskId, round, shard);
+        ShardCtx memory c = ShardCtx(taskId, round, shard, _shardKey(taskId, round, shard));
+        Shard memory s = _shards[c.key];
+        if (s.status != ShardStatus.Disputed) revert NotDisputed(taskId, round, shard);
+        uint64 deadline = _refereeDeadline(s, t);
+        if (block.timestamp >= deadline) revert RefereeWindowClosed(deadline);
+        if (winnersMask & ~uint256(s.revealedMask) != 0) revert InvalidVerdict(winnersMask);
+        emit SplitResolved(taskId, round, shard, s.attempt, winnersMask, evidence);
+        uint256 losers = s.revealedMask & ~winnersMask;
+        for (uint256 i = 0; losers >> i != 0; ++i) {
+            if (losers & (1 << i) != 0) {
+                _slash(
+                    ResultRef(taskId, round, shard, s.attempt, i), SlashReason.RefereeDisagrees, evidence, address(0)
+                );
+            }
+        }
+        bytes32 seed = _fixSeed(t, c, s);
+        Vote memory v;
+        if (winnersMask != 0) {
+            v.center = _lowestBit(winnersMask);
+            v.clusterMask = winnersMask;
+            v.accepted = true;
+            v.centerHash = _results[_attemptKey(c.key, s.attempt)][v.center];
+        }
         if (_record(c, s, t, v)) _countDecided(t, taskId, round);
-        _settle(c, t, seed, s.replication, revealedMask, v);
+        // Losers were slashed (which costs reputation too), and the missing paid at finalize.
+        if (winnersMask != 0) _settle(c, t, seed, s.replication, winnersMask, 0, 0);
     }
 
     /// @inheritdoc IConsensusVerifier
@@ -226,16 +279,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         returns (uint256 amount)
     {
         if (reporter == msg.sender || hasRole(REFEREE_ROLE, reporter)) revert RefereeCannotReport(reporter);
-        bytes32 key = _shardKey(ref.taskId, ref.round, ref.shard);
-        bytes32 attemptKey = _attemptKey(key, ref.attempt);
-        if (!_isRevealed(key, attemptKey, ref.attempt, ref.replica)) revert ResultNotRevealed(ref.replica);
-        if (slashed[attemptKey][ref.replica]) revert AlreadySlashed(ref.replica);
-        slashed[attemptKey][ref.replica] = true;
-        address provider = _assigneeOf(ref);
-        amount = distributor.slash(provider, ref.taskId, _rounds[ref.taskId].minStake, reporter);
-        emit ResultSlashed(
-            ref.taskId, ref.round, ref.shard, ref.attempt, ref.replica, provider, reason, evidence, amount
-        );
+        return _slash(ref, reason, evidence, reporter);
     }
 
     // ------------------------------------------------------------------ views
@@ -336,7 +380,23 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
 
     // ------------------------------------------------------------------ internal
 
-    function _assigneeOf(ResultRef calldata ref) private view returns (address) {
+    function _slash(ResultRef memory ref, SlashReason reason, bytes32 evidence, address reporter)
+        private
+        returns (uint256 amount)
+    {
+        bytes32 key = _shardKey(ref.taskId, ref.round, ref.shard);
+        bytes32 attemptKey = _attemptKey(key, ref.attempt);
+        if (!_isRevealed(key, attemptKey, ref.attempt, ref.replica)) revert ResultNotRevealed(ref.replica);
+        if (slashed[attemptKey][ref.replica]) revert AlreadySlashed(ref.replica);
+        slashed[attemptKey][ref.replica] = true;
+        address provider = _assigneeOf(ref);
+        amount = distributor.slash(provider, ref.taskId, _rounds[ref.taskId].minStake, reporter);
+        emit ResultSlashed(
+            ref.taskId, ref.round, ref.shard, ref.attempt, ref.replica, provider, reason, evidence, amount
+        );
+    }
+
+    function _assigneeOf(ResultRef memory ref) private view returns (address) {
         // The result was committed, so its seed was fixed into storage then.
         bytes32 seed = ref.attempt == 0
             ? keccak256(abi.encode(roundSeed(ref.taskId, ref.round), ref.shard, uint256(0)))
@@ -572,56 +632,73 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         if (next != mask) _winners[taskId] = next;
     }
 
-    /// @dev Splits the assignees into winners, outvoted and missing, records the winners of the
-    /// round and settles with the distributor.
+    /// @dev Pays the replicas in `winners`, marks `outvoted` and `missed` ones (bit i: replica i),
+    /// and records the winners of the round.
     function _settle(
         ShardCtx memory c,
         RoundConfig storage t,
         bytes32 seed,
         uint256 replication,
-        uint16 revealedMask,
-        Vote memory v
+        uint256 winners,
+        uint256 outvoted,
+        uint256 missed
     ) private {
         (address[] memory assignees, uint256[] memory indices) = taskManager.drawAssignees(c.taskId, seed, replication);
-        if (v.accepted) _recordWinners(c.taskId, indices, v.clusterMask);
-        (address[] memory winners, address[] memory outvoted, address[] memory missed) =
-            _partition(assignees, revealedMask, v);
-        distributor.settle(c.taskId, t.rewardPerResult, winners, outvoted, missed);
+        if (winners != 0) _recordWinners(c.taskId, indices, winners);
+        (address[] memory w, address[] memory o, address[] memory m) = _partition(assignees, winners, outvoted, missed);
+        distributor.settle(c.taskId, t.rewardPerResult, w, o, m);
     }
 
-    function _partition(address[] memory assignees, uint16 revealedMask, Vote memory v)
+    /// @dev The assignees whose bit is set in each mask, in replica order, in one pass.
+    function _partition(address[] memory assignees, uint256 winners, uint256 outvoted, uint256 missed)
         private
         pure
-        returns (address[] memory winners, address[] memory outvoted, address[] memory missed)
+        returns (address[] memory w, address[] memory o, address[] memory m)
     {
         uint256 r = assignees.length;
-        winners = new address[](r);
-        outvoted = new address[](r);
-        missed = new address[](r);
-        uint256 w;
-        uint256 o;
-        uint256 m;
+        w = new address[](r);
+        o = new address[](r);
+        m = new address[](r);
+        uint256 nw;
+        uint256 no;
+        uint256 nm;
         for (uint256 i = 0; i < r; ++i) {
-            if (revealedMask & (1 << i) == 0) {
-                missed[m] = assignees[i];
-                ++m;
-            } else if (!v.accepted) {
-                continue;
-            } else if (v.clusterMask & (1 << i) != 0) {
-                winners[w] = assignees[i];
-                ++w;
-            } else {
-                outvoted[o] = assignees[i];
-                ++o;
+            uint256 bit = 1 << i;
+            if (winners & bit != 0) {
+                w[nw] = assignees[i];
+                ++nw;
+            } else if (outvoted & bit != 0) {
+                o[no] = assignees[i];
+                ++no;
+            } else if (missed & bit != 0) {
+                m[nm] = assignees[i];
+                ++nm;
             }
         }
         // Shrink the arrays in place to their filled lengths (no copy).
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
-            mstore(winners, w)
-            mstore(outvoted, o)
-            mstore(missed, m)
+            mstore(w, nw)
+            mstore(o, no)
+            mstore(m, nm)
         }
+    }
+
+    function _count(uint256 mask) private pure returns (uint256 n) {
+        for (; mask != 0; mask &= mask - 1) {
+            ++n;
+        }
+    }
+
+    function _lowestBit(uint256 mask) private pure returns (uint256 i) {
+        while (mask & (1 << i) == 0) {
+            ++i;
+        }
+    }
+
+    /// @dev A split's referee window: as long as the reveal window, after it.
+    function _refereeDeadline(Shard memory s, RoundConfig storage t) private view returns (uint64) {
+        return _start(s, t) + t.commitWindow + 2 * t.revealWindow;
     }
 
     function _isRevealed(bytes32 key, bytes32 attemptKey, uint256 attempt, uint256 replica)

@@ -306,8 +306,10 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         _checkWindow(p.revealWindow, "revealWindow");
         _checkWindow(p.aggregateWindow, "aggregateWindow");
         _checkWindow(p.challengeWindow, "challengeWindow");
-        uint256 perRound =
-            LIFETIME_ATTEMPTS * (uint256(p.commitWindow) + p.revealWindow) + p.aggregateWindow + p.challengeWindow;
+        // An attempt is a commit and a reveal window, and a referee window (as long as the reveal
+        // window) when its replicas split.
+        uint256 perRound = LIFETIME_ATTEMPTS * (uint256(p.commitWindow) + 2 * uint256(p.revealWindow))
+            + p.aggregateWindow + p.challengeWindow;
         if (p.joinWindow + p.rounds * perRound > MAX_LIFETIME) revert InvalidTaskParameter("lifetime");
         if (p.rewardPerResult == 0) revert InvalidTaskParameter("rewardPerResult");
         if (p.minStake == 0) revert InvalidTaskParameter("minStake");

@@ -254,9 +254,17 @@ contract ConsensusVerifierTest is ProtocolFixture {
         assertTrue(verifier.finalize(taskId, 0, 0, _pair(fpA, fpA)));
     }
 
-    function test_finalize_requeuesWithMoreReplicasWhenNoMajority() public {
+    function test_finalize_splitWaitsForTheRefereeThenRequeuesWithMoreReplicas() public {
         int32[] memory fpB = _shifted(fpA, 6); // just beyond the tolerance
         _commitRevealAll(taskId, 0, 0, _pair(fpA, fpB));
+        uint64 refereeDeadline = _refereeDeadline(taskId, 0, 0);
+        vm.expectEmit(address(verifier));
+        emit IConsensusVerifier.ShardDisputed(taskId, 0, 0, 0, 3, refereeDeadline);
+        assertFalse(verifier.finalize(taskId, 0, 0, _pair(fpA, fpB)));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.RefereeWindowOpen.selector, refereeDeadline));
+        verifier.finalize(taskId, 0, 0, _pair(fpA, fpB));
+        // The referee did not answer: nobody is slashed and the shard runs again.
+        vm.warp(refereeDeadline);
         vm.expectEmit(address(verifier));
         emit IConsensusVerifier.ShardRequeued(taskId, 0, 0, 1, 3);
         assertFalse(verifier.finalize(taskId, 0, 0, _pair(fpA, fpB)));

@@ -38,4 +38,14 @@ contract DeployTest is Test {
         assertFalse(d.distributor.hasRole(d.distributor.SETTLER_ROLE(), address(this)));
         assertFalse(d.distributor.hasRole(d.distributor.ESCROW_ROLE(), d.admin));
     }
+
+    /// The local role keys are anvil's accounts 7, 8 and 9 (test mnemonic), whose keys the local
+    /// stack and its tests hold: a local referee nobody can sign for would never settle a split.
+    function test_run_localRolesAreAnvilAccountsWithKnownKeys() public {
+        vm.chainId(31_337);
+        Deploy script = new Deploy();
+        assertEq(script.LOCAL_PAUSER(), vm.addr(0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356));
+        assertEq(script.LOCAL_REFEREE(), vm.addr(0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97));
+        assertEq(script.LOCAL_GOVERNOR(), vm.addr(0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6));
+    }
 }

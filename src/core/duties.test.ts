@@ -11,7 +11,7 @@ const HASH = `0x${'11'.repeat(32)}` as const
 const OTHER = `0x${'22'.repeat(32)}` as const
 
 const shard = (over: Partial<ShardView> = {}): ShardView => ({
-  shard: 0, attempt: 0, status: 'Open', providers: [A, B], commitDeadline: 200n, revealDeadline: 300n, committedMask: 0, revealedMask: 0, ...over
+  shard: 0, attempt: 0, status: 'Open', providers: [A, B], commitDeadline: 200n, revealDeadline: 300n, refereeDeadline: 400n, committedMask: 0, revealedMask: 0, ...over
 })
 const proposal = (over: Partial<ProposalView> = {}): ProposalView => ({
   versionId: 7n, aggregator: A, status: 'Proposed', commitHash: HASH, parent: 1n, challengeDeadline: 900n, confirmedByMe: false, ...over
@@ -63,6 +63,8 @@ describe('duties', () => {
     ['all revealed: another replica does not', view({ me: B, round: { ...view().round!, shards: [shard({ committedMask: 0b11, revealedMask: 0b11 })] } }), ['wait']],
     ['reveal window over: anyone finalizes, drawn or not', view({ me: C, now: 300n }), ['finalizeShard', 'wait']],
     ['not drawn, round undecided: wait', view({ me: C }), ['wait']],
+    ['a split waits for the referee', view({ now: 350n, round: { ...view().round!, shards: [shard({ status: 'Disputed', committedMask: 0b11, revealedMask: 0b11 })] } }), ['wait']],
+    ['a split the referee left alone past its window: anyone re-queues it', view({ me: C, now: 400n, round: { ...view().round!, shards: [shard({ status: 'Disputed', committedMask: 0b11, revealedMask: 0b11 })] } }), ['finalizeShard', 'wait']],
     ['the draw waits for the block after the round started', view({ round: { ...view().round!, shards: [shard({ providers: [] })] } }), ['wait']],
     ['round decided, nothing recomputed: aggregate', decided(), ['aggregate']],
     ['the first winner proposes its recomputation', decided({ version: own }), ['propose']],
@@ -97,5 +99,6 @@ describe('duties', () => {
     expect(duties(decided({ me: B, version: { ...own, confirmed: ['7'] }, proposals: [proposal()] })).wakeAt).toBe(900n)
     expect(duties(view({ round: { ...view().round!, shards: [shard({ providers: [] })] } })).wakeAt).toBe(101n)
     expect(duties(decided({ acceptedShards: 0 })).wakeAt).toBe(750n)
+    expect(duties(view({ now: 350n, round: { ...view().round!, shards: [shard({ status: 'Disputed' })] } })).wakeAt).toBe(400n)
   })
 })

@@ -14,7 +14,7 @@ import type { Address, Hex } from 'viem'
 import { fullMask, hasBit } from './bitmask.ts'
 
 export type TaskStatus = 'None' | 'Joining' | 'Running' | 'Completed' | 'Cancelled'
-export type ShardStatus = 'Open' | 'Accepted' | 'Failed'
+export type ShardStatus = 'Open' | 'Accepted' | 'Failed' | 'Disputed'
 export type VersionStatus = 'None' | 'Proposed' | 'Final' | 'Challenged' | 'Rejected'
 
 export interface ShardView {
@@ -26,6 +26,8 @@ export interface ShardView {
   /** chain seconds */
   commitDeadline: bigint
   revealDeadline: bigint
+  /** a split waits for the referee until then; then anyone re-queues it */
+  refereeDeadline: bigint
   committedMask: number
   revealedMask: number
 }
@@ -161,6 +163,12 @@ export function duties (view: ProviderView): Decision {
   let drawn = false
   let undrawn = false
   for (const shard of round.shards) {
+    if (shard.status === 'Disputed') {
+      if (shard.providers.some((p) => same(p, view.me))) drawn = true
+      wakeBy(shard.refereeDeadline)
+      out.push(now >= shard.refereeDeadline ? { kind: 'finalizeShard', shard } : { kind: 'wait', shard: shard.shard, detail: 'the replicas split: waiting for the referee' })
+      continue
+    }
     if (shard.status !== 'Open') continue
     // Nobody is drawn until the block after the round's (or re-run's) start is mined.
     if (shard.providers.length === 0) {

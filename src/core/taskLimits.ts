@@ -20,7 +20,7 @@ export interface TaskWindows {
   challengeWindow: number
 }
 
-/** Seconds until a task must have ended, as the contract bounds it. */
+/** Seconds until a task must have ended, as the contract bounds it (a split's referee window lasts a reveal window). */
 export function taskLifetime (w: TaskWindows): number {
-  return w.joinWindow + w.rounds * (LIFETIME_ATTEMPTS * (w.commitWindow + w.revealWindow) + w.aggregateWindow + w.challengeWindow)
+  return w.joinWindow + w.rounds * (LIFETIME_ATTEMPTS * (w.commitWindow + 2 * w.revealWindow) + w.aggregateWindow + w.challengeWindow)
 }

@@ -274,7 +274,8 @@ describe('provider loop', () => {
     const queue = serialQueue()
     const { created } = await createMnistTask(artifacts, { rounds: 1, shards: 1, replication: 2, maxReplication: 2 })
     const { taskId } = created
-    const [liar, honest] = [7, 8].map((i) => chainForAccount(ctxOf(i))).sort((a, b) => (a.account.toLowerCase() < b.account.toLowerCase() ? -1 : 1)) as [ProviderChain, ProviderChain]
+    // Accounts 7 to 9 hold the local stack's pauser, referee and governor roles: the referee may not challenge.
+    const [liar, honest] = [5, 6].map((i) => chainForAccount(ctxOf(i))).sort((a, b) => (a.account.toLowerCase() < b.account.toLowerCase() ? -1 : 1)) as [ProviderChain, ProviderChain]
     // The round's aggregator (the lowest address) proposes a commit hash that is not what it computed.
     const forged: ProviderChain = {
       ...liar,

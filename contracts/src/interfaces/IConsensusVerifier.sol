@@ -11,7 +11,8 @@ interface IConsensusVerifier {
     enum ShardStatus {
         Open,
         Accepted,
-        Failed
+        Failed,
+        Disputed
     }
 
     /// @notice Why a referee slashes.
@@ -129,6 +130,20 @@ interface IConsensusVerifier {
     /// @notice The block whose hash fixes the draw is not mined yet; try again after it.
     /// @param seedBlock The block.
     error SeedNotDrawn(uint256 seedBlock);
+    /// @notice The shard is not waiting for a referee's verdict.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param shard The shard.
+    error NotDisputed(uint256 taskId, uint256 round, uint256 shard);
+    /// @notice The referee's window for this split ended at `deadline`.
+    /// @param deadline End of the referee window.
+    error RefereeWindowClosed(uint64 deadline);
+    /// @notice The referee's window for this split is still open until `deadline`.
+    /// @param deadline End of the referee window.
+    error RefereeWindowOpen(uint64 deadline);
+    /// @notice A verdict may name as winners only replicas that revealed.
+    /// @param winnersMask The winners named.
+    error InvalidVerdict(uint256 winnersMask);
     /// @notice The block whose hash seeds the fingerprints is not mined yet; reveal after it.
     /// @param seedBlock The block after the attempt's latest commit.
     error FingerprintSeedNotDrawn(uint256 seedBlock);
@@ -210,6 +225,38 @@ interface IConsensusVerifier {
         uint256 winnersMask,
         bytes32 fingerprintHash
     );
+    /// @notice Two or more replicas revealed and none has a majority: the referee decides this
+    /// attempt (`resolveSplit`) before `refereeDeadline`; after it anyone re-queues the shard.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param shard The shard.
+    /// @param attempt The attempt (re-queues count up).
+    /// @param revealedMask Bit i set when replica i revealed.
+    /// @param refereeDeadline When the referee's window ends.
+    event ShardDisputed(
+        uint256 indexed taskId,
+        uint256 indexed round,
+        uint256 indexed shard,
+        uint256 attempt,
+        uint256 revealedMask,
+        uint64 refereeDeadline
+    );
+    /// @notice The referee settled a split: `winnersMask` is paid, the other revealed replicas are
+    /// slashed.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param shard The shard.
+    /// @param attempt The attempt.
+    /// @param winnersMask Bit i set when the referee found replica i right.
+    /// @param evidence Content hash of the referee's published evidence.
+    event SplitResolved(
+        uint256 indexed taskId,
+        uint256 indexed round,
+        uint256 indexed shard,
+        uint256 attempt,
+        uint256 winnersMask,
+        bytes32 evidence
+    );
     /// @notice No majority (or nothing revealed): the shard runs again with `replication` replicas.
     /// @param taskId The task.
     /// @param round The round.
@@ -289,8 +336,11 @@ interface IConsensusVerifier {
     /// @notice Decides a shard; anyone may call it once the reveal window has ended, or earlier when
     /// every replica has revealed. `fingerprints[i]` must be what replica `i` revealed (empty for
     /// replicas that did not reveal). Accepted: the winning cluster is paid from escrow and gains
-    /// reputation, outvoted and missing providers lose reputation. Otherwise the shard is re-queued
-    /// with one more replica and a fresh seed, or failed after MAX_ATTEMPTS.
+    /// reputation, outvoted providers lose reputation. A split (two or more revealed, no majority)
+    /// goes to the referee (`Disputed`). Otherwise (fewer than two revealed) the shard is re-queued
+    /// with one more replica and a fresh seed, or failed after MAX_ATTEMPTS. Assigned providers that
+    /// did not reveal lose reputation. On a `Disputed` shard whose referee window ended, it
+    /// re-queues (or fails) the shard and slashes nobody.
     /// @param taskId The task.
     /// @param round The current round.
     /// @param shard The shard.
@@ -299,6 +349,17 @@ interface IConsensusVerifier {
     function finalize(uint256 taskId, uint256 round, uint256 shard, int32[][] calldata fingerprints)
         external
         returns (bool accepted);
+
+    /// @notice The referee's verdict on a split (a `Disputed` shard), before its deadline: the
+    /// replicas in `winnersMask` (revealed ones only) are paid and become the round's winners for
+    /// the shard; every other revealed replica is slashed (`RefereeDisagrees`). An empty mask
+    /// slashes every revealed replica and re-queues the shard.
+    /// @param taskId The task.
+    /// @param round The current round.
+    /// @param shard The shard.
+    /// @param winnersMask Bit i set when the referee's re-execution agrees with replica i.
+    /// @param evidence Content hash (or CID digest) of the published evidence.
+    function resolveSplit(uint256 taskId, uint256 round, uint256 shard, uint256 winnersMask, bytes32 evidence) external;
 
     /// @notice Slashes the provider of a revealed result on a referee's verdict: the result's
     /// fingerprint does not match its delta, the delta is invalid, or a deterministic re-run

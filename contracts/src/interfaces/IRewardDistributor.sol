@@ -29,10 +29,6 @@ interface IRewardDistributor {
     /// @notice An amount does not fit the packed storage.
     /// @param amount The amount.
     error AmountTooLarge(uint256 amount);
-    /// @notice The provider has no stake locked for the task.
-    /// @param provider The provider.
-    /// @param taskId The task.
-    error NothingLocked(address provider, uint256 taskId);
     /// @notice A bond is already held under the key.
     /// @param key The bond's key.
     error BondExists(bytes32 key);
@@ -170,7 +166,8 @@ interface IRewardDistributor {
     /// @param amount The amount to lock.
     function lockStake(address provider, uint256 taskId, uint256 amount) external;
 
-    /// @notice Frees what is left of the stake `provider` locked for `taskId` (after the task).
+    /// @notice Frees what is left of the stake `provider` locked for `taskId` (after the task); 0
+    /// when nothing is left.
     /// @param provider The provider.
     /// @param taskId The task.
     /// @return amount The amount released.

@@ -102,12 +102,14 @@ contract PresetFingerprintSeedTest is ProtocolFixture {
         verifier.reveal(taskId, 0, 0, 0, _opening(_cid(0), a, _salt(who)));
     }
 
-    /// Reveals both committed replicas of attempt 0 and finalizes: they disagree, so it re-queues.
+    /// Reveals both committed replicas of attempt 0 and finalizes: they disagree, and with no
+    /// verdict from the referee the shard re-queues.
     function _runShardAlreadyCommitted(int32[] memory a, int32[] memory b) internal {
         _reveal(taskId, 0, 0, 0, a);
         _reveal(taskId, 0, 0, 1, b);
         (,,,, uint64 revealDeadline,,) = verifier.assignment(taskId, 0, 0);
         vm.warp(revealDeadline);
         assertFalse(verifier.finalize(taskId, 0, 0, _pair(a, b)));
+        assertFalse(_expireSplit(taskId, 0, 0));
     }
 }

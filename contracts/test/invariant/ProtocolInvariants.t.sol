@@ -38,6 +38,8 @@ contract ProtocolHandler is ProtocolFixture {
     uint256 public ghostAcceptedResults;
     uint256 public ghostCopyAttempts;
     uint256 public ghostFinalized;
+    uint256 public ghostVerdicts;
+    mapping(address provider => bool) public wasSlashed;
     /// versions signed (proposed or confirmed) by someone who did not win the round
     uint256 public ghostLoserSignatures;
     /// versions that became the head with fewer signers than a majority of the round's winners,
@@ -160,6 +162,36 @@ contract ProtocolHandler is ProtocolFixture {
         }
     }
 
+    /// The referee settles a split as its re-execution would (the replicas that did not deviate
+    /// win, the others are slashed), or misses its window and anyone re-queues the shard.
+    function resolve(uint256 shardSeed, bool answer) external {
+        uint256 shard = bound(shardSeed, 0, SHARDS - 1);
+        S memory st = _state(shard);
+        if (!st.disputed) return;
+        if (!answer || block.timestamp >= _refereeDeadline(taskId, st.round, shard)) {
+            _expireSplit(taskId, st.round, shard);
+            return;
+        }
+        uint256 mask;
+        uint256[] memory before = new uint256[](st.a.length);
+        for (uint256 i = 0; i < st.a.length; ++i) {
+            before[i] = distributor.claimableOf(st.a[i]);
+            if (st.revealed & (1 << i) == 0) continue;
+            if (entries[_key(st.round, shard, st.attempt, i)].deviating) wasSlashed[st.a[i]] = true;
+            else mask |= 1 << i;
+        }
+        vm.prank(referee);
+        verifier.resolveSplit(taskId, st.round, shard, mask, bytes32("verdict"));
+        ghostVerdicts++;
+        for (uint256 i = 0; i < st.a.length; ++i) {
+            uint256 gained = distributor.claimableOf(st.a[i]) - before[i];
+            if (gained != (mask & (1 << i) != 0 ? uint256(REWARD) : 0)) ghostRewardMismatches++;
+            if (gained > 0 && ++rewardsPerResult[keccak256(abi.encode(taskId, st.round, shard, st.a[i]))] > 1) {
+                ghostDoubleRewards++;
+            }
+        }
+    }
+
     /// A provider (winner of the round or not) proposes a version of the decided round.
     function propose(uint256 whoSeed, uint256 hashSeed) external {
         (uint256 round, bool open) = _versionRound();
@@ -240,11 +272,13 @@ contract ProtocolHandler is ProtocolFixture {
         if (t.status == ITaskManager.TaskStatus.Running) {
             vm.prank(creator);
             tm.cancel(taskId);
-            for (uint256 attempt = 0; attempt < 4 && !tm.isRoundDecided(taskId); ++attempt) {
-                vm.warp(block.timestamp + t.commitWindow + t.revealWindow);
+            // Each attempt may take a finalize and, for a split the referee leaves alone, an expiry.
+            for (uint256 step = 0; step < 8 && !tm.isRoundDecided(taskId); ++step) {
+                vm.warp(block.timestamp + t.commitWindow + 2 * uint256(t.revealWindow));
                 vm.roll(block.number + 2);
                 for (uint256 shard = 0; shard < SHARDS; ++shard) {
                     this.finalize(shard);
+                    this.resolve(shard, false);
                 }
             }
             vm.warp(block.timestamp + t.aggregateWindow);
@@ -263,7 +297,8 @@ contract ProtocolHandler is ProtocolFixture {
         for (uint256 i = 0; i < PROVIDERS; ++i) {
             address who = providerList[i];
             vm.startPrank(who);
-            distributor.withdraw();
+            (, uint128 unbonding) = distributor.stakes(who);
+            if (unbonding > 0) distributor.withdraw(); // a slashed provider may have nothing left
             if (distributor.claimableOf(who) > 0) distributor.claim();
             vm.stopPrank();
         }
@@ -290,6 +325,8 @@ contract ProtocolHandler is ProtocolFixture {
     function _unlockAll(uint32 challengeWindow) internal {
         vm.warp(block.timestamp + challengeWindow);
         for (uint256 i = 0; i < PROVIDERS; ++i) {
+            // A provider slashed down to nothing has nothing left to unlock.
+            if (distributor.taskLock(taskId, providerList[i]) == 0) continue;
             vm.prank(providerList[i]);
             tm.unlockStake(taskId);
         }
@@ -302,7 +339,8 @@ contract ProtocolHandler is ProtocolFixture {
             S memory st = _state(shard);
             if (!st.open) continue;
             for (uint256 i = 0; i < st.a.length; ++i) {
-                if (distributor.taskLock(taskId, st.a[i]) < MIN_STAKE) return false;
+                // A slashed provider keeps being drawn until the task ends (ejection is [3/7]).
+                if (!wasSlashed[st.a[i]] && distributor.taskLock(taskId, st.a[i]) < MIN_STAKE) return false;
             }
         }
         return true;
@@ -333,6 +371,7 @@ contract ProtocolHandler is ProtocolFixture {
         address[] a;
         uint256 attempt;
         bool open;
+        bool disputed;
         uint64 commitDeadline;
         uint64 revealDeadline;
         uint256 committed;
@@ -345,6 +384,7 @@ contract ProtocolHandler is ProtocolFixture {
         (st.a, st.attempt, status, st.commitDeadline, st.revealDeadline, st.committed, st.revealed) =
             verifier.assignment(taskId, st.round, shard);
         st.open = status == IConsensusVerifier.ShardStatus.Open;
+        st.disputed = status == IConsensusVerifier.ShardStatus.Disputed;
     }
 
     function _honest(uint256 round, uint256 shard) internal view returns (int32[] memory) {
@@ -362,7 +402,7 @@ contract ProtocolInvariantTest is ProtocolFixture {
     function setUp() public {
         handler = new ProtocolHandler();
         targetContract(address(handler));
-        bytes4[] memory selectors = new bytes4[](9);
+        bytes4[] memory selectors = new bytes4[](10);
         selectors[0] = ProtocolHandler.commit.selector;
         selectors[1] = ProtocolHandler.copyCommit.selector;
         selectors[2] = ProtocolHandler.reveal.selector;
@@ -372,6 +412,7 @@ contract ProtocolInvariantTest is ProtocolFixture {
         selectors[6] = ProtocolHandler.propose.selector;
         selectors[7] = ProtocolHandler.confirm.selector;
         selectors[8] = ProtocolHandler.finalizeQuiet.selector;
+        selectors[9] = ProtocolHandler.resolve.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }
 
@@ -398,6 +439,7 @@ contract ProtocolInvariantTest is ProtocolFixture {
         emit log_named_uint("accepted results", handler.ghostAcceptedResults());
         emit log_named_uint("copy attempts", handler.ghostCopyAttempts());
         emit log_named_uint("versions final", handler.ghostVersionsFinal());
+        emit log_named_uint("referee verdicts", handler.ghostVerdicts());
         assertGt(handler.ghostFinalized(), 0, "the campaign never finalized a shard");
         handler.closeEverything();
         assertEq(handler.tokenBalanceOfDistributor(), 0, "tokens left behind");

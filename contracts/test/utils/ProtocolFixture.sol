@@ -225,6 +225,19 @@ abstract contract ProtocolFixture is Test {
         return verifier.finalize(taskId, round, shard, fps);
     }
 
+    /// When the referee's window on a split shard ends: a reveal window after the reveal deadline.
+    function _refereeDeadline(uint256 taskId, uint256 round, uint256 shard) internal view returns (uint64) {
+        (,,, uint64 commitDeadline, uint64 revealDeadline,,) = verifier.assignment(taskId, round, shard);
+        return revealDeadline + (revealDeadline - commitDeadline);
+    }
+
+    /// A split shard whose referee never answered: after its window anyone re-queues it.
+    function _expireSplit(uint256 taskId, uint256 round, uint256 shard) internal returns (bool) {
+        uint64 deadline = _refereeDeadline(taskId, round, shard);
+        if (block.timestamp < deadline) vm.warp(deadline);
+        return verifier.finalize(taskId, round, shard, new int32[][](0));
+    }
+
     /// Commits and reveals `fps[i]` for replica i (skips empty entries) and waits out the reveal window.
     function _commitRevealAll(uint256 taskId, uint256 round, uint256 shard, int32[][] memory fps) internal {
         for (uint256 i = 0; i < fps.length; ++i) {

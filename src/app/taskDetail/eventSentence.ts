@@ -16,6 +16,8 @@ export function eventSentence (event: ProtocolEvent): string {
     case 'Revealed': return `${shortAddress(event.args.provider)} revealed replica ${event.args.replica} of ${where(event.args)}.`
     case 'ShardAccepted': return `Accepted ${where(event.args)} (center replica ${event.args.center}).`
     case 'ShardRequeued': return `Round ${event.args.round} shard ${event.args.shard} found no majority; re-queued as attempt ${event.args.attempt} with ${event.args.replication} replicas.`
+    case 'ShardDisputed': return `The replicas of ${where(event.args)} disagree with no majority: the referee decides it (until ${event.args.refereeDeadline}).`
+    case 'SplitResolved': return `The referee settled ${where(event.args)}: the replicas it agrees with are paid, the others slashed.`
     case 'ShardFailed': return `Round ${event.args.round} shard ${event.args.shard} failed after attempt ${event.args.attempt}.`
     case 'ResultSlashed': return `${shortAddress(event.args.provider)} was slashed ${mlb(event.args.amount)} for replica ${event.args.replica} of ${where(event.args)}.`
     case 'TaskClosed': return 'The verifier closed the task.'

@@ -9,7 +9,7 @@ const B = '0x00000000000000000000000000000000000000bb' as Address
 const C = '0x00000000000000000000000000000000000000cc' as Address
 
 const shard = (over: Partial<ShardState>): ShardState => ({
-  shard: 0, attempt: 0, status: 'Open', providers: [A, B, C], commitDeadline: 0n, revealDeadline: 0n, startBlock: 0n, committedMask: 0, revealedMask: 0, ...over
+  shard: 0, attempt: 0, status: 'Open', providers: [A, B, C], commitDeadline: 0n, revealDeadline: 0n, refereeDeadline: 0n, startBlock: 0n, committedMask: 0, revealedMask: 0, ...over
 })
 const at = { taskId: 1n, round: 0n, shard: 0n }
 const verifier = (name: string, args: Record<string, unknown>) => protocolEvent('ConsensusVerifier', name, { ...at, ...args })

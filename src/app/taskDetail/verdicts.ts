@@ -8,12 +8,13 @@ import type { ProtocolEvent } from '../../chain/protocolEvents.ts'
  * - committed / revealed: its result is in, the attempt is not decided yet
  * - winner: revealed and in the accepted cluster (paid)
  * - outvoted: revealed but outside the accepted cluster
- * - unsettled: revealed, but the attempt found no majority (re-queued or failed; neither paid nor penalized)
+ * - unsettled: revealed, but the attempt found no majority (re-queued or failed; neither paid nor penalized),
+ *   or the referee has yet to decide it
  * - missed: the attempt was decided without its reveal
  */
 export type Verdict = 'assigned' | 'committed' | 'revealed' | 'winner' | 'outvoted' | 'unsettled' | 'missed'
 
-export type AttemptOutcome = 'open' | 'accepted' | 'requeued' | 'failed'
+export type AttemptOutcome = 'open' | 'disputed' | 'accepted' | 'requeued' | 'failed'
 
 export interface SlotView {
   replica: number
@@ -72,9 +73,10 @@ function decisionOf (mine: ShardEvent[], all: ShardEvent[], attempt: number): De
     if (event.eventName === 'ShardAccepted') return { outcome: 'accepted', winnersMask: Number(event.args.winnersMask) }
     if (event.eventName === 'ShardFailed') return { outcome: 'failed', winnersMask: 0 }
   }
+  const disputed = mine.some((event) => event.eventName === 'ShardDisputed')
   // A re-queue is reported under the attempt it opens.
   const requeued = all.some((event) => event.eventName === 'ShardRequeued' && event.args.attempt === BigInt(attempt + 1))
-  return { outcome: requeued ? 'requeued' : 'open', winnersMask: 0 }
+  return { outcome: requeued ? 'requeued' : disputed ? 'disputed' : 'open', winnersMask: 0 }
 }
 
 function verdictOf (committed: boolean, revealed: boolean, decision: Decision, replica: number): Verdict {
@@ -83,6 +85,7 @@ function verdictOf (committed: boolean, revealed: boolean, decision: Decision, r
       return revealed ? 'revealed' : committed ? 'committed' : 'assigned'
     case 'accepted':
       return !revealed ? 'missed' : bit(decision.winnersMask, replica) ? 'winner' : 'outvoted'
+    case 'disputed':
     case 'requeued':
     case 'failed':
       return revealed ? 'unsettled' : 'missed'

@@ -9,10 +9,13 @@ import type { WriteContext } from './types.ts'
 export type ShardOutcome =
   | { kind: 'accepted', attempt: number, center: number, winnersMask: number }
   | { kind: 'requeued', attempt: number, replication: number }
+  /** No majority among two or more reveals: the referee decides the attempt before `refereeDeadline`. */
+  | { kind: 'disputed', attempt: number, refereeDeadline: bigint }
   | { kind: 'failed', attempt: number }
 
 /**
- * Decides a shard (anyone may call it once the reveal window ended or every replica revealed). The
+ * Decides a shard (anyone may call it once the reveal window ended or every replica revealed), or
+ * re-queues a split the referee left undecided past its window. The
  * contract wants one fingerprint per replica slot in slot order, empty for slots that did not
  * reveal; they are gathered from the `Revealed` events of the shard's current attempt, read from
  * `fromBlock` on (default: the block in which that attempt started, from `attemptStart`).
@@ -46,6 +49,8 @@ export async function finalizeShard (
     if (accepted !== undefined) {
       return { outcome: { kind: 'accepted', attempt, center: Number(accepted.args.center), winnersMask: Number(accepted.args.winnersMask) }, roundDecided, receipt }
     }
+    const [disputed] = eventsIn(receipt, ConsensusVerifierAbi, 'ShardDisputed', at)
+    if (disputed !== undefined) return { outcome: { kind: 'disputed', attempt, refereeDeadline: disputed.args.refereeDeadline }, roundDecided, receipt }
     const [requeued] = eventsIn(receipt, ConsensusVerifierAbi, 'ShardRequeued', at)
     if (requeued !== undefined) {
       return { outcome: { kind: 'requeued', attempt: Number(requeued.args.attempt), replication: Number(requeued.args.replication) }, roundDecided, receipt }

@@ -4,7 +4,7 @@ import { asAction } from './errors.ts'
 import { readTask, type TaskState } from './readTask.ts'
 import type { ReadContext } from './types.ts'
 
-export const SHARD_STATUSES = ['Open', 'Accepted', 'Failed'] as const
+export const SHARD_STATUSES = ['Open', 'Accepted', 'Failed', 'Disputed'] as const
 export type ShardStatusName = typeof SHARD_STATUSES[number]
 
 /** One shard of a round as `ConsensusVerifier.assignment` reports it (its current attempt). */
@@ -22,6 +22,8 @@ export interface ShardState {
    */
   commitDeadline: bigint
   revealDeadline: bigint
+  /** When the referee's window on a split ends (a reveal window after the reveal deadline). */
+  refereeDeadline: bigint
   /** Block in which the current attempt started (0n before the round started); its events come later. */
   startBlock: bigint
   /** Bit i set when replica i committed / revealed. */
@@ -76,6 +78,7 @@ export async function readRound (
           providers: [...providers],
           commitDeadline: BigInt(commitDeadline),
           revealDeadline: BigInt(revealDeadline),
+          refereeDeadline: 2n * BigInt(revealDeadline) - BigInt(commitDeadline),
           startBlock: BigInt(startBlock),
           committedMask: Number(committedMask),
           revealedMask: Number(revealedMask)
