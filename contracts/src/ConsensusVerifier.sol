@@ -646,7 +646,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         (address[] memory assignees, uint256[] memory indices) = taskManager.drawAssignees(c.taskId, seed, replication);
         if (winners != 0) _recordWinners(c.taskId, indices, winners);
         (address[] memory w, address[] memory o, address[] memory m) = _partition(assignees, winners, outvoted, missed);
-        distributor.settle(c.taskId, t.rewardPerResult, w, o, m);
+        distributor.settle(c.taskId, t.rewardPerResult, t.minStake, w, o, m);
     }
 
     /// @dev The assignees whose bit is set in each mask, in replica order, in one pass.

@@ -190,6 +190,7 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
     function settle(
         uint256 taskId,
         uint256 rewardEach,
+        uint256 lockFloor,
         address[] calldata winners,
         address[] calldata outvoted,
         address[] calldata missed
@@ -220,6 +221,7 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
             Account storage a = accounts[missed[i]];
             ++a.missed;
             _lowerReputation(missed[i], a, REPUTATION_LOSS_MISSED);
+            _forfeitLiveness(missed[i], taskId, rewardEach, lockFloor);
         }
     }
 
@@ -353,6 +355,21 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
 
     /// @dev Takes up to `amount` out of the stake `provider` locked for `taskId` (the caller takes it
     /// out of the bonded stake too).
+    /// @dev Moves up to `amount` of what `provider` locked for `taskId` beyond `floor` into the
+    /// task's escrow: nothing is burnt and nobody earns it, and the lock still covers a slash.
+    function _forfeitLiveness(address provider, uint256 taskId, uint256 amount, uint256 floor) private {
+        uint256 lock = taskLock[taskId][provider];
+        uint256 deposit = lock > floor ? lock - floor : 0;
+        uint256 forfeit = amount < deposit ? amount : deposit;
+        if (forfeit == 0) return;
+        taskLock[taskId][provider] = lock - forfeit;
+        lockedStake[provider] -= forfeit;
+        _takeStake(provider, forfeit, forfeit);
+        escrowOf[taskId] += forfeit;
+        totalOwed += forfeit;
+        emit LivenessForfeited(taskId, provider, forfeit);
+    }
+
     function _slashLock(address provider, uint256 taskId, uint256 amount) private returns (uint256 fromLock) {
         uint256 ownLock = taskLock[taskId][provider];
         fromLock = amount < ownLock ? amount : ownLock;

@@ -11,7 +11,8 @@ import {ITaskManager} from "./interfaces/ITaskManager.sol";
 /// @title TaskManager
 /// @notice Tasks, providers and rounds. A creator escrows the reward budget and registers the
 /// initial model version; staked providers join during the joining window; then rounds run one
-/// after another. Joining locks the task's `minStake` of the provider's stake for this task alone.
+/// after another. Joining locks the task's `minStake` and one reward (the liveness deposit) of the
+/// provider's stake for this task alone.
 /// In every round each shard gets `replication` distinct providers drawn by reputation (at most
 /// 1.25x) from a seed nobody can choose; the ConsensusVerifier reports each shard's
 /// outcome; `advance` (callable by anyone) starts the next round once every shard is decided and
@@ -171,7 +172,8 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         t.totalWeight = total;
         t.providerCount = uint16(count + 1);
         emit ProviderJoined(taskId, msg.sender, weight, count);
-        distributor.lockStake(msg.sender, taskId, t.minStake);
+        // The stake a slash may take, and one reward more: the deposit a missing result forfeits.
+        distributor.lockStake(msg.sender, taskId, uint256(t.minStake) + t.rewardPerResult);
     }
 
     /// @inheritdoc ITaskManager

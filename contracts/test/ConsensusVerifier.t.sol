@@ -363,15 +363,17 @@ contract ConsensusVerifierTest is ProtocolFixture {
         uint256 amount = verifier.slash(_ref(0, 1), IConsensusVerifier.SlashReason.FingerprintMismatch, "e", stranger);
         assertEq(amount, MIN_STAKE);
         (uint128 staked,) = distributor.stakes(who);
-        assertEq(staked, 0);
+        assertEq(staked, REWARD, "the liveness deposit stays");
         assertEq(distributor.claimableOf(stranger), MIN_STAKE / 10);
         assertEq(token.totalSupply(), supply - (MIN_STAKE - MIN_STAKE / 10));
         assertTrue(verifier.slashed(keccak256(abi.encode(keccak256(abi.encode(taskId, 0, 0)), 0)), 1));
     }
 
     function test_slash_worksForEarlierAttempt() public {
-        // No majority: attempt 0 is closed and the shard re-queued; its results stay slashable.
+        // No majority and no verdict: attempt 0 is closed and the shard re-queued; its results stay slashable.
         assertFalse(_runShard(taskId, 0, 0, _pair(fpA, _shifted(fpA, 50))));
+        assertFalse(_expireSplit(taskId, 0, 0));
+        assertEq(_attemptOf(taskId, 0, 0), 1);
         vm.prank(referee);
         uint256 amount = verifier.slash(_ref(0, 1), IConsensusVerifier.SlashReason.InvalidDelta, "e", address(0));
         assertEq(amount, MIN_STAKE);

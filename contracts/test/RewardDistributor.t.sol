@@ -193,15 +193,15 @@ contract RewardDistributorTest is ProtocolFixture {
     function test_settle_paysWinnersAndMovesReputation() public {
         _deposit(1, 10e18);
         vm.prank(settler);
-        distributor.settle(1, 2e18, _one(alice), new address[](0), new address[](0));
+        distributor.settle(1, 2e18, 0, _one(alice), new address[](0), new address[](0));
         // Bob loses one point for missing, but reputation never goes below zero.
         vm.prank(settler);
-        distributor.settle(1, 2e18, new address[](0), new address[](0), _one(bob));
+        distributor.settle(1, 2e18, 0, new address[](0), new address[](0), _one(bob));
         assertEq(distributor.claimableOf(alice), 2e18);
         assertEq(distributor.reputationOf(alice), 1);
         assertEq(distributor.reputationOf(bob), 0);
         vm.prank(settler);
-        distributor.settle(1, 2e18, new address[](0), _one(alice), new address[](0));
+        distributor.settle(1, 2e18, 0, new address[](0), _one(alice), new address[](0));
         assertEq(distributor.reputationOf(alice), 0);
         assertEq(distributor.escrowOf(1), 8e18);
         _assertConserved();
@@ -211,7 +211,7 @@ contract RewardDistributorTest is ProtocolFixture {
         _deposit(1, 1e18);
         vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.InsufficientEscrow.selector, 1, 1e18, 2e18));
         vm.prank(settler);
-        distributor.settle(1, 2e18, _one(alice), new address[](0), new address[](0));
+        distributor.settle(1, 2e18, 0, _one(alice), new address[](0), new address[](0));
     }
 
     function test_settle_revertsWhenNotSettler() public {
@@ -221,13 +221,13 @@ contract RewardDistributorTest is ProtocolFixture {
             )
         );
         vm.prank(stranger);
-        distributor.settle(1, 0, new address[](0), new address[](0), new address[](0));
+        distributor.settle(1, 0, 0, new address[](0), new address[](0), new address[](0));
     }
 
     function test_claim_paysClaimable() public {
         _deposit(1, 10e18);
         vm.prank(settler);
-        distributor.settle(1, 3e18, _one(alice), new address[](0), new address[](0));
+        distributor.settle(1, 3e18, 0, _one(alice), new address[](0), new address[](0));
         vm.expectEmit(address(distributor));
         emit IRewardDistributor.Claimed(alice, 3e18);
         vm.prank(alice);
@@ -319,7 +319,7 @@ contract RewardDistributorTest is ProtocolFixture {
             list[i] = address(uint160(0x1000 + i));
         }
         vm.prank(settler);
-        distributor.settle(1, reward, list, new address[](0), new address[](0));
+        distributor.settle(1, reward, 0, list, new address[](0), new address[](0));
         assertEq(distributor.escrowOf(1), budget - reward * w);
         assertEq(distributor.totalOwed(), budget);
         assertEq(distributor.claimableOf(list.length > 0 ? list[0] : address(1)), w > 0 ? reward : 0);

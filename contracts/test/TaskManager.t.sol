@@ -58,7 +58,7 @@ contract TaskManagerTest is ProtocolFixture {
         vm.stopPrank();
         for (uint256 i = 0; i < p.replication; ++i) {
             address who = _provider(i);
-            _stake(who, MIN_STAKE);
+            _stake(who, JOIN_LOCK);
             vm.prank(who);
             fresh.join(id);
         }
@@ -155,7 +155,7 @@ contract TaskManagerTest is ProtocolFixture {
         assertTrue(tm.isProvider(id, who));
         assertEq(tm.providersOf(id)[0], who);
         assertEq(tm.getTask(id).totalWeight, 100);
-        assertEq(distributor.taskLock(id, who), MIN_STAKE);
+        assertEq(distributor.taskLock(id, who), JOIN_LOCK);
         assertEq(tm.getTask(id).providerCount, 1);
     }
 
@@ -182,8 +182,8 @@ contract TaskManagerTest is ProtocolFixture {
 
     function test_join_revertsWhenStakeTooLow() public {
         uint256 id = _createTask(_params());
-        _stake(stranger, MIN_STAKE - 1);
-        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.InsufficientStake.selector, MIN_STAKE - 1, MIN_STAKE));
+        _stake(stranger, JOIN_LOCK - 1);
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.InsufficientStake.selector, JOIN_LOCK - 1, JOIN_LOCK));
         vm.prank(stranger);
         tm.join(id);
     }
@@ -193,11 +193,11 @@ contract TaskManagerTest is ProtocolFixture {
         // Fill the provider list directly: slot layout is an implementation detail, so join for real.
         for (uint256 i = 0; i < tm.MAX_PROVIDERS(); ++i) {
             address who = address(uint160(0x10000 + i));
-            _stake(who, MIN_STAKE);
+            _stake(who, JOIN_LOCK);
             vm.prank(who);
             tm.join(id);
         }
-        _stake(stranger, MIN_STAKE);
+        _stake(stranger, JOIN_LOCK);
         vm.expectRevert(abi.encodeWithSelector(ITaskManager.TaskFull.selector, id));
         vm.prank(stranger);
         tm.join(id);
@@ -324,7 +324,7 @@ contract TaskManagerTest is ProtocolFixture {
         uint256 id = _createTask(_params());
         for (uint256 i = 0; i < n; ++i) {
             address who = _provider(i);
-            _stake(who, MIN_STAKE * (1 + (i % 4)));
+            _stake(who, JOIN_LOCK * (1 + (i % 4)));
             vm.prank(who);
             tm.join(id);
         }
@@ -344,13 +344,13 @@ contract TaskManagerTest is ProtocolFixture {
         address heavy = _provider(0);
         address light = _provider(1);
         _stake(heavy, 10 * uint256(MIN_STAKE));
-        _stake(light, MIN_STAKE);
+        _stake(light, JOIN_LOCK);
         vm.prank(heavy);
         tm.join(id);
         vm.prank(light);
         tm.join(id);
         // Each locked the same stake: one place each, whatever else they staked.
-        assertEq(distributor.lockedStake(heavy), MIN_STAKE);
+        assertEq(distributor.lockedStake(heavy), JOIN_LOCK);
         uint256 heavyFirst;
         for (uint256 i = 0; i < 200; ++i) {
             if (tm.drawProviders(id, keccak256(abi.encode(i)), 1)[0] == heavy) ++heavyFirst;

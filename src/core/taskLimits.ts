@@ -24,3 +24,11 @@ export interface TaskWindows {
 export function taskLifetime (w: TaskWindows): number {
   return w.joinWindow + w.rounds * (LIFETIME_ATTEMPTS * (w.commitWindow + 2 * w.revealWindow) + w.aggregateWindow + w.challengeWindow)
 }
+
+/**
+ * What joining a task locks (`TaskManager.join`): its minimum stake, which a slash may take, and
+ * one reward, the liveness deposit that a missing result forfeits to the task's escrow.
+ */
+export function joinLock (task: { minStake: bigint, rewardPerResult: bigint }): bigint {
+  return task.minStake + task.rewardPerResult
+}

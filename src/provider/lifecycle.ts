@@ -3,6 +3,7 @@
  * and at the end claiming and unlocking the stake.
  */
 import type { ShardView } from '../core/duties.ts'
+import { joinLock } from '../core/taskLimits.ts'
 import type { ProviderContext } from './context.ts'
 
 /**
@@ -13,7 +14,7 @@ export async function join (ctx: ProviderContext): Promise<boolean> {
   const { chain, taskId, stake } = ctx.deps
   await ctx.step({ phase: 'joining' })
   const task = await chain.readTask(taskId)
-  const required = BigInt(task.minStake)
+  const required = joinLock(task)
   const { staked, locked } = await chain.readStake()
   let free = staked - locked
   if (free < required) free += await unlockEnded(ctx)

@@ -29,6 +29,12 @@ interface IRewardDistributor {
     /// @notice An amount does not fit the packed storage.
     /// @param amount The amount.
     error AmountTooLarge(uint256 amount);
+    /// @notice `provider` did not reveal an assigned result and forfeited `amount` of the stake
+    /// it locked for `taskId` to the task's escrow.
+    /// @param taskId The task.
+    /// @param provider The provider.
+    /// @param amount The amount moved from its stake to the escrow.
+    event LivenessForfeited(uint256 indexed taskId, address indexed provider, uint256 amount);
     /// @notice A bond is already held under the key.
     /// @param key The bond's key.
     error BondExists(bytes32 key);
@@ -123,14 +129,19 @@ interface IRewardDistributor {
     function refundEscrow(uint256 taskId, address to) external returns (uint256 amount);
 
     /// @notice Pays `rewardEach` from the escrow of `taskId` to each winner and updates reputations.
+    /// Each missing provider also forfeits its liveness deposit: up to `rewardEach` of the stake it
+    /// locked for the task beyond `lockFloor`, moved to the task's escrow (it pays for the re-run),
+    /// so missing a result costs more than being outvoted.
     /// @param taskId The task.
-    /// @param rewardEach Reward per accepted result.
+    /// @param rewardEach Reward per accepted result, and the liveness deposit.
+    /// @param lockFloor What stays locked for the task whatever is forfeited (its `minStake`).
     /// @param winners Providers whose results were accepted.
     /// @param outvoted Providers whose revealed results lost the vote.
     /// @param missed Providers assigned that did not reveal.
     function settle(
         uint256 taskId,
         uint256 rewardEach,
+        uint256 lockFloor,
         address[] calldata winners,
         address[] calldata outvoted,
         address[] calldata missed

@@ -250,8 +250,8 @@ interface ITaskManager {
     /// @param taskId The task.
     function cancel(uint256 taskId) external;
 
-    /// @notice Joins a task during its joining window and locks `minStake` of the caller's free
-    /// stake for it alone (released by `leave` after the task). Every provider of a task locks the
+    /// @notice Joins a task during its joining window and locks `minStake + rewardPerResult` of the
+    /// caller's free stake for it alone (released by `unlockStake` after the task). Every provider of a task locks the
     /// same amount, so a majority of providers is a majority of locked stake; its draw weight is
     /// fixed now from its reputation (at most 1.25x).
     /// @param taskId The task.

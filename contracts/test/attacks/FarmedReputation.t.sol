@@ -41,7 +41,7 @@ contract FarmedReputationTest is ProtocolFixture {
     }
 
     function _joinWeight(uint256 taskId, address who) internal returns (uint256 weight) {
-        _stake(who, MIN_STAKE);
+        _stake(who, JOIN_LOCK);
         vm.recordLogs();
         vm.prank(who);
         tm.join(taskId);

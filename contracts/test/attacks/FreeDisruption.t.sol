@@ -2,13 +2,16 @@
 pragma solidity 0.8.37;
 
 import {IConsensusVerifier} from "../../src/interfaces/IConsensusVerifier.sol";
+import {IRewardDistributor} from "../../src/interfaces/IRewardDistributor.sol";
 import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
 
 /// @notice Finding 11, free disruption: revealing junk against one honest replica split the shard,
-/// which re-queued it with no cost to anyone, so a single provider could stall any shard it was
-/// drawn for, attempt after attempt. Now a split goes to the referee on the same attempt: the
-/// replica its re-execution agrees with is paid, the junk is slashed. If the referee misses its
-/// window nobody is slashed and the shard runs again, as before.
+/// which re-queued it with no cost to anyone, and so did withholding a reveal after seeing the
+/// honest one; a single provider could stall any shard it was drawn for, attempt after attempt.
+/// Now a split goes to the referee on the same attempt: the replica its re-execution agrees with is
+/// paid, the junk is slashed (if the referee misses its window nobody is slashed and the shard runs
+/// again). A missing reveal forfeits the liveness deposit locked at joining, which pays for the
+/// re-run: it costs more than being outvoted, which costs no stake.
 contract FreeDisruptionTest is ProtocolFixture {
     uint256 internal taskId;
     int32[] internal honest;
@@ -19,8 +22,48 @@ contract FreeDisruptionTest is ProtocolFixture {
         taskId = _startTask(_params(), 3);
         honest = _fp(7, 16);
         junk = _shifted(honest, 1_000_000);
+    }
+
+    /// Replica 0 reveals the honest sketch, replica 1 junk: a split.
+    function _split() internal {
         _commitRevealAll(taskId, 0, 0, _pair(honest, junk));
         assertFalse(verifier.finalize(taskId, 0, 0, _pair(honest, junk)));
+    }
+
+    function test_attack_withholdingTheRevealCostsTheLivenessDeposit() public {
+        address[] memory a = _assignees(taskId, 0, 0);
+        _commit(taskId, 0, 0, 0, honest);
+        _commit(taskId, 0, 0, 1, honest);
+        _reveal(taskId, 0, 0, 0, honest);
+        // Replica 1 saw the honest reveal and withholds its own: a lone reveal is never accepted.
+        (,,,, uint64 revealDeadline,,) = verifier.assignment(taskId, 0, 0);
+        vm.warp(revealDeadline);
+        uint256 escrow = distributor.escrowOf(taskId);
+        uint256 stake = _staked(a[1]);
+        int32[][] memory fps = new int32[][](2);
+        fps[0] = honest;
+        vm.expectEmit(address(distributor));
+        emit IRewardDistributor.LivenessForfeited(taskId, a[1], REWARD);
+        assertFalse(verifier.finalize(taskId, 0, 0, fps));
+        assertEq(stake - _staked(a[1]), REWARD, "the deposit is forfeited");
+        assertEq(distributor.escrowOf(taskId), escrow + REWARD, "and pays for the re-run");
+        assertEq(distributor.taskLock(taskId, a[1]), MIN_STAKE, "what a slash may take stays locked");
+        assertEq(_staked(a[0]), JOIN_LOCK, "the honest replica keeps everything");
+    }
+
+    function test_beingOutvotedCostsNoStake() public {
+        int32[][] memory fps = new int32[][](3);
+        fps[0] = honest;
+        fps[1] = honest;
+        fps[2] = junk;
+        // Force a 3-replica attempt: split, no verdict, re-run with one more replica.
+        _split();
+        _expireSplit(taskId, 0, 0);
+        vm.roll(block.number + 2); // the re-run is drawn from the block after the expiry
+        address[] memory a = _assignees(taskId, 0, 0);
+        assertEq(a.length, 3);
+        assertTrue(_runShard(taskId, 0, 0, fps));
+        assertEq(_staked(a[2]), JOIN_LOCK);
     }
 
     function _status() internal view returns (IConsensusVerifier.ShardStatus status) {
@@ -33,6 +76,7 @@ contract FreeDisruptionTest is ProtocolFixture {
     }
 
     function test_attack_junkAgainstAnHonestReplicaCostsTheJunkItsStake() public {
+        _split();
         assertEq(uint8(_status()), uint8(IConsensusVerifier.ShardStatus.Disputed));
         address[] memory a = _assignees(taskId, 0, 0);
         uint256 junkStake = _staked(a[1]);
@@ -51,6 +95,7 @@ contract FreeDisruptionTest is ProtocolFixture {
     }
 
     function test_withoutAVerdictNobodyIsSlashedAndTheShardRunsAgain() public {
+        _split();
         address[] memory a = _assignees(taskId, 0, 0);
         uint256 before0 = _staked(a[0]);
         uint256 before1 = _staked(a[1]);
@@ -65,6 +110,7 @@ contract FreeDisruptionTest is ProtocolFixture {
     }
 
     function test_onlyTheRefereeResolves_andOnlyRevealedReplicasWin_andOnlyInItsWindow() public {
+        _split();
         vm.prank(stranger);
         vm.expectRevert();
         verifier.resolveSplit(taskId, 0, 0, 1, bytes32(0));
@@ -79,12 +125,14 @@ contract FreeDisruptionTest is ProtocolFixture {
     }
 
     function test_aVerdictAgainstEveryReplicaSlashesThemAllAndRunsTheShardAgain() public {
+        _split();
         address[] memory a = _assignees(taskId, 0, 0);
         vm.prank(referee);
         verifier.resolveSplit(taskId, 0, 0, 0, bytes32("both wrong"));
         assertEq(_attemptOf(taskId, 0, 0), 1);
         assertEq(uint8(_status()), uint8(IConsensusVerifier.ShardStatus.Open));
-        assertEq(_staked(a[0]), 0);
-        assertEq(_staked(a[1]), 0);
+        // Each keeps only its liveness deposit.
+        assertEq(_staked(a[0]), REWARD);
+        assertEq(_staked(a[1]), REWARD);
     }
 }

@@ -24,7 +24,7 @@ contract UnlockedStakeTest is ProtocolFixture {
         vm.prank(p0);
         vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.InsufficientStake.selector, 0, MIN_STAKE));
         distributor.requestUnstake(MIN_STAKE);
-        assertEq(distributor.lockedStake(p0), MIN_STAKE);
+        assertEq(distributor.lockedStake(p0), JOIN_LOCK);
     }
 
     function test_attack_oneStakeBacksTwoTasks() public {
@@ -32,13 +32,13 @@ contract UnlockedStakeTest is ProtocolFixture {
         uint256 second = _createTask(_params());
         _stakeAndJoin(first, p0);
         vm.prank(p0);
-        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.InsufficientStake.selector, 0, MIN_STAKE));
+        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.InsufficientStake.selector, 0, JOIN_LOCK));
         tm.join(second);
         // More stake backs a second task.
-        _stake(p0, MIN_STAKE);
+        _stake(p0, JOIN_LOCK);
         vm.prank(p0);
         tm.join(second);
-        assertEq(distributor.lockedStake(p0), 2 * MIN_STAKE);
+        assertEq(distributor.lockedStake(p0), 2 * JOIN_LOCK);
     }
 
     function test_attack_slashReachesTheLockedStake() public {
@@ -54,9 +54,10 @@ contract UnlockedStakeTest is ProtocolFixture {
             stranger
         );
         assertEq(amount, MIN_STAKE);
-        assertEq(distributor.lockedStake(victim), 0);
+        // What is left locked is the liveness deposit.
+        assertEq(distributor.lockedStake(victim), REWARD);
         (uint128 staked,) = distributor.stakes(victim);
-        assertEq(staked, 0);
+        assertEq(staked, REWARD);
     }
 
     function test_stakeIsReleasedAfterTheTaskAndItsChallengeWindow() public {

@@ -53,7 +53,7 @@ contract AccessHandler is ProtocolFixture {
                 ok = true;
             } catch {}
         } else if (which == 2) {
-            try distributor.settle(taskId, arg % 1e18, self, none, none) {
+            try distributor.settle(taskId, arg % 1e18, 0, self, none, none) {
                 ok = true;
             } catch {}
         } else if (which == 3) {

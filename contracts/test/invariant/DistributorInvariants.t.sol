@@ -103,7 +103,7 @@ contract DistributorHandler is Test {
         }
         uint256 escrow = distributor.escrowOf(taskId);
         reward = w == 0 ? bound(reward, 0, 1e18) : bound(reward, 0, escrow / w);
-        distributor.settle(taskId, reward, winners, losers, new address[](0));
+        distributor.settle(taskId, reward, 0, winners, losers, new address[](0));
         ghostCredited += reward * w;
     }
 

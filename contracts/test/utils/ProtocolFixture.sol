@@ -16,6 +16,8 @@ abstract contract ProtocolFixture is Test {
     uint64 internal constant UNBONDING = 1 days;
     uint96 internal constant MIN_STAKE = 100e18;
     uint96 internal constant REWARD = 1e18;
+    /// What joining locks: the minimum stake and one reward, the liveness deposit.
+    uint256 internal constant JOIN_LOCK = uint256(MIN_STAKE) + REWARD;
     uint256 internal constant SUPPLY = 1_000_000_000e18;
 
     MLBToken internal token;
@@ -100,8 +102,9 @@ abstract contract ProtocolFixture is Test {
         vm.stopPrank();
     }
 
+    /// Stakes exactly what joining locks (the minimum stake and the liveness deposit) and joins.
     function _stakeAndJoin(uint256 taskId, address who) internal {
-        _stake(who, MIN_STAKE);
+        _stake(who, MIN_STAKE + REWARD);
         vm.prank(who);
         tm.join(taskId);
     }

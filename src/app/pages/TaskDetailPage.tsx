@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query'
 import { isAddressEqual } from 'viem'
 import { useConnection } from 'wagmi'
 import { explainError } from '../../chain/explainError.ts'
+import { joinLock } from '../../core/taskLimits.ts'
 import { useReadContext } from '../hooks/useProtocol.ts'
 import { Link } from '../router.tsx'
 import { CancelTask } from '../taskDetail/CancelTask.tsx'
@@ -63,7 +64,7 @@ function TaskDetailView ({ detail, refetch, stale }: { detail: TaskDetail, refet
           <dt>Creator</dt><dd title={task.creator} data-testid="task-creator">{shortAddress(task.creator)}{isCreator && <strong> (you)</strong>}</dd>
           <dt>Reward per result</dt><dd>{mlb(task.rewardPerResult)}</dd>
           <dt>Budget</dt><dd data-testid="task-budget">{mlb(detail.budget)}, {mlb(detail.escrowLeft)} left in escrow</dd>
-          <dt>Minimum stake</dt><dd>{mlb(task.minStake)}</dd>
+          <dt>Stake locked by joining</dt><dd title="The minimum stake, which a proven fraud forfeits, and one reward, which a missing result forfeits">{mlb(joinLock(task))} ({mlb(task.minStake)} and a {mlb(task.rewardPerResult)} deposit)</dd>
           <dt>Model</dt><dd><Link to={{ page: 'model', modelId: BigInt(task.modelId) }} testId="task-model">Model {task.modelId.toString()}</Link></dd>
           <dt>Spec CID</dt><dd><code className="td-cid">{detail.specCid}</code></dd>
           <dt>Dataset CID</dt><dd><code className="td-cid">{detail.datasetCid}</code></dd>

@@ -5,7 +5,10 @@ import { eventIn } from './internal.ts'
 import { transact } from './transact.ts'
 import type { WriteContext } from './types.ts'
 
-/** Joins a task in its joining window and locks the task's `minStake` of the caller's free stake for it alone. */
+/**
+ * Joins a task in its joining window and locks `joinLock(task)` (its `minStake` and one reward, the
+ * liveness deposit) of the caller's free stake for it alone.
+ */
 export async function joinTask (
   ctx: WriteContext,
   params: { taskId: bigint }

@@ -176,7 +176,7 @@ describe('a whole task through the chain actions', () => {
     // ------------------------------------------------------------ providers join
     for (const p of providers) {
       record('faucet', (await faucet(p)).receipt)
-      const staked = await stake(p, { amount: MIN_STAKE })
+      const staked = await stake(p, { amount: MIN_STAKE + REWARD })
       record('approve', staked.approveReceipt)
       record('stake', staked.receipt)
       record('joinTask', (await joinTask(p, { taskId })).receipt)
@@ -366,14 +366,14 @@ describe('a whole task through the chain actions', () => {
     await timeTravel(WINDOW)
     const unlocked = await unlockStake(claimerCtx, { taskId })
     record('unlockStake', unlocked.receipt)
-    expect(unlocked.amount).toBe(MIN_STAKE)
-    const unstaking = await requestUnstake(claimerCtx, { amount: MIN_STAKE })
+    expect(unlocked.amount).toBe(MIN_STAKE + REWARD)
+    const unstaking = await requestUnstake(claimerCtx, { amount: MIN_STAKE + REWARD })
     record('requestUnstake', unstaking.receipt)
     expect((await rejection(withdrawStake(claimerCtx))).errorName).toBe('StillUnbonding')
     await timeTravel(WINDOW + 1)
     const withdrawn = await withdrawStake(claimerCtx)
     record('withdrawStake', withdrawn.receipt)
-    expect(withdrawn.amount).toBe(MIN_STAKE)
+    expect(withdrawn.amount).toBe(MIN_STAKE + REWARD)
     expect(await readStake(claimerCtx, { account: claimer })).toEqual({ staked: 0n, locked: 0n, unbonding: 0n, releaseAt: unstaking.releaseAt })
 
     // ------------------------------------------------------------ the event log
@@ -407,7 +407,7 @@ describe('a whole task through the chain actions', () => {
     const { taskId, initialVersionId, escrow } = await createTask(creator, params)
     for (const p of [a, b]) {
       await faucet(p)
-      await stake(p, { amount: MIN_STAKE })
+      await stake(p, { amount: MIN_STAKE + REWARD })
       await joinTask(p, { taskId })
     }
     await timeTravel(WINDOW + 1)
@@ -434,6 +434,8 @@ describe('a whole task through the chain actions', () => {
     expect(lonely.outcome).toEqual({ kind: 'requeued', attempt: 1, replication: 2 })
     await drawn()
     expect((await readReputation(creator, { account: absent })).missed).toBe(1)
+    // Its liveness deposit went to the escrow; what a slash may take stays locked.
+    expect(await readStake(creator, { account: absent })).toMatchObject({ staked: MIN_STAKE, locked: MIN_STAKE })
 
     // Attempt 1: both replicas (drawn again) commit and reveal; no waiting needed.
     ;[first] = (await readRound(creator, { taskId })).shards
@@ -462,7 +464,7 @@ describe('a whole task through the chain actions', () => {
     record('finalizeVersion', (await finalizeVersion(creator, { versionId: proposed.versionId })).receipt)
     expect((await readVersion(creator, { versionId: proposed.versionId })).status).toBe('Final')
     const done = await advance(creator, { taskId })
-    expect(done.outcome).toEqual({ kind: 'completed', refund: escrow - 2n * REWARD })
+    expect(done.outcome).toEqual({ kind: 'completed', refund: escrow - 2n * REWARD + REWARD })
 
     // A task nobody runs is cancelled by its creator, who gets the whole escrow back.
     const other = await createTask(creator, baseParams({ rounds: 1, shards: 1 }))

@@ -4964,6 +4964,11 @@ export const RewardDistributorAbi = [
         "internalType": "uint256"
       },
       {
+        "name": "lockFloor",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
         "name": "winners",
         "type": "address[]",
         "internalType": "address[]"
@@ -5359,6 +5364,31 @@ export const RewardDistributorAbi = [
       },
       {
         "name": "to",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "LivenessForfeited",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "provider",
         "type": "address",
         "indexed": true,
         "internalType": "address"
