@@ -1,19 +1,12 @@
 import { encodeAbiParameters, keccak256, type Address, type Hex } from 'viem'
+import { resultSlotParams, resultSlotValues, type ResultSlot } from './delta/binding.ts'
 
 /**
  * What a provider commits to for one replica of one shard attempt (see
  * ConsensusVerifier.commitmentOf). Not the fingerprint: its seed is drawn only after the last
  * commit, so the sketch is computed at reveal over the bytes this commitment already fixed.
  */
-export interface CommitmentInput {
-  chainId: bigint | number
-  /** The ConsensusVerifier's address. */
-  verifier: Address
-  taskId: bigint | number
-  round: bigint | number
-  shard: bigint | number
-  /** The shard's attempt: a commitment of one attempt cannot be replayed in the next. */
-  attempt: bigint | number
+export interface CommitmentInput extends Omit<ResultSlot, 'provider'> {
   /** The provider that commits and later reveals: copying someone else's commitment is useless. */
   sender: Address
   /** Binary CID of the plaintext delta (its header binds sender and attempt). */
@@ -25,13 +18,7 @@ export interface CommitmentInput {
 }
 
 const commitmentParams = [
-  { type: 'uint256', name: 'chainId' },
-  { type: 'address', name: 'verifier' },
-  { type: 'uint256', name: 'taskId' },
-  { type: 'uint256', name: 'round' },
-  { type: 'uint256', name: 'shard' },
-  { type: 'uint256', name: 'attempt' },
-  { type: 'address', name: 'sender' },
+  ...resultSlotParams,
   { type: 'bytes', name: 'deltaCid' },
   { type: 'bytes', name: 'sealedCid' },
   { type: 'bytes32', name: 'salt' }
@@ -44,13 +31,7 @@ const commitmentParams = [
  */
 export function computeCommitment (input: CommitmentInput): Hex {
   return keccak256(encodeAbiParameters(commitmentParams, [
-    BigInt(input.chainId),
-    input.verifier,
-    BigInt(input.taskId),
-    BigInt(input.round),
-    BigInt(input.shard),
-    BigInt(input.attempt),
-    input.sender,
+    ...resultSlotValues({ ...input, provider: input.sender }),
     input.deltaCid,
     input.sealedCid,
     input.salt

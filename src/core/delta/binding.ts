@@ -1,7 +1,10 @@
 import { encodeAbiParameters, keccak256, type Address, type Hex } from 'viem'
 
-/** Whose delta it is and for which attempt at which shard: the replica a delta's binding names. */
-export interface DeltaBindingInput {
+/**
+ * One replica slot of a shard attempt and who fills it: what a delta's binding names, and the
+ * first seven words of a commitment (core/commitment.ts), in this order.
+ */
+export interface ResultSlot {
   chainId: bigint | number
   /** The ConsensusVerifier's address. */
   verifier: Address
@@ -9,11 +12,11 @@ export interface DeltaBindingInput {
   round: bigint | number
   shard: bigint | number
   attempt: bigint | number
-  /** The provider that trained the delta and reveals it. */
+  /** The provider that trained the delta, commits and reveals it. */
   provider: Address
 }
 
-const bindingParams = [
+export const resultSlotParams = [
   { type: 'uint256', name: 'chainId' },
   { type: 'address', name: 'verifier' },
   { type: 'uint256', name: 'taskId' },
@@ -22,6 +25,10 @@ const bindingParams = [
   { type: 'uint256', name: 'attempt' },
   { type: 'address', name: 'provider' }
 ] as const
+
+export function resultSlotValues (slot: ResultSlot): [bigint, Address, bigint, bigint, bigint, bigint, Address] {
+  return [BigInt(slot.chainId), slot.verifier, BigInt(slot.taskId), BigInt(slot.round), BigInt(slot.shard), BigInt(slot.attempt), slot.provider]
+}
 
 /**
  * The 32 bytes a provider writes into its delta's binding field (codec.ts), so that a copied delta
@@ -32,14 +39,6 @@ const bindingParams = [
  *
  * abi.encode: seven 32-byte words, integers big-endian, addresses left-padded with zeros.
  */
-export function deltaBinding (input: DeltaBindingInput): Hex {
-  return keccak256(encodeAbiParameters(bindingParams, [
-    BigInt(input.chainId),
-    input.verifier,
-    BigInt(input.taskId),
-    BigInt(input.round),
-    BigInt(input.shard),
-    BigInt(input.attempt),
-    input.provider
-  ]))
+export function deltaBinding (slot: ResultSlot): Hex {
+  return keccak256(encodeAbiParameters(resultSlotParams, resultSlotValues(slot)))
 }

@@ -5,7 +5,7 @@ import { layoutOf, type WeightSet } from '../tensors.ts'
 import { MNIST_MLP_LAYOUT, randomWeights, SMALL_LAYOUT } from '../../testing/randomWeights.ts'
 import { crc32 } from './crc32.ts'
 import { bindDelta, decodeDelta, DeltaDecodeError, DeltaEncodeError, encodeDelta, readDeltaBinding } from './codec.ts'
-import { deltaBinding, type DeltaBindingInput } from './binding.ts'
+import { deltaBinding, type ResultSlot } from './binding.ts'
 import { rawCid } from '../../storage/cid.ts'
 
 const MAX = 1 << 24
@@ -199,7 +199,7 @@ describe('delta codec rejects bad input with a clear error', () => {
 
 describe('delta binding', () => {
   const delta = randomWeights(11, SMALL_LAYOUT)
-  const replica: DeltaBindingInput = {
+  const replica: ResultSlot = {
     chainId: 31337,
     verifier: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
     taskId: 4,
