@@ -342,15 +342,9 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712, Nonces {
     }
 
     function _finalize(uint256 versionId, Version storage v) private {
-        uint256 taskId = v.taskId;
-        uint256 round = v.round;
-        if (roundVersion[taskId][round] != 0) revert RoundAlreadyFinal(taskId, round);
-        ITaskManager.Task memory t = taskManager.getTask(taskId);
-        if (t.status != ITaskManager.TaskStatus.Running || t.currentRound != round) {
-            revert ProposalExpired(versionId, round, t.currentRound);
-        }
+        if (!_isCurrent(v)) _revertNotCurrent(versionId, v);
         v.status = VersionStatus.Final;
-        roundVersion[taskId][round] = versionId;
+        roundVersion[v.taskId][v.round] = versionId;
         emit VersionFinalized(versionId, v.modelId);
         Model storage m = _models[v.modelId];
         uint64 head = m.head;
@@ -389,6 +383,12 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712, Nonces {
         ITaskManager.Task memory t = taskManager.getTask(v.taskId);
         return t.status == ITaskManager.TaskStatus.Running && t.currentRound == v.round
             && roundVersion[v.taskId][v.round] == 0;
+    }
+
+    /// @dev Why a version that is not `_isCurrent` cannot become final.
+    function _revertNotCurrent(uint256 versionId, Version storage v) private view {
+        if (roundVersion[v.taskId][v.round] != 0) revert RoundAlreadyFinal(v.taskId, v.round);
+        revert ProposalExpired(versionId, v.round, taskManager.getTask(v.taskId).currentRound);
     }
 
     function _requireTaskClosed(uint256 modelId, Model storage m) private view {

@@ -130,7 +130,7 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
     function requestUnstake(uint256 amount) external {
         if (amount == 0) revert ZeroAmount();
         StakeInfo storage s = stakes[msg.sender];
-        uint256 free = s.staked - lockedStake[msg.sender];
+        uint256 free = _freeStake(msg.sender);
         if (amount > free) revert InsufficientStake(free, amount);
         s.staked -= uint128(amount);
         s.unbonding += uint128(amount);
@@ -266,10 +266,9 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
     /// @inheritdoc IRewardDistributor
     function lockStake(address provider, uint256 taskId, uint256 amount) external onlyRole(ESCROW_ROLE) {
         if (amount == 0) revert ZeroAmount();
-        uint256 locked = lockedStake[provider];
-        uint256 free = stakes[provider].staked - locked;
+        uint256 free = _freeStake(provider);
         if (amount > free) revert InsufficientStake(free, amount);
-        lockedStake[provider] = locked + amount;
+        lockedStake[provider] += amount;
         taskLock[taskId][provider] += amount;
         emit StakeLocked(provider, taskId, amount);
     }
@@ -353,8 +352,6 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
         emit ReputationChanged(provider, next, -int256(uint256(rep - next)));
     }
 
-    /// @dev Takes up to `amount` out of the stake `provider` locked for `taskId` (the caller takes it
-    /// out of the bonded stake too).
     /// @dev Moves up to `amount` of what `provider` locked for `taskId` beyond `floor` into the
     /// task's escrow: nothing is burnt and nobody earns it, and the lock still covers a slash.
     function _forfeitLiveness(address provider, uint256 taskId, uint256 amount, uint256 floor) private {
@@ -362,14 +359,14 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
         uint256 deposit = lock > floor ? lock - floor : 0;
         uint256 forfeit = amount < deposit ? amount : deposit;
         if (forfeit == 0) return;
-        taskLock[taskId][provider] = lock - forfeit;
-        lockedStake[provider] -= forfeit;
-        _takeStake(provider, forfeit, forfeit);
+        _takeStake(provider, _slashLock(provider, taskId, forfeit), forfeit);
         escrowOf[taskId] += forfeit;
         totalOwed += forfeit;
         emit LivenessForfeited(taskId, provider, forfeit);
     }
 
+    /// @dev Takes up to `amount` out of the stake `provider` locked for `taskId` (the caller takes it
+    /// out of the bonded stake too).
     function _slashLock(address provider, uint256 taskId, uint256 amount) private returns (uint256 fromLock) {
         uint256 ownLock = taskLock[taskId][provider];
         fromLock = amount < ownLock ? amount : ownLock;
@@ -383,7 +380,7 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
     function _takeStake(address provider, uint256 fromLock, uint256 amount) private returns (uint256 taken) {
         StakeInfo storage s = stakes[provider];
         uint256 rest = amount - fromLock;
-        uint256 free = s.staked - fromLock - lockedStake[provider];
+        uint256 free = _freeStake(provider) - fromLock;
         uint256 fromFree = rest < free ? rest : free;
         rest -= fromFree;
         uint256 fromUnbonding = rest < s.unbonding ? rest : s.unbonding;
@@ -393,6 +390,11 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
         _totals.staked -= uint128(fromStaked);
         _totals.unbonding -= uint128(fromUnbonding);
         return fromStaked + fromUnbonding;
+    }
+
+    /// @dev Bonded stake that backs no task (what may be locked or unstaked).
+    function _freeStake(address provider) private view returns (uint256) {
+        return stakes[provider].staked - lockedStake[provider];
     }
 
     function _reputationNow(Account storage a) private view returns (uint32) {

@@ -2,7 +2,7 @@
 import type { BlockNumber } from 'viem'
 import {
   advance, challengeVersion, claim, commitResult, confirmVersion, faucet, finalizeShard, finalizeVersion, joinTask, proposeVersion, readAcceptedShards,
-  readClaimable, readFingerprintSeed, readHasConfirmed, readIsProvider, readModel, readProposals, readProviders, readRevealed, readRound, readStake, readStakeLocks, readTask,
+  readClaimable, readFingerprintSeed, readHasConfirmed, readIsProvider, readModel, readProposals, readProviders, readRevealed, readRound, readStake, readStakeLocks, readTask, readTaskLock,
   readVersion, revealResult, stake, unlockStake, watchProtocolEvents, type WriteContext
 } from '../chain/actions/index.ts'
 import type { ProviderChain } from './types.ts'
@@ -31,6 +31,7 @@ export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNum
     readRound: async (taskId, round) => await readRound(ctx, { taskId, round }),
     readStake: async () => await readStake(ctx, { account }),
     readStakeLocks: async () => await readStakeLocks(ctx, { account, fromBlock }),
+    readTaskLock: async (taskId) => await readTaskLock(ctx, { taskId, account }),
     unlockStake: async (taskId) => (await unlockStake(ctx, { taskId })).amount,
     readProviders: async (taskId) => await readProviders(ctx, { taskId }),
     isProvider: async (taskId) => await readIsProvider(ctx, { taskId, account }),

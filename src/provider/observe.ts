@@ -39,7 +39,7 @@ export async function observe (ctx: ProviderContext, patience: Patience): Promis
     const now = await chain.now()
     // The stake locked for the task comes back after its challenge window; a later join frees it otherwise.
     const unlockable = state.joined && now >= task.closedAt + BigInt(task.challengeWindow) &&
-      (await chain.readStakeLocks()).some((lock) => lock.taskId === taskId)
+      await chain.readTaskLock(taskId) > 0n
     return { ...base, now, joined: state.joined, unlockable, ...(claimable === undefined ? {} : { claimable }) }
   }
   if (!state.joined && await chain.isProvider(taskId)) {

@@ -31,6 +31,8 @@ export interface ProviderChain {
   readStake: () => Promise<StakeState>
   /** This account's stake still locked for tasks it joined, with when each can be released. */
   readStakeLocks: () => Promise<StakeLock[]>
+  /** This account's stake still locked for `taskId`. */
+  readTaskLock: (taskId: bigint) => Promise<bigint>
   /** Frees the stake locked for `taskId` (after the task and its challenge window); returns the amount. */
   unlockStake: (taskId: bigint) => Promise<bigint>
   /** The task's providers, in joining order. */

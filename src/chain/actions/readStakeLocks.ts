@@ -1,7 +1,8 @@
 import type { Address, BlockNumber } from 'viem'
-import { RewardDistributorAbi, TaskManagerAbi } from '../generated/abis.ts'
+import { TaskManagerAbi } from '../generated/abis.ts'
 import { asAction } from './errors.ts'
 import { readTask } from './readTask.ts'
+import { readTaskLock } from './readTaskLock.ts'
 import type { ReadContext } from './types.ts'
 
 /** Stake `account` still has locked for a task it joined. */
@@ -23,9 +24,7 @@ export async function readStakeLocks (ctx: ReadContext, params: { account: Addre
       args: { provider: params.account }, fromBlock: params.fromBlock ?? 0n, toBlock: 'latest', strict: true
     })
     const locks = await Promise.all(joined.map(async ({ args: { taskId } }): Promise<StakeLock | undefined> => {
-      const amount = await ctx.publicClient.readContract({
-        address: ctx.contracts.RewardDistributor, abi: RewardDistributorAbi, functionName: 'taskLock', args: [taskId, params.account]
-      })
+      const amount = await readTaskLock(ctx, { taskId, account: params.account })
       if (amount === 0n) return undefined
       const task = await readTask(ctx, { taskId })
       const closed = task.status === 'Completed' || task.status === 'Cancelled'
