@@ -4,6 +4,7 @@ import { withBitswap } from '@helia/bitswap'
 import * as dagCbor from '@ipld/dag-cbor'
 import { withLibp2pLight } from '@helia/libp2p'
 import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
+import type { PrivateKey } from '@libp2p/interface'
 import { webSockets } from '@libp2p/websockets'
 import { FsBlockstore } from 'blockstore-fs'
 import { FsDatastore } from 'datastore-fs'
@@ -68,33 +69,35 @@ export async function startRelay (opts: RelayOptions): Promise<Relay> {
   await datastore.open()
   const closeStores = async (): Promise<void> => { await Promise.all([blockstore.close(), datastore.close()]) }
 
+  const libp2pInit = {
+    // no privateKey: Helia keeps it in the datastore keychain (/pkcs8/self),
+    // so the /p2p/<id> that browsers cached survives restarts of the stack;
+    // starting puts the key it loaded here, and it signs the pin receipts
+    addresses: { listen: [`/${ipProto}/${host}/tcp/${port}/ws`] },
+    transports: [webSockets()],
+    connectionEncrypters: encrypters(),
+    streamMuxers: muxers(),
+    connectionGater: createRelayGater(),
+    connectionManager: {
+      maxConnections: 1024,
+      // every tab of a local stack connects from 127.0.0.1, and they all
+      // reconnect at once after a restart; the default (5/s per host) would
+      // turn most of them away
+      inboundConnectionThreshold: 200,
+      maxIncomingPendingConnections: 64
+    },
+    services: {
+      ...baseServices(),
+      relay: circuitRelayServer({
+        // relayed links only carry WebRTC signalling (SDP + ICE, a few KiB),
+        // so libp2p's default per-connection limits (2 min, 128 KiB) stay
+        reservations: { maxReservations: opts.maxReservations ?? 512 }
+      })
+    }
+  }
   let helia: P2PHelia<RelayServices>
   try {
-    helia = withBitswap(withLibp2pLight(createHeliaLight({ blockstore, datastore, codecs: [dagCbor] }), {
-      // no privateKey: Helia keeps it in the datastore keychain (/pkcs8/self),
-      // so the /p2p/<id> that browsers cached survives restarts of the stack
-      addresses: { listen: [`/${ipProto}/${host}/tcp/${port}/ws`] },
-      transports: [webSockets()],
-      connectionEncrypters: encrypters(),
-      streamMuxers: muxers(),
-      connectionGater: createRelayGater(),
-      connectionManager: {
-        maxConnections: 1024,
-        // every tab of a local stack connects from 127.0.0.1, and they all
-        // reconnect at once after a restart; the default (5/s per host) would
-        // turn most of them away
-        inboundConnectionThreshold: 200,
-        maxIncomingPendingConnections: 64
-      },
-      services: {
-        ...baseServices(),
-        relay: circuitRelayServer({
-          // relayed links only carry WebRTC signalling (SDP + ICE, a few KiB),
-          // so libp2p's default per-connection limits (2 min, 128 KiB) stay
-          reservations: { maxReservations: opts.maxReservations ?? 512 }
-        })
-      }
-    }))
+    helia = withBitswap(withLibp2pLight(createHeliaLight({ blockstore, datastore, codecs: [dagCbor] }), libp2pInit))
     await helia.start()
   } catch (err) {
     await closeStores()
@@ -104,9 +107,12 @@ export async function startRelay (opts: RelayOptions): Promise<Relay> {
   const libp2p = helia.libp2p
   const guard = createTopicGuard(libp2p.services.pubsub, createMessageVerifier({ chainId: opts.chainId }))
   const leaveHub = joinPeerTopics(libp2p.services.pubsub, { ...opts.gossip, guard })
+  const { privateKey } = libp2pInit as { privateKey?: PrivateKey }
+  if (privateKey === undefined) throw new Error('relay: libp2p started without exposing its key, so pin receipts cannot be signed')
   const pinning = await startPinService({
     ...opts.pinning,
     libp2p,
+    sign: async (bytes) => await privateKey.sign(bytes),
     blocks: helia.blockstore,
     pins: helia.pins,
     verifier: createPinRequestVerifier({ chainId: opts.chainId })

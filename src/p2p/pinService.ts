@@ -1,5 +1,5 @@
 import { CID } from 'multiformats/cid'
-import { createPinRequestVerifier, encodePinRequest, MAX_PIN_FRAME_BYTES, PIN_PROTOCOL, pinResponseSchema, type MessageSigner, type PinRequest, type PinRequestVerifier, type PinResponse } from '../core/messages/index.ts'
+import { createPinRequestVerifier, encodePinRequest, MAX_PIN_FRAME_BYTES, PIN_PROTOCOL, pinResponseSchema, signPinReceipt, verifyPinReceipt, type MessageSigner, type PinReceipt as SignedPinReceipt, type PinRequest, type PinRequestVerifier, type PinResponse } from '../core/messages/index.ts'
 import { createStorage, StorageError, BlobTooLargeError, type ArtifactLimits, type BlockAccess, type PinAccess } from '../storage/index.ts'
 import { readToEnd, sendAndClose } from './streams.ts'
 import type { Libp2p, PeerId } from '@libp2p/interface'
@@ -20,24 +20,33 @@ export interface PinReceipt {
   /** payload bytes now held by the pinner */
   size: number
   blocks: number
+  /** The pinner's signed receipt, checked against the peer that answered (evidence to keep). */
+  signed: SignedPinReceipt
 }
 
 /**
  * Asks a pinner to fetch (by bitswap, from us and anyone else who has it) and keep a DAG for a
- * task. Resolves once the pinner holds every block, so the caller may go offline afterwards.
+ * task. Resolves once the pinner holds every block and signed a receipt for it with its peer key,
+ * so the caller may go offline afterwards; a receipt that does not check out is a refusal.
  */
 export async function requestPin (
   libp2p: Libp2p, pinner: PeerId | Multiaddr | Multiaddr[], signer: MessageSigner,
   req: { taskId: string, kind: PinRequest['kind'], cid: CID | string }, options: { signal?: AbortSignal } = {}
 ): Promise<PinReceipt> {
   const signal = options.signal ?? AbortSignal.timeout(5 * 60_000)
-  const stream = await libp2p.dialProtocol(pinner, PIN_PROTOCOL, { signal })
+  const connection = await libp2p.dial(pinner, { signal })
+  const stream = await connection.newStream(PIN_PROTOCOL, { signal })
   try {
-    await sendAndClose(stream, await encodePinRequest(signer, { ...req, cid: req.cid.toString() }), { signal })
+    const cid = req.cid.toString()
+    await sendAndClose(stream, await encodePinRequest(signer, { ...req, cid }), { signal })
     const parsed = pinResponseSchema.safeParse(JSON.parse(new TextDecoder().decode(await readToEnd(stream, MAX_PIN_FRAME_BYTES))))
     if (!parsed.success) throw new PinRefusedError('failed', 'the pinner sent a malformed response')
     if (!parsed.data.ok) throw new PinRefusedError(parsed.data.code, parsed.data.error)
-    return { cid: parsed.data.cid, size: parsed.data.size, blocks: parsed.data.blocks }
+    const pinnerKey = connection.remotePeer.publicKey
+    if (pinnerKey === undefined) throw new PinRefusedError('failed', `pinner ${connection.remotePeer.toString()} has no public key in its peer ID to check its receipt`)
+    await verifyPinReceipt(parsed.data.receipt, { pinner: connection.remotePeer.toString(), request: { chainId: signer.chainId, from: signer.wallet, taskId: req.taskId, kind: req.kind, cid } }, async (bytes, sig) => await pinnerKey.verify(bytes, sig))
+      .catch((err: unknown) => { throw new PinRefusedError('failed', `the pinner's receipt does not check out: ${err instanceof Error ? err.message : String(err)}`) })
+    return { cid: parsed.data.cid, size: parsed.data.size, blocks: parsed.data.blocks, signed: parsed.data.receipt }
   } catch (err) {
     stream.abort(err instanceof Error ? err : new Error(String(err)))
     throw err
@@ -52,6 +61,8 @@ export interface PinSet extends PinAccess {
 
 export interface PinServiceInit {
   libp2p: Libp2p
+  /** Signs receipts with the pinner's libp2p key (the one its peer ID names). */
+  sign: (bytes: Uint8Array) => Uint8Array | Promise<Uint8Array>
   blocks: BlockAccess
   pins: PinSet
   verifier?: PinRequestVerifier
@@ -111,7 +122,8 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
       if (!await init.pins.isPinned(cid, { signal })) {
         for await (const _ of init.pins.add(cid, { signal, metadata: { taskId: req.taskId, kind: req.kind, wallet: req.from } })) blocks++
       }
-      return { ok: true, cid: cid.toString(), size, blocks }
+      const receipt = await signPinReceipt({ pinner: init.libp2p.peerId.toString(), chainId: req.chainId, from: req.from, taskId: req.taskId, kind: req.kind, cid: req.cid, size, pinnedAt: Date.now() }, init.sign)
+      return { ok: true, cid: cid.toString(), size, blocks, receipt }
     } catch (err) {
       if (err instanceof BlobTooLargeError) return { ok: false, code: 'too-large', error: err.message }
       if (err instanceof StorageError) return { ok: false, code: 'bad-request', error: err.message }

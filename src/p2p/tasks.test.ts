@@ -5,7 +5,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startRelay, type Relay } from '../../node/relay.ts'
-import { authorizeSession, encodeTaskMessage, taskTopic, type AnyTaskMessage, type MessageSigner } from '../core/messages/index.ts'
+import { authorizeSession, encodeTaskMessage, taskTopic, verifyPinReceipt, type AnyTaskMessage, type MessageSigner } from '../core/messages/index.ts'
 import { createBrowserNode, type BrowserNode } from './createBrowserNode.ts'
 import { BlobTooLargeError } from '../storage/index.ts'
 import { BlobUnavailableError, fetchBlob } from './blobStream.ts'
@@ -140,6 +140,14 @@ describe('task topics, discovery and pinning', () => {
     const { cid, manifest } = await a.storage.storeDataset({ name: 'demo', schema: { format: 'binary' }, shards, pinMetadata: { taskId: TASK } })
     const receipt = await requestPin(a.libp2p, relay.libp2p.peerId, signerA, { taskId: TASK, kind: 'manifest', cid })
     expect(receipt).toMatchObject({ cid: cid.toString(), size: manifest.totalSize })
+    // The relay signed a receipt with its peer key: anyone holding it can check what was pinned, for whom.
+    const request = { chainId: CHAIN, from: signerA.wallet, taskId: TASK, kind: 'manifest' as const, cid: cid.toString() }
+    const pinnerKey = relay.libp2p.peerId.publicKey!
+    const verify = async (bytes: Uint8Array, sig: Uint8Array): Promise<boolean> => await pinnerKey.verify(bytes, sig)
+    expect(await verifyPinReceipt(receipt.signed, { pinner: relay.peerId, request }, verify)).toMatchObject({ pinner: relay.peerId, size: manifest.totalSize })
+    const forged = { ...receipt.signed, payload: receipt.signed.payload.replace(`"size":${manifest.totalSize}`, `"size":${manifest.totalSize + 1}`) }
+    await expect(verifyPinReceipt(forged, { pinner: relay.peerId, request }, verify)).rejects.toThrow(/not signed by the pinner/)
+    await expect(verifyPinReceipt(receipt.signed, { pinner: relay.peerId, request: { ...request, taskId: '99' } }, verify)).rejects.toThrow(/taskId is/)
     await a.stop()
     const fetched = await b.storage.manifests.get(cid, { signal: AbortSignal.timeout(10_000) })
     const shard = await b.storage.blobs.get(fetched.shards[1]!.cid, { kind: 'shard', signal: AbortSignal.timeout(10_000) })

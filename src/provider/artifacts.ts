@@ -2,6 +2,7 @@
 import { CID } from 'multiformats/cid'
 import { bytesToHex, hexToBytes, type Hex } from 'viem'
 import { createStorage, type BlobStore, type BlockAccess } from '../storage/index.ts'
+import type { PinReceipt } from '../core/messages/index.ts'
 import type { ArtifactKind } from '../core/messages/schemas.ts'
 import type { ArtifactStore } from './types.ts'
 
@@ -29,17 +30,19 @@ export function blobArtifactStore (blobs: BlobStore, opts: { pin?: boolean } = {
  * Artifacts on a p2p node: a put stores and pins the blob here, then asks a pinner (the relay) to
  * fetch and keep it, so it stays available after this tab closes; a get fetches missing blocks
  * from connected peers. A put fails when no pinner accepted it: a result only this tab holds is
- * not yet published.
+ * not yet published. The pinner's signed receipt for each put is kept (`receiptOf`).
  */
-export function networkArtifactStore (blobs: BlobStore, pin: (kind: ArtifactKind, cid: CID, signal?: AbortSignal) => Promise<void>): ArtifactStore {
+export function networkArtifactStore (blobs: BlobStore, pin: (kind: ArtifactKind, cid: CID, signal?: AbortSignal) => Promise<PinReceipt>): ArtifactStore {
   const local = blobArtifactStore(blobs)
+  const receipts = new Map<Hex, PinReceipt>()
   return {
     put: async (bytes, kind, options = {}) => {
       const cid = await local.put(bytes, kind, options)
-      await pin(kind, hexToCid(cid), options.signal)
+      receipts.set(cid, await pin(kind, hexToCid(cid), options.signal))
       return cid
     },
-    get: local.get
+    get: local.get,
+    receiptOf: (cid) => receipts.get(cid)
   }
 }
 

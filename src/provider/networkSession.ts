@@ -7,7 +7,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { CID } from 'multiformats/cid'
 import type { ArtifactKind } from '../core/messages/schemas.ts'
 import type { AccountWalletClient } from '../chain/actions/index.ts'
-import { authorizeSession, type MessageSigner, type WalletSigner } from '../core/messages/index.ts'
+import { authorizeSession, type MessageSigner, type PinReceipt, type WalletSigner } from '../core/messages/index.ts'
 import { requestPin, type BrowserNode } from '../p2p/index.ts'
 import { networkArtifactStore } from './artifacts.ts'
 import type { ArtifactStore } from './types.ts'
@@ -16,8 +16,8 @@ export interface NetworkSession {
   signer: MessageSigner
   /** Artifacts of `taskId` ('0' before the task exists): stored here and pinned on a relay. */
   artifacts: (taskId: string) => ArtifactStore
-  /** Asks the relays, in turn, to pin a DAG this node holds (a data set manifest pins its shards). */
-  pin: (taskId: string, kind: ArtifactKind, cid: CID, signal?: AbortSignal) => Promise<void>
+  /** Asks the relays, in turn, to pin a DAG this node holds (a data set manifest pins its shards); returns the pinner's signed receipt. */
+  pin: (taskId: string, kind: ArtifactKind, cid: CID, signal?: AbortSignal) => Promise<PinReceipt>
 }
 
 /** A connected wallet client as the wallet that authorizes a session (a viem LocalAccount already is one). */
@@ -30,16 +30,15 @@ export async function startNetworkSession (
 ): Promise<NetworkSession> {
   const { signer } = await authorizeSession({ wallet: opts.wallet, peerId: node.peerId, chainId: opts.chainId })
   const pinners = opts.relays.map((addr) => multiaddr(addr))
-  const pin = async (taskId: string, kind: ArtifactKind, cid: CID, signal?: AbortSignal): Promise<void> => {
+  const pin = async (taskId: string, kind: ArtifactKind, cid: CID, signal?: AbortSignal): Promise<PinReceipt> => {
     let lastError: unknown = new Error('no relay is configured to pin artifacts')
     for (const pinner of pinners) {
       try {
-        await requestPin(node.libp2p, pinner, signer, { taskId, kind, cid }, signal === undefined ? {} : { signal })
-        return
+        return (await requestPin(node.libp2p, pinner, signer, { taskId, kind, cid }, signal === undefined ? {} : { signal })).signed
       } catch (error) { lastError = error }
     }
     throw lastError
   }
-  const artifacts = (taskId: string): ArtifactStore => networkArtifactStore(node.storage.blobs, async (kind, cid, signal) => { await pin(taskId, kind, cid, signal) })
+  const artifacts = (taskId: string): ArtifactStore => networkArtifactStore(node.storage.blobs, async (kind, cid, signal) => await pin(taskId, kind, cid, signal))
   return { signer, artifacts, pin }
 }

@@ -7,6 +7,7 @@ import type {
   AcceptedShard, AdvanceOutcome, CommitParams, CommittedResult, RevealedResult, RevealParams, RoundState, ShardOutcome,
   ProposalRef, StakeLock, StakeState, TaskState, VersionData, VersionState
 } from '../chain/actions/index.ts'
+import type { PinReceipt } from '../core/messages/index.ts'
 import type { ArtifactKind } from '../core/messages/schemas.ts'
 import type { Architecture } from '../core/architecture.ts'
 import type { WeightSet } from '../core/tensors.ts'
@@ -69,6 +70,8 @@ export interface ProviderChain {
 export interface ArtifactStore {
   put: (bytes: Uint8Array, kind: ArtifactKind, options?: { signal?: AbortSignal }) => Promise<Hex>
   get: (cid: Hex, kind: ArtifactKind, options?: { signal?: AbortSignal }) => Promise<Uint8Array>
+  /** The pinner's signed receipt for a blob this store put, where a pinner keeps them. */
+  receiptOf?: (cid: Hex) => PinReceipt | undefined
 }
 
 /** Trains one shard: the worker (`TrainerClient`) in a page, `trainShard` in process in Node. */
@@ -94,6 +97,8 @@ export interface PendingResult {
   salt: Hex
   /** Computed at reveal, under the seed drawn after the attempt's last commit. */
   fingerprint?: number[]
+  /** The pinner's signed receipt for the sealed delta, from before the commit (evidence it was published). */
+  receipt?: PinReceipt
   committed: boolean
   revealed: boolean
 }

@@ -46,7 +46,8 @@ export async function train (ctx: ProviderContext, round: number, shard: ShardVi
   const sealed = await sealDelta(plaintext, salt)
   const sealedCid = await ctx.bounded(async (bound) => await artifacts.put(sealed, 'delta', { signal: bound }), signal)
   ctx.events.emit('artifact', { kind: 'delta', cid: sealedCid, size: sealed.length, round, shard: shard.shard })
-  const pending: PendingResult = { round, shard: shard.shard, attempt: shard.attempt, replica, deltaCid: await deltaCidOf(plaintext), sealedCid, salt, committed: false, revealed: false }
+  const receipt = artifacts.receiptOf?.(sealedCid)
+  const pending: PendingResult = { round, shard: shard.shard, attempt: shard.attempt, replica, deltaCid: await deltaCidOf(plaintext), sealedCid, salt, committed: false, revealed: false, ...(receipt === undefined ? {} : { receipt }) }
   ctx.state.results[resultKey(round, shard.shard, shard.attempt)] = pending
   await ctx.save() // the salt is on disk before the commit that needs it is sent
   return true
