@@ -49,6 +49,8 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
     /// @notice Longest a task may run when every window runs out and every shard is re-run up to the
     /// verifier's attempt cap: its escrow comes back within this time whatever the providers do.
     uint256 public constant MAX_LIFETIME = 365 days;
+    /// @notice Rounds in a row without a version after which a running task ends and refunds.
+    uint256 public constant MAX_EMPTY_ROUNDS = 3;
     /// @notice Attempts per shard the lifetime bound counts (the verifier's MAX_ATTEMPTS).
     uint256 public constant LIFETIME_ATTEMPTS = 4;
     /// @notice The weight of a provider without a record.
@@ -205,14 +207,22 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
             uint256 round = t.currentRound;
             (, uint256 decided, uint64 decidedAt) = verifier.roundProgress(taskId);
             if (decided < t.shards) revert RoundUndecided(taskId, decided, t.shards);
+            uint256 empty = t.emptyRounds;
             if (registry.roundVersion(taskId, round) == 0) {
                 uint64 until = decidedAt + t.aggregateWindow;
                 if (block.timestamp < until) revert AggregationPending(taskId, until);
+                t.emptyRounds = uint8(++empty);
+            } else if (empty != 0) {
+                t.emptyRounds = 0;
+                empty = 0;
             }
             if (t.cancelRequested) {
                 _close(taskId, t, TaskStatus.Cancelled);
             } else if (round + 1 == t.rounds) {
                 _close(taskId, t, TaskStatus.Completed);
+            } else if (empty >= MAX_EMPTY_ROUNDS) {
+                emit TaskStalled(taskId, empty);
+                _close(taskId, t, TaskStatus.Cancelled);
             } else {
                 _startRound(taskId, t, round + 1);
             }

@@ -395,4 +395,42 @@ contract TaskManagerTest is ProtocolFixture {
         uint256 budget = tm.budgetOf(reward, rounds, shards, maxRep);
         assertEq(budget, uint256(reward) * rounds * shards * maxRep);
     }
+
+    /// Rounds that make no version are counted; a round with a version resets the count, and the
+    /// third empty round in a row ends the task with its escrow back instead of running on.
+    function test_advance_endsATaskAfterThreeEmptyRoundsInARow() public {
+        ITaskManager.TaskParams memory p = _params();
+        p.rounds = 10;
+        uint256 id = _startTask(p, 3);
+        _emptyRound(id, 0);
+        assertEq(tm.getTask(id).emptyRounds, 1);
+        _runRound(id, 1, p.shards);
+        uint256 head = registry.getModel(tm.getTask(id).modelId).head;
+        uint256 v = _proposeVersion(id, 1, head, _roundWinners(id, 1, p.shards)[0], keccak256("round 1"));
+        vm.warp(registry.getVersion(v).challengeDeadline);
+        registry.finalizeVersion(v);
+        _advance(id);
+        assertEq(tm.getTask(id).emptyRounds, 0);
+        _emptyRound(id, 2);
+        _emptyRound(id, 3);
+        assertEq(uint8(tm.getTask(id).status), uint8(ITaskManager.TaskStatus.Running));
+        _runRound(id, 4, p.shards);
+        vm.warp(block.timestamp + p.aggregateWindow);
+        uint256 escrow = distributor.escrowOf(id);
+        vm.expectEmit(address(tm));
+        emit ITaskManager.TaskStalled(id, 3);
+        vm.expectEmit(address(tm));
+        emit ITaskManager.TaskCancelled(id, escrow);
+        _advance(id);
+        assertEq(uint8(tm.getTask(id).status), uint8(ITaskManager.TaskStatus.Cancelled));
+        assertEq(distributor.escrowOf(id), 0);
+    }
+
+    /// Runs round `round` to its decision and lets the aggregation window pass without a version.
+    function _emptyRound(uint256 id, uint256 round) internal {
+        ITaskManager.Task memory t = tm.getTask(id);
+        _runRound(id, round, t.shards);
+        vm.warp(block.timestamp + t.aggregateWindow);
+        _advance(id);
+    }
 }

@@ -37,6 +37,7 @@ interface ITaskManager {
         uint32 challengeWindow;
         uint64 joinDeadline;
         uint16 providerCount;
+        uint8 emptyRounds;
         uint64 roundStart;
         uint64 modelId;
         uint96 rewardPerResult;
@@ -160,6 +161,11 @@ interface ITaskManager {
     /// @param taskId The task.
     /// @param refund Escrow credited back to the creator.
     event TaskCompleted(uint256 indexed taskId, uint256 refund);
+    /// @notice `rounds` rounds in a row ended without a version: the task ends (status Cancelled,
+    /// then `TaskCancelled`) and its escrow goes back, rather than run on producing nothing.
+    /// @param taskId The task.
+    /// @param rounds The empty rounds in a row.
+    event TaskStalled(uint256 indexed taskId, uint256 rounds);
     /// @notice The creator cancelled the task; `refund` went back to the creator.
     /// @param taskId The task.
     /// @param refund Escrow credited back to the creator.

@@ -21,8 +21,8 @@ contract FarmedReputationTest is ProtocolFixture {
     /// The farmer creates a task for itself alone and runs it: every shard is its own lone result.
     function _farm() internal {
         ITaskManager.TaskParams memory p = _params();
-        p.rounds = 4;
-        p.shards = 64;
+        p.rounds = 3; // rounds without a version: a fourth in a row would end the task
+        p.shards = 86;
         p.replication = 1;
         p.maxReplication = 1;
         p.rewardPerResult = 1;

@@ -253,7 +253,8 @@ contract ProtocolHandler is ProtocolFixture {
         if (!tm.isRoundDecided(taskId)) return;
         vm.warp(block.timestamp + t.aggregateWindow);
         _advance(taskId);
-        if (tm.getTask(taskId).status == ITaskManager.TaskStatus.Completed) {
+        // Completed, or ended after three rounds in a row without a version: start another.
+        if (tm.getTask(taskId).status != ITaskManager.TaskStatus.Running) {
             _unlockAll(t.challengeWindow);
             _newTask();
         }

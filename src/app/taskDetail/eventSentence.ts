@@ -23,6 +23,7 @@ export function eventSentence (event: ProtocolEvent): string {
     case 'TaskClosed': return 'The verifier closed the task.'
     case 'TaskCompleted': return `The task completed; ${mlb(event.args.refund)} refunded to the creator.`
     case 'TaskCancelled': return `The task ended early; ${mlb(event.args.refund)} refunded to the creator.`
+    case 'TaskStalled': return `${event.args.rounds} rounds in a row made no version: the task ended and its escrow went back.`
     case 'TaskCancelRequested': return `The creator cancelled the task: it ends when round ${event.args.round} does, and that round's results are still paid.`
     case 'TaskUnderSubscribed': return `Only ${event.args.providers} of the ${event.args.replication} providers needed joined: the task ended without a round; ${mlb(event.args.refund)} refunded.`
     case 'ProviderLeft': return `${shortAddress(event.args.provider)} took back its ${mlb(event.args.amount)} stake.`

@@ -9,14 +9,18 @@ export type AdvanceOutcome =
   /** `seedBlock`: the block whose hash draws the round's providers, mined after this one */
   | { kind: 'roundStarted', round: number, seedBlock: bigint, startedAt: bigint }
   | { kind: 'completed', refund: bigint }
-  /** the creator's cancel took effect as the round ended, or too few providers joined to start */
-  | { kind: 'cancelled', refund: bigint, underSubscribed: boolean }
+  /**
+   * the creator's cancel took effect as the round ended, too few providers joined to start
+   * (`underSubscribed`), or three rounds in a row made no version (`stalled`)
+   */
+  | { kind: 'cancelled', refund: bigint, underSubscribed: boolean, stalled: boolean }
 
 /**
  * Moves a task forward (anyone may call it): starts round 0 after the joining window (or ends the
  * task when fewer providers joined than its replication), then the next round once every shard is
  * decided and the round's version is final (or the aggregation window passed), or completes the
- * task after its last round (or ends it there if its creator asked to cancel).
+ * task after its last round (or ends it there if its creator asked to cancel, or after three
+ * rounds in a row without a version).
  */
 export async function advance (
   ctx: WriteContext,
@@ -33,7 +37,8 @@ export async function advance (
     const [cancelled] = eventsIn(receipt, TaskManagerAbi, 'TaskCancelled', ctx.contracts.TaskManager)
     if (cancelled !== undefined) {
       const underSubscribed = eventsIn(receipt, TaskManagerAbi, 'TaskUnderSubscribed', ctx.contracts.TaskManager).length > 0
-      return { outcome: { kind: 'cancelled', refund: cancelled.args.refund, underSubscribed }, receipt }
+      const stalled = eventsIn(receipt, TaskManagerAbi, 'TaskStalled', ctx.contracts.TaskManager).length > 0
+      return { outcome: { kind: 'cancelled', refund: cancelled.args.refund, underSubscribed, stalled }, receipt }
     }
     throw new ChainActionError('advance', `advance: transaction ${receipt.transactionHash} neither started a round nor ended the task.`)
   })

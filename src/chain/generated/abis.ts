@@ -5873,6 +5873,19 @@ export const TaskManagerAbi = [
   },
   {
     "type": "function",
+    "name": "MAX_EMPTY_ROUNDS",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "MAX_FINGERPRINT_LENGTH",
     "inputs": [],
     "outputs": [
@@ -6385,6 +6398,11 @@ export const TaskManagerAbi = [
             "name": "providerCount",
             "type": "uint16",
             "internalType": "uint16"
+          },
+          {
+            "name": "emptyRounds",
+            "type": "uint8",
+            "internalType": "uint8"
           },
           {
             "name": "roundStart",
@@ -7012,6 +7030,25 @@ export const TaskManagerAbi = [
       },
       {
         "name": "escrow",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "TaskStalled",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "rounds",
         "type": "uint256",
         "indexed": false,
         "internalType": "uint256"
