@@ -71,6 +71,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         uint256 clusterMask;
         bool accepted;
         bytes32 centerHash;
+        uint256 revealedCount;
     }
 
     /// @notice A shard being finalized.
@@ -214,7 +215,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
             uint64 deadline = _refereeDeadline(s, t);
             if (block.timestamp < deadline) revert RefereeWindowOpen(deadline);
             // The referee missed its deadline: nobody is slashed, the shard runs again.
-            if (_record(c, s, t, Vote(0, 0, false, bytes32(0)))) _countDecided(t, taskId, round);
+            if (_record(c, s, t, Vote(0, 0, false, bytes32(0), 0))) _countDecided(t, taskId, round);
             return false;
         }
         _checkFinalizable(s, t, fingerprints.length, c);
@@ -226,7 +227,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         if (accepted) {
             if (_record(c, s, t, v)) _countDecided(t, taskId, round);
             _settle(c, t, seed, s.replication, v.clusterMask, revealedMask & ~v.clusterMask, missed);
-        } else if (_count(revealedMask) >= 2) {
+        } else if (v.revealedCount >= 2) {
             // Junk against an honest replica is not a free re-run: the referee decides this attempt.
             s.status = ShardStatus.Disputed;
             _shards[c.key] = s;
@@ -617,8 +618,9 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
             if (revealedMask & (1 << i) == 0) continue;
             if (keccak256(abi.encodePacked(fps[i])) != _results[attemptKey][i]) revert FingerprintNotRevealed(i);
         }
-        (uint256[] memory clusterMasks, uint256 revealedCount) = Votes.clusters(fps, revealedMask, tolerance);
-        (v.center, v.clusterMask, v.accepted) = Votes.majority(clusterMasks, revealedCount);
+        uint256[] memory clusterMasks;
+        (clusterMasks, v.revealedCount) = Votes.clusters(fps, revealedMask, tolerance);
+        (v.center, v.clusterMask, v.accepted) = Votes.majority(clusterMasks, v.revealedCount);
         if (v.accepted) v.centerHash = _results[attemptKey][v.center];
     }
 
@@ -681,12 +683,6 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
             mstore(w, nw)
             mstore(o, no)
             mstore(m, nm)
-        }
-    }
-
-    function _count(uint256 mask) private pure returns (uint256 n) {
-        for (; mask != 0; mask &= mask - 1) {
-            ++n;
         }
     }
 
