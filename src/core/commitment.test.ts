@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { computeCommitment, fingerprintsAgree, type CommitmentInput } from './commitment.ts'
+import { computeCommitment, type CommitmentInput } from './commitment.ts'
 
 /**
  * The same inputs and the same hash are asserted in contracts/test/ConsensusVerifier.t.sol
@@ -35,14 +35,5 @@ describe('computeCommitment', () => {
     expect(computeCommitment({ ...vector, verifier: '0x0000000000000000000000000000000000000001' })).not.toBe(expected)
     expect(computeCommitment({ ...vector, round: 3n })).not.toBe(expected)
     expect(computeCommitment({ ...vector, salt: `0x${'00'.repeat(32)}` })).not.toBe(expected)
-  })
-})
-
-describe('fingerprintsAgree', () => {
-  it('uses the L-infinity distance with an inclusive tolerance', () => {
-    expect(fingerprintsAgree([0, 10, -10], [3, 7, -13], 3)).toBe(true)
-    expect(fingerprintsAgree([0, 10, -10], [4, 10, -10], 3)).toBe(false)
-    expect(fingerprintsAgree([2147483647], [-2147483648], 4294967295)).toBe(true)
-    expect(fingerprintsAgree([1, 2], [1], 100)).toBe(false)
   })
 })

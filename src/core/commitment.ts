@@ -37,9 +37,3 @@ export function computeCommitment (input: CommitmentInput): Hex {
     input.salt
   ]))
 }
-
-/** Two fingerprints agree when they have the same length and max_i |a_i - b_i| <= tolerance. */
-export function fingerprintsAgree (a: readonly number[], b: readonly number[], tolerance: number): boolean {
-  if (a.length !== b.length) return false
-  return a.every((value, i) => Math.abs(value - (b[i] as number)) <= tolerance)
-}

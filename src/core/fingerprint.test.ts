@@ -136,6 +136,9 @@ describe('fingerprintDistance', () => {
     expect(fingerprintsAgree(a, a, 0)).toBe(true)
     expect(fingerprintsAgree(Int32Array.from([10, 0]), Int32Array.from([0, 3]), 10)).toBe(true)
     expect(fingerprintsAgree(Int32Array.from([10, 0]), Int32Array.from([0, 3]), 9)).toBe(false)
+    // The contract's comparison over the whole int32 range (uint32 tolerance), as the chain sees it.
+    expect(fingerprintsAgree(Int32Array.from([2147483647]), Int32Array.from([-2147483648]), 4294967295)).toBe(true)
+    expect(() => fingerprintsAgree(Int32Array.from([1, 2]), Int32Array.from([1]), 100)).toThrow(/2 vs 1/)
     expect(() => fingerprintDistance(a, a.subarray(1))).toThrow(/3 vs 2/)
   })
 })

@@ -144,6 +144,11 @@ function toInt32 (value: number): number {
   return Math.max(INT32_MIN, Math.min(INT32_MAX, rounded))
 }
 
+/** A delta's sketch as its task asks for it (length and resolution), under an attempt's seed. */
+export function taskFingerprint (delta: WeightSet, spec: { fingerprint: { length: number, resolution: number } }, seed: number): Int32Array {
+  return fingerprint(delta, { length: spec.fingerprint.length, seed, resolution: spec.fingerprint.resolution })
+}
+
 /** L-infinity distance, max_i |a_i - b_i|, exactly as the contract computes it. */
 export function fingerprintDistance (a: Int32Array, b: Int32Array): number {
   if (a.length !== b.length) throw new FingerprintError(`fingerprints differ in length: ${a.length} vs ${b.length}`)

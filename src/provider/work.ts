@@ -11,7 +11,7 @@ import { deltaBinding } from '../core/delta/binding.ts'
 import { deltaCidOf } from '../core/delta/cid.ts'
 import { bindDelta, decodeDelta } from '../core/delta/codec.ts'
 import { openDelta, sealDelta } from '../core/delta/seal.ts'
-import { fingerprint } from '../core/fingerprint.ts'
+import { taskFingerprint } from '../core/fingerprint.ts'
 import { shardIndices, stepSeed } from '../core/sampling.ts'
 import { decodeVersion } from '../core/version/blob.ts'
 import { MLBridgeError } from '../core/errors.ts'
@@ -102,5 +102,5 @@ async function sketchOf (ctx: ProviderContext, pending: PendingResult): Promise<
   if (seed === undefined) return undefined
   const sealed = await ctx.bounded(async (bound) => await artifacts.get(pending.sealedCid, 'delta', { signal: bound }))
   const delta = decodeDelta(await openDelta(sealed, pending.salt, { maxBytes: limits.delta }), { expected: task.layout, maxBytes: limits.delta })
-  return Array.from(fingerprint(delta, { length: task.spec.fingerprint.length, seed, resolution: task.spec.fingerprint.resolution }))
+  return Array.from(taskFingerprint(delta, task.spec, seed))
 }

@@ -15,7 +15,7 @@ import { deltaBinding } from '../delta/binding.ts'
 import { deltaCidOf } from '../delta/cid.ts'
 import { decodeDelta } from '../delta/codec.ts'
 import { openDelta } from '../delta/seal.ts'
-import { fingerprint, fingerprintDistance } from '../fingerprint.ts'
+import { fingerprintDistance, taskFingerprint } from '../fingerprint.ts'
 import type { TaskSpec } from '../taskSpec.ts'
 import type { WeightLayout } from '../tensors.ts'
 
@@ -78,7 +78,7 @@ export async function openCandidate (sealed: Uint8Array, candidate: RevealedCand
   try {
     const binding = deltaBinding({ chainId: c.chainId, verifier: c.verifier, taskId: c.taskId, round: c.round, shard: c.shard, attempt: c.attempt, provider: candidate.provider })
     const delta = decodeDelta(bytes, { expected: c.layout, maxBytes: c.maxDeltaBytes, binding })
-    recomputed = fingerprint(delta, { length: c.spec.fingerprint.length, seed: c.fingerprintSeed, resolution: c.spec.fingerprint.resolution })
+    recomputed = taskFingerprint(delta, c.spec, c.fingerprintSeed)
   } catch (error) {
     return { reason: `its bytes are not a valid delta of its own (${message(error)})` }
   }
