@@ -51,6 +51,12 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
     uint256 public constant MAX_LIFETIME = 365 days;
     /// @notice Rounds in a row without a version after which a running task ends and refunds.
     uint256 public constant MAX_EMPTY_ROUNDS = 3;
+    /// @notice Most trainable parameters a task's model may have.
+    uint256 public constant MAX_PARAMETERS = 8_000_000;
+    /// @notice Most compute one result may take, in millions of floating-point operations (2e13 FLOPs).
+    uint256 public constant MAX_TRAIN_MFLOP = 20_000_000;
+    /// @notice Most activation memory (values and gradients of one batch) a result may take, in KiB (512 MiB).
+    uint256 public constant MAX_ACTIVATION_KIB = 512 * 1024;
     /// @notice Attempts per shard the lifetime bound counts (the verifier's MAX_ATTEMPTS).
     uint256 public constant LIFETIME_ATTEMPTS = 4;
     /// @notice The weight of a provider without a record.
@@ -136,6 +142,9 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         t.joinDeadline = uint64(block.timestamp) + p.joinWindow;
         t.rewardPerResult = p.rewardPerResult;
         t.minStake = p.minStake;
+        t.parameters = p.parameters;
+        t.trainMflop = p.trainMflop;
+        t.activationKib = p.activationKib;
         (uint256 modelId, uint256 versionId) =
             registry.registerTaskModel(msg.sender, taskId, p.initialModelCid, p.initialCommitHash, p.initialDataHash);
         t.modelId = uint64(modelId);
@@ -325,6 +334,13 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         if (p.joinWindow + p.rounds * perRound > MAX_LIFETIME) revert InvalidTaskParameter("lifetime");
         if (p.rewardPerResult == 0) revert InvalidTaskParameter("rewardPerResult");
         if (p.minStake == 0) revert InvalidTaskParameter("minStake");
+        _checkResource(p.parameters, MAX_PARAMETERS, "parameters");
+        _checkResource(p.trainMflop, MAX_TRAIN_MFLOP, "trainMflop");
+        _checkResource(p.activationKib, MAX_ACTIVATION_KIB, "activationKib");
+    }
+
+    function _checkResource(uint32 declared, uint256 bound, string memory name) private pure {
+        if (declared == 0 || declared > bound) revert InvalidTaskParameter(name);
     }
 
     function _checkWindow(uint32 window, string memory name) private pure {

@@ -7,6 +7,8 @@
 import { readFile } from 'node:fs/promises'
 import { bytesToHex, keccak256, parseEther, type Hex } from 'viem'
 import { createTask, faucet, type CreatedTask, type TaskParams, type WriteContext } from '../../src/chain/actions/index.ts'
+import { declaredResources, type DeclaredResources } from '../../src/core/resourceLimits.ts'
+import { defineTask } from '../../src/core/taskDefinition.ts'
 import type { TaskSpec } from '../../src/core/taskSpec.ts'
 import { encodeTaskSpec } from '../../src/core/taskSpec.ts'
 import { publishInitialModel, type ArtifactStore, type PublishedModel } from '../../src/provider/index.ts'
@@ -15,6 +17,8 @@ import { MNIST_ASSET_PATH } from '../../src/train/data/mnistAsset.ts'
 
 export type MnistTaskShape = Pick<TaskParams, 'rounds' | 'shards' | 'replication' | 'maxReplication'> &
   Partial<Pick<TaskParams, 'joinWindow' | 'confirmations' | 'rewardPerResult' | 'minStake'>> & {
+    /** what the task declares a result costs @default what its spec needs */
+    declared?: Partial<DeclaredResources>
     /** commit, reveal, aggregate and challenge windows, seconds @default 600 */
     window?: number
   }
@@ -60,7 +64,9 @@ export async function createMnistTask (creator: WriteContext, artifacts: Artifac
     aggregateWindow: window,
     challengeWindow: window,
     rewardPerResult: shape.rewardPerResult ?? parseEther('10'),
-    minStake: shape.minStake ?? parseEther('100')
+    minStake: shape.minStake ?? parseEther('100'),
+    ...declaredResources(defineTask(spec).cost),
+    ...shape.declared
   })
   return { created, initial, specCid }
 }

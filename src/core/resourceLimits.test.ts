@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { RESOURCE_LIMITS, ResourceLimitError } from './resourceLimits.ts'
+import { RESOURCE_LIMITS, ResourceLimitError, UndeclaredResourcesError, checkDeclaredResources, declaredResources } from './resourceLimits.ts'
 import { decodeTaskDefinition, defineTask } from './taskDefinition.ts'
 import { defaultMnistSpec, encodeTaskSpec, parseTaskSpec } from './taskSpec.ts'
 
@@ -54,5 +54,29 @@ describe('resource limits', () => {
     const padded = { ...defaultMnistSpec(), dataset: { name: 'x'.repeat(70_000), holdoutFraction: 0.1 } }
     const error = refusal(() => decodeTaskDefinition(encodeTaskSpec(padded)))
     expect(names(error)).toEqual(['specBytes'])
+  })
+
+  it('declares what a result costs in the contract\'s units, rounded up', () => {
+    const { cost } = defineTask(defaultMnistSpec())
+    const declared = declaredResources(cost)
+    expect(declared.parameters).toBe(cost.parameters)
+    expect(declared.trainMflop).toBe(Math.ceil(cost.trainFlops / 1e6))
+    expect(declared.activationKib).toBe(Math.ceil(cost.activationBytes / 1024))
+    expect(declaredResources({ parameters: 1, trainFlops: 1, activationBytes: 1 })).toEqual({ parameters: 1, trainMflop: 1, activationKib: 1 })
+    expect(() => { checkDeclaredResources(declared, cost) }).not.toThrow()
+  })
+
+  it('attack: a spec that needs more than its task declares on chain is refused, naming each resource', () => {
+    const { cost } = defineTask(defaultMnistSpec())
+    const declared = declaredResources(cost)
+    let error: unknown
+    try {
+      checkDeclaredResources({ ...declared, trainMflop: declared.trainMflop - 1, activationKib: 1 }, cost)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(UndeclaredResourcesError)
+    expect((error as UndeclaredResourcesError).exceeded.map((e) => e.name)).toEqual(['trainMflop', 'activationKib'])
+    expect((error as UndeclaredResourcesError).message).toMatch(/activationKib [\d,]+ against 1 declared/)
   })
 })

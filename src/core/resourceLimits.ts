@@ -34,7 +34,8 @@ export interface ResourceLimits {
 }
 
 /**
- * The protocol's bounds. A 1M-parameter model with batch 32 and 50 local steps uses about a
+ * The protocol's bounds; `parameters`, `trainFlops` and `activationBytes` are TaskManager's
+ * MAX_PARAMETERS, MAX_TRAIN_MFLOP and MAX_ACTIVATION_KIB in these units. A 1M-parameter model with batch 32 and 50 local steps uses about a
  * hundredth of the compute bound; the bounds leave room for a character transformer of a few
  * million parameters while keeping a shard within minutes on a laptop GPU.
  */
@@ -86,6 +87,46 @@ export function resourceCost (spec: Pick<TaskSpec, 'training'>, arch: Architectu
     activationBytes: 2 * 4 * batchSize * activations,
     trainFlops: 3 * 2 * forwardMacs(arch) * batchSize * localSteps
   }
+}
+
+/**
+ * What a task declares on chain (`TaskManager.TaskParams`) about the work of one result, rounded
+ * up to the contract's units. The contract keeps a declaration within the protocol's bounds; every
+ * client checks the spec against it (`checkDeclaredResources`), so a creator cannot under-declare
+ * to look better paid per hour than it is.
+ */
+export interface DeclaredResources {
+  /** trainable parameters */
+  parameters: number
+  /** millions of floating-point operations to train one result */
+  trainMflop: number
+  /** KiB of activations and their gradients for one batch */
+  activationKib: number
+}
+
+/** The smallest declaration that covers a cost. */
+export function declaredResources (cost: Pick<ResourceCost, 'parameters' | 'trainFlops' | 'activationBytes'>): DeclaredResources {
+  return {
+    parameters: cost.parameters,
+    trainMflop: Math.max(1, Math.ceil(cost.trainFlops / 1e6)),
+    activationKib: Math.max(1, Math.ceil(cost.activationBytes / 1024))
+  }
+}
+
+export class UndeclaredResourcesError extends MLBridgeError {
+  override name = 'UndeclaredResourcesError'
+  constructor (readonly exceeded: ReadonlyArray<{ name: keyof DeclaredResources, needed: number, declared: number }>) {
+    super('TASK_RESOURCES_UNDECLARED', `The task's spec needs more than the task declares on chain: ${exceeded.map((e) => `${e.name} ${fmt(e.needed)} against ${fmt(e.declared)} declared`).join('; ')}`)
+  }
+}
+
+/** Throws UndeclaredResourcesError when the spec's cost needs more than the task declared. */
+export function checkDeclaredResources (declared: DeclaredResources, cost: Pick<ResourceCost, 'parameters' | 'trainFlops' | 'activationBytes'>): void {
+  const needed = declaredResources(cost)
+  const exceeded = (Object.keys(needed) as Array<keyof DeclaredResources>)
+    .filter((name) => needed[name] > declared[name])
+    .map((name) => ({ name, needed: needed[name], declared: declared[name] }))
+  if (exceeded.length > 0) throw new UndeclaredResourcesError(exceeded)
 }
 
 /** Throws ResourceLimitError naming every bound the cost exceeds. */

@@ -7,10 +7,11 @@
  */
 import { hexToBytes } from 'viem'
 import { CID } from 'multiformats/cid'
-import { readTaskCreation, type ReadContext } from '../chain/actions/index.ts'
+import { readTask, readTaskCreation, type ReadContext } from '../chain/actions/index.ts'
 import { MLBridgeError } from '../core/errors.ts'
 import { Emitter } from '../core/events.ts'
 import type { TopicBodyInputs } from '../core/messages/index.ts'
+import { checkDeclaredResources } from '../core/resourceLimits.ts'
 import { decodeTaskDefinition, type TaskDefinition } from '../core/taskDefinition.ts'
 import { nextTask } from './pickTask.ts'
 import { ProviderLoop, type LoopOutcome, type ProviderLoopOptions } from './providerLoop.ts'
@@ -107,13 +108,16 @@ export class ProviderHost extends Emitter<HostEvents> {
 
   /**
    * The task's definition from its pinned spec. A picked task whose spec cannot be fetched or
-   * decoded, or asks more than the resource limits, is refused (and skipped from then on) rather
-   * than stopping the host: a spam task must not capture a volunteer. A task given by id throws.
+   * decoded, asks more than the resource limits, or needs more than the task declares on chain (so
+   * it looked better paid per hour than it is), is refused (and skipped from then on) rather than
+   * stopping the host: a spam task must not capture a volunteer. A task given by id throws.
    */
   private async define (taskId: bigint, artifacts: ArtifactStore, signal: AbortSignal): Promise<TaskDefinition | undefined> {
     try {
-      const { specCid } = await readTaskCreation(this.opts.read, { taskId })
-      return decodeTaskDefinition(await artifacts.get(specCid, 'spec', { signal }), `the task spec ${specCid}`)
+      const [{ specCid }, task] = await Promise.all([readTaskCreation(this.opts.read, { taskId }), readTask(this.opts.read, { taskId })])
+      const definition = decodeTaskDefinition(await artifacts.get(specCid, 'spec', { signal }), `the task spec ${specCid}`)
+      checkDeclaredResources(task, definition.cost)
+      return definition
     } catch (error) {
       if (signal.aborted || this.opts.taskId !== undefined || !(error instanceof MLBridgeError)) throw error
       this.refused.add(taskId)

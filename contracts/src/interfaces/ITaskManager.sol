@@ -17,7 +17,7 @@ interface ITaskManager {
         Cancelled
     }
 
-    /// @notice A task as stored, packed into six slots. Round progress lives in the verifier
+    /// @notice A task as stored, packed into five slots. Round progress lives in the verifier
     /// (`roundProgress`), which counts decided shards as it decides them.
     struct Task {
         address creator;
@@ -43,10 +43,17 @@ interface ITaskManager {
         uint96 rewardPerResult;
         uint96 minStake;
         uint64 closedAt;
+        uint32 parameters;
+        uint32 trainMflop;
+        uint32 activationKib;
         uint256 totalWeight;
     }
 
-    /// @notice Everything a creator sets when creating a task.
+    /// @notice Everything a creator sets when creating a task. `parameters`, `trainMflop` (millions
+    /// of floating-point operations to train one result, rounded up) and `activationKib` (KiB of
+    /// activations and their gradients for one batch, rounded up) declare what a result asks of a
+    /// volunteer's machine, within MAX_PARAMETERS, MAX_TRAIN_MFLOP and MAX_ACTIVATION_KIB: clients
+    /// refuse a spec that needs more than its task declares, and rank tasks by reward per MFLOP.
     struct TaskParams {
         bytes specCid;
         bytes datasetCid;
@@ -67,6 +74,9 @@ interface ITaskManager {
         uint32 challengeWindow;
         uint96 rewardPerResult;
         uint96 minStake;
+        uint32 parameters;
+        uint32 trainMflop;
+        uint32 activationKib;
     }
 
     /// @notice A task parameter is out of range.

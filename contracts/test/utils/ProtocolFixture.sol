@@ -70,6 +70,9 @@ abstract contract ProtocolFixture is Test {
         p.challengeWindow = 100;
         p.rewardPerResult = REWARD;
         p.minStake = MIN_STAKE;
+        p.parameters = 7850;
+        p.trainMflop = 1000;
+        p.activationKib = 2048;
     }
 
     function _fund(address who, uint256 amount) internal {

@@ -74,7 +74,12 @@ describe('buildTaskParams', () => {
       aggregateWindow: 600,
       challengeWindow: 600,
       rewardPerResult: parseUnits('10', 18),
-      minStake: parseUnits('100', 18)
+      minStake: parseUnits('100', 18),
+      // 784-64-10 MLP: 784*64+64 + 64*10+10 weights; 6 FLOPs per multiply-add (forward and
+      // backward) x (784*64 + 64*10) x batch 32 x 60 steps; 2 x 4 bytes x 32 x (784+64+10) activations
+      parameters: 50_890,
+      trainMflop: Math.ceil(6 * 50_816 * 32 * 60 / 1e6),
+      activationKib: Math.ceil(8 * 32 * 858 / 1024)
     })
     expect(taskBudget(params)).toBe(parseUnits('180', 18))
   })

@@ -8,7 +8,7 @@ import { parseTaskSpec, type TaskSpec } from '../../core/taskSpec.ts'
 import type { TaskParams } from '../../chain/actions/index.ts'
 import { MLBridgeError } from '../../core/errors.ts'
 import { ModelSpecError } from '../../core/architecture.ts'
-import { ResourceLimitError, type ResourceLimits } from '../../core/resourceLimits.ts'
+import { ResourceLimitError, declaredResources, type ResourceLimits } from '../../core/resourceLimits.ts'
 import { defineTask } from '../../core/taskDefinition.ts'
 import { MAX_LIFETIME_SECONDS, MAX_WINDOW_SECONDS, taskLifetime } from '../../core/taskLimits.ts'
 
@@ -227,7 +227,8 @@ export function chainSettings (form: TaskForm, spec: TaskSpec): Omit<TaskParams,
     revealWindow: seconds('revealWindow'),
     aggregateWindow: seconds('aggregateWindow'),
     challengeWindow: seconds('challengeWindow'),
-    minStake: formMlb(form, 'minStake')
+    minStake: formMlb(form, 'minStake'),
+    ...declaredResources(defineTask(spec).cost)
   }
   const lifetime = taskLifetime(settings)
   if (lifetime > MAX_LIFETIME_SECONDS) {

@@ -122,6 +122,9 @@ function baseParams (over: Partial<TaskParams> = {}): TaskParams {
     challengeWindow: WINDOW,
     rewardPerResult: REWARD,
     minStake: MIN_STAKE,
+    parameters: 1000,
+    trainMflop: 10,
+    activationKib: 64,
     ...over
   }
 }

@@ -5873,6 +5873,19 @@ export const TaskManagerAbi = [
   },
   {
     "type": "function",
+    "name": "MAX_ACTIVATION_KIB",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "MAX_EMPTY_ROUNDS",
     "inputs": [],
     "outputs": [
@@ -5900,6 +5913,19 @@ export const TaskManagerAbi = [
   {
     "type": "function",
     "name": "MAX_LIFETIME",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "MAX_PARAMETERS",
     "inputs": [],
     "outputs": [
       {
@@ -5978,6 +6004,19 @@ export const TaskManagerAbi = [
   {
     "type": "function",
     "name": "MAX_SHARDS",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "MAX_TRAIN_MFLOP",
     "inputs": [],
     "outputs": [
       {
@@ -6190,6 +6229,21 @@ export const TaskManagerAbi = [
             "name": "minStake",
             "type": "uint96",
             "internalType": "uint96"
+          },
+          {
+            "name": "parameters",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "trainMflop",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "activationKib",
+            "type": "uint32",
+            "internalType": "uint32"
           }
         ]
       }
@@ -6428,6 +6482,21 @@ export const TaskManagerAbi = [
             "name": "closedAt",
             "type": "uint64",
             "internalType": "uint64"
+          },
+          {
+            "name": "parameters",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "trainMflop",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "activationKib",
+            "type": "uint32",
+            "internalType": "uint32"
           },
           {
             "name": "totalWeight",

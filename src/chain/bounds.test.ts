@@ -1,0 +1,32 @@
+/**
+ * The clients mirror TaskManager's bounds so that the wizard and every provider can say what is
+ * wrong before a transaction is sent: the mirrors must equal the deployed contract's constants.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startLocalChain, type LocalChain } from '../../node/testing/localChain.ts'
+import { RESOURCE_LIMITS } from '../core/resourceLimits.ts'
+import { LIFETIME_ATTEMPTS, MAX_LIFETIME_SECONDS, MAX_WINDOW_SECONDS } from '../core/taskLimits.ts'
+import { TaskManagerAbi } from './generated/abis.ts'
+
+let local: LocalChain
+
+beforeAll(async () => {
+  local = await startLocalChain()
+}, 120_000)
+
+afterAll(async () => {
+  await local?.stop()
+})
+
+describe('task bounds', () => {
+  it('the clients\' mirrors equal TaskManager\'s constants', async () => {
+    const read = async (functionName: 'MAX_WINDOW' | 'MAX_LIFETIME' | 'LIFETIME_ATTEMPTS' | 'MAX_PARAMETERS' | 'MAX_TRAIN_MFLOP' | 'MAX_ACTIVATION_KIB'): Promise<number> =>
+      Number(await local.publicClient.readContract({ address: local.contracts.TaskManager, abi: TaskManagerAbi, functionName }))
+    expect(await read('MAX_WINDOW')).toBe(MAX_WINDOW_SECONDS)
+    expect(await read('MAX_LIFETIME')).toBe(MAX_LIFETIME_SECONDS)
+    expect(await read('LIFETIME_ATTEMPTS')).toBe(LIFETIME_ATTEMPTS)
+    expect(await read('MAX_PARAMETERS')).toBe(RESOURCE_LIMITS.parameters)
+    expect(await read('MAX_TRAIN_MFLOP') * 1e6).toBe(RESOURCE_LIMITS.trainFlops)
+    expect(await read('MAX_ACTIVATION_KIB') * 1024).toBe(RESOURCE_LIMITS.activationBytes)
+  })
+})

@@ -1,0 +1,70 @@
+/**
+ * The host picks tasks on a real local chain (anvil + the deployed contracts), as the Contribute
+ * switch does, and checks each picked task's spec against what the task declares on chain.
+ */
+import { parseEther } from 'viem'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startLocalChain, type LocalChain } from '../../node/testing/localChain.ts'
+import { createMnistTask } from '../../node/testing/mnistTask.ts'
+import type { MLBridgeError } from '../core/errors.ts'
+import type { TaskDefinition } from '../core/taskDefinition.ts'
+import { parseTaskSpec } from '../core/taskSpec.ts'
+import { memoryArtifactStore } from './artifacts.ts'
+import { chainForAccount } from './chain.ts'
+import { ProviderHost } from './host.ts'
+import { MemoryStateStore } from './state.ts'
+
+const spec = parseTaskSpec({
+  model: { template: 'mlp', inputShape: [784], classes: 10, hidden: [32] },
+  training: { optimizer: 'sgd', learningRate: 0.1, localSteps: 10, batchSize: 32, samplesPerShard: 320 },
+  seed: 'host-test'
+}, 'host.test')
+
+let local: LocalChain
+
+beforeAll(async () => {
+  local = await startLocalChain()
+}, 120_000)
+
+afterAll(async () => {
+  await local?.stop()
+})
+
+describe('provider host', () => {
+  it('attack (spam task): a task that under-declares its compute to look better paid per hour is refused, and the honest task is taken', async () => {
+    const artifacts = memoryArtifactStore()
+    const shape = { rounds: 1, shards: 1, replication: 1, maxReplication: 1, rewardPerResult: parseEther('10') }
+    const honest = (await createMnistTask(local.ctxOf(1), artifacts, spec, shape)).created.taskId
+    // Same spec and reward, declared as a thousandth of its compute: it ranks first.
+    const liar = (await createMnistTask(local.ctxOf(1), artifacts, spec, { ...shape, declared: { trainMflop: 1 } })).created.taskId
+
+    const provider = local.ctxOf(2)
+    const host = new ProviderHost({
+      read: provider,
+      chain: chainForAccount(provider),
+      artifacts: () => artifacts,
+      states: new MemoryStateStore(),
+      idlePollMs: 100,
+      prepare: async (definition) => { throw new Picked(definition) }
+    })
+    const picked: bigint[] = []
+    const refused: Array<{ taskId: bigint, error: MLBridgeError }> = []
+    host.on('task', ({ taskId, stage }) => { if (stage === 'fetching spec') picked.push(taskId) })
+    host.on('refused', (r) => { refused.push(r) })
+
+    const controller = new AbortController()
+    const stopped = await host.run(controller.signal).catch((error: unknown) => error)
+
+    expect(picked).toEqual([liar, honest])
+    expect(refused.map((r) => r.taskId)).toEqual([liar])
+    expect(refused[0]!.error.code).toBe('TASK_RESOURCES_UNDECLARED')
+    expect(refused[0]!.error.message).toMatch(/trainMflop \d[\d,]* against 1 declared/)
+    expect(stopped).toBeInstanceOf(Picked)
+    expect((stopped as Picked).definition.spec.seed).toBe(spec.seed)
+  }, 60_000)
+})
+
+/** Stops the host once it prepares a task: what it would train is all this test asks. */
+class Picked extends Error {
+  constructor (readonly definition: TaskDefinition) { super('picked') }
+}
