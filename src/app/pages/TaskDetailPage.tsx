@@ -7,7 +7,7 @@ import { useReadContext } from '../hooks/useProtocol.ts'
 import { Link } from '../router.tsx'
 import { CancelTask } from '../taskDetail/CancelTask.tsx'
 import { EventLog } from '../taskDetail/EventLog.tsx'
-import { mlb, shortAddress } from '../taskDetail/format.ts'
+import { mlb, rewardPerTflop, shortAddress, workPerResult } from '../taskDetail/format.ts'
 import { loadTaskDetail, type TaskDetail } from '../taskDetail/loadTaskDetail.ts'
 import { participantsOf } from '../taskDetail/participants.ts'
 import { ParticipantsSection } from '../taskDetail/ParticipantsSection.tsx'
@@ -62,7 +62,8 @@ function TaskDetailView ({ detail, refetch, stale }: { detail: TaskDetail, refet
           <dt>Round</dt><dd data-testid="task-round">{task.status === 'Joining' ? `0 / ${task.rounds}` : `${shownRound} / ${task.rounds}`}</dd>
           <dt>Shards × replicas</dt><dd>{task.shards} × {task.replication} (up to {task.maxReplication})</dd>
           <dt>Creator</dt><dd title={task.creator} data-testid="task-creator">{shortAddress(task.creator)}{isCreator && <strong> (you)</strong>}</dd>
-          <dt>Reward per result</dt><dd>{mlb(task.rewardPerResult)}</dd>
+          <dt>Reward per result</dt><dd>{mlb(task.rewardPerResult)} ({rewardPerTflop(task)} per TFLOP of training)</dd>
+          <dt>Work per result</dt><dd data-testid="task-work" title="What the task declares on chain; providers refuse a spec that needs more">{workPerResult(task)}</dd>
           <dt>Budget</dt><dd data-testid="task-budget">{mlb(detail.budget)}, {mlb(detail.escrowLeft)} left in escrow</dd>
           <dt>Stake locked by joining</dt><dd title="The minimum stake, which a proven fraud forfeits, and one reward, which a missing result forfeits">{mlb(joinLock(task))} ({mlb(task.minStake)} and a {mlb(task.rewardPerResult)} deposit)</dd>
           <dt>Model</dt><dd><Link to={{ page: 'model', modelId: BigInt(task.modelId) }} testId="task-model">Model {task.modelId.toString()}</Link></dd>

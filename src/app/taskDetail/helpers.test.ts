@@ -2,6 +2,7 @@ import { parseEther, type Address } from 'viem'
 import { describe, expect, it } from 'vitest'
 import { plotPoints, polyline, roundRange, zeroBasedRange } from './chartGeometry.ts'
 import { eventSentence } from './eventSentence.ts'
+import { rewardPerTflop, workPerResult } from './format.ts'
 import { participantsOf } from './participants.ts'
 import { protocolEvent } from '../../testing/taskEvents.ts'
 
@@ -44,5 +45,14 @@ describe('eventSentence', () => {
     expect(eventSentence(protocolEvent('TaskManager', 'TaskCancelled', { taskId: 1n, refund: parseEther('120') }))).toBe('The task ended early; 120 MLB refunded to the creator.')
     expect(eventSentence(protocolEvent('ConsensusVerifier', 'ShardAccepted', { taskId: 1n, round: 2n, shard: 1n, attempt: 0n, center: 1n, winnersMask: 3n, fingerprintHash: '0x' })))
       .toBe('Accepted round 2 shard 1 attempt 0 (center replica 1).')
+  })
+})
+
+describe('work per result', () => {
+  it('says what a result costs in the largest unit that fits, and the reward per TFLOP', () => {
+    expect(workPerResult({ trainMflop: 586, parameters: 50_890, activationKib: 215 })).toBe('586 MFLOP of training, 50,890 parameters, 215 KiB of activations')
+    expect(workPerResult({ trainMflop: 2_500_000, parameters: 8_000_000, activationKib: 524_288 })).toBe('2.50 TFLOP of training, 8,000,000 parameters, 512 MiB of activations')
+    expect(workPerResult({ trainMflop: 1500, parameters: 1, activationKib: 1 })).toBe('1.50 GFLOP of training, 1 parameter, 1 KiB of activations')
+    expect(rewardPerTflop({ rewardPerResult: parseEther('10'), trainMflop: 500_000 })).toBe('20 MLB')
   })
 })
