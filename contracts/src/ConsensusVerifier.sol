@@ -93,6 +93,8 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     mapping(bytes32 shardKey => Shard) internal _shards;
     mapping(bytes32 attemptKey => bytes32) internal _requeueSeeds;
     mapping(uint256 taskId => mapping(uint256 round => bytes32)) internal _pastSeeds;
+    /// @dev A past round's `excluded`, kept only when not zero.
+    mapping(uint256 taskId => mapping(uint256 round => uint256)) internal _pastExcluded;
     mapping(bytes32 attemptKey => PastAttempt) internal _pastAttempts;
     mapping(bytes32 attemptKey => mapping(uint256 replica => bytes32)) internal _results;
     /// @dev Winners of the task's current round: bit i for provider i, and bit 255 always set so
@@ -119,7 +121,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     /// @inheritdoc IConsensusVerifier
     function onRoundStarted(uint256 taskId, RoundConfig calldata config) external {
         if (msg.sender != address(taskManager)) revert OnlyTaskManager(msg.sender);
-        if (_rounds[taskId].active) _archiveSeed(taskId);
+        if (_rounds[taskId].active) _archiveRound(taskId);
         _rounds[taskId] = config;
         _rounds[taskId].seed = SEED_PENDING;
         _winners[taskId] = WINNERS_SENTINEL;
@@ -155,7 +157,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     /// @inheritdoc IConsensusVerifier
     function onTaskClosed(uint256 taskId) external {
         if (msg.sender != address(taskManager)) revert OnlyTaskManager(msg.sender);
-        _archiveSeed(taskId);
+        _archiveRound(taskId);
         _rounds[taskId].active = false;
         emit TaskClosed(taskId);
     }
@@ -175,7 +177,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         uint16 bit = uint16(1 << replica);
         if (s.committedMask & bit != 0) revert AlreadyCommitted(replica);
         bytes32 seed = _fixSeed(t, c, s);
-        address assignee = taskManager.drawProviders(taskId, seed, replica + 1)[replica];
+        address assignee = taskManager.drawProviders(taskId, _excludedOf(t), seed, replica + 1)[replica];
         if (assignee != msg.sender) revert NotAssigned(msg.sender, assignee);
         s.committedMask |= bit;
         // Every commit moves the fingerprint seed past itself: whoever commits cannot know it.
@@ -354,7 +356,9 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         Shard memory s = _loadShard(_shardKey(taskId, round, shard), _rounds[taskId]);
         bytes32 seed = _drawSeed(taskId, round, shard, s);
         // No providers while the block that fixes the seed is not mined yet.
-        if (seed != bytes32(0)) providers = taskManager.drawProviders(taskId, seed, s.replication);
+        if (seed != bytes32(0)) {
+            providers = taskManager.drawProviders(taskId, _excludedIn(taskId, round), seed, s.replication);
+        }
         (commitDeadline, revealDeadline) = _deadlines(taskId, round, s);
         return (providers, s.attempt, s.status, commitDeadline, revealDeadline, s.committedMask, s.revealedMask);
     }
@@ -392,6 +396,8 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         slashed[attemptKey][ref.replica] = true;
         address provider = _assigneeOf(ref);
         amount = distributor.slash(provider, ref.taskId, _rounds[ref.taskId].minStake, reporter);
+        // Its lock is spent: drawn again, a later fraud could take only what it left unlocked.
+        taskManager.eject(ref.taskId, provider);
         emit ResultSlashed(
             ref.taskId, ref.round, ref.shard, ref.attempt, ref.replica, provider, reason, evidence, amount
         );
@@ -402,7 +408,10 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         bytes32 seed = ref.attempt == 0
             ? keccak256(abi.encode(roundSeed(ref.taskId, ref.round), ref.shard, uint256(0)))
             : _requeueSeeds[_attemptKey(_shardKey(ref.taskId, ref.round, ref.shard), ref.attempt)];
-        return taskManager.drawProviders(ref.taskId, seed, ref.replica + 1)[ref.replica];
+        return
+            taskManager.drawProviders(
+                ref.taskId, _excludedIn(ref.taskId, ref.round), seed, ref.replica + 1
+            )[ref.replica];
     }
 
     function _activeRound(uint256 taskId, uint256 round, uint256 shard) private view returns (RoundConfig storage t) {
@@ -488,11 +497,25 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         return keccak256(abi.encodePacked(blockhash(candidate), salt));
     }
 
-    /// @dev Keeps the ending round's seed for later reads (assignments of past rounds, slashes).
-    function _archiveSeed(uint256 taskId) private {
+    /// @dev Keeps the ending round's seed and exclusions for later reads (assignments of past
+    /// rounds, slashes).
+    function _archiveRound(uint256 taskId) private {
         RoundConfig storage t = _rounds[taskId];
         bytes32 seed = roundSeed(taskId, t.round);
         if (seed != bytes32(0)) _pastSeeds[taskId][t.round] = seed;
+        if (t.excludes) _pastExcluded[taskId][t.round] = t.excluded;
+    }
+
+    /// @dev The providers left out of the running round's draws (one more slot read only when any).
+    function _excludedOf(RoundConfig storage t) private view returns (uint256) {
+        return t.excludes ? t.excluded : 0;
+    }
+
+    /// @dev The providers left out of the draws of `round`, running or past.
+    function _excludedIn(uint256 taskId, uint256 round) private view returns (uint256) {
+        RoundConfig storage t = _rounds[taskId];
+        if (t.active && t.round == round) return _excludedOf(t);
+        return _pastExcluded[taskId][round];
     }
 
     function _requeue(ShardCtx memory c, Shard memory s, RoundConfig storage t) private {
@@ -645,10 +668,15 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         uint256 outvoted,
         uint256 missed
     ) private {
-        (address[] memory assignees, uint256[] memory indices) = taskManager.drawAssignees(c.taskId, seed, replication);
+        (address[] memory assignees, uint256[] memory indices) =
+            taskManager.drawAssignees(c.taskId, _excludedOf(t), seed, replication);
         if (winners != 0) _recordWinners(c.taskId, indices, winners);
         (address[] memory w, address[] memory o, address[] memory m) = _partition(assignees, winners, outvoted, missed);
-        distributor.settle(c.taskId, t.rewardPerResult, t.minStake, w, o, m);
+        uint256 exhausted = distributor.settle(c.taskId, t.rewardPerResult, t.minStake, w, o, m);
+        // Missing again with the deposit spent: offline for good, as far as this task can tell.
+        for (uint256 i = 0; exhausted >> i != 0; ++i) {
+            if (exhausted & (1 << i) != 0) taskManager.eject(c.taskId, m[i]);
+        }
     }
 
     /// @dev The assignees whose bit is set in each mask, in replica order, in one pass.

@@ -194,24 +194,8 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
         address[] calldata winners,
         address[] calldata outvoted,
         address[] calldata missed
-    ) external onlyRole(SETTLER_ROLE) {
-        uint256 total = rewardEach * winners.length;
-        if (total > 0) {
-            uint256 available = escrowOf[taskId];
-            if (available < total) revert InsufficientEscrow(taskId, available, total);
-            // Escrow moves to claimable: totalOwed does not change, and no balance can pass
-            // uint128 because totalOwed is capped at deposit.
-            escrowOf[taskId] = available - total;
-        }
-        for (uint256 i = 0; i < winners.length; ++i) {
-            Account storage a = accounts[winners[i]];
-            uint32 reputation = _reputationNow(a) + REPUTATION_GAIN;
-            a.claimable += uint128(rewardEach);
-            a.reputation = reputation;
-            a.reputationDay = _today();
-            ++a.accepted;
-            emit RewardCredited(taskId, winners[i], rewardEach, reputation);
-        }
+    ) external onlyRole(SETTLER_ROLE) returns (uint256 exhausted) {
+        _pay(taskId, rewardEach, winners);
         for (uint256 i = 0; i < outvoted.length; ++i) {
             Account storage a = accounts[outvoted[i]];
             ++a.outvoted;
@@ -221,7 +205,7 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
             Account storage a = accounts[missed[i]];
             ++a.missed;
             _lowerReputation(missed[i], a, REPUTATION_LOSS_MISSED);
-            _forfeitLiveness(missed[i], taskId, rewardEach, lockFloor);
+            if (!_forfeitLiveness(missed[i], taskId, rewardEach, lockFloor)) exhausted |= 1 << i;
         }
     }
 
@@ -354,15 +338,42 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
 
     /// @dev Moves up to `amount` of what `provider` locked for `taskId` beyond `floor` into the
     /// task's escrow: nothing is burnt and nobody earns it, and the lock still covers a slash.
-    function _forfeitLiveness(address provider, uint256 taskId, uint256 amount, uint256 floor) private {
+    /// @dev Moves `rewardEach` per winner from the task's escrow to its claimable balance, and raises
+    /// its reputation.
+    function _pay(uint256 taskId, uint256 rewardEach, address[] calldata winners) private {
+        uint256 total = rewardEach * winners.length;
+        if (total > 0) {
+            uint256 available = escrowOf[taskId];
+            if (available < total) revert InsufficientEscrow(taskId, available, total);
+            // Escrow moves to claimable: totalOwed does not change, and no balance can pass
+            // uint128 because totalOwed is capped at deposit.
+            escrowOf[taskId] = available - total;
+        }
+        for (uint256 i = 0; i < winners.length; ++i) {
+            Account storage a = accounts[winners[i]];
+            uint32 reputation = _reputationNow(a) + REPUTATION_GAIN;
+            a.claimable += uint128(rewardEach);
+            a.reputation = reputation;
+            a.reputationDay = _today();
+            ++a.accepted;
+            emit RewardCredited(taskId, winners[i], rewardEach, reputation);
+        }
+    }
+
+    /// @dev Returns false when there was no deposit left to forfeit.
+    function _forfeitLiveness(address provider, uint256 taskId, uint256 amount, uint256 floor)
+        private
+        returns (bool forfeited)
+    {
         uint256 lock = taskLock[taskId][provider];
         uint256 deposit = lock > floor ? lock - floor : 0;
         uint256 forfeit = amount < deposit ? amount : deposit;
-        if (forfeit == 0) return;
+        if (forfeit == 0) return false;
         _takeStake(provider, _slashLock(provider, taskId, forfeit), forfeit);
         escrowOf[taskId] += forfeit;
         totalOwed += forfeit;
         emit LivenessForfeited(taskId, provider, forfeit);
+        return true;
     }
 
     /// @dev Takes up to `amount` out of the stake `provider` locked for `taskId` (the caller takes it

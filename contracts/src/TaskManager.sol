@@ -85,6 +85,8 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
     mapping(uint256 taskId => ProviderEntry[]) internal _providers;
     /// @dev Index in `_providers` plus one; zero for an account that did not join.
     mapping(uint256 taskId => mapping(address account => uint256)) internal _slot;
+    /// @inheritdoc ITaskManager
+    mapping(uint256 taskId => uint256 mask) public ejected;
 
     /// @notice Deploys the task manager.
     /// @param distributor_ The reward distributor (grant this contract its ESCROW_ROLE).
@@ -211,7 +213,7 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
                 return;
             }
             t.status = TaskStatus.Running;
-            _startRound(taskId, t, 0);
+            _startRound(taskId, t, 0, 0);
         } else if (t.status == TaskStatus.Running) {
             uint256 round = t.currentRound;
             (, uint256 decided, uint64 decidedAt) = verifier.roundProgress(taskId);
@@ -233,11 +235,30 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
                 emit TaskStalled(taskId, empty);
                 _close(taskId, t, TaskStatus.Cancelled);
             } else {
-                _startRound(taskId, t, round + 1);
+                uint256 out = ejected[taskId];
+                uint256 eligible = t.providerCount - _popcount(out);
+                if (eligible < t.replication) {
+                    uint256 refund = _close(taskId, t, TaskStatus.Cancelled);
+                    emit TaskUnderSubscribed(taskId, eligible, t.replication, refund);
+                    return;
+                }
+                _startRound(taskId, t, round + 1, out);
             }
         } else {
             revert TaskNotActive(taskId);
         }
+    }
+
+    /// @inheritdoc ITaskManager
+    function eject(uint256 taskId, address provider) external {
+        if (msg.sender != address(verifier)) revert OnlyVerifier(msg.sender);
+        uint256 slot = _slot[taskId][provider];
+        if (slot == 0) return;
+        uint256 mask = ejected[taskId];
+        uint256 bit = 1 << (slot - 1);
+        if (mask & bit != 0) return;
+        ejected[taskId] = mask | bit;
+        emit ProviderEjected(taskId, provider, uint256(_tasks[taskId].currentRound) + 1);
     }
 
     // ------------------------------------------------------------------ views
@@ -282,17 +303,21 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
     }
 
     /// @inheritdoc ITaskManager
-    function drawProviders(uint256 taskId, bytes32 seed, uint256 count) external view returns (address[] memory drawn) {
-        (drawn,) = _draw(taskId, seed, count);
+    function drawProviders(uint256 taskId, uint256 excluded, bytes32 seed, uint256 count)
+        external
+        view
+        returns (address[] memory drawn)
+    {
+        (drawn,) = _draw(taskId, excluded, seed, count);
     }
 
     /// @inheritdoc ITaskManager
-    function drawAssignees(uint256 taskId, bytes32 seed, uint256 count)
+    function drawAssignees(uint256 taskId, uint256 excluded, bytes32 seed, uint256 count)
         external
         view
         returns (address[] memory drawn, uint256[] memory indices)
     {
-        return _draw(taskId, seed, count);
+        return _draw(taskId, excluded, seed, count);
     }
 
     /// @inheritdoc ITaskManager
@@ -363,24 +388,28 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         if (started) verifier.onTaskClosed(taskId);
     }
 
-    function _draw(uint256 taskId, bytes32 seed, uint256 count)
+    function _draw(uint256 taskId, uint256 excluded, bytes32 seed, uint256 count)
         private
         view
         returns (address[] memory drawn, uint256[] memory indices)
     {
         ProviderEntry[] storage entries = _providers[taskId];
         uint256 n = entries.length;
-        if (count > n) count = n;
+        uint256 eligible = n - _popcount(excluded);
+        if (count > eligible) count = eligible;
         drawn = new address[](count);
         indices = new uint256[](count);
         if (count == 0) return (drawn, indices);
         uint256 total = entries[n - 1].cumulativeWeight;
-        uint256 taken; // bitmap of drawn indices (n <= 256)
+        // Bitmap of indices not to draw (n <= 256): the excluded, then each one drawn. A draw that
+        // lands on one is drawn again, so the excluded weigh nothing and the others keep their odds.
+        uint256 taken = excluded;
         for (uint256 i = 0; i < count; ++i) {
             uint256 idx = _upperBound(entries, uint256(keccak256(abi.encode(seed, i))) % total);
             // One provider at most once per shard: draw again rather than take the next provider,
             // which would hand a heavy provider's weight to whoever joined after it. After
-            // MAX_REDRAWS misses (only when nearly everyone is drawn) take the next one not drawn.
+            // MAX_REDRAWS misses (only when nearly everyone is drawn or excluded) take the next one
+            // not taken; `count <= eligible` guarantees there is one.
             for (uint256 j = 1; taken & (1 << idx) != 0; ++j) {
                 idx = j <= MAX_REDRAWS
                     ? _upperBound(entries, uint256(keccak256(abi.encode(seed, i, j))) % total)
@@ -399,7 +428,9 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         }
     }
 
-    function _startRound(uint256 taskId, Task storage t, uint256 round) private {
+    /// @dev Starts `round` without the providers in `out` (the task's `ejected` now): the round's
+    /// draws never change while it runs, and the verifier keeps `out` for later reads.
+    function _startRound(uint256 taskId, Task storage t, uint256 round, uint256 out) private {
         if (address(verifier) == address(0)) revert VerifierNotSet();
         t.currentRound = uint16(round);
         t.roundStart = uint64(block.timestamp);
@@ -412,7 +443,8 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
                 replication: t.replication,
                 maxReplication: t.maxReplication,
                 fingerprintLength: t.fingerprintLength,
-                providerCount: t.providerCount,
+                providerCount: uint8(t.providerCount - _popcount(out)),
+                excludes: out != 0,
                 tolerance: t.tolerance,
                 commitWindow: t.commitWindow,
                 revealWindow: t.revealWindow,
@@ -422,7 +454,8 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
                 seed: bytes32(0),
                 rewardPerResult: t.rewardPerResult,
                 minStake: t.minStake,
-                decidedAt: 0
+                decidedAt: 0,
+                excluded: out
             })
         );
     }

@@ -581,15 +581,16 @@ contract ConsensusVerifierGasTest is ProtocolFixture {
         Measured memory steady = _measureShard(taskId, 1, 0);
         _log("first payment", first);
         _log("steady state", steady);
-        // At most 157k execution gas per accepted result (commit + reveal + its share of finalize),
-        // with replication 2 and 16-entry fingerprints. It was 150k before the round's winners were
-        // recorded on chain (one more slot per finalize, about 2.5k per result, so that only
-        // winners propose and confirm) and before the draw's seed was fixed by the round's first
-        // commit from a block after the advance (about 1.5k per result, so nobody grinds it); the
+        // At most 157.5k execution gas per accepted result (commit + reveal + its share of
+        // finalize), with replication 2 and 16-entry fingerprints. It was 150k before the round's
+        // winners were recorded on chain (one more slot per finalize, about 2.5k per result, so
+        // that only winners propose and confirm), before the draw's seed was fixed by the round's
+        // first commit from a block after the advance (about 1.5k per result, so nobody grinds
+        // it), and before draws left ejected providers out (about 350 per result); the
         // gas work of [6/7] (settlement at claim, finalize folded into the last reveal) is what
         // brings the whole round under 150k.
-        assertLe((first.commit + first.reveal + first.finalize) / 2, 157_000);
-        assertLe((steady.commit + steady.reveal + steady.finalize) / 2, 157_000);
+        assertLe((first.commit + first.reveal + first.finalize) / 2, 157_500);
+        assertLe((steady.commit + steady.reveal + steady.finalize) / 2, 157_500);
     }
 
     function _measureShard(uint256 taskId, uint256 round, uint256 shard) internal returns (Measured memory m) {

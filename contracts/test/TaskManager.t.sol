@@ -329,7 +329,7 @@ contract TaskManagerTest is ProtocolFixture {
             tm.join(id);
         }
         uint256 count = bound(countSeed, 0, 12);
-        address[] memory drawn = tm.drawProviders(id, seed, count);
+        address[] memory drawn = tm.drawProviders(id, 0, seed, count);
         assertEq(drawn.length, count < n ? count : n);
         for (uint256 i = 0; i < drawn.length; ++i) {
             assertTrue(tm.isProvider(id, drawn[i]));
@@ -353,7 +353,7 @@ contract TaskManagerTest is ProtocolFixture {
         assertEq(distributor.lockedStake(heavy), JOIN_LOCK);
         uint256 heavyFirst;
         for (uint256 i = 0; i < 200; ++i) {
-            if (tm.drawProviders(id, keccak256(abi.encode(i)), 1)[0] == heavy) ++heavyFirst;
+            if (tm.drawProviders(id, 0, keccak256(abi.encode(i)), 1)[0] == heavy) ++heavyFirst;
         }
         assertGt(heavyFirst, 70);
         assertLt(heavyFirst, 130);
@@ -370,7 +370,7 @@ contract TaskManagerTest is ProtocolFixture {
         uint256 firstWasP0;
         uint256 thenP1;
         for (uint256 i = 0; i < 600; ++i) {
-            address[] memory drawn = tm.drawProviders(id, keccak256(abi.encode("draw", i)), 2);
+            address[] memory drawn = tm.drawProviders(id, 0, keccak256(abi.encode("draw", i)), 2);
             if (drawn[0] != _provider(0)) continue;
             ++firstWasP0;
             if (drawn[1] == _provider(1)) ++thenP1;

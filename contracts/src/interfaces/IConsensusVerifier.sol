@@ -22,15 +22,19 @@ interface IConsensusVerifier {
         RefereeDisagrees
     }
 
-    /// @notice Everything the verifier needs about the running round of a task (three slots), and
-    /// the round's progress (`decidedShards`, `decidedAt`), which the verifier keeps.
+    /// @notice Everything the verifier needs about the running round of a task (four slots), and
+    /// the round's progress (`decidedShards`, `decidedAt`), which the verifier keeps. `excluded`
+    /// (the providers ejected before the round started, left out of its draws) has a slot of its
+    /// own, read only when `excludes` says it is not zero.
     struct RoundConfig {
         uint16 round;
         uint16 shards;
         uint8 replication;
         uint8 maxReplication;
         uint8 fingerprintLength;
-        uint16 providerCount;
+        /// Providers that may be drawn in the round (joined and not ejected).
+        uint8 providerCount;
+        bool excludes;
         uint32 tolerance;
         uint32 commitWindow;
         uint32 revealWindow;
@@ -41,6 +45,7 @@ interface IConsensusVerifier {
         uint96 rewardPerResult;
         uint96 minStake;
         uint64 decidedAt;
+        uint256 excluded;
     }
 
     /// @notice What a reveal opens: the committed values and the fingerprint.

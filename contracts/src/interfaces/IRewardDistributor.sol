@@ -138,6 +138,8 @@ interface IRewardDistributor {
     /// @param winners Providers whose results were accepted.
     /// @param outvoted Providers whose revealed results lost the vote.
     /// @param missed Providers assigned that did not reveal.
+    /// @return exhausted Bit i set when `missed[i]` had no deposit left to forfeit (it missed
+    /// before): the verifier ejects it from the task's later draws.
     function settle(
         uint256 taskId,
         uint256 rewardEach,
@@ -145,7 +147,7 @@ interface IRewardDistributor {
         address[] calldata winners,
         address[] calldata outvoted,
         address[] calldata missed
-    ) external;
+    ) external returns (uint256 exhausted);
 
     /// @notice Pulls `amount` MLB from `payer` into a bond under `key` (the ModelRegistry's challenges).
     /// @param key The bond's key (one bond per key at a time).

@@ -19,6 +19,8 @@ interface ITaskManager {
 
     /// @notice A task as stored, packed into five slots. Round progress lives in the verifier
     /// (`roundProgress`), which counts decided shards as it decides them.
+    // Five slots is the fewest its 1,240 bits fit in (`forge inspect TaskManager storageLayout`).
+    // solhint-disable-next-line gas-struct-packing
     struct Task {
         address creator;
         TaskStatus status;
@@ -133,6 +135,9 @@ interface ITaskManager {
     error VerifierAlreadySet();
     /// @notice The verifier is not set yet, so no round can start.
     error VerifierNotSet();
+    /// @notice Only the verifier may call this.
+    /// @param caller The caller.
+    error OnlyVerifier(address caller);
 
     /// @notice The verifier was set.
     /// @param verifier The verifier.
@@ -185,13 +190,20 @@ interface ITaskManager {
     /// @param taskId The task.
     /// @param round The round the task ends with.
     event TaskCancelRequested(uint256 indexed taskId, uint256 round);
-    /// @notice Fewer providers joined than the task's replication, so it cannot verify a result:
-    /// it ends without a round (status Cancelled) and its escrow goes back to the creator.
+    /// @notice Fewer providers joined than the task's replication, or fewer are left once the
+    /// ejected ones are out, so it cannot verify a result: it ends (status Cancelled) and its escrow
+    /// goes back to the creator.
     /// @param taskId The task.
-    /// @param providers Providers that joined.
+    /// @param providers Providers that may be drawn (joined and not ejected).
     /// @param replication Replicas per shard the task asked for.
     /// @param refund Escrow returned to the creator.
     event TaskUnderSubscribed(uint256 indexed taskId, uint256 providers, uint256 replication, uint256 refund);
+    /// @notice A provider was slashed, or missed a result with its liveness deposit spent: it is
+    /// drawn no more in the task, from round `fromRound` on (a running round's draws never change).
+    /// @param taskId The task.
+    /// @param provider The provider.
+    /// @param fromRound The first round it is not drawn in.
+    event ProviderEjected(uint256 indexed taskId, address indexed provider, uint256 fromRound);
     /// @notice A provider's stake locked for the task is free again.
     /// @param taskId The task.
     /// @param provider The provider.
@@ -207,23 +219,43 @@ interface ITaskManager {
     /// @return The task.
     function getTask(uint256 taskId) external view returns (Task memory);
 
-    /// @notice The first `count` distinct providers drawn for `seed`, weighted by reputation.
+    /// @notice The first `count` distinct providers drawn for `seed`, weighted by reputation,
+    /// leaving out those in `excluded` (the round's `RoundConfig.excluded`: the providers ejected
+    /// before it started).
     /// @param taskId The task.
+    /// @param excluded Providers not to draw (bit i: provider i of `providersOf`).
     /// @param seed The shard's seed.
-    /// @param count How many to draw (at most the number of providers).
+    /// @param count How many to draw (at most the number of providers that may be drawn).
     /// @return drawn The providers, in replica order.
-    function drawProviders(uint256 taskId, bytes32 seed, uint256 count) external view returns (address[] memory drawn);
+    function drawProviders(uint256 taskId, uint256 excluded, bytes32 seed, uint256 count)
+        external
+        view
+        returns (address[] memory drawn);
 
     /// @notice Like `drawProviders`, with each provider's index in the task's provider list.
     /// @param taskId The task.
+    /// @param excluded Providers not to draw (bit i: provider i of `providersOf`).
     /// @param seed The shard's seed.
-    /// @param count How many to draw (at most the number of providers).
+    /// @param count How many to draw (at most the number of providers that may be drawn).
     /// @return drawn The providers, in replica order.
     /// @return indices Their indices in `providersOf(taskId)`.
-    function drawAssignees(uint256 taskId, bytes32 seed, uint256 count)
+    function drawAssignees(uint256 taskId, uint256 excluded, bytes32 seed, uint256 count)
         external
         view
         returns (address[] memory drawn, uint256[] memory indices);
+
+    /// @notice Ejects `provider` from the task's draws from the next round on (the verifier, on a
+    /// slash or on a missing result with the liveness deposit spent). Does nothing when it is
+    /// ejected already or is not a provider of the task.
+    /// @param taskId The task.
+    /// @param provider The provider.
+    function eject(uint256 taskId, address provider) external;
+
+    /// @notice Providers ejected from the task (bit i: provider i of `providersOf`), drawn no more
+    /// from the round after each ejection.
+    /// @param taskId The task.
+    /// @return mask The ejected providers.
+    function ejected(uint256 taskId) external view returns (uint256 mask);
 
     /// @notice Whether `account` has an accepted result in round `round` of task `taskId`, and how
     /// many providers do (the electorate of the round's version).

@@ -39,7 +39,8 @@ contract ProtocolHandler is ProtocolFixture {
     uint256 public ghostCopyAttempts;
     uint256 public ghostFinalized;
     uint256 public ghostVerdicts;
-    mapping(address provider => bool) public wasSlashed;
+    /// @dev The task and round in which a provider was slashed (round + 1, so 0 means never).
+    mapping(address provider => mapping(uint256 taskId => uint256 roundPlusOne)) public slashedIn;
     /// versions signed (proposed or confirmed) by someone who did not win the round
     uint256 public ghostLoserSignatures;
     /// versions that became the head with fewer signers than a majority of the round's winners,
@@ -177,7 +178,7 @@ contract ProtocolHandler is ProtocolFixture {
         for (uint256 i = 0; i < st.a.length; ++i) {
             before[i] = distributor.claimableOf(st.a[i]);
             if (st.revealed & (1 << i) == 0) continue;
-            if (entries[_key(st.round, shard, st.attempt, i)].deviating) wasSlashed[st.a[i]] = true;
+            if (entries[_key(st.round, shard, st.attempt, i)].deviating) slashedIn[st.a[i]][taskId] = st.round + 1;
             else mask |= 1 << i;
         }
         vm.prank(referee);
@@ -340,8 +341,10 @@ contract ProtocolHandler is ProtocolFixture {
             S memory st = _state(shard);
             if (!st.open) continue;
             for (uint256 i = 0; i < st.a.length; ++i) {
-                // A slashed provider keeps being drawn until the task ends (ejection is [3/7]).
-                if (!wasSlashed[st.a[i]] && distributor.taskLock(taskId, st.a[i]) < MIN_STAKE) return false;
+                // A slash ejects the provider from later rounds; the draws of the round it was
+                // slashed in stand, so only there may it hold an assignment with its lock spent.
+                if (slashedIn[st.a[i]][taskId] == st.round + 1) continue;
+                if (distributor.taskLock(taskId, st.a[i]) < MIN_STAKE) return false;
             }
         }
         return true;

@@ -25,7 +25,8 @@ export function eventSentence (event: ProtocolEvent): string {
     case 'TaskCancelled': return `The task ended early; ${mlb(event.args.refund)} refunded to the creator.`
     case 'TaskStalled': return `${event.args.rounds} rounds in a row made no version: the task ended and its escrow went back.`
     case 'TaskCancelRequested': return `The creator cancelled the task: it ends when round ${event.args.round} does, and that round's results are still paid.`
-    case 'TaskUnderSubscribed': return `Only ${event.args.providers} of the ${event.args.replication} providers needed joined: the task ended without a round; ${mlb(event.args.refund)} refunded.`
+    case 'TaskUnderSubscribed': return `Only ${event.args.providers} providers can be drawn, fewer than the ${event.args.replication} each shard needs: the task ended; ${mlb(event.args.refund)} refunded.`
+    case 'ProviderEjected': return `${shortAddress(event.args.provider)} is drawn no more from round ${event.args.fromRound} on (slashed, or missed a result with its deposit spent).`
     case 'ProviderLeft': return `${shortAddress(event.args.provider)} took back its ${mlb(event.args.amount)} stake.`
     case 'EscrowDeposited': return `${shortAddress(event.args.payer)} deposited ${mlb(event.args.amount)} in escrow.`
     case 'EscrowRefunded': return `${mlb(event.args.amount)} of escrow refunded to ${shortAddress(event.args.to)}.`

@@ -527,8 +527,13 @@ export const ConsensusVerifierAbi = [
           },
           {
             "name": "providerCount",
-            "type": "uint16",
-            "internalType": "uint16"
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
+            "name": "excludes",
+            "type": "bool",
+            "internalType": "bool"
           },
           {
             "name": "tolerance",
@@ -579,6 +584,11 @@ export const ConsensusVerifierAbi = [
             "name": "decidedAt",
             "type": "uint64",
             "internalType": "uint64"
+          },
+          {
+            "name": "excluded",
+            "type": "uint256",
+            "internalType": "uint256"
           }
         ]
       }
@@ -4984,7 +4994,13 @@ export const RewardDistributorAbi = [
         "internalType": "address[]"
       }
     ],
-    "outputs": [],
+    "outputs": [
+      {
+        "name": "exhausted",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
     "stateMutability": "nonpayable"
   },
   {
@@ -6280,6 +6296,11 @@ export const TaskManagerAbi = [
         "internalType": "uint256"
       },
       {
+        "name": "excluded",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
         "name": "seed",
         "type": "bytes32",
         "internalType": "bytes32"
@@ -6314,6 +6335,11 @@ export const TaskManagerAbi = [
         "internalType": "uint256"
       },
       {
+        "name": "excluded",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
         "name": "seed",
         "type": "bytes32",
         "internalType": "bytes32"
@@ -6329,6 +6355,43 @@ export const TaskManagerAbi = [
         "name": "drawn",
         "type": "address[]",
         "internalType": "address[]"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "eject",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "ejected",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "mask",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ],
     "stateMutability": "view"
@@ -6840,6 +6903,31 @@ export const TaskManagerAbi = [
   },
   {
     "type": "event",
+    "name": "ProviderEjected",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "provider",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "fromRound",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "ProviderJoined",
     "inputs": [
       {
@@ -7319,6 +7407,17 @@ export const TaskManagerAbi = [
         "type": "uint256",
         "internalType": "uint256"
       },
+      {
+        "name": "caller",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "OnlyVerifier",
+    "inputs": [
       {
         "name": "caller",
         "type": "address",
