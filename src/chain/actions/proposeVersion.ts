@@ -25,8 +25,9 @@ export interface ProposedVersion {
 /**
  * A winner proposes the version of the task's current, fully decided round: signs its EIP-712
  * `Version` and submits it with `signatures`, other winners' signatures of the same content
- * gathered off chain (check them first: one bad signature reverts the whole proposal). `round`
- * defaults to the current round, `parent` to the task model's head.
+ * gathered off chain (check them first: one bad signature reverts the whole proposal). The
+ * caller's own signature is made here unless `signatures` holds it already. `round` defaults to
+ * the current round, `parent` to the task model's head.
  */
 export async function proposeVersion (
   ctx: WriteContext,
@@ -38,8 +39,9 @@ export async function proposeVersion (
     const task = await publicClient.readContract({ address: contracts.TaskManager, abi: TaskManagerAbi, functionName: 'getTask', args: [params.taskId] })
     const round = BigInt(params.round ?? task.currentRound)
     const parent = params.parent ?? (await publicClient.readContract({ address: contracts.ModelRegistry, abi: ModelRegistryAbi, functionName: 'getModel', args: [task.modelId] })).head
-    const signature = await signVersion(ctx, { taskId: params.taskId, round, parent, data: params.data })
-    const others = (params.signatures ?? []).filter((s) => s.signer.toLowerCase() !== me.toLowerCase())
+    const mine = (s: SignerSignature): boolean => s.signer.toLowerCase() === me.toLowerCase()
+    const signature = params.signatures?.find(mine)?.signature ?? await signVersion(ctx, { taskId: params.taskId, round, parent, data: params.data })
+    const others = (params.signatures ?? []).filter((s) => !mine(s))
     const signers = ascendingSigners([...others, { signer: me, signature }])
     const receipt = await transact(ctx, 'proposeVersion', {
       contract: 'ModelRegistry',
