@@ -23,8 +23,6 @@ import { encodeTaskSpec, parseTaskSpec } from './core/taskSpec.ts'
 import type { WeightSet } from './core/tensors.ts'
 import { deltaRoot } from './core/version/deltaRoot.ts'
 import { computeCommitment } from './core/commitment.ts'
-import { CONFIRM_TYPES } from './chain/actions/confirmVersion.ts'
-import { PROPOSE_TYPES } from './chain/actions/proposeVersion.ts'
 import { hexToCid, memoryArtifactStore, memoryBlocks } from './provider/artifacts.ts'
 import { computeVersion } from './core/version/compute.ts'
 import { decodeVersion, encodeVersion, versionCommitHash } from './core/version/blob.ts'
@@ -33,6 +31,7 @@ import { rawCid } from './storage/cid.ts'
 import { DEFAULT_LIMITS } from './storage/limits.ts'
 import { architectureFromSpec, weightLayout } from './core/architecture.ts'
 import { decodeDataset, encodeDataset } from './train/data/datasetBlob.ts'
+import { VERSION_TYPES } from './core/version/signature.ts'
 
 type Json = any
 interface TensorJson { name: string, shape: number[], values: number[] }
@@ -155,7 +154,8 @@ async function compute (kind: string, i: Json): Promise<Json> {
       return { hex: bytesToHex(bytes), keccak256: keccak256(bytes), trainCount: split.train.labels.length, testCount: split.test.labels.length }
     }
     case 'eip712': {
-      const types = i.primaryType === 'Propose' ? PROPOSE_TYPES : CONFIRM_TYPES
+      if (i.primaryType !== 'Version') throw new Error(`unknown EIP-712 type ${String(i.primaryType)}`)
+      const types = VERSION_TYPES
       const message = Object.fromEntries(Object.entries(i.message as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' && /^\d+$/.test(v) ? BigInt(v) : v]))
       return hashTypedData({ domain: i.domain, types, primaryType: i.primaryType, message } as Parameters<typeof hashTypedData>[0])
     }

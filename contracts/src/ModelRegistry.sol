@@ -4,18 +4,18 @@ pragma solidity 0.8.37;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
-import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {IModelRegistry} from "./interfaces/IModelRegistry.sol";
 import {ITaskManager} from "./interfaces/ITaskManager.sol";
 
 /// @title ModelRegistry
 /// @notice Models, their versions and lineage. A version records its commit hash (content hash of
 /// the weights), parent(s), model CID, the Merkle root of the accepted delta CIDs, the training
-/// data hash and validation metrics; registered facts never change. For a task round, a provider
-/// winner of the round (the aggregator) signs an EIP-712 `Propose`; other winners recompute and
-/// sign `Confirm`. The version becomes final once the aggregator and its confirmers are a majority
-/// of the round's winners (and at least the task's `confirmations` confirmed), or, with no
-/// challenge, after `challengeWindow` seconds. A challenge bonds the task's minimum stake; the
+/// data hash and validation metrics; registered facts never change. For a task round, every winner
+/// that recomputed the round's version signs one EIP-712 `Version` over its content; a winner (the
+/// aggregator) submits its own signature with those it gathered off chain, and late ones are added
+/// by `confirm`. The version becomes final once its signers are a strict majority of the round's
+/// winners (and more than the task's `confirmations`), or, with no challenge, after
+/// `challengeWindow` seconds. A challenge bonds the task's minimum stake; the
 /// REFEREE_ROLE judges it within `challengeWindow` (a dismissed challenger loses its bond), or it
 /// lapses with its bond returned. GOVERNANCE_ROLE (a timelock) may roll back models of closed tasks.
 /// Every provider of a task locks the same stake, so a majority of winners is a majority of their
@@ -23,9 +23,12 @@ import {ITaskManager} from "./interfaces/ITaskManager.sol";
 /// `fork` starts a new model at any final version, `merge` adds a version with two parents,
 /// `rollback` moves a head back to an ancestor (proved by a parent path).
 /// @dev Version ids grow and every parent has a smaller id than its child, so the lineage graph is
-/// acyclic by construction. Signatures are emitted in events rather than stored; nonces (OZ
-/// `Nonces`) and deadlines stop replays, and the domain binds chain id and this contract.
-contract ModelRegistry is IModelRegistry, AccessControl, EIP712, Nonces {
+/// acyclic by construction. Signatures are emitted in events rather than stored. A `Version`
+/// signature has no nonce or deadline: it binds task, round and parent, a proposal is accepted only
+/// for the task's current round on top of the head, and a round gets one final version, so a
+/// replayed signature can only count again for the content it endorsed, where it is deduplicated.
+/// The domain binds chain id and this contract.
+contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
     /// @notice May register a task's model (the TaskManager).
     bytes32 public constant TASK_MANAGER_ROLE = keccak256("TASK_MANAGER_ROLE");
     /// @notice May roll back any model whose task is closed.
@@ -41,13 +44,10 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712, Nonces {
     }
 
     // solhint-disable gas-small-strings
-    /// @notice EIP-712 type of an aggregator's proposal.
-    bytes32 public constant PROPOSE_TYPEHASH = keccak256(
-        "Propose(uint256 taskId,uint256 round,uint256 parent,bytes modelCid,bytes32 commitHash,bytes32 deltaRoot,bytes32 dataHash,uint32 accuracyBps,uint64 loss,address aggregator,uint256 nonce,uint256 deadline)"
+    /// @notice EIP-712 type every endorsing winner signs: the version's content for a task round.
+    bytes32 public constant VERSION_TYPEHASH = keccak256(
+        "Version(uint256 taskId,uint256 round,uint256 parent,bytes modelCid,bytes32 commitHash,bytes32 deltaRoot,bytes32 dataHash,uint32 accuracyBps,uint64 loss)"
     );
-    /// @notice EIP-712 type of a confirmer's confirmation.
-    bytes32 public constant CONFIRM_TYPEHASH =
-        keccak256("Confirm(uint256 versionId,bytes32 commitHash,address confirmer,uint256 nonce,uint256 deadline)");
     // solhint-enable gas-small-strings
 
     /// @notice The task manager, set once after deployment.
@@ -62,7 +62,7 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712, Nonces {
     /// @inheritdoc IModelRegistry
     mapping(uint256 taskId => mapping(uint256 round => uint256 versionId)) public roundVersion;
     /// @inheritdoc IModelRegistry
-    mapping(uint256 versionId => mapping(address confirmer => bool)) public confirmedBy;
+    mapping(uint256 versionId => mapping(address signer => bool)) public confirmedBy;
     /// @inheritdoc IModelRegistry
     mapping(uint256 versionId => Challenge) public challenges;
 
@@ -145,7 +145,7 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712, Nonces {
     // ------------------------------------------------------------------ task versions
 
     /// @inheritdoc IModelRegistry
-    function propose(Proposal calldata p, address aggregator, uint256 deadline, bytes calldata signature)
+    function propose(Proposal calldata p, address[] calldata signers, bytes[] calldata signatures)
         external
         returns (uint256 versionId)
     {
@@ -156,46 +156,41 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712, Nonces {
         if (roundVersion[p.taskId][p.round] != 0) revert RoundAlreadyFinal(p.taskId, p.round);
         uint256 head = _models[t.modelId].head;
         if (p.parent != head) revert StaleParent(p.parent, head);
-        (bool winner, uint256 winners) = taskManager.winnerStatus(p.taskId, p.round, aggregator);
-        if (!winner) revert NotRoundWinner(p.taskId, p.round, aggregator);
-        if (block.timestamp > deadline) revert SignatureExpired(deadline);
-        bytes32 digest = _hashTypedDataV4(_proposeStructHash(p, aggregator, _useNonce(aggregator), deadline));
-        if (!SignatureChecker.isValidSignatureNow(aggregator, digest, signature)) revert InvalidSignature(aggregator);
+        bytes32 digest = _versionDigest(p.taskId, p.round, p.parent, p.data);
+        uint256 winners = _checkSigners(p.taskId, p.round, digest, signers, signatures);
+        uint256 mine = _indexOf(signers, msg.sender);
 
         versionId = _store(t.modelId, head, 0, VersionStatus.Proposed, p.data);
         Version storage v = _versions[versionId];
-        v.aggregator = aggregator;
+        v.aggregator = msg.sender;
         v.taskId = uint64(p.taskId);
         v.round = uint64(p.round);
-        // The aggregator plus its confirmers must be a strict majority of the winners.
+        // A strict majority of the winners, and the aggregator plus the task's `confirmations`.
         uint256 majority = winners / 2;
-        v.requiredConfirmations = uint16(t.confirmations > majority ? t.confirmations : majority);
+        v.requiredSigners = uint16(1 + (t.confirmations > majority ? t.confirmations : majority));
         v.challengeDeadline = uint64(block.timestamp) + t.challengeWindow;
-        emit VersionProposed(versionId, p.taskId, p.round, aggregator, signature);
+        emit VersionProposed(versionId, p.taskId, p.round, msg.sender, signatures[mine]);
+        _countProposalSigners(versionId, v, signers, signatures, mine);
     }
 
     /// @inheritdoc IModelRegistry
-    function confirm(uint256 versionId, address confirmer, uint256 deadline, bytes calldata signature) external {
+    function confirm(uint256 versionId, address[] calldata signers, bytes[] calldata signatures) external {
         Version storage v = _version(versionId);
         // A challenge does not stop a winners' majority: only the quiet-window path waits for it.
         if (v.status != VersionStatus.Proposed && v.status != VersionStatus.Challenged) {
             revert InvalidVersionStatus(versionId, v.status);
         }
-        if (confirmer == v.aggregator) revert SelfConfirmation(confirmer);
-        (bool winner,) = taskManager.winnerStatus(v.taskId, v.round, confirmer);
-        if (!winner) revert NotRoundWinner(v.taskId, v.round, confirmer);
-        if (confirmedBy[versionId][confirmer]) revert AlreadyConfirmed(confirmer);
-        if (block.timestamp > deadline) revert SignatureExpired(deadline);
-        bytes32 structHash =
-            keccak256(abi.encode(CONFIRM_TYPEHASH, versionId, v.commitHash, confirmer, _useNonce(confirmer), deadline));
-        if (!SignatureChecker.isValidSignatureNow(confirmer, _hashTypedDataV4(structHash), signature)) {
-            revert InvalidSignature(confirmer);
+        VersionData memory data = VersionData(v.modelCid, v.commitHash, v.deltaRoot, v.dataHash, v.accuracyBps, v.loss);
+        bytes32 digest = _versionDigest(v.taskId, v.round, v.parent, data);
+        _checkSigners(v.taskId, v.round, digest, signers, signatures);
+        uint256 count = v.signers;
+        for (uint256 i = 0; i < signers.length; ++i) {
+            if (confirmedBy[versionId][signers[i]]) revert AlreadyConfirmed(signers[i]);
+            confirmedBy[versionId][signers[i]] = true;
+            emit VersionConfirmed(versionId, signers[i], ++count, signatures[i]);
         }
-        confirmedBy[versionId][confirmer] = true;
-        uint16 count = v.confirmations + 1;
-        v.confirmations = count;
-        emit VersionConfirmed(versionId, confirmer, count, signature);
-        if (count >= v.requiredConfirmations) _finalize(versionId, v);
+        v.signers = uint16(count);
+        if (count >= v.requiredSigners) _finalize(versionId, v);
     }
 
     /// @inheritdoc IModelRegistry
@@ -273,22 +268,8 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712, Nonces {
     }
 
     /// @inheritdoc IModelRegistry
-    function proposeDigest(Proposal calldata p, address aggregator, uint256 nonce, uint256 deadline)
-        external
-        view
-        returns (bytes32)
-    {
-        return _hashTypedDataV4(_proposeStructHash(p, aggregator, nonce, deadline));
-    }
-
-    /// @inheritdoc IModelRegistry
-    function confirmDigest(uint256 versionId, bytes32 commitHash, address confirmer, uint256 nonce, uint256 deadline)
-        external
-        view
-        returns (bytes32)
-    {
-        return
-            _hashTypedDataV4(keccak256(abi.encode(CONFIRM_TYPEHASH, versionId, commitHash, confirmer, nonce, deadline)));
+    function versionDigest(Proposal calldata p) external view returns (bytes32) {
+        return _versionDigest(p.taskId, p.round, p.parent, p.data);
     }
 
     /// @inheritdoc IModelRegistry
@@ -354,23 +335,70 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712, Nonces {
         }
     }
 
-    function _proposeStructHash(Proposal calldata p, address aggregator, uint256 nonce, uint256 deadline)
+    /// @dev The EIP-712 digest of a `Version` (the struct is hashed in two parts: one `abi.encode`
+    /// of all ten words runs out of stack).
+    function _versionDigest(uint256 taskId, uint256 round, uint256 parent, VersionData memory data)
         private
-        pure
+        view
         returns (bytes32)
     {
-        bytes memory head = abi.encode(PROPOSE_TYPEHASH, p.taskId, p.round, p.parent, keccak256(p.data.modelCid));
-        bytes memory tail = abi.encode(
-            p.data.commitHash,
-            p.data.deltaRoot,
-            p.data.dataHash,
-            p.data.accuracyBps,
-            p.data.loss,
-            aggregator,
-            nonce,
-            deadline
-        );
-        return keccak256(bytes.concat(head, tail));
+        bytes memory head = abi.encode(VERSION_TYPEHASH, taskId, round, parent, keccak256(data.modelCid));
+        bytes memory tail = abi.encode(data.commitHash, data.deltaRoot, data.dataHash, data.accuracyBps, data.loss);
+        return _hashTypedDataV4(keccak256(bytes.concat(head, tail)));
+    }
+
+    /// @dev Checks a batch of `Version` signatures of round `round` of `taskId`: signers strictly
+    /// ascending (so none twice), each a winner of the round whose signature (ECDSA or ERC-1271)
+    /// is over `digest`. Returns the number of the round's winners.
+    function _checkSigners(
+        uint256 taskId,
+        uint256 round,
+        bytes32 digest,
+        address[] calldata signers,
+        bytes[] calldata signatures
+    ) private view returns (uint256 winners) {
+        if (signers.length != signatures.length) {
+            revert SignatureCountMismatch(signers.length, signatures.length);
+        }
+        if (signers.length == 0) revert NoSigners();
+        address previous;
+        for (uint256 i = 0; i < signers.length; ++i) {
+            address signer = signers[i];
+            if (signer <= previous) revert SignersNotAscending(previous, signer);
+            previous = signer;
+            bool winner;
+            (winner, winners) = taskManager.winnerStatus(taskId, round, signer);
+            if (!winner) revert NotRoundWinner(taskId, round, signer);
+            if (!SignatureChecker.isValidSignatureNow(signer, digest, signatures[i])) revert InvalidSignature(signer);
+        }
+    }
+
+    /// @dev Counts a new proposal's signers (the aggregator's signature is in `VersionProposed`,
+    /// each other one in a `VersionConfirmed`) and finalizes it when they suffice.
+    function _countProposalSigners(
+        uint256 versionId,
+        Version storage v,
+        address[] calldata signers,
+        bytes[] calldata signatures,
+        uint256 mine
+    ) private {
+        v.signers = uint16(signers.length);
+        bool isFinal = signers.length >= v.requiredSigners;
+        uint256 count = 1;
+        for (uint256 i = 0; i < signers.length; ++i) {
+            // Only a version still gathering signatures needs them stored, to refuse counting one twice.
+            if (!isFinal) confirmedBy[versionId][signers[i]] = true;
+            if (i != mine) emit VersionConfirmed(versionId, signers[i], ++count, signatures[i]);
+        }
+        if (isFinal) _finalize(versionId, v);
+    }
+
+    /// @dev Where `account` is in `signers`; reverts when it is not there.
+    function _indexOf(address[] calldata signers, address account) private pure returns (uint256) {
+        for (uint256 i = 0; i < signers.length; ++i) {
+            if (signers[i] == account) return i;
+        }
+        revert CallerNotSigner(account);
     }
 
     function _openChallenge(uint256 versionId) private view returns (Challenge memory c) {

@@ -42,36 +42,41 @@ contract ModelRegistryTest is ProtocolFixture {
         d.loss = uint64(250_000 - i);
     }
 
-    function _proposal(uint256 round, uint256 parent) internal pure returns (IModelRegistry.Proposal memory p) {
+    function _roundProposal(uint256 round, uint256 parent) internal pure returns (IModelRegistry.Proposal memory p) {
         p.taskId = 1;
         p.round = round;
         p.parent = parent;
         p.data = _data(round + 1);
     }
 
-    function _signPropose(IModelRegistry.Proposal memory p, address signer, uint256 deadline)
-        internal
-        view
-        returns (bytes memory)
-    {
-        bytes32 digest = registry.proposeDigest(p, signer, registry.nonces(signer), deadline);
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(keyOf[signer], digest);
-        return abi.encodePacked(r, s, v);
+    function _one(address a) internal pure returns (address[] memory list) {
+        list = new address[](1);
+        list[0] = a;
     }
 
-    function _signConfirm(uint256 versionId, address signer, uint256 deadline) internal view returns (bytes memory) {
-        bytes32 commitHash = registry.getVersion(versionId).commitHash;
-        bytes32 digest = registry.confirmDigest(versionId, commitHash, signer, registry.nonces(signer), deadline);
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(keyOf[signer], digest);
-        return abi.encodePacked(r, s, v);
+    function _two(address a, address b) internal pure returns (address[] memory list) {
+        list = new address[](2);
+        list[0] = a;
+        list[1] = b;
     }
 
-    /// Decides round 0 and proposes its version signed by p0.
+    /// Decides round 0 and proposes its version signed by p0 alone.
     function _proposeRound0() internal returns (uint256 versionId) {
         _runRound(taskId, 0, 2);
-        IModelRegistry.Proposal memory p = _proposal(0, genesis);
-        uint256 deadline = block.timestamp + 1 hours;
-        versionId = registry.propose(p, p0, deadline, _signPropose(p, p0, deadline));
+        versionId = _proposeSigned(_roundProposal(0, genesis), p0, _one(p0));
+    }
+
+    /// `caller` proposes `p` with exactly these signers and signatures, expecting `err`.
+    function _expectProposeRevert(
+        IModelRegistry.Proposal memory p,
+        address caller,
+        address[] memory signers,
+        bytes[] memory signatures,
+        bytes memory err
+    ) internal {
+        vm.expectRevert(err);
+        vm.prank(caller);
+        registry.propose(p, signers, signatures);
     }
 
     // ---------------------------------------------------------------- constructor, setTaskManager
@@ -222,19 +227,20 @@ contract ModelRegistryTest is ProtocolFixture {
 
     // ---------------------------------------------------------------- propose
 
-    function test_propose_recordsSignedProposal() public {
+    function test_propose_recordsProposalSignedByTheCaller() public {
         uint256 v = _proposeRound0();
         IModelRegistry.Version memory version = registry.getVersion(v);
         assertEq(uint8(version.status), uint8(IModelRegistry.VersionStatus.Proposed));
         assertEq(version.aggregator, p0);
         assertEq(version.parent, genesis);
+        assertEq(version.signers, 1);
         assertEq(version.challengeDeadline, block.timestamp + 100);
-        assertEq(registry.nonces(p0), 1);
+        assertTrue(registry.confirmedBy(v, p0));
     }
 
     /// The digest matches EIP-712 computed by hand (what viem's signTypedData produces).
-    function test_proposeDigest_matchesManualEip712() public view {
-        IModelRegistry.Proposal memory p = _proposal(0, genesis);
+    function test_versionDigest_matchesManualEip712() public view {
+        IModelRegistry.Proposal memory p = _roundProposal(0, genesis);
         bytes32 domain = keccak256(
             abi.encode(
                 keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
@@ -244,106 +250,252 @@ contract ModelRegistryTest is ProtocolFixture {
                 address(registry)
             )
         );
-        bytes32 structHash = keccak256(
+        assertEq(registry.domainSeparator(), domain);
+        assertEq(registry.versionDigest(p), keccak256(abi.encodePacked("\x19\x01", domain, _structHash(p))));
+    }
+
+    function _structHash(IModelRegistry.Proposal memory p) internal view returns (bytes32) {
+        return keccak256(
             bytes.concat(
-                abi.encode(registry.PROPOSE_TYPEHASH(), p.taskId, p.round, p.parent, keccak256(p.data.modelCid)),
-                abi.encode(
-                    p.data.commitHash, p.data.deltaRoot, p.data.dataHash, p.data.accuracyBps, p.data.loss, p0, 5, 77
-                )
+                abi.encode(registry.VERSION_TYPEHASH(), p.taskId, p.round, p.parent, keccak256(p.data.modelCid)),
+                abi.encode(p.data.commitHash, p.data.deltaRoot, p.data.dataHash, p.data.accuracyBps, p.data.loss)
             )
         );
-        assertEq(registry.domainSeparator(), domain);
-        assertEq(registry.proposeDigest(p, p0, 5, 77), keccak256(abi.encodePacked("\x19\x01", domain, structHash)));
     }
 
-    function test_propose_revertsWhenRoundNotDecided() public {
-        IModelRegistry.Proposal memory p = _proposal(0, genesis);
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.RoundNotReady.selector, 1, 0));
-        registry.propose(p, p0, block.timestamp, "");
-    }
-
-    function test_propose_revertsWhenRoundAlreadyFinal() public {
-        uint256 v = _proposeRound0();
-        vm.prank(p1);
-        registry.confirm(v, p1, block.timestamp, _signConfirm(v, p1, block.timestamp));
-        IModelRegistry.Proposal memory p = _proposal(0, v);
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.RoundAlreadyFinal.selector, 1, 0));
-        registry.propose(p, p0, block.timestamp, "");
-    }
-
-    function test_propose_revertsWhenParentStale() public {
+    function test_propose_finalizesInOneTransactionWithAMajority() public {
         _runRound(taskId, 0, 2);
-        IModelRegistry.Proposal memory p = _proposal(0, 0);
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.StaleParent.selector, 0, genesis));
-        registry.propose(p, p0, block.timestamp, "");
-    }
-
-    function test_propose_revertsWhenSignerNotProvider() public {
-        _runRound(taskId, 0, 2);
-        IModelRegistry.Proposal memory p = _proposal(0, genesis);
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotRoundWinner.selector, 1, 0, stranger));
-        registry.propose(p, stranger, block.timestamp, "");
-    }
-
-    function test_propose_revertsWhenExpired() public {
-        _runRound(taskId, 0, 2);
-        IModelRegistry.Proposal memory p = _proposal(0, genesis);
-        uint256 deadline = block.timestamp - 1;
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.SignatureExpired.selector, deadline));
-        registry.propose(p, p0, deadline, "");
-    }
-
-    function test_propose_revertsWhenSignatureWrongOrReplayed() public {
-        _runRound(taskId, 0, 2);
-        IModelRegistry.Proposal memory p = _proposal(0, genesis);
-        uint256 deadline = block.timestamp;
-        bytes memory sig = _signPropose(p, p1, deadline); // p1 signs for p0
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.InvalidSignature.selector, p0));
-        registry.propose(p, p0, deadline, sig);
-        // A signature is good once: the nonce moves on.
-        sig = _signPropose(p, p0, deadline);
-        registry.propose(p, p0, deadline, sig);
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.InvalidSignature.selector, p0));
-        registry.propose(p, p0, deadline, sig);
-    }
-
-    // ---------------------------------------------------------------- confirm
-
-    function test_confirm_finalizesAtThresholdAndMovesHead() public {
-        uint256 v = _proposeRound0();
+        address[] memory winners = _roundWinners(taskId, 0, 2);
+        IModelRegistry.Proposal memory p = _roundProposal(0, genesis);
+        (address[] memory signers, bytes[] memory signatures) = _signAll(p, winners);
         vm.expectEmit(address(registry));
-        emit IModelRegistry.VersionFinalized(v, modelId);
-        registry.confirm(v, p1, block.timestamp, _signConfirm(v, p1, block.timestamp));
-        assertEq(uint8(registry.getVersion(v).status), uint8(IModelRegistry.VersionStatus.Final));
+        emit IModelRegistry.VersionFinalized(registry.versionCount() + 1, modelId);
+        vm.prank(winners[0]);
+        uint256 v = registry.propose(p, signers, signatures);
+        IModelRegistry.Version memory version = registry.getVersion(v);
+        assertEq(uint8(version.status), uint8(IModelRegistry.VersionStatus.Final));
+        assertEq(version.signers, winners.length);
+        assertEq(version.aggregator, winners[0]);
         assertEq(registry.getModel(modelId).head, v);
         assertEq(registry.roundVersion(taskId, 0), v);
-        assertTrue(registry.confirmedBy(v, p1));
         // A final version lets the task move on without waiting for the aggregation window.
         _advance(taskId);
         assertEq(tm.getTask(taskId).currentRound, 1);
     }
 
+    function test_propose_revertsWhenRoundNotDecided() public {
+        _expectProposeRevert(
+            _roundProposal(0, genesis),
+            p0,
+            new address[](0),
+            new bytes[](0),
+            abi.encodeWithSelector(IModelRegistry.RoundNotReady.selector, 1, 0)
+        );
+    }
+
+    function test_propose_revertsWhenRoundAlreadyFinal() public {
+        uint256 v = _proposeRound0();
+        _confirmVersion(v, p1);
+        IModelRegistry.Proposal memory p = _roundProposal(0, v);
+        (address[] memory signers, bytes[] memory signatures) = _signAll(p, _one(p0));
+        _expectProposeRevert(
+            p, p0, signers, signatures, abi.encodeWithSelector(IModelRegistry.RoundAlreadyFinal.selector, 1, 0)
+        );
+    }
+
+    function test_propose_revertsWhenParentStale() public {
+        _runRound(taskId, 0, 2);
+        IModelRegistry.Proposal memory p = _roundProposal(0, 0);
+        (address[] memory signers, bytes[] memory signatures) = _signAll(p, _one(p0));
+        _expectProposeRevert(
+            p, p0, signers, signatures, abi.encodeWithSelector(IModelRegistry.StaleParent.selector, 0, genesis)
+        );
+    }
+
+    function test_attack_propose_revertsWhenASignerIsNotAWinner() public {
+        _runRound(taskId, 0, 2);
+        address outsider = _provider(9); // never joined the task
+        IModelRegistry.Proposal memory p = _roundProposal(0, genesis);
+        (address[] memory signers, bytes[] memory signatures) = _signAll(p, _two(p0, outsider));
+        _expectProposeRevert(
+            p, p0, signers, signatures, abi.encodeWithSelector(IModelRegistry.NotRoundWinner.selector, 1, 0, outsider)
+        );
+    }
+
+    function test_attack_propose_revertsWhenSignersUnsortedOrRepeated() public {
+        _runRound(taskId, 0, 2);
+        IModelRegistry.Proposal memory p = _roundProposal(0, genesis);
+        (address[] memory signers, bytes[] memory signatures) = _signAll(p, _two(p0, p1));
+        (address lo, address hi) = (signers[0], signers[1]);
+        (bytes memory loSig, bytes memory hiSig) = (signatures[0], signatures[1]);
+        signers[0] = hi;
+        signers[1] = lo;
+        signatures[0] = hiSig;
+        signatures[1] = loSig;
+        _expectProposeRevert(
+            p, p0, signers, signatures, abi.encodeWithSelector(IModelRegistry.SignersNotAscending.selector, hi, lo)
+        );
+        // The same signer twice would count twice: refused the same way.
+        signers[0] = lo;
+        signers[1] = lo;
+        signatures[0] = loSig;
+        signatures[1] = loSig;
+        _expectProposeRevert(
+            p, lo, signers, signatures, abi.encodeWithSelector(IModelRegistry.SignersNotAscending.selector, lo, lo)
+        );
+    }
+
+    function test_propose_revertsWhenCountsDifferOrNoSigner() public {
+        _runRound(taskId, 0, 2);
+        IModelRegistry.Proposal memory p = _roundProposal(0, genesis);
+        _expectProposeRevert(
+            p,
+            p0,
+            _one(p0),
+            new bytes[](0),
+            abi.encodeWithSelector(IModelRegistry.SignatureCountMismatch.selector, 1, 0)
+        );
+        _expectProposeRevert(
+            p, p0, new address[](0), new bytes[](0), abi.encodeWithSelector(IModelRegistry.NoSigners.selector)
+        );
+    }
+
+    function test_attack_propose_revertsWhenTheCallerDidNotSign() public {
+        _runRound(taskId, 0, 2);
+        IModelRegistry.Proposal memory p = _roundProposal(0, genesis);
+        (address[] memory signers, bytes[] memory signatures) = _signAll(p, _two(p0, p1));
+        // Anyone holding winners' signatures could otherwise pose as the aggregator.
+        _expectProposeRevert(
+            p, stranger, signers, signatures, abi.encodeWithSelector(IModelRegistry.CallerNotSigner.selector, stranger)
+        );
+        _expectProposeRevert(
+            p, p2, signers, signatures, abi.encodeWithSelector(IModelRegistry.CallerNotSigner.selector, p2)
+        );
+    }
+
+    /// A signature over any other content, round, parent, chain or contract does not count.
+    function test_attack_propose_revertsWhenASignatureIsOverOtherContent() public {
+        _runRound(taskId, 0, 2);
+        IModelRegistry.Proposal memory p = _roundProposal(0, genesis);
+        IModelRegistry.Proposal[] memory others = new IModelRegistry.Proposal[](4);
+        for (uint256 i = 0; i < others.length; ++i) {
+            others[i] = _roundProposal(0, genesis);
+        }
+        others[0].round = 1;
+        others[1].parent = genesis + 1;
+        others[2].data.commitHash = keccak256("other weights");
+        others[3].data.loss = p.data.loss + 1;
+        bytes memory err = abi.encodeWithSelector(IModelRegistry.InvalidSignature.selector, p0);
+        for (uint256 i = 0; i < others.length; ++i) {
+            bytes[] memory signatures = new bytes[](1);
+            signatures[0] = _signVersion(others[i], p0);
+            _expectProposeRevert(p, p0, _one(p0), signatures, err);
+        }
+        bytes32 typeHash =
+            keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+        bytes32[] memory domains = new bytes32[](2);
+        domains[0] = keccak256(
+            abi.encode(typeHash, keccak256("MLBridge ModelRegistry"), keccak256("1"), block.chainid + 1, registry)
+        );
+        domains[1] = keccak256(
+            abi.encode(typeHash, keccak256("MLBridge ModelRegistry"), keccak256("1"), block.chainid, address(tm))
+        );
+        for (uint256 i = 0; i < domains.length; ++i) {
+            bytes32 digest = keccak256(abi.encodePacked("\x19\x01", domains[i], _structHash(p)));
+            (uint8 v, bytes32 r, bytes32 s) = vm.sign(keyOf[p0], digest);
+            bytes[] memory signatures = new bytes[](1);
+            signatures[0] = abi.encodePacked(r, s, v);
+            _expectProposeRevert(p, p0, _one(p0), signatures, err);
+        }
+    }
+
+    /// No nonce: a round's signature is tied to its round and parent, and a final round takes no more.
+    function test_attack_signatureCannotBeReplayedInTheNextRoundOrAfterFinal() public {
+        _runRound(taskId, 0, 2);
+        IModelRegistry.Proposal memory p = _roundProposal(0, genesis);
+        (address[] memory signers, bytes[] memory signatures) = _signAll(p, _two(p0, p1));
+        vm.prank(p0);
+        uint256 v = registry.propose(p, signers, signatures);
+        assertEq(uint8(registry.getVersion(v).status), uint8(IModelRegistry.VersionStatus.Final));
+        // The same batch again, in the same round: the round has its version.
+        _expectProposeRevert(
+            p, p0, signers, signatures, abi.encodeWithSelector(IModelRegistry.RoundAlreadyFinal.selector, 1, 0)
+        );
+        // p2's signature of the final version counts for nothing either.
+        bytes[] memory late = new bytes[](1);
+        late[0] = _signVersion(p, p2);
+        vm.expectRevert(
+            abi.encodeWithSelector(IModelRegistry.InvalidVersionStatus.selector, v, IModelRegistry.VersionStatus.Final)
+        );
+        registry.confirm(v, _one(p2), late);
+
+        _advance(taskId);
+        _runRound(taskId, 1, 2);
+        // Round 0's proposal is for a round that is over.
+        _expectProposeRevert(
+            p, p0, signers, signatures, abi.encodeWithSelector(IModelRegistry.RoundNotReady.selector, 1, 0)
+        );
+        // Its signatures moved to round 1 on the new head recover to someone else.
+        IModelRegistry.Proposal memory next = p;
+        next.round = 1;
+        next.parent = v;
+        _expectProposeRevert(
+            next,
+            signers[0],
+            signers,
+            signatures,
+            abi.encodeWithSelector(IModelRegistry.InvalidSignature.selector, signers[0])
+        );
+    }
+
+    // ---------------------------------------------------------------- confirm
+
+    function test_confirm_addsLateSignaturesAndFinalizes() public {
+        uint256 v = _proposeRound0();
+        vm.expectEmit(address(registry));
+        emit IModelRegistry.VersionConfirmed(v, p1, 2, _signVersion(_proposalOf(v), p1));
+        vm.expectEmit(address(registry));
+        emit IModelRegistry.VersionFinalized(v, modelId);
+        vm.prank(stranger); // anyone may submit winners' signatures
+        registry.confirm(v, _one(p1), _sigs(v, _one(p1)));
+        assertEq(uint8(registry.getVersion(v).status), uint8(IModelRegistry.VersionStatus.Final));
+        assertEq(registry.getVersion(v).signers, 2);
+        assertEq(registry.getModel(modelId).head, v);
+        assertTrue(registry.confirmedBy(v, p1));
+    }
+
+    function _sigs(uint256 v, address[] memory signers) internal view returns (bytes[] memory signatures) {
+        signatures = new bytes[](signers.length);
+        for (uint256 i = 0; i < signers.length; ++i) {
+            signatures[i] = _signVersion(_proposalOf(v), signers[i]);
+        }
+    }
+
     function test_confirm_revertsWhenNotProposed() public {
         vm.expectRevert(abi.encodeWithSelector(IModelRegistry.UnknownVersion.selector, 99));
-        registry.confirm(99, p1, block.timestamp, "");
+        registry.confirm(99, _one(p1), new bytes[](1));
         vm.expectRevert(
             abi.encodeWithSelector(
                 IModelRegistry.InvalidVersionStatus.selector, genesis, IModelRegistry.VersionStatus.Final
             )
         );
-        registry.confirm(genesis, p1, block.timestamp, "");
+        registry.confirm(genesis, _one(p1), new bytes[](1));
     }
 
-    function test_confirm_revertsWhenSelfConfirmation() public {
+    /// The aggregator's own signature is counted once, with its proposal.
+    function test_confirm_revertsWhenTheAggregatorSignsAgain() public {
         uint256 v = _proposeRound0();
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.SelfConfirmation.selector, p0));
-        registry.confirm(v, p0, block.timestamp, "");
+        bytes[] memory signatures = _sigs(v, _one(p0));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.AlreadyConfirmed.selector, p0));
+        registry.confirm(v, _one(p0), signatures);
     }
 
-    function test_confirm_revertsWhenNotProvider() public {
+    function test_attack_confirm_revertsWhenNotAWinner() public {
         uint256 v = _proposeRound0();
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotRoundWinner.selector, 1, 0, stranger));
-        registry.confirm(v, stranger, block.timestamp, "");
+        address outsider = _provider(9); // never joined the task
+        bytes[] memory signatures = _sigs(v, _one(outsider));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotRoundWinner.selector, 1, 0, outsider));
+        registry.confirm(v, _one(outsider), signatures);
     }
 
     function test_confirm_revertsWhenAlreadyConfirmed() public {
@@ -356,24 +508,22 @@ contract ModelRegistryTest is ProtocolFixture {
         vm.warp(block.timestamp + params.joinWindow);
         _advance(id);
         _runRound(id, 0, 2);
-        IModelRegistry.Proposal memory p = _proposal(0, registry.getModel(tm.getTask(id).modelId).head);
-        p.taskId = id;
-        uint256 v = registry.propose(p, p0, block.timestamp, _signPropose(p, p0, block.timestamp));
-        registry.confirm(v, p1, block.timestamp, _signConfirm(v, p1, block.timestamp));
+        uint256 v = _proposeVersion(id, 0, registry.getModel(tm.getTask(id).modelId).head, p0, keccak256("v"));
+        assertEq(registry.getVersion(v).requiredSigners, 3);
+        _confirmVersion(v, p1);
         assertEq(uint8(registry.getVersion(v).status), uint8(IModelRegistry.VersionStatus.Proposed));
+        bytes[] memory again = _sigs(v, _one(p1));
         vm.expectRevert(abi.encodeWithSelector(IModelRegistry.AlreadyConfirmed.selector, p1));
-        registry.confirm(v, p1, block.timestamp, "");
-        registry.confirm(v, p2, block.timestamp, _signConfirm(v, p2, block.timestamp));
+        registry.confirm(v, _one(p1), again);
+        _confirmVersion(v, p2);
         assertEq(uint8(registry.getVersion(v).status), uint8(IModelRegistry.VersionStatus.Final));
     }
 
-    function test_confirm_revertsWhenExpiredOrBadSignature() public {
+    function test_attack_confirm_revertsWhenTheSignatureIsNotTheSigners() public {
         uint256 v = _proposeRound0();
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.SignatureExpired.selector, block.timestamp - 1));
-        registry.confirm(v, p1, block.timestamp - 1, "");
-        bytes memory sig = _signConfirm(v, p2, block.timestamp);
+        bytes[] memory signatures = _sigs(v, _one(p2)); // p2's signature presented as p1's
         vm.expectRevert(abi.encodeWithSelector(IModelRegistry.InvalidSignature.selector, p1));
-        registry.confirm(v, p1, block.timestamp, sig);
+        registry.confirm(v, _one(p1), signatures);
     }
 
     // ---------------------------------------------------------------- challenge, resolve, finalizeVersion
@@ -459,13 +609,106 @@ contract ModelRegistryTest is ProtocolFixture {
 
     function test_finalizeVersion_revertsWhenRoundAlreadyFinal() public {
         uint256 v1 = _proposeRound0();
-        IModelRegistry.Proposal memory p = _proposal(0, genesis);
+        IModelRegistry.Proposal memory p = _roundProposal(0, genesis);
         p.data.commitHash = keccak256("competing");
-        uint256 deadline = block.timestamp + 1;
-        uint256 v2 = registry.propose(p, p1, deadline, _signPropose(p, p1, deadline));
-        registry.confirm(v1, p2, block.timestamp, _signConfirm(v1, p2, block.timestamp));
+        uint256 v2 = _proposeSigned(p, p1, _one(p1));
+        _confirmVersion(v1, p2);
         vm.warp(block.timestamp + 100);
         vm.expectRevert(abi.encodeWithSelector(IModelRegistry.RoundAlreadyFinal.selector, 1, 0));
         registry.finalizeVersion(v2);
+    }
+}
+
+/// A round with more winners: any subset of them signs, in one proposal or in two steps.
+contract ModelRegistrySignersTest is ProtocolFixture {
+    uint256 internal taskId;
+    uint256 internal modelId;
+    uint256 internal genesis;
+    address[] internal winners;
+
+    function setUp() public {
+        _deploy();
+        ITaskManager.TaskParams memory params = _params();
+        params.shards = 4;
+        taskId = _startTask(params, 4);
+        modelId = tm.getTask(taskId).modelId;
+        genesis = registry.getModel(modelId).head;
+        _runRound(taskId, 0, 4);
+        winners = _roundWinners(taskId, 0, 4);
+    }
+
+    function _pick(uint256 mask, bool inside) internal view returns (address[] memory list) {
+        list = new address[](winners.length);
+        uint256 n;
+        for (uint256 i = 0; i < winners.length; ++i) {
+            if (((mask >> i) & 1 == 1) == inside) list[n++] = winners[i];
+        }
+        assembly ("memory-safe") {
+            mstore(list, n)
+        }
+    }
+
+    /// Final at once exactly when the signers are a strict majority; the others' signatures,
+    /// added later, always finalize it.
+    function testFuzz_propose_finalIffAStrictMajoritySigned(uint256 mask, uint256 who) public {
+        uint256 w = winners.length;
+        mask = bound(mask, 1, (1 << w) - 1);
+        address aggregator = winners[bound(who, 0, w - 1)];
+        address[] memory signers = _pick(mask, true);
+        IModelRegistry.Proposal memory p = _proposal(taskId, 0, genesis, keccak256("version"));
+        (address[] memory sorted, bytes[] memory signatures) = _signAll(p, signers);
+        bool signed = (mask >> bound(who, 0, w - 1)) & 1 == 1;
+        if (!signed) vm.expectRevert(abi.encodeWithSelector(IModelRegistry.CallerNotSigner.selector, aggregator));
+        vm.prank(aggregator);
+        uint256 v = registry.propose(p, sorted, signatures);
+        if (!signed) return;
+        bool majority = signers.length * 2 > w;
+        assertEq(registry.getVersion(v).status == IModelRegistry.VersionStatus.Final, majority);
+        assertEq(registry.getModel(modelId).head, majority ? v : genesis);
+        if (majority) return;
+        (sorted, signatures) = _signAll(p, _pick(mask, false));
+        registry.confirm(v, sorted, signatures);
+        assertEq(registry.getVersion(v).signers, w);
+        assertEq(registry.getModel(modelId).head, v);
+    }
+
+    /// Gas of a round's version with four winners: one proposal carrying three signatures (the
+    /// majority), against the fallback of a lone proposal and late signatures one by one.
+    function test_gas_versionOfFourWinners() public {
+        assertEq(winners.length, 4);
+        IModelRegistry.Proposal memory p = _proposal(taskId, 0, genesis, keccak256("version"));
+        address[] memory three = new address[](3);
+        for (uint256 i = 0; i < 3; ++i) {
+            three[i] = winners[i];
+        }
+        (address[] memory sorted, bytes[] memory signatures) = _signAll(p, three);
+        uint256 snapshot = vm.snapshotState();
+        vm.prank(winners[0]);
+        uint256 g = gasleft();
+        uint256 v = registry.propose(p, sorted, signatures);
+        emit log_named_uint("batched propose (3 of 4 signers, final)", g - gasleft());
+        assertEq(registry.getModel(modelId).head, v);
+
+        vm.revertToState(snapshot);
+        (sorted, signatures) = _signAll(p, _oneOf(winners[0]));
+        vm.prank(winners[0]);
+        g = gasleft();
+        v = registry.propose(p, sorted, signatures);
+        uint256 total = g - gasleft();
+        emit log_named_uint("lone propose", total);
+        for (uint256 i = 1; i < 3; ++i) {
+            (sorted, signatures) = _signAll(p, _oneOf(winners[i]));
+            g = gasleft();
+            registry.confirm(v, sorted, signatures);
+            total += g - gasleft();
+            emit log_named_uint("confirm", g - gasleft());
+        }
+        emit log_named_uint("lone propose + 2 confirms", total);
+        assertEq(registry.getModel(modelId).head, v);
+    }
+
+    function _oneOf(address a) internal pure returns (address[] memory list) {
+        list = new address[](1);
+        list[0] = a;
     }
 }

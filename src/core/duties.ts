@@ -5,8 +5,9 @@
  * view, asks `duties`, and runs a handler for each duty in order.
  *
  * Who acts when several could: the lowest-addressed provider starts round 0 and finalizes fully
- * revealed shards; the round's first winner (lowest address) proposes and advances; the first
- * other winners confirm, as many as the contract needs (the task's `confirmations`, and at least
+ * revealed shards; the round's first winner (lowest address) proposes and advances; the other
+ * winners sign its version off chain when its signed content reaches them (endorse), and the first
+ * of them whose signature the proposal lacks confirm on chain, as many as the contract needs (the task's `confirmations`, and at least
  * enough that the aggregator and its confirmers are a majority of the winners). Everyone else steps in only once the loop says its
  * patience ran out (`patience`), so a handful of providers do not race for one transaction.
  */
@@ -61,6 +62,8 @@ export interface OwnVersion {
   parent: string
   /** the round's winners, lowest address first */
   winners: readonly Address[]
+  /** this winner published its endorsement of the aggregator's version */
+  endorsed?: boolean
   proposed?: string
   confirmed: readonly string[]
   mismatched: readonly string[]
@@ -89,6 +92,8 @@ export interface ProviderView {
   /** accepted shards of the decided round (read once every shard is decided) */
   acceptedShards?: number
   version?: OwnVersion
+  /** the aggregator's endorsement (gossip) matches this provider's recomputation */
+  aggregatorEndorsed?: boolean
   proposals?: readonly ProposalView[]
   /** rewards to claim once the task completed (read only when the provider claims on completion) */
   claimable?: bigint
@@ -113,6 +118,8 @@ export type Duty =
   | { kind: 'finalizeShard', shard: ShardView }
   | { kind: 'aggregate' }
   | { kind: 'propose' }
+  /** sign the aggregator's version off chain, so its proposal carries this signature */
+  | { kind: 'endorse' }
   | { kind: 'confirm', proposal: ProposalView }
   /** confirmed on chain already (e.g. before a reload): only the record is missing */
   | { kind: 'recordConfirmation', proposal: ProposalView }
@@ -238,6 +245,10 @@ function versionDuties (view: ProviderView, round: RoundView): Decision {
   const myTurn = winner && ((aggregator !== undefined && same(aggregator, me)) || patience.aggregatorWaitOver)
   const propose = version.proposed === undefined && !matching && myTurn
   if (propose) out.push({ kind: 'propose' })
+  if (winner && !propose && proposals.length === 0 && version.endorsed !== true && view.aggregatorEndorsed === true &&
+    aggregator !== undefined && !same(aggregator, me)) {
+    out.push({ kind: 'endorse' })
+  }
 
   for (const proposal of proposals) {
     const id = proposal.versionId.toString()

@@ -25,6 +25,7 @@ export interface TaskChannelEvents extends Record<string, unknown> {
   rounds: TaskMessage<'rounds'>
   presence: TaskMessage<'presence'>
   artifacts: TaskMessage<'artifacts'>
+  endorsements: TaskMessage<'endorsements'>
   /** the task's peers changed (joined, left, connection type) */
   peers: TaskPeer[]
 }
@@ -63,10 +64,10 @@ export interface TaskChannel extends Emitter<TaskChannelEvents> {
   leave: () => void
 }
 
-const TYPE_OF: Record<TopicKind, string> = { rounds: 'round', presence: 'presence', artifacts: 'artifact' }
+const TYPE_OF: Record<TopicKind, string> = { rounds: 'round', presence: 'presence', artifacts: 'artifact', endorsements: 'endorsement' }
 
 /**
- * Joins the three gossip topics of a task and keeps the task's peers connected: presence
+ * Joins the gossip topics of a task and keeps the task's peers connected: presence
  * messages carry the sender's WebRTC address, and a peer dials the providers it hears of
  * (bounded), so providers end up in each other's gossip mesh and bitswap reach instead of
  * depending on the relay. Only messages the topic guard verified are emitted.

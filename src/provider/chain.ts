@@ -2,8 +2,8 @@
 import type { BlockNumber } from 'viem'
 import {
   advance, challengeVersion, claim, commitResult, confirmVersion, faucet, finalizeShard, finalizeVersion, joinTask, proposeVersion, readAcceptedShards,
-  readClaimable, readFingerprintSeed, readHasConfirmed, readIsProvider, readModel, readProposals, readProviders, readRevealed, readRound, readStake, readStakeLocks, readTask, readTaskLock,
-  readVersion, revealResult, stake, unlockStake, watchProtocolEvents, type WriteContext
+  readClaimable, readFingerprintSeed, readHasConfirmed, readIsProvider, readModel, readProposals, readProviders, readRegistryDomain, readRevealed, readRound, readStake,
+  readStakeLocks, readTask, readTaskLock, readVersion, revealResult, signVersion, stake, unlockStake, watchProtocolEvents, type WriteContext
 } from '../chain/actions/index.ts'
 import type { ProviderChain } from './types.ts'
 
@@ -21,6 +21,7 @@ export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNum
   const fromBlock = opts.fromBlock ?? 0n
   const revealsFrom = opts.fromBlock
   let chainId: Promise<number> | undefined
+  let domain: ReturnType<typeof readRegistryDomain> | undefined
   return {
     account,
     verifier: ctx.contracts.ConsensusVerifier,
@@ -52,7 +53,12 @@ export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNum
       const { outcome, roundDecided } = await finalizeShard(ctx, { taskId, round, shard, fromBlock: revealsFrom })
       return { outcome, roundDecided }
     },
-    proposeVersion: async (taskId, round, parent, data) => (await proposeVersion(ctx, { taskId, round, parent, data })).versionId,
+    registryDomain: async () => await (domain ??= readRegistryDomain(ctx)),
+    signVersion: async (content) => await signVersion(ctx, content, await (domain ??= readRegistryDomain(ctx))),
+    proposeVersion: async (taskId, round, parent, data, signatures) => {
+      const { versionId, final } = await proposeVersion(ctx, { taskId, round, parent, data, signatures })
+      return { versionId, final }
+    },
     confirmVersion: async (versionId, commitHash) => {
       const { final } = await confirmVersion(ctx, { versionId, commitHash })
       return { final }

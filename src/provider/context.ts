@@ -9,6 +9,7 @@ import { ContractRejectedError, TransactionRevertedError } from '../chain/action
 import { MLBridgeError } from '../core/errors.ts'
 import type { Emitter } from '../core/events.ts'
 import { versionCommitHash } from '../core/version/blob.ts'
+import { EndorsementPool } from './endorsements.ts'
 import { PhaseClock } from './timing.ts'
 import type { ProviderLoopOptions } from './providerLoop.ts'
 import type { Phase, ProviderEvents, ProviderState, StepEvent } from './types.ts'
@@ -31,13 +32,15 @@ const BENIGN = new Set([
 ])
 
 /** The loop's options with every default filled in. */
-export type ProviderDeps = Required<Omit<ProviderLoopOptions, 'evaluator' | 'pollIntervalMs'>> & Pick<ProviderLoopOptions, 'evaluator'>
+export type ProviderDeps = Required<Omit<ProviderLoopOptions, 'evaluator' | 'pollIntervalMs' | 'endorsements'>> & Pick<ProviderLoopOptions, 'evaluator' | 'endorsements'>
 
 export class ProviderContext {
   readonly phaseClock = new PhaseClock()
   /** version blobs by lower-case CID, checked against their commit hash when read by version */
   private readonly models = new Map<string, Uint8Array>()
   private lastStep = ''
+  /** Peers' endorsements of round versions, as received (checked when used). */
+  readonly endorsements = new EndorsementPool()
   /** The task's fixed parameters on chain, as the last observation read them. */
   onChain = { shards: 0, modelId: 0n }
 

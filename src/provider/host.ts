@@ -10,11 +10,12 @@ import { CID } from 'multiformats/cid'
 import { readTask, readTaskCreation, type ReadContext } from '../chain/actions/index.ts'
 import { MLBridgeError } from '../core/errors.ts'
 import { Emitter } from '../core/events.ts'
-import type { TopicBodyInputs } from '../core/messages/index.ts'
+import type { TaskMessage, TopicBodyInputs } from '../core/messages/index.ts'
 import { checkDeclaredResources } from '../core/resourceLimits.ts'
 import { decodeTaskDefinition, type TaskDefinition } from '../core/taskDefinition.ts'
 import { nextTask } from './pickTask.ts'
 import { ProviderLoop, type LoopOutcome, type ProviderLoopOptions } from './providerLoop.ts'
+import type { EndorsementBus } from './endorsements.ts'
 import { systemClock } from './state.ts'
 import type { TaskData } from './taskData.ts'
 import type { ArtifactStore, Evaluator, ProviderChain, ProviderEvents, ProviderStateStore, Trainer } from './types.ts'
@@ -26,11 +27,14 @@ export interface PreparedTask {
   evaluator?: Evaluator
 }
 
+type HostTopic = 'rounds' | 'artifacts' | 'endorsements'
+
 /** The task's gossip channel, as the host uses it (a p2p `TaskChannel` is one). */
 export interface TaskGossip {
-  /** verified messages of the task's `rounds` and `artifacts` topics (presence does not wake anyone) */
-  on: (type: 'rounds' | 'artifacts', listener: () => void) => () => void
-  publish: <K extends 'rounds' | 'artifacts'>(kind: K, body: Omit<TopicBodyInputs[K], 'type' | 'taskId'>) => Promise<void>
+  /** verified messages of the task's `rounds`, `artifacts` and `endorsements` topics (presence does not wake anyone) */
+  on: ((type: 'rounds' | 'artifacts', listener: () => void) => () => void) &
+    ((type: 'endorsements', listener: (message: TaskMessage<'endorsements'>) => void) => () => void)
+  publish: <K extends HostTopic>(kind: K, body: Omit<TopicBodyInputs[K], 'type' | 'taskId'>) => Promise<void>
   leave: () => void
 }
 
@@ -133,12 +137,13 @@ export class ProviderHost extends Emitter<HostEvents> {
     if (definition === undefined) return 'refused'
     this.emit('task', { taskId, stage: 'preparing', definition })
     const prepared = await this.opts.prepare(definition, signal)
+    const gossip = this.opts.gossip?.(taskId)
     const loop = new ProviderLoop({
       taskId, task: definition, chain: this.opts.chain, artifacts, state: this.opts.states, ...prepared,
+      ...(gossip === undefined ? {} : { endorsements: endorsementsOver(gossip) }),
       pollIntervalMs: FALLBACK_POLL_MS,
       ...this.opts.loop
     })
-    const gossip = this.opts.gossip?.(taskId)
     const wake = (): void => { loop.wake() }
     const offs = [
       this.opts.chain.watch(taskId, wake),
@@ -157,6 +162,14 @@ export class ProviderHost extends Emitter<HostEvents> {
       for (const off of offs) off()
       gossip?.leave()
     }
+  }
+}
+
+/** Endorsements ride the task's gossip: each message's wallet (`from`) is what the signer is checked against. */
+function endorsementsOver (gossip: TaskGossip): EndorsementBus {
+  return {
+    publish: async (body) => { await gossip.publish('endorsements', body) },
+    subscribe: (listener) => gossip.on('endorsements', (message) => { listener(message.body, message.from) })
   }
 }
 

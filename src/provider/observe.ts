@@ -6,6 +6,7 @@
 import { isAddressEqual, type Address } from 'viem'
 import type { ProposalView, ProviderView } from '../core/duties.ts'
 import { resultKey, type ProviderContext } from './context.ts'
+import { aggregatorContent } from './version.ts'
 
 /** When this provider first saw each thing it may later step in for (milliseconds of its clock). */
 export class Patience {
@@ -75,6 +76,9 @@ export async function observe (ctx: ProviderContext, patience: Patience): Promis
   view.acceptedShards = (await chain.readAccepted(taskId, r)).length
   const own = view.version
   if (view.acceptedShards === 0 || own === undefined) return view
+  if (ctx.deps.endorsements !== undefined && own.endorsed !== true && own.proposed === undefined) {
+    view.aggregatorEndorsed = await aggregatorContent(ctx, r) !== undefined
+  }
   view.proposals = await Promise.all((await chain.readProposals(taskId, r)).map(async (p): Promise<ProposalView> => {
     const version = await chain.readVersion(p.versionId)
     // Only a proposal this provider would confirm needs its confirmation looked up.

@@ -16,6 +16,7 @@ import { defineTask } from '../core/taskDefinition.ts'
 import { mnistSplit, useNodeBackend } from '../testing/mnist.ts'
 import { memoryArtifactStore } from './artifacts.ts'
 import { chainForAccount } from './chain.ts'
+import { localEndorsementHub } from './endorsements.ts'
 import { decodeVersion } from '../core/version/blob.ts'
 import { deltaCidOf } from '../core/delta/cid.ts'
 import { decodeDelta, DeltaDecodeError } from '../core/delta/codec.ts'
@@ -80,7 +81,7 @@ async function runToCompletion (loops: ProviderLoop[], timeoutMs = 60_000): Prom
 }
 
 describe('provider loop', () => {
-  it('three providers run a 2-round MNIST task to completion: versions final, rewards owed, accuracy up; attack (copier): no delta is readable before commits close', async () => {
+  it('three providers run a 2-round MNIST task to completion: versions final in one proposal each (endorsed off chain, no confirm transaction), rewards owed, accuracy up; attack (copier): no delta is readable before commits close', async () => {
     const started = performance.now()
     const { train, test } = await mnistSplit()
     const store = memoryArtifactStore()
@@ -104,6 +105,8 @@ describe('provider loop', () => {
     // ------------------------------------------------------------ three providers
     const stores = [new MemoryStateStore(), new MemoryStateStore(), new MemoryStateStore()]
     const accounts = [2, 3, 4]
+    // The task's gossip, as far as endorsements go.
+    const hub = localEndorsementHub(taskId)
     const log: string[] = []
     const errors: Array<ProviderEvents['error'] & { who: Address }> = []
     const joined = new Set<Address>()
@@ -118,6 +121,7 @@ describe('provider loop', () => {
         trainer,
         evaluator,
         state: stores[p]!,
+        endorsements: hub.member(ctxOf(accounts[p]!).walletClient.account.address),
         stake: { faucet: true },
         pollIntervalMs: 100,
         aggregatorTimeoutMs: 30_000,
@@ -185,6 +189,10 @@ describe('provider loop', () => {
     }
     // Every transaction that lost a race is a "skipped" action; nothing else went wrong.
     expect(errors).toEqual([])
+    // Every other winner's signature came with the proposal: no round needed a confirm transaction.
+    expect(log.filter((line) => line.includes(' endorseVersion r'))).not.toHaveLength(0)
+    expect(log.filter((line) => line.includes(' confirmVersion'))).toEqual([])
+    expect(log.filter((line) => line.includes(' proposeVersion r')).every((line) => line.endsWith(', final'))).toBe(true)
 
     // ------------------------------------------------------------ nothing to copy (finding 13)
     // Only sealed deltas were published: none decodes as a delta, and none is a revealed plaintext.
@@ -279,7 +287,7 @@ describe('provider loop', () => {
     // The round's aggregator (the lowest address) proposes a commit hash that is not what it computed.
     const forged: ProviderChain = {
       ...liar,
-      proposeVersion: async (id, round, parent, data) => await liar.proposeVersion(id, round, parent, { ...data, commitHash: keccak256(toHex('forged')) })
+      proposeVersion: async (id, round, parent, data, signatures) => await liar.proposeVersion(id, round, parent, { ...data, commitHash: keccak256(toHex('forged')) }, signatures)
     }
     const actions: string[] = []
     const loops = [forged, honest].map((chain) => {

@@ -12,13 +12,14 @@ import type { TaskDefinition } from '../core/taskDefinition.ts'
 import { DEFAULT_LIMITS, type ArtifactLimits } from '../storage/limits.ts'
 import { ProviderContext } from './context.ts'
 import { challenge, confirm, finalizeVersion, recordConfirmation } from './confirm.ts'
+import type { EndorsementBus } from './endorsements.ts'
 import { advance, claim, finalizeShard, join, unlock } from './lifecycle.ts'
 import { observe, Patience } from './observe.ts'
 import { emptyState, stateKey, systemClock } from './state.ts'
 import type { TaskData } from './taskData.ts'
 import type { RoundTimings } from './timing.ts'
 import type { ArtifactStore, Clock, Evaluator, ProviderChain, ProviderEvents, ProviderState, ProviderStateStore, Trainer } from './types.ts'
-import { aggregate, propose } from './version.ts'
+import { aggregate, endorse, propose } from './version.ts'
 import { lostResult, submit, train } from './work.ts'
 
 export { StepTimeoutError } from './context.ts'
@@ -42,6 +43,10 @@ export interface ProviderLoopOptions {
   pollIntervalMs?: number
   /** After a round is decided, how long others wait for its aggregator before proposing themselves (default 60 s). */
   aggregatorTimeoutMs?: number
+  /** Winners' endorsements exchanged off chain (the task's gossip); without it every other winner signs on chain by `confirm`. */
+  endorsements?: EndorsementBus
+  /** How long the aggregator waits for the other winners' endorsements before proposing (default 5 s). */
+  endorsementWaitMs?: number
   /** Limit for each fetch, training run and transaction (default 10 min). */
   stepTimeoutMs?: number
   /** Claim the rewards when the task completes (default false). */
@@ -75,6 +80,7 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
       limits: opts.limits ?? DEFAULT_LIMITS,
       stake: opts.stake ?? {},
       aggregatorTimeoutMs,
+      endorsementWaitMs: opts.endorsementWaitMs ?? 5000,
       stepTimeoutMs: opts.stepTimeoutMs ?? 600_000,
       claimOnComplete: opts.claimOnComplete === true
     }, this, emptyState(opts.taskId, opts.chain.account), stateKey(opts.taskId, opts.chain.account))
@@ -97,6 +103,10 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
   /** Runs until the task completes or is cancelled, or `signal` aborts (then rejects with its reason). */
   async run (signal?: AbortSignal): Promise<LoopOutcome> {
     this.ctx.state = (await this.opts.state.load(stateKey(this.taskId, this.account))) ?? emptyState(this.taskId, this.account)
+    const unsubscribe = this.opts.endorsements?.subscribe((endorsement, from) => {
+      this.ctx.endorsements.add(endorsement, from)
+      this.wake()
+    })
     try {
       for (;;) {
         signal?.throwIfAborted()
@@ -117,6 +127,8 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
     } catch (error) {
       if (signal?.aborted === true) await this.ctx.step({ phase: 'stopped' }).catch(() => {})
       throw error
+    } finally {
+      unsubscribe?.()
     }
   }
 
@@ -150,6 +162,7 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
       case 'finalizeShard': return await finalizeShard(ctx, r, duty.shard)
       case 'aggregate': return await aggregate(ctx, r, signal)
       case 'propose': return await propose(ctx, r, signal)
+      case 'endorse': return await endorse(ctx, r)
       case 'confirm': return await confirm(ctx, r, duty.proposal)
       case 'recordConfirmation': return await recordConfirmation(ctx, r, duty.proposal)
       case 'challenge': return await challenge(ctx, r, duty.proposal)

@@ -8,6 +8,7 @@ import type {
   ProposalRef, StakeLock, StakeState, TaskState, VersionData, VersionState
 } from '../chain/actions/index.ts'
 import type { PinReceipt } from '../core/messages/index.ts'
+import type { RegistryDomain, SignerSignature, VersionContent } from '../core/version/signature.ts'
 import type { ArtifactKind } from '../core/messages/schemas.ts'
 import type { Architecture } from '../core/architecture.ts'
 import type { WeightSet } from '../core/tensors.ts'
@@ -56,7 +57,13 @@ export interface ProviderChain {
   commitResult: (params: CommitParams & { salt: Hex, replica: number }) => Promise<CommittedResult>
   revealResult: (params: RevealParams) => Promise<void>
   finalizeShard: (taskId: bigint, round: number, shard: number) => Promise<{ outcome: ShardOutcome, roundDecided: boolean }>
-  proposeVersion: (taskId: bigint, round: number, parent: bigint, data: VersionData) => Promise<bigint>
+  /** The registry's EIP-712 domain, what endorsements are checked against. */
+  registryDomain: () => Promise<RegistryDomain>
+  /** This account's EIP-712 `Version` signature of `content` (an endorsement). */
+  signVersion: (content: VersionContent) => Promise<Hex>
+  /** Proposes with this account's signature and `signatures`, other winners' checked endorsements. */
+  proposeVersion: (taskId: bigint, round: number, parent: bigint, data: VersionData, signatures: readonly SignerSignature[]) => Promise<{ versionId: bigint, final: boolean }>
+  /** Signs the stored version (refused when its commit hash is not `commitHash`) and submits the signature. */
   confirmVersion: (versionId: bigint, commitHash: Hex) => Promise<{ final: boolean }>
   finalizeVersion: (versionId: bigint) => Promise<void>
   /** Disputes a proposed version; `reason` hashes what this provider computed instead. */
@@ -113,6 +120,10 @@ export interface RoundVersionRecord {
   dataHash: Hex
   /** The accepted providers of the round (winners of every accepted shard), lowest first. */
   winners: Address[]
+  /** The aggregator's signed content, published as its endorsement before it proposes (loss as a decimal string). */
+  draft?: { accuracyBps: number, loss: string, signature: Hex }
+  /** This winner published its endorsement of the aggregator's content. */
+  endorsed?: boolean
   /** The version this provider proposed (decimal string). */
   proposed?: string
   /** Versions it confirmed, ones whose hash differed from its own, and those of them it challenged (decimal strings). */

@@ -3,8 +3,8 @@ pragma solidity 0.8.37;
 
 /// @title IModelRegistry
 /// @notice Interface of the ModelRegistry: models, their versions and lineage. The TaskManager
-/// registers a task's model; aggregators propose and providers confirm the version of each task
-/// round; owners fork, merge and roll back models.
+/// registers a task's model; the round's winners sign its version, one of them proposes it with
+/// the signatures gathered and anyone adds late ones; owners fork, merge and roll back models.
 interface IModelRegistry {
     /// @notice Lifecycle of a version.
     enum VersionStatus {
@@ -25,7 +25,8 @@ interface IModelRegistry {
         uint64 loss;
     }
 
-    /// @notice An aggregator's proposal for a task round.
+    /// @notice A version proposed for a task round: what every endorsing winner signs as an EIP-712
+    /// `Version` (its fields, `data`'s flattened).
     struct Proposal {
         uint256 taskId;
         uint256 round;
@@ -41,8 +42,8 @@ interface IModelRegistry {
         uint64 proposedAt;
         address aggregator;
         uint32 accuracyBps;
-        uint16 confirmations;
-        uint16 requiredConfirmations;
+        uint16 signers;
+        uint16 requiredSigners;
         VersionStatus status;
         uint64 taskId;
         uint64 round;
@@ -65,8 +66,8 @@ interface IModelRegistry {
     error TaskManagerAlreadySet();
     /// @notice A zero address was given.
     error ZeroAddress();
-    /// @notice Only winners of the round (providers with an accepted result in it) may propose or
-    /// confirm its version.
+    /// @notice Only winners of the round (providers with an accepted result in it) may sign its
+    /// version.
     /// @param taskId The task.
     /// @param round The round.
     /// @param account The account that is not a winner.
@@ -113,18 +114,26 @@ interface IModelRegistry {
     /// @param parent The parent given.
     /// @param head The model head.
     error StaleParent(uint256 parent, uint256 head);
-    /// @notice The signature's deadline passed.
-    /// @param deadline The signature's deadline.
-    error SignatureExpired(uint256 deadline);
-    /// @notice The signature is not the signer's.
+    /// @notice The signature is not the signer's over this version's `Version` (other content,
+    /// round, parent, chain or contract, or not signed by it).
     /// @param signer The expected signer.
     error InvalidSignature(address signer);
-    /// @notice The aggregator cannot confirm its own version.
-    /// @param aggregator The aggregator.
-    error SelfConfirmation(address aggregator);
-    /// @notice The confirmer already confirmed.
-    /// @param confirmer The confirmer.
-    error AlreadyConfirmed(address confirmer);
+    /// @notice The signer's signature of the version is counted already.
+    /// @param signer The signer.
+    error AlreadyConfirmed(address signer);
+    /// @notice Signers and signatures differ in number.
+    /// @param signers How many signers.
+    /// @param signatures How many signatures.
+    error SignatureCountMismatch(uint256 signers, uint256 signatures);
+    /// @notice No signature was given.
+    error NoSigners();
+    /// @notice Signers must be strictly ascending by address (which also rules out duplicates).
+    /// @param previous The signer before.
+    /// @param signer The signer out of order.
+    error SignersNotAscending(address previous, address signer);
+    /// @notice The proposer must sign its own proposal: it is recorded as the aggregator.
+    /// @param caller The caller, not among the signers.
+    error CallerNotSigner(address caller);
     /// @notice The challenge window is over.
     /// @param deadline End of the challenge window.
     error ChallengeWindowClosed(uint64 deadline);
@@ -182,23 +191,22 @@ interface IModelRegistry {
         uint32 accuracyBps,
         uint64 loss
     );
-    /// @notice An aggregator's signed proposal, for task round `round`.
+    /// @notice A version proposed for task round `round`; each other signature submitted with it
+    /// follows as a `VersionConfirmed`.
     /// @param versionId The version.
     /// @param taskId The task.
     /// @param round The round.
-    /// @param aggregator The aggregator (signer).
-    /// @param signature The EIP-712 signature.
+    /// @param aggregator The proposer, one of the signers.
+    /// @param signature The aggregator's EIP-712 `Version` signature.
     event VersionProposed(
         uint256 indexed versionId, uint256 indexed taskId, uint256 indexed round, address aggregator, bytes signature
     );
-    /// @notice A confirmer's signed confirmation.
+    /// @notice A winner's signature of a version was counted (with the proposal or later).
     /// @param versionId The version.
-    /// @param confirmer The confirmer.
-    /// @param confirmations Confirmations so far.
-    /// @param signature The EIP-712 signature.
-    event VersionConfirmed(
-        uint256 indexed versionId, address indexed confirmer, uint256 confirmations, bytes signature
-    );
+    /// @param signer The signer.
+    /// @param signers Signers counted so far, the aggregator included.
+    /// @param signature The signer's EIP-712 `Version` signature.
+    event VersionConfirmed(uint256 indexed versionId, address indexed signer, uint256 signers, bytes signature);
     /// @notice A version was challenged.
     /// @param versionId The version.
     /// @param challenger The challenger.
@@ -276,30 +284,30 @@ interface IModelRegistry {
     /// @param path The parent path; its last entry is the new head.
     function rollback(uint256 modelId, uint256[] calldata path) external;
 
-    /// @notice Records an aggregator's signed proposal for the current, fully decided round of a
-    /// task. Anyone may submit it; the signer must be a provider of the task.
+    /// @notice Proposes the version of the current, fully decided round of a task with the
+    /// winners' signatures of its EIP-712 `Version`; the caller must be one of the signers and is
+    /// recorded as the aggregator. The version is final at once when the signers are a strict
+    /// majority of the round's winners and more than the task's `confirmations`.
     /// @param p The proposal (parent must be the model's head).
-    /// @param aggregator The signer.
-    /// @param deadline Last timestamp the signature is valid.
-    /// @param signature EIP-712 signature of `Propose` (ECDSA or ERC-1271).
+    /// @param signers Winners of the round, strictly ascending by address.
+    /// @param signatures Their signatures of `versionDigest(p)` (ECDSA or ERC-1271), in the same order.
     /// @return versionId The proposed version.
-    function propose(Proposal calldata p, address aggregator, uint256 deadline, bytes calldata signature)
+    function propose(Proposal calldata p, address[] calldata signers, bytes[] calldata signatures)
         external
         returns (uint256 versionId);
 
-    /// @notice Records a provider's signed confirmation that it recomputed `versionId`; the version
-    /// becomes final at the task's required number of confirmations.
-    /// @param versionId The proposed version.
-    /// @param confirmer The signer, a provider of the task other than the aggregator.
-    /// @param deadline Last timestamp the signature is valid.
-    /// @param signature EIP-712 signature of `Confirm`.
-    function confirm(uint256 versionId, address confirmer, uint256 deadline, bytes calldata signature) external;
+    /// @notice Adds winners' signatures to a proposed (or challenged) version; anyone may submit
+    /// them. The version becomes final once enough signers are counted.
+    /// @param versionId The version.
+    /// @param signers Winners of its round not counted yet, strictly ascending by address.
+    /// @param signatures Their signatures of the version's `Version`, in the same order.
+    function confirm(uint256 versionId, address[] calldata signers, bytes[] calldata signatures) external;
 
     /// @notice Challenges a proposed version within its challenge window, bonding `challengeBond`
     /// MLB (approve the RewardDistributor first). The task's providers and creator only, never the
     /// referee; one open challenge per version. A challenged version cannot become final by its
     /// quiet window until the challenge is resolved or lapses, but a winners' majority still
-    /// finalizes it by confirming.
+    /// finalizes it by signing.
     /// @param versionId The version.
     /// @param reason Content hash of the published reason (e.g. a recomputed version's CID digest).
     function challenge(uint256 versionId, bytes32 reason) external;
@@ -343,28 +351,10 @@ interface IModelRegistry {
     /// @return The model.
     function getModel(uint256 modelId) external view returns (Model memory);
 
-    /// @notice The EIP-712 digest an aggregator signs for `p` with `nonce`.
+    /// @notice The EIP-712 digest of `p`'s `Version`, what every endorsing winner signs.
     /// @param p The proposal.
-    /// @param aggregator The signer.
-    /// @param nonce The signer's next nonce (`nonces(aggregator)`).
-    /// @param deadline The deadline.
     /// @return The digest.
-    function proposeDigest(Proposal calldata p, address aggregator, uint256 nonce, uint256 deadline)
-        external
-        view
-        returns (bytes32);
-
-    /// @notice The EIP-712 digest a confirmer signs.
-    /// @param versionId The version.
-    /// @param commitHash Its commit hash.
-    /// @param confirmer The signer.
-    /// @param nonce The signer's next nonce.
-    /// @param deadline The deadline.
-    /// @return The digest.
-    function confirmDigest(uint256 versionId, bytes32 commitHash, address confirmer, uint256 nonce, uint256 deadline)
-        external
-        view
-        returns (bytes32);
+    function versionDigest(Proposal calldata p) external view returns (bytes32);
 
     /// @notice The EIP-712 domain separator (chain id and this contract).
     /// @return The separator.
@@ -378,9 +368,10 @@ interface IModelRegistry {
     /// @return The number of versions.
     function versionCount() external view returns (uint256);
 
-    /// @notice Whether `confirmer` confirmed `versionId`.
+    /// @notice Whether `signer`'s signature is counted for `versionId` while it gathers signatures.
+    /// A version final at its proposal stores none (its signers are in its events).
     /// @param versionId The version.
-    /// @param confirmer The confirmer.
-    /// @return True when it confirmed.
-    function confirmedBy(uint256 versionId, address confirmer) external view returns (bool);
+    /// @param signer The signer.
+    /// @return True when counted.
+    function confirmedBy(uint256 versionId, address signer) external view returns (bool);
 }

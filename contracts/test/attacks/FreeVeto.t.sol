@@ -41,8 +41,8 @@ contract FreeVetoTest is ProtocolFixture {
     function test_attack_aChallengeDoesNotStopAWinnersMajority() public {
         uint256 v = _proposeVersion(taskId, 0, genesis, winners[0], keccak256("honest"));
         _challengeVersion(creator, v);
-        uint256 needed = registry.getVersion(v).requiredConfirmations;
-        for (uint256 i = 1; i <= needed; ++i) {
+        uint256 needed = registry.getVersion(v).requiredSigners;
+        for (uint256 i = 1; i < needed; ++i) {
             _confirmVersion(v, winners[i]);
         }
         assertEq(registry.getModel(modelId).head, v);

@@ -6,8 +6,9 @@ import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
 
 /// @notice Finding 1, two Sybils install any model: any two accounts that merely joined a task
 /// proposed and confirmed an arbitrary version in the block the round was decided, and with one
-/// confirmation it became the head at once. Now only the round's winners propose and confirm, and
-/// finality needs a majority of them (equal locked stake each) whatever the task's setting says.
+/// confirmation it became the head at once. Now only the round's winners sign a version, and
+/// finality needs a majority of them (equal locked stake each) whatever the task's setting says,
+/// whether their signatures come with the proposal or later.
 contract SybilVersionTest is ProtocolFixture {
     uint256 internal taskId;
     uint256 internal modelId;
@@ -75,14 +76,36 @@ contract SybilVersionTest is ProtocolFixture {
         // The task asks for one confirmation; a majority of winners must sign all the same.
         assertEq(tm.getTask(taskId).confirmations, 1);
         uint256 versionId = _propose(winners[0]);
-        assertEq(registry.getVersion(versionId).requiredConfirmations, w / 2);
+        assertEq(registry.getVersion(versionId).requiredSigners, w / 2 + 1);
         for (uint256 i = 1; i < w / 2; ++i) {
             _confirmVersion(versionId, winners[i]);
         }
-        // Aggregator plus w/2 - 1 confirmers is not a majority yet.
+        // Aggregator plus w/2 - 1 others is not a majority yet.
         assertEq(uint8(registry.getVersion(versionId).status), uint8(IModelRegistry.VersionStatus.Proposed));
         _confirmVersion(versionId, winners[w / 2]);
         assertEq(uint8(registry.getVersion(versionId).status), uint8(IModelRegistry.VersionStatus.Final));
+        assertEq(registry.getModel(modelId).head, versionId);
+    }
+
+    /// A batch of half the winners (not a strict majority) stays proposed; more signatures,
+    /// submitted by anyone, finalize it.
+    function test_attack_aBatchedMinorityStaysProposedUntilMoreSign() public {
+        (address[] memory winners,) = _split();
+        uint256 w = winners.length;
+        IModelRegistry.Proposal memory p = _proposal(taskId, 0, genesis, keccak256("honest"));
+        address[] memory half = new address[](w / 2);
+        address[] memory rest = new address[](w - w / 2);
+        for (uint256 i = 0; i < w; ++i) {
+            if (i < w / 2) half[i] = winners[i];
+            else rest[i - w / 2] = winners[i];
+        }
+        uint256 versionId = _proposeSigned(p, winners[0], half);
+        assertEq(registry.getVersion(versionId).signers, w / 2);
+        assertEq(uint8(registry.getVersion(versionId).status), uint8(IModelRegistry.VersionStatus.Proposed));
+        assertEq(registry.getModel(modelId).head, genesis);
+        (address[] memory sorted, bytes[] memory signatures) = _signAll(p, rest);
+        registry.confirm(versionId, sorted, signatures);
+        assertEq(registry.getVersion(versionId).signers, w);
         assertEq(registry.getModel(modelId).head, versionId);
     }
 

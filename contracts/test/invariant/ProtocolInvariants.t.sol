@@ -193,34 +193,58 @@ contract ProtocolHandler is ProtocolFixture {
         }
     }
 
-    /// A provider (winner of the round or not) proposes a version of the decided round.
-    function propose(uint256 whoSeed, uint256 hashSeed) external {
+    /// A provider (winner of the round or not) proposes a version of the decided round with the
+    /// signatures of a set of providers (winners or not) that includes it.
+    function propose(uint256 whoSeed, uint256 maskSeed, uint256 hashSeed) external {
         (uint256 round, bool open) = _versionRound();
         if (!open) return;
         address who = providerList[bound(whoSeed, 0, PROVIDERS - 1)];
-        (bool winner,) = tm.winnerStatus(taskId, round, who);
+        address[] memory signers = _subset(maskSeed, who);
         uint256 head = registry.getModel(tm.getTask(taskId).modelId).head;
-        try this.proposeAs(taskId, round, head, who, keccak256(abi.encode(hashSeed))) {
-            if (!winner) ghostLoserSignatures++;
+        IModelRegistry.Proposal memory p = _proposal(taskId, round, head, keccak256(abi.encode(hashSeed)));
+        try this.proposeAs(p, who, signers) returns (uint256 versionId) {
+            _recordSigners(versionId, round, signers);
         } catch {}
     }
 
-    /// A provider (winner or not) confirms the newest proposal.
-    function confirm(uint256 whoSeed) external {
+    /// Some providers (winners or not) add their signatures to the newest proposal.
+    function confirm(uint256 maskSeed) external {
         uint256 versionId = registry.versionCount();
         IModelRegistry.Version memory v = registry.getVersion(versionId);
         if (v.taskId != taskId || v.status != IModelRegistry.VersionStatus.Proposed) return;
-        address who = providerList[bound(whoSeed, 0, PROVIDERS - 1)];
-        (bool winner, uint256 winners) = tm.winnerStatus(taskId, v.round, who);
-        try this.confirmAs(versionId, who) {
-            if (!winner) ghostLoserSignatures++;
-            IModelRegistry.Version memory after_ = registry.getVersion(versionId);
-            if (after_.status == IModelRegistry.VersionStatus.Final) {
-                ghostVersionsFinal++;
-                // The aggregator and its confirmers are a strict majority of the winners.
-                if ((1 + uint256(after_.confirmations)) * 2 <= winners) ghostMinorityHeads++;
-            }
+        address[] memory signers = _subset(maskSeed, address(0));
+        if (signers.length == 0) return;
+        try this.confirmAs(versionId, signers) {
+            _recordSigners(versionId, v.round, signers);
         } catch {}
+    }
+
+    /// The providers picked by `maskSeed`'s low bits, and `who`.
+    function _subset(uint256 maskSeed, address who) internal view returns (address[] memory list) {
+        list = new address[](PROVIDERS);
+        uint256 n;
+        for (uint256 i = 0; i < PROVIDERS; ++i) {
+            if ((maskSeed >> i) & 1 == 1 || providerList[i] == who) list[n++] = providerList[i];
+        }
+        assembly ("memory-safe") {
+            mstore(list, n)
+        }
+    }
+
+    /// Counts signatures by non-winners that went through, and versions made final by a minority.
+    function _recordSigners(uint256 versionId, uint256 round, address[] memory signers) internal {
+        uint256 winners;
+        for (uint256 i = 0; i < signers.length; ++i) {
+            bool winner;
+            (winner, winners) = tm.winnerStatus(taskId, round, signers[i]);
+            if (!winner) ghostLoserSignatures++;
+        }
+        IModelRegistry.Version memory after_ = registry.getVersion(versionId);
+        if (after_.status == IModelRegistry.VersionStatus.Final) {
+            ghostVersionsFinal++;
+            // Its signers, the aggregator included, are a strict majority of the winners.
+            if (uint256(after_.signers) * 2 <= winners) ghostMinorityHeads++;
+        }
     }
 
     /// Anyone finalizes the newest proposal once its challenge window passed.
@@ -234,12 +258,16 @@ contract ProtocolHandler is ProtocolFixture {
         } catch {}
     }
 
-    function proposeAs(uint256 id, uint256 round, uint256 parent, address who, bytes32 commitHash) external {
-        _proposeVersion(id, round, parent, who, commitHash);
+    function proposeAs(IModelRegistry.Proposal memory p, address who, address[] memory signers)
+        external
+        returns (uint256)
+    {
+        return _proposeSigned(p, who, signers);
     }
 
-    function confirmAs(uint256 versionId, address who) external {
-        _confirmVersion(versionId, who);
+    function confirmAs(uint256 versionId, address[] memory signers) external {
+        (address[] memory sorted, bytes[] memory signatures) = _signAll(_proposalOf(versionId), signers);
+        registry.confirm(versionId, sorted, signatures);
     }
 
     function _versionRound() internal view returns (uint256 round, bool open) {

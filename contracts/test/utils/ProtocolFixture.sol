@@ -257,30 +257,87 @@ abstract contract ProtocolFixture is Test {
         if (block.timestamp < revealDeadline) vm.warp(revealDeadline);
     }
 
-    /// `aggregator` signs and submits a proposal of `commitHash` for `round` on top of `parent`.
-    function _proposeVersion(uint256 taskId, uint256 round, uint256 parent, address aggregator, bytes32 commitHash)
+    /// A proposal of `commitHash` for `round` on top of `parent`.
+    function _proposal(uint256 taskId, uint256 round, uint256 parent, bytes32 commitHash)
         internal
-        returns (uint256)
+        pure
+        returns (IModelRegistry.Proposal memory p)
     {
-        IModelRegistry.Proposal memory p;
         p.taskId = taskId;
         p.round = round;
         p.parent = parent;
         p.data.modelCid = abi.encodePacked(hex"01551220", commitHash);
         p.data.commitHash = commitHash;
-        uint256 deadline = block.timestamp + 1 hours;
-        bytes32 digest = registry.proposeDigest(p, aggregator, registry.nonces(aggregator), deadline);
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(keyOf[aggregator], digest);
-        return registry.propose(p, aggregator, deadline, abi.encodePacked(r, s, v));
     }
 
-    /// `confirmer` signs and submits its confirmation of `versionId`.
+    /// `signer`'s EIP-712 `Version` signature of `p`.
+    function _signVersion(IModelRegistry.Proposal memory p, address signer) internal view returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(keyOf[signer], registry.versionDigest(p));
+        return abi.encodePacked(r, s, v);
+    }
+
+    /// `signers` sorted ascending (insertion sort: a handful of winners).
+    function _ascending(address[] memory signers) internal pure returns (address[] memory sorted) {
+        sorted = new address[](signers.length);
+        for (uint256 i = 0; i < signers.length; ++i) {
+            address a = signers[i];
+            uint256 j = i;
+            for (; j > 0 && sorted[j - 1] > a; --j) {
+                sorted[j] = sorted[j - 1];
+            }
+            sorted[j] = a;
+        }
+    }
+
+    /// Each of `signers` (sorted here) signs `p`'s `Version`.
+    function _signAll(IModelRegistry.Proposal memory p, address[] memory signers)
+        internal
+        view
+        returns (address[] memory sorted, bytes[] memory signatures)
+    {
+        sorted = _ascending(signers);
+        signatures = new bytes[](sorted.length);
+        for (uint256 i = 0; i < sorted.length; ++i) {
+            signatures[i] = _signVersion(p, sorted[i]);
+        }
+    }
+
+    /// `aggregator` proposes `p` with the signatures of `signers` (which should include it).
+    function _proposeSigned(IModelRegistry.Proposal memory p, address aggregator, address[] memory signers)
+        internal
+        returns (uint256)
+    {
+        (address[] memory sorted, bytes[] memory signatures) = _signAll(p, signers);
+        vm.prank(aggregator);
+        return registry.propose(p, sorted, signatures);
+    }
+
+    /// `aggregator` signs and proposes `commitHash` for `round` on top of `parent`, alone.
+    function _proposeVersion(uint256 taskId, uint256 round, uint256 parent, address aggregator, bytes32 commitHash)
+        internal
+        returns (uint256)
+    {
+        address[] memory signers = new address[](1);
+        signers[0] = aggregator;
+        return _proposeSigned(_proposal(taskId, round, parent, commitHash), aggregator, signers);
+    }
+
+    /// The proposal behind a stored version (what its signers signed).
+    function _proposalOf(uint256 versionId) internal view returns (IModelRegistry.Proposal memory p) {
+        IModelRegistry.Version memory v = registry.getVersion(versionId);
+        p.taskId = v.taskId;
+        p.round = v.round;
+        p.parent = v.parent;
+        p.data = IModelRegistry.VersionData(v.modelCid, v.commitHash, v.deltaRoot, v.dataHash, v.accuracyBps, v.loss);
+    }
+
+    /// `confirmer` signs `versionId`'s `Version`; anyone submits it.
     function _confirmVersion(uint256 versionId, address confirmer) internal {
-        uint256 deadline = block.timestamp + 1 hours;
-        bytes32 commitHash = registry.getVersion(versionId).commitHash;
-        bytes32 digest = registry.confirmDigest(versionId, commitHash, confirmer, registry.nonces(confirmer), deadline);
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(keyOf[confirmer], digest);
-        registry.confirm(versionId, confirmer, deadline, abi.encodePacked(r, s, v));
+        address[] memory signers = new address[](1);
+        signers[0] = confirmer;
+        bytes[] memory signatures = new bytes[](1);
+        signatures[0] = _signVersion(_proposalOf(versionId), confirmer);
+        registry.confirm(versionId, signers, signatures);
     }
 
     /// `who` bonds what a challenge of `versionId` takes and challenges it.

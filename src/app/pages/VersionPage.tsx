@@ -59,7 +59,7 @@ export function VersionPage ({ versionId }: { versionId: bigint }): React.JSX.El
           <dt>Loss</dt><dd data-testid="version-loss">{hasMetrics ? formatLoss(v.loss) : '—'}</dd>
           {v.status === 'Proposed' && (
             <>
-              <dt>Confirmations</dt><dd>{v.confirmations} of {v.requiredConfirmations}, or final unchallenged after {new Date(Number(v.challengeDeadline) * 1000).toLocaleString()}</dd>
+              <dt>Signers</dt><dd>{v.signers} of {v.requiredSigners}, or final unchallenged after {new Date(Number(v.challengeDeadline) * 1000).toLocaleString()}</dd>
             </>
           )}
         </dl>
@@ -73,11 +73,11 @@ export function VersionPage ({ versionId }: { versionId: bigint }): React.JSX.El
             <h3>Aggregator</h3>
             {signatures.data.proposal === undefined
               ? <p className="muted" data-testid="version-aggregator">No aggregator: {v.parent === 0n ? 'a genesis version' : 'registered by the model owner'}.</p>
-              : <Signature sig={signatures.data.proposal} testId="version-aggregator" note={`signed Propose for task ${signatures.data.proposal.taskId}, round ${signatures.data.proposal.round}`} />}
-            <h3>Confirmers</h3>
+              : <Signature sig={signatures.data.proposal} testId="version-aggregator" note={`signed Version for task ${signatures.data.proposal.taskId}, round ${signatures.data.proposal.round}, and proposed it`} />}
+            <h3>Other signers</h3>
             {signatures.data.confirmations.length === 0
-              ? <p className="muted">No confirmations.</p>
-              : signatures.data.confirmations.map((c) => <Signature key={c.signer} sig={c} testId="version-confirmer" note={`signed Confirm (#${c.count})`} />)}
+              ? <p className="muted">No other signer yet.</p>
+              : signatures.data.confirmations.map((c) => <Signature key={c.signer} sig={c} testId="version-confirmer" note={`signed Version (signer #${c.count})`} />)}
           </>
         )}
       </section>

@@ -34,7 +34,7 @@ export function eventSentence (event: ProtocolEvent): string {
     case 'ModelCreated': return `Model ${event.args.modelId} created with head version ${event.args.head}.`
     case 'VersionRegistered': return `Version ${event.args.versionId} registered (parent ${event.args.parent}).`
     case 'VersionProposed': return `${shortAddress(event.args.aggregator)} proposed version ${event.args.versionId} for round ${event.args.round}.`
-    case 'VersionConfirmed': return `${shortAddress(event.args.confirmer)} confirmed version ${event.args.versionId} (${event.args.confirmations} so far).`
+    case 'VersionConfirmed': return `${shortAddress(event.args.signer)} signed version ${event.args.versionId} (${event.args.signers} signers so far).`
     case 'VersionChallenged': return `${shortAddress(event.args.challenger)} challenged version ${event.args.versionId}.`
     case 'VersionFinalized': return `Version ${event.args.versionId} is final.`
     case 'VersionRejected': return `Version ${event.args.versionId} was rejected.`

@@ -1,53 +1,40 @@
 import type { Hex, TransactionReceipt } from 'viem'
+import { ascendingSigners, type SignerSignature } from '../../core/version/signature.ts'
 import { ModelRegistryAbi } from '../generated/abis.ts'
 import { VersionMismatchError, asAction } from './errors.ts'
-import { eventIn, eventsIn } from './internal.ts'
+import { eventsIn } from './internal.ts'
+import { readVersion } from './readVersion.ts'
+import { signVersion } from './signVersion.ts'
 import { transact } from './transact.ts'
-import { readRegistryDomain } from './readRegistryDomain.ts'
-import { signatureDeadline } from './signatureDeadline.ts'
 import type { WriteContext } from './types.ts'
 
-export const CONFIRM_TYPES = {
-  Confirm: [
-    { name: 'versionId', type: 'uint256' },
-    { name: 'commitHash', type: 'bytes32' },
-    { name: 'confirmer', type: 'address' },
-    { name: 'nonce', type: 'uint256' },
-    { name: 'deadline', type: 'uint256' }
-  ]
-} as const
-
 /**
- * A provider of the task confirms a proposed version it recomputed: signs an EIP-712 `Confirm`
- * over the stored commit hash and submits it. `final` says whether this confirmation made it final.
- * Pass `commitHash` (what the caller recomputed) to refuse to confirm a version with another hash.
+ * Adds winners' signatures to a proposed version; the registry makes it final once enough signers
+ * are counted (`final`). By default the caller signs the **stored** version itself; pass
+ * `commitHash` (what the caller recomputed) to refuse to sign a version with another hash, or
+ * `signatures` to submit others' signatures of the stored version instead (anyone may).
  */
 export async function confirmVersion (
   ctx: WriteContext,
-  params: { versionId: bigint, commitHash?: Hex, deadline?: bigint }
-): Promise<{ confirmations: bigint, final: boolean, signature: Hex, receipt: TransactionReceipt }> {
+  params: { versionId: bigint, commitHash?: Hex, signatures?: readonly SignerSignature[] }
+): Promise<{ signers: bigint, final: boolean, submitted: SignerSignature[], receipt: TransactionReceipt }> {
   return await asAction('confirmVersion', async () => {
-    const { publicClient, walletClient, contracts } = ctx
-    const confirmer = walletClient.account.address
-    const [domain, nonce, version, deadline] = await Promise.all([
-      readRegistryDomain(ctx),
-      publicClient.readContract({ address: contracts.ModelRegistry, abi: ModelRegistryAbi, functionName: 'nonces', args: [confirmer] }),
-      publicClient.readContract({ address: contracts.ModelRegistry, abi: ModelRegistryAbi, functionName: 'getVersion', args: [params.versionId] }),
-      params.deadline ?? signatureDeadline(publicClient)
-    ])
+    const { walletClient, contracts } = ctx
+    const version = await readVersion(ctx, { versionId: params.versionId })
     if (params.commitHash !== undefined && params.commitHash.toLowerCase() !== version.commitHash.toLowerCase()) {
       throw new VersionMismatchError('confirmVersion', params.versionId, version.commitHash, params.commitHash)
     }
-    const signature = await walletClient.signTypedData({
-      account: walletClient.account,
-      domain,
-      types: CONFIRM_TYPES,
-      primaryType: 'Confirm',
-      message: { versionId: params.versionId, commitHash: version.commitHash, confirmer, nonce, deadline }
+    const own = async (): Promise<SignerSignature[]> => {
+      const { taskId, round, parent, modelCid, commitHash, deltaRoot, dataHash, accuracyBps, loss } = version
+      const signature = await signVersion(ctx, { taskId, round, parent, data: { modelCid, commitHash, deltaRoot, dataHash, accuracyBps, loss } })
+      return [{ signer: walletClient.account.address, signature }]
+    }
+    const submitted = ascendingSigners(params.signatures ?? await own())
+    const receipt = await transact(ctx, 'confirmVersion', {
+      contract: 'ModelRegistry', functionName: 'confirm', args: [params.versionId, submitted.map((s) => s.signer), submitted.map((s) => s.signature)]
     })
-    const receipt = await transact(ctx, 'confirmVersion', { contract: 'ModelRegistry', functionName: 'confirm', args: [params.versionId, confirmer, deadline, signature] })
-    const { args } = eventIn('confirmVersion', receipt, ModelRegistryAbi, 'VersionConfirmed', contracts.ModelRegistry)
+    const confirmed = eventsIn(receipt, ModelRegistryAbi, 'VersionConfirmed', contracts.ModelRegistry)
     const final = eventsIn(receipt, ModelRegistryAbi, 'VersionFinalized', contracts.ModelRegistry).length > 0
-    return { confirmations: args.confirmations, final, signature, receipt }
+    return { signers: confirmed.at(-1)?.args.signers ?? BigInt(version.signers), final, submitted, receipt }
   })
 }

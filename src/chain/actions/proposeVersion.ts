@@ -1,83 +1,55 @@
 import type { Hex, TransactionReceipt } from 'viem'
+import { ascendingSigners, type SignerSignature, type VersionData } from '../../core/version/signature.ts'
 import { ModelRegistryAbi, TaskManagerAbi } from '../generated/abis.ts'
 import { asAction } from './errors.ts'
-import { eventIn } from './internal.ts'
+import { eventIn, eventsIn } from './internal.ts'
+import { signVersion } from './signVersion.ts'
 import { transact } from './transact.ts'
-import { readRegistryDomain } from './readRegistryDomain.ts'
-import { signatureDeadline } from './signatureDeadline.ts'
 import type { WriteContext } from './types.ts'
 
-/** A version's content (`ModelRegistry.VersionData`). */
-export interface VersionData {
-  /** Binary CID of the model weights. */
-  modelCid: Hex
-  /** Content hash of the weights. */
-  commitHash: Hex
-  /** Merkle root of the accepted delta CIDs. */
-  deltaRoot: Hex
-  dataHash: Hex
-  /** Validation accuracy in basis points. */
-  accuracyBps: number
-  /** Validation loss, fixed point as the task defines it. */
-  loss: bigint
-}
-
-export const PROPOSE_TYPES = {
-  Propose: [
-    { name: 'taskId', type: 'uint256' },
-    { name: 'round', type: 'uint256' },
-    { name: 'parent', type: 'uint256' },
-    { name: 'modelCid', type: 'bytes' },
-    { name: 'commitHash', type: 'bytes32' },
-    { name: 'deltaRoot', type: 'bytes32' },
-    { name: 'dataHash', type: 'bytes32' },
-    { name: 'accuracyBps', type: 'uint32' },
-    { name: 'loss', type: 'uint64' },
-    { name: 'aggregator', type: 'address' },
-    { name: 'nonce', type: 'uint256' },
-    { name: 'deadline', type: 'uint256' }
-  ]
-} as const
+export type { VersionData } from '../../core/version/signature.ts'
 
 export interface ProposedVersion {
   versionId: bigint
+  round: bigint
   parent: bigint
+  /** the caller's own signature */
   signature: Hex
-  nonce: bigint
-  deadline: bigint
+  /** every signature submitted, the caller's included, in the order submitted */
+  signers: SignerSignature[]
+  /** whether the signers sufficed to make it final in this transaction */
+  final: boolean
   receipt: TransactionReceipt
 }
 
 /**
- * The aggregator's part: signs an EIP-712 `Propose` for the task's current, fully decided round
- * (domain read from the registry, nonce from `nonces(aggregator)`) and submits it. `parent`
- * defaults to the task model's head; `deadline` to an hour of chain time.
+ * A winner proposes the version of the task's current, fully decided round: signs its EIP-712
+ * `Version` and submits it with `signatures`, other winners' signatures of the same content
+ * gathered off chain (check them first: one bad signature reverts the whole proposal). The
+ * caller's own signature is made here unless `signatures` holds it already. `round` defaults to
+ * the current round, `parent` to the task model's head.
  */
 export async function proposeVersion (
   ctx: WriteContext,
-  params: { taskId: bigint, round?: number, parent?: bigint, data: VersionData, deadline?: bigint }
+  params: { taskId: bigint, round?: number, parent?: bigint, data: VersionData, signatures?: readonly SignerSignature[] }
 ): Promise<ProposedVersion> {
   return await asAction('proposeVersion', async () => {
     const { publicClient, walletClient, contracts } = ctx
-    const aggregator = walletClient.account.address
+    const me = walletClient.account.address
     const task = await publicClient.readContract({ address: contracts.TaskManager, abi: TaskManagerAbi, functionName: 'getTask', args: [params.taskId] })
     const round = BigInt(params.round ?? task.currentRound)
-    const [domain, nonce, model, deadline] = await Promise.all([
-      readRegistryDomain(ctx),
-      publicClient.readContract({ address: contracts.ModelRegistry, abi: ModelRegistryAbi, functionName: 'nonces', args: [aggregator] }),
-      publicClient.readContract({ address: contracts.ModelRegistry, abi: ModelRegistryAbi, functionName: 'getModel', args: [task.modelId] }),
-      params.deadline ?? signatureDeadline(publicClient)
-    ])
-    const parent = params.parent ?? model.head
-    const signature = await walletClient.signTypedData({
-      account: walletClient.account,
-      domain,
-      types: PROPOSE_TYPES,
-      primaryType: 'Propose',
-      message: { taskId: params.taskId, round, parent, ...params.data, aggregator, nonce, deadline }
+    const parent = params.parent ?? (await publicClient.readContract({ address: contracts.ModelRegistry, abi: ModelRegistryAbi, functionName: 'getModel', args: [task.modelId] })).head
+    const mine = (s: SignerSignature): boolean => s.signer.toLowerCase() === me.toLowerCase()
+    const signature = params.signatures?.find(mine)?.signature ?? await signVersion(ctx, { taskId: params.taskId, round, parent, data: params.data })
+    const others = (params.signatures ?? []).filter((s) => !mine(s))
+    const signers = ascendingSigners([...others, { signer: me, signature }])
+    const receipt = await transact(ctx, 'proposeVersion', {
+      contract: 'ModelRegistry',
+      functionName: 'propose',
+      args: [{ taskId: params.taskId, round, parent, data: params.data }, signers.map((s) => s.signer), signers.map((s) => s.signature)]
     })
-    const receipt = await transact(ctx, 'proposeVersion', { contract: 'ModelRegistry', functionName: 'propose', args: [{ taskId: params.taskId, round, parent, data: params.data }, aggregator, deadline, signature] })
     const { args } = eventIn('proposeVersion', receipt, ModelRegistryAbi, 'VersionProposed', contracts.ModelRegistry)
-    return { versionId: args.versionId, parent, signature, nonce, deadline, receipt }
+    const final = eventsIn(receipt, ModelRegistryAbi, 'VersionFinalized', contracts.ModelRegistry).length > 0
+    return { versionId: args.versionId, round, parent, signature, signers, final, receipt }
   })
 }

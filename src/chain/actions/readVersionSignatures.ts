@@ -11,10 +11,11 @@ export interface VersionSignature {
   blockNumber: bigint
 }
 
-/** Who proposed and who confirmed a version, from its VersionProposed and VersionConfirmed events. */
+/** Who proposed a version and who else signed it (with the proposal or later), from its VersionProposed and VersionConfirmed events. */
 export interface VersionSignatures {
   /** undefined for versions no aggregator proposed (genesis, merges) */
   proposal: (VersionSignature & { taskId: bigint, round: bigint }) | undefined
+  /** every other signer, in the order counted; `count` is the signers counted so far, the aggregator included */
   confirmations: Array<VersionSignature & { count: bigint }>
 }
 
@@ -31,7 +32,7 @@ export async function readVersionSignatures (ctx: ReadContext, params: { version
         ? undefined
         : { signer: first.args.aggregator, signature: first.args.signature, taskId: first.args.taskId, round: first.args.round, transactionHash: first.transactionHash, blockNumber: first.blockNumber },
       confirmations: confirmed.map((log) => ({
-        signer: log.args.confirmer, signature: log.args.signature, count: log.args.confirmations, transactionHash: log.transactionHash, blockNumber: log.blockNumber
+        signer: log.args.signer, signature: log.args.signature, count: log.args.signers, transactionHash: log.transactionHash, blockNumber: log.blockNumber
       }))
     }
   })

@@ -40,6 +40,8 @@ import {
   readStake,
   readTask,
   readVersion,
+  signVersion,
+  type ProposedVersion,
   requestUnstake,
   revealResult,
   stake,
@@ -308,16 +310,30 @@ describe('a whole task through the chain actions', () => {
         accuracyBps: 9000 + round,
         loss: 1234n
       }
-      const proposed = await proposeVersion(aggregator, { taskId, data })
-      record('proposeVersion', proposed.receipt)
-      expect(proposed.parent).toBe(parent)
-      expect((await rejection(confirmVersion(aggregator, { versionId: proposed.versionId }))).errorName).toBe('SelfConfirmation')
-      if (loser !== undefined) expect((await rejection(confirmVersion(loser, { versionId: proposed.versionId }))).errorName).toBe('NotRoundWinner')
-      for (const [i, address] of confirmerAddresses.slice(0, needed).entries()) {
-        const confirmed = await confirmVersion(ctxFor(address), { versionId: proposed.versionId, commitHash: data.commitHash })
-        record(i + 1 === needed ? 'confirmVersion (final)' : 'confirmVersion', confirmed.receipt)
-        expect(confirmed).toMatchObject({ confirmations: BigInt(i + 1), final: i + 1 === needed })
+      let proposed: ProposedVersion
+      if (round === 0) {
+        // Batched: the others sign off chain and the aggregator submits every signature at once.
+        const content = { taskId, round: BigInt(round), parent, data }
+        const signatures = await Promise.all(confirmerAddresses.slice(0, needed).map(async (signer) => ({ signer, signature: await signVersion(ctxFor(signer), content) })))
+        proposed = await proposeVersion(aggregator, { taskId, data, signatures })
+        record('proposeVersion (batched, final)', proposed.receipt)
+        expect(proposed.final).toBe(true)
+        expect(proposed.signers).toHaveLength(needed + 1)
+        expect((await rejection(confirmVersion(aggregator, { versionId: proposed.versionId }))).errorName).toBe('InvalidVersionStatus')
+      } else {
+        // Fallback: a lone proposal, then each other signer's own confirm transaction.
+        proposed = await proposeVersion(aggregator, { taskId, data })
+        record('proposeVersion', proposed.receipt)
+        expect(proposed.final).toBe(needed === 0)
+        expect((await rejection(confirmVersion(aggregator, { versionId: proposed.versionId }))).errorName).toBe('AlreadyConfirmed')
+        if (loser !== undefined) expect((await rejection(confirmVersion(loser, { versionId: proposed.versionId }))).errorName).toBe('NotRoundWinner')
+        for (const [i, address] of confirmerAddresses.slice(0, needed).entries()) {
+          const confirmed = await confirmVersion(ctxFor(address), { versionId: proposed.versionId, commitHash: data.commitHash })
+          record(i + 1 === needed ? 'confirmVersion (final)' : 'confirmVersion', confirmed.receipt)
+          expect(confirmed).toMatchObject({ signers: BigInt(i + 2), final: i + 1 === needed })
+        }
       }
+      expect(proposed.parent).toBe(parent)
 
       const version = await readVersion(creator, { versionId: proposed.versionId })
       expect(version).toMatchObject({ status: 'Final', parent, taskId: BigInt(taskId), round: BigInt(round), commitHash: data.commitHash, accuracyBps: data.accuracyBps })

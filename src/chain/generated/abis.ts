@@ -2517,19 +2517,6 @@ export const ModelRegistryAbi = [
   },
   {
     "type": "function",
-    "name": "CONFIRM_TYPEHASH",
-    "inputs": [],
-    "outputs": [
-      {
-        "name": "",
-        "type": "bytes32",
-        "internalType": "bytes32"
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
     "name": "DEFAULT_ADMIN_ROLE",
     "inputs": [],
     "outputs": [
@@ -2556,19 +2543,6 @@ export const ModelRegistryAbi = [
   },
   {
     "type": "function",
-    "name": "PROPOSE_TYPEHASH",
-    "inputs": [],
-    "outputs": [
-      {
-        "name": "",
-        "type": "bytes32",
-        "internalType": "bytes32"
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
     "name": "REFEREE_ROLE",
     "inputs": [],
     "outputs": [
@@ -2583,6 +2557,19 @@ export const ModelRegistryAbi = [
   {
     "type": "function",
     "name": "TASK_MANAGER_ROLE",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "VERSION_TYPEHASH",
     "inputs": [],
     "outputs": [
       {
@@ -2669,62 +2656,18 @@ export const ModelRegistryAbi = [
         "internalType": "uint256"
       },
       {
-        "name": "confirmer",
-        "type": "address",
-        "internalType": "address"
+        "name": "signers",
+        "type": "address[]",
+        "internalType": "address[]"
       },
       {
-        "name": "deadline",
-        "type": "uint256",
-        "internalType": "uint256"
-      },
-      {
-        "name": "signature",
-        "type": "bytes",
-        "internalType": "bytes"
+        "name": "signatures",
+        "type": "bytes[]",
+        "internalType": "bytes[]"
       }
     ],
     "outputs": [],
     "stateMutability": "nonpayable"
-  },
-  {
-    "type": "function",
-    "name": "confirmDigest",
-    "inputs": [
-      {
-        "name": "versionId",
-        "type": "uint256",
-        "internalType": "uint256"
-      },
-      {
-        "name": "commitHash",
-        "type": "bytes32",
-        "internalType": "bytes32"
-      },
-      {
-        "name": "confirmer",
-        "type": "address",
-        "internalType": "address"
-      },
-      {
-        "name": "nonce",
-        "type": "uint256",
-        "internalType": "uint256"
-      },
-      {
-        "name": "deadline",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ],
-    "outputs": [
-      {
-        "name": "",
-        "type": "bytes32",
-        "internalType": "bytes32"
-      }
-    ],
-    "stateMutability": "view"
   },
   {
     "type": "function",
@@ -2736,7 +2679,7 @@ export const ModelRegistryAbi = [
         "internalType": "uint256"
       },
       {
-        "name": "confirmer",
+        "name": "signer",
         "type": "address",
         "internalType": "address"
       }
@@ -3009,12 +2952,12 @@ export const ModelRegistryAbi = [
             "internalType": "uint32"
           },
           {
-            "name": "confirmations",
+            "name": "signers",
             "type": "uint16",
             "internalType": "uint16"
           },
           {
-            "name": "requiredConfirmations",
+            "name": "requiredSigners",
             "type": "uint16",
             "internalType": "uint16"
           },
@@ -3186,25 +3129,6 @@ export const ModelRegistryAbi = [
   },
   {
     "type": "function",
-    "name": "nonces",
-    "inputs": [
-      {
-        "name": "owner",
-        "type": "address",
-        "internalType": "address"
-      }
-    ],
-    "outputs": [
-      {
-        "name": "",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
     "name": "propose",
     "inputs": [
       {
@@ -3267,19 +3191,14 @@ export const ModelRegistryAbi = [
         ]
       },
       {
-        "name": "aggregator",
-        "type": "address",
-        "internalType": "address"
+        "name": "signers",
+        "type": "address[]",
+        "internalType": "address[]"
       },
       {
-        "name": "deadline",
-        "type": "uint256",
-        "internalType": "uint256"
-      },
-      {
-        "name": "signature",
-        "type": "bytes",
-        "internalType": "bytes"
+        "name": "signatures",
+        "type": "bytes[]",
+        "internalType": "bytes[]"
       }
     ],
     "outputs": [
@@ -3290,94 +3209,6 @@ export const ModelRegistryAbi = [
       }
     ],
     "stateMutability": "nonpayable"
-  },
-  {
-    "type": "function",
-    "name": "proposeDigest",
-    "inputs": [
-      {
-        "name": "p",
-        "type": "tuple",
-        "internalType": "struct IModelRegistry.Proposal",
-        "components": [
-          {
-            "name": "taskId",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "round",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "parent",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "data",
-            "type": "tuple",
-            "internalType": "struct IModelRegistry.VersionData",
-            "components": [
-              {
-                "name": "modelCid",
-                "type": "bytes",
-                "internalType": "bytes"
-              },
-              {
-                "name": "commitHash",
-                "type": "bytes32",
-                "internalType": "bytes32"
-              },
-              {
-                "name": "deltaRoot",
-                "type": "bytes32",
-                "internalType": "bytes32"
-              },
-              {
-                "name": "dataHash",
-                "type": "bytes32",
-                "internalType": "bytes32"
-              },
-              {
-                "name": "accuracyBps",
-                "type": "uint32",
-                "internalType": "uint32"
-              },
-              {
-                "name": "loss",
-                "type": "uint64",
-                "internalType": "uint64"
-              }
-            ]
-          }
-        ]
-      },
-      {
-        "name": "aggregator",
-        "type": "address",
-        "internalType": "address"
-      },
-      {
-        "name": "nonce",
-        "type": "uint256",
-        "internalType": "uint256"
-      },
-      {
-        "name": "deadline",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ],
-    "outputs": [
-      {
-        "name": "",
-        "type": "bytes32",
-        "internalType": "bytes32"
-      }
-    ],
-    "stateMutability": "view"
   },
   {
     "type": "function",
@@ -3573,6 +3404,79 @@ export const ModelRegistryAbi = [
         "name": "",
         "type": "uint256",
         "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "versionDigest",
+    "inputs": [
+      {
+        "name": "p",
+        "type": "tuple",
+        "internalType": "struct IModelRegistry.Proposal",
+        "components": [
+          {
+            "name": "taskId",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "round",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "parent",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "data",
+            "type": "tuple",
+            "internalType": "struct IModelRegistry.VersionData",
+            "components": [
+              {
+                "name": "modelCid",
+                "type": "bytes",
+                "internalType": "bytes"
+              },
+              {
+                "name": "commitHash",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              },
+              {
+                "name": "deltaRoot",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              },
+              {
+                "name": "dataHash",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              },
+              {
+                "name": "accuracyBps",
+                "type": "uint32",
+                "internalType": "uint32"
+              },
+              {
+                "name": "loss",
+                "type": "uint64",
+                "internalType": "uint64"
+              }
+            ]
+          }
+        ]
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
       }
     ],
     "stateMutability": "view"
@@ -3807,13 +3711,13 @@ export const ModelRegistryAbi = [
         "internalType": "uint256"
       },
       {
-        "name": "confirmer",
+        "name": "signer",
         "type": "address",
         "indexed": true,
         "internalType": "address"
       },
       {
-        "name": "confirmations",
+        "name": "signers",
         "type": "uint256",
         "indexed": false,
         "internalType": "uint256"
@@ -3995,7 +3899,18 @@ export const ModelRegistryAbi = [
     "name": "AlreadyConfirmed",
     "inputs": [
       {
-        "name": "confirmer",
+        "name": "signer",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "CallerNotSigner",
+    "inputs": [
+      {
+        "name": "caller",
         "type": "address",
         "internalType": "address"
       }
@@ -4057,22 +3972,6 @@ export const ModelRegistryAbi = [
   },
   {
     "type": "error",
-    "name": "InvalidAccountNonce",
-    "inputs": [
-      {
-        "name": "account",
-        "type": "address",
-        "internalType": "address"
-      },
-      {
-        "name": "currentNonce",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ]
-  },
-  {
-    "type": "error",
     "name": "InvalidShortString",
     "inputs": []
   },
@@ -4113,6 +4012,11 @@ export const ModelRegistryAbi = [
         "internalType": "uint256"
       }
     ]
+  },
+  {
+    "type": "error",
+    "name": "NoSigners",
+    "inputs": []
   },
   {
     "type": "error",
@@ -4228,23 +4132,33 @@ export const ModelRegistryAbi = [
   },
   {
     "type": "error",
-    "name": "SelfConfirmation",
+    "name": "SignatureCountMismatch",
     "inputs": [
       {
-        "name": "aggregator",
-        "type": "address",
-        "internalType": "address"
+        "name": "signers",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "signatures",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ]
   },
   {
     "type": "error",
-    "name": "SignatureExpired",
+    "name": "SignersNotAscending",
     "inputs": [
       {
-        "name": "deadline",
-        "type": "uint256",
-        "internalType": "uint256"
+        "name": "previous",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "signer",
+        "type": "address",
+        "internalType": "address"
       }
     ]
   },

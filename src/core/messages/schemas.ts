@@ -52,18 +52,52 @@ export const artifactSchema = z.strictObject({
   shard: count.optional()
 })
 
+const bytes32Schema = hex(32).transform(h => h.toLowerCase() as `0x${string}`)
+/** decimal, no leading zeros, at most `max` */
+const decimal = (max: bigint) => z.string().regex(/^(0|[1-9]\d{0,19})$/, 'must be a decimal integer').refine(s => BigInt(s) <= max, `must be at most ${max}`)
+
+/**
+ * A round winner's EIP-712 `Version` signature of the version it recomputed, for the aggregator to
+ * submit with its proposal (docs/protocol.md, section 14). The content travels whole so a receiver
+ * can check the signature without asking anyone; `signer` must be the message's `from`.
+ */
+export const endorsementSchema = z.strictObject({
+  type: z.literal('endorsement'),
+  taskId: taskIdSchema,
+  round: count,
+  /** the parent version id, decimal */
+  parent: decimal(2n ** 64n - 1n),
+  /** the binary model CID as on chain, 0x-hex, 1 to 128 bytes */
+  modelCid: z.string().regex(/^0x([0-9a-fA-F]{2}){1,128}$/).transform(h => h.toLowerCase() as `0x${string}`),
+  commitHash: bytes32Schema,
+  deltaRoot: bytes32Schema,
+  dataHash: bytes32Schema,
+  accuracyBps: z.number().int().min(0).max(10_000),
+  /** decimal uint64 */
+  loss: decimal(2n ** 64n - 1n),
+  signer: addressSchema,
+  signature: signatureSchema
+})
+
 export const bodySchemas = {
   rounds: roundEventSchema,
   presence: presenceSchema,
-  artifacts: artifactSchema
+  artifacts: artifactSchema,
+  endorsements: endorsementSchema
 } as const satisfies Record<TopicKind, z.ZodType>
 
 export type RoundEvent = z.output<typeof roundEventSchema>
 export type Presence = z.output<typeof presenceSchema>
 export type ArtifactAnnouncement = z.output<typeof artifactSchema>
-export interface TopicBodies { rounds: RoundEvent, presence: Presence, artifacts: ArtifactAnnouncement }
+export type Endorsement = z.output<typeof endorsementSchema>
+export interface TopicBodies { rounds: RoundEvent, presence: Presence, artifacts: ArtifactAnnouncement, endorsements: Endorsement }
 /** what a publisher passes in (defaults may be left out) */
-export interface TopicBodyInputs { rounds: z.input<typeof roundEventSchema>, presence: z.input<typeof presenceSchema>, artifacts: z.input<typeof artifactSchema> }
+export interface TopicBodyInputs {
+  rounds: z.input<typeof roundEventSchema>
+  presence: z.input<typeof presenceSchema>
+  artifacts: z.input<typeof artifactSchema>
+  endorsements: z.input<typeof endorsementSchema>
+}
 
 /**
  * A session key is authorized once by the wallet, for one libp2p peer, one chain and a limited

@@ -2,7 +2,7 @@
  * Gossip topics are per task, so a peer only carries the traffic of the tasks it works on, and
  * a validator knows from the topic alone which message types may appear on it.
  */
-export const TOPIC_KINDS = ['rounds', 'presence', 'artifacts'] as const
+export const TOPIC_KINDS = ['rounds', 'presence', 'artifacts', 'endorsements'] as const
 export type TopicKind = typeof TOPIC_KINDS[number]
 
 export const TASK_TOPIC_PREFIX = 'mlbridge/task/'
@@ -16,7 +16,7 @@ export function taskTopic (taskId: string, kind: TopicKind): string {
 }
 
 export function taskTopics (taskId: string): Record<TopicKind, string> {
-  return { rounds: taskTopic(taskId, 'rounds'), presence: taskTopic(taskId, 'presence'), artifacts: taskTopic(taskId, 'artifacts') }
+  return { rounds: taskTopic(taskId, 'rounds'), presence: taskTopic(taskId, 'presence'), artifacts: taskTopic(taskId, 'artifacts'), endorsements: taskTopic(taskId, 'endorsements') }
 }
 
 export interface ParsedTaskTopic { taskId: string, kind: TopicKind }

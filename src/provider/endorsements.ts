@@ -1,0 +1,84 @@
+/**
+ * Winners' endorsements of a round's version travel off chain, on the task's `endorsements`
+ * gossip topic: the aggregator publishes its signed content, every other winner that recomputed
+ * the same version signs that content and publishes its signature, and the aggregator submits
+ * them all with its proposal. Without a bus the loop still works: each winner then signs on chain
+ * through `confirm`.
+ */
+import type { Address, Hex } from 'viem'
+import type { Endorsement, TopicBodyInputs } from '../core/messages/index.ts'
+import type { VersionContent } from '../core/version/signature.ts'
+
+export type EndorsementBody = Omit<TopicBodyInputs['endorsements'], 'type' | 'taskId'>
+
+/** What the loop needs from the task's gossip for endorsements. */
+export interface EndorsementBus {
+  publish: (body: EndorsementBody) => Promise<void>
+  /** Peers' endorsements as the message layer verified them (well-formed, bound to wallet `from`); returns the unsubscribe. */
+  subscribe: (listener: (endorsement: Endorsement, from: Address) => void) => () => void
+}
+
+export interface ReceivedEndorsement {
+  endorsement: Endorsement
+  from: Address
+}
+
+/** A round keeps at most this many endorsements: more than any round has winners, a bound against floods. */
+const MAX_PER_ROUND = 256
+
+/** Endorsements received, by round and signer (a newer one replaces an older one); older rounds are dropped. */
+export class EndorsementPool {
+  private readonly rounds = new Map<number, Map<string, ReceivedEndorsement>>()
+
+  add (endorsement: Endorsement, from: Address): void {
+    const round = endorsement.round
+    const newest = Math.max(round, ...this.rounds.keys())
+    for (const r of this.rounds.keys()) if (r < newest - 1) this.rounds.delete(r)
+    if (round < newest - 1) return
+    const byRound = this.rounds.get(round) ?? new Map<string, ReceivedEndorsement>()
+    if (byRound.size >= MAX_PER_ROUND && !byRound.has(endorsement.signer)) return
+    byRound.set(endorsement.signer, { endorsement, from })
+    this.rounds.set(round, byRound)
+  }
+
+  private readonly refusals = new Set<string>()
+
+  /** True the first time a signer's endorsement of `round` is refused (so it is reported once). */
+  firstRefusal (round: number, signer: string): boolean {
+    const key = `${round}/${signer.toLowerCase()}`
+    if (this.refusals.has(key)) return false
+    this.refusals.add(key)
+    return true
+  }
+
+  of (round: number): ReceivedEndorsement[] {
+    return [...(this.rounds.get(round)?.values() ?? [])]
+  }
+}
+
+/** The message body of `signer`'s signature of `content`. */
+export function endorsementBody (content: VersionContent, signer: Address, signature: Hex): EndorsementBody {
+  const { round, parent, data } = content
+  return { round: Number(round), parent: parent.toString(), ...data, loss: data.loss.toString(), signer, signature }
+}
+
+/**
+ * An in-process bus joining several loops (tests, or a simulator without libp2p): each
+ * publication reaches every other member, as gossip would, bound to its publisher's account.
+ */
+export function localEndorsementHub (taskId: bigint): { member: (account: Address) => EndorsementBus } {
+  const listeners = new Set<{ account: Address, listener: (e: Endorsement, from: Address) => void }>()
+  return {
+    member: (account) => ({
+      publish: async (body) => {
+        const endorsement = { ...body, type: 'endorsement', taskId: taskId.toString(), signer: body.signer.toLowerCase() } as Endorsement
+        for (const l of [...listeners]) if (l.account !== account) l.listener(endorsement, account.toLowerCase() as Address)
+      },
+      subscribe: (listener) => {
+        const entry = { account, listener }
+        listeners.add(entry)
+        return () => { listeners.delete(entry) }
+      }
+    })
+  }
+}
