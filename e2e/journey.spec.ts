@@ -77,7 +77,7 @@ test('@journey a creator funds an MNIST task, three volunteers train it over 3 r
   await creator.getByTestId('wizard-replication').fill('2')
   await creator.getByTestId('wizard-reward').fill('10')
   await creator.getByTestId('wizard-join-window').fill('40')
-  await expect(creator.getByTestId('wizard-budget')).toHaveText('180 MLB')
+  await expect(creator.getByTestId('wizard-budget')).toHaveText('181.8 MLB')
   await shot(creator, 'create-task')
   await creator.getByTestId('wizard-submit').click()
   await expect(creator.getByTestId('wizard-create-status')).toHaveAttribute('data-phase', 'confirmed', { timeout: 60_000 })

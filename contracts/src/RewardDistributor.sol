@@ -7,6 +7,7 @@ import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC2
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {IRewardDistributor} from "./interfaces/IRewardDistributor.sol";
+import {Fees} from "./libraries/Fees.sol";
 
 /// @title RewardDistributor
 /// @notice Holds every MLB token of the protocol: provider stakes (bonded and unbonding), task
@@ -76,6 +77,8 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
 
     /// @notice Stake per provider.
     mapping(address provider => StakeInfo) public stakes;
+    /// @notice The account's `accepted` count when its fees were last burnt (at its last claim).
+    mapping(address account => uint24 accepted) public feesBurntFor;
     /// @inheritdoc IRewardDistributor
     mapping(address provider => uint64) public unbondingReleaseAt;
     /// @notice Claimable balance and reputation per account.
@@ -160,8 +163,17 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
         amount = a.claimable;
         if (amount == 0) revert NothingToClaim();
         a.claimable = 0;
-        totalOwed -= amount;
+        // The fees of the results accepted since the last claim: burnt here, once per claim, so
+        // that settling a shard touches no slot beyond the ones it already writes.
+        uint24 accepted = a.accepted;
+        uint256 fees = uint256(accepted - feesBurntFor[msg.sender]) * Fees.RESULT_FEE;
+        if (fees != 0) feesBurntFor[msg.sender] = accepted;
+        totalOwed -= amount + fees;
         emit Claimed(msg.sender, amount);
+        if (fees != 0) {
+            emit ResultFeesBurnt(msg.sender, fees);
+            ERC20Burnable(address(token)).burn(fees);
+        }
         token.safeTransfer(msg.sender, amount);
     }
 
@@ -310,6 +322,11 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
     }
 
     /// @inheritdoc IRewardDistributor
+    function feesDue(address account) external view returns (uint256) {
+        return uint256(accounts[account].accepted - feesBurntFor[account]) * Fees.RESULT_FEE;
+    }
+
+    /// @inheritdoc IRewardDistributor
     function totalStaked() external view returns (uint256) {
         return _totals.staked;
     }
@@ -338,10 +355,11 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
 
     /// @dev Moves up to `amount` of what `provider` locked for `taskId` beyond `floor` into the
     /// task's escrow: nothing is burnt and nobody earns it, and the lock still covers a slash.
-    /// @dev Moves `rewardEach` per winner from the task's escrow to its claimable balance, and raises
-    /// its reputation.
+    /// @dev Moves `rewardEach` per winner from the task's escrow to its claimable balance, and the
+    /// result's fee out of the escrow, and raises the winner's reputation.
     function _pay(uint256 taskId, uint256 rewardEach, address[] calldata winners) private {
-        uint256 total = rewardEach * winners.length;
+        // The fee leaves the escrow with the reward and is burnt when the winner claims.
+        uint256 total = (rewardEach + Fees.RESULT_FEE) * winners.length;
         if (total > 0) {
             uint256 available = escrowOf[taskId];
             if (available < total) revert InsufficientEscrow(taskId, available, total);

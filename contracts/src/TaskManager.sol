@@ -7,6 +7,7 @@ import {IConsensusVerifier} from "./interfaces/IConsensusVerifier.sol";
 import {IModelRegistry} from "./interfaces/IModelRegistry.sol";
 import {IRewardDistributor} from "./interfaces/IRewardDistributor.sol";
 import {ITaskManager} from "./interfaces/ITaskManager.sol";
+import {Fees} from "./libraries/Fees.sol";
 
 /// @title TaskManager
 /// @notice Tasks, providers and rounds. A creator escrows the reward budget and registers the
@@ -51,6 +52,8 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
     uint256 public constant MAX_LIFETIME = 365 days;
     /// @notice Rounds in a row without a version after which a running task ends and refunds.
     uint256 public constant MAX_EMPTY_ROUNDS = 3;
+    /// @notice MLB burnt per accepted result, escrowed on top of its reward (`Fees.RESULT_FEE`).
+    uint256 public constant RESULT_FEE = Fees.RESULT_FEE;
     /// @notice Most trainable parameters a task's model may have.
     uint256 public constant MAX_PARAMETERS = 8_000_000;
     /// @notice Most compute one result may take, in millions of floating-point operations (2e13 FLOPs).
@@ -331,7 +334,7 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         pure
         returns (uint256)
     {
-        return rewardPerResult * rounds * shards * maxReplication;
+        return (rewardPerResult + RESULT_FEE) * rounds * shards * maxReplication;
     }
 
     // ------------------------------------------------------------------ internal

@@ -7,6 +7,7 @@ import {MLBToken} from "../src/MLBToken.sol";
 import {RewardDistributor} from "../src/RewardDistributor.sol";
 import {ProtocolFixture} from "./utils/ProtocolFixture.sol";
 import {IRewardDistributor} from "src/interfaces/IRewardDistributor.sol";
+import {Fees} from "../src/libraries/Fees.sol";
 
 contract RewardDistributorTest is ProtocolFixture {
     uint256 internal constant TASK = 1;
@@ -203,13 +204,17 @@ contract RewardDistributorTest is ProtocolFixture {
         vm.prank(settler);
         distributor.settle(1, 2e18, 0, new address[](0), _one(alice), new address[](0));
         assertEq(distributor.reputationOf(alice), 0);
-        assertEq(distributor.escrowOf(1), 8e18);
+        // Alice's result took its reward and the protocol fee out of the escrow.
+        assertEq(distributor.escrowOf(1), 8e18 - Fees.RESULT_FEE);
+        assertEq(distributor.feesDue(alice), Fees.RESULT_FEE);
         _assertConserved();
     }
 
     function test_settle_revertsWhenEscrowShort() public {
         _deposit(1, 1e18);
-        vm.expectRevert(abi.encodeWithSelector(IRewardDistributor.InsufficientEscrow.selector, 1, 1e18, 2e18));
+        vm.expectRevert(
+            abi.encodeWithSelector(IRewardDistributor.InsufficientEscrow.selector, 1, 1e18, 2e18 + Fees.RESULT_FEE)
+        );
         vm.prank(settler);
         distributor.settle(1, 2e18, 0, _one(alice), new address[](0), new address[](0));
     }
@@ -228,12 +233,17 @@ contract RewardDistributorTest is ProtocolFixture {
         _deposit(1, 10e18);
         vm.prank(settler);
         distributor.settle(1, 3e18, 0, _one(alice), new address[](0), new address[](0));
+        uint256 supply = token.totalSupply();
         vm.expectEmit(address(distributor));
         emit IRewardDistributor.Claimed(alice, 3e18);
+        vm.expectEmit(address(distributor));
+        emit IRewardDistributor.ResultFeesBurnt(alice, Fees.RESULT_FEE);
         vm.prank(alice);
         assertEq(distributor.claim(), 3e18);
         assertEq(token.balanceOf(alice), 3e18);
         assertEq(distributor.claimableOf(alice), 0);
+        assertEq(supply - token.totalSupply(), Fees.RESULT_FEE, "the result's fee is burnt at the claim");
+        assertEq(distributor.feesDue(alice), 0);
         _assertConserved();
     }
 
@@ -312,7 +322,8 @@ contract RewardDistributorTest is ProtocolFixture {
     function testFuzz_settle_paysRewardTimesWinners(uint256 reward, uint8 winners, uint256 budget) public {
         uint256 w = bound(winners, 0, 8);
         reward = bound(reward, 0, 1e24);
-        budget = bound(budget, reward * w + 1, reward * w + 1e24);
+        uint256 paid = (reward + Fees.RESULT_FEE) * w;
+        budget = bound(budget, paid + 1, paid + 1e24);
         _deposit(1, budget);
         address[] memory list = new address[](w);
         for (uint256 i = 0; i < w; ++i) {
@@ -320,7 +331,7 @@ contract RewardDistributorTest is ProtocolFixture {
         }
         vm.prank(settler);
         distributor.settle(1, reward, 0, list, new address[](0), new address[](0));
-        assertEq(distributor.escrowOf(1), budget - reward * w);
+        assertEq(distributor.escrowOf(1), budget - paid);
         assertEq(distributor.totalOwed(), budget);
         assertEq(distributor.claimableOf(list.length > 0 ? list[0] : address(1)), w > 0 ? reward : 0);
         _assertConserved();

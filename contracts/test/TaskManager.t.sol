@@ -75,7 +75,7 @@ contract TaskManagerTest is ProtocolFixture {
         uint256 id = _createTask(p);
         assertEq(id, 1);
         assertEq(distributor.escrowOf(id), budget);
-        assertEq(budget, 3 * 2 * 4 * REWARD);
+        assertEq(budget, 3 * 2 * 4 * PAID);
         ITaskManager.Task memory t = tm.getTask(id);
         assertEq(t.creator, creator);
         assertEq(uint8(t.status), uint8(ITaskManager.TaskStatus.Joining));
@@ -265,7 +265,7 @@ contract TaskManagerTest is ProtocolFixture {
         assertEq(uint8(tm.getTask(id).status), uint8(ITaskManager.TaskStatus.Completed));
         // 3 rounds x 2 shards x 2 replicas were paid; the rest of the worst-case budget is refunded.
         assertEq(distributor.escrowOf(id), 0);
-        assertEq(distributor.claimableOf(creator), (24 - 12) * uint256(REWARD));
+        assertEq(distributor.claimableOf(creator), (24 - 12) * PAID);
         vm.expectRevert(abi.encodeWithSelector(ITaskManager.TaskNotActive.selector, id));
         _advance(id);
     }
@@ -281,9 +281,9 @@ contract TaskManagerTest is ProtocolFixture {
         _runRound(id, 0, 2);
         vm.warp(block.timestamp + 100);
         vm.expectEmit(address(tm));
-        emit ITaskManager.TaskCancelled(id, 20 * uint256(REWARD));
+        emit ITaskManager.TaskCancelled(id, 20 * PAID);
         _advance(id);
-        assertEq(distributor.claimableOf(creator), 20 * uint256(REWARD));
+        assertEq(distributor.claimableOf(creator), 20 * PAID);
         assertEq(uint8(tm.getTask(id).status), uint8(ITaskManager.TaskStatus.Cancelled));
     }
 
@@ -393,7 +393,7 @@ contract TaskManagerTest is ProtocolFixture {
         view
     {
         uint256 budget = tm.budgetOf(reward, rounds, shards, maxRep);
-        assertEq(budget, uint256(reward) * rounds * shards * maxRep);
+        assertEq(budget, (uint256(reward) + tm.RESULT_FEE()) * rounds * shards * maxRep);
     }
 
     /// Rounds that make no version are counted; a round with a version resets the count, and the

@@ -10,6 +10,11 @@ export const MAX_WINDOW_SECONDS = 7 * 24 * 3600
 export const MAX_LIFETIME_SECONDS = 365 * 24 * 3600
 /** `TaskManager.LIFETIME_ATTEMPTS`: attempts per shard the lifetime counts. */
 export const LIFETIME_ATTEMPTS = 4
+/**
+ * `TaskManager.RESULT_FEE`: wei of MLB burnt per accepted result, escrowed by the creator on top of
+ * the reward, so that reputation farmed in a self-made task costs its farmer this much a point.
+ */
+export const RESULT_FEE = 10n ** 17n
 
 export interface TaskWindows {
   rounds: number

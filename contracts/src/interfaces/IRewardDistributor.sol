@@ -80,6 +80,10 @@ interface IRewardDistributor {
     /// @param account The account.
     /// @param amount The amount.
     event Claimed(address indexed account, uint256 amount);
+    /// @notice The protocol fees of `account`'s results accepted since its last claim were burnt.
+    /// @param account The account that claimed.
+    /// @param amount The fees burnt (RESULT_FEE per accepted result).
+    event ResultFeesBurnt(address indexed account, uint256 amount);
     /// @notice `payer` bonded `amount` under `key` (a challenge).
     /// @param key The bond's key.
     /// @param payer Who bonded.
@@ -128,7 +132,8 @@ interface IRewardDistributor {
     /// @return amount The amount moved.
     function refundEscrow(uint256 taskId, address to) external returns (uint256 amount);
 
-    /// @notice Pays `rewardEach` from the escrow of `taskId` to each winner and updates reputations.
+    /// @notice Pays `rewardEach` from the escrow of `taskId` to each winner (and takes the result's
+    /// protocol fee out of the escrow, burnt at the winner's next claim) and updates reputations.
     /// Each missing provider also forfeits its liveness deposit: up to `rewardEach` of the stake it
     /// locked for the task beyond `lockFloor`, moved to the task's escrow (it pays for the re-run),
     /// so missing a result costs more than being outvoted.
@@ -222,9 +227,15 @@ interface IRewardDistributor {
     /// @return amount The amount sent.
     function withdraw() external returns (uint256 amount);
 
-    /// @notice Pulls the caller's claimable rewards and refunds.
+    /// @notice Pulls the caller's claimable rewards and refunds, and burns the protocol fees of its
+    /// results accepted since its last claim (escrowed by their tasks' creators).
     /// @return amount The amount sent.
     function claim() external returns (uint256 amount);
+
+    /// @notice The protocol fees of `account`'s accepted results that its next claim burns.
+    /// @param account The account.
+    /// @return The fees, RESULT_FEE per result accepted since its last claim.
+    function feesDue(address account) external view returns (uint256);
 
     /// @notice How a slash of `amount` splits between burning and the reporter.
     /// @param amount The slashed amount.
@@ -267,9 +278,9 @@ interface IRewardDistributor {
     /// @return The release timestamp.
     function unbondingReleaseAt(address provider) external view returns (uint64);
 
-    /// @notice What the distributor owes to tasks and accounts: every task escrow, every bond and
-    /// every claimable balance. Paying a reward or refunding an escrow moves value between the two and
-    /// leaves this sum alone, so `settle` touches no global slot.
+    /// @notice What the distributor owes to tasks and accounts: every task escrow, every bond, every
+    /// claimable balance and the fees due to be burnt (`feesDue`). Paying a reward or refunding an
+    /// escrow moves value between them and leaves this sum alone, so `settle` touches no global slot.
     /// @return The amount owed.
     function totalOwed() external view returns (uint256);
 }

@@ -324,7 +324,8 @@ interface ITaskManager {
     /// @return The weight.
     function weightOf(uint256 reputation) external pure returns (uint256);
 
-    /// @notice Escrow a task needs: every shard of every round paid at the replication cap.
+    /// @notice Escrow a task needs: every shard of every round paid at the replication cap, each
+    /// result's reward and the protocol fee burnt for it (RESULT_FEE).
     /// @param rewardPerResult Reward per accepted result.
     /// @param rounds Rounds.
     /// @param shards Shards per round.

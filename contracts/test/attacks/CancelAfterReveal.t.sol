@@ -43,7 +43,7 @@ contract CancelAfterRevealTest is ProtocolFixture {
         assertEq(t.currentRound, 0);
         // The creator gets back everything but the four paid results.
         uint256 budget = tm.budgetOf(p.rewardPerResult, p.rounds, p.shards, p.maxReplication);
-        assertEq(distributor.claimableOf(creator), budget - 4 * REWARD);
+        assertEq(distributor.claimableOf(creator), budget - 4 * PAID);
     }
 
     function test_cancelWhileJoiningIsImmediate() public {

@@ -6,8 +6,10 @@ import {ITaskManager} from "../../src/interfaces/ITaskManager.sol";
 import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
 
 /// @notice Finding 5, farmed reputation: reputation earned in a self-made task (replication 1,
-/// tiny reward) multiplied the farmer's draw weight ten times in real tasks. Reputation's effect is
-/// now at most 1.25x, and it halves every month without new accepted results.
+/// tiny reward) multiplied the farmer's draw weight ten times in real tasks, and cost nothing: the
+/// reward went from the farmer's one wallet to its other. Reputation's effect is now at most 1.25x,
+/// it halves every month without new accepted results, and every accepted result burns a protocol
+/// fee that its task's creator escrowed, so each point of reputation costs its farmer that fee.
 contract FarmedReputationTest is ProtocolFixture {
     address internal farmer;
     address internal honest;
@@ -62,6 +64,18 @@ contract FarmedReputationTest is ProtocolFixture {
         // At most 1.25x the weight of a provider with no record.
         assertLe(farmed * 100, fair * 125);
         assertGt(farmed, fair);
+    }
+
+    function test_attack_farmingReputationBurnsAFeePerPoint() public {
+        uint256 supply = token.totalSupply();
+        _farm();
+        uint256 points = distributor.reputationOf(farmer);
+        assertEq(points, 3 * 86);
+        // The farmer's reward comes back to it; the fee does not.
+        vm.prank(farmer);
+        distributor.claim();
+        assertEq(supply - token.totalSupply(), points * tm.RESULT_FEE());
+        assertGt(tm.RESULT_FEE(), 0);
     }
 
     function test_reputationDecays() public {

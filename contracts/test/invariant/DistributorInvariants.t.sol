@@ -4,6 +4,7 @@ pragma solidity 0.8.37;
 import {Test} from "forge-std/Test.sol";
 import {MLBToken} from "../../src/MLBToken.sol";
 import {RewardDistributor} from "../../src/RewardDistributor.sol";
+import {Fees} from "../../src/libraries/Fees.sol";
 
 /// @dev Holds every protocol role of the distributor and drives it with random stakes, locks,
 /// escrows, settlements, slashes, claims and withdrawals, keeping ghost totals of every token in and
@@ -102,7 +103,9 @@ contract DistributorHandler is Test {
             mstore(losers, l)
         }
         uint256 escrow = distributor.escrowOf(taskId);
-        reward = w == 0 ? bound(reward, 0, 1e18) : bound(reward, 0, escrow / w);
+        // A winner's result takes its reward (at least 1, as every task pays) and the fee.
+        if (w > 0 && escrow / w <= Fees.RESULT_FEE) return;
+        reward = w == 0 ? bound(reward, 0, 1e18) : bound(reward, 1, escrow / w - Fees.RESULT_FEE);
         distributor.settle(taskId, reward, 0, winners, losers, new address[](0));
         ghostCredited += reward * w;
     }
@@ -134,6 +137,7 @@ contract DistributorHandler is Test {
     function claim(uint256 actorSeed) external {
         address a = _actor(actorSeed);
         if (distributor.claimableOf(a) == 0) return;
+        ghostBurned += distributor.feesDue(a);
         vm.prank(a);
         uint256 amount = distributor.claim();
         ghostClaimed += amount;
@@ -209,17 +213,21 @@ contract DistributorInvariantTest is Test {
         uint256 staked;
         uint256 unbonding;
         uint256 claimable;
+        uint256 fees;
         for (uint256 i = 0; i < handler.actorCount(); ++i) {
             (uint128 s, uint128 u) = distributor.stakes(handler.actorAt(i));
             staked += s;
             unbonding += u;
             claimable += distributor.claimableOf(handler.actorAt(i));
+            fees += distributor.feesDue(handler.actorAt(i));
         }
         assertEq(distributor.totalStaked(), staked, "stakes");
         assertEq(distributor.totalUnbonding(), unbonding, "unbonding");
         // balance == stakes + escrow + (credited - paid), account by account.
         assertEq(claimable, handler.ghostCredited() - handler.ghostClaimed(), "claimable = credited - paid");
-        assertEq(distributor.totalOwed(), handler.sumEscrow() + claimable, "owed = escrow + claimable");
+        assertEq(
+            distributor.totalOwed(), handler.sumEscrow() + claimable + fees, "owed = escrow + claimable + fees due"
+        );
     }
 
     /// Locked stake is bonded stake, and is the sum of the actor's task locks.

@@ -10,6 +10,7 @@ import {RewardDistributor} from "../../src/RewardDistributor.sol";
 import {TaskManager} from "../../src/TaskManager.sol";
 import {IModelRegistry} from "../../src/interfaces/IModelRegistry.sol";
 import {ITaskManager} from "../../src/interfaces/ITaskManager.sol";
+import {Fees} from "../../src/libraries/Fees.sol";
 
 /// @dev Deploys and wires the whole protocol like script/Deploy.s.sol, with helpers to drive a task.
 abstract contract ProtocolFixture is Test {
@@ -18,6 +19,8 @@ abstract contract ProtocolFixture is Test {
     uint96 internal constant REWARD = 1e18;
     /// What joining locks: the minimum stake and one reward, the liveness deposit.
     uint256 internal constant JOIN_LOCK = uint256(MIN_STAKE) + REWARD;
+    /// What an accepted result takes out of its task's escrow: its reward and the protocol fee.
+    uint256 internal constant PAID = uint256(REWARD) + Fees.RESULT_FEE;
     uint256 internal constant SUPPLY = 1_000_000_000e18;
 
     MLBToken internal token;

@@ -3,6 +3,7 @@ import { useState } from 'react'
 import { formatUnits } from 'viem'
 import { createTask, ensureAllowance, taskBudget, type WriteContext } from '../../chain/actions/index.ts'
 import { explainError } from '../../chain/explainError.ts'
+import { RESULT_FEE } from '../../core/taskLimits.ts'
 import { TxStatus } from '../components/TxStatus.tsx'
 import { useTokenBalance } from '../hooks/useTokenBalance.ts'
 import { useTransactor } from '../hooks/useTransactor.ts'
@@ -216,7 +217,7 @@ export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose
         <p>
           Total budget:{' '}
           <strong data-testid="wizard-budget">{'budget' in budget ? `${formatUnits(budget.budget, 18)} MLB` : '—'}</strong>
-          {' '}(reward × rounds × shards × (replication + 1 spare)). Your balance:{' '}
+          {' '}((reward + {formatUnits(RESULT_FEE, 18)} MLB protocol fee, burnt per accepted result) × rounds × shards × (replication + 1 spare); what is not earned comes back). Your balance:{' '}
           <strong data-testid="wizard-balance">{balance.balance === undefined ? '…' : `${formatUnits(balance.balance, 18)} MLB`}</strong>
         </p>
         {'error' in budget && <p className="error" data-testid="wizard-budget-error">{budget.error}</p>}

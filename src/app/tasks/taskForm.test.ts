@@ -81,7 +81,8 @@ describe('buildTaskParams', () => {
       trainMflop: Math.ceil(6 * 50_816 * 32 * 60 / 1e6),
       activationKib: Math.ceil(8 * 32 * 858 / 1024)
     })
-    expect(taskBudget(params)).toBe(parseUnits('180', 18))
+    // (10 MLB reward + 0.1 MLB fee) x 3 rounds x 2 shards x 3 replicas
+    expect(taskBudget(params)).toBe(parseUnits('181.8', 18))
   })
 
   it('caps the spare replication slot at the contract limit and checks amounts', () => {

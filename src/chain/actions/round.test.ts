@@ -10,6 +10,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLocalChain, type LocalChain } from '../../../node/testing/localChain.ts'
 import { Rng } from '../../core/random.ts'
+import { RESULT_FEE } from '../../core/taskLimits.ts'
 import { DEFAULT_FINGERPRINT_TOLERANCE, fingerprint, fingerprintsAgree } from '../../core/fingerprint.ts'
 import type { ProtocolContracts } from '../contracts.ts'
 import { MLBTokenAbi } from '../generated/abis.ts'
@@ -57,6 +58,8 @@ import {
 
 const REWARD = parseEther('10')
 const MIN_STAKE = parseEther('100')
+/** What an accepted result takes out of its task's escrow: its reward and the protocol fee burnt for it. */
+const PAID = REWARD + RESULT_FEE
 const FP_LENGTH = 16
 const WINDOW = 60
 
@@ -344,7 +347,7 @@ describe('a whole task through the chain actions', () => {
       await drawn()
       record(round === 0 ? 'advance (start round)' : 'advance (complete)', next.receipt)
       expect(next.outcome.kind).toBe(round === 0 ? 'roundStarted' : 'completed')
-      if (next.outcome.kind === 'completed') expect(next.outcome.refund).toBe(created.escrow - 7n * REWARD)
+      if (next.outcome.kind === 'completed') expect(next.outcome.refund).toBe(created.escrow - 7n * PAID)
     }
     expect((await readTask(creator, { taskId })).status).toBe('Completed')
     expect([...accepted.values()].reduce((a, b) => a + b, 0)).toBe(7)
@@ -377,7 +380,7 @@ describe('a whole task through the chain actions', () => {
     expect(await balanceOf(claimer)).toBe(before + claimed.amount)
     expect(await readClaimable(claimerCtx, { account: claimer })).toBe(0n)
     const creatorClaim = await claim(creator)
-    expect(creatorClaim.amount).toBe(created.escrow - 7n * REWARD)
+    expect(creatorClaim.amount).toBe(created.escrow - 7n * PAID)
 
     // ------------------------------------------------------------ unlock, then unstake
     // The stake locked at joining stays locked until the task's challenge window after its end.
@@ -484,7 +487,7 @@ describe('a whole task through the chain actions', () => {
     record('finalizeVersion', (await finalizeVersion(creator, { versionId: proposed.versionId })).receipt)
     expect((await readVersion(creator, { versionId: proposed.versionId })).status).toBe('Final')
     const done = await advance(creator, { taskId })
-    expect(done.outcome).toEqual({ kind: 'completed', refund: escrow - 2n * REWARD + REWARD })
+    expect(done.outcome).toEqual({ kind: 'completed', refund: escrow - 2n * PAID + REWARD })
 
     // A task nobody runs is cancelled by its creator, who gets the whole escrow back.
     const other = await createTask(creator, baseParams({ rounds: 1, shards: 1 }))
