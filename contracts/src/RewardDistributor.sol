@@ -181,12 +181,9 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
 
     /// @inheritdoc IRewardDistributor
     function depositEscrow(uint256 taskId, address payer, uint256 amount) external onlyRole(ESCROW_ROLE) nonReentrant {
-        if (amount == 0) revert ZeroAmount();
-        if (amount > type(uint128).max - totalOwed) revert AmountTooLarge(amount);
         escrowOf[taskId] += amount;
-        totalOwed += amount;
         emit EscrowDeposited(taskId, payer, amount);
-        token.safeTransferFrom(payer, address(this), amount);
+        _pullOwed(payer, amount);
     }
 
     /// @inheritdoc IRewardDistributor
@@ -223,13 +220,10 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
 
     /// @inheritdoc IRewardDistributor
     function holdBond(bytes32 key, address payer, uint256 amount) external onlyRole(BOND_ROLE) nonReentrant {
-        if (amount == 0) revert ZeroAmount();
         if (bondOf[key] != 0) revert BondExists(key);
-        if (amount > type(uint128).max - totalOwed) revert AmountTooLarge(amount);
         bondOf[key] = amount;
-        totalOwed += amount;
         emit BondHeld(key, payer, amount);
-        token.safeTransferFrom(payer, address(this), amount);
+        _pullOwed(payer, amount);
     }
 
     /// @inheritdoc IRewardDistributor
@@ -355,6 +349,15 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
 
     /// @dev Moves up to `amount` of what `provider` locked for `taskId` beyond `floor` into the
     /// task's escrow: nothing is burnt and nobody earns it, and the lock still covers a slash.
+    /// @dev Takes `amount` from `payer` into what the distributor owes (an escrow or a bond the caller
+    /// just booked), last: the caller's effects are done, and a bad amount reverts them all.
+    function _pullOwed(address payer, uint256 amount) private {
+        if (amount == 0) revert ZeroAmount();
+        if (amount > type(uint128).max - totalOwed) revert AmountTooLarge(amount);
+        totalOwed += amount;
+        token.safeTransferFrom(payer, address(this), amount);
+    }
+
     /// @dev Moves `rewardEach` per winner from the task's escrow to its claimable balance, and the
     /// result's fee out of the escrow, and raises the winner's reputation.
     function _pay(uint256 taskId, uint256 rewardEach, address[] calldata winners) private {
