@@ -12,15 +12,6 @@ contract FrozenTaskTest is ProtocolFixture {
         _deploy();
     }
 
-    function _rejects(ITaskManager.TaskParams memory p, string memory name) internal {
-        _fund(creator, tm.budgetOf(p.rewardPerResult, p.rounds, p.shards, p.maxReplication));
-        vm.startPrank(creator);
-        token.approve(address(distributor), type(uint256).max);
-        vm.expectRevert(abi.encodeWithSelector(ITaskManager.InvalidTaskParameter.selector, name));
-        tm.createTask(p);
-        vm.stopPrank();
-    }
-
     function test_createTask_revertsWhenAWindowFreezesTheTask() public {
         string[5] memory names = ["joinWindow", "commitWindow", "revealWindow", "aggregateWindow", "challengeWindow"];
         for (uint256 i = 0; i < names.length; ++i) {
@@ -31,29 +22,29 @@ contract FrozenTaskTest is ProtocolFixture {
             if (i == 2) p.revealWindow = century;
             if (i == 3) p.aggregateWindow = century;
             if (i == 4) p.challengeWindow = century;
-            _rejects(p, names[i]);
+            _expectInvalidParameter(p, names[i]);
         }
     }
 
     function test_createTask_revertsWhenAWindowIsOneSecondOverTheBound() public {
         ITaskManager.TaskParams memory p = _params();
         p.challengeWindow = uint32(tm.MAX_WINDOW() + 1);
-        _rejects(p, "challengeWindow");
+        _expectInvalidParameter(p, "challengeWindow");
     }
 
     function test_createTask_revertsWhenAggregationOrChallengeWindowIsZero() public {
         ITaskManager.TaskParams memory p = _params();
         p.aggregateWindow = 0;
-        _rejects(p, "aggregateWindow");
+        _expectInvalidParameter(p, "aggregateWindow");
         p = _params();
         p.challengeWindow = 0;
-        _rejects(p, "challengeWindow");
+        _expectInvalidParameter(p, "challengeWindow");
     }
 
     function test_createTask_revertsWhenNoConfirmationIsNeeded() public {
         ITaskManager.TaskParams memory p = _params();
         p.confirmations = 0;
-        _rejects(p, "confirmations");
+        _expectInvalidParameter(p, "confirmations");
     }
 
     function test_createTask_revertsWhenTheTaskCouldOutliveAYear() public {
@@ -62,7 +53,7 @@ contract FrozenTaskTest is ProtocolFixture {
         p.rounds = 10_000;
         p.commitWindow = uint32(tm.MAX_WINDOW());
         p.revealWindow = uint32(tm.MAX_WINDOW());
-        _rejects(p, "lifetime");
+        _expectInvalidParameter(p, "lifetime");
     }
 
     function test_createTask_acceptsWindowsAtTheBound() public {

@@ -14,43 +14,34 @@ contract UnboundedResourcesTest is ProtocolFixture {
         _deploy();
     }
 
-    function _rejects(ITaskManager.TaskParams memory p, string memory name) internal {
-        _fund(creator, tm.budgetOf(p.rewardPerResult, p.rounds, p.shards, p.maxReplication));
-        vm.startPrank(creator);
-        token.approve(address(distributor), type(uint256).max);
-        vm.expectRevert(abi.encodeWithSelector(ITaskManager.InvalidTaskParameter.selector, name));
-        tm.createTask(p);
-        vm.stopPrank();
-    }
-
     function test_createTask_revertsWhenTheModelIsBeyondTheBound() public {
         ITaskManager.TaskParams memory p = _params();
         p.parameters = uint32(tm.MAX_PARAMETERS() + 1);
-        _rejects(p, "parameters");
+        _expectInvalidParameter(p, "parameters");
     }
 
     function test_createTask_revertsWhenAResultNeedsMoreComputeThanTheBound() public {
         ITaskManager.TaskParams memory p = _params();
         p.trainMflop = uint32(tm.MAX_TRAIN_MFLOP() + 1);
-        _rejects(p, "trainMflop");
+        _expectInvalidParameter(p, "trainMflop");
     }
 
     function test_createTask_revertsWhenActivationsNeedMoreMemoryThanTheBound() public {
         ITaskManager.TaskParams memory p = _params();
         p.activationKib = type(uint32).max;
-        _rejects(p, "activationKib");
+        _expectInvalidParameter(p, "activationKib");
     }
 
     function test_createTask_revertsWhenAResourceIsNotDeclared() public {
         ITaskManager.TaskParams memory p = _params();
         p.parameters = 0;
-        _rejects(p, "parameters");
+        _expectInvalidParameter(p, "parameters");
         p = _params();
         p.trainMflop = 0;
-        _rejects(p, "trainMflop");
+        _expectInvalidParameter(p, "trainMflop");
         p = _params();
         p.activationKib = 0;
-        _rejects(p, "activationKib");
+        _expectInvalidParameter(p, "activationKib");
     }
 
     function test_createTask_snapshotsTheDeclaredResources() public {

@@ -78,6 +78,16 @@ abstract contract ProtocolFixture is Test {
         p.activationKib = 2048;
     }
 
+    /// Expects `createTask(p)`, funded and approved, to revert naming the parameter `name`.
+    function _expectInvalidParameter(ITaskManager.TaskParams memory p, string memory name) internal {
+        _fund(creator, tm.budgetOf(p.rewardPerResult, p.rounds, p.shards, p.maxReplication));
+        vm.startPrank(creator);
+        token.approve(address(distributor), type(uint256).max);
+        vm.expectRevert(abi.encodeWithSelector(ITaskManager.InvalidTaskParameter.selector, name));
+        tm.createTask(p);
+        vm.stopPrank();
+    }
+
     function _fund(address who, uint256 amount) internal {
         vm.prank(admin);
         assertTrue(token.transfer(who, amount));
