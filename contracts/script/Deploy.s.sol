@@ -17,7 +17,7 @@ import {TaskManager} from "../src/TaskManager.sol";
 /// @dev Roles after deployment: the TaskManager holds ESCROW_ROLE in the distributor and
 /// TASK_MANAGER_ROLE in the registry; the ConsensusVerifier holds SETTLER_ROLE and SLASHER_ROLE in
 /// the distributor and is the TaskManager's verifier (set once); the ModelRegistry holds BOND_ROLE
-/// (challenge bonds). Governance (the admin roles of
+/// (challenge bonds) and SLASHER_ROLE (equivocations). Governance (the admin roles of
 /// every contract and GOVERNANCE_ROLE in the registry) is a TimelockController whose only proposer
 /// is `MLB_GOVERNOR`; REFEREE_ROLE goes to `MLB_REFEREE` and the TaskManager's PAUSER_ROLE to
 /// `MLB_PAUSER`. The deployer keeps nothing. On the local chain the three default to anvil's
@@ -81,6 +81,7 @@ contract Deploy is Script {
         d.distributor.grantRole(d.distributor.ESCROW_ROLE(), address(d.taskManager));
         d.distributor.grantRole(d.distributor.SETTLER_ROLE(), address(d.verifier));
         d.distributor.grantRole(d.distributor.SLASHER_ROLE(), address(d.verifier));
+        d.distributor.grantRole(d.distributor.SLASHER_ROLE(), address(d.registry));
         d.registry.grantRole(d.registry.TASK_MANAGER_ROLE(), address(d.taskManager));
         d.registry.setTaskManager(d.taskManager);
         d.taskManager.setVerifier(d.verifier);

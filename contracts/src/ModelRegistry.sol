@@ -65,6 +65,8 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
     mapping(uint256 versionId => mapping(address signer => bool)) public confirmedBy;
     /// @inheritdoc IModelRegistry
     mapping(uint256 versionId => Challenge) public challenges;
+    /// @inheritdoc IModelRegistry
+    mapping(uint256 taskId => mapping(uint256 round => mapping(address signer => bool))) public equivocated;
 
     /// @notice Deploys the registry.
     /// @param admin Receives DEFAULT_ADMIN_ROLE and GOVERNANCE_ROLE.
@@ -248,6 +250,35 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
     }
 
     /// @inheritdoc IModelRegistry
+    function reportEquivocation(
+        address signer,
+        Proposal calldata a,
+        bytes calldata sigA,
+        Proposal calldata b,
+        bytes calldata sigB
+    ) external returns (uint256 amount) {
+        if (msg.sender == signer || hasRole(REFEREE_ROLE, msg.sender)) {
+            revert NotAllowedToReport(msg.sender);
+        }
+        if (a.taskId != b.taskId || a.round != b.round || a.parent != b.parent || !_otherModel(a.data, b.data)) {
+            revert NotEquivocation();
+        }
+        if (!SignatureChecker.isValidSignatureNow(signer, _versionDigest(a.taskId, a.round, a.parent, a.data), sigA)) {
+            revert InvalidSignature(signer);
+        }
+        if (!SignatureChecker.isValidSignatureNow(signer, _versionDigest(b.taskId, b.round, b.parent, b.data), sigB)) {
+            revert InvalidSignature(signer);
+        }
+        if (!taskManager.isProvider(a.taskId, signer)) revert NotTaskProvider(a.taskId, signer);
+        if (equivocated[a.taskId][a.round][signer]) revert AlreadyReported(a.taskId, a.round, signer);
+        equivocated[a.taskId][a.round][signer] = true;
+        ITaskManager.Task memory t = taskManager.getTask(a.taskId);
+        amount = taskManager.distributor().slash(signer, a.taskId, t.minStake, msg.sender);
+        emit Equivocated(a.taskId, a.round, signer, msg.sender, amount);
+        taskManager.eject(a.taskId, signer);
+    }
+
+    /// @inheritdoc IModelRegistry
     function finalizeVersion(uint256 versionId) external {
         Version storage v = _version(versionId);
         if (v.status != VersionStatus.Proposed) revert InvalidVersionStatus(versionId, v.status);
@@ -337,6 +368,13 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
 
     /// @dev The EIP-712 digest of a `Version` (the struct is hashed in two parts: one `abi.encode`
     /// of all ten words runs out of stack).
+    /// @dev Whether two versions name different models. Metrics alone do not count: a winner signs
+    /// the aggregator's accuracy and loss, and may later sign a stand-in's for the same model.
+    function _otherModel(VersionData calldata a, VersionData calldata b) private pure returns (bool) {
+        return keccak256(a.modelCid) != keccak256(b.modelCid) || a.commitHash != b.commitHash
+            || a.deltaRoot != b.deltaRoot || a.dataHash != b.dataHash;
+    }
+
     function _versionDigest(uint256 taskId, uint256 round, uint256 parent, VersionData memory data)
         private
         view

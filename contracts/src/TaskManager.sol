@@ -254,7 +254,7 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
 
     /// @inheritdoc ITaskManager
     function eject(uint256 taskId, address provider) external {
-        if (msg.sender != address(verifier)) revert OnlyVerifier(msg.sender);
+        if (msg.sender != address(verifier) && msg.sender != address(registry)) revert NotAllowedToEject(msg.sender);
         uint256 slot = _slot[taskId][provider];
         if (slot == 0) return;
         uint256 mask = ejected[taskId];

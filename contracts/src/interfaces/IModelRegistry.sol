@@ -156,6 +156,21 @@ interface IModelRegistry {
     /// @notice The rollback path is empty or not a chain of parents from the head.
     /// @param versionId The version that breaks the path (the head when the path is empty).
     error NotAnAncestor(uint256 versionId);
+    /// @notice The two signed versions are not for the same task, round and parent, or name the
+    /// same model (they may differ in metrics alone).
+    error NotEquivocation();
+    /// @notice `signer`'s equivocation in this round was reported already.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param signer The signer.
+    error AlreadyReported(uint256 taskId, uint256 round, address signer);
+    /// @notice The referee, and the signer itself, may not report.
+    /// @param caller The caller.
+    error NotAllowedToReport(address caller);
+    /// @notice `account` is not a provider of task `taskId`.
+    /// @param taskId The task.
+    /// @param account The account.
+    error NotTaskProvider(uint256 taskId, address account);
 
     /// @notice The task manager was set.
     /// @param taskManager The task manager.
@@ -228,6 +243,16 @@ interface IModelRegistry {
     /// @notice A challenged version was rejected.
     /// @param versionId The version.
     event VersionRejected(uint256 indexed versionId);
+    /// @notice `signer` signed two different models for one round of a task: slashed (the reporter
+    /// earns the distributor's reporter share) and ejected from the task's later draws.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param signer The equivocating provider.
+    /// @param reporter Who reported it.
+    /// @param amount The stake slashed.
+    event Equivocated(
+        uint256 indexed taskId, uint256 indexed round, address indexed signer, address reporter, uint256 amount
+    );
     /// @notice The head of a model moved.
     /// @param modelId The model.
     /// @param from The previous head.
@@ -335,6 +360,31 @@ interface IModelRegistry {
     /// @return bond Its bond.
     /// @return resolveBy The referee's deadline.
     function challenges(uint256 versionId) external view returns (address challenger, uint96 bond, uint64 resolveBy);
+
+    /// @notice Reports a provider of a task that signed two different models (model CID, commit
+    /// hash, delta root or data hash) for the same task, round and parent: it is slashed the
+    /// task's minimum stake, the caller earns the reporter's share, and it is ejected from the
+    /// task's later draws. Once per signer and round; neither the referee nor the signer reports.
+    /// @param signer The equivocating provider.
+    /// @param a One signed version.
+    /// @param sigA `signer`'s `Version` signature of `a`.
+    /// @param b The other signed version.
+    /// @param sigB `signer`'s `Version` signature of `b`.
+    /// @return amount The stake slashed.
+    function reportEquivocation(
+        address signer,
+        Proposal calldata a,
+        bytes calldata sigA,
+        Proposal calldata b,
+        bytes calldata sigB
+    ) external returns (uint256 amount);
+
+    /// @notice Whether `signer`'s equivocation in round `round` of task `taskId` was reported.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param signer The signer.
+    /// @return True once reported.
+    function equivocated(uint256 taskId, uint256 round, address signer) external view returns (bool);
 
     /// @notice Finalizes a proposed version whose challenge window passed without a challenge;
     /// anyone may call it.

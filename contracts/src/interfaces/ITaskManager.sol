@@ -135,9 +135,10 @@ interface ITaskManager {
     error VerifierAlreadySet();
     /// @notice The verifier is not set yet, so no round can start.
     error VerifierNotSet();
-    /// @notice Only the verifier may call this.
+    /// @notice Only the verifier (a slash, a spent liveness deposit) and the registry (an
+    /// equivocation) eject providers.
     /// @param caller The caller.
-    error OnlyVerifier(address caller);
+    error NotAllowedToEject(address caller);
 
     /// @notice The verifier was set.
     /// @param verifier The verifier.
@@ -245,8 +246,8 @@ interface ITaskManager {
         returns (address[] memory drawn, uint256[] memory indices);
 
     /// @notice Ejects `provider` from the task's draws from the next round on (the verifier, on a
-    /// slash or on a missing result with the liveness deposit spent). Does nothing when it is
-    /// ejected already or is not a provider of the task.
+    /// slash or on a missing result with the liveness deposit spent; the registry, on an
+    /// equivocation). Does nothing when it is ejected already or is not a provider of the task.
     /// @param taskId The task.
     /// @param provider The provider.
     function eject(uint256 taskId, address provider) external;

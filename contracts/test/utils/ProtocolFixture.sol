@@ -44,6 +44,7 @@ abstract contract ProtocolFixture is Test {
         distributor.grantRole(distributor.ESCROW_ROLE(), address(tm));
         distributor.grantRole(distributor.SETTLER_ROLE(), address(verifier));
         distributor.grantRole(distributor.SLASHER_ROLE(), address(verifier));
+        distributor.grantRole(distributor.SLASHER_ROLE(), address(registry));
         registry.grantRole(registry.TASK_MANAGER_ROLE(), address(tm));
         registry.setTaskManager(tm);
         tm.setVerifier(verifier);

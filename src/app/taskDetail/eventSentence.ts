@@ -35,6 +35,7 @@ export function eventSentence (event: ProtocolEvent): string {
     case 'VersionRegistered': return `Version ${event.args.versionId} registered (parent ${event.args.parent}).`
     case 'VersionProposed': return `${shortAddress(event.args.aggregator)} proposed version ${event.args.versionId} for round ${event.args.round}.`
     case 'VersionConfirmed': return `${shortAddress(event.args.signer)} signed version ${event.args.versionId} (${event.args.signers} signers so far).`
+    case 'Equivocated': return `${shortAddress(event.args.signer)} signed two different models for round ${event.args.round}: slashed ${mlb(event.args.amount)} on ${shortAddress(event.args.reporter)}'s report.`
     case 'VersionChallenged': return `${shortAddress(event.args.challenger)} challenged version ${event.args.versionId}.`
     case 'VersionFinalized': return `Version ${event.args.versionId} is final.`
     case 'VersionRejected': return `Version ${event.args.versionId} was rejected.`

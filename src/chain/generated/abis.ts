@@ -2807,6 +2807,35 @@ export const ModelRegistryAbi = [
   },
   {
     "type": "function",
+    "name": "equivocated",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "round",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "signer",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "expireChallenge",
     "inputs": [
       {
@@ -3274,6 +3303,153 @@ export const ModelRegistryAbi = [
   },
   {
     "type": "function",
+    "name": "reportEquivocation",
+    "inputs": [
+      {
+        "name": "signer",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "a",
+        "type": "tuple",
+        "internalType": "struct IModelRegistry.Proposal",
+        "components": [
+          {
+            "name": "taskId",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "round",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "parent",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "data",
+            "type": "tuple",
+            "internalType": "struct IModelRegistry.VersionData",
+            "components": [
+              {
+                "name": "modelCid",
+                "type": "bytes",
+                "internalType": "bytes"
+              },
+              {
+                "name": "commitHash",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              },
+              {
+                "name": "deltaRoot",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              },
+              {
+                "name": "dataHash",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              },
+              {
+                "name": "accuracyBps",
+                "type": "uint32",
+                "internalType": "uint32"
+              },
+              {
+                "name": "loss",
+                "type": "uint64",
+                "internalType": "uint64"
+              }
+            ]
+          }
+        ]
+      },
+      {
+        "name": "sigA",
+        "type": "bytes",
+        "internalType": "bytes"
+      },
+      {
+        "name": "b",
+        "type": "tuple",
+        "internalType": "struct IModelRegistry.Proposal",
+        "components": [
+          {
+            "name": "taskId",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "round",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "parent",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "data",
+            "type": "tuple",
+            "internalType": "struct IModelRegistry.VersionData",
+            "components": [
+              {
+                "name": "modelCid",
+                "type": "bytes",
+                "internalType": "bytes"
+              },
+              {
+                "name": "commitHash",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              },
+              {
+                "name": "deltaRoot",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              },
+              {
+                "name": "dataHash",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              },
+              {
+                "name": "accuracyBps",
+                "type": "uint32",
+                "internalType": "uint32"
+              },
+              {
+                "name": "loss",
+                "type": "uint64",
+                "internalType": "uint64"
+              }
+            ]
+          }
+        ]
+      },
+      {
+        "name": "sigB",
+        "type": "bytes",
+        "internalType": "bytes"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "resolveChallenge",
     "inputs": [
       {
@@ -3523,6 +3699,43 @@ export const ModelRegistryAbi = [
     "type": "event",
     "name": "EIP712DomainChanged",
     "inputs": [],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "Equivocated",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "round",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "signer",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "reporter",
+        "type": "address",
+        "indexed": false,
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
     "anonymous": false
   },
   {
@@ -3907,6 +4120,27 @@ export const ModelRegistryAbi = [
   },
   {
     "type": "error",
+    "name": "AlreadyReported",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "round",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "signer",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "CallerNotSigner",
     "inputs": [
       {
@@ -4031,6 +4265,17 @@ export const ModelRegistryAbi = [
   },
   {
     "type": "error",
+    "name": "NotAllowedToReport",
+    "inputs": [
+      {
+        "name": "caller",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "NotAnAncestor",
     "inputs": [
       {
@@ -4039,6 +4284,11 @@ export const ModelRegistryAbi = [
         "internalType": "uint256"
       }
     ]
+  },
+  {
+    "type": "error",
+    "name": "NotEquivocation",
+    "inputs": []
   },
   {
     "type": "error",
@@ -4067,6 +4317,22 @@ export const ModelRegistryAbi = [
       },
       {
         "name": "round",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NotTaskProvider",
+    "inputs": [
+      {
+        "name": "taskId",
         "type": "uint256",
         "internalType": "uint256"
       },
@@ -7368,6 +7634,17 @@ export const TaskManagerAbi = [
   },
   {
     "type": "error",
+    "name": "NotAllowedToEject",
+    "inputs": [
+      {
+        "name": "caller",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "NotJoined",
     "inputs": [
       {
@@ -7391,17 +7668,6 @@ export const TaskManagerAbi = [
         "type": "uint256",
         "internalType": "uint256"
       },
-      {
-        "name": "caller",
-        "type": "address",
-        "internalType": "address"
-      }
-    ]
-  },
-  {
-    "type": "error",
-    "name": "OnlyVerifier",
-    "inputs": [
       {
         "name": "caller",
         "type": "address",
