@@ -2,7 +2,7 @@
 import type { BlockNumber } from 'viem'
 import {
   advance, challengeVersion, claim, commitResult, confirmVersion, faucet, finalizeShard, finalizeVersion, joinTask, proposeVersion, readAcceptedShards,
-  readClaimable, readFingerprintSeed, readHasConfirmed, readIsProvider, readModel, readProposals, readProviders, readRegistryDomain, readRevealed, readRound, readStake,
+  readClaimable, readFingerprintSeed, readHasConfirmed, readIsProvider, readModel, readProposals, readProviders, readRegistryDomain, readRevealed, readRound, readStake, reportEquivocation,
   readStakeLocks, readTask, readTaskLock, readVersion, revealResult, signVersion, stake, unlockStake, watchProtocolEvents, type WriteContext
 } from '../chain/actions/index.ts'
 import type { ProviderChain } from './types.ts'
@@ -65,6 +65,7 @@ export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNum
     },
     finalizeVersion: async (versionId) => { await finalizeVersion(ctx, { versionId }) },
     challengeVersion: async (versionId, reason) => { await challengeVersion(ctx, { versionId, reason }) },
+    reportEquivocation: async (signer, a, b) => (await reportEquivocation(ctx, { signer, a, b })).slashed,
     claim: async () => (await claim(ctx)).amount,
     watch: (taskId, onChange) => watchProtocolEvents(ctx, {
       pollingInterval: opts.watchIntervalMs ?? WATCH_INTERVAL_MS,

@@ -28,6 +28,7 @@ const BENIGN = new Set([
   'AlreadyCommitted', 'AlreadyRevealed', // a commit or reveal that went through before a reload
   'InvalidVersionStatus', 'AlreadyConfirmed', 'RoundAlreadyFinal', 'RoundNotReady', 'StaleParent', // confirm, propose
   'ChallengeWindowClosed', // challenge
+  'AlreadyReported', // an equivocation another provider reported first
   'ProposalExpired' // finalizeVersion or the last confirmation, after the round moved on
 ])
 

@@ -7,7 +7,8 @@
  */
 import type { Address, Hex } from 'viem'
 import type { Endorsement, TopicBodyInputs } from '../core/messages/index.ts'
-import type { VersionContent } from '../core/version/signature.ts'
+import { endorsementContent } from '../core/version/endorsement.ts'
+import { equivocates, type VersionContent } from '../core/version/signature.ts'
 
 export type EndorsementBody = Omit<TopicBodyInputs['endorsements'], 'type' | 'taskId'>
 
@@ -26,9 +27,22 @@ export interface ReceivedEndorsement {
 /** A round keeps at most this many endorsements: more than any round has winners, a bound against floods. */
 const MAX_PER_ROUND = 256
 
-/** Endorsements received, by round and signer (a newer one replaces an older one); older rounds are dropped. */
+/** Two endorsements by one signer of different models for one round: evidence of equivocation. */
+export interface Equivocation {
+  signer: Address
+  first: Endorsement
+  second: Endorsement
+}
+
+/**
+ * Endorsements received, by round and signer (a newer one replaces an older one); older rounds are
+ * dropped. A signer's second endorsement of another model for the same round and parent is kept
+ * aside as evidence (`takeEquivocations`), once per signer and round, signatures unchecked.
+ */
 export class EndorsementPool {
   private readonly rounds = new Map<number, Map<string, ReceivedEndorsement>>()
+  private readonly equivocations: Equivocation[] = []
+  private readonly equivocators = new Set<string>()
 
   add (endorsement: Endorsement, from: Address): void {
     const round = endorsement.round
@@ -37,6 +51,12 @@ export class EndorsementPool {
     if (round < newest - 1) return
     const byRound = this.rounds.get(round) ?? new Map<string, ReceivedEndorsement>()
     if (byRound.size >= MAX_PER_ROUND && !byRound.has(endorsement.signer)) return
+    const earlier = byRound.get(endorsement.signer)?.endorsement
+    const key = `${round}/${endorsement.signer.toLowerCase()}`
+    if (earlier !== undefined && !this.equivocators.has(key) && equivocates(endorsementContent(earlier), endorsementContent(endorsement))) {
+      this.equivocators.add(key)
+      this.equivocations.push({ signer: endorsement.signer as Address, first: earlier, second: endorsement })
+    }
     byRound.set(endorsement.signer, { endorsement, from })
     this.rounds.set(round, byRound)
   }
@@ -49,6 +69,11 @@ export class EndorsementPool {
     if (this.refusals.has(key)) return false
     this.refusals.add(key)
     return true
+  }
+
+  /** The evidence gathered since the last call. */
+  takeEquivocations (): Equivocation[] {
+    return this.equivocations.splice(0)
   }
 
   of (round: number): ReceivedEndorsement[] {

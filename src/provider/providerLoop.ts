@@ -15,6 +15,7 @@ import { challenge, confirm, finalizeVersion, recordConfirmation } from './confi
 import type { EndorsementBus } from './endorsements.ts'
 import { advance, claim, finalizeShard, join, unlock } from './lifecycle.ts'
 import { observe, Patience } from './observe.ts'
+import { reportEquivocations } from './equivocation.ts'
 import { emptyState, stateKey, systemClock } from './state.ts'
 import type { TaskData } from './taskData.ts'
 import type { RoundTimings } from './timing.ts'
@@ -134,6 +135,7 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
 
   /** One pass: observes, decides and does whatever is due now. */
   async tick (signal?: AbortSignal): Promise<TickResult> {
+    await reportEquivocations(this.ctx)
     const view = await observe(this.ctx, this.patience)
     const decision = duties(view)
     let progressed = false

@@ -5,7 +5,7 @@
 import type { Address, Hex } from 'viem'
 import type {
   AcceptedShard, AdvanceOutcome, CommitParams, CommittedResult, RevealedResult, RevealParams, RoundState, ShardOutcome,
-  ProposalRef, StakeLock, StakeState, TaskState, VersionData, VersionState
+  ProposalRef, SignedVersion, StakeLock, StakeState, TaskState, VersionData, VersionState
 } from '../chain/actions/index.ts'
 import type { PinReceipt } from '../core/messages/index.ts'
 import type { RegistryDomain, SignerSignature, VersionContent } from '../core/version/signature.ts'
@@ -68,6 +68,8 @@ export interface ProviderChain {
   finalizeVersion: (versionId: bigint) => Promise<void>
   /** Disputes a proposed version; `reason` hashes what this provider computed instead. */
   challengeVersion: (versionId: bigint, reason: Hex) => Promise<void>
+  /** Reports `signer`'s two signatures of different models for one round; returns the stake slashed. */
+  reportEquivocation: (signer: Address, a: SignedVersion, b: SignedVersion) => Promise<bigint>
   claim: () => Promise<bigint>
   /** Calls `onChange` when the protocol contracts emit events (new blocks with logs); returns the unsubscribe. */
   watch: (taskId: bigint, onChange: () => void) => () => void

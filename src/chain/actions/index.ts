@@ -1,6 +1,7 @@
 export { advance, type AdvanceOutcome } from './advance.ts'
 export { cancelTask, type CancelOutcome } from './cancelTask.ts'
 export { challengeVersion } from './challengeVersion.ts'
+export { reportEquivocation, type SignedVersion } from './reportEquivocation.ts'
 export { claim } from './claim.ts'
 export { commitResult, type CommitParams, type CommittedResult } from './commitResult.ts'
 export { confirmVersion } from './confirmVersion.ts'

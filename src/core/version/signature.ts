@@ -77,6 +77,18 @@ export async function verifyVersionSignature (domain: RegistryDomain, content: V
   }
 }
 
+/**
+ * Whether two signed contents prove equivocation (`ModelRegistry.reportEquivocation`): the same
+ * task, round and parent, different models (model CID, commit hash, delta root or data hash).
+ * Metrics alone do not count: a winner signs the aggregator's metrics with its own model.
+ */
+export function equivocates (a: VersionContent, b: VersionContent): boolean {
+  const hex = (x: Hex, y: Hex): boolean => x.toLowerCase() === y.toLowerCase()
+  if (a.taskId !== b.taskId || a.round !== b.round || a.parent !== b.parent) return false
+  return !hex(a.data.modelCid, b.data.modelCid) || !hex(a.data.commitHash, b.data.commitHash) ||
+    !hex(a.data.deltaRoot, b.data.deltaRoot) || !hex(a.data.dataHash, b.data.dataHash)
+}
+
 /** Whether two contents are the same version (hex compared case-insensitively). */
 export function sameVersionContent (a: VersionContent, b: VersionContent): boolean {
   const hex = (x: Hex, y: Hex): boolean => x.toLowerCase() === y.toLowerCase()
