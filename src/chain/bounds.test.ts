@@ -2,27 +2,19 @@
  * The clients mirror TaskManager's bounds so that the wizard and every provider can say what is
  * wrong before a transaction is sent: the mirrors must equal the deployed contract's constants.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startLocalChain, type LocalChain } from '../../node/testing/localChain.ts'
+import { describe, expect, it } from 'vitest'
+import { useLocalChain } from '../../node/testing/useLocalChain.ts'
 import { RESOURCE_LIMITS } from '../core/resourceLimits.ts'
 import { LIFETIME_ATTEMPTS, MAX_LIFETIME_SECONDS, MAX_WINDOW_SECONDS, RESULT_FEE } from '../core/taskLimits.ts'
 import { TaskManagerAbi } from './generated/abis.ts'
 
-let local: LocalChain
-
-beforeAll(async () => {
-  local = await startLocalChain()
-}, 120_000)
-
-afterAll(async () => {
-  await local?.stop()
-})
+const chain = useLocalChain()
 
 describe('task bounds', () => {
   it('the clients\' mirrors equal TaskManager\'s constants', async () => {
     const read = async (functionName: 'MAX_WINDOW' | 'MAX_LIFETIME' | 'LIFETIME_ATTEMPTS' | 'MAX_PARAMETERS' | 'MAX_TRAIN_MFLOP' | 'MAX_ACTIVATION_KIB'): Promise<number> =>
-      Number(await local.publicClient.readContract({ address: local.contracts.TaskManager, abi: TaskManagerAbi, functionName }))
-    expect(await local.publicClient.readContract({ address: local.contracts.TaskManager, abi: TaskManagerAbi, functionName: 'RESULT_FEE' })).toBe(RESULT_FEE)
+      Number(await chain().publicClient.readContract({ address: chain().contracts.TaskManager, abi: TaskManagerAbi, functionName }))
+    expect(await chain().publicClient.readContract({ address: chain().contracts.TaskManager, abi: TaskManagerAbi, functionName: 'RESULT_FEE' })).toBe(RESULT_FEE)
     expect(await read('MAX_WINDOW')).toBe(MAX_WINDOW_SECONDS)
     expect(await read('MAX_LIFETIME')).toBe(MAX_LIFETIME_SECONDS)
     expect(await read('LIFETIME_ATTEMPTS')).toBe(LIFETIME_ATTEMPTS)

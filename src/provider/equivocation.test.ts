@@ -3,8 +3,8 @@
  * the pool keeps, and the report slashes the signer on a real local chain (anvil + the contracts).
  */
 import { keccak256, parseEther, toHex, type Address, type Hex } from 'viem'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startLocalChain, type LocalChain } from '../../node/testing/localChain.ts'
+import { describe, expect, it } from 'vitest'
+import { useLocalChain } from '../../node/testing/useLocalChain.ts'
 import { createMnistTask } from '../../node/testing/mnistTask.ts'
 import { faucet, joinTask, readStake, stake } from '../chain/actions/index.ts'
 import type { Endorsement } from '../core/messages/index.ts'
@@ -55,21 +55,13 @@ describe('endorsement pool', () => {
   })
 })
 
-let local: LocalChain
-
-beforeAll(async () => {
-  local = await startLocalChain()
-}, 120_000)
-
-afterAll(async () => {
-  await local?.stop()
-})
+const chain = useLocalChain()
 
 describe('reportEquivocation', () => {
   it('attack (equivocation): a provider that signed two models for one round is slashed, and the reporter earns a share', async () => {
     const spec = parseTaskSpec({ model: { template: 'mlp', inputShape: [784], classes: 10, hidden: [8] }, seed: 'equivocation' }, 'equivocation.test')
-    const { created } = await createMnistTask(local.ctxOf(1), memoryArtifactStore(), spec, { rounds: 1, shards: 1, replication: 1, maxReplication: 1 })
-    const provider = local.ctxOf(2)
+    const { created } = await createMnistTask(chain().ctxOf(1), memoryArtifactStore(), spec, { rounds: 1, shards: 1, replication: 1, maxReplication: 1 })
+    const provider = chain().ctxOf(2)
     await faucet(provider)
     await stake(provider, { amount: parseEther('110') })
     await joinTask(provider, { taskId: created.taskId })
@@ -78,14 +70,14 @@ describe('reportEquivocation', () => {
     const round = (model: string): VersionContent => ({ ...content(model), taskId: created.taskId, parent: created.initialVersionId })
     const a = { content: round('honest'), signature: await signer.signVersion(round('honest')) }
     const b = { content: round('other'), signature: await signer.signVersion(round('other')) }
-    const reporter = chainForAccount(local.ctxOf(3))
-    const before = await readStake(local.ctxOf(3), { account: signer.account })
+    const reporter = chainForAccount(chain().ctxOf(3))
+    const before = await readStake(chain().ctxOf(3), { account: signer.account })
     const earned = await reporter.readClaimable()
     const slashed = await reporter.reportEquivocation(signer.account, a, b)
-    const after = await readStake(local.ctxOf(3), { account: signer.account })
+    const after = await readStake(chain().ctxOf(3), { account: signer.account })
     expect(slashed).toBe(parseEther('100'))
     expect(before.staked - after.staked).toBe(slashed)
     expect(await reporter.readClaimable() - earned).toBe(slashed / 10n)
-    await expect(chainForAccount(local.ctxOf(4)).reportEquivocation(signer.account, a, b)).rejects.toThrow(/AlreadyReported|already reported/i)
+    await expect(chainForAccount(chain().ctxOf(4)).reportEquivocation(signer.account, a, b)).rejects.toThrow(/AlreadyReported|already reported/i)
   }, 60_000)
 })

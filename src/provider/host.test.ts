@@ -3,8 +3,8 @@
  * switch does, and checks each picked task's spec against what the task declares on chain.
  */
 import { parseEther } from 'viem'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startLocalChain, type LocalChain } from '../../node/testing/localChain.ts'
+import { describe, expect, it } from 'vitest'
+import { useLocalChain } from '../../node/testing/useLocalChain.ts'
 import { createMnistTask } from '../../node/testing/mnistTask.ts'
 import type { MLBridgeError } from '../core/errors.ts'
 import type { TaskDefinition } from '../core/taskDefinition.ts'
@@ -20,25 +20,17 @@ const spec = parseTaskSpec({
   seed: 'host-test'
 }, 'host.test')
 
-let local: LocalChain
-
-beforeAll(async () => {
-  local = await startLocalChain()
-}, 120_000)
-
-afterAll(async () => {
-  await local?.stop()
-})
+const chain = useLocalChain()
 
 describe('provider host', () => {
   it('attack (spam task): a task that under-declares its compute to look better paid per hour is refused, and the honest task is taken', async () => {
     const artifacts = memoryArtifactStore()
     const shape = { rounds: 1, shards: 1, replication: 1, maxReplication: 1, rewardPerResult: parseEther('10') }
-    const honest = (await createMnistTask(local.ctxOf(1), artifacts, spec, shape)).created.taskId
+    const honest = (await createMnistTask(chain().ctxOf(1), artifacts, spec, shape)).created.taskId
     // Same spec and reward, declared as a thousandth of its compute: it ranks first.
-    const liar = (await createMnistTask(local.ctxOf(1), artifacts, spec, { ...shape, declared: { trainMflop: 1 } })).created.taskId
+    const liar = (await createMnistTask(chain().ctxOf(1), artifacts, spec, { ...shape, declared: { trainMflop: 1 } })).created.taskId
 
-    const provider = local.ctxOf(2)
+    const provider = chain().ctxOf(2)
     const host = new ProviderHost({
       read: provider,
       chain: chainForAccount(provider),
