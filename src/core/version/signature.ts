@@ -83,18 +83,23 @@ export async function verifyVersionSignature (domain: RegistryDomain, content: V
  * Metrics alone do not count: a winner signs the aggregator's metrics with its own model.
  */
 export function equivocates (a: VersionContent, b: VersionContent): boolean {
-  const hex = (x: Hex, y: Hex): boolean => x.toLowerCase() === y.toLowerCase()
-  if (a.taskId !== b.taskId || a.round !== b.round || a.parent !== b.parent) return false
-  return !hex(a.data.modelCid, b.data.modelCid) || !hex(a.data.commitHash, b.data.commitHash) ||
-    !hex(a.data.deltaRoot, b.data.deltaRoot) || !hex(a.data.dataHash, b.data.dataHash)
+  return sameSlot(a, b) && !sameModel(a.data, b.data)
 }
 
 /** Whether two contents are the same version (hex compared case-insensitively). */
 export function sameVersionContent (a: VersionContent, b: VersionContent): boolean {
+  return sameSlot(a, b) && sameModel(a.data, b.data) && a.data.accuracyBps === b.data.accuracyBps && a.data.loss === b.data.loss
+}
+
+/** The same task, round and parent. */
+function sameSlot (a: VersionContent, b: VersionContent): boolean {
+  return a.taskId === b.taskId && a.round === b.round && a.parent === b.parent
+}
+
+/** The same model: model CID, commit hash, delta root and data hash (hex compared case-insensitively). */
+function sameModel (a: VersionData, b: VersionData): boolean {
   const hex = (x: Hex, y: Hex): boolean => x.toLowerCase() === y.toLowerCase()
-  return a.taskId === b.taskId && a.round === b.round && a.parent === b.parent &&
-    hex(a.data.modelCid, b.data.modelCid) && hex(a.data.commitHash, b.data.commitHash) && hex(a.data.deltaRoot, b.data.deltaRoot) &&
-    hex(a.data.dataHash, b.data.dataHash) && a.data.accuracyBps === b.data.accuracyBps && a.data.loss === b.data.loss
+  return hex(a.modelCid, b.modelCid) && hex(a.commitHash, b.commitHash) && hex(a.deltaRoot, b.deltaRoot) && hex(a.dataHash, b.dataHash)
 }
 
 /** Signatures ordered as the registry wants them: strictly ascending signer addresses, one each. */
