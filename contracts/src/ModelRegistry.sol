@@ -263,12 +263,8 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
         if (a.taskId != b.taskId || a.round != b.round || a.parent != b.parent || !_otherModel(a.data, b.data)) {
             revert NotEquivocation();
         }
-        if (!SignatureChecker.isValidSignatureNow(signer, _versionDigest(a.taskId, a.round, a.parent, a.data), sigA)) {
-            revert InvalidSignature(signer);
-        }
-        if (!SignatureChecker.isValidSignatureNow(signer, _versionDigest(b.taskId, b.round, b.parent, b.data), sigB)) {
-            revert InvalidSignature(signer);
-        }
+        _requireSignature(signer, _versionDigest(a.taskId, a.round, a.parent, a.data), sigA);
+        _requireSignature(signer, _versionDigest(b.taskId, b.round, b.parent, b.data), sigB);
         if (!taskManager.isProvider(a.taskId, signer)) revert NotTaskProvider(a.taskId, signer);
         if (equivocated[a.taskId][a.round][signer]) revert AlreadyReported(a.taskId, a.round, signer);
         equivocated[a.taskId][a.round][signer] = true;
@@ -368,6 +364,11 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
 
     /// @dev The EIP-712 digest of a `Version` (the struct is hashed in two parts: one `abi.encode`
     /// of all ten words runs out of stack).
+    /// @dev `signer`'s signature (ECDSA or ERC-1271) of `digest`, or `InvalidSignature`.
+    function _requireSignature(address signer, bytes32 digest, bytes calldata signature) private view {
+        if (!SignatureChecker.isValidSignatureNow(signer, digest, signature)) revert InvalidSignature(signer);
+    }
+
     /// @dev Whether two versions name different models. Metrics alone do not count: a winner signs
     /// the aggregator's accuracy and loss, and may later sign a stand-in's for the same model.
     function _otherModel(VersionData calldata a, VersionData calldata b) private pure returns (bool) {
@@ -407,7 +408,7 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
             bool winner;
             (winner, winners) = taskManager.winnerStatus(taskId, round, signer);
             if (!winner) revert NotRoundWinner(taskId, round, signer);
-            if (!SignatureChecker.isValidSignatureNow(signer, digest, signatures[i])) revert InvalidSignature(signer);
+            _requireSignature(signer, digest, signatures[i]);
         }
     }
 

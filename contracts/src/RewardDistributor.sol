@@ -165,9 +165,8 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
         a.claimable = 0;
         // The fees of the results accepted since the last claim: burnt here, once per claim, so
         // that settling a shard touches no slot beyond the ones it already writes.
-        uint24 accepted = a.accepted;
-        uint256 fees = uint256(accepted - feesBurntFor[msg.sender]) * Fees.RESULT_FEE;
-        if (fees != 0) feesBurntFor[msg.sender] = accepted;
+        uint256 fees = _feesDue(msg.sender, a);
+        if (fees != 0) feesBurntFor[msg.sender] = a.accepted;
         totalOwed -= amount + fees;
         emit Claimed(msg.sender, amount);
         if (fees != 0) {
@@ -317,7 +316,12 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
 
     /// @inheritdoc IRewardDistributor
     function feesDue(address account) external view returns (uint256) {
-        return uint256(accounts[account].accepted - feesBurntFor[account]) * Fees.RESULT_FEE;
+        return _feesDue(account, accounts[account]);
+    }
+
+    /// @dev RESULT_FEE for every result of `account` accepted since its fees were last burnt.
+    function _feesDue(address account, Account storage a) private view returns (uint256) {
+        return uint256(a.accepted - feesBurntFor[account]) * Fees.RESULT_FEE;
     }
 
     /// @inheritdoc IRewardDistributor
