@@ -22,6 +22,7 @@ import { shardIndices, stepSeed } from './core/sampling.ts'
 import { encodeTaskSpec, parseTaskSpec } from './core/taskSpec.ts'
 import type { WeightSet } from './core/tensors.ts'
 import { deltaRoot } from './core/version/deltaRoot.ts'
+import { acceptedDeltaRoot, acceptedResults, resultDigest } from './core/version/acceptedResults.ts'
 import { computeCommitment } from './core/commitment.ts'
 import { hexToCid, memoryArtifactStore, memoryBlocks } from './provider/artifacts.ts'
 import { computeVersion } from './core/version/compute.ts'
@@ -134,8 +135,8 @@ async function compute (kind: string, i: Json): Promise<Json> {
         modelCid: await blobCid(v.bytes, 'model'),
         usedShards: v.used.map((d) => d.shard),
         refused: [...v.verdicts].filter(([, verdict]) => !verdict.ok).map(([id]) => id).sort(),
-        deltaRoot: deltaRoot(v.used.map((d) => d.cid)),
-        dataHash: keccak256(concatHex(v.used.map((d) => bytesToHex(leBytes(indicesOf(spec.seed, { ...i.sampling }, d.shard))))))
+        // One term per shard that counted, however many of its deltas did (section 7).
+        dataHash: keccak256(concatHex([...new Set(v.used.map((d) => d.shard))].map((shard) => bytesToHex(leBytes(indicesOf(spec.seed, { ...i.sampling }, shard))))))
       }
     }
     case 'fingerprint': {
@@ -147,6 +148,10 @@ async function compute (kind: string, i: Json): Promise<Json> {
       return computeCommitment(i)
     case 'delta-root':
       return deltaRoot(i.cids)
+    case 'accepted-results': {
+      const results = acceptedResults(i.winners)
+      return { results: results.map((r) => ({ ...r, resultDigest: resultDigest(r) })), deltaRoot: acceptedDeltaRoot(results) }
+    }
     case 'dataset-blob': {
       const ds = { x: Float32Array.from(i.x), labels: Int32Array.from(i.labels), featureShape: i.featureShape, classes: i.classes, ...(i.classNames === undefined ? {} : { classNames: i.classNames }) }
       const bytes = encodeDataset(ds)
@@ -195,7 +200,7 @@ function vectorsOf (markdown: string): Vector[] {
 
 const REQUIRED_KINDS = [
   'derive-seed', 'rng', 'task-spec', 'shard-indices', 'data-hash', 'delta', 'delta-binding', 'seal', 'blob-cid',
-  'version-blob', 'aggregate', 'outer-step', 'version', 'fingerprint-seed', 'fingerprint', 'commitment', 'delta-root',
+  'version-blob', 'aggregate', 'outer-step', 'version', 'fingerprint-seed', 'fingerprint', 'commitment', 'delta-root', 'accepted-results',
   'dataset-blob', 'eip712', 'gossip', 'session-grant-text', 'pin-request'
 ]
 

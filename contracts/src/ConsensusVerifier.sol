@@ -5,6 +5,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IConsensusVerifier} from "./interfaces/IConsensusVerifier.sol";
 import {IRewardDistributor} from "./interfaces/IRewardDistributor.sol";
 import {ITaskManager} from "./interfaces/ITaskManager.sol";
+import {DeltaRoot} from "./libraries/DeltaRoot.sol";
 import {Votes} from "./libraries/Votes.sol";
 
 /// @title ConsensusVerifier
@@ -20,10 +21,13 @@ import {Votes} from "./libraries/Votes.sol";
 /// cluster is a strict majority of the revealed replicas (and, with two or more replicas, has at
 /// least two members) the cluster is rewarded, otherwise the shard is re-queued with one more
 /// replica (adaptive replication) up to the task's cap and MAX_ATTEMPTS.
-/// @dev Storage per result is one slot: the commitment, overwritten at reveal by the hash of the
-/// fingerprint. `finalize` takes the fingerprints as calldata (clients read them from `Revealed`
-/// events) and checks each against its stored hash, so it costs O(r^2 * k) with r <= 8, k <= 64 and
-/// never loops over providers. Slashing is on proof only: a REFEREE_ROLE account (a deterministic
+/// @dev Storage per result is one slot: the commitment, overwritten at reveal by the result digest
+/// (the fingerprint's hash and the delta CID's leaf, hashed together). `finalize` takes the
+/// fingerprints and delta leaves as calldata (clients read them from `Revealed` events) and checks
+/// each pair against its stored digest, so it costs O(r^2 * k) with r <= 8, k <= 64 and never
+/// loops over providers. An accepted shard keeps its winners' mask, so `acceptedDeltaRoot` can
+/// check a proposal's list of the round's accepted results against those digests and compute the
+/// round's delta root on chain. Slashing is on proof only: a REFEREE_ROLE account (a deterministic
 /// CPU referee service) submits a verdict with the evidence's content hash for a revealed result
 /// whose fingerprint does not match its delta, whose delta is invalid, or whose re-run disagrees;
 /// these proofs need the delta bytes and cannot be checked on chain.
@@ -37,10 +41,12 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     /// nonzero-to-nonzero write).
     bytes32 private constant SEED_PENDING = bytes32(uint256(1));
 
-    /// @notice A shard of a round, one slot (256 bits). `start` and `startBlock` are the timestamp
+    /// @notice A shard of a round, one slot (240 bits). `start` and `startBlock` are the timestamp
     /// and block number at which the current attempt started; both are 0 for the first attempt,
     /// which starts with the round (see `roundStarts`). `seedBlock` is the block after the
     /// attempt's latest commit, whose hash seeds the fingerprints (0 before any commit).
+    /// `winnersMask` is the accepted cluster once the shard is accepted (the replicas whose
+    /// results the round's delta root lists).
     // solhint-disable-next-line gas-struct-packing
     struct Shard {
         uint16 attempt;
@@ -49,8 +55,9 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         uint64 start;
         uint16 committedMask;
         uint16 revealedMask;
-        uint64 startBlock;
-        uint64 seedBlock;
+        uint16 winnersMask;
+        uint48 startBlock;
+        uint48 seedBlock;
     }
 
     /// @notice What is kept of an attempt once it is re-queued, one slot.
@@ -181,7 +188,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         if (assignee != msg.sender) revert NotAssigned(msg.sender, assignee);
         s.committedMask |= bit;
         // Every commit moves the fingerprint seed past itself: whoever commits cannot know it.
-        s.seedBlock = uint64(block.number + 1);
+        s.seedBlock = uint48(block.number + 1);
         _shards[c.key] = s;
         _results[_attemptKey(c.key, s.attempt)][replica] = commitment;
         emit Committed(taskId, round, shard, s.attempt, replica, msg.sender, commitment);
@@ -206,10 +213,13 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     }
 
     /// @inheritdoc IConsensusVerifier
-    function finalize(uint256 taskId, uint256 round, uint256 shard, int32[][] calldata fingerprints)
-        external
-        returns (bool accepted)
-    {
+    function finalize(
+        uint256 taskId,
+        uint256 round,
+        uint256 shard,
+        int32[][] calldata fingerprints,
+        bytes32[] calldata deltaLeaves
+    ) external returns (bool accepted) {
         RoundConfig storage t = _activeRound(taskId, round, shard);
         ShardCtx memory c = ShardCtx(taskId, round, shard, _shardKey(taskId, round, shard));
         Shard memory s = _loadShard(c.key, t);
@@ -220,25 +230,10 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
             if (_record(c, s, t, Vote(0, 0, false, bytes32(0), 0))) _countDecided(t, taskId, round);
             return false;
         }
-        _checkFinalizable(s, t, fingerprints.length, c);
-        Vote memory v = _vote(_attemptKey(c.key, s.attempt), s, fingerprints, t.tolerance);
-        accepted = v.accepted;
-        bytes32 seed = _fixSeed(t, c, s);
-        uint16 revealedMask = s.revealedMask;
-        uint256 missed = _full(s.replication) & ~uint256(revealedMask);
-        if (accepted) {
-            if (_record(c, s, t, v)) _countDecided(t, taskId, round);
-            _settle(c, t, seed, s.replication, v.clusterMask, revealedMask & ~v.clusterMask, missed);
-        } else if (v.revealedCount >= 2) {
-            // Junk against an honest replica is not a free re-run: the referee decides this attempt.
-            s.status = ShardStatus.Disputed;
-            _shards[c.key] = s;
-            emit ShardDisputed(taskId, round, shard, s.attempt, revealedMask, _refereeDeadline(s, t));
-            _settle(c, t, seed, s.replication, 0, 0, missed);
-        } else {
-            if (_record(c, s, t, v)) _countDecided(t, taskId, round);
-            _settle(c, t, seed, s.replication, 0, 0, missed);
-        }
+        _checkFinalizable(s, t, fingerprints.length, deltaLeaves.length, c);
+        Vote memory v = _vote(_attemptKey(c.key, s.attempt), s, fingerprints, deltaLeaves, t.tolerance);
+        _decide(c, s, t, v);
+        return v.accepted;
     }
 
     /// @inheritdoc IConsensusVerifier
@@ -381,6 +376,46 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         returns (bytes32)
     {
         return _results[_attemptKey(_shardKey(taskId, round, shard), attempt)][replica];
+    }
+
+    /// @inheritdoc IConsensusVerifier
+    function shardWinners(uint256 taskId, uint256 round, uint256 shard)
+        external
+        view
+        returns (uint256 attempt, uint256 winnersMask)
+    {
+        Shard memory s = _shards[_shardKey(taskId, round, shard)];
+        return (s.attempt, s.winnersMask);
+    }
+
+    /// @inheritdoc IConsensusVerifier
+    function acceptedDeltaRoot(uint256 taskId, uint256 round, AcceptedResult[] calldata results)
+        external
+        view
+        returns (bytes32)
+    {
+        RoundConfig storage t = _rounds[taskId];
+        if (!t.active || round != t.round) revert RoundNotActive(taskId, round);
+        bytes32[] memory leaves = new bytes32[](results.length);
+        uint256 next;
+        for (uint256 shard = 0; shard < t.shards; ++shard) {
+            bytes32 key = _shardKey(taskId, round, shard);
+            Shard memory s = _shards[key];
+            if (s.status != ShardStatus.Accepted) continue;
+            bytes32 attemptKey = _attemptKey(key, s.attempt);
+            for (uint256 replica = 0; s.winnersMask >> replica != 0; ++replica) {
+                if (s.winnersMask & (1 << replica) == 0) continue;
+                if (next == results.length) revert AcceptedResultMissing(shard, replica);
+                AcceptedResult calldata r = results[next];
+                if (_resultDigest(r.fingerprintHash, r.deltaLeaf) != _results[attemptKey][replica]) {
+                    revert NotAcceptedResult(next, shard, replica);
+                }
+                leaves[next] = r.deltaLeaf;
+                ++next;
+            }
+        }
+        if (next != results.length) revert ExtraAcceptedResults(results.length, next);
+        return DeltaRoot.root(leaves);
     }
 
     // ------------------------------------------------------------------ internal
@@ -532,7 +567,8 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
             start: uint64(block.timestamp),
             committedMask: 0,
             revealedMask: 0,
-            startBlock: uint64(block.number),
+            winnersMask: 0,
+            startBlock: uint48(block.number),
             seedBlock: 0
         });
         emit ShardRequeued(c.taskId, c.round, c.shard, attempt, next);
@@ -557,8 +593,15 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         if (_results[attemptKey][replica] != _commitmentOf(c, s.attempt, o)) revert CommitmentMismatch();
         s.revealedMask |= bit;
         _shards[c.key] = s;
-        _results[attemptKey][replica] = keccak256(abi.encodePacked(o.fingerprint));
+        _results[attemptKey][replica] =
+            _resultDigest(keccak256(abi.encodePacked(o.fingerprint)), DeltaRoot.leaf(o.deltaCid));
         return s.attempt;
+    }
+
+    /// @dev What a revealed result slot holds: `keccak256(fingerprintHash ‖ deltaLeaf)`, binding the
+    /// fingerprint the vote compares and the delta CID the round's delta root lists.
+    function _resultDigest(bytes32 fingerprintHash, bytes32 deltaLeaf) private pure returns (bytes32) {
+        return keccak256(abi.encode(fingerprintHash, deltaLeaf));
     }
 
     /// @dev The commitment the caller must have made for `o`.
@@ -600,11 +643,39 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         }
     }
 
-    function _checkFinalizable(Shard memory s, RoundConfig storage t, uint256 given, ShardCtx memory c) private view {
+    /// @dev Effects of a vote: accept and pay the cluster, send a split to the referee, or re-queue.
+    function _decide(ShardCtx memory c, Shard memory s, RoundConfig storage t, Vote memory v) private {
+        bytes32 seed = _fixSeed(t, c, s);
+        uint16 revealedMask = s.revealedMask;
+        uint256 missed = _full(s.replication) & ~uint256(revealedMask);
+        if (v.accepted) {
+            if (_record(c, s, t, v)) _countDecided(t, c.taskId, c.round);
+            _settle(c, t, seed, s.replication, v.clusterMask, revealedMask & ~v.clusterMask, missed);
+        } else if (v.revealedCount >= 2) {
+            // Junk against an honest replica is not a free re-run: the referee decides this attempt.
+            s.status = ShardStatus.Disputed;
+            _shards[c.key] = s;
+            emit ShardDisputed(c.taskId, c.round, c.shard, s.attempt, revealedMask, _refereeDeadline(s, t));
+            _settle(c, t, seed, s.replication, 0, 0, missed);
+        } else {
+            if (_record(c, s, t, v)) _countDecided(t, c.taskId, c.round);
+            _settle(c, t, seed, s.replication, 0, 0, missed);
+        }
+    }
+
+    function _checkFinalizable(
+        Shard memory s,
+        RoundConfig storage t,
+        uint256 fingerprints,
+        uint256 leaves,
+        ShardCtx memory c
+    ) private view {
         if (s.status != ShardStatus.Open) revert ShardClosed(c.taskId, c.round, c.shard);
         uint64 revealEnd = _start(s, t) + t.commitWindow + t.revealWindow;
         if (block.timestamp < revealEnd && s.revealedMask != _full(s.replication)) revert FinalizeTooEarly(revealEnd);
-        if (given != s.replication) revert FingerprintCountMismatch(given, s.replication);
+        if (fingerprints != s.replication || leaves != s.replication) {
+            revert ResultCountMismatch(fingerprints, leaves, s.replication);
+        }
     }
 
     /// @dev Effects of a decision: accept, re-queue or fail. Returns whether the shard is decided.
@@ -614,6 +685,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     {
         if (v.accepted) {
             s.status = ShardStatus.Accepted;
+            s.winnersMask = uint16(v.clusterMask);
             _shards[c.key] = s;
             emit ShardAccepted(c.taskId, c.round, c.shard, s.attempt, v.center, v.clusterMask, v.centerHash);
             return true;
@@ -628,18 +700,21 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         return true;
     }
 
-    /// @dev Checks every revealed fingerprint against its stored hash, then takes the vote (see
-    /// `Votes`): the replica that agrees with the most revealed replicas (ties: lowest index) and
-    /// its cluster.
-    function _vote(bytes32 attemptKey, Shard memory s, int32[][] calldata fps, uint32 tolerance)
-        private
-        view
-        returns (Vote memory v)
-    {
+    /// @dev Checks every revealed fingerprint and delta leaf against the stored result digest, then
+    /// takes the vote (see `Votes`): the replica that agrees with the most revealed replicas (ties:
+    /// lowest index) and its cluster.
+    function _vote(
+        bytes32 attemptKey,
+        Shard memory s,
+        int32[][] calldata fps,
+        bytes32[] calldata leaves,
+        uint32 tolerance
+    ) private view returns (Vote memory v) {
         uint256 revealedMask = s.revealedMask;
         for (uint256 i = 0; i < fps.length; ++i) {
             if (revealedMask & (1 << i) == 0) continue;
-            if (keccak256(abi.encodePacked(fps[i])) != _results[attemptKey][i]) revert FingerprintNotRevealed(i);
+            bytes32 digest = _resultDigest(keccak256(abi.encodePacked(fps[i])), leaves[i]);
+            if (digest != _results[attemptKey][i]) revert NotWhatWasRevealed(i);
         }
         uint256[] memory clusterMasks;
         (clusterMasks, v.revealedCount) = Votes.clusters(fps, revealedMask, tolerance);

@@ -4,6 +4,7 @@ pragma solidity 0.8.37;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {IConsensusVerifier} from "./interfaces/IConsensusVerifier.sol";
 import {IModelRegistry} from "./interfaces/IModelRegistry.sol";
 import {ITaskManager} from "./interfaces/ITaskManager.sol";
 
@@ -147,29 +148,23 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
     // ------------------------------------------------------------------ task versions
 
     /// @inheritdoc IModelRegistry
-    function propose(Proposal calldata p, address[] calldata signers, bytes[] calldata signatures)
-        external
-        returns (uint256 versionId)
-    {
-        ITaskManager.Task memory t = taskManager.getTask(p.taskId);
-        if (p.round != t.currentRound || !taskManager.isRoundDecided(p.taskId)) {
-            revert RoundNotReady(p.taskId, p.round);
-        }
-        if (roundVersion[p.taskId][p.round] != 0) revert RoundAlreadyFinal(p.taskId, p.round);
-        uint256 head = _models[t.modelId].head;
-        if (p.parent != head) revert StaleParent(p.parent, head);
-        bytes32 digest = _versionDigest(p.taskId, p.round, p.parent, p.data);
-        uint256 winners = _checkSigners(p.taskId, p.round, digest, signers, signatures);
+    function propose(
+        Proposal calldata p,
+        address[] calldata signers,
+        bytes[] calldata signatures,
+        IConsensusVerifier.AcceptedResult[] calldata results
+    ) external returns (uint256 versionId) {
+        ITaskManager.Task memory t = _checkProposal(p, results);
+        uint256 winners = _checkProposalSigners(p, signers, signatures);
         uint256 mine = _indexOf(signers, msg.sender);
 
-        versionId = _store(t.modelId, head, 0, VersionStatus.Proposed, p.data);
+        versionId = _store(t.modelId, p.parent, 0, VersionStatus.Proposed, p.data);
         Version storage v = _versions[versionId];
         v.aggregator = msg.sender;
         v.taskId = uint64(p.taskId);
         v.round = uint64(p.round);
         // A strict majority of the winners, and the aggregator plus the task's `confirmations`.
-        uint256 majority = winners / 2;
-        v.requiredSigners = uint16(1 + (t.confirmations > majority ? t.confirmations : majority));
+        v.requiredSigners = uint16(1 + (t.confirmations > winners / 2 ? t.confirmations : winners / 2));
         v.challengeDeadline = uint64(block.timestamp) + t.challengeWindow;
         emit VersionProposed(versionId, p.taskId, p.round, msg.sender, signatures[mine]);
         _countProposalSigners(versionId, v, signers, signatures, mine);
@@ -412,6 +407,16 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
         }
     }
 
+    /// @dev `_checkSigners` for the signatures a proposal carries.
+    function _checkProposalSigners(Proposal calldata p, address[] calldata signers, bytes[] calldata signatures)
+        private
+        view
+        returns (uint256 winners)
+    {
+        bytes32 digest = _versionDigest(p.taskId, p.round, p.parent, p.data);
+        return _checkSigners(p.taskId, p.round, digest, signers, signatures);
+    }
+
     /// @dev Counts a new proposal's signers (the aggregator's signature is in `VersionProposed`,
     /// each other one in a `VersionConfirmed`) and finalizes it when they suffice.
     function _countProposalSigners(
@@ -430,6 +435,25 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
             if (i != mine) emit VersionConfirmed(versionId, signers[i], ++count, signatures[i]);
         }
         if (isFinal) _finalize(versionId, v);
+    }
+
+    /// @dev A proposal is for the task's current, decided round without a final version, on top of
+    /// the head, and its delta root is the one the verifier computes from the round's accepted
+    /// results (so a version names no inputs but those). Returns the task.
+    function _checkProposal(Proposal calldata p, IConsensusVerifier.AcceptedResult[] calldata results)
+        private
+        view
+        returns (ITaskManager.Task memory t)
+    {
+        t = taskManager.getTask(p.taskId);
+        if (p.round != t.currentRound || !taskManager.isRoundDecided(p.taskId)) {
+            revert RoundNotReady(p.taskId, p.round);
+        }
+        if (roundVersion[p.taskId][p.round] != 0) revert RoundAlreadyFinal(p.taskId, p.round);
+        uint256 head = _models[t.modelId].head;
+        if (p.parent != head) revert StaleParent(p.parent, head);
+        bytes32 root = taskManager.verifier().acceptedDeltaRoot(p.taskId, p.round, results);
+        if (p.data.deltaRoot != root) revert DeltaRootMismatch(p.data.deltaRoot, root);
     }
 
     /// @dev Where `account` is in `signers`; reverts when it is not there.

@@ -6,6 +6,7 @@ import {ConsensusVerifier} from "../src/ConsensusVerifier.sol";
 import {IConsensusVerifier} from "../src/interfaces/IConsensusVerifier.sol";
 import {IRewardDistributor} from "../src/interfaces/IRewardDistributor.sol";
 import {ITaskManager} from "../src/interfaces/ITaskManager.sol";
+import {DeltaRoot} from "../src/libraries/DeltaRoot.sol";
 import {TaskManager} from "../src/TaskManager.sol";
 import {ProtocolFixture} from "./utils/ProtocolFixture.sol";
 
@@ -151,7 +152,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
         vm.expectEmit(address(verifier));
         emit IConsensusVerifier.Revealed(taskId, 0, 0, 0, 0, who, _cid(0), _sealedOf(_cid(0)), _salt(who), fpA);
         _reveal(taskId, 0, 0, 0, fpA);
-        assertEq(verifier.resultOf(taskId, 0, 0, 0, 0), keccak256(abi.encodePacked(fpA)));
+        assertEq(verifier.resultOf(taskId, 0, 0, 0, 0), _digest(fpA, 0));
     }
 
     function test_reveal_revertsBeforeWindowWhenNotAllCommitted() public {
@@ -236,8 +237,8 @@ contract ConsensusVerifierTest is ProtocolFixture {
         int32[] memory fpB = _shifted(fpA, 5); // exactly at the tolerance
         _commitRevealAll(taskId, 0, 0, _pair(fpA, fpB));
         vm.expectEmit(address(verifier));
-        emit IConsensusVerifier.ShardAccepted(taskId, 0, 0, 0, 0, 3, keccak256(abi.encodePacked(fpA)));
-        assertTrue(verifier.finalize(taskId, 0, 0, _pair(fpA, fpB)));
+        emit IConsensusVerifier.ShardAccepted(taskId, 0, 0, 0, 0, 3, _digest(fpA, 0));
+        assertTrue(_finalize(taskId, 0, 0, _pair(fpA, fpB)));
         assertEq(distributor.claimableOf(a[0]), REWARD);
         assertEq(distributor.claimableOf(a[1]), REWARD);
         assertEq(distributor.reputationOf(a[0]), 1);
@@ -251,7 +252,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
         _commit(taskId, 0, 0, 1, fpA);
         _reveal(taskId, 0, 0, 0, fpA);
         _reveal(taskId, 0, 0, 1, fpA);
-        assertTrue(verifier.finalize(taskId, 0, 0, _pair(fpA, fpA)));
+        assertTrue(_finalize(taskId, 0, 0, _pair(fpA, fpA)));
     }
 
     function test_finalize_splitWaitsForTheRefereeThenRequeuesWithMoreReplicas() public {
@@ -260,14 +261,14 @@ contract ConsensusVerifierTest is ProtocolFixture {
         uint64 refereeDeadline = _refereeDeadline(taskId, 0, 0);
         vm.expectEmit(address(verifier));
         emit IConsensusVerifier.ShardDisputed(taskId, 0, 0, 0, 3, refereeDeadline);
-        assertFalse(verifier.finalize(taskId, 0, 0, _pair(fpA, fpB)));
+        assertFalse(_finalize(taskId, 0, 0, _pair(fpA, fpB)));
         vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.RefereeWindowOpen.selector, refereeDeadline));
-        verifier.finalize(taskId, 0, 0, _pair(fpA, fpB));
+        _finalize(taskId, 0, 0, _pair(fpA, fpB));
         // The referee did not answer: nobody is slashed and the shard runs again.
         vm.warp(refereeDeadline);
         vm.expectEmit(address(verifier));
         emit IConsensusVerifier.ShardRequeued(taskId, 0, 0, 1, 3);
-        assertFalse(verifier.finalize(taskId, 0, 0, _pair(fpA, fpB)));
+        assertFalse(_finalize(taskId, 0, 0, _pair(fpA, fpB)));
         // The re-run is drawn from the hash of the block after the finalize.
         (address[] memory a,,,,,,) = verifier.assignment(taskId, 0, 0);
         assertEq(a.length, 0);
@@ -297,7 +298,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
         address[] memory a = _assignees(taskId, 0, 1);
         vm.warp(revealDeadline);
         int32[][] memory empty = new int32[][](2);
-        assertFalse(verifier.finalize(taskId, 0, 1, empty));
+        assertFalse(_finalize(taskId, 0, 1, empty));
         (,,,, uint24 missed,,) = distributor.accounts(a[0]);
         assertEq(missed, 1);
     }
@@ -307,7 +308,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
             vm.roll(block.number + 2);
             (address[] memory a,,,, uint64 revealDeadline,,) = verifier.assignment(taskId, 0, 1);
             vm.warp(revealDeadline);
-            verifier.finalize(taskId, 0, 1, new int32[][](a.length));
+            _finalize(taskId, 0, 1, new int32[][](a.length));
         }
         (,, IConsensusVerifier.ShardStatus status,,,,) = verifier.assignment(taskId, 0, 1);
         assertEq(uint8(status), uint8(IConsensusVerifier.ShardStatus.Failed));
@@ -323,14 +324,21 @@ contract ConsensusVerifierTest is ProtocolFixture {
     function test_finalize_revertsWhenTooEarly() public {
         (,,,, uint64 revealDeadline,,) = verifier.assignment(taskId, 0, 0);
         vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.FinalizeTooEarly.selector, revealDeadline));
-        verifier.finalize(taskId, 0, 0, new int32[][](2));
+        _finalize(taskId, 0, 0, new int32[][](2));
     }
 
     function test_finalize_revertsWhenFingerprintCountMismatch() public {
         (,,,, uint64 revealDeadline,,) = verifier.assignment(taskId, 0, 0);
         vm.warp(revealDeadline);
-        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.FingerprintCountMismatch.selector, 1, 2));
-        verifier.finalize(taskId, 0, 0, new int32[][](1));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.ResultCountMismatch.selector, 1, 1, 2));
+        _finalize(taskId, 0, 0, new int32[][](1));
+    }
+
+    function test_finalize_revertsWhenDeltaLeafCountMismatch() public {
+        (,,,, uint64 revealDeadline,,) = verifier.assignment(taskId, 0, 0);
+        vm.warp(revealDeadline);
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.ResultCountMismatch.selector, 2, 1, 2));
+        verifier.finalize(taskId, 0, 0, new int32[][](2), new bytes32[](1));
     }
 
     function test_finalize_revertsWhenFingerprintNotRevealed() public {
@@ -338,19 +346,43 @@ contract ConsensusVerifierTest is ProtocolFixture {
         _commit(taskId, 0, 0, 1, fpA);
         _reveal(taskId, 0, 0, 0, fpA);
         _reveal(taskId, 0, 0, 1, fpA);
-        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.FingerprintNotRevealed.selector, 1));
-        verifier.finalize(taskId, 0, 0, _pair(fpA, _shifted(fpA, 1)));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.NotWhatWasRevealed.selector, 1));
+        _finalize(taskId, 0, 0, _pair(fpA, _shifted(fpA, 1)));
+    }
+
+    function test_finalize_revertsWhenDeltaLeafNotRevealed() public {
+        _commit(taskId, 0, 0, 0, fpA);
+        _commit(taskId, 0, 0, 1, fpA);
+        _reveal(taskId, 0, 0, 0, fpA);
+        _reveal(taskId, 0, 0, 1, fpA);
+        bytes32[] memory leaves = _leaves(_pair(fpA, fpA));
+        leaves[0] = DeltaRoot.leaf(_cid(7));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.NotWhatWasRevealed.selector, 0));
+        verifier.finalize(taskId, 0, 0, _pair(fpA, fpA), leaves);
+    }
+
+    function test_finalize_acceptedShardRecordsItsWinners() public {
+        assertTrue(_runShard(taskId, 0, 0, _pair(fpA, fpA)));
+        (uint256 attempt, uint256 winners) = verifier.shardWinners(taskId, 0, 0);
+        assertEq(attempt, 0);
+        assertEq(winners, 3);
+        assertEq(verifier.resultOf(taskId, 0, 0, 0, 1), _digest(fpA, 1));
+    }
+
+    /// What replica `replica`'s result slot holds once it revealed `fp` with `_cid(replica)`.
+    function _digest(int32[] memory fp, uint256 replica) internal pure returns (bytes32) {
+        return keccak256(abi.encode(keccak256(abi.encodePacked(fp)), DeltaRoot.leaf(_cid(replica))));
     }
 
     function test_finalize_revertsWhenShardClosed() public {
         _runShard(taskId, 0, 0, _pair(fpA, fpA));
         vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.ShardClosed.selector, taskId, 0, 0));
-        verifier.finalize(taskId, 0, 0, _pair(fpA, fpA));
+        _finalize(taskId, 0, 0, _pair(fpA, fpA));
     }
 
     function test_finalize_revertsWhenRoundNotActive() public {
         vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.RoundNotActive.selector, taskId, 1));
-        verifier.finalize(taskId, 1, 0, new int32[][](2));
+        _finalize(taskId, 1, 0, new int32[][](2));
     }
 
     // ---------------------------------------------------------------- slash
@@ -432,7 +464,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
         (,,,, uint64 revealDeadline,,) = verifier.assignment(taskId, 0, 1);
         vm.warp(revealDeadline);
         vm.roll(block.number + 42);
-        assertFalse(verifier.finalize(taskId, 0, 1, new int32[][](2)));
+        assertFalse(_finalize(taskId, 0, 1, new int32[][](2)));
         (uint256 attempt, uint64 start, uint64 startBlock) = verifier.attemptStart(taskId, 0, 1);
         assertEq(attempt, 1);
         assertEq(start, block.timestamp);
@@ -455,7 +487,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
         (, uint64 keptStart, uint64 keptBlock) = verifier.attemptStart(taskId, 0, 1);
         assertEq(keptStart, start);
         assertEq(keptBlock, startBlock);
-        assertTrue(verifier.finalize(taskId, 0, 1, fps));
+        assertTrue(_finalize(taskId, 0, 1, fps));
     }
 
     // ---------------------------------------------------------------- hooks
@@ -581,16 +613,18 @@ contract ConsensusVerifierGasTest is ProtocolFixture {
         Measured memory steady = _measureShard(taskId, 1, 0);
         _log("first payment", first);
         _log("steady state", steady);
-        // At most 157.5k execution gas per accepted result (commit + reveal + its share of
+        // At most 159.5k execution gas per accepted result (commit + reveal + its share of
         // finalize), with replication 2 and 16-entry fingerprints. It was 150k before the round's
         // winners were recorded on chain (one more slot per finalize, about 2.5k per result, so
         // that only winners propose and confirm), before the draw's seed was fixed by the round's
         // first commit from a block after the advance (about 1.5k per result, so nobody grinds
-        // it), and before draws left ejected providers out (about 350 per result); the
+        // it), before draws left ejected providers out (about 350 per result), and before a
+        // result slot bound the delta CID beside the fingerprint (about 1.9k per result, so the
+        // verifier computes the round's delta root); the
         // gas work of [6/7] (settlement at claim, finalize folded into the last reveal) is what
         // brings the whole round under 150k.
-        assertLe((first.commit + first.reveal + first.finalize) / 2, 157_500);
-        assertLe((steady.commit + steady.reveal + steady.finalize) / 2, 157_500);
+        assertLe((first.commit + first.reveal + first.finalize) / 2, 159_500);
+        assertLe((steady.commit + steady.reveal + steady.finalize) / 2, 159_500);
     }
 
     function _measureShard(uint256 taskId, uint256 round, uint256 shard) internal returns (Measured memory m) {
@@ -615,9 +649,10 @@ contract ConsensusVerifierGasTest is ProtocolFixture {
             m.reveal += g - gasleft();
         }
         int32[][] memory fps = _pair(fp, fp);
+        bytes32[] memory leaves = _leaves(fps);
         _coolAll();
         uint256 g0 = gasleft();
-        verifier.finalize(taskId, round, shard, fps);
+        verifier.finalize(taskId, round, shard, fps, leaves);
         m.finalize = g0 - gasleft();
     }
 

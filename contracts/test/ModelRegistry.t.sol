@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {IConsensusVerifier} from "../src/interfaces/IConsensusVerifier.sol";
 import {ITaskManager} from "../src/interfaces/ITaskManager.sol";
 import {ModelRegistry} from "../src/ModelRegistry.sol";
 import {TaskManager} from "../src/TaskManager.sol";
@@ -42,11 +43,13 @@ contract ModelRegistryTest is ProtocolFixture {
         d.loss = uint64(250_000 - i);
     }
 
-    function _roundProposal(uint256 round, uint256 parent) internal pure returns (IModelRegistry.Proposal memory p) {
+    /// The version of `round` over its accepted results (the verifier computes the same root).
+    function _roundProposal(uint256 round, uint256 parent) internal view returns (IModelRegistry.Proposal memory p) {
         p.taskId = 1;
         p.round = round;
         p.parent = parent;
         p.data = _data(round + 1);
+        p.data.deltaRoot = _deltaRoot(_acceptedResults(1, round));
     }
 
     function _one(address a) internal pure returns (address[] memory list) {
@@ -74,9 +77,10 @@ contract ModelRegistryTest is ProtocolFixture {
         bytes[] memory signatures,
         bytes memory err
     ) internal {
+        IConsensusVerifier.AcceptedResult[] memory results = _acceptedResults(p.taskId, p.round);
         vm.expectRevert(err);
         vm.prank(caller);
-        registry.propose(p, signers, signatures);
+        registry.propose(p, signers, signatures, results);
     }
 
     // ---------------------------------------------------------------- constructor, setTaskManager
@@ -270,8 +274,7 @@ contract ModelRegistryTest is ProtocolFixture {
         (address[] memory signers, bytes[] memory signatures) = _signAll(p, winners);
         vm.expectEmit(address(registry));
         emit IModelRegistry.VersionFinalized(registry.versionCount() + 1, modelId);
-        vm.prank(winners[0]);
-        uint256 v = registry.propose(p, signers, signatures);
+        uint256 v = _submit(winners[0], p, signers, signatures);
         IModelRegistry.Version memory version = registry.getVersion(v);
         assertEq(uint8(version.status), uint8(IModelRegistry.VersionStatus.Final));
         assertEq(version.signers, winners.length);
@@ -414,8 +417,7 @@ contract ModelRegistryTest is ProtocolFixture {
         _runRound(taskId, 0, 2);
         IModelRegistry.Proposal memory p = _roundProposal(0, genesis);
         (address[] memory signers, bytes[] memory signatures) = _signAll(p, _two(p0, p1));
-        vm.prank(p0);
-        uint256 v = registry.propose(p, signers, signatures);
+        uint256 v = _submit(p0, p, signers, signatures);
         assertEq(uint8(registry.getVersion(v).status), uint8(IModelRegistry.VersionStatus.Final));
         // The same batch again, in the same round: the round has its version.
         _expectProposeRevert(
@@ -658,9 +660,10 @@ contract ModelRegistrySignersTest is ProtocolFixture {
         IModelRegistry.Proposal memory p = _proposal(taskId, 0, genesis, keccak256("version"));
         (address[] memory sorted, bytes[] memory signatures) = _signAll(p, signers);
         bool signed = (mask >> bound(who, 0, w - 1)) & 1 == 1;
+        IConsensusVerifier.AcceptedResult[] memory results = _acceptedResults(taskId, 0);
         if (!signed) vm.expectRevert(abi.encodeWithSelector(IModelRegistry.CallerNotSigner.selector, aggregator));
         vm.prank(aggregator);
-        uint256 v = registry.propose(p, sorted, signatures);
+        uint256 v = registry.propose(p, sorted, signatures, results);
         if (!signed) return;
         bool majority = signers.length * 2 > w;
         assertEq(registry.getVersion(v).status == IModelRegistry.VersionStatus.Final, majority);
@@ -682,10 +685,11 @@ contract ModelRegistrySignersTest is ProtocolFixture {
             three[i] = winners[i];
         }
         (address[] memory sorted, bytes[] memory signatures) = _signAll(p, three);
+        IConsensusVerifier.AcceptedResult[] memory results = _acceptedResults(taskId, 0);
         uint256 snapshot = vm.snapshotState();
         vm.prank(winners[0]);
         uint256 g = gasleft();
-        uint256 v = registry.propose(p, sorted, signatures);
+        uint256 v = registry.propose(p, sorted, signatures, results);
         emit log_named_uint("batched propose (3 of 4 signers, final)", g - gasleft());
         assertEq(registry.getModel(modelId).head, v);
 
@@ -693,7 +697,7 @@ contract ModelRegistrySignersTest is ProtocolFixture {
         (sorted, signatures) = _signAll(p, _oneOf(winners[0]));
         vm.prank(winners[0]);
         g = gasleft();
-        v = registry.propose(p, sorted, signatures);
+        v = registry.propose(p, sorted, signatures, results);
         uint256 total = g - gasleft();
         emit log_named_uint("lone propose", total);
         for (uint256 i = 1; i < 3; ++i) {

@@ -55,8 +55,8 @@ export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNum
     },
     registryDomain: async () => await (domain ??= readRegistryDomain(ctx)),
     signVersion: async (content) => await signVersion(ctx, content, await (domain ??= readRegistryDomain(ctx))),
-    proposeVersion: async (taskId, round, parent, data, signatures) => {
-      const { versionId, final } = await proposeVersion(ctx, { taskId, round, parent, data, signatures })
+    proposeVersion: async (taskId, round, parent, data, signatures, results) => {
+      const { versionId, final } = await proposeVersion(ctx, { taskId, round, parent, data, signatures, results })
       return { versionId, final }
     },
     confirmVersion: async (versionId, commitHash) => {

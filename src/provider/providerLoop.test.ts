@@ -287,7 +287,7 @@ describe('provider loop', () => {
     // The round's aggregator (the lowest address) proposes a commit hash that is not what it computed.
     const forged: ProviderChain = {
       ...liar,
-      proposeVersion: async (id, round, parent, data, signatures) => await liar.proposeVersion(id, round, parent, { ...data, commitHash: keccak256(toHex('forged')) }, signatures)
+      proposeVersion: async (id, round, parent, data, signatures, results) => await liar.proposeVersion(id, round, parent, { ...data, commitHash: keccak256(toHex('forged')) }, signatures, results)
     }
     const actions: string[] = []
     const loops = [forged, honest].map((chain) => {

@@ -8,6 +8,7 @@ import type {
   ProposalRef, SignedVersion, StakeLock, StakeState, TaskState, VersionData, VersionState
 } from '../chain/actions/index.ts'
 import type { PinReceipt } from '../core/messages/index.ts'
+import type { AcceptedResult } from '../core/version/acceptedResults.ts'
 import type { RegistryDomain, SignerSignature, VersionContent } from '../core/version/signature.ts'
 import type { ArtifactKind } from '../core/messages/schemas.ts'
 import type { Architecture } from '../core/architecture.ts'
@@ -61,8 +62,8 @@ export interface ProviderChain {
   registryDomain: () => Promise<RegistryDomain>
   /** This account's EIP-712 `Version` signature of `content` (an endorsement). */
   signVersion: (content: VersionContent) => Promise<Hex>
-  /** Proposes with this account's signature and `signatures`, other winners' checked endorsements. */
-  proposeVersion: (taskId: bigint, round: number, parent: bigint, data: VersionData, signatures: readonly SignerSignature[]) => Promise<{ versionId: bigint, final: boolean }>
+  /** Proposes with this account's signature and `signatures`, other winners' checked endorsements, over the round's accepted `results`. */
+  proposeVersion: (taskId: bigint, round: number, parent: bigint, data: VersionData, signatures: readonly SignerSignature[], results: readonly AcceptedResult[]) => Promise<{ versionId: bigint, final: boolean }>
   /** Signs the stored version (refused when its commit hash is not `commitHash`) and submits the signature. */
   confirmVersion: (versionId: bigint, commitHash: Hex) => Promise<{ final: boolean }>
   finalizeVersion: (versionId: bigint) => Promise<void>
@@ -118,8 +119,11 @@ export interface RoundVersionRecord {
   parent: string
   modelCid: Hex
   commitHash: Hex
+  /** The root of `results`' delta leaves, which the verifier computes too. */
   deltaRoot: Hex
   dataHash: Hex
+  /** What every winner of the round revealed, in (shard, replica) order: the proposal's list. */
+  results: AcceptedResult[]
   /** The accepted providers of the round (winners of every accepted shard), lowest first. */
   winners: Address[]
   /** The aggregator's signed content, published as its endorsement before it proposes (loss as a decimal string). */

@@ -5,9 +5,10 @@
  * its scores and the other winners' signatures gathered off chain (see endorsements.ts).
  */
 import type { Address, Hex } from 'viem'
-import { hasBit } from '../core/bitmask.ts'
+import { bitCount, hasBit } from '../core/bitmask.ts'
 import { MLBridgeError } from '../core/errors.ts'
 import { shardDataHash } from '../core/sampling.ts'
+import { acceptedDeltaRoot, acceptedResults, type RevealedWinner } from '../core/version/acceptedResults.ts'
 import { decodeVersion } from '../core/version/blob.ts'
 import { computeVersion, type AcceptedDelta } from '../core/version/compute.ts'
 import { checkWinners } from '../core/version/deltaCheck.ts'
@@ -29,11 +30,13 @@ export async function aggregate (ctx: ProviderContext, round: number, signal?: A
   const latest = new Map<number, (typeof accepted)[number]>()
   for (const a of accepted) if ((latest.get(a.shard)?.attempt ?? -1) < a.attempt) latest.set(a.shard, a)
   const deltas: AcceptedDelta[] = []
+  const revealedWinners: RevealedWinner[] = []
   const winners = new Set<Address>()
   for (const a of [...latest.values()].sort((x, y) => x.shard - y.shard)) {
     state.shards[a.shard]?.providers.forEach((p, i) => { if (hasBit(a.winnersMask, i)) winners.add(p.toLowerCase() as Address) })
     const revealed = (await chain.readRevealed(taskId, round, a.shard, a.attempt)).filter((x) => hasBit(a.winnersMask, x.replica))
-    if (revealed.length === 0) throw new MLBridgeError('AGGREGATE_INPUT_MISSING', `no revealed result for accepted shard ${a.shard} of round ${round}`)
+    if (revealed.length !== bitCount(a.winnersMask)) throw new MLBridgeError('AGGREGATE_INPUT_MISSING', `missing revealed results of accepted shard ${a.shard} of round ${round}`)
+    for (const r of revealed) revealedWinners.push({ shard: a.shard, ...r })
     const fingerprintSeed = await chain.readFingerprintSeed(taskId, round, a.shard, a.attempt)
     if (fingerprintSeed === undefined) throw new MLBridgeError('AGGREGATE_INPUT_MISSING', `no fingerprint seed for accepted shard ${a.shard} of round ${round}`)
     const fetch = async (cid: Hex): Promise<Uint8Array> => await ctx.bounded(async (bound) => await artifacts.get(cid, 'delta', { signal: bound }), signal)
@@ -47,6 +50,8 @@ export async function aggregate (ctx: ProviderContext, round: number, signal?: A
     // Every recomputer checks the same bytes, so all leave the same winners (or the whole shard) out.
     for (const m of checks.matching) deltas.push({ shard: a.shard, cid: m.deltaCid, bytes: m.bytes })
   }
+  // The verifier computes the root from every winner's result, whether its bytes counted or not.
+  const results = acceptedResults(revealedWinners)
   const computed = computeVersion(task.spec, task.layout, parentBytes, deltas, { maxDeltaBytes: limits.delta, maxModelBytes: limits.model })
   const refused = [...computed.verdicts].filter(([, v]) => !v.ok)
   if (refused.length > 0) ctx.error({ phase: 'aggregating', error: new MLBridgeError('DELTA_REFUSED', `refused deltas: ${refused.map(([id, v]) => `${id} (${v.ok ? '' : v.message})`).join('; ')}`), fatal: false })
@@ -58,7 +63,8 @@ export async function aggregate (ctx: ProviderContext, round: number, signal?: A
     parent: parent.toString(),
     modelCid,
     commitHash: computed.commitHash,
-    deltaRoot: computed.deltaRoot,
+    deltaRoot: acceptedDeltaRoot(results),
+    results,
     dataHash: shardDataHash([...new Set(computed.used.map((d) => d.shard))].map((shard) => shardSamples(ctx, round, shard, latest.get(shard)?.attempt ?? 0))),
     winners: [...winners].sort(byAddress),
     confirmed: [],
@@ -100,7 +106,7 @@ export async function propose (ctx: ProviderContext, round: number, signal?: Abo
       signatures = [{ signer: ctx.account, signature: record.draft.signature }, ...await gather(ctx, record, metrics, signal)]
     }
     return await ctx.quietly('proposing', async () => {
-      const { versionId, final } = await ctx.timed(chain.proposeVersion(taskId, round, BigInt(record.parent), content.data, signatures))
+      const { versionId, final } = await ctx.timed(chain.proposeVersion(taskId, round, BigInt(record.parent), content.data, signatures, record.results))
       record.proposed = versionId.toString()
       await ctx.save()
       ctx.action({ name: 'proposeVersion', round, versionId, detail: `${Math.max(1, signatures.length)} signers${final ? ', final' : ''}` })

@@ -60,6 +60,16 @@ interface IConsensusVerifier {
         bytes32 salt;
     }
 
+    /// @notice What a revealed result slot stores the digest of: `keccak256(abi.encode(
+    /// fingerprintHash, deltaLeaf))`. A proposal lists one per winner of the round, so the
+    /// verifier can check it and compute the round's delta root from the leaves.
+    struct AcceptedResult {
+        /// keccak256 of the packed revealed fingerprint.
+        bytes32 fingerprintHash;
+        /// `keccak256(0x00 ‖ deltaCid)`, the delta root's leaf of the revealed delta CID.
+        bytes32 deltaLeaf;
+    }
+
     /// @notice Names one result: task, round, shard, attempt and replica slot.
     struct ResultRef {
         uint256 taskId;
@@ -117,13 +127,27 @@ interface IConsensusVerifier {
     /// @notice Finalizing must wait until `opensAt` (or until every replica has revealed).
     /// @param opensAt End of the reveal window.
     error FinalizeTooEarly(uint64 opensAt);
-    /// @notice One fingerprint per replica slot is required.
-    /// @param given Fingerprints given.
+    /// @notice One fingerprint and one delta leaf per replica slot are required.
+    /// @param fingerprints Fingerprints given.
+    /// @param deltaLeaves Delta leaves given.
     /// @param expected Replica slots of the attempt.
-    error FingerprintCountMismatch(uint256 given, uint256 expected);
-    /// @notice The fingerprint given for `replica` is not the one it revealed.
+    error ResultCountMismatch(uint256 fingerprints, uint256 deltaLeaves, uint256 expected);
+    /// @notice The fingerprint or delta leaf given for `replica` is not what it revealed.
     /// @param replica The replica slot.
-    error FingerprintNotRevealed(uint256 replica);
+    error NotWhatWasRevealed(uint256 replica);
+    /// @notice The round's accepted results run out before the winner `replica` of `shard`.
+    /// @param shard The accepted shard.
+    /// @param replica Its winner with no result given.
+    error AcceptedResultMissing(uint256 shard, uint256 replica);
+    /// @notice `results[index]` is not what the winner `replica` of `shard` revealed.
+    /// @param index The position in the list given.
+    /// @param shard The accepted shard.
+    /// @param replica The winner expected at that position.
+    error NotAcceptedResult(uint256 index, uint256 shard, uint256 replica);
+    /// @notice More results were given than the round has winners.
+    /// @param given Results given.
+    /// @param accepted Accepted results of the round.
+    error ExtraAcceptedResults(uint256 given, uint256 accepted);
     /// @notice The result was not revealed, so there is nothing to prove against it.
     /// @param replica The replica slot.
     error ResultNotRevealed(uint256 replica);
@@ -220,7 +244,7 @@ interface IConsensusVerifier {
     /// @param attempt The attempt (re-queues count up).
     /// @param center Replica whose fingerprint is the cluster center.
     /// @param winnersMask Bit i set when replica i is in the winning cluster.
-    /// @param fingerprintHash keccak256 of the center's packed fingerprint.
+    /// @param resultDigest The center's result digest (see `AcceptedResult`).
     event ShardAccepted(
         uint256 indexed taskId,
         uint256 indexed round,
@@ -228,7 +252,7 @@ interface IConsensusVerifier {
         uint256 attempt,
         uint256 center,
         uint256 winnersMask,
-        bytes32 fingerprintHash
+        bytes32 resultDigest
     );
     /// @notice Two or more replicas revealed and none has a majority: the referee decides this
     /// attempt (`resolveSplit`) before `refereeDeadline`; after it anyone re-queues the shard.
@@ -339,8 +363,8 @@ interface IConsensusVerifier {
     function reveal(uint256 taskId, uint256 round, uint256 shard, uint256 replica, Opening calldata opening) external;
 
     /// @notice Decides a shard; anyone may call it once the reveal window has ended, or earlier when
-    /// every replica has revealed. `fingerprints[i]` must be what replica `i` revealed (empty for
-    /// replicas that did not reveal). Accepted: the winning cluster is paid from escrow and gains
+    /// every replica has revealed. `fingerprints[i]` and `deltaLeaves[i]` must be what replica `i`
+    /// revealed (empty and zero for replicas that did not reveal). Accepted: the winning cluster is paid from escrow and gains
     /// reputation, outvoted providers lose reputation. A split (two or more revealed, no majority)
     /// goes to the referee (`Disputed`). Otherwise (fewer than two revealed) the shard is re-queued
     /// with one more replica and a fresh seed, or failed after MAX_ATTEMPTS. Assigned providers that
@@ -350,10 +374,15 @@ interface IConsensusVerifier {
     /// @param round The current round.
     /// @param shard The shard.
     /// @param fingerprints One fingerprint per replica slot, in slot order.
+    /// @param deltaLeaves One `keccak256(0x00 ‖ deltaCid)` per replica slot, in slot order.
     /// @return accepted Whether a result was accepted.
-    function finalize(uint256 taskId, uint256 round, uint256 shard, int32[][] calldata fingerprints)
-        external
-        returns (bool accepted);
+    function finalize(
+        uint256 taskId,
+        uint256 round,
+        uint256 shard,
+        int32[][] calldata fingerprints,
+        bytes32[] calldata deltaLeaves
+    ) external returns (bool accepted);
 
     /// @notice The referee's verdict on a split (a `Disputed` shard), before its deadline: the
     /// replicas in `winnersMask` (revealed ones only) are paid and become the round's winners for
@@ -485,8 +514,8 @@ interface IConsensusVerifier {
         view
         returns (uint256 attempt, uint64 start, uint64 startBlock);
 
-    /// @notice The stored value of a result slot: the commitment, or after reveal the keccak256 of
-    /// the packed fingerprint.
+    /// @notice The stored value of a result slot: the commitment, or after reveal the result digest
+    /// `keccak256(abi.encode(keccak256(packed fingerprint), keccak256(0x00 ‖ deltaCid)))`.
     /// @param taskId The task.
     /// @param round The round.
     /// @param shard The shard.
@@ -494,6 +523,31 @@ interface IConsensusVerifier {
     /// @param replica The replica slot.
     /// @return The stored hash.
     function resultOf(uint256 taskId, uint256 round, uint256 shard, uint256 attempt, uint256 replica)
+        external
+        view
+        returns (bytes32);
+
+    /// @notice The attempt of a shard and, once it is accepted, its winners (zero before).
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param shard The shard.
+    /// @return attempt The shard's current (or accepted) attempt.
+    /// @return winnersMask Bit i set when replica i is in the accepted cluster.
+    function shardWinners(uint256 taskId, uint256 round, uint256 shard)
+        external
+        view
+        returns (uint256 attempt, uint256 winnersMask);
+
+    /// @notice The delta root of the running round `round` of `taskId`, computed from its accepted
+    /// results: `results` lists, for every accepted shard in ascending order and every winner of it
+    /// in ascending replica order, what that winner revealed; each is checked against its stored
+    /// result digest, and the root is the RFC 6962 Merkle Tree Hash of their delta leaves in that
+    /// order (`DeltaRoot`). Reverts when the list is not exactly the round's winners' results.
+    /// @param taskId The task.
+    /// @param round The task's running round.
+    /// @param results Every winner's fingerprint hash and delta leaf, in (shard, replica) order.
+    /// @return The delta root (zero when no shard was accepted).
+    function acceptedDeltaRoot(uint256 taskId, uint256 round, AcceptedResult[] calldata results)
         external
         view
         returns (bytes32);

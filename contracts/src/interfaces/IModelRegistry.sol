@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import {IConsensusVerifier} from "./IConsensusVerifier.sol";
+
 /// @title IModelRegistry
 /// @notice Interface of the ModelRegistry: models, their versions and lineage. The TaskManager
 /// registers a task's model; the round's winners sign its version, one of them proposes it with
@@ -114,6 +116,11 @@ interface IModelRegistry {
     /// @param parent The parent given.
     /// @param head The model head.
     error StaleParent(uint256 parent, uint256 head);
+    /// @notice The proposal's delta root is not the one the verifier computes from the round's
+    /// accepted results.
+    /// @param given The proposal's delta root.
+    /// @param computed The root of the accepted results.
+    error DeltaRootMismatch(bytes32 given, bytes32 computed);
     /// @notice The signature is not the signer's over this version's `Version` (other content,
     /// round, parent, chain or contract, or not signed by it).
     /// @param signer The expected signer.
@@ -312,14 +319,20 @@ interface IModelRegistry {
     /// @notice Proposes the version of the current, fully decided round of a task with the
     /// winners' signatures of its EIP-712 `Version`; the caller must be one of the signers and is
     /// recorded as the aggregator. The version is final at once when the signers are a strict
-    /// majority of the round's winners and more than the task's `confirmations`.
+    /// majority of the round's winners and more than the task's `confirmations`. The proposal's
+    /// `deltaRoot` must be the one the verifier computes from `results` (`acceptedDeltaRoot`), so
+    /// no version names inputs other than the round's accepted results.
     /// @param p The proposal (parent must be the model's head).
     /// @param signers Winners of the round, strictly ascending by address.
     /// @param signatures Their signatures of `versionDigest(p)` (ECDSA or ERC-1271), in the same order.
+    /// @param results What every winner of the round revealed, in (shard, replica) order.
     /// @return versionId The proposed version.
-    function propose(Proposal calldata p, address[] calldata signers, bytes[] calldata signatures)
-        external
-        returns (uint256 versionId);
+    function propose(
+        Proposal calldata p,
+        address[] calldata signers,
+        bytes[] calldata signatures,
+        IConsensusVerifier.AcceptedResult[] calldata results
+    ) external returns (uint256 versionId);
 
     /// @notice Adds winners' signatures to a proposed (or challenged) version; anyone may submit
     /// them. The version becomes final once enough signers are counted.

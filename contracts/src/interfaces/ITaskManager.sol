@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import {IConsensusVerifier} from "./IConsensusVerifier.sol";
 import {IRewardDistributor} from "./IRewardDistributor.sol";
 
 /// @title ITaskManager
@@ -214,6 +215,10 @@ interface ITaskManager {
     /// @notice The reward distributor holding escrows, stakes and bonds.
     /// @return The distributor.
     function distributor() external view returns (IRewardDistributor);
+
+    /// @notice The consensus verifier (zero until set).
+    /// @return The verifier.
+    function verifier() external view returns (IConsensusVerifier);
 
     /// @notice The stored task `taskId` (all zero when it does not exist).
     /// @param taskId The task.

@@ -31,8 +31,8 @@ contract CancelAfterRevealTest is ProtocolFixture {
         assertEq(uint8(t.status), uint8(ITaskManager.TaskStatus.Running));
         assertTrue(t.cancelRequested);
 
-        assertTrue(verifier.finalize(taskId, 0, 0, fps));
-        assertTrue(verifier.finalize(taskId, 0, 1, fps));
+        assertTrue(_finalize(taskId, 0, 0, fps));
+        assertTrue(_finalize(taskId, 0, 1, fps));
         address paid = _assignees(taskId, 0, 0)[0];
         assertGe(distributor.claimableOf(paid), REWARD);
 

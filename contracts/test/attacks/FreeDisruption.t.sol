@@ -27,7 +27,7 @@ contract FreeDisruptionTest is ProtocolFixture {
     /// Replica 0 reveals the honest sketch, replica 1 junk: a split.
     function _split() internal {
         _commitRevealAll(taskId, 0, 0, _pair(honest, junk));
-        assertFalse(verifier.finalize(taskId, 0, 0, _pair(honest, junk)));
+        assertFalse(_finalize(taskId, 0, 0, _pair(honest, junk)));
     }
 
     function test_attack_withholdingTheRevealCostsTheLivenessDeposit() public {
@@ -44,7 +44,7 @@ contract FreeDisruptionTest is ProtocolFixture {
         fps[0] = honest;
         vm.expectEmit(address(distributor));
         emit IRewardDistributor.LivenessForfeited(taskId, a[1], REWARD);
-        assertFalse(verifier.finalize(taskId, 0, 0, fps));
+        assertFalse(_finalize(taskId, 0, 0, fps));
         assertEq(stake - _staked(a[1]), REWARD, "the deposit is forfeited");
         assertEq(distributor.escrowOf(taskId), escrow + REWARD, "and pays for the re-run");
         assertEq(distributor.taskLock(taskId, a[1]), MIN_STAKE, "what a slash may take stays locked");

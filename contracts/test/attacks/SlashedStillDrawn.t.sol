@@ -60,7 +60,7 @@ contract SlashedStillDrawnTest is ProtocolFixture {
         }
         if (block.timestamp < revealDeadline) vm.warp(revealDeadline);
         for (uint256 shard = 0; shard < SHARDS; ++shard) {
-            if (_attemptOpen(round, shard)) verifier.finalize(taskId, round, shard, fps[shard]);
+            if (_attemptOpen(round, shard)) _finalize(taskId, round, shard, fps[shard]);
         }
     }
 
@@ -133,7 +133,7 @@ contract SlashedStillDrawnTest is ProtocolFixture {
         uint256 small = _startTask(p, 2);
         int32[] memory honest = _fp(1, 16);
         _commitRevealAll(small, 0, 0, _pair(honest, _shifted(honest, 1_000_000)));
-        verifier.finalize(small, 0, 0, _pair(honest, _shifted(honest, 1_000_000)));
+        _finalize(small, 0, 0, _pair(honest, _shifted(honest, 1_000_000)));
         vm.prank(referee);
         verifier.resolveSplit(small, 0, 0, 1, bytes32("re-executed"));
         vm.warp(block.timestamp + 100);

@@ -5,6 +5,7 @@ import {ITaskManager} from "../../src/interfaces/ITaskManager.sol";
 import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
 import {IConsensusVerifier} from "../../src/interfaces/IConsensusVerifier.sol";
 import {IModelRegistry} from "../../src/interfaces/IModelRegistry.sol";
+import {DeltaRoot} from "../../src/libraries/DeltaRoot.sol";
 
 /// @dev Drives whole tasks through commit, copy attempts, reveal, finalize, referee verdicts,
 /// version proposals, confirmations and challenges, and advance, with honest and deviating
@@ -58,6 +59,8 @@ contract ProtocolHandler is ProtocolFixture {
     uint256 public ghostMinorityHeads;
     /// versions that became final after their round ended
     uint256 public ghostStaleHeads;
+    /// proposals that went through with a delta root other than that of the round's accepted results
+    uint256 public ghostForgedRoots;
 
     // ---- progress: how far the run got
     uint256 public ghostFinalized;
@@ -70,6 +73,7 @@ contract ProtocolHandler is ProtocolFixture {
     uint256 public ghostRounds;
     uint256 public ghostProposals;
     uint256 public ghostLoserAttempts;
+    uint256 public ghostForgeAttempts;
     uint256 public ghostVersionsFinal;
     uint256 public ghostMajorityFinals;
     uint256 public ghostQuietFinals;
@@ -380,11 +384,15 @@ contract ProtocolHandler is ProtocolFixture {
         }
     }
 
-    function proposeAs(IModelRegistry.Proposal memory p, address who, address[] memory signers)
-        external
-        returns (uint256)
-    {
-        return _proposeSigned(p, who, signers);
+    function proposeAs(
+        IModelRegistry.Proposal memory p,
+        address who,
+        address[] memory signers,
+        IConsensusVerifier.AcceptedResult[] memory results
+    ) external returns (uint256) {
+        (address[] memory sorted, bytes[] memory signatures) = _signAll(p, signers);
+        vm.prank(who);
+        return registry.propose(p, sorted, signatures, results);
     }
 
     function confirmAs(uint256 versionId, address[] memory signers) external {
@@ -514,13 +522,11 @@ contract ProtocolHandler is ProtocolFixture {
             } catch {}
             return;
         }
+        int32[] memory fp = _fpOf(st, shard, replica);
+        _recordReveal(taskId, st.round, shard, st.attempt, replica, _cidOf(st, replica), fp);
         vm.prank(st.a[replica]);
         verifier.reveal(
-            taskId,
-            st.round,
-            shard,
-            replica,
-            _opening(_cidOf(st, replica), _fpOf(st, shard, replica), _saltOf(st, shard, replica))
+            taskId, st.round, shard, replica, _opening(_cidOf(st, replica), fp, _saltOf(st, shard, replica))
         );
     }
 
@@ -541,7 +547,7 @@ contract ProtocolHandler is ProtocolFixture {
         for (uint256 i = 0; i < st.a.length; ++i) {
             before[i] = distributor.claimableOf(st.a[i]);
         }
-        bool accepted = verifier.finalize(taskId, st.round, shard, fps);
+        bool accepted = verifier.finalize(taskId, st.round, shard, fps, _leavesOf(st, fps));
         ghostFinalized++;
         if (accepted != (honestCount >= (st.a.length >= 2 ? 2 : 1) && honestCount * 2 > count)) {
             ghostRewardMismatches++;
@@ -559,7 +565,7 @@ contract ProtocolHandler is ProtocolFixture {
         }
         if (accepted) {
             // A decided shard can never pay again.
-            try verifier.finalize(taskId, st.round, shard, fps) {
+            try verifier.finalize(taskId, st.round, shard, fps, _leavesOf(st, fps)) {
                 ghostDoubleRewards++;
             } catch {}
         }
@@ -594,12 +600,31 @@ contract ProtocolHandler is ProtocolFixture {
 
     // ---------------------------------------------------------------- internal: versions
 
+    /// One time in eight each, the aggregator names inputs other than the round's accepted results:
+    /// a root of its own, a result nobody revealed, or one winner's result left out. The verifier
+    /// must refuse all three.
     function _proposeWith(uint256 round, address who, uint256 pick, uint256 hashSeed) internal {
         uint256 head = registry.getModel(tm.getTask(taskId).modelId).head;
         IModelRegistry.Proposal memory p = _proposal(taskId, round, head, keccak256(abi.encode(hashSeed)));
+        bytes32 honestRoot = p.data.deltaRoot;
+        IConsensusVerifier.AcceptedResult[] memory results = _acceptedResults(taskId, round);
+        uint256 forge = (hashSeed >> 64) % 8;
+        if (forge == 0) {
+            p.data.deltaRoot = keccak256(abi.encode("a root of its own", hashSeed));
+        } else if (forge == 1 && results.length > 0) {
+            results[(hashSeed >> 72) % results.length].deltaLeaf = keccak256(abi.encode("unrevealed", hashSeed));
+            p.data.deltaRoot = _deltaRoot(results);
+        } else if (forge == 2 && results.length > 0) {
+            assembly ("memory-safe") {
+                mstore(results, sub(mload(results), 1))
+            }
+            p.data.deltaRoot = _deltaRoot(results);
+        }
+        if (p.data.deltaRoot != honestRoot) ghostForgeAttempts++;
         address[] memory signers = _addresses(pick);
         if (pick & ~_winnerMask(round) != 0) ghostLoserAttempts++;
-        try this.proposeAs(p, who, signers) returns (uint256 versionId) {
+        try this.proposeAs(p, who, signers, results) returns (uint256 versionId) {
+            if (p.data.deltaRoot != honestRoot) ghostForgedRoots++;
             ghostProposals++;
             lastProposal[taskId][round] = versionId;
             _recordSigners(versionId, round, signers, IModelRegistry.VersionStatus.None);
@@ -781,6 +806,14 @@ contract ProtocolHandler is ProtocolFixture {
         return _cid(replica + 10 * st.attempt);
     }
 
+    /// The delta leaves `finalize` wants beside `fps`: each revealed replica's `_cidOf`.
+    function _leavesOf(S memory st, int32[][] memory fps) internal pure returns (bytes32[] memory leaves) {
+        leaves = new bytes32[](fps.length);
+        for (uint256 i = 0; i < fps.length; ++i) {
+            if (fps[i].length > 0) leaves[i] = DeltaRoot.leaf(_cidOf(st, i));
+        }
+    }
+
     function _saltOf(S memory st, uint256 shard, uint256 replica) internal view returns (bytes32) {
         return keccak256(abi.encode(taskId, st.round, shard, st.attempt, replica));
     }
@@ -839,6 +872,7 @@ contract ProtocolInvariantTest is ProtocolFixture {
         assertEq(handler.ghostLoserSignatures(), 0, "a provider that did not win signed a version");
         assertEq(handler.ghostMinorityHeads(), 0, "a minority of winners made a version final");
         assertEq(handler.ghostStaleHeads(), 0, "a version became final after its round");
+        assertEq(handler.ghostForgedRoots(), 0, "a version names inputs other than the accepted results");
         assertTrue(handler.headIsFinal(), "the head is not a final version");
     }
 
@@ -857,6 +891,7 @@ contract ProtocolInvariantTest is ProtocolFixture {
         emit log_named_uint("ejections", handler.ghostEjections());
         emit log_named_uint("proposals", handler.ghostProposals());
         emit log_named_uint("loser signature attempts", handler.ghostLoserAttempts());
+        emit log_named_uint("forged delta roots", handler.ghostForgeAttempts());
         emit log_named_uint("versions final", handler.ghostVersionsFinal());
         emit log_named_uint("by majority", handler.ghostMajorityFinals());
         emit log_named_uint("by quiet window", handler.ghostQuietFinals());

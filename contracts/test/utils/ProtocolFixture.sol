@@ -10,6 +10,7 @@ import {RewardDistributor} from "../../src/RewardDistributor.sol";
 import {TaskManager} from "../../src/TaskManager.sol";
 import {IModelRegistry} from "../../src/interfaces/IModelRegistry.sol";
 import {ITaskManager} from "../../src/interfaces/ITaskManager.sol";
+import {DeltaRoot} from "../../src/libraries/DeltaRoot.sol";
 import {Fees} from "../../src/libraries/Fees.sol";
 
 /// @dev Deploys and wires the whole protocol like script/Deploy.s.sol, with helpers to drive a task.
@@ -28,6 +29,8 @@ abstract contract ProtocolFixture is Test {
     ModelRegistry internal registry;
     TaskManager internal tm;
     ConsensusVerifier internal verifier;
+    /// What each result revealed through `_recordReveal` (by `_resultKey`).
+    mapping(bytes32 resultKey => IConsensusVerifier.AcceptedResult) internal revealedResults;
 
     address internal admin = makeAddr("admin");
     address internal creator = makeAddr("creator");
@@ -213,8 +216,75 @@ abstract contract ProtocolFixture is Test {
     function _reveal(uint256 taskId, uint256 round, uint256 shard, uint256 replica, int32[] memory fp) internal {
         address who = _assignees(taskId, round, shard)[replica];
         _pastSeedBlock(taskId, round, shard);
+        _recordReveal(taskId, round, shard, _attemptOf(taskId, round, shard), replica, _cid(replica), fp);
         vm.prank(who);
         verifier.reveal(taskId, round, shard, replica, _opening(_cid(replica), fp, _salt(who)));
+    }
+
+    /// Notes what a result reveals, for `_acceptedResults`.
+    function _recordReveal(
+        uint256 taskId,
+        uint256 round,
+        uint256 shard,
+        uint256 attempt,
+        uint256 replica,
+        bytes memory cid,
+        int32[] memory fp
+    ) internal {
+        revealedResults[_resultKey(taskId, round, shard, attempt, replica)] =
+            IConsensusVerifier.AcceptedResult(keccak256(abi.encodePacked(fp)), DeltaRoot.leaf(cid));
+    }
+
+    function _resultKey(uint256 taskId, uint256 round, uint256 shard, uint256 attempt, uint256 replica)
+        internal
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(taskId, round, shard, attempt, replica));
+    }
+
+    /// Finalizes the shard with the fingerprints `fps` and the delta leaves of `_cid(i)`.
+    function _finalize(uint256 taskId, uint256 round, uint256 shard, int32[][] memory fps) internal returns (bool) {
+        return verifier.finalize(taskId, round, shard, fps, _leaves(fps));
+    }
+
+    /// The delta leaves `finalize` wants beside `fps`: replica i's `_cid(i)` where it revealed.
+    function _leaves(int32[][] memory fps) internal pure returns (bytes32[] memory leaves) {
+        leaves = new bytes32[](fps.length);
+        for (uint256 i = 0; i < fps.length; ++i) {
+            if (fps[i].length > 0) leaves[i] = DeltaRoot.leaf(_cid(i));
+        }
+    }
+
+    /// What every winner of `round` revealed (as `_recordReveal` noted it), in (shard, replica)
+    /// order: the list a proposal carries.
+    function _acceptedResults(uint256 taskId, uint256 round)
+        internal
+        view
+        returns (IConsensusVerifier.AcceptedResult[] memory results)
+    {
+        uint256 shards = tm.getTask(taskId).shards;
+        results = new IConsensusVerifier.AcceptedResult[](shards * 16);
+        uint256 n;
+        for (uint256 shard = 0; shard < shards; ++shard) {
+            (uint256 attempt, uint256 winners) = verifier.shardWinners(taskId, round, shard);
+            for (uint256 replica = 0; winners >> replica != 0; ++replica) {
+                if (winners & (1 << replica) == 0) continue;
+                results[n++] = revealedResults[_resultKey(taskId, round, shard, attempt, replica)];
+            }
+        }
+        assembly ("memory-safe") {
+            mstore(results, n)
+        }
+    }
+
+    /// The delta root of `results` (what `acceptedDeltaRoot` computes from them).
+    function _deltaRoot(IConsensusVerifier.AcceptedResult[] memory results) internal pure returns (bytes32) {
+        bytes32[] memory leaves = new bytes32[](results.length);
+        for (uint256 i = 0; i < results.length; ++i) {
+            leaves[i] = results[i].deltaLeaf;
+        }
+        return DeltaRoot.root(leaves);
     }
 
     /// Runs every shard of the current round (attempt 0) with agreeing replicas.
@@ -232,7 +302,7 @@ abstract contract ProtocolFixture is Test {
                 fps[i] = _fp(round * 100 + shard, 16);
                 _reveal(taskId, round, shard, i, fps[i]);
             }
-            assertTrue(verifier.finalize(taskId, round, shard, fps));
+            assertTrue(_finalize(taskId, round, shard, fps));
         }
     }
 
@@ -242,7 +312,7 @@ abstract contract ProtocolFixture is Test {
         returns (bool accepted)
     {
         _commitRevealAll(taskId, round, shard, fps);
-        return verifier.finalize(taskId, round, shard, fps);
+        return _finalize(taskId, round, shard, fps);
     }
 
     /// When the referee's window on a split shard ends: a reveal window after the reveal deadline.
@@ -255,7 +325,7 @@ abstract contract ProtocolFixture is Test {
     function _expireSplit(uint256 taskId, uint256 round, uint256 shard) internal returns (bool) {
         uint64 deadline = _refereeDeadline(taskId, round, shard);
         if (block.timestamp < deadline) vm.warp(deadline);
-        return verifier.finalize(taskId, round, shard, new int32[][](0));
+        return verifier.finalize(taskId, round, shard, new int32[][](0), new bytes32[](0));
     }
 
     /// Commits and reveals `fps[i]` for replica i (skips empty entries) and waits out the reveal window.
@@ -271,10 +341,10 @@ abstract contract ProtocolFixture is Test {
         if (block.timestamp < revealDeadline) vm.warp(revealDeadline);
     }
 
-    /// A proposal of `commitHash` for `round` on top of `parent`.
+    /// A proposal of `commitHash` for `round` on top of `parent`, over the round's accepted results.
     function _proposal(uint256 taskId, uint256 round, uint256 parent, bytes32 commitHash)
         internal
-        pure
+        view
         returns (IModelRegistry.Proposal memory p)
     {
         p.taskId = taskId;
@@ -282,6 +352,7 @@ abstract contract ProtocolFixture is Test {
         p.parent = parent;
         p.data.modelCid = abi.encodePacked(hex"01551220", commitHash);
         p.data.commitHash = commitHash;
+        p.data.deltaRoot = _deltaRoot(_acceptedResults(taskId, round));
     }
 
     /// `signer`'s EIP-712 `Version` signature of `p`.
@@ -322,8 +393,19 @@ abstract contract ProtocolFixture is Test {
         returns (uint256)
     {
         (address[] memory sorted, bytes[] memory signatures) = _signAll(p, signers);
-        vm.prank(aggregator);
-        return registry.propose(p, sorted, signatures);
+        return _submit(aggregator, p, sorted, signatures);
+    }
+
+    /// `caller` proposes `p` with `signers`' `signatures` and the round's accepted results.
+    function _submit(
+        address caller,
+        IModelRegistry.Proposal memory p,
+        address[] memory signers,
+        bytes[] memory signatures
+    ) internal returns (uint256) {
+        IConsensusVerifier.AcceptedResult[] memory results = _acceptedResults(p.taskId, p.round);
+        vm.prank(caller);
+        return registry.propose(p, signers, signatures, results);
     }
 
     /// `aggregator` signs and proposes `commitHash` for `round` on top of `parent`, alone.

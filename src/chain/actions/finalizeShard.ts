@@ -1,4 +1,5 @@
-import type { BlockNumber, BlockTag, TransactionReceipt } from 'viem'
+import { zeroHash, type BlockNumber, type BlockTag, type Hex, type TransactionReceipt } from 'viem'
+import { deltaLeaf } from '../../core/version/deltaRoot.ts'
 import { ConsensusVerifierAbi } from '../generated/abis.ts'
 import { ChainActionError, asAction } from './errors.ts'
 import { eventsIn } from './internal.ts'
@@ -16,8 +17,8 @@ export type ShardOutcome =
 /**
  * Decides a shard (anyone may call it once the reveal window ended or every replica revealed), or
  * re-queues a split the referee left undecided past its window. The
- * contract wants one fingerprint per replica slot in slot order, empty for slots that did not
- * reveal; they are gathered from the `Revealed` events of the shard's current attempt, read from
+ * contract wants one fingerprint and one delta leaf (`deltaLeaf(deltaCid)`) per replica slot in
+ * slot order, empty and zero for slots that did not reveal; they are gathered from the `Revealed` events of the shard's current attempt, read from
  * `fromBlock` on (default: the block in which that attempt started, from `attemptStart`).
  */
 export async function finalizeShard (
@@ -33,16 +34,19 @@ export async function finalizeShard (
     const attempt = Number(attemptRaw)
     const revealedMask = Number(revealedMaskRaw)
     const fingerprints: number[][] = providers.map(() => [])
+    const leaves: Hex[] = providers.map(() => zeroHash)
     const fromBlock = params.fromBlock ?? BigInt(startBlock)
     for (const result of await readRevealed(ctx, { ...params, attempt, fromBlock })) {
-      if (result.replica < fingerprints.length) fingerprints[result.replica] = result.fingerprint
+      if (result.replica >= fingerprints.length) continue
+      fingerprints[result.replica] = result.fingerprint
+      leaves[result.replica] = deltaLeaf(result.deltaCid)
     }
     fingerprints.forEach((fp, replica) => {
       if ((revealedMask & (1 << replica)) !== 0 && fp.length === 0) {
         throw new ChainActionError('finalizeShard', `finalizeShard: replica ${replica} revealed but its Revealed event was not found (is fromBlock too late?).`)
       }
     })
-    const receipt = await transact(ctx, 'finalizeShard', { contract: 'ConsensusVerifier', functionName: 'finalize', args: [...args, fingerprints] })
+    const receipt = await transact(ctx, 'finalizeShard', { contract: 'ConsensusVerifier', functionName: 'finalize', args: [...args, fingerprints, leaves] })
     const at = ctx.contracts.ConsensusVerifier
     const roundDecided = eventsIn(receipt, ConsensusVerifierAbi, 'RoundDecided', at).length > 0
     const [accepted] = eventsIn(receipt, ConsensusVerifierAbi, 'ShardAccepted', at)

@@ -1,4 +1,5 @@
 import type { Hex, TransactionReceipt } from 'viem'
+import type { AcceptedResult } from '../../core/version/acceptedResults.ts'
 import { ascendingSigners, type SignerSignature, type VersionData } from '../../core/version/signature.ts'
 import { ModelRegistryAbi, TaskManagerAbi } from '../generated/abis.ts'
 import { asAction } from './errors.ts'
@@ -25,13 +26,15 @@ export interface ProposedVersion {
 /**
  * A winner proposes the version of the task's current, fully decided round: signs its EIP-712
  * `Version` and submits it with `signatures`, other winners' signatures of the same content
- * gathered off chain (check them first: one bad signature reverts the whole proposal). The
+ * gathered off chain (check them first: one bad signature reverts the whole proposal), and
+ * `results`, what every winner of the round revealed (see core/version/acceptedResults.ts): the
+ * verifier computes the delta root from them and refuses a `data.deltaRoot` that differs. The
  * caller's own signature is made here unless `signatures` holds it already. `round` defaults to
  * the current round, `parent` to the task model's head.
  */
 export async function proposeVersion (
   ctx: WriteContext,
-  params: { taskId: bigint, round?: number, parent?: bigint, data: VersionData, signatures?: readonly SignerSignature[] }
+  params: { taskId: bigint, round?: number, parent?: bigint, data: VersionData, signatures?: readonly SignerSignature[], results: readonly AcceptedResult[] }
 ): Promise<ProposedVersion> {
   return await asAction('proposeVersion', async () => {
     const { publicClient, walletClient, contracts } = ctx
@@ -46,7 +49,7 @@ export async function proposeVersion (
     const receipt = await transact(ctx, 'proposeVersion', {
       contract: 'ModelRegistry',
       functionName: 'propose',
-      args: [{ taskId: params.taskId, round, parent, data: params.data }, signers.map((s) => s.signer), signers.map((s) => s.signature)]
+      args: [{ taskId: params.taskId, round, parent, data: params.data }, signers.map((s) => s.signer), signers.map((s) => s.signature), params.results]
     })
     const { args } = eventIn('proposeVersion', receipt, ModelRegistryAbi, 'VersionProposed', contracts.ModelRegistry)
     const final = eventsIn(receipt, ModelRegistryAbi, 'VersionFinalized', contracts.ModelRegistry).length > 0

@@ -12,6 +12,8 @@ import { startLocalChain, type LocalChain } from '../../../node/testing/localCha
 import { Rng } from '../../core/random.ts'
 import { RESULT_FEE } from '../../core/taskLimits.ts'
 import { DEFAULT_FINGERPRINT_TOLERANCE, fingerprint, fingerprintsAgree } from '../../core/fingerprint.ts'
+import { acceptedDeltaRoot } from '../../core/version/acceptedResults.ts'
+import { deltaRoot } from '../../core/version/deltaRoot.ts'
 import type { ProtocolContracts } from '../contracts.ts'
 import { MLBTokenAbi } from '../generated/abis.ts'
 import type { ProtocolEvent } from '../protocolEvents.ts'
@@ -28,6 +30,7 @@ import {
   createTask,
   faucet,
   finalizeShard,
+  readAcceptedResults,
   readFingerprintSeed,
   resolveSplit,
   finalizeVersion,
@@ -211,6 +214,7 @@ describe('a whole task through the chain actions', () => {
       const state = await readRound(creator, { taskId })
       if (round === 0) round0 = state
       const winners: Address[] = []
+      let winningResults = 0
       expect(state.round).toBe(round)
       expect(state.shards).toHaveLength(2)
 
@@ -292,6 +296,7 @@ describe('a whole task through the chain actions', () => {
           assigned.forEach((address, i) => {
             if ((winnersMask & (1 << i)) === 0) return
             accepted.set(address, (accepted.get(address) ?? 0) + 1)
+            winningResults++
             if (!winners.includes(address)) winners.push(address)
           })
           expect(assigned.filter((_, i) => (winnersMask & (1 << i)) !== 0)).not.toContain(cheater)
@@ -305,10 +310,13 @@ describe('a whole task through the chain actions', () => {
       const aggregator = ctxFor(aggregatorAddress!)
       const needed = Math.max(1, Math.floor(winners.length / 2))
       const loser = providers.find((p) => !winners.includes(p.walletClient.account.address))
+      // The verifier computes the delta root from every winner's revealed result; no other root passes.
+      const results = await readAcceptedResults(creator, { taskId, round })
+      expect(results).toHaveLength(winningResults)
       const data = {
         modelCid: cidOf(`model-${round + 1}`),
         commitHash: keccak256(toHex(`weights-${round + 1}`)),
-        deltaRoot: keccak256(toHex(`deltas-${round}`)),
+        deltaRoot: acceptedDeltaRoot(results),
         dataHash: keccak256(toHex('data')),
         accuracyBps: 9000 + round,
         loss: 1234n
@@ -318,14 +326,17 @@ describe('a whole task through the chain actions', () => {
         // Batched: the others sign off chain and the aggregator submits every signature at once.
         const content = { taskId, round: BigInt(round), parent, data }
         const signatures = await Promise.all(confirmerAddresses.slice(0, needed).map(async (signer) => ({ signer, signature: await signVersion(ctxFor(signer), content) })))
-        proposed = await proposeVersion(aggregator, { taskId, data, signatures })
+        const forged = { ...data, deltaRoot: keccak256(toHex('deltas nobody accepted')) }
+        expect((await rejection(proposeVersion(aggregator, { taskId, data: forged, results }))).errorName).toBe('DeltaRootMismatch')
+        expect((await rejection(proposeVersion(aggregator, { taskId, data, results: results.slice(1) }))).errorName).toBe('NotAcceptedResult')
+        proposed = await proposeVersion(aggregator, { taskId, data, signatures, results })
         record('proposeVersion (batched, final)', proposed.receipt)
         expect(proposed.final).toBe(true)
         expect(proposed.signers).toHaveLength(needed + 1)
         expect((await rejection(confirmVersion(aggregator, { versionId: proposed.versionId }))).errorName).toBe('InvalidVersionStatus')
       } else {
         // Fallback: a lone proposal, then each other signer's own confirm transaction.
-        proposed = await proposeVersion(aggregator, { taskId, data })
+        proposed = await proposeVersion(aggregator, { taskId, data, results })
         record('proposeVersion', proposed.receipt)
         expect(proposed.final).toBe(needed === 0)
         expect((await rejection(confirmVersion(aggregator, { versionId: proposed.versionId }))).errorName).toBe('AlreadyConfirmed')
@@ -474,10 +485,14 @@ describe('a whole task through the chain actions', () => {
     const decided = await finalizeShard(creator, { taskId, round, shard })
     expect(decided).toMatchObject({ outcome: { kind: 'accepted', attempt: 1, winnersMask: 3 }, roundDecided: true })
 
-    // No confirmation: the version waits for its challenge window, then anyone finalizes it.
+    // No confirmation: the version waits for its challenge window, then anyone finalizes it. Its
+    // delta root lists the re-run's results, not the first attempt's.
+    const accepted = await readAcceptedResults(creator, { taskId, round })
+    expect(acceptedDeltaRoot(accepted)).toBe(deltaRoot([cidOf('r0'), cidOf('r1')]))
     const proposed = await proposeVersion(a, {
       taskId,
-      data: { modelCid: cidOf('m1'), commitHash: keccak256(toHex('w1')), deltaRoot: keccak256(toHex('d1')), dataHash: keccak256(toHex('data')), accuracyBps: 5000, loss: 1n }
+      results: accepted,
+      data: { modelCid: cidOf('m1'), commitHash: keccak256(toHex('w1')), deltaRoot: acceptedDeltaRoot(accepted), dataHash: keccak256(toHex('data')), accuracyBps: 5000, loss: 1n }
     })
     expect(proposed.parent).toBe(initialVersionId)
     await expect(confirmVersion(b, { versionId: proposed.versionId, commitHash: keccak256(toHex('other')) })).rejects.toBeInstanceOf(VersionMismatchError)

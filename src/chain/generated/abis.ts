@@ -63,6 +63,47 @@ export const ConsensusVerifierAbi = [
   },
   {
     "type": "function",
+    "name": "acceptedDeltaRoot",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "round",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "results",
+        "type": "tuple[]",
+        "internalType": "struct IConsensusVerifier.AcceptedResult[]",
+        "components": [
+          {
+            "name": "fingerprintHash",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "deltaLeaf",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          }
+        ]
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "assignment",
     "inputs": [
       {
@@ -346,6 +387,11 @@ export const ConsensusVerifierAbi = [
         "name": "fingerprints",
         "type": "int32[][]",
         "internalType": "int32[][]"
+      },
+      {
+        "name": "deltaLeaves",
+        "type": "bytes32[]",
+        "internalType": "bytes32[]"
       }
     ],
     "outputs": [
@@ -880,6 +926,40 @@ export const ConsensusVerifierAbi = [
   },
   {
     "type": "function",
+    "name": "shardWinners",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "round",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "shard",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "attempt",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "winnersMask",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "slash",
     "inputs": [
       {
@@ -1344,7 +1424,7 @@ export const ConsensusVerifierAbi = [
         "internalType": "uint256"
       },
       {
-        "name": "fingerprintHash",
+        "name": "resultDigest",
         "type": "bytes32",
         "indexed": false,
         "internalType": "bytes32"
@@ -1521,6 +1601,22 @@ export const ConsensusVerifierAbi = [
   },
   {
     "type": "error",
+    "name": "AcceptedResultMissing",
+    "inputs": [
+      {
+        "name": "shard",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "replica",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "AccessControlBadConfirmation",
     "inputs": []
   },
@@ -1591,18 +1687,7 @@ export const ConsensusVerifierAbi = [
   },
   {
     "type": "error",
-    "name": "FinalizeTooEarly",
-    "inputs": [
-      {
-        "name": "opensAt",
-        "type": "uint64",
-        "internalType": "uint64"
-      }
-    ]
-  },
-  {
-    "type": "error",
-    "name": "FingerprintCountMismatch",
+    "name": "ExtraAcceptedResults",
     "inputs": [
       {
         "name": "given",
@@ -1610,7 +1695,7 @@ export const ConsensusVerifierAbi = [
         "internalType": "uint256"
       },
       {
-        "name": "expected",
+        "name": "accepted",
         "type": "uint256",
         "internalType": "uint256"
       }
@@ -1618,12 +1703,12 @@ export const ConsensusVerifierAbi = [
   },
   {
     "type": "error",
-    "name": "FingerprintNotRevealed",
+    "name": "FinalizeTooEarly",
     "inputs": [
       {
-        "name": "replica",
-        "type": "uint256",
-        "internalType": "uint256"
+        "name": "opensAt",
+        "type": "uint64",
+        "internalType": "uint64"
       }
     ]
   },
@@ -1689,6 +1774,27 @@ export const ConsensusVerifierAbi = [
   },
   {
     "type": "error",
+    "name": "NotAcceptedResult",
+    "inputs": [
+      {
+        "name": "index",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "shard",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "replica",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "NotAssigned",
     "inputs": [
       {
@@ -1737,6 +1843,17 @@ export const ConsensusVerifierAbi = [
   },
   {
     "type": "error",
+    "name": "NotWhatWasRevealed",
+    "inputs": [
+      {
+        "name": "replica",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "OnlyTaskManager",
     "inputs": [
       {
@@ -1776,6 +1893,27 @@ export const ConsensusVerifierAbi = [
         "name": "deadline",
         "type": "uint64",
         "internalType": "uint64"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "ResultCountMismatch",
+    "inputs": [
+      {
+        "name": "fingerprints",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "deltaLeaves",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "expected",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ]
   },
@@ -3228,6 +3366,23 @@ export const ModelRegistryAbi = [
         "name": "signatures",
         "type": "bytes[]",
         "internalType": "bytes[]"
+      },
+      {
+        "name": "results",
+        "type": "tuple[]",
+        "internalType": "struct IConsensusVerifier.AcceptedResult[]",
+        "components": [
+          {
+            "name": "fingerprintHash",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "deltaLeaf",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          }
+        ]
       }
     ],
     "outputs": [
@@ -4196,6 +4351,22 @@ export const ModelRegistryAbi = [
         "name": "deadline",
         "type": "uint64",
         "internalType": "uint64"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "DeltaRootMismatch",
+    "inputs": [
+      {
+        "name": "given",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "computed",
+        "type": "bytes32",
+        "internalType": "bytes32"
       }
     ]
   },

@@ -13,7 +13,6 @@ import type { TaskSpec } from '../taskSpec.ts'
 import type { WeightLayout } from '../tensors.ts'
 import { validateRound, type DeltaVerdict } from '../validateDelta.ts'
 import { decodeVersion, encodeVersion, versionCommitHash, type VersionContent } from './blob.ts'
-import { deltaRoot } from './deltaRoot.ts'
 import { errorKind } from '../errors.ts'
 
 /** One winner's delta of an accepted shard; a shard has one per checked winner. */
@@ -27,8 +26,6 @@ export interface ComputedVersion {
   bytes: Uint8Array
   commitHash: Hex
   content: VersionContent
-  /** Merkle root of the contributing delta CIDs in (shard, CID) order (see deltaRoot.ts). */
-  deltaRoot: Hex
   /** Contributions by id (`shard:cid`) and their verdicts; the refused ones did not count. */
   verdicts: Map<string, DeltaVerdict>
   used: AcceptedDelta[]
@@ -67,7 +64,7 @@ export function computeVersion (
   const content: VersionContent = { weights: next.params, momentum: next.momentum }
   const bytes = encodeVersion(content)
   const used = accepted.map(({ id }) => byId.get(id) as AcceptedDelta).sort((a, b) => a.shard - b.shard || (a.cid.toLowerCase() < b.cid.toLowerCase() ? -1 : 1))
-  return { bytes, commitHash: versionCommitHash(bytes), content, deltaRoot: deltaRoot(used.map((d) => d.cid)), verdicts, used }
+  return { bytes, commitHash: versionCommitHash(bytes), content, verdicts, used }
 }
 
 const MEAN: AggregationRule = { rule: 'mean', trimFraction: 0, clipIterations: 1 }

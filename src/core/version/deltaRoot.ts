@@ -1,13 +1,13 @@
 /**
  * The delta root a version records: the Merkle Tree Hash of RFC 6962 (section 2.1) over the
- * accepted delta CIDs in shard order, with keccak256 as the hash:
+ * round's accepted delta CIDs (see acceptedResults.ts for their order), with keccak256 as the hash:
  *
  *   MTH([])      = 0x00…00 (32 zero bytes)
  *   MTH([c])     = keccak256(0x00 ‖ c)
  *   MTH(D[0:n])  = keccak256(0x01 ‖ MTH(D[0:k]) ‖ MTH(D[k:n]))   k = the largest power of two < n
  *
  * where c is a CID's binary bytes. The 0x00 / 0x01 prefixes keep a leaf from passing for an inner
- * node. `ModelRegistry`'s `DeltaRoot` library computes the same value on chain.
+ * node. The contracts' `DeltaRoot` library computes the same value on chain.
  */
 import { concatHex, keccak256, type Hex } from 'viem'
 
@@ -18,8 +18,13 @@ export function deltaLeaf (cid: Hex): Hex {
 }
 
 export function deltaRoot (cids: readonly Hex[]): Hex {
-  if (cids.length === 0) return EMPTY_DELTA_ROOT
-  return subtree(cids.map(deltaLeaf))
+  return rootOfLeaves(cids.map(deltaLeaf))
+}
+
+/** The same root from the leaves (`deltaLeaf` of each CID), in order. */
+export function rootOfLeaves (leaves: readonly Hex[]): Hex {
+  if (leaves.length === 0) return EMPTY_DELTA_ROOT
+  return subtree(leaves)
 }
 
 function subtree (leaves: readonly Hex[]): Hex {

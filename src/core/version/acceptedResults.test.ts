@@ -1,0 +1,35 @@
+import { concatHex, encodeAbiParameters, keccak256, toHex, type Hex } from 'viem'
+import { describe, expect, it } from 'vitest'
+import { acceptedDeltaRoot, acceptedResults, fingerprintHash, resultDigest } from './acceptedResults.ts'
+import { deltaLeaf, deltaRoot } from './deltaRoot.ts'
+
+const cid = (name: string): Hex => concatHex(['0x01551220', keccak256(toHex(name))])
+
+describe('acceptedResults', () => {
+  it('lists winners by shard, then by replica, whatever order they come in', () => {
+    const winners = [
+      { shard: 1, replica: 1, deltaCid: cid('s1r1'), fingerprint: [3] },
+      { shard: 0, replica: 2, deltaCid: cid('s0r2'), fingerprint: [2] },
+      { shard: 1, replica: 0, deltaCid: cid('s1r0'), fingerprint: [4] },
+      { shard: 0, replica: 0, deltaCid: cid('s0r0'), fingerprint: [1] }
+    ]
+    const results = acceptedResults(winners)
+    expect(results.map((r) => r.deltaLeaf)).toEqual(['s0r0', 's0r2', 's1r0', 's1r1'].map((n) => deltaLeaf(cid(n))))
+    expect(acceptedDeltaRoot(results)).toBe(deltaRoot(['s0r0', 's0r2', 's1r0', 's1r1'].map(cid)))
+    expect(acceptedDeltaRoot([])).toBe(deltaRoot([]))
+  })
+
+  it('hashes a fingerprint as Solidity packs an int32[]: one 32-byte two\'s-complement word per entry', () => {
+    const word = (v: bigint): Hex => toHex(BigInt.asUintN(256, v), { size: 32 })
+    expect(fingerprintHash([1, -1, -2147483648])).toBe(keccak256(concatHex([word(1n), word(-1n), word(-2147483648n)])))
+  })
+
+  it('gives the digest the verifier stores at reveal: keccak256(abi.encode(fingerprintHash, deltaLeaf))', () => {
+    const [result] = acceptedResults([{ shard: 0, replica: 0, deltaCid: cid('d'), fingerprint: [7, -7] }])
+    const expected = keccak256(encodeAbiParameters([{ type: 'bytes32' }, { type: 'bytes32' }], [fingerprintHash([7, -7]), deltaLeaf(cid('d'))]))
+    expect(resultDigest(result!)).toBe(expected)
+    // Another CID with the same fingerprint is another result.
+    const [other] = acceptedResults([{ shard: 0, replica: 0, deltaCid: cid('e'), fingerprint: [7, -7] }])
+    expect(resultDigest(other!)).not.toBe(expected)
+  })
+})

@@ -1,0 +1,45 @@
+/**
+ * A round's accepted results as a proposal lists them: for every accepted shard in ascending order
+ * and every winner of it in ascending replica order, the hash of the fingerprint it revealed and
+ * the delta root's leaf of its delta CID. At reveal the verifier stored each result as
+ * `keccak256(abi.encode(fingerprintHash, deltaLeaf))`; at `propose` it checks the list against
+ * those slots and computes the round's delta root from the leaves, so a version names no inputs
+ * but the round's accepted deltas.
+ */
+import { encodeAbiParameters, encodePacked, keccak256, type Hex } from 'viem'
+import { deltaLeaf, rootOfLeaves } from './deltaRoot.ts'
+
+export interface AcceptedResult {
+  fingerprintHash: Hex
+  deltaLeaf: Hex
+}
+
+/** What a winner of an accepted shard revealed (from its `Revealed` event). */
+export interface RevealedWinner {
+  shard: number
+  replica: number
+  deltaCid: Hex
+  fingerprint: readonly number[]
+}
+
+/** keccak256 of the fingerprint packed as Solidity packs an `int32[]` (32 bytes per entry). */
+export function fingerprintHash (fingerprint: readonly number[]): Hex {
+  return keccak256(encodePacked(['int32[]'], [fingerprint]))
+}
+
+/** What the verifier stores in a revealed result's slot (`resultOf`). */
+export function resultDigest (result: AcceptedResult): Hex {
+  return keccak256(encodeAbiParameters([{ type: 'bytes32' }, { type: 'bytes32' }], [result.fingerprintHash, result.deltaLeaf]))
+}
+
+/** The round's list: every winner, by shard, then by replica. */
+export function acceptedResults (winners: readonly RevealedWinner[]): AcceptedResult[] {
+  return [...winners]
+    .sort((a, b) => a.shard - b.shard || a.replica - b.replica)
+    .map((w) => ({ fingerprintHash: fingerprintHash(w.fingerprint), deltaLeaf: deltaLeaf(w.deltaCid) }))
+}
+
+/** The delta root the verifier computes from the list (`acceptedDeltaRoot`). */
+export function acceptedDeltaRoot (results: readonly AcceptedResult[]): Hex {
+  return rootOfLeaves(results.map((r) => r.deltaLeaf))
+}
