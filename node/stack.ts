@@ -7,6 +7,12 @@ import { startAnvil, type Anvil } from './anvil.ts'
 import { deployContracts } from './deploy.ts'
 import { generateBindings } from './genBindings.ts'
 import { DEFAULT_RELAY_PORT, startRelay, type Relay } from './relay.ts'
+import { startRefereeService } from './referee/service.ts'
+import { protocolContracts } from '../src/chain/contracts.ts'
+import { devAccount } from '../src/chain/devAccounts.ts'
+
+/** The dev account the deployment gives REFEREE_ROLE on a local chain (Deploy.s.sol's LOCAL_REFEREE). */
+const LOCAL_REFEREE_ACCOUNT = 8
 
 export interface StackOptions {
   root: string
@@ -52,7 +58,7 @@ export function stackOptionsFromEnv (root: string, env: NodeJS.ProcessEnv = proc
 }
 
 /**
- * Brings up the whole local network: chain, contracts, relay + pinner, app. Every part binds to
+ * Brings up the whole local network: chain, contracts, relay + pinner, referee, app. Every part binds to
  * loopback only. On failure, whatever already started is stopped again.
  */
 export async function startStack (opts: StackOptions, log: (line: string) => void = () => {}): Promise<Stack> {
@@ -82,6 +88,10 @@ export async function startStack (opts: StackOptions, log: (line: string) => voi
     stops.push(relay.stop)
     const relayMultiaddr = relay.multiaddrs[0]
     if (relayMultiaddr === undefined) throw new Error('the relay reported no listening address')
+    const referee = await timed('referee started', async () => await startRefereeService({
+      rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, contracts: protocolContracts({ contracts }), account: devAccount(LOCAL_REFEREE_ACCOUNT), blocks: relay.helia.blockstore
+    }))
+    stops.push(referee.stop)
 
     const appUrl = `http://localhost:${opts.appPort}`
     const info = parseStackInfo({ appUrl, rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, relayMultiaddr, contracts }, 'the started stack')

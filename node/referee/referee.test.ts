@@ -1,0 +1,137 @@
+/**
+ * The referee settles a real split: two provider loops on a real local chain (anvil and the
+ * deployed contracts) train a one-shard MNIST task with replication 2, one of them reveals a
+ * sign-flipped delta, the vote splits, and the referee (dev account 8, which holds REFEREE_ROLE)
+ * re-executes the shard, slashes the cheat and names the honest replica the winner; the round
+ * then ends with the honest version.
+ */
+import { parseEther, type Address } from 'viem'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readRound, readStake, readTask, readVersion, type Dispute } from '../../src/chain/actions/index.ts'
+import { decodeDelta, encodeDelta } from '../../src/core/delta/codec.ts'
+import { defineTask } from '../../src/core/taskDefinition.ts'
+import { parseTaskSpec } from '../../src/core/taskSpec.ts'
+import { scaleWeights } from '../../src/core/tensors.ts'
+import { memoryArtifactStore } from '../../src/provider/artifacts.ts'
+import { chainForAccount } from '../../src/provider/chain.ts'
+import { ProviderLoop } from '../../src/provider/providerLoop.ts'
+import { MemoryStateStore } from '../../src/provider/state.ts'
+import { datasetTaskData } from '../../src/provider/taskData.ts'
+import { inProcessTrainer, serialQueue } from '../../src/provider/trainers.ts'
+import type { Trainer } from '../../src/provider/types.ts'
+import { DEFAULT_LIMITS } from '../../src/storage/limits.ts'
+import { mnistSplit, useNodeBackend } from '../../src/testing/mnist.ts'
+import { startLocalChain, type LocalChain } from '../testing/localChain.ts'
+import { createMnistTask } from '../testing/mnistTask.ts'
+import { Referee, evidenceHash, type EvidenceReport, type RefereeLogLine } from './referee.ts'
+
+const MIN_STAKE = parseEther('100')
+const JOIN_WINDOW = 30
+const REFEREE = 8
+/** commit, reveal, aggregation and challenge windows (createMnistTask's default) */
+const WINDOW = 600
+
+const spec = parseTaskSpec({
+  model: { template: 'mlp', inputShape: [784], classes: 10, hidden: [16] },
+  training: { optimizer: 'sgd', learningRate: 0.1, localSteps: 5, batchSize: 32, samplesPerShard: 160 },
+  outer: { learningRate: 0.7, momentum: 0.9 },
+  fingerprint: { length: 16 },
+  seed: 'referee-test'
+}, 'referee.test')
+const task = defineTask(spec)
+
+let local: LocalChain
+
+beforeAll(async () => {
+  local = await startLocalChain()
+  await useNodeBackend('wasm')
+}, 120_000)
+
+afterAll(async () => {
+  await local?.stop()
+})
+
+/** Trains honestly, then reveals the opposite delta. */
+function signFlipping (inner: Trainer): Trainer {
+  return {
+    train: async (request, options) => {
+      const result = await inner.train(request, options)
+      const delta = decodeDelta(result.delta, { expected: task.layout, maxBytes: DEFAULT_LIMITS.delta })
+      return { ...result, delta: encodeDelta(scaleWeights(delta, -1)) }
+    }
+  }
+}
+
+describe('Referee', () => {
+  it('attack (sign flip against one honest replica): re-executes the split shard, slashes the cheat, and the honest delta wins', async () => {
+    const { train } = await mnistSplit()
+    const artifacts = memoryArtifactStore()
+    const queue = serialQueue()
+    const honestTrainer = inProcessTrainer({ mnist: async () => train, queue })
+    const { created } = await createMnistTask(local.ctxOf(1), artifacts, spec, { joinWindow: JOIN_WINDOW, rewardPerResult: parseEther('10'), minStake: MIN_STAKE, rounds: 1, shards: 1, replication: 2, maxReplication: 2 })
+    const { taskId } = created
+    const [honest, cheat] = [5, 6].map((i) => chainForAccount(local.ctxOf(i)))
+    const loops = [{ chain: honest!, trainer: honestTrainer }, { chain: cheat!, trainer: signFlipping(honestTrainer) }].map(({ chain, trainer }) => new ProviderLoop({
+      taskId, task, data: datasetTaskData(train), chain, artifacts, trainer,
+      state: new MemoryStateStore(), stake: { faucet: true }, pollIntervalMs: 100, aggregatorTimeoutMs: 1500, stepTimeoutMs: 60_000
+    }))
+
+    const lines: RefereeLogLine[] = []
+    const verdicts: Array<{ dispute: Dispute, report: EvidenceReport }> = []
+    const referee = new Referee({
+      read: local.ctxOf(REFEREE),
+      write: local.ctxOf(REFEREE),
+      artifacts: () => artifacts,
+      prepare: async () => ({ data: datasetTaskData(train), trainer: honestTrainer }),
+      pollIntervalMs: 100,
+      log: (line) => { lines.push(line) }
+    })
+    referee.on('verdict', (v) => { verdicts.push(v) })
+    // The round has one winner, fewer than a majority plus the task's confirmation: its version is
+    // final once its challenge window passes quietly.
+    loops[0]!.on('action', (a) => { if (a.name === 'proposeVersion') void local.timeTravel(WINDOW + 1) })
+
+    const controller = new AbortController()
+    const guard = setTimeout(() => { controller.abort(new Error('the task did not complete in time')) }, 80_000)
+    const refereeRun = referee.run(controller.signal)
+    try {
+      const joined = Promise.all(loops.map(async (loop) => await new Promise<void>((resolve) => {
+        const off = loop.on('action', (a) => { if (a.name === 'joinTask') { off(); resolve() } })
+      })))
+      const runs = loops.map(async (loop) => await loop.run(controller.signal))
+      await joined
+      await local.timeTravel(JOIN_WINDOW + 1)
+      expect(await Promise.all(runs)).toEqual(['completed', 'completed'])
+    } finally {
+      clearTimeout(guard)
+      controller.abort()
+      await refereeRun
+    }
+
+    // One verdict, on the task's only shard: the honest replica wins, the cheat is slashed.
+    expect(verdicts).toHaveLength(1)
+    const [{ dispute, report }] = verdicts as [{ dispute: Dispute, report: EvidenceReport }]
+    expect(dispute).toMatchObject({ taskId, round: 0, shard: 0, attempt: 0 })
+    const byProvider = new Map(report.replicas.map((r) => [r.provider.toLowerCase(), r]))
+    const honestReplica = byProvider.get(honest!.account.toLowerCase())!
+    const cheatReplica = byProvider.get(cheat!.account.toLowerCase())!
+    expect(honestReplica.fault).toBeUndefined()
+    expect(honestReplica.distance).toBeLessThanOrEqual(report.tolerance)
+    expect(cheatReplica.fault).toMatch(/from the re-execution's, beyond the tolerance/)
+    expect(report.outcome).toEqual({ kind: 'verdict', winnersMask: 1 << honestReplica.replica })
+    expect(report.reexecution.durationMs).toBeGreaterThan(0)
+
+    // On chain: the evidence hash names this report, the cheat lost the task's stake, the honest
+    // provider kept its own, and the round's version is final.
+    const [resolved] = await local.publicClient.getContractEvents({ address: local.contracts.ConsensusVerifier, abi: (await import('../../src/chain/generated/abis.ts')).ConsensusVerifierAbi, eventName: 'SplitResolved', fromBlock: 0n, strict: true })
+    expect(resolved?.args.evidence).toBe(evidenceHash(report))
+    const stakeOf = async (account: Address): Promise<bigint> => (await readStake(local.ctxOf(1), { account })).staked
+    const minStake = (await readTask(local.ctxOf(1), { taskId })).minStake
+    expect(minStake).toBe(MIN_STAKE)
+    expect(await stakeOf(cheat!.account)).toBeLessThan(await stakeOf(honest!.account))
+    const { versionId } = await readRound(local.ctxOf(1), { taskId, round: 0 })
+    expect((await readVersion(local.ctxOf(1), { versionId })).status).toBe('Final')
+    expect(referee.counters).toMatchObject({ disputes: 1, verdicts: 1, slashed: 1, abstentions: 0 })
+    expect(lines.find((l) => l.event === 'verdict')).toMatchObject({ level: 'info', taskId: taskId.toString(), round: 0, shard: 0, attempt: 0, winnersMask: 1 << honestReplica.replica })
+  }, 120_000)
+})

@@ -1,0 +1,249 @@
+/**
+ * The referee service: it settles split shards. For every `ShardDisputed` attempt still open, it
+ * checks each revealed replica's bytes against what it committed and revealed, re-executes the
+ * shard itself (node/referee/reexecute.ts), judges (src/core/referee/judge.ts) and submits the
+ * verdict with `resolveSplit`, naming the keccak256 of its evidence report, which lists everything
+ * it found, so anyone can repeat the judgement. It holds REFEREE_ROLE and nothing else; it never
+ * reports or challenges. A dispute it cannot settle before the deadline lapses on chain: nobody is
+ * slashed and the shard runs again.
+ */
+import { keccak256, stringToHex, type Hex } from 'viem'
+import {
+  readDisputes, readFingerprintSeed, readModel, readRevealed, readRound, readTask, readTaskCreation, readVersion, resolveSplit,
+  type Dispute, type ReadContext, type WriteContext
+} from '../../src/chain/actions/index.ts'
+import { MLBridgeError } from '../../src/core/errors.ts'
+import { Emitter } from '../../src/core/events.ts'
+import { judgeSplit, type JudgedReplica, type SplitVerdict } from '../../src/core/referee/judge.ts'
+import { decodeTaskDefinition, type TaskDefinition } from '../../src/core/taskDefinition.ts'
+import { versionCommitHash } from '../../src/core/version/blob.ts'
+import { checkWinners } from '../../src/core/version/deltaCheck.ts'
+import type { PreparedTask } from '../../src/provider/host.ts'
+import { systemClock } from '../../src/provider/state.ts'
+import type { ArtifactStore } from '../../src/provider/types.ts'
+import { DEFAULT_LIMITS, type ArtifactLimits } from '../../src/storage/limits.ts'
+import { reexecuteShard, type Reexecution } from './reexecute.ts'
+
+export interface RefereeOptions {
+  read: ReadContext
+  /** the referee's own account (REFEREE_ROLE) */
+  write: WriteContext
+  artifacts: (taskId: bigint) => ArtifactStore
+  /** the task's training data and an in-process trainer, as a headless provider prepares them */
+  prepare: (definition: TaskDefinition, signal: AbortSignal) => Promise<Pick<PreparedTask, 'data' | 'trainer'>>
+  /** slash only beyond the task's tolerance plus this multiple of it (CPU against GPU noise) @default 1 */
+  marginFactor?: number
+  /** how often to look for new disputes @default 1000 */
+  pollIntervalMs?: number
+  limits?: ArtifactLimits
+  /** one structured line per event (JSON); default: stdout */
+  log?: (line: RefereeLogLine) => void
+}
+
+export interface RefereeLogLine {
+  level: 'info' | 'warn' | 'error'
+  event: 'verdict' | 'abstained' | 'skipped' | 'failed'
+  taskId: string
+  round: number
+  shard: number
+  attempt: number
+  [detail: string]: unknown
+}
+
+/** What the referee found about one split attempt: the content its evidence hash names. */
+export interface EvidenceReport {
+  type: 'mlbridge/referee-verdict/1'
+  chainId: number
+  verifier: Hex
+  taskId: string
+  round: number
+  shard: number
+  attempt: number
+  fingerprintSeed: number
+  tolerance: number
+  margin: number
+  reexecution: { fingerprint: number[], backend: string, durationMs: number, tfjs: string }
+  replicas: JudgedReplica[]
+  outcome: { kind: 'verdict', winnersMask: number } | { kind: 'abstain', reason: string }
+}
+
+export type RefereeEvents = {
+  /** a verdict landed on chain */
+  verdict: { dispute: Dispute, report: EvidenceReport, evidence: Hex }
+  /** no replica agrees with the re-execution: the dispute is left to lapse */
+  abstained: { dispute: Dispute, report: EvidenceReport }
+  failed: { dispute: Dispute, error: unknown }
+}
+
+export interface RefereeCounters {
+  disputes: number
+  verdicts: number
+  slashed: number
+  abstentions: number
+  failures: number
+}
+
+/** tfjs as the referee runs it (pinned in package.json): part of every evidence report. */
+const TFJS_VERSION = '4.22.0'
+
+export class Referee extends Emitter<RefereeEvents> {
+  readonly counters: RefereeCounters = { disputes: 0, verdicts: 0, slashed: 0, abstentions: 0, failures: 0 }
+  private readonly settled = new Set<string>()
+  private readonly pending = new Map<string, Dispute>()
+  private readonly tasks = new Map<bigint, Promise<{ definition: TaskDefinition, prepared: Pick<PreparedTask, 'data' | 'trainer'> }>>()
+  private scannedTo = -1n
+
+  constructor (private readonly opts: RefereeOptions) { super() }
+
+  /** Settles disputes as they appear until `signal` aborts. */
+  async run (signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        await this.tick(signal)
+      } catch (error) {
+        if (signal.aborted) break
+        this.log({ level: 'error', event: 'failed', taskId: '-', round: -1, shard: -1, attempt: -1, reason: message(error) })
+      }
+      await systemClock.sleep(this.opts.pollIntervalMs ?? 1000, signal).catch(() => {})
+    }
+  }
+
+  /** One pass: read new disputes, then try every open one. */
+  async tick (signal: AbortSignal): Promise<void> {
+    const head = await this.opts.read.publicClient.getBlockNumber({ cacheTime: 0 })
+    if (head > this.scannedTo) {
+      for (const dispute of await readDisputes(this.opts.read, { fromBlock: this.scannedTo + 1n, toBlock: head })) {
+        const key = keyOf(dispute)
+        if (this.settled.has(key) || this.pending.has(key)) continue
+        this.pending.set(key, dispute)
+        this.counters.disputes++
+      }
+      this.scannedTo = head
+    }
+    for (const [key, dispute] of this.pending) {
+      if (signal.aborted) return
+      try {
+        if (await this.settle(dispute, signal)) {
+          this.pending.delete(key)
+          this.settled.add(key)
+        }
+      } catch (error) {
+        if (signal.aborted) return
+        this.counters.failures++
+        this.log({ ...where(dispute), level: 'error', event: 'failed', reason: message(error) })
+        this.emit('failed', { dispute, error })
+      }
+    }
+  }
+
+  /** Judges one dispute and submits the verdict; false when it should be tried again later. */
+  private async settle (dispute: Dispute, signal: AbortSignal): Promise<boolean> {
+    const { read } = this.opts
+    const [round, block] = await Promise.all([readRound(read, { taskId: dispute.taskId }), read.publicClient.getBlock({ blockTag: 'latest' })])
+    const shard = round.shards[dispute.shard]
+    const open = round.round === dispute.round && shard?.status === 'Disputed' && shard.attempt === dispute.attempt
+    if (!open || block.timestamp >= dispute.refereeDeadline) {
+      this.log({ ...where(dispute), level: 'info', event: 'skipped', reason: open ? 'the referee window has ended' : 'the shard is no longer disputed' })
+      return true
+    }
+    const report = await this.judge(dispute, signal)
+    if (report.outcome.kind === 'abstain') {
+      this.counters.abstentions++
+      this.log({ ...where(dispute), level: 'warn', event: 'abstained', reason: report.outcome.reason, replicas: report.replicas })
+      this.emit('abstained', { dispute, report })
+      return true
+    }
+    const evidence = evidenceHash(report)
+    await resolveSplit(this.opts.write, { taskId: dispute.taskId, round: dispute.round, shard: dispute.shard, winnersMask: report.outcome.winnersMask, evidence })
+    const slashed = report.replicas.filter((r) => r.fault !== undefined)
+    this.counters.verdicts++
+    this.counters.slashed += slashed.length
+    this.log({ ...where(dispute), level: 'info', event: 'verdict', winnersMask: report.outcome.winnersMask, slashed: slashed.map((r) => ({ provider: r.provider, reason: r.fault })), evidence, reexecutionMs: Math.round(report.reexecution.durationMs) })
+    this.emit('verdict', { dispute, report, evidence })
+    return true
+  }
+
+  /** Everything the referee finds about a dispute, and its judgement (nothing is sent). */
+  async judge (dispute: Dispute, signal: AbortSignal): Promise<EvidenceReport> {
+    const { read } = this.opts
+    const limits = this.opts.limits ?? DEFAULT_LIMITS
+    const at = { taskId: dispute.taskId, round: dispute.round, shard: dispute.shard, attempt: dispute.attempt }
+    const [task, { definition, prepared }, revealed, seed] = await Promise.all([
+      readTask(read, { taskId: dispute.taskId }),
+      this.taskOf(dispute.taskId, signal),
+      readRevealed(read, at),
+      readFingerprintSeed(read, at)
+    ])
+    if (seed.seed === undefined) throw new MLBridgeError('REFEREE_INPUT_MISSING', `no fingerprint seed for task ${dispute.taskId} round ${dispute.round} shard ${dispute.shard} attempt ${dispute.attempt}`)
+    const artifacts = this.opts.artifacts(dispute.taskId)
+    const chainId = await read.publicClient.getChainId()
+    const checks = await checkWinners(revealed, async (cid) => await artifacts.get(cid, 'delta', { signal }), {
+      chainId, verifier: read.contracts.ConsensusVerifier, ...at, fingerprintSeed: seed.seed, spec: definition.spec, layout: definition.layout, maxDeltaBytes: limits.delta
+    })
+    const parent = await this.parentModel(task.modelId, artifacts, signal)
+    const reexecution: Reexecution = await reexecuteShard({
+      definition, ...prepared, parent, fingerprintSeed: seed.seed, limits, at: { round: dispute.round, shard: dispute.shard, attempt: dispute.attempt, shards: task.shards }
+    }, { signal })
+    const margin = Math.round(task.tolerance * (this.opts.marginFactor ?? 1))
+    const verdict: SplitVerdict = judgeSplit({
+      revealed,
+      byteFaults: new Map(checks.faults.map((f) => [f.replica, f.reason])),
+      reference: reexecution.fingerprint,
+      tolerance: task.tolerance,
+      margin
+    })
+    return {
+      type: 'mlbridge/referee-verdict/1',
+      chainId,
+      verifier: read.contracts.ConsensusVerifier,
+      taskId: dispute.taskId.toString(),
+      round: dispute.round,
+      shard: dispute.shard,
+      attempt: dispute.attempt,
+      fingerprintSeed: seed.seed,
+      tolerance: task.tolerance,
+      margin,
+      reexecution: { ...reexecution, tfjs: TFJS_VERSION },
+      replicas: verdict.replicas,
+      outcome: verdict.kind === 'verdict' ? { kind: 'verdict', winnersMask: verdict.winnersMask } : { kind: 'abstain', reason: verdict.reason }
+    }
+  }
+
+  /** The model a running round trains from: the head (no version of the round is final while a shard is open). */
+  private async parentModel (modelId: bigint, artifacts: ArtifactStore, signal: AbortSignal): Promise<Uint8Array> {
+    const { head } = await readModel(this.opts.read, { modelId })
+    const version = await readVersion(this.opts.read, { versionId: head })
+    const bytes = await artifacts.get(version.modelCid, 'model', { signal })
+    if (versionCommitHash(bytes).toLowerCase() !== version.commitHash.toLowerCase()) {
+      throw new MLBridgeError('MODEL_MISMATCH', `the model behind ${version.modelCid} does not match version ${head}'s commit hash ${version.commitHash}`)
+    }
+    return bytes
+  }
+
+  private async taskOf (taskId: bigint, signal: AbortSignal): Promise<{ definition: TaskDefinition, prepared: Pick<PreparedTask, 'data' | 'trainer'> }> {
+    let entry = this.tasks.get(taskId)
+    if (entry === undefined) {
+      entry = (async () => {
+        const { specCid } = await readTaskCreation(this.opts.read, { taskId })
+        const definition = decodeTaskDefinition(await this.opts.artifacts(taskId).get(specCid, 'spec', { signal }), `the task spec ${specCid}`)
+        return { definition, prepared: await this.opts.prepare(definition, signal) }
+      })()
+      entry.catch(() => { this.tasks.delete(taskId) })
+      this.tasks.set(taskId, entry)
+    }
+    return await entry
+  }
+
+  private log (line: RefereeLogLine): void {
+    (this.opts.log ?? ((l) => { console.log(JSON.stringify({ service: 'referee', ...l })) }))(line)
+  }
+}
+
+/** keccak256 of the report as canonical JSON (keys in the order above, no spaces). */
+export function evidenceHash (report: EvidenceReport): Hex {
+  return keccak256(stringToHex(JSON.stringify(report)))
+}
+
+const keyOf = (d: Dispute): string => `${d.taskId}/${d.round}/${d.shard}/${d.attempt}`
+const where = (d: Dispute): Pick<RefereeLogLine, 'taskId' | 'round' | 'shard' | 'attempt'> => ({ taskId: d.taskId.toString(), round: d.round, shard: d.shard, attempt: d.attempt })
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))

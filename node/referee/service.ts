@@ -1,0 +1,70 @@
+/**
+ * The referee as the local stack runs it: in the stack's process, reading the chain over its RPC
+ * and the tasks' artifacts from the relay's blockstore (the pinner holds every spec, model and
+ * sealed delta a provider published), re-executing shards on tfjs's WASM backend.
+ */
+import { createPublicClient, createWalletClient, http, type LocalAccount } from 'viem'
+import type { WriteContext } from '../../src/chain/actions/index.ts'
+import { protocolChain } from '../../src/chain/chain.ts'
+import type { ProtocolContracts } from '../../src/chain/contracts.ts'
+import type { TaskDefinition } from '../../src/core/taskDefinition.ts'
+import { blobArtifactStore } from '../../src/provider/artifacts.ts'
+import type { PreparedTask } from '../../src/provider/host.ts'
+import { datasetTaskData, mnistTaskData } from '../../src/provider/taskData.ts'
+import { inProcessTrainer, serialQueue } from '../../src/provider/trainers.ts'
+import { loadUploadedDataset } from '../../src/provider/uploadedData.ts'
+import { createStorage, type BlockAccess } from '../../src/storage/index.ts'
+import { loadMnistFromDisk } from '../../src/train/data/mnistNode.ts'
+import type { MnistSplit } from '../../src/train/data/mnistAsset.ts'
+import { useNodeBackend } from '../../src/train/nodeBackend.ts'
+import { Referee, type RefereeOptions } from './referee.ts'
+
+export interface RefereeServiceOptions {
+  rpcUrl: string
+  chainId: number
+  contracts: ProtocolContracts
+  /** the account that holds REFEREE_ROLE */
+  account: LocalAccount
+  /** where the tasks' artifacts are */
+  blocks: BlockAccess
+  log?: RefereeOptions['log']
+  pollIntervalMs?: number
+}
+
+export interface RefereeService {
+  referee: Referee
+  stop: () => Promise<void>
+}
+
+export async function startRefereeService (opts: RefereeServiceOptions): Promise<RefereeService> {
+  const chain = protocolChain({ chainId: opts.chainId, rpcUrl: opts.rpcUrl })
+  const transport = http(opts.rpcUrl)
+  const publicClient = createPublicClient({ chain, transport, pollingInterval: 500 })
+  const write: WriteContext = { publicClient, contracts: opts.contracts, walletClient: createWalletClient({ account: opts.account, chain, transport, pollingInterval: 500 }) }
+  await useNodeBackend('wasm')
+  const storage = createStorage({ blocks: opts.blocks })
+  const artifacts = blobArtifactStore(storage.blobs, { pin: false })
+  const queue = serialQueue()
+  let mnist: Promise<MnistSplit> | undefined
+  const bundled = async (): Promise<MnistSplit> => await (mnist ??= loadMnistFromDisk())
+  const prepare = async (definition: TaskDefinition, signal: AbortSignal): Promise<Pick<PreparedTask, 'data' | 'trainer'>> => {
+    const trainer = inProcessTrainer({ mnist: async () => (await bundled()).train, queue })
+    if (definition.spec.dataset.manifestCid === undefined) return { data: mnistTaskData(), trainer }
+    const { train } = await loadUploadedDataset(storage, definition.spec, { signal })
+    return { data: datasetTaskData(train), trainer }
+  }
+  const referee = new Referee({
+    read: write, write, artifacts: () => artifacts, prepare,
+    ...(opts.log === undefined ? {} : { log: opts.log }),
+    ...(opts.pollIntervalMs === undefined ? {} : { pollIntervalMs: opts.pollIntervalMs })
+  })
+  const controller = new AbortController()
+  const running = referee.run(controller.signal)
+  return {
+    referee,
+    stop: async () => {
+      controller.abort()
+      await running
+    }
+  }
+}
