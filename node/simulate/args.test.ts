@@ -9,7 +9,8 @@ describe('simulate arguments', () => {
     expect(parseArgs(['--providers', '8', '--byzantine', '2', '--attack', 'alie', '--rounds=5', '--aggregator', 'trimmed', '--json', 'out.json'])).toMatchObject({
       providers: 8, byzantine: 2, attack: 'alie', rounds: 5, aggregator: 'trimmed', shards: 4, replication: 2, json: 'out.json'
     })
-    expect(parseArgs([])).toMatchObject({ providers: 4, byzantine: 0, attack: 'none', aggregator: 'mean' })
+    expect(parseArgs([])).toMatchObject({ providers: 4, byzantine: 0, attack: 'none', aggregator: 'mean', referee: true })
+    expect(parseArgs(['--referee', 'off'])).toMatchObject({ referee: false })
   })
 
   it('names the bad input', () => {
@@ -17,6 +18,7 @@ describe('simulate arguments', () => {
     expect(() => parseArgs(['--byzantine', '1'])).toThrow(/needs --attack/)
     expect(() => parseArgs(['--byzantine', '1', '--attack', 'boom'])).toThrow(/--attack must be one of/)
     expect(() => parseArgs(['--aggregator', 'krum'])).toThrow(/--aggregator must be one of/)
+    expect(() => parseArgs(['--referee', 'maybe'])).toThrow(/--referee must be one of/)
     expect(() => parseArgs(['--providers', '4', '--byzantine', '4', '--attack', 'copy'])).toThrow(UsageError)
     expect(() => parseArgs(['--frobnicate', '1'])).toThrow(/unknown option --frobnicate/)
     expect(() => parseArgs(['--rounds', 'x'])).toThrow("--rounds must be an integer from 1 to 100, got 'x'")

@@ -20,11 +20,13 @@ export interface SimulationOptions {
   hidden: number[]
   localSteps: number
   batchSize: number
+  /** a referee settles split shards (account 8, which then trains for no one) @default true */
+  referee: boolean
   json?: string
   html?: string
 }
 
-export const USAGE = 'usage: npm run simulate -- --providers N --byzantine F --attack noise|signflip|alie|ipm|copy|lazy --rounds R --aggregator mean|trimmed|median|clipping [--shards S] [--replication K] [--hidden 32,32] [--local-steps H] [--batch-size B] [--json FILE] [--html FILE]'
+export const USAGE = 'usage: npm run simulate -- --providers N --byzantine F --attack noise|signflip|alie|ipm|copy|lazy --rounds R --aggregator mean|trimmed|median|clipping [--shards S] [--replication K] [--hidden 32,32] [--local-steps H] [--batch-size B] [--referee on|off] [--json FILE] [--html FILE]'
 
 /** Every flag is a string here: defaults and ranges depend on other flags, so they are applied in simulationOptions. */
 export const FLAGS = {
@@ -38,6 +40,7 @@ export const FLAGS = {
   hidden: { type: 'string' },
   'local-steps': { type: 'string' },
   'batch-size': { type: 'string' },
+  referee: { type: 'string' },
   json: { type: 'string' },
   html: { type: 'string' }
 } as const satisfies FlagOptions
@@ -66,6 +69,7 @@ export function simulationOptions (values: SimulationFlags): SimulationOptions {
     hidden,
     localSteps: integerFlag('--local-steps', values['local-steps'] ?? '30', 1, 10_000),
     batchSize: integerFlag('--batch-size', values['batch-size'] ?? '32', 1, 4096),
+    referee: choiceFlag('--referee', values.referee ?? 'on', ['on', 'off']) === 'on',
     ...(json === undefined ? {} : { json }),
     ...(html === undefined ? {} : { html })
   }

@@ -57,6 +57,8 @@ export interface SimulationReport {
     aggregationRule: string
     /** how the participants' p2p nodes were set up */
     nodes: string
+    /** whether a referee settled split shards */
+    referee: boolean
     /** gas of everything before round 0 (deploy excluded): create, stake, join */
     setupGas: number
   }
@@ -105,7 +107,7 @@ export function formatReport (r: SimulationReport): string {
   const o = r.options
   const parts = [
     `ML Bridge simulation: ${o.providers} providers, ${o.byzantine} byzantine (${o.attack}), ${o.rounds} rounds, aggregator ${r.setup.aggregationRule}`,
-    `model ${r.setup.params} params, ${r.setup.shards} shards x ${r.setup.samplesPerShard} samples, H=${r.setup.localSteps}, batch ${r.setup.batchSize}; nodes: ${r.setup.nodes}`,
+    `model ${r.setup.params} params, ${r.setup.shards} shards x ${r.setup.samplesPerShard} samples, H=${r.setup.localSteps}, batch ${r.setup.batchSize}; nodes: ${r.setup.nodes}; ${r.setup.referee ? 'a referee settles splits' : 'no referee (splits lapse and run again)'}`,
     '',
     table(['round', 'net acc', 'net loss', 'registry acc', 'base acc', 'base loss', 'accepted', 'gas/round', 'gas/result', 'sent/prov', 'recv/prov', 'sync DP/prov', 'ratio'],
       r.rounds.map((x) => [

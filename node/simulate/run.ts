@@ -4,6 +4,7 @@
  */
 import { parseEther, type Address } from 'viem'
 import { readClaimable, readRound, readTask, readVersion, type RoundState, type TaskState } from '../../src/chain/actions/index.ts'
+import { DEV_ACCOUNT_COUNT } from '../../src/chain/devAccounts.ts'
 import { parseTaskSpec, type TaskSpec } from '../../src/core/taskSpec.ts'
 import { errorKind, errorMessage } from '../../src/core/errors.ts'
 import { defineTask } from '../../src/core/taskDefinition.ts'
@@ -14,6 +15,9 @@ import {
 } from '../../src/provider/index.ts'
 import { loadMnistFromDisk } from '../../src/train/data/mnistNode.ts'
 import { useNodeBackend } from '../../src/train/nodeBackend.ts'
+import { blobArtifactStore } from '../../src/provider/artifacts.ts'
+import { createStorage } from '../../src/storage/index.ts'
+import { Referee } from '../referee/referee.ts'
 import { createMnistTask } from '../testing/mnistTask.ts'
 import { AttackLog, byzantineTrainer, Collusion, copyingChain, staleDeltaReader } from './adversaries.ts'
 import { AGGREGATORS, type SimulationOptions } from './args.ts'
@@ -31,6 +35,8 @@ const WINDOW = 600
 const STALL_MS = 3000
 const CREATOR = 1
 const FIRST_PROVIDER = 2
+/** The deployment's local referee (Deploy.s.sol's LOCAL_REFEREE); never a provider while it judges. */
+const REFEREE = 8
 // A commit or reveal in flight counts as busy: moving time then could close its window under it.
 const BUSY: ReadonlySet<Phase> = new Set(['joining', 'fetching', 'training', 'uploading', 'committing', 'revealing', 'aggregating', 'proposing'])
 
@@ -60,6 +66,8 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
   const definition = defineTask(spec)
   const params = definition.parameterCount
   const totalShards = opts.shards
+  const lastAccount = providerAccount(opts.providers - 1, opts.referee)
+  if (lastAccount >= DEV_ACCOUNT_COUNT) throw new SimulationError(`${opts.providers} providers need dev accounts 2 to ${lastAccount}, but anvil has ${DEV_ACCOUNT_COUNT}${opts.referee ? ` and the referee holds account ${REFEREE} (--referee off frees it)` : ''}`)
   if (totalShards * spec.training.samplesPerShard > train.labels.length) throw new SimulationError(`${totalShards} shards x ${spec.training.samplesPerShard} samples do not fit in ${train.labels.length} training samples`)
   const net = await startNetwork()
   const controller = new AbortController()
@@ -92,7 +100,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
     const layout = definition.layout
     const roles: Array<'honest' | 'byzantine'> = Array.from({ length: opts.providers }, (_, i) => (i >= opts.providers - opts.byzantine ? 'byzantine' : 'honest'))
     const providers = await Promise.all(roles.map(async (role, i) => {
-      const p = await net.participant(FIRST_PROVIDER + i)
+      const p = await net.participant(providerAccount(i, opts.referee))
       const artifacts = p.artifacts(taskId.toString())
       const attackLog = new AttackLog()
       let providerChain: ProviderChain = chainForAccount(p.ctx, { fromBlock })
@@ -128,6 +136,19 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
       })
       return { host, account: providerChain.account, role, participant: p, attackLog, time, errors, phase: () => phase }
     }))
+
+    // ------------------------------------------------------------ the referee settles splits
+    const referee = opts.referee
+      ? new Referee({
+        read: chain.ctxOf(REFEREE),
+        write: chain.ctxOf(REFEREE),
+        artifacts: () => blobArtifactStore(createStorage({ blocks: net.relay.helia.blockstore }).blobs, { pin: false }),
+        prepare: async () => ({ data: datasetTaskData(train), trainer: honestTrainer }),
+        pollIntervalMs: 200,
+        log: (line) => { if (line.event !== 'skipped') log(`referee: ${line.event} on round ${line.round} shard ${line.shard} attempt ${line.attempt}${line.event === 'verdict' ? `, winners ${String(line.winnersMask)}` : ''}`) }
+      })
+      : undefined
+    const refereeRun = referee?.run(controller.signal)
 
     // ------------------------------------------------------------ run, with chain time driven forward when everyone waits
     const finished = new Set<number>()
@@ -174,7 +195,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
     } finally {
       clearTimeout(guard)
       controller.abort()
-      await Promise.allSettled([...runs, drive])
+      await Promise.allSettled([...runs, drive, refereeRun])
     }
     for (const p of providers) p.time.close()
     const totalSeconds = (performance.now() - started) / 1000
@@ -254,6 +275,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
         batchSize: spec.training.batchSize,
         aggregationRule: spec.aggregation.rule,
         nodes: `one libp2p + Helia node per participant (${opts.providers} providers + the creator), WebSockets to one relay that pins every artifact`,
+        referee: opts.referee,
         setupGas: figures.setupGas
       },
       rounds,
@@ -281,4 +303,10 @@ function popcount (mask: number): number {
   let n = 0
   for (let m = mask; m !== 0; m &= m - 1) n++
   return n
+}
+
+/** The dev account of provider `i`: accounts from 2 on, leaving out the referee's while it judges. */
+function providerAccount (i: number, referee: boolean): number {
+  const account = FIRST_PROVIDER + i
+  return referee && account >= REFEREE ? account + 1 : account
 }
