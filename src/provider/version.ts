@@ -1,58 +1,30 @@
 /**
- * The round's version: recomputed by every winner from every accepted winner's delta (each opened
- * and checked against what its provider committed and revealed, see core/version/deltaCheck.ts),
- * so each can sign or challenge what the aggregator proposes, and proposed by the aggregator with
+ * The round's version: recomputed by every winner (recompute.ts), so each can sign or challenge
+ * what the aggregator proposes, and proposed by the aggregator with
  * its scores and the other winners' signatures gathered off chain (see endorsements.ts).
  */
-import type { Address, Hex } from 'viem'
-import { bitCount, hasBit } from '../core/bitmask.ts'
+import type { Hex } from 'viem'
 import { MLBridgeError } from '../core/errors.ts'
-import { shardDataHash } from '../core/sampling.ts'
-import { acceptedDeltaRoot, acceptedResults, type RevealedWinner } from '../core/version/acceptedResults.ts'
 import { decodeVersion } from '../core/version/blob.ts'
-import { computeVersion, type AcceptedDelta } from '../core/version/compute.ts'
-import { checkWinners } from '../core/version/deltaCheck.ts'
 import { checkEndorsement, type ExpectedVersion } from '../core/version/endorsement.ts'
 import type { SignerSignature, VersionContent } from '../core/version/signature.ts'
 import type { ProviderContext } from './context.ts'
 import { endorsementBody } from './endorsements.ts'
+import { recomputeRound } from './recompute.ts'
 import type { RoundVersionRecord } from './types.ts'
-import { shardSamples } from './work.ts'
-
-const byAddress = (a: Address, b: Address): number => (a < b ? -1 : a > b ? 1 : 0)
 
 /** Fetches the accepted deltas, computes the round's version, pins it and saves the record. */
 export async function aggregate (ctx: ProviderContext, round: number, signal?: AbortSignal): Promise<boolean> {
   const { chain, artifacts, taskId, task, limits } = ctx.deps
   await ctx.step({ phase: 'aggregating', round })
-  const [state, accepted, parent] = await Promise.all([chain.readRound(taskId, round), chain.readAccepted(taskId, round), chain.readModelHead(ctx.onChain.modelId)])
+  const parent = await chain.readModelHead(ctx.onChain.modelId)
   const parentBytes = await ctx.modelOf(parent, signal)
-  const latest = new Map<number, (typeof accepted)[number]>()
-  for (const a of accepted) if ((latest.get(a.shard)?.attempt ?? -1) < a.attempt) latest.set(a.shard, a)
-  const deltas: AcceptedDelta[] = []
-  const revealedWinners: RevealedWinner[] = []
-  const winners = new Set<Address>()
-  for (const a of [...latest.values()].sort((x, y) => x.shard - y.shard)) {
-    state.shards[a.shard]?.providers.forEach((p, i) => { if (hasBit(a.winnersMask, i)) winners.add(p.toLowerCase() as Address) })
-    const revealed = (await chain.readRevealed(taskId, round, a.shard, a.attempt)).filter((x) => hasBit(a.winnersMask, x.replica))
-    if (revealed.length !== bitCount(a.winnersMask)) throw new MLBridgeError('AGGREGATE_INPUT_MISSING', `missing revealed results of accepted shard ${a.shard} of round ${round}`)
-    for (const r of revealed) revealedWinners.push({ shard: a.shard, ...r })
-    const fingerprintSeed = await chain.readFingerprintSeed(taskId, round, a.shard, a.attempt)
-    if (fingerprintSeed === undefined) throw new MLBridgeError('AGGREGATE_INPUT_MISSING', `no fingerprint seed for accepted shard ${a.shard} of round ${round}`)
-    const fetch = async (cid: Hex): Promise<Uint8Array> => await ctx.bounded(async (bound) => await artifacts.get(cid, 'delta', { signal: bound }), signal)
-    const checks = await checkWinners(revealed, fetch, {
-      chainId: await chain.chainId(), verifier: chain.verifier, taskId, round, shard: a.shard, attempt: a.attempt, fingerprintSeed,
-      spec: task.spec, layout: task.layout, maxDeltaBytes: limits.delta
-    })
-    for (const fault of checks.faults) {
-      ctx.error({ phase: 'aggregating', round, shard: a.shard, fatal: false, error: new MLBridgeError('DELTA_FINGERPRINT_MISMATCH', `round ${round} shard ${a.shard}: replica ${fault.replica} (${fault.provider}) committed ${fault.deltaCid}, but ${fault.reason}`) })
-    }
-    // Every recomputer checks the same bytes, so all leave the same winners (or the whole shard) out.
-    for (const m of checks.matching) deltas.push({ shard: a.shard, cid: m.deltaCid, bytes: m.bytes })
+  const fetchDelta = async (cid: Hex): Promise<Uint8Array> => await ctx.bounded(async (bound) => await artifacts.get(cid, 'delta', { signal: bound }), signal)
+  const recomputed = await recomputeRound({ chain, fetchDelta, task, dataSize: ctx.deps.data.size, shards: ctx.onChain.shards, limits }, taskId, round, parentBytes)
+  for (const fault of recomputed.faults) {
+    ctx.error({ phase: 'aggregating', round, shard: fault.shard, fatal: false, error: new MLBridgeError('DELTA_FINGERPRINT_MISMATCH', `round ${round} shard ${fault.shard}: replica ${fault.replica} (${fault.provider}) committed ${fault.deltaCid}, but ${fault.reason}`) })
   }
-  // The verifier computes the root from every winner's result, whether its bytes counted or not.
-  const results = acceptedResults(revealedWinners)
-  const computed = computeVersion(task.spec, task.layout, parentBytes, deltas, { maxDeltaBytes: limits.delta, maxModelBytes: limits.model })
+  const { computed } = recomputed
   const refused = [...computed.verdicts].filter(([, v]) => !v.ok)
   if (refused.length > 0) ctx.error({ phase: 'aggregating', error: new MLBridgeError('DELTA_REFUSED', `refused deltas: ${refused.map(([id, v]) => `${id} (${v.ok ? '' : v.message})`).join('; ')}`), fatal: false })
   const modelCid = await ctx.bounded(async (bound) => await artifacts.put(computed.bytes, 'model', { signal: bound }), signal)
@@ -63,10 +35,10 @@ export async function aggregate (ctx: ProviderContext, round: number, signal?: A
     parent: parent.toString(),
     modelCid,
     commitHash: computed.commitHash,
-    deltaRoot: acceptedDeltaRoot(results),
-    results,
-    dataHash: shardDataHash([...new Set(computed.used.map((d) => d.shard))].map((shard) => shardSamples(ctx, round, shard, latest.get(shard)?.attempt ?? 0))),
-    winners: [...winners].sort(byAddress),
+    deltaRoot: recomputed.deltaRoot,
+    results: recomputed.results,
+    dataHash: recomputed.dataHash,
+    winners: recomputed.winners,
     confirmed: [],
     mismatched: []
   }

@@ -1,0 +1,85 @@
+/**
+ * A round's version recomputed from the chain and the artifacts, as every winner does before it
+ * signs or challenges and as the referee does to judge a challenge: each accepted shard's winners
+ * (its last accepted attempt) are read from their `Revealed` events, each winner's sealed delta is
+ * fetched, opened and checked against what it committed and revealed (core/version/deltaCheck.ts),
+ * and the version is computed from the deltas that check out (core/version/compute.ts). The delta
+ * root lists every winner (core/version/acceptedResults.ts); the data hash covers the shards that
+ * counted.
+ */
+import type { Address, Hex } from 'viem'
+import { hasBit, bitCount } from '../core/bitmask.ts'
+import { MLBridgeError } from '../core/errors.ts'
+import { shardDataHash, shardIndices } from '../core/sampling.ts'
+import type { TaskDefinition } from '../core/taskDefinition.ts'
+import { acceptedDeltaRoot, acceptedResults, type AcceptedResult, type RevealedWinner } from '../core/version/acceptedResults.ts'
+import { computeVersion, type AcceptedDelta, type ComputedVersion } from '../core/version/compute.ts'
+import { checkWinners, type DeltaFault } from '../core/version/deltaCheck.ts'
+import type { ArtifactLimits } from '../storage/limits.ts'
+import type { ProviderChain } from './types.ts'
+
+export interface RecomputeDeps {
+  chain: Pick<ProviderChain, 'readAccepted' | 'readRevealed' | 'readFingerprintSeed' | 'chainId' | 'verifier'>
+  /** a sealed delta by CID (the caller bounds and retries it: a fetch that fails is never a reason to leave a winner out) */
+  fetchDelta: (cid: Hex) => Promise<Uint8Array>
+  task: TaskDefinition
+  /** the training split's size (the sampler draws shard indices from it) */
+  dataSize: number
+  /** the task's shard count */
+  shards: number
+  limits: Pick<ArtifactLimits, 'delta' | 'model'>
+}
+
+export interface RecomputedRound {
+  computed: ComputedVersion
+  /** what the proposal lists, and its root */
+  results: AcceptedResult[]
+  deltaRoot: Hex
+  dataHash: Hex
+  /** the round's winners, lowercase, lowest first */
+  winners: Address[]
+  /** winners whose bytes are not what they committed and revealed */
+  faults: Array<DeltaFault & { shard: number }>
+}
+
+export async function recomputeRound (deps: RecomputeDeps, taskId: bigint, round: number, parent: Uint8Array): Promise<RecomputedRound> {
+  const { chain, task } = deps
+  const latest = new Map<number, { shard: number, attempt: number, winnersMask: number }>()
+  for (const a of await chain.readAccepted(taskId, round)) if ((latest.get(a.shard)?.attempt ?? -1) < a.attempt) latest.set(a.shard, a)
+  const deltas: AcceptedDelta[] = []
+  const revealedWinners: RevealedWinner[] = []
+  const faults: RecomputedRound['faults'] = []
+  const winners = new Set<Address>()
+  const chainId = await chain.chainId()
+  for (const a of [...latest.values()].sort((x, y) => x.shard - y.shard)) {
+    const revealed = (await chain.readRevealed(taskId, round, a.shard, a.attempt)).filter((x) => hasBit(a.winnersMask, x.replica))
+    if (revealed.length !== bitCount(a.winnersMask)) throw new MLBridgeError('AGGREGATE_INPUT_MISSING', `missing revealed results of accepted shard ${a.shard} of round ${round}`)
+    for (const r of revealed) {
+      revealedWinners.push({ shard: a.shard, ...r })
+      winners.add(r.provider.toLowerCase() as Address)
+    }
+    const fingerprintSeed = await chain.readFingerprintSeed(taskId, round, a.shard, a.attempt)
+    if (fingerprintSeed === undefined) throw new MLBridgeError('AGGREGATE_INPUT_MISSING', `no fingerprint seed for accepted shard ${a.shard} of round ${round}`)
+    const checks = await checkWinners(revealed, deps.fetchDelta, {
+      chainId, verifier: chain.verifier, taskId, round, shard: a.shard, attempt: a.attempt, fingerprintSeed,
+      spec: task.spec, layout: task.layout, maxDeltaBytes: deps.limits.delta
+    })
+    for (const fault of checks.faults) faults.push({ shard: a.shard, ...fault })
+    // Every recomputer checks the same bytes, so all leave the same winners (or the whole shard) out.
+    for (const m of checks.matching) deltas.push({ shard: a.shard, cid: m.deltaCid, bytes: m.bytes })
+  }
+  // The verifier computes the root from every winner's result, whether its bytes counted or not.
+  const results = acceptedResults(revealedWinners)
+  const computed = computeVersion(task.spec, task.layout, parent, deltas, { maxDeltaBytes: deps.limits.delta, maxModelBytes: deps.limits.model })
+  const samples = (shard: number): Uint32Array => shardIndices(task.spec, {
+    datasetSize: deps.dataSize, round, shard, attempt: latest.get(shard)?.attempt ?? 0, shardCount: deps.shards, samplesPerShard: task.spec.training.samplesPerShard
+  })
+  return {
+    computed,
+    results,
+    deltaRoot: acceptedDeltaRoot(results),
+    dataHash: shardDataHash([...new Set(computed.used.map((d) => d.shard))].map(samples)),
+    winners: [...winners].sort(),
+    faults
+  }
+}
