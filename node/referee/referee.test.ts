@@ -5,9 +5,9 @@
  * re-executes the shard, slashes the cheat and names the honest replica the winner; the round
  * then ends with the honest version.
  */
-import { parseEther, type Address } from 'viem'
+import { keccak256, parseEther, toHex, type Address } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readRound, readStake, readTask, readVersion, type Dispute } from '../../src/chain/actions/index.ts'
+import { readProposals, readRound, readStake, readTask, readVersion, type Dispute } from '../../src/chain/actions/index.ts'
 import { decodeDelta, encodeDelta } from '../../src/core/delta/codec.ts'
 import { defineTask } from '../../src/core/taskDefinition.ts'
 import { parseTaskSpec } from '../../src/core/taskSpec.ts'
@@ -18,12 +18,12 @@ import { ProviderLoop } from '../../src/provider/providerLoop.ts'
 import { MemoryStateStore } from '../../src/provider/state.ts'
 import { datasetTaskData } from '../../src/provider/taskData.ts'
 import { inProcessTrainer, serialQueue } from '../../src/provider/trainers.ts'
-import type { Trainer } from '../../src/provider/types.ts'
+import type { ProviderChain, Trainer } from '../../src/provider/types.ts'
 import { DEFAULT_LIMITS } from '../../src/storage/limits.ts'
 import { mnistSplit, useNodeBackend } from '../../src/testing/mnist.ts'
 import { startLocalChain, type LocalChain } from '../testing/localChain.ts'
 import { createMnistTask } from '../testing/mnistTask.ts'
-import { Referee, evidenceHash, type EvidenceReport, type RefereeLogLine } from './referee.ts'
+import { Referee, evidenceHash, type ChallengeJudgement, type EvidenceReport, type RefereeLogLine } from './referee.ts'
 
 const MIN_STAKE = parseEther('100')
 const JOIN_WINDOW = 30
@@ -133,5 +133,57 @@ describe('Referee', () => {
     expect((await readVersion(local.ctxOf(1), { versionId })).status).toBe('Final')
     expect(referee.counters).toMatchObject({ disputes: 1, verdicts: 1, slashed: 1, abstentions: 0 })
     expect(lines.find((l) => l.event === 'verdict')).toMatchObject({ level: 'info', taskId: taskId.toString(), round: 0, shard: 0, attempt: 0, winnersMask: 1 << honestReplica.replica })
+  }, 120_000)
+
+  it('attack (a proposal with a forged commit hash): upholds the winner\'s challenge, the forged version is rejected and the honest one is final', async () => {
+    const { train } = await mnistSplit()
+    const artifacts = memoryArtifactStore()
+    const queue = serialQueue()
+    const trainer = inProcessTrainer({ mnist: async () => train, queue })
+    const { created } = await createMnistTask(local.ctxOf(1), artifacts, spec, { joinWindow: JOIN_WINDOW, rewardPerResult: parseEther('10'), minStake: MIN_STAKE, rounds: 1, shards: 1, replication: 2, maxReplication: 2 })
+    const { taskId } = created
+    // The round's aggregator (the lower address) proposes a commit hash that is not what it computed.
+    const [liar, honest] = [3, 4].map((i) => chainForAccount(local.ctxOf(i))).sort((a, b) => (a.account.toLowerCase() < b.account.toLowerCase() ? -1 : 1)) as [ProviderChain, ProviderChain]
+    const forged: ProviderChain = {
+      ...liar,
+      proposeVersion: async (id, round, parent, data, signatures, results) => await liar.proposeVersion(id, round, parent, { ...data, commitHash: keccak256(toHex('forged')) }, signatures, results)
+    }
+    const loops = [forged, honest].map((chain) => new ProviderLoop({
+      taskId, task, data: datasetTaskData(train), chain, artifacts, trainer,
+      state: new MemoryStateStore(), stake: { faucet: true }, pollIntervalMs: 100, aggregatorTimeoutMs: 1500, stepTimeoutMs: 60_000
+    }))
+    const judgements: ChallengeJudgement[] = []
+    const referee = new Referee({
+      read: local.ctxOf(REFEREE), write: local.ctxOf(REFEREE), artifacts: () => artifacts,
+      prepare: async () => ({ data: datasetTaskData(train), trainer }), pollIntervalMs: 100, log: () => {}
+    })
+    referee.on('challenge', (j) => { judgements.push(j) })
+    const controller = new AbortController()
+    const guard = setTimeout(() => { controller.abort(new Error('the task did not complete in time')) }, 80_000)
+    const refereeRun = referee.run(controller.signal)
+    try {
+      const joined = Promise.all(loops.map(async (loop) => await new Promise<void>((resolve) => {
+        const off = loop.on('action', (a) => { if (a.name === 'joinTask') { off(); resolve() } })
+      })))
+      const runs = loops.map(async (loop) => await loop.run(controller.signal))
+      await joined
+      await local.timeTravel(JOIN_WINDOW + 1)
+      expect(await Promise.all(runs)).toEqual(['completed', 'completed'])
+    } finally {
+      clearTimeout(guard)
+      controller.abort()
+      await refereeRun
+    }
+
+    const proposals = await readProposals(local.ctxOf(1), { taskId, round: 0 })
+    const byAggregator = new Map(proposals.map((p) => [p.aggregator.toLowerCase(), p.versionId]))
+    const forgedId = byAggregator.get(liar.account.toLowerCase())!
+    expect(judgements).toEqual([{ versionId: forgedId, taskId, round: 0, differences: ['commit hash', 'model bytes'], uphold: true }])
+    expect((await readVersion(local.ctxOf(1), { versionId: forgedId })).status).toBe('Rejected')
+    const { versionId } = await readRound(local.ctxOf(1), { taskId, round: 0 })
+    expect(versionId).toBe(byAggregator.get(honest.account.toLowerCase()))
+    // The honest version, judged the same way, differs in nothing: a challenge of it would be dismissed.
+    expect(await referee.judgeVersion(versionId, new AbortController().signal)).toMatchObject({ differences: [], uphold: false })
+    expect(referee.counters).toMatchObject({ challenges: 1, upheld: 1, dismissed: 0 })
   }, 120_000)
 })

@@ -1,16 +1,19 @@
 /**
- * The referee service: it settles split shards. For every `ShardDisputed` attempt still open, it
- * checks each revealed replica's bytes against what it committed and revealed, re-executes the
- * shard itself (node/referee/reexecute.ts), judges (src/core/referee/judge.ts) and submits the
- * verdict with `resolveSplit`, naming the keccak256 of its evidence report, which lists everything
- * it found, so anyone can repeat the judgement. It holds REFEREE_ROLE and nothing else; it never
- * reports or challenges. A dispute it cannot settle before the deadline lapses on chain: nobody is
- * slashed and the shard runs again.
+ * The referee service: it settles split shards and judges challenged versions. For every
+ * `ShardDisputed` attempt still open, it checks each revealed replica's bytes against what it
+ * committed and revealed, re-executes the shard itself (node/referee/reexecute.ts), judges
+ * (src/core/referee/judge.ts) and submits the verdict with `resolveSplit`, naming the keccak256 of
+ * its evidence report, which lists everything it found, so anyone can repeat the judgement. For
+ * every open `VersionChallenged`, it recomputes the round's version from the accepted results as
+ * every winner does (src/provider/recompute.ts) and upholds the challenge when the proposal's
+ * commit hash, delta root, data hash or model bytes differ from it, else dismisses it. It holds
+ * REFEREE_ROLE and nothing else; it never reports or challenges. Whatever it cannot settle before
+ * its deadline lapses on chain: nobody is slashed, bonds come back, the round moves on.
  */
-import { keccak256, stringToHex, type Hex } from 'viem'
+import { keccak256, stringToHex, zeroAddress, type Hex } from 'viem'
 import {
-  readDisputes, readFingerprintSeed, readModel, readRevealed, readRound, readTask, readTaskCreation, readVersion, resolveSplit,
-  type Dispute, type ReadContext, type WriteContext
+  readChallenges, readDisputes, readFingerprintSeed, readModel, readOpenChallenge, readRevealed, readRound, readTask, readTaskCreation, readVersion,
+  resolveChallenge, resolveSplit, type Dispute, type ReadContext, type VersionChallenge, type WriteContext
 } from '../../src/chain/actions/index.ts'
 import { MLBridgeError } from '../../src/core/errors.ts'
 import { Emitter } from '../../src/core/events.ts'
@@ -18,7 +21,9 @@ import { judgeSplit, type JudgedReplica, type SplitVerdict } from '../../src/cor
 import { decodeTaskDefinition, type TaskDefinition } from '../../src/core/taskDefinition.ts'
 import { versionCommitHash } from '../../src/core/version/blob.ts'
 import { checkWinners } from '../../src/core/version/deltaCheck.ts'
+import { chainForAccount } from '../../src/provider/chain.ts'
 import type { PreparedTask } from '../../src/provider/host.ts'
+import { recomputeRound } from '../../src/provider/recompute.ts'
 import { systemClock } from '../../src/provider/state.ts'
 import type { ArtifactStore } from '../../src/provider/types.ts'
 import { DEFAULT_LIMITS, type ArtifactLimits } from '../../src/storage/limits.ts'
@@ -42,12 +47,23 @@ export interface RefereeOptions {
 
 export interface RefereeLogLine {
   level: 'info' | 'warn' | 'error'
-  event: 'verdict' | 'abstained' | 'skipped' | 'failed'
+  event: 'verdict' | 'abstained' | 'skipped' | 'failed' | 'challenge upheld' | 'challenge dismissed'
   taskId: string
   round: number
+  /** -1 for a version challenge */
   shard: number
   attempt: number
   [detail: string]: unknown
+}
+
+/** What the referee found about a challenged version. */
+export interface ChallengeJudgement {
+  versionId: bigint
+  taskId: bigint
+  round: number
+  /** the fields in which the proposal differs from the recomputation (empty: dismissed) */
+  differences: string[]
+  uphold: boolean
 }
 
 /** What the referee found about one split attempt: the content its evidence hash names. */
@@ -73,6 +89,8 @@ export type RefereeEvents = {
   /** no replica agrees with the re-execution: the dispute is left to lapse */
   abstained: { dispute: Dispute, report: EvidenceReport }
   failed: { dispute: Dispute, error: unknown }
+  /** a challenge verdict landed on chain */
+  challenge: ChallengeJudgement
 }
 
 export interface RefereeCounters {
@@ -80,6 +98,9 @@ export interface RefereeCounters {
   verdicts: number
   slashed: number
   abstentions: number
+  challenges: number
+  upheld: number
+  dismissed: number
   failures: number
 }
 
@@ -87,9 +108,10 @@ export interface RefereeCounters {
 const TFJS_VERSION = '4.22.0'
 
 export class Referee extends Emitter<RefereeEvents> {
-  readonly counters: RefereeCounters = { disputes: 0, verdicts: 0, slashed: 0, abstentions: 0, failures: 0 }
+  readonly counters: RefereeCounters = { disputes: 0, verdicts: 0, slashed: 0, abstentions: 0, challenges: 0, upheld: 0, dismissed: 0, failures: 0 }
   private readonly settled = new Set<string>()
   private readonly pending = new Map<string, Dispute>()
+  private readonly challenges = new Map<bigint, VersionChallenge>()
   private readonly tasks = new Map<bigint, Promise<{ definition: TaskDefinition, prepared: Pick<PreparedTask, 'data' | 'trainer'> }>>()
   private scannedTo = -1n
 
@@ -108,17 +130,32 @@ export class Referee extends Emitter<RefereeEvents> {
     }
   }
 
-  /** One pass: read new disputes, then try every open one. */
+  /** One pass: read new disputes and challenges, then try every open one. */
   async tick (signal: AbortSignal): Promise<void> {
     const head = await this.opts.read.publicClient.getBlockNumber({ cacheTime: 0 })
     if (head > this.scannedTo) {
-      for (const dispute of await readDisputes(this.opts.read, { fromBlock: this.scannedTo + 1n, toBlock: head })) {
+      const range = { fromBlock: this.scannedTo + 1n, toBlock: head }
+      for (const dispute of await readDisputes(this.opts.read, range)) {
         const key = keyOf(dispute)
         if (this.settled.has(key) || this.pending.has(key)) continue
         this.pending.set(key, dispute)
         this.counters.disputes++
       }
+      for (const challenge of await readChallenges(this.opts.read, range)) {
+        this.challenges.set(challenge.versionId, challenge)
+        this.counters.challenges++
+      }
       this.scannedTo = head
+    }
+    for (const [versionId, challenge] of this.challenges) {
+      if (signal.aborted) return
+      try {
+        if (await this.settleChallenge(challenge, signal)) this.challenges.delete(versionId)
+      } catch (error) {
+        if (signal.aborted) return
+        this.counters.failures++
+        this.log({ level: 'error', event: 'failed', taskId: '-', round: -1, shard: -1, attempt: -1, versionId: versionId.toString(), reason: message(error) })
+      }
     }
     for (const [key, dispute] of this.pending) {
       if (signal.aborted) return
@@ -209,13 +246,56 @@ export class Referee extends Emitter<RefereeEvents> {
     }
   }
 
+  /** Judges an open challenge and submits the verdict; false when it should be tried again later. */
+  private async settleChallenge (challenge: VersionChallenge, signal: AbortSignal): Promise<boolean> {
+    const [open, block] = await Promise.all([readOpenChallenge(this.opts.read, challenge), this.opts.read.publicClient.getBlock({ blockTag: 'latest' })])
+    if (open.challenger === zeroAddress || block.timestamp >= open.resolveBy) return true
+    const judgement = await this.judgeVersion(challenge.versionId, signal)
+    await resolveChallenge(this.opts.write, { versionId: challenge.versionId, uphold: judgement.uphold })
+    if (judgement.uphold) this.counters.upheld++
+    else this.counters.dismissed++
+    this.log({
+      level: 'info', event: judgement.uphold ? 'challenge upheld' : 'challenge dismissed', taskId: judgement.taskId.toString(), round: judgement.round, shard: -1, attempt: -1,
+      versionId: challenge.versionId.toString(), challenger: challenge.challenger, differences: judgement.differences
+    })
+    this.emit('challenge', judgement)
+    return true
+  }
+
+  /** Recomputes a proposed version's round and names where the proposal differs (nothing is sent). */
+  async judgeVersion (versionId: bigint, signal: AbortSignal): Promise<ChallengeJudgement> {
+    const { read } = this.opts
+    const limits = this.opts.limits ?? DEFAULT_LIMITS
+    const version = await readVersion(read, { versionId })
+    const taskId = version.taskId
+    const round = Number(version.round)
+    const [task, { definition, prepared }] = await Promise.all([readTask(read, { taskId }), this.taskOf(taskId, signal)])
+    const artifacts = this.opts.artifacts(taskId)
+    const recomputed = await recomputeRound({
+      chain: chainForAccount(this.opts.write),
+      fetchDelta: async (cid) => await artifacts.get(cid, 'delta', { signal }),
+      task: definition, dataSize: prepared.data.size, shards: task.shards, limits
+    }, taskId, round, await this.versionBytes(version.parent, artifacts, signal))
+    const differences: string[] = []
+    if (recomputed.computed.commitHash.toLowerCase() !== version.commitHash.toLowerCase()) differences.push('commit hash')
+    if (recomputed.deltaRoot.toLowerCase() !== version.deltaRoot.toLowerCase()) differences.push('delta root')
+    if (recomputed.dataHash.toLowerCase() !== version.dataHash.toLowerCase()) differences.push('data hash')
+    if (versionCommitHash(await artifacts.get(version.modelCid, 'model', { signal })).toLowerCase() !== version.commitHash.toLowerCase()) differences.push('model bytes')
+    return { versionId, taskId, round, differences, uphold: differences.length > 0 }
+  }
+
   /** The model a running round trains from: the head (no version of the round is final while a shard is open). */
   private async parentModel (modelId: bigint, artifacts: ArtifactStore, signal: AbortSignal): Promise<Uint8Array> {
     const { head } = await readModel(this.opts.read, { modelId })
-    const version = await readVersion(this.opts.read, { versionId: head })
+    return await this.versionBytes(head, artifacts, signal)
+  }
+
+  /** A version's blob, checked against its commit hash. */
+  private async versionBytes (versionId: bigint, artifacts: ArtifactStore, signal: AbortSignal): Promise<Uint8Array> {
+    const version = await readVersion(this.opts.read, { versionId })
     const bytes = await artifacts.get(version.modelCid, 'model', { signal })
     if (versionCommitHash(bytes).toLowerCase() !== version.commitHash.toLowerCase()) {
-      throw new MLBridgeError('MODEL_MISMATCH', `the model behind ${version.modelCid} does not match version ${head}'s commit hash ${version.commitHash}`)
+      throw new MLBridgeError('MODEL_MISMATCH', `the model behind ${version.modelCid} does not match version ${versionId}'s commit hash ${version.commitHash}`)
     }
     return bytes
   }
