@@ -22,11 +22,13 @@ export interface SimulationOptions {
   batchSize: number
   /** a referee settles split shards (account 8, which then trains for no one) @default true */
   referee: boolean
+  /** run the attack matrix (node/simulate/matrix.ts) instead of one attack */
+  matrix: boolean
   json?: string
   html?: string
 }
 
-export const USAGE = 'usage: npm run simulate -- --providers N --byzantine F --attack noise|signflip|alie|ipm|copy|lazy --rounds R --aggregator mean|trimmed|median|clipping [--shards S] [--replication K] [--hidden 32,32] [--local-steps H] [--batch-size B] [--referee on|off] [--json FILE] [--html FILE]'
+export const USAGE = 'usage: npm run simulate -- --providers N [--byzantine F --attack noise|signflip|alie|ipm|copy|lazy | --matrix] --rounds R --aggregator mean|trimmed|median|clipping [--shards S] [--replication K] [--hidden 32,32] [--local-steps H] [--batch-size B] [--referee on|off] [--json FILE] [--html FILE]\n  --byzantine F: how many providers attack, a count (2) or a share of the providers (0.25)\n  --matrix: an honest run, then every attack at 25% and 49% of the providers; --json writes one row per attack and share'
 
 /** Every flag is a string here: defaults and ranges depend on other flags, so they are applied in simulationOptions. */
 export const FLAGS = {
@@ -41,15 +43,29 @@ export const FLAGS = {
   'local-steps': { type: 'string' },
   'batch-size': { type: 'string' },
   referee: { type: 'string' },
+  matrix: { type: 'boolean' },
   json: { type: 'string' },
   html: { type: 'string' }
 } as const satisfies FlagOptions
 
-export type SimulationFlags = Partial<Record<keyof typeof FLAGS, string>>
+export type SimulationFlags = Partial<Record<Exclude<keyof typeof FLAGS, 'matrix'>, string>> & { matrix?: boolean }
+
+/** `--byzantine`: a count, or a share of the providers (0 < F < 1; at least one of them, floor of the product). */
+function byzantineFlag (text: string, providers: number): number {
+  if (/^0?\.\d+$/.test(text)) {
+    const share = Number(text)
+    if (share <= 0 || share >= 1) throw new UsageError(`--byzantine as a share must be between 0 and 1, got '${text}'`)
+    return Math.min(providers - 1, Math.max(1, Math.floor(share * providers)))
+  }
+  return integerFlag('--byzantine', text, 0, providers - 1)
+}
 
 export function simulationOptions (values: SimulationFlags): SimulationOptions {
   const providers = integerFlag('--providers', values.providers ?? '4', 2, 16)
-  const byzantine = integerFlag('--byzantine', values.byzantine ?? '0', 0, providers - 1)
+  const matrix = values.matrix === true
+  if (matrix && (values.byzantine !== undefined || values.attack !== undefined)) throw new UsageError('--matrix runs every attack at 25% and 49%: leave out --byzantine and --attack')
+  if (matrix && values.html !== undefined) throw new UsageError('--html draws one run; --matrix writes its rows with --json')
+  const byzantine = byzantineFlag(values.byzantine ?? '0', providers)
   const attackText = values.attack ?? (byzantine === 0 ? 'none' : undefined)
   if (attackText === undefined) throw new UsageError(`--byzantine ${byzantine} needs --attack ${ATTACKS.join('|')}`)
   const attack = attackText === 'none' ? 'none' : choiceFlag('--attack', attackText, ATTACKS)
@@ -70,6 +86,7 @@ export function simulationOptions (values: SimulationFlags): SimulationOptions {
     localSteps: integerFlag('--local-steps', values['local-steps'] ?? '30', 1, 10_000),
     batchSize: integerFlag('--batch-size', values['batch-size'] ?? '32', 1, 4096),
     referee: choiceFlag('--referee', values.referee ?? 'on', ['on', 'off']) === 'on',
+    matrix,
     ...(json === undefined ? {} : { json }),
     ...(html === undefined ? {} : { html })
   }

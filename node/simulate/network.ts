@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Hex } from 'viem'
 import type { WriteContext } from '../../src/chain/actions/index.ts'
+import { DEV_ACCOUNT_COUNT } from '../../src/chain/devAccounts.ts'
 import { LOCAL_CHAIN_ID } from '../../src/core/networkConfig.ts'
 import { createBrowserNode, type BrowserNode, type TaskChannel } from '../../src/p2p/index.ts'
 import { startNetworkSession, walletClientSigner } from '../../src/provider/networkSession.ts'
@@ -64,6 +65,7 @@ export async function startNetwork (): Promise<SimNetwork> {
   // CIDs the relay already holds: pinning one again moves nothing over the network.
   const pinned = new Set<string>()
   const connect = async (account: number): Promise<Participant> => {
+    if (account >= DEV_ACCOUNT_COUNT) await chain.fund(account)
     const ctx = chain.ctxOf(account)
     const node = await createBrowserNode({
       relayMultiaddrs: relay.multiaddrs, allowLoopback: true, storage: 'memory', webRTC: false, chainId: LOCAL_CHAIN_ID,

@@ -86,7 +86,7 @@ const pct = (x: number | null | undefined): string => (x === null || x === undef
 const kb = (n: number): string => `${(n / 1024).toFixed(1)} KiB`
 const eth = (wei: string): string => (Number(BigInt(wei) / 10n ** 14n) / 1e4).toFixed(2)
 
-function table (head: string[], rows: string[][]): string {
+export function table (head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
   const line = (cells: string[]): string => cells.map((c, i) => c.padStart(widths[i]!)).join('  ')
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')

@@ -4,7 +4,6 @@
  */
 import { parseEther, type Address } from 'viem'
 import { readClaimable, readRound, readTask, readVersion, type RoundState, type TaskState } from '../../src/chain/actions/index.ts'
-import { DEV_ACCOUNT_COUNT } from '../../src/chain/devAccounts.ts'
 import { parseTaskSpec, type TaskSpec } from '../../src/core/taskSpec.ts'
 import { errorKind, errorMessage } from '../../src/core/errors.ts'
 import { defineTask } from '../../src/core/taskDefinition.ts'
@@ -66,8 +65,6 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
   const definition = defineTask(spec)
   const params = definition.parameterCount
   const totalShards = opts.shards
-  const lastAccount = providerAccount(opts.providers - 1, opts.referee)
-  if (lastAccount >= DEV_ACCOUNT_COUNT) throw new SimulationError(`${opts.providers} providers need dev accounts 2 to ${lastAccount}, but anvil has ${DEV_ACCOUNT_COUNT}${opts.referee ? ` and the referee holds account ${REFEREE} (--referee off frees it)` : ''}`)
   if (totalShards * spec.training.samplesPerShard > train.labels.length) throw new SimulationError(`${totalShards} shards x ${spec.training.samplesPerShard} samples do not fit in ${train.labels.length} training samples`)
   const net = await startNetwork()
   const controller = new AbortController()
@@ -305,7 +302,7 @@ function popcount (mask: number): number {
   return n
 }
 
-/** The dev account of provider `i`: accounts from 2 on, leaving out the referee's while it judges. */
+/** The dev account of provider `i`: accounts from 2 on (past 9 funded by the simulator), leaving out the referee's while it judges. */
 function providerAccount (i: number, referee: boolean): number {
   const account = FIRST_PROVIDER + i
   return referee && account >= REFEREE ? account + 1 : account

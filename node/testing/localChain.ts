@@ -6,11 +6,12 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createPublicClient, createTestClient, createWalletClient, http, type Address, type PublicClient, type TestClient } from 'viem'
+import { createPublicClient, createTestClient, createWalletClient, http, parseEther, type Address, type PublicClient, type TestClient } from 'viem'
+import { mnemonicToAccount, type HDAccount } from 'viem/accounts'
 import { protocolChain } from '../../src/chain/chain.ts'
 import type { WriteContext } from '../../src/chain/actions/index.ts'
 import { protocolContracts, type ProtocolContracts } from '../../src/chain/contracts.ts'
-import { devAccount } from '../../src/chain/devAccounts.ts'
+import { DEV_MNEMONIC } from '../../src/chain/devAccounts.ts'
 import { LOCAL_CHAIN_ID } from '../../src/core/networkConfig.ts'
 import { startAnvil } from '../anvil.ts'
 import { deployContracts } from '../deploy.ts'
@@ -24,11 +25,18 @@ export interface LocalChain {
   governance: Address
   publicClient: PublicClient
   testClient: TestClient
-  /** Clients acting as anvil's dev account `index`. */
+  /** Clients acting as the dev mnemonic's account `index` (anvil funds the first ten: `fund` the others). */
   ctxOf: (index: number) => WriteContext
+  /** Gives the dev mnemonic's account `index` 10,000 ETH for gas. */
+  fund: (index: number) => Promise<void>
   /** Moves chain time forward and mines a block, so windows that depend on time can close. */
   timeTravel: (seconds: number) => Promise<void>
   stop: () => Promise<void>
+}
+
+/** The dev mnemonic's account `index`, past the ten the app offers as dev wallets too. */
+function mnemonicAccount (index: number): HDAccount {
+  return mnemonicToAccount(DEV_MNEMONIC, { addressIndex: index })
 }
 
 export async function startLocalChain (): Promise<LocalChain> {
@@ -53,7 +61,8 @@ export async function startLocalChain (): Promise<LocalChain> {
       governance,
       publicClient,
       testClient,
-      ctxOf: (index) => ({ publicClient, contracts, walletClient: createWalletClient({ account: devAccount(index), chain, transport, pollingInterval: 20 }) }),
+      ctxOf: (index) => ({ publicClient, contracts, walletClient: createWalletClient({ account: mnemonicAccount(index), chain, transport, pollingInterval: 20 }) }),
+      fund: async (index) => { await testClient.setBalance({ address: mnemonicAccount(index).address, value: parseEther('10000') }) },
       timeTravel: async (seconds) => {
         await testClient.increaseTime({ seconds })
         await testClient.mine({ blocks: 1 })
