@@ -82,9 +82,14 @@ export function securityHeadersPlugin (): Plugin {
         next()
       })
     },
-    transformIndexHtml () {
+    transformIndexHtml (html) {
       if (!building) return
-      return [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: metaPolicy({ network: buildNetworkConfig(root) }) }, injectTo: 'head-prepend' }]
+      // Right after the charset, which must stay within the first 1024 bytes, and before any
+      // script or style the policy governs.
+      const charset = /<meta charset[^>]*>/i
+      if (!charset.test(html)) throw new Error('index.html lacks <meta charset>, after which the Content-Security-Policy goes')
+      const policy = metaPolicy({ network: buildNetworkConfig(root) }).replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`)
+      return html.replace(charset, (tag) => `${tag}\n    <meta http-equiv="Content-Security-Policy" content="${policy}" />`)
     },
     generateBundle () {
       if (!building) return
