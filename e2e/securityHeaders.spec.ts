@@ -56,6 +56,11 @@ test('@smoke the app is served with a strict Content-Security-Policy and renders
   await expect(page.getByTestId('address')).toHaveText(devAccount(5).address)
   await expect(page.getByTestId('mlb-balance')).toHaveText(/\d/)
   await expect(page.getByTestId('relay-status')).toHaveAttribute('data-connected', 'true')
+  // Each section loads its own styles, which the dev server injects as nonce-stamped <style> tags.
+  for (const section of ['tasks', 'models', 'contribute']) {
+    await page.getByTestId(`nav-${section}`).click()
+    await expect(page.locator(`main[data-page="${section}"]`)).toBeVisible()
+  }
   expect(await violations()).toEqual([])
 
   const again = await page.request.get('/')
