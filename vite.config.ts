@@ -2,10 +2,12 @@ import { defineConfig } from 'vite'
 import react from '@vitejs/plugin-react'
 import { VitePWA } from 'vite-plugin-pwa'
 import { networkConfigPlugin } from './node/viteNetworkConfig.ts'
+import { securityHeadersPlugin } from './node/viteSecurityHeaders.ts'
 
 export default defineConfig({
   plugins: [
     react(),
+    securityHeadersPlugin(),
     networkConfigPlugin(),
     VitePWA({
       registerType: 'autoUpdate',

@@ -10,7 +10,7 @@ export const NETWORK_CONFIG_PATH = 'mlbridge.config.json'
  * for a public deployment; otherwise the local stack's `stack.json` is used. Read on every request,
  * because the local stack rewrites it on each start.
  */
-function loadNetworkConfig (root: string): NetworkConfig {
+export function loadNetworkConfig (root: string): NetworkConfig {
   const explicit = process.env.MLBRIDGE_CONFIG
   if (explicit !== undefined && explicit !== '') {
     const file = resolve(root, explicit)
@@ -21,6 +21,14 @@ function loadNetworkConfig (root: string): NetworkConfig {
     throw new Error(`No network configuration: ${stackFile} does not exist. Run \`npm start\`, or set MLBRIDGE_CONFIG to a network config file.`)
   }
   return networkConfigFromStack(parseStackInfo(JSON.parse(readFileSync(stackFile, 'utf8')), stackFile))
+}
+
+/**
+ * The configuration a build is made for: only an explicit `MLBRIDGE_CONFIG`, never the local
+ * stack's, since a build is for somewhere else. Undefined when the operator drops the file in later.
+ */
+export function buildNetworkConfig (root: string): NetworkConfig | undefined {
+  return (process.env.MLBRIDGE_CONFIG ?? '') === '' ? undefined : loadNetworkConfig(root)
 }
 
 /** Serves `/mlbridge.config.json` in development and emits it into the build. */
@@ -49,8 +57,9 @@ export function networkConfigPlugin (): Plugin {
     },
     generateBundle () {
       // A build without a configuration is still useful: the operator drops the file in later.
-      if (!building || (process.env.MLBRIDGE_CONFIG ?? '') === '') return
-      this.emitFile({ type: 'asset', fileName: NETWORK_CONFIG_PATH, source: JSON.stringify(loadNetworkConfig(root), null, 2) })
+      const network = building ? buildNetworkConfig(root) : undefined
+      if (network === undefined) return
+      this.emitFile({ type: 'asset', fileName: NETWORK_CONFIG_PATH, source: JSON.stringify(network, null, 2) })
     }
   }
 }

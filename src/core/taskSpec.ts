@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from './zod.ts'
 import { MLBridgeError } from './errors.ts'
 import { DEFAULT_FINGERPRINT_RESOLUTION, DEFAULT_FINGERPRINT_TOLERANCE, FINGERPRINT_MAX_LENGTH, FINGERPRINT_MIN_LENGTH } from './fingerprint.ts'
 

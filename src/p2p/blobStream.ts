@@ -1,6 +1,6 @@
 import { collectBytes } from '../core/bytes.ts'
 import * as dagCbor from '@ipld/dag-cbor'
-import { z } from 'zod'
+import { z } from '../core/zod.ts'
 import { ARTIFACT_KINDS, cidSchema, type ArtifactKind } from '../core/messages/index.ts'
 import { chunkLength, decodeBlobRoot, parseBlobRoot, DEFAULT_LIMITS, InvalidArtifactError, MAX_ROOT_BYTES, StorageError, toCid, verifyBlock, type ArtifactLimits, type BlobProgress, type BlockAccess } from '../storage/index.ts'
 import { ByteReader, readToEnd, sendAndClose, streamSource } from './streams.ts'

@@ -1,7 +1,7 @@
 import { collectBytes } from '../core/bytes.ts'
 import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
-import { z } from 'zod'
+import { z } from '../core/zod.ts'
 import { cborCid, toCid, verifyBlock } from './cid.ts'
 import { BlobTooLargeError, InvalidArtifactError } from './errors.ts'
 import type { BlobOptions, BlockAccess, BlobStore } from './blobs.ts'

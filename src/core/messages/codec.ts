@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from '../zod.ts'
 import { InvalidMessageError } from './errors.ts'
 import { bodySchemas, envelopeSchema, MAX_MESSAGE_BYTES, payloadHeaderSchema, type MessageAuth, type SessionGrant, type TopicBodies, type TopicBodyInputs } from './schemas.ts'
 import { authorizationText, recoverSigner, type MessageSigner } from './signing.ts'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from '../zod.ts'
 import { createAuthChecker, parseJson } from './codec.ts'
 import { InvalidMessageError } from './errors.ts'
 import { addressSchema, ARTIFACT_KINDS, authSchema, cidSchema, peerIdSchema, taskIdSchema, type ArtifactKind } from './schemas.ts'

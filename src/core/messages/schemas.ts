@@ -1,5 +1,5 @@
 import { CID } from 'multiformats/cid'
-import { z } from 'zod'
+import { z } from '../zod.ts'
 import { TASK_ID_PATTERN, type TopicKind } from './topics.ts'
 
 /** Gossip carries CIDs and small facts; payloads go by Helia or direct streams. */
