@@ -32,7 +32,7 @@ export interface RelayOptions {
   /** accept task messages and pin requests for this chain only; unset: any chain */
   chainId?: number
   /** limits and authorization of `/mlbridge/pin/1.0.0` */
-  pinning?: Pick<PinServiceInit, 'limits' | 'maxDatasetBytes' | 'authorize' | 'maxConcurrent' | 'timeoutMs'>
+  pinning?: Pick<PinServiceInit, 'limits' | 'maxDatasetBytes' | 'authorize' | 'maxConcurrent' | 'maxPerPeer' | 'quotaBytes' | 'stallTimeoutMs' | 'timeoutMs' | 'logger'>
 }
 
 export type RelayServices = P2PServices & { relay: CircuitRelayService }
@@ -113,7 +113,16 @@ export async function startRelay (opts: RelayOptions): Promise<Relay> {
     ...opts.pinning,
     libp2p,
     sign: async (bytes) => await privateKey.sign(bytes),
-    blocks: helia.blockstore,
+    blocks: {
+      get: (cid, options) => helia.blockstore.get(cid, options),
+      put: async (cid, block, options) => await helia.blockstore.put(cid, block, options),
+      has: async (cid, options) => await helia.blockstore.has(cid, options),
+      // straight from the disk store: Helia's delete also cancels reprovides, which a node
+      // without content routers refuses
+      delete: async (cid) => {
+        if (!await helia.pins.isPinned(cid)) await blockstore.delete(cid)
+      }
+    },
     pins: helia.pins,
     verifier: createPinRequestVerifier({ chainId: opts.chainId })
   })

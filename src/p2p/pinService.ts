@@ -1,6 +1,7 @@
 import { CID } from 'multiformats/cid'
 import { createPinRequestVerifier, encodePinRequest, MAX_PIN_FRAME_BYTES, PIN_PROTOCOL, pinResponseSchema, signPinReceipt, verifyPinReceipt, type MessageSigner, type PinReceipt as SignedPinReceipt, type PinRequest, type PinRequestVerifier, type PinResponse } from '../core/messages/index.ts'
-import { createStorage, StorageError, BlobTooLargeError, type ArtifactLimits, type BlockAccess, type PinAccess } from '../storage/index.ts'
+import { BlobTooLargeError, DagTooLargeError, DEFAULT_LIMITS, fetchArtifactDag, StorageError, type ArtifactLimits, type BlockAccess, type PinAccess } from '../storage/index.ts'
+import { createPinSlots } from './pinSlots.ts'
 import { readToEnd, sendAndClose } from './streams.ts'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -59,88 +60,204 @@ export interface PinSet extends PinAccess {
   rm: (cid: CID, options?: { signal?: AbortSignal }) => AsyncIterable<CID>
 }
 
+/** The blockstore as far as the pinner needs it: blocks of a refused DAG are deleted again. */
+export interface PinBlocks extends BlockAccess {
+  has: (cid: CID, options?: { signal?: AbortSignal }) => boolean | Promise<boolean>
+  delete: (cid: CID, options?: { signal?: AbortSignal }) => void | Promise<void>
+}
+
+export type PinAuthorization = { allowed: true } | { allowed: false, reason: string }
+
+/** Where the pinner's structured lines go (one JSON object per line). */
+export type PinLogger = Pick<Console, 'info' | 'warn'>
+
+export interface PinMetrics {
+  /** pins accepted since start (receipts signed) */
+  pins: number
+  /** payload bytes of the pins accepted since start */
+  bytesPinned: number
+  /** pins fetching now */
+  active: number
+  /** pins released since start (their tasks ended) */
+  released: number
+  refusals: Record<PinCode, number>
+}
+
 export interface PinServiceInit {
   libp2p: Libp2p
   /** Signs receipts with the pinner's libp2p key (the one its peer ID names). */
   sign: (bytes: Uint8Array) => Uint8Array | Promise<Uint8Array>
-  blocks: BlockAccess
+  blocks: PinBlocks
   pins: PinSet
   verifier?: PinRequestVerifier
   limits?: Partial<ArtifactLimits>
   /** a data set (all shards of one manifest) may be at most this big @default 2 GiB */
   maxDatasetBytes?: number
-  /** e.g. "is the wallet the task's creator or an assigned provider" (on-chain); default: any signed request */
-  authorize?: (req: PinRequest) => boolean | Promise<boolean>
-  /** pins fetched at once, over all peers @default 4 */
+  /** e.g. "is the wallet the task's creator or a provider, and is the task live" (on-chain); default: any signed request */
+  authorize?: (req: PinRequest) => PinAuthorization | Promise<PinAuthorization>
+  /** pins fetched at once, over all peers @default 8 */
   maxConcurrent?: number
-  /** one fetch may take this long @default 10 min */
+  /** pins one libp2p peer, and one wallet, may have in progress at once @default 2 */
+  maxPerPeer?: number
+  /** payload bytes one wallet may have pinned for one task @default 4 GiB */
+  quotaBytes?: number
+  /** a pin that receives no new block for this long is given up as not-found @default 30 s */
+  stallTimeoutMs?: number
+  /** one fetch may take this long, however steadily blocks arrive @default 10 min */
   timeoutMs?: number
+  /** @default console */
+  logger?: PinLogger
 }
 
 export interface PinService {
   /** unpins every artifact pinned for the task (call when it ends); returns how many */
   release: (taskId: string) => Promise<number>
+  /** the tasks that have pins here, e.g. to release those that ended */
+  pinnedTasks: () => Promise<string[]>
+  /** counters since start, for an operator's metrics endpoint */
+  metrics: () => PinMetrics
   stop: () => Promise<void>
 }
 
+const PIN_CODES = pinResponseSchema.options[1].shape.code.options
+
+/** Thrown into a pin's walk to refuse it; `code` is what the requester is told. */
+class Refusal extends Error {
+  constructor (readonly code: PinCode, message: string) {
+    super(message)
+  }
+}
+
 /**
- * The pinner side of `/mlbridge/pin/1.0.0`: verifies the signed request, checks sizes from the
- * roots before fetching the payload, and pins with the task ID as metadata, on disk, so the
- * data of active tasks outlives the tab that uploaded it.
+ * The pinner side of `/mlbridge/pin/1.0.0`: verifies the signed request, asks `authorize`, gives
+ * each peer and wallet only its share of the fetch slots, then fetches the DAG counting the bytes
+ * that actually arrive (roots are not trusted), gives up on a fetch that stalls, and pins with the
+ * task ID as metadata, on disk, so the data of active tasks outlives the tab that uploaded it.
+ * Every refusal is logged as one JSON line and counted.
  */
 export async function startPinService (init: PinServiceInit): Promise<PinService> {
   const verifier = init.verifier ?? createPinRequestVerifier()
-  const storage = createStorage({ blocks: init.blocks, limits: init.limits })
+  const limits: ArtifactLimits = { ...DEFAULT_LIMITS, ...init.limits }
   const maxDataset = init.maxDatasetBytes ?? 2 * 1024 ** 3
-  const maxConcurrent = init.maxConcurrent ?? 4
+  const quotaBytes = init.quotaBytes ?? 4 * 1024 ** 3
+  const stallMs = init.stallTimeoutMs ?? 30_000
   const timeoutMs = init.timeoutMs ?? 10 * 60_000
+  const logger = init.logger ?? console
+  const perPeer = init.maxPerPeer ?? 2
+  const slots = createPinSlots({ total: init.maxConcurrent ?? 8, perPeer, perWallet: perPeer })
   const stopping = new AbortController()
-  let running = 0
+  const counters = { pins: 0, bytesPinned: 0, released: 0, refusals: Object.fromEntries(PIN_CODES.map(c => [c, 0])) as Record<PinCode, number> }
 
-  const sizeOf = async (req: PinRequest, signal: AbortSignal): Promise<number> => {
-    if (req.kind !== 'manifest') return (await storage.blobs.stat(req.cid, { kind: req.kind, signal })).size
-    const manifest = await storage.manifests.get(req.cid, { signal })
-    let total = 0
-    for (const shard of manifest.shards) {
-      // the roots, not the manifest's claims, decide: they are what will be fetched
-      total += (await storage.blobs.stat(shard.cid, { kind: 'shard', signal })).size
-      if (total > maxDataset) throw new BlobTooLargeError('manifest', total, maxDataset, req.cid)
-    }
-    return total
+  // bytes pinned per task and wallet, rebuilt from the pins' metadata so a restart keeps quotas
+  const usage = new Map<string, number>()
+  const usageKey = (taskId: string, wallet: string): string => `${taskId}/${wallet.toLowerCase()}`
+  for await (const { metadata } of init.pins.ls()) {
+    if (typeof metadata.taskId !== 'string' || typeof metadata.wallet !== 'string' || typeof metadata.size !== 'number') continue
+    const key = usageKey(metadata.taskId, metadata.wallet)
+    usage.set(key, (usage.get(key) ?? 0) + metadata.size)
   }
 
-  const pin = async (req: PinRequest): Promise<PinResponse> => {
-    const allowed = init.authorize == null ? true : await init.authorize(req)
-    if (!allowed) return { ok: false, code: 'unauthorized', error: `wallet ${req.from} may not pin for task ${req.taskId}` }
-    if (running >= maxConcurrent) return { ok: false, code: 'busy', error: `${running} pins in progress, try again later` }
-    running++
-    const signal = AbortSignal.any([stopping.signal, AbortSignal.timeout(timeoutMs)])
+  // leaves wanted at once: enough to hide round trips, few enough that oversized leaves (bitswap
+  // carries blocks up to 4 MiB) cost little before the walk refuses the DAG
+  const leavesAtOnce = 8
+
+  const fetchAndPin = async (req: PinRequest, signal: AbortSignal, onBlock: () => void): Promise<{ size: number, blocks: number }> => {
+    const cid = CID.parse(req.cid)
+    if (await init.pins.isPinned(cid, { signal })) {
+      // held already (for this or another task): re-walk the local blocks for the size, charge nothing
+      const held = await fetchArtifactDag(init.blocks, cid, req.kind, { limits, maxDatasetBytes: maxDataset, signal, onBlock, concurrency: leavesAtOnce })
+      return { size: held.size, blocks: 0 }
+    }
+    const key = usageKey(req.taskId, req.from)
+    // blocks this fetch brought in: deleted again if the DAG proves oversized or malformed, so a
+    // lie costs no disk. Blocks of a stalled or over-quota fetch stay (unpinned): a sender's
+    // bitswap does not send a block twice to the same peer, so a retry would need them.
+    const fresh: CID[] = []
+    const tracked: BlockAccess = {
+      get: async function * (block, options) {
+        if (!await init.blocks.has(block, options)) fresh.push(block)
+        yield * init.blocks.get(block, options)
+      },
+      put: init.blocks.put
+    }
     try {
-      const cid = CID.parse(req.cid)
-      const size = await sizeOf(req, signal)
-      let blocks = 0
-      if (!await init.pins.isPinned(cid, { signal })) {
-        for await (const _ of init.pins.add(cid, { signal, metadata: { taskId: req.taskId, kind: req.kind, wallet: req.from } })) blocks++
-      }
-      const receipt = await signPinReceipt({ pinner: init.libp2p.peerId.toString(), chainId: req.chainId, from: req.from, taskId: req.taskId, kind: req.kind, cid: req.cid, size, pinnedAt: Date.now() }, init.sign)
-      return { ok: true, cid: cid.toString(), size, blocks, receipt }
+      const dag = await fetchArtifactDag(tracked, cid, req.kind, {
+        limits,
+        maxDatasetBytes: maxDataset,
+        signal,
+        onBlock,
+        concurrency: leavesAtOnce,
+        admit: (declared) => {
+          const used = usage.get(key) ?? 0
+          if (used + declared > quotaBytes) throw new Refusal('over-quota', `wallet ${req.from} has ${used} bytes pinned for task ${req.taskId}; ${declared} more would pass its quota of ${quotaBytes} bytes`)
+        }
+      })
+      for await (const _ of init.pins.add(cid, { signal, metadata: { taskId: req.taskId, kind: req.kind, wallet: req.from, size: dag.size } })) { /* local blocks by now */ }
+      usage.set(key, (usage.get(key) ?? 0) + dag.size)
+      return dag
     } catch (err) {
-      if (err instanceof BlobTooLargeError) return { ok: false, code: 'too-large', error: err.message }
+      if (!(err instanceof StorageError)) throw err
+      for (const block of fresh) {
+        try {
+          await init.blocks.delete(block)
+        } catch { /* pinned meanwhile by another request */ }
+      }
+      throw err
+    }
+  }
+
+  const pin = async (req: PinRequest, peer: string): Promise<PinResponse> => {
+    const slot = slots.take(peer, req.from)
+    if (!slot.ok) return { ok: false, code: 'busy', error: slot.reason }
+    const stalled = new AbortController()
+    const signal = AbortSignal.any([stopping.signal, stalled.signal, AbortSignal.timeout(timeoutMs)])
+    let stallTimer: ReturnType<typeof setTimeout> | undefined
+    const progressed = (): void => {
+      clearTimeout(stallTimer)
+      stallTimer = setTimeout(() => { stalled.abort() }, stallMs)
+    }
+    try {
+      const verdict = init.authorize == null ? { allowed: true as const } : await init.authorize(req)
+      if (!verdict.allowed) return { ok: false, code: 'unauthorized', error: `wallet ${req.from} may not pin for task ${req.taskId}: ${verdict.reason}` }
+      progressed()
+      const { size, blocks } = await fetchAndPin(req, signal, progressed)
+      const receipt = await signPinReceipt({ pinner: init.libp2p.peerId.toString(), chainId: req.chainId, from: req.from, taskId: req.taskId, kind: req.kind, cid: req.cid, size, pinnedAt: Date.now() }, init.sign)
+      counters.pins++
+      counters.bytesPinned += size
+      logger.info(JSON.stringify({ level: 'info', event: 'pinned', peer, wallet: req.from, taskId: req.taskId, cid: req.cid, kind: req.kind, size, blocks }))
+      return { ok: true, cid: CID.parse(req.cid).toString(), size, blocks, receipt }
+    } catch (err) {
+      if (err instanceof Refusal) return { ok: false, code: err.code, error: err.message }
+      if (err instanceof BlobTooLargeError || err instanceof DagTooLargeError) return { ok: false, code: 'too-large', error: err.message }
       if (err instanceof StorageError) return { ok: false, code: 'bad-request', error: err.message }
-      if (signal.aborted) return { ok: false, code: 'not-found', error: `could not fetch ${req.cid} from any peer in time` }
+      if (stalled.signal.aborted) return { ok: false, code: 'not-found', error: `no new block for ${stallMs} ms: ${req.cid} is not available from any connected peer` }
+      if (stopping.signal.aborted) return { ok: false, code: 'failed', error: 'the pinner is shutting down' }
+      if (signal.aborted) return { ok: false, code: 'not-found', error: `could not fetch all of ${req.cid} within ${timeoutMs} ms` }
       return { ok: false, code: 'failed', error: err instanceof Error ? err.message : String(err) }
     } finally {
-      running--
+      clearTimeout(stallTimer)
+      slot.release()
     }
+  }
+
+  const refused = (response: Extract<PinResponse, { ok: false }>, peer: string, req?: PinRequest): void => {
+    counters.refusals[response.code]++
+    logger.warn(JSON.stringify({ level: 'warn', event: 'pin-refused', peer, wallet: req?.from ?? null, taskId: req?.taskId ?? null, cid: req?.cid ?? null, code: response.code, reason: response.error }))
   }
 
   await init.libp2p.handle(PIN_PROTOCOL, async (stream, connection) => {
+    const peer = connection.remotePeer.toString()
     let response: PinResponse
+    let req: PinRequest | undefined
     try {
-      const req = await verifier.verify(await readToEnd(stream, MAX_PIN_FRAME_BYTES), connection.remotePeer.toString())
-      response = await pin(req)
+      req = await verifier.verify(await readToEnd(stream, MAX_PIN_FRAME_BYTES), peer)
+      response = await pin(req, peer)
     } catch (err) {
       response = { ok: false, code: 'bad-request', error: (err instanceof Error ? err.message : String(err)).slice(0, 1000) }
+    }
+    if (!response.ok) {
+      response.error = response.error.slice(0, 1000)
+      refused(response, peer, req)
     }
     await sendAndClose(stream, new TextEncoder().encode(JSON.stringify(response))).catch(() => { /* the requester left */ })
   }, {
@@ -157,8 +274,17 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
         for await (const _ of init.pins.rm(pin.cid)) { /* unpin */ }
         n++
       }
+      for (const key of [...usage.keys()]) if (key.startsWith(`${taskId}/`)) usage.delete(key)
+      counters.released += n
+      logger.info(JSON.stringify({ level: 'info', event: 'released', taskId, pins: n }))
       return n
     },
+    pinnedTasks: async () => {
+      const tasks = new Set<string>()
+      for await (const { metadata } of init.pins.ls()) if (typeof metadata.taskId === 'string') tasks.add(metadata.taskId)
+      return [...tasks]
+    },
+    metrics: () => ({ ...counters, active: slots.active(), refusals: { ...counters.refusals } }),
     stop: async () => {
       stopping.abort()
       await init.libp2p.unhandle(PIN_PROTOCOL)

@@ -31,3 +31,12 @@ export class InvalidArtifactError extends StorageError {
     super(`${cid} is not a valid artifact: ${detail}`)
   }
 }
+
+/** A DAG links more payload bytes than its roots declare: the roots lied about its size. */
+export class DagTooLargeError extends StorageError {
+  override name = 'DagTooLargeError'
+  override readonly code: string = 'DAG_TOO_LARGE'
+  constructor (readonly cid: string, readonly fetched: number, readonly declared: number, detail: string) {
+    super(`${cid} links more than the ${declared} payload bytes its roots declare (${fetched} bytes with this block): ${detail}`)
+  }
+}

@@ -22,5 +22,6 @@ export { createBlobStore, decodeBlobRoot, parseBlobRoot, chunkLength, BLOB_ROOT_
 export { createManifestStore, datasetManifestSchema, MANIFEST_TAG, type DatasetManifest, type ManifestStore } from './manifest.ts'
 export { splitLines, storeDataset, type ShardInput, type UploadDatasetOptions, type UploadedDataset } from './dataset.ts'
 export { DEFAULT_CHUNK_SIZE, DEFAULT_LIMITS, type ArtifactLimits } from './limits.ts'
-export { StorageError, BlobTooLargeError, CidMismatchError, InvalidArtifactError } from './errors.ts'
+export { StorageError, BlobTooLargeError, CidMismatchError, DagTooLargeError, InvalidArtifactError } from './errors.ts'
+export { fetchArtifactDag, type FetchDagOptions, type FetchedDag } from './fetchDag.ts'
 export { rawCid, toCid, verifyBlock } from './cid.ts'

@@ -60,7 +60,7 @@ export const pinResponseSchema = z.discriminatedUnion('ok', [
   z.strictObject({ ok: z.literal(true), cid: cidSchema, size: z.number().int().nonnegative(), blocks: z.number().int().nonnegative(), receipt: pinReceiptSchema }),
   z.strictObject({
     ok: z.literal(false),
-    code: z.enum(['bad-request', 'unauthorized', 'too-large', 'busy', 'not-found', 'failed']),
+    code: z.enum(['bad-request', 'unauthorized', 'too-large', 'over-quota', 'busy', 'not-found', 'failed']),
     error: z.string().max(1000)
   })
 ])

@@ -1,0 +1,138 @@
+/**
+ * The pinner as an outside peer meets it: a real relay (libp2p + Helia on disk) and real client
+ * nodes over loopback WebSockets, each attack sent the way a hostile peer would send it.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as dagCbor from '@ipld/dag-cbor'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { CID } from 'multiformats/cid'
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startRelay, type Relay } from '../../node/relay.ts'
+import { authorizeSession, type MessageSigner } from '../core/messages/index.ts'
+import { BLOB_ROOT_TAG, MANIFEST_TAG, type BlobRoot, type DatasetManifest } from '../storage/index.ts'
+import { cborCid, rawCid } from '../storage/cid.ts'
+import { createBrowserNode, type BrowserNode } from './createBrowserNode.ts'
+import { PinRefusedError, requestPin } from './pinService.ts'
+
+const CHAIN = 31337
+const TASK = '5'
+const MiB = 1024 * 1024
+
+async function signerFor (node: BrowserNode): Promise<MessageSigner> {
+  return (await authorizeSession({ wallet: privateKeyToAccount(generatePrivateKey()), peerId: node.peerId, chainId: CHAIN })).signer
+}
+
+async function refusal (promise: Promise<unknown>): Promise<PinRefusedError> {
+  const err = await promise.then(() => null, (e: unknown) => e)
+  expect(err).toBeInstanceOf(PinRefusedError)
+  return err as PinRefusedError
+}
+
+describe('pinner under attack', () => {
+  let dataDir: string
+  let relay: Relay
+  const nodes: BrowserNode[] = []
+  const logged: string[] = []
+
+  const pinner = (): Multiaddr[] => relay.multiaddrs.map(m => multiaddr(m))
+  const client = async (): Promise<BrowserNode> => {
+    const node = await createBrowserNode({ relayMultiaddrs: relay.multiaddrs, allowLoopback: true, storage: 'memory', webRTC: false, chainId: CHAIN })
+    nodes.push(node)
+    return node
+  }
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'mlbridge-pinner-'))
+    relay = await startRelay({
+      port: 0,
+      dataDir,
+      chainId: CHAIN,
+      pinning: { maxConcurrent: 4, quotaBytes: MiB, logger: { info: () => {}, warn: (line: string) => { logged.push(line) } } }
+    })
+  })
+
+  afterAll(async () => {
+    await Promise.allSettled(nodes.map(async n => await n.stop()))
+    await relay?.stop()
+    await rm(dataDir, { recursive: true, force: true })
+  })
+
+  it('attack (oversized DAG): roots that declare 48 bytes but link 48 MiB are refused as too-large and nothing stays pinned or stored', async () => {
+    const attacker = await client()
+    // 16 shard roots, each declaring a 3-byte payload whose one chunk is a 3 MiB leaf
+    const leaves: CID[] = []
+    const shards: DatasetManifest['shards'] = []
+    for (let i = 0; i < 16; i++) {
+      const leaf = new Uint8Array(3 * MiB).fill(i + 1)
+      const leafCid = await rawCid(leaf)
+      await attacker.helia.blockstore.put(leafCid, leaf)
+      leaves.push(leafCid)
+      const root = dagCbor.encode({ type: BLOB_ROOT_TAG, kind: 'shard', size: 3, chunkSize: 3, chunks: [leafCid] } satisfies BlobRoot)
+      const rootCid = await cborCid(root)
+      await attacker.helia.blockstore.put(rootCid, root)
+      shards.push({ cid: rootCid, size: 3, sha256: '0'.repeat(64), records: 1 })
+    }
+    const manifest = dagCbor.encode({ type: MANIFEST_TAG, name: 'tiny', schema: { format: 'binary' }, shards, totalSize: 48, totalRecords: 16 } satisfies DatasetManifest)
+    const cid = await cborCid(manifest)
+    await attacker.helia.blockstore.put(cid, manifest)
+
+    const err = await refusal(requestPin(attacker.libp2p, pinner(), await signerFor(attacker), { taskId: TASK, kind: 'manifest', cid }))
+    expect(err.code).toBe('too-large')
+    expect(err.message).toMatch(/declare/)
+    expect(await relay.helia.pins.isPinned(cid)).toBe(false)
+    for (const leaf of leaves) expect(await relay.helia.blockstore.has(leaf)).toBe(false)
+    expect(relay.pinning.metrics().refusals['too-large']).toBe(1)
+    const line = JSON.parse(logged.find(l => l.includes('too-large')) ?? '{}') as Record<string, unknown>
+    expect(line).toMatchObject({ level: 'warn', peer: attacker.peerId, taskId: TASK, cid: cid.toString(), code: 'too-large' })
+    expect(line.reason).toMatch(/declare/)
+  }, 120_000)
+
+  it('attack (stalled requests): requests for content that never arrives hold no slot an honest upload needs, and end as not-found', async () => {
+    // a pinner of its own, quick to give up, so the test need not wait out the default 30 s
+    const impatient = await startRelay({ port: 0, dataDir: join(dataDir, 'impatient'), chainId: CHAIN, pinning: { maxConcurrent: 4, stallTimeoutMs: 1500, logger: { info: () => {}, warn: () => {} } } })
+    const pinner = (): Multiaddr[] => impatient.multiaddrs.map(m => multiaddr(m))
+    const [sybilA, sybilB, honest] = [await client(), await client(), await client()]
+    // one wallet behind two peer IDs, asking for blocks nobody has
+    const wallet = privateKeyToAccount(generatePrivateKey())
+    const signerOf = async (node: BrowserNode): Promise<MessageSigner> => (await authorizeSession({ wallet, peerId: node.peerId, chainId: CHAIN })).signer
+    const missing = await Promise.all([1, 2, 3, 4].map(async i => await cborCid(dagCbor.encode({ nothing: i }))))
+    const started = Date.now()
+    const stalled = missing.map(async (cid, i) => {
+      const node = i < 2 ? sybilA : sybilB
+      return await requestPin(node.libp2p, pinner(), await signerOf(node), { taskId: TASK, kind: 'delta', cid }).then(() => null, (e: unknown) => e)
+    })
+    await new Promise(resolve => setTimeout(resolve, 300))
+
+    const bytes = new Uint8Array(100_000).fill(9)
+    const cid = await honest.storage.blobs.put(bytes, { kind: 'delta' })
+    const receipt = await requestPin(honest.libp2p, pinner(), await signerFor(honest), { taskId: TASK, kind: 'delta', cid })
+    expect(receipt.size).toBe(bytes.length)
+
+    // the wallet got at most its share of slots, and what it held was let go once it stalled
+    const outcomes = await Promise.all(stalled)
+    expect(Date.now() - started).toBeLessThan(10_000)
+    const codes = outcomes.map(e => (e as PinRefusedError).code).sort()
+    expect(codes).toEqual(['busy', 'busy', 'not-found', 'not-found'])
+    expect((outcomes.find(e => (e as PinRefusedError).code === 'busy') as Error).message).toMatch(/wallet .* already has 2 pins in progress/)
+    expect((outcomes.find(e => (e as PinRefusedError).code === 'not-found') as Error).message).toMatch(/no new block for 1500 ms/)
+    expect(impatient.pinning.metrics()).toMatchObject({ pins: 1, active: 0, refusals: { busy: 2, 'not-found': 2 } })
+    await impatient.stop()
+  }, 60_000)
+
+  it('attack (quota): a wallet cannot fill the pinner for one task beyond its quota, and the refusal says so', async () => {
+    const greedy = await client()
+    const signer = await signerFor(greedy)
+    const first = await greedy.storage.blobs.put(new Uint8Array(600 * 1024).fill(1), { kind: 'delta' })
+    const second = await greedy.storage.blobs.put(new Uint8Array(600 * 1024).fill(2), { kind: 'delta' })
+    expect((await requestPin(greedy.libp2p, pinner(), signer, { taskId: TASK, kind: 'delta', cid: first })).size).toBe(600 * 1024)
+    const err = await refusal(requestPin(greedy.libp2p, pinner(), signer, { taskId: TASK, kind: 'delta', cid: second }))
+    expect(err.code).toBe('over-quota')
+    expect(err.message).toMatch(/has 614400 bytes pinned for task 5; 614400 more would pass its quota of 1048576 bytes/)
+    expect(await relay.helia.pins.isPinned(second)).toBe(false)
+    // the quota is per task: the same wallet may pin for another task
+    expect((await requestPin(greedy.libp2p, pinner(), signer, { taskId: '6', kind: 'delta', cid: second })).size).toBe(600 * 1024)
+  }, 30_000)
+})

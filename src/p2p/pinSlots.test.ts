@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest'
+import { createPinSlots } from './pinSlots.ts'
+
+describe('pin slots', () => {
+  it('gives a peer and a wallet only their share, and frees a slot once', () => {
+    const slots = createPinSlots({ total: 3, perPeer: 2, perWallet: 2 })
+    const a1 = slots.take('peerA', '0xAA')
+    const a2 = slots.take('peerA', '0xaa')
+    expect(a1.ok && a2.ok).toBe(true)
+    expect(slots.take('peerA', '0xbb')).toEqual({ ok: false, reason: 'peer peerA already has 2 pins in progress, wait for one to end' })
+    // the same wallet behind a fresh peer ID gets no more
+    expect(slots.take('peerB', '0xAa')).toEqual({ ok: false, reason: 'wallet 0xAa already has 2 pins in progress, wait for one to end' })
+    const b = slots.take('peerB', '0xbb')
+    expect(b.ok).toBe(true)
+    expect(slots.take('peerC', '0xcc')).toEqual({ ok: false, reason: '3 pins in progress, try again later' })
+    if (!a1.ok) throw new Error('unreachable')
+    a1.release()
+    a1.release()
+    expect(slots.active()).toBe(2)
+    expect(slots.take('peerC', '0xcc').ok).toBe(true)
+    expect(slots.take('peerD', '0xdd').ok).toBe(false)
+  })
+})
