@@ -16,6 +16,9 @@ import { joinPeerTopics, type GossipHubOptions } from '../src/p2p/gossipHub.ts'
 import { startPinService, type PinService, type PinServiceInit } from '../src/p2p/pinService.ts'
 import { createTopicGuard, type TopicGuard } from '../src/p2p/topicGuard.ts'
 import type { P2PHelia, P2PLibp2p, P2PServices } from '../src/p2p/types.ts'
+import type { ReadContext } from '../src/chain/actions/index.ts'
+import { chainPinAuthorizer } from './pinAuthorization.ts'
+import { startPinRetention, type PinRetention, type PinRetentionOptions } from './pinRetention.ts'
 
 export const DEFAULT_RELAY_PORT = 4003
 
@@ -31,6 +34,13 @@ export interface RelayOptions {
   gossip?: Omit<GossipHubOptions, 'guard'>
   /** accept task messages and pin requests for this chain only; unset: any chain */
   chainId?: number
+  /**
+   * The chain whose tasks the pinner serves: pins are allowed only to a live task's creator and
+   * providers (unless `pinning.authorize` says otherwise), and released once the task ended and
+   * the retention passed. Unset (tests of the network alone): any signed request may pin, for good.
+   */
+  chain?: ReadContext
+  retention?: Pick<PinRetentionOptions, 'retentionSeconds' | 'pollMs'>
   /** limits and authorization of `/mlbridge/pin/1.0.0` */
   pinning?: Pick<PinServiceInit, 'limits' | 'maxDatasetBytes' | 'authorize' | 'maxConcurrent' | 'maxPerPeer' | 'quotaBytes' | 'stallTimeoutMs' | 'timeoutMs' | 'logger'>
 }
@@ -46,6 +56,8 @@ export interface Relay {
   /** validates the task topics the hub joins; 'rejected' events say what it refused */
   guard: TopicGuard
   pinning: PinService
+  /** releases the pins of ended tasks; present when the relay was given a chain */
+  retention?: PinRetention
   stop: () => Promise<void>
 }
 
@@ -110,6 +122,7 @@ export async function startRelay (opts: RelayOptions): Promise<Relay> {
   const { privateKey } = libp2pInit as { privateKey?: PrivateKey }
   if (privateKey === undefined) throw new Error('relay: libp2p started without exposing its key, so pin receipts cannot be signed')
   const pinning = await startPinService({
+    ...(opts.chain == null ? {} : { authorize: chainPinAuthorizer(opts.chain) }),
     ...opts.pinning,
     libp2p,
     sign: async (bytes) => await privateKey.sign(bytes),
@@ -126,6 +139,7 @@ export async function startRelay (opts: RelayOptions): Promise<Relay> {
     pins: helia.pins,
     verifier: createPinRequestVerifier({ chainId: opts.chainId })
   })
+  const retention = opts.chain == null ? undefined : startPinRetention({ ...opts.retention, chain: opts.chain, pinning, logger: opts.pinning?.logger })
   const peerId = libp2p.peerId.toString()
 
   return {
@@ -138,7 +152,9 @@ export async function startRelay (opts: RelayOptions): Promise<Relay> {
     libp2p,
     guard,
     pinning,
+    retention,
     stop: async () => {
+      retention?.stop()
       leaveHub()
       await pinning.stop()
       await helia.stop()

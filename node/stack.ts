@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { createPublicClient, http } from 'viem'
 import { createServer, type ViteDevServer } from 'vite'
+import { protocolChain } from '../src/chain/chain.ts'
 import { LOCAL_CHAIN_ID, parseStackInfo, type StackInfo } from '../src/core/networkConfig.ts'
 import { assertPortFree } from './ports.ts'
 import { startAnvil, type Anvil } from './anvil.ts'
@@ -84,7 +86,12 @@ export async function startStack (opts: StackOptions, log: (line: string) => voi
     stops.push(anvil.stop)
     const contracts = await timed('contracts deployed', async () => await deployContracts({ root: opts.root, rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, dataDir: opts.dataDir }))
     if (generateBindings()) log('contract bindings regenerated')
-    const relay: Relay = await timed('relay and pinner started', async () => await startRelay({ host: opts.host, port: opts.relayPort, dataDir: join(opts.dataDir, 'relay'), chainId: LOCAL_CHAIN_ID }))
+    // the pinner asks this chain who may upload, and when a task's pins may go
+    const chain = {
+      publicClient: createPublicClient({ chain: protocolChain({ chainId: LOCAL_CHAIN_ID, rpcUrl: anvil.rpcUrl }), transport: http(anvil.rpcUrl) }),
+      contracts: protocolContracts({ contracts })
+    }
+    const relay: Relay = await timed('relay and pinner started', async () => await startRelay({ host: opts.host, port: opts.relayPort, dataDir: join(opts.dataDir, 'relay'), chainId: LOCAL_CHAIN_ID, chain }))
     stops.push(relay.stop)
     const relayMultiaddr = relay.multiaddrs[0]
     if (relayMultiaddr === undefined) throw new Error('the relay reported no listening address')

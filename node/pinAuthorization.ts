@@ -1,0 +1,31 @@
+/**
+ * Who may pin on the local stack's pinner: the chain decides, so a peer of no task (or of a task
+ * that ended) cannot make the pinner store anything. The pin service stays chain-agnostic and
+ * takes this as its `authorize` function.
+ */
+import { readIsProvider, TASK_STATUSES, type ReadContext } from '../src/chain/actions/index.ts'
+import { TaskManagerAbi } from '../src/chain/generated/abis.ts'
+import type { PinRequest } from '../src/core/messages/index.ts'
+import type { PinAuthorization } from '../src/p2p/pinService.ts'
+
+/** Statuses in which a task still produces artifacts worth pinning. */
+const LIVE_STATUSES: ReadonlySet<string> = new Set(['Joining', 'Running'])
+
+/**
+ * Allows a request when its task exists and is Joining or Running and the signing wallet is the
+ * task's creator or a joined provider; otherwise says which of these failed. An RPC failure
+ * rejects (the pinner answers `failed`), so a chain outage never reads as "allowed".
+ */
+export function chainPinAuthorizer (chain: ReadContext): (req: PinRequest) => Promise<PinAuthorization> {
+  return async (req) => {
+    const taskId = BigInt(req.taskId)
+    // getTask, not readTask: a task that does not exist is an answer here, not an error
+    const task = await chain.publicClient.readContract({ address: chain.contracts.TaskManager, abi: TaskManagerAbi, functionName: 'getTask', args: [taskId] })
+    const status = TASK_STATUSES[task.status] ?? 'None'
+    if (status === 'None') return { allowed: false, reason: `task ${req.taskId} does not exist on chain ${req.chainId}` }
+    if (!LIVE_STATUSES.has(status)) return { allowed: false, reason: `task ${req.taskId} is ${status}; only a Joining or Running task takes uploads` }
+    if (task.creator.toLowerCase() === req.from.toLowerCase()) return { allowed: true }
+    if (await readIsProvider(chain, { taskId, account: req.from })) return { allowed: true }
+    return { allowed: false, reason: `wallet ${req.from} is neither the creator nor a joined provider of task ${req.taskId}` }
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Pins go once their task has ended and the retention has passed: a real anvil with the deployed
+ * contracts (its clock moved by the test), a real relay + pinner, and real pin requests.
+ */
+import { CID } from 'multiformats/cid'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cancelTask } from '../src/chain/actions/index.ts'
+import { createPlainTask, startPinnerFixture, type PinnerFixture } from './testing/pinnerFixture.ts'
+import { useLocalChain } from './testing/useLocalChain.ts'
+
+const chain = useLocalChain()
+const RETENTION = 3600
+
+async function waitFor (what: string, cond: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!await cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+}
+
+describe('pin retention', () => {
+  let pinner: PinnerFixture
+  beforeAll(async () => {
+    pinner = await startPinnerFixture(chain(), { retention: { retentionSeconds: RETENTION, pollMs: 200 }, pinning: { logger: { info: () => {}, warn: () => {} } } })
+  }, 60_000)
+  afterAll(async () => { await pinner?.stop() })
+
+  it('attack (pins never released): a task\'s pins go once it ended and the retention passed, and a live task keeps its own', async () => {
+    const ending = await createPlainTask(chain().ctxOf(1))
+    const live = await createPlainTask(chain().ctxOf(1))
+    const { cid: endingCid } = await pinner.pinAs(1, ending, new Uint8Array(2000).fill(1))
+    const { cid: liveCid } = await pinner.pinAs(1, live, new Uint8Array(2000).fill(2))
+    const pinned = async (cid: CID): Promise<boolean> => await pinner.relay.helia.pins.isPinned(cid)
+
+    await cancelTask(chain().ctxOf(1), { taskId: ending })
+    // ended, but within the retention: the pins stay (several polls later)
+    await new Promise(resolve => setTimeout(resolve, 1000))
+    expect(await pinned(endingCid)).toBe(true)
+
+    await chain().timeTravel(RETENTION + 1)
+    await waitFor('the ended task\'s pin to go', async () => !await pinned(endingCid))
+    expect(await pinned(liveCid)).toBe(true)
+    expect(await pinner.relay.pinning.pinnedTasks()).toEqual([live.toString()])
+    expect(pinner.relay.pinning.metrics().released).toBe(1)
+  }, 60_000)
+})

@@ -1,0 +1,91 @@
+/**
+ * A real relay + pinner on a local chain, and client nodes whose pin requests are signed by
+ * anvil's dev accounts: what the pinner's chain-backed tests share.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import type { CID } from 'multiformats/cid'
+import { keccak256, parseEther, toHex, type Hex } from 'viem'
+import { createTask, faucet, joinTask, stake, type TaskParams, type WriteContext } from '../../src/chain/actions/index.ts'
+import { devAccount } from '../../src/chain/devAccounts.ts'
+import { DEFAULT_FINGERPRINT_TOLERANCE } from '../../src/core/fingerprint.ts'
+import { authorizeSession } from '../../src/core/messages/index.ts'
+import { LOCAL_CHAIN_ID } from '../../src/core/networkConfig.ts'
+import { createBrowserNode, type BrowserNode } from '../../src/p2p/createBrowserNode.ts'
+import { requestPin, type PinReceipt } from '../../src/p2p/pinService.ts'
+import { startRelay, type Relay, type RelayOptions } from '../relay.ts'
+import type { LocalChain } from './localChain.ts'
+
+const cidOf = (label: string): Hex => `0x01551220${keccak256(toHex(label)).slice(2)}`
+const MIN_STAKE = parseEther('100')
+const REWARD = parseEther('10')
+
+/** A task with placeholder artifacts, created and funded by `creator`; returns its ID. */
+export async function createPlainTask (creator: WriteContext, over: Partial<TaskParams> = {}): Promise<bigint> {
+  await faucet(creator)
+  const window = 600
+  const { taskId } = await createTask(creator, {
+    specCid: cidOf('spec'),
+    datasetCid: cidOf('dataset'),
+    initialModelCid: cidOf('model-0'),
+    initialCommitHash: keccak256(toHex('weights-0')),
+    initialDataHash: keccak256(toHex('data')),
+    rounds: 1,
+    shards: 1,
+    replication: 1,
+    maxReplication: 1,
+    fingerprintLength: 16,
+    confirmations: 1,
+    tolerance: DEFAULT_FINGERPRINT_TOLERANCE,
+    joinWindow: window,
+    commitWindow: window,
+    revealWindow: window,
+    aggregateWindow: window,
+    challengeWindow: window,
+    rewardPerResult: REWARD,
+    minStake: MIN_STAKE,
+    parameters: 1000,
+    trainMflop: 10,
+    activationKib: 64,
+    ...over
+  })
+  return taskId
+}
+
+/** `provider` stakes enough and joins the task. */
+export async function joinAsProvider (provider: WriteContext, taskId: bigint): Promise<void> {
+  await faucet(provider)
+  await stake(provider, { amount: MIN_STAKE + REWARD })
+  await joinTask(provider, { taskId })
+}
+
+export interface PinnerFixture {
+  relay: Relay
+  node: BrowserNode
+  /** stores `bytes` as a delta on the client node and asks the pinner to pin it, signed by dev account `account` */
+  pinAs: (account: number, taskId: bigint | string, bytes: Uint8Array) => Promise<{ cid: CID, receipt: PinReceipt }>
+  stop: () => Promise<void>
+}
+
+export async function startPinnerFixture (chain: LocalChain, opts: Pick<RelayOptions, 'retention' | 'pinning'> = {}): Promise<PinnerFixture> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'mlbridge-pinner-chain-'))
+  const relay = await startRelay({ ...opts, port: 0, dataDir, chainId: LOCAL_CHAIN_ID, chain: { publicClient: chain.publicClient, contracts: chain.contracts } })
+  const node = await createBrowserNode({ relayMultiaddrs: relay.multiaddrs, allowLoopback: true, storage: 'memory', webRTC: false, chainId: LOCAL_CHAIN_ID })
+  const pinner = (): Multiaddr[] => relay.multiaddrs.map(m => multiaddr(m))
+  return {
+    relay,
+    node,
+    pinAs: async (account, taskId, bytes) => {
+      const cid = await node.storage.blobs.put(bytes, { kind: 'delta' })
+      const { signer } = await authorizeSession({ wallet: devAccount(account), peerId: node.peerId, chainId: LOCAL_CHAIN_ID })
+      return { cid, receipt: await requestPin(node.libp2p, pinner(), signer, { taskId: taskId.toString(), kind: 'delta', cid }) }
+    },
+    stop: async () => {
+      await node.stop()
+      await relay.stop()
+      await rm(dataDir, { recursive: true, force: true })
+    }
+  }
+}
