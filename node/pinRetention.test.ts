@@ -44,4 +44,19 @@ describe('pin retention', () => {
     expect(await pinner.relay.pinning.pinnedTasks()).toEqual([live.toString()])
     expect(pinner.relay.pinning.metrics().released).toBe(1)
   }, 60_000)
+
+  it('attack (shared CID): a short task that pinned a CID first cannot take it away from a live task that asked for it too', async () => {
+    const decoy = await createPlainTask(chain().ctxOf(1))
+    const victim = await createPlainTask(chain().ctxOf(4))
+    const bytes = new Uint8Array(3000).fill(7)
+    // the decoy pins the victim's bytes first; the victim's own request finds them pinned already
+    const { cid } = await pinner.pinAs(1, decoy, bytes)
+    const { receipt } = await pinner.pinAs(4, victim, bytes)
+    expect(receipt.size).toBe(bytes.length)
+    await cancelTask(chain().ctxOf(1), { taskId: decoy })
+    await chain().timeTravel(RETENTION + 1)
+    await waitFor('the decoy task to be released', async () => !(await pinner.relay.pinning.pinnedTasks()).includes(decoy.toString()))
+    expect(await pinner.relay.helia.pins.isPinned(cid)).toBe(true)
+    expect(await pinner.relay.pinning.pinnedTasks()).toContain(victim.toString())
+  }, 60_000)
 })

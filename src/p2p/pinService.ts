@@ -56,8 +56,38 @@ export async function requestPin (
 
 /** Helia's pin set as far as the pinner needs it. */
 export interface PinSet extends PinAccess {
-  ls: (options?: { signal?: AbortSignal }) => AsyncIterable<{ cid: CID, metadata: Record<string, string | number | boolean> }>
+  ls: (options?: { signal?: AbortSignal }) => AsyncIterable<{ cid: CID, metadata: PinMetadata }>
+  get: (cid: CID, options?: { signal?: AbortSignal }) => Promise<{ metadata: PinMetadata }>
+  setMetadata: (cid: CID, metadata: PinMetadata, options?: { signal?: AbortSignal }) => Promise<void>
   rm: (cid: CID, options?: { signal?: AbortSignal }) => AsyncIterable<CID>
+}
+
+type PinMetadata = Record<string, string | number | boolean>
+
+/**
+ * A pin's metadata names the task it was pinned for (`taskId`, whose wallet's quota it counts
+ * against) and, as `also:<taskId>` keys, every other task that asked for the same CID since: a
+ * CID is pinned once, and one task ending must not release what another still needs.
+ */
+const ALSO = 'also:'
+
+function holdersOf (metadata: PinMetadata): string[] {
+  const first = typeof metadata.taskId === 'string' ? [metadata.taskId] : []
+  return [...first, ...Object.keys(metadata).filter(k => k.startsWith(ALSO)).map(k => k.slice(ALSO.length))]
+}
+
+/** The metadata once `taskId` no longer holds the pin; the next holder, if any, becomes the owner. */
+function withoutHolder (metadata: PinMetadata, taskId: string): PinMetadata {
+  const rest = { ...metadata }
+  delete rest[`${ALSO}${taskId}`]
+  if (metadata.taskId !== taskId) return rest
+  delete rest.taskId
+  const [next] = holdersOf(rest)
+  if (next !== undefined) {
+    rest.taskId = next
+    delete rest[`${ALSO}${next}`]
+  }
+  return rest
 }
 
 /** The blockstore as far as the pinner needs it: blocks of a refused DAG are deleted again. */
@@ -110,7 +140,7 @@ export interface PinServiceInit {
 }
 
 export interface PinService {
-  /** unpins every artifact pinned for the task (call when it ends); returns how many */
+  /** lets go of every pin held for the task (call when it ends), keeping those other tasks hold; returns how many */
   release: (taskId: string) => Promise<number>
   /** the tasks that have pins here, e.g. to release those that ended */
   pinnedTasks: () => Promise<string[]>
@@ -164,8 +194,11 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
   const fetchAndPin = async (req: PinRequest, signal: AbortSignal, onBlock: () => void): Promise<{ size: number, blocks: number }> => {
     const cid = CID.parse(req.cid)
     if (await init.pins.isPinned(cid, { signal })) {
-      // held already (for this or another task): re-walk the local blocks for the size, charge nothing
+      // held already: re-walk the local blocks for the size (and kind), record this task as a
+      // holder too, charge nothing
       const held = await fetchArtifactDag(init.blocks, cid, req.kind, { limits, maxDatasetBytes: maxDataset, signal, onBlock, concurrency: leavesAtOnce })
+      const { metadata } = await init.pins.get(cid, { signal })
+      if (!holdersOf(metadata).includes(req.taskId)) await init.pins.setMetadata(cid, { ...metadata, [`${ALSO}${req.taskId}`]: true }, { signal })
       return { size: held.size, blocks: 0 }
     }
     const key = usageKey(req.taskId, req.from)
@@ -268,12 +301,14 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
 
   return {
     release: async (taskId) => {
-      let n = 0
-      for await (const pin of init.pins.ls()) {
-        if (pin.metadata.taskId !== taskId) continue
-        for await (const _ of init.pins.rm(pin.cid)) { /* unpin */ }
-        n++
+      const held: Array<{ cid: CID, metadata: PinMetadata }> = []
+      for await (const pin of init.pins.ls()) if (holdersOf(pin.metadata).includes(taskId)) held.push(pin)
+      for (const pin of held) {
+        const rest = withoutHolder(pin.metadata, taskId)
+        if (holdersOf(rest).length > 0) await init.pins.setMetadata(pin.cid, rest)
+        else for await (const _ of init.pins.rm(pin.cid)) { /* unpin */ }
       }
+      const n = held.length
       for (const key of [...usage.keys()]) if (key.startsWith(`${taskId}/`)) usage.delete(key)
       counters.released += n
       logger.info(JSON.stringify({ level: 'info', event: 'released', taskId, pins: n }))
@@ -281,7 +316,7 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
     },
     pinnedTasks: async () => {
       const tasks = new Set<string>()
-      for await (const { metadata } of init.pins.ls()) if (typeof metadata.taskId === 'string') tasks.add(metadata.taskId)
+      for await (const { metadata } of init.pins.ls()) for (const task of holdersOf(metadata)) tasks.add(task)
       return [...tasks]
     },
     metrics: () => ({ ...counters, active: slots.active(), refusals: { ...counters.refusals } }),
