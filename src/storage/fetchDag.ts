@@ -86,25 +86,28 @@ export async function fetchArtifactDag (blocks: BlockAccess, cidIn: CID | string
 }
 
 /**
- * Runs `work` over 0..count-1, `width` at a time. The first failure calls `onFailure` (to cancel
- * the items running) and no new item starts; it rejects with that failure only once every running
- * item settled, so the caller may clean up what they stored.
+ * Runs `work` over 0..count-1: the first item alone (a DAG whose first leaf already breaks its
+ * root's claim then costs one block, not `width`), then `width` at a time. The first failure calls
+ * `onFailure` (to cancel the items running) and no new item starts; it rejects with that failure
+ * only once every running item settled, so the caller may clean up what they stored.
  */
 async function allOrFirstError (count: number, width: number, onFailure: () => void, work: (i: number) => Promise<void>): Promise<void> {
   let next = 0
-  let failure: { error: unknown } | undefined
-  const lane = async (): Promise<void> => {
-    while (next < count && failure === undefined) {
-      try {
-        await work(next++)
-      } catch (error) {
-        if (failure === undefined) {
-          failure = { error }
-          onFailure()
-        }
+  const state: { failure?: { error: unknown } } = {}
+  const run = async (i: number): Promise<void> => {
+    try {
+      await work(i)
+    } catch (error) {
+      if (state.failure === undefined) {
+        state.failure = { error }
+        onFailure()
       }
     }
   }
-  await Promise.all(Array.from({ length: Math.min(width, count) }, lane))
-  if (failure !== undefined) throw failure.error
+  const lane = async (): Promise<void> => {
+    while (next < count && state.failure === undefined) await run(next++)
+  }
+  if (count > 0) await run(next++)
+  await Promise.all(Array.from({ length: Math.max(0, Math.min(width, count - next)) }, lane))
+  if (state.failure !== undefined) throw state.failure.error
 }
