@@ -24,6 +24,12 @@ describe('chainPinAuthorizer on the relay', () => {
   }, 60_000)
   afterAll(async () => { await pinner?.stop() })
 
+  it('lets a creator publish its spec before createTask (task 0), and keeps it', async () => {
+    const { receipt } = await pinner.pinAs(3, 0n, new Uint8Array(500).fill(7), 'spec')
+    expect(receipt.size).toBe(500)
+    expect(JSON.parse(receipt.signed.payload)).toMatchObject({ taskId: '0', kind: 'spec', size: 500 })
+  }, 60_000)
+
   it('lets the creator and a joined provider of a live task pin', async () => {
     const taskId = await createPlainTask(chain().ctxOf(1))
     await joinAsProvider(chain().ctxOf(2), taskId)
@@ -46,9 +52,14 @@ describe('chainPinAuthorizer on the relay', () => {
     expect(ended.code).toBe('unauthorized')
     expect(ended.message).toMatch(new RegExp(`task ${taskId} is Cancelled; only a Joining or Running task takes uploads`))
 
-    expect(pinner.relay.pinning.metrics().refusals.unauthorized).toBe(3)
+    // A creator's uploads before createTask carry task 0: a delta never does.
+    const preTask = await refusal(pinner.pinAs(3, 0n, new Uint8Array(1000).fill(6)))
+    expect(preTask.code).toBe('unauthorized')
+    expect(preTask.message).toMatch(/a delta belongs to a task: task 0 takes only what a creator publishes before createTask/)
+
+    expect(pinner.relay.pinning.metrics().refusals.unauthorized).toBe(4)
     const lines = logged.map(l => JSON.parse(l) as Record<string, unknown>).filter(l => l.code === 'unauthorized')
-    expect(lines).toHaveLength(3)
+    expect(lines).toHaveLength(4)
     expect(lines[0]).toMatchObject({ level: 'warn', peer: pinner.node.peerId, wallet: chain().ctxOf(3).walletClient.account.address.toLowerCase(), taskId: taskId.toString() })
   }, 60_000)
 })

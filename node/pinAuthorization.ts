@@ -12,12 +12,24 @@ import type { PinAuthorization } from '../src/p2p/pinService.ts'
 const LIVE_STATUSES: ReadonlySet<string> = new Set(['Joining', 'Running'])
 
 /**
+ * The task id a creator's uploads carry before `createTask` gives the task one: the spec, the
+ * initial model and an uploaded data set must be pinned first, since the task names their CIDs.
+ */
+export const PRE_TASK_ID = '0'
+const PRE_TASK_KINDS: ReadonlySet<string> = new Set(['spec', 'model', 'manifest', 'shard'])
+
+/**
  * Allows a request when its task exists and is Joining or Running and the signing wallet is the
  * task's creator or a joined provider; otherwise says which of these failed. An RPC failure
- * rejects (the pinner answers `failed`), so a chain outage never reads as "allowed".
+ * rejects (the pinner answers `failed`), so a chain outage never reads as "allowed". Uploads for
+ * a task still being created (`PRE_TASK_ID`) are allowed to any signed wallet for what a creator
+ * publishes before `createTask`, within the per-wallet quota.
  */
 export function chainPinAuthorizer (chain: ReadContext): (req: PinRequest) => Promise<PinAuthorization> {
   return async (req) => {
+    if (req.taskId === PRE_TASK_ID) {
+      return PRE_TASK_KINDS.has(req.kind) ? { allowed: true } : { allowed: false, reason: `a ${req.kind} belongs to a task: task ${PRE_TASK_ID} takes only what a creator publishes before createTask` }
+    }
     const taskId = BigInt(req.taskId)
     // getTask, not readTask: a task that does not exist is an answer here, not an error
     const task = await chain.publicClient.readContract({ address: chain.contracts.TaskManager, abi: TaskManagerAbi, functionName: 'getTask', args: [taskId] })

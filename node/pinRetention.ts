@@ -6,6 +6,7 @@
 import { TASK_STATUSES, type ReadContext } from '../src/chain/actions/index.ts'
 import { TaskManagerAbi } from '../src/chain/generated/abis.ts'
 import type { PinLogger, PinService } from '../src/p2p/pinService.ts'
+import { PRE_TASK_ID } from './pinAuthorization.ts'
 
 export const DEFAULT_RETENTION_SECONDS = 7 * 24 * 3600
 
@@ -43,6 +44,8 @@ export function startPinRetention (opts: PinRetentionOptions): PinRetention {
     if (tasks.length === 0) return released
     const now = (await publicClient.getBlock({ blockTag: 'latest' })).timestamp
     for (const taskId of tasks) {
+      // What a creator published before its task existed has no task to end with (yet).
+      if (taskId === PRE_TASK_ID) continue
       const task = await publicClient.readContract({ address: contracts.TaskManager, abi: TaskManagerAbi, functionName: 'getTask', args: [BigInt(taskId)] })
       const status = TASK_STATUSES[task.status] ?? 'None'
       const ended = status === 'Completed' || status === 'Cancelled'

@@ -9,6 +9,7 @@ import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import type { CID } from 'multiformats/cid'
 import { keccak256, parseEther, toHex, type Hex } from 'viem'
 import { createTask, faucet, joinTask, stake, type TaskParams, type WriteContext } from '../../src/chain/actions/index.ts'
+import type { ArtifactKind } from '../../src/core/messages/schemas.ts'
 import { devAccount } from '../../src/chain/devAccounts.ts'
 import { DEFAULT_FINGERPRINT_TOLERANCE } from '../../src/core/fingerprint.ts'
 import { authorizeSession } from '../../src/core/messages/index.ts'
@@ -65,7 +66,7 @@ export interface PinnerFixture {
   relay: Relay
   node: BrowserNode
   /** stores `bytes` as a delta on the client node and asks the pinner to pin it, signed by dev account `account` */
-  pinAs: (account: number, taskId: bigint | string, bytes: Uint8Array) => Promise<{ cid: CID, receipt: PinReceipt }>
+  pinAs: (account: number, taskId: bigint | string, bytes: Uint8Array, kind?: ArtifactKind) => Promise<{ cid: CID, receipt: PinReceipt }>
   stop: () => Promise<void>
 }
 
@@ -77,10 +78,10 @@ export async function startPinnerFixture (chain: LocalChain, opts: Pick<RelayOpt
   return {
     relay,
     node,
-    pinAs: async (account, taskId, bytes) => {
-      const cid = await node.storage.blobs.put(bytes, { kind: 'delta' })
+    pinAs: async (account, taskId, bytes, kind = 'delta') => {
+      const cid = await node.storage.blobs.put(bytes, { kind })
       const { signer } = await authorizeSession({ wallet: devAccount(account), peerId: node.peerId, chainId: LOCAL_CHAIN_ID })
-      return { cid, receipt: await requestPin(node.libp2p, pinner(), signer, { taskId: taskId.toString(), kind: 'delta', cid }) }
+      return { cid, receipt: await requestPin(node.libp2p, pinner(), signer, { taskId: taskId.toString(), kind, cid }) }
     },
     stop: async () => {
       await node.stop()
