@@ -23,6 +23,7 @@ import { DEFAULT_LIMITS } from '../../src/storage/limits.ts'
 import { mnistSplit, useNodeBackend } from '../../src/testing/mnist.ts'
 import { startLocalChain, type LocalChain } from '../testing/localChain.ts'
 import { createMnistTask } from '../testing/mnistTask.ts'
+import { runLoops } from '../testing/runLoops.ts'
 import { Referee, evidenceHash, type ChallengeJudgement, type EvidenceReport, type RefereeLogLine } from './referee.ts'
 
 const MIN_STAKE = parseEther('100')
@@ -91,22 +92,7 @@ describe('Referee', () => {
     // final once its challenge window passes quietly.
     loops[0]!.on('action', (a) => { if (a.name === 'proposeVersion') void local.timeTravel(WINDOW + 1) })
 
-    const controller = new AbortController()
-    const guard = setTimeout(() => { controller.abort(new Error('the task did not complete in time')) }, 80_000)
-    const refereeRun = referee.run(controller.signal)
-    try {
-      const joined = Promise.all(loops.map(async (loop) => await new Promise<void>((resolve) => {
-        const off = loop.on('action', (a) => { if (a.name === 'joinTask') { off(); resolve() } })
-      })))
-      const runs = loops.map(async (loop) => await loop.run(controller.signal))
-      await joined
-      await local.timeTravel(JOIN_WINDOW + 1)
-      expect(await Promise.all(runs)).toEqual(['completed', 'completed'])
-    } finally {
-      clearTimeout(guard)
-      controller.abort()
-      await refereeRun
-    }
+    expect(await runLoops(loops, { timeTravel: local.timeTravel, joinWindow: JOIN_WINDOW, timeoutMs: 80_000, beside: async (signal) => { await referee.run(signal) } })).toEqual(['completed', 'completed'])
 
     // One verdict, on the task's only shard: the honest replica wins, the cheat is slashed.
     expect(verdicts).toHaveLength(1)
@@ -158,22 +144,7 @@ describe('Referee', () => {
       prepare: async () => ({ data: datasetTaskData(train), trainer }), pollIntervalMs: 100, log: () => {}
     })
     referee.on('challenge', (j) => { judgements.push(j) })
-    const controller = new AbortController()
-    const guard = setTimeout(() => { controller.abort(new Error('the task did not complete in time')) }, 80_000)
-    const refereeRun = referee.run(controller.signal)
-    try {
-      const joined = Promise.all(loops.map(async (loop) => await new Promise<void>((resolve) => {
-        const off = loop.on('action', (a) => { if (a.name === 'joinTask') { off(); resolve() } })
-      })))
-      const runs = loops.map(async (loop) => await loop.run(controller.signal))
-      await joined
-      await local.timeTravel(JOIN_WINDOW + 1)
-      expect(await Promise.all(runs)).toEqual(['completed', 'completed'])
-    } finally {
-      clearTimeout(guard)
-      controller.abort()
-      await refereeRun
-    }
+    expect(await runLoops(loops, { timeTravel: local.timeTravel, joinWindow: JOIN_WINDOW, timeoutMs: 80_000, beside: async (signal) => { await referee.run(signal) } })).toEqual(['completed', 'completed'])
 
     const proposals = await readProposals(local.ctxOf(1), { taskId, round: 0 })
     const byAggregator = new Map(proposals.map((p) => [p.aggregator.toLowerCase(), p.versionId]))

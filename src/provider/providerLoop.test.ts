@@ -10,6 +10,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLocalChain, type LocalChain } from '../../node/testing/localChain.ts'
 import { createMnistTask as createTaskFrom, type MnistTask, type MnistTaskShape } from '../../node/testing/mnistTask.ts'
+import { runLoops } from '../../node/testing/runLoops.ts'
 import { readClaimable, readReputation, readRound, readTask, readVersion, type WriteContext } from '../chain/actions/index.ts'
 import { parseTaskSpec } from '../core/taskSpec.ts'
 import { defineTask } from '../core/taskDefinition.ts'
@@ -60,24 +61,9 @@ async function createMnistTask (artifacts: ArtifactStore, shape: MnistTaskShape)
   return await createTaskFrom(ctxOf(1), artifacts, spec, { joinWindow: JOIN_WINDOW, rewardPerResult: REWARD, minStake: MIN_STAKE, ...shape })
 }
 
-/** Runs the loops until each reports the task completed; jumps chain time past the joining window once all joined. */
-async function runToCompletion (loops: ProviderLoop[], timeoutMs = 60_000): Promise<void> {
-  const joined = Promise.all(loops.map(async (loop) => await new Promise<void>((resolve) => {
-    const off = loop.on('action', (a) => { if (a.name === 'joinTask') { off(); resolve() } })
-  })))
-  const controller = new AbortController()
-  const guard = setTimeout(() => { controller.abort(new Error('the task did not complete in time')) }, timeoutMs)
-  const runs = loops.map(async (loop) => await loop.run(controller.signal))
-  try {
-    await joined
-    await testClient.increaseTime({ seconds: JOIN_WINDOW + 1 })
-    await testClient.mine({ blocks: 1 })
-    expect(await Promise.all(runs)).toEqual(loops.map(() => 'completed'))
-  } finally {
-    clearTimeout(guard)
-    controller.abort()
-    await Promise.allSettled(runs)
-  }
+/** Runs the loops until each reports the task completed. */
+async function runToCompletion (loops: ProviderLoop[]): Promise<void> {
+  expect(await runLoops(loops, { timeTravel: local.timeTravel, joinWindow: JOIN_WINDOW })).toEqual(loops.map(() => 'completed'))
 }
 
 describe('provider loop', () => {
