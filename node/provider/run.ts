@@ -8,12 +8,9 @@ import { privateKeyToAccount } from 'viem/accounts'
 import { errorMessage } from '../../src/core/errors.ts'
 import type { TaskDefinition } from '../../src/core/taskDefinition.ts'
 import {
-  chainForAccount, datasetTaskData, inProcessEvaluator, inProcessTrainer, mnistTaskData, ProviderHost, serialQueue,
+  chainForAccount, inProcessEvaluator, ProviderHost,
   type LoopOutcome, type PreparedTask, type ProviderLoop
 } from '../../src/provider/index.ts'
-import { loadUploadedDataset } from '../../src/provider/uploadedData.ts'
-import { loadMnistFromDisk } from '../../src/train/data/mnistNode.ts'
-import type { MnistSplit } from '../../src/train/data/mnistAsset.ts'
 import { useNodeBackend } from '../../src/train/nodeBackend.ts'
 import type { ProviderConfig } from './args.ts'
 import { connectChain } from './chainContext.ts'
@@ -22,11 +19,7 @@ import { FileStateStore } from './fileStateStore.ts'
 import { readKeyFile } from './keyFile.ts'
 import { startProviderNetwork, type ProviderNetwork } from './network.ts'
 import { leftBehind, Shutdown } from './shutdown.ts'
-
-/** One tfjs engine per process: every provider in it (a test runs two) trains in turn. */
-const engine = serialQueue()
-let mnist: Promise<MnistSplit> | undefined
-const bundledMnist = async (): Promise<MnistSplit> => await (mnist ??= loadMnistFromDisk())
+import { engine, prepareInProcess } from '../taskData.ts'
 
 export interface RunOptions {
   display: Display
@@ -109,13 +102,9 @@ export async function runProvider (config: ProviderConfig, opts: RunOptions): Pr
   }
 }
 
-/** The bundled MNIST from disk, or the task's uploaded data set fetched by its manifest. */
+/** The task's data and an in-process trainer (node/taskData.ts), and an evaluator on its held-out split. */
 async function prepare (task: TaskDefinition, network: ProviderNetwork, display: Display, signal: AbortSignal): Promise<PreparedTask> {
-  const trainer = inProcessTrainer({ mnist: async () => (await bundledMnist()).train, queue: engine })
-  if (task.spec.dataset.manifestCid === undefined) {
-    return { data: mnistTaskData(), trainer, evaluator: inProcessEvaluator((await bundledMnist()).test, { queue: engine }) }
-  }
-  display.info(`fetching the data set ${task.spec.dataset.manifestCid}`)
-  const { train, test } = await loadUploadedDataset(network.node.storage, task.spec, { signal })
-  return { data: datasetTaskData(train), trainer, evaluator: inProcessEvaluator(test, { queue: engine }) }
+  if (task.spec.dataset.manifestCid !== undefined) display.info(`fetching the data set ${task.spec.dataset.manifestCid}`)
+  const { data, trainer, test } = await prepareInProcess(task.spec, network.node.storage, { signal })
+  return { data, trainer, evaluator: inProcessEvaluator(test, { queue: engine }) }
 }

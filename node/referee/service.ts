@@ -7,16 +7,10 @@ import { createPublicClient, createWalletClient, http, type LocalAccount } from 
 import type { WriteContext } from '../../src/chain/actions/index.ts'
 import { protocolChain } from '../../src/chain/chain.ts'
 import type { ProtocolContracts } from '../../src/chain/contracts.ts'
-import type { TaskDefinition } from '../../src/core/taskDefinition.ts'
 import { blobArtifactStore } from '../../src/provider/artifacts.ts'
-import type { PreparedTask } from '../../src/provider/host.ts'
-import { datasetTaskData, mnistTaskData } from '../../src/provider/taskData.ts'
-import { inProcessTrainer, serialQueue } from '../../src/provider/trainers.ts'
-import { loadUploadedDataset } from '../../src/provider/uploadedData.ts'
 import { createStorage, type BlockAccess } from '../../src/storage/index.ts'
-import { loadMnistFromDisk } from '../../src/train/data/mnistNode.ts'
-import type { MnistSplit } from '../../src/train/data/mnistAsset.ts'
 import { useNodeBackend } from '../../src/train/nodeBackend.ts'
+import { prepareInProcess } from '../taskData.ts'
 import { Referee, type RefereeOptions } from './referee.ts'
 
 export interface RefereeServiceOptions {
@@ -44,17 +38,11 @@ export async function startRefereeService (opts: RefereeServiceOptions): Promise
   await useNodeBackend('wasm')
   const storage = createStorage({ blocks: opts.blocks })
   const artifacts = blobArtifactStore(storage.blobs, { pin: false })
-  const queue = serialQueue()
-  let mnist: Promise<MnistSplit> | undefined
-  const bundled = async (): Promise<MnistSplit> => await (mnist ??= loadMnistFromDisk())
-  const prepare = async (definition: TaskDefinition, signal: AbortSignal): Promise<Pick<PreparedTask, 'data' | 'trainer'>> => {
-    const trainer = inProcessTrainer({ mnist: async () => (await bundled()).train, queue })
-    if (definition.spec.dataset.manifestCid === undefined) return { data: mnistTaskData(), trainer }
-    const { train } = await loadUploadedDataset(storage, definition.spec, { signal })
-    return { data: datasetTaskData(train), trainer }
-  }
   const referee = new Referee({
-    read: write, write, artifacts: () => artifacts, prepare,
+    read: write,
+    write,
+    artifacts: () => artifacts,
+    prepare: async (definition, signal) => await prepareInProcess(definition.spec, storage, { signal }),
     ...(opts.log === undefined ? {} : { log: opts.log }),
     ...(opts.pollIntervalMs === undefined ? {} : { pollIntervalMs: opts.pollIntervalMs })
   })
