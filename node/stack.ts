@@ -86,9 +86,9 @@ export async function startStack (opts: StackOptions, log: (line: string) => voi
     stops.push(anvil.stop)
     const contracts = await timed('contracts deployed', async () => await deployContracts({ root: opts.root, rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, dataDir: opts.dataDir }))
     if (generateBindings()) log('contract bindings regenerated')
-    // the pinner asks this chain who may upload, and when a task's pins may go
+    // the pinner asks this chain who may upload, and when a task's pins may go; the referee reads it too
     const chain = {
-      publicClient: createPublicClient({ chain: protocolChain({ chainId: LOCAL_CHAIN_ID, rpcUrl: anvil.rpcUrl }), transport: http(anvil.rpcUrl) }),
+      publicClient: createPublicClient({ chain: protocolChain({ chainId: LOCAL_CHAIN_ID, rpcUrl: anvil.rpcUrl }), transport: http(anvil.rpcUrl), pollingInterval: 500 }),
       contracts: protocolContracts({ contracts })
     }
     const relay: Relay = await timed('relay and pinner started', async () => await startRelay({ host: opts.host, port: opts.relayPort, dataDir: join(opts.dataDir, 'relay'), chainId: LOCAL_CHAIN_ID, chain }))
@@ -96,7 +96,7 @@ export async function startStack (opts: StackOptions, log: (line: string) => voi
     const relayMultiaddr = relay.multiaddrs[0]
     if (relayMultiaddr === undefined) throw new Error('the relay reported no listening address')
     const referee = await timed('referee started', async () => await startRefereeService({
-      rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, contracts: protocolContracts({ contracts }), account: devAccount(LOCAL_REFEREE_ACCOUNT), blocks: relay.helia.blockstore
+      chain, rpcUrl: anvil.rpcUrl, account: devAccount(LOCAL_REFEREE_ACCOUNT), blocks: relay.helia.blockstore
     }))
     stops.push(referee.stop)
 

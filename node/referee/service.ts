@@ -1,12 +1,10 @@
 /**
- * The referee as the local stack runs it: in the stack's process, reading the chain over its RPC
- * and the tasks' artifacts from the relay's blockstore (the pinner holds every spec, model and
+ * The referee as the local stack runs it: in the stack's process, reading the chain through the
+ * stack's client and the tasks' artifacts from the relay's blockstore (the pinner holds every spec, model and
  * sealed delta a provider published), re-executing shards on tfjs's WASM backend.
  */
-import { createPublicClient, createWalletClient, http, type LocalAccount } from 'viem'
-import type { WriteContext } from '../../src/chain/actions/index.ts'
-import { protocolChain } from '../../src/chain/chain.ts'
-import type { ProtocolContracts } from '../../src/chain/contracts.ts'
+import { createWalletClient, http, type LocalAccount } from 'viem'
+import type { ReadContext, WriteContext } from '../../src/chain/actions/index.ts'
 import { blobArtifactStore } from '../../src/provider/artifacts.ts'
 import { createStorage, type BlockAccess } from '../../src/storage/index.ts'
 import { useNodeBackend } from '../../src/train/nodeBackend.ts'
@@ -14,9 +12,10 @@ import { prepareInProcess } from '../taskData.ts'
 import { Referee, type RefereeOptions } from './referee.ts'
 
 export interface RefereeServiceOptions {
+  /** the chain as the stack reads it */
+  chain: ReadContext
+  /** where the referee's transactions go (the chain's RPC) */
   rpcUrl: string
-  chainId: number
-  contracts: ProtocolContracts
   /** the account that holds REFEREE_ROLE */
   account: LocalAccount
   /** where the tasks' artifacts are */
@@ -31,10 +30,8 @@ export interface RefereeService {
 }
 
 export async function startRefereeService (opts: RefereeServiceOptions): Promise<RefereeService> {
-  const chain = protocolChain({ chainId: opts.chainId, rpcUrl: opts.rpcUrl })
-  const transport = http(opts.rpcUrl)
-  const publicClient = createPublicClient({ chain, transport, pollingInterval: 500 })
-  const write: WriteContext = { publicClient, contracts: opts.contracts, walletClient: createWalletClient({ account: opts.account, chain, transport, pollingInterval: 500 }) }
+  const { publicClient } = opts.chain
+  const write: WriteContext = { ...opts.chain, walletClient: createWalletClient({ account: opts.account, chain: publicClient.chain, transport: http(opts.rpcUrl), pollingInterval: publicClient.pollingInterval }) }
   await useNodeBackend('wasm')
   const storage = createStorage({ blocks: opts.blocks })
   const artifacts = blobArtifactStore(storage.blobs, { pin: false })
