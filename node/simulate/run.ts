@@ -135,11 +135,13 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
     }))
 
     // ------------------------------------------------------------ the referee settles splits
+    // it reads what providers published from the pinner's blockstore
+    const pinned = blobArtifactStore(createStorage({ blocks: net.relay.helia.blockstore }).blobs, { pin: false })
     const referee = opts.referee
       ? new Referee({
         read: chain.ctxOf(REFEREE),
         write: chain.ctxOf(REFEREE),
-        artifacts: () => blobArtifactStore(createStorage({ blocks: net.relay.helia.blockstore }).blobs, { pin: false }),
+        artifacts: () => pinned,
         prepare: async () => ({ data: datasetTaskData(train), trainer: honestTrainer }),
         pollIntervalMs: 200,
         log: (line) => { if (line.event !== 'skipped') log(`referee: ${line.event} on round ${line.round} shard ${line.shard} attempt ${line.attempt}${line.event === 'verdict' ? `, winners ${String(line.winnersMask)}` : ''}`) }
