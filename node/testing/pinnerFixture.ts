@@ -7,51 +7,25 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import type { CID } from 'multiformats/cid'
-import { keccak256, parseEther, toHex, type Hex } from 'viem'
+import { parseEther } from 'viem'
 import { createTask, faucet, joinTask, stake, type TaskParams, type WriteContext } from '../../src/chain/actions/index.ts'
 import type { ArtifactKind } from '../../src/core/messages/schemas.ts'
 import { devAccount } from '../../src/chain/devAccounts.ts'
-import { DEFAULT_FINGERPRINT_TOLERANCE } from '../../src/core/fingerprint.ts'
 import { authorizeSession } from '../../src/core/messages/index.ts'
 import { LOCAL_CHAIN_ID } from '../../src/core/networkConfig.ts'
 import { createBrowserNode, type BrowserNode } from '../../src/p2p/createBrowserNode.ts'
 import { requestPin, type PinReceipt } from '../../src/p2p/pinService.ts'
 import { startRelay, type Relay, type RelayOptions } from '../relay.ts'
 import type { LocalChain } from './localChain.ts'
+import { placeholderTaskParams } from './placeholderTask.ts'
 
-const cidOf = (label: string): Hex => `0x01551220${keccak256(toHex(label)).slice(2)}`
 const MIN_STAKE = parseEther('100')
 const REWARD = parseEther('10')
 
 /** A task with placeholder artifacts, created and funded by `creator`; returns its ID. */
 export async function createPlainTask (creator: WriteContext, over: Partial<TaskParams> = {}): Promise<bigint> {
   await faucet(creator)
-  const window = 600
-  const { taskId } = await createTask(creator, {
-    specCid: cidOf('spec'),
-    datasetCid: cidOf('dataset'),
-    initialModelCid: cidOf('model-0'),
-    initialCommitHash: keccak256(toHex('weights-0')),
-    initialDataHash: keccak256(toHex('data')),
-    rounds: 1,
-    shards: 1,
-    replication: 1,
-    maxReplication: 1,
-    fingerprintLength: 16,
-    confirmations: 1,
-    tolerance: DEFAULT_FINGERPRINT_TOLERANCE,
-    joinWindow: window,
-    commitWindow: window,
-    revealWindow: window,
-    aggregateWindow: window,
-    challengeWindow: window,
-    rewardPerResult: REWARD,
-    minStake: MIN_STAKE,
-    parameters: 1000,
-    trainMflop: 10,
-    activationKib: 64,
-    ...over
-  })
+  const { taskId } = await createTask(creator, placeholderTaskParams({ rewardPerResult: REWARD, minStake: MIN_STAKE, ...over }))
   return taskId
 }
 

@@ -3,12 +3,12 @@ import {
   parseEther,
   toHex,
   type Address,
-  type Hex,
   type PublicClient,
   type TransactionReceipt
 } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLocalChain, type LocalChain } from '../../../node/testing/localChain.ts'
+import { placeholderCid, placeholderTaskParams } from '../../../node/testing/placeholderTask.ts'
 import { Rng } from '../../core/random.ts'
 import { RESULT_FEE } from '../../core/taskLimits.ts'
 import { DEFAULT_FINGERPRINT_TOLERANCE, fingerprint, fingerprintsAgree } from '../../core/fingerprint.ts'
@@ -80,8 +80,6 @@ function resultFingerprint (round: number, shard: number, noiseSeed: number, dis
   return Array.from(fingerprint([{ name: 'w', shape: [values.length], values }], { length: FP_LENGTH, seed: 77 + round * 100 + shard }))
 }
 
-const cidOf = (label: string): Hex => `0x01551220${keccak256(toHex(label)).slice(2)}`
-
 async function rejection (promise: Promise<unknown>): Promise<ContractRejectedError> {
   const error = await promise.then(() => null, (e: unknown) => e)
   expect(error).toBeInstanceOf(ContractRejectedError)
@@ -110,31 +108,7 @@ beforeAll(async () => {
 }, 120_000)
 
 function baseParams (over: Partial<TaskParams> = {}): TaskParams {
-  return {
-    specCid: cidOf('spec'),
-    datasetCid: cidOf('dataset'),
-    initialModelCid: cidOf('model-0'),
-    initialCommitHash: keccak256(toHex('weights-0')),
-    initialDataHash: keccak256(toHex('data')),
-    rounds: 2,
-    shards: 2,
-    replication: 2,
-    maxReplication: 3,
-    fingerprintLength: FP_LENGTH,
-    confirmations: 1,
-    tolerance: DEFAULT_FINGERPRINT_TOLERANCE,
-    joinWindow: WINDOW,
-    commitWindow: WINDOW,
-    revealWindow: WINDOW,
-    aggregateWindow: WINDOW,
-    challengeWindow: WINDOW,
-    rewardPerResult: REWARD,
-    minStake: MIN_STAKE,
-    parameters: 1000,
-    trainMflop: 10,
-    activationKib: 64,
-    ...over
-  }
+  return placeholderTaskParams({ rounds: 2, shards: 2, replication: 2, maxReplication: 3, fingerprintLength: FP_LENGTH, rewardPerResult: REWARD, minStake: MIN_STAKE, ...over }, { window: WINDOW })
 }
 
 afterAll(async () => {
@@ -232,7 +206,7 @@ describe('a whole task through the chain actions', () => {
           if (round === 0 && shard === 0) {
             // Someone not drawn for this shard cannot take a slot.
             const outsider = providers.find((p) => !assigned.includes(p.walletClient.account.address))!
-            const notAssigned = await rejection(commitResult(outsider, { taskId, round, shard, attempt, replica: 0, deltaCid: cidOf('x'), sealedCid: cidOf('sealed x') }))
+            const notAssigned = await rejection(commitResult(outsider, { taskId, round, shard, attempt, replica: 0, deltaCid: placeholderCid('x'), sealedCid: placeholderCid('sealed x') }))
             expect(notAssigned.errorName).toBe('NotAssigned')
             expect(notAssigned.args).toEqual([outsider.walletClient.account.address, assigned[0]])
             expect(notAssigned.message).toBe(`commitResult: The contract rejected the transaction: Not assigned (${outsider.walletClient.account.address}, ${assigned[0]}).`)
@@ -247,7 +221,7 @@ describe('a whole task through the chain actions', () => {
             const fp = resultFingerprint(round, shard, 100 + commits.length + 10 * attempt, address === cheater)
             const label = `delta-${round}-${shard}-${attempt}-${address}`
             const committed = await commitResult(ctx, {
-              taskId, round, shard, attempt, replica: slot.replica, deltaCid: cidOf(label), sealedCid: cidOf(`sealed ${label}`)
+              taskId, round, shard, attempt, replica: slot.replica, deltaCid: placeholderCid(label), sealedCid: placeholderCid(`sealed ${label}`)
             })
             expect(committed.salt).toMatch(/^0x[0-9a-f]{64}$/)
             record('commitResult', committed.receipt)
@@ -314,7 +288,7 @@ describe('a whole task through the chain actions', () => {
       const results = await readAcceptedResults(creator, { taskId, round })
       expect(results).toHaveLength(winningResults)
       const data = {
-        modelCid: cidOf(`model-${round + 1}`),
+        modelCid: placeholderCid(`model-${round + 1}`),
         commitHash: keccak256(toHex(`weights-${round + 1}`)),
         deltaRoot: acceptedDeltaRoot(results),
         dataHash: keccak256(toHex('data')),
@@ -455,11 +429,11 @@ describe('a whole task through the chain actions', () => {
     const byAddress = new Map([a, b].map((ctx) => [ctx.walletClient.account.address, ctx]))
     const lone = byAddress.get(first!.providers[0]!)!
     const absent = first!.providers[1]!
-    const committed = { ...await commitResult(lone, { taskId, round, shard, attempt: 0, deltaCid: cidOf('lone'), sealedCid: cidOf('sealed lone') }), fingerprint: resultFingerprint(round, shard, 1) }
+    const committed = { ...await commitResult(lone, { taskId, round, shard, attempt: 0, deltaCid: placeholderCid('lone'), sealedCid: placeholderCid('sealed lone') }), fingerprint: resultFingerprint(round, shard, 1) }
     expect(committed.replica).toBe(0)
     expect((await rejection(revealResult(lone, committed))).errorName).toBe('RevealNotOpen')
     await timeTravel(WINDOW)
-    expect((await rejection(commitResult(byAddress.get(absent)!, { taskId, round, shard, attempt: 0, deltaCid: cidOf('late'), sealedCid: cidOf('sealed late') }))).errorName).toBe('CommitWindowClosed')
+    expect((await rejection(commitResult(byAddress.get(absent)!, { taskId, round, shard, attempt: 0, deltaCid: placeholderCid('late'), sealedCid: placeholderCid('sealed late') }))).errorName).toBe('CommitWindowClosed')
     await drawn()
     await revealResult(lone, committed)
     expect((await rejection(finalizeShard(creator, { taskId, round, shard }))).errorName).toBe('FinalizeTooEarly')
@@ -477,7 +451,7 @@ describe('a whole task through the chain actions', () => {
     expect(first!.startBlock).toBe(lonely.receipt.blockNumber)
     const results: Array<CommittedResult & { fingerprint: number[] }> = []
     for (const [i, address] of first!.providers.entries()) {
-      const committed = await commitResult(byAddress.get(address)!, { taskId, round, shard, attempt: 1, deltaCid: cidOf(`r${i}`), sealedCid: cidOf(`sealed r${i}`) })
+      const committed = await commitResult(byAddress.get(address)!, { taskId, round, shard, attempt: 1, deltaCid: placeholderCid(`r${i}`), sealedCid: placeholderCid(`sealed r${i}`) })
       results.push({ ...committed, fingerprint: resultFingerprint(round, shard, 10 + i) })
     }
     await drawn()
@@ -488,11 +462,11 @@ describe('a whole task through the chain actions', () => {
     // No confirmation: the version waits for its challenge window, then anyone finalizes it. Its
     // delta root lists the re-run's results, not the first attempt's.
     const accepted = await readAcceptedResults(creator, { taskId, round })
-    expect(acceptedDeltaRoot(accepted)).toBe(deltaRoot([cidOf('r0'), cidOf('r1')]))
+    expect(acceptedDeltaRoot(accepted)).toBe(deltaRoot([placeholderCid('r0'), placeholderCid('r1')]))
     const proposed = await proposeVersion(a, {
       taskId,
       results: accepted,
-      data: { modelCid: cidOf('m1'), commitHash: keccak256(toHex('w1')), deltaRoot: acceptedDeltaRoot(accepted), dataHash: keccak256(toHex('data')), accuracyBps: 5000, loss: 1n }
+      data: { modelCid: placeholderCid('m1'), commitHash: keccak256(toHex('w1')), deltaRoot: acceptedDeltaRoot(accepted), dataHash: keccak256(toHex('data')), accuracyBps: 5000, loss: 1n }
     })
     expect(proposed.parent).toBe(initialVersionId)
     await expect(confirmVersion(b, { versionId: proposed.versionId, commitHash: keccak256(toHex('other')) })).rejects.toBeInstanceOf(VersionMismatchError)
