@@ -5,7 +5,6 @@ import {ITaskManager} from "../../src/interfaces/ITaskManager.sol";
 import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
 import {IConsensusVerifier} from "../../src/interfaces/IConsensusVerifier.sol";
 import {IModelRegistry} from "../../src/interfaces/IModelRegistry.sol";
-import {DeltaRoot} from "../../src/libraries/DeltaRoot.sol";
 
 /// @dev Drives whole tasks through commit, copy attempts, reveal, finalize, referee verdicts,
 /// version proposals, confirmations and challenges, and advance, with honest and deviating
@@ -547,7 +546,7 @@ contract ProtocolHandler is ProtocolFixture {
         for (uint256 i = 0; i < st.a.length; ++i) {
             before[i] = distributor.claimableOf(st.a[i]);
         }
-        bool accepted = verifier.finalize(taskId, st.round, shard, fps, _leavesOf(st, fps));
+        bool accepted = verifier.finalize(taskId, st.round, shard, fps, _leaves(fps, _firstCid(st)));
         ghostFinalized++;
         if (accepted != (honestCount >= (st.a.length >= 2 ? 2 : 1) && honestCount * 2 > count)) {
             ghostRewardMismatches++;
@@ -565,7 +564,7 @@ contract ProtocolHandler is ProtocolFixture {
         }
         if (accepted) {
             // A decided shard can never pay again.
-            try verifier.finalize(taskId, st.round, shard, fps, _leavesOf(st, fps)) {
+            try verifier.finalize(taskId, st.round, shard, fps, _leaves(fps, _firstCid(st))) {
                 ghostDoubleRewards++;
             } catch {}
         }
@@ -803,15 +802,12 @@ contract ProtocolHandler is ProtocolFixture {
     }
 
     function _cidOf(S memory st, uint256 replica) internal pure returns (bytes memory) {
-        return _cid(replica + 10 * st.attempt);
+        return _cid(_firstCid(st) + replica);
     }
 
-    /// The delta leaves `finalize` wants beside `fps`: each revealed replica's `_cidOf`.
-    function _leavesOf(S memory st, int32[][] memory fps) internal pure returns (bytes32[] memory leaves) {
-        leaves = new bytes32[](fps.length);
-        for (uint256 i = 0; i < fps.length; ++i) {
-            if (fps[i].length > 0) leaves[i] = DeltaRoot.leaf(_cidOf(st, i));
-        }
+    /// An attempt's replicas reveal CIDs of their own: `_cid(10 * attempt + replica)`.
+    function _firstCid(S memory st) internal pure returns (uint256) {
+        return 10 * st.attempt;
     }
 
     function _saltOf(S memory st, uint256 shard, uint256 replica) internal view returns (bytes32) {

@@ -249,10 +249,15 @@ abstract contract ProtocolFixture is Test {
     }
 
     /// The delta leaves `finalize` wants beside `fps`: replica i's `_cid(i)` where it revealed.
-    function _leaves(int32[][] memory fps) internal pure returns (bytes32[] memory leaves) {
+    function _leaves(int32[][] memory fps) internal pure returns (bytes32[] memory) {
+        return _leaves(fps, 0);
+    }
+
+    /// The same for replicas that revealed `_cid(first + i)`.
+    function _leaves(int32[][] memory fps, uint256 first) internal pure returns (bytes32[] memory leaves) {
         leaves = new bytes32[](fps.length);
         for (uint256 i = 0; i < fps.length; ++i) {
-            if (fps[i].length > 0) leaves[i] = DeltaRoot.leaf(_cid(i));
+            if (fps[i].length > 0) leaves[i] = DeltaRoot.leaf(_cid(first + i));
         }
     }
 
