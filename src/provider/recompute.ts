@@ -8,11 +8,10 @@
  * counted.
  */
 import type { Address, Hex } from 'viem'
-import { hasBit, bitCount } from '../core/bitmask.ts'
 import { MLBridgeError } from '../core/errors.ts'
 import { shardDataHash, shardIndices } from '../core/sampling.ts'
 import type { TaskDefinition } from '../core/taskDefinition.ts'
-import { acceptedDeltaRoot, acceptedResults, type AcceptedResult, type RevealedWinner } from '../core/version/acceptedResults.ts'
+import { acceptedDeltaRoot, acceptedResults, winnerReveals, type AcceptedResult, type RevealedWinner } from '../core/version/acceptedResults.ts'
 import { computeVersion, type AcceptedDelta, type ComputedVersion } from '../core/version/compute.ts'
 import { checkWinners, type DeltaFault } from '../core/version/deltaCheck.ts'
 import type { ArtifactLimits } from '../storage/limits.ts'
@@ -44,23 +43,20 @@ export interface RecomputedRound {
 
 export async function recomputeRound (deps: RecomputeDeps, taskId: bigint, round: number, parent: Uint8Array): Promise<RecomputedRound> {
   const { chain, task } = deps
-  const latest = new Map<number, { shard: number, attempt: number, winnersMask: number }>()
-  for (const a of await chain.readAccepted(taskId, round)) if ((latest.get(a.shard)?.attempt ?? -1) < a.attempt) latest.set(a.shard, a)
+  const accepted = await winnerReveals(await chain.readAccepted(taskId, round), async (a) => await chain.readRevealed(taskId, round, a.shard, a.attempt))
   const deltas: AcceptedDelta[] = []
   const revealedWinners: RevealedWinner[] = []
   const faults: RecomputedRound['faults'] = []
   const winners = new Set<Address>()
   const chainId = await chain.chainId()
-  for (const a of [...latest.values()].sort((x, y) => x.shard - y.shard)) {
-    const revealed = (await chain.readRevealed(taskId, round, a.shard, a.attempt)).filter((x) => hasBit(a.winnersMask, x.replica))
-    if (revealed.length !== bitCount(a.winnersMask)) throw new MLBridgeError('AGGREGATE_INPUT_MISSING', `missing revealed results of accepted shard ${a.shard} of round ${round}`)
-    for (const r of revealed) {
+  for (const a of accepted) {
+    for (const r of a.reveals) {
       revealedWinners.push({ shard: a.shard, ...r })
       winners.add(r.provider.toLowerCase() as Address)
     }
     const fingerprintSeed = await chain.readFingerprintSeed(taskId, round, a.shard, a.attempt)
     if (fingerprintSeed === undefined) throw new MLBridgeError('AGGREGATE_INPUT_MISSING', `no fingerprint seed for accepted shard ${a.shard} of round ${round}`)
-    const checks = await checkWinners(revealed, deps.fetchDelta, {
+    const checks = await checkWinners(a.reveals, deps.fetchDelta, {
       chainId, verifier: chain.verifier, taskId, round, shard: a.shard, attempt: a.attempt, fingerprintSeed,
       spec: task.spec, layout: task.layout, maxDeltaBytes: deps.limits.delta
     })
@@ -72,7 +68,7 @@ export async function recomputeRound (deps: RecomputeDeps, taskId: bigint, round
   const results = acceptedResults(revealedWinners)
   const computed = computeVersion(task.spec, task.layout, parent, deltas, { maxDeltaBytes: deps.limits.delta, maxModelBytes: deps.limits.model })
   const samples = (shard: number): Uint32Array => shardIndices(task.spec, {
-    datasetSize: deps.dataSize, round, shard, attempt: latest.get(shard)?.attempt ?? 0, shardCount: deps.shards, samplesPerShard: task.spec.training.samplesPerShard
+    datasetSize: deps.dataSize, round, shard, attempt: accepted.find((a) => a.shard === shard)?.attempt ?? 0, shardCount: deps.shards, samplesPerShard: task.spec.training.samplesPerShard
   })
   return {
     computed,

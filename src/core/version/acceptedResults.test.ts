@@ -1,6 +1,6 @@
 import { concatHex, encodeAbiParameters, keccak256, toHex, type Hex } from 'viem'
 import { describe, expect, it } from 'vitest'
-import { acceptedDeltaRoot, acceptedResults, fingerprintHash, resultDigest } from './acceptedResults.ts'
+import { acceptedDeltaRoot, acceptedResults, fingerprintHash, resultDigest, winnerReveals } from './acceptedResults.ts'
 import { deltaLeaf, deltaRoot } from './deltaRoot.ts'
 
 const cid = (name: string): Hex => concatHex(['0x01551220', keccak256(toHex(name))])
@@ -31,5 +31,19 @@ describe('acceptedResults', () => {
     // Another CID with the same fingerprint is another result.
     const [other] = acceptedResults([{ shard: 0, replica: 0, deltaCid: cid('e'), fingerprint: [7, -7] }])
     expect(resultDigest(other!)).not.toBe(expected)
+  })
+})
+
+describe('winnerReveals', () => {
+  it('takes each shard\'s last accepted attempt and its winners only, in shard order', async () => {
+    const reveals = [{ replica: 0 }, { replica: 1 }, { replica: 2 }]
+    const read = async (a: { attempt: number }): Promise<Array<{ replica: number, attempt: number }>> => reveals.map((r) => ({ ...r, attempt: a.attempt }))
+    const shards = await winnerReveals([{ shard: 1, attempt: 0, winnersMask: 0b011 }, { shard: 0, attempt: 0, winnersMask: 0b001 }, { shard: 0, attempt: 1, winnersMask: 0b110 }], read)
+    expect(shards.map((s) => [s.shard, s.attempt, s.reveals.map((r) => r.replica)])).toEqual([[0, 1, [1, 2]], [1, 0, [0, 1]]])
+    expect(shards[0]!.reveals.every((r) => r.attempt === 1)).toBe(true)
+  })
+
+  it('names a winner whose reveal is missing rather than listing fewer', async () => {
+    await expect(winnerReveals([{ shard: 3, attempt: 1, winnersMask: 0b101 }], async () => [{ replica: 0 }])).rejects.toThrow(/no revealed result for winners 2 of accepted shard 3 attempt 1/)
   })
 })

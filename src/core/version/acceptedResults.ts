@@ -7,6 +7,8 @@
  * but the round's accepted deltas.
  */
 import { encodeAbiParameters, encodePacked, keccak256, type Hex } from 'viem'
+import { bitsOf, hasBit } from '../bitmask.ts'
+import { MLBridgeError } from '../errors.ts'
 import { deltaLeaf, rootOfLeaves } from './deltaRoot.ts'
 
 export interface AcceptedResult {
@@ -20,6 +22,34 @@ export interface RevealedWinner {
   replica: number
   deltaCid: Hex
   fingerprint: readonly number[]
+}
+
+/** A shard's accepted attempt and its winners, as `ShardAccepted` states them. */
+export interface AcceptedAttempt {
+  shard: number
+  attempt: number
+  winnersMask: number
+}
+
+/**
+ * Each accepted shard's winners' reveals (of its last accepted attempt), in shard order. A winner
+ * whose reveal is not found is an error naming it, never a shorter list: the verifier checks the
+ * whole list.
+ */
+export async function winnerReveals<R extends { replica: number }> (
+  accepted: readonly AcceptedAttempt[],
+  readRevealed: (a: AcceptedAttempt) => Promise<readonly R[]>
+): Promise<Array<AcceptedAttempt & { reveals: R[] }>> {
+  const latest = new Map<number, AcceptedAttempt>()
+  for (const a of accepted) if ((latest.get(a.shard)?.attempt ?? -1) < a.attempt) latest.set(a.shard, a)
+  const shards: Array<AcceptedAttempt & { reveals: R[] }> = []
+  for (const a of [...latest.values()].sort((x, y) => x.shard - y.shard)) {
+    const reveals = (await readRevealed(a)).filter((r) => hasBit(a.winnersMask, r.replica))
+    const missing = bitsOf(a.winnersMask).filter((i) => !reveals.some((r) => r.replica === i))
+    if (missing.length > 0) throw new MLBridgeError('AGGREGATE_INPUT_MISSING', `no revealed result for winners ${missing.join(', ')} of accepted shard ${a.shard} attempt ${a.attempt} (were its events read from too late a block?)`)
+    shards.push({ ...a, reveals })
+  }
+  return shards
 }
 
 /** keccak256 of the fingerprint packed as Solidity packs an `int32[]` (32 bytes per entry). */
