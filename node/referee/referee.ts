@@ -88,7 +88,6 @@ export type RefereeEvents = {
   verdict: { dispute: Dispute, report: EvidenceReport, evidence: Hex }
   /** no replica agrees with the re-execution: the dispute is left to lapse */
   abstained: { dispute: Dispute, report: EvidenceReport }
-  failed: { dispute: Dispute, error: unknown }
   /** a challenge verdict landed on chain */
   challenge: ChallengeJudgement
 }
@@ -109,8 +108,8 @@ const TFJS_VERSION = '4.22.0'
 
 export class Referee extends Emitter<RefereeEvents> {
   readonly counters: RefereeCounters = { disputes: 0, verdicts: 0, slashed: 0, abstentions: 0, challenges: 0, upheld: 0, dismissed: 0, failures: 0 }
-  private readonly settled = new Set<string>()
-  private readonly pending = new Map<string, Dispute>()
+  // Each block is scanned once, so every dispute and challenge is queued once.
+  private readonly disputes = new Map<string, Dispute>()
   private readonly challenges = new Map<bigint, VersionChallenge>()
   private readonly tasks = new Map<bigint, Promise<{ definition: TaskDefinition, prepared: Pick<PreparedTask, 'data' | 'trainer'> }>>()
   private scannedTo = -1n
@@ -136,9 +135,7 @@ export class Referee extends Emitter<RefereeEvents> {
     if (head > this.scannedTo) {
       const range = { fromBlock: this.scannedTo + 1n, toBlock: head }
       for (const dispute of await readDisputes(this.opts.read, range)) {
-        const key = keyOf(dispute)
-        if (this.settled.has(key) || this.pending.has(key)) continue
-        this.pending.set(key, dispute)
+        this.disputes.set(keyOf(dispute), dispute)
         this.counters.disputes++
       }
       for (const challenge of await readChallenges(this.opts.read, range)) {
@@ -147,28 +144,20 @@ export class Referee extends Emitter<RefereeEvents> {
       }
       this.scannedTo = head
     }
-    for (const [versionId, challenge] of this.challenges) {
+    await this.work(this.challenges, async (c) => await this.settleChallenge(c, signal), (c) => ({ taskId: '-', round: -1, shard: -1, attempt: -1, versionId: c.versionId.toString() }), signal)
+    await this.work(this.disputes, async (d) => await this.settle(d, signal), where, signal)
+  }
+
+  /** Tries each queued item: a settled one leaves the queue, a failure is logged, counted and tried again next tick. */
+  private async work<K, T> (queue: Map<K, T>, settle: (item: T) => Promise<boolean>, at: (item: T) => Pick<RefereeLogLine, 'taskId' | 'round' | 'shard' | 'attempt'> & Record<string, unknown>, signal: AbortSignal): Promise<void> {
+    for (const [key, item] of queue) {
       if (signal.aborted) return
       try {
-        if (await this.settleChallenge(challenge, signal)) this.challenges.delete(versionId)
+        if (await settle(item)) queue.delete(key)
       } catch (error) {
         if (signal.aborted) return
         this.counters.failures++
-        this.log({ level: 'error', event: 'failed', taskId: '-', round: -1, shard: -1, attempt: -1, versionId: versionId.toString(), reason: message(error) })
-      }
-    }
-    for (const [key, dispute] of this.pending) {
-      if (signal.aborted) return
-      try {
-        if (await this.settle(dispute, signal)) {
-          this.pending.delete(key)
-          this.settled.add(key)
-        }
-      } catch (error) {
-        if (signal.aborted) return
-        this.counters.failures++
-        this.log({ ...where(dispute), level: 'error', event: 'failed', reason: message(error) })
-        this.emit('failed', { dispute, error })
+        this.log({ ...at(item), level: 'error', event: 'failed', reason: message(error) })
       }
     }
   }
