@@ -50,12 +50,17 @@ export const FLAGS = {
 
 export type SimulationFlags = Partial<Record<Exclude<keyof typeof FLAGS, 'matrix'>, string>> & { matrix?: boolean }
 
+/** How many of `providers` attack at `share`: at least one, at most all but one (floor of the product). */
+export function byzantineCount (share: number, providers: number): number {
+  return Math.min(providers - 1, Math.max(1, Math.floor(share * providers)))
+}
+
 /** `--byzantine`: a count, or a share of the providers (0 < F < 1; at least one of them, floor of the product). */
 function byzantineFlag (text: string, providers: number): number {
   if (/^0?\.\d+$/.test(text)) {
     const share = Number(text)
     if (share <= 0 || share >= 1) throw new UsageError(`--byzantine as a share must be between 0 and 1, got '${text}'`)
-    return Math.min(providers - 1, Math.max(1, Math.floor(share * providers)))
+    return byzantineCount(share, providers)
   }
   return integerFlag('--byzantine', text, 0, providers - 1)
 }

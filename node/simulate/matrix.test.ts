@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { simulationOptions } from './args.ts'
-import { byzantineCount, matrixRow, matrixRuns } from './matrix.ts'
+import { byzantineCount, simulationOptions } from './args.ts'
+import { matrixRow, matrixRuns } from './matrix.ts'
 import type { ProviderReport, SimulationReport } from './report.ts'
 
 const provider = (role: 'honest' | 'byzantine', over: Partial<ProviderReport> = {}): ProviderReport => ({

@@ -4,7 +4,7 @@
  * attack and fraction comparing it with the honest run.
  */
 import { ATTACKS, type Attack } from './attacks.ts'
-import type { SimulationOptions } from './args.ts'
+import { byzantineCount, type SimulationOptions } from './args.ts'
 import { table, type SimulationReport } from './report.ts'
 
 /** The shares of Byzantine providers the matrix tries. */
@@ -29,11 +29,6 @@ export interface MatrixRow {
   falseRejects: number
   gasPerAcceptedResult: number | null
   taskStatus: string
-}
-
-/** How many of `providers` attack at `fraction`: at least one, at most all but one. */
-export function byzantineCount (fraction: number, providers: number): number {
-  return Math.min(providers - 1, Math.max(1, Math.floor(fraction * providers)))
 }
 
 /** The runs of a matrix over `base` (its attack flags are ignored). */
