@@ -285,9 +285,9 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
             _credit(reporter, share);
             totalOwed += share;
         }
-        _lowerReputation(provider, accounts[provider], REPUTATION_LOSS_SLASHED);
+        uint256 forfeited = _forfeitEarnings(provider);
         emit Slashed(provider, slashed, burned, reporter, share);
-        if (burned > 0) ERC20Burnable(address(token)).burn(burned);
+        if (burned + forfeited > 0) ERC20Burnable(address(token)).burn(burned + forfeited);
     }
 
     // ------------------------------------------------------------------ views
@@ -341,6 +341,26 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
         if (amount == 0) return;
         Account storage a = accounts[to];
         a.claimable += uint128(amount);
+    }
+
+    /// @dev Zeroes a slashed provider's unclaimed balance and the fees its claim would have burnt
+    /// (its reporter's share of this slash included) and lowers its reputation; returns what is
+    /// now to be burnt.
+    function _forfeitEarnings(address provider) private returns (uint256 forfeited) {
+        Account storage a = accounts[provider];
+        uint256 fees = _feesDue(provider, a);
+        if (fees > 0) {
+            feesBurntFor[provider] = a.accepted;
+            emit ResultFeesBurnt(provider, fees);
+        }
+        uint256 unclaimed = a.claimable;
+        if (unclaimed > 0) {
+            a.claimable = 0;
+            emit EarningsForfeited(provider, unclaimed);
+        }
+        forfeited = unclaimed + fees;
+        totalOwed -= forfeited;
+        _lowerReputation(provider, a, REPUTATION_LOSS_SLASHED);
     }
 
     function _lowerReputation(address provider, Account storage a, uint32 loss) private {

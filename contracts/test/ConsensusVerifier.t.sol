@@ -4,6 +4,7 @@ pragma solidity 0.8.37;
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {ConsensusVerifier} from "../src/ConsensusVerifier.sol";
 import {IConsensusVerifier} from "../src/interfaces/IConsensusVerifier.sol";
+import {Fees} from "../src/libraries/Fees.sol";
 import {IRewardDistributor} from "../src/interfaces/IRewardDistributor.sol";
 import {ITaskManager} from "../src/interfaces/ITaskManager.sol";
 import {DeltaRoot} from "../src/libraries/DeltaRoot.sol";
@@ -397,7 +398,8 @@ contract ConsensusVerifierTest is ProtocolFixture {
         (uint128 staked,) = distributor.stakes(who);
         assertEq(staked, REWARD, "the liveness deposit stays");
         assertEq(distributor.claimableOf(stranger), MIN_STAKE / 10);
-        assertEq(token.totalSupply(), supply - (MIN_STAKE - MIN_STAKE / 10));
+        assertEq(distributor.claimableOf(who), 0, "its reward for the shard is forfeited");
+        assertEq(token.totalSupply(), supply - (MIN_STAKE - MIN_STAKE / 10) - REWARD - Fees.RESULT_FEE);
         assertTrue(verifier.slashed(keccak256(abi.encode(keccak256(abi.encode(taskId, 0, 0)), 0)), 1));
     }
 

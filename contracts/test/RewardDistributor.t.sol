@@ -279,6 +279,21 @@ contract RewardDistributorTest is ProtocolFixture {
         _assertConserved();
     }
 
+    function test_slash_forfeitsTheUnclaimedBalance() public {
+        _stake(alice, 10e18);
+        _stake(bob, 10e18);
+        vm.prank(slasher);
+        distributor.slash(bob, TASK, 10e18, alice); // alice is owed the reporter's share
+        uint256 supply = token.totalSupply();
+        vm.expectEmit(address(distributor));
+        emit IRewardDistributor.EarningsForfeited(alice, 1e18);
+        vm.prank(slasher);
+        distributor.slash(alice, TASK, 4e18, address(0));
+        assertEq(distributor.claimableOf(alice), 0);
+        assertEq(token.totalSupply(), supply - 5e18, "the stake and the forfeited balance are burnt");
+        _assertConserved();
+    }
+
     function test_slash_revertsWhenNotSlasher() public {
         vm.expectRevert(
             abi.encodeWithSelector(

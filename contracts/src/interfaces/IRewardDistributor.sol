@@ -35,6 +35,11 @@ interface IRewardDistributor {
     /// @param provider The provider.
     /// @param amount The amount moved from its stake to the escrow.
     event LivenessForfeited(uint256 indexed taskId, address indexed provider, uint256 amount);
+    /// @notice A slashed provider lost its unclaimed rewards: a result the referee catches after it
+    /// was accepted and paid (an audit) must not leave its reward behind. They are burnt.
+    /// @param provider The slashed provider.
+    /// @param amount The unclaimed balance burnt.
+    event EarningsForfeited(address indexed provider, uint256 amount);
     /// @notice A bond is already held under the key.
     /// @param key The bond's key.
     error BondExists(bytes32 key);
@@ -193,7 +198,7 @@ interface IRewardDistributor {
 
     /// @notice Slashes up to `amount` of the stake `provider` locked for `taskId` (then of its free
     /// and unbonding stake, never of stake locked for another task); burns most and credits
-    /// `reporter` a share.
+    /// `reporter` a share. The provider's unclaimed balance is forfeited and burnt as well.
     /// @param provider The slashed provider.
     /// @param taskId The task of the faulty result.
     /// @param amount The amount to slash (capped at what the provider has bonded).

@@ -21,6 +21,7 @@ contract DistributorHandler is Test {
     uint256 public ghostBurned;
     uint256 public ghostCredited;
     uint256 public ghostClaimed;
+    uint256 public ghostForfeited;
 
     /// The handler holds the whole supply and hands tokens to actors as they need them.
     constructor(address[] memory actors_) {
@@ -124,6 +125,7 @@ contract DistributorHandler is Test {
         for (uint256 t = 1; t <= TASKS; ++t) {
             otherLocks[t] = distributor.taskLock(t, a);
         }
+        (uint256 unclaimed, uint256 fees) = (distributor.claimableOf(a), distributor.feesDue(a));
         uint256 slashed = distributor.slash(a, taskId, bound(amount, 0, 2000e18), reporter);
         // A slash for one task never touches the stake locked for another.
         for (uint256 t = 1; t <= TASKS; ++t) {
@@ -132,6 +134,13 @@ contract DistributorHandler is Test {
         (uint256 burned, uint256 share) = distributor.slashShares(slashed, reporter);
         ghostBurned += burned;
         ghostCredited += share;
+        // Everything the slashed account was owed is burnt (its fees due, and a share it reported
+        // itself, included).
+        uint256 forfeited = unclaimed + (reporter == a ? share : 0);
+        assertEq(distributor.claimableOf(a), 0, "a slashed account keeps no unclaimed balance");
+        ghostForfeited += forfeited;
+        ghostBurned += forfeited + fees;
+        assertEq(distributor.feesDue(a), 0, "and no fees due");
     }
 
     function claim(uint256 actorSeed) external {
@@ -224,7 +233,11 @@ contract DistributorInvariantTest is Test {
         assertEq(distributor.totalStaked(), staked, "stakes");
         assertEq(distributor.totalUnbonding(), unbonding, "unbonding");
         // balance == stakes + escrow + (credited - paid), account by account.
-        assertEq(claimable, handler.ghostCredited() - handler.ghostClaimed(), "claimable = credited - paid");
+        assertEq(
+            claimable,
+            handler.ghostCredited() - handler.ghostClaimed() - handler.ghostForfeited(),
+            "claimable = credited - paid - forfeited"
+        );
         assertEq(
             distributor.totalOwed(), handler.sumEscrow() + claimable + fees, "owed = escrow + claimable + fees due"
         );

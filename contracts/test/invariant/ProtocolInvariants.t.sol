@@ -589,7 +589,13 @@ contract ProtocolHandler is ProtocolFixture {
         verifier.resolveSplit(taskId, st.round, shard, mask, bytes32("verdict"));
         ghostVerdicts++;
         for (uint256 i = 0; i < st.a.length; ++i) {
-            uint256 gained = distributor.claimableOf(st.a[i]) - before[i];
+            uint256 claimable = distributor.claimableOf(st.a[i]);
+            if (st.revealed & ~mask & (1 << i) != 0) {
+                // Slashed: it forfeits everything it had not claimed.
+                if (claimable != 0) ghostRewardMismatches++;
+                continue;
+            }
+            uint256 gained = claimable - before[i];
             if (gained != (mask & (1 << i) != 0 ? uint256(REWARD) : 0)) ghostRewardMismatches++;
             if (gained > 0 && ++rewardsPerResult[keccak256(abi.encode(taskId, st.round, shard, st.a[i]))] > 1) {
                 ghostDoubleRewards++;

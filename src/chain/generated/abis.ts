@@ -5734,6 +5734,25 @@ export const RewardDistributorAbi = [
   },
   {
     "type": "event",
+    "name": "EarningsForfeited",
+    "inputs": [
+      {
+        "name": "provider",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "EscrowDeposited",
     "inputs": [
       {
