@@ -7,7 +7,7 @@
  */
 import { keccak256, parseEther, toHex, type Address } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readProposals, readRound, readStake, readTask, readVersion, type Dispute } from '../../src/chain/actions/index.ts'
+import { readClaimable, readProposals, readRound, readStake, readTask, readVersion, type AcceptedShardEvent, type Dispute } from '../../src/chain/actions/index.ts'
 import { decodeDelta, encodeDelta } from '../../src/core/delta/codec.ts'
 import { defineTask } from '../../src/core/taskDefinition.ts'
 import { parseTaskSpec } from '../../src/core/taskSpec.ts'
@@ -119,6 +119,46 @@ describe('Referee', () => {
     expect((await readVersion(local.ctxOf(1), { versionId })).status).toBe('Final')
     expect(referee.counters).toMatchObject({ disputes: 1, verdicts: 1, slashed: 1, abstentions: 0 })
     expect(lines.find((l) => l.event === 'verdict')).toMatchObject({ level: 'info', taskId: taskId.toString(), round: 0, shard: 0, attempt: 0, winnersMask: 1 << honestReplica.replica })
+  }, 120_000)
+
+  it('attack (two colluders drawn onto one shard reveal the same sign-flipped delta and outvote the honest replica): the audit re-executes the accepted shard, slashes both winners and burns their reward', async () => {
+    const { train } = await mnistSplit()
+    const artifacts = memoryArtifactStore()
+    const queue = serialQueue()
+    const honestTrainer = inProcessTrainer({ mnist: async () => train, queue })
+    const { created } = await createMnistTask(local.ctxOf(1), artifacts, spec, { joinWindow: JOIN_WINDOW, rewardPerResult: parseEther('10'), minStake: MIN_STAKE, rounds: 1, shards: 1, replication: 3, maxReplication: 3 })
+    const { taskId } = created
+    await Promise.all([10, 11].map(async (i) => { await local.fund(i) }))
+    const [honest, ...colluders] = [2, 10, 11].map((i) => chainForAccount(local.ctxOf(i))) as [ProviderChain, ProviderChain, ProviderChain]
+    const loops = [{ chain: honest, trainer: honestTrainer }, ...colluders.map((chain) => ({ chain, trainer: signFlipping(honestTrainer) }))].map(({ chain, trainer }) => new ProviderLoop({
+      taskId, task, data: datasetTaskData(train), chain, artifacts, trainer,
+      state: new MemoryStateStore(), stake: { faucet: true }, pollIntervalMs: 100, aggregatorTimeoutMs: 1500, stepTimeoutMs: 60_000
+    }))
+    const audits: Array<{ accepted: AcceptedShardEvent, report: EvidenceReport }> = []
+    const referee = new Referee({
+      read: local.ctxOf(REFEREE), write: local.ctxOf(REFEREE), artifacts: () => artifacts,
+      prepare: async () => ({ data: datasetTaskData(train), trainer: honestTrainer }), pollIntervalMs: 100, log: () => {}
+    })
+    referee.on('audit', (a) => { if (a.accepted.taskId === taskId) audits.push(a) })
+    expect(await runLoops(loops, { timeTravel: local.timeTravel, joinWindow: JOIN_WINDOW, timeoutMs: 80_000, beside: async (signal) => { await referee.run(signal) } })).toEqual(['completed', 'completed', 'completed'])
+
+    // The colluders won the shard by majority, and the audit found them out.
+    expect(audits).toHaveLength(1)
+    const [{ accepted, report }] = audits as [{ accepted: AcceptedShardEvent, report: EvidenceReport }]
+    const byProvider = new Map(report.replicas.map((r) => [r.provider.toLowerCase(), r]))
+    const honestReplica = byProvider.get(honest.account.toLowerCase())!
+    expect(accepted.winnersMask & (1 << honestReplica.replica)).toBe(0)
+    expect(honestReplica.fault).toBeUndefined()
+    const colluderMask = colluders.reduce((m, c) => m | (1 << byProvider.get(c.account.toLowerCase())!.replica), 0)
+    expect(report).toMatchObject({ type: 'mlbridge/referee-audit/1', outcome: { kind: 'audit', winnersMask: colluderMask, slashedMask: colluderMask } })
+
+    // On chain: each colluder lost the task's stake and the reward it had not claimed; the honest one lost nothing.
+    const slashes = await local.publicClient.getContractEvents({ address: local.contracts.ConsensusVerifier, abi: (await import('../../src/chain/generated/abis.ts')).ConsensusVerifierAbi, eventName: 'ResultSlashed', args: { taskId }, fromBlock: 0n, strict: true })
+    expect(slashes.map((e) => e.args.provider.toLowerCase()).sort()).toEqual(colluders.map((c) => c.account.toLowerCase()).sort())
+    expect(slashes.every((e) => e.args.evidence === evidenceHash(report))).toBe(true)
+    for (const c of colluders) expect(await readClaimable(local.ctxOf(1), { account: c.account })).toBe(0n)
+    expect((await readStake(local.ctxOf(1), { account: honest.account })).staked).toBeGreaterThanOrEqual(MIN_STAKE)
+    expect(referee.counters).toMatchObject({ auditSlashes: 2 })
   }, 120_000)
 
   it('attack (a proposal with a forged commit hash): upholds the winner\'s challenge, the forged version is rejected and the honest one is final', async () => {

@@ -3,7 +3,11 @@
  * `ShardDisputed` attempt still open, it checks each revealed replica's bytes against what it
  * committed and revealed, re-executes the shard itself (node/referee/reexecute.ts), judges
  * (src/core/referee/judge.ts) and submits the verdict with `resolveSplit`, naming the keccak256 of
- * its evidence report, which lists everything it found, so anyone can repeat the judgement. For
+ * its evidence report, which lists everything it found, so anyone can repeat the judgement. It
+ * audits accepted shards the same way: each `ShardAccepted` it did not decide itself is drawn for an
+ * audit with probability `auditRate` when the referee first sees it (after acceptance, so nobody
+ * knows beforehand which results will be re-executed), and every winner the audit finds wrong is
+ * slashed with `slash`, forfeiting its reward. For
  * every open `VersionChallenged`, it recomputes the round's version from the accepted results as
  * every winner does (src/provider/recompute.ts) and upholds the challenge when the proposal's
  * commit hash, delta root, data hash or model bytes differ from it, else dismisses it. It holds
@@ -12,8 +16,8 @@
  */
 import { keccak256, stringToHex, zeroAddress, type Hex } from 'viem'
 import {
-  readChallenges, readDisputes, readFingerprintSeed, readModel, readOpenChallenge, readRevealed, readRound, readTask, readTaskCreation, readVersion,
-  resolveChallenge, resolveSplit, type Dispute, type ReadContext, type VersionChallenge, type WriteContext
+  ContractRejectedError, readAcceptedShards, readChallenges, readDisputes, readFingerprintSeed, readModel, readOpenChallenge, readRevealed, readRound, readTask, readTaskCreation, readVersion,
+  resolveChallenge, resolveSplit, slashResult, type AcceptedShardEvent, type Dispute, type ReadContext, type VersionChallenge, type WriteContext
 } from '../../src/chain/actions/index.ts'
 import { MLBridgeError } from '../../src/core/errors.ts'
 import { Emitter } from '../../src/core/events.ts'
@@ -40,6 +44,14 @@ export interface RefereeOptions {
   marginFactor?: number
   /** how often to look for new disputes @default 1000 */
   pollIntervalMs?: number
+  /**
+   * the share of accepted shards it audits: a winner caught loses the task's stake and its
+   * unclaimed rewards, so cheating pays only while the rate is below reward / (stake + reward);
+   * lower it only where re-execution is costly @default 1
+   */
+  auditRate?: number
+  /** uniform in [0, 1), draws the audits @default Math.random */
+  random?: () => number
   limits?: ArtifactLimits
   /** one structured line per event (JSON); default: stdout */
   log?: (line: RefereeLogLine) => void
@@ -47,7 +59,7 @@ export interface RefereeOptions {
 
 export interface RefereeLogLine {
   level: 'info' | 'warn' | 'error'
-  event: 'verdict' | 'abstained' | 'skipped' | 'failed' | 'challenge upheld' | 'challenge dismissed'
+  event: 'verdict' | 'abstained' | 'skipped' | 'failed' | 'challenge upheld' | 'challenge dismissed' | 'audit passed' | 'audit slashed'
   taskId: string
   round: number
   /** -1 for a version challenge */
@@ -66,9 +78,9 @@ export interface ChallengeJudgement {
   uphold: boolean
 }
 
-/** What the referee found about one split attempt: the content its evidence hash names. */
+/** What the referee found about one split (or audited) attempt: the content its evidence hash names. */
 export interface EvidenceReport {
-  type: 'mlbridge/referee-verdict/1'
+  type: 'mlbridge/referee-verdict/1' | 'mlbridge/referee-audit/1'
   chainId: number
   verifier: Hex
   taskId: string
@@ -80,7 +92,21 @@ export interface EvidenceReport {
   margin: number
   reexecution: { fingerprint: number[], backend: string, durationMs: number, tfjs: string }
   replicas: JudgedReplica[]
-  outcome: { kind: 'verdict', winnersMask: number } | { kind: 'abstain', reason: string }
+  outcome:
+  | { kind: 'verdict', winnersMask: number }
+  | { kind: 'abstain', reason: string }
+  /** an audit: `winnersMask` the accepted winners, `slashedMask` those found wrong */
+  | { kind: 'audit', winnersMask: number, slashedMask: number }
+}
+
+/** A split attempt or an accepted one: whatever the referee re-executes. */
+interface Attempt {
+  taskId: bigint
+  round: number
+  shard: number
+  attempt: number
+  /** the block the dispute or acceptance was in: the model head then is the round's parent */
+  blockNumber: bigint
 }
 
 export type RefereeEvents = {
@@ -90,6 +116,8 @@ export type RefereeEvents = {
   abstained: { dispute: Dispute, report: EvidenceReport }
   /** a challenge verdict landed on chain */
   challenge: ChallengeJudgement
+  /** an accepted shard was audited (and its wrong winners slashed, `evidence` naming the report) */
+  audit: { accepted: AcceptedShardEvent, report: EvidenceReport, evidence: Hex }
 }
 
 export interface RefereeCounters {
@@ -100,6 +128,8 @@ export interface RefereeCounters {
   challenges: number
   upheld: number
   dismissed: number
+  audits: number
+  auditSlashes: number
   failures: number
 }
 
@@ -107,10 +137,13 @@ export interface RefereeCounters {
 const TFJS_VERSION = '4.22.0'
 
 export class Referee extends Emitter<RefereeEvents> {
-  readonly counters: RefereeCounters = { disputes: 0, verdicts: 0, slashed: 0, abstentions: 0, challenges: 0, upheld: 0, dismissed: 0, failures: 0 }
+  readonly counters: RefereeCounters = { disputes: 0, verdicts: 0, slashed: 0, abstentions: 0, challenges: 0, upheld: 0, dismissed: 0, audits: 0, auditSlashes: 0, failures: 0 }
   // Each block is scanned once, so every dispute and challenge is queued once.
   private readonly disputes = new Map<string, Dispute>()
   private readonly challenges = new Map<bigint, VersionChallenge>()
+  private readonly audits = new Map<string, AcceptedShardEvent>()
+  // A shard its own verdict accepted is not audited.
+  private readonly disputed = new Set<string>()
   private readonly tasks = new Map<bigint, Promise<{ definition: TaskDefinition, prepared: Pick<PreparedTask, 'data' | 'trainer'> }>>()
   private scannedTo = -1n
 
@@ -136,7 +169,15 @@ export class Referee extends Emitter<RefereeEvents> {
       const range = { fromBlock: this.scannedTo + 1n, toBlock: head }
       for (const dispute of await readDisputes(this.opts.read, range)) {
         this.disputes.set(keyOf(dispute), dispute)
+        this.disputed.add(keyOf(dispute))
         this.counters.disputes++
+      }
+      const rate = this.opts.auditRate ?? 1
+      const random = this.opts.random ?? Math.random
+      for (const accepted of await readAcceptedShards(this.opts.read, range)) {
+        if (this.disputed.has(keyOf(accepted)) || random() >= rate) continue
+        this.audits.set(keyOf(accepted), accepted)
+        this.counters.audits++
       }
       for (const challenge of await readChallenges(this.opts.read, range)) {
         this.challenges.set(challenge.versionId, challenge)
@@ -146,6 +187,7 @@ export class Referee extends Emitter<RefereeEvents> {
     }
     await this.work(this.challenges, async (c) => await this.settleChallenge(c, signal), (c) => ({ taskId: '-', round: -1, shard: -1, attempt: -1, versionId: c.versionId.toString() }), signal)
     await this.work(this.disputes, async (d) => await this.settle(d, signal), where, signal)
+    await this.work(this.audits, async (a) => await this.settleAudit(a, signal), where, signal)
   }
 
   /** Tries each queued item: a settled one leaves the queue, a failure is logged, counted and tried again next tick. */
@@ -189,26 +231,63 @@ export class Referee extends Emitter<RefereeEvents> {
     return true
   }
 
-  /** Everything the referee finds about a dispute, and its judgement (nothing is sent). */
-  async judge (dispute: Dispute, signal: AbortSignal): Promise<EvidenceReport> {
+  /** Audits an accepted shard and slashes every winner it finds wrong; false when it should be tried again later. */
+  private async settleAudit (accepted: AcceptedShardEvent, signal: AbortSignal): Promise<boolean> {
+    const report = await this.audit(accepted, signal)
+    const evidence = evidenceHash(report)
+    const slashedMask = report.outcome.kind === 'audit' ? report.outcome.slashedMask : 0
+    const slashed = report.replicas.filter((r) => (slashedMask & (1 << r.replica)) !== 0)
+    const { taskId, round, shard, attempt } = accepted
+    for (const r of slashed) {
+      try {
+        // A replica whose bytes failed has no distance: its delta is not what it revealed.
+        await slashResult(this.opts.write, { ref: { taskId, round, shard, attempt, replica: r.replica }, reason: r.distance === undefined ? 'FingerprintMismatch' : 'RefereeDisagrees', evidence })
+      } catch (error) {
+        // A retry after a partial pass finds the earlier slashes done.
+        if (!(error instanceof ContractRejectedError && error.errorName === 'AlreadySlashed')) throw error
+      }
+    }
+    this.counters.auditSlashes += slashed.length
+    this.log({
+      ...where(accepted), level: slashed.length > 0 ? 'warn' : 'info', event: slashed.length > 0 ? 'audit slashed' : 'audit passed',
+      outcome: report.outcome, slashed: slashed.map((r) => ({ provider: r.provider, reason: r.fault })), evidence, reexecutionMs: Math.round(report.reexecution.durationMs)
+    })
+    this.emit('audit', { accepted, report, evidence })
+    return true
+  }
+
+  /**
+   * Re-executes an accepted shard and names the winners that do not agree with it (nothing is
+   * sent). Like a split, it slashes nobody when no revealed replica agrees with its own run.
+   */
+  async audit (accepted: AcceptedShardEvent, signal: AbortSignal): Promise<EvidenceReport> {
+    const report = await this.judge(accepted, signal)
+    const outcome: EvidenceReport['outcome'] = report.outcome.kind === 'verdict'
+      ? { kind: 'audit', winnersMask: accepted.winnersMask, slashedMask: accepted.winnersMask & ~report.outcome.winnersMask }
+      : report.outcome
+    return { ...report, type: 'mlbridge/referee-audit/1', outcome }
+  }
+
+  /** Everything the referee finds about a split (or accepted) attempt, and its judgement (nothing is sent). */
+  async judge (attempt: Attempt, signal: AbortSignal): Promise<EvidenceReport> {
     const { read } = this.opts
     const limits = this.opts.limits ?? DEFAULT_LIMITS
-    const at = { taskId: dispute.taskId, round: dispute.round, shard: dispute.shard, attempt: dispute.attempt }
+    const at = { taskId: attempt.taskId, round: attempt.round, shard: attempt.shard, attempt: attempt.attempt }
     const [task, { definition, prepared }, revealed, seed] = await Promise.all([
-      readTask(read, { taskId: dispute.taskId }),
-      this.taskOf(dispute.taskId, signal),
+      readTask(read, { taskId: attempt.taskId }),
+      this.taskOf(attempt.taskId, signal),
       readRevealed(read, at),
       readFingerprintSeed(read, at)
     ])
-    if (seed.seed === undefined) throw new MLBridgeError('REFEREE_INPUT_MISSING', `no fingerprint seed for task ${dispute.taskId} round ${dispute.round} shard ${dispute.shard} attempt ${dispute.attempt}`)
-    const artifacts = this.opts.artifacts(dispute.taskId)
+    if (seed.seed === undefined) throw new MLBridgeError('REFEREE_INPUT_MISSING', `no fingerprint seed for task ${attempt.taskId} round ${attempt.round} shard ${attempt.shard} attempt ${attempt.attempt}`)
+    const artifacts = this.opts.artifacts(attempt.taskId)
     const chainId = await read.publicClient.getChainId()
     const checks = await checkWinners(revealed, async (cid) => await artifacts.get(cid, 'delta', { signal }), {
       chainId, verifier: read.contracts.ConsensusVerifier, ...at, fingerprintSeed: seed.seed, spec: definition.spec, layout: definition.layout, maxDeltaBytes: limits.delta
     })
-    const parent = await this.parentModel(task.modelId, artifacts, signal)
+    const parent = await this.parentModel(task.modelId, attempt.blockNumber, artifacts, signal)
     const reexecution: Reexecution = await reexecuteShard({
-      definition, ...prepared, parent, fingerprintSeed: seed.seed, limits, at: { round: dispute.round, shard: dispute.shard, attempt: dispute.attempt, shards: task.shards }
+      definition, ...prepared, parent, fingerprintSeed: seed.seed, limits, at: { round: attempt.round, shard: attempt.shard, attempt: attempt.attempt, shards: task.shards }
     }, { signal })
     const margin = Math.round(task.tolerance * (this.opts.marginFactor ?? 1))
     const verdict: SplitVerdict = judgeSplit({
@@ -222,10 +301,10 @@ export class Referee extends Emitter<RefereeEvents> {
       type: 'mlbridge/referee-verdict/1',
       chainId,
       verifier: read.contracts.ConsensusVerifier,
-      taskId: dispute.taskId.toString(),
-      round: dispute.round,
-      shard: dispute.shard,
-      attempt: dispute.attempt,
+      taskId: attempt.taskId.toString(),
+      round: attempt.round,
+      shard: attempt.shard,
+      attempt: attempt.attempt,
       fingerprintSeed: seed.seed,
       tolerance: task.tolerance,
       margin,
@@ -273,9 +352,12 @@ export class Referee extends Emitter<RefereeEvents> {
     return { versionId, taskId, round, differences, uphold: differences.length > 0 }
   }
 
-  /** The model a running round trains from: the head (no version of the round is final while a shard is open). */
-  private async parentModel (modelId: bigint, artifacts: ArtifactStore, signal: AbortSignal): Promise<Uint8Array> {
-    const { head } = await readModel(this.opts.read, { modelId })
+  /**
+   * The model a round trains from: the head as of a block in which one of its shards was open or
+   * just decided (no version of a round is final before all its shards are).
+   */
+  private async parentModel (modelId: bigint, blockNumber: bigint, artifacts: ArtifactStore, signal: AbortSignal): Promise<Uint8Array> {
+    const { head } = await readModel(this.opts.read, { modelId, blockNumber })
     return await this.versionBytes(head, artifacts, signal)
   }
 
@@ -313,6 +395,6 @@ export function evidenceHash (report: EvidenceReport): Hex {
   return keccak256(stringToHex(JSON.stringify(report)))
 }
 
-const keyOf = (d: Dispute): string => `${d.taskId}/${d.round}/${d.shard}/${d.attempt}`
-const where = (d: Dispute): Pick<RefereeLogLine, 'taskId' | 'round' | 'shard' | 'attempt'> => ({ taskId: d.taskId.toString(), round: d.round, shard: d.shard, attempt: d.attempt })
+const keyOf = (d: Omit<Attempt, 'blockNumber'>): string => `${d.taskId}/${d.round}/${d.shard}/${d.attempt}`
+const where = (d: Omit<Attempt, 'blockNumber'>): Pick<RefereeLogLine, 'taskId' | 'round' | 'shard' | 'attempt'> => ({ taskId: d.taskId.toString(), round: d.round, shard: d.shard, attempt: d.attempt })
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))

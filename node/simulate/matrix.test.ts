@@ -4,7 +4,7 @@ import { matrixRow, matrixRuns } from './matrix.ts'
 import type { ProviderReport, SimulationReport } from './report.ts'
 
 const provider = (role: 'honest' | 'byzantine', over: Partial<ProviderReport> = {}): ProviderReport => ({
-  account: '0x', role, verdicts: { accepted: 0, outvoted: 0, missed: 0, disputed: 0 }, slashes: 0, slashed: '0', rewards: '0', claimable: '0',
+  account: '0x', role, verdicts: { accepted: 0, outvoted: 0, missed: 0, disputed: 0 }, slashes: 0, slashed: '0', rewards: '0', forfeited: '0', claimable: '0',
   bytes: { sent: 0, received: 0 }, time: { train: 0, transfer: 0, chain: 0, aggregate: 0, wait: 0 }, attackNotes: [], ...over
 })
 const report = (accuracy: number, providers: ProviderReport[]): SimulationReport => ({
@@ -28,11 +28,13 @@ describe('attack matrix', () => {
     const attacked = report(0.9, [
       provider('honest', { verdicts: { accepted: 5, outvoted: 1, missed: 0, disputed: 0 } }),
       provider('honest', { slashes: 1 }),
-      provider('byzantine', { slashes: 1, rewards: (3n * 10n ** 18n).toString(), verdicts: { accepted: 2, outvoted: 0, missed: 0, disputed: 1 } })
+      provider('byzantine', { slashes: 1, rewards: (3n * 10n ** 18n).toString(), verdicts: { accepted: 2, outvoted: 0, missed: 0, disputed: 1 } }),
+      // its audit took back one of the two rewards it had not claimed
+      provider('byzantine', { slashes: 1, rewards: (2n * 10n ** 18n).toString(), forfeited: (10n ** 18n).toString() })
     ])
     expect(matrixRow('signflip', 0.25, attacked, report(0.925, []))).toEqual({
-      attack: 'signflip', fraction: 0.25, byzantine: 1, accuracyDelta: expect.closeTo(-2.5, 6) as unknown as number, honestSlashed: 1, attackersSlashed: 1,
-      attackerEarnings: 3, falseAccepts: 2, falseRejects: 2, gasPerAcceptedResult: 400_000, taskStatus: 'Completed'
+      attack: 'signflip', fraction: 0.25, byzantine: 2, accuracyDelta: expect.closeTo(-2.5, 6) as unknown as number, honestSlashed: 1, attackersSlashed: 2,
+      attackerEarnings: 4, falseAccepts: 2, falseRejects: 2, gasPerAcceptedResult: 400_000, taskStatus: 'Completed'
     })
   })
 

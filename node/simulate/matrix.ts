@@ -21,7 +21,7 @@ export interface MatrixRow {
   honestSlashed: number
   /** Byzantine providers slashed at least once */
   attackersSlashed: number
-  /** MLB the Byzantine providers earned */
+  /** MLB the Byzantine providers were credited and kept (what a slash forfeited is not earned) */
   attackerEarnings: number
   /** Byzantine results accepted */
   falseAccepts: number
@@ -55,7 +55,7 @@ export function matrixRow (attack: Attack, fraction: number, attacked: Simulatio
     accuracyDelta: a === null || h === null ? null : 100 * (a - h),
     honestSlashed: honestProviders.filter((p) => p.slashes > 0).length,
     attackersSlashed: byzantine.filter((p) => p.slashes > 0).length,
-    attackerEarnings: mlb(byzantine.reduce((s, p) => s + BigInt(p.rewards), 0n)),
+    attackerEarnings: mlb(byzantine.reduce((s, p) => s + BigInt(p.rewards) - BigInt(p.forfeited), 0n)),
     falseAccepts: byzantine.reduce((s, p) => s + p.verdicts.accepted, 0),
     falseRejects: honestProviders.reduce((s, p) => s + p.verdicts.outvoted + p.slashes, 0),
     gasPerAcceptedResult: attacked.final.gasPerAcceptedResult,

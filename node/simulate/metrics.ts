@@ -1,6 +1,7 @@
 /** Measurements: where each provider's time went, and what the chain recorded (gas, rewards, verdicts, slashes). */
 import type { Address, Hex, PublicClient } from 'viem'
 import { readReputation, readTaskEvents, type ReadContext } from '../../src/chain/actions/index.ts'
+import { RewardDistributorAbi } from '../../src/chain/generated/abis.ts'
 import { protocolFunctionName } from '../../src/chain/protocolEvents.ts'
 import type { Phase } from '../../src/provider/types.ts'
 import { categoryOf, type TimeCategory } from '../../src/provider/timing.ts'
@@ -32,6 +33,8 @@ export interface ChainFigures {
   setupGas: number
   rounds: Array<{ round: number, gas: number, transactions: number, rewards: Map<string, bigint>, byFunction: GasByFunction }>
   slashes: Map<string, { count: number, amount: bigint }>
+  /** unclaimed rewards a slash took (`EarningsForfeited`) */
+  forfeited: Map<string, bigint>
   verdicts: Map<string, { accepted: number, outvoted: number, missed: number, disputed: number }>
 }
 
@@ -90,6 +93,12 @@ export async function chainFigures (ctx: ReadContext, opts: { taskId: bigint, fr
     const prev = slashes.get(who) ?? { count: 0, amount: 0n }
     slashes.set(who, { count: prev.count + 1, amount: prev.amount + e.args.amount })
   }
+  const forfeited = new Map<string, bigint>()
+  const forfeits = await client.getContractEvents({ address: ctx.contracts.RewardDistributor, abi: RewardDistributorAbi, eventName: 'EarningsForfeited', args: { provider: opts.accounts }, fromBlock, toBlock, strict: true })
+  for (const e of forfeits) {
+    const who = e.args.provider.toLowerCase()
+    forfeited.set(who, (forfeited.get(who) ?? 0n) + e.args.amount)
+  }
   // An attempt closed by a re-queue had no majority: its revealers were neither paid nor outvoted.
   const requeued = events.flatMap((e) => e.eventName === 'ShardRequeued' ? [e] : [])
   const closed = new Set(requeued.map((e) => `${e.args.round}/${e.args.shard}/${Number(e.args.attempt) - 1}`))
@@ -105,5 +114,5 @@ export async function chainFigures (ctx: ReadContext, opts: { taskId: bigint, fr
     const r = await readReputation(ctx, { account })
     verdicts.set(account.toLowerCase(), { accepted: Number(r.accepted), outvoted: Number(r.outvoted), missed: Number(r.missed), disputed: disputed.get(account.toLowerCase()) ?? 0 })
   }
-  return { setupGas, rounds, slashes, verdicts }
+  return { setupGas, rounds, slashes, forfeited, verdicts }
 }

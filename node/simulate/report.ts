@@ -37,7 +37,10 @@ export interface ProviderReport {
   slashes: number
   /** wei */
   slashed: string
+  /** wei credited for accepted results */
   rewards: string
+  /** wei of unclaimed rewards its slashes forfeited */
+  forfeited: string
   claimable: string
   bytes: { sent: number, received: number }
   /** seconds in each kind of step (from the loop's 'step' events) */

@@ -250,6 +250,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
         slashes: slash?.count ?? 0,
         slashed: (slash?.amount ?? 0n).toString(),
         rewards: rewards.toString(),
+        forfeited: (figures.forfeited.get(who) ?? 0n).toString(),
         claimable: (await readClaimable(creator.ctx, { account: p.account as Address })).toString(),
         bytes: finalTraffic[i]!,
         time: { ...p.time.seconds },

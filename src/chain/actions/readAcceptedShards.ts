@@ -11,15 +11,27 @@ export interface AcceptedShard {
   winnersMask: number
 }
 
-/** The accepted shards of a round (of every round without `round`), from `fromBlock` on (default 0). */
-export async function readAcceptedShards (ctx: ReadContext, params: { taskId: bigint, round?: number, fromBlock?: BlockNumber }): Promise<Array<AcceptedShard & { round: number }>> {
+/** An accepted shard as its event names it, with where it was accepted. */
+export interface AcceptedShardEvent extends AcceptedShard {
+  taskId: bigint
+  round: number
+  blockNumber: bigint
+}
+
+/**
+ * The accepted shards of a task's round (of every round without `round`, of every task without
+ * `taskId`), from `fromBlock` (default 0) to `toBlock` (default latest).
+ */
+export async function readAcceptedShards (ctx: ReadContext, params: { taskId?: bigint, round?: number, fromBlock?: BlockNumber, toBlock?: BlockNumber }): Promise<AcceptedShardEvent[]> {
   return await asAction('readAcceptedShards', async () => {
     const logs = await ctx.publicClient.getContractEvents({
       address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, eventName: 'ShardAccepted',
-      args: { taskId: params.taskId, ...(params.round === undefined ? {} : { round: BigInt(params.round) }) },
-      fromBlock: params.fromBlock ?? 0n, toBlock: 'latest', strict: true
+      args: { ...(params.taskId === undefined ? {} : { taskId: params.taskId }), ...(params.round === undefined ? {} : { round: BigInt(params.round) }) },
+      fromBlock: params.fromBlock ?? 0n, toBlock: params.toBlock ?? 'latest', strict: true
     })
     return logs.map((log) => ({
+      taskId: log.args.taskId,
+      blockNumber: log.blockNumber ?? 0n,
       round: Number(log.args.round), shard: Number(log.args.shard), attempt: Number(log.args.attempt), center: Number(log.args.center), winnersMask: Number(log.args.winnersMask)
     }))
   })

@@ -11,11 +11,12 @@ export interface ModelState {
   taskId: bigint
 }
 
-/** Reads a model; fails with a ChainActionError when it does not exist. */
-export async function readModel (ctx: ReadContext, params: { modelId: bigint }): Promise<ModelState> {
+/** Reads a model (as of `blockNumber`, default latest); fails with a ChainActionError when it does not exist. */
+export async function readModel (ctx: ReadContext, params: { modelId: bigint, blockNumber?: bigint }): Promise<ModelState> {
   return await asAction('readModel', async () => {
     const raw = await ctx.publicClient.readContract({
-      address: ctx.contracts.ModelRegistry, abi: ModelRegistryAbi, functionName: 'getModel', args: [params.modelId]
+      address: ctx.contracts.ModelRegistry, abi: ModelRegistryAbi, functionName: 'getModel', args: [params.modelId],
+      ...(params.blockNumber === undefined ? {} : { blockNumber: params.blockNumber })
     })
     if (BigInt(raw.owner) === 0n) throw new ChainActionError('readModel', `readModel: model ${params.modelId} does not exist.`)
     return { modelId: params.modelId, owner: raw.owner, head: BigInt(raw.head), taskId: BigInt(raw.taskId) }

@@ -181,6 +181,7 @@ describe('a whole task through the chain actions', () => {
     expect(started.outcome).toMatchObject({ kind: 'roundStarted', round: 0 })
 
     const accepted = new Map<Address, number>()
+    let forfeitedResults = 0
     let parent = created.initialVersionId
     let round0: RoundState | undefined
 
@@ -263,6 +264,9 @@ describe('a whole task through the chain actions', () => {
             record('resolveSplit (1 slashed)', verdict.receipt)
             expect(verdict).toMatchObject({ accepted: true, roundDecided: false })
             expect(stakeBefore - (await readStake(creator, { account: cheater! })).staked).toBe(MIN_STAKE)
+            // It forfeited every reward it had not claimed.
+            expect(await readClaimable(creator, { account: cheater! })).toBe(0n)
+            forfeitedResults = accepted.get(cheater!) ?? 0
           } else {
             expect(finalized.outcome.kind).toBe('accepted')
             winnersMask = finalized.outcome.kind === 'accepted' ? finalized.outcome.winnersMask : 0
@@ -350,7 +354,8 @@ describe('a whole task through the chain actions', () => {
     for (const p of providers) {
       const account = p.walletClient.account.address
       const n = accepted.get(account) ?? 0
-      expect(await readClaimable(p, { account })).toBe(BigInt(n) * REWARD)
+      // The cheater's slash forfeited what it had earned and not claimed by then.
+      expect(await readClaimable(p, { account })).toBe(BigInt(n - (account === cheaterSeen ? forfeitedResults : 0)) * REWARD)
       expect((await readReputation(p, { account })).accepted).toBe(n)
     }
     // The claimer is an honest provider: the cheater's lock went to its slash.
