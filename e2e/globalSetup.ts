@@ -23,7 +23,8 @@ export default async function globalSetup (): Promise<() => Promise<void>> {
     MLBRIDGE_DATA_DIR: dataDir,
     MLBRIDGE_RPC_PORT: String(await freePort()),
     MLBRIDGE_RELAY_PORT: String(await freePort()),
-    MLBRIDGE_APP_PORT: String(await freePort())
+    MLBRIDGE_APP_PORT: String(await freePort()),
+    MLBRIDGE_METRICS_PORT: String(await freePort())
   }
   const child = spawn(join(root, 'node_modules/.bin/tsx'), ['--import', './node/polyfills.ts', 'node/start.ts'], {
     cwd: root, env, stdio: ['ignore', 'pipe', 'pipe']

@@ -22,7 +22,7 @@ async function waitFor (what: string, cond: () => Promise<boolean>, timeoutMs = 
 describe('pin retention', () => {
   let pinner: PinnerFixture
   beforeAll(async () => {
-    pinner = await startPinnerFixture(chain(), { retention: { retentionSeconds: RETENTION, pollMs: 200 }, pinning: { logger: { info: () => {}, warn: () => {} } } })
+    pinner = await startPinnerFixture(chain(), { retention: { retentionSeconds: RETENTION, pollMs: 200 }, log: { write: () => {} } })
   }, 60_000)
   afterAll(async () => { await pinner?.stop() })
 

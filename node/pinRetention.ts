@@ -17,8 +17,7 @@ export interface PinRetentionOptions {
   retentionSeconds?: number
   /** how often the pinned tasks are checked @default 60 s */
   pollMs?: number
-  /** @default console */
-  logger?: PinLogger
+  logger: PinLogger
 }
 
 export interface PinRetention {
@@ -35,7 +34,6 @@ export interface PinRetention {
 export function startPinRetention (opts: PinRetentionOptions): PinRetention {
   const retention = BigInt(opts.retentionSeconds ?? DEFAULT_RETENTION_SECONDS)
   const pollMs = opts.pollMs ?? 60_000
-  const logger = opts.logger ?? console
   const { publicClient, contracts } = opts.chain
 
   const check = async (): Promise<string[]> => {
@@ -61,7 +59,7 @@ export function startPinRetention (opts: PinRetentionOptions): PinRetention {
   const loop = (): void => {
     timer = setTimeout(() => {
       check().catch((err: unknown) => {
-        logger.warn(JSON.stringify({ level: 'warn', event: 'retention-check-failed', reason: err instanceof Error ? err.message : String(err) }))
+        opts.logger.warn('retention-check-failed', { reason: err instanceof Error ? err.message : String(err) })
       }).finally(() => { if (!stopped) loop() })
     }, pollMs)
   }

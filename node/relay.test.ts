@@ -4,8 +4,22 @@ import { join } from 'node:path'
 import * as raw from 'multiformats/codecs/raw'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
+import { multiaddr } from '@multiformats/multiaddr'
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { afterEach, describe, expect, it } from 'vitest'
+import { authorizeSession } from '../src/core/messages/index.ts'
+import { createBrowserNode } from '../src/p2p/createBrowserNode.ts'
+import { requestPin } from '../src/p2p/pinService.ts'
+import { startMetricsServer } from './observability/metricsServer.ts'
 import { startRelay, type Relay } from './relay.ts'
+
+async function waitFor (what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs
+  while (!await cond()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+}
 
 describe('startRelay', () => {
   const cleanup: Array<() => Promise<unknown>> = []
@@ -56,4 +70,48 @@ describe('startRelay', () => {
     const port = Number(/\/tcp\/(\d+)\//.exec(first.multiaddrs[0] ?? '')?.[1])
     await expect(startRelay({ port, dataDir: await tempDir() })).rejects.toThrow()
   })
+
+  it('logs a peer\'s connection, gossip and pin refusals as JSON lines with peer and reason, and counts them on the metrics endpoint', async () => {
+    const lines: string[] = []
+    const relay = await startRelay({ port: 0, dataDir: await tempDir(), chainId: 31337, log: { level: 'info', write: (line) => lines.push(line) } })
+    cleanup.push(async () => await relay.stop())
+    const server = await startMetricsServer({ port: 0, collect: () => relay.metrics() })
+    cleanup.push(async () => await server.stop())
+    const records = (): Array<Record<string, unknown>> => lines.map(l => JSON.parse(l) as Record<string, unknown>)
+    const scrape = async (): Promise<string> => await (await fetch(`${server.url}/metrics`)).text()
+
+    const node = await createBrowserNode({ relayMultiaddrs: relay.multiaddrs, allowLoopback: true, storage: 'memory', webRTC: false, chainId: 31337 })
+    let nodeStopped = false
+    cleanup.push(async () => { if (!nodeStopped) await node.stop() })
+    // a wallet session for another chain: the relay refuses its gossip and its pin request
+    const { signer } = await authorizeSession({ wallet: privateKeyToAccount(generatePrivateKey()), peerId: node.peerId, chainId: 1 })
+    await waitFor('connection line', () => records().some(r => r.event === 'connection-opened'))
+    expect(records().find(r => r.event === 'connection-opened')).toMatchObject({ level: 'info', component: 'relay', peer: node.peerId, address: 'loopback', direction: 'inbound' })
+
+    const cid = await node.storage.blobs.put(new Uint8Array(64).fill(1), { kind: 'delta' })
+    await expect(requestPin(node.libp2p, relay.multiaddrs.map(m => multiaddr(m)), signer, { taskId: '5', kind: 'delta', cid })).rejects.toThrow(/wrong-chain/)
+    const refusal = records().find(r => r.event === 'pin-refused')
+    expect(refusal).toMatchObject({ level: 'warn', component: 'pinner', peer: node.peerId, code: 'bad-request' })
+    expect(refusal?.reason).toMatch(/wrong-chain/)
+
+    const channel = node.joinTask({ taskId: '5', signer, presence: () => ({ backend: 'node', throughput: 1 }), announceIntervalMs: 300 })
+    await waitFor('gossip rejection line', () => records().some(r => r.event === 'gossip-rejected'))
+    expect(records().find(r => r.event === 'gossip-rejected')).toMatchObject({ level: 'warn', component: 'relay', peer: node.peerId, code: 'wrong-chain', reason: expect.stringMatching(/wrong-chain/) })
+    channel.leave()
+    for (const r of records()) expect(r.ts).toMatch(/^\d{4}-\d\d-\d\dT/)
+
+    const text = (await scrape()).split('\n')
+    expect(text).toContain('mlbridge_relay_connections_open 1')
+    expect(text).toContain('mlbridge_relay_connections_total 1')
+    expect(text).toContain('mlbridge_pinner_refusals_total{reason="bad-request"} 1')
+    expect(text.find(l => l.startsWith('mlbridge_relay_gossip_rejected_total{reason="wrong-chain"}'))).toBeDefined()
+    const json = await (await fetch(`${server.url}/metrics.json`)).json() as { relay: { bytes: { in: number, out: number } } }
+    expect(json.relay.bytes.in).toBeGreaterThan(0)
+    expect(json.relay.bytes.out).toBeGreaterThan(0)
+
+    await node.stop()
+    nodeStopped = true
+    await waitFor('connection closed', () => records().some(r => r.event === 'connection-closed' && r.peer === node.peerId))
+    expect((await scrape()).split('\n')).toContain('mlbridge_relay_connections_open 0')
+  }, 60_000)
 })

@@ -17,6 +17,10 @@ import { startPinService, type PinService, type PinServiceInit } from '../src/p2
 import { createTopicGuard, type TopicGuard } from '../src/p2p/topicGuard.ts'
 import type { P2PHelia, P2PLibp2p, P2PServices } from '../src/p2p/types.ts'
 import type { ReadContext } from '../src/chain/actions/index.ts'
+import type { LoggerOptions } from '../src/core/log.ts'
+import { operatorLogger } from './observability/log.ts'
+import type { OperatorMetrics } from './observability/metrics.ts'
+import { createRelayObserver } from './observability/relayObserver.ts'
 import { chainPinAuthorizer } from './pinAuthorization.ts'
 import { startPinRetention, type PinRetention, type PinRetentionOptions } from './pinRetention.ts'
 
@@ -42,7 +46,9 @@ export interface RelayOptions {
   chain?: ReadContext
   retention?: Pick<PinRetentionOptions, 'retentionSeconds' | 'pollMs'>
   /** limits and authorization of `/mlbridge/pin/1.0.0` */
-  pinning?: Pick<PinServiceInit, 'limits' | 'maxDatasetBytes' | 'authorize' | 'maxConcurrent' | 'maxPerPeer' | 'quotaBytes' | 'stallTimeoutMs' | 'timeoutMs' | 'logger'>
+  pinning?: Pick<PinServiceInit, 'limits' | 'maxDatasetBytes' | 'authorize' | 'maxConcurrent' | 'maxPerPeer' | 'quotaBytes' | 'stallTimeoutMs' | 'timeoutMs'>
+  /** where the relay's and the pinner's lines go and from which level @default stdout, MLBRIDGE_LOG_LEVEL */
+  log?: Partial<LoggerOptions>
 }
 
 export type RelayServices = P2PServices & { relay: CircuitRelayService }
@@ -58,6 +64,8 @@ export interface Relay {
   pinning: PinService
   /** releases the pins of ended tasks; present when the relay was given a chain */
   retention?: PinRetention
+  /** counters since start, for the operator's metrics endpoint */
+  metrics: () => Pick<OperatorMetrics, 'relay' | 'pinner'>
   stop: () => Promise<void>
 }
 
@@ -80,6 +88,8 @@ export async function startRelay (opts: RelayOptions): Promise<Relay> {
   await blockstore.open()
   await datastore.open()
   const closeStores = async (): Promise<void> => { await Promise.all([blockstore.close(), datastore.close()]) }
+  const observer = createRelayObserver(operatorLogger('relay', opts.log))
+  const pinLogger = operatorLogger('pinner', opts.log)
 
   const libp2pInit = {
     // no privateKey: Helia keeps it in the datastore keychain (/pkcs8/self),
@@ -89,7 +99,8 @@ export async function startRelay (opts: RelayOptions): Promise<Relay> {
     transports: [webSockets()],
     connectionEncrypters: encrypters(),
     streamMuxers: muxers(),
-    connectionGater: createRelayGater(),
+    connectionGater: createRelayGater(observer.dialDenied),
+    metrics: observer.libp2pMetrics,
     connectionManager: {
       maxConnections: 1024,
       // every tab of a local stack connects from 127.0.0.1, and they all
@@ -118,12 +129,14 @@ export async function startRelay (opts: RelayOptions): Promise<Relay> {
 
   const libp2p = helia.libp2p
   const guard = createTopicGuard(libp2p.services.pubsub, createMessageVerifier({ chainId: opts.chainId }))
+  const unwatch = observer.watch(libp2p, guard)
   const leaveHub = joinPeerTopics(libp2p.services.pubsub, { ...opts.gossip, guard })
   const { privateKey } = libp2pInit as { privateKey?: PrivateKey }
   if (privateKey === undefined) throw new Error('relay: libp2p started without exposing its key, so pin receipts cannot be signed')
   const pinning = await startPinService({
     ...(opts.chain == null ? {} : { authorize: chainPinAuthorizer(opts.chain) }),
     ...opts.pinning,
+    logger: pinLogger,
     libp2p,
     sign: async (bytes) => await privateKey.sign(bytes),
     blocks: {
@@ -139,7 +152,7 @@ export async function startRelay (opts: RelayOptions): Promise<Relay> {
     pins: helia.pins,
     verifier: createPinRequestVerifier({ chainId: opts.chainId })
   })
-  const retention = opts.chain == null ? undefined : startPinRetention({ ...opts.retention, chain: opts.chain, pinning, logger: opts.pinning?.logger })
+  const retention = opts.chain == null ? undefined : startPinRetention({ ...opts.retention, chain: opts.chain, pinning, logger: pinLogger })
   const peerId = libp2p.peerId.toString()
 
   return {
@@ -153,11 +166,13 @@ export async function startRelay (opts: RelayOptions): Promise<Relay> {
     guard,
     pinning,
     retention,
+    metrics: () => ({ relay: observer.metrics(), pinner: pinning.metrics() }),
     stop: async () => {
       retention?.stop()
       leaveHub()
       await pinning.stop()
       await helia.stop()
+      unwatch()
       await closeStores()
     }
   }

@@ -5,6 +5,7 @@ import { createServer, type ViteDevServer } from 'vite'
 import { protocolChain } from '../src/chain/chain.ts'
 import { LOCAL_CHAIN_ID, parseStackInfo, type StackInfo } from '../src/core/networkConfig.ts'
 import { assertPortFree } from './ports.ts'
+import { DEFAULT_METRICS_PORT, startMetricsServer } from './observability/metricsServer.ts'
 import { startAnvil, type Anvil } from './anvil.ts'
 import { deployContracts } from './deploy.ts'
 import { generateBindings } from './genBindings.ts'
@@ -23,6 +24,7 @@ export interface StackOptions {
   rpcPort: number
   relayPort: number
   appPort: number
+  metricsPort: number
 }
 
 export interface Stack {
@@ -35,7 +37,8 @@ export interface Stack {
 export const PORT_VARIABLES = {
   rpcPort: { env: 'MLBRIDGE_RPC_PORT', service: 'anvil JSON-RPC', fallback: 8545 },
   relayPort: { env: 'MLBRIDGE_RELAY_PORT', service: 'libp2p relay WebSockets', fallback: DEFAULT_RELAY_PORT },
-  appPort: { env: 'MLBRIDGE_APP_PORT', service: 'Vite app server', fallback: 5173 }
+  appPort: { env: 'MLBRIDGE_APP_PORT', service: 'Vite app server', fallback: 5173 },
+  metricsPort: { env: 'MLBRIDGE_METRICS_PORT', service: 'operator metrics HTTP', fallback: DEFAULT_METRICS_PORT }
 } as const
 
 export function stackOptionsFromEnv (root: string, env: NodeJS.ProcessEnv = process.env): StackOptions {
@@ -55,7 +58,8 @@ export function stackOptionsFromEnv (root: string, env: NodeJS.ProcessEnv = proc
     host: '127.0.0.1',
     rpcPort: port('rpcPort'),
     relayPort: port('relayPort'),
-    appPort: port('appPort')
+    appPort: port('appPort'),
+    metricsPort: port('metricsPort')
   }
 }
 
@@ -99,9 +103,13 @@ export async function startStack (opts: StackOptions, log: (line: string) => voi
       chain, rpcUrl: anvil.rpcUrl, account: devAccount(LOCAL_REFEREE_ACCOUNT), blocks: relay.helia.blockstore
     }))
     stops.push(referee.stop)
+    const metrics = await startMetricsServer({ port: opts.metricsPort, collect: () => ({ ...relay.metrics(), referee: referee.metrics() }) })
+    stops.push(metrics.stop)
+    const metricsUrl = `${metrics.url}/metrics`
+    log(`metrics at ${metricsUrl}`)
 
     const appUrl = `http://localhost:${opts.appPort}`
-    const info = parseStackInfo({ appUrl, rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, relayMultiaddr, contracts }, 'the started stack')
+    const info = parseStackInfo({ appUrl, rpcUrl: anvil.rpcUrl, metricsUrl, chainId: LOCAL_CHAIN_ID, relayMultiaddr, contracts }, 'the started stack')
     writeFileSync(stackFile, `${JSON.stringify(info, null, 2)}\n`)
     process.env.MLBRIDGE_STACK_FILE = stackFile
 

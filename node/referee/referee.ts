@@ -31,6 +31,7 @@ import { recomputeRound } from '../../src/provider/recompute.ts'
 import { systemClock } from '../../src/provider/state.ts'
 import type { ArtifactStore } from '../../src/provider/types.ts'
 import { DEFAULT_LIMITS, type ArtifactLimits } from '../../src/storage/limits.ts'
+import { operatorLogger } from '../observability/log.ts'
 import { reexecuteShard, type Reexecution } from './reexecute.ts'
 
 export interface RefereeOptions {
@@ -53,7 +54,7 @@ export interface RefereeOptions {
   /** uniform in [0, 1), draws the audits @default Math.random */
   random?: () => number
   limits?: ArtifactLimits
-  /** one structured line per event (JSON); default: stdout */
+  /** one structured line per event; default: the operator's log (stdout) */
   log?: (line: RefereeLogLine) => void
 }
 
@@ -146,6 +147,7 @@ export class Referee extends Emitter<RefereeEvents> {
   private readonly disputed = new Set<string>()
   private readonly tasks = new Map<bigint, Promise<{ definition: TaskDefinition, prepared: Pick<PreparedTask, 'data' | 'trainer'> }>>()
   private scannedTo = -1n
+  private readonly logger = operatorLogger('referee')
 
   constructor (private readonly opts: RefereeOptions) { super() }
 
@@ -386,7 +388,9 @@ export class Referee extends Emitter<RefereeEvents> {
   }
 
   private log (line: RefereeLogLine): void {
-    (this.opts.log ?? ((l) => { console.log(JSON.stringify({ service: 'referee', ...l })) }))(line)
+    if (this.opts.log !== undefined) return this.opts.log(line)
+    const { level, event, ...fields } = line
+    this.logger[level](event, fields)
   }
 }
 

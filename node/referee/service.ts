@@ -9,7 +9,8 @@ import { blobArtifactStore } from '../../src/provider/artifacts.ts'
 import { createStorage, type BlockAccess } from '../../src/storage/index.ts'
 import { useNodeBackend } from '../../src/train/nodeBackend.ts'
 import { prepareInProcess } from '../taskData.ts'
-import { Referee, type RefereeOptions } from './referee.ts'
+import type { RefereeMetrics } from '../observability/metrics.ts'
+import { Referee, type EvidenceReport, type RefereeOptions } from './referee.ts'
 
 export interface RefereeServiceOptions {
   /** the chain as the stack reads it */
@@ -26,6 +27,8 @@ export interface RefereeServiceOptions {
 
 export interface RefereeService {
   referee: Referee
+  /** counters since start, for the operator's metrics endpoint */
+  metrics: () => RefereeMetrics
   stop: () => Promise<void>
 }
 
@@ -43,10 +46,18 @@ export async function startRefereeService (opts: RefereeServiceOptions): Promise
     ...(opts.log === undefined ? {} : { log: opts.log }),
     ...(opts.pollIntervalMs === undefined ? {} : { pollIntervalMs: opts.pollIntervalMs })
   })
+  const reexecutions = { count: 0, totalMs: 0 }
+  const reexecuted = ({ report }: { report: EvidenceReport }): void => {
+    reexecutions.count++
+    reexecutions.totalMs += report.reexecution.durationMs
+  }
+  referee.on('verdict', reexecuted)
+  referee.on('abstained', reexecuted)
   const controller = new AbortController()
   const running = referee.run(controller.signal)
   return {
     referee,
+    metrics: () => ({ ...referee.counters, reexecutions: { ...reexecutions } }),
     stop: async () => {
       controller.abort()
       await running

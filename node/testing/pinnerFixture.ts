@@ -44,7 +44,7 @@ export interface PinnerFixture {
   stop: () => Promise<void>
 }
 
-export async function startPinnerFixture (chain: LocalChain, opts: Pick<RelayOptions, 'retention' | 'pinning'> = {}): Promise<PinnerFixture> {
+export async function startPinnerFixture (chain: LocalChain, opts: Pick<RelayOptions, 'retention' | 'pinning' | 'log'> = {}): Promise<PinnerFixture> {
   const dataDir = await mkdtemp(join(tmpdir(), 'mlbridge-pinner-chain-'))
   const relay = await startRelay({ ...opts, port: 0, dataDir, chainId: LOCAL_CHAIN_ID, chain: { publicClient: chain.publicClient, contracts: chain.contracts } })
   const node = await createBrowserNode({ relayMultiaddrs: relay.multiaddrs, allowLoopback: true, storage: 'memory', webRTC: false, chainId: LOCAL_CHAIN_ID })

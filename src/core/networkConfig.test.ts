@@ -57,4 +57,16 @@ describe('networkConfigFromStack', () => {
       allowLoopback: true
     })
   })
+
+  it('keeps the operator metrics URL of the stack', () => {
+    const stack = parseStackInfo({
+      appUrl: 'http://localhost:5173',
+      rpcUrl: 'http://127.0.0.1:8545',
+      metricsUrl: 'http://127.0.0.1:9464/metrics',
+      chainId: 31337,
+      relayMultiaddr: relay,
+      contracts: { MLBToken: token }
+    })
+    expect(stack.metricsUrl).toBe('http://127.0.0.1:9464/metrics')
+  })
 })

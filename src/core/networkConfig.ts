@@ -29,6 +29,8 @@ export const networkConfigSchema = z.object({
 export const stackInfoSchema = z.object({
   appUrl: z.url(),
   rpcUrl: z.url(),
+  /** the operator's metrics endpoint; `npm start` always writes it, a stack file made by hand for a provider need not */
+  metricsUrl: z.url().optional(),
   chainId: z.number().int().positive(),
   relayMultiaddr: multiaddr,
   contracts: z.object({ MLBToken: address }).catchall(address)

@@ -50,6 +50,14 @@ describe('relay gater', () => {
     expect(await gater.denyDialMultiaddr?.(multiaddr('/ip4/8.8.8.8/tcp/443/wss'))).toBe(true)
     expect(await gater.denyDialMultiaddr?.(multiaddr('/ip4/192.168.0.2/tcp/1/ws'))).toBe(true)
   })
+
+  it('reports each dial it refuses, and only those', async () => {
+    const denied: string[] = []
+    const gater = createRelayGater((ma) => denied.push(ma.toString()))
+    await gater.denyDialMultiaddr?.(multiaddr('/ip4/127.0.0.1/tcp/1/ws'))
+    await gater.denyDialMultiaddr?.(multiaddr('/ip4/8.8.8.8/tcp/443/wss'))
+    expect(denied).toEqual(['/ip4/8.8.8.8/tcp/443/wss'])
+  })
 })
 
 describe('relay multiaddrs', () => {

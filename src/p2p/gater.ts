@@ -37,12 +37,15 @@ export function shouldDenyDial (ma: Multiaddr, opts: GaterOptions): boolean {
  * Gater for the relay: it never needs to dial anyone (peers come to it and
  * relayed streams reuse existing connections), so anything beyond loopback is
  * refused. That also keeps a misconfigured dev relay from reaching out.
+ * `onDenied` hears of each refusal (the operator's log).
  */
-export function createRelayGater (): ConnectionGater {
+export function createRelayGater (onDenied: (ma: Multiaddr) => void = () => {}): ConnectionGater {
   return {
     denyDialMultiaddr: (ma: Multiaddr) => {
       const kind = hostKind(ma)
-      return kind !== 'loopback' && kind !== 'none'
+      const deny = kind !== 'loopback' && kind !== 'none'
+      if (deny) onDenied(ma)
+      return deny
     }
   }
 }

@@ -50,7 +50,8 @@ describe('pinner under attack', () => {
       port: 0,
       dataDir,
       chainId: CHAIN,
-      pinning: { maxConcurrent: 4, quotaBytes: MiB, logger: { info: () => {}, warn: (line: string) => { logged.push(line) } } }
+      pinning: { maxConcurrent: 4, quotaBytes: MiB },
+      log: { write: (line) => { logged.push(line) } }
     })
   })
 
@@ -92,7 +93,7 @@ describe('pinner under attack', () => {
 
   it('attack (stalled requests): requests for content that never arrives hold no slot an honest upload needs, and end as not-found', async () => {
     // a pinner of its own, quick to give up, so the test need not wait out the default 30 s
-    const impatient = await startRelay({ port: 0, dataDir: join(dataDir, 'impatient'), chainId: CHAIN, pinning: { maxConcurrent: 4, stallTimeoutMs: 1500, logger: { info: () => {}, warn: () => {} } } })
+    const impatient = await startRelay({ port: 0, dataDir: join(dataDir, 'impatient'), chainId: CHAIN, pinning: { maxConcurrent: 4, stallTimeoutMs: 1500 }, log: { write: () => {} } })
     const pinner = (): Multiaddr[] => impatient.multiaddrs.map(m => multiaddr(m))
     const [sybilA, sybilB, honest] = [await client(), await client(), await client()]
     // one wallet behind two peer IDs, asking for blocks nobody has

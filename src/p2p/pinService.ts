@@ -1,4 +1,5 @@
 import { CID } from 'multiformats/cid'
+import type { Logger } from '../core/log.ts'
 import { createPinRequestVerifier, encodePinRequest, MAX_PIN_FRAME_BYTES, PIN_PROTOCOL, pinResponseSchema, signPinReceipt, verifyPinReceipt, type MessageSigner, type PinReceipt as SignedPinReceipt, type PinRequest, type PinRequestVerifier, type PinResponse } from '../core/messages/index.ts'
 import { BlobTooLargeError, DagTooLargeError, DEFAULT_LIMITS, fetchArtifactDag, StorageError, type ArtifactLimits, type BlockAccess, type PinAccess } from '../storage/index.ts'
 import { createPinSlots } from './pinSlots.ts'
@@ -98,8 +99,8 @@ export interface PinBlocks extends BlockAccess {
 
 export type PinAuthorization = { allowed: true } | { allowed: false, reason: string }
 
-/** Where the pinner's structured lines go (one JSON object per line). */
-export type PinLogger = Pick<Console, 'info' | 'warn'>
+/** Where the pinner's structured lines go. */
+export type PinLogger = Pick<Logger, 'info' | 'warn'>
 
 export interface PinMetrics {
   /** pins accepted since start (receipts signed) */
@@ -135,8 +136,7 @@ export interface PinServiceInit {
   stallTimeoutMs?: number
   /** one fetch may take this long, however steadily blocks arrive @default 10 min */
   timeoutMs?: number
-  /** @default console */
-  logger?: PinLogger
+  logger: PinLogger
 }
 
 export interface PinService {
@@ -163,7 +163,7 @@ class Refusal extends Error {
  * each peer and wallet only its share of the fetch slots, then fetches the DAG counting the bytes
  * that actually arrive (roots are not trusted), gives up on a fetch that stalls, and pins with the
  * task ID as metadata, on disk, so the data of active tasks outlives the tab that uploaded it.
- * Every refusal is logged as one JSON line and counted.
+ * Every refusal is logged and counted.
  */
 export async function startPinService (init: PinServiceInit): Promise<PinService> {
   const verifier = init.verifier ?? createPinRequestVerifier()
@@ -172,7 +172,7 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
   const quotaBytes = init.quotaBytes ?? 4 * 1024 ** 3
   const stallMs = init.stallTimeoutMs ?? 30_000
   const timeoutMs = init.timeoutMs ?? 10 * 60_000
-  const logger = init.logger ?? console
+  const { logger } = init
   const perPeer = init.maxPerPeer ?? 2
   const slots = createPinSlots({ total: init.maxConcurrent ?? 8, perPeer, perWallet: perPeer })
   const stopping = new AbortController()
@@ -257,7 +257,7 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
       const receipt = await signPinReceipt({ pinner: init.libp2p.peerId.toString(), chainId: req.chainId, from: req.from, taskId: req.taskId, kind: req.kind, cid: req.cid, size, pinnedAt: Date.now() }, init.sign)
       counters.pins++
       counters.bytesPinned += size
-      logger.info(JSON.stringify({ level: 'info', event: 'pinned', peer, wallet: req.from, taskId: req.taskId, cid: req.cid, kind: req.kind, size, blocks }))
+      logger.info('pinned', { peer, wallet: req.from, taskId: req.taskId, cid: req.cid, kind: req.kind, size, blocks })
       return { ok: true, cid: CID.parse(req.cid).toString(), size, blocks, receipt }
     } catch (err) {
       if (err instanceof Refusal) return { ok: false, code: err.code, error: err.message }
@@ -275,7 +275,7 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
 
   const refused = (response: Extract<PinResponse, { ok: false }>, peer: string, req?: PinRequest): void => {
     counters.refusals[response.code]++
-    logger.warn(JSON.stringify({ level: 'warn', event: 'pin-refused', peer, wallet: req?.from ?? null, taskId: req?.taskId ?? null, cid: req?.cid ?? null, code: response.code, reason: response.error }))
+    logger.warn('pin-refused', { peer, wallet: req?.from ?? null, taskId: req?.taskId ?? null, cid: req?.cid ?? null, code: response.code, reason: response.error })
   }
 
   await init.libp2p.handle(PIN_PROTOCOL, async (stream, connection) => {
@@ -311,7 +311,7 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
       const n = held.length
       for (const key of [...usage.keys()]) if (key.startsWith(`${taskId}/`)) usage.delete(key)
       counters.released += n
-      logger.info(JSON.stringify({ level: 'info', event: 'released', taskId, pins: n }))
+      logger.info('released', { taskId, pins: n })
       return n
     },
     pinnedTasks: async () => {
