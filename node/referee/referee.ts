@@ -21,7 +21,7 @@ import {
 } from '../../src/chain/actions/index.ts'
 import { MLBridgeError } from '../../src/core/errors.ts'
 import { Emitter } from '../../src/core/events.ts'
-import { judgeSplit, type JudgedReplica, type SplitVerdict } from '../../src/core/referee/judge.ts'
+import { agreesWithSome, judgeAudit, judgeSplit, type JudgedReplica, type SplitVerdict } from '../../src/core/referee/judge.ts'
 import { decodeTaskDefinition, type TaskDefinition } from '../../src/core/taskDefinition.ts'
 import { versionCommitHash } from '../../src/core/version/blob.ts'
 import { checkWinners } from '../../src/core/version/deltaCheck.ts'
@@ -145,6 +145,10 @@ export class Referee extends Emitter<RefereeEvents> {
   private readonly audits = new Map<string, AcceptedShardEvent>()
   // A shard its own verdict accepted is not audited.
   private readonly disputed = new Set<string>()
+  /** audits' findings, kept while they wait for the task to be calibrated */
+  private readonly audited = new Map<string, EvidenceReport>()
+  /** tasks where a re-execution agreed with some revealed replica */
+  private readonly calibrated = new Set<bigint>()
   private readonly tasks = new Map<bigint, Promise<{ definition: TaskDefinition, prepared: Pick<PreparedTask, 'data' | 'trainer'> }>>()
   private scannedTo = -1n
   private readonly logger = operatorLogger('referee')
@@ -236,6 +240,8 @@ export class Referee extends Emitter<RefereeEvents> {
   /** Audits an accepted shard and slashes every winner it finds wrong; false when it should be tried again later. */
   private async settleAudit (accepted: AcceptedShardEvent, signal: AbortSignal): Promise<boolean> {
     const report = await this.audit(accepted, signal)
+    // Kept (with its re-execution) until the referee's runs of this task are known to be sound.
+    if (report.outcome.kind === 'abstain') return false
     const evidence = evidenceHash(report)
     const slashedMask = report.outcome.kind === 'audit' ? report.outcome.slashedMask : 0
     const slashed = report.replicas.filter((r) => (slashedMask & (1 << r.replica)) !== 0)
@@ -263,10 +269,17 @@ export class Referee extends Emitter<RefereeEvents> {
    * sent). Like a split, it slashes nobody when no revealed replica agrees with its own run.
    */
   async audit (accepted: AcceptedShardEvent, signal: AbortSignal): Promise<EvidenceReport> {
-    const report = await this.judge(accepted, signal)
-    const outcome: EvidenceReport['outcome'] = report.outcome.kind === 'verdict'
-      ? { kind: 'audit', winnersMask: accepted.winnersMask, slashedMask: accepted.winnersMask & ~report.outcome.winnersMask }
-      : report.outcome
+    const key = keyOf(accepted)
+    let report = this.audited.get(key)
+    if (report === undefined) {
+      report = await this.judge(accepted, signal)
+      this.audited.set(key, report)
+    }
+    const verdict: SplitVerdict = report.outcome.kind === 'verdict'
+      ? { kind: 'verdict', winnersMask: report.outcome.winnersMask, replicas: report.replicas }
+      : { kind: 'abstain', reason: report.outcome.kind === 'abstain' ? report.outcome.reason : '', replicas: report.replicas }
+    const outcome = judgeAudit(verdict, accepted.winnersMask, this.calibrated.has(accepted.taskId))
+    if (outcome.kind === 'audit') this.audited.delete(key)
     return { ...report, type: 'mlbridge/referee-audit/1', outcome }
   }
 
@@ -299,6 +312,7 @@ export class Referee extends Emitter<RefereeEvents> {
       tolerance: task.tolerance,
       margin
     })
+    if (agreesWithSome(verdict)) this.calibrated.add(attempt.taskId)
     return {
       type: 'mlbridge/referee-verdict/1',
       chainId,

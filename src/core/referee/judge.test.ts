@@ -1,6 +1,6 @@
 import type { Address } from 'viem'
 import { describe, expect, it } from 'vitest'
-import { judgeSplit, type RevealedReplica } from './judge.ts'
+import { agreesWithSome, judgeAudit, judgeSplit, type RevealedReplica } from './judge.ts'
 
 const A: Address = '0x00000000000000000000000000000000000000aa'
 const B: Address = '0x00000000000000000000000000000000000000bb'
@@ -37,5 +37,27 @@ describe('judgeSplit', () => {
   it('slashes every replica when all are caught by their bytes (an empty mask re-runs the shard)', () => {
     const faults = new Map([[0, 'x'], [1, 'y']])
     expect(judgeSplit({ revealed: replicas(near(0), near(0)), byteFaults: faults, reference, tolerance: 100, margin: 100 })).toMatchObject({ kind: 'verdict', winnersMask: 0 })
+  })
+})
+
+describe('judgeAudit', () => {
+  const judge = (...fps: number[][]): ReturnType<typeof judgeSplit> => judgeSplit({ revealed: replicas(...fps), byteFaults: new Map(), reference, tolerance: 100, margin: 100 })
+
+  it('passes winners that agree with the re-execution and slashes the ones that do not (attack: colluders outvote the honest replica)', () => {
+    const verdict = judge(near(0), near(-1_000_000), near(-1_000_000))
+    expect(judgeAudit(verdict, 0b110, false)).toEqual({ kind: 'audit', winnersMask: 0b110, slashedMask: 0b110 })
+    expect(judgeAudit(judge(near(3), near(-4)), 0b11, false)).toEqual({ kind: 'audit', winnersMask: 0b11, slashedMask: 0 })
+  })
+
+  it('abstains on an all-colluder shard until its runs of the task agreed with a replica elsewhere, then slashes both (attack: two colluders are the whole shard)', () => {
+    const verdict = judge(near(-1_000_000), near(-1_000_000))
+    expect(agreesWithSome(verdict)).toBe(false)
+    expect(judgeAudit(verdict, 0b11, false)).toMatchObject({ kind: 'abstain' })
+    expect(agreesWithSome(judge(near(2), near(-2)))).toBe(true)
+    expect(judgeAudit(verdict, 0b11, true)).toEqual({ kind: 'audit', winnersMask: 0b11, slashedMask: 0b11 })
+  })
+
+  it('never slashes an outvoted replica, only the accepted winners', () => {
+    expect(judgeAudit(judge(near(0), near(0), near(-1_000_000)), 0b011, false)).toEqual({ kind: 'audit', winnersMask: 0b011, slashedMask: 0 })
   })
 })

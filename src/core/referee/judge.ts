@@ -57,3 +57,25 @@ export function judgeSplit (input: JudgeInput): SplitVerdict {
   }
   return { kind: 'verdict', winnersMask, replicas }
 }
+
+export type AuditOutcome =
+  | { kind: 'audit', winnersMask: number, slashedMask: number }
+  | { kind: 'abstain', reason: string }
+
+/**
+ * The referee's finding on an accepted shard, from the judgement its split rule gives the attempt:
+ * the winners found at fault are slashed. Two colluders drawn onto one shard agree with each other
+ * and both disagree with the re-execution, which alone proves nothing (the referee's run may be
+ * what is off), so that abstention stands until the referee is `calibrated`: its runs of the same
+ * task agreed with some revealed replica before, so they are not off, and the winners are wrong.
+ */
+export function judgeAudit (verdict: SplitVerdict, winnersMask: number, calibrated: boolean): AuditOutcome {
+  if (verdict.kind === 'abstain' && !calibrated) return { kind: 'abstain', reason: verdict.reason }
+  const atFault = verdict.replicas.reduce((mask, r) => (r.fault === undefined ? mask : mask | (1 << r.replica)), 0)
+  return { kind: 'audit', winnersMask, slashedMask: winnersMask & atFault }
+}
+
+/** Whether a judgement shows the referee's run agreeing with some revealed replica. */
+export function agreesWithSome (verdict: SplitVerdict): boolean {
+  return verdict.replicas.some((r) => r.fault === undefined && r.distance !== undefined)
+}
