@@ -7,6 +7,7 @@ import {TimelockController} from "@openzeppelin/contracts/governance/TimelockCon
 import {ConsensusVerifier} from "../src/ConsensusVerifier.sol";
 import {MLBToken} from "../src/MLBToken.sol";
 import {ModelRegistry} from "../src/ModelRegistry.sol";
+import {ResultChallenges} from "../src/ResultChallenges.sol";
 import {RewardDistributor} from "../src/RewardDistributor.sol";
 import {TaskManager} from "../src/TaskManager.sol";
 
@@ -17,7 +18,8 @@ import {TaskManager} from "../src/TaskManager.sol";
 /// @dev Roles after deployment: the TaskManager holds ESCROW_ROLE in the distributor and
 /// TASK_MANAGER_ROLE in the registry; the ConsensusVerifier holds SETTLER_ROLE and SLASHER_ROLE in
 /// the distributor and is the TaskManager's verifier (set once); the ModelRegistry holds BOND_ROLE
-/// (challenge bonds) and SLASHER_ROLE (equivocations). Governance (the admin roles of
+/// (challenge bonds) and SLASHER_ROLE (equivocations); ResultChallenges holds BOND_ROLE (its bonds)
+/// and the verifier's REFEREE_ROLE (to slash an upheld challenge's result). Governance (the admin roles of
 /// every contract and GOVERNANCE_ROLE in the registry) is a TimelockController whose only proposer
 /// is `MLB_GOVERNOR`; REFEREE_ROLE goes to `MLB_REFEREE` and the TaskManager's PAUSER_ROLE to
 /// `MLB_PAUSER`. The deployer keeps nothing. On the local chain the three default to anvil's
@@ -52,6 +54,7 @@ contract Deploy is Script {
         ModelRegistry registry;
         TaskManager taskManager;
         ConsensusVerifier verifier;
+        ResultChallenges challenges;
     }
 
     /// @notice Deploys every contract from the broadcasting account and wires the roles.
@@ -77,6 +80,7 @@ contract Deploy is Script {
         d.registry = new ModelRegistry(admin);
         d.taskManager = new TaskManager(d.distributor, d.registry, admin);
         d.verifier = new ConsensusVerifier(d.taskManager, d.distributor, admin);
+        d.challenges = new ResultChallenges(d.verifier, d.taskManager, admin);
 
         d.distributor.grantRole(d.distributor.ESCROW_ROLE(), address(d.taskManager));
         d.distributor.grantRole(d.distributor.SETTLER_ROLE(), address(d.verifier));
@@ -89,12 +93,17 @@ contract Deploy is Script {
         d.registry.grantRole(d.registry.REFEREE_ROLE(), d.referee);
         d.taskManager.grantRole(d.taskManager.PAUSER_ROLE(), d.pauser);
         d.distributor.grantRole(d.distributor.BOND_ROLE(), address(d.registry));
+        d.distributor.grantRole(d.distributor.BOND_ROLE(), address(d.challenges));
+        // To slash the result of an upheld challenge; it calls nothing else of the verifier's.
+        d.verifier.grantRole(d.verifier.REFEREE_ROLE(), address(d.challenges));
+        d.challenges.grantRole(d.challenges.REFEREE_ROLE(), d.referee);
         d.registry.grantRole(d.registry.GOVERNANCE_ROLE(), address(d.timelock));
         d.registry.renounceRole(d.registry.GOVERNANCE_ROLE(), admin);
         _handOver(d.distributor, address(d.timelock), admin);
         _handOver(d.registry, address(d.timelock), admin);
         _handOver(d.taskManager, address(d.timelock), admin);
         _handOver(d.verifier, address(d.timelock), admin);
+        _handOver(d.challenges, address(d.timelock), admin);
         vm.stopBroadcast();
     }
 

@@ -379,6 +379,11 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     }
 
     /// @inheritdoc IConsensusVerifier
+    function slashableResult(ResultRef calldata ref) external view returns (address provider) {
+        (, provider) = _slashable(ref);
+    }
+
+    /// @inheritdoc IConsensusVerifier
     function shardWinners(uint256 taskId, uint256 round, uint256 shard)
         external
         view
@@ -424,18 +429,23 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         private
         returns (uint256 amount)
     {
-        bytes32 key = _shardKey(ref.taskId, ref.round, ref.shard);
-        bytes32 attemptKey = _attemptKey(key, ref.attempt);
-        if (!_isRevealed(key, attemptKey, ref.attempt, ref.replica)) revert ResultNotRevealed(ref.replica);
-        if (slashed[attemptKey][ref.replica]) revert AlreadySlashed(ref.replica);
+        (bytes32 attemptKey, address provider) = _slashable(ref);
         slashed[attemptKey][ref.replica] = true;
-        address provider = _assigneeOf(ref);
         amount = distributor.slash(provider, ref.taskId, _rounds[ref.taskId].minStake, reporter);
         // Its lock is spent: drawn again, a later fraud could take only what it left unlocked.
         taskManager.eject(ref.taskId, provider);
         emit ResultSlashed(
             ref.taskId, ref.round, ref.shard, ref.attempt, ref.replica, provider, reason, evidence, amount
         );
+    }
+
+    /// @dev The attempt's key and the provider of a result that is revealed and not yet slashed.
+    function _slashable(ResultRef memory ref) private view returns (bytes32 attemptKey, address provider) {
+        bytes32 key = _shardKey(ref.taskId, ref.round, ref.shard);
+        attemptKey = _attemptKey(key, ref.attempt);
+        if (!_isRevealed(key, attemptKey, ref.attempt, ref.replica)) revert ResultNotRevealed(ref.replica);
+        if (slashed[attemptKey][ref.replica]) revert AlreadySlashed(ref.replica);
+        provider = _assigneeOf(ref);
     }
 
     function _assigneeOf(ResultRef memory ref) private view returns (address) {

@@ -27,6 +27,10 @@ contract DeployTest is Test {
         assertTrue(d.distributor.hasRole(d.distributor.SLASHER_ROLE(), address(d.verifier)));
         assertTrue(d.registry.hasRole(d.registry.TASK_MANAGER_ROLE(), address(d.taskManager)));
         assertTrue(d.verifier.hasRole(d.verifier.REFEREE_ROLE(), d.referee));
+        assertTrue(d.challenges.hasRole(d.challenges.REFEREE_ROLE(), d.referee));
+        assertTrue(d.verifier.hasRole(d.verifier.REFEREE_ROLE(), address(d.challenges)));
+        assertTrue(d.distributor.hasRole(d.distributor.BOND_ROLE(), address(d.challenges)));
+        assertEq(address(d.challenges.verifier()), address(d.verifier));
         assertTrue(d.registry.hasRole(d.registry.GOVERNANCE_ROLE(), address(d.timelock)));
         assertEq(address(d.taskManager.verifier()), address(d.verifier));
         assertEq(address(d.registry.taskManager()), address(d.taskManager));

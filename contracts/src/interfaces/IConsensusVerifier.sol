@@ -514,6 +514,12 @@ interface IConsensusVerifier {
         view
         returns (uint256 attempt, uint64 start, uint64 startBlock);
 
+    /// @notice The provider of a result that can still be slashed: revealed and not slashed yet.
+    /// Reverts `ResultNotRevealed` or `AlreadySlashed` otherwise.
+    /// @param ref The result.
+    /// @return provider Who revealed it.
+    function slashableResult(ResultRef calldata ref) external view returns (address provider);
+
     /// @notice The stored value of a result slot: the commitment, or after reveal the result digest
     /// `keccak256(abi.encode(keccak256(packed fingerprint), keccak256(0x00 ‖ deltaCid)))`.
     /// @param taskId The task.

@@ -25,6 +25,7 @@ contract OneKeyRulesTest is Test {
         assertFalse(d.registry.hasRole(adminRole, deployer));
         assertFalse(d.taskManager.hasRole(adminRole, deployer));
         assertFalse(d.verifier.hasRole(adminRole, deployer));
+        assertFalse(d.challenges.hasRole(adminRole, deployer));
         assertFalse(d.registry.hasRole(d.registry.GOVERNANCE_ROLE(), deployer));
         assertFalse(d.verifier.hasRole(d.verifier.REFEREE_ROLE(), deployer));
 
@@ -36,6 +37,7 @@ contract OneKeyRulesTest is Test {
         assertTrue(d.distributor.hasRole(adminRole, address(timelock)));
         assertTrue(d.taskManager.hasRole(adminRole, address(timelock)));
         assertTrue(d.verifier.hasRole(adminRole, address(timelock)));
+        assertTrue(d.challenges.hasRole(adminRole, address(timelock)));
         assertTrue(timelock.hasRole(timelock.PROPOSER_ROLE(), d.governor));
         assertFalse(timelock.hasRole(timelock.PROPOSER_ROLE(), deployer));
         assertFalse(timelock.hasRole(adminRole, deployer));

@@ -10,7 +10,7 @@ import {IModelRegistry} from "../../src/interfaces/IModelRegistry.sol";
 
 /// @dev Calls every privileged function from random senders that hold no role; counts successes.
 contract AccessHandler is ProtocolFixture {
-    uint256 internal constant FUNCTIONS = 22;
+    uint256 internal constant FUNCTIONS = 23;
 
     uint256 public taskId;
     uint256 public ghostUnauthorizedSuccesses;
@@ -28,6 +28,7 @@ contract AccessHandler is ProtocolFixture {
         privileged[address(verifier)] = true;
         privileged[address(registry)] = true;
         privileged[address(distributor)] = true;
+        privileged[address(challenges)] = true;
     }
 
     function callPrivileged(address sender, uint256 which, uint256 arg) external {
@@ -140,6 +141,15 @@ contract AccessHandler is ProtocolFixture {
             } catch {}
         } else if (which == 20) {
             try tm.pause() {
+                ok = true;
+            } catch {}
+        } else if (which == 21) {
+            try challenges.resolve(
+                IConsensusVerifier.ResultRef(taskId, 0, 0, 0, arg % 2),
+                arg % 2 == 0,
+                IConsensusVerifier.SlashReason.RefereeDisagrees,
+                bytes32(arg)
+            ) {
                 ok = true;
             } catch {}
         } else {

@@ -6,6 +6,7 @@ import {ConsensusVerifier} from "../../src/ConsensusVerifier.sol";
 import {IConsensusVerifier} from "../../src/interfaces/IConsensusVerifier.sol";
 import {MLBToken} from "../../src/MLBToken.sol";
 import {ModelRegistry} from "../../src/ModelRegistry.sol";
+import {ResultChallenges} from "../../src/ResultChallenges.sol";
 import {RewardDistributor} from "../../src/RewardDistributor.sol";
 import {TaskManager} from "../../src/TaskManager.sol";
 import {IModelRegistry} from "../../src/interfaces/IModelRegistry.sol";
@@ -29,6 +30,7 @@ abstract contract ProtocolFixture is Test {
     ModelRegistry internal registry;
     TaskManager internal tm;
     ConsensusVerifier internal verifier;
+    ResultChallenges internal challenges;
     /// What each result revealed through `_recordReveal` (by `_resultKey`).
     mapping(bytes32 resultKey => IConsensusVerifier.AcceptedResult) internal revealedResults;
 
@@ -53,6 +55,10 @@ abstract contract ProtocolFixture is Test {
         tm.setVerifier(verifier);
         verifier.grantRole(verifier.REFEREE_ROLE(), referee);
         registry.grantRole(registry.REFEREE_ROLE(), referee);
+        challenges = new ResultChallenges(verifier, tm, admin);
+        verifier.grantRole(verifier.REFEREE_ROLE(), address(challenges));
+        distributor.grantRole(distributor.BOND_ROLE(), address(challenges));
+        challenges.grantRole(challenges.REFEREE_ROLE(), referee);
         distributor.grantRole(distributor.BOND_ROLE(), address(registry));
         vm.stopPrank();
     }

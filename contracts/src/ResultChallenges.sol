@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IConsensusVerifier} from "./interfaces/IConsensusVerifier.sol";
+import {IResultChallenges} from "./interfaces/IResultChallenges.sol";
+import {IRewardDistributor} from "./interfaces/IRewardDistributor.sol";
+import {ITaskManager} from "./interfaces/ITaskManager.sol";
+
+/// @title ResultChallenges
+/// @notice Bonded, commit-then-open challenges of revealed results, judged by the referee (see
+/// IResultChallenges). It holds the verifier's REFEREE_ROLE only to call `slash` for an upheld
+/// challenge, and the distributor's BOND_ROLE for the bonds.
+/// @dev Its own contract because the verifier is at the code size limit.
+contract ResultChallenges is IResultChallenges, AccessControl {
+    /// @notice Judges challenges; may not challenge.
+    bytes32 public constant REFEREE_ROLE = keccak256("REFEREE_ROLE");
+
+    /// @notice The verifier whose results are challenged.
+    IConsensusVerifier public immutable verifier;
+    /// @notice The task manager (membership, bond size).
+    ITaskManager public immutable taskManager;
+
+    /// @notice Block number of each commitment (0: none).
+    mapping(bytes32 commitment => uint256 blockNumber) public commitments;
+    mapping(bytes32 resultKey => Challenge) private _challenges;
+
+    /// @notice Deploys the contract.
+    /// @param verifier_ The verifier.
+    /// @param taskManager_ The task manager.
+    /// @param admin Receives DEFAULT_ADMIN_ROLE.
+    constructor(IConsensusVerifier verifier_, ITaskManager taskManager_, address admin) {
+        verifier = verifier_;
+        taskManager = taskManager_;
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    }
+
+    /// @inheritdoc IResultChallenges
+    function commit(bytes32 commitment) external {
+        if (commitments[commitment] != 0) revert AlreadyCommitted(commitment);
+        commitments[commitment] = block.number;
+        emit ChallengeCommitted(msg.sender, commitment);
+    }
+
+    /// @inheritdoc IResultChallenges
+    function challenge(IConsensusVerifier.ResultRef calldata ref, bytes32 salt) external {
+        bytes32 commitment = commitmentOf(msg.sender, ref, salt);
+        uint256 committedAt = commitments[commitment];
+        // In an earlier block: a copier who saw the opening cannot commit before it.
+        if (committedAt == 0 || committedAt >= block.number) revert NotCommitted(commitment);
+        delete commitments[commitment];
+        address accused = verifier.slashableResult(ref);
+        ITaskManager.Task memory t = taskManager.getTask(ref.taskId);
+        bool member = taskManager.isProvider(ref.taskId, msg.sender) || t.creator == msg.sender;
+        if (!member || msg.sender == accused || hasRole(REFEREE_ROLE, msg.sender)) {
+            revert NotAllowedToChallenge(msg.sender);
+        }
+        bytes32 key = resultKey(ref);
+        Challenge memory open = _challenges[key];
+        uint48 resolveBy = uint48(block.timestamp) + t.challengeWindow;
+        if (open.challenger != address(0)) {
+            if (committedAt >= open.committedAt) revert ChallengeAlreadyOpen(open.challenger);
+            resolveBy = open.resolveBy;
+        }
+        _challenges[key] = Challenge(msg.sender, uint48(committedAt), resolveBy);
+        emit ResultChallenged(
+            ref.taskId, ref.round, ref.shard, ref.attempt, ref.replica, msg.sender, t.rewardPerResult, resolveBy
+        );
+        IRewardDistributor distributor = taskManager.distributor();
+        if (open.challenger != address(0)) distributor.releaseBond(key, open.challenger);
+        distributor.holdBond(key, msg.sender, t.rewardPerResult);
+    }
+
+    /// @inheritdoc IResultChallenges
+    function resolve(
+        IConsensusVerifier.ResultRef calldata ref,
+        bool upheld,
+        IConsensusVerifier.SlashReason reason,
+        bytes32 evidence
+    ) external onlyRole(REFEREE_ROLE) {
+        bytes32 key = resultKey(ref);
+        Challenge memory c = _open(key);
+        if (block.timestamp >= c.resolveBy) revert ChallengeLapsed(c.resolveBy);
+        delete _challenges[key];
+        emit ResultChallengeResolved(key, c.challenger, upheld);
+        IRewardDistributor distributor = taskManager.distributor();
+        if (!upheld) {
+            distributor.forfeitBond(key, _providerOf(ref));
+            return;
+        }
+        distributor.releaseBond(key, c.challenger);
+        // An audit may have slashed it meanwhile: the challenge was right, there is nothing more to take.
+        if (_slashable(ref)) verifier.slash(ref, reason, evidence, c.challenger);
+    }
+
+    /// @inheritdoc IResultChallenges
+    function expire(IConsensusVerifier.ResultRef calldata ref) external {
+        bytes32 key = resultKey(ref);
+        Challenge memory c = _open(key);
+        if (block.timestamp < c.resolveBy) revert ChallengeUnresolvedUntil(c.resolveBy);
+        delete _challenges[key];
+        emit ResultChallengeExpired(key, c.challenger);
+        taskManager.distributor().releaseBond(key, c.challenger);
+    }
+
+    /// @inheritdoc IResultChallenges
+    function challengeOf(IConsensusVerifier.ResultRef calldata ref) external view returns (Challenge memory) {
+        return _challenges[resultKey(ref)];
+    }
+
+    /// @inheritdoc IResultChallenges
+    function commitmentOf(address challenger, IConsensusVerifier.ResultRef calldata ref, bytes32 salt)
+        public
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(challenger, ref, salt));
+    }
+
+    /// @inheritdoc IResultChallenges
+    function resultKey(IConsensusVerifier.ResultRef calldata ref) public pure returns (bytes32) {
+        return keccak256(abi.encode(ref));
+    }
+
+    function _open(bytes32 key) private view returns (Challenge memory c) {
+        c = _challenges[key];
+        if (c.challenger == address(0)) revert NoOpenChallenge();
+    }
+
+    function _slashable(IConsensusVerifier.ResultRef calldata ref) private view returns (bool) {
+        try verifier.slashableResult(ref) returns (address) {
+            return true;
+        } catch {
+            return false;
+        }
+    }
+
+    /// @dev Who revealed the result, slashed since or not (the verifier's draw is deterministic).
+    function _providerOf(IConsensusVerifier.ResultRef calldata ref) private view returns (address) {
+        try verifier.slashableResult(ref) returns (address provider) {
+            return provider;
+        } catch {
+            return address(0);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {IConsensusVerifier} from "./IConsensusVerifier.sol";
+
+/// @title IResultChallenges
+/// @notice Bonded challenges of one revealed result (a delta whose bytes do not match the revealed
+/// fingerprint, or a fingerprint the referee's re-execution disagrees with), judged by the referee.
+/// A challenge is committed first (a hash of challenger, result and salt) and opened in a later
+/// block, so a watcher who copies an opening cannot take the reporter's share: a result has one
+/// open challenge, and an opening whose commitment is older takes it over (the superseded
+/// challenger's bond comes back). An upheld challenge slashes the result's provider with the
+/// challenger as reporter and returns the bond; a dismissed one forfeits the bond to the accused
+/// (most burnt); one the referee misses lapses with the bond returned.
+interface IResultChallenges {
+    /// @notice An open challenge, one slot.
+    /// @param challenger Who opened it (the reporter if upheld).
+    /// @param committedAt Block of its commitment: an older one takes the challenge over.
+    /// @param resolveBy The referee's deadline; from it on the challenge lapses.
+    struct Challenge {
+        address challenger;
+        uint48 committedAt;
+        uint48 resolveBy;
+    }
+
+    /// @notice The commitment was already made.
+    /// @param commitment The commitment.
+    error AlreadyCommitted(bytes32 commitment);
+    /// @notice No commitment of this opening was made in an earlier block.
+    /// @param commitment The commitment the opening hashes to.
+    error NotCommitted(bytes32 commitment);
+    /// @notice Only a provider or the creator of the task may challenge, never the accused or a
+    /// referee.
+    /// @param caller The caller.
+    error NotAllowedToChallenge(address caller);
+    /// @notice The result has an open challenge committed no later than this one.
+    /// @param challenger Its challenger.
+    error ChallengeAlreadyOpen(address challenger);
+    /// @notice The result has no open challenge.
+    error NoOpenChallenge();
+    /// @notice The referee's deadline passed: the challenge can only lapse.
+    /// @param resolveBy The deadline.
+    error ChallengeLapsed(uint64 resolveBy);
+    /// @notice The referee may still judge the challenge until `resolveBy`.
+    /// @param resolveBy The deadline.
+    error ChallengeUnresolvedUntil(uint64 resolveBy);
+
+    /// @notice A challenge was committed.
+    /// @param challenger Who committed.
+    /// @param commitment `commitmentOf(challenger, ref, salt)`.
+    event ChallengeCommitted(address indexed challenger, bytes32 indexed commitment);
+    /// @notice A result was challenged (or an older commitment took its challenge over).
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param shard The shard.
+    /// @param attempt The attempt.
+    /// @param replica The replica.
+    /// @param challenger The challenger.
+    /// @param bond The bond held.
+    /// @param resolveBy The referee's deadline.
+    event ResultChallenged(
+        uint256 indexed taskId,
+        uint256 indexed round,
+        uint256 indexed shard,
+        uint256 attempt,
+        uint256 replica,
+        address challenger,
+        uint256 bond,
+        uint64 resolveBy
+    );
+    /// @notice The referee judged the challenge of a result.
+    /// @param resultKey `resultKey(ref)`.
+    /// @param challenger The challenger.
+    /// @param upheld Whether the result was found at fault (and slashed).
+    event ResultChallengeResolved(bytes32 indexed resultKey, address indexed challenger, bool upheld);
+    /// @notice The referee missed its deadline: the bond went back.
+    /// @param resultKey `resultKey(ref)`.
+    /// @param challenger The challenger.
+    event ResultChallengeExpired(bytes32 indexed resultKey, address indexed challenger);
+
+    /// @notice Commits to a challenge: `commitmentOf(msg.sender, ref, salt)`.
+    /// @param commitment The commitment.
+    function commit(bytes32 commitment) external;
+
+    /// @notice Opens the committed challenge of a revealed, unslashed result, in a later block than
+    /// the commitment, bonding the task's `rewardPerResult` (approved to the distributor).
+    /// @param ref The result.
+    /// @param salt The commitment's salt.
+    function challenge(IConsensusVerifier.ResultRef calldata ref, bytes32 salt) external;
+
+    /// @notice The referee's judgement (REFEREE_ROLE, before `resolveBy`): upheld slashes the
+    /// result's provider for `reason` with the challenger as reporter (unless an audit slashed it
+    /// already) and returns the bond; dismissed forfeits the bond to the accused.
+    /// @param ref The result.
+    /// @param upheld Whether the result is at fault.
+    /// @param reason Why (when upheld).
+    /// @param evidence Content hash of the referee's published report.
+    function resolve(
+        IConsensusVerifier.ResultRef calldata ref,
+        bool upheld,
+        IConsensusVerifier.SlashReason reason,
+        bytes32 evidence
+    ) external;
+
+    /// @notice After `resolveBy`, anyone closes the challenge and the bond goes back.
+    /// @param ref The result.
+    function expire(IConsensusVerifier.ResultRef calldata ref) external;
+
+    /// @notice The open challenge of a result (challenger zero when none).
+    /// @param ref The result.
+    /// @return The challenge.
+    function challengeOf(IConsensusVerifier.ResultRef calldata ref) external view returns (Challenge memory);
+
+    /// @notice `keccak256(abi.encode(challenger, ref, salt))`.
+    /// @param challenger The challenger.
+    /// @param ref The result.
+    /// @param salt A secret salt.
+    /// @return The commitment.
+    function commitmentOf(address challenger, IConsensusVerifier.ResultRef calldata ref, bytes32 salt)
+        external
+        pure
+        returns (bytes32);
+
+    /// @notice `keccak256(abi.encode(ref))`: the key of a result's challenge and bond.
+    /// @param ref The result.
+    /// @return The key.
+    function resultKey(IConsensusVerifier.ResultRef calldata ref) external pure returns (bytes32);
+}
