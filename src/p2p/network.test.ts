@@ -6,6 +6,7 @@ import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startRelay, type Relay } from '../../node/relay.ts'
+import { anyWallet } from '../core/messages/index.ts'
 import { createBrowserNode, type BrowserNode } from './createBrowserNode.ts'
 import type { NetworkStatus } from './types.ts'
 
@@ -42,6 +43,7 @@ describe('browser node <-> relay on loopback', () => {
       relayMultiaddrs: relay.multiaddrs,
       allowLoopback: true,
       storage: 'memory' as const,
+      membership: anyWallet,
       // node-datachannel otherwise offers the host's LAN addresses as ICE candidates
       rtcBindAddress: '127.0.0.1',
       // fast retries keep the restart test short; defaults are for browsers

@@ -5,7 +5,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startRelay, type Relay } from '../../node/relay.ts'
-import { authorizeSession, encodeTaskMessage, taskTopic, verifyPinReceipt, type AnyTaskMessage, type MessageSigner } from '../core/messages/index.ts'
+import { anyWallet, authorizeSession, encodeTaskMessage, taskTopic, verifyPinReceipt, type AnyTaskMessage, type MessageSigner } from '../core/messages/index.ts'
 import { createBrowserNode, type BrowserNode } from './createBrowserNode.ts'
 import { BlobTooLargeError } from '../storage/index.ts'
 import { BlobUnavailableError, fetchBlob } from './blobStream.ts'
@@ -44,7 +44,7 @@ describe('task topics, discovery and pinning', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'mlbridge-tasks-'))
     relay = await startRelay({ port: 0, dataDir, chainId: CHAIN })
-    const config = { relayMultiaddrs: relay.multiaddrs, allowLoopback: true, storage: 'memory' as const, rtcBindAddress: '127.0.0.1', chainId: CHAIN }
+    const config = { relayMultiaddrs: relay.multiaddrs, allowLoopback: true, storage: 'memory' as const, rtcBindAddress: '127.0.0.1', chainId: CHAIN, membership: anyWallet }
     a = await createBrowserNode(config)
     b = await createBrowserNode(config)
     signerA = (await authorizeSession({ wallet: privateKeyToAccount(generatePrivateKey()), peerId: a.peerId, chainId: CHAIN })).signer
