@@ -16,16 +16,9 @@ import type { RejectedMessage } from '../src/p2p/topicGuard.ts'
 import { startRelay, type Relay } from './relay.ts'
 import { createPlainTask, joinAsProvider } from './testing/pinnerFixture.ts'
 import { useLocalChain } from './testing/useLocalChain.ts'
+import { waitFor } from './testing/waitFor.ts'
 
 const chain = useLocalChain()
-
-async function waitFor (what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 25))
-  }
-}
 
 const meshOf = (node: { libp2p: { services: { pubsub: unknown } } }, topic: string): string[] =>
   (node.libp2p.services.pubsub as { getMeshPeers: (topic: string) => string[] }).getMeshPeers(topic)

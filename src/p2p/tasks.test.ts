@@ -5,6 +5,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startRelay, type Relay } from '../../node/relay.ts'
+import { waitFor } from '../../node/testing/waitFor.ts'
 import { anyWallet, authorizeSession, encodeTaskMessage, taskTopic, verifyPinReceipt, type AnyTaskMessage, type MessageSigner } from '../core/messages/index.ts'
 import { createBrowserNode, type BrowserNode } from './createBrowserNode.ts'
 import { BlobTooLargeError } from '../storage/index.ts'
@@ -15,14 +16,6 @@ import { groupTaskPeers, type JoinedTask } from './taskPeers.ts'
 import type { RejectedMessage } from './topicGuard.ts'
 
 // Node peers built by the browser factory (WebRTC from node-datachannel), around a real relay.
-
-async function waitFor (what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 25))
-  }
-}
 
 const CHAIN = 31337
 const TASK = '11'

@@ -93,25 +93,22 @@ describe('signed task messages', () => {
 })
 
 describe('replay window (fake clock)', () => {
-  const signer = walletMessageSigner(wallet, PEER, 31337)
-  const round = (sentAt: number) => encodeTaskMessage(signer, '7', 'rounds', { type: 'round', taskId: '7', round: 3, phase: 'commit' }, { now: sentAt })
+  /** A verifier whose clock the test sets, which has just accepted a round event sent at NOW; returns why it refuses the same bytes at `t`. */
+  async function replayedAt (t: number): Promise<string> {
+    let clock = NOW
+    const v = createMessageVerifier({ chainId: 31337, membership: anyWallet, now: () => clock })
+    const msg = await encodeTaskMessage(walletMessageSigner(wallet, PEER, 31337), '7', 'rounds', { type: 'round', taskId: '7', round: 3, phase: 'commit' }, { now: NOW })
+    await v.verify(msg, ctx('rounds'))
+    clock = t
+    return await reason(v.verify(msg, ctx('rounds')))
+  }
 
   it('attack (replay in the window): the same signed message again is refused as replayed, whatever gossipsub remembers', async () => {
-    let t = NOW
-    const v = createMessageVerifier({ chainId: 31337, membership: anyWallet, now: () => t })
-    const msg = await round(NOW)
-    await v.verify(msg, ctx('rounds'))
-    t = NOW + 1000
-    expect(await reason(v.verify(msg, ctx('rounds')))).toBe('replayed')
+    expect(await replayedAt(NOW + 1000)).toBe('replayed')
   })
 
   it('attack (replay after the seen-cache forgot it): a message older than the window is refused as stale', async () => {
-    let t = NOW
-    const v = createMessageVerifier({ chainId: 31337, membership: anyWallet, now: () => t })
-    const msg = await round(NOW)
-    await v.verify(msg, ctx('rounds'))
     // gossipsub forgets a message id after about 120 s
-    t = NOW + 130_000
-    expect(await reason(v.verify(msg, ctx('rounds')))).toBe('stale')
+    expect(await replayedAt(NOW + 130_000)).toBe('stale')
   })
 })
