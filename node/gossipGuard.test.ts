@@ -97,6 +97,18 @@ describe('gossip on a chain-backed relay', () => {
     expect(rejectedByRelay.map(r => r.reason)).toContainEqual(expect.stringMatching(/replayed/))
   }, 60_000)
 
+  it('a provider that has not joined yet publishes nothing, so no peer penalizes it, and is heard once its join is mined', async () => {
+    const node = await joined()
+    const channel = node.joinTask({ taskId, signer: signer(5, node) })
+    await expect(channel.publish('rounds', { round: 4, phase: 'open' })).rejects.toThrow(/not-member/)
+    await joinAsProvider(chain().ctxOf(5), BigInt(taskId))
+    // the node read the member list just now; a missing wallet reads it again after 2 s
+    await new Promise(resolve => setTimeout(resolve, 2100))
+    await channel.publish('rounds', { round: 4, phase: 'open' })
+    await waitFor('the new provider', () => receivedRound(5, 4) === 1)
+    expect(rejectedByRelay.filter(r => r.from === node.peerId)).toEqual([])
+  }, 60_000)
+
   it('attack (fresh peer ID): a member that sent invalid messages is refused under a new peer ID while its ban lasts', async () => {
     const junk = signer(4, sender)
     for (let i = 0; i < 5; i++) {

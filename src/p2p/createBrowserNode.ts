@@ -65,7 +65,7 @@ export interface BrowserNode {
   /** verifies task topics; its 'rejected' events tell what was refused and why */
   guard: TopicGuard
   /** joins a task's topics, announces presence and keeps its providers connected */
-  joinTask: (init: Omit<TaskChannelInit, 'libp2p' | 'guard'>) => TaskChannel
+  joinTask: (init: Omit<TaskChannelInit, 'libp2p' | 'guard' | 'membership'>) => TaskChannel
   /** the task channels joined and not yet left, in join order */
   tasks: () => TaskChannel[]
   /** the joined tasks with their peers now (what 'tasks:change' carries) */
@@ -132,7 +132,7 @@ export async function createBrowserNode (config: BrowserNodeConfig): Promise<Bro
     storage: createStorage({ blocks: helia.blockstore, pins: helia.pins }),
     guard,
     joinTask: (init) => {
-      const channel = joinTask({ ...init, libp2p, guard })
+      const channel = joinTask({ ...init, libp2p, guard, membership: config.membership })
       channels.add(channel)
       const offPeers = channel.on('peers', tasksChanged)
       const leave = channel.leave
