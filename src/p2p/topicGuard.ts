@@ -17,8 +17,8 @@ export interface TopicGuardEvents extends Record<string, unknown> {
 /**
  * Installs a validator on task topics: a message reaches the application only after the
  * verifier accepted it, and a rejected one counts as an invalid delivery in the sender's
- * gossipsub score (see `verdictOf` for the exceptions). The decoded message is kept per gossip message object, so listeners never
- * decode or trust raw bytes themselves.
+ * gossipsub score (`verdictOf` says when it does not). The decoded message is kept per gossip
+ * message object, so listeners never decode or trust raw bytes themselves.
  */
 export interface TopicGuard extends Emitter<TopicGuardEvents> {
   /** validate `topic` from now on (no-op for topics that are not task topics) */
@@ -61,7 +61,7 @@ const TASK_TOPIC_SCORE = {
  */
 const LOCAL_VIEW_REASONS: ReadonlySet<InvalidMessageReason> = new Set(['stale', 'replayed', 'not-member', 'penalized'])
 
-function verdictOf (err: unknown, fromAuthor: boolean): TopicValidatorResult {
+export function verdictOf (err: unknown, fromAuthor: boolean): TopicValidatorResult {
   if (!(err instanceof InvalidMessageError)) return TopicValidatorResult.Reject
   // a chain outage is nobody's fault
   if (err.reason === 'unverifiable') return TopicValidatorResult.Ignore
