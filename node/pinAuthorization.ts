@@ -3,9 +3,8 @@
  * that ended) cannot make the pinner store anything. The pin service stays chain-agnostic and
  * takes this as its `authorize` function.
  */
-import { readIsProvider, TASK_STATUSES, type ReadContext } from '../src/chain/actions/index.ts'
-import { TaskManagerAbi } from '../src/chain/generated/abis.ts'
-import type { PinRequest } from '../src/core/messages/index.ts'
+import { readTaskMembers, type ReadContext } from '../src/chain/actions/index.ts'
+import { memberRole, type PinRequest } from '../src/core/messages/index.ts'
 import type { PinAuthorization } from '../src/p2p/pinService.ts'
 
 /** Statuses in which a task still produces artifacts worth pinning. */
@@ -19,25 +18,23 @@ export const PRE_TASK_ID = '0'
 const PRE_TASK_KINDS: ReadonlySet<string> = new Set(['spec', 'model', 'manifest', 'shard'])
 
 /**
- * Allows a request when its task exists and is Joining or Running and the signing wallet is the
- * task's creator or a joined provider; otherwise says which of these failed. An RPC failure
- * rejects (the pinner answers `failed`), so a chain outage never reads as "allowed". Uploads for
- * a task still being created (`PRE_TASK_ID`) are allowed to any signed wallet for what a creator
- * publishes before `createTask`, within the per-wallet quota.
+ * Allows a request when its task exists and is Joining or Running and the signing wallet is a
+ * member (the task's creator or a joined provider, as gossip counts them); otherwise says which of
+ * these failed. Read fresh for every request, not cached as gossip's membership is, so a task
+ * that just ended stops taking uploads at once. An RPC failure rejects (the pinner answers
+ * `failed`), so a chain outage never reads as "allowed". Uploads for a task still being created
+ * (`PRE_TASK_ID`) are allowed to any signed wallet for what a creator publishes before
+ * `createTask`, within the per-wallet quota.
  */
 export function chainPinAuthorizer (chain: ReadContext): (req: PinRequest) => Promise<PinAuthorization> {
   return async (req) => {
     if (req.taskId === PRE_TASK_ID) {
       return PRE_TASK_KINDS.has(req.kind) ? { allowed: true } : { allowed: false, reason: `a ${req.kind} belongs to a task: task ${PRE_TASK_ID} takes only what a creator publishes before createTask` }
     }
-    const taskId = BigInt(req.taskId)
-    // getTask, not readTask: a task that does not exist is an answer here, not an error
-    const task = await chain.publicClient.readContract({ address: chain.contracts.TaskManager, abi: TaskManagerAbi, functionName: 'getTask', args: [taskId] })
-    const status = TASK_STATUSES[task.status] ?? 'None'
-    if (status === 'None') return { allowed: false, reason: `task ${req.taskId} does not exist on chain ${req.chainId}` }
-    if (!LIVE_STATUSES.has(status)) return { allowed: false, reason: `task ${req.taskId} is ${status}; only a Joining or Running task takes uploads` }
-    if (task.creator.toLowerCase() === req.from.toLowerCase()) return { allowed: true }
-    if (await readIsProvider(chain, { taskId, account: req.from })) return { allowed: true }
+    const task = await readTaskMembers(chain, { taskId: BigInt(req.taskId) })
+    if (task.status === 'None') return { allowed: false, reason: `task ${req.taskId} does not exist on chain ${req.chainId}` }
+    if (!LIVE_STATUSES.has(task.status)) return { allowed: false, reason: `task ${req.taskId} is ${task.status}; only a Joining or Running task takes uploads` }
+    if (memberRole(task, req.from) !== undefined) return { allowed: true }
     return { allowed: false, reason: `wallet ${req.from} is neither the creator nor a joined provider of task ${req.taskId}` }
   }
 }

@@ -7,7 +7,7 @@ import { sha256 } from 'multiformats/hashes/sha2'
 import { multiaddr } from '@multiformats/multiaddr'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { afterEach, describe, expect, it } from 'vitest'
-import { authorizeSession } from '../src/core/messages/index.ts'
+import { anyWallet, authorizeSession } from '../src/core/messages/index.ts'
 import { createBrowserNode } from '../src/p2p/createBrowserNode.ts'
 import { requestPin } from '../src/p2p/pinService.ts'
 import { startMetricsServer } from './observability/metricsServer.ts'
@@ -80,7 +80,7 @@ describe('startRelay', () => {
     const records = (): Array<Record<string, unknown>> => lines.map(l => JSON.parse(l) as Record<string, unknown>)
     const scrape = async (): Promise<string> => await (await fetch(`${server.url}/metrics`)).text()
 
-    const node = await createBrowserNode({ relayMultiaddrs: relay.multiaddrs, allowLoopback: true, storage: 'memory', webRTC: false, chainId: 31337 })
+    const node = await createBrowserNode({ relayMultiaddrs: relay.multiaddrs, allowLoopback: true, storage: 'memory', webRTC: false, chainId: 31337, membership: anyWallet })
     let nodeStopped = false
     cleanup.push(async () => { if (!nodeStopped) await node.stop() })
     // a wallet session for another chain: the relay refuses its gossip and its pin request

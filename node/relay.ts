@@ -11,7 +11,8 @@ import { FsDatastore } from 'datastore-fs'
 import { createHeliaLight } from 'helia'
 import { baseServices, encrypters, muxers } from '../src/p2p/config.ts'
 import { createRelayGater } from '../src/p2p/gater.ts'
-import { createMessageVerifier, createPinRequestVerifier } from '../src/core/messages/index.ts'
+import { anyWallet, createMessageVerifier, createPinRequestVerifier } from '../src/core/messages/index.ts'
+import { chainMembership } from '../src/chain/taskMembership.ts'
 import { joinPeerTopics, type GossipHubOptions } from '../src/p2p/gossipHub.ts'
 import { startPinService, type PinService, type PinServiceInit } from '../src/p2p/pinService.ts'
 import { createTopicGuard, type TopicGuard } from '../src/p2p/topicGuard.ts'
@@ -39,9 +40,11 @@ export interface RelayOptions {
   /** accept task messages and pin requests for this chain only; unset: any chain */
   chainId?: number
   /**
-   * The chain whose tasks the pinner serves: pins are allowed only to a live task's creator and
-   * providers (unless `pinning.authorize` says otherwise), and released once the task ended and
-   * the retention passed. Unset (tests of the network alone): any signed request may pin, for good.
+   * The chain whose tasks the relay serves: gossip on a task's topics is forwarded only from its
+   * creator and providers, pins are allowed only to a live task's creator and providers (unless
+   * `pinning.authorize` says otherwise), and released once the task ended and the retention
+   * passed. Unset (tests of the network alone): any signed wallet is heard (`anyWallet`) and may
+   * pin, for good.
    */
   chain?: ReadContext
   retention?: Pick<PinRetentionOptions, 'retentionSeconds' | 'pollMs'>
@@ -128,7 +131,7 @@ export async function startRelay (opts: RelayOptions): Promise<Relay> {
   }
 
   const libp2p = helia.libp2p
-  const guard = createTopicGuard(libp2p.services.pubsub, createMessageVerifier({ chainId: opts.chainId }))
+  const guard = createTopicGuard(libp2p.services.pubsub, createMessageVerifier({ chainId: opts.chainId, membership: opts.chain == null ? anyWallet : chainMembership(opts.chain) }))
   const unwatch = observer.watch(libp2p, guard)
   const leaveHub = joinPeerTopics(libp2p.services.pubsub, { ...opts.gossip, guard })
   const { privateKey } = libp2pInit as { privateKey?: PrivateKey }

@@ -14,7 +14,7 @@ import { bindDelta, decodeDelta, encodeDelta, readDeltaBinding, type DeltaScheme
 import { crc32 } from './core/delta/crc32.ts'
 import { deltaKey, openDelta, sealDelta } from './core/delta/seal.ts'
 import { fingerprint, fingerprintSeedFromWord, fingerprintSeedOf } from './core/fingerprint.ts'
-import { authorizationText, encodeTaskMessage, walletMessageSigner, type TopicKind } from './core/messages/index.ts'
+import { authorizationText, encodeTaskMessage, MEMBERSHIP_CACHE, REPLAY_WINDOW, WALLET_STRIKES, walletMessageSigner, type TopicKind } from './core/messages/index.ts'
 import { encodePinRequest } from './core/messages/pin.ts'
 import { outerStep } from './core/outer.ts'
 import { deriveSeed, Rng } from './core/random.ts'
@@ -216,5 +216,23 @@ describe('docs/protocol.md test vectors', () => {
     it(`${vector.name} (${vector.kind})`, async () => {
       expect(await compute(vector.kind, vector.input)).toEqual(vector.output)
     })
+  })
+})
+
+describe('docs/protocol.md gossip limits', () => {
+  const text = readFileSync(DOC, 'utf8').replace(/\s+/g, ' ')
+  const minutes = (ms: number): number => ms / 60_000
+
+  it('states the replay window, the member cache and the strike limits the code uses', () => {
+    for (const phrase of [
+      `\`sentAt < now − ${REPLAY_WINDOW.maxAgeMs}\` (\`stale\`)`,
+      `\`sentAt > now + ${REPLAY_WINDOW.maxSkewMs}\` (\`from-future\`)`,
+      `at most ${REPLAY_WINDOW.maxEntries} digests`,
+      `at most once per ${MEMBERSHIP_CACHE.ttlMs / 1000} s`,
+      `a list older than ${MEMBERSHIP_CACHE.missRefreshMs / 1000} s`,
+      `at most ${MEMBERSHIP_CACHE.maxTasks} tasks`,
+      `A wallet with ${WALLET_STRIKES.limit} strikes within ${minutes(WALLET_STRIKES.windowMs)} minutes is banned for ${minutes(WALLET_STRIKES.banMs)} minutes`,
+      `at most ${WALLET_STRIKES.maxWallets} wallets`
+    ]) expect(text).toContain(phrase)
   })
 })

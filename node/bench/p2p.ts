@@ -87,9 +87,12 @@ export async function run ({ flags, log }: BenchContext<typeof FLAGS>): Promise<
         await (window as unknown as Partial<PeerWindow>).peer?.node.stop()
         const p2p = '/src/p2p/index.ts'
         const harness = '/src/testing/pageHarness.ts'
+        const messages = '/src/core/messages/index.ts'
         const { createBrowserNode } = await import(/* @vite-ignore */ p2p) as typeof import('../../src/p2p/index.ts')
         const { createPageHarness } = await import(/* @vite-ignore */ harness) as typeof import('../../src/testing/pageHarness.ts')
-        const peer = await createPageHarness(await createBrowserNode({ relayMultiaddrs: relayAddrs, allowLoopback: true, storage, dbName: `bench-${Date.now()}` }), 31337)
+        const { anyWallet } = await import(/* @vite-ignore */ messages) as typeof import('../../src/core/messages/index.ts')
+        // the bench's relay has no chain, and its throwaway wallets are members of nothing
+        const peer = await createPageHarness(await createBrowserNode({ relayMultiaddrs: relayAddrs, allowLoopback: true, storage, dbName: `bench-${Date.now()}`, membership: anyWallet }), 31337)
         await peer.serveRawSink()
         ;(window as unknown as PeerWindow).peer = peer
       }, { relayAddrs: relay.multiaddrs, storage })

@@ -7,6 +7,8 @@ import { join } from 'node:path'
 import { FsBlockstore } from 'blockstore-fs'
 import { FsDatastore } from 'datastore-fs'
 import type { LocalAccount } from 'viem'
+import type { ReadContext } from '../../src/chain/actions/index.ts'
+import { chainMembership } from '../../src/chain/taskMembership.ts'
 import { createBrowserNode, type BrowserNode } from '../../src/p2p/index.ts'
 import { startNetworkSession, type NetworkSession } from '../../src/provider/networkSession.ts'
 
@@ -20,7 +22,7 @@ export function isLoopbackRelay (addr: string): boolean {
   return /^\/(ip4\/127\.|ip6\/::1\/|dns[46]?\/localhost\/)/.test(addr)
 }
 
-export async function startProviderNetwork (opts: { relays: string[], chainId: number, account: LocalAccount, stateDir: string }): Promise<ProviderNetwork> {
+export async function startProviderNetwork (opts: { relays: string[], chainId: number, chain: ReadContext, account: LocalAccount, stateDir: string }): Promise<ProviderNetwork> {
   const blockstore = new FsBlockstore(join(opts.stateDir, 'blocks'))
   const datastore = new FsDatastore(join(opts.stateDir, 'datastore'))
   await blockstore.open()
@@ -34,6 +36,7 @@ export async function startProviderNetwork (opts: { relays: string[], chainId: n
       allowLoopback: loopback,
       storage: { blockstore, datastore },
       chainId: opts.chainId,
+      membership: chainMembership(opts.chain),
       // node-datachannel otherwise offers the host's LAN addresses as ICE candidates
       ...(loopback ? { rtcBindAddress: '127.0.0.1' } : {})
     })

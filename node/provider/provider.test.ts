@@ -68,7 +68,7 @@ describe('headless provider', () => {
 
     // The creator publishes the spec and initial model through its own node, pinned on the relay.
     const creatorCtx = local.ctxOf(1)
-    const creatorNet = await startProviderNetwork({ relays: relay.multiaddrs, chainId: LOCAL_CHAIN_ID, account: devAccount(1), stateDir: join(dir, 'creator') })
+    const creatorNet = await startProviderNetwork({ relays: relay.multiaddrs, chainId: LOCAL_CHAIN_ID, chain: creatorCtx, account: devAccount(1), stateDir: join(dir, 'creator') })
     let taskId: bigint
     try {
       const artifacts = creatorNet.artifacts('0')

@@ -47,7 +47,7 @@ export async function runProvider (config: ProviderConfig, opts: RunOptions): Pr
   display.info(`training on tfjs ${config.backend} in this process`)
 
   const stateDir = config.stateDir ?? join(config.dataDir, `provider-${account.address.toLowerCase()}`)
-  const network = await startProviderNetwork({ relays: config.relays, chainId: config.chainId, account, stateDir })
+  const network = await startProviderNetwork({ relays: config.relays, chainId: config.chainId, chain: ctx, account, stateDir })
   display.info(`p2p node ${network.node.peerId}, relay ${config.relays.join(', ')}; state in ${stateDir}`)
 
   let speed = 0

@@ -11,6 +11,7 @@ import type { Hex } from 'viem'
 import type { WriteContext } from '../../src/chain/actions/index.ts'
 import { DEV_ACCOUNT_COUNT } from '../../src/chain/devAccounts.ts'
 import { LOCAL_CHAIN_ID } from '../../src/core/networkConfig.ts'
+import { chainMembership } from '../../src/chain/taskMembership.ts'
 import { createBrowserNode, type BrowserNode, type TaskChannel } from '../../src/p2p/index.ts'
 import { startNetworkSession, walletClientSigner } from '../../src/provider/networkSession.ts'
 import type { ArtifactStore } from '../../src/provider/types.ts'
@@ -62,13 +63,15 @@ export async function startNetwork (): Promise<SimNetwork> {
     throw error
   }
   const participants = new Map<number, Promise<Participant>>()
+  // one cache for every participant: they all ask the same chain about the same tasks
+  const membership = chainMembership(chain)
   // CIDs the relay already holds: pinning one again moves nothing over the network.
   const pinned = new Set<string>()
   const connect = async (account: number): Promise<Participant> => {
     if (account >= DEV_ACCOUNT_COUNT) await chain.fund(account)
     const ctx = chain.ctxOf(account)
     const node = await createBrowserNode({
-      relayMultiaddrs: relay.multiaddrs, allowLoopback: true, storage: 'memory', webRTC: false, chainId: LOCAL_CHAIN_ID,
+      relayMultiaddrs: relay.multiaddrs, allowLoopback: true, storage: 'memory', webRTC: false, chainId: LOCAL_CHAIN_ID, membership,
       reconnect: { initialDelayMs: 50, maxDelayMs: 500 }
     })
     const session = await startNetworkSession(node, {

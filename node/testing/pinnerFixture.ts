@@ -13,6 +13,7 @@ import type { ArtifactKind } from '../../src/core/messages/schemas.ts'
 import { devAccount } from '../../src/chain/devAccounts.ts'
 import { authorizeSession } from '../../src/core/messages/index.ts'
 import { LOCAL_CHAIN_ID } from '../../src/core/networkConfig.ts'
+import { chainMembership } from '../../src/chain/taskMembership.ts'
 import { createBrowserNode, type BrowserNode } from '../../src/p2p/createBrowserNode.ts'
 import { requestPin, type PinReceipt } from '../../src/p2p/pinService.ts'
 import { startRelay, type Relay, type RelayOptions } from '../relay.ts'
@@ -46,8 +47,9 @@ export interface PinnerFixture {
 
 export async function startPinnerFixture (chain: LocalChain, opts: Pick<RelayOptions, 'retention' | 'pinning' | 'log'> = {}): Promise<PinnerFixture> {
   const dataDir = await mkdtemp(join(tmpdir(), 'mlbridge-pinner-chain-'))
-  const relay = await startRelay({ ...opts, port: 0, dataDir, chainId: LOCAL_CHAIN_ID, chain: { publicClient: chain.publicClient, contracts: chain.contracts } })
-  const node = await createBrowserNode({ relayMultiaddrs: relay.multiaddrs, allowLoopback: true, storage: 'memory', webRTC: false, chainId: LOCAL_CHAIN_ID })
+  const read = { publicClient: chain.publicClient, contracts: chain.contracts }
+  const relay = await startRelay({ ...opts, port: 0, dataDir, chainId: LOCAL_CHAIN_ID, chain: read })
+  const node = await createBrowserNode({ relayMultiaddrs: relay.multiaddrs, allowLoopback: true, storage: 'memory', webRTC: false, chainId: LOCAL_CHAIN_ID, membership: chainMembership(read) })
   const pinner = (): Multiaddr[] => relay.multiaddrs.map(m => multiaddr(m))
   return {
     relay,

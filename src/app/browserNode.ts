@@ -1,3 +1,7 @@
+import { createPublicClient, http, type PublicClient } from 'viem'
+import { chainFromConfig } from '../chain/chain.ts'
+import { protocolContracts } from '../chain/contracts.ts'
+import { chainMembership } from '../chain/taskMembership.ts'
 import { createBrowserNode, type BrowserNode } from '../p2p/index.ts'
 import type { NetworkConfig } from '../core/networkConfig.ts'
 
@@ -14,7 +18,12 @@ export async function browserNode (network: NetworkConfig): Promise<BrowserNode>
     allowLoopback: network.allowLoopback,
     storage: 'indexeddb',
     dbName: `mlbridge-${network.chainId}`,
-    chainId: network.chainId
+    chainId: network.chainId,
+    // its own client: the node outlives React's providers, and wagmi's client is only reachable from hooks
+    membership: chainMembership({
+      publicClient: createPublicClient({ chain: chainFromConfig(network), transport: http(network.rpcUrl) }) as PublicClient,
+      contracts: protocolContracts(network)
+    })
   }).catch((error: unknown) => {
     node = undefined
     throw error

@@ -6,7 +6,7 @@ import { groupByPeerId } from './addresses.ts'
 import { baseServices, clientListenAddrs, clientTransports, encrypters, muxers } from './config.ts'
 import { createConnectionGater } from './gater.ts'
 import { keepRelaysConnected, type RelayKeeper, type RelayKeeperOptions } from './relayKeeper.ts'
-import { createMessageVerifier } from '../core/messages/index.ts'
+import { createMessageVerifier, type TaskMembership } from '../core/messages/index.ts'
 import { createStorage, type Storage } from '../storage/index.ts'
 import { serveBlobs } from './blobStream.ts'
 import { Emitter } from '../core/events.ts'
@@ -36,6 +36,11 @@ export interface BrowserNodeConfig {
   /** task messages and pin requests are bound to this chain; unset: any chain */
   chainId?: number
   /**
+   * Whose task messages are accepted: `chainMembership` of the node's chain; `anyWallet` only for
+   * a network without a chain (tests of the network alone), where any signed wallet is heard.
+   */
+  membership: TaskMembership
+  /**
    * Upper bound on open connections (relays, task peers, peers that dial us); the connection
    * manager prunes untagged ones beyond it @default 64
    */
@@ -60,7 +65,7 @@ export interface BrowserNode {
   /** verifies task topics; its 'rejected' events tell what was refused and why */
   guard: TopicGuard
   /** joins a task's topics, announces presence and keeps its providers connected */
-  joinTask: (init: Omit<TaskChannelInit, 'libp2p' | 'guard'>) => TaskChannel
+  joinTask: (init: Omit<TaskChannelInit, 'libp2p' | 'guard' | 'membership'>) => TaskChannel
   /** the task channels joined and not yet left, in join order */
   tasks: () => TaskChannel[]
   /** the joined tasks with their peers now (what 'tasks:change' carries) */
@@ -111,7 +116,7 @@ export async function createBrowserNode (config: BrowserNodeConfig): Promise<Bro
   const relays = keepRelaysConnected(libp2p, config.relayMultiaddrs, config.reconnect)
   // peers fetch deltas from us in bulk over /mlbridge/blob (bitswap stays for everything else)
   const stopServingBlobs = await serveBlobs(libp2p, helia.blockstore)
-  const guard = createTopicGuard(libp2p.services.pubsub, createMessageVerifier({ chainId: config.chainId }))
+  const guard = createTopicGuard(libp2p.services.pubsub, createMessageVerifier({ chainId: config.chainId, membership: config.membership }))
   const channels = new Set<TaskChannel>()
   const events = new Emitter<BrowserNodeEvents>()
   const joinedTasks = (): JoinedTask[] => [...channels].map(c => ({ taskId: c.taskId, peers: c.peers() }))
@@ -127,7 +132,7 @@ export async function createBrowserNode (config: BrowserNodeConfig): Promise<Bro
     storage: createStorage({ blocks: helia.blockstore, pins: helia.pins }),
     guard,
     joinTask: (init) => {
-      const channel = joinTask({ ...init, libp2p, guard })
+      const channel = joinTask({ ...init, libp2p, guard, membership: config.membership })
       channels.add(channel)
       const offPeers = channel.on('peers', tasksChanged)
       const leave = channel.leave

@@ -6,19 +6,13 @@ import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startRelay, type Relay } from '../../node/relay.ts'
+import { waitFor } from '../../node/testing/waitFor.ts'
+import { anyWallet } from '../core/messages/index.ts'
 import { createBrowserNode, type BrowserNode } from './createBrowserNode.ts'
 import type { NetworkStatus } from './types.ts'
 
 // The browser factory runs unchanged in Node: WebSockets come from undici
 // (node/polyfills.ts) and WebRTC from node-datachannel.
-
-async function waitFor (what: string, cond: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 25))
-  }
-}
 
 async function rawBlock (text: string): Promise<{ cid: CID, bytes: Uint8Array }> {
   const bytes = new TextEncoder().encode(text)
@@ -42,6 +36,7 @@ describe('browser node <-> relay on loopback', () => {
       relayMultiaddrs: relay.multiaddrs,
       allowLoopback: true,
       storage: 'memory' as const,
+      membership: anyWallet,
       // node-datachannel otherwise offers the host's LAN addresses as ICE candidates
       rtcBindAddress: '127.0.0.1',
       // fast retries keep the restart test short; defaults are for browsers

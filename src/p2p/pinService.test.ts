@@ -11,7 +11,7 @@ import { CID } from 'multiformats/cid'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startRelay, type Relay } from '../../node/relay.ts'
-import { authorizeSession, type MessageSigner } from '../core/messages/index.ts'
+import { anyWallet, authorizeSession, type MessageSigner } from '../core/messages/index.ts'
 import { BLOB_ROOT_TAG, MANIFEST_TAG, type BlobRoot, type DatasetManifest } from '../storage/index.ts'
 import { cborCid, rawCid } from '../storage/cid.ts'
 import { createBrowserNode, type BrowserNode } from './createBrowserNode.ts'
@@ -39,7 +39,7 @@ describe('pinner under attack', () => {
 
   const pinner = (): Multiaddr[] => relay.multiaddrs.map(m => multiaddr(m))
   const client = async (): Promise<BrowserNode> => {
-    const node = await createBrowserNode({ relayMultiaddrs: relay.multiaddrs, allowLoopback: true, storage: 'memory', webRTC: false, chainId: CHAIN })
+    const node = await createBrowserNode({ relayMultiaddrs: relay.multiaddrs, allowLoopback: true, storage: 'memory', webRTC: false, chainId: CHAIN, membership: anyWallet })
     nodes.push(node)
     return node
   }

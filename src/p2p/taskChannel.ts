@@ -1,5 +1,5 @@
 import { multiaddr } from '@multiformats/multiaddr'
-import { encodeTaskMessage, taskTopics, type AnyTaskMessage, type MessageSigner, type Presence, type TaskMessage, type TopicBodyInputs, type TopicKind } from '../core/messages/index.ts'
+import { encodeTaskMessage, InvalidMessageError, taskTopics, type AnyTaskMessage, type MessageSigner, type Presence, type TaskMembership, type TaskMessage, type TopicBodyInputs, type TopicKind } from '../core/messages/index.ts'
 import { peerIdOf } from './addresses.ts'
 import { connectionTypeOf, type ConnectionType } from './connections.ts'
 import { Emitter } from '../core/events.ts'
@@ -37,6 +37,8 @@ export interface TaskChannelInit {
   libp2p: P2PLibp2p
   taskId: string
   guard: TopicGuard
+  /** the same membership the guard's verifier asks: this peer publishes only what others accept */
+  membership: TaskMembership
   /** absent: listen only (a viewer); present: may publish */
   signer?: MessageSigner
   /** absent: this peer does not announce itself (viewers), so others will not dial it */
@@ -143,6 +145,11 @@ export function joinTask (init: TaskChannelInit): TaskChannel {
 
   const publish = async <K extends TopicKind>(kind: K, body: BodyOf<K>): Promise<void> => {
     if (init.signer == null) throw new Error('this task channel has no signer: it can only listen')
+    // peers refuse a non-member's messages and penalize the peer that sent them; a provider
+    // announces itself from the moment it follows a task, which is before its join is mined
+    if (!await init.membership.isMember(taskId, init.signer.wallet)) {
+      throw new InvalidMessageError('not-member', `wallet ${init.signer.wallet} is not a member of task ${taskId} (yet): nothing is published`)
+    }
     const full = { ...body, type: TYPE_OF[kind], taskId } as unknown as TopicBodyInputs[K]
     await pubsub.publish(topics[kind], await encodeTaskMessage(init.signer, taskId, kind, full, { now: now() }))
   }

@@ -5,7 +5,8 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startRelay, type Relay } from '../../node/relay.ts'
-import { authorizeSession, encodeTaskMessage, taskTopic, verifyPinReceipt, type AnyTaskMessage, type MessageSigner } from '../core/messages/index.ts'
+import { waitFor } from '../../node/testing/waitFor.ts'
+import { anyWallet, authorizeSession, encodeTaskMessage, taskTopic, verifyPinReceipt, type AnyTaskMessage, type MessageSigner } from '../core/messages/index.ts'
 import { createBrowserNode, type BrowserNode } from './createBrowserNode.ts'
 import { BlobTooLargeError } from '../storage/index.ts'
 import { BlobUnavailableError, fetchBlob } from './blobStream.ts'
@@ -15,14 +16,6 @@ import { groupTaskPeers, type JoinedTask } from './taskPeers.ts'
 import type { RejectedMessage } from './topicGuard.ts'
 
 // Node peers built by the browser factory (WebRTC from node-datachannel), around a real relay.
-
-async function waitFor (what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 25))
-  }
-}
 
 const CHAIN = 31337
 const TASK = '11'
@@ -44,7 +37,7 @@ describe('task topics, discovery and pinning', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'mlbridge-tasks-'))
     relay = await startRelay({ port: 0, dataDir, chainId: CHAIN })
-    const config = { relayMultiaddrs: relay.multiaddrs, allowLoopback: true, storage: 'memory' as const, rtcBindAddress: '127.0.0.1', chainId: CHAIN }
+    const config = { relayMultiaddrs: relay.multiaddrs, allowLoopback: true, storage: 'memory' as const, rtcBindAddress: '127.0.0.1', chainId: CHAIN, membership: anyWallet }
     a = await createBrowserNode(config)
     b = await createBrowserNode(config)
     signerA = (await authorizeSession({ wallet: privateKeyToAccount(generatePrivateKey()), peerId: a.peerId, chainId: CHAIN })).signer

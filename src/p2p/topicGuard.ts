@@ -1,5 +1,5 @@
 import { TopicValidatorResult, type GossipSub, type Message } from '@libp2p/gossipsub'
-import { InvalidMessageError, parseTaskTopic, type AnyTaskMessage, type MessageVerifier } from '../core/messages/index.ts'
+import { InvalidMessageError, parseTaskTopic, type AnyTaskMessage, type InvalidMessageReason, type MessageVerifier } from '../core/messages/index.ts'
 import { Emitter } from '../core/events.ts'
 import type { PeerId } from '@libp2p/interface'
 
@@ -17,8 +17,8 @@ export interface TopicGuardEvents extends Record<string, unknown> {
 /**
  * Installs a validator on task topics: a message reaches the application only after the
  * verifier accepted it, and a rejected one counts as an invalid delivery in the sender's
- * gossipsub score. The decoded message is kept per gossip message object, so listeners never
- * decode or trust raw bytes themselves.
+ * gossipsub score (`verdictOf` says when it does not). The decoded message is kept per gossip
+ * message object, so listeners never decode or trust raw bytes themselves.
  */
 export interface TopicGuard extends Emitter<TopicGuardEvents> {
   /** validate `topic` from now on (no-op for topics that are not task topics) */
@@ -54,6 +54,20 @@ const TASK_TOPIC_SCORE = {
   invalidMessageDeliveriesDecay: 0.99
 }
 
+/**
+ * Reasons that depend on what this receiver knows (its clock, its replay memory, its view of the
+ * chain and of wallets' strikes): an honest peer that forwarded the message may know otherwise,
+ * so only the author's own peer is penalized for them; a forwarder's copy is just dropped.
+ */
+const LOCAL_VIEW_REASONS: ReadonlySet<InvalidMessageReason> = new Set(['stale', 'replayed', 'not-member', 'penalized'])
+
+export function verdictOf (err: unknown, fromAuthor: boolean): TopicValidatorResult {
+  if (!(err instanceof InvalidMessageError)) return TopicValidatorResult.Reject
+  // a chain outage is nobody's fault
+  if (err.reason === 'unverifiable') return TopicValidatorResult.Ignore
+  return LOCAL_VIEW_REASONS.has(err.reason) && !fromAuthor ? TopicValidatorResult.Ignore : TopicValidatorResult.Reject
+}
+
 export function createTopicGuard (pubsub: GossipSub, verifier: MessageVerifier): TopicGuard {
   const verified = new WeakMap<Message, AnyTaskMessage>()
   const guard = new Emitter<TopicGuardEvents>() as TopicGuard
@@ -66,7 +80,7 @@ export function createTopicGuard (pubsub: GossipSub, verifier: MessageVerifier):
       return TopicValidatorResult.Accept
     } catch (err) {
       guard.emit('rejected', { topic: msg.topic, from: propagator.toString(), reason: err instanceof Error ? err.message : String(err) })
-      return TopicValidatorResult.Reject
+      return verdictOf(err, msg.type === 'signed' && propagator.equals(msg.from))
     }
   }
 

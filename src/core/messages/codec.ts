@@ -3,7 +3,11 @@ import { InvalidMessageError } from './errors.ts'
 import { bodySchemas, envelopeSchema, MAX_MESSAGE_BYTES, payloadHeaderSchema, type MessageAuth, type SessionGrant, type TopicBodies, type TopicBodyInputs } from './schemas.ts'
 import { authorizationText, recoverSigner, type MessageSigner } from './signing.ts'
 import { parseTaskTopic, taskTopic, type TopicKind } from './topics.ts'
-import type { Address } from 'viem'
+import { keccak256, type Address } from 'viem'
+import { errorMessage } from '../errors.ts'
+import type { TaskMembership } from './membership.ts'
+import { createReplayWindow, type ReplayWindowOptions } from './replayWindow.ts'
+import { createWalletStrikes, type WALLET_STRIKES } from './walletStrikes.ts'
 
 /** A message that passed every check; only these reach application code. */
 export interface TaskMessage<K extends TopicKind = TopicKind> {
@@ -14,7 +18,7 @@ export interface TaskMessage<K extends TopicKind = TopicKind> {
   /** the wallet the message is bound to */
   from: Address
   peerId: string
-  /** unix milliseconds, as claimed by the sender (and checked to be recent) */
+  /** unix milliseconds, as signed by the sender (and checked to be inside the replay window) */
   sentAt: number
   body: TopicBodies[K]
   auth: MessageAuth['kind']
@@ -47,10 +51,12 @@ export async function encodeTaskMessage<K extends TopicKind> (
 export interface VerifierOptions {
   /** refuse other chains; leave out only on a hub that serves several chains */
   chainId?: number
-  /** @default 5 min: older messages are replays or from a stuck peer */
-  maxAgeMs?: number
-  /** tolerated clock skew into the future @default 60 s */
-  maxSkewMs?: number
+  /** who may speak on a task's topics; `anyWallet` only where no chain is configured */
+  membership: TaskMembership
+  /** @default REPLAY_WINDOW */
+  window?: ReplayWindowOptions
+  /** @default WALLET_STRIKES */
+  strikes?: Partial<typeof WALLET_STRIKES>
   now?: () => number
   /** verified session grants kept, so each grant costs one signature recovery @default 1024 */
   grantCacheSize?: number
@@ -67,13 +73,16 @@ export interface MessageVerifier {
   verify: (data: Uint8Array, ctx: MessageContext) => Promise<AnyTaskMessage>
 }
 
-export function createMessageVerifier (opts: VerifierOptions = {}): MessageVerifier {
-  const maxAge = opts.maxAgeMs ?? 5 * 60_000
-  const maxSkew = opts.maxSkewMs ?? 60_000
+/**
+ * Checks run cheapest first, and in an order that keeps penalties fair: the replay window before
+ * any signature recovery; the wallet's standing and membership only once the wallet provably
+ * signed; the body last, so a strike lands only on a member that signed an invalid message.
+ */
+export function createMessageVerifier (opts: VerifierOptions): MessageVerifier {
   const now = opts.now ?? Date.now
-  const cacheSize = opts.grantCacheSize ?? 1024
-
-  const signatures = createAuthChecker(cacheSize)
+  const signatures = createAuthChecker(opts.grantCacheSize ?? 1024)
+  const window = createReplayWindow(opts.window)
+  const strikes = createWalletStrikes(opts.strikes)
 
   return {
     verify: async (data, ctx) => {
@@ -84,7 +93,8 @@ export function createMessageVerifier (opts: VerifierOptions = {}): MessageVerif
       const envelope = envelopeSchema.safeParse(parseJson(data))
       if (!envelope.success) throw new InvalidMessageError('bad-envelope', z.prettifyError(envelope.error))
       const { payload, auth } = envelope.data
-      const header = payloadHeaderSchema.safeParse(parseJson(encoder.encode(payload)))
+      const payloadBytes = encoder.encode(payload)
+      const header = payloadHeaderSchema.safeParse(parseJson(payloadBytes))
       if (!header.success) throw new InvalidMessageError('bad-header', z.prettifyError(header.error))
       const h = header.data
 
@@ -93,17 +103,36 @@ export function createMessageVerifier (opts: VerifierOptions = {}): MessageVerif
       // binds the wallet's statement to the libp2p key that signed the gossip envelope
       if (h.peerId !== ctx.peerId) throw new InvalidMessageError('wrong-peer', `signed for peer ${h.peerId}, sent by ${ctx.peerId}`)
       const t = now()
-      if (h.sentAt < t - maxAge) throw new InvalidMessageError('stale', `sent ${Math.round((t - h.sentAt) / 1000)} s ago`)
-      if (h.sentAt > t + maxSkew) throw new InvalidMessageError('from-future', `sent ${Math.round((h.sentAt - t) / 1000)} s in the future`)
-
-      const body = bodySchemas[topic.kind].safeParse(h.body)
-      if (!body.success) throw new InvalidMessageError('bad-body', z.prettifyError(body.error))
-      if (body.data.taskId !== topic.taskId) throw new InvalidMessageError('wrong-topic', `body is for task ${body.data.taskId}, topic for task ${topic.taskId}`)
+      const digest = keccak256(payloadBytes)
+      window.check(digest, h.sentAt, t)
 
       await signatures.check(payload, auth, h, t)
+      const banned = strikes.bannedUntil(h.from, t)
+      if (banned !== undefined) throw new InvalidMessageError('penalized', `wallet ${h.from} sent too many invalid messages; refused until ${new Date(banned).toISOString()}`)
+      await requireMember(opts.membership, topic.taskId, h.from)
+
+      const body = bodySchemas[topic.kind].safeParse(h.body)
+      if (!body.success || body.data.taskId !== topic.taskId) {
+        strikes.strike(h.from, t)
+        throw body.success
+          ? new InvalidMessageError('wrong-topic', `body is for task ${body.data.taskId}, topic for task ${topic.taskId}`)
+          : new InvalidMessageError('bad-body', z.prettifyError(body.error))
+      }
+      // checked again: a copy verified concurrently may have been admitted meanwhile
+      window.admit(digest, h.sentAt, t)
       return { topic: h.topic, taskId: topic.taskId, kind: topic.kind, chainId: h.chainId, from: h.from, peerId: h.peerId, sentAt: h.sentAt, body: body.data, auth: auth.kind } as AnyTaskMessage
     }
   }
+}
+
+async function requireMember (membership: TaskMembership, taskId: string, wallet: Address): Promise<void> {
+  let member: boolean
+  try {
+    member = await membership.isMember(taskId, wallet)
+  } catch (err) {
+    throw new InvalidMessageError('unverifiable', `the members of task ${taskId} could not be read: ${errorMessage(err)}`)
+  }
+  if (!member) throw new InvalidMessageError('not-member', `wallet ${wallet} is neither the creator nor a joined provider of task ${taskId}`)
 }
 
 export interface AuthChecker {

@@ -1,6 +1,6 @@
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { describe, expect, it } from 'vitest'
-import { authorizeSession, createMessageVerifier, encodeTaskMessage, InvalidMessageError, parseTaskTopic, taskTopic, walletMessageSigner, type MessageSigner } from './index.ts'
+import { anyWallet, authorizeSession, createMessageVerifier, encodeTaskMessage, InvalidMessageError, parseTaskTopic, taskTopic, walletMessageSigner, type MessageSigner } from './index.ts'
 
 const PEER = '12D3KooWKM14WjmyrowSbrdTQjZirFG4tXcJaAez84B4utq3r1H6'
 const OTHER_PEER = '12D3KooWQsY22EmLAwzZKp8SXaY4MweM3WU3UQZ4vboB4Qf2VHqp'
@@ -9,7 +9,7 @@ const NOW = 1_800_000_000_000
 const wallet = privateKeyToAccount(generatePrivateKey())
 const presence = { type: 'presence' as const, taskId: '7', addrs: [`/p2p/${PEER}`], backend: 'webgpu' as const, throughput: 120 }
 
-const verifier = createMessageVerifier({ chainId: 31337, now: () => NOW })
+const verifier = createMessageVerifier({ chainId: 31337, membership: anyWallet, now: () => NOW })
 const ctx = (kind: 'rounds' | 'presence' | 'artifacts' = 'presence', peerId = PEER) => ({ topic: taskTopic('7', kind), peerId })
 
 async function reason (p: Promise<unknown>): Promise<string> {
@@ -62,9 +62,9 @@ describe('signed task messages', () => {
     expect(await reason(verifier.verify(good, ctx('rounds')))).toBe('wrong-topic')
     expect(await reason(verifier.verify(good, { topic: 'mlbridge/task/8/presence', peerId: PEER }))).toBe('wrong-topic')
     expect(await reason(verifier.verify(good, ctx('presence', OTHER_PEER)))).toBe('wrong-peer')
-    expect(await reason(createMessageVerifier({ chainId: 1, now: () => NOW }).verify(good, ctx()))).toBe('wrong-chain')
-    expect(await reason(createMessageVerifier({ now: () => NOW + 10 * 60_000 }).verify(good, ctx()))).toBe('stale')
-    expect(await reason(createMessageVerifier({ now: () => NOW - 10 * 60_000 }).verify(good, ctx()))).toBe('from-future')
+    expect(await reason(createMessageVerifier({ chainId: 1, membership: anyWallet, now: () => NOW }).verify(good, ctx()))).toBe('wrong-chain')
+    expect(await reason(createMessageVerifier({ membership: anyWallet, now: () => NOW + 10 * 60_000 }).verify(good, ctx()))).toBe('stale')
+    expect(await reason(createMessageVerifier({ membership: anyWallet, now: () => NOW - 10 * 60_000 }).verify(good, ctx()))).toBe('from-future')
     // a tampered payload no longer matches the session key's signature
     const tampered = env.payload.replace('"throughput":120', '"throughput":999')
     expect(await reason(verifier.verify(enc({ ...env, payload: tampered }), ctx()))).toBe('bad-signature')
@@ -74,6 +74,8 @@ describe('signed task messages', () => {
   })
 
   it('rejects a session key the wallet did not authorize, or for another peer, or expired', async () => {
+    // these payloads equal the one accepted above: a verifier that accepted it would call them replays
+    const verifier = createMessageVerifier({ chainId: 31337, membership: anyWallet, now: () => NOW })
     const { signer: real } = await authorizeSession({ wallet, peerId: PEER, chainId: 31337, now: NOW })
     const mallory = privateKeyToAccount(generatePrivateKey())
     // mallory authorizes her own key but claims to speak for the victim's wallet
@@ -86,6 +88,27 @@ describe('signed task messages', () => {
     expect(await reason(verifier.verify(await encodeTaskMessage(relabelled, '7', 'presence', presence, { now: NOW }), ctx()))).toBe('bad-grant')
     const { signer: short } = await authorizeSession({ wallet, peerId: PEER, chainId: 31337, ttlSeconds: 60, now: NOW })
     const late = await encodeTaskMessage(short, '7', 'presence', presence, { now: NOW + 120_000 })
-    expect(await reason(createMessageVerifier({ now: () => NOW + 120_000 }).verify(late, ctx()))).toBe('grant-expired')
+    expect(await reason(createMessageVerifier({ membership: anyWallet, now: () => NOW + 120_000 }).verify(late, ctx()))).toBe('grant-expired')
+  })
+})
+
+describe('replay window (fake clock)', () => {
+  /** A verifier whose clock the test sets, which has just accepted a round event sent at NOW; returns why it refuses the same bytes at `t`. */
+  async function replayedAt (t: number): Promise<string> {
+    let clock = NOW
+    const v = createMessageVerifier({ chainId: 31337, membership: anyWallet, now: () => clock })
+    const msg = await encodeTaskMessage(walletMessageSigner(wallet, PEER, 31337), '7', 'rounds', { type: 'round', taskId: '7', round: 3, phase: 'commit' }, { now: NOW })
+    await v.verify(msg, ctx('rounds'))
+    clock = t
+    return await reason(v.verify(msg, ctx('rounds')))
+  }
+
+  it('attack (replay in the window): the same signed message again is refused as replayed, whatever gossipsub remembers', async () => {
+    expect(await replayedAt(NOW + 1000)).toBe('replayed')
+  })
+
+  it('attack (replay after the seen-cache forgot it): a message older than the window is refused as stale', async () => {
+    // gossipsub forgets a message id after about 120 s
+    expect(await replayedAt(NOW + 130_000)).toBe('stale')
   })
 })

@@ -42,6 +42,9 @@ export const presenceSchema = z.strictObject({
   status: z.enum(['idle', 'training']).default('idle')
 })
 
+/** Artifacts made in a round: the signed announcement names it, so it cannot be passed off as another round's. */
+const ROUND_ARTIFACTS: ReadonlySet<ArtifactKind> = new Set(['delta', 'model'])
+
 export const artifactSchema = z.strictObject({
   type: z.literal('artifact'),
   taskId: taskIdSchema,
@@ -50,7 +53,7 @@ export const artifactSchema = z.strictObject({
   size: count,
   round: count.optional(),
   shard: count.optional()
-})
+}).refine(a => a.round !== undefined || !ROUND_ARTIFACTS.has(a.kind), { message: 'a delta or model names its round', path: ['round'] })
 
 const bytes32Schema = hex(32).transform(h => h.toLowerCase() as `0x${string}`)
 /** decimal, no leading zeros, at most `max` */

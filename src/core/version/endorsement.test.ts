@@ -1,7 +1,7 @@
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { keccak256, toHex, type Address } from 'viem'
 import { describe, expect, it } from 'vitest'
-import { createMessageVerifier, encodeTaskMessage, endorsementSchema, InvalidMessageError, taskTopic, walletMessageSigner, type Endorsement } from '../messages/index.ts'
+import { anyWallet, createMessageVerifier, encodeTaskMessage, endorsementSchema, InvalidMessageError, taskTopic, walletMessageSigner, type Endorsement } from '../messages/index.ts'
 import { checkEndorsement, type ExpectedVersion } from './endorsement.ts'
 import { ascendingSigners, verifyVersionSignature, versionTypedData, type RegistryDomain, type VersionContent } from './signature.ts'
 
@@ -113,7 +113,7 @@ describe('endorsement messages', () => {
   })
 
   it('travels as a signed task message and is refused with a named reason when malformed', async () => {
-    const verifier = createMessageVerifier({ chainId: 31337, now: () => NOW })
+    const verifier = createMessageVerifier({ chainId: 31337, membership: anyWallet, now: () => NOW })
     const signer = walletMessageSigner(winner, PEER, 31337)
     const e = await endorsementBy(winner)
     const msg = await verifier.verify(await encodeTaskMessage(signer, '7', 'endorsements', e, { now: NOW }), { topic: taskTopic('7', 'endorsements'), peerId: PEER })

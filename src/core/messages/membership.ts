@@ -1,0 +1,81 @@
+import type { Address } from 'viem'
+
+/** Who may speak on a task's topics: decided by the chain, asked through this so the verifier stays pure. */
+export interface TaskMembership {
+  /** rejects when the answer cannot be had (an RPC outage), which never reads as "member" */
+  isMember: (taskId: string, wallet: Address) => Promise<boolean>
+}
+
+/** A task's members as the chain records them; a task that does not exist has none. */
+export interface TaskMembers {
+  creator: Address
+  providers: readonly Address[]
+}
+
+/** What the gossip verifier and the pinner both mean by a member. */
+export function memberRole (members: TaskMembers, wallet: Address): 'creator' | 'provider' | undefined {
+  const w = wallet.toLowerCase()
+  if (members.creator.toLowerCase() === w) return 'creator'
+  return members.providers.some(p => p.toLowerCase() === w) ? 'provider' : undefined
+}
+
+/**
+ * No chain to ask: every signed wallet counts as a member of every task. Only for a network
+ * without a chain (tests of the network alone, a hub configured without one); a node that knows
+ * its chain passes a chain-backed membership instead.
+ */
+export const anyWallet: TaskMembership = { isMember: async () => true }
+
+export const MEMBERSHIP_CACHE = {
+  /** a task's member list is read again after this long */
+  ttlMs: 60_000,
+  /**
+   * A wallet missing from the list reads it again if the list is older than this, so a provider
+   * that just joined is heard within seconds, while a flood of outsiders costs at most one read
+   * per task per interval.
+   */
+  missRefreshMs: 2_000,
+  /** tasks whose lists are kept; the least recently read goes first */
+  maxTasks: 256
+}
+
+export type MembershipCacheOptions = Partial<typeof MEMBERSHIP_CACHE> & { now?: () => number }
+
+interface Entry { members: TaskMembers, readAt: number }
+
+/**
+ * Caches whole member lists per task rather than answers per wallet: any number of distinct
+ * wallets, members or not, costs one read per task per `missRefreshMs` at most. Concurrent
+ * questions about one task share one read; a failed read is not cached.
+ */
+export function cachedMembership (read: (taskId: string) => Promise<TaskMembers>, opts: MembershipCacheOptions = {}): TaskMembership {
+  const { ttlMs: ttl, missRefreshMs: missRefresh, maxTasks } = { ...MEMBERSHIP_CACHE, ...opts }
+  const now = opts.now ?? Date.now
+  const entries = new Map<string, Entry>()
+  const reading = new Map<string, Promise<Entry>>()
+
+  const load = async (taskId: string): Promise<Entry> => {
+    let pending = reading.get(taskId)
+    if (pending === undefined) {
+      pending = read(taskId).then((members) => {
+        const entry = { members, readAt: now() }
+        entries.delete(taskId)
+        entries.set(taskId, entry)
+        if (entries.size > maxTasks) entries.delete(entries.keys().next().value as string)
+        return entry
+      }).finally(() => { reading.delete(taskId) })
+      reading.set(taskId, pending)
+    }
+    return await pending
+  }
+
+  return {
+    isMember: async (taskId, wallet) => {
+      let entry = entries.get(taskId)
+      if (entry === undefined || now() - entry.readAt >= ttl) entry = await load(taskId)
+      if (memberRole(entry.members, wallet) !== undefined) return true
+      if (now() - entry.readAt < missRefresh) return false
+      return memberRole((await load(taskId)).members, wallet) !== undefined
+    }
+  }
+}
