@@ -9,12 +9,24 @@ import type { Page } from '@playwright/test'
 import type { Relay } from '../node/relay.ts'
 import type { PageHarness } from '../src/testing/pageHarness.ts'
 import type { BrowserNode } from '../src/p2p/index.ts'
+import type { StackInfo } from '../src/core/networkConfig.ts'
+import { devContext, devPrivateKey } from './devAccounts.ts'
 
 type HarnessWindow = Window & { h: PageHarness }
 const CHAIN_ID = 31337
+/** Dev accounts the pages sign gossip with: members of the tasks `memberTask` creates. */
+const MEMBERS = [5, 6] as const
 
-/** Loads the app, waits for its node, and wraps that node in the test harness as `window.h`. */
-async function startApp (page: Page, relayAddr?: string): Promise<void> {
+/** A task on the stack's chain that dev accounts `MEMBERS` joined: gossip is heard from members only. */
+async function memberTask (stack: StackInfo): Promise<string> {
+  const { createPlainTask, joinAsProvider } = await import('../node/testing/placeholderTask.ts')
+  const taskId = await createPlainTask(devContext(stack, 0))
+  for (const member of MEMBERS) await joinAsProvider(devContext(stack, member), taskId)
+  return taskId.toString()
+}
+
+/** Loads the app, waits for its node, and wraps that node in the test harness as `window.h`, signing as dev account `account` (default a fresh wallet). */
+async function startApp (page: Page, relayAddr?: string, account?: number): Promise<void> {
   if (relayAddr !== undefined) {
     await page.route('**/mlbridge.config.json', async (route) => {
       const response = await route.fetch()
@@ -24,13 +36,14 @@ async function startApp (page: Page, relayAddr?: string): Promise<void> {
   }
   await page.goto('/')
   await expect(page.getByTestId('relay-status')).toHaveAttribute('data-connected', 'true')
-  await page.evaluate(async (chainId) => {
+  const privateKey = account === undefined ? undefined : devPrivateKey(account)
+  await page.evaluate(async ({ chainId, privateKey }) => {
     const load = async <T>(path: string): Promise<T> => await import(/* @vite-ignore */ path) as T
     // the app's own module instance: it hands back the node the app already started
     const { browserNode } = await load<{ browserNode: (n: unknown) => Promise<BrowserNode> }>('/src/app/browserNode.ts')
     const { createPageHarness } = await load<typeof import('../src/testing/pageHarness.ts')>('/src/testing/pageHarness.ts')
-    ;(window as unknown as HarnessWindow).h = await createPageHarness(await browserNode(null), chainId)
-  }, CHAIN_ID)
+    ;(window as unknown as HarnessWindow).h = await createPageHarness(await browserNode(null), chainId, privateKey)
+  }, { chainId: CHAIN_ID, privateKey })
 }
 
 const peerIdOf = async (page: Page): Promise<string> => await page.evaluate(() => (window as unknown as HarnessWindow).h.node.peerId)
@@ -44,27 +57,28 @@ async function joinAndConnect (a: Page, b: Page, taskId: string): Promise<void> 
 }
 
 test.describe('@p2p peer network and storage', () => {
-  test('@p2p two pages go direct over WebRTC and keep exchanging gossip and a 10 MB blob after the relay stops', async ({ openPeerPage }) => {
+  test('@p2p two pages go direct over WebRTC and keep exchanging gossip and a 10 MB blob after the relay stops', async ({ openPeerPage, stack }) => {
+    const taskId = await memberTask(stack)
     const dataDir = await mkdtemp(join(tmpdir(), 'mlbridge-e2e-relay-'))
     const { startRelay } = await import('../node/relay.ts')
     let relay: Relay | undefined = await startRelay({ port: 0, dataDir, chainId: CHAIN_ID })
     try {
       const [a, b] = [await openPeerPage(), await openPeerPage()]
-      await startApp(a, relay.multiaddrs[0])
-      await startApp(b, relay.multiaddrs[0])
+      await startApp(a, relay.multiaddrs[0], MEMBERS[0])
+      await startApp(b, relay.multiaddrs[0], MEMBERS[1])
       await expect(a.getByTestId('task-peers-none')).toHaveText('Not in any task yet')
-      await joinAndConnect(a, b, '1')
+      await joinAndConnect(a, b, taskId)
       const bId = await peerIdOf(b)
       // the connection is a WebRTC one without relay limits, and the panel says so
       expect(await a.evaluate((id) => (window as unknown as HarnessWindow).h.node.libp2p.getConnections()
         .filter(c => c.remotePeer.toString() === id).map(c => ({ limits: c.limits ?? null, webrtc: c.remoteAddr.toString().includes('/webrtc') })), bId))
         .toContainEqual({ limits: null, webrtc: true })
       await expect(a.locator(`[data-testid="peer-list"] [data-peer-id="${bId}"]`)).toHaveAttribute('data-type', 'direct')
-      // each page's panel lists the other as a peer of task 1, reached directly, with its wallet
+      // each page's panel lists the other as a peer of the task, reached directly, with its wallet
       const aId = await peerIdOf(a)
       for (const [page, other, otherPage] of [[a, bId, b], [b, aId, a]] as const) {
         const wallet = await otherPage.evaluate(() => (window as unknown as HarnessWindow).h.signer.wallet)
-        const row = page.locator(`[data-testid="task-peers-1"] [data-peer-id="${other}"]`)
+        const row = page.locator(`[data-testid="task-peers-${taskId}"] [data-peer-id="${other}"]`)
         await expect(row).toHaveAttribute('data-connection', 'direct')
         await expect(row).toHaveAttribute('data-wallet', wallet)
         await expect(row).toContainText('direct WebRTC')
@@ -77,7 +91,7 @@ test.describe('@p2p peer network and storage', () => {
 
       await a.evaluate(async () => { await (window as unknown as HarnessWindow).h.channel().publish('rounds', { round: 4, phase: 'open' }) })
       await expect.poll(async () => await b.evaluate(() => (window as unknown as HarnessWindow).h.received
-        .filter(m => m.kind === 'rounds').map(m => m.body)), { timeout: 10_000 }).toContainEqual({ type: 'round', taskId: '1', round: 4, phase: 'open' })
+        .filter(m => m.kind === 'rounds').map(m => m.body)), { timeout: 10_000 }).toContainEqual({ type: 'round', taskId, round: 4, phase: 'open' })
 
       const sent = await a.evaluate(async () => {
         const bytes = new Uint8Array(10 * 1024 * 1024)
@@ -124,17 +138,18 @@ test.describe('@p2p peer network and storage', () => {
     expect(sha).toBe(shardSha)
   })
 
-  test('@p2p malformed and wrongly signed gossip is rejected and never reaches the application', async ({ openPeerPage }) => {
+  test('@p2p malformed and wrongly signed gossip is rejected and never reaches the application', async ({ openPeerPage, stack }) => {
+    const taskId = await memberTask(stack)
     const [a, b] = [await openPeerPage(), await openPeerPage()]
-    await startApp(a)
-    await startApp(b)
+    await startApp(a, undefined, MEMBERS[0])
+    await startApp(b, undefined, MEMBERS[1])
     // directly connected: otherwise the relay's own validator drops the messages before `a` sees them
-    await joinAndConnect(a, b, '3')
+    await joinAndConnect(a, b, taskId)
     const aId = await peerIdOf(a)
-    await b.evaluate(async (aId) => {
+    await b.evaluate(async ({ aId, taskId }) => {
       const { h } = window as unknown as HarnessWindow
       const { encodeTaskMessage, taskTopic } = await import(/* @vite-ignore */ '/src/core/messages/index.ts' as string) as typeof import('../src/core/messages/index.ts')
-      const topic = taskTopic('3', 'rounds')
+      const topic = taskTopic(taskId, 'rounds')
       const pubsub = h.node.libp2p.services.pubsub
       // Until a is in b's mesh for the topic, gossip would go only through the relay, whose
       // validator drops the bad messages before a could see them.
@@ -146,9 +161,9 @@ test.describe('@p2p peer network and storage', () => {
       }
       await pubsub.publish(topic, new TextEncoder().encode('{"round":666}'))
       // validly signed by b's wallet, but claiming to come from peer a
-      await pubsub.publish(topic, await encodeTaskMessage({ ...h.signer, peerId: aId }, '3', 'rounds', { type: 'round', taskId: '3', round: 666, phase: 'open' }))
+      await pubsub.publish(topic, await encodeTaskMessage({ ...h.signer, peerId: aId }, taskId, 'rounds', { type: 'round', taskId, round: 666, phase: 'open' }))
       await h.channel().publish('rounds', { round: 7, phase: 'commit' })
-    }, aId)
+    }, { aId, taskId })
     await expect.poll(async () => await a.evaluate(() => (window as unknown as HarnessWindow).h.received.filter(m => m.kind === 'rounds').length), { timeout: 10_000 }).toBe(1)
     // Each message is validated on its own, so a rejection can be recorded after the valid delivery.
     await expect.poll(async () => await a.evaluate(() => (window as unknown as HarnessWindow).h.rejected.length), { timeout: 10_000 }).toBe(2)

@@ -14,7 +14,7 @@ import { LOCAL_CHAIN_ID } from '../src/core/networkConfig.ts'
 import { createBrowserNode, type BrowserNode, type BrowserNodeConfig } from '../src/p2p/createBrowserNode.ts'
 import type { RejectedMessage } from '../src/p2p/topicGuard.ts'
 import { startRelay, type Relay } from './relay.ts'
-import { createPlainTask, joinAsProvider } from './testing/pinnerFixture.ts'
+import { createPlainTask, joinAsProvider } from './testing/placeholderTask.ts'
 import { useLocalChain } from './testing/useLocalChain.ts'
 import { waitFor } from './testing/waitFor.ts'
 

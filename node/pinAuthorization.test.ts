@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cancelTask } from '../src/chain/actions/index.ts'
 import { PinRefusedError } from '../src/p2p/pinService.ts'
-import { createPlainTask, joinAsProvider, startPinnerFixture, type PinnerFixture } from './testing/pinnerFixture.ts'
+import { startPinnerFixture, type PinnerFixture } from './testing/pinnerFixture.ts'
+import { createPlainTask, joinAsProvider } from './testing/placeholderTask.ts'
 import { useLocalChain } from './testing/useLocalChain.ts'
 
 const chain = useLocalChain()

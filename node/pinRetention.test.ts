@@ -5,7 +5,8 @@
 import { CID } from 'multiformats/cid'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cancelTask } from '../src/chain/actions/index.ts'
-import { createPlainTask, startPinnerFixture, type PinnerFixture } from './testing/pinnerFixture.ts'
+import { startPinnerFixture, type PinnerFixture } from './testing/pinnerFixture.ts'
+import { createPlainTask } from './testing/placeholderTask.ts'
 import { useLocalChain } from './testing/useLocalChain.ts'
 
 const chain = useLocalChain()

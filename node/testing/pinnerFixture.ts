@@ -7,8 +7,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import type { CID } from 'multiformats/cid'
-import { parseEther } from 'viem'
-import { createTask, faucet, joinTask, stake, type TaskParams, type WriteContext } from '../../src/chain/actions/index.ts'
 import type { ArtifactKind } from '../../src/core/messages/schemas.ts'
 import { devAccount } from '../../src/chain/devAccounts.ts'
 import { authorizeSession } from '../../src/core/messages/index.ts'
@@ -18,24 +16,6 @@ import { createBrowserNode, type BrowserNode } from '../../src/p2p/createBrowser
 import { requestPin, type PinReceipt } from '../../src/p2p/pinService.ts'
 import { startRelay, type Relay, type RelayOptions } from '../relay.ts'
 import type { LocalChain } from './localChain.ts'
-import { placeholderTaskParams } from './placeholderTask.ts'
-
-const MIN_STAKE = parseEther('100')
-const REWARD = parseEther('10')
-
-/** A task with placeholder artifacts, created and funded by `creator`; returns its ID. */
-export async function createPlainTask (creator: WriteContext, over: Partial<TaskParams> = {}): Promise<bigint> {
-  await faucet(creator)
-  const { taskId } = await createTask(creator, placeholderTaskParams({ rewardPerResult: REWARD, minStake: MIN_STAKE, ...over }))
-  return taskId
-}
-
-/** `provider` stakes enough and joins the task. */
-export async function joinAsProvider (provider: WriteContext, taskId: bigint): Promise<void> {
-  await faucet(provider)
-  await stake(provider, { amount: MIN_STAKE + REWARD })
-  await joinTask(provider, { taskId })
-}
 
 export interface PinnerFixture {
   relay: Relay

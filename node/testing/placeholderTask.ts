@@ -3,7 +3,7 @@
  * and of the pinner create where nothing trains.
  */
 import { keccak256, parseEther, toHex, type Hex } from 'viem'
-import type { TaskParams } from '../../src/chain/actions/index.ts'
+import { createTask, faucet, joinTask, stake, type TaskParams, type WriteContext } from '../../src/chain/actions/index.ts'
 import { DEFAULT_FINGERPRINT_TOLERANCE } from '../../src/core/fingerprint.ts'
 
 /** A raw CID naming `label`. */
@@ -37,4 +37,19 @@ export function placeholderTaskParams (over: Partial<TaskParams> = {}, opts: { w
     activationKib: 64,
     ...over
   }
+}
+
+/** A task with placeholder artifacts, created and funded by `creator`; returns its ID. */
+export async function createPlainTask (creator: WriteContext, over: Partial<TaskParams> = {}): Promise<bigint> {
+  await faucet(creator)
+  const { taskId } = await createTask(creator, placeholderTaskParams(over))
+  return taskId
+}
+
+/** `provider` stakes what joining a placeholder task locks (its minimum stake and one reward) and joins. */
+export async function joinAsProvider (provider: WriteContext, taskId: bigint): Promise<void> {
+  const { minStake, rewardPerResult } = placeholderTaskParams()
+  await faucet(provider)
+  await stake(provider, { amount: minStake + rewardPerResult })
+  await joinTask(provider, { taskId })
 }

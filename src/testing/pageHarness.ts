@@ -1,4 +1,5 @@
 import { multiaddr } from '@multiformats/multiaddr'
+import type { Hex } from 'viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { authorizeSession, type AnyTaskMessage, type ArtifactKind, type MessageSigner } from '../core/messages/index.ts'
 import { fetchBlob } from '../p2p/blobStream.ts'
@@ -37,8 +38,9 @@ export interface PageHarness {
 
 export const RAW_PROTOCOL = '/mlbridge/bench/raw/1.0.0'
 
-export async function createPageHarness (node: BrowserNode, chainId: number): Promise<PageHarness> {
-  const { signer } = await authorizeSession({ wallet: privateKeyToAccount(generatePrivateKey()), peerId: node.peerId, chainId })
+/** `privateKey`: the wallet that signs the page's gossip (a task member's, to be heard); default a fresh one. */
+export async function createPageHarness (node: BrowserNode, chainId: number, privateKey: Hex = generatePrivateKey()): Promise<PageHarness> {
+  const { signer } = await authorizeSession({ wallet: privateKeyToAccount(privateKey), peerId: node.peerId, chainId })
   const received: AnyTaskMessage[] = []
   const rejected: RejectedMessage[] = []
   node.guard.on('rejected', r => rejected.push(r))
