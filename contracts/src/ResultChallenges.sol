@@ -46,8 +46,7 @@ contract ResultChallenges is IResultChallenges, AccessControl {
     function challenge(IConsensusVerifier.ResultRef calldata ref, bytes32 salt) external {
         bytes32 commitment = commitmentOf(msg.sender, ref, salt);
         uint256 committedAt = commitments[commitment];
-        // In an earlier block: a copier who saw the opening cannot commit before it.
-        if (committedAt == 0 || committedAt >= block.number) revert NotCommitted(commitment);
+        if (committedAt == 0) revert NotCommitted(commitment);
         delete commitments[commitment];
         address accused = verifier.slashableResult(ref);
         ITaskManager.Task memory t = taskManager.getTask(ref.taskId);
@@ -59,6 +58,7 @@ contract ResultChallenges is IResultChallenges, AccessControl {
         Challenge memory open = _challenges[key];
         uint48 resolveBy = uint48(block.timestamp) + t.challengeWindow;
         if (open.challenger != address(0)) {
+            // A copier who saw an opening commits in its block or later: only an older commitment wins.
             if (committedAt >= open.committedAt) revert ChallengeAlreadyOpen(open.challenger);
             resolveBy = open.resolveBy;
         }

@@ -109,11 +109,20 @@ contract ResultChallengesTest is ProtocolFixture {
         _open(copier, "c");
     }
 
-    function test_challenge_revertsInTheBlockOfItsCommitment() public {
-        _commitChallenge(watcher, "s");
+    function test_challenge_revertsWithoutItsCommitment() public {
         bytes32 c = challenges.commitmentOf(watcher, ref, "s");
         vm.expectRevert(abi.encodeWithSelector(IResultChallenges.NotCommitted.selector, c));
         _open(watcher, "s");
+    }
+
+    function test_attack_frontRunning_aCopierCommittingInTheOpeningsBlockDoesNotTakeItOver() public {
+        _commitChallenge(watcher, "w");
+        vm.roll(block.number + 1);
+        // Ordered before the watcher's opening in the same block: commit and open.
+        _commitChallenge(copier, "c");
+        _open(copier, "c");
+        _open(watcher, "w");
+        assertEq(challenges.challengeOf(ref).challenger, watcher);
     }
 
     function test_challenge_revertsForOutsidersTheAccusedAndTheReferee() public {

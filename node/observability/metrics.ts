@@ -89,6 +89,8 @@ export function operatorMetricFamilies (metrics: OperatorMetrics): MetricFamily[
     counter('mlbridge_referee_challenges_dismissed_total', 'Version challenges dismissed', referee.dismissed),
     counter('mlbridge_referee_audits_total', 'Accepted shards drawn for an audit', referee.audits),
     counter('mlbridge_referee_audit_slashes_total', 'Accepted winners an audit found wrong and slashed', referee.auditSlashes),
+    counter('mlbridge_referee_result_challenges_total', 'Result challenges seen', referee.resultChallenges),
+    counter('mlbridge_referee_result_challenges_upheld_total', 'Result challenges upheld (the result slashed)', referee.resultChallengesUpheld),
     counter('mlbridge_referee_failures_total', 'Attempts to settle that failed and will be retried', referee.failures),
     {
       name: 'mlbridge_referee_reexecution_seconds',

@@ -18,7 +18,7 @@ import { ProviderLoop } from '../../src/provider/providerLoop.ts'
 import { MemoryStateStore } from '../../src/provider/state.ts'
 import { datasetTaskData } from '../../src/provider/taskData.ts'
 import { inProcessTrainer, serialQueue } from '../../src/provider/trainers.ts'
-import type { ProviderChain, Trainer } from '../../src/provider/types.ts'
+import type { ArtifactStore, ProviderChain, Trainer } from '../../src/provider/types.ts'
 import { DEFAULT_LIMITS } from '../../src/storage/limits.ts'
 import { mnistSplit, useNodeBackend } from '../../src/testing/mnist.ts'
 import { startLocalChain, type LocalChain } from '../testing/localChain.ts'
@@ -159,6 +159,66 @@ describe('Referee', () => {
     for (const c of colluders) expect(await readClaimable(local.ctxOf(1), { account: c.account })).toBe(0n)
     expect((await readStake(local.ctxOf(1), { account: honest.account })).staked).toBeGreaterThanOrEqual(MIN_STAKE)
     expect(referee.counters).toMatchObject({ auditSlashes: 2 })
+  }, 120_000)
+
+  it('attack (fingerprint-honest but bytes-poisoned pin): the honest winner challenges the result, the referee upholds it and the poisoner is slashed with the challenger as reporter', async () => {
+    const { train } = await mnistSplit()
+    const artifacts = memoryArtifactStore()
+    const queue = serialQueue()
+    const trainer = inProcessTrainer({ mnist: async () => train, queue })
+    const { created } = await createMnistTask(local.ctxOf(1), artifacts, spec, { joinWindow: JOIN_WINDOW, rewardPerResult: parseEther('10'), minStake: MIN_STAKE, rounds: 1, shards: 1, replication: 2, maxReplication: 2 })
+    const { taskId } = created
+    await Promise.all([12, 13].map(async (i) => { await local.fund(i) }))
+    const [honest, poisoner] = [12, 13].map((i) => chainForAccount(local.ctxOf(i))) as [ProviderChain, ProviderChain]
+    // It reveals the fingerprint of the delta it trained, but what it pins (and commits to) is other
+    // bytes; its own reads see the honest ones, so its self-check before revealing passes.
+    const honestBytes = new Map<string, Uint8Array>()
+    const poisoned: ArtifactStore = {
+      put: async (bytes, kind, options) => {
+        if (kind !== 'delta') return await artifacts.put(bytes, kind, options)
+        const copy = bytes.slice()
+        copy[copy.length >> 1]! ^= 0xff
+        const cid = await artifacts.put(copy, kind, options)
+        honestBytes.set(cid, bytes)
+        return cid
+      },
+      get: async (cid, kind, options) => honestBytes.get(cid) ?? await artifacts.get(cid, kind, options)
+    }
+    const actions: string[] = []
+    const loops = [{ chain: honest, store: artifacts }, { chain: poisoner, store: poisoned }].map(({ chain, store }) => new ProviderLoop({
+      taskId, task, data: datasetTaskData(train), chain, artifacts: store, trainer,
+      state: new MemoryStateStore(), stake: { faucet: true }, pollIntervalMs: 100, aggregatorTimeoutMs: 1500, stepTimeoutMs: 60_000
+    }))
+    loops[0]!.on('action', (a) => { actions.push(a.name) })
+    // Audits off, so what catches the poisoner is the honest winner's challenge.
+    const referee = new Referee({
+      read: local.ctxOf(REFEREE), write: local.ctxOf(REFEREE), artifacts: () => artifacts, auditRate: 0,
+      prepare: async () => ({ data: datasetTaskData(train), trainer }), pollIntervalMs: 100, log: () => {}
+    })
+    const judged: Array<{ upheld: boolean, report: EvidenceReport }> = []
+    referee.on('resultChallenge', ({ upheld, report }) => { judged.push({ upheld, report }) })
+    loops.forEach((loop) => { loop.on('action', (a) => { if (a.name === 'proposeVersion') void local.timeTravel(WINDOW + 1) }) })
+    // The referee outlives the providers: the challenge may come as the round ends.
+    const refereeStop = new AbortController()
+    const refereeRun = referee.run(refereeStop.signal)
+    try {
+      expect(await runLoops(loops, { timeTravel: local.timeTravel, joinWindow: JOIN_WINDOW, timeoutMs: 80_000 })).toEqual(['completed', 'completed'])
+      expect(actions).toContain('challengeResult')
+      await expect.poll(() => judged.length, { timeout: 20_000 }).toBe(1)
+    } finally {
+      refereeStop.abort()
+      await refereeRun
+    }
+    expect(judged[0]).toMatchObject({ upheld: true, report: { type: 'mlbridge/referee-result-challenge/1' } })
+
+    const { ConsensusVerifierAbi } = await import('../../src/chain/generated/abis.ts')
+    const slashes = await local.publicClient.getContractEvents({ address: local.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, eventName: 'ResultSlashed', args: { taskId }, fromBlock: 0n, strict: true })
+    expect(slashes.map((e) => [e.args.provider.toLowerCase(), e.args.reason])).toEqual([[poisoner.account.toLowerCase(), 0]]) // FingerprintMismatch
+    // The reporter's share of the slash, its bond back and its reward; the poisoner keeps nothing.
+    expect(await readClaimable(local.ctxOf(1), { account: honest.account })).toBe(MIN_STAKE / 10n + parseEther('10') + parseEther('10'))
+    expect(await readClaimable(local.ctxOf(1), { account: poisoner.account })).toBe(0n)
+    const { versionId } = await readRound(local.ctxOf(1), { taskId, round: 0 })
+    expect((await readVersion(local.ctxOf(1), { versionId })).status).toBe('Final')
   }, 120_000)
 
   it('attack (a proposal with a forged commit hash): upholds the winner\'s challenge, the forged version is rejected and the honest one is final', async () => {

@@ -16,7 +16,7 @@
  */
 import { keccak256, stringToHex, zeroAddress, type Hex } from 'viem'
 import {
-  ContractRejectedError, readAcceptedShards, readChallenges, readDisputes, readFingerprintSeed, readModel, readOpenChallenge, readRevealed, readRound, readTask, readTaskCreation, readVersion,
+  ContractRejectedError, readAcceptedShards, readChallenges, readOpenResultChallenge, readResultChallenges, resolveResultChallenge, type ResultChallenge, readDisputes, readFingerprintSeed, readModel, readOpenChallenge, readRevealed, readRound, readTask, readTaskCreation, readVersion,
   resolveChallenge, resolveSplit, slashResult, type AcceptedShardEvent, type Dispute, type ReadContext, type VersionChallenge, type WriteContext
 } from '../../src/chain/actions/index.ts'
 import { MLBridgeError } from '../../src/core/errors.ts'
@@ -60,7 +60,7 @@ export interface RefereeOptions {
 
 export interface RefereeLogLine {
   level: 'info' | 'warn' | 'error'
-  event: 'verdict' | 'abstained' | 'skipped' | 'failed' | 'challenge upheld' | 'challenge dismissed' | 'audit passed' | 'audit slashed'
+  event: 'verdict' | 'abstained' | 'skipped' | 'failed' | 'challenge upheld' | 'challenge dismissed' | 'audit passed' | 'audit slashed' | 'result challenge upheld' | 'result challenge dismissed'
   taskId: string
   round: number
   /** -1 for a version challenge */
@@ -81,7 +81,7 @@ export interface ChallengeJudgement {
 
 /** What the referee found about one split (or audited) attempt: the content its evidence hash names. */
 export interface EvidenceReport {
-  type: 'mlbridge/referee-verdict/1' | 'mlbridge/referee-audit/1'
+  type: 'mlbridge/referee-verdict/1' | 'mlbridge/referee-audit/1' | 'mlbridge/referee-result-challenge/1'
   chainId: number
   verifier: Hex
   taskId: string
@@ -96,7 +96,7 @@ export interface EvidenceReport {
   outcome:
   | { kind: 'verdict', winnersMask: number }
   | { kind: 'abstain', reason: string }
-  /** an audit: `winnersMask` the accepted winners, `slashedMask` those found wrong */
+  /** an audit (or a result challenge): `winnersMask` the replicas examined, `slashedMask` those found wrong */
   | { kind: 'audit', winnersMask: number, slashedMask: number }
 }
 
@@ -119,6 +119,8 @@ export type RefereeEvents = {
   challenge: ChallengeJudgement
   /** an accepted shard was audited (and its wrong winners slashed, `evidence` naming the report) */
   audit: { accepted: AcceptedShardEvent, report: EvidenceReport, evidence: Hex }
+  /** a result challenge was resolved */
+  resultChallenge: { challenge: ResultChallenge, report: EvidenceReport, evidence: Hex, upheld: boolean }
 }
 
 export interface RefereeCounters {
@@ -131,6 +133,8 @@ export interface RefereeCounters {
   dismissed: number
   audits: number
   auditSlashes: number
+  resultChallenges: number
+  resultChallengesUpheld: number
   failures: number
 }
 
@@ -138,15 +142,16 @@ export interface RefereeCounters {
 const TFJS_VERSION = '4.22.0'
 
 export class Referee extends Emitter<RefereeEvents> {
-  readonly counters: RefereeCounters = { disputes: 0, verdicts: 0, slashed: 0, abstentions: 0, challenges: 0, upheld: 0, dismissed: 0, audits: 0, auditSlashes: 0, failures: 0 }
+  readonly counters: RefereeCounters = { disputes: 0, verdicts: 0, slashed: 0, abstentions: 0, challenges: 0, upheld: 0, dismissed: 0, audits: 0, auditSlashes: 0, resultChallenges: 0, resultChallengesUpheld: 0, failures: 0 }
   // Each block is scanned once, so every dispute and challenge is queued once.
   private readonly disputes = new Map<string, Dispute>()
   private readonly challenges = new Map<bigint, VersionChallenge>()
   private readonly audits = new Map<string, AcceptedShardEvent>()
   // A shard its own verdict accepted is not audited.
   private readonly disputed = new Set<string>()
-  /** audits' findings, kept while they wait for the task to be calibrated */
-  private readonly audited = new Map<string, EvidenceReport>()
+  private readonly resultChallenges = new Map<string, ResultChallenge>()
+  /** re-executions' findings, kept while they wait for the task to be calibrated */
+  private readonly reports = new Map<string, EvidenceReport>()
   /** tasks where a re-execution agreed with some revealed replica */
   private readonly calibrated = new Set<bigint>()
   private readonly tasks = new Map<bigint, Promise<{ definition: TaskDefinition, prepared: Pick<PreparedTask, 'data' | 'trainer'> }>>()
@@ -180,6 +185,10 @@ export class Referee extends Emitter<RefereeEvents> {
       }
       const rate = this.opts.auditRate ?? 1
       const random = this.opts.random ?? Math.random
+      for (const challenge of await readResultChallenges(this.opts.read, range)) {
+        this.resultChallenges.set(`${keyOf(challenge.ref)}/${challenge.ref.replica}`, challenge)
+        this.counters.resultChallenges++
+      }
       for (const accepted of await readAcceptedShards(this.opts.read, range)) {
         if (this.disputed.has(keyOf(accepted)) || random() >= rate) continue
         this.audits.set(keyOf(accepted), accepted)
@@ -194,6 +203,7 @@ export class Referee extends Emitter<RefereeEvents> {
     await this.work(this.challenges, async (c) => await this.settleChallenge(c, signal), (c) => ({ taskId: '-', round: -1, shard: -1, attempt: -1, versionId: c.versionId.toString() }), signal)
     await this.work(this.disputes, async (d) => await this.settle(d, signal), where, signal)
     await this.work(this.audits, async (a) => await this.settleAudit(a, signal), where, signal)
+    await this.work(this.resultChallenges, async (c) => await this.settleResultChallenge(c, signal), (c) => where(c.ref), signal)
   }
 
   /** Tries each queued item: a settled one leaves the queue, a failure is logged, counted and tried again next tick. */
@@ -269,18 +279,50 @@ export class Referee extends Emitter<RefereeEvents> {
    * sent). Like a split, it slashes nobody when no revealed replica agrees with its own run.
    */
   async audit (accepted: AcceptedShardEvent, signal: AbortSignal): Promise<EvidenceReport> {
-    const key = keyOf(accepted)
-    let report = this.audited.get(key)
+    return await this.examine(accepted, accepted.winnersMask, 'mlbridge/referee-audit/1', signal)
+  }
+
+  /**
+   * Judges the replicas in `mask` of an attempt as an audit does; an abstaining judgement keeps
+   * its re-execution for the next try.
+   */
+  private async examine (attempt: Attempt, mask: number, type: EvidenceReport['type'], signal: AbortSignal): Promise<EvidenceReport> {
+    const key = keyOf(attempt)
+    let report = this.reports.get(key)
     if (report === undefined) {
-      report = await this.judge(accepted, signal)
-      this.audited.set(key, report)
+      report = await this.judge(attempt, signal)
+      this.reports.set(key, report)
     }
     const verdict: SplitVerdict = report.outcome.kind === 'verdict'
       ? { kind: 'verdict', winnersMask: report.outcome.winnersMask, replicas: report.replicas }
       : { kind: 'abstain', reason: report.outcome.kind === 'abstain' ? report.outcome.reason : '', replicas: report.replicas }
-    const outcome = judgeAudit(verdict, accepted.winnersMask, this.calibrated.has(accepted.taskId))
-    if (outcome.kind === 'audit') this.audited.delete(key)
-    return { ...report, type: 'mlbridge/referee-audit/1', outcome }
+    const outcome = judgeAudit(verdict, mask, this.calibrated.has(attempt.taskId))
+    if (outcome.kind === 'audit') this.reports.delete(key)
+    return { ...report, type, outcome }
+  }
+
+  /** Judges an open result challenge and resolves it; false when it should be tried again later. */
+  private async settleResultChallenge (challenge: ResultChallenge, signal: AbortSignal): Promise<boolean> {
+    const { read } = this.opts
+    const { ref } = challenge
+    const [open, block] = await Promise.all([readOpenResultChallenge(read, { ref }), read.publicClient.getBlock({ blockTag: 'latest' })])
+    if (open.challenger === zeroAddress || block.timestamp >= open.resolveBy) return true
+    // The round's parent is the head as of the attempt's acceptance (a challenge may come after its version).
+    const accepted = (await readAcceptedShards(read, { taskId: ref.taskId, round: ref.round })).find((a) => a.shard === ref.shard && a.attempt === ref.attempt)
+    const attempt: Attempt = { ...ref, blockNumber: accepted?.blockNumber ?? challenge.blockNumber }
+    const report = await this.examine(attempt, 1 << ref.replica, 'mlbridge/referee-result-challenge/1', signal)
+    if (report.outcome.kind !== 'audit') return false
+    const upheld = report.outcome.slashedMask !== 0
+    const judged = report.replicas.find((r) => r.replica === ref.replica)
+    const evidence = evidenceHash(report)
+    await resolveResultChallenge(this.opts.write, { ref, upheld, reason: judged?.distance === undefined ? 'FingerprintMismatch' : 'RefereeDisagrees', evidence })
+    if (upheld) this.counters.resultChallengesUpheld++
+    this.log({
+      ...where(ref), level: upheld ? 'warn' : 'info', event: upheld ? 'result challenge upheld' : 'result challenge dismissed',
+      replica: ref.replica, challenger: open.challenger, fault: judged?.fault, evidence
+    })
+    this.emit('resultChallenge', { challenge, report, evidence, upheld })
+    return true
   }
 
   /** Everything the referee finds about a split (or accepted) attempt, and its judgement (nothing is sent). */

@@ -54,6 +54,7 @@ export async function startRefereeService (opts: RefereeServiceOptions): Promise
   referee.on('verdict', reexecuted)
   referee.on('abstained', reexecuted)
   referee.on('audit', reexecuted)
+  referee.on('resultChallenge', reexecuted)
   const controller = new AbortController()
   const running = referee.run(controller.signal)
   return {

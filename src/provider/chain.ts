@@ -1,7 +1,7 @@
 /** `ProviderChain` over the chain actions of src/chain/actions, bound to one wallet's account. */
-import type { BlockNumber } from 'viem'
+import { zeroAddress, type BlockNumber } from 'viem'
 import {
-  advance, challengeVersion, claim, commitResult, confirmVersion, faucet, finalizeShard, finalizeVersion, joinTask, proposeVersion, readAcceptedShards,
+  advance, challengeResult, challengeVersion, claim, readOpenResultChallenge, commitResult, confirmVersion, faucet, finalizeShard, finalizeVersion, joinTask, proposeVersion, readAcceptedShards,
   readClaimable, readFingerprintSeed, readHasConfirmed, readIsProvider, readModel, readProposals, readProviders, readRegistryDomain, readRevealed, readRound, readStake, reportEquivocation,
   readStakeLocks, readTask, readTaskLock, readVersion, revealResult, signVersion, stake, unlockStake, watchProtocolEvents, type WriteContext
 } from '../chain/actions/index.ts'
@@ -65,6 +65,12 @@ export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNum
     },
     finalizeVersion: async (versionId) => { await finalizeVersion(ctx, { versionId }) },
     challengeVersion: async (versionId, reason) => { await challengeVersion(ctx, { versionId, reason }) },
+    challengeResult: async (ref) => {
+      if ((await readOpenResultChallenge(ctx, { ref })).challenger !== zeroAddress) return false
+      const { rewardPerResult } = await readTask(ctx, { taskId: ref.taskId })
+      await challengeResult(ctx, { ref, bond: rewardPerResult })
+      return true
+    },
     reportEquivocation: async (signer, a, b) => (await reportEquivocation(ctx, { signer, a, b })).slashed,
     claim: async () => (await claim(ctx)).amount,
     watch: (taskId, onChange) => watchProtocolEvents(ctx, {

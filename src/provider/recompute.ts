@@ -38,7 +38,7 @@ export interface RecomputedRound {
   /** the round's winners, lowercase, lowest first */
   winners: Address[]
   /** winners whose bytes are not what they committed and revealed */
-  faults: Array<DeltaFault & { shard: number }>
+  faults: Array<DeltaFault & { shard: number, attempt: number }>
 }
 
 export async function recomputeRound (deps: RecomputeDeps, taskId: bigint, round: number, parent: Uint8Array): Promise<RecomputedRound> {
@@ -60,7 +60,7 @@ export async function recomputeRound (deps: RecomputeDeps, taskId: bigint, round
       chainId, verifier: chain.verifier, taskId, round, shard: a.shard, attempt: a.attempt, fingerprintSeed,
       spec: task.spec, layout: task.layout, maxDeltaBytes: deps.limits.delta
     })
-    for (const fault of checks.faults) faults.push({ shard: a.shard, ...fault })
+    for (const fault of checks.faults) faults.push({ shard: a.shard, attempt: a.attempt, ...fault })
     // Every recomputer checks the same bytes, so all leave the same winners (or the whole shard) out.
     for (const m of checks.matching) deltas.push({ shard: a.shard, cid: m.deltaCid, bytes: m.bytes })
   }

@@ -5,7 +5,7 @@
 import type { Address, Hex } from 'viem'
 import type {
   AcceptedShard, AdvanceOutcome, CommitParams, CommittedResult, RevealedResult, RevealParams, RoundState, ShardOutcome,
-  ProposalRef, SignedVersion, StakeLock, StakeState, TaskState, VersionData, VersionState
+  ProposalRef, ResultRef, SignedVersion, StakeLock, StakeState, TaskState, VersionData, VersionState
 } from '../chain/actions/index.ts'
 import type { PinReceipt } from '../core/messages/index.ts'
 import type { AcceptedResult } from '../core/version/acceptedResults.ts'
@@ -69,6 +69,8 @@ export interface ProviderChain {
   finalizeVersion: (versionId: bigint) => Promise<void>
   /** Disputes a proposed version; `reason` hashes what this provider computed instead. */
   challengeVersion: (versionId: bigint, reason: Hex) => Promise<void>
+  /** Challenges a revealed result (bonding the task's reward per result); false when it already has an open challenge. */
+  challengeResult: (ref: ResultRef) => Promise<boolean>
   /** Reports `signer`'s two signatures of different models for one round; returns the stake slashed. */
   reportEquivocation: (signer: Address, a: SignedVersion, b: SignedVersion) => Promise<bigint>
   claim: () => Promise<bigint>

@@ -4,13 +4,14 @@
  * its scores and the other winners' signatures gathered off chain (see endorsements.ts).
  */
 import type { Hex } from 'viem'
+import { ContractRejectedError } from '../chain/actions/index.ts'
 import { MLBridgeError } from '../core/errors.ts'
 import { decodeVersion } from '../core/version/blob.ts'
 import { checkEndorsement, type ExpectedVersion } from '../core/version/endorsement.ts'
 import type { SignerSignature, VersionContent } from '../core/version/signature.ts'
 import type { ProviderContext } from './context.ts'
 import { endorsementBody } from './endorsements.ts'
-import { recomputeRound } from './recompute.ts'
+import { recomputeRound, type RecomputedRound } from './recompute.ts'
 import type { RoundVersionRecord } from './types.ts'
 
 /** Fetches the accepted deltas, computes the round's version, pins it and saves the record. */
@@ -23,6 +24,7 @@ export async function aggregate (ctx: ProviderContext, round: number, signal?: A
   const recomputed = await recomputeRound({ chain, fetchDelta, task, dataSize: ctx.deps.data.size, shards: ctx.onChain.shards, limits }, taskId, round, parentBytes)
   for (const fault of recomputed.faults) {
     ctx.error({ phase: 'aggregating', round, shard: fault.shard, fatal: false, error: new MLBridgeError('DELTA_FINGERPRINT_MISMATCH', `round ${round} shard ${fault.shard}: replica ${fault.replica} (${fault.provider}) committed ${fault.deltaCid}, but ${fault.reason}`) })
+    await challengeFault(ctx, round, fault)
   }
   const { computed } = recomputed
   const refused = [...computed.verdicts].filter(([, v]) => !v.ok)
@@ -46,6 +48,22 @@ export async function aggregate (ctx: ProviderContext, round: number, signal?: A
   await ctx.save()
   ctx.action({ name: 'recompute', round, detail: computed.commitHash })
   return true
+}
+
+/**
+ * Challenges a winner whose delta bytes do not give its revealed fingerprint, so the referee
+ * slashes it (this provider is the reporter). Every winner sees the same fault: whoever comes
+ * second finds the challenge open, and a result an audit slashed first cannot be challenged.
+ */
+async function challengeFault (ctx: ProviderContext, round: number, fault: RecomputedRound['faults'][number]): Promise<void> {
+  if (fault.provider.toLowerCase() === ctx.account.toLowerCase()) return
+  const ref = { taskId: ctx.deps.taskId, round, shard: fault.shard, attempt: fault.attempt, replica: fault.replica }
+  try {
+    if (await ctx.timed(ctx.deps.chain.challengeResult(ref))) ctx.action({ name: 'challengeResult', round, shard: fault.shard, detail: `replica ${fault.replica} (${fault.provider})` })
+  } catch (error) {
+    if (error instanceof ContractRejectedError && ['ChallengeAlreadyOpen', 'AlreadySlashed'].includes(error.errorName ?? '')) return
+    ctx.error({ phase: 'aggregating', round, shard: fault.shard, fatal: false, error: error instanceof Error ? error : new Error(String(error)) })
+  }
 }
 
 /**

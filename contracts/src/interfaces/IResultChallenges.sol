@@ -6,10 +6,10 @@ import {IConsensusVerifier} from "./IConsensusVerifier.sol";
 /// @title IResultChallenges
 /// @notice Bonded challenges of one revealed result (a delta whose bytes do not match the revealed
 /// fingerprint, or a fingerprint the referee's re-execution disagrees with), judged by the referee.
-/// A challenge is committed first (a hash of challenger, result and salt) and opened in a later
-/// block, so a watcher who copies an opening cannot take the reporter's share: a result has one
-/// open challenge, and an opening whose commitment is older takes it over (the superseded
-/// challenger's bond comes back). An upheld challenge slashes the result's provider with the
+/// A challenge is committed first (a hash of challenger, result and salt) and opened after, so a
+/// watcher who copies an opening cannot take the reporter's share: a result has one open
+/// challenge, and an opening whose commitment is in an earlier block takes it over (the superseded
+/// challenger's bond comes back). A reporter who commits a block before opening is safe. An upheld challenge slashes the result's provider with the
 /// challenger as reporter and returns the bond; a dismissed one forfeits the bond to the accused
 /// (most burnt); one the referee misses lapses with the bond returned.
 interface IResultChallenges {
@@ -26,7 +26,7 @@ interface IResultChallenges {
     /// @notice The commitment was already made.
     /// @param commitment The commitment.
     error AlreadyCommitted(bytes32 commitment);
-    /// @notice No commitment of this opening was made in an earlier block.
+    /// @notice No commitment of this opening was made.
     /// @param commitment The commitment the opening hashes to.
     error NotCommitted(bytes32 commitment);
     /// @notice Only a provider or the creator of the task may challenge, never the accused or a
@@ -82,8 +82,8 @@ interface IResultChallenges {
     /// @param commitment The commitment.
     function commit(bytes32 commitment) external;
 
-    /// @notice Opens the committed challenge of a revealed, unslashed result, in a later block than
-    /// the commitment, bonding the task's `rewardPerResult` (approved to the distributor).
+    /// @notice Opens the committed challenge of a revealed, unslashed result, bonding the task's
+    /// `rewardPerResult` (approved to the distributor).
     /// @param ref The result.
     /// @param salt The commitment's salt.
     function challenge(IConsensusVerifier.ResultRef calldata ref, bytes32 salt) external;

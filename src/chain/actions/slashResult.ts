@@ -1,6 +1,7 @@
 import { zeroAddress, type Address, type Hex, type TransactionReceipt } from 'viem'
 import { ConsensusVerifierAbi } from '../generated/abis.ts'
 import { asAction } from './errors.ts'
+import { resultRefArgs, type ResultRef } from './resultRef.ts'
 import { eventIn } from './internal.ts'
 import { transact } from './transact.ts'
 import type { WriteContext } from './types.ts'
@@ -8,15 +9,6 @@ import type { WriteContext } from './types.ts'
 /** `IConsensusVerifier.SlashReason`, in its declaration order. */
 export const SLASH_REASONS = ['FingerprintMismatch', 'InvalidDelta', 'RefereeDisagrees'] as const
 export type SlashReason = typeof SLASH_REASONS[number]
-
-/** One revealed result: attempt `attempt` of `shard`, replica `replica`. */
-export interface ResultRef {
-  taskId: bigint
-  round: number
-  shard: number
-  attempt: number
-  replica: number
-}
 
 /**
  * The referee slashes one revealed result (`REFEREE_ROLE` only), e.g. a winner its audit of an
@@ -32,10 +24,7 @@ export async function slashResult (
     const { ref } = params
     const receipt = await transact(ctx, 'slash', {
       contract: 'ConsensusVerifier', functionName: 'slash',
-      args: [
-        { taskId: ref.taskId, round: BigInt(ref.round), shard: BigInt(ref.shard), attempt: BigInt(ref.attempt), replica: BigInt(ref.replica) },
-        SLASH_REASONS.indexOf(params.reason), params.evidence, params.reporter ?? zeroAddress
-      ]
+      args: [resultRefArgs(ref), SLASH_REASONS.indexOf(params.reason), params.evidence, params.reporter ?? zeroAddress]
     })
     const { args } = eventIn('slashResult', receipt, ConsensusVerifierAbi, 'ResultSlashed', ctx.contracts.ConsensusVerifier)
     return { provider: args.provider, amount: args.amount, receipt }
