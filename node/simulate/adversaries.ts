@@ -284,9 +284,8 @@ export class Sniffer {
         const where = `round ${params.round} shard ${params.shard}`
         const victim = await waitFor(async () => sniffTarget(this.seen, params.round, params.shard, params.sealedCid) as Hex | undefined, this.waitMs, `sniffer: nobody announced a delta of ${where}`)
         const sealed = await artifacts.get(victim, 'delta')
-        let opened = 'opened it'
-        try { await openDelta(sealed, params.salt, { maxBytes: DEFAULT_LIMITS.delta }) } catch (error) { opened = `could not open it (${errorMessage(error)})` }
-        this.log.note(`r${params.round} s${params.shard}: fetched announced sealed delta ${victim.slice(0, 14)}… (${sealed.length} bytes), ${opened}; committed it as its own`)
+        const opens = await openDelta(sealed, params.salt, { maxBytes: DEFAULT_LIMITS.delta }).then(() => true, () => false)
+        this.log.note(`r${params.round} s${params.shard}: fetched announced sealed delta ${victim.slice(0, 14)}… (${sealed.length} bytes; its own key ${opens ? 'opens' : 'does not open'} it), committed it as its own`)
         this.taken.set(shardKey(params.round, params.shard), victim)
         return await chain.commitResult({ ...params, sealedCid: victim })
       },

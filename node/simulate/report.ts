@@ -77,7 +77,7 @@ export interface SimulationReport {
     maxBytesRatio: number
     gasPerAcceptedResult: number | null
     honestSlashed: number
-    /** wei earned by the attackers that never train (FREE_RIDERS in attacks.ts) */
+    /** wei the attackers that never train (FREE_RIDERS in attacks.ts) were credited and kept (slashes forfeit the rest) */
     freeRiderRewards: string
     taskStatus: string
   }

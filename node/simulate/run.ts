@@ -286,7 +286,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
         maxBytesRatio: Math.max(0, ...rounds.map((r) => (r.bytesPerProvider.sent + r.bytesPerProvider.received) / r.syncDataParallelBytesPerProvider)),
         gasPerAcceptedResult: acceptedTotal === 0 ? null : gasRounds.reduce((s, r) => s + r.gas.total, 0) / acceptedTotal,
         honestSlashed: providerReports.filter((p) => p.role === 'honest' && p.slashes > 0).length,
-        freeRiderRewards: freeRider ? providerReports.filter((p) => p.role === 'byzantine').reduce((s, p) => s + BigInt(p.rewards), 0n).toString() : '0',
+        freeRiderRewards: freeRider ? providerReports.filter((p) => p.role === 'byzantine').reduce((s, p) => s + BigInt(p.rewards) - BigInt(p.forfeited), 0n).toString() : '0',
         taskStatus: (await readTask(creator.ctx, { taskId })).status
       },
       wallTime: { total: totalSeconds, split },
