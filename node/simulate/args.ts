@@ -28,7 +28,13 @@ export interface SimulationOptions {
   html?: string
 }
 
-export const USAGE = 'usage: npm run simulate -- --providers N [--byzantine F --attack noise|signflip|alie|ipm|copy|lazy | --matrix] --rounds R --aggregator mean|trimmed|median|clipping [--shards S] [--replication K] [--hidden 32,32] [--local-steps H] [--batch-size B] [--referee on|off] [--json FILE] [--html FILE]\n  --byzantine F: how many providers attack, a count (2) or a share of the providers (0.25)\n  --matrix: an honest run, then every attack at 25% and 49% of the providers; --json writes one row per attack and share'
+export const USAGE = `usage: npm run simulate -- --providers N [--byzantine F --attack ${ATTACKS.join('|')} | --matrix] --rounds R --aggregator mean|trimmed|median|clipping [--shards S] [--replication K] [--hidden 32,32] [--local-steps H] [--batch-size B] [--referee on|off] [--json FILE] [--html FILE]
+  --byzantine F: how many providers attack, a count (2) or a share of the providers (0.25)
+  --attack: noise (random, honest norm), signflip, alie, ipm (update attacks); copy (replays another replica's commitment and reveal),
+    lazy (zero or last round's delta), noshow (never commits), withhold (commits, never reveals), junk (random fingerprint),
+    poison (pins sign-flipped bytes under the honest fingerprint), sniff (commits another replica's announced sealed delta and
+    reveals its fingerprint), stale (proposes on an old parent and for the previous round)
+  --matrix: an honest run, then every attack at 25% and 49% of the providers; --json writes one row per attack and share`
 
 /** Every flag is a string here: defaults and ranges depend on other flags, so they are applied in simulationOptions. */
 export const FLAGS = {

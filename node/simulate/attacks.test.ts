@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { l2Norm, type WeightSet } from '../../src/core/tensors.ts'
-import { alieDelta, alieZ, AttackInputError, inverseNormalCdf, ipmDelta, lazyDelta, meanOf, noiseDelta, signFlipDelta } from './attacks.ts'
+import { alieDelta, alieZ, AttackInputError, inverseNormalCdf, ipmDelta, junkFingerprint, lazyDelta, meanOf, noiseDelta, signFlipDelta, sniffTarget, staleProposals } from './attacks.ts'
 
 const set = (...values: number[]): WeightSet => [{ name: 'w', shape: [values.length], values: Float32Array.from(values) }]
 const vals = (s: WeightSet): number[] => Array.from(s[0]!.values)
@@ -35,5 +35,32 @@ describe('attack math', () => {
     expect(vals(lazyDelta(set(1, 2)))).toEqual([0, 0])
     expect(vals(lazyDelta(set(1, 2), set(5, 6)))).toEqual([5, 6])
     expect(vals(meanOf([set(1), set(2), set(6)]))).toEqual([3])
+  })
+
+  it('reveals junk: int32 entries of the asked length, reproducible per seed', () => {
+    const junk = junkFingerprint(16, 42)
+    expect(junk).toHaveLength(16)
+    expect(Array.from(junk)).toEqual(Array.from(junkFingerprint(16, 42)))
+    expect(Array.from(junk)).not.toEqual(Array.from(junkFingerprint(16, 43)))
+    // spread over the whole int32 range, far beyond any tolerance
+    expect(Math.max(...junk.map(Math.abs))).toBeGreaterThan(2 ** 24)
+  })
+
+  it('proposes stale: the round on the head\'s parent, and past round 0 the previous round too', () => {
+    expect(staleProposals(0, 0n)).toEqual([{ round: 0, parent: 0n }])
+    expect(staleProposals(2, 7n)).toEqual([{ round: 2, parent: 7n }, { round: 1, parent: 7n }])
+  })
+
+  it('sniffs the latest delta announced for its shard that is not its own', () => {
+    const seen = [
+      { cid: '0xa', round: 1, shard: 0 },
+      { cid: '0xb', round: 1, shard: 1 },
+      { cid: '0xown', round: 1, shard: 0 },
+      { cid: '0xc', round: 1, shard: 0 },
+      { cid: '0xd', round: 2, shard: 0 }
+    ]
+    expect(sniffTarget(seen, 1, 0, '0xown')).toBe('0xc')
+    expect(sniffTarget(seen.slice(0, 3), 1, 0, '0xown')).toBe('0xa')
+    expect(sniffTarget(seen, 3, 0, '0xown')).toBeUndefined()
   })
 })

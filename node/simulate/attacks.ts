@@ -7,8 +7,11 @@ import { Rng } from '../../src/core/random.ts'
 import { l2Norm, scaleWeights, zerosLike, type WeightSet } from '../../src/core/tensors.ts'
 import { errorKind } from '../../src/core/errors.ts'
 
-export const ATTACKS = ['noise', 'signflip', 'alie', 'ipm', 'copy', 'lazy'] as const
+export const ATTACKS = ['noise', 'signflip', 'alie', 'ipm', 'copy', 'lazy', 'noshow', 'withhold', 'junk', 'poison', 'sniff', 'stale'] as const
 export type Attack = typeof ATTACKS[number]
+
+/** The attacks that never train: whatever they earn is another provider's work. */
+export const FREE_RIDERS: ReadonlySet<Attack> = new Set(['copy', 'lazy', 'sniff', 'noshow', 'junk'])
 
 export class AttackInputError extends errorKind('ATTACK_INPUT') {
   override name = 'AttackInputError'
@@ -71,6 +74,33 @@ export function alieDelta (honest: readonly WeightSet[], z: number): WeightSet {
 /** The lazy provider's update: the zero delta, or the stale one it submitted before. */
 export function lazyDelta (honest: WeightSet, stale?: WeightSet): WeightSet {
   return stale ?? zerosLike(honest)
+}
+
+/** A junk reveal: uniform int32 entries, as far from any trained delta's sketch as chance puts them. */
+export function junkFingerprint (length: number, seed: number): Int32Array {
+  const rng = new Rng(seed)
+  return Int32Array.from({ length }, () => rng.nextUint32() | 0)
+}
+
+/**
+ * What a stale proposer sends when round `round` is decided on top of a head whose parent is
+ * `headParent`: the round's content on that older parent (undoing the last version), and, past
+ * round 0, a replay of the previous round's proposal.
+ */
+export function staleProposals (round: number, headParent: bigint): Array<{ round: number, parent: bigint }> {
+  return [{ round, parent: headParent }, ...(round > 0 ? [{ round: round - 1, parent: headParent }] : [])]
+}
+
+/** A sealed delta announced on the task's gossip (its CID as on chain, 0x-hex). */
+export interface DeltaAnnouncement {
+  cid: string
+  round: number
+  shard: number
+}
+
+/** The sniffer's pick: the latest sealed delta announced for the shard that is not its own. */
+export function sniffTarget (seen: readonly DeltaAnnouncement[], round: number, shard: number, own: string): string | undefined {
+  return seen.findLast((a) => a.round === round && a.shard === shard && a.cid !== own)?.cid
 }
 
 export function meanOf (sets: readonly WeightSet[]): WeightSet {

@@ -35,6 +35,8 @@ export interface ChainFigures {
   slashes: Map<string, { count: number, amount: bigint }>
   /** unclaimed rewards a slash took (`EarningsForfeited`) */
   forfeited: Map<string, bigint>
+  /** liveness deposits taken for missed results (`LivenessForfeited`) */
+  liveness: Map<string, bigint>
   verdicts: Map<string, { accepted: number, outvoted: number, missed: number, disputed: number }>
 }
 
@@ -93,12 +95,8 @@ export async function chainFigures (ctx: ReadContext, opts: { taskId: bigint, fr
     const prev = slashes.get(who) ?? { count: 0, amount: 0n }
     slashes.set(who, { count: prev.count + 1, amount: prev.amount + e.args.amount })
   }
-  const forfeited = new Map<string, bigint>()
-  const forfeits = await client.getContractEvents({ address: ctx.contracts.RewardDistributor, abi: RewardDistributorAbi, eventName: 'EarningsForfeited', args: { provider: opts.accounts }, fromBlock, toBlock, strict: true })
-  for (const e of forfeits) {
-    const who = e.args.provider.toLowerCase()
-    forfeited.set(who, (forfeited.get(who) ?? 0n) + e.args.amount)
-  }
+  const forfeited = await forfeitsOf(ctx, 'EarningsForfeited', opts)
+  const liveness = await forfeitsOf(ctx, 'LivenessForfeited', opts)
   // An attempt closed by a re-queue had no majority: its revealers were neither paid nor outvoted.
   const requeued = events.flatMap((e) => e.eventName === 'ShardRequeued' ? [e] : [])
   const closed = new Set(requeued.map((e) => `${e.args.round}/${e.args.shard}/${Number(e.args.attempt) - 1}`))
@@ -114,5 +112,16 @@ export async function chainFigures (ctx: ReadContext, opts: { taskId: bigint, fr
     const r = await readReputation(ctx, { account })
     verdicts.set(account.toLowerCase(), { accepted: Number(r.accepted), outvoted: Number(r.outvoted), missed: Number(r.missed), disputed: disputed.get(account.toLowerCase()) ?? 0 })
   }
-  return { setupGas, rounds, slashes, forfeited, verdicts }
+  return { setupGas, rounds, slashes, forfeited, liveness, verdicts }
+}
+
+/** What one of the distributor's forfeiture events took from each of `accounts` (lowercase address -> wei). */
+async function forfeitsOf (ctx: ReadContext, eventName: 'EarningsForfeited' | 'LivenessForfeited', opts: { fromBlock: bigint, toBlock: bigint, accounts: Address[] }): Promise<Map<string, bigint>> {
+  const logs = await ctx.publicClient.getContractEvents({ address: ctx.contracts.RewardDistributor, abi: RewardDistributorAbi, eventName, args: { provider: opts.accounts }, fromBlock: opts.fromBlock, toBlock: opts.toBlock, strict: true })
+  const sums = new Map<string, bigint>()
+  for (const e of logs) {
+    const who = e.args.provider.toLowerCase()
+    sums.set(who, (sums.get(who) ?? 0n) + e.args.amount)
+  }
+  return sums
 }

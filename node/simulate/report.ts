@@ -41,6 +41,8 @@ export interface ProviderReport {
   rewards: string
   /** wei of unclaimed rewards its slashes forfeited */
   forfeited: string
+  /** wei of its liveness deposit taken for results it committed to, or was drawn for, and never revealed */
+  livenessForfeited: string
   claimable: string
   bytes: { sent: number, received: number }
   /** seconds in each kind of step (from the loop's 'step' events) */
@@ -75,7 +77,7 @@ export interface SimulationReport {
     maxBytesRatio: number
     gasPerAcceptedResult: number | null
     honestSlashed: number
-    /** wei earned by copy and lazy providers */
+    /** wei the attackers that never train (FREE_RIDERS in attacks.ts) were credited and kept (slashes forfeit the rest) */
     freeRiderRewards: string
     taskStatus: string
   }
@@ -120,9 +122,9 @@ export function formatReport (r: SimulationReport): string {
         x.syncDataParallelBytesPerProvider === 0 ? '-' : `1/${Math.round(x.syncDataParallelBytesPerProvider / Math.max(1, x.bytesPerProvider.sent + x.bytesPerProvider.received))}`
       ])),
     '',
-    table(['provider', 'role', 'accepted', 'outvoted', 'missed', 'disputed', 'slashes', 'rewards', 'sent', 'received', 'train s', 'transfer s', 'chain s', 'aggregate s'],
+    table(['provider', 'role', 'accepted', 'outvoted', 'missed', 'disputed', 'slashes', 'rewards', 'liveness lost', 'sent', 'received', 'train s', 'transfer s', 'chain s', 'aggregate s'],
       r.providers.map((p) => [
-        p.account.slice(0, 10), p.role, String(p.verdicts.accepted), String(p.verdicts.outvoted), String(p.verdicts.missed), String(p.verdicts.disputed), String(p.slashes), eth(p.rewards),
+        p.account.slice(0, 10), p.role, String(p.verdicts.accepted), String(p.verdicts.outvoted), String(p.verdicts.missed), String(p.verdicts.disputed), String(p.slashes), eth(p.rewards), eth(p.livenessForfeited),
         kb(p.bytes.sent), kb(p.bytes.received), p.time.train.toFixed(1), p.time.transfer.toFixed(1), p.time.chain.toFixed(1), p.time.aggregate.toFixed(1)
       ])),
     '',

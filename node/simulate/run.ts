@@ -10,15 +10,17 @@ import { defineTask } from '../../src/core/taskDefinition.ts'
 import { decodeVersion } from '../../src/core/version/blob.ts'
 import {
   chainForAccount, datasetTaskData, inProcessEvaluator, inProcessTrainer, MemoryStateStore, ProviderHost,
-  serialQueue, type Phase, type ProviderChain, type Trainer
+  serialQueue, type Phase
 } from '../../src/provider/index.ts'
+import type { TaskChannel } from '../../src/p2p/index.ts'
 import { loadMnistFromDisk } from '../../src/train/data/mnistNode.ts'
 import { useNodeBackend } from '../../src/train/nodeBackend.ts'
 import { blobArtifactStore } from '../../src/provider/artifacts.ts'
 import { createStorage } from '../../src/storage/index.ts'
 import { Referee } from '../referee/referee.ts'
 import { createMnistTask } from '../testing/mnistTask.ts'
-import { AttackLog, byzantineTrainer, Collusion, copyingChain, staleDeltaReader } from './adversaries.ts'
+import { adversary, AttackLog, Collusion } from './adversaries.ts'
+import { FREE_RIDERS } from './attacks.ts'
 import { AGGREGATORS, type SimulationOptions } from './args.ts'
 import { Baseline, roundSamples } from './baseline.ts'
 import { chainFigures, TimeSplit } from './metrics.ts'
@@ -100,22 +102,18 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
       const p = await net.participant(providerAccount(i, opts.referee))
       const artifacts = p.artifacts(taskId.toString())
       const attackLog = new AttackLog()
-      let providerChain: ProviderChain = chainForAccount(p.ctx, { fromBlock })
-      let trainer: Trainer = honestTrainer
-      if (role === 'byzantine' && opts.attack !== 'none') {
-        trainer = byzantineTrainer({
-          attack: opts.attack, inner: honestTrainer, spec, layout, rounds: opts.rounds, shards: totalShards, collusion,
-          n: opts.providers, f: opts.byzantine, stale: staleDeltaReader(providerChain, artifacts, taskId), log: attackLog
-        })
-        if (opts.attack === 'copy') providerChain = copyingChain(providerChain, p.ctx, attackLog)
-      }
+      const honestChain = chainForAccount(p.ctx, { fromBlock })
+      const wiring = role === 'byzantine' && opts.attack !== 'none'
+        ? adversary({ attack: opts.attack, inner: honestTrainer, spec, layout, rounds: opts.rounds, shards: totalShards, collusion, n: opts.providers, f: opts.byzantine, log: attackLog, chain: honestChain, ctx: p.ctx, artifacts, taskId })
+        : { trainer: honestTrainer, chain: honestChain, gossip: (channel: TaskChannel) => channel }
+      const { trainer, chain: providerChain } = wiring
       const host = new ProviderHost({
         read: p.ctx,
         chain: providerChain,
         artifacts: () => artifacts,
         prepare: async () => ({ data: datasetTaskData(train), trainer, evaluator }),
         states: new MemoryStateStore(),
-        gossip: (id) => p.gossip(id.toString()),
+        gossip: (id) => wiring.gossip(p.gossip(id.toString())),
         taskId,
         loop: { stake: { faucet: true }, pollIntervalMs: 200, aggregatorTimeoutMs: 15_000, stepTimeoutMs: 30_000 }
       })
@@ -174,7 +172,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
         }
         const round: RoundState | undefined = task.status === 'Running' ? await readRound(creator.ctx, { taskId, round: task.currentRound }) : undefined
         const sig = JSON.stringify([task.status, task.currentRound, round?.decidedShards, String(round?.versionId), round?.shards.map((s) => [s.attempt, s.status, s.committedMask, s.revealedMask])])
-        // A copier sits in 'committing' / 'revealing' by design (it waits on others, then fails): only its work counts.
+        // An attacker that waits on others or declines (copy, sniff, noshow, withhold) sits in 'committing' / 'revealing' by design: only its work counts.
         const busy = providers.some((p, i) => !finished.has(i) && BUSY.has(p.phase()) && !(p.role === 'byzantine' && (p.phase() === 'committing' || p.phase() === 'revealing')))
         if (sig !== lastSig || busy) {
           lastSig = sig
@@ -251,6 +249,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
         slashed: (slash?.amount ?? 0n).toString(),
         rewards: rewards.toString(),
         forfeited: (figures.forfeited.get(who) ?? 0n).toString(),
+        livenessForfeited: (figures.liveness.get(who) ?? 0n).toString(),
         claimable: (await readClaimable(creator.ctx, { account: p.account as Address })).toString(),
         bytes: finalTraffic[i]!,
         time: { ...p.time.seconds },
@@ -263,7 +262,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
     const acceptedTotal = gasRounds.reduce((s, r) => s + r.acceptedResults, 0)
     const split = { train: 0, transfer: 0, chain: 0, aggregate: 0, wait: 0 }
     for (const p of providerReports) for (const k of Object.keys(split) as Array<keyof typeof split>) split[k] += p.time[k]
-    const freeRider = opts.attack === 'copy' || opts.attack === 'lazy'
+    const freeRider = opts.attack !== 'none' && FREE_RIDERS.has(opts.attack)
     return {
       version: REPORT_VERSION,
       options: opts,
@@ -287,7 +286,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
         maxBytesRatio: Math.max(0, ...rounds.map((r) => (r.bytesPerProvider.sent + r.bytesPerProvider.received) / r.syncDataParallelBytesPerProvider)),
         gasPerAcceptedResult: acceptedTotal === 0 ? null : gasRounds.reduce((s, r) => s + r.gas.total, 0) / acceptedTotal,
         honestSlashed: providerReports.filter((p) => p.role === 'honest' && p.slashes > 0).length,
-        freeRiderRewards: freeRider ? providerReports.filter((p) => p.role === 'byzantine').reduce((s, p) => s + BigInt(p.rewards), 0n).toString() : '0',
+        freeRiderRewards: freeRider ? providerReports.filter((p) => p.role === 'byzantine').reduce((s, p) => s + BigInt(p.rewards) - BigInt(p.forfeited), 0n).toString() : '0',
         taskStatus: (await readTask(creator.ctx, { taskId })).status
       },
       wallTime: { total: totalSeconds, split },
