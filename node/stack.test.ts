@@ -19,6 +19,12 @@ describe('stackOptionsFromEnv', () => {
   it('names the variable when a port is not a port', () => {
     expect(() => stackOptionsFromEnv('/repo', { MLBRIDGE_RELAY_PORT: 'abc' })).toThrow('MLBRIDGE_RELAY_PORT must be a port number')
   })
+
+  it('reads the referee\'s audit rate, a share from 0 to 1', () => {
+    expect(stackOptionsFromEnv('/repo', { MLBRIDGE_AUDIT_RATE: '0.25' }).auditRate).toBe(0.25)
+    expect(stackOptionsFromEnv('/repo', {}).auditRate).toBeUndefined()
+    expect(() => stackOptionsFromEnv('/repo', { MLBRIDGE_AUDIT_RATE: '2' })).toThrow('MLBRIDGE_AUDIT_RATE must be a number from 0 to 1, got "2"')
+  })
 })
 
 describe('assertPortFree', () => {

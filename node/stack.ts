@@ -25,6 +25,8 @@ export interface StackOptions {
   relayPort: number
   appPort: number
   metricsPort: number
+  /** the share of accepted shards the referee audits (`MLBRIDGE_AUDIT_RATE`) @default 1 */
+  auditRate?: number
 }
 
 export interface Stack {
@@ -52,7 +54,10 @@ export function stackOptionsFromEnv (root: string, env: NodeJS.ProcessEnv = proc
     }
     return value
   }
+  const auditRate = env.MLBRIDGE_AUDIT_RATE === undefined || env.MLBRIDGE_AUDIT_RATE === '' ? undefined : Number(env.MLBRIDGE_AUDIT_RATE)
+  if (auditRate !== undefined && !(auditRate >= 0 && auditRate <= 1)) throw new Error(`MLBRIDGE_AUDIT_RATE must be a number from 0 to 1, got "${env.MLBRIDGE_AUDIT_RATE}"`)
   return {
+    ...(auditRate === undefined ? {} : { auditRate }),
     root,
     dataDir: env.MLBRIDGE_DATA_DIR ?? join(root, '.mlbridge'),
     host: '127.0.0.1',
@@ -100,7 +105,7 @@ export async function startStack (opts: StackOptions, log: (line: string) => voi
     const relayMultiaddr = relay.multiaddrs[0]
     if (relayMultiaddr === undefined) throw new Error('the relay reported no listening address')
     const referee = await timed('referee started', async () => await startRefereeService({
-      chain, rpcUrl: anvil.rpcUrl, account: devAccount(LOCAL_REFEREE_ACCOUNT), blocks: relay.helia.blockstore
+      chain, rpcUrl: anvil.rpcUrl, account: devAccount(LOCAL_REFEREE_ACCOUNT), blocks: relay.helia.blockstore, ...(opts.auditRate === undefined ? {} : { auditRate: opts.auditRate })
     }))
     stops.push(referee.stop)
     const metrics = await startMetricsServer({ port: opts.metricsPort, collect: () => ({ ...relay.metrics(), referee: referee.metrics() }) })

@@ -23,6 +23,7 @@ export interface RefereeServiceOptions {
   blocks: BlockAccess
   log?: RefereeOptions['log']
   pollIntervalMs?: number
+  auditRate?: number
 }
 
 export interface RefereeService {
@@ -44,7 +45,8 @@ export async function startRefereeService (opts: RefereeServiceOptions): Promise
     artifacts: () => artifacts,
     prepare: async (definition, signal) => await prepareInProcess(definition.spec, storage, { signal }),
     ...(opts.log === undefined ? {} : { log: opts.log }),
-    ...(opts.pollIntervalMs === undefined ? {} : { pollIntervalMs: opts.pollIntervalMs })
+    ...(opts.pollIntervalMs === undefined ? {} : { pollIntervalMs: opts.pollIntervalMs }),
+    ...(opts.auditRate === undefined ? {} : { auditRate: opts.auditRate })
   })
   const reexecutions = { count: 0, totalMs: 0 }
   const reexecuted = ({ report }: { report: EvidenceReport }): void => {
