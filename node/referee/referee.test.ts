@@ -8,6 +8,7 @@
 import { keccak256, parseEther, toHex, type Address } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readClaimable, readProposals, readRound, readStake, readTask, readVersion, type AcceptedShardEvent, type Dispute } from '../../src/chain/actions/index.ts'
+import { ConsensusVerifierAbi } from '../../src/chain/generated/abis.ts'
 import { decodeDelta, encodeDelta } from '../../src/core/delta/codec.ts'
 import { defineTask } from '../../src/core/taskDefinition.ts'
 import { parseTaskSpec } from '../../src/core/taskSpec.ts'
@@ -63,19 +64,33 @@ function signFlipping (inner: Trainer): Trainer {
   }
 }
 
+/** A one-shard, one-round MNIST task with `replication` replicas, and the honest in-process trainer. */
+async function mnistTask (replication: number): Promise<{ taskId: bigint, train: Awaited<ReturnType<typeof mnistSplit>>['train'], artifacts: ReturnType<typeof memoryArtifactStore>, trainer: Trainer }> {
+  const { train } = await mnistSplit()
+  const artifacts = memoryArtifactStore()
+  const trainer = inProcessTrainer({ mnist: async () => train, queue: serialQueue() })
+  const { created } = await createMnistTask(local.ctxOf(1), artifacts, spec, { joinWindow: JOIN_WINDOW, rewardPerResult: parseEther('10'), minStake: MIN_STAKE, rounds: 1, shards: 1, replication, maxReplication: replication })
+  return { taskId: created.taskId, train, artifacts, trainer }
+}
+
+/** A provider loop of `taskId` on `chain`, training with `trainer` and storing in `artifacts`. */
+function providerLoop (taskId: bigint, train: Awaited<ReturnType<typeof mnistSplit>>['train'], chain: ProviderChain, trainer: Trainer, artifacts: ArtifactStore): ProviderLoop {
+  return new ProviderLoop({
+    taskId, task, data: datasetTaskData(train), chain, artifacts, trainer,
+    state: new MemoryStateStore(), stake: { faucet: true }, pollIntervalMs: 100, aggregatorTimeoutMs: 1500, stepTimeoutMs: 60_000
+  })
+}
+
+async function slashesOf (taskId: bigint): Promise<Array<{ provider: string, reason: number, evidence: string }>> {
+  const logs = await local.publicClient.getContractEvents({ address: local.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, eventName: 'ResultSlashed', args: { taskId }, fromBlock: 0n, strict: true })
+  return logs.map((e) => ({ provider: e.args.provider.toLowerCase(), reason: e.args.reason, evidence: e.args.evidence }))
+}
+
 describe('Referee', () => {
   it('attack (sign flip against one honest replica): re-executes the split shard, slashes the cheat, and the honest delta wins', async () => {
-    const { train } = await mnistSplit()
-    const artifacts = memoryArtifactStore()
-    const queue = serialQueue()
-    const honestTrainer = inProcessTrainer({ mnist: async () => train, queue })
-    const { created } = await createMnistTask(local.ctxOf(1), artifacts, spec, { joinWindow: JOIN_WINDOW, rewardPerResult: parseEther('10'), minStake: MIN_STAKE, rounds: 1, shards: 1, replication: 2, maxReplication: 2 })
-    const { taskId } = created
+    const { taskId, train, artifacts, trainer: honestTrainer } = await mnistTask(2)
     const [honest, cheat] = [5, 6].map((i) => chainForAccount(local.ctxOf(i)))
-    const loops = [{ chain: honest!, trainer: honestTrainer }, { chain: cheat!, trainer: signFlipping(honestTrainer) }].map(({ chain, trainer }) => new ProviderLoop({
-      taskId, task, data: datasetTaskData(train), chain, artifacts, trainer,
-      state: new MemoryStateStore(), stake: { faucet: true }, pollIntervalMs: 100, aggregatorTimeoutMs: 1500, stepTimeoutMs: 60_000
-    }))
+    const loops = [providerLoop(taskId, train, honest!, honestTrainer, artifacts), providerLoop(taskId, train, cheat!, signFlipping(honestTrainer), artifacts)]
 
     const lines: RefereeLogLine[] = []
     const verdicts: Array<{ dispute: Dispute, report: EvidenceReport }> = []
@@ -109,7 +124,7 @@ describe('Referee', () => {
 
     // On chain: the evidence hash names this report, the cheat lost the task's stake, the honest
     // provider kept its own, and the round's version is final.
-    const [resolved] = await local.publicClient.getContractEvents({ address: local.contracts.ConsensusVerifier, abi: (await import('../../src/chain/generated/abis.ts')).ConsensusVerifierAbi, eventName: 'SplitResolved', fromBlock: 0n, strict: true })
+    const [resolved] = await local.publicClient.getContractEvents({ address: local.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, eventName: 'SplitResolved', fromBlock: 0n, strict: true })
     expect(resolved?.args.evidence).toBe(evidenceHash(report))
     const stakeOf = async (account: Address): Promise<bigint> => (await readStake(local.ctxOf(1), { account })).staked
     const minStake = (await readTask(local.ctxOf(1), { taskId })).minStake
@@ -122,18 +137,10 @@ describe('Referee', () => {
   }, 120_000)
 
   it('attack (two colluders drawn onto one shard reveal the same sign-flipped delta and outvote the honest replica): the audit re-executes the accepted shard, slashes both winners and burns their reward', async () => {
-    const { train } = await mnistSplit()
-    const artifacts = memoryArtifactStore()
-    const queue = serialQueue()
-    const honestTrainer = inProcessTrainer({ mnist: async () => train, queue })
-    const { created } = await createMnistTask(local.ctxOf(1), artifacts, spec, { joinWindow: JOIN_WINDOW, rewardPerResult: parseEther('10'), minStake: MIN_STAKE, rounds: 1, shards: 1, replication: 3, maxReplication: 3 })
-    const { taskId } = created
+    const { taskId, train, artifacts, trainer: honestTrainer } = await mnistTask(3)
     await Promise.all([10, 11].map(async (i) => { await local.fund(i) }))
     const [honest, ...colluders] = [2, 10, 11].map((i) => chainForAccount(local.ctxOf(i))) as [ProviderChain, ProviderChain, ProviderChain]
-    const loops = [{ chain: honest, trainer: honestTrainer }, ...colluders.map((chain) => ({ chain, trainer: signFlipping(honestTrainer) }))].map(({ chain, trainer }) => new ProviderLoop({
-      taskId, task, data: datasetTaskData(train), chain, artifacts, trainer,
-      state: new MemoryStateStore(), stake: { faucet: true }, pollIntervalMs: 100, aggregatorTimeoutMs: 1500, stepTimeoutMs: 60_000
-    }))
+    const loops = [providerLoop(taskId, train, honest, honestTrainer, artifacts), ...colluders.map((chain) => providerLoop(taskId, train, chain, signFlipping(honestTrainer), artifacts))]
     const audits: Array<{ accepted: AcceptedShardEvent, report: EvidenceReport }> = []
     const referee = new Referee({
       read: local.ctxOf(REFEREE), write: local.ctxOf(REFEREE), artifacts: () => artifacts,
@@ -153,21 +160,16 @@ describe('Referee', () => {
     expect(report).toMatchObject({ type: 'mlbridge/referee-audit/1', outcome: { kind: 'audit', winnersMask: colluderMask, slashedMask: colluderMask } })
 
     // On chain: each colluder lost the task's stake and the reward it had not claimed; the honest one lost nothing.
-    const slashes = await local.publicClient.getContractEvents({ address: local.contracts.ConsensusVerifier, abi: (await import('../../src/chain/generated/abis.ts')).ConsensusVerifierAbi, eventName: 'ResultSlashed', args: { taskId }, fromBlock: 0n, strict: true })
-    expect(slashes.map((e) => e.args.provider.toLowerCase()).sort()).toEqual(colluders.map((c) => c.account.toLowerCase()).sort())
-    expect(slashes.every((e) => e.args.evidence === evidenceHash(report))).toBe(true)
+    const slashes = await slashesOf(taskId)
+    expect(slashes.map((e) => e.provider).sort()).toEqual(colluders.map((c) => c.account.toLowerCase()).sort())
+    expect(slashes.every((e) => e.evidence === evidenceHash(report))).toBe(true)
     for (const c of colluders) expect(await readClaimable(local.ctxOf(1), { account: c.account })).toBe(0n)
     expect((await readStake(local.ctxOf(1), { account: honest.account })).staked).toBeGreaterThanOrEqual(MIN_STAKE)
     expect(referee.counters).toMatchObject({ auditSlashes: 2 })
   }, 120_000)
 
   it('attack (fingerprint-honest but bytes-poisoned pin): the honest winner challenges the result, the referee upholds it and the poisoner is slashed with the challenger as reporter', async () => {
-    const { train } = await mnistSplit()
-    const artifacts = memoryArtifactStore()
-    const queue = serialQueue()
-    const trainer = inProcessTrainer({ mnist: async () => train, queue })
-    const { created } = await createMnistTask(local.ctxOf(1), artifacts, spec, { joinWindow: JOIN_WINDOW, rewardPerResult: parseEther('10'), minStake: MIN_STAKE, rounds: 1, shards: 1, replication: 2, maxReplication: 2 })
-    const { taskId } = created
+    const { taskId, train, artifacts, trainer } = await mnistTask(2)
     await Promise.all([12, 13].map(async (i) => { await local.fund(i) }))
     const [honest, poisoner] = [12, 13].map((i) => chainForAccount(local.ctxOf(i))) as [ProviderChain, ProviderChain]
     // It reveals the fingerprint of the delta it trained, but what it pins (and commits to) is other
@@ -185,10 +187,7 @@ describe('Referee', () => {
       get: async (cid, kind, options) => honestBytes.get(cid) ?? await artifacts.get(cid, kind, options)
     }
     const actions: string[] = []
-    const loops = [{ chain: honest, store: artifacts }, { chain: poisoner, store: poisoned }].map(({ chain, store }) => new ProviderLoop({
-      taskId, task, data: datasetTaskData(train), chain, artifacts: store, trainer,
-      state: new MemoryStateStore(), stake: { faucet: true }, pollIntervalMs: 100, aggregatorTimeoutMs: 1500, stepTimeoutMs: 60_000
-    }))
+    const loops = [providerLoop(taskId, train, honest, trainer, artifacts), providerLoop(taskId, train, poisoner, trainer, poisoned)]
     loops[0]!.on('action', (a) => { actions.push(a.name) })
     // Audits off, so what catches the poisoner is the honest winner's challenge.
     const referee = new Referee({
@@ -211,9 +210,7 @@ describe('Referee', () => {
     }
     expect(judged[0]).toMatchObject({ upheld: true, report: { type: 'mlbridge/referee-result-challenge/1' } })
 
-    const { ConsensusVerifierAbi } = await import('../../src/chain/generated/abis.ts')
-    const slashes = await local.publicClient.getContractEvents({ address: local.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, eventName: 'ResultSlashed', args: { taskId }, fromBlock: 0n, strict: true })
-    expect(slashes.map((e) => [e.args.provider.toLowerCase(), e.args.reason])).toEqual([[poisoner.account.toLowerCase(), 0]]) // FingerprintMismatch
+    expect((await slashesOf(taskId)).map((e) => [e.provider, e.reason])).toEqual([[poisoner.account.toLowerCase(), 0]]) // FingerprintMismatch
     // The reporter's share of the slash, its bond back and its reward; the poisoner keeps nothing.
     expect(await readClaimable(local.ctxOf(1), { account: honest.account })).toBe(MIN_STAKE / 10n + parseEther('10') + parseEther('10'))
     expect(await readClaimable(local.ctxOf(1), { account: poisoner.account })).toBe(0n)
@@ -222,22 +219,14 @@ describe('Referee', () => {
   }, 120_000)
 
   it('attack (a proposal with a forged commit hash): upholds the winner\'s challenge, the forged version is rejected and the honest one is final', async () => {
-    const { train } = await mnistSplit()
-    const artifacts = memoryArtifactStore()
-    const queue = serialQueue()
-    const trainer = inProcessTrainer({ mnist: async () => train, queue })
-    const { created } = await createMnistTask(local.ctxOf(1), artifacts, spec, { joinWindow: JOIN_WINDOW, rewardPerResult: parseEther('10'), minStake: MIN_STAKE, rounds: 1, shards: 1, replication: 2, maxReplication: 2 })
-    const { taskId } = created
+    const { taskId, train, artifacts, trainer } = await mnistTask(2)
     // The round's aggregator (the lower address) proposes a commit hash that is not what it computed.
     const [liar, honest] = [3, 4].map((i) => chainForAccount(local.ctxOf(i))).sort((a, b) => (a.account.toLowerCase() < b.account.toLowerCase() ? -1 : 1)) as [ProviderChain, ProviderChain]
     const forged: ProviderChain = {
       ...liar,
       proposeVersion: async (id, round, parent, data, signatures, results) => await liar.proposeVersion(id, round, parent, { ...data, commitHash: keccak256(toHex('forged')) }, signatures, results)
     }
-    const loops = [forged, honest].map((chain) => new ProviderLoop({
-      taskId, task, data: datasetTaskData(train), chain, artifacts, trainer,
-      state: new MemoryStateStore(), stake: { faucet: true }, pollIntervalMs: 100, aggregatorTimeoutMs: 1500, stepTimeoutMs: 60_000
-    }))
+    const loops = [forged, honest].map((chain) => providerLoop(taskId, train, chain, trainer, artifacts))
     const judgements: ChallengeJudgement[] = []
     const referee = new Referee({
       read: local.ctxOf(REFEREE), write: local.ctxOf(REFEREE), artifacts: () => artifacts,
