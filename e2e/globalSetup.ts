@@ -24,7 +24,9 @@ export default async function globalSetup (): Promise<() => Promise<void>> {
     MLBRIDGE_RPC_PORT: String(await freePort()),
     MLBRIDGE_RELAY_PORT: String(await freePort()),
     MLBRIDGE_APP_PORT: String(await freePort()),
-    MLBRIDGE_METRICS_PORT: String(await freePort())
+    MLBRIDGE_METRICS_PORT: String(await freePort()),
+    // The referee audits nothing here, so the @dispute journey shows a volunteer's challenge catching a cheat.
+    MLBRIDGE_AUDIT_RATE: '0'
   }
   const child = spawn(join(root, 'node_modules/.bin/tsx'), ['--import', './node/polyfills.ts', 'node/start.ts'], {
     cwd: root, env, stdio: ['ignore', 'pipe', 'pipe']

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { getAddress, parseEther, type Address } from 'viem'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures.ts'
+import { connect, createTaskInWizard, volunteer } from './volunteer.ts'
 import { readAcceptedShards, readClaimable, readReputation, readRound, readTask, readTokenBalance, readVersion, type ReadContext } from '../src/chain/actions/index.ts'
 import { hasBit } from '../src/core/bitmask.ts'
 import { devAccount } from '../src/chain/devAccounts.ts'
@@ -18,15 +19,6 @@ const ROUNDS = 3
 const REWARD = parseEther('10')
 const CREATOR = 1
 const VOLUNTEERS = [2, 3, 4]
-
-async function connect (page: Page, account: number): Promise<void> {
-  await page.goto('/')
-  await page.getByTestId('dev-account').selectOption(String(account))
-  await page.getByTestId('connect-dev').click()
-  await expect(page.getByTestId('address')).toHaveText(devAccount(account).address)
-  await page.getByTestId('faucet').click()
-  await expect(page.getByTestId('faucet-status')).toHaveAttribute('data-phase', 'confirmed')
-}
 
 /** Accepted results per provider over the task's rounds, from the verifier's ShardAccepted events and the rounds' draws. */
 async function acceptedResults (ctx: ReadContext, taskId: bigint): Promise<Map<Address, number>> {
@@ -59,29 +51,15 @@ test('@journey a creator funds an MNIST task, three volunteers train it over 3 r
 
   // ------------------------------------------------------------ volunteers switch Contribute on first
   const volunteers = await Promise.all(VOLUNTEERS.map(async () => await openPeerPage()))
-  for (const [i, page] of volunteers.entries()) {
-    await connect(page, VOLUNTEERS[i]!)
-    // One backend for all replicas keeps their deltas within the fingerprint tolerance of each other.
-    await page.getByTestId('backend-select').selectOption('wasm')
-    await page.getByTestId('contribute-toggle').check()
-    await expect(page.getByTestId('provider-detail')).toContainText('no task is open for joining')
-  }
+  for (const [i, page] of volunteers.entries()) await volunteer(page, VOLUNTEERS[i]!)
 
   // ------------------------------------------------------------ the creator creates the task in the wizard
   const creator = await openPeerPage()
   await connect(creator, CREATOR)
-  await creator.getByTestId('nav-tasks').click()
-  await creator.getByTestId('create-task').click()
-  await creator.getByTestId('wizard-rounds').fill(String(ROUNDS))
-  await creator.getByTestId('wizard-shards').fill('2')
-  await creator.getByTestId('wizard-replication').fill('2')
-  await creator.getByTestId('wizard-reward').fill('10')
-  await creator.getByTestId('wizard-join-window').fill('40')
-  await expect(creator.getByTestId('wizard-budget')).toHaveText('181.8 MLB')
-  await shot(creator, 'create-task')
-  await creator.getByTestId('wizard-submit').click()
-  await expect(creator.getByTestId('wizard-create-status')).toHaveAttribute('data-phase', 'confirmed', { timeout: 60_000 })
-  const taskId = BigInt((await creator.getByTestId('created-task').getAttribute('data-task-id'))!)
+  const taskId = await createTaskInWizard(creator, { rounds: ROUNDS, shards: 2, replication: 2, reward: '10', joinWindow: 40 }, async () => {
+    await expect(creator.getByTestId('wizard-budget')).toHaveText('181.8 MLB')
+    await shot(creator, 'create-task')
+  })
   const task = await readTask(ctx, { taskId })
   expect(task.status).toBe('Joining')
 

@@ -1,0 +1,72 @@
+/**
+ * A dispute end to end, from the browser: two volunteers train a one-shard task; one of them
+ * cheats by pinning other bytes than the delta whose fingerprint it reveals (a poisoned pin). Both
+ * fingerprints agree, so the shard is accepted; the honest volunteer, recomputing the round's
+ * version, finds the cheat's bytes do not open and challenges the result; the referee (the stack's
+ * own, which audits nothing in the e2e stack, so the challenge is what catches the cheat) upholds
+ * it, and the cheat is slashed with the honest volunteer as reporter. The round's version is final.
+ */
+import { parseEther } from 'viem'
+import type { Page } from '@playwright/test'
+import { readClaimable, readRound, readTask, readVersion } from '../src/chain/actions/index.ts'
+import { ConsensusVerifierAbi, RewardDistributorAbi } from '../src/chain/generated/abis.ts'
+import { devAccount } from '../src/chain/devAccounts.ts'
+import type { BrowserNode } from '../src/p2p/index.ts'
+import { expect, test } from './fixtures.ts'
+import { connect, createTaskInWizard, volunteer } from './volunteer.ts'
+
+const CREATOR = 1
+const HONEST = 5
+const CHEAT = 6
+const MIN_STAKE_SHARE = 10n // the reporter's share of a slash, in percent
+
+/**
+ * Makes the app's own node pin poisoned bytes for every delta it stores, while it keeps reading
+ * the honest ones back (so its own checks pass): what a cheat's modified client does.
+ */
+async function poisonDeltaPins (page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const { browserNode } = await import(/* @vite-ignore */ '/src/app/browserNode.ts' as string) as { browserNode: (n: unknown) => Promise<BrowserNode> }
+    const { blobs } = (await browserNode(null)).storage
+    const put = blobs.put.bind(blobs)
+    const get = blobs.get.bind(blobs)
+    const honest = new Map<string, Uint8Array>()
+    blobs.put = async (bytes, opts) => {
+      if (opts.kind !== 'delta') return await put(bytes, opts)
+      const poisoned = bytes.slice()
+      poisoned[poisoned.length >> 1]! ^= 0xff
+      const cid = await put(poisoned, opts)
+      honest.set(cid.toString(), bytes)
+      return cid
+    }
+    blobs.get = async (cid, opts) => honest.get(cid.toString()) ?? await get(cid, opts)
+  })
+}
+
+test('@faults @dispute a volunteer that pins poisoned bytes is challenged by the honest one and slashed by the referee', async ({ openPeerPage, read: ctx }) => {
+  test.setTimeout(6 * 60_000)
+  const [honest, cheat] = [await openPeerPage(), await openPeerPage()]
+  await volunteer(honest, HONEST)
+  await connect(cheat, CHEAT)
+  await poisonDeltaPins(cheat)
+  await cheat.getByTestId('backend-select').selectOption('wasm')
+  await cheat.getByTestId('contribute-toggle').check()
+
+  const creator = await openPeerPage()
+  await connect(creator, CREATOR)
+  const taskId = await createTaskInWizard(creator, { rounds: 1, shards: 1, replication: 2, reward: '10', joinWindow: 30 })
+  await expect.poll(async () => (await readTask(ctx, { taskId })).status, { timeout: 5 * 60_000, intervals: [2000] }).toBe('Completed')
+
+  // The referee upheld the honest volunteer's challenge: the cheat's result was slashed for its bytes.
+  const slashes = await ctx.publicClient.getContractEvents({ address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, eventName: 'ResultSlashed', args: { taskId }, fromBlock: 0n, strict: true })
+  expect(slashes.map((e) => [e.args.provider, e.args.reason])).toEqual([[devAccount(CHEAT).address, 0]]) // FingerprintMismatch
+  const [slashed] = await ctx.publicClient.getContractEvents({ address: ctx.contracts.RewardDistributor, abi: RewardDistributorAbi, eventName: 'Slashed', args: { provider: devAccount(CHEAT).address }, fromBlock: slashes[0]!.blockNumber, toBlock: slashes[0]!.blockNumber, strict: true })
+  expect(slashed?.args.reporter).toBe(devAccount(HONEST).address)
+  expect(slashed?.args.reporterShare).toBe(slashed!.args.amount * MIN_STAKE_SHARE / 100n)
+  // The cheat keeps nothing it earned; the round's version is final.
+  expect(await readClaimable(ctx, { account: devAccount(CHEAT).address })).toBe(0n)
+  expect(await readClaimable(ctx, { account: devAccount(HONEST).address })).toBeGreaterThanOrEqual(parseEther('10') + slashed!.args.reporterShare)
+  const { versionId } = await readRound(ctx, { taskId, round: 0 })
+  expect((await readVersion(ctx, { versionId })).status).toBe('Final')
+  for (const page of [honest, cheat]) await page.getByTestId('contribute-toggle').uncheck()
+})

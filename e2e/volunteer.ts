@@ -1,0 +1,36 @@
+import type { Page } from '@playwright/test'
+import { devAccount } from '../src/chain/devAccounts.ts'
+import { expect } from './fixtures.ts'
+
+/** Connects dev account `account` on a fresh load of the app and takes MLB from the faucet. */
+export async function connect (page: Page, account: number): Promise<void> {
+  await page.goto('/')
+  await page.getByTestId('dev-account').selectOption(String(account))
+  await page.getByTestId('connect-dev').click()
+  await expect(page.getByTestId('address')).toHaveText(devAccount(account).address)
+  await page.getByTestId('faucet').click()
+  await expect(page.getByTestId('faucet-status')).toHaveAttribute('data-phase', 'confirmed')
+}
+
+/** Connects, trains on WASM (one backend keeps replicas within tolerance of each other) and switches Contribute on. */
+export async function volunteer (page: Page, account: number): Promise<void> {
+  await connect(page, account)
+  await page.getByTestId('backend-select').selectOption('wasm')
+  await page.getByTestId('contribute-toggle').check()
+  await expect(page.getByTestId('provider-detail')).toContainText('no task is open for joining')
+}
+
+/** Creates a task in the wizard and returns its ID. */
+export async function createTaskInWizard (creator: Page, task: { rounds: number, shards: number, replication: number, reward: string, joinWindow: number }, before?: () => Promise<void>): Promise<bigint> {
+  await creator.getByTestId('nav-tasks').click()
+  await creator.getByTestId('create-task').click()
+  await creator.getByTestId('wizard-rounds').fill(String(task.rounds))
+  await creator.getByTestId('wizard-shards').fill(String(task.shards))
+  await creator.getByTestId('wizard-replication').fill(String(task.replication))
+  await creator.getByTestId('wizard-reward').fill(task.reward)
+  await creator.getByTestId('wizard-join-window').fill(String(task.joinWindow))
+  await before?.()
+  await creator.getByTestId('wizard-submit').click()
+  await expect(creator.getByTestId('wizard-create-status')).toHaveAttribute('data-phase', 'confirmed', { timeout: 60_000 })
+  return BigInt((await creator.getByTestId('created-task').getAttribute('data-task-id'))!)
+}
