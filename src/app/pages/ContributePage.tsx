@@ -7,6 +7,7 @@ import { TIME_CATEGORIES } from '../../provider/timing.ts'
 import { BACKENDS, isBackendName, type BackendName } from '../../train/backendChoice.ts'
 import { NetworkPanel } from '../components/NetworkPanel.tsx'
 import { TxStatus } from '../components/TxStatus.tsx'
+import { RecordPanel } from '../contribute/RecordPanel.tsx'
 import { BACKEND_KEY, startContributing, stopContributing } from '../contribute/useResumeContribution.ts'
 import { SHARD_STEPS, shardStepOf } from '../contribute/phases.ts'
 import { useContributor } from '../contribute/useContributor.ts'
@@ -179,7 +180,7 @@ function ContributeSwitch (): React.JSX.Element {
 
 export function ContributePage (): React.JSX.Element {
   const figures = useAccountFigures()
-  const { status } = useConnection()
+  const { status, address } = useConnection()
   return (
     <>
       <ContributeSwitch />
@@ -189,6 +190,7 @@ export function ContributePage (): React.JSX.Element {
           <EarningsPanel figures={figures} />
         </div>
       )}
+      {address !== undefined && <RecordPanel account={address} />}
       <NetworkPanel />
     </>
   )

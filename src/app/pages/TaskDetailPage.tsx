@@ -6,6 +6,8 @@ import { joinLock } from '../../core/taskLimits.ts'
 import { useReadContext } from '../hooks/useProtocol.ts'
 import { Link } from '../router.tsx'
 import { CancelTask } from '../taskDetail/CancelTask.tsx'
+import { disputesOf } from '../taskDetail/disputes.ts'
+import { DisputesSection } from '../taskDetail/DisputesSection.tsx'
 import { EventLog } from '../taskDetail/EventLog.tsx'
 import { mlb, rewardPerTflop, shortAddress, workPerResult } from '../taskDetail/format.ts'
 import { loadTaskDetail, type TaskDetail } from '../taskDetail/loadTaskDetail.ts'
@@ -74,6 +76,7 @@ function TaskDetailView ({ detail, refetch, stale }: { detail: TaskDetail, refet
       </section>
       <RoundsSection rounds={detail.rounds} replication={task.replication} events={detail.events} />
       <VersionsSection versions={detail.versions} />
+      <DisputesSection disputes={disputesOf(detail.events)} />
       <ParticipantsSection participants={participantsOf(detail.providers, detail.events)} claimable={detail.claimable} account={address} />
       <EventLog events={detail.events} />
     </>

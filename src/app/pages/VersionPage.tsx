@@ -7,6 +7,7 @@ import { ModelFiles } from '../models/ModelFiles.tsx'
 import { useVersionModel } from '../models/useVersionModel.ts'
 import { Viewer } from '../models/Viewer.tsx'
 import { Link } from '../router.tsx'
+import { chainTime } from '../taskDetail/format.ts'
 import '../models/models.css'
 
 export function VersionPage ({ versionId }: { versionId: bigint }): React.JSX.Element {
@@ -59,7 +60,7 @@ export function VersionPage ({ versionId }: { versionId: bigint }): React.JSX.El
           <dt>Loss</dt><dd data-testid="version-loss">{hasMetrics ? formatLoss(v.loss) : '—'}</dd>
           {v.status === 'Proposed' && (
             <>
-              <dt>Signers</dt><dd>{v.signers} of {v.requiredSigners}, or final unchallenged after {new Date(Number(v.challengeDeadline) * 1000).toLocaleString()}</dd>
+              <dt>Signers</dt><dd>{v.signers} of {v.requiredSigners}, or final unchallenged after {chainTime(v.challengeDeadline)}</dd>
             </>
           )}
         </dl>

@@ -20,6 +20,13 @@ export function eventSentence (event: ProtocolEvent): string {
     case 'SplitResolved': return `The referee settled ${where(event.args)}: the replicas it agrees with are paid, the others slashed.`
     case 'ShardFailed': return `Round ${event.args.round} shard ${event.args.shard} failed after attempt ${event.args.attempt}.`
     case 'ResultSlashed': return `${shortAddress(event.args.provider)} was slashed ${mlb(event.args.amount)} for replica ${event.args.replica} of ${where(event.args)}.`
+    case 'Slashed': return `The distributor took ${mlb(event.args.amount)} of ${shortAddress(event.args.provider)}'s stake: ${mlb(event.args.burned)} burnt${event.args.reporterShare > 0n ? `, ${mlb(event.args.reporterShare)} to ${shortAddress(event.args.reporter)} for reporting it` : ''}.`
+    case 'EarningsForfeited': return `${shortAddress(event.args.provider)} forfeited ${mlb(event.args.amount)} of unclaimed earnings.`
+    case 'ResultChallenged': return `${shortAddress(event.args.challenger)} challenged replica ${event.args.replica} of ${where(event.args)}, bonding ${mlb(event.args.bond)}.`
+    case 'ResultChallengeResolved': return event.args.upheld
+      ? `The referee upheld ${shortAddress(event.args.challenger)}'s result challenge; its bond went back.`
+      : `The referee dismissed ${shortAddress(event.args.challenger)}'s result challenge; its bond went to the accused.`
+    case 'ResultChallengeExpired': return `Nobody judged ${shortAddress(event.args.challenger)}'s result challenge in time; the bond went back.`
     case 'TaskClosed': return 'The verifier closed the task.'
     case 'TaskCompleted': return `The task completed; ${mlb(event.args.refund)} refunded to the creator.`
     case 'TaskCancelled': return `The task ended early; ${mlb(event.args.refund)} refunded to the creator.`

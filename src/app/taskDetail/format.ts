@@ -16,3 +16,6 @@ export function workPerResult (task: { trainMflop: number, parameters: number, a
 /** Reward per TFLOP of declared training, what Contribute ranks tasks by (pay per hour on a given machine). */
 export const rewardPerTflop = (task: { rewardPerResult: bigint, trainMflop: number }): string =>
   mlb(task.rewardPerResult * 1_000_000n / BigInt(task.trainMflop))
+
+/** A chain timestamp (unix seconds) in the reader's local time. */
+export const chainTime = (seconds: bigint): string => new Date(Number(seconds) * 1000).toLocaleString()

@@ -1,6 +1,6 @@
 import type { Address, BlockNumber } from 'viem'
 import { ResultChallengesAbi } from '../generated/abis.ts'
-import { resultRefArgs, type ResultRef } from './resultRef.ts'
+import { resultRefArgs, resultRefOf, type ResultRef } from './resultRef.ts'
 import { asAction } from './errors.ts'
 import type { ReadContext } from './types.ts'
 
@@ -23,7 +23,7 @@ export async function readResultChallenges (ctx: ReadContext, params: { fromBloc
       fromBlock: params.fromBlock, toBlock: params.toBlock ?? 'latest', strict: true
     })
     return logs.map((log) => ({
-      ref: { taskId: log.args.taskId, round: Number(log.args.round), shard: Number(log.args.shard), attempt: Number(log.args.attempt), replica: Number(log.args.replica) },
+      ref: resultRefOf(log.args),
       challenger: log.args.challenger,
       bond: log.args.bond,
       resolveBy: BigInt(log.args.resolveBy),

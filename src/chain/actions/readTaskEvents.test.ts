@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import type { ProtocolEvent } from '../protocolEvents.ts'
+import { protocolEvent, txHash } from '../../testing/taskEvents.ts'
 import { selectTaskEvents } from './readTaskEvents.ts'
+import { resultKeyOf } from './resultRef.ts'
 
-const protocolEvent = (contract: ProtocolEvent['contract'], eventName: string, args: Record<string, unknown>): ProtocolEvent =>
-  ({ contract, eventName, args, blockNumber: 1n, transactionHash: `0x${'ab'.repeat(32)}`, logIndex: 0 }) as unknown as ProtocolEvent
+const A = '0x00000000000000000000000000000000000000aa'
 
 describe('selectTaskEvents', () => {
   it('keeps events naming the task and the registry events of its versions only', () => {
@@ -20,5 +20,27 @@ describe('selectTaskEvents', () => {
     ]
     const kept = selectTaskEvents(events, 1n).map((e) => `${e.eventName}${'versionId' in e.args ? ` v${e.args.versionId}` : ''}`)
     expect(kept).toEqual(['TaskCreated', 'VersionRegistered v3', 'VersionProposed v3', 'VersionFinalized v3', 'HeadMoved'])
+  })
+
+  it("keeps the distributor's side of the task's slashes and the closing of its result challenges", () => {
+    const ref = { taskId: 1n, round: 0n, shard: 0n, attempt: 0n, replica: 1n }
+    const otherRef = { ...ref, taskId: 2n }
+    const key = (r: typeof ref): string => resultKeyOf({ taskId: r.taskId, round: 0, shard: 0, attempt: 0, replica: 1 })
+    const slash = (r: typeof ref, tx: number) => [
+      protocolEvent('RewardDistributor', 'EarningsForfeited', { provider: A, amount: 1n }, { transactionHash: txHash(tx) }),
+      protocolEvent('RewardDistributor', 'Slashed', { provider: A, amount: 1n, burned: 1n, reporter: A, reporterShare: 0n }, { transactionHash: txHash(tx) }),
+      protocolEvent('ConsensusVerifier', 'ResultSlashed', { ...r, provider: A, reason: 0, evidence: '0x', amount: 1n }, { transactionHash: txHash(tx) })
+    ]
+    const events = [
+      protocolEvent('ResultChallenges', 'ResultChallenged', { ...ref, challenger: A, bond: 1n, resolveBy: 9n }),
+      protocolEvent('ResultChallenges', 'ResultChallenged', { ...otherRef, challenger: A, bond: 1n, resolveBy: 9n }),
+      protocolEvent('ResultChallenges', 'ResultChallengeResolved', { resultKey: key(ref), challenger: A, upheld: true }, { transactionHash: txHash(1) }),
+      ...slash(ref, 1),
+      protocolEvent('ResultChallenges', 'ResultChallengeExpired', { resultKey: key(otherRef), challenger: A }),
+      ...slash(otherRef, 2),
+      protocolEvent('RewardDistributor', 'Claimed', { account: A, amount: 1n }, { transactionHash: txHash(1) })
+    ]
+    const kept = selectTaskEvents(events, 1n).map((e) => `${e.eventName}${'taskId' in e.args ? ` t${e.args.taskId}` : ''}`)
+    expect(kept).toEqual(['ResultChallenged t1', 'ResultChallengeResolved', 'EarningsForfeited', 'Slashed', 'ResultSlashed t1'])
   })
 })

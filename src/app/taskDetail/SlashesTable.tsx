@@ -1,0 +1,40 @@
+import { Link } from '../router.tsx'
+import { mlb, shortAddress } from './format.ts'
+import { slashReasonWords, type SlashCause, type SlashView } from './disputes.ts'
+
+const CAUSE_WORDS: Record<SlashCause, string> = {
+  split: "the referee's verdict on a split",
+  challenge: 'an upheld challenge',
+  audit: "the referee's audit of an accepted shard",
+  equivocation: 'an equivocation report'
+}
+
+/** Slashes, one row each; `withTask` adds a column linking each to its task (for a record across tasks). */
+export function SlashesTable ({ slashes, withTask = false }: { slashes: SlashView[], withTask?: boolean }): React.JSX.Element {
+  return (
+    <table className="td-table">
+      <caption>Slashes</caption>
+      <thead>
+        <tr>{withTask && <th>Task</th>}<th>Provider</th><th>What</th><th>Why</th><th>Stake taken</th><th>Earnings forfeited</th><th>Reporter</th><th>Evidence</th></tr>
+      </thead>
+      <tbody>
+        {slashes.map((s) => (
+          <tr key={`${s.block}-${s.provider}-${s.result?.replica ?? 'v'}`} data-testid="slash-row" data-provider={s.provider} data-reason={s.reason} data-cause={s.cause} data-task={s.taskId.toString()}>
+            {withTask && <td><Link to={{ page: 'task', taskId: s.taskId }}>#{s.taskId.toString()}</Link></td>}
+            <td title={s.provider}>{shortAddress(s.provider)}</td>
+            <td>
+              {s.result === undefined
+                ? `round ${s.round}: version signature`
+                : `round ${s.result.round} shard ${s.result.shard} attempt ${s.result.attempt} replica ${s.result.replica}`}
+            </td>
+            <td>{slashReasonWords(s.reason)}, found by {CAUSE_WORDS[s.cause]}</td>
+            <td>{mlb(s.amount)}</td>
+            <td>{mlb(s.forfeited)}</td>
+            <td>{s.reporter === undefined ? 'none' : <span title={s.reporter}>{shortAddress(s.reporter)} ({mlb(s.reporterShare)})</span>}</td>
+            <td>{s.evidence === undefined ? 'the two signatures' : <code className="td-cid">{s.evidence}</code>}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}

@@ -1,0 +1,88 @@
+import { createElement } from 'react'
+import { renderToStaticMarkup } from 'react-dom/server'
+import { isAddressEqual, keccak256, parseEther, toHex, type Address } from 'viem'
+import { describe, expect, it } from 'vitest'
+import { placeholderCid, createPlainTask, joinAsProvider } from '../../../node/testing/placeholderTask.ts'
+import { useLocalChain } from '../../../node/testing/useLocalChain.ts'
+import {
+  advance, challengeResult, commitResult, finalizeShard, readProtocolEvents, readRound, readTaskEvents, resolveResultChallenge, resolveSplit,
+  resultKeyOf, revealResult, type ResultRef, type WriteContext
+} from '../../chain/actions/index.ts'
+import { resultRefArgs } from '../../chain/actions/resultRef.ts'
+import { ResultChallengesAbi } from '../../chain/generated/abis.ts'
+import { accountRecordOf } from '../contribute/accountRecord.ts'
+import { disputesOf } from './disputes.ts'
+import { DisputesSection } from './DisputesSection.tsx'
+
+const chain = useLocalChain()
+
+/** A split of one shard between two providers: replica 0 honest, replica 1 far off. */
+async function splitShard (creator: WriteContext, providers: WriteContext[]): Promise<{ taskId: bigint, assigned: readonly Address[] }> {
+  const { testClient, timeTravel } = chain()
+  const taskId = await createPlainTask(creator, { replication: 2, maxReplication: 2 })
+  for (const provider of providers) await joinAsProvider(provider, taskId)
+  await timeTravel(601)
+  await advance(creator, { taskId })
+  // The block after the advance draws the providers.
+  await testClient.mine({ blocks: 2 })
+  const assigned = (await readRound(creator, { taskId })).shards[0]!.providers
+  const ctxFor = (address: Address): WriteContext => providers.find((p) => isAddressEqual(p.walletClient.account.address, address))!
+  const committed = []
+  for (const [replica, address] of assigned.entries()) {
+    committed.push(await commitResult(ctxFor(address), { taskId, round: 0, shard: 0, attempt: 0, replica, deltaCid: placeholderCid(`delta ${replica}`), sealedCid: placeholderCid(`sealed ${replica}`) }))
+  }
+  // The fingerprint seed is the hash of the block after the last commit.
+  await testClient.mine({ blocks: 2 })
+  for (const [replica, c] of committed.entries()) {
+    await revealResult(ctxFor(assigned[replica]!), { ...c, fingerprint: Array<number>(16).fill(replica * 1_000_000) })
+  }
+  expect((await finalizeShard(creator, { taskId, round: 0, shard: 0 })).outcome.kind).toBe('disputed')
+  return { taskId, assigned }
+}
+
+describe('disputes read back from the chain', () => {
+  it('shows a split, its verdict, the slashes and an upheld result challenge on the task and in the accounts\' records', async () => {
+    const { ctxOf, publicClient } = chain()
+    const creator = ctxOf(1)
+    const referee = ctxOf(8) // the local stack's MLB_REFEREE
+    const { taskId, assigned } = await splitShard(creator, [ctxOf(2), ctxOf(3)])
+    const pending = disputesOf(await readTaskEvents(creator, { taskId }))
+    expect(pending.splits.map((s) => s.verdict.kind)).toEqual(['pending'])
+    expect(renderToStaticMarkup(createElement(DisputesSection, { disputes: { ...pending, splits: [] } }))).toContain('data-testid="disputes-empty"')
+    const [honest, cheat] = assigned as [Address, Address]
+    const challenger = creator.walletClient.account.address
+    const verdict = keccak256(toHex('re-executed on the CPU'))
+    await resolveSplit(referee, { taskId, round: 0, shard: 0, winnersMask: 0b01, evidence: verdict })
+
+    const ref: ResultRef = { taskId, round: 0, shard: 0, attempt: 0, replica: 0 }
+    expect(resultKeyOf(ref)).toBe(await publicClient.readContract({
+      address: creator.contracts.ResultChallenges, abi: ResultChallengesAbi, functionName: 'resultKey', args: [resultRefArgs(ref)]
+    }))
+    await challengeResult(creator, { ref, bond: parseEther('10') })
+    const open = accountRecordOf(disputesOf(await readProtocolEvents(creator)), honest)
+    expect(open.openChallenges).toMatchObject([{ kind: 'result', challenger, accused: honest, outcome: 'open' }])
+
+    await resolveResultChallenge(referee, { ref, upheld: true, reason: 'FingerprintMismatch', evidence: keccak256(toHex('bytes')) })
+    const events = await readTaskEvents(creator, { taskId })
+    const disputes = disputesOf(events)
+    expect(disputes.splits).toMatchObject([{ round: 0, shard: 0, attempt: 0, revealedMask: 0b11, verdict: { kind: 'resolved', winnersMask: 0b01, evidence: verdict } }])
+    const earned = events.reduce((sum, e) => sum + (e.eventName === 'RewardCredited' && isAddressEqual(e.args.provider, honest) ? e.args.amount : 0n), 0n)
+    expect(earned).toBeGreaterThan(0n)
+    expect(disputes.slashes).toMatchObject([
+      { provider: cheat, reason: 'RefereeDisagrees', cause: 'split', amount: parseEther('100'), evidence: verdict, reporter: undefined, forfeited: 0n },
+      { provider: honest, reason: 'FingerprintMismatch', cause: 'challenge', amount: parseEther('100'), reporter: challenger, reporterShare: parseEther('10'), forfeited: earned }
+    ])
+    expect(disputes.challenges).toMatchObject([{ kind: 'result', result: ref, challenger, accused: honest, bond: parseEther('10'), outcome: 'upheld' }])
+
+    const html = renderToStaticMarkup(createElement(DisputesSection, { disputes }))
+    expect(html.match(/data-testid="dispute-row"/g)).toHaveLength(1)
+    expect(html).toContain(`data-testid="slash-row" data-provider="${cheat}" data-reason="RefereeDisagrees" data-cause="split"`)
+    expect(html).toContain(`data-testid="slash-row" data-provider="${honest}" data-reason="FingerprintMismatch" data-cause="challenge"`)
+    expect(html).toContain('data-outcome="upheld"')
+    expect(html).not.toContain('disputes-empty')
+
+    const record = accountRecordOf(disputesOf(await readProtocolEvents(creator)), honest)
+    expect(record).toMatchObject({ forfeited: earned, openChallenges: [] })
+    expect(record.slashes.map((s) => s.reason)).toEqual(['FingerprintMismatch'])
+  }, 60_000)
+})
