@@ -4,7 +4,8 @@
  * fingerprints agree, so the shard is accepted; the honest volunteer, recomputing the round's
  * version, finds the cheat's bytes do not open and challenges the result; the referee (the stack's
  * own, which audits nothing in the e2e stack, so the challenge is what catches the cheat) upholds
- * it, and the cheat is slashed with the honest volunteer as reporter. The round's version is final.
+ * it, and the cheat is slashed with the honest volunteer as reporter. The round's version is final,
+ * and the task page and the cheat's own record show the slash.
  */
 import { parseEther } from 'viem'
 import type { Page } from '@playwright/test'
@@ -69,4 +70,13 @@ test('@faults @dispute a volunteer that pins poisoned bytes is challenged by the
   const { versionId } = await readRound(ctx, { taskId, round: 0 })
   expect((await readVersion(ctx, { versionId })).status).toBe('Final')
   for (const page of [honest, cheat]) await page.getByTestId('contribute-toggle').uncheck()
+
+  // The task page shows the upheld challenge and the slash it caused; the cheat's own record shows the slash.
+  await creator.goto(`/#/tasks/${taskId}`)
+  const slash = creator.locator(`[data-testid="disputes"] [data-testid="slash-row"][data-provider="${devAccount(CHEAT).address}"]`)
+  await expect(slash).toHaveAttribute('data-reason', 'FingerprintMismatch', { timeout: 30_000 })
+  await expect(slash).toHaveAttribute('data-cause', 'challenge')
+  await expect(creator.locator(`[data-testid="disputes"] [data-testid="challenge-row"][data-challenger="${devAccount(HONEST).address}"]`)).toHaveAttribute('data-outcome', 'upheld')
+  await expect(cheat.locator('[data-testid="my-slashes"] [data-testid="slash-row"]')).toHaveAttribute('data-task', taskId.toString(), { timeout: 30_000 })
+  await expect(cheat.getByTestId('my-forfeited')).not.toHaveAttribute('data-wei', '0')
 })
