@@ -135,7 +135,7 @@ contract ResultChallenges is IResultChallenges, AccessControl {
         }
     }
 
-    /// @dev Who revealed the result, slashed since or not (the verifier's draw is deterministic).
+    /// @dev Who revealed the result; zero when it was slashed since, so a dismissed bond is all burnt.
     function _providerOf(IConsensusVerifier.ResultRef calldata ref) private view returns (address) {
         try verifier.slashableResult(ref) returns (address provider) {
             return provider;
