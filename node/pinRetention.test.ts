@@ -5,6 +5,7 @@
 import { CID } from 'multiformats/cid'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cancelTask } from '../src/chain/actions/index.ts'
+import { cidToHex } from '../src/provider/artifacts.ts'
 import { startPinnerFixture, type PinnerFixture } from './testing/pinnerFixture.ts'
 import { createPlainTask } from './testing/placeholderTask.ts'
 import { useLocalChain } from './testing/useLocalChain.ts'
@@ -62,5 +63,26 @@ describe('pin retention', () => {
     await waitFor('the decoy task to be released', async () => !(await pinner.relay.pinning.pinnedTasks()).includes(decoy.toString()))
     expect(await pinner.relay.helia.pins.isPinned(cid)).toBe(true)
     expect(await pinner.relay.pinning.pinnedTasks()).toContain(victim.toString())
+  }, 60_000)
+})
+
+describe('pre-task pins', () => {
+  const GRACE_MS = 1500
+  let pinner: PinnerFixture
+  beforeAll(async () => {
+    pinner = await startPinnerFixture(chain(), { retention: { retentionSeconds: RETENTION, pollMs: 200, preTaskGraceMs: GRACE_MS }, log: { write: () => {} } })
+  }, 60_000)
+  afterAll(async () => { await pinner?.stop() })
+
+  it('attack (pre-task pins kept forever): the task that names a pre-task spec adopts it, and what no task adopted is released after the grace', async () => {
+    // Any signed wallet may pin under task 0: without a release, that disk is never given back.
+    const { cid: spec } = await pinner.pinAs(2, 0n, new Uint8Array(1500).fill(5), 'spec')
+    const { cid: orphan } = await pinner.pinAs(3, 0n, new Uint8Array(1500).fill(6), 'spec')
+    const taskId = await createPlainTask(chain().ctxOf(2), { specCid: cidToHex(spec) })
+    const pinned = async (cid: CID): Promise<boolean> => await pinner.relay.helia.pins.isPinned(cid)
+
+    await waitFor('the orphaned pre-task pin to go', async () => !await pinned(orphan), GRACE_MS + 10_000)
+    expect(await pinned(spec)).toBe(true)
+    expect(await pinner.relay.pinning.pinnedTasks()).toEqual([taskId.toString()])
   }, 60_000)
 })

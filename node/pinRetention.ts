@@ -1,20 +1,30 @@
 /**
  * Releases a task's pins once the task has ended and a retention period has passed, so the
  * pinner's disk holds the data of live tasks (and of ended ones for as long as someone may still
- * check them), not everything ever uploaded.
+ * check them), not everything ever uploaded. What a creator published before its task existed
+ * (task 0) is adopted by the task that names it when `TaskCreated` appears; whatever no task
+ * adopted within a grace period is released.
  */
-import { TASK_STATUSES, type ReadContext } from '../src/chain/actions/index.ts'
+import type { BlockNumber, Hex } from 'viem'
+import { TASK_STATUSES, readVersion, type ReadContext } from '../src/chain/actions/index.ts'
 import { TaskManagerAbi } from '../src/chain/generated/abis.ts'
 import type { PinLogger, PinService } from '../src/p2p/pinService.ts'
+import { hexToCid } from '../src/provider/artifacts.ts'
 import { PRE_TASK_ID } from './pinAuthorization.ts'
 
 export const DEFAULT_RETENTION_SECONDS = 7 * 24 * 3600
+/** how long a pre-task pin waits for a task to adopt it: enough to publish, then sign `createTask` */
+export const DEFAULT_PRE_TASK_GRACE_MS = 24 * 3600 * 1000
 
 export interface PinRetentionOptions {
   chain: ReadContext
-  pinning: Pick<PinService, 'pinnedTasks' | 'release'>
+  pinning: Pick<PinService, 'pinnedTasks' | 'release' | 'adopt'>
   /** chain-time seconds a task's pins are kept after it ended (its `closedAt`) @default 7 days */
   retentionSeconds?: number
+  /** pinner-clock ms a pre-task pin waits for a task to adopt it @default 1 day */
+  preTaskGraceMs?: number
+  /** the pinner's clock, unix ms (what pins' `pinnedAt` is in) @default Date.now */
+  now?: () => number
   /** how often the pinned tasks are checked @default 60 s */
   pollMs?: number
   logger: PinLogger
@@ -36,13 +46,30 @@ export function startPinRetention (opts: PinRetentionOptions): PinRetention {
   const pollMs = opts.pollMs ?? 60_000
   const { publicClient, contracts } = opts.chain
 
+  const grace = opts.preTaskGraceMs ?? DEFAULT_PRE_TASK_GRACE_MS
+  const clock = opts.now ?? Date.now
+  let scannedTo = -1n
+
+  /** Each new task adopts the spec, data set and initial model it names, if they were pinned before it. */
+  const adoptNewTasks = async (): Promise<void> => {
+    const head = await publicClient.getBlockNumber({ cacheTime: 0 })
+    if (head <= scannedTo) return
+    const created = await publicClient.getContractEvents({ address: contracts.TaskManager, abi: TaskManagerAbi, eventName: 'TaskCreated', fromBlock: scannedTo + 1n as BlockNumber, toBlock: head, strict: true })
+    for (const e of created) {
+      const { modelCid } = await readVersion(opts.chain, { versionId: e.args.initialVersionId })
+      await opts.pinning.adopt(e.args.taskId.toString(), [e.args.specCid, e.args.datasetCid, modelCid].map((hex) => hexToCid(hex as Hex)))
+    }
+    scannedTo = head
+  }
+
   const check = async (): Promise<string[]> => {
     const released: string[] = []
+    await adoptNewTasks()
+    if (await opts.pinning.release(PRE_TASK_ID, { pinnedBefore: clock() - grace }) > 0) released.push(PRE_TASK_ID)
     const tasks = await opts.pinning.pinnedTasks()
     if (tasks.length === 0) return released
     const now = (await publicClient.getBlock({ blockTag: 'latest' })).timestamp
     for (const taskId of tasks) {
-      // What a creator published before its task existed has no task to end with (yet).
       if (taskId === PRE_TASK_ID) continue
       const task = await publicClient.readContract({ address: contracts.TaskManager, abi: TaskManagerAbi, functionName: 'getTask', args: [BigInt(taskId)] })
       const status = TASK_STATUSES[task.status] ?? 'None'

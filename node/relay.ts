@@ -47,7 +47,7 @@ export interface RelayOptions {
    * pin, for good.
    */
   chain?: ReadContext
-  retention?: Pick<PinRetentionOptions, 'retentionSeconds' | 'pollMs'>
+  retention?: Pick<PinRetentionOptions, 'retentionSeconds' | 'pollMs' | 'preTaskGraceMs' | 'now'>
   /** limits and authorization of `/mlbridge/pin/1.0.0` */
   pinning?: Pick<PinServiceInit, 'limits' | 'maxDatasetBytes' | 'authorize' | 'maxConcurrent' | 'maxPerPeer' | 'quotaBytes' | 'stallTimeoutMs' | 'timeoutMs'>
   /** where the relay's and the pinner's lines go and from which level @default stdout, MLBRIDGE_LOG_LEVEL */

@@ -137,11 +137,18 @@ export interface PinServiceInit {
   /** one fetch may take this long, however steadily blocks arrive @default 10 min */
   timeoutMs?: number
   logger: PinLogger
+  /** the pinner's clock, unix ms, recorded as each pin's `pinnedAt` @default Date.now */
+  now?: () => number
 }
 
 export interface PinService {
-  /** lets go of every pin held for the task (call when it ends), keeping those other tasks hold; returns how many */
-  release: (taskId: string) => Promise<number>
+  /**
+   * lets go of every pin held for the task (call when it ends), keeping those other tasks hold;
+   * with `pinnedBefore` (unix ms), only pins made before it; returns how many
+   */
+  release: (taskId: string, opts?: { pinnedBefore?: number }) => Promise<number>
+  /** makes `taskId` a holder of each of `cids` pinned here (a task adopting what was published for it); returns how many */
+  adopt: (taskId: string, cids: readonly CID[]) => Promise<number>
   /** the tasks that have pins here, e.g. to release those that ended */
   pinnedTasks: () => Promise<string[]>
   /** counters since start, for an operator's metrics endpoint */
@@ -173,6 +180,7 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
   const stallMs = init.stallTimeoutMs ?? 30_000
   const timeoutMs = init.timeoutMs ?? 10 * 60_000
   const { logger } = init
+  const now = init.now ?? Date.now
   const perPeer = init.maxPerPeer ?? 2
   const slots = createPinSlots({ total: init.maxConcurrent ?? 8, perPeer, perWallet: perPeer })
   const stopping = new AbortController()
@@ -225,7 +233,7 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
           if (used + declared > quotaBytes) throw new Refusal('over-quota', `wallet ${req.from} has ${used} bytes pinned for task ${req.taskId}; ${declared} more would pass its quota of ${quotaBytes} bytes`)
         }
       })
-      for await (const _ of init.pins.add(cid, { signal, metadata: { taskId: req.taskId, kind: req.kind, wallet: req.from, size: dag.size } })) { /* local blocks by now */ }
+      for await (const _ of init.pins.add(cid, { signal, metadata: { taskId: req.taskId, kind: req.kind, wallet: req.from, size: dag.size, pinnedAt: now() } })) { /* local blocks by now */ }
       usage.set(key, (usage.get(key) ?? 0) + dag.size)
       return dag
     } catch (err) {
@@ -300,19 +308,32 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
   })
 
   return {
-    release: async (taskId) => {
+    release: async (taskId, opts = {}) => {
+      // A pin made before pins were dated counts as old.
+      const old = (metadata: PinMetadata): boolean => opts.pinnedBefore === undefined || typeof metadata.pinnedAt !== 'number' || metadata.pinnedAt < opts.pinnedBefore
       const held: Array<{ cid: CID, metadata: PinMetadata }> = []
-      for await (const pin of init.pins.ls()) if (holdersOf(pin.metadata).includes(taskId)) held.push(pin)
+      for await (const pin of init.pins.ls()) if (holdersOf(pin.metadata).includes(taskId) && old(pin.metadata)) held.push(pin)
       for (const pin of held) {
         const rest = withoutHolder(pin.metadata, taskId)
         if (holdersOf(rest).length > 0) await init.pins.setMetadata(pin.cid, rest)
         else for await (const _ of init.pins.rm(pin.cid)) { /* unpin */ }
       }
       const n = held.length
-      for (const key of [...usage.keys()]) if (key.startsWith(`${taskId}/`)) usage.delete(key)
+      for (const pin of held) {
+        const key = typeof pin.metadata.wallet === 'string' && typeof pin.metadata.size === 'number' && pin.metadata.taskId === taskId ? usageKey(taskId, pin.metadata.wallet) : undefined
+        if (key !== undefined) usage.set(key, Math.max(0, (usage.get(key) ?? 0) - (pin.metadata.size as number)))
+      }
       counters.released += n
       logger.info('released', { taskId, pins: n })
       return n
+    },
+    adopt: async (taskId, cids) => {
+      const wanted = new Set(cids.map((cid) => cid.toString()))
+      const adopted: Array<{ cid: CID, metadata: PinMetadata }> = []
+      for await (const pin of init.pins.ls()) if (wanted.has(pin.cid.toString()) && !holdersOf(pin.metadata).includes(taskId)) adopted.push(pin)
+      for (const pin of adopted) await init.pins.setMetadata(pin.cid, { ...pin.metadata, [`${ALSO}${taskId}`]: true })
+      if (adopted.length > 0) logger.info('adopted', { taskId, pins: adopted.length })
+      return adopted.length
     },
     pinnedTasks: async () => {
       const tasks = new Set<string>()
