@@ -90,7 +90,7 @@ contract ResultChallenges is IResultChallenges, AccessControl {
         }
         distributor.releaseBond(key, c.challenger);
         // An audit may have slashed it meanwhile: the challenge was right, there is nothing more to take.
-        if (_slashable(ref)) verifier.slash(ref, reason, evidence, c.challenger);
+        if (_providerOf(ref) != address(0)) verifier.slash(ref, reason, evidence, c.challenger);
     }
 
     /// @inheritdoc IResultChallenges
@@ -125,14 +125,6 @@ contract ResultChallenges is IResultChallenges, AccessControl {
     function _open(bytes32 key) private view returns (Challenge memory c) {
         c = _challenges[key];
         if (c.challenger == address(0)) revert NoOpenChallenge();
-    }
-
-    function _slashable(IConsensusVerifier.ResultRef calldata ref) private view returns (bool) {
-        try verifier.slashableResult(ref) returns (address) {
-            return true;
-        } catch {
-            return false;
-        }
     }
 
     /// @dev Who revealed the result; zero when it was slashed since, so a dismissed bond is all burnt.
