@@ -17,7 +17,7 @@
 import { keccak256, stringToHex, zeroAddress, type Hex } from 'viem'
 import {
   ContractRejectedError, readAcceptedShards, readChallenges, readOpenResultChallenge, readResultChallenges, resolveResultChallenge, type ResultChallenge, readDisputes, readFingerprintSeed, readModel, readOpenChallenge, readRevealed, readRound, readTask, readTaskCreation, readVersion,
-  resolveChallenge, resolveSplit, slashResult, type AcceptedShardEvent, type Dispute, type ReadContext, type VersionChallenge, type WriteContext
+  resolveChallenge, resolveSplit, slashResult, type AcceptedShardEvent, type SlashReason, type Dispute, type ReadContext, type VersionChallenge, type WriteContext
 } from '../../src/chain/actions/index.ts'
 import { MLBridgeError } from '../../src/core/errors.ts'
 import { Emitter } from '../../src/core/events.ts'
@@ -258,8 +258,7 @@ export class Referee extends Emitter<RefereeEvents> {
     const { taskId, round, shard, attempt } = accepted
     for (const r of slashed) {
       try {
-        // A replica whose bytes failed has no distance: its delta is not what it revealed.
-        await slashResult(this.opts.write, { ref: { taskId, round, shard, attempt, replica: r.replica }, reason: r.distance === undefined ? 'FingerprintMismatch' : 'RefereeDisagrees', evidence })
+        await slashResult(this.opts.write, { ref: { taskId, round, shard, attempt, replica: r.replica }, reason: slashReasonOf(r), evidence })
       } catch (error) {
         // A retry after a partial pass finds the earlier slashes done.
         if (!(error instanceof ContractRejectedError && error.errorName === 'AlreadySlashed')) throw error
@@ -315,7 +314,7 @@ export class Referee extends Emitter<RefereeEvents> {
     const upheld = report.outcome.slashedMask !== 0
     const judged = report.replicas.find((r) => r.replica === ref.replica)
     const evidence = evidenceHash(report)
-    await resolveResultChallenge(this.opts.write, { ref, upheld, reason: judged?.distance === undefined ? 'FingerprintMismatch' : 'RefereeDisagrees', evidence })
+    await resolveResultChallenge(this.opts.write, { ref, upheld, reason: judged === undefined ? 'FingerprintMismatch' : slashReasonOf(judged), evidence })
     if (upheld) this.counters.resultChallengesUpheld++
     this.log({
       ...where(ref), level: upheld ? 'warn' : 'info', event: upheld ? 'result challenge upheld' : 'result challenge dismissed',
@@ -455,6 +454,8 @@ export function evidenceHash (report: EvidenceReport): Hex {
   return keccak256(stringToHex(JSON.stringify(report)))
 }
 
+/** A replica whose bytes failed has no distance: its delta is not what it revealed. */
+const slashReasonOf = (r: JudgedReplica): SlashReason => (r.distance === undefined ? 'FingerprintMismatch' : 'RefereeDisagrees')
 const keyOf = (d: Omit<Attempt, 'blockNumber'>): string => `${d.taskId}/${d.round}/${d.shard}/${d.attempt}`
 const where = (d: Omit<Attempt, 'blockNumber'>): Pick<RefereeLogLine, 'taskId' | 'round' | 'shard' | 'attempt'> => ({ taskId: d.taskId.toString(), round: d.round, shard: d.shard, attempt: d.attempt })
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
