@@ -94,7 +94,7 @@ export function operatorMetricFamilies (metrics: OperatorMetrics): MetricFamily[
     counter('mlbridge_referee_failures_total', 'Attempts to settle that failed and will be retried', referee.failures),
     {
       name: 'mlbridge_referee_reexecution_seconds',
-      help: 'Time to re-execute a disputed shard',
+      help: 'Time to re-execute a disputed, audited or challenged shard',
       type: 'summary',
       samples: [{ suffix: '_sum', value: referee.reexecutions.totalMs / 1000 }, { suffix: '_count', value: referee.reexecutions.count }]
     }
