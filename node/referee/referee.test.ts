@@ -196,7 +196,13 @@ describe('Referee', () => {
     })
     const judged: Array<{ upheld: boolean, report: EvidenceReport }> = []
     referee.on('resultChallenge', ({ upheld, report }) => { judged.push({ upheld, report }) })
-    loops.forEach((loop) => { loop.on('action', (a) => { if (a.name === 'proposeVersion') void local.timeTravel(WINDOW + 1) }) })
+    // Chain time jumps past the version's windows once it is proposed and the referee has judged
+    // the challenge: on a slow machine an earlier jump could end the round before the honest loop
+    // looked at the poisoned bytes, or pass the challenge's resolve-by time before the referee ruled.
+    const gate = new Set<string>()
+    const travel = (step: string): void => { gate.add(step); if (gate.size === 2) void local.timeTravel(WINDOW + 1) }
+    loops.forEach((loop) => { loop.on('action', (a) => { if (a.name === 'proposeVersion') travel('proposed') }) })
+    referee.on('resultChallenge', () => { travel('judged') })
     // The referee outlives the providers: the challenge may come as the round ends.
     const refereeStop = new AbortController()
     const refereeRun = referee.run(refereeStop.signal)
