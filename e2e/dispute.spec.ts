@@ -7,11 +7,12 @@
  * it, and the cheat is slashed with the honest volunteer as reporter. The round's version is final,
  * and the task page and the cheat's own record show the slash.
  */
-import { parseEther } from 'viem'
+import { parseEther, sha256, stringToBytes } from 'viem'
 import type { Page } from '@playwright/test'
 import { readClaimable, readRound, readTask, readVersion } from '../src/chain/actions/index.ts'
 import { ConsensusVerifierAbi, RewardDistributorAbi } from '../src/chain/generated/abis.ts'
 import { devAccount } from '../src/chain/devAccounts.ts'
+import { evidenceCid } from '../src/core/referee/evidence.ts'
 import type { BrowserNode } from '../src/p2p/index.ts'
 import { expect, test } from './fixtures.ts'
 import { connect, createTaskInWizard, volunteer } from './volunteer.ts'
@@ -71,11 +72,26 @@ test('@faults @dispute a volunteer that pins poisoned bytes is challenged by the
   expect((await readVersion(ctx, { versionId })).status).toBe('Final')
   for (const page of [honest, cheat]) await page.getByTestId('contribute-toggle').uncheck()
 
+  // The slash names the referee's report, which it pinned first: the creator's node fetches it from
+  // the pinner by the CID the on-chain hash gives, and it is the upheld challenge's report.
+  const evidence = slashes[0]!.args.evidence
+  const report = await creator.evaluate(async (evidence) => {
+    const { browserNode } = await import(/* @vite-ignore */ '/src/app/browserNode.ts' as string) as { browserNode: (n: unknown) => Promise<BrowserNode> }
+    const { evidenceCid } = await import(/* @vite-ignore */ '/src/core/referee/evidence.ts' as string) as typeof import('../src/core/referee/evidence.ts')
+    let text = ''
+    const utf8 = new TextDecoder()
+    for await (const chunk of (await browserNode(null)).helia.blockstore.get(evidenceCid(evidence), { signal: AbortSignal.timeout(30_000) })) text += utf8.decode(chunk, { stream: true })
+    return text + utf8.decode()
+  }, evidence)
+  expect(sha256(stringToBytes(report))).toBe(evidence)
+  expect(JSON.parse(report)).toMatchObject({ type: 'mlbridge/referee-result-challenge/1', taskId: taskId.toString(), outcome: { kind: 'audit' } })
+
   // The task page shows the upheld challenge and the slash it caused; the cheat's own record shows the slash.
   await creator.goto(`/#/tasks/${taskId}`)
   const slash = creator.locator(`[data-testid="disputes"] [data-testid="slash-row"][data-provider="${devAccount(CHEAT).address}"]`)
   await expect(slash).toHaveAttribute('data-reason', 'FingerprintMismatch', { timeout: 30_000 })
   await expect(slash).toHaveAttribute('data-cause', 'challenge')
+  await expect(slash.locator('code.td-cid')).toHaveText(evidenceCid(evidence).toString())
   await expect(creator.locator(`[data-testid="disputes"] [data-testid="challenge-row"][data-challenger="${devAccount(HONEST).address}"]`)).toHaveAttribute('data-outcome', 'upheld')
   await expect(cheat.locator('[data-testid="my-slashes"] [data-testid="slash-row"]')).toHaveAttribute('data-task', taskId.toString(), { timeout: 30_000 })
   await expect(cheat.getByTestId('my-forfeited')).not.toHaveAttribute('data-wei', '0')

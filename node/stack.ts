@@ -105,7 +105,7 @@ export async function startStack (opts: StackOptions, log: (line: string) => voi
     const relayMultiaddr = relay.multiaddrs[0]
     if (relayMultiaddr === undefined) throw new Error('the relay reported no listening address')
     const referee = await timed('referee started', async () => await startRefereeService({
-      chain, rpcUrl: anvil.rpcUrl, account: devAccount(LOCAL_REFEREE_ACCOUNT), blocks: relay.helia.blockstore, ...(opts.auditRate === undefined ? {} : { auditRate: opts.auditRate })
+      chain, rpcUrl: anvil.rpcUrl, account: devAccount(LOCAL_REFEREE_ACCOUNT), blocks: relay.helia.blockstore, pinning: relay.pinning, ...(opts.auditRate === undefined ? {} : { auditRate: opts.auditRate })
     }))
     stops.push(referee.stop)
     const metrics = await startMetricsServer({ port: opts.metricsPort, collect: () => ({ ...relay.metrics(), referee: referee.metrics() }) })

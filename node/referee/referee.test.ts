@@ -5,7 +5,7 @@
  * re-executes the shard, slashes the cheat and names the honest replica the winner; the round
  * then ends with the honest version.
  */
-import { keccak256, parseEther, toHex, type Address } from 'viem'
+import { keccak256, parseEther, sha256, toHex, type Address, type Hex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readClaimable, readProposals, readRound, readStake, readTask, readVersion, type AcceptedShardEvent, type Dispute } from '../../src/chain/actions/index.ts'
 import { ConsensusVerifierAbi } from '../../src/chain/generated/abis.ts'
@@ -43,6 +43,10 @@ const spec = parseTaskSpec({
 const task = defineTask(spec)
 
 let local: LocalChain
+
+/** The evidence reports the referees published, by the hash a verdict names on chain. */
+const published = new Map<Hex, string>()
+const publish = async (_taskId: bigint, report: Uint8Array): Promise<void> => { published.set(sha256(report), new TextDecoder().decode(report)) }
 
 beforeAll(async () => {
   local = await startLocalChain()
@@ -97,7 +101,7 @@ describe('Referee', () => {
     const referee = new Referee({
       read: local.ctxOf(REFEREE),
       write: local.ctxOf(REFEREE),
-      artifacts: () => artifacts,
+      artifacts: () => artifacts, publish,
       prepare: async () => ({ data: datasetTaskData(train), trainer: honestTrainer }),
       pollIntervalMs: 100,
       log: (line) => { lines.push(line) }
@@ -126,6 +130,8 @@ describe('Referee', () => {
     // provider kept its own, and the round's version is final.
     const [resolved] = await local.publicClient.getContractEvents({ address: local.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, eventName: 'SplitResolved', fromBlock: 0n, strict: true })
     expect(resolved?.args.evidence).toBe(evidenceHash(report))
+    // It published the report before the verdict named it.
+    expect(JSON.parse(published.get(resolved!.args.evidence)!)).toEqual(report)
     const stakeOf = async (account: Address): Promise<bigint> => (await readStake(local.ctxOf(1), { account })).staked
     const minStake = (await readTask(local.ctxOf(1), { taskId })).minStake
     expect(minStake).toBe(MIN_STAKE)
@@ -143,7 +149,7 @@ describe('Referee', () => {
     const loops = [providerLoop(taskId, train, honest, honestTrainer, artifacts), ...colluders.map((chain) => providerLoop(taskId, train, chain, signFlipping(honestTrainer), artifacts))]
     const audits: Array<{ accepted: AcceptedShardEvent, report: EvidenceReport }> = []
     const referee = new Referee({
-      read: local.ctxOf(REFEREE), write: local.ctxOf(REFEREE), artifacts: () => artifacts,
+      read: local.ctxOf(REFEREE), write: local.ctxOf(REFEREE), artifacts: () => artifacts, publish,
       prepare: async () => ({ data: datasetTaskData(train), trainer: honestTrainer }), pollIntervalMs: 100, log: () => {}
     })
     referee.on('audit', (a) => { if (a.accepted.taskId === taskId) audits.push(a) })
@@ -191,7 +197,7 @@ describe('Referee', () => {
     loops[0]!.on('action', (a) => { actions.push(a.name) })
     // Audits off, so what catches the poisoner is the honest winner's challenge.
     const referee = new Referee({
-      read: local.ctxOf(REFEREE), write: local.ctxOf(REFEREE), artifacts: () => artifacts, auditRate: 0,
+      read: local.ctxOf(REFEREE), write: local.ctxOf(REFEREE), artifacts: () => artifacts, publish, auditRate: 0,
       prepare: async () => ({ data: datasetTaskData(train), trainer }), pollIntervalMs: 100, log: () => {}
     })
     const judged: Array<{ upheld: boolean, report: EvidenceReport }> = []
@@ -235,7 +241,7 @@ describe('Referee', () => {
     const loops = [forged, honest].map((chain) => providerLoop(taskId, train, chain, trainer, artifacts))
     const judgements: ChallengeJudgement[] = []
     const referee = new Referee({
-      read: local.ctxOf(REFEREE), write: local.ctxOf(REFEREE), artifacts: () => artifacts,
+      read: local.ctxOf(REFEREE), write: local.ctxOf(REFEREE), artifacts: () => artifacts, publish,
       prepare: async () => ({ data: datasetTaskData(train), trainer }), pollIntervalMs: 100, log: () => {}
     })
     referee.on('challenge', (j) => { judgements.push(j) })

@@ -2,8 +2,9 @@
  * The referee service: it settles split shards and judges challenged versions. For every
  * `ShardDisputed` attempt still open, it checks each revealed replica's bytes against what it
  * committed and revealed, re-executes the shard itself (node/referee/reexecute.ts), judges
- * (src/core/referee/judge.ts) and submits the verdict with `resolveSplit`, naming the keccak256 of
- * its evidence report, which lists everything it found, so anyone can repeat the judgement. It
+ * (src/core/referee/judge.ts) and submits the verdict with `resolveSplit`, naming the sha256 of
+ * its evidence report, which lists everything it found and which it publishes first (the hash is
+ * the report's IPFS block, src/core/referee/evidence.ts), so anyone can repeat the judgement. It
  * audits accepted shards the same way: each `ShardAccepted` it did not decide itself is drawn for an
  * audit with probability `auditRate` when the referee first sees it (after acceptance, so nobody
  * knows beforehand which results will be re-executed), and every winner the audit finds wrong is
@@ -14,13 +15,14 @@
  * REFEREE_ROLE and nothing else; it never reports or challenges. Whatever it cannot settle before
  * its deadline lapses on chain: nobody is slashed, bonds come back, the round moves on.
  */
-import { keccak256, stringToHex, zeroAddress, type Hex } from 'viem'
+import { zeroAddress, type Hex } from 'viem'
 import {
   ContractRejectedError, readAcceptedShards, readChallenges, readOpenResultChallenge, readResultChallenges, resolveResultChallenge, type ResultChallenge, readDisputes, readFingerprintSeed, readModel, readOpenChallenge, readRevealed, readRound, readTask, readTaskCreation, readVersion,
   resolveChallenge, resolveSplit, slashResult, type AcceptedShardEvent, type SlashReason, type Dispute, type ReadContext, type VersionChallenge, type WriteContext
 } from '../../src/chain/actions/index.ts'
 import { MLBridgeError } from '../../src/core/errors.ts'
 import { Emitter } from '../../src/core/events.ts'
+import { encodeEvidence } from '../../src/core/referee/evidence.ts'
 import { agreesWithSome, judgeAudit, judgeSplit, type JudgedReplica, type SplitVerdict } from '../../src/core/referee/judge.ts'
 import { decodeTaskDefinition, type TaskDefinition } from '../../src/core/taskDefinition.ts'
 import { versionCommitHash } from '../../src/core/version/blob.ts'
@@ -39,6 +41,11 @@ export interface RefereeOptions {
   /** the referee's own account (REFEREE_ROLE) */
   write: WriteContext
   artifacts: (taskId: bigint) => ArtifactStore
+  /**
+   * keeps an evidence report's bytes available under the task (a pin on the pinner): called, and
+   * awaited, before the verdict that names the report goes on chain
+   */
+  publish: (taskId: bigint, report: Uint8Array) => Promise<unknown>
   /** the task's training data and an in-process trainer, as a headless provider prepares them */
   prepare: (definition: TaskDefinition, signal: AbortSignal) => Promise<Pick<PreparedTask, 'data' | 'trainer'>>
   /** slash only beyond the task's tolerance plus this multiple of it (CPU against GPU noise) @default 1 */
@@ -237,7 +244,7 @@ export class Referee extends Emitter<RefereeEvents> {
       this.emit('abstained', { dispute, report })
       return true
     }
-    const evidence = evidenceHash(report)
+    const evidence = await this.publish(dispute.taskId, report)
     await resolveSplit(this.opts.write, { taskId: dispute.taskId, round: dispute.round, shard: dispute.shard, winnersMask: report.outcome.winnersMask, evidence })
     const slashed = report.replicas.filter((r) => r.fault !== undefined)
     this.counters.verdicts++
@@ -252,9 +259,10 @@ export class Referee extends Emitter<RefereeEvents> {
     const report = await this.audit(accepted, signal)
     // Kept (with its re-execution) until the referee's runs of this task are known to be sound.
     if (report.outcome.kind === 'abstain') return false
-    const evidence = evidenceHash(report)
     const slashedMask = report.outcome.kind === 'audit' ? report.outcome.slashedMask : 0
     const slashed = report.replicas.filter((r) => (slashedMask & (1 << r.replica)) !== 0)
+    // A passed audit sends nothing, so it has nothing to publish.
+    const evidence = slashed.length > 0 ? await this.publish(accepted.taskId, report) : evidenceHash(report)
     const { taskId, round, shard, attempt } = accepted
     for (const r of slashed) {
       try {
@@ -313,7 +321,7 @@ export class Referee extends Emitter<RefereeEvents> {
     if (report.outcome.kind !== 'audit') return false
     const upheld = report.outcome.slashedMask !== 0
     const judged = report.replicas.find((r) => r.replica === ref.replica)
-    const evidence = evidenceHash(report)
+    const evidence = await this.publish(ref.taskId, report)
     await resolveResultChallenge(this.opts.write, { ref, upheld, reason: judged === undefined ? 'FingerprintMismatch' : slashReasonOf(judged), evidence })
     if (upheld) this.counters.resultChallengesUpheld++
     this.log({
@@ -442,6 +450,13 @@ export class Referee extends Emitter<RefereeEvents> {
     return await entry
   }
 
+  /** Publishes a report and returns the evidence hash that names it. */
+  private async publish (taskId: bigint, report: EvidenceReport): Promise<Hex> {
+    const { bytes, hash } = encodeEvidence(report)
+    await this.opts.publish(taskId, bytes)
+    return hash
+  }
+
   private log (line: RefereeLogLine): void {
     if (this.opts.log !== undefined) return this.opts.log(line)
     const { level, event, ...fields } = line
@@ -449,9 +464,9 @@ export class Referee extends Emitter<RefereeEvents> {
   }
 }
 
-/** keccak256 of the report as canonical JSON (keys in the order above, no spaces). */
+/** The on-chain `evidence` of a report: the sha256 of its canonical JSON (keys in the order above, no spaces). */
 export function evidenceHash (report: EvidenceReport): Hex {
-  return keccak256(stringToHex(JSON.stringify(report)))
+  return encodeEvidence(report).hash
 }
 
 /** A replica whose bytes failed has no distance: its delta is not what it revealed. */

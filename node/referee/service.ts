@@ -1,10 +1,12 @@
 /**
  * The referee as the local stack runs it: in the stack's process, reading the chain through the
  * stack's client and the tasks' artifacts from the relay's blockstore (the pinner holds every spec, model and
- * sealed delta a provider published), re-executing shards on tfjs's WASM backend.
+ * sealed delta a provider published), re-executing shards on tfjs's WASM backend, and publishing
+ * its evidence reports on the same pinner, under the task, before each verdict.
  */
 import { createWalletClient, http, type LocalAccount } from 'viem'
 import type { ReadContext, WriteContext } from '../../src/chain/actions/index.ts'
+import type { PinService } from '../../src/p2p/pinService.ts'
 import { blobArtifactStore } from '../../src/provider/artifacts.ts'
 import { createStorage, type BlockAccess } from '../../src/storage/index.ts'
 import { useNodeBackend } from '../../src/train/nodeBackend.ts'
@@ -21,6 +23,8 @@ export interface RefereeServiceOptions {
   account: LocalAccount
   /** where the tasks' artifacts are */
   blocks: BlockAccess
+  /** the pinner that keeps the evidence reports */
+  pinning: Pick<PinService, 'keep'>
   log?: RefereeOptions['log']
   pollIntervalMs?: number
   auditRate?: number
@@ -43,6 +47,7 @@ export async function startRefereeService (opts: RefereeServiceOptions): Promise
     read: write,
     write,
     artifacts: () => artifacts,
+    publish: async (taskId, report) => await opts.pinning.keep(taskId.toString(), report, { kind: 'evidence', by: opts.account.address }),
     prepare: async (definition, signal) => await prepareInProcess(definition.spec, storage, { signal }),
     ...(opts.log === undefined ? {} : { log: opts.log }),
     ...(opts.pollIntervalMs === undefined ? {} : { pollIntervalMs: opts.pollIntervalMs }),

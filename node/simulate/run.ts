@@ -133,13 +133,14 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
     }))
 
     // ------------------------------------------------------------ the referee settles splits
-    // it reads what providers published from the pinner's blockstore
+    // it reads what providers published from the pinner's blockstore, and publishes its evidence there
     const pinned = blobArtifactStore(createStorage({ blocks: net.relay.helia.blockstore }).blobs, { pin: false })
     const referee = opts.referee
       ? new Referee({
         read: chain.ctxOf(REFEREE),
         write: chain.ctxOf(REFEREE),
         artifacts: () => pinned,
+        publish: async (taskId, report) => await net.relay.pinning.keep(taskId.toString(), report, { kind: 'evidence', by: chain.ctxOf(REFEREE).walletClient.account.address }),
         prepare: async () => ({ data: datasetTaskData(train), trainer: honestTrainer }),
         pollIntervalMs: 200,
         log: (line) => { if (line.event !== 'skipped') log(`referee: ${line.event} on round ${line.round} shard ${line.shard} attempt ${line.attempt}${line.event === 'verdict' ? `, winners ${String(line.winnersMask)}` : ''}`) }

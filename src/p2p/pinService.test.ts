@@ -136,4 +136,24 @@ describe('pinner under attack', () => {
     // the quota is per task: the same wallet may pin for another task
     expect((await requestPin(greedy.libp2p, pinner(), signer, { taskId: '6', kind: 'delta', cid: second })).size).toBe(600 * 1024)
   }, 30_000)
+
+  it('keeps a block its operator publishes (a referee\'s evidence) under the task: any peer fetches it by CID, and it goes with the task\'s pins', async () => {
+    const report = new TextEncoder().encode('{"type":"mlbridge/referee-verdict/1","taskId":"9"}')
+    const cid = await relay.pinning.keep('9', report, { kind: 'evidence', by: '0x00000000000000000000000000000000000000aa' })
+    expect(cid.equals(await rawCid(report))).toBe(true)
+    expect((await relay.helia.pins.get(cid)).metadata).toMatchObject({ taskId: '9', kind: 'evidence', size: report.length })
+    // Kept twice (the same verdict retried) is one pin; another task naming it becomes a holder.
+    expect((await relay.pinning.keep('9', report, { kind: 'evidence', by: '0xaa' })).equals(cid)).toBe(true)
+    await relay.pinning.keep('10', report, { kind: 'evidence', by: '0xaa' })
+    const reader = await client()
+    await reader.libp2p.dial(pinner())
+    const chunks: Uint8Array[] = []
+    for await (const chunk of reader.helia.blockstore.get(cid, { signal: AbortSignal.timeout(10_000) })) chunks.push(chunk)
+    expect(Buffer.compare(Buffer.concat(chunks), report)).toBe(0)
+    await expect(relay.pinning.keep('9', new Uint8Array(MiB + 1), { kind: 'evidence', by: '0xaa' })).rejects.toThrow(/at most 1048576 bytes, got 1048577/)
+    expect(await relay.pinning.release('9')).toBe(1)
+    expect(await relay.helia.pins.isPinned(cid)).toBe(true)
+    expect(await relay.pinning.release('10')).toBe(1)
+    expect(await relay.helia.pins.isPinned(cid)).toBe(false)
+  }, 30_000)
 })

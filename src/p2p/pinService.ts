@@ -2,6 +2,7 @@ import { CID } from 'multiformats/cid'
 import type { Logger } from '../core/log.ts'
 import { createPinRequestVerifier, encodePinRequest, MAX_PIN_FRAME_BYTES, PIN_PROTOCOL, pinResponseSchema, signPinReceipt, verifyPinReceipt, type MessageSigner, type PinReceipt as SignedPinReceipt, type PinRequest, type PinRequestVerifier, type PinResponse } from '../core/messages/index.ts'
 import { BlobTooLargeError, DagTooLargeError, DEFAULT_LIMITS, fetchArtifactDag, StorageError, type ArtifactLimits, type BlockAccess, type PinAccess } from '../storage/index.ts'
+import { rawCid } from '../storage/cid.ts'
 import { createPinSlots } from './pinSlots.ts'
 import { readToEnd, sendAndClose } from './streams.ts'
 import type { Libp2p, PeerId } from '@libp2p/interface'
@@ -149,12 +150,21 @@ export interface PinService {
   release: (taskId: string, opts?: { pinnedBefore?: number }) => Promise<number>
   /** makes `taskId` a holder of each of `cids` pinned here (a task adopting what was published for it); returns how many */
   adopt: (taskId: string, cids: readonly CID[]) => Promise<number>
+  /**
+   * stores and pins a block this pinner's operator publishes itself for `taskId` (a referee's
+   * evidence report, at most 1 MiB), as a raw block kept and released with the task's pins; `by`
+   * is the publishing wallet, recorded as a pin request's is; returns the block's CID
+   */
+  keep: (taskId: string, bytes: Uint8Array, meta: { kind: string, by: string }) => Promise<CID>
   /** the tasks that have pins here, e.g. to release those that ended */
   pinnedTasks: () => Promise<string[]>
   /** counters since start, for an operator's metrics endpoint */
   metrics: () => PinMetrics
   stop: () => Promise<void>
 }
+
+/** A block `keep` stores is one bitswap block. */
+const MAX_KEPT_BYTES = 1024 * 1024
 
 const PIN_CODES = pinResponseSchema.options[1].shape.code.options
 
@@ -199,14 +209,19 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
   // carries blocks up to 4 MiB) cost little before the walk refuses the DAG
   const leavesAtOnce = 8
 
+  /** Records `taskId` as a holder of a CID pinned already (for another task, or for it). */
+  const holdToo = async (cid: CID, taskId: string, signal?: AbortSignal): Promise<void> => {
+    const { metadata } = await init.pins.get(cid, { signal })
+    if (!holdersOf(metadata).includes(taskId)) await init.pins.setMetadata(cid, { ...metadata, [`${ALSO}${taskId}`]: true }, { signal })
+  }
+
   const fetchAndPin = async (req: PinRequest, signal: AbortSignal, onBlock: () => void): Promise<{ size: number, blocks: number }> => {
     const cid = CID.parse(req.cid)
     if (await init.pins.isPinned(cid, { signal })) {
       // held already: re-walk the local blocks for the size (and kind), record this task as a
       // holder too, charge nothing
       const held = await fetchArtifactDag(init.blocks, cid, req.kind, { limits, maxDatasetBytes: maxDataset, signal, onBlock, concurrency: leavesAtOnce })
-      const { metadata } = await init.pins.get(cid, { signal })
-      if (!holdersOf(metadata).includes(req.taskId)) await init.pins.setMetadata(cid, { ...metadata, [`${ALSO}${req.taskId}`]: true }, { signal })
+      await holdToo(cid, req.taskId, signal)
       return { size: held.size, blocks: 0 }
     }
     const key = usageKey(req.taskId, req.from)
@@ -334,6 +349,20 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
       for (const pin of adopted) await init.pins.setMetadata(pin.cid, { ...pin.metadata, [`${ALSO}${taskId}`]: true })
       if (adopted.length > 0) logger.info('adopted', { taskId, pins: adopted.length })
       return adopted.length
+    },
+    keep: async (taskId, bytes, meta) => {
+      if (bytes.length > MAX_KEPT_BYTES) throw new RangeError(`a kept block is at most ${MAX_KEPT_BYTES} bytes, got ${bytes.length}`)
+      const cid = await rawCid(bytes)
+      if (await init.pins.isPinned(cid)) {
+        await holdToo(cid, taskId)
+        return cid
+      }
+      await init.blocks.put(cid, bytes)
+      for await (const _ of init.pins.add(cid, { metadata: { taskId, kind: meta.kind, wallet: meta.by, size: bytes.length, pinnedAt: now() } })) { /* one block */ }
+      counters.pins++
+      counters.bytesPinned += bytes.length
+      logger.info('kept', { wallet: meta.by, taskId, cid: cid.toString(), kind: meta.kind, size: bytes.length })
+      return cid
     },
     pinnedTasks: async () => {
       const tasks = new Set<string>()

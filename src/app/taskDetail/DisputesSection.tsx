@@ -1,6 +1,7 @@
 import { bitsOf } from '../../core/bitmask.ts'
 import { ChallengesTable } from './ChallengesTable.tsx'
 import type { Disputes, SplitView } from './disputes.ts'
+import { EvidenceCid } from './EvidenceCid.tsx'
 import { chainTime } from './format.ts'
 import { SlashesTable } from './SlashesTable.tsx'
 
@@ -46,7 +47,7 @@ function verdictWords ({ verdict, revealedMask }: SplitView): React.ReactNode {
       return (
         <>
           {winners.length === 0 ? 'no replica right: every revealed one slashed, the shard runs again' : `replica${winners.length === 1 ? '' : 's'} ${winners.join(', ')} right, the others slashed`}
-          {' '}(evidence <code className="td-cid">{verdict.evidence}</code>)
+          {' '}(evidence <EvidenceCid evidence={verdict.evidence} />)
         </>
       )
     }

@@ -1,6 +1,7 @@
 import { Link } from '../router.tsx'
 import { mlb, shortAddress } from './format.ts'
 import { slashReasonWords, type SlashCause, type SlashView } from './disputes.ts'
+import { EvidenceCid } from './EvidenceCid.tsx'
 
 const CAUSE_WORDS: Record<SlashCause, string> = {
   split: "the referee's verdict on a split",
@@ -31,7 +32,7 @@ export function SlashesTable ({ slashes, withTask = false }: { slashes: SlashVie
             <td>{mlb(s.amount)}</td>
             <td>{mlb(s.forfeited)}</td>
             <td>{s.reporter === undefined ? 'none' : <span title={s.reporter}>{shortAddress(s.reporter)} ({mlb(s.reporterShare)})</span>}</td>
-            <td>{s.evidence === undefined ? 'the two signatures' : <code className="td-cid">{s.evidence}</code>}</td>
+            <td>{s.evidence === undefined ? 'the two signatures' : <EvidenceCid evidence={s.evidence} />}</td>
           </tr>
         ))}
       </tbody>
