@@ -46,7 +46,7 @@ async function poisonDeltaPins (page: Page): Promise<void> {
 }
 
 test('@faults @dispute a volunteer that pins poisoned bytes is challenged by the honest one and slashed by the referee', async ({ openPeerPage, read: ctx }) => {
-  test.setTimeout(6 * 60_000)
+  test.setTimeout(8 * 60_000)
   const [honest, cheat] = [await openPeerPage(), await openPeerPage()]
   await volunteer(honest, HONEST)
   await connect(cheat, CHEAT)
@@ -67,7 +67,9 @@ test('@faults @dispute a volunteer that pins poisoned bytes is challenged by the
   expect(slashed?.args.reporterShare).toBe(slashed!.args.amount * MIN_STAKE_SHARE / 100n)
   // The cheat keeps nothing it earned; the round's version is final.
   expect(await readClaimable(ctx, { account: devAccount(CHEAT).address })).toBe(0n)
-  expect(await readClaimable(ctx, { account: devAccount(HONEST).address })).toBeGreaterThanOrEqual(parseEther('10') + slashed!.args.reporterShare)
+  // The reporter's share is paid when the slash takes effect, once its appeal delay (60 s on the
+  // local chain) passed and the stack's referee executed it.
+  await expect.poll(async () => await readClaimable(ctx, { account: devAccount(HONEST).address }), { timeout: 3 * 60_000, intervals: [2000] }).toBeGreaterThanOrEqual(parseEther('10') + slashed!.args.reporterShare)
   const { versionId } = await readRound(ctx, { taskId, round: 0 })
   expect((await readVersion(ctx, { versionId })).status).toBe('Final')
   for (const page of [honest, cheat]) await page.getByTestId('contribute-toggle').uncheck()

@@ -22,8 +22,10 @@ import {TaskManager} from "../src/TaskManager.sol";
 /// and the verifier's REFEREE_ROLE (to slash an upheld challenge's result). Governance (the admin roles of
 /// every contract and GOVERNANCE_ROLE in the registry) is a TimelockController whose only proposer
 /// is `MLB_GOVERNOR`; REFEREE_ROLE goes to `MLB_REFEREE` and the TaskManager's PAUSER_ROLE to
-/// `MLB_PAUSER`. The deployer keeps nothing. On the local chain the three default to anvil's
-/// accounts 9, 8 and 7; elsewhere all must be set.
+/// `MLB_PAUSER`, and the distributor's APPEAL_ROLE (overturning a slash during its appeal delay)
+/// to `MLB_APPEALS` if set, else to the timelock (on the local chain, to the governor directly).
+/// The deployer keeps nothing. On the local chain the first three default to anvil's accounts 9, 8
+/// and 7; elsewhere they must be set.
 contract Deploy is Script {
     /// @notice Supply minted to the deployer: 100 million MLB.
     uint256 public constant INITIAL_SUPPLY = 100_000_000e18;
@@ -35,6 +37,10 @@ contract Deploy is Script {
     uint256 public constant LOCAL_TIMELOCK_DELAY = 60;
     /// @notice Governance delay elsewhere.
     uint256 public constant TIMELOCK_DELAY = 2 days;
+    /// @notice Appeal delay of a slash on the local chain (short, so a demo sees it take effect).
+    uint64 public constant LOCAL_APPEAL_DELAY = 60;
+    /// @notice Appeal delay elsewhere: longer than the governance delay, so a timelocked appeal fits.
+    uint64 public constant APPEAL_DELAY = 3 days;
     /// @notice anvil's account 9, the local governor.
     address public constant LOCAL_GOVERNOR = 0xa0Ee7A142d267C1f36714E4a8F75612F20a79720;
     /// @notice anvil's account 7, the local pauser.
@@ -48,6 +54,7 @@ contract Deploy is Script {
         address governor;
         address referee;
         address pauser;
+        address appeals;
         TimelockController timelock;
         MLBToken token;
         RewardDistributor distributor;
@@ -64,6 +71,8 @@ contract Deploy is Script {
         d.governor = local ? vm.envOr("MLB_GOVERNOR", LOCAL_GOVERNOR) : vm.envAddress("MLB_GOVERNOR");
         d.referee = local ? vm.envOr("MLB_REFEREE", LOCAL_REFEREE) : vm.envAddress("MLB_REFEREE");
         d.pauser = local ? vm.envOr("MLB_PAUSER", LOCAL_PAUSER) : vm.envAddress("MLB_PAUSER");
+        // Appeals go to governance unless an appeals key (a second referee) is named.
+        d.appeals = vm.envOr("MLB_APPEALS", address(0));
         vm.startBroadcast();
         // The broadcasting account: the signer given on the command line (forge's default sender
         // when run in-process by a test).
@@ -76,7 +85,7 @@ contract Deploy is Script {
         d.timelock =
             new TimelockController(local ? LOCAL_TIMELOCK_DELAY : TIMELOCK_DELAY, proposers, executors, address(0));
         d.token = new MLBToken(admin, INITIAL_SUPPLY);
-        d.distributor = new RewardDistributor(d.token, delay, admin);
+        d.distributor = new RewardDistributor(d.token, delay, local ? LOCAL_APPEAL_DELAY : APPEAL_DELAY, admin);
         d.registry = new ModelRegistry(admin);
         d.taskManager = new TaskManager(d.distributor, d.registry, admin);
         d.verifier = new ConsensusVerifier(d.taskManager, d.distributor, admin);
@@ -98,6 +107,8 @@ contract Deploy is Script {
         d.verifier.grantRole(d.verifier.REFEREE_ROLE(), address(d.challenges));
         d.challenges.grantRole(d.challenges.REFEREE_ROLE(), d.referee);
         d.registry.grantRole(d.registry.GOVERNANCE_ROLE(), address(d.timelock));
+        if (d.appeals == address(0)) d.appeals = local ? d.governor : address(d.timelock);
+        d.distributor.grantRole(d.distributor.APPEAL_ROLE(), d.appeals);
         d.registry.renounceRole(d.registry.GOVERNANCE_ROLE(), admin);
         _handOver(d.distributor, address(d.timelock), admin);
         _handOver(d.registry, address(d.timelock), admin);

@@ -17,7 +17,9 @@ import {Fees} from "./libraries/Fees.sol";
 /// has closed and its challenge window passed (`releaseStake`): locked stake cannot be unstaked, and
 /// a slash for a result of a task takes that task's lock first and never another task's.
 /// Reputation halves every REPUTATION_HALF_LIFE without a change, so an old record fades.
-/// Challenge bonds are held here too, counted in `totalOwed` until released or forfeited.
+/// Challenge bonds are held here too, counted in `totalOwed` until released or forfeited. A slash
+/// takes the stake and unclaimed balance at once but holds them, in `totalOwed`, for `appealDelay`:
+/// an appeal (APPEAL_ROLE) may give them back meanwhile; after it anyone burns them (`executeSlash`).
 /// @dev Conservation: `token.balanceOf(this) == totalStaked + totalUnbonding + totalOwed`, where
 /// `totalOwed` is the sum of every task escrow and every claimable balance, after every call (tested
 /// as an invariant). Only the TaskManager (ESCROW_ROLE)
@@ -34,6 +36,9 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
     bytes32 public constant SLASHER_ROLE = keccak256("SLASHER_ROLE");
     /// @notice May hold, release and forfeit bonds (the ModelRegistry, for challenges).
     bytes32 public constant BOND_ROLE = keccak256("BOND_ROLE");
+    /// @notice May overturn a slash during its appeal delay (an appeals key or a second referee):
+    /// it can only give back what a slash took, never take.
+    bytes32 public constant APPEAL_ROLE = keccak256("APPEAL_ROLE");
 
     /// @notice Basis points denominator.
     uint256 public constant BPS = 10_000;
@@ -70,10 +75,21 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
         bool opened;
     }
 
+    /// @notice What a slash holds during its appeal delay, two slots.
+    struct PendingSlash {
+        address provider;
+        uint64 executableAt;
+        address reporter;
+        uint128 stake;
+        uint128 earnings;
+    }
+
     /// @notice The MLB token.
     IERC20 public immutable token;
     /// @notice Seconds between `requestUnstake` and `withdraw`.
     uint64 public immutable unbondingDelay;
+    /// @inheritdoc IRewardDistributor
+    uint64 public immutable appealDelay;
 
     /// @notice Stake per provider.
     mapping(address provider => StakeInfo) public stakes;
@@ -101,15 +117,21 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
     Totals internal _totals;
     /// @inheritdoc IRewardDistributor
     uint256 public totalOwed;
+    /// @notice Slashes made so far; the next one's id is this plus one.
+    uint256 public slashCount;
+    /// @notice Slashes in their appeal delay, by id (deleted once executed or overturned).
+    mapping(uint256 id => PendingSlash) public pendingSlashes;
 
     /// @notice Deploys the distributor.
     /// @param token_ The MLB token.
     /// @param unbondingDelay_ Seconds a provider waits between `requestUnstake` and `withdraw`.
+    /// @param appealDelay_ Seconds a slash is held before it takes effect (0: at once).
     /// @param admin Receives DEFAULT_ADMIN_ROLE (grants the other roles at deployment).
-    constructor(IERC20 token_, uint64 unbondingDelay_, address admin) {
+    constructor(IERC20 token_, uint64 unbondingDelay_, uint64 appealDelay_, address admin) {
         if (address(token_) == address(0) || admin == address(0)) revert ZeroAddress();
         token = token_;
         unbondingDelay = unbondingDelay_;
+        appealDelay = appealDelay_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
     }
 
@@ -280,14 +302,37 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
         returns (uint256 slashed)
     {
         slashed = _takeStake(provider, _slashLock(provider, taskId, amount), amount);
+        // A provider reporting its own fault earns nothing from it.
+        if (reporter == provider) reporter = address(0);
         (uint256 burned, uint256 share) = slashShares(slashed, reporter);
-        if (share > 0) {
-            _credit(reporter, share);
-            totalOwed += share;
-        }
-        uint256 forfeited = _forfeitEarnings(provider);
+        (uint256 earnings, uint256 fees) = _takeEarnings(provider);
+        // The stake leaves the stakes and is owed (to the burn, the reporter or, on appeal, back).
+        totalOwed += slashed;
+        uint256 id = ++slashCount;
+        uint64 executableAt = uint64(block.timestamp) + appealDelay;
+        pendingSlashes[id] = PendingSlash(provider, executableAt, reporter, uint128(slashed), uint128(earnings));
+        emit SlashPending(id, provider, slashed, earnings, reporter, executableAt);
         emit Slashed(provider, slashed, burned, reporter, share);
-        if (burned + forfeited > 0) ERC20Burnable(address(token)).burn(burned + forfeited);
+        if (fees > 0) ERC20Burnable(address(token)).burn(fees);
+        if (appealDelay == 0) _executeSlash(id);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function executeSlash(uint256 id) external nonReentrant {
+        uint64 executableAt = _pending(id).executableAt;
+        if (block.timestamp < executableAt) revert AppealPending(id, executableAt);
+        _executeSlash(id);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function overturnSlash(uint256 id) external onlyRole(APPEAL_ROLE) nonReentrant {
+        PendingSlash memory p = _pending(id);
+        if (block.timestamp >= p.executableAt) revert AppealClosed(id, p.executableAt);
+        delete pendingSlashes[id];
+        uint256 returned = uint256(p.stake) + p.earnings;
+        // Held in totalOwed already: it moves to the provider's claimable balance.
+        _credit(p.provider, returned);
+        emit SlashOverturned(id, p.provider, returned);
     }
 
     // ------------------------------------------------------------------ views
@@ -343,24 +388,40 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
         a.claimable += uint128(amount);
     }
 
-    /// @dev Zeroes a slashed provider's unclaimed balance and the fees its claim would have burnt
-    /// (its reporter's share of this slash included) and lowers its reputation; returns what is
-    /// now to be burnt.
-    function _forfeitEarnings(address provider) private returns (uint256 forfeited) {
+    /// @dev Takes a slashed provider's unclaimed balance (held by the pending slash, still in
+    /// `totalOwed`) and its fees due (out of `totalOwed`; the caller burns them), and lowers its
+    /// reputation.
+    function _takeEarnings(address provider) private returns (uint256 unclaimed, uint256 fees) {
         Account storage a = accounts[provider];
-        uint256 fees = _feesDue(provider, a);
+        fees = _feesDue(provider, a);
         if (fees > 0) {
             feesBurntFor[provider] = a.accepted;
+            totalOwed -= fees;
             emit ResultFeesBurnt(provider, fees);
         }
-        uint256 unclaimed = a.claimable;
+        unclaimed = a.claimable;
         if (unclaimed > 0) {
             a.claimable = 0;
             emit EarningsForfeited(provider, unclaimed);
         }
-        forfeited = unclaimed + fees;
-        totalOwed -= forfeited;
         _lowerReputation(provider, a, REPUTATION_LOSS_SLASHED);
+    }
+
+    /// @dev The pending slash `id`, or a revert.
+    function _pending(uint256 id) private view returns (PendingSlash storage p) {
+        p = pendingSlashes[id];
+        if (p.provider == address(0)) revert NoPendingSlash(id);
+    }
+
+    /// @dev Burns what pending slash `id` holds, less the reporter's share of its stake, which is credited.
+    function _executeSlash(uint256 id) private {
+        PendingSlash memory p = pendingSlashes[id];
+        delete pendingSlashes[id];
+        (uint256 burned, uint256 share) = slashShares(p.stake, p.reporter);
+        totalOwed -= burned + p.earnings;
+        _credit(p.reporter, share);
+        emit SlashExecuted(id);
+        if (burned + p.earnings > 0) ERC20Burnable(address(token)).burn(burned + p.earnings);
     }
 
     function _lowerReputation(address provider, Account storage a, uint32 loss) private {

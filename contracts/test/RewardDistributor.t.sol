@@ -48,9 +48,9 @@ contract RewardDistributorTest is ProtocolFixture {
 
     function test_constructor_revertsWhenZeroAddress() public {
         vm.expectRevert(IRewardDistributor.ZeroAddress.selector);
-        new RewardDistributor(IERC20(address(0)), 1, admin);
+        new RewardDistributor(IERC20(address(0)), 1, 0, admin);
         vm.expectRevert(IRewardDistributor.ZeroAddress.selector);
-        new RewardDistributor(token, 1, address(0));
+        new RewardDistributor(token, 1, 0, address(0));
     }
 
     // ---------------------------------------------------------------- stake, requestUnstake, withdraw
@@ -77,7 +77,7 @@ contract RewardDistributorTest is ProtocolFixture {
 
     function test_stake_revertsWhenTooLarge() public {
         MLBToken big = new MLBToken(alice, type(uint200).max);
-        RewardDistributor d = new RewardDistributor(big, 1, admin);
+        RewardDistributor d = new RewardDistributor(big, 1, 0, admin);
         uint256 amount = uint256(type(uint128).max) + 1;
         vm.startPrank(alice);
         big.approve(address(d), amount);

@@ -216,6 +216,9 @@ describe('Referee', () => {
       expect(await runLoops(loops, { timeTravel: local.timeTravel, joinWindow: JOIN_WINDOW, timeoutMs: 80_000 })).toEqual(['completed', 'completed'])
       expect(actions).toContain('challengeResult')
       await expect.poll(() => judged.length, { timeout: 20_000 }).toBe(1)
+      // The slash pays its reporter once its appeal delay passed and the referee executed it:
+      // the reporter's share of the slash, its bond back and its reward; the poisoner keeps nothing.
+      await expect.poll(async () => await readClaimable(local.ctxOf(1), { account: honest.account }), { timeout: 20_000 }).toBe(MIN_STAKE / 10n + parseEther('10') + parseEther('10'))
     } finally {
       refereeStop.abort()
       await refereeRun
@@ -223,8 +226,6 @@ describe('Referee', () => {
     expect(judged[0]).toMatchObject({ upheld: true, report: { type: 'mlbridge/referee-result-challenge/1' } })
 
     expect((await slashesOf(taskId)).map((e) => [e.provider, e.reason])).toEqual([[poisoner.account.toLowerCase(), 0]]) // FingerprintMismatch
-    // The reporter's share of the slash, its bond back and its reward; the poisoner keeps nothing.
-    expect(await readClaimable(local.ctxOf(1), { account: honest.account })).toBe(MIN_STAKE / 10n + parseEther('10') + parseEther('10'))
     expect(await readClaimable(local.ctxOf(1), { account: poisoner.account })).toBe(0n)
     const { versionId } = await readRound(local.ctxOf(1), { taskId, round: 0 })
     expect((await readVersion(local.ctxOf(1), { versionId })).status).toBe('Final')

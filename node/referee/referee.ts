@@ -17,7 +17,7 @@
  */
 import { zeroAddress, type Hex } from 'viem'
 import {
-  ContractRejectedError, readAcceptedShards, readChallenges, readOpenResultChallenge, readResultChallenges, resolveResultChallenge, type ResultChallenge, readDisputes, readFingerprintSeed, readModel, readOpenChallenge, readRevealed, readRound, readTask, readTaskCreation, readVersion,
+  ContractRejectedError, executeSlash, readSlashesMade, type PendingSlash, readAcceptedShards, readChallenges, readOpenResultChallenge, readResultChallenges, resolveResultChallenge, type ResultChallenge, readDisputes, readFingerprintSeed, readModel, readOpenChallenge, readRevealed, readRound, readTask, readTaskCreation, readVersion,
   resolveChallenge, resolveSplit, slashResult, type AcceptedShardEvent, type SlashReason, type Dispute, type ReadContext, type VersionChallenge, type WriteContext
 } from '../../src/chain/actions/index.ts'
 import { MLBridgeError } from '../../src/core/errors.ts'
@@ -67,7 +67,7 @@ export interface RefereeOptions {
 
 export interface RefereeLogLine {
   level: 'info' | 'warn' | 'error'
-  event: 'verdict' | 'abstained' | 'skipped' | 'failed' | 'challenge upheld' | 'challenge dismissed' | 'audit passed' | 'audit slashed' | 'result challenge upheld' | 'result challenge dismissed'
+  event: 'verdict' | 'abstained' | 'skipped' | 'failed' | 'challenge upheld' | 'challenge dismissed' | 'audit passed' | 'audit slashed' | 'result challenge upheld' | 'result challenge dismissed' | 'slash executed'
   taskId: string
   round: number
   /** -1 for a version challenge */
@@ -142,6 +142,8 @@ export interface RefereeCounters {
   auditSlashes: number
   resultChallenges: number
   resultChallengesUpheld: number
+  /** slashes it executed once their appeal delay passed (anyone may; the referee does not wait for someone to) */
+  slashesExecuted: number
   failures: number
 }
 
@@ -149,7 +151,7 @@ export interface RefereeCounters {
 const TFJS_VERSION = '4.22.0'
 
 export class Referee extends Emitter<RefereeEvents> {
-  readonly counters: RefereeCounters = { disputes: 0, verdicts: 0, slashed: 0, abstentions: 0, challenges: 0, upheld: 0, dismissed: 0, audits: 0, auditSlashes: 0, resultChallenges: 0, resultChallengesUpheld: 0, failures: 0 }
+  readonly counters: RefereeCounters = { disputes: 0, verdicts: 0, slashed: 0, abstentions: 0, challenges: 0, upheld: 0, dismissed: 0, audits: 0, auditSlashes: 0, resultChallenges: 0, resultChallengesUpheld: 0, slashesExecuted: 0, failures: 0 }
   // Each block is scanned once, so every dispute and challenge is queued once.
   private readonly disputes = new Map<string, Dispute>()
   private readonly challenges = new Map<bigint, VersionChallenge>()
@@ -157,6 +159,7 @@ export class Referee extends Emitter<RefereeEvents> {
   // A shard its own verdict accepted is not audited.
   private readonly disputed = new Set<string>()
   private readonly resultChallenges = new Map<string, ResultChallenge>()
+  private readonly pendingSlashes = new Map<bigint, PendingSlash>()
   /** re-executions' findings, kept while they wait for the task to be calibrated */
   private readonly reports = new Map<string, EvidenceReport>()
   /** tasks where a re-execution agreed with some revealed replica */
@@ -205,12 +208,30 @@ export class Referee extends Emitter<RefereeEvents> {
         this.challenges.set(challenge.versionId, challenge)
         this.counters.challenges++
       }
+      for (const slash of await readSlashesMade(this.opts.read, range)) this.pendingSlashes.set(slash.id, slash)
       this.scannedTo = head
     }
     await this.work(this.challenges, async (c) => await this.settleChallenge(c, signal), (c) => ({ taskId: '-', round: -1, shard: -1, attempt: -1, versionId: c.versionId.toString() }), signal)
     await this.work(this.disputes, async (d) => await this.settle(d, signal), where, signal)
     await this.work(this.audits, async (a) => await this.settleAudit(a, signal), where, signal)
     await this.work(this.resultChallenges, async (c) => await this.settleResultChallenge(c, signal), (c) => where(c.ref), signal)
+    await this.work(this.pendingSlashes, async (s) => await this.executeWhenDue(s), (s) => ({ taskId: '-', round: -1, shard: -1, attempt: -1, slash: s.id.toString() }), signal)
+  }
+
+  /** Executes a slash once its appeal delay passed; true once it is executed or overturned. */
+  private async executeWhenDue (slash: PendingSlash): Promise<boolean> {
+    const block = await this.opts.read.publicClient.getBlock({ blockTag: 'latest' })
+    if (block.timestamp < slash.executableAt) return false
+    try {
+      await executeSlash(this.opts.write, { id: slash.id })
+    } catch (error) {
+      // Overturned on appeal, or executed by someone else.
+      if (error instanceof ContractRejectedError && error.errorName === 'NoPendingSlash') return true
+      throw error
+    }
+    this.counters.slashesExecuted++
+    this.log({ level: 'info', event: 'slash executed', taskId: '-', round: -1, shard: -1, attempt: -1, slash: slash.id.toString(), provider: slash.provider, reporter: slash.reporter })
+    return true
   }
 
   /** Tries each queued item: a settled one leaves the queue, a failure is logged, counted and tried again next tick. */

@@ -6,7 +6,7 @@ import { keccak256, parseEther, toHex, type Address, type Hex } from 'viem'
 import { describe, expect, it } from 'vitest'
 import { useLocalChain } from '../../node/testing/useLocalChain.ts'
 import { createMnistTask } from '../../node/testing/mnistTask.ts'
-import { faucet, joinTask, readStake, stake } from '../chain/actions/index.ts'
+import { executeSlash, faucet, joinTask, readSlashesMade, readStake, stake } from '../chain/actions/index.ts'
 import type { Endorsement } from '../core/messages/index.ts'
 import { parseTaskSpec } from '../core/taskSpec.ts'
 import type { VersionContent } from '../core/version/signature.ts'
@@ -77,6 +77,12 @@ describe('reportEquivocation', () => {
     const after = await readStake(chain().ctxOf(3), { account: signer.account })
     expect(slashed).toBe(parseEther('100'))
     expect(before.staked - after.staked).toBe(slashed)
+    // The reporter's share is paid when the slash takes effect, after its appeal delay.
+    expect(await reporter.readClaimable()).toBe(earned)
+    const [pending] = (await readSlashesMade(chain().ctxOf(3), { fromBlock: 0n })).slice(-1)
+    expect(pending).toMatchObject({ provider: signer.account, stake: slashed, reporter: reporter.account })
+    await chain().timeTravel(Number(pending!.executableAt - (await chain().publicClient.getBlock()).timestamp) + 1)
+    await executeSlash(chain().ctxOf(3), { id: pending!.id })
     expect(await reporter.readClaimable() - earned).toBe(slashed / 10n)
     await expect(chainForAccount(chain().ctxOf(4)).reportEquivocation(signer.account, a, b)).rejects.toThrow(/AlreadyReported|already reported/i)
   }, 60_000)

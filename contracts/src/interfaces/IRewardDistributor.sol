@@ -40,6 +40,43 @@ interface IRewardDistributor {
     /// @param provider The slashed provider.
     /// @param amount The unclaimed balance burnt.
     event EarningsForfeited(address indexed provider, uint256 amount);
+    /// @notice A slash took `stake` and `earnings` from `provider` and holds them until
+    /// `executableAt`: before it, an appeal (APPEAL_ROLE) may overturn the slash and give them
+    /// back; from it, anyone executes it (`executeSlash`), burning them and paying the reporter.
+    /// @param id The pending slash.
+    /// @param provider The slashed provider.
+    /// @param stake The stake taken.
+    /// @param earnings The unclaimed balance taken.
+    /// @param reporter Who reported the fault (zero: none).
+    /// @param executableAt When the appeal delay ends.
+    event SlashPending(
+        uint256 indexed id,
+        address indexed provider,
+        uint256 stake,
+        uint256 earnings,
+        address reporter,
+        uint64 executableAt
+    );
+    /// @notice Pending slash `id` took effect: what it held was burnt and the reporter paid.
+    /// @param id The slash.
+    event SlashExecuted(uint256 indexed id);
+    /// @notice Pending slash `id` was overturned on appeal: `returned` (its stake and earnings) was
+    /// credited back to `provider`'s claimable balance.
+    /// @param id The slash.
+    /// @param provider The provider.
+    /// @param returned The amount credited back.
+    event SlashOverturned(uint256 indexed id, address indexed provider, uint256 returned);
+    /// @notice No slash with this id is pending (never made, executed or overturned).
+    /// @param id The slash.
+    error NoPendingSlash(uint256 id);
+    /// @notice The slash's appeal delay has not passed yet.
+    /// @param id The slash.
+    /// @param executableAt When it ends.
+    error AppealPending(uint256 id, uint64 executableAt);
+    /// @notice The slash's appeal delay has passed: it can only be executed.
+    /// @param id The slash.
+    /// @param executableAt When it ended.
+    error AppealClosed(uint256 id, uint64 executableAt);
     /// @notice A bond is already held under the key.
     /// @param key The bond's key.
     error BondExists(bytes32 key);
@@ -197,8 +234,11 @@ interface IRewardDistributor {
     function releaseStake(address provider, uint256 taskId) external returns (uint256 amount);
 
     /// @notice Slashes up to `amount` of the stake `provider` locked for `taskId` (then of its free
-    /// and unbonding stake, never of stake locked for another task); burns most and credits
-    /// `reporter` a share. The provider's unclaimed balance is forfeited and burnt as well.
+    /// and unbonding stake, never of stake locked for another task), and takes its unclaimed
+    /// balance (its fees due are burnt at once). Both are held for `appealDelay` (`SlashPending`);
+    /// then `executeSlash` burns them and credits `reporter` a share of the stake, unless an
+    /// appeal overturned the slash before. With no appeal delay the slash executes at once.
+    /// `Slashed` and `EarningsForfeited` are emitted here, with the amounts the execution burns and pays.
     /// @param provider The slashed provider.
     /// @param taskId The task of the faulty result.
     /// @param amount The amount to slash (capped at what the provider has bonded).
@@ -207,6 +247,21 @@ interface IRewardDistributor {
     function slash(address provider, uint256 taskId, uint256 amount, address reporter)
         external
         returns (uint256 slashed);
+
+    /// @notice Executes pending slash `id` once its appeal delay passed: burns what it holds and
+    /// credits the reporter its share. Anyone may call it.
+    /// @param id The slash (from `SlashPending`).
+    function executeSlash(uint256 id) external;
+
+    /// @notice Overturns pending slash `id` before its appeal delay passes: the stake and earnings
+    /// it holds are credited back to the provider's claimable balance (the result stays slashed on
+    /// the verifier, and the provider stays out of the task). Only APPEAL_ROLE.
+    /// @param id The slash.
+    function overturnSlash(uint256 id) external;
+
+    /// @notice Seconds a slash is held before it can be executed.
+    /// @return The delay.
+    function appealDelay() external view returns (uint64);
 
     /// @notice Stake of `provider` locked for tasks, all together.
     /// @param provider The provider.

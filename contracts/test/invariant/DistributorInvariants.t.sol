@@ -22,6 +22,8 @@ contract DistributorHandler is Test {
     uint256 public ghostCredited;
     uint256 public ghostClaimed;
     uint256 public ghostForfeited;
+    /// stake and earnings pending slashes hold
+    uint256 public ghostHeld;
 
     /// The handler holds the whole supply and hands tokens to actors as they need them.
     constructor(address[] memory actors_) {
@@ -131,16 +133,52 @@ contract DistributorHandler is Test {
         for (uint256 t = 1; t <= TASKS; ++t) {
             if (t != taskId) assertEq(distributor.taskLock(t, a), otherLocks[t], "another task's lock");
         }
-        (uint256 burned, uint256 share) = distributor.slashShares(slashed, reporter);
-        ghostBurned += burned;
-        ghostCredited += share;
-        // Everything the slashed account was owed is burnt (its fees due, and a share it reported
-        // itself, included).
-        uint256 forfeited = unclaimed + (reporter == a ? share : 0);
+        // The stake and the unclaimed balance are held for the appeal; the fees due are burnt now.
         assertEq(distributor.claimableOf(a), 0, "a slashed account keeps no unclaimed balance");
-        ghostForfeited += forfeited;
-        ghostBurned += forfeited + fees;
         assertEq(distributor.feesDue(a), 0, "and no fees due");
+        (address provider,, address held,,) = distributor.pendingSlashes(distributor.slashCount());
+        assertEq(provider, a, "the slash is pending");
+        assertTrue(held != a, "a provider is never its own reporter");
+        ghostForfeited += unclaimed;
+        ghostHeld += slashed + unclaimed;
+        ghostBurned += fees;
+    }
+
+    /// Executes a pending slash, waiting out its appeal delay.
+    function executeSlash(uint256 idSeed) external {
+        (uint256 id, RewardDistributor.PendingSlash memory p) = _pendingSlash(idSeed);
+        if (id == 0) return;
+        if (block.timestamp < p.executableAt) vm.warp(p.executableAt);
+        distributor.executeSlash(id);
+        (uint256 burned, uint256 share) = distributor.slashShares(p.stake, p.reporter);
+        ghostHeld -= uint256(p.stake) + p.earnings;
+        ghostBurned += burned + p.earnings;
+        ghostCredited += share;
+    }
+
+    /// Overturns a pending slash still in its appeal delay: everything it held goes back.
+    function overturnSlash(uint256 idSeed) external {
+        (uint256 id, RewardDistributor.PendingSlash memory p) = _pendingSlash(idSeed);
+        if (id == 0 || block.timestamp >= p.executableAt) return;
+        uint256 before = distributor.claimableOf(p.provider);
+        distributor.overturnSlash(id);
+        uint256 returned = uint256(p.stake) + p.earnings;
+        assertEq(distributor.claimableOf(p.provider), before + returned, "the provider gets back what the slash took");
+        ghostHeld -= returned;
+        ghostCredited += returned;
+    }
+
+    /// A pending slash, the first from a seeded id on (0 if none).
+    function _pendingSlash(uint256 seed) internal view returns (uint256 id, RewardDistributor.PendingSlash memory p) {
+        uint256 n = distributor.slashCount();
+        if (n == 0) return (0, p);
+        uint256 start = bound(seed, 1, n);
+        for (uint256 k = 0; k < n; ++k) {
+            id = (start + k - 1) % n + 1;
+            (p.provider, p.executableAt, p.reporter, p.stake, p.earnings) = distributor.pendingSlashes(id);
+            if (p.provider != address(0)) return (id, p);
+        }
+        return (0, p);
     }
 
     function claim(uint256 actorSeed) external {
@@ -177,6 +215,8 @@ contract DistributorHandler is Test {
 }
 
 contract DistributorInvariantTest is Test {
+    uint64 internal constant APPEAL_DELAY = 1 hours;
+
     MLBToken internal token;
     RewardDistributor internal distributor;
     DistributorHandler internal handler;
@@ -189,15 +229,16 @@ contract DistributorInvariantTest is Test {
         }
         handler = new DistributorHandler(actors);
         token = handler.token();
-        distributor = new RewardDistributor(token, 1 days, admin);
+        distributor = new RewardDistributor(token, 1 days, APPEAL_DELAY, admin);
         handler.setDistributor(distributor);
         vm.startPrank(admin);
         distributor.grantRole(distributor.ESCROW_ROLE(), address(handler));
         distributor.grantRole(distributor.SETTLER_ROLE(), address(handler));
         distributor.grantRole(distributor.SLASHER_ROLE(), address(handler));
+        distributor.grantRole(distributor.APPEAL_ROLE(), address(handler));
         vm.stopPrank();
         targetContract(address(handler));
-        bytes4[] memory selectors = new bytes4[](11);
+        bytes4[] memory selectors = new bytes4[](13);
         selectors[0] = DistributorHandler.stake.selector;
         selectors[1] = DistributorHandler.requestUnstake.selector;
         selectors[2] = DistributorHandler.withdraw.selector;
@@ -209,6 +250,8 @@ contract DistributorInvariantTest is Test {
         selectors[8] = DistributorHandler.warp.selector;
         selectors[9] = DistributorHandler.lock.selector;
         selectors[10] = DistributorHandler.release.selector;
+        selectors[11] = DistributorHandler.executeSlash.selector;
+        selectors[12] = DistributorHandler.overturnSlash.selector;
         excludeSender(address(handler));
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }
@@ -239,7 +282,9 @@ contract DistributorInvariantTest is Test {
             "claimable = credited - paid - forfeited"
         );
         assertEq(
-            distributor.totalOwed(), handler.sumEscrow() + claimable + fees, "owed = escrow + claimable + fees due"
+            distributor.totalOwed(),
+            handler.sumEscrow() + claimable + fees + handler.ghostHeld(),
+            "owed = escrow + claimable + fees due + held by pending slashes"
         );
     }
 
@@ -259,6 +304,11 @@ contract DistributorInvariantTest is Test {
 
     /// Every actor can unstake everything (once its locks are released) and claim what it is owed.
     function afterInvariant() public {
+        // Every pending slash takes effect (its reporter's share is then claimable).
+        for (uint256 id = 1; id <= distributor.slashCount(); ++id) {
+            handler.executeSlash(id);
+        }
+        assertEq(handler.ghostHeld(), 0, "nothing held once every slash executed");
         for (uint256 i = 0; i < handler.actorCount(); ++i) {
             address a = handler.actorAt(i);
             for (uint256 t = 1; t <= 3; ++t) {

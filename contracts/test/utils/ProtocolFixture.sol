@@ -38,11 +38,16 @@ abstract contract ProtocolFixture is Test {
     address internal creator = makeAddr("creator");
     address internal referee = makeAddr("referee");
     address internal stranger = makeAddr("stranger");
+    /// Holds the distributor's APPEAL_ROLE.
+    address internal appeals = makeAddr("appeals");
+    /// A slash's appeal delay; 0 (slashes take effect at once) unless a test sets it before `_deploy`.
+    uint64 internal appealDelay;
 
     function _deploy() internal {
         vm.startPrank(admin);
         token = new MLBToken(admin, SUPPLY);
-        distributor = new RewardDistributor(token, UNBONDING, admin);
+        distributor = new RewardDistributor(token, UNBONDING, appealDelay, admin);
+        distributor.grantRole(distributor.APPEAL_ROLE(), appeals);
         registry = new ModelRegistry(admin);
         tm = new TaskManager(distributor, registry, admin);
         verifier = new ConsensusVerifier(tm, distributor, admin);

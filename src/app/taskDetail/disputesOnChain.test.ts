@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest'
 import { placeholderCid, createPlainTask, joinAsProvider } from '../../../node/testing/placeholderTask.ts'
 import { useLocalChain } from '../../../node/testing/useLocalChain.ts'
 import {
-  advance, challengeResult, commitResult, finalizeShard, readProtocolEvents, readRound, readTaskEvents, resolveResultChallenge, resolveSplit,
-  resultKeyOf, revealResult, type ResultRef, type WriteContext
+  advance, challengeResult, commitResult, ContractRejectedError, executeSlash, finalizeShard, overturnSlash, readClaimable, readProtocolEvents, readRound, readSlashesMade,
+  readSlashPending, readTaskEvents, resolveResultChallenge, resolveSplit, resultKeyOf, revealResult, type PendingSlash, type ResultRef, type WriteContext
 } from '../../chain/actions/index.ts'
 import { resultRefArgs } from '../../chain/actions/resultRef.ts'
 import { ResultChallengesAbi } from '../../chain/generated/abis.ts'
@@ -84,5 +84,28 @@ describe('disputes read back from the chain', () => {
     const record = accountRecordOf(disputesOf(await readProtocolEvents(creator)), honest)
     expect(record).toMatchObject({ forfeited: earned, openChallenges: [] })
     expect(record.slashes.map((s) => s.reason)).toEqual(['FingerprintMismatch'])
+
+    // Both slashes hold what they took for the appeal delay. The local appeals key (the governor,
+    // account 9) overturns the second: the provider gets its stake and earnings back. The first
+    // cannot be executed early; once the delay passed anyone executes it, and then nothing is left
+    // to overturn.
+    const [first, second] = (await readSlashesMade(creator, { fromBlock: 0n })).slice(-2) as [PendingSlash, PendingSlash]
+    expect([first.provider, second.provider]).toEqual([cheat, honest])
+    expect(second).toMatchObject({ stake: parseEther('100'), earnings: earned, reporter: challenger })
+    expect((await rejection(executeSlash(creator, { id: first.id }))).errorName).toBe('AppealPending')
+    const before = await readClaimable(creator, { account: honest })
+    await overturnSlash(ctxOf(9), { id: second.id })
+    expect(await readClaimable(creator, { account: honest })).toBe(before + parseEther('100') + earned)
+    expect(await readSlashPending(creator, { id: second.id })).toBe(false)
+    await chain().timeTravel(Number(first.executableAt - (await publicClient.getBlock()).timestamp) + 1)
+    await executeSlash(ctxOf(4), { id: first.id })
+    expect(await readSlashPending(creator, { id: first.id })).toBe(false)
+    expect((await rejection(overturnSlash(ctxOf(9), { id: first.id }))).errorName).toBe('NoPendingSlash')
   }, 60_000)
 })
+
+async function rejection (promise: Promise<unknown>): Promise<ContractRejectedError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e)
+  expect(error).toBeInstanceOf(ContractRejectedError)
+  return error as ContractRejectedError
+}
