@@ -19,7 +19,7 @@ import { blobArtifactStore } from '../../src/provider/artifacts.ts'
 import { createStorage } from '../../src/storage/index.ts'
 import { Referee } from '../referee/referee.ts'
 import { createMnistTask } from '../testing/mnistTask.ts'
-import { adversary, AttackLog, Collusion } from './adversaries.ts'
+import { adversary, AttackLog, Collusion, type Adversary } from './adversaries.ts'
 import { FREE_RIDERS } from './attacks.ts'
 import { AGGREGATORS, type SimulationOptions } from './args.ts'
 import { Baseline, roundSamples } from './baseline.ts'
@@ -40,6 +40,7 @@ const FIRST_PROVIDER = 2
 const REFEREE = 8
 // A commit or reveal in flight counts as busy: moving time then could close its window under it.
 const BUSY: ReadonlySet<Phase> = new Set(['joining', 'fetching', 'training', 'uploading', 'committing', 'revealing', 'aggregating', 'proposing'])
+const DECLINING: ReadonlySet<Phase> = new Set(['joining', 'committing', 'revealing'])
 
 export class SimulationError extends errorKind('SIMULATION') {
   override name = 'SimulationError'
@@ -103,8 +104,8 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
       const artifacts = p.artifacts(taskId.toString())
       const attackLog = new AttackLog()
       const honestChain = chainForAccount(p.ctx, { fromBlock })
-      const wiring = role === 'byzantine' && opts.attack !== 'none'
-        ? adversary({ attack: opts.attack, inner: honestTrainer, spec, layout, rounds: opts.rounds, shards: totalShards, collusion, n: opts.providers, f: opts.byzantine, log: attackLog, chain: honestChain, ctx: p.ctx, artifacts, taskId })
+      const wiring: Adversary = role === 'byzantine' && opts.attack !== 'none'
+        ? adversary({ attack: opts.attack, inner: honestTrainer, spec, layout, rounds: opts.rounds, shards: totalShards, collusion, n: opts.providers, f: opts.byzantine, log: attackLog, chain: honestChain, ctx: p.ctx, artifacts, pinFor: p.artifacts, taskId })
         : { trainer: honestTrainer, chain: honestChain, gossip: (channel: TaskChannel) => channel }
       const { trainer, chain: providerChain } = wiring
       const host = new ProviderHost({
@@ -115,7 +116,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
         states: new MemoryStateStore(),
         gossip: (id) => wiring.gossip(p.gossip(id.toString())),
         taskId,
-        loop: { stake: { faucet: true }, pollIntervalMs: 200, aggregatorTimeoutMs: 15_000, stepTimeoutMs: 30_000 }
+        loop: { stake: { faucet: true }, pollIntervalMs: 200, aggregatorTimeoutMs: wiring.aggregatorTimeoutMs ?? 15_000, stepTimeoutMs: 30_000 }
       })
       const time = new TimeSplit()
       const errors: SimulationReport['errors'] = []
@@ -172,8 +173,8 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
         }
         const round: RoundState | undefined = task.status === 'Running' ? await readRound(creator.ctx, { taskId, round: task.currentRound }) : undefined
         const sig = JSON.stringify([task.status, task.currentRound, round?.decidedShards, String(round?.versionId), round?.shards.map((s) => [s.attempt, s.status, s.committedMask, s.revealedMask])])
-        // An attacker that waits on others or declines (copy, sniff, noshow, withhold) sits in 'committing' / 'revealing' by design: only its work counts.
-        const busy = providers.some((p, i) => !finished.has(i) && BUSY.has(p.phase()) && !(p.role === 'byzantine' && (p.phase() === 'committing' || p.phase() === 'revealing')))
+        // An attacker that waits on others or declines (copy, sniff, noshow, withhold, spam) sits in 'joining' / 'committing' / 'revealing' by design: only its work counts.
+        const busy = providers.some((p, i) => !finished.has(i) && BUSY.has(p.phase()) && !(p.role === 'byzantine' && DECLINING.has(p.phase())))
         if (sig !== lastSig || busy) {
           lastSig = sig
           lastChange = performance.now()
@@ -188,7 +189,8 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
     })()
     try {
       const outcomes = await Promise.all(runs)
-      if (outcomes.some((o) => o !== 'completed')) throw new SimulationError(`providers ended with ${outcomes.join(', ')}`)
+      // An attacker that never joins (spam) ends 'not-joined'; every honest provider must complete.
+      if (outcomes.some((o, i) => o !== 'completed' && !(providers[i]!.role === 'byzantine' && o === 'not-joined'))) throw new SimulationError(`providers ended with ${outcomes.join(', ')}`)
     } finally {
       clearTimeout(guard)
       controller.abort()
@@ -250,6 +252,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
         rewards: rewards.toString(),
         forfeited: (figures.forfeited.get(who) ?? 0n).toString(),
         livenessForfeited: (figures.liveness.get(who) ?? 0n).toString(),
+        bondsLost: (figures.bondsLost.get(who) ?? 0n).toString(),
         claimable: (await readClaimable(creator.ctx, { account: p.account as Address })).toString(),
         bytes: finalTraffic[i]!,
         time: { ...p.time.seconds },
