@@ -74,13 +74,22 @@ export class Collusion {
   has (key: string): boolean { return this.done.has(key) }
 }
 
-/** One attacker's record of what it did, for the report (a note repeated on every retry is kept once). */
+/**
+ * One attacker's record of what it did, for the report (a note repeated on every retry is kept
+ * once), and the result slots (`round/shard/attempt`) where what it submitted was not its honest
+ * work: only those count as false accepts when accepted.
+ */
 export class AttackLog {
   readonly notes: string[] = []
+  readonly attacked = new Set<string>()
   note (text: string): void {
     if (!this.notes.includes(text)) this.notes.push(text)
   }
+
+  attack (at: { round: number, shard: number, attempt: number }): void { this.attacked.add(attackedKey(at)) }
 }
+
+export const attackedKey = (at: { round: number, shard: number, attempt: number }): string => `${at.round}/${at.shard}/${at.attempt}`
 
 const firstLine = (error: unknown): string => errorMessage(error).split('\n')[0] ?? ''
 
@@ -121,7 +130,7 @@ async function attackDelta (opts: ByzantineTrainerOptions, at: Slot, honest: Wei
     case 'ipm': return ipmDelta(pool, IPM_EPSILON)
     case 'alie': return alieDelta(pool, alieZ(opts.n, opts.f))
     case 'sketch': return sketchPreservingDelta(honest, await opts.guessSeed(at.round, at.shard, at.attempt), opts.spec.fingerprint.length)
-    // A lone Sybil would only be outvoted: the whale attacks where two of its accounts were drawn together.
+    // A lone Sybil would only be outvoted: the whale attacks where two of its accounts were drawn together (whaleChain).
     case 'sybil': return coAssigned(await opts.drawn(at.round, at.shard), opts.collusion.ring()) ? signFlipDelta(honest) : undefined
     default: return undefined
   }
@@ -148,6 +157,7 @@ export function byzantineTrainer (opts: ByzantineTrainerOptions): Trainer {
       const at = where.get(request.seed)
       if (at === undefined) throw new Error(`byzantine trainer: step seed ${request.seed} is not one of this task's shards`)
       const zero = zerosLike(request.weights)
+      if (FREE_RIDERS.has(opts.attack)) opts.log.attack(at)
       if (opts.attack === 'lazy') {
         const stale = await opts.stale(at.round)
         opts.log.note(`r${at.round} s${at.shard}: ${stale === undefined ? 'zero delta' : 'stale delta of the previous round'}`)
@@ -165,6 +175,7 @@ export function byzantineTrainer (opts: ByzantineTrainerOptions): Trainer {
       const pool = opts.collusion.honest(at.round)
       const bad = await attackDelta(opts, at, honest, pool, request.seed)
       if (bad === undefined) return result
+      opts.log.attack(at)
       opts.log.note(`r${at.round} s${at.shard}: ${opts.attack} (pool of ${pool.length} honest deltas)`)
       return { delta: encode(bad), metrics: result.metrics }
     }
@@ -374,6 +385,24 @@ export function staleChain (chain: ProviderChain, log: AttackLog): ProviderChain
   }
 }
 
+/**
+ * The whale's accounts commit only where two of them were drawn together (and then reveal one
+ * sign-flipped delta, the trainer's `sybil`). Drawn alone beside honest replicas, an account does
+ * not show: the shard runs again with one more replica, a new draw that may put two of its
+ * accounts together, for the price of a liveness deposit.
+ */
+export function whaleChain (chain: ProviderChain, collusion: Collusion, log: AttackLog): ProviderChain {
+  return {
+    ...chain,
+    commitResult: async (params) => {
+      const { attempt, providers } = await shardNow(chain, params.taskId, params.round, params.shard)
+      if (coAssigned(providers, collusion.ring())) return await chain.commitResult(params)
+      log.note(`r${params.round} s${params.shard} attempt ${attempt}: drawn alone, no-show to redraw`)
+      throw new AttackerRefusal('whale: alone on this attempt, not committing')
+    }
+  }
+}
+
 /** The round's winners (every accepted shard's last accepted attempt, lowercase) and the accepted results a proposal lists. */
 async function roundInputs (chain: ProviderChain, taskId: bigint, round: number): Promise<{ winners: Set<string>, results: AcceptedResult[] }> {
   const shards = await winnerReveals(await chain.readAccepted(taskId, round), async (a) => await chain.readRevealed(taskId, round, a.shard, a.attempt))
@@ -563,6 +592,7 @@ export function adversary (opts: Omit<ByzantineTrainerOptions, 'kept' | 'stale' 
     // Impatient: it proposes as soon as the round is decided, before the first winner's turn.
     case 'collude': return { ...plain, chain: colludingChain(chain, collusion, opts.artifacts, log), aggregatorTimeoutMs: 0 }
     case 'sybilchallenge': return { ...plain, chain: griefingChain(chain, collusion, log) }
+    case 'sybil': return { ...plain, chain: whaleChain(chain, collusion, log) }
     case 'spam': return { ...plain, chain: spammingChain(chain, opts.ctx, opts.pinFor, taskId, opts.spec, log) }
     case 'copy': return { ...plain, chain: copyingChain(chain, opts.ctx, log) }
     case 'noshow': return { ...plain, chain: noShowChain(chain, log) }

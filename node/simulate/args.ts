@@ -35,7 +35,8 @@ export const USAGE = `usage: npm run simulate -- --providers N [--byzantine F --
     poison (pins sign-flipped bytes under the honest fingerprint), sniff (commits another replica's announced sealed delta and
     reveals its fingerprint), stale (proposes on an old parent and for the previous round), sketch (reversed delta built to keep the
     honest sketch under a guessed fingerprint seed), sybilchallenge (bonded challenges of honest results and versions), spam (a hostile
-    creator: junk tasks, never joins), sybil (one whale's accounts reveal one sign-flipped delta where drawn together), collude (the
+    creator: junk tasks, never joins), sybil (one whale's accounts reveal one sign-flipped delta where two are drawn together,
+    and do not show where drawn alone, to redraw), collude (the
     ring proposes the reversed version and signs only it)
   --matrix: an honest run, then every attack at 25% and 49% of the providers; --json writes one row per attack and share`
 

@@ -5,7 +5,7 @@ import { matrixRow, matrixRuns } from './matrix.ts'
 import type { ProviderReport, SimulationReport } from './report.ts'
 
 const provider = (role: 'honest' | 'byzantine', over: Partial<ProviderReport> = {}): ProviderReport => ({
-  account: '0x', role, verdicts: { accepted: 0, outvoted: 0, missed: 0, disputed: 0 }, slashes: 0, slashed: '0', rewards: '0', forfeited: '0', livenessForfeited: '0', bondsLost: '0', claimable: '0',
+  account: '0x', role, verdicts: { accepted: 0, outvoted: 0, missed: 0, disputed: 0 }, attacksAccepted: 0, slashes: 0, slashed: '0', rewards: '0', forfeited: '0', livenessForfeited: '0', bondsLost: '0', claimable: '0',
   bytes: { sent: 0, received: 0 }, time: { train: 0, transfer: 0, chain: 0, aggregate: 0, wait: 0 }, attackNotes: [], ...over
 })
 const report = (accuracy: number, providers: ProviderReport[]): SimulationReport => ({
@@ -30,7 +30,8 @@ describe('attack matrix', () => {
     const attacked = report(0.9, [
       provider('honest', { verdicts: { accepted: 5, outvoted: 1, missed: 0, disputed: 0 } }),
       provider('honest', { slashes: 1 }),
-      provider('byzantine', { slashes: 1, rewards: (3n * 10n ** 18n).toString(), verdicts: { accepted: 2, outvoted: 0, missed: 0, disputed: 1 } }),
+      // three results accepted, two of them attacks (the third was its honest work)
+      provider('byzantine', { slashes: 1, rewards: (3n * 10n ** 18n).toString(), verdicts: { accepted: 3, outvoted: 0, missed: 0, disputed: 1 }, attacksAccepted: 2 }),
       // its audit took back one of the two rewards it had not claimed
       provider('byzantine', { slashes: 1, rewards: (2n * 10n ** 18n).toString(), forfeited: (10n ** 18n).toString(), livenessForfeited: (10n ** 18n / 2n).toString(), bondsLost: (10n ** 19n).toString() })
     ])

@@ -27,7 +27,7 @@ export interface MatrixRow {
   attackersLivenessLost: number
   /** MLB of challenge bonds the Byzantine providers posted and lost to dismissals */
   attackersBondsLost: number
-  /** Byzantine results accepted */
+  /** Byzantine results accepted that were an attack (an attacker's honest work, as stale or sybilchallenge submit, is not one) */
   falseAccepts: number
   /** honest results outvoted or slashed */
   falseRejects: number
@@ -62,7 +62,7 @@ export function matrixRow (attack: Attack, fraction: number, attacked: Simulatio
     attackerEarnings: mlb(byzantine.reduce((s, p) => s + BigInt(p.rewards) - BigInt(p.forfeited), 0n)),
     attackersLivenessLost: mlb(byzantine.reduce((s, p) => s + BigInt(p.livenessForfeited), 0n)),
     attackersBondsLost: mlb(byzantine.reduce((s, p) => s + BigInt(p.bondsLost), 0n)),
-    falseAccepts: byzantine.reduce((s, p) => s + p.verdicts.accepted, 0),
+    falseAccepts: byzantine.reduce((s, p) => s + p.attacksAccepted, 0),
     falseRejects: honestProviders.reduce((s, p) => s + p.verdicts.outvoted + p.slashes, 0),
     gasPerAcceptedResult: attacked.final.gasPerAcceptedResult,
     taskStatus: attacked.final.taskStatus

@@ -34,6 +34,8 @@ export interface ProviderReport {
    * disputed: revealed in an attempt that found no majority and was re-queued (nobody paid)
    */
   verdicts: { accepted: number, outvoted: number, missed: number, disputed: number }
+  /** accepted results (winners of an accepted shard) where it submitted an attack, not its honest work */
+  attacksAccepted: number
   slashes: number
   /** wei */
   slashed: string

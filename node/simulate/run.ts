@@ -3,14 +3,14 @@
  * a centralized baseline on the same samples, and the report.
  */
 import { parseEther, type Address } from 'viem'
-import { readClaimable, readRound, readTask, readVersion, type RoundState, type TaskState } from '../../src/chain/actions/index.ts'
+import { readClaimable, readRound, readTask, readVersion, type AcceptedShard, type RoundState, type TaskState } from '../../src/chain/actions/index.ts'
 import { parseTaskSpec, type TaskSpec } from '../../src/core/taskSpec.ts'
 import { errorKind, errorMessage } from '../../src/core/errors.ts'
 import { defineTask } from '../../src/core/taskDefinition.ts'
 import { decodeVersion } from '../../src/core/version/blob.ts'
 import {
   chainForAccount, datasetTaskData, inProcessEvaluator, inProcessTrainer, MemoryStateStore, ProviderHost,
-  serialQueue, type Phase
+  serialQueue, type Phase, type ProviderChain
 } from '../../src/provider/index.ts'
 import type { TaskChannel } from '../../src/p2p/index.ts'
 import { loadMnistFromDisk } from '../../src/train/data/mnistNode.ts'
@@ -19,7 +19,7 @@ import { blobArtifactStore } from '../../src/provider/artifacts.ts'
 import { createStorage } from '../../src/storage/index.ts'
 import { Referee } from '../referee/referee.ts'
 import { createMnistTask } from '../testing/mnistTask.ts'
-import { adversary, AttackLog, Collusion, type Adversary } from './adversaries.ts'
+import { adversary, AttackLog, attackedKey, Collusion, type Adversary } from './adversaries.ts'
 import { FREE_RIDERS } from './attacks.ts'
 import { AGGREGATORS, type SimulationOptions } from './args.ts'
 import { Baseline, roundSamples } from './baseline.ts'
@@ -208,9 +208,11 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
     const finalTraffic = providers.map((p) => ({ ...p.participant.traffic }))
     const reader = chainForAccount(creator.ctx, { fromBlock })
     const rounds: RoundReport[] = []
+    const attacksAccepted = new Map<string, number>()
     for (let r = 0; r < opts.rounds; r++) {
       const state = await readRound(creator.ctx, { taskId, round: r })
       const accepted = await reader.readAccepted(taskId, r)
+      await countAttacksAccepted(reader, taskId, r, accepted, providers, attacksAccepted)
       const acceptedShards = [...new Set(accepted.map((a) => a.shard))].sort((a, b) => a - b)
       const acceptedResults = accepted.reduce((n, a) => n + popcount(a.winnersMask), 0)
       let network: RoundReport['network'] = null
@@ -247,6 +249,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
         account: p.account,
         role: p.role,
         verdicts: figures.verdicts.get(who) ?? { accepted: 0, outvoted: 0, missed: 0, disputed: 0 },
+        attacksAccepted: attacksAccepted.get(p.account) ?? 0,
         slashes: slash?.count ?? 0,
         slashed: (slash?.amount ?? 0n).toString(),
         rewards: rewards.toString(),
@@ -298,6 +301,20 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
   } finally {
     controller.abort()
     await net.stop()
+  }
+}
+
+/** Adds to `counts` (account -> n) each winner of `accepted` whose result there was an attack (`AttackLog.attacked`). */
+async function countAttacksAccepted (
+  reader: ProviderChain, taskId: bigint, round: number, accepted: readonly AcceptedShard[],
+  providers: ReadonlyArray<{ account: string, attackLog: AttackLog }>, counts: Map<string, number>
+): Promise<void> {
+  for (const a of accepted) {
+    const winners = (await reader.readRevealed(taskId, round, a.shard, a.attempt)).filter((x) => ((a.winnersMask >> x.replica) & 1) === 1)
+    for (const winner of winners) {
+      const attacker = providers.find((p) => p.account.toLowerCase() === winner.provider.toLowerCase() && p.attackLog.attacked.has(attackedKey({ round, ...a })))
+      if (attacker !== undefined) counts.set(attacker.account, (counts.get(attacker.account) ?? 0) + 1)
+    }
   }
 }
 
