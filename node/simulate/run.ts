@@ -34,6 +34,8 @@ const JOIN_WINDOW = 30
 const WINDOW = 600
 /** Wall time with no change on chain and no provider busy before the driver moves chain time. */
 const STALL_MS = 3000
+/** Wall time the referee gets, once every provider is done, to settle the audits and challenges still open. */
+const REFEREE_SETTLE_MS = 90_000
 const CREATOR = 1
 const FIRST_PROVIDER = 2
 /** The deployment's local referee (Deploy.s.sol's LOCAL_REFEREE); never a provider while it judges. */
@@ -191,6 +193,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
       const outcomes = await Promise.all(runs)
       // An attacker that never joins (spam) ends 'not-joined'; every honest provider must complete.
       if (outcomes.some((o, i) => o !== 'completed' && !(providers[i]!.role === 'byzantine' && o === 'not-joined'))) throw new SimulationError(`providers ended with ${outcomes.join(', ')}`)
+      if (referee !== undefined) await settled(referee, await chain.publicClient.getBlockNumber())
     } finally {
       clearTimeout(guard)
       controller.abort()
@@ -302,6 +305,15 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
     controller.abort()
     await net.stop()
   }
+}
+
+/**
+ * Waits, at most REFEREE_SETTLE_MS, for the referee to settle what the run left open: the last
+ * round's audits and challenges decide slashes and bonds, and the report reads them.
+ */
+async function settled (referee: Referee, head: bigint): Promise<void> {
+  const deadline = performance.now() + REFEREE_SETTLE_MS
+  while (!referee.settledTo(head) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 500))
 }
 
 /** Adds to `counts` (account -> n) each winner of `accepted` whose result there was an attack (`AttackLog.attacked`). */
