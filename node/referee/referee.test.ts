@@ -259,4 +259,29 @@ describe('Referee', () => {
     expect(await referee.judgeVersion(versionId, new AbortController().signal)).toMatchObject({ differences: [], uphold: false })
     expect(referee.counters).toMatchObject({ challenges: 1, upheld: 1, dismissed: 0 })
   }, 120_000)
+
+  it('attack (a proposal whose model CID names other bytes under the right commit hash): the winner challenges instead of confirming, the referee upholds, the honest version is final', async () => {
+    const { taskId, train, artifacts, trainer } = await mnistTask(2)
+    const [liar, honest] = [3, 4].map((i) => chainForAccount(local.ctxOf(i))).sort((a, b) => (a.account.toLowerCase() < b.account.toLowerCase() ? -1 : 1)) as [ProviderChain, ProviderChain]
+    // The parent's blob: pinned and well formed, but not what the round's deltas give.
+    const swapped: ProviderChain = {
+      ...liar,
+      proposeVersion: async (id, round, parent, data, signatures, results) => await liar.proposeVersion(id, round, parent, { ...data, modelCid: (await liar.readVersion(parent)).modelCid }, signatures, results)
+    }
+    const loops = [swapped, honest].map((chain) => providerLoop(taskId, train, chain, trainer, artifacts))
+    const judgements: ChallengeJudgement[] = []
+    const referee = new Referee({
+      read: local.ctxOf(REFEREE), write: local.ctxOf(REFEREE), artifacts: () => artifacts,
+      prepare: async () => ({ data: datasetTaskData(train), trainer }), pollIntervalMs: 100, log: () => {}
+    })
+    referee.on('challenge', (j) => { judgements.push(j) })
+    expect(await runLoops(loops, { timeTravel: local.timeTravel, joinWindow: JOIN_WINDOW, timeoutMs: 80_000, beside: async (signal) => { await referee.run(signal) } })).toEqual(['completed', 'completed'])
+
+    const proposals = await readProposals(local.ctxOf(1), { taskId, round: 0 })
+    const byAggregator = new Map(proposals.map((p) => [p.aggregator.toLowerCase(), p.versionId]))
+    const swappedId = byAggregator.get(liar.account.toLowerCase())!
+    expect(judgements).toEqual([{ versionId: swappedId, taskId, round: 0, differences: ['model bytes'], uphold: true }])
+    expect((await readVersion(local.ctxOf(1), { versionId: swappedId })).status).toBe('Rejected')
+    expect((await readRound(local.ctxOf(1), { taskId, round: 0 })).versionId).toBe(byAggregator.get(honest.account.toLowerCase()))
+  }, 120_000)
 })

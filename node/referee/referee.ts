@@ -170,6 +170,11 @@ export class Referee extends Emitter<RefereeEvents> {
 
   constructor (private readonly opts: RefereeOptions) { super() }
 
+  /** Whether everything up to block `head` is read and settled (nothing queued: disputes, challenges, audits). */
+  settledTo (head: bigint): boolean {
+    return this.scannedTo >= head && this.disputes.size + this.challenges.size + this.audits.size + this.resultChallenges.size === 0
+  }
+
   /** Settles disputes as they appear until `signal` aborts. */
   async run (signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {

@@ -33,7 +33,11 @@ export const USAGE = `usage: npm run simulate -- --providers N [--byzantine F --
   --attack: noise (random, honest norm), signflip, alie, ipm (update attacks); copy (replays another replica's commitment and reveal),
     lazy (zero or last round's delta), noshow (never commits), withhold (commits, never reveals), junk (random fingerprint),
     poison (pins sign-flipped bytes under the honest fingerprint), sniff (commits another replica's announced sealed delta and
-    reveals its fingerprint), stale (proposes on an old parent and for the previous round)
+    reveals its fingerprint), stale (proposes on an old parent and for the previous round), sketch (reversed delta built to keep the
+    honest sketch under a guessed fingerprint seed), sybilchallenge (bonded challenges of honest results and versions), spam (a hostile
+    creator: junk tasks, never joins), sybil (one whale's accounts reveal one sign-flipped delta where two are drawn together,
+    and do not show where drawn alone, to redraw), collude (the
+    ring proposes the reversed version and signs only it)
   --matrix: an honest run, then every attack at 25% and 49% of the providers; --json writes one row per attack and share`
 
 /** Every flag is a string here: defaults and ranges depend on other flags, so they are applied in simulationOptions. */

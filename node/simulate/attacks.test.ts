@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { l2Norm, type WeightSet } from '../../src/core/tensors.ts'
-import { alieDelta, alieZ, AttackInputError, inverseNormalCdf, ipmDelta, junkFingerprint, lazyDelta, meanOf, noiseDelta, signFlipDelta, sniffTarget, staleProposals } from './attacks.ts'
+import { fingerprint, fingerprintDistance } from '../../src/core/fingerprint.ts'
+import { Rng } from '../../src/core/random.ts'
+import {
+  alieDelta, alieZ, AttackInputError, coAssigned, griefTargets, inverseNormalCdf, ipmDelta, junkFingerprint, lazyDelta, meanOf, noiseDelta, reversedModel,
+  signFlipDelta, sketchPreservingDelta, sniffTarget, staleProposals
+} from './attacks.ts'
 
 const set = (...values: number[]): WeightSet => [{ name: 'w', shape: [values.length], values: Float32Array.from(values) }]
 const vals = (s: WeightSet): number[] => Array.from(s[0]!.values)
@@ -62,5 +67,42 @@ describe('attack math', () => {
     expect(sniffTarget(seen, 1, 0, '0xown')).toBe('0xc')
     expect(sniffTarget(seen.slice(0, 3), 1, 0, '0xown')).toBe('0xa')
     expect(sniffTarget(seen, 3, 0, '0xown')).toBeUndefined()
+  })
+
+  it('crafts a reversed delta that keeps the honest sketch under the seed it guessed, and only under it', () => {
+    const rng = new Rng(5)
+    const honest: WeightSet = [
+      { name: 'a', shape: [40, 30], values: Float32Array.from({ length: 1200 }, () => rng.nextFloat() - 0.5) },
+      { name: 'b', shape: [30], values: Float32Array.from({ length: 30 }, () => rng.nextFloat() - 0.5) }
+    ]
+    const crafted = sketchPreservingDelta(honest, 11, 16)
+    const fp = (d: WeightSet, seed: number): Int32Array => fingerprint(d, { length: 16, seed })
+    // float32 rounding of the crafted values only: far inside the default tolerance (2^11)
+    expect(fingerprintDistance(fp(crafted, 11), fp(honest, 11))).toBeLessThan(64)
+    expect(fingerprintDistance(fp(crafted, 12), fp(honest, 12))).toBeGreaterThan(2 ** 13)
+    expect(l2Norm(crafted)).toBeCloseTo(l2Norm(honest), 3)
+    const flat = (d: WeightSet): number[] => d.flatMap((t) => Array.from(t.values))
+    const cosine = flat(crafted).reduce((s, v, i) => s + v * flat(honest)[i]!, 0) / (l2Norm(crafted) * l2Norm(honest))
+    expect(cosine).toBeLessThan(-0.9)
+    expect(crafted.map((t) => [t.name, t.shape])).toEqual([['a', [40, 30]], ['b', [30]]])
+  })
+
+  it('reverses the round\'s update for the colluders\' version', () => {
+    expect(vals(reversedModel(set(1, 1), set(1.5, 0)))).toEqual([0.5, 2])
+  })
+
+  it('attacks as a whale only where two of its accounts were drawn together', () => {
+    const whale = new Set(['0xa', '0xb'])
+    expect(coAssigned(['0xA', '0xc', '0xB'], whale)).toBe(true)
+    expect(coAssigned(['0xa', '0xc'], whale)).toBe(false)
+  })
+
+  it('aims the Sybil challengers at results outside the ring, each once', () => {
+    const slots = [
+      { round: 0, shard: 0, attempt: 0, replica: 0, provider: '0xHonest' },
+      { round: 0, shard: 0, attempt: 0, replica: 1, provider: '0xRing' },
+      { round: 0, shard: 1, attempt: 1, replica: 0, provider: '0xOther' }
+    ]
+    expect(griefTargets(slots, new Set(['0xring']), (key) => key === '0/1/1/0')).toEqual([slots[0]])
   })
 })

@@ -3,11 +3,14 @@
  * submits in place of the delta it should have computed. The wrappers that plug them into a
  * provider (its Trainer and ProviderChain) live in adversaries.ts.
  */
-import { Rng } from '../../src/core/random.ts'
-import { l2Norm, scaleWeights, zerosLike, type WeightSet } from '../../src/core/tensors.ts'
+import { counterHash, Rng } from '../../src/core/random.ts'
+import { l2Norm, scaleWeights, subtractWeights, zerosLike, type WeightSet } from '../../src/core/tensors.ts'
 import { errorKind } from '../../src/core/errors.ts'
 
-export const ATTACKS = ['noise', 'signflip', 'alie', 'ipm', 'copy', 'lazy', 'noshow', 'withhold', 'junk', 'poison', 'sniff', 'stale'] as const
+export const ATTACKS = [
+  'noise', 'signflip', 'alie', 'ipm', 'copy', 'lazy', 'noshow', 'withhold', 'junk', 'poison', 'sniff', 'stale',
+  'sketch', 'sybilchallenge', 'spam', 'sybil', 'collude'
+] as const
 export type Attack = typeof ATTACKS[number]
 
 /** The attacks that never train: whatever they earn is another provider's work. */
@@ -102,6 +105,91 @@ export interface DeltaAnnouncement {
 export function sniffTarget (seen: readonly DeltaAnnouncement[], round: number, shard: number, own: string): string | undefined {
   return seen.findLast((a) => a.round === round && a.shard === shard && a.cid !== own)?.cid
 }
+
+/**
+ * A delta with the honest delta's sketch under `seed` (the same norm and the same projections) that
+ * points the other way: the honest delta's component inside the span of the sketch's sign vectors
+ * is kept and the rest (nearly all of it) is negated, so the perturbation -2 x (that rest) lies in
+ * the projection's null space. It keeps the sketch only under the seed it was built for.
+ */
+export function sketchPreservingDelta (honest: WeightSet, seed: number, length: number): WeightSet {
+  const x = Float64Array.from(honest.flatMap((t) => Array.from(t.values)))
+  const signs = signVectors(x.length, seed, length - 1)
+  const gram = signs.map((a) => signs.map((b) => dot(a, b)))
+  const coefficients = solve(gram, signs.map((s) => dot(s, x)))
+  const inside = new Float64Array(x.length)
+  signs.forEach((s, j) => { for (let e = 0; e < x.length; e++) inside[e] = inside[e]! + coefficients[j]! * s[e]! })
+  let offset = 0
+  return honest.map((t) => {
+    const values = Float32Array.from(t.values, (_, i) => 2 * inside[offset + i]! - x[offset + i]!)
+    offset += t.values.length
+    return { name: t.name, shape: [...t.shape], values }
+  })
+}
+
+/** The fingerprint's ±1 projection vectors under `seed` (src/core/fingerprint.ts, bit set: -1). */
+function signVectors (size: number, seed: number, projections: number): Float64Array[] {
+  const signs = Array.from({ length: projections }, () => new Float64Array(size))
+  for (let e = 0; e < size; e++) {
+    let word = counterHash(seed, 2 * e)
+    for (let j = 0; j < projections; j++) {
+      if (j === 32) word = counterHash(seed, 2 * e + 1)
+      signs[j]![e] = ((word >>> (j & 31)) & 1) === 1 ? -1 : 1
+    }
+  }
+  return signs
+}
+
+function dot (a: Float64Array, b: Float64Array): number {
+  let sum = 0
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!
+  return sum
+}
+
+/** Gaussian elimination with partial pivoting (the small Gram system of the sign vectors). */
+function solve (matrix: number[][], rhs: number[]): number[] {
+  const n = rhs.length
+  const m = matrix.map((row, i) => [...row, rhs[i]!])
+  for (let col = 0; col < n; col++) {
+    const pivot = m.slice(col).reduce((best, row, i) => (Math.abs(row[col]!) > Math.abs(m[best]![col]!) ? col + i : best), col)
+    ;[m[col], m[pivot]] = [m[pivot]!, m[col]!]
+    for (let row = 0; row < n; row++) {
+      if (row === col) continue
+      const factor = m[row]![col]! / m[col]![col]!
+      for (let k = col; k <= n; k++) m[row]![k] = m[row]![k]! - factor * m[col]![k]!
+    }
+  }
+  return m.map((row, i) => row[n]! / row[i]!)
+}
+
+/**
+ * The colluders' version: the round's update reversed, `parent - (honest - parent)`, with the
+ * honest version's momentum, so that only the weights betray it.
+ */
+export function reversedModel (parent: WeightSet, honest: WeightSet): WeightSet {
+  return subtractWeights(parent, subtractWeights(honest, parent))
+}
+
+/** Whether at least two of the whale's accounts were drawn onto one shard attempt (they then outvote an honest replica). */
+export function coAssigned (drawn: readonly string[], whale: ReadonlySet<string>): boolean {
+  return drawn.filter((p) => whale.has(p.toLowerCase())).length >= 2
+}
+
+/** A result slot on chain. */
+export interface ResultSlot {
+  round: number
+  shard: number
+  attempt: number
+  replica: number
+  provider: string
+}
+
+/** What a Sybil challenger targets next: results of providers outside the ring it has not challenged yet. */
+export function griefTargets (slots: readonly ResultSlot[], ring: ReadonlySet<string>, done: (key: string) => boolean): ResultSlot[] {
+  return slots.filter((s) => !ring.has(s.provider.toLowerCase()) && !done(slotKey(s)))
+}
+
+export const slotKey = (s: Omit<ResultSlot, 'provider'>): string => `${s.round}/${s.shard}/${s.attempt}/${s.replica}`
 
 export function meanOf (sets: readonly WeightSet[]): WeightSet {
   const [first] = sets

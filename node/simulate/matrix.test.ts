@@ -5,7 +5,7 @@ import { matrixRow, matrixRuns } from './matrix.ts'
 import type { ProviderReport, SimulationReport } from './report.ts'
 
 const provider = (role: 'honest' | 'byzantine', over: Partial<ProviderReport> = {}): ProviderReport => ({
-  account: '0x', role, verdicts: { accepted: 0, outvoted: 0, missed: 0, disputed: 0 }, slashes: 0, slashed: '0', rewards: '0', forfeited: '0', livenessForfeited: '0', claimable: '0',
+  account: '0x', role, verdicts: { accepted: 0, outvoted: 0, missed: 0, disputed: 0 }, attacksAccepted: 0, slashes: 0, slashed: '0', rewards: '0', forfeited: '0', livenessForfeited: '0', bondsLost: '0', claimable: '0',
   bytes: { sent: 0, received: 0 }, time: { train: 0, transfer: 0, chain: 0, aggregate: 0, wait: 0 }, attackNotes: [], ...over
 })
 const report = (accuracy: number, providers: ProviderReport[]): SimulationReport => ({
@@ -22,7 +22,7 @@ describe('attack matrix', () => {
     const { honest, attacked } = matrixRuns(simulationOptions({ providers: '8', rounds: '2', matrix: true }))
     expect(honest).toMatchObject({ providers: 8, byzantine: 0, attack: 'none', matrix: false })
     expect(attacked).toHaveLength(2 * ATTACKS.length)
-    expect(attacked.map((r) => r.attack)).toEqual(expect.arrayContaining(['noshow', 'withhold', 'junk', 'poison', 'sniff', 'stale']))
+    expect(attacked.map((r) => r.attack)).toEqual(expect.arrayContaining(['noshow', 'withhold', 'junk', 'poison', 'sniff', 'stale', 'collude', 'sybil', 'sketch', 'spam', 'sybilchallenge']))
     expect(attacked.slice(0, 2).map((r) => [r.attack, r.fraction, r.opts.byzantine, r.opts.attack])).toEqual([['noise', 0.25, 2, 'noise'], ['noise', 0.49, 3, 'noise']])
   })
 
@@ -30,13 +30,14 @@ describe('attack matrix', () => {
     const attacked = report(0.9, [
       provider('honest', { verdicts: { accepted: 5, outvoted: 1, missed: 0, disputed: 0 } }),
       provider('honest', { slashes: 1 }),
-      provider('byzantine', { slashes: 1, rewards: (3n * 10n ** 18n).toString(), verdicts: { accepted: 2, outvoted: 0, missed: 0, disputed: 1 } }),
+      // three results accepted, two of them attacks (the third was its honest work)
+      provider('byzantine', { slashes: 1, rewards: (3n * 10n ** 18n).toString(), verdicts: { accepted: 3, outvoted: 0, missed: 0, disputed: 1 }, attacksAccepted: 2 }),
       // its audit took back one of the two rewards it had not claimed
-      provider('byzantine', { slashes: 1, rewards: (2n * 10n ** 18n).toString(), forfeited: (10n ** 18n).toString(), livenessForfeited: (10n ** 18n / 2n).toString() })
+      provider('byzantine', { slashes: 1, rewards: (2n * 10n ** 18n).toString(), forfeited: (10n ** 18n).toString(), livenessForfeited: (10n ** 18n / 2n).toString(), bondsLost: (10n ** 19n).toString() })
     ])
     expect(matrixRow('signflip', 0.25, attacked, report(0.925, []))).toEqual({
       attack: 'signflip', fraction: 0.25, byzantine: 2, accuracyDelta: expect.closeTo(-2.5, 6) as unknown as number, honestSlashed: 1, attackersSlashed: 2,
-      attackerEarnings: 4, attackersLivenessLost: 0.5, falseAccepts: 2, falseRejects: 2, gasPerAcceptedResult: 400_000, taskStatus: 'Completed'
+      attackerEarnings: 4, attackersLivenessLost: 0.5, attackersBondsLost: 10, falseAccepts: 2, falseRejects: 2, gasPerAcceptedResult: 400_000, taskStatus: 'Completed'
     })
   })
 

@@ -25,7 +25,9 @@ export interface MatrixRow {
   attackerEarnings: number
   /** MLB of liveness deposits the Byzantine providers lost for results they never revealed */
   attackersLivenessLost: number
-  /** Byzantine results accepted */
+  /** MLB of challenge bonds the Byzantine providers posted and lost to dismissals */
+  attackersBondsLost: number
+  /** Byzantine results accepted that were an attack (an attacker's honest work, as stale or sybilchallenge submit, is not one) */
   falseAccepts: number
   /** honest results outvoted or slashed */
   falseRejects: number
@@ -59,7 +61,8 @@ export function matrixRow (attack: Attack, fraction: number, attacked: Simulatio
     attackersSlashed: byzantine.filter((p) => p.slashes > 0).length,
     attackerEarnings: mlb(byzantine.reduce((s, p) => s + BigInt(p.rewards) - BigInt(p.forfeited), 0n)),
     attackersLivenessLost: mlb(byzantine.reduce((s, p) => s + BigInt(p.livenessForfeited), 0n)),
-    falseAccepts: byzantine.reduce((s, p) => s + p.verdicts.accepted, 0),
+    attackersBondsLost: mlb(byzantine.reduce((s, p) => s + BigInt(p.bondsLost), 0n)),
+    falseAccepts: byzantine.reduce((s, p) => s + p.attacksAccepted, 0),
     falseRejects: honestProviders.reduce((s, p) => s + p.verdicts.outvoted + p.slashes, 0),
     gasPerAcceptedResult: attacked.final.gasPerAcceptedResult,
     taskStatus: attacked.final.taskStatus
@@ -68,10 +71,10 @@ export function matrixRow (attack: Attack, fraction: number, attacked: Simulatio
 
 /** The matrix as a text table. */
 export function formatMatrix (rows: readonly MatrixRow[], honest: SimulationReport): string {
-  const head = ['attack', 'fraction', 'byzantine', 'acc delta pp', 'honest slashed', 'attackers slashed', 'attacker MLB', 'liveness lost MLB', 'false accepts', 'false rejects', 'gas/result', 'task']
+  const head = ['attack', 'fraction', 'byzantine', 'acc delta pp', 'honest slashed', 'attackers slashed', 'attacker MLB', 'liveness lost MLB', 'bonds lost MLB', 'false accepts', 'false rejects', 'gas/result', 'task']
   const cells = rows.map((r) => [
     r.attack, `${Math.round(r.fraction * 100)}%`, String(r.byzantine), r.accuracyDelta === null ? '-' : r.accuracyDelta.toFixed(2), String(r.honestSlashed), String(r.attackersSlashed),
-    r.attackerEarnings.toFixed(2), r.attackersLivenessLost.toFixed(2), String(r.falseAccepts), String(r.falseRejects), r.gasPerAcceptedResult === null ? '-' : r.gasPerAcceptedResult.toFixed(0), r.taskStatus
+    r.attackerEarnings.toFixed(2), r.attackersLivenessLost.toFixed(2), r.attackersBondsLost.toFixed(2), String(r.falseAccepts), String(r.falseRejects), r.gasPerAcceptedResult === null ? '-' : r.gasPerAcceptedResult.toFixed(0), r.taskStatus
   ])
   const acc = honest.final.networkAccuracy
   return [

@@ -37,6 +37,8 @@ export interface ChainFigures {
   forfeited: Map<string, bigint>
   /** liveness deposits taken for missed results (`LivenessForfeited`) */
   liveness: Map<string, bigint>
+  /** challenge bonds paid and forfeited (`BondHeld`, then `BondForfeited`: the challenge was dismissed) */
+  bondsLost: Map<string, bigint>
   verdicts: Map<string, { accepted: number, outvoted: number, missed: number, disputed: number }>
 }
 
@@ -97,6 +99,7 @@ export async function chainFigures (ctx: ReadContext, opts: { taskId: bigint, fr
   }
   const forfeited = await forfeitsOf(ctx, 'EarningsForfeited', opts)
   const liveness = await forfeitsOf(ctx, 'LivenessForfeited', opts)
+  const bondsLost = await bondsLostOf(ctx, opts)
   // An attempt closed by a re-queue had no majority: its revealers were neither paid nor outvoted.
   const requeued = events.flatMap((e) => e.eventName === 'ShardRequeued' ? [e] : [])
   const closed = new Set(requeued.map((e) => `${e.args.round}/${e.args.shard}/${Number(e.args.attempt) - 1}`))
@@ -112,7 +115,7 @@ export async function chainFigures (ctx: ReadContext, opts: { taskId: bigint, fr
     const r = await readReputation(ctx, { account })
     verdicts.set(account.toLowerCase(), { accepted: Number(r.accepted), outvoted: Number(r.outvoted), missed: Number(r.missed), disputed: disputed.get(account.toLowerCase()) ?? 0 })
   }
-  return { setupGas, rounds, slashes, forfeited, liveness, verdicts }
+  return { setupGas, rounds, slashes, forfeited, liveness, bondsLost, verdicts }
 }
 
 /** What one of the distributor's forfeiture events took from each of `accounts` (lowercase address -> wei). */
@@ -124,4 +127,36 @@ async function forfeitsOf (ctx: ReadContext, eventName: 'EarningsForfeited' | 'L
     sums.set(who, (sums.get(who) ?? 0n) + e.args.amount)
   }
   return sums
+}
+
+/** What each challenger lost: a forfeited bond is charged to whoever held that key's bond last (lowercase address -> wei). */
+async function bondsLostOf (ctx: ReadContext, opts: { fromBlock: bigint, toBlock: bigint }): Promise<Map<string, bigint>> {
+  const range = { address: ctx.contracts.RewardDistributor, abi: RewardDistributorAbi, fromBlock: opts.fromBlock, toBlock: opts.toBlock, strict: true } as const
+  const [held, forfeited] = await Promise.all([
+    ctx.publicClient.getContractEvents({ ...range, eventName: 'BondHeld' }),
+    ctx.publicClient.getContractEvents({ ...range, eventName: 'BondForfeited' })
+  ])
+  return bondLosses(
+    held.map((e) => ({ at: [e.blockNumber, e.logIndex] as const, key: e.args.key, payer: e.args.payer })),
+    forfeited.map((e) => ({ at: [e.blockNumber, e.logIndex] as const, key: e.args.key, amount: e.args.burned + e.args.share }))
+  )
+}
+
+type EventAt = readonly [block: bigint, logIndex: number]
+
+/** Pure part of `bondsLostOf`: a key's bond can be held again after it was settled, so events are walked in chain order. */
+export function bondLosses (held: ReadonlyArray<{ at: EventAt, key: string, payer: string }>, forfeited: ReadonlyArray<{ at: EventAt, key: string, amount: bigint }>): Map<string, bigint> {
+  const before = (a: EventAt, b: EventAt): number => (a[0] === b[0] ? a[1] - b[1] : (a[0] < b[0] ? -1 : 1))
+  const events = [...held.map((h) => ({ ...h, amount: 0n })), ...forfeited.map((f) => ({ ...f, payer: undefined }))].sort((a, b) => before(a.at, b.at))
+  const holder = new Map<string, string>()
+  const lost = new Map<string, bigint>()
+  for (const e of events) {
+    if (e.payer !== undefined) {
+      holder.set(e.key, e.payer.toLowerCase())
+      continue
+    }
+    const payer = holder.get(e.key)
+    if (payer !== undefined) lost.set(payer, (lost.get(payer) ?? 0n) + e.amount)
+  }
+  return lost
 }

@@ -57,7 +57,8 @@ export async function startNetwork (): Promise<SimNetwork> {
   const relayDir = await mkdtemp(join(tmpdir(), 'mlb-sim-relay-'))
   let relay: Relay
   try {
-    relay = await startRelay({ port: 0, dataDir: relayDir, chainId: LOCAL_CHAIN_ID })
+    // The chain decides who may pin and gossip, as on the local stack: a wallet of no task gets nothing stored.
+    relay = await startRelay({ port: 0, dataDir: relayDir, chainId: LOCAL_CHAIN_ID, chain })
   } catch (error) {
     await chain.stop()
     throw error

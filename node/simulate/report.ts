@@ -34,6 +34,8 @@ export interface ProviderReport {
    * disputed: revealed in an attempt that found no majority and was re-queued (nobody paid)
    */
   verdicts: { accepted: number, outvoted: number, missed: number, disputed: number }
+  /** accepted results (winners of an accepted shard) where it submitted an attack, not its honest work */
+  attacksAccepted: number
   slashes: number
   /** wei */
   slashed: string
@@ -43,6 +45,8 @@ export interface ProviderReport {
   forfeited: string
   /** wei of its liveness deposit taken for results it committed to, or was drawn for, and never revealed */
   livenessForfeited: string
+  /** wei of challenge bonds it posted and lost (its challenges were dismissed) */
+  bondsLost: string
   claimable: string
   bytes: { sent: number, received: number }
   /** seconds in each kind of step (from the loop's 'step' events) */
@@ -122,9 +126,9 @@ export function formatReport (r: SimulationReport): string {
         x.syncDataParallelBytesPerProvider === 0 ? '-' : `1/${Math.round(x.syncDataParallelBytesPerProvider / Math.max(1, x.bytesPerProvider.sent + x.bytesPerProvider.received))}`
       ])),
     '',
-    table(['provider', 'role', 'accepted', 'outvoted', 'missed', 'disputed', 'slashes', 'rewards', 'liveness lost', 'sent', 'received', 'train s', 'transfer s', 'chain s', 'aggregate s'],
+    table(['provider', 'role', 'accepted', 'outvoted', 'missed', 'disputed', 'slashes', 'rewards', 'liveness lost', 'bonds lost', 'sent', 'received', 'train s', 'transfer s', 'chain s', 'aggregate s'],
       r.providers.map((p) => [
-        p.account.slice(0, 10), p.role, String(p.verdicts.accepted), String(p.verdicts.outvoted), String(p.verdicts.missed), String(p.verdicts.disputed), String(p.slashes), eth(p.rewards), eth(p.livenessForfeited),
+        p.account.slice(0, 10), p.role, String(p.verdicts.accepted), String(p.verdicts.outvoted), String(p.verdicts.missed), String(p.verdicts.disputed), String(p.slashes), eth(p.rewards), eth(p.livenessForfeited), eth(p.bondsLost),
         kb(p.bytes.sent), kb(p.bytes.received), p.time.train.toFixed(1), p.time.transfer.toFixed(1), p.time.chain.toFixed(1), p.time.aggregate.toFixed(1)
       ])),
     '',

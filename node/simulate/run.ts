@@ -3,14 +3,14 @@
  * a centralized baseline on the same samples, and the report.
  */
 import { parseEther, type Address } from 'viem'
-import { readClaimable, readRound, readTask, readVersion, type RoundState, type TaskState } from '../../src/chain/actions/index.ts'
+import { readClaimable, readRound, readTask, readVersion, type AcceptedShard, type RoundState, type TaskState } from '../../src/chain/actions/index.ts'
 import { parseTaskSpec, type TaskSpec } from '../../src/core/taskSpec.ts'
 import { errorKind, errorMessage } from '../../src/core/errors.ts'
 import { defineTask } from '../../src/core/taskDefinition.ts'
 import { decodeVersion } from '../../src/core/version/blob.ts'
 import {
   chainForAccount, datasetTaskData, inProcessEvaluator, inProcessTrainer, MemoryStateStore, ProviderHost,
-  serialQueue, type Phase
+  serialQueue, type Phase, type ProviderChain
 } from '../../src/provider/index.ts'
 import type { TaskChannel } from '../../src/p2p/index.ts'
 import { loadMnistFromDisk } from '../../src/train/data/mnistNode.ts'
@@ -19,7 +19,7 @@ import { blobArtifactStore } from '../../src/provider/artifacts.ts'
 import { createStorage } from '../../src/storage/index.ts'
 import { Referee } from '../referee/referee.ts'
 import { createMnistTask } from '../testing/mnistTask.ts'
-import { adversary, AttackLog, Collusion } from './adversaries.ts'
+import { adversary, AttackLog, attackedKey, Collusion, type Adversary } from './adversaries.ts'
 import { FREE_RIDERS } from './attacks.ts'
 import { AGGREGATORS, type SimulationOptions } from './args.ts'
 import { Baseline, roundSamples } from './baseline.ts'
@@ -34,12 +34,15 @@ const JOIN_WINDOW = 30
 const WINDOW = 600
 /** Wall time with no change on chain and no provider busy before the driver moves chain time. */
 const STALL_MS = 3000
+/** Wall time the referee gets, once every provider is done, to settle the audits and challenges still open. */
+const REFEREE_SETTLE_MS = 90_000
 const CREATOR = 1
 const FIRST_PROVIDER = 2
 /** The deployment's local referee (Deploy.s.sol's LOCAL_REFEREE); never a provider while it judges. */
 const REFEREE = 8
 // A commit or reveal in flight counts as busy: moving time then could close its window under it.
 const BUSY: ReadonlySet<Phase> = new Set(['joining', 'fetching', 'training', 'uploading', 'committing', 'revealing', 'aggregating', 'proposing'])
+const DECLINING: ReadonlySet<Phase> = new Set(['joining', 'committing', 'revealing'])
 
 export class SimulationError extends errorKind('SIMULATION') {
   override name = 'SimulationError'
@@ -103,8 +106,8 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
       const artifacts = p.artifacts(taskId.toString())
       const attackLog = new AttackLog()
       const honestChain = chainForAccount(p.ctx, { fromBlock })
-      const wiring = role === 'byzantine' && opts.attack !== 'none'
-        ? adversary({ attack: opts.attack, inner: honestTrainer, spec, layout, rounds: opts.rounds, shards: totalShards, collusion, n: opts.providers, f: opts.byzantine, log: attackLog, chain: honestChain, ctx: p.ctx, artifacts, taskId })
+      const wiring: Adversary = role === 'byzantine' && opts.attack !== 'none'
+        ? adversary({ attack: opts.attack, inner: honestTrainer, spec, layout, rounds: opts.rounds, shards: totalShards, collusion, n: opts.providers, f: opts.byzantine, log: attackLog, chain: honestChain, ctx: p.ctx, artifacts, pinFor: p.artifacts, taskId })
         : { trainer: honestTrainer, chain: honestChain, gossip: (channel: TaskChannel) => channel }
       const { trainer, chain: providerChain } = wiring
       const host = new ProviderHost({
@@ -115,7 +118,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
         states: new MemoryStateStore(),
         gossip: (id) => wiring.gossip(p.gossip(id.toString())),
         taskId,
-        loop: { stake: { faucet: true }, pollIntervalMs: 200, aggregatorTimeoutMs: 15_000, stepTimeoutMs: 30_000 }
+        loop: { stake: { faucet: true }, pollIntervalMs: 200, aggregatorTimeoutMs: wiring.aggregatorTimeoutMs ?? 15_000, stepTimeoutMs: 30_000 }
       })
       const time = new TimeSplit()
       const errors: SimulationReport['errors'] = []
@@ -173,8 +176,8 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
         }
         const round: RoundState | undefined = task.status === 'Running' ? await readRound(creator.ctx, { taskId, round: task.currentRound }) : undefined
         const sig = JSON.stringify([task.status, task.currentRound, round?.decidedShards, String(round?.versionId), round?.shards.map((s) => [s.attempt, s.status, s.committedMask, s.revealedMask])])
-        // An attacker that waits on others or declines (copy, sniff, noshow, withhold) sits in 'committing' / 'revealing' by design: only its work counts.
-        const busy = providers.some((p, i) => !finished.has(i) && BUSY.has(p.phase()) && !(p.role === 'byzantine' && (p.phase() === 'committing' || p.phase() === 'revealing')))
+        // An attacker that waits on others or declines (copy, sniff, noshow, withhold, spam) sits in 'joining' / 'committing' / 'revealing' by design: only its work counts.
+        const busy = providers.some((p, i) => !finished.has(i) && BUSY.has(p.phase()) && !(p.role === 'byzantine' && DECLINING.has(p.phase())))
         if (sig !== lastSig || busy) {
           lastSig = sig
           lastChange = performance.now()
@@ -189,7 +192,9 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
     })()
     try {
       const outcomes = await Promise.all(runs)
-      if (outcomes.some((o) => o !== 'completed')) throw new SimulationError(`providers ended with ${outcomes.join(', ')}`)
+      // An attacker that never joins (spam) ends 'not-joined'; every honest provider must complete.
+      if (outcomes.some((o, i) => o !== 'completed' && !(providers[i]!.role === 'byzantine' && o === 'not-joined'))) throw new SimulationError(`providers ended with ${outcomes.join(', ')}`)
+      if (referee !== undefined) await settled(referee, await chain.publicClient.getBlockNumber())
     } finally {
       clearTimeout(guard)
       controller.abort()
@@ -207,9 +212,11 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
     const finalTraffic = providers.map((p) => ({ ...p.participant.traffic }))
     const reader = chainForAccount(creator.ctx, { fromBlock })
     const rounds: RoundReport[] = []
+    const attacksAccepted = new Map<string, number>()
     for (let r = 0; r < opts.rounds; r++) {
       const state = await readRound(creator.ctx, { taskId, round: r })
       const accepted = await reader.readAccepted(taskId, r)
+      await countAttacksAccepted(reader, taskId, r, accepted, providers, attacksAccepted)
       const acceptedShards = [...new Set(accepted.map((a) => a.shard))].sort((a, b) => a - b)
       const acceptedResults = accepted.reduce((n, a) => n + popcount(a.winnersMask), 0)
       let network: RoundReport['network'] = null
@@ -246,11 +253,13 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
         account: p.account,
         role: p.role,
         verdicts: figures.verdicts.get(who) ?? { accepted: 0, outvoted: 0, missed: 0, disputed: 0 },
+        attacksAccepted: attacksAccepted.get(p.account) ?? 0,
         slashes: slash?.count ?? 0,
         slashed: (slash?.amount ?? 0n).toString(),
         rewards: rewards.toString(),
         forfeited: (figures.forfeited.get(who) ?? 0n).toString(),
         livenessForfeited: (figures.liveness.get(who) ?? 0n).toString(),
+        bondsLost: (figures.bondsLost.get(who) ?? 0n).toString(),
         claimable: (await readClaimable(creator.ctx, { account: p.account as Address })).toString(),
         bytes: finalTraffic[i]!,
         time: { ...p.time.seconds },
@@ -296,6 +305,29 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
   } finally {
     controller.abort()
     await net.stop()
+  }
+}
+
+/**
+ * Waits, at most REFEREE_SETTLE_MS, for the referee to settle what the run left open: the last
+ * round's audits and challenges decide slashes and bonds, and the report reads them.
+ */
+async function settled (referee: Referee, head: bigint): Promise<void> {
+  const deadline = performance.now() + REFEREE_SETTLE_MS
+  while (!referee.settledTo(head) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 500))
+}
+
+/** Adds to `counts` (account -> n) each winner of `accepted` whose result there was an attack (`AttackLog.attacked`). */
+async function countAttacksAccepted (
+  reader: ProviderChain, taskId: bigint, round: number, accepted: readonly AcceptedShard[],
+  providers: ReadonlyArray<{ account: string, attackLog: AttackLog }>, counts: Map<string, number>
+): Promise<void> {
+  for (const a of accepted) {
+    const winners = (await reader.readRevealed(taskId, round, a.shard, a.attempt)).filter((x) => ((a.winnersMask >> x.replica) & 1) === 1)
+    for (const winner of winners) {
+      const attacker = providers.find((p) => p.account.toLowerCase() === winner.provider.toLowerCase() && p.attackLog.attacked.has(attackedKey({ round, ...a })))
+      if (attacker !== undefined) counts.set(attacker.account, (counts.get(attacker.account) ?? 0) + 1)
+    }
   }
 }
 

@@ -9,12 +9,14 @@ const D: Address = '0x000000000000000000000000000000000000000d'
 const E: Address = '0x000000000000000000000000000000000000000e'
 const HASH = `0x${'11'.repeat(32)}` as const
 const OTHER = `0x${'22'.repeat(32)}` as const
+const MODEL = '0x01551220aa' as const
+const DATA = `0x${'33'.repeat(32)}` as const
 
 const shard = (over: Partial<ShardView> = {}): ShardView => ({
   shard: 0, attempt: 0, status: 'Open', providers: [A, B], commitDeadline: 200n, revealDeadline: 300n, refereeDeadline: 400n, committedMask: 0, revealedMask: 0, ...over
 })
 const proposal = (over: Partial<ProposalView> = {}): ProposalView => ({
-  versionId: 7n, aggregator: A, status: 'Proposed', commitHash: HASH, parent: 1n, challengeDeadline: 900n, confirmedByMe: false, ...over
+  versionId: 7n, aggregator: A, status: 'Proposed', commitHash: HASH, modelCid: MODEL, dataHash: DATA, parent: 1n, challengeDeadline: 900n, confirmedByMe: false, ...over
 })
 const patient = { joinWaitOver: false, aggregatorWaitOver: false, proposalWaitOver: () => false }
 
@@ -37,7 +39,7 @@ const decided = (over: Partial<ProviderView> = {}): ProviderView => view({
   acceptedShards: 1,
   ...over
 })
-const own: OwnVersion = { commitHash: HASH, parent: '1', winners: [A, B], confirmed: [], mismatched: [] }
+const own: OwnVersion = { commitHash: HASH, modelCid: MODEL, dataHash: DATA, parent: '1', winners: [A, B], confirmed: [], mismatched: [] }
 const kinds = (ds: Duty[]): string[] => ds.map((d) => d.kind)
 
 describe('duties', () => {
@@ -79,6 +81,10 @@ describe('duties', () => {
     ['…until the proposal is late', decided({ me: C, version: { ...own, winners: [A, B, C] }, proposals: [proposal()], patience: { ...patient, proposalWaitOver: () => true } }), ['confirm']],
     ['confirmed on chain but not saved: record it', decided({ me: B, version: own, proposals: [proposal({ confirmedByMe: true })] }), ['recordConfirmation']],
     ['a proposal with another hash is challenged', decided({ me: B, version: own, proposals: [proposal({ commitHash: OTHER })] }), ['challenge']],
+    // The commit hash alone does not name the bytes: a model CID whose blob is not the recomputed one would become the head.
+    ['a proposal with the computed hash but another model CID is challenged', decided({ me: B, version: own, proposals: [proposal({ modelCid: '0x01551220bb' })] }), ['challenge']],
+    ['…and one with another data hash', decided({ me: B, version: own, proposals: [proposal({ dataHash: OTHER })] }), ['challenge']],
+    ['…and the aggregator still proposes its own', decided({ version: own, proposals: [proposal({ aggregator: B, modelCid: '0x01551220bb' })] }), ['propose', 'challenge']],
     ['a proposal on another parent is challenged', decided({ me: B, version: own, proposals: [proposal({ parent: 2n })] }), ['challenge']],
     ['a mismatch already handled is not challenged twice', decided({ me: B, version: { ...own, mismatched: ['7'] }, proposals: [proposal({ commitHash: OTHER })] }), []],
     ['another winner endorses the aggregator\'s signed version off chain', decided({ me: B, version: own, aggregatorEndorsed: true }), ['endorse', 'wait']],

@@ -49,6 +49,8 @@ export interface ProposalView {
   aggregator: Address
   status: VersionStatus
   commitHash: Hex
+  modelCid: Hex
+  dataHash: Hex
   parent: bigint
   challengeDeadline: bigint
   /** this provider's confirmation is on chain */
@@ -58,6 +60,8 @@ export interface ProposalView {
 /** What this provider computed for the round's version, and what it did about it (persisted). */
 export interface OwnVersion {
   commitHash: Hex
+  modelCid: Hex
+  dataHash: Hex
   /** decimal version id */
   parent: string
   /** the round's winners, lowest address first */
@@ -236,7 +240,7 @@ function versionDuties (view: ProviderView, round: RoundView): Decision {
 
   const out: Duty[] = []
   const proposals = view.proposals ?? []
-  const matches = (p: ProposalView): boolean => same(p.commitHash, version.commitHash)
+  const matches = (p: ProposalView): boolean => sameVersion(p, version)
   // Someone already proposed what this provider computed: confirm it rather than propose again.
   const matching = proposals.some((p) => matches(p) && (p.status === 'Proposed' || p.status === 'Final'))
   const aggregator = version.winners[0]
@@ -279,6 +283,16 @@ function versionDuties (view: ProviderView, round: RoundView): Decision {
     out.push({ kind: 'wait', detail: `recomputed the version (${version.commitHash.slice(0, 10)}…); waiting for the aggregator ${aggregator ?? ''}` })
   }
   return wakeAt === undefined ? { duties: out } : { duties: out, wakeAt }
+}
+
+/**
+ * Whether a proposal is the version this provider computed. The commit hash alone is not enough:
+ * it says nothing of the blob behind the model CID (the registry cannot check that), so a proposal
+ * with the right hash and other bytes would become a head nobody can train from. The delta root
+ * the registry checks itself.
+ */
+export function sameVersion (p: Pick<ProposalView, 'commitHash' | 'modelCid' | 'dataHash'>, own: Pick<OwnVersion, 'commitHash' | 'modelCid' | 'dataHash'>): boolean {
+  return same(p.commitHash, own.commitHash) && same(p.modelCid, own.modelCid) && same(p.dataHash, own.dataHash)
 }
 
 /** The round's first winner advances at once; the others once the aggregator's turn has passed. */

@@ -42,7 +42,7 @@ export async function challenge (ctx: ProviderContext, round: number, proposal: 
   const id = proposal.versionId.toString()
   mine.mismatched.push(id)
   await ctx.save()
-  ctx.error({ phase: 'confirming', error: new MLBridgeError('VERSION_MISMATCH', `version ${id} of round ${round} has commit hash ${proposal.commitHash}; this provider computed ${mine.commitHash}`), fatal: false })
+  ctx.error({ phase: 'confirming', error: new MLBridgeError('VERSION_MISMATCH', `version ${id} of round ${round} is ${proposal.commitHash} (model ${proposal.modelCid}, data ${proposal.dataHash}); this provider computed ${mine.commitHash} (model ${mine.modelCid}, data ${mine.dataHash})`), fatal: false })
   if (mine.challenged?.includes(id) === true) return true
   await ctx.step({ phase: 'confirming', round, detail: `challenging version ${id}: it differs from the version recomputed here` })
   const sent = await ctx.quietly('confirming', async () => {

@@ -4,7 +4,7 @@
  * what this provider saved. Reads only what the task's stage needs.
  */
 import { isAddressEqual, type Address } from 'viem'
-import type { ProposalView, ProviderView } from '../core/duties.ts'
+import { sameVersion, type ProposalView, type ProviderView } from '../core/duties.ts'
 import { resultKey, type ProviderContext } from './context.ts'
 import { aggregatorContent } from './version.ts'
 
@@ -83,12 +83,14 @@ export async function observe (ctx: ProviderContext, patience: Patience): Promis
     const version = await chain.readVersion(p.versionId)
     // Only a proposal this provider would confirm needs its confirmation looked up.
     const candidate = !isAddressEqual(p.aggregator, ctx.account) && version.status === 'Proposed' &&
-      version.commitHash.toLowerCase() === own.commitHash.toLowerCase() && !own.confirmed.includes(p.versionId.toString())
+      sameVersion(version, own) && !own.confirmed.includes(p.versionId.toString())
     return {
       versionId: p.versionId,
       aggregator: p.aggregator,
       status: version.status,
       commitHash: version.commitHash,
+      modelCid: version.modelCid,
+      dataHash: version.dataHash,
       parent: version.parent,
       challengeDeadline: version.challengeDeadline,
       confirmedByMe: candidate && await chain.hasConfirmed(p.versionId)
