@@ -271,7 +271,7 @@ describe('Referee', () => {
     const loops = [swapped, honest].map((chain) => providerLoop(taskId, train, chain, trainer, artifacts))
     const judgements: ChallengeJudgement[] = []
     const referee = new Referee({
-      read: local.ctxOf(REFEREE), write: local.ctxOf(REFEREE), artifacts: () => artifacts,
+      read: local.ctxOf(REFEREE), write: local.ctxOf(REFEREE), artifacts: () => artifacts, publish,
       prepare: async () => ({ data: datasetTaskData(train), trainer }), pollIntervalMs: 100, log: () => {}
     })
     referee.on('challenge', (j) => { judgements.push(j) })

@@ -13,6 +13,11 @@ describe('simulate arguments', () => {
     expect(parseArgs(['--referee', 'off'])).toMatchObject({ referee: false })
   })
 
+  it('gives the matrix its own shape, so 25% and 49% are different counts, unless told otherwise', () => {
+    expect(parseArgs(['--matrix'])).toMatchObject({ matrix: true, providers: 8, aggregator: 'trimmed', localSteps: 100, rounds: 3, hidden: [32] })
+    expect(parseArgs(['--matrix', '--providers', '6', '--aggregator', 'median'])).toMatchObject({ providers: 6, aggregator: 'median', localSteps: 100 })
+  })
+
   it('names the bad input', () => {
     expect(() => parseArgs(['--attack', 'lazy'])).toThrow(/needs --byzantine/)
     expect(() => parseArgs(['--byzantine', '1'])).toThrow(/needs --attack/)
