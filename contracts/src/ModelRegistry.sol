@@ -6,6 +6,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {IConsensusVerifier} from "./interfaces/IConsensusVerifier.sol";
 import {IModelRegistry} from "./interfaces/IModelRegistry.sol";
+import {IRewardDistributor} from "./interfaces/IRewardDistributor.sol";
 import {ITaskManager} from "./interfaces/ITaskManager.sol";
 
 /// @title ModelRegistry
@@ -66,6 +67,8 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
     mapping(uint256 versionId => mapping(address signer => bool)) public confirmedBy;
     /// @inheritdoc IModelRegistry
     mapping(uint256 versionId => Challenge) public challenges;
+    /// @notice Block in which each challenge commitment was made (0: none, or spent).
+    mapping(bytes32 commitment => uint256 blockNumber) public challengeCommitments;
     /// @inheritdoc IModelRegistry
     mapping(uint256 taskId => mapping(uint256 round => mapping(address signer => bool))) public equivocated;
 
@@ -191,7 +194,17 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
     }
 
     /// @inheritdoc IModelRegistry
-    function challenge(uint256 versionId, bytes32 reason) external {
+    function commitChallenge(bytes32 commitment) external {
+        challengeCommitments[commitment] = block.number;
+        emit ChallengeCommitted(msg.sender, commitment);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function challenge(uint256 versionId, bytes32 reason, bytes32 salt) external {
+        bytes32 commitment = challengeCommitmentOf(msg.sender, versionId, reason, salt);
+        uint256 committedAt = challengeCommitments[commitment];
+        if (committedAt == 0 || committedAt >= block.number) revert ChallengeNotCommitted(commitment);
+        delete challengeCommitments[commitment];
         Version storage v = _version(versionId);
         if (v.status != VersionStatus.Proposed) revert InvalidVersionStatus(versionId, v.status);
         if (block.timestamp >= v.challengeDeadline) revert ChallengeWindowClosed(v.challengeDeadline);
@@ -218,7 +231,13 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
                 v.status = VersionStatus.Rejected;
                 emit VersionRejected(versionId);
             }
-            taskManager.distributor().releaseBond(bytes32(versionId), c.challenger);
+            IRewardDistributor distributor = taskManager.distributor();
+            distributor.releaseBond(bytes32(versionId), c.challenger);
+            // The loser pays: proposing a version the accepted results do not give is provable fraud.
+            uint256 slashed =
+                distributor.slash(v.aggregator, v.taskId, taskManager.getTask(v.taskId).minStake, c.challenger);
+            emit VersionSlashed(versionId, v.taskId, v.aggregator, c.challenger, slashed);
+            taskManager.eject(v.taskId, v.aggregator);
             return;
         }
         if (v.status == VersionStatus.Challenged) {
@@ -237,6 +256,15 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
         if (v.status == VersionStatus.Challenged) v.status = VersionStatus.Proposed;
         emit ChallengeExpired(versionId);
         taskManager.distributor().releaseBond(bytes32(versionId), c.challenger);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function challengeCommitmentOf(address challenger, uint256 versionId, bytes32 reason, bytes32 salt)
+        public
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(challenger, versionId, reason, salt));
     }
 
     /// @inheritdoc IModelRegistry

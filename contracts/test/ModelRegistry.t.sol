@@ -550,27 +550,30 @@ contract ModelRegistryTest is ProtocolFixture {
     function test_challenge_revertsWhenWindowClosed() public {
         uint256 v = _proposeRound0();
         uint64 deadline = registry.getVersion(v).challengeDeadline;
+        bytes32 salt = _commitVersionChallenge(p2, v, "");
         vm.warp(deadline);
         vm.expectRevert(abi.encodeWithSelector(IModelRegistry.ChallengeWindowClosed.selector, deadline));
         vm.prank(p2);
-        registry.challenge(v, "");
+        registry.challenge(v, "", salt);
     }
 
     function test_challenge_revertsWhenNotAllowed() public {
         uint256 v = _proposeRound0();
+        bytes32 salt = _commitVersionChallenge(stranger, v, "");
         vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotAllowedToChallenge.selector, stranger));
         vm.prank(stranger);
-        registry.challenge(v, "");
+        registry.challenge(v, "", salt);
     }
 
     function test_challenge_revertsWhenNotProposed() public {
+        bytes32 salt = _commitVersionChallenge(creator, genesis, "");
         vm.expectRevert(
             abi.encodeWithSelector(
                 IModelRegistry.InvalidVersionStatus.selector, genesis, IModelRegistry.VersionStatus.Final
             )
         );
         vm.prank(creator);
-        registry.challenge(genesis, "");
+        registry.challenge(genesis, "", salt);
     }
 
     function test_resolveChallenge_finalizesWhenDismissed() public {

@@ -8,7 +8,7 @@
 import { keccak256, parseEther, sha256, toHex, type Address, type Hex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readClaimable, readProposals, readRound, readStake, readTask, readVersion, type AcceptedShardEvent, type Dispute } from '../../src/chain/actions/index.ts'
-import { ConsensusVerifierAbi } from '../../src/chain/generated/abis.ts'
+import { ConsensusVerifierAbi, ModelRegistryAbi } from '../../src/chain/generated/abis.ts'
 import { decodeDelta, encodeDelta } from '../../src/core/delta/codec.ts'
 import { defineTask } from '../../src/core/taskDefinition.ts'
 import { parseTaskSpec } from '../../src/core/taskSpec.ts'
@@ -258,6 +258,9 @@ describe('Referee', () => {
     // The honest version, judged the same way, differs in nothing: a challenge of it would be dismissed.
     expect(await referee.judgeVersion(versionId, new AbortController().signal)).toMatchObject({ differences: [], uphold: false })
     expect(referee.counters).toMatchObject({ challenges: 1, upheld: 1, dismissed: 0 })
+    // The loser pays: the forging aggregator is slashed (and ejected), the challenger its reporter.
+    const slashed = await local.publicClient.getContractEvents({ address: local.contracts.ModelRegistry, abi: ModelRegistryAbi, eventName: 'VersionSlashed', args: { versionId: forgedId }, fromBlock: 0n, strict: true })
+    expect(slashed.map((e) => [e.args.aggregator.toLowerCase(), e.args.reporter.toLowerCase(), e.args.amount])).toEqual([[liar.account.toLowerCase(), honest.account.toLowerCase(), MIN_STAKE]])
   }, 120_000)
 
   it('attack (a proposal whose model CID names other bytes under the right commit hash): the winner challenges instead of confirming, the referee upholds, the honest version is final', async () => {

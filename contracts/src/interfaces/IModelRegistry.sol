@@ -150,6 +150,9 @@ interface IModelRegistry {
     /// @notice Only a provider or the creator of the task may challenge.
     /// @param caller The caller.
     error NotAllowedToChallenge(address caller);
+    /// @notice No commitment to this challenge was made in an earlier block (`commitChallenge`).
+    /// @param commitment The commitment the call opens.
+    error ChallengeNotCommitted(bytes32 commitment);
     /// @notice The version has no open challenge.
     /// @param versionId The version.
     error NoOpenChallenge(uint256 versionId);
@@ -234,8 +237,22 @@ interface IModelRegistry {
     /// @param challenger The challenger.
     /// @param reason Why.
     event VersionChallenged(uint256 indexed versionId, address indexed challenger, bytes32 reason);
+    /// @notice A challenge of a version was committed to (its target stays hidden until opened).
+    /// @param challenger Who committed.
+    /// @param commitment `challengeCommitmentOf(challenger, versionId, reason, salt)`.
+    event ChallengeCommitted(address indexed challenger, bytes32 commitment);
+    /// @notice An upheld challenge slashed the version's aggregator, the challenger as reporter.
+    /// @param versionId The rejected version.
+    /// @param taskId Its task.
+    /// @param aggregator Who proposed it.
+    /// @param reporter The challenger.
+    /// @param amount The stake slashed.
+    event VersionSlashed(
+        uint256 indexed versionId, uint256 indexed taskId, address indexed aggregator, address reporter, uint256 amount
+    );
     /// @notice The referee judged the challenge of a version: `upheld` (the version was wrong, the
-    /// bond went back) or dismissed (the bond was forfeited, mostly burnt, a share to the aggregator).
+    /// bond went back and the aggregator was slashed) or dismissed (the bond was forfeited, mostly
+    /// burnt, a share to the aggregator).
     /// @param versionId The version.
     /// @param upheld Whether the challenger was right.
     /// @param bond The challenger's bond.
@@ -341,18 +358,40 @@ interface IModelRegistry {
     /// @param signatures Their signatures of the version's `Version`, in the same order.
     function confirm(uint256 versionId, address[] calldata signers, bytes[] calldata signatures) external;
 
+    /// @notice Commits to a challenge without naming its version: `commitment` is
+    /// `challengeCommitmentOf(msg.sender, versionId, reason, salt)`. An upheld challenge pays its
+    /// challenger a reporter's share, so the opening must follow a commitment made in an earlier
+    /// block: whoever copies an opening seen in the mempool has no such commitment.
+    /// @param commitment The commitment.
+    function commitChallenge(bytes32 commitment) external;
+
     /// @notice Challenges a proposed version within its challenge window, bonding `challengeBond`
     /// MLB (approve the RewardDistributor first). The task's providers and creator only, never the
-    /// referee; one open challenge per version. A challenged version cannot become final by its
-    /// quiet window until the challenge is resolved or lapses, but a winners' majority still
-    /// finalizes it by signing.
+    /// referee; one open challenge per version; the caller committed to it in an earlier block
+    /// (`ChallengeNotCommitted` otherwise), and the commitment is spent. A challenged version
+    /// cannot become final by its quiet window until the challenge is resolved or lapses, but a
+    /// winners' majority still finalizes it by signing.
     /// @param versionId The version.
     /// @param reason Content hash of the published reason (e.g. a recomputed version's CID digest).
-    function challenge(uint256 versionId, bytes32 reason) external;
+    /// @param salt The commitment's secret.
+    function challenge(uint256 versionId, bytes32 reason, bytes32 salt) external;
+
+    /// @notice The commitment `commitChallenge` takes for a challenge.
+    /// @param challenger Who will open it.
+    /// @param versionId The version.
+    /// @param reason The reason it will name.
+    /// @param salt A secret.
+    /// @return `keccak256(abi.encode(challenger, versionId, reason, salt))`.
+    function challengeCommitmentOf(address challenger, uint256 versionId, bytes32 reason, bytes32 salt)
+        external
+        pure
+        returns (bytes32);
 
     /// @notice The referee's verdict on a challenge, before its deadline: `uphold` rejects a version
-    /// not final yet and returns the bond; otherwise the bond is forfeited (mostly burnt, a share to
-    /// the aggregator) and the version becomes final if its round is still running.
+    /// not final yet, returns the bond and slashes the version's aggregator the task's minimum
+    /// stake, the challenger as reporter (`VersionSlashed`); otherwise the bond is forfeited
+    /// (mostly burnt, a share to the aggregator) and the version becomes final if its round is
+    /// still running.
     /// @param versionId The challenged version.
     /// @param uphold Whether the challenge is right.
     function resolveChallenge(uint256 versionId, bool uphold) external;

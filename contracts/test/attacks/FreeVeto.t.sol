@@ -27,11 +27,12 @@ contract FreeVetoTest is ProtocolFixture {
 
     function test_attack_aChallengeIsNotFree() public {
         uint256 v = _proposeVersion(taskId, 0, genesis, winners[0], keccak256("honest"));
+        bytes32 salt = _commitVersionChallenge(creator, v, "");
         vm.prank(creator);
         vm.expectRevert(
             abi.encodeWithSelector(IERC20Errors.ERC20InsufficientAllowance.selector, address(distributor), 0, MIN_STAKE)
         );
-        registry.challenge(v, "");
+        registry.challenge(v, "", salt);
         uint256 before = token.balanceOf(creator);
         _challengeVersion(creator, v);
         assertEq(token.balanceOf(creator), before);
@@ -63,14 +64,52 @@ contract FreeVetoTest is ProtocolFixture {
         assertEq(distributor.claimableOf(winners[0]), share + REWARD * _acceptedResults(winners[0]));
     }
 
-    function test_anUpheldChallengeRejectsTheVersionAndReturnsTheBond() public {
+    /// Before, an upheld challenge only rejected the forged version: its aggregator lost nothing
+    /// and could try again every round (the simulator's colluding ring kept its pay).
+    function test_attack_anUpheldChallengeRejectsTheVersionSlashesItsAggregatorAndPaysTheChallenger() public {
         uint256 v = _proposeVersion(taskId, 0, genesis, winners[0], keccak256("wrong"));
         _challengeVersion(winners[1], v);
+        (uint128 stakedBefore,) = distributor.stakes(winners[0]);
+        vm.expectEmit(address(registry));
+        emit IModelRegistry.VersionSlashed(v, taskId, winners[0], winners[1], MIN_STAKE);
         vm.prank(referee);
         registry.resolveChallenge(v, true);
         assertEq(uint8(registry.getVersion(v).status), uint8(IModelRegistry.VersionStatus.Rejected));
         assertEq(registry.getModel(modelId).head, genesis);
-        assertEq(distributor.claimableOf(winners[1]), MIN_STAKE + REWARD * _acceptedResults(winners[1]));
+        (uint128 stakedAfter,) = distributor.stakes(winners[0]);
+        assertEq(stakedBefore - stakedAfter, MIN_STAKE, "the aggregator lost the task's stake");
+        assertEq(distributor.claimableOf(winners[0]), 0, "and its unclaimed rewards");
+        (, uint256 share) = distributor.slashShares(MIN_STAKE, winners[1]);
+        assertEq(distributor.claimableOf(winners[1]), MIN_STAKE + REWARD * _acceptedResults(winners[1]) + share);
+    }
+
+    /// A challenge opens only from a commitment made in an earlier block, so whoever copies an
+    /// opening seen in the mempool cannot take the challenger's share; a commitment opens once.
+    function test_attack_aCopiedOpeningFindsNoCommitment() public {
+        uint256 v = _proposeVersion(taskId, 0, genesis, winners[0], keccak256("wrong"));
+        bytes32 reason = keccak256("recomputed differently");
+        bytes32 salt = keccak256("salt");
+        _fund(creator, MIN_STAKE);
+        vm.startPrank(creator);
+        token.approve(address(distributor), MIN_STAKE);
+        bytes32 own = registry.challengeCommitmentOf(creator, v, reason, salt);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.ChallengeNotCommitted.selector, own));
+        registry.challenge(v, reason, salt);
+        registry.commitChallenge(own);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.ChallengeNotCommitted.selector, own));
+        registry.challenge(v, reason, salt); // in the commitment's own block
+        vm.stopPrank();
+        vm.roll(block.number + 1);
+        // The copier saw the opening's arguments; its own commitment differs, it has none.
+        bytes32 copied = registry.challengeCommitmentOf(winners[1], v, reason, salt);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.ChallengeNotCommitted.selector, copied));
+        vm.prank(winners[1]);
+        registry.challenge(v, reason, salt);
+        vm.prank(creator);
+        registry.challenge(v, reason, salt);
+        (address challenger,,) = registry.challenges(v);
+        assertEq(challenger, creator);
+        assertEq(registry.challengeCommitments(own), 0, "spent");
     }
 
     function test_aChallengeLapsesWhenTheRefereeIsLate() public {
@@ -92,9 +131,10 @@ contract FreeVetoTest is ProtocolFixture {
 
     function test_attack_theRefereeCannotChallenge() public {
         uint256 v = _proposeVersion(taskId, 0, genesis, winners[0], keccak256("honest"));
+        bytes32 salt = _commitVersionChallenge(referee, v, "");
         vm.prank(referee);
         vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotAllowedToChallenge.selector, referee));
-        registry.challenge(v, "");
+        registry.challenge(v, "", salt);
     }
 
     function _acceptedResults(address who) internal view returns (uint256 n) {

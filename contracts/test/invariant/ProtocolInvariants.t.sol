@@ -355,6 +355,8 @@ contract ProtocolHandler is ProtocolFixture {
         } else {
             vm.prank(referee);
             registry.resolveChallenge(versionId, mode % 3 == 1);
+            // An upheld challenge slashes and ejects the aggregator; its draws of this round stand.
+            if (mode % 3 == 1) slashedIn[v.aggregator][taskId] = tm.getTask(taskId).currentRound + 1;
             // A dismissed challenge finalizes its version while the round runs: the referee's word.
             if (
                 v.status == IModelRegistry.VersionStatus.Challenged

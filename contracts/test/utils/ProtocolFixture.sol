@@ -452,14 +452,25 @@ abstract contract ProtocolFixture is Test {
         registry.confirm(versionId, signers, signatures);
     }
 
-    /// `who` bonds what a challenge of `versionId` takes and challenges it.
+    /// `who` commits to a challenge of `versionId`, bonds what it takes and opens it a block later.
     function _challengeVersion(address who, uint256 versionId) internal {
+        bytes32 reason = keccak256("recomputed differently");
+        bytes32 salt = _commitVersionChallenge(who, versionId, reason);
         uint256 bond = registry.challengeBond(versionId);
         _fund(who, bond);
         vm.startPrank(who);
         token.approve(address(distributor), bond);
-        registry.challenge(versionId, keccak256("recomputed differently"));
+        registry.challenge(versionId, reason, salt);
         vm.stopPrank();
+    }
+
+    /// `who` commits to challenging `versionId` for `reason`; the chain moves one block on, so the
+    /// challenge may be opened. Returns the salt to open it with.
+    function _commitVersionChallenge(address who, uint256 versionId, bytes32 reason) internal returns (bytes32 salt) {
+        salt = keccak256(abi.encode("salt", who, versionId, reason));
+        vm.prank(who);
+        registry.commitChallenge(registry.challengeCommitmentOf(who, versionId, reason, salt));
+        vm.roll(block.number + 1);
     }
 
     /// The distinct providers with an accepted result in `round` when every shard was accepted

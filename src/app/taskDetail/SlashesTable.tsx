@@ -7,7 +7,8 @@ const CAUSE_WORDS: Record<SlashCause, string> = {
   split: "the referee's verdict on a split",
   challenge: 'an upheld challenge',
   audit: "the referee's audit of an accepted shard",
-  equivocation: 'an equivocation report'
+  equivocation: 'an equivocation report',
+  version: 'an upheld challenge of the version it proposed'
 }
 
 /** Slashes, one row each; `withTask` adds a column linking each to its task (for a record across tasks). */

@@ -22,7 +22,7 @@ export interface SplitView {
 }
 
 /** What brought a slash about: a split's verdict, an upheld result challenge, an audit, an equivocation report. */
-export type SlashCause = 'split' | 'challenge' | 'audit' | 'equivocation'
+export type SlashCause = 'split' | 'challenge' | 'audit' | 'equivocation' | 'version'
 
 /** What the distributor's events of a slashing transaction say about one provider's slash. */
 interface Settlement {
@@ -35,10 +35,10 @@ interface Settlement {
 export interface SlashView extends Settlement {
   taskId: bigint
   round: number
-  /** The slashed result; undefined for an equivocation, which slashes a version signature. */
+  /** The slashed result; undefined for an equivocation or a forged version, which slash a version's signer or aggregator. */
   result: ResultRef | undefined
   provider: Address
-  reason: SlashReason | 'Equivocation'
+  reason: SlashReason | 'Equivocation' | 'ForgedVersion'
   cause: SlashCause
   /** Stake taken. */
   amount: bigint
@@ -84,13 +84,14 @@ function splitsOf (events: readonly ProtocolEvent[]): SplitView[] {
 
 /**
  * The distributor's `Slashed` and `EarningsForfeited` precede the verifier's `ResultSlashed` (or
- * the registry's `Equivocated`) in the slashing transaction, so their figures are held until the
+ * the registry's `Equivocated` or `VersionSlashed`) in the slashing transaction, so their figures are held until the
  * event naming the result comes; a split's verdict or an upheld challenge precedes it too.
  */
 function slashesOf (events: readonly ProtocolEvent[]): SlashView[] {
   const slashes: SlashView[] = []
   const settlements = new Map<string, Settlement>()
   const causes = new Map<Hash, SlashCause>()
+  const versionRounds = new Map<bigint, number>()
   const settlementOf = (tx: Hash, provider: Address): Settlement => {
     const key = `${tx}/${provider.toLowerCase()}`
     let settlement = settlements.get(key)
@@ -106,6 +107,7 @@ function slashesOf (events: readonly ProtocolEvent[]): SlashView[] {
   for (const event of events) {
     const tx = event.transactionHash
     if (event.eventName === 'SplitResolved') causes.set(tx, 'split')
+    if (event.eventName === 'VersionProposed') versionRounds.set(event.args.versionId, Number(event.args.round))
     if (event.eventName === 'ResultChallengeResolved') causes.set(tx, 'challenge')
     if (event.eventName === 'EarningsForfeited') settlementOf(tx, event.args.provider).forfeited += event.args.amount
     if (event.eventName === 'Slashed') {
@@ -131,6 +133,13 @@ function slashesOf (events: readonly ProtocolEvent[]): SlashView[] {
         ...takeSettlement(tx, event.args.signer), reporter: event.args.reporter
       })
     }
+    if (event.eventName === 'VersionSlashed') {
+      slashes.push({
+        taskId: event.args.taskId, round: versionRounds.get(event.args.versionId) ?? -1, result: undefined, provider: event.args.aggregator,
+        reason: 'ForgedVersion', cause: 'version', amount: event.args.amount, evidence: undefined, block: event.blockNumber,
+        ...takeSettlement(tx, event.args.aggregator)
+      })
+    }
   }
   return slashes
 }
@@ -139,7 +148,8 @@ const SLASH_REASON_WORDS: Record<SlashView['reason'], string> = {
   FingerprintMismatch: "its delta's bytes do not give its revealed fingerprint",
   InvalidDelta: 'its delta failed validation',
   RefereeDisagrees: "the referee's re-execution disagrees with its result",
-  Equivocation: 'it signed two different models for one round'
+  Equivocation: 'it signed two different models for one round',
+  ForgedVersion: 'it proposed a version the round\'s accepted results do not give'
 }
 
 /** Why a provider was slashed, in words. */

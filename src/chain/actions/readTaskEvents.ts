@@ -39,7 +39,7 @@ export function selectTaskEvents (events: readonly ProtocolEvent[], taskId: bigi
   for (const event of events) {
     if (event.eventName === 'TaskCreated' && event.args.taskId === taskId) versions.add(event.args.initialVersionId)
     if (event.eventName === 'VersionProposed' && event.args.taskId === taskId) versions.add(event.args.versionId)
-    if ((event.eventName === 'ResultSlashed' || event.eventName === 'Equivocated') && event.args.taskId === taskId) slashTransactions.add(event.transactionHash)
+    if ((event.eventName === 'ResultSlashed' || event.eventName === 'Equivocated' || event.eventName === 'VersionSlashed') && event.args.taskId === taskId) slashTransactions.add(event.transactionHash)
     if (event.eventName === 'ResultChallenged' && event.args.taskId === taskId) challengedResults.add(resultKeyOf(resultRefOf(event.args)))
   }
   return events.filter((event) => {

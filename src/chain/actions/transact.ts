@@ -50,3 +50,10 @@ export async function transact<C extends ContractName, F extends WriteFunction<C
   }
   return receipt
 }
+
+/** Resolves once the chain's head is past `block` (polled at the client's interval). */
+export async function waitForBlockAfter (ctx: WriteContext, block: bigint): Promise<void> {
+  while (await ctx.publicClient.getBlockNumber({ cacheTime: 0 }) <= block) {
+    await new Promise((resolve) => setTimeout(resolve, ctx.publicClient.pollingInterval))
+  }
+}
