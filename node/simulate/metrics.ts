@@ -74,7 +74,8 @@ export async function chainFigures (ctx: ReadContext, opts: { taskId: bigint, fr
   const starts = events.flatMap((e) => e.eventName === 'RoundConfigured' ? [e] : [])
   const startOf = new Map(starts.map((e) => [Number(e.args.round), e.blockNumber]))
   const rewards = events.flatMap((e) => e.eventName === 'RewardCredited' ? [e] : [])
-  const slashedLogs = events.flatMap((e) => e.eventName === 'ResultSlashed' ? [e] : [])
+  // The distributor's, so a forged version's aggregator and an equivocator count as a slashed result's provider does.
+  const slashedLogs = events.flatMap((e) => e.eventName === 'Slashed' ? [e] : [])
   const rounds: ChainFigures['rounds'] = []
   const ordered = [...startOf.entries()].sort((a, b) => a[0] - b[0])
   for (let i = 0; i < ordered.length; i++) {
