@@ -67,9 +67,9 @@ test('@faults @dispute a volunteer that pins poisoned bytes is challenged by the
   expect(slashed?.args.reporterShare).toBe(slashed!.args.amount * MIN_STAKE_SHARE / 100n)
   // The cheat keeps nothing it earned; the round's version is final.
   expect(await readClaimable(ctx, { account: devAccount(CHEAT).address })).toBe(0n)
-  // The reporter's share is paid when the slash takes effect, once its appeal delay (60 s on the
-  // local chain) passed and the stack's referee executed it.
-  await expect.poll(async () => await readClaimable(ctx, { account: devAccount(HONEST).address }), { timeout: 3 * 60_000, intervals: [2000] }).toBeGreaterThanOrEqual(parseEther('10') + slashed!.args.reporterShare)
+  // Its reward, its challenge bond back, and the reporter's share, paid when the slash takes effect:
+  // once its appeal delay (60 s on the local chain) passed and the stack's referee executed it.
+  await expect.poll(async () => await readClaimable(ctx, { account: devAccount(HONEST).address }), { timeout: 3 * 60_000, intervals: [2000] }).toBeGreaterThanOrEqual(parseEther('20') + slashed!.args.reporterShare)
   const { versionId } = await readRound(ctx, { taskId, round: 0 })
   expect((await readVersion(ctx, { versionId })).status).toBe('Final')
   for (const page of [honest, cheat]) await page.getByTestId('contribute-toggle').uncheck()
@@ -94,6 +94,8 @@ test('@faults @dispute a volunteer that pins poisoned bytes is challenged by the
   await expect(slash).toHaveAttribute('data-reason', 'FingerprintMismatch', { timeout: 30_000 })
   await expect(slash).toHaveAttribute('data-cause', 'challenge')
   await expect(slash.locator('code.td-cid')).toHaveText(evidenceCid(evidence).toString())
+  // Its appeal delay passed and the stack's referee executed it (the reporter was paid above).
+  await expect(slash.getByTestId('slash-appeal')).toHaveAttribute('data-state', 'executed', { timeout: 30_000 })
   await expect(creator.locator(`[data-testid="disputes"] [data-testid="challenge-row"][data-challenger="${devAccount(HONEST).address}"]`)).toHaveAttribute('data-outcome', 'upheld')
   await expect(cheat.locator('[data-testid="my-slashes"] [data-testid="slash-row"]')).toHaveAttribute('data-task', taskId.toString(), { timeout: 30_000 })
   await expect(cheat.getByTestId('my-forfeited')).not.toHaveAttribute('data-wei', '0')

@@ -1,6 +1,6 @@
 import { Link } from '../router.tsx'
-import { mlb, shortAddress } from './format.ts'
-import { slashReasonWords, type SlashCause, type SlashView } from './disputes.ts'
+import { chainTime, mlb, shortAddress } from './format.ts'
+import { slashReasonWords, type SlashAppeal, type SlashCause, type SlashView } from './disputes.ts'
 import { EvidenceCid } from './EvidenceCid.tsx'
 
 const CAUSE_WORDS: Record<SlashCause, string> = {
@@ -17,7 +17,7 @@ export function SlashesTable ({ slashes, withTask = false }: { slashes: SlashVie
     <table className="td-table">
       <caption>Slashes</caption>
       <thead>
-        <tr>{withTask && <th>Task</th>}<th>Provider</th><th>What</th><th>Why</th><th>Stake taken</th><th>Earnings forfeited</th><th>Reporter</th><th>Evidence</th></tr>
+        <tr>{withTask && <th>Task</th>}<th>Provider</th><th>What</th><th>Why</th><th>Stake taken</th><th>Earnings forfeited</th><th>Reporter</th><th>Evidence</th><th>Appeal</th></tr>
       </thead>
       <tbody>
         {slashes.map((s) => (
@@ -26,17 +26,27 @@ export function SlashesTable ({ slashes, withTask = false }: { slashes: SlashVie
             <td title={s.provider}>{shortAddress(s.provider)}</td>
             <td>
               {s.result === undefined
-                ? `round ${s.round}: version signature`
+                ? `round ${s.round}: ${s.cause === 'version' ? 'the version it proposed' : 'version signature'}`
                 : `round ${s.result.round} shard ${s.result.shard} attempt ${s.result.attempt} replica ${s.result.replica}`}
             </td>
             <td>{slashReasonWords(s.reason)}, found by {CAUSE_WORDS[s.cause]}</td>
             <td>{mlb(s.amount)}</td>
             <td>{mlb(s.forfeited)}</td>
             <td>{s.reporter === undefined ? 'none' : <span title={s.reporter}>{shortAddress(s.reporter)} ({mlb(s.reporterShare)})</span>}</td>
-            <td>{s.evidence === undefined ? 'the two signatures' : <EvidenceCid evidence={s.evidence} />}</td>
+            <td>{s.evidence !== undefined ? <EvidenceCid evidence={s.evidence} /> : s.cause === 'version' ? "the referee's recomputation" : 'the two signatures'}</td>
+            <td data-testid="slash-appeal" data-state={s.appeal?.state ?? 'none'}>{appealWords(s.appeal)}</td>
           </tr>
         ))}
       </tbody>
     </table>
   )
+}
+
+function appealWords (appeal: SlashAppeal | undefined): string {
+  if (appeal === undefined) return 'none (taken at once)'
+  switch (appeal.state) {
+    case 'held': return `held until ${chainTime(appeal.executableAt)}, then burnt unless overturned`
+    case 'executed': return 'taken effect'
+    case 'overturned': return 'overturned on appeal: given back'
+  }
 }

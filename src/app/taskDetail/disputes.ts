@@ -24,12 +24,22 @@ export interface SplitView {
 /** What brought a slash about: a split's verdict, an upheld result challenge, an audit, an equivocation report. */
 export type SlashCause = 'split' | 'challenge' | 'audit' | 'equivocation' | 'version'
 
+/** Where a slash stands in its appeal delay (`SlashPending`, then `SlashExecuted` or `SlashOverturned`). */
+export interface SlashAppeal {
+  id: bigint
+  /** Unix seconds: from then on anyone may execute it, and no appeal may overturn it. */
+  executableAt: bigint
+  state: 'held' | 'executed' | 'overturned'
+}
+
 /** What the distributor's events of a slashing transaction say about one provider's slash. */
 interface Settlement {
   reporter: Address | undefined
   reporterShare: bigint
   /** Unclaimed earnings (of any task) the slash forfeited. */
   forfeited: bigint
+  /** undefined only for slashes made before slashes had an appeal delay */
+  appeal: SlashAppeal | undefined
 }
 
 export interface SlashView extends Settlement {
@@ -95,7 +105,7 @@ function slashesOf (events: readonly ProtocolEvent[]): SlashView[] {
   const settlementOf = (tx: Hash, provider: Address): Settlement => {
     const key = `${tx}/${provider.toLowerCase()}`
     let settlement = settlements.get(key)
-    if (settlement === undefined) settlements.set(key, settlement = { reporter: undefined, reporterShare: 0n, forfeited: 0n })
+    if (settlement === undefined) settlements.set(key, settlement = { reporter: undefined, reporterShare: 0n, forfeited: 0n, appeal: undefined })
     return settlement
   }
   // Taken once: a provider slashed twice in one transaction gets each slash's own figures.
@@ -104,8 +114,13 @@ function slashesOf (events: readonly ProtocolEvent[]): SlashView[] {
     settlements.delete(`${tx}/${provider.toLowerCase()}`)
     return settlement
   }
+  // An appeal ends later than its slash, or (with no delay) in the same transaction before it is named.
+  const appealEnds = new Map<bigint, SlashAppeal['state']>()
   for (const event of events) {
     const tx = event.transactionHash
+    if (event.eventName === 'SlashPending') settlementOf(tx, event.args.provider).appeal = { id: event.args.id, executableAt: BigInt(event.args.executableAt), state: 'held' }
+    if (event.eventName === 'SlashExecuted') appealEnds.set(event.args.id, 'executed')
+    if (event.eventName === 'SlashOverturned') appealEnds.set(event.args.id, 'overturned')
     if (event.eventName === 'SplitResolved') causes.set(tx, 'split')
     if (event.eventName === 'VersionProposed') versionRounds.set(event.args.versionId, Number(event.args.round))
     if (event.eventName === 'ResultChallengeResolved') causes.set(tx, 'challenge')
@@ -141,7 +156,10 @@ function slashesOf (events: readonly ProtocolEvent[]): SlashView[] {
       })
     }
   }
-  return slashes
+  return slashes.map((slash) => {
+    const ended = slash.appeal === undefined ? undefined : appealEnds.get(slash.appeal.id)
+    return ended === undefined ? slash : { ...slash, appeal: { ...slash.appeal!, state: ended } }
+  })
 }
 
 const SLASH_REASON_WORDS: Record<SlashView['reason'], string> = {

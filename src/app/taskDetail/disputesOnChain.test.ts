@@ -74,6 +74,7 @@ describe('disputes read back from the chain', () => {
     ])
     expect(disputes.challenges).toMatchObject([{ kind: 'result', result: ref, challenger, accused: honest, bond: parseEther('10'), outcome: 'upheld' }])
 
+    expect(disputes.slashes.map((s) => s.appeal?.state)).toEqual(['held', 'held'])
     const html = renderToStaticMarkup(createElement(DisputesSection, { disputes }))
     expect(html.match(/data-testid="dispute-row"/g)).toHaveLength(1)
     expect(html).toContain(`data-testid="slash-row" data-provider="${cheat}" data-reason="RefereeDisagrees" data-cause="split"`)
@@ -101,6 +102,12 @@ describe('disputes read back from the chain', () => {
     await executeSlash(ctxOf(4), { id: first.id })
     expect(await readSlashPending(creator, { id: first.id })).toBe(false)
     expect((await rejection(overturnSlash(ctxOf(9), { id: first.id }))).errorName).toBe('NoPendingSlash')
+    // The task page follows each slash through its appeal.
+    const appealed = disputesOf(await readTaskEvents(creator, { taskId })).slashes
+    expect(appealed.map((s) => [s.provider, s.appeal?.id, s.appeal?.state])).toEqual([[cheat, first.id, 'executed'], [honest, second.id, 'overturned']])
+    const appealHtml = renderToStaticMarkup(createElement(DisputesSection, { disputes: disputesOf(await readTaskEvents(creator, { taskId })) }))
+    expect(appealHtml).toContain('data-state="executed"')
+    expect(appealHtml).toContain('overturned on appeal: given back')
   }, 60_000)
 })
 

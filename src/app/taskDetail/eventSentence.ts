@@ -1,5 +1,5 @@
 import type { ProtocolEvent } from '../../chain/protocolEvents.ts'
-import { mlb, shortAddress } from './format.ts'
+import { chainTime, mlb, shortAddress } from './format.ts'
 
 const where = (args: { round: bigint, shard: bigint, attempt: bigint }): string =>
   `round ${args.round} shard ${args.shard} attempt ${args.attempt}`
@@ -21,6 +21,9 @@ export function eventSentence (event: ProtocolEvent): string {
     case 'ShardFailed': return `Round ${event.args.round} shard ${event.args.shard} failed after attempt ${event.args.attempt}.`
     case 'ResultSlashed': return `${shortAddress(event.args.provider)} was slashed ${mlb(event.args.amount)} for replica ${event.args.replica} of ${where(event.args)}.`
     case 'Slashed': return `The distributor took ${mlb(event.args.amount)} of ${shortAddress(event.args.provider)}'s stake: ${mlb(event.args.burned)} burnt${event.args.reporterShare > 0n ? `, ${mlb(event.args.reporterShare)} to ${shortAddress(event.args.reporter)} for reporting it` : ''}.`
+    case 'SlashPending': return `The slash of ${shortAddress(event.args.provider)} is held for appeal until ${chainTime(BigInt(event.args.executableAt))}.`
+    case 'SlashExecuted': return `Slash ${event.args.id} took effect: its stake was burnt and its reporter paid.`
+    case 'SlashOverturned': return `Slash ${event.args.id} was overturned on appeal: ${mlb(event.args.returned)} went back to ${shortAddress(event.args.provider)}.`
     case 'EarningsForfeited': return `${shortAddress(event.args.provider)} forfeited ${mlb(event.args.amount)} of unclaimed earnings.`
     case 'ResultChallenged': return `${shortAddress(event.args.challenger)} challenged replica ${event.args.replica} of ${where(event.args)}, bonding ${mlb(event.args.bond)}.`
     case 'ResultChallengeResolved': return event.args.upheld

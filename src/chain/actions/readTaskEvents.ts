@@ -29,25 +29,30 @@ export async function readTaskEvents (
  * the task created it (TaskCreated's initial version) or it was proposed for one of its rounds;
  * registry events that carry only a version id are kept for those versions. Events that name
  * neither are kept where they settle something of the task: the distributor's `Slashed` and
- * `EarningsForfeited` in a transaction that slashed one of its providers, and the closing of a
+ * `EarningsForfeited` (and `SlashPending`) in a transaction that slashed one of its providers, the
+ * end of those slashes' appeals (`SlashExecuted`, `SlashOverturned`, by id), and the closing of a
  * challenge of one of its results (named by `resultKey` only).
  */
 export function selectTaskEvents (events: readonly ProtocolEvent[], taskId: bigint): ProtocolEvent[] {
   const versions = new Set<bigint>()
   const slashTransactions = new Set<Hash>()
   const challengedResults = new Set<Hex>()
+  const slashIds = new Set<bigint>()
   for (const event of events) {
     if (event.eventName === 'TaskCreated' && event.args.taskId === taskId) versions.add(event.args.initialVersionId)
     if (event.eventName === 'VersionProposed' && event.args.taskId === taskId) versions.add(event.args.versionId)
     if ((event.eventName === 'ResultSlashed' || event.eventName === 'Equivocated' || event.eventName === 'VersionSlashed') && event.args.taskId === taskId) slashTransactions.add(event.transactionHash)
     if (event.eventName === 'ResultChallenged' && event.args.taskId === taskId) challengedResults.add(resultKeyOf(resultRefOf(event.args)))
   }
+  // A slash's appeal opens in its transaction and ends, by its id, in the same one or a later one.
+  for (const event of events) if (event.eventName === 'SlashPending' && slashTransactions.has(event.transactionHash)) slashIds.add(event.args.id)
   return events.filter((event) => {
     // Events without arguments decode to an empty tuple; they name no task.
     const args = event.args as Record<string, unknown>
     if (event.contract === 'MLBToken') return false
     if ('taskId' in args) return args.taskId === taskId
-    if (event.eventName === 'Slashed' || event.eventName === 'EarningsForfeited') return slashTransactions.has(event.transactionHash)
+    if (event.eventName === 'Slashed' || event.eventName === 'EarningsForfeited' || event.eventName === 'SlashPending') return slashTransactions.has(event.transactionHash)
+    if (event.eventName === 'SlashExecuted' || event.eventName === 'SlashOverturned') return slashIds.has(event.args.id)
     if (event.eventName === 'ResultChallengeResolved' || event.eventName === 'ResultChallengeExpired') return challengedResults.has(event.args.resultKey)
     if (event.eventName === 'HeadMoved') return versions.has(event.args.to)
     return typeof args.versionId === 'bigint' && versions.has(args.versionId)
