@@ -25,7 +25,7 @@ import { mnistSplit, useNodeBackend } from '../../src/testing/mnist.ts'
 import { startLocalChain, type LocalChain } from '../testing/localChain.ts'
 import { createMnistTask } from '../testing/mnistTask.ts'
 import { runLoops } from '../testing/runLoops.ts'
-import { Referee, evidenceHash, type ChallengeJudgement, type EvidenceReport, type RefereeLogLine } from './referee.ts'
+import { Referee, evidenceHash, type ChallengeJudgement, type EvidenceReport, type RefereeLogLine, type RefereeOptions } from './referee.ts'
 
 const MIN_STAKE = parseEther('100')
 const JOIN_WINDOW = 30
@@ -85,6 +85,35 @@ function providerLoop (taskId: bigint, train: Awaited<ReturnType<typeof mnistSpl
   })
 }
 
+/** The referee (dev account 8, REFEREE_ROLE) of a task trained on `train`, quiet unless `opts` say otherwise. */
+function refereeOf (artifacts: ArtifactStore, train: Awaited<ReturnType<typeof mnistSplit>>['train'], trainer: Trainer, opts: Partial<RefereeOptions> = {}): Referee {
+  return new Referee({
+    read: local.ctxOf(REFEREE), write: local.ctxOf(REFEREE), artifacts: () => artifacts, publish,
+    prepare: async () => ({ data: datasetTaskData(train), trainer }), pollIntervalMs: 100, log: () => {}, ...opts
+  })
+}
+
+/**
+ * A two-replica round whose aggregator (the lower of accounts 3 and 4) proposes `tamper(data)`
+ * instead of what it computed, the referee judging challenges; the version each one proposed.
+ */
+async function runTamperedProposal (tamper: (liar: ProviderChain, data: Parameters<ProviderChain['proposeVersion']>[3], parent: bigint) => Promise<Parameters<ProviderChain['proposeVersion']>[3]>): Promise<{ taskId: bigint, liar: ProviderChain, honest: ProviderChain, referee: Referee, judgements: ChallengeJudgement[], proposedBy: (chain: ProviderChain) => bigint }> {
+  const { taskId, train, artifacts, trainer } = await mnistTask(2)
+  const [liar, honest] = [3, 4].map((i) => chainForAccount(local.ctxOf(i))).sort((a, b) => (a.account.toLowerCase() < b.account.toLowerCase() ? -1 : 1)) as [ProviderChain, ProviderChain]
+  const tampered: ProviderChain = {
+    ...liar,
+    proposeVersion: async (id, round, parent, data, signatures, results) => await liar.proposeVersion(id, round, parent, await tamper(liar, data, parent), signatures, results)
+  }
+  const loops = [tampered, honest].map((chain) => providerLoop(taskId, train, chain, trainer, artifacts))
+  const judgements: ChallengeJudgement[] = []
+  const referee = refereeOf(artifacts, train, trainer)
+  referee.on('challenge', (j) => { judgements.push(j) })
+  expect(await runLoops(loops, { timeTravel: local.timeTravel, joinWindow: JOIN_WINDOW, timeoutMs: 80_000, beside: async (signal) => { await referee.run(signal) } })).toEqual(['completed', 'completed'])
+  const proposals = await readProposals(local.ctxOf(1), { taskId, round: 0 })
+  const byAggregator = new Map(proposals.map((p) => [p.aggregator.toLowerCase(), p.versionId]))
+  return { taskId, liar, honest, referee, judgements, proposedBy: (chain) => byAggregator.get(chain.account.toLowerCase())! }
+}
+
 async function slashesOf (taskId: bigint): Promise<Array<{ provider: string, reason: number, evidence: string }>> {
   const logs = await local.publicClient.getContractEvents({ address: local.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, eventName: 'ResultSlashed', args: { taskId }, fromBlock: 0n, strict: true })
   return logs.map((e) => ({ provider: e.args.provider.toLowerCase(), reason: e.args.reason, evidence: e.args.evidence }))
@@ -98,14 +127,7 @@ describe('Referee', () => {
 
     const lines: RefereeLogLine[] = []
     const verdicts: Array<{ dispute: Dispute, report: EvidenceReport }> = []
-    const referee = new Referee({
-      read: local.ctxOf(REFEREE),
-      write: local.ctxOf(REFEREE),
-      artifacts: () => artifacts, publish,
-      prepare: async () => ({ data: datasetTaskData(train), trainer: honestTrainer }),
-      pollIntervalMs: 100,
-      log: (line) => { lines.push(line) }
-    })
+    const referee = refereeOf(artifacts, train, honestTrainer, { log: (line) => { lines.push(line) } })
     referee.on('verdict', (v) => { verdicts.push(v) })
     // The round has one winner, fewer than a majority plus the task's confirmation: its version is
     // final once its challenge window passes quietly.
@@ -148,10 +170,7 @@ describe('Referee', () => {
     const [honest, ...colluders] = [2, 10, 11].map((i) => chainForAccount(local.ctxOf(i))) as [ProviderChain, ProviderChain, ProviderChain]
     const loops = [providerLoop(taskId, train, honest, honestTrainer, artifacts), ...colluders.map((chain) => providerLoop(taskId, train, chain, signFlipping(honestTrainer), artifacts))]
     const audits: Array<{ accepted: AcceptedShardEvent, report: EvidenceReport }> = []
-    const referee = new Referee({
-      read: local.ctxOf(REFEREE), write: local.ctxOf(REFEREE), artifacts: () => artifacts, publish,
-      prepare: async () => ({ data: datasetTaskData(train), trainer: honestTrainer }), pollIntervalMs: 100, log: () => {}
-    })
+    const referee = refereeOf(artifacts, train, honestTrainer)
     referee.on('audit', (a) => { if (a.accepted.taskId === taskId) audits.push(a) })
     expect(await runLoops(loops, { timeTravel: local.timeTravel, joinWindow: JOIN_WINDOW, timeoutMs: 80_000, beside: async (signal) => { await referee.run(signal) } })).toEqual(['completed', 'completed', 'completed'])
 
@@ -196,10 +215,7 @@ describe('Referee', () => {
     const loops = [providerLoop(taskId, train, honest, trainer, artifacts), providerLoop(taskId, train, poisoner, trainer, poisoned)]
     loops[0]!.on('action', (a) => { actions.push(a.name) })
     // Audits off, so what catches the poisoner is the honest winner's challenge.
-    const referee = new Referee({
-      read: local.ctxOf(REFEREE), write: local.ctxOf(REFEREE), artifacts: () => artifacts, publish, auditRate: 0,
-      prepare: async () => ({ data: datasetTaskData(train), trainer }), pollIntervalMs: 100, log: () => {}
-    })
+    const referee = refereeOf(artifacts, train, trainer, { auditRate: 0 })
     const judged: Array<{ upheld: boolean, report: EvidenceReport }> = []
     referee.on('resultChallenge', ({ upheld, report }) => { judged.push({ upheld, report }) })
     // Chain time jumps past the version's windows once it is proposed and the referee has judged
@@ -232,29 +248,12 @@ describe('Referee', () => {
   }, 120_000)
 
   it('attack (a proposal with a forged commit hash): upholds the winner\'s challenge, the forged version is rejected and the honest one is final', async () => {
-    const { taskId, train, artifacts, trainer } = await mnistTask(2)
-    // The round's aggregator (the lower address) proposes a commit hash that is not what it computed.
-    const [liar, honest] = [3, 4].map((i) => chainForAccount(local.ctxOf(i))).sort((a, b) => (a.account.toLowerCase() < b.account.toLowerCase() ? -1 : 1)) as [ProviderChain, ProviderChain]
-    const forged: ProviderChain = {
-      ...liar,
-      proposeVersion: async (id, round, parent, data, signatures, results) => await liar.proposeVersion(id, round, parent, { ...data, commitHash: keccak256(toHex('forged')) }, signatures, results)
-    }
-    const loops = [forged, honest].map((chain) => providerLoop(taskId, train, chain, trainer, artifacts))
-    const judgements: ChallengeJudgement[] = []
-    const referee = new Referee({
-      read: local.ctxOf(REFEREE), write: local.ctxOf(REFEREE), artifacts: () => artifacts, publish,
-      prepare: async () => ({ data: datasetTaskData(train), trainer }), pollIntervalMs: 100, log: () => {}
-    })
-    referee.on('challenge', (j) => { judgements.push(j) })
-    expect(await runLoops(loops, { timeTravel: local.timeTravel, joinWindow: JOIN_WINDOW, timeoutMs: 80_000, beside: async (signal) => { await referee.run(signal) } })).toEqual(['completed', 'completed'])
-
-    const proposals = await readProposals(local.ctxOf(1), { taskId, round: 0 })
-    const byAggregator = new Map(proposals.map((p) => [p.aggregator.toLowerCase(), p.versionId]))
-    const forgedId = byAggregator.get(liar.account.toLowerCase())!
+    const { taskId, liar, honest, referee, judgements, proposedBy } = await runTamperedProposal(async (_liar, data) => ({ ...data, commitHash: keccak256(toHex('forged')) }))
+    const forgedId = proposedBy(liar)
     expect(judgements).toEqual([{ versionId: forgedId, taskId, round: 0, differences: ['commit hash', 'model bytes'], uphold: true }])
     expect((await readVersion(local.ctxOf(1), { versionId: forgedId })).status).toBe('Rejected')
     const { versionId } = await readRound(local.ctxOf(1), { taskId, round: 0 })
-    expect(versionId).toBe(byAggregator.get(honest.account.toLowerCase()))
+    expect(versionId).toBe(proposedBy(honest))
     // The honest version, judged the same way, differs in nothing: a challenge of it would be dismissed.
     expect(await referee.judgeVersion(versionId, new AbortController().signal)).toMatchObject({ differences: [], uphold: false })
     expect(referee.counters).toMatchObject({ challenges: 1, upheld: 1, dismissed: 0 })
@@ -264,27 +263,11 @@ describe('Referee', () => {
   }, 120_000)
 
   it('attack (a proposal whose model CID names other bytes under the right commit hash): the winner challenges instead of confirming, the referee upholds, the honest version is final', async () => {
-    const { taskId, train, artifacts, trainer } = await mnistTask(2)
-    const [liar, honest] = [3, 4].map((i) => chainForAccount(local.ctxOf(i))).sort((a, b) => (a.account.toLowerCase() < b.account.toLowerCase() ? -1 : 1)) as [ProviderChain, ProviderChain]
     // The parent's blob: pinned and well formed, but not what the round's deltas give.
-    const swapped: ProviderChain = {
-      ...liar,
-      proposeVersion: async (id, round, parent, data, signatures, results) => await liar.proposeVersion(id, round, parent, { ...data, modelCid: (await liar.readVersion(parent)).modelCid }, signatures, results)
-    }
-    const loops = [swapped, honest].map((chain) => providerLoop(taskId, train, chain, trainer, artifacts))
-    const judgements: ChallengeJudgement[] = []
-    const referee = new Referee({
-      read: local.ctxOf(REFEREE), write: local.ctxOf(REFEREE), artifacts: () => artifacts, publish,
-      prepare: async () => ({ data: datasetTaskData(train), trainer }), pollIntervalMs: 100, log: () => {}
-    })
-    referee.on('challenge', (j) => { judgements.push(j) })
-    expect(await runLoops(loops, { timeTravel: local.timeTravel, joinWindow: JOIN_WINDOW, timeoutMs: 80_000, beside: async (signal) => { await referee.run(signal) } })).toEqual(['completed', 'completed'])
-
-    const proposals = await readProposals(local.ctxOf(1), { taskId, round: 0 })
-    const byAggregator = new Map(proposals.map((p) => [p.aggregator.toLowerCase(), p.versionId]))
-    const swappedId = byAggregator.get(liar.account.toLowerCase())!
+    const { taskId, liar, honest, judgements, proposedBy } = await runTamperedProposal(async (chain, data, parent) => ({ ...data, modelCid: (await chain.readVersion(parent)).modelCid }))
+    const swappedId = proposedBy(liar)
     expect(judgements).toEqual([{ versionId: swappedId, taskId, round: 0, differences: ['model bytes'], uphold: true }])
     expect((await readVersion(local.ctxOf(1), { versionId: swappedId })).status).toBe('Rejected')
-    expect((await readRound(local.ctxOf(1), { taskId, round: 0 })).versionId).toBe(byAggregator.get(honest.account.toLowerCase()))
+    expect((await readRound(local.ctxOf(1), { taskId, round: 0 })).versionId).toBe(proposedBy(honest))
   }, 120_000)
 })
