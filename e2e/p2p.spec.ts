@@ -11,6 +11,7 @@ import type { PageHarness } from '../src/testing/pageHarness.ts'
 import type { BrowserNode } from '../src/p2p/index.ts'
 import type { StackInfo } from '../src/core/networkConfig.ts'
 import { devContext, devPrivateKey } from './devAccounts.ts'
+import { taskTopic } from '../src/core/messages/topics.ts'
 
 type HarnessWindow = Window & { h: PageHarness }
 const CHAIN_ID = 31337
@@ -145,25 +146,24 @@ test.describe('@p2p peer network and storage', () => {
     await startApp(b, undefined, MEMBERS[1])
     // directly connected: otherwise the relay's own validator drops the messages before `a` sees them
     await joinAndConnect(a, b, taskId)
-    const aId = await peerIdOf(a)
-    await b.evaluate(async ({ aId, taskId }) => {
+    const [aId, bId] = [await peerIdOf(a), await peerIdOf(b)]
+    // b publishes to every peer it knows subscribes to the topic (flood publish), so the bad
+    // messages reach a directly once each page has the other's subscription over their direct
+    // link; before that they would go only through the relay, whose validator drops them.
+    const topic = taskTopic(taskId, 'rounds')
+    for (const [page, other] of [[a, bId], [b, aId]] as const) {
+      await expect.poll(async () => await page.evaluate(({ topic, other }) => (window as unknown as HarnessWindow).h.node.libp2p.services.pubsub
+        .getSubscribers(topic).some(p => p.toString() === other), { topic, other }), { timeout: 30_000 }).toBe(true)
+    }
+    await b.evaluate(async ({ aId, taskId, topic }) => {
       const { h } = window as unknown as HarnessWindow
-      const { encodeTaskMessage, taskTopic } = await import(/* @vite-ignore */ '/src/core/messages/index.ts' as string) as typeof import('../src/core/messages/index.ts')
-      const topic = taskTopic(taskId, 'rounds')
+      const { encodeTaskMessage } = await import(/* @vite-ignore */ '/src/core/messages/index.ts' as string) as typeof import('../src/core/messages/index.ts')
       const pubsub = h.node.libp2p.services.pubsub
-      // Until a is in b's mesh for the topic, gossip would go only through the relay, whose
-      // validator drops the bad messages before a could see them.
-      const mesh = pubsub as unknown as { getMeshPeers: (topic: string) => string[] }
-      const deadline = Date.now() + 10_000
-      while (!mesh.getMeshPeers(topic).includes(aId)) {
-        if (Date.now() > deadline) throw new Error('a never joined b\'s gossip mesh for the topic')
-        await new Promise((resolve) => setTimeout(resolve, 50))
-      }
       await pubsub.publish(topic, new TextEncoder().encode('{"round":666}'))
       // validly signed by b's wallet, but claiming to come from peer a
       await pubsub.publish(topic, await encodeTaskMessage({ ...h.signer, peerId: aId }, taskId, 'rounds', { type: 'round', taskId, round: 666, phase: 'open' }))
       await h.channel().publish('rounds', { round: 7, phase: 'commit' })
-    }, { aId, taskId })
+    }, { aId, taskId, topic })
     await expect.poll(async () => await a.evaluate(() => (window as unknown as HarnessWindow).h.received.filter(m => m.kind === 'rounds').length), { timeout: 10_000 }).toBe(1)
     // Each message is validated on its own, so a rejection can be recorded after the valid delivery.
     await expect.poll(async () => await a.evaluate(() => (window as unknown as HarnessWindow).h.rejected.length), { timeout: 10_000 }).toBe(2)
