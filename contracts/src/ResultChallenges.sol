@@ -6,6 +6,7 @@ import {IConsensusVerifier} from "./interfaces/IConsensusVerifier.sol";
 import {IResultChallenges} from "./interfaces/IResultChallenges.sol";
 import {IRewardDistributor} from "./interfaces/IRewardDistributor.sol";
 import {ITaskManager} from "./interfaces/ITaskManager.sol";
+import {DeltaHeader} from "./libraries/DeltaHeader.sol";
 
 /// @title ResultChallenges
 /// @notice Bonded, commit-then-open challenges of revealed results, judged by the referee (see
@@ -94,6 +95,38 @@ contract ResultChallenges is IResultChallenges, AccessControl {
     }
 
     /// @inheritdoc IResultChallenges
+    function proveInvalidDelta(
+        IConsensusVerifier.ResultRef calldata ref,
+        bytes32 salt,
+        bytes32 fingerprintHash,
+        bytes calldata delta
+    ) external {
+        bytes32 commitment = commitmentOf(msg.sender, ref, salt);
+        uint256 committedAt = commitments[commitment];
+        if (committedAt == 0) revert NotCommitted(commitment);
+        if (committedAt >= block.number) revert CommittedInThisBlock(commitment);
+        address accused = verifier.slashableResult(ref);
+        if (msg.sender == accused) revert NotAllowedToChallenge(msg.sender);
+        bytes32 deltaHash = _revealedDeltaHash(ref, fingerprintHash, delta);
+        bytes32 binding =
+            DeltaHeader.bindingOf(address(verifier), ref.taskId, ref.round, ref.shard, ref.attempt, accused);
+        if (!DeltaHeader.isFaulty(delta, binding)) revert DeltaPassesOnChainChecks();
+        delete commitments[commitment];
+
+        bytes32 key = resultKey(ref);
+        Challenge memory open = _challenges[key];
+        address reporter = msg.sender;
+        if (open.challenger != address(0)) {
+            delete _challenges[key];
+            if (open.committedAt < committedAt) reporter = open.challenger;
+            emit ResultChallengeResolved(key, open.challenger, true);
+        }
+        emit InvalidDeltaProven(key, msg.sender, reporter, deltaHash);
+        if (open.challenger != address(0)) taskManager.distributor().releaseBond(key, open.challenger);
+        verifier.slash(ref, IConsensusVerifier.SlashReason.InvalidDelta, deltaHash, reporter);
+    }
+
+    /// @inheritdoc IResultChallenges
     function expire(IConsensusVerifier.ResultRef calldata ref) external {
         bytes32 key = resultKey(ref);
         Challenge memory c = _open(key);
@@ -120,6 +153,18 @@ contract ResultChallenges is IResultChallenges, AccessControl {
     /// @inheritdoc IResultChallenges
     function resultKey(IConsensusVerifier.ResultRef calldata ref) public pure returns (bytes32) {
         return keccak256(abi.encode(ref));
+    }
+
+    /// @dev sha256 of `delta`, once it is shown to be the plaintext the result revealed.
+    function _revealedDeltaHash(
+        IConsensusVerifier.ResultRef calldata ref,
+        bytes32 fingerprintHash,
+        bytes calldata delta
+    ) private view returns (bytes32 deltaHash) {
+        deltaHash = sha256(delta);
+        bytes32 deltaLeaf = keccak256(abi.encodePacked(bytes1(0x00), bytes4(0x01551220), deltaHash));
+        bytes32 digest = verifier.resultOf(ref.taskId, ref.round, ref.shard, ref.attempt, ref.replica);
+        if (keccak256(abi.encode(fingerprintHash, deltaLeaf)) != digest) revert NotTheRevealedDelta(digest);
     }
 
     function _open(bytes32 key) private view returns (Challenge memory c) {

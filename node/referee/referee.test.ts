@@ -8,7 +8,7 @@
 import { keccak256, parseEther, sha256, toHex, type Address, type Hex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readClaimable, readProposals, readRound, readStake, readTask, readVersion, type AcceptedShardEvent, type Dispute } from '../../src/chain/actions/index.ts'
-import { ConsensusVerifierAbi, ModelRegistryAbi } from '../../src/chain/generated/abis.ts'
+import { ConsensusVerifierAbi, ModelRegistryAbi, ResultChallengesAbi, RewardDistributorAbi } from '../../src/chain/generated/abis.ts'
 import { decodeDelta, encodeDelta } from '../../src/core/delta/codec.ts'
 import { defineTask } from '../../src/core/taskDefinition.ts'
 import { parseTaskSpec } from '../../src/core/taskSpec.ts'
@@ -269,5 +269,36 @@ describe('Referee', () => {
     expect(judgements).toEqual([{ versionId: swappedId, taskId, round: 0, differences: ['model bytes'], uphold: true }])
     expect((await readVersion(local.ctxOf(1), { versionId: swappedId })).status).toBe('Rejected')
     expect((await readRound(local.ctxOf(1), { taskId, round: 0 })).versionId).toBe(proposedBy(honest))
+  }, 120_000)
+})
+
+describe('Fraud proofs, without the referee', () => {
+  it('attack (a delta bound to another chain, its fingerprint honest): the honest winner proves it on chain and the contract slashes the result by itself', async () => {
+    const { taskId, train, artifacts, trainer } = await mnistTask(2)
+    await Promise.all([14, 15].map(async (i) => { await local.fund(i) }))
+    const [honest, replayer] = [14, 15].map((i) => chainForAccount(local.ctxOf(i))) as [ProviderChain, ProviderChain]
+    // Its first binding (that of its delta) names another chain: a replay of work done for another
+    // deployment. Its fingerprint is that of the bytes, so both replicas agree and both win.
+    let bindings = 0
+    const replaying: ProviderChain = { ...replayer, chainId: async () => (bindings++ === 0 ? 1 : await replayer.chainId()) }
+    const actions: string[] = []
+    const loops = [providerLoop(taskId, train, honest, trainer, artifacts), providerLoop(taskId, train, replaying, trainer, artifacts)]
+    loops[0]!.on('action', (a) => { actions.push(a.name) })
+    // No referee runs at all.
+    expect(await runLoops(loops, { timeTravel: local.timeTravel, joinWindow: JOIN_WINDOW, timeoutMs: 80_000 })).toEqual(['completed', 'completed'])
+    expect(actions).toContain('proveInvalidDelta')
+    expect(actions).not.toContain('challengeResult')
+
+    expect((await slashesOf(taskId)).map((e) => [e.provider, e.reason])).toEqual([[replaying.account.toLowerCase(), 1]]) // InvalidDelta
+    const [proven] = await local.publicClient.getContractEvents({ address: local.contracts.ResultChallenges, abi: ResultChallengesAbi, eventName: 'InvalidDeltaProven', fromBlock: 0n, strict: true })
+    expect(proven?.args).toMatchObject({ prover: honest.account, reporter: honest.account })
+    // The evidence is the delta's own hash: its CID is the delta CID the replayer revealed.
+    const [slash] = await slashesOf(taskId)
+    expect(slash!.evidence).toBe(proven!.args.deltaHash)
+    // Held through its appeal delay, the slash names the honest winner as reporter.
+    const [pending] = await local.publicClient.getContractEvents({ address: local.contracts.RewardDistributor, abi: RewardDistributorAbi, eventName: 'SlashPending', args: { provider: replaying.account }, fromBlock: 0n, strict: true })
+    expect(pending?.args.reporter).toBe(honest.account)
+    const { versionId } = await readRound(local.ctxOf(1), { taskId, round: 0 })
+    expect((await readVersion(local.ctxOf(1), { versionId })).status).toBe('Final')
   }, 120_000)
 })

@@ -1,7 +1,7 @@
 /** `ProviderChain` over the chain actions of src/chain/actions, bound to one wallet's account. */
 import { zeroAddress, type BlockNumber } from 'viem'
 import {
-  advance, challengeResult, challengeVersion, claim, readOpenResultChallenge, commitResult, confirmVersion, faucet, finalizeShard, finalizeVersion, joinTask, proposeVersion, readAcceptedShards,
+  advance, challengeResult, challengeVersion, proveInvalidDelta, claim, readOpenResultChallenge, commitResult, confirmVersion, faucet, finalizeShard, finalizeVersion, joinTask, proposeVersion, readAcceptedShards,
   readClaimable, readFingerprintSeed, readHasConfirmed, readIsProvider, readModel, readProposals, readProviders, readRegistryDomain, readRevealed, readRound, readStake, reportEquivocation,
   readStakeLocks, readTask, readTaskLock, readVersion, revealResult, signVersion, stake, unlockStake, watchProtocolEvents, type WriteContext
 } from '../chain/actions/index.ts'
@@ -71,6 +71,7 @@ export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNum
       await challengeResult(ctx, { ref, bond: rewardPerResult })
       return true
     },
+    proveInvalidDelta: async (ref, proof) => { await proveInvalidDelta(ctx, { ref, ...proof }) },
     reportEquivocation: async (signer, a, b) => (await reportEquivocation(ctx, { signer, a, b })).slashed,
     claim: async () => (await claim(ctx)).amount,
     watch: (taskId, onChange) => watchProtocolEvents(ctx, {

@@ -9,6 +9,7 @@ import type {
 } from '../chain/actions/index.ts'
 import type { PinReceipt } from '../core/messages/index.ts'
 import type { AcceptedResult } from '../core/version/acceptedResults.ts'
+import type { FraudProof } from '../core/version/deltaCheck.ts'
 import type { RegistryDomain, SignerSignature, VersionContent } from '../core/version/signature.ts'
 import type { ArtifactKind } from '../core/messages/schemas.ts'
 import type { Architecture } from '../core/architecture.ts'
@@ -71,6 +72,8 @@ export interface ProviderChain {
   challengeVersion: (versionId: bigint, reason: Hex) => Promise<void>
   /** Challenges a revealed result (bonding the task's reward per result); false when it already has an open challenge. */
   challengeResult: (ref: ResultRef) => Promise<boolean>
+  /** Proves on chain that a revealed result's delta fails the checks a contract makes alone: slashed with no referee. */
+  proveInvalidDelta: (ref: ResultRef, proof: FraudProof) => Promise<void>
   /** Reports `signer`'s two signatures of different models for one round; returns the stake slashed. */
   reportEquivocation: (signer: Address, a: SignedVersion, b: SignedVersion) => Promise<bigint>
   claim: () => Promise<bigint>

@@ -51,15 +51,22 @@ export async function aggregate (ctx: ProviderContext, round: number, signal?: A
 }
 
 /**
- * Challenges a winner whose delta bytes do not give its revealed fingerprint, so the referee
- * slashes it (this provider is the reporter). Every winner sees the same fault: whoever comes
- * second finds the challenge open, and a result an audit slashed first cannot be challenged.
+ * Reports a winner whose delta bytes do not give its revealed fingerprint, so it is slashed with
+ * this provider as reporter: by a fraud proof the contract checks alone when its header or binding
+ * is wrong and the bytes are small enough, else by a challenge the referee judges. Every winner
+ * sees the same fault: whoever comes second finds the result slashed or the challenge open.
  */
 async function challengeFault (ctx: ProviderContext, round: number, fault: RecomputedRound['faults'][number]): Promise<void> {
   if (fault.provider.toLowerCase() === ctx.account.toLowerCase()) return
   const ref = { taskId: ctx.deps.taskId, round, shard: fault.shard, attempt: fault.attempt, replica: fault.replica }
+  const detail = `replica ${fault.replica} (${fault.provider})`
   try {
-    if (await ctx.timed(ctx.deps.chain.challengeResult(ref))) ctx.action({ name: 'challengeResult', round, shard: fault.shard, detail: `replica ${fault.replica} (${fault.provider})` })
+    if (fault.proof !== undefined) {
+      await ctx.timed(ctx.deps.chain.proveInvalidDelta(ref, fault.proof))
+      ctx.action({ name: 'proveInvalidDelta', round, shard: fault.shard, detail })
+    } else if (await ctx.timed(ctx.deps.chain.challengeResult(ref))) {
+      ctx.action({ name: 'challengeResult', round, shard: fault.shard, detail })
+    }
   } catch (error) {
     if (error instanceof ContractRejectedError && ['ChallengeAlreadyOpen', 'AlreadySlashed'].includes(error.errorName ?? '')) return
     ctx.error({ phase: 'aggregating', round, shard: fault.shard, fatal: false, error: error instanceof Error ? error : new Error(String(error)) })

@@ -38,6 +38,14 @@ interface IResultChallenges {
     error ChallengeAlreadyOpen(address challenger);
     /// @notice The result has no open challenge.
     error NoOpenChallenge();
+    /// @notice A fraud proof's commitment must be from an earlier block than the proof.
+    /// @param commitment The commitment.
+    error CommittedInThisBlock(bytes32 commitment);
+    /// @notice The bytes given are not the delta the result revealed.
+    /// @param resultDigest The result's stored digest.
+    error NotTheRevealedDelta(bytes32 resultDigest);
+    /// @notice The delta passes every check a contract can make: challenge it instead.
+    error DeltaPassesOnChainChecks();
     /// @notice The referee's deadline passed: the challenge can only lapse.
     /// @param resolveBy The deadline.
     error ChallengeLapsed(uint64 resolveBy);
@@ -78,7 +86,15 @@ interface IResultChallenges {
     /// @param challenger The challenger.
     event ResultChallengeExpired(bytes32 indexed resultKey, address indexed challenger);
 
-    /// @notice Commits to a challenge: `commitmentOf(msg.sender, ref, salt)`.
+    /// @notice A fraud proof showed a result's delta invalid, and its provider was slashed.
+    /// @param resultKey `resultKey(ref)`.
+    /// @param prover Who proved it.
+    /// @param reporter Who is paid the reporter's share: the prover, or the result's open
+    /// challenger when its commitment is older.
+    /// @param deltaHash sha256 of the delta's bytes (its CID's digest).
+    event InvalidDeltaProven(bytes32 indexed resultKey, address indexed prover, address reporter, bytes32 deltaHash);
+
+    /// @notice Commits to a challenge or a fraud proof: `commitmentOf(msg.sender, ref, salt)`.
     /// @param commitment The commitment.
     function commit(bytes32 commitment) external;
 
@@ -100,6 +116,26 @@ interface IResultChallenges {
         bool upheld,
         IConsensusVerifier.SlashReason reason,
         bytes32 evidence
+    ) external;
+
+    /// @notice A fraud proof the contract checks alone, no referee and no bond: `delta` is the
+    /// plaintext the result revealed (its sha256 is the revealed delta CID's digest, and with
+    /// `fingerprintHash` it gives the stored result digest) and fails a header check every decoder
+    /// applies (`DeltaHeader.isFaulty`, e.g. bound to another provider or attempt). Slashes the
+    /// result's provider for `InvalidDelta` with evidence `sha256(delta)`, so the evidence names
+    /// the delta itself. Needs `commitmentOf(msg.sender, ref, salt)` from an earlier block, so a
+    /// watcher who copies the proof from the mempool cannot take the reporter's share; an open
+    /// challenge of the result is upheld by it (its bond comes back) and its challenger stays the
+    /// reporter when committed first. Anyone but the accused may prove.
+    /// @param ref The result.
+    /// @param salt The commitment's salt.
+    /// @param fingerprintHash `keccak256(abi.encodePacked(int32[] fingerprint))` of the reveal.
+    /// @param delta The revealed plaintext delta, whole.
+    function proveInvalidDelta(
+        IConsensusVerifier.ResultRef calldata ref,
+        bytes32 salt,
+        bytes32 fingerprintHash,
+        bytes calldata delta
     ) external;
 
     /// @notice After `resolveBy`, anyone closes the challenge and the bond goes back.

@@ -206,30 +206,34 @@ abstract contract ProtocolFixture is Test {
         (a,,,,,,) = verifier.assignment(taskId, round, shard);
     }
 
-    function _commit(uint256 taskId, uint256 round, uint256 shard, uint256 replica, int32[] memory fp) internal {
+    function _commit(uint256 taskId, uint256 round, uint256 shard, uint256 replica, int32[] memory) internal {
+        _commit(taskId, round, shard, replica, _cid(replica));
+    }
+
+    /// Commits to revealing the delta named `cid` (a fraud proof's test gives the real bytes' CID).
+    function _commit(uint256 taskId, uint256 round, uint256 shard, uint256 replica, bytes memory cid) internal {
         // A re-run's draw comes from the block after the `finalize` that re-queued it.
         vm.roll(block.number + 2);
         address who = _assignees(taskId, round, shard)[replica];
         bytes32 c = verifier.computeCommitment(
-            taskId,
-            round,
-            shard,
-            _attemptOf(taskId, round, shard),
-            who,
-            _cid(replica),
-            _sealedOf(_cid(replica)),
-            _salt(who)
+            taskId, round, shard, _attemptOf(taskId, round, shard), who, cid, _sealedOf(cid), _salt(who)
         );
         vm.prank(who);
         verifier.commit(taskId, round, shard, replica, c);
     }
 
     function _reveal(uint256 taskId, uint256 round, uint256 shard, uint256 replica, int32[] memory fp) internal {
+        _reveal(taskId, round, shard, replica, fp, _cid(replica));
+    }
+
+    function _reveal(uint256 taskId, uint256 round, uint256 shard, uint256 replica, int32[] memory fp, bytes memory cid)
+        internal
+    {
         address who = _assignees(taskId, round, shard)[replica];
         _pastSeedBlock(taskId, round, shard);
-        _recordReveal(taskId, round, shard, _attemptOf(taskId, round, shard), replica, _cid(replica), fp);
+        _recordReveal(taskId, round, shard, _attemptOf(taskId, round, shard), replica, cid, fp);
         vm.prank(who);
-        verifier.reveal(taskId, round, shard, replica, _opening(_cid(replica), fp, _salt(who)));
+        verifier.reveal(taskId, round, shard, replica, _opening(cid, fp, _salt(who)));
     }
 
     /// Notes what a result reveals, for `_acceptedResults`.

@@ -6,6 +6,7 @@ import { EvidenceCid } from './EvidenceCid.tsx'
 const CAUSE_WORDS: Record<SlashCause, string> = {
   split: "the referee's verdict on a split",
   challenge: 'an upheld challenge',
+  proof: 'a fraud proof the contract checked itself',
   audit: "the referee's audit of an accepted shard",
   equivocation: 'an equivocation report',
   version: 'an upheld challenge of the version it proposed'

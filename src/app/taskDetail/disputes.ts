@@ -22,7 +22,7 @@ export interface SplitView {
 }
 
 /** What brought a slash about: a split's verdict, an upheld result challenge, an audit, an equivocation report. */
-export type SlashCause = 'split' | 'challenge' | 'audit' | 'equivocation' | 'version'
+export type SlashCause = 'split' | 'challenge' | 'proof' | 'audit' | 'equivocation' | 'version'
 
 /** Where a slash stands in its appeal delay (`SlashPending`, then `SlashExecuted` or `SlashOverturned`). */
 export interface SlashAppeal {
@@ -124,6 +124,8 @@ function slashesOf (events: readonly ProtocolEvent[]): SlashView[] {
     if (event.eventName === 'SplitResolved') causes.set(tx, 'split')
     if (event.eventName === 'VersionProposed') versionRounds.set(event.args.versionId, Number(event.args.round))
     if (event.eventName === 'ResultChallengeResolved') causes.set(tx, 'challenge')
+    // after the challenge it may uphold in the same transaction: the proof is what decided
+    if (event.eventName === 'InvalidDeltaProven') causes.set(tx, 'proof')
     if (event.eventName === 'EarningsForfeited') settlementOf(tx, event.args.provider).forfeited += event.args.amount
     if (event.eventName === 'Slashed') {
       const settlement = settlementOf(tx, event.args.provider)

@@ -27,8 +27,9 @@ export function eventSentence (event: ProtocolEvent): string {
     case 'EarningsForfeited': return `${shortAddress(event.args.provider)} forfeited ${mlb(event.args.amount)} of unclaimed earnings.`
     case 'ResultChallenged': return `${shortAddress(event.args.challenger)} challenged replica ${event.args.replica} of ${where(event.args)}, bonding ${mlb(event.args.bond)}.`
     case 'ResultChallengeResolved': return event.args.upheld
-      ? `The referee upheld ${shortAddress(event.args.challenger)}'s result challenge; its bond went back.`
+      ? `${shortAddress(event.args.challenger)}'s result challenge was upheld; its bond went back.`
       : `The referee dismissed ${shortAddress(event.args.challenger)}'s result challenge; its bond went to the accused.`
+    case 'InvalidDeltaProven': return `${shortAddress(event.args.prover)} proved on chain that a result's delta is not a valid delta of its own; ${shortAddress(event.args.reporter)} is paid for reporting it.`
     case 'ResultChallengeExpired': return `Nobody judged ${shortAddress(event.args.challenger)}'s result challenge in time; the bond went back.`
     case 'TaskClosed': return 'The verifier closed the task.'
     case 'TaskCompleted': return `The task completed; ${mlb(event.args.refund)} refunded to the creator.`

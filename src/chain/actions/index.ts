@@ -50,6 +50,7 @@ export { readSlashesMade, readSlashPending, type PendingSlash } from './readSlas
 export { slashResult, SLASH_REASONS, type SlashReason } from './slashResult.ts'
 export { resultKeyOf, resultRefOf, type ResultRef } from './resultRef.ts'
 export { challengeResult } from './challengeResult.ts'
+export { proveInvalidDelta } from './proveInvalidDelta.ts'
 export { readOpenResultChallenge, readResultChallenges, type ResultChallenge } from './readResultChallenges.ts'
 export { resolveResultChallenge } from './resolveResultChallenge.ts'
 export { readRound, SHARD_STATUSES, type RoundState, type ShardState, type ShardStatusName } from './readRound.ts'

@@ -22,11 +22,12 @@ describe('selectTaskEvents', () => {
     expect(kept).toEqual(['TaskCreated', 'VersionRegistered v3', 'VersionProposed v3', 'VersionFinalized v3', 'HeadMoved'])
   })
 
-  it("keeps the distributor's side of the task's slashes and the closing of its result challenges", () => {
+  it("keeps the distributor's side of the task's slashes, their fraud proofs and the closing of its result challenges", () => {
     const ref = { taskId: 1n, round: 0n, shard: 0n, attempt: 0n, replica: 1n }
     const otherRef = { ...ref, taskId: 2n }
     const key = (r: typeof ref): string => resultKeyOf({ taskId: r.taskId, round: 0, shard: 0, attempt: 0, replica: 1 })
     const slash = (r: typeof ref, tx: number) => [
+      protocolEvent('ResultChallenges', 'InvalidDeltaProven', { resultKey: key(r), prover: A, reporter: A, deltaHash: '0x' }, { transactionHash: txHash(tx) }),
       protocolEvent('RewardDistributor', 'EarningsForfeited', { provider: A, amount: 1n }, { transactionHash: txHash(tx) }),
       protocolEvent('RewardDistributor', 'Slashed', { provider: A, amount: 1n, burned: 1n, reporter: A, reporterShare: 0n }, { transactionHash: txHash(tx) }),
       protocolEvent('ConsensusVerifier', 'ResultSlashed', { ...r, provider: A, reason: 0, evidence: '0x', amount: 1n }, { transactionHash: txHash(tx) })
@@ -41,6 +42,6 @@ describe('selectTaskEvents', () => {
       protocolEvent('RewardDistributor', 'Claimed', { account: A, amount: 1n }, { transactionHash: txHash(1) })
     ]
     const kept = selectTaskEvents(events, 1n).map((e) => `${e.eventName}${'taskId' in e.args ? ` t${e.args.taskId}` : ''}`)
-    expect(kept).toEqual(['ResultChallenged t1', 'ResultChallengeResolved', 'EarningsForfeited', 'Slashed', 'ResultSlashed t1'])
+    expect(kept).toEqual(['ResultChallenged t1', 'ResultChallengeResolved', 'InvalidDeltaProven', 'EarningsForfeited', 'Slashed', 'ResultSlashed t1'])
   })
 })

@@ -29,7 +29,7 @@ export async function readTaskEvents (
  * the task created it (TaskCreated's initial version) or it was proposed for one of its rounds;
  * registry events that carry only a version id are kept for those versions. Events that name
  * neither are kept where they settle something of the task: the distributor's `Slashed` and
- * `EarningsForfeited` (and `SlashPending`) in a transaction that slashed one of its providers, the
+ * `EarningsForfeited` (and `SlashPending`, and a fraud proof's `InvalidDeltaProven`) in a transaction that slashed one of its providers, the
  * end of those slashes' appeals (`SlashExecuted`, `SlashOverturned`, by id), and the closing of a
  * challenge of one of its results (named by `resultKey` only).
  */
@@ -51,7 +51,7 @@ export function selectTaskEvents (events: readonly ProtocolEvent[], taskId: bigi
     const args = event.args as Record<string, unknown>
     if (event.contract === 'MLBToken') return false
     if ('taskId' in args) return args.taskId === taskId
-    if (event.eventName === 'Slashed' || event.eventName === 'EarningsForfeited' || event.eventName === 'SlashPending') return slashTransactions.has(event.transactionHash)
+    if (event.eventName === 'Slashed' || event.eventName === 'EarningsForfeited' || event.eventName === 'SlashPending' || event.eventName === 'InvalidDeltaProven') return slashTransactions.has(event.transactionHash)
     if (event.eventName === 'SlashExecuted' || event.eventName === 'SlashOverturned') return slashIds.has(event.args.id)
     if (event.eventName === 'ResultChallengeResolved' || event.eventName === 'ResultChallengeExpired') return challengedResults.has(event.args.resultKey)
     if (event.eventName === 'HeadMoved') return versions.has(event.args.to)

@@ -5218,6 +5218,61 @@ export const ResultChallengesAbi = [
   },
   {
     "type": "function",
+    "name": "proveInvalidDelta",
+    "inputs": [
+      {
+        "name": "ref",
+        "type": "tuple",
+        "internalType": "struct IConsensusVerifier.ResultRef",
+        "components": [
+          {
+            "name": "taskId",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "round",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "shard",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "attempt",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "replica",
+            "type": "uint256",
+            "internalType": "uint256"
+          }
+        ]
+      },
+      {
+        "name": "salt",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "fingerprintHash",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "delta",
+        "type": "bytes",
+        "internalType": "bytes"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "renounceRole",
     "inputs": [
       {
@@ -5412,6 +5467,37 @@ export const ResultChallengesAbi = [
         "name": "commitment",
         "type": "bytes32",
         "indexed": true,
+        "internalType": "bytes32"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "InvalidDeltaProven",
+    "inputs": [
+      {
+        "name": "resultKey",
+        "type": "bytes32",
+        "indexed": true,
+        "internalType": "bytes32"
+      },
+      {
+        "name": "prover",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "reporter",
+        "type": "address",
+        "indexed": false,
+        "internalType": "address"
+      },
+      {
+        "name": "deltaHash",
+        "type": "bytes32",
+        "indexed": false,
         "internalType": "bytes32"
       }
     ],
@@ -5658,6 +5744,22 @@ export const ResultChallengesAbi = [
   },
   {
     "type": "error",
+    "name": "CommittedInThisBlock",
+    "inputs": [
+      {
+        "name": "commitment",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "DeltaPassesOnChainChecks",
+    "inputs": []
+  },
+  {
+    "type": "error",
     "name": "NoOpenChallenge",
     "inputs": []
   },
@@ -5678,6 +5780,17 @@ export const ResultChallengesAbi = [
     "inputs": [
       {
         "name": "commitment",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NotTheRevealedDelta",
+    "inputs": [
+      {
+        "name": "resultDigest",
         "type": "bytes32",
         "internalType": "bytes32"
       }

@@ -4,7 +4,7 @@ import { Rng } from '../random.ts'
 import { layoutOf, type WeightSet } from '../tensors.ts'
 import { MNIST_MLP_LAYOUT, randomWeights, SMALL_LAYOUT } from '../../testing/randomWeights.ts'
 import { crc32 } from './crc32.ts'
-import { bindDelta, decodeDelta, DeltaDecodeError, DeltaEncodeError, encodeDelta, readDeltaBinding } from './codec.ts'
+import { bindDelta, decodeDelta, DeltaDecodeError, DeltaEncodeError, encodeDelta, onChainDeltaFault, readDeltaBinding } from './codec.ts'
 import { deltaBinding, type ResultSlot } from './binding.ts'
 import { rawCid } from '../../storage/cid.ts'
 
@@ -268,6 +268,28 @@ describe('delta binding', () => {
     expect(decodeError(fromA, { maxBytes: MAX, binding: deltaBinding({ ...replica, provider: providerB }) })).toMatch(/^bound to /)
     // B rebinding A's bytes to itself gets other bytes, so not the CID A published.
     expect(bindDelta(fromA, deltaBinding({ ...replica, provider: providerB }))).not.toEqual(fromA)
+  })
+
+  it('onChainDeltaFault finds what ResultChallenges.proveInvalidDelta checks: the fixed header and the binding, nothing after them', () => {
+    const bytes = encodeDelta(delta, { binding: bound })
+    expect(onChainDeltaFault(bytes, bound)).toBeUndefined()
+    expect(onChainDeltaFault(bytes, deltaBinding({ ...replica, attempt: 1 }))).toBe(`bound to ${bound}, expected ${deltaBinding({ ...replica, attempt: 1 })}`)
+    expect(onChainDeltaFault(bytes.subarray(0, 47), bound)).toMatch(/^truncated at byte 47: the binding/)
+    // As in the contract's fuzz test: any change to the magic, the version or the binding is a fault.
+    for (const at of [0, 1, 2, 3, 4, 5, ...Array.from({ length: 32 }, (_, i) => 16 + i)]) {
+      const changed = bytes.slice()
+      changed[at]! ^= 0x41
+      expect(onChainDeltaFault(changed, bound), `byte ${at}`).toBeDefined()
+    }
+    const scheme = bytes.slice()
+    scheme[6] = 0 // float32 with a chunk size
+    expect(onChainDeltaFault(scheme, bound)).toBe('chunk size 256 is not valid for scheme float32')
+    // The reserved byte, the tensor count and a corrupt body need the whole decoder: the referee's.
+    for (const at of [7, 12, 100, bytes.length - 1]) {
+      const changed = bytes.slice()
+      changed[at]! ^= 0x41
+      expect(onChainDeltaFault(changed, bound), `byte ${at}`).toBeUndefined()
+    }
   })
 
   it('refuses format version 1, which has no binding', () => {

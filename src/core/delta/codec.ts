@@ -178,19 +178,7 @@ function quantize (ratio: number): number {
 
 export function decodeDelta (bytes: Uint8Array, opts: DecodeDeltaOptions): WeightSet {
   if (bytes.length > opts.maxBytes) throw new DeltaDecodeError(`oversized: ${bytes.length} bytes > maxBytes ${opts.maxBytes}`)
-  const reader = checkHeader(bytes)
-  const schemeCode = reader.view.getUint8(6)
-  const scheme = (Object.keys(SCHEME_CODES) as DeltaScheme[]).find((name) => SCHEME_CODES[name] === schemeCode)
-  if (scheme === undefined) throw new DeltaDecodeError(`unknown scheme ${schemeCode}`)
-  const chunkSize = reader.view.getUint32(8, true)
-  if ((scheme === 'int8') !== (chunkSize > 0)) throw new DeltaDecodeError(`chunk size ${chunkSize} is not valid for scheme ${scheme}`)
-  const count = reader.view.getUint32(12, true)
-  if (opts.binding !== undefined) {
-    const expected = bytesToHex(bindingBytes(opts.binding, DeltaDecodeError))
-    const actual = bytesToHex(bytes.subarray(FIXED_HEADER_BYTES, HEADER_BYTES))
-    if (actual !== expected) throw new DeltaDecodeError(`bound to ${actual}, expected ${expected}`)
-  }
-
+  const { reader, scheme, chunkSize, count } = readDeltaHeader(bytes, opts.binding)
   const layout: WeightLayout = []
   const names = new Set<string>()
   let payload = 0
@@ -260,6 +248,41 @@ export function readDeltaBinding (bytes: Uint8Array): Hex {
 }
 
 /** Magic, version and the binding's bytes present: a reader at the tensor table. */
+/**
+ * The first 48 bytes, checked: magic, version, scheme, a chunk size that fits the scheme, and the
+ * binding when one is expected. These are the checks a contract can make on a revealed delta
+ * (`ResultChallenges.proveInvalidDelta`); the rest of the decoder needs the whole body.
+ */
+function readDeltaHeader (bytes: Uint8Array, binding: Hex | undefined): { reader: Reader, scheme: DeltaScheme, chunkSize: number, count: number } {
+  const reader = checkHeader(bytes)
+  const schemeCode = reader.view.getUint8(6)
+  const scheme = (Object.keys(SCHEME_CODES) as DeltaScheme[]).find((name) => SCHEME_CODES[name] === schemeCode)
+  if (scheme === undefined) throw new DeltaDecodeError(`unknown scheme ${schemeCode}`)
+  const chunkSize = reader.view.getUint32(8, true)
+  if ((scheme === 'int8') !== (chunkSize > 0)) throw new DeltaDecodeError(`chunk size ${chunkSize} is not valid for scheme ${scheme}`)
+  if (binding !== undefined) {
+    const expected = bytesToHex(bindingBytes(binding, DeltaDecodeError))
+    const actual = bytesToHex(bytes.subarray(FIXED_HEADER_BYTES, HEADER_BYTES))
+    if (actual !== expected) throw new DeltaDecodeError(`bound to ${actual}, expected ${expected}`)
+  }
+  return { reader, scheme, chunkSize, count: reader.view.getUint32(12, true) }
+}
+
+/**
+ * Why a contract would refuse `bytes` as a delta bound to `binding` (the header checks above,
+ * protocol section 8), or undefined when it passes them. A delta that fails here is slashed by a
+ * fraud proof alone; any other fault needs the referee.
+ */
+export function onChainDeltaFault (bytes: Uint8Array, binding: Hex): string | undefined {
+  try {
+    readDeltaHeader(bytes, binding)
+    return undefined
+  } catch (error) {
+    if (error instanceof DeltaDecodeError) return error.message
+    throw error
+  }
+}
+
 function checkHeader (bytes: Uint8Array): Reader {
   const reader = new Reader(bytes)
   reader.need(FIXED_HEADER_BYTES, 'the header')

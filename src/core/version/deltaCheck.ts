@@ -13,11 +13,18 @@
 import type { Address, Hex } from 'viem'
 import { deltaBinding } from '../delta/binding.ts'
 import { deltaCidOf } from '../delta/cid.ts'
-import { decodeDelta } from '../delta/codec.ts'
+import { decodeDelta, onChainDeltaFault } from '../delta/codec.ts'
 import { openDelta } from '../delta/seal.ts'
 import { fingerprintDistance, taskFingerprint } from '../fingerprint.ts'
 import type { TaskSpec } from '../taskSpec.ts'
 import type { WeightLayout } from '../tensors.ts'
+import { fingerprintHash } from './acceptedResults.ts'
+
+/**
+ * The largest delta a fraud proof carries: its calldata stays under the 128 KiB that Ethereum
+ * clients accept in one transaction. A larger one goes to the referee as a challenge.
+ */
+export const MAX_FRAUD_PROOF_BYTES = 96 * 1024
 
 /** One winner's reveal, as the `Revealed` event states it. */
 export interface RevealedCandidate {
@@ -34,6 +41,17 @@ export interface DeltaFault {
   provider: Address
   deltaCid: Hex
   reason: string
+  /**
+   * Set when the plaintext is the committed one and fails a check a contract can make alone (its
+   * header or binding): what `proveInvalidDelta` needs, so no referee has to judge it.
+   */
+  proof?: FraudProof
+}
+
+/** A revealed plaintext delta that fails the on-chain checks, with the reveal it belongs to. */
+export interface FraudProof {
+  delta: Uint8Array
+  fingerprintHash: Hex
 }
 
 export interface CheckedDelta {
@@ -65,7 +83,7 @@ export interface DeltaCheckContext {
 }
 
 /** The plaintext of `sealed` when it is the delta `candidate` committed and revealed; else why not. */
-export async function openCandidate (sealed: Uint8Array, candidate: RevealedCandidate, c: DeltaCheckContext): Promise<{ bytes: Uint8Array } | { reason: string }> {
+export async function openCandidate (sealed: Uint8Array, candidate: RevealedCandidate, c: DeltaCheckContext): Promise<{ bytes: Uint8Array } | { reason: string, proof?: FraudProof }> {
   let bytes: Uint8Array
   try {
     bytes = await openDelta(sealed, candidate.salt, { maxBytes: c.maxDeltaBytes })
@@ -74,9 +92,14 @@ export async function openCandidate (sealed: Uint8Array, candidate: RevealedCand
   }
   const cid = await deltaCidOf(bytes)
   if (cid !== candidate.deltaCid.toLowerCase()) return { reason: `its sealed delta opens to ${cid}, not the committed ${candidate.deltaCid}` }
+  const binding = deltaBinding({ chainId: c.chainId, verifier: c.verifier, taskId: c.taskId, round: c.round, shard: c.shard, attempt: c.attempt, provider: candidate.provider })
+  const provable = onChainDeltaFault(bytes, binding)
+  if (provable !== undefined) {
+    const proof = bytes.length <= MAX_FRAUD_PROOF_BYTES ? { delta: bytes, fingerprintHash: fingerprintHash(candidate.fingerprint) } : undefined
+    return { reason: `its bytes are not a valid delta of its own (${provable})`, ...(proof === undefined ? {} : { proof }) }
+  }
   let recomputed: Int32Array
   try {
-    const binding = deltaBinding({ chainId: c.chainId, verifier: c.verifier, taskId: c.taskId, round: c.round, shard: c.shard, attempt: c.attempt, provider: candidate.provider })
     const delta = decodeDelta(bytes, { expected: c.layout, maxBytes: c.maxDeltaBytes, binding })
     recomputed = taskFingerprint(delta, c.spec, c.fingerprintSeed)
   } catch (error) {
@@ -97,7 +120,7 @@ export async function checkWinners (
   for (const candidate of [...candidates].sort((a, b) => a.replica - b.replica)) {
     const opened = await openCandidate(await fetchSealed(candidate.sealedCid), candidate, c)
     if ('bytes' in opened) result.matching.push({ replica: candidate.replica, deltaCid: candidate.deltaCid.toLowerCase() as Hex, bytes: opened.bytes })
-    else result.faults.push({ replica: candidate.replica, provider: candidate.provider, deltaCid: candidate.deltaCid, reason: opened.reason })
+    else result.faults.push({ replica: candidate.replica, provider: candidate.provider, deltaCid: candidate.deltaCid, reason: opened.reason, ...(opened.proof === undefined ? {} : { proof: opened.proof }) })
   }
   return result
 }
