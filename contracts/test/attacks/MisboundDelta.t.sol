@@ -97,6 +97,17 @@ contract MisboundDeltaTest is ProtocolFixture {
         challenges.proveInvalidDelta(ref, salt, keccak256(abi.encodePacked(fp)), delta);
     }
 
+    /// The watcher commits, then opens a bonded challenge of the bad result a block later.
+    function _watcherChallenges() internal {
+        _fund(watcher, 10 * uint256(REWARD));
+        vm.prank(watcher);
+        token.approve(address(distributor), type(uint256).max);
+        _commitProof(watcher, badRef, "w");
+        vm.roll(block.number + 1);
+        vm.prank(watcher);
+        challenges.challenge(badRef, "w");
+    }
+
     function test_attack_aDeltaBoundToAnotherProviderIsSlashedByAnyonesProofWithoutTheReferee() public {
         _runWith(badDelta);
         _commitProof(stranger, badRef, "s");
@@ -184,13 +195,7 @@ contract MisboundDeltaTest is ProtocolFixture {
 
     function test_aProofUpholdsAnOpenChallengeWhoseOlderCommitmentKeepsTheReportersShare() public {
         _runWith(badDelta);
-        _fund(watcher, 10 * uint256(REWARD));
-        vm.prank(watcher);
-        token.approve(address(distributor), type(uint256).max);
-        _commitProof(watcher, badRef, "w");
-        vm.roll(block.number + 1);
-        vm.prank(watcher);
-        challenges.challenge(badRef, "w");
+        _watcherChallenges();
         _commitProof(copier, badRef, "c");
         vm.roll(block.number + 1);
         _prove(copier, badRef, "c", badDelta);
@@ -203,13 +208,7 @@ contract MisboundDeltaTest is ProtocolFixture {
         _runWith(badDelta);
         _commitProof(copier, badRef, "c");
         vm.roll(block.number + 1);
-        _fund(watcher, 10 * uint256(REWARD));
-        vm.prank(watcher);
-        token.approve(address(distributor), type(uint256).max);
-        _commitProof(watcher, badRef, "w");
-        vm.roll(block.number + 1);
-        vm.prank(watcher);
-        challenges.challenge(badRef, "w");
+        _watcherChallenges();
         _prove(copier, badRef, "c", badDelta);
         assertEq(distributor.claimableOf(copier), MIN_STAKE / 10);
         assertEq(distributor.claimableOf(watcher), REWARD, "the challenger's bond comes back");
