@@ -21,7 +21,7 @@ describe('chainPinAuthorizer on the relay', () => {
   let pinner: PinnerFixture
   const logged: string[] = []
   beforeAll(async () => {
-    pinner = await startPinnerFixture(chain(), { log: { write: (line) => { logged.push(line) } } })
+    pinner = await startPinnerFixture(chain(), { log: { level: 'info', write: (line) => { logged.push(line) } } })
   }, 60_000)
   afterAll(async () => { await pinner?.stop() })
 

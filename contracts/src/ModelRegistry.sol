@@ -71,6 +71,8 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
     mapping(bytes32 commitment => uint256 blockNumber) public challengeCommitments;
     /// @inheritdoc IModelRegistry
     mapping(uint256 taskId => mapping(uint256 round => mapping(address signer => bool))) public equivocated;
+    /// @inheritdoc IModelRegistry
+    mapping(uint256 versionId => address challenger) public forgedVersionReporter;
 
     /// @notice Deploys the registry.
     /// @param admin Receives DEFAULT_ADMIN_ROLE and GOVERNANCE_ROLE.
@@ -231,6 +233,7 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
                 v.status = VersionStatus.Rejected;
                 emit VersionRejected(versionId);
             }
+            forgedVersionReporter[versionId] = c.challenger;
             IRewardDistributor distributor = taskManager.distributor();
             distributor.releaseBond(bytes32(versionId), c.challenger);
             // The loser pays: proposing a version the accepted results do not give is provable fraud.
@@ -245,6 +248,19 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
             if (_isCurrent(v)) _finalize(versionId, v);
         }
         taskManager.distributor().forfeitBond(bytes32(versionId), v.aggregator);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function slashCosigner(uint256 versionId, address signer) external returns (uint256 amount) {
+        address reporter = forgedVersionReporter[versionId];
+        if (reporter == address(0)) revert NotForged(versionId);
+        Version storage v = _version(versionId);
+        if (!confirmedBy[versionId][signer] || signer == v.aggregator) revert NotCosigner(versionId, signer);
+        // Struck off, so a signer is slashed once per version.
+        delete confirmedBy[versionId][signer];
+        amount = taskManager.distributor().slash(signer, v.taskId, taskManager.getTask(v.taskId).minStake, reporter);
+        emit CosignerSlashed(versionId, v.taskId, signer, reporter, amount);
+        taskManager.eject(v.taskId, signer);
     }
 
     /// @inheritdoc IModelRegistry

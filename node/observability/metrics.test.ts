@@ -5,7 +5,7 @@ const snapshot: OperatorMetrics = {
   relay: { connections: { open: 2, total: 5 }, bytes: { in: 1000, out: 2500 }, gossipRejections: { 'wrong-chain': 3 }, dialsDenied: 1 },
   pinner: { pins: 4, bytesPinned: 4096, active: 1, released: 2, refusals: { busy: 0, unauthorized: 1, 'too-large': 2, 'over-quota': 0, 'not-found': 0, 'bad-request': 0, failed: 0 } },
   referee: {
-    disputes: 3, verdicts: 2, slashed: 1, abstentions: 1, challenges: 1, upheld: 1, dismissed: 0, audits: 4, auditSlashes: 2, resultChallenges: 1, resultChallengesUpheld: 1, slashesExecuted: 1, failures: 0,
+    disputes: 3, verdicts: 2, slashed: 1, abstentions: 1, challenges: 1, upheld: 1, dismissed: 0, audits: 4, auditSlashes: 2, resultChallenges: 1, resultChallengesUpheld: 1, cosignersSlashed: 0, slashesExecuted: 1, failures: 0,
     reexecutions: { count: 3, totalMs: 4500 }
   }
 }

@@ -91,6 +91,7 @@ export function operatorMetricFamilies (metrics: OperatorMetrics): MetricFamily[
     counter('mlbridge_referee_audit_slashes_total', 'Accepted winners an audit found wrong and slashed', referee.auditSlashes),
     counter('mlbridge_referee_result_challenges_total', 'Result challenges seen', referee.resultChallenges),
     counter('mlbridge_referee_result_challenges_upheld_total', 'Result challenges upheld (the result slashed)', referee.resultChallengesUpheld),
+    counter('mlbridge_referee_cosigners_slashed_total', 'Signers of versions found forged, slashed after the verdict', referee.cosignersSlashed),
     counter('mlbridge_referee_slashes_executed_total', 'Slashes executed once their appeal delay passed', referee.slashesExecuted),
     counter('mlbridge_referee_failures_total', 'Attempts to settle that failed and will be retried', referee.failures),
     {

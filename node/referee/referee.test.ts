@@ -69,11 +69,11 @@ function signFlipping (inner: Trainer): Trainer {
 }
 
 /** A one-shard, one-round MNIST task with `replication` replicas, and the honest in-process trainer. */
-async function mnistTask (replication: number): Promise<{ taskId: bigint, train: Awaited<ReturnType<typeof mnistSplit>>['train'], artifacts: ReturnType<typeof memoryArtifactStore>, trainer: Trainer }> {
+async function mnistTask (replication: number, shape: { confirmations?: number } = {}): Promise<{ taskId: bigint, train: Awaited<ReturnType<typeof mnistSplit>>['train'], artifacts: ReturnType<typeof memoryArtifactStore>, trainer: Trainer }> {
   const { train } = await mnistSplit()
   const artifacts = memoryArtifactStore()
   const trainer = inProcessTrainer({ mnist: async () => train, queue: serialQueue() })
-  const { created } = await createMnistTask(local.ctxOf(1), artifacts, spec, { joinWindow: JOIN_WINDOW, rewardPerResult: parseEther('10'), minStake: MIN_STAKE, rounds: 1, shards: 1, replication, maxReplication: replication })
+  const { created } = await createMnistTask(local.ctxOf(1), artifacts, spec, { joinWindow: JOIN_WINDOW, rewardPerResult: parseEther('10'), minStake: MIN_STAKE, rounds: 1, shards: 1, replication, maxReplication: replication, ...shape })
   return { taskId: created.taskId, train, artifacts, trainer }
 }
 
@@ -270,6 +270,48 @@ describe('Referee', () => {
     expect((await readVersion(local.ctxOf(1), { versionId: swappedId })).status).toBe('Rejected')
     expect((await readRound(local.ctxOf(1), { taskId, round: 0 })).versionId).toBe(proposedBy(honest))
   }, 120_000)
+})
+
+describe('Co-signers of a forged version', () => {
+  it('attack (a Sybil signs its partner\'s forged version): the honest winner\'s challenge is upheld and the referee slashes the co-signer too, the challenger as reporter', async () => {
+    // Three winners, three signatures to finalize: the forger and its Sybil alone cannot.
+    const { taskId, train, artifacts, trainer } = await mnistTask(3, { confirmations: 2 })
+    await Promise.all([16, 17, 18].map(async (i) => { await local.fund(i) }))
+    // The aggregator is the winner with the lowest address.
+    const [liar, sybil, honest] = [16, 17, 18].map((i) => chainForAccount(local.ctxOf(i))).sort((a, b) => (a.account.toLowerCase() < b.account.toLowerCase() ? -1 : 1)) as [ProviderChain, ProviderChain, ProviderChain]
+    const forging: ProviderChain = {
+      ...liar,
+      proposeVersion: async (id, round, parent, data, signatures, results) => await liar.proposeVersion(id, round, parent, { ...data, commitHash: keccak256(toHex('forged')) }, signatures, results)
+    }
+    // Where an honest provider challenges a version it recomputed differently, the Sybil signs it.
+    let signed: () => void = () => {}
+    const sybilSigned = new Promise<void>((resolve) => { signed = resolve })
+    const vouching: ProviderChain = {
+      ...sybil,
+      challengeVersion: async (versionId) => {
+        await sybil.confirmVersion(versionId, (await readVersion(local.ctxOf(1), { versionId })).commitHash)
+        signed()
+      }
+    }
+    const loops = [forging, vouching, honest].map((chain) => providerLoop(taskId, train, chain, trainer, artifacts))
+    const referee = refereeOf(artifacts, train, trainer, { auditRate: 0 })
+    const judgements: ChallengeJudgement[] = []
+    referee.on('challenge', (j) => { judgements.push(j) })
+    // The referee starts once the Sybil signed, so its verdict cannot come first.
+    expect(await runLoops(loops, { timeTravel: local.timeTravel, joinWindow: JOIN_WINDOW, timeoutMs: 100_000, beside: async (signal) => { await sybilSigned; await referee.run(signal) } })).toEqual(['completed', 'completed', 'completed'])
+
+    const [forged] = judgements
+    expect(forged).toMatchObject({ taskId, uphold: true })
+    const registry = { address: local.contracts.ModelRegistry, abi: ModelRegistryAbi, fromBlock: 0n, strict: true } as const
+    const [versionSlash] = await local.publicClient.getContractEvents({ ...registry, eventName: 'VersionSlashed', args: { versionId: forged!.versionId } })
+    const [cosignerSlash] = await local.publicClient.getContractEvents({ ...registry, eventName: 'CosignerSlashed', args: { versionId: forged!.versionId } })
+    expect(versionSlash?.args).toMatchObject({ aggregator: liar.account, reporter: honest.account })
+    expect(cosignerSlash?.args).toMatchObject({ signer: sybil.account, reporter: honest.account, amount: MIN_STAKE })
+    expect(referee.counters).toMatchObject({ upheld: 1, cosignersSlashed: 1 })
+    const { versionId } = await readRound(local.ctxOf(1), { taskId, round: 0 })
+    expect(versionId).not.toBe(forged!.versionId)
+    expect((await readVersion(local.ctxOf(1), { versionId })).status).toBe('Final')
+  }, 150_000)
 })
 
 describe('Fraud proofs, without the referee', () => {

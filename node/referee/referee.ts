@@ -18,7 +18,7 @@
 import { zeroAddress, type Hex } from 'viem'
 import {
   ContractRejectedError, executeSlash, readSlashesMade, type PendingSlash, readAcceptedShards, readChallenges, readOpenResultChallenge, readResultChallenges, resolveResultChallenge, type ResultChallenge, readDisputes, readFingerprintSeed, readModel, readOpenChallenge, readRevealed, readRound, readTask, readTaskCreation, readVersion,
-  resolveChallenge, resolveSplit, slashResult, type AcceptedShardEvent, type SlashReason, type Dispute, type ReadContext, type VersionChallenge, type WriteContext
+  readVersionSignatures, resolveChallenge, resolveSplit, slashCosigner, slashResult, type AcceptedShardEvent, type SlashReason, type Dispute, type ReadContext, type VersionChallenge, type WriteContext
 } from '../../src/chain/actions/index.ts'
 import { MLBridgeError } from '../../src/core/errors.ts'
 import { Emitter } from '../../src/core/events.ts'
@@ -142,6 +142,8 @@ export interface RefereeCounters {
   auditSlashes: number
   resultChallenges: number
   resultChallengesUpheld: number
+  /** signers of versions it found forged, slashed after the verdict (anyone may; the referee does not wait for someone to) */
+  cosignersSlashed: number
   /** slashes it executed once their appeal delay passed (anyone may; the referee does not wait for someone to) */
   slashesExecuted: number
   failures: number
@@ -151,10 +153,12 @@ export interface RefereeCounters {
 const TFJS_VERSION = '4.22.0'
 
 export class Referee extends Emitter<RefereeEvents> {
-  readonly counters: RefereeCounters = { disputes: 0, verdicts: 0, slashed: 0, abstentions: 0, challenges: 0, upheld: 0, dismissed: 0, audits: 0, auditSlashes: 0, resultChallenges: 0, resultChallengesUpheld: 0, slashesExecuted: 0, failures: 0 }
+  readonly counters: RefereeCounters = { disputes: 0, verdicts: 0, slashed: 0, abstentions: 0, challenges: 0, upheld: 0, dismissed: 0, audits: 0, auditSlashes: 0, resultChallenges: 0, resultChallengesUpheld: 0, cosignersSlashed: 0, slashesExecuted: 0, failures: 0 }
   // Each block is scanned once, so every dispute and challenge is queued once.
   private readonly disputes = new Map<string, Dispute>()
   private readonly challenges = new Map<bigint, VersionChallenge>()
+  /** versions an upheld challenge rejected, whose co-signers are still to be slashed */
+  private readonly forgedVersions = new Map<bigint, bigint>()
   private readonly audits = new Map<string, AcceptedShardEvent>()
   // A shard its own verdict accepted is not audited.
   private readonly disputed = new Set<string>()
@@ -220,13 +224,15 @@ export class Referee extends Emitter<RefereeEvents> {
     await this.work(this.disputes, async (d) => await this.settle(d, signal), where, signal)
     await this.work(this.audits, async (a) => await this.settleAudit(a, signal), where, signal)
     await this.work(this.resultChallenges, async (c) => await this.settleResultChallenge(c, signal), (c) => where(c.ref), signal)
-    await this.work(this.pendingSlashes, async (s) => await this.executeWhenDue(s), (s) => ({ taskId: '-', round: -1, shard: -1, attempt: -1, slash: s.id.toString() }), signal)
+    await this.work(this.forgedVersions, async (versionId) => await this.slashCosigners(versionId), (versionId) => ({ taskId: '-', round: -1, shard: -1, attempt: -1, versionId: versionId.toString() }), signal)
+    // one read of the chain's time serves every pending slash
+    const now = this.pendingSlashes.size === 0 ? 0n : (await this.opts.read.publicClient.getBlock({ blockTag: 'latest' })).timestamp
+    await this.work(this.pendingSlashes, async (s) => await this.executeWhenDue(s, now), (s) => ({ taskId: '-', round: -1, shard: -1, attempt: -1, slash: s.id.toString() }), signal)
   }
 
-  /** Executes a slash once its appeal delay passed; true once it is executed or overturned. */
-  private async executeWhenDue (slash: PendingSlash): Promise<boolean> {
-    const block = await this.opts.read.publicClient.getBlock({ blockTag: 'latest' })
-    if (block.timestamp < slash.executableAt) return false
+  /** Executes a slash once its appeal delay passed (chain time `now`); true once it is executed or overturned. */
+  private async executeWhenDue (slash: PendingSlash, now: bigint): Promise<boolean> {
+    if (now < slash.executableAt) return false
     try {
       await executeSlash(this.opts.write, { id: slash.id })
     } catch (error) {
@@ -413,11 +419,29 @@ export class Referee extends Emitter<RefereeEvents> {
     await resolveChallenge(this.opts.write, { versionId: challenge.versionId, uphold: judgement.uphold })
     if (judgement.uphold) this.counters.upheld++
     else this.counters.dismissed++
+    if (judgement.uphold) this.forgedVersions.set(challenge.versionId, challenge.versionId)
     this.log({
       level: 'info', event: judgement.uphold ? 'challenge upheld' : 'challenge dismissed', taskId: judgement.taskId.toString(), round: judgement.round, shard: -1, attempt: -1,
       versionId: challenge.versionId.toString(), challenger: challenge.challenger, differences: judgement.differences
     })
     this.emit('challenge', judgement)
+    return true
+  }
+
+  /**
+   * Every signer of a version found forged vouched for it: each is slashed (the aggregator was,
+   * with the verdict). One that is gone already (slashed by someone else first) is skipped.
+   */
+  private async slashCosigners (versionId: bigint): Promise<boolean> {
+    const { confirmations } = await readVersionSignatures(this.opts.read, { versionId })
+    for (const { signer } of confirmations) {
+      try {
+        await slashCosigner(this.opts.write, { versionId, signer })
+        this.counters.cosignersSlashed++
+      } catch (error) {
+        if (!(error instanceof ContractRejectedError && error.errorName === 'NotCosigner')) throw error
+      }
+    }
     return true
   }
 

@@ -51,7 +51,7 @@ describe('pinner under attack', () => {
       dataDir,
       chainId: CHAIN,
       pinning: { maxConcurrent: 4, quotaBytes: MiB },
-      log: { write: (line) => { logged.push(line) } }
+      log: { level: 'info', write: (line) => { logged.push(line) } }
     })
   })
 

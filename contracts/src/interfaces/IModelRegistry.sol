@@ -147,6 +147,14 @@ interface IModelRegistry {
     /// @notice The challenge window is still open.
     /// @param deadline End of the challenge window.
     error ChallengeWindowOpen(uint64 deadline);
+    /// @notice The version was not rejected by an upheld challenge.
+    /// @param versionId The version.
+    error NotForged(uint256 versionId);
+    /// @notice `signer` has no standing signature of the version other than as its aggregator
+    /// (never signed it, or already slashed for it).
+    /// @param versionId The version.
+    /// @param signer The signer.
+    error NotCosigner(uint256 versionId, address signer);
     /// @notice Only a provider or the creator of the task may challenge.
     /// @param caller The caller.
     error NotAllowedToChallenge(address caller);
@@ -249,6 +257,15 @@ interface IModelRegistry {
     /// @param amount The stake slashed.
     event VersionSlashed(
         uint256 indexed versionId, uint256 indexed taskId, address indexed aggregator, address reporter, uint256 amount
+    );
+    /// @notice A provider that signed a version found forged was slashed, its challenger as reporter.
+    /// @param versionId The rejected version.
+    /// @param taskId Its task.
+    /// @param signer The co-signer slashed.
+    /// @param reporter The version's challenger.
+    /// @param amount The stake slashed.
+    event CosignerSlashed(
+        uint256 indexed versionId, uint256 indexed taskId, address indexed signer, address reporter, uint256 amount
     );
     /// @notice The referee judged the challenge of a version: `upheld` (the version was wrong, the
     /// bond went back and the aggregator was slashed) or dismissed (the bond was forfeited, mostly
@@ -412,6 +429,23 @@ interface IModelRegistry {
     /// @return bond Its bond.
     /// @return resolveBy The referee's deadline.
     function challenges(uint256 versionId) external view returns (address challenger, uint96 bond, uint64 resolveBy);
+
+    /// @notice Slashes a provider that signed a version the referee found forged (an upheld
+    /// challenge rejected it), the task's minimum stake, with the version's challenger as reporter,
+    /// and ejects it from the task's later draws. A signature says its signer recomputed the
+    /// version and got the same content; honest winners sign nothing else, so a signature of a
+    /// forged version is a lie or colluding carelessness. Anyone may call it, once per signer; the
+    /// aggregator was slashed with the verdict.
+    /// @param versionId The rejected version.
+    /// @param signer A signer of its (non-final) signatures.
+    /// @return amount The stake slashed.
+    function slashCosigner(uint256 versionId, address signer) external returns (uint256 amount);
+
+    /// @notice The challenger whose upheld challenge rejected `versionId` (zero for any other
+    /// version): the reporter of its co-signers' slashes.
+    /// @param versionId The version.
+    /// @return The challenger.
+    function forgedVersionReporter(uint256 versionId) external view returns (address);
 
     /// @notice Reports a provider of a task that signed two different models (model CID, commit
     /// hash, delta root or data hash) for the same task, round and parent: it is slashed the

@@ -78,6 +78,7 @@ contract ProtocolHandler is ProtocolFixture {
     uint256 public ghostQuietFinals;
     uint256 public ghostChallenges;
     uint256 public ghostChallengesSettled;
+    uint256 public ghostCosignersSlashed;
     uint256 internal ejectionsClosed;
     uint256 internal steps;
 
@@ -356,7 +357,10 @@ contract ProtocolHandler is ProtocolFixture {
             vm.prank(referee);
             registry.resolveChallenge(versionId, mode % 3 == 1);
             // An upheld challenge slashes and ejects the aggregator; its draws of this round stand.
-            if (mode % 3 == 1) slashedIn[v.aggregator][taskId] = tm.getTask(taskId).currentRound + 1;
+            if (mode % 3 == 1) {
+                slashedIn[v.aggregator][taskId] = tm.getTask(taskId).currentRound + 1;
+                _slashCosigners(versionId, v.aggregator);
+            }
             // A dismissed challenge finalizes its version while the round runs: the referee's word.
             if (
                 v.status == IModelRegistry.VersionStatus.Challenged
@@ -368,6 +372,17 @@ contract ProtocolHandler is ProtocolFixture {
         }
         ghostChallengesSettled++;
         return true;
+    }
+
+    /// Every signer of a version an upheld challenge rejected is slashed and ejected, as the referee does.
+    function _slashCosigners(uint256 versionId, address aggregator) internal {
+        for (uint256 i = 0; i < providerList.length; ++i) {
+            address p = providerList[i];
+            if (p == aggregator || !registry.confirmedBy(versionId, p)) continue;
+            registry.slashCosigner(versionId, p);
+            slashedIn[p][taskId] = tm.getTask(taskId).currentRound + 1;
+            ghostCosignersSlashed++;
+        }
     }
 
     function _finalizeQuiet(uint256 versionId, bool wait) internal returns (bool) {
@@ -901,6 +916,7 @@ contract ProtocolInvariantTest is ProtocolFixture {
         emit log_named_uint("by quiet window", handler.ghostQuietFinals());
         emit log_named_uint("challenges", handler.ghostChallenges());
         emit log_named_uint("challenges settled", handler.ghostChallengesSettled());
+        emit log_named_uint("co-signers slashed", handler.ghostCosignersSlashed());
         // Reached by every run at the configured depth (over 6 x 128 runs of 500 calls, the fewest
         // were 7 tasks, 69 finalized shards, 71 accepted results, 7 final versions, 8 ejections;
         // referee verdicts, quiet finalizations and challenges are too rare per run to assert).

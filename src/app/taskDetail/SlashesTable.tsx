@@ -9,8 +9,11 @@ const CAUSE_WORDS: Record<SlashCause, string> = {
   proof: 'a fraud proof the contract checked itself',
   audit: "the referee's audit of an accepted shard",
   equivocation: 'an equivocation report',
-  version: 'an upheld challenge of the version it proposed'
+  version: 'an upheld challenge of the version it proposed',
+  cosigned: 'an upheld challenge of a version it signed'
 }
+
+const VERSION_SLASHED: Partial<Record<SlashCause, string>> = { version: 'the version it proposed', cosigned: 'the version it signed' }
 
 /** Slashes, one row each; `withTask` adds a column linking each to its task (for a record across tasks). */
 export function SlashesTable ({ slashes, withTask = false }: { slashes: SlashView[], withTask?: boolean }): React.JSX.Element {
@@ -27,14 +30,14 @@ export function SlashesTable ({ slashes, withTask = false }: { slashes: SlashVie
             <td title={s.provider}>{shortAddress(s.provider)}</td>
             <td>
               {s.result === undefined
-                ? `round ${s.round}: ${s.cause === 'version' ? 'the version it proposed' : 'version signature'}`
+                ? `round ${s.round}: ${VERSION_SLASHED[s.cause] ?? 'version signature'}`
                 : `round ${s.result.round} shard ${s.result.shard} attempt ${s.result.attempt} replica ${s.result.replica}`}
             </td>
             <td>{slashReasonWords(s.reason)}, found by {CAUSE_WORDS[s.cause]}</td>
             <td>{mlb(s.amount)}</td>
             <td>{mlb(s.forfeited)}</td>
             <td>{s.reporter === undefined ? 'none' : <span title={s.reporter}>{shortAddress(s.reporter)} ({mlb(s.reporterShare)})</span>}</td>
-            <td>{s.evidence !== undefined ? <EvidenceCid evidence={s.evidence} /> : s.cause === 'version' ? "the referee's recomputation" : 'the two signatures'}</td>
+            <td>{s.evidence !== undefined ? <EvidenceCid evidence={s.evidence} /> : s.cause in VERSION_SLASHED ? "the referee's recomputation" : 'the two signatures'}</td>
             <td data-testid="slash-appeal" data-state={s.appeal?.state ?? 'none'}>{appealWords(s.appeal)}</td>
           </tr>
         ))}

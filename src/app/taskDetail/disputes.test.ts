@@ -67,7 +67,9 @@ describe('disputesOf', () => {
       // A fraud proof that also closes the result's open challenge: the proof decided it.
       protocolEvent('ResultChallenges', 'ResultChallengeResolved', { resultKey: resultKeyOf(resultRef), challenger: C, upheld: true }, { transactionHash: txHash(7) }),
       protocolEvent('ResultChallenges', 'InvalidDeltaProven', { resultKey: resultKeyOf(resultRef), prover: B, reporter: C, deltaHash: `0x${'ee'.repeat(32)}` }, { transactionHash: txHash(7) }),
-      ...slashed(7, { provider: A, replica: 0n, reason: 1, reporter: C })
+      ...slashed(7, { provider: A, replica: 0n, reason: 1, reporter: C }),
+      distributor('Slashed', { provider: A, amount: STAKE, burned: STAKE * 9n / 10n, reporter: B, reporterShare: STAKE / 10n }, 8),
+      protocolEvent('ModelRegistry', 'CosignerSlashed', { versionId: 7n, taskId: 1n, signer: A, reporter: B, amount: STAKE }, { transactionHash: txHash(8) })
     ]
     expect(disputesOf(events).slashes.map((s) => ({ provider: s.provider, reason: s.reason, cause: s.cause, reporter: s.reporter, share: s.reporterShare, forfeited: s.forfeited }))).toEqual([
       { provider: B, reason: 'RefereeDisagrees', cause: 'split', reporter: undefined, share: 0n, forfeited: 0n },
@@ -75,9 +77,11 @@ describe('disputesOf', () => {
       { provider: C, reason: 'InvalidDelta', cause: 'audit', reporter: undefined, share: 0n, forfeited: 0n },
       { provider: B, reason: 'Equivocation', cause: 'equivocation', reporter: A, share: STAKE / 10n, forfeited: 0n },
       { provider: C, reason: 'ForgedVersion', cause: 'version', reporter: B, share: STAKE / 10n, forfeited: 0n },
-      { provider: A, reason: 'InvalidDelta', cause: 'proof', reporter: C, share: STAKE / 10n, forfeited: 0n }
+      { provider: A, reason: 'InvalidDelta', cause: 'proof', reporter: C, share: STAKE / 10n, forfeited: 0n },
+      { provider: A, reason: 'ForgedVersion', cause: 'cosigned', reporter: B, share: STAKE / 10n, forfeited: 0n }
     ])
-    expect(disputesOf(events).slashes.at(-2)).toMatchObject({ round: 2, result: undefined, amount: STAKE })
+    expect(disputesOf(events).slashes.at(-3)).toMatchObject({ round: 2, result: undefined, amount: STAKE })
+    expect(disputesOf(events).slashes.at(-1)).toMatchObject({ round: 2, result: undefined, amount: STAKE })
     const [first] = disputesOf(events).slashes
     expect(first).toMatchObject({ result: { ...resultRef, replica: 1 }, amount: STAKE, evidence: `0x${'ee'.repeat(32)}` })
     expect(slashReasonWords('RefereeDisagrees')).toBe("the referee's re-execution disagrees with its result")

@@ -22,7 +22,7 @@ export interface SplitView {
 }
 
 /** What brought a slash about: a split's verdict, an upheld result challenge, an audit, an equivocation report. */
-export type SlashCause = 'split' | 'challenge' | 'proof' | 'audit' | 'equivocation' | 'version'
+export type SlashCause = 'split' | 'challenge' | 'proof' | 'audit' | 'equivocation' | 'version' | 'cosigned'
 
 /** Where a slash stands in its appeal delay (`SlashPending`, then `SlashExecuted` or `SlashOverturned`). */
 export interface SlashAppeal {
@@ -94,7 +94,7 @@ function splitsOf (events: readonly ProtocolEvent[]): SplitView[] {
 
 /**
  * The distributor's `Slashed` and `EarningsForfeited` precede the verifier's `ResultSlashed` (or
- * the registry's `Equivocated` or `VersionSlashed`) in the slashing transaction, so their figures are held until the
+ * the registry's `Equivocated`, `VersionSlashed` or `CosignerSlashed`) in the slashing transaction, so their figures are held until the
  * event naming the result comes; a split's verdict or an upheld challenge precedes it too.
  */
 function slashesOf (events: readonly ProtocolEvent[]): SlashView[] {
@@ -150,11 +150,12 @@ function slashesOf (events: readonly ProtocolEvent[]): SlashView[] {
         ...takeSettlement(tx, event.args.signer), reporter: event.args.reporter
       })
     }
-    if (event.eventName === 'VersionSlashed') {
+    if (event.eventName === 'VersionSlashed' || event.eventName === 'CosignerSlashed') {
+      const provider = event.eventName === 'VersionSlashed' ? event.args.aggregator : event.args.signer
       slashes.push({
-        taskId: event.args.taskId, round: versionRounds.get(event.args.versionId) ?? -1, result: undefined, provider: event.args.aggregator,
-        reason: 'ForgedVersion', cause: 'version', amount: event.args.amount, evidence: undefined, block: event.blockNumber,
-        ...takeSettlement(tx, event.args.aggregator)
+        taskId: event.args.taskId, round: versionRounds.get(event.args.versionId) ?? -1, result: undefined, provider,
+        reason: 'ForgedVersion', cause: event.eventName === 'VersionSlashed' ? 'version' : 'cosigned', amount: event.args.amount, evidence: undefined, block: event.blockNumber,
+        ...takeSettlement(tx, provider)
       })
     }
   }

@@ -48,6 +48,7 @@ export function eventSentence (event: ProtocolEvent): string {
     case 'VersionConfirmed': return `${shortAddress(event.args.signer)} signed version ${event.args.versionId} (${event.args.signers} signers so far).`
     case 'Equivocated': return `${shortAddress(event.args.signer)} signed two different models for round ${event.args.round}: slashed ${mlb(event.args.amount)} on ${shortAddress(event.args.reporter)}'s report.`
     case 'VersionSlashed': return `${shortAddress(event.args.aggregator)} proposed version ${event.args.versionId}, which the referee found wrong: slashed ${mlb(event.args.amount)} on ${shortAddress(event.args.reporter)}'s challenge.`
+    case 'CosignerSlashed': return `${shortAddress(event.args.signer)} signed version ${event.args.versionId}, which the referee found wrong: slashed ${mlb(event.args.amount)} on ${shortAddress(event.args.reporter)}'s challenge.`
     case 'VersionChallenged': return `${shortAddress(event.args.challenger)} challenged version ${event.args.versionId}.`
     case 'VersionFinalized': return `Version ${event.args.versionId} is final.`
     case 'VersionRejected': return `Version ${event.args.versionId} was rejected.`

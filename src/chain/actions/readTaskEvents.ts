@@ -41,7 +41,7 @@ export function selectTaskEvents (events: readonly ProtocolEvent[], taskId: bigi
   for (const event of events) {
     if (event.eventName === 'TaskCreated' && event.args.taskId === taskId) versions.add(event.args.initialVersionId)
     if (event.eventName === 'VersionProposed' && event.args.taskId === taskId) versions.add(event.args.versionId)
-    if ((event.eventName === 'ResultSlashed' || event.eventName === 'Equivocated' || event.eventName === 'VersionSlashed') && event.args.taskId === taskId) slashTransactions.add(event.transactionHash)
+    if ((event.eventName === 'ResultSlashed' || event.eventName === 'Equivocated' || event.eventName === 'VersionSlashed' || event.eventName === 'CosignerSlashed') && event.args.taskId === taskId) slashTransactions.add(event.transactionHash)
     if (event.eventName === 'ResultChallenged' && event.args.taskId === taskId) challengedResults.add(resultKeyOf(resultRefOf(event.args)))
   }
   // A slash's appeal opens in its transaction and ends, by its id, in the same one or a later one.

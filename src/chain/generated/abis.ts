@@ -3117,6 +3117,25 @@ export const ModelRegistryAbi = [
   },
   {
     "type": "function",
+    "name": "forgedVersionReporter",
+    "inputs": [
+      {
+        "name": "versionId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "challenger",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "fork",
     "inputs": [
       {
@@ -3813,6 +3832,30 @@ export const ModelRegistryAbi = [
   },
   {
     "type": "function",
+    "name": "slashCosigner",
+    "inputs": [
+      {
+        "name": "versionId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "signer",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "supportsInterface",
     "inputs": [
       {
@@ -3979,6 +4022,43 @@ export const ModelRegistryAbi = [
       },
       {
         "name": "bond",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "CosignerSlashed",
+    "inputs": [
+      {
+        "name": "versionId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "uint256"
+      },
+      {
+        "name": "signer",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "reporter",
+        "type": "address",
+        "indexed": false,
+        "internalType": "address"
+      },
+      {
+        "name": "amount",
         "type": "uint256",
         "indexed": false,
         "internalType": "uint256"
@@ -4642,8 +4722,35 @@ export const ModelRegistryAbi = [
   },
   {
     "type": "error",
+    "name": "NotCosigner",
+    "inputs": [
+      {
+        "name": "versionId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "signer",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "NotEquivocation",
     "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "NotForged",
+    "inputs": [
+      {
+        "name": "versionId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
   },
   {
     "type": "error",
