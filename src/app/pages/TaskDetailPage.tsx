@@ -4,6 +4,7 @@ import { useConnection } from 'wagmi'
 import { explainError } from '../../chain/explainError.ts'
 import { joinLock } from '../../core/taskLimits.ts'
 import { useReadContext } from '../hooks/useProtocol.ts'
+import { useProtocolEventLog } from '../hooks/useProtocolEventLog.ts'
 import { Link } from '../router.tsx'
 import { CancelTask } from '../taskDetail/CancelTask.tsx'
 import { disputesOf } from '../taskDetail/disputes.ts'
@@ -22,9 +23,10 @@ const REFRESH_MS = 2000
 
 export function TaskDetailPage ({ taskId }: { taskId: bigint }): React.JSX.Element {
   const ctx = useReadContext()
+  const log = useProtocolEventLog()
   const query = useQuery({
     queryKey: ['taskDetail', ctx.contracts.TaskManager, taskId.toString()],
-    queryFn: async () => await loadTaskDetail(ctx, taskId),
+    queryFn: async () => await loadTaskDetail(ctx, log, taskId),
     refetchInterval: REFRESH_MS
   })
   if (query.data === 'missing') {
