@@ -20,7 +20,8 @@ export function createProtocolEventLog (ctx: ReadContext): ProtocolEventLog {
   const catchUp = async (): Promise<readonly ProtocolEvent[]> => {
     const head = await ctx.publicClient.getBlockNumber({ cacheTime: 0 })
     if (head > scanned) {
-      events.push(...await readProtocolEvents(ctx, { fromBlock: scanned + 1n, toBlock: head }))
+      // one at a time: a first scan of a long-lived chain can outgrow a spread's argument limit
+      for (const event of await readProtocolEvents(ctx, { fromBlock: scanned + 1n, toBlock: head })) events.push(event)
       scanned = head
     }
     return events
