@@ -11,6 +11,7 @@ import type { Hex } from 'viem'
 import type { WriteContext } from '../../src/chain/actions/index.ts'
 import { DEV_ACCOUNT_COUNT } from '../../src/chain/devAccounts.ts'
 import { LOCAL_CHAIN_ID } from '../../src/core/networkConfig.ts'
+import { logLevelFromEnv } from '../observability/log.ts'
 import { chainMembership } from '../../src/chain/taskMembership.ts'
 import { createBrowserNode, type BrowserNode, type TaskChannel } from '../../src/p2p/index.ts'
 import { startNetworkSession, walletClientSigner } from '../../src/provider/networkSession.ts'
@@ -58,7 +59,9 @@ export async function startNetwork (): Promise<SimNetwork> {
   let relay: Relay
   try {
     // The chain decides who may pin and gossip, as on the local stack: a wallet of no task gets nothing stored.
-    relay = await startRelay({ port: 0, dataDir: relayDir, chainId: LOCAL_CHAIN_ID, chain })
+    // Its refusals (warn) say what an attack tried; its routine pins would drown the run's own report.
+    const level = process.env.MLBRIDGE_LOG_LEVEL === undefined ? 'warn' : logLevelFromEnv()
+    relay = await startRelay({ port: 0, dataDir: relayDir, chainId: LOCAL_CHAIN_ID, chain, log: { level } })
   } catch (error) {
     await chain.stop()
     throw error
