@@ -315,19 +315,26 @@ describe('Co-signers of a forged version', () => {
 })
 
 describe('Fraud proofs, without the referee', () => {
-  it('attack (a delta bound to another chain, its fingerprint honest): the honest winner proves it on chain and the contract slashes the result by itself', async () => {
+  /**
+   * Two winners, no referee: one binds its delta to another chain (its first binding names chain
+   * 1: a replay of work done for another deployment). Its fingerprint is that of the bytes, so
+   * both replicas agree and both win. `honestChain` may change the honest winner's chain.
+   */
+  async function runReplay (accounts: [number, number], honestChain: (chain: ProviderChain) => ProviderChain = (chain) => chain): Promise<{ taskId: bigint, honest: ProviderChain, replayer: ProviderChain, actions: string[] }> {
     const { taskId, train, artifacts, trainer } = await mnistTask(2)
-    await Promise.all([14, 15].map(async (i) => { await local.fund(i) }))
-    const [honest, replayer] = [14, 15].map((i) => chainForAccount(local.ctxOf(i))) as [ProviderChain, ProviderChain]
-    // Its first binding (that of its delta) names another chain: a replay of work done for another
-    // deployment. Its fingerprint is that of the bytes, so both replicas agree and both win.
+    await Promise.all(accounts.map(async (i) => { await local.fund(i) }))
+    const [honest, replayer] = accounts.map((i) => chainForAccount(local.ctxOf(i))) as [ProviderChain, ProviderChain]
     let bindings = 0
     const replaying: ProviderChain = { ...replayer, chainId: async () => (bindings++ === 0 ? 1 : await replayer.chainId()) }
     const actions: string[] = []
-    const loops = [providerLoop(taskId, train, honest, trainer, artifacts), providerLoop(taskId, train, replaying, trainer, artifacts)]
+    const loops = [providerLoop(taskId, train, honestChain(honest), trainer, artifacts), providerLoop(taskId, train, replaying, trainer, artifacts)]
     loops[0]!.on('action', (a) => { actions.push(a.name) })
-    // No referee runs at all.
     expect(await runLoops(loops, { timeTravel: local.timeTravel, joinWindow: JOIN_WINDOW, timeoutMs: 80_000 })).toEqual(['completed', 'completed'])
+    return { taskId, honest, replayer, actions }
+  }
+
+  it('attack (a delta bound to another chain, its fingerprint honest): the honest winner proves it on chain and the contract slashes the result by itself', async () => {
+    const { taskId, honest, replayer: replaying, actions } = await runReplay([14, 15])
     expect(actions).toContain('proveInvalidDelta')
     expect(actions).not.toContain('challengeResult')
 
@@ -342,5 +349,15 @@ describe('Fraud proofs, without the referee', () => {
     expect(pending?.args.reporter).toBe(honest.account)
     const { versionId } = await readRound(local.ctxOf(1), { taskId, round: 0 })
     expect((await readVersion(local.ctxOf(1), { versionId })).status).toBe('Final')
+  }, 120_000)
+
+  it('a proof the contract refuses is not the end of it: the winner challenges the result for the referee instead', async () => {
+    // This winner's proof names another fingerprint than the reveal's, so the contract refuses it.
+    const { taskId, actions } = await runReplay([19, 20], (chain) => ({ ...chain, proveInvalidDelta: async (ref, proof) => { await chain.proveInvalidDelta(ref, { ...proof, fingerprintHash: keccak256(toHex('other')) }) } }))
+    expect(actions).toContain('challengeResult')
+    expect(actions).not.toContain('proveInvalidDelta')
+    expect(await slashesOf(taskId)).toEqual([])
+    const [challenged] = await local.publicClient.getContractEvents({ address: local.contracts.ResultChallenges, abi: ResultChallengesAbi, eventName: 'ResultChallenged', args: { taskId }, fromBlock: 0n, strict: true })
+    expect(challenged).toBeDefined()
   }, 120_000)
 })

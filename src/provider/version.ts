@@ -4,9 +4,10 @@
  * its scores and the other winners' signatures gathered off chain (see endorsements.ts).
  */
 import type { Hex } from 'viem'
-import { ContractRejectedError } from '../chain/actions/index.ts'
+import { ContractRejectedError, type ResultRef } from '../chain/actions/index.ts'
 import { MLBridgeError } from '../core/errors.ts'
 import { decodeVersion } from '../core/version/blob.ts'
+import type { FraudProof } from '../core/version/deltaCheck.ts'
 import { checkEndorsement, type ExpectedVersion } from '../core/version/endorsement.ts'
 import type { SignerSignature, VersionContent } from '../core/version/signature.ts'
 import type { ProviderContext } from './context.ts'
@@ -53,7 +54,8 @@ export async function aggregate (ctx: ProviderContext, round: number, signal?: A
 /**
  * Reports a winner whose delta bytes do not give its revealed fingerprint, so it is slashed with
  * this provider as reporter: by a fraud proof the contract checks alone when its header or binding
- * is wrong and the bytes are small enough, else by a challenge the referee judges. Every winner
+ * is wrong and the bytes are small enough, else (or when the contract refuses the proof) by a
+ * challenge the referee judges. Every winner
  * sees the same fault: whoever comes second finds the result slashed or the challenge open.
  */
 async function challengeFault (ctx: ProviderContext, round: number, fault: RecomputedRound['faults'][number]): Promise<void> {
@@ -61,8 +63,7 @@ async function challengeFault (ctx: ProviderContext, round: number, fault: Recom
   const ref = { taskId: ctx.deps.taskId, round, shard: fault.shard, attempt: fault.attempt, replica: fault.replica }
   const detail = `replica ${fault.replica} (${fault.provider})`
   try {
-    if (fault.proof !== undefined) {
-      await ctx.timed(ctx.deps.chain.proveInvalidDelta(ref, fault.proof))
+    if (fault.proof !== undefined && await proved(ctx, ref, fault.proof)) {
       ctx.action({ name: 'proveInvalidDelta', round, shard: fault.shard, detail })
     } else if (await ctx.timed(ctx.deps.chain.challengeResult(ref))) {
       ctx.action({ name: 'challengeResult', round, shard: fault.shard, detail })
@@ -70,6 +71,23 @@ async function challengeFault (ctx: ProviderContext, round: number, fault: Recom
   } catch (error) {
     if (error instanceof ContractRejectedError && ['ChallengeAlreadyOpen', 'AlreadySlashed'].includes(error.errorName ?? '')) return
     ctx.error({ phase: 'aggregating', round, shard: fault.shard, fatal: false, error: error instanceof Error ? error : new Error(String(error)) })
+  }
+}
+
+/**
+ * Sends the fraud proof; false when the contract refuses it for another reason than the result
+ * being slashed already (its checks and this client's should agree), so the referee judges it.
+ */
+async function proved (ctx: ProviderContext, ref: ResultRef, proof: FraudProof): Promise<boolean> {
+  try {
+    await ctx.timed(ctx.deps.chain.proveInvalidDelta(ref, proof))
+    return true
+  } catch (error) {
+    if (error instanceof ContractRejectedError && error.errorName !== 'AlreadySlashed') {
+      ctx.error({ phase: 'aggregating', round: ref.round, shard: ref.shard, fatal: false, error })
+      return false
+    }
+    throw error
   }
 }
 
