@@ -197,6 +197,8 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
 
     /// @inheritdoc IModelRegistry
     function commitChallenge(bytes32 commitment) external {
+        // Re-committed, it would look made later, and whoever saw it could postpone its opening.
+        if (challengeCommitments[commitment] != 0) revert ChallengeAlreadyCommitted(commitment);
         challengeCommitments[commitment] = block.number;
         emit ChallengeCommitted(msg.sender, commitment);
     }

@@ -158,6 +158,10 @@ interface IModelRegistry {
     /// @notice Only a provider or the creator of the task may challenge.
     /// @param caller The caller.
     error NotAllowedToChallenge(address caller);
+    /// @notice This commitment was made already (and not spent): committing it again would move it
+    /// to a later block and postpone its opening.
+    /// @param commitment The commitment.
+    error ChallengeAlreadyCommitted(bytes32 commitment);
     /// @notice No commitment to this challenge was made in an earlier block (`commitChallenge`).
     /// @param commitment The commitment the call opens.
     error ChallengeNotCommitted(bytes32 commitment);
@@ -378,7 +382,8 @@ interface IModelRegistry {
     /// @notice Commits to a challenge without naming its version: `commitment` is
     /// `challengeCommitmentOf(msg.sender, versionId, reason, salt)`. An upheld challenge pays its
     /// challenger a reporter's share, so the opening must follow a commitment made in an earlier
-    /// block: whoever copies an opening seen in the mempool has no such commitment.
+    /// block: whoever copies an opening seen in the mempool has no such commitment. A commitment
+    /// not yet spent cannot be made again (`ChallengeAlreadyCommitted`).
     /// @param commitment The commitment.
     function commitChallenge(bytes32 commitment) external;
 

@@ -112,6 +112,28 @@ contract FreeVetoTest is ProtocolFixture {
         assertEq(registry.challengeCommitments(own), 0, "spent");
     }
 
+    /// The forger sees a commitment on chain and commits the same hash again in the block of the
+    /// opening, ordered before it: were that allowed, the commitment would look made in that block
+    /// and the opening would revert, block after block, until the challenge window closed.
+    function test_attack_recommittingAChallengersCommitmentCannotPostponeItsOpening() public {
+        uint256 v = _proposeVersion(taskId, 0, genesis, winners[0], keccak256("wrong"));
+        bytes32 reason = keccak256("recomputed differently");
+        bytes32 salt = _commitVersionChallenge(winners[1], v, reason);
+        vm.roll(block.number + 1);
+        bytes32 c = registry.challengeCommitmentOf(winners[1], v, reason, salt);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.ChallengeAlreadyCommitted.selector, c));
+        vm.prank(winners[0]);
+        registry.commitChallenge(c);
+        uint256 bond = registry.challengeBond(v);
+        _fund(winners[1], bond);
+        vm.startPrank(winners[1]);
+        token.approve(address(distributor), bond);
+        registry.challenge(v, reason, salt);
+        vm.stopPrank();
+        (address challenger,,) = registry.challenges(v);
+        assertEq(challenger, winners[1]);
+    }
+
     function test_aChallengeLapsesWhenTheRefereeIsLate() public {
         uint256 v = _proposeVersion(taskId, 0, genesis, winners[0], keccak256("honest"));
         _challengeVersion(creator, v);

@@ -4560,6 +4560,17 @@ export const ModelRegistryAbi = [
   },
   {
     "type": "error",
+    "name": "ChallengeAlreadyCommitted",
+    "inputs": [
+      {
+        "name": "commitment",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "ChallengeLapsed",
     "inputs": [
       {
