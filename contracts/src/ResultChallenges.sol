@@ -7,6 +7,7 @@ import {IResultChallenges} from "./interfaces/IResultChallenges.sol";
 import {IRewardDistributor} from "./interfaces/IRewardDistributor.sol";
 import {ITaskManager} from "./interfaces/ITaskManager.sol";
 import {DeltaHeader} from "./libraries/DeltaHeader.sol";
+import {DeltaRoot} from "./libraries/DeltaRoot.sol";
 
 /// @title ResultChallenges
 /// @notice Bonded, commit-then-open challenges of revealed results, judged by the referee (see
@@ -162,7 +163,8 @@ contract ResultChallenges is IResultChallenges, AccessControl {
         bytes calldata delta
     ) private view returns (bytes32 deltaHash) {
         deltaHash = sha256(delta);
-        bytes32 deltaLeaf = keccak256(abi.encodePacked(bytes1(0x00), bytes4(0x01551220), deltaHash));
+        // the revealed delta CID is the raw CIDv1 of the plaintext: 0x01551220 ‖ sha256
+        bytes32 deltaLeaf = DeltaRoot.leaf(abi.encodePacked(bytes4(0x01551220), deltaHash));
         bytes32 digest = verifier.resultOf(ref.taskId, ref.round, ref.shard, ref.attempt, ref.replica);
         if (keccak256(abi.encode(fingerprintHash, deltaLeaf)) != digest) revert NotTheRevealedDelta(digest);
     }
