@@ -4,9 +4,10 @@
  * can never disagree about layer order, names or weight shapes. No tfjs import here: the evaluator
  * worker exports ONNX without loading tfjs.
  */
-import type { ModelSpec, TemplateModelSpec } from './taskSpec.ts'
+import type { ModelSpec, TemplateModelSpec, TransformerModelSpec } from './taskSpec.ts'
 import type { WeightLayout } from './tensors.ts'
 import { MLBridgeError } from './errors.ts'
+import { transformerLayout, type TransformerShape } from './transformer.ts'
 
 /** A model spec (template or tfjs layers JSON) that cannot be built or exported. */
 export class ModelSpecError extends MLBridgeError {
@@ -28,10 +29,19 @@ export type LayerSpec =
   | { kind: 'activation', name: string, activation: Activation }
 
 export interface Architecture {
-  /** one sample's shape, channels last (tfjs layout), e.g. [28, 28, 1] or [features] */
+  /** one sample's shape, channels last (tfjs layout), e.g. [28, 28, 1] or [features]; a transformer's is [context] token ids */
   inputShape: number[]
+  /** classes, or a transformer's vocabulary size (it predicts a token at every position) */
   classes: number
+  /** the layers in order; empty for a transformer */
   layers: LayerSpec[]
+  /** present for the character transformer, which is not a stack of layers (see transformer.ts) */
+  transformer?: TransformerShape
+}
+
+function transformerArchitecture (model: TransformerModelSpec): Architecture {
+  const { context, blocks, width, heads, mlpRatio } = model
+  return { inputShape: [context], classes: model.vocabulary.length, layers: [], transformer: { vocab: model.vocabulary.length, context, blocks, width, heads, mlpRatio } }
 }
 
 const dense = (name: string, units: number, activation: Activation): LayerSpec => ({ kind: 'dense', name, units, activation, useBias: true })
@@ -56,6 +66,7 @@ export function architectureFromSpec (model: ModelSpec): Architecture {
   if (inputShape.length === 0 || inputShape.some((d) => !Number.isInteger(d) || d <= 0)) {
     throw new ModelSpecError(`model.inputShape must be positive integers, got [${inputShape.join(', ')}]`)
   }
+  if ('template' in model && model.template === 'char-transformer') return transformerArchitecture(model)
   const layers = 'layers' in model ? layersFromTfjsJson(model.layers) : templateLayers(model)
   const arch = { inputShape, classes: model.classes, layers }
   validate(arch)
@@ -112,6 +123,7 @@ function layerOutput (layer: LayerSpec, shape: number[]): number[] {
 
 /** The model's weights in tfjs order: per layer, kernel then bias. */
 export function weightLayout (arch: Architecture): WeightLayout {
+  if (arch.transformer !== undefined) return transformerLayout(arch.transformer)
   const out: WeightLayout = []
   let shape = [...arch.inputShape]
   for (const layer of arch.layers) {

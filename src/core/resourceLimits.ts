@@ -13,6 +13,7 @@ import { outputShape, type Architecture } from './architecture.ts'
 import { MLBridgeError } from './errors.ts'
 import type { TaskSpec } from './taskSpec.ts'
 import { shapeSize } from './tensors.ts'
+import { transformerActivations, transformerForwardMacs } from './transformer.ts'
 
 export interface ResourceLimits {
   /** bytes of the spec blob */
@@ -63,6 +64,7 @@ const fmt = (n: number): string => (Number.isInteger(n) && n < 1e15 ? n.toLocale
 
 /** Multiply-adds of one forward pass of one sample, by layer. */
 function forwardMacs (arch: Architecture): number {
+  if (arch.transformer !== undefined) return transformerForwardMacs(arch.transformer)
   let macs = 0
   arch.layers.forEach((layer, i) => {
     const input = outputShape(arch, i)
@@ -73,18 +75,24 @@ function forwardMacs (arch: Architecture): number {
   return macs
 }
 
+/** Floats of activations one sample keeps for the backward pass. */
+function activationsPerSample (arch: Architecture): number {
+  if (arch.transformer !== undefined) return transformerActivations(arch.transformer)
+  let activations = shapeSize(arch.inputShape)
+  for (let i = 1; i <= arch.layers.length; i++) activations += shapeSize(outputShape(arch, i))
+  return activations
+}
+
 /** What training one shard of the task costs, estimated from its spec and architecture. */
 export function resourceCost (spec: Pick<TaskSpec, 'training'>, arch: Architecture, parameters: number): ResourceCost {
   const { batchSize, localSteps, samplesPerShard } = spec.training
-  let activations = shapeSize(arch.inputShape)
-  for (let i = 1; i <= arch.layers.length; i++) activations += shapeSize(outputShape(arch, i))
   return {
     parameters,
-    layers: arch.layers.length,
+    layers: arch.transformer === undefined ? arch.layers.length : 2 * arch.transformer.blocks,
     batchSize,
     localSteps,
     samplesPerShard,
-    activationBytes: 2 * 4 * batchSize * activations,
+    activationBytes: 2 * 4 * batchSize * activationsPerSample(arch),
     trainFlops: 3 * 2 * forwardMacs(arch) * batchSize * localSteps
   }
 }

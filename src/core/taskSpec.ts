@@ -13,6 +13,7 @@ export type TaskSpecInput = z.input<typeof taskSpecSchema>
 export type ModelSpec = TaskSpec['model']
 export type TemplateModelSpec = z.output<typeof templateModelSchema>
 export type LayersModelSpec = z.output<typeof layersModelSchema>
+export type TransformerModelSpec = z.output<typeof transformerModelSchema>
 export type TrainingSpec = TaskSpec['training']
 export type OuterSpec = TaskSpec['outer']
 export type AggregationSpec = TaskSpec['aggregation']
@@ -69,11 +70,49 @@ const layersModelSchema = z.strictObject({
 })
 
 /**
- * One of two shapes, told apart by the `layers` key so that errors name the fields of the shape
- * the author meant instead of listing both alternatives.
+ * Sizes of the character transformer: `small` is the default (0.83 M parameters with a vocabulary
+ * of about 80 characters), `tiny` trains in seconds on a CPU, for tests and demos.
  */
-const modelSchema = z.unknown().transform((value, ctx): TemplateModelSpec | LayersModelSpec => {
-  const schema = typeof value === 'object' && value !== null && 'layers' in value ? layersModelSchema : templateModelSchema
+export const TRANSFORMER_PRESETS = {
+  small: { context: 128, blocks: 4, width: 128, heads: 4, mlpRatio: 4 },
+  tiny: { context: 32, blocks: 1, width: 32, heads: 2, mlpRatio: 2 }
+} as const
+
+/** Most distinct characters a vocabulary may hold: the head and the embedding grow with it. */
+export const MAX_VOCABULARY = 1024
+
+const transformerModelSchema = z.strictObject({
+  template: z.literal('char-transformer'),
+  preset: z.enum(['small', 'tiny']).default('small'),
+  /** The tokens, one character (Unicode code point) each, in id order: built from the corpus. */
+  vocabulary: z.array(z.string()).min(2).max(MAX_VOCABULARY),
+  context: positiveInt.max(1024).optional(),
+  blocks: positiveInt.max(32).optional(),
+  width: positiveInt.max(1024).optional(),
+  heads: positiveInt.optional(),
+  mlpRatio: positiveInt.max(8).optional()
+}).superRefine((model, ctx) => {
+  const seen = new Set<string>()
+  model.vocabulary.forEach((token, i) => {
+    if ([...token].length !== 1) ctx.addIssue({ code: 'custom', path: ['vocabulary', i], message: `must be one character, got ${JSON.stringify(token)}` })
+    else if (seen.has(token)) ctx.addIssue({ code: 'custom', path: ['vocabulary', i], message: `${JSON.stringify(token)} appears twice` })
+    seen.add(token)
+  })
+  const width = model.width ?? TRANSFORMER_PRESETS[model.preset].width
+  const heads = model.heads ?? TRANSFORMER_PRESETS[model.preset].heads
+  if (width % heads !== 0) ctx.addIssue({ code: 'custom', path: ['heads'], message: `the width ${width} must be a multiple of the ${heads} heads` })
+}).transform((model) => {
+  const filled = { ...TRANSFORMER_PRESETS[model.preset], ...Object.fromEntries(Object.entries(model).filter(([, v]) => v !== undefined)) } as typeof model & (typeof TRANSFORMER_PRESETS)['small']
+  return { ...filled, inputShape: [filled.context], classes: model.vocabulary.length }
+})
+
+/**
+ * One of three shapes, told apart by the transformer template or the `layers` key, so that errors
+ * name the fields of the shape the author meant instead of listing every alternative.
+ */
+const modelSchema = z.unknown().transform((value, ctx): TemplateModelSpec | LayersModelSpec | TransformerModelSpec => {
+  const record = typeof value === 'object' && value !== null ? value as Record<string, unknown> : {}
+  const schema = record.template === 'char-transformer' ? transformerModelSchema : 'layers' in record ? layersModelSchema : templateModelSchema
   const result = schema.safeParse(value)
   if (result.success) return result.data
   for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message })

@@ -4,6 +4,7 @@ import { layoutMismatch, type NamedTensor, type WeightSet } from '../core/tensor
 import { weightLayout, type Architecture, type LayerSpec } from '../core/architecture.ts'
 import { WeightMismatchError } from './errors.ts'
 import { SteppedDropout } from './steppedDropout.ts'
+import { transformerInitialWeights } from '../core/transformer.ts'
 
 function tfLayer (layer: LayerSpec, seed: number, inputShape: number[] | undefined): tf.layers.Layer {
   const common = { name: layer.name, ...(inputShape === undefined ? {} : { inputShape }) }
@@ -71,6 +72,7 @@ export function writeWeights (model: tf.LayersModel, arch: Architecture, weights
 
 /** Version 0 of a model: the seeded initial weights, as a WeightSet. */
 export async function initialWeights (arch: Architecture, seed: number): Promise<WeightSet> {
+  if (arch.transformer !== undefined) return transformerInitialWeights(arch.transformer, seed)
   const model = buildModel(arch, seed)
   try {
     return await readWeights(model)

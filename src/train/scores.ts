@@ -1,3 +1,5 @@
+import { windowTargets } from './data/text.ts'
+
 /** Loss and accuracy from class probabilities: one definition for tfjs and ONNX Runtime results. */
 export interface Scores {
   /** mean categorical cross-entropy, probabilities clipped at 1e-7 as tfjs does */
@@ -20,4 +22,18 @@ export function scorePredictions (probabilities: Float32Array, labels: Int32Arra
     loss -= Math.log(Math.min(Math.max(row[label] as number, 1e-7), 1 - 1e-7))
   }
   return { loss: loss / count, accuracy: correct / count, count }
+}
+
+/**
+ * Next-token loss and top-1 accuracy of a transformer over every position of every window:
+ * `probabilities` is [count, context, vocab], and position j of window i predicts x[i][j + 1]
+ * (the window's label after its last position), as in windowTargets.
+ */
+export function scoreSequences (probabilities: Float32Array, x: Float32Array, labels: Int32Array, context: number, vocab: number): Scores {
+  return scorePredictions(probabilities, windowTargets({ x, labels }, context), vocab)
+}
+
+/** Bits per character of a next-token loss in nats. */
+export function bitsPerCharacter (loss: number): number {
+  return loss / Math.LN2
 }

@@ -10,7 +10,7 @@ import { firstNonFinite, subtractWeights, type WeightSet } from '../core/tensors
 import type { Architecture } from '../core/architecture.ts'
 import { featureSize, sampleCount, type Dataset } from './data/dataset.ts'
 import { BackendUnavailableError, TrainError, TrainingCancelledError } from './errors.ts'
-import { buildModel, readWeights, writeWeights } from './model.ts'
+import { createTrainable } from './trainable.ts'
 import { yieldToEventLoop } from './yield.ts'
 
 /**
@@ -43,7 +43,7 @@ export interface TrainMetrics {
   /** mean loss of the first and of the last step: a shard that learns has last < first */
   firstLoss: number
   lastLoss: number
-  /** mean training loss and accuracy over all steps */
+  /** mean training loss and accuracy over all steps (a transformer's accuracy is per token) */
   loss: number
   accuracy: number
   samplesPerSec: number
@@ -83,10 +83,6 @@ export function batchOrder (count: number, batchSize: number, steps: number): In
   return Int32Array.from({ length: steps * batchSize }, (_, i) => i % count)
 }
 
-function makeOptimizer (training: TrainRequest['training']): tf.Optimizer {
-  return training.optimizer === 'adam' ? tf.train.adam(training.learningRate) : tf.train.sgd(training.learningRate)
-}
-
 /** tfjs reports a kernel a backend lacks as a plain Error; name the backend and the model instead. */
 function explainMissingKernel (error: unknown): unknown {
   const missing = error instanceof Error ? /Kernel '(\w+)' not registered for backend '(\w+)'/.exec(error.message) : null
@@ -111,14 +107,10 @@ async function runShard (request: TrainRequest, options: TrainShardOptions): Pro
   const count = sampleCount(request.data)
   const order = batchOrder(count, batchSize, steps)
 
-  const model = buildModel(arch, request.seed)
-  const optimizer = makeOptimizer(request.training)
-  const xAll = tf.tensor(request.data.x, [count, ...arch.inputShape])
-  const yAll = tf.tidy(() => tf.oneHot(tf.tensor1d(request.data.labels, 'int32'), arch.classes).toFloat())
+  const trainable = createTrainable(arch, request.weights, request.data, request.training, request.seed)
   const pending: Array<{ step: number, loss: tf.Scalar, correct: tf.Scalar }> = []
   let reads = Promise.resolve()
   try {
-    writeWeights(model, arch, request.weights)
     let lossSum = 0
     let correctSum = 0
     let firstLoss = Number.NaN
@@ -157,18 +149,8 @@ async function runShard (request: TrainRequest, options: TrainShardOptions): Pro
 
     for (let step = 0; step < steps; step++) {
       if (signal?.aborted === true) throw new TrainingCancelledError()
-      let correct: tf.Scalar | undefined
-      const loss = tf.tidy(() => {
-        const idx = tf.tensor1d(order.subarray(step * batchSize, (step + 1) * batchSize), 'int32')
-        const xb = tf.gather(xAll, idx)
-        const yb = tf.gather(yAll, idx)
-        return optimizer.minimize(() => {
-          const pred = model.apply(xb, { training: true }) as tf.Tensor
-          correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(pred, -1), tf.argMax(yb, -1)), 'float32')))
-          return tf.mean(tf.metrics.categoricalCrossentropy(yb, pred)) as tf.Scalar
-        }, true) as tf.Scalar
-      })
-      pending.push({ step, loss, correct: correct as unknown as tf.Scalar })
+      const { loss, correct } = trainable.step(order.subarray(step * batchSize, (step + 1) * batchSize))
+      pending.push({ step, loss, correct })
       if (performance.now() - lastRead >= progressInterval) read()
       if (performance.now() - lastYield >= YIELD_EVERY_MS) {
         await yieldToEventLoop()
@@ -179,7 +161,7 @@ async function runShard (request: TrainRequest, options: TrainShardOptions): Pro
     read()
     await reads
     if (failure !== undefined) throw failure
-    const after = await readWeights(model)
+    const after = await trainable.read()
     const bad = firstNonFinite(after)
     if (bad !== null) throw new TrainError(`training diverged: ${bad.name} holds a non-finite value after ${steps} steps: lower the learning rate`)
     const durationMs = performance.now() - started
@@ -193,7 +175,7 @@ async function runShard (request: TrainRequest, options: TrainShardOptions): Pro
         firstLoss,
         lastLoss,
         loss: lossSum / steps,
-        accuracy: correctSum / samples,
+        accuracy: correctSum / (samples * trainable.predictionsPerSample),
         samplesPerSec: samples / (durationMs / 1000),
         durationMs,
         backend: tf.getBackend()
@@ -203,8 +185,6 @@ async function runShard (request: TrainRequest, options: TrainShardOptions): Pro
     // Reads in flight free their own tensors when they land; wait, so none outlives the call.
     await reads.catch(() => {})
     for (const p of pending) tf.dispose([p.loss, p.correct])
-    optimizer.dispose()
-    model.dispose()
-    tf.dispose([xAll, yAll])
+    trainable.dispose()
   }
 }
