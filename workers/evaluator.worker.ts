@@ -9,7 +9,7 @@ import type { Dataset } from '../src/train/data/dataset.ts'
 import { fetchMnist } from '../src/train/data/mnistAsset.ts'
 import { exportOnnx } from '../src/train/onnx/exportOnnx.ts'
 import { createOnnxSession, predictOnnx, type OrtProvider } from '../src/train/onnx/runOnnx.ts'
-import { scorePredictions } from '../src/train/scores.ts'
+import { scoreModel } from '../src/train/scores.ts'
 import { ortWasmPath } from '../src/train/wasmAssets.ts'
 import type { EvaluationData, EvaluatorApi } from '../src/train/workerApi.ts'
 
@@ -37,7 +37,7 @@ const api: EvaluatorApi = {
     const { session, provider } = await createOnnxSession(onnx, providers ?? defaultProviders())
     try {
       const probabilities = await predictOnnx(session, samples.x, arch.inputShape)
-      return { ...scorePredictions(probabilities, samples.labels, arch.classes), provider, onnxBytes: onnx.length, durationMs: performance.now() - started }
+      return { ...scoreModel(arch, probabilities, samples), provider, onnxBytes: onnx.length, durationMs: performance.now() - started }
     } finally {
       await session.release()
     }

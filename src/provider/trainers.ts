@@ -4,7 +4,7 @@ import type { TrainerClient } from '../train/trainerClient.ts'
 import type { BackendName } from '../train/backendChoice.ts'
 import { MLBridgeError } from '../core/errors.ts'
 import { predictTfjs } from '../train/predict.ts'
-import { scorePredictions } from '../train/scores.ts'
+import { scoreModel } from '../train/scores.ts'
 import { trainShard } from '../train/trainShard.ts'
 import type { Evaluator, Trainer } from './types.ts'
 
@@ -68,7 +68,7 @@ export function inProcessEvaluator (test: Dataset, opts: { queue?: ReturnType<ty
     evaluate: async (architecture, weights, options) => await queue(async () => {
       options.signal?.throwIfAborted()
       const probabilities = await predictTfjs(architecture, weights, test.x)
-      const { accuracy, loss } = scorePredictions(probabilities, test.labels, test.classes)
+      const { accuracy, loss } = scoreModel(architecture, probabilities, test)
       return { accuracy, loss }
     })
   }

@@ -1,3 +1,5 @@
+import type { Architecture } from '../core/architecture.ts'
+import type { Dataset } from './data/dataset.ts'
 import { windowTargets } from './data/text.ts'
 
 /** Loss and accuracy from class probabilities: one definition for tfjs and ONNX Runtime results. */
@@ -36,4 +38,11 @@ export function scoreSequences (probabilities: Float32Array, x: Float32Array, la
 /** Bits per character of a next-token loss in nats. */
 export function bitsPerCharacter (loss: number): number {
   return loss / Math.LN2
+}
+
+/** Scores a model's probabilities on `samples`: per sample for a classifier, per token for a transformer. */
+export function scoreModel (arch: Architecture, probabilities: Float32Array, samples: Pick<Dataset, 'x' | 'labels'>): Scores {
+  const t = arch.transformer
+  if (t !== undefined) return scoreSequences(probabilities, samples.x, samples.labels, t.context, t.vocab)
+  return scorePredictions(probabilities, samples.labels, arch.classes)
 }
