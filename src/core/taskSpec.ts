@@ -172,7 +172,12 @@ export const taskSpecSchema = z.strictObject({
     name: z.string().min(1),
     manifestCid: z.string().min(1).optional(),
     /** The last fraction of an uploaded data set's samples, held out to score versions (never trained on). */
-    holdoutFraction: z.number().gt(0).max(0.5).default(0.1)
+    holdoutFraction: z.number().gt(0).max(0.5).default(0.1),
+    /**
+     * Versions are scored on the first this many held-out samples only (all when left out): a
+     * transformer's held-out windows can cost more to score than a round costs to train.
+     */
+    evalSamples: positiveInt.optional()
   }).default({ name: 'mnist', holdoutFraction: 0.1 }),
   training: trainingSchema.prefault({}),
   outer: outerSchema.prefault({}),

@@ -73,4 +73,11 @@ describe('holdOut', () => {
     expect(holdOut(table(2), 0.1).test.labels.length).toBe(1)
     expect(() => holdOut(table(1), 0.1)).toThrow(/too few/)
   })
+
+  it('scores on the first evalSamples of the held-out tail when the spec caps them', () => {
+    const { train, test } = holdOut(table(100), 0.2, 'table', 5)
+    expect(train.labels.length).toBe(80)
+    expect(Array.from(test.labels)).toEqual(Array.from(table(100).labels.subarray(80, 85)))
+    expect(holdOut(table(100), 0.2, 'table', 500).test.labels.length).toBe(20)
+  })
 })

@@ -18,16 +18,20 @@ async function sha256Hex (bytes: Uint8Array): Promise<string> {
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')
 }
 
-/** Splits off the last `fraction` of the samples (at least one each side) as the test split. */
-export function holdOut (all: Dataset, fraction: number, source = 'data set'): UploadedSplit {
+/**
+ * Splits off the last `fraction` of the samples (at least one each side) as the test split, of
+ * which the first `evalSamples` (all when left out) score versions.
+ */
+export function holdOut (all: Dataset, fraction: number, source = 'data set', evalSamples?: number): UploadedSplit {
   const count = all.labels.length
   const testCount = Math.max(1, Math.round(count * fraction))
   if (count - testCount < 1) throw new DatasetBlobError(source, `has ${count} samples: too few to hold out ${fraction} and still train`)
-  return { train: sliceSamples(all, 0, count - testCount), test: sliceSamples(all, count - testCount, count) }
+  const testEnd = Math.min(count, count - testCount + (evalSamples ?? testCount))
+  return { train: sliceSamples(all, 0, count - testCount), test: sliceSamples(all, count - testCount, testEnd) }
 }
 
 export async function loadUploadedDataset (storage: Storage, spec: Pick<TaskSpec, 'dataset'>, options: { signal?: AbortSignal } = {}): Promise<UploadedSplit> {
-  const { manifestCid, holdoutFraction, name } = spec.dataset
+  const { manifestCid, holdoutFraction, name, evalSamples } = spec.dataset
   if (manifestCid === undefined) throw new DatasetBlobError(`data set "${name}"`, 'the task spec names no manifestCid')
   const signal = options.signal === undefined ? {} : { signal: options.signal }
   const manifest = await storage.manifests.get(manifestCid, signal)
@@ -43,5 +47,5 @@ export async function loadUploadedDataset (storage: Storage, spec: Pick<TaskSpec
     if (part.labels.length !== shard.records) throw new DatasetBlobError(source, `holds ${part.labels.length} samples, the manifest records ${shard.records}`)
     parts.push(part)
   }
-  return holdOut(concatDatasets(parts, `data set "${manifest.name}"`), holdoutFraction, `data set "${manifest.name}"`)
+  return holdOut(concatDatasets(parts, `data set "${manifest.name}"`), holdoutFraction, `data set "${manifest.name}"`, evalSamples)
 }

@@ -6,11 +6,12 @@ import { formatFraction } from './format.ts'
 import { startOnnxRunner, scoreHeldOut, type OnnxRunner } from './onnxRunner.ts'
 import { parseFeatureRow, topClasses, type ClassScore } from './prediction.ts'
 import type { VersionModel } from './versionModel.ts'
+import { TextGenerator } from './TextGenerator.tsx'
 
 const isDigitModel = (shape: readonly number[]): boolean =>
   (shape.length === 1 && shape[0] === MNIST_SIDE * MNIST_SIDE) || (shape.length === 3 && shape[0] === MNIST_SIDE && shape[1] === MNIST_SIDE && shape[2] === 1)
 
-/** Runs the version in this tab with ONNX Runtime Web: draw a digit, or enter a row of features. */
+/** Runs the version in this tab with ONNX Runtime Web: draw a digit, enter a row of features, or continue a text. */
 export function Viewer ({ model }: { model: VersionModel }): React.JSX.Element {
   const [runner, setRunner] = useState<OnnxRunner>()
   const [error, setError] = useState<string>()
@@ -32,11 +33,13 @@ export function Viewer ({ model }: { model: VersionModel }): React.JSX.Element {
       <h2>Try it</h2>
       {error !== undefined && <p className="error" role="alert" data-testid="viewer-error">{error}</p>}
       {error === undefined && runner === undefined && <p className="muted">Starting ONNX Runtime…</p>}
-      {isDigitModel(shape)
-        ? <DigitViewer runner={runner} model={model} />
-        : shape.length === 1
-          ? <TabularViewer runner={runner} model={model} features={shape[0] as number} />
-          : <p className="muted" data-testid="viewer-unsupported">The viewer runs 28×28 digit models and tabular models; this one takes [{shape.join(', ')}].</p>}
+      {model.task.architecture.transformer !== undefined
+        ? <TextGenerator runner={runner} model={model} />
+        : isDigitModel(shape)
+          ? <DigitViewer runner={runner} model={model} />
+          : shape.length === 1
+            ? <TabularViewer runner={runner} model={model} features={shape[0] as number} />
+            : <p className="muted" data-testid="viewer-unsupported">The viewer runs 28×28 digit models, tabular models and character transformers; this one takes [{shape.join(', ')}].</p>}
     </section>
   )
 }

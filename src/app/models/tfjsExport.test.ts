@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
 import { architectureFromSpec } from '../../core/architecture.ts'
+import { parseTaskSpec } from '../../core/taskSpec.ts'
 import { initialWeights } from '../../train/model.ts'
 import { predictTfjs } from '../../train/predict.ts'
 import { useNodeBackend } from '../../testing/mnist.ts'
@@ -24,5 +25,18 @@ describe('tfjsModelFiles', () => {
     expect(loaded).toHaveLength(expected.length)
     expect(Math.max(...Array.from(loaded, (v, i) => Math.abs(v - (expected[i] as number))))).toBeLessThan(1e-6)
     model.dispose()
+  })
+
+  it('writes a transformer\'s weights with a manifest tf.io.decodeWeights reads back by name', async () => {
+    await useNodeBackend('cpu')
+    const arch = architectureFromSpec(parseTaskSpec({ model: { template: 'char-transformer', preset: 'tiny', vocabulary: ['a', 'b', 'c'] }, seed: 1 }).model)
+    const weights = await initialWeights(arch, 3)
+    const files = await tfjsModelFiles(arch, weights, 'version-2.weights.bin')
+    const json = JSON.parse(files.modelJson) as { format: string, modelTopology: unknown, weightsManifest: tf.io.WeightsManifestConfig }
+    expect(json.format).toBe('mlbridge-char-transformer')
+    expect(json.modelTopology).toEqual({ transformer: arch.transformer })
+    const decoded = tf.io.decodeWeights(files.weights.slice().buffer, json.weightsManifest[0]?.weights ?? [])
+    for (const w of weights) expect(decoded[w.name]?.dataSync()).toEqual(w.values)
+    tf.dispose(Object.values(decoded))
   })
 })

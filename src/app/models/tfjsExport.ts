@@ -12,7 +12,29 @@ export interface TfjsModelFiles {
   weights: Uint8Array
 }
 
+/**
+ * A transformer is a function, not a layers model: its model.json carries the transformer's shape
+ * as its topology (format `mlbridge-char-transformer`) and a standard weights manifest, so
+ * `tf.io.loadWeights` reads the weights by name and src/train/lm/transformer.ts runs them.
+ */
+function transformerFiles (arch: Architecture, weights: WeightSet, weightsFile: string): TfjsModelFiles {
+  const bytes = new Uint8Array(weights.reduce((n, w) => n + w.values.length * 4, 0))
+  let at = 0
+  for (const w of weights) {
+    bytes.set(new Uint8Array(w.values.buffer, w.values.byteOffset, w.values.byteLength), at)
+    at += w.values.byteLength
+  }
+  const modelJson = {
+    format: 'mlbridge-char-transformer',
+    generatedBy: 'ML Bridge',
+    modelTopology: { transformer: arch.transformer },
+    weightsManifest: [{ paths: [weightsFile], weights: weights.map((w) => ({ name: w.name, shape: w.shape, dtype: 'float32' })) }]
+  }
+  return { modelJson: JSON.stringify(modelJson), weights: bytes }
+}
+
 export async function tfjsModelFiles (arch: Architecture, weights: WeightSet, weightsFile: string): Promise<TfjsModelFiles> {
+  if (arch.transformer !== undefined) return transformerFiles(arch, weights, weightsFile)
   const tf = await import('@tensorflow/tfjs')
   const { buildModel, writeWeights } = await import('../../train/model.ts')
   await tf.ready()

@@ -10,10 +10,11 @@ import { useTransactor } from '../hooks/useTransactor.ts'
 import { useNetworkConfig } from '../NetworkContext.ts'
 import { Link } from '../router.tsx'
 import { prepareTask, type PreparedTask } from './publishTask.ts'
-import { budgetParams, DEFAULT_FORM, formNumber, type DataSource, type TaskForm, type TemplateChoice } from './taskForm.ts'
+import { TRANSFORMER_PRESETS } from '../../core/taskSpec.ts'
+import { budgetParams, DEFAULT_FORM, formNumber, TEXT_SOURCES, textDefaults, type DataSource, type TaskForm, type TemplateChoice, type TransformerPreset } from './taskForm.ts'
 import { IMAGE_SHAPE, loadWizardData } from './wizardData.ts'
 
-type NumberFieldName = Exclude<keyof TaskForm, 'dataset' | 'template' | 'optimizer' | 'csvLabel' | 'layersJson'>
+type NumberFieldName = Exclude<keyof TaskForm, 'dataset' | 'template' | 'transformerPreset' | 'optimizer' | 'csvLabel' | 'layersJson'>
 
 interface FieldProps {
   form: TaskForm
@@ -42,6 +43,12 @@ function fileKey (files: readonly File[]): string {
   return files.map((f) => `${f.webkitRelativePath || f.name}:${f.size}:${f.lastModified}`).join('|')
 }
 
+/** The settings a change of data keeps: rounds, money and windows are not about the data. */
+function pickChain (form: TaskForm): Partial<TaskForm> {
+  const { rounds, shards, replication, reward, minStake, joinWindow, commitWindow, revealWindow, aggregateWindow, challengeWindow, confirmations, holdoutFraction } = form
+  return { rounds, shards, replication, reward, minStake, joinWindow, commitWindow, revealWindow, aggregateWindow, challengeWindow, confirmations, holdoutFraction }
+}
+
 function budgetOf (form: TaskForm): { budget: bigint } | { error: string } {
   try {
     return { budget: taskBudget(budgetParams(form)) }
@@ -56,6 +63,7 @@ export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose
   const [form, setForm] = useState<TaskForm>(DEFAULT_FORM)
   const [csvFile, setCsvFile] = useState<File | undefined>()
   const [imageFiles, setImageFiles] = useState<File[]>([])
+  const [textFile, setTextFile] = useState<File | undefined>()
   const [error, setError] = useState<string | undefined>()
   const [busy, setBusy] = useState(false)
   const [publish, setPublish] = useState<Publish>({ status: 'idle' })
@@ -71,6 +79,12 @@ export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose
   const short = 'budget' in budget && balance.balance !== undefined && balance.balance < budget.budget
 
   const change = (patch: Partial<TaskForm>): void => { setForm((f) => ({ ...f, ...patch })) }
+  /** A text source moves the model to the character transformer with settings that suit it, and back. */
+  const chooseData = (dataset: DataSource): void => {
+    const text = TEXT_SOURCES.has(dataset)
+    if (text === TEXT_SOURCES.has(form.dataset)) change({ dataset })
+    else change({ dataset, ...(text ? textDefaults(form.transformerPreset) : { ...DEFAULT_FORM, ...pickChain(form) }) })
+  }
 
   const submit = async (): Promise<void> => {
     setError(undefined)
@@ -85,7 +99,7 @@ export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose
     approve.reset()
     create.reset()
     try {
-      const key = JSON.stringify([form, csvFile === undefined ? '' : fileKey([csvFile]), fileKey(imageFiles)])
+      const key = JSON.stringify([form, csvFile === undefined ? '' : fileKey([csvFile]), fileKey(imageFiles), textFile === undefined ? '' : fileKey([textFile])])
       let task = prepared?.key === key ? prepared : undefined
       if (task === undefined) {
         setPublish({ status: 'running', text: 'Reading the data…' })
@@ -95,6 +109,8 @@ export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose
             csvLabel: form.csvLabel,
             holdoutFraction: formNumber(form, 'holdoutFraction', { above: 0, max: 0.5 }),
             ...(csvFile === undefined ? {} : { csvFile }),
+            ...(textFile === undefined ? {} : { textFile }),
+            context: TRANSFORMER_PRESETS[form.transformerPreset].context,
             imageFiles
           })
           const done = await prepareTask({ form, data, network, ctx, onProgress: (text) => { setPublish({ status: 'running', text }) } })
@@ -130,12 +146,23 @@ export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose
           <legend>Data</legend>
           <label className="wizard-field">
             <span>Data set</span>
-            <select data-testid="wizard-dataset" value={form.dataset} onChange={(e) => { change({ dataset: e.target.value as DataSource }) }}>
+            <select data-testid="wizard-dataset" value={form.dataset} onChange={(e) => { chooseData(e.target.value as DataSource) }}>
               <option value="mnist">Bundled MNIST digits (10,000)</option>
               <option value="csv">CSV file</option>
               <option value="images">Image folder (one sub-folder per label)</option>
+              <option value="moby-dick">Bundled text: Moby Dick (1.2 M characters)</option>
+              <option value="text">Text file (.txt)</option>
             </select>
           </label>
+          {form.dataset === 'text' && (
+            <label className="wizard-field">
+              <span>Text file</span>
+              <input type="file" accept=".txt,text/plain" data-testid="wizard-text-file" onChange={(e) => { setTextFile(e.target.files?.[0]) }} />
+            </label>
+          )}
+          {TEXT_SOURCES.has(form.dataset) && (
+            <p className="muted">The vocabulary is the text&apos;s characters; the text is cut into windows of the model&apos;s context, and its last {form.holdoutFraction} is held out to score versions (loss and bits per character).</p>
+          )}
           {form.dataset === 'csv' && (
             <>
               <label className="wizard-field">
@@ -173,15 +200,25 @@ export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose
               <option value="cnn">CNN (images only)</option>
               <option value="tabular-mlp">Tabular MLP (64, 32)</option>
               <option value="layers">tfjs layers JSON</option>
+              <option value="char-transformer">Character transformer (text only)</option>
             </select>
           </label>
+          {form.template === 'char-transformer' && (
+            <label className="wizard-field">
+              <span>Size</span>
+              <select data-testid="wizard-transformer-preset" value={form.transformerPreset} onChange={(e) => { change(textDefaults(e.target.value as TransformerPreset)) }}>
+                <option value="small">Small: 4 blocks of width 128, context 128 (about 0.83 M parameters)</option>
+                <option value="tiny">Tiny: 1 block of width 32, context 32 (seconds per round on any CPU)</option>
+              </select>
+            </label>
+          )}
           {form.template === 'layers' && (
             <label className="wizard-field wide">
               <span>tfjs Sequential model JSON (model.toJSON())</span>
               <textarea data-testid="wizard-layers-json" rows={6} value={form.layersJson} onChange={(e) => { change({ layersJson: e.target.value }) }} />
             </label>
           )}
-          <p className="muted">Input shape and classes come from the data.</p>
+          <p className="muted">Input shape and classes (a text&apos;s vocabulary) come from the data.</p>
         </fieldset>
 
         <fieldset disabled={busy}>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseUnits } from 'viem'
 import { taskBudget } from '../../chain/actions/taskBudget.ts'
-import { budgetParams, buildSpec, buildTaskParams, chainSettings, DEFAULT_FORM, randomSeed, type DataShape, type TaskForm } from './taskForm.ts'
+import { budgetParams, buildSpec, buildTaskParams, chainSettings, DEFAULT_FORM, randomSeed, textDefaults, type DataShape, type TaskForm } from './taskForm.ts'
 
 const MNIST: DataShape = { name: 'mnist', featureShape: [28, 28, 1], classes: 10, trainSamples: 9000 }
 const form = (patch: Partial<TaskForm> = {}): TaskForm => ({ ...DEFAULT_FORM, ...patch })
@@ -13,7 +13,18 @@ const CIDS = {
   initialDataHash: `0x${'5'.repeat(64)}` as const
 }
 
+const TEXT: DataShape = { name: 'moby-dick', featureShape: [32], classes: 3, trainSamples: 9000, manifestCid: 'bafytext', vocabulary: ['a', 'b', 'c'] }
+
 describe('buildSpec', () => {
+  it('builds a character transformer for text, with its vocabulary, and refuses every other pairing', () => {
+    const spec = buildSpec(form({ dataset: 'moby-dick', ...textDefaults('tiny') }), TEXT, 'seed')
+    expect(spec.model).toMatchObject({ template: 'char-transformer', preset: 'tiny', vocabulary: ['a', 'b', 'c'], context: 32 })
+    expect(spec.dataset).toMatchObject({ name: 'moby-dick', manifestCid: 'bafytext', evalSamples: 512 })
+    expect(() => buildSpec(form({ dataset: 'moby-dick' }), TEXT, 'seed')).toThrow(/template: text data trains the character transformer/)
+    expect(() => buildSpec(form({ template: 'char-transformer' }), MNIST, 'seed')).toThrow(/template: the character transformer trains on text/)
+    expect(() => buildSpec(form({ dataset: 'moby-dick', ...textDefaults('small') }), TEXT, 'seed')).toThrow(/transformerPreset: the text was cut into windows of 32 characters, the small model reads 128/)
+  })
+
   it('gives the MNIST MLP defaults tuned for three rounds', () => {
     const spec = buildSpec(form(), MNIST, 'seed-1')
     expect(spec.model).toEqual({ template: 'mlp', inputShape: [784], classes: 10, hidden: [64], activation: 'relu' })

@@ -4,7 +4,7 @@
  * `TaskParams` of `createTask`. Every error names the field it is about.
  */
 import { parseUnits, type Hex } from 'viem'
-import { parseTaskSpec, type TaskSpec } from '../../core/taskSpec.ts'
+import { parseTaskSpec, TRANSFORMER_PRESETS, type TaskSpec } from '../../core/taskSpec.ts'
 import type { TaskParams } from '../../chain/actions/index.ts'
 import { MLBridgeError } from '../../core/errors.ts'
 import { ModelSpecError } from '../../core/architecture.ts'
@@ -12,14 +12,20 @@ import { ResourceLimitError, declaredResources, type ResourceLimits } from '../.
 import { defineTask } from '../../core/taskDefinition.ts'
 import { MAX_LIFETIME_SECONDS, MAX_WINDOW_SECONDS, taskLifetime } from '../../core/taskLimits.ts'
 
-export type DataSource = 'mnist' | 'csv' | 'images'
-export type TemplateChoice = 'mlp' | 'cnn' | 'tabular-mlp' | 'layers'
+export type DataSource = 'mnist' | 'csv' | 'images' | 'moby-dick' | 'text'
+export type TemplateChoice = 'mlp' | 'cnn' | 'tabular-mlp' | 'layers' | 'char-transformer'
+export type TransformerPreset = keyof typeof TRANSFORMER_PRESETS
+
+/** Text sources train the character transformer, and nothing else does. */
+export const TEXT_SOURCES: ReadonlySet<DataSource> = new Set(['moby-dick', 'text'])
 
 /** What the inputs hold: text, as typed, so a half-typed number is kept rather than lost. */
 export interface TaskForm {
   dataset: DataSource
   csvLabel: string
   template: TemplateChoice
+  /** the character transformer's size; the text's windows are cut to its context */
+  transformerPreset: TransformerPreset
   layersJson: string
   rounds: string
   shards: string
@@ -44,6 +50,7 @@ export const DEFAULT_FORM: TaskForm = {
   dataset: 'mnist',
   csvLabel: 'label',
   template: 'mlp',
+  transformerPreset: 'small',
   layersJson: '',
   rounds: '3',
   shards: '2',
@@ -64,6 +71,19 @@ export const DEFAULT_FORM: TaskForm = {
   holdoutFraction: '0.1'
 }
 
+/** Held-out windows that score a version: about 16,000 characters, a few seconds in ONNX Runtime Web. */
+export const TEXT_EVAL_WINDOWS: Record<TransformerPreset, number> = { tiny: 512, small: 128 }
+
+/**
+ * Training settings that suit the character transformer when a text is chosen: short inner runs
+ * of small batches (a window is already `context` predictions), Adam at a transformer's rate.
+ */
+export function textDefaults (preset: TransformerPreset): Partial<TaskForm> {
+  return preset === 'tiny'
+    ? { template: 'char-transformer', transformerPreset: preset, optimizer: 'adam', learningRate: '0.003', localSteps: '40', batchSize: '16', samplesPerShard: '640' }
+    : { template: 'char-transformer', transformerPreset: preset, optimizer: 'adam', learningRate: '0.002', localSteps: '30', batchSize: '8', samplesPerShard: '240' }
+}
+
 /** Hidden widths of the MNIST-tuned default: one layer of 64 trains well in three rounds. */
 export const DEFAULT_HIDDEN = [64]
 
@@ -80,6 +100,8 @@ export interface DataShape {
   trainSamples: number
   /** the manifest of an uploaded data set (a CID string); absent for the bundled MNIST */
   manifestCid?: string
+  /** a text's characters, in token id order: the character transformer's vocabulary */
+  vocabulary?: string[]
 }
 
 /** The field a form error is about, so the page can show it next to that input. */
@@ -118,7 +140,14 @@ export function randomSeed (): string {
 
 function modelFor (form: TaskForm, data: DataShape): unknown {
   const flat = [data.featureShape.reduce((a, b) => a * b, 1)]
+  if (data.vocabulary !== undefined && form.template !== 'char-transformer') throw new TaskFormError('template', 'text data trains the character transformer: choose it as the model')
   switch (form.template) {
+    case 'char-transformer': {
+      if (data.vocabulary === undefined) throw new TaskFormError('template', 'the character transformer trains on text: choose the bundled Moby Dick or a .txt file as the data')
+      const context = TRANSFORMER_PRESETS[form.transformerPreset].context
+      if (data.featureShape[0] !== context) throw new TaskFormError('transformerPreset', `the text was cut into windows of ${String(data.featureShape[0])} characters, the ${form.transformerPreset} model reads ${context}`)
+      return { template: 'char-transformer', preset: form.transformerPreset, vocabulary: data.vocabulary }
+    }
     case 'mlp':
       return { template: 'mlp', inputShape: flat, classes: data.classes, hidden: DEFAULT_HIDDEN }
     case 'tabular-mlp':
@@ -178,7 +207,8 @@ function parseSpec (form: TaskForm, data: DataShape, seed: string): TaskSpec {
     dataset: {
       name: data.name,
       ...(data.manifestCid === undefined ? {} : { manifestCid: data.manifestCid }),
-      holdoutFraction: formNumber(form, 'holdoutFraction', { above: 0, max: 0.5 })
+      holdoutFraction: formNumber(form, 'holdoutFraction', { above: 0, max: 0.5 }),
+      ...(form.template === 'char-transformer' ? { evalSamples: TEXT_EVAL_WINDOWS[form.transformerPreset] } : {})
     },
     training: {
       optimizer: form.optimizer,

@@ -22,6 +22,12 @@ export function shuffleDataset (ds: Dataset, seed: number): Dataset {
 }
 
 /** What the spec needs to know of an upload; the training split is what providers will draw shards from. */
-export function uploadDataShape (ds: Dataset, name: string, holdoutFraction: number): DataShape {
-  return { name, featureShape: ds.featureShape, classes: ds.classes, trainSamples: holdOut(ds, holdoutFraction, name).train.labels.length }
+export function uploadDataShape (ds: Dataset, name: string, holdoutFraction: number, text = false): DataShape {
+  return {
+    name,
+    featureShape: ds.featureShape,
+    classes: ds.classes,
+    trainSamples: holdOut(ds, holdoutFraction, name).train.labels.length,
+    ...(text && ds.classNames !== undefined ? { vocabulary: ds.classNames } : {})
+  }
 }

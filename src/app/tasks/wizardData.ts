@@ -9,6 +9,8 @@ import { parseCsv } from '../../train/data/csv.ts'
 import { decodeImages, pickedImageEntries } from '../../train/data/images.ts'
 import type { Dataset } from '../../train/data/dataset.ts'
 import { MNIST_ASSET_PATH } from '../../train/data/mnistAsset.ts'
+import { CORPUS_NAME, fetchCorpus } from '../../train/data/corpus.ts'
+import { textDataset } from '../../train/data/text.ts'
 import { DataFormatError } from '../../train/errors.ts'
 import { MNIST_TRAIN_SIZE } from '../../provider/taskData.ts'
 import { TaskFormError, type DataShape, type DataSource } from './taskForm.ts'
@@ -29,7 +31,19 @@ export interface DataChoice {
   csvFile?: File
   csvLabel: string
   imageFiles?: File[]
+  textFile?: File
+  /** characters per window of a text (the transformer's context) */
+  context: number
   holdoutFraction: number
+}
+
+/**
+ * A text as windows in reading order: not shuffled, so the held-out tail is the end of the text
+ * and no held-out window shares characters with a training one.
+ */
+function textData (text: string, name: string, choice: DataChoice): WizardData {
+  const { data } = textDataset(text, choice.context, name)
+  return { kind: 'upload', shape: uploadDataShape(data, name, choice.holdoutFraction, true), dataset: data }
 }
 
 const MNIST_SHAPE: DataShape = { name: 'mnist', featureShape: [28, 28, 1], classes: 10, trainSamples: MNIST_TRAIN_SIZE }
@@ -54,6 +68,18 @@ export async function loadWizardData (choice: DataChoice): Promise<WizardData> {
       const name = choice.csvFile.name.replace(/\.csv$/i, '')
       const dataset = shuffleDataset({ x: csv.x, labels: csv.labels, featureShape: csv.featureShape, classes: csv.classes, classNames: csv.classNames }, UPLOAD_ORDER_SEED)
       return { kind: 'upload', shape: uploadDataShape(dataset, name, choice.holdoutFraction), dataset }
+    }
+    case 'moby-dick':
+      return textData(await fetchCorpus(new URL(import.meta.env.BASE_URL, document.baseURI)), CORPUS_NAME, choice)
+    case 'text': {
+      if (choice.textFile === undefined) throw new TaskFormError('dataset', 'choose a .txt file')
+      let text: string
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(await choice.textFile.arrayBuffer())
+      } catch {
+        throw new DataFormatError(choice.textFile.name, 'is not UTF-8 text')
+      }
+      return textData(text, choice.textFile.name.replace(/\.txt$/i, ''), choice)
     }
     case 'images': {
       if (choice.imageFiles === undefined || choice.imageFiles.length === 0) throw new TaskFormError('dataset', 'choose a folder of images, one sub-folder per label')
