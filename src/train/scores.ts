@@ -35,11 +35,6 @@ export function scoreSequences (probabilities: Float32Array, x: Float32Array, la
   return scorePredictions(probabilities, windowTargets({ x, labels }, context), vocab)
 }
 
-/** Bits per character of a next-token loss in nats. */
-export function bitsPerCharacter (loss: number): number {
-  return loss / Math.LN2
-}
-
 /** Scores a model's probabilities on `samples`: per sample for a classifier, per token for a transformer. */
 export function scoreModel (arch: Architecture, probabilities: Float32Array, samples: Pick<Dataset, 'x' | 'labels'>): Scores {
   const t = arch.transformer

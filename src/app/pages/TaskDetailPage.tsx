@@ -16,6 +16,7 @@ import { participantsOf } from '../taskDetail/participants.ts'
 import { ParticipantsSection } from '../taskDetail/ParticipantsSection.tsx'
 import { RoundsSection } from '../taskDetail/RoundsSection.tsx'
 import { VersionsSection } from '../taskDetail/VersionsSection.tsx'
+import { useTaskSpec } from '../taskDetail/useTaskSpec.ts'
 import '../taskDetail/taskDetail.css'
 
 /** Refresh about once per local block: the page follows a running task live. */
@@ -54,6 +55,7 @@ function TaskDetailView ({ detail, refetch, stale }: { detail: TaskDetail, refet
   const { task } = detail
   const { address } = useConnection()
   const isCreator = address !== undefined && isAddressEqual(address, task.creator)
+  const spec = useTaskSpec(detail.specCid, detail.versions.length > 0)
   const open = task.status === 'Joining' || task.status === 'Running'
   const shownRound = Math.min(task.currentRound + 1, task.rounds)
   return (
@@ -77,7 +79,7 @@ function TaskDetailView ({ detail, refetch, stale }: { detail: TaskDetail, refet
         {isCreator && <CancelTask taskId={task.taskId} open={open} escrowLeft={detail.escrowLeft} onDone={refetch} />}
       </section>
       <RoundsSection rounds={detail.rounds} replication={task.replication} events={detail.events} />
-      <VersionsSection versions={detail.versions} />
+      <VersionsSection versions={detail.versions} language={spec.data?.architecture.transformer !== undefined} />
       <DisputesSection disputes={disputesOf(detail.events)} />
       <ParticipantsSection participants={participantsOf(detail.providers, detail.events)} claimable={detail.claimable} account={address} />
       <EventLog events={detail.events} />

@@ -1,5 +1,6 @@
 import type { VersionState } from '../../chain/actions/index.ts'
 import { Link } from '../router.tsx'
+import { bitsPerCharacter } from '../../core/lm/metrics.ts'
 import { plotPoints, polyline, roundRange, zeroBasedRange, type Box, type SeriesPoint } from './chartGeometry.ts'
 
 const BOX: Box = { width: 420, height: 190, padding: 36 }
@@ -7,8 +8,12 @@ const BOX: Box = { width: 420, height: 190, padding: 36 }
 const accuracyOf = (v: VersionState): number => v.accuracyBps / 10_000
 const lossOf = (v: VersionState): number => Number(v.loss) / 1e6
 
-/** Loss and accuracy of the task's versions, by round: a small chart and a table. */
-export function VersionsSection ({ versions }: { versions: VersionState[] }): React.JSX.Element {
+/**
+ * Loss and accuracy of the task's versions, by round: a small chart and a table. A language
+ * model's are per character: the held-out cross-entropy, also in bits per character, and how
+ * often the most probable next character is the right one.
+ */
+export function VersionsSection ({ versions, language = false }: { versions: VersionState[], language?: boolean }): React.JSX.Element {
   return (
     <section className="panel" aria-labelledby="versions-title">
       <h3 id="versions-title">Versions</h3>
@@ -16,9 +21,14 @@ export function VersionsSection ({ versions }: { versions: VersionState[] }): Re
         ? <p className="muted">No version has been proposed yet.</p>
         : (
             <>
-              <VersionsChart versions={versions} />
+              <VersionsChart versions={versions} language={language} />
               <table className="td-table">
-                <thead><tr><th>Round</th><th>Version</th><th>Status</th><th>Accuracy</th><th>Loss</th></tr></thead>
+                <thead>
+                  <tr>
+                    <th>Round</th><th>Version</th><th>Status</th>
+                    {language ? <><th>Next-character accuracy</th><th>Validation loss</th><th>Bits per character</th></> : <><th>Accuracy</th><th>Loss</th></>}
+                  </tr>
+                </thead>
                 <tbody>
                   {versions.map((v) => (
                     <tr key={v.versionId.toString()} data-testid="version-row" data-round={v.round.toString()} data-version-id={v.versionId.toString()} data-status={v.status}>
@@ -26,7 +36,8 @@ export function VersionsSection ({ versions }: { versions: VersionState[] }): Re
                       <td><Link to={{ page: 'version', versionId: v.versionId }}>#{v.versionId.toString()}</Link></td>
                       <td>{v.status}</td>
                       <td data-testid="version-accuracy">{(accuracyOf(v) * 100).toFixed(2)}%</td>
-                      <td>{lossOf(v).toFixed(4)}</td>
+                      <td data-testid="version-loss">{lossOf(v).toFixed(4)}</td>
+                      {language && <td data-testid="version-bpc">{bitsPerCharacter(lossOf(v)).toFixed(3)}</td>}
                     </tr>
                   ))}
                 </tbody>
@@ -37,7 +48,7 @@ export function VersionsSection ({ versions }: { versions: VersionState[] }): Re
   )
 }
 
-function VersionsChart ({ versions }: { versions: VersionState[] }): React.JSX.Element {
+function VersionsChart ({ versions, language }: { versions: VersionState[], language: boolean }): React.JSX.Element {
   const rounds = versions.map((v) => Number(v.round))
   const xRange = roundRange(rounds)
   const lossRange = zeroBasedRange(versions.map(lossOf))
@@ -58,7 +69,7 @@ function VersionsChart ({ versions }: { versions: VersionState[] }): React.JSX.E
       <text x={padding} y={padding - 10} textAnchor="middle" className="td-accuracy-label">accuracy</text>
       <text x={padding - 4} y={padding + 4} textAnchor="end" className="td-axis-label">100%</text>
       <text x={padding - 4} y={bottom} textAnchor="end" className="td-axis-label">0%</text>
-      <text x={right} y={padding - 10} textAnchor="middle" className="td-loss-label">loss</text>
+      <text x={right} y={padding - 10} textAnchor="middle" className="td-loss-label">{language ? 'validation loss' : 'loss'}</text>
       <text x={right + 4} y={padding + 4} className="td-axis-label">{lossRange[1].toFixed(2)}</text>
       <text x={right + 4} y={bottom} className="td-axis-label">0</text>
       {accuracy.map((p, i) => (
