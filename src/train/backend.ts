@@ -69,13 +69,16 @@ export async function probeBackend (backend: BackendName, arch: Architecture = P
     await useBackend(backend)
     const size = arch.inputShape.reduce((a, b) => a * b, 1)
     const rng = new Rng(1)
+    // A transformer's sample is a window of token ids, each one a prediction: two windows are a real batch.
+    const vocab = arch.transformer?.vocab
+    const batch = vocab === undefined ? PROBE_BATCH : 2
     const data = {
-      x: Float32Array.from({ length: PROBE_BATCH * size }, () => rng.nextFloat()),
-      labels: Int32Array.from({ length: PROBE_BATCH }, (_, i) => i % arch.classes),
+      x: Float32Array.from({ length: batch * size }, () => vocab === undefined ? rng.nextFloat() : rng.nextInt(vocab)),
+      labels: Int32Array.from({ length: batch }, (_, i) => i % arch.classes),
       featureShape: arch.inputShape,
       classes: arch.classes
     }
-    const request = { architecture: arch, training: { optimizer: 'sgd', learningRate: 0.01, localSteps: steps, batchSize: PROBE_BATCH } as const, weights: await initialWeights(arch, 1), data, seed: 1 }
+    const request = { architecture: arch, training: { optimizer: 'sgd', learningRate: 0.01, localSteps: steps, batchSize: batch } as const, weights: await initialWeights(arch, 1), data, seed: 1 }
     // The first run compiles shaders or kernels; only the warm one counts.
     await trainShard(request)
     const { metrics } = await trainShard(request)

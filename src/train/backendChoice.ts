@@ -35,6 +35,7 @@ export function isBackendName (value: unknown): value is BackendName {
 /** Store key per kind of model (layer kinds and activations): what suits an MLP may not run a CNN. */
 export function backendStoreKey (arch?: Architecture): string {
   if (arch === undefined) return `${BACKEND_STORE_KEY}:probe`
+  if (arch.transformer !== undefined) return `${BACKEND_STORE_KEY}:transformer`
   const kinds = [...new Set(arch.layers.map((l) => 'activation' in l ? `${l.kind}:${l.activation}` : l.kind))].sort()
   return `${BACKEND_STORE_KEY}:${kinds.join(',')}`
 }

@@ -1,0 +1,61 @@
+/**
+ * `npm run bench -- lm [--preset tiny|small] [--steps N] [--batch N] [--reps N] [--backends webgpu,wasm,cpu] [--json FILE]`
+ *
+ * Tokens/s of the character transformer per backend: the full worker path against the same loop
+ * in raw tfjs on the page's main thread, in headless Chromium (WebGPU on SwiftShader here; on a
+ * machine with a GPU, Chromium's hardware adapter). Rows carry `backend` and `ratio` (worker over
+ * raw); see src/train/lmBench.ts.
+ */
+import { chromium } from '@playwright/test'
+import { createServer } from 'vite'
+import { chromiumArgs } from '../../playwright.config.ts'
+import { BACKENDS } from '../../src/train/backendChoice.ts'
+import type { LmBenchResult } from '../../src/train/lmBench.ts'
+import type { BenchContext } from '../bench.ts'
+import { choiceListFlag, integerFlag, UsageError, type FlagOptions } from '../cli/args.ts'
+import { freePort } from '../ports.ts'
+
+export const FLAGS = {
+  preset: { type: 'string' },
+  steps: { type: 'string' },
+  batch: { type: 'string' },
+  reps: { type: 'string' },
+  backends: { type: 'string' },
+  gpu: { type: 'boolean' }
+} as const satisfies FlagOptions
+
+export async function run ({ flags, log }: BenchContext<typeof FLAGS>): Promise<LmBenchResult & { settings: Record<string, unknown> }> {
+  const preset = flags.preset ?? 'small'
+  if (preset !== 'tiny' && preset !== 'small') throw new UsageError(`--preset must be tiny or small, got ${preset}`)
+  const steps = integerFlag('--steps', flags.steps ?? (preset === 'tiny' ? '50' : '8'), 1)
+  const batchSize = integerFlag('--batch', flags.batch ?? '8', 1)
+  const reps = integerFlag('--reps', flags.reps ?? '3', 1)
+  const backends = choiceListFlag('--backends', flags.backends ?? 'webgpu,wasm,cpu', BACKENDS)
+  // --gpu: Chromium on the machine's own GPU adapter instead of SwiftShader (for GPU machines).
+  const args = flags.gpu === true ? chromiumArgs.filter((a) => !a.startsWith('--use-webgpu-adapter')) : chromiumArgs
+  const port = await freePort()
+  const server = await createServer({ server: { port, strictPort: true, host: 'localhost' }, logLevel: 'warn' })
+  await server.listen()
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args })
+  try {
+    const page = await browser.newPage()
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) log(`page: ${message.text()} ${message.location().url}`)
+    })
+    await page.goto(`http://localhost:${port}/icon.svg`)
+    log(`character transformer (${preset}), Adam, batch ${batchSize}, ${steps} steps per measurement, best of ${reps}`)
+    const result = await page.evaluate(async (options) => {
+      const path = '/src/train/lmBench.ts'
+      const bench = await import(/* @vite-ignore */ path) as typeof import('../../src/train/lmBench.ts')
+      return await bench.runLmBench(options)
+    }, { backends, preset, steps, batchSize, reps } as const)
+    log(`${result.parameters.toLocaleString('en-US')} parameters, context ${result.context}`)
+    log('backend  worker tokens/s  raw tfjs tokens/s  ratio')
+    for (const r of result.results) log(`${r.backend.padEnd(8)} ${r.workerTokensPerSec.toFixed(0).padStart(15)} ${r.rawTokensPerSec.toFixed(0).padStart(18)}  ${r.ratio.toFixed(3)}`)
+    for (const u of result.unavailable) log(`${u.backend.padEnd(8)} unavailable: ${u.error}`)
+    return { ...result, settings: { preset, optimizer: 'adam', batchSize, steps, reps, adapter: flags.gpu === true ? 'hardware' : 'swiftshader' } }
+  } finally {
+    await browser.close()
+    await server.close()
+  }
+}
