@@ -18,6 +18,15 @@ describe('simulate arguments', () => {
     expect(parseArgs(['--matrix', '--providers', '6', '--aggregator', 'median'])).toMatchObject({ providers: 6, aggregator: 'median', localSteps: 100 })
   })
 
+  it('runs the character transformer with --task lm, with its own defaults', () => {
+    expect(parseArgs([])).toMatchObject({ task: 'mnist', localSteps: 30, batchSize: 32, rounds: 3 })
+    expect(parseArgs(['--task', 'lm'])).toMatchObject({ task: 'lm', localSteps: 40, batchSize: 16, rounds: 10 })
+    expect(parseArgs(['--task', 'lm', '--rounds', '120', '--local-steps', '60'])).toMatchObject({ rounds: 120, localSteps: 60 })
+    expect(() => parseArgs(['--task', 'lm', '--matrix'])).toThrow(/--matrix runs on the MNIST task/)
+    expect(() => parseArgs(['--task', 'lm', '--hidden', '32'])).toThrow(/--hidden sizes the MNIST MLP/)
+    expect(() => parseArgs(['--task', 'gpt'])).toThrow(/--task must be one of/)
+  })
+
   it('names the bad input', () => {
     expect(() => parseArgs(['--attack', 'lazy'])).toThrow(/needs --byzantine/)
     expect(() => parseArgs(['--byzantine', '1'])).toThrow(/needs --attack/)
@@ -26,7 +35,7 @@ describe('simulate arguments', () => {
     expect(() => parseArgs(['--referee', 'maybe'])).toThrow(/--referee must be one of/)
     expect(() => parseArgs(['--providers', '4', '--byzantine', '4', '--attack', 'copy'])).toThrow(UsageError)
     expect(() => parseArgs(['--frobnicate', '1'])).toThrow(/unknown option --frobnicate/)
-    expect(() => parseArgs(['--rounds', 'x'])).toThrow("--rounds must be an integer from 1 to 100, got 'x'")
+    expect(() => parseArgs(['--rounds', 'x'])).toThrow("--rounds must be an integer from 1 to 1000, got 'x'")
     expect(() => parseArgs(['--hidden', '32,0'])).toThrow("--hidden must be an integer from 1 to 1024, got '0'")
     expect(() => parseArgs(['--rounds'])).toThrow(/--rounds needs a value/)
     expect(() => parseArgs(['4'])).toThrow(/unexpected argument '4'/)

@@ -6,7 +6,12 @@ import { choiceFlag, integerFlag, integerListFlag, UsageError, type FlagOptions 
 export const AGGREGATORS = { mean: 'mean', trimmed: 'trimmed-mean', median: 'median', clipping: 'centered-clip' } as const satisfies Record<string, AggregationSpec['rule']>
 export type AggregatorName = keyof typeof AGGREGATORS
 
+export const SIMULATION_TASKS = ['mnist', 'lm'] as const
+export type SimulationTask = typeof SIMULATION_TASKS[number]
+
 export interface SimulationOptions {
+  /** mnist: an MLP on the bundled digits; lm: the tiny character transformer on Moby Dick */
+  task: SimulationTask
   providers: number
   byzantine: number
   /** 'none' when `byzantine` is 0 */
@@ -17,6 +22,7 @@ export interface SimulationOptions {
   shards: number
   /** replicas that train each shard (default 2) */
   replication: number
+  /** the MLP's hidden widths (mnist only) */
   hidden: number[]
   localSteps: number
   batchSize: number
@@ -28,7 +34,7 @@ export interface SimulationOptions {
   html?: string
 }
 
-export const USAGE = `usage: npm run simulate -- --providers N [--byzantine F --attack ${ATTACKS.join('|')} | --matrix] --rounds R --aggregator mean|trimmed|median|clipping [--shards S] [--replication K] [--hidden 32,32] [--local-steps H] [--batch-size B] [--referee on|off] [--json FILE] [--html FILE]
+export const USAGE = `usage: npm run simulate -- [--task mnist|lm] --providers N [--byzantine F --attack ${ATTACKS.join('|')} | --matrix] --rounds R --aggregator mean|trimmed|median|clipping [--shards S] [--replication K] [--hidden 32,32] [--local-steps H] [--batch-size B] [--referee on|off] [--json FILE] [--html FILE]
   --byzantine F: how many providers attack, a count (2) or a share of the providers (0.25)
   --attack: noise (random, honest norm), signflip, alie, ipm (update attacks); copy (replays another replica's commitment and reveal),
     lazy (zero or last round's delta), noshow (never commits), withhold (commits, never reveals), junk (random fingerprint),
@@ -38,11 +44,14 @@ export const USAGE = `usage: npm run simulate -- --providers N [--byzantine F --
     creator: junk tasks, never joins), sybil (one whale's accounts reveal one sign-flipped delta where two are drawn together,
     and do not show where drawn alone, to redraw), collude (the
     ring proposes the reversed version and signs only it)
+  --task lm: the tiny character transformer on Moby Dick instead of an MLP on MNIST; the report adds trafficRatio (synchronous
+    data-parallel bytes over ours), valLoss, centralValLoss and denseDilocoValLoss (float32 deltas, no compression, in process)
   --matrix: an honest run, then every attack at 25% and 49% of the providers (default --providers 8 --aggregator trimmed
     --local-steps 100); --json writes one row per attack and share`
 
 /** Every flag is a string here: defaults and ranges depend on other flags, so they are applied in simulationOptions. */
 export const FLAGS = {
+  task: { type: 'string' },
   providers: { type: 'string' },
   byzantine: { type: 'string' },
   attack: { type: 'string' },
@@ -82,9 +91,15 @@ function byzantineFlag (text: string, providers: number): number {
  */
 export const MATRIX_DEFAULTS = { providers: '8', aggregator: 'trimmed', 'local-steps': '100' } as const satisfies SimulationFlags
 
+/** The character transformer learns with small batches of long windows and more rounds. */
+export const LM_DEFAULTS = { 'local-steps': '40', 'batch-size': '16', rounds: '10' } as const satisfies SimulationFlags
+
 export function simulationOptions (given: SimulationFlags): SimulationOptions {
   const matrix = given.matrix === true
-  const values: SimulationFlags = matrix ? { ...MATRIX_DEFAULTS, ...given } : given
+  const task = choiceFlag('--task', given.task ?? 'mnist', SIMULATION_TASKS)
+  if (matrix && task !== 'mnist') throw new UsageError('--matrix runs on the MNIST task: leave out --task')
+  if (task === 'lm' && given.hidden !== undefined) throw new UsageError('--hidden sizes the MNIST MLP; --task lm trains the tiny character transformer')
+  const values: SimulationFlags = matrix ? { ...MATRIX_DEFAULTS, ...given } : task === 'lm' ? { ...LM_DEFAULTS, ...given } : given
   const providers = integerFlag('--providers', values.providers ?? '4', 2, 16)
   if (matrix && (values.byzantine !== undefined || values.attack !== undefined)) throw new UsageError('--matrix runs every attack at 25% and 49%: leave out --byzantine and --attack')
   if (matrix && values.html !== undefined) throw new UsageError('--html draws one run; --matrix writes its rows with --json')
@@ -98,10 +113,11 @@ export function simulationOptions (given: SimulationFlags): SimulationOptions {
   const hidden = integerListFlag('--hidden', values.hidden ?? '32', 1, 1024)
   const { json, html } = values
   return {
+    task,
     providers,
     byzantine,
     attack,
-    rounds: integerFlag('--rounds', values.rounds ?? '3', 1, 100),
+    rounds: integerFlag('--rounds', values.rounds ?? '3', 1, 1000),
     aggregator,
     shards: integerFlag('--shards', values.shards ?? String(Math.max(1, Math.floor(providers / 2))), 1, 64),
     replication,

@@ -4,7 +4,10 @@
  * shards would: H steps of the inner optimizer, each on a batch of (accepted shards x batch size)
  * samples, applied directly (no outer step). Evaluated on the same held-out split as the network.
  */
+import { keccak256 } from 'viem'
 import { decodeDelta } from '../../src/core/delta/codec.ts'
+import { decodeVersion } from '../../src/core/version/blob.ts'
+import { computeVersion, type AcceptedDelta } from '../../src/core/version/compute.ts'
 import { shardIndices, stepSeed } from '../../src/core/sampling.ts'
 import type { TaskDefinition } from '../../src/core/taskDefinition.ts'
 import type { TaskSpec } from '../../src/core/taskSpec.ts'
@@ -49,5 +52,42 @@ export class Baseline {
     }
     const scores = await this.evaluator.evaluate(this.task.architecture, this.weights, {})
     return { ...scores, samples: indices.length }
+  }
+}
+
+/**
+ * DiLoCo without compression or redundancy, in process: each round, every accepted shard is
+ * trained once from the current version on the same samples and seed as the network's, with
+ * float32 deltas, and the version is computed as the network computes it (the spec's rule, the
+ * outer Nesterov step). What the network's codec, int8 or sparser, is compared against.
+ */
+export class DenseDiloco {
+  private version: Uint8Array
+
+  constructor (
+    private readonly task: TaskDefinition,
+    initial: Uint8Array,
+    private readonly train: Dataset,
+    private readonly evaluator: Evaluator,
+    private readonly queue: ReturnType<typeof serialQueue>
+  ) {
+    this.version = initial
+  }
+
+  async round (round: number, shards: ReadonlyArray<{ shard: number, indices: readonly number[] }>): Promise<{ accuracy: number, loss: number }> {
+    const { spec, architecture, layout } = this.task
+    const before = decodeVersion(this.version, { layout, maxBytes: DEFAULT_LIMITS.model })
+    if (shards.length > 0) {
+      const deltas: AcceptedDelta[] = []
+      for (const { shard, indices } of shards) {
+        const { delta } = await this.queue(async () => await trainShard({
+          architecture, training: spec.training, weights: before.weights, data: selectSamples(this.train, indices), seed: stepSeed(spec, round, shard), scheme: 'float32'
+        }))
+        deltas.push({ shard, cid: keccak256(delta), bytes: delta })
+      }
+      this.version = computeVersion(spec, layout, this.version, deltas, { maxDeltaBytes: DEFAULT_LIMITS.delta * 4, maxModelBytes: DEFAULT_LIMITS.model }).bytes
+    }
+    const { weights } = decodeVersion(this.version, { layout, maxBytes: DEFAULT_LIMITS.model })
+    return await this.evaluator.evaluate(architecture, weights, {})
   }
 }

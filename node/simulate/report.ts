@@ -56,6 +56,12 @@ export interface ProviderReport {
 
 export interface SimulationReport {
   version: typeof REPORT_VERSION
+  /** --task lm: synchronous data-parallel bytes per provider over ours (sent and received, all rounds) */
+  trafficRatio?: number | null
+  /** --task lm: held-out loss of the last version, of centralized training and of dense DiLoCo on the same tokens */
+  valLoss?: number | null
+  centralValLoss?: number | null
+  denseDilocoValLoss?: number | null
   options: SimulationOptions
   setup: {
     params: number
@@ -137,6 +143,10 @@ export function formatReport (r: SimulationReport): string {
     `gas by function (all rounds): ${Object.entries(gasTotals(r)).sort((a, b) => b[1].gas - a[1].gas).map(([name, g]) => `${name} ${g.count}x ${Math.round(g.gas / g.count)}`).join(', ')}`,
     `wall ${r.wallTime.total.toFixed(1)} s; provider-seconds: train ${r.wallTime.split.train.toFixed(1)}, transfer ${r.wallTime.split.transfer.toFixed(1)}, chain ${r.wallTime.split.chain.toFixed(1)}, aggregate ${r.wallTime.split.aggregate.toFixed(1)}, waiting ${r.wallTime.split.wait.toFixed(1)}`
   ]
+  if (r.trafficRatio !== undefined) {
+    const loss = (x: number | null | undefined): string => x === null || x === undefined ? '-' : x.toFixed(4)
+    parts.push(`language model: traffic ratio ${r.trafficRatio === null ? '-' : `1/${Math.round(r.trafficRatio)}`} of synchronous data-parallel; held-out loss ${loss(r.valLoss)} (centralized ${loss(r.centralValLoss)}, dense DiLoCo ${loss(r.denseDilocoValLoss)})`)
+  }
   for (const p of r.providers.filter((x) => x.attackNotes.length > 0)) parts.push(`${p.account.slice(0, 10)} (${o.attack}): ${p.attackNotes.join('; ')}`)
   for (const e of r.errors) parts.push(`error x${e.count} ${e.account.slice(0, 10)} (${e.role}) ${e.phase}: ${e.message}`)
   return parts.join('\n')

@@ -4,7 +4,7 @@
  */
 import { parseEther, type Address } from 'viem'
 import { readClaimable, readRound, readTask, readVersion, type AcceptedShard, type RoundState, type TaskState } from '../../src/chain/actions/index.ts'
-import { parseTaskSpec, type TaskSpec } from '../../src/core/taskSpec.ts'
+import { parseTaskSpec, TRANSFORMER_PRESETS, type TaskSpec } from '../../src/core/taskSpec.ts'
 import { errorKind, errorMessage } from '../../src/core/errors.ts'
 import { defineTask } from '../../src/core/taskDefinition.ts'
 import { decodeVersion } from '../../src/core/version/blob.ts'
@@ -14,6 +14,11 @@ import {
 } from '../../src/provider/index.ts'
 import type { TaskChannel } from '../../src/p2p/index.ts'
 import { loadMnistFromDisk } from '../../src/train/data/mnistNode.ts'
+import { CORPUS_ASSET_PATH, CORPUS_NAME } from '../../src/train/data/corpus.ts'
+import { loadCorpusFromDisk } from '../../src/train/data/corpusNode.ts'
+import { textDataset } from '../../src/train/data/text.ts'
+import type { Dataset } from '../../src/train/data/dataset.ts'
+import { holdOut } from '../../src/provider/uploadedData.ts'
 import { useNodeBackend } from '../../src/train/nodeBackend.ts'
 import { blobArtifactStore } from '../../src/provider/artifacts.ts'
 import { createStorage } from '../../src/storage/index.ts'
@@ -22,7 +27,7 @@ import { createMnistTask } from '../testing/mnistTask.ts'
 import { adversary, AttackLog, attackedKey, Collusion, type Adversary } from './adversaries.ts'
 import { FREE_RIDERS } from './attacks.ts'
 import { AGGREGATORS, type SimulationOptions } from './args.ts'
-import { Baseline, roundSamples } from './baseline.ts'
+import { Baseline, DenseDiloco, roundSamples } from './baseline.ts'
 import { chainFigures, TimeSplit } from './metrics.ts'
 import { startNetwork, type Traffic } from './network.ts'
 import { REPORT_VERSION, type ProviderReport, type RoundReport, type SimulationReport } from './report.ts'
@@ -48,7 +53,21 @@ export class SimulationError extends errorKind('SIMULATION') {
   override name = 'SimulationError'
 }
 
-export function simulationSpec (opts: SimulationOptions): TaskSpec {
+/** Held-out windows that score an LM version: 8,192 characters of the tiny model's context. */
+const LM_EVAL_WINDOWS = 256
+
+export function simulationSpec (opts: SimulationOptions, vocabulary: string[] = []): TaskSpec {
+  if (opts.task === 'lm') {
+    return parseTaskSpec({
+      model: { template: 'char-transformer', preset: 'tiny', vocabulary },
+      dataset: { name: CORPUS_NAME, evalSamples: LM_EVAL_WINDOWS },
+      training: { optimizer: 'adam', learningRate: 0.003, localSteps: opts.localSteps, batchSize: opts.batchSize, samplesPerShard: Math.min(2048, opts.localSteps * opts.batchSize) },
+      outer: { learningRate: 0.7, momentum: 0.9 },
+      aggregation: { rule: AGGREGATORS[opts.aggregator] },
+      fingerprint: { length: 16 },
+      seed: `simulate-lm-${opts.providers}-${opts.shards}-${opts.localSteps}-${opts.batchSize}`
+    }, 'simulate')
+  }
   return parseTaskSpec({
     model: { template: 'mlp', inputShape: [784], classes: 10, hidden: opts.hidden },
     dataset: { name: 'mnist' },
@@ -65,8 +84,8 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
   const log = hooks.log ?? (() => {})
   const started = performance.now()
   await useNodeBackend('wasm')
-  const { train, test } = await loadMnistFromDisk()
-  const spec = simulationSpec(opts)
+  const { train, test, vocabulary } = await simulationData(opts)
+  const spec = simulationSpec(opts, vocabulary)
   const definition = defineTask(spec)
   const params = definition.parameterCount
   const totalShards = opts.shards
@@ -85,6 +104,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
     const creatorStore = creator.artifacts('0')
     const fromBlock = await chain.publicClient.getBlockNumber()
     const { created, initial } = await createMnistTask(creator.ctx, creatorStore, spec, {
+      ...(opts.task === 'lm' ? { asset: CORPUS_ASSET_PATH } : {}),
       rounds: opts.rounds,
       shards: totalShards,
       replication: opts.replication,
@@ -209,6 +229,8 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
     const accounts = providers.map((p) => p.account)
     const figures = await chainFigures(creator.ctx, { taskId, fromBlock, toBlock, accounts })
     const baseline = new Baseline(definition, initial.weights, train, evaluator, queue)
+    const dense = opts.task === 'lm' ? new DenseDiloco(definition, initial.bytes, train, evaluator, queue) : undefined
+    let denseLoss: number | null = null
     const finalTraffic = providers.map((p) => ({ ...p.participant.traffic }))
     const reader = chainForAccount(creator.ctx, { fromBlock })
     const rounds: RoundReport[] = []
@@ -228,6 +250,10 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
       }
       const indices = roundSamples(spec, { datasetSize: train.labels.length, round: r, shards: acceptedShards, shardCount: totalShards })
       const base = await baseline.round(r, indices, acceptedShards.length)
+      if (dense !== undefined) {
+        const shardSamples = acceptedShards.map((shard) => ({ shard, indices: roundSamples(spec, { datasetSize: train.labels.length, round: r, shards: [shard], shardCount: totalShards }) }))
+        denseLoss = (await dense.round(r, shardSamples)).loss
+      }
       const gas = figures.rounds.find((g) => g.round === r)
       const before = trafficAt[r] ?? finalTraffic.map(() => ({ sent: 0, received: 0 }))
       const after = trafficAt[r + 1] ?? finalTraffic
@@ -273,8 +299,13 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
     const split = { train: 0, transfer: 0, chain: 0, aggregate: 0, wait: 0 }
     for (const p of providerReports) for (const k of Object.keys(split) as Array<keyof typeof split>) split[k] += p.time[k]
     const freeRider = opts.attack !== 'none' && FREE_RIDERS.has(opts.attack)
+    const ourBytes = rounds.reduce((n, r) => n + r.bytesPerProvider.sent + r.bytesPerProvider.received, 0)
+    const syncBytes = rounds.reduce((n, r) => n + r.syncDataParallelBytesPerProvider, 0)
     return {
       version: REPORT_VERSION,
+      ...(opts.task === 'lm'
+        ? { trafficRatio: ourBytes === 0 ? null : syncBytes / ourBytes, valLoss: lastNet?.loss ?? null, centralValLoss: last?.baseline.loss ?? null, denseDilocoValLoss: denseLoss }
+        : {}),
       options: opts,
       setup: {
         params,
@@ -306,6 +337,13 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
     controller.abort()
     await net.stop()
   }
+}
+
+/** The task's data: the MNIST digits, or Moby Dick in windows of the tiny transformer's context, its end held out. */
+async function simulationData (opts: SimulationOptions): Promise<{ train: Dataset, test: Dataset, vocabulary?: string[] }> {
+  if (opts.task === 'mnist') return await loadMnistFromDisk()
+  const { vocabulary, data } = textDataset(await loadCorpusFromDisk(), TRANSFORMER_PRESETS.tiny.context, CORPUS_NAME)
+  return { ...holdOut(data, 0.1, CORPUS_NAME, LM_EVAL_WINDOWS), vocabulary }
 }
 
 /**

@@ -21,6 +21,8 @@ export type MnistTaskShape = Pick<TaskParams, 'rounds' | 'shards' | 'replication
     declared?: Partial<DeclaredResources>
     /** commit, reveal, aggregate and challenge windows, seconds @default 600 */
     window?: number
+    /** the bundled asset the task trains on, under public/ @default the MNIST digits */
+    asset?: string
   }
 
 export interface MnistTask {
@@ -29,20 +31,21 @@ export interface MnistTask {
   specCid: Hex
 }
 
-let asset: Promise<{ cid: Hex, hash: Hex }> | undefined
+const assets = new Map<string, Promise<{ cid: Hex, hash: Hex }>>()
 
-/** The bundled MNIST asset's raw CID and keccak256, as the wizard records them. */
-async function bundledMnist (): Promise<{ cid: Hex, hash: Hex }> {
-  asset ??= readFile(new URL(`../../public/${MNIST_ASSET_PATH}`, import.meta.url)).then(async (bytes) => ({
+/** A bundled asset's raw CID and keccak256, as the wizard records the bundled MNIST. */
+async function bundledAsset (path: string): Promise<{ cid: Hex, hash: Hex }> {
+  const known = assets.get(path) ?? readFile(new URL(`../../public/${path}`, import.meta.url)).then(async (bytes) => ({
     cid: bytesToHex((await rawCid(bytes)).bytes), hash: keccak256(bytes)
   }))
-  return await asset
+  assets.set(path, known)
+  return await known
 }
 
 export async function createMnistTask (creator: WriteContext, artifacts: ArtifactStore, spec: TaskSpec, shape: MnistTaskShape): Promise<MnistTask> {
   const initial = await publishInitialModel(spec, artifacts)
   const specCid = await artifacts.put(encodeTaskSpec(spec), 'spec')
-  const data = await bundledMnist()
+  const data = await bundledAsset(shape.asset ?? MNIST_ASSET_PATH)
   const window = shape.window ?? 600
   await faucet(creator)
   const created = await createTask(creator, {

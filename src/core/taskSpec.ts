@@ -90,8 +90,14 @@ const transformerModelSchema = z.strictObject({
   blocks: positiveInt.max(32).optional(),
   width: positiveInt.max(1024).optional(),
   heads: positiveInt.optional(),
-  mlpRatio: positiveInt.max(8).optional()
+  mlpRatio: positiveInt.max(8).optional(),
+  /** Derived ([context] and the vocabulary's size), written out so the parsed spec parses again; must agree when given. */
+  inputShape: shape.optional(),
+  classes: z.number().int().optional()
 }).superRefine((model, ctx) => {
+  const context = model.context ?? TRANSFORMER_PRESETS[model.preset].context
+  if (model.inputShape !== undefined && (model.inputShape.length !== 1 || model.inputShape[0] !== context)) ctx.addIssue({ code: 'custom', path: ['inputShape'], message: `must be [${context}], the context, when given` })
+  if (model.classes !== undefined && model.classes !== model.vocabulary.length) ctx.addIssue({ code: 'custom', path: ['classes'], message: `must be ${model.vocabulary.length}, the vocabulary's size, when given` })
   const seen = new Set<string>()
   model.vocabulary.forEach((token, i) => {
     if ([...token].length !== 1) ctx.addIssue({ code: 'custom', path: ['vocabulary', i], message: `must be one character, got ${JSON.stringify(token)}` })

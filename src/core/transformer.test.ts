@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { architectureFromSpec, weightLayout } from './architecture.ts'
 import { defineTask } from './taskDefinition.ts'
-import { parseTaskSpec } from './taskSpec.ts'
+import { decodeTaskSpec, encodeTaskSpec, parseTaskSpec } from './taskSpec.ts'
 import { shapeSize } from './tensors.ts'
 import { transformerInitialWeights, transformerLayout, type TransformerShape } from './transformer.ts'
 
@@ -32,7 +32,13 @@ describe('character transformer', () => {
     expect(() => parse({ vocabulary: ['a', 'b', 'a'] })).toThrow(/model\.vocabulary\.2: "a" appears twice/)
     expect(() => parse({ vocabulary: ['a', 'bc'] })).toThrow(/must be one character, got "bc"/)
     expect(() => parse({ width: 30, heads: 4 })).toThrow(/width 30 must be a multiple of the 4 heads/)
-    expect(() => parse({ inputShape: [3] })).toThrow(/inputShape/)
+    expect(() => parse({ inputShape: [3] })).toThrow(/inputShape: must be \[128\], the context/)
+    expect(() => parse({ classes: 3 })).toThrow(/classes: must be 29/)
+  })
+
+  it('parses its own output again: the spec pinned is the spec parsed', () => {
+    const spec = parseTaskSpec({ model: { template: 'char-transformer', preset: 'tiny', vocabulary }, seed: 1 })
+    expect(decodeTaskSpec(encodeTaskSpec(spec))).toEqual(spec)
   })
 
   it('keeps a model that asks too much of a volunteer out, by the same resource limits', () => {
