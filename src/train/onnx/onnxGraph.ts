@@ -8,6 +8,9 @@ import onnxProto, { type onnx } from 'onnx-proto'
 
 const { AttributeProto, ModelProto, TensorProto } = onnxProto.onnx
 
+/** The element type a Cast to int64 names. */
+export const INT64 = TensorProto.DataType.INT64
+
 /** ONNX IR version 8 (ONNX 1.10+), which every opset up to 17 allows. */
 const IR_VERSION = 8
 
