@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { parseTaskSpec } from '../../core/taskSpec.ts'
 import { architectureFromSpec, type Architecture } from '../../core/architecture.ts'
 import { WeightMismatchError } from '../errors.ts'
+import { maxAbsDiff } from '../../testing/maxAbsDiff.ts'
 import { initialWeights } from '../model.ts'
 import { predictTfjs } from '../predict.ts'
 import { scorePredictions } from '../scores.ts'
@@ -12,13 +13,6 @@ import { weightLayout } from '../../core/architecture.ts'
 import type { WeightSet } from '../../core/tensors.ts'
 import { exportOnnx } from './exportOnnx.ts'
 import { createOnnxSession, predictOnnx } from './runOnnx.ts'
-
-function maxAbsDiff (a: Float32Array, b: Float32Array): number {
-  expect(a.length).toBe(b.length)
-  let max = 0
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs((a[i] as number) - (b[i] as number)))
-  return max
-}
 
 function argMax (row: Float32Array): number {
   return row.indexOf(Math.max(...row))
