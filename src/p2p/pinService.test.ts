@@ -137,6 +137,16 @@ describe('pinner under attack', () => {
     expect((await requestPin(greedy.libp2p, pinner(), signer, { taskId: '6', kind: 'delta', cid: second })).size).toBe(600 * 1024)
   }, 30_000)
 
+  it('pins content that several peers ask for at once (every replica of a round stores the same version): each gets its answer, none an error', async () => {
+    const peers = await Promise.all([client(), client(), client()])
+    const bytes = new Uint8Array(200 * 1024).fill(7)
+    const cids = await Promise.all(peers.map(async (p) => await p.storage.blobs.put(bytes, { kind: 'model' })))
+    expect(new Set(cids.map(String)).size).toBe(1)
+    const answers = await Promise.all(peers.map(async (p, i) => await requestPin(p.libp2p, pinner(), await signerFor(p), { taskId: '7', kind: 'model', cid: cids[i]! })))
+    expect(answers.map((a) => a.size)).toEqual([bytes.length, bytes.length, bytes.length])
+    expect(await relay.helia.pins.isPinned(cids[0]!)).toBe(true)
+  }, 30_000)
+
   it('keeps a block its operator publishes (a referee\'s evidence) under the task: any peer fetches it by CID, and it goes with the task\'s pins', async () => {
     const report = new TextEncoder().encode('{"type":"mlbridge/referee-verdict/1","taskId":"9"}')
     const cid = await relay.pinning.keep('9', report, { kind: 'evidence', by: '0x00000000000000000000000000000000000000aa' })

@@ -248,7 +248,14 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
           if (used + declared > quotaBytes) throw new Refusal('over-quota', `wallet ${req.from} has ${used} bytes pinned for task ${req.taskId}; ${declared} more would pass its quota of ${quotaBytes} bytes`)
         }
       })
-      for await (const _ of init.pins.add(cid, { signal, metadata: { taskId: req.taskId, kind: req.kind, wallet: req.from, size: dag.size, pinnedAt: now() } })) { /* local blocks by now */ }
+      try {
+        for await (const _ of init.pins.add(cid, { signal, metadata: { taskId: req.taskId, kind: req.kind, wallet: req.from, size: dag.size, pinnedAt: now() } })) { /* local blocks by now */ }
+      } catch (err) {
+        // another request for the same content pinned it while this one fetched: held already
+        if (!(err instanceof Error && err.name === 'AlreadyPinnedError')) throw err
+        await holdToo(cid, req.taskId, signal)
+        return { size: dag.size, blocks: 0 }
+      }
       usage.set(key, (usage.get(key) ?? 0) + dag.size)
       return dag
     } catch (err) {
