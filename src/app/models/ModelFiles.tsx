@@ -36,10 +36,20 @@ export function ModelFiles ({ versionId, model }: { versionId: bigint, model: Ve
         <button type="button" data-testid="download-tfjs" disabled={busy} onClick={() => { void run(downloadTfjs) }}>Download tfjs model</button>
         <button type="button" data-testid="download-onnx" disabled={busy} onClick={() => { void run(downloadOnnx) }}>Download ONNX</button>
       </div>
-      <p className="muted">
-        The tfjs model is two files: keep them in one folder and load <code>{base}.model.json</code> with <code>tf.loadLayersModel</code>.
-        The ONNX file takes <code>input</code> [batch, {model.task.architecture.inputShape.join(', ')}] and gives <code>probabilities</code>.
-      </p>
+      {model.task.architecture.transformer === undefined
+        ? (
+            <p className="muted">
+              The tfjs model is two files: keep them in one folder and load <code>{base}.model.json</code> with <code>tf.loadLayersModel</code>.
+              The ONNX file takes <code>input</code> [batch, {model.task.architecture.inputShape.join(', ')}] and gives <code>probabilities</code>.
+            </p>
+          )
+        : (
+            <p className="muted">
+              The tfjs files are the weights with a standard manifest (<code>tf.io.loadWeights</code>) and the transformer&apos;s shape as the topology.
+              The ONNX file takes <code>input</code> [batch, {model.task.architecture.inputShape.join(', ')}] token ids (the task&apos;s vocabulary, as floats)
+              and gives <code>logits</code> and <code>probabilities</code> [batch, {model.task.architecture.inputShape.join(', ')}, {model.task.architecture.classes}]: position i predicts the character after it.
+            </p>
+          )}
       {error !== undefined && <p className="error" role="alert" data-testid="download-error">{error}</p>}
     </div>
   )
