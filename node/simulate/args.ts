@@ -26,6 +26,8 @@ export interface SimulationOptions {
   hidden: number[]
   localSteps: number
   batchSize: number
+  /** appended to the task's root seed: another sampling order and initial model for the same shape */
+  seed?: string
   /** a referee settles split shards (account 8, which then trains for no one) @default true */
   referee: boolean
   /** run the attack matrix (node/simulate/matrix.ts) instead of one attack */
@@ -34,7 +36,8 @@ export interface SimulationOptions {
   html?: string
 }
 
-export const USAGE = `usage: npm run simulate -- [--task mnist|lm] --providers N [--byzantine F --attack ${ATTACKS.join('|')} | --matrix] --rounds R --aggregator mean|trimmed|median|clipping [--shards S] [--replication K] [--hidden 32,32] [--local-steps H] [--batch-size B] [--referee on|off] [--json FILE] [--html FILE]
+export const USAGE = `usage: npm run simulate -- [--task mnist|lm] --providers N [--byzantine F --attack ${ATTACKS.join('|')} | --matrix] --rounds R --aggregator mean|trimmed|median|clipping [--shards S] [--replication K] [--hidden 32,32] [--local-steps H] [--batch-size B] [--referee on|off] [--seed S] [--json FILE] [--html FILE]
+  --seed S: appended to the task's seed (another sample order and initial model for the same shape)
   --byzantine F: how many providers attack, a count (2) or a share of the providers (0.25)
   --attack: noise (random, honest norm), signflip, alie, ipm (update attacks); copy (replays another replica's commitment and reveal),
     lazy (zero or last round's delta), noshow (never commits), withhold (commits, never reveals), junk (random fingerprint),
@@ -63,6 +66,7 @@ export const FLAGS = {
   'local-steps': { type: 'string' },
   'batch-size': { type: 'string' },
   referee: { type: 'string' },
+  seed: { type: 'string' },
   matrix: { type: 'boolean' },
   json: { type: 'string' },
   html: { type: 'string' }
@@ -125,6 +129,7 @@ export function simulationOptions (given: SimulationFlags): SimulationOptions {
     localSteps: integerFlag('--local-steps', values['local-steps'] ?? '30', 1, 10_000),
     batchSize: integerFlag('--batch-size', values['batch-size'] ?? '32', 1, 4096),
     referee: choiceFlag('--referee', values.referee ?? 'on', ['on', 'off']) === 'on',
+    ...(values.seed === undefined ? {} : { seed: values.seed }),
     matrix,
     ...(json === undefined ? {} : { json }),
     ...(html === undefined ? {} : { html })

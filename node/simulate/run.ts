@@ -65,7 +65,7 @@ export function simulationSpec (opts: SimulationOptions, vocabulary: string[] = 
       outer: { learningRate: 0.7, momentum: 0.9 },
       aggregation: { rule: AGGREGATORS[opts.aggregator] },
       fingerprint: { length: 16 },
-      seed: `simulate-lm-${opts.providers}-${opts.shards}-${opts.localSteps}-${opts.batchSize}`
+      seed: `simulate-lm-${opts.providers}-${opts.shards}-${opts.localSteps}-${opts.batchSize}${opts.seed === undefined ? '' : `-${opts.seed}`}`
     }, 'simulate')
   }
   return parseTaskSpec({
@@ -76,7 +76,7 @@ export function simulationSpec (opts: SimulationOptions, vocabulary: string[] = 
     aggregation: { rule: AGGREGATORS[opts.aggregator] },
     fingerprint: { length: 16 },
     // The same seed for every attack: runs of one shape train on the same samples, so they compare.
-    seed: `simulate-${opts.providers}-${opts.shards}-${opts.hidden.join('x')}-${opts.localSteps}-${opts.batchSize}`
+    seed: `simulate-${opts.providers}-${opts.shards}-${opts.hidden.join('x')}-${opts.localSteps}-${opts.batchSize}${opts.seed === undefined ? '' : `-${opts.seed}`}`
   }, 'simulate')
 }
 
@@ -181,7 +181,9 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
         finished.add(i)
       }
     })
-    const guard = setTimeout(() => { controller.abort(new SimulationError(`the task did not complete within ${(hooks.timeoutMs ?? 0) / 1000} s`)) }, hooks.timeoutMs ?? 30 * 60_000)
+    // by default a minute a round, at least half an hour: a run that takes longer is stuck
+    const timeoutMs = hooks.timeoutMs ?? Math.max(30, opts.rounds) * 60_000
+    const guard = setTimeout(() => { controller.abort(new SimulationError(`the task did not complete within ${timeoutMs / 1000} s`)) }, timeoutMs)
     const trafficAt: Array<Traffic[]> = []
     let lastSig = ''
     let lastChange = performance.now()

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { bytesToHex, keccak256, parseEther, type Hex } from 'viem'
-import { createTask, faucet, type CreatedTask, type TaskParams, type WriteContext } from '../../src/chain/actions/index.ts'
+import { createTask, faucet, taskBudget, type CreatedTask, type TaskParams, type WriteContext } from '../../src/chain/actions/index.ts'
 import { declaredResources, type DeclaredResources } from '../../src/core/resourceLimits.ts'
 import { defineTask } from '../../src/core/taskDefinition.ts'
 import type { TaskSpec } from '../../src/core/taskSpec.ts'
@@ -31,6 +31,9 @@ export interface MnistTask {
   specCid: Hex
 }
 
+/** MLBToken.FAUCET_AMOUNT */
+const FAUCET_DRIP = parseEther('1000')
+
 const assets = new Map<string, Promise<{ cid: Hex, hash: Hex }>>()
 
 /** A bundled asset's raw CID and keccak256, as the wizard records the bundled MNIST. */
@@ -47,7 +50,10 @@ export async function createMnistTask (creator: WriteContext, artifacts: Artifac
   const specCid = await artifacts.put(encodeTaskSpec(spec), 'spec')
   const data = await bundledAsset(shape.asset ?? MNIST_ASSET_PATH)
   const window = shape.window ?? 600
-  await faucet(creator)
+  const rewardPerResult = shape.rewardPerResult ?? parseEther('10')
+  // a long task's budget takes more than one drip of the local faucet
+  const drips = Number(taskBudget({ ...shape, rewardPerResult }) / FAUCET_DRIP) + 1
+  for (let i = 0; i < drips; i++) await faucet(creator)
   const created = await createTask(creator, {
     specCid,
     datasetCid: data.cid,
@@ -66,7 +72,7 @@ export async function createMnistTask (creator: WriteContext, artifacts: Artifac
     revealWindow: window,
     aggregateWindow: window,
     challengeWindow: window,
-    rewardPerResult: shape.rewardPerResult ?? parseEther('10'),
+    rewardPerResult,
     minStake: shape.minStake ?? parseEther('100'),
     ...declaredResources(defineTask(spec).cost),
     ...shape.declared
