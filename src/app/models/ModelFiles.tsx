@@ -1,6 +1,5 @@
 import { useState } from 'react'
 import { explainError } from '../../chain/explainError.ts'
-import { exportOnnx } from '../../train/onnx/exportOnnx.ts'
 import { saveFile } from './download.ts'
 import { tfjsModelFiles } from './tfjsExport.ts'
 import type { VersionModel } from './versionModel.ts'
@@ -28,6 +27,7 @@ export function ModelFiles ({ versionId, model }: { versionId: bigint, model: Ve
     saveFile(files.weights, weightsFile, 'application/octet-stream')
   }
   const downloadOnnx = async (): Promise<void> => {
+    const { exportOnnx } = await import('../../train/onnx/exportOnnx.ts')
     saveFile(exportOnnx(model.task.architecture, model.weights, { docString: `ML Bridge version ${versionId}` }), `${base}.onnx`, 'application/octet-stream')
   }
   return (

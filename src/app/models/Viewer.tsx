@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
 import { explainError } from '../../chain/explainError.ts'
-import { exportOnnx } from '../../train/onnx/exportOnnx.ts'
 import { MNIST_SIDE, rgbaToGrey, toMnistInput } from './digitImage.ts'
 import { formatFraction } from './format.ts'
 import { startOnnxRunner, scoreHeldOut, type OnnxRunner } from './onnxRunner.ts'
@@ -20,7 +19,7 @@ export function Viewer ({ model }: { model: VersionModel }): React.JSX.Element {
     let started: OnnxRunner | undefined
     setRunner(undefined)
     setError(undefined)
-    startOnnxRunner(exportOnnx(model.task.architecture, model.weights), model.task.architecture).then((r) => {
+    startOnnxRunner(model.task.architecture, model.weights).then((r) => {
       started = r
       if (live) setRunner(r)
       else void r.release()

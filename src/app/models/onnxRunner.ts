@@ -3,6 +3,7 @@
  * load only when the viewer is used; the binary comes from the app itself, never a CDN.
  */
 import type { Architecture } from '../../core/architecture.ts'
+import type { WeightSet } from '../../core/tensors.ts'
 import type { Dataset } from '../../train/data/dataset.ts'
 import { scorePredictions, type Scores } from '../../train/scores.ts'
 
@@ -12,12 +13,13 @@ export interface OnnxRunner {
   release: () => Promise<void>
 }
 
-export async function startOnnxRunner (onnx: Uint8Array, arch: Architecture): Promise<OnnxRunner> {
-  const [ort, { ortWasmPath }, { createOnnxSession, predictOnnx }] = await Promise.all([
-    import('onnxruntime-web'), import('../../train/wasmAssets.ts'), import('../../train/onnx/runOnnx.ts')
+/** Exports the version to ONNX and starts a session on it; the exporter, like the runtime, loads only now. */
+export async function startOnnxRunner (arch: Architecture, weights: WeightSet): Promise<OnnxRunner> {
+  const [ort, { ortWasmPath }, { createOnnxSession, predictOnnx }, { exportOnnx }] = await Promise.all([
+    import('onnxruntime-web'), import('../../train/wasmAssets.ts'), import('../../train/onnx/runOnnx.ts'), import('../../train/onnx/exportOnnx.ts')
   ])
   ort.env.wasm.wasmPaths = { wasm: ortWasmPath }
-  const { session } = await createOnnxSession(onnx, ['wasm'])
+  const { session } = await createOnnxSession(exportOnnx(arch, weights), ['wasm'])
   const size = arch.inputShape.reduce((a, b) => a * b, 1)
   return {
     predict: async (x) => {
