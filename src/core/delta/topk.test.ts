@@ -4,27 +4,12 @@ import { Rng } from '../random.ts'
 import { layoutOf, type WeightLayout, type WeightSet } from '../tensors.ts'
 import { MNIST_MLP_LAYOUT, randomWeights } from '../../testing/randomWeights.ts'
 import { BitWriter } from './bits.ts'
-import { bindDelta, decodeDelta, DeltaDecodeError, DeltaEncodeError, encodeDelta, onChainDeltaFault, readDeltaEncoding, resolveEncoding, tensorTable, type DecodeDeltaOptions } from './codec.ts'
+import { bindDelta, decodeDelta, DeltaEncodeError, encodeDelta, onChainDeltaFault, readDeltaEncoding, resolveEncoding, tensorTable } from './codec.ts'
 import { crc32 } from './crc32.ts'
+import { decodeError, resealed } from '../../testing/deltaBytes.ts'
 import { indexBits, topKBodyBytes, topKOf } from './topk.ts'
 
 const MAX = 1 << 24
-
-function decodeError (bytes: Uint8Array, opts: DecodeDeltaOptions): string {
-  try {
-    decodeDelta(bytes, opts)
-  } catch (error) {
-    expect(error).toBeInstanceOf(DeltaDecodeError)
-    return (error as Error).message
-  }
-  throw new Error('expected decoding to fail')
-}
-
-function resealed (bytes: Uint8Array): Uint8Array {
-  const copy = bytes.slice()
-  new DataView(copy.buffer).setUint32(copy.length - 4, crc32(copy.subarray(0, copy.length - 4)), true)
-  return copy
-}
 
 function flat (set: WeightSet): Float32Array {
   return Float32Array.from(set.flatMap((t) => Array.from(t.values)))
