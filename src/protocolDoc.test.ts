@@ -20,7 +20,7 @@ import { outerStep } from './core/outer.ts'
 import { deriveSeed, Rng } from './core/random.ts'
 import { shardIndices, stepSeed } from './core/sampling.ts'
 import { encodeTaskSpec, parseTaskSpec } from './core/taskSpec.ts'
-import type { WeightSet } from './core/tensors.ts'
+import { layoutOf, type WeightSet } from './core/tensors.ts'
 import { deltaRoot } from './core/version/deltaRoot.ts'
 import { acceptedDeltaRoot, acceptedResults, resultDigest } from './core/version/acceptedResults.ts'
 import { computeCommitment } from './core/commitment.ts'
@@ -74,7 +74,12 @@ async function compute (kind: string, i: Json): Promise<Json> {
       return keccak256(parts.length === 0 ? '0x' : concatHex(parts))
     }
     case 'delta': {
-      const opts = { scheme: i.scheme as DeltaScheme, ...(i.chunkSize === undefined ? {} : { chunkSize: i.chunkSize }) }
+      const opts = {
+        scheme: i.scheme as DeltaScheme,
+        ...(i.chunkSize === undefined ? {} : { chunkSize: i.chunkSize }),
+        ...(i.bits === undefined ? {} : { bits: i.bits }),
+        ...(i.topK === undefined ? {} : { topK: i.topK })
+      }
       const bytes = encodeDelta(toSet(i.tensors), { ...opts, ...(i.binding === undefined ? {} : { binding: i.binding }) })
       // A provider's delta: the trainer encodes it unbound, the provider writes its binding in.
       if (i.binding !== undefined && bytesToHex(bindDelta(encodeDelta(toSet(i.tensors), opts), i.binding)) !== bytesToHex(bytes)) throw new Error('bindDelta differs from encoding with the binding')
@@ -85,7 +90,7 @@ async function compute (kind: string, i: Json): Promise<Json> {
         hex: bytesToHex(bytes),
         crc32: crc32(bytes.subarray(0, bytes.length - 4)),
         deltaCid: await deltaCidOf(bytes),
-        decoded: fromSet(decodeDelta(bytes, { maxBytes: DEFAULT_LIMITS.delta, binding }))
+        decoded: fromSet(decodeDelta(bytes, { maxBytes: DEFAULT_LIMITS.delta, binding, expected: layoutOf(toSet(i.tensors)) }))
       }
     }
     case 'delta-binding':

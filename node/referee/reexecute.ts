@@ -5,6 +5,7 @@
  * seed. The result is what an honest replica should have revealed, up to float noise.
  */
 import { decodeDelta } from '../../src/core/delta/codec.ts'
+import { deltaEncoding, toTaskEncoding, trainerScheme } from '../../src/core/delta/taskEncoding.ts'
 import { taskFingerprint } from '../../src/core/fingerprint.ts'
 import { shardIndices, stepSeed } from '../../src/core/sampling.ts'
 import type { TaskDefinition } from '../../src/core/taskDefinition.ts'
@@ -36,10 +37,12 @@ export async function reexecuteShard (
   const started = performance.now()
   const { weights } = decodeVersion(input.parent, { layout, maxBytes: input.limits.model })
   const indices = shardIndices(spec, { datasetSize: input.data.size, round: at.round, shard: at.shard, attempt: at.attempt, shardCount: at.shards, samplesPerShard: spec.training.samplesPerShard })
+  const encoding = deltaEncoding(spec)
   const result = await input.trainer.train(
-    { architecture, training: spec.training, weights, data: input.data.shard(indices), seed: stepSeed(spec, at.round, at.shard, at.attempt) },
+    { architecture, training: spec.training, weights, data: input.data.shard(indices), seed: stepSeed(spec, at.round, at.shard, at.attempt), scheme: trainerScheme(encoding) },
     { signal: options.signal }
   )
-  const delta = decodeDelta(result.delta, { expected: layout, maxBytes: input.limits.delta })
+  const bytes = toTaskEncoding(result.delta, encoding, { layout, maxBytes: input.limits.delta })
+  const delta = decodeDelta(bytes, { expected: layout, maxBytes: input.limits.delta })
   return { fingerprint: Array.from(taskFingerprint(delta, spec, input.fingerprintSeed)), durationMs: performance.now() - started, backend: result.metrics.backend }
 }

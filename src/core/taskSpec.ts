@@ -1,6 +1,7 @@
 import { z } from './zod.ts'
 import { MLBridgeError } from './errors.ts'
 import { DEFAULT_FINGERPRINT_RESOLUTION, DEFAULT_FINGERPRINT_TOLERANCE, FINGERPRINT_MAX_LENGTH, FINGERPRINT_MIN_LENGTH } from './fingerprint.ts'
+import { DEFAULT_TOPK_BITS, DEFAULT_TOPK_CHUNK_SIZE, DEFAULT_TOPK_FRACTION, TOPK_MAX_CHUNK_SIZE } from './delta/topk.ts'
 
 /**
  * What a task asks of its providers: the model, the inner and outer optimizers, how deltas are
@@ -19,6 +20,7 @@ export type OuterSpec = TaskSpec['outer']
 export type AggregationSpec = TaskSpec['aggregation']
 export type FingerprintSpec = TaskSpec['fingerprint']
 export type ValidationSpec = TaskSpec['validation']
+export type DeltaSpec = z.output<typeof deltaSchema>
 export type TaskSeed = TaskSpec['seed']
 
 const UINT32_MAX = 0xffff_ffff
@@ -170,6 +172,59 @@ const validationSchema = z.strictObject({
   maxNormToMedian: z.number().min(1).default(10)
 })
 
+/** int8's values per scale when the spec leaves it out (codec.ts DEFAULT_CHUNK_SIZE). */
+const INT8_CHUNK_SIZE = 256
+
+/**
+ * How providers encode their deltas (protocol section 8). A spec without this section means int8
+ * with 256 values per scale, as before the section existed: the key then stays out of the parsed
+ * spec, so older specs keep their bytes and CID. `delta/taskEncoding.ts` turns it into codec options.
+ */
+const deltaSchema = z.strictObject({
+  scheme: z.enum(['float32', 'int8', 'topk']).default('int8'),
+  /** int8: values per scale (256); topk: values per chunk of the flattened delta (4,096, at most 65,536). */
+  chunkSize: positiveInt.optional(),
+  /** topk: the fraction of every chunk kept (0.01); k = round(fraction x chunkSize) must be at least 1. */
+  fraction: z.number().gt(0).max(1).optional(),
+  /** topk: bits per kept value, 2 (codes -1, 0, 1) or 4 (codes -7 to 7). */
+  bits: z.literal([2, 4], { error: 'must be 2 or 4' }).optional(),
+  /**
+   * Error feedback (delta/errorFeedback.ts): off, and refused on. Replicas agree on a payload only
+   * when their residuals share a history, and the draw gives a shard new replicas every round
+   * (protocol section 8, "Error feedback and redundancy").
+   */
+  errorFeedback: z.boolean().default(false)
+}).superRefine((delta, ctx) => {
+  const only = (key: 'chunkSize' | 'fraction' | 'bits', schemes: string): void => {
+    if (delta[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `only ${schemes} has ${key}, not ${delta.scheme}` })
+  }
+  if (delta.scheme !== 'topk') {
+    only('fraction', 'topk')
+    only('bits', 'topk')
+  }
+  if (delta.scheme === 'float32') only('chunkSize', 'int8 or topk')
+  if (delta.errorFeedback) {
+    ctx.addIssue({ code: 'custom', path: ['errorFeedback'], message: "is not supported: a shard's replicas are redrawn every round, so their residuals differ and their payloads would not agree" })
+  }
+  if (delta.scheme === 'int8' && delta.chunkSize !== undefined && delta.chunkSize > UINT32_MAX) {
+    ctx.addIssue({ code: 'custom', path: ['chunkSize'], message: `must be at most ${UINT32_MAX}` })
+  }
+  if (delta.scheme === 'topk') {
+    const chunkSize = delta.chunkSize ?? DEFAULT_TOPK_CHUNK_SIZE
+    const fraction = delta.fraction ?? DEFAULT_TOPK_FRACTION
+    if (chunkSize > TOPK_MAX_CHUNK_SIZE) ctx.addIssue({ code: 'custom', path: ['chunkSize'], message: `must be at most ${TOPK_MAX_CHUNK_SIZE} for topk (indices are at most 16 bits)` })
+    else if (Math.round(fraction * chunkSize) < 1) ctx.addIssue({ code: 'custom', path: ['fraction'], message: `keeps no value of a ${chunkSize}-value chunk: fraction x chunkSize must round to at least 1` })
+  }
+}).transform((delta) => {
+  // errorFeedback, always false once parsed, stays out of the parsed spec.
+  switch (delta.scheme) {
+    case 'float32': return { scheme: delta.scheme }
+    case 'int8': return { scheme: delta.scheme, chunkSize: delta.chunkSize ?? INT8_CHUNK_SIZE }
+    case 'topk':
+      return { scheme: delta.scheme, chunkSize: delta.chunkSize ?? DEFAULT_TOPK_CHUNK_SIZE, fraction: delta.fraction ?? DEFAULT_TOPK_FRACTION, bits: delta.bits ?? DEFAULT_TOPK_BITS }
+  }
+})
+
 export const taskSpecSchema = z.strictObject({
   specVersion: z.literal(1).default(1),
   model: modelSchema,
@@ -190,6 +245,8 @@ export const taskSpecSchema = z.strictObject({
   aggregation: aggregationSchema.prefault({}),
   fingerprint: fingerprintSchema.prefault({}),
   validation: validationSchema.prefault({}),
+  /** Absent: int8 with 256 values per scale. */
+  delta: deltaSchema.optional(),
   /** Root of every derived seed (sampling, inner steps, fingerprint projection). */
   seed: z.union([z.string().min(1), z.number().int().min(0).max(UINT32_MAX)])
 })

@@ -10,6 +10,7 @@ import type { Hex } from 'viem'
 import { deltaBinding } from '../core/delta/binding.ts'
 import { deltaCidOf } from '../core/delta/cid.ts'
 import { bindDelta, decodeDelta } from '../core/delta/codec.ts'
+import { deltaEncoding, toTaskEncoding, trainerScheme } from '../core/delta/taskEncoding.ts'
 import { openDelta, sealDelta } from '../core/delta/seal.ts'
 import { taskFingerprint } from '../core/fingerprint.ts'
 import { shardIndices, stepSeed } from '../core/sampling.ts'
@@ -35,13 +36,14 @@ export async function train (ctx: ProviderContext, round: number, shard: ShardVi
   const parent = await chain.readModelHead(ctx.onChain.modelId)
   const { weights } = decodeVersion(await ctx.modelOf(parent, signal), { layout, maxBytes: limits.model })
   const indices = shardSamples(ctx, round, shard.shard, shard.attempt)
+  const encoding = deltaEncoding(spec)
   await ctx.step({ phase: 'training', round, shard: shard.shard })
   const result = await ctx.bounded(async (bound) => await trainer.train(
-    { architecture: task.architecture, training: spec.training, weights, data: ctx.deps.data.shard(indices), seed: stepSeed(spec, round, shard.shard, shard.attempt) },
+    { architecture: task.architecture, training: spec.training, weights, data: ctx.deps.data.shard(indices), seed: stepSeed(spec, round, shard.shard, shard.attempt), scheme: trainerScheme(encoding) },
     { onProgress: (progress) => { ctx.events.emit('progress', { round, shard: shard.shard, progress }) }, signal: bound }
   ), signal)
   await ctx.step({ phase: 'uploading', round, shard: shard.shard })
-  const plaintext = bindDelta(result.delta, await bindingOf(ctx, round, shard.shard, shard.attempt))
+  const plaintext = bindDelta(toTaskEncoding(result.delta, encoding, { layout, maxBytes: limits.delta }), await bindingOf(ctx, round, shard.shard, shard.attempt))
   const salt = newSalt()
   const sealed = await sealDelta(plaintext, salt)
   const sealedCid = await ctx.bounded(async (bound) => await artifacts.put(sealed, 'delta', { signal: bound }), signal)

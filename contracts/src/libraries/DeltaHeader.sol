@@ -9,6 +9,8 @@ library DeltaHeader {
     /// @dev "MLBD": the magic's little-endian u32 0x44424c4d as bytes.
     bytes4 internal constant MAGIC = 0x4d4c4244;
     uint256 internal constant HEADER_BYTES = 48;
+    /// @dev A top-k delta's largest chunk: its in-chunk indices are at most 16 bits.
+    uint256 internal constant TOPK_MAX_CHUNK = 65536;
 
     /// @notice The binding a provider's delta must carry (protocol section 8, "Binding").
     /// @param verifier The ConsensusVerifier.
@@ -30,8 +32,9 @@ library DeltaHeader {
     }
 
     /// @notice Whether `delta` fails a header check every decoder applies: shorter than the header,
-    /// another magic, a format version other than 2, a scheme other than float32 (0) or int8 (1), a
-    /// chunk size that does not fit the scheme, or a binding other than `binding`.
+    /// another magic, a format version other than 2, a scheme other than float32 (0), int8 (1) or
+    /// top-k (2), a chunk size that does not fit the scheme (float32 0, int8 at least 1, top-k 1 to
+    /// 65536), top-k bits (byte 7) other than 2 or 4, or a binding other than `binding`.
     /// @param delta The plaintext delta.
     /// @param binding The binding it must carry.
     /// @return True when a decoder must refuse it.
@@ -41,9 +44,20 @@ library DeltaHeader {
         // u16 little-endian version 2
         if (delta[4] != 0x02 || delta[5] != 0x00) return true;
         uint8 scheme = uint8(delta[6]);
-        if (scheme > 1) return true;
-        bool noChunk = bytes4(delta[8:12]) == bytes4(0);
-        if ((scheme == 0) != noChunk) return true;
+        // u32 little-endian at offset 8
+        uint256 chunk = uint256(uint8(delta[8])) | (uint256(uint8(delta[9])) << 8) | (uint256(uint8(delta[10])) << 16)
+            | (uint256(uint8(delta[11])) << 24);
+        if (scheme == 0) {
+            if (chunk != 0) return true;
+        } else if (scheme == 1) {
+            if (chunk == 0) return true;
+        } else if (scheme == 2) {
+            if (chunk == 0 || chunk > TOPK_MAX_CHUNK) return true;
+            uint8 bits = uint8(delta[7]);
+            if (bits != 2 && bits != 4) return true;
+        } else {
+            return true;
+        }
         return bytes32(delta[16:48]) != binding;
     }
 }

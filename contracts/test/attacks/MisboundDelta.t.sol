@@ -62,6 +62,12 @@ contract MisboundDeltaTest is ProtocolFixture {
         );
     }
 
+    /// A top-k delta (scheme 2) with `bits` at byte 7, chunk 4096 and one tensor; the contract reads
+    /// only the header, so one body byte stands for the rest.
+    function _topKDelta(bytes32 binding, uint8 bits) internal pure returns (bytes memory) {
+        return abi.encodePacked(hex"4d4c4244020002", bits, hex"0010000001000000", binding, hex"00");
+    }
+
     function _cidOf(bytes memory delta) internal pure returns (bytes memory) {
         return abi.encodePacked(hex"01551220", sha256(delta));
     }
@@ -153,6 +159,24 @@ contract MisboundDeltaTest is ProtocolFixture {
         vm.roll(block.number + 1);
         vm.expectRevert(IResultChallenges.DeltaPassesOnChainChecks.selector);
         _prove(watcher, honestRef, "s", honestDelta);
+    }
+
+    function test_attack_aTopKDeltaWithBitsNoDecoderReadsIsProvable() public {
+        bytes memory bad = _topKDelta(_binding(accused, 0), 3);
+        _runWith(bad);
+        _commitProof(watcher, badRef, "s");
+        vm.roll(block.number + 1);
+        _prove(watcher, badRef, "s", bad);
+        assertEq(distributor.claimableOf(watcher), MIN_STAKE / 10);
+    }
+
+    function test_proveInvalidDelta_revertsForAWellBoundTopKDelta() public {
+        bytes memory topK = _topKDelta(_binding(accused, 0), 2);
+        _runWith(topK);
+        _commitProof(watcher, badRef, "s");
+        vm.roll(block.number + 1);
+        vm.expectRevert(IResultChallenges.DeltaPassesOnChainChecks.selector);
+        _prove(watcher, badRef, "s", topK);
     }
 
     function test_proveInvalidDelta_revertsForBytesTheResultDidNotReveal() public {

@@ -4,28 +4,12 @@ import { Rng } from '../random.ts'
 import { layoutOf, type WeightSet } from '../tensors.ts'
 import { MNIST_MLP_LAYOUT, randomWeights, SMALL_LAYOUT } from '../../testing/randomWeights.ts'
 import { crc32 } from './crc32.ts'
+import { decodeError, resealed } from '../../testing/deltaBytes.ts'
 import { bindDelta, decodeDelta, DeltaDecodeError, DeltaEncodeError, encodeDelta, onChainDeltaFault, readDeltaBinding } from './codec.ts'
 import { deltaBinding, type ResultSlot } from './binding.ts'
 import { rawCid } from '../../storage/cid.ts'
 
 const MAX = 1 << 24
-
-function decodeError (bytes: Uint8Array, opts: Parameters<typeof decodeDelta>[1] = { maxBytes: MAX }): string {
-  try {
-    decodeDelta(bytes, opts)
-  } catch (error) {
-    expect(error).toBeInstanceOf(DeltaDecodeError)
-    return (error as Error).message
-  }
-  throw new Error('expected decoding to fail')
-}
-
-/** Rewrites the trailing CRC so that a test reaches the check behind it. */
-function resealed (bytes: Uint8Array): Uint8Array {
-  const copy = bytes.slice()
-  new DataView(copy.buffer).setUint32(copy.length - 4, crc32(copy.subarray(0, copy.length - 4)), true)
-  return copy
-}
 
 describe('crc32', () => {
   it('matches the standard check value', () => {

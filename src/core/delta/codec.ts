@@ -1,7 +1,13 @@
 import { bytesToHex, hexToBytes, isHex, type Hex } from 'viem'
 import { formatShape, shapeSize, shapesEqual, type WeightLayout, type WeightSet } from '../tensors.ts'
 import { crc32 } from './crc32.ts'
-import { errorKind } from '../errors.ts'
+import { DeltaDecodeError, DeltaEncodeError } from './errors.ts'
+import {
+  checkTopKParams, DEFAULT_TOPK_BITS, DEFAULT_TOPK_CHUNK_SIZE, DEFAULT_TOPK_FRACTION, layoutHash, readTopKBody, readTopKPreamble,
+  TOPK_PREAMBLE_BYTES, topKBodyBytes, topKOf, topKParamsProblem, writeTopKBody, type TopKBits, type TopKParams
+} from './topk.ts'
+
+export { DeltaDecodeError, DeltaEncodeError }
 
 /**
  * The binary form of a delta (or of any weight set) as it is pinned and fetched by CID.
@@ -10,21 +16,24 @@ import { errorKind } from '../errors.ts'
  *   offset size
  *   0      4    magic "MLBD"
  *   4      2    u16 format version (2; version 1, without the binding, is refused)
- *   6      1    u8 scheme: 0 = float32, 1 = int8
- *   7      1    u8 reserved, 0
- *   8      4    u32 chunk size: values per int8 scale (0 for float32)
+ *   6      1    u8 scheme: 0 = float32, 1 = int8, 2 = topk
+ *   7      1    u8: topk, bits per value code (2 or 4); other schemes, reserved (written 0, ignored)
+ *   8      4    u32 chunk size: values per int8 scale, values per topk chunk (1 to 65536); 0 for float32
  *   12     4    u32 tensor count
  *   16     32   binding: 32 opaque bytes, all zero unless set (see binding.ts for a delta's)
- *   48          per tensor: u16 name length in bytes, UTF-8 name, u8 rank, rank x u32 dims
- *               payload, per tensor in header order:
- *                 float32: n x f32
- *                 int8:    ceil(n / chunk) x f32 scales, then n x i8 in [-127, 127]
+ *   48          float32 and int8:
+ *                 per tensor: u16 name length in bytes, UTF-8 name, u8 rank, rank x u32 dims
+ *                 payload, per tensor in header order:
+ *                   float32: n x f32
+ *                   int8:    ceil(n / chunk) x f32 scales, then n x i8 in [-127, 127]
+ *               topk: the layout's hash instead of the tensor table, then the kept values of the
+ *                 flattened delta chunk by chunk (topk.ts)
  *   end-4  4    u32 CRC-32 of every byte before it
  *
  * int8 is symmetric per chunk: scale = fround(max|x| / 127), q = x / scale rounded half away from
  * zero, decoded as fround(q * scale), so every value is off by at most scale / 2. Chunks never span
  * two tensors. The encoder is a pure function of the values and the binding, so the same delta gives
- * the same bytes and the same CID.
+ * the same bytes and the same CID; so is topk's, whose selection breaks ties by index.
  *
  * The binding ties the bytes to one provider's attempt: two providers with the same floats publish
  * different bytes (different CIDs), and a copied delta decodes only where its original binding is
@@ -34,9 +43,9 @@ export const DELTA_MAGIC = 0x44424c4d // "MLBD" read as a little-endian u32
 export const DELTA_FORMAT_VERSION = 2
 export const DEFAULT_CHUNK_SIZE = 256
 
-export type DeltaScheme = 'float32' | 'int8'
+export type DeltaScheme = 'float32' | 'int8' | 'topk'
 
-const SCHEME_CODES: Record<DeltaScheme, number> = { float32: 0, int8: 1 }
+const SCHEME_CODES: Record<DeltaScheme, number> = { float32: 0, int8: 1, topk: 2 }
 const FIXED_HEADER_BYTES = 16
 const BINDING_BYTES = 32
 /** The fixed header and the binding: where the tensor table starts. */
@@ -45,29 +54,62 @@ const CHECKSUM_BYTES = 4
 const ZERO_BINDING: Hex = `0x${'00'.repeat(BINDING_BYTES)}`
 const INT8_MAX = 127
 
-export interface EncodeDeltaOptions {
+/** How a delta is encoded: what a task chooses (taskEncoding.ts) and what the header states. */
+export interface DeltaEncoding {
   scheme?: DeltaScheme
-  /** Values per int8 scale; smaller chunks cost 4 bytes each and bound the error more tightly. */
+  /**
+   * int8: values per scale (256 by default); smaller chunks cost 4 bytes each and bound the error
+   * more tightly. topk: values per chunk (4,096 by default), 1 to 65536.
+   */
   chunkSize?: number
+  /** topk: bits per kept value, 2 (codes -1, 0, 1) or 4 (codes -7 to 7); 2 by default. */
+  bits?: TopKBits
+  /** topk: values kept per chunk; 1% of the chunk by default. */
+  topK?: number
+}
+
+/** An encoding with every default filled in. */
+export type ResolvedEncoding =
+  | { scheme: 'float32' }
+  | { scheme: 'int8', chunkSize: number }
+  | ({ scheme: 'topk' } & TopKParams)
+
+export interface EncodeDeltaOptions extends DeltaEncoding {
   /** 32 bytes written into the binding field; all zero when absent. */
   binding?: Hex
 }
 
 export interface DecodeDeltaOptions {
-  /** Names and shapes the delta must have, in order (the model's layout). */
+  /** Names and shapes the delta must have, in order (the model's layout); a topk delta needs it. */
   expected?: WeightLayout
   /** Inputs longer than this are refused before anything is parsed or allocated. */
   maxBytes: number
   /** The binding the delta must carry; a delta bound to anything else is refused. */
   binding?: Hex
+  /** The encoding the delta must have (its task's); one encoded otherwise is refused. */
+  encoding?: DeltaEncoding
 }
 
-export class DeltaEncodeError extends errorKind('DELTA_ENCODE') {
-  override name = 'DeltaEncodeError'
-}
-
-export class DeltaDecodeError extends errorKind('DELTA_DECODE') {
-  override name = 'DeltaDecodeError'
+/** The defaults filled in; throws DeltaEncodeError for settings no decoder accepts. */
+export function resolveEncoding (encoding: DeltaEncoding = {}): ResolvedEncoding {
+  const scheme = encoding.scheme ?? 'int8'
+  switch (scheme) {
+    case 'float32':
+      return { scheme }
+    case 'int8': {
+      const chunkSize = encoding.chunkSize ?? DEFAULT_CHUNK_SIZE
+      if (!(Number.isInteger(chunkSize) && chunkSize >= 1 && chunkSize <= 0xffffffff)) {
+        throw new DeltaEncodeError(`chunkSize must be a positive integer, got ${chunkSize}`)
+      }
+      return { scheme, chunkSize }
+    }
+    case 'topk': {
+      const chunkSize = encoding.chunkSize ?? DEFAULT_TOPK_CHUNK_SIZE
+      const params = { chunkSize, bits: encoding.bits ?? DEFAULT_TOPK_BITS, topK: encoding.topK ?? topKOf(DEFAULT_TOPK_FRACTION, chunkSize) }
+      checkTopKParams(params)
+      return { scheme, ...params }
+    }
+  }
 }
 
 const utf8 = new TextEncoder()
@@ -75,49 +117,70 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
 
 export function encodeDelta (delta: WeightSet, opts: EncodeDeltaOptions = {}): Uint8Array {
   const binding = bindingBytes(opts.binding ?? ZERO_BINDING, DeltaEncodeError)
-  const scheme = opts.scheme ?? 'int8'
-  const chunkSize = scheme === 'int8' ? opts.chunkSize ?? DEFAULT_CHUNK_SIZE : 0
-  if (scheme === 'int8' && !(Number.isInteger(chunkSize) && chunkSize >= 1 && chunkSize <= 0xffffffff)) {
-    throw new DeltaEncodeError(`chunkSize must be a positive integer, got ${chunkSize}`)
-  }
-  const names = new Set<string>()
-  const encodedNames = delta.map(({ name, shape, values }) => {
-    if (names.has(name)) throw new DeltaEncodeError(`duplicate tensor name "${name}"`)
-    names.add(name)
-    const bytes = utf8.encode(name)
-    if (bytes.length > 0xffff) throw new DeltaEncodeError(`tensor name "${name.slice(0, 40)}…" is longer than 65535 bytes`)
-    if (shape.length > 0xff) throw new DeltaEncodeError(`tensor "${name}" has rank ${shape.length} > 255`)
-    if (!shape.every((dim) => Number.isInteger(dim) && dim >= 0 && dim <= 0xffffffff)) {
-      throw new DeltaEncodeError(`tensor "${name}" has a bad shape ${formatShape(shape)}`)
-    }
+  const encoding = resolveEncoding(opts)
+  const table = tensorTable(delta, DeltaEncodeError)
+  delta.forEach(({ name, shape, values }) => {
     if (values.length !== shapeSize(shape)) {
       throw new DeltaEncodeError(`tensor "${name}" has ${values.length} values for shape ${formatShape(shape)}`)
     }
     for (let i = 0; i < values.length; i++) {
       if (!Number.isFinite(values[i]!)) throw new DeltaEncodeError(`non-finite value ${values[i]} in tensor "${name}" at index ${i}`)
     }
-    return bytes
   })
 
-  let size = HEADER_BYTES + CHECKSUM_BYTES
-  delta.forEach(({ shape, values }, t) => {
-    size += 2 + encodedNames[t]!.length + 1 + 4 * shape.length
-    size += payloadBytes(scheme, values.length, chunkSize)
-  })
-
-  const out = new Uint8Array(size)
+  const chunkSize = encoding.scheme === 'float32' ? 0 : encoding.chunkSize
+  const body = encoding.scheme === 'topk'
+    ? topKBodyBytes(shapeSizes(delta), encoding)
+    : table.length + delta.reduce((n, { values }) => n + payloadBytes(encoding.scheme, values.length, chunkSize), 0)
+  const out = new Uint8Array(HEADER_BYTES + body + CHECKSUM_BYTES)
   const view = new DataView(out.buffer)
   view.setUint32(0, DELTA_MAGIC, true)
   view.setUint16(4, DELTA_FORMAT_VERSION, true)
-  view.setUint8(6, SCHEME_CODES[scheme])
+  view.setUint8(6, SCHEME_CODES[encoding.scheme])
+  if (encoding.scheme === 'topk') view.setUint8(7, encoding.bits)
   view.setUint32(8, chunkSize, true)
   view.setUint32(12, delta.length, true)
   out.set(binding, FIXED_HEADER_BYTES)
   let offset = HEADER_BYTES
-  delta.forEach(({ shape }, t) => {
+  if (encoding.scheme === 'topk') {
+    offset = writeTopKBody(out, offset, flatten(delta), layoutHash(table), encoding)
+  } else {
+    out.set(table, offset)
+    offset += table.length
+    for (const { values } of delta) {
+      offset = encoding.scheme === 'int8'
+        ? writeInt8(view, offset, values, chunkSize)
+        : writeFloat32(view, offset, values)
+    }
+  }
+  view.setUint32(offset, crc32(out.subarray(0, offset)), true)
+  return out
+}
+
+/**
+ * The tensor table of schemes 0 and 1 (per tensor: u16 name length, UTF-8 name, u8 rank, u32 dims);
+ * topk writes its keccak256 instead. Throws for duplicate names and what the fields cannot hold.
+ */
+export function tensorTable (layout: WeightLayout, ErrorClass: typeof DeltaEncodeError | typeof DeltaDecodeError = DeltaEncodeError): Uint8Array {
+  const names = new Set<string>()
+  const encodedNames = layout.map(({ name, shape }) => {
+    if (names.has(name)) throw new ErrorClass(`duplicate tensor name "${name}"`)
+    names.add(name)
+    const bytes = utf8.encode(name)
+    if (bytes.length > 0xffff) throw new ErrorClass(`tensor name "${name.slice(0, 40)}…" is longer than 65535 bytes`)
+    if (shape.length > 0xff) throw new ErrorClass(`tensor "${name}" has rank ${shape.length} > 255`)
+    if (!shape.every((dim) => Number.isInteger(dim) && dim >= 0 && dim <= 0xffffffff)) {
+      throw new ErrorClass(`tensor "${name}" has a bad shape ${formatShape(shape)}`)
+    }
+    return bytes
+  })
+  const table = new Uint8Array(layout.reduce((n, { shape }, t) => n + 2 + encodedNames[t]!.length + 1 + 4 * shape.length, 0))
+  const view = new DataView(table.buffer)
+  let offset = 0
+  layout.forEach(({ shape }, t) => {
     const name = encodedNames[t]!
     view.setUint16(offset, name.length, true)
-    out.set(name, offset + 2)
+    table.set(name, offset + 2)
     offset += 2 + name.length
     view.setUint8(offset, shape.length)
     offset += 1
@@ -126,16 +189,24 @@ export function encodeDelta (delta: WeightSet, opts: EncodeDeltaOptions = {}): U
       offset += 4
     }
   })
-  for (const { values } of delta) {
-    offset = scheme === 'int8'
-      ? writeInt8(view, offset, values, chunkSize)
-      : writeFloat32(view, offset, values)
-  }
-  view.setUint32(offset, crc32(out.subarray(0, offset)), true)
-  return out
+  return table
 }
 
-function payloadBytes (scheme: DeltaScheme, count: number, chunkSize: number): number {
+function shapeSizes (layout: WeightLayout): number {
+  return layout.reduce((n, { shape }) => n + shapeSize(shape), 0)
+}
+
+function flatten (delta: WeightSet): Float32Array {
+  const flat = new Float32Array(shapeSizes(delta))
+  let offset = 0
+  for (const { values } of delta) {
+    flat.set(values, offset)
+    offset += values.length
+  }
+  return flat
+}
+
+function payloadBytes (scheme: 'float32' | 'int8', count: number, chunkSize: number): number {
   return scheme === 'int8' ? 4 * Math.ceil(count / chunkSize) + count : 4 * count
 }
 
@@ -178,7 +249,11 @@ function quantize (ratio: number): number {
 
 export function decodeDelta (bytes: Uint8Array, opts: DecodeDeltaOptions): WeightSet {
   if (bytes.length > opts.maxBytes) throw new DeltaDecodeError(`oversized: ${bytes.length} bytes > maxBytes ${opts.maxBytes}`)
-  const { reader, scheme, chunkSize, count } = readDeltaHeader(bytes, opts.binding)
+  const header = readDeltaHeader(bytes, opts.binding)
+  const want = opts.encoding === undefined ? undefined : resolveEncoding(opts.encoding)
+  if (want !== undefined) checkEncoding(header, want)
+  if (header.scheme === 'topk') return decodeTopK(bytes, header, opts, want)
+  const { reader, scheme, chunkSize, count } = header
   const layout: WeightLayout = []
   const names = new Set<string>()
   let payload = 0
@@ -204,11 +279,7 @@ export function decodeDelta (bytes: Uint8Array, opts: DecodeDeltaOptions): Weigh
     layout.push({ name, shape })
   }
   if (opts.expected !== undefined) checkLayout(layout, opts.expected)
-
-  const total = reader.offset + payload + CHECKSUM_BYTES
-  if (bytes.length < total) throw new DeltaDecodeError(`truncated at byte ${bytes.length}: the header describes ${total} bytes`)
-  if (bytes.length > total) throw new DeltaDecodeError(`${bytes.length - total} trailing bytes after the checksum at byte ${total - CHECKSUM_BYTES}`)
-  checkCrc(reader.view.getUint32(total - CHECKSUM_BYTES, true), crc32(bytes.subarray(0, total - CHECKSUM_BYTES)))
+  checkLengthAndCrc(reader, reader.offset + payload + CHECKSUM_BYTES)
 
   return layout.map(({ name, shape }) => {
     const values = new Float32Array(shapeSize(shape))
@@ -217,6 +288,62 @@ export function decodeDelta (bytes: Uint8Array, opts: DecodeDeltaOptions): Weigh
       : readFloat32(reader, name, values)
     return { name, shape, values }
   })
+}
+
+/**
+ * A topk body names its layout by hash only, so it decodes against the expected layout: its tensor
+ * count, value count and hash are checked before anything is sized by them.
+ */
+function decodeTopK (bytes: Uint8Array, header: DeltaHeader & { scheme: 'topk' }, opts: DecodeDeltaOptions, want: ResolvedEncoding | undefined): WeightSet {
+  const { reader, chunkSize, bits, count } = header
+  const expected = opts.expected
+  if (expected === undefined) throw new DeltaDecodeError('a topk delta names its layout only by its hash: decoding it needs the expected layout')
+  reader.need(TOPK_PREAMBLE_BYTES, 'the top-k preamble (layout hash, value count, k)')
+  const preamble = readTopKPreamble(reader.view, HEADER_BYTES)
+  const params = { chunkSize, bits, topK: preamble.topK }
+  const problem = topKParamsProblem(params)
+  if (problem !== undefined) throw new DeltaDecodeError(problem)
+  if (want?.scheme === 'topk' && want.topK !== params.topK) throw new DeltaDecodeError(`k ${params.topK} values per chunk, expected ${want.topK}`)
+  const size = shapeSizes(expected)
+  if (count !== expected.length) throw new DeltaDecodeError(`wrong layout: ${count} tensors, the expected layout has ${expected.length}`)
+  if (preamble.count !== size) throw new DeltaDecodeError(`wrong layout: ${preamble.count} values, the expected layout has ${size}`)
+  const hash = layoutHash(tensorTable(expected, DeltaDecodeError))
+  if (preamble.hash !== hash) throw new DeltaDecodeError(`wrong layout: layout hash ${preamble.hash}, the expected layout's is ${hash}`)
+  checkLengthAndCrc(reader, HEADER_BYTES + topKBodyBytes(size, params) + CHECKSUM_BYTES)
+
+  const flat = new Float32Array(size)
+  readTopKBody(bytes, HEADER_BYTES + TOPK_PREAMBLE_BYTES, flat, params, (index) => locate(expected, index))
+  let offset = 0
+  return expected.map(({ name, shape }) => {
+    const values = flat.slice(offset, offset + shapeSize(shape))
+    offset += values.length
+    return { name, shape: [...shape], values }
+  })
+}
+
+/** "tensor "w" at index 3" for a position in the flattened layout. */
+function locate (layout: WeightLayout, index: number): string {
+  for (const { name, shape } of layout) {
+    const size = shapeSize(shape)
+    if (index < size) return `tensor "${name}" index ${index}`
+    index -= size
+  }
+  return `flat index ${index}`
+}
+
+function checkEncoding (header: DeltaHeader, want: ResolvedEncoding): void {
+  if (header.scheme !== want.scheme) throw new DeltaDecodeError(`encoded as ${header.scheme}, expected ${want.scheme}`)
+  if (want.scheme !== 'float32' && header.chunkSize !== want.chunkSize) throw new DeltaDecodeError(`chunk size ${header.chunkSize}, expected ${want.chunkSize}`)
+  if (want.scheme === 'topk' && header.scheme === 'topk' && header.bits !== want.bits) throw new DeltaDecodeError(`${header.bits}-bit values, expected ${want.bits}-bit`)
+}
+
+/** Exactly `total` bytes, the last four the CRC-32 of the rest. */
+function checkLengthAndCrc (reader: Reader, total: number): void {
+  const length = reader.view.byteLength
+  if (length < total) throw new DeltaDecodeError(`truncated at byte ${length}: the header describes ${total} bytes`)
+  if (length > total) throw new DeltaDecodeError(`${length - total} trailing bytes after the checksum at byte ${total - CHECKSUM_BYTES}`)
+  const bytes = new Uint8Array(reader.view.buffer, reader.view.byteOffset, total - CHECKSUM_BYTES)
+  checkCrc(reader.view.getUint32(total - CHECKSUM_BYTES, true), crc32(bytes))
 }
 
 function bindingBytes (binding: Hex, ErrorClass: typeof DeltaEncodeError | typeof DeltaDecodeError): Uint8Array {
@@ -247,25 +374,61 @@ export function readDeltaBinding (bytes: Uint8Array): Hex {
   return bytesToHex(bytes.subarray(FIXED_HEADER_BYTES, HEADER_BYTES))
 }
 
-/** Magic, version and the binding's bytes present: a reader at the tensor table. */
+/** The encoding the header (and a topk body's k) states; nothing after them is checked. */
+export function readDeltaEncoding (bytes: Uint8Array): ResolvedEncoding {
+  const header = readDeltaHeader(bytes, undefined)
+  switch (header.scheme) {
+    case 'float32': return { scheme: header.scheme }
+    case 'int8': return { scheme: header.scheme, chunkSize: header.chunkSize }
+    case 'topk': {
+      header.reader.need(TOPK_PREAMBLE_BYTES, 'the top-k preamble (layout hash, value count, k)')
+      const { topK } = readTopKPreamble(header.reader.view, HEADER_BYTES)
+      return { scheme: header.scheme, chunkSize: header.chunkSize, bits: header.bits, topK }
+    }
+  }
+}
+
+/** Whether two resolved encodings give the same bytes for the same delta. */
+export function sameEncoding (a: ResolvedEncoding, b: ResolvedEncoding): boolean {
+  if (a.scheme === 'topk' && b.scheme === 'topk') return a.chunkSize === b.chunkSize && a.bits === b.bits && a.topK === b.topK
+  if (a.scheme === 'int8' && b.scheme === 'int8') return a.chunkSize === b.chunkSize
+  return a.scheme === b.scheme
+}
+
+interface DeltaHeaderFields {
+  reader: Reader
+  chunkSize: number
+  count: number
+}
+
+/** The fixed header, read and checked; `reader` is at offset 48. */
+type DeltaHeader = DeltaHeaderFields & ({ scheme: 'float32' | 'int8' } | { scheme: 'topk', bits: TopKBits })
+
 /**
- * The first 48 bytes, checked: magic, version, scheme, a chunk size that fits the scheme, and the
- * binding when one is expected. These are the checks a contract can make on a revealed delta
- * (`ResultChallenges.proveInvalidDelta`); the rest of the decoder needs the whole body.
+ * The first 48 bytes, checked: magic, version, scheme, a chunk size that fits the scheme, topk's
+ * bits, and the binding when one is expected. These are the checks a contract can make on a
+ * revealed delta (`ResultChallenges.proveInvalidDelta`); the rest of the decoder needs the whole body.
  */
-function readDeltaHeader (bytes: Uint8Array, binding: Hex | undefined): { reader: Reader, scheme: DeltaScheme, chunkSize: number, count: number } {
+function readDeltaHeader (bytes: Uint8Array, binding: Hex | undefined): DeltaHeader {
   const reader = checkHeader(bytes)
   const schemeCode = reader.view.getUint8(6)
   const scheme = (Object.keys(SCHEME_CODES) as DeltaScheme[]).find((name) => SCHEME_CODES[name] === schemeCode)
   if (scheme === undefined) throw new DeltaDecodeError(`unknown scheme ${schemeCode}`)
   const chunkSize = reader.view.getUint32(8, true)
-  if ((scheme === 'int8') !== (chunkSize > 0)) throw new DeltaDecodeError(`chunk size ${chunkSize} is not valid for scheme ${scheme}`)
+  const bits = reader.view.getUint8(7)
+  if (scheme === 'topk') {
+    const problem = topKParamsProblem({ chunkSize, bits: bits as TopKBits, topK: 1 })
+    if (problem !== undefined) throw new DeltaDecodeError(problem)
+  } else if ((scheme === 'int8') !== (chunkSize > 0)) {
+    throw new DeltaDecodeError(`chunk size ${chunkSize} is not valid for scheme ${scheme}`)
+  }
   if (binding !== undefined) {
     const expected = bytesToHex(bindingBytes(binding, DeltaDecodeError))
     const actual = bytesToHex(bytes.subarray(FIXED_HEADER_BYTES, HEADER_BYTES))
     if (actual !== expected) throw new DeltaDecodeError(`bound to ${actual}, expected ${expected}`)
   }
-  return { reader, scheme, chunkSize, count: reader.view.getUint32(12, true) }
+  const count = reader.view.getUint32(12, true)
+  return scheme === 'topk' ? { reader, scheme, bits: bits as TopKBits, chunkSize, count } : { reader, scheme, chunkSize, count }
 }
 
 /**

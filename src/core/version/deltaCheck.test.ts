@@ -3,7 +3,7 @@ import type { Address, Hex } from 'viem'
 import { randomWeights, SMALL_LAYOUT } from '../../testing/randomWeights.ts'
 import { deltaBinding } from '../delta/binding.ts'
 import { deltaCidOf } from '../delta/cid.ts'
-import { bindDelta, decodeDelta, encodeDelta } from '../delta/codec.ts'
+import { bindDelta, decodeDelta, encodeDelta, type DeltaEncoding } from '../delta/codec.ts'
 import { sealDelta } from '../delta/seal.ts'
 import { fingerprint } from '../fingerprint.ts'
 import type { WeightSet } from '../tensors.ts'
@@ -28,11 +28,11 @@ const honest = randomWeights(7, SMALL_LAYOUT, 0.01)
 const salt = (n: number): Hex => `0x${n.toString(16).padStart(2, '0').repeat(32)}`
 
 /** A provider's result as it really is built: bound, sealed, fingerprinted under the attempt's seed. */
-async function result (replica: number, provider: Address, delta: WeightSet, opts: { attempt?: number, fingerprintOf?: WeightSet } = {}): Promise<{ candidate: RevealedCandidate, sealed: Uint8Array, plaintext: Uint8Array }> {
+async function result (replica: number, provider: Address, delta: WeightSet, opts: { attempt?: number, fingerprintOf?: WeightSet, encoding?: DeltaEncoding } = {}): Promise<{ candidate: RevealedCandidate, sealed: Uint8Array, plaintext: Uint8Array }> {
   const binding = deltaBinding({ ...context, attempt: opts.attempt ?? context.attempt, provider })
-  const plaintext = encodeDelta(delta, { binding })
+  const plaintext = encodeDelta(delta, { ...opts.encoding, binding })
   const sealed = await sealDelta(plaintext, salt(replica + 1))
-  const sketched = decodeDelta(encodeDelta(opts.fingerprintOf ?? delta), { maxBytes: 1 << 20 })
+  const sketched = decodeDelta(encodeDelta(opts.fingerprintOf ?? delta, opts.encoding), { maxBytes: 1 << 20, expected: SMALL_LAYOUT })
   const fp = Array.from(fingerprint(sketched, { length: 16, seed: context.fingerprintSeed, resolution: 65536 }))
   const candidate = { replica, provider, deltaCid: await deltaCidOf(plaintext), sealedCid: `0x5e${replica}` as Hex, salt: salt(replica + 1), fingerprint: fp }
   return { candidate, sealed, plaintext }
@@ -110,5 +110,31 @@ describe('checkWinners', () => {
     const a = await result(0, A, honest)
     const b = await result(1, B, honest)
     await expect(checkWinners([a.candidate, b.candidate], store([b]), context)).rejects.toThrow('could not fetch 0x5e0')
+  })
+})
+
+describe('checkWinners in a top-k task', () => {
+  const topk: DeltaCheckContext = { ...context, spec: { ...context.spec, delta: { scheme: 'topk', chunkSize: 16, fraction: 0.25, bits: 2 } } }
+  const encoding = { scheme: 'topk', chunkSize: 16, topK: 4, bits: 2 } as const
+
+  it('uses winners whose bytes have the task\'s encoding, fingerprinted as decoded from those bytes', async () => {
+    const a = await result(0, A, honest, { encoding })
+    const b = await result(1, B, honest, { encoding })
+    const checks = await checkWinners([a.candidate, b.candidate], store([a, b]), topk)
+    expect(checks.faults).toEqual([])
+    expect(checks.matching.map((m) => m.replica)).toEqual([0, 1])
+  })
+
+  it('reports a winner whose delta is encoded otherwise (dense int8, or another k), even with the fingerprint of its own bytes', async () => {
+    const dense = await result(0, A, honest)
+    const otherK = await result(1, B, honest, { encoding: { ...encoding, topK: 8 } })
+    const checks = await checkWinners([dense.candidate, otherK.candidate], store([dense, otherK]), topk)
+    expect(checks.matching).toEqual([])
+    expect(checks.faults.map((f) => f.reason)).toEqual([
+      'its bytes are not a valid delta of its own (encoded as int8, expected topk)',
+      'its bytes are not a valid delta of its own (k 8 values per chunk, expected 4)'
+    ])
+    // The header checks a contract makes pass: this is the referee's to judge, not a fraud proof.
+    expect(checks.faults.every((f) => f.proof === undefined)).toBe(true)
   })
 })

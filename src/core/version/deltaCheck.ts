@@ -4,7 +4,8 @@
  * from the honest reveal) over other bytes, or upload bytes that do not open with its salt; every
  * recomputer would then aggregate whatever it found. So each winner's sealed delta is fetched,
  * opened with its revealed salt, and checked: the plaintext hashes to the committed delta CID, its
- * binding names this provider and attempt, it decodes to the task's layout, and its fingerprint
+ * binding names this provider and attempt, it decodes to the task's layout in the task's delta
+ * encoding (a dense delta in a top-k task is refused, as is any other), and its fingerprint
  * under the attempt's seed equals the revealed one exactly (the sketch is integer-exact). Every
  * winner that fails is reported as a fault with the reason, never skipped in silence; the rest
  * are all used (the version takes their mean per shard). A fetch that fails is not a reason to
@@ -14,6 +15,7 @@ import type { Address, Hex } from 'viem'
 import { deltaBinding } from '../delta/binding.ts'
 import { deltaCidOf } from '../delta/cid.ts'
 import { decodeDelta, onChainDeltaFault } from '../delta/codec.ts'
+import { deltaEncoding } from '../delta/taskEncoding.ts'
 import { openDelta } from '../delta/seal.ts'
 import { fingerprintDistance, taskFingerprint } from '../fingerprint.ts'
 import type { TaskSpec } from '../taskSpec.ts'
@@ -77,7 +79,8 @@ export interface DeltaCheckContext {
   attempt: number
   /** The attempt's fingerprint seed (`readFingerprintSeed`). */
   fingerprintSeed: number
-  spec: Pick<TaskSpec, 'fingerprint'>
+  /** The fingerprint's settings, and the delta encoding every winner's bytes must have. */
+  spec: Pick<TaskSpec, 'fingerprint' | 'delta'>
   layout: WeightLayout
   maxDeltaBytes: number
 }
@@ -100,7 +103,7 @@ export async function openCandidate (sealed: Uint8Array, candidate: RevealedCand
   }
   let recomputed: Int32Array
   try {
-    const delta = decodeDelta(bytes, { expected: c.layout, maxBytes: c.maxDeltaBytes, binding })
+    const delta = decodeDelta(bytes, { expected: c.layout, maxBytes: c.maxDeltaBytes, binding, encoding: deltaEncoding(c.spec) })
     recomputed = taskFingerprint(delta, c.spec, c.fingerprintSeed)
   } catch (error) {
     return { reason: `its bytes are not a valid delta of its own (${message(error)})` }
