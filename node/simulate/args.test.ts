@@ -25,6 +25,12 @@ describe('simulate arguments', () => {
     expect(() => parseArgs(['--task', 'lm', '--matrix'])).toThrow(/--matrix runs on the MNIST task/)
     expect(() => parseArgs(['--task', 'lm', '--hidden', '32'])).toThrow(/--hidden sizes the MNIST MLP/)
     expect(() => parseArgs(['--task', 'gpt'])).toThrow(/--task must be one of/)
+    expect(parseArgs(['--task', 'lm', '--codec', 'topk2', '--seed', 'b'])).toMatchObject({ codec: 'topk2', seed: 'b' })
+    expect(parseArgs([])).toMatchObject({ codec: 'int8' })
+    expect(() => parseArgs(['--codec', 'zip'])).toThrow(/--codec must be one of/)
+    expect(parseArgs(['--codec', 'topk4', '--topk-fraction', '0.1'])).toMatchObject({ codec: 'topk4', topkFraction: 0.1 })
+    expect(() => parseArgs(['--topk-fraction', '0.1'])).toThrow(/needs --codec topk2 or topk4/)
+    expect(() => parseArgs(['--codec', 'topk2', '--topk-fraction', '2'])).toThrow(/--topk-fraction must be a number in \(0, 1\]/)
   })
 
   it('names the bad input', () => {

@@ -7,6 +7,9 @@ export const AGGREGATORS = { mean: 'mean', trimmed: 'trimmed-mean', median: 'med
 export type AggregatorName = keyof typeof AGGREGATORS
 
 export const SIMULATION_TASKS = ['mnist', 'lm'] as const
+/** How deltas are encoded: the protocol's default int8, or top-k of 1% per 4,096-value chunk with 2- or 4-bit values. */
+export const CODECS = ['int8', 'topk2', 'topk4'] as const
+export type Codec = typeof CODECS[number]
 export type SimulationTask = typeof SIMULATION_TASKS[number]
 
 export interface SimulationOptions {
@@ -22,6 +25,9 @@ export interface SimulationOptions {
   shards: number
   /** replicas that train each shard (default 2) */
   replication: number
+  codec: Codec
+  /** top-k codecs: the fraction of every chunk kept @default 0.01 */
+  topkFraction?: number
   /** the MLP's hidden widths (mnist only) */
   hidden: number[]
   localSteps: number
@@ -36,7 +42,9 @@ export interface SimulationOptions {
   html?: string
 }
 
-export const USAGE = `usage: npm run simulate -- [--task mnist|lm] --providers N [--byzantine F --attack ${ATTACKS.join('|')} | --matrix] --rounds R --aggregator mean|trimmed|median|clipping [--shards S] [--replication K] [--hidden 32,32] [--local-steps H] [--batch-size B] [--referee on|off] [--seed S] [--json FILE] [--html FILE]
+export const USAGE = `usage: npm run simulate -- [--task mnist|lm] --providers N [--byzantine F --attack ${ATTACKS.join('|')} | --matrix] --rounds R --aggregator mean|trimmed|median|clipping [--shards S] [--replication K] [--hidden 32,32] [--local-steps H] [--batch-size B] [--referee on|off] [--codec C] [--seed S] [--json FILE] [--html FILE]
+  --codec int8|topk2|topk4: how deltas are encoded (top-k keeps 1% of every 4,096-value chunk, 2- or 4-bit values)
+  --topk-fraction F: the share of every chunk a top-k codec keeps (default 0.01)
   --seed S: appended to the task's seed (another sample order and initial model for the same shape)
   --byzantine F: how many providers attack, a count (2) or a share of the providers (0.25)
   --attack: noise (random, honest norm), signflip, alie, ipm (update attacks); copy (replays another replica's commitment and reveal),
@@ -55,6 +63,8 @@ export const USAGE = `usage: npm run simulate -- [--task mnist|lm] --providers N
 /** Every flag is a string here: defaults and ranges depend on other flags, so they are applied in simulationOptions. */
 export const FLAGS = {
   task: { type: 'string' },
+  codec: { type: 'string' },
+  'topk-fraction': { type: 'string' },
   providers: { type: 'string' },
   byzantine: { type: 'string' },
   attack: { type: 'string' },
@@ -95,6 +105,15 @@ function byzantineFlag (text: string, providers: number): number {
  */
 export const MATRIX_DEFAULTS = { providers: '8', aggregator: 'trimmed', 'local-steps': '100' } as const satisfies SimulationFlags
 
+function topkFraction (values: SimulationFlags): { topkFraction?: number } {
+  const text = values['topk-fraction']
+  if (text === undefined) return {}
+  const fraction = Number(text)
+  if (!(fraction > 0 && fraction <= 1)) throw new UsageError(`--topk-fraction must be a number in (0, 1], got '${text}'`)
+  if (values.codec === undefined || values.codec === 'int8') throw new UsageError('--topk-fraction needs --codec topk2 or topk4')
+  return { topkFraction: fraction }
+}
+
 /** The character transformer learns with small batches of long windows and more rounds. */
 export const LM_DEFAULTS = { 'local-steps': '40', 'batch-size': '16', rounds: '10' } as const satisfies SimulationFlags
 
@@ -118,6 +137,8 @@ export function simulationOptions (given: SimulationFlags): SimulationOptions {
   const { json, html } = values
   return {
     task,
+    codec: choiceFlag('--codec', values.codec ?? 'int8', CODECS),
+    ...topkFraction(values),
     providers,
     byzantine,
     attack,

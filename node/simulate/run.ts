@@ -56,9 +56,15 @@ export class SimulationError extends errorKind('SIMULATION') {
 /** Held-out windows that score an LM version: 8,192 characters of the tiny model's context. */
 const LM_EVAL_WINDOWS = 256
 
+/** The spec's `delta` section for `--codec` (absent for int8, the default, so spec bytes stay as they were). */
+function deltaSection ({ codec, topkFraction }: SimulationOptions): { delta?: { scheme: 'topk', bits: 2 | 4, fraction?: number } } {
+  return codec === 'int8' ? {} : { delta: { scheme: 'topk', bits: codec === 'topk2' ? 2 : 4, ...(topkFraction === undefined ? {} : { fraction: topkFraction }) } }
+}
+
 export function simulationSpec (opts: SimulationOptions, vocabulary: string[] = []): TaskSpec {
   if (opts.task === 'lm') {
     return parseTaskSpec({
+      ...deltaSection(opts),
       model: { template: 'char-transformer', preset: 'tiny', vocabulary },
       dataset: { name: CORPUS_NAME, evalSamples: LM_EVAL_WINDOWS },
       training: { optimizer: 'adam', learningRate: 0.003, localSteps: opts.localSteps, batchSize: opts.batchSize, samplesPerShard: Math.min(2048, opts.localSteps * opts.batchSize) },
@@ -69,6 +75,7 @@ export function simulationSpec (opts: SimulationOptions, vocabulary: string[] = 
     }, 'simulate')
   }
   return parseTaskSpec({
+    ...deltaSection(opts),
     model: { template: 'mlp', inputShape: [784], classes: 10, hidden: opts.hidden },
     dataset: { name: 'mnist' },
     training: { optimizer: 'sgd', learningRate: 0.1, localSteps: opts.localSteps, batchSize: opts.batchSize, samplesPerShard: Math.min(2048, opts.localSteps * opts.batchSize) },

@@ -11,10 +11,10 @@ import { useNetworkConfig } from '../NetworkContext.ts'
 import { Link } from '../router.tsx'
 import { prepareTask, type PreparedTask } from './publishTask.ts'
 import { TRANSFORMER_PRESETS } from '../../core/taskSpec.ts'
-import { budgetParams, DEFAULT_FORM, formNumber, TEXT_SOURCES, textDefaults, type DataSource, type TaskForm, type TemplateChoice, type TransformerPreset } from './taskForm.ts'
+import { budgetParams, DEFAULT_FORM, formNumber, TEXT_SOURCES, textDefaults, type DataSource, type DeltaEncoding, type TaskForm, type TemplateChoice, type TransformerPreset } from './taskForm.ts'
 import { IMAGE_SHAPE, loadWizardData } from './wizardData.ts'
 
-type NumberFieldName = Exclude<keyof TaskForm, 'dataset' | 'template' | 'transformerPreset' | 'optimizer' | 'csvLabel' | 'layersJson'>
+type NumberFieldName = Exclude<keyof TaskForm, 'dataset' | 'template' | 'transformerPreset' | 'optimizer' | 'csvLabel' | 'layersJson' | 'deltaEncoding'>
 
 interface FieldProps {
   form: TaskForm
@@ -248,6 +248,14 @@ export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose
             <NumberField form={form} onChange={change} field="batchSize" label="Batch size" testId="wizard-batch-size" />
             <NumberField form={form} onChange={change} field="samplesPerShard" label="Samples per shard" testId="wizard-samples-per-shard" />
             <NumberField form={form} onChange={change} field="holdoutFraction" label="Held-out fraction (uploads)" testId="wizard-holdout" step="any" />
+            <label className="wizard-field">
+              <span>Delta encoding</span>
+              <select data-testid="wizard-delta-encoding" value={form.deltaEncoding} onChange={(e) => { change({ deltaEncoding: e.target.value as DeltaEncoding }) }}>
+                <option value="int8">int8 (4 times smaller than float32)</option>
+                <option value="topk2">Top-k 1%, 2-bit values (about 220 times smaller)</option>
+                <option value="topk4">Top-k 1%, 4-bit values (about 190 times smaller)</option>
+              </select>
+            </label>
           </details>
         </fieldset>
 

@@ -16,6 +16,13 @@ const CIDS = {
 const TEXT: DataShape = { name: 'moby-dick', featureShape: [32], classes: 3, trainSamples: 9000, manifestCid: 'bafytext', vocabulary: ['a', 'b', 'c'] }
 
 describe('buildSpec', () => {
+  it('encodes deltas with top-k when asked, comparing fingerprints with the wider tolerance it needs', () => {
+    expect(buildSpec(form(), MNIST, 'seed').delta).toBeUndefined()
+    const spec = buildSpec(form({ deltaEncoding: 'topk2' }), MNIST, 'seed')
+    expect(spec.delta).toMatchObject({ scheme: 'topk', bits: 2 })
+    expect(spec.fingerprint.tolerance).toBe(16_384)
+  })
+
   it('builds a character transformer for text, with its vocabulary, and refuses every other pairing', () => {
     const spec = buildSpec(form({ dataset: 'moby-dick', ...textDefaults('tiny') }), TEXT, 'seed')
     expect(spec.model).toMatchObject({ template: 'char-transformer', preset: 'tiny', vocabulary: ['a', 'b', 'c'], context: 32 })

@@ -15,6 +15,13 @@ import { MAX_LIFETIME_SECONDS, MAX_WINDOW_SECONDS, taskLifetime } from '../../co
 export type DataSource = 'mnist' | 'csv' | 'images' | 'moby-dick' | 'text'
 export type TemplateChoice = 'mlp' | 'cnn' | 'tabular-mlp' | 'layers' | 'char-transformer'
 export type TransformerPreset = keyof typeof TRANSFORMER_PRESETS
+export type DeltaEncoding = 'int8' | 'topk2' | 'topk4'
+
+/**
+ * A top-k delta magnifies float noise between replicas on different backends (protocol section 8):
+ * its tasks compare fingerprints with this tolerance instead of the default.
+ */
+export const TOPK_TOLERANCE = 16_384
 
 /** Text sources train the character transformer, and nothing else does. */
 export const TEXT_SOURCES: ReadonlySet<DataSource> = new Set(['moby-dick', 'text'])
@@ -44,6 +51,8 @@ export interface TaskForm {
   batchSize: string
   samplesPerShard: string
   holdoutFraction: string
+  /** how providers encode their deltas: int8, or top-k of 1% with 2- or 4-bit values (about 50 times smaller) */
+  deltaEncoding: DeltaEncoding
 }
 
 export const DEFAULT_FORM: TaskForm = {
@@ -68,7 +77,8 @@ export const DEFAULT_FORM: TaskForm = {
   localSteps: '60',
   batchSize: '32',
   samplesPerShard: '1920',
-  holdoutFraction: '0.1'
+  holdoutFraction: '0.1',
+  deltaEncoding: 'int8'
 }
 
 /** Held-out windows that score a version: about 16,000 characters, a few seconds in ONNX Runtime Web. */
@@ -210,6 +220,9 @@ function parseSpec (form: TaskForm, data: DataShape, seed: string): TaskSpec {
       holdoutFraction: formNumber(form, 'holdoutFraction', { above: 0, max: 0.5 }),
       ...(form.template === 'char-transformer' ? { evalSamples: TEXT_EVAL_WINDOWS[form.transformerPreset] } : {})
     },
+    ...(form.deltaEncoding === 'int8'
+      ? {}
+      : { delta: { scheme: 'topk', bits: form.deltaEncoding === 'topk2' ? 2 : 4 }, fingerprint: { tolerance: TOPK_TOLERANCE } }),
     training: {
       optimizer: form.optimizer,
       learningRate: formNumber(form, 'learningRate', { above: 0 }),
