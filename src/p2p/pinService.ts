@@ -215,7 +215,27 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
     if (!holdersOf(metadata).includes(taskId)) await init.pins.setMetadata(cid, { ...metadata, [`${ALSO}${taskId}`]: true }, { signal })
   }
 
+  /**
+   * One request at a time per CID: every replica of a round pins the same version at once, and
+   * concurrent pins of one CID race in the pin datastore (AlreadyPinned, or ENOENT on disk). A
+   * request queued behind another finds the content held and is answered as held.
+   */
+  const inFlight = new Map<string, Promise<unknown>>()
   const fetchAndPin = async (req: PinRequest, signal: AbortSignal, onBlock: () => void): Promise<{ size: number, blocks: number }> => {
+    const before = inFlight.get(req.cid)
+    const mine = (async () => {
+      await before?.catch(() => {})
+      return await fetchAndPinNow(req, signal, onBlock)
+    })()
+    inFlight.set(req.cid, mine)
+    try {
+      return await mine
+    } finally {
+      if (inFlight.get(req.cid) === mine) inFlight.delete(req.cid)
+    }
+  }
+
+  const fetchAndPinNow = async (req: PinRequest, signal: AbortSignal, onBlock: () => void): Promise<{ size: number, blocks: number }> => {
     const cid = CID.parse(req.cid)
     if (await init.pins.isPinned(cid, { signal })) {
       // held already: re-walk the local blocks for the size (and kind), record this task as a
