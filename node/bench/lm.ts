@@ -6,14 +6,11 @@
  * machine with a GPU, Chromium's hardware adapter). Rows carry `backend` and `ratio` (worker over
  * raw); see src/train/lmBench.ts.
  */
-import { chromium } from '@playwright/test'
-import { createServer } from 'vite'
-import { chromiumArgs } from '../../playwright.config.ts'
 import { BACKENDS } from '../../src/train/backendChoice.ts'
 import type { LmBenchResult } from '../../src/train/lmBench.ts'
 import type { BenchContext } from '../bench.ts'
 import { choiceListFlag, integerFlag, UsageError, type FlagOptions } from '../cli/args.ts'
-import { freePort } from '../ports.ts'
+import { withBenchPage } from './_page.ts'
 
 export const FLAGS = {
   preset: { type: 'string' },
@@ -32,17 +29,7 @@ export async function run ({ flags, log }: BenchContext<typeof FLAGS>): Promise<
   const reps = integerFlag('--reps', flags.reps ?? '3', 1)
   const backends = choiceListFlag('--backends', flags.backends ?? 'webgpu,wasm,cpu', BACKENDS)
   // --gpu: Chromium on the machine's own GPU adapter instead of SwiftShader (for GPU machines).
-  const args = flags.gpu === true ? chromiumArgs.filter((a) => !a.startsWith('--use-webgpu-adapter')) : chromiumArgs
-  const port = await freePort()
-  const server = await createServer({ server: { port, strictPort: true, host: 'localhost' }, logLevel: 'warn' })
-  await server.listen()
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args })
-  try {
-    const page = await browser.newPage()
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) log(`page: ${message.text()} ${message.location().url}`)
-    })
-    await page.goto(`http://localhost:${port}/icon.svg`)
+  return await withBenchPage({ log, gpu: flags.gpu === true }, async (page) => {
     log(`character transformer (${preset}), Adam, batch ${batchSize}, ${steps} steps per measurement, best of ${reps}`)
     const result = await page.evaluate(async (options) => {
       const path = '/src/train/lmBench.ts'
@@ -54,8 +41,5 @@ export async function run ({ flags, log }: BenchContext<typeof FLAGS>): Promise<
     for (const r of result.results) log(`${r.backend.padEnd(8)} ${r.workerTokensPerSec.toFixed(0).padStart(15)} ${r.rawTokensPerSec.toFixed(0).padStart(18)}  ${r.ratio.toFixed(3)}`)
     for (const u of result.unavailable) log(`${u.backend.padEnd(8)} unavailable: ${u.error}`)
     return { ...result, settings: { preset, optimizer: 'adam', batchSize, steps, reps, adapter: flags.gpu === true ? 'hardware' : 'swiftshader' } }
-  } finally {
-    await browser.close()
-    await server.close()
-  }
+  })
 }

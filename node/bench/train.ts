@@ -5,14 +5,11 @@
  * SwiftShader, as the e2e tests run it) and compares, per backend, samples/s of the full worker
  * path against a raw tfjs `fit` loop in the same page (see src/train/trainBench.ts).
  */
-import { chromium } from '@playwright/test'
-import { createServer } from 'vite'
-import { chromiumArgs } from '../../playwright.config.ts'
 import { BACKENDS } from '../../src/train/backendChoice.ts'
 import type { BenchResult } from '../../src/train/trainBench.ts'
 import type { BenchContext } from '../bench.ts'
 import { choiceListFlag, integerFlag, type FlagOptions } from '../cli/args.ts'
-import { freePort } from '../ports.ts'
+import { withBenchPage } from './_page.ts'
 
 export const FLAGS = {
   steps: { type: 'string' },
@@ -28,19 +25,7 @@ export async function run ({ flags, log }: BenchContext<typeof FLAGS>): Promise<
   const hidden = integerFlag('--hidden', flags.hidden ?? '128', 1)
   const reps = integerFlag('--reps', flags.reps ?? '5', 1)
   const backends = choiceListFlag('--backends', flags.backends ?? 'webgpu,webgl,wasm,cpu', BACKENDS)
-  const port = await freePort()
-  const server = await createServer({ server: { port, strictPort: true, host: 'localhost' }, logLevel: 'warn' })
-  await server.listen()
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs })
-  try {
-    const page = await browser.newPage()
-    page.on('console', (message) => {
-      // The browser asks every document's origin for a favicon; the app has none at that path.
-      if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) log(`page: ${message.text()} ${message.location().url}`)
-    })
-    page.on('response', (response) => { if (response.status() >= 400) log(`page: HTTP ${response.status()} ${response.url()}`) })
-    // Any document from the dev server will do: the bench imports its own module.
-    await page.goto(`http://localhost:${port}/icon.svg`)
+  return await withBenchPage({ log }, async (page) => {
     log(`MLP 784-${hidden}-10, SGD, batch ${batchSize}, ${steps} steps per measurement, best of ${reps}`)
     const result = await page.evaluate(async (options) => {
       const path = '/src/train/trainBench.ts'
@@ -54,8 +39,5 @@ export async function run ({ flags, log }: BenchContext<typeof FLAGS>): Promise<
     for (const u of result.unavailable) log(`${u.backend.padEnd(8)} unavailable: ${u.error}`)
     log(`probe picked: ${result.probePicked}`)
     return { ...result, settings: { model: `mlp 784-${hidden}-10`, optimizer: 'sgd', batchSize, steps, reps } }
-  } finally {
-    await browser.close()
-    await server.close()
-  }
+  })
 }
