@@ -110,8 +110,10 @@ export interface PendingResult {
   /** The sealed delta, pinned before the commit. */
   sealedCid: Hex
   salt: Hex
-  /** Computed at reveal, under the seed drawn after the attempt's last commit. */
+  /** Computed at reveal, under the seed drawn after the attempt's last commit... */
   fingerprint?: number[]
+  /** ...which is this one: a later commit moves the seed, and the sketch is computed again. */
+  fingerprintSeed?: number
   /** The pinner's signed receipt for the sealed delta, from before the commit (evidence it was published). */
   receipt?: PinReceipt
   committed: boolean

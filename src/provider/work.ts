@@ -63,11 +63,16 @@ export async function submit (ctx: ProviderContext, phase: 'committing' | 'revea
   const pending = ctx.state.results[resultKey(round, shard.shard, shard.attempt)]
   if (pending === undefined) return false
   const { chain, taskId } = ctx.deps
-  if (phase === 'revealing' && pending.fingerprint === undefined) {
-    const fp = await sketchOf(ctx, pending)
-    if (fp === undefined) return false // the block that draws the seed is not mined yet: the next tick
-    pending.fingerprint = fp
-    await ctx.save()
+  if (phase === 'revealing') {
+    // The seed is read again before every try: a replica's late commit moves the seed block, and
+    // a sketch under the earlier seed would disagree with its replica's and be slashed.
+    const seed = await chain.readFingerprintSeed(taskId, pending.round, pending.shard, pending.attempt)
+    if (seed === undefined) return false // the block that draws the seed is not mined yet: the next tick
+    if (pending.fingerprint === undefined || pending.fingerprintSeed !== seed) {
+      pending.fingerprint = await sketchOf(ctx, pending, seed)
+      pending.fingerprintSeed = seed
+      await ctx.save()
+    }
   }
   await ctx.step({ phase, round, shard: shard.shard })
   const params = { taskId, round, shard: shard.shard, attempt: pending.attempt, replica, deltaCid: pending.deltaCid, sealedCid: pending.sealedCid, salt: pending.salt }
@@ -94,14 +99,9 @@ async function bindingOf (ctx: ProviderContext, round: number, shard: number, at
   return deltaBinding({ chainId: await chain.chainId(), verifier: chain.verifier, taskId, round, shard, attempt, provider: chain.account })
 }
 
-/**
- * The fingerprint of the committed delta under the attempt's seed, computed from the sealed bytes
- * this provider pinned (so a reload loses nothing); undefined while the seed is not drawn.
- */
-async function sketchOf (ctx: ProviderContext, pending: PendingResult): Promise<number[] | undefined> {
-  const { chain, taskId, task, artifacts, limits } = ctx.deps
-  const seed = await chain.readFingerprintSeed(taskId, pending.round, pending.shard, pending.attempt)
-  if (seed === undefined) return undefined
+/** The fingerprint of the committed delta under `seed`, computed from the sealed bytes this provider pinned (so a reload loses nothing). */
+async function sketchOf (ctx: ProviderContext, pending: PendingResult, seed: number): Promise<number[]> {
+  const { task, artifacts, limits } = ctx.deps
   const sealed = await ctx.bounded(async (bound) => await artifacts.get(pending.sealedCid, 'delta', { signal: bound }))
   const delta = decodeDelta(await openDelta(sealed, pending.salt, { maxBytes: limits.delta }), { expected: task.layout, maxBytes: limits.delta })
   return Array.from(taskFingerprint(delta, task.spec, seed))

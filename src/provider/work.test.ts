@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest'
+import { newSalt } from '../chain/actions/index.ts'
+import { encodeDelta } from '../core/delta/codec.ts'
+import { sealDelta } from '../core/delta/seal.ts'
+import { taskFingerprint } from '../core/fingerprint.ts'
+import { parseTaskSpec } from '../core/taskSpec.ts'
+import type { ShardView } from '../core/duties.ts'
+import type { ProviderContext } from './context.ts'
+import type { PendingResult } from './types.ts'
+import { submit } from './work.ts'
+
+const spec = parseTaskSpec({ model: { template: 'mlp', inputShape: [4], classes: 2, hidden: [3] }, fingerprint: { length: 8 }, seed: 1 })
+const delta = [{ name: 'w', shape: [64], values: Float32Array.from({ length: 64 }, (_, i) => Math.sin(i)) }]
+
+/**
+ * A provider that reads the fingerprint seed, then sees its reveal refused because another
+ * replica's late commit moved the seed block: what it reveals next must be the sketch under the
+ * new seed, or its honest result disagrees with its replica's and is slashed.
+ */
+describe('reveal', () => {
+  it('after a late commit moved the seed, the reveal carries the sketch under the seed drawn last, not a stale one', async () => {
+    const salt = newSalt()
+    const sealed = await sealDelta(encodeDelta(delta, { scheme: 'float32' }), salt)
+    const pending: PendingResult = { round: 0, shard: 0, attempt: 0, replica: 0, deltaCid: '0x01', sealedCid: '0x02', salt, committed: true, revealed: false }
+    const seeds = [111, 222, 222]
+    const revealed: number[][] = []
+    let refuse = true
+    const chain = {
+      readFingerprintSeed: async () => seeds.shift(),
+      revealResult: async (p: { fingerprint: number[] }) => {
+        if (refuse) { refuse = false; throw new Error('Fingerprint seed not drawn') }
+        revealed.push(p.fingerprint)
+      }
+    }
+    const ctx = {
+      deps: { chain, taskId: 1n, task: { spec, layout: [{ name: 'w', shape: [64] }] }, artifacts: { get: async () => sealed }, limits: { delta: 1 << 20 } },
+      state: { results: { '0/0/0': pending } },
+      save: async () => {},
+      step: async () => {},
+      action: () => {},
+      timed: async <T>(p: Promise<T>) => await p,
+      bounded: async <T>(work: (s: AbortSignal) => Promise<T>) => await work(new AbortController().signal),
+      quietly: async (_phase: string, fn: () => Promise<void>) => await fn().then(() => true, () => false)
+    } as unknown as ProviderContext
+    const shard = { shard: 0, attempt: 0 } as unknown as ShardView
+    expect(await submit(ctx, 'revealing', 0, shard, 0)).toBe(false)
+    expect(await submit(ctx, 'revealing', 0, shard, 0)).toBe(true)
+    expect(revealed).toEqual([Array.from(taskFingerprint(delta, spec, 222))])
+  })
+})
