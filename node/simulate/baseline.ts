@@ -76,18 +76,19 @@ export class DenseDiloco {
 
   async round (round: number, shards: ReadonlyArray<{ shard: number, indices: readonly number[] }>): Promise<{ accuracy: number, loss: number }> {
     const { spec, architecture, layout } = this.task
-    const before = decodeVersion(this.version, { layout, maxBytes: DEFAULT_LIMITS.model })
+    let { weights } = decodeVersion(this.version, { layout, maxBytes: DEFAULT_LIMITS.model })
     if (shards.length > 0) {
       const deltas: AcceptedDelta[] = []
       for (const { shard, indices } of shards) {
         const { delta } = await this.queue(async () => await trainShard({
-          architecture, training: spec.training, weights: before.weights, data: selectSamples(this.train, indices), seed: stepSeed(spec, round, shard), scheme: 'float32'
+          architecture, training: spec.training, weights, data: selectSamples(this.train, indices), seed: stepSeed(spec, round, shard), scheme: 'float32'
         }))
         deltas.push({ shard, cid: keccak256(delta), bytes: delta })
       }
-      this.version = computeVersion(spec, layout, this.version, deltas, { maxDeltaBytes: DEFAULT_LIMITS.delta * 4, maxModelBytes: DEFAULT_LIMITS.model }).bytes
+      const next = computeVersion(spec, layout, this.version, deltas, { maxDeltaBytes: DEFAULT_LIMITS.delta * 4, maxModelBytes: DEFAULT_LIMITS.model })
+      this.version = next.bytes
+      weights = next.content.weights
     }
-    const { weights } = decodeVersion(this.version, { layout, maxBytes: DEFAULT_LIMITS.model })
     return await this.evaluator.evaluate(architecture, weights, {})
   }
 }

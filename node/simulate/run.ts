@@ -62,28 +62,25 @@ function deltaSection ({ codec, topkFraction }: SimulationOptions): { delta?: { 
 }
 
 export function simulationSpec (opts: SimulationOptions, vocabulary: string[] = []): TaskSpec {
-  if (opts.task === 'lm') {
-    return parseTaskSpec({
-      ...deltaSection(opts),
-      model: { template: 'char-transformer', preset: 'tiny', vocabulary },
-      dataset: { name: CORPUS_NAME, evalSamples: LM_EVAL_WINDOWS },
-      training: { optimizer: 'adam', learningRate: 0.003, localSteps: opts.localSteps, batchSize: opts.batchSize, samplesPerShard: Math.min(2048, opts.localSteps * opts.batchSize) },
-      outer: { learningRate: 0.7, momentum: 0.9 },
-      aggregation: { rule: AGGREGATORS[opts.aggregator] },
-      fingerprint: { length: 16 },
-      seed: `simulate-lm-${opts.providers}-${opts.shards}-${opts.localSteps}-${opts.batchSize}${opts.seed === undefined ? '' : `-${opts.seed}`}`
-    }, 'simulate')
-  }
+  const lm = opts.task === 'lm'
+  const seedSuffix = opts.seed === undefined ? '' : `-${opts.seed}`
   return parseTaskSpec({
     ...deltaSection(opts),
-    model: { template: 'mlp', inputShape: [784], classes: 10, hidden: opts.hidden },
-    dataset: { name: 'mnist' },
-    training: { optimizer: 'sgd', learningRate: 0.1, localSteps: opts.localSteps, batchSize: opts.batchSize, samplesPerShard: Math.min(2048, opts.localSteps * opts.batchSize) },
+    model: lm ? { template: 'char-transformer', preset: 'tiny', vocabulary } : { template: 'mlp', inputShape: [784], classes: 10, hidden: opts.hidden },
+    dataset: lm ? { name: CORPUS_NAME, evalSamples: LM_EVAL_WINDOWS } : { name: 'mnist' },
+    training: {
+      ...(lm ? { optimizer: 'adam', learningRate: 0.003 } : { optimizer: 'sgd', learningRate: 0.1 }),
+      localSteps: opts.localSteps,
+      batchSize: opts.batchSize,
+      samplesPerShard: Math.min(2048, opts.localSteps * opts.batchSize)
+    },
     outer: { learningRate: 0.7, momentum: 0.9 },
     aggregation: { rule: AGGREGATORS[opts.aggregator] },
     fingerprint: { length: 16 },
     // The same seed for every attack: runs of one shape train on the same samples, so they compare.
-    seed: `simulate-${opts.providers}-${opts.shards}-${opts.hidden.join('x')}-${opts.localSteps}-${opts.batchSize}${opts.seed === undefined ? '' : `-${opts.seed}`}`
+    seed: lm
+      ? `simulate-lm-${opts.providers}-${opts.shards}-${opts.localSteps}-${opts.batchSize}${seedSuffix}`
+      : `simulate-${opts.providers}-${opts.shards}-${opts.hidden.join('x')}-${opts.localSteps}-${opts.batchSize}${seedSuffix}`
   }, 'simulate')
 }
 
