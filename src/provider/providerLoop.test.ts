@@ -132,29 +132,31 @@ describe('provider loop', () => {
     const controller = new AbortController()
     const guard = setTimeout(() => { controller.abort(new Error('the task did not complete in time')) }, 100_000)
 
-    // Provider 0 is "reloaded" right after its first commit: a new loop resumes from the saved
+    // The first provider to commit is "reloaded" right after that commit (whichever it is: the
+    // draw may leave any one provider out of every shard): a new loop resumes from the saved
     // state and must reveal with the persisted salt.
-    const reload = new AbortController()
-    controller.signal.addEventListener('abort', () => { reload.abort(controller.signal.reason) })
+    const reloads = providers.map(() => new AbortController())
+    controller.signal.addEventListener('abort', () => { for (const reload of reloads) reload.abort(controller.signal.reason) })
     let reloadedAfter: string | undefined
-    providers[0]!.on('action', (a) => {
-      if (a.name === 'commitResult' && reloadedAfter === undefined) {
-        reloadedAfter = `r${a.round} s${a.shard}`
-        reload.abort(new Error('reload'))
+    providers.forEach((loop, p) => {
+      loop.on('action', (a) => {
+        if (a.name === 'commitResult' && reloadedAfter === undefined) {
+          reloadedAfter = `r${a.round} s${a.shard}`
+          reloads[p]!.abort(new Error('reload'))
+        }
+      })
+    })
+    const runs = providers.map(async (loop, p) => {
+      try {
+        return await loop.run(reloads[p]!.signal)
+      } catch (error) {
+        if (!reloads[p]!.signal.aborted || controller.signal.aborted) throw error
+        log.push(`${loop.account.slice(0, 6)} reloaded`)
+        const saved = await stores[p]!.load(`mlbridge.provider/${loop.account.toLowerCase()}/${taskId}`)
+        expect(Object.values(saved!.results).filter((r) => r.committed)).toHaveLength(1)
+        return await makeLoop(p).run(controller.signal)
       }
     })
-    const first = (async () => {
-      try {
-        return await providers[0]!.run(reload.signal)
-      } catch (error) {
-        if (!reload.signal.aborted || controller.signal.aborted) throw error
-        log.push(`${providers[0]!.account.slice(0, 6)} reloaded`)
-        const saved = await stores[0]!.load(`mlbridge.provider/${providers[0]!.account.toLowerCase()}/${taskId}`)
-        expect(Object.values(saved!.results).filter((r) => r.committed)).toHaveLength(1)
-        return await makeLoop(0).run(controller.signal)
-      }
-    })()
-    const runs = [first, ...providers.slice(1).map(async (loop) => await loop.run(controller.signal))]
     try {
       // The joining window is chain time: jump past it once everyone joined.
       await allJoined.promise
