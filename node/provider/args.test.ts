@@ -31,7 +31,7 @@ describe('provider arguments', () => {
     const config = resolve(['--key-file', 'k'])
     expect(config).toMatchObject({
       rpcUrl: 'http://127.0.0.1:8545', chainId: 31337, relays: ['/ip4/127.0.0.1/tcp/4003/ws/p2p/12D3KooWRelay'],
-      keyFile: 'k', backend: 'wasm', dataDir: '/data', once: false, claim: false, faucet: false
+      keyFile: 'k', backend: 'auto', dataDir: '/data', once: false, claim: false, faucet: false
     })
     expect(config.contracts.TaskManager).toBe(`0x${'2'.repeat(40)}`)
     expect(config.taskId).toBeUndefined()
@@ -48,6 +48,10 @@ describe('provider arguments', () => {
     })
   })
 
+  it('takes auto, webgpu, wasm or cpu as the backend', () => {
+    for (const backend of ['auto', 'webgpu', 'wasm', 'cpu']) expect(resolve(['--key-file', 'k', '--backend', backend]).backend).toBe(backend)
+  })
+
   it('finds the stack file by --stack, then MLBRIDGE_DATA_DIR, then .mlbridge', () => {
     expect(resolve(['--key-file', 'k', '--stack', '/elsewhere/s.json'], { '/elsewhere/s.json': stack }).dataDir).toBe('/elsewhere')
     expect(defaultStackFile({}, '/repo')).toBe('/repo/.mlbridge/stack.json')
@@ -62,8 +66,10 @@ describe('provider arguments', () => {
     expect(usageError(() => resolve(['--key-file', 'k', '--rpc', 'not a url']))).toMatch(/--rpc must be a URL/)
     expect(usageError(() => resolve(['--key-file', 'k', '--rpc', 'ftp://x']))).toMatch(/--rpc must be an http/)
     expect(usageError(() => resolve(['--key-file', 'k', '--relay', '/ip4/127.0.0.1/tcp/4003']))).toMatch(/--relay must be a full multiaddr/)
-    expect(usageError(() => resolve(['--key-file', 'k', '--backend', 'webgpu']))).toMatch(/--backend webgpu is not in this build/)
-    expect(usageError(() => resolve(['--key-file', 'k', '--backend', 'tpu']))).toMatch(/--backend must be wasm or cpu, got "tpu"/)
+    expect(usageError(() => resolve(['--key-file', 'k', '--backend', 'webgl']))).toMatch(/--backend webgl only exists in a browser/)
+    expect(usageError(() => resolve(['--key-file', 'k', '--backend', 'tpu']))).toMatch(/--backend must be auto, webgpu, wasm or cpu, got "tpu"/)
+    expect(usageError(() => resolve(['--key-file', 'k', '--backend', '']))).toMatch(/--backend must be auto, webgpu, wasm or cpu, got ""/)
+    expect(usageError(() => resolve(['--key-file', 'k', '--backend']))).toMatch(/--backend needs a value/)
     expect(usageError(() => resolve(['--key-file', 'k', '--bogus']))).toMatch(/unknown option --bogus/)
     expect(usageError(() => resolve(['--key-file']))).toMatch(/--key-file needs a value/)
     expect(usageError(() => resolve(['--key-file', 'k', '--once=yes']))).toMatch(/--once takes no value/)

@@ -5,9 +5,10 @@
 import { dirname, join } from 'node:path'
 import { parseStackInfo, type StackInfo } from '../../src/core/networkConfig.ts'
 import { protocolContracts, type ProtocolContracts } from '../../src/chain/contracts.ts'
+import type { NodeBackendRequest } from '../../src/train/nodeBackend.ts'
 import { integerFlag, parseCommandLine, UsageError } from '../cli/args.ts'
 
-export type ProviderBackend = 'wasm' | 'cpu'
+export type ProviderBackend = NodeBackendRequest
 
 export interface ProviderConfig {
   rpcUrl: string
@@ -37,7 +38,7 @@ export const USAGE = `Usage: npm run provider -- --key-file FILE [options]
   --chain-id N        expected chain id (default: stack.json chainId)
   --stack FILE        stack file (default: $MLBRIDGE_DATA_DIR/stack.json or .mlbridge/stack.json)
   --task ID           work on this task only (default: pick like the Contribute switch)
-  --backend NAME      wasm (default) or cpu
+  --backend NAME      auto (default: webgpu where there is a GPU, else wasm), webgpu, wasm or cpu
   --state-dir DIR     provider state and blocks (default: <data dir>/provider-<address>)
   --once              exit when the task ends instead of looking for the next
   --claim             claim the rewards when a task completes
@@ -74,7 +75,7 @@ export function parseFlags (argv: readonly string[]): ParsedFlags {
     claim: { type: 'boolean', default: false },
     faucet: { type: 'boolean', default: false }
   })
-  const flags: ParsedFlags = { help: values.help, relays: values.relay ?? [], backend: 'wasm', once: values.once, claim: values.claim, faucet: values.faucet }
+  const flags: ParsedFlags = { help: values.help, relays: values.relay ?? [], backend: 'auto', once: values.once, claim: values.claim, faucet: values.faucet }
   if (values['key-file'] !== undefined) flags.keyFile = nonEmpty('--key-file', values['key-file'])
   if (values.rpc !== undefined) flags.rpc = httpUrl('--rpc', values.rpc)
   for (const relay of flags.relays) multiaddrFlag(relay)
@@ -148,8 +149,7 @@ function multiaddrFlag (value: string): void {
 }
 
 function backendFlag (value: string): ProviderBackend {
-  if (value === 'wasm' || value === 'cpu') return value
-  if (value === 'webgpu') throw new UsageError('--backend webgpu is not in this build: no Node WebGPU binding is installed; use wasm or cpu')
-  if (value === 'webgl') throw new UsageError('--backend webgl only exists in a browser; use wasm or cpu')
-  throw new UsageError(`--backend must be wasm or cpu, got "${value}"`)
+  if (value === 'auto' || value === 'webgpu' || value === 'wasm' || value === 'cpu') return value
+  if (value === 'webgl') throw new UsageError('--backend webgl only exists in a browser; use auto, webgpu, wasm or cpu')
+  throw new UsageError(`--backend must be auto, webgpu, wasm or cpu, got "${value}"`)
 }

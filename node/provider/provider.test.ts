@@ -131,6 +131,8 @@ describe('headless provider', () => {
     for (const [i, account] of providers.entries()) {
       const text = outputs[i]!.join('')
       expect(text).toContain(`account ${devAccount(account).address}`)
+      // --backend auto, the default: the GPU's adapter, or WASM and why not WebGPU.
+      expect(text).toMatch(/training on tfjs (webgpu \(adapter: .+\)|wasm: (no WebGPU adapter \(.+\)|WebGPU on .+))\n/)
       expect(text).toMatch(/\* commitResult round 0 shard 0/)
       expect(text).toMatch(/\* revealResult round 0 shard 0/)
       expect(text).toContain(`task ${taskId}: completed`)

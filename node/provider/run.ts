@@ -1,7 +1,7 @@
 /**
  * The headless provider: the provider host (src/provider/host.ts) in Node, with the account key
- * from a file, tfjs on WASM or CPU in this process, the same p2p node and relay pinning as a tab,
- * and its state in files so a restart resumes.
+ * from a file, tfjs on WebGPU, WASM or CPU in this process, the same p2p node and relay pinning as
+ * a tab, and its state in files so a restart resumes.
  */
 import { join } from 'node:path'
 import { privateKeyToAccount } from 'viem/accounts'
@@ -11,7 +11,7 @@ import {
   chainForAccount, inProcessEvaluator, ProviderHost,
   type LoopOutcome, type PreparedTask, type ProviderLoop
 } from '../../src/provider/index.ts'
-import { useNodeBackend } from '../../src/train/nodeBackend.ts'
+import { describeNodeBackend, useNodeBackend } from '../../src/train/nodeBackend.ts'
 import type { ProviderConfig } from './args.ts'
 import { connectChain } from './chainContext.ts'
 import { Display } from './display.ts'
@@ -43,8 +43,7 @@ export async function runProvider (config: ProviderConfig, opts: RunOptions): Pr
 
   const ctx = await connectChain({ rpcUrl: config.rpcUrl, chainId: config.chainId, contracts: config.contracts, key })
   display.info(`chain ${config.chainId} at ${config.rpcUrl}`)
-  await useNodeBackend(config.backend)
-  display.info(`training on tfjs ${config.backend} in this process`)
+  display.info(describeNodeBackend(await useNodeBackend(config.backend)))
 
   const stateDir = config.stateDir ?? join(config.dataDir, `provider-${account.address.toLowerCase()}`)
   const network = await startProviderNetwork({ relays: config.relays, chainId: config.chainId, chain: ctx, account, stateDir })

@@ -5,23 +5,16 @@
  * on windows of the bundled Moby Dick. Each warms up first and keeps the best of `reps`
  * alternating runs.
  */
-import { architectureFromSpec } from '../core/architecture.ts'
-import { parseTaskSpec, TRANSFORMER_PRESETS } from '../core/taskSpec.ts'
 import { registerBackends, useBackend } from './backend.ts'
 import type { BackendName } from './backendChoice.ts'
 import { fetchCorpus } from './data/corpus.ts'
-import { selectSamples } from './data/dataset.ts'
-import { textDataset } from './data/text.ts'
 import { initialWeights } from './model.ts'
-import { rawLoopTokensPerSec, type RawLoopJob } from './lmBenchLoop.ts'
+import { bestOf, lmBenchJob, rawLoopTokensPerSec, type LmBenchSettings, type RawLoopJob } from './lmBenchJob.ts'
 import { startTrainer } from './trainerClient.ts'
 import { tfjsWasmPaths } from './wasmAssets.ts'
 
-export interface LmBenchOptions {
+export interface LmBenchOptions extends LmBenchSettings {
   backends: BackendName[]
-  preset: 'tiny' | 'small'
-  steps: number
-  batchSize: number
   reps: number
 }
 
@@ -60,16 +53,7 @@ function rawWorker (): { run: (job: RawLoopJob) => Promise<number>, terminate: (
 }
 
 export async function runLmBench (options: LmBenchOptions): Promise<LmBenchResult> {
-  const text = await fetchCorpus(location.origin)
-  const { context } = TRANSFORMER_PRESETS[options.preset]
-  const { vocabulary, data } = textDataset(text.slice(0, 200_000), context)
-  const spec = parseTaskSpec({
-    model: { template: 'char-transformer', preset: options.preset, vocabulary },
-    training: { optimizer: 'adam', learningRate: 0.002, localSteps: options.steps, batchSize: options.batchSize },
-    seed: 'lm-bench'
-  })
-  const arch = architectureFromSpec(spec.model)
-  const shard = selectSamples(data, Array.from({ length: options.steps * options.batchSize }, (_, i) => i % data.labels.length))
+  const { spec, arch, context, shard } = lmBenchJob(await fetchCorpus(location.origin), options)
   await registerBackends(tfjsWasmPaths)
   await useBackend('cpu')
   const weights = await initialWeights(arch, 1)
@@ -87,18 +71,11 @@ export async function runLmBench (options: LmBenchOptions): Promise<LmBenchResul
         return (steps * options.batchSize * context) / ((performance.now() - started) / 1000)
       }
       const rawJob: RawLoopJob = { backend, architecture: arch, training: spec.training, weights, shard, steps: options.steps }
-      const runners = [
+      const [workerTokensPerSec, rawTokensPerSec, rawMainThreadTokensPerSec] = await bestOf(options.reps, [
         async () => await viaWorker(options.steps),
         async () => await raw.run(rawJob),
         async () => await rawLoopTokensPerSec(rawJob)
-      ]
-      // A full measurement each to warm up: timings settle only once WASM has tiered up in every realm.
-      for (const run of runners) await run()
-      const best = runners.map(() => 0)
-      for (let rep = 0; rep < options.reps; rep++) {
-        for (const [i, run] of runners.entries()) best[i] = Math.max(best[i] as number, await run())
-      }
-      const [workerTokensPerSec, rawTokensPerSec, rawMainThreadTokensPerSec] = best as [number, number, number]
+      ]) as [number, number, number]
       results.push({ backend, workerTokensPerSec, rawTokensPerSec, rawMainThreadTokensPerSec, ratio: workerTokensPerSec / rawTokensPerSec })
     } catch (error) {
       unavailable.push({ backend, error: error instanceof Error ? error.message : String(error) })

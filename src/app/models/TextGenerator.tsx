@@ -1,14 +1,14 @@
 import { useState } from 'react'
 import { explainError } from '../../chain/explainError.ts'
 import { generateText } from '../../core/lm/generate.ts'
-import type { OnnxRunner } from './onnxRunner.ts'
+import type { ModelRunner } from './modelRunner.ts'
 import { startTfjsRunner } from './tfjsRunner.ts'
 import type { VersionModel } from './versionModel.ts'
 
 type Runtime = 'onnx' | 'tfjs'
 
 /** A prompt, sampling settings and the text the version writes, with ONNX Runtime Web or tfjs. */
-export function TextGenerator ({ runner, model }: { runner: OnnxRunner | undefined, model: VersionModel }): React.JSX.Element {
+export function TextGenerator ({ runner, model }: { runner: ModelRunner | undefined, model: VersionModel }): React.JSX.Element {
   const spec = model.task.spec.model
   const vocabulary = 'vocabulary' in spec ? spec.vocabulary : []
   const context = model.task.architecture.inputShape[0] as number
@@ -18,7 +18,7 @@ export function TextGenerator ({ runner, model }: { runner: OnnxRunner | undefin
   const [length, setLength] = useState('120')
   const [seed, setSeed] = useState('1')
   const [runtime, setRuntime] = useState<Runtime>('onnx')
-  const [tfjs, setTfjs] = useState<OnnxRunner>()
+  const [tfjs, setTfjs] = useState<ModelRunner>()
   const [out, setOut] = useState<{ text: string, runtime: Runtime, ms: number } | 'running'>()
   const [problem, setProblem] = useState<string>()
 

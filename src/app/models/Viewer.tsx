@@ -2,7 +2,8 @@ import { useEffect, useRef, useState } from 'react'
 import { explainError } from '../../chain/explainError.ts'
 import { MNIST_SIDE, rgbaToGrey, toMnistInput } from './digitImage.ts'
 import { formatFraction } from './format.ts'
-import { startOnnxRunner, scoreHeldOut, type OnnxRunner } from './onnxRunner.ts'
+import { scoreHeldOut, type ModelRunner } from './modelRunner.ts'
+import { startOnnxRunner } from './onnxRunner.ts'
 import { parseFeatureRow, topClasses, type ClassScore } from './prediction.ts'
 import type { VersionModel } from './versionModel.ts'
 import { TextGenerator } from './TextGenerator.tsx'
@@ -12,11 +13,11 @@ const isDigitModel = (shape: readonly number[]): boolean =>
 
 /** Runs the version in this tab with ONNX Runtime Web: draw a digit, enter a row of features, or continue a text. */
 export function Viewer ({ model }: { model: VersionModel }): React.JSX.Element {
-  const [runner, setRunner] = useState<OnnxRunner>()
+  const [runner, setRunner] = useState<ModelRunner>()
   const [error, setError] = useState<string>()
   useEffect(() => {
     let live = true
-    let started: OnnxRunner | undefined
+    let started: ModelRunner | undefined
     setRunner(undefined)
     setError(undefined)
     startOnnxRunner(model.task.architecture, model.weights).then((r) => {
@@ -55,7 +56,7 @@ function Probabilities ({ scores }: { scores: ClassScore[] }): React.JSX.Element
 
 const CANVAS = 280
 
-function DigitViewer ({ runner, model }: { runner: OnnxRunner | undefined, model: VersionModel }): React.JSX.Element {
+function DigitViewer ({ runner, model }: { runner: ModelRunner | undefined, model: VersionModel }): React.JSX.Element {
   const canvas = useRef<HTMLCanvasElement>(null)
   const drawing = useRef(false)
   const [scores, setScores] = useState<ClassScore[]>()
@@ -162,7 +163,7 @@ function DigitViewer ({ runner, model }: { runner: OnnxRunner | undefined, model
   )
 }
 
-function TabularViewer ({ runner, model, features }: { runner: OnnxRunner | undefined, model: VersionModel, features: number }): React.JSX.Element {
+function TabularViewer ({ runner, model, features }: { runner: ModelRunner | undefined, model: VersionModel, features: number }): React.JSX.Element {
   const [row, setRow] = useState('')
   const [scores, setScores] = useState<ClassScore[]>()
   const [problem, setProblem] = useState<string>()
