@@ -5,6 +5,7 @@ import {Script} from "forge-std/Script.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {ConsensusVerifier} from "../src/ConsensusVerifier.sol";
+import {DataRegistry} from "../src/DataRegistry.sol";
 import {MLBToken} from "../src/MLBToken.sol";
 import {ModelRegistry} from "../src/ModelRegistry.sol";
 import {ResultChallenges} from "../src/ResultChallenges.sol";
@@ -19,7 +20,8 @@ import {TaskManager} from "../src/TaskManager.sol";
 /// TASK_MANAGER_ROLE in the registry; the ConsensusVerifier holds SETTLER_ROLE and SLASHER_ROLE in
 /// the distributor and is the TaskManager's verifier (set once); the ModelRegistry holds BOND_ROLE
 /// (challenge bonds) and SLASHER_ROLE (equivocations); ResultChallenges holds BOND_ROLE (its bonds)
-/// and the verifier's REFEREE_ROLE (to slash an upheld challenge's result). Governance (the admin roles of
+/// and the verifier's REFEREE_ROLE (to slash an upheld challenge's result). The DataRegistry holds
+/// no role and needs none: it reads tasks and genesis versions to check citations. Governance (the admin roles of
 /// every contract and GOVERNANCE_ROLE in the registry) is a TimelockController whose only proposer
 /// is `MLB_GOVERNOR`; REFEREE_ROLE goes to `MLB_REFEREE` and the TaskManager's PAUSER_ROLE to
 /// `MLB_PAUSER`, and the distributor's APPEAL_ROLE (overturning a slash during its appeal delay)
@@ -62,6 +64,7 @@ contract Deploy is Script {
         TaskManager taskManager;
         ConsensusVerifier verifier;
         ResultChallenges challenges;
+        DataRegistry dataRegistry;
     }
 
     /// @notice Deploys every contract from the broadcasting account and wires the roles.
@@ -90,6 +93,7 @@ contract Deploy is Script {
         d.taskManager = new TaskManager(d.distributor, d.registry, admin);
         d.verifier = new ConsensusVerifier(d.taskManager, d.distributor, admin);
         d.challenges = new ResultChallenges(d.verifier, d.taskManager, admin);
+        d.dataRegistry = new DataRegistry(d.taskManager, d.registry);
 
         d.distributor.grantRole(d.distributor.ESCROW_ROLE(), address(d.taskManager));
         d.distributor.grantRole(d.distributor.SETTLER_ROLE(), address(d.verifier));

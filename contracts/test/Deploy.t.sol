@@ -38,6 +38,8 @@ contract DeployTest is Test {
         assertEq(address(d.taskManager.distributor()), address(d.distributor));
         assertEq(address(d.distributor.token()), address(d.token));
         assertEq(d.distributor.unbondingDelay(), script.LOCAL_UNBONDING_DELAY());
+        assertEq(address(d.dataRegistry.taskManager()), address(d.taskManager));
+        assertEq(address(d.dataRegistry.modelRegistry()), address(d.registry));
         // Nobody but the protocol contracts holds the protocol roles.
         assertFalse(d.distributor.hasRole(d.distributor.SETTLER_ROLE(), address(this)));
         assertFalse(d.distributor.hasRole(d.distributor.ESCROW_ROLE(), d.admin));

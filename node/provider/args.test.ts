@@ -9,7 +9,7 @@ const stack = JSON.stringify({
   relayMultiaddr: '/ip4/127.0.0.1/tcp/4003/ws/p2p/12D3KooWRelay',
   contracts: {
     MLBToken: `0x${'1'.repeat(40)}`, TaskManager: `0x${'2'.repeat(40)}`, ConsensusVerifier: `0x${'3'.repeat(40)}`,
-    RewardDistributor: `0x${'4'.repeat(40)}`, ModelRegistry: `0x${'5'.repeat(40)}`, ResultChallenges: `0x${'6'.repeat(40)}`
+    RewardDistributor: `0x${'4'.repeat(40)}`, ModelRegistry: `0x${'5'.repeat(40)}`, ResultChallenges: `0x${'6'.repeat(40)}`, DataRegistry: `0x${'7'.repeat(40)}`
   }
 })
 

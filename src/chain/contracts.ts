@@ -7,7 +7,7 @@ import type { ContractName } from './generated/abis.ts'
 export type ProtocolContracts = Readonly<Record<ContractName, Address>>
 
 export const PROTOCOL_CONTRACT_NAMES = [
-  'MLBToken', 'TaskManager', 'ConsensusVerifier', 'RewardDistributor', 'ModelRegistry', 'ResultChallenges'
+  'MLBToken', 'TaskManager', 'ConsensusVerifier', 'RewardDistributor', 'ModelRegistry', 'ResultChallenges', 'DataRegistry'
 ] as const satisfies readonly ContractName[]
 
 export class MissingContractError extends MLBridgeError {

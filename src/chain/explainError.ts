@@ -10,7 +10,18 @@ import { ConnectorChainMismatchError } from '@wagmi/core'
 
 /** Sentences for the contracts' custom errors; names not listed are spelled out from their name. */
 const revertSentences: Record<string, (args: readonly unknown[]) => string> = {
-  FaucetDisabled: ([chainId]) => `The faucet only works on the local development chain (this is chain ${String(chainId)}).`
+  FaucetDisabled: ([chainId]) => `The faucet only works on the local development chain (this is chain ${String(chainId)}).`,
+  // DataRegistry
+  AlreadyRegistered: ([existingId]) => `This data is registered already, as data set ${String(existingId)}; cite that one instead.`,
+  FieldTooLong: ([field, length, max]) => `The data set's ${String(field)} is ${String(length)} bytes long; at most ${String(max)} are allowed.`,
+  EmptyField: ([field]) => `The data set's ${String(field)} must not be empty.`,
+  ZeroContentHash: () => 'The data set has no content hash (it is zero).',
+  UnknownDataSet: ([dataSetId]) => `Data set ${String(dataSetId)} is not registered.`,
+  NotDataSetOwner: ([dataSetId, caller]) => `Only the owner of data set ${String(dataSetId)} may change it, not ${String(caller)}.`,
+  TaskNotJoining: ([taskId]) => `Task ${String(taskId)} is no longer joining: a data set can be cited only before its join deadline.`,
+  AlreadyCited: ([taskId, dataSetId]) => `Task ${String(taskId)} cites data set ${String(dataSetId)} already.`,
+  DataHashMismatch: ([taskId, taskDataHash, contentHash]) =>
+    `That data set (content hash ${String(contentHash)}) is not the data of task ${String(taskId)}, whose data hash is ${String(taskDataHash)}.`
 }
 
 function spellOut (errorName: string, args: readonly unknown[] | undefined): string {

@@ -5,7 +5,7 @@ import { ChainActionError, ContractRejectedError, toChainActionError } from './e
 import { readClaimable } from './readClaimable.ts'
 
 const zero = '0x0000000000000000000000000000000000000000'
-const contracts = { MLBToken: zero, TaskManager: zero, ConsensusVerifier: zero, RewardDistributor: zero, ModelRegistry: zero, ResultChallenges: zero } as const
+const contracts = { MLBToken: zero, TaskManager: zero, ConsensusVerifier: zero, RewardDistributor: zero, ModelRegistry: zero, ResultChallenges: zero, DataRegistry: zero } as const
 
 describe('toChainActionError', () => {
   it('names the custom error of the called contract with its arguments and words', () => {
