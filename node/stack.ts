@@ -8,6 +8,7 @@ import { assertPortFree } from './ports.ts'
 import { DEFAULT_METRICS_PORT, startMetricsServer } from './observability/metricsServer.ts'
 import { startAnvil, type Anvil } from './anvil.ts'
 import { deployContracts } from './deploy.ts'
+import { DEFAULT_GATEWAY_PORT, startGateway } from './gateway.ts'
 import { generateBindings } from './genBindings.ts'
 import { DEFAULT_RELAY_PORT, startRelay, type Relay } from './relay.ts'
 import { startRefereeService } from './referee/service.ts'
@@ -25,6 +26,8 @@ export interface StackOptions {
   relayPort: number
   appPort: number
   metricsPort: number
+  /** the trustless gateway over the pinner's blocks */
+  gatewayPort: number
   /** the share of accepted shards the referee audits (`MLBRIDGE_AUDIT_RATE`) @default 1 */
   auditRate?: number
 }
@@ -40,7 +43,8 @@ export const PORT_VARIABLES = {
   rpcPort: { env: 'MLBRIDGE_RPC_PORT', service: 'anvil JSON-RPC', fallback: 8545 },
   relayPort: { env: 'MLBRIDGE_RELAY_PORT', service: 'libp2p relay WebSockets', fallback: DEFAULT_RELAY_PORT },
   appPort: { env: 'MLBRIDGE_APP_PORT', service: 'Vite app server', fallback: 5173 },
-  metricsPort: { env: 'MLBRIDGE_METRICS_PORT', service: 'operator metrics HTTP', fallback: DEFAULT_METRICS_PORT }
+  metricsPort: { env: 'MLBRIDGE_METRICS_PORT', service: 'operator metrics HTTP', fallback: DEFAULT_METRICS_PORT },
+  gatewayPort: { env: 'MLBRIDGE_GATEWAY_PORT', service: 'trustless gateway HTTP', fallback: DEFAULT_GATEWAY_PORT }
 } as const
 
 export function stackOptionsFromEnv (root: string, env: NodeJS.ProcessEnv = process.env): StackOptions {
@@ -64,13 +68,14 @@ export function stackOptionsFromEnv (root: string, env: NodeJS.ProcessEnv = proc
     rpcPort: port('rpcPort'),
     relayPort: port('relayPort'),
     appPort: port('appPort'),
-    metricsPort: port('metricsPort')
+    metricsPort: port('metricsPort'),
+    gatewayPort: port('gatewayPort')
   }
 }
 
 /**
- * Brings up the whole local network: chain, contracts, relay + pinner, referee, app. Every part binds to
- * loopback only. On failure, whatever already started is stopped again.
+ * Brings up the whole local network: chain, contracts, relay + pinner, referee, gateway, app.
+ * Every part binds to loopback only. On failure, whatever already started is stopped again.
  */
 export async function startStack (opts: StackOptions, log: (line: string) => void = () => {}): Promise<Stack> {
   for (const key of Object.keys(PORT_VARIABLES) as Array<keyof typeof PORT_VARIABLES>) {
@@ -108,13 +113,17 @@ export async function startStack (opts: StackOptions, log: (line: string) => voi
       chain, rpcUrl: anvil.rpcUrl, account: devAccount(LOCAL_REFEREE_ACCOUNT), blocks: relay.helia.blockstore, pinning: relay.pinning, ...(opts.auditRate === undefined ? {} : { auditRate: opts.auditRate })
     }))
     stops.push(referee.stop)
-    const metrics = await startMetricsServer({ port: opts.metricsPort, collect: () => ({ ...relay.metrics(), referee: referee.metrics() }) })
+    // read-only over the pinner's blockstore: it serves what the pinner holds and never fetches
+    const gateway = await startGateway({ blocks: relay.helia.blockstore, host: opts.host, port: opts.gatewayPort })
+    stops.push(gateway.stop)
+    log(`trustless gateway at ${gateway.url}/ipfs/{cid}`)
+    const metrics = await startMetricsServer({ port: opts.metricsPort, collect: () => ({ ...relay.metrics(), referee: referee.metrics(), gateway: gateway.metrics() }) })
     stops.push(metrics.stop)
     const metricsUrl = `${metrics.url}/metrics`
     log(`metrics at ${metricsUrl}`)
 
     const appUrl = `http://localhost:${opts.appPort}`
-    const info = parseStackInfo({ appUrl, rpcUrl: anvil.rpcUrl, metricsUrl, chainId: LOCAL_CHAIN_ID, relayMultiaddr, contracts }, 'the started stack')
+    const info = parseStackInfo({ appUrl, rpcUrl: anvil.rpcUrl, metricsUrl, gateway: gateway.url, chainId: LOCAL_CHAIN_ID, relayMultiaddr, contracts }, 'the started stack')
     writeFileSync(stackFile, `${JSON.stringify(info, null, 2)}\n`)
     process.env.MLBRIDGE_STACK_FILE = stackFile
 

@@ -7,7 +7,8 @@ const snapshot: OperatorMetrics = {
   referee: {
     disputes: 3, verdicts: 2, slashed: 1, abstentions: 1, challenges: 1, upheld: 1, dismissed: 0, audits: 4, auditSlashes: 2, resultChallenges: 1, resultChallengesUpheld: 1, cosignersSlashed: 0, slashesExecuted: 1, failures: 0,
     reexecutions: { count: 3, totalMs: 4500 }
-  }
+  },
+  gateway: { requests: 12, bytes: 65536, errors: 2 }
 }
 
 describe('formatPrometheus', () => {
@@ -49,12 +50,16 @@ describe('operatorMetricFamilies', () => {
       'mlbridge_referee_slashed_total 1',
       'mlbridge_referee_reexecution_seconds_sum 4.5',
       'mlbridge_referee_reexecution_seconds_count 3',
-      '# TYPE mlbridge_referee_reexecution_seconds summary'
+      '# TYPE mlbridge_referee_reexecution_seconds summary',
+      'mlbridge_gateway_requests_total 12',
+      'mlbridge_gateway_bytes_total 65536',
+      'mlbridge_gateway_errors_total 2'
     ]) expect(text.split('\n')).toContain(line)
   })
 
-  it('leaves the referee out when none runs', () => {
+  it('leaves the referee and the gateway out when they do not run', () => {
     const text = formatPrometheus(operatorMetricFamilies({ relay: snapshot.relay, pinner: snapshot.pinner }))
     expect(text).not.toContain('mlbridge_referee')
+    expect(text).not.toContain('mlbridge_gateway')
   })
 })

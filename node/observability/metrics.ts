@@ -3,6 +3,7 @@
  * 0.0.4). Written by hand: a dozen counters do not justify a client library.
  */
 import type { PinMetrics } from '../../src/p2p/pinService.ts'
+import type { GatewayMetrics } from '../gateway.ts'
 import type { RefereeCounters } from '../referee/referee.ts'
 
 export interface RelayMetrics {
@@ -20,11 +21,12 @@ export interface RefereeMetrics extends RefereeCounters {
   reexecutions: { count: number, totalMs: number }
 }
 
-/** The body of `GET /metrics.json`; `referee` is absent where no referee runs. */
+/** The body of `GET /metrics.json`; `referee` and `gateway` are absent where they do not run. */
 export interface OperatorMetrics {
   relay: RelayMetrics
   pinner: PinMetrics
   referee?: RefereeMetrics
+  gateway?: GatewayMetrics
 }
 
 export interface MetricSample {
@@ -64,7 +66,7 @@ const labelled = (name: string, help: string, label: string, values: Record<stri
 })
 
 export function operatorMetricFamilies (metrics: OperatorMetrics): MetricFamily[] {
-  const { relay, pinner, referee } = metrics
+  const { relay, pinner, referee, gateway } = metrics
   const families = [
     gauge('mlbridge_relay_connections_open', 'Connections open now', relay.connections.open),
     counter('mlbridge_relay_connections_total', 'Connections opened since start', relay.connections.total),
@@ -75,7 +77,14 @@ export function operatorMetricFamilies (metrics: OperatorMetrics): MetricFamily[
     counter('mlbridge_pinner_pinned_bytes_total', 'Payload bytes of the pins accepted since start', pinner.bytesPinned),
     gauge('mlbridge_pinner_active', 'Pins fetching now', pinner.active),
     counter('mlbridge_pinner_released_total', 'Pins released since start (their tasks ended)', pinner.released),
-    labelled('mlbridge_pinner_refusals_total', 'Pin requests refused, by reason', 'reason', pinner.refusals)
+    labelled('mlbridge_pinner_refusals_total', 'Pin requests refused, by reason', 'reason', pinner.refusals),
+    ...(gateway === undefined
+      ? []
+      : [
+          counter('mlbridge_gateway_requests_total', 'HTTP requests to the trustless gateway since start', gateway.requests),
+          counter('mlbridge_gateway_bytes_total', 'Block bytes the gateway sent in raw and CAR bodies', gateway.bytes),
+          counter('mlbridge_gateway_errors_total', 'Gateway answers with an error status, and CARs cut short', gateway.errors)
+        ])
   ]
   if (referee === undefined) return families
   return [

@@ -69,4 +69,11 @@ describe('networkConfigFromStack', () => {
     })
     expect(stack.metricsUrl).toBe('http://127.0.0.1:9464/metrics')
   })
+
+  it('keeps the gateway URL of the stack, which is http(s) or absent', () => {
+    const base = { appUrl: 'http://localhost:5173', rpcUrl: 'http://127.0.0.1:8545', chainId: 31337, relayMultiaddr: relay, contracts: { MLBToken: token } }
+    expect(parseStackInfo({ ...base, gateway: 'http://127.0.0.1:4004' }).gateway).toBe('http://127.0.0.1:4004')
+    expect(parseStackInfo(base).gateway).toBeUndefined()
+    expect(() => parseStackInfo({ ...base, gateway: 'ws://127.0.0.1:4004' })).toThrow(/gateway/)
+  })
 })

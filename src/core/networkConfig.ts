@@ -31,6 +31,8 @@ export const stackInfoSchema = z.object({
   rpcUrl: z.url(),
   /** the operator's metrics endpoint; `npm start` always writes it, a stack file made by hand for a provider need not */
   metricsUrl: z.url().optional(),
+  /** the pinner's trustless gateway (base URL; content under /ipfs/{cid}); optional for the same reason */
+  gateway: z.url({ protocol: /^https?$/ }).optional(),
   chainId: z.number().int().positive(),
   relayMultiaddr: multiaddr,
   contracts: z.object({ MLBToken: address }).catchall(address)

@@ -40,3 +40,21 @@ export class DagTooLargeError extends StorageError {
     super(`${cid} links more than the ${declared} payload bytes its roots declare (${fetched} bytes with this block): ${detail}`)
   }
 }
+
+/** A CAR stream that does not parse, ends early, or frames a section larger than allowed. */
+export class CarFormatError extends StorageError {
+  override name = 'CarFormatError'
+  override readonly code: string = 'CAR_INVALID'
+}
+
+/**
+ * A trustless gateway answered with something other than the verifiable bytes asked for: an HTTP
+ * error, the wrong content type, a redirect, too many bytes, or a CAR that lacks a block.
+ */
+export class GatewayError extends StorageError {
+  override name = 'GatewayError'
+  override readonly code: string = 'GATEWAY_FAILED'
+  constructor (readonly url: string, detail: string, readonly status?: number, options?: { cause?: unknown }) {
+    super(`gateway ${url}: ${detail}`, options)
+  }
+}

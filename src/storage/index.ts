@@ -25,3 +25,6 @@ export { DEFAULT_CHUNK_SIZE, DEFAULT_LIMITS, type ArtifactLimits } from './limit
 export { StorageError, BlobTooLargeError, CidMismatchError, DagTooLargeError, InvalidArtifactError } from './errors.ts'
 export { fetchArtifactDag, type FetchDagOptions, type FetchedDag } from './fetchDag.ts'
 export { rawCid, toCid, verifyBlock } from './cid.ts'
+export { CarFormatError, GatewayError } from './errors.ts'
+export { encodeCarBlock, encodeCarHeader, readCar, type CarBlock, type CarReader } from './car.ts'
+export { fetchBlobFromGateway, fetchCarBlocks, gatewayBaseUrl, gatewayBlocks, CAR_MEDIA_TYPE, RAW_MEDIA_TYPE, MAX_GATEWAY_BLOCK_BYTES, type GatewayBlobOptions, type GatewayClientInit } from './gateway.ts'
