@@ -63,7 +63,7 @@ export function choiceListFlag<T extends string> (flag: string, text: string, ch
   return text.split(',').map((item) => choiceFlag(flag, item, choices))
 }
 
-interface Output { write: (text: string) => unknown }
+export interface Output { write: (text: string) => unknown }
 
 /** `--help`: the usage on stdout; returns the exit code, 0. */
 export function printHelp (usage: string, out: Output): number {

@@ -1,7 +1,7 @@
-/** viem clients for the provider's account, after checking the RPC serves the expected chain. */
+/** viem clients for the provider's account (or read-only, for the auditor), after checking the RPC serves the expected chain. */
 import { createPublicClient, createWalletClient, http, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
-import type { WriteContext } from '../../src/chain/actions/index.ts'
+import type { ReadContext, WriteContext } from '../../src/chain/actions/index.ts'
 import { protocolChain } from '../../src/chain/chain.ts'
 import type { ProtocolContracts } from '../../src/chain/contracts.ts'
 import { errorKind, errorMessage } from '../../src/core/errors.ts'
@@ -11,10 +11,15 @@ export class ChainMismatchError extends errorKind('CHAIN_MISMATCH') {
 }
 
 export async function connectChain (opts: { rpcUrl: string, chainId: number, contracts: ProtocolContracts, key: Hex, pollingInterval?: number }): Promise<WriteContext> {
+  const read = await connectReader(opts)
+  const walletClient = createWalletClient({ account: privateKeyToAccount(opts.key), chain: read.publicClient.chain, transport: http(opts.rpcUrl), pollingInterval: read.publicClient.pollingInterval })
+  return { ...read, walletClient }
+}
+
+/** A public client on `rpcUrl`, refused unless it serves `chainId`. */
+export async function connectReader (opts: { rpcUrl: string, chainId: number, contracts: ProtocolContracts, pollingInterval?: number }): Promise<ReadContext> {
   const chain = protocolChain({ chainId: opts.chainId, rpcUrl: opts.rpcUrl })
-  const transport = http(opts.rpcUrl)
-  const pollingInterval = opts.pollingInterval ?? 1000
-  const publicClient = createPublicClient({ chain, transport, pollingInterval })
+  const publicClient = createPublicClient({ chain, transport: http(opts.rpcUrl), pollingInterval: opts.pollingInterval ?? 1000 })
   let served: number
   try {
     served = await publicClient.getChainId()
@@ -24,6 +29,5 @@ export async function connectChain (opts: { rpcUrl: string, chainId: number, con
   if (served !== opts.chainId) {
     throw new ChainMismatchError(`the RPC at ${opts.rpcUrl} serves chain ${served}, expected ${opts.chainId} (set --chain-id or fix --rpc)`)
   }
-  const walletClient = createWalletClient({ account: privateKeyToAccount(opts.key), chain, transport, pollingInterval })
-  return { publicClient, walletClient, contracts: opts.contracts }
+  return { publicClient, contracts: opts.contracts }
 }

@@ -25,11 +25,10 @@ import { Emitter } from '../../src/core/events.ts'
 import { encodeEvidence } from '../../src/core/referee/evidence.ts'
 import { agreesWithSome, judgeAudit, judgeSplit, type JudgedReplica, type SplitVerdict } from '../../src/core/referee/judge.ts'
 import { decodeTaskDefinition, type TaskDefinition } from '../../src/core/taskDefinition.ts'
-import { versionCommitHash } from '../../src/core/version/blob.ts'
 import { checkWinners } from '../../src/core/version/deltaCheck.ts'
-import { chainForAccount } from '../../src/provider/chain.ts'
+import { roundReader } from '../../src/provider/chain.ts'
 import type { PreparedTask } from '../../src/provider/host.ts'
-import { recomputeRound } from '../../src/provider/recompute.ts'
+import { readVersionModel, recheckVersion } from '../../src/provider/recheckVersion.ts'
 import { systemClock } from '../../src/provider/state.ts'
 import type { ArtifactStore } from '../../src/provider/types.ts'
 import { DEFAULT_LIMITS, type ArtifactLimits } from '../../src/storage/limits.ts'
@@ -453,17 +452,9 @@ export class Referee extends Emitter<RefereeEvents> {
     const taskId = version.taskId
     const round = Number(version.round)
     const [task, { definition, prepared }] = await Promise.all([readTask(read, { taskId }), this.taskOf(taskId, signal)])
-    const artifacts = this.opts.artifacts(taskId)
-    const recomputed = await recomputeRound({
-      chain: chainForAccount(this.opts.write),
-      fetchDelta: async (cid) => await artifacts.get(cid, 'delta', { signal }),
-      task: definition, dataSize: prepared.data.size, shards: task.shards, limits
-    }, taskId, round, await this.versionBytes(version.parent, artifacts, signal))
-    const differences: string[] = []
-    if (recomputed.computed.commitHash.toLowerCase() !== version.commitHash.toLowerCase()) differences.push('commit hash')
-    if (recomputed.deltaRoot.toLowerCase() !== version.deltaRoot.toLowerCase()) differences.push('delta root')
-    if (recomputed.dataHash.toLowerCase() !== version.dataHash.toLowerCase()) differences.push('data hash')
-    if (versionCommitHash(await artifacts.get(version.modelCid, 'model', { signal })).toLowerCase() !== version.commitHash.toLowerCase()) differences.push('model bytes')
+    const differences = await recheckVersion({
+      read, rounds: roundReader(read), artifacts: this.opts.artifacts(taskId), task: definition, dataSize: prepared.data.size, shards: task.shards, limits, signal
+    }, version)
     return { versionId, taskId, round, differences, uphold: differences.length > 0 }
   }
 
@@ -473,17 +464,7 @@ export class Referee extends Emitter<RefereeEvents> {
    */
   private async parentModel (modelId: bigint, blockNumber: bigint, artifacts: ArtifactStore, signal: AbortSignal): Promise<Uint8Array> {
     const { head } = await readModel(this.opts.read, { modelId, blockNumber })
-    return await this.versionBytes(head, artifacts, signal)
-  }
-
-  /** A version's blob, checked against its commit hash. */
-  private async versionBytes (versionId: bigint, artifacts: ArtifactStore, signal: AbortSignal): Promise<Uint8Array> {
-    const version = await readVersion(this.opts.read, { versionId })
-    const bytes = await artifacts.get(version.modelCid, 'model', { signal })
-    if (versionCommitHash(bytes).toLowerCase() !== version.commitHash.toLowerCase()) {
-      throw new MLBridgeError('MODEL_MISMATCH', `the model behind ${version.modelCid} does not match version ${versionId}'s commit hash ${version.commitHash}`)
-    }
-    return bytes
+    return await readVersionModel({ read: this.opts.read, artifacts, signal }, head)
   }
 
   private async taskOf (taskId: bigint, signal: AbortSignal): Promise<{ definition: TaskDefinition, prepared: Pick<PreparedTask, 'data' | 'trainer'> }> {

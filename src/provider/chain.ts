@@ -3,9 +3,12 @@ import { zeroAddress, type BlockNumber } from 'viem'
 import {
   advance, challengeResult, challengeVersion, proveInvalidDelta, claim, readOpenResultChallenge, commitResult, confirmVersion, faucet, finalizeShard, finalizeVersion, joinTask, proposeVersion, readAcceptedShards,
   readClaimable, readFingerprintSeed, readHasConfirmed, readIsProvider, readModel, readProposals, readProviders, readRegistryDomain, readRevealed, readRound, readStake, reportEquivocation,
-  readStakeLocks, readTask, readTaskLock, readVersion, revealResult, signVersion, stake, unlockStake, watchProtocolEvents, type WriteContext
+  readStakeLocks, readTask, readTaskLock, readVersion, revealResult, signVersion, stake, unlockStake, watchProtocolEvents, type ReadContext, type WriteContext
 } from '../chain/actions/index.ts'
 import type { ProviderChain } from './types.ts'
+
+/** What recomputing a round reads (recompute.ts): no account, so an auditor or a referee needs no wallet for it. */
+export type RoundReader = Pick<ProviderChain, 'verifier' | 'chainId' | 'readFingerprintSeed' | 'readRevealed' | 'readAccepted'>
 
 /** How often new protocol events are looked for (an `eth_getFilterChanges` call). */
 const WATCH_INTERVAL_MS = 1000
@@ -20,13 +23,10 @@ export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNum
   const account = ctx.walletClient.account.address
   const fromBlock = opts.fromBlock ?? 0n
   const revealsFrom = opts.fromBlock
-  let chainId: Promise<number> | undefined
   let domain: ReturnType<typeof readRegistryDomain> | undefined
   return {
+    ...roundReader(ctx, opts),
     account,
-    verifier: ctx.contracts.ConsensusVerifier,
-    chainId: async () => await (chainId ??= publicClient.getChainId()),
-    readFingerprintSeed: async (taskId, round, shard, attempt) => (await readFingerprintSeed(ctx, { taskId, round, shard, attempt })).seed,
     now: async () => (await publicClient.getBlock({ blockTag: 'latest' })).timestamp,
     readTask: async (taskId) => await readTask(ctx, { taskId }),
     readRound: async (taskId, round) => await readRound(ctx, { taskId, round }),
@@ -38,8 +38,6 @@ export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNum
     isProvider: async (taskId) => await readIsProvider(ctx, { taskId, account }),
     readVersion: async (versionId) => await readVersion(ctx, { versionId }),
     readModelHead: async (modelId) => (await readModel(ctx, { modelId })).head,
-    readRevealed: async (taskId, round, shard, attempt) => await readRevealed(ctx, { taskId, round, shard, attempt, fromBlock: revealsFrom }),
-    readAccepted: async (taskId, round) => await readAcceptedShards(ctx, { taskId, round, fromBlock }),
     readProposals: async (taskId, round) => await readProposals(ctx, { taskId, round, fromBlock }),
     hasConfirmed: async (versionId) => await readHasConfirmed(ctx, { versionId, account }),
     readClaimable: async () => await readClaimable(ctx, { account }),
@@ -80,5 +78,17 @@ export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNum
       onEvents: (events) => { if (events.some((e) => !('taskId' in e.args) || (e.args as { taskId: bigint }).taskId === taskId)) onChange() },
       onError: () => {} // the loop's fallback poll covers a flaky RPC
     })
+  }
+}
+
+/** The reads of a round's results, bound to `ctx` alone; `fromBlock` as in chainForAccount. */
+export function roundReader (ctx: ReadContext, opts: { fromBlock?: BlockNumber } = {}): RoundReader {
+  let chainId: Promise<number> | undefined
+  return {
+    verifier: ctx.contracts.ConsensusVerifier,
+    chainId: async () => await (chainId ??= ctx.publicClient.getChainId()),
+    readFingerprintSeed: async (taskId, round, shard, attempt) => (await readFingerprintSeed(ctx, { taskId, round, shard, attempt })).seed,
+    readRevealed: async (taskId, round, shard, attempt) => await readRevealed(ctx, { taskId, round, shard, attempt, fromBlock: opts.fromBlock }),
+    readAccepted: async (taskId, round) => await readAcceptedShards(ctx, { taskId, round, fromBlock: opts.fromBlock ?? 0n })
   }
 }

@@ -1,0 +1,116 @@
+import { CID } from 'multiformats/cid'
+import { encodeAbiParameters, hexToBigInt, keccak256, numberToHex, toHex, type Hex } from 'viem'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readVersion, type WriteContext } from '../../src/chain/actions/index.ts'
+import { defineTask } from '../../src/core/taskDefinition.ts'
+import { parseTaskSpec } from '../../src/core/taskSpec.ts'
+import { blobArtifactStore } from '../../src/provider/artifacts.ts'
+import { chainForAccount } from '../../src/provider/chain.ts'
+import { ProviderLoop } from '../../src/provider/providerLoop.ts'
+import { MemoryStateStore } from '../../src/provider/state.ts'
+import { datasetTaskData } from '../../src/provider/taskData.ts'
+import { inProcessEvaluator, inProcessTrainer, serialQueue } from '../../src/provider/trainers.ts'
+import { createStorage, gatewayBlocks, type BlockAccess } from '../../src/storage/index.ts'
+import { mnistSplit, useNodeBackend } from '../../src/testing/mnist.ts'
+import { startGateway, type Gateway, type GatewayBlockSource } from '../gateway.ts'
+import { prepareInProcess } from '../taskData.ts'
+import { startLocalChain, type LocalChain } from '../testing/localChain.ts'
+import { createMnistTask } from '../testing/mnistTask.ts'
+import { runLoops } from '../testing/runLoops.ts'
+import { auditTask, type TaskAudit } from './auditTask.ts'
+import { formatAudit } from './main.ts'
+
+const JOIN_WINDOW = 30
+const spec = parseTaskSpec({
+  model: { template: 'mlp', inputShape: [784], classes: 10, hidden: [16] },
+  training: { optimizer: 'sgd', learningRate: 0.1, localSteps: 5, batchSize: 32, samplesPerShard: 160 },
+  fingerprint: { length: 16 },
+  seed: 'audit-test'
+}, 'audit.test')
+
+/** The blocks everyone in the test publishes to, as the pinner would hold them. */
+function blockMap (): BlockAccess & GatewayBlockSource {
+  const map = new Map<string, Uint8Array>()
+  return {
+    has: (cid: CID) => map.has(cid.toString()),
+    get: (cid: CID) => {
+      const block = map.get(cid.toString())
+      if (block === undefined) throw new Error(`block not found: ${cid.toString()}`)
+      return [block]
+    },
+    put: (cid: CID, block: Uint8Array) => { map.set(cid.toString(), block.slice()) }
+  }
+}
+
+/**
+ * Overwrites the storage word of `contract` that holds `value` inside a mapping entry keyed by
+ * `key` (slots 0..63 of the contract, words 0..31 of the entry): a record rewritten behind the
+ * contract's back, as a tampered chain (or a lying RPC) would present it.
+ */
+async function tamperWord (local: LocalChain, contract: Hex, key: bigint, value: Hex, replacement: Hex): Promise<void> {
+  for (let slot = 0n; slot < 64n; slot++) {
+    const base = hexToBigInt(keccak256(encodeAbiParameters([{ type: 'uint256' }, { type: 'uint256' }], [key, slot])))
+    for (let word = 0n; word < 32n; word++) {
+      const at = numberToHex(base + word, { size: 32 })
+      if ((await local.publicClient.getStorageAt({ address: contract, slot: at })) === value) {
+        await local.testClient.setStorageAt({ address: contract, index: at, value: replacement })
+        return
+      }
+    }
+  }
+  throw new Error(`no storage word of ${contract} holds ${value}`)
+}
+
+describe('npm run audit: every version of a task re-verified from the chain and the gateway alone', () => {
+  let local: LocalChain
+  let gateway: Gateway
+  const blocks = blockMap()
+
+  beforeAll(async () => {
+    local = await startLocalChain()
+    await useNodeBackend('wasm')
+    gateway = await startGateway({ blocks, port: 0 })
+  }, 120_000)
+
+  afterAll(async () => {
+    await gateway?.stop()
+    await local?.stop()
+  })
+
+  it('passes a task that two providers trained for two rounds, and fails it once a version\'s commit hash is rewritten', async () => {
+    const { train, test } = await mnistSplit()
+    const queue = serialQueue()
+    const artifacts = blobArtifactStore(createStorage({ blocks }).blobs, { pin: false })
+    const creator: WriteContext = local.ctxOf(1)
+    const { created } = await createMnistTask(creator, artifacts, spec, { joinWindow: JOIN_WINDOW, rounds: 2, shards: 1, replication: 2, maxReplication: 2 })
+    const { taskId } = created
+    const loops = [7, 8].map((i) => new ProviderLoop({
+      taskId, task: defineTask(spec), data: datasetTaskData(train), chain: chainForAccount(local.ctxOf(i)), artifacts,
+      trainer: inProcessTrainer({ mnist: async () => train, queue }), evaluator: inProcessEvaluator(test, { queue }),
+      state: new MemoryStateStore(), stake: { faucet: true }, pollIntervalMs: 100, stepTimeoutMs: 60_000
+    }))
+    expect(await runLoops(loops, { timeTravel: local.timeTravel, joinWindow: JOIN_WINDOW })).toEqual(['completed', 'completed'])
+
+    // The auditor sees only the chain (no wallet) and the gateway's blocks, each checked against its CID.
+    const storage = createStorage({ blocks: gatewayBlocks({ baseUrl: gateway.url }) })
+    const audit = async (): Promise<TaskAudit> => await auditTask({
+      read: { publicClient: local.publicClient, contracts: creator.contracts },
+      artifacts: blobArtifactStore(storage.blobs, { pin: false }),
+      prepare: async (definition) => await prepareInProcess(definition.spec, storage)
+    }, taskId)
+
+    const honest = await audit()
+    console.log(formatAudit(honest).join('\n'))
+    expect(honest.versions.map((v) => [v.round, v.verdict])).toEqual([[undefined, 'exact'], [0, 'exact'], [1, 'exact']])
+    expect(honest.passed).toBe(true)
+
+    const last = honest.versions.at(-1)!.versionId
+    const { commitHash } = await readVersion(creator, { versionId: last })
+    await tamperWord(local, creator.contracts.ModelRegistry, last, commitHash, keccak256(toHex('another model')))
+    const tampered = await audit()
+    console.log(formatAudit(tampered).join('\n'))
+    expect(tampered.versions.at(-1)).toMatchObject({ round: 1, verdict: 'differs', differences: ['commit hash', 'model bytes'] })
+    expect(tampered.versions.slice(0, -1).every((v) => v.verdict === 'exact')).toBe(true)
+    expect(tampered.passed).toBe(false)
+  }, 150_000)
+})

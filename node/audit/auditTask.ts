@@ -1,0 +1,83 @@
+/**
+ * Re-verifies every version of a task from the chain and the artifacts alone (the gateway, for
+ * `npm run audit`): the spec by its CID, each version's model against its commit hash, and each
+ * round's version recomputed from the deltas its winners revealed (fetched, opened, checked
+ * against the commitments and fingerprints, aggregated, the outer step applied), then compared
+ * field by field with what the registry records. Nothing here trusts a proposer or a provider.
+ */
+import { readRound, readTask, readTaskCreation, readVersion, type ReadContext, type VersionStatusName } from '../../src/chain/actions/index.ts'
+import { errorMessage, MLBridgeError } from '../../src/core/errors.ts'
+import { decodeTaskDefinition, type TaskDefinition } from '../../src/core/taskDefinition.ts'
+import { roundReader } from '../../src/provider/chain.ts'
+import { readVersionModel, recheckVersion, type VersionField } from '../../src/provider/recheckVersion.ts'
+import type { TaskData } from '../../src/provider/taskData.ts'
+import type { ArtifactStore } from '../../src/provider/types.ts'
+import { DEFAULT_LIMITS, type ArtifactLimits } from '../../src/storage/limits.ts'
+
+export interface AuditDeps {
+  read: ReadContext
+  artifacts: ArtifactStore
+  /** the task's training data (its size fixes which samples each shard drew) */
+  prepare: (definition: TaskDefinition, signal?: AbortSignal) => Promise<{ data: Pick<TaskData, 'size'> }>
+  limits?: Pick<ArtifactLimits, 'delta' | 'model'>
+  signal?: AbortSignal
+}
+
+export type AuditVerdict = 'exact' | 'differs' | 'unverifiable'
+
+export interface VersionAudit {
+  versionId: bigint
+  /** undefined for the task's initial version */
+  round?: number
+  status: VersionStatusName
+  verdict: AuditVerdict
+  /** where the version differs from its recomputation (`differs`) */
+  differences: VersionField[]
+  /** why it could not be checked (`unverifiable`): an artifact missing, malformed or oversized */
+  error?: string
+}
+
+export interface TaskAudit {
+  taskId: bigint
+  versions: VersionAudit[]
+  /** every version exact */
+  passed: boolean
+}
+
+export async function auditTask (deps: AuditDeps, taskId: bigint): Promise<TaskAudit> {
+  const { read, artifacts, signal } = deps
+  const limits = deps.limits ?? DEFAULT_LIMITS
+  const [task, creation] = await Promise.all([readTask(read, { taskId }), readTaskCreation(read, { taskId })])
+  const definition = decodeTaskDefinition(await artifacts.get(creation.specCid, 'spec', signal === undefined ? {} : { signal }), `the task spec ${creation.specCid}`)
+  const { data } = await deps.prepare(definition, signal)
+  const versions: VersionAudit[] = []
+
+  const initial = await readVersion(read, { versionId: creation.initialVersionId })
+  versions.push(await judged(creation.initialVersionId, undefined, initial.status, async () => {
+    await readVersionModel({ read, artifacts, ...(signal === undefined ? {} : { signal }) }, creation.initialVersionId)
+    return []
+  }))
+
+  const rounds = Math.min(Number(task.rounds), Number(task.currentRound) + 1)
+  for (let round = 0; round < rounds; round++) {
+    const { versionId } = await readRound(read, { taskId, round })
+    if (versionId === 0n) continue
+    const version = await readVersion(read, { versionId })
+    versions.push(await judged(versionId, round, version.status, async () => await recheckVersion({
+      read, rounds: roundReader(read, { fromBlock: creation.blockNumber }), artifacts, task: definition, dataSize: data.size, shards: task.shards, limits, ...(signal === undefined ? {} : { signal })
+    }, version)))
+  }
+  return { taskId, versions, passed: versions.every((v) => v.verdict === 'exact') }
+}
+
+async function judged (versionId: bigint, round: number | undefined, status: VersionStatusName, check: () => Promise<VersionField[]>): Promise<VersionAudit> {
+  const base = { versionId, ...(round === undefined ? {} : { round }), status }
+  try {
+    const differences = await check()
+    return { ...base, verdict: differences.length === 0 ? 'exact' : 'differs', differences }
+  } catch (error) {
+    // A version whose model does not hash to its commit hash differs; anything else leaves it unchecked.
+    if (error instanceof MLBridgeError && error.code === 'MODEL_MISMATCH' && round === undefined) return { ...base, verdict: 'differs', differences: ['model bytes'] }
+    return { ...base, verdict: 'unverifiable', differences: [], error: errorMessage(error) }
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * A version checked against its round: the round recomputed from the chain and the artifacts
+ * (recompute.ts) and compared with what the registry records, and the model's bytes against the
+ * commit hash. The referee judges a challenged version this way; the auditor (`npm run audit`)
+ * checks every version of a task.
+ */
+import { MLBridgeError } from '../core/errors.ts'
+import type { TaskDefinition } from '../core/taskDefinition.ts'
+import { versionCommitHash } from '../core/version/blob.ts'
+import { readVersion, type ReadContext, type VersionState } from '../chain/actions/index.ts'
+import type { ArtifactLimits } from '../storage/limits.ts'
+import type { RoundReader } from './chain.ts'
+import { recomputeRound } from './recompute.ts'
+import type { ArtifactStore } from './types.ts'
+
+/** Where a version can differ from its recomputation. */
+export type VersionField = 'commit hash' | 'delta root' | 'data hash' | 'model bytes'
+
+export interface RecheckDeps {
+  read: ReadContext
+  rounds: RoundReader
+  artifacts: ArtifactStore
+  task: TaskDefinition
+  /** the training split's size (the sampler draws shard indices from it) */
+  dataSize: number
+  /** the task's shard count */
+  shards: number
+  limits: Pick<ArtifactLimits, 'delta' | 'model'>
+  signal?: AbortSignal
+}
+
+/** A version's model, refused unless its bytes hash to the version's commit hash. */
+export async function readVersionModel (deps: Pick<RecheckDeps, 'read' | 'artifacts' | 'signal'>, versionId: bigint): Promise<Uint8Array> {
+  const version = await readVersion(deps.read, { versionId })
+  const bytes = await deps.artifacts.get(version.modelCid, 'model', deps.signal === undefined ? {} : { signal: deps.signal })
+  if (versionCommitHash(bytes).toLowerCase() !== version.commitHash.toLowerCase()) {
+    throw new MLBridgeError('MODEL_MISMATCH', `the model behind ${version.modelCid} does not match version ${versionId}'s commit hash ${version.commitHash}`)
+  }
+  return bytes
+}
+
+/** The fields in which `version` (of round `version.round`) differs from its recomputation; empty when it is exact. */
+export async function recheckVersion (deps: RecheckDeps, version: VersionState): Promise<VersionField[]> {
+  const signal = deps.signal === undefined ? {} : { signal: deps.signal }
+  const recomputed = await recomputeRound({
+    chain: deps.rounds,
+    fetchDelta: async (cid) => await deps.artifacts.get(cid, 'delta', signal),
+    task: deps.task, dataSize: deps.dataSize, shards: deps.shards, limits: deps.limits
+  }, version.taskId, Number(version.round), await readVersionModel(deps, version.parent))
+  const differences: VersionField[] = []
+  const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase()
+  if (!same(recomputed.computed.commitHash, version.commitHash)) differences.push('commit hash')
+  if (!same(recomputed.deltaRoot, version.deltaRoot)) differences.push('delta root')
+  if (!same(recomputed.dataHash, version.dataHash)) differences.push('data hash')
+  if (!same(versionCommitHash(await deps.artifacts.get(version.modelCid, 'model', signal)), version.commitHash)) differences.push('model bytes')
+  return differences
+}
