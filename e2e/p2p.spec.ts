@@ -108,7 +108,7 @@ test.describe('@p2p peer network and storage', () => {
       expect(received).toEqual({ size: 10 * 1024 * 1024, digest: sent.digest })
     } finally {
       await relay?.stop()
-      await rm(dataDir, { recursive: true, force: true })
+      await rm(dataDir, { recursive: true, force: true, maxRetries: 5 })
     }
   })
 

@@ -65,7 +65,7 @@ describe('trustless gateway over the pinner\'s blockstore', () => {
   afterAll(async () => {
     await gateway?.stop()
     await relay?.stop()
-    await rm(dir, { recursive: true, force: true })
+    await rm(dir, { recursive: true, force: true, maxRetries: 5 })
   })
 
   const at = (cid: CID | string, query = ''): string => `${gateway.url}/ipfs/${cid.toString()}${query}`

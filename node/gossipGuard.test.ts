@@ -75,7 +75,7 @@ describe('gossip on a chain-backed relay', () => {
   afterAll(async () => {
     await Promise.allSettled(nodes.map(async n => { await n.stop() }))
     await relay?.stop()
-    if (dataDir != null) await rm(dataDir, { recursive: true, force: true })
+    if (dataDir != null) await rm(dataDir, { recursive: true, force: true, maxRetries: 5 })
   })
 
   it('attack (outsider gossip): a wallet of no task is refused as not-member; the creator and a joined provider get through', async () => {

@@ -29,7 +29,7 @@ describe('startRelay', () => {
 
   async function tempDir (): Promise<string> {
     const dir = await mkdtemp(join(tmpdir(), 'mlbridge-relay-'))
-    cleanup.push(async () => await rm(dir, { recursive: true, force: true }))
+    cleanup.push(async () => await rm(dir, { recursive: true, force: true, maxRetries: 5 }))
     return dir
   }
 

@@ -216,7 +216,7 @@ export async function run ({ flags, log }: BenchContext<typeof FLAGS>): Promise<
     await browser.close()
     await vite.close()
     await relay.stop()
-    await rm(dataDir, { recursive: true, force: true })
+    await rm(dataDir, { recursive: true, force: true, maxRetries: 5 })
   }
 }
 

@@ -9,7 +9,7 @@ const ACCOUNT = '0x00000000000000000000000000000000000000Aa'
 let dir: string
 
 beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'mlb-state-')) })
-afterAll(async () => { await rm(dir, { recursive: true, force: true }) })
+afterAll(async () => { await rm(dir, { recursive: true, force: true, maxRetries: 5 }) })
 
 describe('file state store', () => {
   it('gives back what it saved, across store instances (a restart)', async () => {

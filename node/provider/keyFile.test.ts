@@ -8,7 +8,7 @@ const KEY = `0x${'ab'.repeat(32)}`
 let dir: string
 
 beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'mlb-key-')) })
-afterAll(async () => { await rm(dir, { recursive: true, force: true }) })
+afterAll(async () => { await rm(dir, { recursive: true, force: true, maxRetries: 5 }) })
 
 async function keyFile (name: string, content: string, mode = 0o600): Promise<string> {
   const file = join(dir, name)

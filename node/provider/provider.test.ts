@@ -46,7 +46,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await relay?.stop()
   await local?.stop()
-  await rm(dir, { recursive: true, force: true })
+  await rm(dir, { recursive: true, force: true, maxRetries: 5 })
 })
 
 async function until (what: string, cond: () => Promise<boolean>, timeoutMs: number): Promise<void> {

@@ -105,7 +105,7 @@ export async function startNetwork (): Promise<SimNetwork> {
       await Promise.allSettled(nodes.map(async (n) => { if (n.status === 'fulfilled') await within(STOP_MS, n.value.node.stop()) }))
       await within(STOP_MS, relay.stop()).catch(() => {})
       await chain.stop()
-      await rm(relayDir, { recursive: true, force: true })
+      await rm(relayDir, { recursive: true, force: true, maxRetries: 5 })
     }
   }
 }

@@ -44,7 +44,7 @@ export async function startLocalChain (): Promise<LocalChain> {
   const dataDir = await mkdtemp(join(tmpdir(), 'mlb-chain-'))
   const stop = async (): Promise<void> => {
     await anvil.stop()
-    await rm(dataDir, { recursive: true, force: true })
+    await rm(dataDir, { recursive: true, force: true, maxRetries: 5 })
   }
   try {
     const deployed = await deployContracts({ root, rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, dataDir })

@@ -42,7 +42,7 @@ export async function startPinnerFixture (chain: LocalChain, opts: Pick<RelayOpt
     stop: async () => {
       await node.stop()
       await relay.stop()
-      await rm(dataDir, { recursive: true, force: true })
+      await rm(dataDir, { recursive: true, force: true, maxRetries: 5 })
     }
   }
 }

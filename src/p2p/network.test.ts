@@ -50,7 +50,7 @@ describe('browser node <-> relay on loopback', () => {
   afterAll(async () => {
     await Promise.allSettled([a?.stop(), b?.stop()])
     await relay?.stop()
-    await rm(dataDir, { recursive: true, force: true })
+    await rm(dataDir, { recursive: true, force: true, maxRetries: 5 })
   })
 
   it('reports the relay connection and a circuit address through the status observer', async () => {

@@ -58,7 +58,7 @@ describe('pinner under attack', () => {
   afterAll(async () => {
     await Promise.allSettled(nodes.map(async n => await n.stop()))
     await relay?.stop()
-    await rm(dataDir, { recursive: true, force: true })
+    await rm(dataDir, { recursive: true, force: true, maxRetries: 5 })
   })
 
   it('attack (oversized DAG): roots that declare 48 bytes but link 48 MiB are refused as too-large and nothing stays pinned or stored', async () => {

@@ -51,7 +51,7 @@ describe('task topics, discovery and pinning', () => {
   afterAll(async () => {
     await Promise.allSettled([a?.stop(), b?.stop()])
     await relay?.stop()
-    await rm(dataDir, { recursive: true, force: true })
+    await rm(dataDir, { recursive: true, force: true, maxRetries: 5 })
   })
 
   it('finds the other provider of the task through presence and connects to it directly', async () => {
