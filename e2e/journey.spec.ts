@@ -123,6 +123,8 @@ test('@journey a creator funds an MNIST task, three volunteers train it over 3 r
   // ------------------------------------------------------------ the creator's view: task, lineage, viewer
   await creator.goto(`/#/tasks/${taskId}`)
   await expect(creator.getByTestId('task-status')).toHaveText('Completed')
+  // Provenance: the registry's record of the data the task cites, checked on chain against its data hash.
+  await expect(creator.getByTestId('task-dataset')).toContainText('MNIST, licence CC-BY-SA-3.0')
   await expect(creator.getByTestId('version-row')).toHaveCount(ROUNDS)
   await shot(creator, 'task-detail')
   await creator.goto(`/#/models/${task.modelId}`)

@@ -32,5 +32,8 @@ export async function createTaskInWizard (creator: Page, task: { rounds: number,
   await before?.()
   await creator.getByTestId('wizard-submit').click()
   await expect(creator.getByTestId('wizard-create-status')).toHaveAttribute('data-phase', 'confirmed', { timeout: 60_000 })
+  // The data is registered (or found registered) before the task, and the task cites it.
+  await expect(creator.getByTestId('wizard-register-status')).toHaveAttribute('data-phase', /^(confirmed|skipped)$/)
+  await expect(creator.getByTestId('wizard-cite-status')).toHaveAttribute('data-phase', 'confirmed', { timeout: 30_000 })
   return BigInt((await creator.getByTestId('created-task').getAttribute('data-task-id'))!)
 }

@@ -7,6 +7,7 @@ import { useReadContext } from '../hooks/useProtocol.ts'
 import { useProtocolEventLog } from '../hooks/useProtocolEventLog.ts'
 import { Link } from '../router.tsx'
 import { CancelTask } from '../taskDetail/CancelTask.tsx'
+import { DataProvenance } from '../taskDetail/DataProvenance.tsx'
 import { disputesOf } from '../taskDetail/disputes.ts'
 import { DisputesSection } from '../taskDetail/DisputesSection.tsx'
 import { EventLog } from '../taskDetail/EventLog.tsx'
@@ -75,6 +76,7 @@ function TaskDetailView ({ detail, refetch, stale }: { detail: TaskDetail, refet
           <dt>Model</dt><dd><Link to={{ page: 'model', modelId: BigInt(task.modelId) }} testId="task-model">Model {task.modelId.toString()}</Link></dd>
           <dt>Spec CID</dt><dd><code className="td-cid">{detail.specCid}</code></dd>
           <dt>Dataset CID</dt><dd><code className="td-cid">{detail.datasetCid}</code></dd>
+          <dt>Data set</dt><DataProvenance taskId={task.taskId} />
         </dl>
         {isCreator && <CancelTask taskId={task.taskId} open={open} escrowLeft={detail.escrowLeft} onDone={refetch} />}
       </section>

@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { formatUnits } from 'viem'
-import { createTask, ensureAllowance, taskBudget, type WriteContext } from '../../chain/actions/index.ts'
+import { citeDataSet, createTask, ensureAllowance, ensureDataSet, taskBudget, type WriteContext } from '../../chain/actions/index.ts'
 import { explainError } from '../../chain/explainError.ts'
 import { RESULT_FEE } from '../../core/taskLimits.ts'
 import { TxStatus } from '../components/TxStatus.tsx'
@@ -57,6 +57,9 @@ function budgetOf (form: TaskForm): { budget: bigint } | { error: string } {
   }
 }
 
+/** Data the creator brings: registered under the licence the creator states (the bundled sets carry theirs). */
+const UPLOADED_SOURCES: ReadonlySet<DataSource> = new Set(['csv', 'images', 'text'])
+
 export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose: () => void }): React.JSX.Element {
   const network = useNetworkConfig()
   const queryClient = useQueryClient()
@@ -67,9 +70,12 @@ export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose
   const [error, setError] = useState<string | undefined>()
   const [busy, setBusy] = useState(false)
   const [publish, setPublish] = useState<Publish>({ status: 'idle' })
-  // Approve and create are two transactions, each with its own status.
+  // Registering the data, approving, creating and citing are transactions, each with its own status.
+  const register = useTransactor()
   const approve = useTransactor()
   const create = useTransactor()
+  const cite = useTransactor()
+  const [dataSetId, setDataSetId] = useState<bigint | undefined>()
   const [prepared, setPrepared] = useState<Prepared | undefined>()
   const [createdId, setCreatedId] = useState<bigint | undefined>()
 
@@ -96,8 +102,10 @@ export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose
       return
     }
     setBusy(true)
+    register.reset()
     approve.reset()
     create.reset()
+    cite.reset()
     try {
       const key = JSON.stringify([form, csvFile === undefined ? '' : fileKey([csvFile]), fileKey(imageFiles), textFile === undefined ? '' : fileKey([textFile])])
       let task = prepared?.key === key ? prepared : undefined
@@ -123,10 +131,15 @@ export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose
         }
       }
 
-      const { params } = task
+      const { params, dataSet } = task
+      const registered = await register.run(ctx, async (c) => await ensureDataSet(c, dataSet))
+      if (registered === undefined) return
+      setDataSetId(registered.dataSetId)
       if (await approve.run(ctx, async (c) => await ensureAllowance(c, { amount: taskBudget(params) })) === undefined) return
       const created = await create.run(ctx, async (c) => await createTask(c, params))
       if (created !== undefined) {
+        // The task stands whether or not the citation goes through; its step shows any failure.
+        await cite.run(ctx, async (c) => await citeDataSet(c, { taskId: created.taskId, dataSetId: registered.dataSetId }))
         setCreatedId(created.taskId)
         // A new task gets a fresh seed and artifacts.
         setPrepared(undefined)
@@ -187,6 +200,13 @@ export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose
                 onChange={(e) => { setImageFiles(e.target.files === null ? [] : [...e.target.files]) }}
               />
               <small className="muted">Labels are the folder names; images are scaled to {IMAGE_SHAPE.width}×{IMAGE_SHAPE.height} greyscale. {imageFiles.length > 0 ? `${imageFiles.length} files chosen.` : ''}</small>
+            </label>
+          )}
+          {UPLOADED_SOURCES.has(form.dataset) && (
+            <label className="wizard-field">
+              <span>Licence of the data</span>
+              <input type="text" data-testid="wizard-data-license" placeholder="e.g. CC-BY-4.0" value={form.dataLicense} onChange={(e) => { change({ dataLicense: e.target.value }) }} />
+              <small className="muted">Recorded with the data set in the data registry, where anyone can see who registered it first.</small>
             </label>
           )}
         </fieldset>
@@ -283,13 +303,21 @@ export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose
               {publish.status === 'failed' ? `Failed: ${publish.text}` : publish.text}
             </p>
           </li>
+          <li data-testid="wizard-step-register">
+            <strong>2. Register the data set</strong>
+            <TxStatus state={register.state} testId="wizard-register-status" skipped={`Registered already, as data set ${dataSetId?.toString() ?? ''}.`} />
+          </li>
           <li data-testid="wizard-step-approve">
-            <strong>2. Approve the budget</strong>
+            <strong>3. Approve the budget</strong>
             <TxStatus state={approve.state} testId="wizard-approve-status" skipped="The allowance already covers the budget." />
           </li>
           <li data-testid="wizard-step-create">
-            <strong>3. Create the task</strong>
+            <strong>4. Create the task</strong>
             <TxStatus state={create.state} testId="wizard-create-status" />
+          </li>
+          <li data-testid="wizard-step-cite">
+            <strong>5. Cite the data set</strong>
+            <TxStatus state={cite.state} testId="wizard-cite-status" />
           </li>
         </ul>
       )}

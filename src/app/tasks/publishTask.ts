@@ -6,11 +6,11 @@
 import { keccak256 } from 'viem'
 import type { NetworkConfig } from '../../core/networkConfig.ts'
 import { encodeTaskSpec, type TaskSpec } from '../../core/taskSpec.ts'
-import type { TaskParams, WriteContext } from '../../chain/actions/index.ts'
+import type { DataSetRegistration, TaskParams, WriteContext } from '../../chain/actions/index.ts'
 import { cidToHex } from '../../provider/artifacts.ts'
 import { encodeDataset, splitDataset } from '../../train/data/datasetBlob.ts'
 import { appSession } from '../session.ts'
-import { buildSpec, buildTaskParams, chainSettings, randomSeed, type TaskForm } from './taskForm.ts'
+import { buildSpec, buildTaskParams, chainSettings, dataLicense, dataSetRegistration, randomSeed, type TaskForm } from './taskForm.ts'
 import type { WizardData } from './wizardData.ts'
 
 /** Shards stay small enough to move quickly block by block and to fit any pinner's shard limit. */
@@ -22,6 +22,8 @@ const NO_TASK_YET = '0'
 export interface PreparedTask {
   spec: TaskSpec
   params: TaskParams
+  /** the data as the data registry records it, registered (or found) before the task and cited by it */
+  dataSet: DataSetRegistration
 }
 
 export async function prepareTask (opts: {
@@ -35,6 +37,7 @@ export async function prepareTask (opts: {
   const seed = randomSeed()
   // Check every field before the wallet is asked for anything.
   chainSettings(form, buildSpec(form, data.shape, seed))
+  dataLicense(form)
 
   onProgress('Connecting to the network and authorizing this tab (sign in your wallet)…')
   const session = await appSession(opts.network, opts.ctx)
@@ -60,6 +63,7 @@ export async function prepareTask (opts: {
     dataHash = keccak256(encodeDataset(data.dataset))
   }
   if (datasetCid === undefined || dataHash === undefined) throw new Error('the data set was not identified')
+  const dataSet = dataSetRegistration(form, shape, { datasetCid, dataHash })
 
   const spec = buildSpec(form, shape, seed)
   onProgress('Pinning the task spec…')
@@ -81,5 +85,5 @@ export async function prepareTask (opts: {
     initialDataHash: dataHash
   })
   onProgress('Published: the spec, the initial model and the data are pinned.')
-  return { spec, params }
+  return { spec, params, dataSet }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseUnits } from 'viem'
 import { taskBudget } from '../../chain/actions/taskBudget.ts'
-import { budgetParams, buildSpec, buildTaskParams, chainSettings, DEFAULT_FORM, randomSeed, textDefaults, type DataShape, type TaskForm } from './taskForm.ts'
+import { budgetParams, buildSpec, buildTaskParams, chainSettings, dataSetRegistration, DEFAULT_FORM, randomSeed, textDefaults, type DataShape, type TaskForm } from './taskForm.ts'
 
 const MNIST: DataShape = { name: 'mnist', featureShape: [28, 28, 1], classes: 10, trainSamples: 9000 }
 const form = (patch: Partial<TaskForm> = {}): TaskForm => ({ ...DEFAULT_FORM, ...patch })
@@ -128,5 +128,21 @@ describe('chainSettings', () => {
     // attack (frozen task): windows and the whole lifetime are bounded as TaskManager bounds them
     expect(() => chainSettings(form({ challengeWindow: String(7 * 86_400 + 1) }), spec)).toThrow(/challengeWindow: must be at most 604800/)
     expect(() => chainSettings(form({ rounds: '10000', commitWindow: '604800' }), spec)).toThrow(/rounds: the task could run for \d+ days/)
+  })
+})
+
+describe('dataSetRegistration', () => {
+  const ids = { datasetCid: CIDS.datasetCid, dataHash: CIDS.initialDataHash }
+
+  it('registers the bundled sets under their own names and licences, an upload under its name and the licence typed in', () => {
+    expect(dataSetRegistration(form({ dataLicense: 'ignored' }), MNIST, ids)).toMatchObject({ manifestCid: '0x02', contentHash: CIDS.initialDataHash, name: 'MNIST', license: 'CC-BY-SA-3.0' })
+    expect(dataSetRegistration(form({ dataset: 'moby-dick' }), TEXT, ids)).toMatchObject({ name: 'Moby Dick', license: 'public domain' })
+    expect(dataSetRegistration(form({ dataset: 'csv', dataLicense: ' CC0-1.0 ' }), { ...MNIST, name: 'iris' }, ids)).toEqual({ manifestCid: '0x02', contentHash: CIDS.initialDataHash, name: 'iris', license: 'CC0-1.0', description: '' })
+  })
+
+  it('fits the registry: a long file name is cut on a character boundary, a long licence is refused by name', () => {
+    const { name } = dataSetRegistration(form({ dataset: 'csv' }), { ...MNIST, name: `${'a'.repeat(127)}é` }, ids)
+    expect(name).toBe('a'.repeat(127))
+    expect(() => dataSetRegistration(form({ dataset: 'csv', dataLicense: 'x'.repeat(257) }), MNIST, ids)).toThrow(/dataLicense: is longer than 256 bytes/)
   })
 })

