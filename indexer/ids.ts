@@ -5,9 +5,9 @@ export const resultId = (taskId: bigint, round: bigint | number, shard: bigint |
   `${shardId(taskId, round, shard, attempt)}-${replica}`
 export const taskProviderId = (taskId: bigint, provider: string): string => `${taskId}-${provider.toLowerCase()}`
 
-/** The contracts' status enums by name (IModelRegistry.VersionStatus, ITaskManager.TaskStatus). */
-export const VERSION_STATUSES = ['None', 'Proposed', 'Final', 'Challenged', 'Rejected'] as const
-export const TASK_STATUSES = ['None', 'Joining', 'Running', 'Completed', 'Cancelled'] as const
+/** The contracts' status enums by name, as the app's chain actions name them. */
+export { VERSION_STATUSES } from '../src/chain/actions/readVersion.ts'
+export { TASK_STATUSES } from '../src/chain/actions/readTask.ts'
 
 /** The replica indexes whose bit is set in a winners mask. */
 export function maskReplicas (mask: bigint): number[] {

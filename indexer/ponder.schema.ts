@@ -35,6 +35,7 @@ export const round = onchainTable('round', (t) => ({
   round: t.integer().notNull(),
   seedBlock: t.bigint().notNull(),
   startedAt: t.bigint().notNull(),
+  /** as RoundConfigured carried it: zero while the draw waits for seedBlock's hash (ConsensusVerifier.roundSeed) */
   seed: t.hex(),
   decidedAt: t.bigint(),
   /** the version proposed for this round (ModelRegistry.VersionProposed) */

@@ -31,13 +31,14 @@ app.get('/tasks', async (c) => {
   return json(c, pageOf(rows, page))
 })
 
+// One task with its rounds and members; `rounds` in the task row is how many it has, so the rows sit beside it.
 app.get('/tasks/:id', async (c) => {
   const id = parseId(c.req.param('id'), 'task id')
   const [row] = await db.select().from(schema.task).where(eq(schema.task.id, id))
   if (row === undefined) return json(c, { error: `task ${id} is not indexed (yet)` }, 404)
   const rounds = await db.select().from(schema.round).where(eq(schema.round.taskId, id)).orderBy(asc(schema.round.round))
   const providers = await db.select().from(schema.taskProvider).where(eq(schema.taskProvider.taskId, id)).orderBy(asc(schema.taskProvider.index))
-  return json(c, { ...row, rounds, providers })
+  return json(c, { task: row, rounds, providers })
 })
 
 app.get('/versions', async (c) => {
