@@ -25,6 +25,7 @@ export default async function globalSetup (): Promise<() => Promise<void>> {
     MLBRIDGE_RELAY_PORT: String(await freePort()),
     MLBRIDGE_APP_PORT: String(await freePort()),
     MLBRIDGE_METRICS_PORT: String(await freePort()),
+    MLBRIDGE_INDEXER_PORT: String(await freePort()),
     // The referee audits nothing here, so the @dispute journey shows a volunteer's challenge catching a cheat.
     MLBRIDGE_AUDIT_RATE: '0'
   }

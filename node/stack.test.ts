@@ -6,7 +6,7 @@ import { stackOptionsFromEnv } from './stack.ts'
 describe('stackOptionsFromEnv', () => {
   it('uses the documented defaults', () => {
     expect(stackOptionsFromEnv('/repo', {})).toEqual({
-      root: '/repo', dataDir: '/repo/.mlbridge', host: '127.0.0.1', rpcPort: 8545, relayPort: 4003, appPort: 5173, metricsPort: 9464
+      root: '/repo', dataDir: '/repo/.mlbridge', host: '127.0.0.1', rpcPort: 8545, relayPort: 4003, appPort: 5173, metricsPort: 9464, indexerPort: 42069
     })
   })
 
@@ -14,6 +14,7 @@ describe('stackOptionsFromEnv', () => {
     const opts = stackOptionsFromEnv('/repo', { MLBRIDGE_RPC_PORT: '18545', MLBRIDGE_APP_PORT: '15173', MLBRIDGE_DATA_DIR: '/tmp/x' })
     expect(opts).toMatchObject({ rpcPort: 18545, appPort: 15173, relayPort: 4003, dataDir: '/tmp/x' })
     expect(stackOptionsFromEnv('/repo', { MLBRIDGE_METRICS_PORT: '19464' }).metricsPort).toBe(19464)
+    expect(stackOptionsFromEnv('/repo', { MLBRIDGE_INDEXER_PORT: '12069' }).indexerPort).toBe(12069)
   })
 
   it('names the variable when a port is not a port', () => {

@@ -11,6 +11,7 @@ import { deployContracts } from './deploy.ts'
 import { generateBindings } from './genBindings.ts'
 import { DEFAULT_RELAY_PORT, startRelay, type Relay } from './relay.ts'
 import { startRefereeService } from './referee/service.ts'
+import { DEFAULT_INDEXER_PORT, startIndexer, type Indexer } from './indexer.ts'
 import { protocolContracts } from '../src/chain/contracts.ts'
 import { devAccount } from '../src/chain/devAccounts.ts'
 
@@ -25,6 +26,7 @@ export interface StackOptions {
   relayPort: number
   appPort: number
   metricsPort: number
+  indexerPort: number
   /** the share of accepted shards the referee audits (`MLBRIDGE_AUDIT_RATE`) @default 1 */
   auditRate?: number
 }
@@ -40,7 +42,8 @@ export const PORT_VARIABLES = {
   rpcPort: { env: 'MLBRIDGE_RPC_PORT', service: 'anvil JSON-RPC', fallback: 8545 },
   relayPort: { env: 'MLBRIDGE_RELAY_PORT', service: 'libp2p relay WebSockets', fallback: DEFAULT_RELAY_PORT },
   appPort: { env: 'MLBRIDGE_APP_PORT', service: 'Vite app server', fallback: 5173 },
-  metricsPort: { env: 'MLBRIDGE_METRICS_PORT', service: 'operator metrics HTTP', fallback: DEFAULT_METRICS_PORT }
+  metricsPort: { env: 'MLBRIDGE_METRICS_PORT', service: 'operator metrics HTTP', fallback: DEFAULT_METRICS_PORT },
+  indexerPort: { env: 'MLBRIDGE_INDEXER_PORT', service: 'indexer REST and GraphQL', fallback: DEFAULT_INDEXER_PORT }
 } as const
 
 export function stackOptionsFromEnv (root: string, env: NodeJS.ProcessEnv = process.env): StackOptions {
@@ -64,12 +67,13 @@ export function stackOptionsFromEnv (root: string, env: NodeJS.ProcessEnv = proc
     rpcPort: port('rpcPort'),
     relayPort: port('relayPort'),
     appPort: port('appPort'),
-    metricsPort: port('metricsPort')
+    metricsPort: port('metricsPort'),
+    indexerPort: port('indexerPort')
   }
 }
 
 /**
- * Brings up the whole local network: chain, contracts, relay + pinner, referee, app. Every part binds to
+ * Brings up the whole local network: chain, contracts, indexer, relay + pinner, referee, app. Every part binds to
  * loopback only. On failure, whatever already started is stopped again.
  */
 export async function startStack (opts: StackOptions, log: (line: string) => void = () => {}): Promise<Stack> {
@@ -95,6 +99,12 @@ export async function startStack (opts: StackOptions, log: (line: string) => voi
     stops.push(anvil.stop)
     const contracts = await timed('contracts deployed', async () => await deployContracts({ root: opts.root, rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, dataDir: opts.dataDir }))
     if (generateBindings()) log('contract bindings regenerated')
+    // Ponder takes seconds to build and catch up: it starts now and is awaited once the rest is up.
+    const indexerStarted = performance.now()
+    const indexing: Promise<Indexer> = startIndexer({
+      root: opts.root, host: opts.host, port: opts.indexerPort, rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, contracts, pgliteDir: join(opts.dataDir, 'indexer')
+    })
+    stops.push(async () => { await (await indexing.catch(() => undefined))?.stop() })
     // the pinner asks this chain who may upload, and when a task's pins may go; the referee reads it too
     const chain = {
       publicClient: createPublicClient({ chain: protocolChain({ chainId: LOCAL_CHAIN_ID, rpcUrl: anvil.rpcUrl }), transport: http(anvil.rpcUrl), pollingInterval: 500 }),
@@ -112,9 +122,11 @@ export async function startStack (opts: StackOptions, log: (line: string) => voi
     stops.push(metrics.stop)
     const metricsUrl = `${metrics.url}/metrics`
     log(`metrics at ${metricsUrl}`)
+    const indexer = await indexing
+    log(`indexer started (${((performance.now() - indexerStarted) / 1000).toFixed(1)} s): REST ${indexer.url}, GraphQL ${indexer.graphqlUrl}`)
 
     const appUrl = `http://localhost:${opts.appPort}`
-    const info = parseStackInfo({ appUrl, rpcUrl: anvil.rpcUrl, metricsUrl, chainId: LOCAL_CHAIN_ID, relayMultiaddr, contracts }, 'the started stack')
+    const info = parseStackInfo({ appUrl, rpcUrl: anvil.rpcUrl, metricsUrl, api: indexer.url, graphql: indexer.graphqlUrl, chainId: LOCAL_CHAIN_ID, relayMultiaddr, contracts }, 'the started stack')
     writeFileSync(stackFile, `${JSON.stringify(info, null, 2)}\n`)
     process.env.MLBRIDGE_STACK_FILE = stackFile
 

@@ -31,6 +31,9 @@ export const stackInfoSchema = z.object({
   rpcUrl: z.url(),
   /** the operator's metrics endpoint; `npm start` always writes it, a stack file made by hand for a provider need not */
   metricsUrl: z.url().optional(),
+  /** the indexer's REST base URL and its GraphQL endpoint (base + /graphql); optional for the same reason */
+  api: z.url().optional(),
+  graphql: z.url().optional(),
   chainId: z.number().int().positive(),
   relayMultiaddr: multiaddr,
   contracts: z.object({ MLBToken: address }).catchall(address)
