@@ -1,10 +1,11 @@
 // One linter and formatter for every TypeScript file: neostandard's style rules (the formatting,
 // fixed by `npm run lint -- --fix`) plus typescript-eslint's type-aware checks.
+// indexer/ponder-env.d.ts is Ponder's: it rewrites it on every start, in its own style.
 import neostandard from 'neostandard'
 import tseslint from 'typescript-eslint'
 
 export default [
-  { ignores: ['dist/', 'contracts/', 'src/chain/generated/', 'test-results/', 'playwright-report/', '.mlbridge/', 'public/', 'node/link-contract-libs.mjs', '.scratch/'] },
+  { ignores: ['dist/', 'contracts/', 'src/chain/generated/', 'test-results/', 'playwright-report/', '.mlbridge/', 'public/', 'node/link-contract-libs.mjs', '.scratch/', 'indexer/ponder-env.d.ts', 'indexer/generated/', 'indexer/.ponder/'] },
   ...neostandard({ ts: true }),
   {
     files: ['**/*.ts', '**/*.tsx'],

@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'node/**/*.test.ts', 'workers/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'node/**/*.test.ts', 'workers/**/*.test.ts', 'indexer/**/*.test.ts'],
     setupFiles: ['./node/polyfills.ts'],
     // The services' JSON lines are for operators; tests that check them capture them with their own writer.
     env: { MLBRIDGE_LOG_LEVEL: 'error' }

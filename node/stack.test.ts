@@ -6,7 +6,7 @@ import { stackOptionsFromEnv } from './stack.ts'
 describe('stackOptionsFromEnv', () => {
   it('uses the documented defaults', () => {
     expect(stackOptionsFromEnv('/repo', {})).toEqual({
-      root: '/repo', dataDir: '/repo/.mlbridge', host: '127.0.0.1', rpcPort: 8545, relayPort: 4003, appPort: 5173, metricsPort: 9464, gatewayPort: 4004
+      root: '/repo', dataDir: '/repo/.mlbridge', host: '127.0.0.1', rpcPort: 8545, relayPort: 4003, appPort: 5173, metricsPort: 9464, gatewayPort: 4004, indexerPort: 42069
     })
   })
 
@@ -15,6 +15,7 @@ describe('stackOptionsFromEnv', () => {
     expect(opts).toMatchObject({ rpcPort: 18545, appPort: 15173, relayPort: 4003, dataDir: '/tmp/x' })
     expect(stackOptionsFromEnv('/repo', { MLBRIDGE_METRICS_PORT: '19464' }).metricsPort).toBe(19464)
     expect(stackOptionsFromEnv('/repo', { MLBRIDGE_GATEWAY_PORT: '14004' }).gatewayPort).toBe(14004)
+    expect(stackOptionsFromEnv('/repo', { MLBRIDGE_INDEXER_PORT: '12069' }).indexerPort).toBe(12069)
   })
 
   it('names the variable when a port is not a port', () => {

@@ -12,6 +12,7 @@ import { DEFAULT_GATEWAY_PORT, startGateway } from './gateway.ts'
 import { generateBindings } from './genBindings.ts'
 import { DEFAULT_RELAY_PORT, startRelay, type Relay } from './relay.ts'
 import { startRefereeService } from './referee/service.ts'
+import { DEFAULT_INDEXER_PORT, startIndexer, type Indexer } from './indexer.ts'
 import { protocolContracts } from '../src/chain/contracts.ts'
 import { devAccount } from '../src/chain/devAccounts.ts'
 
@@ -28,6 +29,8 @@ export interface StackOptions {
   metricsPort: number
   /** the trustless gateway over the pinner's blocks */
   gatewayPort: number
+  /** the indexer's REST and GraphQL server */
+  indexerPort: number
   /** the share of accepted shards the referee audits (`MLBRIDGE_AUDIT_RATE`) @default 1 */
   auditRate?: number
 }
@@ -44,7 +47,8 @@ export const PORT_VARIABLES = {
   relayPort: { env: 'MLBRIDGE_RELAY_PORT', service: 'libp2p relay WebSockets', fallback: DEFAULT_RELAY_PORT },
   appPort: { env: 'MLBRIDGE_APP_PORT', service: 'Vite app server', fallback: 5173 },
   metricsPort: { env: 'MLBRIDGE_METRICS_PORT', service: 'operator metrics HTTP', fallback: DEFAULT_METRICS_PORT },
-  gatewayPort: { env: 'MLBRIDGE_GATEWAY_PORT', service: 'trustless gateway HTTP', fallback: DEFAULT_GATEWAY_PORT }
+  gatewayPort: { env: 'MLBRIDGE_GATEWAY_PORT', service: 'trustless gateway HTTP', fallback: DEFAULT_GATEWAY_PORT },
+  indexerPort: { env: 'MLBRIDGE_INDEXER_PORT', service: 'indexer REST and GraphQL', fallback: DEFAULT_INDEXER_PORT }
 } as const
 
 export function stackOptionsFromEnv (root: string, env: NodeJS.ProcessEnv = process.env): StackOptions {
@@ -69,13 +73,14 @@ export function stackOptionsFromEnv (root: string, env: NodeJS.ProcessEnv = proc
     relayPort: port('relayPort'),
     appPort: port('appPort'),
     metricsPort: port('metricsPort'),
-    gatewayPort: port('gatewayPort')
+    gatewayPort: port('gatewayPort'),
+    indexerPort: port('indexerPort')
   }
 }
 
 /**
- * Brings up the whole local network: chain, contracts, relay + pinner, referee, gateway, app.
- * Every part binds to loopback only. On failure, whatever already started is stopped again.
+ * Brings up the whole local network: chain, contracts, indexer, relay + pinner, referee, gateway,
+ * app. Every part binds to loopback only. On failure, whatever already started is stopped again.
  */
 export async function startStack (opts: StackOptions, log: (line: string) => void = () => {}): Promise<Stack> {
   for (const key of Object.keys(PORT_VARIABLES) as Array<keyof typeof PORT_VARIABLES>) {
@@ -100,6 +105,12 @@ export async function startStack (opts: StackOptions, log: (line: string) => voi
     stops.push(anvil.stop)
     const contracts = await timed('contracts deployed', async () => await deployContracts({ root: opts.root, rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, dataDir: opts.dataDir }))
     if (generateBindings()) log('contract bindings regenerated')
+    // Ponder takes seconds to build and catch up: it starts now and is awaited once the rest is up.
+    const indexerStarted = performance.now()
+    const indexing: Promise<Indexer> = startIndexer({
+      root: opts.root, host: opts.host, port: opts.indexerPort, rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, contracts, pgliteDir: join(opts.dataDir, 'indexer')
+    })
+    stops.push(async () => { await (await indexing.catch(() => undefined))?.stop() })
     // the pinner asks this chain who may upload, and when a task's pins may go; the referee reads it too
     const chain = {
       publicClient: createPublicClient({ chain: protocolChain({ chainId: LOCAL_CHAIN_ID, rpcUrl: anvil.rpcUrl }), transport: http(anvil.rpcUrl), pollingInterval: 500 }),
@@ -121,9 +132,11 @@ export async function startStack (opts: StackOptions, log: (line: string) => voi
     stops.push(metrics.stop)
     const metricsUrl = `${metrics.url}/metrics`
     log(`metrics at ${metricsUrl}`)
+    const indexer = await indexing
+    log(`indexer started (${((performance.now() - indexerStarted) / 1000).toFixed(1)} s): REST ${indexer.url}, GraphQL ${indexer.graphqlUrl}`)
 
     const appUrl = `http://localhost:${opts.appPort}`
-    const info = parseStackInfo({ appUrl, rpcUrl: anvil.rpcUrl, metricsUrl, gateway: gateway.url, chainId: LOCAL_CHAIN_ID, relayMultiaddr, contracts }, 'the started stack')
+    const info = parseStackInfo({ appUrl, rpcUrl: anvil.rpcUrl, metricsUrl, gateway: gateway.url, api: indexer.url, graphql: indexer.graphqlUrl, chainId: LOCAL_CHAIN_ID, relayMultiaddr, contracts }, 'the started stack')
     writeFileSync(stackFile, `${JSON.stringify(info, null, 2)}\n`)
     process.env.MLBRIDGE_STACK_FILE = stackFile
 

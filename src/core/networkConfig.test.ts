@@ -58,16 +58,19 @@ describe('networkConfigFromStack', () => {
     })
   })
 
-  it('keeps the operator metrics URL of the stack', () => {
+  it('keeps the operator metrics URL and the indexer URLs of the stack', () => {
     const stack = parseStackInfo({
       appUrl: 'http://localhost:5173',
       rpcUrl: 'http://127.0.0.1:8545',
       metricsUrl: 'http://127.0.0.1:9464/metrics',
+      api: 'http://127.0.0.1:42069',
+      graphql: 'http://127.0.0.1:42069/graphql',
       chainId: 31337,
       relayMultiaddr: relay,
       contracts: { MLBToken: token }
     })
     expect(stack.metricsUrl).toBe('http://127.0.0.1:9464/metrics')
+    expect(stack).toMatchObject({ api: 'http://127.0.0.1:42069', graphql: 'http://127.0.0.1:42069/graphql' })
   })
 
   it('keeps the gateway URL of the stack, which is http(s) or absent', () => {

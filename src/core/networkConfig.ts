@@ -33,6 +33,9 @@ export const stackInfoSchema = z.object({
   metricsUrl: z.url().optional(),
   /** the pinner's trustless gateway (base URL; content under /ipfs/{cid}); optional for the same reason */
   gateway: z.url({ protocol: /^https?$/ }).optional(),
+  /** the indexer's REST base URL and its GraphQL endpoint (base + /graphql); optional for the same reason */
+  api: z.url().optional(),
+  graphql: z.url().optional(),
   chainId: z.number().int().positive(),
   relayMultiaddr: multiaddr,
   contracts: z.object({ MLBToken: address }).catchall(address)

@@ -1,0 +1,152 @@
+/**
+ * The tables the indexer fills from contract events. Each row says what its events carried; a
+ * column no event has told yet is null. IDs of composite things join their parts with '-' so a
+ * REST path can name them.
+ */
+import { index, onchainTable } from 'ponder'
+
+/** TaskManager.TaskCreated, then its lifecycle events; the shape (rounds, shards…) read once from getTask. */
+export const task = onchainTable('task', (t) => ({
+  id: t.bigint().primaryKey(),
+  creator: t.hex().notNull(),
+  modelId: t.bigint().notNull(),
+  initialVersionId: t.bigint().notNull(),
+  specCid: t.hex().notNull(),
+  datasetCid: t.hex().notNull(),
+  escrow: t.bigint().notNull(),
+  /** Joining, Running, Completed or Cancelled (TaskManager.TaskStatus's names) */
+  status: t.text().notNull(),
+  rounds: t.integer().notNull(),
+  shards: t.integer().notNull(),
+  replication: t.integer().notNull(),
+  rewardPerResult: t.bigint().notNull(),
+  currentRound: t.integer(),
+  providerCount: t.integer().notNull(),
+  refund: t.bigint(),
+  createdBlock: t.bigint().notNull(),
+  createdAt: t.bigint().notNull(),
+  closedAt: t.bigint()
+}), (table) => ({ creatorIndex: index().on(table.creator) }))
+
+/** One round of a task: started by TaskManager, seeded and decided by ConsensusVerifier. */
+export const round = onchainTable('round', (t) => ({
+  id: t.text().primaryKey(),
+  taskId: t.bigint().notNull(),
+  round: t.integer().notNull(),
+  seedBlock: t.bigint().notNull(),
+  startedAt: t.bigint().notNull(),
+  /** as RoundConfigured carried it: zero while the draw waits for seedBlock's hash (ConsensusVerifier.roundSeed) */
+  seed: t.hex(),
+  decidedAt: t.bigint(),
+  /** the version proposed for this round (ModelRegistry.VersionProposed) */
+  versionId: t.bigint()
+}), (table) => ({ taskIndex: index().on(table.taskId) }))
+
+/** A model version: VersionRegistered carries its content, VersionProposed its task and round. */
+export const version = onchainTable('version', (t) => ({
+  id: t.bigint().primaryKey(),
+  modelId: t.bigint(),
+  taskId: t.bigint(),
+  round: t.integer(),
+  parent: t.bigint(),
+  mergeParent: t.bigint(),
+  /** Proposed, Final, Challenged or Rejected (ModelRegistry.VersionStatus's names) */
+  status: t.text(),
+  modelCid: t.hex(),
+  commitHash: t.hex(),
+  deltaRoot: t.hex(),
+  dataHash: t.hex(),
+  accuracyBps: t.integer(),
+  /** validation loss scaled by 1e6, as on chain */
+  loss: t.bigint(),
+  aggregator: t.hex(),
+  signers: t.integer(),
+  registeredBlock: t.bigint(),
+  registeredAt: t.bigint(),
+  finalizedAt: t.bigint()
+}), (table) => ({ taskIndex: index().on(table.taskId) }))
+
+/** One attempt at one shard of a round (ConsensusVerifier's decision on it). */
+export const shard = onchainTable('shard', (t) => ({
+  id: t.text().primaryKey(),
+  taskId: t.bigint().notNull(),
+  round: t.integer().notNull(),
+  shard: t.integer().notNull(),
+  attempt: t.integer().notNull(),
+  /** open, accepted, disputed, resolved (by the referee), requeued or failed */
+  status: t.text().notNull(),
+  winnersMask: t.bigint(),
+  resultDigest: t.hex(),
+  evidence: t.hex()
+}), (table) => ({ taskIndex: index().on(table.taskId) }))
+
+/** A provider's result for a replica slot: committed, revealed, then accepted or slashed. */
+export const result = onchainTable('result', (t) => ({
+  id: t.text().primaryKey(),
+  taskId: t.bigint().notNull(),
+  round: t.integer().notNull(),
+  shard: t.integer().notNull(),
+  attempt: t.integer().notNull(),
+  replica: t.integer().notNull(),
+  provider: t.hex().notNull(),
+  commitment: t.hex().notNull(),
+  deltaCid: t.hex(),
+  sealedCid: t.hex(),
+  /** committed, revealed, accepted or slashed */
+  status: t.text().notNull()
+}), (table) => ({ taskIndex: index().on(table.taskId), providerIndex: index().on(table.provider) }))
+
+/** A provider's membership of one task (TaskManager.ProviderJoined / ProviderEjected / ProviderLeft). */
+export const taskProvider = onchainTable('task_provider', (t) => ({
+  id: t.text().primaryKey(),
+  taskId: t.bigint().notNull(),
+  provider: t.hex().notNull(),
+  weight: t.bigint().notNull(),
+  index: t.integer().notNull(),
+  ejectedFromRound: t.integer(),
+  left: t.boolean().notNull()
+}), (table) => ({ taskIndex: index().on(table.taskId), providerIndex: index().on(table.provider) }))
+
+/** Totals per provider across tasks. */
+export const provider = onchainTable('provider', (t) => ({
+  address: t.hex().primaryKey(),
+  tasksJoined: t.integer().notNull(),
+  /** results accepted and paid (one RewardDistributor.RewardCredited each) */
+  acceptedCount: t.integer().notNull(),
+  rewardsEarned: t.bigint().notNull(),
+  reputation: t.integer().notNull(),
+  claimed: t.bigint().notNull(),
+  slashed: t.bigint().notNull()
+}))
+
+/** RewardDistributor.RewardCredited: one accepted result's reward. */
+export const reward = onchainTable('reward', (t) => ({
+  id: t.text().primaryKey(),
+  taskId: t.bigint().notNull(),
+  provider: t.hex().notNull(),
+  amount: t.bigint().notNull(),
+  reputation: t.integer().notNull(),
+  block: t.bigint().notNull(),
+  timestamp: t.bigint().notNull()
+}), (table) => ({ taskIndex: index().on(table.taskId), providerIndex: index().on(table.provider) }))
+
+/** RewardDistributor.Claimed: any account (provider, creator, reporter) pulling its balance. */
+export const claim = onchainTable('claim', (t) => ({
+  id: t.text().primaryKey(),
+  account: t.hex().notNull(),
+  amount: t.bigint().notNull(),
+  block: t.bigint().notNull(),
+  timestamp: t.bigint().notNull()
+}), (table) => ({ accountIndex: index().on(table.account) }))
+
+/** RewardDistributor.Slashed: stake taken from a provider, and the reporter's share. */
+export const slash = onchainTable('slash', (t) => ({
+  id: t.text().primaryKey(),
+  provider: t.hex().notNull(),
+  amount: t.bigint().notNull(),
+  burned: t.bigint().notNull(),
+  reporter: t.hex().notNull(),
+  reporterShare: t.bigint().notNull(),
+  block: t.bigint().notNull(),
+  timestamp: t.bigint().notNull()
+}), (table) => ({ providerIndex: index().on(table.provider) }))

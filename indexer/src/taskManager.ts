@@ -1,0 +1,57 @@
+/** TaskManager: tasks, their rounds and who joined them. */
+import { ponder } from 'ponder:registry'
+import { provider, round, task, taskProvider, version } from 'ponder:schema'
+import { TASK_STATUSES, roundId, taskProviderId } from '../ids.ts'
+
+ponder.on('TaskManager:TaskCreated', async ({ event, context }) => {
+  const { taskId, creator, modelId, initialVersionId, specCid, datasetCid, escrow } = event.args
+  // The event leaves out the task's shape; one read at the creation block fills it in.
+  const shape = await context.client.readContract({
+    abi: context.contracts.TaskManager.abi, address: event.log.address, functionName: 'getTask', args: [taskId], blockNumber: event.block.number
+  })
+  await context.db.insert(task).values({
+    id: taskId, creator, modelId, initialVersionId, specCid, datasetCid, escrow,
+    status: TASK_STATUSES[shape.status] ?? 'Joining',
+    rounds: shape.rounds, shards: shape.shards, replication: shape.replication, rewardPerResult: shape.rewardPerResult,
+    providerCount: 0, createdBlock: event.block.number, createdAt: event.block.timestamp
+  })
+  // the genesis version was registered (ModelRegistry) in this transaction, before it knew its task
+  await context.db.insert(version).values({ id: initialVersionId, taskId }).onConflictDoUpdate({ taskId })
+})
+
+ponder.on('TaskManager:ProviderJoined', async ({ event, context }) => {
+  const { taskId, provider: address, weight, index } = event.args
+  await context.db.insert(taskProvider).values({ id: taskProviderId(taskId, address), taskId, provider: address, weight, index: Number(index), left: false })
+  await context.db.update(task, { id: taskId }).set((row) => ({ providerCount: row.providerCount + 1 }))
+  await context.db.insert(provider)
+    .values({ address, tasksJoined: 1, acceptedCount: 0, rewardsEarned: 0n, reputation: 0, claimed: 0n, slashed: 0n })
+    .onConflictDoUpdate((row) => ({ tasksJoined: row.tasksJoined + 1 }))
+})
+
+ponder.on('TaskManager:RoundStarted', async ({ event, context }) => {
+  const { taskId, round: n, seedBlock, startedAt } = event.args
+  await context.db.insert(round).values({ id: roundId(taskId, n), taskId, round: Number(n), seedBlock, startedAt })
+  await context.db.update(task, { id: taskId }).set({ status: 'Running', currentRound: Number(n) })
+})
+
+ponder.on('TaskManager:TaskCompleted', async ({ event, context }) => {
+  await context.db.update(task, { id: event.args.taskId }).set({ status: 'Completed', refund: event.args.refund, closedAt: event.block.timestamp })
+})
+
+// A stalled or under-subscribed task ends as Cancelled too; TaskCancelled carries the refund.
+ponder.on('TaskManager:TaskCancelled', async ({ event, context }) => {
+  await context.db.update(task, { id: event.args.taskId }).set({ status: 'Cancelled', refund: event.args.refund, closedAt: event.block.timestamp })
+})
+
+ponder.on('TaskManager:TaskUnderSubscribed', async ({ event, context }) => {
+  await context.db.update(task, { id: event.args.taskId }).set({ status: 'Cancelled', refund: event.args.refund, closedAt: event.block.timestamp })
+})
+
+ponder.on('TaskManager:ProviderEjected', async ({ event, context }) => {
+  const { taskId, provider: address, fromRound } = event.args
+  await context.db.update(taskProvider, { id: taskProviderId(taskId, address) }).set({ ejectedFromRound: Number(fromRound) })
+})
+
+ponder.on('TaskManager:ProviderLeft', async ({ event, context }) => {
+  await context.db.update(taskProvider, { id: taskProviderId(event.args.taskId, event.args.provider) }).set({ left: true })
+})
