@@ -96,6 +96,18 @@ describe('indexer', () => {
     expect(await get('/tasks?cursor=' + String(run.taskId))).toMatchObject({ status: 200, body: { items: [], nextCursor: null } })
     expect(await get('/tasks?limit=1000')).toEqual({ status: 400, body: { error: 'limit must be an integer from 1 to 200, got "1000"' } })
     expect(await get('/versions?task=abc')).toEqual({ status: 400, body: { error: 'task must be a non-negative integer, got "abc"' } })
+    expect(await get('/versions?taks=1')).toEqual({ status: 400, body: { error: 'unknown query parameter "taks"; this route takes task, limit, cursor' } })
     expect((await get('/tasks/999')).status).toBe(404)
+  })
+
+  it('describes its REST routes in an OpenAPI document whose schemas the answers follow', async () => {
+    const { status, body } = await get('/openapi.json') as { status: number, body: { openapi: string, paths: Record<string, unknown>, components: { schemas: Record<string, { required?: string[] }> } } }
+    expect(status).toBe(200)
+    expect(body.openapi).toBe('3.1.0')
+    expect(Object.keys(body.paths).sort()).toEqual(['/tasks', '/tasks/{id}', '/versions'])
+    // Every field the document requires of a task is in the task the API serves.
+    const served = (await get(`/tasks/${run.taskId}`)).body as { task: Record<string, unknown> }
+    expect(body.components.schemas.Task?.required?.length).toBeGreaterThan(10)
+    for (const field of body.components.schemas.Task?.required ?? []) expect(served.task).toHaveProperty(field)
   })
 })

@@ -1,58 +1,80 @@
 /**
  * The indexer's HTTP API (served by Ponder beside /health, /ready, /status): GraphQL over every
- * table at /graphql, and a few REST routes. Amounts and IDs are uint256 on chain, so JSON carries
- * them as decimal strings.
+ * table at /graphql, and REST routes described by the OpenAPI document at /openapi.json, whose
+ * schemas (query.ts) validate every request and every response. Amounts and IDs are uint256 on
+ * chain, so JSON carries them as decimal strings.
  */
 import { db } from 'ponder:api'
 import schema from 'ponder:schema'
 import { and, asc, eq, gt, graphql, replaceBigInts } from 'ponder'
-import { Hono, type Context } from 'hono'
-import { BadQueryError, assertKnown, pageOf, parseId, parsePage } from './query.ts'
+import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi'
+import {
+  errorSchema, pageFrom, pageOf, pageQuery, pageSchema, problemOf, taskDetailSchema, taskParams, taskSchema, versionSchema, versionsQuery
+} from './query.ts'
 
-const app = new Hono()
-
-const json = (c: Context, body: unknown, status: 200 | 400 | 404 = 200): Response =>
-  c.json(replaceBigInts(body, (v) => v.toString()) as object, status)
-
-app.onError((error, c) => {
-  if (error instanceof BadQueryError) return json(c, { error: error.message }, 400)
-  throw error
+const app = new OpenAPIHono({
+  defaultHook: (result, c) => {
+    if (!result.success) return c.json({ error: problemOf(result.error) }, 400)
+  }
 })
+
+/** Rows as JSON carries them: bigints as decimal strings. Each body is then parsed by its route's documented schema. */
+const plain = (body: unknown): unknown => replaceBigInts(body, (v) => v.toString())
+
+const json = <S extends z.ZodType>(s: S, description: string): { content: { 'application/json': { schema: S } }, description: string } =>
+  ({ content: { 'application/json': { schema: s } }, description })
+const badRequest = json(errorSchema, 'a parameter is malformed or unknown; `error` says which')
+
+const taskPage = pageSchema(taskSchema, 'TaskPage')
+const versionPage = pageSchema(versionSchema, 'VersionPage')
 
 app.use('/graphql', graphql({ db, schema }))
 
-app.get('/tasks', async (c) => {
-  const query = c.req.query()
-  assertKnown(query, ['limit', 'cursor'])
-  const page = parsePage(query)
+app.openapi(createRoute({
+  method: 'get', path: '/tasks', summary: 'Tasks in creation order, a page at a time',
+  request: { query: pageQuery },
+  responses: { 200: json(taskPage, 'a page of tasks'), 400: badRequest }
+}), async (c) => {
+  const page = pageFrom(c.req.valid('query'))
   const rows = await db.select().from(schema.task)
     .where(page.after === undefined ? undefined : gt(schema.task.id, page.after))
     .orderBy(asc(schema.task.id)).limit(page.limit + 1)
-  return json(c, pageOf(rows, page))
+  return c.json(taskPage.parse(plain(pageOf(rows, page))), 200)
 })
 
 // One task with its rounds and members; `rounds` in the task row is how many it has, so the rows sit beside it.
-app.get('/tasks/:id', async (c) => {
-  const id = parseId(c.req.param('id'), 'task id')
+app.openapi(createRoute({
+  method: 'get', path: '/tasks/{id}', summary: 'One task with its rounds and providers',
+  request: { params: taskParams },
+  responses: { 200: json(taskDetailSchema, 'the task'), 400: badRequest, 404: json(errorSchema, 'no such task is indexed (yet)') }
+}), async (c) => {
+  const id = BigInt(c.req.valid('param').id)
   const [row] = await db.select().from(schema.task).where(eq(schema.task.id, id))
-  if (row === undefined) return json(c, { error: `task ${id} is not indexed (yet)` }, 404)
+  if (row === undefined) return c.json({ error: `task ${id} is not indexed (yet)` }, 404)
   const rounds = await db.select().from(schema.round).where(eq(schema.round.taskId, id)).orderBy(asc(schema.round.round))
   const providers = await db.select().from(schema.taskProvider).where(eq(schema.taskProvider.taskId, id)).orderBy(asc(schema.taskProvider.index))
-  return json(c, { task: row, rounds, providers })
+  return c.json(taskDetailSchema.parse(plain({ task: row, rounds, providers })), 200)
 })
 
-app.get('/versions', async (c) => {
-  const query = c.req.query()
-  assertKnown(query, ['task', 'limit', 'cursor'])
-  const page = parsePage(query)
-  const task = query.task === undefined ? undefined : parseId(query.task, 'task')
+app.openapi(createRoute({
+  method: 'get', path: '/versions', summary: 'Model versions in registration order, optionally of one task',
+  request: { query: versionsQuery },
+  responses: { 200: json(versionPage, 'a page of versions'), 400: badRequest }
+}), async (c) => {
+  const query = c.req.valid('query')
+  const page = pageFrom(query)
   const rows = await db.select().from(schema.version)
     .where(and(
-      task === undefined ? undefined : eq(schema.version.taskId, task),
+      query.task === undefined ? undefined : eq(schema.version.taskId, BigInt(query.task)),
       page.after === undefined ? undefined : gt(schema.version.id, page.after)
     ))
     .orderBy(asc(schema.version.id)).limit(page.limit + 1)
-  return json(c, pageOf(rows, page))
+  return c.json(versionPage.parse(plain(pageOf(rows, page))), 200)
+})
+
+app.doc31('/openapi.json', {
+  openapi: '3.1.0',
+  info: { title: 'ML Bridge indexer', version: '1', description: 'What the indexer read from the protocol\'s events. GraphQL over every table is at /graphql.' }
 })
 
 export default app

@@ -1,25 +1,43 @@
 import { describe, expect, it } from 'vitest'
-import { BadQueryError, DEFAULT_LIMIT, MAX_LIMIT, assertKnown, pageOf, parseId, parsePage } from './query.ts'
+import { DEFAULT_LIMIT, MAX_LIMIT, pageFrom, pageOf, pageQuery, problemOf, taskParams, taskSchema, versionsQuery } from './query.ts'
+
+/** The 400 body's message for `query`, or the parsed query. */
+const parsed = (schema: typeof pageQuery | typeof versionsQuery, query: Record<string, string>): unknown => {
+  const result = schema.safeParse(query)
+  return result.success ? result.data : problemOf(result.error)
+}
 
 describe('REST query parameters', () => {
   it('pages by limit and cursor, bounded', () => {
-    expect(parsePage({})).toEqual({ limit: DEFAULT_LIMIT })
-    expect(parsePage({ limit: '5', cursor: '12' })).toEqual({ limit: 5, after: 12n })
-    expect(parsePage({ limit: String(MAX_LIMIT) }).limit).toBe(MAX_LIMIT)
+    expect(pageFrom(pageQuery.parse({}))).toEqual({ limit: DEFAULT_LIMIT })
+    expect(pageFrom(pageQuery.parse({ limit: '5', cursor: '12' }))).toEqual({ limit: 5, after: 12n })
+    expect(pageFrom(pageQuery.parse({ limit: String(MAX_LIMIT) })).limit).toBe(MAX_LIMIT)
+    expect(parsed(versionsQuery, { task: '3' })).toEqual({ task: '3' })
   })
 
   it('refuses a bad limit, cursor, id or parameter, saying which and why', () => {
-    expect(() => parsePage({ limit: '0' })).toThrow(`limit must be an integer from 1 to ${MAX_LIMIT}, got "0"`)
-    expect(() => parsePage({ limit: String(MAX_LIMIT + 1) })).toThrow(BadQueryError)
-    expect(() => parsePage({ limit: '2.5' })).toThrow(BadQueryError)
-    expect(() => parsePage({ cursor: '-1' })).toThrow('cursor must be a non-negative integer, got "-1"')
-    expect(() => parseId('0x1', 'task')).toThrow('task must be a non-negative integer, got "0x1"')
-    expect(() => assertKnown({ taks: '1' }, ['task', 'limit'])).toThrow('unknown query parameter "taks"; this route takes task, limit')
+    expect(parsed(pageQuery, { limit: '0' })).toBe(`limit must be an integer from 1 to ${MAX_LIMIT}, got "0"`)
+    expect(parsed(pageQuery, { limit: String(MAX_LIMIT + 1) })).toBe(`limit must be an integer from 1 to ${MAX_LIMIT}, got "${MAX_LIMIT + 1}"`)
+    expect(parsed(pageQuery, { limit: '2.5' })).toMatch(/^limit must be an integer/)
+    expect(parsed(pageQuery, { cursor: '-1' })).toBe('cursor must be a non-negative integer, got "-1"')
+    expect(taskParams.safeParse({ id: '0x1' }).error?.issues[0]?.message).toBe('task id must be a non-negative integer, got "0x1"')
+    expect(parsed(versionsQuery, { taks: '1' })).toBe('unknown query parameter "taks"; this route takes task, limit, cursor')
   })
 
   it('gives a next cursor only when more rows follow', () => {
     const rows = [1n, 2n, 3n].map((id) => ({ id }))
     expect(pageOf(rows, { limit: 2 })).toEqual({ items: rows.slice(0, 2), nextCursor: '2' })
     expect(pageOf(rows, { limit: 3 })).toEqual({ items: rows, nextCursor: null })
+  })
+
+  it('documents what a task row holds, and a row that breaks it is caught before it is sent', () => {
+    const row = {
+      id: '1', creator: `0x${'a'.repeat(40)}`, modelId: '1', initialVersionId: '1', specCid: '0x01', datasetCid: '0x02', escrow: '10',
+      status: 'Joining', rounds: 3, shards: 2, replication: 2, rewardPerResult: '1', currentRound: null, providerCount: 0, refund: null,
+      createdBlock: '5', createdAt: '6', closedAt: null
+    }
+    expect(taskSchema.parse(row)).toEqual(row)
+    expect(taskSchema.safeParse({ ...row, status: 'Paused' }).success).toBe(false)
+    expect(taskSchema.safeParse({ ...row, escrow: 10n }).success).toBe(false)
   })
 })
