@@ -8,6 +8,7 @@
  */
 import { CID } from 'multiformats/cid'
 import { identity } from 'multiformats/hashes/identity'
+import { collectBytes } from '../core/bytes.ts'
 import { createBlobStore, decodeBlobRoot, MAX_ROOT_BYTES, type BlockAccess } from './blobs.ts'
 import { readCar } from './car.ts'
 import { toCid, verifyBlock } from './cid.ts'
@@ -110,20 +111,7 @@ async function readCapped (url: string, response: Response, maxBytes: number): P
     await response.body?.cancel().catch(() => {})
     throw new GatewayError(url, `block of ${declared} bytes is over the ${maxBytes}-byte block limit`)
   }
-  const parts: Uint8Array[] = []
-  let length = 0
-  for await (const part of bodyChunks(url, response)) {
-    length += part.length
-    if (length > maxBytes) throw new GatewayError(url, `block is over the ${maxBytes}-byte block limit`)
-    parts.push(part)
-  }
-  const out = new Uint8Array(length)
-  let offset = 0
-  for (const part of parts) {
-    out.set(part, offset)
-    offset += part.length
-  }
-  return out
+  return await collectBytes(bodyChunks(url, response), { maxBytes, tooLarge: () => new GatewayError(url, `block is over the ${maxBytes}-byte block limit`) })
 }
 
 /**
