@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readTask, readVersion } from '../src/chain/actions/index.ts'
 import { LOCAL_CHAIN_ID } from '../src/core/networkConfig.ts'
+import { ApiError, createClient } from '../src/sdk/index.ts'
 import { startIndexer, type Indexer } from './indexer.ts'
 import { freePort } from './ports.ts'
 import { useLocalChain } from './testing/useLocalChain.ts'
@@ -109,5 +110,18 @@ describe('indexer', () => {
     const served = (await get(`/tasks/${run.taskId}`)).body as { task: Record<string, unknown> }
     expect(body.components.schemas.Task?.required?.length).toBeGreaterThan(10)
     for (const field of body.components.schemas.Task?.required ?? []) expect(served.task).toHaveProperty(field)
+  })
+
+  it('is what the SDK reads: typed tasks and versions, and the API\'s refusals as ApiError', async () => {
+    const sdk = createClient({ api: indexer!.url })
+    const { task, rounds } = await sdk.task(run.taskId)
+    expect(task).toMatchObject({ id: String(run.taskId), status: 'Completed' })
+    expect(rounds).toHaveLength(1)
+    const versions = await sdk.versions({ task: run.taskId, limit: 1 })
+    expect(versions.items.map((v) => v.id)).toEqual([String(run.initialVersionId)])
+    expect((await sdk.versions({ task: run.taskId, cursor: versions.nextCursor ?? undefined })).items.map((v) => v.id)).toEqual([String(run.versionId)])
+    expect((await sdk.tasks()).items.map((t) => t.id)).toContain(String(run.taskId))
+    await expect(sdk.task(999n)).rejects.toThrow(ApiError)
+    await expect(sdk.tasks({ limit: 1000 })).rejects.toMatchObject({ status: 400, message: expect.stringContaining('limit must be an integer from 1 to 200') })
   })
 })

@@ -3,6 +3,7 @@ import { encodeAbiParameters, hexToBigInt, keccak256, numberToHex, toHex, type H
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readVersion, type WriteContext } from '../../src/chain/actions/index.ts'
 import { defineTask } from '../../src/core/taskDefinition.ts'
+import { versionCommitHash } from '../../src/core/version/blob.ts'
 import { parseTaskSpec } from '../../src/core/taskSpec.ts'
 import { blobArtifactStore } from '../../src/provider/artifacts.ts'
 import { chainForAccount } from '../../src/provider/chain.ts'
@@ -17,6 +18,7 @@ import { prepareInProcess } from '../taskData.ts'
 import { startLocalChain, type LocalChain } from '../testing/localChain.ts'
 import { createMnistTask } from '../testing/mnistTask.ts'
 import { runLoops } from '../testing/runLoops.ts'
+import { createClient, ModelMismatchError } from '../../src/sdk/index.ts'
 import { auditTask, type TaskAudit } from './auditTask.ts'
 import { formatAudit } from './main.ts'
 
@@ -105,7 +107,12 @@ describe('npm run audit: every version of a task re-verified from the chain and 
     expect(honest.passed).toBe(true)
 
     const last = honest.versions.at(-1)!.versionId
-    const { commitHash } = await readVersion(creator, { versionId: last })
+    const { commitHash, modelCid } = await readVersion(creator, { versionId: last })
+    // The SDK downloads the same model over the gateway, and refuses it against another commit hash.
+    const sdk = createClient({ api: 'http://127.0.0.1:1', gateway: gateway.url })
+    expect(versionCommitHash(await sdk.downloadModel({ id: String(last), modelCid, commitHash }))).toBe(commitHash)
+    await expect(sdk.downloadModel({ id: String(last), modelCid, commitHash: keccak256(toHex('another model')) })).rejects.toThrow(ModelMismatchError)
+
     await tamperWord(local, creator.contracts.ModelRegistry, last, commitHash, keccak256(toHex('another model')))
     const tampered = await audit()
     console.log(formatAudit(tampered).join('\n'))

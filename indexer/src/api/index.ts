@@ -9,7 +9,7 @@ import schema from 'ponder:schema'
 import { and, asc, eq, gt, graphql, replaceBigInts } from 'ponder'
 import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi'
 import {
-  errorSchema, pageFrom, pageOf, pageQuery, pageSchema, problemOf, taskDetailSchema, taskParams, taskSchema, versionSchema, versionsQuery
+  errorSchema, pageFrom, pageOf, pageQuery, problemOf, taskDetailSchema, taskPageSchema as taskPage, taskParams, versionPageSchema as versionPage, versionsQuery
 } from './query.ts'
 
 const app = new OpenAPIHono({
@@ -24,9 +24,6 @@ const plain = (body: unknown): unknown => replaceBigInts(body, (v) => v.toString
 const json = <S extends z.ZodType>(s: S, description: string): { content: { 'application/json': { schema: S } }, description: string } =>
   ({ content: { 'application/json': { schema: s } }, description })
 const badRequest = json(errorSchema, 'a parameter is malformed or unknown; `error` says which')
-
-const taskPage = pageSchema(taskSchema, 'TaskPage')
-const versionPage = pageSchema(versionSchema, 'VersionPage')
 
 app.use('/graphql', graphql({ db, schema }))
 

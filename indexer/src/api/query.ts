@@ -4,6 +4,7 @@
  * response before it leaves, and make the OpenAPI document at /openapi.json.
  */
 import { z } from '@hono/zod-openapi'
+import * as sdk from '../../../src/sdk/schemas.ts'
 
 export const DEFAULT_LIMIT = 50
 export const MAX_LIMIT = 200
@@ -34,41 +35,13 @@ export const versionsQuery = queryOf({
 })
 export const taskParams = z.object({ id: uint('task id').openapi({ param: { name: 'id', in: 'path' }, example: '1' }) })
 
-const hex = z.string().regex(/^0x[0-9a-fA-F]*$/)
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/)
-const amount = z.string().regex(/^\d+$/)
-
-export const taskSchema = z.object({
-  id: amount, creator: address, modelId: amount, initialVersionId: amount, specCid: hex, datasetCid: hex, escrow: amount,
-  status: z.enum(['Joining', 'Running', 'Completed', 'Cancelled']),
-  rounds: z.number().int(), shards: z.number().int(), replication: z.number().int(), rewardPerResult: amount,
-  currentRound: z.number().int().nullable(), providerCount: z.number().int(), refund: amount.nullable(),
-  createdBlock: amount, createdAt: amount, closedAt: amount.nullable()
-}).openapi('Task')
-
-export const roundSchema = z.object({
-  id: z.string(), taskId: amount, round: z.number().int(), seedBlock: amount, startedAt: amount,
-  seed: hex.nullable(), decidedAt: amount.nullable(), versionId: amount.nullable()
-}).openapi('Round')
-
-export const taskProviderSchema = z.object({
-  id: z.string(), taskId: amount, provider: address, weight: amount, index: z.number().int(),
-  ejectedFromRound: z.number().int().nullable(), left: z.boolean()
-}).openapi('TaskProvider')
-
-export const versionSchema = z.object({
-  id: amount, modelId: amount.nullable(), taskId: amount.nullable(), round: z.number().int().nullable(), parent: amount.nullable(),
-  mergeParent: amount.nullable(), status: z.enum(['Proposed', 'Final', 'Challenged', 'Rejected']).nullable(),
-  modelCid: hex.nullable(), commitHash: hex.nullable(), deltaRoot: hex.nullable(), dataHash: hex.nullable(),
-  accuracyBps: z.number().int().nullable(), loss: amount.nullable(), aggregator: address.nullable(), signers: z.number().int().nullable(),
-  registeredBlock: amount.nullable(), registeredAt: amount.nullable(), finalizedAt: amount.nullable()
-}).openapi('Version')
-
-export const pageSchema = <T extends z.ZodType>(item: T, name: string): z.ZodObject<{ items: z.ZodArray<T>, nextCursor: z.ZodNullable<z.ZodString> }> =>
-  z.object({ items: z.array(item), nextCursor: amount.nullable() }).openapi(name)
-
-export const taskDetailSchema = z.object({ task: taskSchema, rounds: z.array(roundSchema), providers: z.array(taskProviderSchema) }).openapi('TaskDetail')
-export const errorSchema = z.object({ error: z.string() }).openapi('Error')
+// The answers' schemas are the SDK's (src/sdk/schemas.ts), named here for the OpenAPI document.
+export const taskSchema = sdk.taskSchema.openapi('Task')
+export const taskDetailSchema = z.object({ task: taskSchema, rounds: z.array(sdk.roundSchema.openapi('Round')), providers: z.array(sdk.taskProviderSchema.openapi('TaskProvider')) }).openapi('TaskDetail')
+export const versionSchema = sdk.versionSchema.openapi('Version')
+export const taskPageSchema = sdk.pageSchema(taskSchema).openapi('TaskPage')
+export const versionPageSchema = sdk.pageSchema(versionSchema).openapi('VersionPage')
+export const errorSchema = sdk.errorSchema.openapi('Error')
 
 export interface Page {
   limit: number

@@ -1,0 +1,49 @@
+/**
+ * What the indexer's REST API answers, as zod schemas: the SDK parses every answer with them, and
+ * the indexer (indexer/src/api/query.ts) checks its answers against them and documents them in its
+ * OpenAPI document. Amounts and IDs are uint256 on chain, so they travel as decimal strings.
+ */
+import { z } from '../core/zod.ts'
+
+const hex = z.string().regex(/^0x[0-9a-fA-F]*$/)
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/)
+const amount = z.string().regex(/^\d+$/)
+
+export const taskSchema = z.object({
+  id: amount, creator: address, modelId: amount, initialVersionId: amount, specCid: hex, datasetCid: hex, escrow: amount,
+  status: z.enum(['Joining', 'Running', 'Completed', 'Cancelled']),
+  rounds: z.number().int(), shards: z.number().int(), replication: z.number().int(), rewardPerResult: amount,
+  currentRound: z.number().int().nullable(), providerCount: z.number().int(), refund: amount.nullable(),
+  createdBlock: amount, createdAt: amount, closedAt: amount.nullable()
+})
+
+export const roundSchema = z.object({
+  id: z.string(), taskId: amount, round: z.number().int(), seedBlock: amount, startedAt: amount,
+  seed: hex.nullable(), decidedAt: amount.nullable(), versionId: amount.nullable()
+})
+
+export const taskProviderSchema = z.object({
+  id: z.string(), taskId: amount, provider: address, weight: amount, index: z.number().int(),
+  ejectedFromRound: z.number().int().nullable(), left: z.boolean()
+})
+
+export const versionSchema = z.object({
+  id: amount, modelId: amount.nullable(), taskId: amount.nullable(), round: z.number().int().nullable(), parent: amount.nullable(),
+  mergeParent: amount.nullable(), status: z.enum(['Proposed', 'Final', 'Challenged', 'Rejected']).nullable(),
+  modelCid: hex.nullable(), commitHash: hex.nullable(), deltaRoot: hex.nullable(), dataHash: hex.nullable(),
+  accuracyBps: z.number().int().nullable(), loss: amount.nullable(), aggregator: address.nullable(), signers: z.number().int().nullable(),
+  registeredBlock: amount.nullable(), registeredAt: amount.nullable(), finalizedAt: amount.nullable()
+})
+
+export const pageSchema = <T extends z.ZodType>(item: T): z.ZodObject<{ items: z.ZodArray<T>, nextCursor: z.ZodNullable<z.ZodString> }> =>
+  z.object({ items: z.array(item), nextCursor: amount.nullable() })
+
+export const taskDetailSchema = z.object({ task: taskSchema, rounds: z.array(roundSchema), providers: z.array(taskProviderSchema) })
+export const errorSchema = z.object({ error: z.string() })
+
+export type Task = z.infer<typeof taskSchema>
+export type Round = z.infer<typeof roundSchema>
+export type TaskProvider = z.infer<typeof taskProviderSchema>
+export type Version = z.infer<typeof versionSchema>
+export type TaskDetail = z.infer<typeof taskDetailSchema>
+export interface Page<T> { items: T[], nextCursor: string | null }
