@@ -14,7 +14,7 @@ import { inProcessEvaluator, inProcessTrainer, serialQueue } from '../../src/pro
 import { createStorage, gatewayBlocks, type BlockAccess } from '../../src/storage/index.ts'
 import { mnistSplit, useNodeBackend } from '../../src/testing/mnist.ts'
 import { startGateway, type Gateway, type GatewayBlockSource } from '../gateway.ts'
-import { prepareInProcess } from '../taskData.ts'
+import { dataIdentity, prepareInProcess } from '../taskData.ts'
 import { startLocalChain, type LocalChain } from '../testing/localChain.ts'
 import { createMnistTask } from '../testing/mnistTask.ts'
 import { runLoops } from '../testing/runLoops.ts'
@@ -79,7 +79,7 @@ describe('npm run audit: every version of a task re-verified from the chain and 
     await local?.stop()
   })
 
-  it('passes a task that two providers trained for two rounds, and fails it once a version\'s commit hash is rewritten', async () => {
+  it('passes a task that two providers trained for two rounds, and fails it once a version\'s commit hash or the data hash is rewritten', async () => {
     const { train, test } = await mnistSplit()
     const queue = serialQueue()
     const artifacts = blobArtifactStore(createStorage({ blocks }).blobs, { pin: false })
@@ -98,11 +98,13 @@ describe('npm run audit: every version of a task re-verified from the chain and 
     const audit = async (): Promise<TaskAudit> => await auditTask({
       read: { publicClient: local.publicClient, contracts: creator.contracts },
       artifacts: blobArtifactStore(storage.blobs, { pin: false }),
-      prepare: async (definition) => await prepareInProcess(definition.spec, storage)
+      prepare: async (definition) => await prepareInProcess(definition.spec, storage),
+      identify: async (definition) => await dataIdentity(definition.spec, storage)
     }, taskId)
 
     const honest = await audit()
     console.log(formatAudit(honest).join('\n'))
+    expect(honest.data).toEqual({ verdict: 'exact', differences: [] })
     expect(honest.versions.map((v) => [v.round, v.verdict])).toEqual([[undefined, 'exact'], [0, 'exact'], [1, 'exact']])
     expect(honest.passed).toBe(true)
 
@@ -119,5 +121,10 @@ describe('npm run audit: every version of a task re-verified from the chain and 
     expect(tampered.versions.at(-1)).toMatchObject({ round: 1, verdict: 'differs', differences: ['commit hash', 'model bytes'] })
     expect(tampered.versions.slice(0, -1).every((v) => v.verdict === 'exact')).toBe(true)
     expect(tampered.passed).toBe(false)
+
+    // The data the task names, rewritten: the bundled digits no longer hash to it.
+    const initial = await readVersion(creator, { versionId: created.initialVersionId })
+    await tamperWord(local, creator.contracts.ModelRegistry, created.initialVersionId, initial.dataHash, keccak256(toHex('other data')))
+    expect((await audit()).data).toEqual({ verdict: 'differs', differences: ['data hash'] })
   }, 150_000)
 })

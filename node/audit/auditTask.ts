@@ -1,6 +1,7 @@
 /**
  * Re-verifies every version of a task from the chain and the artifacts alone (the gateway, for
- * `npm run audit`): the spec by its CID, each version's model against its commit hash, and each
+ * `npm run audit`): the spec by its CID, the data against the CID and hash the chain names, each
+ * version's model against its commit hash, and each
  * round's version recomputed from the deltas its winners revealed (fetched, opened, checked
  * against the commitments and fingerprints, aggregated, the outer step applied), then compared
  * field by field with what the registry records. Nothing here trusts a proposer or a provider.
@@ -12,6 +13,7 @@ import { roundReader } from '../../src/provider/chain.ts'
 import { readVersionModel, recheckVersion, type VersionField } from '../../src/provider/recheckVersion.ts'
 import type { TaskData } from '../../src/provider/taskData.ts'
 import type { ArtifactStore } from '../../src/provider/types.ts'
+import type { DataIdentity } from '../taskData.ts'
 import { DEFAULT_LIMITS, type ArtifactLimits } from '../../src/storage/limits.ts'
 
 export interface AuditDeps {
@@ -19,6 +21,8 @@ export interface AuditDeps {
   artifacts: ArtifactStore
   /** the task's training data (its size fixes which samples each shard drew) */
   prepare: (definition: TaskDefinition, signal?: AbortSignal) => Promise<{ data: Pick<TaskData, 'size'> }>
+  /** the data's CID and hash recomputed from its bytes (node/taskData.ts dataIdentity) */
+  identify: (definition: TaskDefinition, signal?: AbortSignal) => Promise<DataIdentity>
   limits?: Pick<ArtifactLimits, 'delta' | 'model'>
   signal?: AbortSignal
 }
@@ -37,10 +41,18 @@ export interface VersionAudit {
   error?: string
 }
 
+/** The task's data against what the chain names: its `datasetCid` and the initial version's `dataHash`. */
+export interface DataAudit {
+  verdict: AuditVerdict
+  differences: Array<'dataset CID' | 'data hash'>
+  error?: string
+}
+
 export interface TaskAudit {
   taskId: bigint
+  data: DataAudit
   versions: VersionAudit[]
-  /** every version exact */
+  /** the data and every version exact */
   passed: boolean
 }
 
@@ -49,10 +61,20 @@ export async function auditTask (deps: AuditDeps, taskId: bigint): Promise<TaskA
   const limits = deps.limits ?? DEFAULT_LIMITS
   const [task, creation] = await Promise.all([readTask(read, { taskId }), readTaskCreation(read, { taskId })])
   const definition = decodeTaskDefinition(await artifacts.get(creation.specCid, 'spec', signal === undefined ? {} : { signal }), `the task spec ${creation.specCid}`)
-  const { data } = await deps.prepare(definition, signal)
+  const { data: training } = await deps.prepare(definition, signal)
   const versions: VersionAudit[] = []
 
   const initial = await readVersion(read, { versionId: creation.initialVersionId })
+  let data: DataAudit
+  try {
+    const identity = await deps.identify(definition, signal)
+    const differences: DataAudit['differences'] = []
+    if (identity.datasetCid.toLowerCase() !== creation.datasetCid.toLowerCase()) differences.push('dataset CID')
+    if (identity.dataHash.toLowerCase() !== initial.dataHash.toLowerCase()) differences.push('data hash')
+    data = { verdict: differences.length === 0 ? 'exact' : 'differs', differences }
+  } catch (error) {
+    data = { verdict: 'unverifiable', differences: [], error: errorMessage(error) }
+  }
   versions.push(await judged(creation.initialVersionId, undefined, initial.status, async () => {
     await readVersionModel({ read, artifacts, ...(signal === undefined ? {} : { signal }) }, creation.initialVersionId)
     return []
@@ -64,10 +86,10 @@ export async function auditTask (deps: AuditDeps, taskId: bigint): Promise<TaskA
     if (versionId === 0n) continue
     const version = await readVersion(read, { versionId })
     versions.push(await judged(versionId, round, version.status, async () => await recheckVersion({
-      read, rounds: roundReader(read, { fromBlock: creation.blockNumber }), artifacts, task: definition, dataSize: data.size, shards: task.shards, limits, ...(signal === undefined ? {} : { signal })
+      read, rounds: roundReader(read, { fromBlock: creation.blockNumber }), artifacts, task: definition, dataSize: training.size, shards: task.shards, limits, ...(signal === undefined ? {} : { signal })
     }, version)))
   }
-  return { taskId, versions, passed: versions.every((v) => v.verdict === 'exact') }
+  return { taskId, data, versions, passed: data.verdict === 'exact' && versions.every((v) => v.verdict === 'exact') }
 }
 
 async function judged (versionId: bigint, round: number | undefined, status: VersionStatusName, check: () => Promise<VersionField[]>): Promise<VersionAudit> {

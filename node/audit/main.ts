@@ -13,21 +13,22 @@ import { useNodeBackend } from '../../src/train/nodeBackend.ts'
 import { integerFlag, parseCommandLine, printHelp, printUsageError, UsageError, type Output } from '../cli/args.ts'
 import { connectReader } from '../provider/chainContext.ts'
 import { defaultStackFile } from '../provider/args.ts'
-import { prepareInProcess } from '../taskData.ts'
+import { dataIdentity, prepareInProcess } from '../taskData.ts'
 import { auditTask, type TaskAudit } from './auditTask.ts'
 
 export const USAGE = `usage: npm run audit -- --task N [--stack FILE] [--rpc URL] [--gateway URL] [--json FILE]
 
 Re-verifies every version of task N from the chain and the trustless gateway alone: the spec and
-each model by their CIDs, every accepted delta against its commitment and fingerprint, and each
-round's version recomputed (aggregation and outer step) and compared with the registry.
+each model by their CIDs, the data against the CID and hash the chain names, every accepted delta
+against its commitment and fingerprint, and each round's version recomputed (aggregation and
+outer step) and compared with the registry.
 
   --task N        the task to audit
   --stack FILE    stack file for the RPC, chain id, contracts and gateway (default: .mlbridge/stack.json)
   --rpc URL       JSON-RPC endpoint (default: the stack file's rpcUrl)
   --gateway URL   trustless gateway (default: the stack file's gateway)
   --json FILE     also write the verdicts as JSON
-Exit status: 0 every version exact, 1 a version differs or could not be checked, 2 bad usage.`
+Exit status: 0 all exact, 1 the data or a version differs or could not be checked, 2 bad usage.`
 
 export interface AuditConfig {
   taskId: bigint
@@ -55,13 +56,15 @@ export function resolveAuditConfig (argv: readonly string[], opts: { env: NodeJS
 }
 
 export function formatAudit (audit: TaskAudit): string[] {
-  const lines = audit.versions.map((v) => {
+  const { data } = audit
+  const lines = [`data: ${data.verdict === 'exact' ? 'exact' : data.verdict === 'differs' ? `DIFFERS in ${data.differences.join(', ')}` : `UNVERIFIABLE: ${data.error ?? ''}`}`]
+  lines.push(...audit.versions.map((v) => {
     const what = `version ${v.versionId} (${v.round === undefined ? 'initial' : `round ${v.round}`}, ${v.status})`
     if (v.verdict === 'exact') return `${what}: exact`
     if (v.verdict === 'differs') return `${what}: DIFFERS in ${v.differences.join(', ')}`
     return `${what}: UNVERIFIABLE: ${v.error ?? ''}`
-  })
-  lines.push(`task ${audit.taskId}: ${audit.passed ? 'every version re-verified exactly' : 'FAILED'} (${audit.versions.length} versions)`)
+  }))
+  lines.push(`task ${audit.taskId}: ${audit.passed ? 'the data and every version re-verified exactly' : 'FAILED'} (${audit.versions.length} versions)`)
   return lines
 }
 
@@ -82,7 +85,8 @@ export async function main (argv: readonly string[], io: { env: NodeJS.ProcessEn
     audit = await auditTask({
       read,
       artifacts: blobArtifactStore(storage.blobs, { pin: false }),
-      prepare: async (definition, signal) => await prepareInProcess(definition.spec, storage, signal === undefined ? {} : { signal })
+      prepare: async (definition, signal) => await prepareInProcess(definition.spec, storage, signal === undefined ? {} : { signal }),
+      identify: async (definition, signal) => await dataIdentity(definition.spec, storage, signal === undefined ? {} : { signal })
     }, config.taskId)
   } catch (error) {
     io.err.write(`audit: task ${config.taskId} could not be audited: ${errorMessage(error)}\n`)

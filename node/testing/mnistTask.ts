@@ -4,16 +4,15 @@
  * bundled data set is named by the CID and hash of its asset, and the task is funded from the
  * creator's faucet. Used by the integration tests and the simulator.
  */
-import { readFile } from 'node:fs/promises'
-import { bytesToHex, keccak256, parseEther, type Hex } from 'viem'
+import { parseEther, type Hex } from 'viem'
 import { createTask, faucet, taskBudget, type CreatedTask, type TaskParams, type WriteContext } from '../../src/chain/actions/index.ts'
 import { declaredResources, type DeclaredResources } from '../../src/core/resourceLimits.ts'
 import { defineTask } from '../../src/core/taskDefinition.ts'
 import type { TaskSpec } from '../../src/core/taskSpec.ts'
 import { encodeTaskSpec } from '../../src/core/taskSpec.ts'
 import { publishInitialModel, type ArtifactStore, type PublishedModel } from '../../src/provider/index.ts'
-import { rawCid } from '../../src/storage/index.ts'
 import { MNIST_ASSET_PATH } from '../../src/train/data/mnistAsset.ts'
+import { bundledDataIdentity } from '../taskData.ts'
 
 export type MnistTaskShape = Pick<TaskParams, 'rounds' | 'shards' | 'replication' | 'maxReplication'> &
   Partial<Pick<TaskParams, 'joinWindow' | 'confirmations' | 'rewardPerResult' | 'minStake'>> & {
@@ -34,21 +33,10 @@ export interface MnistTask {
 /** MLBToken.FAUCET_AMOUNT */
 const FAUCET_DRIP = parseEther('1000')
 
-const assets = new Map<string, Promise<{ cid: Hex, hash: Hex }>>()
-
-/** A bundled asset's raw CID and keccak256, as the wizard records the bundled MNIST. */
-async function bundledAsset (path: string): Promise<{ cid: Hex, hash: Hex }> {
-  const known = assets.get(path) ?? readFile(new URL(`../../public/${path}`, import.meta.url)).then(async (bytes) => ({
-    cid: bytesToHex((await rawCid(bytes)).bytes), hash: keccak256(bytes)
-  }))
-  assets.set(path, known)
-  return await known
-}
-
 export async function createMnistTask (creator: WriteContext, artifacts: ArtifactStore, spec: TaskSpec, shape: MnistTaskShape): Promise<MnistTask> {
   const initial = await publishInitialModel(spec, artifacts)
   const specCid = await artifacts.put(encodeTaskSpec(spec), 'spec')
-  const data = await bundledAsset(shape.asset ?? MNIST_ASSET_PATH)
+  const data = await bundledDataIdentity(shape.asset ?? MNIST_ASSET_PATH)
   const window = shape.window ?? 600
   const rewardPerResult = shape.rewardPerResult ?? parseEther('10')
   // a long task's budget takes more than one drip of the local faucet
@@ -56,10 +44,10 @@ export async function createMnistTask (creator: WriteContext, artifacts: Artifac
   for (let i = 0; i < drips; i++) await faucet(creator)
   const created = await createTask(creator, {
     specCid,
-    datasetCid: data.cid,
+    datasetCid: data.datasetCid,
     initialModelCid: initial.modelCid,
     initialCommitHash: initial.commitHash,
-    initialDataHash: data.hash,
+    initialDataHash: data.dataHash,
     rounds: shape.rounds,
     shards: shape.shards,
     replication: shape.replication,

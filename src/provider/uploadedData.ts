@@ -31,7 +31,14 @@ export function holdOut (all: Dataset, fraction: number, source = 'data set', ev
 }
 
 export async function loadUploadedDataset (storage: Storage, spec: Pick<TaskSpec, 'dataset'>, options: { signal?: AbortSignal } = {}): Promise<UploadedSplit> {
-  const { manifestCid, holdoutFraction, name, evalSamples } = spec.dataset
+  const { holdoutFraction, evalSamples } = spec.dataset
+  const { name, samples } = await loadUploadedSamples(storage, spec, options)
+  return holdOut(samples, holdoutFraction, `data set "${name}"`, evalSamples)
+}
+
+/** Every sample of the uploaded data set, in order, each shard checked against its manifest entry. */
+export async function loadUploadedSamples (storage: Storage, spec: Pick<TaskSpec, 'dataset'>, options: { signal?: AbortSignal } = {}): Promise<{ name: string, samples: Dataset }> {
+  const { manifestCid, name } = spec.dataset
   if (manifestCid === undefined) throw new DatasetBlobError(`data set "${name}"`, 'the task spec names no manifestCid')
   const signal = options.signal === undefined ? {} : { signal: options.signal }
   const manifest = await storage.manifests.get(manifestCid, signal)
@@ -47,5 +54,5 @@ export async function loadUploadedDataset (storage: Storage, spec: Pick<TaskSpec
     if (part.labels.length !== shard.records) throw new DatasetBlobError(source, `holds ${part.labels.length} samples, the manifest records ${shard.records}`)
     parts.push(part)
   }
-  return holdOut(concatDatasets(parts, `data set "${manifest.name}"`), holdoutFraction, `data set "${manifest.name}"`, evalSamples)
+  return { name: manifest.name, samples: concatDatasets(parts, `data set "${manifest.name}"`) }
 }
