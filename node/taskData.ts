@@ -1,8 +1,8 @@
 /**
  * A task's training data in Node, for whatever trains in this process (the headless provider, the
- * referee, the auditor): the bundled MNIST from disk, or the task's uploaded data set fetched by its
- * manifest, with an in-process trainer on the process's one tfjs engine; and the data's identity as
- * the chain records it, recomputed from the bytes.
+ * referee): the bundled MNIST from disk, or the task's uploaded data set fetched by its manifest,
+ * with an in-process trainer on the process's one tfjs engine; and the data's identity as the chain
+ * records it, recomputed from the bytes (for the auditor, with the split's size from one fetch).
  */
 import { readFile } from 'node:fs/promises'
 import { CID } from 'multiformats/cid'
@@ -11,7 +11,7 @@ import type { TaskSpec } from '../src/core/taskSpec.ts'
 import { datasetTaskData, mnistTaskData, type TaskData } from '../src/provider/taskData.ts'
 import { inProcessTrainer, serialQueue } from '../src/provider/trainers.ts'
 import type { Trainer } from '../src/provider/types.ts'
-import { loadUploadedDataset, loadUploadedSamples } from '../src/provider/uploadedData.ts'
+import { loadUploadedDataset, loadUploadedSamples, splitUploaded } from '../src/provider/uploadedData.ts'
 import { cidToHex } from '../src/provider/artifacts.ts'
 import { rawCid, type Storage } from '../src/storage/index.ts'
 import type { Dataset } from '../src/train/data/dataset.ts'
@@ -53,6 +53,27 @@ export async function bundledDataIdentity (path: string = MNIST_ASSET_PATH): Pro
 export async function dataIdentity (spec: Pick<TaskSpec, 'dataset'>, storage: Storage, options: { signal?: AbortSignal } = {}): Promise<DataIdentity> {
   const { manifestCid } = spec.dataset
   if (manifestCid === undefined) return await bundledDataIdentity()
-  const { samples } = await loadUploadedSamples(storage, spec, options)
+  return uploadedIdentity(manifestCid, (await loadUploadedSamples(storage, spec, options)).samples)
+}
+
+function uploadedIdentity (manifestCid: string, samples: Dataset): DataIdentity {
   return { datasetCid: cidToHex(CID.parse(manifestCid)), dataHash: keccak256(encodeDataset(samples)) }
+}
+
+/** What the auditor needs of a task's data: the training split's size, and the data's identity. */
+export interface AuditedData {
+  size: number
+  /** rejects where the identity cannot be recomputed (the bundled asset unreadable) */
+  identity: () => Promise<DataIdentity>
+}
+
+/**
+ * The data a spec names, fetched once for both what the auditor needs of it: the training split's
+ * size (as prepareInProcess sizes it) and the identity (as dataIdentity recomputes it).
+ */
+export async function auditedData (spec: Pick<TaskSpec, 'dataset'>, storage: Storage, options: { signal?: AbortSignal } = {}): Promise<AuditedData> {
+  const { manifestCid } = spec.dataset
+  if (manifestCid === undefined) return { size: mnistTaskData().size, identity: async () => await bundledDataIdentity() }
+  const uploaded = await loadUploadedSamples(storage, spec, options)
+  return { size: datasetTaskData(splitUploaded(spec, uploaded).train).size, identity: async () => uploadedIdentity(manifestCid, uploaded.samples) }
 }

@@ -14,7 +14,7 @@ import { inProcessEvaluator, inProcessTrainer, serialQueue } from '../../src/pro
 import { createStorage, gatewayBlocks, type BlockAccess } from '../../src/storage/index.ts'
 import { mnistSplit, useNodeBackend } from '../../src/testing/mnist.ts'
 import { startGateway, type Gateway, type GatewayBlockSource } from '../gateway.ts'
-import { dataIdentity, prepareInProcess } from '../taskData.ts'
+import { auditedData } from '../taskData.ts'
 import { startLocalChain, type LocalChain } from '../testing/localChain.ts'
 import { createMnistTask } from '../testing/mnistTask.ts'
 import { runLoops } from '../testing/runLoops.ts'
@@ -94,16 +94,24 @@ describe('npm run audit: every version of a task re-verified from the chain and 
     expect(await runLoops(loops, { timeTravel: local.timeTravel, joinWindow: JOIN_WINDOW })).toEqual(['completed', 'completed'])
 
     // The auditor sees only the chain (no wallet) and the gateway's blocks, each checked against its CID.
-    const storage = createStorage({ blocks: gatewayBlocks({ baseUrl: gateway.url }) })
-    const audit = async (): Promise<TaskAudit> => await auditTask({
-      read: { publicClient: local.publicClient, contracts: creator.contracts },
-      artifacts: blobArtifactStore(storage.blobs, { pin: false }),
-      prepare: async (definition) => await prepareInProcess(definition.spec, storage),
-      identify: async (definition) => await dataIdentity(definition.spec, storage)
-    }, taskId)
+    const overGateway = gatewayBlocks({ baseUrl: gateway.url })
+    let requested: string[] = []
+    const storage = createStorage({ blocks: { ...overGateway, get: (cid, options) => { requested.push(cid.toString()); return overGateway.get(cid, options) } } })
+    const audit = async (): Promise<TaskAudit> => {
+      requested = []
+      return await auditTask({
+        read: { publicClient: local.publicClient, contracts: creator.contracts },
+        artifacts: blobArtifactStore(storage.blobs, { pin: false }),
+        data: async (definition) => await auditedData(definition.spec, storage)
+      }, taskId)
+    }
 
     const honest = await audit()
     console.log(formatAudit(honest).join('\n'))
+    // Each block asked of the gateway once: the spec, every model (a version's own and the next
+    // round's parent are one fetch) and every winner's delta (two winners a round here).
+    expect(new Set(requested).size).toBe(requested.length)
+    expect(requested.length).toBeGreaterThanOrEqual(1 + 3 + 4)
     expect(honest.data).toEqual({ verdict: 'exact', differences: [] })
     expect(honest.versions.map((v) => [v.round, v.verdict])).toEqual([[undefined, 'exact'], [0, 'exact'], [1, 'exact']])
     expect(honest.passed).toBe(true)

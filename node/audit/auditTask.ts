@@ -6,23 +6,23 @@
  * against the commitments and fingerprints, aggregated, the outer step applied), then compared
  * field by field with what the registry records. Nothing here trusts a proposer or a provider.
  */
-import { readRound, readTask, readTaskCreation, readVersion, type ReadContext, type VersionStatusName } from '../../src/chain/actions/index.ts'
+import { readRound, readTask, readTaskCreation, readVersion, type ReadContext, type VersionState, type VersionStatusName } from '../../src/chain/actions/index.ts'
 import { errorMessage, MLBridgeError } from '../../src/core/errors.ts'
 import { decodeTaskDefinition, type TaskDefinition } from '../../src/core/taskDefinition.ts'
 import { roundReader } from '../../src/provider/chain.ts'
-import { readVersionModel, recheckVersion, type VersionField } from '../../src/provider/recheckVersion.ts'
-import type { TaskData } from '../../src/provider/taskData.ts'
+import { readVersionModel, recheckVersion, type RecheckDeps, type VersionField } from '../../src/provider/recheckVersion.ts'
 import type { ArtifactStore } from '../../src/provider/types.ts'
-import type { DataIdentity } from '../taskData.ts'
+import type { AuditedData } from '../taskData.ts'
 import { DEFAULT_LIMITS, type ArtifactLimits } from '../../src/storage/limits.ts'
 
 export interface AuditDeps {
   read: ReadContext
   artifacts: ArtifactStore
-  /** the task's training data (its size fixes which samples each shard drew) */
-  prepare: (definition: TaskDefinition, signal?: AbortSignal) => Promise<{ data: Pick<TaskData, 'size'> }>
-  /** the data's CID and hash recomputed from its bytes (node/taskData.ts dataIdentity) */
-  identify: (definition: TaskDefinition, signal?: AbortSignal) => Promise<DataIdentity>
+  /**
+   * The task's data, fetched once (node/taskData.ts auditedData): the training split's size (it
+   * fixes which samples each shard drew) and the data's CID and hash recomputed from its bytes.
+   */
+  data: (definition: TaskDefinition, signal?: AbortSignal) => Promise<AuditedData>
   limits?: Pick<ArtifactLimits, 'delta' | 'model'>
   signal?: AbortSignal
 }
@@ -61,13 +61,12 @@ export async function auditTask (deps: AuditDeps, taskId: bigint): Promise<TaskA
   const limits = deps.limits ?? DEFAULT_LIMITS
   const [task, creation] = await Promise.all([readTask(read, { taskId }), readTaskCreation(read, { taskId })])
   const definition = decodeTaskDefinition(await artifacts.get(creation.specCid, 'spec', signal === undefined ? {} : { signal }), `the task spec ${creation.specCid}`)
-  const { data: training } = await deps.prepare(definition, signal)
-  const versions: VersionAudit[] = []
+  const training = await deps.data(definition, signal)
 
   const initial = await readVersion(read, { versionId: creation.initialVersionId })
   let data: DataAudit
   try {
-    const identity = await deps.identify(definition, signal)
+    const identity = await training.identity()
     const differences: DataAudit['differences'] = []
     if (identity.datasetCid.toLowerCase() !== creation.datasetCid.toLowerCase()) differences.push('dataset CID')
     if (identity.dataHash.toLowerCase() !== initial.dataHash.toLowerCase()) differences.push('data hash')
@@ -75,21 +74,56 @@ export async function auditTask (deps: AuditDeps, taskId: bigint): Promise<TaskA
   } catch (error) {
     data = { verdict: 'unverifiable', differences: [], error: errorMessage(error) }
   }
-  versions.push(await judged(creation.initialVersionId, undefined, initial.status, async () => {
-    await readVersionModel({ read, artifacts, ...(signal === undefined ? {} : { signal }) }, creation.initialVersionId)
-    return []
-  }))
 
+  const checked: Array<{ round: number, version: VersionState }> = []
   const rounds = Math.min(Number(task.rounds), Number(task.currentRound) + 1)
   for (let round = 0; round < rounds; round++) {
     const { versionId } = await readRound(read, { taskId, round })
-    if (versionId === 0n) continue
-    const version = await readVersion(read, { versionId })
-    versions.push(await judged(versionId, round, version.status, async () => await recheckVersion({
-      read, rounds: roundReader(read, { fromBlock: creation.blockNumber }), artifacts, task: definition, dataSize: training.size, shards: task.shards, limits, ...(signal === undefined ? {} : { signal })
+    if (versionId !== 0n) checked.push({ round, version: await readVersion(read, { versionId }) })
+  }
+  const models = modelsOnce({ read, artifacts, ...(signal === undefined ? {} : { signal }) }, [initial, ...checked.map((c) => c.version)])
+
+  const versions: VersionAudit[] = [await judged(initial.versionId, undefined, initial.status, async () => {
+    await models.model(initial.versionId)
+    return []
+  })]
+  models.done(initial)
+  for (const { round, version } of checked) {
+    versions.push(await judged(version.versionId, round, version.status, async () => await recheckVersion({
+      read, rounds: roundReader(read, { fromBlock: creation.blockNumber }), artifacts, task: definition, dataSize: training.size, shards: task.shards, limits, model: models.model, ...(signal === undefined ? {} : { signal })
     }, version)))
+    models.done(version)
   }
   return { taskId, data, versions, passed: data.verdict === 'exact' && versions.every((v) => v.verdict === 'exact') }
+}
+
+/**
+ * Each audited version's model fetched and checked against its commit hash once, whether it is
+ * wanted as the version's own model or as a later version's parent; held only until every audited
+ * version that uses it is done (a model can be 256 MiB).
+ */
+function modelsOnce (deps: Pick<RecheckDeps, 'read' | 'artifacts' | 'signal'>, versions: VersionState[]): { model: (versionId: bigint) => Promise<Uint8Array>, done: (version: VersionState) => void } {
+  const known = new Map(versions.map((v) => [v.versionId, v]))
+  const uses = new Map<bigint, number>()
+  for (const v of versions) for (const id of [v.versionId, v.parent]) uses.set(id, (uses.get(id) ?? 0) + 1)
+  const held = new Map<bigint, Promise<Uint8Array>>()
+  return {
+    model: async (versionId) => {
+      let model = held.get(versionId)
+      if (model === undefined) {
+        model = readVersionModel(deps, versionId, known.get(versionId))
+        held.set(versionId, model)
+      }
+      return await model
+    },
+    done: (version) => {
+      for (const id of [version.versionId, version.parent]) {
+        const left = (uses.get(id) ?? 0) - 1
+        uses.set(id, left)
+        if (left <= 0) held.delete(id)
+      }
+    }
+  }
 }
 
 async function judged (versionId: bigint, round: number | undefined, status: VersionStatusName, check: () => Promise<VersionField[]>): Promise<VersionAudit> {

@@ -13,7 +13,7 @@ import { useNodeBackend } from '../../src/train/nodeBackend.ts'
 import { integerFlag, parseCommandLine, printHelp, printUsageError, UsageError, type Output } from '../cli/args.ts'
 import { connectReader } from '../provider/chainContext.ts'
 import { defaultStackFile } from '../provider/args.ts'
-import { dataIdentity, prepareInProcess } from '../taskData.ts'
+import { auditedData } from '../taskData.ts'
 import { auditTask, type TaskAudit } from './auditTask.ts'
 
 export const USAGE = `usage: npm run audit -- --task N [--stack FILE] [--rpc URL] [--gateway URL] [--json FILE]
@@ -85,8 +85,7 @@ export async function main (argv: readonly string[], io: { env: NodeJS.ProcessEn
     audit = await auditTask({
       read,
       artifacts: blobArtifactStore(storage.blobs, { pin: false }),
-      prepare: async (definition, signal) => await prepareInProcess(definition.spec, storage, signal === undefined ? {} : { signal }),
-      identify: async (definition, signal) => await dataIdentity(definition.spec, storage, signal === undefined ? {} : { signal })
+      data: async (definition, signal) => await auditedData(definition.spec, storage, signal === undefined ? {} : { signal })
     }, config.taskId)
   } catch (error) {
     io.err.write(`audit: task ${config.taskId} could not be audited: ${errorMessage(error)}\n`)

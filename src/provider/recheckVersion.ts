@@ -27,14 +27,22 @@ export interface RecheckDeps {
   shards: number
   limits: Pick<ArtifactLimits, 'delta' | 'model'>
   signal?: AbortSignal
+  /**
+   * A version's model as readVersionModel gives it (the default): the auditor passes one that
+   * fetches each model once, for the version itself and for the versions that name it as parent.
+   */
+  model?: (versionId: bigint) => Promise<Uint8Array>
 }
 
-/** A version's model, refused unless its bytes hash to the version's commit hash. */
-export async function readVersionModel (deps: Pick<RecheckDeps, 'read' | 'artifacts' | 'signal'>, versionId: bigint): Promise<Uint8Array> {
-  const version = await readVersion(deps.read, { versionId })
-  const bytes = await deps.artifacts.get(version.modelCid, 'model', deps.signal === undefined ? {} : { signal: deps.signal })
-  if (versionCommitHash(bytes).toLowerCase() !== version.commitHash.toLowerCase()) {
-    throw new MLBridgeError('MODEL_MISMATCH', `the model behind ${version.modelCid} does not match version ${versionId}'s commit hash ${version.commitHash}`)
+/**
+ * A version's model, refused (MODEL_MISMATCH) unless its bytes hash to the version's commit hash;
+ * `version` spares the chain read where the caller has already read it.
+ */
+export async function readVersionModel (deps: Pick<RecheckDeps, 'read' | 'artifacts' | 'signal'>, versionId: bigint, version?: Pick<VersionState, 'modelCid' | 'commitHash'>): Promise<Uint8Array> {
+  const { modelCid, commitHash } = version ?? await readVersion(deps.read, { versionId })
+  const bytes = await deps.artifacts.get(modelCid, 'model', deps.signal === undefined ? {} : { signal: deps.signal })
+  if (versionCommitHash(bytes).toLowerCase() !== commitHash.toLowerCase()) {
+    throw new MLBridgeError('MODEL_MISMATCH', `the model behind ${modelCid} does not match version ${versionId}'s commit hash ${commitHash}`)
   }
   return bytes
 }
@@ -42,16 +50,22 @@ export async function readVersionModel (deps: Pick<RecheckDeps, 'read' | 'artifa
 /** The fields in which `version` (of round `version.round`) differs from its recomputation; empty when it is exact. */
 export async function recheckVersion (deps: RecheckDeps, version: VersionState): Promise<VersionField[]> {
   const signal = deps.signal === undefined ? {} : { signal: deps.signal }
+  const model = deps.model ?? (async (versionId: bigint) => await readVersionModel(deps, versionId, versionId === version.versionId ? version : undefined))
   const recomputed = await recomputeRound({
     chain: deps.rounds,
     fetchDelta: async (cid) => await deps.artifacts.get(cid, 'delta', signal),
     task: deps.task, dataSize: deps.dataSize, shards: deps.shards, limits: deps.limits
-  }, version.taskId, Number(version.round), await readVersionModel(deps, version.parent))
+  }, version.taskId, Number(version.round), await model(version.parent))
   const differences: VersionField[] = []
   const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase()
   if (!same(recomputed.computed.commitHash, version.commitHash)) differences.push('commit hash')
   if (!same(recomputed.deltaRoot, version.deltaRoot)) differences.push('delta root')
   if (!same(recomputed.dataHash, version.dataHash)) differences.push('data hash')
-  if (!same(versionCommitHash(await deps.artifacts.get(version.modelCid, 'model', signal)), version.commitHash)) differences.push('model bytes')
+  try {
+    await model(version.versionId)
+  } catch (error) {
+    if (!(error instanceof MLBridgeError && error.code === 'MODEL_MISMATCH')) throw error
+    differences.push('model bytes')
+  }
   return differences
 }

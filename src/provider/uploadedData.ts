@@ -31,9 +31,12 @@ export function holdOut (all: Dataset, fraction: number, source = 'data set', ev
 }
 
 export async function loadUploadedDataset (storage: Storage, spec: Pick<TaskSpec, 'dataset'>, options: { signal?: AbortSignal } = {}): Promise<UploadedSplit> {
-  const { holdoutFraction, evalSamples } = spec.dataset
-  const { name, samples } = await loadUploadedSamples(storage, spec, options)
-  return holdOut(samples, holdoutFraction, `data set "${name}"`, evalSamples)
+  return splitUploaded(spec, await loadUploadedSamples(storage, spec, options))
+}
+
+/** The uploaded samples split as the spec's `holdoutFraction` and `evalSamples` say. */
+export function splitUploaded (spec: Pick<TaskSpec, 'dataset'>, { name, samples }: { name: string, samples: Dataset }): UploadedSplit {
+  return holdOut(samples, spec.dataset.holdoutFraction, `data set "${name}"`, spec.dataset.evalSamples)
 }
 
 /** Every sample of the uploaded data set, in order, each shard checked against its manifest entry. */
