@@ -10,7 +10,7 @@ import type { z } from '../core/zod.ts'
 import { errorKind, MLBridgeError } from '../core/errors.ts'
 import { versionCommitHash } from '../core/version/blob.ts'
 import { fetchBlobFromGateway } from '../storage/gateway.ts'
-import { errorSchema, pageSchema, taskDetailSchema, taskSchema, versionSchema, type Page, type Task, type TaskDetail, type Version } from './schemas.ts'
+import { errorSchema, taskDetailSchema, taskPageSchema, versionPageSchema, type Page, type Task, type TaskDetail, type Version } from './schemas.ts'
 
 export interface ClientOptions {
   /** the indexer's REST base URL (stack.json's `api`) */
@@ -69,9 +69,9 @@ export function createClient (options: ClientOptions): MLBridgeClient {
   }
 
   return {
-    tasks: async (query = {}) => await get('/tasks', { ...query }, pageSchema(taskSchema)),
+    tasks: async (query = {}) => await get('/tasks', { ...query }, taskPageSchema),
     task: async (id) => await get(`/tasks/${id}`, {}, taskDetailSchema),
-    versions: async (query = {}) => await get('/versions', { ...query }, pageSchema(versionSchema)),
+    versions: async (query = {}) => await get('/versions', { ...query }, versionPageSchema),
     downloadModel: async (version, opts = {}) => {
       if (options.gateway === undefined) throw new MLBridgeError('NO_GATEWAY', 'createClient was given no gateway to download from')
       if (version.modelCid === null || version.commitHash === null) throw new MLBridgeError('VERSION_INCOMPLETE', `version ${version.id} has no model registered yet`)

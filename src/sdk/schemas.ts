@@ -35,8 +35,11 @@ export const versionSchema = z.object({
   registeredBlock: amount.nullable(), registeredAt: amount.nullable(), finalizedAt: amount.nullable()
 })
 
-export const pageSchema = <T extends z.ZodType>(item: T): z.ZodObject<{ items: z.ZodArray<T>, nextCursor: z.ZodNullable<z.ZodString> }> =>
+const pageSchema = <T extends z.ZodType>(item: T): z.ZodObject<{ items: z.ZodArray<T>, nextCursor: z.ZodNullable<z.ZodString> }> =>
   z.object({ items: z.array(item), nextCursor: amount.nullable() })
+
+export const taskPageSchema = pageSchema(taskSchema)
+export const versionPageSchema = pageSchema(versionSchema)
 
 export const taskDetailSchema = z.object({ task: taskSchema, rounds: z.array(roundSchema), providers: z.array(taskProviderSchema) })
 export const errorSchema = z.object({ error: z.string() })

@@ -39,8 +39,9 @@ export const taskParams = z.object({ id: uint('task id').openapi({ param: { name
 export const taskSchema = sdk.taskSchema.openapi('Task')
 export const taskDetailSchema = z.object({ task: taskSchema, rounds: z.array(sdk.roundSchema.openapi('Round')), providers: z.array(sdk.taskProviderSchema.openapi('TaskProvider')) }).openapi('TaskDetail')
 export const versionSchema = sdk.versionSchema.openapi('Version')
-export const taskPageSchema = sdk.pageSchema(taskSchema).openapi('TaskPage')
-export const versionPageSchema = sdk.pageSchema(versionSchema).openapi('VersionPage')
+// A page's items are named too, so the document refers to Task and Version rather than repeating them.
+export const taskPageSchema = sdk.taskPageSchema.extend({ items: z.array(taskSchema) }).openapi('TaskPage')
+export const versionPageSchema = sdk.versionPageSchema.extend({ items: z.array(versionSchema) }).openapi('VersionPage')
 export const errorSchema = sdk.errorSchema.openapi('Error')
 
 export interface Page {
