@@ -30,7 +30,7 @@ export interface NodeLmResult {
 
 export async function runNodeLmBench (options: LmBenchSettings & { reps: number }): Promise<NodeLmResult> {
   const job = lmBenchJob(await loadCorpusFromDisk(), options)
-  const { arch, spec, shard, context } = job
+  const { arch, spec, shard, context, tokens } = job
   const auto = await useNodeBackend('auto')
   const weights = await initialWeights(arch, 1)
   const trainer = inProcessTrainer()
@@ -41,7 +41,7 @@ export async function runNodeLmBench (options: LmBenchSettings & { reps: number 
       await useBackend(backend)
       const started = performance.now()
       await trainer.train({ architecture: arch, training: spec.training, weights, data: { kind: 'samples', data: shard }, seed: 1 }, {})
-      return (options.steps * options.batchSize * context) / ((performance.now() - started) / 1000)
+      return tokens / ((performance.now() - started) / 1000)
     }
     // The provider's trainer runs on this process's tfjs backend, like the raw loop: both switch it to `backend`.
     const [providerTokensPerSec, rawTokensPerSec] = await bestOf(options.reps, [

@@ -53,7 +53,7 @@ function rawWorker (): { run: (job: RawLoopJob) => Promise<number>, terminate: (
 }
 
 export async function runLmBench (options: LmBenchOptions): Promise<LmBenchResult> {
-  const { spec, arch, context, shard } = lmBenchJob(await fetchCorpus(location.origin), options)
+  const { spec, arch, context, shard, tokens } = lmBenchJob(await fetchCorpus(location.origin), options)
   await registerBackends(tfjsWasmPaths)
   await useBackend('cpu')
   const weights = await initialWeights(arch, 1)
@@ -65,14 +65,15 @@ export async function runLmBench (options: LmBenchOptions): Promise<LmBenchResul
     const raw = rawWorker()
     try {
       const job = { architecture: arch, training: spec.training, weights, data: { kind: 'samples' as const, data: shard }, seed: 1 }
-      const viaWorker = async (steps: number): Promise<number> => {
+      // `job` trains `options.steps` steps (lmBenchJob sets them as localSteps), as `rawJob` does.
+      const viaWorker = async (): Promise<number> => {
         const started = performance.now()
-        await trainer.train({ ...job, training: { ...spec.training, localSteps: steps } }, { backend })
-        return (steps * options.batchSize * context) / ((performance.now() - started) / 1000)
+        await trainer.train(job, { backend })
+        return tokens / ((performance.now() - started) / 1000)
       }
       const rawJob: RawLoopJob = { backend, architecture: arch, training: spec.training, weights, shard, steps: options.steps }
       const [workerTokensPerSec, rawTokensPerSec, rawMainThreadTokensPerSec] = await bestOf(options.reps, [
-        async () => await viaWorker(options.steps),
+        viaWorker,
         async () => await raw.run(rawJob),
         async () => await rawLoopTokensPerSec(rawJob)
       ]) as [number, number, number]

@@ -28,6 +28,8 @@ export interface LmBenchJob {
   context: number
   /** enough windows for `steps` batches */
   shard: Dataset
+  /** the tokens one run of `steps` batches trains on */
+  tokens: number
 }
 
 export function lmBenchJob (text: string, settings: LmBenchSettings): LmBenchJob {
@@ -39,7 +41,7 @@ export function lmBenchJob (text: string, settings: LmBenchSettings): LmBenchJob
     seed: 'lm-bench'
   })
   const shard = selectSamples(data, Array.from({ length: settings.steps * settings.batchSize }, (_, i) => i % data.labels.length))
-  return { spec, arch: architectureFromSpec(spec.model), context, shard }
+  return { spec, arch: architectureFromSpec(spec.model), context, shard, tokens: settings.steps * settings.batchSize * context }
 }
 
 export interface RawLoopJob {
