@@ -1,9 +1,9 @@
 /**
- * Ponder's view of the protocol: the four contracts whose events make the tables. ABIs come from
+ * Ponder's view of the protocol: the five contracts whose events make the tables. ABIs come from
  * the generated bindings (built from contracts/), addresses and chain from the environment.
  */
 import { createConfig } from 'ponder'
-import { ConsensusVerifierAbi, ModelRegistryAbi, RewardDistributorAbi, TaskManagerAbi } from '../src/chain/generated/abis.ts'
+import { ConsensusVerifierAbi, DataRegistryAbi, ModelRegistryAbi, RewardDistributorAbi, TaskManagerAbi } from '../src/chain/generated/abis.ts'
 import { indexerEnv } from './env.ts'
 
 const env = indexerEnv(process.env)
@@ -20,6 +20,7 @@ export default createConfig({
     TaskManager: contract(TaskManagerAbi, env.contracts.TaskManager),
     ConsensusVerifier: contract(ConsensusVerifierAbi, env.contracts.ConsensusVerifier),
     ModelRegistry: contract(ModelRegistryAbi, env.contracts.ModelRegistry),
-    RewardDistributor: contract(RewardDistributorAbi, env.contracts.RewardDistributor)
+    RewardDistributor: contract(RewardDistributorAbi, env.contracts.RewardDistributor),
+    DataRegistry: contract(DataRegistryAbi, env.contracts.DataRegistry)
   }
 })

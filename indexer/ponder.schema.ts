@@ -9,6 +9,9 @@ import { index, onchainTable } from 'ponder'
 export const task = onchainTable('task', (t) => ({
   id: t.bigint().primaryKey(),
   creator: t.hex().notNull(),
+  /** the task's and its model's name, and its description, as TaskCreated carried them (not kept in storage) */
+  name: t.text().notNull(),
+  description: t.text().notNull(),
   modelId: t.bigint().notNull(),
   initialVersionId: t.bigint().notNull(),
   specCid: t.hex().notNull(),
@@ -23,6 +26,8 @@ export const task = onchainTable('task', (t) => ({
   currentRound: t.integer(),
   providerCount: t.integer().notNull(),
   refund: t.bigint(),
+  /** the registered data set its creator cited (DataRegistry.DataSetCited) */
+  dataSetId: t.bigint(),
   createdBlock: t.bigint().notNull(),
   createdAt: t.bigint().notNull(),
   closedAt: t.bigint()
@@ -150,3 +155,43 @@ export const slash = onchainTable('slash', (t) => ({
   block: t.bigint().notNull(),
   timestamp: t.bigint().notNull()
 }), (table) => ({ providerIndex: index().on(table.provider) }))
+
+/**
+ * A model (ModelRegistry.ModelCreated): a task's, named after it, or a fork of a version. The head
+ * version's metrics sit in the row (HeadMoved keeps them current) so the market can sort by them.
+ */
+export const model = onchainTable('model', (t) => ({
+  id: t.bigint().primaryKey(),
+  owner: t.hex().notNull(),
+  /** the task that trains it; null for a fork */
+  taskId: t.bigint(),
+  /** the version a fork started from */
+  forkedFrom: t.bigint(),
+  name: t.text().notNull(),
+  description: t.text().notNull(),
+  head: t.bigint().notNull(),
+  headAccuracyBps: t.integer(),
+  /** validation loss scaled by 1e6, as on chain */
+  headLoss: t.bigint(),
+  /** versions registered in this model (a fork's starting version belongs to its source) */
+  versionCount: t.integer().notNull(),
+  /** the data set its task cites */
+  dataSetId: t.bigint(),
+  createdBlock: t.bigint().notNull(),
+  createdAt: t.bigint().notNull()
+}), (table) => ({ taskIndex: index().on(table.taskId), ownerIndex: index().on(table.owner) }))
+
+/** DataRegistry: a registered data set, its terms and who owns it. */
+export const dataSet = onchainTable('data_set', (t) => ({
+  id: t.bigint().primaryKey(),
+  owner: t.hex().notNull(),
+  contentHash: t.hex().notNull(),
+  manifestCid: t.hex().notNull(),
+  name: t.text().notNull(),
+  license: t.text().notNull(),
+  description: t.text().notNull(),
+  /** tasks citing it */
+  citations: t.integer().notNull(),
+  registeredBlock: t.bigint().notNull(),
+  registeredAt: t.bigint().notNull()
+}), (table) => ({ contentHashIndex: index().on(table.contentHash) }))

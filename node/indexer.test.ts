@@ -60,6 +60,8 @@ describe('indexer', () => {
     expect(task).toMatchObject({
       id: String(run.taskId),
       creator: creator.walletClient.account.address.toLowerCase(),
+      name: 'placeholder',
+      description: 'placeholder artifacts for a test',
       status: onChain.status,
       rounds: onChain.rounds,
       shards: onChain.shards,

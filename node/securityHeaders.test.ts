@@ -50,6 +50,11 @@ describe('content security policy', () => {
     expect(connectSources(local)).toEqual(["'self'", 'http://127.0.0.1:8545', 'ws://127.0.0.1:4003', 'http://127.0.0.1:*', 'ws://127.0.0.1:*', 'http://localhost:*', 'ws://localhost:*'])
   })
 
+  it('connects to the configured API and gateway origins', () => {
+    const withServices = parseNetworkConfig({ ...publicNetwork, api: 'https://api.example.org/v1', gateway: 'https://ipfs.example.org:8443' })
+    expect(connectSources(withServices)).toEqual(["'self'", 'https://rpc.example.org', 'https://api.example.org', 'https://ipfs.example.org:8443', 'wss://relay.example.org:443', 'wss://relay2.example.org:4443'])
+  })
+
   it('allows any TLS endpoint when a build is made without knowing its network', () => {
     expect(connectSources(undefined)).toEqual(["'self'", 'https:', 'wss:'])
   })

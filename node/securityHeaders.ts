@@ -40,12 +40,16 @@ function relaySources (address: string): string[] {
 /**
  * What the page may fetch or open a socket to. WebRTC between peers is outside CSP's reach; the
  * relay's WebSocket and the JSON-RPC endpoint are not. An injected wallet's own RPC traffic runs in
- * the extension, so a user's wallet RPC needs nothing here.
+ * the extension, so a user's wallet RPC needs nothing here. The API and the gateway are plain
+ * HTTP(S) origins.
  */
 export function connectSources (network: NetworkConfig | undefined): string[] {
   if (network === undefined) return ["'self'", 'https:', 'wss:']
-  const rpc = new URL(network.rpcUrl)
-  const sources = ["'self'", hostSource(rpc.protocol.slice(0, -1), rpc.hostname.replace(/^\[|\]$/g, ''), rpc.port === '' ? undefined : rpc.port)]
+  const origin = (url: string): string => {
+    const parsed = new URL(url)
+    return hostSource(parsed.protocol.slice(0, -1), parsed.hostname.replace(/^\[|\]$/g, ''), parsed.port === '' ? undefined : parsed.port)
+  }
+  const sources = ["'self'", origin(network.rpcUrl), ...[network.api, network.gateway].filter((url) => url !== undefined).map(origin)]
   sources.push(...network.bootstrap.flatMap(relaySources))
   // The local stack may be reached on any loopback port (the page dials what the relay announces).
   if (network.allowLoopback) sources.push('http://127.0.0.1:*', 'ws://127.0.0.1:*', 'http://localhost:*', 'ws://localhost:*')

@@ -60,6 +60,10 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
     uint256 public constant MAX_TRAIN_MFLOP = 20_000_000;
     /// @notice Most activation memory (values and gradients of one batch) a result may take, in KiB (512 MiB).
     uint256 public constant MAX_ACTIVATION_KIB = 512 * 1024;
+    /// @notice Longest task name, in UTF-8 bytes.
+    uint256 public constant MAX_NAME_LENGTH = 128;
+    /// @notice Longest task description, in UTF-8 bytes.
+    uint256 public constant MAX_DESCRIPTION_LENGTH = 2048;
     /// @notice Attempts per shard the lifetime bound counts (the verifier's MAX_ATTEMPTS).
     uint256 public constant LIFETIME_ATTEMPTS = 4;
     /// @notice The weight of a provider without a record.
@@ -153,7 +157,7 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         (uint256 modelId, uint256 versionId) =
             registry.registerTaskModel(msg.sender, taskId, p.initialModelCid, p.initialCommitHash, p.initialDataHash);
         t.modelId = uint64(modelId);
-        emit TaskCreated(taskId, msg.sender, modelId, versionId, p.specCid, p.datasetCid, escrow);
+        _emitCreated(taskId, modelId, versionId, escrow, p);
         distributor.depositEscrow(taskId, msg.sender, escrow);
     }
 
@@ -342,6 +346,8 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
     function _validate(TaskParams calldata p) private pure {
         if (p.specCid.length == 0) revert InvalidTaskParameter("specCid");
         if (p.initialModelCid.length == 0) revert InvalidTaskParameter("initialModelCid");
+        if (bytes(p.name).length == 0 || bytes(p.name).length > MAX_NAME_LENGTH) revert InvalidTaskParameter("name");
+        if (bytes(p.description).length > MAX_DESCRIPTION_LENGTH) revert InvalidTaskParameter("description");
         if (p.rounds == 0 || p.rounds > MAX_ROUNDS) revert InvalidTaskParameter("rounds");
         if (p.shards == 0 || p.shards > MAX_SHARDS) revert InvalidTaskParameter("shards");
         if (p.replication == 0 || p.replication > p.maxReplication) revert InvalidTaskParameter("replication");
@@ -365,6 +371,13 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         _checkResource(p.parameters, MAX_PARAMETERS, "parameters");
         _checkResource(p.trainMflop, MAX_TRAIN_MFLOP, "trainMflop");
         _checkResource(p.activationKib, MAX_ACTIVATION_KIB, "activationKib");
+    }
+
+    // apart from createTask, whose locals leave no stack room for the event's nine fields
+    function _emitCreated(uint256 taskId, uint256 modelId, uint256 versionId, uint256 escrow, TaskParams calldata p)
+        private
+    {
+        emit TaskCreated(taskId, msg.sender, modelId, versionId, p.specCid, p.datasetCid, escrow, p.name, p.description);
     }
 
     function _checkResource(uint32 declared, uint256 bound, string memory name) private pure {

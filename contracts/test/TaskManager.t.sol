@@ -91,14 +91,14 @@ contract TaskManagerTest is ProtocolFixture {
         vm.startPrank(creator);
         token.approve(address(distributor), budget);
         vm.expectEmit(address(tm));
-        emit ITaskManager.TaskCreated(1, creator, 1, 1, p.specCid, p.datasetCid, budget);
+        emit ITaskManager.TaskCreated(1, creator, 1, 1, p.specCid, p.datasetCid, budget, p.name, p.description);
         tm.createTask(p);
         vm.stopPrank();
     }
 
     function test_createTask_revertsWhenParameterInvalid() public {
         ITaskManager.TaskParams memory p;
-        string[14] memory names = [
+        string[17] memory names = [
             "specCid",
             "initialModelCid",
             "rounds",
@@ -112,7 +112,10 @@ contract TaskManagerTest is ProtocolFixture {
             "rewardPerResult",
             "minStake",
             "replication",
-            "fingerprintLength"
+            "fingerprintLength",
+            "name",
+            "name",
+            "description"
         ];
         for (uint256 i = 0; i < names.length; ++i) {
             p = _params();
@@ -130,6 +133,9 @@ contract TaskManagerTest is ProtocolFixture {
             if (i == 11) p.minStake = 0;
             if (i == 12) p.replication = 5; // above maxReplication 4
             if (i == 13) p.fingerprintLength = 65;
+            if (i == 14) p.name = "";
+            if (i == 15) p.name = string(new bytes(tm.MAX_NAME_LENGTH() + 1));
+            if (i == 16) p.description = string(new bytes(tm.MAX_DESCRIPTION_LENGTH() + 1));
             vm.expectRevert(abi.encodeWithSelector(ITaskManager.InvalidTaskParameter.selector, names[i]));
             vm.prank(creator);
             tm.createTask(p);

@@ -1,6 +1,6 @@
 /** ModelRegistry: versions, their task round and aggregator, and their fate. */
 import { ponder } from 'ponder:registry'
-import { round, version } from 'ponder:schema'
+import { model, round, version } from 'ponder:schema'
 import { VERSION_STATUSES, roundId } from '../ids.ts'
 
 ponder.on('ModelRegistry:VersionRegistered', async ({ event, context }) => {
@@ -11,6 +11,32 @@ ponder.on('ModelRegistry:VersionRegistered', async ({ event, context }) => {
     ...(VERSION_STATUSES[status] === 'Final' ? { finalizedAt: event.block.timestamp } : {})
   }
   await context.db.insert(version).values({ id: versionId, ...values }).onConflictDoUpdate(values)
+  // a task's genesis version comes before its ModelCreated, which counts it
+  if (await context.db.find(model, { id: modelId }) !== null) await context.db.update(model, { id: modelId }).set((row) => ({ versionCount: row.versionCount + 1 }))
+})
+
+/** The head's metrics, copied into the model row. */
+async function headMetrics (db: { find: (table: typeof version, key: { id: bigint }) => Promise<{ accuracyBps: number | null, loss: bigint | null } | null> }, head: bigint): Promise<{ headAccuracyBps: number | null, headLoss: bigint | null }> {
+  const row = await db.find(version, { id: head })
+  return { headAccuracyBps: row?.accuracyBps ?? null, headLoss: row?.loss ?? null }
+}
+
+ponder.on('ModelRegistry:ModelCreated', async ({ event, context }) => {
+  const { modelId, owner, taskId, head } = event.args
+  const fork = taskId === 0n
+  // a fork is named after the model it came from; a task's model gets its task's name from TaskCreated, next in the transaction
+  const source = fork ? await context.db.find(version, { id: head }) : null
+  const sourceModel = source?.modelId == null ? null : await context.db.find(model, { id: source.modelId })
+  await context.db.insert(model).values({
+    id: modelId, owner, taskId: fork ? null : taskId, forkedFrom: fork ? head : null,
+    name: sourceModel === null ? '' : `fork of ${sourceModel.name}`, description: sourceModel?.description ?? '',
+    head, ...await headMetrics(context.db, head), versionCount: fork ? 0 : 1, dataSetId: sourceModel?.dataSetId ?? null,
+    createdBlock: event.block.number, createdAt: event.block.timestamp
+  })
+})
+
+ponder.on('ModelRegistry:HeadMoved', async ({ event, context }) => {
+  await context.db.update(model, { id: event.args.modelId }).set({ head: event.args.to, ...await headMetrics(context.db, event.args.to) })
 })
 
 ponder.on('ModelRegistry:VersionProposed', async ({ event, context }) => {

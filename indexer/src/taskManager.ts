@@ -1,22 +1,23 @@
 /** TaskManager: tasks, their rounds and who joined them. */
 import { ponder } from 'ponder:registry'
-import { provider, round, task, taskProvider, version } from 'ponder:schema'
+import { model, provider, round, task, taskProvider, version } from 'ponder:schema'
 import { TASK_STATUSES, roundId, taskProviderId } from '../ids.ts'
 
 ponder.on('TaskManager:TaskCreated', async ({ event, context }) => {
-  const { taskId, creator, modelId, initialVersionId, specCid, datasetCid, escrow } = event.args
+  const { taskId, creator, modelId, initialVersionId, specCid, datasetCid, escrow, name, description } = event.args
   // The event leaves out the task's shape; one read at the creation block fills it in.
   const shape = await context.client.readContract({
     abi: context.contracts.TaskManager.abi, address: event.log.address, functionName: 'getTask', args: [taskId], blockNumber: event.block.number
   })
   await context.db.insert(task).values({
-    id: taskId, creator, modelId, initialVersionId, specCid, datasetCid, escrow,
+    id: taskId, creator, name, description, modelId, initialVersionId, specCid, datasetCid, escrow,
     status: TASK_STATUSES[shape.status] ?? 'Joining',
     rounds: shape.rounds, shards: shape.shards, replication: shape.replication, rewardPerResult: shape.rewardPerResult,
     providerCount: 0, createdBlock: event.block.number, createdAt: event.block.timestamp
   })
-  // the genesis version was registered (ModelRegistry) in this transaction, before it knew its task
+  // the genesis version and the model were registered (ModelRegistry) in this transaction, before they knew their task's name
   await context.db.insert(version).values({ id: initialVersionId, taskId }).onConflictDoUpdate({ taskId })
+  await context.db.update(model, { id: modelId }).set({ name, description })
 })
 
 ponder.on('TaskManager:ProviderJoined', async ({ event, context }) => {

@@ -543,7 +543,7 @@ export function spammingChain (chain: ProviderChain, ctx: WriteContext, pinFor: 
         specCid: specBlob.cid, datasetCid: data.cid, initialModelCid: model.cid, initialCommitHash: keccak256(model.bytes), initialDataHash: keccak256(data.bytes),
         rounds: 1, shards: 1, replication: 2, maxReplication: 2, fingerprintLength: spec.fingerprint.length, confirmations: 1, tolerance: spec.fingerprint.tolerance,
         joinWindow: 30, commitWindow: 600, revealWindow: 600, aggregateWindow: 600, challengeWindow: 600,
-        rewardPerResult: parseEther('1'), minStake: parseEther('100'), ...declaredResources(defineTask(spec).cost)
+        rewardPerResult: parseEther('1'), minStake: parseEther('100'), ...declaredResources(defineTask(spec).cost), name: `junk ${i}`, description: ''
       })
       log.note(`created junk task ${taskId} (junk spec ${pinned})`)
     }

@@ -15,7 +15,7 @@ import { MNIST_ASSET_PATH } from '../../src/train/data/mnistAsset.ts'
 import { bundledDataIdentity } from '../taskData.ts'
 
 export type MnistTaskShape = Pick<TaskParams, 'rounds' | 'shards' | 'replication' | 'maxReplication'> &
-  Partial<Pick<TaskParams, 'joinWindow' | 'confirmations' | 'rewardPerResult' | 'minStake'>> & {
+  Partial<Pick<TaskParams, 'joinWindow' | 'confirmations' | 'rewardPerResult' | 'minStake' | 'name' | 'description'>> & {
     /** what the task declares a result costs @default what its spec needs */
     declared?: Partial<DeclaredResources>
     /** commit, reveal, aggregate and challenge windows, seconds @default 600 */
@@ -63,7 +63,9 @@ export async function createMnistTask (creator: WriteContext, artifacts: Artifac
     rewardPerResult,
     minStake: shape.minStake ?? parseEther('100'),
     ...declaredResources(defineTask(spec).cost),
-    ...shape.declared
+    ...shape.declared,
+    name: shape.name ?? 'MNIST digits',
+    description: shape.description ?? ''
   })
   return { created, initial, specCid }
 }

@@ -35,6 +35,8 @@ export function placeholderTaskParams (over: Partial<TaskParams> = {}, opts: { w
     parameters: 1000,
     trainMflop: 10,
     activationKib: 64,
+    name: 'placeholder',
+    description: 'placeholder artifacts for a test',
     ...over
   }
 }

@@ -21,6 +21,10 @@ export const networkConfigSchema = z.object({
   rpcUrl: z.url({ protocol: /^(https?|wss?)$/ }),
   contracts: z.object({ MLBToken: address }).catchall(address),
   bootstrap: z.array(multiaddr),
+  /** the indexer's REST API: task lists, the market and live figures read from it rather than by scanning the chain */
+  api: z.url({ protocol: /^https?$/ }).optional(),
+  /** a trustless gateway: models downloaded from it, every block verified, with no libp2p node */
+  gateway: z.url({ protocol: /^https?$/ }).optional(),
   /** Browsers refuse to dial private addresses unless told otherwise; only the local stack needs it. */
   allowLoopback: z.boolean().default(false)
 })
@@ -72,6 +76,8 @@ export function networkConfigFromStack (stack: StackInfo): NetworkConfig {
     rpcUrl: stack.rpcUrl,
     contracts: stack.contracts,
     bootstrap: [stack.relayMultiaddr],
+    ...(stack.api === undefined ? {} : { api: stack.api }),
+    ...(stack.gateway === undefined ? {} : { gateway: stack.gateway }),
     allowLoopback: true
   }, 'stack.json')
 }

@@ -10,10 +10,10 @@ const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/)
 const amount = z.string().regex(/^\d+$/)
 
 export const taskSchema = z.object({
-  id: amount, creator: address, modelId: amount, initialVersionId: amount, specCid: hex, datasetCid: hex, escrow: amount,
+  id: amount, creator: address, name: z.string(), description: z.string(), modelId: amount, initialVersionId: amount, specCid: hex, datasetCid: hex, escrow: amount,
   status: z.enum(['Joining', 'Running', 'Completed', 'Cancelled']),
   rounds: z.number().int(), shards: z.number().int(), replication: z.number().int(), rewardPerResult: amount,
-  currentRound: z.number().int().nullable(), providerCount: z.number().int(), refund: amount.nullable(),
+  currentRound: z.number().int().nullable(), providerCount: z.number().int(), refund: amount.nullable(), dataSetId: amount.nullable(),
   createdBlock: amount, createdAt: amount, closedAt: amount.nullable()
 })
 
@@ -35,11 +35,26 @@ export const versionSchema = z.object({
   registeredBlock: amount.nullable(), registeredAt: amount.nullable(), finalizedAt: amount.nullable()
 })
 
+export const dataSetSchema = z.object({
+  id: amount, owner: address, contentHash: hex, manifestCid: hex, name: z.string(), license: z.string(), description: z.string(),
+  citations: z.number().int(), registeredBlock: amount, registeredAt: amount
+})
+
+/** A model as the market lists it: its head's metrics, and the data set its task cites (name and licence), if any. */
+export const modelSchema = z.object({
+  id: amount, owner: address, taskId: amount.nullable(), forkedFrom: amount.nullable(), name: z.string(), description: z.string(),
+  head: amount, headAccuracyBps: z.number().int().nullable(), headLoss: amount.nullable(), versionCount: z.number().int(),
+  dataSetId: amount.nullable(), createdBlock: amount, createdAt: amount,
+  dataSet: dataSetSchema.pick({ id: true, name: true, license: true }).nullable()
+})
+
 const pageSchema = <T extends z.ZodType>(item: T): z.ZodObject<{ items: z.ZodArray<T>, nextCursor: z.ZodNullable<z.ZodString> }> =>
   z.object({ items: z.array(item), nextCursor: amount.nullable() })
 
 export const taskPageSchema = pageSchema(taskSchema)
 export const versionPageSchema = pageSchema(versionSchema)
+export const modelPageSchema = pageSchema(modelSchema)
+export const dataSetPageSchema = pageSchema(dataSetSchema)
 
 export const taskDetailSchema = z.object({ task: taskSchema, rounds: z.array(roundSchema), providers: z.array(taskProviderSchema) })
 export const errorSchema = z.object({ error: z.string() })
@@ -49,4 +64,6 @@ export type Round = z.infer<typeof roundSchema>
 export type TaskProvider = z.infer<typeof taskProviderSchema>
 export type Version = z.infer<typeof versionSchema>
 export type TaskDetail = z.infer<typeof taskDetailSchema>
+export type Model = z.infer<typeof modelSchema>
+export type DataSet = z.infer<typeof dataSetSchema>
 export interface Page<T> { items: T[], nextCursor: string | null }

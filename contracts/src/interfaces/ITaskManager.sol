@@ -80,6 +80,8 @@ interface ITaskManager {
         uint32 parameters;
         uint32 trainMflop;
         uint32 activationKib;
+        string name;
+        string description;
     }
 
     /// @notice A task parameter is out of range.
@@ -152,6 +154,8 @@ interface ITaskManager {
     /// @param specCid Binary CID of the task spec.
     /// @param datasetCid Binary CID of the data set manifest.
     /// @param escrow The escrowed budget.
+    /// @param name The task's (and its model's) short name; kept only in this event, for indexers.
+    /// @param description What the task trains and why (may be empty); kept only in this event.
     event TaskCreated(
         uint256 indexed taskId,
         address indexed creator,
@@ -159,7 +163,9 @@ interface ITaskManager {
         uint256 initialVersionId,
         bytes specCid,
         bytes datasetCid,
-        uint256 escrow
+        uint256 escrow,
+        string name,
+        string description
     );
     /// @notice A provider joined a task with `weight`.
     /// @param taskId The task.

@@ -91,6 +91,8 @@ abstract contract ProtocolFixture is Test {
         p.parameters = 7850;
         p.trainMflop = 1000;
         p.activationKib = 2048;
+        p.name = "digits";
+        p.description = "an MLP on MNIST";
     }
 
     /// Expects `createTask(p)`, funded and approved, to revert naming the parameter `name`.

@@ -6,10 +6,11 @@
  */
 import { db } from 'ponder:api'
 import schema from 'ponder:schema'
-import { and, asc, eq, gt, graphql, replaceBigInts } from 'ponder'
+import { and, asc, desc, eq, gt, graphql, ilike, isNull, or, replaceBigInts } from 'ponder'
 import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi'
 import {
-  errorSchema, pageFrom, pageOf, pageQuery, problemOf, taskDetailSchema, taskPageSchema as taskPage, taskParams, versionPageSchema as versionPage, versionsQuery
+  dataSetPageSchema as dataSetPage, dataSetsQuery, errorSchema, modelPageSchema as modelPage, modelsQuery, pageFrom, pageOf, pageQuery, problemOf,
+  taskDetailSchema, taskPageSchema as taskPage, taskParams, versionPageSchema as versionPage, versionsQuery
 } from './query.ts'
 
 const app = new OpenAPIHono({
@@ -67,6 +68,56 @@ app.openapi(createRoute({
     ))
     .orderBy(asc(schema.version.id)).limit(page.limit + 1)
   return c.json(versionPage.parse(plain(pageOf(rows, page))), 200)
+})
+
+/** `%text%` for ILIKE, its own wildcards escaped so a search for "50%" means those characters. */
+const contains = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+
+app.openapi(createRoute({
+  method: 'get', path: '/models', summary: 'Models for the market: search, filter and sort, with the head\'s metrics and the data set\'s licence',
+  request: { query: modelsQuery },
+  responses: { 200: json(modelPage, 'a page of models'), 400: badRequest }
+}), async (c) => {
+  const query = c.req.valid('query')
+  const limit = pageFrom(query).limit
+  const offset = query.cursor === undefined ? 0 : Number(query.cursor)
+  const m = schema.model
+  const order = {
+    newest: [desc(m.id)],
+    oldest: [asc(m.id)],
+    // models without a scored head (a fresh task's genesis) sort last
+    accuracy: [asc(isNull(m.headAccuracyBps)), desc(m.headAccuracyBps), desc(m.id)],
+    loss: [asc(isNull(m.headLoss)), asc(m.headLoss), desc(m.id)],
+    name: [asc(m.name), asc(m.id)]
+  }[query.sort ?? 'newest']
+  const rows = await db.select({ model: m, dataSet: { id: schema.dataSet.id, name: schema.dataSet.name, license: schema.dataSet.license } })
+    .from(m).leftJoin(schema.dataSet, eq(m.dataSetId, schema.dataSet.id))
+    .where(and(
+      query.q === undefined ? undefined : or(ilike(m.name, contains(query.q)), ilike(m.description, contains(query.q))),
+      query.task === undefined ? undefined : eq(m.taskId, BigInt(query.task)),
+      query.owner === undefined ? undefined : eq(m.owner, query.owner.toLowerCase() as `0x${string}`),
+      query.dataSet === undefined ? undefined : eq(m.dataSetId, BigInt(query.dataSet))
+    ))
+    .orderBy(...order).limit(limit + 1).offset(offset)
+  const items = rows.slice(0, limit).map((row) => ({ ...row.model, dataSet: row.dataSet?.id == null ? null : row.dataSet }))
+  return c.json(modelPage.parse(plain({ items, nextCursor: rows.length > limit ? String(offset + limit) : null })), 200)
+})
+
+app.openapi(createRoute({
+  method: 'get', path: '/datasets', summary: 'Registered data sets in registration order',
+  request: { query: dataSetsQuery },
+  responses: { 200: json(dataSetPage, 'a page of data sets'), 400: badRequest }
+}), async (c) => {
+  const query = c.req.valid('query')
+  const page = pageFrom(query)
+  const d = schema.dataSet
+  const rows = await db.select().from(d)
+    .where(and(
+      query.q === undefined ? undefined : or(ilike(d.name, contains(query.q)), ilike(d.description, contains(query.q))),
+      page.after === undefined ? undefined : gt(d.id, page.after)
+    ))
+    .orderBy(asc(d.id)).limit(page.limit + 1)
+  return c.json(dataSetPage.parse(plain(pageOf(rows, page))), 200)
 })
 
 app.doc31('/openapi.json', {

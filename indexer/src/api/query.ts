@@ -33,6 +33,27 @@ export const versionsQuery = queryOf({
   limit: limit.optional(),
   cursor: cursor.optional()
 })
+const search = z.string().max(100, { error: 'q must be at most 100 characters' })
+  .openapi({ param: { name: 'q', in: 'query' }, description: 'only those whose name or description contains this text (any case)', example: 'digits' })
+
+/** How /models orders its rows; a page's cursor is then its offset in that order. */
+export const MODEL_SORTS = ['newest', 'oldest', 'accuracy', 'loss', 'name'] as const
+
+export const modelsQuery = queryOf({
+  q: search.optional(),
+  sort: z.enum(MODEL_SORTS, { error: (issue) => `sort must be one of ${MODEL_SORTS.join(', ')}, got "${String(issue.input)}"` })
+    .openapi({ param: { name: 'sort', in: 'query' }, description: 'newest first (default), oldest first, best head accuracy, lowest head loss, or by name' }).optional(),
+  task: uint('task').openapi({ param: { name: 'task', in: 'query' }, description: 'only the model of this task' }).optional(),
+  owner: z.string().regex(/^0x[0-9a-fA-F]{40}$/, { error: (issue) => `owner must be a 0x-prefixed 20-byte address, got "${String(issue.input)}"` })
+    .openapi({ param: { name: 'owner', in: 'query' }, description: 'only the models this account owns' }).optional(),
+  dataSet: uint('dataSet').openapi({ param: { name: 'dataSet', in: 'query' }, description: 'only the models trained on this registered data set' }).optional(),
+  limit: limit.optional(),
+  // an offset in the chosen order: rows sorted by a metric have no ID to continue after
+  cursor: z.string().regex(/^\d{1,9}$/, { error: (issue) => `cursor must be the nextCursor of a previous page, got "${String(issue.input)}"` })
+    .openapi({ param: { name: 'cursor', in: 'query' }, description: 'the `nextCursor` of the previous page' }).optional()
+})
+export const dataSetsQuery = queryOf({ q: search.optional(), limit: limit.optional(), cursor: cursor.optional() })
+
 export const taskParams = z.object({ id: uint('task id').openapi({ param: { name: 'id', in: 'path' }, example: '1' }) })
 
 // The answers' schemas are the SDK's (src/sdk/schemas.ts), named here for the OpenAPI document.
@@ -42,6 +63,10 @@ export const versionSchema = sdk.versionSchema.openapi('Version')
 // A page's items are named too, so the document refers to Task and Version rather than repeating them.
 export const taskPageSchema = sdk.taskPageSchema.extend({ items: z.array(taskSchema) }).openapi('TaskPage')
 export const versionPageSchema = sdk.versionPageSchema.extend({ items: z.array(versionSchema) }).openapi('VersionPage')
+export const dataSetSchema = sdk.dataSetSchema.openapi('DataSet')
+export const modelSchema = sdk.modelSchema.extend({ dataSet: dataSetSchema.pick({ id: true, name: true, license: true }).nullable() }).openapi('Model')
+export const modelPageSchema = sdk.modelPageSchema.extend({ items: z.array(modelSchema) }).openapi('ModelPage')
+export const dataSetPageSchema = sdk.dataSetPageSchema.extend({ items: z.array(dataSetSchema) }).openapi('DataSetPage')
 export const errorSchema = sdk.errorSchema.openapi('Error')
 
 export interface Page {

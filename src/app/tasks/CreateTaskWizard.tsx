@@ -11,7 +11,7 @@ import { useNetworkConfig } from '../NetworkContext.ts'
 import { Link } from '../router.tsx'
 import { prepareTask, type PreparedTask } from './publishTask.ts'
 import { TRANSFORMER_PRESETS } from '../../core/taskSpec.ts'
-import { budgetParams, DEFAULT_FORM, formNumber, TEXT_SOURCES, textDefaults, type DataSource, type DeltaEncoding, type TaskForm, type TemplateChoice, type TransformerPreset } from './taskForm.ts'
+import { budgetParams, DATA_NAMES, DEFAULT_FORM, defaultTaskName, formNumber, TEXT_SOURCES, textDefaults, type DataSource, type DeltaEncoding, type TaskForm, type TemplateChoice, type TransformerPreset } from './taskForm.ts'
 import { IMAGE_SHAPE, loadWizardData } from './wizardData.ts'
 
 type NumberFieldName = Exclude<keyof TaskForm, 'dataset' | 'template' | 'transformerPreset' | 'optimizer' | 'csvLabel' | 'layersJson' | 'deltaEncoding'>
@@ -155,6 +155,19 @@ export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose
     <section className="panel wizard" aria-labelledby="wizard-title" data-testid="wizard">
       <h2 id="wizard-title">Create a task</h2>
       <form onSubmit={(e) => { e.preventDefault(); void submit() }}>
+        <fieldset disabled={busy}>
+          <legend>About</legend>
+          <label className="wizard-field">
+            <span>Name</span>
+            <input type="text" data-testid="wizard-name" maxLength={128} placeholder={defaultTaskName(form, DATA_NAMES[form.dataset])} value={form.name} onChange={(e) => { change({ name: e.target.value }) }} />
+            <small className="muted">How the task and its model are listed in the market; recorded on chain with the task.</small>
+          </label>
+          <label className="wizard-field wide">
+            <span>Description</span>
+            <textarea data-testid="wizard-description" rows={2} maxLength={2048} placeholder="What the model is for, and anything a volunteer should know" value={form.description} onChange={(e) => { change({ description: e.target.value }) }} />
+          </label>
+        </fieldset>
+
         <fieldset disabled={busy}>
           <legend>Data</legend>
           <label className="wizard-field">

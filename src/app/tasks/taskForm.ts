@@ -28,6 +28,9 @@ export const TEXT_SOURCES: ReadonlySet<DataSource> = new Set(['moby-dick', 'text
 
 /** What the inputs hold: text, as typed, so a half-typed number is kept rather than lost. */
 export interface TaskForm {
+  /** the task's and its model's name, as the market lists it (a name made from the data and model when empty) */
+  name: string
+  description: string
   dataset: DataSource
   csvLabel: string
   template: TemplateChoice
@@ -58,6 +61,8 @@ export interface TaskForm {
 }
 
 export const DEFAULT_FORM: TaskForm = {
+  name: '',
+  description: '',
   dataset: 'mnist',
   csvLabel: 'label',
   template: 'mlp',
@@ -237,6 +242,32 @@ function parseSpec (form: TaskForm, data: DataShape, seed: string): TaskSpec {
   }, 'the new task spec')
 }
 
+/** TaskManager's bounds on the name and the description (TaskManager.sol), in UTF-8 bytes. */
+const MAX_TASK_NAME_BYTES = 128
+const MAX_TASK_DESCRIPTION_BYTES = 2048
+
+const TEMPLATE_NAMES: Record<TemplateChoice, string> = {
+  mlp: 'MLP', cnn: 'CNN', 'tabular-mlp': 'tabular MLP', layers: 'custom model', 'char-transformer': 'character transformer'
+}
+
+/** What each source is called before its data is read (an upload is then named after its file). */
+export const DATA_NAMES: Record<DataSource, string> = { mnist: 'MNIST', 'moby-dick': 'Moby Dick', csv: 'table', images: 'images', text: 'text' }
+
+/** The name the task gets when the creator leaves it empty: its data and its model. */
+export function defaultTaskName (form: TaskForm, dataName: string): string {
+  return utf8Prefix(`${dataName} ${TEMPLATE_NAMES[form.template]}`, MAX_TASK_NAME_BYTES)
+}
+
+/** The task's name and description as TaskManager takes them; too long for it is a form error. */
+export function taskIdentity (form: TaskForm, spec: TaskSpec): Pick<TaskParams, 'name' | 'description'> {
+  const bytes = (text: string): number => new TextEncoder().encode(text).length
+  const name = form.name.trim() === '' ? defaultTaskName(form, spec.dataset.name) : form.name.trim()
+  const description = form.description.trim()
+  if (bytes(name) > MAX_TASK_NAME_BYTES) throw new TaskFormError('name', `is longer than ${MAX_TASK_NAME_BYTES} bytes`)
+  if (bytes(description) > MAX_TASK_DESCRIPTION_BYTES) throw new TaskFormError('description', `is longer than ${MAX_TASK_DESCRIPTION_BYTES} bytes`)
+  return { name, description }
+}
+
 /** The CIDs and hashes the preparation step produced. */
 export interface PublishedArtifacts {
   specCid: Hex
@@ -264,6 +295,7 @@ export function chainSettings (form: TaskForm, spec: TaskSpec): Omit<TaskParams,
   const seconds = (field: 'joinWindow' | 'commitWindow' | 'revealWindow' | 'aggregateWindow' | 'challengeWindow'): number =>
     formNumber(form, field, { integer: true, min: 1, max: MAX_WINDOW_SECONDS })
   const settings = {
+    ...taskIdentity(form, spec),
     ...budgetParams(form),
     fingerprintLength: spec.fingerprint.length,
     confirmations: formNumber(form, 'confirmations', { integer: true, min: 1, max: 255 }),

@@ -8397,6 +8397,19 @@ export const TaskManagerAbi = [
   },
   {
     "type": "function",
+    "name": "MAX_DESCRIPTION_LENGTH",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "MAX_EMPTY_ROUNDS",
     "inputs": [],
     "outputs": [
@@ -8424,6 +8437,19 @@ export const TaskManagerAbi = [
   {
     "type": "function",
     "name": "MAX_LIFETIME",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "MAX_NAME_LENGTH",
     "inputs": [],
     "outputs": [
       {
@@ -8768,6 +8794,16 @@ export const TaskManagerAbi = [
             "name": "activationKib",
             "type": "uint32",
             "internalType": "uint32"
+          },
+          {
+            "name": "name",
+            "type": "string",
+            "internalType": "string"
+          },
+          {
+            "name": "description",
+            "type": "string",
+            "internalType": "string"
           }
         ]
       }
@@ -9698,6 +9734,18 @@ export const TaskManagerAbi = [
         "type": "uint256",
         "indexed": false,
         "internalType": "uint256"
+      },
+      {
+        "name": "name",
+        "type": "string",
+        "indexed": false,
+        "internalType": "string"
+      },
+      {
+        "name": "description",
+        "type": "string",
+        "indexed": false,
+        "internalType": "string"
       }
     ],
     "anonymous": false
