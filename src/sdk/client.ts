@@ -10,7 +10,9 @@ import type { z } from '../core/zod.ts'
 import { errorKind, MLBridgeError } from '../core/errors.ts'
 import { versionCommitHash } from '../core/version/blob.ts'
 import { fetchBlobFromGateway } from '../storage/gateway.ts'
-import { errorSchema, taskDetailSchema, taskPageSchema, versionPageSchema, type Page, type Task, type TaskDetail, type Version } from './schemas.ts'
+import {
+  dataSetPageSchema, errorSchema, modelPageSchema, taskDetailSchema, taskPageSchema, versionPageSchema, type DataSet, type Model, type Page, type Task, type TaskDetail, type Version
+} from './schemas.ts'
 
 export interface ClientOptions {
   /** the indexer's REST base URL (stack.json's `api`) */
@@ -41,10 +43,25 @@ export class ModelMismatchError extends errorKind('MODEL_MISMATCH') {
   override name = 'ModelMismatchError'
 }
 
+export type ModelSort = 'newest' | 'oldest' | 'accuracy' | 'loss' | 'name'
+
+export interface ModelQuery extends PageQuery {
+  /** text in the name or the description, any case */
+  q?: string
+  /** @default 'newest' */
+  sort?: ModelSort
+  task?: bigint | string
+  owner?: string
+  dataSet?: bigint | string
+}
+
 export interface MLBridgeClient {
   tasks: (query?: PageQuery) => Promise<Page<Task>>
   task: (id: bigint | string) => Promise<TaskDetail>
   versions: (query?: PageQuery & { task?: bigint | string }) => Promise<Page<Version>>
+  /** The market's models: each with its head's metrics and its data set's name and licence. */
+  models: (query?: ModelQuery) => Promise<Page<Model>>
+  dataSets: (query?: PageQuery & { q?: string }) => Promise<Page<DataSet>>
   /** The version blob (weights and momentum, docs/protocol.md section 9) from the gateway, checked against `version.commitHash`. */
   downloadModel: (version: Pick<Version, 'id' | 'modelCid' | 'commitHash'>, options?: { signal?: AbortSignal }) => Promise<Uint8Array>
 }
@@ -72,6 +89,8 @@ export function createClient (options: ClientOptions): MLBridgeClient {
     tasks: async (query = {}) => await get('/tasks', { ...query }, taskPageSchema),
     task: async (id) => await get(`/tasks/${id}`, {}, taskDetailSchema),
     versions: async (query = {}) => await get('/versions', { ...query }, versionPageSchema),
+    models: async (query = {}) => await get('/models', { ...query }, modelPageSchema),
+    dataSets: async (query = {}) => await get('/datasets', { ...query }, dataSetPageSchema),
     downloadModel: async (version, opts = {}) => {
       if (options.gateway === undefined) throw new MLBridgeError('NO_GATEWAY', 'createClient was given no gateway to download from')
       if (version.modelCid === null || version.commitHash === null) throw new MLBridgeError('VERSION_INCOMPLETE', `version ${version.id} has no model registered yet`)
