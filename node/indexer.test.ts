@@ -105,7 +105,7 @@ describe('indexer', () => {
     const { status, body } = await get('/openapi.json') as { status: number, body: { openapi: string, paths: Record<string, unknown>, components: { schemas: Record<string, { required?: string[] }> } } }
     expect(status).toBe(200)
     expect(body.openapi).toBe('3.1.0')
-    expect(Object.keys(body.paths).sort()).toEqual(['/tasks', '/tasks/{id}', '/versions'])
+    expect(Object.keys(body.paths).sort()).toEqual(['/events', '/events/stream', '/tasks', '/tasks/{id}', '/versions'])
     // Every field the document requires of a task is in the task the API serves.
     const served = (await get(`/tasks/${run.taskId}`)).body as { task: Record<string, unknown> }
     expect(body.components.schemas.Task?.required?.length).toBeGreaterThan(10)

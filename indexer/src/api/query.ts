@@ -33,6 +33,24 @@ export const versionsQuery = queryOf({
   limit: limit.optional(),
   cursor: cursor.optional()
 })
+/** GET /events and its stream: the feed after a cursor, of one task and/or some event names. */
+const eventFilters = {
+  task: uint('task').openapi({ param: { name: 'task', in: 'query' }, description: 'only the events whose `taskId` argument is this task' }).optional(),
+  name: z.string()
+    .transform((raw) => raw.split(','))
+    .pipe(z.array(z.enum(sdk.EVENT_NAMES, { error: (issue) => `name must be event names separated by commas (${sdk.EVENT_NAMES.join(', ')}), got "${String(issue.input)}"` })))
+    .openapi({ param: { name: 'name', in: 'query' }, description: 'only these events, names separated by commas', example: 'TaskCreated,TaskCompleted' })
+    .optional()
+}
+export const eventsQuery = queryOf({ ...eventFilters, limit: limit.optional(), cursor: cursor.optional() })
+export const eventStreamQuery = queryOf({
+  ...eventFilters,
+  cursor: uint('cursor').openapi({ param: { name: 'cursor', in: 'query' }, description: 'start after this event ID (the `Last-Event-ID` header wins when a client reconnects)' }).optional()
+})
+export const lastEventIdHeader = z.object({
+  'last-event-id': uint('Last-Event-ID').openapi({ param: { name: 'last-event-id', in: 'header' }, description: 'set by an EventSource when it reconnects: resume after this event' }).optional()
+})
+
 export const taskParams = z.object({ id: uint('task id').openapi({ param: { name: 'id', in: 'path' }, example: '1' }) })
 
 // The answers' schemas are the SDK's (src/sdk/schemas.ts), named here for the OpenAPI document.
@@ -41,6 +59,8 @@ export const taskDetailSchema = z.object({ task: taskSchema, rounds: z.array(sdk
 export const versionSchema = sdk.versionSchema.openapi('Version')
 export const taskPageSchema = sdk.pageSchema(taskSchema).openapi('TaskPage')
 export const versionPageSchema = sdk.pageSchema(versionSchema).openapi('VersionPage')
+export const eventSchema = sdk.eventSchema.openapi('Event')
+export const eventPageSchema = sdk.pageSchema(eventSchema).openapi('EventPage')
 export const errorSchema = sdk.errorSchema.openapi('Error')
 
 export interface Page {
