@@ -16,6 +16,8 @@ export interface WebhookApiOptions {
   policy: DestinationPolicy
   /** @default 100 */
   maxSubscriptions?: number
+  /** Host header names accepted beside loopback ones, for a service reached through a proxy @default [] */
+  hosts?: string[]
 }
 
 const problem = (error: z.ZodError): string => error.issues.map((i) => `${i.path.length === 0 ? '' : `${i.path.join('.')}: `}${i.message}`).join('; ')
@@ -70,10 +72,20 @@ export function webhookApi (opts: WebhookApiOptions): OpenAPIHono {
       if (!result.success) return c.json({ error: problem(result.error) }, 400)
     }
   })
+  // a page whose name was rebound to 127.0.0.1 (DNS rebinding) would send its own name as Host
+  app.use('*', async (c, next) => {
+    // @hono/node-server builds the request's URL from its Host header
+    const host = new URL(c.req.url).hostname.replace(/^\[|\]$/g, '').toLowerCase()
+    if (host !== 'localhost' && host !== '::1' && !/^127\.\d+\.\d+\.\d+$/.test(host) && !(opts.hosts ?? []).includes(host)) {
+      return c.json({ error: `this service answers requests for loopback host names only, not "${host}"` }, 421)
+    }
+    await next()
+  })
   app.use('/webhooks', bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.json({ error: 'the body must be at most 16 KiB' }, 413) }))
   app.onError((error, c) => {
-    // hono's JSON validator throws this for a body that is not JSON
+    // hono's validators throw these for a body that is not JSON, or not said to be
     if (error instanceof HTTPException && error.status === 400) return c.json({ error: `the body must be a JSON object: ${error.message}` }, 400)
+    if (error instanceof HTTPException && error.status === 415) return c.json({ error: 'the body must be JSON, sent with content-type: application/json' }, 415)
     return c.json({ error: 'internal error' }, 500)
   })
 

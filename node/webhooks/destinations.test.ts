@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { checkDestination, DestinationRefusedError, policyFromEnv } from './destinations.ts'
+import { checkDestination, DestinationRefusedError, policyFromEnv, type DestinationPolicy } from './destinations.ts'
 
-const loopbackOnly = { allow: [] }
-const refusal = (url: string, policy = loopbackOnly): string => {
+const loopbackOnly: DestinationPolicy = { allow: [] }
+const refusal = (url: string, policy: DestinationPolicy = loopbackOnly): string => {
   try {
     checkDestination(url, policy)
     return 'allowed'

@@ -65,7 +65,9 @@ export function startScheduler (opts: SchedulerOptions): Scheduler {
 
   /** Every feed event after the cursor, handed to the subscriptions that want it; the cursor moves once they are queued. */
   const pull = async (): Promise<void> => {
-    while (!stopped) {
+    // `stopped` is set by stop() while this awaits a page
+    while (true) {
+      if (stopped) return
       const page = await opts.client.events({ limit: 200, ...(state.cursor === null ? {} : { cursor: state.cursor }) })
       for (const event of page.items) for (const subscription of state.subscriptions) if (matches(subscription, event)) queue(subscription, event)
       const last = page.items.at(-1)

@@ -38,6 +38,8 @@ export interface WebhookServiceOptions {
   timeoutMs?: number
   maxSubscriptions?: number
   maxDeliveries?: number
+  /** Host names the API answers beside loopback ones (behind a proxy) @default [] */
+  hosts?: string[]
   log?: Logger
 }
 
@@ -55,7 +57,9 @@ export async function startWebhookService (opts: WebhookServiceOptions): Promise
   }
   const policy = opts.policy ?? policyFromEnv()
   const log = opts.log ?? operatorLogger('webhooks')
-  const app = webhookApi({ store, policy, ...(opts.maxSubscriptions === undefined ? {} : { maxSubscriptions: opts.maxSubscriptions }) })
+  const app = webhookApi({
+    store, policy, ...(opts.maxSubscriptions === undefined ? {} : { maxSubscriptions: opts.maxSubscriptions }), ...(opts.hosts === undefined ? {} : { hosts: opts.hosts })
+  })
   const server = await new Promise<ServerType>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, hostname: opts.host ?? '127.0.0.1', port: opts.port ?? DEFAULT_WEBHOOKS_PORT }, () => { resolve(started) })
     started.once('error', reject)

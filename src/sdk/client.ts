@@ -104,6 +104,7 @@ export function createClient (options: ClientOptions): MLBridgeClient {
 
   const watchEvents = (opts: WatchEventsOptions, onEvent: (event: ProtocolEvent) => void | Promise<void>): (() => void) => {
     const controller = new AbortController()
+    if (opts.signal?.aborted === true) controller.abort()
     opts.signal?.addEventListener('abort', () => { controller.abort() }, { once: true })
     const signal = controller.signal
     let after = opts.after

@@ -112,8 +112,15 @@ app.openapi(createRoute({
   return streamSSE(c, async (stream) => {
     let after = resume === undefined ? undefined : BigInt(resume)
     let quietSince = Date.now()
-    const closed = new Promise<void>((resolve) => { stream.onAbort(resolve) })
-    while (!stream.aborted && !stream.closed) {
+    let gone = false
+    const closed = new Promise<void>((resolve) => {
+      const leave = (): void => { gone = true; resolve() }
+      stream.onAbort(leave)
+      c.req.raw.signal.addEventListener('abort', leave, { once: true })
+    })
+    // the poll ends as soon as the client goes: `gone` is set by the listeners above
+    while (true) {
+      if (gone || stream.closed) return
       const rows = await eventsAfter(query, after, MAX_LIMIT)
       for (const row of rows) {
         const event = eventSchema.parse(plain(row))
@@ -126,7 +133,6 @@ app.openapi(createRoute({
         await stream.write(': heartbeat\n\n')
         quietSince = Date.now()
       }
-      // the poll stops as soon as the client goes
       await Promise.race([closed, stream.sleep(STREAM_POLL_MS)])
     }
   })
