@@ -27,6 +27,7 @@ export default async function globalSetup (): Promise<() => Promise<void>> {
     MLBRIDGE_METRICS_PORT: String(await freePort()),
     MLBRIDGE_GATEWAY_PORT: String(await freePort()),
     MLBRIDGE_INDEXER_PORT: String(await freePort()),
+    MLBRIDGE_WEBHOOKS_PORT: String(await freePort()),
     // The referee audits nothing here, so the @dispute journey shows a volunteer's challenge catching a cheat.
     MLBRIDGE_AUDIT_RATE: '0'
   }

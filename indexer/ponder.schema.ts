@@ -195,3 +195,21 @@ export const dataSet = onchainTable('data_set', (t) => ({
   registeredBlock: t.bigint().notNull(),
   registeredAt: t.bigint().notNull()
 }), (table) => ({ contentHashIndex: index().on(table.contentHash) }))
+
+/**
+ * Every event the handlers index, in chain order: the feed behind GET /events, its live stream and
+ * the webhooks. `id` is the cursor: block number * 2^20 + log index (feed.ts).
+ */
+export const event = onchainTable('event', (t) => ({
+  id: t.bigint().primaryKey(),
+  contract: t.text().notNull(),
+  name: t.text().notNull(),
+  /** the event's arguments, uint256 values as decimal strings */
+  args: t.json().notNull(),
+  /** the event's `taskId` argument; for a version's events without one, its task once known (VersionProposed) */
+  taskId: t.bigint(),
+  blockNumber: t.bigint().notNull(),
+  logIndex: t.integer().notNull(),
+  transactionHash: t.hex().notNull(),
+  timestamp: t.bigint().notNull()
+}), (table) => ({ taskIndex: index().on(table.taskId), nameIndex: index().on(table.name) }))

@@ -11,14 +11,16 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { keccak256, toHex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readTask, readVersion } from '../src/chain/actions/index.ts'
+import { citeDataSet, forkVersion, readTask, readVersion, registerDataSet } from '../src/chain/actions/index.ts'
 import { LOCAL_CHAIN_ID } from '../src/core/networkConfig.ts'
 import { ApiError, createClient } from '../src/sdk/index.ts'
 import { startIndexer, type Indexer } from './indexer.ts'
 import { freePort } from './ports.ts'
 import { useLocalChain } from './testing/useLocalChain.ts'
 import { runPlaceholderTask, type PlaceholderRun } from './testing/placeholderRound.ts'
+import { createPlainTask, placeholderCid } from './testing/placeholderTask.ts'
 import { postgresAvailability, startPostgres, type PostgresServer } from './testing/postgres.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -37,6 +39,8 @@ const indexers = new Map<Backend['name'], Promise<Indexer>>()
 let server: PostgresServer | undefined
 let dir: string | undefined
 let run: PlaceholderRun
+/** the market's other models: a fork of the run's version, and a joining task that cites a registered data set */
+let market: { forkId: bigint, citedTaskId: bigint, dataSetId: bigint }
 
 /** Starts Ponder on one database; an empty databaseUrl keeps PGlite even when DATABASE_URL is set. */
 async function startOn (backend: Backend['name']): Promise<Indexer> {
@@ -60,6 +64,12 @@ beforeAll(async () => {
   await Promise.allSettled(indexers.values())
   const { ctxOf } = local()
   run = await runPlaceholderTask(local(), ctxOf(1), ctxOf(2))
+  const { modelId: forkId } = await forkVersion(ctxOf(2), { versionId: run.versionId })
+  const contentHash = keccak256(toHex('digits, 50% of them'))
+  const citedTaskId = await createPlainTask(ctxOf(3), { name: 'Digits_50%', description: 'half the digits', initialDataHash: contentHash })
+  const { dataSetId } = await registerDataSet(ctxOf(3), { manifestCid: placeholderCid('half'), contentHash, name: 'half digits', license: 'CC0-1.0' })
+  await citeDataSet(ctxOf(3), { taskId: citedTaskId, dataSetId })
+  market = { forkId, citedTaskId, dataSetId }
 }, 120_000)
 
 afterAll(async () => {
@@ -133,8 +143,8 @@ for (const backend of backends) {
 
     it('pages the task list and answers 400 naming a bad parameter, 404 for an unknown task', async () => {
       const first = await get('/tasks?limit=1')
-      expect(first.body).toMatchObject({ items: [{ id: String(run.taskId) }], nextCursor: null })
-      expect(await get('/tasks?cursor=' + String(run.taskId))).toMatchObject({ status: 200, body: { items: [], nextCursor: null } })
+      expect(first.body).toMatchObject({ items: [{ id: String(run.taskId) }], nextCursor: String(run.taskId) })
+      expect(await get('/tasks?cursor=' + String(run.taskId))).toMatchObject({ status: 200, body: { items: [{ id: String(market.citedTaskId) }], nextCursor: null } })
       expect(await get('/tasks?limit=1000')).toEqual({ status: 400, body: { error: 'limit must be an integer from 1 to 200, got "1000"' } })
       expect(await get('/versions?task=abc')).toEqual({ status: 400, body: { error: 'task must be a non-negative integer, got "abc"' } })
       expect(await get('/versions?taks=1')).toEqual({ status: 400, body: { error: 'unknown query parameter "taks"; this route takes task, limit, cursor' } })
@@ -145,11 +155,41 @@ for (const backend of backends) {
       const { status, body } = await get('/openapi.json') as { status: number, body: { openapi: string, paths: Record<string, unknown>, components: { schemas: Record<string, { required?: string[] }> } } }
       expect(status).toBe(200)
       expect(body.openapi).toBe('3.1.0')
-      expect(Object.keys(body.paths).sort()).toEqual(['/tasks', '/tasks/{id}', '/versions'])
+      expect(Object.keys(body.paths).sort()).toEqual(['/datasets', '/events', '/events/stream', '/models', '/tasks', '/tasks/{id}', '/versions'])
       // Every field the document requires of a task is in the task the API serves.
       const served = (await get(`/tasks/${run.taskId}`)).body as { task: Record<string, unknown> }
       expect(body.components.schemas.Task?.required?.length).toBeGreaterThan(10)
       for (const field of body.components.schemas.Task?.required ?? []) expect(served.task).toHaveProperty(field)
+    })
+
+    it('lists the market\'s models: names, head metrics, forks and cited data sets; search, filters and sorts', async () => {
+      const { ctxOf } = local()
+      const sdk = createClient({ api: indexer.url })
+      const all = await sdk.models({ sort: 'oldest' })
+      const version = await readVersion(ctxOf(1), { versionId: run.versionId })
+      const [trained, fork, cited] = all.items
+      expect(all.items).toHaveLength(3)
+      expect(trained).toMatchObject({
+        taskId: String(run.taskId), name: 'placeholder', head: String(run.versionId), headAccuracyBps: version.accuracyBps,
+        headLoss: String(version.loss), versionCount: 2, forkedFrom: null, dataSet: null
+      })
+      expect(fork).toMatchObject({ id: String(market.forkId), taskId: null, forkedFrom: String(run.versionId), name: 'fork of placeholder', versionCount: 0, head: String(run.versionId) })
+      expect(cited).toMatchObject({ taskId: String(market.citedTaskId), name: 'Digits_50%', headAccuracyBps: 0, dataSet: { id: String(market.dataSetId), name: 'half digits', license: 'CC0-1.0' } })
+
+      const ids = async (query: Parameters<typeof sdk.models>[0]): Promise<string[]> => (await sdk.models(query)).items.map((m) => m.id)
+      expect(await ids({ q: 'PLACE' })).toEqual([fork!.id, trained!.id])
+      // the search's own wildcards are literal: "_5" and "%" match only the name that has them
+      expect(await ids({ q: 's_50%' })).toEqual([cited!.id])
+      expect(await ids({ q: '%' })).toEqual([cited!.id])
+      expect(await ids({ dataSet: market.dataSetId })).toEqual([cited!.id])
+      expect(await ids({ owner: ctxOf(2).walletClient.account.address })).toEqual([fork!.id])
+      expect(await ids({ sort: 'name' })).toEqual([cited!.id, fork!.id, trained!.id])
+      const page = await sdk.models({ limit: 2 })
+      expect(page.items.map((m) => m.id)).toEqual([cited!.id, fork!.id])
+      expect((await sdk.models({ cursor: page.nextCursor ?? undefined })).items.map((m) => m.id)).toEqual([trained!.id])
+      expect((await sdk.dataSets()).items).toEqual([expect.objectContaining({ id: String(market.dataSetId), citations: 1, license: 'CC0-1.0' })])
+      expect(await get('/models?sort=best')).toEqual({ status: 400, body: { error: 'sort must be one of newest, oldest, accuracy, loss, name, got "best"' } })
+      expect(await get('/models?owner=0x12')).toEqual({ status: 400, body: { error: 'owner must be a 0x-prefixed 20-byte address, got "0x12"' } })
     })
 
     it('is what the SDK reads: typed tasks and versions, and the API\'s refusals as ApiError', async () => {

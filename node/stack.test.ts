@@ -6,7 +6,7 @@ import { stackOptionsFromEnv } from './stack.ts'
 describe('stackOptionsFromEnv', () => {
   it('uses the documented defaults', () => {
     expect(stackOptionsFromEnv('/repo', {})).toEqual({
-      root: '/repo', dataDir: '/repo/.mlbridge', host: '127.0.0.1', rpcPort: 8545, relayPort: 4003, appPort: 5173, metricsPort: 9464, gatewayPort: 4004, indexerPort: 42069
+      root: '/repo', dataDir: '/repo/.mlbridge', host: '127.0.0.1', rpcPort: 8545, relayPort: 4003, appPort: 5173, metricsPort: 9464, gatewayPort: 4004, indexerPort: 42069, webhooksPort: 4005
     })
   })
 
@@ -16,6 +16,7 @@ describe('stackOptionsFromEnv', () => {
     expect(stackOptionsFromEnv('/repo', { MLBRIDGE_METRICS_PORT: '19464' }).metricsPort).toBe(19464)
     expect(stackOptionsFromEnv('/repo', { MLBRIDGE_GATEWAY_PORT: '14004' }).gatewayPort).toBe(14004)
     expect(stackOptionsFromEnv('/repo', { MLBRIDGE_INDEXER_PORT: '12069' }).indexerPort).toBe(12069)
+    expect(stackOptionsFromEnv('/repo', { MLBRIDGE_WEBHOOKS_PORT: '14005' }).webhooksPort).toBe(14005)
   })
 
   it('names the variable when a port is not a port', () => {

@@ -13,6 +13,7 @@ import { generateBindings } from './genBindings.ts'
 import { DEFAULT_RELAY_PORT, startRelay, type Relay } from './relay.ts'
 import { startRefereeService } from './referee/service.ts'
 import { DEFAULT_INDEXER_PORT, startIndexer, type Indexer } from './indexer.ts'
+import { DEFAULT_WEBHOOKS_PORT, startWebhookService } from './webhooks/service.ts'
 import { protocolContracts } from '../src/chain/contracts.ts'
 import { devAccount } from '../src/chain/devAccounts.ts'
 
@@ -31,6 +32,8 @@ export interface StackOptions {
   gatewayPort: number
   /** the indexer's REST and GraphQL server */
   indexerPort: number
+  /** the webhook service's HTTP API */
+  webhooksPort: number
   /** the share of accepted shards the referee audits (`MLBRIDGE_AUDIT_RATE`) @default 1 */
   auditRate?: number
 }
@@ -48,7 +51,8 @@ export const PORT_VARIABLES = {
   appPort: { env: 'MLBRIDGE_APP_PORT', service: 'Vite app server', fallback: 5173 },
   metricsPort: { env: 'MLBRIDGE_METRICS_PORT', service: 'operator metrics HTTP', fallback: DEFAULT_METRICS_PORT },
   gatewayPort: { env: 'MLBRIDGE_GATEWAY_PORT', service: 'trustless gateway HTTP', fallback: DEFAULT_GATEWAY_PORT },
-  indexerPort: { env: 'MLBRIDGE_INDEXER_PORT', service: 'indexer REST and GraphQL', fallback: DEFAULT_INDEXER_PORT }
+  indexerPort: { env: 'MLBRIDGE_INDEXER_PORT', service: 'indexer REST and GraphQL', fallback: DEFAULT_INDEXER_PORT },
+  webhooksPort: { env: 'MLBRIDGE_WEBHOOKS_PORT', service: 'webhooks HTTP API', fallback: DEFAULT_WEBHOOKS_PORT }
 } as const
 
 export function stackOptionsFromEnv (root: string, env: NodeJS.ProcessEnv = process.env): StackOptions {
@@ -74,13 +78,14 @@ export function stackOptionsFromEnv (root: string, env: NodeJS.ProcessEnv = proc
     appPort: port('appPort'),
     metricsPort: port('metricsPort'),
     gatewayPort: port('gatewayPort'),
-    indexerPort: port('indexerPort')
+    indexerPort: port('indexerPort'),
+    webhooksPort: port('webhooksPort')
   }
 }
 
 /**
  * Brings up the whole local network: chain, contracts, indexer, relay + pinner, referee, gateway,
- * app. Every part binds to loopback only. On failure, whatever already started is stopped again.
+ * webhooks, app. Every part binds to loopback only. On failure, whatever already started is stopped again.
  */
 export async function startStack (opts: StackOptions, log: (line: string) => void = () => {}): Promise<Stack> {
   for (const key of Object.keys(PORT_VARIABLES) as Array<keyof typeof PORT_VARIABLES>) {
@@ -134,9 +139,14 @@ export async function startStack (opts: StackOptions, log: (line: string) => voi
     log(`metrics at ${metricsUrl}`)
     const indexer = await indexing
     log(`indexer started (${((performance.now() - indexerStarted) / 1000).toFixed(1)} s): REST ${indexer.url}, GraphQL ${indexer.graphqlUrl}`)
+    // it reads the indexer's feed, so it starts once the indexer answers; its store outlives restarts of the stack
+    const genesis = await chain.publicClient.getBlock({ blockNumber: 0n })
+    const webhooks = await startWebhookService({ api: indexer.url, feed: genesis.hash, host: opts.host, port: opts.webhooksPort, file: join(opts.dataDir, 'webhooks.json') })
+    stops.push(webhooks.stop)
+    log(`webhooks at ${webhooks.url}/webhooks`)
 
     const appUrl = `http://localhost:${opts.appPort}`
-    const info = parseStackInfo({ appUrl, rpcUrl: anvil.rpcUrl, metricsUrl, gateway: gateway.url, api: indexer.url, graphql: indexer.graphqlUrl, chainId: LOCAL_CHAIN_ID, relayMultiaddr, contracts }, 'the started stack')
+    const info = parseStackInfo({ appUrl, rpcUrl: anvil.rpcUrl, metricsUrl, gateway: gateway.url, api: indexer.url, graphql: indexer.graphqlUrl, webhooks: webhooks.url, chainId: LOCAL_CHAIN_ID, relayMultiaddr, contracts }, 'the started stack')
     writeFileSync(stackFile, `${JSON.stringify(info, null, 2)}\n`)
     process.env.MLBRIDGE_STACK_FILE = stackFile
 

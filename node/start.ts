@@ -10,9 +10,9 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 async function main (): Promise<void> {
   const started = performance.now()
   const stack = await startStack(stackOptionsFromEnv(root), (line) => console.log(`  ${line}`))
-  const { appUrl, rpcUrl, chainId, relayMultiaddr, gateway, api } = stack.info
+  const { appUrl, rpcUrl, chainId, relayMultiaddr, gateway, api, webhooks } = stack.info
   const seconds = ((performance.now() - started) / 1000).toFixed(1)
-  console.log(`ML Bridge ready in ${seconds} s: app ${appUrl}  rpc ${rpcUrl}  chain ${chainId}  relay ${relayMultiaddr}  gateway ${gateway ?? '-'}  api ${api ?? '-'}`)
+  console.log(`ML Bridge ready in ${seconds} s: app ${appUrl}  rpc ${rpcUrl}  chain ${chainId}  relay ${relayMultiaddr}  gateway ${gateway ?? '-'}  api ${api ?? '-'}  webhooks ${webhooks ?? '-'}`)
   console.log(`  stack facts written to ${stack.stackFile}; press Ctrl-C to stop`)
 
   let stopping = false

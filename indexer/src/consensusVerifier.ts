@@ -1,5 +1,6 @@
 /** ConsensusVerifier: round seeds and decisions, commits, reveals and each shard attempt's outcome. */
-import { ponder, type Context } from 'ponder:registry'
+import type { Context } from 'ponder:registry'
+import { on } from './feed.ts'
 import { result, round, shard } from 'ponder:schema'
 import { maskReplicas, resultId, roundId, shardId } from '../ids.ts'
 
@@ -19,17 +20,17 @@ async function acceptWinners (context: Context, ref: ShardRef, winnersMask: bigi
   }
 }
 
-ponder.on('ConsensusVerifier:RoundConfigured', async ({ event, context }) => {
+on('ConsensusVerifier:RoundConfigured', async ({ event, context }) => {
   const id = roundId(event.args.taskId, event.args.round)
   if (await context.db.find(round, { id }) !== null) await context.db.update(round, { id }).set({ seed: event.args.seed })
 })
 
-ponder.on('ConsensusVerifier:RoundDecided', async ({ event, context }) => {
+on('ConsensusVerifier:RoundDecided', async ({ event, context }) => {
   const id = roundId(event.args.taskId, event.args.round)
   if (await context.db.find(round, { id }) !== null) await context.db.update(round, { id }).set({ decidedAt: event.args.decidedAt })
 })
 
-ponder.on('ConsensusVerifier:Committed', async ({ event, context }) => {
+on('ConsensusVerifier:Committed', async ({ event, context }) => {
   const { taskId, round: n, shard: s, attempt, replica, provider, commitment } = event.args
   await setShard(context, event.args, { status: 'open' })
   await context.db.insert(result).values({
@@ -37,34 +38,34 @@ ponder.on('ConsensusVerifier:Committed', async ({ event, context }) => {
   })
 })
 
-ponder.on('ConsensusVerifier:Revealed', async ({ event, context }) => {
+on('ConsensusVerifier:Revealed', async ({ event, context }) => {
   const { taskId, round: n, shard: s, attempt, replica, deltaCid, sealedCid } = event.args
   await context.db.update(result, { id: resultId(taskId, n, s, attempt, replica) }).set({ deltaCid, sealedCid, status: 'revealed' })
 })
 
-ponder.on('ConsensusVerifier:ShardAccepted', async ({ event, context }) => {
+on('ConsensusVerifier:ShardAccepted', async ({ event, context }) => {
   await setShard(context, event.args, { status: 'accepted', winnersMask: event.args.winnersMask, resultDigest: event.args.resultDigest })
   await acceptWinners(context, event.args, event.args.winnersMask)
 })
 
-ponder.on('ConsensusVerifier:ShardDisputed', async ({ event, context }) => {
+on('ConsensusVerifier:ShardDisputed', async ({ event, context }) => {
   await setShard(context, event.args, { status: 'disputed' })
 })
 
-ponder.on('ConsensusVerifier:SplitResolved', async ({ event, context }) => {
+on('ConsensusVerifier:SplitResolved', async ({ event, context }) => {
   await setShard(context, event.args, { status: 'resolved', winnersMask: event.args.winnersMask, evidence: event.args.evidence })
   await acceptWinners(context, event.args, event.args.winnersMask)
 })
 
-ponder.on('ConsensusVerifier:ShardRequeued', async ({ event, context }) => {
+on('ConsensusVerifier:ShardRequeued', async ({ event, context }) => {
   await setShard(context, event.args, { status: 'requeued' })
 })
 
-ponder.on('ConsensusVerifier:ShardFailed', async ({ event, context }) => {
+on('ConsensusVerifier:ShardFailed', async ({ event, context }) => {
   await setShard(context, event.args, { status: 'failed' })
 })
 
-ponder.on('ConsensusVerifier:ResultSlashed', async ({ event, context }) => {
+on('ConsensusVerifier:ResultSlashed', async ({ event, context }) => {
   const { taskId, round: n, shard: s, attempt, replica } = event.args
   const id = resultId(taskId, n, s, attempt, replica)
   if (await context.db.find(result, { id }) !== null) await context.db.update(result, { id }).set({ status: 'slashed' })

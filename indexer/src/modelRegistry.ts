@@ -1,9 +1,9 @@
 /** ModelRegistry: versions, their task round and aggregator, and their fate. */
-import { ponder } from 'ponder:registry'
+import { on } from './feed.ts'
 import { model, round, version } from 'ponder:schema'
 import { VERSION_STATUSES, roundId } from '../ids.ts'
 
-ponder.on('ModelRegistry:VersionRegistered', async ({ event, context }) => {
+on('ModelRegistry:VersionRegistered', async ({ event, context }) => {
   const { versionId, modelId, parent, mergeParent, status, modelCid, commitHash, deltaRoot, dataHash, accuracyBps, loss } = event.args
   const values = {
     modelId, parent, mergeParent, status: VERSION_STATUSES[status] ?? 'None', modelCid, commitHash, deltaRoot, dataHash, accuracyBps, loss,
@@ -21,7 +21,7 @@ async function headMetrics (db: { find: (table: typeof version, key: { id: bigin
   return { headAccuracyBps: row?.accuracyBps ?? null, headLoss: row?.loss ?? null }
 }
 
-ponder.on('ModelRegistry:ModelCreated', async ({ event, context }) => {
+on('ModelRegistry:ModelCreated', async ({ event, context }) => {
   const { modelId, owner, taskId, head } = event.args
   const fork = taskId === 0n
   // a fork is named after the model it came from; a task's model gets its task's name from TaskCreated, next in the transaction
@@ -35,11 +35,11 @@ ponder.on('ModelRegistry:ModelCreated', async ({ event, context }) => {
   })
 })
 
-ponder.on('ModelRegistry:HeadMoved', async ({ event, context }) => {
+on('ModelRegistry:HeadMoved', async ({ event, context }) => {
   await context.db.update(model, { id: event.args.modelId }).set({ head: event.args.to, ...await headMetrics(context.db, event.args.to) })
 })
 
-ponder.on('ModelRegistry:VersionProposed', async ({ event, context }) => {
+on('ModelRegistry:VersionProposed', async ({ event, context }) => {
   const { versionId, taskId, round: n, aggregator } = event.args
   const values = { taskId, round: Number(n), aggregator, signers: 1 }
   await context.db.insert(version).values({ id: versionId, ...values }).onConflictDoUpdate(values)
@@ -47,18 +47,18 @@ ponder.on('ModelRegistry:VersionProposed', async ({ event, context }) => {
   if (await context.db.find(round, { id }) !== null) await context.db.update(round, { id }).set({ versionId })
 })
 
-ponder.on('ModelRegistry:VersionConfirmed', async ({ event, context }) => {
+on('ModelRegistry:VersionConfirmed', async ({ event, context }) => {
   await context.db.update(version, { id: event.args.versionId }).set({ signers: Number(event.args.signers) })
 })
 
-ponder.on('ModelRegistry:VersionChallenged', async ({ event, context }) => {
+on('ModelRegistry:VersionChallenged', async ({ event, context }) => {
   await context.db.update(version, { id: event.args.versionId }).set({ status: 'Challenged' })
 })
 
-ponder.on('ModelRegistry:VersionFinalized', async ({ event, context }) => {
+on('ModelRegistry:VersionFinalized', async ({ event, context }) => {
   await context.db.update(version, { id: event.args.versionId }).set({ status: 'Final', finalizedAt: event.block.timestamp })
 })
 
-ponder.on('ModelRegistry:VersionRejected', async ({ event, context }) => {
+on('ModelRegistry:VersionRejected', async ({ event, context }) => {
   await context.db.update(version, { id: event.args.versionId }).set({ status: 'Rejected' })
 })

@@ -1,10 +1,10 @@
 /** RewardDistributor: rewards credited, claims and slashes, summed per provider. */
-import { ponder } from 'ponder:registry'
+import { on } from './feed.ts'
 import { claim, provider, reward, slash } from 'ponder:schema'
 
 const NEW_PROVIDER = { tasksJoined: 0, acceptedCount: 0, rewardsEarned: 0n, reputation: 0, claimed: 0n, slashed: 0n }
 
-ponder.on('RewardDistributor:RewardCredited', async ({ event, context }) => {
+on('RewardDistributor:RewardCredited', async ({ event, context }) => {
   const { taskId, provider: address, amount, reputation } = event.args
   await context.db.insert(reward).values({ id: event.id, taskId, provider: address, amount, reputation, block: event.block.number, timestamp: event.block.timestamp })
   await context.db.insert(provider)
@@ -12,13 +12,13 @@ ponder.on('RewardDistributor:RewardCredited', async ({ event, context }) => {
     .onConflictDoUpdate((row) => ({ acceptedCount: row.acceptedCount + 1, rewardsEarned: row.rewardsEarned + amount, reputation }))
 })
 
-ponder.on('RewardDistributor:ReputationChanged', async ({ event, context }) => {
+on('RewardDistributor:ReputationChanged', async ({ event, context }) => {
   const row = await context.db.find(provider, { address: event.args.provider })
   if (row !== null) await context.db.update(provider, { address: event.args.provider }).set({ reputation: event.args.reputation })
 })
 
 // Creators and reporters claim too: their claims are kept, but only providers have a provider row.
-ponder.on('RewardDistributor:Claimed', async ({ event, context }) => {
+on('RewardDistributor:Claimed', async ({ event, context }) => {
   const { account, amount } = event.args
   await context.db.insert(claim).values({ id: event.id, account, amount, block: event.block.number, timestamp: event.block.timestamp })
   if (await context.db.find(provider, { address: account }) !== null) {
@@ -26,7 +26,7 @@ ponder.on('RewardDistributor:Claimed', async ({ event, context }) => {
   }
 })
 
-ponder.on('RewardDistributor:Slashed', async ({ event, context }) => {
+on('RewardDistributor:Slashed', async ({ event, context }) => {
   const { provider: address, amount, burned, reporter, reporterShare } = event.args
   await context.db.insert(slash).values({ id: event.id, provider: address, amount, burned, reporter, reporterShare, block: event.block.number, timestamp: event.block.timestamp })
   await context.db.insert(provider)

@@ -1,9 +1,9 @@
 /** TaskManager: tasks, their rounds and who joined them. */
-import { ponder } from 'ponder:registry'
+import { on } from './feed.ts'
 import { model, provider, round, task, taskProvider, version } from 'ponder:schema'
 import { TASK_STATUSES, roundId, taskProviderId } from '../ids.ts'
 
-ponder.on('TaskManager:TaskCreated', async ({ event, context }) => {
+on('TaskManager:TaskCreated', async ({ event, context }) => {
   const { taskId, creator, modelId, initialVersionId, specCid, datasetCid, escrow, name, description } = event.args
   // The event leaves out the task's shape; one read at the creation block fills it in.
   const shape = await context.client.readContract({
@@ -20,7 +20,7 @@ ponder.on('TaskManager:TaskCreated', async ({ event, context }) => {
   await context.db.update(model, { id: modelId }).set({ name, description })
 })
 
-ponder.on('TaskManager:ProviderJoined', async ({ event, context }) => {
+on('TaskManager:ProviderJoined', async ({ event, context }) => {
   const { taskId, provider: address, weight, index } = event.args
   await context.db.insert(taskProvider).values({ id: taskProviderId(taskId, address), taskId, provider: address, weight, index: Number(index), left: false })
   await context.db.update(task, { id: taskId }).set((row) => ({ providerCount: row.providerCount + 1 }))
@@ -29,30 +29,30 @@ ponder.on('TaskManager:ProviderJoined', async ({ event, context }) => {
     .onConflictDoUpdate((row) => ({ tasksJoined: row.tasksJoined + 1 }))
 })
 
-ponder.on('TaskManager:RoundStarted', async ({ event, context }) => {
+on('TaskManager:RoundStarted', async ({ event, context }) => {
   const { taskId, round: n, seedBlock, startedAt } = event.args
   await context.db.insert(round).values({ id: roundId(taskId, n), taskId, round: Number(n), seedBlock, startedAt })
   await context.db.update(task, { id: taskId }).set({ status: 'Running', currentRound: Number(n) })
 })
 
-ponder.on('TaskManager:TaskCompleted', async ({ event, context }) => {
+on('TaskManager:TaskCompleted', async ({ event, context }) => {
   await context.db.update(task, { id: event.args.taskId }).set({ status: 'Completed', refund: event.args.refund, closedAt: event.block.timestamp })
 })
 
 // A stalled or under-subscribed task ends as Cancelled too; TaskCancelled carries the refund.
-ponder.on('TaskManager:TaskCancelled', async ({ event, context }) => {
+on('TaskManager:TaskCancelled', async ({ event, context }) => {
   await context.db.update(task, { id: event.args.taskId }).set({ status: 'Cancelled', refund: event.args.refund, closedAt: event.block.timestamp })
 })
 
-ponder.on('TaskManager:TaskUnderSubscribed', async ({ event, context }) => {
+on('TaskManager:TaskUnderSubscribed', async ({ event, context }) => {
   await context.db.update(task, { id: event.args.taskId }).set({ status: 'Cancelled', refund: event.args.refund, closedAt: event.block.timestamp })
 })
 
-ponder.on('TaskManager:ProviderEjected', async ({ event, context }) => {
+on('TaskManager:ProviderEjected', async ({ event, context }) => {
   const { taskId, provider: address, fromRound } = event.args
   await context.db.update(taskProvider, { id: taskProviderId(taskId, address) }).set({ ejectedFromRound: Number(fromRound) })
 })
 
-ponder.on('TaskManager:ProviderLeft', async ({ event, context }) => {
+on('TaskManager:ProviderLeft', async ({ event, context }) => {
   await context.db.update(taskProvider, { id: taskProviderId(event.args.taskId, event.args.provider) }).set({ left: true })
 })

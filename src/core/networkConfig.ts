@@ -40,6 +40,8 @@ export const stackInfoSchema = z.object({
   /** the indexer's REST base URL and its GraphQL endpoint (base + /graphql); optional for the same reason */
   api: z.url().optional(),
   graphql: z.url().optional(),
+  /** the webhook service's base URL (POST /webhooks); optional for the same reason */
+  webhooks: z.url({ protocol: /^https?$/ }).optional(),
   chainId: z.number().int().positive(),
   relayMultiaddr: multiaddr,
   contracts: z.object({ MLBToken: address }).catchall(address)

@@ -11,8 +11,10 @@ import { errorKind, MLBridgeError } from '../core/errors.ts'
 import { versionCommitHash } from '../core/version/blob.ts'
 import { fetchBlobFromGateway } from '../storage/gateway.ts'
 import {
-  dataSetPageSchema, errorSchema, modelPageSchema, taskDetailSchema, taskPageSchema, versionPageSchema, type DataSet, type Model, type Page, type Task, type TaskDetail, type Version
+  dataSetPageSchema, errorSchema, eventPageSchema, eventSchema, modelPageSchema, taskDetailSchema, taskPageSchema, versionPageSchema,
+  type DataSet, type EventName, type Model, type Page, type ProtocolEvent, type Task, type TaskDetail, type Version
 } from './schemas.ts'
+import { readSSE } from './sse.ts'
 
 export interface ClientOptions {
   /** the indexer's REST base URL (stack.json's `api`) */
@@ -28,6 +30,24 @@ export interface PageQuery {
   limit?: number
   /** the `nextCursor` of the previous page */
   cursor?: string
+}
+
+export interface EventFilter {
+  /** only the events whose `taskId` argument is this task */
+  task?: bigint | string
+  /** only these events */
+  name?: EventName | EventName[]
+}
+
+export interface WatchEventsOptions extends EventFilter {
+  /** start after this event ID (a page's `nextCursor` or an event's `id`) @default the feed's start */
+  after?: string
+  /** stops the watch, as the returned function does */
+  signal?: AbortSignal
+  /** told of each failure; a refused request (4xx) ends the watch, anything else is retried after `retryMs` */
+  onError?: (error: unknown) => void
+  /** @default 1000 */
+  retryMs?: number
 }
 
 /** The API refused the request (`status` 4xx, its `error` sentence as the message) or failed. */
@@ -62,6 +82,14 @@ export interface MLBridgeClient {
   /** The market's models: each with its head's metrics and its data set's name and licence. */
   models: (query?: ModelQuery) => Promise<Page<Model>>
   dataSets: (query?: PageQuery & { q?: string }) => Promise<Page<DataSet>>
+  /** Contract events in chain order, a page at a time; `cursor` is the previous page's `nextCursor`. */
+  events: (query?: PageQuery & EventFilter) => Promise<Page<ProtocolEvent>>
+  /**
+   * Calls `onEvent` for each event after `after`, then for each new one as it is indexed, one at a
+   * time and in order (a returned promise is awaited). Reconnects after a dropped connection from
+   * the last event seen. Returns the function that stops it.
+   */
+  watchEvents: (options: WatchEventsOptions, onEvent: (event: ProtocolEvent) => void | Promise<void>) => () => void
   /** The version blob (weights and momentum, docs/protocol.md section 9) from the gateway, checked against `version.commitHash`. */
   downloadModel: (version: Pick<Version, 'id' | 'modelCid' | 'commitHash'>, options?: { signal?: AbortSignal }) => Promise<Uint8Array>
 }
@@ -85,7 +113,52 @@ export function createClient (options: ClientOptions): MLBridgeClient {
     return parsed.data
   }
 
+  const filterQuery = (filter: EventFilter): Record<string, string | undefined> => ({
+    task: filter.task === undefined ? undefined : String(filter.task),
+    name: filter.name === undefined ? undefined : [filter.name].flat().join(',')
+  })
+
+  const watchEvents = (opts: WatchEventsOptions, onEvent: (event: ProtocolEvent) => void | Promise<void>): (() => void) => {
+    const controller = new AbortController()
+    if (opts.signal?.aborted === true) controller.abort()
+    opts.signal?.addEventListener('abort', () => { controller.abort() }, { once: true })
+    const signal = controller.signal
+    let after = opts.after
+    const connect = async (): Promise<void> => {
+      const params = new URLSearchParams()
+      for (const [key, value] of Object.entries(filterQuery(opts))) if (value !== undefined) params.set(key, value)
+      const url = `${base}/events/stream${params.size === 0 ? '' : `?${params.toString()}`}`
+      const response = await http(url, { headers: { accept: 'text/event-stream', ...(after === undefined ? {} : { 'last-event-id': after }) }, signal })
+      if (!response.ok || response.body === null) {
+        const refusal = errorSchema.safeParse(await response.json().catch(() => undefined))
+        throw new ApiError(response.status, url, refusal.success ? refusal.data.error : response.statusText)
+      }
+      for await (const message of readSSE(response.body)) {
+        const parsed = eventSchema.safeParse(JSON.parse(message.data))
+        if (!parsed.success) throw new ApiError(response.status, url, `an event does not match the API's schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
+        await onEvent(parsed.data)
+        after = parsed.data.id
+      }
+    }
+    void (async () => {
+      while (!signal.aborted) {
+        try {
+          await connect()
+        } catch (error) {
+          if (signal.aborted) return
+          opts.onError?.(error)
+          if (error instanceof ApiError && error.status >= 400 && error.status < 500) return
+        }
+        if (signal.aborted) return
+        await new Promise((resolve) => setTimeout(resolve, opts.retryMs ?? 1000))
+      }
+    })()
+    return () => { controller.abort() }
+  }
+
   return {
+    events: async (query = {}) => await get('/events', { limit: query.limit, cursor: query.cursor, ...filterQuery(query) }, eventPageSchema),
+    watchEvents,
     tasks: async (query = {}) => await get('/tasks', { ...query }, taskPageSchema),
     task: async (id) => await get(`/tasks/${id}`, {}, taskDetailSchema),
     versions: async (query = {}) => await get('/versions', { ...query }, versionPageSchema),

@@ -4,6 +4,7 @@
  * OpenAPI document. Amounts and IDs are uint256 on chain, so they travel as decimal strings.
  */
 import { z } from '../core/zod.ts'
+import { EVENT_NAMES } from './events.ts'
 
 const hex = z.string().regex(/^0x[0-9a-fA-F]*$/)
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/)
@@ -67,3 +68,29 @@ export type TaskDetail = z.infer<typeof taskDetailSchema>
 export type Model = z.infer<typeof modelSchema>
 export type DataSet = z.infer<typeof dataSetSchema>
 export interface Page<T> { items: T[], nextCursor: string | null }
+
+export { EVENT_CONTRACTS, EVENT_NAMES, type EventName } from './events.ts'
+
+/**
+ * One contract event as indexed. `id` orders the feed and is its cursor: the block number times
+ * 2^20 plus the log's index in the block. `args` are the event's arguments, uint256 values as
+ * decimal strings. `taskId` is the `taskId` argument, or for a version's events the task the
+ * version was proposed in, once it was; null for events of no task (Claimed, Slashed…).
+ */
+export const eventSchema = z.object({
+  id: amount,
+  contract: z.enum(['TaskManager', 'ConsensusVerifier', 'ModelRegistry', 'RewardDistributor', 'DataRegistry']),
+  name: z.enum(EVENT_NAMES),
+  args: z.record(z.string(), z.unknown()),
+  taskId: amount.nullable(),
+  blockNumber: amount,
+  logIndex: z.number().int(),
+  transactionHash: hex,
+  timestamp: amount
+})
+export type ProtocolEvent = z.infer<typeof eventSchema>
+export const eventPageSchema = pageSchema(eventSchema)
+
+/** What a webhook POSTs: the delivery's ID (also in the `mlbridge-delivery` header) and the event. */
+export const webhookPayloadSchema = z.object({ id: z.string(), event: eventSchema })
+export type WebhookPayload = z.infer<typeof webhookPayloadSchema>

@@ -6,10 +6,12 @@
  */
 import { db } from 'ponder:api'
 import schema from 'ponder:schema'
-import { and, asc, desc, eq, gt, graphql, ilike, isNull, or, replaceBigInts } from 'ponder'
+import { and, asc, desc, eq, gt, graphql, ilike, inArray, isNull, or, replaceBigInts } from 'ponder'
 import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi'
+import { streamSSE } from 'hono/streaming'
 import {
-  dataSetPageSchema as dataSetPage, dataSetsQuery, errorSchema, modelPageSchema as modelPage, modelsQuery, pageFrom, pageOf, pageQuery, problemOf,
+  dataSetPageSchema as dataSetPage, dataSetsQuery, errorSchema, eventPageSchema as eventPage, eventSchema, eventsQuery, eventStreamQuery, lastEventIdHeader, MAX_LIMIT,
+  modelPageSchema as modelPage, modelsQuery, pageFrom, pageOf, pageQuery, problemOf,
   taskDetailSchema, taskPageSchema as taskPage, taskParams, versionPageSchema as versionPage, versionsQuery
 } from './query.ts'
 
@@ -118,6 +120,73 @@ app.openapi(createRoute({
     ))
     .orderBy(asc(d.id)).limit(page.limit + 1)
   return c.json(dataSetPage.parse(plain(pageOf(rows, page))), 200)
+})
+
+interface EventFilter { task?: string, name?: string[] }
+
+/** The feed's rows after `after` that pass the filters, in chain order. */
+async function eventsAfter (filter: EventFilter, after: bigint | undefined, limit: number): Promise<Array<typeof schema.event.$inferSelect>> {
+  return await db.select().from(schema.event)
+    .where(and(
+      filter.task === undefined ? undefined : eq(schema.event.taskId, BigInt(filter.task)),
+      filter.name === undefined ? undefined : inArray(schema.event.name, filter.name),
+      after === undefined ? undefined : gt(schema.event.id, after)
+    ))
+    .orderBy(asc(schema.event.id)).limit(limit)
+}
+
+app.openapi(createRoute({
+  method: 'get', path: '/events', summary: 'Contract events in chain order, a page at a time, optionally of one task or some event names',
+  description: 'The cursor is an event\'s `id` (block number * 2^20 + log index). A chain reorganisation removes the events of the blocks it drops, so a page read again may lack events an earlier read had.',
+  request: { query: eventsQuery },
+  responses: { 200: json(eventPage, 'a page of events'), 400: badRequest }
+}), async (c) => {
+  const query = c.req.valid('query')
+  const page = pageFrom(query)
+  const rows = await eventsAfter(query, page.after, page.limit + 1)
+  return c.json(eventPage.parse(plain(pageOf(rows, page))), 200)
+})
+
+/** How often the stream looks for new rows, and how long it stays silent before a heartbeat comment. */
+const STREAM_POLL_MS = 300
+const STREAM_HEARTBEAT_MS = 15_000
+
+app.openapi(createRoute({
+  method: 'get', path: '/events/stream', summary: 'The same events, live, as Server-Sent Events',
+  description: 'Each message is one event: `event: <name>`, `id: <event id>`, `data: <the event as JSON>`. A reconnecting EventSource sends `Last-Event-ID` and resumes after it; ' +
+    '`cursor` does the same for the first connection. Comment lines (`: heartbeat`) keep idle connections open through proxies. Events of blocks a reorganisation drops are not taken back.',
+  request: { query: eventStreamQuery, headers: lastEventIdHeader },
+  responses: { 200: { content: { 'text/event-stream': { schema: eventSchema } }, description: 'a stream of events, never ending' }, 400: badRequest }
+}), (c) => {
+  const query = c.req.valid('query')
+  const resume = c.req.valid('header')['last-event-id'] ?? query.cursor
+  return streamSSE(c, async (stream) => {
+    let after = resume === undefined ? undefined : BigInt(resume)
+    let quietSince = Date.now()
+    let gone = false
+    const closed = new Promise<void>((resolve) => {
+      const leave = (): void => { gone = true; resolve() }
+      stream.onAbort(leave)
+      c.req.raw.signal.addEventListener('abort', leave, { once: true })
+    })
+    // the poll ends as soon as the client goes: `gone` is set by the listeners above
+    while (true) {
+      if (gone || stream.closed) return
+      const rows = await eventsAfter(query, after, MAX_LIMIT)
+      for (const row of rows) {
+        const event = eventSchema.parse(plain(row))
+        await stream.writeSSE({ id: event.id, event: event.name, data: JSON.stringify(event) })
+        after = row.id
+        quietSince = Date.now()
+      }
+      if (rows.length === MAX_LIMIT) continue
+      if (Date.now() - quietSince >= STREAM_HEARTBEAT_MS) {
+        await stream.write(': heartbeat\n\n')
+        quietSince = Date.now()
+      }
+      await Promise.race([closed, stream.sleep(STREAM_POLL_MS)])
+    }
+  })
 })
 
 app.doc31('/openapi.json', {

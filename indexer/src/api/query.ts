@@ -53,6 +53,23 @@ export const modelsQuery = queryOf({
     .openapi({ param: { name: 'cursor', in: 'query' }, description: 'the `nextCursor` of the previous page' }).optional()
 })
 export const dataSetsQuery = queryOf({ q: search.optional(), limit: limit.optional(), cursor: cursor.optional() })
+/** GET /events and its stream: the feed after a cursor, of one task and/or some event names. */
+const eventFilters = {
+  task: uint('task').openapi({ param: { name: 'task', in: 'query' }, description: 'only the events whose `taskId` argument is this task' }).optional(),
+  name: z.string()
+    .transform((raw) => raw.split(','))
+    .pipe(z.array(z.enum(sdk.EVENT_NAMES, { error: (issue) => `name must be event names separated by commas (${sdk.EVENT_NAMES.join(', ')}), got "${String(issue.input)}"` })))
+    .openapi({ param: { name: 'name', in: 'query' }, description: 'only these events, names separated by commas', example: 'TaskCreated,TaskCompleted' })
+    .optional()
+}
+export const eventsQuery = queryOf({ ...eventFilters, limit: limit.optional(), cursor: cursor.optional() })
+export const eventStreamQuery = queryOf({
+  ...eventFilters,
+  cursor: uint('cursor').openapi({ param: { name: 'cursor', in: 'query' }, description: 'start after this event ID (the `Last-Event-ID` header wins when a client reconnects)' }).optional()
+})
+export const lastEventIdHeader = z.object({
+  'last-event-id': uint('Last-Event-ID').openapi({ param: { name: 'last-event-id', in: 'header' }, description: 'set by an EventSource when it reconnects: resume after this event' }).optional()
+})
 
 export const taskParams = z.object({ id: uint('task id').openapi({ param: { name: 'id', in: 'path' }, example: '1' }) })
 
@@ -67,6 +84,8 @@ export const dataSetSchema = sdk.dataSetSchema.openapi('DataSet')
 export const modelSchema = sdk.modelSchema.extend({ dataSet: dataSetSchema.pick({ id: true, name: true, license: true }).nullable() }).openapi('Model')
 export const modelPageSchema = sdk.modelPageSchema.extend({ items: z.array(modelSchema) }).openapi('ModelPage')
 export const dataSetPageSchema = sdk.dataSetPageSchema.extend({ items: z.array(dataSetSchema) }).openapi('DataSetPage')
+export const eventSchema = sdk.eventSchema.openapi('Event')
+export const eventPageSchema = sdk.eventPageSchema.extend({ items: z.array(eventSchema) }).openapi('EventPage')
 export const errorSchema = sdk.errorSchema.openapi('Error')
 
 export interface Page {

@@ -1,0 +1,49 @@
+/**
+ * The event feed: `on` registers a handler with Ponder as `ponder.on` does, and records the event
+ * in the `event` table first, so every indexed event reaches GET /events, its stream and the
+ * webhooks without each handler having to remember it.
+ */
+import { ponder } from 'ponder:registry'
+import { event as feed, version } from 'ponder:schema'
+import { replaceBigInts } from 'ponder'
+import { EVENT_CONTRACTS, type EventName } from '../../src/sdk/events.ts'
+
+/** Room for a block's log indexes below the block number in a feed ID. */
+const LOG_INDEX_BITS = 20n
+
+/** The feed's cursor for a log: ordered as the chain orders events (one chain only). */
+export const feedId = (blockNumber: bigint, logIndex: number): bigint => (blockNumber << LOG_INDEX_BITS) + BigInt(logIndex)
+
+/** The parts of a contract log event the feed keeps (Ponder's Event for a `Contract:Event` name). */
+interface LogEvent {
+  args: Record<string, unknown>
+  block: { number: bigint, timestamp: bigint }
+  log: { logIndex: number }
+  transaction: { hash: `0x${string}` }
+}
+
+export const on: typeof ponder.on = (key, handler) => {
+  const [contract, name] = key.split(':') as [string, EventName]
+  // an event missing from the SDK's list would be served under a name the API refuses to filter on
+  if (EVENT_CONTRACTS[name] !== contract) throw new Error(`${key} is not in EVENT_CONTRACTS (src/sdk/schemas.ts): add it there`)
+  ponder.on(key, async (args) => {
+    const event = args.event as unknown as LogEvent
+    // task 0 is none: a fork's ModelCreated
+    const taskId = typeof event.args.taskId === 'bigint'
+      ? (event.args.taskId === 0n ? null : event.args.taskId)
+      // a version's later events name only the version: its task is known once it was proposed
+      : typeof event.args.versionId === 'bigint' ? (await args.context.db.find(version, { id: event.args.versionId }))?.taskId ?? null : null
+    await args.context.db.insert(feed).values({
+      id: feedId(event.block.number, event.log.logIndex),
+      contract,
+      name,
+      args: replaceBigInts({ ...event.args }, (v) => v.toString()),
+      taskId,
+      blockNumber: event.block.number,
+      logIndex: event.log.logIndex,
+      transactionHash: event.transaction.hash,
+      timestamp: event.block.timestamp
+    })
+    await handler(args)
+  })
+}
