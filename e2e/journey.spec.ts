@@ -2,23 +2,38 @@
  * The volunteer journey, all from the UI on the real local stack: a creator creates an MNIST task
  * in the wizard, three volunteers (own browser contexts, own dev accounts) switch Contribute on,
  * the network trains 3 rounds, and the registry, the rewards and the viewer are checked against
- * the chain. Screenshots go to MLBRIDGE_SCREENSHOTS (the README's come from here) or the test's
+ * the chain. Then the model is found by name in the market, downloaded over the gateway and checked
+ * against its commit hash, and run; the auditor CLI re-verifies the task, and fails it once a
+ * version's record is rewritten on the chain. Screenshots go to MLBRIDGE_SCREENSHOTS (the README's come from here) or the test's
  * output folder; the per-round time split is printed and attached.
  */
-import { mkdir, writeFile } from 'node:fs/promises'
+import { execFile } from 'node:child_process'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { getAddress, parseEther, type Address } from 'viem'
+import { promisify } from 'node:util'
+import { createTestClient, getAddress, http, keccak256, parseEther, toHex, type Address } from 'viem'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures.ts'
 import { connect, createTaskInWizard, volunteer } from './volunteer.ts'
 import { readAcceptedShards, readClaimable, readReputation, readRound, readTask, readTokenBalance, readVersion, type ReadContext } from '../src/chain/actions/index.ts'
 import { hasBit } from '../src/core/bitmask.ts'
 import { devAccount } from '../src/chain/devAccounts.ts'
+import { versionCommitHash } from '../src/core/version/blob.ts'
+import { formatBps } from '../src/app/models/format.ts'
+import { tamperWord } from '../node/testing/tamperStorage.ts'
 
 const ROUNDS = 3
 const REWARD = parseEther('10')
 const CREATOR = 1
 const VOLUNTEERS = [2, 3, 4]
+const NAME = 'Handwritten digits, journey'
+
+/** `npm run audit -- --task N` on the test's stack: its exit code and what it printed. */
+async function audit (taskId: bigint): Promise<{ code: number, out: string }> {
+  const args = ['node/audit.ts', '--task', String(taskId), '--stack', process.env.MLBRIDGE_STACK_FILE!]
+  return await promisify(execFile)('node_modules/.bin/tsx', args, { timeout: 180_000 })
+    .then(({ stdout }) => ({ code: 0, out: stdout }), (error: { code?: number, stdout?: string, stderr?: string }) => ({ code: error.code ?? -1, out: `${error.stdout ?? ''}${error.stderr ?? ''}` }))
+}
 
 /** Accepted results per provider over the task's rounds, from the verifier's ShardAccepted events and the rounds' draws. */
 async function acceptedResults (ctx: ReadContext, taskId: bigint): Promise<Map<Address, number>> {
@@ -43,8 +58,8 @@ async function heldOutAccuracy (page: Page, versionId: bigint): Promise<number> 
   return Number(await accuracy.getAttribute('data-accuracy'))
 }
 
-test('@journey a creator funds an MNIST task, three volunteers train it over 3 rounds, get paid, and the viewer runs the result', async ({ openPeerPage, read: ctx }, testInfo) => {
-  test.setTimeout(9 * 60_000)
+test('@journey @market a creator funds a named MNIST task, three volunteers train it over 3 rounds, get paid, the market lists, downloads and runs the model, and the auditor passes it', async ({ openPeerPage, read: ctx, stack }, testInfo) => {
+  test.setTimeout(12 * 60_000)
   const shots = process.env.MLBRIDGE_SCREENSHOTS ?? testInfo.outputPath('screenshots')
   await mkdir(shots, { recursive: true })
   const shot = async (page: Page, name: string): Promise<void> => { await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true }) }
@@ -56,7 +71,7 @@ test('@journey a creator funds an MNIST task, three volunteers train it over 3 r
   // ------------------------------------------------------------ the creator creates the task in the wizard
   const creator = await openPeerPage()
   await connect(creator, CREATOR)
-  const taskId = await createTaskInWizard(creator, { rounds: ROUNDS, shards: 2, replication: 2, reward: '10', joinWindow: 40 }, async () => {
+  const taskId = await createTaskInWizard(creator, { name: NAME, description: 'an MLP on the bundled digits', rounds: ROUNDS, shards: 2, replication: 2, reward: '10', joinWindow: 40 }, async () => {
     await expect(creator.getByTestId('wizard-budget')).toHaveText('181.8 MLB')
     await shot(creator, 'create-task')
   })
@@ -139,4 +154,37 @@ test('@journey a creator funds an MNIST task, three volunteers train it over 3 r
   expect(lastAccuracy).toBeGreaterThan(initialAccuracy)
   await shot(creator, 'viewer')
   console.log(`journey: task ${taskId}, accuracy ${initialAccuracy} -> ${versionIds.length} versions -> ${lastAccuracy}`)
+
+  // ------------------------------------------------------------ the market: found by name, downloaded over the gateway, run
+  const lastId = versionIds.at(-1)!
+  await creator.getByTestId('nav-models').click()
+  await creator.getByTestId('market-search').fill('digits, JOURNEY')
+  await expect(creator.getByTestId('models-table').locator('tbody tr')).toHaveCount(1, { timeout: 30_000 })
+  await expect(creator.getByTestId(`model-link-${task.modelId}`)).toHaveText(NAME)
+  await expect(creator.getByTestId(`model-data-${task.modelId}`)).toHaveText('MNIST, licence CC-BY-SA-3.0')
+  await expect(creator.getByTestId(`model-accuracy-${task.modelId}`)).toHaveText(formatBps(last.accuracyBps))
+  await shot(creator, 'market')
+  const [download] = await Promise.all([creator.waitForEvent('download'), creator.getByTestId(`model-download-${task.modelId}`).click()])
+  await expect(creator.getByTestId(`model-download-status-${task.modelId}`)).toHaveAttribute('data-phase', 'done')
+  expect(versionCommitHash(await readFile(await download.path()))).toBe(last.commitHash)
+  await creator.getByTestId(`model-run-${task.modelId}`).click()
+  await expect(creator).toHaveURL(new RegExp(`#/versions/${lastId}$`))
+  await expect(creator.getByTestId('version-model-verified')).toBeVisible({ timeout: 60_000 })
+  await creator.getByTestId('viewer-run-heldout').click()
+  await expect(creator.getByTestId('viewer-accuracy')).toHaveAttribute('data-accuracy', /\d/, { timeout: 60_000 })
+  expect(Number(await creator.getByTestId('viewer-accuracy').getAttribute('data-accuracy'))).toBe(lastAccuracy)
+
+  // ------------------------------------------------------------ the auditor: every version exact, until one is rewritten
+  const passed = await audit(taskId)
+  expect(passed.out).toContain(`task ${taskId}: the data and every version re-verified exactly (${ROUNDS + 1} versions)`)
+  expect(passed.code).toBe(0)
+  const testClient = createTestClient({ mode: 'anvil', transport: http(stack.rpcUrl) })
+  const restore = await tamperWord({ publicClient: ctx.publicClient, testClient }, stack.contracts.ModelRegistry!, lastId, last.commitHash, keccak256(toHex('another model')))
+  try {
+    const failed = await audit(taskId)
+    expect(failed.out).toContain(`version ${lastId} (round ${ROUNDS - 1}, Final): DIFFERS in commit hash`)
+    expect(failed.code).toBe(1)
+  } finally {
+    await restore()
+  }
 })

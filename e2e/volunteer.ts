@@ -21,9 +21,11 @@ export async function volunteer (page: Page, account: number): Promise<void> {
 }
 
 /** Creates a task in the wizard and returns its ID. */
-export async function createTaskInWizard (creator: Page, task: { rounds: number, shards: number, replication: number, reward: string, joinWindow: number }, before?: () => Promise<void>): Promise<bigint> {
+export async function createTaskInWizard (creator: Page, task: { name?: string, description?: string, rounds: number, shards: number, replication: number, reward: string, joinWindow: number }, before?: () => Promise<void>): Promise<bigint> {
   await creator.getByTestId('nav-tasks').click()
   await creator.getByTestId('create-task').click()
+  if (task.name !== undefined) await creator.getByTestId('wizard-name').fill(task.name)
+  if (task.description !== undefined) await creator.getByTestId('wizard-description').fill(task.description)
   await creator.getByTestId('wizard-rounds').fill(String(task.rounds))
   await creator.getByTestId('wizard-shards').fill(String(task.shards))
   await creator.getByTestId('wizard-replication').fill(String(task.replication))

@@ -155,7 +155,7 @@ for (const backend of backends) {
       const { status, body } = await get('/openapi.json') as { status: number, body: { openapi: string, paths: Record<string, unknown>, components: { schemas: Record<string, { required?: string[] }> } } }
       expect(status).toBe(200)
       expect(body.openapi).toBe('3.1.0')
-      expect(Object.keys(body.paths).sort()).toEqual(['/datasets', '/events', '/events/stream', '/models', '/tasks', '/tasks/{id}', '/versions'])
+      expect(Object.keys(body.paths).sort()).toEqual(['/datasets', '/events', '/events/stream', '/models', '/tasks', '/tasks/{id}', '/versions', '/versions/{id}'])
       // Every field the document requires of a task is in the task the API serves.
       const served = (await get(`/tasks/${run.taskId}`)).body as { task: Record<string, unknown> }
       expect(body.components.schemas.Task?.required?.length).toBeGreaterThan(10)
@@ -177,6 +177,8 @@ for (const backend of backends) {
       expect(cited).toMatchObject({ taskId: String(market.citedTaskId), name: 'Digits_50%', headAccuracyBps: 0, dataSet: { id: String(market.dataSetId), name: 'half digits', license: 'CC0-1.0' } })
 
       const ids = async (query: Parameters<typeof sdk.models>[0]): Promise<string[]> => (await sdk.models(query)).items.map((m) => m.id)
+      expect(await sdk.version(trained!.head)).toMatchObject({ id: String(run.versionId), modelCid: version.modelCid, commitHash: version.commitHash })
+      await expect(sdk.version(999n)).rejects.toMatchObject({ status: 404 })
       expect(await ids({ q: 'PLACE' })).toEqual([fork!.id, trained!.id])
       // the search's own wildcards are literal: "_5" and "%" match only the name that has them
       expect(await ids({ q: 's_50%' })).toEqual([cited!.id])

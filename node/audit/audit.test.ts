@@ -1,5 +1,5 @@
 import { CID } from 'multiformats/cid'
-import { encodeAbiParameters, hexToBigInt, keccak256, numberToHex, toHex, type Hex } from 'viem'
+import { keccak256, toHex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readVersion, type WriteContext } from '../../src/chain/actions/index.ts'
 import { defineTask } from '../../src/core/taskDefinition.ts'
@@ -18,6 +18,7 @@ import { auditedData } from '../taskData.ts'
 import { startLocalChain, type LocalChain } from '../testing/localChain.ts'
 import { createMnistTask } from '../testing/mnistTask.ts'
 import { runLoops } from '../testing/runLoops.ts'
+import { tamperWord } from '../testing/tamperStorage.ts'
 import { createClient, ModelMismatchError } from '../../src/sdk/index.ts'
 import { auditTask, type TaskAudit } from './auditTask.ts'
 import { formatAudit } from './main.ts'
@@ -42,25 +43,6 @@ function blockMap (): BlockAccess & GatewayBlockSource {
     },
     put: (cid: CID, block: Uint8Array) => { map.set(cid.toString(), block.slice()) }
   }
-}
-
-/**
- * Overwrites the storage word of `contract` that holds `value` inside a mapping entry keyed by
- * `key` (slots 0..63 of the contract, words 0..31 of the entry): a record rewritten behind the
- * contract's back, as a tampered chain (or a lying RPC) would present it.
- */
-async function tamperWord (local: LocalChain, contract: Hex, key: bigint, value: Hex, replacement: Hex): Promise<void> {
-  for (let slot = 0n; slot < 64n; slot++) {
-    const base = hexToBigInt(keccak256(encodeAbiParameters([{ type: 'uint256' }, { type: 'uint256' }], [key, slot])))
-    for (let word = 0n; word < 32n; word++) {
-      const at = numberToHex(base + word, { size: 32 })
-      if ((await local.publicClient.getStorageAt({ address: contract, slot: at })) === value) {
-        await local.testClient.setStorageAt({ address: contract, index: at, value: replacement })
-        return
-      }
-    }
-  }
-  throw new Error(`no storage word of ${contract} holds ${value}`)
 }
 
 describe('npm run audit: every version of a task re-verified from the chain and the gateway alone', () => {

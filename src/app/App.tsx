@@ -5,14 +5,14 @@ import { useResumeContribution } from './contribute/useResumeContribution.ts'
 import { ContributePage } from './pages/ContributePage.tsx'
 import { TasksPage } from './pages/TasksPage.tsx'
 import { TaskDetailPage } from './pages/TaskDetailPage.tsx'
-import { ModelsPage } from './pages/ModelsPage.tsx'
+import { MarketPage } from './pages/MarketPage.tsx'
 import { ModelPage } from './pages/ModelPage.tsx'
 import { VersionPage } from './pages/VersionPage.tsx'
 
 const NAV: Array<{ label: string, route: Route, section: Route['page'][] }> = [
   { label: 'Contribute', route: { page: 'contribute' }, section: ['contribute'] },
   { label: 'Tasks', route: { page: 'tasks' }, section: ['tasks', 'task'] },
-  { label: 'Models', route: { page: 'models' }, section: ['models', 'model', 'version'] }
+  { label: 'Market', route: { page: 'models' }, section: ['models', 'model', 'version'] }
 ]
 
 function Page ({ route }: { route: Route }): React.JSX.Element {
@@ -20,7 +20,7 @@ function Page ({ route }: { route: Route }): React.JSX.Element {
     case 'contribute': return <ContributePage />
     case 'tasks': return <TasksPage />
     case 'task': return <TaskDetailPage taskId={route.taskId} />
-    case 'models': return <ModelsPage />
+    case 'models': return <MarketPage />
     case 'model': return <ModelPage modelId={route.modelId} />
     case 'version': return <VersionPage versionId={route.versionId} />
     case 'not-found': return <p className="panel error" role="alert">No page at {route.path}. <Link to={{ page: 'contribute' }}>Back to Contribute</Link></p>

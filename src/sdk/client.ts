@@ -11,7 +11,7 @@ import { errorKind, MLBridgeError } from '../core/errors.ts'
 import { versionCommitHash } from '../core/version/blob.ts'
 import { fetchBlobFromGateway } from '../storage/gateway.ts'
 import {
-  dataSetPageSchema, errorSchema, eventPageSchema, eventSchema, modelPageSchema, taskDetailSchema, taskPageSchema, versionPageSchema,
+  dataSetPageSchema, errorSchema, eventPageSchema, eventSchema, modelPageSchema, taskDetailSchema, taskPageSchema, versionPageSchema, versionSchema,
   type DataSet, type EventName, type Model, type Page, type ProtocolEvent, type Task, type TaskDetail, type Version
 } from './schemas.ts'
 import { readSSE } from './sse.ts'
@@ -79,6 +79,7 @@ export interface MLBridgeClient {
   tasks: (query?: PageQuery) => Promise<Page<Task>>
   task: (id: bigint | string) => Promise<TaskDetail>
   versions: (query?: PageQuery & { task?: bigint | string }) => Promise<Page<Version>>
+  version: (id: bigint | string) => Promise<Version>
   /** The market's models: each with its head's metrics and its data set's name and licence. */
   models: (query?: ModelQuery) => Promise<Page<Model>>
   dataSets: (query?: PageQuery & { q?: string }) => Promise<Page<DataSet>>
@@ -162,6 +163,7 @@ export function createClient (options: ClientOptions): MLBridgeClient {
     tasks: async (query = {}) => await get('/tasks', { ...query }, taskPageSchema),
     task: async (id) => await get(`/tasks/${id}`, {}, taskDetailSchema),
     versions: async (query = {}) => await get('/versions', { ...query }, versionPageSchema),
+    version: async (id) => await get(`/versions/${id}`, {}, versionSchema),
     models: async (query = {}) => await get('/models', { ...query }, modelPageSchema),
     dataSets: async (query = {}) => await get('/datasets', { ...query }, dataSetPageSchema),
     downloadModel: async (version, opts = {}) => {

@@ -1,11 +1,15 @@
 /**
- * The ML Bridge SDK: `createClient({ api, gateway })` reads tasks, versions and events (paged or live) and downloads models (client.ts);
+ * The ML Bridge SDK: `createClient({ api, gateway })` reads tasks, versions, the market's models and data
+ * sets, and events (paged or live), and downloads models (client.ts);
  * `verifyWebhook` checks a webhook delivery's signature (webhook.ts).
  */
 export {
-  ApiError, createClient, ModelMismatchError, type ClientOptions, type EventFilter, type MLBridgeClient, type PageQuery, type WatchEventsOptions
+  ApiError, createClient, ModelMismatchError, type ClientOptions, type EventFilter, type MLBridgeClient, type ModelQuery, type ModelSort, type PageQuery,
+  type WatchEventsOptions
 } from './client.ts'
-export { EVENT_NAMES, type EventName, type Page, type ProtocolEvent, type Round, type Task, type TaskDetail, type TaskProvider, type Version, type WebhookPayload } from './schemas.ts'
+export {
+  EVENT_NAMES, type DataSet, type EventName, type Model, type Page, type ProtocolEvent, type Round, type Task, type TaskDetail, type TaskProvider, type Version, type WebhookPayload
+} from './schemas.ts'
 export {
   DEFAULT_TOLERANCE_S, DELIVERY_HEADER, SIGNATURE_HEADER, signWebhook, verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions, type WebhookVerificationReason
 } from './webhook.ts'

@@ -12,7 +12,7 @@ import { streamSSE } from 'hono/streaming'
 import {
   dataSetPageSchema as dataSetPage, dataSetsQuery, errorSchema, eventPageSchema as eventPage, eventSchema, eventsQuery, eventStreamQuery, lastEventIdHeader, MAX_LIMIT,
   modelPageSchema as modelPage, modelsQuery, pageFrom, pageOf, pageQuery, problemOf,
-  taskDetailSchema, taskPageSchema as taskPage, taskParams, versionPageSchema as versionPage, versionsQuery
+  taskDetailSchema, taskPageSchema as taskPage, taskParams, versionPageSchema as versionPage, versionParams, versionSchema, versionsQuery
 } from './query.ts'
 
 const app = new OpenAPIHono({
@@ -70,6 +70,17 @@ app.openapi(createRoute({
     ))
     .orderBy(asc(schema.version.id)).limit(page.limit + 1)
   return c.json(versionPage.parse(plain(pageOf(rows, page))), 200)
+})
+
+app.openapi(createRoute({
+  method: 'get', path: '/versions/{id}', summary: 'One model version',
+  request: { params: versionParams },
+  responses: { 200: json(versionSchema, 'the version'), 400: badRequest, 404: json(errorSchema, 'no such version is indexed (yet)') }
+}), async (c) => {
+  const id = BigInt(c.req.valid('param').id)
+  const [row] = await db.select().from(schema.version).where(eq(schema.version.id, id))
+  if (row === undefined) return c.json({ error: `version ${id} is not indexed (yet)` }, 404)
+  return c.json(versionSchema.parse(plain(row)), 200)
 })
 
 /** `%text%` for ILIKE, its own wildcards escaped so a search for "50%" means those characters. */

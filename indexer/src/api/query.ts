@@ -72,6 +72,7 @@ export const lastEventIdHeader = z.object({
 })
 
 export const taskParams = z.object({ id: uint('task id').openapi({ param: { name: 'id', in: 'path' }, example: '1' }) })
+export const versionParams = z.object({ id: uint('version id').openapi({ param: { name: 'id', in: 'path' }, example: '2' }) })
 
 // The answers' schemas are the SDK's (src/sdk/schemas.ts), named here for the OpenAPI document.
 export const taskSchema = sdk.taskSchema.openapi('Task')
