@@ -15,6 +15,7 @@ import { createTestClient, getAddress, http, keccak256, parseEther, toHex, type 
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures.ts'
 import { connect, createTaskInWizard, volunteer } from './volunteer.ts'
+import { readmeExample, runScriptExample, runShellExample } from './readmeExamples.ts'
 import { readAcceptedShards, readClaimable, readReputation, readRound, readTask, readTokenBalance, readVersion, type ReadContext } from '../src/chain/actions/index.ts'
 import { hasBit } from '../src/core/bitmask.ts'
 import { devAccount } from '../src/chain/devAccounts.ts'
@@ -138,6 +139,7 @@ test('@journey @market a creator funds a named MNIST task, three volunteers trai
   // ------------------------------------------------------------ the creator's view: task, lineage, viewer
   await creator.goto(`/#/tasks/${taskId}`)
   await expect(creator.getByTestId('task-status')).toHaveText('Completed')
+  await expect(creator.getByTestId('task-name')).toHaveText(`${NAME} #${taskId}`)
   // Provenance: the registry's record of the data the task cites, checked on chain against its data hash.
   await expect(creator.getByTestId('task-dataset')).toContainText('MNIST, licence CC-BY-SA-3.0')
   await expect(creator.getByTestId('version-row')).toHaveCount(ROUNDS)
@@ -187,4 +189,20 @@ test('@journey @market a creator funds a named MNIST task, three volunteers trai
   } finally {
     await restore()
   }
+
+  // ------------------------------------------------------------ the README's API and SDK examples, run as written
+  const target = { api: stack.api!, stackFile: process.env.MLBRIDGE_STACK_FILE!, taskId }
+  for (const { command, code, out } of await runShellExample(await readmeExample('api'), target)) {
+    if (command.includes('/events/stream')) {
+      // a stream never ends by itself: the example's curl is cut off by its time limit (exit 28) once it has printed the events so far
+      expect(out, command).toContain('event: TaskCompleted\n')
+      continue
+    }
+    expect(code, `${command}\n${out}`).toBe(0)
+    expect(JSON.parse(out), command).not.toHaveProperty('error')
+  }
+  const printed = await runScriptExample(await readmeExample('sdk'), target)
+  expect(printed).toContain(`${NAME}: head v${lastId}, accuracy ${last.accuracyBps / 100}%, data MNIST`)
+  expect(printed).toMatch(/downloaded and verified \d+ bytes/)
+  expect(printed).toContain(`completed { taskId: '${taskId}'`)
 })

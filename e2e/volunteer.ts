@@ -32,7 +32,9 @@ export async function createTaskInWizard (creator: Page, task: { name?: string, 
   await creator.getByTestId('wizard-reward').fill(task.reward)
   await creator.getByTestId('wizard-join-window').fill(String(task.joinWindow))
   await before?.()
-  await creator.getByTestId('wizard-submit').click()
+  // Enter on the focused button, not a click at its coordinates: a full-page screenshot in
+  // `before` leaves the viewport scrolling back, and a click aimed before that lands on the form.
+  await creator.getByTestId('wizard-submit').press('Enter')
   await expect(creator.getByTestId('wizard-create-status')).toHaveAttribute('data-phase', 'confirmed', { timeout: 60_000 })
   // The data is registered (or found registered) before the task, and the task cites it.
   await expect(creator.getByTestId('wizard-register-status')).toHaveAttribute('data-phase', /^(confirmed|skipped)$/)

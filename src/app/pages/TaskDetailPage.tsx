@@ -62,7 +62,8 @@ function TaskDetailView ({ detail, refetch, stale }: { detail: TaskDetail, refet
   return (
     <>
       <section className="panel" aria-labelledby="task-title" data-testid="task-header">
-        <h2 id="task-title">Task {task.taskId.toString()}</h2>
+        <h2 id="task-title" data-testid="task-name">{detail.name} <span className="muted">#{task.taskId.toString()}</span></h2>
+        {detail.description !== '' && <p data-testid="task-description">{detail.description}</p>}
         {stale !== null && <p className="error" role="alert">Refresh failed ({explainError(stale)}); showing the last state read.</p>}
         <dl className="td-facts">
           <dt>Status</dt><dd data-testid="task-status">{task.status}</dd>

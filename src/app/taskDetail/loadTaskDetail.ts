@@ -10,6 +10,8 @@ import { MLBridgeError } from '../../core/errors.ts'
 export interface TaskDetail {
   task: TaskState
   /** From the TaskCreated event: the task struct does not keep them. */
+  name: string
+  description: string
   specCid: Hex
   datasetCid: Hex
   /** Escrowed at creation (the task's whole budget). */
@@ -44,6 +46,8 @@ export async function loadTaskDetail (ctx: ReadContext, log: ProtocolEventLog, t
   if (created?.eventName !== 'TaskCreated') throw new MLBridgeError('TASK_EVENT_MISSING', `task ${taskId}: its TaskCreated event is missing`)
   return {
     task,
+    name: created.args.name,
+    description: created.args.description,
     specCid: created.args.specCid,
     datasetCid: created.args.datasetCid,
     budget: created.args.escrow,
