@@ -3,9 +3,9 @@
  * `verifyWebhook` checks a webhook delivery's signature (webhook.ts).
  */
 export {
-  ApiError, createClient, ModelMismatchError, type ClientOptions, type EventFilter, type MLBridgeClient, type PageQuery, type WatchEventsOptions
+  ApiError, createClient, ModelMismatchError, type ClientOptions, type EventFilter, type MLBridgeClient, type PageQuery, type TaskQuery, type WatchEventsOptions
 } from './client.ts'
-export { EVENT_NAMES, type EventName, type Page, type ProtocolEvent, type Round, type Task, type TaskDetail, type TaskProvider, type Version, type WebhookPayload } from './schemas.ts'
+export { EVENT_NAMES, type EventName, type Page, type ProtocolEvent, type Round, type Task, type TaskDetail, type TaskProvider, type TaskStatus, type Version, type WebhookPayload } from './schemas.ts'
 export {
   DEFAULT_TOLERANCE_S, DELIVERY_HEADER, SIGNATURE_HEADER, signWebhook, verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions, type WebhookVerificationReason
 } from './webhook.ts'

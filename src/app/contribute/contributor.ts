@@ -13,6 +13,7 @@ import type { Evaluator, ProviderEvents, StepEvent } from '../../provider/types.
 import type { BackendName } from '../../train/backendChoice.ts'
 import type { TrainProgress } from '../../train/trainShard.ts'
 import { startEvaluator, startTrainer, type EvaluatorClient, type TrainerClient } from '../../train/trainerClient.ts'
+import { apiClientFor } from '../hooks/useApi.ts'
 import { appSession, type AppSession } from '../session.ts'
 import { loadUploadedDataset } from '../../provider/uploadedData.ts'
 import type { TaskSpec } from '../../core/taskSpec.ts'
@@ -82,9 +83,12 @@ export class Contributor extends Emitter<ContributorEvents> {
     this.evaluator ??= startEvaluator()
     const trainer = this.trainer
     const evaluator = this.evaluator
+    const api = apiClientFor(network)
     const host = new ProviderHost({
       read: ctx,
       chain: chainForAccount(ctx),
+      // the tasks to pick from the indexer's API; a network that names none is scanned on chain
+      ...(api === undefined ? {} : { api }),
       artifacts: (taskId) => session.artifacts(taskId.toString()),
       states: idbStateStore(`mlbridge-provider-${network.chainId}`),
       prepare: async (task, stop) => {
