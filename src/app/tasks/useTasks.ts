@@ -18,7 +18,7 @@ export function useTasks (): UseQueryResult<Task[]> {
   const api = useApi()
   return useQuery({
     queryKey: ['tasks', network.api],
-    queryFn: async () => (await api!.tasks({ order: 'desc', limit: TASKS_SHOWN })).items,
+    queryFn: async () => api === undefined ? [] : (await api.tasks({ order: 'desc', limit: TASKS_SHOWN })).items,
     enabled: api !== undefined,
     refetchInterval: REFRESH_MS
   })
