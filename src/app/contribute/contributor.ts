@@ -6,6 +6,7 @@
 import type { WriteContext } from '../../chain/actions/index.ts'
 import { errorMessage } from '../../core/errors.ts'
 import type { NetworkConfig } from '../../core/networkConfig.ts'
+import { createClient } from '../../sdk/client.ts'
 import { Emitter } from '../../core/events.ts'
 import { chainForAccount, datasetTaskData, mnistTaskData, type TaskData, ProviderHost, type ProviderLoop, workerTrainer } from '../../provider/index.ts'
 import type { RoundTimings } from '../../provider/timing.ts'
@@ -13,7 +14,6 @@ import type { Evaluator, ProviderEvents, StepEvent } from '../../provider/types.
 import type { BackendName } from '../../train/backendChoice.ts'
 import type { TrainProgress } from '../../train/trainShard.ts'
 import { startEvaluator, startTrainer, type EvaluatorClient, type TrainerClient } from '../../train/trainerClient.ts'
-import { apiClientFor } from '../hooks/useApi.ts'
 import { appSession, type AppSession } from '../session.ts'
 import { loadUploadedDataset } from '../../provider/uploadedData.ts'
 import type { TaskSpec } from '../../core/taskSpec.ts'
@@ -83,12 +83,11 @@ export class Contributor extends Emitter<ContributorEvents> {
     this.evaluator ??= startEvaluator()
     const trainer = this.trainer
     const evaluator = this.evaluator
-    const api = apiClientFor(network)
     const host = new ProviderHost({
       read: ctx,
       chain: chainForAccount(ctx),
       // the tasks to pick from the indexer's API; a network that names none is scanned on chain
-      ...(api === undefined ? {} : { api }),
+      ...(network.api === undefined ? {} : { api: createClient({ api: network.api }) }),
       artifacts: (taskId) => session.artifacts(taskId.toString()),
       states: idbStateStore(`mlbridge-provider-${network.chainId}`),
       prepare: async (task, stop) => {

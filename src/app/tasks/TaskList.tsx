@@ -1,12 +1,12 @@
-import { useApi } from '../hooks/useApi.ts'
+import { useNetworkConfig } from '../NetworkContext.ts'
 import { Link } from '../router.tsx'
 import { taskRowView } from './taskRow.ts'
 import { TASKS_SHOWN, useTasks } from './useTasks.ts'
 
 export function TaskList (): React.JSX.Element {
-  const api = useApi()
+  const network = useNetworkConfig()
   const tasks = useTasks()
-  if (api === undefined) {
+  if (network.api === undefined) {
     return <p className="muted" data-testid="tasks-no-api">This network configures no indexer API, so the tasks cannot be listed here; a task&apos;s own page still opens by its number.</p>
   }
   if (tasks.error !== null) return <p className="error" role="alert" data-testid="tasks-error">Could not read the tasks: {tasks.error.message}</p>
