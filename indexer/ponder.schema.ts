@@ -23,6 +23,9 @@ export const task = onchainTable('task', (t) => ({
   shards: t.integer().notNull(),
   replication: t.integer().notNull(),
   rewardPerResult: t.bigint().notNull(),
+  /** when joining closes (unix seconds), and the compute one result declares (MFLOP): what a volunteer's pick weighs */
+  joinDeadline: t.bigint().notNull(),
+  trainMflop: t.integer().notNull(),
   currentRound: t.integer(),
   providerCount: t.integer().notNull(),
   refund: t.bigint(),
@@ -31,7 +34,7 @@ export const task = onchainTable('task', (t) => ({
   createdBlock: t.bigint().notNull(),
   createdAt: t.bigint().notNull(),
   closedAt: t.bigint()
-}), (table) => ({ creatorIndex: index().on(table.creator) }))
+}), (table) => ({ creatorIndex: index().on(table.creator), statusIndex: index().on(table.status) }))
 
 /** One round of a task: started by TaskManager, seeded and decided by ConsensusVerifier. */
 export const round = onchainTable('round', (t) => ({

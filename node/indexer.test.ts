@@ -151,6 +151,26 @@ for (const backend of backends) {
       expect((await get('/tasks/999')).status).toBe(404)
     })
 
+    it('lists tasks by status, by a provider that joined them, and newest first with a cursor that continues down', async () => {
+      const { ctxOf, publicClient } = local()
+      await indexer.waitForBlock(await publicClient.getBlockNumber(), 45_000)
+      const sdk = createClient({ api: indexer.url })
+      const ids = async (query: Parameters<typeof sdk.tasks>[0]): Promise<string[]> => (await sdk.tasks(query)).items.map((t) => t.id)
+      const [done, joining] = [String(run.taskId), String(market.citedTaskId)]
+      expect(await ids({ order: 'desc' })).toEqual([joining, done])
+      expect(await sdk.tasks({ order: 'desc', limit: 1 })).toMatchObject({ items: [{ id: joining }], nextCursor: joining })
+      expect(await sdk.tasks({ order: 'desc', cursor: joining })).toMatchObject({ items: [{ id: done }], nextCursor: null })
+      expect(await ids({ status: 'Joining' })).toEqual([joining])
+      expect(await ids({ status: ['Completed', 'Cancelled'] })).toEqual([done])
+      expect(await ids({ provider: run.provider })).toEqual([done])
+      expect(await ids({ provider: run.provider, status: ['Joining', 'Running'] })).toEqual([])
+      // what a volunteer's pick weighs, as the chain has it
+      const onChain = await readTask(ctxOf(3), { taskId: market.citedTaskId })
+      expect((await sdk.task(market.citedTaskId)).task).toMatchObject({ joinDeadline: String(onChain.joinDeadline), trainMflop: onChain.trainMflop })
+      expect(await get('/tasks?status=Joining,Done')).toEqual({ status: 400, body: { error: 'status must be task statuses separated by commas (Joining, Running, Completed, Cancelled), got "Done"' } })
+      expect((await get('/tasks?order=up')).status).toBe(400)
+    })
+
     it('describes its REST routes in an OpenAPI document whose schemas the answers follow', async () => {
       const { status, body } = await get('/openapi.json') as { status: number, body: { openapi: string, paths: Record<string, unknown>, components: { schemas: Record<string, { required?: string[] }> } } }
       expect(status).toBe(200)

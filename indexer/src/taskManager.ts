@@ -13,6 +13,7 @@ on('TaskManager:TaskCreated', async ({ event, context }) => {
     id: taskId, creator, name, description, modelId, initialVersionId, specCid, datasetCid, escrow,
     status: TASK_STATUSES[shape.status] ?? 'Joining',
     rounds: shape.rounds, shards: shape.shards, replication: shape.replication, rewardPerResult: shape.rewardPerResult,
+    joinDeadline: shape.joinDeadline, trainMflop: shape.trainMflop,
     providerCount: 0, createdBlock: event.block.number, createdAt: event.block.timestamp
   })
   // the genesis version and the model were registered (ModelRegistry) in this transaction, before they knew their task's name

@@ -35,6 +35,14 @@ describe('provider arguments', () => {
     })
     expect(config.contracts.TaskManager).toBe(`0x${'2'.repeat(40)}`)
     expect(config.taskId).toBeUndefined()
+    expect(config.api).toBeUndefined()
+  })
+
+  it('finds tasks through the stack file\'s indexer API, or the one --api names', () => {
+    const withApi = { '/data/stack.json': JSON.stringify({ ...JSON.parse(stack), api: 'http://127.0.0.1:42069' }) }
+    expect(resolve(['--key-file', 'k'], withApi).api).toBe('http://127.0.0.1:42069')
+    expect(resolve(['--key-file', 'k', '--api', 'https://indexer.example'], withApi).api).toBe('https://indexer.example')
+    expect(usageError(() => resolve(['--key-file', 'k', '--api', 'ftp://x']))).toMatch(/--api must be an http/)
   })
 
   it('lets flags override the stack file', () => {

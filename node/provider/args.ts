@@ -12,6 +12,8 @@ export type ProviderBackend = NodeBackendRequest
 
 export interface ProviderConfig {
   rpcUrl: string
+  /** the indexer's REST API, where tasks are picked from; without one every task is read from the chain on each look */
+  api?: string
   chainId: number
   contracts: ProtocolContracts
   relays: string[]
@@ -34,6 +36,8 @@ export const USAGE = `Usage: npm run provider -- --key-file FILE [options]
 
   --key-file FILE     file holding the account's 0x private key (required; never printed)
   --rpc URL           JSON-RPC endpoint (default: stack.json rpcUrl)
+  --api URL           indexer REST API to find tasks with (default: stack.json api; without one,
+                      every task is read from the chain on each look)
   --relay MULTIADDR   relay to dial and pin on; repeatable (default: stack.json relayMultiaddr)
   --chain-id N        expected chain id (default: stack.json chainId)
   --stack FILE        stack file (default: $MLBRIDGE_DATA_DIR/stack.json or .mlbridge/stack.json)
@@ -49,6 +53,7 @@ export interface ParsedFlags {
   help: boolean
   keyFile?: string
   rpc?: string
+  api?: string
   relays: string[]
   chainId?: number
   stack?: string
@@ -65,6 +70,7 @@ export function parseFlags (argv: readonly string[]): ParsedFlags {
   const values = parseCommandLine(argv, {
     'key-file': { type: 'string' },
     rpc: { type: 'string' },
+    api: { type: 'string' },
     relay: { type: 'string', multiple: true },
     'chain-id': { type: 'string' },
     stack: { type: 'string' },
@@ -78,6 +84,7 @@ export function parseFlags (argv: readonly string[]): ParsedFlags {
   const flags: ParsedFlags = { help: values.help, relays: values.relay ?? [], backend: 'auto', once: values.once, claim: values.claim, faucet: values.faucet }
   if (values['key-file'] !== undefined) flags.keyFile = nonEmpty('--key-file', values['key-file'])
   if (values.rpc !== undefined) flags.rpc = httpUrl('--rpc', values.rpc)
+  if (values.api !== undefined) flags.api = httpUrl('--api', values.api)
   for (const relay of flags.relays) multiaddrFlag(relay)
   if (values['chain-id'] !== undefined) flags.chainId = integerFlag('--chain-id', values['chain-id'], 1)
   if (values.stack !== undefined) flags.stack = nonEmpty('--stack', values.stack)
@@ -121,6 +128,8 @@ export function resolveConfig (flags: ParsedFlags, opts: { env: NodeJS.ProcessEn
     claim: flags.claim,
     faucet: flags.faucet
   }
+  const api = flags.api ?? stack.api
+  if (api !== undefined) config.api = api
   if (flags.taskId !== undefined) config.taskId = flags.taskId
   if (flags.stateDir !== undefined) config.stateDir = flags.stateDir
   return config

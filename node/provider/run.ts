@@ -11,6 +11,7 @@ import {
   chainForAccount, inProcessEvaluator, ProviderHost,
   type LoopOutcome, type PreparedTask, type ProviderLoop
 } from '../../src/provider/index.ts'
+import { createClient } from '../../src/sdk/client.ts'
 import { describeNodeBackend, useNodeBackend } from '../../src/train/nodeBackend.ts'
 import type { ProviderConfig } from './args.ts'
 import { connectChain } from './chainContext.ts'
@@ -49,10 +50,13 @@ export async function runProvider (config: ProviderConfig, opts: RunOptions): Pr
   const network = await startProviderNetwork({ relays: config.relays, chainId: config.chainId, chain: ctx, account, stateDir })
   display.info(`p2p node ${network.node.peerId}, relay ${config.relays.join(', ')}; state in ${stateDir}`)
 
+  display.info(config.api === undefined ? 'no indexer API: tasks are found by reading every task from the chain' : `tasks found through the indexer API at ${config.api}`)
+
   let speed = 0
   const host = new ProviderHost({
     read: ctx,
     chain: chainForAccount(ctx),
+    ...(config.api === undefined ? {} : { api: createClient({ api: config.api }) }),
     artifacts: (taskId) => network.artifacts(taskId.toString()),
     prepare: async (task, signal) => await prepare(task, network, display, signal),
     states: new FileStateStore(join(stateDir, 'state')),

@@ -1,14 +1,24 @@
 /**
  * The host picks tasks on a real local chain (anvil + the deployed contracts), as the Contribute
- * switch does, and checks each picked task's spec against what the task declares on chain.
+ * switch does, and checks each picked task's spec against what the task declares on chain. It
+ * finds the tasks through the indexer's API or, with no API, by reading every task from the chain;
+ * each source gets a fresh chain.
  */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parseEther } from 'viem'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startIndexer, type Indexer } from '../../node/indexer.ts'
+import { freePort } from '../../node/ports.ts'
 import { useLocalChain } from '../../node/testing/useLocalChain.ts'
 import { createMnistTask } from '../../node/testing/mnistTask.ts'
 import type { MLBridgeError } from '../core/errors.ts'
 import type { TaskDefinition } from '../core/taskDefinition.ts'
+import { LOCAL_CHAIN_ID } from '../core/networkConfig.ts'
 import { parseTaskSpec } from '../core/taskSpec.ts'
+import { createClient } from '../sdk/client.ts'
 import { memoryArtifactStore } from './artifacts.ts'
 import { chainForAccount } from './chain.ts'
 import { ProviderHost } from './host.ts'
@@ -20,41 +30,60 @@ const spec = parseTaskSpec({
   seed: 'host-test'
 }, 'host.test')
 
-const chain = useLocalChain()
-
-describe('provider host', () => {
-  it('attack (spam task): a task that under-declares its compute to look better paid per hour is refused, and the honest task is taken', async () => {
-    const artifacts = memoryArtifactStore()
-    const shape = { rounds: 1, shards: 1, replication: 1, maxReplication: 1, rewardPerResult: parseEther('10') }
-    const honest = (await createMnistTask(chain().ctxOf(1), artifacts, spec, shape)).created.taskId
-    // Same spec and reward, declared as a thousandth of its compute: it ranks first.
-    const liar = (await createMnistTask(chain().ctxOf(1), artifacts, spec, { ...shape, declared: { trainMflop: 1 } })).created.taskId
-
-    const provider = chain().ctxOf(2)
-    const host = new ProviderHost({
-      read: provider,
-      chain: chainForAccount(provider),
-      artifacts: () => artifacts,
-      states: new MemoryStateStore(),
-      idlePollMs: 100,
-      prepare: async (definition) => { throw new Picked(definition) }
+for (const source of ['indexer', 'chain'] as const) {
+  describe(`provider host, tasks found through the ${source === 'indexer' ? 'indexer API' : 'chain alone'}`, () => {
+    const chain = useLocalChain()
+    let indexer: Indexer | undefined
+    let dir: string | undefined
+    beforeAll(async () => {
+      if (source === 'chain') return
+      dir = await mkdtemp(join(tmpdir(), 'mlb-host-'))
+      const { rpcUrl, contracts } = chain()
+      indexer = await startIndexer({
+        root: fileURLToPath(new URL('../..', import.meta.url)), host: '127.0.0.1', port: await freePort(), rpcUrl, chainId: LOCAL_CHAIN_ID, contracts, pgliteDir: join(dir, 'pglite'), databaseUrl: '', pollingIntervalMs: 500
+      })
+    }, 120_000)
+    afterAll(async () => {
+      await indexer?.stop()
+      if (dir !== undefined) await rm(dir, { recursive: true, force: true })
     })
-    const picked: bigint[] = []
-    const refused: Array<{ taskId: bigint, error: MLBridgeError }> = []
-    host.on('task', ({ taskId, stage }) => { if (stage === 'fetching spec') picked.push(taskId) })
-    host.on('refused', (r) => { refused.push(r) })
 
-    const controller = new AbortController()
-    const stopped = await host.run(controller.signal).catch((error: unknown) => error)
+    it('attack (spam task): a task that under-declares its compute to look better paid per hour is refused, and the honest task is taken', async () => {
+      const artifacts = memoryArtifactStore()
+      const shape = { rounds: 1, shards: 1, replication: 1, maxReplication: 1, rewardPerResult: parseEther('10') }
+      const honest = (await createMnistTask(chain().ctxOf(1), artifacts, spec, shape)).created.taskId
+      // Same spec and reward, declared as a thousandth of its compute: it ranks first.
+      const liar = (await createMnistTask(chain().ctxOf(1), artifacts, spec, { ...shape, declared: { trainMflop: 1 } })).created.taskId
 
-    expect(picked).toEqual([liar, honest])
-    expect(refused.map((r) => r.taskId)).toEqual([liar])
-    expect(refused[0]!.error.code).toBe('TASK_RESOURCES_UNDECLARED')
-    expect(refused[0]!.error.message).toMatch(/trainMflop \d[\d,]* against 1 declared/)
-    expect(stopped).toBeInstanceOf(Picked)
-    expect((stopped as Picked).definition.spec.seed).toBe(spec.seed)
-  }, 60_000)
-})
+      // the indexer trails the chain: a look before it indexed the liar would find the honest task alone
+      await indexer?.waitForBlock(await chain().publicClient.getBlockNumber(), 30_000)
+      const provider = chain().ctxOf(2)
+      const host = new ProviderHost({
+        read: provider,
+        chain: chainForAccount(provider),
+        ...(indexer === undefined ? {} : { api: createClient({ api: indexer.url }) }),
+        artifacts: () => artifacts,
+        states: new MemoryStateStore(),
+        idlePollMs: 100,
+        prepare: async (definition) => { throw new Picked(definition) }
+      })
+      const picked: bigint[] = []
+      const refused: Array<{ taskId: bigint, error: MLBridgeError }> = []
+      host.on('task', ({ taskId, stage }) => { if (stage === 'fetching spec') picked.push(taskId) })
+      host.on('refused', (r) => { refused.push(r) })
+
+      const controller = new AbortController()
+      const stopped = await host.run(controller.signal).catch((error: unknown) => error)
+
+      expect(picked).toEqual([liar, honest])
+      expect(refused.map((r) => r.taskId)).toEqual([liar])
+      expect(refused[0]!.error.code).toBe('TASK_RESOURCES_UNDECLARED')
+      expect(refused[0]!.error.message).toMatch(/trainMflop \d[\d,]* against 1 declared/)
+      expect(stopped).toBeInstanceOf(Picked)
+      expect((stopped as Picked).definition.spec.seed).toBe(spec.seed)
+    }, 60_000)
+  })
+}
 
 /** Stops the host once it prepares a task: what it would train is all this test asks. */
 class Picked extends Error {

@@ -13,7 +13,8 @@ import { Emitter } from '../core/events.ts'
 import type { TaskMessage, TopicBodyInputs } from '../core/messages/index.ts'
 import { checkDeclaredResources } from '../core/resourceLimits.ts'
 import { decodeTaskDefinition, type TaskDefinition } from '../core/taskDefinition.ts'
-import { nextTask } from './pickTask.ts'
+import type { MLBridgeClient } from '../sdk/client.ts'
+import { candidatesFromApi, candidatesFromChain, nextTask, type TaskCandidates } from './pickTask.ts'
 import { ProviderLoop, type LoopOutcome, type ProviderLoopOptions } from './providerLoop.ts'
 import type { EndorsementBus } from './endorsements.ts'
 import { systemClock } from './state.ts'
@@ -45,6 +46,11 @@ export interface ProviderHostOptions {
   artifacts: (taskId: bigint) => ArtifactStore
   prepare: (task: TaskDefinition, signal: AbortSignal) => Promise<PreparedTask>
   states: ProviderStateStore
+  /**
+   * The indexer's API, where the host finds the tasks to pick (a few requests per look); without it
+   * the host reads every task from the chain on each look. Unused with `taskId`.
+   */
+  api?: Pick<MLBridgeClient, 'tasks'>
   /** Joins the task's gossip; without it only chain events and the poll wake the loop. */
   gossip?: (taskId: bigint) => TaskGossip
   /** Work on this task only (else pick like the Contribute switch) and stop when it ends. */
@@ -83,17 +89,22 @@ const PHASE_OF: Record<string, TopicBodyInputs['rounds']['phase'] | undefined> =
 }
 
 export class ProviderHost extends Emitter<HostEvents> {
-  /** picked tasks whose spec could not be used; never picked again */
-  private readonly refused = new Set<bigint>()
+  /** picked tasks whose spec could not be used, or whose loop ended; never picked again */
+  private readonly skipped = new Set<bigint>()
+  /** where the tasks to pick come from: the indexer's API, else the chain, chosen once */
+  private readonly candidates: TaskCandidates
 
-  constructor (private readonly opts: ProviderHostOptions) { super() }
+  constructor (private readonly opts: ProviderHostOptions) {
+    super()
+    this.candidates = opts.api === undefined ? candidatesFromChain(opts.read, opts.chain) : candidatesFromApi(opts.api, opts.chain.account)
+  }
 
   /** Works on tasks until `signal` aborts (or the given task, or the first with `once`, ends). */
   async run (signal: AbortSignal): Promise<Array<{ taskId: bigint, outcome: LoopOutcome | 'stopped' }>> {
     const done: Array<{ taskId: bigint, outcome: LoopOutcome | 'stopped' }> = []
     let idle = false
     while (!signal.aborted) {
-      const taskId = this.opts.taskId ?? await nextTask(this.opts.read, this.opts.chain, this.refused)
+      const taskId = this.opts.taskId ?? await nextTask(this.candidates, this.opts.chain, this.skipped)
       if (taskId === undefined) {
         if (!idle) this.emit('idle', undefined)
         idle = true
@@ -103,6 +114,8 @@ export class ProviderHost extends Emitter<HostEvents> {
       idle = false
       const outcome = await this.runTask(taskId, signal)
       if (outcome === 'refused') continue
+      // the indexer may list an ended task as live for a moment: its loop has run, so it is not picked again
+      this.skipped.add(taskId)
       done.push({ taskId, outcome })
       this.emit('outcome', { taskId, outcome })
       if (this.opts.once === true || this.opts.taskId !== undefined || outcome === 'stopped') break
@@ -124,7 +137,7 @@ export class ProviderHost extends Emitter<HostEvents> {
       return definition
     } catch (error) {
       if (signal.aborted || this.opts.taskId !== undefined || !(error instanceof MLBridgeError)) throw error
-      this.refused.add(taskId)
+      this.skipped.add(taskId)
       this.emit('refused', { taskId, error })
       return undefined
     }

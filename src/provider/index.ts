@@ -8,4 +8,4 @@ export { initialModelSeed, publishInitialModel, type PublishedModel } from './in
 export { inProcessEvaluator, inProcessTrainer, serialQueue, workerTrainer } from './trainers.ts'
 export type * from './types.ts'
 export { categoryOf, PhaseClock, TIME_CATEGORIES, type RoundTimings, type TimeCategory } from './timing.ts'
-export { nextTask, pickTask, type TaskCandidate } from './pickTask.ts'
+export { candidatesFromApi, candidatesFromChain, nextTask, pickTask, type TaskCandidate, type TaskCandidates } from './pickTask.ts'

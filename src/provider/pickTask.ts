@@ -1,4 +1,6 @@
 import { readTask, readTaskCount, type ReadContext, type TaskState } from '../chain/actions/index.ts'
+import type { MLBridgeClient, TaskQuery } from '../sdk/client.ts'
+import type { Task } from '../sdk/schemas.ts'
 import type { ProviderChain } from './types.ts'
 
 export interface TaskCandidate {
@@ -35,10 +37,64 @@ function comparePayPerHour (a: TaskCandidate['task'], b: TaskCandidate['task']):
   return left > right ? 1 : left < right ? -1 : 0
 }
 
-/** Reads every task and whether this account joined it, and picks with `pickTask`. */
-export async function nextTask (ctx: ReadContext, chain: Pick<ProviderChain, 'isProvider' | 'now'>, refused?: ReadonlySet<bigint>): Promise<bigint | undefined> {
-  const count = await readTaskCount(ctx)
-  const ids = Array.from({ length: Number(count) }, (_, i) => BigInt(i + 1))
-  const candidates = await Promise.all(ids.map(async (taskId) => ({ task: await readTask(ctx, { taskId }), joined: await chain.isProvider(taskId) })))
-  return pickTask(candidates, await chain.now(), refused)
+/**
+ * Where the host finds the tasks it may pick. One source is chosen when the host is built: the
+ * indexer's API where the network has one (`candidatesFromApi`), else the chain (`candidatesFromChain`).
+ */
+export type TaskCandidates = () => Promise<TaskCandidate[]>
+
+/** The most tasks one request asks for (the API's largest page). */
+const API_PAGE = 200
+
+/**
+ * From the indexer's API: the running or joining tasks this account joined, and the tasks open for
+ * joining, a few requests however many tasks there are. The indexer trails the chain by about its
+ * polling interval, so a task created a moment ago shows up on a later poll, and one that just ended
+ * may still look live: the loop reads the chain before acting and ends at once on such a task.
+ */
+export function candidatesFromApi (api: Pick<MLBridgeClient, 'tasks'>, account: string): TaskCandidates {
+  return async () => {
+    const [mine, open] = await Promise.all([
+      allTasks(api, { provider: account, status: ['Joining', 'Running'] }),
+      allTasks(api, { status: 'Joining' })
+    ])
+    const joined = new Set(mine.map((t) => t.id))
+    const byId = new Map([...open, ...mine].map((t) => [t.id, t]))
+    return [...byId.values()].map((t) => ({ task: candidateOf(t), joined: joined.has(t.id) }))
+  }
+}
+
+/**
+ * From the chain alone: every task, and whether this account joined it, read on each call (two
+ * reads per task ever created). For a network whose config names no indexer API.
+ */
+export function candidatesFromChain (ctx: ReadContext, chain: Pick<ProviderChain, 'isProvider'>): TaskCandidates {
+  return async () => {
+    const count = await readTaskCount(ctx)
+    const ids = Array.from({ length: Number(count) }, (_, i) => BigInt(i + 1))
+    return await Promise.all(ids.map(async (taskId) => ({ task: await readTask(ctx, { taskId }), joined: await chain.isProvider(taskId) })))
+  }
+}
+
+/** Gets the candidates from `candidates` and picks with `pickTask` at the chain's time. */
+export async function nextTask (candidates: TaskCandidates, chain: Pick<ProviderChain, 'now'>, refused?: ReadonlySet<bigint>): Promise<bigint | undefined> {
+  const [list, now] = await Promise.all([candidates(), chain.now()])
+  return pickTask(list, now, refused)
+}
+
+/** Every page of a filtered task list. */
+async function allTasks (api: Pick<MLBridgeClient, 'tasks'>, query: TaskQuery): Promise<Task[]> {
+  const tasks: Task[] = []
+  let cursor: string | undefined
+  do {
+    const page = await api.tasks({ ...query, limit: API_PAGE, ...(cursor === undefined ? {} : { cursor }) })
+    tasks.push(...page.items)
+    cursor = page.nextCursor ?? undefined
+  } while (cursor !== undefined)
+  return tasks
+}
+
+/** The API's task (amounts as decimal strings) as `pickTask` weighs it. */
+function candidateOf (task: Task): TaskCandidate['task'] {
+  return { taskId: BigInt(task.id), status: task.status, joinDeadline: BigInt(task.joinDeadline), rewardPerResult: BigInt(task.rewardPerResult), trainMflop: task.trainMflop }
 }

@@ -12,7 +12,7 @@ import { versionCommitHash } from '../core/version/blob.ts'
 import { fetchBlobFromGateway } from '../storage/gateway.ts'
 import {
   dataSetPageSchema, errorSchema, eventPageSchema, eventSchema, modelPageSchema, taskDetailSchema, taskPageSchema, versionPageSchema, versionSchema,
-  type DataSet, type EventName, type Model, type Page, type ProtocolEvent, type Task, type TaskDetail, type Version
+  type DataSet, type EventName, type Model, type Page, type ProtocolEvent, type Task, type TaskDetail, type TaskStatus, type Version
 } from './schemas.ts'
 import { readSSE } from './sse.ts'
 
@@ -63,6 +63,15 @@ export class ModelMismatchError extends errorKind('MODEL_MISMATCH') {
   override name = 'ModelMismatchError'
 }
 
+export interface TaskQuery extends PageQuery {
+  /** only the tasks in these statuses */
+  status?: TaskStatus | TaskStatus[]
+  /** only the tasks this account joined */
+  provider?: string
+  /** oldest first (`asc`, the default) or newest first; `cursor` continues in the same order */
+  order?: 'asc' | 'desc'
+}
+
 export type ModelSort = 'newest' | 'oldest' | 'accuracy' | 'loss' | 'name'
 
 export interface ModelQuery extends PageQuery {
@@ -76,7 +85,7 @@ export interface ModelQuery extends PageQuery {
 }
 
 export interface MLBridgeClient {
-  tasks: (query?: PageQuery) => Promise<Page<Task>>
+  tasks: (query?: TaskQuery) => Promise<Page<Task>>
   task: (id: bigint | string) => Promise<TaskDetail>
   versions: (query?: PageQuery & { task?: bigint | string }) => Promise<Page<Version>>
   version: (id: bigint | string) => Promise<Version>
@@ -160,7 +169,7 @@ export function createClient (options: ClientOptions): MLBridgeClient {
   return {
     events: async (query = {}) => await get('/events', { limit: query.limit, cursor: query.cursor, ...filterQuery(query) }, eventPageSchema),
     watchEvents,
-    tasks: async (query = {}) => await get('/tasks', { ...query }, taskPageSchema),
+    tasks: async (query = {}) => await get('/tasks', { ...query, status: query.status === undefined ? undefined : [query.status].flat().join(',') }, taskPageSchema),
     task: async (id) => await get(`/tasks/${id}`, {}, taskDetailSchema),
     versions: async (query = {}) => await get('/versions', { ...query }, versionPageSchema),
     version: async (id) => await get(`/versions/${id}`, {}, versionSchema),

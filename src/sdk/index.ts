@@ -5,10 +5,11 @@
  */
 export {
   ApiError, createClient, ModelMismatchError, type ClientOptions, type EventFilter, type MLBridgeClient, type ModelQuery, type ModelSort, type PageQuery,
-  type WatchEventsOptions
+  type TaskQuery, type WatchEventsOptions
 } from './client.ts'
 export {
-  EVENT_NAMES, type DataSet, type EventName, type Model, type Page, type ProtocolEvent, type Round, type Task, type TaskDetail, type TaskProvider, type Version, type WebhookPayload
+  EVENT_NAMES, type DataSet, type EventName, type Model, type Page, type ProtocolEvent, type Round, type Task, type TaskDetail, type TaskProvider, type TaskStatus,
+  type Version, type WebhookPayload
 } from './schemas.ts'
 export {
   DEFAULT_TOLERANCE_S, DELIVERY_HEADER, SIGNATURE_HEADER, signWebhook, verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions, type WebhookVerificationReason

@@ -10,10 +10,18 @@ const hex = z.string().regex(/^0x[0-9a-fA-F]*$/)
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/)
 const amount = z.string().regex(/^\d+$/)
 
+/** TaskManager.TaskStatus's names, but None: a task the indexer lists exists. */
+export const TASK_STATUS_NAMES = ['Joining', 'Running', 'Completed', 'Cancelled'] as const
+export type TaskStatus = typeof TASK_STATUS_NAMES[number]
+
 export const taskSchema = z.object({
   id: amount, creator: address, name: z.string(), description: z.string(), modelId: amount, initialVersionId: amount, specCid: hex, datasetCid: hex, escrow: amount,
-  status: z.enum(['Joining', 'Running', 'Completed', 'Cancelled']),
+  status: z.enum(TASK_STATUS_NAMES),
   rounds: z.number().int(), shards: z.number().int(), replication: z.number().int(), rewardPerResult: amount,
+  /** when joining closes, unix seconds */
+  joinDeadline: amount,
+  /** millions of floating-point operations one result declares (reward over it ranks tasks by pay per hour) */
+  trainMflop: z.number().int(),
   currentRound: z.number().int().nullable(), providerCount: z.number().int(), refund: amount.nullable(), dataSetId: amount.nullable(),
   createdBlock: amount, createdAt: amount, closedAt: amount.nullable()
 })

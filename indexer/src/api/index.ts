@@ -6,13 +6,13 @@
  */
 import { db } from 'ponder:api'
 import schema from 'ponder:schema'
-import { and, asc, desc, eq, gt, graphql, ilike, inArray, isNull, or, replaceBigInts } from 'ponder'
+import { and, asc, desc, eq, gt, graphql, ilike, inArray, isNull, lt, or, replaceBigInts } from 'ponder'
 import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi'
 import { streamSSE } from 'hono/streaming'
 import {
   dataSetPageSchema as dataSetPage, dataSetsQuery, errorSchema, eventPageSchema as eventPage, eventSchema, eventsQuery, eventStreamQuery, lastEventIdHeader, MAX_LIMIT,
-  modelPageSchema as modelPage, modelsQuery, pageFrom, pageOf, pageQuery, problemOf,
-  taskDetailSchema, taskPageSchema as taskPage, taskParams, versionPageSchema as versionPage, versionParams, versionSchema, versionsQuery
+  modelPageSchema as modelPage, modelsQuery, pageFrom, pageOf, problemOf,
+  taskDetailSchema, taskPageSchema as taskPage, taskParams, tasksQuery, versionPageSchema as versionPage, versionParams, versionSchema, versionsQuery
 } from './query.ts'
 
 const app = new OpenAPIHono({
@@ -31,14 +31,24 @@ const badRequest = json(errorSchema, 'a parameter is malformed or unknown; `erro
 app.use('/graphql', graphql({ db, schema }))
 
 app.openapi(createRoute({
-  method: 'get', path: '/tasks', summary: 'Tasks in creation order, a page at a time',
-  request: { query: pageQuery },
+  method: 'get', path: '/tasks', summary: 'Tasks in creation order (or newest first), a page at a time, optionally in some statuses or joined by one provider',
+  request: { query: tasksQuery },
   responses: { 200: json(taskPage, 'a page of tasks'), 400: badRequest }
 }), async (c) => {
-  const page = pageFrom(c.req.valid('query'))
-  const rows = await db.select().from(schema.task)
-    .where(page.after === undefined ? undefined : gt(schema.task.id, page.after))
-    .orderBy(asc(schema.task.id)).limit(page.limit + 1)
+  const query = c.req.valid('query')
+  const page = pageFrom(query)
+  const t = schema.task
+  const newestFirst = query.order === 'desc'
+  const rows = await db.select().from(t)
+    .where(and(
+      query.status === undefined ? undefined : inArray(t.status, query.status),
+      query.provider === undefined
+        ? undefined
+        : inArray(t.id, db.select({ id: schema.taskProvider.taskId }).from(schema.taskProvider).where(eq(schema.taskProvider.provider, query.provider.toLowerCase() as `0x${string}`))),
+      // the cursor is the previous page's last ID: the next page continues past it in the same order
+      page.after === undefined ? undefined : newestFirst ? lt(t.id, page.after) : gt(t.id, page.after)
+    ))
+    .orderBy(newestFirst ? desc(t.id) : asc(t.id)).limit(page.limit + 1)
   return c.json(taskPage.parse(plain(pageOf(rows, page))), 200)
 })
 

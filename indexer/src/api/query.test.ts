@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_LIMIT, MAX_LIMIT, pageFrom, pageOf, pageQuery, problemOf, taskParams, taskSchema, versionsQuery } from './query.ts'
+import { DEFAULT_LIMIT, MAX_LIMIT, pageFrom, pageOf, pageQuery, problemOf, taskParams, taskSchema, tasksQuery, versionsQuery } from './query.ts'
 
 /** The 400 body's message for `query`, or the parsed query. */
-const parsed = (schema: typeof pageQuery | typeof versionsQuery, query: Record<string, string>): unknown => {
+const parsed = (schema: typeof pageQuery | typeof versionsQuery | typeof tasksQuery, query: Record<string, string>): unknown => {
   const result = schema.safeParse(query)
   return result.success ? result.data : problemOf(result.error)
 }
@@ -33,11 +33,17 @@ describe('REST query parameters', () => {
   it('documents what a task row holds, and a row that breaks it is caught before it is sent', () => {
     const row = {
       id: '1', creator: `0x${'a'.repeat(40)}`, name: 'digits', description: '', modelId: '1', initialVersionId: '1', specCid: '0x01', datasetCid: '0x02', escrow: '10',
-      status: 'Joining', rounds: 3, shards: 2, replication: 2, rewardPerResult: '1', currentRound: null, providerCount: 0, refund: null, dataSetId: null,
+      status: 'Joining', rounds: 3, shards: 2, replication: 2, rewardPerResult: '1', joinDeadline: '100', trainMflop: 40, currentRound: null, providerCount: 0, refund: null, dataSetId: null,
       createdBlock: '5', createdAt: '6', closedAt: null
     }
     expect(taskSchema.parse(row)).toEqual(row)
     expect(taskSchema.safeParse({ ...row, status: 'Paused' }).success).toBe(false)
     expect(taskSchema.safeParse({ ...row, escrow: 10n }).success).toBe(false)
+  })
+
+  it('takes task statuses separated by commas, naming one it does not know', () => {
+    expect(tasksQuery.parse({ status: 'Joining,Running', order: 'desc' })).toEqual({ status: ['Joining', 'Running'], order: 'desc' })
+    expect(parsed(tasksQuery, { status: 'Joining,Paused' })).toBe('status must be task statuses separated by commas (Joining, Running, Completed, Cancelled), got "Paused"')
+    expect(parsed(tasksQuery, { provider: '0x12' })).toBe('provider must be a 0x-prefixed 20-byte address, got "0x12"')
   })
 })

@@ -27,6 +27,21 @@ function queryOf<S extends z.ZodRawShape> (shape: S): z.ZodObject<S, z.core.$str
   })
 }
 
+const address = (name: string): z.ZodString => z.string().regex(/^0x[0-9a-fA-F]{40}$/, { error: (issue) => `${name} must be a 0x-prefixed 20-byte address, got "${String(issue.input)}"` })
+
+/** GET /tasks: filters, and the order by ID that its cursor follows (after the cursor ascending, before it descending). */
+export const tasksQuery = queryOf({
+  status: z.string()
+    .transform((raw) => raw.split(','))
+    .pipe(z.array(z.enum(sdk.TASK_STATUS_NAMES, { error: (issue) => `status must be task statuses separated by commas (${sdk.TASK_STATUS_NAMES.join(', ')}), got "${String(issue.input)}"` })))
+    .openapi({ param: { name: 'status', in: 'query' }, description: 'only the tasks in one of these statuses, separated by commas', example: 'Joining,Running' })
+    .optional(),
+  provider: address('provider').openapi({ param: { name: 'provider', in: 'query' }, description: 'only the tasks this account joined' }).optional(),
+  order: z.enum(['asc', 'desc'], { error: (issue) => `order must be asc or desc, got "${String(issue.input)}"` })
+    .openapi({ param: { name: 'order', in: 'query' }, description: 'oldest first (asc, the default) or newest first (desc); a page\'s cursor continues in the same order' }).optional(),
+  limit: limit.optional(),
+  cursor: cursor.optional()
+})
 export const pageQuery = queryOf({ limit: limit.optional(), cursor: cursor.optional() })
 export const versionsQuery = queryOf({
   task: uint('task').openapi({ param: { name: 'task', in: 'query' }, description: 'only the versions of this task' }).optional(),
@@ -44,7 +59,7 @@ export const modelsQuery = queryOf({
   sort: z.enum(MODEL_SORTS, { error: (issue) => `sort must be one of ${MODEL_SORTS.join(', ')}, got "${String(issue.input)}"` })
     .openapi({ param: { name: 'sort', in: 'query' }, description: 'newest first (default), oldest first, best head accuracy, lowest head loss, or by name' }).optional(),
   task: uint('task').openapi({ param: { name: 'task', in: 'query' }, description: 'only the model of this task' }).optional(),
-  owner: z.string().regex(/^0x[0-9a-fA-F]{40}$/, { error: (issue) => `owner must be a 0x-prefixed 20-byte address, got "${String(issue.input)}"` })
+  owner: address('owner')
     .openapi({ param: { name: 'owner', in: 'query' }, description: 'only the models this account owns' }).optional(),
   dataSet: uint('dataSet').openapi({ param: { name: 'dataSet', in: 'query' }, description: 'only the models trained on this registered data set' }).optional(),
   limit: limit.optional(),

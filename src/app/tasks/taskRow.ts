@@ -1,9 +1,11 @@
-/** How the tasks list shows one task: pure formatting of the on-chain state. */
-import { formatUnits } from 'viem'
-import type { TaskState } from '../../chain/actions/index.ts'
+/** How the tasks list shows one task: pure formatting of the indexer's task (amounts as decimal strings). */
+import { formatUnits, getAddress } from 'viem'
+import type { Task } from '../../sdk/schemas.ts'
 
 export interface TaskRowView {
-  /** "2 / 3": the round under way (the last one once the task is over), of all rounds */
+  /** "Digits #3": the task's name and its number ("#3" alone for a nameless task) */
+  title: string
+  /** "2 / 3": the round under way (the first before it starts, the last once the task is over), of all rounds */
   round: string
   /** "2 × 2": shards times providers per shard */
   layout: string
@@ -16,11 +18,13 @@ export function shortAddress (address: string): string {
   return `${address.slice(0, 6)}…${address.slice(-4)}`
 }
 
-export function taskRowView (task: Pick<TaskState, 'currentRound' | 'rounds' | 'shards' | 'replication' | 'rewardPerResult' | 'creator'>): TaskRowView {
+export function taskRowView (task: Pick<Task, 'id' | 'name' | 'currentRound' | 'rounds' | 'shards' | 'replication' | 'rewardPerResult' | 'creator'>): TaskRowView {
+  const name = task.name.trim()
   return {
-    round: `${Math.min(task.currentRound + 1, task.rounds)} / ${task.rounds}`,
+    title: name === '' ? `#${task.id}` : `${name} #${task.id}`,
+    round: `${Math.min((task.currentRound ?? 0) + 1, task.rounds)} / ${task.rounds}`,
     layout: `${task.shards} × ${task.replication}`,
-    reward: formatUnits(task.rewardPerResult, 18),
-    creator: shortAddress(task.creator)
+    reward: formatUnits(BigInt(task.rewardPerResult), 18),
+    creator: shortAddress(getAddress(task.creator))
   }
 }

@@ -1,20 +1,25 @@
 import { useQuery, type UseQueryResult } from '@tanstack/react-query'
-import { readTask, readTaskCount, type TaskState } from '../../chain/actions/index.ts'
-import { useReadContext } from '../hooks/useProtocol.ts'
+import type { Task } from '../../sdk/schemas.ts'
+import { useApi } from '../hooks/useApi.ts'
+import { useNetworkConfig } from '../NetworkContext.ts'
 
-/** Polled about once a block on the local chain, so new tasks and round changes show up. */
+/** Polled about once a block on the local chain, so new tasks and round changes show up (the indexer trails by about a second). */
 const REFRESH_MS = 2000
 
-/** Every task on chain, newest first (ids run from 1 to TaskManager.taskCount). */
-export function useTasks (): UseQueryResult<TaskState[]> {
-  const ctx = useReadContext()
+/** The list shows the newest tasks, one page of them; older ones are reached through a task's own page. */
+export const TASKS_SHOWN = 50
+
+/**
+ * The newest tasks, from the indexer's API (one request per poll, however many tasks there are).
+ * Idle when the network config names no API: the list says so rather than scanning the chain.
+ */
+export function useTasks (): UseQueryResult<Task[]> {
+  const network = useNetworkConfig()
+  const api = useApi()
   return useQuery({
-    queryKey: ['tasks', ctx.contracts.TaskManager],
-    queryFn: async () => {
-      const count = await readTaskCount(ctx)
-      const ids = Array.from({ length: Number(count) }, (_, i) => count - BigInt(i))
-      return await Promise.all(ids.map(async (taskId) => await readTask(ctx, { taskId })))
-    },
+    queryKey: ['tasks', network.api],
+    queryFn: async () => api === undefined ? [] : (await api.tasks({ order: 'desc', limit: TASKS_SHOWN })).items,
+    enabled: api !== undefined,
     refetchInterval: REFRESH_MS
   })
 }
