@@ -46,7 +46,9 @@ export async function runScriptExample (code: string, target: ExampleTarget): Pr
   const file = join(resolve('.scratch'), `readme-example-${process.pid}.ts`)
   await writeFile(file, script)
   try {
-    const { stdout } = await run('node_modules/.bin/tsx', [file], { timeout: 60_000 })
+    // the test runner forces colours on, which would put escape codes in what the example prints
+    const { FORCE_COLOR: _force, ...env } = process.env
+    const { stdout } = await run('node_modules/.bin/tsx', [file], { timeout: 60_000, env: { ...env, NO_COLOR: '1' } })
     return stdout
   } finally {
     await rm(file, { force: true })
