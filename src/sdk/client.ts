@@ -102,6 +102,8 @@ export interface MLBridgeClient {
   watchEvents: (options: WatchEventsOptions, onEvent: (event: ProtocolEvent) => void | Promise<void>) => () => void
   /** The version blob (weights and momentum, docs/protocol.md section 9) from the gateway, checked against `version.commitHash`. */
   downloadModel: (version: Pick<Version, 'id' | 'modelCid' | 'commitHash'>, options?: { signal?: AbortSignal }) => Promise<Uint8Array>
+  /** The task's spec (JSON, docs/protocol.md) from the gateway, every block checked against the task's `specCid`; decode it with `decodeTaskSpec`. */
+  downloadSpec: (task: Pick<Task, 'id' | 'specCid'>, options?: { signal?: AbortSignal }) => Promise<Uint8Array>
 }
 
 export function createClient (options: ClientOptions): MLBridgeClient {
@@ -166,6 +168,13 @@ export function createClient (options: ClientOptions): MLBridgeClient {
     return () => { controller.abort() }
   }
 
+  /** A blob by its binary CID (hex, as the chain and the API carry it), each block checked against its CID. */
+  const download = async (cid: string, kind: 'model' | 'spec', signal: AbortSignal | undefined): Promise<Uint8Array> => {
+    if (options.gateway === undefined) throw new MLBridgeError('NO_GATEWAY', 'createClient was given no gateway to download from')
+    const init = { baseUrl: options.gateway, ...(options.fetch === undefined ? {} : { fetch: options.fetch }) }
+    return await fetchBlobFromGateway(init, CID.decode(hexToBytes(cid as `0x${string}`)), { kind, ...(signal === undefined ? {} : { signal }) })
+  }
+
   return {
     events: async (query = {}) => await get('/events', { limit: query.limit, cursor: query.cursor, ...filterQuery(query) }, eventPageSchema),
     watchEvents,
@@ -176,13 +185,13 @@ export function createClient (options: ClientOptions): MLBridgeClient {
     models: async (query = {}) => await get('/models', { ...query }, modelPageSchema),
     dataSets: async (query = {}) => await get('/datasets', { ...query }, dataSetPageSchema),
     downloadModel: async (version, opts = {}) => {
-      if (options.gateway === undefined) throw new MLBridgeError('NO_GATEWAY', 'createClient was given no gateway to download from')
       if (version.modelCid === null || version.commitHash === null) throw new MLBridgeError('VERSION_INCOMPLETE', `version ${version.id} has no model registered yet`)
-      const bytes = await fetchBlobFromGateway({ baseUrl: options.gateway, ...(options.fetch === undefined ? {} : { fetch: options.fetch }) }, CID.decode(hexToBytes(version.modelCid as `0x${string}`)), { kind: 'model', ...(opts.signal === undefined ? {} : { signal: opts.signal }) })
+      const bytes = await download(version.modelCid, 'model', opts.signal)
       if (versionCommitHash(bytes).toLowerCase() !== version.commitHash.toLowerCase()) {
         throw new ModelMismatchError(`the model ${version.modelCid} does not hash to version ${version.id}'s commit hash ${version.commitHash}`)
       }
       return bytes
-    }
+    },
+    downloadSpec: async (task, opts = {}) => await download(task.specCid, 'spec', opts.signal)
   }
 }

@@ -1,7 +1,11 @@
 /**
  * The ML Bridge SDK: `createClient({ api, gateway })` reads tasks, versions, the market's models and data
- * sets, and events (paged or live), and downloads models (client.ts);
+ * sets, and events (paged or live), and downloads models and specs (client.ts);
+ * `createWriter({ walletClient, publicClient, contracts })` creates and funds tasks, stakes, joins and
+ * claims (writer.ts); `loadVersion(client, id)` downloads a version and runs it with tfjs or exports
+ * it to ONNX, loading tfjs only when first run (run.ts);
  * `verifyWebhook` checks a webhook delivery's signature (webhook.ts).
+ * Training for a task is the headless provider's work: `npm run provider`.
  */
 export {
   ApiError, createClient, ModelMismatchError, type ClientOptions, type EventFilter, type MLBridgeClient, type ModelQuery, type ModelSort, type PageQuery,
@@ -11,6 +15,8 @@ export {
   EVENT_NAMES, type DataSet, type EventName, type Model, type Page, type ProtocolEvent, type Round, type Task, type TaskDetail, type TaskProvider, type TaskStatus,
   type Version, type WebhookPayload
 } from './schemas.ts'
+export { createWriter, type MLBridgeWriter, type WriterOptions } from './writer.ts'
+export { loadVersion, type RunnableVersion } from './run.ts'
 export {
   DEFAULT_TOLERANCE_S, DELIVERY_HEADER, SIGNATURE_HEADER, signWebhook, verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions, type WebhookVerificationReason
 } from './webhook.ts'

@@ -12,12 +12,15 @@ export interface TaskCreation {
   specCid: Hex
   datasetCid: Hex
   escrow: bigint
+  /** what the creator called the task and described it with (bounded by the contract) */
+  name: string
+  description: string
   blockNumber: bigint
 }
 
 /**
- * What a task was created with that `getTask` does not return (the spec and data set CIDs), from
- * its `TaskCreated` event. `fromBlock` bounds the scan on a long chain (default: genesis).
+ * What a task was created with that `getTask` does not return (the spec and data set CIDs, the name
+ * and description), from its `TaskCreated` event. `fromBlock` bounds the scan on a long chain (default: genesis).
  */
 export async function readTaskCreation (ctx: ReadContext, params: { taskId: bigint, fromBlock?: BlockNumber }): Promise<TaskCreation> {
   return await asAction('readTaskCreation', async () => {
@@ -40,6 +43,8 @@ export async function readTaskCreation (ctx: ReadContext, params: { taskId: bigi
       specCid: args.specCid,
       datasetCid: args.datasetCid,
       escrow: args.escrow,
+      name: args.name,
+      description: args.description,
       blockNumber: log.blockNumber
     }
   })
