@@ -1,14 +1,14 @@
 /**
  * The ML Bridge SDK: `createClient({ api, gateway })` reads tasks, versions, the market's models and data
- * sets, and events (paged or live), and downloads models (client.ts);
+ * sets, disputes, and events (paged or live), and downloads models (client.ts);
  * `verifyWebhook` checks a webhook delivery's signature (webhook.ts).
  */
 export {
-  ApiError, createClient, ModelMismatchError, type ClientOptions, type EventFilter, type MLBridgeClient, type ModelQuery, type ModelSort, type PageQuery,
+  ApiError, createClient, ModelMismatchError, type ClientOptions, type DisputeQuery, type EventFilter, type MLBridgeClient, type ModelQuery, type ModelSort, type PageQuery,
   type TaskQuery, type WatchEventsOptions
 } from './client.ts'
 export {
-  EVENT_NAMES, type DataSet, type EventName, type Model, type Page, type ProtocolEvent, type Round, type Task, type TaskDetail, type TaskProvider, type TaskStatus,
+  DISPUTE_STATES, EVENT_NAMES, type DataSet, type Dispute, type DisputeState, type EventName, type Model, type Page, type ProtocolEvent, type Round, type Task, type TaskDetail, type TaskProvider, type TaskStatus,
   type Version, type WebhookPayload
 } from './schemas.ts'
 export {
