@@ -1,7 +1,8 @@
 /**
  * The indexer's disputes and stakes against the real chain: a split shard, the referee's verdict,
- * then the creator's challenge of the winning result, upheld; and a volunteer that stakes and
- * starts to unstake. GET /disputes, the SDK and GraphQL's provider rows are checked against what
+ * then the creator's challenge of the winning result, upheld; a volunteer that stakes and starts
+ * to unstake; and a proposed version challenged by its task's creator, upheld, its aggregator
+ * slashed. GET /disputes, the SDK and GraphQL's provider rows are checked against what
  * the chain says. PGlite only (node/indexer.test.ts runs both databases).
  */
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -11,15 +12,16 @@ import { fileURLToPath } from 'node:url'
 import { isAddressEqual, keccak256, parseEther, toHex, type Address } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  advance, challengeResult, commitResult, faucet, finalizeShard, readRound, readSlashesMade, readStake, readTask, requestUnstake, resolveResultChallenge,
-  resolveSplit, resultKeyOf, revealResult, stake, type ResultRef, type WriteContext
+  advance, challengeResult, challengeVersion, commitResult, faucet, finalizeShard, proposeVersion, readAcceptedResults, readAssignment, readRound, readSlashesMade,
+  readStake, readTask, readVersion, requestUnstake, resolveChallenge, resolveResultChallenge, resolveSplit, resultKeyOf, revealResult, stake, type ResultRef, type WriteContext
 } from '../src/chain/actions/index.ts'
+import { acceptedDeltaRoot } from '../src/core/version/acceptedResults.ts'
 import { LOCAL_CHAIN_ID } from '../src/core/networkConfig.ts'
 import { createClient } from '../src/sdk/index.ts'
 import { startIndexer, type Indexer } from './indexer.ts'
 import { freePort } from './ports.ts'
 import { useLocalChain } from './testing/useLocalChain.ts'
-import { createPlainTask, joinAsProvider, placeholderCid } from './testing/placeholderTask.ts'
+import { createPlainTask, joinAsProvider, placeholderCid, placeholderTaskParams } from './testing/placeholderTask.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const chain = useLocalChain()
@@ -117,5 +119,47 @@ describe('indexer: disputes and stakes', () => {
     }
     const volunteerRow = data.providers.items.find((p) => isAddressEqual(p.address as Address, volunteer.walletClient.account.address))
     expect(volunteerRow).toMatchObject({ stake: String(parseEther('30')), unstaking: String(parseEther('20')), slashed: '0' })
+  }, 60_000)
+
+  it('records an upheld version challenge and the aggregator\'s slash', async () => {
+    const { ctxOf, publicClient, testClient, timeTravel } = chain()
+    const creator = ctxOf(1)
+    const aggregator = ctxOf(5)
+    const window = 600
+    const params = placeholderTaskParams({}, { window })
+    const taskId = await createPlainTask(creator, params)
+    await joinAsProvider(aggregator, taskId)
+    await timeTravel(window + 1)
+    await advance(creator, { taskId })
+    await testClient.mine({ blocks: 2 })
+    const account = aggregator.walletClient.account.address
+    const slot = (await readAssignment(aggregator, { taskId, account })).shards[0]!
+    const committed = await commitResult(aggregator, { taskId, round: 0, shard: slot.shard, attempt: 0, replica: slot.replica, deltaCid: placeholderCid('v delta'), sealedCid: placeholderCid('v sealed') })
+    await testClient.mine({ blocks: 2 })
+    await revealResult(aggregator, { ...committed, fingerprint: Array.from({ length: params.fingerprintLength }, (_, i) => i) })
+    await finalizeShard(creator, { taskId, round: 0, shard: slot.shard })
+    const results = await readAcceptedResults(creator, { taskId, round: 0 })
+    const { versionId } = await proposeVersion(aggregator, {
+      taskId, results,
+      data: { modelCid: placeholderCid('forged model'), commitHash: keccak256(toHex('forged')), deltaRoot: acceptedDeltaRoot(results), dataHash: params.initialDataHash, accuracyBps: 9900, loss: 1n }
+    })
+    const reason = keccak256(toHex('the weights do not follow from the results'))
+    const { bond } = await challengeVersion(creator, { versionId, reason })
+    await resolveChallenge(ctxOf(8), { versionId, uphold: true })
+    await indexer!.waitForBlock(await publicClient.getBlockNumber(), 30_000)
+
+    const [slash] = (await readSlashesMade(creator, { fromBlock: 0n })).filter((s) => isAddressEqual(s.provider, account))
+    const sdk = createClient({ api: indexer!.url })
+    expect((await sdk.disputes({ task: taskId })).items).toEqual([expect.objectContaining({
+      id: `version-${versionId}`, kind: 'version', versionId: String(versionId), taskId: String(taskId), round: 0, shard: null, resultKey: null,
+      accused: account.toLowerCase(), challenger: creator.walletClient.account.address.toLowerCase(), bond: String(bond), reason, state: 'upheld', challenges: 1,
+      slashes: [{ account: account.toLowerCase(), role: 'aggregator', amount: String(slash!.stake) }]
+    })])
+    expect((await readVersion(creator, { versionId })).status).toBe('Rejected')
+    expect((await sdk.version(versionId)).status).toBe('Rejected')
+    const commits = await sdk.events({ name: ['ModelRegistry:ChallengeCommitted', 'VersionChallenged', 'ChallengeResolved', 'VersionSlashed'] })
+    expect(commits.items.map((e) => [e.contract, e.name])).toEqual([
+      ['ModelRegistry', 'ModelRegistry:ChallengeCommitted'], ['ModelRegistry', 'VersionChallenged'], ['ModelRegistry', 'ChallengeResolved'], ['ModelRegistry', 'VersionSlashed']
+    ])
   }, 60_000)
 })
