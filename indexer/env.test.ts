@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { indexerEnv } from './env.ts'
 
 const A = '0x00000000000000000000000000000000000000aa'
-const contracts = JSON.stringify({ TaskManager: A, ConsensusVerifier: A, ModelRegistry: A, RewardDistributor: A, DataRegistry: A, MLBToken: A })
+const contracts = JSON.stringify({ TaskManager: A, ConsensusVerifier: A, ModelRegistry: A, RewardDistributor: A, DataRegistry: A, ResultChallenges: A, MLBToken: A })
 
 describe('indexerEnv', () => {
   it('reads the chain, addresses and start block its starter sets', () => {
     expect(indexerEnv({ MLBRIDGE_RPC_URL: 'http://127.0.0.1:8545', MLBRIDGE_CHAIN_ID: '31337', MLBRIDGE_CONTRACTS: contracts, MLBRIDGE_START_BLOCK: '7' }))
-      .toEqual({ rpcUrl: 'http://127.0.0.1:8545', chainId: 31337, startBlock: 7, pollingIntervalMs: 1000, contracts: { TaskManager: A, ConsensusVerifier: A, ModelRegistry: A, RewardDistributor: A, DataRegistry: A } })
+      .toEqual({ rpcUrl: 'http://127.0.0.1:8545', chainId: 31337, startBlock: 7, pollingIntervalMs: 1000, contracts: { TaskManager: A, ConsensusVerifier: A, ModelRegistry: A, RewardDistributor: A, DataRegistry: A, ResultChallenges: A } })
   })
 
   it('names what is missing or malformed', () => {

@@ -5,7 +5,7 @@
  */
 import type { Address } from 'viem'
 
-export const INDEXED_CONTRACTS = ['TaskManager', 'ConsensusVerifier', 'ModelRegistry', 'RewardDistributor', 'DataRegistry'] as const
+export const INDEXED_CONTRACTS = ['TaskManager', 'ConsensusVerifier', 'ModelRegistry', 'RewardDistributor', 'DataRegistry', 'ResultChallenges'] as const
 export type IndexedContract = typeof INDEXED_CONTRACTS[number]
 
 export interface IndexerEnv {

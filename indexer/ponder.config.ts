@@ -1,9 +1,9 @@
 /**
- * Ponder's view of the protocol: the five contracts whose events make the tables. ABIs come from
+ * Ponder's view of the protocol: the six contracts whose events make the tables. ABIs come from
  * the generated bindings (built from contracts/), addresses and chain from the environment.
  */
 import { createConfig } from 'ponder'
-import { ConsensusVerifierAbi, DataRegistryAbi, ModelRegistryAbi, RewardDistributorAbi, TaskManagerAbi } from '../src/chain/generated/abis.ts'
+import { ConsensusVerifierAbi, DataRegistryAbi, ModelRegistryAbi, ResultChallengesAbi, RewardDistributorAbi, TaskManagerAbi } from '../src/chain/generated/abis.ts'
 import { indexerEnv } from './env.ts'
 
 const env = indexerEnv(process.env)
@@ -21,6 +21,7 @@ export default createConfig({
     ConsensusVerifier: contract(ConsensusVerifierAbi, env.contracts.ConsensusVerifier),
     ModelRegistry: contract(ModelRegistryAbi, env.contracts.ModelRegistry),
     RewardDistributor: contract(RewardDistributorAbi, env.contracts.RewardDistributor),
-    DataRegistry: contract(DataRegistryAbi, env.contracts.DataRegistry)
+    DataRegistry: contract(DataRegistryAbi, env.contracts.DataRegistry),
+    ResultChallenges: contract(ResultChallengesAbi, env.contracts.ResultChallenges)
   }
 })

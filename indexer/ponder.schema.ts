@@ -124,8 +124,63 @@ export const provider = onchainTable('provider', (t) => ({
   rewardsEarned: t.bigint().notNull(),
   reputation: t.integer().notNull(),
   claimed: t.bigint().notNull(),
-  slashed: t.bigint().notNull()
+  slashed: t.bigint().notNull(),
+  /**
+   * RewardDistributor.stakes/lockedStake/unbondingReleaseAt as of the provider's last stake event
+   * (Staked, UnstakeRequested, Withdrawn, StakeLocked, StakeReleased, LivenessForfeited, Slashed):
+   * read from the chain then, since a slash takes from the bonded and the unbonding stake in a split
+   * its events do not carry. `stake` is bonded (what backs its tasks), `unstaking` pending withdrawal.
+   */
+  stake: t.bigint().notNull().default(0n),
+  lockedStake: t.bigint().notNull().default(0n),
+  unstaking: t.bigint().notNull().default(0n),
+  /** when `unstaking` may be withdrawn (unix seconds; 0 when nothing is) */
+  unstakeReleaseAt: t.bigint().notNull().default(0n)
 }))
+
+/**
+ * A challenge of a result (ResultChallenges) or of a version (ModelRegistry), one row per thing
+ * challenged: `result-<resultKey>` or `version-<versionId>`. A later challenge of the same thing
+ * (a takeover by an older commitment, or one after the last closed) reopens the row; the feed keeps
+ * each event. `seq` is the feed ID of the event that last opened it: the order and cursor of
+ * GET /disputes.
+ */
+export const dispute = onchainTable('dispute', (t) => ({
+  id: t.text().primaryKey(),
+  /** result or version */
+  kind: t.text().notNull(),
+  seq: t.bigint().notNull(),
+  /** ResultChallenges.resultKey(ref): what its later events name it by (result disputes) */
+  resultKey: t.hex(),
+  versionId: t.bigint(),
+  /** the task; for a result also its round, shard, attempt and replica; for a version its round */
+  taskId: t.bigint(),
+  round: t.integer(),
+  shard: t.integer(),
+  attempt: t.integer(),
+  replica: t.integer(),
+  /** the result's provider or the version's aggregator (as far as the indexer knows them) */
+  accused: t.hex(),
+  challenger: t.hex().notNull(),
+  /** the challenger's bond (0 for a fraud proof, which bonds nothing) */
+  bond: t.bigint().notNull(),
+  /** the version challenge's reason */
+  reason: t.hex(),
+  /** open, upheld, rejected or expired */
+  state: t.text().notNull(),
+  /** the referee's deadline (unix seconds) */
+  resolveBy: t.bigint(),
+  /** times the thing was challenged (a takeover counts) */
+  challenges: t.integer().notNull(),
+  /** ResultChallenges.InvalidDeltaProven: who proved the delta invalid, who got the reporter's share, and the delta's sha256 */
+  prover: t.hex(),
+  reporter: t.hex(),
+  deltaHash: t.hex(),
+  /** what the dispute slashed: [{ account, role: provider | aggregator | cosigner, amount }], amounts as decimal strings */
+  slashes: t.json().$type<Array<{ account: string, role: 'provider' | 'aggregator' | 'cosigner', amount: string }>>().notNull(),
+  openedAt: t.bigint().notNull(),
+  closedAt: t.bigint()
+}), (table) => ({ taskIndex: index().on(table.taskId), stateIndex: index().on(table.state), seqIndex: index().on(table.seq) }))
 
 /** RewardDistributor.RewardCredited: one accepted result's reward. */
 export const reward = onchainTable('reward', (t) => ({

@@ -175,7 +175,7 @@ for (const backend of backends) {
       const { status, body } = await get('/openapi.json') as { status: number, body: { openapi: string, paths: Record<string, unknown>, components: { schemas: Record<string, { required?: string[] }> } } }
       expect(status).toBe(200)
       expect(body.openapi).toBe('3.1.0')
-      expect(Object.keys(body.paths).sort()).toEqual(['/datasets', '/events', '/events/stream', '/models', '/tasks', '/tasks/{id}', '/versions', '/versions/{id}'])
+      expect(Object.keys(body.paths).sort()).toEqual(['/datasets', '/disputes', '/events', '/events/stream', '/models', '/tasks', '/tasks/{id}', '/versions', '/versions/{id}'])
       // Every field the document requires of a task is in the task the API serves.
       const served = (await get(`/tasks/${run.taskId}`)).body as { task: Record<string, unknown> }
       expect(body.components.schemas.Task?.required?.length).toBeGreaterThan(10)

@@ -3,6 +3,7 @@ import type { Context } from 'ponder:registry'
 import { on } from './feed.ts'
 import { result, round, shard } from 'ponder:schema'
 import { maskReplicas, resultId, roundId, shardId } from '../ids.ts'
+import { recordResultSlash } from './disputes.ts'
 
 interface ShardRef { taskId: bigint, round: bigint, shard: bigint, attempt: bigint }
 
@@ -69,4 +70,5 @@ on('ConsensusVerifier:ResultSlashed', async ({ event, context }) => {
   const { taskId, round: n, shard: s, attempt, replica } = event.args
   const id = resultId(taskId, n, s, attempt, replica)
   if (await context.db.find(result, { id }) !== null) await context.db.update(result, { id }).set({ status: 'slashed' })
+  await recordResultSlash(context, event.args)
 })

@@ -6,7 +6,7 @@
 import { ponder } from 'ponder:registry'
 import { event as feed, version } from 'ponder:schema'
 import { replaceBigInts } from 'ponder'
-import { EVENT_CONTRACTS, type EventName } from '../../src/sdk/events.ts'
+import { feedNameOf } from '../../src/sdk/events.ts'
 
 /** Room for a block's log indexes below the block number in a feed ID. */
 const LOG_INDEX_BITS = 20n
@@ -23,9 +23,11 @@ interface LogEvent {
 }
 
 export const on: typeof ponder.on = (key, handler) => {
-  const [contract, name] = key.split(':') as [string, EventName]
-  // an event missing from the SDK's list would be served under a name the API refuses to filter on
-  if (EVENT_CONTRACTS[name] !== contract) throw new Error(`${key} is not in EVENT_CONTRACTS (src/sdk/schemas.ts): add it there`)
+  const [contract, event] = key.split(':') as [string, string]
+  // an event missing from the SDK's list would be served under a name the API refuses to filter on;
+  // a name two contracts share is listed, and recorded, as `Contract:Event` (src/sdk/events.ts)
+  const name = feedNameOf(contract, event)
+  if (name === undefined) throw new Error(`${key} is not in EVENT_CONTRACTS (src/sdk/events.ts): add it there`)
   ponder.on(key, async (args) => {
     const event = args.event as unknown as LogEvent
     // task 0 is none: a fork's ModelCreated

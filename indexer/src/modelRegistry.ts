@@ -51,9 +51,7 @@ on('ModelRegistry:VersionConfirmed', async ({ event, context }) => {
   await context.db.update(version, { id: event.args.versionId }).set({ signers: Number(event.args.signers) })
 })
 
-on('ModelRegistry:VersionChallenged', async ({ event, context }) => {
-  await context.db.update(version, { id: event.args.versionId }).set({ status: 'Challenged' })
-})
+// VersionChallenged and the challenge's other events: disputes.ts
 
 on('ModelRegistry:VersionFinalized', async ({ event, context }) => {
   await context.db.update(version, { id: event.args.versionId }).set({ status: 'Final', finalizedAt: event.block.timestamp })

@@ -1,4 +1,5 @@
-/** RewardDistributor: rewards credited, claims and slashes, summed per provider. */
+/** RewardDistributor: stakes, rewards credited, claims and slashes, summed per provider. */
+import type { Context } from 'ponder:registry'
 import { on } from './feed.ts'
 import { claim, provider, reward, slash } from 'ponder:schema'
 
@@ -32,4 +33,27 @@ on('RewardDistributor:Slashed', async ({ event, context }) => {
   await context.db.insert(provider)
     .values({ ...NEW_PROVIDER, address, slashed: amount })
     .onConflictDoUpdate((row) => ({ slashed: row.slashed + amount }))
+  await refreshStake(context, address)
 })
+
+/**
+ * The provider's stake as the distributor holds it at the event's block. Read rather than summed:
+ * a slash or a forfeit takes from the locked, free and unbonding stake in a split no event carries.
+ */
+async function refreshStake (context: Context, address: `0x${string}`): Promise<void> {
+  const { abi, address: distributor } = context.contracts.RewardDistributor
+  const [[stake, unstaking], lockedStake, unstakeReleaseAt] = await Promise.all([
+    context.client.readContract({ abi, address: distributor, functionName: 'stakes', args: [address] }),
+    context.client.readContract({ abi, address: distributor, functionName: 'lockedStake', args: [address] }),
+    context.client.readContract({ abi, address: distributor, functionName: 'unbondingReleaseAt', args: [address] })
+  ])
+  const values = { stake, unstaking, lockedStake, unstakeReleaseAt: BigInt(unstakeReleaseAt) }
+  await context.db.insert(provider).values({ ...NEW_PROVIDER, address, ...values }).onConflictDoUpdate(values)
+}
+
+on('RewardDistributor:Staked', async ({ event, context }) => { await refreshStake(context, event.args.provider) })
+on('RewardDistributor:UnstakeRequested', async ({ event, context }) => { await refreshStake(context, event.args.provider) })
+on('RewardDistributor:Withdrawn', async ({ event, context }) => { await refreshStake(context, event.args.provider) })
+on('RewardDistributor:StakeLocked', async ({ event, context }) => { await refreshStake(context, event.args.provider) })
+on('RewardDistributor:StakeReleased', async ({ event, context }) => { await refreshStake(context, event.args.provider) })
+on('RewardDistributor:LivenessForfeited', async ({ event, context }) => { await refreshStake(context, event.args.provider) })

@@ -11,8 +11,8 @@ import { errorKind, MLBridgeError } from '../core/errors.ts'
 import { versionCommitHash } from '../core/version/blob.ts'
 import { fetchBlobFromGateway } from '../storage/gateway.ts'
 import {
-  dataSetPageSchema, errorSchema, eventPageSchema, eventSchema, modelPageSchema, taskDetailSchema, taskPageSchema, versionPageSchema, versionSchema,
-  type DataSet, type EventName, type Model, type Page, type ProtocolEvent, type Task, type TaskDetail, type TaskStatus, type Version
+  dataSetPageSchema, disputePageSchema, errorSchema, eventPageSchema, eventSchema, modelPageSchema, taskDetailSchema, taskPageSchema, versionPageSchema, versionSchema,
+  type DataSet, type Dispute, type DisputeState, type EventName, type Model, type Page, type ProtocolEvent, type Task, type TaskDetail, type TaskStatus, type Version
 } from './schemas.ts'
 import { readSSE } from './sse.ts'
 
@@ -84,6 +84,13 @@ export interface ModelQuery extends PageQuery {
   dataSet?: bigint | string
 }
 
+export interface DisputeQuery extends PageQuery {
+  /** only the disputes of this task */
+  task?: bigint | string
+  /** only the disputes in these states */
+  state?: DisputeState | DisputeState[]
+}
+
 export interface MLBridgeClient {
   tasks: (query?: TaskQuery) => Promise<Page<Task>>
   task: (id: bigint | string) => Promise<TaskDetail>
@@ -92,6 +99,8 @@ export interface MLBridgeClient {
   /** The market's models: each with its head's metrics and its data set's name and licence. */
   models: (query?: ModelQuery) => Promise<Page<Model>>
   dataSets: (query?: PageQuery & { q?: string }) => Promise<Page<DataSet>>
+  /** Challenged results and versions in the order they were (last) opened, with their verdicts and slashes. */
+  disputes: (query?: DisputeQuery) => Promise<Page<Dispute>>
   /** Contract events in chain order, a page at a time; `cursor` is the previous page's `nextCursor`. */
   events: (query?: PageQuery & EventFilter) => Promise<Page<ProtocolEvent>>
   /**
@@ -184,6 +193,7 @@ export function createClient (options: ClientOptions): MLBridgeClient {
     version: async (id) => await get(`/versions/${id}`, {}, versionSchema),
     models: async (query = {}) => await get('/models', { ...query }, modelPageSchema),
     dataSets: async (query = {}) => await get('/datasets', { ...query }, dataSetPageSchema),
+    disputes: async (query = {}) => await get('/disputes', { ...query, state: query.state === undefined ? undefined : [query.state].flat().join(',') }, disputePageSchema),
     downloadModel: async (version, opts = {}) => {
       if (version.modelCid === null || version.commitHash === null) throw new MLBridgeError('VERSION_INCOMPLETE', `version ${version.id} has no model registered yet`)
       const bytes = await download(version.modelCid, 'model', opts.signal)

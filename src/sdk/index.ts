@@ -1,6 +1,6 @@
 /**
  * The ML Bridge SDK: `createClient({ api, gateway })` reads tasks, versions, the market's models and data
- * sets, and events (paged or live), and downloads models and specs (client.ts);
+ * sets, disputes, and events (paged or live), and downloads models and specs (client.ts);
  * `createWriter({ walletClient, publicClient, contracts })` creates and funds tasks, stakes, joins and
  * claims (writer.ts); `loadVersion(client, id)` downloads a version and runs it with tfjs or exports
  * it to ONNX, loading tfjs only when first run (run.ts);
@@ -8,11 +8,11 @@
  * Training for a task is the headless provider's work: `npm run provider`.
  */
 export {
-  ApiError, createClient, ModelMismatchError, type ClientOptions, type EventFilter, type MLBridgeClient, type ModelQuery, type ModelSort, type PageQuery,
+  ApiError, createClient, ModelMismatchError, type ClientOptions, type DisputeQuery, type EventFilter, type MLBridgeClient, type ModelQuery, type ModelSort, type PageQuery,
   type TaskQuery, type WatchEventsOptions
 } from './client.ts'
 export {
-  EVENT_NAMES, type DataSet, type EventName, type Model, type Page, type ProtocolEvent, type Round, type Task, type TaskDetail, type TaskProvider, type TaskStatus,
+  DISPUTE_STATES, EVENT_NAMES, type DataSet, type Dispute, type DisputeState, type EventName, type Model, type Page, type ProtocolEvent, type Round, type Task, type TaskDetail, type TaskProvider, type TaskStatus,
   type Version, type WebhookPayload
 } from './schemas.ts'
 export { createWriter, type MLBridgeWriter, type WriterOptions } from './writer.ts'

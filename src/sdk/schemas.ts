@@ -4,7 +4,7 @@
  * OpenAPI document. Amounts and IDs are uint256 on chain, so they travel as decimal strings.
  */
 import { z } from '../core/zod.ts'
-import { EVENT_NAMES } from './events.ts'
+import { EVENT_CONTRACT_NAMES, EVENT_NAMES } from './events.ts'
 
 const hex = z.string().regex(/^0x[0-9a-fA-F]*$/)
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/)
@@ -57,6 +57,24 @@ export const modelSchema = z.object({
   dataSet: dataSetSchema.pick({ id: true, name: true, license: true }).nullable()
 })
 
+/** A dispute's states: open until the referee upholds or rejects it, or its deadline lapses (expired). */
+export const DISPUTE_STATES = ['open', 'upheld', 'rejected', 'expired'] as const
+export type DisputeState = typeof DISPUTE_STATES[number]
+
+/**
+ * A challenged result (ResultChallenges) or version (ModelRegistry), one per thing challenged, with
+ * its verdict, a fraud proof of the result's delta, and what it slashed. `seq` is the feed ID of the
+ * event that last opened it: the order and cursor of GET /disputes.
+ */
+export const disputeSchema = z.object({
+  id: z.string(), kind: z.enum(['result', 'version']), seq: amount, resultKey: hex.nullable(), versionId: amount.nullable(),
+  taskId: amount.nullable(), round: z.number().int().nullable(), shard: z.number().int().nullable(), attempt: z.number().int().nullable(), replica: z.number().int().nullable(),
+  accused: address.nullable(), challenger: address, bond: amount, reason: hex.nullable(), state: z.enum(DISPUTE_STATES), resolveBy: amount.nullable(),
+  challenges: z.number().int(), prover: address.nullable(), reporter: address.nullable(), deltaHash: hex.nullable(),
+  slashes: z.array(z.object({ account: address, role: z.enum(['provider', 'aggregator', 'cosigner']), amount })),
+  openedAt: amount, closedAt: amount.nullable()
+})
+
 const pageSchema = <T extends z.ZodType>(item: T): z.ZodObject<{ items: z.ZodArray<T>, nextCursor: z.ZodNullable<z.ZodString> }> =>
   z.object({ items: z.array(item), nextCursor: amount.nullable() })
 
@@ -64,6 +82,7 @@ export const taskPageSchema = pageSchema(taskSchema)
 export const versionPageSchema = pageSchema(versionSchema)
 export const modelPageSchema = pageSchema(modelSchema)
 export const dataSetPageSchema = pageSchema(dataSetSchema)
+export const disputePageSchema = pageSchema(disputeSchema)
 
 export const taskDetailSchema = z.object({ task: taskSchema, rounds: z.array(roundSchema), providers: z.array(taskProviderSchema) })
 export const errorSchema = z.object({ error: z.string() })
@@ -75,9 +94,10 @@ export type Version = z.infer<typeof versionSchema>
 export type TaskDetail = z.infer<typeof taskDetailSchema>
 export type Model = z.infer<typeof modelSchema>
 export type DataSet = z.infer<typeof dataSetSchema>
+export type Dispute = z.infer<typeof disputeSchema>
 export interface Page<T> { items: T[], nextCursor: string | null }
 
-export { EVENT_CONTRACTS, EVENT_NAMES, type EventName } from './events.ts'
+export { EVENT_CONTRACTS, EVENT_NAMES, feedNameOf, type EventName } from './events.ts'
 
 /**
  * One contract event as indexed. `id` orders the feed and is its cursor: the block number times
@@ -87,7 +107,7 @@ export { EVENT_CONTRACTS, EVENT_NAMES, type EventName } from './events.ts'
  */
 export const eventSchema = z.object({
   id: amount,
-  contract: z.enum(['TaskManager', 'ConsensusVerifier', 'ModelRegistry', 'RewardDistributor', 'DataRegistry']),
+  contract: z.enum(EVENT_CONTRACT_NAMES),
   name: z.enum(EVENT_NAMES),
   args: z.record(z.string(), z.unknown()),
   taskId: amount.nullable(),

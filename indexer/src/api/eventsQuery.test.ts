@@ -11,11 +11,14 @@ describe('GET /events parameters', () => {
     expect(parsed(eventsQuery, { task: '3', name: 'TaskCreated,TaskCompleted', limit: '10', cursor: '1048577' }))
       .toEqual({ task: '3', name: ['TaskCreated', 'TaskCompleted'], limit: 10, cursor: '1048577' })
     expect(parsed(eventStreamQuery, { name: 'Claimed' })).toEqual({ name: ['Claimed'] })
+    // a name two contracts share is qualified by its contract (src/sdk/events.ts)
+    expect(parsed(eventsQuery, { name: 'ResultChallenges:ChallengeCommitted,ResultChallenged' })).toEqual({ name: ['ResultChallenges:ChallengeCommitted', 'ResultChallenged'] })
     expect(lastEventIdHeader.parse({ 'last-event-id': '42' })).toEqual({ 'last-event-id': '42' })
   })
 
   it('refuses an unknown event name, a bad task or cursor, and parameters the route does not take', () => {
     expect(parsed(eventsQuery, { name: 'TaskCreated,Bogus' })).toMatch(/^name must be event names separated by commas \(TaskCreated, .*DataSetCited\), got "Bogus"$/)
+    expect(parsed(eventsQuery, { name: 'ChallengeCommitted' })).toMatch(/got "ChallengeCommitted"$/)
     expect(parsed(eventsQuery, { task: '-1' })).toBe('task must be a non-negative integer, got "-1"')
     expect(parsed(eventsQuery, { tasks: '1' })).toBe('unknown query parameter "tasks"; this route takes task, name, limit, cursor')
     // the stream never ends, so it takes no page size

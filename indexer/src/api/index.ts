@@ -10,7 +10,7 @@ import { and, asc, desc, eq, gt, graphql, ilike, inArray, isNull, lt, or, replac
 import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi'
 import { streamSSE } from 'hono/streaming'
 import {
-  dataSetPageSchema as dataSetPage, dataSetsQuery, errorSchema, eventPageSchema as eventPage, eventSchema, eventsQuery, eventStreamQuery, lastEventIdHeader, MAX_LIMIT,
+  dataSetPageSchema as dataSetPage, dataSetsQuery, disputePageSchema as disputePage, disputesQuery, errorSchema, eventPageSchema as eventPage, eventSchema, eventsQuery, eventStreamQuery, lastEventIdHeader, MAX_LIMIT,
   modelPageSchema as modelPage, modelsQuery, pageFrom, pageOf, problemOf,
   taskDetailSchema, taskPageSchema as taskPage, taskParams, tasksQuery, versionPageSchema as versionPage, versionParams, versionSchema, versionsQuery
 } from './query.ts'
@@ -141,6 +141,28 @@ app.openapi(createRoute({
     ))
     .orderBy(asc(d.id)).limit(page.limit + 1)
   return c.json(dataSetPage.parse(plain(pageOf(rows, page))), 200)
+})
+
+app.openapi(createRoute({
+  method: 'get', path: '/disputes', summary: 'Challenged results and versions, with their verdicts and slashes, optionally of one task or in some states',
+  description: 'One row per result or version challenged, in the order of the event that last opened it; the cursor is its `seq` (that event\'s ID in /events). ' +
+    'A result challenged again after its last challenge closed moves to its new place.',
+  request: { query: disputesQuery },
+  responses: { 200: json(disputePage, 'a page of disputes'), 400: badRequest }
+}), async (c) => {
+  const query = c.req.valid('query')
+  const page = pageFrom(query)
+  const d = schema.dispute
+  const rows = await db.select().from(d)
+    .where(and(
+      query.task === undefined ? undefined : eq(d.taskId, BigInt(query.task)),
+      query.state === undefined ? undefined : inArray(d.state, query.state),
+      page.after === undefined ? undefined : gt(d.seq, page.after)
+    ))
+    .orderBy(asc(d.seq)).limit(page.limit + 1)
+  const items = rows.slice(0, page.limit)
+  const nextCursor = rows.length > page.limit ? items.at(-1)?.seq.toString() ?? null : null
+  return c.json(disputePage.parse(plain({ items, nextCursor })), 200)
 })
 
 interface EventFilter { task?: string, name?: string[] }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_LIMIT, MAX_LIMIT, pageFrom, pageOf, pageQuery, problemOf, taskParams, taskSchema, tasksQuery, versionsQuery } from './query.ts'
+import { DEFAULT_LIMIT, disputesQuery, MAX_LIMIT, pageFrom, pageOf, pageQuery, problemOf, taskParams, taskSchema, tasksQuery, versionsQuery } from './query.ts'
 
 /** The 400 body's message for `query`, or the parsed query. */
-const parsed = (schema: typeof pageQuery | typeof versionsQuery | typeof tasksQuery, query: Record<string, string>): unknown => {
+const parsed = (schema: typeof pageQuery | typeof versionsQuery | typeof tasksQuery | typeof disputesQuery, query: Record<string, string>): unknown => {
   const result = schema.safeParse(query)
   return result.success ? result.data : problemOf(result.error)
 }
@@ -22,6 +22,12 @@ describe('REST query parameters', () => {
     expect(parsed(pageQuery, { cursor: '-1' })).toBe('cursor must be a non-negative integer, got "-1"')
     expect(taskParams.safeParse({ id: '0x1' }).error?.issues[0]?.message).toBe('task id must be a non-negative integer, got "0x1"')
     expect(parsed(versionsQuery, { taks: '1' })).toBe('unknown query parameter "taks"; this route takes task, limit, cursor')
+  })
+
+  it('filters disputes by task and states, refusing an unknown state', () => {
+    expect(parsed(disputesQuery, { task: '2', state: 'open,upheld', limit: '5', cursor: '7' })).toEqual({ task: '2', state: ['open', 'upheld'], limit: 5, cursor: '7' })
+    expect(parsed(disputesQuery, { state: 'open,lost' })).toBe('state must be dispute states separated by commas (open, upheld, rejected, expired), got "lost"')
+    expect(parsed(disputesQuery, { kind: 'result' })).toBe('unknown query parameter "kind"; this route takes task, state, limit, cursor')
   })
 
   it('gives a next cursor only when more rows follow', () => {

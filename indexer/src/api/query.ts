@@ -67,6 +67,16 @@ export const modelsQuery = queryOf({
   cursor: z.string().regex(/^\d{1,9}$/, { error: (issue) => `cursor must be the nextCursor of a previous page, got "${String(issue.input)}"` })
     .openapi({ param: { name: 'cursor', in: 'query' }, description: 'the `nextCursor` of the previous page' }).optional()
 })
+export const disputesQuery = queryOf({
+  task: uint('task').openapi({ param: { name: 'task', in: 'query' }, description: 'only the disputes of this task' }).optional(),
+  state: z.string()
+    .transform((raw) => raw.split(','))
+    .pipe(z.array(z.enum(sdk.DISPUTE_STATES, { error: (issue) => `state must be dispute states separated by commas (${sdk.DISPUTE_STATES.join(', ')}), got "${String(issue.input)}"` })))
+    .openapi({ param: { name: 'state', in: 'query' }, description: 'only the disputes in one of these states, separated by commas', example: 'open' })
+    .optional(),
+  limit: limit.optional(),
+  cursor: cursor.optional()
+})
 export const dataSetsQuery = queryOf({ q: search.optional(), limit: limit.optional(), cursor: cursor.optional() })
 /** GET /events and its stream: the feed after a cursor, of one task and/or some event names. */
 const eventFilters = {
@@ -100,6 +110,8 @@ export const dataSetSchema = sdk.dataSetSchema.openapi('DataSet')
 export const modelSchema = sdk.modelSchema.extend({ dataSet: dataSetSchema.pick({ id: true, name: true, license: true }).nullable() }).openapi('Model')
 export const modelPageSchema = sdk.modelPageSchema.extend({ items: z.array(modelSchema) }).openapi('ModelPage')
 export const dataSetPageSchema = sdk.dataSetPageSchema.extend({ items: z.array(dataSetSchema) }).openapi('DataSetPage')
+export const disputeSchema = sdk.disputeSchema.openapi('Dispute')
+export const disputePageSchema = sdk.disputePageSchema.extend({ items: z.array(disputeSchema) }).openapi('DisputePage')
 export const eventSchema = sdk.eventSchema.openapi('Event')
 export const eventPageSchema = sdk.eventPageSchema.extend({ items: z.array(eventSchema) }).openapi('EventPage')
 export const errorSchema = sdk.errorSchema.openapi('Error')

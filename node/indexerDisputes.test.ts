@@ -1,0 +1,165 @@
+/**
+ * The indexer's disputes and stakes against the real chain: a split shard, the referee's verdict,
+ * then the creator's challenge of the winning result, upheld; a volunteer that stakes and starts
+ * to unstake; and a proposed version challenged by its task's creator, upheld, its aggregator
+ * slashed. GET /disputes, the SDK and GraphQL's provider rows are checked against what
+ * the chain says. PGlite only (node/indexer.test.ts runs both databases).
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { isAddressEqual, keccak256, parseEther, toHex, type Address } from 'viem'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  advance, challengeResult, challengeVersion, commitResult, faucet, finalizeShard, proposeVersion, readAcceptedResults, readAssignment, readRound, readSlashesMade,
+  readStake, readTask, readVersion, requestUnstake, resolveChallenge, resolveResultChallenge, resolveSplit, resultKeyOf, revealResult, stake, type ResultRef, type WriteContext
+} from '../src/chain/actions/index.ts'
+import { acceptedDeltaRoot } from '../src/core/version/acceptedResults.ts'
+import { LOCAL_CHAIN_ID } from '../src/core/networkConfig.ts'
+import { createClient } from '../src/sdk/index.ts'
+import { startIndexer, type Indexer } from './indexer.ts'
+import { freePort } from './ports.ts'
+import { useLocalChain } from './testing/useLocalChain.ts'
+import { createPlainTask, joinAsProvider, placeholderCid, placeholderTaskParams } from './testing/placeholderTask.ts'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const chain = useLocalChain()
+let indexer: Indexer | undefined
+let dir: string | undefined
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mlb-indexer-disputes-'))
+  const { rpcUrl, contracts } = chain()
+  indexer = await startIndexer({ root, host: '127.0.0.1', port: await freePort(), rpcUrl, chainId: LOCAL_CHAIN_ID, contracts, pgliteDir: join(dir, 'pglite'), databaseUrl: '', pollingIntervalMs: 100 })
+}, 120_000)
+
+afterAll(async () => {
+  await indexer?.stop()
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true })
+})
+
+/** A split of one shard between two providers: replica 0 honest, replica 1 far off (as src/app/taskDetail/disputesOnChain.test.ts). */
+async function splitShard (creator: WriteContext, providers: WriteContext[]): Promise<{ taskId: bigint, assigned: readonly Address[] }> {
+  const { testClient, timeTravel } = chain()
+  const taskId = await createPlainTask(creator, { replication: 2, maxReplication: 2 })
+  for (const provider of providers) await joinAsProvider(provider, taskId)
+  await timeTravel(601)
+  await advance(creator, { taskId })
+  await testClient.mine({ blocks: 2 })
+  const assigned = (await readRound(creator, { taskId })).shards[0]!.providers
+  const ctxFor = (address: Address): WriteContext => providers.find((p) => isAddressEqual(p.walletClient.account.address, address))!
+  const committed = []
+  for (const [replica, address] of assigned.entries()) {
+    committed.push(await commitResult(ctxFor(address), { taskId, round: 0, shard: 0, attempt: 0, replica, deltaCid: placeholderCid(`delta ${replica}`), sealedCid: placeholderCid(`sealed ${replica}`) }))
+  }
+  await testClient.mine({ blocks: 2 })
+  for (const [replica, c] of committed.entries()) {
+    await revealResult(ctxFor(assigned[replica]!), { ...c, fingerprint: Array<number>(16).fill(replica * 1_000_000) })
+  }
+  expect((await finalizeShard(creator, { taskId, round: 0, shard: 0 })).outcome.kind).toBe('disputed')
+  return { taskId, assigned }
+}
+
+describe('indexer: disputes and stakes', () => {
+  it('records an upheld result challenge, its slash, and each provider\'s stake as the chain has them', async () => {
+    const { ctxOf, publicClient } = chain()
+    const creator = ctxOf(1)
+    const referee = ctxOf(8) // the local stack's MLB_REFEREE
+    const { taskId, assigned } = await splitShard(creator, [ctxOf(2), ctxOf(3)])
+    const [honest] = assigned as [Address, Address]
+    await resolveSplit(referee, { taskId, round: 0, shard: 0, winnersMask: 0b01, evidence: keccak256(toHex('re-executed')) })
+    const ref: ResultRef = { taskId, round: 0, shard: 0, attempt: 0, replica: 0 }
+    const { rewardPerResult } = await readTask(creator, { taskId })
+    await challengeResult(creator, { ref, bond: rewardPerResult })
+    await resolveResultChallenge(referee, { ref, upheld: true, reason: 'FingerprintMismatch', evidence: keccak256(toHex('bytes')) })
+    // a volunteer in no task: bonded, then part of it unbonding
+    const volunteer = ctxOf(4)
+    await faucet(volunteer)
+    await stake(volunteer, { amount: parseEther('50') })
+    await requestUnstake(volunteer, { amount: parseEther('20') })
+    await indexer!.waitForBlock(await publicClient.getBlockNumber(), 30_000)
+
+    const sdk = createClient({ api: indexer!.url })
+    const [slash] = (await readSlashesMade(creator, { fromBlock: 0n })).filter((s) => isAddressEqual(s.provider, honest))
+    const challenger = creator.walletClient.account.address.toLowerCase()
+    const disputes = await sdk.disputes({ task: taskId })
+    expect(disputes).toEqual({
+      items: [expect.objectContaining({
+        id: `result-${resultKeyOf(ref)}`, kind: 'result', resultKey: resultKeyOf(ref), taskId: String(taskId), round: 0, shard: 0, attempt: 0, replica: 0,
+        accused: honest.toLowerCase(), challenger, bond: String(rewardPerResult), state: 'upheld', challenges: 1, versionId: null, prover: null,
+        slashes: [{ account: honest.toLowerCase(), role: 'provider', amount: String(slash!.stake) }]
+      })],
+      nextCursor: null
+    })
+    expect(BigInt(disputes.items[0]!.closedAt!)).toBeGreaterThanOrEqual(BigInt(disputes.items[0]!.openedAt))
+    expect((await sdk.disputes({ task: taskId, state: ['open', 'expired'] })).items).toEqual([])
+    expect((await sdk.disputes({ state: 'upheld', limit: 1 })).items.map((d) => d.id)).toEqual([`result-${resultKeyOf(ref)}`])
+    const bad = await fetch(`${indexer!.url}/disputes?state=won`)
+    expect({ status: bad.status, body: await bad.json() }).toEqual({ status: 400, body: { error: 'state must be dispute states separated by commas (open, upheld, rejected, expired), got "won"' } })
+
+    // ChallengeCommitted is named by both ResultChallenges and ModelRegistry: the feed qualifies it
+    const commits = await sdk.events({ name: 'ResultChallenges:ChallengeCommitted' })
+    expect(commits.items.map((e) => [e.contract, e.name, e.args.challenger])).toEqual([['ResultChallenges', 'ResultChallenges:ChallengeCommitted', challenger]])
+    // the split's verdict slashed the far-off replica, the upheld challenge the other
+    expect((await sdk.events({ task: taskId, name: ['ResultChallenged', 'ResultSlashed'] })).items.map((e) => e.name)).toEqual(['ResultSlashed', 'ResultChallenged', 'ResultSlashed'])
+
+    // stakes: bonded, locked and unbonding, as RewardDistributor holds them now
+    const accounts = [...assigned, volunteer.walletClient.account.address]
+    const response = await fetch(indexer!.graphqlUrl, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ providers(where: { address_in: [${accounts.map((a) => `"${a}"`).join(', ')}] }) { items { address stake lockedStake unstaking unstakeReleaseAt slashed } } }` })
+    })
+    const { data } = await response.json() as { data: { providers: { items: Array<Record<string, string>> } } }
+    for (const account of accounts) {
+      const onChain = await readStake(creator, { account })
+      expect(data.providers.items.find((p) => isAddressEqual(p.address as Address, account)), account).toMatchObject({
+        stake: String(onChain.staked), lockedStake: String(onChain.locked), unstaking: String(onChain.unbonding), unstakeReleaseAt: String(onChain.releaseAt)
+      })
+    }
+    const volunteerRow = data.providers.items.find((p) => isAddressEqual(p.address as Address, volunteer.walletClient.account.address))
+    expect(volunteerRow).toMatchObject({ stake: String(parseEther('30')), unstaking: String(parseEther('20')), slashed: '0' })
+  }, 60_000)
+
+  it('records an upheld version challenge and the aggregator\'s slash', async () => {
+    const { ctxOf, publicClient, testClient, timeTravel } = chain()
+    const creator = ctxOf(1)
+    const aggregator = ctxOf(5)
+    const window = 600
+    const params = placeholderTaskParams({}, { window })
+    const taskId = await createPlainTask(creator, params)
+    await joinAsProvider(aggregator, taskId)
+    await timeTravel(window + 1)
+    await advance(creator, { taskId })
+    await testClient.mine({ blocks: 2 })
+    const account = aggregator.walletClient.account.address
+    const slot = (await readAssignment(aggregator, { taskId, account })).shards[0]!
+    const committed = await commitResult(aggregator, { taskId, round: 0, shard: slot.shard, attempt: 0, replica: slot.replica, deltaCid: placeholderCid('v delta'), sealedCid: placeholderCid('v sealed') })
+    await testClient.mine({ blocks: 2 })
+    await revealResult(aggregator, { ...committed, fingerprint: Array.from({ length: params.fingerprintLength }, (_, i) => i) })
+    await finalizeShard(creator, { taskId, round: 0, shard: slot.shard })
+    const results = await readAcceptedResults(creator, { taskId, round: 0 })
+    const { versionId } = await proposeVersion(aggregator, {
+      taskId, results,
+      data: { modelCid: placeholderCid('forged model'), commitHash: keccak256(toHex('forged')), deltaRoot: acceptedDeltaRoot(results), dataHash: params.initialDataHash, accuracyBps: 9900, loss: 1n }
+    })
+    const reason = keccak256(toHex('the weights do not follow from the results'))
+    const { bond } = await challengeVersion(creator, { versionId, reason })
+    await resolveChallenge(ctxOf(8), { versionId, uphold: true })
+    await indexer!.waitForBlock(await publicClient.getBlockNumber(), 30_000)
+
+    const [slash] = (await readSlashesMade(creator, { fromBlock: 0n })).filter((s) => isAddressEqual(s.provider, account))
+    const sdk = createClient({ api: indexer!.url })
+    expect((await sdk.disputes({ task: taskId })).items).toEqual([expect.objectContaining({
+      id: `version-${versionId}`, kind: 'version', versionId: String(versionId), taskId: String(taskId), round: 0, shard: null, resultKey: null,
+      accused: account.toLowerCase(), challenger: creator.walletClient.account.address.toLowerCase(), bond: String(bond), reason, state: 'upheld', challenges: 1,
+      slashes: [{ account: account.toLowerCase(), role: 'aggregator', amount: String(slash!.stake) }]
+    })])
+    expect((await readVersion(creator, { versionId })).status).toBe('Rejected')
+    expect((await sdk.version(versionId)).status).toBe('Rejected')
+    const commits = await sdk.events({ name: ['ModelRegistry:ChallengeCommitted', 'VersionChallenged', 'ChallengeResolved', 'VersionSlashed'] })
+    expect(commits.items.map((e) => [e.contract, e.name])).toEqual([
+      ['ModelRegistry', 'ModelRegistry:ChallengeCommitted'], ['ModelRegistry', 'VersionChallenged'], ['ModelRegistry', 'ChallengeResolved'], ['ModelRegistry', 'VersionSlashed']
+    ])
+  }, 60_000)
+})
