@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url'
 import { isAddressEqual, keccak256, parseEther, toHex, type Address } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  advance, challengeResult, challengeVersion, commitResult, faucet, finalizeShard, proposeVersion, readAcceptedResults, readAssignment, readRound, readSlashesMade,
-  readStake, readTask, readVersion, requestUnstake, resolveChallenge, resolveResultChallenge, resolveSplit, resultKeyOf, revealResult, stake, type ResultRef, type WriteContext
+  advance, challengeResult, challengeVersion, commitResult, faucet, finalizeShard, proposeVersion, readAcceptedResults, readAssignment, readSlashesMade,
+  readStake, readTask, readVersion, requestUnstake, resolveChallenge, resolveResultChallenge, resolveSplit, resultKeyOf, revealResult, stake, type ResultRef
 } from '../src/chain/actions/index.ts'
 import { acceptedDeltaRoot } from '../src/core/version/acceptedResults.ts'
 import { LOCAL_CHAIN_ID } from '../src/core/networkConfig.ts'
@@ -22,6 +22,7 @@ import { startIndexer, type Indexer } from './indexer.ts'
 import { freePort } from './ports.ts'
 import { useLocalChain } from './testing/useLocalChain.ts'
 import { createPlainTask, joinAsProvider, placeholderCid, placeholderTaskParams } from './testing/placeholderTask.ts'
+import { splitShard } from './testing/splitShard.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const chain = useLocalChain()
@@ -39,34 +40,12 @@ afterAll(async () => {
   if (dir !== undefined) await rm(dir, { recursive: true, force: true })
 })
 
-/** A split of one shard between two providers: replica 0 honest, replica 1 far off (as src/app/taskDetail/disputesOnChain.test.ts). */
-async function splitShard (creator: WriteContext, providers: WriteContext[]): Promise<{ taskId: bigint, assigned: readonly Address[] }> {
-  const { testClient, timeTravel } = chain()
-  const taskId = await createPlainTask(creator, { replication: 2, maxReplication: 2 })
-  for (const provider of providers) await joinAsProvider(provider, taskId)
-  await timeTravel(601)
-  await advance(creator, { taskId })
-  await testClient.mine({ blocks: 2 })
-  const assigned = (await readRound(creator, { taskId })).shards[0]!.providers
-  const ctxFor = (address: Address): WriteContext => providers.find((p) => isAddressEqual(p.walletClient.account.address, address))!
-  const committed = []
-  for (const [replica, address] of assigned.entries()) {
-    committed.push(await commitResult(ctxFor(address), { taskId, round: 0, shard: 0, attempt: 0, replica, deltaCid: placeholderCid(`delta ${replica}`), sealedCid: placeholderCid(`sealed ${replica}`) }))
-  }
-  await testClient.mine({ blocks: 2 })
-  for (const [replica, c] of committed.entries()) {
-    await revealResult(ctxFor(assigned[replica]!), { ...c, fingerprint: Array<number>(16).fill(replica * 1_000_000) })
-  }
-  expect((await finalizeShard(creator, { taskId, round: 0, shard: 0 })).outcome.kind).toBe('disputed')
-  return { taskId, assigned }
-}
-
 describe('indexer: disputes and stakes', () => {
   it('records an upheld result challenge, its slash, and each provider\'s stake as the chain has them', async () => {
     const { ctxOf, publicClient } = chain()
     const creator = ctxOf(1)
     const referee = ctxOf(8) // the local stack's MLB_REFEREE
-    const { taskId, assigned } = await splitShard(creator, [ctxOf(2), ctxOf(3)])
+    const { taskId, assigned } = await splitShard(chain(), creator, [ctxOf(2), ctxOf(3)])
     const [honest] = assigned as [Address, Address]
     await resolveSplit(referee, { taskId, round: 0, shard: 0, winnersMask: 0b01, evidence: keccak256(toHex('re-executed')) })
     const ref: ResultRef = { taskId, round: 0, shard: 0, attempt: 0, replica: 0 }
@@ -106,11 +85,16 @@ describe('indexer: disputes and stakes', () => {
 
     // stakes: bonded, locked and unbonding, as RewardDistributor holds them now
     const accounts = [...assigned, volunteer.walletClient.account.address]
-    const response = await fetch(indexer!.graphqlUrl, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: `{ providers(where: { address_in: [${accounts.map((a) => `"${a}"`).join(', ')}] }) { items { address stake lockedStake unstaking unstakeReleaseAt slashed } } }` })
-    })
-    const { data } = await response.json() as { data: { providers: { items: Array<Record<string, string>> } } }
+    const providers = async (): Promise<Array<Record<string, string>>> => {
+      const response = await fetch(indexer!.graphqlUrl, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: `{ providers(where: { address_in: [${accounts.map((a) => `"${a}"`).join(', ')}] }) { items { address stake lockedStake unstaking unstakeReleaseAt slashed } } }` })
+      })
+      return ((await response.json()) as { data: { providers: { items: Array<Record<string, string>> } } }).data.providers.items
+    }
+    // /status can name the head block a moment before that block's rows are written
+    await expect.poll(async () => (await providers()).find((p) => isAddressEqual(p.address as Address, volunteer.walletClient.account.address))?.unstaking, { timeout: 15_000 }).toBe(String(parseEther('20')))
+    const data = { providers: { items: await providers() } }
     for (const account of accounts) {
       const onChain = await readStake(creator, { account })
       expect(data.providers.items.find((p) => isAddressEqual(p.address as Address, account)), account).toMatchObject({

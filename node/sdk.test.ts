@@ -8,7 +8,6 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { CID } from 'multiformats/cid'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readEscrow, readIsProvider, readVersion, taskBudget } from '../src/chain/actions/index.ts'
 import { LOCAL_CHAIN_ID } from '../src/core/networkConfig.ts'
@@ -22,11 +21,12 @@ import { MemoryStateStore } from '../src/provider/state.ts'
 import { datasetTaskData } from '../src/provider/taskData.ts'
 import { inProcessEvaluator, inProcessTrainer, serialQueue } from '../src/provider/trainers.ts'
 import { createClient, createWriter, loadVersion } from '../src/sdk/index.ts'
-import { createStorage, type BlockAccess } from '../src/storage/index.ts'
+import { createStorage } from '../src/storage/index.ts'
 import { mnistSplit, useNodeBackend } from '../src/testing/mnist.ts'
 import { createOnnxSession, predictOnnx } from '../src/train/onnx/runOnnx.ts'
 import { predictTfjs } from '../src/train/predict.ts'
-import { startGateway, type Gateway, type GatewayBlockSource } from './gateway.ts'
+import { startGateway, type Gateway } from './gateway.ts'
+import { blockMap } from './testing/blockMap.ts'
 import { startIndexer, type Indexer } from './indexer.ts'
 import { freePort } from './ports.ts'
 import { createMnistTask } from './testing/mnistTask.ts'
@@ -42,20 +42,6 @@ const spec = parseTaskSpec({
   fingerprint: { length: 16 },
   seed: 'sdk-test'
 }, 'sdk.test')
-
-/** The blocks everyone in the test publishes to, as the pinner would hold them. */
-function blockMap (): BlockAccess & GatewayBlockSource {
-  const map = new Map<string, Uint8Array>()
-  return {
-    has: (cid: CID) => map.has(cid.toString()),
-    get: (cid: CID) => {
-      const block = map.get(cid.toString())
-      if (block === undefined) throw new Error(`block not found: ${cid.toString()}`)
-      return [block]
-    },
-    put: (cid: CID, block: Uint8Array) => { map.set(cid.toString(), block.slice()) }
-  }
-}
 
 const local = useLocalChain()
 const blocks = blockMap()

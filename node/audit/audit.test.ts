@@ -1,4 +1,3 @@
-import { CID } from 'multiformats/cid'
 import { keccak256, toHex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readVersion, type WriteContext } from '../../src/chain/actions/index.ts'
@@ -11,9 +10,10 @@ import { ProviderLoop } from '../../src/provider/providerLoop.ts'
 import { MemoryStateStore } from '../../src/provider/state.ts'
 import { datasetTaskData } from '../../src/provider/taskData.ts'
 import { inProcessEvaluator, inProcessTrainer, serialQueue } from '../../src/provider/trainers.ts'
-import { createStorage, gatewayBlocks, type BlockAccess } from '../../src/storage/index.ts'
+import { createStorage, gatewayBlocks } from '../../src/storage/index.ts'
 import { mnistSplit, useNodeBackend } from '../../src/testing/mnist.ts'
-import { startGateway, type Gateway, type GatewayBlockSource } from '../gateway.ts'
+import { startGateway, type Gateway } from '../gateway.ts'
+import { blockMap } from '../testing/blockMap.ts'
 import { auditedData } from '../taskData.ts'
 import { startLocalChain, type LocalChain } from '../testing/localChain.ts'
 import { createMnistTask } from '../testing/mnistTask.ts'
@@ -30,20 +30,6 @@ const spec = parseTaskSpec({
   fingerprint: { length: 16 },
   seed: 'audit-test'
 }, 'audit.test')
-
-/** The blocks everyone in the test publishes to, as the pinner would hold them. */
-function blockMap (): BlockAccess & GatewayBlockSource {
-  const map = new Map<string, Uint8Array>()
-  return {
-    has: (cid: CID) => map.has(cid.toString()),
-    get: (cid: CID) => {
-      const block = map.get(cid.toString())
-      if (block === undefined) throw new Error(`block not found: ${cid.toString()}`)
-      return [block]
-    },
-    put: (cid: CID, block: Uint8Array) => { map.set(cid.toString(), block.slice()) }
-  }
-}
 
 describe('npm run audit: every version of a task re-verified from the chain and the gateway alone', () => {
   let local: LocalChain

@@ -2,11 +2,11 @@ import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { isAddressEqual, keccak256, parseEther, toHex, type Address } from 'viem'
 import { describe, expect, it } from 'vitest'
-import { placeholderCid, createPlainTask, joinAsProvider } from '../../../node/testing/placeholderTask.ts'
+import { splitShard } from '../../../node/testing/splitShard.ts'
 import { useLocalChain } from '../../../node/testing/useLocalChain.ts'
 import {
-  advance, challengeResult, commitResult, ContractRejectedError, executeSlash, finalizeShard, overturnSlash, readClaimable, readProtocolEvents, readRound, readSlashesMade,
-  readSlashPending, readTaskEvents, resolveResultChallenge, resolveSplit, resultKeyOf, revealResult, type PendingSlash, type ResultRef, type WriteContext
+  challengeResult, ContractRejectedError, executeSlash, overturnSlash, readClaimable, readProtocolEvents, readSlashesMade,
+  readSlashPending, readTaskEvents, resolveResultChallenge, resolveSplit, resultKeyOf, type PendingSlash, type ResultRef
 } from '../../chain/actions/index.ts'
 import { resultRefArgs } from '../../chain/actions/resultRef.ts'
 import { ResultChallengesAbi } from '../../chain/generated/abis.ts'
@@ -16,36 +16,12 @@ import { DisputesSection } from './DisputesSection.tsx'
 
 const chain = useLocalChain()
 
-/** A split of one shard between two providers: replica 0 honest, replica 1 far off. */
-async function splitShard (creator: WriteContext, providers: WriteContext[]): Promise<{ taskId: bigint, assigned: readonly Address[] }> {
-  const { testClient, timeTravel } = chain()
-  const taskId = await createPlainTask(creator, { replication: 2, maxReplication: 2 })
-  for (const provider of providers) await joinAsProvider(provider, taskId)
-  await timeTravel(601)
-  await advance(creator, { taskId })
-  // The block after the advance draws the providers.
-  await testClient.mine({ blocks: 2 })
-  const assigned = (await readRound(creator, { taskId })).shards[0]!.providers
-  const ctxFor = (address: Address): WriteContext => providers.find((p) => isAddressEqual(p.walletClient.account.address, address))!
-  const committed = []
-  for (const [replica, address] of assigned.entries()) {
-    committed.push(await commitResult(ctxFor(address), { taskId, round: 0, shard: 0, attempt: 0, replica, deltaCid: placeholderCid(`delta ${replica}`), sealedCid: placeholderCid(`sealed ${replica}`) }))
-  }
-  // The fingerprint seed is the hash of the block after the last commit.
-  await testClient.mine({ blocks: 2 })
-  for (const [replica, c] of committed.entries()) {
-    await revealResult(ctxFor(assigned[replica]!), { ...c, fingerprint: Array<number>(16).fill(replica * 1_000_000) })
-  }
-  expect((await finalizeShard(creator, { taskId, round: 0, shard: 0 })).outcome.kind).toBe('disputed')
-  return { taskId, assigned }
-}
-
 describe('disputes read back from the chain', () => {
   it('shows a split, its verdict, the slashes and an upheld result challenge on the task and in the accounts\' records', async () => {
     const { ctxOf, publicClient } = chain()
     const creator = ctxOf(1)
     const referee = ctxOf(8) // the local stack's MLB_REFEREE
-    const { taskId, assigned } = await splitShard(creator, [ctxOf(2), ctxOf(3)])
+    const { taskId, assigned } = await splitShard(chain(), creator, [ctxOf(2), ctxOf(3)])
     const pending = disputesOf(await readTaskEvents(creator, { taskId }))
     expect(pending.splits.map((s) => s.verdict.kind)).toEqual(['pending'])
     expect(renderToStaticMarkup(createElement(DisputesSection, { disputes: { ...pending, splits: [] } }))).toContain('data-testid="disputes-empty"')

@@ -79,6 +79,9 @@ describe('buildTaskParams', () => {
     const params = buildTaskParams(form(), spec, CIDS)
     expect(params).toEqual({
       ...CIDS,
+      // left empty in the form: named after the bundled data and the model
+      name: 'MNIST MLP',
+      description: '',
       rounds: 3,
       shards: 2,
       replication: 2,
@@ -101,6 +104,14 @@ describe('buildTaskParams', () => {
     })
     // (10 MLB reward + 0.1 MLB fee) x 3 rounds x 2 shards x 3 replicas
     expect(taskBudget(params)).toBe(parseUnits('181.8', 18))
+  })
+
+  it('takes the name and description typed, trimmed, and refuses what TaskManager would', () => {
+    const spec = buildSpec(form(), MNIST, 's')
+    expect(buildTaskParams(form({ name: '  Digits  ', description: ' an MLP ' }), spec, CIDS)).toMatchObject({ name: 'Digits', description: 'an MLP' })
+    // 43 three-byte characters are 129 bytes: one over the contract's bound
+    expect(() => buildTaskParams(form({ name: '数'.repeat(43) }), spec, CIDS)).toThrow('name: is longer than 128 bytes')
+    expect(() => buildTaskParams(form({ description: 'x'.repeat(2049) }), spec, CIDS)).toThrow('description: is longer than 2048 bytes')
   })
 
   it('caps the spare replication slot at the contract limit and checks amounts', () => {

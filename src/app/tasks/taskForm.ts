@@ -261,7 +261,7 @@ export function defaultTaskName (form: TaskForm, dataName: string): string {
 /** The task's name and description as TaskManager takes them; too long for it is a form error. */
 export function taskIdentity (form: TaskForm, spec: TaskSpec): Pick<TaskParams, 'name' | 'description'> {
   const bytes = (text: string): number => new TextEncoder().encode(text).length
-  const name = form.name.trim() === '' ? defaultTaskName(form, spec.dataset.name) : form.name.trim()
+  const name = form.name.trim() === '' ? defaultTaskName(form, BUNDLED_DATA[form.dataset]?.name ?? spec.dataset.name) : form.name.trim()
   const description = form.description.trim()
   if (bytes(name) > MAX_TASK_NAME_BYTES) throw new TaskFormError('name', `is longer than ${MAX_TASK_NAME_BYTES} bytes`)
   if (bytes(description) > MAX_TASK_DESCRIPTION_BYTES) throw new TaskFormError('description', `is longer than ${MAX_TASK_DESCRIPTION_BYTES} bytes`)
