@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { keccak256, toHex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { citeDataSet, forkVersion, readTask, readVersion, registerDataSet } from '../src/chain/actions/index.ts'
+import { citeDataSet, forkVersion, readStake, readTask, readVersion, registerDataSet } from '../src/chain/actions/index.ts'
 import { LOCAL_CHAIN_ID } from '../src/core/networkConfig.ts'
 import { ApiError, createClient } from '../src/sdk/index.ts'
 import { startIndexer, type Indexer } from './indexer.ts'
@@ -22,6 +22,9 @@ import { useLocalChain } from './testing/useLocalChain.ts'
 import { runPlaceholderTask, type PlaceholderRun } from './testing/placeholderRound.ts'
 import { createPlainTask, placeholderCid } from './testing/placeholderTask.ts'
 import { postgresAvailability, startPostgres, type PostgresServer } from './testing/postgres.ts'
+
+/** Ponder starting on 2 loaded cores (CI runs several indexer tests at once) can take minutes. */
+const STARTUP_MS = 180_000
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const postgres = await postgresAvailability()
@@ -50,7 +53,7 @@ async function startOn (backend: Backend['name']): Promise<Indexer> {
     server = await startPostgres()
     databaseUrl = server.url
   }
-  return await startIndexer({ root, host: '127.0.0.1', port: await freePort(), rpcUrl, chainId: LOCAL_CHAIN_ID, contracts, pgliteDir: join(dir!, 'pglite'), databaseUrl, pollingIntervalMs: 100 })
+  return await startIndexer({ root, host: '127.0.0.1', port: await freePort(), rpcUrl, chainId: LOCAL_CHAIN_ID, contracts, pgliteDir: join(dir!, 'pglite'), databaseUrl, pollingIntervalMs: 100, timeoutMs: STARTUP_MS })
 }
 
 beforeAll(async () => {
@@ -70,7 +73,7 @@ beforeAll(async () => {
   const { dataSetId } = await registerDataSet(ctxOf(3), { manifestCid: placeholderCid('half'), contentHash, name: 'half digits', license: 'CC0-1.0' })
   await citeDataSet(ctxOf(3), { taskId: citedTaskId, dataSetId })
   market = { forkId, citedTaskId, dataSetId }
-}, 120_000)
+}, 2 * STARTUP_MS)
 
 afterAll(async () => {
   await Promise.all([...indexers.values()].map(async (starting) => { await (await starting.catch(() => undefined))?.stop() }))
@@ -175,7 +178,7 @@ for (const backend of backends) {
       const { status, body } = await get('/openapi.json') as { status: number, body: { openapi: string, paths: Record<string, unknown>, components: { schemas: Record<string, { required?: string[] }> } } }
       expect(status).toBe(200)
       expect(body.openapi).toBe('3.1.0')
-      expect(Object.keys(body.paths).sort()).toEqual(['/datasets', '/disputes', '/events', '/events/stream', '/models', '/tasks', '/tasks/{id}', '/versions', '/versions/{id}'])
+      expect(Object.keys(body.paths).sort()).toEqual(['/datasets', '/disputes', '/events', '/events/stream', '/models', '/providers/{address}', '/tasks', '/tasks/{id}', '/versions', '/versions/{id}'])
       // Every field the document requires of a task is in the task the API serves.
       const served = (await get(`/tasks/${run.taskId}`)).body as { task: Record<string, unknown> }
       expect(body.components.schemas.Task?.required?.length).toBeGreaterThan(10)
@@ -224,6 +227,14 @@ for (const backend of backends) {
       expect((await sdk.versions({ task: run.taskId, cursor: versions.nextCursor ?? undefined })).items.map((v) => v.id)).toEqual([String(run.versionId)])
       expect((await sdk.tasks()).items.map((t) => t.id)).toContain(String(run.taskId))
       await expect(sdk.task(999n)).rejects.toThrow(ApiError)
+      const { ctxOf } = local()
+      const [{ rewardPerResult }, stake] = await Promise.all([readTask(ctxOf(1), { taskId: run.taskId }), readStake(ctxOf(1), { account: run.provider })])
+      expect(await sdk.provider(run.provider)).toMatchObject({
+        address: run.provider.toLowerCase(), tasksJoined: 1, acceptedCount: 1, rewardsEarned: String(rewardPerResult), claimed: String(run.claimed), slashed: '0',
+        stake: String(stake.staked), lockedStake: String(stake.locked), unstaking: String(stake.unbonding)
+      })
+      await expect(sdk.provider(`0x${'12'.repeat(20)}`)).rejects.toMatchObject({ status: 404 })
+      await expect(sdk.provider('0x12')).rejects.toMatchObject({ status: 400, message: expect.stringContaining('address must be a 0x-prefixed 20-byte address') })
       await expect(sdk.tasks({ limit: 1000 })).rejects.toMatchObject({ status: 400, message: expect.stringContaining('limit must be an integer from 1 to 200') })
     })
   })

@@ -24,6 +24,9 @@ import { useLocalChain } from './testing/useLocalChain.ts'
 import { createPlainTask, joinAsProvider, placeholderCid, placeholderTaskParams } from './testing/placeholderTask.ts'
 import { splitShard } from './testing/splitShard.ts'
 
+/** Ponder starting on 2 loaded cores (CI runs several indexer tests at once) can take minutes. */
+const STARTUP_MS = 180_000
+
 const root = fileURLToPath(new URL('..', import.meta.url))
 const chain = useLocalChain()
 let indexer: Indexer | undefined
@@ -32,8 +35,8 @@ let dir: string | undefined
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mlb-indexer-disputes-'))
   const { rpcUrl, contracts } = chain()
-  indexer = await startIndexer({ root, host: '127.0.0.1', port: await freePort(), rpcUrl, chainId: LOCAL_CHAIN_ID, contracts, pgliteDir: join(dir, 'pglite'), databaseUrl: '', pollingIntervalMs: 100 })
-}, 120_000)
+  indexer = await startIndexer({ root, host: '127.0.0.1', port: await freePort(), rpcUrl, chainId: LOCAL_CHAIN_ID, contracts, pgliteDir: join(dir, 'pglite'), databaseUrl: '', pollingIntervalMs: 100, timeoutMs: STARTUP_MS })
+}, 2 * STARTUP_MS)
 
 afterAll(async () => {
   await indexer?.stop()

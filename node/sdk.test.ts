@@ -34,6 +34,9 @@ import { placeholderTaskParams } from './testing/placeholderTask.ts'
 import { runLoops } from './testing/runLoops.ts'
 import { useLocalChain } from './testing/useLocalChain.ts'
 
+/** Ponder starting on 2 loaded cores (CI runs several indexer tests at once) can take minutes. */
+const STARTUP_MS = 180_000
+
 const root = fileURLToPath(new URL('..', import.meta.url))
 const JOIN_WINDOW = 30
 const spec = parseTaskSpec({
@@ -54,10 +57,10 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mlb-sdk-'))
   ;[gateway, indexer] = await Promise.all([
     startGateway({ blocks, port: 0 }),
-    startIndexer({ root, host: '127.0.0.1', port: await freePort(), rpcUrl, chainId: LOCAL_CHAIN_ID, contracts, pgliteDir: join(dir, 'pglite'), databaseUrl: '', pollingIntervalMs: 100 }),
+    startIndexer({ root, host: '127.0.0.1', port: await freePort(), rpcUrl, chainId: LOCAL_CHAIN_ID, contracts, pgliteDir: join(dir, 'pglite'), databaseUrl: '', pollingIntervalMs: 100, timeoutMs: STARTUP_MS }),
     useNodeBackend('wasm')
   ])
-}, 120_000)
+}, 2 * STARTUP_MS)
 
 afterAll(async () => {
   await indexer?.stop()

@@ -20,6 +20,9 @@ import { createPlainTask } from '../testing/placeholderTask.ts'
 import { useLocalChain } from '../testing/useLocalChain.ts'
 import { startWebhookService, type WebhookService, type WebhookServiceOptions } from './service.ts'
 
+/** Ponder starting on 2 loaded cores (CI runs several indexer tests at once) can take minutes. */
+const STARTUP_MS = 180_000
+
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const local = useLocalChain()
 
@@ -54,14 +57,14 @@ let serviceOptions: WebhookServiceOptions
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mlb-webhooks-'))
   const { rpcUrl, contracts } = local()
-  indexer = await startIndexer({ root, host: '127.0.0.1', port: await freePort(), rpcUrl, chainId: LOCAL_CHAIN_ID, contracts, pgliteDir: join(dir, 'pglite'), pollingIntervalMs: 100 })
+  indexer = await startIndexer({ root, host: '127.0.0.1', port: await freePort(), rpcUrl, chainId: LOCAL_CHAIN_ID, contracts, pgliteDir: join(dir, 'pglite'), pollingIntervalMs: 100, timeoutMs: STARTUP_MS })
   receiver = await startReceiver()
   serviceOptions = {
     api: indexer.url, file: join(dir, 'webhooks.json'), port: 0, pollMs: 100, backoff: { baseMs: 50, maxMs: 200 }, maxAttempts: 4, timeoutMs: 2000,
     log: createLogger('webhooks', { level: 'error', write: () => {} })
   }
   service = await startWebhookService(serviceOptions)
-}, 90_000)
+}, 2 * STARTUP_MS)
 
 afterAll(async () => {
   await service?.stop()

@@ -11,8 +11,8 @@ import { errorKind, MLBridgeError } from '../core/errors.ts'
 import { versionCommitHash } from '../core/version/blob.ts'
 import { fetchBlobFromGateway } from '../storage/gateway.ts'
 import {
-  dataSetPageSchema, disputePageSchema, errorSchema, eventPageSchema, eventSchema, modelPageSchema, taskDetailSchema, taskPageSchema, versionPageSchema, versionSchema,
-  type DataSet, type Dispute, type DisputeState, type EventName, type Model, type Page, type ProtocolEvent, type Task, type TaskDetail, type TaskStatus, type Version
+  dataSetPageSchema, disputePageSchema, errorSchema, eventPageSchema, eventSchema, modelPageSchema, providerSchema, taskDetailSchema, taskPageSchema, versionPageSchema, versionSchema,
+  type DataSet, type Dispute, type DisputeState, type EventName, type Model, type Page, type ProtocolEvent, type Provider, type Task, type TaskDetail, type TaskStatus, type Version
 } from './schemas.ts'
 import { readSSE } from './sse.ts'
 
@@ -96,6 +96,8 @@ export interface MLBridgeClient {
   task: (id: bigint | string) => Promise<TaskDetail>
   versions: (query?: PageQuery & { task?: bigint | string }) => Promise<Page<Version>>
   version: (id: bigint | string) => Promise<Version>
+  /** A provider's record: tasks, accepted results, rewards, reputation, slashes and stake. */
+  provider: (address: string) => Promise<Provider>
   /** The market's models: each with its head's metrics and its data set's name and licence. */
   models: (query?: ModelQuery) => Promise<Page<Model>>
   dataSets: (query?: PageQuery & { q?: string }) => Promise<Page<DataSet>>
@@ -191,6 +193,7 @@ export function createClient (options: ClientOptions): MLBridgeClient {
     task: async (id) => await get(`/tasks/${id}`, {}, taskDetailSchema),
     versions: async (query = {}) => await get('/versions', { ...query }, versionPageSchema),
     version: async (id) => await get(`/versions/${id}`, {}, versionSchema),
+    provider: async (address) => await get(`/providers/${address}`, {}, providerSchema),
     models: async (query = {}) => await get('/models', { ...query }, modelPageSchema),
     dataSets: async (query = {}) => await get('/datasets', { ...query }, dataSetPageSchema),
     disputes: async (query = {}) => await get('/disputes', { ...query, state: query.state === undefined ? undefined : [query.state].flat().join(',') }, disputePageSchema),

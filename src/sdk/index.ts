@@ -12,7 +12,7 @@ export {
   type TaskQuery, type WatchEventsOptions
 } from './client.ts'
 export {
-  DISPUTE_STATES, EVENT_NAMES, type DataSet, type Dispute, type DisputeState, type EventName, type Model, type Page, type ProtocolEvent, type Round, type Task, type TaskDetail, type TaskProvider, type TaskStatus,
+  DISPUTE_STATES, EVENT_NAMES, type DataSet, type Dispute, type DisputeState, type EventName, type Model, type Page, type ProtocolEvent, type Provider, type Round, type Task, type TaskDetail, type TaskProvider, type TaskStatus,
   type Version, type WebhookPayload
 } from './schemas.ts'
 export { createWriter, type MLBridgeWriter, type WriterOptions } from './writer.ts'

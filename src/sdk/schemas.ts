@@ -31,6 +31,12 @@ export const roundSchema = z.object({
   seed: hex.nullable(), decidedAt: amount.nullable(), versionId: amount.nullable()
 })
 
+/** A provider's totals across tasks and its stake as the distributor held it at its last stake event. */
+export const providerSchema = z.object({
+  address, tasksJoined: z.number().int(), acceptedCount: z.number().int(), rewardsEarned: amount, reputation: z.number().int(),
+  claimed: amount, slashed: amount, stake: amount, lockedStake: amount, unstaking: amount, unstakeReleaseAt: amount
+})
+
 export const taskProviderSchema = z.object({
   id: z.string(), taskId: amount, provider: address, weight: amount, index: z.number().int(),
   ejectedFromRound: z.number().int().nullable(), left: z.boolean()
@@ -92,6 +98,7 @@ export type Round = z.infer<typeof roundSchema>
 export type TaskProvider = z.infer<typeof taskProviderSchema>
 export type Version = z.infer<typeof versionSchema>
 export type TaskDetail = z.infer<typeof taskDetailSchema>
+export type Provider = z.infer<typeof providerSchema>
 export type Model = z.infer<typeof modelSchema>
 export type DataSet = z.infer<typeof dataSetSchema>
 export type Dispute = z.infer<typeof disputeSchema>

@@ -12,7 +12,7 @@ import { streamSSE } from 'hono/streaming'
 import {
   dataSetPageSchema as dataSetPage, dataSetsQuery, disputePageSchema as disputePage, disputesQuery, errorSchema, eventPageSchema as eventPage, eventSchema, eventsQuery, eventStreamQuery, lastEventIdHeader, MAX_LIMIT,
   modelPageSchema as modelPage, modelsQuery, pageFrom, pageOf, problemOf,
-  taskDetailSchema, taskPageSchema as taskPage, taskParams, tasksQuery, versionPageSchema as versionPage, versionParams, versionSchema, versionsQuery
+  taskDetailSchema, taskPageSchema as taskPage, providerParams, providerSchema, taskParams, tasksQuery, versionPageSchema as versionPage, versionParams, versionSchema, versionsQuery
 } from './query.ts'
 
 const app = new OpenAPIHono({
@@ -80,6 +80,17 @@ app.openapi(createRoute({
     ))
     .orderBy(asc(schema.version.id)).limit(page.limit + 1)
   return c.json(versionPage.parse(plain(pageOf(rows, page))), 200)
+})
+
+app.openapi(createRoute({
+  method: 'get', path: '/providers/{address}', summary: 'A provider: tasks joined, results accepted, rewards, reputation, claims, slashes and stake',
+  request: { params: providerParams },
+  responses: { 200: json(providerSchema, 'the provider'), 400: badRequest, 404: json(errorSchema, 'no such provider is indexed (it never staked or joined a task)') }
+}), async (c) => {
+  const address = c.req.valid('param').address.toLowerCase() as `0x${string}`
+  const [row] = await db.select().from(schema.provider).where(eq(schema.provider.address, address))
+  if (row === undefined) return c.json({ error: `provider ${address} is not indexed: it never staked or joined a task` }, 404)
+  return c.json(providerSchema.parse(plain(row)), 200)
 })
 
 app.openapi(createRoute({

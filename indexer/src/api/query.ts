@@ -97,6 +97,10 @@ export const lastEventIdHeader = z.object({
 })
 
 export const taskParams = z.object({ id: uint('task id').openapi({ param: { name: 'id', in: 'path' }, example: '1' }) })
+export const providerParams = z.object({
+  address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, { error: (issue) => `address must be a 0x-prefixed 20-byte address, got "${String(issue.input)}"` })
+    .openapi({ param: { name: 'address', in: 'path' }, example: '0x70997970c51812dc3a010c7d01b50e0d17dc79c8' })
+})
 export const versionParams = z.object({ id: uint('version id').openapi({ param: { name: 'id', in: 'path' }, example: '2' }) })
 
 // The answers' schemas are the SDK's (src/sdk/schemas.ts), named here for the OpenAPI document.
@@ -114,6 +118,7 @@ export const disputeSchema = sdk.disputeSchema.openapi('Dispute')
 export const disputePageSchema = sdk.disputePageSchema.extend({ items: z.array(disputeSchema) }).openapi('DisputePage')
 export const eventSchema = sdk.eventSchema.openapi('Event')
 export const eventPageSchema = sdk.eventPageSchema.extend({ items: z.array(eventSchema) }).openapi('EventPage')
+export const providerSchema = sdk.providerSchema.openapi('Provider')
 export const errorSchema = sdk.errorSchema.openapi('Error')
 
 export interface Page {
