@@ -3,7 +3,8 @@
  * in the wizard, three volunteers (own browser contexts, own dev accounts) switch Contribute on,
  * the network trains 3 rounds, and the registry, the rewards and the viewer are checked against
  * the chain. Then the model is found by name in the market, downloaded over the gateway and checked
- * against its commit hash, and run; the auditor CLI re-verifies the task, and fails it once a
+ * against its commit hash, and run, and a new task continuing it is created (then cancelled); the
+ * auditor CLI re-verifies the task, and fails it once a
  * version's record is rewritten on the chain. Screenshots go to MLBRIDGE_SCREENSHOTS (the README's come from here) or the test's
  * output folder; the per-round time split is printed and attached.
  */
@@ -14,9 +15,9 @@ import { promisify } from 'node:util'
 import { createTestClient, getAddress, http, keccak256, parseEther, toHex, type Address } from 'viem'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures.ts'
-import { connect, createTaskInWizard, volunteer } from './volunteer.ts'
+import { connect, createTaskInWizard, submitWizard, volunteer } from './volunteer.ts'
 import { readmeExample, runScriptExample, runShellExample } from './readmeExamples.ts'
-import { readAcceptedShards, readClaimable, readReputation, readRound, readTask, readTokenBalance, readVersion, type ReadContext } from '../src/chain/actions/index.ts'
+import { readAcceptedShards, readClaimable, readModel, readReputation, readRound, readTask, readTokenBalance, readVersion, type ReadContext } from '../src/chain/actions/index.ts'
 import { hasBit } from '../src/core/bitmask.ts'
 import { devAccount } from '../src/chain/devAccounts.ts'
 import { versionCommitHash } from '../src/core/version/blob.ts'
@@ -59,7 +60,7 @@ async function heldOutAccuracy (page: Page, versionId: bigint): Promise<number> 
   return Number(await accuracy.getAttribute('data-accuracy'))
 }
 
-test('@journey @market a creator funds a named MNIST task, three volunteers train it over 3 rounds, get paid, the market lists, downloads and runs the model, and the auditor passes it', async ({ openPeerPage, read: ctx, stack }, testInfo) => {
+test('@journey @market a creator funds a named MNIST task, three volunteers train it over 3 rounds, get paid, the market lists, downloads, runs and continues the model, and the auditor passes it', async ({ openPeerPage, read: ctx, stack }, testInfo) => {
   test.setTimeout(12 * 60_000)
   const shots = process.env.MLBRIDGE_SCREENSHOTS ?? testInfo.outputPath('screenshots')
   await mkdir(shots, { recursive: true })
@@ -175,6 +176,25 @@ test('@journey @market a creator funds a named MNIST task, three volunteers trai
   await creator.getByTestId('viewer-run-heldout').click()
   await expect(creator.getByTestId('viewer-accuracy')).toHaveAttribute('data-accuracy', /\d/, { timeout: 60_000 })
   expect(Number(await creator.getByTestId('viewer-accuracy').getAttribute('data-accuracy'))).toBe(lastAccuracy)
+
+  // ------------------------------------------------------------ trained further: a new task that continues the head
+  await creator.getByTestId('nav-models').click()
+  await creator.getByTestId('market-search').fill('digits, JOURNEY')
+  await creator.getByTestId(`model-continue-${task.modelId}`).click()
+  await expect(creator).toHaveURL(new RegExp(`#/versions/${lastId}/continue$`))
+  await expect(creator.getByTestId('wizard-continued')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 })
+  const continuedId = await submitWizard(creator, { name: `${NAME}, continued`, rounds: 1, shards: 1, replication: 1, reward: '1', joinWindow: 600 })
+  const continued = await readTask(ctx, { taskId: continuedId })
+  const start = await readVersion(ctx, { versionId: (await readModel(ctx, { modelId: continued.modelId })).head })
+  expect(start).toMatchObject({ parent: lastId, modelCid: last.modelCid, commitHash: last.commitHash, status: 'Final' })
+  await creator.getByTestId('nav-models').click()
+  await creator.getByTestId('market-search').fill('journey, continued')
+  await expect(creator.getByTestId(`model-versions-${continued.modelId}`)).toHaveText(`task #${continuedId} from v${lastId}, 1 version`, { timeout: 30_000 })
+  // Nobody trains it here: the creator cancels it, so its escrow comes back and no later test's volunteer joins it.
+  await creator.goto(`/#/tasks/${continuedId}`)
+  await creator.getByTestId('cancel-task').click()
+  await creator.getByTestId('cancel-confirm').click()
+  await expect(creator.getByTestId('cancel-refund')).toBeVisible({ timeout: 30_000 })
 
   // ------------------------------------------------------------ the auditor: every version exact, until one is rewritten
   const passed = await audit(taskId)

@@ -21,9 +21,16 @@ export async function volunteer (page: Page, account: number): Promise<void> {
 }
 
 /** Creates a task in the wizard and returns its ID. */
-export async function createTaskInWizard (creator: Page, task: { name?: string, description?: string, rounds: number, shards: number, replication: number, reward: string, joinWindow: number }, before?: () => Promise<void>): Promise<bigint> {
+export interface WizardTask { name?: string, description?: string, rounds: number, shards: number, replication: number, reward: string, joinWindow: number }
+
+export async function createTaskInWizard (creator: Page, task: WizardTask, before?: () => Promise<void>): Promise<bigint> {
   await creator.getByTestId('nav-tasks').click()
   await creator.getByTestId('create-task').click()
+  return await submitWizard(creator, task, before)
+}
+
+/** Fills the open wizard's settings, publishes and creates the task: its id. */
+export async function submitWizard (creator: Page, task: WizardTask, before?: () => Promise<void>): Promise<bigint> {
   if (task.name !== undefined) await creator.getByTestId('wizard-name').fill(task.name)
   if (task.description !== undefined) await creator.getByTestId('wizard-description').fill(task.description)
   await creator.getByTestId('wizard-rounds').fill(String(task.rounds))

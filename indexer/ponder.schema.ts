@@ -223,7 +223,7 @@ export const model = onchainTable('model', (t) => ({
   owner: t.hex().notNull(),
   /** the task that trains it; null for a fork */
   taskId: t.bigint(),
-  /** the version a fork started from */
+  /** the version a fork, or a task continuing a version, started from */
   forkedFrom: t.bigint(),
   name: t.text().notNull(),
   description: t.text().notNull(),

@@ -95,7 +95,7 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
 
     /// @inheritdoc IModelRegistry
     function createModel(VersionData calldata data) external returns (uint256 modelId, uint256 versionId) {
-        return _createModel(msg.sender, 0, data);
+        return _createModel(msg.sender, 0, 0, data);
     }
 
     /// @inheritdoc IModelRegistry
@@ -104,10 +104,19 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
         uint256 taskId,
         bytes calldata modelCid,
         bytes32 commitHash,
-        bytes32 dataHash
+        bytes32 dataHash,
+        uint256 parent
     ) external onlyRole(TASK_MANAGER_ROLE) returns (uint256 modelId, uint256 versionId) {
+        if (parent != 0) {
+            // The lineage is only as true as this check: a task cannot claim a parent it does not start from.
+            _requireFinal(parent);
+            Version storage p = _versions[parent];
+            if (p.commitHash != commitHash || keccak256(p.modelCid) != keccak256(modelCid)) {
+                revert NotParentModel(parent);
+            }
+        }
         VersionData memory data = VersionData(modelCid, commitHash, bytes32(0), dataHash, 0, 0);
-        return _createModel(owner, taskId, data);
+        return _createModel(owner, taskId, parent, data);
     }
 
     /// @inheritdoc IModelRegistry
@@ -347,12 +356,12 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
 
     // ------------------------------------------------------------------ internal
 
-    function _createModel(address owner, uint256 taskId, VersionData memory data)
+    function _createModel(address owner, uint256 taskId, uint256 parent, VersionData memory data)
         private
         returns (uint256 modelId, uint256 versionId)
     {
         modelId = ++modelCount;
-        versionId = _store(modelId, 0, 0, VersionStatus.Final, data);
+        versionId = _store(modelId, parent, 0, VersionStatus.Final, data);
         _models[modelId] = Model({owner: owner, head: uint64(versionId), taskId: uint64(taskId)});
         emit ModelCreated(modelId, owner, taskId, versionId);
     }

@@ -154,8 +154,9 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         t.parameters = p.parameters;
         t.trainMflop = p.trainMflop;
         t.activationKib = p.activationKib;
-        (uint256 modelId, uint256 versionId) =
-            registry.registerTaskModel(msg.sender, taskId, p.initialModelCid, p.initialCommitHash, p.initialDataHash);
+        (uint256 modelId, uint256 versionId) = registry.registerTaskModel(
+            msg.sender, taskId, p.initialModelCid, p.initialCommitHash, p.initialDataHash, p.parentVersion
+        );
         t.modelId = uint64(modelId);
         _emitCreated(taskId, modelId, versionId, escrow, p);
         distributor.depositEscrow(taskId, msg.sender, escrow);

@@ -137,7 +137,54 @@ contract ModelRegistryTest is ProtocolFixture {
             )
         );
         vm.prank(stranger);
-        registry.registerTaskModel(stranger, 1, hex"01", bytes32(0), bytes32(0));
+        registry.registerTaskModel(stranger, 1, hex"01", bytes32(0), bytes32(0), 0);
+    }
+
+    function test_registerTaskModel_continuesFromParentVersion() public {
+        (, uint256 root) = _ownModel();
+        ITaskManager.TaskParams memory p = _params();
+        p.initialModelCid = _data(8).modelCid;
+        p.initialCommitHash = _data(8).commitHash;
+        p.parentVersion = uint64(root);
+        uint256 next = _createTask(p);
+        uint256 start = registry.getModel(tm.getTask(next).modelId).head;
+        IModelRegistry.Version memory v = registry.getVersion(start);
+        assertEq(v.parent, root);
+        assertEq(v.commitHash, _data(8).commitHash);
+        assertEq(uint8(v.status), uint8(IModelRegistry.VersionStatus.Final));
+    }
+
+    function test_registerTaskModel_revertsWhenParentIsAnotherModel() public {
+        (, uint256 root) = _ownModel();
+        ITaskManager.TaskParams memory p = _params();
+        p.parentVersion = uint64(root);
+        // the fixture's own initial model, not the parent's: the lineage would be a lie
+        _expectCreateReverts(p, abi.encodeWithSelector(IModelRegistry.NotParentModel.selector, root));
+        p.initialModelCid = _data(8).modelCid;
+        _expectCreateReverts(p, abi.encodeWithSelector(IModelRegistry.NotParentModel.selector, root));
+        p.initialCommitHash = _data(8).commitHash;
+        p.initialModelCid = _data(9).modelCid;
+        _expectCreateReverts(p, abi.encodeWithSelector(IModelRegistry.NotParentModel.selector, root));
+    }
+
+    function test_registerTaskModel_revertsWhenParentUnknownOrNotFinal() public {
+        ITaskManager.TaskParams memory p = _params();
+        p.parentVersion = 99;
+        _expectCreateReverts(p, abi.encodeWithSelector(IModelRegistry.UnknownVersion.selector, 99));
+        uint256 proposed = _proposeRound0();
+        p.parentVersion = uint64(proposed);
+        p.initialModelCid = _data(1).modelCid;
+        p.initialCommitHash = _data(1).commitHash;
+        _expectCreateReverts(p, abi.encodeWithSelector(IModelRegistry.VersionNotFinal.selector, proposed));
+    }
+
+    function _expectCreateReverts(ITaskManager.TaskParams memory p, bytes memory reason) internal {
+        _fund(creator, tm.budgetOf(p.rewardPerResult, p.rounds, p.shards, p.maxReplication));
+        vm.startPrank(creator);
+        token.approve(address(distributor), type(uint256).max);
+        vm.expectRevert(reason);
+        tm.createTask(p);
+        vm.stopPrank();
     }
 
     // ---------------------------------------------------------------- fork, merge, rollback

@@ -24,11 +24,14 @@ async function headMetrics (db: { find: (table: typeof version, key: { id: bigin
 on('ModelRegistry:ModelCreated', async ({ event, context }) => {
   const { modelId, owner, taskId, head } = event.args
   const fork = taskId === 0n
+  // A task continuing a version has that version as its genesis's parent (registered just before).
+  const genesisParent = fork ? null : (await context.db.find(version, { id: head }))?.parent ?? null
+  const forkedFrom = fork ? head : genesisParent === 0n ? null : genesisParent
   // a fork is named after the model it came from; a task's model gets its task's name from TaskCreated, next in the transaction
   const source = fork ? await context.db.find(version, { id: head }) : null
   const sourceModel = source?.modelId == null ? null : await context.db.find(model, { id: source.modelId })
   await context.db.insert(model).values({
-    id: modelId, owner, taskId: fork ? null : taskId, forkedFrom: fork ? head : null,
+    id: modelId, owner, taskId: fork ? null : taskId, forkedFrom,
     name: sourceModel === null ? '' : `fork of ${sourceModel.name}`, description: sourceModel?.description ?? '',
     head, ...await headMetrics(context.db, head), versionCount: fork ? 0 : 1, dataSetId: sourceModel?.dataSetId ?? null,
     createdBlock: event.block.number, createdAt: event.block.timestamp

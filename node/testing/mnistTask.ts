@@ -48,6 +48,7 @@ export async function createMnistTask (creator: WriteContext, artifacts: Artifac
     initialModelCid: initial.modelCid,
     initialCommitHash: initial.commitHash,
     initialDataHash: data.dataHash,
+    parentVersion: 0n,
     rounds: shape.rounds,
     shards: shape.shards,
     replication: shape.replication,

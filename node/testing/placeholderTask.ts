@@ -18,6 +18,7 @@ export function placeholderTaskParams (over: Partial<TaskParams> = {}, opts: { w
     initialModelCid: placeholderCid('model-0'),
     initialCommitHash: keccak256(toHex('weights-0')),
     initialDataHash: keccak256(toHex('data')),
+    parentVersion: 0n,
     rounds: 1,
     shards: 1,
     replication: 1,

@@ -11,7 +11,7 @@ import { VersionPage } from './pages/VersionPage.tsx'
 
 const NAV: Array<{ label: string, route: Route, section: Route['page'][] }> = [
   { label: 'Contribute', route: { page: 'contribute' }, section: ['contribute'] },
-  { label: 'Tasks', route: { page: 'tasks' }, section: ['tasks', 'task'] },
+  { label: 'Tasks', route: { page: 'tasks' }, section: ['tasks', 'task', 'new-task'] },
   { label: 'Market', route: { page: 'models' }, section: ['models', 'model', 'version'] }
 ]
 
@@ -19,6 +19,7 @@ function Page ({ route }: { route: Route }): React.JSX.Element {
   switch (route.page) {
     case 'contribute': return <ContributePage />
     case 'tasks': return <TasksPage />
+    case 'new-task': return <TasksPage key={route.versionId.toString()} continues={route.versionId} />
     case 'task': return <TaskDetailPage taskId={route.taskId} />
     case 'models': return <MarketPage />
     case 'model': return <ModelPage modelId={route.modelId} />

@@ -7,6 +7,8 @@ import { useEffect, useState } from 'react'
 export type Route =
   | { page: 'contribute' }
   | { page: 'tasks' }
+  /** the wizard, creating a task that trains version `versionId` further */
+  | { page: 'new-task', versionId: bigint }
   | { page: 'task', taskId: bigint }
   | { page: 'models' }
   | { page: 'model', modelId: bigint }
@@ -27,6 +29,8 @@ export function parseRoute (hash: string): Route {
     if (first === 'models') return { page: 'model', modelId: BigInt(second) }
     if (first === 'versions') return { page: 'version', versionId: BigInt(second) }
   }
+  const [, , third] = parts
+  if (parts.length === 3 && first === 'versions' && second !== undefined && DECIMAL.test(second) && third === 'continue') return { page: 'new-task', versionId: BigInt(second) }
   return { page: 'not-found', path }
 }
 
@@ -35,6 +39,7 @@ export function routeHref (route: Route): string {
     case 'contribute': return '#/'
     case 'tasks': return '#/tasks'
     case 'task': return `#/tasks/${route.taskId}`
+    case 'new-task': return `#/versions/${route.versionId}/continue`
     case 'models': return '#/models'
     case 'model': return `#/models/${route.modelId}`
     case 'version': return `#/versions/${route.versionId}`

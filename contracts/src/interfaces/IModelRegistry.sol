@@ -98,6 +98,9 @@ interface IModelRegistry {
     error NotModelOwner(uint256 modelId, address caller);
     /// @notice The model CID is empty.
     error EmptyModelCid();
+    /// @notice A task continuing from version `parent` names another model as its initial one.
+    /// @param parent The version the task continues from.
+    error NotParentModel(uint256 parent);
     /// @notice The proposal is not for the task's current, fully decided round.
     /// @param taskId The task.
     /// @param round The round.
@@ -311,6 +314,8 @@ interface IModelRegistry {
     /// @param modelCid Binary CID of the initial model.
     /// @param commitHash Content hash of the initial weights.
     /// @param dataHash Hash of the training data manifest.
+    /// @param parent A final version the task continues from (its genesis then has the same
+    /// `modelCid` and `commitHash`, with `parent` as its parent), or zero for a fresh model.
     /// @return modelId The new model.
     /// @return versionId Its genesis version.
     function registerTaskModel(
@@ -318,7 +323,8 @@ interface IModelRegistry {
         uint256 taskId,
         bytes calldata modelCid,
         bytes32 commitHash,
-        bytes32 dataHash
+        bytes32 dataHash,
+        uint256 parent
     ) external returns (uint256 modelId, uint256 versionId);
 
     /// @notice The final version recorded for round `round` of task `taskId`, or zero.

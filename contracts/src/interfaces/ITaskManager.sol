@@ -57,12 +57,15 @@ interface ITaskManager {
     /// activations and their gradients for one batch, rounded up) declare what a result asks of a
     /// volunteer's machine, within MAX_PARAMETERS, MAX_TRAIN_MFLOP and MAX_ACTIVATION_KIB: clients
     /// refuse a spec that needs more than its task declares, and rank tasks by reward per MFLOP.
+    /// `parentVersion` is a final version the task continues training (its model CID and commit
+    /// hash must be the initial ones), or zero for a fresh model.
     struct TaskParams {
         bytes specCid;
         bytes datasetCid;
         bytes initialModelCid;
         bytes32 initialCommitHash;
         bytes32 initialDataHash;
+        uint64 parentVersion;
         uint16 rounds;
         uint16 shards;
         uint8 replication;

@@ -97,7 +97,7 @@ contract AccessHandler is ProtocolFixture {
                 ok = true;
             } catch {}
         } else if (which == 11) {
-            try registry.registerTaskModel(sender, taskId, hex"01", bytes32(arg), bytes32(0)) {
+            try registry.registerTaskModel(sender, taskId, hex"01", bytes32(arg), bytes32(0), 0) {
                 ok = true;
             } catch {}
         } else if (which == 12) {

@@ -16,5 +16,6 @@ describe('market row', () => {
     expect(marketRowView({ ...model, headAccuracyBps: 0, headLoss: '0', dataSet: null, name: '' })).toMatchObject({ name: 'Model 3', accuracy: '–', loss: '–', data: 'not cited' })
     expect(marketRowView({ ...model, dataSet: { id: '1', name: 'rows', license: '' } }).data).toBe('rows, licence not stated')
     expect(marketRowView({ ...model, taskId: null, forkedFrom: '5', versionCount: 0 }).lineage).toBe('fork of v5')
+    expect(marketRowView({ ...model, forkedFrom: '5' }).lineage).toBe('task #2 from v5, 4 versions')
   })
 })

@@ -24,6 +24,12 @@ export function marketRowView (model: Model): MarketRowView {
     accuracy: scored ? formatBps(model.headAccuracyBps ?? 0) : '–',
     loss: scored && model.headLoss !== null ? formatLoss(BigInt(model.headLoss)) : '–',
     data: model.dataSet === null ? 'not cited' : `${model.dataSet.name}${licence}`,
-    lineage: model.forkedFrom !== null ? `fork of v${model.forkedFrom}` : `task #${model.taskId ?? '?'}, ${model.versionCount} version${model.versionCount === 1 ? '' : 's'}`
+    lineage: lineageOf(model)
   }
+}
+
+function lineageOf (model: Model): string {
+  if (model.taskId === null) return `fork of v${model.forkedFrom ?? '?'}`
+  const versions = `${model.versionCount} version${model.versionCount === 1 ? '' : 's'}`
+  return model.forkedFrom === null ? `task #${model.taskId}, ${versions}` : `task #${model.taskId} from v${model.forkedFrom}, ${versions}`
 }

@@ -66,6 +66,9 @@ function ForkAction ({ lineage, viewer }: { lineage: Lineage, viewer: Viewer }):
         <button type="button" data-testid="fork-button" disabled={!permission.allowed || action.state.phase === 'signing'} onClick={() => { void fork() }}>Fork</button>
       </div>
       <Reason permission={permission} testId="fork-reason" />
+      {permission.allowed && selected !== undefined && (
+        <p className="muted">Or <Link to={{ page: 'new-task', versionId: selected.versionId }} testId="continue-version-link">train version {selected.versionId.toString()} further in a new task</Link>, funded by you, whose versions descend from it.</p>
+      )}
       <TxStatus state={action.state} testId="fork-status" />
       {forked !== undefined && <p className="ok">Created <Link to={{ page: 'model', modelId: forked }} testId="forked-model-link">model {forked.toString()}</Link>.</p>}
     </div>

@@ -116,6 +116,7 @@ function MarketRow ({ api, model }: { api: MLBridgeClient, model: Model }): Reac
       </td>
       <td className="market-actions">
         <Link to={{ page: 'version', versionId: BigInt(model.head) }} testId={`model-run-${model.id}`}>Run v{model.head}</Link>
+        <Link to={{ page: 'new-task', versionId: BigInt(model.head) }} testId={`model-continue-${model.id}`}>Train further</Link>
         <button type="button" data-testid={`model-download-${model.id}`} disabled={download.phase === 'downloading'} onClick={() => { void fetchModel() }}>Download</button>
         <span data-testid={`model-download-status-${model.id}`} data-phase={download.phase} role="status">
           {download.phase === 'downloading' && 'verifying…'}

@@ -4,9 +4,10 @@ import { CreateTaskWizard } from '../tasks/CreateTaskWizard.tsx'
 import { TaskList } from '../tasks/TaskList.tsx'
 import '../tasks/tasks.css'
 
-export function TasksPage (): React.JSX.Element {
+/** The task list and the wizard; `continues` opens the wizard on a task that trains that version further. */
+export function TasksPage ({ continues }: { continues?: bigint }): React.JSX.Element {
   const ctx = useWriteContext()
-  const [creating, setCreating] = useState(false)
+  const [creating, setCreating] = useState(continues !== undefined)
   return (
     <>
       <section className="panel" aria-labelledby="tasks-title">
@@ -19,7 +20,7 @@ export function TasksPage (): React.JSX.Element {
         <TaskList />
       </section>
       {/* Kept mounted while hidden, so closing and reopening loses nothing typed. */}
-      {ctx !== undefined && <div hidden={!creating}><CreateTaskWizard ctx={ctx} onClose={() => { setCreating(false) }} /></div>}
+      {ctx !== undefined && <div hidden={!creating}><CreateTaskWizard ctx={ctx} {...(continues === undefined ? {} : { continues })} onClose={() => { setCreating(false) }} /></div>}
     </>
   )
 }

@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query'
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { formatUnits } from 'viem'
 import { citeDataSet, createTask, ensureAllowance, ensureDataSet, taskBudget, type WriteContext } from '../../chain/actions/index.ts'
 import { explainError } from '../../chain/explainError.ts'
@@ -10,8 +10,9 @@ import { useTransactor } from '../hooks/useTransactor.ts'
 import { useNetworkConfig } from '../NetworkContext.ts'
 import { Link } from '../router.tsx'
 import { prepareTask, type PreparedTask } from './publishTask.ts'
-import { TRANSFORMER_PRESETS } from '../../core/taskSpec.ts'
-import { budgetParams, DATA_NAMES, DEFAULT_FORM, defaultTaskName, formNumber, TEXT_SOURCES, textDefaults, type DataSource, type DeltaEncoding, type TaskForm, type TemplateChoice, type TransformerPreset } from './taskForm.ts'
+import { TRANSFORMER_PRESETS, type TaskSpec } from '../../core/taskSpec.ts'
+import { useContinuedVersion, type ContinuedState } from './useContinuedVersion.ts'
+import { budgetParams, continuedForm, DATA_NAMES, DEFAULT_FORM, defaultTaskName, formNumber, TEXT_SOURCES, textDefaults, type DataSource, type DeltaEncoding, type TaskForm, type TemplateChoice, type TransformerPreset } from './taskForm.ts'
 import { IMAGE_SHAPE, loadWizardData } from './wizardData.ts'
 
 type NumberFieldName = Exclude<keyof TaskForm, 'dataset' | 'template' | 'transformerPreset' | 'optimizer' | 'csvLabel' | 'layersJson' | 'deltaEncoding'>
@@ -60,7 +61,17 @@ function budgetOf (form: TaskForm): { budget: bigint } | { error: string } {
 /** Data the creator brings: registered under the licence the creator states (the bundled sets carry theirs). */
 const UPLOADED_SOURCES: ReadonlySet<DataSource> = new Set(['csv', 'images', 'text'])
 
-export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose: () => void }): React.JSX.Element {
+/** Creates a task: a fresh model, or (`continues`) one that trains that final version further. */
+export function CreateTaskWizard ({ ctx, continues, onClose }: { ctx: WriteContext, continues?: bigint, onClose: () => void }): React.JSX.Element {
+  return continues === undefined ? <Wizard ctx={ctx} onClose={onClose} /> : <ContinuingWizard ctx={ctx} versionId={continues} onClose={onClose} />
+}
+
+function ContinuingWizard ({ ctx, versionId, onClose }: { ctx: WriteContext, versionId: bigint, onClose: () => void }): React.JSX.Element {
+  const continued = useContinuedVersion(versionId)
+  return <Wizard ctx={ctx} continued={{ versionId, state: continued }} onClose={onClose} />
+}
+
+function Wizard ({ ctx, continued, onClose }: { ctx: WriteContext, continued?: { versionId: bigint, state: ContinuedState }, onClose: () => void }): React.JSX.Element {
   const network = useNetworkConfig()
   const queryClient = useQueryClient()
   const [form, setForm] = useState<TaskForm>(DEFAULT_FORM)
@@ -85,6 +96,9 @@ export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose
   const short = 'budget' in budget && balance.balance !== undefined && balance.balance < budget.budget
 
   const change = (patch: Partial<TaskForm>): void => { setForm((f) => ({ ...f, ...patch })) }
+  const ready = continued?.state.status === 'ready' ? continued.state : undefined
+  // The continued task starts from the settings its version was trained with, once they are known.
+  useEffect(() => { if (ready !== undefined) setForm(continuedForm(ready.spec)) }, [ready?.parent.versionId, ready?.spec.seed])
   /** A text source moves the model to the character transformer with settings that suit it, and back. */
   const chooseData = (dataset: DataSource): void => {
     const text = TEXT_SOURCES.has(dataset)
@@ -96,6 +110,10 @@ export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose
     setError(undefined)
     setCreatedId(undefined)
     if ('error' in budget) { setError(budget.error); return }
+    if (continued !== undefined && ready === undefined) {
+      setError(continued.state.status === 'failed' ? continued.state.error : `Version ${continued.versionId} is still being fetched; try again in a moment.`)
+      return
+    }
     if (balance.balance === undefined) { setError('Your MLB balance is not known yet; try again in a moment.'); return }
     if (balance.balance < budget.budget) {
       setError(`The budget is ${formatUnits(budget.budget, 18)} MLB but your balance is ${formatUnits(balance.balance, 18)} MLB.`)
@@ -107,7 +125,7 @@ export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose
     create.reset()
     cite.reset()
     try {
-      const key = JSON.stringify([form, csvFile === undefined ? '' : fileKey([csvFile]), fileKey(imageFiles), textFile === undefined ? '' : fileKey([textFile])])
+      const key = JSON.stringify([form, continued?.versionId.toString() ?? '', csvFile === undefined ? '' : fileKey([csvFile]), fileKey(imageFiles), textFile === undefined ? '' : fileKey([textFile])])
       let task = prepared?.key === key ? prepared : undefined
       if (task === undefined) {
         setPublish({ status: 'running', text: 'Reading the data…' })
@@ -118,10 +136,10 @@ export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose
             holdoutFraction: formNumber(form, 'holdoutFraction', { above: 0, max: 0.5 }),
             ...(csvFile === undefined ? {} : { csvFile }),
             ...(textFile === undefined ? {} : { textFile }),
-            context: TRANSFORMER_PRESETS[form.transformerPreset].context,
+            context: ready !== undefined && 'vocabulary' in ready.parent.model ? ready.parent.model.inputShape[0]! : TRANSFORMER_PRESETS[form.transformerPreset].context,
             imageFiles
           })
-          const done = await prepareTask({ form, data, network, ctx, onProgress: (text) => { setPublish({ status: 'running', text }) } })
+          const done = await prepareTask({ form, data, network, ctx, ...(ready === undefined ? {} : { parent: ready.parent }), onProgress: (text) => { setPublish({ status: 'running', text }) } })
           task = { ...done, key }
           setPrepared(task)
           setPublish({ status: 'done', text: 'Published: the spec, the initial model and the data are pinned.' })
@@ -153,7 +171,7 @@ export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose
 
   return (
     <section className="panel wizard" aria-labelledby="wizard-title" data-testid="wizard">
-      <h2 id="wizard-title">Create a task</h2>
+      <h2 id="wizard-title">{continued === undefined ? 'Create a task' : `Train version ${continued.versionId} further`}</h2>
       <form onSubmit={(e) => { e.preventDefault(); void submit() }}>
         <fieldset disabled={busy}>
           <legend>About</legend>
@@ -224,7 +242,8 @@ export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose
           )}
         </fieldset>
 
-        <fieldset disabled={busy}>
+        {continued !== undefined && <ContinuedModel versionId={continued.versionId} state={continued.state} />}
+        <fieldset disabled={busy} hidden={continued !== undefined}>
           <legend>Model</legend>
           <label className="wizard-field">
             <span>Model</span>
@@ -342,4 +361,28 @@ export function CreateTaskWizard ({ ctx, onClose }: { ctx: WriteContext, onClose
       )}
     </section>
   )
+}
+
+/** What a continued task starts from, in place of the model choice: the version's own architecture. */
+function ContinuedModel ({ versionId, state }: { versionId: bigint, state: ContinuedState }): React.JSX.Element {
+  return (
+    <fieldset data-testid="wizard-continued" data-status={state.status}>
+      <legend>Model</legend>
+      {state.status === 'loading' && <p className="pending">Fetching version {versionId.toString()} and checking it against its commit hash…</p>}
+      {state.status === 'failed' && <p className="error" role="alert">Version {versionId.toString()} cannot be continued: {state.error}</p>}
+      {state.status === 'ready' && (
+        <p>
+          Starts from <Link to={{ page: 'version', versionId }}>version {versionId.toString()}</Link> (verified), trained by{' '}
+          <Link to={{ page: 'task', taskId: state.taskId }}>task #{state.taskId.toString()}</Link>, with its architecture ({describeModel(state.spec)}) and its weights.
+          The new task&apos;s versions descend from it in the model&apos;s lineage. The data must fit the model: the same input shape and classes, or the same characters for a text.
+        </p>
+      )}
+    </fieldset>
+  )
+}
+
+function describeModel (spec: TaskSpec): string {
+  const model = spec.model
+  const kind = 'template' in model ? model.template : 'tfjs layers'
+  return `${kind}, inputs [${model.inputShape.join(', ')}], ${model.classes} ${'vocabulary' in model ? 'characters' : 'classes'}`
 }

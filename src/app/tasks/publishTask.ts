@@ -1,13 +1,16 @@
 /**
  * Everything a task needs published before `createTask`: the uploaded data set (stored here,
  * pinned on a relay with its manifest), the spec and the initial model (pinned as artifacts of
- * task '0', since the task has no id yet). Returns the spec and the TaskParams that name them.
+ * task '0', since the task has no id yet): a fresh one, or the bytes of the version the task
+ * continues. Returns the spec and the TaskParams that name them.
  */
-import { keccak256 } from 'viem'
+import { keccak256, type Hex } from 'viem'
 import type { NetworkConfig } from '../../core/networkConfig.ts'
-import { encodeTaskSpec, type TaskSpec } from '../../core/taskSpec.ts'
+import { MLBridgeError } from '../../core/errors.ts'
+import { encodeTaskSpec, type ModelSpec, type TaskSpec } from '../../core/taskSpec.ts'
 import type { DataSetRegistration, TaskParams, WriteContext } from '../../chain/actions/index.ts'
 import { cidToHex } from '../../provider/artifacts.ts'
+import type { ArtifactStore } from '../../provider/types.ts'
 import { encodeDataset, splitDataset } from '../../train/data/datasetBlob.ts'
 import { appSession } from '../session.ts'
 import { buildSpec, buildTaskParams, chainSettings, dataLicense, dataSetRegistration, randomSeed, type TaskForm } from './taskForm.ts'
@@ -18,6 +21,15 @@ export const MAX_SHARD_BYTES = 4 * 1024 * 1024
 
 /** Artifacts published before the task exists are pinned under this task id. */
 const NO_TASK_YET = '0'
+
+/** A final version a new task trains further, with its model's bytes (checked against its commit hash) and architecture. */
+export interface ContinuedVersion {
+  versionId: bigint
+  modelCid: Hex
+  commitHash: Hex
+  bytes: Uint8Array
+  model: ModelSpec
+}
 
 export interface PreparedTask {
   spec: TaskSpec
@@ -31,12 +43,14 @@ export async function prepareTask (opts: {
   data: WizardData
   network: NetworkConfig
   ctx: WriteContext
+  /** the version the task continues; a fresh model when absent */
+  parent?: ContinuedVersion
   onProgress: (text: string) => void
 }): Promise<PreparedTask> {
-  const { form, data, onProgress } = opts
+  const { form, data, parent, onProgress } = opts
   const seed = randomSeed()
   // Check every field before the wallet is asked for anything.
-  chainSettings(form, buildSpec(form, data.shape, seed))
+  chainSettings(form, buildSpec(form, data.shape, seed, parent?.model))
   dataLicense(form)
 
   onProgress('Connecting to the network and authorizing this tab (sign in your wallet)…')
@@ -65,25 +79,39 @@ export async function prepareTask (opts: {
   if (datasetCid === undefined || dataHash === undefined) throw new Error('the data set was not identified')
   const dataSet = dataSetRegistration(form, shape, { datasetCid, dataHash })
 
-  const spec = buildSpec(form, shape, seed)
+  const spec = buildSpec(form, shape, seed, parent?.model)
   onProgress('Pinning the task spec…')
   const specCid = await artifacts.put(encodeTaskSpec(spec), 'spec')
-
-  onProgress('Building the initial model…')
-  // tfjs is big: load it only when a task is created. The CPU backend needs no WASM files or GPU,
-  // and building one small model's initial weights is quick on it.
-  const [{ useBackend }, { publishInitialModel }] = await Promise.all([import('../../train/backend.ts'), import('../../provider/initialModel.ts')])
-  await useBackend('cpu')
-  onProgress('Pinning the initial model…')
-  const initial = await publishInitialModel(spec, artifacts)
+  const initial = parent === undefined ? await freshModel(spec, artifacts, onProgress) : await continuedModelPinned(parent, artifacts, onProgress)
 
   const params = buildTaskParams(form, spec, {
     specCid,
     datasetCid,
     initialModelCid: initial.modelCid,
     initialCommitHash: initial.commitHash,
-    initialDataHash: dataHash
+    initialDataHash: dataHash,
+    parentVersion: parent?.versionId ?? 0n
   })
   onProgress('Published: the spec, the initial model and the data are pinned.')
   return { spec, params, dataSet }
+}
+
+async function freshModel (spec: TaskSpec, artifacts: ArtifactStore, onProgress: (text: string) => void): Promise<{ modelCid: Hex, commitHash: Hex }> {
+  onProgress('Building the initial model…')
+  // tfjs is big: load it only when a task is created. The CPU backend needs no WASM files or GPU,
+  // and building one small model's initial weights is quick on it.
+  const [{ useBackend }, { publishInitialModel }] = await Promise.all([import('../../train/backend.ts'), import('../../provider/initialModel.ts')])
+  await useBackend('cpu')
+  onProgress('Pinning the initial model…')
+  return await publishInitialModel(spec, artifacts)
+}
+
+/** The continued version's own bytes, pinned again for the new task: its old task's pins may be released. */
+async function continuedModelPinned (parent: ContinuedVersion, artifacts: ArtifactStore, onProgress: (text: string) => void): Promise<{ modelCid: Hex, commitHash: Hex }> {
+  onProgress(`Pinning version ${parent.versionId}'s model…`)
+  const modelCid = await artifacts.put(parent.bytes, 'model')
+  if (modelCid.toLowerCase() !== parent.modelCid.toLowerCase()) {
+    throw new MLBridgeError('CONTINUED_MODEL_CID', `version ${parent.versionId}'s model was pinned as ${modelCid}, not as its CID ${parent.modelCid} on chain`)
+  }
+  return { modelCid: parent.modelCid, commitHash: parent.commitHash }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseUnits } from 'viem'
 import { taskBudget } from '../../chain/actions/taskBudget.ts'
-import { budgetParams, buildSpec, buildTaskParams, chainSettings, dataSetRegistration, DEFAULT_FORM, randomSeed, textDefaults, type DataShape, type TaskForm } from './taskForm.ts'
+import { budgetParams, buildSpec, buildTaskParams, chainSettings, continuedForm, dataSetRegistration, DEFAULT_FORM, randomSeed, textDefaults, type DataShape, type TaskForm } from './taskForm.ts'
 
 const MNIST: DataShape = { name: 'mnist', featureShape: [28, 28, 1], classes: 10, trainSamples: 9000 }
 const form = (patch: Partial<TaskForm> = {}): TaskForm => ({ ...DEFAULT_FORM, ...patch })
@@ -10,7 +10,8 @@ const CIDS = {
   datasetCid: '0x02' as const,
   initialModelCid: '0x03' as const,
   initialCommitHash: `0x${'4'.repeat(64)}` as const,
-  initialDataHash: `0x${'5'.repeat(64)}` as const
+  initialDataHash: `0x${'5'.repeat(64)}` as const,
+  parentVersion: 0n
 }
 
 const TEXT: DataShape = { name: 'moby-dick', featureShape: [32], classes: 3, trainSamples: 9000, manifestCid: 'bafytext', vocabulary: ['a', 'b', 'c'] }
@@ -53,6 +54,29 @@ describe('buildSpec', () => {
     const spec = buildSpec(form({ template: 'tabular-mlp', holdoutFraction: '0.2', samplesPerShard: '10' }), { name: 'iris', featureShape: [4], classes: 3, trainSamples: 120, manifestCid: 'bafyfoo' }, 's')
     expect(spec.dataset).toEqual({ name: 'iris', manifestCid: 'bafyfoo', holdoutFraction: 0.2 })
     expect(spec.model).toMatchObject({ template: 'tabular-mlp', inputShape: [4], classes: 3 })
+  })
+
+  it('continues a version with its own architecture, on data that fits it, and says why other data does not', () => {
+    const parent = buildSpec(form({ template: 'cnn', learningRate: '0.01', deltaEncoding: 'topk4' }), MNIST, 'parent')
+    const again = continuedForm(parent)
+    expect(again).toMatchObject({ dataset: 'mnist', template: 'cnn', learningRate: '0.01', deltaEncoding: 'topk4', name: '' })
+    const spec = buildSpec(again, MNIST, 'child', parent.model)
+    expect(spec.model).toEqual(parent.model)
+    expect(spec.seed).toBe('child')
+    // the form's own model would differ (a new task's defaults); the continued one keeps the parent's
+    expect(buildSpec({ ...again, template: 'mlp' }, MNIST, 'child', parent.model).model).toEqual(parent.model)
+    expect(() => buildSpec(again, { ...MNIST, featureShape: [784] }, 'c', parent.model)).toThrow(/dataset: the model being continued reads samples of \[28, 28, 1\]; mnist has samples of \[784\]/)
+    expect(() => buildSpec(again, { ...MNIST, classes: 3 }, 'c', parent.model)).toThrow(/dataset: the model being continued predicts 10 classes; mnist has 3/)
+    expect(() => buildSpec(again, TEXT, 'c', parent.model)).toThrow(/dataset: the model being continued reads samples of \[28, 28, 1\], not text/)
+  })
+
+  it('continues a character transformer only on a text with the same vocabulary', () => {
+    const parent = buildSpec(form({ dataset: 'moby-dick', ...textDefaults('tiny') }), TEXT, 'parent')
+    expect(continuedForm(parent)).toMatchObject({ dataset: 'moby-dick', template: 'char-transformer', transformerPreset: 'tiny' })
+    expect(buildSpec(continuedForm(parent), TEXT, 'c', parent.model).model).toEqual(parent.model)
+    expect(() => buildSpec(continuedForm(parent), { ...TEXT, vocabulary: ['a', 'b', 'd'] }, 'c', parent.model)).toThrow(/knows 3 characters; this text has 3, 1 of them new to it \("d"…\)/)
+    expect(() => buildSpec(continuedForm(parent), { ...TEXT, vocabulary: ['b', 'a', 'c'] }, 'c', parent.model)).toThrow(/in another order/)
+    expect(() => buildSpec(continuedForm(parent), MNIST, 'c', parent.model)).toThrow(/dataset: the model being continued is a character transformer: choose a text/)
   })
 
   it('names the field of a bad value', () => {

@@ -4,12 +4,13 @@
  * `TaskParams` of `createTask`. Every error names the field it is about.
  */
 import { parseUnits, type Hex } from 'viem'
-import { parseTaskSpec, TRANSFORMER_PRESETS, type TaskSpec } from '../../core/taskSpec.ts'
+import { parseTaskSpec, TRANSFORMER_PRESETS, type ModelSpec, type TaskSpec } from '../../core/taskSpec.ts'
 import type { DataSetRegistration, TaskParams } from '../../chain/actions/index.ts'
 import { MLBridgeError } from '../../core/errors.ts'
 import { ModelSpecError } from '../../core/architecture.ts'
 import { ResourceLimitError, declaredResources, type ResourceLimits } from '../../core/resourceLimits.ts'
 import { defineTask } from '../../core/taskDefinition.ts'
+import { CORPUS_NAME } from '../../train/data/corpus.ts'
 import { MAX_LIFETIME_SECONDS, MAX_WINDOW_SECONDS, taskLifetime } from '../../core/taskLimits.ts'
 
 export type DataSource = 'mnist' | 'csv' | 'images' | 'moby-dick' | 'text'
@@ -186,6 +187,56 @@ function modelFor (form: TaskForm, data: DataShape): unknown {
   }
 }
 
+const shapeText = (shape: readonly number[]): string => `[${shape.join(', ')}]`
+const product = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1)
+
+/**
+ * The model of a task that continues a version: that version's architecture, unchanged (its
+ * weights must decode), provided the data chosen feeds it the inputs and classes it was built for.
+ */
+export function continuedModel (base: ModelSpec, data: DataShape): ModelSpec {
+  const reads = `the model being continued reads samples of ${shapeText(base.inputShape)}`
+  if ('vocabulary' in base) {
+    if (data.vocabulary === undefined) throw new TaskFormError('dataset', 'the model being continued is a character transformer: choose a text as the data')
+    const missing = data.vocabulary.filter((c) => !base.vocabulary.includes(c))
+    if (data.vocabulary.length !== base.vocabulary.length || data.vocabulary.some((c, i) => base.vocabulary[i] !== c)) {
+      throw new TaskFormError('dataset', `the model being continued knows ${base.vocabulary.length} characters; this text has ${data.vocabulary.length}${missing.length > 0 ? `, ${missing.length} of them new to it (${JSON.stringify(missing.slice(0, 5).join(''))}…)` : ' in another order'}: continue it on the same text`)
+    }
+  } else if (data.vocabulary !== undefined) {
+    throw new TaskFormError('dataset', `${reads}, not text`)
+  }
+  const exact = 'template' in base && base.template === 'cnn'
+  if (exact ? shapeText(data.featureShape) !== shapeText(base.inputShape) : product(data.featureShape) !== product(base.inputShape)) {
+    throw new TaskFormError('dataset', `${reads}; ${data.name} has samples of ${shapeText(data.featureShape)}`)
+  }
+  if (data.classes !== base.classes) throw new TaskFormError('dataset', `the model being continued predicts ${base.classes} classes; ${data.name} has ${data.classes}`)
+  return base
+}
+
+/**
+ * The form of a task continuing a version whose task had `spec`: the same model and training
+ * settings, and the same bundled data when it had bundled data.
+ */
+export function continuedForm (spec: TaskSpec): TaskForm {
+  const model = spec.model
+  const template: TemplateChoice = 'template' in model ? model.template : 'layers'
+  const text = 'vocabulary' in model
+  const bundled: DataSource | undefined = spec.dataset.manifestCid === undefined ? 'mnist' : text && spec.dataset.name === CORPUS_NAME ? 'moby-dick' : undefined
+  return {
+    ...DEFAULT_FORM,
+    dataset: bundled ?? (text ? 'text' : 'csv'),
+    template,
+    transformerPreset: 'preset' in model ? model.preset : DEFAULT_FORM.transformerPreset,
+    optimizer: spec.training.optimizer,
+    learningRate: String(spec.training.learningRate),
+    localSteps: String(spec.training.localSteps),
+    batchSize: String(spec.training.batchSize),
+    samplesPerShard: String(spec.training.samplesPerShard),
+    holdoutFraction: String(spec.dataset.holdoutFraction),
+    deltaEncoding: spec.delta?.scheme !== 'topk' ? 'int8' : spec.delta.bits === 2 ? 'topk2' : 'topk4'
+  }
+}
+
 /** The form field a volunteer's resource bound points back to. */
 const LIMIT_FIELD: Record<keyof ResourceLimits, keyof TaskForm> = {
   specBytes: 'template',
@@ -202,8 +253,8 @@ const LIMIT_FIELD: Record<keyof ResourceLimits, keyof TaskForm> = {
  * The spec the form describes for this data, parsed and defined (so validated, resource bounds
  * included) like every provider will.
  */
-export function buildSpec (form: TaskForm, data: DataShape, seed: string): TaskSpec {
-  const spec = parseSpec(form, data, seed)
+export function buildSpec (form: TaskForm, data: DataShape, seed: string, base?: ModelSpec): TaskSpec {
+  const spec = parseSpec(form, data, seed, base)
   try {
     defineTask(spec)
   } catch (error) {
@@ -214,14 +265,14 @@ export function buildSpec (form: TaskForm, data: DataShape, seed: string): TaskS
   return spec
 }
 
-function parseSpec (form: TaskForm, data: DataShape, seed: string): TaskSpec {
+function parseSpec (form: TaskForm, data: DataShape, seed: string, base: ModelSpec | undefined): TaskSpec {
   const shards = formNumber(form, 'shards', { integer: true, min: 1, max: 256 })
   const samplesPerShard = formNumber(form, 'samplesPerShard', { integer: true, min: 1 })
   if (shards * samplesPerShard > data.trainSamples) {
     throw new TaskFormError('samplesPerShard', `${shards} shards x ${samplesPerShard} samples is more than the ${data.trainSamples} training samples of ${data.name}`)
   }
   return parseTaskSpec({
-    model: modelFor(form, data),
+    model: base === undefined ? modelFor(form, data) : continuedModel(base, data),
     dataset: {
       name: data.name,
       ...(data.manifestCid === undefined ? {} : { manifestCid: data.manifestCid }),
@@ -275,6 +326,8 @@ export interface PublishedArtifacts {
   initialModelCid: Hex
   initialCommitHash: Hex
   initialDataHash: Hex
+  /** the final version the task continues training, or 0n for a fresh model */
+  parentVersion: bigint
 }
 
 /** Round, shard and payment settings that decide the budget; checked before anything is published. */

@@ -4164,6 +4164,11 @@ export const ModelRegistryAbi = [
         "name": "dataHash",
         "type": "bytes32",
         "internalType": "bytes32"
+      },
+      {
+        "name": "parent",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ],
     "outputs": [
@@ -5382,6 +5387,17 @@ export const ModelRegistryAbi = [
         "name": "caller",
         "type": "address",
         "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NotParentModel",
+    "inputs": [
+      {
+        "name": "parent",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ]
   },
@@ -8709,6 +8725,11 @@ export const TaskManagerAbi = [
             "name": "initialDataHash",
             "type": "bytes32",
             "internalType": "bytes32"
+          },
+          {
+            "name": "parentVersion",
+            "type": "uint64",
+            "internalType": "uint64"
           },
           {
             "name": "rounds",
