@@ -82,6 +82,8 @@ describe('npm run audit: every version of a task re-verified from the chain and 
     expect(requested.length).toBeGreaterThanOrEqual(1 + 3 + 4)
     expect(honest.data).toEqual({ verdict: 'exact', differences: [] })
     expect(honest.versions.map((v) => [v.round, v.verdict])).toEqual([[undefined, 'exact'], [0, 'exact'], [1, 'exact']])
+    // Both winners' signatures checked again: the two of them a strict majority needs.
+    expect(honest.versions.map((v) => v.signers)).toEqual([undefined, ...[0, 1].map(() => ({ counted: 2, winners: 2, required: 2, faults: [] }))])
     expect(honest.passed).toBe(true)
 
     const last = honest.versions.at(-1)!.versionId
@@ -94,7 +96,8 @@ describe('npm run audit: every version of a task re-verified from the chain and 
     await tamperWord(local, creator.contracts.ModelRegistry, last, commitHash, keccak256(toHex('another model')))
     const tampered = await audit()
     console.log(formatAudit(tampered).join('\n'))
-    expect(tampered.versions.at(-1)).toMatchObject({ round: 1, verdict: 'differs', differences: ['commit hash', 'model bytes'] })
+    // The winners signed the commit hash they recomputed, not the one the registry now holds.
+    expect(tampered.versions.at(-1)).toMatchObject({ round: 1, verdict: 'differs', differences: ['commit hash', 'model bytes', 'signature', 'signers'], signers: { counted: 0, required: 2 } })
     expect(tampered.versions.slice(0, -1).every((v) => v.verdict === 'exact')).toBe(true)
     expect(tampered.passed).toBe(false)
 

@@ -4,16 +4,19 @@
  * version's model against its commit hash, and each
  * round's version recomputed from the deltas its winners revealed (fetched, opened, checked
  * against the commitments and fingerprints, aggregated, the outer step applied), then compared
- * field by field with what the registry records. Nothing here trusts a proposer or a provider.
+ * field by field with what the registry records, and its signatures and signers checked again.
+ * Nothing here trusts a proposer or a provider.
  */
-import { readRound, readTask, readTaskCreation, readVersion, type ReadContext, type VersionState, type VersionStatusName } from '../../src/chain/actions/index.ts'
+import { readRegistryDomain, readRound, readTask, readTaskCreation, readVersion, type ReadContext, type VersionState, type VersionStatusName } from '../../src/chain/actions/index.ts'
 import { errorMessage, MLBridgeError } from '../../src/core/errors.ts'
 import { decodeTaskDefinition, type TaskDefinition } from '../../src/core/taskDefinition.ts'
 import { roundReader } from '../../src/provider/chain.ts'
 import { readVersionModel, recheckVersion, type RecheckDeps, type VersionField } from '../../src/provider/recheckVersion.ts'
 import type { ArtifactStore } from '../../src/provider/types.ts'
+import type { SignerFault, SignersCheck } from '../../src/core/version/signers.ts'
 import type { AuditedData } from '../taskData.ts'
 import { DEFAULT_LIMITS, type ArtifactLimits } from '../../src/storage/limits.ts'
+import { auditSigners } from './signers.ts'
 
 export interface AuditDeps {
   read: ReadContext
@@ -29,14 +32,19 @@ export interface AuditDeps {
 
 export type AuditVerdict = 'exact' | 'differs' | 'unverifiable'
 
+/** Where a version differs: from its recomputation, or in who signed it. */
+export type AuditField = VersionField | SignerFault['field']
+
 export interface VersionAudit {
   versionId: bigint
   /** undefined for the task's initial version */
   round?: number
   status: VersionStatusName
   verdict: AuditVerdict
-  /** where the version differs from its recomputation (`differs`) */
-  differences: VersionField[]
+  /** where the version differs from its recomputation or its signatures fail (`differs`) */
+  differences: AuditField[]
+  /** a round version's signers as checked, with the reason for each fault */
+  signers?: SignersCheck
   /** why it could not be checked (`unverifiable`): an artifact missing, malformed or oversized */
   error?: string
 }
@@ -59,7 +67,7 @@ export interface TaskAudit {
 export async function auditTask (deps: AuditDeps, taskId: bigint): Promise<TaskAudit> {
   const { read, artifacts, signal } = deps
   const limits = deps.limits ?? DEFAULT_LIMITS
-  const [task, creation] = await Promise.all([readTask(read, { taskId }), readTaskCreation(read, { taskId })])
+  const [task, creation, domain] = await Promise.all([readTask(read, { taskId }), readTaskCreation(read, { taskId }), readRegistryDomain(read)])
   const definition = decodeTaskDefinition(await artifacts.get(creation.specCid, 'spec', signal === undefined ? {} : { signal }), `the task spec ${creation.specCid}`)
   const training = await deps.data(definition, signal)
 
@@ -85,13 +93,17 @@ export async function auditTask (deps: AuditDeps, taskId: bigint): Promise<TaskA
 
   const versions: VersionAudit[] = [await judged(initial.versionId, undefined, initial.status, async () => {
     await models.model(initial.versionId)
-    return []
+    return { differences: [] }
   })]
   models.done(initial)
   for (const { round, version } of checked) {
-    versions.push(await judged(version.versionId, round, version.status, async () => await recheckVersion({
-      read, rounds: roundReader(read, { fromBlock: creation.blockNumber }), artifacts, task: definition, dataSize: training.size, shards: task.shards, limits, model: models.model, ...(signal === undefined ? {} : { signal })
-    }, version)))
+    versions.push(await judged(version.versionId, round, version.status, async () => {
+      const { differences, winners } = await recheckVersion({
+        read, rounds: roundReader(read, { fromBlock: creation.blockNumber }), artifacts, task: definition, dataSize: training.size, shards: task.shards, limits, model: models.model, ...(signal === undefined ? {} : { signal })
+      }, version)
+      const signers = await auditSigners(read, { domain, confirmations: task.confirmations }, version, winners)
+      return { differences: [...differences, ...new Set(signers.faults.map((f) => f.field))], signers }
+    }))
     models.done(version)
   }
   return { taskId, data, versions, passed: data.verdict === 'exact' && versions.every((v) => v.verdict === 'exact') }
@@ -126,11 +138,14 @@ function modelsOnce (deps: Pick<RecheckDeps, 'read' | 'artifacts' | 'signal'>, v
   }
 }
 
-async function judged (versionId: bigint, round: number | undefined, status: VersionStatusName, check: () => Promise<VersionField[]>): Promise<VersionAudit> {
+async function judged (
+  versionId: bigint, round: number | undefined, status: VersionStatusName,
+  check: () => Promise<Pick<VersionAudit, 'differences' | 'signers'>>
+): Promise<VersionAudit> {
   const base = { versionId, ...(round === undefined ? {} : { round }), status }
   try {
-    const differences = await check()
-    return { ...base, verdict: differences.length === 0 ? 'exact' : 'differs', differences }
+    const checked = await check()
+    return { ...base, verdict: checked.differences.length === 0 ? 'exact' : 'differs', ...checked }
   } catch (error) {
     // A version whose model does not hash to its commit hash differs; anything else leaves it unchecked.
     if (error instanceof MLBridgeError && error.code === 'MODEL_MISMATCH' && round === undefined) return { ...base, verdict: 'differs', differences: ['model bytes'] }

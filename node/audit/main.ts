@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { protocolContracts } from '../../src/chain/contracts.ts'
 import { errorMessage } from '../../src/core/errors.ts'
+import type { SignersCheck } from '../../src/core/version/signers.ts'
 import { parseStackInfo, type StackInfo } from '../../src/core/networkConfig.ts'
 import { blobArtifactStore } from '../../src/provider/artifacts.ts'
 import { createStorage, gatewayBlocks } from '../../src/storage/index.ts'
@@ -21,7 +22,7 @@ export const USAGE = `usage: npm run audit -- --task N [--stack FILE] [--rpc URL
 Re-verifies every version of task N from the chain and the trustless gateway alone: the spec and
 each model by their CIDs, the data against the CID and hash the chain names, every accepted delta
 against its commitment and fingerprint, and each round's version recomputed (aggregation and
-outer step) and compared with the registry.
+outer step) and compared with the registry, and its signatures and signers checked.
 
   --task N        the task to audit
   --stack FILE    stack file for the RPC, chain id, contracts and gateway (default: .mlbridge/stack.json)
@@ -60,12 +61,23 @@ export function formatAudit (audit: TaskAudit): string[] {
   const lines = [`data: ${data.verdict === 'exact' ? 'exact' : data.verdict === 'differs' ? `DIFFERS in ${data.differences.join(', ')}` : `UNVERIFIABLE: ${data.error ?? ''}`}`]
   lines.push(...audit.versions.map((v) => {
     const what = `version ${v.versionId} (${v.round === undefined ? 'initial' : `round ${v.round}`}, ${v.status})`
-    if (v.verdict === 'exact') return `${what}: exact`
-    if (v.verdict === 'differs') return `${what}: DIFFERS in ${v.differences.join(', ')}`
+    if (v.verdict === 'exact') return `${what}: exact${signersLine(v.signers)}`
+    if (v.verdict === 'differs') return `${what}: DIFFERS in ${v.differences.join(', ')}${signerFaults(v.signers)}`
     return `${what}: UNVERIFIABLE: ${v.error ?? ''}`
   }))
   lines.push(`task ${audit.taskId}: ${audit.passed ? 'the data and every version re-verified exactly' : 'FAILED'} (${audit.versions.length} versions)`)
   return lines
+}
+
+/** How many signed it, of how many winners, against what it needed (a version final by its quiet window needed no count). */
+function signersLine (signers: SignersCheck | undefined): string {
+  if (signers === undefined) return ''
+  return `, ${signers.counted} of ${signers.winners} winners signed${signers.required === undefined ? '' : ` (${signers.required} needed)`}`
+}
+
+/** Why its signatures or signers fail, each fault's reason. */
+function signerFaults (signers: SignersCheck | undefined): string {
+  return signers === undefined || signers.faults.length === 0 ? '' : ` (${signers.faults.map((f) => f.reason).join('; ')})`
 }
 
 export async function main (argv: readonly string[], io: { env: NodeJS.ProcessEnv, cwd: string, out: Output, err: Output }): Promise<number> {

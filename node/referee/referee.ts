@@ -452,7 +452,7 @@ export class Referee extends Emitter<RefereeEvents> {
     const taskId = version.taskId
     const round = Number(version.round)
     const [task, { definition, prepared }] = await Promise.all([readTask(read, { taskId }), this.taskOf(taskId, signal)])
-    const differences = await recheckVersion({
+    const { differences } = await recheckVersion({
       read, rounds: roundReader(read), artifacts: this.opts.artifacts(taskId), task: definition, dataSize: prepared.data.size, shards: task.shards, limits, signal
     }, version)
     return { versionId, taskId, round, differences, uphold: differences.length > 0 }

@@ -13,6 +13,7 @@
  */
 import type { Address, Hex } from 'viem'
 import { fullMask, hasBit } from './bitmask.ts'
+import { requiredSigners } from './version/signers.ts'
 
 export type TaskStatus = 'None' | 'Joining' | 'Running' | 'Completed' | 'Cancelled'
 export type ShardStatus = 'Open' | 'Accepted' | 'Failed' | 'Disputed'
@@ -269,7 +270,7 @@ function versionDuties (view: ProviderView, round: RoundView): Decision {
     // Only winners may confirm, and the aggregator plus its confirmers must be a majority of them.
     const confirmers = version.winners.filter((w) => !same(w, proposal.aggregator))
     const rank = confirmers.findIndex((w) => same(w, me))
-    const needed = Math.max(view.task.confirmations, Math.floor(version.winners.length / 2))
+    const needed = requiredSigners(view.task.confirmations, version.winners.length) - 1
     if (rank >= 0 && (patience.proposalWaitOver(proposal.versionId) || rank < needed)) out.push({ kind: 'confirm', proposal })
   }
   // A proposal nobody confirmed becomes final once its challenge window passes; anyone may finalize it.

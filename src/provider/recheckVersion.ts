@@ -4,6 +4,7 @@
  * commit hash. The referee judges a challenged version this way; the auditor (`npm run audit`)
  * checks every version of a task.
  */
+import type { Address } from 'viem'
 import { MLBridgeError } from '../core/errors.ts'
 import type { TaskDefinition } from '../core/taskDefinition.ts'
 import { versionCommitHash } from '../core/version/blob.ts'
@@ -47,8 +48,15 @@ export async function readVersionModel (deps: Pick<RecheckDeps, 'read' | 'artifa
   return bytes
 }
 
-/** The fields in which `version` (of round `version.round`) differs from its recomputation; empty when it is exact. */
-export async function recheckVersion (deps: RecheckDeps, version: VersionState): Promise<VersionField[]> {
+export interface Recheck {
+  /** the fields in which the version differs from its recomputation; empty when it is exact */
+  differences: VersionField[]
+  /** the round's winners (recompute.ts), for whoever checks who signed the version */
+  winners: Address[]
+}
+
+/** `version` (of round `version.round`) compared with its recomputation. */
+export async function recheckVersion (deps: RecheckDeps, version: VersionState): Promise<Recheck> {
   const signal = deps.signal === undefined ? {} : { signal: deps.signal }
   const model = deps.model ?? (async (versionId: bigint) => await readVersionModel(deps, versionId, versionId === version.versionId ? version : undefined))
   const recomputed = await recomputeRound({
@@ -67,5 +75,5 @@ export async function recheckVersion (deps: RecheckDeps, version: VersionState):
     if (!(error instanceof MLBridgeError && error.code === 'MODEL_MISMATCH')) throw error
     differences.push('model bytes')
   }
-  return differences
+  return { differences, winners: recomputed.winners }
 }

@@ -3,7 +3,7 @@ import { ascendingSigners, type SignerSignature } from '../../core/version/signa
 import { ModelRegistryAbi } from '../generated/abis.ts'
 import { VersionMismatchError, asAction } from './errors.ts'
 import { eventsIn } from './internal.ts'
-import { readVersion } from './readVersion.ts'
+import { readVersion, storedContent } from './readVersion.ts'
 import { signVersion } from './signVersion.ts'
 import { transact } from './transact.ts'
 import type { WriteContext } from './types.ts'
@@ -25,8 +25,7 @@ export async function confirmVersion (
       throw new VersionMismatchError('confirmVersion', params.versionId, version.commitHash, params.commitHash)
     }
     const own = async (): Promise<SignerSignature[]> => {
-      const { taskId, round, parent, modelCid, commitHash, deltaRoot, dataHash, accuracyBps, loss } = version
-      const signature = await signVersion(ctx, { taskId, round, parent, data: { modelCid, commitHash, deltaRoot, dataHash, accuracyBps, loss } })
+      const signature = await signVersion(ctx, storedContent(version))
       return [{ signer: walletClient.account.address, signature }]
     }
     const submitted = ascendingSigners(params.signatures ?? await own())

@@ -1,4 +1,5 @@
 import type { ContractFunctionReturnType } from 'viem'
+import type { VersionContent } from '../../core/version/signature.ts'
 import { ModelRegistryAbi } from '../generated/abis.ts'
 import { ChainActionError, asAction } from './errors.ts'
 import type { ReadContext } from './types.ts'
@@ -23,4 +24,10 @@ export async function readVersion (ctx: ReadContext, params: { versionId: bigint
     }
     return { ...raw, versionId: params.versionId, status }
   })
+}
+
+/** What a winner signs for a stored version: its content with its task, round and parent. */
+export function storedContent (version: VersionState): VersionContent {
+  const { taskId, round, parent, modelCid, commitHash, deltaRoot, dataHash, accuracyBps, loss } = version
+  return { taskId, round, parent, data: { modelCid, commitHash, deltaRoot, dataHash, accuracyBps, loss } }
 }

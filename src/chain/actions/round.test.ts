@@ -44,6 +44,7 @@ import {
   readStake,
   readTask,
   readVersion,
+  readVersionSignatures,
   signVersion,
   type ProposedVersion,
   requestUnstake,
@@ -326,6 +327,9 @@ describe('a whole task through the chain actions', () => {
         }
       }
       expect(proposed.parent).toBe(parent)
+      // Final in the transaction that counted its last signature, as the auditor tells it.
+      const signed = await readVersionSignatures(creator, { versionId: proposed.versionId })
+      expect(signed.finalizedIn).toBe([signed.proposal, ...signed.confirmations].at(-1)?.transactionHash)
 
       const version = await readVersion(creator, { versionId: proposed.versionId })
       expect(version).toMatchObject({ status: 'Final', parent, taskId: BigInt(taskId), round: BigInt(round), commitHash: data.commitHash, accuracyBps: data.accuracyBps })
@@ -478,8 +482,12 @@ describe('a whole task through the chain actions', () => {
     expect((await rejection(finalizeVersion(creator, { versionId: proposed.versionId }))).errorName).toBe('ChallengeWindowOpen')
     expect((await rejection(advance(creator, { taskId }))).errorName).toBe('AggregationPending')
     await timeTravel(WINDOW)
-    record('finalizeVersion', (await finalizeVersion(creator, { versionId: proposed.versionId })).receipt)
+    const finalized = await finalizeVersion(creator, { versionId: proposed.versionId })
+    record('finalizeVersion', finalized.receipt)
     expect((await readVersion(creator, { versionId: proposed.versionId })).status).toBe('Final')
+    const silent = await readVersionSignatures(creator, { versionId: proposed.versionId })
+    expect(silent.finalizedIn).toBe(finalized.receipt.transactionHash)
+    expect(silent.proposal?.transactionHash).not.toBe(silent.finalizedIn)
     const done = await advance(creator, { taskId })
     expect(done.outcome).toEqual({ kind: 'completed', refund: escrow - 2n * PAID + REWARD })
 
