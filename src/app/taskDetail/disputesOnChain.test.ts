@@ -2,7 +2,7 @@ import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { isAddressEqual, keccak256, parseEther, toHex, type Address } from 'viem'
 import { describe, expect, it } from 'vitest'
-import { splitShard } from '../../../node/testing/splitShard.ts'
+import { splitShard } from '../../../node/testing/revealShard.ts'
 import { useLocalChain } from '../../../node/testing/useLocalChain.ts'
 import {
   challengeResult, ContractRejectedError, executeSlash, overturnSlash, readClaimable, readProtocolEvents, readSlashesMade,
