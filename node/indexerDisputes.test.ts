@@ -9,7 +9,6 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { isAddressEqual, keccak256, parseEther, sha256, toHex, type Address } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -19,27 +18,21 @@ import {
 import { resultRefArgs } from '../src/chain/actions/resultRef.ts'
 import { deltaCidOf } from '../src/core/delta/cid.ts'
 import { acceptedDeltaRoot, fingerprintHash } from '../src/core/version/acceptedResults.ts'
-import { LOCAL_CHAIN_ID } from '../src/core/networkConfig.ts'
 import { createClient, type MLBridgeClient } from '../src/sdk/index.ts'
-import { startIndexer, type Indexer } from './indexer.ts'
-import { freePort } from './ports.ts'
+import type { Indexer } from './indexer.ts'
 import { useLocalChain } from './testing/useLocalChain.ts'
+import { startTestIndexer, INDEXER_STARTUP_MS } from './testing/testIndexer.ts'
 import { placeholderCid } from './testing/placeholderTask.ts'
 import { acceptedShard, splitShard, type AcceptedShard } from './testing/revealShard.ts'
 
-/** Ponder starting on 2 loaded cores (CI runs several indexer tests at once) can take minutes. */
-const STARTUP_MS = 180_000
-
-const root = fileURLToPath(new URL('..', import.meta.url))
 const chain = useLocalChain()
 let indexer: Indexer | undefined
 let dir: string | undefined
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mlb-indexer-disputes-'))
-  const { rpcUrl, contracts } = chain()
-  indexer = await startIndexer({ root, host: '127.0.0.1', port: await freePort(), rpcUrl, chainId: LOCAL_CHAIN_ID, contracts, pgliteDir: join(dir, 'pglite'), databaseUrl: '', pollingIntervalMs: 100, timeoutMs: STARTUP_MS })
-}, 2 * STARTUP_MS)
+  indexer = await startTestIndexer(chain(), dir, { databaseUrl: '' })
+}, 2 * INDEXER_STARTUP_MS)
 
 afterAll(async () => {
   await indexer?.stop()
