@@ -9,21 +9,18 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { isAddressEqual, keccak256, parseEther, sha256, toHex, type Address } from 'viem'
+import { isAddressEqual, keccak256, parseEther, toHex, type Address } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  challengeResult, challengeVersion, confirmVersion, faucet, proposeVersion, proveInvalidDelta, readSlashesMade, readStake, readTask, readVersion,
-  requestUnstake, resolveChallenge, resolveResultChallenge, resolveSplit, resultKeyOf, slashCosigner, stake, transact, type ResultRef, type WriteContext
+  challengeResult, faucet, readSlashesMade, readStake, readTask, readVersion, requestUnstake, resolveResultChallenge, resolveSplit, resultKeyOf,
+  slashCosigner, stake, type ResultRef
 } from '../src/chain/actions/index.ts'
-import { resultRefArgs } from '../src/chain/actions/resultRef.ts'
-import { deltaCidOf } from '../src/core/delta/cid.ts'
-import { acceptedDeltaRoot, fingerprintHash } from '../src/core/version/acceptedResults.ts'
 import { createClient, type MLBridgeClient } from '../src/sdk/index.ts'
 import type { Indexer } from './indexer.ts'
 import { useLocalChain } from './testing/useLocalChain.ts'
 import { startTestIndexer, INDEXER_STARTUP_MS } from './testing/testIndexer.ts'
-import { placeholderCid } from './testing/placeholderTask.ts'
-import { acceptedShard, splitShard, type AcceptedShard } from './testing/revealShard.ts'
+import { expiredChallenges, loneFraudProof, upheldVersionChallenge } from './testing/disputePaths.ts'
+import { splitShard } from './testing/revealShard.ts'
 
 const chain = useLocalChain()
 let indexer: Indexer | undefined
@@ -107,15 +104,7 @@ describe('indexer: disputes and stakes', () => {
   it('records an upheld version challenge, the aggregator\'s slash and then a co-signer\'s', async () => {
     const { ctxOf, publicClient } = chain()
     const creator = ctxOf(1)
-    // three signers needed of two winners: the co-signer's confirmation leaves the version open to challenge
-    const shard = await acceptedShard(chain(), creator, [ctxOf(5), ctxOf(6)], { over: { confirmations: 2 } })
-    const [aggregator, cosigner] = shard.winners as [WriteContext, WriteContext]
-    const { taskId } = shard
-    const versionId = await proposeRoundVersion(aggregator, shard)
-    await confirmVersion(cosigner, { versionId })
-    const reason = keccak256(toHex('the weights do not follow from the results'))
-    const { bond } = await challengeVersion(creator, { versionId, reason })
-    await resolveChallenge(ctxOf(8), { versionId, uphold: true })
+    const { shard: { taskId }, versionId, bond, reason, aggregator, cosigner } = await upheldVersionChallenge(chain(), creator, ctxOf(8), [ctxOf(5), ctxOf(6)])
     await indexer!.waitForBlock(await publicClient.getBlockNumber(), 30_000)
 
     const account = aggregator.walletClient.account.address
@@ -150,13 +139,8 @@ describe('indexer: disputes and stakes', () => {
   it('records a fraud proof that stands alone: no challenge, no referee, the result slashed by the contract itself', async () => {
     const { ctxOf } = chain()
     const creator = ctxOf(1)
-    // no magic number: a header every decoder refuses, which the contract checks by itself
-    const delta = new Uint8Array(64)
-    const shard = await acceptedShard(chain(), creator, [ctxOf(7)], { deltaCid: await deltaCidOf(delta) })
+    const { shard, ref, deltaHash } = await loneFraudProof(chain(), creator, ctxOf(7), creator)
     const accused = shard.winners[0]!.walletClient.account.address
-    const ref: ResultRef = { taskId: shard.taskId, round: 0, shard: 0, attempt: 0, replica: 0 }
-    await proveInvalidDelta(creator, { ref, fingerprintHash: fingerprintHash(shard.fingerprint), delta })
-
     const [slash] = (await readSlashesMade(creator, { fromBlock: 0n })).filter((s) => isAddressEqual(s.provider, accused))
     const prover = creator.walletClient.account.address.toLowerCase()
     const sdk = createClient({ api: indexer!.url })
@@ -164,7 +148,7 @@ describe('indexer: disputes and stakes', () => {
     await expect.poll(async () => (await sdk.disputes({ task: shard.taskId })).items, { timeout: 15_000 }).toEqual([expect.objectContaining({
       id: `result-${resultKeyOf(ref)}`, kind: 'result', resultKey: resultKeyOf(ref), taskId: String(shard.taskId), round: 0, shard: 0, attempt: 0, replica: 0,
       accused: accused.toLowerCase(), challenger: prover, bond: '0', state: 'upheld', challenges: 0, resolveBy: null,
-      prover, reporter: prover, deltaHash: sha256(delta), slashes: [{ account: accused.toLowerCase(), role: 'provider', amount: String(slash!.stake) }]
+      prover, reporter: prover, deltaHash, slashes: [{ account: accused.toLowerCase(), role: 'provider', amount: String(slash!.stake) }]
     })])
     const [proof] = (await sdk.disputes({ task: shard.taskId })).items
     expect(proof!.closedAt).toBe(proof!.openedAt)
@@ -172,19 +156,10 @@ describe('indexer: disputes and stakes', () => {
   }, 60_000)
 
   it('records expired result and version challenges: the referee missed its deadline, nobody is slashed', async () => {
-    const { ctxOf, timeTravel } = chain()
+    const { ctxOf } = chain()
     const creator = ctxOf(1)
-    const shard = await acceptedShard(chain(), creator, [ctxOf(9)])
-    const [aggregator] = shard.winners as [WriteContext]
-    const accused = aggregator.walletClient.account.address
-    const ref: ResultRef = { taskId: shard.taskId, round: 0, shard: 0, attempt: 0, replica: 0 }
-    await challengeResult(creator, { ref, bond: shard.params.rewardPerResult })
-    const versionId = await proposeRoundVersion(aggregator, shard)
-    const { bond } = await challengeVersion(creator, { versionId, reason: keccak256(toHex('unchecked')) })
-    await timeTravel(shard.params.challengeWindow + 1)
-    // past their deadlines anyone may close them: the bonds go back, the version may become final again
-    await transact(ctxOf(9), 'expireResultChallenge', { contract: 'ResultChallenges', functionName: 'expire', args: [resultRefArgs(ref)] })
-    await transact(ctxOf(9), 'expireChallenge', { contract: 'ModelRegistry', functionName: 'expireChallenge', args: [versionId] })
+    const { shard, ref, versionId, bond } = await expiredChallenges(chain(), creator, ctxOf(9))
+    const accused = shard.winners[0]!.walletClient.account.address
 
     const sdk = createClient({ api: indexer!.url })
     const expired = { accused: accused.toLowerCase(), challenger: creator.walletClient.account.address.toLowerCase(), state: 'expired', challenges: 1, slashes: [] }
@@ -193,21 +168,12 @@ describe('indexer: disputes and stakes', () => {
       expect.objectContaining({ ...expired, id: `version-${versionId}`, bond: String(bond), closedAt: expect.any(String) })
     ])
     expect((await sdk.disputes({ task: shard.taskId, state: 'expired' })).items).toHaveLength(2)
+    // the registry hands the version back to its signers and its quiet window
     expect((await readVersion(creator, { versionId })).status).toBe('Proposed')
     expect((await sdk.version(versionId)).status).toBe('Proposed')
     await expectIndexedStake(sdk, accused, 0n)
   }, 60_000)
 })
-
-/** A version of the shard's round, proposed by `aggregator` alone: no training gave its weights. */
-async function proposeRoundVersion (aggregator: WriteContext, shard: AcceptedShard): Promise<bigint> {
-  const { taskId, params, results } = shard
-  const { versionId } = await proposeVersion(aggregator, {
-    taskId, results,
-    data: { modelCid: placeholderCid('forged model'), commitHash: keccak256(toHex('forged')), deltaRoot: acceptedDeltaRoot(results), dataHash: params.initialDataHash, accuracyBps: 9900, loss: 1n }
-  })
-  return versionId
-}
 
 /** The provider's stake as the indexer serves it matches the chain's, and it was slashed `slashed` in all. */
 async function expectIndexedStake (sdk: MLBridgeClient, account: Address, slashed: bigint): Promise<void> {
