@@ -10,23 +10,17 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { keccak256, toHex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { citeDataSet, forkVersion, readStake, readTask, readVersion, registerDataSet } from '../src/chain/actions/index.ts'
-import { LOCAL_CHAIN_ID } from '../src/core/networkConfig.ts'
 import { ApiError, createClient } from '../src/sdk/index.ts'
-import { startIndexer, type Indexer } from './indexer.ts'
-import { freePort } from './ports.ts'
+import type { Indexer } from './indexer.ts'
 import { useLocalChain } from './testing/useLocalChain.ts'
+import { startTestIndexer, INDEXER_STARTUP_MS } from './testing/testIndexer.ts'
 import { runPlaceholderTask, type PlaceholderRun } from './testing/placeholderRound.ts'
 import { createPlainTask, placeholderCid } from './testing/placeholderTask.ts'
 import { postgresAvailability, startPostgres, type PostgresServer } from './testing/postgres.ts'
 
-/** Ponder starting on 2 loaded cores (CI runs several indexer tests at once) can take minutes. */
-const STARTUP_MS = 180_000
-
-const root = fileURLToPath(new URL('..', import.meta.url))
 const postgres = await postgresAvailability()
 if (!postgres.available) console.warn(`indexer tests on Postgres skipped: ${postgres.reason}`)
 
@@ -47,13 +41,12 @@ let market: { forkId: bigint, citedTaskId: bigint, dataSetId: bigint }
 
 /** Starts Ponder on one database; an empty databaseUrl keeps PGlite even when DATABASE_URL is set. */
 async function startOn (backend: Backend['name']): Promise<Indexer> {
-  const { rpcUrl, contracts } = local()
   let databaseUrl = ''
   if (backend === 'Postgres') {
     server = await startPostgres()
     databaseUrl = server.url
   }
-  return await startIndexer({ root, host: '127.0.0.1', port: await freePort(), rpcUrl, chainId: LOCAL_CHAIN_ID, contracts, pgliteDir: join(dir!, 'pglite'), databaseUrl, pollingIntervalMs: 100, timeoutMs: STARTUP_MS })
+  return await startTestIndexer(local(), dir!, { databaseUrl })
 }
 
 beforeAll(async () => {
@@ -73,7 +66,7 @@ beforeAll(async () => {
   const { dataSetId } = await registerDataSet(ctxOf(3), { manifestCid: placeholderCid('half'), contentHash, name: 'half digits', license: 'CC0-1.0' })
   await citeDataSet(ctxOf(3), { taskId: citedTaskId, dataSetId })
   market = { forkId, citedTaskId, dataSetId }
-}, 2 * STARTUP_MS)
+}, 2 * INDEXER_STARTUP_MS)
 
 afterAll(async () => {
   await Promise.all([...indexers.values()].map(async (starting) => { await (await starting.catch(() => undefined))?.stop() }))

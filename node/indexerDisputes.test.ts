@@ -1,42 +1,35 @@
 /**
  * The indexer's disputes and stakes against the real chain: a split shard, the referee's verdict,
  * then the creator's challenge of the winning result, upheld; a volunteer that stakes and starts
- * to unstake; and a proposed version challenged by its task's creator, upheld, its aggregator
- * slashed. GET /disputes, the SDK and GraphQL's provider rows are checked against what
+ * to unstake; a proposed version challenged by its task's creator, upheld, its aggregator and
+ * then a co-signer slashed; a fraud proof the contract upholds alone; and a result and a version
+ * challenge left to expire. GET /disputes, the SDK and the provider rows are checked against what
  * the chain says. PGlite only (node/indexer.test.ts runs both databases).
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { isAddressEqual, keccak256, parseEther, toHex, type Address } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  advance, challengeResult, challengeVersion, commitResult, faucet, finalizeShard, proposeVersion, readAcceptedResults, readAssignment, readSlashesMade,
-  readStake, readTask, readVersion, requestUnstake, resolveChallenge, resolveResultChallenge, resolveSplit, resultKeyOf, revealResult, stake, type ResultRef
+  challengeResult, faucet, readSlashesMade, readStake, readTask, readVersion, requestUnstake, resolveResultChallenge, resolveSplit, resultKeyOf,
+  slashCosigner, stake, type ResultRef
 } from '../src/chain/actions/index.ts'
-import { acceptedDeltaRoot } from '../src/core/version/acceptedResults.ts'
-import { LOCAL_CHAIN_ID } from '../src/core/networkConfig.ts'
-import { createClient } from '../src/sdk/index.ts'
-import { startIndexer, type Indexer } from './indexer.ts'
-import { freePort } from './ports.ts'
+import { createClient, type MLBridgeClient } from '../src/sdk/index.ts'
+import type { Indexer } from './indexer.ts'
 import { useLocalChain } from './testing/useLocalChain.ts'
-import { createPlainTask, joinAsProvider, placeholderCid, placeholderTaskParams } from './testing/placeholderTask.ts'
-import { splitShard } from './testing/splitShard.ts'
+import { startTestIndexer, INDEXER_STARTUP_MS } from './testing/testIndexer.ts'
+import { expiredChallenges, loneFraudProof, upheldVersionChallenge } from './testing/disputePaths.ts'
+import { splitShard } from './testing/revealShard.ts'
 
-/** Ponder starting on 2 loaded cores (CI runs several indexer tests at once) can take minutes. */
-const STARTUP_MS = 180_000
-
-const root = fileURLToPath(new URL('..', import.meta.url))
 const chain = useLocalChain()
 let indexer: Indexer | undefined
 let dir: string | undefined
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mlb-indexer-disputes-'))
-  const { rpcUrl, contracts } = chain()
-  indexer = await startIndexer({ root, host: '127.0.0.1', port: await freePort(), rpcUrl, chainId: LOCAL_CHAIN_ID, contracts, pgliteDir: join(dir, 'pglite'), databaseUrl: '', pollingIntervalMs: 100, timeoutMs: STARTUP_MS })
-}, 2 * STARTUP_MS)
+  indexer = await startTestIndexer(chain(), dir, { databaseUrl: '' })
+}, 2 * INDEXER_STARTUP_MS)
 
 afterAll(async () => {
   await indexer?.stop()
@@ -108,45 +101,85 @@ describe('indexer: disputes and stakes', () => {
     expect(volunteerRow).toMatchObject({ stake: String(parseEther('30')), unstaking: String(parseEther('20')), slashed: '0' })
   }, 60_000)
 
-  it('records an upheld version challenge and the aggregator\'s slash', async () => {
-    const { ctxOf, publicClient, testClient, timeTravel } = chain()
+  it('records an upheld version challenge, the aggregator\'s slash and then a co-signer\'s', async () => {
+    const { ctxOf, publicClient } = chain()
     const creator = ctxOf(1)
-    const aggregator = ctxOf(5)
-    const window = 600
-    const params = placeholderTaskParams({}, { window })
-    const taskId = await createPlainTask(creator, params)
-    await joinAsProvider(aggregator, taskId)
-    await timeTravel(window + 1)
-    await advance(creator, { taskId })
-    await testClient.mine({ blocks: 2 })
-    const account = aggregator.walletClient.account.address
-    const slot = (await readAssignment(aggregator, { taskId, account })).shards[0]!
-    const committed = await commitResult(aggregator, { taskId, round: 0, shard: slot.shard, attempt: 0, replica: slot.replica, deltaCid: placeholderCid('v delta'), sealedCid: placeholderCid('v sealed') })
-    await testClient.mine({ blocks: 2 })
-    await revealResult(aggregator, { ...committed, fingerprint: Array.from({ length: params.fingerprintLength }, (_, i) => i) })
-    await finalizeShard(creator, { taskId, round: 0, shard: slot.shard })
-    const results = await readAcceptedResults(creator, { taskId, round: 0 })
-    const { versionId } = await proposeVersion(aggregator, {
-      taskId, results,
-      data: { modelCid: placeholderCid('forged model'), commitHash: keccak256(toHex('forged')), deltaRoot: acceptedDeltaRoot(results), dataHash: params.initialDataHash, accuracyBps: 9900, loss: 1n }
-    })
-    const reason = keccak256(toHex('the weights do not follow from the results'))
-    const { bond } = await challengeVersion(creator, { versionId, reason })
-    await resolveChallenge(ctxOf(8), { versionId, uphold: true })
+    const { shard: { taskId }, versionId, bond, reason, aggregator, cosigner } = await upheldVersionChallenge(chain(), creator, ctxOf(8), [ctxOf(5), ctxOf(6)])
     await indexer!.waitForBlock(await publicClient.getBlockNumber(), 30_000)
 
+    const account = aggregator.walletClient.account.address
     const [slash] = (await readSlashesMade(creator, { fromBlock: 0n })).filter((s) => isAddressEqual(s.provider, account))
     const sdk = createClient({ api: indexer!.url })
-    expect((await sdk.disputes({ task: taskId })).items).toEqual([expect.objectContaining({
+    const upheld = {
       id: `version-${versionId}`, kind: 'version', versionId: String(versionId), taskId: String(taskId), round: 0, shard: null, resultKey: null,
-      accused: account.toLowerCase(), challenger: creator.walletClient.account.address.toLowerCase(), bond: String(bond), reason, state: 'upheld', challenges: 1,
-      slashes: [{ account: account.toLowerCase(), role: 'aggregator', amount: String(slash!.stake) }]
-    })])
+      accused: account.toLowerCase(), challenger: creator.walletClient.account.address.toLowerCase(), bond: String(bond), reason, state: 'upheld', challenges: 1
+    }
+    const aggregatorSlash = { account: account.toLowerCase(), role: 'aggregator', amount: String(slash!.stake) }
+    expect((await sdk.disputes({ task: taskId })).items).toEqual([expect.objectContaining({ ...upheld, slashes: [aggregatorSlash] })])
     expect((await readVersion(creator, { versionId })).status).toBe('Rejected')
     expect((await sdk.version(versionId)).status).toBe('Rejected')
     const commits = await sdk.events({ name: ['ModelRegistry:ChallengeCommitted', 'VersionChallenged', 'ChallengeResolved', 'VersionSlashed'] })
     expect(commits.items.map((e) => [e.contract, e.name])).toEqual([
       ['ModelRegistry', 'ModelRegistry:ChallengeCommitted'], ['ModelRegistry', 'VersionChallenged'], ['ModelRegistry', 'ChallengeResolved'], ['ModelRegistry', 'VersionSlashed']
     ])
+
+    // anyone may then slash who signed the rejected version; the challenger is its reporter
+    const signer = cosigner.walletClient.account.address
+    const { slashed } = await slashCosigner(ctxOf(9), { versionId, signer })
+    const cosignerSlash = { account: signer.toLowerCase(), role: 'cosigner', amount: String(slashed) }
+    await expect.poll(async () => (await sdk.disputes({ task: taskId })).items, { timeout: 15_000 })
+      .toEqual([expect.objectContaining({ ...upheld, slashes: [aggregatorSlash, cosignerSlash] })])
+    expect((await sdk.events({ task: taskId, name: 'CosignerSlashed' })).items.map((e) => e.args)).toEqual([{
+      versionId: String(versionId), taskId: String(taskId), signer: signer.toLowerCase(), reporter: creator.walletClient.account.address.toLowerCase(), amount: String(slashed)
+    }])
+    await expectIndexedStake(sdk, signer, slashed)
+    await expectIndexedStake(sdk, account, slash!.stake)
+  }, 60_000)
+
+  it('records a fraud proof that stands alone: no challenge, no referee, the result slashed by the contract itself', async () => {
+    const { ctxOf } = chain()
+    const creator = ctxOf(1)
+    const { shard, ref, deltaHash } = await loneFraudProof(chain(), creator, ctxOf(7), creator)
+    const accused = shard.winners[0]!.walletClient.account.address
+    const [slash] = (await readSlashesMade(creator, { fromBlock: 0n })).filter((s) => isAddressEqual(s.provider, accused))
+    const prover = creator.walletClient.account.address.toLowerCase()
+    const sdk = createClient({ api: indexer!.url })
+    // the proof names the result only by its key: the task and the accused come from the slash after it
+    await expect.poll(async () => (await sdk.disputes({ task: shard.taskId })).items, { timeout: 15_000 }).toEqual([expect.objectContaining({
+      id: `result-${resultKeyOf(ref)}`, kind: 'result', resultKey: resultKeyOf(ref), taskId: String(shard.taskId), round: 0, shard: 0, attempt: 0, replica: 0,
+      accused: accused.toLowerCase(), challenger: prover, bond: '0', state: 'upheld', challenges: 0, resolveBy: null,
+      prover, reporter: prover, deltaHash, slashes: [{ account: accused.toLowerCase(), role: 'provider', amount: String(slash!.stake) }]
+    })])
+    const [proof] = (await sdk.disputes({ task: shard.taskId })).items
+    expect(proof!.closedAt).toBe(proof!.openedAt)
+    await expectIndexedStake(sdk, accused, slash!.stake)
+  }, 60_000)
+
+  it('records expired result and version challenges: the referee missed its deadline, nobody is slashed', async () => {
+    const { ctxOf } = chain()
+    const creator = ctxOf(1)
+    const { shard, ref, versionId, bond } = await expiredChallenges(chain(), creator, ctxOf(9))
+    const accused = shard.winners[0]!.walletClient.account.address
+
+    const sdk = createClient({ api: indexer!.url })
+    const expired = { accused: accused.toLowerCase(), challenger: creator.walletClient.account.address.toLowerCase(), state: 'expired', challenges: 1, slashes: [] }
+    await expect.poll(async () => (await sdk.disputes({ task: shard.taskId })).items, { timeout: 15_000 }).toEqual([
+      expect.objectContaining({ ...expired, id: `result-${resultKeyOf(ref)}`, bond: String(shard.params.rewardPerResult), closedAt: expect.any(String) }),
+      expect.objectContaining({ ...expired, id: `version-${versionId}`, bond: String(bond), closedAt: expect.any(String) })
+    ])
+    expect((await sdk.disputes({ task: shard.taskId, state: 'expired' })).items).toHaveLength(2)
+    // the registry hands the version back to its signers and its quiet window
+    expect((await readVersion(creator, { versionId })).status).toBe('Proposed')
+    expect((await sdk.version(versionId)).status).toBe('Proposed')
+    await expectIndexedStake(sdk, accused, 0n)
   }, 60_000)
 })
+
+/** The provider's stake as the indexer serves it matches the chain's, and it was slashed `slashed` in all. */
+async function expectIndexedStake (sdk: MLBridgeClient, account: Address, slashed: bigint): Promise<void> {
+  const onChain = await readStake(chain().ctxOf(1), { account })
+  // a row may be written a moment after /status names its block
+  await expect.poll(async () => await sdk.provider(account), { timeout: 15_000 }).toMatchObject({
+    stake: String(onChain.staked), lockedStake: String(onChain.locked), unstaking: String(onChain.unbonding), unstakeReleaseAt: String(onChain.releaseAt), slashed: String(slashed)
+  })
+}

@@ -7,10 +7,8 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readEscrow, readIsProvider, readVersion, taskBudget } from '../src/chain/actions/index.ts'
-import { LOCAL_CHAIN_ID } from '../src/core/networkConfig.ts'
 import { defineTask } from '../src/core/taskDefinition.ts'
 import { parseTaskSpec } from '../src/core/taskSpec.ts'
 import { decodeVersion } from '../src/core/version/blob.ts'
@@ -27,17 +25,13 @@ import { createOnnxSession, predictOnnx } from '../src/train/onnx/runOnnx.ts'
 import { predictTfjs } from '../src/train/predict.ts'
 import { startGateway, type Gateway } from './gateway.ts'
 import { blockMap } from './testing/blockMap.ts'
-import { startIndexer, type Indexer } from './indexer.ts'
-import { freePort } from './ports.ts'
+import type { Indexer } from './indexer.ts'
 import { createMnistTask } from './testing/mnistTask.ts'
 import { placeholderTaskParams } from './testing/placeholderTask.ts'
 import { runLoops } from './testing/runLoops.ts'
 import { useLocalChain } from './testing/useLocalChain.ts'
+import { startTestIndexer, INDEXER_STARTUP_MS } from './testing/testIndexer.ts'
 
-/** Ponder starting on 2 loaded cores (CI runs several indexer tests at once) can take minutes. */
-const STARTUP_MS = 180_000
-
-const root = fileURLToPath(new URL('..', import.meta.url))
 const JOIN_WINDOW = 30
 const spec = parseTaskSpec({
   model: { template: 'mlp', inputShape: [784], classes: 10, hidden: [16] },
@@ -53,14 +47,13 @@ let indexer: Indexer
 let dir: string | undefined
 
 beforeAll(async () => {
-  const { rpcUrl, contracts } = local()
   dir = await mkdtemp(join(tmpdir(), 'mlb-sdk-'))
   ;[gateway, indexer] = await Promise.all([
     startGateway({ blocks, port: 0 }),
-    startIndexer({ root, host: '127.0.0.1', port: await freePort(), rpcUrl, chainId: LOCAL_CHAIN_ID, contracts, pgliteDir: join(dir, 'pglite'), databaseUrl: '', pollingIntervalMs: 100, timeoutMs: STARTUP_MS }),
+    startTestIndexer(local(), dir, { databaseUrl: '' }),
     useNodeBackend('wasm')
   ])
-}, 2 * STARTUP_MS)
+}, 2 * INDEXER_STARTUP_MS)
 
 afterAll(async () => {
   await indexer?.stop()

@@ -97,7 +97,10 @@ on('ModelRegistry:ChallengeResolved', async ({ event, context }) => {
 })
 
 on('ModelRegistry:ChallengeExpired', async ({ event, context }) => {
-  await close(context, versionDisputeId(event.args.versionId), 'expired', event.block.timestamp)
+  const { versionId } = event.args
+  await close(context, versionDisputeId(versionId), 'expired', event.block.timestamp)
+  // the registry hands it back to its signers and its quiet window, unless they made it final meanwhile
+  if ((await context.db.find(version, { id: versionId }))?.status === 'Challenged') await context.db.update(version, { id: versionId }).set({ status: 'Proposed' })
 })
 
 on('ModelRegistry:VersionSlashed', async ({ event, context }) => {

@@ -8,22 +8,17 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LOCAL_CHAIN_ID } from '../../src/core/networkConfig.ts'
 import { createLogger } from '../../src/core/log.ts'
 import { createClient, verifyWebhook, WebhookVerificationError, type ProtocolEvent } from '../../src/sdk/index.ts'
-import { startIndexer, type Indexer } from '../indexer.ts'
+import type { Indexer } from '../indexer.ts'
 import { freePort } from '../ports.ts'
 import { runPlaceholderTask, type PlaceholderRun } from '../testing/placeholderRound.ts'
 import { createPlainTask } from '../testing/placeholderTask.ts'
 import { useLocalChain } from '../testing/useLocalChain.ts'
+import { startTestIndexer, INDEXER_STARTUP_MS } from '../testing/testIndexer.ts'
 import { startWebhookService, type WebhookService, type WebhookServiceOptions } from './service.ts'
 
-/** Ponder starting on 2 loaded cores (CI runs several indexer tests at once) can take minutes. */
-const STARTUP_MS = 180_000
-
-const root = fileURLToPath(new URL('../..', import.meta.url))
 const local = useLocalChain()
 
 interface Received { path: string, headers: IncomingHttpHeaders, body: string }
@@ -56,15 +51,14 @@ let serviceOptions: WebhookServiceOptions
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mlb-webhooks-'))
-  const { rpcUrl, contracts } = local()
-  indexer = await startIndexer({ root, host: '127.0.0.1', port: await freePort(), rpcUrl, chainId: LOCAL_CHAIN_ID, contracts, pgliteDir: join(dir, 'pglite'), pollingIntervalMs: 100, timeoutMs: STARTUP_MS })
+  indexer = await startTestIndexer(local(), dir)
   receiver = await startReceiver()
   serviceOptions = {
     api: indexer.url, file: join(dir, 'webhooks.json'), port: 0, pollMs: 100, backoff: { baseMs: 50, maxMs: 200 }, maxAttempts: 4, timeoutMs: 2000,
     log: createLogger('webhooks', { level: 'error', write: () => {} })
   }
   service = await startWebhookService(serviceOptions)
-}, 2 * STARTUP_MS)
+}, 2 * INDEXER_STARTUP_MS)
 
 afterAll(async () => {
   await service?.stop()

@@ -2,11 +2,12 @@ import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { isAddressEqual, keccak256, parseEther, toHex, type Address } from 'viem'
 import { describe, expect, it } from 'vitest'
-import { splitShard } from '../../../node/testing/splitShard.ts'
+import { expiredChallenges, loneFraudProof, upheldVersionChallenge } from '../../../node/testing/disputePaths.ts'
+import { splitShard } from '../../../node/testing/revealShard.ts'
 import { useLocalChain } from '../../../node/testing/useLocalChain.ts'
 import {
   challengeResult, ContractRejectedError, executeSlash, overturnSlash, readClaimable, readProtocolEvents, readSlashesMade,
-  readSlashPending, readTaskEvents, resolveResultChallenge, resolveSplit, resultKeyOf, type PendingSlash, type ResultRef
+  readSlashPending, readTaskEvents, resolveResultChallenge, resolveSplit, resultKeyOf, slashCosigner, type PendingSlash, type ResultRef
 } from '../../chain/actions/index.ts'
 import { resultRefArgs } from '../../chain/actions/resultRef.ts'
 import { ResultChallengesAbi } from '../../chain/generated/abis.ts'
@@ -84,6 +85,46 @@ describe('disputes read back from the chain', () => {
     const appealHtml = renderToStaticMarkup(createElement(DisputesSection, { disputes: disputesOf(await readTaskEvents(creator, { taskId })) }))
     expect(appealHtml).toContain('data-state="executed"')
     expect(appealHtml).toContain('overturned on appeal: given back')
+  }, 60_000)
+})
+
+describe('the other dispute paths read back from the chain', () => {
+  it('shows a fraud proof that stands alone as the slash that settled it, with no challenge', async () => {
+    const creator = chain().ctxOf(1)
+    const { shard, ref, deltaHash } = await loneFraudProof(chain(), creator, chain().ctxOf(5), creator)
+    const disputes = disputesOf(await readTaskEvents(creator, { taskId: shard.taskId }))
+    expect(disputes.slashes).toMatchObject([{
+      provider: shard.winners[0]!.walletClient.account.address, result: ref, reason: 'InvalidDelta', cause: 'proof', evidence: deltaHash, reporter: creator.walletClient.account.address
+    }])
+    expect(disputes.challenges).toEqual([])
+  }, 60_000)
+
+  it('shows an upheld version challenge, the aggregator\'s slash and a co-signer\'s', async () => {
+    const { ctxOf } = chain()
+    const creator = ctxOf(1)
+    const { shard, versionId, bond, aggregator, cosigner } = await upheldVersionChallenge(chain(), creator, ctxOf(8), [ctxOf(6), ctxOf(7)])
+    const { slashed } = await slashCosigner(ctxOf(4), { versionId, signer: cosigner.walletClient.account.address })
+    const disputes = disputesOf(await readTaskEvents(creator, { taskId: shard.taskId }))
+    const reporter = creator.walletClient.account.address
+    expect(disputes.slashes).toMatchObject([
+      { provider: aggregator.walletClient.account.address, round: 0, result: undefined, reason: 'ForgedVersion', cause: 'version', reporter },
+      { provider: cosigner.walletClient.account.address, round: 0, result: undefined, reason: 'ForgedVersion', cause: 'cosigned', reporter, amount: slashed }
+    ])
+    expect(disputes.challenges).toMatchObject([{ kind: 'version', versionId, accused: aggregator.walletClient.account.address, bond, outcome: 'upheld' }])
+  }, 60_000)
+
+  it('shows result and version challenges the referee let expire, and no slash', async () => {
+    const creator = chain().ctxOf(1)
+    await chain().fund(10)
+    const provider = chain().ctxOf(10)
+    const { shard, ref, versionId } = await expiredChallenges(chain(), creator, provider)
+    const disputes = disputesOf(await readTaskEvents(creator, { taskId: shard.taskId }))
+    const accused = provider.walletClient.account.address
+    expect(disputes.challenges).toMatchObject([
+      { kind: 'result', result: ref, accused, bond: shard.params.rewardPerResult, outcome: 'expired' },
+      { kind: 'version', versionId, accused, outcome: 'expired' }
+    ])
+    expect(disputes.slashes).toEqual([])
   }, 60_000)
 })
 
