@@ -87,20 +87,29 @@ on('ModelRegistry:VersionChallenged', async ({ event, context }) => {
     seq: feedId(event.block.number, event.log.logIndex), openedAt: event.block.timestamp, challenger, reason, bond, resolveBy, state: 'open', closedAt: null,
     taskId: v?.taskId ?? null, round: v?.round ?? null, accused: v?.aggregator ?? null
   }
-  // a version whose challenge lapsed may be challenged again within its window
+  // a version whose challenge was dismissed may be challenged again within its window
   await context.db.insert(dispute).values({ id: versionDisputeId(versionId), kind: 'version', versionId, challenges: 1, slashes: [], ...opened })
     .onConflictDoUpdate((row) => ({ ...opened, challenges: row.challenges + 1 }))
 })
 
+/**
+ * A dismissed or lapsed challenge hands the version back to its signers and its quiet window
+ * (VersionFinalized follows in the same transaction when it can be final at once), unless it was made final meanwhile.
+ */
+async function unchallenge (context: Context, versionId: bigint): Promise<void> {
+  if ((await context.db.find(version, { id: versionId }))?.status === 'Challenged') await context.db.update(version, { id: versionId }).set({ status: 'Proposed' })
+}
+
 on('ModelRegistry:ChallengeResolved', async ({ event, context }) => {
-  await close(context, versionDisputeId(event.args.versionId), event.args.upheld ? 'upheld' : 'rejected', event.block.timestamp, { bond: event.args.bond })
+  const { versionId, upheld, bond } = event.args
+  await close(context, versionDisputeId(versionId), upheld ? 'upheld' : 'rejected', event.block.timestamp, { bond })
+  if (!upheld) await unchallenge(context, versionId)
 })
 
 on('ModelRegistry:ChallengeExpired', async ({ event, context }) => {
   const { versionId } = event.args
   await close(context, versionDisputeId(versionId), 'expired', event.block.timestamp)
-  // the registry hands it back to its signers and its quiet window, unless they made it final meanwhile
-  if ((await context.db.find(version, { id: versionId }))?.status === 'Challenged') await context.db.update(version, { id: versionId }).set({ status: 'Proposed' })
+  await unchallenge(context, versionId)
 })
 
 on('ModelRegistry:VersionSlashed', async ({ event, context }) => {
