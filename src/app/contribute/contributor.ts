@@ -6,7 +6,7 @@
 import type { WriteContext } from '../../chain/actions/index.ts'
 import { errorMessage } from '../../core/errors.ts'
 import type { NetworkConfig } from '../../core/networkConfig.ts'
-import { createClient } from '../../sdk/client.ts'
+import { networkApi } from '../hooks/useApi.ts'
 import { Emitter } from '../../core/events.ts'
 import { chainForAccount, datasetTaskData, mnistTaskData, type TaskData, ProviderHost, type ProviderLoop, workerTrainer } from '../../provider/index.ts'
 import type { RoundTimings } from '../../provider/timing.ts'
@@ -83,11 +83,12 @@ export class Contributor extends Emitter<ContributorEvents> {
     this.evaluator ??= startEvaluator()
     const trainer = this.trainer
     const evaluator = this.evaluator
+    const api = networkApi(network)
     const host = new ProviderHost({
       read: ctx,
       chain: chainForAccount(ctx),
       // the tasks to pick from the indexer's API; a network that names none is scanned on chain
-      ...(network.api === undefined ? {} : { api: createClient({ api: network.api }) }),
+      ...(api === undefined ? {} : { api }),
       artifacts: (taskId) => session.artifacts(taskId.toString()),
       states: idbStateStore(`mlbridge-provider-${network.chainId}`),
       prepare: async (task, stop) => {
