@@ -264,7 +264,10 @@ export const event = onchainTable('event', (t) => ({
   name: t.text().notNull(),
   /** the event's arguments, uint256 values as decimal strings */
   args: t.json().notNull(),
-  /** the event's `taskId` argument; for a version's events without one, its task once known (VersionProposed) */
+  /**
+   * the task it belongs to (indexer/src/feedTask.ts): its `taskId` argument, else its version's,
+   * result challenge's or slash's task, as the chain's selectTaskEvents counts them
+   */
   taskId: t.bigint(),
   blockNumber: t.bigint().notNull(),
   logIndex: t.integer().notNull(),

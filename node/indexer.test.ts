@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { keccak256, toHex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { citeDataSet, forkVersion, readStake, readTask, readVersion, registerDataSet } from '../src/chain/actions/index.ts'
-import { ApiError, createClient } from '../src/sdk/index.ts'
+import { citeDataSet, forkVersion, readStake, readTask, readTaskEvents, readVersion, registerDataSet } from '../src/chain/actions/index.ts'
+import { ApiError, chainEventsOfTask, createClient } from '../src/sdk/index.ts'
 import type { Indexer } from './indexer.ts'
 import { useLocalChain } from './testing/useLocalChain.ts'
 import { startTestIndexer, INDEXER_STARTUP_MS } from './testing/testIndexer.ts'
@@ -208,6 +208,16 @@ for (const backend of backends) {
       expect((await sdk.dataSets()).items).toEqual([expect.objectContaining({ id: String(market.dataSetId), citations: 1, license: 'CC0-1.0' })])
       expect(await get('/models?sort=best')).toEqual({ status: 400, body: { error: 'sort must be one of newest, oldest, accuracy, loss, name, got "best"' } })
       expect(await get('/models?owner=0x12')).toEqual({ status: 400, body: { error: 'owner must be a 0x-prefixed 20-byte address, got "0x12"' } })
+    })
+
+    it('serves a task\'s events, its versions\' registrations included, as the chain\'s log decodes them', async () => {
+      const { ctxOf } = local()
+      const onChain = await readTaskEvents(ctxOf(1), { taskId: run.taskId })
+      expect(onChain.map((e) => e.eventName)).toEqual(expect.arrayContaining(['VersionRegistered', 'TaskCreated', 'VersionProposed', 'HeadMoved', 'RewardCredited', 'TaskCompleted']))
+      const sdk = createClient({ api: indexer.url })
+      // the head block can be named a moment before its rows are written
+      await expect.poll(async () => await chainEventsOfTask(sdk, run.taskId), { timeout: 15_000 }).toEqual(onChain)
+      expect(await get('/events?task=one')).toEqual({ status: 400, body: { error: 'task must be a non-negative integer, got "one"' } })
     })
 
     it('is what the SDK reads: typed tasks and versions, and the API\'s refusals as ApiError', async () => {

@@ -3,8 +3,8 @@
  * then the creator's challenge of the winning result, upheld; a volunteer that stakes and starts
  * to unstake; a proposed version challenged by its task's creator, upheld, its aggregator and
  * then a co-signer slashed; a fraud proof the contract upholds alone; and a result and a version
- * challenge left to expire. GET /disputes, the SDK and the provider rows are checked against what
- * the chain says. PGlite only (node/indexer.test.ts runs both databases).
+ * challenge left to expire. GET /disputes, the SDK, the provider rows and each task's events (its
+ * slashes' side included) are checked against what the chain says. PGlite only (node/indexer.test.ts runs both databases).
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -12,10 +12,10 @@ import { join } from 'node:path'
 import { isAddressEqual, keccak256, parseEther, toHex, type Address } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  challengeResult, faucet, readSlashesMade, readStake, readTask, readVersion, requestUnstake, resolveResultChallenge, resolveSplit, resultKeyOf,
-  slashCosigner, stake, type ResultRef
+  challengeResult, faucet, readSlashesMade, readStake, readTask, readTaskEvents, readVersion, requestUnstake, resolveResultChallenge, resolveSplit, resultKeyOf,
+  slashCosigner, stake, type ReadContext, type ResultRef
 } from '../src/chain/actions/index.ts'
-import { createClient, type MLBridgeClient } from '../src/sdk/index.ts'
+import { chainEventsOfTask, createClient, type MLBridgeClient } from '../src/sdk/index.ts'
 import type { Indexer } from './indexer.ts'
 import { useLocalChain } from './testing/useLocalChain.ts'
 import { startTestIndexer, INDEXER_STARTUP_MS } from './testing/testIndexer.ts'
@@ -99,6 +99,7 @@ describe('indexer: disputes and stakes', () => {
     }
     const volunteerRow = data.providers.items.find((p) => isAddressEqual(p.address as Address, volunteer.walletClient.account.address))
     expect(volunteerRow).toMatchObject({ stake: String(parseEther('30')), unstaking: String(parseEther('20')), slashed: '0' })
+    await expectChainEvents(creator, sdk, taskId, 2)
   }, 60_000)
 
   it('records an upheld version challenge, the aggregator\'s slash and then a co-signer\'s', async () => {
@@ -134,6 +135,7 @@ describe('indexer: disputes and stakes', () => {
     }])
     await expectIndexedStake(sdk, signer, slashed)
     await expectIndexedStake(sdk, account, slash!.stake)
+    await expectChainEvents(creator, sdk, taskId, 2)
   }, 60_000)
 
   it('records a fraud proof that stands alone: no challenge, no referee, the result slashed by the contract itself', async () => {
@@ -153,6 +155,7 @@ describe('indexer: disputes and stakes', () => {
     const [proof] = (await sdk.disputes({ task: shard.taskId })).items
     expect(proof!.closedAt).toBe(proof!.openedAt)
     await expectIndexedStake(sdk, accused, slash!.stake)
+    await expectChainEvents(creator, sdk, shard.taskId, 1)
   }, 60_000)
 
   it('records expired result and version challenges: the referee missed its deadline, nobody is slashed', async () => {
@@ -172,8 +175,20 @@ describe('indexer: disputes and stakes', () => {
     expect((await readVersion(creator, { versionId })).status).toBe('Proposed')
     expect((await sdk.version(versionId)).status).toBe('Proposed')
     await expectIndexedStake(sdk, accused, 0n)
+    await expectChainEvents(creator, sdk, shard.taskId, 0)
   }, 60_000)
 })
+
+/**
+ * The task's events through the API decode to what the chain's log gives, the distributor's side
+ * of its `slashes` slashes included (what the task page shows from either source).
+ */
+async function expectChainEvents (ctx: ReadContext, sdk: MLBridgeClient, taskId: bigint, slashes: number): Promise<void> {
+  const onChain = await readTaskEvents(ctx, { taskId })
+  expect(onChain.filter((e) => e.eventName === 'Slashed')).toHaveLength(slashes)
+  // the head block can be named a moment before its rows are written
+  await expect.poll(async () => await chainEventsOfTask(sdk, taskId), { timeout: 15_000 }).toEqual(onChain)
+}
 
 /** The provider's stake as the indexer serves it matches the chain's, and it was slashed `slashed` in all. */
 async function expectIndexedStake (sdk: MLBridgeClient, account: Address, slashed: bigint): Promise<void> {

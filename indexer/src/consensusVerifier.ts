@@ -72,3 +72,6 @@ on('ConsensusVerifier:ResultSlashed', async ({ event, context }) => {
   if (await context.db.find(result, { id }) !== null) await context.db.update(result, { id }).set({ status: 'slashed' })
   await recordResultSlash(context, event.args)
 })
+
+// The verifier's side of a task's end: the feed keeps it for the task's history.
+on('ConsensusVerifier:TaskClosed', async () => {})

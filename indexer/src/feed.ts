@@ -4,9 +4,10 @@
  * webhooks without each handler having to remember it.
  */
 import { ponder } from 'ponder:registry'
-import { event as feed, version } from 'ponder:schema'
+import { event as feed } from 'ponder:schema'
 import { replaceBigInts } from 'ponder'
 import { feedNameOf } from '../../src/sdk/events.ts'
+import { claimEarlier, taskOf } from './feedTask.ts'
 
 /** Room for a block's log indexes below the block number in a feed ID. */
 const LOG_INDEX_BITS = 20n
@@ -30,12 +31,9 @@ export const on: typeof ponder.on = (key, handler) => {
   if (name === undefined) throw new Error(`${key} is not in EVENT_CONTRACTS (src/sdk/events.ts): add it there`)
   ponder.on(key, async (args) => {
     const event = args.event as unknown as LogEvent
-    // task 0 is none: a fork's ModelCreated
-    const taskId = typeof event.args.taskId === 'bigint'
-      ? (event.args.taskId === 0n ? null : event.args.taskId)
-      // a version's later events name only the version: its task is known once it was proposed
-      : typeof event.args.versionId === 'bigint' ? (await args.context.db.find(version, { id: event.args.versionId }))?.taskId ?? null : null
-    await args.context.db.insert(feed).values({
+    const db = args.context.db
+    const taskId = await taskOf(db, name, event.args)
+    await db.insert(feed).values({
       id: feedId(event.block.number, event.log.logIndex),
       contract,
       name,
@@ -46,6 +44,7 @@ export const on: typeof ponder.on = (key, handler) => {
       transactionHash: event.transaction.hash,
       timestamp: event.block.timestamp
     })
+    if (taskId !== null) await claimEarlier(db, name, event.args, event.transaction.hash, taskId)
     await handler(args)
   })
 }

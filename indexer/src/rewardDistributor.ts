@@ -57,3 +57,11 @@ on('RewardDistributor:Withdrawn', async ({ event, context }) => { await refreshS
 on('RewardDistributor:StakeLocked', async ({ event, context }) => { await refreshStake(context, event.args.provider) })
 on('RewardDistributor:StakeReleased', async ({ event, context }) => { await refreshStake(context, event.args.provider) })
 on('RewardDistributor:LivenessForfeited', async ({ event, context }) => { await refreshStake(context, event.args.provider) })
+
+// The feed keeps a task's escrow and its slashes' appeals for the task's history (feedTask.ts); no table sums them.
+on('RewardDistributor:EscrowDeposited', async () => {})
+on('RewardDistributor:EscrowRefunded', async () => {})
+on('RewardDistributor:EarningsForfeited', async () => {})
+on('RewardDistributor:SlashPending', async () => {})
+on('RewardDistributor:SlashExecuted', async () => {})
+on('RewardDistributor:SlashOverturned', async () => {})

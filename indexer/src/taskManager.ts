@@ -57,3 +57,7 @@ on('TaskManager:ProviderEjected', async ({ event, context }) => {
 on('TaskManager:ProviderLeft', async ({ event, context }) => {
   await context.db.update(taskProvider, { id: taskProviderId(event.args.taskId, event.args.provider) }).set({ left: true })
 })
+
+// The feed keeps these for the task's history; TaskCancelled or TaskCompleted ends the row's task.
+on('TaskManager:TaskCancelRequested', async () => {})
+on('TaskManager:TaskStalled', async () => {})

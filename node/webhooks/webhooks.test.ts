@@ -119,14 +119,15 @@ describe('events and webhooks', () => {
 
     events = (await sdk.events({ task: run.taskId, limit: 200 })).items
     const names = events.map((e) => e.name)
-    // the task's model is created inside createTask, just before TaskCreated
-    expect(names.slice(0, 2)).toEqual(['ModelCreated', 'TaskCreated'])
-    expect(names.at(-1)).toBe('TaskCompleted')
+    // the task's genesis version and model are created inside createTask, before TaskCreated (which files the version's registration under the task)
+    expect(names.slice(0, names.indexOf('TaskCreated'))).toEqual(['VersionRegistered', 'ModelCreated'])
+    // the verifier closes the task after it completes
+    expect(names.slice(-2)).toEqual(['TaskCompleted', 'TaskClosed'])
     expect(names).toEqual(expect.arrayContaining(['ProviderJoined', 'RoundStarted', 'RoundConfigured', 'Committed', 'Revealed', 'ShardAccepted', 'RoundDecided', 'RewardCredited', 'VersionProposed']))
     // VersionFinalized names only the version: the feed knows its task from VersionProposed
     expect(events.find((e) => e.name === 'VersionFinalized')).toMatchObject({ taskId: String(run.taskId), args: { versionId: String(run.versionId) } })
     expect(events.map((e) => BigInt(e.id))).toEqual(events.map((e) => BigInt(e.id)).sort((a, b) => a < b ? -1 : a > b ? 1 : 0))
-    expect(events[0]).toMatchObject({ contract: 'ModelRegistry', taskId: String(run.taskId), args: { taskId: String(run.taskId) } })
+    expect(events[1]).toMatchObject({ contract: 'ModelRegistry', name: 'ModelCreated', taskId: String(run.taskId), args: { taskId: String(run.taskId) } })
     expect(BigInt(events[0]!.id)).toBe((BigInt(events[0]!.blockNumber) << 20n) + BigInt(events[0]!.logIndex))
 
     const completed = await sdk.events({ name: ['TaskCompleted', 'Claimed'] })
@@ -193,7 +194,7 @@ describe('events and webhooks', () => {
     await waitFor(async () => (await call('GET', `/webhooks/${hooks.down.id}/deliveries`, undefined, hooks.down.secret)).body.items[0]?.state === 'failed', { timeoutMs: 15_000 })
     const flaky = await call('GET', `/webhooks/${hooks.flaky.id}/deliveries`, undefined, hooks.flaky.secret)
     expect(flaky.status).toBe(200)
-    expect(flaky.body.items).toEqual([expect.objectContaining({ eventName: 'TaskCompleted', eventId: events.at(-1)!.id, state: 'delivered', nextAttemptAt: null })])
+    expect(flaky.body.items).toEqual([expect.objectContaining({ eventName: 'TaskCompleted', eventId: events.find((e) => e.name === 'TaskCompleted')!.id, state: 'delivered', nextAttemptAt: null })])
     const attempts = flaky.body.items[0].attempts as Array<{ at: string, status: number }>
     expect(attempts.map((a) => a.status)).toEqual([500, 500, 200])
     // the second retry waited at least half of twice the base step

@@ -33,7 +33,7 @@ export interface PageQuery {
 }
 
 export interface EventFilter {
-  /** only the events whose `taskId` argument is this task */
+  /** only the events of this task (each event's `taskId`): those naming it, and those of its versions, result challenges and slashes */
   task?: bigint | string
   /** only these events */
   name?: EventName | EventName[]

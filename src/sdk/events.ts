@@ -10,6 +10,7 @@
 export const EVENT_CONTRACTS = {
   TaskCreated: 'TaskManager', ProviderJoined: 'TaskManager', RoundStarted: 'TaskManager', TaskCompleted: 'TaskManager',
   TaskCancelled: 'TaskManager', TaskUnderSubscribed: 'TaskManager', ProviderEjected: 'TaskManager', ProviderLeft: 'TaskManager',
+  TaskCancelRequested: 'TaskManager', TaskStalled: 'TaskManager', TaskClosed: 'ConsensusVerifier',
   RoundConfigured: 'ConsensusVerifier', RoundDecided: 'ConsensusVerifier', Committed: 'ConsensusVerifier', Revealed: 'ConsensusVerifier',
   ShardAccepted: 'ConsensusVerifier', ShardDisputed: 'ConsensusVerifier', SplitResolved: 'ConsensusVerifier', ShardRequeued: 'ConsensusVerifier',
   ShardFailed: 'ConsensusVerifier', ResultSlashed: 'ConsensusVerifier',
@@ -19,7 +20,8 @@ export const EVENT_CONTRACTS = {
   CosignerSlashed: 'ModelRegistry', Equivocated: 'ModelRegistry',
   RewardCredited: 'RewardDistributor', ReputationChanged: 'RewardDistributor', Claimed: 'RewardDistributor', Slashed: 'RewardDistributor',
   Staked: 'RewardDistributor', UnstakeRequested: 'RewardDistributor', Withdrawn: 'RewardDistributor', StakeLocked: 'RewardDistributor',
-  StakeReleased: 'RewardDistributor', LivenessForfeited: 'RewardDistributor',
+  StakeReleased: 'RewardDistributor', LivenessForfeited: 'RewardDistributor', EscrowDeposited: 'RewardDistributor', EscrowRefunded: 'RewardDistributor',
+  EarningsForfeited: 'RewardDistributor', SlashPending: 'RewardDistributor', SlashExecuted: 'RewardDistributor', SlashOverturned: 'RewardDistributor',
   'ResultChallenges:ChallengeCommitted': 'ResultChallenges', ResultChallenged: 'ResultChallenges', ResultChallengeResolved: 'ResultChallenges',
   ResultChallengeExpired: 'ResultChallenges', InvalidDeltaProven: 'ResultChallenges',
   DataSetRegistered: 'DataRegistry', DataSetUpdated: 'DataRegistry', DataSetOwnershipTransferred: 'DataRegistry', DataSetCited: 'DataRegistry'

@@ -1,6 +1,7 @@
 /**
  * The ML Bridge SDK: `createClient({ api, gateway })` reads tasks, versions, the market's models and data
  * sets, disputes, and events (paged or live), and downloads models and specs (client.ts);
+ * `chainEventsOfTask(client, id)` reads a task's events typed as the chain's log decodes them (chainEvent.ts);
  * `createWriter({ walletClient, publicClient, contracts })` creates and funds tasks, stakes, joins and
  * claims (writer.ts); `loadVersion(client, id)` downloads a version and runs it with tfjs or exports
  * it to ONNX, loading tfjs only when first run (run.ts);
@@ -15,6 +16,8 @@ export {
   DISPUTE_STATES, EVENT_NAMES, type DataSet, type Dispute, type DisputeState, type EventName, type Model, type Page, type ProtocolEvent, type Provider, type Round, type Task, type TaskDetail, type TaskProvider, type TaskStatus,
   type Version, type WebhookPayload
 } from './schemas.ts'
+export { allPages, MAX_PAGE } from './allPages.ts'
+export { chainEventOf, chainEventsOfTask, EventDecodeError } from './chainEvent.ts'
 export { createWriter, type MLBridgeWriter, type WriterOptions } from './writer.ts'
 export { loadVersion, type RunnableVersion } from './run.ts'
 export {

@@ -109,8 +109,10 @@ export { EVENT_CONTRACTS, EVENT_NAMES, feedNameOf, type EventName } from './even
 /**
  * One contract event as indexed. `id` orders the feed and is its cursor: the block number times
  * 2^20 plus the log's index in the block. `args` are the event's arguments, uint256 values as
- * decimal strings. `taskId` is the `taskId` argument, or for a version's events the task the
- * version was proposed in, once it was; null for events of no task (Claimed, Slashed…).
+ * decimal strings. `taskId` is the task the event belongs to: its `taskId` argument, or the task
+ * of the version, result challenge or slash it names (a slash's distributor events, in the
+ * transaction of the verifier's or registry's event that names the task); null for events of no
+ * task (Staked, Claimed…).
  */
 export const eventSchema = z.object({
   id: amount,

@@ -80,7 +80,7 @@ export const disputesQuery = queryOf({
 export const dataSetsQuery = queryOf({ q: search.optional(), limit: limit.optional(), cursor: cursor.optional() })
 /** GET /events and its stream: the feed after a cursor, of one task and/or some event names. */
 const eventFilters = {
-  task: uint('task').openapi({ param: { name: 'task', in: 'query' }, description: 'only the events whose `taskId` argument is this task' }).optional(),
+  task: uint('task').openapi({ param: { name: 'task', in: 'query' }, description: 'only the events of this task: those naming it, and those of its versions, result challenges and slashes (each event\'s `taskId`)' }).optional(),
   name: z.string()
     .transform((raw) => raw.split(','))
     .pipe(z.array(z.enum(sdk.EVENT_NAMES, { error: (issue) => `name must be event names separated by commas (${sdk.EVENT_NAMES.join(', ')}), got "${String(issue.input)}"` })))
