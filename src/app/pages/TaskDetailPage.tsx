@@ -3,6 +3,7 @@ import { isAddressEqual } from 'viem'
 import { useConnection } from 'wagmi'
 import { explainError } from '../../chain/explainError.ts'
 import { joinLock } from '../../core/taskLimits.ts'
+import { useApi } from '../hooks/useApi.ts'
 import { useReadContext } from '../hooks/useProtocol.ts'
 import { useProtocolEventLog } from '../hooks/useProtocolEventLog.ts'
 import { Link } from '../router.tsx'
@@ -25,10 +26,11 @@ const REFRESH_MS = 2000
 
 export function TaskDetailPage ({ taskId }: { taskId: bigint }): React.JSX.Element {
   const ctx = useReadContext()
+  const api = useApi()
   const log = useProtocolEventLog()
   const query = useQuery({
-    queryKey: ['taskDetail', ctx.contracts.TaskManager, taskId.toString()],
-    queryFn: async () => await loadTaskDetail(ctx, log, taskId),
+    queryKey: ['taskDetail', ctx.contracts.TaskManager, api === undefined ? 'chain' : 'api', taskId.toString()],
+    queryFn: async () => await loadTaskDetail(ctx, api === undefined ? { log } : { api }, taskId),
     refetchInterval: REFRESH_MS
   })
   if (query.data === 'missing') {
@@ -39,12 +41,12 @@ export function TaskDetailPage ({ taskId }: { taskId: bigint }): React.JSX.Eleme
       </section>
     )
   }
-  if (query.data === undefined) {
+  if (query.data === undefined || query.data === 'indexing') {
     return (
       <section className="panel">
         <h2>Task {taskId.toString()}</h2>
         {query.error === null
-          ? <p className="muted">Loading…</p>
+          ? <p className="muted">{query.data === 'indexing' ? 'Loading… (the indexer has yet to reach this task)' : 'Loading…'}</p>
           : <p className="error" role="alert" data-testid="task-error">Could not read the task: {explainError(query.error)}</p>}
       </section>
     )

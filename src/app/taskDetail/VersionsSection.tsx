@@ -1,19 +1,19 @@
-import type { VersionState } from '../../chain/actions/index.ts'
 import { Link } from '../router.tsx'
+import type { TaskVersion } from './loadTaskDetail.ts'
 import { bitsPerCharacter } from '../../core/lm/metrics.ts'
 import { plotPoints, polyline, roundRange, zeroBasedRange, type Box, type SeriesPoint } from './chartGeometry.ts'
 
 const BOX: Box = { width: 420, height: 190, padding: 36 }
 
-const accuracyOf = (v: VersionState): number => v.accuracyBps / 10_000
-const lossOf = (v: VersionState): number => Number(v.loss) / 1e6
+const accuracyOf = (v: TaskVersion): number => v.accuracyBps / 10_000
+const lossOf = (v: TaskVersion): number => Number(v.loss) / 1e6
 
 /**
  * Loss and accuracy of the task's versions, by round: a small chart and a table. A language
  * model's are per character: the held-out cross-entropy, also in bits per character, and how
  * often the most probable next character is the right one.
  */
-export function VersionsSection ({ versions, language = false }: { versions: VersionState[], language?: boolean }): React.JSX.Element {
+export function VersionsSection ({ versions, language = false }: { versions: TaskVersion[], language?: boolean }): React.JSX.Element {
   return (
     <section className="panel" aria-labelledby="versions-title">
       <h3 id="versions-title">Versions</h3>
@@ -48,7 +48,7 @@ export function VersionsSection ({ versions, language = false }: { versions: Ver
   )
 }
 
-function VersionsChart ({ versions, language }: { versions: VersionState[], language: boolean }): React.JSX.Element {
+function VersionsChart ({ versions, language }: { versions: TaskVersion[], language: boolean }): React.JSX.Element {
   const rounds = versions.map((v) => Number(v.round))
   const xRange = roundRange(rounds)
   const lossRange = zeroBasedRange(versions.map(lossOf))

@@ -1,4 +1,4 @@
-import type { Address, Hex } from 'viem'
+import { getAddress, type Address, type Hex } from 'viem'
 import {
   readClaimable, readEscrow, readProviders, readRound, readTask, readTaskCount, readVersion, selectTaskEvents,
   type ReadContext, type RoundState, type TaskState, type VersionState
@@ -6,6 +6,10 @@ import {
 import type { ProtocolEventLog } from '../../chain/eventLog.ts'
 import type { ProtocolEvent } from '../../chain/protocolEvents.ts'
 import { MLBridgeError } from '../../core/errors.ts'
+import { allPages, ApiError, chainEventsOfTask, type MLBridgeClient, type Version } from '../../sdk/index.ts'
+
+/** What the page shows of a version: its round's loss and accuracy. */
+export type TaskVersion = Pick<VersionState, 'versionId' | 'round' | 'status' | 'accuracyBps' | 'loss'>
 
 export interface TaskDetail {
   task: TaskState
@@ -20,28 +24,44 @@ export interface TaskDetail {
   /** Rounds started so far, oldest first. */
   rounds: RoundState[]
   /** The final (or proposed) version of each round that has one. */
-  versions: VersionState[]
+  versions: TaskVersion[]
   providers: Address[]
   claimable: Map<Address, bigint>
   /** Chain order. */
   events: ProtocolEvent[]
 }
 
-/** Everything the task page shows, read in one go (its events from `log`); `missing` when no task has this id. */
-export async function loadTaskDetail (ctx: ReadContext, log: ProtocolEventLog, taskId: bigint): Promise<TaskDetail | 'missing'> {
-  const count = await readTaskCount(ctx)
-  if (taskId === 0n || taskId > count) return 'missing'
-  const [task, events, providers, escrowLeft] = await Promise.all([
-    readTask(ctx, { taskId }),
-    log.events().then((all) => selectTaskEvents(all, taskId)),
-    readProviders(ctx, { taskId }),
-    readEscrow(ctx, { taskId })
-  ])
+/**
+ * Where the task's history comes from: the indexer's API where the network has one (a few
+ * requests, however long the chain), else the chain's protocol log (a scan of every block).
+ */
+export type TaskHistorySource = { api: MLBridgeClient } | { log: ProtocolEventLog }
+
+/** The history the page derives its sections from; the live state (task, rounds, balances) is the chain's. */
+interface TaskHistory {
+  events: ProtocolEvent[]
+  providers: Address[]
+  /** The versions of these IDs that the source knows. */
+  versionsOf: (ids: bigint[]) => Promise<TaskVersion[]>
+}
+
+/**
+ * Everything the task page shows, read in one go; `missing` when no task has this id, `indexing`
+ * while the API has yet to index a task the chain has (it trails the chain by a block or so).
+ */
+export async function loadTaskDetail (ctx: ReadContext, source: TaskHistorySource, taskId: bigint): Promise<TaskDetail | 'missing' | 'indexing'> {
+  const history = 'api' in source ? await apiHistory(ctx, source.api, taskId) : await chainHistory(ctx, source.log, taskId)
+  if (typeof history === 'string') return history
+  const { events, providers } = history
+  const [task, escrowLeft] = await Promise.all([readTask(ctx, { taskId }), readEscrow(ctx, { taskId })])
+  // the rounds the history has reached, so the rounds and their events agree while the API trails the chain
   const started = events.filter((event) => event.eventName === 'RoundStarted').length
   const rounds = await Promise.all(Array.from({ length: started }, async (_, round) => await readRound(ctx, { taskId, round, task })))
-  const versions = await Promise.all(rounds.filter((r) => r.versionId !== 0n).map(async (r) => await readVersion(ctx, { versionId: r.versionId })))
-  const claimable = new Map(await Promise.all(providers.map(async (account) => [account, await readClaimable(ctx, { account })] as const)))
-  // The task exists (its id is at most the count), so its TaskCreated is in the log.
+  const [versions, claimable] = await Promise.all([
+    history.versionsOf(rounds.filter((r) => r.versionId !== 0n).map((r) => r.versionId)),
+    Promise.all(providers.map(async (account) => [account, await readClaimable(ctx, { account })] as const)).then((entries) => new Map(entries))
+  ])
+  // The task exists (its id is at most the count, or the API indexed it), so its TaskCreated is in the history.
   const created = events.find((event) => event.eventName === 'TaskCreated')
   if (created?.eventName !== 'TaskCreated') throw new MLBridgeError('TASK_EVENT_MISSING', `task ${taskId}: its TaskCreated event is missing`)
   return {
@@ -58,4 +78,38 @@ export async function loadTaskDetail (ctx: ReadContext, log: ProtocolEventLog, t
     claimable,
     events
   }
+}
+
+const exists = async (ctx: ReadContext, taskId: bigint): Promise<boolean> => taskId !== 0n && taskId <= await readTaskCount(ctx)
+
+async function chainHistory (ctx: ReadContext, log: ProtocolEventLog, taskId: bigint): Promise<TaskHistory | 'missing'> {
+  if (!await exists(ctx, taskId)) return 'missing'
+  const [events, providers] = await Promise.all([log.events().then((all) => selectTaskEvents(all, taskId)), readProviders(ctx, { taskId })])
+  return { events, providers, versionsOf: async (ids) => await Promise.all(ids.map(async (versionId) => await readVersion(ctx, { versionId }))) }
+}
+
+async function apiHistory (ctx: ReadContext, api: MLBridgeClient, taskId: bigint): Promise<TaskHistory | 'missing' | 'indexing'> {
+  const indexed = await api.task(taskId).catch((error: unknown) => {
+    if (error instanceof ApiError && error.status === 404) return undefined
+    throw error
+  })
+  if (indexed === undefined) return await exists(ctx, taskId) ? 'indexing' : 'missing'
+  const [events, versions] = await Promise.all([chainEventsOfTask(api, taskId), taskVersions(api, taskId)])
+  return {
+    events,
+    providers: indexed.providers.map((p) => getAddress(p.provider)),
+    versionsOf: async (ids) => ids.flatMap((id) => versions.get(id) ?? [])
+  }
+}
+
+/** The task's versions the API has indexed with their metrics, by ID. */
+async function taskVersions (api: MLBridgeClient, taskId: bigint): Promise<Map<bigint, TaskVersion>> {
+  const shown = (await allPages(async (page) => await api.versions({ task: taskId, ...page }))).flatMap((v) => taskVersionOf(v) ?? [])
+  return new Map(shown.map((v) => [v.versionId, v]))
+}
+
+/** Undefined for a version not yet both registered and proposed (the API fills its row from both events). */
+function taskVersionOf (v: Version): TaskVersion | undefined {
+  if (v.round === null || v.status === null || v.accuracyBps === null || v.loss === null) return undefined
+  return { versionId: BigInt(v.id), round: BigInt(v.round), status: v.status, accuracyBps: v.accuracyBps, loss: BigInt(v.loss) }
 }
