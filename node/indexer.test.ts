@@ -13,6 +13,8 @@ import { join } from 'node:path'
 import { keccak256, toHex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { citeDataSet, forkVersion, readStake, readTask, readTaskEvents, readVersion, registerDataSet } from '../src/chain/actions/index.ts'
+import { createProtocolEventLog } from '../src/chain/eventLog.ts'
+import { loadTaskDetail } from '../src/app/taskDetail/loadTaskDetail.ts'
 import { ApiError, chainEventsOfTask, createClient } from '../src/sdk/index.ts'
 import type { Indexer } from './indexer.ts'
 import { useLocalChain } from './testing/useLocalChain.ts'
@@ -218,6 +220,15 @@ for (const backend of backends) {
       // the head block can be named a moment before its rows are written
       await expect.poll(async () => await chainEventsOfTask(sdk, run.taskId), { timeout: 15_000 }).toEqual(onChain)
       expect(await get('/events?task=one')).toEqual({ status: 400, body: { error: 'task must be a non-negative integer, got "one"' } })
+    })
+
+    it('gives the task page what it reads from the chain: the same detail from either source', async () => {
+      const ctx = local().ctxOf(1)
+      const sdk = createClient({ api: indexer.url })
+      const fromChain = await loadTaskDetail(ctx, { log: createProtocolEventLog(ctx) }, run.taskId)
+      expect(fromChain).toMatchObject({ versions: [{ versionId: run.versionId }], providers: [run.provider] })
+      await expect.poll(async () => await loadTaskDetail(ctx, { api: sdk }, run.taskId), { timeout: 15_000 }).toEqual(fromChain)
+      expect(await loadTaskDetail(ctx, { api: sdk }, 999n)).toBe('missing')
     })
 
     it('is what the SDK reads: typed tasks and versions, and the API\'s refusals as ApiError', async () => {

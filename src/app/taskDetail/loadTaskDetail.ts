@@ -85,7 +85,14 @@ const exists = async (ctx: ReadContext, taskId: bigint): Promise<boolean> => tas
 async function chainHistory (ctx: ReadContext, log: ProtocolEventLog, taskId: bigint): Promise<TaskHistory | 'missing'> {
   if (!await exists(ctx, taskId)) return 'missing'
   const [events, providers] = await Promise.all([log.events().then((all) => selectTaskEvents(all, taskId)), readProviders(ctx, { taskId })])
-  return { events, providers, versionsOf: async (ids) => await Promise.all(ids.map(async (versionId) => await readVersion(ctx, { versionId }))) }
+  return {
+    events,
+    providers,
+    versionsOf: async (ids) => await Promise.all(ids.map(async (versionId) => {
+      const { round, status, accuracyBps, loss } = await readVersion(ctx, { versionId })
+      return { versionId, round, status, accuracyBps, loss }
+    }))
+  }
 }
 
 async function apiHistory (ctx: ReadContext, api: MLBridgeClient, taskId: bigint): Promise<TaskHistory | 'missing' | 'indexing'> {
