@@ -1,4 +1,5 @@
 /** ModelRegistry: versions, their task round and aggregator, and their fate. */
+import type { Context } from 'ponder:registry'
 import { on } from './feed.ts'
 import { model, round, version } from 'ponder:schema'
 import { VERSION_STATUSES, roundId } from '../ids.ts'
@@ -16,7 +17,7 @@ on('ModelRegistry:VersionRegistered', async ({ event, context }) => {
 })
 
 /** The head's metrics, copied into the model row. */
-async function headMetrics (db: { find: (table: typeof version, key: { id: bigint }) => Promise<{ accuracyBps: number | null, loss: bigint | null } | null> }, head: bigint): Promise<{ headAccuracyBps: number | null, headLoss: bigint | null }> {
+async function headMetrics (db: Context['db'], head: bigint): Promise<{ headAccuracyBps: number | null, headLoss: bigint | null }> {
   const row = await db.find(version, { id: head })
   return { headAccuracyBps: row?.accuracyBps ?? null, headLoss: row?.loss ?? null }
 }

@@ -8,6 +8,7 @@ import { db } from 'ponder:api'
 import schema from 'ponder:schema'
 import { and, asc, desc, eq, gt, graphql, ilike, inArray, isNull, lt, or, replaceBigInts } from 'ponder'
 import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
 import { streamSSE } from 'hono/streaming'
 import {
   dataSetPageSchema as dataSetPage, dataSetsQuery, disputePageSchema as disputePage, disputesQuery, errorSchema, eventPageSchema as eventPage, eventSchema, eventsQuery, eventStreamQuery, lastEventIdHeader, MAX_LIMIT,
@@ -27,6 +28,10 @@ const plain = (body: unknown): unknown => replaceBigInts(body, (v) => v.toString
 const json = <S extends z.ZodType>(s: S, description: string): { content: { 'application/json': { schema: S } }, description: string } =>
   ({ content: { 'application/json': { schema: s } }, description })
 const badRequest = json(errorSchema, 'a parameter is malformed or unknown; `error` says which')
+
+/** A route that names one thing: its row, parsed by the documented schema, or a 404 saying why there is none. */
+const oneRow = <S extends z.ZodType>(c: Context, s: S, row: unknown, missing: string) =>
+  row === undefined ? c.json({ error: missing }, 404) : c.json(s.parse(plain(row)), 200)
 
 app.use('/graphql', graphql({ db, schema }))
 
@@ -59,11 +64,12 @@ app.openapi(createRoute({
   responses: { 200: json(taskDetailSchema, 'the task'), 400: badRequest, 404: json(errorSchema, 'no such task is indexed (yet)') }
 }), async (c) => {
   const id = BigInt(c.req.valid('param').id)
-  const [row] = await db.select().from(schema.task).where(eq(schema.task.id, id))
-  if (row === undefined) return c.json({ error: `task ${id} is not indexed (yet)` }, 404)
-  const rounds = await db.select().from(schema.round).where(eq(schema.round.taskId, id)).orderBy(asc(schema.round.round))
-  const providers = await db.select().from(schema.taskProvider).where(eq(schema.taskProvider.taskId, id)).orderBy(asc(schema.taskProvider.index))
-  return c.json(taskDetailSchema.parse(plain({ task: row, rounds, providers })), 200)
+  const [[row], rounds, providers] = await Promise.all([
+    db.select().from(schema.task).where(eq(schema.task.id, id)),
+    db.select().from(schema.round).where(eq(schema.round.taskId, id)).orderBy(asc(schema.round.round)),
+    db.select().from(schema.taskProvider).where(eq(schema.taskProvider.taskId, id)).orderBy(asc(schema.taskProvider.index))
+  ])
+  return oneRow(c, taskDetailSchema, row === undefined ? undefined : { task: row, rounds, providers }, `task ${id} is not indexed (yet)`)
 })
 
 app.openapi(createRoute({
@@ -89,8 +95,7 @@ app.openapi(createRoute({
 }), async (c) => {
   const address = c.req.valid('param').address.toLowerCase() as `0x${string}`
   const [row] = await db.select().from(schema.provider).where(eq(schema.provider.address, address))
-  if (row === undefined) return c.json({ error: `provider ${address} is not indexed: it never staked or joined a task` }, 404)
-  return c.json(providerSchema.parse(plain(row)), 200)
+  return oneRow(c, providerSchema, row, `provider ${address} is not indexed: it never staked or joined a task`)
 })
 
 app.openapi(createRoute({
@@ -100,8 +105,7 @@ app.openapi(createRoute({
 }), async (c) => {
   const id = BigInt(c.req.valid('param').id)
   const [row] = await db.select().from(schema.version).where(eq(schema.version.id, id))
-  if (row === undefined) return c.json({ error: `version ${id} is not indexed (yet)` }, 404)
-  return c.json(versionSchema.parse(plain(row)), 200)
+  return oneRow(c, versionSchema, row, `version ${id} is not indexed (yet)`)
 })
 
 /** `%text%` for ILIKE, its own wildcards escaped so a search for "50%" means those characters. */
