@@ -1,5 +1,5 @@
 import { useMemo } from 'react'
-import { createClient, type MLBridgeClient } from '../../sdk/index.ts'
+import { createClient, type MLBridgeClient } from '../../sdk/client.ts'
 import { useNetworkConfig } from '../NetworkContext.ts'
 
 /** The SDK client for the network's indexer API and gateway; undefined where the network configures no API. */
