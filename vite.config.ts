@@ -49,6 +49,7 @@ export default defineConfig({
     // ONNX Runtime is ESM already; pre-bundling would move it away from its own files.
     exclude: ['onnxruntime-web']
   },
-  build: { target: 'es2022', sourcemap: true },
+  // The manifest lets the size budget and the service worker tell the first load from lazy chunks.
+  build: { target: 'es2022', sourcemap: true, manifest: true },
   server: { strictPort: true }
 })
