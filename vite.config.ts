@@ -1,8 +1,18 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
 import react from '@vitejs/plugin-react'
 import { VitePWA } from 'vite-plugin-pwa'
 import { networkConfigPlugin } from './node/viteNetworkConfig.ts'
 import { securityHeadersPlugin } from './node/viteSecurityHeaders.ts'
+import { firstLoadFiles, readManifest } from './node/firstLoad.ts'
+
+const dist = fileURLToPath(new URL('./dist', import.meta.url))
+
+/** Workbox transform: keeps the files outside assets/ and, inside it, the first load only. */
+async function shellOnly<T extends { url: string }> (entries: T[]): Promise<{ manifest: T[] }> {
+  const shell = new Set(firstLoadFiles(readManifest(dist)))
+  return { manifest: entries.filter(({ url }) => !url.startsWith('assets/') || shell.has(url)) }
+}
 
 export default defineConfig({
   plugins: [
@@ -29,14 +39,20 @@ export default defineConfig({
       workbox: {
         // The network config differs per deployment and must never be served stale.
         navigateFallbackDenylist: [/^\/mlbridge\.config\.json$/],
-        // The WASM runtimes (ONNX Runtime's is 28 MB) are fetched when first used and cached then,
-        // so installing the app does not download every backend up front.
         globIgnores: ['mlbridge.config.json', '**/*.wasm'],
-        maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+        // Installing precaches the shell only (the first load, icons, manifest); lazy chunks, the
+        // workers and the WASM runtimes (ONNX Runtime's is 28 MB) are cached when first used.
+        manifestTransforms: [shellOnly],
         runtimeCaching: [{
-          urlPattern: ({ url }) => url.pathname.endsWith('.wasm'),
+          // hashed names: a cached copy is never stale
+          urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.startsWith('/assets/'),
           handler: 'CacheFirst',
-          options: { cacheName: 'mlbridge-wasm', expiration: { maxEntries: 16 } }
+          options: { cacheName: 'mlbridge-assets', expiration: { maxEntries: 200 } }
+        }, {
+          // fixed names (the bundled data sets): served from the cache, refreshed behind it
+          urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.startsWith('/data/'),
+          handler: 'StaleWhileRevalidate',
+          options: { cacheName: 'mlbridge-data', expiration: { maxEntries: 16 } }
         }]
       }
     })
