@@ -1,24 +1,18 @@
-import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
 import react from '@vitejs/plugin-react'
 import { VitePWA } from 'vite-plugin-pwa'
 import { networkConfigPlugin } from './node/viteNetworkConfig.ts'
 import { securityHeadersPlugin } from './node/viteSecurityHeaders.ts'
-import { firstLoadFiles, readManifest } from './node/firstLoad.ts'
+import { shellPrecache } from './node/viteShellPrecache.ts'
 
-const dist = fileURLToPath(new URL('./dist', import.meta.url))
-
-/** Workbox transform: keeps the files outside assets/ and, inside it, the first load only. */
-async function shellOnly<T extends { url: string }> (entries: T[]): Promise<{ manifest: T[] }> {
-  const shell = new Set(firstLoadFiles(readManifest(dist)))
-  return { manifest: entries.filter(({ url }) => !url.startsWith('assets/') || shell.has(url)) }
-}
+const shell = shellPrecache()
 
 export default defineConfig({
   plugins: [
     react(),
     securityHeadersPlugin(),
     networkConfigPlugin(),
+    shell.plugin,
     VitePWA({
       registerType: 'autoUpdate',
       includeAssets: ['icon.svg'],
@@ -42,7 +36,7 @@ export default defineConfig({
         globIgnores: ['mlbridge.config.json', '**/*.wasm'],
         // Installing precaches the shell only (the first load, icons, manifest); lazy chunks, the
         // workers and the WASM runtimes (ONNX Runtime's is 28 MB) are cached when first used.
-        manifestTransforms: [shellOnly],
+        manifestTransforms: [shell.transform],
         runtimeCaching: [{
           // hashed names: a cached copy is never stale
           urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.startsWith('/assets/'),
