@@ -3,12 +3,16 @@ import react from '@vitejs/plugin-react'
 import { VitePWA } from 'vite-plugin-pwa'
 import { networkConfigPlugin } from './node/viteNetworkConfig.ts'
 import { securityHeadersPlugin } from './node/viteSecurityHeaders.ts'
+import { shellPrecache } from './node/viteShellPrecache.ts'
+
+const shell = shellPrecache()
 
 export default defineConfig({
   plugins: [
     react(),
     securityHeadersPlugin(),
     networkConfigPlugin(),
+    shell.plugin,
     VitePWA({
       registerType: 'autoUpdate',
       includeAssets: ['icon.svg'],
@@ -29,14 +33,20 @@ export default defineConfig({
       workbox: {
         // The network config differs per deployment and must never be served stale.
         navigateFallbackDenylist: [/^\/mlbridge\.config\.json$/],
-        // The WASM runtimes (ONNX Runtime's is 28 MB) are fetched when first used and cached then,
-        // so installing the app does not download every backend up front.
         globIgnores: ['mlbridge.config.json', '**/*.wasm'],
-        maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+        // Installing precaches the shell only (the first load, icons, manifest); lazy chunks, the
+        // workers and the WASM runtimes (ONNX Runtime's is 28 MB) are cached when first used.
+        manifestTransforms: [shell.transform],
         runtimeCaching: [{
-          urlPattern: ({ url }) => url.pathname.endsWith('.wasm'),
+          // hashed names: a cached copy is never stale
+          urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.startsWith('/assets/'),
           handler: 'CacheFirst',
-          options: { cacheName: 'mlbridge-wasm', expiration: { maxEntries: 16 } }
+          options: { cacheName: 'mlbridge-assets', expiration: { maxEntries: 200 } }
+        }, {
+          // fixed names (the bundled data sets): served from the cache, refreshed behind it
+          urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.startsWith('/data/'),
+          handler: 'StaleWhileRevalidate',
+          options: { cacheName: 'mlbridge-data', expiration: { maxEntries: 16 } }
         }]
       }
     })
@@ -49,6 +59,7 @@ export default defineConfig({
     // ONNX Runtime is ESM already; pre-bundling would move it away from its own files.
     exclude: ['onnxruntime-web']
   },
-  build: { target: 'es2022', sourcemap: true },
+  // The manifest lets the size budget and the service worker tell the first load from lazy chunks.
+  build: { target: 'es2022', sourcemap: true, manifest: true },
   server: { strictPort: true }
 })

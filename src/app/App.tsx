@@ -1,13 +1,16 @@
+import { lazy, Suspense } from 'react'
 import { WalletPanel } from './components/WalletPanel.tsx'
 import { TokenPanel } from './components/TokenPanel.tsx'
 import { Link, useRoute, type Route } from './router.tsx'
 import { useResumeContribution } from './contribute/useResumeContribution.ts'
 import { ContributePage } from './pages/ContributePage.tsx'
 import { TasksPage } from './pages/TasksPage.tsx'
-import { TaskDetailPage } from './pages/TaskDetailPage.tsx'
-import { MarketPage } from './pages/MarketPage.tsx'
-import { ModelPage } from './pages/ModelPage.tsx'
-import { VersionPage } from './pages/VersionPage.tsx'
+
+// The landing page and the task list come with the first load; the rest load when first visited.
+const TaskDetailPage = lazy(async () => ({ default: (await import('./pages/TaskDetailPage.tsx')).TaskDetailPage }))
+const MarketPage = lazy(async () => ({ default: (await import('./pages/MarketPage.tsx')).MarketPage }))
+const ModelPage = lazy(async () => ({ default: (await import('./pages/ModelPage.tsx')).ModelPage }))
+const VersionPage = lazy(async () => ({ default: (await import('./pages/VersionPage.tsx')).VersionPage }))
 
 const NAV: Array<{ label: string, route: Route, section: Route['page'][] }> = [
   { label: 'Contribute', route: { page: 'contribute' }, section: ['contribute'] },
@@ -47,7 +50,9 @@ export function App (): React.JSX.Element {
         <TokenPanel />
       </div>
       <main className="page" data-page={route.page}>
-        <Page route={route} />
+        <Suspense fallback={<p className="muted">Loading…</p>}>
+          <Page route={route} />
+        </Suspense>
       </main>
     </div>
   )

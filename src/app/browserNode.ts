@@ -2,7 +2,7 @@ import { createPublicClient, http, type PublicClient } from 'viem'
 import { chainFromConfig } from '../chain/chain.ts'
 import { protocolContracts } from '../chain/contracts.ts'
 import { chainMembership } from '../chain/taskMembership.ts'
-import { createBrowserNode, type BrowserNode } from '../p2p/index.ts'
+import type { BrowserNode } from '../p2p/index.ts'
 import type { NetworkConfig } from '../core/networkConfig.ts'
 
 let node: Promise<BrowserNode> | undefined
@@ -10,10 +10,11 @@ let node: Promise<BrowserNode> | undefined
 /**
  * One libp2p/Helia node per tab, on the main thread (workers have no RTCPeerConnection). Kept at
  * module level because React StrictMode runs effects twice and a second node would fight the first
- * for the same IndexedDB identity.
+ * for the same IndexedDB identity. libp2p and Helia are imported here, when a page first needs the
+ * node, so they stay out of the first load.
  */
 export async function browserNode (network: NetworkConfig): Promise<BrowserNode> {
-  node ??= createBrowserNode({
+  node ??= import('../p2p/index.ts').then(async ({ createBrowserNode }) => await createBrowserNode({
     relayMultiaddrs: network.bootstrap,
     allowLoopback: network.allowLoopback,
     storage: 'indexeddb',
@@ -24,7 +25,7 @@ export async function browserNode (network: NetworkConfig): Promise<BrowserNode>
       publicClient: createPublicClient({ chain: chainFromConfig(network), transport: http(network.rpcUrl) }) as PublicClient,
       contracts: protocolContracts(network)
     })
-  }).catch((error: unknown) => {
+  })).catch((error: unknown) => {
     node = undefined
     throw error
   })

@@ -16,8 +16,8 @@ const queryClient = new QueryClient()
 function Root (): React.JSX.Element {
   const [boot, setBoot] = useState<Boot>({ state: 'loading' })
   useEffect(() => {
-    loadNetworkConfig().then(
-      (network) => setBoot({ state: 'ready', network, wagmi: createWagmiConfig(network) }),
+    loadNetworkConfig().then(async (network) => ({ network, wagmi: await createWagmiConfig(network) })).then(
+      ({ network, wagmi }) => setBoot({ state: 'ready', network, wagmi }),
       (error: unknown) => setBoot({ state: 'failed', message: error instanceof Error ? error.message : String(error) })
     )
   }, [])

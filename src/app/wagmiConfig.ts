@@ -1,17 +1,18 @@
 import { createConfig, http, type Config } from 'wagmi'
 import { LOCAL_CHAIN_ID, type NetworkConfig } from '../core/networkConfig.ts'
 import { chainFromConfig } from '../chain/chain.ts'
-import { devWallet } from '../chain/devWalletConnector.ts'
 
 /**
  * Injected wallets arrive through EIP-6963 discovery (wagmi's default); the dev wallet is offered
- * only on the local chain, where its public keys are harmless.
+ * only on the local chain, where its public keys are harmless, and only loaded there (its HD key
+ * derivation would otherwise weigh on every first load).
  */
-export function createWagmiConfig (network: NetworkConfig): Config {
+export async function createWagmiConfig (network: NetworkConfig): Promise<Config> {
   const chain = chainFromConfig(network)
+  const connectors = network.chainId === LOCAL_CHAIN_ID ? [(await import('../chain/devWalletConnector.ts')).devWallet()] : []
   return createConfig({
     chains: [chain],
-    connectors: network.chainId === LOCAL_CHAIN_ID ? [devWallet()] : [],
+    connectors,
     transports: { [chain.id]: http(network.rpcUrl) },
     multiInjectedProviderDiscovery: true
   })

@@ -1,7 +1,7 @@
 import { createConnector } from 'wagmi'
 import { ChainNotConfiguredError } from '@wagmi/core'
 import { createWalletClient, getAddress, http, SwitchChainError, type Address, type EIP1193Provider } from 'viem'
-import { devAccount } from './devAccounts.ts'
+import { DEV_ACCOUNT_COUNT, devAccount } from './devAccounts.ts'
 
 const ACCOUNT_KEY = 'devWallet.accountIndex'
 const CONNECTED_KEY = 'devWallet.connected'
@@ -10,6 +10,8 @@ export interface DevWalletProperties extends Record<string, unknown> {
   /** Which of anvil's dev accounts the next `connect` uses. */
   selectAccount(index: number): Promise<void>
   selectedAccount(): Promise<number>
+  /** The accounts to pick from, by index. */
+  accountAddresses(): Address[]
 }
 
 /**
@@ -40,6 +42,7 @@ export function devWallet (defaultIndex = 1) {
         if (connected) config.emitter.emit('change', { accounts: [devAccount(index).address] })
       },
       selectedAccount: readIndex,
+      accountAddresses: () => Array.from({ length: DEV_ACCOUNT_COUNT }, (_, index) => devAccount(index).address),
       async connect (parameters) {
         if (parameters?.chainId !== undefined && parameters.chainId !== chain.id) {
           throw new SwitchChainError(new ChainNotConfiguredError())

@@ -1,5 +1,7 @@
 import { useMemo } from 'react'
-import { CONNECTION_LABELS, groupTaskPeers, shortAddress, shortPeerId, type JoinedTask, type PeerConnection } from '../../p2p/index.ts'
+// not the p2p index, which would pull libp2p into the first load
+import { CONNECTION_LABELS, groupTaskPeers, shortAddress, shortPeerId, type JoinedTask } from '../../p2p/taskPeers.ts'
+import type { PeerConnection } from '../../p2p/connections.ts'
 import { useNetworkConfig } from '../NetworkContext.ts'
 import { useNetworkStatus } from '../hooks/useNetworkStatus.ts'
 

@@ -1,13 +1,11 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { useConnect, useConnection, useConnectors, useDisconnect, useSwitchChain } from 'wagmi'
-import { DEV_ACCOUNT_COUNT, devAccount } from '../../chain/devAccounts.ts'
 import type { DevWalletProperties } from '../../chain/devWalletConnector.ts'
 import { explainError } from '../../chain/explainError.ts'
 import { useNetworkConfig } from '../NetworkContext.ts'
 
-const devAccounts = Array.from({ length: DEV_ACCOUNT_COUNT }, (_, index) => devAccount(index).address)
-
 function DevWalletConnect ({ connector, onConnect }: { connector: DevWalletProperties; onConnect: () => void }): React.JSX.Element {
+  const devAccounts = useMemo(() => connector.accountAddresses(), [connector])
   const [index, setIndex] = useState(1)
   useEffect(() => { void connector.selectedAccount().then(setIndex) }, [connector])
   return (

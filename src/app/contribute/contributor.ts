@@ -8,14 +8,13 @@ import { errorMessage } from '../../core/errors.ts'
 import type { NetworkConfig } from '../../core/networkConfig.ts'
 import { networkApi } from '../hooks/useApi.ts'
 import { Emitter } from '../../core/events.ts'
-import { chainForAccount, datasetTaskData, mnistTaskData, type TaskData, ProviderHost, type ProviderLoop, workerTrainer } from '../../provider/index.ts'
+import type { TaskData, ProviderLoop } from '../../provider/index.ts'
 import type { RoundTimings } from '../../provider/timing.ts'
 import type { Evaluator, ProviderEvents, StepEvent } from '../../provider/types.ts'
 import type { BackendName } from '../../train/backendChoice.ts'
 import type { TrainProgress } from '../../train/trainShard.ts'
-import { startEvaluator, startTrainer, type EvaluatorClient, type TrainerClient } from '../../train/trainerClient.ts'
-import { appSession, type AppSession } from '../session.ts'
-import { loadUploadedDataset } from '../../provider/uploadedData.ts'
+import type { EvaluatorClient, TrainerClient } from '../../train/trainerClient.ts'
+import type { AppSession } from '../session.ts'
 import type { TaskSpec } from '../../core/taskSpec.ts'
 import type { EvaluationData } from '../../train/workerApi.ts'
 import { idbStateStore } from './idbStateStore.ts'
@@ -78,6 +77,10 @@ export class Contributor extends Emitter<ContributorEvents> {
   }
 
   private async work (network: NetworkConfig, ctx: WriteContext, opts: { backend?: BackendName }, signal: AbortSignal): Promise<void> {
+    // The provider stack (libp2p, Helia, the provider loop, the trainer workers) loads when Contribute is switched on, not with the page.
+    const [{ ProviderHost, chainForAccount, workerTrainer }, { startEvaluator, startTrainer }, { appSession }] = await Promise.all([
+      import('../../provider/index.ts'), import('../../train/trainerClient.ts'), import('../session.ts')
+    ])
     const session = await appSession(network, ctx)
     this.trainer ??= startTrainer()
     this.evaluator ??= startEvaluator()
@@ -117,6 +120,7 @@ export class Contributor extends Emitter<ContributorEvents> {
 
   /** The bundled MNIST (the worker holds it), or the task's uploaded data set fetched by its manifest. */
   private async taskData (session: AppSession, spec: TaskSpec, signal: AbortSignal): Promise<{ data: TaskData, heldOut: EvaluationData }> {
+    const [{ datasetTaskData, mnistTaskData }, { loadUploadedDataset }] = await Promise.all([import('../../provider/index.ts'), import('../../provider/uploadedData.ts')])
     if (spec.dataset.manifestCid === undefined) return { data: mnistTaskData(), heldOut: { kind: 'mnist-test' } }
     this.update({ step: { phase: 'fetching', detail: `fetching the data set ${spec.dataset.manifestCid}` } })
     const { train, test } = await loadUploadedDataset(session.node.storage, spec, { signal })

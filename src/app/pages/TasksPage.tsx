@@ -1,8 +1,10 @@
-import { useState } from 'react'
+import { lazy, Suspense, useState } from 'react'
 import { useWriteContext } from '../hooks/useProtocol.ts'
-import { CreateTaskWizard } from '../tasks/CreateTaskWizard.tsx'
 import { TaskList } from '../tasks/TaskList.tsx'
 import '../tasks/tasks.css'
+
+// The wizard (data parsing, the initial model, publishing) loads with a connected wallet, after the list.
+const CreateTaskWizard = lazy(async () => ({ default: (await import('../tasks/CreateTaskWizard.tsx')).CreateTaskWizard }))
 
 /** The task list and the wizard; `continues` opens the wizard on a task that trains that version further. */
 export function TasksPage ({ continues }: { continues?: bigint }): React.JSX.Element {
@@ -20,7 +22,13 @@ export function TasksPage ({ continues }: { continues?: bigint }): React.JSX.Ele
         <TaskList />
       </section>
       {/* Kept mounted while hidden, so closing and reopening loses nothing typed. */}
-      {ctx !== undefined && <div hidden={!creating}><CreateTaskWizard ctx={ctx} {...(continues === undefined ? {} : { continues })} onClose={() => { setCreating(false) }} /></div>}
+      {ctx !== undefined && (
+        <div hidden={!creating}>
+          <Suspense fallback={<p className="muted">Loading…</p>}>
+            <CreateTaskWizard ctx={ctx} {...(continues === undefined ? {} : { continues })} onClose={() => { setCreating(false) }} />
+          </Suspense>
+        </div>
+      )}
     </>
   )
 }
