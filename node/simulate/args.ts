@@ -3,6 +3,9 @@ import type { AggregationSpec } from '../../src/core/taskSpec.ts'
 import { ATTACKS, type Attack } from './attacks.ts'
 import { choiceFlag, integerFlag, integerListFlag, UsageError, type FlagOptions } from '../cli/args.ts'
 
+/** Each provider is a libp2p + Helia node and a provider loop in this one process: more would measure the machine. */
+export const MAX_PROVIDERS = 32
+
 export const AGGREGATORS = { mean: 'mean', trimmed: 'trimmed-mean', median: 'median', clipping: 'centered-clip' } as const satisfies Record<string, AggregationSpec['rule']>
 export type AggregatorName = keyof typeof AGGREGATORS
 
@@ -123,7 +126,7 @@ export function simulationOptions (given: SimulationFlags): SimulationOptions {
   if (matrix && task !== 'mnist') throw new UsageError('--matrix runs on the MNIST task: leave out --task')
   if (task === 'lm' && given.hidden !== undefined) throw new UsageError('--hidden sizes the MNIST MLP; --task lm trains the tiny character transformer')
   const values: SimulationFlags = matrix ? { ...MATRIX_DEFAULTS, ...given } : task === 'lm' ? { ...LM_DEFAULTS, ...given } : given
-  const providers = integerFlag('--providers', values.providers ?? '4', 2, 16)
+  const providers = integerFlag('--providers', values.providers ?? '4', 2, MAX_PROVIDERS)
   if (matrix && (values.byzantine !== undefined || values.attack !== undefined)) throw new UsageError('--matrix runs every attack at 25% and 49%: leave out --byzantine and --attack')
   if (matrix && values.html !== undefined) throw new UsageError('--html draws one run; --matrix writes its rows with --json')
   const byzantine = byzantineFlag(values.byzantine ?? '0', providers)

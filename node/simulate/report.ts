@@ -18,8 +18,10 @@ export interface RoundReport {
   acceptedShards: number
   /** results paid this round (winners of the accepted shards) */
   acceptedResults: number
-  /** every transaction mined while this round was current */
+  /** every transaction mined while this round was current (the last round: also the claims after the task completed) */
   gas: { total: number, transactions: number, perAcceptedResult: number | null, byFunction: Record<string, { gas: number, count: number }> }
+  /** wall seconds from the round's start (as the driver saw it) to the next round's, or to the providers' end (claims included) */
+  seconds: number | null
   /** bytes each provider moved through the network this round, on average */
   bytesPerProvider: { sent: number, received: number }
   /** what synchronous data-parallel SGD sends per worker for the same steps: 2 x params x 4 bytes x steps */
@@ -85,6 +87,7 @@ export interface SimulationReport {
     /** percentage points, network minus baseline */
     gapPp: number | null
     maxBytesRatio: number
+    /** the gas of every round (commit, reveal, finalize, propose, confirm, advance, claim, …; setup excluded) over every accepted result */
     gasPerAcceptedResult: number | null
     honestSlashed: number
     /** wei the attackers that never train (FREE_RIDERS in attacks.ts) were credited and kept (slashes forfeit the rest) */

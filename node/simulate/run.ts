@@ -142,7 +142,8 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
         states: new MemoryStateStore(),
         gossip: (id) => wiring.gossip(p.gossip(id.toString())),
         taskId,
-        loop: { stake: { faucet: true }, pollIntervalMs: 200, aggregatorTimeoutMs: wiring.aggregatorTimeoutMs ?? 15_000, stepTimeoutMs: 30_000 }
+        // claimOnComplete: a result is paid at claim, so its gas belongs to the cost of a result
+        loop: { stake: { faucet: true }, claimOnComplete: true, pollIntervalMs: 200, aggregatorTimeoutMs: wiring.aggregatorTimeoutMs ?? 15_000, stepTimeoutMs: 30_000 }
       })
       const time = new TimeSplit()
       const errors: SimulationReport['errors'] = []
@@ -189,6 +190,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
     const timeoutMs = hooks.timeoutMs ?? Math.max(30, opts.rounds) * 60_000
     const guard = setTimeout(() => { controller.abort(new SimulationError(`the task did not complete within ${timeoutMs / 1000} s`)) }, timeoutMs)
     const trafficAt: Array<Traffic[]> = []
+    const startedAt: number[] = []
     let lastSig = ''
     let lastChange = performance.now()
     let task: TaskState = await readTask(creator.ctx, { taskId })
@@ -198,6 +200,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
         task = await readTask(creator.ctx, { taskId })
         if (task.status === 'Running' && trafficAt[task.currentRound] === undefined) {
           trafficAt[task.currentRound] = providers.map((p) => ({ ...p.participant.traffic }))
+          startedAt[task.currentRound] = performance.now()
           log(`round ${task.currentRound} started (${((performance.now() - started) / 1000).toFixed(0)} s)`)
         }
         const round: RoundState | undefined = task.status === 'Running' ? await readRound(creator.ctx, { taskId, round: task.currentRound }) : undefined
@@ -216,8 +219,10 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
         lastChange = performance.now()
       }
     })()
+    let runsEndedAt = performance.now()
     try {
       const outcomes = await Promise.all(runs)
+      runsEndedAt = performance.now()
       // An attacker that never joins (spam) ends 'not-joined'; every honest provider must complete.
       if (outcomes.some((o, i) => o !== 'completed' && !(providers[i]!.role === 'byzantine' && o === 'not-joined'))) throw new SimulationError(`providers ended with ${outcomes.join(', ')}`)
       if (referee !== undefined) await settled(referee, await chain.publicClient.getBlockNumber())
@@ -272,6 +277,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
         acceptedResults,
         gas: { total: gas?.gas ?? 0, transactions: gas?.transactions ?? 0, perAcceptedResult: acceptedResults === 0 || gas === undefined ? null : gas.gas / acceptedResults, byFunction: gas?.byFunction ?? {} },
         bytesPerProvider: { sent: avg((t) => t.sent), received: avg((t) => t.received) },
+        seconds: roundSeconds(startedAt, r, runsEndedAt),
         syncDataParallelBytesPerProvider: 2 * params * 4 * spec.training.localSteps
       })
       log(`round ${r}: network ${network === null ? '-' : (network.accuracy * 100).toFixed(2)}%, baseline ${(base.accuracy * 100).toFixed(2)}%`)
@@ -300,8 +306,8 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
     }))
     const last = rounds.at(-1)
     const lastNet = [...rounds].reverse().find((r) => r.network !== null)?.network ?? null
-    const gasRounds = rounds.filter((r) => r.acceptedResults > 0)
-    const acceptedTotal = gasRounds.reduce((s, r) => s + r.acceptedResults, 0)
+    // Every round's gas, also that of a round that accepted nothing: its cost falls on the results of the others.
+    const acceptedTotal = rounds.reduce((s, r) => s + r.acceptedResults, 0)
     const split = { train: 0, transfer: 0, chain: 0, aggregate: 0, wait: 0 }
     for (const p of providerReports) for (const k of Object.keys(split) as Array<keyof typeof split>) split[k] += p.time[k]
     const freeRider = opts.attack !== 'none' && FREE_RIDERS.has(opts.attack)
@@ -331,7 +337,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
         baselineAccuracy: last?.baseline.accuracy ?? 0,
         gapPp: lastNet === null || last === undefined ? null : 100 * (lastNet.accuracy - last.baseline.accuracy),
         maxBytesRatio: Math.max(0, ...rounds.map((r) => (r.bytesPerProvider.sent + r.bytesPerProvider.received) / r.syncDataParallelBytesPerProvider)),
-        gasPerAcceptedResult: acceptedTotal === 0 ? null : gasRounds.reduce((s, r) => s + r.gas.total, 0) / acceptedTotal,
+        gasPerAcceptedResult: acceptedTotal === 0 ? null : rounds.reduce((s, r) => s + r.gas.total, 0) / acceptedTotal,
         honestSlashed: providerReports.filter((p) => p.role === 'honest' && p.slashes > 0).length,
         freeRiderRewards: freeRider ? providerReports.filter((p) => p.role === 'byzantine').reduce((s, p) => s + BigInt(p.rewards) - BigInt(p.forfeited), 0n).toString() : '0',
         taskStatus: (await readTask(creator.ctx, { taskId })).status
@@ -373,6 +379,12 @@ async function countAttacksAccepted (
       if (attacker !== undefined) counts.set(attacker.account, (counts.get(attacker.account) ?? 0) + 1)
     }
   }
+}
+
+/** Wall seconds of round `r`: to the next round's start, the last round to `end`; null when its start went unseen. */
+function roundSeconds (startedAt: readonly number[], r: number, end: number): number | null {
+  const start = startedAt[r]
+  return start === undefined ? null : ((startedAt[r + 1] ?? end) - start) / 1000
 }
 
 function popcount (mask: number): number {

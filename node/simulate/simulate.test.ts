@@ -29,9 +29,12 @@ describe('simulate', () => {
       expect(round.gas.total).toBeGreaterThan(0)
       expect(round.gas.byFunction).toHaveProperty('commit')
       expect(round.bytesPerProvider.received).toBeGreaterThan(0)
+      expect(round.seconds).toBeGreaterThan(0)
       expect(round.syncDataParallelBytesPerProvider).toBe(2 * report.setup.params * 4 * report.setup.localSteps)
     }
     expect(report.final.networkAccuracy).toBeGreaterThan(0.3)
+    // the providers claim once the task completes: a result's cost includes its claim
+    expect(report.rounds.at(-1)!.gas.byFunction).toHaveProperty('claim')
     expect(report.wallTime.split.train).toBeGreaterThan(0)
 
     const lazy = report.providers.filter((p) => p.role === 'byzantine')
