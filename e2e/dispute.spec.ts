@@ -15,7 +15,7 @@ import { devAccount } from '../src/chain/devAccounts.ts'
 import { evidenceCid } from '../src/core/referee/evidence.ts'
 import type { BrowserNode } from '../src/p2p/index.ts'
 import { expect, test } from './fixtures.ts'
-import { connect, createTaskInWizard, volunteer } from './volunteer.ts'
+import { connect, createTaskInWizard, openRoute, volunteer } from './volunteer.ts'
 
 const CREATOR = 1
 const HONEST = 5
@@ -89,7 +89,7 @@ test('@faults @dispute a volunteer that pins poisoned bytes is challenged by the
   expect(JSON.parse(report)).toMatchObject({ type: 'mlbridge/referee-result-challenge/1', taskId: taskId.toString(), outcome: { kind: 'audit' } })
 
   // The task page shows the upheld challenge and the slash it caused; the cheat's own record shows the slash.
-  await creator.goto(`/#/tasks/${taskId}`)
+  await openRoute(creator, `#/tasks/${taskId}`)
   const slash = creator.locator(`[data-testid="disputes"] [data-testid="slash-row"][data-provider="${devAccount(CHEAT).address}"]`)
   await expect(slash).toHaveAttribute('data-reason', 'FingerprintMismatch', { timeout: 30_000 })
   await expect(slash).toHaveAttribute('data-cause', 'challenge')

@@ -15,7 +15,7 @@ import { promisify } from 'node:util'
 import { createTestClient, getAddress, http, keccak256, parseEther, toHex, type Address } from 'viem'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures.ts'
-import { connect, createTaskInWizard, submitWizard, volunteer } from './volunteer.ts'
+import { connect, createTaskInWizard, openRoute, submitWizard, volunteer } from './volunteer.ts'
 import { readmeExample, runScriptExample, runShellExample } from './readmeExamples.ts'
 import { readAcceptedShards, readClaimable, readModel, readReputation, readRound, readTask, readTokenBalance, readVersion, type ReadContext } from '../src/chain/actions/index.ts'
 import { hasBit } from '../src/core/bitmask.ts'
@@ -52,7 +52,7 @@ async function acceptedResults (ctx: ReadContext, taskId: bigint): Promise<Map<A
 }
 
 async function heldOutAccuracy (page: Page, versionId: bigint): Promise<number> {
-  await page.goto(`/#/versions/${versionId}`)
+  await openRoute(page, `#/versions/${versionId}`)
   await expect(page.getByTestId('version-model-verified')).toBeVisible({ timeout: 60_000 })
   await page.getByTestId('viewer-run-heldout').click()
   const accuracy = page.getByTestId('viewer-accuracy')
@@ -138,14 +138,14 @@ test('@journey @market a creator funds a named MNIST task, three volunteers trai
   for (const page of volunteers) await page.getByTestId('contribute-toggle').uncheck()
 
   // ------------------------------------------------------------ the creator's view: task, lineage, viewer
-  await creator.goto(`/#/tasks/${taskId}`)
+  await openRoute(creator, `#/tasks/${taskId}`)
   await expect(creator.getByTestId('task-status')).toHaveText('Completed')
   await expect(creator.getByTestId('task-name')).toHaveText(`${NAME} #${taskId}`)
   // Provenance: the registry's record of the data the task cites, checked on chain against its data hash.
   await expect(creator.getByTestId('task-dataset')).toContainText('MNIST, licence CC-BY-SA-3.0')
   await expect(creator.getByTestId('version-row')).toHaveCount(ROUNDS)
   await shot(creator, 'task-detail')
-  await creator.goto(`/#/models/${task.modelId}`)
+  await openRoute(creator, `#/models/${task.modelId}`)
   await expect(creator.getByTestId('lineage-node')).toHaveCount(ROUNDS + 1)
   await shot(creator, 'lineage')
 
@@ -191,7 +191,7 @@ test('@journey @market a creator funds a named MNIST task, three volunteers trai
   await creator.getByTestId('market-search').fill('journey, continued')
   await expect(creator.getByTestId(`model-versions-${continued.modelId}`)).toHaveText(`task #${continuedId} from v${lastId}, 1 version`, { timeout: 30_000 })
   // Nobody trains it here: the creator cancels it, so its escrow comes back and no later test's volunteer joins it.
-  await creator.goto(`/#/tasks/${continuedId}`)
+  await openRoute(creator, `#/tasks/${continuedId}`)
   await creator.getByTestId('cancel-task').click()
   await creator.getByTestId('cancel-confirm').click()
   await expect(creator.getByTestId('cancel-refund')).toBeVisible({ timeout: 30_000 })

@@ -5,7 +5,7 @@
  * version in ONNX Runtime Web and in tfjs.
  */
 import { expect, test } from './fixtures.ts'
-import { connect, createTaskInWizard, volunteer } from './volunteer.ts'
+import { connect, createTaskInWizard, openRoute, volunteer } from './volunteer.ts'
 import { readRound, readTask, readVersion } from '../src/chain/actions/index.ts'
 
 const ROUNDS = 3
@@ -41,11 +41,11 @@ test('@journey @lm three volunteers train a character transformer on Moby Dick; 
   expect(losses[0]).toBeLessThan(Math.log(80))
   for (let i = 1; i < losses.length; i++) expect(losses[i]).toBeLessThan(losses[i - 1]!)
 
-  await creator.goto(`/#/tasks/${taskId}`)
+  await openRoute(creator, `#/tasks/${taskId}`)
   await expect(creator.getByTestId('version-bpc')).toHaveCount(ROUNDS, { timeout: 60_000 })
 
   // The viewer continues a prompt with the final version, in both runtimes.
-  await creator.goto(`/#/versions/${lastVersion}`)
+  await openRoute(creator, `#/versions/${lastVersion}`)
   await expect(creator.getByTestId('version-model-verified')).toBeVisible({ timeout: 60_000 })
   await creator.getByTestId('viewer-prompt').fill('Call me ')
   await creator.getByTestId('viewer-length').fill('40')

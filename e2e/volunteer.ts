@@ -21,6 +21,17 @@ export async function volunteer (page: Page, account: number): Promise<void> {
 }
 
 /** Creates a task in the wizard and returns its ID. */
+/**
+ * Opens an app page by its hash route (`#/tasks/3`) and waits until the app shows it: a hash
+ * change is handled after `goto` returns, and while a page's code loads React keeps the previous
+ * page in the DOM, hidden, behind the loading line.
+ */
+export async function openRoute (page: Page, hash: `#/${string}`): Promise<void> {
+  await page.goto(`/${hash}`)
+  await expect(page.locator(`main[data-route="${hash}"]`)).toBeVisible()
+  await expect(page.getByTestId('page-loading')).toHaveCount(0, { timeout: 60_000 })
+}
+
 export interface WizardTask { name?: string, description?: string, rounds: number, shards: number, replication: number, reward: string, joinWindow: number }
 
 export async function createTaskInWizard (creator: Page, task: WizardTask, before?: () => Promise<void>): Promise<bigint> {

@@ -1,7 +1,7 @@
 import { lazy, Suspense } from 'react'
 import { WalletPanel } from './components/WalletPanel.tsx'
 import { TokenPanel } from './components/TokenPanel.tsx'
-import { Link, useRoute, type Route } from './router.tsx'
+import { Link, routeHref, useRoute, type Route } from './router.tsx'
 import { useResumeContribution } from './contribute/useResumeContribution.ts'
 import { ContributePage } from './pages/ContributePage.tsx'
 import { TasksPage } from './pages/TasksPage.tsx'
@@ -49,8 +49,8 @@ export function App (): React.JSX.Element {
         <WalletPanel />
         <TokenPanel />
       </div>
-      <main className="page" data-page={route.page}>
-        <Suspense fallback={<p className="muted">Loading…</p>}>
+      <main className="page" data-page={route.page} data-route={routeHref(route)}>
+        <Suspense fallback={<p className="muted" data-testid="page-loading">Loading…</p>}>
           <Page route={route} />
         </Suspense>
       </main>
