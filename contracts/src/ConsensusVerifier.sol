@@ -172,44 +172,37 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     // ------------------------------------------------------------------ commit, reveal, finalize
 
     /// @inheritdoc IConsensusVerifier
-    function commit(uint256 taskId, uint256 round, uint256 shard, uint256 replica, bytes32 commitment) external {
-        if (commitment == bytes32(0)) revert ZeroCommitment();
-        RoundConfig storage t = _activeRound(taskId, round, shard);
-        ShardCtx memory c = ShardCtx(taskId, round, shard, _shardKey(taskId, round, shard));
-        Shard memory s = _loadShard(c.key, t);
-        if (s.status != ShardStatus.Open) revert ShardClosed(taskId, round, shard);
-        uint64 deadline = _start(s, t) + t.commitWindow;
-        if (block.timestamp >= deadline) revert CommitWindowClosed(deadline);
-        if (replica >= s.replication) revert InvalidReplica(replica);
-        uint16 bit = uint16(1 << replica);
-        if (s.committedMask & bit != 0) revert AlreadyCommitted(replica);
-        bytes32 seed = _fixSeed(t, c, s);
-        address assignee = taskManager.drawProviders(taskId, _excludedOf(t), seed, replica + 1)[replica];
-        if (assignee != msg.sender) revert NotAssigned(msg.sender, assignee);
-        s.committedMask |= bit;
-        // Every commit moves the fingerprint seed past itself: whoever commits cannot know it.
-        s.seedBlock = uint48(block.number + 1);
-        _shards[c.key] = s;
-        _results[_attemptKey(c.key, s.attempt)][replica] = commitment;
-        emit Committed(taskId, round, shard, s.attempt, replica, msg.sender, commitment);
+    function commit(uint256 taskId, uint256 round, CommitEntry[] calldata entries) external {
+        for (uint256 i = 0; i < entries.length; ++i) {
+            _commit(taskId, round, entries[i]);
+        }
     }
 
     /// @inheritdoc IConsensusVerifier
-    function reveal(uint256 taskId, uint256 round, uint256 shard, uint256 replica, Opening calldata opening) external {
-        ShardCtx memory c = ShardCtx(taskId, round, shard, _shardKey(taskId, round, shard));
-        uint256 attempt = _reveal(c, replica, opening);
-        emit Revealed(
-            taskId,
-            round,
-            shard,
-            attempt,
-            replica,
-            msg.sender,
-            opening.deltaCid,
-            opening.sealedCid,
-            opening.salt,
-            opening.fingerprint
-        );
+    function reveal(uint256 taskId, uint256 round, RevealEntry[] calldata entries, ShardResults[] calldata decide)
+        external
+    {
+        for (uint256 i = 0; i < entries.length; ++i) {
+            RevealEntry calldata e = entries[i];
+            ShardCtx memory c = ShardCtx(taskId, round, e.shard, _shardKey(taskId, round, e.shard));
+            uint256 attempt = _reveal(c, e.replica, e.opening);
+            emit Revealed(
+                taskId,
+                round,
+                e.shard,
+                attempt,
+                e.replica,
+                msg.sender,
+                e.opening.deltaCid,
+                e.opening.sealedCid,
+                e.opening.salt,
+                e.opening.fingerprint
+            );
+        }
+        for (uint256 i = 0; i < decide.length; ++i) {
+            ShardResults calldata r = decide[i];
+            _finalize(taskId, round, r.shard, r.fingerprints, r.deltaLeaves);
+        }
     }
 
     /// @inheritdoc IConsensusVerifier
@@ -220,20 +213,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         int32[][] calldata fingerprints,
         bytes32[] calldata deltaLeaves
     ) external returns (bool accepted) {
-        RoundConfig storage t = _activeRound(taskId, round, shard);
-        ShardCtx memory c = ShardCtx(taskId, round, shard, _shardKey(taskId, round, shard));
-        Shard memory s = _loadShard(c.key, t);
-        if (s.status == ShardStatus.Disputed) {
-            uint64 deadline = _refereeDeadline(s, t);
-            if (block.timestamp < deadline) revert RefereeWindowOpen(deadline);
-            // The referee missed its deadline: nobody is slashed, the shard runs again.
-            if (_record(c, s, t, Vote(0, 0, false, bytes32(0), 0))) _countDecided(t, taskId, round);
-            return false;
-        }
-        _checkFinalizable(s, t, fingerprints.length, deltaLeaves.length, c);
-        Vote memory v = _vote(_attemptKey(c.key, s.attempt), s, fingerprints, deltaLeaves, t.tolerance);
-        _decide(c, s, t, v);
-        return v.accepted;
+        return _finalize(taskId, round, shard, fingerprints, deltaLeaves);
     }
 
     /// @inheritdoc IConsensusVerifier
@@ -582,6 +562,52 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
             seedBlock: 0
         });
         emit ShardRequeued(c.taskId, c.round, c.shard, attempt, next);
+    }
+
+    function _commit(uint256 taskId, uint256 round, CommitEntry calldata e) private {
+        if (e.commitment == bytes32(0)) revert ZeroCommitment();
+        RoundConfig storage t = _activeRound(taskId, round, e.shard);
+        ShardCtx memory c = ShardCtx(taskId, round, e.shard, _shardKey(taskId, round, e.shard));
+        Shard memory s = _loadShard(c.key, t);
+        if (s.status != ShardStatus.Open) revert ShardClosed(taskId, round, e.shard);
+        uint64 deadline = _start(s, t) + t.commitWindow;
+        if (block.timestamp >= deadline) revert CommitWindowClosed(deadline);
+        uint256 replica = e.replica;
+        if (replica >= s.replication) revert InvalidReplica(replica);
+        uint16 bit = uint16(1 << replica);
+        if (s.committedMask & bit != 0) revert AlreadyCommitted(replica);
+        bytes32 seed = _fixSeed(t, c, s);
+        address assignee = taskManager.drawProviders(taskId, _excludedOf(t), seed, replica + 1)[replica];
+        if (assignee != msg.sender) revert NotAssigned(msg.sender, assignee);
+        s.committedMask |= bit;
+        // Every commit moves the fingerprint seed past itself: whoever commits cannot know it.
+        s.seedBlock = uint48(block.number + 1);
+        _shards[c.key] = s;
+        _results[_attemptKey(c.key, s.attempt)][replica] = e.commitment;
+        emit Committed(taskId, round, e.shard, s.attempt, replica, msg.sender, e.commitment);
+    }
+
+    function _finalize(
+        uint256 taskId,
+        uint256 round,
+        uint256 shard,
+        int32[][] calldata fingerprints,
+        bytes32[] calldata deltaLeaves
+    ) private returns (bool) {
+        RoundConfig storage t = _activeRound(taskId, round, shard);
+        ShardCtx memory c = ShardCtx(taskId, round, shard, _shardKey(taskId, round, shard));
+        Shard memory s = _loadShard(c.key, t);
+        if (s.status == ShardStatus.Disputed) {
+            uint64 deadline = _refereeDeadline(s, t);
+            if (block.timestamp < deadline) revert RefereeWindowOpen(deadline);
+            // The referee missed its deadline: nobody is slashed, the shard runs again.
+            if (_record(c, s, t, Vote(0, 0, false, bytes32(0), 0))) _countDecided(t, taskId, round);
+            return false;
+        }
+        _checkFinalizable(s, t, fingerprints.length, deltaLeaves.length, c);
+        Vote memory v = _vote(_attemptKey(c.key, s.attempt), s, fingerprints, deltaLeaves, t.tolerance);
+        _decide(c, s, t, v);
+        return v.accepted;
     }
 
     function _reveal(ShardCtx memory c, uint256 replica, Opening calldata o) private returns (uint256) {

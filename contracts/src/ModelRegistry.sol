@@ -410,6 +410,8 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
             m.head = uint64(versionId);
             emit HeadMoved(v.modelId, head, versionId, false);
         }
+        // The round ends with its version: no separate `advance` transaction, no wait for one.
+        taskManager.onVersionFinal(v.taskId, v.round);
     }
 
     /// @dev The EIP-712 digest of a `Version` (the struct is hashed in two parts: one `abi.encode`

@@ -223,37 +223,52 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
             t.status = TaskStatus.Running;
             _startRound(taskId, t, 0, 0);
         } else if (t.status == TaskStatus.Running) {
-            uint256 round = t.currentRound;
-            (, uint256 decided, uint64 decidedAt) = verifier.roundProgress(taskId);
-            if (decided < t.shards) revert RoundUndecided(taskId, decided, t.shards);
-            uint256 empty = t.emptyRounds;
-            if (registry.roundVersion(taskId, round) == 0) {
-                uint64 until = decidedAt + t.aggregateWindow;
-                if (block.timestamp < until) revert AggregationPending(taskId, until);
-                t.emptyRounds = uint8(++empty);
-            } else if (empty != 0) {
-                t.emptyRounds = 0;
-                empty = 0;
-            }
-            if (t.cancelRequested) {
-                _close(taskId, t, TaskStatus.Cancelled);
-            } else if (round + 1 == t.rounds) {
-                _close(taskId, t, TaskStatus.Completed);
-            } else if (empty >= MAX_EMPTY_ROUNDS) {
-                emit TaskStalled(taskId, empty);
-                _close(taskId, t, TaskStatus.Cancelled);
-            } else {
-                uint256 out = ejected[taskId];
-                uint256 eligible = t.providerCount - _popcount(out);
-                if (eligible < t.replication) {
-                    uint256 refund = _close(taskId, t, TaskStatus.Cancelled);
-                    emit TaskUnderSubscribed(taskId, eligible, t.replication, refund);
-                    return;
-                }
-                _startRound(taskId, t, round + 1, out);
-            }
+            _advanceRound(taskId, t);
         } else {
             revert TaskNotActive(taskId);
+        }
+    }
+
+    /// @inheritdoc ITaskManager
+    function onVersionFinal(uint256 taskId, uint256 round) external {
+        if (msg.sender != address(registry)) revert OnlyRegistry(msg.sender);
+        Task storage t = _tasks[taskId];
+        // The registry finalizes only the running round's version; anything else is not ours to move.
+        if (t.status != TaskStatus.Running || t.currentRound != round) return;
+        _advanceRound(taskId, t);
+    }
+
+    /// @dev Ends the running round (it must be decided): completes or cancels the task, or starts
+    /// the next round.
+    function _advanceRound(uint256 taskId, Task storage t) private {
+        uint256 round = t.currentRound;
+        (, uint256 decided, uint64 decidedAt) = verifier.roundProgress(taskId);
+        if (decided < t.shards) revert RoundUndecided(taskId, decided, t.shards);
+        uint256 empty = t.emptyRounds;
+        if (registry.roundVersion(taskId, round) == 0) {
+            uint64 until = decidedAt + t.aggregateWindow;
+            if (block.timestamp < until) revert AggregationPending(taskId, until);
+            t.emptyRounds = uint8(++empty);
+        } else if (empty != 0) {
+            t.emptyRounds = 0;
+            empty = 0;
+        }
+        if (t.cancelRequested) {
+            _close(taskId, t, TaskStatus.Cancelled);
+        } else if (round + 1 == t.rounds) {
+            _close(taskId, t, TaskStatus.Completed);
+        } else if (empty >= MAX_EMPTY_ROUNDS) {
+            emit TaskStalled(taskId, empty);
+            _close(taskId, t, TaskStatus.Cancelled);
+        } else {
+            uint256 out = ejected[taskId];
+            uint256 eligible = t.providerCount - _popcount(out);
+            if (eligible < t.replication) {
+                uint256 refund = _close(taskId, t, TaskStatus.Cancelled);
+                emit TaskUnderSubscribed(taskId, eligible, t.replication, refund);
+                return;
+            }
+            _startRound(taskId, t, round + 1, out);
         }
     }
 

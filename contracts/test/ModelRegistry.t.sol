@@ -328,8 +328,7 @@ contract ModelRegistryTest is ProtocolFixture {
         assertEq(version.aggregator, winners[0]);
         assertEq(registry.getModel(modelId).head, v);
         assertEq(registry.roundVersion(taskId, 0), v);
-        // A final version lets the task move on without waiting for the aggregation window.
-        _advance(taskId);
+        // The round ends with its final version, in the same transaction: no `advance` to send.
         assertEq(tm.getTask(taskId).currentRound, 1);
     }
 
@@ -343,13 +342,14 @@ contract ModelRegistryTest is ProtocolFixture {
         );
     }
 
-    function test_propose_revertsWhenRoundAlreadyFinal() public {
+    function test_propose_revertsOnceTheRoundEndedWithItsVersion() public {
         uint256 v = _proposeRound0();
         _confirmVersion(v, p1);
         IModelRegistry.Proposal memory p = _roundProposal(0, v);
         (address[] memory signers, bytes[] memory signatures) = _signAll(p, _one(p0));
+        // The round ended with its version, so a second proposal for it is for a round that is over.
         _expectProposeRevert(
-            p, p0, signers, signatures, abi.encodeWithSelector(IModelRegistry.RoundAlreadyFinal.selector, 1, 0)
+            p, p0, signers, signatures, abi.encodeWithSelector(IModelRegistry.RoundNotReady.selector, 1, 0)
         );
     }
 
@@ -466,9 +466,9 @@ contract ModelRegistryTest is ProtocolFixture {
         (address[] memory signers, bytes[] memory signatures) = _signAll(p, _two(p0, p1));
         uint256 v = _submit(p0, p, signers, signatures);
         assertEq(uint8(registry.getVersion(v).status), uint8(IModelRegistry.VersionStatus.Final));
-        // The same batch again, in the same round: the round has its version.
+        // The same batch again: the round ended with its version.
         _expectProposeRevert(
-            p, p0, signers, signatures, abi.encodeWithSelector(IModelRegistry.RoundAlreadyFinal.selector, 1, 0)
+            p, p0, signers, signatures, abi.encodeWithSelector(IModelRegistry.RoundNotReady.selector, 1, 0)
         );
         // p2's signature of the final version counts for nothing either.
         bytes[] memory late = new bytes[](1);
@@ -478,7 +478,7 @@ contract ModelRegistryTest is ProtocolFixture {
         );
         registry.confirm(v, _one(p2), late);
 
-        _advance(taskId);
+        _drawNextRound();
         _runRound(taskId, 1, 2);
         // Round 0's proposal is for a round that is over.
         _expectProposeRevert(

@@ -415,7 +415,7 @@ contract TaskManagerTest is ProtocolFixture {
         uint256 v = _proposeVersion(id, 1, head, _roundWinners(id, 1, p.shards)[0], keccak256("round 1"));
         vm.warp(registry.getVersion(v).challengeDeadline);
         registry.finalizeVersion(v);
-        _advance(id);
+        _drawNextRound();
         assertEq(tm.getTask(id).emptyRounds, 0);
         _emptyRound(id, 2);
         _emptyRound(id, 3);

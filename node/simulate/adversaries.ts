@@ -6,7 +6,7 @@
  */
 import { CID } from 'multiformats/cid'
 import { bytesToHex, keccak256, parseEther, type Address, type Hex } from 'viem'
-import { createTask, readResultCommitment, revealResult, submitCommitment, type WriteContext } from '../../src/chain/actions/index.ts'
+import { createTask, readResultCommitment, revealResult, submitCommitment, type CommittedResult, type WriteContext } from '../../src/chain/actions/index.ts'
 import { decodeDelta, encodeDelta } from '../../src/core/delta/codec.ts'
 import { openDelta } from '../../src/core/delta/seal.ts'
 import { errorMessage, errorKind } from '../../src/core/errors.ts'
@@ -34,6 +34,52 @@ import {
 /** An attacker declining a step of the protocol (the loop reports it and retries on a later tick). */
 export class AttackerRefusal extends errorKind('ATTACKER_REFUSAL') {
   override name = 'AttackerRefusal'
+}
+
+type CommitInput = Parameters<ProviderChain['commitResults']>[0][number]
+type RevealInput = Parameters<ProviderChain['revealResults']>[0][number]
+
+/** What an attack rewrites: one result at a time. */
+interface PerResult {
+  commitResult: (params: CommitInput) => Promise<CommittedResult>
+  revealResult: (params: RevealInput) => Promise<void>
+}
+
+/** The chain's batch calls, one result at a time. */
+function one (chain: ProviderChain): PerResult {
+  return {
+    commitResult: async (params) => (await chain.commitResults([params]))[0]!,
+    revealResult: async (params) => { await chain.revealResults([params]) }
+  }
+}
+
+/**
+ * A chain whose batches go through `attack` one result at a time, so an attack can rewrite or
+ * refuse each of its results on its own; results it refuses are left out of the batch (all
+ * refused: the refusal is the batch's error).
+ */
+function eachResult (chain: ProviderChain, attack: Partial<PerResult>): ProviderChain {
+  const { commitResult, revealResult } = { ...one(chain), ...attack }
+  return {
+    ...chain,
+    commitResults: async (results) => await withoutRefused(results, commitResult),
+    revealResults: async (results) => { await withoutRefused(results, revealResult) }
+  }
+}
+
+async function withoutRefused<P, R> (items: readonly P[], each: (item: P) => Promise<R>): Promise<R[]> {
+  const done: R[] = []
+  let refusal: AttackerRefusal | undefined
+  for (const item of items) {
+    try {
+      done.push(await each(item))
+    } catch (error) {
+      if (!(error instanceof AttackerRefusal)) throw error
+      refusal = error
+    }
+  }
+  if (done.length === 0 && refusal !== undefined) throw refusal
+  return done
 }
 
 /** How far IPM pushes against the honest mean (the paper's "large epsilon" setting flips the sign). */
@@ -236,8 +282,7 @@ export function copyingChain (chain: ProviderChain, ctx: WriteContext, log: Atta
     }
     return undefined
   }
-  return {
-    ...chain,
+  return eachResult(chain, {
     commitResult: async (params) => {
       const victim = await waitFor(async () => await victimSlot(params.taskId, params.round, params.shard, params.replica), waitMs, `copier: nobody committed to round ${params.round} shard ${params.shard} to copy from`)
       const { receipt } = await submitCommitment(ctx, { taskId: params.taskId, round: params.round, shard: params.shard, replica: params.replica, commitment: victim.commitment })
@@ -250,18 +295,17 @@ export function copyingChain (chain: ProviderChain, ctx: WriteContext, log: Atta
       log.note(`r${params.round} s${params.shard}: replaying replica ${victim.replica}'s reveal`)
       await revealResult(ctx, { ...params, deltaCid: victim.deltaCid, sealedCid: victim.sealedCid, fingerprint: victim.fingerprint, salt: victim.salt })
     }
-  }
+  })
 }
 
 /** The no-show: joined and staked, drawn, then never commits (its slots go missing). */
 export function noShowChain (chain: ProviderChain, log: AttackLog): ProviderChain {
-  return {
-    ...chain,
+  return eachResult(chain, {
     commitResult: async (params) => {
       log.note(`r${params.round} s${params.shard}: drawn, never committed`)
       throw new AttackerRefusal('no-show: not committing')
     }
-  }
+  })
 }
 
 /**
@@ -270,26 +314,24 @@ export function noShowChain (chain: ProviderChain, log: AttackLog): ProviderChai
  * stronger version; it records whether another replica had revealed when it declined.
  */
 export function withholdingChain (chain: ProviderChain, log: AttackLog): ProviderChain {
-  return {
-    ...chain,
+  return eachResult(chain, {
     revealResult: async (params) => {
       const others = await othersRevealed(chain, params)
       log.note(`r${params.round} s${params.shard}: withheld${others.length === 0 ? ' (nobody revealed yet)' : ' after another replica revealed'}`)
       throw new AttackerRefusal('withholder: not revealing')
     }
-  }
+  })
 }
 
 /** The junk revealer commits an untrained delta and reveals random int32s as its fingerprint. */
 export function junkChain (chain: ProviderChain, log: AttackLog): ProviderChain {
-  return {
-    ...chain,
+  return eachResult(chain, {
     revealResult: async (params) => {
       const fingerprint = junkFingerprint(params.fingerprint.length, Number(BigInt(params.salt) & 0xffff_ffffn))
       log.note(`r${params.round} s${params.shard}: revealed a junk fingerprint`)
-      await chain.revealResult({ ...params, fingerprint })
+      await one(chain).revealResult({ ...params, fingerprint })
     }
-  }
+  })
 }
 
 /**
@@ -298,8 +340,7 @@ export function junkChain (chain: ProviderChain, log: AttackLog): ProviderChain 
  * under the attempt's seed, so the vote sees an honest replica. Only the bytes betray it.
  */
 export function poisonChain (chain: ProviderChain, spec: TaskSpec, kept: ReadonlyMap<string, WeightSet>, log: AttackLog): ProviderChain {
-  return {
-    ...chain,
+  return eachResult(chain, {
     revealResult: async (params) => {
       const honest = kept.get(shardKey(params.round, params.shard))
       if (honest === undefined) throw new Error(`poisoner: no honest delta kept for round ${params.round} shard ${params.shard}`)
@@ -307,9 +348,9 @@ export function poisonChain (chain: ProviderChain, spec: TaskSpec, kept: Readonl
       const seed = await chain.readFingerprintSeed(params.taskId, params.round, params.shard, attempt)
       if (seed === undefined) throw new AttackerRefusal('poisoner: the fingerprint seed is not drawn yet')
       log.note(`r${params.round} s${params.shard}: pinned sign-flipped bytes, revealed the honest fingerprint`)
-      await chain.revealResult({ ...params, fingerprint: taskFingerprint(honest, spec, seed) })
+      await one(chain).revealResult({ ...params, fingerprint: taskFingerprint(honest, spec, seed) })
     }
-  }
+  })
 }
 
 /**
@@ -335,8 +376,7 @@ export class Sniffer {
   }
 
   chain (chain: ProviderChain, artifacts: ArtifactStore): ProviderChain {
-    return {
-      ...chain,
+    return eachResult(chain, {
       commitResult: async (params) => {
         const where = `round ${params.round} shard ${params.shard}`
         const victim = await waitFor(async () => sniffTarget(this.seen, params.round, params.shard, params.sealedCid) as Hex | undefined, this.waitMs, `sniffer: nobody announced a delta of ${where}`)
@@ -344,16 +384,16 @@ export class Sniffer {
         const opens = await openDelta(sealed, params.salt, { maxBytes: DEFAULT_LIMITS.delta }).then(() => true, () => false)
         this.log.note(`r${params.round} s${params.shard}: fetched announced sealed delta ${victim.slice(0, 14)}… (${sealed.length} bytes; its own key ${opens ? 'opens' : 'does not open'} it), committed it as its own`)
         this.taken.set(shardKey(params.round, params.shard), victim)
-        return await chain.commitResult({ ...params, sealedCid: victim })
+        return await one(chain).commitResult({ ...params, sealedCid: victim })
       },
       revealResult: async (params) => {
         const sealedCid = this.taken.get(shardKey(params.round, params.shard)) ?? params.sealedCid
         const victim = (await othersRevealed(chain, params)).find((r) => r.sealedCid.toLowerCase() === sealedCid.toLowerCase())
         if (victim === undefined) throw new AttackerRefusal(`sniffer: waiting for the replica whose delta it took to reveal (round ${params.round} shard ${params.shard})`)
         this.log.note(`r${params.round} s${params.shard}: revealed replica ${victim.replica}'s fingerprint over the taken sealed delta`)
-        await chain.revealResult({ ...params, sealedCid, fingerprint: victim.fingerprint })
+        await one(chain).revealResult({ ...params, sealedCid, fingerprint: victim.fingerprint })
       }
-    }
+    })
   }
 }
 
@@ -392,15 +432,14 @@ export function staleChain (chain: ProviderChain, log: AttackLog): ProviderChain
  * accounts together, for the price of a liveness deposit.
  */
 export function whaleChain (chain: ProviderChain, collusion: Collusion, log: AttackLog): ProviderChain {
-  return {
-    ...chain,
+  return eachResult(chain, {
     commitResult: async (params) => {
       const { attempt, providers } = await shardNow(chain, params.taskId, params.round, params.shard)
-      if (coAssigned(providers, collusion.ring())) return await chain.commitResult(params)
+      if (coAssigned(providers, collusion.ring())) return await one(chain).commitResult(params)
       log.note(`r${params.round} s${params.shard} attempt ${attempt}: drawn alone, no-show to redraw`)
       throw new AttackerRefusal('whale: alone on this attempt, not committing')
     }
-  }
+  })
 }
 
 /** The round's winners (every accepted shard's last accepted attempt, lowercase) and the accepted results a proposal lists. */

@@ -4,7 +4,7 @@
  */
 import { keccak256, toHex, type Address } from 'viem'
 import {
-  advance, claim, commitResult, finalizeShard, finalizeVersion, proposeVersion, readAcceptedResults, readAssignment, revealResult, type WriteContext
+  advance, claim, commitResult, finalizeVersion, proposeVersion, readAcceptedResults, readAssignment, revealResult, type WriteContext
 } from '../../src/chain/actions/index.ts'
 import { acceptedDeltaRoot } from '../../src/core/version/acceptedResults.ts'
 import type { LocalChain } from './localChain.ts'
@@ -38,8 +38,8 @@ export async function runPlaceholderTask (local: LocalChain, creator: WriteConte
   })
   // the fingerprint's seed is the hash of the block after the commit
   await local.testClient.mine({ blocks: 2 })
+  // Its only replica, the reveal decides the shard too.
   await revealResult(provider, { ...committed, fingerprint: Array.from({ length: params.fingerprintLength }, (_, i) => i) })
-  await finalizeShard(creator, { taskId, round: 0, shard: slot.shard })
 
   const results = await readAcceptedResults(creator, { taskId, round: 0 })
   const proposed = await proposeVersion(provider, {
@@ -49,8 +49,8 @@ export async function runPlaceholderTask (local: LocalChain, creator: WriteConte
   })
   // A lone winner cannot gather the signatures a proposal needs: it becomes final once its challenge window passes.
   await local.timeTravel(window + 1)
+  // Final, it completes the one-round task in the same transaction.
   await finalizeVersion(creator, { versionId: proposed.versionId })
-  await advance(creator, { taskId })
   const { amount } = await claim(provider)
   return { taskId, initialVersionId: proposed.parent, versionId: proposed.versionId, provider: account, claimed: amount }
 }

@@ -1,6 +1,6 @@
 import { isAddressEqual, type Address, type Hex } from 'viem'
 import {
-  advance, commitResult, finalizeShard, readAcceptedResults, readRound, revealResult, type ShardOutcome, type TaskParams, type WriteContext
+  advance, commitResult, readAcceptedResults, readRound, revealResult, type ShardOutcome, type TaskParams, type WriteContext
 } from '../../src/chain/actions/index.ts'
 import type { AcceptedResult } from '../../src/core/version/acceptedResults.ts'
 import type { LocalChain } from './localChain.ts'
@@ -32,8 +32,10 @@ async function revealShard (
   }
   // The fingerprint seed is the hash of the block after the last commit.
   await local.testClient.mine({ blocks: 2 })
-  for (const [replica, c] of committed.entries()) await revealResult(drawn[replica]!, { ...c, fingerprint: opts.fingerprint(replica) })
-  const { outcome } = await finalizeShard(creator, { taskId, round: 0, shard: 0 })
+  let outcome: ShardOutcome | undefined
+  // The last replica's reveal decides the shard.
+  for (const [replica, c] of committed.entries()) ({ outcome } = await revealResult(drawn[replica]!, { ...c, fingerprint: opts.fingerprint(replica) }))
+  if (outcome === undefined) throw new Error('the last reveal did not decide the shard')
   return { taskId, drawn, outcome }
 }
 

@@ -92,13 +92,27 @@ describe('duties', () => {
     ['…and not once the version is proposed (it confirms on chain instead)', decided({ me: B, version: own, aggregatorEndorsed: true, proposals: [proposal()] }), ['confirm']],
     ['its own proposal is neither confirmed nor challenged', decided({ version: { ...own, proposed: '7' }, proposals: [proposal()] }), []],
     ['a quiet proposal is finalized after its challenge window', decided({ me: B, now: 900n, version: { ...own, confirmed: ['7'] }, proposals: [proposal()] }), ['finalizeVersion']],
-    ['a final version: the first winner advances', decided({ round: { ...decided().round!, versionId: 7n }, version: own }), ['advance']],
+    ['a final version has ended its round already: nothing to advance', decided({ round: { ...decided().round!, versionId: 7n }, version: own }), ['wait']],
     ['a final version: the others wait for it', decided({ me: B, round: { ...decided().round!, versionId: 7n }, version: own }), ['wait']],
     ['no shard accepted: wait out the aggregation window', decided({ acceptedShards: 0 }), ['wait']],
     ['no shard accepted, window over: advance', decided({ acceptedShards: 0, now: 750n }), ['advance']]
   ]
   it.each(table)('%s', (_name, input, expected) => {
     expect(kinds(duties(input).duties)).toEqual(expected)
+  })
+
+  it('batches its results: trains every drawn shard, then commits them in one transaction, and reveals them in one', () => {
+    const two = { ...view().round!, shards: [shard(), shard({ shard: 1 })] }
+    const fresh = duties(view({ round: two })).duties
+    expect(kinds(fresh)).toEqual(['train', 'train', 'commit'])
+    expect(fresh[2]).toMatchObject({ kind: 'commit', results: [{ shard: { shard: 0 }, replica: 0 }, { shard: { shard: 1 }, replica: 0 }] })
+    // A result saved before a reload commits before the training of another, which may fail.
+    const oneSaved = duties(view({ round: two, result: (s) => s === 0 ? saved : undefined })).duties
+    expect(kinds(oneSaved)).toEqual(['commit', 'train', 'commit'])
+    const committed = { ...two, shards: two.shards.map((s) => ({ ...s, committedMask: 0b11 })) }
+    const reveal = duties(view({ round: committed, result: () => saved })).duties
+    expect(kinds(reveal)).toEqual(['reveal'])
+    expect(reveal[0]).toMatchObject({ kind: 'reveal', results: [{ shard: { shard: 0 } }, { shard: { shard: 1 } }] })
   })
 
   it('wakes at the next window that closes', () => {

@@ -4,8 +4,10 @@
  * recomputation of the version). Pure: no chain, no clock, no storage; the provider loop reads the
  * view, asks `duties`, and runs a handler for each duty in order.
  *
- * Who acts when several could: the lowest-addressed provider starts round 0 and finalizes fully
- * revealed shards; the round's first winner (lowest address) proposes and advances; the other
+ * Who acts when several could: the lowest-addressed provider starts round 0; the last replica to
+ * reveal a shard decides it in its reveal, and the lowest-addressed provider finalizes a fully
+ * revealed shard left open (two replicas that revealed at once); the round's first winner (lowest
+ * address) proposes, and its version, once final, ends the round on chain; the other
  * winners sign its version off chain when its signed content reaches them (endorse), and the first
  * of them whose signature the proposal lacks confirm on chain, as many as the contract needs (the task's `confirmations`, and at least
  * enough that the aggregator and its confirmers are a majority of the winners). Everyone else steps in only once the loop says its
@@ -112,12 +114,20 @@ export interface ProviderView {
   }
 }
 
+/** One of this provider's replica slots in a shard of the round. */
+export interface ShardSlot {
+  shard: ShardView
+  replica: number
+}
+
 export type Duty =
   | { kind: 'join' }
   | { kind: 'startRound' }
   | { kind: 'train', shard: ShardView, replica: number }
-  | { kind: 'commit', shard: ShardView, replica: number }
-  | { kind: 'reveal', shard: ShardView, replica: number }
+  /** every result listed, in one transaction */
+  | { kind: 'commit', results: readonly ShardSlot[] }
+  /** every result listed, in one transaction; the last replica to reveal a shard decides it there */
+  | { kind: 'reveal', results: readonly ShardSlot[] }
   /** committed, but the salt this reveal needs was not saved */
   | { kind: 'lostResult', shard: ShardView }
   | { kind: 'finalizeShard', shard: ShardView }
@@ -174,6 +184,7 @@ export function duties (view: ProviderView): Decision {
   const iFinalize = finalizer !== undefined && same(finalizer, view.me)
   let drawn = false
   let undrawn = false
+  const own = new OwnWork()
   for (const shard of round.shards) {
     if (shard.status === 'Disputed') {
       if (shard.providers.some((p) => same(p, view.me))) drawn = true
@@ -190,7 +201,7 @@ export function duties (view: ProviderView): Decision {
     const replica = shard.providers.findIndex((p) => same(p, view.me))
     if (replica >= 0) {
       drawn = true
-      out.push(...shardDuties(view, shard, replica))
+      own.add(view, shard, replica)
       wakeBy(shard.commitDeadline)
     }
     wakeBy(shard.revealDeadline)
@@ -198,6 +209,7 @@ export function duties (view: ProviderView): Decision {
       out.push({ kind: 'finalizeShard', shard })
     }
   }
+  out.unshift(...own.duties())
   if (undrawn) {
     out.push({ kind: 'wait', detail: 'the draw waits for the next block' })
     wakeBy(now + 1n)
@@ -212,25 +224,51 @@ export function duties (view: ProviderView): Decision {
   return wakeAt === undefined ? { duties: out } : { duties: out, wakeAt }
 }
 
-function shardDuties (view: ProviderView, shard: ShardView, replica: number): Duty[] {
-  const saved = view.result(shard.shard, shard.attempt)
-  if (!hasBit(shard.committedMask, replica)) {
-    if (view.now >= shard.commitDeadline) return [{ kind: 'wait', shard: shard.shard, detail: 'the commit window closed before this result was ready' }]
-    return saved === undefined ? [{ kind: 'train', shard, replica }, { kind: 'commit', shard, replica }] : [{ kind: 'commit', shard, replica }]
-  }
-  if (!hasBit(shard.revealedMask, replica)) {
-    if (saved === undefined) return [{ kind: 'lostResult', shard }]
-    if (shard.committedMask !== fullMask(shard.providers.length) && view.now < shard.commitDeadline) {
-      return [{ kind: 'wait', shard: shard.shard, detail: 'committed; the reveal opens when every replica committed or the commit window ends' }]
+/**
+ * This provider's own results of the round, batched: one reveal transaction for every result
+ * ready to reveal, then the training, then one commit transaction for every result trained (a
+ * result saved before this tick, e.g. before a reload, commits first, so a training that fails
+ * cannot hold it back).
+ */
+class OwnWork {
+  private readonly reveals: ShardSlot[] = []
+  private readonly saved: ShardSlot[] = []
+  private readonly trains: Duty[] = []
+  private readonly trained: ShardSlot[] = []
+  private readonly other: Duty[] = []
+
+  add (view: ProviderView, shard: ShardView, replica: number): void {
+    const slot = { shard, replica }
+    const saved = view.result(shard.shard, shard.attempt)
+    if (!hasBit(shard.committedMask, replica)) {
+      if (view.now >= shard.commitDeadline) this.other.push({ kind: 'wait', shard: shard.shard, detail: 'the commit window closed before this result was ready' })
+      else if (saved !== undefined) this.saved.push(slot)
+      else {
+        this.trains.push({ kind: 'train', shard, replica })
+        this.trained.push(slot)
+      }
+      return
     }
-    return [{ kind: 'reveal', shard, replica }]
+    if (hasBit(shard.revealedMask, replica)) {
+      this.other.push({ kind: 'wait', shard: shard.shard, detail: 'revealed; waiting for the shard to be decided' })
+      return
+    }
+    if (saved === undefined) this.other.push({ kind: 'lostResult', shard })
+    else if (shard.committedMask !== fullMask(shard.providers.length) && view.now < shard.commitDeadline) {
+      this.other.push({ kind: 'wait', shard: shard.shard, detail: 'committed; the reveal opens when every replica committed or the commit window ends' })
+    } else this.reveals.push(slot)
   }
-  return [{ kind: 'wait', shard: shard.shard, detail: 'revealed; waiting for the shard to be decided' }]
+
+  duties (): Duty[] {
+    const batch = (kind: 'commit' | 'reveal', results: ShardSlot[]): Duty[] => results.length === 0 ? [] : [{ kind, results }]
+    return [...batch('reveal', this.reveals), ...batch('commit', this.saved), ...this.trains, ...batch('commit', this.trained), ...this.other]
+  }
 }
 
 function versionDuties (view: ProviderView, round: RoundView): Decision {
   const { me, now, version, patience } = view
-  if (round.versionId !== 0n) return { duties: [advanceOrWait(view, `version ${round.versionId} is final; waiting for the next round`)] }
+  // A final version ends its round on chain in the same transaction: this view is just behind.
+  if (round.versionId !== 0n) return { duties: [{ kind: 'wait', detail: `version ${round.versionId} is final; the next round is starting` }] }
   if (view.acceptedShards === 0) {
     // Every shard failed: no version this round; the task moves on after the aggregation window.
     const open = round.decidedAt + view.task.aggregateWindow

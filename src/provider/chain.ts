@@ -1,9 +1,9 @@
 /** `ProviderChain` over the chain actions of src/chain/actions, bound to one wallet's account. */
 import { zeroAddress, type BlockNumber } from 'viem'
 import {
-  advance, challengeResult, challengeVersion, proveInvalidDelta, claim, readOpenResultChallenge, commitResult, confirmVersion, faucet, finalizeShard, finalizeVersion, joinTask, proposeVersion, readAcceptedShards,
+  advance, challengeResult, challengeVersion, proveInvalidDelta, claim, readOpenResultChallenge, commitResults, confirmVersion, faucet, finalizeShard, finalizeVersion, joinTask, proposeVersion, readAcceptedShards,
   readClaimable, readFingerprintSeed, readHasConfirmed, readIsProvider, readModel, readProposals, readProviders, readRegistryDomain, readRevealed, readRound, readStake, reportEquivocation,
-  readStakeLocks, readTask, readTaskLock, readVersion, revealResult, signVersion, stake, unlockStake, watchProtocolEvents, type ReadContext, type WriteContext
+  readStakeLocks, readTask, readTaskLock, readVersion, revealResults, signVersion, stake, unlockStake, watchProtocolEvents, type ReadContext, type WriteContext
 } from '../chain/actions/index.ts'
 import type { ProviderChain } from './types.ts'
 
@@ -45,8 +45,8 @@ export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNum
     stake: async (amount) => { await stake(ctx, { amount }) },
     joinTask: async (taskId) => { await joinTask(ctx, { taskId }) },
     advance: async (taskId) => (await advance(ctx, { taskId })).outcome,
-    commitResult: async (params) => await commitResult(ctx, params),
-    revealResult: async (params) => { await revealResult(ctx, params) },
+    commitResults: async (results) => await commitResults(ctx, results),
+    revealResults: async (results) => { await revealResults(ctx, results, revealsFrom === undefined ? {} : { fromBlock: revealsFrom }) },
     finalizeShard: async (taskId, round, shard) => {
       const { outcome, roundDecided } = await finalizeShard(ctx, { taskId, round, shard, fromBlock: revealsFrom })
       return { outcome, roundDecided }

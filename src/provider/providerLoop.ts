@@ -21,7 +21,7 @@ import type { TaskData } from './taskData.ts'
 import type { RoundTimings } from './timing.ts'
 import type { ArtifactStore, Clock, Evaluator, ProviderChain, ProviderEvents, ProviderState, ProviderStateStore, Trainer } from './types.ts'
 import { aggregate, endorse, propose } from './version.ts'
-import { lostResult, submit, train } from './work.ts'
+import { commit, lostResult, reveal, train } from './work.ts'
 
 export { StepTimeoutError } from './context.ts'
 
@@ -158,8 +158,8 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
       case 'join': return await join(ctx)
       case 'startRound': return await advance(ctx)
       case 'train': return await train(ctx, r, duty.shard, duty.replica, signal)
-      case 'commit': return await submit(ctx, 'committing', r, duty.shard, duty.replica)
-      case 'reveal': return await submit(ctx, 'revealing', r, duty.shard, duty.replica)
+      case 'commit': return await commit(ctx, r, duty.results)
+      case 'reveal': return await reveal(ctx, r, duty.results)
       case 'lostResult': return lostResult(ctx, r, duty.shard)
       case 'finalizeShard': return await finalizeShard(ctx, r, duty.shard)
       case 'aggregate': return await aggregate(ctx, r, signal)

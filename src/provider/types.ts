@@ -56,8 +56,10 @@ export interface ProviderChain {
   stake: (amount: bigint) => Promise<void>
   joinTask: (taskId: bigint) => Promise<void>
   advance: (taskId: bigint) => Promise<AdvanceOutcome>
-  commitResult: (params: CommitParams & { salt: Hex, replica: number }) => Promise<CommittedResult>
-  revealResult: (params: RevealParams) => Promise<void>
+  /** Commits results of one round in one transaction; returns the ones committed. */
+  commitResults: (results: ReadonlyArray<CommitParams & { salt: Hex, replica: number }>) => Promise<CommittedResult[]>
+  /** Reveals results of one round in one transaction, deciding each shard it completes. */
+  revealResults: (results: readonly RevealParams[]) => Promise<void>
   finalizeShard: (taskId: bigint, round: number, shard: number) => Promise<{ outcome: ShardOutcome, roundDecided: boolean }>
   /** The registry's EIP-712 domain, what endorsements are checked against. */
   registryDomain: () => Promise<RegistryDomain>

@@ -7,7 +7,7 @@ import { parseTaskSpec } from '../core/taskSpec.ts'
 import type { ShardView } from '../core/duties.ts'
 import type { ProviderContext } from './context.ts'
 import type { PendingResult } from './types.ts'
-import { submit } from './work.ts'
+import { reveal } from './work.ts'
 
 const spec = parseTaskSpec({ model: { template: 'mlp', inputShape: [4], classes: 2, hidden: [3] }, fingerprint: { length: 8 }, seed: 1 })
 const delta = [{ name: 'w', shape: [64], values: Float32Array.from({ length: 64 }, (_, i) => Math.sin(i)) }]
@@ -27,9 +27,9 @@ describe('reveal', () => {
     let refuse = true
     const chain = {
       readFingerprintSeed: async () => seeds.shift(),
-      revealResult: async (p: { fingerprint: number[] }) => {
+      revealResults: async (batch: Array<{ fingerprint: number[] }>) => {
         if (refuse) { refuse = false; throw new Error('Fingerprint seed not drawn') }
-        revealed.push(p.fingerprint)
+        revealed.push(...batch.map((p) => p.fingerprint))
       }
     }
     const ctx = {
@@ -43,8 +43,8 @@ describe('reveal', () => {
       quietly: async (_phase: string, fn: () => Promise<void>) => await fn().then(() => true, () => false)
     } as unknown as ProviderContext
     const shard = { shard: 0, attempt: 0 } as unknown as ShardView
-    expect(await submit(ctx, 'revealing', 0, shard, 0)).toBe(false)
-    expect(await submit(ctx, 'revealing', 0, shard, 0)).toBe(true)
+    expect(await reveal(ctx, 0, [{ shard, replica: 0 }])).toBe(false)
+    expect(await reveal(ctx, 0, [{ shard, replica: 0 }])).toBe(true)
     expect(revealed).toEqual([Array.from(taskFingerprint(delta, spec, 222))])
   })
 })

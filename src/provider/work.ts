@@ -1,11 +1,12 @@
 /**
- * A provider's own shard: train it (fetch the round's model, train H steps, bind the delta to this
- * provider and attempt, seal it with a key derived from a fresh salt, pin the sealed bytes, save
- * the result), commit, and reveal (the fingerprint is computed then, under the seed drawn after
- * the attempt's last commit). Nothing but ciphertext leaves the provider before commits close.
+ * A provider's own shards: train each (fetch the round's model, train H steps, bind the delta to
+ * this provider and attempt, seal it with a key derived from a fresh salt, pin the sealed bytes,
+ * save the result), commit them together, and reveal them together (the fingerprint is computed
+ * then, under the seed drawn after the attempt's last commit). Nothing but ciphertext leaves the
+ * provider before commits close.
  */
 import { newSalt } from '../chain/actions/index.ts'
-import type { ShardView } from '../core/duties.ts'
+import type { ShardSlot, ShardView } from '../core/duties.ts'
 import type { Hex } from 'viem'
 import { deltaBinding } from '../core/delta/binding.ts'
 import { deltaCidOf } from '../core/delta/cid.ts'
@@ -56,36 +57,77 @@ export async function train (ctx: ProviderContext, round: number, shard: ShardVi
 }
 
 /**
- * Commits or reveals a saved result; both carry the same fields, and both are recorded in the
- * persisted state as soon as the chain accepted them, so a reload never sends one twice.
+ * Commits saved results in one transaction, or failing that (one entry the chain refuses fails
+ * the batch) one by one. Each is recorded in the persisted state as soon as the chain accepted it,
+ * so a reload never sends one twice.
  */
-export async function submit (ctx: ProviderContext, phase: 'committing' | 'revealing', round: number, shard: ShardView, replica: number): Promise<boolean> {
-  const pending = ctx.state.results[resultKey(round, shard.shard, shard.attempt)]
-  if (pending === undefined) return false
+export async function commit (ctx: ProviderContext, round: number, slots: readonly ShardSlot[]): Promise<boolean> {
+  const pending = savedResults(ctx, round, slots)
+  if (pending.length === 0) return false
   const { chain, taskId } = ctx.deps
-  if (phase === 'revealing') {
+  await ctx.step({ phase: 'committing', round, ...oneShard(pending) })
+  return await inBatchOrAlone(ctx, 'committing', pending, async (batch) => {
+    const committed = await ctx.timed(chain.commitResults(batch.map((p) => ({ taskId, round, shard: p.shard, attempt: p.attempt, replica: p.replica, deltaCid: p.deltaCid, sealedCid: p.sealedCid, salt: p.salt }))))
+    for (const c of committed) {
+      const p = batch.find((b) => b.shard === c.shard)
+      if (p !== undefined) p.committed = true
+    }
+    await ctx.save()
+    for (const c of committed) ctx.action({ name: 'commitResult', round, shard: c.shard })
+  })
+}
+
+/**
+ * Reveals saved results in one transaction (or one by one when the batch is refused); the chain
+ * decides a shard in the same transaction when this provider is its last replica to reveal.
+ */
+export async function reveal (ctx: ProviderContext, round: number, slots: readonly ShardSlot[]): Promise<boolean> {
+  const pending = savedResults(ctx, round, slots)
+  const { chain, taskId } = ctx.deps
+  const ready: PendingResult[] = []
+  for (const p of pending) {
     // The seed is read again before every try: a replica's late commit moves the seed block, and
     // a sketch under the earlier seed would disagree with its replica's and be slashed.
-    const seed = await chain.readFingerprintSeed(taskId, pending.round, pending.shard, pending.attempt)
-    if (seed === undefined) return false // the block that draws the seed is not mined yet: the next tick
-    if (pending.fingerprint === undefined || pending.fingerprintSeed !== seed) {
-      pending.fingerprint = await sketchOf(ctx, pending, seed)
-      pending.fingerprintSeed = seed
+    const seed = await chain.readFingerprintSeed(taskId, p.round, p.shard, p.attempt)
+    if (seed === undefined) continue // the block that draws the seed is not mined yet: the next tick
+    if (p.fingerprint === undefined || p.fingerprintSeed !== seed) {
+      p.fingerprint = await sketchOf(ctx, p, seed)
+      p.fingerprintSeed = seed
       await ctx.save()
     }
+    ready.push(p)
   }
-  await ctx.step({ phase, round, shard: shard.shard })
-  const params = { taskId, round, shard: shard.shard, attempt: pending.attempt, replica, deltaCid: pending.deltaCid, sealedCid: pending.sealedCid, salt: pending.salt }
-  const fingerprint = pending.fingerprint ?? []
-  const sent = await ctx.quietly(phase, async () => {
-    await ctx.timed<unknown>(phase === 'committing' ? chain.commitResult(params) : chain.revealResult({ ...params, fingerprint }))
+  if (ready.length === 0) return false
+  await ctx.step({ phase: 'revealing', round, ...oneShard(ready) })
+  return await inBatchOrAlone(ctx, 'revealing', ready, async (batch) => {
+    await ctx.timed(chain.revealResults(batch.map((p) => ({ taskId, round, shard: p.shard, replica: p.replica, deltaCid: p.deltaCid, sealedCid: p.sealedCid, salt: p.salt, fingerprint: p.fingerprint ?? [] }))))
+    for (const p of batch) p.revealed = true
+    await ctx.save()
+    for (const p of batch) ctx.action({ name: 'revealResult', round, shard: p.shard })
   })
-  if (!sent) return false
-  if (phase === 'committing') pending.committed = true
-  else pending.revealed = true
-  await ctx.save()
-  ctx.action({ name: phase === 'committing' ? 'commitResult' : 'revealResult', round, shard: shard.shard })
-  return true
+}
+
+function savedResults (ctx: ProviderContext, round: number, slots: readonly ShardSlot[]): PendingResult[] {
+  return slots.flatMap(({ shard }) => {
+    const p = ctx.state.results[resultKey(round, shard.shard, shard.attempt)]
+    return p === undefined ? [] : [p]
+  })
+}
+
+/** The shard a step names, when it is about one. */
+function oneShard (results: readonly PendingResult[]): { shard?: number } {
+  return results.length === 1 ? { shard: results[0]!.shard } : {}
+}
+
+/** Sends `results` in one transaction; when the chain refuses it, each alone, so one bad entry does not hold back the rest. */
+async function inBatchOrAlone (ctx: ProviderContext, phase: 'committing' | 'revealing', results: PendingResult[], send: (batch: PendingResult[]) => Promise<void>): Promise<boolean> {
+  if (await ctx.quietly(phase, async () => { await send(results) })) return true
+  if (results.length === 1) return false
+  let sent = false
+  for (const p of results) {
+    if (await ctx.quietly(phase, async () => { await send([p]) }, { round: p.round, shard: p.shard })) sent = true
+  }
+  return sent
 }
 
 export function lostResult (ctx: ProviderContext, round: number, shard: ShardView): boolean {

@@ -60,6 +60,37 @@ interface IConsensusVerifier {
         bytes32 salt;
     }
 
+    /// @notice One commitment of a `commit` batch.
+    struct CommitEntry {
+        /// The shard.
+        uint256 shard;
+        /// The caller's replica slot (see `assignment`).
+        uint256 replica;
+        /// `computeCommitment(taskId, round, shard, attempt, msg.sender, deltaCid, sealedCid, salt)`.
+        bytes32 commitment;
+    }
+
+    /// @notice One opening of a `reveal` batch.
+    struct RevealEntry {
+        /// The shard.
+        uint256 shard;
+        /// The caller's replica slot.
+        uint256 replica;
+        /// The committed CIDs and salt, and the fingerprint under `fingerprintSeed`.
+        Opening opening;
+    }
+
+    /// @notice Every replica's revealed result of a shard's current attempt, in slot order: what
+    /// deciding the shard compares (empty fingerprint and zero leaf for a slot that did not reveal).
+    struct ShardResults {
+        /// The shard.
+        uint256 shard;
+        /// One fingerprint per replica slot.
+        int32[][] fingerprints;
+        /// One `keccak256(0x00 ‖ deltaCid)` per replica slot.
+        bytes32[] deltaLeaves;
+    }
+
     /// @notice What a revealed result slot stores the digest of: `keccak256(abi.encode(
     /// fingerprintHash, deltaLeaf))`. A proposal lists one per winner of the round, so the
     /// verifier can check it and compute the round's delta root from the leaves.
@@ -342,25 +373,27 @@ interface IConsensusVerifier {
     /// @param taskId The task.
     function onTaskClosed(uint256 taskId) external;
 
-    /// @notice Commits a result for replica slot `replica` of `shard` in the current attempt. Only
-    /// the provider drawn for that slot may commit, before the commit window ends.
+    /// @notice Commits results of the current round, one per entry: for each, the replica slot
+    /// `replica` of `shard` in the shard's current attempt. Only the provider drawn for that slot
+    /// may commit it, before its commit window ends. A provider drawn for several shards commits
+    /// them in one transaction.
     /// @param taskId The task.
     /// @param round The current round.
-    /// @param shard The shard.
-    /// @param replica The caller's replica slot (see `assignment`).
-    /// @param commitment `computeCommitment(taskId, round, shard, attempt, msg.sender, deltaCid, sealedCid, salt)`.
-    function commit(uint256 taskId, uint256 round, uint256 shard, uint256 replica, bytes32 commitment) external;
+    /// @param entries The shard, replica slot and commitment of each result.
+    function commit(uint256 taskId, uint256 round, CommitEntry[] calldata entries) external;
 
-    /// @notice Reveals the committed result of replica slot `replica`. Opens when the commit window
-    /// ends or every replica has committed, and once `fingerprintSeed`'s block is mined; closes
-    /// `revealWindow` seconds after the commit window. The commitment is recomputed with
-    /// `msg.sender` and the attempt, so a copied commitment cannot be revealed by the copier.
+    /// @notice Reveals committed results, then decides the shards in `decide`. A reveal opens when
+    /// the commit window ends or every replica has committed, and once `fingerprintSeed`'s block
+    /// is mined; it closes `revealWindow` seconds after the commit window. The commitment is
+    /// recomputed with `msg.sender` and the attempt, so a copied commitment cannot be revealed by
+    /// the copier. The last replica to reveal a shard passes every replica's results in `decide`,
+    /// which decides the shard as `finalize` would, in the same transaction.
     /// @param taskId The task.
     /// @param round The current round.
-    /// @param shard The shard.
-    /// @param replica The replica slot.
-    /// @param opening The committed CIDs and salt, and the fingerprint under `fingerprintSeed`.
-    function reveal(uint256 taskId, uint256 round, uint256 shard, uint256 replica, Opening calldata opening) external;
+    /// @param entries The shard, replica slot and opening of each result.
+    /// @param decide Shards to decide after the reveals, with every replica's revealed results.
+    function reveal(uint256 taskId, uint256 round, RevealEntry[] calldata entries, ShardResults[] calldata decide)
+        external;
 
     /// @notice Decides a shard; anyone may call it once the reveal window has ended, or earlier when
     /// every replica has revealed. `fingerprints[i]` and `deltaLeaves[i]` must be what replica `i`

@@ -145,6 +145,9 @@ interface ITaskManager {
     /// equivocation) eject providers.
     /// @param caller The caller.
     error NotAllowedToEject(address caller);
+    /// @notice Only the ModelRegistry reports a final version.
+    /// @param caller The caller.
+    error OnlyRegistry(address caller);
 
     /// @notice The verifier was set.
     /// @param verifier The verifier.
@@ -324,9 +327,18 @@ interface ITaskManager {
     /// 0, or ends the task and refunds its escrow when fewer providers joined than its replication.
     /// In a running task, once every shard of the current round is decided and the round's
     /// version is final in the ModelRegistry (or `aggregateWindow` has passed without one), it
-    /// starts the next round or completes the task and refunds the rest of the escrow.
+    /// starts the next round or completes the task and refunds the rest of the escrow. A round
+    /// whose version became final has moved on already (`onVersionFinal`): `advance` is for the
+    /// joining window and for rounds without a version.
     /// @param taskId The task.
     function advance(uint256 taskId) external;
+
+    /// @notice Called by the ModelRegistry when the version of `round` becomes final: the round
+    /// ends in the same transaction (as `advance` would end it), so nobody pays a separate call to
+    /// move on. Does nothing when `round` is not the task's running round.
+    /// @param taskId The task.
+    /// @param round The round whose version is final.
+    function onVersionFinal(uint256 taskId, uint256 round) external;
 
     /// @notice The providers of a task in joining order (bounded by MAX_PROVIDERS).
     /// @param taskId The task.

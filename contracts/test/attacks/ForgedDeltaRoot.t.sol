@@ -126,7 +126,7 @@ contract ForgedDeltaRootTest is ProtocolFixture {
         uint256 v = _proposeWith(_proposal(taskId, 0, genesis, keccak256("model")), _acceptedResults(taskId, 0));
         vm.warp(registry.getVersion(v).challengeDeadline);
         registry.finalizeVersion(v);
-        _advance(taskId);
+        _drawNextRound();
         int32[] memory honest = _fp(7, 16);
         int32[][] memory split = _pair(honest, _shifted(honest, 1_000_000));
         for (uint256 i = 0; i < 2; ++i) {

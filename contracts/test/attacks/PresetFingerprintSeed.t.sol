@@ -4,6 +4,7 @@ pragma solidity 0.8.37;
 import {IConsensusVerifier} from "../../src/interfaces/IConsensusVerifier.sol";
 import {DeltaRoot} from "../../src/libraries/DeltaRoot.sol";
 import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
+import {commitOne, revealOne} from "../utils/VerifierCalls.sol";
 
 /// @notice Finding 2, the fingerprint's seed was public before training (derived from the task
 /// spec), so a provider could build a harmful delta whose sketch equals the honest one (project the
@@ -47,7 +48,7 @@ contract PresetFingerprintSeedTest is ProtocolFixture {
         vm.roll(seedBlock);
         vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.FingerprintSeedNotDrawn.selector, seedBlock));
         vm.prank(who);
-        verifier.reveal(taskId, 0, 0, 0, _opening(_cid(0), _fp(1, 16), _salt(who)));
+        revealOne(verifier, taskId, 0, 0, 0, _opening(_cid(0), _fp(1, 16), _salt(who)));
 
         vm.roll(uint256(seedBlock) + 1);
         (, bytes32 seed) = _seed(0);
@@ -94,14 +95,14 @@ contract PresetFingerprintSeedTest is ProtocolFixture {
         address who = again[0];
         bytes32 old = verifier.computeCommitment(taskId, 0, 0, 0, who, _cid(0), _sealedOf(_cid(0)), _salt(who));
         vm.prank(who);
-        verifier.commit(taskId, 0, 0, 0, old);
+        commitOne(verifier, taskId, 0, 0, 0, old);
         for (uint256 i = 1; i < again.length; ++i) {
             _commit(taskId, 0, 0, i, a);
         }
         _pastSeedBlock(taskId, 0, 0);
         vm.expectRevert(IConsensusVerifier.CommitmentMismatch.selector);
         vm.prank(who);
-        verifier.reveal(taskId, 0, 0, 0, _opening(_cid(0), a, _salt(who)));
+        revealOne(verifier, taskId, 0, 0, 0, _opening(_cid(0), a, _salt(who)));
     }
 
     /// Reveals both committed replicas of attempt 0 and finalizes: they disagree, and with no

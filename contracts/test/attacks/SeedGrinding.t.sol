@@ -6,6 +6,7 @@ import {ITaskManager} from "../../src/interfaces/ITaskManager.sol";
 import {TaskManager} from "../../src/TaskManager.sol";
 import {ConsensusVerifier} from "../../src/ConsensusVerifier.sol";
 import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
+import {commitOne} from "../utils/VerifierCalls.sol";
 
 /// @dev The attacker's contract: advances the task only if, in the same transaction, the draw
 /// puts both colluders on shard 0; otherwise it reverts and tries again in a later block.
@@ -52,7 +53,7 @@ contract SeedGrindingTest is ProtocolFixture {
         assertEq(drawn.length, 0);
         vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.SeedNotDrawn.selector, started + 1));
         vm.prank(_provider(0));
-        verifier.commit(taskId, 0, 0, 0, bytes32(uint256(1)));
+        commitOne(verifier, taskId, 0, 0, 0, bytes32(uint256(1)));
         vm.roll(started + 2);
         (drawn,,,,,,) = verifier.assignment(taskId, 0, 0);
         assertEq(drawn.length, 2);

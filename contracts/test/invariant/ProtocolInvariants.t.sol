@@ -5,6 +5,7 @@ import {ITaskManager} from "../../src/interfaces/ITaskManager.sol";
 import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
 import {IConsensusVerifier} from "../../src/interfaces/IConsensusVerifier.sol";
 import {IModelRegistry} from "../../src/interfaces/IModelRegistry.sol";
+import {commitOne, noDecisions, oneReveal, revealOne} from "../utils/VerifierCalls.sol";
 
 /// @dev Drives whole tasks through commit, copy attempts, reveal, finalize, referee verdicts,
 /// version proposals, confirmations and challenges, and advance, with honest and deviating
@@ -328,7 +329,7 @@ contract ProtocolHandler is ProtocolFixture {
         address[] memory signers = _addresses(pick);
         if (pick & ~winners != 0) ghostLoserAttempts++;
         try this.confirmAs(versionId, signers) {
-            _recordSigners(versionId, v.round, signers, v.status);
+            _recordSigners(versionId, winners, signers, v.status);
             return true;
         } catch {
             return false;
@@ -351,6 +352,8 @@ contract ProtocolHandler is ProtocolFixture {
         IModelRegistry.Version memory v = registry.getVersion(versionId);
         // Waiting out the referee's window only while nothing else runs against the clock.
         if (mode % 3 == 0 && block.timestamp < resolveBy && _waitable(v)) vm.warp(resolveBy);
+        // Read before: a version made final ends its round in the same call.
+        uint256 roundBefore = tm.getTask(taskId).currentRound;
         if (block.timestamp >= resolveBy) {
             registry.expireChallenge(versionId);
         } else {
@@ -367,7 +370,7 @@ contract ProtocolHandler is ProtocolFixture {
                     && registry.getVersion(versionId).status == IModelRegistry.VersionStatus.Final
             ) {
                 ghostVersionsFinal++;
-                if (v.round != tm.getTask(taskId).currentRound) ghostStaleHeads++;
+                if (v.round != roundBefore) ghostStaleHeads++;
             }
         }
         ghostChallengesSettled++;
@@ -389,11 +392,13 @@ contract ProtocolHandler is ProtocolFixture {
         IModelRegistry.Version memory v = registry.getVersion(versionId);
         if (v.status != IModelRegistry.VersionStatus.Proposed) return false;
         if (wait && block.timestamp < v.challengeDeadline && _waitable(v)) vm.warp(v.challengeDeadline);
+        // Read before: a version made final ends its round in the same call.
+        bool current = v.round == tm.getTask(taskId).currentRound && _running();
         try registry.finalizeVersion(versionId) {
             ghostVersionsFinal++;
             ghostQuietFinals++;
             if (block.timestamp < v.challengeDeadline) ghostMinorityHeads++;
-            if (v.round != tm.getTask(taskId).currentRound || !_running()) ghostStaleHeads++;
+            if (!current) ghostStaleHeads++;
             return true;
         } catch {
             return false;
@@ -511,7 +516,7 @@ contract ProtocolHandler is ProtocolFixture {
         }
         bytes32 c = _commitmentOf(st, shard, replica);
         vm.prank(st.a[replica]);
-        verifier.commit(taskId, st.round, shard, replica, c);
+        commitOne(verifier, taskId, st.round, shard, replica, c);
     }
 
     function _copyCommit(uint256 shard, S memory st, uint256 copier, uint256 victim) internal {
@@ -521,7 +526,15 @@ contract ProtocolHandler is ProtocolFixture {
         ghostCopyAttempts++;
         bytes32 c = verifier.resultOf(taskId, st.round, shard, st.attempt, victim);
         vm.prank(st.a[copier]);
-        verifier.commit(taskId, st.round, shard, copier, c);
+        commitOne(verifier, taskId, st.round, shard, copier, c);
+    }
+
+    function _copiedReveal(uint256 shard, S memory st, uint256 replica, uint256 v)
+        internal
+        view
+        returns (IConsensusVerifier.RevealEntry[] memory)
+    {
+        return oneReveal(shard, replica, _opening(_cidOf(st, v), _fpOf(st, shard, v), _saltOf(st, shard, v)));
     }
 
     function _revealAs(uint256 shard, S memory st, uint256 replica) internal {
@@ -529,11 +542,9 @@ contract ProtocolHandler is ProtocolFixture {
         _pastSeedBlock(taskId, st.round, shard);
         if (e.copied) {
             // The copier knows the victim's preimage once the victim revealed; it still must fail.
-            uint256 v = e.victim;
+            IConsensusVerifier.RevealEntry[] memory copied = _copiedReveal(shard, st, replica, e.victim);
             vm.prank(st.a[replica]);
-            try verifier.reveal(
-                taskId, st.round, shard, replica, _opening(_cidOf(st, v), _fpOf(st, shard, v), _saltOf(st, shard, v))
-            ) {
+            try verifier.reveal(taskId, st.round, copied, noDecisions()) {
                 ghostCopierReveals++;
             } catch {}
             return;
@@ -541,8 +552,8 @@ contract ProtocolHandler is ProtocolFixture {
         int32[] memory fp = _fpOf(st, shard, replica);
         _recordReveal(taskId, st.round, shard, st.attempt, replica, _cidOf(st, replica), fp);
         vm.prank(st.a[replica]);
-        verifier.reveal(
-            taskId, st.round, shard, replica, _opening(_cidOf(st, replica), fp, _saltOf(st, shard, replica))
+        revealOne(
+            verifier, taskId, st.round, shard, replica, _opening(_cidOf(st, replica), fp, _saltOf(st, shard, replica))
         );
     }
 
@@ -644,12 +655,14 @@ contract ProtocolHandler is ProtocolFixture {
         }
         if (p.data.deltaRoot != honestRoot) ghostForgeAttempts++;
         address[] memory signers = _addresses(pick);
-        if (pick & ~_winnerMask(round) != 0) ghostLoserAttempts++;
+        // Read before: a version made final ends its round, and a past round has no winners mask.
+        uint256 winners = _winnerMask(round);
+        if (pick & ~winners != 0) ghostLoserAttempts++;
         try this.proposeAs(p, who, signers, results) returns (uint256 versionId) {
             if (p.data.deltaRoot != honestRoot) ghostForgedRoots++;
             ghostProposals++;
             lastProposal[taskId][round] = versionId;
-            _recordSigners(versionId, round, signers, IModelRegistry.VersionStatus.None);
+            _recordSigners(versionId, winners, signers, IModelRegistry.VersionStatus.None);
         } catch {}
     }
 
@@ -658,11 +671,10 @@ contract ProtocolHandler is ProtocolFixture {
     /// own count).
     function _recordSigners(
         uint256 versionId,
-        uint256 round,
+        uint256 winners,
         address[] memory signers,
         IModelRegistry.VersionStatus statusBefore
     ) internal {
-        uint256 winners = _winnerMask(round);
         for (uint256 i = 0; i < signers.length; ++i) {
             if (winners & _bitOf(signers[i]) == 0) ghostLoserSignatures++;
             if (!signedBy[versionId][signers[i]]) {

@@ -13,6 +13,7 @@ import {IModelRegistry} from "../../src/interfaces/IModelRegistry.sol";
 import {ITaskManager} from "../../src/interfaces/ITaskManager.sol";
 import {DeltaRoot} from "../../src/libraries/DeltaRoot.sol";
 import {Fees} from "../../src/libraries/Fees.sol";
+import {commitOne, revealOne} from "./VerifierCalls.sol";
 
 /// @dev Deploys and wires the whole protocol like script/Deploy.s.sol, with helpers to drive a task.
 abstract contract ProtocolFixture is Test {
@@ -156,6 +157,12 @@ abstract contract ProtocolFixture is Test {
     /// readable once a later block exists.
     function _advance(uint256 taskId) internal {
         tm.advance(taskId);
+        _drawNextRound();
+    }
+
+    /// Mines the block whose hash draws the round just started (by `advance`, or by the version
+    /// that became final and ended the one before).
+    function _drawNextRound() internal {
         vm.roll(block.number + 2);
     }
 
@@ -221,7 +228,7 @@ abstract contract ProtocolFixture is Test {
             taskId, round, shard, _attemptOf(taskId, round, shard), who, cid, _sealedOf(cid), _salt(who)
         );
         vm.prank(who);
-        verifier.commit(taskId, round, shard, replica, c);
+        commitOne(verifier, taskId, round, shard, replica, c);
     }
 
     function _reveal(uint256 taskId, uint256 round, uint256 shard, uint256 replica, int32[] memory fp) internal {
@@ -235,7 +242,7 @@ abstract contract ProtocolFixture is Test {
         _pastSeedBlock(taskId, round, shard);
         _recordReveal(taskId, round, shard, _attemptOf(taskId, round, shard), replica, cid, fp);
         vm.prank(who);
-        verifier.reveal(taskId, round, shard, replica, _opening(cid, fp, _salt(who)));
+        revealOne(verifier, taskId, round, shard, replica, _opening(cid, fp, _salt(who)));
     }
 
     /// Notes what a result reveals, for `_acceptedResults`.

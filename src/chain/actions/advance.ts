@@ -3,7 +3,7 @@ import { TaskManagerAbi } from '../generated/abis.ts'
 import { ChainActionError, asAction } from './errors.ts'
 import { eventsIn } from './internal.ts'
 import { transact } from './transact.ts'
-import type { WriteContext } from './types.ts'
+import type { ReadContext, WriteContext } from './types.ts'
 
 export type AdvanceOutcome =
   /** `seedBlock`: the block whose hash draws the round's providers, mined after this one */
@@ -18,9 +18,10 @@ export type AdvanceOutcome =
 /**
  * Moves a task forward (anyone may call it): starts round 0 after the joining window (or ends the
  * task when fewer providers joined than its replication), then the next round once every shard is
- * decided and the round's version is final (or the aggregation window passed), or completes the
- * task after its last round (or ends it there if its creator asked to cancel, or after three
- * rounds in a row without a version).
+ * decided and the aggregation window passed without a version, or completes the task after its
+ * last round (or ends it there if its creator asked to cancel, or after three rounds in a row
+ * without a version). A round whose version became final has ended already, in the transaction
+ * that made it final (`roundEndIn` reads how).
  */
 export async function advance (
   ctx: WriteContext,
@@ -28,18 +29,24 @@ export async function advance (
 ): Promise<{ outcome: AdvanceOutcome, receipt: TransactionReceipt }> {
   return await asAction('advance', async () => {
     const receipt = await transact(ctx, 'advance', { contract: 'TaskManager', functionName: 'advance', args: [params.taskId] })
-    const [started] = eventsIn(receipt, TaskManagerAbi, 'RoundStarted', ctx.contracts.TaskManager)
-    if (started !== undefined) {
-      return { outcome: { kind: 'roundStarted', round: Number(started.args.round), seedBlock: BigInt(started.args.seedBlock), startedAt: BigInt(started.args.startedAt) }, receipt }
-    }
-    const [completed] = eventsIn(receipt, TaskManagerAbi, 'TaskCompleted', ctx.contracts.TaskManager)
-    if (completed !== undefined) return { outcome: { kind: 'completed', refund: completed.args.refund }, receipt }
-    const [cancelled] = eventsIn(receipt, TaskManagerAbi, 'TaskCancelled', ctx.contracts.TaskManager)
-    if (cancelled !== undefined) {
-      const underSubscribed = eventsIn(receipt, TaskManagerAbi, 'TaskUnderSubscribed', ctx.contracts.TaskManager).length > 0
-      const stalled = eventsIn(receipt, TaskManagerAbi, 'TaskStalled', ctx.contracts.TaskManager).length > 0
-      return { outcome: { kind: 'cancelled', refund: cancelled.args.refund, underSubscribed, stalled }, receipt }
-    }
-    throw new ChainActionError('advance', `advance: transaction ${receipt.transactionHash} neither started a round nor ended the task.`)
+    const outcome = roundEndIn(ctx, receipt)
+    if (outcome === undefined) throw new ChainActionError('advance', `advance: transaction ${receipt.transactionHash} neither started a round nor ended the task.`)
+    return { outcome, receipt }
   })
+}
+
+/** How a transaction moved its task on (a round started, the task completed or was cancelled), from its events. */
+export function roundEndIn (ctx: ReadContext, receipt: TransactionReceipt): AdvanceOutcome | undefined {
+  const at = ctx.contracts.TaskManager
+  const [started] = eventsIn(receipt, TaskManagerAbi, 'RoundStarted', at)
+  if (started !== undefined) {
+    return { kind: 'roundStarted', round: Number(started.args.round), seedBlock: BigInt(started.args.seedBlock), startedAt: BigInt(started.args.startedAt) }
+  }
+  const [completed] = eventsIn(receipt, TaskManagerAbi, 'TaskCompleted', at)
+  if (completed !== undefined) return { kind: 'completed', refund: completed.args.refund }
+  const [cancelled] = eventsIn(receipt, TaskManagerAbi, 'TaskCancelled', at)
+  if (cancelled === undefined) return undefined
+  const underSubscribed = eventsIn(receipt, TaskManagerAbi, 'TaskUnderSubscribed', at).length > 0
+  const stalled = eventsIn(receipt, TaskManagerAbi, 'TaskStalled', at).length > 0
+  return { kind: 'cancelled', refund: cancelled.args.refund, underSubscribed, stalled }
 }

@@ -49,6 +49,7 @@ import {
   type ProposedVersion,
   requestUnstake,
   revealResult,
+  roundEndIn,
   stake,
   taskBudget,
   unlockStake,
@@ -248,13 +249,16 @@ describe('a whole task through the chain actions', () => {
           const copier = ctxFor(assigned[1]!)
           expect((await rejection(revealResult(copier, { ...commits[0]!, replica: 0 }))).errorName).toBe('CommitmentMismatch')
 
+          // The last replica to reveal decides the shard in its own transaction.
+          let finalized: Awaited<ReturnType<typeof revealResult>> | undefined
           for (const [i, committed] of commits.entries()) {
-            record('revealResult', (await revealResult(ctxFor(assigned[i]!), committed)).receipt)
+            finalized = await revealResult(ctxFor(assigned[i]!), committed)
+            const last = i === commits.length - 1
+            record(last ? `revealResult (last of ${assigned.length}, deciding: ${finalized.outcome?.kind})` : 'revealResult', finalized.receipt)
+            expect(finalized.outcome === undefined).toBe(!last)
           }
-          const finalized = await finalizeShard(creator, { taskId, round, shard })
-          record(`finalizeShard (${assigned.length} replicas, ${finalized.outcome.kind})`, finalized.receipt)
           let winnersMask: number
-          if (finalized.outcome.kind === 'disputed') {
+          if (finalized?.outcome?.kind === 'disputed') {
             // Junk against one honest replica is a split: the referee (a test double of its verdict)
             // pays the honest replica and slashes the cheater, on this same attempt.
             expect(cheater).toBeDefined()
@@ -269,8 +273,8 @@ describe('a whole task through the chain actions', () => {
             expect(await readClaimable(creator, { account: cheater! })).toBe(0n)
             forfeitedResults = accepted.get(cheater!) ?? 0
           } else {
-            expect(finalized.outcome.kind).toBe('accepted')
-            winnersMask = finalized.outcome.kind === 'accepted' ? finalized.outcome.winnersMask : 0
+            expect(finalized?.outcome?.kind).toBe('accepted')
+            winnersMask = finalized?.outcome?.kind === 'accepted' ? finalized.outcome.winnersMask : 0
           }
           assigned.forEach((address, i) => {
             if ((winnersMask & (1 << i)) === 0) return
@@ -279,7 +283,7 @@ describe('a whole task through the chain actions', () => {
             if (!winners.includes(address)) winners.push(address)
           })
           expect(assigned.filter((_, i) => (winnersMask & (1 << i)) !== 0)).not.toContain(cheater)
-          expect(finalized.roundDecided).toBe(shard === 1)
+          expect(finalized?.roundDecided).toBe(shard === 1)
         }
       }
 
@@ -336,11 +340,12 @@ describe('a whole task through the chain actions', () => {
       expect((await readRound(creator, { taskId, round })).versionId).toBe(proposed.versionId)
       parent = proposed.versionId
 
-      const next = await advance(creator, { taskId })
+      // The transaction that made the version final ended the round: no advance to send.
+      const next = roundEndIn(creator, await creator.publicClient.getTransactionReceipt({ hash: signed.finalizedIn! }))
       await drawn()
-      record(round === 0 ? 'advance (start round)' : 'advance (complete)', next.receipt)
-      expect(next.outcome.kind).toBe(round === 0 ? 'roundStarted' : 'completed')
-      if (next.outcome.kind === 'completed') expect(next.outcome.refund).toBe(created.escrow - 7n * PAID)
+      expect(next?.kind).toBe(round === 0 ? 'roundStarted' : 'completed')
+      if (next?.kind === 'completed') expect(next.refund).toBe(created.escrow - 7n * PAID)
+      expect((await rejection(advance(creator, { taskId }))).errorName).toBe(round === 0 ? 'RoundUndecided' : 'TaskNotActive')
     }
     expect((await readTask(creator, { taskId })).status).toBe('Completed')
     expect([...accepted.values()].reduce((a, b) => a + b, 0)).toBe(7)
@@ -464,8 +469,8 @@ describe('a whole task through the chain actions', () => {
       results.push({ ...committed, fingerprint: resultFingerprint(round, shard, 10 + i) })
     }
     await drawn()
-    for (const [i, address] of first!.providers.entries()) await revealResult(byAddress.get(address)!, results[i]!)
-    const decided = await finalizeShard(creator, { taskId, round, shard })
+    await revealResult(byAddress.get(first!.providers[0]!)!, results[0]!)
+    const decided = await revealResult(byAddress.get(first!.providers[1]!)!, results[1]!)
     expect(decided).toMatchObject({ outcome: { kind: 'accepted', attempt: 1, winnersMask: 3 }, roundDecided: true })
 
     // No confirmation: the version waits for its challenge window, then anyone finalizes it. Its
@@ -488,8 +493,7 @@ describe('a whole task through the chain actions', () => {
     const silent = await readVersionSignatures(creator, { versionId: proposed.versionId })
     expect(silent.finalizedIn).toBe(finalized.receipt.transactionHash)
     expect(silent.proposal?.transactionHash).not.toBe(silent.finalizedIn)
-    const done = await advance(creator, { taskId })
-    expect(done.outcome).toEqual({ kind: 'completed', refund: escrow - 2n * PAID + REWARD })
+    expect(roundEndIn(creator, finalized.receipt)).toEqual({ kind: 'completed', refund: escrow - 2n * PAID + REWARD })
 
     // A task nobody runs is cancelled by its creator, who gets the whole escrow back.
     const other = await createTask(creator, baseParams({ rounds: 1, shards: 1 }))

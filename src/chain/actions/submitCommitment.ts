@@ -6,8 +6,8 @@ import { transact } from './transact.ts'
 import type { WriteContext } from './types.ts'
 
 /**
- * Sends a commitment as is to `ConsensusVerifier.commit` for a replica slot; `commitResult`
- * computes it first. Whatever is committed, only a reveal by the same sender can open it.
+ * Sends a commitment as is to `ConsensusVerifier.commit` (a batch of one) for a replica slot;
+ * `commitResult` computes it first. Whatever is committed, only a reveal by the same sender can open it.
  */
 export async function submitCommitment (
   ctx: WriteContext,
@@ -16,7 +16,7 @@ export async function submitCommitment (
   return await asAction('commitResult', async () => {
     const receipt = await transact(ctx, 'commitResult', {
       contract: 'ConsensusVerifier', functionName: 'commit',
-      args: [params.taskId, BigInt(params.round), BigInt(params.shard), BigInt(params.replica), params.commitment]
+      args: [params.taskId, BigInt(params.round), [{ shard: BigInt(params.shard), replica: BigInt(params.replica), commitment: params.commitment }]]
     })
     const { args } = eventIn('commitResult', receipt, ConsensusVerifierAbi, 'Committed', ctx.contracts.ConsensusVerifier)
     return { attempt: Number(args.attempt), receipt }

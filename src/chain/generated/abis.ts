@@ -215,19 +215,26 @@ export const ConsensusVerifierAbi = [
         "internalType": "uint256"
       },
       {
-        "name": "shard",
-        "type": "uint256",
-        "internalType": "uint256"
-      },
-      {
-        "name": "replica",
-        "type": "uint256",
-        "internalType": "uint256"
-      },
-      {
-        "name": "commitment",
-        "type": "bytes32",
-        "internalType": "bytes32"
+        "name": "entries",
+        "type": "tuple[]",
+        "internalType": "struct IConsensusVerifier.CommitEntry[]",
+        "components": [
+          {
+            "name": "shard",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "replica",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "commitment",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          }
+        ]
       }
     ],
     "outputs": [],
@@ -760,39 +767,68 @@ export const ConsensusVerifierAbi = [
         "internalType": "uint256"
       },
       {
-        "name": "shard",
-        "type": "uint256",
-        "internalType": "uint256"
-      },
-      {
-        "name": "replica",
-        "type": "uint256",
-        "internalType": "uint256"
-      },
-      {
-        "name": "opening",
-        "type": "tuple",
-        "internalType": "struct IConsensusVerifier.Opening",
+        "name": "entries",
+        "type": "tuple[]",
+        "internalType": "struct IConsensusVerifier.RevealEntry[]",
         "components": [
           {
-            "name": "deltaCid",
-            "type": "bytes",
-            "internalType": "bytes"
+            "name": "shard",
+            "type": "uint256",
+            "internalType": "uint256"
           },
           {
-            "name": "sealedCid",
-            "type": "bytes",
-            "internalType": "bytes"
+            "name": "replica",
+            "type": "uint256",
+            "internalType": "uint256"
           },
           {
-            "name": "fingerprint",
-            "type": "int32[]",
-            "internalType": "int32[]"
+            "name": "opening",
+            "type": "tuple",
+            "internalType": "struct IConsensusVerifier.Opening",
+            "components": [
+              {
+                "name": "deltaCid",
+                "type": "bytes",
+                "internalType": "bytes"
+              },
+              {
+                "name": "sealedCid",
+                "type": "bytes",
+                "internalType": "bytes"
+              },
+              {
+                "name": "fingerprint",
+                "type": "int32[]",
+                "internalType": "int32[]"
+              },
+              {
+                "name": "salt",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              }
+            ]
+          }
+        ]
+      },
+      {
+        "name": "decide",
+        "type": "tuple[]",
+        "internalType": "struct IConsensusVerifier.ShardResults[]",
+        "components": [
+          {
+            "name": "shard",
+            "type": "uint256",
+            "internalType": "uint256"
           },
           {
-            "name": "salt",
-            "type": "bytes32",
-            "internalType": "bytes32"
+            "name": "fingerprints",
+            "type": "int32[][]",
+            "internalType": "int32[][]"
+          },
+          {
+            "name": "deltaLeaves",
+            "type": "bytes32[]",
+            "internalType": "bytes32[]"
           }
         ]
       }
@@ -9236,6 +9272,24 @@ export const TaskManagerAbi = [
   },
   {
     "type": "function",
+    "name": "onVersionFinal",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "round",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "pause",
     "inputs": [],
     "outputs": [],
@@ -9995,6 +10049,17 @@ export const TaskManagerAbi = [
         "type": "uint256",
         "internalType": "uint256"
       },
+      {
+        "name": "caller",
+        "type": "address",
+        "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "OnlyRegistry",
+    "inputs": [
       {
         "name": "caller",
         "type": "address",
