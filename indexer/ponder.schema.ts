@@ -69,6 +69,9 @@ export const version = onchainTable('version', (t) => ({
   loss: t.bigint(),
   aggregator: t.hex(),
   signers: t.integer(),
+  /** what its proposal set: the signers that make it final, and when it is final unchallenged without them (unix seconds) */
+  requiredSigners: t.integer(),
+  challengeDeadline: t.bigint(),
   registeredBlock: t.bigint(),
   registeredAt: t.bigint(),
   finalizedAt: t.bigint()

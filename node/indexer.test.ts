@@ -14,6 +14,8 @@ import { keccak256, toHex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { citeDataSet, forkVersion, readStake, readTask, readTaskEvents, readVersion, registerDataSet } from '../src/chain/actions/index.ts'
 import { createProtocolEventLog } from '../src/chain/eventLog.ts'
+import { loadLineage } from '../src/app/models/loadLineage.ts'
+import { loadVersionView } from '../src/app/models/loadVersionView.ts'
 import { loadTaskDetail } from '../src/app/taskDetail/loadTaskDetail.ts'
 import { ApiError, chainEventsOfTask, createClient } from '../src/sdk/index.ts'
 import type { Indexer } from './indexer.ts'
@@ -145,7 +147,7 @@ for (const backend of backends) {
       expect(await get('/tasks?cursor=' + String(run.taskId))).toMatchObject({ status: 200, body: { items: [{ id: String(market.citedTaskId) }], nextCursor: null } })
       expect(await get('/tasks?limit=1000')).toEqual({ status: 400, body: { error: 'limit must be an integer from 1 to 200, got "1000"' } })
       expect(await get('/versions?task=abc')).toEqual({ status: 400, body: { error: 'task must be a non-negative integer, got "abc"' } })
-      expect(await get('/versions?taks=1')).toEqual({ status: 400, body: { error: 'unknown query parameter "taks"; this route takes task, limit, cursor' } })
+      expect(await get('/versions?taks=1')).toEqual({ status: 400, body: { error: 'unknown query parameter "taks"; this route takes task, model, limit, cursor' } })
       expect((await get('/tasks/999')).status).toBe(404)
     })
 
@@ -173,7 +175,7 @@ for (const backend of backends) {
       const { status, body } = await get('/openapi.json') as { status: number, body: { openapi: string, paths: Record<string, unknown>, components: { schemas: Record<string, { required?: string[] }> } } }
       expect(status).toBe(200)
       expect(body.openapi).toBe('3.1.0')
-      expect(Object.keys(body.paths).sort()).toEqual(['/datasets', '/disputes', '/events', '/events/stream', '/models', '/providers/{address}', '/tasks', '/tasks/{id}', '/versions', '/versions/{id}'])
+      expect(Object.keys(body.paths).sort()).toEqual(['/datasets', '/disputes', '/events', '/events/stream', '/models', '/models/{id}', '/providers/{address}', '/tasks', '/tasks/{id}', '/versions', '/versions/{id}'])
       // Every field the document requires of a task is in the task the API serves.
       const served = (await get(`/tasks/${run.taskId}`)).body as { task: Record<string, unknown> }
       expect(body.components.schemas.Task?.required?.length).toBeGreaterThan(10)
@@ -229,6 +231,38 @@ for (const backend of backends) {
       expect(fromChain).toMatchObject({ versions: [{ versionId: run.versionId }], providers: [run.provider] })
       await expect.poll(async () => await loadTaskDetail(ctx, { api: sdk }, run.taskId), { timeout: 15_000 }).toEqual(fromChain)
       expect(await loadTaskDetail(ctx, { api: sdk }, 999n)).toBe('missing')
+    })
+
+    it('gives the model and version pages what they read from the chain: the same from either source', async () => {
+      const ctx = local().ctxOf(1)
+      const sdk = createClient({ api: indexer.url })
+      const log = createProtocolEventLog(ctx)
+      const trainedId = BigInt((await readTask(ctx, { taskId: run.taskId })).modelId)
+      const trained = await loadLineage(ctx, { log }, trainedId)
+      expect(trained).toMatchObject({
+        model: { modelId: trainedId, head: run.versionId },
+        versions: [{ versionId: run.initialVersionId }, { versionId: run.versionId }],
+        forks: [{ modelId: market.forkId, from: run.versionId }]
+      })
+      // a fork draws the version it started from, another model's
+      expect(await loadLineage(ctx, { log }, market.forkId)).toMatchObject({ versions: [{ versionId: run.versionId, modelId: trainedId }], forks: [] })
+      for (const modelId of [trainedId, market.forkId]) {
+        const fromChain = await loadLineage(ctx, { log }, modelId)
+        await expect.poll(async () => await loadLineage(ctx, { api: sdk }, modelId), { timeout: 15_000 }).toEqual(fromChain)
+      }
+      const proposed = await loadVersionView(ctx, { log }, run.versionId)
+      expect(proposed).toMatchObject({ version: { taskId: run.taskId, status: 'Final' }, signatures: { proposal: { signer: run.provider, taskId: run.taskId }, confirmations: [] } })
+      expect(proposed).toHaveProperty('signatures.finalizedIn', expect.stringMatching(/^0x/))
+      expect(await loadVersionView(ctx, { log }, run.initialVersionId)).toMatchObject({ version: { taskId: 0n, parent: 0n }, signatures: { proposal: undefined } })
+      for (const versionId of [run.initialVersionId, run.versionId]) {
+        const fromChain = await loadVersionView(ctx, { log }, versionId)
+        await expect.poll(async () => await loadVersionView(ctx, { api: sdk }, versionId), { timeout: 15_000 }).toEqual(fromChain)
+      }
+      for (const source of [{ log }, { api: sdk }]) {
+        expect(await loadLineage(ctx, source, 999n)).toBe('missing')
+        expect(await loadVersionView(ctx, source, 999n)).toBe('missing')
+      }
+      expect(await get('/models/999')).toEqual({ status: 404, body: { error: 'model 999 is not indexed (yet)' } })
     })
 
     it('is what the SDK reads: typed tasks and versions, and the API\'s refusals as ApiError', async () => {

@@ -1,5 +1,4 @@
 /** ModelRegistry: versions, their task round and aggregator, and their fate. */
-import type { Context } from 'ponder:registry'
 import { on } from './feed.ts'
 import { model, round, version } from 'ponder:schema'
 import { VERSION_STATUSES, roundId } from '../ids.ts'
@@ -16,36 +15,42 @@ on('ModelRegistry:VersionRegistered', async ({ event, context }) => {
   if (await context.db.find(model, { id: modelId }) !== null) await context.db.update(model, { id: modelId }).set((row) => ({ versionCount: row.versionCount + 1 }))
 })
 
-/** The head's metrics, copied into the model row. */
-async function headMetrics (db: Context['db'], head: bigint): Promise<{ headAccuracyBps: number | null, headLoss: bigint | null }> {
-  const row = await db.find(version, { id: head })
+type VersionRow = typeof version.$inferSelect
+
+/** A head version's metrics as the model row copies them (null while the version is not indexed). */
+function metricsOf (row: VersionRow | null): { headAccuracyBps: number | null, headLoss: bigint | null } {
   return { headAccuracyBps: row?.accuracyBps ?? null, headLoss: row?.loss ?? null }
 }
 
 on('ModelRegistry:ModelCreated', async ({ event, context }) => {
   const { modelId, owner, taskId, head } = event.args
   const fork = taskId === 0n
+  const headRow = await context.db.find(version, { id: head })
   // A task continuing a version has that version as its genesis's parent (registered just before).
-  const genesisParent = fork ? null : (await context.db.find(version, { id: head }))?.parent ?? null
+  const genesisParent = fork ? null : headRow?.parent ?? null
   const forkedFrom = fork ? head : genesisParent === 0n ? null : genesisParent
   // a fork is named after the model it came from; a task's model gets its task's name from TaskCreated, next in the transaction
-  const source = fork ? await context.db.find(version, { id: head }) : null
-  const sourceModel = source?.modelId == null ? null : await context.db.find(model, { id: source.modelId })
+  const sourceModel = !fork || headRow?.modelId == null ? null : await context.db.find(model, { id: headRow.modelId })
   await context.db.insert(model).values({
     id: modelId, owner, taskId: fork ? null : taskId, forkedFrom,
     name: sourceModel === null ? '' : `fork of ${sourceModel.name}`, description: sourceModel?.description ?? '',
-    head, ...await headMetrics(context.db, head), versionCount: fork ? 0 : 1, dataSetId: sourceModel?.dataSetId ?? null,
+    head, ...metricsOf(headRow), versionCount: fork ? 0 : 1, dataSetId: sourceModel?.dataSetId ?? null,
     createdBlock: event.block.number, createdAt: event.block.timestamp
   })
 })
 
 on('ModelRegistry:HeadMoved', async ({ event, context }) => {
-  await context.db.update(model, { id: event.args.modelId }).set({ head: event.args.to, ...await headMetrics(context.db, event.args.to) })
+  const headRow = await context.db.find(version, { id: event.args.to })
+  await context.db.update(model, { id: event.args.modelId }).set({ head: event.args.to, ...metricsOf(headRow) })
 })
 
 on('ModelRegistry:VersionProposed', async ({ event, context }) => {
   const { versionId, taskId, round: n, aggregator } = event.args
-  const values = { taskId, round: Number(n), aggregator, signers: 1 }
+  // The event leaves out the signers it needs and the end of its quiet window, set once by the proposal.
+  const { requiredSigners, challengeDeadline } = await context.client.readContract({
+    abi: context.contracts.ModelRegistry.abi, address: event.log.address, functionName: 'getVersion', args: [versionId], blockNumber: event.block.number
+  })
+  const values = { taskId, round: Number(n), aggregator, signers: 1, requiredSigners, challengeDeadline }
   await context.db.insert(version).values({ id: versionId, ...values }).onConflictDoUpdate(values)
   const id = roundId(taskId, n)
   if (await context.db.find(round, { id }) !== null) await context.db.update(round, { id }).set({ versionId })

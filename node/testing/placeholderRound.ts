@@ -19,38 +19,44 @@ export interface PlaceholderRun {
   claimed: bigint
 }
 
-/** One round, one shard, one replica: create, join, commit, reveal, accept, propose, finalize, complete, claim. */
-export async function runPlaceholderTask (local: LocalChain, creator: WriteContext, provider: WriteContext): Promise<PlaceholderRun> {
+/**
+ * One shard, one replica, `rounds` rounds (default one): create, join, then per round commit,
+ * reveal (which accepts), propose, finalize (which ends the round); then claim.
+ */
+export async function runPlaceholderTask (local: LocalChain, creator: WriteContext, provider: WriteContext, opts: { rounds?: number } = {}): Promise<PlaceholderRun> {
   const window = 600
-  const params = placeholderTaskParams({}, { window })
+  const params = placeholderTaskParams({ rounds: opts.rounds ?? 1 }, { window })
   const taskId = await createPlainTask(creator, params)
   await joinAsProvider(provider, taskId)
   await local.timeTravel(window + 1)
   await advance(creator, { taskId })
-  // the round's draw uses the hash of the block after the advance
-  await local.testClient.mine({ blocks: 2 })
-
   const account = provider.walletClient.account.address
-  const slot = (await readAssignment(provider, { taskId, account })).shards[0]
-  if (slot === undefined) throw new Error('the only provider was not drawn for the only shard')
-  const committed = await commitResult(provider, {
-    taskId, round: 0, shard: slot.shard, attempt: 0, replica: slot.replica, deltaCid: placeholderCid('delta'), sealedCid: placeholderCid('sealed delta')
-  })
-  // the fingerprint's seed is the hash of the block after the commit
-  await local.testClient.mine({ blocks: 2 })
-  // Its only replica, the reveal decides the shard too.
-  await revealResult(provider, { ...committed, fingerprint: Array.from({ length: params.fingerprintLength }, (_, i) => i) })
+  const versions: Array<{ parent: bigint, versionId: bigint }> = []
+  for (let round = 0; round < params.rounds; round++) {
+    // the round's draw uses the hash of the block after the advance
+    await local.testClient.mine({ blocks: 2 })
+    const slot = (await readAssignment(provider, { taskId, account })).shards[0]
+    if (slot === undefined) throw new Error('the only provider was not drawn for the only shard')
+    const committed = await commitResult(provider, {
+      taskId, round, shard: slot.shard, attempt: 0, replica: slot.replica, deltaCid: placeholderCid(`delta-${round}`), sealedCid: placeholderCid(`sealed delta-${round}`)
+    })
+    // the fingerprint's seed is the hash of the block after the commit
+    await local.testClient.mine({ blocks: 2 })
+    // Its only replica, the reveal decides the shard too.
+    await revealResult(provider, { ...committed, fingerprint: Array.from({ length: params.fingerprintLength }, (_, i) => i) })
 
-  const results = await readAcceptedResults(creator, { taskId, round: 0 })
-  const proposed = await proposeVersion(provider, {
-    taskId,
-    data: { modelCid: placeholderCid('model-1'), commitHash: keccak256(toHex('weights-1')), deltaRoot: acceptedDeltaRoot(results), dataHash: params.initialDataHash, accuracyBps: 9100, loss: 1234n },
-    results
-  })
-  // A lone winner cannot gather the signatures a proposal needs: it becomes final once its challenge window passes.
-  await local.timeTravel(window + 1)
-  // Final, it completes the one-round task in the same transaction.
-  await finalizeVersion(creator, { versionId: proposed.versionId })
+    const results = await readAcceptedResults(creator, { taskId, round })
+    const proposed = await proposeVersion(provider, {
+      taskId,
+      data: { modelCid: placeholderCid(`model-${round + 1}`), commitHash: keccak256(toHex(`weights-${round + 1}`)), deltaRoot: acceptedDeltaRoot(results), dataHash: params.initialDataHash, accuracyBps: 9100 + round, loss: 1234n - BigInt(round) },
+      results
+    })
+    versions.push(proposed)
+    // A lone winner cannot gather the signatures a proposal needs: it becomes final once its challenge window passes.
+    await local.timeTravel(window + 1)
+    // Final, it starts the next round (or completes the task after the last) in the same transaction.
+    await finalizeVersion(creator, { versionId: proposed.versionId })
+  }
   const { amount } = await claim(provider)
-  return { taskId, initialVersionId: proposed.parent, versionId: proposed.versionId, provider: account, claimed: amount }
+  return { taskId, initialVersionId: versions[0]!.parent, versionId: versions.at(-1)!.versionId, provider: account, claimed: amount }
 }

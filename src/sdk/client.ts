@@ -11,7 +11,7 @@ import { errorKind, MLBridgeError } from '../core/errors.ts'
 import { versionCommitHash } from '../core/version/blob.ts'
 import { fetchBlobFromGateway } from '../storage/gateway.ts'
 import {
-  dataSetPageSchema, disputePageSchema, errorSchema, eventPageSchema, eventSchema, modelPageSchema, providerSchema, taskDetailSchema, taskPageSchema, versionPageSchema, versionSchema,
+  dataSetPageSchema, disputePageSchema, errorSchema, eventPageSchema, eventSchema, modelPageSchema, modelSchema, providerSchema, taskDetailSchema, taskPageSchema, versionPageSchema, versionSchema,
   type DataSet, type Dispute, type DisputeState, type EventName, type Model, type Page, type ProtocolEvent, type Provider, type Task, type TaskDetail, type TaskStatus, type Version
 } from './schemas.ts'
 import { readSSE } from './sse.ts'
@@ -82,6 +82,15 @@ export interface ModelQuery extends PageQuery {
   task?: bigint | string
   owner?: string
   dataSet?: bigint | string
+  /** only the forks of this model's versions */
+  forkOf?: bigint | string
+}
+
+export interface VersionQuery extends PageQuery {
+  /** only the versions of this task */
+  task?: bigint | string
+  /** only the versions registered in this model (its genesis, task rounds and merges) */
+  model?: bigint | string
 }
 
 export interface DisputeQuery extends PageQuery {
@@ -94,12 +103,13 @@ export interface DisputeQuery extends PageQuery {
 export interface MLBridgeClient {
   tasks: (query?: TaskQuery) => Promise<Page<Task>>
   task: (id: bigint | string) => Promise<TaskDetail>
-  versions: (query?: PageQuery & { task?: bigint | string }) => Promise<Page<Version>>
+  versions: (query?: VersionQuery) => Promise<Page<Version>>
   version: (id: bigint | string) => Promise<Version>
   /** A provider's record: tasks, accepted results, rewards, reputation, slashes and stake. */
   provider: (address: string) => Promise<Provider>
   /** The market's models: each with its head's metrics and its data set's name and licence. */
   models: (query?: ModelQuery) => Promise<Page<Model>>
+  model: (id: bigint | string) => Promise<Model>
   dataSets: (query?: PageQuery & { q?: string }) => Promise<Page<DataSet>>
   /** Challenged results and versions in the order they were (last) opened, with their verdicts and slashes. */
   disputes: (query?: DisputeQuery) => Promise<Page<Dispute>>
@@ -195,6 +205,7 @@ export function createClient (options: ClientOptions): MLBridgeClient {
     version: async (id) => await get(`/versions/${id}`, {}, versionSchema),
     provider: async (address) => await get(`/providers/${address}`, {}, providerSchema),
     models: async (query = {}) => await get('/models', { ...query }, modelPageSchema),
+    model: async (id) => await get(`/models/${id}`, {}, modelSchema),
     dataSets: async (query = {}) => await get('/datasets', { ...query }, dataSetPageSchema),
     disputes: async (query = {}) => await get('/disputes', { ...query, state: query.state === undefined ? undefined : [query.state].flat().join(',') }, disputePageSchema),
     downloadModel: async (version, opts = {}) => {

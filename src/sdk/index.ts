@@ -2,6 +2,7 @@
  * The ML Bridge SDK: `createClient({ api, gateway })` reads tasks, versions, the market's models and data
  * sets, disputes, and events (paged or live), and downloads models and specs (client.ts);
  * `chainEventsOfTask(client, id)` reads a task's events typed as the chain's log decodes them (chainEvent.ts);
+ * `chainModelOf` and `chainVersionOf` give a model or version the shape the chain's reads return (chainState.ts);
  * `createWriter({ walletClient, publicClient, contracts })` creates and funds tasks, stakes, joins and
  * claims (writer.ts); `loadVersion(client, id)` downloads a version and runs it with tfjs or exports
  * it to ONNX, loading tfjs only when first run (run.ts);
@@ -10,7 +11,7 @@
  */
 export {
   ApiError, createClient, ModelMismatchError, type ClientOptions, type DisputeQuery, type EventFilter, type MLBridgeClient, type ModelQuery, type ModelSort, type PageQuery,
-  type TaskQuery, type WatchEventsOptions
+  type TaskQuery, type VersionQuery, type WatchEventsOptions
 } from './client.ts'
 export {
   DISPUTE_STATES, EVENT_NAMES, type DataSet, type Dispute, type DisputeState, type EventName, type Model, type Page, type ProtocolEvent, type Provider, type Round, type Task, type TaskDetail, type TaskProvider, type TaskStatus,
@@ -18,6 +19,7 @@ export {
 } from './schemas.ts'
 export { allPages, MAX_PAGE } from './allPages.ts'
 export { chainEventOf, chainEventsOfTask, EventDecodeError } from './chainEvent.ts'
+export { chainModelOf, chainVersionOf } from './chainState.ts'
 export { createWriter, type MLBridgeWriter, type WriterOptions } from './writer.ts'
 export { loadVersion, type RunnableVersion } from './run.ts'
 export {

@@ -47,6 +47,8 @@ export const versionSchema = z.object({
   mergeParent: amount.nullable(), status: z.enum(['Proposed', 'Final', 'Challenged', 'Rejected']).nullable(),
   modelCid: hex.nullable(), commitHash: hex.nullable(), deltaRoot: hex.nullable(), dataHash: hex.nullable(),
   accuracyBps: z.number().int().nullable(), loss: amount.nullable(), aggregator: address.nullable(), signers: z.number().int().nullable(),
+  /** set by its proposal: the signers that make it final, and when it is final unchallenged without them (unix seconds) */
+  requiredSigners: z.number().int().nullable(), challengeDeadline: amount.nullable(),
   registeredBlock: amount.nullable(), registeredAt: amount.nullable(), finalizedAt: amount.nullable()
 })
 

@@ -12,7 +12,7 @@ import type { Context } from 'hono'
 import { streamSSE } from 'hono/streaming'
 import {
   dataSetPageSchema as dataSetPage, dataSetsQuery, disputePageSchema as disputePage, disputesQuery, errorSchema, eventPageSchema as eventPage, eventSchema, eventsQuery, eventStreamQuery, lastEventIdHeader, MAX_LIMIT,
-  modelPageSchema as modelPage, modelsQuery, pageFrom, pageOf, problemOf,
+  modelPageSchema as modelPage, modelParams, modelSchema, modelsQuery, pageFrom, pageOf, problemOf,
   taskDetailSchema, taskPageSchema as taskPage, providerParams, providerSchema, taskParams, tasksQuery, versionPageSchema as versionPage, versionParams, versionSchema, versionsQuery
 } from './query.ts'
 
@@ -82,6 +82,7 @@ app.openapi(createRoute({
   const rows = await db.select().from(schema.version)
     .where(and(
       query.task === undefined ? undefined : eq(schema.version.taskId, BigInt(query.task)),
+      query.model === undefined ? undefined : eq(schema.version.modelId, BigInt(query.model)),
       page.after === undefined ? undefined : gt(schema.version.id, page.after)
     ))
     .orderBy(asc(schema.version.id)).limit(page.limit + 1)
@@ -111,6 +112,12 @@ app.openapi(createRoute({
 /** `%text%` for ILIKE, its own wildcards escaped so a search for "50%" means those characters. */
 const contains = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
+/** Models with the name and licence of the data set each cites, for modelOf. */
+const modelsWithDataSet = () => db.select({ model: schema.model, dataSet: { id: schema.dataSet.id, name: schema.dataSet.name, license: schema.dataSet.license } })
+  .from(schema.model).leftJoin(schema.dataSet, eq(schema.model.dataSetId, schema.dataSet.id))
+
+const modelOf = (row: Awaited<ReturnType<typeof modelsWithDataSet>>[number]) => ({ ...row.model, dataSet: row.dataSet?.id == null ? null : row.dataSet })
+
 app.openapi(createRoute({
   method: 'get', path: '/models', summary: 'Models for the market: search, filter and sort, with the head\'s metrics and the data set\'s licence',
   request: { query: modelsQuery },
@@ -128,17 +135,30 @@ app.openapi(createRoute({
     loss: [asc(isNull(m.headLoss)), asc(m.headLoss), desc(m.id)],
     name: [asc(m.name), asc(m.id)]
   }[query.sort ?? 'newest']
-  const rows = await db.select({ model: m, dataSet: { id: schema.dataSet.id, name: schema.dataSet.name, license: schema.dataSet.license } })
-    .from(m).leftJoin(schema.dataSet, eq(m.dataSetId, schema.dataSet.id))
+  const rows = await modelsWithDataSet()
     .where(and(
       query.q === undefined ? undefined : or(ilike(m.name, contains(query.q)), ilike(m.description, contains(query.q))),
       query.task === undefined ? undefined : eq(m.taskId, BigInt(query.task)),
       query.owner === undefined ? undefined : eq(m.owner, query.owner.toLowerCase() as `0x${string}`),
-      query.dataSet === undefined ? undefined : eq(m.dataSetId, BigInt(query.dataSet))
+      query.dataSet === undefined ? undefined : eq(m.dataSetId, BigInt(query.dataSet)),
+      // a fork has no task and starts at (forkedFrom) a version of the model it forks
+      query.forkOf === undefined
+        ? undefined
+        : and(isNull(m.taskId), inArray(m.forkedFrom, db.select({ id: schema.version.id }).from(schema.version).where(eq(schema.version.modelId, BigInt(query.forkOf)))))
     ))
     .orderBy(...order).limit(limit + 1).offset(offset)
-  const items = rows.slice(0, limit).map((row) => ({ ...row.model, dataSet: row.dataSet?.id == null ? null : row.dataSet }))
+  const items = rows.slice(0, limit).map(modelOf)
   return c.json(modelPage.parse(plain({ items, nextCursor: rows.length > limit ? String(offset + limit) : null })), 200)
+})
+
+app.openapi(createRoute({
+  method: 'get', path: '/models/{id}', summary: 'One model, with its head\'s metrics and its data set\'s licence',
+  request: { params: modelParams },
+  responses: { 200: json(modelSchema, 'the model'), 400: badRequest, 404: json(errorSchema, 'no such model is indexed (yet)') }
+}), async (c) => {
+  const id = BigInt(c.req.valid('param').id)
+  const [row] = await modelsWithDataSet().where(eq(schema.model.id, id))
+  return oneRow(c, modelSchema, row === undefined ? undefined : modelOf(row), `model ${id} is not indexed (yet)`)
 })
 
 app.openapi(createRoute({

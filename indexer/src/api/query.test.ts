@@ -21,7 +21,7 @@ describe('REST query parameters', () => {
     expect(parsed(pageQuery, { limit: '2.5' })).toMatch(/^limit must be an integer/)
     expect(parsed(pageQuery, { cursor: '-1' })).toBe('cursor must be a non-negative integer, got "-1"')
     expect(taskParams.safeParse({ id: '0x1' }).error?.issues[0]?.message).toBe('task id must be a non-negative integer, got "0x1"')
-    expect(parsed(versionsQuery, { taks: '1' })).toBe('unknown query parameter "taks"; this route takes task, limit, cursor')
+    expect(parsed(versionsQuery, { taks: '1' })).toBe('unknown query parameter "taks"; this route takes task, model, limit, cursor')
   })
 
   it('filters disputes by task and states, refusing an unknown state', () => {

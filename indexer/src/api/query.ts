@@ -45,6 +45,7 @@ export const tasksQuery = queryOf({
 export const pageQuery = queryOf({ limit: limit.optional(), cursor: cursor.optional() })
 export const versionsQuery = queryOf({
   task: uint('task').openapi({ param: { name: 'task', in: 'query' }, description: 'only the versions of this task' }).optional(),
+  model: uint('model').openapi({ param: { name: 'model', in: 'query' }, description: 'only the versions registered in this model (its genesis, task rounds and merges)' }).optional(),
   limit: limit.optional(),
   cursor: cursor.optional()
 })
@@ -62,6 +63,7 @@ export const modelsQuery = queryOf({
   owner: address('owner')
     .openapi({ param: { name: 'owner', in: 'query' }, description: 'only the models this account owns' }).optional(),
   dataSet: uint('dataSet').openapi({ param: { name: 'dataSet', in: 'query' }, description: 'only the models trained on this registered data set' }).optional(),
+  forkOf: uint('forkOf').openapi({ param: { name: 'forkOf', in: 'query' }, description: 'only the forks of this model\'s versions' }).optional(),
   limit: limit.optional(),
   // an offset in the chosen order: rows sorted by a metric have no ID to continue after
   cursor: z.string().regex(/^\d{1,9}$/, { error: (issue) => `cursor must be the nextCursor of a previous page, got "${String(issue.input)}"` })
@@ -101,6 +103,7 @@ export const providerParams = z.object({
   address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, { error: (issue) => `address must be a 0x-prefixed 20-byte address, got "${String(issue.input)}"` })
     .openapi({ param: { name: 'address', in: 'path' }, example: '0x70997970c51812dc3a010c7d01b50e0d17dc79c8' })
 })
+export const modelParams = z.object({ id: uint('model id').openapi({ param: { name: 'id', in: 'path' }, example: '1' }) })
 export const versionParams = z.object({ id: uint('version id').openapi({ param: { name: 'id', in: 'path' }, example: '2' }) })
 
 // The answers' schemas are the SDK's (src/sdk/schemas.ts), named here for the OpenAPI document.

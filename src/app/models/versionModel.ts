@@ -54,6 +54,8 @@ export async function taskIdOf (version: Pick<VersionState, 'versionId' | 'taskI
 
 export interface VersionModel {
   bytes: Uint8Array
+  /** the commit hash on chain the bytes hash to */
+  commitHash: Hex
   weights: WeightSet
   /** the task whose spec describes the version's model */
   task: TaskDefinition
@@ -71,5 +73,5 @@ export async function loadVersionModel (ctx: ReadContext, artifacts: Pick<Artifa
   const { specCid } = await readTaskCreation(ctx, { taskId })
   const task = decodeTaskDefinition(await artifacts.get(specCid, 'spec', options), `the task spec ${specCid}`)
   const { weights } = decodeVersion(bytes, { layout: task.layout })
-  return { bytes, weights, task, taskId }
+  return { bytes, commitHash: version.commitHash, weights, task, taskId }
 }

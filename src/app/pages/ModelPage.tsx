@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query'
 import { explainError } from '../../chain/explainError.ts'
 import { useReadContext } from '../hooks/useProtocol.ts'
+import { useReadSource } from '../hooks/useReadSource.ts'
 import { formatBps } from '../models/format.ts'
 import { LineageGraph } from '../models/LineageGraph.tsx'
 import { loadLineage } from '../models/loadLineage.ts'
@@ -10,17 +11,27 @@ import '../models/models.css'
 
 export function ModelPage ({ modelId }: { modelId: bigint }): React.JSX.Element {
   const ctx = useReadContext()
+  const { source, via } = useReadSource()
   const lineage = useQuery({
-    queryKey: ['lineage', ctx.contracts.ModelRegistry, modelId.toString()],
-    queryFn: async () => await loadLineage(ctx, modelId),
+    queryKey: ['lineage', ctx.contracts.ModelRegistry, via, modelId.toString()],
+    queryFn: async () => await loadLineage(ctx, source, modelId),
     refetchInterval: 5000
   })
-  if (lineage.isPending) return <section className="panel"><h2>Model {modelId.toString()}</h2><p className="muted">Loading…</p></section>
-  if (lineage.isError) {
+  if (lineage.data === 'missing') {
+    return (
+      <section className="panel" data-testid="model-missing">
+        <h2>Model {modelId.toString()}</h2>
+        <p className="error" role="alert">There is no model {modelId.toString()} on this network. <Link to={{ page: 'models' }}>See the market</Link>.</p>
+      </section>
+    )
+  }
+  if (lineage.data === undefined || lineage.data === 'indexing') {
     return (
       <section className="panel">
         <h2>Model {modelId.toString()}</h2>
-        <p className="error" role="alert" data-testid="model-error">{explainError(lineage.error)}</p>
+        {lineage.error === null
+          ? <p className="muted">{lineage.data === 'indexing' ? 'Loading… (the indexer has yet to reach this model)' : 'Loading…'}</p>
+          : <p className="error" role="alert" data-testid="model-error">{explainError(lineage.error)}</p>}
       </section>
     )
   }

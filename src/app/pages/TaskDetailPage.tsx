@@ -3,9 +3,8 @@ import { isAddressEqual } from 'viem'
 import { useConnection } from 'wagmi'
 import { explainError } from '../../chain/explainError.ts'
 import { joinLock } from '../../core/taskLimits.ts'
-import { useApi } from '../hooks/useApi.ts'
 import { useReadContext } from '../hooks/useProtocol.ts'
-import { useProtocolEventLog } from '../hooks/useProtocolEventLog.ts'
+import { useReadSource } from '../hooks/useReadSource.ts'
 import { Link } from '../router.tsx'
 import { CancelTask } from '../taskDetail/CancelTask.tsx'
 import { DataProvenance } from '../taskDetail/DataProvenance.tsx'
@@ -26,11 +25,10 @@ const REFRESH_MS = 2000
 
 export function TaskDetailPage ({ taskId }: { taskId: bigint }): React.JSX.Element {
   const ctx = useReadContext()
-  const api = useApi()
-  const log = useProtocolEventLog()
+  const { source, via } = useReadSource()
   const query = useQuery({
-    queryKey: ['taskDetail', ctx.contracts.TaskManager, api === undefined ? 'chain' : 'api', taskId.toString()],
-    queryFn: async () => await loadTaskDetail(ctx, api === undefined ? { log } : { api }, taskId),
+    queryKey: ['taskDetail', ctx.contracts.TaskManager, via, taskId.toString()],
+    queryFn: async () => await loadTaskDetail(ctx, source, taskId),
     refetchInterval: REFRESH_MS
   })
   if (query.data === 'missing') {

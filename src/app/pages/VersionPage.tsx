@@ -1,8 +1,10 @@
 import { useQuery } from '@tanstack/react-query'
-import { readVersion, readVersionSignatures, type VersionSignature } from '../../chain/actions/index.ts'
+import type { VersionSignature } from '../../chain/actions/index.ts'
 import { explainError } from '../../chain/explainError.ts'
 import { useReadContext } from '../hooks/useProtocol.ts'
+import { useReadSource } from '../hooks/useReadSource.ts'
 import { formatBps, formatLoss, isZeroHash } from '../models/format.ts'
+import { loadVersionView } from '../models/loadVersionView.ts'
 import { ModelFiles } from '../models/ModelFiles.tsx'
 import { useVersionModel } from '../models/useVersionModel.ts'
 import { Viewer } from '../models/Viewer.tsx'
@@ -12,27 +14,33 @@ import '../models/models.css'
 
 export function VersionPage ({ versionId }: { versionId: bigint }): React.JSX.Element {
   const ctx = useReadContext()
-  const version = useQuery({
-    queryKey: ['version', ctx.contracts.ModelRegistry, versionId.toString()],
-    queryFn: async () => await readVersion(ctx, { versionId }),
+  const { source, via } = useReadSource()
+  const view = useQuery({
+    queryKey: ['version-view', ctx.contracts.ModelRegistry, via, versionId.toString()],
+    queryFn: async () => await loadVersionView(ctx, source, versionId),
     refetchInterval: 5000
   })
-  const signatures = useQuery({
-    queryKey: ['version-signatures', ctx.contracts.ModelRegistry, versionId.toString()],
-    queryFn: async () => await readVersionSignatures(ctx, { versionId }),
-    refetchInterval: 5000
-  })
-  const model = useVersionModel(version.data)
-  if (version.isPending) return <section className="panel"><h2>Version {versionId.toString()}</h2><p className="muted">Loading…</p></section>
-  if (version.isError) {
+  const shown = typeof view.data === 'object' ? view.data : undefined
+  const model = useVersionModel(shown?.version.versionId)
+  if (view.data === 'missing') {
     return (
-      <section className="panel">
+      <section className="panel" data-testid="version-missing">
         <h2>Version {versionId.toString()}</h2>
-        <p className="error" role="alert" data-testid="version-error">{explainError(version.error)}</p>
+        <p className="error" role="alert">There is no version {versionId.toString()} on this network. <Link to={{ page: 'models' }}>See the market</Link>.</p>
       </section>
     )
   }
-  const v = version.data
+  if (shown === undefined) {
+    return (
+      <section className="panel">
+        <h2>Version {versionId.toString()}</h2>
+        {view.error === null
+          ? <p className="muted">{view.data === 'indexing' ? 'Loading… (the indexer has yet to reach this version)' : 'Loading…'}</p>
+          : <p className="error" role="alert" data-testid="version-error">{explainError(view.error)}</p>}
+      </section>
+    )
+  }
+  const { version: v, signatures } = shown
   const hasMetrics = v.taskId !== 0n || v.accuracyBps !== 0 || v.loss !== 0n
   return (
     <div className="page" data-testid="version-page">
@@ -67,20 +75,14 @@ export function VersionPage ({ versionId }: { versionId: bigint }): React.JSX.El
       </section>
       <section className="panel" data-testid="version-signatures">
         <h2>Signatures</h2>
-        {signatures.isPending && <p className="muted">Loading…</p>}
-        {signatures.isError && <p className="error" role="alert">{explainError(signatures.error)}</p>}
-        {signatures.data !== undefined && (
-          <>
-            <h3>Aggregator</h3>
-            {signatures.data.proposal === undefined
-              ? <p className="muted" data-testid="version-aggregator">No aggregator: {v.parent === 0n ? 'a genesis version' : 'registered by the model owner'}.</p>
-              : <Signature sig={signatures.data.proposal} testId="version-aggregator" note={`signed Version for task ${signatures.data.proposal.taskId}, round ${signatures.data.proposal.round}, and proposed it`} />}
-            <h3>Other signers</h3>
-            {signatures.data.confirmations.length === 0
-              ? <p className="muted">No other signer yet.</p>
-              : signatures.data.confirmations.map((c) => <Signature key={c.signer} sig={c} testId="version-confirmer" note={`signed Version (signer #${c.count})`} />)}
-          </>
-        )}
+        <h3>Aggregator</h3>
+        {signatures.proposal === undefined
+          ? <p className="muted" data-testid="version-aggregator">No aggregator: {v.parent === 0n ? 'a genesis version' : 'registered by the model owner'}.</p>
+          : <Signature sig={signatures.proposal} testId="version-aggregator" note={`signed Version for task ${signatures.proposal.taskId}, round ${signatures.proposal.round}, and proposed it`} />}
+        <h3>Other signers</h3>
+        {signatures.confirmations.length === 0
+          ? <p className="muted">No other signer yet.</p>
+          : signatures.confirmations.map((c) => <Signature key={c.signer} sig={c} testId="version-confirmer" note={`signed Version (signer #${c.count})`} />)}
       </section>
       <section className="panel" data-testid="version-files">
         <h2>Model files</h2>
@@ -88,7 +90,10 @@ export function VersionPage ({ versionId }: { versionId: bigint }): React.JSX.El
         {model.isError && <p className="error" role="alert" data-testid="version-model-error">{explainError(model.error)}</p>}
         {model.data !== undefined && (
           <>
-            <p className="ok" data-testid="version-model-verified">Blob fetched; its keccak256 matches the commit hash on chain.</p>
+            <p className="ok" data-testid="version-model-verified">Blob fetched; its keccak256 matches the commit hash on chain, {model.data.commitHash}.</p>
+            {model.data.commitHash.toLowerCase() !== v.commitHash.toLowerCase() && (
+              <p className="error" role="alert" data-testid="version-source-mismatch">The indexer says this version commits to {v.commitHash}, not what the chain says: the blob was checked against the chain.</p>
+            )}
             <ModelFiles versionId={versionId} model={model.data} />
           </>
         )}

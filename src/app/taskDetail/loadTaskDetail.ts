@@ -1,12 +1,13 @@
 import { getAddress, type Address, type Hex } from 'viem'
 import {
-  readClaimable, readEscrow, readProviders, readRound, readTask, readTaskCount, readVersion, selectTaskEvents,
+  readClaimables, readEscrow, readProviders, readRounds, readTask, readTaskCount, readVersions, selectTaskEvents,
   type ReadContext, type RoundState, type TaskState, type VersionState
 } from '../../chain/actions/index.ts'
 import type { ProtocolEventLog } from '../../chain/eventLog.ts'
 import type { ProtocolEvent } from '../../chain/protocolEvents.ts'
 import { MLBridgeError } from '../../core/errors.ts'
-import { allPages, ApiError, chainEventsOfTask, type MLBridgeClient, type Version } from '../../sdk/index.ts'
+import { allPages, chainEventsOfTask, type MLBridgeClient, type Version } from '../../sdk/index.ts'
+import { indexed, unindexed, type ReadSource, type Unread } from '../readSource.ts'
 
 /** What the page shows of a version: its round's loss and accuracy. */
 export type TaskVersion = Pick<VersionState, 'versionId' | 'round' | 'status' | 'accuracyBps' | 'loss'>
@@ -31,12 +32,6 @@ export interface TaskDetail {
   events: ProtocolEvent[]
 }
 
-/**
- * Where the task's history comes from: the indexer's API where the network has one (a few
- * requests, however long the chain), else the chain's protocol log (a scan of every block).
- */
-export type TaskHistorySource = { api: MLBridgeClient } | { log: ProtocolEventLog }
-
 /** The history the page derives its sections from; the live state (task, rounds, balances) is the chain's. */
 interface TaskHistory {
   events: ProtocolEvent[]
@@ -49,18 +44,19 @@ interface TaskHistory {
  * Everything the task page shows, read in one go; `missing` when no task has this id, `indexing`
  * while the API has yet to index a task the chain has (it trails the chain by a block or so).
  */
-export async function loadTaskDetail (ctx: ReadContext, source: TaskHistorySource, taskId: bigint): Promise<TaskDetail | 'missing' | 'indexing'> {
+export async function loadTaskDetail (ctx: ReadContext, source: ReadSource, taskId: bigint): Promise<TaskDetail | Unread> {
   const history = 'api' in source ? await apiHistory(ctx, source.api, taskId) : await chainHistory(ctx, source.log, taskId)
   if (typeof history === 'string') return history
   const { events, providers } = history
   const [task, escrowLeft] = await Promise.all([readTask(ctx, { taskId }), readEscrow(ctx, { taskId })])
   // the rounds the history has reached, so the rounds and their events agree while the API trails the chain
   const started = events.filter((event) => event.eventName === 'RoundStarted').length
-  const rounds = await Promise.all(Array.from({ length: started }, async (_, round) => await readRound(ctx, { taskId, round, task })))
-  const [versions, claimable] = await Promise.all([
-    history.versionsOf(rounds.filter((r) => r.versionId !== 0n).map((r) => r.versionId)),
-    Promise.all(providers.map(async (account) => [account, await readClaimable(ctx, { account })] as const)).then((entries) => new Map(entries))
+  // batched: a page load makes a few calls however many rounds and shards the task has
+  const [rounds, claimable] = await Promise.all([
+    readRounds(ctx, { taskId, rounds: Array.from({ length: started }, (_, round) => round), task }),
+    readClaimables(ctx, { accounts: providers })
   ])
+  const versions = await history.versionsOf(rounds.filter((r) => r.versionId !== 0n).map((r) => r.versionId))
   // The task exists (its id is at most the count, or the API indexed it), so its TaskCreated is in the history.
   const created = events.find((event) => event.eventName === 'TaskCreated')
   if (created?.eventName !== 'TaskCreated') throw new MLBridgeError('TASK_EVENT_MISSING', `task ${taskId}: its TaskCreated event is missing`)
@@ -88,23 +84,18 @@ async function chainHistory (ctx: ReadContext, log: ProtocolEventLog, taskId: bi
   return {
     events,
     providers,
-    versionsOf: async (ids) => await Promise.all(ids.map(async (versionId) => {
-      const { round, status, accuracyBps, loss } = await readVersion(ctx, { versionId })
-      return { versionId, round, status, accuracyBps, loss }
-    }))
+    versionsOf: async (versionIds) => (await readVersions(ctx, { versionIds }))
+      .map(({ versionId, round, status, accuracyBps, loss }) => ({ versionId, round, status, accuracyBps, loss }))
   }
 }
 
-async function apiHistory (ctx: ReadContext, api: MLBridgeClient, taskId: bigint): Promise<TaskHistory | 'missing' | 'indexing'> {
-  const indexed = await api.task(taskId).catch((error: unknown) => {
-    if (error instanceof ApiError && error.status === 404) return undefined
-    throw error
-  })
-  if (indexed === undefined) return await exists(ctx, taskId) ? 'indexing' : 'missing'
+async function apiHistory (ctx: ReadContext, api: MLBridgeClient, taskId: bigint): Promise<TaskHistory | Unread> {
+  const detail = await indexed(api.task(taskId))
+  if (detail === undefined) return await unindexed(exists(ctx, taskId))
   const [events, versions] = await Promise.all([chainEventsOfTask(api, taskId), taskVersions(api, taskId)])
   return {
     events,
-    providers: indexed.providers.map((p) => getAddress(p.provider)),
+    providers: detail.providers.map((p) => getAddress(p.provider)),
     versionsOf: async (ids) => ids.flatMap((id) => versions.get(id) ?? [])
   }
 }

@@ -24,7 +24,7 @@ export function useContinuedVersion (versionId: bigint): ContinuedState {
     queryFn: async () => await readVersion(ctx, { versionId })
   })
   const final = version.data?.status === 'Final' ? version.data : undefined
-  const model = useVersionModel(final)
+  const model = useVersionModel(final?.versionId)
   if (version.error !== null) return { status: 'failed', error: explainError(version.error) }
   if (version.data?.status === 'None') return { status: 'failed', error: `there is no version ${versionId}` }
   if (version.data !== undefined && final === undefined) return { status: 'failed', error: `version ${versionId} is ${version.data.status}, not final: only a final version can be trained further` }

@@ -1,6 +1,7 @@
 import type { Address, Hex } from 'viem'
 import { ConsensusVerifierAbi, ModelRegistryAbi } from '../generated/abis.ts'
 import { asAction } from './errors.ts'
+import { MULTICALL } from './multicall.ts'
 import { readTask, type TaskState } from './readTask.ts'
 import type { ReadContext } from './types.ts'
 
@@ -53,24 +54,44 @@ export async function readRound (
   params: { taskId: bigint, round?: number, task?: TaskState }
 ): Promise<RoundState> {
   const task = params.task ?? await readTask(ctx, { taskId: params.taskId })
+  const [state] = await readRounds(ctx, { taskId: params.taskId, rounds: [params.round ?? task.currentRound], task })
+  return state!
+}
+
+/**
+ * Reads rounds of a task with every shard's assignment in a fixed handful of calls however many
+ * rounds and shards there are: each kind of read is one multicall (deployless, so a chain needs no
+ * Multicall3 contract), the rounds' first, then the shards of the rounds that started.
+ */
+export async function readRounds (
+  ctx: ReadContext,
+  params: { taskId: bigint, rounds: readonly number[], task?: TaskState }
+): Promise<RoundState[]> {
+  const task = params.task ?? await readTask(ctx, { taskId: params.taskId })
   return await asAction('readRound', async () => {
-    const { taskId } = params
-    const round = params.round ?? task.currentRound
-    const current = task.status === 'Running' && round === task.currentRound
-    const [seed, [, roundStartBlock], progress, versionId] = await Promise.all([
-      ctx.publicClient.readContract({ address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, functionName: 'roundSeed', args: [taskId, BigInt(round)] }),
-      ctx.publicClient.readContract({ address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, functionName: 'roundStarts', args: [taskId, BigInt(round)] }),
-      ctx.publicClient.readContract({ address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, functionName: 'roundProgress', args: [taskId] }),
-      ctx.publicClient.readContract({ address: ctx.contracts.ModelRegistry, abi: ModelRegistryAbi, functionName: 'roundVersion', args: [taskId, BigInt(round)] })
+    const { taskId, rounds } = params
+    const verifier = { address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi } as const
+    const registry = { address: ctx.contracts.ModelRegistry, abi: ModelRegistryAbi } as const
+    const [seeds, starts, versions, progress] = await Promise.all([
+      ctx.publicClient.multicall({ ...MULTICALL, contracts: rounds.map((round) => ({ ...verifier, functionName: 'roundSeed', args: [taskId, BigInt(round)] } as const)) }),
+      ctx.publicClient.multicall({ ...MULTICALL, contracts: rounds.map((round) => ({ ...verifier, functionName: 'roundStarts', args: [taskId, BigInt(round)] } as const)) }),
+      ctx.publicClient.multicall({ ...MULTICALL, contracts: rounds.map((round) => ({ ...registry, functionName: 'roundVersion', args: [taskId, BigInt(round)] } as const)) }),
+      ctx.publicClient.readContract({ ...verifier, functionName: 'roundProgress', args: [taskId] })
     ])
-    const started = roundStartBlock !== 0n
-    const shards = started
-      ? await Promise.all(Array.from({ length: task.shards }, async (_, shard): Promise<ShardState> => {
-        const args = [taskId, BigInt(round), BigInt(shard)] as const
-        const [[providers, attempt, status, commitDeadline, revealDeadline, committedMask, revealedMask], [, , startBlock]] = await Promise.all([
-          ctx.publicClient.readContract({ address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, functionName: 'assignment', args }),
-          ctx.publicClient.readContract({ address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, functionName: 'attemptStart', args })
-        ])
+    const started = rounds.filter((_, i) => starts[i]![1] !== 0n)
+    const slots = started.flatMap((round) => Array.from({ length: task.shards }, (_, shard) => [taskId, BigInt(round), BigInt(shard)] as const))
+    const [assignments, attempts] = slots.length === 0
+      ? [[], []]
+      : await Promise.all([
+        ctx.publicClient.multicall({ ...MULTICALL, contracts: slots.map((args) => ({ ...verifier, functionName: 'assignment', args } as const)) }),
+        ctx.publicClient.multicall({ ...MULTICALL, contracts: slots.map((args) => ({ ...verifier, functionName: 'attemptStart', args } as const)) })
+      ])
+    const shardsOf = (round: number): ShardState[] => {
+      const first = started.indexOf(round) * task.shards
+      if (first < 0) return []
+      return Array.from({ length: task.shards }, (_, shard): ShardState => {
+        const [providers, attempt, status, commitDeadline, revealDeadline, committedMask, revealedMask] = assignments[first + shard]!
+        const [, , startBlock] = attempts[first + shard]!
         return {
           shard,
           attempt: Number(attempt),
@@ -83,20 +104,23 @@ export async function readRound (
           committedMask: Number(committedMask),
           revealedMask: Number(revealedMask)
         }
-      }))
-      : []
+      })
+    }
     // roundProgress describes the verifier's latest round; earlier rounds were fully decided.
     const [progressRound, decided, decidedAt] = progress
-    const isLatest = Number(progressRound) === round && started
-    return {
-      taskId,
-      round,
-      seed,
-      current,
-      decidedShards: isLatest ? Number(decided) : (started ? task.shards : 0),
-      decidedAt: isLatest ? BigInt(decidedAt) : 0n,
-      versionId,
-      shards
-    }
+    return rounds.map((round, i): RoundState => {
+      const isStarted = starts[i]![1] !== 0n
+      const isLatest = Number(progressRound) === round && isStarted
+      return {
+        taskId,
+        round,
+        seed: seeds[i]!,
+        current: task.status === 'Running' && round === task.currentRound,
+        decidedShards: isLatest ? Number(decided) : (isStarted ? task.shards : 0),
+        decidedAt: isLatest ? BigInt(decidedAt) : 0n,
+        versionId: versions[i]!,
+        shards: shardsOf(round)
+      }
+    })
   })
 }

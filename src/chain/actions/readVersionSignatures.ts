@@ -1,5 +1,6 @@
 import type { Address, Hash, Hex } from 'viem'
 import { ModelRegistryAbi } from '../generated/abis.ts'
+import type { ProtocolEvent } from '../protocolEvents.ts'
 import { asAction } from './errors.ts'
 import type { ReadContext } from './types.ts'
 
@@ -24,6 +25,31 @@ export interface VersionSignatures {
   finalizedIn: Hash | undefined
 }
 
+/** The registry's events a version's signatures come from. */
+export type SignatureEvent = Pick<ProtocolEvent, 'transactionHash' | 'blockNumber'> & (
+  | { eventName: 'VersionProposed', args: { versionId: bigint, taskId: bigint, round: bigint, aggregator: Address, signature: Hex } }
+  | { eventName: 'VersionConfirmed', args: { versionId: bigint, signer: Address, signers: bigint, signature: Hex } }
+  | { eventName: 'VersionFinalized', args: { versionId: bigint } }
+)
+
+/** A version's signatures from its events, in chain order (whichever source read them: the chain or the indexer's feed). */
+export function versionSignaturesOf (events: readonly SignatureEvent[]): VersionSignatures {
+  let proposal: VersionSignatures['proposal']
+  const confirmations: VersionSignatures['confirmations'] = []
+  let finalizedIn: Hash | undefined
+  for (const event of events) {
+    const { transactionHash, blockNumber } = event
+    if (event.eventName === 'VersionProposed') {
+      proposal ??= { signer: event.args.aggregator, signature: event.args.signature, taskId: event.args.taskId, round: event.args.round, transactionHash, blockNumber }
+    } else if (event.eventName === 'VersionConfirmed') {
+      confirmations.push({ signer: event.args.signer, signature: event.args.signature, count: event.args.signers, transactionHash, blockNumber })
+    } else {
+      finalizedIn ??= transactionHash
+    }
+  }
+  return { proposal, confirmations, finalizedIn }
+}
+
 export async function readVersionSignatures (ctx: ReadContext, params: { versionId: bigint }): Promise<VersionSignatures> {
   return await asAction('readVersionSignatures', async () => {
     const registry = { address: ctx.contracts.ModelRegistry, abi: ModelRegistryAbi, fromBlock: 0n, strict: true } as const
@@ -32,15 +58,6 @@ export async function readVersionSignatures (ctx: ReadContext, params: { version
       ctx.publicClient.getContractEvents({ ...registry, eventName: 'VersionConfirmed', args: { versionId: params.versionId } }),
       ctx.publicClient.getContractEvents({ ...registry, eventName: 'VersionFinalized', args: { versionId: params.versionId } })
     ])
-    const [first] = proposed
-    return {
-      proposal: first === undefined
-        ? undefined
-        : { signer: first.args.aggregator, signature: first.args.signature, taskId: first.args.taskId, round: first.args.round, transactionHash: first.transactionHash, blockNumber: first.blockNumber },
-      confirmations: confirmed.map((log) => ({
-        signer: log.args.signer, signature: log.args.signature, count: log.args.signers, transactionHash: log.transactionHash, blockNumber: log.blockNumber
-      })),
-      finalizedIn: finalized[0]?.transactionHash
-    }
+    return versionSignaturesOf([...proposed, ...confirmed, ...finalized])
   })
 }
