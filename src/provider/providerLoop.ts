@@ -15,6 +15,7 @@ import { challenge, confirm, finalizeVersion, recordConfirmation } from './confi
 import type { EndorsementBus } from './endorsements.ts'
 import { advance, claim, finalizeShard, join, unlock } from './lifecycle.ts'
 import { observe, Patience } from './observe.ts'
+import { Prefetcher } from './prefetch.ts'
 import { reportEquivocations } from './equivocation.ts'
 import { emptyState, stateKey, systemClock } from './state.ts'
 import type { TaskData } from './taskData.ts'
@@ -53,6 +54,12 @@ export interface ProviderLoopOptions {
   /** Claim the rewards when the task completes (default false). */
   claimOnComplete?: boolean
   limits?: ArtifactLimits
+  /**
+   * Overlap off-chain work with the chain: fetch the next round's model while the chain settles,
+   * and the like (see each handler). false keeps the former sequential order, a benchmark's baseline.
+   * @default true
+   */
+  pipeline?: boolean
 }
 
 export type LoopOutcome = 'completed' | 'cancelled' | 'not-joined'
@@ -64,6 +71,7 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
   readonly taskId: bigint
   private readonly ctx: ProviderContext
   private readonly patience: Patience
+  private readonly prefetcher: Prefetcher
   private readonly poll: number
   private woken = false
   private wakeUp: (() => void) | undefined
@@ -83,8 +91,10 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
       aggregatorTimeoutMs,
       endorsementWaitMs: opts.endorsementWaitMs ?? 5000,
       stepTimeoutMs: opts.stepTimeoutMs ?? 600_000,
-      claimOnComplete: opts.claimOnComplete === true
+      claimOnComplete: opts.claimOnComplete === true,
+      pipeline: opts.pipeline !== false
     }, this, emptyState(opts.taskId, opts.chain.account), stateKey(opts.taskId, opts.chain.account))
+    this.prefetcher = new Prefetcher(this.ctx)
   }
 
   get account (): ProviderChain['account'] { return this.opts.chain.account }
@@ -137,6 +147,7 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
   async tick (signal?: AbortSignal): Promise<TickResult> {
     await reportEquivocations(this.ctx)
     const view = await observe(this.ctx, this.patience)
+    if (this.ctx.deps.pipeline) this.prefetcher.ahead(view, signal)
     const decision = duties(view)
     let progressed = false
     for (const duty of decision.duties) {
