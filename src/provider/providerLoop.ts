@@ -121,7 +121,7 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
     try {
       for (;;) {
         signal?.throwIfAborted()
-        let result: TickResult = { outcome: null, progressed: false, waitMs: this.poll }
+        let result: TickResult = { outcome: null, progressed: false, waitMs: this.poll, blockWait: false }
         try {
           result = await this.tick(signal)
         } catch (error) {
@@ -133,7 +133,7 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
           return result.outcome
         }
         // A tick that moved something re-reads the chain at once: the next duty may be due already.
-        if (!result.progressed) await this.pause(result.waitMs, signal)
+        if (!result.progressed) await this.pause(result.waitMs, result.blockWait, signal)
       }
     } catch (error) {
       if (signal?.aborted === true) await this.ctx.step({ phase: 'stopped' }).catch(() => {})
@@ -153,12 +153,14 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
     for (const duty of decision.duties) {
       if (duty.kind === 'done') {
         if (duty.outcome === 'not-joined') await this.ctx.step({ phase: 'done', detail: 'the joining window closed before this account joined' })
-        return { outcome: duty.outcome, progressed, waitMs: 0 }
+        return { outcome: duty.outcome, progressed, waitMs: 0, blockWait: false }
       }
       if (await this.perform(duty, view.round?.round, signal)) progressed = true
     }
     const untilWindow = decision.wakeAt === undefined ? Infinity : Number(decision.wakeAt - view.now) * 1000 + WINDOW_SLACK_MS
-    return { outcome: null, progressed, waitMs: Math.max(0, Math.min(this.poll, untilWindow)) }
+    // The draw (due one block on) and a reveal whose fingerprint seed is not drawn yet wait for the next block, which no event marks.
+    const blockWait = decision.wakeAt === view.now + 1n || (!progressed && decision.duties.some((d) => d.kind === 'reveal'))
+    return { outcome: null, progressed, waitMs: Math.max(0, Math.min(this.poll, untilWindow)), blockWait }
   }
 
   /** Runs one duty's handler; true when it changed something on chain or in the saved state. */
@@ -189,19 +191,24 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
     }
   }
 
-  /** Sleeps up to `ms`, or less when `wake()` is called. */
-  private async pause (ms: number, signal?: AbortSignal): Promise<void> {
+  /**
+   * Sleeps up to `ms`, or less when `wake()` is called; pipelined, a wait for the next block also
+   * ends with the block rather than the poll.
+   */
+  private async pause (ms: number, blockWait: boolean, signal?: AbortSignal): Promise<void> {
     if (this.woken) {
       this.woken = false
       return
     }
     const early = new AbortController()
     this.wakeUp = () => { early.abort() }
+    const unwatch = blockWait && this.ctx.deps.pipeline ? this.opts.chain.watchBlocks?.(() => { early.abort() }) : undefined
     try {
       await this.ctx.deps.clock.sleep(ms, signal === undefined ? early.signal : AbortSignal.any([signal, early.signal]))
     } catch (error) {
       if (signal?.aborted === true) throw error
     } finally {
+      unwatch?.()
       this.wakeUp = undefined
       this.woken = false
     }
@@ -212,4 +219,6 @@ interface TickResult {
   outcome: LoopOutcome | null
   progressed: boolean
   waitMs: number
+  /** what the loop waits for is the next block */
+  blockWait: boolean
 }

@@ -79,6 +79,8 @@ export interface ProviderChain {
   claim: () => Promise<bigint>
   /** Calls `onChange` when the protocol contracts emit events (new blocks with logs); returns the unsubscribe. */
   watch: (taskId: bigint, onChange: () => void) => () => void
+  /** Calls `onBlock` when a new block is seen, until unsubscribed: what a step gated on the next block waits for (the draw, the fingerprint seed). */
+  watchBlocks?: (onBlock: () => void) => () => void
 }
 
 /** Content-addressed blobs; CIDs are the binary CIDs as hex, the form the contracts store. */
