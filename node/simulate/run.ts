@@ -10,7 +10,7 @@ import { defineTask } from '../../src/core/taskDefinition.ts'
 import { decodeVersion } from '../../src/core/version/blob.ts'
 import {
   chainForAccount, datasetTaskData, inProcessEvaluator, inProcessTrainer, MemoryStateStore, ProviderHost,
-  serialQueue, type Phase, type ProviderChain
+  serialQueue, type Phase, type ProviderChain, type ProviderEvents
 } from '../../src/provider/index.ts'
 import type { TaskChannel } from '../../src/p2p/index.ts'
 import { loadMnistFromDisk } from '../../src/train/data/mnistNode.ts'
@@ -84,7 +84,18 @@ export function simulationSpec (opts: SimulationOptions, vocabulary: string[] = 
   }, 'simulate')
 }
 
-export async function runSimulation (opts: SimulationOptions, hooks: { log?: (line: string) => void, timeoutMs?: number } = {}): Promise<SimulationReport> {
+export interface SimulationHooks {
+  log?: (line: string) => void
+  timeoutMs?: number
+  /** each step provider `provider` (its index) starts, stamped by its loop's clock */
+  onPhase?: (provider: number, mark: ProviderEvents['phase']) => void
+  /** false: the provider loops keep the former sequential order (ProviderLoopOptions.pipeline), a bench's baseline */
+  pipeline?: boolean
+  /** each provider step's limit (default 30 s): a shard that trains longer, or waits for others to train first, needs more */
+  stepTimeoutMs?: number
+}
+
+export async function runSimulation (opts: SimulationOptions, hooks: SimulationHooks = {}): Promise<SimulationReport> {
   const log = hooks.log ?? (() => {})
   const started = performance.now()
   await useNodeBackend('wasm')
@@ -143,13 +154,14 @@ export async function runSimulation (opts: SimulationOptions, hooks: { log?: (li
         gossip: (id) => wiring.gossip(p.gossip(id.toString())),
         taskId,
         // claimOnComplete: a result is paid at claim, so its gas belongs to the cost of a result
-        loop: { stake: { faucet: true }, claimOnComplete: true, pollIntervalMs: 200, aggregatorTimeoutMs: wiring.aggregatorTimeoutMs ?? 15_000, stepTimeoutMs: 30_000 }
+        loop: { stake: { faucet: true }, claimOnComplete: true, pollIntervalMs: 200, ...(hooks.pipeline === undefined ? {} : { pipeline: hooks.pipeline }), aggregatorTimeoutMs: wiring.aggregatorTimeoutMs ?? 15_000, stepTimeoutMs: hooks.stepTimeoutMs ?? 30_000 }
       })
       const time = new TimeSplit()
       const errors: SimulationReport['errors'] = []
       let phase: Phase = 'waiting'
       host.on('loop', ({ loop }) => {
         loop.on('step', (s) => { phase = s.phase; time.step(s.phase) })
+        loop.on('phase', (mark) => { hooks.onPhase?.(i, mark) })
         loop.on('error', (e) => {
           const message = errorMessage(e.error)
           const same = errors.find((x) => x.phase === e.phase && x.message === message)

@@ -12,6 +12,8 @@ export type RoundReader = Pick<ProviderChain, 'verifier' | 'chainId' | 'readFing
 
 /** How often new protocol events are looked for (an `eth_getFilterChanges` call). */
 const WATCH_INTERVAL_MS = 1000
+/** How often the head is read while the loop waits for the next block (an `eth_blockNumber` call). */
+const BLOCK_WATCH_INTERVAL_MS = 250
 
 /**
  * Binds the actions to `ctx`'s account. `fromBlock` bounds the round-level event queries (on a
@@ -77,6 +79,11 @@ export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNum
       // Events of the task, and registry events that name only a version (any task's: a spare tick is cheap).
       onEvents: (events) => { if (events.some((e) => !('taskId' in e.args) || (e.args as { taskId: bigint }).taskId === taskId)) onChange() },
       onError: () => {} // the loop's fallback poll covers a flaky RPC
+    }),
+    watchBlocks: (onBlock) => publicClient.watchBlockNumber({
+      pollingInterval: BLOCK_WATCH_INTERVAL_MS,
+      onBlockNumber: () => { onBlock() },
+      onError: () => {}
     })
   }
 }

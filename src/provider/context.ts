@@ -37,8 +37,12 @@ export type ProviderDeps = Required<Omit<ProviderLoopOptions, 'evaluator' | 'pol
 
 export class ProviderContext {
   readonly phaseClock = new PhaseClock()
-  /** version blobs by lower-case CID, checked against their commit hash when read by version */
-  private readonly models = new Map<string, Uint8Array>()
+  /** version blobs by lower-case CID, checked against their commit hash when read by version; a fetch in flight is shared */
+  private readonly models = new Map<string, Promise<Uint8Array>>()
+  /** sealed deltas fetched ahead of the aggregation that reads them (prefetch.ts), by lower-case CID; each is read once */
+  private readonly deltas = new Map<string, Promise<Uint8Array>>()
+  /** versions recomputed this run whose pin still runs (`publishing`), by round */
+  private readonly publishes = new Map<number, { run: Promise<void>, publish: () => Promise<void> }>()
   private lastStep = ''
   /** Peers' endorsements of round versions, as received (checked when used). */
   readonly endorsements = new EndorsementPool()
@@ -63,7 +67,9 @@ export class ProviderContext {
     const id = JSON.stringify(step)
     if (id === this.lastStep) return
     this.lastStep = id
-    this.phaseClock.enter(step.phase, step.round, this.deps.clock.now())
+    const at = this.deps.clock.now()
+    this.phaseClock.enter(step.phase, step.round, at)
+    this.events.emit('phase', { phase: step.phase, ...(step.round === undefined ? {} : { round: step.round }), at })
     this.state.step = step
     await this.save()
     this.events.emit('step', step)
@@ -147,19 +153,70 @@ export class ProviderContext {
 
   /** A version's blob by CID; `expected` checks it against a version's commit hash. */
   async modelAt (cid: Hex, signal?: AbortSignal, expected?: { versionId: bigint, commitHash: Hex }): Promise<Uint8Array> {
-    const cached = this.models.get(cid.toLowerCase())
-    if (cached !== undefined) return cached
-    const bytes = await this.bounded(async (bound) => await this.deps.artifacts.get(cid, 'model', { signal: bound }), signal)
-    if (expected !== undefined && versionCommitHash(bytes).toLowerCase() !== expected.commitHash.toLowerCase()) {
-      throw new MLBridgeError('MODEL_MISMATCH', `the model behind ${cid} does not match version ${expected.versionId}'s commit hash ${expected.commitHash}`)
-    }
-    this.models.set(cid.toLowerCase(), bytes)
-    return bytes
+    const key = cid.toLowerCase()
+    const cached = this.models.get(key)
+    if (cached !== undefined) return await cached
+    const fetched = (async () => {
+      const bytes = await this.bounded(async (bound) => await this.deps.artifacts.get(cid, 'model', { signal: bound }), signal)
+      if (expected !== undefined && versionCommitHash(bytes).toLowerCase() !== expected.commitHash.toLowerCase()) {
+        throw new MLBridgeError('MODEL_MISMATCH', `the model behind ${cid} does not match version ${expected.versionId}'s commit hash ${expected.commitHash}`)
+      }
+      return bytes
+    })()
+    this.models.set(key, fetched)
+    // A failed fetch is not kept: the next read tries again.
+    fetched.catch(() => { if (this.models.get(key) === fetched) this.models.delete(key) })
+    return await fetched
   }
 
   /** Keeps a blob this provider computed, so proposing and training from it needs no fetch. */
   keepModel (cid: Hex, bytes: Uint8Array): void {
-    this.models.set(cid.toLowerCase(), bytes)
+    this.models.set(cid.toLowerCase(), Promise.resolve(bytes))
+  }
+
+  /** Starts fetching a sealed delta that an aggregation will read (`deltaOf`), unless already started. */
+  prefetchDelta (cid: Hex, signal?: AbortSignal): void {
+    const key = cid.toLowerCase()
+    if (this.deltas.has(key)) return
+    const fetched = this.bounded(async (bound) => await this.deps.artifacts.get(cid, 'delta', { signal: bound }), signal)
+    fetched.catch(() => {}) // deltaOf fetches again
+    this.deltas.set(key, fetched)
+  }
+
+  /** A sealed delta by CID: the prefetched copy once (a failed prefetch is fetched again), else a fetch. */
+  async deltaOf (cid: Hex, signal?: AbortSignal): Promise<Uint8Array> {
+    const fetch = async (): Promise<Uint8Array> => await this.bounded(async (bound) => await this.deps.artifacts.get(cid, 'delta', { signal: bound }), signal)
+    const prefetched = this.deltas.get(cid.toLowerCase())
+    if (prefetched === undefined) return await fetch()
+    this.deltas.delete(cid.toLowerCase())
+    return await prefetched.catch(fetch)
+  }
+
+  /**
+   * Runs `publish` (a round's version going to the pinner) while the loop moves on; `published`
+   * waits for it, and for a new try if it failed, before the round that trains from the version opens.
+   */
+  publishing (round: number, publish: () => Promise<void>): void {
+    const run = publish()
+    run.catch((error: unknown) => { this.error({ phase: 'aggregating', round, error, fatal: false }) })
+    this.publishes.set(round, { run, publish })
+  }
+
+  /** Resolves once round `round`'s version is with the pinner (at once when nothing was left running). */
+  async published (round: number): Promise<void> {
+    const pending = this.publishes.get(round)
+    if (pending === undefined) return
+    try {
+      await pending.run
+    } catch {
+      await pending.publish() // a second failure fails the duty, which the next tick runs again
+    }
+    this.publishes.delete(round)
+  }
+
+  /** Drops the prefetched deltas nobody read (a round that moved on, a winner left out). */
+  dropDeltas (): void {
+    this.deltas.clear()
   }
 }
 

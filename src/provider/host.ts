@@ -59,7 +59,7 @@ export interface ProviderHostOptions {
   once?: boolean
   /** How often to look for a task while there is none (default 3 s). */
   idlePollMs?: number
-  loop?: Pick<ProviderLoopOptions, 'pollIntervalMs' | 'aggregatorTimeoutMs' | 'stepTimeoutMs' | 'claimOnComplete' | 'stake' | 'limits'>
+  loop?: Pick<ProviderLoopOptions, 'pollIntervalMs' | 'aggregatorTimeoutMs' | 'stepTimeoutMs' | 'claimOnComplete' | 'stake' | 'limits' | 'pipeline'>
 }
 
 export type HostEvents = {

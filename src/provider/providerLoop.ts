@@ -15,6 +15,7 @@ import { challenge, confirm, finalizeVersion, recordConfirmation } from './confi
 import type { EndorsementBus } from './endorsements.ts'
 import { advance, claim, finalizeShard, join, unlock } from './lifecycle.ts'
 import { observe, Patience } from './observe.ts'
+import { Prefetcher } from './prefetch.ts'
 import { reportEquivocations } from './equivocation.ts'
 import { emptyState, stateKey, systemClock } from './state.ts'
 import type { TaskData } from './taskData.ts'
@@ -53,6 +54,12 @@ export interface ProviderLoopOptions {
   /** Claim the rewards when the task completes (default false). */
   claimOnComplete?: boolean
   limits?: ArtifactLimits
+  /**
+   * Overlap off-chain work with the chain: fetch the next round's model while the chain settles,
+   * and the like (see each handler). false keeps the former sequential order, a benchmark's baseline.
+   * @default true
+   */
+  pipeline?: boolean
 }
 
 export type LoopOutcome = 'completed' | 'cancelled' | 'not-joined'
@@ -64,6 +71,7 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
   readonly taskId: bigint
   private readonly ctx: ProviderContext
   private readonly patience: Patience
+  private readonly prefetcher: Prefetcher
   private readonly poll: number
   private woken = false
   private wakeUp: (() => void) | undefined
@@ -83,8 +91,10 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
       aggregatorTimeoutMs,
       endorsementWaitMs: opts.endorsementWaitMs ?? 5000,
       stepTimeoutMs: opts.stepTimeoutMs ?? 600_000,
-      claimOnComplete: opts.claimOnComplete === true
+      claimOnComplete: opts.claimOnComplete === true,
+      pipeline: opts.pipeline !== false
     }, this, emptyState(opts.taskId, opts.chain.account), stateKey(opts.taskId, opts.chain.account))
+    this.prefetcher = new Prefetcher(this.ctx)
   }
 
   get account (): ProviderChain['account'] { return this.opts.chain.account }
@@ -111,7 +121,7 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
     try {
       for (;;) {
         signal?.throwIfAborted()
-        let result: TickResult = { outcome: null, progressed: false, waitMs: this.poll }
+        let result: TickResult = { outcome: null, progressed: false, waitMs: this.poll, blockWait: false }
         try {
           result = await this.tick(signal)
         } catch (error) {
@@ -123,7 +133,7 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
           return result.outcome
         }
         // A tick that moved something re-reads the chain at once: the next duty may be due already.
-        if (!result.progressed) await this.pause(result.waitMs, signal)
+        if (!result.progressed) await this.pause(result.waitMs, result.blockWait, signal)
       }
     } catch (error) {
       if (signal?.aborted === true) await this.ctx.step({ phase: 'stopped' }).catch(() => {})
@@ -137,17 +147,20 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
   async tick (signal?: AbortSignal): Promise<TickResult> {
     await reportEquivocations(this.ctx)
     const view = await observe(this.ctx, this.patience)
+    if (this.ctx.deps.pipeline) this.prefetcher.ahead(view, signal)
     const decision = duties(view)
     let progressed = false
     for (const duty of decision.duties) {
       if (duty.kind === 'done') {
         if (duty.outcome === 'not-joined') await this.ctx.step({ phase: 'done', detail: 'the joining window closed before this account joined' })
-        return { outcome: duty.outcome, progressed, waitMs: 0 }
+        return { outcome: duty.outcome, progressed, waitMs: 0, blockWait: false }
       }
       if (await this.perform(duty, view.round?.round, signal)) progressed = true
     }
     const untilWindow = decision.wakeAt === undefined ? Infinity : Number(decision.wakeAt - view.now) * 1000 + WINDOW_SLACK_MS
-    return { outcome: null, progressed, waitMs: Math.max(0, Math.min(this.poll, untilWindow)) }
+    // The draw (due one block on) and a reveal whose fingerprint seed is not drawn yet wait for the next block, which no event marks.
+    const blockWait = decision.wakeAt === view.now + 1n || (!progressed && decision.duties.some((d) => d.kind === 'reveal'))
+    return { outcome: null, progressed, waitMs: Math.max(0, Math.min(this.poll, untilWindow)), blockWait }
   }
 
   /** Runs one duty's handler; true when it changed something on chain or in the saved state. */
@@ -178,19 +191,24 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
     }
   }
 
-  /** Sleeps up to `ms`, or less when `wake()` is called. */
-  private async pause (ms: number, signal?: AbortSignal): Promise<void> {
+  /**
+   * Sleeps up to `ms`, or less when `wake()` is called; pipelined, a wait for the next block also
+   * ends with the block rather than the poll.
+   */
+  private async pause (ms: number, blockWait: boolean, signal?: AbortSignal): Promise<void> {
     if (this.woken) {
       this.woken = false
       return
     }
     const early = new AbortController()
     this.wakeUp = () => { early.abort() }
+    const unwatch = blockWait && this.ctx.deps.pipeline ? this.opts.chain.watchBlocks?.(() => { early.abort() }) : undefined
     try {
       await this.ctx.deps.clock.sleep(ms, signal === undefined ? early.signal : AbortSignal.any([signal, early.signal]))
     } catch (error) {
       if (signal?.aborted === true) throw error
     } finally {
+      unwatch?.()
       this.wakeUp = undefined
       this.woken = false
     }
@@ -201,4 +219,6 @@ interface TickResult {
   outcome: LoopOutcome | null
   progressed: boolean
   waitMs: number
+  /** what the loop waits for is the next block */
+  blockWait: boolean
 }

@@ -81,6 +81,8 @@ export interface ProviderChain {
   claim: () => Promise<bigint>
   /** Calls `onChange` when the protocol contracts emit events (new blocks with logs); returns the unsubscribe. */
   watch: (taskId: bigint, onChange: () => void) => () => void
+  /** Calls `onBlock` when a new block is seen, until unsubscribed: what a step gated on the next block waits for (the draw, the fingerprint seed). */
+  watchBlocks?: (onBlock: () => void) => () => void
 }
 
 /** Content-addressed blobs; CIDs are the binary CIDs as hex, the form the contracts store. */
@@ -89,6 +91,11 @@ export interface ArtifactStore {
   get: (cid: Hex, kind: ArtifactKind, options?: { signal?: AbortSignal }) => Promise<Uint8Array>
   /** The pinner's signed receipt for a blob this store put, where a pinner keeps them. */
   receiptOf?: (cid: Hex) => PinReceipt | undefined
+  /**
+   * A put in two halves, where the store has a pinner: stores the blob here (its CID known, this
+   * node serving it), and `publish` then has the pinner keep it, as the rest of `put` does.
+   */
+  stage?: (bytes: Uint8Array, kind: ArtifactKind, options?: { signal?: AbortSignal }) => Promise<{ cid: Hex, publish: (options?: { signal?: AbortSignal }) => Promise<void> }>
 }
 
 /** Trains one shard: the worker (`TrainerClient`) in a page, `trainShard` in process in Node. */
@@ -197,6 +204,8 @@ export interface ProgressEvent {
 // A type alias (not an interface) so that it fits Emitter's Record<string, unknown> bound.
 export type ProviderEvents = {
   step: StepEvent
+  /** A step started at `at`, the loop's clock (ms): what timing tools use, as `step` waits for the state to be saved. */
+  phase: { phase: Phase, round?: number, at: number }
   progress: ProgressEvent
   /** A step failed; the loop retries it on a later tick unless it was fatal. */
   error: { phase: Phase, error: unknown, fatal: boolean, round?: number, shard?: number }

@@ -17,11 +17,11 @@ import type { RoundVersionRecord } from './types.ts'
 
 /** Fetches the accepted deltas, computes the round's version, pins it and saves the record. */
 export async function aggregate (ctx: ProviderContext, round: number, signal?: AbortSignal): Promise<boolean> {
-  const { chain, artifacts, taskId, task, limits } = ctx.deps
+  const { chain, taskId, task, limits } = ctx.deps
   await ctx.step({ phase: 'aggregating', round })
   const parent = await chain.readModelHead(ctx.onChain.modelId)
   const parentBytes = await ctx.modelOf(parent, signal)
-  const fetchDelta = async (cid: Hex): Promise<Uint8Array> => await ctx.bounded(async (bound) => await artifacts.get(cid, 'delta', { signal: bound }), signal)
+  const fetchDelta = async (cid: Hex): Promise<Uint8Array> => await ctx.deltaOf(cid, signal)
   const recomputed = await recomputeRound({ chain, fetchDelta, task, dataSize: ctx.deps.data.size, shards: ctx.onChain.shards, limits }, taskId, round, parentBytes)
   for (const fault of recomputed.faults) {
     ctx.error({ phase: 'aggregating', round, shard: fault.shard, fatal: false, error: new MLBridgeError('DELTA_FINGERPRINT_MISMATCH', `round ${round} shard ${fault.shard}: replica ${fault.replica} (${fault.provider}) committed ${fault.deltaCid}, but ${fault.reason}`) })
@@ -30,7 +30,7 @@ export async function aggregate (ctx: ProviderContext, round: number, signal?: A
   const { computed } = recomputed
   const refused = [...computed.verdicts].filter(([, v]) => !v.ok)
   if (refused.length > 0) ctx.error({ phase: 'aggregating', error: new MLBridgeError('DELTA_REFUSED', `refused deltas: ${refused.map(([id, v]) => `${id} (${v.ok ? '' : v.message})`).join('; ')}`), fatal: false })
-  const modelCid = await ctx.bounded(async (bound) => await artifacts.put(computed.bytes, 'model', { signal: bound }), signal)
+  const modelCid = await storeVersion(ctx, round, computed.bytes, signal)
   ctx.keepModel(modelCid, computed.bytes)
   ctx.events.emit('artifact', { kind: 'model', cid: modelCid, size: computed.bytes.length, round })
   const record: RoundVersionRecord = {
@@ -47,8 +47,23 @@ export async function aggregate (ctx: ProviderContext, round: number, signal?: A
   }
   ctx.state.versions[String(round)] = record
   await ctx.save()
+  ctx.dropDeltas()
   ctx.action({ name: 'recompute', round, detail: computed.commitHash })
   return true
+}
+
+/**
+ * Stores and pins the recomputed version. Pipelined, the pin runs while this winner proposes or
+ * endorses: the proposal needs only the CID, the other winners recompute the bytes themselves, and
+ * whoever advances waits for its pin (lifecycle.ts) before the next round trains from them.
+ */
+async function storeVersion (ctx: ProviderContext, round: number, bytes: Uint8Array, signal?: AbortSignal): Promise<Hex> {
+  const { artifacts, pipeline } = ctx.deps
+  const stage = artifacts.stage
+  if (!pipeline || stage === undefined) return await ctx.bounded(async (bound) => await artifacts.put(bytes, 'model', { signal: bound }), signal)
+  const staged = await ctx.bounded(async (bound) => await stage(bytes, 'model', { signal: bound }), signal)
+  ctx.publishing(round, async () => { await ctx.bounded(async (bound) => { await staged.publish({ signal: bound }) }, signal) })
+  return staged.cid
 }
 
 /**
