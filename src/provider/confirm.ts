@@ -16,6 +16,7 @@ export async function confirm (ctx: ProviderContext, round: number, proposal: Pr
   if (mine === undefined) return false
   const id = proposal.versionId.toString()
   await ctx.step({ phase: 'confirming', round, detail: `version ${id}` })
+  await ctx.published(round) // the confirmation that makes it final starts the round that trains from it
   const sent = await ctx.quietly('confirming', async () => {
     const { final } = await ctx.timed(ctx.deps.chain.confirmVersion(proposal.versionId, mine.commitHash))
     ctx.action({ name: 'confirmVersion', round, versionId: proposal.versionId, detail: final ? 'final' : 'confirmed' })
@@ -56,6 +57,7 @@ export async function challenge (ctx: ProviderContext, round: number, proposal: 
   return true
 }
 
-export async function finalizeVersion (ctx: ProviderContext, proposal: ProposalView): Promise<boolean> {
+export async function finalizeVersion (ctx: ProviderContext, round: number, proposal: ProposalView): Promise<boolean> {
+  await ctx.published(round)
   return await ctx.quietly('confirming', async () => { await ctx.timed(ctx.deps.chain.finalizeVersion(proposal.versionId)) })
 }

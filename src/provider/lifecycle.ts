@@ -59,8 +59,6 @@ export async function unlock (ctx: ProviderContext): Promise<boolean> {
 /** `advance`: starts round 0 after joining, the next round after a version, or completes the task. */
 export async function advance (ctx: ProviderContext, round?: number): Promise<boolean> {
   await ctx.step(round === undefined ? { phase: 'advancing', detail: 'the joining window is over: starting round 0' } : { phase: 'advancing', round })
-  // The round this opens trains from the version just final: its pin, if still running, ends first.
-  if (round !== undefined) await ctx.published(round)
   return await ctx.quietly('advancing', async () => {
     const outcome = await ctx.timed(ctx.deps.chain.advance(ctx.deps.taskId))
     ctx.action({ name: 'advance', ...(round === undefined ? {} : { round }), detail: outcome.kind })

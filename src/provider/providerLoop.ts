@@ -181,7 +181,7 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
       case 'confirm': return await confirm(ctx, r, duty.proposal)
       case 'recordConfirmation': return await recordConfirmation(ctx, r, duty.proposal)
       case 'challenge': return await challenge(ctx, r, duty.proposal)
-      case 'finalizeVersion': return await finalizeVersion(ctx, duty.proposal)
+      case 'finalizeVersion': return await finalizeVersion(ctx, r, duty.proposal)
       case 'advance': return await advance(ctx, r)
       case 'claim': return await claim(ctx)
       case 'unlock': return await unlock(ctx)

@@ -55,7 +55,8 @@ export async function aggregate (ctx: ProviderContext, round: number, signal?: A
 /**
  * Stores and pins the recomputed version. Pipelined, the pin runs while this winner proposes or
  * endorses: the proposal needs only the CID, the other winners recompute the bytes themselves, and
- * whoever advances waits for its pin (lifecycle.ts) before the next round trains from them.
+ * every transaction that may make the version final (and so start the next round, which trains
+ * from it) waits for the pin first: propose, confirm, finalizeVersion.
  */
 async function storeVersion (ctx: ProviderContext, round: number, bytes: Uint8Array, signal?: AbortSignal): Promise<Hex> {
   const { artifacts, pipeline } = ctx.deps
@@ -135,6 +136,8 @@ export async function propose (ctx: ProviderContext, round: number, signal?: Abo
       await ctx.step({ phase: 'proposing', round, detail: 'gathering the other winners\' signatures' })
       signatures = [{ signer: ctx.account, signature: record.draft.signature }, ...await gather(ctx, record, metrics, signal)]
     }
+    // A proposal that is final ends the round, and the next trains from this version: its pin ends first.
+    await ctx.published(round)
     return await ctx.quietly('proposing', async () => {
       const { versionId, final } = await ctx.timed(chain.proposeVersion(taskId, round, BigInt(record.parent), content.data, signatures, record.results))
       record.proposed = versionId.toString()
