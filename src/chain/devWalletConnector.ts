@@ -65,7 +65,8 @@ export function devWallet (defaultIndex = 1) {
       },
       async getProvider () {
         // wagmi asks for the provider on every page load; the key is derived at the first request.
-        const request: EIP1193Provider['request'] = async (args) => await (await walletClient()).request(args as never)
+        type Request = Awaited<ReturnType<typeof walletClient>>['request']
+        const request = async (args: Parameters<Request>[0]): Promise<unknown> => await (await walletClient()).request(args)
         return { request } as unknown as EIP1193Provider
       },
       getClient: walletClient,
