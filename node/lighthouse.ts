@@ -17,7 +17,7 @@ import { integerFlag, parseCommandLine, printHelp, printUsageError } from './cli
 import { deployContracts } from './deploy.ts'
 import { auditPage, CATEGORIES, type Category, type PageAudit } from './lighthouse/audit.ts'
 import { checkInstallability } from './lighthouse/installability.ts'
-import { RPC_PATH, startPreview } from './lighthouse/preview.ts'
+import { assertBuilt, RPC_PATH, startPreview } from './lighthouse/preview.ts'
 
 const USAGE = 'usage: npm run lighthouse [-- --json FILE] [--runs N]   (after npm run build; N runs, 3 by default, each category scored by its median)'
 const GOAL = 90
@@ -38,6 +38,7 @@ async function main (argv: string[]): Promise<number> {
   const { help, json, runs: runsText } = parseCommandLine(argv, { json: { type: 'string' }, runs: { type: 'string', default: '3' } })
   if (help) return printHelp(USAGE, process.stdout)
   const runs = integerFlag('--runs', runsText, 1, 9)
+  assertBuilt(join(root, 'dist'))
   const started = performance.now()
   const dataDir = mkdtempSync(join(tmpdir(), 'mlbridge-lighthouse-'))
   const anvil = await startAnvil({ root, host: '127.0.0.1', port: 0, chainId: LOCAL_CHAIN_ID })

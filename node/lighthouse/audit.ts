@@ -6,6 +6,7 @@
  */
 import { launch } from 'chrome-launcher'
 import lighthouse, { desktopConfig } from 'lighthouse'
+import { MLBridgeError } from '../../src/core/errors.ts'
 
 export const CATEGORIES = ['performance', 'accessibility', 'best-practices'] as const
 export type Category = typeof CATEGORIES[number]
@@ -25,8 +26,11 @@ const METRICS = ['first-contentful-paint', 'largest-contentful-paint', 'total-bl
 /** Chrome's own traffic stays off: the audit must reach nothing but the app on loopback. */
 const CHROME_FLAGS = ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-default-apps', '--no-first-run']
 
-export class AuditFailedError extends Error {
+export class AuditFailedError extends MLBridgeError {
   override name = 'AuditFailedError'
+  constructor (message: string) {
+    super('LIGHTHOUSE_AUDIT_FAILED', message)
+  }
 }
 
 export async function auditPage (url: string): Promise<PageAudit> {

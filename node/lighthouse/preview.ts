@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { preview, type Plugin } from 'vite'
+import { MLBridgeError } from '../../src/core/errors.ts'
 import type { NetworkConfig } from '../../src/core/networkConfig.ts'
 import { freePort } from '../ports.ts'
 import { NETWORK_CONFIG_PATH } from '../viteNetworkConfig.ts'
@@ -15,11 +16,15 @@ export interface Preview {
   stop: () => Promise<void>
 }
 
-export class MissingBuildError extends Error {
+export class MissingBuildError extends MLBridgeError {
   override name = 'MissingBuildError'
   constructor (readonly outDir: string) {
-    super(`No built app in ${outDir}: run \`npm run build\` first.`)
+    super('BUILD_MISSING', `No built app in ${outDir}: run \`npm run build\` first.`)
   }
+}
+
+export function assertBuilt (outDir: string): void {
+  if (!existsSync(join(outDir, 'index.html'))) throw new MissingBuildError(outDir)
 }
 
 /** The path under the preview's own origin that forwards JSON-RPC to the chain. */
@@ -40,7 +45,7 @@ export async function startPreview (opts: {
   rpcUrl?: string
 }): Promise<Preview> {
   const outDir = opts.outDir ?? join(opts.root, 'dist')
-  if (!existsSync(join(outDir, 'index.html'))) throw new MissingBuildError(outDir)
+  assertBuilt(outDir)
   const host = '127.0.0.1'
   const port = await freePort(host)
   const origin = `http://${host}:${port}`
