@@ -5,7 +5,7 @@ import neostandard from 'neostandard'
 import tseslint from 'typescript-eslint'
 
 export default [
-  { ignores: ['dist/', 'contracts/', 'src/chain/generated/', 'test-results/', 'playwright-report/', '.mlbridge/', 'public/', 'node/link-contract-libs.mjs', '.scratch/', 'indexer/ponder-env.d.ts', 'indexer/generated/', 'indexer/.ponder/'] },
+  { ignores: ['dist/', 'dev-dist/', 'contracts/', 'src/chain/generated/', 'test-results/', 'playwright-report/', '.mlbridge/', 'public/', 'node/link-contract-libs.mjs', '.scratch/', 'indexer/ponder-env.d.ts', 'indexer/generated/', 'indexer/.ponder/'] },
   ...neostandard({ ts: true }),
   {
     files: ['**/*.ts', '**/*.tsx'],

@@ -7,7 +7,7 @@ import { shellPrecache } from './node/viteShellPrecache.ts'
 
 const shell = shellPrecache()
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   plugins: [
     react(),
     securityHeadersPlugin(),
@@ -15,6 +15,10 @@ export default defineConfig({
     shell.plugin,
     VitePWA({
       registerType: 'autoUpdate',
+      // The dev server (what `npm start` serves) registers a service worker and links the manifest
+      // too, so the local app installs like a deployed one. That worker answers nothing from a
+      // cache: pages (each with its own CSP nonce), modules and data all come from the dev server.
+      devOptions: { enabled: true, suppressWarnings: true, disableRuntimeConfig: true },
       includeAssets: ['icon.svg'],
       manifest: {
         name: 'ML Bridge',
@@ -31,6 +35,8 @@ export default defineConfig({
         ]
       },
       workbox: {
+        // offline, the built app's shell answers every navigation; the dev server's worker none
+        navigateFallback: command === 'build' ? 'index.html' : null,
         // The network config differs per deployment and must never be served stale.
         navigateFallbackDenylist: [/^\/mlbridge\.config\.json$/],
         globIgnores: ['mlbridge.config.json', '**/*.wasm'],
@@ -62,4 +68,4 @@ export default defineConfig({
   // The manifest lets the size budget and the service worker tell the first load from lazy chunks.
   build: { target: 'es2022', sourcemap: true, manifest: true },
   server: { strictPort: true }
-})
+}))

@@ -71,7 +71,7 @@ test('@smoke attack: a script injected into the page does not run', async ({ pee
   const violations = await recordViolations(page)
   await page.goto('/')
   await expect(page.getByRole('heading', { name: 'ML Bridge' })).toBeVisible()
-  const ran = await page.evaluate(async () => {
+  await page.evaluate(() => {
     const injected = document.createElement('script')
     injected.textContent = 'window.__injected = true'
     document.body.append(injected)
@@ -79,11 +79,11 @@ test('@smoke attack: a script injected into the page does not run', async ({ pee
     handler.setAttribute('onerror', 'window.__injected = true')
     handler.src = '/no-such-image.png'
     document.body.append(handler)
-    await new Promise((resolve) => setTimeout(resolve, 500))
-    return (window as unknown as { __injected?: boolean }).__injected === true
   })
-  expect(ran).toBe(false)
-  expect((await violations()).filter((v) => v.startsWith('script-src'))).toHaveLength(2)
+  // The handler is refused once the image fails, which waits for the service worker to pass the
+  // request on: by then both have been refused, and neither ran.
+  await expect.poll(async () => (await violations()).filter((v) => v.startsWith('script-src'))).toHaveLength(2)
+  expect(await page.evaluate(() => (window as unknown as { __injected?: boolean }).__injected === true)).toBe(false)
 })
 
 test('@smoke attack: a page from another origin cannot frame the app', async ({ peerPage: page, stack }) => {

@@ -12,9 +12,18 @@ export function shellPrecache (): {
   transform: <T extends { url: string }>(entries: T[]) => Promise<{ manifest: T[] }>
 } {
   let outDir = 'dist'
+  let building = false
   return {
-    plugin: { name: 'mlbridge-shell-precache', configResolved (config) { outDir = resolve(config.root, config.build.outDir) } },
+    plugin: {
+      name: 'mlbridge-shell-precache',
+      configResolved (config) {
+        outDir = resolve(config.root, config.build.outDir)
+        building = config.command === 'build'
+      }
+    },
     transform: async (entries) => {
+      // The dev server's service worker precaches none of a build (there may be none yet).
+      if (!building) return { manifest: entries }
       const shell = new Set(firstLoadFiles(readManifest(outDir)))
       return { manifest: entries.filter(({ url }) => !url.startsWith('assets/') || shell.has(url)) }
     }

@@ -1,4 +1,4 @@
-import { StrictMode, useEffect, useState } from 'react'
+import { StrictMode, startTransition, useEffect, useState } from 'react'
 import { createRoot } from 'react-dom/client'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { WagmiProvider, type Config } from 'wagmi'
@@ -17,7 +17,9 @@ function Root (): React.JSX.Element {
   const [boot, setBoot] = useState<Boot>({ state: 'loading' })
   useEffect(() => {
     loadNetworkConfig().then(async (network) => ({ network, wagmi: await createWagmiConfig(network) })).then(
-      ({ network, wagmi }) => setBoot({ state: 'ready', network, wagmi }),
+      // A transition renders the whole app in slices that yield to the browser, rather than in one
+      // long task that holds off input on a slow or busy machine.
+      ({ network, wagmi }) => { startTransition(() => setBoot({ state: 'ready', network, wagmi })) },
       (error: unknown) => setBoot({ state: 'failed', message: error instanceof Error ? error.message : String(error) })
     )
   }, [])

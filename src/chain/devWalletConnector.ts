@@ -1,7 +1,7 @@
 import { createConnector } from 'wagmi'
 import { ChainNotConfiguredError } from '@wagmi/core'
 import { createWalletClient, getAddress, http, SwitchChainError, type Address, type EIP1193Provider } from 'viem'
-import { DEV_ACCOUNT_COUNT, devAccount } from './devAccounts.ts'
+import { DEV_ADDRESSES, devAccount, devAddress } from './devAccounts.ts'
 
 const ACCOUNT_KEY = 'devWallet.accountIndex'
 const CONNECTED_KEY = 'devWallet.connected'
@@ -37,19 +37,19 @@ export function devWallet (defaultIndex = 1) {
       name: 'Dev wallet (local chain)',
       type: 'devWallet',
       async selectAccount (index: number) {
-        devAccount(index)
+        const address = devAddress(index)
         await config.storage?.setItem(ACCOUNT_KEY, index)
-        if (connected) config.emitter.emit('change', { accounts: [devAccount(index).address] })
+        if (connected) config.emitter.emit('change', { accounts: [address] })
       },
       selectedAccount: readIndex,
-      accountAddresses: () => Array.from({ length: DEV_ACCOUNT_COUNT }, (_, index) => devAccount(index).address),
+      accountAddresses: () => [...DEV_ADDRESSES],
       async connect (parameters) {
         if (parameters?.chainId !== undefined && parameters.chainId !== chain.id) {
           throw new SwitchChainError(new ChainNotConfiguredError())
         }
         connected = true
         await config.storage?.setItem(CONNECTED_KEY, true)
-        const accounts = [devAccount(await readIndex()).address]
+        const accounts = [devAddress(await readIndex())]
         // wagmi's generic return type cannot be narrowed from inside the connector.
         return { accounts, chainId: chain.id } as never
       },
@@ -58,14 +58,16 @@ export function devWallet (defaultIndex = 1) {
         await config.storage?.removeItem(CONNECTED_KEY)
       },
       async getAccounts (): Promise<readonly Address[]> {
-        return [getAddress(devAccount(await readIndex()).address)]
+        return [getAddress(devAddress(await readIndex()))]
       },
       async getChainId () {
         return chain.id
       },
       async getProvider () {
-        const client = await walletClient()
-        return { request: client.request } as unknown as EIP1193Provider
+        // wagmi asks for the provider on every page load; the key is derived at the first request.
+        type Request = Awaited<ReturnType<typeof walletClient>>['request']
+        const request = async (args: Parameters<Request>[0]): Promise<unknown> => await (await walletClient()).request(args)
+        return { request } as unknown as EIP1193Provider
       },
       getClient: walletClient,
       async isAuthorized () {
