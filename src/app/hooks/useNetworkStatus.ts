@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import type { JoinedTask, NetworkStatus } from '../../p2p/index.ts'
 import { browserNode } from '../browserNode.ts'
 import { useNetworkConfig } from '../NetworkContext.ts'
+import { whenIdle } from '../whenIdle.ts'
 
 export type NetworkState =
   | { state: 'starting' }
@@ -16,7 +17,8 @@ export function useNetworkStatus (): NetworkState {
     let unwatch: (() => void) | undefined
     let unwatchTasks: (() => void) | undefined
     let active = true
-    browserNode(network).then((node) => {
+    // The node (libp2p, a relay dial) is the heaviest start-up work: after the page is drawn.
+    whenIdle().then(async () => await browserNode(network)).then((node) => {
       if (!active) return
       let tasks = node.joinedTasks()
       unwatch = node.watch((status) => setState({ state: 'running', status, tasks }))
