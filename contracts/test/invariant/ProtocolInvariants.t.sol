@@ -54,6 +54,10 @@ contract ProtocolHandler is ProtocolFixture {
     mapping(address provider => mapping(uint256 taskId => uint256 roundPlusOne)) public slashedIn;
     /// versions signed (proposed or confirmed) by someone who did not win the round
     uint256 public ghostLoserSignatures;
+    /// shards decided by their last replica's reveal rather than by `finalize`
+    uint256 public ghostDecidingReveals;
+    /// `_decideShard` by `finalize`, not by a reveal
+    uint256 internal constant NO_REVEALER = type(uint256).max;
     /// versions that became the head with fewer signers than a majority of the round's winners,
     /// other than by a quiet challenge window (or a challenge the referee dismissed)
     uint256 public ghostMinorityHeads;
@@ -551,6 +555,12 @@ contract ProtocolHandler is ProtocolFixture {
         }
         int32[] memory fp = _fpOf(st, shard, replica);
         _recordReveal(taskId, st.round, shard, st.attempt, replica, _cidOf(st, replica), fp);
+        if ((st.revealed | (1 << replica)) == (1 << st.a.length) - 1) {
+            // The last replica to reveal decides the shard in the same transaction.
+            st.revealed |= 1 << replica;
+            _decideShard(shard, st, replica);
+            return;
+        }
         vm.prank(st.a[replica]);
         revealOne(
             verifier, taskId, st.round, shard, replica, _opening(_cidOf(st, replica), fp, _saltOf(st, shard, replica))
@@ -558,6 +568,12 @@ contract ProtocolHandler is ProtocolFixture {
     }
 
     function _finalizeShard(uint256 shard, S memory st) internal {
+        _decideShard(shard, st, NO_REVEALER);
+    }
+
+    /// Decides the shard by `finalize`, or (`revealer` a replica) by that replica's reveal passing
+    /// every replica's results, and checks who was paid against the vote.
+    function _decideShard(uint256 shard, S memory st, uint256 revealer) internal {
         int32[][] memory fps = new int32[][](st.a.length);
         bool[] memory honest = new bool[](st.a.length);
         uint256 honestCount;
@@ -574,7 +590,7 @@ contract ProtocolHandler is ProtocolFixture {
         for (uint256 i = 0; i < st.a.length; ++i) {
             before[i] = distributor.claimableOf(st.a[i]);
         }
-        bool accepted = verifier.finalize(taskId, st.round, shard, fps, _leaves(fps, _firstCid(st)));
+        bool accepted = _decision(shard, st, revealer, fps);
         ghostFinalized++;
         if (accepted != (honestCount >= (st.a.length >= 2 ? 2 : 1) && honestCount * 2 > count)) {
             ghostRewardMismatches++;
@@ -590,12 +606,29 @@ contract ProtocolHandler is ProtocolFixture {
                 }
             }
         }
-        if (accepted) {
-            // A decided shard can never pay again.
-            try verifier.finalize(taskId, st.round, shard, fps, _leaves(fps, _firstCid(st))) {
-                ghostDoubleRewards++;
-            } catch {}
+        if (accepted) _finalizeAgain(shard, st, fps);
+    }
+
+    /// A decided shard can never pay again.
+    function _finalizeAgain(uint256 shard, S memory st, int32[][] memory fps) internal {
+        try verifier.finalize(taskId, st.round, shard, fps, _leaves(fps, _firstCid(st))) {
+            ghostDoubleRewards++;
+        } catch {}
+    }
+
+    function _decision(uint256 shard, S memory st, uint256 revealer, int32[][] memory fps) internal returns (bool) {
+        if (revealer == NO_REVEALER) {
+            return verifier.finalize(taskId, st.round, shard, fps, _leaves(fps, _firstCid(st)));
         }
+        IConsensusVerifier.ShardResults[] memory decide = new IConsensusVerifier.ShardResults[](1);
+        decide[0] = IConsensusVerifier.ShardResults(shard, fps, _leaves(fps, _firstCid(st)));
+        IConsensusVerifier.RevealEntry[] memory entry =
+            oneReveal(shard, revealer, _opening(_cidOf(st, revealer), fps[revealer], _saltOf(st, shard, revealer)));
+        vm.prank(st.a[revealer]);
+        verifier.reveal(taskId, st.round, entry, decide);
+        ghostDecidingReveals++;
+        (,, IConsensusVerifier.ShardStatus status,,,,) = verifier.assignment(taskId, st.round, shard);
+        return status == IConsensusVerifier.ShardStatus.Accepted;
     }
 
     /// The referee's verdict on a split shard (`answer`), or, once its window ended or when it
@@ -913,6 +946,7 @@ contract ProtocolInvariantTest is ProtocolFixture {
         emit log_named_uint("tasks", handler.tasksCreated());
         emit log_named_uint("rounds advanced", handler.ghostRounds());
         emit log_named_uint("finalized", handler.ghostFinalized());
+        emit log_named_uint("  by the last reveal", handler.ghostDecidingReveals());
         emit log_named_uint("accepted results", handler.ghostAcceptedResults());
         emit log_named_uint("deviations", handler.ghostDeviations());
         emit log_named_uint("copy attempts", handler.ghostCopyAttempts());
@@ -933,6 +967,7 @@ contract ProtocolInvariantTest is ProtocolFixture {
         // were 7 tasks, 69 finalized shards, 71 accepted results, 7 final versions, 8 ejections;
         // referee verdicts, quiet finalizations and challenges are too rare per run to assert).
         assertGt(handler.tasksCreated(), 1, "the run never ended a task");
+        assertGt(handler.ghostDecidingReveals(), 0, "no shard was decided by its last reveal");
         assertGt(handler.ghostFinalized(), 0, "the campaign never finalized a shard");
         assertGt(handler.ghostAcceptedResults(), 0, "the run never accepted a result");
         assertGt(handler.ghostVersionsFinal(), 0, "the run never made a version final");
