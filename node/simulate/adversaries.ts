@@ -285,7 +285,7 @@ export function copyingChain (chain: ProviderChain, ctx: WriteContext, log: Atta
   return eachResult(chain, {
     commitResult: async (params) => {
       const victim = await waitFor(async () => await victimSlot(params.taskId, params.round, params.shard, params.replica), waitMs, `copier: nobody committed to round ${params.round} shard ${params.shard} to copy from`)
-      const { receipt } = await submitCommitment(ctx, { taskId: params.taskId, round: params.round, shard: params.shard, replica: params.replica, commitment: victim.commitment })
+      const { receipt } = await submitCommitment(ctx, { taskId: params.taskId, round: params.round, entries: [{ shard: params.shard, replica: params.replica, commitment: victim.commitment }] })
       log.note(`r${params.round} s${params.shard}: copied replica ${victim.replica}'s commitment ${victim.commitment.slice(0, 10)}…`)
       return { ...params, attempt: victim.attempt, commitment: victim.commitment, receipt }
     },

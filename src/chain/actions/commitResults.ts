@@ -4,7 +4,7 @@ import { ConsensusVerifierAbi } from '../generated/abis.ts'
 import { ChainActionError, asAction } from './errors.ts'
 import { eventsIn } from './internal.ts'
 import { newSalt } from './newSalt.ts'
-import { transact } from './transact.ts'
+import { submitCommitment } from './submitCommitment.ts'
 import type { WriteContext } from './types.ts'
 
 export interface CommitParams {
@@ -66,10 +66,7 @@ export async function commitResults (ctx: WriteContext, results: readonly Commit
       })
       return { params, salt, replica, commitment }
     }))
-    const receipt = await transact(ctx, 'commitResult', {
-      contract: 'ConsensusVerifier', functionName: 'commit',
-      args: [first.taskId, BigInt(first.round), prepared.map((p) => ({ shard: BigInt(p.params.shard), replica: BigInt(p.replica), commitment: p.commitment }))]
-    })
+    const { receipt } = await submitCommitment(ctx, { taskId: first.taskId, round: first.round, entries: prepared.map((p) => ({ shard: p.params.shard, replica: p.replica, commitment: p.commitment })) })
     const committed = eventsIn(receipt, ConsensusVerifierAbi, 'Committed', ctx.contracts.ConsensusVerifier)
     return prepared.map(({ params, salt, replica, commitment }) => {
       const event = committed.find((e) => e.args.shard === BigInt(params.shard) && e.args.replica === BigInt(replica))

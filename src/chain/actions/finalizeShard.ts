@@ -13,7 +13,7 @@ export type { ShardOutcome } from './shardResults.ts'
  * and zero for slots that did not reveal; they are gathered from the `Revealed` events of the
  * shard's current attempt, read from `fromBlock` on (default: the block in which that attempt
  * started, from `attemptStart`). Usually the last replica to reveal decides the shard in its own
- * reveal (`revealResult` with `decide`); this is for the rest (a missing replica, a race).
+ * reveal (`revealResults`); this is for the rest (a missing replica, a race).
  */
 export async function finalizeShard (
   ctx: WriteContext,

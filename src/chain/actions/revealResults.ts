@@ -28,9 +28,9 @@ export interface RevealedOwn {
 /**
  * Reveals committed results (what `commitResults` returned) of one task and round in one
  * transaction, each with its fingerprint. Just before sending, it reads each shard's reveals: a
- * shard whose other replicas have all revealed is decided in the same transaction (`decide`,
- * default `whenLast`), their results taken from their `Revealed` events read from `fromBlock` on,
- * so nobody sends a separate `finalizeShard`. A reveal opens
+ * shard whose other replicas have all revealed is decided in the same transaction, their results
+ * taken from their `Revealed` events read from `fromBlock` on, so nobody sends a separate
+ * `finalizeShard`. A reveal opens
  * when the commit window ends or every replica committed (`RevealNotOpen` before), and once the
  * block that seeds the fingerprints is mined (`FingerprintSeedNotDrawn` before); the contract
  * recomputes the commitment with the caller as sender, so only the committer can reveal it
@@ -39,7 +39,7 @@ export interface RevealedOwn {
 export async function revealResults (
   ctx: WriteContext,
   results: readonly RevealParams[],
-  opts: { fromBlock?: BlockNumber | BlockTag, decide?: 'whenLast' | 'never' } = {}
+  opts: { fromBlock?: BlockNumber | BlockTag } = {}
 ): Promise<{ revealed: RevealedOwn[], roundDecided: boolean, receipt: TransactionReceipt }> {
   return await asAction('revealResult', async () => {
     const [first] = results
@@ -53,9 +53,7 @@ export async function revealResults (
       opening: { deltaCid: r.deltaCid, sealedCid: r.sealedCid, fingerprint: Array.from(r.fingerprint), salt: r.salt }
     }))
     const shards = [...new Set(results.map((r) => r.shard))]
-    const decide: ShardResults[] = opts.decide === 'never'
-      ? []
-      : (await Promise.all(shards.map(async (shard) => await lastToReveal(ctx, { ...first, shard, fromBlock: opts.fromBlock, own: results.filter((r) => r.shard === shard) })))).filter((d) => d !== undefined)
+    const decide: ShardResults[] = (await Promise.all(shards.map(async (shard) => await lastToReveal(ctx, { ...first, shard, fromBlock: opts.fromBlock, own: results.filter((r) => r.shard === shard) })))).filter((d) => d !== undefined)
     const receipt = await transact(ctx, 'revealResult', {
       contract: 'ConsensusVerifier', functionName: 'reveal', args: [first.taskId, BigInt(first.round), entries, decide]
     })
