@@ -236,11 +236,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
 
     /// The last replica decides the shard in its reveal: accepted and paid as by `finalize`.
     function test_reveal_decidesTheShardWithEveryReplicasResults() public {
-        _commit(taskId, 0, 0, 0, fpA);
-        _commit(taskId, 0, 0, 1, fpA);
-        _pastSeedBlock(taskId, 0, 0);
-        _reveal(taskId, 0, 0, 0, fpA);
-        address last = _assignees(taskId, 0, 0)[1];
+        address last = _allButTheLastRevealed();
         vm.prank(last);
         verifier.reveal(taskId, 0, _lastReveal(last), _decision(_pair(fpA, fpA)));
         (,, IConsensusVerifier.ShardStatus status,,,, uint256 revealed) = verifier.assignment(taskId, 0, 0);
@@ -253,11 +249,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
     /// A deciding reveal that misstates another replica's result is refused whole: its own reveal
     /// is undone too, so nothing is decided on made-up results.
     function test_attack_reveal_cannotDecideWithAnotherReplicasResultMisstated() public {
-        _commit(taskId, 0, 0, 0, fpA);
-        _commit(taskId, 0, 0, 1, fpA);
-        _pastSeedBlock(taskId, 0, 0);
-        _reveal(taskId, 0, 0, 0, fpA);
-        address last = _assignees(taskId, 0, 0)[1];
+        address last = _allButTheLastRevealed();
         IConsensusVerifier.RevealEntry[] memory entries = _lastReveal(last);
         IConsensusVerifier.ShardResults[] memory decide = _decision(_pair(_shifted(fpA, 1_000), fpA));
         vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.NotWhatWasRevealed.selector, 0));
@@ -280,6 +272,15 @@ contract ConsensusVerifierTest is ProtocolFixture {
         vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.FinalizeTooEarly.selector, revealDeadline));
         vm.prank(first);
         verifier.reveal(taskId, 0, entries, decide);
+    }
+
+    /// Both replicas of shard 0 commit, replica 0 reveals; returns replica 1, the last to reveal.
+    function _allButTheLastRevealed() internal returns (address last) {
+        _commit(taskId, 0, 0, 0, fpA);
+        _commit(taskId, 0, 0, 1, fpA);
+        _pastSeedBlock(taskId, 0, 0);
+        _reveal(taskId, 0, 0, 0, fpA);
+        last = _assignees(taskId, 0, 0)[1];
     }
 
     function _lastReveal(address last) internal view returns (IConsensusVerifier.RevealEntry[] memory) {
