@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { bytesToHex, concatHex, encodeAbiParameters, encodePacked, hashTypedData, hexToBytes, keccak256, type Hex } from 'viem'
+import { bytesToHex, concatHex, encodeAbiParameters, hashTypedData, hexToBytes, keccak256, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { aggregate } from './core/aggregate.ts'
 import { deltaBinding } from './core/delta/binding.ts'
@@ -13,7 +13,7 @@ import { deltaCidOf } from './core/delta/cid.ts'
 import { bindDelta, decodeDelta, encodeDelta, readDeltaBinding, type DeltaScheme } from './core/delta/codec.ts'
 import { crc32 } from './core/delta/crc32.ts'
 import { deltaKey, openDelta, sealDelta } from './core/delta/seal.ts'
-import { fingerprint, fingerprintSeedFromWord, fingerprintSeedOf } from './core/fingerprint.ts'
+import { fingerprint, fingerprintSeedFromWord, fingerprintSeedOf, packFingerprint } from './core/fingerprint.ts'
 import { authorizationText, encodeTaskMessage, MEMBERSHIP_CACHE, REPLAY_WINDOW, WALLET_STRIKES, walletMessageSigner, type TopicKind } from './core/messages/index.ts'
 import { encodePinRequest } from './core/messages/pin.ts'
 import { outerStep } from './core/outer.ts'
@@ -147,7 +147,7 @@ async function compute (kind: string, i: Json): Promise<Json> {
     case 'fingerprint': {
       const seed = i.seed ?? fingerprintSeedOf(i)
       const fp = Array.from(fingerprint(toSet(i.tensors), { length: i.length, seed, resolution: i.resolution }))
-      return { seed, fingerprint: fp, packedHash: keccak256(encodePacked(['int32[]'], [fp])) }
+      return { seed, fingerprint: fp, packed: packFingerprint(fp), packedHash: keccak256(packFingerprint(fp)) }
     }
     case 'commitment':
       return computeCommitment(i)

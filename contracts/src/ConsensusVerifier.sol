@@ -15,9 +15,9 @@ import {Votes} from "./libraries/Votes.sol";
 /// the sealing key), then reveals the salt and a fingerprint of the committed delta. The
 /// fingerprint's seed comes from the hash of the block after the attempt's last commit
 /// (`fingerprintSeed`), so nobody knows it while deltas can still be chosen: a delta cannot be
-/// built to match another's sketch. Fingerprints are int32 vectors; two agree when their
-/// L-infinity distance is at most the task's tolerance. `finalize` (anyone, after the reveal window
-/// or once all replicas revealed) picks the replica that agrees with the most others; if its
+/// built to match another's sketch. Fingerprints are int32 vectors, packed 4 bytes per entry; two
+/// agree when their L-infinity distance is at most the task's tolerance. `finalize` (anyone, after
+/// the reveal window or once all replicas revealed) picks the replica that agrees with the most others; if its
 /// cluster is a strict majority of the revealed replicas (and, with two or more replicas, has at
 /// least two members) the cluster is rewarded, otherwise the shard is re-queued with one more
 /// replica (adaptive replication) up to the task's cap and MAX_ATTEMPTS.
@@ -210,7 +210,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         uint256 taskId,
         uint256 round,
         uint256 shard,
-        int32[][] calldata fingerprints,
+        bytes[] calldata fingerprints,
         bytes32[] calldata deltaLeaves
     ) external returns (bool accepted) {
         return _finalize(taskId, round, shard, fingerprints, deltaLeaves);
@@ -310,7 +310,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     }
 
     /// @inheritdoc IConsensusVerifier
-    function fingerprintsAgree(int32[] calldata a, int32[] calldata b, uint32 tolerance) external pure returns (bool) {
+    function fingerprintsAgree(bytes calldata a, bytes calldata b, uint32 tolerance) external pure returns (bool) {
         return Votes.agree(a, b, tolerance);
     }
 
@@ -591,7 +591,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         uint256 taskId,
         uint256 round,
         uint256 shard,
-        int32[][] calldata fingerprints,
+        bytes[] calldata fingerprints,
         bytes32[] calldata deltaLeaves
     ) private returns (bool) {
         RoundConfig storage t = _activeRound(taskId, round, shard);
@@ -622,15 +622,14 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         if (block.timestamp >= commitEnd + t.revealWindow) revert RevealWindowClosed(commitEnd + t.revealWindow);
         // The fingerprint is taken under the hash of `seedBlock`, which must be mined to be known.
         if (block.number <= s.seedBlock) revert FingerprintSeedNotDrawn(s.seedBlock);
-        if (o.fingerprint.length != t.fingerprintLength) {
-            revert InvalidFingerprintLength(o.fingerprint.length, t.fingerprintLength);
+        if (o.fingerprint.length != 4 * uint256(t.fingerprintLength)) {
+            revert InvalidFingerprintLength(o.fingerprint.length, 4 * uint256(t.fingerprintLength));
         }
         bytes32 attemptKey = _attemptKey(c.key, s.attempt);
         if (_results[attemptKey][replica] != _commitmentOf(c, s.attempt, o)) revert CommitmentMismatch();
         s.revealedMask |= bit;
         _shards[c.key] = s;
-        _results[attemptKey][replica] =
-            _resultDigest(keccak256(abi.encodePacked(o.fingerprint)), DeltaRoot.leaf(o.deltaCid));
+        _results[attemptKey][replica] = _resultDigest(keccak256(o.fingerprint), DeltaRoot.leaf(o.deltaCid));
         return s.attempt;
     }
 
@@ -742,14 +741,14 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     function _vote(
         bytes32 attemptKey,
         Shard memory s,
-        int32[][] calldata fps,
+        bytes[] calldata fps,
         bytes32[] calldata leaves,
         uint32 tolerance
     ) private view returns (Vote memory v) {
         uint256 revealedMask = s.revealedMask;
         for (uint256 i = 0; i < fps.length; ++i) {
             if (revealedMask & (1 << i) == 0) continue;
-            bytes32 digest = _resultDigest(keccak256(abi.encodePacked(fps[i])), leaves[i]);
+            bytes32 digest = _resultDigest(keccak256(fps[i]), leaves[i]);
             if (digest != _results[attemptKey][i]) revert NotWhatWasRevealed(i);
         }
         uint256[] memory clusterMasks;

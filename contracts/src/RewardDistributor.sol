@@ -5,7 +5,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IRewardDistributor} from "./interfaces/IRewardDistributor.sol";
 import {Fees} from "./libraries/Fees.sol";
 
@@ -25,7 +25,7 @@ import {Fees} from "./libraries/Fees.sol";
 /// as an invariant). Only the TaskManager (ESCROW_ROLE)
 /// moves escrow in and out; only the ConsensusVerifier (SETTLER_ROLE, SLASHER_ROLE) credits rewards,
 /// reputation and slashes.
-contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard {
+contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     /// @notice May deposit and refund task escrows (the TaskManager).

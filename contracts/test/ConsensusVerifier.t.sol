@@ -11,6 +11,7 @@ import {DeltaRoot} from "../src/libraries/DeltaRoot.sol";
 import {TaskManager} from "../src/TaskManager.sol";
 import {ProtocolFixture} from "./utils/ProtocolFixture.sol";
 import {commitOne, noDecisions, oneCommit, oneReveal, revealOne} from "./utils/VerifierCalls.sol";
+import {Packed} from "./utils/Packed.sol";
 
 contract ConsensusVerifierTest is ProtocolFixture {
     uint256 internal taskId;
@@ -152,7 +153,9 @@ contract ConsensusVerifierTest is ProtocolFixture {
         _commit(taskId, 0, 0, 1, fpA);
         address who = _assignees(taskId, 0, 0)[0];
         vm.expectEmit(address(verifier));
-        emit IConsensusVerifier.Revealed(taskId, 0, 0, 0, 0, who, _cid(0), _sealedOf(_cid(0)), _salt(who), fpA);
+        emit IConsensusVerifier.Revealed(
+            taskId, 0, 0, 0, 0, who, _cid(0), _sealedOf(_cid(0)), _salt(who), Packed.pack(fpA)
+        );
         _reveal(taskId, 0, 0, 0, fpA);
         assertEq(verifier.resultOf(taskId, 0, 0, 0, 0), _digest(fpA, 0));
     }
@@ -198,9 +201,20 @@ contract ConsensusVerifierTest is ProtocolFixture {
         _commit(taskId, 0, 0, 1, fpA);
         _pastSeedBlock(taskId, 0, 0);
         address who = _assignees(taskId, 0, 0)[0];
-        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.InvalidFingerprintLength.selector, 3, 16));
+        // Lengths are in bytes: 3 entries are 12 bytes, the task's 16 entries 64.
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.InvalidFingerprintLength.selector, 12, 64));
         vm.prank(who);
         revealOne(verifier, taskId, 0, 0, 0, _opening(_cid(0), _fp(1, 3), _salt(who)));
+        // A byte short of whole entries is refused the same way.
+        IConsensusVerifier.Opening memory o = _opening(_cid(0), fpA, _salt(who));
+        bytes memory cut = new bytes(63);
+        for (uint256 i = 0; i < 63; ++i) {
+            cut[i] = o.fingerprint[i];
+        }
+        o.fingerprint = cut;
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.InvalidFingerprintLength.selector, 63, 64));
+        vm.prank(who);
+        revealOne(verifier, taskId, 0, 0, 0, o);
     }
 
     function test_reveal_revertsWhenSaltWrong() public {
@@ -289,7 +303,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
 
     function _decision(int32[][] memory fps) internal pure returns (IConsensusVerifier.ShardResults[] memory d) {
         d = new IConsensusVerifier.ShardResults[](1);
-        d[0] = IConsensusVerifier.ShardResults(0, fps, _leaves(fps));
+        d[0] = IConsensusVerifier.ShardResults(0, Packed.packAll(fps), _leaves(fps));
     }
 
     // ---------------------------------------------------------------- finalize
@@ -400,7 +414,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
         (,,,, uint64 revealDeadline,,) = verifier.assignment(taskId, 0, 0);
         vm.warp(revealDeadline);
         vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.ResultCountMismatch.selector, 2, 1, 2));
-        verifier.finalize(taskId, 0, 0, new int32[][](2), new bytes32[](1));
+        verifier.finalize(taskId, 0, 0, new bytes[](2), new bytes32[](1));
     }
 
     function test_finalize_revertsWhenFingerprintNotRevealed() public {
@@ -420,7 +434,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
         bytes32[] memory leaves = _leaves(_pair(fpA, fpA));
         leaves[0] = DeltaRoot.leaf(_cid(7));
         vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.NotWhatWasRevealed.selector, 0));
-        verifier.finalize(taskId, 0, 0, _pair(fpA, fpA), leaves);
+        verifier.finalize(taskId, 0, 0, Packed.packAll(_pair(fpA, fpA)), leaves);
     }
 
     function test_finalize_acceptedShardRecordsItsWinners() public {
@@ -433,7 +447,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
 
     /// What replica `replica`'s result slot holds once it revealed `fp` with `_cid(replica)`.
     function _digest(int32[] memory fp, uint256 replica) internal pure returns (bytes32) {
-        return keccak256(abi.encode(keccak256(abi.encodePacked(fp)), DeltaRoot.leaf(_cid(replica))));
+        return keccak256(abi.encode(keccak256(Packed.pack(fp)), DeltaRoot.leaf(_cid(replica))));
     }
 
     function test_finalize_revertsWhenShardClosed() public {
@@ -617,8 +631,8 @@ contract ConsensusVerifierTest is ProtocolFixture {
         y[k - 1] = b;
         int256 d = int256(a) - int256(b);
         uint256 dist = uint256(d < 0 ? -d : d);
-        assertEq(verifier.fingerprintsAgree(x, y, tolerance), dist <= tolerance);
-        assertEq(verifier.fingerprintsAgree(y, x, tolerance), dist <= tolerance);
+        assertEq(verifier.fingerprintsAgree(Packed.pack(x), Packed.pack(y), tolerance), dist <= tolerance);
+        assertEq(verifier.fingerprintsAgree(Packed.pack(y), Packed.pack(x), tolerance), dist <= tolerance);
     }
 
     function testFuzz_fingerprintsAgree_withinToleranceAgrees(uint256 seed, uint32 tolerance) public view {
@@ -629,13 +643,13 @@ contract ConsensusVerifierTest is ProtocolFixture {
             int256 offset = int256(uint256(keccak256(abi.encode(seed, "o", i))) % (uint256(tolerance) + 1));
             y[i] = int32(int256(x[i]) + (i % 2 == 0 ? offset : -offset));
         }
-        assertTrue(verifier.fingerprintsAgree(x, y, tolerance));
+        assertTrue(verifier.fingerprintsAgree(Packed.pack(x), Packed.pack(y), tolerance));
         y[7] = int32(int256(x[7]) + int256(uint256(tolerance)) + 1);
-        assertFalse(verifier.fingerprintsAgree(x, y, tolerance));
+        assertFalse(verifier.fingerprintsAgree(Packed.pack(x), Packed.pack(y), tolerance));
     }
 
     function test_fingerprintsAgree_falseWhenLengthsDiffer() public view {
-        assertFalse(verifier.fingerprintsAgree(_fp(1, 3), _fp(1, 4), type(uint32).max));
+        assertFalse(verifier.fingerprintsAgree(Packed.pack(_fp(1, 3)), Packed.pack(_fp(1, 4)), type(uint32).max));
     }
 
     function _decided() internal view returns (uint256 decided) {
@@ -718,7 +732,7 @@ contract ConsensusVerifierGasTest is ProtocolFixture {
         IConsensusVerifier.RevealEntry[] memory last = oneReveal(shard, 1, _opening(_cid(1), fp, _salt(a[1])));
         int32[][] memory fps = _pair(fp, fp);
         IConsensusVerifier.ShardResults[] memory decide = new IConsensusVerifier.ShardResults[](1);
-        decide[0] = IConsensusVerifier.ShardResults(shard, fps, _leaves(fps));
+        decide[0] = IConsensusVerifier.ShardResults(shard, Packed.packAll(fps), _leaves(fps));
         _coolAll();
         vm.prank(a[1]);
         uint256 g2 = gasleft();

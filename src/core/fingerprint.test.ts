@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { decodeDelta, encodeDelta } from './delta/codec.ts'
 import { keccak256, stringToHex } from 'viem'
-import { DEFAULT_FINGERPRINT_TOLERANCE, fingerprint, FingerprintError, fingerprintDistance, fingerprintsAgree, fingerprintSeedFromWord, fingerprintSeedOf } from './fingerprint.ts'
+import { DEFAULT_FINGERPRINT_TOLERANCE, fingerprint, FingerprintError, fingerprintDistance, fingerprintsAgree, fingerprintSeedFromWord, fingerprintSeedOf, packFingerprint, unpackFingerprint } from './fingerprint.ts'
 import { Rng } from './random.ts'
 import { scaleWeights, type WeightLayout, type WeightSet } from './tensors.ts'
 import { randomWeights } from '../testing/randomWeights.ts'
@@ -153,5 +153,24 @@ describe('fingerprintSeedOf', () => {
     for (const change of [{ attempt: 2 }, { shard: 3 }, { round: 4 }, { taskId: 8 }, { seedBlockHash: keccak256(stringToHex('other')) }]) {
       expect(fingerprintSeedOf({ ...input, ...change })).not.toBe(seed)
     }
+  })
+})
+
+describe('packFingerprint', () => {
+  it('writes each entry as 4 big-endian two\'s-complement bytes, as the contract reads them', () => {
+    expect(packFingerprint([1, -1, 2147483647, -2147483648])).toBe('0x00000001ffffffff7fffffff80000000')
+    expect(packFingerprint(Int32Array.from([258]))).toBe('0x00000102')
+    expect(packFingerprint([])).toBe('0x')
+  })
+
+  it('round-trips through unpackFingerprint', () => {
+    const fp = [0, -9764864, 139628, -66641, 2147483647, -2147483648]
+    expect(unpackFingerprint(packFingerprint(fp))).toEqual(fp)
+  })
+
+  it('refuses entries that are not int32 and bytes that are not whole entries, naming the problem', () => {
+    expect(() => packFingerprint([2147483648])).toThrow(/entry 0 is 2147483648, not an int32/)
+    expect(() => packFingerprint([1, 0.5])).toThrow(/entry 1 is 0.5/)
+    expect(() => unpackFingerprint('0x0000000100')).toThrow(/4 bytes per entry, not 5 bytes/)
   })
 })

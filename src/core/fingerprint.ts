@@ -1,11 +1,11 @@
-import { encodeAbiParameters, keccak256, type Hex } from 'viem'
+import { bytesToHex, encodeAbiParameters, hexToBytes, keccak256, type Hex } from 'viem'
 import { counterHash } from './random.ts'
 import type { WeightSet } from './tensors.ts'
 import { errorKind } from './errors.ts'
 
 /**
  * A short integer sketch of a delta that replicas on different GPUs agree on up to a tolerance,
- * and that the contract compares as int32[] (k <= 64): sketches agree iff
+ * and that the contract compares as int32 entries (k <= 64), packed 4 bytes each: sketches agree iff
  * max_i |a_i - b_i| <= tolerance.
  *
  * Design. Let x be the delta flattened in tensor order, r_j a seeded Rademacher (+-1) vector and
@@ -159,4 +159,27 @@ export function fingerprintDistance (a: Int32Array, b: Int32Array): number {
 
 export function fingerprintsAgree (a: Int32Array, b: Int32Array, tolerance: number): boolean {
   return fingerprintDistance(a, b) <= tolerance
+}
+
+/**
+ * The fingerprint as the contract takes it (reveals, decisions, `Revealed` events): each entry a
+ * big-endian two's-complement int32, 4 bytes per entry. An eighth of what `int32[]` costs in
+ * calldata and logs, whose 32-byte words are all 0xff for a negative entry.
+ */
+export function packFingerprint (fp: readonly number[] | Int32Array): Hex {
+  const bytes = new Uint8Array(fp.length * 4)
+  const view = new DataView(bytes.buffer)
+  fp.forEach((v, i) => {
+    if (!Number.isInteger(v) || v < INT32_MIN || v > INT32_MAX) throw new FingerprintError(`fingerprint entry ${i} is ${v}, not an int32`)
+    view.setInt32(4 * i, v)
+  })
+  return bytesToHex(bytes)
+}
+
+/** The entries of a packed fingerprint (`packFingerprint`'s inverse). */
+export function unpackFingerprint (packed: Hex): number[] {
+  const bytes = hexToBytes(packed)
+  if (bytes.length % 4 !== 0) throw new FingerprintError(`a packed fingerprint has 4 bytes per entry, not ${bytes.length} bytes`)
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  return Array.from({ length: bytes.length / 4 }, (_, i) => view.getInt32(4 * i))
 }

@@ -54,8 +54,9 @@ interface IConsensusVerifier {
         bytes deltaCid;
         /// Binary CID of the sealed delta uploaded before the commit (AES-256-GCM, key from salt).
         bytes sealedCid;
-        /// The fingerprint of the plaintext delta under `fingerprintSeed`.
-        int32[] fingerprint;
+        /// The fingerprint of the plaintext delta under `fingerprintSeed`, packed: each entry a
+        /// big-endian two's-complement int32, 4 bytes per entry.
+        bytes fingerprint;
         /// The commitment's salt; the sealing key is derived from it.
         bytes32 salt;
     }
@@ -85,8 +86,8 @@ interface IConsensusVerifier {
     struct ShardResults {
         /// The shard.
         uint256 shard;
-        /// One fingerprint per replica slot.
-        int32[][] fingerprints;
+        /// One packed fingerprint per replica slot (see `Opening.fingerprint`).
+        bytes[] fingerprints;
         /// One `keccak256(0x00 ‖ deltaCid)` per replica slot.
         bytes32[] deltaLeaves;
     }
@@ -95,7 +96,7 @@ interface IConsensusVerifier {
     /// fingerprintHash, deltaLeaf))`. A proposal lists one per winner of the round, so the
     /// verifier can check it and compute the round's delta root from the leaves.
     struct AcceptedResult {
-        /// keccak256 of the packed revealed fingerprint.
+        /// keccak256 of the revealed fingerprint as packed (4 bytes per entry).
         bytes32 fingerprintHash;
         /// `keccak256(0x00 ‖ deltaCid)`, the delta root's leaf of the revealed delta CID.
         bytes32 deltaLeaf;
@@ -149,9 +150,9 @@ interface IConsensusVerifier {
     /// @notice The reveal window ended at `deadline`.
     /// @param deadline End of the reveal window.
     error RevealWindowClosed(uint64 deadline);
-    /// @notice The fingerprint does not have the task's length.
-    /// @param length The length given.
-    /// @param expected The task's fingerprint length.
+    /// @notice The packed fingerprint does not have the task's length (4 bytes per entry).
+    /// @param length The length given, in bytes.
+    /// @param expected 4 times the task's fingerprint length.
     error InvalidFingerprintLength(uint256 length, uint256 expected);
     /// @notice The revealed values do not hash to the stored commitment for this sender.
     error CommitmentMismatch();
@@ -255,7 +256,7 @@ interface IConsensusVerifier {
     /// @param deltaCid Binary CID of the plaintext delta.
     /// @param sealedCid Binary CID of the sealed delta.
     /// @param salt The salt, from which the sealing key is derived.
-    /// @param fingerprint The revealed fingerprint.
+    /// @param fingerprint The revealed fingerprint, packed (4 bytes per entry).
     event Revealed(
         uint256 indexed taskId,
         uint256 indexed round,
@@ -266,7 +267,7 @@ interface IConsensusVerifier {
         bytes deltaCid,
         bytes sealedCid,
         bytes32 salt,
-        int32[] fingerprint
+        bytes fingerprint
     );
     /// @notice The shard's result was accepted; aggregators use every winner's delta whose bytes check out.
     /// @param taskId The task.
@@ -406,14 +407,14 @@ interface IConsensusVerifier {
     /// @param taskId The task.
     /// @param round The current round.
     /// @param shard The shard.
-    /// @param fingerprints One fingerprint per replica slot, in slot order.
+    /// @param fingerprints One packed fingerprint per replica slot, in slot order.
     /// @param deltaLeaves One `keccak256(0x00 ‖ deltaCid)` per replica slot, in slot order.
     /// @return accepted Whether a result was accepted.
     function finalize(
         uint256 taskId,
         uint256 round,
         uint256 shard,
-        int32[][] calldata fingerprints,
+        bytes[] calldata fingerprints,
         bytes32[] calldata deltaLeaves
     ) external returns (bool accepted);
 
@@ -502,12 +503,13 @@ interface IConsensusVerifier {
         view
         returns (uint64 seedBlock, bytes32 seed);
 
-    /// @notice Whether two fingerprints agree: same length and L-infinity distance <= `tolerance`.
-    /// @param a A fingerprint.
-    /// @param b Another fingerprint.
+    /// @notice Whether two packed fingerprints agree: same length, a whole number of 4-byte entries,
+    /// and L-infinity distance <= `tolerance`.
+    /// @param a A packed fingerprint.
+    /// @param b Another packed fingerprint.
     /// @param tolerance Largest allowed difference per entry.
     /// @return True when they agree.
-    function fingerprintsAgree(int32[] calldata a, int32[] calldata b, uint32 tolerance) external pure returns (bool);
+    function fingerprintsAgree(bytes calldata a, bytes calldata b, uint32 tolerance) external pure returns (bool);
 
     /// @notice The current attempt of a shard and who is drawn for it, with its windows.
     /// @param taskId The task.
@@ -554,7 +556,7 @@ interface IConsensusVerifier {
     function slashableResult(ResultRef calldata ref) external view returns (address provider);
 
     /// @notice The stored value of a result slot: the commitment, or after reveal the result digest
-    /// `keccak256(abi.encode(keccak256(packed fingerprint), keccak256(0x00 ‖ deltaCid)))`.
+    /// `keccak256(abi.encode(keccak256(fingerprint), keccak256(0x00 ‖ deltaCid)))`, `fingerprint` packed.
     /// @param taskId The task.
     /// @param round The round.
     /// @param shard The shard.

@@ -129,7 +129,7 @@ interface IResultChallenges {
     /// reporter when committed first. Anyone but the accused may prove.
     /// @param ref The result.
     /// @param salt The commitment's salt.
-    /// @param fingerprintHash `keccak256(abi.encodePacked(int32[] fingerprint))` of the reveal.
+    /// @param fingerprintHash `keccak256(fingerprint)` of the reveal, the fingerprint packed (4 bytes per entry).
     /// @param delta The revealed plaintext delta, whole.
     function proveInvalidDelta(
         IConsensusVerifier.ResultRef calldata ref,

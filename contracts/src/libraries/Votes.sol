@@ -2,7 +2,8 @@
 pragma solidity 0.8.37;
 
 /// @title Votes
-/// @notice The arithmetic of the vote on a shard's replicas. Fingerprints are int32 vectors; two
+/// @notice The arithmetic of the vote on a shard's replicas. Fingerprints are int32 vectors, packed
+/// as 4 big-endian two's-complement bytes per entry (an eighth of `int32[]`'s calldata); two
 /// agree when they have the same length and their L-infinity distance is at most a tolerance. Each
 /// revealed replica's cluster is the set of revealed replicas it agrees with (itself included);
 /// agreement is not transitive, so clusters may overlap. The winning cluster is the largest one
@@ -11,16 +12,18 @@ pragma solidity 0.8.37;
 /// @dev Replica i is slot i of `fingerprints` and bit i of every mask. Works on calldata so that the
 /// verifier never copies fingerprints to memory.
 library Votes {
-    /// @notice Whether two fingerprints agree: same length and L-infinity distance <= `tolerance`.
-    /// @param a A fingerprint.
-    /// @param b Another fingerprint.
+    /// @notice Whether two packed fingerprints agree: same length, a whole number of entries, and
+    /// L-infinity distance <= `tolerance`.
+    /// @param a A packed fingerprint.
+    /// @param b Another packed fingerprint.
     /// @param tolerance Largest allowed difference per entry.
     /// @return True when they agree.
-    function agree(int32[] calldata a, int32[] calldata b, uint32 tolerance) internal pure returns (bool) {
-        if (a.length != b.length) return false;
-        for (uint256 i = 0; i < a.length; ++i) {
+    function agree(bytes calldata a, bytes calldata b, uint32 tolerance) internal pure returns (bool) {
+        uint256 n = a.length;
+        if (n != b.length || n % 4 != 0) return false;
+        for (uint256 i = 0; i < n; i += 4) {
             // int256 holds every difference of two int32 values, so neither side can overflow.
-            int256 d = int256(a[i]) - int256(b[i]);
+            int256 d = _entry(a, i) - _entry(b, i);
             if (d > int256(uint256(tolerance)) || -d > int256(uint256(tolerance))) return false;
         }
         return true;
@@ -29,13 +32,13 @@ library Votes {
     /// @notice The cluster of every replica: bit j of `clusterMasks[i]` is set when replicas i and j
     /// are both revealed and agree. Unrevealed replicas get an empty cluster and their fingerprints
     /// are not read.
-    /// @param fingerprints One fingerprint per replica slot.
+    /// @param fingerprints One packed fingerprint per replica slot.
     /// @param revealedMask Bit i set when replica i revealed; bits at or above `fingerprints.length`
     /// are ignored.
     /// @param tolerance Largest allowed difference per entry.
     /// @return clusterMasks The cluster of each replica slot.
     /// @return revealedCount Replica slots revealed.
-    function clusters(int32[][] calldata fingerprints, uint256 revealedMask, uint32 tolerance)
+    function clusters(bytes[] calldata fingerprints, uint256 revealedMask, uint32 tolerance)
         internal
         pure
         returns (uint256[] memory clusterMasks, uint256 revealedCount)
@@ -90,6 +93,14 @@ library Votes {
         while (x != 0) {
             x &= x - 1;
             ++c;
+        }
+    }
+
+    /// @dev The int32 entry at byte offset `i` of a packed fingerprint (the caller keeps i + 4 <= length).
+    function _entry(bytes calldata fp, uint256 i) private pure returns (int256 v) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            v := signextend(3, shr(224, calldataload(add(fp.offset, i))))
         }
     }
 }

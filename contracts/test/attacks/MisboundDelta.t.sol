@@ -6,6 +6,7 @@ import {IResultChallenges} from "../../src/interfaces/IResultChallenges.sol";
 import {ITaskManager} from "../../src/interfaces/ITaskManager.sol";
 import {DeltaRoot} from "../../src/libraries/DeltaRoot.sol";
 import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
+import {Packed} from "../utils/Packed.sol";
 
 /// @notice A provider reveals a delta that is not its own (bound to another provider, or replayed
 /// from another attempt) or not a delta at all, with the fingerprint its partner revealed, and wins
@@ -89,7 +90,7 @@ contract MisboundDeltaTest is ProtocolFixture {
         for (uint256 i = 0; i < 2; ++i) {
             leaves[i] = DeltaRoot.leaf(cids[i]);
         }
-        assertTrue(verifier.finalize(taskId, 0, 0, fps, leaves), "both winners");
+        assertTrue(verifier.finalize(taskId, 0, 0, Packed.packAll(fps), leaves), "both winners");
     }
 
     function _commitProof(address who, IConsensusVerifier.ResultRef memory ref, bytes32 salt) internal {
@@ -100,7 +101,7 @@ contract MisboundDeltaTest is ProtocolFixture {
 
     function _prove(address who, IConsensusVerifier.ResultRef memory ref, bytes32 salt, bytes memory delta) internal {
         vm.prank(who);
-        challenges.proveInvalidDelta(ref, salt, keccak256(abi.encodePacked(fp)), delta);
+        challenges.proveInvalidDelta(ref, salt, keccak256(Packed.pack(fp)), delta);
     }
 
     /// The watcher commits, then opens a bonded challenge of the bad result a block later.

@@ -5,6 +5,7 @@ import {IConsensusVerifier} from "../../src/interfaces/IConsensusVerifier.sol";
 import {DeltaRoot} from "../../src/libraries/DeltaRoot.sol";
 import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
 import {commitOne, revealOne} from "../utils/VerifierCalls.sol";
+import {Packed} from "../utils/Packed.sol";
 
 /// @notice Finding 2, the fingerprint's seed was public before training (derived from the task
 /// spec), so a provider could build a harmful delta whose sketch equals the honest one (project the
@@ -64,7 +65,7 @@ contract PresetFingerprintSeedTest is ProtocolFixture {
         _pastSeedBlock(taskId, 0, 0);
         (, bytes32 seed) = _seed(0);
         _reveal(taskId, 0, 0, 0, _fp(uint256(seed), 16));
-        bytes32 fingerprintHash = keccak256(abi.encodePacked(_fp(uint256(seed), 16)));
+        bytes32 fingerprintHash = keccak256(Packed.pack(_fp(uint256(seed), 16)));
         assertEq(verifier.resultOf(taskId, 0, 0, 0, 0), keccak256(abi.encode(fingerprintHash, DeltaRoot.leaf(_cid(0)))));
     }
 

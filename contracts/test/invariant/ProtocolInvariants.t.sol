@@ -6,6 +6,7 @@ import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
 import {IConsensusVerifier} from "../../src/interfaces/IConsensusVerifier.sol";
 import {IModelRegistry} from "../../src/interfaces/IModelRegistry.sol";
 import {commitOne, noDecisions, oneReveal, revealOne} from "../utils/VerifierCalls.sol";
+import {Packed} from "../utils/Packed.sol";
 
 /// @dev Drives whole tasks through commit, copy attempts, reveal, finalize, referee verdicts,
 /// version proposals, confirmations and challenges, and advance, with honest and deviating
@@ -611,17 +612,17 @@ contract ProtocolHandler is ProtocolFixture {
 
     /// A decided shard can never pay again.
     function _finalizeAgain(uint256 shard, S memory st, int32[][] memory fps) internal {
-        try verifier.finalize(taskId, st.round, shard, fps, _leaves(fps, _firstCid(st))) {
+        try verifier.finalize(taskId, st.round, shard, Packed.packAll(fps), _leaves(fps, _firstCid(st))) {
             ghostDoubleRewards++;
         } catch {}
     }
 
     function _decision(uint256 shard, S memory st, uint256 revealer, int32[][] memory fps) internal returns (bool) {
         if (revealer == NO_REVEALER) {
-            return verifier.finalize(taskId, st.round, shard, fps, _leaves(fps, _firstCid(st)));
+            return verifier.finalize(taskId, st.round, shard, Packed.packAll(fps), _leaves(fps, _firstCid(st)));
         }
         IConsensusVerifier.ShardResults[] memory decide = new IConsensusVerifier.ShardResults[](1);
-        decide[0] = IConsensusVerifier.ShardResults(shard, fps, _leaves(fps, _firstCid(st)));
+        decide[0] = IConsensusVerifier.ShardResults(shard, Packed.packAll(fps), _leaves(fps, _firstCid(st)));
         IConsensusVerifier.RevealEntry[] memory entry =
             oneReveal(shard, revealer, _opening(_cidOf(st, revealer), fps[revealer], _saltOf(st, shard, revealer)));
         vm.prank(st.a[revealer]);

@@ -3,14 +3,15 @@ pragma solidity 0.8.37;
 
 import {Test} from "forge-std/Test.sol";
 import {Votes} from "../../src/libraries/Votes.sol";
+import {Packed} from "../utils/Packed.sol";
 
 /// Exposes the library's calldata functions through external calls, as the verifier uses them.
 contract VotesHarness {
-    function agree(int32[] calldata a, int32[] calldata b, uint32 tolerance) external pure returns (bool) {
+    function agree(bytes calldata a, bytes calldata b, uint32 tolerance) external pure returns (bool) {
         return Votes.agree(a, b, tolerance);
     }
 
-    function tally(int32[][] calldata fingerprints, uint256 revealedMask, uint32 tolerance)
+    function tally(bytes[] calldata fingerprints, uint256 revealedMask, uint32 tolerance)
         external
         pure
         returns (uint256[] memory clusterMasks, uint256 revealedCount, uint256 center, uint256 winners, bool accepted)
@@ -39,18 +40,18 @@ contract VotesTest is Test {
 
     function test_agree_trueWithinToleranceFalseBeyond() public view {
         int32[] memory a = _vec(10, -5, 0);
-        assertTrue(harness.agree(a, _vec(12, -7, 2), 2));
-        assertFalse(harness.agree(a, _vec(12, -8, 2), 2));
-        assertFalse(harness.agree(a, _vec(10, -5, 1), 0));
+        assertTrue(_agree(a, _vec(12, -7, 2), 2));
+        assertFalse(_agree(a, _vec(12, -8, 2), 2));
+        assertFalse(_agree(a, _vec(10, -5, 1), 0));
     }
 
     function test_agree_isSymmetric() public view {
         int32[] memory a = _vec(type(int32).min, 0, 3);
         int32[] memory b = _vec(type(int32).min + 3, 3, 0);
-        assertTrue(harness.agree(a, b, 3));
-        assertTrue(harness.agree(b, a, 3));
-        assertFalse(harness.agree(a, b, 2));
-        assertFalse(harness.agree(b, a, 2));
+        assertTrue(_agree(a, b, 3));
+        assertTrue(_agree(b, a, 3));
+        assertFalse(_agree(a, b, 2));
+        assertFalse(_agree(b, a, 2));
     }
 
     function testFuzz_agree_isSymmetric(uint256 seed, uint256 length, uint32 tolerance) public view {
@@ -58,37 +59,35 @@ contract VotesTest is Test {
         tolerance = uint32(bound(tolerance, 0, 4));
         int32[] memory a = _random(seed, length, 4);
         int32[] memory b = _random(uint256(keccak256(abi.encode(seed))), length, 4);
-        assertEq(harness.agree(a, b, tolerance), harness.agree(b, a, tolerance));
+        assertEq(_agree(a, b, tolerance), _agree(b, a, tolerance));
     }
 
     function test_agree_isReflexive() public view {
-        assertTrue(
-            harness.agree(_vec(type(int32).min, type(int32).max, 0), _vec(type(int32).min, type(int32).max, 0), 0)
-        );
-        assertTrue(harness.agree(new int32[](0), new int32[](0), 0));
+        assertTrue(_agree(_vec(type(int32).min, type(int32).max, 0), _vec(type(int32).min, type(int32).max, 0), 0));
+        assertTrue(_agree(new int32[](0), new int32[](0), 0));
     }
 
     function testFuzz_agree_isReflexive(uint256 seed, uint256 length, uint32 tolerance) public view {
         int32[] memory a = _random(seed, bound(length, 0, 64), type(uint32).max);
-        assertTrue(harness.agree(a, a, tolerance));
+        assertTrue(_agree(a, a, tolerance));
     }
 
     function test_agree_falseWhenLengthsDiffer() public view {
-        assertFalse(harness.agree(_vec(1, 2, 3), new int32[](2), type(uint32).max));
-        assertFalse(harness.agree(new int32[](0), new int32[](1), type(uint32).max));
+        assertFalse(_agree(_vec(1, 2, 3), new int32[](2), type(uint32).max));
+        assertFalse(_agree(new int32[](0), new int32[](1), type(uint32).max));
     }
 
     function testFuzz_agree_falseWhenLengthsDiffer(uint256 seed, uint256 la, uint256 lb, uint32 tolerance) public view {
         la = bound(la, 0, 32);
         lb = bound(lb, 0, 32);
         vm.assume(la != lb);
-        assertFalse(harness.agree(_random(seed, la, 2), _random(seed, lb, 2), tolerance));
+        assertFalse(_agree(_random(seed, la, 2), _random(seed, lb, 2), tolerance));
     }
 
     function test_agree_extremeValuesAtMaxTolerance() public view {
         // int32 max - int32 min = 2^32 - 1 = type(uint32).max: the widest gap, still within tolerance.
-        assertTrue(harness.agree(_vec(type(int32).max, 0, 0), _vec(type(int32).min, 0, 0), type(uint32).max));
-        assertFalse(harness.agree(_vec(type(int32).max, 0, 0), _vec(type(int32).min, 0, 0), type(uint32).max - 1));
+        assertTrue(_agree(_vec(type(int32).max, 0, 0), _vec(type(int32).min, 0, 0), type(uint32).max));
+        assertFalse(_agree(_vec(type(int32).max, 0, 0), _vec(type(int32).min, 0, 0), type(uint32).max - 1));
     }
 
     function testFuzz_agree_matchesLInfinity(int32 x, int32 y, uint32 tolerance, uint256 position) public view {
@@ -100,7 +99,7 @@ contract VotesTest is Test {
         b[position] = y;
         int256 d = int256(x) - int256(y);
         uint256 dist = uint256(d < 0 ? -d : d);
-        assertEq(harness.agree(a, b, tolerance), dist <= tolerance);
+        assertEq(_agree(a, b, tolerance), dist <= tolerance);
     }
 
     // ---------------------------------------------------------------- clusters
@@ -134,7 +133,7 @@ contract VotesTest is Test {
             for (uint256 j = 0; j < fps.length; ++j) {
                 bool together = r.clusterMasks[i] & (1 << j) != 0;
                 assertEq(together, r.clusterMasks[j] & (1 << i) != 0);
-                if (together) assertTrue(harness.agree(fps[i], fps[j], tol));
+                if (together) assertTrue(_agree(fps[i], fps[j], tol));
             }
         }
     }
@@ -300,14 +299,36 @@ contract VotesTest is Test {
         assertEq(Votes.popcount(x), c);
     }
 
+    function test_agree_falseForBytesThatAreNotWholeEntries() public view {
+        bytes memory a = Packed.pack(_vec(1, 2, 3));
+        assertTrue(harness.agree(a, a, 0));
+        bytes memory cut = new bytes(11);
+        for (uint256 i = 0; i < 11; ++i) {
+            cut[i] = a[i];
+        }
+        assertFalse(harness.agree(cut, cut, type(uint32).max));
+    }
+
+    function test_agree_readsEntriesAsBigEndianTwosComplement() public view {
+        // -1 is 0xffffffff and 1 is 0x00000001: two apart, whatever the bytes around them.
+        assertTrue(harness.agree(hex"ffffffff00000007", hex"0000000100000007", 2));
+        assertFalse(harness.agree(hex"ffffffff00000007", hex"0000000100000007", 1));
+        assertFalse(harness.agree(hex"7fffffff", hex"80000000", type(uint32).max - 1));
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    function _agree(int32[] memory a, int32[] memory b, uint32 tolerance) internal view returns (bool) {
+        return harness.agree(Packed.pack(a), Packed.pack(b), tolerance);
+    }
 
     function _tally(int32[][] memory fps, uint256 revealedMask, uint32 tolerance)
         internal
         view
         returns (Result memory r)
     {
-        (r.clusterMasks, r.revealedCount, r.center, r.winners, r.accepted) = harness.tally(fps, revealedMask, tolerance);
+        (r.clusterMasks, r.revealedCount, r.center, r.winners, r.accepted) =
+            harness.tally(Packed.packAll(fps), revealedMask, tolerance);
     }
 
     function _assertSame(Result memory a, Result memory b) internal pure {

@@ -14,6 +14,7 @@ import {ITaskManager} from "../../src/interfaces/ITaskManager.sol";
 import {DeltaRoot} from "../../src/libraries/DeltaRoot.sol";
 import {Fees} from "../../src/libraries/Fees.sol";
 import {commitOne, revealOne} from "./VerifierCalls.sol";
+import {Packed} from "./Packed.sol";
 
 /// @dev Deploys and wires the whole protocol like script/Deploy.s.sol, with helpers to drive a task.
 abstract contract ProtocolFixture is Test {
@@ -194,7 +195,7 @@ abstract contract ProtocolFixture is Test {
         pure
         returns (IConsensusVerifier.Opening memory)
     {
-        return IConsensusVerifier.Opening(cid, _sealedOf(cid), fp, salt);
+        return IConsensusVerifier.Opening(cid, _sealedOf(cid), Packed.pack(fp), salt);
     }
 
     function _attemptOf(uint256 taskId, uint256 round, uint256 shard) internal view returns (uint256 attempt) {
@@ -256,7 +257,7 @@ abstract contract ProtocolFixture is Test {
         int32[] memory fp
     ) internal {
         revealedResults[_resultKey(taskId, round, shard, attempt, replica)] =
-            IConsensusVerifier.AcceptedResult(keccak256(abi.encodePacked(fp)), DeltaRoot.leaf(cid));
+            IConsensusVerifier.AcceptedResult(keccak256(Packed.pack(fp)), DeltaRoot.leaf(cid));
     }
 
     function _resultKey(uint256 taskId, uint256 round, uint256 shard, uint256 attempt, uint256 replica)
@@ -269,7 +270,7 @@ abstract contract ProtocolFixture is Test {
 
     /// Finalizes the shard with the fingerprints `fps` and the delta leaves of `_cid(i)`.
     function _finalize(uint256 taskId, uint256 round, uint256 shard, int32[][] memory fps) internal returns (bool) {
-        return verifier.finalize(taskId, round, shard, fps, _leaves(fps));
+        return verifier.finalize(taskId, round, shard, Packed.packAll(fps), _leaves(fps));
     }
 
     /// The delta leaves `finalize` wants beside `fps`: replica i's `_cid(i)` where it revealed.
@@ -354,7 +355,7 @@ abstract contract ProtocolFixture is Test {
     function _expireSplit(uint256 taskId, uint256 round, uint256 shard) internal returns (bool) {
         uint64 deadline = _refereeDeadline(taskId, round, shard);
         if (block.timestamp < deadline) vm.warp(deadline);
-        return verifier.finalize(taskId, round, shard, new int32[][](0), new bytes32[](0));
+        return verifier.finalize(taskId, round, shard, new bytes[](0), new bytes32[](0));
     }
 
     /// Commits and reveals `fps[i]` for replica i (skips empty entries) and waits out the reveal window.

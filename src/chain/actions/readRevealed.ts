@@ -1,4 +1,5 @@
 import type { Address, BlockNumber, BlockTag, Hex } from 'viem'
+import { unpackFingerprint } from '../../core/fingerprint.ts'
 import { ConsensusVerifierAbi } from '../generated/abis.ts'
 import { asAction } from './errors.ts'
 import type { ReadContext } from './types.ts'
@@ -45,7 +46,7 @@ export async function readRevealed (
         deltaCid: log.args.deltaCid,
         sealedCid: log.args.sealedCid,
         salt: log.args.salt,
-        fingerprint: [...log.args.fingerprint],
+        fingerprint: unpackFingerprint(log.args.fingerprint),
         blockNumber: log.blockNumber ?? 0n
       }))
       .filter((result) => params.attempt === undefined || result.attempt === params.attempt)

@@ -1,4 +1,5 @@
 import type { BlockNumber, BlockTag, Hex, TransactionReceipt } from 'viem'
+import { packFingerprint } from '../../core/fingerprint.ts'
 import { ConsensusVerifierAbi } from '../generated/abis.ts'
 import { ChainActionError, asAction } from './errors.ts'
 import { eventsIn } from './internal.ts'
@@ -50,7 +51,7 @@ export async function revealResults (
     const entries = results.map((r) => ({
       shard: BigInt(r.shard),
       replica: BigInt(r.replica),
-      opening: { deltaCid: r.deltaCid, sealedCid: r.sealedCid, fingerprint: Array.from(r.fingerprint), salt: r.salt }
+      opening: { deltaCid: r.deltaCid, sealedCid: r.sealedCid, fingerprint: packFingerprint(r.fingerprint), salt: r.salt }
     }))
     const shards = [...new Set(results.map((r) => r.shard))]
     const decide: ShardResults[] = (await Promise.all(shards.map(async (shard) => await lastToReveal(ctx, { ...first, shard, fromBlock: opts.fromBlock, own: results.filter((r) => r.shard === shard) })))).filter((d) => d !== undefined)

@@ -1,4 +1,5 @@
 import { zeroHash, type BlockNumber, type BlockTag, type Hex, type TransactionReceipt } from 'viem'
+import { packFingerprint } from '../../core/fingerprint.ts'
 import { deltaLeaf } from '../../core/version/deltaRoot.ts'
 import { ConsensusVerifierAbi } from '../generated/abis.ts'
 import { ChainActionError } from './errors.ts'
@@ -13,10 +14,10 @@ export type ShardOutcome =
   | { kind: 'disputed', attempt: number, refereeDeadline: bigint }
   | { kind: 'failed', attempt: number }
 
-/** What deciding a shard compares: one fingerprint and delta leaf per replica slot, in slot order. */
+/** What deciding a shard compares: one packed fingerprint (`packFingerprint`) and delta leaf per replica slot, in slot order. */
 export interface ShardResults {
   shard: bigint
-  fingerprints: number[][]
+  fingerprints: Hex[]
   deltaLeaves: Hex[]
 }
 
@@ -45,22 +46,22 @@ export async function readShardResults (
   ])
   const attempt = Number(attemptRaw)
   let revealedMask = Number(revealedMaskRaw)
-  const fingerprints: number[][] = providers.map(() => [])
+  const fingerprints: Hex[] = providers.map(() => '0x')
   const deltaLeaves: Hex[] = providers.map(() => zeroHash)
   const fromBlock = params.fromBlock ?? BigInt(startBlock)
   for (const result of await readRevealed(ctx, { ...params, attempt, fromBlock })) {
     if (result.replica >= fingerprints.length) continue
-    fingerprints[result.replica] = result.fingerprint
+    fingerprints[result.replica] = packFingerprint(result.fingerprint)
     deltaLeaves[result.replica] = deltaLeaf(result.deltaCid)
   }
   for (const own of params.own ?? []) {
     if (own.replica >= fingerprints.length) continue
-    fingerprints[own.replica] = Array.from(own.fingerprint)
+    fingerprints[own.replica] = packFingerprint(own.fingerprint)
     deltaLeaves[own.replica] = deltaLeaf(own.deltaCid)
     revealedMask |= 1 << own.replica
   }
   fingerprints.forEach((fp, replica) => {
-    if ((revealedMask & (1 << replica)) !== 0 && fp.length === 0) {
+    if ((revealedMask & (1 << replica)) !== 0 && fp === '0x') {
       throw new ChainActionError(action, `${action}: replica ${replica} revealed but its Revealed event was not found (is fromBlock too late?).`)
     }
   })

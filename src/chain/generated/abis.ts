@@ -392,8 +392,8 @@ export const ConsensusVerifierAbi = [
       },
       {
         "name": "fingerprints",
-        "type": "int32[][]",
-        "internalType": "int32[][]"
+        "type": "bytes[]",
+        "internalType": "bytes[]"
       },
       {
         "name": "deltaLeaves",
@@ -455,13 +455,13 @@ export const ConsensusVerifierAbi = [
     "inputs": [
       {
         "name": "a",
-        "type": "int32[]",
-        "internalType": "int32[]"
+        "type": "bytes",
+        "internalType": "bytes"
       },
       {
         "name": "b",
-        "type": "int32[]",
-        "internalType": "int32[]"
+        "type": "bytes",
+        "internalType": "bytes"
       },
       {
         "name": "tolerance",
@@ -798,8 +798,8 @@ export const ConsensusVerifierAbi = [
               },
               {
                 "name": "fingerprint",
-                "type": "int32[]",
-                "internalType": "int32[]"
+                "type": "bytes",
+                "internalType": "bytes"
               },
               {
                 "name": "salt",
@@ -822,8 +822,8 @@ export const ConsensusVerifierAbi = [
           },
           {
             "name": "fingerprints",
-            "type": "int32[][]",
-            "internalType": "int32[][]"
+            "type": "bytes[]",
+            "internalType": "bytes[]"
           },
           {
             "name": "deltaLeaves",
@@ -1327,9 +1327,9 @@ export const ConsensusVerifierAbi = [
       },
       {
         "name": "fingerprint",
-        "type": "int32[]",
+        "type": "bytes",
         "indexed": false,
-        "internalType": "int32[]"
+        "internalType": "bytes"
       }
     ],
     "anonymous": false

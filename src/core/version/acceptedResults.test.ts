@@ -19,9 +19,8 @@ describe('acceptedResults', () => {
     expect(acceptedDeltaRoot([])).toBe(deltaRoot([]))
   })
 
-  it('hashes a fingerprint as Solidity packs an int32[]: one 32-byte two\'s-complement word per entry', () => {
-    const word = (v: bigint): Hex => toHex(BigInt.asUintN(256, v), { size: 32 })
-    expect(fingerprintHash([1, -1, -2147483648])).toBe(keccak256(concatHex([word(1n), word(-1n), word(-2147483648n)])))
+  it('hashes a fingerprint as revealed: 4 big-endian two\'s-complement bytes per entry', () => {
+    expect(fingerprintHash([1, -1, -2147483648])).toBe(keccak256('0x00000001ffffffff80000000'))
   })
 
   it('gives the digest the verifier stores at reveal: keccak256(abi.encode(fingerprintHash, deltaLeaf))', () => {

@@ -6,9 +6,10 @@
  * those slots and computes the round's delta root from the leaves, so a version names no inputs
  * but the round's accepted deltas.
  */
-import { encodeAbiParameters, encodePacked, keccak256, type Hex } from 'viem'
+import { encodeAbiParameters, keccak256, type Hex } from 'viem'
 import { bitsOf, hasBit } from '../bitmask.ts'
 import { MLBridgeError } from '../errors.ts'
+import { packFingerprint } from '../fingerprint.ts'
 import { deltaLeaf, rootOfLeaves } from './deltaRoot.ts'
 
 export interface AcceptedResult {
@@ -52,9 +53,9 @@ export async function winnerReveals<R extends { replica: number }> (
   return shards
 }
 
-/** keccak256 of the fingerprint packed as Solidity packs an `int32[]` (32 bytes per entry). */
+/** keccak256 of the fingerprint as revealed: packed, 4 bytes per entry (`packFingerprint`). */
 export function fingerprintHash (fingerprint: readonly number[]): Hex {
-  return keccak256(encodePacked(['int32[]'], [fingerprint]))
+  return keccak256(packFingerprint(fingerprint))
 }
 
 /** What the verifier stores in a revealed result's slot (`resultOf`). */
