@@ -47,7 +47,7 @@ export class ProviderContext {
   /** Peers' endorsements of round versions, as received (checked when used). */
   readonly endorsements = new EndorsementPool()
   /** The task's fixed parameters on chain, as the last observation read them. */
-  onChain = { shards: 0, modelId: 0n }
+  onChain = { shards: 0, modelId: 0n, confirmations: 0 }
 
   constructor (
     readonly deps: ProviderDeps,

@@ -28,7 +28,7 @@ export async function observe (ctx: ProviderContext, patience: Patience): Promis
   const { chain, taskId } = ctx.deps
   const state = ctx.state
   const task = await chain.readTask(taskId)
-  ctx.onChain = { shards: Number(task.shards), modelId: BigInt(task.modelId) }
+  ctx.onChain = { shards: Number(task.shards), modelId: BigInt(task.modelId), confirmations: Number(task.confirmations) }
   const base = {
     me: ctx.account,
     task: { status: task.status, joinDeadline: task.joinDeadline, shards: Number(task.shards), confirmations: Number(task.confirmations), aggregateWindow: BigInt(task.aggregateWindow) },

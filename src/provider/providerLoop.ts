@@ -47,8 +47,15 @@ export interface ProviderLoopOptions {
   aggregatorTimeoutMs?: number
   /** Winners' endorsements exchanged off chain (the task's gossip); without it every other winner signs on chain by `confirm`. */
   endorsements?: EndorsementBus
-  /** How long the aggregator waits for the other winners' endorsements before proposing (default 5 s). */
+  /** How long the aggregator waits for every other winner's endorsement before proposing (default 5 s). */
   endorsementWaitMs?: number
+  /**
+   * How long, in all, the aggregator waits for enough endorsements to make its proposal final at
+   * once (a majority of the winners), when not every winner's came within `endorsementWaitMs`
+   * (default 20 s, well under `aggregatorTimeoutMs`). A proposal without them costs the missing
+   * winners a `confirm` transaction each and keeps the round open until they send it.
+   */
+  finalityWaitMs?: number
   /** Limit for each fetch, training run and transaction (default 10 min). */
   stepTimeoutMs?: number
   /** Claim the rewards when the task completes (default false). */
@@ -90,6 +97,7 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
       stake: opts.stake ?? {},
       aggregatorTimeoutMs,
       endorsementWaitMs: opts.endorsementWaitMs ?? 5000,
+      finalityWaitMs: opts.finalityWaitMs ?? 20_000,
       stepTimeoutMs: opts.stepTimeoutMs ?? 600_000,
       claimOnComplete: opts.claimOnComplete === true,
       pipeline: opts.pipeline !== false

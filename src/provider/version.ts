@@ -9,6 +9,7 @@ import { MLBridgeError } from '../core/errors.ts'
 import { decodeVersion } from '../core/version/blob.ts'
 import type { FraudProof } from '../core/version/deltaCheck.ts'
 import { checkEndorsement, type ExpectedVersion } from '../core/version/endorsement.ts'
+import { gatheringOver, requiredSigners } from '../core/version/signers.ts'
 import type { SignerSignature, VersionContent } from '../core/version/signature.ts'
 import type { ProviderContext } from './context.ts'
 import { endorsementBody } from './endorsements.ts'
@@ -110,8 +111,8 @@ async function proved (ctx: ProviderContext, ref: ResultRef, proof: FraudProof):
 /**
  * Scores the recomputed version and proposes it; a failure is reported and retried on a later
  * tick. With an endorsement bus the aggregator first signs and publishes its content (kept, so a
- * retry proposes the same metrics), then waits up to `endorsementWaitMs` for the other winners'
- * signatures of it and submits every one that checks out with its proposal.
+ * retry proposes the same metrics), then waits for the other winners' signatures of it (`gather`)
+ * and submits every one that checks out with its proposal.
  */
 export async function propose (ctx: ProviderContext, round: number, signal?: AbortSignal): Promise<boolean> {
   const record = ctx.state.versions[String(round)]
@@ -184,13 +185,14 @@ export async function aggregatorContent (ctx: ProviderContext, round: number): P
   return undefined
 }
 
-/** The other winners' endorsements of exactly this content, as they arrive, until all are in or the wait is over. */
+/** The other winners' endorsements of exactly this content, as they arrive, until `gatheringOver`. */
 async function gather (ctx: ProviderContext, record: RoundVersionRecord, metrics: { accuracyBps: number, loss: bigint }, signal?: AbortSignal): Promise<SignerSignature[]> {
-  const { clock, endorsementWaitMs } = ctx.deps
-  const want = record.winners.filter((w) => w.toLowerCase() !== ctx.account.toLowerCase()).length
+  const { clock, endorsementWaitMs, finalityWaitMs } = ctx.deps
+  const others = record.winners.filter((w) => w.toLowerCase() !== ctx.account.toLowerCase()).length
+  const needed = requiredSigners(ctx.onChain.confirmations, record.winners.length) - 1
   const wanted = await expected(ctx, record, metrics)
   const valid = new Map<string, SignerSignature>()
-  const until = clock.now() + endorsementWaitMs
+  const start = clock.now()
   for (;;) {
     for (const { endorsement, from } of ctx.endorsements.of(record.round)) {
       const key = `${endorsement.signer}/${endorsement.signature}`
@@ -199,9 +201,9 @@ async function gather (ctx: ProviderContext, record: RoundVersionRecord, metrics
       if (check.ok) valid.set(key, { signer: endorsement.signer, signature: endorsement.signature })
       else refused(ctx, record.round, endorsement.signer, check)
     }
-    const left = until - clock.now()
-    if (new Set([...valid.values()].map((s) => s.signer)).size >= want || left <= 0) return [...valid.values()]
-    await clock.sleep(Math.min(100, left), signal)
+    const endorsed = new Set([...valid.values()].map((s) => s.signer)).size
+    if (gatheringOver({ endorsed, others, needed, waitedMs: clock.now() - start, allWaitMs: endorsementWaitMs, finalityWaitMs })) return [...valid.values()]
+    await clock.sleep(100, signal)
   }
 }
 

@@ -2,7 +2,7 @@ import { keccak256, toHex, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { describe, expect, it } from 'vitest'
 import { versionTypedData, type RegistryDomain, type SignerSignature, type VersionContent } from './signature.ts'
-import { checkVersionSigners, requiredSigners, type SignedVersion } from './signers.ts'
+import { checkVersionSigners, gatheringOver, requiredSigners, type SignedVersion } from './signers.ts'
 
 const domain: RegistryDomain = { name: 'MLBridge ModelRegistry', version: '1', chainId: 31337, verifyingContract: '0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9' }
 const aggregator = privateKeyToAccount(`0x${'11'.repeat(32)}`)
@@ -79,5 +79,32 @@ describe('a version\'s signatures and signers, checked again', () => {
     expect(requiredSigners(1, 4)).toBe(3)
     expect(requiredSigners(1, 5)).toBe(3)
     expect(requiredSigners(3, 2)).toBe(4)
+  })
+})
+
+describe('gatheringOver: when the aggregator stops waiting for endorsements', () => {
+  // Eight winners: the aggregator and 7 others; a final proposal needs 1 + 4 signers, so 4 others.
+  const base = { others: 7, needed: requiredSigners(1, 8) - 1, allWaitMs: 5000, finalityWaitMs: 20_000 }
+
+  it('stops as soon as every other winner endorsed', () => {
+    expect(base.needed).toBe(4)
+    expect(gatheringOver({ ...base, endorsed: 7, waitedMs: 10 })).toBe(true)
+  })
+
+  it('waits for every winner up to allWaitMs, then stops once those that came make the proposal final', () => {
+    expect(gatheringOver({ ...base, endorsed: 6, waitedMs: 4999 })).toBe(false)
+    expect(gatheringOver({ ...base, endorsed: 4, waitedMs: 5000 })).toBe(true)
+  })
+
+  it('keeps waiting past allWaitMs while too few came for finality, up to finalityWaitMs', () => {
+    expect(gatheringOver({ ...base, endorsed: 3, waitedMs: 5000 })).toBe(false)
+    expect(gatheringOver({ ...base, endorsed: 3, waitedMs: 19_999 })).toBe(false)
+    expect(gatheringOver({ ...base, endorsed: 3, waitedMs: 20_000 })).toBe(true)
+    expect(gatheringOver({ ...base, endorsed: 0, waitedMs: 20_000 })).toBe(true)
+  })
+
+  it('never waits less than allWaitMs for finality, even when finalityWaitMs is shorter', () => {
+    expect(gatheringOver({ ...base, finalityWaitMs: 1000, endorsed: 0, waitedMs: 4000 })).toBe(false)
+    expect(gatheringOver({ ...base, finalityWaitMs: 1000, endorsed: 0, waitedMs: 5000 })).toBe(true)
   })
 })

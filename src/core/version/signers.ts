@@ -13,6 +13,17 @@ export function requiredSigners (confirmations: number, winners: number): number
   return 1 + Math.max(confirmations, Math.floor(winners / 2))
 }
 
+/**
+ * Whether the aggregator stops gathering the other winners' endorsements and proposes: every one
+ * came; or `allWaitMs` is over and those that came make the proposal final at once
+ * (`requiredSigners` less the aggregator); or `finalityWaitMs` is over, whatever came.
+ */
+export function gatheringOver (p: { endorsed: number, others: number, needed: number, waitedMs: number, allWaitMs: number, finalityWaitMs: number }): boolean {
+  if (p.endorsed >= p.others) return true
+  if (p.waitedMs >= p.allWaitMs && p.endorsed >= p.needed) return true
+  return p.waitedMs >= Math.max(p.allWaitMs, p.finalityWaitMs)
+}
+
 /** What is wrong with a version's signatures: one signature, or who signed and how many. */
 export interface SignerFault {
   field: 'signature' | 'signers'
