@@ -39,6 +39,7 @@ const PART: Record<Phase, RoundPhase> = {
   advancing: 'chain',
   claiming: 'chain',
   waiting: 'waiting',
+  paused: 'waiting',
   done: 'waiting',
   stopped: 'waiting'
 }

@@ -33,7 +33,7 @@ const BENIGN = new Set([
 ])
 
 /** The loop's options with every default filled in. */
-export type ProviderDeps = Required<Omit<ProviderLoopOptions, 'evaluator' | 'pollIntervalMs' | 'endorsements'>> & Pick<ProviderLoopOptions, 'evaluator' | 'endorsements'>
+export type ProviderDeps = Required<Omit<ProviderLoopOptions, 'evaluator' | 'pollIntervalMs' | 'endorsements' | 'gate'>> & Pick<ProviderLoopOptions, 'evaluator' | 'endorsements' | 'gate'>
 
 export class ProviderContext {
   readonly phaseClock = new PhaseClock()

@@ -14,6 +14,7 @@ import { startIndexer, type Indexer } from '../../node/indexer.ts'
 import { freePort } from '../../node/ports.ts'
 import { useLocalChain } from '../../node/testing/useLocalChain.ts'
 import { createMnistTask } from '../../node/testing/mnistTask.ts'
+import type { ContributionVerdict } from '../core/contributionPolicy.ts'
 import type { MLBridgeError } from '../core/errors.ts'
 import type { TaskDefinition } from '../core/taskDefinition.ts'
 import { LOCAL_CHAIN_ID } from '../core/networkConfig.ts'
@@ -81,6 +82,36 @@ for (const source of ['indexer', 'chain'] as const) {
       expect(refused[0]!.error.message).toMatch(/trainMflop \d[\d,]* against 1 declared/)
       expect(stopped).toBeInstanceOf(Picked)
       expect((stopped as Picked).definition.spec.seed).toBe(spec.seed)
+    }, 60_000)
+
+    it('a host its volunteer paused picks no task and says why; allowed again, it picks one', async () => {
+      const artifacts = memoryArtifactStore()
+      await createMnistTask(chain().ctxOf(1), artifacts, spec, { rounds: 1, shards: 1, replication: 1, maxReplication: 1, rewardPerResult: parseEther('10') })
+      await indexer?.waitForBlock(await chain().publicClient.getBlockNumber(), 30_000)
+      const provider = chain().ctxOf(3)
+      let verdict: ContributionVerdict = { allowed: false, reason: 'Paused: on battery' }
+      const host = new ProviderHost({
+        read: provider,
+        chain: chainForAccount(provider),
+        ...(indexer === undefined ? {} : { api: createClient({ api: indexer.url }) }),
+        artifacts: () => artifacts,
+        states: new MemoryStateStore(),
+        idlePollMs: 100,
+        gate: () => verdict,
+        prepare: async (definition) => { throw new Picked(definition) }
+      })
+      const picked: bigint[] = []
+      const paused: string[] = []
+      host.on('task', ({ taskId, stage }) => { if (stage === 'fetching spec') picked.push(taskId) })
+      host.on('paused', ({ reason }) => { paused.push(reason) })
+      const running = host.run(new AbortController().signal).catch((error: unknown) => error)
+
+      await new Promise((resolve) => setTimeout(resolve, 1000)) // ten looks while paused
+      expect(paused).toEqual(['Paused: on battery'])
+      expect(picked).toEqual([])
+      verdict = { allowed: true }
+      expect(await running).toBeInstanceOf(Picked)
+      expect(picked.length).toBeGreaterThan(0)
     }, 60_000)
   })
 }

@@ -19,7 +19,7 @@ import { ProviderLoop, type LoopOutcome, type ProviderLoopOptions } from './prov
 import type { EndorsementBus } from './endorsements.ts'
 import { systemClock } from './state.ts'
 import type { TaskData } from './taskData.ts'
-import type { ArtifactStore, Evaluator, ProviderChain, ProviderEvents, ProviderStateStore, Trainer } from './types.ts'
+import type { ArtifactStore, Evaluator, ProviderChain, ProviderEvents, ProviderStateStore, Trainer, WorkGate } from './types.ts'
 
 /** What a task needs beyond its spec, made by the caller (a page has workers, Node trains in process). */
 export interface PreparedTask {
@@ -60,11 +60,15 @@ export interface ProviderHostOptions {
   /** How often to look for a task while there is none (default 3 s). */
   idlePollMs?: number
   loop?: Pick<ProviderLoopOptions, 'pollIntervalMs' | 'aggregatorTimeoutMs' | 'stepTimeoutMs' | 'claimOnComplete' | 'stake' | 'limits' | 'pipeline'>
+  /** The volunteer's controls: while they pause, no task is picked and the running loop takes no new shard. */
+  gate?: WorkGate
 }
 
 export type HostEvents = {
   /** no task to work on: waiting for one (emitted once per idle spell) */
   idle: undefined
+  /** the volunteer's controls pause this device between tasks (emitted when the reason changes) */
+  paused: { reason: string }
   /** a task was picked; `stage` says what the host is doing for it */
   task: { taskId: bigint, stage: 'fetching spec' | 'preparing' | 'running', definition?: TaskDefinition }
   /** the loop for a task starts: subscribe to its events */
@@ -103,7 +107,17 @@ export class ProviderHost extends Emitter<HostEvents> {
   async run (signal: AbortSignal): Promise<Array<{ taskId: bigint, outcome: LoopOutcome | 'stopped' }>> {
     const done: Array<{ taskId: bigint, outcome: LoopOutcome | 'stopped' }> = []
     let idle = false
+    let pausedFor: string | undefined
     while (!signal.aborted) {
+      const verdict = this.opts.gate?.() ?? { allowed: true }
+      if (!verdict.allowed && this.opts.taskId === undefined) {
+        if (pausedFor !== verdict.reason) this.emit('paused', { reason: verdict.reason })
+        pausedFor = verdict.reason
+        idle = false
+        await systemClock.sleep(this.opts.idlePollMs ?? 3000, signal).catch(() => {})
+        continue
+      }
+      pausedFor = undefined
       const taskId = this.opts.taskId ?? await nextTask(this.candidates, this.opts.chain, this.skipped)
       if (taskId === undefined) {
         if (!idle) this.emit('idle', undefined)
@@ -155,7 +169,8 @@ export class ProviderHost extends Emitter<HostEvents> {
       taskId, task: definition, chain: this.opts.chain, artifacts, state: this.opts.states, ...prepared,
       ...(gossip === undefined ? {} : { endorsements: endorsementsOver(gossip) }),
       pollIntervalMs: FALLBACK_POLL_MS,
-      ...this.opts.loop
+      ...this.opts.loop,
+      ...(this.opts.gate === undefined ? {} : { gate: this.opts.gate })
     })
     const wake = (): void => { loop.wake() }
     const offs = [

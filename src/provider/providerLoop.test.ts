@@ -26,6 +26,7 @@ import { MemoryStateStore } from './state.ts'
 import { datasetTaskData } from './taskData.ts'
 import { inProcessEvaluator, inProcessTrainer, serialQueue } from './trainers.ts'
 import type { ArtifactStore, ProviderChain, ProviderEvents } from './types.ts'
+import type { ContributionVerdict } from '../core/contributionPolicy.ts'
 
 const REWARD = parseEther('10')
 const MIN_STAKE = parseEther('100')
@@ -238,6 +239,46 @@ describe('provider loop', () => {
     const last = await readVersion(creator, { versionId: parent })
     expect(last.accuracyBps).toBe(Math.round(after * 10_000))
   }, 150_000)
+
+  it('a volunteer\'s pause: a shard in training is still committed and revealed; a shard drawn while paused waits untrained until allowed', async () => {
+    const { train, test } = await mnistSplit()
+    const artifacts = memoryArtifactStore()
+    const queue = serialQueue()
+    const { created } = await createMnistTask(artifacts, { rounds: 2, shards: 1, replication: 2, maxReplication: 2 })
+    let verdict: ContributionVerdict = { allowed: true }
+    // Two replicas of the one shard: the paused volunteer's (gated) and an unpaused one's.
+    const [loop, other] = [7, 8].map((i) => new ProviderLoop({
+      taskId: created.taskId, task, data: datasetTaskData(train), chain: chainForAccount(ctxOf(i)), artifacts,
+      trainer: inProcessTrainer({ mnist: async () => train, queue }), evaluator: inProcessEvaluator(test, { queue }),
+      state: new MemoryStateStore(), stake: { faucet: true }, pollIntervalMs: 100, aggregatorTimeoutMs: 1500,
+      ...(i === 7 ? { gate: () => verdict } : {})
+    })) as [ProviderLoop, ProviderLoop]
+    const seen: string[] = []
+    loop.on('step', (step) => {
+      seen.push(`${step.phase} ${step.round ?? '-'}`)
+      // Paused mid-shard, in round 0's training.
+      if (step.phase === 'training' && step.round === 0) verdict = { allowed: false, reason: 'Paused: on battery' }
+      // Round 1's shard, drawn while paused: left alone for a second, then allowed.
+      if (step.phase === 'paused' && step.round === 1 && !seen.includes('allowed')) {
+        setTimeout(() => {
+          seen.push('allowed')
+          verdict = { allowed: true }
+          loop.wake()
+        }, 1000)
+      }
+    })
+    const actions: string[] = []
+    loop.on('action', (a) => { actions.push(`${a.name} ${a.round ?? '-'}`) })
+    expect(await runLoops([loop, other], { timeTravel: local.timeTravel, joinWindow: JOIN_WINDOW, timeoutMs: 80_000 })).toEqual(['completed', 'completed'])
+
+    expect(actions).toEqual(expect.arrayContaining(['commitResult 0', 'revealResult 0', 'commitResult 1', 'revealResult 1']) as unknown)
+    const pausedAt = seen.indexOf('paused 1')
+    const allowedAt = seen.indexOf('allowed')
+    expect(pausedAt).toBeGreaterThan(seen.indexOf('revealing 0'))
+    expect(allowedAt).toBeGreaterThan(pausedAt)
+    expect(seen.slice(0, allowedAt)).not.toContain('training 1')
+    expect(seen.slice(allowedAt)).toContain('training 1')
+  }, 90_000)
 
   it('stands in for an aggregator that does not propose: another provider proposes after the timeout', async () => {
     const { train, test } = await mnistSplit()

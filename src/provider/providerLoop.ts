@@ -20,7 +20,7 @@ import { reportEquivocations } from './equivocation.ts'
 import { emptyState, stateKey, systemClock } from './state.ts'
 import type { TaskData } from './taskData.ts'
 import type { RoundTimings } from './timing.ts'
-import type { ArtifactStore, Clock, Evaluator, ProviderChain, ProviderEvents, ProviderState, ProviderStateStore, Trainer } from './types.ts'
+import type { ArtifactStore, Clock, Evaluator, ProviderChain, ProviderEvents, ProviderState, ProviderStateStore, Trainer, WorkGate } from './types.ts'
 import { aggregate, endorse, propose } from './version.ts'
 import { commit, lostResult, reveal, train } from './work.ts'
 
@@ -67,6 +67,8 @@ export interface ProviderLoopOptions {
    * @default true
    */
   pipeline?: boolean
+  /** The volunteer's controls: while they pause, the loop joins nothing and trains no new shard (default: always allowed). */
+  gate?: WorkGate
 }
 
 export type LoopOutcome = 'completed' | 'cancelled' | 'not-joined'
@@ -175,6 +177,14 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
   private async perform (duty: Exclude<Duty, { kind: 'done' }>, round: number | undefined, signal?: AbortSignal): Promise<boolean> {
     const ctx = this.ctx
     const r = round ?? 0
+    if (duty.kind === 'join' || duty.kind === 'train') {
+      // A drawn shard left untrained is missed, not committed: nothing is left to reveal.
+      const verdict = this.opts.gate?.() ?? { allowed: true }
+      if (!verdict.allowed) {
+        await ctx.step({ phase: 'paused', ...(round === undefined ? {} : { round }), ...(duty.kind === 'train' ? { shard: duty.shard.shard } : {}), detail: verdict.reason })
+        return false
+      }
+    }
     switch (duty.kind) {
       case 'join': return await join(ctx)
       case 'startRound': return await advance(ctx)

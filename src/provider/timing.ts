@@ -27,6 +27,7 @@ const CATEGORY: Record<Phase, TimeCategory> = {
   aggregating: 'aggregate',
   proposing: 'aggregate',
   waiting: 'wait',
+  paused: 'wait',
   done: 'wait',
   stopped: 'wait'
 }

@@ -12,6 +12,7 @@ import type { AcceptedResult } from '../core/version/acceptedResults.ts'
 import type { FraudProof } from '../core/version/deltaCheck.ts'
 import type { RegistryDomain, SignerSignature, VersionContent } from '../core/version/signature.ts'
 import type { ArtifactKind } from '../core/messages/schemas.ts'
+import type { ContributionVerdict } from '../core/contributionPolicy.ts'
 import type { Architecture } from '../core/architecture.ts'
 import type { WeightSet } from '../core/tensors.ts'
 import type { TrainProgress, TrainRequest, TrainShardResult } from '../train/trainShard.ts'
@@ -185,7 +186,14 @@ export interface Clock {
 
 export type Phase =
   | 'joining' | 'waiting' | 'fetching' | 'training' | 'uploading' | 'committing' | 'revealing' | 'finalizing'
-  | 'aggregating' | 'proposing' | 'confirming' | 'advancing' | 'claiming' | 'done' | 'stopped'
+  | 'aggregating' | 'proposing' | 'confirming' | 'advancing' | 'claiming' | 'paused' | 'done' | 'stopped'
+
+/**
+ * The volunteer's controls, asked before each new piece of work (joining a task, training a
+ * shard); paused says why. Work already started runs to its end: a trained result is committed and
+ * a committed one revealed, so a pause never leaves a commitment unrevealed.
+ */
+export type WorkGate = () => ContributionVerdict
 
 export interface StepEvent {
   phase: Phase

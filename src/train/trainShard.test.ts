@@ -64,6 +64,26 @@ describe('trainShard', () => {
     expect(tf.memory().numTensors).toBe(before)
   })
 
+  it('with a share of a quarter sleeps between batches: the same delta, about a quarter of the CPU per second', async () => {
+    const weights = await initialWeights(arch, 6)
+    const data = await mnistShard(256)
+    const request = { architecture: arch, training: { ...spec.training, localSteps: 40 }, weights, data, seed: 2 }
+    const measure = async (share: number): Promise<{ delta: Uint8Array, wallMs: number, load: number }> => {
+      const cpu = process.cpuUsage()
+      const started = performance.now()
+      const { delta } = await trainShard(request, { share: () => share })
+      const wallMs = performance.now() - started
+      const used = process.cpuUsage(cpu)
+      return { delta, wallMs, load: (used.user + used.system) / 1000 / wallMs }
+    }
+    await measure(1) // warms the backend's kernels up
+    const full = await measure(1)
+    const quarter = await measure(0.25)
+    expect(quarter.delta).toEqual(full.delta)
+    expect(quarter.wallMs).toBeGreaterThan(2.5 * full.wallMs)
+    expect(quarter.load).toBeLessThan(0.6 * full.load)
+  }, 30_000)
+
   it('stops with a clear error when the loss diverges', async () => {
     const weights = await initialWeights(arch, 5)
     const diverging = trainShard({ architecture: arch, training: { ...spec.training, learningRate: 1e30, localSteps: 20 }, weights, data: await mnistShard(128), seed: 1 })

@@ -4,6 +4,7 @@
  * Web Worker and in Node; the caller picks the tfjs backend first (see backend.ts).
  */
 import * as tf from '@tensorflow/tfjs'
+import { restAfter } from '../core/contributionPolicy.ts'
 import { encodeDelta, type DeltaScheme } from '../core/delta/codec.ts'
 import type { TrainingSpec } from '../core/taskSpec.ts'
 import { firstNonFinite, subtractWeights, type WeightSet } from '../core/tensors.ts'
@@ -61,9 +62,14 @@ export interface TrainShardOptions {
   signal?: AbortSignal
   /** least time between two progress reports (and loss reads); the last step is always reported */
   progressIntervalMs?: number
+  /**
+   * The volunteer's share of this device, 0.1 to 1, read at every slice so a change applies
+   * mid-shard: after each slice of work the loop sleeps for the rest (default 1, no sleep).
+   */
+  share?: () => number
 }
 
-/** How often the loop gives the event loop a turn, so a cancel message can arrive. */
+/** How often the loop gives the event loop a turn, so a cancel message can arrive; also the duty cycle's slice. */
 const YIELD_EVERY_MS = 50
 
 function checkData (arch: Architecture, data: Dataset): void {
@@ -88,6 +94,8 @@ function explainMissingKernel (error: unknown): unknown {
   const missing = error instanceof Error ? /Kernel '(\w+)' not registered for backend '(\w+)'/.exec(error.message) : null
   return missing === null ? error : new BackendUnavailableError(`the ${missing[2] as string} backend cannot train this model: it has no ${missing[1] as string} kernel`)
 }
+
+const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
 
 export async function trainShard (request: TrainRequest, options: TrainShardOptions = {}): Promise<TrainShardResult> {
   try {
@@ -152,8 +160,12 @@ async function runShard (request: TrainRequest, options: TrainShardOptions): Pro
       const { loss, correct } = trainable.step(order.subarray(step * batchSize, (step + 1) * batchSize))
       pending.push({ step, loss, correct })
       if (performance.now() - lastRead >= progressInterval) read()
-      if (performance.now() - lastYield >= YIELD_EVERY_MS) {
-        await yieldToEventLoop()
+      const busy = performance.now() - lastYield
+      if (busy >= YIELD_EVERY_MS) {
+        // A share below 1 rests in proportion to the slice just worked, which is what lowers the CPU (or GPU) load.
+        const rest = restAfter(busy, options.share?.() ?? 1)
+        if (rest > 0) await sleep(rest)
+        else await yieldToEventLoop()
         lastYield = performance.now()
       }
       if (failure !== undefined) throw failure

@@ -57,6 +57,31 @@ describe('TrainerClient over comlink', () => {
     await expect(training).rejects.toBeInstanceOf(TrainingCancelledError)
   })
 
+  it('slows a running shard when the share is lowered', async () => {
+    const { client } = connect()
+    clients.push(client)
+    const weights = await client.initialWeights(arch, 1)
+    const controller = new AbortController()
+    let step = 0
+    const training = client.train(
+      { architecture: arch, training: { ...spec.training, localSteps: 100_000 }, weights, data: { kind: 'mnist', indices: Array.from({ length: 64 }, (_, i) => i) }, seed: 1, progressIntervalMs: 0 },
+      { backend: 'wasm', signal: controller.signal, onProgress: (p) => { step = p.step } }
+    ).catch((error: unknown) => error)
+    const stepsIn = async (ms: number): Promise<number> => {
+      const from = step
+      await new Promise((resolve) => setTimeout(resolve, ms))
+      return step - from
+    }
+    await stepsIn(300) // past the backend's warm-up
+    const full = await stepsIn(600)
+    await client.setShare(0.1)
+    await stepsIn(100)
+    const tenth = await stepsIn(600)
+    controller.abort()
+    expect(await training).toBeInstanceOf(TrainingCancelledError)
+    expect(tenth).toBeLessThan(full / 3)
+  })
+
   it('remembers a probed backend on the main thread and reuses it', async () => {
     const store = new Map<string, string>()
     const first = connect(store)

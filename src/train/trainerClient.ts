@@ -84,6 +84,11 @@ export class TrainerClient {
     }
   }
 
+  /** The volunteer's share of the device: a running shard slows down (or speeds up) at its next batch. */
+  async setShare (share: number): Promise<void> {
+    await this.remote.setShare(share)
+  }
+
   /** Version 0 of a model, built on the backend picked for it. */
   async initialWeights (architecture: Architecture, seed: number): Promise<WeightSet> {
     await this.ensureBackend(architecture)

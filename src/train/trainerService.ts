@@ -20,6 +20,7 @@ export interface TrainerServiceOptions {
 export function createTrainerApi ({ wasmPaths, loadMnist }: TrainerServiceOptions): TrainerApi {
   const running = new Map<string, AbortController>()
   let mnist: Promise<MnistSplit> | undefined
+  let share = 1
 
   const shardOf = async (data: ShardData): Promise<Dataset> => {
     if (data.kind === 'samples') return data.data
@@ -46,7 +47,7 @@ export function createTrainerApi ({ wasmPaths, loadMnist }: TrainerServiceOption
         let lastReport: Promise<void> | undefined
         const result = await trainShard(
           { architecture: job.architecture, training: job.training, weights: job.weights, data, seed: job.seed, scheme: job.scheme },
-          { signal: controller.signal, onProgress: onProgress === undefined ? undefined : (p) => { lastReport = Promise.resolve(onProgress(p)) }, progressIntervalMs: job.progressIntervalMs }
+          { signal: controller.signal, onProgress: onProgress === undefined ? undefined : (p) => { lastReport = Promise.resolve(onProgress(p)) }, progressIntervalMs: job.progressIntervalMs, share: () => share }
         )
         await lastReport
         return Comlink.transfer(result, [result.delta.buffer])
@@ -57,6 +58,10 @@ export function createTrainerApi ({ wasmPaths, loadMnist }: TrainerServiceOption
 
     cancel (id) {
       running.get(id)?.abort()
+    },
+
+    setShare (next) {
+      share = next
     },
 
     async initialWeights (architecture, seed) {

@@ -31,6 +31,8 @@ export interface TrainerApi {
   /** `onProgress` is a comlink proxy; the result's delta buffer is transferred, not copied */
   train: (job: TrainJob, onProgress?: (progress: TrainProgress) => void) => Promise<TrainShardResult>
   cancel: (id: string) => void
+  /** the volunteer's share of the device (0.1 to 1) for this and later jobs: training sleeps between batches for the rest */
+  setShare: (share: number) => void
   /** version 0 of a model: its seeded initial weights (needs a backend selected first) */
   initialWeights: (architecture: Architecture, seed: number) => Promise<WeightSet>
 }

@@ -17,7 +17,10 @@ import type { EvaluatorClient, TrainerClient } from '../../train/trainerClient.t
 import type { AppSession } from '../session.ts'
 import type { TaskSpec } from '../../core/taskSpec.ts'
 import type { EvaluationData } from '../../train/workerApi.ts'
+import { controls } from './controls.ts'
 import { idbStateStore } from './idbStateStore.ts'
+import type { ArtifactStore } from '../../provider/types.ts'
+import type { Storage } from '../../storage/index.ts'
 
 export interface ContributorState {
   on: boolean
@@ -45,12 +48,23 @@ export class Contributor extends Emitter<ContributorEvents> {
   private controller: AbortController | undefined
   private trainer: TrainerClient | undefined
   private evaluator: EvaluatorClient | undefined
+  private loop: ProviderLoop | undefined
+
+  constructor () {
+    super()
+    // New settings apply at once: the trainer's share mid-shard, and a loop waiting on a pause looks again.
+    controls.on('change', ({ settings }) => {
+      void this.trainer?.setShare(settings.share)
+      this.loop?.wake()
+    })
+  }
 
   get current (): ContributorState { return this.state }
 
   /** Starts contributing with `ctx`'s account; `backend` overrides the probe's pick. */
   start (network: NetworkConfig, ctx: WriteContext, opts: { backend?: BackendName } = {}): void {
     if (this.state.on) return
+    controls.watch()
     const controller = new AbortController()
     this.controller = controller
     this.update({ on: true, log: [], error: undefined, step: { phase: 'waiting', detail: 'starting' } })
@@ -85,6 +99,7 @@ export class Contributor extends Emitter<ContributorEvents> {
     this.trainer ??= startTrainer()
     this.evaluator ??= startEvaluator()
     const trainer = this.trainer
+    await trainer.setShare(controls.settings.share)
     const evaluator = this.evaluator
     const api = networkApi(network)
     const host = new ProviderHost({
@@ -92,7 +107,7 @@ export class Contributor extends Emitter<ContributorEvents> {
       chain: chainForAccount(ctx),
       // the tasks to pick from the indexer's API; a network that names none is scanned on chain
       ...(api === undefined ? {} : { api }),
-      artifacts: (taskId) => session.artifacts(taskId.toString()),
+      artifacts: (taskId) => metered(session.artifacts(taskId.toString())),
       states: idbStateStore(`mlbridge-provider-${network.chainId}`),
       prepare: async (task, stop) => {
         const { data, heldOut } = await this.taskData(session, task.spec, stop)
@@ -106,13 +121,18 @@ export class Contributor extends Emitter<ContributorEvents> {
         taskId: taskId.toString(), signer: session.signer, presence: () => ({ backend: this.state.backend?.name ?? 'wasm', throughput: Math.round(this.state.speed ?? 0) })
       }),
       idlePollMs: IDLE_POLL_MS,
-      loop: { aggregatorTimeoutMs: 30_000 }
+      loop: { aggregatorTimeoutMs: 30_000 },
+      gate: () => controls.verdict()
     })
+    host.on('paused', ({ reason }) => { this.update({ taskId: undefined, step: { phase: 'paused', detail: reason } }) })
     host.on('idle', () => { this.update({ taskId: undefined, step: { phase: 'waiting', detail: 'no task is open for joining and this account is in none: waiting for one' } }) })
     host.on('task', ({ taskId, stage }) => {
       if (stage === 'fetching spec') this.update({ taskId, timings: [], step: { phase: 'fetching', detail: `task ${taskId}: fetching its spec` } })
     })
-    host.on('loop', ({ loop }) => { this.follow(loop, signal) })
+    host.on('loop', ({ loop }) => {
+      this.loop = loop
+      this.follow(loop, signal)
+    })
     host.on('outcome', ({ taskId, outcome }) => { if (outcome !== 'stopped') this.log(`task ${taskId}: ${outcome}`) })
     host.on('refused', ({ taskId, error }) => { this.log(`task ${taskId} skipped: ${error.message}`) })
     await host.run(signal)
@@ -123,7 +143,9 @@ export class Contributor extends Emitter<ContributorEvents> {
     const [{ datasetTaskData, mnistTaskData }, { loadUploadedDataset }] = await Promise.all([import('../../provider/index.ts'), import('../../provider/uploadedData.ts')])
     if (spec.dataset.manifestCid === undefined) return { data: mnistTaskData(), heldOut: { kind: 'mnist-test' } }
     this.update({ step: { phase: 'fetching', detail: `fetching the data set ${spec.dataset.manifestCid}` } })
-    const { train, test } = await loadUploadedDataset(session.node.storage, spec, { signal })
+    const storage = session.node.storage
+    const counted: Storage = { ...storage, blobs: { ...storage.blobs, get: async (cid, options) => counting(await storage.blobs.get(cid, options)) } }
+    const { train, test } = await loadUploadedDataset(counted, spec, { signal })
     return { data: datasetTaskData(train), heldOut: { kind: 'samples', data: test } }
   }
 
@@ -158,6 +180,23 @@ export class Contributor extends Emitter<ContributorEvents> {
   private update (patch: Partial<ContributorState>): void {
     this.state = { ...this.state, ...patch }
     this.emit('change', this.state)
+  }
+}
+
+/** Counts what passes, towards the volunteer's daily bandwidth cap. */
+function counting (bytes: Uint8Array): Uint8Array {
+  controls.addBytes(bytes.length)
+  return bytes
+}
+
+/** The task's artifact store, every delta and model it sends or fetches counted towards the daily cap. */
+function metered (store: ArtifactStore): ArtifactStore {
+  const { put, get, stage } = store
+  return {
+    ...store,
+    put: async (bytes, kind, options) => { counting(bytes); return await put(bytes, kind, options) },
+    get: async (cid, kind, options) => counting(await get(cid, kind, options)),
+    ...(stage === undefined ? {} : { stage: async (bytes, kind, options) => await stage(counting(bytes), kind, options) })
   }
 }
 

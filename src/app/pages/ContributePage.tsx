@@ -7,6 +7,7 @@ import { TIME_CATEGORIES } from '../../provider/timing.ts'
 import { BACKENDS, isBackendName, type BackendName } from '../../train/backendChoice.ts'
 import { NetworkPanel } from '../components/NetworkPanel.tsx'
 import { TxStatus } from '../components/TxStatus.tsx'
+import { ControlsPanel } from '../contribute/ControlsPanel.tsx'
 import { RecordPanel } from '../contribute/RecordPanel.tsx'
 import { BACKEND_KEY, startContributing, stopContributing } from '../contribute/useResumeContribution.ts'
 import { SHARD_STEPS, shardStepOf } from '../contribute/phases.ts'
@@ -184,6 +185,7 @@ export function ContributePage (): React.JSX.Element {
   return (
     <>
       <ContributeSwitch />
+      <ControlsPanel />
       {status === 'connected' && (
         <div className="grid">
           <StakePanel figures={figures} />
