@@ -15,6 +15,7 @@ import { anyWallet, createMessageVerifier, createPinRequestVerifier } from '../s
 import { chainMembership } from '../src/chain/taskMembership.ts'
 import { joinPeerTopics, type GossipHubOptions } from '../src/p2p/gossipHub.ts'
 import { startPinService, type PinService, type PinServiceInit } from '../src/p2p/pinService.ts'
+import { bitswapWantList, keepWantlistPeers } from '../src/p2p/wantlistKeeper.ts'
 import { createTopicGuard, type TopicGuard } from '../src/p2p/topicGuard.ts'
 import type { P2PHelia, P2PLibp2p, P2PServices } from '../src/p2p/types.ts'
 import type { ReadContext } from '../src/chain/actions/index.ts'
@@ -131,6 +132,8 @@ export async function startRelay (opts: RelayOptions): Promise<Relay> {
   }
 
   const libp2p = helia.libp2p
+  // the pinner fetches what providers upload over the relay's own wantlist
+  const stopKeepingWantlist = keepWantlistPeers(libp2p, bitswapWantList(helia))
   const guard = createTopicGuard(libp2p.services.pubsub, createMessageVerifier({ chainId: opts.chainId, membership: opts.chain == null ? anyWallet : chainMembership(opts.chain) }))
   const unwatch = observer.watch(libp2p, guard)
   const leaveHub = joinPeerTopics(libp2p.services.pubsub, { ...opts.gossip, guard })
@@ -172,6 +175,7 @@ export async function startRelay (opts: RelayOptions): Promise<Relay> {
     metrics: () => ({ relay: observer.metrics(), pinner: pinning.metrics() }),
     stop: async () => {
       retention?.stop()
+      stopKeepingWantlist()
       leaveHub()
       await pinning.stop()
       await helia.stop()

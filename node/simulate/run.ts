@@ -158,7 +158,8 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
       })
       const time = new TimeSplit()
       const errors: SimulationReport['errors'] = []
-      let phase: Phase = 'waiting'
+      // undefined until its loop reports a first step: a provider still fetching the spec and preparing its data counts as busy
+      let phase: Phase | undefined
       host.on('loop', ({ loop }) => {
         loop.on('step', (s) => { phase = s.phase; time.step(s.phase) })
         loop.on('phase', (mark) => { hooks.onPhase?.(i, mark) })
@@ -218,7 +219,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
         const round: RoundState | undefined = task.status === 'Running' ? await readRound(creator.ctx, { taskId, round: task.currentRound }) : undefined
         const sig = JSON.stringify([task.status, task.currentRound, round?.decidedShards, String(round?.versionId), round?.shards.map((s) => [s.attempt, s.status, s.committedMask, s.revealedMask])])
         // An attacker that waits on others or declines (copy, sniff, noshow, withhold, spam) sits in 'joining' / 'committing' / 'revealing' by design: only its work counts.
-        const busy = providers.some((p, i) => !finished.has(i) && BUSY.has(p.phase()) && !(p.role === 'byzantine' && DECLINING.has(p.phase())))
+        const busy = providers.some((p, i) => { const at = p.phase(); return !finished.has(i) && (at === undefined || (BUSY.has(at) && !(p.role === 'byzantine' && DECLINING.has(at)))) })
         if (sig !== lastSig || busy) {
           lastSig = sig
           lastChange = performance.now()

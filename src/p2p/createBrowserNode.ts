@@ -15,6 +15,7 @@ import { joinTask, type TaskChannel, type TaskChannelInit } from './taskChannel.
 import { createTopicGuard, type TopicGuard } from './topicGuard.ts'
 import { openStores, type StorageChoice } from './stores.ts'
 import type { JoinedTask } from './taskPeers.ts'
+import { bitswapWantList, keepWantlistPeers } from './wantlistKeeper.ts'
 import type { NetworkStatusListener, P2PHelia, P2PLibp2p } from './types.ts'
 
 export interface BrowserNodeConfig {
@@ -114,6 +115,7 @@ export async function createBrowserNode (config: BrowserNodeConfig): Promise<Bro
 
   const libp2p = helia.libp2p
   const relays = keepRelaysConnected(libp2p, config.relayMultiaddrs, config.reconnect)
+  const stopKeepingWantlist = keepWantlistPeers(libp2p, bitswapWantList(helia))
   // peers fetch deltas from us in bulk over /mlbridge/blob (bitswap stays for everything else)
   const stopServingBlobs = await serveBlobs(libp2p, helia.blockstore)
   const guard = createTopicGuard(libp2p.services.pubsub, createMessageVerifier({ chainId: config.chainId, membership: config.membership }))
@@ -156,6 +158,7 @@ export async function createBrowserNode (config: BrowserNodeConfig): Promise<Bro
     stop: async () => {
       for (const channel of [...channels]) channel.leave()
       await stopServingBlobs()
+      stopKeepingWantlist()
       relays.stop()
       await helia.stop()
       await stores.close()
