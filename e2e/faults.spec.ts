@@ -32,7 +32,7 @@ test('@faults an unreachable relay is reported with its address', async ({ peerP
     const config = await response.json() as { bootstrap: string[] }
     await route.fulfill({ response, json: { ...config, bootstrap: [deadRelay] } })
   })
-  await page.goto('/')
+  await page.goto('/#/contribute')
   await expect(page.getByTestId('relay-status')).toHaveAttribute('data-connected', 'false')
   await expect(page.getByTestId('relay-error')).toContainText(`Relay unreachable at ${deadRelay}`)
 })

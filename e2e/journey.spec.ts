@@ -167,6 +167,12 @@ test('@journey @market a creator funds a named MNIST task, three volunteers trai
   await expect(creator.getByTestId(`model-data-${task.modelId}`)).toHaveText('MNIST, licence CC-BY-SA-3.0')
   await expect(creator.getByTestId(`model-accuracy-${task.modelId}`)).toHaveText(formatBps(last.accuracyBps))
   await shot(creator, 'market')
+  // a visitor's first page, with no wallet: the network's figures and its best models
+  const visitor = await openPeerPage()
+  await openRoute(visitor, '#/')
+  await expect(visitor.getByTestId('featured-model').first()).toBeVisible({ timeout: 30_000 })
+  await shot(visitor, 'landing')
+  await visitor.close()
   const [download] = await Promise.all([creator.waitForEvent('download'), creator.getByTestId(`model-download-${task.modelId}`).click()])
   await expect(creator.getByTestId(`model-download-status-${task.modelId}`)).toHaveAttribute('data-phase', 'done')
   expect(versionCommitHash(await readFile(await download.path()))).toBe(last.commitHash)

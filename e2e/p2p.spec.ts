@@ -35,7 +35,7 @@ async function startApp (page: Page, relayAddr?: string, account?: number): Prom
       await route.fulfill({ response, json: { ...config, bootstrap: [relayAddr] } })
     })
   }
-  await page.goto('/')
+  await page.goto('/#/contribute')
   await expect(page.getByTestId('relay-status')).toHaveAttribute('data-connected', 'true')
   const privateKey = account === undefined ? undefined : devPrivateKey(account)
   await page.evaluate(async ({ chainId, privateKey }) => {

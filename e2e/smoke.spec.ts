@@ -9,7 +9,7 @@ test('@smoke connect the dev wallet, use the faucet, see the balance change on-c
   const faucetAmount = await readFaucetAmount(read)
   const before = await readBalance()
 
-  await page.goto('/')
+  await page.goto('/#/contribute')
   await expect(page.getByRole('heading', { name: 'ML Bridge' })).toBeVisible()
 
   await page.getByTestId('dev-account').selectOption('3')

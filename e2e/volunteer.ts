@@ -2,9 +2,9 @@ import type { Page } from '@playwright/test'
 import { devAccount } from '../src/chain/devAccounts.ts'
 import { expect } from './fixtures.ts'
 
-/** Connects dev account `account` on a fresh load of the app and takes MLB from the faucet. */
+/** Connects dev account `account` on a fresh load of the Contribute page and takes MLB from the faucet. */
 export async function connect (page: Page, account: number): Promise<void> {
-  await page.goto('/')
+  await page.goto('/#/contribute')
   await page.getByTestId('dev-account').selectOption(String(account))
   await page.getByTestId('connect-dev').click()
   await expect(page.getByTestId('address')).toHaveText(devAccount(account).address)

@@ -22,7 +22,7 @@ import type { Indexer } from './indexer.ts'
 import { useLocalChain } from './testing/useLocalChain.ts'
 import { startTestIndexer, INDEXER_STARTUP_MS } from './testing/testIndexer.ts'
 import { runPlaceholderTask, type PlaceholderRun } from './testing/placeholderRound.ts'
-import { createPlainTask, placeholderCid } from './testing/placeholderTask.ts'
+import { createPlainTask, joinAsProvider, placeholderCid } from './testing/placeholderTask.ts'
 import { postgresAvailability, startPostgres, type PostgresServer } from './testing/postgres.ts'
 
 const postgres = await postgresAvailability()
@@ -40,7 +40,7 @@ const indexers = new Map<Backend['name'], Promise<Indexer>>()
 let server: PostgresServer | undefined
 let dir: string | undefined
 let run: PlaceholderRun
-/** the market's other models: a fork of the run's version, and a joining task that cites a registered data set */
+/** the market's other models: a fork of the run's version, and a joining task that cites a registered data set (one provider has joined it) */
 let market: { forkId: bigint, citedTaskId: bigint, dataSetId: bigint }
 
 /** Starts Ponder on one database; an empty databaseUrl keeps PGlite even when DATABASE_URL is set. */
@@ -69,6 +69,7 @@ beforeAll(async () => {
   const citedTaskId = await createPlainTask(ctxOf(3), { name: 'Digits_50%', description: 'half the digits', initialDataHash: contentHash })
   const { dataSetId } = await registerDataSet(ctxOf(3), { manifestCid: placeholderCid('half'), contentHash, name: 'half digits', license: 'CC0-1.0' })
   await citeDataSet(ctxOf(3), { taskId: citedTaskId, dataSetId })
+  await joinAsProvider(ctxOf(4), citedTaskId)
   market = { forkId, citedTaskId, dataSetId }
 }, 2 * INDEXER_STARTUP_MS)
 
@@ -175,11 +176,23 @@ for (const backend of backends) {
       const { status, body } = await get('/openapi.json') as { status: number, body: { openapi: string, paths: Record<string, unknown>, components: { schemas: Record<string, { required?: string[] }> } } }
       expect(status).toBe(200)
       expect(body.openapi).toBe('3.1.0')
-      expect(Object.keys(body.paths).sort()).toEqual(['/datasets', '/disputes', '/events', '/events/stream', '/models', '/models/{id}', '/providers/{address}', '/tasks', '/tasks/{id}', '/versions', '/versions/{id}'])
+      expect(Object.keys(body.paths).sort()).toEqual(['/datasets', '/disputes', '/events', '/events/stream', '/models', '/models/{id}', '/providers/{address}', '/stats', '/tasks', '/tasks/{id}', '/versions', '/versions/{id}'])
       // Every field the document requires of a task is in the task the API serves.
       const served = (await get(`/tasks/${run.taskId}`)).body as { task: Record<string, unknown> }
       expect(body.components.schemas.Task?.required?.length).toBeGreaterThan(10)
       for (const field of body.components.schemas.Task?.required ?? []) expect(served.task).toHaveProperty(field)
+    })
+
+    it('counts the network at a glance: providers in open tasks, tasks by status, versions trained, results accepted, rewards credited', async () => {
+      const { ctxOf, publicClient } = local()
+      await indexer.waitForBlock(await publicClient.getBlockNumber(), 45_000)
+      const [done, joining] = await Promise.all([readTask(ctxOf(1), { taskId: run.taskId }), readTask(ctxOf(3), { taskId: market.citedTaskId })])
+      expect([done.status, joining.status, joining.providerCount]).toEqual(['Completed', 'Joining', 1])
+      // the completed task's provider no longer counts; the joining task's one does
+      expect(await createClient({ api: indexer.url }).stats()).toEqual({
+        providersOnline: 1, tasksJoining: 1, tasksRunning: 0, versionsTrained: 1, resultsVerified: 1, rewardsPaid: String(done.rewardPerResult)
+      })
+      expect(await get('/stats?limit=1')).toEqual({ status: 400, body: { error: 'unknown query parameter "limit"; this route takes none' } })
     })
 
     it('lists the market\'s models: names, head metrics, forks and cited data sets; search, filters and sorts', async () => {

@@ -3,10 +3,11 @@ import { WalletPanel } from './components/WalletPanel.tsx'
 import { TokenPanel } from './components/TokenPanel.tsx'
 import { Link, routeHref, useRoute, type Route } from './router.tsx'
 import { useResumeContribution } from './contribute/useResumeContribution.ts'
-import { ContributePage } from './pages/ContributePage.tsx'
+import { LandingPage } from './pages/LandingPage.tsx'
 import { TasksPage } from './pages/TasksPage.tsx'
 
 // The landing page and the task list come with the first load; the rest load when first visited.
+const ContributePage = lazy(async () => ({ default: (await import('./pages/ContributePage.tsx')).ContributePage }))
 const TaskDetailPage = lazy(async () => ({ default: (await import('./pages/TaskDetailPage.tsx')).TaskDetailPage }))
 const MarketPage = lazy(async () => ({ default: (await import('./pages/MarketPage.tsx')).MarketPage }))
 const ModelPage = lazy(async () => ({ default: (await import('./pages/ModelPage.tsx')).ModelPage }))
@@ -20,6 +21,7 @@ const NAV: Array<{ label: string, route: Route, section: Route['page'][] }> = [
 
 function Page ({ route }: { route: Route }): React.JSX.Element {
   switch (route.page) {
+    case 'landing': return <LandingPage />
     case 'contribute': return <ContributePage />
     case 'tasks': return <TasksPage />
     case 'new-task': return <TasksPage key={route.versionId.toString()} continues={route.versionId} />
@@ -27,7 +29,7 @@ function Page ({ route }: { route: Route }): React.JSX.Element {
     case 'models': return <MarketPage />
     case 'model': return <ModelPage modelId={route.modelId} />
     case 'version': return <VersionPage versionId={route.versionId} />
-    case 'not-found': return <p className="panel error" role="alert">No page at {route.path}. <Link to={{ page: 'contribute' }}>Back to Contribute</Link></p>
+    case 'not-found': return <p className="panel error" role="alert">No page at {route.path}. <Link to={{ page: 'landing' }}>Back to the start</Link></p>
   }
 }
 
@@ -37,7 +39,7 @@ export function App (): React.JSX.Element {
   return (
     <div className="app">
       <header>
-        <h1><img src="/icon.svg" alt="" width={28} height={28} /> ML Bridge</h1>
+        <h1><Link to={{ page: 'landing' }} testId="nav-landing" className="home"><img src="/icon.svg" alt="" width={28} height={28} /> ML Bridge</Link></h1>
         <p className="tagline">Volunteer compute for machine learning, verified on-chain.</p>
         <nav className="nav" aria-label="Pages">
           {NAV.map((item) => (

@@ -5,6 +5,8 @@ import { useEffect, useState } from 'react'
  * path part of the URL is not ours to route on.
  */
 export type Route =
+  /** what the network is and does, readable without a wallet: the default route */
+  | { page: 'landing' }
   | { page: 'contribute' }
   | { page: 'tasks' }
   /** the wizard, creating a task that trains version `versionId` further */
@@ -21,7 +23,8 @@ export function parseRoute (hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/\/+$/, '') || '/'
   const parts = path.split('/').filter((p) => p !== '')
   const [first, second] = parts
-  if (parts.length === 0 || (first === 'contribute' && parts.length === 1)) return { page: 'contribute' }
+  if (parts.length === 0) return { page: 'landing' }
+  if (first === 'contribute' && parts.length === 1) return { page: 'contribute' }
   if (first === 'tasks' && parts.length === 1) return { page: 'tasks' }
   if (first === 'models' && parts.length === 1) return { page: 'models' }
   if (parts.length === 2 && second !== undefined && DECIMAL.test(second)) {
@@ -36,7 +39,8 @@ export function parseRoute (hash: string): Route {
 
 export function routeHref (route: Route): string {
   switch (route.page) {
-    case 'contribute': return '#/'
+    case 'landing': return '#/'
+    case 'contribute': return '#/contribute'
     case 'tasks': return '#/tasks'
     case 'task': return `#/tasks/${route.taskId}`
     case 'new-task': return `#/versions/${route.versionId}/continue`

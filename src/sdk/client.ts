@@ -11,8 +11,8 @@ import { errorKind, MLBridgeError } from '../core/errors.ts'
 import { versionCommitHash } from '../core/version/blob.ts'
 import { fetchBlobFromGateway } from '../storage/gateway.ts'
 import {
-  dataSetPageSchema, disputePageSchema, errorSchema, eventPageSchema, eventSchema, modelPageSchema, modelSchema, providerSchema, taskDetailSchema, taskPageSchema, versionPageSchema, versionSchema,
-  type DataSet, type Dispute, type DisputeState, type EventName, type Model, type Page, type ProtocolEvent, type Provider, type Task, type TaskDetail, type TaskStatus, type Version
+  dataSetPageSchema, disputePageSchema, errorSchema, eventPageSchema, eventSchema, modelPageSchema, modelSchema, networkStatsSchema, providerSchema, taskDetailSchema, taskPageSchema, versionPageSchema, versionSchema,
+  type DataSet, type Dispute, type DisputeState, type EventName, type Model, type NetworkStats, type Page, type ProtocolEvent, type Provider, type Task, type TaskDetail, type TaskStatus, type Version
 } from './schemas.ts'
 import { readSSE } from './sse.ts'
 
@@ -101,6 +101,8 @@ export interface DisputeQuery extends PageQuery {
 }
 
 export interface MLBridgeClient {
+  /** The network at a glance: providers online, tasks joining and running, versions trained, results verified, rewards paid. */
+  stats: () => Promise<NetworkStats>
   tasks: (query?: TaskQuery) => Promise<Page<Task>>
   task: (id: bigint | string) => Promise<TaskDetail>
   versions: (query?: VersionQuery) => Promise<Page<Version>>
@@ -199,6 +201,7 @@ export function createClient (options: ClientOptions): MLBridgeClient {
   return {
     events: async (query = {}) => await get('/events', { limit: query.limit, cursor: query.cursor, ...filterQuery(query) }, eventPageSchema),
     watchEvents,
+    stats: async () => await get('/stats', {}, networkStatsSchema),
     tasks: async (query = {}) => await get('/tasks', { ...query, status: query.status === undefined ? undefined : [query.status].flat().join(',') }, taskPageSchema),
     task: async (id) => await get(`/tasks/${id}`, {}, taskDetailSchema),
     versions: async (query = {}) => await get('/versions', { ...query }, versionPageSchema),

@@ -14,7 +14,7 @@ export {
   type TaskQuery, type VersionQuery, type WatchEventsOptions
 } from './client.ts'
 export {
-  DISPUTE_STATES, EVENT_NAMES, type DataSet, type Dispute, type DisputeState, type EventName, type Model, type Page, type ProtocolEvent, type Provider, type Round, type Task, type TaskDetail, type TaskProvider, type TaskStatus,
+  DISPUTE_STATES, EVENT_NAMES, type DataSet, type Dispute, type DisputeState, type EventName, type Model, type NetworkStats, type Page, type ProtocolEvent, type Provider, type Round, type Task, type TaskDetail, type TaskProvider, type TaskStatus,
   type Version, type WebhookPayload
 } from './schemas.ts'
 export { allPages, MAX_PAGE } from './allPages.ts'

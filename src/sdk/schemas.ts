@@ -83,6 +83,22 @@ export const disputeSchema = z.object({
   openedAt: amount, closedAt: amount.nullable()
 })
 
+/**
+ * The network at a glance, for a visitor: counted from the indexed tables when asked. Providers
+ * online are the members (neither left nor ejected) of tasks joining or running, whose browsers or
+ * nodes must be up to train; versions trained are those task rounds proposed, rejected ones left
+ * out; results verified are the results consensus accepted; rewards paid is every reward credited.
+ */
+export const networkStatsSchema = z.object({
+  providersOnline: z.number().int(),
+  tasksJoining: z.number().int(),
+  tasksRunning: z.number().int(),
+  versionsTrained: z.number().int(),
+  resultsVerified: z.number().int(),
+  /** MLB in wei */
+  rewardsPaid: amount
+})
+
 const pageSchema = <T extends z.ZodType>(item: T): z.ZodObject<{ items: z.ZodArray<T>, nextCursor: z.ZodNullable<z.ZodString> }> =>
   z.object({ items: z.array(item), nextCursor: amount.nullable() })
 
@@ -104,6 +120,7 @@ export type Provider = z.infer<typeof providerSchema>
 export type Model = z.infer<typeof modelSchema>
 export type DataSet = z.infer<typeof dataSetSchema>
 export type Dispute = z.infer<typeof disputeSchema>
+export type NetworkStats = z.infer<typeof networkStatsSchema>
 export interface Page<T> { items: T[], nextCursor: string | null }
 
 export { EVENT_CONTRACTS, EVENT_NAMES, feedNameOf, type EventName } from './events.ts'

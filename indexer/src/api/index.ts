@@ -6,13 +6,13 @@
  */
 import { db } from 'ponder:api'
 import schema from 'ponder:schema'
-import { and, asc, desc, eq, gt, graphql, ilike, inArray, isNull, lt, or, replaceBigInts } from 'ponder'
+import { and, asc, count, countDistinct, desc, eq, gt, graphql, ilike, inArray, isNotNull, isNull, lt, ne, or, replaceBigInts, sum } from 'ponder'
 import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { streamSSE } from 'hono/streaming'
 import {
   dataSetPageSchema as dataSetPage, dataSetsQuery, disputePageSchema as disputePage, disputesQuery, errorSchema, eventPageSchema as eventPage, eventSchema, eventsQuery, eventStreamQuery, lastEventIdHeader, MAX_LIMIT,
-  modelPageSchema as modelPage, modelParams, modelSchema, modelsQuery, pageFrom, pageOf, problemOf,
+  modelPageSchema as modelPage, modelParams, modelSchema, modelsQuery, networkStatsSchema, pageFrom, pageOf, problemOf, statsQuery,
   taskDetailSchema, taskPageSchema as taskPage, providerParams, providerSchema, taskParams, tasksQuery, versionPageSchema as versionPage, versionParams, versionSchema, versionsQuery
 } from './query.ts'
 
@@ -34,6 +34,35 @@ const oneRow = <S extends z.ZodType>(c: Context, s: S, row: unknown, missing: st
   row === undefined ? c.json({ error: missing }, 404) : c.json(s.parse(plain(row)), 200)
 
 app.use('/graphql', graphql({ db, schema }))
+
+app.openapi(createRoute({
+  method: 'get', path: '/stats', summary: 'The network at a glance: providers online, tasks joining and running, versions trained, results verified, rewards paid',
+  description: 'Counted from the indexed tables on each request. Providers online are the members (neither left nor ejected) of the tasks joining or running; ' +
+    'versions trained are those task rounds proposed, less the rejected; results verified are those consensus accepted; rewards paid (wei) sums every reward credited.',
+  request: { query: statsQuery },
+  responses: { 200: json(networkStatsSchema, 'the figures'), 400: badRequest }
+}), async (c) => {
+  const open = inArray(schema.task.status, ['Joining', 'Running'])
+  const [[providers], statuses, [versions], [results], [rewards]] = await Promise.all([
+    db.select({ n: countDistinct(schema.taskProvider.provider) }).from(schema.taskProvider)
+      .innerJoin(schema.task, eq(schema.taskProvider.taskId, schema.task.id))
+      .where(and(open, eq(schema.taskProvider.left, false), isNull(schema.taskProvider.ejectedFromRound))),
+    db.select({ status: schema.task.status, n: count() }).from(schema.task).where(open).groupBy(schema.task.status),
+    db.select({ n: count() }).from(schema.version).where(and(isNotNull(schema.version.round), ne(schema.version.status, 'Rejected'))),
+    db.select({ n: count() }).from(schema.result).where(eq(schema.result.status, 'accepted')),
+    db.select({ total: sum(schema.reward.amount) }).from(schema.reward)
+  ])
+  const tasksIn = (status: string): number => statuses.find((row) => row.status === status)?.n ?? 0
+  return c.json(networkStatsSchema.parse({
+    providersOnline: providers?.n ?? 0,
+    tasksJoining: tasksIn('Joining'),
+    tasksRunning: tasksIn('Running'),
+    versionsTrained: versions?.n ?? 0,
+    resultsVerified: results?.n ?? 0,
+    // SUM of no rows is NULL; of numeric, a decimal string
+    rewardsPaid: rewards?.total ?? '0'
+  }), 200)
+})
 
 app.openapi(createRoute({
   method: 'get', path: '/tasks', summary: 'Tasks in creation order (or newest first), a page at a time, optionally in some statuses or joined by one provider',

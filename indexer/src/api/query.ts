@@ -21,7 +21,7 @@ const cursor = uint('cursor').openapi({ param: { name: 'cursor', in: 'query' }, 
 
 /** Query parameters, refusing any the route does not take, so a typo (`?taks=1`) is not silently ignored. */
 function queryOf<S extends z.ZodRawShape> (shape: S): z.ZodObject<S, z.core.$strict> {
-  const known = Object.keys(shape).join(', ')
+  const known = Object.keys(shape).length === 0 ? 'none' : Object.keys(shape).join(', ')
   return z.strictObject(shape, {
     error: (issue) => issue.code === 'unrecognized_keys' ? `unknown query parameter ${issue.keys.map((k) => `"${k}"`).join(', ')}; this route takes ${known}` : undefined
   })
@@ -79,6 +79,8 @@ export const disputesQuery = queryOf({
   limit: limit.optional(),
   cursor: cursor.optional()
 })
+/** GET /stats takes no parameters. */
+export const statsQuery = queryOf({})
 export const dataSetsQuery = queryOf({ q: search.optional(), limit: limit.optional(), cursor: cursor.optional() })
 /** GET /events and its stream: the feed after a cursor, of one task and/or some event names. */
 const eventFilters = {
@@ -122,6 +124,7 @@ export const disputePageSchema = sdk.disputePageSchema.extend({ items: z.array(d
 export const eventSchema = sdk.eventSchema.openapi('Event')
 export const eventPageSchema = sdk.eventPageSchema.extend({ items: z.array(eventSchema) }).openapi('EventPage')
 export const providerSchema = sdk.providerSchema.openapi('Provider')
+export const networkStatsSchema = sdk.networkStatsSchema.openapi('NetworkStats')
 export const errorSchema = sdk.errorSchema.openapi('Error')
 
 export interface Page {

@@ -3,12 +3,15 @@ import { LAYOUT, layoutLineage, type LineageFork, type LineageVersion } from './
 
 const RADIUS = 16
 
-/** The lineage as inline SVG: columns by depth, parent → child edges, merges dashed, the head ringed. */
+/**
+ * The lineage as inline SVG: columns by depth, parent → child edges, merges dashed, the head ringed.
+ * A group, not an image: its versions and forks are links a keyboard reaches, each named for itself.
+ */
 export function LineageGraph ({ modelId, versions, head, forks }: { modelId: bigint, versions: readonly LineageVersion[], head: bigint, forks: readonly LineageFork[] }): React.JSX.Element {
   const layout = layoutLineage({ modelId, versions, head, forks })
   const at = new Map(layout.nodes.map((n) => [n.versionId, n]))
   return (
-    <svg className="lineage" width={layout.width} height={layout.height} viewBox={`0 0 ${layout.width} ${layout.height}`} role="img" aria-label={`Lineage of model ${modelId}`} data-testid="lineage-graph">
+    <svg className="lineage" width={layout.width} height={layout.height} viewBox={`0 0 ${layout.width} ${layout.height}`} role="group" aria-label={`Lineage of model ${modelId}`} data-testid="lineage-graph">
       <defs>
         <marker id="lineage-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
           <path d="M 0 0 L 10 5 L 0 10 z" className="lineage-arrowhead" />
@@ -55,6 +58,7 @@ export function LineageGraph ({ modelId, versions, head, forks }: { modelId: big
           data-version-id={node.versionId.toString()}
           data-head={node.isHead ? 'true' : undefined}
         >
+          {/* the link's name: an aria-label would hide the number it shows (axe label-content-name-mismatch) */}
           <title>{`Version ${node.versionId} (${node.status})${node.external ? `, model ${node.modelId}` : ''}${node.isHead ? ', head' : ''}`}</title>
           {node.isHead && <circle className="lineage-head-ring" cx={node.x} cy={node.y} r={RADIUS + 5} />}
           <circle className={`lineage-node ${node.status.toLowerCase()}${node.external ? ' external' : ''}`} cx={node.x} cy={node.y} r={RADIUS} />

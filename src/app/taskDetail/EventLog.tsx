@@ -7,13 +7,16 @@ export function EventLog ({ events }: { events: ProtocolEvent[] }): React.JSX.El
   return (
     <section className="panel" aria-labelledby="events-title">
       <h3 id="events-title">Event log</h3>
-      <ol className="td-events" data-testid="event-log">
-        {newestFirst.map((event) => (
-          <li key={`${event.transactionHash}-${event.logIndex}`} data-event={event.eventName}>
-            <span className="muted">#{event.blockNumber.toString()}</span> <code>{event.eventName}</code> {eventSentence(event)}
-          </li>
-        ))}
-      </ol>
+      {/* it scrolls, so it takes the focus: a keyboard user scrolls it with the arrow keys */}
+      <div className="td-events" role="region" aria-label="Events, newest first" tabIndex={0}>
+        <ol data-testid="event-log">
+          {newestFirst.map((event) => (
+            <li key={`${event.transactionHash}-${event.logIndex}`} data-event={event.eventName}>
+              <span className="muted">#{event.blockNumber.toString()}</span> <code>{event.eventName}</code> {eventSentence(event)}
+            </li>
+          ))}
+        </ol>
+      </div>
     </section>
   )
 }
