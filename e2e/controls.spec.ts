@@ -21,7 +21,7 @@ test('@ux volunteer controls pause and resume the worker', async ({ openPeerPage
     return await createTaskInWizard(creator, { rounds: 1, shards: 1, replication: 1, reward: '10', joinWindow: 60 })
   })()
 
-  await page.goto('/')
+  await page.goto('/#/contribute')
   await page.getByTestId('controls-device').uncheck()
   await expect(page.getByTestId('controls-status')).toHaveAttribute('data-allowed', 'false')
   await expect(page.getByTestId('controls-status')).toContainText('Paused: contributing is off on this device')
