@@ -17,7 +17,7 @@ import { IMAGE_SHAPE, loadWizardData, MNIST_SHAPE } from './wizardData.ts'
 import { autoSettings, type AutoSettings } from './autoSettings.ts'
 import { defaultLabelColumn, summarizeTable, type TableSummary } from './tableSummary.ts'
 import { TableSummaryView } from './TableSummaryView.tsx'
-import { useCsvTable } from './useCsvTable.ts'
+import { useCsvTable, useReadProgress, type ReadProgressStore } from './useCsvTable.ts'
 import type { ModelSpec } from '../../core/taskSpec.ts'
 import { heldOutCount } from '../../provider/uploadedData.ts'
 
@@ -62,6 +62,17 @@ function ProblemList ({ testId, errors }: { testId: string, errors: string[] | u
     <ul className="error field-errors" id={`${testId}-error`} data-testid={`${testId}-error`}>
       {errors.map((e) => <li key={e}>{e}</li>)}
     </ul>
+  )
+}
+
+/** The reading of a CSV file, as far as it has gone. */
+function Reading ({ store, name }: { store: ReadProgressStore, name: string }): React.JSX.Element {
+  const { bytes, total } = useReadProgress(store)
+  return (
+    <small className="pending" data-testid="wizard-csv-reading">
+      Reading {name}: {megabytes(bytes)} of {megabytes(total)}
+      <progress value={bytes} max={Math.max(1, total)} aria-label="Reading the CSV file" />
+    </small>
   )
 }
 
@@ -345,12 +356,7 @@ function Wizard ({ ctx, continued, onClose }: { ctx: WriteContext, continued?: {
               <label className="wizard-field">
                 <span>CSV file</span>
                 <input type="file" accept=".csv,text/csv" data-testid="wizard-csv-file" onChange={(e) => { setCsvFile(e.target.files?.[0]); setOverridden(new Set()); setPublishErrors({}) }} {...invalid('wizard-csv-file', errors.csvFile)} />
-                {csv.status === 'reading' && (
-                  <small className="pending" data-testid="wizard-csv-reading">
-                    Reading {csvFile?.name}: {megabytes(csv.bytes)} of {megabytes(csv.total)}
-                    <progress value={csv.bytes} max={Math.max(1, csv.total)} aria-label="Reading the CSV file" />
-                  </small>
-                )}
+                {csv.status === 'reading' && <Reading store={csv.progress} name={csvFile?.name ?? ''} />}
                 <ProblemList testId="wizard-csv-file" errors={errors.csvFile} />
               </label>
               <label className="wizard-field">

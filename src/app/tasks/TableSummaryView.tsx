@@ -7,7 +7,7 @@ export function TableSummaryView ({ summary, preview, fileName, seconds }: { sum
   const features = summary.columns.filter((c) => c.role === 'feature').length
   const [header, ...rows] = preview
   return (
-    <div className="wizard-field wide table-summary" data-testid="wizard-csv-summary" data-rows={summary.rows} data-columns={summary.columns.length}>
+    <div className="wizard-field wide table-summary" data-testid="wizard-csv-summary" data-rows={summary.rows} data-columns={summary.columns.length} data-seconds={seconds.toFixed(2)}>
       <p>
         <strong>{fileName}</strong>: {count(summary.rows)} rows, {summary.columns.length} columns ({features} features
         {summary.label === undefined ? ', no usable label yet' : <>, the label <strong>{summary.label.name}</strong> with {summary.label.classes.length} classes</>}); read in {seconds.toFixed(1)} s.

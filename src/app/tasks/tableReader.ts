@@ -13,6 +13,9 @@ import { DataFormatError } from '../../train/errors.ts'
 /** Bytes parsed at a time: large enough that a slice's overhead is nothing, small enough for smooth progress. */
 const SLICE_BYTES = 1024 * 1024
 
+/** Progress goes to the page at most this often: each report costs the page a render. */
+const PROGRESS_MS = 250
+
 export interface ReadProgress { bytes: number, total: number }
 
 export interface TableRead {
@@ -84,13 +87,18 @@ export function tableReader (): TableReaderApi {
       const rows = new CsvRows()
       const decoder = new TextDecoder('utf-8')
       let bytes = 0
+      let reported = performance.now()
       for (let at = 0; at < file.size; at += SLICE_BYTES) {
         const slice = new Uint8Array(await file.slice(at, at + SLICE_BYTES).arrayBuffer())
         bytes += slice.length
         rows.push(decoder.decode(slice, { stream: true }), false)
-        onProgress({ bytes, total: file.size })
+        if (performance.now() - reported >= PROGRESS_MS) {
+          reported = performance.now()
+          onProgress({ bytes, total: file.size })
+        }
       }
       rows.push(decoder.decode(), true)
+      onProgress({ bytes, total: file.size })
       table = rows.columns('the file')
       return { stats: table.stats(), ...(rows.quoteError === undefined ? {} : { quoteError: rows.quoteError }) }
     },

@@ -4,13 +4,37 @@
  * closes.
  */
 import * as Comlink from 'comlink'
-import { useEffect, useState } from 'react'
+import { useEffect, useState, useSyncExternalStore } from 'react'
 import { explainError } from '../../chain/explainError.ts'
-import type { PackedTable, PackRequest, TableRead, TableReaderApi } from './tableReader.ts'
+import type { PackedTable, PackRequest, ReadProgress, TableRead, TableReaderApi } from './tableReader.ts'
+
+/**
+ * How far the reading is, apart from the wizard's state: only the progress bar renders as it
+ * moves, not the whole form (on a busy machine that render alone made long tasks).
+ */
+export class ReadProgressStore {
+  private progress: ReadProgress
+  private readonly listeners = new Set<() => void>()
+  constructor (total: number) { this.progress = { bytes: 0, total } }
+  readonly get = (): ReadProgress => this.progress
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener)
+    return () => { this.listeners.delete(listener) }
+  }
+
+  set (progress: ReadProgress): void {
+    this.progress = progress
+    for (const listener of this.listeners) listener()
+  }
+}
+
+export function useReadProgress (store: ReadProgressStore): ReadProgress {
+  return useSyncExternalStore(store.subscribe, store.get)
+}
 
 export type CsvTableState =
   | { status: 'none' }
-  | { status: 'reading', bytes: number, total: number }
+  | { status: 'reading', progress: ReadProgressStore }
   | { status: 'read', read: TableRead, seconds: number, table: Pick<TableReaderApi, 'pack'> }
   | { status: 'failed', error: string }
 
@@ -22,11 +46,12 @@ export function useCsvTable (file: File | undefined): CsvTableState {
     const api = Comlink.wrap<TableReaderApi>(worker)
     let current = true
     const started = performance.now()
-    setState({ status: 'reading', bytes: 0, total: file.size })
+    const progress = new ReadProgressStore(file.size)
+    setState({ status: 'reading', progress })
     const table = {
       pack: async (request: PackRequest, onProgress: (done: number) => void): Promise<PackedTable> => await api.pack(request, Comlink.proxy(onProgress))
     }
-    api.read(file, Comlink.proxy((p: { bytes: number, total: number }) => { if (current) setState({ status: 'reading', ...p }) })).then(
+    api.read(file, Comlink.proxy((p: ReadProgress) => { progress.set(p) })).then(
       (read) => { if (current) setState({ status: 'read', read, seconds: (performance.now() - started) / 1000, table }) },
       (error: unknown) => { if (current) setState({ status: 'failed', error: explainError(error) }) }
     )
