@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query'
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { startTransition, useEffect, useMemo, useRef, useState } from 'react'
 import { formatUnits } from 'viem'
 import { citeDataSet, createTask, ensureAllowance, ensureDataSet, taskBudget, type WriteContext } from '../../chain/actions/index.ts'
 import { explainError } from '../../chain/explainError.ts'
@@ -203,7 +203,7 @@ function Wizard ({ ctx, continued, onClose }: { ctx: WriteContext, continued?: {
 
   // The label column a file suggests, unless the creator typed one.
   const header = csv.status === 'read' ? csv.read.stats.header : undefined
-  useEffect(() => { if (header !== undefined && !labelTyped) change({ csvLabel: defaultLabelColumn(header) }) }, [header])
+  useEffect(() => { if (header !== undefined && !labelTyped) startTransition(() => { change({ csvLabel: defaultLabelColumn(header) }) }) }, [header])
   const summary = csv.status === 'read' && csvFile !== undefined ? summarizeTable(csv.read, form.csvLabel, csvFile.name) : undefined
 
   // Settings that fit the size of the data, from the moment it is known.
@@ -213,7 +213,7 @@ function Wizard ({ ctx, continued, onClose }: { ctx: WriteContext, continued?: {
   useEffect(() => {
     if (auto === undefined) return
     const patch = Object.fromEntries(AUTO_FIELDS.filter((f) => !overridden.has(f) && form[f] !== auto[f].value).map((f) => [f, auto[f].value]))
-    if (Object.keys(patch).length > 0) change(patch)
+    if (Object.keys(patch).length > 0) startTransition(() => { change(patch) })
   }, [auto?.holdoutFraction.value, auto?.samplesPerShard.value, overridden])
   const hint = (field: AutoField): React.ReactNode => {
     if (auto === undefined) return null

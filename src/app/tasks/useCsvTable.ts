@@ -4,7 +4,7 @@
  * closes.
  */
 import * as Comlink from 'comlink'
-import { useEffect, useState, useSyncExternalStore } from 'react'
+import { startTransition, useEffect, useState, useSyncExternalStore } from 'react'
 import { explainError } from '../../chain/explainError.ts'
 import type { PackedTable, PackRequest, ReadProgress, TableRead, TableReaderApi } from './tableReader.ts'
 
@@ -52,7 +52,8 @@ export function useCsvTable (file: File | undefined): CsvTableState {
       pack: async (request: PackRequest, onProgress: (done: number) => void): Promise<PackedTable> => await api.pack(request, Comlink.proxy(onProgress))
     }
     api.read(file, Comlink.proxy((p: ReadProgress) => { progress.set(p) })).then(
-      (read) => { if (current) setState({ status: 'read', read, seconds: (performance.now() - started) / 1000, table }) },
+      // A transition: React renders the summary in slices, so showing it does not hold up the page either.
+      (read) => { if (current) startTransition(() => { setState({ status: 'read', read, seconds: (performance.now() - started) / 1000, table }) }) },
       (error: unknown) => { if (current) setState({ status: 'failed', error: explainError(error) }) }
     )
     return () => {
