@@ -82,18 +82,20 @@ type Publish = { status: 'idle' } | { status: 'running' | 'done' | 'failed', tex
 const AUTO_FIELDS = ['holdoutFraction', 'samplesPerShard'] as const
 type AutoField = typeof AUTO_FIELDS[number]
 
+/** The settings under Advanced: a problem in one opens it. */
+const ADVANCED: ReadonlyArray<keyof TaskForm> = ['commitWindow', 'revealWindow', 'aggregateWindow', 'challengeWindow', 'confirmations', 'learningRate', 'localSteps', 'batchSize']
+
 const megabytes = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`
 
-/** The shape a read table gives the spec, once its label column is usable and nothing is wrong with it. */
+/**
+ * The shape a read table gives the spec, once its label column is usable and nothing is wrong with
+ * it. A held-out share out of bounds counts no rows out here: the spec's own check then names it.
+ */
 function tableShape (summary: TableSummary | undefined, fileName: string, form: TaskForm): DataShape | undefined {
   if (summary?.label === undefined || summary.problems.length > 0) return undefined
   const holdout = Number(form.holdoutFraction)
-  if (!(holdout > 0 && holdout <= 0.5)) return undefined
-  try {
-    return { name: fileName.replace(/\.csv$/i, ''), featureShape: [summary.columns.length - 1], classes: summary.label.classes.length, trainSamples: summary.rows - heldOutCount(summary.rows, holdout) }
-  } catch {
-    return undefined
-  }
+  const held = holdout > 0 && holdout <= 0.5 ? heldOutCount(summary.rows, holdout) : 0
+  return { name: fileName.replace(/\.csv$/i, ''), featureShape: [summary.columns.length - 1], classes: summary.label.classes.length, trainSamples: summary.rows - held }
 }
 
 /** Every problem of the form for data of `shape`, checked as Publish will: the first one each check finds. */
@@ -237,7 +239,6 @@ function Wizard ({ ctx, continued, onClose }: { ctx: WriteContext, continued?: {
     publishErrors
   )
   const problems = Object.values(errors).reduce((n, list) => n + list.length, 0)
-  const ADVANCED: ReadonlyArray<keyof TaskForm> = ['commitWindow', 'revealWindow', 'aggregateWindow', 'challengeWindow', 'confirmations', 'learningRate', 'localSteps', 'batchSize']
   const advancedProblem = ADVANCED.some((f) => (errors[f]?.length ?? 0) > 0)
   // A problem in a setting under Advanced opens it, so the problem is in sight.
   useEffect(() => { if (advancedProblem && advanced.current !== null) advanced.current.open = true }, [advancedProblem])

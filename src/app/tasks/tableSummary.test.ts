@@ -59,6 +59,7 @@ describe('summarizeTable', () => {
       'Row 3 has 2 values but the header names 3 columns (2 rows like this).'
     ])
     expect(summarizeTable(read(['a', 'y'], []), 'y', 'd.csv').problems[0]?.message).toBe('d.csv has a header but no rows of data.')
+    expect(summarizeTable(read(['a', 'y'], [['1', 'k']]), 'y', 'd.csv').problems[0]?.message).toMatch(/^d.csv has one row of data/)
   })
 })
 

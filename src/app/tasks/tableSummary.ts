@@ -43,6 +43,7 @@ export function summarizeTable ({ stats, quoteError }: TableRead, labelColumn: s
   if (quoteError !== undefined) file(`Row ${quoteError.row}: ${quoteError.message.toLowerCase()}; check the quotes around its values.`)
   if (stats.columns.length < 2) file(`${fileName} has ${plural(stats.columns.length, 'column')}; a table needs a header row naming at least one feature column and the label column.`)
   if (stats.rows === 0) file(`${fileName} has a header but no rows of data.`)
+  if (stats.rows === 1) file(`${fileName} has one row of data; a task needs rows to train on and rows to score versions with.`)
   const blank = names.filter((n) => n === '').length
   if (blank > 0) file(`${plural(blank, 'column has', 'columns have')} no name in the header row: name ${blank === 1 ? 'it' : 'them'}.`)
   const twice = [...new Set(names.filter((n, i) => n !== '' && names.indexOf(n) !== i))]
