@@ -27,6 +27,9 @@ function table (withColor: boolean): Buffer {
 
 async function openWizardOnCsv (page: Page): Promise<void> {
   await connect(page, CREATOR)
+  // The browser node starts once the page is first idle: a start-up of the page, not of the
+  // wizard, so it is over before anything is measured.
+  await expect(page.getByTestId('peer-id')).toBeVisible({ timeout: 60_000 })
   await page.getByTestId('nav-tasks').click()
   await page.getByTestId('create-task').click()
   await page.getByTestId('wizard-dataset').selectOption('csv')
