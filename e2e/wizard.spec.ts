@@ -50,7 +50,7 @@ test('@ux a CSV with a wrong field gets its problem next to that field before Pu
   await expect(page.getByTestId('wizard-csv-label')).toHaveAttribute('aria-invalid', 'true')
   // Publish refuses while anything is wrong, and nothing is published.
   await page.getByTestId('wizard-submit').click()
-  await expect(page.getByTestId('wizard-error')).toHaveText(/^Fix the \d+ problems marked above first\.$/)
+  await expect(page.getByTestId('wizard-problems')).toHaveText(/^Fix the \d+ problems marked above first\.$/)
   await expect(page.getByTestId('wizard-step-publish')).toHaveCount(0)
 
   // The good file: its summary, its classes, and settings that fit 150 rows, each explained.
@@ -61,6 +61,7 @@ test('@ux a CSV with a wrong field gets its problem next to that field before Pu
   await expect(page.getByTestId('wizard-csv-preview').locator('tbody tr')).toHaveCount(5)
   await expect(page.getByTestId('wizard-csv-file-error')).toHaveCount(0)
   await expect(page.getByTestId('wizard-csv-label-error')).toHaveCount(0)
+  await expect(page.getByTestId('wizard-problems')).toHaveCount(0)
   await expect(page.getByTestId('wizard-holdout')).toHaveValue('0.3')
   await expect(page.getByTestId('wizard-why-holdoutFraction')).toContainText('45 of 150 rows are held out')
   await expect(page.getByTestId('wizard-samples-per-shard')).toHaveValue('52')

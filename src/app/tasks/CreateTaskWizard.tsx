@@ -166,6 +166,8 @@ function Wizard ({ ctx, continued, onClose }: { ctx: WriteContext, continued?: {
   const [overridden, setOverridden] = useState<ReadonlySet<AutoField>>(new Set())
   // A problem Publish found that the checks before it could not (the data of an image folder, say).
   const [publishErrors, setPublishErrors] = useState<FieldErrors>({})
+  // Publish was pressed with problems left: said until they are fixed.
+  const [blocked, setBlocked] = useState(false)
   const csv = useCsvTable(form.dataset === 'csv' ? csvFile : undefined)
   const advanced = useRef<HTMLDetailsElement>(null)
   // Registering the data, approving, creating and citing are transactions, each with its own status.
@@ -248,7 +250,8 @@ function Wizard ({ ctx, continued, onClose }: { ctx: WriteContext, continued?: {
     setCreatedId(undefined)
     if ('error' in budget) { setError(budget.error); return }
     if (csv.status === 'reading') { setError('The CSV file is still being read; publish once its summary shows.'); return }
-    if (problems > 0) { setError(`Fix the ${problems === 1 ? 'problem' : `${problems} problems`} marked above first.`); return }
+    setBlocked(problems > 0)
+    if (problems > 0) return
     if (continued !== undefined && ready === undefined) {
       setError(continued.state.status === 'failed' ? continued.state.error : `Version ${continued.versionId} is still being fetched; try again in a moment.`)
       return
@@ -477,6 +480,7 @@ function Wizard ({ ctx, continued, onClose }: { ctx: WriteContext, continued?: {
         {'error' in budget && <p className="error" data-testid="wizard-budget-error">{budget.error}</p>}
         {short && <p className="error" data-testid="wizard-short">Your balance does not cover the budget; get MLB first (the faucet, on the local chain).</p>}
         {error !== undefined && <p className="error" role="alert" data-testid="wizard-error">{error}</p>}
+        {blocked && problems > 0 && <p className="error" role="alert" data-testid="wizard-problems">Fix the {problems === 1 ? 'problem' : `${problems} problems`} marked above first.</p>}
 
         <div className="row">
           <button type="submit" data-testid="wizard-submit" disabled={busy}>{busy ? 'Working…' : prepared === undefined ? 'Publish and create' : 'Retry'}</button>
