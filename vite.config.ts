@@ -59,9 +59,9 @@ export default defineConfig(({ command }) => ({
   ],
   worker: { format: 'es' },
   optimizeDeps: {
-    // The trainer and evaluator workers are not reachable from index.html: without this, Vite
-    // discovers their dependencies late and reloads the page in the middle of a session.
-    include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu', 'comlink'],
+    // The trainer, evaluator and table workers are not reachable from index.html: without this,
+    // Vite discovers their dependencies late and reloads the page in the middle of a session.
+    include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu', 'comlink', 'papaparse', '@noble/hashes/sha3.js'],
     // ONNX Runtime is ESM already; pre-bundling would move it away from its own files.
     exclude: ['onnxruntime-web']
   },

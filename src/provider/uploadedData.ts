@@ -24,10 +24,16 @@ async function sha256Hex (bytes: Uint8Array): Promise<string> {
  */
 export function holdOut (all: Dataset, fraction: number, source = 'data set', evalSamples?: number): UploadedSplit {
   const count = all.labels.length
-  const testCount = Math.max(1, Math.round(count * fraction))
-  if (count - testCount < 1) throw new DatasetBlobError(source, `has ${count} samples: too few to hold out ${fraction} and still train`)
+  const testCount = heldOutCount(count, fraction, source)
   const testEnd = Math.min(count, count - testCount + (evalSamples ?? testCount))
   return { train: sliceSamples(all, 0, count - testCount), test: sliceSamples(all, count - testCount, testEnd) }
+}
+
+/** How many of `count` samples `holdOut` keeps back (at least one, and at least one left to train on). */
+export function heldOutCount (count: number, fraction: number, source = 'data set'): number {
+  const testCount = Math.max(1, Math.round(count * fraction))
+  if (count - testCount < 1) throw new DatasetBlobError(source, `has ${count} samples: too few to hold out ${fraction} and still train`)
+  return testCount
 }
 
 export async function loadUploadedDataset (storage: Storage, spec: Pick<TaskSpec, 'dataset'>, options: { signal?: AbortSignal } = {}): Promise<UploadedSplit> {

@@ -4,20 +4,16 @@
  * task '0', since the task has no id yet): a fresh one, or the bytes of the version the task
  * continues. Returns the spec and the TaskParams that name them.
  */
-import { keccak256, type Hex } from 'viem'
+import type { Hex } from 'viem'
 import type { NetworkConfig } from '../../core/networkConfig.ts'
 import { MLBridgeError } from '../../core/errors.ts'
 import { encodeTaskSpec, type ModelSpec, type TaskSpec } from '../../core/taskSpec.ts'
 import type { DataSetRegistration, TaskParams, WriteContext } from '../../chain/actions/index.ts'
 import { cidToHex } from '../../provider/artifacts.ts'
 import type { ArtifactStore } from '../../provider/types.ts'
-import { encodeDataset, splitDataset } from '../../train/data/datasetBlob.ts'
 import { appSession } from '../session.ts'
 import { buildSpec, buildTaskParams, chainSettings, dataLicense, dataSetRegistration, randomSeed, type TaskForm } from './taskForm.ts'
 import type { WizardData } from './wizardData.ts'
-
-/** Shards stay small enough to move quickly block by block and to fit any pinner's shard limit. */
-export const MAX_SHARD_BYTES = 4 * 1024 * 1024
 
 /** Artifacts published before the task exists are pinned under this task id. */
 const NO_TASK_YET = '0'
@@ -45,7 +41,8 @@ export async function prepareTask (opts: {
   ctx: WriteContext
   /** the version the task continues; a fresh model when absent */
   parent?: ContinuedVersion
-  onProgress: (text: string) => void
+  /** what is being done, and how much of it when that is known (0 to 1) */
+  onProgress: (text: string, done?: number) => void
 }): Promise<PreparedTask> {
   const { form, data, parent, onProgress } = opts
   const seed = randomSeed()
@@ -61,20 +58,26 @@ export async function prepareTask (opts: {
   let datasetCid = data.kind === 'bundled' ? data.datasetCid : undefined
   let dataHash = data.kind === 'bundled' ? data.dataHash : undefined
   if (data.kind === 'upload') {
-    const shards = splitDataset(data.dataset, MAX_SHARD_BYTES)
-    onProgress(`Storing the data set (${data.dataset.labels.length} samples in ${shards.length} shard${shards.length === 1 ? '' : 's'})…`)
+    const { shards } = data.packed
+    const total = shards.reduce((n, s) => n + s.bytes.length, 0)
+    let before = 0
+    onProgress(`Storing and pinning the data set (${data.samples} samples in ${shards.length} shard${shards.length === 1 ? '' : 's'})…`, 0)
     const { cid } = await session.node.storage.storeDataset({
       name: data.shape.name,
-      schema: { format: 'binary', ...(data.dataset.classNames === undefined ? {} : { classes: data.dataset.classNames }) },
+      schema: { format: 'binary', ...(data.classNames === undefined ? {} : { classes: data.classNames }) },
       shards,
       pinMetadata: { taskId: NO_TASK_YET },
-      onProgress: (p) => { onProgress(`Storing shard ${p.shard + 1} of ${p.shards}: ${Math.round((100 * p.bytes) / Math.max(1, p.total))}%`) }
+      onProgress: (p) => {
+        if (p.bytes === p.total) before += p.total
+        const done = p.bytes === p.total ? before : before + p.bytes
+        onProgress(`Storing and pinning shard ${p.shard + 1} of ${p.shards}: ${megabytes(done)} of ${megabytes(total)}`, done / Math.max(1, total))
+      }
     })
-    onProgress('Pinning the data set on the relay…')
+    onProgress('Pinning the data set\'s manifest on the relay…')
     await session.pin(NO_TASK_YET, 'manifest', cid)
     shape = { ...shape, manifestCid: cid.toString() }
     datasetCid = cidToHex(cid)
-    dataHash = keccak256(encodeDataset(data.dataset))
+    dataHash = data.packed.dataHash
   }
   if (datasetCid === undefined || dataHash === undefined) throw new Error('the data set was not identified')
   const dataSet = dataSetRegistration(form, shape, { datasetCid, dataHash })
@@ -95,6 +98,8 @@ export async function prepareTask (opts: {
   onProgress('Published: the spec, the initial model and the data are pinned.')
   return { spec, params, dataSet }
 }
+
+const megabytes = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`
 
 async function freshModel (spec: TaskSpec, artifacts: ArtifactStore, onProgress: (text: string) => void): Promise<{ modelCid: Hex, commitHash: Hex }> {
   onProgress('Building the initial model…')

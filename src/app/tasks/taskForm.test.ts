@@ -28,9 +28,9 @@ describe('buildSpec', () => {
     const spec = buildSpec(form({ dataset: 'moby-dick', ...textDefaults('tiny') }), TEXT, 'seed')
     expect(spec.model).toMatchObject({ template: 'char-transformer', preset: 'tiny', vocabulary: ['a', 'b', 'c'], context: 32 })
     expect(spec.dataset).toMatchObject({ name: 'moby-dick', manifestCid: 'bafytext', evalSamples: 512 })
-    expect(() => buildSpec(form({ dataset: 'moby-dick' }), TEXT, 'seed')).toThrow(/template: text data trains the character transformer/)
-    expect(() => buildSpec(form({ template: 'char-transformer' }), MNIST, 'seed')).toThrow(/template: the character transformer trains on text/)
-    expect(() => buildSpec(form({ dataset: 'moby-dick', ...textDefaults('small') }), TEXT, 'seed')).toThrow(/transformerPreset: the text was cut into windows of 32 characters, the small model reads 128/)
+    expect(() => buildSpec(form({ dataset: 'moby-dick' }), TEXT, 'seed')).toThrow(/Model: text data trains the character transformer/)
+    expect(() => buildSpec(form({ template: 'char-transformer' }), MNIST, 'seed')).toThrow(/Model: the character transformer trains on text/)
+    expect(() => buildSpec(form({ dataset: 'moby-dick', ...textDefaults('small') }), TEXT, 'seed')).toThrow(/Size: the text was cut into windows of 32 characters, the small model reads 128/)
   })
 
   it('gives the MNIST MLP defaults tuned for three rounds', () => {
@@ -45,9 +45,9 @@ describe('buildSpec', () => {
 
   it('keeps the image shape for a cnn and refuses a cnn on a table', () => {
     expect(buildSpec(form({ template: 'cnn' }), MNIST, 's').model.inputShape).toEqual([28, 28, 1])
-    expect(() => buildSpec(form({ template: 'cnn' }), { ...MNIST, featureShape: [5] }, 's')).toThrow(/template: a cnn needs images/)
+    expect(() => buildSpec(form({ template: 'cnn' }), { ...MNIST, featureShape: [5] }, 's')).toThrow(/Model: a cnn needs images/)
     // A task beyond what a volunteer lends is refused in the wizard, naming the field to change.
-    expect(() => buildSpec(form({ batchSize: '100000' }), MNIST, 's')).toThrow(/batchSize: The task asks for more than a volunteer lends: batchSize 100,000 exceeds 1,024/)
+    expect(() => buildSpec(form({ batchSize: '100000' }), MNIST, 's')).toThrow(/Batch size: The task asks for more than a volunteer lends: batchSize 100,000 exceeds 1,024/)
   })
 
   it('records an upload by manifest CID and holdout fraction', () => {
@@ -65,9 +65,9 @@ describe('buildSpec', () => {
     expect(spec.seed).toBe('child')
     // the form's own model would differ (a new task's defaults); the continued one keeps the parent's
     expect(buildSpec({ ...again, template: 'mlp' }, MNIST, 'child', parent.model).model).toEqual(parent.model)
-    expect(() => buildSpec(again, { ...MNIST, featureShape: [784] }, 'c', parent.model)).toThrow(/dataset: the model being continued reads samples of \[28, 28, 1\]; mnist has samples of \[784\]/)
-    expect(() => buildSpec(again, { ...MNIST, classes: 3 }, 'c', parent.model)).toThrow(/dataset: the model being continued predicts 10 classes; mnist has 3/)
-    expect(() => buildSpec(again, TEXT, 'c', parent.model)).toThrow(/dataset: the model being continued reads samples of \[28, 28, 1\], not text/)
+    expect(() => buildSpec(again, { ...MNIST, featureShape: [784] }, 'c', parent.model)).toThrow(/Data set: the model being continued reads samples of \[28, 28, 1\]; mnist has samples of \[784\]/)
+    expect(() => buildSpec(again, { ...MNIST, classes: 3 }, 'c', parent.model)).toThrow(/Data set: the model being continued predicts 10 classes; mnist has 3/)
+    expect(() => buildSpec(again, TEXT, 'c', parent.model)).toThrow(/Data set: the model being continued reads samples of \[28, 28, 1\], not text/)
   })
 
   it('continues a character transformer only on a text with the same vocabulary', () => {
@@ -76,15 +76,15 @@ describe('buildSpec', () => {
     expect(buildSpec(continuedForm(parent), TEXT, 'c', parent.model).model).toEqual(parent.model)
     expect(() => buildSpec(continuedForm(parent), { ...TEXT, vocabulary: ['a', 'b', 'd'] }, 'c', parent.model)).toThrow(/knows 3 characters; this text has 3, 1 of them new to it \("d"…\)/)
     expect(() => buildSpec(continuedForm(parent), { ...TEXT, vocabulary: ['b', 'a', 'c'] }, 'c', parent.model)).toThrow(/in another order/)
-    expect(() => buildSpec(continuedForm(parent), MNIST, 'c', parent.model)).toThrow(/dataset: the model being continued is a character transformer: choose a text/)
+    expect(() => buildSpec(continuedForm(parent), MNIST, 'c', parent.model)).toThrow(/Data set: the model being continued is a character transformer: choose a text/)
   })
 
   it('names the field of a bad value', () => {
-    expect(() => buildSpec(form({ learningRate: 'abc' }), MNIST, 's')).toThrow(/learningRate: "abc" is not a number/)
-    expect(() => buildSpec(form({ batchSize: '1.5' }), MNIST, 's')).toThrow(/batchSize: 1.5 is not a whole number/)
-    expect(() => buildSpec(form({ samplesPerShard: '5000' }), MNIST, 's')).toThrow(/samplesPerShard: 2 shards x 5000 samples is more than the 9000/)
-    expect(() => buildSpec(form({ holdoutFraction: '0.6' }), MNIST, 's')).toThrow(/holdoutFraction: must be at most 0.5/)
-    expect(() => buildSpec(form({ template: 'layers', layersJson: '{oops' }), MNIST, 's')).toThrow(/layersJson: is not JSON/)
+    expect(() => buildSpec(form({ learningRate: 'abc' }), MNIST, 's')).toThrow(/Learning rate: "abc" is not a number/)
+    expect(() => buildSpec(form({ batchSize: '1.5' }), MNIST, 's')).toThrow(/Batch size: 1.5 is not a whole number/)
+    expect(() => buildSpec(form({ samplesPerShard: '5000' }), MNIST, 's')).toThrow(/Samples per shard: 2 shards of 5000 samples need more than the 9000 training samples of mnist: at most 4500 each/)
+    expect(() => buildSpec(form({ holdoutFraction: '0.6' }), MNIST, 's')).toThrow(/Held-out share: must be at most 0.5/)
+    expect(() => buildSpec(form({ template: 'layers', layersJson: '{oops' }), MNIST, 's')).toThrow(/Model JSON: is not JSON/)
   })
 
   it('passes a pasted layers JSON through to the spec', () => {
@@ -93,7 +93,7 @@ describe('buildSpec', () => {
     expect(spec.model).toEqual({ layers, inputShape: [28, 28, 1], classes: 10 })
     // A model that cannot be built is refused next to the JSON field.
     const unflattened = { class_name: 'Sequential', config: { layers: [{ class_name: 'Dense', config: { units: 10, activation: 'softmax' } }] } }
-    expect(() => buildSpec(form({ template: 'layers', layersJson: JSON.stringify(unflattened) }), MNIST, 's')).toThrow(/layersJson: the model outputs \[28, 28, 10\]/)
+    expect(() => buildSpec(form({ template: 'layers', layersJson: JSON.stringify(unflattened) }), MNIST, 's')).toThrow(/Model JSON: the model outputs \[28, 28, 10\]/)
   })
 })
 
@@ -134,16 +134,16 @@ describe('buildTaskParams', () => {
     const spec = buildSpec(form(), MNIST, 's')
     expect(buildTaskParams(form({ name: '  Digits  ', description: ' an MLP ' }), spec, CIDS)).toMatchObject({ name: 'Digits', description: 'an MLP' })
     // 43 three-byte characters are 129 bytes: one over the contract's bound
-    expect(() => buildTaskParams(form({ name: '数'.repeat(43) }), spec, CIDS)).toThrow('name: is longer than 128 bytes')
-    expect(() => buildTaskParams(form({ description: 'x'.repeat(2049) }), spec, CIDS)).toThrow('description: is longer than 2048 bytes')
+    expect(() => buildTaskParams(form({ name: '数'.repeat(43) }), spec, CIDS)).toThrow('Name: is longer than 128 bytes')
+    expect(() => buildTaskParams(form({ description: 'x'.repeat(2049) }), spec, CIDS)).toThrow('Description: is longer than 2048 bytes')
   })
 
   it('caps the spare replication slot at the contract limit and checks amounts', () => {
     expect(budgetParams(form({ replication: '8' })).maxReplication).toBe(8)
-    expect(() => budgetParams(form({ replication: '9' }))).toThrow(/replication: must be at most 8/)
+    expect(() => budgetParams(form({ replication: '9' }))).toThrow(/Providers per shard: must be at most 8/)
     expect(budgetParams(form({ reward: '0.5' })).rewardPerResult).toBe(parseUnits('0.5', 18))
-    expect(() => budgetParams(form({ reward: '0' }))).toThrow(/reward: must be more than 0 MLB/)
-    expect(() => budgetParams(form({ reward: '-1' }))).toThrow(/reward: "-1" is not an MLB amount/)
+    expect(() => budgetParams(form({ reward: '0' }))).toThrow(/Reward per accepted result: must be more than 0 MLB/)
+    expect(() => budgetParams(form({ reward: '-1' }))).toThrow(/Reward per accepted result: "-1" is not an MLB amount/)
   })
 })
 
@@ -157,12 +157,12 @@ describe('randomSeed', () => {
 describe('chainSettings', () => {
   it('names a bad window or stake before anything is published', () => {
     const spec = buildSpec(form(), MNIST, 's')
-    expect(() => chainSettings(form({ commitWindow: '0' }), spec)).toThrow(/commitWindow: must be at least 1/)
-    expect(() => chainSettings(form({ minStake: '' }), spec)).toThrow(/minStake: "" is not an MLB amount/)
-    expect(() => chainSettings(form({ confirmations: '300' }), spec)).toThrow(/confirmations: must be at most 255/)
+    expect(() => chainSettings(form({ commitWindow: '0' }), spec)).toThrow(/Commit window: must be at least 1/)
+    expect(() => chainSettings(form({ minStake: '' }), spec)).toThrow(/Minimum stake: "" is not an MLB amount/)
+    expect(() => chainSettings(form({ confirmations: '300' }), spec)).toThrow(/Confirmations: must be at most 255/)
     // attack (frozen task): windows and the whole lifetime are bounded as TaskManager bounds them
-    expect(() => chainSettings(form({ challengeWindow: String(7 * 86_400 + 1) }), spec)).toThrow(/challengeWindow: must be at most 604800/)
-    expect(() => chainSettings(form({ rounds: '10000', commitWindow: '604800' }), spec)).toThrow(/rounds: the task could run for \d+ days/)
+    expect(() => chainSettings(form({ challengeWindow: String(7 * 86_400 + 1) }), spec)).toThrow(/Challenge window: must be at most 604800/)
+    expect(() => chainSettings(form({ rounds: '10000', commitWindow: '604800' }), spec)).toThrow(/Rounds: the task could run for \d+ days/)
   })
 })
 
@@ -178,6 +178,6 @@ describe('dataSetRegistration', () => {
   it('fits the registry: a long file name is cut on a character boundary, a long licence is refused by name', () => {
     const { name } = dataSetRegistration(form({ dataset: 'csv' }), { ...MNIST, name: `${'a'.repeat(127)}é` }, ids)
     expect(name).toBe('a'.repeat(127))
-    expect(() => dataSetRegistration(form({ dataset: 'csv', dataLicense: 'x'.repeat(257) }), MNIST, ids)).toThrow(/dataLicense: is longer than 256 bytes/)
+    expect(() => dataSetRegistration(form({ dataset: 'csv', dataLicense: 'x'.repeat(257) }), MNIST, ids)).toThrow(/Licence of the data: is longer than 256 bytes/)
   })
 })

@@ -123,11 +123,41 @@ export interface DataShape {
   vocabulary?: string[]
 }
 
-/** The field a form error is about, so the page can show it next to that input. */
+/** Each field as the wizard labels it: errors name fields the way the creator sees them. */
+export const FIELD_LABELS: Record<keyof TaskForm, string> = {
+  name: 'Name',
+  description: 'Description',
+  dataset: 'Data set',
+  csvLabel: 'Label column',
+  template: 'Model',
+  transformerPreset: 'Size',
+  layersJson: 'Model JSON',
+  rounds: 'Rounds',
+  shards: 'Shards per round',
+  replication: 'Providers per shard',
+  reward: 'Reward per accepted result',
+  minStake: 'Minimum stake',
+  joinWindow: 'Join window',
+  commitWindow: 'Commit window',
+  revealWindow: 'Reveal window',
+  aggregateWindow: 'Aggregate window',
+  challengeWindow: 'Challenge window',
+  confirmations: 'Confirmations',
+  optimizer: 'Optimizer',
+  learningRate: 'Learning rate',
+  localSteps: 'Local steps per round',
+  batchSize: 'Batch size',
+  samplesPerShard: 'Samples per shard',
+  holdoutFraction: 'Held-out share',
+  deltaEncoding: 'Delta encoding',
+  dataLicense: 'Licence of the data'
+}
+
+/** The field a form error is about, so the page can show `detail` next to that input. */
 export class TaskFormError extends MLBridgeError {
   override name = 'TaskFormError'
-  constructor (readonly field: keyof TaskForm, message: string) {
-    super('TASK_FORM_INVALID', `${field}: ${message}`)
+  constructor (readonly field: keyof TaskForm, readonly detail: string) {
+    super('TASK_FORM_INVALID', `${FIELD_LABELS[field]}: ${detail}`)
   }
 }
 
@@ -269,7 +299,7 @@ function parseSpec (form: TaskForm, data: DataShape, seed: string, base: ModelSp
   const shards = formNumber(form, 'shards', { integer: true, min: 1, max: 256 })
   const samplesPerShard = formNumber(form, 'samplesPerShard', { integer: true, min: 1 })
   if (shards * samplesPerShard > data.trainSamples) {
-    throw new TaskFormError('samplesPerShard', `${shards} shards x ${samplesPerShard} samples is more than the ${data.trainSamples} training samples of ${data.name}`)
+    throw new TaskFormError('samplesPerShard', `${shards} shards of ${samplesPerShard} samples need more than the ${data.trainSamples} training samples of ${data.name}: at most ${Math.floor(data.trainSamples / shards)} each`)
   }
   return parseTaskSpec({
     model: base === undefined ? modelFor(form, data) : continuedModel(base, data),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Dataset } from '../../train/data/dataset.ts'
+import { datasetSource } from '../../train/data/datasetBlob.ts'
 import { shuffleDataset, uploadDataShape } from './uploadPrep.ts'
 
 // Sorted by label, as an image folder arrives: ten samples of class 0, then ten of class 1.
@@ -22,6 +23,6 @@ describe('shuffleDataset', () => {
 
 describe('uploadDataShape', () => {
   it('counts the training split after the holdout', () => {
-    expect(uploadDataShape(sorted, 'folder', 0.25)).toEqual({ name: 'folder', featureShape: [1], classes: 2, trainSamples: 15 })
+    expect(uploadDataShape(datasetSource(sorted), 'folder', 0.25)).toEqual({ name: 'folder', featureShape: [1], classes: 2, trainSamples: 15 })
   })
 })

@@ -3,31 +3,30 @@
  * are often sorted, but providers hold out the *last* samples to score versions: shuffled once here
  * (and stored in that order), the held-out tail has every class, as in the bundled MNIST.
  */
-import { Rng } from '../../core/random.ts'
 import { selectSamples, type Dataset } from '../../train/data/dataset.ts'
-import { holdOut } from '../../provider/uploadedData.ts'
+import type { SampleSource } from '../../train/data/datasetBlob.ts'
+import { shuffledOrder } from '../../train/data/tableColumns.ts'
+import { heldOutCount } from '../../provider/uploadedData.ts'
 import type { DataShape } from './taskForm.ts'
 
-/** The samples in a seeded random order (Fisher-Yates). */
+/** Shards stay small enough to move quickly block by block and to fit any pinner's shard limit. */
+export const MAX_SHARD_BYTES = 4 * 1024 * 1024
+
+/** The order of an upload is shuffled once with this seed, so the same files give the same data set. */
+export const UPLOAD_ORDER_SEED = 1
+
+/** The samples in a seeded random order (`shuffledOrder`). */
 export function shuffleDataset (ds: Dataset, seed: number): Dataset {
-  const order = Uint32Array.from({ length: ds.labels.length }, (_, i) => i)
-  const rng = new Rng(seed)
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = rng.nextInt(i + 1)
-    const swap = order[i] as number
-    order[i] = order[j] as number
-    order[j] = swap
-  }
-  return selectSamples(ds, order)
+  return selectSamples(ds, shuffledOrder(ds.labels.length, seed))
 }
 
 /** What the spec needs to know of an upload; the training split is what providers will draw shards from. */
-export function uploadDataShape (ds: Dataset, name: string, holdoutFraction: number, text = false): DataShape {
+export function uploadDataShape (ds: Pick<SampleSource, 'count' | 'featureShape' | 'classes' | 'classNames'>, name: string, holdoutFraction: number, text = false): DataShape {
   return {
     name,
     featureShape: ds.featureShape,
     classes: ds.classes,
-    trainSamples: holdOut(ds, holdoutFraction, name).train.labels.length,
+    trainSamples: ds.count - heldOutCount(ds.count, holdoutFraction, name),
     ...(text && ds.classNames !== undefined ? { vocabulary: ds.classNames } : {})
   }
 }

@@ -1,11 +1,11 @@
 /**
  * The data the wizard publishes a task for: the bundled MNIST asset as served by the app, or a
- * CSV file or image folder the creator picked, decoded in the page (the loaders name the row or
- * file of any problem).
+ * CSV file (read and packed in a worker), image folder or text the creator picked, packed into
+ * the shards to store (the loaders name the row or file of any problem).
  */
 import { bytesToHex, keccak256, type Hex } from 'viem'
 import { rawCid } from '../../storage/index.ts'
-import { parseCsv } from '../../train/data/csv.ts'
+import { datasetSource, packDataset, type PackedDataset } from '../../train/data/datasetBlob.ts'
 import { decodeImages, pickedImageEntries } from '../../train/data/images.ts'
 import type { Dataset } from '../../train/data/dataset.ts'
 import { MNIST_ASSET_PATH } from '../../train/data/mnistAsset.ts'
@@ -14,27 +14,34 @@ import { textDataset } from '../../train/data/text.ts'
 import { DataFormatError } from '../../train/errors.ts'
 import { MNIST_TRAIN_SIZE } from '../../provider/taskData.ts'
 import { TaskFormError, type DataShape, type DataSource } from './taskForm.ts'
-import { shuffleDataset, uploadDataShape } from './uploadPrep.ts'
+import { MAX_SHARD_BYTES, shuffleDataset, UPLOAD_ORDER_SEED, uploadDataShape } from './uploadPrep.ts'
+import type { TableReaderApi } from './tableReader.ts'
 
 /** Uploaded images are scaled to the size of the bundled digits. */
 export const IMAGE_SHAPE = { height: 28, width: 28, channels: 1 } as const
 
-/** The order of an upload is shuffled once with this seed, so the same files give the same data set. */
-const UPLOAD_ORDER_SEED = 1
-
 export type WizardData =
   | { kind: 'bundled', shape: DataShape, datasetCid: Hex, dataHash: Hex }
-  | { kind: 'upload', shape: DataShape, dataset: Dataset }
+  | { kind: 'upload', shape: DataShape, packed: PackedDataset, samples: number, classNames?: string[] }
 
 export interface DataChoice {
   source: DataSource
   csvFile?: File
+  /** the worker that has read `csvFile` */
+  csvTable?: Pick<TableReaderApi, 'pack'>
   csvLabel: string
   imageFiles?: File[]
   textFile?: File
   /** characters per window of a text (the transformer's context) */
   context: number
   holdoutFraction: number
+  /** how much of the packing and hashing is done, from 0 to 1 */
+  onProgress?: (done: number) => void
+}
+
+/** A data set decoded in the page (images, a text), packed here: these are small enough not to need a worker. */
+function upload (dataset: Dataset, shape: DataShape): WizardData {
+  return { kind: 'upload', shape, packed: packDataset(datasetSource(dataset), MAX_SHARD_BYTES), samples: dataset.labels.length, ...(dataset.classNames === undefined ? {} : { classNames: dataset.classNames }) }
 }
 
 /**
@@ -43,10 +50,10 @@ export interface DataChoice {
  */
 function textData (text: string, name: string, choice: DataChoice): WizardData {
   const { data } = textDataset(text, choice.context, name)
-  return { kind: 'upload', shape: uploadDataShape(data, name, choice.holdoutFraction, true), dataset: data }
+  return upload(data, uploadDataShape(datasetSource(data), name, choice.holdoutFraction, true))
 }
 
-const MNIST_SHAPE: DataShape = { name: 'mnist', featureShape: [28, 28, 1], classes: 10, trainSamples: MNIST_TRAIN_SIZE }
+export const MNIST_SHAPE: DataShape = { name: 'mnist', featureShape: [28, 28, 1], classes: 10, trainSamples: MNIST_TRAIN_SIZE }
 
 /** The bundled asset's bytes, identified the way the chain records data: a raw CID and a keccak256. */
 async function bundledMnist (): Promise<WizardData> {
@@ -62,12 +69,10 @@ export async function loadWizardData (choice: DataChoice): Promise<WizardData> {
     case 'mnist':
       return await bundledMnist()
     case 'csv': {
-      if (choice.csvFile === undefined) throw new TaskFormError('dataset', 'choose a CSV file')
-      const label = choice.csvLabel.trim()
-      const csv = parseCsv(await choice.csvFile.text(), { source: choice.csvFile.name, ...(label === '' ? {} : { labelColumn: label }) })
-      const name = choice.csvFile.name.replace(/\.csv$/i, '')
-      const dataset = shuffleDataset({ x: csv.x, labels: csv.labels, featureShape: csv.featureShape, classes: csv.classes, classNames: csv.classNames }, UPLOAD_ORDER_SEED)
-      return { kind: 'upload', shape: uploadDataShape(dataset, name, choice.holdoutFraction), dataset }
+      if (choice.csvFile === undefined || choice.csvTable === undefined) throw new TaskFormError('dataset', 'choose a CSV file')
+      const table = await choice.csvTable.pack({ label: choice.csvLabel.trim(), seed: UPLOAD_ORDER_SEED, maxShardBytes: MAX_SHARD_BYTES }, choice.onProgress ?? (() => {}))
+      const shape = uploadDataShape(table, choice.csvFile.name.replace(/\.csv$/i, ''), choice.holdoutFraction)
+      return { kind: 'upload', shape, packed: { shards: table.shards, dataHash: table.dataHash }, samples: table.count, classNames: table.classNames }
     }
     case 'moby-dick':
       return textData(await fetchCorpus(new URL(import.meta.env.BASE_URL, document.baseURI)), CORPUS_NAME, choice)
@@ -87,7 +92,7 @@ export async function loadWizardData (choice: DataChoice): Promise<WizardData> {
       const dataset = shuffleDataset(await decodeImages(entries, IMAGE_SHAPE), UPLOAD_ORDER_SEED)
       if (dataset.classes < 2) throw new DataFormatError('image folder', `has one label folder (${dataset.classNames?.join('') ?? ''}); a task needs at least two`)
       const root = entries[0]?.path.split('/')[0] ?? 'images'
-      return { kind: 'upload', shape: uploadDataShape(dataset, root, choice.holdoutFraction), dataset }
+      return upload(dataset, uploadDataShape(datasetSource(dataset), root, choice.holdoutFraction))
     }
   }
 }

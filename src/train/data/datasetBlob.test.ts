@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { concatDatasets, DatasetBlobError, decodeDataset, encodeDataset, splitDataset } from './datasetBlob.ts'
+import { keccak256 } from 'viem'
+import { concatDatasets, DatasetBlobError, datasetSource, decodeDataset, encodeDataset, packDataset, splitDataset } from './datasetBlob.ts'
 import type { Dataset } from './dataset.ts'
 
 function sample (count: number): Dataset {
@@ -71,6 +72,18 @@ describe('splitDataset', () => {
 
   it('fails when one sample does not fit a shard', () => {
     expect(() => splitDataset(sample(2), 40)).toThrow(/does not fit/)
+  })
+})
+
+describe('packDataset', () => {
+  it('hashes the whole encoding from the shards, as keccak256 of encodeDataset', () => {
+    const ds = { ...sample(10), classNames: ['a', 'b', 'c'] }
+    const one = encodeDataset(sample(1)).length
+    const done: number[] = []
+    const packed = packDataset(datasetSource(ds), one + 3 * 28, (d) => { done.push(d) })
+    expect(packed.dataHash).toBe(keccak256(encodeDataset(ds)))
+    expect(packed.shards.map((s) => s.records)).toEqual([3, 3, 3, 1])
+    expect(done).toEqual([0.3, 0.6, 0.9, 1])
   })
 })
 

@@ -8,8 +8,10 @@
  * The JSON header is `{ count, featureShape, classes, classNames? }`. Nothing is padded: the
  * numbers are read with a DataView, which needs no alignment.
  */
+import { keccak_256 as keccak256 } from '@noble/hashes/sha3.js'
+import { bytesToHex, type Hex } from 'viem'
 import { DataFormatError } from '../errors.ts'
-import { featureSize, sampleCount, sliceSamples, type Dataset } from './dataset.ts'
+import { featureSize, sampleCount, type Dataset } from './dataset.ts'
 import type { ShardInput } from '../../storage/dataset.ts'
 
 const MAGIC = 0x53444c4d // "MLDS" little-endian
@@ -34,21 +36,30 @@ function headerOf (ds: Dataset): Header {
   return { count: sampleCount(ds), featureShape: ds.featureShape, classes: ds.classes, ...(ds.classNames === undefined ? {} : { classNames: ds.classNames }) }
 }
 
+/** The prefix (magic, version, header length) and the JSON header. */
+function headerBytes (header: Header): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(header))
+  const out = new Uint8Array(PREFIX + json.length)
+  const view = new DataView(out.buffer)
+  view.setUint32(0, MAGIC, true)
+  view.setUint32(4, VERSION, true)
+  view.setUint32(8, json.length, true)
+  out.set(json, PREFIX)
+  return out
+}
+
 export function encodeDataset (ds: Dataset): Uint8Array {
   const size = featureSize(ds)
   const count = sampleCount(ds)
   if (ds.x.length !== count * size) {
     throw new DatasetBlobError('data set', `has ${ds.x.length} feature values, expected ${count} samples x ${size}`)
   }
-  const header = new TextEncoder().encode(JSON.stringify(headerOf(ds)))
-  const xAt = PREFIX + header.length
+  const header = headerBytes(headerOf(ds))
+  const xAt = header.length
   const labelsAt = xAt + ds.x.length * 4
   const out = new Uint8Array(labelsAt + count * 4)
   const view = new DataView(out.buffer)
-  view.setUint32(0, MAGIC, true)
-  view.setUint32(4, VERSION, true)
-  view.setUint32(8, header.length, true)
-  out.set(header, PREFIX)
+  out.set(header)
   for (let i = 0; i < ds.x.length; i++) view.setFloat32(xAt + i * 4, ds.x[i] as number, true)
   for (let i = 0; i < count; i++) view.setInt32(labelsAt + i * 4, ds.labels[i] as number, true)
   return out
@@ -108,23 +119,83 @@ export function decodeDataset (bytes: Uint8Array, source = 'data set'): Dataset 
 }
 
 /**
- * Cuts a data set into encoded shards of at most `maxBytes`, by whole samples and in order, so
- * the concatenated shards are the data set again (and its tail is still the held-out part).
+ * Samples as a packer reads them, one at a time, so a data set can be encoded from where it lies
+ * (a table's columns in a worker) without first being copied into one `Dataset`.
  */
-export function splitDataset (ds: Dataset, maxBytes: number): ShardInput[] {
-  const count = sampleCount(ds)
+export interface SampleSource {
+  count: number
+  featureShape: number[]
+  classes: number
+  classNames?: string[]
+  /** writes sample `i`'s features into `out` from `at` */
+  features: (i: number, out: Float32Array, at: number) => void
+  label: (i: number) => number
+}
+
+export function datasetSource (ds: Dataset): SampleSource {
+  const size = featureSize(ds)
+  return {
+    count: sampleCount(ds),
+    featureShape: ds.featureShape,
+    classes: ds.classes,
+    ...(ds.classNames === undefined ? {} : { classNames: ds.classNames }),
+    features: (i, out, at) => { out.set(ds.x.subarray(i * size, (i + 1) * size), at) },
+    label: (i) => ds.labels[i] as number
+  }
+}
+
+export interface PackedDataset {
+  shards: ShardInput[]
+  /** keccak256 of the whole set as `encodeDataset` writes it: what the data registry records */
+  dataHash: Hex
+}
+
+/**
+ * Cuts a data set into encoded shards of at most `maxBytes`, by whole samples and in order, so
+ * the concatenated shards are the data set again (and its tail is still the held-out part), and
+ * hashes the whole set's encoding from the shards' own bytes: the whole is never encoded at once,
+ * so a large table is held once as shards rather than twice more.
+ */
+export function packDataset (source: SampleSource, maxBytes: number, onProgress?: (done: number) => void): PackedDataset {
+  const { count, featureShape, classes, classNames } = source
   if (count === 0) throw new DatasetBlobError('data set', 'has no samples')
+  const size = featureShape.reduce((a, b) => a * b, 1)
+  const wholeHeader = headerBytes({ count, featureShape, classes, ...(classNames === undefined ? {} : { classNames }) })
   // The header grows only with the digits of `count`, so the whole set's header bounds every shard's.
-  const headerBytes = PREFIX + new TextEncoder().encode(JSON.stringify(headerOf(ds))).length
-  const perSample = (featureSize(ds) + 1) * 4
-  const perShard = Math.floor((maxBytes - headerBytes) / perSample)
-  if (perShard < 1) throw new DatasetBlobError('data set', `one sample (${perSample} bytes plus a ${headerBytes}-byte header) does not fit a ${maxBytes}-byte shard`)
+  const perSample = (size + 1) * 4
+  const perShard = Math.floor((maxBytes - wholeHeader.length) / perSample)
+  if (perShard < 1) throw new DatasetBlobError('data set', `one sample (${perSample} bytes plus a ${wholeHeader.length}-byte header) does not fit a ${maxBytes}-byte shard`)
+  // The whole encoding is its header, every sample's features, then every label: hashed in that order.
+  const hash = keccak256.create().update(wholeHeader)
+  const labelParts: Uint8Array[] = []
   const shards: ShardInput[] = []
+  const sample = new Float32Array(size)
   for (let start = 0; start < count; start += perShard) {
     const end = Math.min(count, start + perShard)
-    shards.push({ bytes: encodeDataset(sliceSamples(ds, start, end)), records: end - start })
+    const header = headerBytes({ count: end - start, featureShape, classes, ...(classNames === undefined ? {} : { classNames }) })
+    const xAt = header.length
+    const labelsAt = xAt + (end - start) * size * 4
+    const out = new Uint8Array(labelsAt + (end - start) * 4)
+    out.set(header)
+    const view = new DataView(out.buffer)
+    for (let i = start; i < end; i++) {
+      source.features(i, sample, 0)
+      const at = xAt + (i - start) * size * 4
+      for (let f = 0; f < size; f++) view.setFloat32(at + f * 4, sample[f] as number, true)
+      view.setInt32(labelsAt + (i - start) * 4, source.label(i), true)
+    }
+    hash.update(out.subarray(xAt, labelsAt))
+    labelParts.push(out.subarray(labelsAt))
+    shards.push({ bytes: out, records: end - start })
+    onProgress?.(end / count)
   }
-  return shards
+  for (const part of labelParts) hash.update(part)
+  return { shards, dataHash: bytesToHex(hash.digest()) }
+}
+
+/** The data set as shards of at most `maxBytes` (see `packDataset`). */
+export function splitDataset (ds: Dataset, maxBytes: number): ShardInput[] {
+  return packDataset(datasetSource(ds), maxBytes).shards
 }
 
 /** Joins data sets of one shape, in order; throws when their shapes or classes differ. */
