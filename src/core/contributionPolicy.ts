@@ -61,6 +61,11 @@ export const DEFAULT_SETTINGS: ContributionSettings = {
 
 const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const
 
+/** A schedule hour as the page shows it ("06:00"). */
+export function hourLabel (hour: number): string {
+  return `${String(hour % 24).padStart(2, '0')}:00`
+}
+
 /** Whether local time `now` falls in the weekly window. */
 export function inSchedule (schedule: WeeklySchedule, now: Date): boolean {
   if (!schedule.enabled) return true
@@ -79,10 +84,9 @@ export function describeSchedule (schedule: WeeklySchedule): string {
   if (!schedule.enabled) return 'any time'
   const days = DAY_NAMES.filter((_, i) => schedule.days[i] === true).map((d) => d.slice(0, 3))
   if (days.length === 0) return 'never (no day chosen)'
-  const hh = (h: number): string => `${String(h % 24).padStart(2, '0')}:00`
   const hours = schedule.startHour === schedule.endHour
     ? 'all day'
-    : `${hh(schedule.startHour)} to ${hh(schedule.endHour)}${schedule.endHour < schedule.startHour ? ' the next day' : ''}`
+    : `${hourLabel(schedule.startHour)} to ${hourLabel(schedule.endHour)}${schedule.endHour < schedule.startHour ? ' the next day' : ''}`
   return `${days.join(', ')} ${hours}`
 }
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { describeSchedule, MIN_SHARE } from '../../core/contributionPolicy.ts'
+import { describeSchedule, hourLabel, MIN_SHARE } from '../../core/contributionPolicy.ts'
 import { controls, type BatteryState, type ControlsState } from './controls.ts'
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const
@@ -24,7 +24,14 @@ function batteryText (battery: BatteryState): string {
   return `${battery.charging ? 'charging' : 'on battery'}, ${Math.round(battery.level * 100)}%`
 }
 
-const hh = (h: number): string => `${String(h).padStart(2, '0')}:00`
+/** One end of the schedule's hours. */
+function HourSelect ({ testId, disabled, value, onChange }: { testId: string, disabled: boolean, value: number, onChange: (hour: number) => void }): React.JSX.Element {
+  return (
+    <select data-testid={testId} disabled={disabled} value={value} onChange={(e) => { onChange(Number(e.target.value)) }}>
+      {HOURS.map((h) => <option key={h} value={h}>{hourLabel(h)}</option>)}
+    </select>
+  )
+}
 
 /** What this device lends: share, idle-only, battery, weekly schedule, daily bandwidth, on/off. Saved in this browser. */
 export function ControlsPanel (): React.JSX.Element {
@@ -82,15 +89,11 @@ export function ControlsPanel (): React.JSX.Element {
           <div className="row">
             <label>
               from{' '}
-              <select data-testid="controls-start" disabled={!schedule.enabled} value={schedule.startHour} onChange={(e) => { controls.update({ schedule: { ...schedule, startHour: Number(e.target.value) } }) }}>
-                {HOURS.map((h) => <option key={h} value={h}>{hh(h)}</option>)}
-              </select>
+              <HourSelect testId="controls-start" disabled={!schedule.enabled} value={schedule.startHour} onChange={(startHour) => { controls.update({ schedule: { ...schedule, startHour } }) }} />
             </label>
             <label>
               to{' '}
-              <select data-testid="controls-end" disabled={!schedule.enabled} value={schedule.endHour} onChange={(e) => { controls.update({ schedule: { ...schedule, endHour: Number(e.target.value) } }) }}>
-                {HOURS.map((h) => <option key={h} value={h}>{hh(h)}</option>)}
-              </select>
+              <HourSelect testId="controls-end" disabled={!schedule.enabled} value={schedule.endHour} onChange={(endHour) => { controls.update({ schedule: { ...schedule, endHour } }) }} />
             </label>
           </div>
           <p className="muted">Runs {describeSchedule(schedule)} (this device's time); equal hours mean all day.</p>
