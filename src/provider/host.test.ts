@@ -22,7 +22,7 @@ import { parseTaskSpec } from '../core/taskSpec.ts'
 import { createClient } from '../sdk/client.ts'
 import { memoryArtifactStore } from './artifacts.ts'
 import { chainForAccount } from './chain.ts'
-import { ProviderHost } from './host.ts'
+import { ProviderHost, type ProviderHostOptions } from './host.ts'
 import { MemoryStateStore } from './state.ts'
 
 const spec = parseTaskSpec({
@@ -49,6 +49,21 @@ for (const source of ['indexer', 'chain'] as const) {
       if (dir !== undefined) await rm(dir, { recursive: true, force: true })
     })
 
+    /** A host for dev account `account` that finds tasks through this suite's source and stops at the first it picks. */
+    const hostFor = (account: number, artifacts: ReturnType<typeof memoryArtifactStore>, gate?: ProviderHostOptions['gate']): ProviderHost => {
+      const provider = chain().ctxOf(account)
+      return new ProviderHost({
+        read: provider,
+        chain: chainForAccount(provider),
+        ...(indexer === undefined ? {} : { api: createClient({ api: indexer.url }) }),
+        artifacts: () => artifacts,
+        states: new MemoryStateStore(),
+        idlePollMs: 100,
+        ...(gate === undefined ? {} : { gate }),
+        prepare: async (definition) => { throw new Picked(definition) }
+      })
+    }
+
     it('attack (spam task): a task that under-declares its compute to look better paid per hour is refused, and the honest task is taken', async () => {
       const artifacts = memoryArtifactStore()
       const shape = { rounds: 1, shards: 1, replication: 1, maxReplication: 1, rewardPerResult: parseEther('10') }
@@ -58,16 +73,7 @@ for (const source of ['indexer', 'chain'] as const) {
 
       // the indexer trails the chain: a look before it indexed the liar would find the honest task alone
       await indexer?.waitForBlock(await chain().publicClient.getBlockNumber(), 30_000)
-      const provider = chain().ctxOf(2)
-      const host = new ProviderHost({
-        read: provider,
-        chain: chainForAccount(provider),
-        ...(indexer === undefined ? {} : { api: createClient({ api: indexer.url }) }),
-        artifacts: () => artifacts,
-        states: new MemoryStateStore(),
-        idlePollMs: 100,
-        prepare: async (definition) => { throw new Picked(definition) }
-      })
+      const host = hostFor(2, artifacts)
       const picked: bigint[] = []
       const refused: Array<{ taskId: bigint, error: MLBridgeError }> = []
       host.on('task', ({ taskId, stage }) => { if (stage === 'fetching spec') picked.push(taskId) })
@@ -88,18 +94,8 @@ for (const source of ['indexer', 'chain'] as const) {
       const artifacts = memoryArtifactStore()
       await createMnistTask(chain().ctxOf(1), artifacts, spec, { rounds: 1, shards: 1, replication: 1, maxReplication: 1, rewardPerResult: parseEther('10') })
       await indexer?.waitForBlock(await chain().publicClient.getBlockNumber(), 30_000)
-      const provider = chain().ctxOf(3)
       let verdict: ContributionVerdict = { allowed: false, reason: 'Paused: on battery' }
-      const host = new ProviderHost({
-        read: provider,
-        chain: chainForAccount(provider),
-        ...(indexer === undefined ? {} : { api: createClient({ api: indexer.url }) }),
-        artifacts: () => artifacts,
-        states: new MemoryStateStore(),
-        idlePollMs: 100,
-        gate: () => verdict,
-        prepare: async (definition) => { throw new Picked(definition) }
-      })
+      const host = hostFor(3, artifacts, () => verdict)
       const picked: bigint[] = []
       const paused: string[] = []
       host.on('task', ({ taskId, stage }) => { if (stage === 'fetching spec') picked.push(taskId) })
