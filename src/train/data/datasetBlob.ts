@@ -32,8 +32,10 @@ export class DatasetBlobError extends DataFormatError {
   override name = 'DatasetBlobError'
 }
 
-function headerOf (ds: Dataset): Header {
-  return { count: sampleCount(ds), featureShape: ds.featureShape, classes: ds.classes, ...(ds.classNames === undefined ? {} : { classNames: ds.classNames }) }
+/** The header of `count` samples of `source`'s shape. */
+function headerOf (source: SampleSource, count: number): Header {
+  const { featureShape, classes, classNames } = source
+  return { count, featureShape, classes, ...(classNames === undefined ? {} : { classNames }) }
 }
 
 /** The prefix (magic, version, header length) and the JSON header. */
@@ -54,15 +56,29 @@ export function encodeDataset (ds: Dataset): Uint8Array {
   if (ds.x.length !== count * size) {
     throw new DatasetBlobError('data set', `has ${ds.x.length} feature values, expected ${count} samples x ${size}`)
   }
-  const header = headerBytes(headerOf(ds))
+  return encodeSamples(datasetSource(ds), 0, count).bytes
+}
+
+/**
+ * Samples `start` to `end` of `source` encoded as a data set of their own, with where its
+ * features end and its labels begin.
+ */
+function encodeSamples (source: SampleSource, start: number, end: number): { bytes: Uint8Array, labelsAt: number } {
+  const size = source.featureShape.reduce((a, b) => a * b, 1)
+  const header = headerBytes(headerOf(source, end - start))
   const xAt = header.length
-  const labelsAt = xAt + ds.x.length * 4
-  const out = new Uint8Array(labelsAt + count * 4)
-  const view = new DataView(out.buffer)
-  out.set(header)
-  for (let i = 0; i < ds.x.length; i++) view.setFloat32(xAt + i * 4, ds.x[i] as number, true)
-  for (let i = 0; i < count; i++) view.setInt32(labelsAt + i * 4, ds.labels[i] as number, true)
-  return out
+  const labelsAt = xAt + (end - start) * size * 4
+  const bytes = new Uint8Array(labelsAt + (end - start) * 4)
+  bytes.set(header)
+  const view = new DataView(bytes.buffer)
+  const sample = new Float32Array(size)
+  for (let i = start; i < end; i++) {
+    source.features(i, sample, 0)
+    const at = xAt + (i - start) * size * 4
+    for (let f = 0; f < size; f++) view.setFloat32(at + f * 4, sample[f] as number, true)
+    view.setInt32(labelsAt + (i - start) * 4, source.label(i), true)
+  }
+  return { bytes, labelsAt }
 }
 
 function isPositiveInt (v: unknown): v is number {
@@ -157,10 +173,10 @@ export interface PackedDataset {
  * so a large table is held once as shards rather than twice more.
  */
 export function packDataset (source: SampleSource, maxBytes: number, onProgress?: (done: number) => void): PackedDataset {
-  const { count, featureShape, classes, classNames } = source
+  const { count, featureShape } = source
   if (count === 0) throw new DatasetBlobError('data set', 'has no samples')
   const size = featureShape.reduce((a, b) => a * b, 1)
-  const wholeHeader = headerBytes({ count, featureShape, classes, ...(classNames === undefined ? {} : { classNames }) })
+  const wholeHeader = headerBytes(headerOf(source, count))
   // The header grows only with the digits of `count`, so the whole set's header bounds every shard's.
   const perSample = (size + 1) * 4
   const perShard = Math.floor((maxBytes - wholeHeader.length) / perSample)
@@ -169,24 +185,13 @@ export function packDataset (source: SampleSource, maxBytes: number, onProgress?
   const hash = keccak256.create().update(wholeHeader)
   const labelParts: Uint8Array[] = []
   const shards: ShardInput[] = []
-  const sample = new Float32Array(size)
   for (let start = 0; start < count; start += perShard) {
     const end = Math.min(count, start + perShard)
-    const header = headerBytes({ count: end - start, featureShape, classes, ...(classNames === undefined ? {} : { classNames }) })
-    const xAt = header.length
-    const labelsAt = xAt + (end - start) * size * 4
-    const out = new Uint8Array(labelsAt + (end - start) * 4)
-    out.set(header)
-    const view = new DataView(out.buffer)
-    for (let i = start; i < end; i++) {
-      source.features(i, sample, 0)
-      const at = xAt + (i - start) * size * 4
-      for (let f = 0; f < size; f++) view.setFloat32(at + f * 4, sample[f] as number, true)
-      view.setInt32(labelsAt + (i - start) * 4, source.label(i), true)
-    }
-    hash.update(out.subarray(xAt, labelsAt))
-    labelParts.push(out.subarray(labelsAt))
-    shards.push({ bytes: out, records: end - start })
+    const { bytes, labelsAt } = encodeSamples(source, start, end)
+    // A shard's features follow its own header: hash them, and its labels after every shard's features.
+    hash.update(bytes.subarray(labelsAt - (end - start) * size * 4, labelsAt))
+    labelParts.push(bytes.subarray(labelsAt))
+    shards.push({ bytes, records: end - start })
     onProgress?.(end / count)
   }
   for (const part of labelParts) hash.update(part)
