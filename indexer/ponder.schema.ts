@@ -29,6 +29,8 @@ export const task = onchainTable('task', (t) => ({
   currentRound: t.integer(),
   providerCount: t.integer().notNull(),
   refund: t.bigint(),
+  /** how a closed task ended (TaskManager's closing events): completed, cancelled by its creator, underSubscribed or stalled */
+  closeReason: t.text(),
   /** the registered data set its creator cited (DataRegistry.DataSetCited) */
   dataSetId: t.bigint(),
   createdBlock: t.bigint().notNull(),

@@ -116,7 +116,8 @@ for (const backend of backends) {
         shards: onChain.shards,
         rewardPerResult: String(onChain.rewardPerResult),
         providerCount: onChain.providerCount,
-        initialVersionId: String(run.initialVersionId)
+        initialVersionId: String(run.initialVersionId),
+        closeReason: 'completed'
       })
       expect(task.status).toBe('Completed')
       expect(rounds).toEqual([expect.objectContaining({ round: 0, versionId: String(run.versionId) })])

@@ -37,16 +37,23 @@ on('TaskManager:RoundStarted', async ({ event, context }) => {
 })
 
 on('TaskManager:TaskCompleted', async ({ event, context }) => {
-  await context.db.update(task, { id: event.args.taskId }).set({ status: 'Completed', refund: event.args.refund, closedAt: event.block.timestamp })
+  await context.db.update(task, { id: event.args.taskId }).set({ status: 'Completed', refund: event.args.refund, closedAt: event.block.timestamp, closeReason: 'completed' })
 })
 
-// A stalled or under-subscribed task ends as Cancelled too; TaskCancelled carries the refund.
+// A stalled or under-subscribed task ends as Cancelled too; TaskCancelled carries the refund. In the
+// closing transaction TaskStalled comes before TaskCancelled and TaskUnderSubscribed after it, so
+// each keeps its reason.
+on('TaskManager:TaskStalled', async ({ event, context }) => {
+  await context.db.update(task, { id: event.args.taskId }).set({ closeReason: 'stalled' })
+})
+
 on('TaskManager:TaskCancelled', async ({ event, context }) => {
-  await context.db.update(task, { id: event.args.taskId }).set({ status: 'Cancelled', refund: event.args.refund, closedAt: event.block.timestamp })
+  await context.db.update(task, { id: event.args.taskId })
+    .set((row) => ({ status: 'Cancelled', refund: event.args.refund, closedAt: event.block.timestamp, closeReason: row.closeReason ?? 'cancelled' }))
 })
 
 on('TaskManager:TaskUnderSubscribed', async ({ event, context }) => {
-  await context.db.update(task, { id: event.args.taskId }).set({ status: 'Cancelled', refund: event.args.refund, closedAt: event.block.timestamp })
+  await context.db.update(task, { id: event.args.taskId }).set({ status: 'Cancelled', refund: event.args.refund, closedAt: event.block.timestamp, closeReason: 'underSubscribed' })
 })
 
 on('TaskManager:ProviderEjected', async ({ event, context }) => {
@@ -60,4 +67,3 @@ on('TaskManager:ProviderLeft', async ({ event, context }) => {
 
 // The feed keeps these for the task's history; TaskCancelled or TaskCompleted ends the row's task.
 on('TaskManager:TaskCancelRequested', async () => {})
-on('TaskManager:TaskStalled', async () => {})

@@ -16,6 +16,7 @@ import { connectReader } from '../provider/chainContext.ts'
 import { defaultStackFile } from '../provider/args.ts'
 import { auditedData } from '../taskData.ts'
 import { auditTask, type TaskAudit } from './auditTask.ts'
+import { roundNumber } from '../../src/core/taskPhase.ts'
 
 export const USAGE = `usage: npm run audit -- --task N [--stack FILE] [--rpc URL] [--gateway URL] [--json FILE]
 
@@ -60,7 +61,7 @@ export function formatAudit (audit: TaskAudit): string[] {
   const { data } = audit
   const lines = [`data: ${data.verdict === 'exact' ? 'exact' : data.verdict === 'differs' ? `DIFFERS in ${data.differences.join(', ')}` : `UNVERIFIABLE: ${data.error ?? ''}`}`]
   lines.push(...audit.versions.map((v) => {
-    const what = `version ${v.versionId} (${v.round === undefined ? 'initial' : `round ${v.round}`}, ${v.status})`
+    const what = `version ${v.versionId} (${v.round === undefined ? 'initial' : `round ${roundNumber(v.round)}`}, ${v.status})`
     if (v.verdict === 'exact') return `${what}: exact${signersLine(v.signers)}`
     if (v.verdict === 'differs') return `${what}: DIFFERS in ${v.differences.join(', ')}${signerFaults(v.signers)}`
     return `${what}: UNVERIFIABLE: ${v.error ?? ''}`

@@ -21,6 +21,7 @@ import { LOCAL_CHAIN_ID } from '../core/networkConfig.ts'
 import { parseTaskSpec } from '../core/taskSpec.ts'
 import { createClient } from '../sdk/client.ts'
 import { memoryArtifactStore } from './artifacts.ts'
+import type { ArtifactStore } from './types.ts'
 import { chainForAccount } from './chain.ts'
 import { ProviderHost, type ProviderHostOptions } from './host.ts'
 import { MemoryStateStore } from './state.ts'
@@ -50,7 +51,7 @@ for (const source of ['indexer', 'chain'] as const) {
     })
 
     /** A host for dev account `account` that finds tasks through this suite's source and stops at the first it picks. */
-    const hostFor = (account: number, artifacts: ReturnType<typeof memoryArtifactStore>, gate?: ProviderHostOptions['gate']): ProviderHost => {
+    const hostFor = (account: number, artifacts: ArtifactStore, gate?: ProviderHostOptions['gate'], more: Partial<ProviderHostOptions> = {}): ProviderHost => {
       const provider = chain().ctxOf(account)
       return new ProviderHost({
         read: provider,
@@ -60,7 +61,8 @@ for (const source of ['indexer', 'chain'] as const) {
         states: new MemoryStateStore(),
         idlePollMs: 100,
         ...(gate === undefined ? {} : { gate }),
-        prepare: async (definition) => { throw new Picked(definition) }
+        prepare: async (definition) => { throw new Picked(definition) },
+        ...more
       })
     }
 
@@ -108,6 +110,34 @@ for (const source of ['indexer', 'chain'] as const) {
       verdict = { allowed: true }
       expect(await running).toBeInstanceOf(Picked)
       expect(picked.length).toBeGreaterThan(0)
+    }, 60_000)
+
+    it('attack (stalling spec): a task whose spec never arrives is refused after the deadline, and an honest task is taken', async () => {
+      const artifacts = memoryArtifactStore()
+      const shape = { rounds: 1, shards: 1, replication: 1, maxReplication: 1 }
+      await createMnistTask(chain().ctxOf(1), artifacts, spec, { ...shape, rewardPerResult: parseEther('10') })
+      // better paid, so picked first; its creator never serves its spec (here: a fetch that hangs until aborted)
+      const stalling = await createMnistTask(chain().ctxOf(1), artifacts, { ...spec, seed: 'stalling' }, { ...shape, rewardPerResult: parseEther('20') })
+      const hanging: ArtifactStore = {
+        ...artifacts,
+        get: async (cid, kind, options) => {
+          if (cid !== stalling.specCid) return await artifacts.get(cid, kind, options)
+          return await new Promise((_resolve, reject) => { options?.signal?.addEventListener('abort', () => { reject(options.signal?.reason) }) })
+        }
+      }
+      await indexer?.waitForBlock(await chain().publicClient.getBlockNumber(), 30_000)
+      const host = hostFor(4, hanging, undefined, { specFetchMs: 500 })
+      const picked: bigint[] = []
+      const refused: Array<{ taskId: bigint, error: MLBridgeError }> = []
+      host.on('task', ({ taskId, stage }) => { if (stage === 'fetching spec') picked.push(taskId) })
+      host.on('refused', (r) => { refused.push(r) })
+      const stopped = await host.run(new AbortController().signal).catch((error: unknown) => error)
+      // (the earlier tests' tasks are still open: the liar is refused again, the honest ones are as good as this one;
+      // last in the file, so no later test meets this task)
+      expect(refused.find((r) => r.taskId === stalling.created.taskId)?.error.code).toBe('SPEC_UNAVAILABLE')
+      expect(picked.indexOf(stalling.created.taskId)).toBeLessThan(picked.length - 1)
+      expect(stopped).toBeInstanceOf(Picked)
+      expect((stopped as Picked).definition.spec.seed).toBe(spec.seed)
     }, 60_000)
   })
 }

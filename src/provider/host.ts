@@ -62,7 +62,12 @@ export interface ProviderHostOptions {
   loop?: Pick<ProviderLoopOptions, 'pollIntervalMs' | 'aggregatorTimeoutMs' | 'stepTimeoutMs' | 'claimOnComplete' | 'stake' | 'limits' | 'pipeline'>
   /** The volunteer's controls: while they pause, no task is picked and the running loop takes no new shard. */
   gate?: WorkGate
+  /** How long a picked task's spec may take to arrive before the task is refused (default 60 s). */
+  specFetchMs?: number
 }
+
+/** A spec is a few KiB pinned beside the task: a minute without it is a task nobody serves, or a spam task stalling volunteers. */
+const SPEC_FETCH_MS = 60_000
 
 export type HostEvents = {
   /** no task to work on: waiting for one (emitted once per idle spell) */
@@ -140,13 +145,19 @@ export class ProviderHost extends Emitter<HostEvents> {
   /**
    * The task's definition from its pinned spec. A picked task whose spec cannot be fetched or
    * decoded, asks more than the resource limits, or needs more than the task declares on chain (so
-   * it looked better paid per hour than it is), is refused (and skipped from then on) rather than
+   * it looked better paid per hour than it is), or whose spec does not arrive in time, is refused (and skipped from then on) rather than
    * stopping the host: a spam task must not capture a volunteer. A task given by id throws.
    */
   private async define (taskId: bigint, artifacts: ArtifactStore, signal: AbortSignal): Promise<TaskDefinition | undefined> {
     try {
       const [{ specCid }, task] = await Promise.all([readTaskCreation(this.opts.read, { taskId }), readTask(this.opts.read, { taskId })])
-      const definition = decodeTaskDefinition(await artifacts.get(specCid, 'spec', { signal }), `the task spec ${specCid}`)
+      const ms = this.opts.specFetchMs ?? SPEC_FETCH_MS
+      const deadline = AbortSignal.timeout(ms)
+      const bytes = await artifacts.get(specCid, 'spec', { signal: AbortSignal.any([signal, deadline]) }).catch((error: unknown) => {
+        if (deadline.aborted && !signal.aborted) throw new MLBridgeError('SPEC_UNAVAILABLE', `the task spec ${specCid} did not arrive within ${ms / 1000} s`, { cause: error })
+        throw error
+      })
+      const definition = decodeTaskDefinition(bytes, `the task spec ${specCid}`)
       checkDeclaredResources(task, definition.cost)
       return definition
     } catch (error) {

@@ -46,7 +46,7 @@ describe('candidatesFromApi', () => {
   const row = (id: number, status: Task['status']): Task => ({
     id: String(id), creator: `0x${'1'.repeat(40)}`, name: `t${id}`, description: '', modelId: '1', initialVersionId: '1', specCid: '0x01', datasetCid: '0x02', escrow: '0',
     status, rounds: 1, shards: 1, replication: 1, rewardPerResult: '5', joinDeadline: '500', trainMflop: 7,
-    currentRound: null, providerCount: 0, refund: null, dataSetId: null, createdBlock: '1', createdAt: '1', closedAt: null
+    currentRound: null, providerCount: 0, refund: null, closeReason: null, dataSetId: null, createdBlock: '1', createdAt: '1', closedAt: null
   })
 
   it('asks for the live tasks this account joined and the joining ones, every page, and marks its own', async () => {

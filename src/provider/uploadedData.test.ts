@@ -3,7 +3,8 @@ import { createStorage, type DatasetManifest, type Storage } from '../storage/in
 import { encodeDataset, splitDataset } from '../train/data/datasetBlob.ts'
 import type { Dataset } from '../train/data/dataset.ts'
 import { memoryBlocks } from './artifacts.ts'
-import { holdOut, loadUploadedDataset } from './uploadedData.ts'
+import { MNIST_TEST_SIZE } from '../train/data/mnistAsset.ts'
+import { holdOut, loadUploadedDataset, scoredSampleCount } from './uploadedData.ts'
 
 function table (count: number): Dataset {
   return {
@@ -79,5 +80,18 @@ describe('holdOut', () => {
     expect(train.labels.length).toBe(80)
     expect(Array.from(test.labels)).toEqual(Array.from(table(100).labels.subarray(80, 85)))
     expect(holdOut(table(100), 0.2, 'table', 500).test.labels.length).toBe(20)
+  })
+})
+
+describe('scoredSampleCount', () => {
+  it('counts the samples holdOut scores versions on', () => {
+    for (const [total, fraction, evalSamples] of [[150, 0.3, undefined], [100, 0.2, 5], [100, 0.2, 500], [2, 0.1, undefined]] as const) {
+      const dataset = { name: 'table', manifestCid: 'x', holdoutFraction: fraction, ...(evalSamples === undefined ? {} : { evalSamples }) }
+      expect(scoredSampleCount(dataset, total)).toBe(holdOut(table(total), fraction, 'table', evalSamples).test.labels.length)
+    }
+  })
+
+  it('is the bundled test split for MNIST', () => {
+    expect(scoredSampleCount({ name: 'mnist', holdoutFraction: 0.1 }, 0)).toBe(MNIST_TEST_SIZE)
   })
 })

@@ -6,6 +6,7 @@
 import type { TaskSpec } from '../core/taskSpec.ts'
 import { concatDatasets, decodeDataset, DatasetBlobError } from '../train/data/datasetBlob.ts'
 import { sliceSamples, type Dataset } from '../train/data/dataset.ts'
+import { MNIST_TEST_SIZE } from '../train/data/mnistAsset.ts'
 import type { Storage } from '../storage/index.ts'
 
 export interface UploadedSplit {
@@ -29,11 +30,24 @@ export function holdOut (all: Dataset, fraction: number, source = 'data set', ev
   return { train: sliceSamples(all, 0, count - testCount), test: sliceSamples(all, count - testCount, testEnd) }
 }
 
+/** How many of `count` samples a `fraction` holds out: at least one. */
+export const heldOutShare = (count: number, fraction: number): number => Math.max(1, Math.round(count * fraction))
+
 /** How many of `count` samples `holdOut` keeps back (at least one, and at least one left to train on). */
 export function heldOutCount (count: number, fraction: number, source = 'data set'): number {
-  const testCount = Math.max(1, Math.round(count * fraction))
+  const testCount = heldOutShare(count, fraction)
   if (count - testCount < 1) throw new DatasetBlobError(source, `has ${count} samples: too few to hold out ${fraction} and still train`)
   return testCount
+}
+
+/**
+ * How many held-out samples score each version: the bundled MNIST's test split, or, for an upload
+ * of `totalRecords` samples (its manifest's), the test split `splitUploaded` cuts.
+ */
+export function scoredSampleCount (dataset: TaskSpec['dataset'], totalRecords: number): number {
+  if (dataset.manifestCid === undefined) return MNIST_TEST_SIZE
+  const held = heldOutCount(totalRecords, dataset.holdoutFraction, `data set "${dataset.name}"`)
+  return Math.min(held, dataset.evalSamples ?? held)
 }
 
 export async function loadUploadedDataset (storage: Storage, spec: Pick<TaskSpec, 'dataset'>, options: { signal?: AbortSignal } = {}): Promise<UploadedSplit> {

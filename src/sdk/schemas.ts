@@ -3,6 +3,7 @@
  * the indexer (indexer/src/api/query.ts) checks its answers against them and documents them in its
  * OpenAPI document. Amounts and IDs are uint256 on chain, so they travel as decimal strings.
  */
+import { TASK_ENDS } from '../core/taskPhase.ts'
 import { z } from '../core/zod.ts'
 import { EVENT_CONTRACT_NAMES, EVENT_NAMES } from './events.ts'
 
@@ -22,7 +23,10 @@ export const taskSchema = z.object({
   joinDeadline: amount,
   /** millions of floating-point operations one result declares (reward over it ranks tasks by pay per hour) */
   trainMflop: z.number().int(),
-  currentRound: z.number().int().nullable(), providerCount: z.number().int(), refund: amount.nullable(), dataSetId: amount.nullable(),
+  currentRound: z.number().int().nullable(), providerCount: z.number().int(), refund: amount.nullable(),
+  /** how a closed task ended: `cancelled` by its creator, `underSubscribed` (too few providers to draw) or `stalled` (rounds without a version) */
+  closeReason: z.enum(TASK_ENDS).nullable(),
+  dataSetId: amount.nullable(),
   createdBlock: amount, createdAt: amount, closedAt: amount.nullable()
 })
 

@@ -39,7 +39,7 @@ describe('REST query parameters', () => {
   it('documents what a task row holds, and a row that breaks it is caught before it is sent', () => {
     const row = {
       id: '1', creator: `0x${'a'.repeat(40)}`, name: 'digits', description: '', modelId: '1', initialVersionId: '1', specCid: '0x01', datasetCid: '0x02', escrow: '10',
-      status: 'Joining', rounds: 3, shards: 2, replication: 2, rewardPerResult: '1', joinDeadline: '100', trainMflop: 40, currentRound: null, providerCount: 0, refund: null, dataSetId: null,
+      status: 'Joining', rounds: 3, shards: 2, replication: 2, rewardPerResult: '1', joinDeadline: '100', trainMflop: 40, currentRound: null, providerCount: 0, refund: null, closeReason: null, dataSetId: null,
       createdBlock: '5', createdAt: '6', closedAt: null
     }
     expect(taskSchema.parse(row)).toEqual(row)

@@ -21,6 +21,7 @@ import { controls } from './controls.ts'
 import { idbStateStore } from './idbStateStore.ts'
 import type { ArtifactStore } from '../../provider/types.ts'
 import type { Storage } from '../../storage/index.ts'
+import { roundNumber } from '../../core/taskPhase.ts'
 
 export interface ContributorState {
   on: boolean
@@ -160,7 +161,7 @@ export class Contributor extends Emitter<ContributorEvents> {
       this.update({ progress: { round, shard, ...progress }, speed: progress.samplesPerSec })
     }
     const onAction = (a: ProviderEvents['action']): void => {
-      this.log(`${a.name}${a.round === undefined ? '' : ` round ${a.round}`}${a.shard === undefined ? '' : ` shard ${a.shard}`}${a.detail === undefined ? '' : `: ${a.detail}`}`)
+      this.log(`${a.name}${a.round === undefined ? '' : ` round ${roundNumber(a.round)}`}${a.shard === undefined ? '' : ` shard ${a.shard}`}${a.detail === undefined ? '' : `: ${a.detail}`}`)
     }
     const onError = (e: ProviderEvents['error']): void => {
       this.update({ error: `${e.phase}: ${errorMessage(e.error)}` })

@@ -17,6 +17,7 @@ import { useReadContext, useWriteContext } from '../hooks/useProtocol.ts'
 import { useNetworkConfig } from '../NetworkContext.ts'
 import { Link } from '../router.tsx'
 import './contribute.css'
+import { roundNumber } from '../../core/taskPhase.ts'
 
 const TIME_COLUMNS = TIME_CATEGORIES
 const mlb = (value: bigint): string => formatUnits(value, 18)
@@ -149,7 +150,7 @@ function ContributeSwitch (): React.JSX.Element {
         <dd data-testid="contribute-backend">{state.backend === undefined ? '…' : `${state.backend.name} (${state.backend.source})`}{state.speed === undefined ? '' : `, ${Math.round(state.speed)} samples/s`}</dd>
         <dt>Now</dt>
         <dd data-testid="provider-phase" data-phase={state.step?.phase ?? 'stopped'}>
-          {state.step === undefined ? 'off' : `${state.step.phase}${state.step.round === undefined ? '' : ` · round ${state.step.round + 1}`}${state.step.shard === undefined ? '' : ` · shard ${state.step.shard}`}`}
+          {state.step === undefined ? 'off' : `${state.step.phase}${state.step.round === undefined ? '' : ` · round ${roundNumber(state.step.round)}`}${state.step.shard === undefined ? '' : ` · shard ${state.step.shard}`}`}
         </dd>
       </dl>
       {state.step?.detail !== undefined && <p className="muted" data-testid="provider-detail">{state.step.detail}</p>}
@@ -165,7 +166,7 @@ function ContributeSwitch (): React.JSX.Element {
           <caption>Where this tab's time went, per round (seconds)</caption>
           <thead><tr><th>Round</th>{TIME_COLUMNS.map((c) => <th key={c}>{c}</th>)}</tr></thead>
           <tbody>
-            {state.timings.map((t) => <tr key={t.round}><td>{t.round + 1}</td>{TIME_COLUMNS.map((c) => <td key={c}>{t[c].toFixed(1)}</td>)}</tr>)}
+            {state.timings.map((t) => <tr key={t.round}><td>{roundNumber(t.round)}</td>{TIME_COLUMNS.map((c) => <td key={c}>{t[c].toFixed(1)}</td>)}</tr>)}
           </tbody>
         </table>
       )}

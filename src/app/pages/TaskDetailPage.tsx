@@ -3,6 +3,7 @@ import { isAddressEqual } from 'viem'
 import { useConnection } from 'wagmi'
 import { explainError } from '../../chain/explainError.ts'
 import { joinLock } from '../../core/taskLimits.ts'
+import { taskEndOf, taskPhase } from '../../core/taskPhase.ts'
 import { useReadContext } from '../hooks/useProtocol.ts'
 import { useReadSource } from '../hooks/useReadSource.ts'
 import { Link } from '../router.tsx'
@@ -10,14 +11,15 @@ import { CancelTask } from '../taskDetail/CancelTask.tsx'
 import { DataProvenance } from '../taskDetail/DataProvenance.tsx'
 import { disputesOf } from '../taskDetail/disputes.ts'
 import { DisputesSection } from '../taskDetail/DisputesSection.tsx'
+import { EndExpiredTask } from '../taskDetail/EndExpiredTask.tsx'
 import { EventLog } from '../taskDetail/EventLog.tsx'
-import { mlb, rewardPerTflop, shortAddress, workPerResult } from '../taskDetail/format.ts'
+import { chainTime, mlb, rewardPerTflop, shortAddress, workPerResult } from '../taskDetail/format.ts'
 import { loadTaskDetail, type TaskDetail } from '../taskDetail/loadTaskDetail.ts'
 import { participantsOf } from '../taskDetail/participants.ts'
 import { ParticipantsSection } from '../taskDetail/ParticipantsSection.tsx'
 import { RoundsSection } from '../taskDetail/RoundsSection.tsx'
 import { VersionsSection } from '../taskDetail/VersionsSection.tsx'
-import { useTaskSpec } from '../taskDetail/useTaskSpec.ts'
+import { useScoredSamples, useTaskSpec } from '../taskDetail/useTaskSpec.ts'
 import '../taskDetail/taskDetail.css'
 
 /** Refresh about once per local block: the page follows a running task live. */
@@ -57,8 +59,19 @@ function TaskDetailView ({ detail, refetch, stale }: { detail: TaskDetail, refet
   const { address } = useConnection()
   const isCreator = address !== undefined && isAddressEqual(address, task.creator)
   const spec = useTaskSpec(detail.specCid, detail.versions.length > 0)
+  const samples = useScoredSamples(spec.data)
   const open = task.status === 'Joining' || task.status === 'Running'
-  const shownRound = Math.min(task.currentRound + 1, task.rounds)
+  const phase = taskPhase({
+    status: task.status,
+    currentRound: task.currentRound,
+    started: detail.rounds.length > 0,
+    rounds: task.rounds,
+    providerCount: task.providerCount,
+    replication: task.replication,
+    joinDeadline: task.joinDeadline,
+    cancelRequested: task.cancelRequested,
+    end: taskEndOf(detail.events.map((event) => event.eventName))
+  }, Date.now() / 1000)
   return (
     <>
       <section className="panel" aria-labelledby="task-title" data-testid="task-header">
@@ -66,8 +79,10 @@ function TaskDetailView ({ detail, refetch, stale }: { detail: TaskDetail, refet
         {detail.description !== '' && <p data-testid="task-description">{detail.description}</p>}
         {stale !== null && <p className="error" role="alert">Refresh failed ({explainError(stale)}); showing the last state read.</p>}
         <dl className="td-facts">
-          <dt>Status</dt><dd data-testid="task-status">{task.status}</dd>
-          <dt>Round</dt><dd data-testid="task-round">{task.status === 'Joining' ? `0 / ${task.rounds}` : `${shownRound} / ${task.rounds}`}</dd>
+          <dt>Status</dt><dd><strong data-testid="task-status">{phase.name}</strong> <span data-testid="task-phase">{phase.explanation}</span></dd>
+          <dt>Round</dt><dd data-testid="task-round">{phase.round}</dd>
+          <dt>Providers</dt><dd data-testid="task-providers">{phase.providers}</dd>
+          <dt>{task.status === 'Joining' ? 'Joining closes' : 'Joining closed'}</dt><dd data-testid="task-join-deadline">{chainTime(task.joinDeadline)}</dd>
           <dt>Shards × replicas</dt><dd>{task.shards} × {task.replication} (up to {task.maxReplication})</dd>
           <dt>Creator</dt><dd title={task.creator} data-testid="task-creator">{shortAddress(task.creator)}{isCreator && <strong> (you)</strong>}</dd>
           <dt>Reward per result</dt><dd>{mlb(task.rewardPerResult)} ({rewardPerTflop(task)} per TFLOP of training)</dd>
@@ -79,10 +94,12 @@ function TaskDetailView ({ detail, refetch, stale }: { detail: TaskDetail, refet
           <dt>Dataset CID</dt><dd><code className="td-cid">{detail.datasetCid}</code></dd>
           <dt>Data set</dt><DataProvenance taskId={task.taskId} />
         </dl>
-        {isCreator && <CancelTask taskId={task.taskId} open={open} escrowLeft={detail.escrowLeft} onDone={refetch} />}
+        {phase.name === 'Expired'
+          ? <EndExpiredTask taskId={task.taskId} refundable={phase.refundable} escrowLeft={detail.escrowLeft} isCreator={isCreator} onDone={refetch} />
+          : isCreator && <CancelTask taskId={task.taskId} open={open} escrowLeft={detail.escrowLeft} onDone={refetch} />}
       </section>
       <RoundsSection rounds={detail.rounds} replication={task.replication} events={detail.events} />
-      <VersionsSection versions={detail.versions} language={spec.data?.architecture.transformer !== undefined} />
+      <VersionsSection versions={detail.versions} language={spec.data?.architecture.transformer !== undefined} samples={samples} modelId={task.modelId} />
       <DisputesSection disputes={disputesOf(detail.events)} />
       <ParticipantsSection participants={participantsOf(detail.providers, detail.events)} claimable={detail.claimable} account={address} />
       <EventLog events={detail.events} />

@@ -11,6 +11,7 @@ import { Viewer } from '../models/Viewer.tsx'
 import { Link } from '../router.tsx'
 import { chainTime } from '../taskDetail/format.ts'
 import '../models/models.css'
+import { roundNumber } from '../../core/taskPhase.ts'
 
 export function VersionPage ({ versionId }: { versionId: bigint }): React.JSX.Element {
   const ctx = useReadContext()
@@ -57,7 +58,7 @@ export function VersionPage ({ versionId }: { versionId: bigint }): React.JSX.El
           {v.taskId !== 0n && (
             <>
               <dt>Task round</dt>
-              <dd><Link to={{ page: 'task', taskId: v.taskId }} testId="version-task-link">Task {v.taskId.toString()}</Link>, round {v.round.toString()}</dd>
+              <dd><Link to={{ page: 'task', taskId: v.taskId }} testId="version-task-link">Task {v.taskId.toString()}</Link>, round {roundNumber(v.round)}</dd>
             </>
           )}
           <dt>Commit hash</dt><dd data-testid="version-commit">{v.commitHash}</dd>
@@ -78,7 +79,7 @@ export function VersionPage ({ versionId }: { versionId: bigint }): React.JSX.El
         <h3>Aggregator</h3>
         {signatures.proposal === undefined
           ? <p className="muted" data-testid="version-aggregator">No aggregator: {v.parent === 0n ? 'a genesis version' : 'registered by the model owner'}.</p>
-          : <Signature sig={signatures.proposal} testId="version-aggregator" note={`signed Version for task ${signatures.proposal.taskId}, round ${signatures.proposal.round}, and proposed it`} />}
+          : <Signature sig={signatures.proposal} testId="version-aggregator" note={`signed Version for task ${signatures.proposal.taskId}, round ${roundNumber(signatures.proposal.round)}, and proposed it`} />}
         <h3>Other signers</h3>
         {signatures.confirmations.length === 0
           ? <p className="muted">No other signer yet.</p>

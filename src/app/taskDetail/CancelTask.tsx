@@ -4,6 +4,7 @@ import { TxStatus } from '../components/TxStatus.tsx'
 import { useTransactor } from '../hooks/useTransactor.ts'
 import { useWriteContext } from '../hooks/useProtocol.ts'
 import { mlb } from './format.ts'
+import { roundNumber } from '../../core/taskPhase.ts'
 
 /**
  * The creator's cancel button (while the task is `open`), with a confirm step. A joining task ends
@@ -37,7 +38,7 @@ export function CancelTask ({ taskId, open, escrowLeft, onDone }: { taskId: bigi
       )}
       <TxStatus state={action.state} testId="cancel-status" />
       {outcome?.kind === 'cancelled' && <p className="ok" data-testid="cancel-refund">Refunded {mlb(outcome.refund)}: claim it from the rewards panel.</p>}
-      {outcome?.kind === 'requested' && <p className="ok" data-testid="cancel-refund">Cancel requested: the task ends when round {outcome.round} does; the escrow left then becomes claimable by you.</p>}
+      {outcome?.kind === 'requested' && <p className="ok" data-testid="cancel-refund">Cancel requested: the task ends when round {roundNumber(outcome.round)} does; the escrow left then becomes claimable by you.</p>}
     </div>
   )
 }

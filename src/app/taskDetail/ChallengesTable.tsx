@@ -1,6 +1,7 @@
 import { Link } from '../router.tsx'
 import type { ChallengeOutcome, ChallengeView } from './challenges.ts'
 import { chainTime, mlb, shortAddress } from './format.ts'
+import { roundNumber } from '../../core/taskPhase.ts'
 
 const OUTCOME_WORDS: Record<ChallengeOutcome, string> = {
   open: 'open: the referee judges it',
@@ -21,7 +22,7 @@ export function ChallengesTable ({ challenges, caption }: { challenges: Challeng
           <tr key={`${c.block}-${c.kind}-${c.challenger}`} data-testid="challenge-row" data-kind={c.kind} data-challenger={c.challenger} data-outcome={c.outcome}>
             <td>
               {c.kind === 'result'
-                ? <>task <Link to={{ page: 'task', taskId: c.result.taskId }}>#{c.result.taskId.toString()}</Link> round {c.result.round} shard {c.result.shard} attempt {c.result.attempt} replica {c.result.replica}</>
+                ? <>task <Link to={{ page: 'task', taskId: c.result.taskId }}>#{c.result.taskId.toString()}</Link> round {roundNumber(c.result.round)} shard {c.result.shard} attempt {c.result.attempt} replica {c.result.replica}</>
                 : <Link to={{ page: 'version', versionId: c.versionId }}>version {c.versionId.toString()}</Link>}
             </td>
             <td>{c.accused === undefined ? 'unknown' : <span title={c.accused}>{shortAddress(c.accused)}</span>}</td>

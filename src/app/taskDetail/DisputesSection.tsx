@@ -4,6 +4,7 @@ import type { Disputes, SplitView } from './disputes.ts'
 import { EvidenceCid } from './EvidenceCid.tsx'
 import { chainTime } from './format.ts'
 import { SlashesTable } from './SlashesTable.tsx'
+import { roundNumber } from '../../core/taskPhase.ts'
 
 /** The task's splits, slashes and challenges, each with what came of it. */
 export function DisputesSection ({ disputes }: { disputes: Disputes }): React.JSX.Element {
@@ -21,7 +22,7 @@ export function DisputesSection ({ disputes }: { disputes: Disputes }): React.JS
           <tbody>
             {splits.map((s) => (
               <tr key={`${s.round}-${s.shard}-${s.attempt}`} data-testid="dispute-row" data-round={s.round} data-shard={s.shard} data-attempt={s.attempt} data-verdict={s.verdict.kind}>
-                <td>{s.round}</td>
+                <td>{roundNumber(s.round)}</td>
                 <td>{s.shard}</td>
                 <td>{s.attempt}</td>
                 <td>block {s.block.toString()}</td>

@@ -1,5 +1,6 @@
 import type { RoundState } from '../../chain/actions/index.ts'
 import type { ProtocolEvent } from '../../chain/protocolEvents.ts'
+import { roundNumber } from '../../core/taskPhase.ts'
 import { shortAddress } from './format.ts'
 import { shardAttempts, type Verdict } from './verdicts.ts'
 
@@ -21,7 +22,7 @@ export function RoundsSection ({ rounds, replication, events }: { rounds: RoundS
       {rounds.length === 0 && <p className="muted">No round has started yet.</p>}
       {rounds.map((round) => (
         <div key={round.round} className="td-round">
-          <h4>Round {round.round} <span className="muted">({round.decidedShards} of {round.shards.length} shards decided{round.versionId === 0n ? '' : `, version ${round.versionId}`})</span></h4>
+          <h4>Round {roundNumber(round.round)} <span className="muted">({round.decidedShards} of {round.shards.length} shards decided{round.versionId === 0n ? '' : `, version ${round.versionId}`})</span></h4>
           <table className="td-table">
             <thead><tr><th>Shard</th><th>Attempt</th><th>Status</th><th>Providers and verdicts</th></tr></thead>
             <tbody>

@@ -2,6 +2,7 @@ import { Link } from '../router.tsx'
 import { chainTime, mlb, shortAddress } from './format.ts'
 import { slashReasonWords, type SlashAppeal, type SlashCause, type SlashView } from './disputes.ts'
 import { EvidenceCid } from './EvidenceCid.tsx'
+import { roundNumber } from '../../core/taskPhase.ts'
 
 const CAUSE_WORDS: Record<SlashCause, string> = {
   split: "the referee's verdict on a split",
@@ -30,8 +31,8 @@ export function SlashesTable ({ slashes, withTask = false }: { slashes: SlashVie
             <td title={s.provider}>{shortAddress(s.provider)}</td>
             <td>
               {s.result === undefined
-                ? `round ${s.round}: ${VERSION_SLASHED[s.cause] ?? 'version signature'}`
-                : `round ${s.result.round} shard ${s.result.shard} attempt ${s.result.attempt} replica ${s.result.replica}`}
+                ? `round ${roundNumber(s.round)}: ${VERSION_SLASHED[s.cause] ?? 'version signature'}`
+                : `round ${roundNumber(s.result.round)} shard ${s.result.shard} attempt ${s.result.attempt} replica ${s.result.replica}`}
             </td>
             <td>{slashReasonWords(s.reason)}, found by {CAUSE_WORDS[s.cause]}</td>
             <td>{mlb(s.amount)}</td>

@@ -43,8 +43,9 @@ describe('participantsOf', () => {
 describe('eventSentence', () => {
   it('says who did what with amounts in MLB', () => {
     expect(eventSentence(protocolEvent('TaskManager', 'TaskCancelled', { taskId: 1n, refund: parseEther('120') }))).toBe('The task ended early; 120 MLB refunded to the creator.')
+    // the chain's round 2 is the third: people count rounds from 1
     expect(eventSentence(protocolEvent('ConsensusVerifier', 'ShardAccepted', { taskId: 1n, round: 2n, shard: 1n, attempt: 0n, center: 1n, winnersMask: 3n, fingerprintHash: '0x' })))
-      .toBe('Accepted round 2 shard 1 attempt 0 (center replica 1).')
+      .toBe('Accepted round 3 shard 1 attempt 0 (center replica 1).')
   })
 })
 

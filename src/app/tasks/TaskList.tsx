@@ -16,16 +16,17 @@ export function TaskList (): React.JSX.Element {
     <>
       <table className="tasks-table" data-testid="tasks-table">
         <thead>
-          <tr><th>Task</th><th>Status</th><th>Round</th><th>Shards × replication</th><th>Reward per result</th><th>Creator</th></tr>
+          <tr><th>Task</th><th>Status</th><th>Round</th><th>Providers</th><th>Shards × replication</th><th>Reward per result</th><th>Creator</th></tr>
         </thead>
         <tbody>
           {tasks.data.map((task) => {
-            const view = taskRowView(task)
+            const view = taskRowView(task, Date.now() / 1000)
             return (
               <tr key={task.id} data-testid="task-row" data-task-id={task.id}>
                 <td><Link to={{ page: 'task', taskId: BigInt(task.id) }} testId={`task-link-${task.id}`}>{view.title}</Link></td>
-                <td data-testid="task-status" className={`status-${task.status.toLowerCase()}`}>{task.status}</td>
-                <td data-testid="task-round">{view.round}</td>
+                <td data-testid="task-status" className={`status-${view.phase.name.toLowerCase()}`} title={view.phase.explanation}>{view.phase.name}</td>
+                <td data-testid="task-round">{view.phase.round}</td>
+                <td data-testid="task-providers">{view.phase.providers}</td>
                 <td>{view.layout}</td>
                 <td>{view.reward} MLB</td>
                 <td title={task.creator}>{view.creator}</td>

@@ -2,6 +2,7 @@
  * Settings that fit the size of the data, each with the one line that says why: how much of an
  * upload is held out to score versions, and how many samples one shard trains on.
  */
+import { heldOutShare } from '../../provider/uploadedData.ts'
 import { DEFAULT_FORM } from './taskForm.ts'
 
 /** Held out from a large upload: a tenth, as the bundled sets do. */
@@ -30,7 +31,7 @@ export function suggestHoldout (rows: number): Suggestion {
   const share = Math.min(MAX_HOLDOUT_SHARE, wanted / rows)
   // Three decimals are enough; rounding up keeps at least the rows wanted.
   const value = Math.ceil(share * 1000) / 1000
-  const held = Math.max(1, Math.round(rows * value))
+  const held = heldOutShare(rows, value)
   const why = share === MAX_HOLDOUT_SHARE
     ? `${count(held)} of ${count(rows)} rows are held out to score versions: the most that leaves enough to train on, though so few make the score rough.`
     : wanted === MIN_HELD_OUT
@@ -54,6 +55,6 @@ export function suggestShardLength (trainRows: number, shards: number): Suggesti
 /** Both settings for `rows` samples in `shards` shards (the held-out share first: the shards come from the rest). */
 export function autoSettings (rows: number, shards: number): AutoSettings {
   const holdoutFraction = suggestHoldout(rows)
-  const held = Math.max(1, Math.round(rows * Number(holdoutFraction.value)))
+  const held = heldOutShare(rows, Number(holdoutFraction.value))
   return { holdoutFraction, samplesPerShard: suggestShardLength(rows - held, Math.max(1, shards)) }
 }

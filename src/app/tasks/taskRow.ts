@@ -1,12 +1,13 @@
 /** How the tasks list shows one task: pure formatting of the indexer's task (amounts as decimal strings). */
 import { formatUnits, getAddress } from 'viem'
+import { taskPhase, type TaskPhase } from '../../core/taskPhase.ts'
 import type { Task } from '../../sdk/schemas.ts'
 
 export interface TaskRowView {
   /** "Digits #3": the task's name and its number ("#3" alone for a nameless task) */
   title: string
-  /** "2 / 3": the round under way (the first before it starts, the last once the task is over), of all rounds */
-  round: string
+  /** where the task stands (its round counted from 1, its providers), as the task page says it */
+  phase: TaskPhase
   /** "2 × 2": shards times providers per shard */
   layout: string
   /** MLB per accepted result */
@@ -18,11 +19,22 @@ export function shortAddress (address: string): string {
   return `${address.slice(0, 6)}…${address.slice(-4)}`
 }
 
-export function taskRowView (task: Pick<Task, 'id' | 'name' | 'currentRound' | 'rounds' | 'shards' | 'replication' | 'rewardPerResult' | 'creator'>): TaskRowView {
+type ListedTask = Pick<Task, 'id' | 'name' | 'status' | 'currentRound' | 'rounds' | 'shards' | 'replication' | 'providerCount' | 'joinDeadline' | 'closeReason' | 'rewardPerResult' | 'creator'>
+
+export function taskRowView (task: ListedTask, nowSeconds: number): TaskRowView {
   const name = task.name.trim()
   return {
     title: name === '' ? `#${task.id}` : `${name} #${task.id}`,
-    round: `${Math.min((task.currentRound ?? 0) + 1, task.rounds)} / ${task.rounds}`,
+    phase: taskPhase({
+      status: task.status,
+      currentRound: task.currentRound ?? 0,
+      started: task.currentRound !== null,
+      rounds: task.rounds,
+      providerCount: task.providerCount,
+      replication: task.replication,
+      joinDeadline: BigInt(task.joinDeadline),
+      end: task.closeReason ?? undefined
+    }, nowSeconds),
     layout: `${task.shards} × ${task.replication}`,
     reward: formatUnits(BigInt(task.rewardPerResult), 18),
     creator: shortAddress(getAddress(task.creator))

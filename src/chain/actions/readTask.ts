@@ -9,7 +9,7 @@ export type TaskStatusName = typeof TASK_STATUSES[number]
 type RawTask = ContractFunctionReturnType<typeof TaskManagerAbi, 'view', 'getTask'>
 
 /** `TaskManager.getTask` with the id and the status by name. */
-export type TaskState = Omit<RawTask, 'status'> & { taskId: bigint, status: TaskStatusName }
+export type TaskState = Omit<RawTask, 'status'> & { taskId: bigint, status: Exclude<TaskStatusName, 'None'> }
 
 /** Reads a task; fails with a ChainActionError when it does not exist. */
 export async function readTask (ctx: ReadContext, params: { taskId: bigint }): Promise<TaskState> {
