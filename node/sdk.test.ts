@@ -7,6 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Hex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readEscrow, readIsProvider, readVersion, taskBudget } from '../src/chain/actions/index.ts'
 import { defineTask } from '../src/core/taskDefinition.ts'
@@ -18,7 +19,7 @@ import { ProviderLoop } from '../src/provider/providerLoop.ts'
 import { MemoryStateStore } from '../src/provider/state.ts'
 import { datasetTaskData } from '../src/provider/taskData.ts'
 import { inProcessEvaluator, inProcessTrainer, serialQueue } from '../src/provider/trainers.ts'
-import { createClient, createWriter, loadVersion } from '../src/sdk/index.ts'
+import { ApiMismatchError, createClient, createWriter, loadVersion } from '../src/sdk/index.ts'
 import { createStorage } from '../src/storage/index.ts'
 import { mnistSplit, useNodeBackend } from '../src/testing/mnist.ts'
 import { createOnnxSession, predictOnnx } from '../src/train/onnx/runOnnx.ts'
@@ -144,5 +145,22 @@ describe('the SDK', () => {
     const tfjs = await runnable.predict(digits)
     for (let i = 0; i < onnx.length; i++) expect(onnx[i]).toBeCloseTo(tfjs[i]!, 4)
     await session.release()
+
+    // attack (lying API): an API that gives this version another real model (the task's initial
+    // one, whose bytes hash to its own commit hash) fools a client that trusts it; a client given
+    // the chain refuses it
+    const initial = items.find((v) => v.id !== trained!.id)!
+    const lying: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init)
+      if (!String(input).endsWith(`/versions/${trained!.id}`)) return response
+      return Response.json({ ...await response.json() as object, modelCid: initial.modelCid, commitHash: initial.commitHash })
+    }
+    const fooled = await loadVersion(createClient({ api: indexer.url, gateway: gateway.url, fetch: lying }), trained!.id)
+    expect(fooled.bytes).toEqual(await artifacts.get(initial.modelCid as Hex, 'model'))
+    const checked = createClient({ api: indexer.url, gateway: gateway.url, fetch: lying, chain: ctxOf(0) })
+    await expect(loadVersion(checked, trained!.id)).rejects.toThrow(ApiMismatchError)
+    await expect(loadVersion(checked, trained!.id)).rejects.toThrow(`the chain has model ${onChain.modelCid}`)
+    // and an honest API passes the same check
+    expect((await loadVersion(createClient({ api: indexer.url, gateway: gateway.url, chain: ctxOf(0) }), trained!.id)).bytes).toEqual(runnable.bytes)
   }, 90_000)
 })

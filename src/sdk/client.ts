@@ -6,6 +6,9 @@
  */
 import { CID } from 'multiformats/cid'
 import { hexToBytes } from 'viem'
+import { readTaskCreation } from '../chain/actions/readTaskCreation.ts'
+import { readVersion } from '../chain/actions/readVersion.ts'
+import type { ReadContext } from '../chain/actions/types.ts'
 import type { z } from '../core/zod.ts'
 import { errorKind, MLBridgeError } from '../core/errors.ts'
 import { versionCommitHash } from '../core/version/blob.ts'
@@ -23,6 +26,13 @@ export interface ClientOptions {
   gateway?: string
   /** @default globalThis.fetch */
   fetch?: typeof fetch
+  /**
+   * The chain to check the API against (a public client on stack.json's RPC URL and the
+   * contracts): downloads then take a version's model CID and commit hash, and a task's spec CID,
+   * from the chain, so an API that lies cannot pass off another model or spec. Without it those
+   * come from the API and are trusted (the gateway's bytes are still checked against them).
+   */
+  chain?: ReadContext
 }
 
 export interface PageQuery {
@@ -61,6 +71,11 @@ export class ApiError extends MLBridgeError {
 /** A downloaded model does not hash to its version's commit hash. */
 export class ModelMismatchError extends errorKind('MODEL_MISMATCH') {
   override name = 'ModelMismatchError'
+}
+
+/** The API's answer disagrees with the chain it indexes (a client given `chain` checks what it downloads by). */
+export class ApiMismatchError extends errorKind('API_MISMATCH') {
+  override name = 'ApiMismatchError'
 }
 
 export interface TaskQuery extends PageQuery {
@@ -123,9 +138,9 @@ export interface MLBridgeClient {
    * the last event seen. Returns the function that stops it.
    */
   watchEvents: (options: WatchEventsOptions, onEvent: (event: ProtocolEvent) => void | Promise<void>) => () => void
-  /** The version blob (weights and momentum, docs/protocol.md section 9) from the gateway, checked against `version.commitHash`. */
+  /** The version blob (weights and momentum, docs/protocol.md section 9) from the gateway, checked against `version.commitHash` (and that against the chain, given `chain`). */
   downloadModel: (version: Pick<Version, 'id' | 'modelCid' | 'commitHash'>, options?: { signal?: AbortSignal }) => Promise<Uint8Array>
-  /** The task's spec (JSON, docs/protocol.md) from the gateway, every block checked against the task's `specCid`; decode it with `decodeTaskSpec`. */
+  /** The task's spec (JSON, docs/protocol.md) from the gateway, every block checked against the task's `specCid` (and that against the chain, given `chain`); decode it with `decodeTaskSpec`. */
   downloadSpec: (task: Pick<Task, 'id' | 'specCid'>, options?: { signal?: AbortSignal }) => Promise<Uint8Array>
 }
 
@@ -213,12 +228,24 @@ export function createClient (options: ClientOptions): MLBridgeClient {
     disputes: async (query = {}) => await get('/disputes', { ...query, state: query.state === undefined ? undefined : [query.state].flat().join(',') }, disputePageSchema),
     downloadModel: async (version, opts = {}) => {
       if (version.modelCid === null || version.commitHash === null) throw new MLBridgeError('VERSION_INCOMPLETE', `version ${version.id} has no model registered yet`)
+      if (options.chain !== undefined) {
+        const onChain = await readVersion(options.chain, { versionId: BigInt(version.id) })
+        if (onChain.modelCid.toLowerCase() !== version.modelCid.toLowerCase() || onChain.commitHash.toLowerCase() !== version.commitHash.toLowerCase()) {
+          throw new ApiMismatchError(`the API gives version ${version.id} as model ${version.modelCid} with commit hash ${version.commitHash}; the chain has model ${onChain.modelCid} with commit hash ${onChain.commitHash}`)
+        }
+      }
       const bytes = await download(version.modelCid, 'model', opts.signal)
       if (versionCommitHash(bytes).toLowerCase() !== version.commitHash.toLowerCase()) {
         throw new ModelMismatchError(`the model ${version.modelCid} does not hash to version ${version.id}'s commit hash ${version.commitHash}`)
       }
       return bytes
     },
-    downloadSpec: async (task, opts = {}) => await download(task.specCid, 'spec', opts.signal)
+    downloadSpec: async (task, opts = {}) => {
+      if (options.chain !== undefined) {
+        const { specCid } = await readTaskCreation(options.chain, { taskId: BigInt(task.id) })
+        if (specCid.toLowerCase() !== task.specCid.toLowerCase()) throw new ApiMismatchError(`the API gives task ${task.id}'s spec as ${task.specCid}; the chain has ${specCid}`)
+      }
+      return await download(task.specCid, 'spec', opts.signal)
+    }
   }
 }

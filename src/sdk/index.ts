@@ -10,7 +10,7 @@
  * Training for a task is the headless provider's work: `npm run provider`.
  */
 export {
-  ApiError, createClient, ModelMismatchError, type ClientOptions, type DisputeQuery, type EventFilter, type MLBridgeClient, type ModelQuery, type ModelSort, type PageQuery,
+  ApiError, ApiMismatchError, createClient, ModelMismatchError, type ClientOptions, type DisputeQuery, type EventFilter, type MLBridgeClient, type ModelQuery, type ModelSort, type PageQuery,
   type TaskQuery, type VersionQuery, type WatchEventsOptions
 } from './client.ts'
 export {
