@@ -30,4 +30,24 @@ describe('createProtocolEventLog', () => {
     for (let i = 1; i < scans.length; i++) expect(scans[i]!.fromBlock).toBe((scans[i - 1]!.toBlock as bigint) + 1n)
     expect(scans).toHaveLength(2)
   })
+
+  it('attack (reorganized chain): drops the events of blocks the chain no longer has, and reads those of the blocks that replaced them', async () => {
+    const { ctxOf, testClient } = chain()
+    const ctx = ctxOf(3)
+    const log = createProtocolEventLog(ctx)
+    await log.events()
+    await faucet(ctx)
+    const withFaucet = [...await log.events()]
+    const faucetBlock = withFaucet.at(-1)!.blockNumber
+    // the faucet's block is replaced by an empty one at the same height
+    await testClient.request({ method: 'anvil_reorg', params: [1, []] } as never)
+    const after = await log.events()
+    const fresh = await readProtocolEvents(ctx)
+    expect(fresh.some((e) => e.blockNumber === faucetBlock)).toBe(false)
+    expect(after.map((e) => `${e.blockNumber}/${e.logIndex}/${e.transactionHash}`)).toEqual(fresh.map((e) => `${e.blockNumber}/${e.logIndex}/${e.transactionHash}`))
+    expect(after.length).toBeLessThan(withFaucet.length)
+    // and it goes on growing from the new head
+    await faucet(ctx)
+    expect((await log.events()).length).toBe((await readProtocolEvents(ctx)).length)
+  })
 })

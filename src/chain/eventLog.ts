@@ -1,9 +1,14 @@
 /**
  * The protocol's events as a log that grows: the first read scans from block 0, each later one only
  * the blocks mined since, so a page that polls every few seconds reads each log entry once instead
- * of the whole history each time. Concurrent reads share one scan. A chain that reorganizes below
- * a scanned block (anvil never does; an L2's sequencer rarely) needs a new log.
+ * of the whole history each time. Concurrent reads share one scan.
+ *
+ * A chain may reorganize (an L2's sequencer rarely does, anvil on `anvil_reorg`): the log keeps the
+ * head it scanned up to at each of its last scans, and when the chain no longer has the newest of
+ * them it drops the events above the newest one it still has and scans again from there (from
+ * block 0 when it has none of them).
  */
+import type { Hex } from 'viem'
 import { readProtocolEvents } from './actions/readProtocolEvents.ts'
 import type { ReadContext } from './actions/types.ts'
 import type { ProtocolEvent } from './protocolEvents.ts'
@@ -13,17 +18,36 @@ export interface ProtocolEventLog {
   events: () => Promise<readonly ProtocolEvent[]>
 }
 
+interface Checkpoint { number: bigint, hash: Hex }
+
+/** Heads kept: a reorganization deeper than this many scans costs a scan from block 0. */
+const CHECKPOINTS = 64
+
 export function createProtocolEventLog (ctx: ReadContext): ProtocolEventLog {
   const events: ProtocolEvent[] = []
-  let scanned = -1n
+  /** the head each recent scan reached, oldest first */
+  const checkpoints: Checkpoint[] = []
   let scanning: Promise<readonly ProtocolEvent[]> | undefined
+
+  /** Whether the chain whose head is `head` still holds `point` (a block read only when the head alone cannot tell). */
+  const holds = async (point: Checkpoint, head: { number: bigint, hash: Hex, parentHash: Hex }): Promise<boolean> => {
+    if (head.number < point.number) return false
+    if (head.number === point.number) return head.hash === point.hash
+    if (head.number === point.number + 1n) return head.parentHash === point.hash
+    return (await ctx.publicClient.getBlock({ blockNumber: point.number })).hash === point.hash
+  }
+
   const catchUp = async (): Promise<readonly ProtocolEvent[]> => {
-    const head = await ctx.publicClient.getBlockNumber({ cacheTime: 0 })
-    if (head > scanned) {
-      // one at a time: a first scan of a long-lived chain can outgrow a spread's argument limit
-      for (const event of await readProtocolEvents(ctx, { fromBlock: scanned + 1n, toBlock: head })) events.push(event)
-      scanned = head
-    }
+    const head = await ctx.publicClient.getBlock({ blockTag: 'latest' })
+    const newest = checkpoints.at(-1)
+    if (newest !== undefined && head.number === newest.number && head.hash === newest.hash) return events
+    while (checkpoints.length > 0 && !await holds(checkpoints.at(-1)!, head)) checkpoints.pop()
+    const from = (checkpoints.at(-1)?.number ?? -1n) + 1n
+    while (events.length > 0 && events.at(-1)!.blockNumber >= from) events.pop()
+    // one at a time: a first scan of a long-lived chain can outgrow a spread's argument limit
+    for (const event of await readProtocolEvents(ctx, { fromBlock: from, toBlock: head.number })) events.push(event)
+    checkpoints.push({ number: head.number, hash: head.hash })
+    if (checkpoints.length > CHECKPOINTS) checkpoints.shift()
     return events
   }
   return {
