@@ -7,6 +7,7 @@ import type { TaskSpec } from '../core/taskSpec.ts'
 import { concatDatasets, decodeDataset, DatasetBlobError } from '../train/data/datasetBlob.ts'
 import { sliceSamples, type Dataset } from '../train/data/dataset.ts'
 import type { Storage } from '../storage/index.ts'
+import type { EvaluationData } from '../train/workerApi.ts'
 
 export interface UploadedSplit {
   train: Dataset
@@ -34,6 +35,11 @@ export function heldOutCount (count: number, fraction: number, source = 'data se
   const testCount = Math.max(1, Math.round(count * fraction))
   if (count - testCount < 1) throw new DatasetBlobError(source, `has ${count} samples: too few to hold out ${fraction} and still train`)
   return testCount
+}
+
+/** What a task's versions are scored on: the uploaded data set's held-out split, or without one (the bundled MNIST) its test split, which the evaluator worker holds. */
+export function heldOutOf (split: UploadedSplit | undefined): EvaluationData {
+  return split === undefined ? { kind: 'mnist-test' } : { kind: 'samples', data: split.test }
 }
 
 export async function loadUploadedDataset (storage: Storage, spec: Pick<TaskSpec, 'dataset'>, options: { signal?: AbortSignal } = {}): Promise<UploadedSplit> {
