@@ -22,18 +22,23 @@ export type MergeCheck = string | null
 /** For each candidate, in order, whether it can be merged into `head`: their task specs build the same weights. */
 export function useMergeChecks (ctx: ReadContext, network: NetworkConfig, head: VersionState | undefined, candidates: readonly VersionState[]): Array<UseQueryResult<MergeCheck>> {
   return useQueries({
-    queries: (head === undefined ? [] : candidates).map((candidate) => ({
-      queryKey: ['merge-check', ctx.contracts.ModelRegistry, head!.versionId.toString(), candidate.versionId.toString()],
-      staleTime: Infinity,
-      retry: false,
-      queryFn: async (): Promise<MergeCheck> => {
-        const artifacts = blobArtifactStore((await browserNode(network)).storage.blobs, { pin: false })
-        const signal = AbortSignal.timeout(SPEC_TIMEOUT_MS)
-        const [ours, theirs] = await Promise.all([loadVersionTask(ctx, artifacts, head!, signal), loadVersionTask(ctx, artifacts, candidate, signal).catch((error: unknown) => error instanceof Error ? error : new Error(String(error)))])
-        if (theirs instanceof Error) return `its task spec could not be read: ${explainError(theirs)}`
-        return mergeIncompatibility(ours.task, theirs.task)
-      }
-    }))
+    queries: head === undefined
+      ? []
+      : candidates.map((candidate) => ({
+        queryKey: ['merge-check', ctx.contracts.ModelRegistry, head.versionId.toString(), candidate.versionId.toString()],
+        staleTime: Infinity,
+        retry: false,
+        queryFn: async (): Promise<MergeCheck> => {
+          const artifacts = blobArtifactStore((await browserNode(network)).storage.blobs, { pin: false })
+          const signal = AbortSignal.timeout(SPEC_TIMEOUT_MS)
+          const [ours, theirs] = await Promise.all([
+            loadVersionTask(ctx, artifacts, head, signal),
+            loadVersionTask(ctx, artifacts, candidate, signal).catch((error: unknown) => error instanceof Error ? error : new Error(String(error)))
+          ])
+          if (theirs instanceof Error) return `its task spec could not be read: ${explainError(theirs)}`
+          return mergeIncompatibility(ours.task, theirs.task)
+        }
+      }))
   })
 }
 
