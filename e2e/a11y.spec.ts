@@ -1,8 +1,7 @@
-import AxeBuilder from '@axe-core/playwright'
-import type { Page } from '@playwright/test'
 import { cancelTask, readModel, readTask } from '../src/chain/actions/index.ts'
 import { landingFigures, UNKNOWN } from '../src/app/landing/figures.ts'
 import { createClient } from '../src/sdk/index.ts'
+import { expectAccessible } from './axe.ts'
 import { devContext } from './devAccounts.ts'
 import { expect, test } from './fixtures.ts'
 import { connect, createTaskInWizard, openRoute } from './volunteer.ts'
@@ -14,13 +13,6 @@ import { connect, createTaskInWizard, openRoute } from './volunteer.ts'
  */
 /** the dev account that creates the task the pages show */
 const CREATOR = 7
-
-async function expectAccessible (page: Page, name: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).analyze()
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  // soft: every page is scanned and reported, not only the first that fails
-  expect.soft(serious.map((v) => `${v.id} (${v.impact}): ${v.help}, at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`), `axe on ${name}`).toEqual([])
-}
 
 test('@ux a visitor without a wallet sees what the network is, its live figures from the API and the way to contribute', async ({ peerPage: page, stack }) => {
   const api = createClient({ api: stack.api! })

@@ -15,7 +15,7 @@ import { promisify } from 'node:util'
 import { createTestClient, getAddress, http, keccak256, parseEther, toHex, type Address } from 'viem'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures.ts'
-import { connect, createTaskInWizard, openRoute, submitWizard, volunteer } from './volunteer.ts'
+import { connect, createTaskInWizard, heldOutAccuracy, openRoute, submitWizard, volunteer } from './volunteer.ts'
 import { readmeExample, runScriptExample, runShellExample } from './readmeExamples.ts'
 import { readAcceptedShards, readClaimable, readModel, readReputation, readRound, readTask, readTokenBalance, readVersion, type ReadContext } from '../src/chain/actions/index.ts'
 import { hasBit } from '../src/core/bitmask.ts'
@@ -49,15 +49,6 @@ async function acceptedResults (ctx: ReadContext, taskId: bigint): Promise<Map<A
     })
   }
   return counts
-}
-
-async function heldOutAccuracy (page: Page, versionId: bigint): Promise<number> {
-  await openRoute(page, `#/versions/${versionId}`)
-  await expect(page.getByTestId('version-model-verified')).toBeVisible({ timeout: 60_000 })
-  await page.getByTestId('viewer-run-heldout').click()
-  const accuracy = page.getByTestId('viewer-accuracy')
-  await expect(accuracy).toHaveAttribute('data-accuracy', /\d/, { timeout: 60_000 })
-  return Number(await accuracy.getAttribute('data-accuracy'))
 }
 
 test('@journey @market a creator funds a named MNIST task, three volunteers train it over 3 rounds, get paid, the market lists, downloads, runs and continues the model, and the auditor passes it', async ({ openPeerPage, read: ctx, stack }, testInfo) => {

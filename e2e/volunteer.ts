@@ -32,6 +32,16 @@ export async function openRoute (page: Page, hash: `#/${string}`): Promise<void>
   await expect(page.getByTestId('page-loading')).toHaveCount(0, { timeout: 60_000 })
 }
 
+/** The version page's viewer scoring the version on the bundled held-out MNIST digits (ONNX Runtime, WASM): its accuracy. */
+export async function heldOutAccuracy (page: Page, versionId: bigint): Promise<number> {
+  await openRoute(page, `#/versions/${versionId}`)
+  await expect(page.getByTestId('version-model-verified')).toBeVisible({ timeout: 60_000 })
+  await page.getByTestId('viewer-run-heldout').click()
+  const accuracy = page.getByTestId('viewer-accuracy')
+  await expect(accuracy).toHaveAttribute('data-accuracy', /\d/, { timeout: 60_000 })
+  return Number(await accuracy.getAttribute('data-accuracy'))
+}
+
 export interface WizardTask { name?: string, description?: string, rounds: number, shards: number, replication: number, reward: string, joinWindow: number }
 
 export async function createTaskInWizard (creator: Page, task: WizardTask, before?: () => Promise<void>): Promise<bigint> {

@@ -27,6 +27,7 @@ import { computeCommitment } from './core/commitment.ts'
 import { hexToCid, memoryArtifactStore, memoryBlocks } from './provider/artifacts.ts'
 import { computeVersion } from './core/version/compute.ts'
 import { decodeVersion, encodeVersion, versionCommitHash } from './core/version/blob.ts'
+import { mergedVersion } from './core/version/merge.ts'
 import { holdOut } from './provider/uploadedData.ts'
 import { rawCid } from './storage/cid.ts'
 import { DEFAULT_LIMITS } from './storage/limits.ts'
@@ -121,6 +122,10 @@ async function compute (kind: string, i: Json): Promise<Json> {
       decodeVersion(bytes)
       return { hex: bytesToHex(bytes), commitHash: versionCommitHash(bytes) }
     }
+    case 'merge': {
+      const merged = mergedVersion(toSet(i.head), toSet(i.other), i.headWeight)
+      return { weights: fromSet(merged.weights), commitHash: merged.commitHash }
+    }
     case 'aggregate':
       return Array.from(aggregate((i.contributions as Array<{ id: string, values: number[] }>).map(({ id, values }) => ({ id, delta: toSet([{ name: 't', shape: [values.length], values }]) })), i.rule)[0]!.values)
     case 'outer-step': {
@@ -205,7 +210,7 @@ function vectorsOf (markdown: string): Vector[] {
 
 const REQUIRED_KINDS = [
   'derive-seed', 'rng', 'task-spec', 'shard-indices', 'data-hash', 'delta', 'delta-binding', 'seal', 'blob-cid',
-  'version-blob', 'aggregate', 'outer-step', 'version', 'fingerprint-seed', 'fingerprint', 'commitment', 'delta-root', 'accepted-results',
+  'version-blob', 'aggregate', 'outer-step', 'version', 'merge', 'fingerprint-seed', 'fingerprint', 'commitment', 'delta-root', 'accepted-results',
   'dataset-blob', 'eip712', 'gossip', 'session-grant-text', 'pin-request'
 ]
 

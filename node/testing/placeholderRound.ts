@@ -4,7 +4,7 @@
  */
 import { keccak256, toHex, type Address } from 'viem'
 import {
-  advance, claim, commitResult, finalizeVersion, proposeVersion, readAcceptedResults, readAssignment, revealResult, type WriteContext
+  advance, claim, commitResult, finalizeVersion, proposeVersion, readAcceptedResults, readAssignment, revealResult, type TaskParams, type VersionData, type WriteContext
 } from '../../src/chain/actions/index.ts'
 import { acceptedDeltaRoot } from '../../src/core/version/acceptedResults.ts'
 import type { LocalChain } from './localChain.ts'
@@ -19,13 +19,26 @@ export interface PlaceholderRun {
   claimed: bigint
 }
 
+export interface PlaceholderTaskOptions {
+  /** @default 1 */
+  rounds?: number
+  /** every window, seconds @default 600 */
+  window?: number
+  /** task parameters in place of the placeholders (a real spec and initial model, say) */
+  params?: Partial<TaskParams>
+  /** the version round `round` proposes @default placeholders named after the round */
+  version?: (round: number) => Pick<VersionData, 'modelCid' | 'commitHash'>
+}
+
 /**
  * One shard, one replica, `rounds` rounds (default one): create, join, then per round commit,
- * reveal (which accepts), propose, finalize (which ends the round); then claim.
+ * reveal (which accepts), propose, finalize (which ends the round); then claim. `local.timeTravel`
+ * lets each window pass.
  */
-export async function runPlaceholderTask (local: LocalChain, creator: WriteContext, provider: WriteContext, opts: { rounds?: number } = {}): Promise<PlaceholderRun> {
-  const window = 600
-  const params = placeholderTaskParams({ rounds: opts.rounds ?? 1 }, { window })
+export async function runPlaceholderTask (local: Pick<LocalChain, 'timeTravel' | 'testClient'>, creator: WriteContext, provider: WriteContext, opts: PlaceholderTaskOptions = {}): Promise<PlaceholderRun> {
+  const window = opts.window ?? 600
+  const params = placeholderTaskParams({ rounds: opts.rounds ?? 1, ...opts.params }, { window })
+  const version = opts.version ?? ((round) => ({ modelCid: placeholderCid(`model-${round + 1}`), commitHash: keccak256(toHex(`weights-${round + 1}`)) }))
   const taskId = await createPlainTask(creator, params)
   await joinAsProvider(provider, taskId)
   await local.timeTravel(window + 1)
@@ -48,7 +61,7 @@ export async function runPlaceholderTask (local: LocalChain, creator: WriteConte
     const results = await readAcceptedResults(creator, { taskId, round })
     const proposed = await proposeVersion(provider, {
       taskId,
-      data: { modelCid: placeholderCid(`model-${round + 1}`), commitHash: keccak256(toHex(`weights-${round + 1}`)), deltaRoot: acceptedDeltaRoot(results), dataHash: params.initialDataHash, accuracyBps: 9100 + round, loss: 1234n - BigInt(round) },
+      data: { ...version(round), deltaRoot: acceptedDeltaRoot(results), dataHash: params.initialDataHash, accuracyBps: 9100 + round, loss: 1234n - BigInt(round) },
       results
     })
     versions.push(proposed)

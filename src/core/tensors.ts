@@ -55,16 +55,21 @@ export function formatShape (shape: readonly number[]): string {
  * Callers that only need a yes/no use `sameLayout`; this one exists so errors can name the tensor.
  */
 export function layoutMismatch (set: WeightSet, layout: WeightLayout): string | null {
-  if (set.length !== layout.length) return `expected ${layout.length} tensors, got ${set.length}`
-  for (let i = 0; i < layout.length; i++) {
-    const tensor = set[i]!
-    const expected = layout[i]!
-    if (tensor.name !== expected.name) return `tensor ${i} is named "${tensor.name}", expected "${expected.name}"`
-    if (!shapesEqual(tensor.shape, expected.shape)) {
-      return `wrong shape for tensor "${tensor.name}": expected ${formatShape(expected.shape)}, got ${formatShape(tensor.shape)}`
-    }
-    if (tensor.values.length !== shapeSize(tensor.shape)) {
-      return `tensor "${tensor.name}" has ${tensor.values.length} values for shape ${formatShape(tensor.shape)}`
+  const difference = layoutDifference(set, layout)
+  if (difference !== null) return difference
+  const short = set.find((tensor) => tensor.values.length !== shapeSize(tensor.shape))
+  return short === undefined ? null : `tensor "${short.name}" has ${short.values.length} values for shape ${formatShape(short.shape)}`
+}
+
+/** Why layout `actual` is not `expected` (tensor count, then each tensor's name and shape in order), or null when it is. */
+export function layoutDifference (actual: WeightLayout, expected: WeightLayout): string | null {
+  if (actual.length !== expected.length) return `expected ${expected.length} tensors, got ${actual.length}`
+  for (let i = 0; i < expected.length; i++) {
+    const tensor = actual[i]!
+    const want = expected[i]!
+    if (tensor.name !== want.name) return `tensor ${i} is named "${tensor.name}", expected "${want.name}"`
+    if (!shapesEqual(tensor.shape, want.shape)) {
+      return `wrong shape for tensor "${tensor.name}": expected ${formatShape(want.shape)}, got ${formatShape(tensor.shape)}`
     }
   }
   return null
@@ -125,6 +130,14 @@ export function subtractWeights (a: WeightSet, b: WeightSet): WeightSet {
 
 export function addWeights (a: WeightSet, b: WeightSet): WeightSet {
   return zip(a, b, 'addends', (x, y) => x + y)
+}
+
+/**
+ * `weight × a + (1 − weight) × b`, element by element (a merge's weighted average): each product
+ * and the sum in f64, rounded once to f32.
+ */
+export function interpolateWeights (a: WeightSet, b: WeightSet, weight: number): WeightSet {
+  return zip(a, b, 'the weight sets to average', (x, y) => weight * x + (1 - weight) * y)
 }
 
 export function scaleWeights (set: WeightSet, factor: number): WeightSet {

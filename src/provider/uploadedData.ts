@@ -8,6 +8,7 @@ import { concatDatasets, decodeDataset, DatasetBlobError } from '../train/data/d
 import { sliceSamples, type Dataset } from '../train/data/dataset.ts'
 import { MNIST_TEST_SIZE } from '../train/data/mnistAsset.ts'
 import type { Storage } from '../storage/index.ts'
+import type { EvaluationData } from '../train/workerApi.ts'
 
 export interface UploadedSplit {
   train: Dataset
@@ -48,6 +49,11 @@ export function scoredSampleCount (dataset: TaskSpec['dataset'], totalRecords: n
   if (dataset.manifestCid === undefined) return MNIST_TEST_SIZE
   const held = heldOutCount(totalRecords, dataset.holdoutFraction, `data set "${dataset.name}"`)
   return Math.min(held, dataset.evalSamples ?? held)
+}
+
+/** What a task's versions are scored on: the uploaded data set's held-out split, or without one (the bundled MNIST) its test split, which the evaluator worker holds. */
+export function heldOutOf (split: UploadedSplit | undefined): EvaluationData {
+  return split === undefined ? { kind: 'mnist-test' } : { kind: 'samples', data: split.test }
 }
 
 export async function loadUploadedDataset (storage: Storage, spec: Pick<TaskSpec, 'dataset'>, options: { signal?: AbortSignal } = {}): Promise<UploadedSplit> {

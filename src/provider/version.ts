@@ -9,6 +9,7 @@ import { MLBridgeError } from '../core/errors.ts'
 import { decodeVersion } from '../core/version/blob.ts'
 import type { FraudProof } from '../core/version/deltaCheck.ts'
 import { checkEndorsement, type ExpectedVersion } from '../core/version/endorsement.ts'
+import { versionMetrics } from '../core/version/metrics.ts'
 import { gatheringOver, requiredSigners } from '../core/version/signers.ts'
 import type { SignerSignature, VersionContent } from '../core/version/signature.ts'
 import type { ProviderContext } from './context.ts'
@@ -122,8 +123,7 @@ export async function propose (ctx: ProviderContext, round: number, signal?: Abo
     await ctx.step({ phase: 'proposing', round })
     let metrics = record.draft === undefined ? undefined : { accuracyBps: record.draft.accuracyBps, loss: BigInt(record.draft.loss) }
     if (metrics === undefined) {
-      const { accuracy, loss } = await score(ctx, record, signal)
-      metrics = { accuracyBps: Math.max(0, Math.min(10_000, Math.round(accuracy * 10_000))), loss: BigInt(Math.max(0, Math.round(loss * 1e6))) }
+      metrics = versionMetrics(await score(ctx, record, signal))
     }
     const content = contentOf(ctx, record, metrics)
     let signatures: SignerSignature[] = []

@@ -7,7 +7,7 @@ import * as Comlink from 'comlink'
 import { backendStoreKey, type BackendChoice, type BackendName, type BackendStore } from './backendChoice.ts'
 import { BackendUnavailableError, TrainError, TrainingCancelledError } from './errors.ts'
 import type { TrainProgress, TrainShardResult } from './trainShard.ts'
-import type { EvaluateJob, Evaluation, EvaluatorApi, TrainerApi, TrainJob } from './workerApi.ts'
+import type { EvaluateJob, Evaluation, EvaluationData, EvaluatorApi, TrainerApi, TrainJob } from './workerApi.ts'
 import type { Architecture } from '../core/architecture.ts'
 import type { WeightSet } from '../core/tensors.ts'
 
@@ -110,6 +110,14 @@ export class EvaluatorClient {
 
   async evaluate (job: EvaluateJob): Promise<Evaluation> {
     return await this.remote.evaluate(job).catch((e: unknown) => { throw revive(e) })
+  }
+
+  /**
+   * Scores versions on `data` as a provider scores the version it proposes: with ONNX Runtime on
+   * WASM everywhere, since the score goes on chain and viewers re-check it with the same provider.
+   */
+  scorer (data: EvaluationData): { evaluate: (architecture: Architecture, weights: WeightSet) => Promise<Evaluation> } {
+    return { evaluate: async (architecture, weights) => await this.evaluate({ architecture, weights, data, providers: ['wasm'] }) }
   }
 
   async exportOnnx (architecture: Architecture, weights: EvaluateJob['weights']): Promise<Uint8Array> {

@@ -10,7 +10,7 @@ import { networkApi } from '../hooks/useApi.ts'
 import { Emitter } from '../../core/events.ts'
 import type { TaskData, ProviderLoop } from '../../provider/index.ts'
 import type { RoundTimings } from '../../provider/timing.ts'
-import type { Evaluator, ProviderEvents, StepEvent } from '../../provider/types.ts'
+import type { ProviderEvents, StepEvent } from '../../provider/types.ts'
 import type { BackendName } from '../../train/backendChoice.ts'
 import type { TrainProgress } from '../../train/trainShard.ts'
 import type { EvaluatorClient, TrainerClient } from '../../train/trainerClient.ts'
@@ -114,9 +114,7 @@ export class Contributor extends Emitter<ContributorEvents> {
         const { data, heldOut } = await this.taskData(session, task.spec, stop)
         const choice = await trainer.selectBackend(task.architecture, opts.backend)
         this.update({ backend: { name: choice.backend, source: choice.source } })
-        // WASM everywhere: the score goes on chain, and viewers re-check it with the same provider.
-        const scorer: Evaluator = { evaluate: async (architecture, weights) => await evaluator.evaluate({ architecture, weights, data: heldOut, providers: ['wasm'] }) }
-        return { data, trainer: workerTrainer(trainer, choice.backend), evaluator: scorer }
+        return { data, trainer: workerTrainer(trainer, choice.backend), evaluator: evaluator.scorer(heldOut) }
       },
       gossip: (taskId) => session.node.joinTask({
         taskId: taskId.toString(), signer: session.signer, presence: () => ({ backend: this.state.backend?.name ?? 'wasm', throughput: Math.round(this.state.speed ?? 0) })
@@ -141,13 +139,13 @@ export class Contributor extends Emitter<ContributorEvents> {
 
   /** The bundled MNIST (the worker holds it), or the task's uploaded data set fetched by its manifest. */
   private async taskData (session: AppSession, spec: TaskSpec, signal: AbortSignal): Promise<{ data: TaskData, heldOut: EvaluationData }> {
-    const [{ datasetTaskData, mnistTaskData }, { loadUploadedDataset }] = await Promise.all([import('../../provider/index.ts'), import('../../provider/uploadedData.ts')])
-    if (spec.dataset.manifestCid === undefined) return { data: mnistTaskData(), heldOut: { kind: 'mnist-test' } }
+    const [{ datasetTaskData, mnistTaskData }, { heldOutOf, loadUploadedDataset }] = await Promise.all([import('../../provider/index.ts'), import('../../provider/uploadedData.ts')])
+    if (spec.dataset.manifestCid === undefined) return { data: mnistTaskData(), heldOut: heldOutOf(undefined) }
     this.update({ step: { phase: 'fetching', detail: `fetching the data set ${spec.dataset.manifestCid}` } })
     const storage = session.node.storage
     const counted: Storage = { ...storage, blobs: { ...storage.blobs, get: async (cid, options) => counting(await storage.blobs.get(cid, options)) } }
-    const { train, test } = await loadUploadedDataset(counted, spec, { signal })
-    return { data: datasetTaskData(train), heldOut: { kind: 'samples', data: test } }
+    const split = await loadUploadedDataset(counted, spec, { signal })
+    return { data: datasetTaskData(split.train), heldOut: heldOutOf(split) }
   }
 
   /** Mirrors the loop's events into the state, until `signal` (a stopped run stays quiet). */

@@ -1,7 +1,12 @@
 import { routeHref } from '../router.tsx'
+import { formatBps, formatLoss } from './format.ts'
 import { LAYOUT, layoutLineage, type LineageFork, type LineageVersion } from './lineage.ts'
 
 const RADIUS = 16
+
+/** The version's scores for its name, when it has any (a task's initial model and an unscored merge have none). */
+const metrics = ({ accuracyBps, loss }: LineageVersion): string =>
+  accuracyBps === undefined || loss === undefined || (accuracyBps === 0 && loss === 0n) ? '' : `, accuracy ${formatBps(accuracyBps)}, loss ${formatLoss(loss)}`
 
 /**
  * The lineage as inline SVG: columns by depth, parent → child edges, merges dashed, the head ringed.
@@ -57,9 +62,11 @@ export function LineageGraph ({ modelId, versions, head, forks }: { modelId: big
           data-testid="lineage-node"
           data-version-id={node.versionId.toString()}
           data-head={node.isHead ? 'true' : undefined}
+          data-accuracy-bps={node.accuracyBps}
+          data-loss={node.loss?.toString()}
         >
           {/* the link's name: an aria-label would hide the number it shows (axe label-content-name-mismatch) */}
-          <title>{`Version ${node.versionId} (${node.status})${node.external ? `, model ${node.modelId}` : ''}${node.isHead ? ', head' : ''}`}</title>
+          <title>{`Version ${node.versionId} (${node.status})${node.external ? `, model ${node.modelId}` : ''}${node.isHead ? ', head' : ''}${metrics(node)}`}</title>
           {node.isHead && <circle className="lineage-head-ring" cx={node.x} cy={node.y} r={RADIUS + 5} />}
           <circle className={`lineage-node ${node.status.toLowerCase()}${node.external ? ' external' : ''}`} cx={node.x} cy={node.y} r={RADIUS} />
           <text className="lineage-label" x={node.x} y={node.y + 4} textAnchor="middle">{node.versionId.toString()}</text>

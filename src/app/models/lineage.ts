@@ -14,6 +14,9 @@ export interface LineageVersion {
   /** 0n: none; set for merges */
   mergeParent: bigint
   status: string
+  /** the registry's metrics (basis points, loss × 1e6); both zero for a version nobody scored */
+  accuracyBps?: number
+  loss?: bigint
 }
 
 /** A model started from a version of this lineage (`fork`). */

@@ -18,8 +18,10 @@ describe('permissions', () => {
     expect(canRollback({ account: owner, governor: false }, owner, 0).allowed).toBe(false)
   })
 
-  it('lets only the owner merge', () => {
+  it('lets only the owner merge, once the model\'s task has ended', () => {
     expect(canMerge({ account: owner, governor: false }, owner).allowed).toBe(true)
+    expect(canMerge({ account: owner, governor: false }, owner, 'Completed').allowed).toBe(true)
     expect(canMerge({ account: other, governor: true }, owner).allowed).toBe(false)
+    expect(canMerge({ account: owner, governor: false }, owner, 'Running')).toEqual({ allowed: false, reason: 'The model\'s task is Running: its rounds move the head until it ends, so merge once it has.' })
   })
 })

@@ -33,11 +33,13 @@ export function canRollback (viewer: Viewer, owner: Address, ancestors: number):
 }
 
 /**
- * `merge`: the model owner only, and it registers a final version from the VersionData the caller
- * gives (model CID, commit hash, metrics): the merged weights must be computed and published first.
+ * `merge`: the model owner only, and not while the model's task still trains it (`taskStatus`
+ * undefined for a model without a task: the registry reverts `TaskModelLocked` while it is Joining
+ * or Running).
  */
-export function canMerge (viewer: Viewer, owner: Address): Permission {
+export function canMerge (viewer: Viewer, owner: Address, taskStatus?: string): Permission {
   if (viewer.account === undefined) return no('Connect the owner\'s wallet to merge.')
   if (!isAddressEqual(viewer.account, owner)) return no(`Only the model owner (${owner}) may merge into this model.`)
+  if (taskStatus === 'Joining' || taskStatus === 'Running') return no(`The model's task is ${taskStatus}: its rounds move the head until it ends, so merge once it has.`)
   return yes
 }

@@ -63,15 +63,20 @@ export interface VersionModel {
 }
 
 export async function loadVersionModel (ctx: ReadContext, artifacts: Pick<ArtifactStore, 'get'>, version: VersionState, signal?: AbortSignal): Promise<VersionModel> {
-  const options = signal === undefined ? {} : { signal }
-  const bytes = await artifacts.get(version.modelCid, 'model', options)
+  const bytes = await artifacts.get(version.modelCid, 'model', signal === undefined ? {} : { signal })
   checkCommitHash(version.versionId, bytes, version.commitHash)
+  const { task, taskId } = await loadVersionTask(ctx, artifacts, version, signal)
+  const { weights } = decodeVersion(bytes, { layout: task.layout })
+  return { bytes, commitHash: version.commitHash, weights, task, taskId }
+}
+
+/** The spec of the task that describes the version's model (see taskIdOf), fetched and decoded. */
+export async function loadVersionTask (ctx: ReadContext, artifacts: Pick<ArtifactStore, 'get'>, version: VersionState, signal?: AbortSignal): Promise<{ task: TaskDefinition, taskId: bigint }> {
   const taskId = await taskIdOf(version, {
     readVersion: async (versionId) => await readVersion(ctx, { versionId }),
     readModelTask: async (modelId) => (await readModel(ctx, { modelId })).taskId
   })
   const { specCid } = await readTaskCreation(ctx, { taskId })
-  const task = decodeTaskDefinition(await artifacts.get(specCid, 'spec', options), `the task spec ${specCid}`)
-  const { weights } = decodeVersion(bytes, { layout: task.layout })
-  return { bytes, commitHash: version.commitHash, weights, task, taskId }
+  const task = decodeTaskDefinition(await artifacts.get(specCid, 'spec', signal === undefined ? {} : { signal }), `the task spec ${specCid}`)
+  return { task, taskId }
 }
