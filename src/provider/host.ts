@@ -19,7 +19,7 @@ import { ProviderLoop, type LoopOutcome, type ProviderLoopOptions } from './prov
 import type { EndorsementBus } from './endorsements.ts'
 import { systemClock } from './state.ts'
 import type { TaskData } from './taskData.ts'
-import type { ArtifactStore, Evaluator, ProviderChain, ProviderEvents, ProviderStateStore, Trainer, WorkGate } from './types.ts'
+import { askGate, type ArtifactStore, type Evaluator, type ProviderChain, type ProviderEvents, type ProviderStateStore, type Trainer, type WorkGate } from './types.ts'
 
 /** What a task needs beyond its spec, made by the caller (a page has workers, Node trains in process). */
 export interface PreparedTask {
@@ -114,7 +114,7 @@ export class ProviderHost extends Emitter<HostEvents> {
     let idle = false
     let pausedFor: string | undefined
     while (!signal.aborted) {
-      const verdict = this.opts.gate?.() ?? { allowed: true }
+      const verdict = askGate(this.opts.gate)
       if (!verdict.allowed && this.opts.taskId === undefined) {
         if (pausedFor !== verdict.reason) this.emit('paused', { reason: verdict.reason })
         pausedFor = verdict.reason

@@ -20,7 +20,7 @@ import { reportEquivocations } from './equivocation.ts'
 import { emptyState, stateKey, systemClock } from './state.ts'
 import type { TaskData } from './taskData.ts'
 import type { RoundTimings } from './timing.ts'
-import type { ArtifactStore, Clock, Evaluator, ProviderChain, ProviderEvents, ProviderState, ProviderStateStore, Trainer, WorkGate } from './types.ts'
+import { askGate, type ArtifactStore, type Clock, type Evaluator, type ProviderChain, type ProviderEvents, type ProviderState, type ProviderStateStore, type Trainer, type WorkGate } from './types.ts'
 import { aggregate, endorse, propose } from './version.ts'
 import { commit, lostResult, reveal, train } from './work.ts'
 
@@ -179,7 +179,7 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
     const r = round ?? 0
     if (duty.kind === 'join' || duty.kind === 'train') {
       // A drawn shard left untrained is missed, not committed: nothing is left to reveal.
-      const verdict = this.opts.gate?.() ?? { allowed: true }
+      const verdict = askGate(this.opts.gate)
       if (!verdict.allowed) {
         await ctx.step({ phase: 'paused', ...(round === undefined ? {} : { round }), ...(duty.kind === 'train' ? { shard: duty.shard.shard } : {}), detail: verdict.reason })
         return false

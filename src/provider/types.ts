@@ -195,6 +195,9 @@ export type Phase =
  */
 export type WorkGate = () => ContributionVerdict
 
+/** The gate's verdict now; no gate always allows. */
+export const askGate = (gate: WorkGate | undefined): ContributionVerdict => gate?.() ?? { allowed: true }
+
 export interface StepEvent {
   phase: Phase
   round?: number
