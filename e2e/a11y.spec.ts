@@ -1,8 +1,7 @@
-import AxeBuilder from '@axe-core/playwright'
-import type { Page } from '@playwright/test'
 import { cancelTask, readModel, readTask } from '../src/chain/actions/index.ts'
 import { landingFigures, UNKNOWN } from '../src/app/landing/figures.ts'
 import { createClient } from '../src/sdk/index.ts'
+import { expectAccessible } from './axe.ts'
 import { devContext } from './devAccounts.ts'
 import { expect, test } from './fixtures.ts'
 import { connect, createTaskInWizard, openRoute } from './volunteer.ts'
@@ -10,17 +9,10 @@ import { connect, createTaskInWizard, openRoute } from './volunteer.ts'
 /**
  * Every page through axe-core, as a visitor and as a creator, on the stack's real data: a task
  * created in the wizard gives the task, model and version pages (and the viewer) something to
- * show. What axe rates serious or critical fails the test, each named with where it is.
+ * show (the viewer of a table model is scanned by viewer.spec.ts).
  */
 /** the dev account that creates the task the pages show */
 const CREATOR = 7
-
-async function expectAccessible (page: Page, name: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).analyze()
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  // soft: every page is scanned and reported, not only the first that fails
-  expect.soft(serious.map((v) => `${v.id} (${v.impact}): ${v.help}, at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`), `axe on ${name}`).toEqual([])
-}
 
 test('@ux a visitor without a wallet sees what the network is, its live figures from the API and the way to contribute', async ({ peerPage: page, stack }) => {
   const api = createClient({ api: stack.api! })
