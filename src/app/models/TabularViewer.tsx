@@ -81,7 +81,7 @@ function RawValues ({ runner, table }: { runner: ModelRunner | undefined, table:
   )
 }
 
-interface HeldOutScores { accuracy: number, count: number, confusion: number[][] }
+interface HeldOutScores { accuracy: number, loss: number, count: number, confusion: number[][] }
 
 /** A CSV of the same columns, label included, read in the table worker and scored in this tab. */
 function HeldOutFile ({ runner, table }: { runner: ModelRunner | undefined, table: TableDescription }): React.JSX.Element {
@@ -118,7 +118,8 @@ function HeldOutFile ({ runner, table }: { runner: ModelRunner | undefined, tabl
         <>
           <p>
             Accuracy on {result.count} rows (ONNX Runtime):{' '}
-            <strong data-testid="viewer-heldout-accuracy" data-accuracy={String(result.accuracy)}>{formatFraction(result.accuracy)}</strong>
+            <strong data-testid="viewer-heldout-accuracy" data-accuracy={String(result.accuracy)} data-loss={String(result.loss)}>{formatFraction(result.accuracy)}</strong>,
+            loss {result.loss.toFixed(4)}
           </p>
           <ConfusionMatrix counts={result.confusion} classNames={table.classNames} label={table.label} />
         </>
