@@ -9,7 +9,7 @@ import { connect, createTaskInWizard, openRoute } from './volunteer.ts'
 /**
  * Every page through axe-core, as a visitor and as a creator, on the stack's real data: a task
  * created in the wizard gives the task, model and version pages (and the viewer) something to
- * show. What axe rates serious or critical fails the test, each named with where it is.
+ * show (the viewer of a table model is scanned by viewer.spec.ts).
  */
 /** the dev account that creates the task the pages show */
 const CREATOR = 7

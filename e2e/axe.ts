@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
 import { expect } from './fixtures.ts'
 
-/** Runs axe-core on the page as it is: what it rates serious or critical fails the test, each named with where it is. */
+/** Runs axe-core on the page as it is: what axe rates serious or critical fails the test, each named with where it is. */
 export async function expectAccessible (page: Page, name: string): Promise<void> {
   const { violations } = await new AxeBuilder({ page }).analyze()
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')

@@ -10,20 +10,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures.ts'
+import { irisTable as table } from './irisTable.ts'
 import { connect, submitWizard } from './volunteer.ts'
 
 const CREATOR = 5
-
-/** Iris-like rows: 150 of them, 4 features, 3 classes; `color` adds a text column that is not a feature. */
-function table (withColor: boolean): Buffer {
-  const kinds = ['setosa', 'versicolor', 'virginica']
-  const rows = Array.from({ length: 150 }, (_, i) => {
-    const k = i % 3
-    const features = [4.5 + k + (i % 5) / 10, 3 + (i % 4) / 10, 1 + 2 * k + (i % 7) / 10, 0.2 + k * 0.8 + (i % 3) / 10]
-    return [...features.map((f) => f.toFixed(1)), ...(withColor ? [i % 2 === 0 ? 'blue' : 'white'] : []), kinds[k]].join(',')
-  })
-  return Buffer.from(`sepal_length,sepal_width,petal_length,petal_width,${withColor ? 'color,' : ''}species\n${rows.join('\n')}\n`)
-}
 
 async function openWizardOnCsv (page: Page): Promise<void> {
   await connect(page, CREATOR)

@@ -19,13 +19,20 @@ export const datasetManifestSchema = z.strictObject({
   name: z.string().min(1).max(200),
   schema: z.strictObject({
     format: z.enum(['csv', 'json', 'images', 'binary']),
-    /** CSV/JSON columns, in order */
+    /** CSV/JSON columns, in order; for a table packed as binary, its feature columns in feature order */
     columns: z.array(z.string().max(200)).max(10_000).optional(),
     /** the column (or folder level) holding the label */
     label: z.string().max(200).optional(),
     classes: z.array(z.string().max(200)).max(100_000).optional(),
     /** a shard's first line is the CSV header */
-    header: z.boolean().optional()
+    header: z.boolean().optional(),
+    /** a binary table's scaling: feature f was stored as (value - mean[f]) / std[f], one entry per column */
+    scale: z.strictObject({
+      mean: z.array(z.number()).max(10_000),
+      std: z.array(z.number().positive()).max(10_000)
+    }).optional()
+  }).refine(s => s.scale === undefined || (s.columns?.length === s.scale.mean.length && s.columns.length === s.scale.std.length), {
+    message: 'scale.mean and scale.std must have one entry per column', path: ['scale']
   }),
   shards: z.array(z.strictObject({
     cid: cidLink,

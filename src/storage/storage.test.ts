@@ -2,7 +2,7 @@ import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { describe, expect, it } from 'vitest'
-import { BlobTooLargeError, CidMismatchError, createStorage, InvalidArtifactError, splitLines, type BlockAccess } from './index.ts'
+import { BlobTooLargeError, CidMismatchError, createStorage, InvalidArtifactError, splitLines, type BlockAccess, type DatasetManifest } from './index.ts'
 
 /** The smallest blockstore: the tests own what it returns, corrupted blocks included. */
 function memoryBlocks (): BlockAccess & { map: Map<string, Uint8Array>, gets: number } {
@@ -108,5 +108,18 @@ describe('data sets', () => {
       type: 'mlbridge/dataset/1', name: 'bad', schema: { format: 'binary' },
       shards: [{ cid: shard, size: 10, sha256: '0'.repeat(64), records: 1 }], totalSize: 11, totalRecords: 1
     })).rejects.toThrow(/totalSize must be the sum/)
+  })
+
+  it('keeps a table\'s scaling exactly, and refuses one without an entry per column', async () => {
+    const storage = createStorage({ blocks: memoryBlocks() })
+    const shard = await storage.blobs.put(bytes(10), { kind: 'shard' })
+    const manifest = (schema: DatasetManifest['schema']): DatasetManifest => ({
+      type: 'mlbridge/dataset/1', name: 'table', schema, shards: [{ cid: shard, size: 10, sha256: '0'.repeat(64), records: 1 }], totalSize: 10, totalRecords: 1
+    })
+    const scale = { mean: [0.1 + 0.2, 5], std: [Math.sqrt(2), 1] }
+    const cid = await storage.manifests.put(manifest({ format: 'binary', columns: ['a', 'b'], label: 'kind', classes: ['x', 'y'], scale }))
+    expect((await storage.manifests.get(cid)).schema.scale).toEqual(scale)
+    await expect(storage.manifests.put(manifest({ format: 'binary', columns: ['a'], scale }))).rejects.toThrow(/one entry per column/)
+    await expect(storage.manifests.put(manifest({ format: 'binary', columns: ['a', 'b'], scale: { mean: [0, 0], std: [1, 0] } }))).rejects.toThrow(/scale\.std/)
   })
 })

@@ -10,6 +10,13 @@ export interface Scores {
   count: number
 }
 
+/** The most probable class of one row of probabilities; the first of equal ones. */
+export function predictedClass (row: Float32Array): number {
+  let best = 0
+  for (let c = 1; c < row.length; c++) if ((row[c] as number) > (row[best] as number)) best = c
+  return best
+}
+
 export function scorePredictions (probabilities: Float32Array, labels: Int32Array, classes: number): Scores {
   const count = labels.length
   if (probabilities.length !== count * classes) throw new RangeError(`expected ${count * classes} probabilities for ${count} samples, got ${probabilities.length}`)
@@ -18,9 +25,7 @@ export function scorePredictions (probabilities: Float32Array, labels: Int32Arra
   for (let i = 0; i < count; i++) {
     const row = probabilities.subarray(i * classes, (i + 1) * classes)
     const label = labels[i] as number
-    let best = 0
-    for (let c = 1; c < classes; c++) if ((row[c] as number) > (row[best] as number)) best = c
-    if (best === label) correct++
+    if (predictedClass(row) === label) correct++
     loss -= Math.log(Math.min(Math.max(row[label] as number, 1e-7), 1 - 1e-7))
   }
   return { loss: loss / count, accuracy: correct / count, count }

@@ -4,7 +4,9 @@ import { MNIST_SIDE, rgbaToGrey, toMnistInput } from './digitImage.ts'
 import { formatFraction } from './format.ts'
 import { scoreHeldOut, type ModelRunner } from './modelRunner.ts'
 import { startOnnxRunner } from './onnxRunner.ts'
-import { parseFeatureRow, topClasses, type ClassScore } from './prediction.ts'
+import { Prediction } from './Prediction.tsx'
+import { topClasses, type ClassScore } from './prediction.ts'
+import { TabularViewer } from './TabularViewer.tsx'
 import type { VersionModel } from './versionModel.ts'
 import { TextGenerator } from './TextGenerator.tsx'
 
@@ -41,16 +43,6 @@ export function Viewer ({ model }: { model: VersionModel }): React.JSX.Element {
             ? <TabularViewer runner={runner} model={model} features={shape[0] as number} />
             : <p className="muted" data-testid="viewer-unsupported">The viewer runs 28×28 digit models, tabular models and character transformers; this one takes [{shape.join(', ')}].</p>}
     </section>
-  )
-}
-
-function Probabilities ({ scores }: { scores: ClassScore[] }): React.JSX.Element {
-  return (
-    <ul className="viewer-probs" data-testid="viewer-probabilities">
-      {scores.map((s) => (
-        <li key={s.index}><span>{s.label}</span><span className="viewer-bar" style={{ width: `${Math.max(1, s.probability * 160)}px` }} /><span>{formatFraction(s.probability)}</span></li>
-      ))}
-    </ul>
   )
 }
 
@@ -128,7 +120,6 @@ function DigitViewer ({ runner, model }: { runner: ModelRunner | undefined, mode
     }
   }
 
-  const best = scores?.[0]
   return (
     <div>
       <p className="muted">Draw a digit (white on black); it is scaled to 28×28 and centred like MNIST.</p>
@@ -145,52 +136,13 @@ function DigitViewer ({ runner, model }: { runner: ModelRunner | undefined, mode
           </button>
         )}
       </div>
-      {best !== undefined && (
-        <>
-          <p>Prediction: <strong data-testid="viewer-prediction" data-class={best.index}>{best.label}</strong></p>
-          <Probabilities scores={scores ?? []} />
-        </>
-      )}
+      {scores !== undefined && <Prediction scores={scores} />}
       {heldOut === 'running' && <p className="pending">Scoring the held-out digits…</p>}
       {heldOut !== undefined && heldOut !== 'running' && (
         <p>
           Held-out accuracy (ONNX Runtime, {heldOut.count} digits):{' '}
           <strong data-testid="viewer-accuracy" data-accuracy={String(heldOut.accuracy)}>{formatFraction(heldOut.accuracy)}</strong>
         </p>
-      )}
-      {problem !== undefined && <p className="error" role="alert" data-testid="viewer-problem">{problem}</p>}
-    </div>
-  )
-}
-
-function TabularViewer ({ runner, model, features }: { runner: ModelRunner | undefined, model: VersionModel, features: number }): React.JSX.Element {
-  const [row, setRow] = useState('')
-  const [scores, setScores] = useState<ClassScore[]>()
-  const [problem, setProblem] = useState<string>()
-  const predict = async (): Promise<void> => {
-    if (runner === undefined) return
-    try {
-      setProblem(undefined)
-      const probabilities = await runner.predict(parseFeatureRow(row, features))
-      setScores(topClasses(probabilities, Math.min(3, model.task.architecture.classes)))
-    } catch (e) {
-      setScores(undefined)
-      setProblem(explainError(e))
-    }
-  }
-  const best = scores?.[0]
-  return (
-    <div>
-      <p className="muted">One row of {features} features, comma-separated, scaled as the model was trained on them (uploaded tables are z-scored).</p>
-      <div className="row">
-        <input data-testid="viewer-row" size={40} value={row} placeholder={Array.from({ length: Math.min(features, 4) }, () => '0').join(', ') + (features > 4 ? ', …' : '')} onChange={(e) => { setRow(e.target.value) }} />
-        <button type="button" data-testid="viewer-predict" disabled={runner === undefined} onClick={() => { void predict() }}>Predict</button>
-      </div>
-      {best !== undefined && (
-        <>
-          <p>Prediction: <strong data-testid="viewer-prediction" data-class={best.index}>class {best.label}</strong></p>
-          <Probabilities scores={scores ?? []} />
-        </>
       )}
       {problem !== undefined && <p className="error" role="alert" data-testid="viewer-problem">{problem}</p>}
     </div>

@@ -11,6 +11,7 @@ import { encodeTaskSpec, type ModelSpec, type TaskSpec } from '../../core/taskSp
 import type { DataSetRegistration, TaskParams, WriteContext } from '../../chain/actions/index.ts'
 import { cidToHex } from '../../provider/artifacts.ts'
 import type { ArtifactStore } from '../../provider/types.ts'
+import type { DatasetManifest } from '../../storage/index.ts'
 import { appSession } from '../session.ts'
 import { buildSpec, buildTaskParams, chainSettings, dataLicense, dataSetRegistration, randomSeed, type TaskForm } from './taskForm.ts'
 import type { WizardData } from './wizardData.ts'
@@ -64,7 +65,7 @@ export async function prepareTask (opts: {
     onProgress(`Storing and pinning the data set (${data.samples} samples in ${shards.length} shard${shards.length === 1 ? '' : 's'})…`, 0)
     const { cid } = await session.node.storage.storeDataset({
       name: data.shape.name,
-      schema: { format: 'binary', ...(data.classNames === undefined ? {} : { classes: data.classNames }) },
+      schema: manifestSchema(data),
       shards,
       pinMetadata: { taskId: NO_TASK_YET },
       onProgress: (p) => {
@@ -97,6 +98,16 @@ export async function prepareTask (opts: {
   })
   onProgress('Published: the spec, the initial model and the data are pinned.')
   return { spec, params, dataSet }
+}
+
+/** A table's columns, label and scaling go in the manifest too, so a viewer can take values in the table's own units. */
+function manifestSchema (data: WizardData & { kind: 'upload' }): DatasetManifest['schema'] {
+  const { table, classNames } = data
+  return {
+    format: 'binary',
+    ...(classNames === undefined ? {} : { classes: classNames }),
+    ...(table === undefined ? {} : { columns: table.columns, label: table.label, scale: table.scale })
+  }
 }
 
 const megabytes = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { keccak256 } from 'viem'
 import { decodeDataset, encodeDataset } from '../../train/data/datasetBlob.ts'
 import { concatDatasets } from '../../train/data/datasetBlob.ts'
+import { shuffledOrder } from '../../train/data/tableColumns.ts'
 import { tableReader } from './tableReader.ts'
 
 const iris = '\uFEFFsepal,petal,"kind, of iris"\r\n5.1,1.4,setosa\r\n7.0,4.7,"versi""color"\r\n\r\n6.3,6.0,virginica\r\n4.9,1.4,setosa\r\n'
@@ -42,5 +43,21 @@ describe('tableReader', () => {
     const whole = concatDatasets(packed.shards.map((s) => decodeDataset(s.bytes)))
     expect(keccak256(encodeDataset(whole))).toBe(packed.dataHash)
     expect([...whole.labels].sort()).toEqual([0, 0, 1, 2])
+  })
+
+  it('takes a file as the packed model\'s samples: the same bits and labels the packer stored for the same rows', async () => {
+    const reader = tableReader()
+    await reader.read(new Blob([iris]), () => {})
+    const packed = await reader.pack({ label: 'kind, of iris', seed: 1, maxShardBytes: 1 << 20 }, () => {})
+    expect(packed.description).toMatchObject({ columns: ['sepal', 'petal'], label: 'kind, of iris', classNames: packed.classNames })
+    const stored = decodeDataset(packed.shards[0]!.bytes)
+    const viewer = tableReader()
+    await viewer.read(new Blob([iris]), () => {})
+    const { x, labels } = await viewer.modelSamples(packed.description)
+    const order = shuffledOrder(4, 1)
+    order.forEach((row, i) => {
+      expect(x.subarray(row * 2, row * 2 + 2)).toEqual(stored.x.subarray(i * 2, i * 2 + 2))
+      expect(labels[row]).toBe(stored.labels[i])
+    })
   })
 })

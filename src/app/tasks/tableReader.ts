@@ -2,12 +2,13 @@
  * The CSV reader the wizard runs in a worker (workers/table.worker.ts), so a large file never
  * holds up the page: the file is streamed in slices, decoded as UTF-8 and cut into rows by Papa
  * Parse, and each row goes straight into columns of numbers (`TableColumns`); then, on Publish,
- * the columns are packed into the shards to store and the data set's hash.
+ * the columns are packed into the shards to store and the data set's hash. The model viewer reads
+ * a held-out file the same way and takes it as a trained model's samples.
  */
 import * as Comlink from 'comlink'
 import Papa from 'papaparse'
 import { packDataset, type PackedDataset } from '../../train/data/datasetBlob.ts'
-import { TableColumns, type TableStats } from '../../train/data/tableColumns.ts'
+import { TableColumns, type TableDescription, type TableStats } from '../../train/data/tableColumns.ts'
 import { DataFormatError } from '../../train/errors.ts'
 
 /** Bytes parsed at a time: large enough that a slice's overhead is nothing, small enough for smooth progress. */
@@ -31,13 +32,20 @@ export interface PackedTable extends PackedDataset {
   featureShape: number[]
   classes: number
   classNames: string[]
+  /** the columns, classes and scaling, for the manifest: what a viewer needs to take the table's own values */
+  description: TableDescription
 }
+
+/** Samples laid out for a model: `x` the scaled features of each row in turn, `labels` class indices. */
+export interface ModelSamples { x: Float32Array, labels: Int32Array }
 
 export interface TableReaderApi {
   /** Reads `file`, replacing any table read before. */
   read: (file: Blob, onProgress: (p: ReadProgress) => void) => Promise<TableRead>
   /** The table read last as shards (transferred, not copied) with its hash; `onProgress` gets the share done. */
   pack: (request: PackRequest, onProgress: (done: number) => void) => Promise<PackedTable>
+  /** The table read last as the samples of the model `model` describes (TableColumns.modelSamples), transferred. */
+  modelSamples: (model: TableDescription) => Promise<ModelSamples>
 }
 
 /** The line break of a file, from its first bytes: CSV files from Windows and old Macs differ. */
@@ -106,8 +114,13 @@ export function tableReader (): TableReaderApi {
       if (table === undefined) throw new DataFormatError('the table', 'has not been read')
       const source = table.samples(label, seed)
       const packed = packDataset(source, maxShardBytes, onProgress)
-      const result: PackedTable = { ...packed, count: source.count, featureShape: source.featureShape, classes: source.classes, classNames: source.classNames ?? [] }
+      const result: PackedTable = { ...packed, count: source.count, featureShape: source.featureShape, classes: source.classes, classNames: source.classNames, description: source.description }
       return await Promise.resolve(Comlink.transfer(result, packed.shards.map((s) => s.bytes.buffer as ArrayBuffer)))
+    },
+    async modelSamples (model) {
+      if (table === undefined) throw new DataFormatError('the table', 'has not been read')
+      const samples = table.modelSamples(model)
+      return await Promise.resolve(Comlink.transfer(samples, [samples.x.buffer, samples.labels.buffer]))
     }
   }
 }

@@ -1,12 +1,13 @@
 /**
  * Reads the chosen CSV file in its own worker as soon as it is chosen, with progress; the worker
- * keeps the table for packing on Publish, and is ended when another file is chosen or the wizard
- * closes.
+ * keeps the table for packing on Publish (the wizard) or for taking as a model's samples (the
+ * viewer), and is ended when another file is chosen or the page closes.
  */
 import * as Comlink from 'comlink'
 import { startTransition, useEffect, useState, useSyncExternalStore } from 'react'
 import { explainError } from '../../chain/explainError.ts'
-import type { PackedTable, PackRequest, ReadProgress, TableRead, TableReaderApi } from './tableReader.ts'
+import type { TableDescription } from '../../train/data/tableColumns.ts'
+import type { ModelSamples, PackedTable, PackRequest, ReadProgress, TableRead, TableReaderApi } from './tableReader.ts'
 
 /**
  * How far the reading is, apart from the wizard's state: only the progress bar renders as it
@@ -35,7 +36,7 @@ export function useReadProgress (store: ReadProgressStore): ReadProgress {
 export type CsvTableState =
   | { status: 'none' }
   | { status: 'reading', progress: ReadProgressStore }
-  | { status: 'read', read: TableRead, seconds: number, table: Pick<TableReaderApi, 'pack'> }
+  | { status: 'read', read: TableRead, seconds: number, table: Pick<TableReaderApi, 'pack' | 'modelSamples'> }
   | { status: 'failed', error: string }
 
 export function useCsvTable (file: File | undefined): CsvTableState {
@@ -49,7 +50,8 @@ export function useCsvTable (file: File | undefined): CsvTableState {
     const progress = new ReadProgressStore(file.size)
     setState({ status: 'reading', progress })
     const table = {
-      pack: async (request: PackRequest, onProgress: (done: number) => void): Promise<PackedTable> => await api.pack(request, Comlink.proxy(onProgress))
+      pack: async (request: PackRequest, onProgress: (done: number) => void): Promise<PackedTable> => await api.pack(request, Comlink.proxy(onProgress)),
+      modelSamples: async (model: TableDescription): Promise<ModelSamples> => await api.modelSamples(model)
     }
     api.read(file, Comlink.proxy((p: ReadProgress) => { progress.set(p) })).then(
       // A transition: React renders the summary in slices, so showing it does not hold up the page either.

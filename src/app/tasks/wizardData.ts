@@ -16,13 +16,14 @@ import { MNIST_TRAIN_SIZE } from '../../provider/taskData.ts'
 import { TaskFormError, type DataShape, type DataSource } from './taskForm.ts'
 import { MAX_SHARD_BYTES, shuffleDataset, UPLOAD_ORDER_SEED, uploadDataShape } from './uploadPrep.ts'
 import type { TableReaderApi } from './tableReader.ts'
+import type { TableDescription } from '../../train/data/tableColumns.ts'
 
 /** Uploaded images are scaled to the size of the bundled digits. */
 export const IMAGE_SHAPE = { height: 28, width: 28, channels: 1 } as const
 
 export type WizardData =
   | { kind: 'bundled', shape: DataShape, datasetCid: Hex, dataHash: Hex }
-  | { kind: 'upload', shape: DataShape, packed: PackedDataset, samples: number, classNames?: string[] }
+  | { kind: 'upload', shape: DataShape, packed: PackedDataset, samples: number, classNames?: string[], table?: TableDescription }
 
 export interface DataChoice {
   source: DataSource
@@ -72,7 +73,7 @@ export async function loadWizardData (choice: DataChoice): Promise<WizardData> {
       if (choice.csvFile === undefined || choice.csvTable === undefined) throw new TaskFormError('dataset', 'choose a CSV file')
       const table = await choice.csvTable.pack({ label: choice.csvLabel.trim(), seed: UPLOAD_ORDER_SEED, maxShardBytes: MAX_SHARD_BYTES }, choice.onProgress ?? (() => {}))
       const shape = uploadDataShape(table, choice.csvFile.name.replace(/\.csv$/i, ''), choice.holdoutFraction)
-      return { kind: 'upload', shape, packed: { shards: table.shards, dataHash: table.dataHash }, samples: table.count, classNames: table.classNames }
+      return { kind: 'upload', shape, packed: { shards: table.shards, dataHash: table.dataHash }, samples: table.count, classNames: table.classNames, table: table.description }
     }
     case 'moby-dick':
       return textData(await fetchCorpus(new URL(import.meta.env.BASE_URL, document.baseURI)), CORPUS_NAME, choice)

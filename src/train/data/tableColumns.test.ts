@@ -49,9 +49,45 @@ describe('TableColumns', () => {
     }
   })
 
+  it('describes what it packs: the feature columns, the label, the classes and the scaling', () => {
+    const source = table([['1', '10', 'b'], ['3', '10', 'a'], ['5', '10', 'b'], ['7', '10', 'c']]).samples('kind', 7)
+    expect(source.description).toEqual({ columns: ['a', 'b'], label: 'kind', classNames: ['a', 'b', 'c'], scale: { mean: [4, 10], std: [Math.sqrt(5), 1] } })
+  })
+
   it('refuses a feature column with text or empty cells', () => {
     expect(() => table([['1', 'x', 'a'], ['2', '3', 'b']]).samples('kind', 1)).toThrow(/column "b".*not numbers/)
     expect(() => table([['1', '', 'a'], ['2', '3', 'b']]).samples('kind', 1)).toThrow(/column "b"/)
+  })
+})
+
+describe('TableColumns.modelSamples', () => {
+  const model = { columns: ['a', 'b'], label: 'kind', classNames: ['x', 'y'], scale: { mean: [2, 0], std: [2, 1] } }
+
+  it('takes the model\'s columns by name, in its order, scaled as at upload, with labels by class name', () => {
+    // the file's columns in another order, with one the model does not take
+    const t = table([['5', 'y', '4', 'note'], ['-1', 'x', '0', 'note']], ['b', 'kind', 'a', 'comment'])
+    const { x, labels } = t.modelSamples(model)
+    expect([...x]).toEqual([1, 5, -1, -1])
+    expect([...labels]).toEqual([1, 0])
+  })
+
+  it('names the missing columns', () => {
+    expect(() => table([['1', 'x']], ['a', 'kind']).modelSamples(model)).toThrow('the file: has no column "b"; the model takes "a", "b" with the label in "kind"')
+    expect(() => table([['1', '2']], ['a', 'b']).modelSamples(model)).toThrow('has no column "kind"')
+  })
+
+  it('names the row and column of a cell that is not a number, or is empty', () => {
+    expect(() => table([['1', '2', 'x'], ['1', 'two', 'y']]).modelSamples(model)).toThrow('row 3, column "b": "two" is not a number')
+    expect(() => table([['1', '2', 'x'], ['', '2', 'y'], ['1', 'z', 'x']]).modelSamples(model)).toThrow('row 3, column "a": the cell is empty')
+  })
+
+  it('names the row of a label the model does not know', () => {
+    expect(() => table([['1', '2', 'x'], ['1', '2', 'y'], ['1', '2', 'z']]).modelSamples(model)).toThrow('row 4: the label "z" is not one of the model\'s classes (x, y)')
+  })
+
+  it('refuses rows of the wrong length and an empty file', () => {
+    expect(() => table([['1', '2', 'x'], ['1', '2']]).modelSamples(model)).toThrow('row 3: has 2 cells, the header has 3')
+    expect(() => table([]).modelSamples(model)).toThrow('the file: has no data rows')
   })
 })
 

@@ -7,6 +7,7 @@
 import { Rng } from '../../core/random.ts'
 import type { SampleSource } from './datasetBlob.ts'
 import { DataFormatError } from '../errors.ts'
+import { columnScale, scaledFeature, type TableScale } from './tableScale.ts'
 
 /** A column with more distinct values than this is a measurement or free text, not a set of classes. */
 export const MAX_CLASSES = 256
@@ -47,6 +48,8 @@ class Column {
   codes: Int32Array | undefined = new Int32Array(1024)
   dictionary: Map<string, number> | undefined = new Map()
   counts: number[] = []
+  /** the row each value first appears in */
+  firstRows: number[] = []
   numbers = 0
   empty = 0
   firstEmptyRow: number | undefined
@@ -75,11 +78,13 @@ class Column {
         this.dictionary = undefined
         this.codes = undefined
         this.counts = []
+        this.firstRows = []
         return
       }
       code = this.dictionary.size
       this.dictionary.set(value, code)
       this.counts.push(0)
+      this.firstRows.push(row)
     }
     this.codes[at] = code
     this.counts[code]!++
@@ -143,17 +148,17 @@ export class TableColumns {
    * z-scored with its own mean and spread; the rows in a seeded random order (see `shuffledOrder`).
    * The label's distinct values, sorted, are the classes. Throws on a cell that is not a number.
    */
-  samples (label: string, seed: number): SampleSource {
+  samples (label: string, seed: number): TableSamples {
     const labelAt = this.columns.findIndex((c) => c.name === label)
     const labels = this.columns[labelAt]
     if (labels?.codes === undefined || labels.dictionary === undefined) throw new DataFormatError(`column "${label}"`, 'is not a label column of a few classes')
     const features = this.columns.filter((_, i) => i !== labelAt)
     const bad = features.find((c) => c.numbers !== this.rows)
     if (bad !== undefined) throw new DataFormatError(`column "${bad.name}"`, 'has cells that are not numbers')
-    const names = [...labels.dictionary.keys()]
-    const classNames = sortedClasses(names)
-    const classOf = Int32Array.from(names, (name) => classNames.indexOf(name))
-    const scale = features.map((c) => columnScale(c.values.subarray(0, this.rows)))
+    const classNames = sortedClasses([...labels.dictionary.keys()])
+    const classOf = classCodes(labels.dictionary, classNames)
+    const columnScales = features.map((c) => columnScale(c.values.subarray(0, this.rows)))
+    const scale = { mean: columnScales.map((s) => s.mean), std: columnScales.map((s) => s.std) }
     const order = shuffledOrder(this.rows, seed)
     const codes = labels.codes
     return {
@@ -161,13 +166,73 @@ export class TableColumns {
       featureShape: [features.length],
       classes: classNames.length,
       classNames,
+      description: { columns: features.map((c) => c.name), label, classNames, scale },
       features: (i, out, at) => {
         const row = order[i]!
-        for (let f = 0; f < features.length; f++) out[at + f] = (features[f]!.values[row]! - scale[f]!.mean) / scale[f]!.std
+        for (let f = 0; f < features.length; f++) out[at + f] = scaledFeature(features[f]!.values[row]!, scale, f)
       },
       label: (i) => classOf[codes[order[i]!]!]!
     }
   }
+
+  /**
+   * The table as a model described by `model` takes it, rows in file order: its feature columns
+   * (found by name, in the model's order; others are ignored) scaled as at upload, and its label
+   * column as class indices. Throws naming the first problem: a missing column, a row of the wrong
+   * length, a cell that is not a number, a label the model does not know.
+   */
+  modelSamples (model: TableDescription): { x: Float32Array, labels: Int32Array } {
+    const byName = new Map(this.columns.map((c) => [c.name, c]))
+    const missing = [...model.columns, model.label].filter((name) => !byName.has(name))
+    if (missing.length > 0) {
+      throw new DataFormatError('the file', `has no column ${missing.map((n) => `"${n}"`).join(', ')}; the model takes ${model.columns.map((n) => `"${n}"`).join(', ')} with the label in "${model.label}"`)
+    }
+    if (this.ragged.first !== undefined) throw new DataFormatError(`row ${this.ragged.first.row}`, `has ${this.ragged.first.cells} cells, the header has ${this.columns.length}`)
+    if (this.rows === 0) throw new DataFormatError('the file', 'has no data rows')
+    const features = model.columns.map((name) => byName.get(name)!)
+    for (const column of features) {
+      const where = [column.firstText?.row, column.firstEmptyRow].filter((r) => r !== undefined).sort((a, b) => a - b)[0]
+      if (where !== undefined) {
+        const what = where === column.firstText?.row ? `"${column.firstText.value}" is not a number` : 'the cell is empty'
+        throw new DataFormatError(`row ${where}, column "${column.name}"`, what)
+      }
+    }
+    const labels = byName.get(model.label)!
+    if (labels.codes === undefined || labels.dictionary === undefined) {
+      throw new DataFormatError(`column "${model.label}"`, `has more than ${MAX_CLASSES} distinct values; the model has ${model.classNames.length} classes`)
+    }
+    const classOf = classCodes(labels.dictionary, model.classNames)
+    const unknown = classOf.findIndex((c) => c === -1)
+    if (unknown !== -1) {
+      const value = [...labels.dictionary.keys()][unknown]!
+      throw new DataFormatError(`row ${labels.firstRows[unknown]!}`, `the label "${value}" is not one of the model's classes (${model.classNames.join(', ')})`)
+    }
+    const size = features.length
+    const x = new Float32Array(this.rows * size)
+    for (let row = 0; row < this.rows; row++) {
+      for (let f = 0; f < size; f++) x[row * size + f] = scaledFeature(features[f]!.values[row]!, model.scale, f)
+    }
+    return { x, labels: Int32Array.from(labels.codes.subarray(0, this.rows), (code) => classOf[code]!) }
+  }
+}
+
+/** What a model trained on a table was trained on: its feature columns, its label and its classes, and the scaling. */
+export interface TableDescription {
+  /** the feature columns, in feature order */
+  columns: string[]
+  label: string
+  classNames: string[]
+  scale: TableScale
+}
+
+export interface TableSamples extends SampleSource {
+  classNames: string[]
+  description: TableDescription
+}
+
+/** Each of a label column's values (by its code) as an index into `classNames`, -1 where it is none. */
+function classCodes (dictionary: Map<string, number>, classNames: readonly string[]): Int32Array {
+  return Int32Array.from(dictionary.keys(), (name) => classNames.indexOf(name))
 }
 
 /** Class names in order: numerically when every one is a number, else as strings. */
@@ -175,16 +240,6 @@ export function sortedClasses (labels: readonly string[]): string[] {
   const unique = [...new Set(labels)]
   const numeric = unique.every((l) => Number.isFinite(Number(l)))
   return unique.sort(numeric ? (a, b) => Number(a) - Number(b) : undefined)
-}
-
-function columnScale (values: Float32Array): { mean: number, std: number } {
-  let sum = 0
-  for (const v of values) sum += v
-  const mean = sum / values.length
-  let sq = 0
-  for (const v of values) sq += (v - mean) ** 2
-  // A constant column carries no information; dividing by 1 keeps it at zero instead of NaN.
-  return { mean, std: Math.sqrt(sq / values.length) || 1 }
 }
 
 /**
