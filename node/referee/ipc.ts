@@ -1,14 +1,14 @@
 /**
  * What the stack and its referee process say to each other over the child's IPC channel (Node's
  * `advanced` serialization, so bytes and bigints cross as they are). The referee keeps nothing of
- * the stack but this channel: its settings and key come in the first message, its evidence reports
- * go to the stack's pinner through it, and its counters come back through it for the stack's
- * metrics endpoint.
+ * the stack but this channel: its settings and key come in the stack's first message, its
+ * evidence reports go to the stack's pinner through it, and its counters come back through it
+ * for the stack's metrics endpoint.
  */
 import type { Address, Hex } from 'viem'
 import type { RefereeMetrics } from '../observability/metrics.ts'
 
-/** The stack's first and only unprompted message: everything the referee needs to run. */
+/** The stack's answer to `hello`: everything the referee needs to run. */
 export interface RefereeStart {
   type: 'start'
   rpcUrl: string
@@ -27,6 +27,8 @@ export type RefereeKept = { type: 'kept', id: number, cid: string } | { type: 'k
 export type StackToReferee = RefereeStart | RefereeKept
 
 export type RefereeToStack =
+  /** the referee listens: a message sent before it did would be lost, so the stack waits for this to send `start` */
+  | { type: 'hello' }
   /** the referee is running as `address` */
   | { type: 'ready', address: Address }
   /** asks the stack's pinner to keep an evidence report under its task; answered by a RefereeKept with the same id */

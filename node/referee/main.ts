@@ -36,11 +36,15 @@ export async function main (argv: readonly string[], io: { out: Output, err: Out
   } catch (error) {
     return printUsageError(error, 'referee', USAGE, io.err)
   }
+  // Ctrl-C reaches the whole process group: the stack hears it too and stops this process with
+  // SIGTERM once the parts that depend on it are down, so SIGINT alone is not a reason to stop.
+  process.on('SIGINT', () => {})
   const send = (message: RefereeToStack): void => { process.send?.(message) }
   const logger = operatorLogger('referee')
   const start = await new Promise<RefereeStart | undefined>((resolve) => {
     process.once('disconnect', () => resolve(undefined))
     process.once('message', (message: StackToReferee) => resolve(message.type === 'start' ? message : undefined))
+    send({ type: 'hello' })
   })
   if (start === undefined) {
     logger.error('failed', { reason: 'the stack sent no settings' })
@@ -82,9 +86,6 @@ export async function main (argv: readonly string[], io: { out: Output, err: Out
   const metrics = setInterval(() => { send({ type: 'metrics', metrics: service.metrics() }) }, METRICS_INTERVAL_MS)
   send({ type: 'metrics', metrics: service.metrics() })
 
-  // Ctrl-C reaches the whole process group: the stack hears it too and stops this process with
-  // SIGTERM once the parts that depend on it are down, so SIGINT alone is not a reason to stop.
-  process.on('SIGINT', () => {})
   const reason = await new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'))
     // the stack is gone (killed, crashed): nobody would see a verdict's evidence kept

@@ -68,8 +68,10 @@ export async function startRefereeProcess (opts: RefereeProcessOptions): Promise
     const write = opts.write ?? ((chunk: string, from: 'stdout' | 'stderr') => { process[from].write(chunk) })
     proc.child.stdout?.on('data', (chunk: Buffer) => { write(chunk.toString(), 'stdout') })
     proc.child.stderr?.on('data', (chunk: Buffer) => { write(chunk.toString(), 'stderr') })
-    const send = (message: StackToReferee): void => { if (proc.child.connected) proc.child.send(message) }
+    // a message the child can no longer take is lost with it: its exit is what gets reported
+    const send = (message: StackToReferee): void => { if (proc.child.connected) proc.child.send(message, () => {}) }
     proc.child.on('message', (message: RefereeToStack) => {
+      if (message.type === 'hello') send({ type: 'start', ...opts.settings })
       if (message.type === 'metrics') metrics = message.metrics
       if (message.type !== 'keep') return
       opts.pinning.keep(message.taskId, message.bytes, { kind: 'evidence', by: opts.address }).then(
@@ -77,7 +79,6 @@ export async function startRefereeProcess (opts: RefereeProcessOptions): Promise
         (error: unknown) => { send({ type: 'keepFailed', id: message.id, reason: error instanceof Error ? error.message : String(error) }) }
       )
     })
-    send({ type: 'start', ...opts.settings })
     const timeoutMs = opts.readyTimeoutMs ?? 120_000
     try {
       await new Promise<void>((resolve, reject) => {
@@ -90,6 +91,10 @@ export async function startRefereeProcess (opts: RefereeProcessOptions): Promise
         proc.child.once('exit', (code, signal) => {
           clearTimeout(hung)
           reject(new Error(`the referee process exited before it was ready (${signal ?? `exit code ${String(code)}`})`))
+        })
+        proc.child.once('error', (error) => {
+          clearTimeout(hung)
+          reject(new Error(`the referee process did not start (${error.message})`))
         })
       })
     } catch (error) {
