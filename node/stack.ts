@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createPublicClient, http } from 'viem'
+import { createPublicClient, http, toHex } from 'viem'
 import { createServer, type ViteDevServer } from 'vite'
 import { protocolChain } from '../src/chain/chain.ts'
 import { LOCAL_CHAIN_ID, parseStackInfo, type StackInfo } from '../src/core/networkConfig.ts'
@@ -11,7 +11,9 @@ import { deployContracts } from './deploy.ts'
 import { DEFAULT_GATEWAY_PORT, startGateway } from './gateway.ts'
 import { generateBindings } from './genBindings.ts'
 import { DEFAULT_RELAY_PORT, startRelay, type Relay } from './relay.ts'
-import { startRefereeService } from './referee/service.ts'
+import { startRefereeProcess, type RefereeProcess } from './referee/process.ts'
+import { operatorLogger } from './observability/log.ts'
+import type { OperatorMetrics } from './observability/metrics.ts'
 import { DEFAULT_INDEXER_PORT, startIndexer, type Indexer } from './indexer.ts'
 import { DEFAULT_WEBHOOKS_PORT, startWebhookService } from './webhooks/service.ts'
 import { protocolContracts } from '../src/chain/contracts.ts'
@@ -41,6 +43,8 @@ export interface StackOptions {
 export interface Stack {
   info: StackInfo
   stackFile: string
+  /** the referee's process (node/referee/process.ts) */
+  referee: Pick<RefereeProcess, 'pid'>
   stop(): Promise<void>
 }
 
@@ -84,7 +88,7 @@ export function stackOptionsFromEnv (root: string, env: NodeJS.ProcessEnv = proc
 }
 
 /**
- * Brings up the whole local network: chain, contracts, indexer, relay + pinner, referee, gateway,
+ * Brings up the whole local network: chain, contracts, indexer, relay + pinner, gateway, referee,
  * webhooks, app. Every part binds to loopback only. On failure, whatever already started is stopped again.
  */
 export async function startStack (opts: StackOptions, log: (line: string) => void = () => {}): Promise<Stack> {
@@ -116,7 +120,7 @@ export async function startStack (opts: StackOptions, log: (line: string) => voi
       root: opts.root, host: opts.host, port: opts.indexerPort, rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, contracts, pgliteDir: join(opts.dataDir, 'indexer')
     })
     stops.push(async () => { await (await indexing.catch(() => undefined))?.stop() })
-    // the pinner asks this chain who may upload, and when a task's pins may go; the referee reads it too
+    // the pinner asks this chain who may upload, and when a task's pins may go
     const chain = {
       publicClient: createPublicClient({ chain: protocolChain({ chainId: LOCAL_CHAIN_ID, rpcUrl: anvil.rpcUrl }), transport: http(anvil.rpcUrl), pollingInterval: 500 }),
       contracts: protocolContracts({ contracts })
@@ -125,15 +129,26 @@ export async function startStack (opts: StackOptions, log: (line: string) => voi
     stops.push(relay.stop)
     const relayMultiaddr = relay.multiaddrs[0]
     if (relayMultiaddr === undefined) throw new Error('the relay reported no listening address')
-    const referee = await timed('referee started', async () => await startRefereeService({
-      chain, rpcUrl: anvil.rpcUrl, account: devAccount(LOCAL_REFEREE_ACCOUNT), blocks: relay.helia.blockstore, pinning: relay.pinning, ...(opts.auditRate === undefined ? {} : { auditRate: opts.auditRate })
-    }))
-    stops.push(referee.stop)
     // read-only over the pinner's blockstore: it serves what the pinner holds and never fetches
     const gateway = await startGateway({ blocks: relay.helia.blockstore, host: opts.host, port: opts.gatewayPort })
     stops.push(gateway.stop)
     log(`trustless gateway at ${gateway.url}/ipfs/{cid}`)
-    const metrics = await startMetricsServer({ port: opts.metricsPort, collect: () => ({ ...relay.metrics(), referee: referee.metrics(), gateway: gateway.metrics() }) })
+    // its own process, reading the artifacts through the gateway; see node/referee/process.ts
+    const refereeAccount = devAccount(LOCAL_REFEREE_ACCOUNT)
+    const referee = await timed('referee started', async () => await startRefereeProcess({
+      root: opts.root,
+      settings: { rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, contracts, gateway: gateway.url, privateKey: toHex(refereeAccount.getHdKey().privateKey!), ...(opts.auditRate === undefined ? {} : { auditRate: opts.auditRate }) },
+      address: refereeAccount.address,
+      pinning: relay.pinning,
+      logger: operatorLogger('stack')
+    }))
+    stops.push(referee.stop)
+    log(`referee running as process ${String(referee.pid())}`)
+    const collect = (): OperatorMetrics => {
+      const counters = referee.metrics()
+      return { ...relay.metrics(), ...(counters === undefined ? {} : { referee: counters }), gateway: gateway.metrics() }
+    }
+    const metrics = await startMetricsServer({ port: opts.metricsPort, collect })
     stops.push(metrics.stop)
     const metricsUrl = `${metrics.url}/metrics`
     log(`metrics at ${metricsUrl}`)
@@ -160,7 +175,7 @@ export async function startStack (opts: StackOptions, log: (line: string) => voi
       return await server.listen()
     })
     stops.push(async () => { await vite.close() })
-    return { info, stackFile, stop }
+    return { info, stackFile, referee, stop }
   } catch (error) {
     await stop()
     throw error

@@ -1,8 +1,8 @@
 /**
- * The referee as the local stack runs it: in the stack's process, reading the chain through the
- * stack's client and the tasks' artifacts from the relay's blockstore (the pinner holds every spec, model and
- * sealed delta a provider published), re-executing shards on tfjs's WASM backend, and publishing
- * its evidence reports on the same pinner, under the task, before each verdict.
+ * The referee as the local stack runs it, in its own process (node/referee/main.ts): reading the
+ * chain over RPC and the tasks' artifacts from the stack's gateway (the pinner holds every spec,
+ * model and sealed delta a provider published), re-executing shards on tfjs's WASM backend, and
+ * publishing its evidence reports on the same pinner, under the task, before each verdict.
  */
 import { createWalletClient, http, type LocalAccount } from 'viem'
 import type { ReadContext, WriteContext } from '../../src/chain/actions/index.ts'
@@ -15,7 +15,7 @@ import type { RefereeMetrics } from '../observability/metrics.ts'
 import { Referee, type EvidenceReport, type RefereeOptions } from './referee.ts'
 
 export interface RefereeServiceOptions {
-  /** the chain as the stack reads it */
+  /** the chain it referees */
   chain: ReadContext
   /** where the referee's transactions go (the chain's RPC) */
   rpcUrl: string

@@ -1,0 +1,99 @@
+/**
+ * The referee's own process: `npm start` forks it (node/referee/process.ts), so re-executing a
+ * shard on the CPU never stalls the relay, the pinner or the gateway, and a crash of the referee
+ * takes nothing else down. It reads the chain over RPC and the tasks' artifacts from the stack's
+ * trustless gateway, signs as the referee's account, and keeps its evidence reports on the stack's
+ * pinner through the IPC channel its parent opened (node/referee/ipc.ts).
+ */
+import { CID } from 'multiformats/cid'
+import { createPublicClient, http } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import { protocolChain } from '../../src/chain/chain.ts'
+import { protocolContracts } from '../../src/chain/contracts.ts'
+import { gatewayBlocks } from '../../src/storage/index.ts'
+import { printHelp, printUsageError, parseCommandLine, UsageError, type Output } from '../cli/args.ts'
+import { operatorLogger } from '../observability/log.ts'
+import type { RefereeStart, RefereeToStack, StackToReferee } from './ipc.ts'
+import { startRefereeService } from './service.ts'
+
+export const USAGE = `Usage: npm run referee -- [--help]
+
+The local stack's referee, in a process of its own. \`npm start\` starts it: it forks this file
+with an IPC channel and sends it the chain's RPC URL and contracts, the gateway's URL and the
+referee account's key, and keeps the referee's evidence reports on its pinner. Run without that
+channel it has nothing to referee and stops.
+
+Options:
+  -h, --help   show this help`
+
+/** Counters go to the stack this often; its metrics endpoint shows the last ones. */
+const METRICS_INTERVAL_MS = 1000
+
+export async function main (argv: readonly string[], io: { out: Output, err: Output }): Promise<number> {
+  try {
+    if (parseCommandLine(argv, {}).help === true) return printHelp(USAGE, io.out)
+    if (process.send === undefined) throw new UsageError('no IPC channel: `npm start` starts the referee and hands it its settings')
+  } catch (error) {
+    return printUsageError(error, 'referee', USAGE, io.err)
+  }
+  // Ctrl-C reaches the whole process group: the stack hears it too and stops this process with
+  // SIGTERM once the parts that depend on it are down, so SIGINT alone is not a reason to stop.
+  process.on('SIGINT', () => {})
+  const send = (message: RefereeToStack): void => { process.send?.(message) }
+  const logger = operatorLogger('referee')
+  const start = await new Promise<RefereeStart | undefined>((resolve) => {
+    process.once('disconnect', () => resolve(undefined))
+    process.once('message', (message: StackToReferee) => resolve(message.type === 'start' ? message : undefined))
+    send({ type: 'hello' })
+  })
+  if (start === undefined) {
+    logger.error('failed', { reason: 'the stack sent no settings' })
+    return 1
+  }
+
+  // Each evidence report waits for the pinner's answer before its verdict goes on chain.
+  const kept = new Map<number, { resolve: (cid: CID) => void, reject: (error: Error) => void }>()
+  let nextId = 0
+  process.on('message', (message: StackToReferee) => {
+    if (message.type !== 'kept' && message.type !== 'keepFailed') return
+    const waiting = kept.get(message.id)
+    kept.delete(message.id)
+    if (message.type === 'kept') waiting?.resolve(CID.parse(message.cid))
+    else waiting?.reject(new Error(`the stack's pinner did not keep the evidence report: ${message.reason}`))
+  })
+
+  const account = privateKeyToAccount(start.privateKey)
+  const chain = {
+    publicClient: createPublicClient({ chain: protocolChain({ chainId: start.chainId, rpcUrl: start.rpcUrl }), transport: http(start.rpcUrl), pollingInterval: 500 }),
+    contracts: protocolContracts({ contracts: start.contracts })
+  }
+  const service = await startRefereeService({
+    chain,
+    rpcUrl: start.rpcUrl,
+    account,
+    blocks: gatewayBlocks({ baseUrl: start.gateway }),
+    pinning: {
+      keep: async (taskId, bytes) => await new Promise((resolve, reject) => {
+        const id = nextId++
+        kept.set(id, { resolve, reject })
+        send({ type: 'keep', id, taskId, bytes })
+      })
+    },
+    ...(start.auditRate === undefined ? {} : { auditRate: start.auditRate })
+  })
+  send({ type: 'ready', address: account.address })
+  logger.info('started', { pid: process.pid, account: account.address })
+  const metrics = setInterval(() => { send({ type: 'metrics', metrics: service.metrics() }) }, METRICS_INTERVAL_MS)
+  send({ type: 'metrics', metrics: service.metrics() })
+
+  const reason = await new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'))
+    // the stack is gone (killed, crashed): nobody would see a verdict's evidence kept
+    process.once('disconnect', () => resolve('the stack closed the IPC channel'))
+  })
+  clearInterval(metrics)
+  for (const waiting of kept.values()) waiting.reject(new Error(`the referee is stopping (${reason})`))
+  await service.stop()
+  logger.info('stopped', { reason })
+  return 0
+}
