@@ -22,7 +22,9 @@ describe('taskPhase', () => {
   it('tells an expired task from a cancelled one', () => {
     const closed = { ...joining, status: 'Cancelled' } as const
     expect(taskPhase({ ...closed, end: 'underSubscribed' }, 5000)).toMatchObject({ name: 'Expired', refundable: false })
-    expect(taskPhase({ ...closed, end: 'cancelled' }, 5000).name).toBe('Cancelled')
+    expect(taskPhase({ ...closed, end: 'cancelled' }, 5000).explanation).toContain('creator cancelled')
+    // closed, but the history has yet to say why: no guess
+    expect(taskPhase(closed, 5000)).toMatchObject({ name: 'Cancelled', explanation: 'The task ended and the escrow left went back to the creator.' })
     expect(taskPhase({ ...closed, end: 'underSubscribed', started: true, currentRound: 1 }, 5000)).toMatchObject({ name: 'Cancelled', round: '2 of 3' })
     expect(taskPhase({ ...closed, end: 'stalled', started: true }, 5000).explanation).toContain('without a version')
   })

@@ -21,7 +21,7 @@ export interface TaskPhaseInput {
   joinDeadline: bigint
   /** a running task whose creator asked to cancel: it ends with the round under way */
   cancelRequested?: boolean
-  /** how a closed task ended, when known */
+  /** how a closed task ended; undefined while its closing events are not read yet */
   end?: TaskEnd
 }
 
@@ -73,6 +73,8 @@ export function taskPhase (task: TaskPhaseInput, nowSeconds: number): TaskPhase 
           : phase('Expired', `Fewer than the ${plural(task.replication, 'provider')} a shard needs joined in time: the task never started and its escrow went back to the creator.`)
       }
       if (task.end === 'stalled') return phase('Cancelled', 'Rounds in a row ended without a version: the task ended and the escrow left went back to the creator.')
+      // the history (an indexer trails the chain) has yet to show the closing events
+      if (task.end === undefined) return phase('Cancelled', 'The task ended and the escrow left went back to the creator.')
       return phase('Cancelled', task.started
         ? 'The creator cancelled: the task ended with its round under way, and the escrow left went back to the creator.'
         : 'The creator cancelled the task before it started; its escrow went back to the creator.')

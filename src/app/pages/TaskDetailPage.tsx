@@ -94,9 +94,9 @@ function TaskDetailView ({ detail, refetch, stale }: { detail: TaskDetail, refet
           <dt>Dataset CID</dt><dd><code className="td-cid">{detail.datasetCid}</code></dd>
           <dt>Data set</dt><DataProvenance taskId={task.taskId} />
         </dl>
-        {phase.name === 'Expired'
-          ? <EndExpiredTask taskId={task.taskId} refundable={phase.refundable} escrowLeft={detail.escrowLeft} isCreator={isCreator} onDone={refetch} />
-          : isCreator && <CancelTask taskId={task.taskId} open={open} escrowLeft={detail.escrowLeft} onDone={refetch} />}
+        {/* always mounted: its outcome stays on screen while the phase shown changes under it */}
+        <EndExpiredTask taskId={task.taskId} refundable={phase.refundable} escrowLeft={detail.escrowLeft} isCreator={isCreator} onDone={refetch} />
+        {isCreator && !phase.refundable && <CancelTask taskId={task.taskId} open={open} escrowLeft={detail.escrowLeft} onDone={refetch} />}
       </section>
       <RoundsSection rounds={detail.rounds} replication={task.replication} events={detail.events} />
       <VersionsSection versions={detail.versions} language={spec.data?.architecture.transformer !== undefined} samples={samples} modelId={task.modelId} />

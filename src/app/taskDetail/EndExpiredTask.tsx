@@ -8,12 +8,12 @@ import { mlb } from './format.ts'
 /**
  * Ends a task whose join window closed with too few providers, which refunds its escrow to the
  * creator. Anyone may send it (`TaskManager.advance`), so any visitor with a wallet can free a
- * creator's escrow; the creator is the one it pays. It stays mounted once the task has ended
- * (`refundable` false), so the transaction's outcome remains on screen.
+ * creator's escrow; the creator is the one it pays. The page keeps it mounted, so once the task
+ * has ended (`refundable` false) the transaction's outcome remains on screen.
  */
 export function EndExpiredTask ({ taskId, refundable, escrowLeft, isCreator, onDone }: {
   taskId: bigint, refundable: boolean, escrowLeft: bigint, isCreator: boolean, onDone: () => void
-}): React.JSX.Element {
+}): React.JSX.Element | null {
   const ctx = useWriteContext()
   const action = useTransactor()
   const [refund, setRefund] = useState<bigint>()
@@ -23,6 +23,7 @@ export function EndExpiredTask ({ taskId, refundable, escrowLeft, isCreator, onD
     onDone()
   }
   const busy = action.state.phase === 'signing' || action.state.phase === 'pending'
+  if (!refundable && action.state.phase === 'idle') return null
   return (
     <div className="td-cancel">
       {refundable && refund === undefined && (
