@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, expect, it } from 'vitest'
 import { freePort } from './ports.ts'
 import { startStack, type Stack } from './stack.ts'
+import { processAlive as alive } from './testing/processAlive.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const dataDir = mkdtempSync(join(tmpdir(), 'mlbridge-stack-referee-'))
@@ -19,15 +20,6 @@ afterAll(async () => {
   await stack?.stop()
   rmSync(dataDir, { recursive: true, force: true })
 })
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 it('runs the referee in a process of its own, counts it on the metrics endpoint and stops it with the stack', async () => {
   stack = await startStack({

@@ -12,6 +12,7 @@ import { startLocalChain, type LocalChain } from '../testing/localChain.ts'
 import { waitFor } from '../testing/waitFor.ts'
 import { main } from './main.ts'
 import { startRefereeProcess, type RefereeProcessOptions } from './process.ts'
+import { processAlive as alive } from '../testing/processAlive.ts'
 
 const root = new URL('../..', import.meta.url).pathname
 const REFEREE = devAccount(8)
@@ -45,15 +46,6 @@ function options (overrides: Partial<RefereeProcessOptions['settings']> = {}): R
     restartMs: 100,
     output,
     supervisor
-  }
-}
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
   }
 }
 
