@@ -116,7 +116,9 @@ describe('indexer: disputes and stakes', () => {
       accused: account.toLowerCase(), challenger: creator.walletClient.account.address.toLowerCase(), bond: String(bond), reason, state: 'upheld', challenges: 1
     }
     const aggregatorSlash = { account: account.toLowerCase(), role: 'aggregator', amount: String(slash!.stake) }
-    expect((await sdk.disputes({ task: taskId })).items).toEqual([expect.objectContaining({ ...upheld, slashes: [aggregatorSlash] })])
+    // /status can name the head block a moment before that block's rows are written (as above)
+    await expect.poll(async () => (await sdk.disputes({ task: taskId })).items, { timeout: 15_000 })
+      .toEqual([expect.objectContaining({ ...upheld, slashes: [aggregatorSlash] })])
     expect((await readVersion(creator, { versionId })).status).toBe('Rejected')
     expect((await sdk.version(versionId)).status).toBe('Rejected')
     const commits = await sdk.events({ name: ['ModelRegistry:ChallengeCommitted', 'VersionChallenged', 'ChallengeResolved', 'VersionSlashed'] })
