@@ -71,7 +71,7 @@ function TaskDetailView ({ detail, refetch, stale }: { detail: TaskDetail, refet
     joinDeadline: task.joinDeadline,
     cancelRequested: task.cancelRequested,
     end: taskEndOf(detail.events.map((event) => event.eventName))
-  }, Date.now() / 1000)
+  }, Number(detail.chainTime))
   return (
     <>
       <section className="panel" aria-labelledby="task-title" data-testid="task-header">

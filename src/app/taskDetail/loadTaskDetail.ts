@@ -30,6 +30,11 @@ export interface TaskDetail {
   claimable: Map<Address, bigint>
   /** Chain order. */
   events: ProtocolEvent[]
+  /**
+   * The latest block's timestamp (seconds): the clock the contracts judge deadlines by, so the page
+   * calls a task expired when a transaction ending it would succeed, whatever the browser's clock says.
+   */
+  chainTime: bigint
 }
 
 /** The history the page derives its sections from; the live state (task, rounds, balances) is the chain's. */
@@ -48,7 +53,7 @@ export async function loadTaskDetail (ctx: ReadContext, source: ReadSource, task
   const history = 'api' in source ? await apiHistory(ctx, source.api, taskId) : await chainHistory(ctx, source.log, taskId)
   if (typeof history === 'string') return history
   const { events, providers } = history
-  const [task, escrowLeft] = await Promise.all([readTask(ctx, { taskId }), readEscrow(ctx, { taskId })])
+  const [task, escrowLeft, head] = await Promise.all([readTask(ctx, { taskId }), readEscrow(ctx, { taskId }), ctx.publicClient.getBlock()])
   // the rounds the history has reached, so the rounds and their events agree while the API trails the chain
   const started = events.filter((event) => event.eventName === 'RoundStarted').length
   // batched: a page load makes a few calls however many rounds and shards the task has
@@ -72,7 +77,8 @@ export async function loadTaskDetail (ctx: ReadContext, source: ReadSource, task
     versions,
     providers,
     claimable,
-    events
+    events,
+    chainTime: head.timestamp
   }
 }
 
