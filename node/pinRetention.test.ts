@@ -4,9 +4,12 @@
  */
 import { CID } from 'multiformats/cid'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cancelTask } from '../src/chain/actions/index.ts'
+import { keccak256, toHex } from 'viem'
+import { cancelTask, readTask } from '../src/chain/actions/index.ts'
 import { cidToHex } from '../src/provider/artifacts.ts'
+import { modelHolder } from './pinRetention.ts'
 import { startPinnerFixture, type PinnerFixture } from './testing/pinnerFixture.ts'
+import { runPlaceholderTask } from './testing/placeholderRound.ts'
 import { createPlainTask } from './testing/placeholderTask.ts'
 import { useLocalChain } from './testing/useLocalChain.ts'
 
@@ -63,6 +66,33 @@ describe('pin retention', () => {
     await waitFor('the decoy task to be released', async () => !(await pinner.relay.pinning.pinnedTasks()).includes(decoy.toString()))
     expect(await pinner.relay.helia.pins.isPinned(cid)).toBe(true)
     expect(await pinner.relay.pinning.pinnedTasks()).toContain(victim.toString())
+  }, 60_000)
+
+  it('a trained model outlives its task: its spec and final versions stay, the rest of its pins go', async () => {
+    const pinned = async (cid: CID): Promise<boolean> => await pinner.relay.helia.pins.isPinned(cid)
+    const spec = new Uint8Array(1500).fill(11)
+    const specCid = await pinner.node.storage.blobs.put(spec, { kind: 'spec' })
+    const versions: CID[] = []
+    const deltas: CID[] = []
+    const run = await runPlaceholderTask(chain(), chain().ctxOf(1), chain().ctxOf(2), {
+      rounds: 2,
+      params: { specCid: cidToHex(specCid) },
+      // what a round's members pin: the spec (again, under the task), a delta, the round's version
+      version: async (round, taskId) => {
+        await pinner.pinAs(1, taskId, spec, 'spec')
+        deltas.push((await pinner.pinAs(2, taskId, new Uint8Array(1800).fill(12 + round))).cid)
+        const { cid } = await pinner.pinAs(2, taskId, new Uint8Array(2500).fill(20 + round), 'model')
+        versions.push(cid)
+        return { modelCid: cidToHex(cid), commitHash: keccak256(toHex(`weights-${round + 1}`)) }
+      }
+    })
+    const { modelId } = await readTask(chain().ctxOf(1), { taskId: run.taskId })
+
+    await chain().timeTravel(RETENTION + 1)
+    await waitFor('the completed task to be released', async () => !(await pinner.relay.pinning.pinnedTasks()).includes(run.taskId.toString()))
+    for (const cid of deltas) expect(await pinned(cid)).toBe(false)
+    for (const cid of [specCid, ...versions]) expect(await pinned(cid)).toBe(true)
+    expect(await pinner.relay.pinning.pinnedTasks()).toContain(modelHolder(modelId))
   }, 60_000)
 })
 

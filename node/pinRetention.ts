@@ -3,10 +3,12 @@
  * pinner's disk holds the data of live tasks (and of ended ones for as long as someone may still
  * check them), not everything ever uploaded. What a creator published before its task existed
  * (task 0) is adopted by the task that names it when `TaskCreated` appears; whatever no task
- * adopted within a grace period is released.
+ * adopted within a grace period is released. What a task trained outlives it: before an ended
+ * task's pins go, its spec and the final versions on its model's line pass to a lasting holder
+ * (`modelHolder`), so the market's models stay downloadable and runnable.
  */
 import type { BlockNumber, Hex } from 'viem'
-import { TASK_STATUSES, readVersion, type ReadContext } from '../src/chain/actions/index.ts'
+import { TASK_STATUSES, readModel, readTaskCreation, readVersion, type ReadContext } from '../src/chain/actions/index.ts'
 import { TaskManagerAbi } from '../src/chain/generated/abis.ts'
 import type { PinLogger, PinService } from '../src/p2p/pinService.ts'
 import { hexToCid } from '../src/provider/artifacts.ts'
@@ -15,6 +17,14 @@ import { PRE_TASK_ID } from './pinAuthorization.ts'
 export const DEFAULT_RETENTION_SECONDS = 7 * 24 * 3600
 /** how long a pre-task pin waits for a task to adopt it: enough to publish, then sign `createTask` */
 export const DEFAULT_PRE_TASK_GRACE_MS = 24 * 3600 * 1000
+
+/**
+ * The holder that keeps a trained model's artifacts for good. Pin requests name decimal task IDs
+ * only (`taskIdSchema`), so no uploader can pin under it: only this retention hands pins to it.
+ */
+export const modelHolder = (modelId: bigint): string => `model:${modelId}`
+
+const isTaskHolder = (holder: string): boolean => /^\d+$/.test(holder)
 
 export interface PinRetentionOptions {
   chain: ReadContext
@@ -62,6 +72,26 @@ export function startPinRetention (opts: PinRetentionOptions): PinRetention {
     scannedTo = head
   }
 
+  /**
+   * Hands the spec and the final versions on the model's line (head back to the task's initial
+   * version) to the model's lasting holder; `adopt` marks only what is pinned already. A task
+   * that trained nothing keeps nothing: otherwise creating and cancelling tasks would buy lasting
+   * storage for the price of gas.
+   */
+  const keepTrainedModel = async (taskId: bigint, modelId: bigint): Promise<void> => {
+    const model = await readModel(opts.chain, { modelId })
+    const { specCid, initialVersionId } = await readTaskCreation(opts.chain, { taskId })
+    if (model.head === initialVersionId) return
+    const kept = [hexToCid(specCid)]
+    for (let id = model.head; id !== 0n;) {
+      const version = await readVersion(opts.chain, { versionId: id })
+      if (version.modelId !== modelId) break
+      if (version.status === 'Final') kept.push(hexToCid(version.modelCid))
+      id = version.parent
+    }
+    await opts.pinning.adopt(modelHolder(modelId), kept)
+  }
+
   const check = async (): Promise<string[]> => {
     const released: string[] = []
     await adoptNewTasks()
@@ -70,11 +100,12 @@ export function startPinRetention (opts: PinRetentionOptions): PinRetention {
     if (tasks.length === 0) return released
     const now = (await publicClient.getBlock({ blockTag: 'latest' })).timestamp
     for (const taskId of tasks) {
-      if (taskId === PRE_TASK_ID) continue
+      if (taskId === PRE_TASK_ID || !isTaskHolder(taskId)) continue
       const task = await publicClient.readContract({ address: contracts.TaskManager, abi: TaskManagerAbi, functionName: 'getTask', args: [BigInt(taskId)] })
       const status = TASK_STATUSES[task.status] ?? 'None'
       const ended = status === 'Completed' || status === 'Cancelled'
       if (status !== 'None' && !(ended && now >= task.closedAt + retention)) continue
+      if (ended) await keepTrainedModel(BigInt(taskId), task.modelId)
       await opts.pinning.release(taskId)
       released.push(taskId)
     }

@@ -26,8 +26,8 @@ export interface PlaceholderTaskOptions {
   window?: number
   /** task parameters in place of the placeholders (a real spec and initial model, say) */
   params?: Partial<TaskParams>
-  /** the version round `round` proposes @default placeholders named after the round */
-  version?: (round: number) => Pick<VersionData, 'modelCid' | 'commitHash'>
+  /** the version round `round` of task `taskId` proposes (a test may pin it first) @default placeholders named after the round */
+  version?: (round: number, taskId: bigint) => Pick<VersionData, 'modelCid' | 'commitHash'> | Promise<Pick<VersionData, 'modelCid' | 'commitHash'>>
 }
 
 /**
@@ -61,7 +61,7 @@ export async function runPlaceholderTask (local: Pick<LocalChain, 'timeTravel' |
     const results = await readAcceptedResults(creator, { taskId, round })
     const proposed = await proposeVersion(provider, {
       taskId,
-      data: { ...version(round), deltaRoot: acceptedDeltaRoot(results), dataHash: params.initialDataHash, accuracyBps: 9100 + round, loss: 1234n - BigInt(round) },
+      data: { ...await version(round, taskId), deltaRoot: acceptedDeltaRoot(results), dataHash: params.initialDataHash, accuracyBps: 9100 + round, loss: 1234n - BigInt(round) },
       results
     })
     versions.push(proposed)
