@@ -10,6 +10,13 @@ export type IndexedContract = typeof INDEXED_CONTRACTS[number]
 
 export interface IndexerEnv {
   rpcUrl: string
+  /**
+   * The chain's WebSocket endpoint, for new heads: they then arrive in order. Polling over HTTP
+   * sends a request every interval without waiting for the last (Ponder 0.16's rpc subscribe), and
+   * Ponder takes an answer that arrives after a newer one for a reorg: it reverts the newer
+   * blocks' rows, leaves /status where it was, and writes them again only at a later poll.
+   */
+  wsUrl?: string
   chainId: number
   contracts: Record<IndexedContract, Address>
   startBlock: number
@@ -45,8 +52,11 @@ export function indexerEnv (env: NodeJS.ProcessEnv): IndexerEnv {
     return [name, address as Address]
   })) as Record<IndexedContract, Address>
   const pgliteDir = env.MLBRIDGE_INDEXER_PGLITE_DIR
+  const wsUrl = env.MLBRIDGE_WS_URL
+  if (wsUrl !== undefined && wsUrl !== '' && !/^wss?:\/\//.test(wsUrl)) throw new Error(`MLBRIDGE_WS_URL must be a ws:// or wss:// URL, got "${wsUrl}"`)
   return {
     rpcUrl: required('MLBRIDGE_RPC_URL'),
+    ...(wsUrl === undefined || wsUrl === '' ? {} : { wsUrl }),
     chainId: integer('MLBRIDGE_CHAIN_ID'),
     contracts,
     startBlock: integer('MLBRIDGE_START_BLOCK', 0),

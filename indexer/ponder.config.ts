@@ -15,7 +15,9 @@ export default createConfig({
     ? { database: { kind: 'postgres' as const } }
     : { database: { kind: 'pglite' as const, ...(env.pgliteDir === undefined ? {} : { directory: env.pgliteDir }) } }),
   // a local chain restarts with the same ID and new blocks: a cached RPC answer would be wrong
-  chains: { mlbridge: { id: env.chainId, rpc: env.rpcUrl, pollingInterval: env.pollingIntervalMs, disableCache: env.chainId === 31337 } },
+  chains: {
+    mlbridge: { id: env.chainId, rpc: env.rpcUrl, ...(env.wsUrl === undefined ? {} : { ws: env.wsUrl }), pollingInterval: env.pollingIntervalMs, disableCache: env.chainId === 31337 }
+  },
   contracts: {
     TaskManager: contract(TaskManagerAbi, env.contracts.TaskManager),
     ConsensusVerifier: contract(ConsensusVerifierAbi, env.contracts.ConsensusVerifier),

@@ -4,6 +4,8 @@ import { startProcess, type RunningProcess } from './processes.ts'
 
 export interface Anvil {
   rpcUrl: string
+  /** the same port over WebSocket, which anvil serves beside HTTP */
+  wsUrl: string
   stop(): Promise<void>
 }
 
@@ -41,7 +43,8 @@ export async function startAnvil (opts: { root: string; host: string; port: numb
     '--block-time', '1', '--mixed-mining'
   ])
   try {
-    return { rpcUrl: await waitForRpc(opts.host, proc, 30_000), stop: proc.stop }
+    const rpcUrl = await waitForRpc(opts.host, proc, 30_000)
+    return { rpcUrl, wsUrl: rpcUrl.replace(/^http:/, 'ws:'), stop: proc.stop }
   } catch (error) {
     await proc.stop()
     throw error

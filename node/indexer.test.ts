@@ -229,12 +229,12 @@ for (const backend of backends) {
     })
 
     it('serves a task\'s events, its versions\' registrations included, as the chain\'s log decodes them', async () => {
-      const { ctxOf } = local()
+      const { ctxOf, publicClient } = local()
       const onChain = await readTaskEvents(ctxOf(1), { taskId: run.taskId })
       expect(onChain.map((e) => e.eventName)).toEqual(expect.arrayContaining(['VersionRegistered', 'TaskCreated', 'VersionProposed', 'HeadMoved', 'RewardCredited', 'TaskCompleted']))
       const sdk = createClient({ api: indexer.url })
-      // the head block can be named a moment before its rows are written
-      await expect.poll(async () => await chainEventsOfTask(sdk, run.taskId), { timeout: 15_000 }).toEqual(onChain)
+      await indexer.waitForBlock(await publicClient.getBlockNumber(), 45_000)
+      expect(await chainEventsOfTask(sdk, run.taskId)).toEqual(onChain)
       expect(await get('/events?task=one')).toEqual({ status: 400, body: { error: 'task must be a non-negative integer, got "one"' } })
     })
 

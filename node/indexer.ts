@@ -5,6 +5,7 @@
  */
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { hexToNumber, http } from 'viem'
 import { startProcess, type RunningProcess } from './processes.ts'
 
 export const DEFAULT_INDEXER_PORT = 42069
@@ -14,6 +15,8 @@ export interface IndexerOptions {
   host: string
   port: number
   rpcUrl: string
+  /** the chain's WebSocket endpoint, for new heads in order (see indexer/env.ts); without it Ponder polls `rpcUrl` */
+  wsUrl?: string
   chainId: number
   contracts: Readonly<Record<string, string>>
   /** PGlite's folder, emptied first: a local chain starts afresh each time, so must its index (ignored with DATABASE_URL) */
@@ -31,7 +34,7 @@ export interface Indexer {
   graphqlUrl: string
   /** the last block it has indexed */
   indexedBlock(): Promise<number>
-  /** Resolves once the indexer has indexed `block` (the chain's head when a test waits for it). */
+  /** Resolves once the indexer has indexed `block` and every block mined before the call. */
   waitForBlock(block: bigint | number, timeoutMs?: number): Promise<void>
   output(): string
   stop(): Promise<void>
@@ -59,7 +62,7 @@ async function waitUntil (what: string, proc: RunningProcess, timeoutMs: number,
 export async function startIndexer (opts: IndexerOptions): Promise<Indexer> {
   const databaseUrl = opts.databaseUrl ?? process.env.DATABASE_URL
   if (databaseUrl === undefined || databaseUrl === '') await rm(opts.pgliteDir, { recursive: true, force: true })
-  const { PORT: _port, DATABASE_URL: _url, DATABASE_PRIVATE_URL: _private, DATABASE_SCHEMA: _schema, ...env } = process.env
+  const { PORT: _port, DATABASE_URL: _url, DATABASE_PRIVATE_URL: _private, DATABASE_SCHEMA: _schema, MLBRIDGE_WS_URL: _ws, ...env } = process.env
   const proc = startProcess(join(opts.root, 'node_modules/.bin/ponder'), [
     'start', '--root', join(opts.root, 'indexer'), '--schema', 'mlbridge', '--port', String(opts.port), '--hostname', opts.host, '--log-format', 'json'
   ], {
@@ -70,6 +73,7 @@ export async function startIndexer (opts: IndexerOptions): Promise<Indexer> {
       // Ponder otherwise reports usage to ponder.sh; nothing here talks beyond loopback
       PONDER_TELEMETRY_DISABLED: 'true',
       MLBRIDGE_RPC_URL: opts.rpcUrl,
+      ...(opts.wsUrl === undefined ? {} : { MLBRIDGE_WS_URL: opts.wsUrl }),
       MLBRIDGE_CHAIN_ID: String(opts.chainId),
       MLBRIDGE_CONTRACTS: JSON.stringify(opts.contracts),
       MLBRIDGE_INDEXER_PGLITE_DIR: opts.pgliteDir,
@@ -78,6 +82,7 @@ export async function startIndexer (opts: IndexerOptions): Promise<Indexer> {
     }
   })
   const url = `http://${opts.host}:${opts.port}`
+  const rpc = http(opts.rpcUrl, { retryCount: 0 })({})
   try {
     await waitUntil('/ready', proc, opts.timeoutMs ?? 60_000, async () => (await fetch(`${url}/ready`)).status === 200)
   } catch (error) {
@@ -89,7 +94,12 @@ export async function startIndexer (opts: IndexerOptions): Promise<Indexer> {
     graphqlUrl: `${url}/graphql`,
     indexedBlock: async () => await indexedBlock(url),
     waitForBlock: async (block, timeoutMs = 20_000) => {
-      await waitUntil(`block ${block}`, proc, timeoutMs, async () => await indexedBlock(url) >= Number(block))
+      // Callers pass the head as their viem client just read it, which can be a block behind their
+      // last receipt: getBlockNumber answers from the client's cache (or a request in flight), which
+      // its receipt polling filled before that block was mined. Here the node itself is asked.
+      const head = hexToNumber(await rpc.request({ method: 'eth_blockNumber' }))
+      const target = Math.max(Number(block), head)
+      await waitUntil(`block ${target}`, proc, timeoutMs, async () => await indexedBlock(url) >= target)
     },
     output: proc.output,
     stop: proc.stop

@@ -117,7 +117,7 @@ export async function startStack (opts: StackOptions, log: (line: string) => voi
     // Ponder takes seconds to build and catch up: it starts now and is awaited once the rest is up.
     const indexerStarted = performance.now()
     const indexing: Promise<Indexer> = startIndexer({
-      root: opts.root, host: opts.host, port: opts.indexerPort, rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, contracts, pgliteDir: join(opts.dataDir, 'indexer')
+      root: opts.root, host: opts.host, port: opts.indexerPort, rpcUrl: anvil.rpcUrl, wsUrl: anvil.wsUrl, chainId: LOCAL_CHAIN_ID, contracts, pgliteDir: join(opts.dataDir, 'indexer')
     })
     stops.push(async () => { await (await indexing.catch(() => undefined))?.stop() })
     // the pinner asks this chain who may upload, and when a task's pins may go

@@ -20,6 +20,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
 
 export interface LocalChain {
   rpcUrl: string
+  wsUrl: string
   contracts: ProtocolContracts
   /** The TimelockController that holds governance (the deployer keeps no role) */
   governance: Address
@@ -57,6 +58,7 @@ export async function startLocalChain (): Promise<LocalChain> {
     const testClient = createTestClient({ mode: 'anvil', chain, transport })
     return {
       rpcUrl: anvil.rpcUrl,
+      wsUrl: anvil.wsUrl,
       contracts,
       governance,
       publicClient,

@@ -12,9 +12,9 @@ export const INDEXER_STARTUP_MS = 180_000
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
 /** Starts the indexer on `local`, its PGlite under `dir` (unless DATABASE_URL or `over` names Postgres). */
-export async function startTestIndexer (local: Pick<LocalChain, 'rpcUrl' | 'contracts'>, dir: string, over: Partial<IndexerOptions> = {}): Promise<Indexer> {
+export async function startTestIndexer (local: Pick<LocalChain, 'rpcUrl' | 'wsUrl' | 'contracts'>, dir: string, over: Partial<IndexerOptions> = {}): Promise<Indexer> {
   return await startIndexer({
-    root, host: '127.0.0.1', port: await freePort(), rpcUrl: local.rpcUrl, chainId: LOCAL_CHAIN_ID, contracts: local.contracts,
+    root, host: '127.0.0.1', port: await freePort(), rpcUrl: local.rpcUrl, wsUrl: local.wsUrl, chainId: LOCAL_CHAIN_ID, contracts: local.contracts,
     pgliteDir: join(dir, 'pglite'), pollingIntervalMs: 100, timeoutMs: INDEXER_STARTUP_MS, ...over
   })
 }

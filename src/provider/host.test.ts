@@ -40,9 +40,9 @@ for (const source of ['indexer', 'chain'] as const) {
     beforeAll(async () => {
       if (source === 'chain') return
       dir = await mkdtemp(join(tmpdir(), 'mlb-host-'))
-      const { rpcUrl, contracts } = chain()
+      const { rpcUrl, wsUrl, contracts } = chain()
       indexer = await startIndexer({
-        root: fileURLToPath(new URL('../..', import.meta.url)), host: '127.0.0.1', port: await freePort(), rpcUrl, chainId: LOCAL_CHAIN_ID, contracts, pgliteDir: join(dir, 'pglite'), databaseUrl: '', pollingIntervalMs: 500
+        root: fileURLToPath(new URL('../..', import.meta.url)), host: '127.0.0.1', port: await freePort(), rpcUrl, wsUrl, chainId: LOCAL_CHAIN_ID, contracts, pgliteDir: join(dir, 'pglite'), databaseUrl: '', pollingIntervalMs: 500
       })
     }, 120_000)
     afterAll(async () => {
