@@ -4,10 +4,12 @@ pragma solidity 0.8.37;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IRewardDistributor} from "./interfaces/IRewardDistributor.sol";
 import {Fees} from "./libraries/Fees.sol";
+import {Permits} from "./libraries/Permits.sol";
 
 /// @title RewardDistributor
 /// @notice Holds every MLB token of the protocol: provider stakes (bonded and unbonding), task
@@ -139,6 +141,16 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
 
     /// @inheritdoc IRewardDistributor
     function stake(uint256 amount) external nonReentrant {
+        _stake(amount);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function stakeWithPermit(uint256 amount, Permits.Permit calldata permit) external nonReentrant {
+        Permits.tryPermit(IERC20Permit(address(token)), msg.sender, address(this), amount, permit);
+        _stake(amount);
+    }
+
+    function _stake(uint256 amount) private {
         if (amount == 0) revert ZeroAmount();
         StakeInfo storage s = stakes[msg.sender];
         uint256 next = uint256(s.staked) + amount;

@@ -2,12 +2,14 @@
 pragma solidity 0.8.37;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {IConsensusVerifier} from "./interfaces/IConsensusVerifier.sol";
 import {IModelRegistry} from "./interfaces/IModelRegistry.sol";
 import {IRewardDistributor} from "./interfaces/IRewardDistributor.sol";
 import {ITaskManager} from "./interfaces/ITaskManager.sol";
 import {Fees} from "./libraries/Fees.sol";
+import {Permits} from "./libraries/Permits.sol";
 
 /// @title TaskManager
 /// @notice Tasks, providers and rounds. A creator escrows the reward budget and registers the
@@ -131,6 +133,21 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
 
     /// @inheritdoc ITaskManager
     function createTask(TaskParams calldata p) external whenNotPaused returns (uint256 taskId) {
+        taskId = _createTask(p);
+    }
+
+    /// @inheritdoc ITaskManager
+    function createTaskWithPermit(TaskParams calldata p, Permits.Permit calldata permit)
+        external
+        whenNotPaused
+        returns (uint256 taskId)
+    {
+        uint256 budget = budgetOf(p.rewardPerResult, p.rounds, p.shards, p.maxReplication);
+        Permits.tryPermit(IERC20Permit(address(distributor.token())), msg.sender, address(distributor), budget, permit);
+        taskId = _createTask(p);
+    }
+
+    function _createTask(TaskParams calldata p) private returns (uint256 taskId) {
         _validate(p);
         taskId = ++taskCount;
         uint256 escrow = budgetOf(p.rewardPerResult, p.rounds, p.shards, p.maxReplication);

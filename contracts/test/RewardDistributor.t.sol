@@ -8,6 +8,8 @@ import {RewardDistributor} from "../src/RewardDistributor.sol";
 import {ProtocolFixture} from "./utils/ProtocolFixture.sol";
 import {IRewardDistributor} from "src/interfaces/IRewardDistributor.sol";
 import {Fees} from "../src/libraries/Fees.sol";
+import {Permits} from "../src/libraries/Permits.sol";
+import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 
 contract RewardDistributorTest is ProtocolFixture {
     uint256 internal constant TASK = 1;
@@ -68,6 +70,46 @@ contract RewardDistributorTest is ProtocolFixture {
         assertEq(unbonding, 0);
         assertEq(distributor.totalStaked(), 5e18);
         _assertConserved();
+    }
+
+    function test_stakeWithPermit_bondsWithoutAnApproval() public {
+        (address owner, uint256 key) = makeAddrAndKey("permitter");
+        _fund(owner, 5e18);
+        Permits.Permit memory permit = _permit(key, address(distributor), 5e18);
+        vm.prank(owner);
+        distributor.stakeWithPermit(5e18, permit);
+        (uint128 staked,) = distributor.stakes(owner);
+        assertEq(staked, 5e18);
+        assertEq(token.allowance(owner, address(distributor)), 0);
+        assertEq(token.nonces(owner), 1);
+        _assertConserved();
+    }
+
+    /// Attack: whoever sees a pending `stakeWithPermit` submits its permit first, which makes the
+    /// permit inside the stake revert (nonce used); the stake must go through all the same.
+    function test_stakeWithPermit_survivesAFrontRunPermit() public {
+        (address owner, uint256 key) = makeAddrAndKey("permitter");
+        _fund(owner, 5e18);
+        Permits.Permit memory permit = _permit(key, address(distributor), 5e18);
+        vm.prank(stranger);
+        token.permit(owner, address(distributor), 5e18, permit.deadline, permit.v, permit.r, permit.s);
+        vm.prank(owner);
+        distributor.stakeWithPermit(5e18, permit);
+        (uint128 staked,) = distributor.stakes(owner);
+        assertEq(staked, 5e18);
+    }
+
+    /// Attack: a permit signed by someone else (or for less) approves nothing, so nothing is taken.
+    function test_stakeWithPermit_revertsWithoutTheOwnersPermit() public {
+        (address owner,) = makeAddrAndKey("permitter");
+        (, uint256 otherKey) = makeAddrAndKey("other");
+        _fund(owner, 5e18);
+        Permits.Permit memory forged = _permit(otherKey, address(distributor), 5e18);
+        vm.prank(owner);
+        vm.expectRevert(
+            abi.encodeWithSelector(IERC20Errors.ERC20InsufficientAllowance.selector, address(distributor), 0, 5e18)
+        );
+        distributor.stakeWithPermit(5e18, forged);
     }
 
     function test_stake_revertsWhenZero() public {

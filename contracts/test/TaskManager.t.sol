@@ -8,6 +8,8 @@ import {IRewardDistributor} from "../src/interfaces/IRewardDistributor.sol";
 import {ITaskManager} from "../src/interfaces/ITaskManager.sol";
 import {TaskManager} from "../src/TaskManager.sol";
 import {ProtocolFixture} from "./utils/ProtocolFixture.sol";
+import {Permits} from "../src/libraries/Permits.sol";
+import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 
 contract TaskManagerTest is ProtocolFixture {
     function setUp() public {
@@ -146,6 +148,41 @@ contract TaskManagerTest is ProtocolFixture {
         vm.expectRevert();
         vm.prank(creator);
         tm.createTask(_params());
+    }
+
+    function test_createTaskWithPermit_escrowsInOneCall() public {
+        ITaskManager.TaskParams memory p = _params();
+        uint256 budget = tm.budgetOf(p.rewardPerResult, p.rounds, p.shards, p.maxReplication);
+        (address owner, uint256 key) = makeAddrAndKey("permitter");
+        _fund(owner, budget);
+        Permits.Permit memory permit = _permit(key, address(distributor), budget);
+        vm.prank(owner);
+        uint256 id = tm.createTaskWithPermit(p, permit);
+        assertEq(distributor.escrowOf(id), budget);
+        assertEq(tm.getTask(id).creator, owner);
+        assertEq(token.allowance(owner, address(distributor)), 0);
+    }
+
+    /// Attack: a permit that names the TaskManager (which never pulls tokens) or less than the
+    /// budget approves the distributor for nothing: the creation reverts and nothing is escrowed.
+    function test_createTaskWithPermit_revertsWithoutAPermitForTheBudget() public {
+        ITaskManager.TaskParams memory p = _params();
+        uint256 budget = tm.budgetOf(p.rewardPerResult, p.rounds, p.shards, p.maxReplication);
+        (address owner, uint256 key) = makeAddrAndKey("permitter");
+        _fund(owner, budget);
+        Permits.Permit memory wrongSpender = _permit(key, address(tm), budget);
+        vm.prank(owner);
+        vm.expectRevert(
+            abi.encodeWithSelector(IERC20Errors.ERC20InsufficientAllowance.selector, address(distributor), 0, budget)
+        );
+        tm.createTaskWithPermit(p, wrongSpender);
+        Permits.Permit memory tooSmall = _permit(key, address(distributor), budget - 1);
+        vm.prank(owner);
+        vm.expectRevert(
+            abi.encodeWithSelector(IERC20Errors.ERC20InsufficientAllowance.selector, address(distributor), 0, budget)
+        );
+        tm.createTaskWithPermit(p, tooSmall);
+        assertEq(tm.taskCount(), 0);
     }
 
     // ---------------------------------------------------------------- join

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {Permits} from "../libraries/Permits.sol";
+
 /// @title IRewardDistributor
 /// @notice Interface of the RewardDistributor: provider stakes, task escrows, claimable balances and
 /// reputation. Providers stake, unstake and claim; the TaskManager moves escrows in and out; the
@@ -277,6 +280,17 @@ interface IRewardDistributor {
     /// @notice Bonds `amount` MLB of the caller (approve the distributor first).
     /// @param amount The amount to bond.
     function stake(uint256 amount) external;
+
+    /// @notice `stake(amount)` with the approval in the same transaction: submits the caller's
+    /// ERC-2612 `permit` of `amount` MLB to the distributor first (one that someone submitted
+    /// already is skipped; without an allowance the stake reverts as `stake` does).
+    /// @param amount The amount to bond.
+    /// @param permit The caller's permit signature for `amount`, spender the distributor.
+    function stakeWithPermit(uint256 amount, Permits.Permit calldata permit) external;
+
+    /// @notice The MLB token that stakes, escrows, bonds and rewards are held in.
+    /// @return The token.
+    function token() external view returns (IERC20);
 
     /// @notice Starts unbonding `amount` of the caller's free (not locked) stake. Unbonding stake is
     /// still slashable and restarts the delay for the whole unbonding amount.

@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {IConsensusVerifier} from "./IConsensusVerifier.sol";
 import {IRewardDistributor} from "./IRewardDistributor.sol";
+import {Permits} from "../libraries/Permits.sol";
 
 /// @title ITaskManager
 /// @notice Interface of the TaskManager: tasks, providers and rounds. Creators create and cancel
@@ -309,6 +310,16 @@ interface ITaskManager {
     /// @param p The task parameters.
     /// @return taskId The new task.
     function createTask(TaskParams calldata p) external returns (uint256 taskId);
+
+    /// @notice `createTask(p)` with the approval in the same transaction: submits the caller's
+    /// ERC-2612 `permit` of the task's budget to the RewardDistributor first (one that someone
+    /// submitted already is skipped; without an allowance the creation reverts as `createTask` does).
+    /// @param p The task parameters.
+    /// @param permit The caller's permit signature for `budgetOf(...)`, spender the RewardDistributor.
+    /// @return taskId The new task.
+    function createTaskWithPermit(TaskParams calldata p, Permits.Permit calldata permit)
+        external
+        returns (uint256 taskId);
 
     /// @notice Cancels a task. A joining task ends at once; a running one ends when its current
     /// round does (`advance`), so the results revealed in it are decided and paid. What is left in

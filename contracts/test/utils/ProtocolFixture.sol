@@ -13,6 +13,7 @@ import {IModelRegistry} from "../../src/interfaces/IModelRegistry.sol";
 import {ITaskManager} from "../../src/interfaces/ITaskManager.sol";
 import {DeltaRoot} from "../../src/libraries/DeltaRoot.sol";
 import {Fees} from "../../src/libraries/Fees.sol";
+import {Permits} from "../../src/libraries/Permits.sol";
 import {commitOne, revealOne} from "./VerifierCalls.sol";
 import {Packed} from "./Packed.sol";
 
@@ -105,6 +106,22 @@ abstract contract ProtocolFixture is Test {
         vm.expectRevert(abi.encodeWithSelector(ITaskManager.InvalidTaskParameter.selector, name));
         tm.createTask(p);
         vm.stopPrank();
+    }
+
+    /// The ERC-2612 permit by `ownerKey`'s address of `value` MLB to `spender`, at the owner's next nonce.
+    function _permit(uint256 ownerKey, address spender, uint256 value) internal view returns (Permits.Permit memory p) {
+        address owner = vm.addr(ownerKey);
+        bytes32 typehash =
+            keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)");
+        p.deadline = block.timestamp + 1 hours;
+        bytes32 digest = keccak256(
+            abi.encodePacked(
+                "\x19\x01",
+                token.DOMAIN_SEPARATOR(),
+                keccak256(abi.encode(typehash, owner, spender, value, token.nonces(owner), p.deadline))
+            )
+        );
+        (p.v, p.r, p.s) = vm.sign(ownerKey, digest);
     }
 
     function _fund(address who, uint256 amount) internal {

@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { startTransition, useEffect, useMemo, useRef, useState } from 'react'
 import { formatUnits } from 'viem'
-import { citeDataSet, createTask, ensureAllowance, ensureDataSet, taskBudget, type WriteContext } from '../../chain/actions/index.ts'
+import { citeDataSet, createTask, ensureDataSet, taskBudget, type WriteContext } from '../../chain/actions/index.ts'
 import { explainError } from '../../chain/explainError.ts'
 import { RESULT_FEE } from '../../core/taskLimits.ts'
 import { TxStatus } from '../components/TxStatus.tsx'
@@ -172,7 +172,6 @@ function Wizard ({ ctx, continued, onClose }: { ctx: WriteContext, continued?: {
   const advanced = useRef<HTMLDetailsElement>(null)
   // Registering the data, approving, creating and citing are transactions, each with its own status.
   const register = useTransactor()
-  const approve = useTransactor()
   const create = useTransactor()
   const cite = useTransactor()
   const [dataSetId, setDataSetId] = useState<bigint | undefined>()
@@ -263,7 +262,6 @@ function Wizard ({ ctx, continued, onClose }: { ctx: WriteContext, continued?: {
     }
     setBusy(true)
     register.reset()
-    approve.reset()
     create.reset()
     cite.reset()
     try {
@@ -298,7 +296,6 @@ function Wizard ({ ctx, continued, onClose }: { ctx: WriteContext, continued?: {
       const registered = await register.run(ctx, async (c) => await ensureDataSet(c, dataSet))
       if (registered === undefined) return
       setDataSetId(registered.dataSetId)
-      if (await approve.run(ctx, async (c) => await ensureAllowance(c, { amount: taskBudget(params) })) === undefined) return
       const created = await create.run(ctx, async (c) => await createTask(c, params))
       if (created !== undefined) {
         // The task stands whether or not the citation goes through; its step shows any failure.
@@ -501,16 +498,13 @@ function Wizard ({ ctx, continued, onClose }: { ctx: WriteContext, continued?: {
             <strong>2. Register the data set</strong>
             <TxStatus state={register.state} testId="wizard-register-status" skipped={`Registered already, as data set ${dataSetId?.toString() ?? ''}.`} />
           </li>
-          <li data-testid="wizard-step-approve">
-            <strong>3. Approve the budget</strong>
-            <TxStatus state={approve.state} testId="wizard-approve-status" skipped="The allowance already covers the budget." />
-          </li>
           <li data-testid="wizard-step-create">
-            <strong>4. Create the task</strong>
+            <strong>3. Create the task and escrow its budget</strong>
+            <p className="muted">One transaction: your wallet signs a permit for the budget first, so no separate approval (a smart wallet, whose signature a permit cannot carry, sends an approval before it).</p>
             <TxStatus state={create.state} testId="wizard-create-status" />
           </li>
           <li data-testid="wizard-step-cite">
-            <strong>5. Cite the data set</strong>
+            <strong>4. Cite the data set</strong>
             <TxStatus state={cite.state} testId="wizard-cite-status" />
           </li>
         </ul>

@@ -1,6 +1,6 @@
 import type { ContractFunctionArgs, TransactionReceipt } from 'viem'
 import { TaskManagerAbi } from '../generated/abis.ts'
-import { ensureAllowance } from './ensureAllowance.ts'
+import { authorizeSpend } from './authorizeSpend.ts'
 import { asAction } from './errors.ts'
 import { eventIn } from './internal.ts'
 import { transact } from './transact.ts'
@@ -15,19 +15,22 @@ export interface CreatedTask {
   modelId: bigint
   initialVersionId: bigint
   escrow: bigint
-  /** The approval, when the allowance was too low (null when none was needed). */
+  /** An approval sent apart (a smart wallet whose allowance was short); null when none was needed or a signed permit travelled with the creation. */
   approveReceipt: TransactionReceipt | null
   receipt: TransactionReceipt
 }
 
 /**
- * Creates a task: approves the RewardDistributor for the budget if needed (first transaction),
- * then calls `createTask` (second) and reads the ids from its `TaskCreated` event.
+ * Creates a task and reads the ids from its `TaskCreated` event. When the allowance is short of the
+ * budget, the approval travels in the same transaction as a signed permit (`createTaskWithPermit`),
+ * or, from a smart wallet, as an `approve` transaction first.
  */
 export async function createTask (ctx: WriteContext, params: TaskParams): Promise<CreatedTask> {
-  const { receipt: approveReceipt } = await ensureAllowance(ctx, { amount: taskBudget(params) })
+  const { permit, approveReceipt } = await authorizeSpend(ctx, { amount: taskBudget(params) })
   return await asAction('createTask', async () => {
-    const receipt = await transact(ctx, 'createTask', { contract: 'TaskManager', functionName: 'createTask', args: [params] })
+    const receipt = permit === null
+      ? await transact(ctx, 'createTask', { contract: 'TaskManager', functionName: 'createTask', args: [params] })
+      : await transact(ctx, 'createTask', { contract: 'TaskManager', functionName: 'createTaskWithPermit', args: [params, permit] })
     const { args } = eventIn('createTask', receipt, TaskManagerAbi, 'TaskCreated', ctx.contracts.TaskManager)
     return { taskId: args.taskId, modelId: args.modelId, initialVersionId: args.initialVersionId, escrow: args.escrow, approveReceipt, receipt }
   })

@@ -10,6 +10,7 @@ export { citeDataSet } from './citeDataSet.ts'
 export { ensureDataSet } from './ensureDataSet.ts'
 export { confirmVersion } from './confirmVersion.ts'
 export { createTask, type CreatedTask, type TaskParams } from './createTask.ts'
+export { authorizeSpend, type Permit } from './authorizeSpend.ts'
 export { ensureAllowance } from './ensureAllowance.ts'
 export {
   ChainActionError, ContractRejectedError, MissingEventError, TransactionRevertedError, VersionMismatchError, protocolErrorsAbi, toChainActionError

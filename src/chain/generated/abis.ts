@@ -7466,6 +7466,46 @@ export const RewardDistributorAbi = [
   },
   {
     "type": "function",
+    "name": "stakeWithPermit",
+    "inputs": [
+      {
+        "name": "amount",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "permit",
+        "type": "tuple",
+        "internalType": "struct Permits.Permit",
+        "components": [
+          {
+            "name": "deadline",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "v",
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
+            "name": "r",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "s",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          }
+        ]
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "stakes",
     "inputs": [
       {
@@ -8861,6 +8901,179 @@ export const TaskManagerAbi = [
             "name": "description",
             "type": "string",
             "internalType": "string"
+          }
+        ]
+      }
+    ],
+    "outputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "createTaskWithPermit",
+    "inputs": [
+      {
+        "name": "p",
+        "type": "tuple",
+        "internalType": "struct ITaskManager.TaskParams",
+        "components": [
+          {
+            "name": "specCid",
+            "type": "bytes",
+            "internalType": "bytes"
+          },
+          {
+            "name": "datasetCid",
+            "type": "bytes",
+            "internalType": "bytes"
+          },
+          {
+            "name": "initialModelCid",
+            "type": "bytes",
+            "internalType": "bytes"
+          },
+          {
+            "name": "initialCommitHash",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "initialDataHash",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "parentVersion",
+            "type": "uint64",
+            "internalType": "uint64"
+          },
+          {
+            "name": "rounds",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "shards",
+            "type": "uint16",
+            "internalType": "uint16"
+          },
+          {
+            "name": "replication",
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
+            "name": "maxReplication",
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
+            "name": "fingerprintLength",
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
+            "name": "confirmations",
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
+            "name": "tolerance",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "joinWindow",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "commitWindow",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "revealWindow",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "aggregateWindow",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "challengeWindow",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "rewardPerResult",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "minStake",
+            "type": "uint96",
+            "internalType": "uint96"
+          },
+          {
+            "name": "parameters",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "trainMflop",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "activationKib",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "name",
+            "type": "string",
+            "internalType": "string"
+          },
+          {
+            "name": "description",
+            "type": "string",
+            "internalType": "string"
+          }
+        ]
+      },
+      {
+        "name": "permit",
+        "type": "tuple",
+        "internalType": "struct Permits.Permit",
+        "components": [
+          {
+            "name": "deadline",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "v",
+            "type": "uint8",
+            "internalType": "uint8"
+          },
+          {
+            "name": "r",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "s",
+            "type": "bytes32",
+            "internalType": "bytes32"
           }
         ]
       }
