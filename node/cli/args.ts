@@ -1,5 +1,5 @@
 /**
- * What the Node CLIs (provider, simulate, bench) share about command lines, so they parse, word
+ * What the Node CLIs (provider, referee, simulate, bench) share about command lines, so they parse, word
  * their errors and answer `--help` the same way.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
@@ -61,6 +61,32 @@ export function choiceFlag<T extends string> (flag: string, text: string, choice
 /** A comma-separated list, each item one of `choices`. */
 export function choiceListFlag<T extends string> (flag: string, text: string, choices: readonly T[]): T[] {
   return text.split(',').map((item) => choiceFlag(flag, item, choices))
+}
+
+/** A flag's value that must not be blank (a file name). */
+export function nonEmptyFlag (flag: string, value: string): string {
+  if (value.trim() === '') throw new UsageError(`${flag} needs a value`)
+  return value
+}
+
+/** An http(s) URL: an RPC endpoint, an indexer API, a gateway. */
+export function httpUrlFlag (flag: string, value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new UsageError(`${flag} must be a URL such as http://127.0.0.1:8545, got "${value}"`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${flag} must be an http(s) URL, got "${value}"`)
+  return value
+}
+
+/** A relay's full multiaddr, its peer ID included: a node dials it and a pinner's receipt is checked against it. */
+export function relayFlag (flag: string, value: string): string {
+  if (!/^\/(ip4|ip6|dns4|dns6|dnsaddr)\/.+\/p2p\/\w+$/.test(value)) {
+    throw new UsageError(`${flag} must be a full multiaddr such as /ip4/127.0.0.1/tcp/4003/ws/p2p/12D3…, got "${value}"`)
+  }
+  return value
 }
 
 export interface Output { write: (text: string) => unknown }
