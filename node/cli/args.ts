@@ -48,6 +48,13 @@ export function integerFlag (flag: string, text: string, min: number, max?: numb
   return n
 }
 
+/** A share, from 0 to 1 (`name` a flag or an environment variable). */
+export function rateFlag (name: string, text: string): number {
+  const rate = Number(text)
+  if (text.trim() === '' || !(rate >= 0 && rate <= 1)) throw new UsageError(`${name} must be a number from 0 to 1, got "${text}"`)
+  return rate
+}
+
 /** A comma-separated list of whole numbers, each from `min` to `max`. */
 export function integerListFlag (flag: string, text: string, min: number, max: number): number[] {
   return text.split(',').map((item) => integerFlag(flag, item, min, max))
