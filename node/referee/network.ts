@@ -2,8 +2,8 @@
  * How a referee running alone keeps its evidence reports on the network's pinner: the way providers
  * pin, from a p2p node of its own dialing the relay, with a session its account authorized, but as
  * one raw block of kind `evidence`, which the pinner takes only from a REFEREE_ROLE account
- * (node/pinAuthorization.ts). The node holds a report only until the pinner's receipt came, so it
- * keeps nothing on disk, and it joins no task: it needs no WebRTC.
+ * (node/pinAuthorization.ts). The node's own copies stay in memory (a report is a few KiB, and
+ * the pinner holds each once its receipt came), and it joins no task: it needs no WebRTC.
  */
 import type { CID } from 'multiformats/cid'
 import type { LocalAccount } from 'viem'
@@ -37,11 +37,7 @@ export async function startEvidencePinning (opts: { relays: string[], chainId: n
         // the pinner fetches the block from this node by bitswap before it signs its receipt
         const cid = await rawCid(bytes)
         await node.helia.blockstore.put(cid, bytes)
-        try {
-          await session.pin(taskId, 'evidence', cid)
-        } finally {
-          await node.helia.blockstore.delete(cid)
-        }
+        await session.pin(taskId, 'evidence', cid)
         return cid
       },
       stop: async () => { await node.stop() }
