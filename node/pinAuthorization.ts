@@ -3,7 +3,7 @@
  * that ended) cannot make the pinner store anything. The pin service stays chain-agnostic and
  * takes this as its `authorize` function.
  */
-import { readTaskMembers, type ReadContext } from '../src/chain/actions/index.ts'
+import { readIsReferee, readTaskMembers, type ReadContext } from '../src/chain/actions/index.ts'
 import { memberRole, type PinRequest } from '../src/core/messages/index.ts'
 import type { PinAuthorization } from '../src/p2p/pinService.ts'
 
@@ -25,9 +25,18 @@ const PRE_TASK_KINDS: ReadonlySet<string> = new Set(['spec', 'model', 'manifest'
  * `failed`), so a chain outage never reads as "allowed". Uploads for a task still being created
  * (`PRE_TASK_ID`) are allowed to any signed wallet for what a creator publishes before
  * `createTask`, within the per-wallet quota.
+ *
+ * An evidence report comes only from a wallet holding REFEREE_ROLE, for a task that exists in any
+ * status: the referee is no member of the tasks it judges, and a result challenge is judged after
+ * its task may have ended (the report then follows the task's retention like its other pins).
  */
 export function chainPinAuthorizer (chain: ReadContext): (req: PinRequest) => Promise<PinAuthorization> {
   return async (req) => {
+    if (req.kind === 'evidence') {
+      if (!await readIsReferee(chain, { account: req.from })) return { allowed: false, reason: `wallet ${req.from} does not hold REFEREE_ROLE: only the referee publishes evidence reports` }
+      const { status } = await readTaskMembers(chain, { taskId: BigInt(req.taskId) })
+      return status === 'None' ? { allowed: false, reason: `task ${req.taskId} does not exist on chain ${req.chainId}` } : { allowed: true }
+    }
     if (req.taskId === PRE_TASK_ID) {
       return PRE_TASK_KINDS.has(req.kind) ? { allowed: true } : { allowed: false, reason: `a ${req.kind} belongs to a task: task ${PRE_TASK_ID} takes only what a creator publishes before createTask` }
     }

@@ -11,6 +11,7 @@ import { deployContracts } from './deploy.ts'
 import { DEFAULT_GATEWAY_PORT, startGateway } from './gateway.ts'
 import { generateBindings } from './genBindings.ts'
 import { DEFAULT_RELAY_PORT, startRelay, type Relay } from './relay.ts'
+import { rateFlag } from './cli/args.ts'
 import { startRefereeProcess, type RefereeProcess } from './referee/process.ts'
 import { operatorLogger } from './observability/log.ts'
 import type { OperatorMetrics } from './observability/metrics.ts'
@@ -70,8 +71,7 @@ export function stackOptionsFromEnv (root: string, env: NodeJS.ProcessEnv = proc
     }
     return value
   }
-  const auditRate = env.MLBRIDGE_AUDIT_RATE === undefined || env.MLBRIDGE_AUDIT_RATE === '' ? undefined : Number(env.MLBRIDGE_AUDIT_RATE)
-  if (auditRate !== undefined && !(auditRate >= 0 && auditRate <= 1)) throw new Error(`MLBRIDGE_AUDIT_RATE must be a number from 0 to 1, got "${env.MLBRIDGE_AUDIT_RATE}"`)
+  const auditRate = env.MLBRIDGE_AUDIT_RATE === undefined || env.MLBRIDGE_AUDIT_RATE === '' ? undefined : rateFlag('MLBRIDGE_AUDIT_RATE', env.MLBRIDGE_AUDIT_RATE)
   return {
     ...(auditRate === undefined ? {} : { auditRate }),
     root,

@@ -1,5 +1,5 @@
 /**
- * What the Node CLIs (provider, simulate, bench) share about command lines, so they parse, word
+ * What the Node CLIs (provider, referee, simulate, bench) share about command lines, so they parse, word
  * their errors and answer `--help` the same way.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
@@ -48,6 +48,13 @@ export function integerFlag (flag: string, text: string, min: number, max?: numb
   return n
 }
 
+/** A share, from 0 to 1 (`name` a flag or an environment variable). */
+export function rateFlag (name: string, text: string): number {
+  const rate = Number(text)
+  if (text.trim() === '' || !(rate >= 0 && rate <= 1)) throw new UsageError(`${name} must be a number from 0 to 1, got "${text}"`)
+  return rate
+}
+
 /** A comma-separated list of whole numbers, each from `min` to `max`. */
 export function integerListFlag (flag: string, text: string, min: number, max: number): number[] {
   return text.split(',').map((item) => integerFlag(flag, item, min, max))
@@ -61,6 +68,32 @@ export function choiceFlag<T extends string> (flag: string, text: string, choice
 /** A comma-separated list, each item one of `choices`. */
 export function choiceListFlag<T extends string> (flag: string, text: string, choices: readonly T[]): T[] {
   return text.split(',').map((item) => choiceFlag(flag, item, choices))
+}
+
+/** A flag's value that must not be blank (a file name). */
+export function nonEmptyFlag (flag: string, value: string): string {
+  if (value.trim() === '') throw new UsageError(`${flag} needs a value`)
+  return value
+}
+
+/** An http(s) URL: an RPC endpoint, an indexer API, a gateway. */
+export function httpUrlFlag (flag: string, value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new UsageError(`${flag} must be a URL such as http://127.0.0.1:8545, got "${value}"`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${flag} must be an http(s) URL, got "${value}"`)
+  return value
+}
+
+/** A relay's full multiaddr, its peer ID included: a node dials it and a pinner's receipt is checked against it. */
+export function relayFlag (flag: string, value: string): string {
+  if (!/^\/(ip4|ip6|dns4|dns6|dnsaddr)\/.+\/p2p\/\w+$/.test(value)) {
+    throw new UsageError(`${flag} must be a full multiaddr such as /ip4/127.0.0.1/tcp/4003/ws/p2p/12D3…, got "${value}"`)
+  }
+  return value
 }
 
 export interface Output { write: (text: string) => unknown }

@@ -62,4 +62,11 @@ describe('operatorMetricFamilies', () => {
     expect(text).not.toContain('mlbridge_referee')
     expect(text).not.toContain('mlbridge_gateway')
   })
+
+  it('reports a referee that runs alone with its own counters only', () => {
+    const text = formatPrometheus(operatorMetricFamilies({ referee: snapshot.referee! }))
+    expect(text).toContain('mlbridge_referee_verdicts_total 2')
+    expect(text).not.toContain('mlbridge_relay')
+    expect(text).not.toContain('mlbridge_pinner')
+  })
 })

@@ -21,10 +21,13 @@ export interface RefereeMetrics extends RefereeCounters {
   reexecutions: { count: number, totalMs: number }
 }
 
-/** The body of `GET /metrics.json`; `referee` and `gateway` are absent where they do not run. */
+/**
+ * The body of `GET /metrics.json`; each part is absent where it does not run (a referee running
+ * alone reports `referee` only).
+ */
 export interface OperatorMetrics {
-  relay: RelayMetrics
-  pinner: PinMetrics
+  relay?: RelayMetrics
+  pinner?: PinMetrics
   referee?: RefereeMetrics
   gateway?: GatewayMetrics
 }
@@ -68,16 +71,24 @@ const labelled = (name: string, help: string, label: string, values: Record<stri
 export function operatorMetricFamilies (metrics: OperatorMetrics): MetricFamily[] {
   const { relay, pinner, referee, gateway } = metrics
   const families = [
-    gauge('mlbridge_relay_connections_open', 'Connections open now', relay.connections.open),
-    counter('mlbridge_relay_connections_total', 'Connections opened since start', relay.connections.total),
-    labelled('mlbridge_relay_bytes_total', 'Bytes on the relay\'s connections since start', 'direction', relay.bytes),
-    labelled('mlbridge_relay_gossip_rejected_total', 'Gossip messages refused by the topic guard, by reason', 'reason', relay.gossipRejections),
-    counter('mlbridge_relay_dials_denied_total', 'Dials refused by the connection gater', relay.dialsDenied),
-    counter('mlbridge_pinner_pins_total', 'Pins accepted (receipts signed) since start', pinner.pins),
-    counter('mlbridge_pinner_pinned_bytes_total', 'Payload bytes of the pins accepted since start', pinner.bytesPinned),
-    gauge('mlbridge_pinner_active', 'Pins fetching now', pinner.active),
-    counter('mlbridge_pinner_released_total', 'Pins released since start (their tasks ended)', pinner.released),
-    labelled('mlbridge_pinner_refusals_total', 'Pin requests refused, by reason', 'reason', pinner.refusals),
+    ...(relay === undefined
+      ? []
+      : [
+          gauge('mlbridge_relay_connections_open', 'Connections open now', relay.connections.open),
+          counter('mlbridge_relay_connections_total', 'Connections opened since start', relay.connections.total),
+          labelled('mlbridge_relay_bytes_total', 'Bytes on the relay\'s connections since start', 'direction', relay.bytes),
+          labelled('mlbridge_relay_gossip_rejected_total', 'Gossip messages refused by the topic guard, by reason', 'reason', relay.gossipRejections),
+          counter('mlbridge_relay_dials_denied_total', 'Dials refused by the connection gater', relay.dialsDenied)
+        ]),
+    ...(pinner === undefined
+      ? []
+      : [
+          counter('mlbridge_pinner_pins_total', 'Pins accepted (receipts signed) since start', pinner.pins),
+          counter('mlbridge_pinner_pinned_bytes_total', 'Payload bytes of the pins accepted since start', pinner.bytesPinned),
+          gauge('mlbridge_pinner_active', 'Pins fetching now', pinner.active),
+          counter('mlbridge_pinner_released_total', 'Pins released since start (their tasks ended)', pinner.released),
+          labelled('mlbridge_pinner_refusals_total', 'Pin requests refused, by reason', 'reason', pinner.refusals)
+        ]),
     ...(gateway === undefined
       ? []
       : [

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { UsageError } from '../cli/args.ts'
-import { defaultStackFile, parseFlags, resolveConfig } from './args.ts'
+import { defaultStackFile } from '../cli/stackFile.ts'
+import { parseFlags, resolveConfig } from './args.ts'
 
 const stack = JSON.stringify({
   appUrl: 'http://localhost:5173',

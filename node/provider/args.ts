@@ -3,10 +3,10 @@
  * stack's `stack.json` (rpc, chain id, contracts, relay). Flags win over the stack file.
  */
 import { dirname, join } from 'node:path'
-import { parseStackInfo, type StackInfo } from '../../src/core/networkConfig.ts'
 import { protocolContracts, type ProtocolContracts } from '../../src/chain/contracts.ts'
 import type { NodeBackendRequest } from '../../src/train/nodeBackend.ts'
-import { integerFlag, parseCommandLine, UsageError } from '../cli/args.ts'
+import { httpUrlFlag, integerFlag, nonEmptyFlag, parseCommandLine, relayFlag, UsageError } from '../cli/args.ts'
+import { defaultStackFile, readStackFile } from '../cli/stackFile.ts'
 
 export type ProviderBackend = NodeBackendRequest
 
@@ -82,21 +82,16 @@ export function parseFlags (argv: readonly string[]): ParsedFlags {
     faucet: { type: 'boolean', default: false }
   })
   const flags: ParsedFlags = { help: values.help, relays: values.relay ?? [], backend: 'auto', once: values.once, claim: values.claim, faucet: values.faucet }
-  if (values['key-file'] !== undefined) flags.keyFile = nonEmpty('--key-file', values['key-file'])
-  if (values.rpc !== undefined) flags.rpc = httpUrl('--rpc', values.rpc)
-  if (values.api !== undefined) flags.api = httpUrl('--api', values.api)
-  for (const relay of flags.relays) multiaddrFlag(relay)
+  if (values['key-file'] !== undefined) flags.keyFile = nonEmptyFlag('--key-file', values['key-file'])
+  if (values.rpc !== undefined) flags.rpc = httpUrlFlag('--rpc', values.rpc)
+  if (values.api !== undefined) flags.api = httpUrlFlag('--api', values.api)
+  for (const relay of flags.relays) relayFlag('--relay', relay)
   if (values['chain-id'] !== undefined) flags.chainId = integerFlag('--chain-id', values['chain-id'], 1)
-  if (values.stack !== undefined) flags.stack = nonEmpty('--stack', values.stack)
+  if (values.stack !== undefined) flags.stack = nonEmptyFlag('--stack', values.stack)
   if (values.task !== undefined) flags.taskId = BigInt(integerFlag('--task', values.task, 1))
   if (values.backend !== undefined) flags.backend = backendFlag(values.backend)
-  if (values['state-dir'] !== undefined) flags.stateDir = nonEmpty('--state-dir', values['state-dir'])
+  if (values['state-dir'] !== undefined) flags.stateDir = nonEmptyFlag('--state-dir', values['state-dir'])
   return flags
-}
-
-/** Where the stack file is looked for when `--stack` is not given. */
-export function defaultStackFile (env: NodeJS.ProcessEnv, cwd: string): string {
-  return join(env.MLBRIDGE_DATA_DIR ?? join(cwd, '.mlbridge'), 'stack.json')
 }
 
 /**
@@ -106,16 +101,7 @@ export function defaultStackFile (env: NodeJS.ProcessEnv, cwd: string): string {
 export function resolveConfig (flags: ParsedFlags, opts: { env: NodeJS.ProcessEnv, cwd: string, readStack: (file: string) => string | undefined }): ProviderConfig {
   if (flags.keyFile === undefined) throw new UsageError('--key-file is required: a file holding the account\'s 0x private key')
   const stackFile = flags.stack ?? defaultStackFile(opts.env, opts.cwd)
-  const text = opts.readStack(stackFile)
-  if (text === undefined) {
-    throw new UsageError(`no stack file at ${stackFile}: start the local stack (npm start) or pass --stack FILE`)
-  }
-  let stack: StackInfo
-  try {
-    stack = parseStackInfo(JSON.parse(text) as unknown, stackFile)
-  } catch (error) {
-    throw new UsageError(`${stackFile} is not a valid stack file: ${error instanceof Error ? error.message : String(error)}`)
-  }
+  const stack = readStackFile(stackFile, opts.readStack)
   const config: ProviderConfig = {
     rpcUrl: flags.rpc ?? stack.rpcUrl,
     chainId: flags.chainId ?? stack.chainId,
@@ -133,28 +119,6 @@ export function resolveConfig (flags: ParsedFlags, opts: { env: NodeJS.ProcessEn
   if (flags.taskId !== undefined) config.taskId = flags.taskId
   if (flags.stateDir !== undefined) config.stateDir = flags.stateDir
   return config
-}
-
-function nonEmpty (flag: string, value: string): string {
-  if (value.trim() === '') throw new UsageError(`${flag} needs a value`)
-  return value
-}
-
-function httpUrl (flag: string, value: string): string {
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    throw new UsageError(`${flag} must be a URL such as http://127.0.0.1:8545, got "${value}"`)
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${flag} must be an http(s) URL, got "${value}"`)
-  return value
-}
-
-function multiaddrFlag (value: string): void {
-  if (!/^\/(ip4|ip6|dns4|dns6|dnsaddr)\/.+\/p2p\/\w+$/.test(value)) {
-    throw new UsageError(`--relay must be a full multiaddr such as /ip4/127.0.0.1/tcp/4003/ws/p2p/12D3…, got "${value}"`)
-  }
 }
 
 function backendFlag (value: string): ProviderBackend {

@@ -1,6 +1,6 @@
 /** The CLI around `runProvider`: flags, the stack file, Ctrl-C, and the exit code. */
-import { readFileSync } from 'node:fs'
 import { printHelp, printUsageError } from '../cli/args.ts'
+import { readTextFile } from '../cli/stackFile.ts'
 import { parseFlags, resolveConfig, USAGE } from './args.ts'
 import { Display, type Output } from './display.ts'
 import { errorMessage } from '../../src/core/errors.ts'
@@ -24,7 +24,7 @@ export async function main (argv: readonly string[], io: MainIo): Promise<number
   try {
     const flags = parseFlags(argv)
     if (flags.help) return printHelp(USAGE, io.out)
-    config = resolveConfig(flags, { env: io.env, cwd: io.cwd, readStack })
+    config = resolveConfig(flags, { env: io.env, cwd: io.cwd, readStack: readTextFile })
   } catch (error) {
     return printUsageError(error, 'provider', USAGE, io.err)
   }
@@ -52,14 +52,5 @@ export async function main (argv: readonly string[], io: MainIo): Promise<number
   } finally {
     process.off('SIGINT', onInt)
     process.off('SIGTERM', onTerm)
-  }
-}
-
-function readStack (file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8')
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw error
   }
 }

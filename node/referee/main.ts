@@ -1,9 +1,10 @@
 /**
- * The referee's own process: `npm start` forks it (node/referee/process.ts), so re-executing a
- * shard on the CPU never stalls the relay, the pinner or the gateway, and a crash of the referee
- * takes nothing else down. It reads the chain over RPC and the tasks' artifacts from the stack's
- * trustless gateway, signs as the referee's account, and keeps its evidence reports on the stack's
- * pinner through the IPC channel its parent opened (node/referee/ipc.ts).
+ * `npm run referee`, in a process of its own either way. `npm start` forks it with no flags and an
+ * IPC channel (node/referee/process.ts), so re-executing a shard on the CPU never stalls the relay,
+ * the pinner or the gateway, and a crash of the referee takes nothing else down: it gets its
+ * settings and key in the stack's first message and keeps its evidence reports on the stack's
+ * pinner through that channel (node/referee/ipc.ts). With flags it runs alone against any network
+ * (node/referee/alone.ts).
  */
 import { CID } from 'multiformats/cid'
 import { createPublicClient, http } from 'viem'
@@ -11,31 +12,35 @@ import { privateKeyToAccount } from 'viem/accounts'
 import { protocolChain } from '../../src/chain/chain.ts'
 import { protocolContracts } from '../../src/chain/contracts.ts'
 import { gatewayBlocks } from '../../src/storage/index.ts'
-import { printHelp, printUsageError, parseCommandLine, UsageError, type Output } from '../cli/args.ts'
+import { printHelp, printUsageError, type Output } from '../cli/args.ts'
+import { readTextFile } from '../cli/stackFile.ts'
 import { operatorLogger } from '../observability/log.ts'
+import { runAlone } from './alone.ts'
+import { parseRefereeFlags, resolveRefereeConfig, USAGE, type RefereeConfig } from './args.ts'
 import type { RefereeStart, RefereeToStack, StackToReferee } from './ipc.ts'
 import { startRefereeService } from './service.ts'
-
-export const USAGE = `Usage: npm run referee -- [--help]
-
-The local stack's referee, in a process of its own. \`npm start\` starts it: it forks this file
-with an IPC channel and sends it the chain's RPC URL and contracts, the gateway's URL and the
-referee account's key, and keeps the referee's evidence reports on its pinner. Run without that
-channel it has nothing to referee and stops.
-
-Options:
-  -h, --help   show this help`
 
 /** Counters go to the stack this often; its metrics endpoint shows the last ones. */
 const METRICS_INTERVAL_MS = 1000
 
-export async function main (argv: readonly string[], io: { out: Output, err: Output }): Promise<number> {
+export async function main (argv: readonly string[], io: { env: NodeJS.ProcessEnv, cwd: string, out: Output, err: Output }): Promise<number> {
+  if (argv.length === 0 && process.send !== undefined) return await underStack()
+  let config: RefereeConfig
   try {
-    if (parseCommandLine(argv, {}).help === true) return printHelp(USAGE, io.out)
-    if (process.send === undefined) throw new UsageError('no IPC channel: `npm start` starts the referee and hands it its settings')
+    const flags = parseRefereeFlags(argv)
+    if (flags.help) return printHelp(USAGE, io.out)
+    config = resolveRefereeConfig(flags, { env: io.env, cwd: io.cwd, readFile: readTextFile })
   } catch (error) {
     return printUsageError(error, 'referee', USAGE, io.err)
   }
+  return await runAlone(config, new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'))
+    process.once('SIGTERM', () => resolve('SIGTERM'))
+  }))
+}
+
+/** The referee as `npm start` runs it: everything comes from the stack over the IPC channel. */
+async function underStack (): Promise<number> {
   // Ctrl-C reaches the whole process group: the stack hears it too and stops this process with
   // SIGTERM once the parts that depend on it are down, so SIGINT alone is not a reason to stop.
   process.on('SIGINT', () => {})

@@ -10,7 +10,6 @@ import { createLogger } from '../../src/core/log.ts'
 import { devAccount } from '../../src/chain/devAccounts.ts'
 import { startLocalChain, type LocalChain } from '../testing/localChain.ts'
 import { waitFor } from '../testing/waitFor.ts'
-import { main } from './main.ts'
 import { startRefereeProcess, type RefereeProcessOptions } from './process.ts'
 import { processAlive as alive } from '../testing/processAlive.ts'
 
@@ -93,16 +92,4 @@ describe('the referee process', () => {
   it('fails the start, with the child\'s own words, when the referee cannot start', async () => {
     await expect(startRefereeProcess(options({ privateKey: '0x1234' }))).rejects.toThrow(/the referee process exited before it was ready \(exit code 1\):\n[\s\S]*private key/i)
   }, 120_000)
-})
-
-describe('npm run referee', () => {
-  it('answers --help and refuses what it does not know', async () => {
-    const out: string[] = []
-    const err: string[] = []
-    const io = { out: { write: (t: string) => out.push(t) }, err: { write: (t: string) => err.push(t) } }
-    expect(await main(['--help'], io)).toBe(0)
-    expect(out.join('')).toContain('Usage: npm run referee')
-    expect(await main(['--key', 'x'], io)).toBe(2)
-    expect(err.join('')).toContain('referee: unknown option --key')
-  })
 })

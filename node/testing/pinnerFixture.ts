@@ -7,21 +7,25 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import type { CID } from 'multiformats/cid'
-import type { ArtifactKind } from '../../src/core/messages/schemas.ts'
+import type { PinKind } from '../../src/core/messages/schemas.ts'
 import { devAccount } from '../../src/chain/devAccounts.ts'
 import { authorizeSession } from '../../src/core/messages/index.ts'
 import { LOCAL_CHAIN_ID } from '../../src/core/networkConfig.ts'
 import { chainMembership } from '../../src/chain/taskMembership.ts'
 import { createBrowserNode, type BrowserNode } from '../../src/p2p/createBrowserNode.ts'
 import { requestPin, type PinReceipt } from '../../src/p2p/pinService.ts'
+import { rawCid } from '../../src/storage/cid.ts'
 import { startRelay, type Relay, type RelayOptions } from '../relay.ts'
 import type { LocalChain } from './localChain.ts'
 
 export interface PinnerFixture {
   relay: Relay
   node: BrowserNode
-  /** stores `bytes` as a delta on the client node and asks the pinner to pin it, signed by dev account `account` */
-  pinAs: (account: number, taskId: bigint | string, bytes: Uint8Array, kind?: ArtifactKind) => Promise<{ cid: CID, receipt: PinReceipt }>
+  /**
+   * stores `bytes` as a delta (or `kind`: a blob of it, or for `evidence` one raw block as a
+   * referee publishes) on the client node and asks the pinner to pin it, signed by dev account `account`
+   */
+  pinAs: (account: number, taskId: bigint | string, bytes: Uint8Array, kind?: PinKind) => Promise<{ cid: CID, receipt: PinReceipt }>
   stop: () => Promise<void>
 }
 
@@ -35,7 +39,8 @@ export async function startPinnerFixture (chain: LocalChain, opts: Pick<RelayOpt
     relay,
     node,
     pinAs: async (account, taskId, bytes, kind = 'delta') => {
-      const cid = await node.storage.blobs.put(bytes, { kind })
+      const cid = kind === 'evidence' ? await rawCid(bytes) : await node.storage.blobs.put(bytes, { kind })
+      if (kind === 'evidence') await node.helia.blockstore.put(cid, bytes)
       const { signer } = await authorizeSession({ wallet: devAccount(account), peerId: node.peerId, chainId: LOCAL_CHAIN_ID })
       return { cid, receipt: await requestPin(node.libp2p, pinner(), signer, { taskId: taskId.toString(), kind, cid }) }
     },

@@ -1,7 +1,7 @@
 import { CID } from 'multiformats/cid'
 import type { Logger } from '../core/log.ts'
 import { createPinRequestVerifier, encodePinRequest, MAX_PIN_FRAME_BYTES, PIN_PROTOCOL, pinResponseSchema, signPinReceipt, verifyPinReceipt, type MessageSigner, type PinReceipt as SignedPinReceipt, type PinRequest, type PinRequestVerifier, type PinResponse } from '../core/messages/index.ts'
-import { BlobTooLargeError, DagTooLargeError, DEFAULT_LIMITS, fetchArtifactDag, StorageError, type ArtifactLimits, type BlockAccess, type PinAccess } from '../storage/index.ts'
+import { BlobTooLargeError, DagTooLargeError, DEFAULT_LIMITS, fetchArtifactDag, MAX_EVIDENCE_BYTES, StorageError, type ArtifactLimits, type BlockAccess, type PinAccess } from '../storage/index.ts'
 import { rawCid } from '../storage/cid.ts'
 import { createPinSlots } from './pinSlots.ts'
 import { readToEnd, sendAndClose } from './streams.ts'
@@ -162,9 +162,6 @@ export interface PinService {
   metrics: () => PinMetrics
   stop: () => Promise<void>
 }
-
-/** A block `keep` stores is one bitswap block. */
-const MAX_KEPT_BYTES = 1024 * 1024
 
 const PIN_CODES = pinResponseSchema.options[1].shape.code.options
 
@@ -378,7 +375,7 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
       return adopted.length
     },
     keep: async (taskId, bytes, meta) => {
-      if (bytes.length > MAX_KEPT_BYTES) throw new RangeError(`a kept block is at most ${MAX_KEPT_BYTES} bytes, got ${bytes.length}`)
+      if (bytes.length > MAX_EVIDENCE_BYTES) throw new RangeError(`a kept block is at most ${MAX_EVIDENCE_BYTES} bytes, got ${bytes.length}`)
       const cid = await rawCid(bytes)
       if (await init.pins.isPinned(cid)) {
         await holdToo(cid, taskId)

@@ -5,7 +5,7 @@
  */
 import { multiaddr } from '@multiformats/multiaddr'
 import type { CID } from 'multiformats/cid'
-import type { ArtifactKind } from '../core/messages/schemas.ts'
+import type { PinKind } from '../core/messages/schemas.ts'
 import type { AccountWalletClient } from '../chain/actions/index.ts'
 import { authorizeSession, type MessageSigner, type PinReceipt, type WalletSigner } from '../core/messages/index.ts'
 import { requestPin, type BrowserNode } from '../p2p/index.ts'
@@ -17,7 +17,7 @@ export interface NetworkSession {
   /** Artifacts of `taskId` ('0' before the task exists): stored here and pinned on a relay. */
   artifacts: (taskId: string) => ArtifactStore
   /** Asks the relays, in turn, to pin a DAG this node holds (a data set manifest pins its shards); returns the pinner's signed receipt. */
-  pin: (taskId: string, kind: ArtifactKind, cid: CID, signal?: AbortSignal) => Promise<PinReceipt>
+  pin: (taskId: string, kind: PinKind, cid: CID, signal?: AbortSignal) => Promise<PinReceipt>
 }
 
 /** A connected wallet client as the wallet that authorizes a session (a viem LocalAccount already is one). */
@@ -30,7 +30,7 @@ export async function startNetworkSession (
 ): Promise<NetworkSession> {
   const { signer } = await authorizeSession({ wallet: opts.wallet, peerId: node.peerId, chainId: opts.chainId })
   const pinners = opts.relays.map((addr) => multiaddr(addr))
-  const pin = async (taskId: string, kind: ArtifactKind, cid: CID, signal?: AbortSignal): Promise<PinReceipt> => {
+  const pin = async (taskId: string, kind: PinKind, cid: CID, signal?: AbortSignal): Promise<PinReceipt> => {
     let lastError: unknown = new Error('no relay is configured to pin artifacts')
     for (const pinner of pinners) {
       try {

@@ -1,4 +1,4 @@
-import type { ArtifactKind } from '../core/messages/schemas.ts'
+import type { PinKind } from '../core/messages/schemas.ts'
 import { errorKind } from '../core/errors.ts'
 
 /** Base of every storage failure, so callers can tell them from network or programming errors. */
@@ -9,7 +9,7 @@ export class StorageError extends errorKind('STORAGE') {
 export class BlobTooLargeError extends StorageError {
   override name = 'BlobTooLargeError'
   override readonly code: string = 'BLOB_TOO_LARGE'
-  constructor (readonly kind: ArtifactKind, readonly size: number, readonly limit: number, readonly cid?: string) {
+  constructor (readonly kind: PinKind, readonly size: number, readonly limit: number, readonly cid?: string) {
     super(`${kind} ${cid ?? ''}${cid == null ? '' : ' '}is ${size} bytes, over the ${kind} limit of ${limit} bytes`)
   }
 }

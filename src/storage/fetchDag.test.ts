@@ -3,7 +3,7 @@ import type { CID } from 'multiformats/cid'
 import { describe, expect, it } from 'vitest'
 import { cborCid, rawCid } from './cid.ts'
 import { fetchArtifactDag } from './fetchDag.ts'
-import { BLOB_ROOT_TAG, BlobTooLargeError, createStorage, DagTooLargeError, DEFAULT_LIMITS, InvalidArtifactError, type BlobRoot, type BlockAccess } from './index.ts'
+import { BLOB_ROOT_TAG, BlobTooLargeError, createStorage, DagTooLargeError, DEFAULT_LIMITS, InvalidArtifactError, MAX_EVIDENCE_BYTES, type BlobRoot, type BlockAccess } from './index.ts'
 
 /** An in-memory blockstore that records which blocks were asked for. */
 function memoryBlocks (): BlockAccess & { asked: string[] } {
@@ -34,6 +34,24 @@ async function lyingRoot (blocks: BlockAccess, kind: BlobRoot['kind'], size: num
 const opts = { limits: DEFAULT_LIMITS, maxDatasetBytes: 10_000 }
 
 describe('fetchArtifactDag', () => {
+  it('takes an evidence report as one raw block of at most 1 MiB, counted and admitted by its length', async () => {
+    const blocks = memoryBlocks()
+    const report = new TextEncoder().encode('{"type":"mlbridge/referee-verdict/1"}')
+    const cid = await rawCid(report)
+    await blocks.put(cid, report)
+    const admitted: number[] = []
+    expect(await fetchArtifactDag(blocks, cid, 'evidence', { ...opts, admit: (n) => { admitted.push(n) } })).toEqual({ size: report.length, blocks: 1 })
+    expect(admitted).toEqual([report.length])
+
+    const huge = new Uint8Array(MAX_EVIDENCE_BYTES + 1)
+    const hugeCid = await rawCid(huge)
+    await blocks.put(hugeCid, huge)
+    await expect(fetchArtifactDag(blocks, hugeCid, 'evidence', opts)).rejects.toThrow(BlobTooLargeError)
+
+    const blob = await createStorage({ blocks }).blobs.put(report, { kind: 'spec' })
+    await expect(fetchArtifactDag(blocks, blob, 'evidence', opts)).rejects.toThrow(/an evidence report is one raw block/)
+  })
+
   it('counts an honest blob and data set from the leaves that arrived', async () => {
     const blocks = memoryBlocks()
     const storage = createStorage({ blocks, chunkSize: 1000 })

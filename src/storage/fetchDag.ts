@@ -1,11 +1,12 @@
 import * as dagCbor from '@ipld/dag-cbor'
 import type { CID } from 'multiformats/cid'
+import * as raw from 'multiformats/codecs/raw'
 import { collectBytes } from '../core/bytes.ts'
-import type { ArtifactKind } from '../core/messages/schemas.ts'
+import type { ArtifactKind, PinKind } from '../core/messages/schemas.ts'
 import { chunkLength, decodeBlobRoot, MAX_ROOT_BYTES, type BlobRoot, type BlockAccess } from './blobs.ts'
 import { toCid, verifyBlock } from './cid.ts'
 import { BlobTooLargeError, DagTooLargeError, InvalidArtifactError } from './errors.ts'
-import type { ArtifactLimits } from './limits.ts'
+import { MAX_EVIDENCE_BYTES, type ArtifactLimits } from './limits.ts'
 import { createManifestStore } from './manifest.ts'
 
 export interface FetchDagOptions {
@@ -36,8 +37,9 @@ export interface FetchedDag {
  * way a pinner must: nothing a root claims is trusted. Each leaf is counted as it arrives and must
  * have exactly the length its root declares, so a DAG that links more bytes than its roots declare
  * (or than the kind's limit allows) is refused at the first leaf over, not after it was stored.
+ * A referee's evidence report is one raw block, counted as it arrives.
  */
-export async function fetchArtifactDag (blocks: BlockAccess, cidIn: CID | string, kind: ArtifactKind, opts: FetchDagOptions): Promise<FetchedDag> {
+export async function fetchArtifactDag (blocks: BlockAccess, cidIn: CID | string, kind: PinKind, opts: FetchDagOptions): Promise<FetchedDag> {
   const cid = toCid(cidIn)
   // once one leaf is refused, the wants still out are cancelled: their bytes would be wasted
   const refused = new AbortController()
@@ -54,6 +56,13 @@ export async function fetchArtifactDag (blocks: BlockAccess, cidIn: CID | string
     return decodeBlobRoot(root, bytes, rootKind, opts.limits)
   }
 
+  if (kind === 'evidence') {
+    // the chain names a report by its sha2-256 alone, which only a raw block's CID carries as it is
+    if (cid.code !== raw.code) throw new InvalidArtifactError(cid.toString(), 'an evidence report is one raw block')
+    const bytes = await readBlock(cid, MAX_EVIDENCE_BYTES, (size) => new BlobTooLargeError('evidence', size, MAX_EVIDENCE_BYTES, cid.toString()))
+    opts.admit?.(bytes.length)
+    return { size: bytes.length, blocks: 1 }
+  }
   let roots: Array<{ cid: CID, root: BlobRoot }>
   if (kind === 'manifest') {
     // the manifest store checks the block's size, hash and shape; the shards' roots decide sizes

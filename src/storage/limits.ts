@@ -18,5 +18,11 @@ export const DEFAULT_LIMITS: ArtifactLimits = {
   spec: MiB
 }
 
+/**
+ * A referee's evidence report is one raw block (src/core/referee/evidence.ts), so at most what one
+ * bitswap block carries comfortably; a report lists a handful of replicas and is a few KiB.
+ */
+export const MAX_EVIDENCE_BYTES = MiB
+
 /** 1 MiB leaves moved ~3x faster than 256 KiB over bitswap/WebRTC here (fewer round trips and IndexedDB writes). */
 export const DEFAULT_CHUNK_SIZE = MiB

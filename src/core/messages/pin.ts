@@ -1,7 +1,7 @@
 import { z } from '../zod.ts'
 import { createAuthChecker, parseJson } from './codec.ts'
 import { InvalidMessageError } from './errors.ts'
-import { addressSchema, ARTIFACT_KINDS, authSchema, cidSchema, peerIdSchema, taskIdSchema, type ArtifactKind } from './schemas.ts'
+import { addressSchema, authSchema, cidSchema, peerIdSchema, PIN_KINDS, taskIdSchema, type PinKind } from './schemas.ts'
 import type { MessageSigner } from './signing.ts'
 import { bytesToHex, hexToBytes, type Address, type Hex } from 'viem'
 
@@ -17,13 +17,13 @@ const pinPayloadSchema = z.strictObject({
   peerId: peerIdSchema,
   sentAt: z.number().int().nonnegative(),
   taskId: taskIdSchema,
-  kind: z.enum(ARTIFACT_KINDS),
+  kind: z.enum(PIN_KINDS),
   cid: cidSchema
 })
 
 export interface PinRequest {
   taskId: string
-  kind: ArtifactKind
+  kind: PinKind
   cid: string
   from: Address
   peerId: string
@@ -37,7 +37,7 @@ const receiptPayloadSchema = z.strictObject({
   chainId: z.number().int().positive(),
   from: addressSchema,
   taskId: taskIdSchema,
-  kind: z.enum(ARTIFACT_KINDS),
+  kind: z.enum(PIN_KINDS),
   cid: cidSchema,
   size: z.number().int().nonnegative(),
   pinnedAt: z.number().int().nonnegative()
@@ -68,7 +68,7 @@ export type PinResponse = z.output<typeof pinResponseSchema>
 
 const envelopeSchema = z.strictObject({ payload: z.string().max(MAX_PIN_FRAME_BYTES), auth: authSchema })
 
-export async function encodePinRequest (signer: MessageSigner, req: { taskId: string, kind: ArtifactKind, cid: string }, now = Date.now()): Promise<Uint8Array> {
+export async function encodePinRequest (signer: MessageSigner, req: { taskId: string, kind: PinKind, cid: string }, now = Date.now()): Promise<Uint8Array> {
   const payload = JSON.stringify(pinPayloadSchema.parse({ v: 1, op: 'pin', chainId: signer.chainId, from: signer.wallet, peerId: signer.peerId, sentAt: now, ...req }))
   return new TextEncoder().encode(JSON.stringify({ payload, auth: await signer.sign(payload) }))
 }

@@ -19,6 +19,12 @@ export const ROUND_PHASES = ['open', 'commit', 'reveal', 'aggregate', 'final'] a
 export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu', 'node'] as const
 export const ARTIFACT_KINDS = ['model', 'delta', 'shard', 'manifest', 'spec'] as const
 export type ArtifactKind = typeof ARTIFACT_KINDS[number]
+/**
+ * What a pin request may name: an artifact, or a referee's evidence report (one raw block, named on
+ * chain by its hash: src/core/referee/evidence.ts). Evidence is never announced on gossip.
+ */
+export const PIN_KINDS = [...ARTIFACT_KINDS, 'evidence'] as const
+export type PinKind = typeof PIN_KINDS[number]
 
 export const roundEventSchema = z.strictObject({
   type: z.literal('round'),
