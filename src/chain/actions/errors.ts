@@ -74,6 +74,18 @@ export class VersionMismatchError extends ChainActionError {
   }
 }
 
+/**
+ * A version's content as read (its `VersionRegistered` log) does not hash to the content hash the
+ * registry stored for it: the RPC or the log lies, and the content is refused.
+ */
+export class VersionContentMismatchError extends ChainActionError {
+  override name = 'VersionContentMismatchError'
+  override readonly code: string = 'VERSION_CONTENT_MISMATCH'
+  constructor (action: string, readonly versionId: bigint, readonly stored: Hex, readonly read: Hex) {
+    super(action, `${action}: the content read for version ${versionId} hashes to ${read}, not to the ${stored} the registry stored; refused.`)
+  }
+}
+
 /** Wraps whatever a chain call threw as a ChainActionError; contract reverts become ContractRejectedError. */
 export function toChainActionError (action: string, error: unknown): ChainActionError {
   if (error instanceof ChainActionError) return error
