@@ -2,6 +2,7 @@ import { BaseError, ContractFunctionRevertedError, type Abi, type Hash, type Hex
 import { MLBridgeError } from '../../core/errors.ts'
 import { explainError } from '../explainError.ts'
 import { abis } from '../generated/abis.ts'
+import type { VersionStatusName } from './readVersion.ts'
 
 /** Every custom error of every protocol contract (OZ errors included), for decoding nested reverts. */
 export const protocolErrorsAbi: Abi = (() => {
@@ -81,7 +82,7 @@ export class VersionMismatchError extends ChainActionError {
 export class VersionContentMismatchError extends ChainActionError {
   override name = 'VersionContentMismatchError'
   override readonly code: string = 'VERSION_CONTENT_MISMATCH'
-  constructor (action: string, readonly versionId: bigint, readonly stored: Hex, readonly read: Hex) {
+  constructor (action: string, readonly versionId: bigint, readonly status: VersionStatusName, readonly stored: Hex, readonly read: Hex) {
     super(action, `${action}: the content read for version ${versionId} hashes to ${read}, not to the ${stored} the registry stored; refused.`)
   }
 }

@@ -72,7 +72,7 @@ function versionStateOf (versionId: bigint, raw: RawVersion, claimed: readonly V
   const data = claimed.find((d) => sameHash(versionContentHash(d), raw.contentHash))
   if (data === undefined) {
     if (claimed.length === 0) throw new ChainActionError('readVersion', `readVersion: version ${versionId} has no VersionRegistered event on this RPC.`)
-    throw new VersionContentMismatchError('readVersion', versionId, raw.contentHash, versionContentHash(claimed[0]!))
+    throw new VersionContentMismatchError('readVersion', versionId, status, raw.contentHash, versionContentHash(claimed[0]!))
   }
   return { ...raw, ...data, versionId, status }
 }
