@@ -17,7 +17,8 @@ import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures.ts'
 import { connect, createTaskInWizard, heldOutAccuracy, openRoute, submitWizard, volunteer } from './volunteer.ts'
 import { readmeExample, runScriptExample, runShellExample } from './readmeExamples.ts'
-import { readAcceptedShards, readClaimable, readModel, readReputation, readRound, readTask, readTokenBalance, readVersion, type ReadContext } from '../src/chain/actions/index.ts'
+import { readAcceptedShards, readClaimable, readModel, readReputation, readRound, readTask, readTokenBalance, readVersion, storedData, type ReadContext } from '../src/chain/actions/index.ts'
+import { versionContentHash } from '../src/core/version/contentHash.ts'
 import { hasBit } from '../src/core/bitmask.ts'
 import { devAccount } from '../src/chain/devAccounts.ts'
 import { versionCommitHash } from '../src/core/version/blob.ts'
@@ -203,10 +204,12 @@ test('@journey @market a creator funds a named MNIST task, three volunteers trai
   expect(passed.out).toContain(`task ${taskId}: the data and every version re-verified exactly (${ROUNDS + 1} versions)`)
   expect(passed.code).toBe(0)
   const testClient = createTestClient({ mode: 'anvil', transport: http(stack.rpcUrl) })
-  const restore = await tamperWord({ publicClient: ctx.publicClient, testClient }, stack.contracts.ModelRegistry!, lastId, last.commitHash, keccak256(toHex('another model')))
+  // The record rewritten: its content hash names another model than the one its event carries.
+  const forged = versionContentHash({ ...storedData(last), commitHash: keccak256(toHex('another model')) })
+  const restore = await tamperWord({ publicClient: ctx.publicClient, testClient }, stack.contracts.ModelRegistry!, lastId, last.contentHash, forged)
   try {
     const failed = await audit(taskId)
-    expect(failed.out).toContain(`version ${lastId} (round ${ROUNDS}, Final): DIFFERS in commit hash`)
+    expect(failed.out).toContain(`version ${lastId} (round ${ROUNDS}, Final): DIFFERS in content hash`)
     expect(failed.code).toBe(1)
   } finally {
     await restore()

@@ -28,12 +28,13 @@ import { hexToCid, memoryArtifactStore, memoryBlocks } from './provider/artifact
 import { computeVersion } from './core/version/compute.ts'
 import { decodeVersion, encodeVersion, versionCommitHash } from './core/version/blob.ts'
 import { mergedVersion } from './core/version/merge.ts'
+import { versionContentHash } from './core/version/contentHash.ts'
 import { holdOut } from './provider/uploadedData.ts'
 import { rawCid } from './storage/cid.ts'
 import { DEFAULT_LIMITS } from './storage/limits.ts'
 import { architectureFromSpec, weightLayout } from './core/architecture.ts'
 import { decodeDataset, encodeDataset } from './train/data/datasetBlob.ts'
-import { VERSION_TYPES } from './core/version/signature.ts'
+import { VERSION_TYPES, type VersionData } from './core/version/signature.ts'
 
 type Json = any
 interface TensorJson { name: string, shape: number[], values: number[] }
@@ -174,6 +175,8 @@ async function compute (kind: string, i: Json): Promise<Json> {
       const message = Object.fromEntries(Object.entries(i.message as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' && /^\d+$/.test(v) ? BigInt(v) : v]))
       return hashTypedData({ domain: i.domain, types, primaryType: i.primaryType, message } as Parameters<typeof hashTypedData>[0])
     }
+    case 'version-content-hash':
+      return versionContentHash({ ...i, loss: BigInt(i.loss) } as VersionData)
     case 'gossip': {
       const account = privateKeyToAccount(i.privateKey)
       const signer = walletMessageSigner(account, i.peerId, i.chainId)
@@ -211,7 +214,7 @@ function vectorsOf (markdown: string): Vector[] {
 const REQUIRED_KINDS = [
   'derive-seed', 'rng', 'task-spec', 'shard-indices', 'data-hash', 'delta', 'delta-binding', 'seal', 'blob-cid',
   'version-blob', 'aggregate', 'outer-step', 'version', 'merge', 'fingerprint-seed', 'fingerprint', 'commitment', 'delta-root', 'accepted-results',
-  'dataset-blob', 'eip712', 'gossip', 'session-grant-text', 'pin-request'
+  'dataset-blob', 'eip712', 'version-content-hash', 'gossip', 'session-grant-text', 'pin-request'
 ]
 
 describe('docs/protocol.md test vectors', () => {

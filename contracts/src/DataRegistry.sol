@@ -99,7 +99,7 @@ contract DataRegistry is IDataRegistry {
     }
 
     /// @inheritdoc IDataRegistry
-    function cite(uint256 taskId, uint256 dataSetId) external {
+    function cite(uint256 taskId, uint256 dataSetId, IModelRegistry.VersionData calldata genesis) external {
         bytes32 contentHash = _existing(dataSetId).contentHash;
         ITaskManager.Task memory t = taskManager.getTask(taskId);
         if (t.status == ITaskManager.TaskStatus.None) revert UnknownTask(taskId);
@@ -110,8 +110,9 @@ contract DataRegistry is IDataRegistry {
         uint256 cited = taskDataSet[taskId];
         if (cited != 0) revert AlreadyCited(taskId, cited);
         // While a task joins its model's head is its genesis version, whose data hash is the
-        // task's `initialDataHash`.
-        bytes32 taskDataHash = modelRegistry.getVersion(modelRegistry.getModel(t.modelId).head).dataHash;
+        // task's `initialDataHash`; the registry holds its content as a hash, checked here.
+        modelRegistry.requireVersionData(modelRegistry.getModel(t.modelId).head, genesis);
+        bytes32 taskDataHash = genesis.dataHash;
         if (taskDataHash != bytes32(0) && taskDataHash != contentHash) {
             revert DataHashMismatch(taskId, taskDataHash, contentHash);
         }

@@ -10,9 +10,12 @@ import {IRewardDistributor} from "./interfaces/IRewardDistributor.sol";
 import {ITaskManager} from "./interfaces/ITaskManager.sol";
 
 /// @title ModelRegistry
-/// @notice Models, their versions and lineage. A version records its commit hash (content hash of
-/// the weights), parent(s), model CID, the Merkle root of the accepted delta CIDs, the training
-/// data hash and validation metrics; registered facts never change. For a task round, every winner
+/// @notice Models, their versions and lineage. A version's content is its commit hash (content hash
+/// of the weights), model CID, the Merkle root of the accepted delta CIDs, the training data hash
+/// and validation metrics; registered facts never change. The registry stores a version's state
+/// (model, parents, task round, status, signers, deadlines) and one hash of its content
+/// (`contentHashOf`); the content goes out in `VersionRegistered`, and whoever needs it back
+/// (`confirm`, a task continuing a version, readers) gives it, checked against the hash. For a task round, every winner
 /// that recomputed the round's version signs one EIP-712 `Version` over its content; a winner (the
 /// aggregator) submits its own signature with those it gathered off chain, and late ones are added
 /// by `confirm`. The version becomes final once its signers are a strict majority of the round's
@@ -105,13 +108,14 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
         bytes calldata modelCid,
         bytes32 commitHash,
         bytes32 dataHash,
-        uint256 parent
+        uint256 parent,
+        VersionData calldata parentData
     ) external onlyRole(TASK_MANAGER_ROLE) returns (uint256 modelId, uint256 versionId) {
         if (parent != 0) {
             // The lineage is only as true as this check: a task cannot claim a parent it does not start from.
             _requireFinal(parent);
-            Version storage p = _versions[parent];
-            if (p.commitHash != commitHash || keccak256(p.modelCid) != keccak256(modelCid)) {
+            _requireData(parent, _versions[parent], parentData);
+            if (parentData.commitHash != commitHash || keccak256(parentData.modelCid) != keccak256(modelCid)) {
                 revert NotParentModel(parent);
             }
         }
@@ -185,13 +189,19 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
     }
 
     /// @inheritdoc IModelRegistry
-    function confirm(uint256 versionId, address[] calldata signers, bytes[] calldata signatures) external {
+    function confirm(
+        uint256 versionId,
+        VersionData calldata data,
+        address[] calldata signers,
+        bytes[] calldata signatures
+    ) external {
         Version storage v = _version(versionId);
         // A challenge does not stop a winners' majority: only the quiet-window path waits for it.
         if (v.status != VersionStatus.Proposed && v.status != VersionStatus.Challenged) {
             revert InvalidVersionStatus(versionId, v.status);
         }
-        VersionData memory data = VersionData(v.modelCid, v.commitHash, v.deltaRoot, v.dataHash, v.accuracyBps, v.loss);
+        // Signatures are checked over the content given, so it must be the content proposed.
+        _requireData(versionId, v, data);
         bytes32 digest = _versionDigest(v.taskId, v.round, v.parent, data);
         _checkSigners(v.taskId, v.round, digest, signers, signatures);
         uint256 count = v.signers;
@@ -340,6 +350,16 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
     }
 
     /// @inheritdoc IModelRegistry
+    function contentHashOf(VersionData calldata data) external pure returns (bytes32) {
+        return _contentHash(data);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function requireVersionData(uint256 versionId, VersionData calldata data) external view {
+        _requireData(versionId, _version(versionId), data);
+    }
+
+    /// @inheritdoc IModelRegistry
     function getModel(uint256 modelId) external view returns (Model memory) {
         return _models[modelId];
     }
@@ -377,13 +397,9 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
         v.parent = uint64(parent);
         v.mergeParent = uint64(mergeParent);
         v.proposedAt = uint64(block.timestamp);
-        v.accuracyBps = data.accuracyBps;
-        v.loss = data.loss;
         v.status = status;
-        v.commitHash = data.commitHash;
-        v.deltaRoot = data.deltaRoot;
-        v.dataHash = data.dataHash;
-        v.modelCid = data.modelCid;
+        // One slot for the content instead of seven or more: the details are in the event.
+        v.contentHash = _contentHash(data);
         emit VersionRegistered(
             versionId,
             modelId,
@@ -414,8 +430,17 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
         taskManager.onVersionFinal(v.taskId, v.round);
     }
 
-    /// @dev The EIP-712 digest of a `Version` (the struct is hashed in two parts: one `abi.encode`
-    /// of all ten words runs out of stack).
+    /// @dev `keccak256(abi.encode(data))`: what a version's content is stored as.
+    function _contentHash(VersionData memory data) private pure returns (bytes32) {
+        return keccak256(abi.encode(data));
+    }
+
+    /// @dev Reverts unless `data` hashes to `v`'s stored content hash.
+    function _requireData(uint256 versionId, Version storage v, VersionData calldata data) private view {
+        bytes32 given = _contentHash(data);
+        if (given != v.contentHash) revert VersionDataMismatch(versionId, v.contentHash, given);
+    }
+
     /// @dev `signer`'s signature (ECDSA or ERC-1271) of `digest`, or `InvalidSignature`.
     function _requireSignature(address signer, bytes32 digest, bytes calldata signature) private view {
         if (!SignatureChecker.isValidSignatureNow(signer, digest, signature)) revert InvalidSignature(signer);
@@ -428,6 +453,8 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
             || a.deltaRoot != b.deltaRoot || a.dataHash != b.dataHash;
     }
 
+    /// @dev The EIP-712 digest of a `Version` (the struct is hashed in two parts: one `abi.encode`
+    /// of all ten words runs out of stack).
     function _versionDigest(uint256 taskId, uint256 round, uint256 parent, VersionData memory data)
         private
         view

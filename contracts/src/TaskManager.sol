@@ -172,7 +172,7 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         t.trainMflop = p.trainMflop;
         t.activationKib = p.activationKib;
         (uint256 modelId, uint256 versionId) = registry.registerTaskModel(
-            msg.sender, taskId, p.initialModelCid, p.initialCommitHash, p.initialDataHash, p.parentVersion
+            msg.sender, taskId, p.initialModelCid, p.initialCommitHash, p.initialDataHash, p.parentVersion, p.parentData
         );
         t.modelId = uint64(modelId);
         _emitCreated(taskId, modelId, versionId, escrow, p);

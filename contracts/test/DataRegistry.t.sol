@@ -291,7 +291,7 @@ contract DataRegistryTest is ProtocolFixture {
         vm.expectEmit(address(data));
         emit IDataRegistry.DataSetCited(taskId, id, TASK_DATA, true);
         vm.prank(creator);
-        data.cite(taskId, id);
+        data.cite(taskId, id, _genesisData(_params()));
         assertEq(data.taskDataSet(taskId), id);
         // The genesis version belongs to the task's model: it cites the data set too.
         uint256 genesis = registry.getModel(tm.getTask(taskId).modelId).head;
@@ -302,7 +302,7 @@ contract DataRegistryTest is ProtocolFixture {
         uint256 id = _register(stranger, TASK_DATA);
         uint256 taskId = _createTask(_params());
         vm.prank(creator);
-        data.cite(taskId, id);
+        data.cite(taskId, id, _genesisData(_params()));
         assertEq(data.taskDataSet(taskId), id);
     }
 
@@ -313,7 +313,7 @@ contract DataRegistryTest is ProtocolFixture {
             abi.encodeWithSelector(IDataRegistry.DataHashMismatch.selector, taskId, TASK_DATA, keccak256("other data"))
         );
         vm.prank(creator);
-        data.cite(taskId, id);
+        data.cite(taskId, id, _genesisData(_params()));
     }
 
     function test_cite_uncheckedWhenTheTaskRecordsNoDataHash() public {
@@ -324,18 +324,39 @@ contract DataRegistryTest is ProtocolFixture {
         vm.expectEmit(address(data));
         emit IDataRegistry.DataSetCited(taskId, id, keccak256("other data"), false);
         vm.prank(creator);
-        data.cite(taskId, id);
+        data.cite(taskId, id, _genesisData(p));
+    }
+
+    /// The genesis content the creator gives is checked against the registry's hash: claiming
+    /// another data hash (or none, which would skip the check) is refused.
+    function test_attack_cite_revertsWhenTheGenesisContentIsForged() public {
+        uint256 id = _register(owner, keccak256("other data"));
+        uint256 taskId = _createTask(_params());
+        uint256 genesis = registry.getModel(tm.getTask(taskId).modelId).head;
+        bytes32 stored = registry.getVersion(genesis).contentHash;
+        IModelRegistry.VersionData memory forged = _genesisData(_params());
+        bytes32[2] memory claims = [keccak256("other data"), bytes32(0)];
+        for (uint256 i = 0; i < claims.length; ++i) {
+            forged.dataHash = claims[i];
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IModelRegistry.VersionDataMismatch.selector, genesis, stored, keccak256(abi.encode(forged))
+                )
+            );
+            vm.prank(creator);
+            data.cite(taskId, id, forged);
+        }
     }
 
     function test_cite_revertsOnUnknownDataSetOrTask() public {
         uint256 taskId = _createTask(_params());
         vm.expectRevert(abi.encodeWithSelector(IDataRegistry.UnknownDataSet.selector, 1));
         vm.prank(creator);
-        data.cite(taskId, 1);
+        data.cite(taskId, 1, _genesisData(_params()));
         uint256 id = _register(owner, TASK_DATA);
         vm.expectRevert(abi.encodeWithSelector(IDataRegistry.UnknownTask.selector, 9));
         vm.prank(creator);
-        data.cite(9, id);
+        data.cite(9, id, _genesisData(_params()));
     }
 
     function test_cite_revertsForAnyoneButTheCreator() public {
@@ -343,16 +364,16 @@ contract DataRegistryTest is ProtocolFixture {
         uint256 taskId = _createTask(_params());
         vm.expectRevert(abi.encodeWithSelector(IDataRegistry.NotTaskCreator.selector, taskId, owner));
         vm.prank(owner);
-        data.cite(taskId, id);
+        data.cite(taskId, id, _genesisData(_params()));
     }
 
     function test_cite_revertsOnceCited() public {
         uint256 id = _register(owner, TASK_DATA);
         uint256 taskId = _createTask(_params());
         vm.startPrank(creator);
-        data.cite(taskId, id);
+        data.cite(taskId, id, _genesisData(_params()));
         vm.expectRevert(abi.encodeWithSelector(IDataRegistry.AlreadyCited.selector, taskId, id));
-        data.cite(taskId, id);
+        data.cite(taskId, id, _genesisData(_params()));
         vm.stopPrank();
     }
 
@@ -363,7 +384,7 @@ contract DataRegistryTest is ProtocolFixture {
         vm.warp(block.timestamp + p.joinWindow);
         vm.expectRevert(abi.encodeWithSelector(IDataRegistry.TaskNotJoining.selector, taskId));
         vm.prank(creator);
-        data.cite(taskId, id);
+        data.cite(taskId, id, _genesisData(_params()));
     }
 
     function test_cite_revertsOnceTheTaskRunsOrIsCancelled() public {
@@ -371,12 +392,12 @@ contract DataRegistryTest is ProtocolFixture {
         uint256 running = _startTask(_params(), 3);
         vm.expectRevert(abi.encodeWithSelector(IDataRegistry.TaskNotJoining.selector, running));
         vm.prank(creator);
-        data.cite(running, id);
+        data.cite(running, id, _genesisData(_params()));
         uint256 cancelled = _createTask(_params());
         vm.startPrank(creator);
         tm.cancel(cancelled);
         vm.expectRevert(abi.encodeWithSelector(IDataRegistry.TaskNotJoining.selector, cancelled));
-        data.cite(cancelled, id);
+        data.cite(cancelled, id, _genesisData(_params()));
         vm.stopPrank();
     }
 
@@ -386,7 +407,7 @@ contract DataRegistryTest is ProtocolFixture {
         ITaskManager.TaskParams memory p = _params();
         uint256 taskId = _createTask(p);
         vm.prank(creator);
-        data.cite(taskId, id);
+        data.cite(taskId, id, _genesisData(_params()));
         for (uint256 i = 0; i < 3; ++i) {
             _stakeAndJoin(taskId, _provider(i));
         }

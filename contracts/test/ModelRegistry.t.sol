@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {Vm} from "forge-std/Vm.sol";
 import {IConsensusVerifier} from "../src/interfaces/IConsensusVerifier.sol";
 import {ITaskManager} from "../src/interfaces/ITaskManager.sol";
 import {ModelRegistry} from "../src/ModelRegistry.sol";
@@ -118,9 +119,97 @@ contract ModelRegistryTest is ProtocolFixture {
         assertEq(registry.getModel(id).head, v);
         assertEq(uint8(version.status), uint8(IModelRegistry.VersionStatus.Final));
         assertEq(version.parent, 0);
-        assertEq(version.commitHash, _data(7).commitHash);
-        assertEq(version.modelCid, _data(7).modelCid);
-        assertEq(version.accuracyBps, 9007);
+        assertEq(version.contentHash, keccak256(abi.encode(_data(7))));
+        assertEq(version.contentHash, registry.contentHashOf(_data(7)));
+        registry.requireVersionData(v, _data(7));
+    }
+
+    /// The content goes out in the event, whole: readers take it from there and check the hash.
+    function test_createModel_emitsTheContentItStoresAsAHash() public {
+        IModelRegistry.VersionData memory d = _data(7);
+        uint256 next = registry.versionCount() + 1;
+        vm.expectEmit(address(registry));
+        emit IModelRegistry.VersionRegistered(
+            next,
+            registry.modelCount() + 1,
+            0,
+            0,
+            IModelRegistry.VersionStatus.Final,
+            d.modelCid,
+            d.commitHash,
+            d.deltaRoot,
+            d.dataHash,
+            d.accuracyBps,
+            d.loss
+        );
+        registry.createModel(d);
+    }
+
+    /// The content hash is docs/protocol.md's vector `version-content-hash` (what clients compute).
+    function test_contentHashOf_matchesTheProtocolVector() public view {
+        IModelRegistry.VersionData memory d = IModelRegistry.VersionData({
+            modelCid: hex"01711220671c7cf6cad3762561728f2d7a968a131fe43d2e4ccbe7f2f9e9c0f3d3000709",
+            commitHash: 0x5fe7f977e71dba2ea1a68e21057beebb9be2ac30c6410aa38d4f3fbe41dcffd2,
+            deltaRoot: 0xf2ee15ea639b73fa3db9b34a245bdfa015c260c598b211bf05a1ecc4b3e3b4f2,
+            dataHash: 0x69c322e3248a5dfc29d73c5b0553b0185a35cd5bb6386747517ef7e53b15e287,
+            accuracyBps: 9123,
+            loss: 312_500
+        });
+        assertEq(registry.contentHashOf(d), 0x7e8cc802130186221bd61907a00b1ec8730fe507fd12742fe1da81e81a9429d3);
+    }
+
+    /// The hash covers every field: changing any one of them is refused.
+    function test_attack_requireVersionData_refusesAnyForgedField() public {
+        (, uint256 v) = registry.createModel(_data(7));
+        IModelRegistry.VersionData[] memory forged = new IModelRegistry.VersionData[](6);
+        for (uint256 i = 0; i < 6; ++i) {
+            forged[i] = _data(7);
+        }
+        forged[0].modelCid = _data(8).modelCid;
+        forged[1].commitHash = _data(8).commitHash;
+        forged[2].deltaRoot = _data(8).deltaRoot;
+        forged[3].dataHash = _data(8).dataHash;
+        forged[4].accuracyBps = 10_000;
+        forged[5].loss = 1;
+        bytes32 stored = registry.getVersion(v).contentHash;
+        for (uint256 i = 0; i < 6; ++i) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IModelRegistry.VersionDataMismatch.selector, v, stored, keccak256(abi.encode(forged[i]))
+                )
+            );
+            registry.requireVersionData(v, forged[i]);
+        }
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.UnknownVersion.selector, 99));
+        registry.requireVersionData(99, _data(7));
+    }
+
+    /// A proposal writes four fresh slots for its version, whatever its CID's length, and one for the
+    /// aggregator's signature while the version gathers more: the content is stored as one hash.
+    function test_propose_storesTheVersionInFourFreshSlots() public {
+        _runRound(taskId, 0, 2);
+        IModelRegistry.Proposal memory p = _roundProposal(0, genesis);
+        p.data.modelCid = new bytes(300);
+        (address[] memory signers, bytes[] memory signatures) = _signAll(p, _one(p0));
+        IConsensusVerifier.AcceptedResult[] memory results = _acceptedResults(p.taskId, p.round);
+        vm.startStateDiffRecording();
+        vm.prank(p0);
+        registry.propose(p, signers, signatures, results);
+        Vm.AccountAccess[] memory accesses = vm.stopAndReturnStateDiff();
+        bytes32[] memory fresh = new bytes32[](64);
+        uint256 n;
+        for (uint256 i = 0; i < accesses.length; ++i) {
+            for (uint256 j = 0; j < accesses[i].storageAccesses.length; ++j) {
+                Vm.StorageAccess memory a = accesses[i].storageAccesses[j];
+                if (a.account != address(registry) || !a.isWrite || a.previousValue != 0 || a.newValue == 0) continue;
+                bool seen;
+                for (uint256 k = 0; k < n; ++k) {
+                    if (fresh[k] == a.slot) seen = true;
+                }
+                if (!seen) fresh[n++] = a.slot;
+            }
+        }
+        assertEq(n, 5, "four version slots and confirmedBy");
     }
 
     function test_createModel_revertsWhenCidEmpty() public {
@@ -137,7 +226,7 @@ contract ModelRegistryTest is ProtocolFixture {
             )
         );
         vm.prank(stranger);
-        registry.registerTaskModel(stranger, 1, hex"01", bytes32(0), bytes32(0), 0);
+        registry.registerTaskModel(stranger, 1, hex"01", bytes32(0), bytes32(0), 0, _data(0));
     }
 
     function test_registerTaskModel_continuesFromParentVersion() public {
@@ -146,18 +235,45 @@ contract ModelRegistryTest is ProtocolFixture {
         p.initialModelCid = _data(8).modelCid;
         p.initialCommitHash = _data(8).commitHash;
         p.parentVersion = uint64(root);
+        p.parentData = _data(8);
         uint256 next = _createTask(p);
         uint256 start = registry.getModel(tm.getTask(next).modelId).head;
         IModelRegistry.Version memory v = registry.getVersion(start);
         assertEq(v.parent, root);
-        assertEq(v.commitHash, _data(8).commitHash);
+        IModelRegistry.VersionData memory genesisData =
+            IModelRegistry.VersionData(p.initialModelCid, p.initialCommitHash, bytes32(0), p.initialDataHash, 0, 0);
+        registry.requireVersionData(start, genesisData);
         assertEq(uint8(v.status), uint8(IModelRegistry.VersionStatus.Final));
+    }
+
+    /// A parent's content that is not the one it was registered with is refused, even when its model
+    /// CID and commit hash are the task's: the check would otherwise compare against a claim.
+    function test_attack_registerTaskModel_revertsWhenParentDataForged() public {
+        (, uint256 root) = _ownModel();
+        (, uint256 other) = registry.createModel(_data(9));
+        ITaskManager.TaskParams memory p = _params();
+        // the task starts from model 9, and claims root (model 8) as its parent with model 9's content
+        p.initialModelCid = _data(9).modelCid;
+        p.initialCommitHash = _data(9).commitHash;
+        p.parentVersion = uint64(root);
+        p.parentData = _data(9);
+        bytes32 stored = registry.getVersion(root).contentHash;
+        _expectCreateReverts(
+            p,
+            abi.encodeWithSelector(
+                IModelRegistry.VersionDataMismatch.selector, root, stored, keccak256(abi.encode(_data(9)))
+            )
+        );
+        // the same content is accepted for the version it belongs to
+        p.parentVersion = uint64(other);
+        _createTask(p);
     }
 
     function test_registerTaskModel_revertsWhenParentIsAnotherModel() public {
         (, uint256 root) = _ownModel();
         ITaskManager.TaskParams memory p = _params();
         p.parentVersion = uint64(root);
+        p.parentData = _data(8);
         // the fixture's own initial model, not the parent's: the lineage would be a lie
         _expectCreateReverts(p, abi.encodeWithSelector(IModelRegistry.NotParentModel.selector, root));
         p.initialModelCid = _data(8).modelCid;
@@ -173,6 +289,7 @@ contract ModelRegistryTest is ProtocolFixture {
         _expectCreateReverts(p, abi.encodeWithSelector(IModelRegistry.UnknownVersion.selector, 99));
         uint256 proposed = _proposeRound0();
         p.parentVersion = uint64(proposed);
+        p.parentData = _proposalOf(proposed).data;
         p.initialModelCid = _data(1).modelCid;
         p.initialCommitHash = _data(1).commitHash;
         _expectCreateReverts(p, abi.encodeWithSelector(IModelRegistry.VersionNotFinal.selector, proposed));
@@ -476,7 +593,7 @@ contract ModelRegistryTest is ProtocolFixture {
         vm.expectRevert(
             abi.encodeWithSelector(IModelRegistry.InvalidVersionStatus.selector, v, IModelRegistry.VersionStatus.Final)
         );
-        registry.confirm(v, _one(p2), late);
+        registry.confirm(v, p.data, _one(p2), late);
 
         _drawNextRound();
         _runRound(taskId, 1, 2);
@@ -506,7 +623,7 @@ contract ModelRegistryTest is ProtocolFixture {
         vm.expectEmit(address(registry));
         emit IModelRegistry.VersionFinalized(v, modelId);
         vm.prank(stranger); // anyone may submit winners' signatures
-        registry.confirm(v, _one(p1), _sigs(v, _one(p1)));
+        registry.confirm(v, _proposalOf(v).data, _one(p1), _sigs(v, _one(p1)));
         assertEq(uint8(registry.getVersion(v).status), uint8(IModelRegistry.VersionStatus.Final));
         assertEq(registry.getVersion(v).signers, 2);
         assertEq(registry.getModel(modelId).head, v);
@@ -522,29 +639,31 @@ contract ModelRegistryTest is ProtocolFixture {
 
     function test_confirm_revertsWhenNotProposed() public {
         vm.expectRevert(abi.encodeWithSelector(IModelRegistry.UnknownVersion.selector, 99));
-        registry.confirm(99, _one(p1), new bytes[](1));
+        registry.confirm(99, _data(0), _one(p1), new bytes[](1));
         vm.expectRevert(
             abi.encodeWithSelector(
                 IModelRegistry.InvalidVersionStatus.selector, genesis, IModelRegistry.VersionStatus.Final
             )
         );
-        registry.confirm(genesis, _one(p1), new bytes[](1));
+        registry.confirm(genesis, _data(0), _one(p1), new bytes[](1));
     }
 
     /// The aggregator's own signature is counted once, with its proposal.
     function test_confirm_revertsWhenTheAggregatorSignsAgain() public {
         uint256 v = _proposeRound0();
         bytes[] memory signatures = _sigs(v, _one(p0));
+        IModelRegistry.VersionData memory data = _proposalOf(v).data;
         vm.expectRevert(abi.encodeWithSelector(IModelRegistry.AlreadyConfirmed.selector, p0));
-        registry.confirm(v, _one(p0), signatures);
+        registry.confirm(v, data, _one(p0), signatures);
     }
 
     function test_attack_confirm_revertsWhenNotAWinner() public {
         uint256 v = _proposeRound0();
         address outsider = _provider(9); // never joined the task
         bytes[] memory signatures = _sigs(v, _one(outsider));
+        IModelRegistry.VersionData memory data = _proposalOf(v).data;
         vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotRoundWinner.selector, 1, 0, outsider));
-        registry.confirm(v, _one(outsider), signatures);
+        registry.confirm(v, data, _one(outsider), signatures);
     }
 
     function test_confirm_revertsWhenAlreadyConfirmed() public {
@@ -562,8 +681,9 @@ contract ModelRegistryTest is ProtocolFixture {
         _confirmVersion(v, p1);
         assertEq(uint8(registry.getVersion(v).status), uint8(IModelRegistry.VersionStatus.Proposed));
         bytes[] memory again = _sigs(v, _one(p1));
+        IModelRegistry.VersionData memory data = _proposalOf(v).data;
         vm.expectRevert(abi.encodeWithSelector(IModelRegistry.AlreadyConfirmed.selector, p1));
-        registry.confirm(v, _one(p1), again);
+        registry.confirm(v, data, _one(p1), again);
         _confirmVersion(v, p2);
         assertEq(uint8(registry.getVersion(v).status), uint8(IModelRegistry.VersionStatus.Final));
     }
@@ -571,8 +691,29 @@ contract ModelRegistryTest is ProtocolFixture {
     function test_attack_confirm_revertsWhenTheSignatureIsNotTheSigners() public {
         uint256 v = _proposeRound0();
         bytes[] memory signatures = _sigs(v, _one(p2)); // p2's signature presented as p1's
+        IModelRegistry.VersionData memory data = _proposalOf(v).data;
         vm.expectRevert(abi.encodeWithSelector(IModelRegistry.InvalidSignature.selector, p1));
-        registry.confirm(v, _one(p1), signatures);
+        registry.confirm(v, data, _one(p1), signatures);
+    }
+
+    /// Winners cannot finalize content other than the proposal's by signing it and submitting it
+    /// with the proposal's id: the content given must be the one stored as a hash.
+    function test_attack_confirm_revertsWhenTheContentIsNotTheProposals() public {
+        uint256 v = _proposeRound0();
+        IModelRegistry.Proposal memory forged = _proposalOf(v);
+        forged.data.modelCid = _data(9).modelCid;
+        forged.data.commitHash = _data(9).commitHash;
+        (address[] memory signers, bytes[] memory signatures) = _signAll(forged, _two(p1, p2));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IModelRegistry.VersionDataMismatch.selector,
+                v,
+                registry.getVersion(v).contentHash,
+                keccak256(abi.encode(forged.data))
+            )
+        );
+        registry.confirm(v, forged.data, signers, signatures);
+        assertEq(uint8(registry.getVersion(v).status), uint8(IModelRegistry.VersionStatus.Proposed));
     }
 
     // ---------------------------------------------------------------- challenge, resolve, finalizeVersion
@@ -720,7 +861,7 @@ contract ModelRegistrySignersTest is ProtocolFixture {
         assertEq(registry.getModel(modelId).head, majority ? v : genesis);
         if (majority) return;
         (sorted, signatures) = _signAll(p, _pick(mask, false));
-        registry.confirm(v, sorted, signatures);
+        registry.confirm(v, p.data, sorted, signatures);
         assertEq(registry.getVersion(v).signers, w);
         assertEq(registry.getModel(modelId).head, v);
     }
@@ -753,7 +894,7 @@ contract ModelRegistrySignersTest is ProtocolFixture {
         for (uint256 i = 1; i < 3; ++i) {
             (sorted, signatures) = _signAll(p, _oneOf(winners[i]));
             g = gasleft();
-            registry.confirm(v, sorted, signatures);
+            registry.confirm(v, p.data, sorted, signatures);
             total += g - gasleft();
             emit log_named_uint("confirm", g - gasleft());
         }

@@ -1,8 +1,9 @@
 import { keccak256, toHex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readVersion, type WriteContext } from '../../src/chain/actions/index.ts'
+import { readVersion, storedData, type WriteContext } from '../../src/chain/actions/index.ts'
 import { defineTask } from '../../src/core/taskDefinition.ts'
 import { versionCommitHash } from '../../src/core/version/blob.ts'
+import { versionContentHash } from '../../src/core/version/contentHash.ts'
 import { parseTaskSpec } from '../../src/core/taskSpec.ts'
 import { blobArtifactStore } from '../../src/provider/artifacts.ts'
 import { chainForAccount } from '../../src/provider/chain.ts'
@@ -18,7 +19,7 @@ import { auditedData } from '../taskData.ts'
 import { startLocalChain, type LocalChain } from '../testing/localChain.ts'
 import { createMnistTask } from '../testing/mnistTask.ts'
 import { runLoops } from '../testing/runLoops.ts'
-import { tamperWord } from '../testing/tamperStorage.ts'
+import { lyingVersionClient, tamperWord } from '../testing/tamperStorage.ts'
 import { createClient, ModelMismatchError } from '../../src/sdk/index.ts'
 import { auditTask, type TaskAudit } from './auditTask.ts'
 import { formatAudit } from './main.ts'
@@ -47,7 +48,7 @@ describe('npm run audit: every version of a task re-verified from the chain and 
     await local?.stop()
   })
 
-  it('passes a task that two providers trained for two rounds, and fails it once a version\'s commit hash or the data hash is rewritten', async () => {
+  it('passes a task that two providers trained for two rounds, and fails it once a version\'s record is rewritten, consistently or not', async () => {
     const { train, test } = await mnistSplit()
     const queue = serialQueue()
     const artifacts = blobArtifactStore(createStorage({ blocks }).blobs, { pin: false })
@@ -65,10 +66,10 @@ describe('npm run audit: every version of a task re-verified from the chain and 
     const overGateway = gatewayBlocks({ baseUrl: gateway.url })
     let requested: string[] = []
     const storage = createStorage({ blocks: { ...overGateway, get: (cid, options) => { requested.push(cid.toString()); return overGateway.get(cid, options) } } })
-    const audit = async (): Promise<TaskAudit> => {
+    const audit = async (publicClient = local.publicClient): Promise<TaskAudit> => {
       requested = []
       return await auditTask({
-        read: { publicClient: local.publicClient, contracts: creator.contracts },
+        read: { publicClient, contracts: creator.contracts },
         artifacts: blobArtifactStore(storage.blobs, { pin: false }),
         data: async (definition) => await auditedData(definition.spec, storage)
       }, taskId)
@@ -93,17 +94,31 @@ describe('npm run audit: every version of a task re-verified from the chain and 
     expect(versionCommitHash(await sdk.downloadModel({ id: String(last), modelCid, commitHash }))).toBe(commitHash)
     await expect(sdk.downloadModel({ id: String(last), modelCid, commitHash: keccak256(toHex('another model')) })).rejects.toThrow(ModelMismatchError)
 
-    await tamperWord(local, creator.contracts.ModelRegistry, last, commitHash, keccak256(toHex('another model')))
+    // A chain (or an RPC) that lies consistently: the registry's content hash and the version's
+    // VersionRegistered event both name another model. The content passes the hash check; the
+    // recomputation catches it, and the winners signed the commit hash they recomputed, not this one.
+    const recorded = await readVersion(creator, { versionId: last })
+    const forged = { ...storedData(recorded), commitHash: keccak256(toHex('another model')) }
+    await tamperWord(local, creator.contracts.ModelRegistry, last, recorded.contentHash, versionContentHash(forged))
+    const lied = await audit(lyingVersionClient(local.rpcUrl, last, forged))
+    console.log(formatAudit(lied).join('\n'))
+    expect(lied.versions.at(-1)).toMatchObject({ round: 1, verdict: 'differs', differences: ['commit hash', 'model bytes', 'signature', 'signers'], signers: { counted: 0, required: 2 } })
+    expect(lied.versions.slice(0, -1).every((v) => v.verdict === 'exact')).toBe(true)
+    expect(lied.passed).toBe(false)
+
+    // The record rewritten alone: its content hash no longer names the content its event carries,
+    // so nothing of the version is trusted.
     const tampered = await audit()
     console.log(formatAudit(tampered).join('\n'))
-    // The winners signed the commit hash they recomputed, not the one the registry now holds.
-    expect(tampered.versions.at(-1)).toMatchObject({ round: 1, verdict: 'differs', differences: ['commit hash', 'model bytes', 'signature', 'signers'], signers: { counted: 0, required: 2 } })
+    expect(tampered.versions.at(-1)).toMatchObject({ round: 1, status: 'Final', verdict: 'differs', differences: ['content hash'] })
     expect(tampered.versions.slice(0, -1).every((v) => v.verdict === 'exact')).toBe(true)
     expect(tampered.passed).toBe(false)
 
-    // The data the task names, rewritten: the bundled digits no longer hash to it.
+    // The data the task names, rewritten in its initial version's record: nothing of that version is trusted.
     const initial = await readVersion(creator, { versionId: created.initialVersionId })
-    await tamperWord(local, creator.contracts.ModelRegistry, created.initialVersionId, initial.dataHash, keccak256(toHex('other data')))
-    expect((await audit()).data).toEqual({ verdict: 'differs', differences: ['data hash'] })
+    await tamperWord(local, creator.contracts.ModelRegistry, created.initialVersionId, initial.contentHash, versionContentHash({ ...storedData(initial), dataHash: keccak256(toHex('other data')) }))
+    const rewritten = await audit()
+    expect(rewritten.data).toMatchObject({ verdict: 'unverifiable', error: expect.stringContaining(`version ${created.initialVersionId}`) })
+    expect(rewritten.versions[0]).toMatchObject({ verdict: 'differs', differences: ['content hash'] })
   }, 150_000)
 })

@@ -7,7 +7,9 @@
  * field by field with what the registry records, and its signatures and signers checked again.
  * Nothing here trusts a proposer or a provider.
  */
-import { readRegistryDomain, readRound, readTask, readTaskCreation, readVersion, type ReadContext, type VersionState, type VersionStatusName } from '../../src/chain/actions/index.ts'
+import {
+  readRegistryDomain, readRound, readTask, readTaskCreation, readVersion, VersionContentMismatchError, type ReadContext, type VersionState, type VersionStatusName
+} from '../../src/chain/actions/index.ts'
 import { errorMessage, MLBridgeError } from '../../src/core/errors.ts'
 import { decodeTaskDefinition, type TaskDefinition } from '../../src/core/taskDefinition.ts'
 import { roundReader } from '../../src/provider/chain.ts'
@@ -32,8 +34,11 @@ export interface AuditDeps {
 
 export type AuditVerdict = 'exact' | 'differs' | 'unverifiable'
 
-/** Where a version differs: from its recomputation, or in who signed it. */
-export type AuditField = VersionField | SignerFault['field']
+/**
+ * Where a version differs: from its recomputation, in who signed it, or in its record itself
+ * (`content hash`: the hash the registry stores is not that of the content its event carries).
+ */
+export type AuditField = VersionField | SignerFault['field'] | 'content hash'
 
 export interface VersionAudit {
   versionId: bigint
@@ -71,9 +76,10 @@ export async function auditTask (deps: AuditDeps, taskId: bigint): Promise<TaskA
   const definition = decodeTaskDefinition(await artifacts.get(creation.specCid, 'spec', signal === undefined ? {} : { signal }), `the task spec ${creation.specCid}`)
   const training = await deps.data(definition, signal)
 
-  const initial = await readVersion(read, { versionId: creation.initialVersionId })
+  const initial = await readRecorded(read, creation.initialVersionId)
   let data: DataAudit
   try {
+    if (initial instanceof VersionContentMismatchError) throw initial
     const identity = await training.identity()
     const differences: DataAudit['differences'] = []
     if (identity.datasetCid.toLowerCase() !== creation.datasetCid.toLowerCase()) differences.push('dataset CID')
@@ -83,20 +89,27 @@ export async function auditTask (deps: AuditDeps, taskId: bigint): Promise<TaskA
     data = { verdict: 'unverifiable', differences: [], error: errorMessage(error) }
   }
 
-  const checked: Array<{ round: number, version: VersionState }> = []
+  const checked: Array<{ round: number, version: VersionState | VersionContentMismatchError }> = []
   const rounds = Math.min(Number(task.rounds), Number(task.currentRound) + 1)
   for (let round = 0; round < rounds; round++) {
     const { versionId } = await readRound(read, { taskId, round })
-    if (versionId !== 0n) checked.push({ round, version: await readVersion(read, { versionId }) })
+    if (versionId !== 0n) checked.push({ round, version: await readRecorded(read, versionId) })
   }
-  const models = modelsOnce({ read, artifacts, ...(signal === undefined ? {} : { signal }) }, [initial, ...checked.map((c) => c.version)])
+  const readable = [initial, ...checked.map((c) => c.version)].filter((v): v is VersionState => !(v instanceof VersionContentMismatchError))
+  const models = modelsOnce({ read, artifacts, ...(signal === undefined ? {} : { signal }) }, readable)
 
-  const versions: VersionAudit[] = [await judged(initial.versionId, undefined, initial.status, async () => {
-    await models.model(initial.versionId)
-    return { differences: [] }
-  })]
-  models.done(initial)
+  const versions: VersionAudit[] = [initial instanceof VersionContentMismatchError
+    ? rewritten(initial, undefined)
+    : await judged(initial.versionId, undefined, initial.status, async () => {
+      await models.model(initial.versionId)
+      return { differences: [] }
+    })]
+  if (!(initial instanceof VersionContentMismatchError)) models.done(initial)
   for (const { round, version } of checked) {
+    if (version instanceof VersionContentMismatchError) {
+      versions.push(rewritten(version, round))
+      continue
+    }
     versions.push(await judged(version.versionId, round, version.status, async () => {
       const { differences, winners } = await recheckVersion({
         read, rounds: roundReader(read, { fromBlock: creation.blockNumber }), artifacts, task: definition, dataSize: training.size, shards: task.shards, limits, model: models.model, ...(signal === undefined ? {} : { signal })
@@ -107,6 +120,23 @@ export async function auditTask (deps: AuditDeps, taskId: bigint): Promise<TaskA
     models.done(version)
   }
   return { taskId, data, versions, passed: data.verdict === 'exact' && versions.every((v) => v.verdict === 'exact') }
+}
+
+/**
+ * A version as recorded, or the refusal of a record whose stored content hash is not the hash of
+ * the content its `VersionRegistered` event carries (a rewritten record: nothing of it is trusted).
+ */
+async function readRecorded (read: ReadContext, versionId: bigint): Promise<VersionState | VersionContentMismatchError> {
+  try {
+    return await readVersion(read, { versionId })
+  } catch (error) {
+    if (error instanceof VersionContentMismatchError) return error
+    throw error
+  }
+}
+
+function rewritten (refusal: VersionContentMismatchError, round: number | undefined): VersionAudit {
+  return { versionId: refusal.versionId, ...(round === undefined ? {} : { round }), status: refusal.status, verdict: 'differs', differences: ['content hash'], error: refusal.message }
 }
 
 /**

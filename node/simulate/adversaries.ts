@@ -6,7 +6,7 @@
  */
 import { CID } from 'multiformats/cid'
 import { bytesToHex, keccak256, parseEther, type Address, type Hex } from 'viem'
-import { createTask, readResultCommitment, revealResult, submitCommitment, type CommittedResult, type WriteContext } from '../../src/chain/actions/index.ts'
+import { NO_PARENT_DATA, createTask, readResultCommitment, revealResult, submitCommitment, type CommittedResult, type WriteContext } from '../../src/chain/actions/index.ts'
 import { decodeDelta, encodeDelta } from '../../src/core/delta/codec.ts'
 import { openDelta } from '../../src/core/delta/seal.ts'
 import { errorMessage, errorKind } from '../../src/core/errors.ts'
@@ -579,7 +579,7 @@ export function spammingChain (chain: ProviderChain, ctx: WriteContext, pinFor: 
       const [specBlob, data, model] = [await junk(), await junk(), await junk()]
       const pinned = await pin('0', specBlob.bytes)
       const { taskId } = await createTask(ctx, {
-        specCid: specBlob.cid, datasetCid: data.cid, initialModelCid: model.cid, initialCommitHash: keccak256(model.bytes), initialDataHash: keccak256(data.bytes), parentVersion: 0n,
+        specCid: specBlob.cid, datasetCid: data.cid, initialModelCid: model.cid, initialCommitHash: keccak256(model.bytes), initialDataHash: keccak256(data.bytes), parentVersion: 0n, parentData: NO_PARENT_DATA,
         rounds: 1, shards: 1, replication: 2, maxReplication: 2, fingerprintLength: spec.fingerprint.length, confirmations: 1, tolerance: spec.fingerprint.tolerance,
         joinWindow: 30, commitWindow: 600, revealWindow: 600, aggregateWindow: 600, challengeWindow: 600,
         rewardPerResult: parseEther('1'), minStake: parseEther('100'), ...declaredResources(defineTask(spec).cost), name: `junk ${i}`, description: ''

@@ -5,7 +5,7 @@
  * creator's faucet. Used by the integration tests and the simulator.
  */
 import { parseEther, type Hex } from 'viem'
-import { createTask, faucet, taskBudget, type CreatedTask, type TaskParams, type WriteContext } from '../../src/chain/actions/index.ts'
+import { NO_PARENT_DATA, createTask, faucet, taskBudget, type CreatedTask, type TaskParams, type WriteContext } from '../../src/chain/actions/index.ts'
 import { declaredResources, type DeclaredResources } from '../../src/core/resourceLimits.ts'
 import { defineTask } from '../../src/core/taskDefinition.ts'
 import type { TaskSpec } from '../../src/core/taskSpec.ts'
@@ -49,6 +49,7 @@ export async function createMnistTask (creator: WriteContext, artifacts: Artifac
     initialCommitHash: initial.commitHash,
     initialDataHash: data.dataHash,
     parentVersion: 0n,
+    parentData: NO_PARENT_DATA,
     rounds: shape.rounds,
     shards: shape.shards,
     replication: shape.replication,

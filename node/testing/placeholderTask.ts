@@ -3,7 +3,7 @@
  * and of the pinner create where nothing trains.
  */
 import { keccak256, parseEther, toHex, type Hex } from 'viem'
-import { createTask, faucet, joinTask, stake, type TaskParams, type WriteContext } from '../../src/chain/actions/index.ts'
+import { NO_PARENT_DATA, createTask, faucet, joinTask, stake, type TaskParams, type WriteContext } from '../../src/chain/actions/index.ts'
 import { DEFAULT_FINGERPRINT_TOLERANCE } from '../../src/core/fingerprint.ts'
 
 /** A raw CID naming `label`. */
@@ -19,6 +19,7 @@ export function placeholderTaskParams (over: Partial<TaskParams> = {}, opts: { w
     initialCommitHash: keccak256(toHex('weights-0')),
     initialDataHash: keccak256(toHex('data')),
     parentVersion: 0n,
+    parentData: NO_PARENT_DATA,
     rounds: 1,
     shards: 1,
     replication: 1,

@@ -2,7 +2,11 @@
  * Rewrites a contract's record behind its back, as a tampered chain (or a lying RPC) would present
  * it: for tests of what catches such a record (the auditor), on anvil only.
  */
-import { encodeAbiParameters, hexToBigInt, keccak256, numberToHex, type Hex, type PublicClient, type TestClient } from 'viem'
+import {
+  createPublicClient, custom, decodeEventLog, encodeAbiParameters, hexToBigInt, http, keccak256, numberToHex, toEventSelector, type Hex, type Log, type PublicClient, type TestClient
+} from 'viem'
+import { ModelRegistryAbi } from '../../src/chain/generated/abis.ts'
+import type { VersionData } from '../../src/core/version/signature.ts'
 
 export interface StorageClients {
   publicClient: Pick<PublicClient, 'getStorageAt'>
@@ -26,4 +30,28 @@ export async function tamperWord (clients: StorageClients, contract: Hex, key: b
     }
   }
   throw new Error(`no storage word of ${contract} holds ${value}`)
+}
+
+/**
+ * A public client on `rpcUrl` that lies consistently about version `versionId`: its
+ * `VersionRegistered` log carries `forged` instead of the registered content (pair it with
+ * `tamperWord` on the stored content hash, so the record and its event agree on the lie).
+ */
+export function lyingVersionClient (rpcUrl: string, versionId: bigint, forged: VersionData): PublicClient {
+  const honest = http(rpcUrl, { retryCount: 0 })({})
+  const registered = ModelRegistryAbi.find((item) => item.type === 'event' && item.name === 'VersionRegistered')!
+  const topic = toEventSelector(registered)
+  const rewrite = (log: Log): Log => {
+    if (log.topics[0] !== topic || hexToBigInt(log.topics[1]!) !== versionId) return log
+    const { args } = decodeEventLog({ abi: [registered], topics: log.topics, data: log.data })
+    const nonIndexed = registered.inputs.filter((input) => !input.indexed)
+    return { ...log, data: encodeAbiParameters(nonIndexed, [args.parent, args.mergeParent, args.status, forged.modelCid, forged.commitHash, forged.deltaRoot, forged.dataHash, forged.accuracyBps, forged.loss]) }
+  }
+  const transport = custom({
+    request: async ({ method, params }: { method: string, params?: unknown }) => {
+      const answer = await honest.request({ method, params } as never)
+      return method === 'eth_getLogs' ? (answer as Log[]).map(rewrite) : answer
+    }
+  })
+  return createPublicClient({ transport }) as PublicClient
 }

@@ -7,7 +7,7 @@ import {
   InsufficientFundsError,
   UserRejectedRequestError
 } from 'viem'
-import { MLBTokenAbi } from './generated/abis.ts'
+import { MLBTokenAbi, ModelRegistryAbi } from './generated/abis.ts'
 import { explainError } from './explainError.ts'
 
 const wrap = (cause: Error): ContractFunctionExecutionError =>
@@ -24,6 +24,14 @@ describe('explainError', () => {
     const reverted = new ContractFunctionRevertedError({ abi: MLBTokenAbi, data, functionName: 'faucet' })
     expect(explainError(wrap(reverted)))
       .toBe('The contract rejected the transaction: The faucet only works on the local development chain (this is chain 1).')
+  })
+
+  it('says which version a forged content was sent for', () => {
+    const [stored, given] = [`0x${'1'.repeat(64)}`, `0x${'2'.repeat(64)}`] as const
+    const data = encodeErrorResult({ abi: ModelRegistryAbi, errorName: 'VersionDataMismatch', args: [7n, stored, given] })
+    const reverted = new ContractFunctionRevertedError({ abi: ModelRegistryAbi, data, functionName: 'confirm' })
+    expect(explainError(wrap(reverted))).toBe(
+      `The contract rejected the transaction: The content sent for version 7 is not the content it was registered with (it hashes to ${given}, the registry holds ${stored}); read the version again.`)
   })
 
   it('spells out custom errors it has no sentence for', () => {

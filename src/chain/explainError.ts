@@ -21,7 +21,10 @@ const revertSentences: Record<string, (args: readonly unknown[]) => string> = {
   TaskNotJoining: ([taskId]) => `Task ${String(taskId)} is no longer joining: a data set can be cited only before its join deadline.`,
   AlreadyCited: ([taskId, dataSetId]) => `Task ${String(taskId)} cites data set ${String(dataSetId)} already.`,
   DataHashMismatch: ([taskId, taskDataHash, contentHash]) =>
-    `That data set (content hash ${String(contentHash)}) is not the data of task ${String(taskId)}, whose data hash is ${String(taskDataHash)}.`
+    `That data set (content hash ${String(contentHash)}) is not the data of task ${String(taskId)}, whose data hash is ${String(taskDataHash)}.`,
+  // ModelRegistry
+  VersionDataMismatch: ([versionId, stored, given]) =>
+    `The content sent for version ${String(versionId)} is not the content it was registered with (it hashes to ${String(given)}, the registry holds ${String(stored)}); read the version again.`
 }
 
 function spellOut (errorName: string, args: readonly unknown[] | undefined): string {

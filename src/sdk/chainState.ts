@@ -6,6 +6,7 @@
 import { getAddress, zeroAddress, type Hex } from 'viem'
 import type { ModelState } from '../chain/actions/readModel.ts'
 import type { VersionState } from '../chain/actions/readVersion.ts'
+import { versionContentHash } from '../core/version/contentHash.ts'
 import type { Model, Version } from './schemas.ts'
 
 const big = (value: string | null): bigint => BigInt(value ?? 0)
@@ -22,6 +23,8 @@ export function chainModelOf (model: Model): ModelState {
 export function chainVersionOf (version: Version): VersionState | undefined {
   const { modelId, status, modelCid, commitHash, deltaRoot, dataHash, accuracyBps, loss, registeredAt } = version
   if (modelId === null || status === null || modelCid === null || commitHash === null || deltaRoot === null || dataHash === null || accuracyBps === null || loss === null) return undefined
+  // the schema checked them as 0x-prefixed hex
+  const data = { modelCid: modelCid as Hex, commitHash: commitHash as Hex, deltaRoot: deltaRoot as Hex, dataHash: dataHash as Hex, accuracyBps, loss: BigInt(loss) }
   return {
     versionId: BigInt(version.id),
     modelId: BigInt(modelId),
@@ -29,7 +32,6 @@ export function chainVersionOf (version: Version): VersionState | undefined {
     mergeParent: big(version.mergeParent),
     proposedAt: big(registeredAt),
     aggregator: version.aggregator === null ? zeroAddress : getAddress(version.aggregator),
-    accuracyBps,
     signers: version.signers ?? 0,
     requiredSigners: version.requiredSigners ?? 0,
     status,
@@ -37,11 +39,8 @@ export function chainVersionOf (version: Version): VersionState | undefined {
     taskId: version.round === null ? 0n : big(version.taskId),
     round: BigInt(version.round ?? 0),
     challengeDeadline: big(version.challengeDeadline),
-    loss: BigInt(loss),
-    // the schema checked them as 0x-prefixed hex
-    commitHash: commitHash as Hex,
-    deltaRoot: deltaRoot as Hex,
-    dataHash: dataHash as Hex,
-    modelCid: modelCid as Hex
+    ...data,
+    // what the registry stores of that content (the API serves the content, as its events carry it)
+    contentHash: versionContentHash(data)
   }
 }

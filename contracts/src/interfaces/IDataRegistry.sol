@@ -154,10 +154,13 @@ interface IDataRegistry {
     /// @notice Cites data set `dataSetId` as the data of task `taskId`: only its creator, only while
     /// it is joining (before its join deadline, so every provider that joins can read it), once.
     /// Refused when the task's data hash (its genesis version's `dataHash`) is not zero and differs
-    /// from the data set's content hash.
+    /// from the data set's content hash. The model registry stores a version's content as a hash,
+    /// so the caller gives the genesis version's content (its `VersionRegistered` event), checked
+    /// against it (`IModelRegistry.VersionDataMismatch`).
     /// @param taskId The task.
     /// @param dataSetId The data set.
-    function cite(uint256 taskId, uint256 dataSetId) external;
+    /// @param genesis The content of the task model's genesis version.
+    function cite(uint256 taskId, uint256 dataSetId, IModelRegistry.VersionData calldata genesis) external;
 
     /// @notice The data set `dataSetId` (all zero when it does not exist).
     /// @param dataSetId The data set.

@@ -17,7 +17,10 @@ interface IModelRegistry {
         Rejected
     }
 
-    /// @notice A version's content, as proposed or registered.
+    /// @notice A version's content, as proposed or registered. The registry stores only its hash,
+    /// `contentHashOf(data)` = `keccak256(abi.encode(data))`; the content itself is in the
+    /// version's `VersionRegistered` event, and every call that needs it takes it back and checks it
+    /// against that hash (`VersionDataMismatch`).
     struct VersionData {
         bytes modelCid;
         bytes32 commitHash;
@@ -36,25 +39,22 @@ interface IModelRegistry {
         VersionData data;
     }
 
-    /// @notice A stored version.
+    /// @notice A stored version: what the registry decides with, in three slots, and the hash of
+    /// its content (`contentHashOf`) in a fourth. A version registered final (a genesis or a merge)
+    /// leaves the third slot (task, round, challenge deadline) zero.
     struct Version {
         uint64 modelId;
         uint64 parent;
         uint64 mergeParent;
         uint64 proposedAt;
         address aggregator;
-        uint32 accuracyBps;
         uint16 signers;
         uint16 requiredSigners;
         VersionStatus status;
         uint64 taskId;
         uint64 round;
         uint64 challengeDeadline;
-        uint64 loss;
-        bytes32 commitHash;
-        bytes32 deltaRoot;
-        bytes32 dataHash;
-        bytes modelCid;
+        bytes32 contentHash;
     }
 
     /// @notice A model: its owner, head version and task (0: none).
@@ -85,6 +85,12 @@ interface IModelRegistry {
     /// @notice The version does not exist.
     /// @param versionId The version.
     error UnknownVersion(uint256 versionId);
+    /// @notice The content given for a version is not the content it was registered with (its
+    /// `VersionRegistered` event): it does not hash to the stored `contentHash`.
+    /// @param versionId The version.
+    /// @param stored The stored content hash.
+    /// @param given `contentHashOf` the content given.
+    error VersionDataMismatch(uint256 versionId, bytes32 stored, bytes32 given);
     /// @notice The version is not final.
     /// @param versionId The version.
     error VersionNotFinal(uint256 versionId);
@@ -316,6 +322,7 @@ interface IModelRegistry {
     /// @param dataHash Hash of the training data manifest.
     /// @param parent A final version the task continues from (its genesis then has the same
     /// `modelCid` and `commitHash`, with `parent` as its parent), or zero for a fresh model.
+    /// @param parentData The content `parent` was registered with (ignored when `parent` is zero).
     /// @return modelId The new model.
     /// @return versionId Its genesis version.
     function registerTaskModel(
@@ -324,7 +331,8 @@ interface IModelRegistry {
         bytes calldata modelCid,
         bytes32 commitHash,
         bytes32 dataHash,
-        uint256 parent
+        uint256 parent,
+        VersionData calldata parentData
     ) external returns (uint256 modelId, uint256 versionId);
 
     /// @notice The final version recorded for round `round` of task `taskId`, or zero.
@@ -381,9 +389,15 @@ interface IModelRegistry {
     /// @notice Adds winners' signatures to a proposed (or challenged) version; anyone may submit
     /// them. The version becomes final once enough signers are counted.
     /// @param versionId The version.
+    /// @param data Its content, as in its `VersionRegistered` event (checked against its hash).
     /// @param signers Winners of its round not counted yet, strictly ascending by address.
     /// @param signatures Their signatures of the version's `Version`, in the same order.
-    function confirm(uint256 versionId, address[] calldata signers, bytes[] calldata signatures) external;
+    function confirm(
+        uint256 versionId,
+        VersionData calldata data,
+        address[] calldata signers,
+        bytes[] calldata signatures
+    ) external;
 
     /// @notice Commits to a challenge without naming its version: `commitment` is
     /// `challengeCommitmentOf(msg.sender, versionId, reason, salt)`. An upheld challenge pays its
@@ -488,10 +502,22 @@ interface IModelRegistry {
     /// @param versionId The version.
     function finalizeVersion(uint256 versionId) external;
 
-    /// @notice The stored version `versionId`.
+    /// @notice The stored version `versionId`: its state and the hash of its content (the content
+    /// is in its `VersionRegistered` event).
     /// @param versionId The version.
     /// @return The version.
     function getVersion(uint256 versionId) external view returns (Version memory);
+
+    /// @notice The hash a version's content is stored as: `keccak256(abi.encode(data))`, the
+    /// struct ABI-encoded as one tuple.
+    /// @param data The content.
+    /// @return The content hash.
+    function contentHashOf(VersionData calldata data) external pure returns (bytes32);
+
+    /// @notice Reverts unless `data` is the content version `versionId` was registered with.
+    /// @param versionId The version (`UnknownVersion` when there is none).
+    /// @param data The content claimed for it (`VersionDataMismatch` when it is not).
+    function requireVersionData(uint256 versionId, VersionData calldata data) external view;
 
     /// @notice The model `modelId`.
     /// @param modelId The model.

@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {IConsensusVerifier} from "./IConsensusVerifier.sol";
+import {IModelRegistry} from "./IModelRegistry.sol";
 import {IRewardDistributor} from "./IRewardDistributor.sol";
 import {Permits} from "../libraries/Permits.sol";
 
@@ -59,13 +60,16 @@ interface ITaskManager {
     /// volunteer's machine, within MAX_PARAMETERS, MAX_TRAIN_MFLOP and MAX_ACTIVATION_KIB: clients
     /// refuse a spec that needs more than its task declares, and rank tasks by reward per MFLOP.
     /// `parentVersion` is a final version the task continues training (its model CID and commit
-    /// hash must be the initial ones), or zero for a fresh model.
+    /// hash must be the initial ones), or zero for a fresh model; `parentData` is that version's
+    /// content as in its `VersionRegistered` event (the registry stores only its hash and checks
+    /// it), left empty for a fresh model.
     struct TaskParams {
         bytes specCid;
         bytes datasetCid;
         bytes initialModelCid;
         bytes32 initialCommitHash;
         bytes32 initialDataHash;
+        IModelRegistry.VersionData parentData;
         uint64 parentVersion;
         uint16 rounds;
         uint16 shards;

@@ -118,7 +118,7 @@ contract ForgedDeltaRootTest is ProtocolFixture {
         vm.warp(registry.getVersion(v).challengeDeadline);
         registry.finalizeVersion(v);
         assertEq(registry.getModel(modelId).head, v);
-        assertEq(registry.getVersion(v).deltaRoot, expected);
+        registry.requireVersionData(v, p.data);
     }
 
     /// A shard the referee decides lists only the replicas its verdict names as winners.

@@ -104,7 +104,7 @@ contract SybilVersionTest is ProtocolFixture {
         assertEq(uint8(registry.getVersion(versionId).status), uint8(IModelRegistry.VersionStatus.Proposed));
         assertEq(registry.getModel(modelId).head, genesis);
         (address[] memory sorted, bytes[] memory signatures) = _signAll(p, rest);
-        registry.confirm(versionId, sorted, signatures);
+        registry.confirm(versionId, p.data, sorted, signatures);
         assertEq(registry.getVersion(versionId).signers, w);
         assertEq(registry.getModel(modelId).head, versionId);
     }

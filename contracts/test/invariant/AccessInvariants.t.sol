@@ -97,7 +97,9 @@ contract AccessHandler is ProtocolFixture {
                 ok = true;
             } catch {}
         } else if (which == 11) {
-            try registry.registerTaskModel(sender, taskId, hex"01", bytes32(arg), bytes32(0), 0) {
+            try registry.registerTaskModel(
+                sender, taskId, hex"01", bytes32(arg), bytes32(0), 0, _genesisData(_params())
+            ) {
                 ok = true;
             } catch {}
         } else if (which == 12) {

@@ -418,12 +418,15 @@ contract ProtocolHandler is ProtocolFixture {
     ) external returns (uint256) {
         (address[] memory sorted, bytes[] memory signatures) = _signAll(p, signers);
         vm.prank(who);
-        return registry.propose(p, sorted, signatures, results);
+        uint256 versionId = registry.propose(p, sorted, signatures, results);
+        _proposals[versionId] = p;
+        return versionId;
     }
 
     function confirmAs(uint256 versionId, address[] memory signers) external {
-        (address[] memory sorted, bytes[] memory signatures) = _signAll(_proposalOf(versionId), signers);
-        registry.confirm(versionId, sorted, signatures);
+        IModelRegistry.Proposal memory p = _proposalOf(versionId);
+        (address[] memory sorted, bytes[] memory signatures) = _signAll(p, signers);
+        registry.confirm(versionId, p.data, sorted, signatures);
     }
 
     // ---------------------------------------------------------------- for the test

@@ -38,7 +38,7 @@ contract RegistryHandler is Test {
         uint256 other = bound(versionSeed, 1, registry.versionCount());
         uint256 head = registry.getModel(modelId).head;
         uint256 v = registry.merge(modelId, other, _data(seed));
-        _record(v, head, other);
+        _record(v, head, other, _data(seed));
         _checkHead(modelId);
     }
 
@@ -97,12 +97,15 @@ contract RegistryHandler is Test {
         return parent != 0 && (ghostParent[child] == parent || ghostMergeParent[child] == parent);
     }
 
-    function _record(uint256 versionId, uint256 parent, uint256 mergeParent) internal {
+    function _record(uint256 versionId, uint256 parent, uint256 mergeParent, IModelRegistry.VersionData memory data)
+        internal
+    {
         ghostParent[versionId] = parent;
         ghostMergeParent[versionId] = mergeParent;
         IModelRegistry.Version memory v = registry.getVersion(versionId);
         // Registered facts match what was asked, and every parent is older than its child.
         if (v.parent != parent || v.mergeParent != mergeParent) ghostLineageErrors++;
+        if (v.contentHash != keccak256(abi.encode(data))) ghostLineageErrors++;
         if (parent >= versionId || mergeParent >= versionId) ghostLineageErrors++;
     }
 
@@ -114,7 +117,7 @@ contract RegistryHandler is Test {
     function _create(uint256 seed) internal {
         (uint256 id, uint256 v) = registry.createModel(_data(seed));
         modelIds.push(id);
-        _record(v, 0, 0);
+        _record(v, 0, 0, _data(seed));
     }
 
     function _model(uint256 seed) internal view returns (uint256) {

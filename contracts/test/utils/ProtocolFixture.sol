@@ -98,6 +98,11 @@ abstract contract ProtocolFixture is Test {
         p.description = "an MLP on MNIST";
     }
 
+    /// The content of the genesis version a task created with `p` registers (no parent).
+    function _genesisData(ITaskManager.TaskParams memory p) internal pure returns (IModelRegistry.VersionData memory) {
+        return IModelRegistry.VersionData(p.initialModelCid, p.initialCommitHash, bytes32(0), p.initialDataHash, 0, 0);
+    }
+
     /// Expects `createTask(p)`, funded and approved, to revert naming the parameter `name`.
     function _expectInvalidParameter(ITaskManager.TaskParams memory p, string memory name) internal {
         _fund(creator, tm.budgetOf(p.rewardPerResult, p.rounds, p.shards, p.maxReplication));
@@ -452,8 +457,13 @@ abstract contract ProtocolFixture is Test {
     ) internal returns (uint256) {
         IConsensusVerifier.AcceptedResult[] memory results = _acceptedResults(p.taskId, p.round);
         vm.prank(caller);
-        return registry.propose(p, signers, signatures, results);
+        uint256 versionId = registry.propose(p, signers, signatures, results);
+        _proposals[versionId] = p;
+        return versionId;
     }
+
+    /// Every proposal `_submit` made, by version: the registry keeps only its content hash.
+    mapping(uint256 versionId => IModelRegistry.Proposal) internal _proposals;
 
     /// `aggregator` signs and proposes `commitHash` for `round` on top of `parent`, alone.
     function _proposeVersion(uint256 taskId, uint256 round, uint256 parent, address aggregator, bytes32 commitHash)
@@ -465,13 +475,11 @@ abstract contract ProtocolFixture is Test {
         return _proposeSigned(_proposal(taskId, round, parent, commitHash), aggregator, signers);
     }
 
-    /// The proposal behind a stored version (what its signers signed).
+    /// The proposal behind a version `_submit` proposed (what its signers signed), checked against
+    /// the registry's content hash.
     function _proposalOf(uint256 versionId) internal view returns (IModelRegistry.Proposal memory p) {
-        IModelRegistry.Version memory v = registry.getVersion(versionId);
-        p.taskId = v.taskId;
-        p.round = v.round;
-        p.parent = v.parent;
-        p.data = IModelRegistry.VersionData(v.modelCid, v.commitHash, v.deltaRoot, v.dataHash, v.accuracyBps, v.loss);
+        p = _proposals[versionId];
+        registry.requireVersionData(versionId, p.data);
     }
 
     /// `confirmer` signs `versionId`'s `Version`; anyone submits it.
@@ -479,8 +487,9 @@ abstract contract ProtocolFixture is Test {
         address[] memory signers = new address[](1);
         signers[0] = confirmer;
         bytes[] memory signatures = new bytes[](1);
-        signatures[0] = _signVersion(_proposalOf(versionId), confirmer);
-        registry.confirm(versionId, signers, signatures);
+        IModelRegistry.Proposal memory p = _proposalOf(versionId);
+        signatures[0] = _signVersion(p, confirmer);
+        registry.confirm(versionId, p.data, signers, signatures);
     }
 
     /// `who` commits to a challenge of `versionId`, bonds what it takes and opens it a block later.

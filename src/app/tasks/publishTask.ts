@@ -8,7 +8,8 @@ import type { Hex } from 'viem'
 import type { NetworkConfig } from '../../core/networkConfig.ts'
 import { MLBridgeError } from '../../core/errors.ts'
 import { encodeTaskSpec, type ModelSpec, type TaskSpec } from '../../core/taskSpec.ts'
-import type { DataSetRegistration, TaskParams, WriteContext } from '../../chain/actions/index.ts'
+import { NO_PARENT_DATA, type DataSetRegistration, type TaskParams, type WriteContext } from '../../chain/actions/index.ts'
+import type { VersionData } from '../../core/version/signature.ts'
 import { cidToHex } from '../../provider/artifacts.ts'
 import type { ArtifactStore } from '../../provider/types.ts'
 import type { DatasetManifest } from '../../storage/index.ts'
@@ -24,6 +25,8 @@ export interface ContinuedVersion {
   versionId: bigint
   modelCid: Hex
   commitHash: Hex
+  /** its content as registered (the registry keeps a hash of it and checks it when the task is created) */
+  data: VersionData
   bytes: Uint8Array
   model: ModelSpec
 }
@@ -94,7 +97,8 @@ export async function prepareTask (opts: {
     initialModelCid: initial.modelCid,
     initialCommitHash: initial.commitHash,
     initialDataHash: dataHash,
-    parentVersion: parent?.versionId ?? 0n
+    parentVersion: parent?.versionId ?? 0n,
+    parentData: parent?.data ?? NO_PARENT_DATA
   })
   onProgress('Published: the spec, the initial model and the data are pinned.')
   return { spec, params, dataSet }

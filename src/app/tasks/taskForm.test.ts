@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseUnits } from 'viem'
+import { NO_PARENT_DATA } from '../../chain/actions/createTask.ts'
 import { taskBudget } from '../../chain/actions/taskBudget.ts'
 import { budgetParams, buildSpec, buildTaskParams, chainSettings, continuedForm, dataSetRegistration, DEFAULT_FORM, randomSeed, textDefaults, type DataShape, type TaskForm } from './taskForm.ts'
 
@@ -11,7 +12,8 @@ const CIDS = {
   initialModelCid: '0x03' as const,
   initialCommitHash: `0x${'4'.repeat(64)}` as const,
   initialDataHash: `0x${'5'.repeat(64)}` as const,
-  parentVersion: 0n
+  parentVersion: 0n,
+  parentData: NO_PARENT_DATA
 }
 
 const TEXT: DataShape = { name: 'moby-dick', featureShape: [32], classes: 3, trainSamples: 9000, manifestCid: 'bafytext', vocabulary: ['a', 'b', 'c'] }

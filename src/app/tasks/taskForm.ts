@@ -12,6 +12,7 @@ import { ResourceLimitError, declaredResources, type ResourceLimits } from '../.
 import { defineTask } from '../../core/taskDefinition.ts'
 import { CORPUS_NAME } from '../../train/data/corpus.ts'
 import { MAX_LIFETIME_SECONDS, MAX_WINDOW_SECONDS, taskLifetime } from '../../core/taskLimits.ts'
+import type { VersionData } from '../../core/version/signature.ts'
 
 export type DataSource = 'mnist' | 'csv' | 'images' | 'moby-dick' | 'text'
 export type TemplateChoice = 'mlp' | 'cnn' | 'tabular-mlp' | 'layers' | 'char-transformer'
@@ -358,6 +359,8 @@ export interface PublishedArtifacts {
   initialDataHash: Hex
   /** the final version the task continues training, or 0n for a fresh model */
   parentVersion: bigint
+  /** that version's registered content, or NO_PARENT_DATA for a fresh model */
+  parentData: VersionData
 }
 
 /** Round, shard and payment settings that decide the budget; checked before anything is published. */

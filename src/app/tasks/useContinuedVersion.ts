@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query'
-import { readVersion } from '../../chain/actions/index.ts'
+import { readVersion, storedData } from '../../chain/actions/index.ts'
 import { explainError } from '../../chain/explainError.ts'
 import type { TaskSpec } from '../../core/taskSpec.ts'
 import { useReadContext } from '../hooks/useProtocol.ts'
@@ -32,7 +32,7 @@ export function useContinuedVersion (versionId: bigint): ContinuedState {
   if (final === undefined || model.data === undefined) return { status: 'loading' }
   return {
     status: 'ready',
-    parent: { versionId, modelCid: final.modelCid, commitHash: final.commitHash, bytes: model.data.bytes, model: model.data.task.spec.model },
+    parent: { versionId, modelCid: final.modelCid, commitHash: final.commitHash, data: storedData(final), bytes: model.data.bytes, model: model.data.task.spec.model },
     spec: model.data.task.spec,
     taskId: model.data.taskId
   }

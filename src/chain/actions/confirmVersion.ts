@@ -3,7 +3,7 @@ import { ascendingSigners, type SignerSignature } from '../../core/version/signa
 import { ModelRegistryAbi } from '../generated/abis.ts'
 import { VersionMismatchError, asAction } from './errors.ts'
 import { eventsIn } from './internal.ts'
-import { readVersion, storedContent } from './readVersion.ts'
+import { readVersion, storedContent, storedData } from './readVersion.ts'
 import { signVersion } from './signVersion.ts'
 import { transact } from './transact.ts'
 import type { WriteContext } from './types.ts'
@@ -30,7 +30,7 @@ export async function confirmVersion (
     }
     const submitted = ascendingSigners(params.signatures ?? await own())
     const receipt = await transact(ctx, 'confirmVersion', {
-      contract: 'ModelRegistry', functionName: 'confirm', args: [params.versionId, submitted.map((s) => s.signer), submitted.map((s) => s.signature)]
+      contract: 'ModelRegistry', functionName: 'confirm', args: [params.versionId, storedData(version), submitted.map((s) => s.signer), submitted.map((s) => s.signature)]
     })
     const confirmed = eventsIn(receipt, ModelRegistryAbi, 'VersionConfirmed', contracts.ModelRegistry)
     const final = eventsIn(receipt, ModelRegistryAbi, 'VersionFinalized', contracts.ModelRegistry).length > 0

@@ -1,4 +1,5 @@
-import type { ContractFunctionArgs, TransactionReceipt } from 'viem'
+import { zeroHash, type ContractFunctionArgs, type TransactionReceipt } from 'viem'
+import type { VersionData } from '../../core/version/signature.ts'
 import { TaskManagerAbi } from '../generated/abis.ts'
 import { authorizeSpend } from './authorizeSpend.ts'
 import { asAction } from './errors.ts'
@@ -9,6 +10,9 @@ import type { WriteContext } from './types.ts'
 
 /** `TaskManager.TaskParams`, as viem types it (uint96 amounts are bigint, the rest numbers, CIDs hex bytes). */
 export type TaskParams = ContractFunctionArgs<typeof TaskManagerAbi, 'nonpayable', 'createTask'>[0]
+
+/** `TaskParams.parentData` of a task that trains a fresh model (the registry ignores it then). */
+export const NO_PARENT_DATA: VersionData = { modelCid: '0x', commitHash: zeroHash, deltaRoot: zeroHash, dataHash: zeroHash, accuracyBps: 0, loss: 0n }
 
 export interface CreatedTask {
   taskId: bigint

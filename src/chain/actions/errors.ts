@@ -2,6 +2,7 @@ import { BaseError, ContractFunctionRevertedError, type Abi, type Hash, type Hex
 import { MLBridgeError } from '../../core/errors.ts'
 import { explainError } from '../explainError.ts'
 import { abis } from '../generated/abis.ts'
+import type { VersionStatusName } from './readVersion.ts'
 
 /** Every custom error of every protocol contract (OZ errors included), for decoding nested reverts. */
 export const protocolErrorsAbi: Abi = (() => {
@@ -71,6 +72,18 @@ export class VersionMismatchError extends ChainActionError {
   override readonly code: string = 'VERSION_MISMATCH'
   constructor (action: string, readonly versionId: bigint, readonly onChain: Hex, readonly recomputed: Hex) {
     super(action, `${action}: version ${versionId} has commit hash ${onChain}, not the recomputed ${recomputed}; challenge it instead of confirming.`)
+  }
+}
+
+/**
+ * A version's content as read (its `VersionRegistered` log) does not hash to the content hash the
+ * registry stored for it: the RPC or the log lies, and the content is refused.
+ */
+export class VersionContentMismatchError extends ChainActionError {
+  override name = 'VersionContentMismatchError'
+  override readonly code: string = 'VERSION_CONTENT_MISMATCH'
+  constructor (action: string, readonly versionId: bigint, readonly status: VersionStatusName, readonly stored: Hex, readonly read: Hex) {
+    super(action, `${action}: the content read for version ${versionId} hashes to ${read}, not to the ${stored} the registry stored; refused.`)
   }
 }
 

@@ -9,11 +9,11 @@ export { commitResults, type CommitParams, type CommittedResult } from './commit
 export { citeDataSet } from './citeDataSet.ts'
 export { ensureDataSet } from './ensureDataSet.ts'
 export { confirmVersion } from './confirmVersion.ts'
-export { createTask, type CreatedTask, type TaskParams } from './createTask.ts'
+export { NO_PARENT_DATA, createTask, type CreatedTask, type TaskParams } from './createTask.ts'
 export { authorizeSpend, type Permit } from './authorizeSpend.ts'
 export { ensureAllowance } from './ensureAllowance.ts'
 export {
-  ChainActionError, ContractRejectedError, MissingEventError, TransactionRevertedError, VersionMismatchError, protocolErrorsAbi, toChainActionError
+  ChainActionError, ContractRejectedError, MissingEventError, TransactionRevertedError, VersionContentMismatchError, VersionMismatchError, protocolErrorsAbi, toChainActionError
 } from './errors.ts'
 export { faucet } from './faucet.ts'
 export { finalizeShard, type ShardOutcome } from './finalizeShard.ts'
@@ -72,7 +72,7 @@ export { readTaskMembers, type TaskMembersState } from './readTaskMembers.ts'
 export { readTaskCreation, type TaskCreation } from './readTaskCreation.ts'
 export { readTask, TASK_STATUSES, type TaskState, type TaskStatusName } from './readTask.ts'
 export { readVersionSignatures, versionSignaturesOf, type SignatureEvent, type VersionSignature, type VersionSignatures } from './readVersionSignatures.ts'
-export { readVersion, readVersions, storedContent, VERSION_STATUSES, type VersionState, type VersionStatusName } from './readVersion.ts'
+export { readVersion, readVersions, storedContent, storedData, VERSION_STATUSES, type VersionState, type VersionStatusName } from './readVersion.ts'
 export { registerDataSet, type DataSetRegistration } from './registerDataSet.ts'
 export { requestUnstake } from './requestUnstake.ts'
 export { revealResult } from './revealResult.ts'

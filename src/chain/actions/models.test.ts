@@ -4,8 +4,10 @@ import { startLocalChain, type LocalChain } from '../../../node/testing/localCha
 import { ModelRegistryAbi } from '../generated/abis.ts'
 import {
   ContractRejectedError, forkVersion, listModels, listModelVersions, mergeVersions, readIsGovernor, readModel,
-  readVersion, readVersionSignatures, rollbackModel, type WriteContext
+  readTask, readVersion, readVersions, readVersionSignatures, rollbackModel, storedData, type WriteContext
 } from './index.ts'
+import { versionContentHash } from '../../core/version/contentHash.ts'
+import { createPlainTask } from '../../../node/testing/placeholderTask.ts'
 
 let local: LocalChain
 beforeAll(async () => { local = await startLocalChain() }, 120_000)
@@ -53,5 +55,27 @@ describe('model lineage actions', () => {
     expect(await readIsGovernor(local.ctxOf(0), { account: local.ctxOf(3).walletClient.account.address })).toBe(false)
     expect(await readIsGovernor(local.ctxOf(0), { account: local.governance })).toBe(true)
     expect(await readVersionSignatures(local.ctxOf(0), { versionId: 1n })).toEqual({ proposal: undefined, confirmations: [] })
+  })
+
+  it('reads contents from the events, one query for many, each matching the hash the registry stored', async () => {
+    const ctx = local.ctxOf(0)
+    const many = await readVersions(ctx, { versionIds: [3n, 1n, 2n] })
+    expect(many).toEqual([await readVersion(ctx, { versionId: 3n }), await readVersion(ctx, { versionId: 1n }), await readVersion(ctx, { versionId: 2n })])
+    expect(many[1]).toMatchObject(data('a'))
+    for (const version of many) {
+      expect(await ctx.publicClient.readContract({ address: ctx.contracts.ModelRegistry, abi: ModelRegistryAbi, functionName: 'contentHashOf', args: [storedData(version)] })).toBe(versionContentHash(storedData(version)))
+    }
+  })
+
+  it('creates a task continuing a final version with its content, and refuses a forged one', async () => {
+    const creator = local.ctxOf(4)
+    const parent = await readVersion(creator, { versionId: 1n })
+    const continued = { parentVersion: 1n, initialModelCid: parent.modelCid, initialCommitHash: parent.commitHash }
+    await expect(createPlainTask(creator, { ...continued, parentData: { ...storedData(parent), accuracyBps: 10_000 } }))
+      .rejects.toMatchObject({ errorName: 'VersionDataMismatch' })
+    const taskId = await createPlainTask(creator, { ...continued, parentData: storedData(parent) })
+    const { modelId } = await readTask(creator, { taskId })
+    const genesis = await readVersion(creator, { versionId: (await readModel(creator, { modelId })).head })
+    expect(genesis).toMatchObject({ parent: 1n, modelCid: parent.modelCid, commitHash: parent.commitHash, status: 'Final' })
   })
 })

@@ -2174,6 +2174,43 @@ export const DataRegistryAbi = [
         "name": "dataSetId",
         "type": "uint256",
         "internalType": "uint256"
+      },
+      {
+        "name": "genesis",
+        "type": "tuple",
+        "internalType": "struct IModelRegistry.VersionData",
+        "components": [
+          {
+            "name": "modelCid",
+            "type": "bytes",
+            "internalType": "bytes"
+          },
+          {
+            "name": "commitHash",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "deltaRoot",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "dataHash",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "accuracyBps",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "loss",
+            "type": "uint64",
+            "internalType": "uint64"
+          }
+        ]
       }
     ],
     "outputs": [],
@@ -3553,6 +3590,43 @@ export const ModelRegistryAbi = [
         "internalType": "uint256"
       },
       {
+        "name": "data",
+        "type": "tuple",
+        "internalType": "struct IModelRegistry.VersionData",
+        "components": [
+          {
+            "name": "modelCid",
+            "type": "bytes",
+            "internalType": "bytes"
+          },
+          {
+            "name": "commitHash",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "deltaRoot",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "dataHash",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "accuracyBps",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "loss",
+            "type": "uint64",
+            "internalType": "uint64"
+          }
+        ]
+      },
+      {
         "name": "signers",
         "type": "address[]",
         "internalType": "address[]"
@@ -3589,6 +3663,57 @@ export const ModelRegistryAbi = [
       }
     ],
     "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "contentHashOf",
+    "inputs": [
+      {
+        "name": "data",
+        "type": "tuple",
+        "internalType": "struct IModelRegistry.VersionData",
+        "components": [
+          {
+            "name": "modelCid",
+            "type": "bytes",
+            "internalType": "bytes"
+          },
+          {
+            "name": "commitHash",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "deltaRoot",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "dataHash",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "accuracyBps",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "loss",
+            "type": "uint64",
+            "internalType": "uint64"
+          }
+        ]
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "pure"
   },
   {
     "type": "function",
@@ -3892,11 +4017,6 @@ export const ModelRegistryAbi = [
             "internalType": "address"
           },
           {
-            "name": "accuracyBps",
-            "type": "uint32",
-            "internalType": "uint32"
-          },
-          {
             "name": "signers",
             "type": "uint16",
             "internalType": "uint16"
@@ -3927,29 +4047,9 @@ export const ModelRegistryAbi = [
             "internalType": "uint64"
           },
           {
-            "name": "loss",
-            "type": "uint64",
-            "internalType": "uint64"
-          },
-          {
-            "name": "commitHash",
+            "name": "contentHash",
             "type": "bytes32",
             "internalType": "bytes32"
-          },
-          {
-            "name": "deltaRoot",
-            "type": "bytes32",
-            "internalType": "bytes32"
-          },
-          {
-            "name": "dataHash",
-            "type": "bytes32",
-            "internalType": "bytes32"
-          },
-          {
-            "name": "modelCid",
-            "type": "bytes",
-            "internalType": "bytes"
           }
         ]
       }
@@ -4205,6 +4305,43 @@ export const ModelRegistryAbi = [
         "name": "parent",
         "type": "uint256",
         "internalType": "uint256"
+      },
+      {
+        "name": "parentData",
+        "type": "tuple",
+        "internalType": "struct IModelRegistry.VersionData",
+        "components": [
+          {
+            "name": "modelCid",
+            "type": "bytes",
+            "internalType": "bytes"
+          },
+          {
+            "name": "commitHash",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "deltaRoot",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "dataHash",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "accuracyBps",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "loss",
+            "type": "uint64",
+            "internalType": "uint64"
+          }
+        ]
       }
     ],
     "outputs": [
@@ -4385,6 +4522,56 @@ export const ModelRegistryAbi = [
       }
     ],
     "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "requireVersionData",
+    "inputs": [
+      {
+        "name": "versionId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "data",
+        "type": "tuple",
+        "internalType": "struct IModelRegistry.VersionData",
+        "components": [
+          {
+            "name": "modelCid",
+            "type": "bytes",
+            "internalType": "bytes"
+          },
+          {
+            "name": "commitHash",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "deltaRoot",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "dataHash",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "accuracyBps",
+            "type": "uint32",
+            "internalType": "uint32"
+          },
+          {
+            "name": "loss",
+            "type": "uint64",
+            "internalType": "uint64"
+          }
+        ]
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "view"
   },
   {
     "type": "function",
@@ -5626,6 +5813,27 @@ export const ModelRegistryAbi = [
         "name": "versionId",
         "type": "uint256",
         "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "VersionDataMismatch",
+    "inputs": [
+      {
+        "name": "versionId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "stored",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "given",
+        "type": "bytes32",
+        "internalType": "bytes32"
       }
     ]
   },
@@ -8803,6 +9011,43 @@ export const TaskManagerAbi = [
             "internalType": "bytes32"
           },
           {
+            "name": "parentData",
+            "type": "tuple",
+            "internalType": "struct IModelRegistry.VersionData",
+            "components": [
+              {
+                "name": "modelCid",
+                "type": "bytes",
+                "internalType": "bytes"
+              },
+              {
+                "name": "commitHash",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              },
+              {
+                "name": "deltaRoot",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              },
+              {
+                "name": "dataHash",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              },
+              {
+                "name": "accuracyBps",
+                "type": "uint32",
+                "internalType": "uint32"
+              },
+              {
+                "name": "loss",
+                "type": "uint64",
+                "internalType": "uint64"
+              }
+            ]
+          },
+          {
             "name": "parentVersion",
             "type": "uint64",
             "internalType": "uint64"
@@ -8947,6 +9192,43 @@ export const TaskManagerAbi = [
             "name": "initialDataHash",
             "type": "bytes32",
             "internalType": "bytes32"
+          },
+          {
+            "name": "parentData",
+            "type": "tuple",
+            "internalType": "struct IModelRegistry.VersionData",
+            "components": [
+              {
+                "name": "modelCid",
+                "type": "bytes",
+                "internalType": "bytes"
+              },
+              {
+                "name": "commitHash",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              },
+              {
+                "name": "deltaRoot",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              },
+              {
+                "name": "dataHash",
+                "type": "bytes32",
+                "internalType": "bytes32"
+              },
+              {
+                "name": "accuracyBps",
+                "type": "uint32",
+                "internalType": "uint32"
+              },
+              {
+                "name": "loss",
+                "type": "uint64",
+                "internalType": "uint64"
+              }
+            ]
           },
           {
             "name": "parentVersion",
