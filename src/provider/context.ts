@@ -107,15 +107,15 @@ export class ProviderContext {
 
   /**
    * Work that listens to a signal (training, transfers, scoring): the signal it gets aborts when
-   * `signal` does or after `stepTimeoutMs`, which then rejects with StepTimeoutError.
+   * `signal` does or after `ms` (`stepTimeoutMs` unless given), which then rejects with StepTimeoutError.
    */
-  async bounded<T> (work: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  async bounded<T> (work: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal, ms = this.deps.stepTimeoutMs): Promise<T> {
     const inner = new AbortController()
     const onAbort = (): void => { inner.abort(signal?.reason) }
     if (signal?.aborted === true) onAbort()
     signal?.addEventListener('abort', onAbort, { once: true })
     const timer = new AbortController()
-    const timeout = this.timeout(timer.signal, (error) => { inner.abort(error) })
+    const timeout = this.timeout(timer.signal, (error) => { inner.abort(error) }, ms)
     try {
       return await Promise.race([work(inner.signal), timeout])
     } finally {
@@ -134,8 +134,7 @@ export class ProviderContext {
     }
   }
 
-  private async timeout (cancel: AbortSignal, onTimeout?: (error: StepTimeoutError) => void): Promise<never> {
-    const ms = this.deps.stepTimeoutMs
+  private async timeout (cancel: AbortSignal, onTimeout?: (error: StepTimeoutError) => void, ms = this.deps.stepTimeoutMs): Promise<never> {
     const timeout = this.deps.clock.sleep(ms, cancel).then(() => {
       const error = new StepTimeoutError(ms)
       onTimeout?.(error)
@@ -143,6 +142,11 @@ export class ProviderContext {
     })
     timeout.catch(() => {}) // settles (aborted) after the work wins: not an unhandled rejection
     return await timeout
+  }
+
+  /** Fetches an artifact within `transferTimeoutMs`. */
+  private async transfer (cid: Hex, kind: 'model' | 'delta', signal?: AbortSignal): Promise<Uint8Array> {
+    return await this.bounded(async (bound) => await this.deps.artifacts.get(cid, kind, { signal: bound }), signal, this.deps.transferTimeoutMs)
   }
 
   /** A version's blob by version id, checked against the commit hash on chain. */
@@ -157,7 +161,7 @@ export class ProviderContext {
     const cached = this.models.get(key)
     if (cached !== undefined) return await cached
     const fetched = (async () => {
-      const bytes = await this.bounded(async (bound) => await this.deps.artifacts.get(cid, 'model', { signal: bound }), signal)
+      const bytes = await this.transfer(cid, 'model', signal)
       if (expected !== undefined && versionCommitHash(bytes).toLowerCase() !== expected.commitHash.toLowerCase()) {
         throw new MLBridgeError('MODEL_MISMATCH', `the model behind ${cid} does not match version ${expected.versionId}'s commit hash ${expected.commitHash}`)
       }
@@ -178,14 +182,14 @@ export class ProviderContext {
   prefetchDelta (cid: Hex, signal?: AbortSignal): void {
     const key = cid.toLowerCase()
     if (this.deltas.has(key)) return
-    const fetched = this.bounded(async (bound) => await this.deps.artifacts.get(cid, 'delta', { signal: bound }), signal)
+    const fetched = this.transfer(cid, 'delta', signal)
     fetched.catch(() => {}) // deltaOf fetches again
     this.deltas.set(key, fetched)
   }
 
   /** A sealed delta by CID: the prefetched copy once (a failed prefetch is fetched again), else a fetch. */
   async deltaOf (cid: Hex, signal?: AbortSignal): Promise<Uint8Array> {
-    const fetch = async (): Promise<Uint8Array> => await this.bounded(async (bound) => await this.deps.artifacts.get(cid, 'delta', { signal: bound }), signal)
+    const fetch = async (): Promise<Uint8Array> => await this.transfer(cid, 'delta', signal)
     const prefetched = this.deltas.get(cid.toLowerCase())
     if (prefetched === undefined) return await fetch()
     this.deltas.delete(cid.toLowerCase())

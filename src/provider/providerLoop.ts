@@ -58,6 +58,13 @@ export interface ProviderLoopOptions {
   finalityWaitMs?: number
   /** Limit for each fetch, training run and transaction (default 10 min). */
   stepTimeoutMs?: number
+  /**
+   * How long one fetch of a version or a delta may take (default 2 min, and never more than
+   * `stepTimeoutMs`). A fetch that hangs (its only holder gone, a stalled link) then fails and is
+   * tried again at the next pass, which also sees whether the round has moved on without it, rather
+   * than holding the loop for a whole step's deadline.
+   */
+  transferTimeoutMs?: number
   /** Claim the rewards when the task completes (default false). */
   claimOnComplete?: boolean
   limits?: ArtifactLimits
@@ -90,6 +97,7 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
     this.taskId = opts.taskId
     const clock = opts.clock ?? systemClock
     const aggregatorTimeoutMs = opts.aggregatorTimeoutMs ?? 60_000
+    const stepTimeoutMs = opts.stepTimeoutMs ?? 600_000
     this.poll = opts.pollIntervalMs ?? 2000
     this.patience = new Patience(clock, aggregatorTimeoutMs)
     this.ctx = new ProviderContext({
@@ -100,7 +108,8 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
       aggregatorTimeoutMs,
       endorsementWaitMs: opts.endorsementWaitMs ?? 5000,
       finalityWaitMs: opts.finalityWaitMs ?? 20_000,
-      stepTimeoutMs: opts.stepTimeoutMs ?? 600_000,
+      stepTimeoutMs,
+      transferTimeoutMs: Math.min(opts.transferTimeoutMs ?? 120_000, stepTimeoutMs),
       claimOnComplete: opts.claimOnComplete === true,
       pipeline: opts.pipeline !== false
     }, this, emptyState(opts.taskId, opts.chain.account), stateKey(opts.taskId, opts.chain.account))
