@@ -4,19 +4,9 @@
  * The content itself is read from the version's `VersionRegistered` event and must hash to it.
  */
 import { encodeAbiParameters, keccak256, type Hex } from 'viem'
-import type { VersionData } from './signature.ts'
+import { VERSION_DATA_FIELDS, type VersionData } from './signature.ts'
 
-const VERSION_DATA = [{
-  type: 'tuple',
-  components: [
-    { name: 'modelCid', type: 'bytes' },
-    { name: 'commitHash', type: 'bytes32' },
-    { name: 'deltaRoot', type: 'bytes32' },
-    { name: 'dataHash', type: 'bytes32' },
-    { name: 'accuracyBps', type: 'uint32' },
-    { name: 'loss', type: 'uint64' }
-  ]
-}] as const
+const VERSION_DATA = [{ type: 'tuple', components: VERSION_DATA_FIELDS }] as const
 
 /** `ModelRegistry.contentHashOf(data)`. */
 export function versionContentHash (data: VersionData): Hex {

@@ -43,17 +43,22 @@ export interface SignerSignature {
   signature: Hex
 }
 
+/** The registry's `VersionData` struct, field by field: what a version's content hash encodes and a `Version` signature ends with. */
+export const VERSION_DATA_FIELDS = [
+  { name: 'modelCid', type: 'bytes' },
+  { name: 'commitHash', type: 'bytes32' },
+  { name: 'deltaRoot', type: 'bytes32' },
+  { name: 'dataHash', type: 'bytes32' },
+  { name: 'accuracyBps', type: 'uint32' },
+  { name: 'loss', type: 'uint64' }
+] as const
+
 export const VERSION_TYPES = {
   Version: [
     { name: 'taskId', type: 'uint256' },
     { name: 'round', type: 'uint256' },
     { name: 'parent', type: 'uint256' },
-    { name: 'modelCid', type: 'bytes' },
-    { name: 'commitHash', type: 'bytes32' },
-    { name: 'deltaRoot', type: 'bytes32' },
-    { name: 'dataHash', type: 'bytes32' },
-    { name: 'accuracyBps', type: 'uint32' },
-    { name: 'loss', type: 'uint64' }
+    ...VERSION_DATA_FIELDS
   ]
 } as const
 
