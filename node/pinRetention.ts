@@ -8,7 +8,7 @@
  * (`modelHolder`), so the market's models stay downloadable and runnable.
  */
 import type { BlockNumber, Hex } from 'viem'
-import { TASK_STATUSES, readModel, readTaskCreation, readVersion, type ReadContext } from '../src/chain/actions/index.ts'
+import { TASK_STATUSES, listModelVersions, readModel, readTaskCreation, readVersion, readVersions, type ReadContext } from '../src/chain/actions/index.ts'
 import { TaskManagerAbi } from '../src/chain/generated/abis.ts'
 import type { PinLogger, PinService } from '../src/p2p/pinService.ts'
 import { hexToCid } from '../src/provider/artifacts.ts'
@@ -82,12 +82,12 @@ export function startPinRetention (opts: PinRetentionOptions): PinRetention {
     const model = await readModel(opts.chain, { modelId })
     const { specCid, initialVersionId } = await readTaskCreation(opts.chain, { taskId })
     if (model.head === initialVersionId) return
+    // the model's versions in one log query and one multicall, however many rounds it had
+    const versionIds = await listModelVersions(opts.chain, { modelId })
+    const versions = new Map((await readVersions(opts.chain, { versionIds })).map((v) => [v.versionId, v]))
     const kept = [hexToCid(specCid)]
-    for (let id = model.head; id !== 0n;) {
-      const version = await readVersion(opts.chain, { versionId: id })
-      if (version.modelId !== modelId) break
+    for (let version = versions.get(model.head); version !== undefined; version = versions.get(version.parent)) {
       if (version.status === 'Final') kept.push(hexToCid(version.modelCid))
-      id = version.parent
     }
     await opts.pinning.adopt(modelHolder(modelId), kept)
   }
