@@ -1,31 +1,18 @@
 import { describe, expect, it } from 'vitest'
-import { UsageError } from '../cli/args.ts'
 import { defaultStackFile } from '../cli/stackFile.ts'
 import { parseFlags, resolveConfig } from './args.ts'
+import { PLACEHOLDER_CONTRACTS, usageError } from '../testing/cliArgs.ts'
 
 const stack = JSON.stringify({
   appUrl: 'http://localhost:5173',
   rpcUrl: 'http://127.0.0.1:8545',
   chainId: 31337,
   relayMultiaddr: '/ip4/127.0.0.1/tcp/4003/ws/p2p/12D3KooWRelay',
-  contracts: {
-    MLBToken: `0x${'1'.repeat(40)}`, TaskManager: `0x${'2'.repeat(40)}`, ConsensusVerifier: `0x${'3'.repeat(40)}`,
-    RewardDistributor: `0x${'4'.repeat(40)}`, ModelRegistry: `0x${'5'.repeat(40)}`, ResultChallenges: `0x${'6'.repeat(40)}`, DataRegistry: `0x${'7'.repeat(40)}`
-  }
+  contracts: PLACEHOLDER_CONTRACTS
 })
 
 const resolve = (argv: string[], files: Record<string, string> = { '/data/stack.json': stack }, env: NodeJS.ProcessEnv = { MLBRIDGE_DATA_DIR: '/data' }) =>
   resolveConfig(parseFlags(argv), { env, cwd: '/repo', readStack: (file) => files[file] })
-
-const usageError = (fn: () => unknown): string => {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError)
-    return (error as Error).message
-  }
-  throw new Error('expected a UsageError')
-}
 
 describe('provider arguments', () => {
   it('takes rpc, chain id, contracts and relay from the stack file', () => {

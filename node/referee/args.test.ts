@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { UsageError } from '../cli/args.ts'
 import { main } from './main.ts'
 import { parseRefereeFlags, resolveRefereeConfig } from './args.ts'
+import { PLACEHOLDER_CONTRACTS, usageError } from '../testing/cliArgs.ts'
 
-const contracts = {
-  MLBToken: `0x${'1'.repeat(40)}`, TaskManager: `0x${'2'.repeat(40)}`, ConsensusVerifier: `0x${'3'.repeat(40)}`,
-  RewardDistributor: `0x${'4'.repeat(40)}`, ModelRegistry: `0x${'5'.repeat(40)}`, ResultChallenges: `0x${'6'.repeat(40)}`, DataRegistry: `0x${'7'.repeat(40)}`
-}
+const contracts = PLACEHOLDER_CONTRACTS
 const RELAY = '/ip4/127.0.0.1/tcp/4003/ws/p2p/12D3KooWRelay'
 const stack = JSON.stringify({ appUrl: 'http://localhost:5173', rpcUrl: 'http://127.0.0.1:8545', gateway: 'http://127.0.0.1:8080', chainId: 31337, relayMultiaddr: RELAY, contracts })
 /** a public network's mlbridge.config.json */
@@ -17,16 +14,6 @@ const deployment = JSON.stringify({
 
 const resolve = (argv: string[], files: Record<string, string> = { '/data/stack.json': stack, '/net/config.json': deployment }) =>
   resolveRefereeConfig(parseRefereeFlags(argv), { env: { MLBRIDGE_DATA_DIR: '/data' }, cwd: '/repo', readFile: (file) => files[file] })
-
-const usageError = (fn: () => unknown): string => {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError)
-    return (error as Error).message
-  }
-  throw new Error('expected a UsageError')
-}
 
 describe('referee arguments (running alone)', () => {
   it('takes the network from a deployment file: rpc, chain id, contracts, its relays and gateway', () => {
