@@ -14,12 +14,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { readStake } from '../../src/chain/actions/index.ts'
 import { devAccount } from '../../src/chain/devAccounts.ts'
 import { ConsensusVerifierAbi } from '../../src/chain/generated/abis.ts'
-import { decodeDelta, encodeDelta } from '../../src/core/delta/codec.ts'
 import { LOCAL_CHAIN_ID } from '../../src/core/networkConfig.ts'
 import { evidenceCid } from '../../src/core/referee/evidence.ts'
-import { defineTask } from '../../src/core/taskDefinition.ts'
-import { parseTaskSpec } from '../../src/core/taskSpec.ts'
-import { scaleWeights } from '../../src/core/tensors.ts'
 import { blobArtifactStore } from '../../src/provider/artifacts.ts'
 import { chainForAccount } from '../../src/provider/chain.ts'
 import { ProviderLoop } from '../../src/provider/providerLoop.ts'
@@ -27,7 +23,7 @@ import { MemoryStateStore } from '../../src/provider/state.ts'
 import { mnistTaskData } from '../../src/provider/taskData.ts'
 import { inProcessTrainer, serialQueue } from '../../src/provider/trainers.ts'
 import type { ArtifactStore, ProviderChain, Trainer } from '../../src/provider/types.ts'
-import { createStorage, DEFAULT_LIMITS } from '../../src/storage/index.ts'
+import { createStorage } from '../../src/storage/index.ts'
 import { mnistSplit, useNodeBackend } from '../../src/testing/mnist.ts'
 import { startGateway, type Gateway } from '../gateway.ts'
 import { freePort } from '../ports.ts'
@@ -35,6 +31,7 @@ import { startProcess, type RunningProcess } from '../processes.ts'
 import { startLocalChain, type LocalChain } from '../testing/localChain.ts'
 import { createMnistTask } from '../testing/mnistTask.ts'
 import { startPinnerFixture, type PinnerFixture } from '../testing/pinnerFixture.ts'
+import { refereeTestTask, signFlipping } from '../testing/refereeTask.ts'
 import { runLoops } from '../testing/runLoops.ts'
 import { waitFor } from '../testing/waitFor.ts'
 import type { EvidenceReport } from './referee.ts'
@@ -46,14 +43,7 @@ const JOIN_WINDOW = 30
 /** commit, reveal, aggregation and challenge windows (createMnistTask's default) */
 const WINDOW = 600
 
-const spec = parseTaskSpec({
-  model: { template: 'mlp', inputShape: [784], classes: 10, hidden: [16] },
-  training: { optimizer: 'sgd', learningRate: 0.1, localSteps: 5, batchSize: 32, samplesPerShard: 160 },
-  outer: { learningRate: 0.7, momentum: 0.9 },
-  fingerprint: { length: 16 },
-  seed: 'referee-alone-test'
-}, 'alone.test')
-const task = defineTask(spec)
+const { spec, task } = refereeTestTask('referee-alone-test')
 
 let local: LocalChain
 let pinner: PinnerFixture
@@ -77,17 +67,6 @@ afterAll(async () => {
   await local?.stop()
   if (dir !== undefined) await rm(dir, { recursive: true, force: true })
 })
-
-/** Trains honestly, then reveals the opposite delta. */
-function signFlipping (inner: Trainer): Trainer {
-  return {
-    train: async (request, options) => {
-      const result = await inner.train(request, options)
-      const delta = decodeDelta(result.delta, { expected: task.layout, maxBytes: DEFAULT_LIMITS.delta })
-      return { ...result, delta: encodeDelta(scaleWeights(delta, -1)) }
-    }
-  }
-}
 
 /** A provider loop on the bundled MNIST, as the headless provider (and the referee) prepare it. */
 function providerLoop (taskId: bigint, chain: ProviderChain, trainer: Trainer, artifacts: ArtifactStore): ProviderLoop {
@@ -155,7 +134,7 @@ it('referees a network it is no part of: reads the artifacts through the gateway
   const { created } = await createMnistTask(local.ctxOf(1), artifacts, spec, { joinWindow: JOIN_WINDOW, rewardPerResult: parseEther('10'), minStake: parseEther('100'), rounds: 1, shards: 1, replication: 2, maxReplication: 2 })
   const taskId = created.taskId
   const [honest, cheat] = [5, 6].map((i) => chainForAccount(local.ctxOf(i))) as [ProviderChain, ProviderChain]
-  const loops = [providerLoop(taskId, honest, honestTrainer, artifacts), providerLoop(taskId, cheat, signFlipping(honestTrainer), artifacts)]
+  const loops = [providerLoop(taskId, honest, honestTrainer, artifacts), providerLoop(taskId, cheat, signFlipping(honestTrainer, task), artifacts)]
   // one winner is too few to finalize by signatures: the version is final once its challenge window passes quietly
   loops[0]!.on('action', (a) => { if (a.name === 'proposeVersion') void local.timeTravel(WINDOW + 1) })
   expect(await runLoops(loops, { timeTravel: local.timeTravel, joinWindow: JOIN_WINDOW, timeoutMs: 100_000 })).toEqual(['completed', 'completed'])

@@ -9,10 +9,6 @@ import { keccak256, parseEther, sha256, toHex, type Address, type Hex } from 'vi
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readClaimable, readProposals, readRound, readStake, readTask, readVersion, type AcceptedShardEvent, type Dispute } from '../../src/chain/actions/index.ts'
 import { ConsensusVerifierAbi, ModelRegistryAbi, ResultChallengesAbi, RewardDistributorAbi } from '../../src/chain/generated/abis.ts'
-import { decodeDelta, encodeDelta } from '../../src/core/delta/codec.ts'
-import { defineTask } from '../../src/core/taskDefinition.ts'
-import { parseTaskSpec } from '../../src/core/taskSpec.ts'
-import { scaleWeights } from '../../src/core/tensors.ts'
 import { memoryArtifactStore } from '../../src/provider/artifacts.ts'
 import { chainForAccount } from '../../src/provider/chain.ts'
 import { ProviderLoop } from '../../src/provider/providerLoop.ts'
@@ -20,10 +16,10 @@ import { MemoryStateStore } from '../../src/provider/state.ts'
 import { datasetTaskData } from '../../src/provider/taskData.ts'
 import { inProcessTrainer, serialQueue } from '../../src/provider/trainers.ts'
 import type { ArtifactStore, ProviderChain, Trainer } from '../../src/provider/types.ts'
-import { DEFAULT_LIMITS } from '../../src/storage/limits.ts'
 import { mnistSplit, useNodeBackend } from '../../src/testing/mnist.ts'
 import { startLocalChain, type LocalChain } from '../testing/localChain.ts'
 import { createMnistTask } from '../testing/mnistTask.ts'
+import { refereeTestTask, signFlipping } from '../testing/refereeTask.ts'
 import { runLoops } from '../testing/runLoops.ts'
 import { Referee, evidenceHash, type ChallengeJudgement, type EvidenceReport, type RefereeLogLine, type RefereeOptions } from './referee.ts'
 
@@ -33,14 +29,7 @@ const REFEREE = 8
 /** commit, reveal, aggregation and challenge windows (createMnistTask's default) */
 const WINDOW = 600
 
-const spec = parseTaskSpec({
-  model: { template: 'mlp', inputShape: [784], classes: 10, hidden: [16] },
-  training: { optimizer: 'sgd', learningRate: 0.1, localSteps: 5, batchSize: 32, samplesPerShard: 160 },
-  outer: { learningRate: 0.7, momentum: 0.9 },
-  fingerprint: { length: 16 },
-  seed: 'referee-test'
-}, 'referee.test')
-const task = defineTask(spec)
+const { spec, task } = refereeTestTask('referee-test')
 
 let local: LocalChain
 
@@ -56,17 +45,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await local?.stop()
 })
-
-/** Trains honestly, then reveals the opposite delta. */
-function signFlipping (inner: Trainer): Trainer {
-  return {
-    train: async (request, options) => {
-      const result = await inner.train(request, options)
-      const delta = decodeDelta(result.delta, { expected: task.layout, maxBytes: DEFAULT_LIMITS.delta })
-      return { ...result, delta: encodeDelta(scaleWeights(delta, -1)) }
-    }
-  }
-}
 
 /** A one-shard, one-round MNIST task with `replication` replicas, and the honest in-process trainer. */
 async function mnistTask (replication: number, shape: { confirmations?: number } = {}): Promise<{ taskId: bigint, train: Awaited<ReturnType<typeof mnistSplit>>['train'], artifacts: ReturnType<typeof memoryArtifactStore>, trainer: Trainer }> {
@@ -123,7 +101,7 @@ describe('Referee', () => {
   it('attack (sign flip against one honest replica): re-executes the split shard, slashes the cheat, and the honest delta wins', async () => {
     const { taskId, train, artifacts, trainer: honestTrainer } = await mnistTask(2)
     const [honest, cheat] = [5, 6].map((i) => chainForAccount(local.ctxOf(i)))
-    const loops = [providerLoop(taskId, train, honest!, honestTrainer, artifacts), providerLoop(taskId, train, cheat!, signFlipping(honestTrainer), artifacts)]
+    const loops = [providerLoop(taskId, train, honest!, honestTrainer, artifacts), providerLoop(taskId, train, cheat!, signFlipping(honestTrainer, task), artifacts)]
 
     const lines: RefereeLogLine[] = []
     const verdicts: Array<{ dispute: Dispute, report: EvidenceReport }> = []
@@ -168,7 +146,7 @@ describe('Referee', () => {
     const { taskId, train, artifacts, trainer: honestTrainer } = await mnistTask(3)
     await Promise.all([10, 11].map(async (i) => { await local.fund(i) }))
     const [honest, ...colluders] = [2, 10, 11].map((i) => chainForAccount(local.ctxOf(i))) as [ProviderChain, ProviderChain, ProviderChain]
-    const loops = [providerLoop(taskId, train, honest, honestTrainer, artifacts), ...colluders.map((chain) => providerLoop(taskId, train, chain, signFlipping(honestTrainer), artifacts))]
+    const loops = [providerLoop(taskId, train, honest, honestTrainer, artifacts), ...colluders.map((chain) => providerLoop(taskId, train, chain, signFlipping(honestTrainer, task), artifacts))]
     const audits: Array<{ accepted: AcceptedShardEvent, report: EvidenceReport }> = []
     const referee = refereeOf(artifacts, train, honestTrainer)
     referee.on('audit', (a) => { if (a.accepted.taskId === taskId) audits.push(a) })
