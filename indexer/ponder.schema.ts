@@ -109,7 +109,7 @@ export const result = onchainTable('result', (t) => ({
   status: t.text().notNull()
 }), (table) => ({ taskIndex: index().on(table.taskId), providerIndex: index().on(table.provider) }))
 
-/** A provider's membership of one task (TaskManager.ProviderJoined / ProviderEjected / ProviderLeft). */
+/** A provider's membership of one task (TaskManager.ProviderJoined / ProviderEjected / ProviderSteppedAway / ProviderSteppedBack / ProviderLeft). */
 export const taskProvider = onchainTable('task_provider', (t) => ({
   id: t.text().primaryKey(),
   taskId: t.bigint().notNull(),
@@ -117,6 +117,8 @@ export const taskProvider = onchainTable('task_provider', (t) => ({
   weight: t.bigint().notNull(),
   index: t.integer().notNull(),
   ejectedFromRound: t.integer(),
+  /** the round from which it stepped away (the volunteer's pause); null while present */
+  awayFromRound: t.integer(),
   left: t.boolean().notNull()
 }), (table) => ({ taskIndex: index().on(table.taskId), providerIndex: index().on(table.provider) }))
 

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { keccak256, toHex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { citeDataSet, forkVersion, readStake, readTask, readTaskEvents, readVersion, registerDataSet } from '../src/chain/actions/index.ts'
+import { citeDataSet, forkVersion, readStake, readTask, readTaskEvents, readVersion, registerDataSet, stepAway } from '../src/chain/actions/index.ts'
 import { createProtocolEventLog } from '../src/chain/eventLog.ts'
 import { loadLineage } from '../src/app/models/loadLineage.ts'
 import { loadVersionView } from '../src/app/models/loadVersionView.ts'
@@ -70,6 +70,9 @@ beforeAll(async () => {
   const { dataSetId } = await registerDataSet(ctxOf(3), { manifestCid: placeholderCid('half'), contentHash, name: 'half digits', license: 'CC0-1.0' })
   await citeDataSet(ctxOf(3), { taskId: citedTaskId, dataSetId })
   await joinAsProvider(ctxOf(4), citedTaskId)
+  // a second member that paused: a member, but not online
+  await joinAsProvider(ctxOf(5), citedTaskId)
+  await stepAway(ctxOf(5), { taskId: citedTaskId })
   market = { forkId, citedTaskId, dataSetId }
 }, 2 * INDEXER_STARTUP_MS)
 
@@ -188,8 +191,12 @@ for (const backend of backends) {
       const { ctxOf, publicClient } = local()
       await indexer.waitForBlock(await publicClient.getBlockNumber(), 45_000)
       const [done, joining] = await Promise.all([readTask(ctxOf(1), { taskId: run.taskId }), readTask(ctxOf(3), { taskId: market.citedTaskId })])
-      expect([done.status, joining.status, joining.providerCount]).toEqual(['Completed', 'Joining', 1])
-      // the completed task's provider no longer counts; the joining task's one does
+      expect([done.status, joining.status, joining.providerCount]).toEqual(['Completed', 'Joining', 2])
+      // the completed task's provider no longer counts; of the joining task's two, the one that stepped away does not
+      const members = (await get(`/tasks/${market.citedTaskId}`)).body.providers as Array<{ provider: string, awayFromRound: number | null }>
+      expect(members.map((m) => [m.provider, m.awayFromRound])).toEqual(expect.arrayContaining([
+        [ctxOf(4).walletClient.account.address.toLowerCase(), null], [ctxOf(5).walletClient.account.address.toLowerCase(), 0]
+      ]) as unknown)
       expect(await createClient({ api: indexer.url }).stats()).toEqual({
         providersOnline: 1, tasksJoining: 1, tasksRunning: 0, versionsTrained: 1, resultsVerified: 1, rewardsPaid: String(done.rewardPerResult)
       })

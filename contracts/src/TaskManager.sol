@@ -19,7 +19,8 @@ import {Permits} from "./libraries/Permits.sol";
 /// In every round each shard gets `replication` distinct providers drawn by reputation (at most
 /// 1.25x) from a seed nobody can choose; the ConsensusVerifier reports each shard's
 /// outcome; `advance` (callable by anyone) starts the next round once every shard is decided and
-/// the round's model version is final or the aggregation window has passed.
+/// the round's model version is final or the aggregation window has passed. A provider may step
+/// away (a volunteer's pause) and back: each takes effect at the next round start, at no cost.
 /// @dev Randomness: the draw of a round comes from the hash of the block after the one whose
 /// `advance` started it (ConsensusVerifier.roundSeed), and a re-run's from the block after its
 /// `finalize`; no caller can know that hash when it sends the transaction, so it cannot advance (or
@@ -96,6 +97,8 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
     mapping(uint256 taskId => mapping(address account => uint256)) internal _slot;
     /// @inheritdoc ITaskManager
     mapping(uint256 taskId => uint256 mask) public ejected;
+    /// @inheritdoc ITaskManager
+    mapping(uint256 taskId => uint256 mask) public away;
 
     /// @notice Deploys the task manager.
     /// @param distributor_ The reward distributor (grant this contract its ESCROW_ROLE).
@@ -225,6 +228,34 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         emit ProviderLeft(taskId, msg.sender, amount);
     }
 
+    /// @inheritdoc ITaskManager
+    function stepAway(uint256 taskId) external {
+        (uint256 bit, uint256 mask, uint256 fromRound) = _presence(taskId);
+        if (mask & bit != 0) revert AlreadyAway(taskId, msg.sender);
+        away[taskId] = mask | bit;
+        emit ProviderSteppedAway(taskId, msg.sender, fromRound);
+    }
+
+    /// @inheritdoc ITaskManager
+    function stepBack(uint256 taskId) external {
+        (uint256 bit, uint256 mask, uint256 fromRound) = _presence(taskId);
+        if (mask & bit == 0) revert NotAway(taskId, msg.sender);
+        away[taskId] = mask & ~bit;
+        emit ProviderSteppedBack(taskId, msg.sender, fromRound);
+    }
+
+    /// @dev The caller's bit in the task's masks, the task's `away` mask and the first round a step
+    /// now takes effect in; reverts unless the caller is a provider of a joining or running task.
+    function _presence(uint256 taskId) private view returns (uint256 bit, uint256 mask, uint256 fromRound) {
+        Task storage t = _existing(taskId);
+        if (t.status == TaskStatus.Joining) fromRound = 0;
+        else if (t.status == TaskStatus.Running) fromRound = uint256(t.currentRound) + 1;
+        else revert TaskNotActive(taskId);
+        uint256 slot = _slot[taskId][msg.sender];
+        if (slot == 0) revert NotJoined(taskId, msg.sender);
+        return (1 << (slot - 1), away[taskId], fromRound);
+    }
+
     // ------------------------------------------------------------------ rounds
 
     /// @inheritdoc ITaskManager
@@ -232,13 +263,16 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         Task storage t = _existing(taskId);
         if (t.status == TaskStatus.Joining) {
             if (block.timestamp < t.joinDeadline) revert JoiningOpen(taskId, t.joinDeadline);
-            if (t.providerCount < t.replication) {
+            // Nobody is ejected before round 0; providers may have stepped away.
+            uint256 out = away[taskId];
+            uint256 present = t.providerCount - _popcount(out);
+            if (present < t.replication) {
                 uint256 refund = _close(taskId, t, TaskStatus.Cancelled);
-                emit TaskUnderSubscribed(taskId, t.providerCount, t.replication, refund);
+                emit TaskUnderSubscribed(taskId, present, t.replication, refund);
                 return;
             }
             t.status = TaskStatus.Running;
-            _startRound(taskId, t, 0, 0);
+            _startRound(taskId, t, 0, out);
         } else if (t.status == TaskStatus.Running) {
             _advanceRound(taskId, t);
         } else {
@@ -278,7 +312,7 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
             emit TaskStalled(taskId, empty);
             _close(taskId, t, TaskStatus.Cancelled);
         } else {
-            uint256 out = ejected[taskId];
+            uint256 out = ejected[taskId] | away[taskId];
             uint256 eligible = t.providerCount - _popcount(out);
             if (eligible < t.replication) {
                 uint256 refund = _close(taskId, t, TaskStatus.Cancelled);
@@ -319,6 +353,12 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
     /// @inheritdoc ITaskManager
     function isProvider(uint256 taskId, address account) external view returns (bool) {
         return _slot[taskId][account] != 0;
+    }
+
+    /// @inheritdoc ITaskManager
+    function isAway(uint256 taskId, address account) external view returns (bool) {
+        uint256 slot = _slot[taskId][account];
+        return slot != 0 && away[taskId] & (1 << (slot - 1)) != 0;
     }
 
     /// @inheritdoc ITaskManager
@@ -477,7 +517,7 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         }
     }
 
-    /// @dev Starts `round` without the providers in `out` (the task's `ejected` now): the round's
+    /// @dev Starts `round` without the providers in `out` (the task's `ejected` and `away` now): the round's
     /// draws never change while it runs, and the verifier keeps `out` for later reads.
     function _startRound(uint256 taskId, Task storage t, uint256 round, uint256 out) private {
         if (address(verifier) == address(0)) revert VerifierNotSet();

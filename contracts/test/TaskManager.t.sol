@@ -246,6 +246,116 @@ contract TaskManagerTest is ProtocolFixture {
         tm.join(id);
     }
 
+    // ---------------------------------------------------------------- stepAway, stepBack
+
+    /// A volunteer's pause: it finishes the running round's shards (whose draws never change), is
+    /// drawn in no round after, keeps its whole lock (no deposit spent, not ejected), and is drawn
+    /// again once it steps back. Before stepping away existed, a paused volunteer drawn in a later
+    /// round could only miss the shard and forfeit its deposit.
+    function test_stepAway_leavesLaterDrawsAtNoCostUntilSteppingBack() public {
+        ITaskManager.TaskParams memory p = _params();
+        p.shards = 8;
+        p.rounds = 5;
+        uint256 id = _startTask(p, 4);
+        address who = _assignees(id, 0, 0)[0];
+        vm.expectEmit(address(tm));
+        emit ITaskManager.ProviderSteppedAway(id, who, 1);
+        vm.prank(who);
+        tm.stepAway(id);
+        assertTrue(tm.isAway(id, who));
+        assertEq(_assignees(id, 0, 0)[0], who, "the running round's draws stand");
+        _emptyRound(id, 0);
+        assertEq(tm.getTask(id).currentRound, 1);
+        assertFalse(_drawnIn(id, 1, p.shards, who), "not drawn while away");
+        _versionRound(id, 1);
+        assertFalse(_drawnIn(id, 2, p.shards, who), "nor in any round after");
+        assertEq(distributor.taskLock(id, who), JOIN_LOCK, "its lock is whole: no deposit spent");
+        assertEq(tm.ejected(id), 0, "nobody was ejected");
+
+        vm.expectEmit(address(tm));
+        emit ITaskManager.ProviderSteppedBack(id, who, 3);
+        vm.prank(who);
+        tm.stepBack(id);
+        assertFalse(tm.isAway(id, who));
+        assertFalse(_drawnIn(id, 2, p.shards, who), "a step back waits for the next round too");
+        _emptyRound(id, 2);
+        assertEq(tm.getTask(id).currentRound, 3);
+        assertTrue(_drawnIn(id, 3, p.shards, who), "drawn again (16 places among 4)");
+    }
+
+    function test_stepAway_beforeRoundZeroLeavesItsDraws() public {
+        ITaskManager.TaskParams memory p = _params();
+        p.shards = 8;
+        uint256 id = _createTask(p);
+        for (uint256 i = 0; i < 3; ++i) {
+            _stakeAndJoin(id, _provider(i));
+        }
+        address who = _provider(1);
+        vm.expectEmit(address(tm));
+        emit ITaskManager.ProviderSteppedAway(id, who, 0);
+        vm.prank(who);
+        tm.stepAway(id);
+        vm.warp(block.timestamp + p.joinWindow);
+        _advance(id);
+        assertEq(uint8(tm.getTask(id).status), uint8(ITaskManager.TaskStatus.Running));
+        assertFalse(_drawnIn(id, 0, p.shards, who));
+    }
+
+    /// Too few present to draw a round: the task ends and refunds, as with ejections, rather than
+    /// drawing those away (who would miss) or waiting with the escrow locked.
+    function test_stepAway_tooFewPresentEndsTheTaskAndRefunds() public {
+        uint256 id = _startTask(_params(), 2);
+        vm.prank(_provider(0));
+        tm.stepAway(id);
+        _runRound(id, 0, 2);
+        vm.warp(block.timestamp + 100);
+        uint256 escrow = distributor.escrowOf(id);
+        vm.expectEmit(address(tm));
+        emit ITaskManager.TaskUnderSubscribed(id, 1, 2, escrow);
+        tm.advance(id);
+        assertEq(uint8(tm.getTask(id).status), uint8(ITaskManager.TaskStatus.Cancelled));
+        assertEq(distributor.escrowOf(id), 0);
+    }
+
+    function test_stepAway_tooFewPresentAtTheJoinDeadlineEndsTheTask() public {
+        uint256 id = _createTask(_params());
+        _stakeAndJoin(id, _provider(0));
+        _stakeAndJoin(id, _provider(1));
+        vm.prank(_provider(0));
+        tm.stepAway(id);
+        vm.warp(block.timestamp + 100);
+        uint256 escrow = distributor.escrowOf(id);
+        vm.expectEmit(address(tm));
+        emit ITaskManager.TaskUnderSubscribed(id, 1, 2, escrow);
+        tm.advance(id);
+        assertEq(uint8(tm.getTask(id).status), uint8(ITaskManager.TaskStatus.Cancelled));
+    }
+
+    function test_stepAway_reverts() public {
+        uint256 id = _createTask(_params());
+        address who = _provider(0);
+        _stakeAndJoin(id, who);
+        vm.expectRevert(abi.encodeWithSelector(ITaskManager.NotJoined.selector, id, stranger));
+        vm.prank(stranger);
+        tm.stepAway(id);
+        vm.expectRevert(abi.encodeWithSelector(ITaskManager.NotAway.selector, id, who));
+        vm.prank(who);
+        tm.stepBack(id);
+        vm.prank(who);
+        tm.stepAway(id);
+        vm.expectRevert(abi.encodeWithSelector(ITaskManager.AlreadyAway.selector, id, who));
+        vm.prank(who);
+        tm.stepAway(id);
+        vm.expectRevert(abi.encodeWithSelector(ITaskManager.UnknownTask.selector, 9));
+        vm.prank(who);
+        tm.stepAway(9);
+        vm.warp(block.timestamp + 100);
+        tm.advance(id); // one provider: under-subscribed, cancelled
+        vm.expectRevert(abi.encodeWithSelector(ITaskManager.TaskNotActive.selector, id));
+        vm.prank(who);
+        tm.stepBack(id);
+    }
+
     // ---------------------------------------------------------------- advance
 
     function test_advance_startsRoundZeroAfterJoinWindow() public {
@@ -447,12 +557,7 @@ contract TaskManagerTest is ProtocolFixture {
         uint256 id = _startTask(p, 3);
         _emptyRound(id, 0);
         assertEq(tm.getTask(id).emptyRounds, 1);
-        _runRound(id, 1, p.shards);
-        uint256 head = registry.getModel(tm.getTask(id).modelId).head;
-        uint256 v = _proposeVersion(id, 1, head, _roundWinners(id, 1, p.shards)[0], keccak256("round 1"));
-        vm.warp(registry.getVersion(v).challengeDeadline);
-        registry.finalizeVersion(v);
-        _drawNextRound();
+        _versionRound(id, 1);
         assertEq(tm.getTask(id).emptyRounds, 0);
         _emptyRound(id, 2);
         _emptyRound(id, 3);
@@ -467,6 +572,18 @@ contract TaskManagerTest is ProtocolFixture {
         _advance(id);
         assertEq(uint8(tm.getTask(id).status), uint8(ITaskManager.TaskStatus.Cancelled));
         assertEq(distributor.escrowOf(id), 0);
+    }
+
+    /// Runs round `round` to its decision and makes its version final, which starts the next round.
+    function _versionRound(uint256 id, uint256 round) internal {
+        ITaskManager.Task memory t = tm.getTask(id);
+        _runRound(id, round, t.shards);
+        uint256 head = registry.getModel(t.modelId).head;
+        uint256 v =
+            _proposeVersion(id, round, head, _roundWinners(id, round, t.shards)[0], keccak256(abi.encode(round)));
+        vm.warp(registry.getVersion(v).challengeDeadline);
+        registry.finalizeVersion(v);
+        _drawNextRound();
     }
 
     /// Runs round `round` to its decision and lets the aggregation window pass without a version.

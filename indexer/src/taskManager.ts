@@ -61,6 +61,15 @@ on('TaskManager:ProviderEjected', async ({ event, context }) => {
   await context.db.update(taskProvider, { id: taskProviderId(taskId, address) }).set({ ejectedFromRound: Number(fromRound) })
 })
 
+on('TaskManager:ProviderSteppedAway', async ({ event, context }) => {
+  const { taskId, provider: address, fromRound } = event.args
+  await context.db.update(taskProvider, { id: taskProviderId(taskId, address) }).set({ awayFromRound: Number(fromRound) })
+})
+
+on('TaskManager:ProviderSteppedBack', async ({ event, context }) => {
+  await context.db.update(taskProvider, { id: taskProviderId(event.args.taskId, event.args.provider) }).set({ awayFromRound: null })
+})
+
 on('TaskManager:ProviderLeft', async ({ event, context }) => {
   await context.db.update(taskProvider, { id: taskProviderId(event.args.taskId, event.args.provider) }).set({ left: true })
 })

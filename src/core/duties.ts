@@ -90,6 +90,10 @@ export interface ProviderView {
   }
   /** this provider joined the task (on chain, or saved) */
   joined: boolean
+  /** the volunteer's controls pause this device now: why (absent while they allow work) */
+  pausedFor?: string
+  /** this provider has stepped away from the task's draws (read while joining or running) */
+  away?: boolean
   /** the task's lowest-addressed provider, while joining */
   firstProvider?: Address
   /** the current round, while running */
@@ -122,6 +126,10 @@ export interface ShardSlot {
 
 export type Duty =
   | { kind: 'join' }
+  /** paused: leave the task's later draws (the running round's shards are still done) */
+  | { kind: 'stepAway', reason: string }
+  /** allowed again after a pause: be drawn again from the next round */
+  | { kind: 'stepBack' }
   | { kind: 'startRound' }
   | { kind: 'train', shard: ShardView, replica: number }
   /** every result listed, in one transaction */
@@ -144,6 +152,8 @@ export type Duty =
   | { kind: 'claim' }
   | { kind: 'unlock' }
   | { kind: 'wait', detail: string, shard?: number }
+  /** nothing of the task's is owed now, and the volunteer's controls pause this device */
+  | { kind: 'paused', detail: string }
   | { kind: 'done', outcome: 'completed' | 'cancelled' | 'not-joined' }
 
 export interface Decision {
@@ -156,17 +166,33 @@ const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCas
 const byAddress = (a: Address, b: Address): number => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0)
 
 export function duties (view: ProviderView): Decision {
-  const { task, now } = view
+  const { task } = view
   if (task.status === 'Cancelled' || task.status === 'Completed') {
     const claim: Duty[] = view.claimable !== undefined && view.claimable > 0n ? [{ kind: 'claim' }] : []
     const unlock: Duty[] = view.unlockable === true ? [{ kind: 'unlock' }] : []
     return { duties: [...claim, ...unlock, { kind: 'done', outcome: task.status === 'Completed' ? 'completed' : 'cancelled' }] }
   }
   const out: Duty[] = []
+  // A step away or back goes first: it must land before the next round starts to count for it.
+  const presence: Duty[] = []
   if (!view.joined) {
     if (task.status !== 'Joining') return { duties: [{ kind: 'done', outcome: 'not-joined' }] }
+    if (view.pausedFor !== undefined) return { duties: [{ kind: 'paused', detail: view.pausedFor }] }
     out.push({ kind: 'join' })
+  } else if (view.pausedFor !== undefined && view.away === false) {
+    presence.push({ kind: 'stepAway', reason: view.pausedFor })
+  } else if (view.pausedFor === undefined && view.away === true) {
+    presence.push({ kind: 'stepBack' })
   }
+  const decision = roundDuties(view, out)
+  decision.duties.unshift(...presence)
+  // Paused, what is owed still runs; the page says why nothing new starts.
+  if (view.pausedFor !== undefined) decision.duties.push({ kind: 'paused', detail: view.pausedFor })
+  return decision
+}
+
+function roundDuties (view: ProviderView, out: Duty[]): Decision {
+  const { task, now } = view
   if (task.status === 'Joining') {
     if (now < task.joinDeadline) {
       return { duties: [...out, { kind: 'wait', detail: `joined; round 0 starts after the joining window (chain time ${task.joinDeadline})` }], wakeAt: task.joinDeadline }

@@ -2,8 +2,8 @@
 import { zeroAddress, type BlockNumber } from 'viem'
 import {
   advance, challengeResult, challengeVersion, proveInvalidDelta, claim, readOpenResultChallenge, commitResults, confirmVersion, faucet, finalizeShard, finalizeVersion, joinTask, proposeVersion, readAcceptedShards,
-  readClaimable, readFingerprintSeed, readHasConfirmed, readIsProvider, readModel, readProposals, readProviders, readRegistryDomain, readRevealed, readRound, readStake, reportEquivocation,
-  readStakeLocks, readTask, readTaskLock, readVersion, revealResults, signVersion, stake, unlockStake, watchProtocolEvents, type ReadContext, type WriteContext
+  readClaimable, readFingerprintSeed, readHasConfirmed, readIsAway, readIsProvider, readModel, readProposals, readProviders, readRegistryDomain, readRevealed, readRound, readStake, reportEquivocation,
+  readStakeLocks, readTask, readTaskLock, readVersion, revealResults, signVersion, stake, stepAway, stepBack, unlockStake, watchProtocolEvents, type ReadContext, type WriteContext
 } from '../chain/actions/index.ts'
 import type { ProviderChain } from './types.ts'
 
@@ -38,6 +38,9 @@ export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNum
     unlockStake: async (taskId) => (await unlockStake(ctx, { taskId })).amount,
     readProviders: async (taskId) => await readProviders(ctx, { taskId }),
     isProvider: async (taskId) => await readIsProvider(ctx, { taskId, account }),
+    isAway: async (taskId) => await readIsAway(ctx, { taskId, account }),
+    stepAway: async (taskId) => (await stepAway(ctx, { taskId })).fromRound,
+    stepBack: async (taskId) => (await stepBack(ctx, { taskId })).fromRound,
     readVersion: async (versionId) => await readVersion(ctx, { versionId }),
     readModelHead: async (modelId) => (await readModel(ctx, { modelId })).head,
     readProposals: async (taskId, round) => await readProposals(ctx, { taskId, round, fromBlock }),

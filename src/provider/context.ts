@@ -29,7 +29,8 @@ const BENIGN = new Set([
   'InvalidVersionStatus', 'AlreadyConfirmed', 'RoundAlreadyFinal', 'RoundNotReady', 'StaleParent', // confirm, propose
   'ChallengeWindowClosed', // challenge
   'AlreadyReported', // an equivocation another provider reported first
-  'ProposalExpired' // finalizeVersion or the last confirmation, after the round moved on
+  'ProposalExpired', // finalizeVersion or the last confirmation, after the round moved on
+  'AlreadyAway', 'NotAway' // a step away or back that another device of this account took first
 ])
 
 /** The loop's options with every default filled in. */
@@ -48,6 +49,8 @@ export class ProviderContext {
   readonly endorsements = new EndorsementPool()
   /** The task's fixed parameters on chain, as the last observation read them. */
   onChain = { shards: 0, modelId: 0n, confirmations: 0 }
+  /** Whether this provider has stepped away from the task's draws; undefined until read. */
+  away: boolean | undefined
 
   constructor (
     readonly deps: ProviderDeps,

@@ -24,13 +24,15 @@ export class Patience {
 
 const byAddress = (a: Address, b: Address): number => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0)
 
-export async function observe (ctx: ProviderContext, patience: Patience): Promise<ProviderView> {
+/** `pausedFor`: why the volunteer's controls pause this device now, absent while they allow work. */
+export async function observe (ctx: ProviderContext, patience: Patience, pausedFor?: string): Promise<ProviderView> {
   const { chain, taskId } = ctx.deps
   const state = ctx.state
   const task = await chain.readTask(taskId)
   ctx.onChain = { shards: Number(task.shards), modelId: BigInt(task.modelId), confirmations: Number(task.confirmations) }
   const base = {
     me: ctx.account,
+    ...(pausedFor === undefined ? {} : { pausedFor }),
     task: { status: task.status, joinDeadline: task.joinDeadline, shards: Number(task.shards), confirmations: Number(task.confirmations), aggregateWindow: BigInt(task.aggregateWindow) },
     result: () => undefined,
     patience: { joinWaitOver: false, aggregatorWaitOver: false, proposalWaitOver: () => false }
@@ -48,11 +50,15 @@ export async function observe (ctx: ProviderContext, patience: Patience): Promis
     await ctx.save()
   }
   const now = await chain.now()
+  // Read once, then known from this provider's own steps, except while paused (another device of
+  // the account may step for it); not joined, it cannot be away.
+  if (state.joined && (ctx.away === undefined || pausedFor !== undefined)) ctx.away = await chain.isAway(taskId)
+  const presence = state.joined && ctx.away !== undefined ? { away: ctx.away } : {}
   if (task.status !== 'Running') {
     const overDue = state.joined && now >= task.joinDeadline
     const firstProvider = overDue ? (await chain.readProviders(taskId)).sort(byAddress)[0] : undefined
     return {
-      ...base, now, joined: state.joined,
+      ...base, ...presence, now, joined: state.joined,
       ...(firstProvider === undefined ? {} : { firstProvider }),
       patience: { ...base.patience, joinWaitOver: overDue && patience.over('join') }
     }
@@ -62,6 +68,7 @@ export async function observe (ctx: ProviderContext, patience: Patience): Promis
   const r = round.round
   const view: ProviderView = {
     ...base,
+    ...presence,
     now,
     joined: state.joined,
     round,

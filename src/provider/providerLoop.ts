@@ -16,6 +16,7 @@ import type { EndorsementBus } from './endorsements.ts'
 import { advance, claim, finalizeShard, join, unlock } from './lifecycle.ts'
 import { observe, Patience } from './observe.ts'
 import { Prefetcher } from './prefetch.ts'
+import { stepAway, stepBack } from './presence.ts'
 import { reportEquivocations } from './equivocation.ts'
 import { emptyState, stateKey, systemClock } from './state.ts'
 import type { TaskData } from './taskData.ts'
@@ -74,7 +75,10 @@ export interface ProviderLoopOptions {
    * @default true
    */
   pipeline?: boolean
-  /** The volunteer's controls: while they pause, the loop joins nothing and trains no new shard (default: always allowed). */
+  /**
+   * The volunteer's controls: while they pause, the loop joins nothing and steps away from the
+   * task's later rounds, finishing the running round's shards (default: always allowed).
+   */
   gate?: WorkGate
 }
 
@@ -165,7 +169,8 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
   /** One pass: observes, decides and does whatever is due now. */
   async tick (signal?: AbortSignal): Promise<TickResult> {
     await reportEquivocations(this.ctx)
-    const view = await observe(this.ctx, this.patience)
+    const verdict = askGate(this.opts.gate)
+    const view = await observe(this.ctx, this.patience, verdict.allowed ? undefined : verdict.reason)
     if (this.ctx.deps.pipeline) this.prefetcher.ahead(view, signal)
     const decision = duties(view)
     let progressed = false
@@ -186,16 +191,10 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
   private async perform (duty: Exclude<Duty, { kind: 'done' }>, round: number | undefined, signal?: AbortSignal): Promise<boolean> {
     const ctx = this.ctx
     const r = round ?? 0
-    if (duty.kind === 'join' || duty.kind === 'train') {
-      // A drawn shard left untrained is missed, not committed: nothing is left to reveal.
-      const verdict = askGate(this.opts.gate)
-      if (!verdict.allowed) {
-        await ctx.step({ phase: 'paused', ...(round === undefined ? {} : { round }), ...(duty.kind === 'train' ? { shard: duty.shard.shard } : {}), detail: verdict.reason })
-        return false
-      }
-    }
     switch (duty.kind) {
       case 'join': return await join(ctx)
+      case 'stepAway': return await stepAway(ctx, duty.reason)
+      case 'stepBack': return await stepBack(ctx)
       case 'startRound': return await advance(ctx)
       case 'train': return await train(ctx, r, duty.shard, duty.replica, signal)
       case 'commit': return await commit(ctx, r, duty.results)
@@ -214,6 +213,9 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
       case 'unlock': return await unlock(ctx)
       case 'wait':
         await ctx.step({ phase: 'waiting', ...(round === undefined ? {} : { round }), ...(duty.shard === undefined ? {} : { shard: duty.shard }), detail: duty.detail })
+        return false
+      case 'paused':
+        await ctx.step({ phase: 'paused', ...(round === undefined ? {} : { round }), detail: duty.detail })
         return false
     }
   }

@@ -44,6 +44,12 @@ export interface ProviderChain {
   readProviders: (taskId: bigint) => Promise<Address[]>
   /** Whether the account already joined the task. */
   isProvider: (taskId: bigint) => Promise<boolean>
+  /** Whether the account has stepped away from the task's draws. */
+  isAway: (taskId: bigint) => Promise<boolean>
+  /** Steps away from the task's draws from the next round on; returns that round. */
+  stepAway: (taskId: bigint) => Promise<number>
+  /** Steps back into the task's draws from the next round on; returns that round. */
+  stepBack: (taskId: bigint) => Promise<number>
   readVersion: (versionId: bigint) => Promise<VersionState>
   /** The head version of a model. */
   readModelHead: (modelId: bigint) => Promise<bigint>
@@ -189,9 +195,10 @@ export type Phase =
   | 'aggregating' | 'proposing' | 'confirming' | 'advancing' | 'claiming' | 'paused' | 'done' | 'stopped'
 
 /**
- * The volunteer's controls, asked before each new piece of work (joining a task, training a
- * shard); paused says why. Work already started runs to its end: a trained result is committed and
- * a committed one revealed, so a pause never leaves a commitment unrevealed.
+ * The volunteer's controls, asked at every pass of the loop; paused says why. Paused, a provider
+ * joins nothing and steps away from the task's later rounds (`stepAway`); the shards of the running
+ * round, drawn before the step, are still trained, committed and revealed, so a pause never leaves
+ * a drawn shard missed or a commitment unrevealed.
  */
 export type WorkGate = () => ContributionVerdict
 

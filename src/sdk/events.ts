@@ -10,6 +10,7 @@
 export const EVENT_CONTRACTS = {
   TaskCreated: 'TaskManager', ProviderJoined: 'TaskManager', RoundStarted: 'TaskManager', TaskCompleted: 'TaskManager',
   TaskCancelled: 'TaskManager', TaskUnderSubscribed: 'TaskManager', ProviderEjected: 'TaskManager', ProviderLeft: 'TaskManager',
+  ProviderSteppedAway: 'TaskManager', ProviderSteppedBack: 'TaskManager',
   TaskCancelRequested: 'TaskManager', TaskStalled: 'TaskManager', TaskClosed: 'ConsensusVerifier',
   RoundConfigured: 'ConsensusVerifier', RoundDecided: 'ConsensusVerifier', Committed: 'ConsensusVerifier', Revealed: 'ConsensusVerifier',
   ShardAccepted: 'ConsensusVerifier', ShardDisputed: 'ConsensusVerifier', SplitResolved: 'ConsensusVerifier', ShardRequeued: 'ConsensusVerifier',

@@ -43,7 +43,7 @@ export const providerSchema = z.object({
 
 export const taskProviderSchema = z.object({
   id: z.string(), taskId: amount, provider: address, weight: amount, index: z.number().int(),
-  ejectedFromRound: z.number().int().nullable(), left: z.boolean()
+  ejectedFromRound: z.number().int().nullable(), awayFromRound: z.number().int().nullable(), left: z.boolean()
 })
 
 export const versionSchema = z.object({
@@ -89,7 +89,7 @@ export const disputeSchema = z.object({
 
 /**
  * The network at a glance, for a visitor: counted from the indexed tables when asked. Providers
- * online are the members (neither left nor ejected) of tasks joining or running, whose browsers or
+ * online are the members (neither left, ejected nor stepped away) of tasks joining or running, whose browsers or
  * nodes must be up to train; versions trained are those task rounds proposed, rejected ones left
  * out; results verified are the results consensus accepted; rewards paid is every reward credited.
  */

@@ -153,6 +153,14 @@ interface ITaskManager {
     /// @notice Only the ModelRegistry reports a final version.
     /// @param caller The caller.
     error OnlyRegistry(address caller);
+    /// @notice The provider has stepped away from the task already.
+    /// @param taskId The task.
+    /// @param account The provider.
+    error AlreadyAway(uint256 taskId, address account);
+    /// @notice The provider has not stepped away from the task.
+    /// @param taskId The task.
+    /// @param account The provider.
+    error NotAway(uint256 taskId, address account);
 
     /// @notice The verifier was set.
     /// @param verifier The verifier.
@@ -223,6 +231,17 @@ interface ITaskManager {
     /// @param provider The provider.
     /// @param fromRound The first round it is not drawn in.
     event ProviderEjected(uint256 indexed taskId, address indexed provider, uint256 fromRound);
+    /// @notice A provider stepped away: it is not drawn from round `fromRound` on until it steps
+    /// back, and loses nothing (a running round's draws never change, so it finishes that round).
+    /// @param taskId The task.
+    /// @param provider The provider.
+    /// @param fromRound The first round it is not drawn in.
+    event ProviderSteppedAway(uint256 indexed taskId, address indexed provider, uint256 fromRound);
+    /// @notice A provider that had stepped away may be drawn again from round `fromRound` on.
+    /// @param taskId The task.
+    /// @param provider The provider.
+    /// @param fromRound The first round it may be drawn in again.
+    event ProviderSteppedBack(uint256 indexed taskId, address indexed provider, uint256 fromRound);
     /// @notice A provider's stake locked for the task is free again.
     /// @param taskId The task.
     /// @param provider The provider.
@@ -244,7 +263,7 @@ interface ITaskManager {
 
     /// @notice The first `count` distinct providers drawn for `seed`, weighted by reputation,
     /// leaving out those in `excluded` (the round's `RoundConfig.excluded`: the providers ejected
-    /// before it started).
+    /// or away when it started).
     /// @param taskId The task.
     /// @param excluded Providers not to draw (bit i: provider i of `providersOf`).
     /// @param seed The shard's seed.
@@ -279,6 +298,18 @@ interface ITaskManager {
     /// @param taskId The task.
     /// @return mask The ejected providers.
     function ejected(uint256 taskId) external view returns (uint256 mask);
+
+    /// @notice Providers that stepped away from the task (bit i: provider i of `providersOf`), not
+    /// drawn from the round after each step until they step back.
+    /// @param taskId The task.
+    /// @return mask The providers away.
+    function away(uint256 taskId) external view returns (uint256 mask);
+
+    /// @notice Whether `account` joined task `taskId` and has stepped away from it.
+    /// @param taskId The task.
+    /// @param account The account.
+    /// @return True when it is away.
+    function isAway(uint256 taskId, address account) external view returns (bool);
 
     /// @notice Whether `account` has an accepted result in round `round` of task `taskId`, and how
     /// many providers do (the electorate of the round's version).
@@ -338,8 +369,21 @@ interface ITaskManager {
     /// @param taskId The task.
     function join(uint256 taskId) external;
 
+    /// @notice Steps the caller, a provider of a joining or running task, away from its draws from
+    /// the next round on (round 0 while the task is joining), at no cost: the volunteer's pause.
+    /// It still owes the shards of the running round, whose draws never change, and its stake stays
+    /// locked for the task. A round that would start with fewer providers present than the task's
+    /// replication ends the task instead and refunds its escrow, as when providers are ejected.
+    /// @param taskId The task.
+    function stepAway(uint256 taskId) external;
+
+    /// @notice Undoes the caller's `stepAway`: it may be drawn again from the next round on.
+    /// @param taskId The task.
+    function stepBack(uint256 taskId) external;
+
     /// @notice Moves a task forward; anyone may call it. After the joining window it starts round
-    /// 0, or ends the task and refunds its escrow when fewer providers joined than its replication.
+    /// 0, or ends the task and refunds its escrow when fewer providers joined (and are not away) than
+    /// its replication.
     /// In a running task, once every shard of the current round is decided and the round's
     /// version is final in the ModelRegistry (or `aggregateWindow` has passed without one), it
     /// starts the next round or completes the task and refunds the rest of the escrow. A round

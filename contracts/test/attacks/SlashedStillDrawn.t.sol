@@ -23,13 +23,7 @@ contract SlashedStillDrawnTest is ProtocolFixture {
     }
 
     function _drawnIn(uint256 round, address who) internal view returns (bool) {
-        for (uint256 shard = 0; shard < SHARDS; ++shard) {
-            address[] memory a = _assignees(taskId, round, shard);
-            for (uint256 i = 0; i < a.length; ++i) {
-                if (a[i] == who) return true;
-            }
-        }
-        return false;
+        return _drawnIn(taskId, round, SHARDS, who);
     }
 
     /// The fingerprint every honest replica of `shard` in `round` reveals.

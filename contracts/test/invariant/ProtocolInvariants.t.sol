@@ -47,6 +47,14 @@ contract ProtocolHandler is ProtocolFixture {
     /// the latest proposal that went through for a round
     mapping(uint256 taskId => mapping(uint256 round => uint256 versionId)) internal lastProposal;
 
+    /// The rounds [from, until) a provider's latest step away covers (from == until: none).
+    struct Away {
+        uint64 from;
+        uint64 until;
+    }
+
+    mapping(uint256 taskId => mapping(address provider => Away)) internal awayRounds;
+
     // ---- safety: each must stay zero
     uint256 public ghostCopierReveals;
     uint256 public ghostDoubleRewards;
@@ -85,6 +93,7 @@ contract ProtocolHandler is ProtocolFixture {
     uint256 public ghostChallenges;
     uint256 public ghostChallengesSettled;
     uint256 public ghostCosignersSlashed;
+    uint256 public ghostStepsAway;
     uint256 internal ejectionsClosed;
     uint256 internal steps;
 
@@ -258,6 +267,27 @@ contract ProtocolHandler is ProtocolFixture {
             return;
         }
         _step(shardSeed);
+    }
+
+    /// A provider of the running task steps away (a volunteer's pause) or back. At most two of the
+    /// five are away at once, so most tasks run on.
+    function toggleAway(uint256 whoSeed) external {
+        if (!_running()) return _step(whoSeed);
+        address who = providerList[whoSeed % PROVIDERS];
+        uint64 next = uint64(tm.getTask(taskId).currentRound) + 1;
+        Away storage a = awayRounds[taskId][who];
+        if (tm.isAway(taskId, who)) {
+            vm.prank(who);
+            tm.stepBack(taskId);
+            a.until = next;
+        } else if (_popcount(tm.away(taskId)) < 2) {
+            vm.prank(who);
+            tm.stepAway(taskId);
+            (a.from, a.until) = (next, type(uint64).max);
+            ghostStepsAway++;
+        } else {
+            _step(whoSeed);
+        }
     }
 
     /// Time passes, up to a third of a window.
@@ -504,6 +534,19 @@ contract ProtocolHandler is ProtocolFixture {
                 // slashed in stand, so only there may it hold an assignment with its lock spent.
                 if (slashedIn[st.a[i]][taskId] == st.round + 1) continue;
                 if (distributor.taskLock(taskId, st.a[i]) < MIN_STAKE) return false;
+            }
+        }
+        return true;
+    }
+
+    /// Whether no assignee of the running round had stepped away from the task before it started.
+    function awayNeverDrawn() external view returns (bool) {
+        if (!_running()) return true;
+        for (uint256 shard = 0; shard < SHARDS; ++shard) {
+            S memory st = _state(shard);
+            for (uint256 i = 0; i < st.a.length; ++i) {
+                Away memory a = awayRounds[taskId][st.a[i]];
+                if (a.from <= st.round && st.round < a.until) return false;
             }
         }
         return true;
@@ -906,7 +949,7 @@ contract ProtocolInvariantTest is ProtocolFixture {
     function setUp() public {
         handler = new ProtocolHandler();
         targetContract(address(handler));
-        bytes4[] memory selectors = new bytes4[](11);
+        bytes4[] memory selectors = new bytes4[](12);
         selectors[0] = ProtocolHandler.step.selector;
         selectors[1] = ProtocolHandler.commit.selector;
         selectors[2] = ProtocolHandler.reveal.selector;
@@ -918,12 +961,13 @@ contract ProtocolInvariantTest is ProtocolFixture {
         selectors[8] = ProtocolHandler.challenge.selector;
         selectors[9] = ProtocolHandler.settleChallenge.selector;
         selectors[10] = ProtocolHandler.finalizeQuiet.selector;
+        selectors[11] = ProtocolHandler.toggleAway.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }
 
     /// A copied commitment is never revealed by the copier; every accepted result is paid exactly
     /// once, to exactly the replicas of the winning cluster; the distributor's books balance; every
-    /// open assignment is backed by locked stake; only winners' majorities (or quiet windows) make
+    /// open assignment is backed by locked stake; nobody is drawn in a round it stepped away from; only winners' majorities (or quiet windows) make
     /// versions final, and only in their round. Every run goes about nine tasks deep, so 64 runs
     /// keep the campaign's time where 256 shallow runs had it; no handler call reverts, so one
     /// that does is a failure (an honest step the protocol refused).
@@ -935,6 +979,7 @@ contract ProtocolInvariantTest is ProtocolFixture {
         assertEq(handler.ghostRewardMismatches(), 0, "rewards did not match the vote");
         assertEq(handler.tokenBalanceOfDistributor(), handler.accounted(), "distributor books");
         assertTrue(handler.openAssignmentsLocked(), "an open assignment without locked stake");
+        assertTrue(handler.awayNeverDrawn(), "a provider away was drawn");
         // No version becomes the head except by a majority of the round's winners (the aggregator
         // and its confirmers) or a quiet challenge window, and nobody but a winner signs one.
         assertEq(handler.ghostLoserSignatures(), 0, "a provider that did not win signed a version");
@@ -967,6 +1012,7 @@ contract ProtocolInvariantTest is ProtocolFixture {
         emit log_named_uint("challenges", handler.ghostChallenges());
         emit log_named_uint("challenges settled", handler.ghostChallengesSettled());
         emit log_named_uint("co-signers slashed", handler.ghostCosignersSlashed());
+        emit log_named_uint("steps away", handler.ghostStepsAway());
         // Reached by every run at the configured depth (over 6 x 128 runs of 500 calls, the fewest
         // were 7 tasks, 69 finalized shards, 71 accepted results, 7 final versions, 8 ejections;
         // referee verdicts, quiet finalizations and challenges are too rare per run to assert).

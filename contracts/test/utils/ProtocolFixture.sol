@@ -238,6 +238,17 @@ abstract contract ProtocolFixture is Test {
         (a,,,,,,) = verifier.assignment(taskId, round, shard);
     }
 
+    /// Whether `who` is an assignee of any of the first `shards` shards of `round`.
+    function _drawnIn(uint256 taskId, uint256 round, uint256 shards, address who) internal view returns (bool) {
+        for (uint256 shard = 0; shard < shards; ++shard) {
+            address[] memory a = _assignees(taskId, round, shard);
+            for (uint256 i = 0; i < a.length; ++i) {
+                if (a[i] == who) return true;
+            }
+        }
+        return false;
+    }
+
     function _commit(uint256 taskId, uint256 round, uint256 shard, uint256 replica, int32[] memory) internal {
         _commit(taskId, round, shard, replica, _cid(replica));
     }

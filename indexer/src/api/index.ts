@@ -37,7 +37,7 @@ app.use('/graphql', graphql({ db, schema }))
 
 app.openapi(createRoute({
   method: 'get', path: '/stats', summary: 'The network at a glance: providers online, tasks joining and running, versions trained, results verified, rewards paid',
-  description: 'Counted from the indexed tables on each request. Providers online are the members (neither left nor ejected) of the tasks joining or running; ' +
+  description: 'Counted from the indexed tables on each request. Providers online are the members (neither left, ejected nor stepped away) of the tasks joining or running; ' +
     'versions trained are those task rounds proposed, less the rejected; results verified are those consensus accepted; rewards paid (wei) sums every reward credited.',
   request: { query: statsQuery },
   responses: { 200: json(networkStatsSchema, 'the figures'), 400: badRequest }
@@ -46,7 +46,7 @@ app.openapi(createRoute({
   const [[providers], statuses, [versions], [results], [rewards]] = await Promise.all([
     db.select({ n: countDistinct(schema.taskProvider.provider) }).from(schema.taskProvider)
       .innerJoin(schema.task, eq(schema.taskProvider.taskId, schema.task.id))
-      .where(and(open, eq(schema.taskProvider.left, false), isNull(schema.taskProvider.ejectedFromRound))),
+      .where(and(open, eq(schema.taskProvider.left, false), isNull(schema.taskProvider.ejectedFromRound), isNull(schema.taskProvider.awayFromRound))),
     db.select({ status: schema.task.status, n: count() }).from(schema.task).where(open).groupBy(schema.task.status),
     db.select({ n: count() }).from(schema.version).where(and(isNotNull(schema.version.round), ne(schema.version.status, 'Rejected'))),
     db.select({ n: count() }).from(schema.result).where(eq(schema.result.status, 'accepted')),

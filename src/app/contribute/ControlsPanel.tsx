@@ -41,7 +41,7 @@ export function ControlsPanel (): React.JSX.Element {
     <section className="panel controls" aria-labelledby="controls-title" data-testid="controls">
       <h2 id="controls-title">What this device lends</h2>
       <p data-testid="controls-status" data-allowed={verdict.allowed} className={verdict.allowed ? 'ok' : 'paused'}>
-        {verdict.allowed ? 'Allowed now: this device takes new shards.' : `${verdict.reason}. A shard already trained is still committed and revealed; no new one is taken.`}
+        {verdict.allowed ? 'Allowed now: this device takes new shards.' : `${verdict.reason}. No new task is joined, and this account steps away from its tasks' next rounds at no cost (one transaction); shards of the round already running are still trained and revealed, so none is missed.`}
       </p>
       <div className="controls-grid">
         <label className="switch">

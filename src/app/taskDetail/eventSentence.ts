@@ -39,6 +39,8 @@ export function eventSentence (event: ProtocolEvent): string {
     case 'TaskCancelRequested': return `The creator cancelled the task: it ends when round ${roundNumber(event.args.round)} does, and that round's results are still paid.`
     case 'TaskUnderSubscribed': return `Only ${event.args.providers} providers can be drawn, fewer than the ${event.args.replication} each shard needs: the task ended; ${mlb(event.args.refund)} refunded.`
     case 'ProviderEjected': return `${shortAddress(event.args.provider)} is drawn no more from round ${roundNumber(event.args.fromRound)} on (slashed, or missed a result with its deposit spent).`
+    case 'ProviderSteppedAway': return `${shortAddress(event.args.provider)} paused: it is not drawn from round ${roundNumber(event.args.fromRound)} on until it steps back.`
+    case 'ProviderSteppedBack': return `${shortAddress(event.args.provider)} is back: it may be drawn again from round ${roundNumber(event.args.fromRound)} on.`
     case 'ProviderLeft': return `${shortAddress(event.args.provider)} took back its ${mlb(event.args.amount)} stake.`
     case 'EscrowDeposited': return `${shortAddress(event.args.payer)} deposited ${mlb(event.args.amount)} in escrow.`
     case 'EscrowRefunded': return `${mlb(event.args.amount)} of escrow refunded to ${shortAddress(event.args.to)}.`
