@@ -301,6 +301,42 @@ contract TaskManagerTest is ProtocolFixture {
         assertFalse(_drawnIn(id, 0, p.shards, who));
     }
 
+    /// A slash names a result's provider by drawing its round again: that draw must leave out who
+    /// was away when the round started, not who is away now (it stepped back since).
+    function test_stepAway_aPastRoundsSlashNamesItsOwnDraw() public {
+        ITaskManager.TaskParams memory p = _params();
+        p.shards = 8;
+        p.rounds = 4;
+        uint256 id = _createTask(p);
+        for (uint256 i = 0; i < 3; ++i) {
+            _stakeAndJoin(id, _provider(i));
+        }
+        address who = _provider(1);
+        vm.prank(who);
+        tm.stepAway(id);
+        vm.warp(block.timestamp + p.joinWindow);
+        _advance(id);
+        _emptyRound(id, 0);
+        vm.prank(who);
+        tm.stepBack(id);
+        _emptyRound(id, 1);
+        assertEq(tm.getTask(id).currentRound, 2);
+        assertEq(tm.away(id), 0);
+        for (uint256 round = 0; round < 2; ++round) {
+            for (uint256 shard = 0; shard < p.shards; ++shard) {
+                bytes32 seed = keccak256(abi.encode(verifier.roundSeed(id, round), shard, uint256(0)));
+                address[] memory drawn = tm.drawProviders(id, 1 << 1, seed, p.replication);
+                for (uint256 i = 0; i < drawn.length; ++i) {
+                    assertEq(
+                        verifier.slashableResult(IConsensusVerifier.ResultRef(id, round, shard, 0, i)),
+                        drawn[i],
+                        "the re-draw keeps the round's own away mask"
+                    );
+                }
+            }
+        }
+    }
+
     /// Too few present to draw a round: the task ends and refunds, as with ejections, rather than
     /// drawing those away (who would miss) or waiting with the escrow locked.
     function test_stepAway_tooFewPresentEndsTheTaskAndRefunds() public {

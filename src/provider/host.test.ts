@@ -19,6 +19,7 @@ import type { MLBridgeError } from '../core/errors.ts'
 import type { TaskDefinition } from '../core/taskDefinition.ts'
 import { LOCAL_CHAIN_ID } from '../core/networkConfig.ts'
 import { parseTaskSpec } from '../core/taskSpec.ts'
+import { faucet, joinTask, stake } from '../chain/actions/index.ts'
 import { createClient } from '../sdk/client.ts'
 import { memoryArtifactStore } from './artifacts.ts'
 import type { ArtifactStore } from './types.ts'
@@ -110,6 +111,26 @@ for (const source of ['indexer', 'chain'] as const) {
       verdict = { allowed: true }
       expect(await running).toBeInstanceOf(Picked)
       expect(picked.length).toBeGreaterThan(0)
+    }, 60_000)
+
+    it('a host its volunteer paused still runs the task its account joined (the loop steps away and finishes what is owed), and joins none', async () => {
+      const artifacts = memoryArtifactStore()
+      // paid least, so no other test's host ranks it above its own tasks
+      const joined = await createMnistTask(chain().ctxOf(1), artifacts, { ...spec, seed: 'paused-joined' }, { rounds: 1, shards: 1, replication: 1, maxReplication: 1, rewardPerResult: parseEther('1') })
+      const provider = chain().ctxOf(5)
+      await faucet(provider)
+      await stake(provider, { amount: parseEther('101') })
+      await joinTask(provider, { taskId: joined.created.taskId })
+      await indexer?.waitForBlock(await chain().publicClient.getBlockNumber(), 30_000)
+      const host = hostFor(5, artifacts, () => ({ allowed: false, reason: 'Paused: on battery' }))
+      const picked: bigint[] = []
+      host.on('task', ({ taskId, stage }) => { if (stage === 'fetching spec') picked.push(taskId) })
+      const stopped = await Promise.race([
+        host.run(new AbortController().signal).catch((error: unknown) => error),
+        new Promise((resolve) => setTimeout(() => { resolve('still paused') }, 5000))
+      ])
+      expect(stopped).toBeInstanceOf(Picked)
+      expect(picked).toEqual([joined.created.taskId])
     }, 60_000)
 
     it('attack (stalling spec): a task whose spec never arrives is refused after the deadline, and an honest task is taken', async () => {

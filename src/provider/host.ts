@@ -60,7 +60,7 @@ export interface ProviderHostOptions {
   /** How often to look for a task while there is none (default 3 s). */
   idlePollMs?: number
   loop?: Pick<ProviderLoopOptions, 'pollIntervalMs' | 'aggregatorTimeoutMs' | 'stepTimeoutMs' | 'claimOnComplete' | 'stake' | 'limits' | 'pipeline'>
-  /** The volunteer's controls: while they pause, no task is picked and the running loop takes no new shard. */
+  /** The volunteer's controls: while they pause, no task is joined, and the loop of one the account joined steps away from its later rounds. */
   gate?: WorkGate
   /** How long a picked task's spec may take to arrive before the task is refused (default 60 s). */
   specFetchMs?: number
@@ -115,21 +115,19 @@ export class ProviderHost extends Emitter<HostEvents> {
     let pausedFor: string | undefined
     while (!signal.aborted) {
       const verdict = askGate(this.opts.gate)
-      if (!verdict.allowed && this.opts.taskId === undefined) {
-        if (pausedFor !== verdict.reason) this.emit('paused', { reason: verdict.reason })
-        pausedFor = verdict.reason
-        idle = false
+      const paused = !verdict.allowed && this.opts.taskId === undefined ? verdict.reason : undefined
+      // Paused, nothing new is joined, but a task the account joined still runs: its loop steps
+      // away from the later rounds and finishes the shards it was drawn for.
+      const taskId = this.opts.taskId ?? await nextTask(this.candidates, this.opts.chain, this.skipped, paused !== undefined)
+      if (taskId === undefined) {
+        if (paused !== undefined && pausedFor !== paused) this.emit('paused', { reason: paused })
+        if (paused === undefined && !idle) this.emit('idle', undefined)
+        pausedFor = paused
+        idle = paused === undefined
         await systemClock.sleep(this.opts.idlePollMs ?? 3000, signal).catch(() => {})
         continue
       }
       pausedFor = undefined
-      const taskId = this.opts.taskId ?? await nextTask(this.candidates, this.opts.chain, this.skipped)
-      if (taskId === undefined) {
-        if (!idle) this.emit('idle', undefined)
-        idle = true
-        await systemClock.sleep(this.opts.idlePollMs ?? 3000, signal).catch(() => {})
-        continue
-      }
       idle = false
       const outcome = await this.runTask(taskId, signal)
       if (outcome === 'refused') continue

@@ -76,10 +76,13 @@ export function candidatesFromChain (ctx: ReadContext, chain: Pick<ProviderChain
   }
 }
 
-/** Gets the candidates from `candidates` and picks with `pickTask` at the chain's time. */
-export async function nextTask (candidates: TaskCandidates, chain: Pick<ProviderChain, 'now'>, refused?: ReadonlySet<bigint>): Promise<bigint | undefined> {
+/**
+ * Gets the candidates from `candidates` and picks with `pickTask` at the chain's time; with
+ * `joinedOnly` (a paused volunteer joins nothing new), among the tasks this account joined alone.
+ */
+export async function nextTask (candidates: TaskCandidates, chain: Pick<ProviderChain, 'now'>, refused?: ReadonlySet<bigint>, joinedOnly = false): Promise<bigint | undefined> {
   const [list, now] = await Promise.all([candidates(), chain.now()])
-  return pickTask(list, now, refused)
+  return pickTask(joinedOnly ? list.filter((c) => c.joined) : list, now, refused)
 }
 
 /** Every page of a filtered task list. */
