@@ -171,8 +171,8 @@ export const dispute = onchainTable('dispute', (t) => ({
   challenger: t.hex().notNull(),
   /** the challenger's bond (0 for a fraud proof, which bonds nothing) */
   bond: t.bigint().notNull(),
-  /** the version challenge's reason */
-  reason: t.hex(),
+  /** what the version's challenger recomputed (`versionClaim`) */
+  claim: t.hex(),
   /** open, upheld, rejected or expired */
   state: t.text().notNull(),
   /** the referee's deadline (unix seconds) */

@@ -46,8 +46,9 @@ describe('indexer: disputes and stakes', () => {
     await resolveSplit(referee, { taskId, round: 0, shard: 0, winnersMask: 0b01, evidence: keccak256(toHex('re-executed')) })
     const ref: ResultRef = { taskId, round: 0, shard: 0, attempt: 0, replica: 0 }
     const { rewardPerResult } = await readTask(creator, { taskId })
-    await challengeResult(creator, { ref, bond: rewardPerResult })
-    await resolveResultChallenge(referee, { ref, upheld: true, reason: 'FingerprintMismatch', evidence: keccak256(toHex('bytes')) })
+    const claim = keccak256(toHex('what checking the bytes found'))
+    await challengeResult(creator, { ref, bond: rewardPerResult, claim })
+    await resolveResultChallenge(referee, { ref, upheld: true, reason: 'FingerprintMismatch', evidence: keccak256(toHex('bytes')), claim })
     // a volunteer in no task: bonded, then part of it unbonding
     const volunteer = ctxOf(4)
     await faucet(volunteer)
@@ -103,7 +104,7 @@ describe('indexer: disputes and stakes', () => {
   it('records an upheld version challenge, the aggregator\'s slash and then a co-signer\'s', async () => {
     const { ctxOf, publicClient } = chain()
     const creator = ctxOf(1)
-    const { shard: { taskId }, versionId, bond, reason, aggregator, cosigner } = await upheldVersionChallenge(chain(), creator, ctxOf(8), [ctxOf(5), ctxOf(6)])
+    const { shard: { taskId }, versionId, bond, claim, aggregator, cosigner } = await upheldVersionChallenge(chain(), creator, ctxOf(8), [ctxOf(5), ctxOf(6)])
     await indexer!.waitForBlock(await publicClient.getBlockNumber(), 30_000)
 
     const account = aggregator.walletClient.account.address
@@ -111,7 +112,7 @@ describe('indexer: disputes and stakes', () => {
     const sdk = createClient({ api: indexer!.url })
     const upheld = {
       id: `version-${versionId}`, kind: 'version', versionId: String(versionId), taskId: String(taskId), round: 0, shard: null, resultKey: null,
-      accused: account.toLowerCase(), challenger: creator.walletClient.account.address.toLowerCase(), bond: String(bond), reason, state: 'upheld', challenges: 1
+      accused: account.toLowerCase(), challenger: creator.walletClient.account.address.toLowerCase(), bond: String(bond), claim, state: 'upheld', challenges: 1
     }
     const aggregatorSlash = { account: account.toLowerCase(), role: 'aggregator', amount: String(slash!.stake) }
     expect((await sdk.disputes({ task: taskId })).items).toEqual([expect.objectContaining({ ...upheld, slashes: [aggregatorSlash] })])

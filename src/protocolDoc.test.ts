@@ -29,6 +29,7 @@ import { computeVersion } from './core/version/compute.ts'
 import { decodeVersion, encodeVersion, versionCommitHash } from './core/version/blob.ts'
 import { mergedVersion } from './core/version/merge.ts'
 import { versionContentHash } from './core/version/contentHash.ts'
+import { resultClaim, versionClaim } from './core/version/challengeClaim.ts'
 import { holdOut } from './provider/uploadedData.ts'
 import { rawCid } from './storage/cid.ts'
 import { DEFAULT_LIMITS } from './storage/limits.ts'
@@ -177,6 +178,8 @@ async function compute (kind: string, i: Json): Promise<Json> {
     }
     case 'version-content-hash':
       return versionContentHash({ ...i, loss: BigInt(i.loss) } as VersionData)
+    case 'challenge-claims':
+      return { resultClaim: resultClaim(i.contentHash, i.fingerprintHash), invalidResultClaim: resultClaim(i.contentHash), versionClaim: versionClaim(i) }
     case 'gossip': {
       const account = privateKeyToAccount(i.privateKey)
       const signer = walletMessageSigner(account, i.peerId, i.chainId)
@@ -214,7 +217,7 @@ function vectorsOf (markdown: string): Vector[] {
 const REQUIRED_KINDS = [
   'derive-seed', 'rng', 'task-spec', 'shard-indices', 'data-hash', 'delta', 'delta-binding', 'seal', 'blob-cid',
   'version-blob', 'aggregate', 'outer-step', 'version', 'merge', 'fingerprint-seed', 'fingerprint', 'commitment', 'delta-root', 'accepted-results',
-  'dataset-blob', 'eip712', 'version-content-hash', 'gossip', 'session-grant-text', 'pin-request'
+  'dataset-blob', 'eip712', 'version-content-hash', 'challenge-claims', 'gossip', 'session-grant-text', 'pin-request'
 ]
 
 describe('docs/protocol.md test vectors', () => {

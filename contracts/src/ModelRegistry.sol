@@ -41,11 +41,21 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
     /// @notice Judges challenges; may not challenge.
     bytes32 public constant REFEREE_ROLE = keccak256("REFEREE_ROLE");
 
-    /// @notice An open challenge, one slot.
+    /// @notice An open challenge: who opened it with what bond, the referee's deadline, the block
+    /// of its commitment (an older one takes the challenge over) and its `versionClaim`.
     struct Challenge {
         address challenger;
         uint96 bond;
         uint64 resolveBy;
+        uint64 committedAt;
+        bytes32 claim;
+    }
+
+    /// @notice A version an upheld challenge found forged, and the reporter of its co-signers'
+    /// slashes (zero when the challenger's claim was not what the referee computed).
+    struct Forgery {
+        bool forged;
+        address reporter;
     }
 
     // solhint-disable gas-small-strings
@@ -75,7 +85,7 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
     /// @inheritdoc IModelRegistry
     mapping(uint256 taskId => mapping(uint256 round => mapping(address signer => bool))) public equivocated;
     /// @inheritdoc IModelRegistry
-    mapping(uint256 versionId => address challenger) public forgedVersionReporter;
+    mapping(uint256 versionId => Forgery) public forgeries;
 
     /// @notice Deploys the registry.
     /// @param admin Receives DEFAULT_ADMIN_ROLE and GOVERNANCE_ROLE.
@@ -223,44 +233,62 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
     }
 
     /// @inheritdoc IModelRegistry
-    function challenge(uint256 versionId, bytes32 reason, bytes32 salt) external {
-        bytes32 commitment = challengeCommitmentOf(msg.sender, versionId, reason, salt);
+    function challenge(uint256 versionId, bytes32 claim, bytes32 salt) external {
+        bytes32 commitment = challengeCommitmentOf(msg.sender, versionId, claim, salt);
         uint256 committedAt = challengeCommitments[commitment];
         if (committedAt == 0 || committedAt >= block.number) revert ChallengeNotCommitted(commitment);
         delete challengeCommitments[commitment];
         Version storage v = _version(versionId);
-        if (v.status != VersionStatus.Proposed) revert InvalidVersionStatus(versionId, v.status);
+        Challenge memory open;
+        if (v.status == VersionStatus.Challenged) {
+            open = challenges[versionId];
+            // A copier who saw an opening commits in its block or later: only an older commitment wins.
+            if (committedAt >= open.committedAt) revert ChallengeAlreadyOpen(versionId, open.challenger);
+        } else if (v.status != VersionStatus.Proposed) {
+            revert InvalidVersionStatus(versionId, v.status);
+        }
         if (block.timestamp >= v.challengeDeadline) revert ChallengeWindowClosed(v.challengeDeadline);
         ITaskManager.Task memory t = taskManager.getTask(v.taskId);
         bool member = taskManager.isProvider(v.taskId, msg.sender) || t.creator == msg.sender;
         if (!member || hasRole(REFEREE_ROLE, msg.sender)) revert NotAllowedToChallenge(msg.sender);
         v.status = VersionStatus.Challenged;
+        uint64 resolveBy = open.challenger == address(0) ? uint64(block.timestamp) + t.challengeWindow : open.resolveBy;
         challenges[versionId] = Challenge({
-            challenger: msg.sender, bond: t.minStake, resolveBy: uint64(block.timestamp) + t.challengeWindow
+            challenger: msg.sender,
+            bond: t.minStake,
+            resolveBy: resolveBy,
+            committedAt: uint64(committedAt),
+            claim: claim
         });
-        emit VersionChallenged(versionId, msg.sender, reason);
-        taskManager.distributor().holdBond(bytes32(versionId), msg.sender, t.minStake);
+        emit VersionChallenged(versionId, msg.sender, claim);
+        IRewardDistributor distributor = taskManager.distributor();
+        if (open.challenger != address(0)) distributor.releaseBond(bytes32(versionId), open.challenger);
+        distributor.holdBond(bytes32(versionId), msg.sender, t.minStake);
     }
 
     /// @inheritdoc IModelRegistry
-    function resolveChallenge(uint256 versionId, bool uphold) external onlyRole(REFEREE_ROLE) {
+    function resolveChallenge(uint256 versionId, bool uphold, bytes32 claim) external onlyRole(REFEREE_ROLE) {
         Version storage v = _version(versionId);
         Challenge memory c = _openChallenge(versionId);
         if (block.timestamp >= c.resolveBy) revert ChallengeLapsed(versionId, c.resolveBy);
         delete challenges[versionId];
         emit ChallengeResolved(versionId, uphold, c.bond);
+        IRewardDistributor distributor = taskManager.distributor();
         if (uphold) {
             if (v.status == VersionStatus.Challenged) {
                 v.status = VersionStatus.Rejected;
                 emit VersionRejected(versionId);
             }
-            forgedVersionReporter[versionId] = c.challenger;
-            IRewardDistributor distributor = taskManager.distributor();
-            distributor.releaseBond(bytes32(versionId), c.challenger);
+            // Only a challenger that named what the referee recomputed did the work: one that
+            // committed blind, to take over whoever did, loses its bond and reports nothing.
+            address reporter = c.claim == claim ? c.challenger : address(0);
+            forgeries[versionId] = Forgery(true, reporter);
+            if (reporter != address(0)) distributor.releaseBond(bytes32(versionId), reporter);
+            else distributor.forfeitBond(bytes32(versionId), address(0));
             // The loser pays: proposing a version the accepted results do not give is provable fraud.
             uint256 slashed =
-                distributor.slash(v.aggregator, v.taskId, taskManager.getTask(v.taskId).minStake, c.challenger);
-            emit VersionSlashed(versionId, v.taskId, v.aggregator, c.challenger, slashed);
+                distributor.slash(v.aggregator, v.taskId, taskManager.getTask(v.taskId).minStake, reporter);
+            emit VersionSlashed(versionId, v.taskId, v.aggregator, reporter, slashed);
             taskManager.eject(v.taskId, v.aggregator);
             return;
         }
@@ -268,13 +296,14 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
             v.status = VersionStatus.Proposed;
             if (_isCurrent(v)) _finalize(versionId, v);
         }
-        taskManager.distributor().forfeitBond(bytes32(versionId), v.aggregator);
+        distributor.forfeitBond(bytes32(versionId), v.aggregator);
     }
 
     /// @inheritdoc IModelRegistry
     function slashCosigner(uint256 versionId, address signer) external returns (uint256 amount) {
-        address reporter = forgedVersionReporter[versionId];
-        if (reporter == address(0)) revert NotForged(versionId);
+        Forgery memory forgery = forgeries[versionId];
+        if (!forgery.forged) revert NotForged(versionId);
+        address reporter = forgery.reporter;
         Version storage v = _version(versionId);
         if (!confirmedBy[versionId][signer] || signer == v.aggregator) revert NotCosigner(versionId, signer);
         // Struck off, so a signer is slashed once per version.
@@ -296,12 +325,17 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
     }
 
     /// @inheritdoc IModelRegistry
-    function challengeCommitmentOf(address challenger, uint256 versionId, bytes32 reason, bytes32 salt)
+    function challengeCommitmentOf(address challenger, uint256 versionId, bytes32 claim, bytes32 salt)
         public
         pure
         returns (bytes32)
     {
-        return keccak256(abi.encode(challenger, versionId, reason, salt));
+        return keccak256(abi.encode(challenger, versionId, claim, salt));
+    }
+
+    /// @inheritdoc IModelRegistry
+    function versionClaim(bytes32 commitHash, bytes32 deltaRoot, bytes32 dataHash) external pure returns (bytes32) {
+        return keccak256(abi.encode(commitHash, deltaRoot, dataHash));
     }
 
     /// @inheritdoc IModelRegistry

@@ -45,8 +45,8 @@ contract ResultChallenges is IResultChallenges, AccessControl {
     }
 
     /// @inheritdoc IResultChallenges
-    function challenge(IConsensusVerifier.ResultRef calldata ref, bytes32 salt) external {
-        bytes32 commitment = commitmentOf(msg.sender, ref, salt);
+    function challenge(IConsensusVerifier.ResultRef calldata ref, bytes32 claim, bytes32 salt) external {
+        bytes32 commitment = commitmentOf(msg.sender, ref, claim, salt);
         uint256 committedAt = commitments[commitment];
         if (committedAt == 0) revert NotCommitted(commitment);
         delete commitments[commitment];
@@ -64,7 +64,7 @@ contract ResultChallenges is IResultChallenges, AccessControl {
             if (committedAt >= open.committedAt) revert ChallengeAlreadyOpen(open.challenger);
             resolveBy = open.resolveBy;
         }
-        _challenges[key] = Challenge(msg.sender, uint48(committedAt), resolveBy);
+        _challenges[key] = Challenge(msg.sender, uint48(committedAt), resolveBy, claim);
         emit ResultChallenged(
             ref.taskId, ref.round, ref.shard, ref.attempt, ref.replica, msg.sender, t.rewardPerResult, resolveBy
         );
@@ -78,7 +78,8 @@ contract ResultChallenges is IResultChallenges, AccessControl {
         IConsensusVerifier.ResultRef calldata ref,
         bool upheld,
         IConsensusVerifier.SlashReason reason,
-        bytes32 evidence
+        bytes32 evidence,
+        bytes32 claim
     ) external onlyRole(REFEREE_ROLE) {
         bytes32 key = resultKey(ref);
         Challenge memory c = _open(key);
@@ -90,9 +91,9 @@ contract ResultChallenges is IResultChallenges, AccessControl {
             distributor.forfeitBond(key, _providerOf(ref));
             return;
         }
-        distributor.releaseBond(key, c.challenger);
+        address reporter = _settleBond(key, c, claim);
         // An audit may have slashed it meanwhile: the challenge was right, there is nothing more to take.
-        if (_providerOf(ref) != address(0)) verifier.slash(ref, reason, evidence, c.challenger);
+        if (_providerOf(ref) != address(0)) verifier.slash(ref, reason, evidence, reporter);
     }
 
     /// @inheritdoc IResultChallenges
@@ -102,7 +103,8 @@ contract ResultChallenges is IResultChallenges, AccessControl {
         bytes32 fingerprintHash,
         bytes calldata delta
     ) external {
-        bytes32 commitment = commitmentOf(msg.sender, ref, salt);
+        bytes32 claim = resultClaim(keccak256(delta), bytes32(0));
+        bytes32 commitment = commitmentOf(msg.sender, ref, claim, salt);
         uint256 committedAt = commitments[commitment];
         if (committedAt == 0) revert NotCommitted(commitment);
         if (committedAt >= block.number) revert CommittedInThisBlock(commitment);
@@ -119,11 +121,11 @@ contract ResultChallenges is IResultChallenges, AccessControl {
         address reporter = msg.sender;
         if (open.challenger != address(0)) {
             delete _challenges[key];
-            if (open.committedAt < committedAt) reporter = open.challenger;
             emit ResultChallengeResolved(key, open.challenger, true);
+            address right = _settleBond(key, open, claim);
+            if (right != address(0) && open.committedAt < committedAt) reporter = right;
         }
         emit InvalidDeltaProven(key, msg.sender, reporter, deltaHash);
-        if (open.challenger != address(0)) taskManager.distributor().releaseBond(key, open.challenger);
         verifier.slash(ref, IConsensusVerifier.SlashReason.InvalidDelta, deltaHash, reporter);
     }
 
@@ -143,12 +145,17 @@ contract ResultChallenges is IResultChallenges, AccessControl {
     }
 
     /// @inheritdoc IResultChallenges
-    function commitmentOf(address challenger, IConsensusVerifier.ResultRef calldata ref, bytes32 salt)
+    function commitmentOf(address challenger, IConsensusVerifier.ResultRef calldata ref, bytes32 claim, bytes32 salt)
         public
         pure
         returns (bytes32)
     {
-        return keccak256(abi.encode(challenger, ref, salt));
+        return keccak256(abi.encode(challenger, ref, claim, salt));
+    }
+
+    /// @inheritdoc IResultChallenges
+    function resultClaim(bytes32 contentHash, bytes32 fingerprintHash) public pure returns (bytes32) {
+        return keccak256(abi.encode(contentHash, fingerprintHash));
     }
 
     /// @inheritdoc IResultChallenges
@@ -167,6 +174,18 @@ contract ResultChallenges is IResultChallenges, AccessControl {
         bytes32 deltaLeaf = DeltaRoot.leaf(abi.encodePacked(bytes4(0x01551220), deltaHash));
         bytes32 digest = verifier.resultOf(ref.taskId, ref.round, ref.shard, ref.attempt, ref.replica);
         if (keccak256(abi.encode(fingerprintHash, deltaLeaf)) != digest) revert NotTheRevealedDelta(digest);
+    }
+
+    /// @dev An upheld challenge's bond: back to a challenger whose claim is `claim`, which is then
+    /// the reporter; burnt otherwise (a blind commitment), with no reporter (zero returned).
+    function _settleBond(bytes32 key, Challenge memory c, bytes32 claim) private returns (address reporter) {
+        IRewardDistributor distributor = taskManager.distributor();
+        if (c.claim == claim) {
+            distributor.releaseBond(key, c.challenger);
+            return c.challenger;
+        }
+        distributor.forfeitBond(key, address(0));
+        return address(0);
     }
 
     function _open(bytes32 key) private view returns (Challenge memory c) {

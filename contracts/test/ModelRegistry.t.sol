@@ -730,7 +730,7 @@ contract ModelRegistryTest is ProtocolFixture {
         );
         registry.finalizeVersion(v);
         vm.prank(referee);
-        registry.resolveChallenge(v, true);
+        registry.resolveChallenge(v, true, CLAIM);
         assertEq(uint8(registry.getVersion(v).status), uint8(IModelRegistry.VersionStatus.Rejected));
         assertEq(registry.getModel(modelId).head, genesis);
     }
@@ -768,7 +768,7 @@ contract ModelRegistryTest is ProtocolFixture {
         uint256 v = _proposeRound0();
         _challengeVersion(creator, v);
         vm.prank(referee);
-        registry.resolveChallenge(v, false);
+        registry.resolveChallenge(v, false, CLAIM);
         assertEq(registry.getModel(modelId).head, v);
     }
 
@@ -780,10 +780,10 @@ contract ModelRegistryTest is ProtocolFixture {
             )
         );
         vm.prank(admin);
-        registry.resolveChallenge(v, true);
+        registry.resolveChallenge(v, true, CLAIM);
         vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NoOpenChallenge.selector, v));
         vm.prank(referee);
-        registry.resolveChallenge(v, true);
+        registry.resolveChallenge(v, true, CLAIM);
     }
 
     function test_finalizeVersion_afterQuietWindow() public {

@@ -46,14 +46,14 @@ contract ResultChallengesTest is ProtocolFixture {
     }
 
     function _commitChallenge(address who, bytes32 salt) internal {
-        bytes32 c = challenges.commitmentOf(who, ref, salt);
+        bytes32 c = challenges.commitmentOf(who, ref, CLAIM, salt);
         vm.prank(who);
         challenges.commit(c);
     }
 
     function _open(address who, bytes32 salt) internal {
         vm.prank(who);
-        challenges.challenge(ref, salt);
+        challenges.challenge(ref, CLAIM, salt);
     }
 
     function test_attack_poisonedPin_anUpheldChallengeSlashesTheResultAndPaysTheReporter() public {
@@ -63,7 +63,7 @@ contract ResultChallengesTest is ProtocolFixture {
         assertEq(token.balanceOf(watcher), 9 * uint256(REWARD), "the bond is held");
         uint256 supply = token.totalSupply();
         vm.prank(referee);
-        challenges.resolve(ref, true, IConsensusVerifier.SlashReason.FingerprintMismatch, "bytes");
+        challenges.resolve(ref, true, IConsensusVerifier.SlashReason.FingerprintMismatch, "bytes", CLAIM);
         // The reporter's share of the slash, and its bond back.
         assertEq(distributor.claimableOf(watcher), MIN_STAKE / 10 + REWARD);
         assertEq(distributor.claimableOf(accused), 0, "the accused forfeits its reward");
@@ -78,7 +78,7 @@ contract ResultChallengesTest is ProtocolFixture {
         vm.roll(block.number + 1);
         _open(watcher, "s");
         vm.prank(referee);
-        challenges.resolve(ref, false, IConsensusVerifier.SlashReason.RefereeDisagrees, "fine");
+        challenges.resolve(ref, false, IConsensusVerifier.SlashReason.RefereeDisagrees, "fine", CLAIM);
         assertEq(distributor.claimableOf(watcher), 0);
         assertEq(distributor.claimableOf(accused), REWARD + REWARD / 10, "its reward and the bond's reporter share");
         assertEq(verifier.slashableResult(ref), accused, "not slashed");
@@ -95,7 +95,7 @@ contract ResultChallengesTest is ProtocolFixture {
         assertEq(challenges.challengeOf(ref).challenger, watcher, "the older commitment takes the challenge over");
         assertEq(distributor.claimableOf(copier), REWARD, "the superseded bond comes back");
         vm.prank(referee);
-        challenges.resolve(ref, true, IConsensusVerifier.SlashReason.FingerprintMismatch, "bytes");
+        challenges.resolve(ref, true, IConsensusVerifier.SlashReason.FingerprintMismatch, "bytes", CLAIM);
         assertEq(distributor.claimableOf(watcher), MIN_STAKE / 10 + REWARD);
         assertEq(distributor.claimableOf(copier), REWARD, "no share for the copier");
     }
@@ -110,7 +110,7 @@ contract ResultChallengesTest is ProtocolFixture {
     }
 
     function test_challenge_revertsWithoutItsCommitment() public {
-        bytes32 c = challenges.commitmentOf(watcher, ref, "s");
+        bytes32 c = challenges.commitmentOf(watcher, ref, CLAIM, "s");
         vm.expectRevert(abi.encodeWithSelector(IResultChallenges.NotCommitted.selector, c));
         _open(watcher, "s");
     }
@@ -156,7 +156,7 @@ contract ResultChallengesTest is ProtocolFixture {
         vm.warp(resolveBy);
         vm.expectRevert(abi.encodeWithSelector(IResultChallenges.ChallengeLapsed.selector, resolveBy));
         vm.prank(referee);
-        challenges.resolve(ref, true, IConsensusVerifier.SlashReason.FingerprintMismatch, "late");
+        challenges.resolve(ref, true, IConsensusVerifier.SlashReason.FingerprintMismatch, "late", CLAIM);
         challenges.expire(ref);
         assertEq(distributor.claimableOf(watcher), REWARD);
         assertEq(verifier.slashableResult(ref), accused, "nobody is slashed");
@@ -169,7 +169,7 @@ contract ResultChallengesTest is ProtocolFixture {
         vm.prank(referee);
         verifier.slash(ref, IConsensusVerifier.SlashReason.RefereeDisagrees, "audit", address(0));
         vm.prank(referee);
-        challenges.resolve(ref, true, IConsensusVerifier.SlashReason.FingerprintMismatch, "bytes");
+        challenges.resolve(ref, true, IConsensusVerifier.SlashReason.FingerprintMismatch, "bytes", CLAIM);
         assertEq(distributor.claimableOf(watcher), REWARD, "its bond back, no share of a slash it did not cause");
     }
 
@@ -179,6 +179,6 @@ contract ResultChallengesTest is ProtocolFixture {
         _open(watcher, "s");
         vm.expectRevert();
         vm.prank(watcher);
-        challenges.resolve(ref, true, IConsensusVerifier.SlashReason.FingerprintMismatch, "self");
+        challenges.resolve(ref, true, IConsensusVerifier.SlashReason.FingerprintMismatch, "self", CLAIM);
     }
 }

@@ -76,7 +76,7 @@ export async function recordResultSlash (context: Context, args: { taskId: bigin
 }
 
 on('ModelRegistry:VersionChallenged', async ({ event, context }) => {
-  const { versionId, challenger, reason } = event.args
+  const { versionId, challenger, claim } = event.args
   await context.db.update(version, { id: versionId }).set({ status: 'Challenged' })
   const v = await context.db.find(version, { id: versionId })
   // the event carries neither bond nor deadline: the challenge's slot has both, read at this block
@@ -84,7 +84,7 @@ on('ModelRegistry:VersionChallenged', async ({ event, context }) => {
     abi: context.contracts.ModelRegistry.abi, address: context.contracts.ModelRegistry.address, functionName: 'challenges', args: [versionId]
   })
   const opened = {
-    seq: feedId(event.block.number, event.log.logIndex), openedAt: event.block.timestamp, challenger, reason, bond, resolveBy, state: 'open', closedAt: null,
+    seq: feedId(event.block.number, event.log.logIndex), openedAt: event.block.timestamp, challenger, claim, bond, resolveBy, state: 'open', closedAt: null,
     taskId: v?.taskId ?? null, round: v?.round ?? null, accused: v?.aggregator ?? null
   }
   // a version whose challenge was dismissed may be challenged again within its window

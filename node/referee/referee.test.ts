@@ -228,7 +228,9 @@ describe('Referee', () => {
   it('attack (a proposal with a forged commit hash): upholds the winner\'s challenge, the forged version is rejected and the honest one is final', async () => {
     const { taskId, liar, honest, referee, judgements, proposedBy } = await runTamperedProposal(async (_liar, data) => ({ ...data, commitHash: keccak256(toHex('forged')) }))
     const forgedId = proposedBy(liar)
-    expect(judgements).toEqual([{ versionId: forgedId, taskId, round: 0, differences: ['commit hash', 'model bytes'], uphold: true }])
+    // The winner claimed what it recomputed, which is what the referee recomputed: it is paid.
+    const [opened] = await local.publicClient.getContractEvents({ address: local.contracts.ModelRegistry, abi: ModelRegistryAbi, eventName: 'VersionChallenged', args: { versionId: forgedId }, fromBlock: 0n, strict: true })
+    expect(judgements).toEqual([{ versionId: forgedId, taskId, round: 0, differences: ['commit hash', 'model bytes'], uphold: true, claim: opened!.args.claim }])
     expect((await readVersion(local.ctxOf(1), { versionId: forgedId })).status).toBe('Rejected')
     const { versionId } = await readRound(local.ctxOf(1), { taskId, round: 0 })
     expect(versionId).toBe(proposedBy(honest))
@@ -244,7 +246,7 @@ describe('Referee', () => {
     // The parent's blob: pinned and well formed, but not what the round's deltas give.
     const { taskId, liar, honest, judgements, proposedBy } = await runTamperedProposal(async (chain, data, parent) => ({ ...data, modelCid: (await chain.readVersion(parent)).modelCid }))
     const swappedId = proposedBy(liar)
-    expect(judgements).toEqual([{ versionId: swappedId, taskId, round: 0, differences: ['model bytes'], uphold: true }])
+    expect(judgements).toEqual([expect.objectContaining({ versionId: swappedId, taskId, round: 0, differences: ['model bytes'], uphold: true })])
     expect((await readVersion(local.ctxOf(1), { versionId: swappedId })).status).toBe('Rejected')
     expect((await readRound(local.ctxOf(1), { taskId, round: 0 })).versionId).toBe(proposedBy(honest))
   }, 120_000)

@@ -15,7 +15,7 @@
  * REFEREE_ROLE and nothing else; it never reports or challenges. Whatever it cannot settle before
  * its deadline lapses on chain: nobody is slashed, bonds come back, the round moves on.
  */
-import { zeroAddress, type Hex } from 'viem'
+import { zeroAddress, zeroHash, type Hex } from 'viem'
 import {
   ContractRejectedError, executeSlash, readSlashesMade, type PendingSlash, readAcceptedShards, readChallenges, readOpenResultChallenge, readResultChallenges, resolveResultChallenge, type ResultChallenge, readDisputes, readFingerprintSeed, readModel, readOpenChallenge, readRevealed, readRound, readTask, readTaskCreation, readVersion,
   readVersionSignatures, resolveChallenge, resolveSplit, slashCosigner, slashResult, type AcceptedShardEvent, type SlashReason, type Dispute, type ReadContext, type VersionChallenge, type WriteContext
@@ -83,6 +83,8 @@ export interface ChallengeJudgement {
   /** the fields in which the proposal differs from the recomputation (empty: dismissed) */
   differences: string[]
   uphold: boolean
+  /** `versionClaim` of the recomputation, which a rightful challenger claimed */
+  claim: Hex
 }
 
 /** What the referee found about one split (or audited) attempt: the content its evidence hash names. */
@@ -353,7 +355,7 @@ export class Referee extends Emitter<RefereeEvents> {
     const upheld = report.outcome.slashedMask !== 0
     const judged = report.replicas.find((r) => r.replica === ref.replica)
     const evidence = await this.publish(ref.taskId, report)
-    await resolveResultChallenge(this.opts.write, { ref, upheld, reason: judged === undefined ? 'FingerprintMismatch' : slashReasonOf(judged), evidence })
+    await resolveResultChallenge(this.opts.write, { ref, upheld, reason: judged === undefined ? 'FingerprintMismatch' : slashReasonOf(judged), evidence, claim: judged?.claim ?? zeroHash })
     if (upheld) this.counters.resultChallengesUpheld++
     this.log({
       ...where(ref), level: upheld ? 'warn' : 'info', event: upheld ? 'result challenge upheld' : 'result challenge dismissed',
@@ -380,6 +382,7 @@ export class Referee extends Emitter<RefereeEvents> {
     const checks = await checkWinners(revealed, async (cid) => await artifacts.get(cid, 'delta', { signal }), {
       chainId, verifier: read.contracts.ConsensusVerifier, ...at, fingerprintSeed: seed.seed, spec: definition.spec, layout: definition.layout, maxDeltaBytes: limits.delta
     })
+    const claims = new Map([...checks.matching, ...checks.faults].map((c) => [c.replica, c.claim]))
     const parent = await this.parentModel(task.modelId, attempt.blockNumber, artifacts, signal)
     const reexecution: Reexecution = await reexecuteShard({
       definition, ...prepared, parent, fingerprintSeed: seed.seed, limits, at: { round: attempt.round, shard: attempt.shard, attempt: attempt.attempt, shards: task.shards }
@@ -405,7 +408,8 @@ export class Referee extends Emitter<RefereeEvents> {
       tolerance: task.tolerance,
       margin,
       reexecution: { ...reexecution, tfjs: TFJS_VERSION },
-      replicas: verdict.replicas,
+      // What checking each replica's bytes found: a result challenge is paid only with this claim.
+      replicas: verdict.replicas.map((r) => ({ ...r, claim: claims.get(r.replica) ?? zeroHash })),
       outcome: verdict.kind === 'verdict' ? { kind: 'verdict', winnersMask: verdict.winnersMask } : { kind: 'abstain', reason: verdict.reason }
     }
   }
@@ -415,7 +419,7 @@ export class Referee extends Emitter<RefereeEvents> {
     const [open, block] = await Promise.all([readOpenChallenge(this.opts.read, challenge), this.opts.read.publicClient.getBlock({ blockTag: 'latest' })])
     if (open.challenger === zeroAddress || block.timestamp >= open.resolveBy) return true
     const judgement = await this.judgeVersion(challenge.versionId, signal)
-    await resolveChallenge(this.opts.write, { versionId: challenge.versionId, uphold: judgement.uphold })
+    await resolveChallenge(this.opts.write, { versionId: challenge.versionId, uphold: judgement.uphold, claim: judgement.claim })
     if (judgement.uphold) this.counters.upheld++
     else this.counters.dismissed++
     if (judgement.uphold) this.forgedVersions.set(challenge.versionId, challenge.versionId)
@@ -452,10 +456,10 @@ export class Referee extends Emitter<RefereeEvents> {
     const taskId = version.taskId
     const round = Number(version.round)
     const [task, { definition, prepared }] = await Promise.all([readTask(read, { taskId }), this.taskOf(taskId, signal)])
-    const { differences } = await recheckVersion({
+    const { differences, claim } = await recheckVersion({
       read, rounds: roundReader(read), artifacts: this.opts.artifacts(taskId), task: definition, dataSize: prepared.data.size, shards: task.shards, limits, signal
     }, version)
-    return { versionId, taskId, round, differences, uphold: differences.length > 0 }
+    return { versionId, taskId, round, differences, uphold: differences.length > 0, claim }
   }
 
   /**

@@ -485,8 +485,8 @@ export function colludingChain (chain: ProviderChain, collusion: Collusion, arti
       return await chain.signVersion(await forge(content))
     },
     proposeVersion: async (taskId, round, parent, data) => await proposeForged({ taskId, round: BigInt(round), parent, data }),
-    challengeVersion: async (versionId, reason) => {
-      if (!collusion.forged.has(versionId)) return await chain.challengeVersion(versionId, reason)
+    challengeVersion: async (versionId, claim) => {
+      if (!collusion.forged.has(versionId)) return await chain.challengeVersion(versionId, claim)
       log.note(`version ${versionId}: the ring's own, endorsed instead of checked`)
     },
     confirmVersion: async (versionId) => {
@@ -503,7 +503,7 @@ const GRIEF_INTERVAL_MS = 2000
 /**
  * A Sybil challenger trains honestly and, every couple of seconds, files bonded
  * challenges against other providers' accepted results (ResultChallenges commit + challenge) and
- * against versions the ring did not propose (`challengeVersion` with a made-up reason), each target
+ * against versions the ring did not propose (`challengeVersion` with a made-up claim), each target
  * once for the whole ring. Every one should be dismissed and its bond lost.
  */
 export function griefingChain (chain: ProviderChain, collusion: Collusion, log: AttackLog): ProviderChain {
@@ -528,8 +528,8 @@ export function griefingChain (chain: ProviderChain, collusion: Collusion, log: 
     const ring = collusion.ring()
     for (const proposal of await chain.readProposals(taskId, round)) {
       if (ring.has(proposal.aggregator.toLowerCase())) continue
-      const reason = keccak256(bytesToHex(new TextEncoder().encode(`grief ${proposal.versionId}`)))
-      await file(`version/${proposal.versionId}`, `version ${proposal.versionId}`, round, async () => { await chain.challengeVersion(proposal.versionId, reason) })
+      const claim = keccak256(bytesToHex(new TextEncoder().encode(`grief ${proposal.versionId}`)))
+      await file(`version/${proposal.versionId}`, `version ${proposal.versionId}`, round, async () => { await chain.challengeVersion(proposal.versionId, claim) })
     }
     const slots: ResultSlot[] = []
     for (const a of await chain.readAccepted(taskId, round)) {
@@ -537,7 +537,7 @@ export function griefingChain (chain: ProviderChain, collusion: Collusion, log: 
     }
     for (const slot of griefTargets(slots, ring, (key) => collusion.has(`result/${key}`))) {
       await file(`result/${slotKey(slot)}`, `the result of ${slot.provider.slice(0, 10)} (shard ${slot.shard} attempt ${slot.attempt} replica ${slot.replica})`, round, async () => {
-        await chain.challengeResult({ taskId, ...slot })
+        await chain.challengeResult({ taskId, ...slot }, keccak256(bytesToHex(new TextEncoder().encode(`grief ${slotKey(slot)}`))))
       })
     }
   }

@@ -36,15 +36,15 @@ async function proposeRoundVersion (aggregator: WriteContext, shard: AcceptedSha
  */
 export async function upheldVersionChallenge (
   local: Chain, creator: WriteContext, referee: WriteContext, providers: [WriteContext, WriteContext]
-): Promise<{ shard: AcceptedShard, versionId: bigint, bond: bigint, reason: Hex, aggregator: WriteContext, cosigner: WriteContext }> {
+): Promise<{ shard: AcceptedShard, versionId: bigint, bond: bigint, claim: Hex, aggregator: WriteContext, cosigner: WriteContext }> {
   const shard = await acceptedShard(local, creator, providers, { over: { confirmations: 2 } })
   const [aggregator, cosigner] = shard.winners as [WriteContext, WriteContext]
   const versionId = await proposeRoundVersion(aggregator, shard)
   await confirmVersion(cosigner, { versionId })
-  const reason = keccak256(toHex('the weights do not follow from the results'))
-  const { bond } = await challengeVersion(creator, { versionId, reason })
-  await resolveChallenge(referee, { versionId, uphold: true })
-  return { shard, versionId, bond, reason, aggregator, cosigner }
+  const claim = keccak256(toHex('the round as the creator recomputed it'))
+  const { bond } = await challengeVersion(creator, { versionId, claim })
+  await resolveChallenge(referee, { versionId, uphold: true, claim })
+  return { shard, versionId, bond, claim, aggregator, cosigner }
 }
 
 /**
@@ -70,9 +70,9 @@ export async function expiredChallenges (
 ): Promise<{ shard: AcceptedShard, ref: ResultRef, versionId: bigint, bond: bigint }> {
   const shard = await acceptedShard(local, creator, [provider])
   const ref = firstResult(shard)
-  await challengeResult(creator, { ref, bond: shard.params.rewardPerResult })
+  await challengeResult(creator, { ref, bond: shard.params.rewardPerResult, claim: keccak256(toHex('unchecked')) })
   const versionId = await proposeRoundVersion(provider, shard)
-  const { bond } = await challengeVersion(creator, { versionId, reason: keccak256(toHex('unchecked')) })
+  const { bond } = await challengeVersion(creator, { versionId, claim: keccak256(toHex('unchecked')) })
   await local.timeTravel(shard.params.challengeWindow + 1)
   await transact(creator, 'expireResultChallenge', { contract: 'ResultChallenges', functionName: 'expire', args: [resultRefArgs(ref)] })
   await transact(creator, 'expireChallenge', { contract: 'ModelRegistry', functionName: 'expireChallenge', args: [versionId] })

@@ -67,11 +67,11 @@ export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNum
       return { final }
     },
     finalizeVersion: async (versionId) => { await finalizeVersion(ctx, { versionId }) },
-    challengeVersion: async (versionId, reason) => { await challengeVersion(ctx, { versionId, reason }) },
-    challengeResult: async (ref) => {
+    challengeVersion: async (versionId, claim) => { await challengeVersion(ctx, { versionId, claim }) },
+    challengeResult: async (ref, claim) => {
       if ((await readOpenResultChallenge(ctx, { ref })).challenger !== zeroAddress) return false
       const { rewardPerResult } = await readTask(ctx, { taskId: ref.taskId })
-      await challengeResult(ctx, { ref, bond: rewardPerResult })
+      await challengeResult(ctx, { ref, bond: rewardPerResult, claim })
       return true
     },
     proveInvalidDelta: async (ref, proof) => { await proveInvalidDelta(ctx, { ref, ...proof }) },

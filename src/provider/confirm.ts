@@ -4,6 +4,7 @@
  */
 import type { ProposalView } from '../core/duties.ts'
 import { MLBridgeError } from '../core/errors.ts'
+import { versionClaim } from '../core/version/challengeClaim.ts'
 import type { ProviderContext } from './context.ts'
 import type { RoundVersionRecord } from './types.ts'
 
@@ -34,8 +35,9 @@ export async function recordConfirmation (ctx: ProviderContext, round: number, p
 }
 
 /**
- * Disputes a version this provider recomputed differently. The reason is the commit hash of its
- * own result, which it pins and proposes in turn, so anyone can compare the two blobs.
+ * Disputes a version this provider recomputed differently, claiming what it recomputed
+ * (`versionClaim`: its commit hash, the round's delta root and data hash); it pins and proposes
+ * its own version in turn, so anyone can compare the two blobs.
  */
 export async function challenge (ctx: ProviderContext, round: number, proposal: ProposalView): Promise<boolean> {
   const mine = ownRecord(ctx, round)
@@ -47,7 +49,7 @@ export async function challenge (ctx: ProviderContext, round: number, proposal: 
   if (mine.challenged?.includes(id) === true) return true
   await ctx.step({ phase: 'confirming', round, detail: `challenging version ${id}: it differs from the version recomputed here` })
   const sent = await ctx.quietly('confirming', async () => {
-    await ctx.timed(ctx.deps.chain.challengeVersion(proposal.versionId, mine.commitHash))
+    await ctx.timed(ctx.deps.chain.challengeVersion(proposal.versionId, versionClaim(mine)))
     ctx.action({ name: 'challengeVersion', round, versionId: proposal.versionId, detail: mine.commitHash })
   }, { round })
   if (sent) {

@@ -4,10 +4,11 @@
  * commit hash. The referee judges a challenged version this way; the auditor (`npm run audit`)
  * checks every version of a task.
  */
-import type { Address } from 'viem'
+import type { Address, Hex } from 'viem'
 import { MLBridgeError } from '../core/errors.ts'
 import type { TaskDefinition } from '../core/taskDefinition.ts'
 import { versionCommitHash } from '../core/version/blob.ts'
+import { versionClaim } from '../core/version/challengeClaim.ts'
 import { readVersion, type ReadContext, type VersionState } from '../chain/actions/index.ts'
 import type { ArtifactLimits } from '../storage/limits.ts'
 import type { RoundReader } from './chain.ts'
@@ -51,6 +52,8 @@ export async function readVersionModel (deps: Pick<RecheckDeps, 'read' | 'artifa
 export interface Recheck {
   /** the fields in which the version differs from its recomputation; empty when it is exact */
   differences: VersionField[]
+  /** `versionClaim` of the recomputation: what a rightful challenger of the version claimed */
+  claim: Hex
   /** the round's winners (recompute.ts), for whoever checks who signed the version */
   winners: Address[]
 }
@@ -75,5 +78,6 @@ export async function recheckVersion (deps: RecheckDeps, version: VersionState):
     if (!(error instanceof MLBridgeError && error.code === 'MODEL_MISMATCH')) throw error
     differences.push('model bytes')
   }
-  return { differences, winners: recomputed.winners }
+  const claim = versionClaim({ commitHash: recomputed.computed.commitHash, deltaRoot: recomputed.deltaRoot, dataHash: recomputed.dataHash })
+  return { differences, claim, winners: recomputed.winners }
 }

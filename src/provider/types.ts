@@ -77,10 +77,10 @@ export interface ProviderChain {
   /** Signs the stored version (refused when its commit hash is not `commitHash`) and submits the signature. */
   confirmVersion: (versionId: bigint, commitHash: Hex) => Promise<{ final: boolean }>
   finalizeVersion: (versionId: bigint) => Promise<void>
-  /** Disputes a proposed version; `reason` hashes what this provider computed instead. */
-  challengeVersion: (versionId: bigint, reason: Hex) => Promise<void>
-  /** Challenges a revealed result (bonding the task's reward per result); false when it already has an open challenge. */
-  challengeResult: (ref: ResultRef) => Promise<boolean>
+  /** Disputes a proposed version; `claim` is `versionClaim` of the round as this provider recomputed it. */
+  challengeVersion: (versionId: bigint, claim: Hex) => Promise<void>
+  /** Challenges a revealed result (bonding the task's reward per result) claiming what its check found; false when it already has an open challenge. */
+  challengeResult: (ref: ResultRef, claim: Hex) => Promise<boolean>
   /** Proves on chain that a revealed result's delta fails the checks a contract makes alone: slashed with no referee. */
   proveInvalidDelta: (ref: ResultRef, proof: FraudProof) => Promise<void>
   /** Reports `signer`'s two signatures of different models for one round; returns the stake slashed. */

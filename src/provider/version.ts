@@ -83,7 +83,7 @@ async function challengeFault (ctx: ProviderContext, round: number, fault: Recom
   try {
     if (fault.proof !== undefined && await proved(ctx, ref, fault.proof)) {
       ctx.action({ name: 'proveInvalidDelta', round, shard: fault.shard, detail })
-    } else if (await ctx.timed(ctx.deps.chain.challengeResult(ref))) {
+    } else if (await ctx.timed(ctx.deps.chain.challengeResult(ref, fault.claim))) {
       ctx.action({ name: 'challengeResult', round, shard: fault.shard, detail })
     }
   } catch (error) {

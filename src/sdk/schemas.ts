@@ -81,7 +81,7 @@ export type DisputeState = typeof DISPUTE_STATES[number]
 export const disputeSchema = z.object({
   id: z.string(), kind: z.enum(['result', 'version']), seq: amount, resultKey: hex.nullable(), versionId: amount.nullable(),
   taskId: amount.nullable(), round: z.number().int().nullable(), shard: z.number().int().nullable(), attempt: z.number().int().nullable(), replica: z.number().int().nullable(),
-  accused: address.nullable(), challenger: address, bond: amount, reason: hex.nullable(), state: z.enum(DISPUTE_STATES), resolveBy: amount.nullable(),
+  accused: address.nullable(), challenger: address, bond: amount, claim: hex.nullable(), state: z.enum(DISPUTE_STATES), resolveBy: amount.nullable(),
   challenges: z.number().int(), prover: address.nullable(), reporter: address.nullable(), deltaHash: hex.nullable(),
   slashes: z.array(z.object({ account: address, role: z.enum(['provider', 'aggregator', 'cosigner']), amount })),
   openedAt: amount, closedAt: amount.nullable()

@@ -174,6 +174,10 @@ interface IModelRegistry {
     /// @notice No commitment to this challenge was made in an earlier block (`commitChallenge`).
     /// @param commitment The commitment the call opens.
     error ChallengeNotCommitted(bytes32 commitment);
+    /// @notice The version's challenge is open, from a commitment as old as the caller's or older.
+    /// @param versionId The version.
+    /// @param challenger Its challenger.
+    error ChallengeAlreadyOpen(uint256 versionId, address challenger);
     /// @notice The version has no open challenge.
     /// @param versionId The version.
     error NoOpenChallenge(uint256 versionId);
@@ -253,11 +257,11 @@ interface IModelRegistry {
     /// @param signers Signers counted so far, the aggregator included.
     /// @param signature The signer's EIP-712 `Version` signature.
     event VersionConfirmed(uint256 indexed versionId, address indexed signer, uint256 signers, bytes signature);
-    /// @notice A version was challenged.
+    /// @notice A version was challenged (or its open challenge taken over by an older commitment).
     /// @param versionId The version.
     /// @param challenger The challenger.
-    /// @param reason Why.
-    event VersionChallenged(uint256 indexed versionId, address indexed challenger, bytes32 reason);
+    /// @param claim `versionClaim` of the round as the challenger recomputed it.
+    event VersionChallenged(uint256 indexed versionId, address indexed challenger, bytes32 claim);
     /// @notice A challenge of a version was committed to (its target stays hidden until opened).
     /// @param challenger Who committed.
     /// @param commitment `challengeCommitmentOf(challenger, versionId, reason, salt)`.
@@ -280,9 +284,10 @@ interface IModelRegistry {
     event CosignerSlashed(
         uint256 indexed versionId, uint256 indexed taskId, address indexed signer, address reporter, uint256 amount
     );
-    /// @notice The referee judged the challenge of a version: `upheld` (the version was wrong, the
-    /// bond went back and the aggregator was slashed) or dismissed (the bond was forfeited, mostly
-    /// burnt, a share to the aggregator).
+    /// @notice The referee judged the challenge of a version: `upheld` (the version was wrong and
+    /// the aggregator was slashed; the bond went back when the challenger's claim was the content
+    /// the referee computed, else it was burnt) or dismissed (the bond was forfeited, mostly burnt,
+    /// a share to the aggregator).
     /// @param versionId The version.
     /// @param upheld Whether the challenger was right.
     /// @param bond The challenger's bond.
@@ -400,43 +405,58 @@ interface IModelRegistry {
     ) external;
 
     /// @notice Commits to a challenge without naming its version: `commitment` is
-    /// `challengeCommitmentOf(msg.sender, versionId, reason, salt)`. An upheld challenge pays its
+    /// `challengeCommitmentOf(msg.sender, versionId, claim, salt)`. An upheld challenge pays its
     /// challenger a reporter's share, so the opening must follow a commitment made in an earlier
-    /// block: whoever copies an opening seen in the mempool has no such commitment. A commitment
-    /// not yet spent cannot be made again (`ChallengeAlreadyCommitted`).
+    /// block: whoever copies an opening seen in the mempool has no such commitment. The claim
+    /// (`versionClaim` of the round as the challenger recomputed it) must be what the referee
+    /// computes, so a commitment made blind, before any recomputation, earns nothing. A commitment not yet spent
+    /// cannot be made again (`ChallengeAlreadyCommitted`).
     /// @param commitment The commitment.
     function commitChallenge(bytes32 commitment) external;
 
     /// @notice Challenges a proposed version within its challenge window, bonding `challengeBond`
     /// MLB (approve the RewardDistributor first). The task's providers and creator only, never the
-    /// referee; one open challenge per version; the caller committed to it in an earlier block
-    /// (`ChallengeNotCommitted` otherwise), and the commitment is spent. A challenged version
-    /// cannot become final by its quiet window until the challenge is resolved or lapses, but a
-    /// winners' majority still finalizes it by signing.
+    /// referee; the caller committed to it in an earlier block (`ChallengeNotCommitted` otherwise),
+    /// and the commitment is spent. One open challenge per version: a later opening takes it over
+    /// only with an older commitment (`ChallengeAlreadyOpen` otherwise), the former challenger's
+    /// bond coming back and the referee's deadline unchanged. A challenged version cannot become
+    /// final by its quiet window until the challenge is resolved or lapses, but a winners' majority
+    /// still finalizes it by signing.
     /// @param versionId The version.
-    /// @param reason Content hash of the published reason (e.g. a recomputed version's CID digest).
+    /// @param claim `versionClaim` of the round as the challenger recomputed it.
     /// @param salt The commitment's secret.
-    function challenge(uint256 versionId, bytes32 reason, bytes32 salt) external;
+    function challenge(uint256 versionId, bytes32 claim, bytes32 salt) external;
 
     /// @notice The commitment `commitChallenge` takes for a challenge.
     /// @param challenger Who will open it.
     /// @param versionId The version.
-    /// @param reason The reason it will name.
+    /// @param claim The `versionClaim` it will name.
     /// @param salt A secret.
-    /// @return `keccak256(abi.encode(challenger, versionId, reason, salt))`.
-    function challengeCommitmentOf(address challenger, uint256 versionId, bytes32 reason, bytes32 salt)
+    /// @return `keccak256(abi.encode(challenger, versionId, claim, salt))`.
+    function challengeCommitmentOf(address challenger, uint256 versionId, bytes32 claim, bytes32 salt)
         external
         pure
         returns (bytes32);
 
     /// @notice The referee's verdict on a challenge, before its deadline: `uphold` rejects a version
-    /// not final yet, returns the bond and slashes the version's aggregator the task's minimum
-    /// stake, the challenger as reporter (`VersionSlashed`); otherwise the bond is forfeited
+    /// not final yet and slashes the version's aggregator the task's minimum stake
+    /// (`VersionSlashed`); the challenger gets its bond back and is the reporter when its claim is
+    /// `claim`, else its bond is burnt and there is no reporter. Dismissed, the bond is forfeited
     /// (mostly burnt, a share to the aggregator) and the version becomes final if its round is
     /// still running.
     /// @param versionId The challenged version.
     /// @param uphold Whether the challenge is right.
-    function resolveChallenge(uint256 versionId, bool uphold) external;
+    /// @param claim `versionClaim` of the round as the referee recomputed it.
+    function resolveChallenge(uint256 versionId, bool uphold, bytes32 claim) external;
+
+    /// @notice What a version's challenge claims: `keccak256(abi.encode(commitHash, deltaRoot,
+    /// dataHash))` of the round recomputed from its accepted results. Where the proposal's weights
+    /// are wrong, only the recomputation gives it.
+    /// @param commitHash The recomputed model's commit hash.
+    /// @param deltaRoot The root of the round's accepted delta leaves.
+    /// @param dataHash The recomputed data hash.
+    /// @return The claim.
+    function versionClaim(bytes32 commitHash, bytes32 deltaRoot, bytes32 dataHash) external pure returns (bytes32);
 
     /// @notice Lets an unresolved challenge lapse after the referee's deadline (anyone may call):
     /// the bond goes back to the challenger and the version returns to its quiet window.
@@ -453,10 +473,15 @@ interface IModelRegistry {
     /// @return challenger Who challenged (zero: no open challenge).
     /// @return bond Its bond.
     /// @return resolveBy The referee's deadline.
-    function challenges(uint256 versionId) external view returns (address challenger, uint96 bond, uint64 resolveBy);
+    /// @return committedAt The block of its commitment.
+    /// @return claim The `versionClaim` it names.
+    function challenges(uint256 versionId)
+        external
+        view
+        returns (address challenger, uint96 bond, uint64 resolveBy, uint64 committedAt, bytes32 claim);
 
     /// @notice Slashes a provider that signed a version the referee found forged (an upheld
-    /// challenge rejected it), the task's minimum stake, with the version's challenger as reporter,
+    /// challenge rejected it), the task's minimum stake, with the reporter of `forgeries`,
     /// and ejects it from the task's later draws. A signature says its signer recomputed the
     /// version and got the same content; honest winners sign nothing else, so a signature of a
     /// forged version is a lie or colluding carelessness. Anyone may call it, once per signer; the
@@ -466,11 +491,12 @@ interface IModelRegistry {
     /// @return amount The stake slashed.
     function slashCosigner(uint256 versionId, address signer) external returns (uint256 amount);
 
-    /// @notice The challenger whose upheld challenge rejected `versionId` (zero for any other
-    /// version): the reporter of its co-signers' slashes.
+    /// @notice Whether an upheld challenge found `versionId` forged, and the reporter of its
+    /// co-signers' slashes (the challenger when its claim was right, else zero).
     /// @param versionId The version.
-    /// @return The challenger.
-    function forgedVersionReporter(uint256 versionId) external view returns (address);
+    /// @return forged True once an upheld challenge found it forged.
+    /// @return reporter The reporter.
+    function forgeries(uint256 versionId) external view returns (bool forged, address reporter);
 
     /// @notice Reports a provider of a task that signed two different models (model CID, commit
     /// hash, delta root or data hash) for the same task, round and parent: it is slashed the

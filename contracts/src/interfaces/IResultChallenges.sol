@@ -6,21 +6,26 @@ import {IConsensusVerifier} from "./IConsensusVerifier.sol";
 /// @title IResultChallenges
 /// @notice Bonded challenges of one revealed result (a delta whose bytes do not match the revealed
 /// fingerprint, or a fingerprint the referee's re-execution disagrees with), judged by the referee.
-/// A challenge is committed first (a hash of challenger, result and salt) and opened after, so a
-/// watcher who copies an opening cannot take the reporter's share: a result has one open
+/// A challenge is committed first (a hash of challenger, result, claim and salt) and opened after,
+/// so a watcher who copies an opening cannot take the reporter's share: a result has one open
 /// challenge, and an opening whose commitment is in an earlier block takes it over (the superseded
-/// challenger's bond comes back). A reporter who commits a block before opening is safe. An upheld challenge slashes the result's provider with the
-/// challenger as reporter and returns the bond; a dismissed one forfeits the bond to the accused
-/// (most burnt); one the referee misses lapses with the bond returned.
+/// challenger's bond comes back). The claim (`resultClaim`) is what only checking the result's
+/// bytes gives, so a watcher that commits blind on every result, to take over whoever checks, is
+/// not paid. A reporter who commits a block before opening is safe. An upheld challenge slashes the
+/// result's provider and returns the bond with the challenger as reporter when its claim is the
+/// referee's, else burns the bond with no reporter; a dismissed one forfeits the bond to the
+/// accused (most burnt); one the referee misses lapses with the bond returned.
 interface IResultChallenges {
-    /// @notice An open challenge, one slot.
-    /// @param challenger Who opened it (the reporter if upheld).
+    /// @notice An open challenge.
+    /// @param challenger Who opened it (the reporter if upheld with its claim).
     /// @param committedAt Block of its commitment: an older one takes the challenge over.
     /// @param resolveBy The referee's deadline; from it on the challenge lapses.
+    /// @param claim What the challenger found in the result's bytes (`resultClaim`).
     struct Challenge {
         address challenger;
         uint48 committedAt;
         uint48 resolveBy;
+        bytes32 claim;
     }
 
     /// @notice The commitment was already made.
@@ -55,7 +60,7 @@ interface IResultChallenges {
 
     /// @notice A challenge was committed.
     /// @param challenger Who committed.
-    /// @param commitment `commitmentOf(challenger, ref, salt)`.
+    /// @param commitment `commitmentOf(challenger, ref, claim, salt)`.
     event ChallengeCommitted(address indexed challenger, bytes32 indexed commitment);
     /// @notice A result was challenged (or an older commitment took its challenge over).
     /// @param taskId The task.
@@ -90,32 +95,36 @@ interface IResultChallenges {
     /// @param resultKey `resultKey(ref)`.
     /// @param prover Who proved it.
     /// @param reporter Who is paid the reporter's share: the prover, or the result's open
-    /// challenger when its commitment is older.
+    /// challenger when its commitment is older and its claim is the proof's.
     /// @param deltaHash sha256 of the delta's bytes (its CID's digest).
     event InvalidDeltaProven(bytes32 indexed resultKey, address indexed prover, address reporter, bytes32 deltaHash);
 
-    /// @notice Commits to a challenge or a fraud proof: `commitmentOf(msg.sender, ref, salt)`.
+    /// @notice Commits to a challenge or a fraud proof: `commitmentOf(msg.sender, ref, claim, salt)`.
     /// @param commitment The commitment.
     function commit(bytes32 commitment) external;
 
     /// @notice Opens the committed challenge of a revealed, unslashed result, bonding the task's
     /// `rewardPerResult` (approved to the distributor).
     /// @param ref The result.
+    /// @param claim What the challenger found in the result's bytes (`resultClaim`).
     /// @param salt The commitment's salt.
-    function challenge(IConsensusVerifier.ResultRef calldata ref, bytes32 salt) external;
+    function challenge(IConsensusVerifier.ResultRef calldata ref, bytes32 claim, bytes32 salt) external;
 
     /// @notice The referee's judgement (REFEREE_ROLE, before `resolveBy`): upheld slashes the
-    /// result's provider for `reason` with the challenger as reporter (unless an audit slashed it
-    /// already) and returns the bond; dismissed forfeits the bond to the accused.
+    /// result's provider for `reason` (unless an audit slashed it already), and returns the bond with
+    /// the challenger as reporter when its claim is `claim`, else burns the bond with no reporter;
+    /// dismissed forfeits the bond to the accused.
     /// @param ref The result.
     /// @param upheld Whether the result is at fault.
     /// @param reason Why (when upheld).
     /// @param evidence Content hash of the referee's published report.
+    /// @param claim `resultClaim` of the result's bytes as the referee found them.
     function resolve(
         IConsensusVerifier.ResultRef calldata ref,
         bool upheld,
         IConsensusVerifier.SlashReason reason,
-        bytes32 evidence
+        bytes32 evidence,
+        bytes32 claim
     ) external;
 
     /// @notice A fraud proof the contract checks alone, no referee and no bond: `delta` is the
@@ -123,10 +132,11 @@ interface IResultChallenges {
     /// `fingerprintHash` it gives the stored result digest) and fails a header check every decoder
     /// applies (`DeltaHeader.isFaulty`, e.g. bound to another provider or attempt). Slashes the
     /// result's provider for `InvalidDelta` with evidence `sha256(delta)`, so the evidence names
-    /// the delta itself. Needs `commitmentOf(msg.sender, ref, salt)` from an earlier block, so a
-    /// watcher who copies the proof from the mempool cannot take the reporter's share; an open
-    /// challenge of the result is upheld by it (its bond comes back) and its challenger stays the
-    /// reporter when committed first. Anyone but the accused may prove.
+    /// the delta itself. Needs `commitmentOf(msg.sender, ref, resultClaim(keccak256(delta),
+    /// 0), salt)` from an earlier block, so a watcher who copies the proof from the mempool cannot
+    /// take the reporter's share; an open challenge of the result is upheld by it, and its
+    /// challenger stays the reporter, bond back, when committed first with that same claim (a
+    /// challenger with another claim loses its bond). Anyone but the accused may prove.
     /// @param ref The result.
     /// @param salt The commitment's salt.
     /// @param fingerprintHash `keccak256(fingerprint)` of the reveal, the fingerprint packed (4 bytes per entry).
@@ -147,15 +157,27 @@ interface IResultChallenges {
     /// @return The challenge.
     function challengeOf(IConsensusVerifier.ResultRef calldata ref) external view returns (Challenge memory);
 
-    /// @notice `keccak256(abi.encode(challenger, ref, salt))`.
+    /// @notice `keccak256(abi.encode(challenger, ref, claim, salt))`.
     /// @param challenger The challenger.
     /// @param ref The result.
+    /// @param claim What the challenger found (`resultClaim`).
     /// @param salt A secret salt.
     /// @return The commitment.
-    function commitmentOf(address challenger, IConsensusVerifier.ResultRef calldata ref, bytes32 salt)
+    function commitmentOf(address challenger, IConsensusVerifier.ResultRef calldata ref, bytes32 claim, bytes32 salt)
         external
         pure
         returns (bytes32);
+
+    /// @notice What checking a result's bytes finds: `keccak256(abi.encode(contentHash,
+    /// fingerprintHash))`, with `contentHash` the keccak256 of the plaintext delta when the sealed
+    /// delta opens to the committed CID (else of the sealed bytes), and `fingerprintHash` that of
+    /// the fingerprint recomputed from a delta that decodes and validates under the attempt's seed
+    /// (packed, 4 bytes per entry), else zero. Neither comes from the reveal alone: only whoever
+    /// fetched and checked the bytes knows them.
+    /// @param contentHash keccak256 of the plaintext (or of the sealed bytes that do not open).
+    /// @param fingerprintHash keccak256 of the recomputed fingerprint, or zero.
+    /// @return The claim.
+    function resultClaim(bytes32 contentHash, bytes32 fingerprintHash) external pure returns (bytes32);
 
     /// @notice `keccak256(abi.encode(ref))`: the key of a result's challenge and bond.
     /// @param ref The result.

@@ -33,12 +33,14 @@ contract ForgedVersionCosignersTest is ProtocolFixture {
         assertLt(registry.getVersion(v).signers, registry.getVersion(v).requiredSigners, "not final");
         _challengeVersion(winners[2], v);
         vm.prank(referee);
-        registry.resolveChallenge(v, uphold);
+        registry.resolveChallenge(v, uphold, CLAIM);
     }
 
     function test_attack_theSybilThatSignedAForgedVersionIsSlashedAndEjectedToo() public {
         uint256 v = _forged(true);
-        assertEq(registry.forgedVersionReporter(v), winners[2]);
+        (bool forged, address reporter) = registry.forgeries(v);
+        assertTrue(forged);
+        assertEq(reporter, winners[2]);
         (uint128 stakedBefore,) = distributor.stakes(winners[1]);
         uint256 reporterBefore = distributor.claimableOf(winners[2]);
         vm.expectEmit(address(registry));
@@ -71,6 +73,7 @@ contract ForgedVersionCosignersTest is ProtocolFixture {
         uint256 v = _forged(false);
         vm.expectRevert(abi.encodeWithSelector(IModelRegistry.NotForged.selector, v));
         registry.slashCosigner(v, winners[1]);
-        assertEq(registry.forgedVersionReporter(v), address(0));
+        (bool forged,) = registry.forgeries(v);
+        assertFalse(forged);
     }
 }

@@ -54,7 +54,7 @@ contract FreeVetoTest is ProtocolFixture {
         _challengeVersion(creator, v);
         uint256 supply = token.totalSupply();
         vm.prank(referee);
-        registry.resolveChallenge(v, false);
+        registry.resolveChallenge(v, false, CLAIM);
         assertEq(registry.getModel(modelId).head, v);
         assertEq(distributor.bondOf(bytes32(v)), 0);
         assertEq(distributor.claimableOf(creator), 0);
@@ -73,7 +73,7 @@ contract FreeVetoTest is ProtocolFixture {
         vm.expectEmit(address(registry));
         emit IModelRegistry.VersionSlashed(v, taskId, winners[0], winners[1], MIN_STAKE);
         vm.prank(referee);
-        registry.resolveChallenge(v, true);
+        registry.resolveChallenge(v, true, CLAIM);
         assertEq(uint8(registry.getVersion(v).status), uint8(IModelRegistry.VersionStatus.Rejected));
         assertEq(registry.getModel(modelId).head, genesis);
         (uint128 stakedAfter,) = distributor.stakes(winners[0]);
@@ -107,7 +107,7 @@ contract FreeVetoTest is ProtocolFixture {
         registry.challenge(v, reason, salt);
         vm.prank(creator);
         registry.challenge(v, reason, salt);
-        (address challenger,,) = registry.challenges(v);
+        (address challenger,,,,) = registry.challenges(v);
         assertEq(challenger, creator);
         assertEq(registry.challengeCommitments(own), 0, "spent");
     }
@@ -130,20 +130,20 @@ contract FreeVetoTest is ProtocolFixture {
         token.approve(address(distributor), bond);
         registry.challenge(v, reason, salt);
         vm.stopPrank();
-        (address challenger,,) = registry.challenges(v);
+        (address challenger,,,,) = registry.challenges(v);
         assertEq(challenger, winners[1]);
     }
 
     function test_aChallengeLapsesWhenTheRefereeIsLate() public {
         uint256 v = _proposeVersion(taskId, 0, genesis, winners[0], keccak256("honest"));
         _challengeVersion(creator, v);
-        (,, uint64 resolveBy) = registry.challenges(v);
+        (,, uint64 resolveBy,,) = registry.challenges(v);
         vm.expectRevert(abi.encodeWithSelector(IModelRegistry.ChallengeUnresolvedUntil.selector, resolveBy));
         registry.expireChallenge(v);
         vm.warp(resolveBy);
         vm.prank(referee);
         vm.expectRevert(abi.encodeWithSelector(IModelRegistry.ChallengeLapsed.selector, v, resolveBy));
-        registry.resolveChallenge(v, false);
+        registry.resolveChallenge(v, false, CLAIM);
         registry.expireChallenge(v);
         assertEq(distributor.claimableOf(creator), MIN_STAKE);
         // Nobody judged it: the version is back to its quiet window (long over by now).

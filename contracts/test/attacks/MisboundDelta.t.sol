@@ -93,8 +93,15 @@ contract MisboundDeltaTest is ProtocolFixture {
         assertTrue(verifier.finalize(taskId, 0, 0, Packed.packAll(fps), leaves), "both winners");
     }
 
-    function _commitProof(address who, IConsensusVerifier.ResultRef memory ref, bytes32 salt) internal {
-        bytes32 c = challenges.commitmentOf(who, ref, salt);
+    /// What checking `delta` finds when it fails the on-chain checks (no fingerprint recomputed).
+    function _claimOf(bytes memory delta) internal view returns (bytes32) {
+        return challenges.resultClaim(keccak256(delta), bytes32(0));
+    }
+
+    function _commitProof(address who, IConsensusVerifier.ResultRef memory ref, bytes32 salt, bytes memory delta)
+        internal
+    {
+        bytes32 c = challenges.commitmentOf(who, ref, _claimOf(delta), salt);
         vm.prank(who);
         challenges.commit(c);
     }
@@ -109,15 +116,16 @@ contract MisboundDeltaTest is ProtocolFixture {
         _fund(watcher, 10 * uint256(REWARD));
         vm.prank(watcher);
         token.approve(address(distributor), type(uint256).max);
-        _commitProof(watcher, badRef, "w");
+        _commitProof(watcher, badRef, "w", badDelta);
         vm.roll(block.number + 1);
+        bytes32 claim = _claimOf(badDelta);
         vm.prank(watcher);
-        challenges.challenge(badRef, "w");
+        challenges.challenge(badRef, claim, "w");
     }
 
     function test_attack_aDeltaBoundToAnotherProviderIsSlashedByAnyonesProofWithoutTheReferee() public {
         _runWith(badDelta);
-        _commitProof(stranger, badRef, "s");
+        _commitProof(stranger, badRef, "s", badDelta);
         vm.roll(block.number + 1);
         uint256 supply = token.totalSupply();
         vm.expectEmit(address(challenges));
@@ -134,7 +142,7 @@ contract MisboundDeltaTest is ProtocolFixture {
     function test_attack_aDeltaReplayedFromAnotherAttemptIsProvable() public {
         bytes memory replayed = _delta(_binding(accused, 7));
         _runWith(replayed);
-        _commitProof(watcher, badRef, "s");
+        _commitProof(watcher, badRef, "s", replayed);
         vm.roll(block.number + 1);
         _prove(watcher, badRef, "s", replayed);
         assertEq(distributor.claimableOf(watcher), MIN_STAKE / 10);
@@ -148,7 +156,7 @@ contract MisboundDeltaTest is ProtocolFixture {
         bytes memory bad = _delta(_binding(accused, 0));
         bad[pos] = bytes1(uint8(bad[pos]) ^ flip);
         _runWith(bad);
-        _commitProof(watcher, badRef, "s");
+        _commitProof(watcher, badRef, "s", bad);
         vm.roll(block.number + 1);
         _prove(watcher, badRef, "s", bad);
         assertEq(distributor.claimableOf(watcher), MIN_STAKE / 10);
@@ -156,7 +164,7 @@ contract MisboundDeltaTest is ProtocolFixture {
 
     function test_proveInvalidDelta_revertsForADeltaThatPassesTheOnChainChecks() public {
         _runWith(_delta(_binding(accused, 0)));
-        _commitProof(watcher, honestRef, "s");
+        _commitProof(watcher, honestRef, "s", honestDelta);
         vm.roll(block.number + 1);
         vm.expectRevert(IResultChallenges.DeltaPassesOnChainChecks.selector);
         _prove(watcher, honestRef, "s", honestDelta);
@@ -165,7 +173,7 @@ contract MisboundDeltaTest is ProtocolFixture {
     function test_attack_aTopKDeltaWithBitsNoDecoderReadsIsProvable() public {
         bytes memory bad = _topKDelta(_binding(accused, 0), 3);
         _runWith(bad);
-        _commitProof(watcher, badRef, "s");
+        _commitProof(watcher, badRef, "s", bad);
         vm.roll(block.number + 1);
         _prove(watcher, badRef, "s", bad);
         assertEq(distributor.claimableOf(watcher), MIN_STAKE / 10);
@@ -174,7 +182,7 @@ contract MisboundDeltaTest is ProtocolFixture {
     function test_proveInvalidDelta_revertsForAWellBoundTopKDelta() public {
         bytes memory topK = _topKDelta(_binding(accused, 0), 2);
         _runWith(topK);
-        _commitProof(watcher, badRef, "s");
+        _commitProof(watcher, badRef, "s", topK);
         vm.roll(block.number + 1);
         vm.expectRevert(IResultChallenges.DeltaPassesOnChainChecks.selector);
         _prove(watcher, badRef, "s", topK);
@@ -182,9 +190,9 @@ contract MisboundDeltaTest is ProtocolFixture {
 
     function test_proveInvalidDelta_revertsForBytesTheResultDidNotReveal() public {
         _runWith(badDelta);
-        _commitProof(watcher, badRef, "s");
-        vm.roll(block.number + 1);
         bytes memory other = _delta(bytes32(0));
+        _commitProof(watcher, badRef, "s", other);
+        vm.roll(block.number + 1);
         vm.expectRevert(
             abi.encodeWithSelector(
                 IResultChallenges.NotTheRevealedDelta.selector, verifier.resultOf(taskId, 0, 0, 0, 1)
@@ -195,11 +203,11 @@ contract MisboundDeltaTest is ProtocolFixture {
 
     function test_attack_frontRunning_aCopiedProofNeedsACommitmentFromAnEarlierBlock() public {
         _runWith(badDelta);
-        _commitProof(watcher, badRef, "w");
+        _commitProof(watcher, badRef, "w", badDelta);
         vm.roll(block.number + 1);
         // The copier saw the watcher's proof in the mempool and is ordered before it in its block.
-        _commitProof(copier, badRef, "c");
-        bytes32 c = challenges.commitmentOf(copier, badRef, "c");
+        _commitProof(copier, badRef, "c", badDelta);
+        bytes32 c = challenges.commitmentOf(copier, badRef, _claimOf(badDelta), "c");
         vm.expectRevert(abi.encodeWithSelector(IResultChallenges.CommittedInThisBlock.selector, c));
         _prove(copier, badRef, "c", badDelta);
         _prove(watcher, badRef, "w", badDelta);
@@ -209,10 +217,10 @@ contract MisboundDeltaTest is ProtocolFixture {
 
     function test_proveInvalidDelta_revertsWithoutACommitmentAndForTheAccused() public {
         _runWith(badDelta);
-        bytes32 c = challenges.commitmentOf(watcher, badRef, "s");
+        bytes32 c = challenges.commitmentOf(watcher, badRef, _claimOf(badDelta), "s");
         vm.expectRevert(abi.encodeWithSelector(IResultChallenges.NotCommitted.selector, c));
         _prove(watcher, badRef, "s", badDelta);
-        _commitProof(accused, badRef, "s");
+        _commitProof(accused, badRef, "s", badDelta);
         vm.roll(block.number + 1);
         vm.expectRevert(abi.encodeWithSelector(IResultChallenges.NotAllowedToChallenge.selector, accused));
         _prove(accused, badRef, "s", badDelta);
@@ -221,7 +229,7 @@ contract MisboundDeltaTest is ProtocolFixture {
     function test_aProofUpholdsAnOpenChallengeWhoseOlderCommitmentKeepsTheReportersShare() public {
         _runWith(badDelta);
         _watcherChallenges();
-        _commitProof(copier, badRef, "c");
+        _commitProof(copier, badRef, "c", badDelta);
         vm.roll(block.number + 1);
         _prove(copier, badRef, "c", badDelta);
         assertEq(distributor.claimableOf(watcher), MIN_STAKE / 10 + REWARD, "the challenger's share and its bond");
@@ -231,11 +239,32 @@ contract MisboundDeltaTest is ProtocolFixture {
 
     function test_aProverWhoCommittedBeforeTheChallengerIsTheReporter() public {
         _runWith(badDelta);
-        _commitProof(copier, badRef, "c");
+        _commitProof(copier, badRef, "c", badDelta);
         vm.roll(block.number + 1);
         _watcherChallenges();
         _prove(copier, badRef, "c", badDelta);
         assertEq(distributor.claimableOf(copier), MIN_STAKE / 10);
         assertEq(distributor.claimableOf(watcher), REWARD, "the challenger's bond comes back");
+    }
+
+    /// A watcher that committed blind (its claim is not what the bytes give) is not the reporter
+    /// of a proof even with the older commitment, and its bond is burnt.
+    function test_attack_aBlindChallengerIsNotTheReporterOfAProof() public {
+        _runWith(badDelta);
+        _fund(watcher, 10 * uint256(REWARD));
+        vm.prank(watcher);
+        token.approve(address(distributor), type(uint256).max);
+        bytes32 guess = keccak256("a guess");
+        bytes32 c = challenges.commitmentOf(watcher, badRef, guess, "w");
+        vm.prank(watcher);
+        challenges.commit(c);
+        vm.roll(block.number + 1);
+        _commitProof(copier, badRef, "c", badDelta);
+        vm.prank(watcher);
+        challenges.challenge(badRef, guess, "w");
+        vm.roll(block.number + 1);
+        _prove(copier, badRef, "c", badDelta);
+        assertEq(distributor.claimableOf(copier), MIN_STAKE / 10, "the prover is the reporter");
+        assertEq(distributor.claimableOf(watcher), 0, "no share, and the bond is gone");
     }
 }

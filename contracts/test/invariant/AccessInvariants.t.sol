@@ -103,7 +103,7 @@ contract AccessHandler is ProtocolFixture {
                 ok = true;
             } catch {}
         } else if (which == 12) {
-            try registry.resolveChallenge(arg % 4, arg % 2 == 0) {
+            try registry.resolveChallenge(arg % 4, arg % 2 == 0, CLAIM) {
                 ok = true;
             } catch {}
         } else if (which == 13) {
@@ -150,7 +150,8 @@ contract AccessHandler is ProtocolFixture {
                 IConsensusVerifier.ResultRef(taskId, 0, 0, 0, arg % 2),
                 arg % 2 == 0,
                 IConsensusVerifier.SlashReason.RefereeDisagrees,
-                bytes32(arg)
+                bytes32(arg),
+                CLAIM
             ) {
                 ok = true;
             } catch {}

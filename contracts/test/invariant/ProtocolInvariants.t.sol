@@ -382,7 +382,7 @@ contract ProtocolHandler is ProtocolFixture {
     }
 
     function _settleChallenge(uint256 versionId, uint8 mode) internal returns (bool) {
-        (address challenger,, uint64 resolveBy) = registry.challenges(versionId);
+        (address challenger,, uint64 resolveBy,,) = registry.challenges(versionId);
         if (challenger == address(0)) return false;
         IModelRegistry.Version memory v = registry.getVersion(versionId);
         // Waiting out the referee's window only while nothing else runs against the clock.
@@ -393,7 +393,7 @@ contract ProtocolHandler is ProtocolFixture {
             registry.expireChallenge(versionId);
         } else {
             vm.prank(referee);
-            registry.resolveChallenge(versionId, mode % 3 == 1);
+            registry.resolveChallenge(versionId, mode % 3 == 1, CLAIM);
             // An upheld challenge slashes and ejects the aggregator; its draws of this round stand.
             if (mode % 3 == 1) {
                 slashedIn[v.aggregator][taskId] = tm.getTask(taskId).currentRound + 1;
@@ -484,7 +484,7 @@ contract ProtocolHandler is ProtocolFixture {
         _unlockAll(t.challengeWindow);
         vm.warp(block.timestamp + t.challengeWindow);
         for (uint256 i = 0; i < challenged.length; ++i) {
-            (address challenger,,) = registry.challenges(challenged[i]);
+            (address challenger,,,,) = registry.challenges(challenged[i]);
             if (challenger != address(0)) registry.expireChallenge(challenged[i]);
         }
         for (uint256 i = 0; i < PROVIDERS; ++i) {

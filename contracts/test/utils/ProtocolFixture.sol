@@ -503,9 +503,14 @@ abstract contract ProtocolFixture is Test {
         registry.confirm(versionId, p.data, signers, signatures);
     }
 
-    /// `who` commits to a challenge of `versionId`, bonds what it takes and opens it a block later.
+    /// The claim a challenger makes in the tests (a version's content hash, or a result's
+    /// `resultClaim`), which the referee's verdict names back when the challenger is right.
+    bytes32 internal constant CLAIM = keccak256("recomputed differently");
+
+    /// `who` commits to a challenge of `versionId` claiming `CLAIM`, bonds what it takes and opens
+    /// it a block later.
     function _challengeVersion(address who, uint256 versionId) internal {
-        bytes32 reason = keccak256("recomputed differently");
+        bytes32 reason = CLAIM;
         bytes32 salt = _commitVersionChallenge(who, versionId, reason);
         uint256 bond = registry.challengeBond(versionId);
         _fund(who, bond);

@@ -24,8 +24,8 @@ export interface VersionChallengeView extends ChallengeBase {
   kind: 'version'
   taskId: bigint | undefined
   versionId: bigint
-  /** Content hash of the challenger's published reason. */
-  reason: Hex
+  /** What the challenger recomputed (`versionClaim`), which the referee checks against its own. */
+  claim: Hex
   /** Known once the referee judged it (`ChallengeResolved`). */
   bond: bigint | undefined
 }
@@ -72,9 +72,12 @@ export function challengesOf (events: readonly ProtocolEvent[]): ChallengeView[]
       }
       case 'VersionChallenged': {
         const version = versions.get(event.args.versionId)
+        // An older commitment took the open challenge over.
+        const superseded = openVersions.get(event.args.versionId)
+        if (superseded !== undefined) superseded.outcome = 'superseded'
         const challenge: VersionChallengeView = {
           kind: 'version', taskId: version?.taskId, versionId: event.args.versionId, challenger: event.args.challenger, accused: version?.aggregator,
-          reason: event.args.reason, bond: undefined, outcome: 'open', block: event.blockNumber
+          claim: event.args.claim, bond: undefined, outcome: 'open', block: event.blockNumber
         }
         openVersions.set(event.args.versionId, challenge)
         challenges.push(challenge)

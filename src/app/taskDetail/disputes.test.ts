@@ -106,17 +106,20 @@ describe('disputesOf', () => {
     ])
   })
 
-  it("names a version challenge's aggregator and takes its bond from the verdict", () => {
+  it("names a version challenge's aggregator, marks one taken over as superseded, and takes its bond from the verdict", () => {
     const registry = (name: string, args: Record<string, unknown>) => protocolEvent('ModelRegistry', name, args)
     const events = [
       registry('VersionProposed', { versionId: 5n, taskId: 1n, round: 0n, aggregator: A, signature: '0x' }),
-      registry('VersionChallenged', { versionId: 5n, challenger: B, reason: '0x0b' }),
+      registry('VersionChallenged', { versionId: 5n, challenger: C, claim: '0x0a' }),
+      // an older commitment takes the open challenge over
+      registry('VersionChallenged', { versionId: 5n, challenger: B, claim: '0x0b' }),
       registry('ChallengeResolved', { versionId: 5n, upheld: true, bond: STAKE }),
-      registry('VersionChallenged', { versionId: 6n, challenger: C, reason: '0x0c' }),
+      registry('VersionChallenged', { versionId: 6n, challenger: C, claim: '0x0c' }),
       registry('ChallengeExpired', { versionId: 6n })
     ]
     expect(disputesOf(events).challenges).toMatchObject([
-      { kind: 'version', versionId: 5n, taskId: 1n, challenger: B, accused: A, reason: '0x0b', outcome: 'upheld', bond: STAKE },
+      { kind: 'version', versionId: 5n, taskId: 1n, challenger: C, accused: A, claim: '0x0a', outcome: 'superseded' },
+      { kind: 'version', versionId: 5n, taskId: 1n, challenger: B, accused: A, claim: '0x0b', outcome: 'upheld', bond: STAKE },
       { kind: 'version', versionId: 6n, taskId: undefined, challenger: C, accused: undefined, outcome: 'expired', bond: undefined }
     ])
   })

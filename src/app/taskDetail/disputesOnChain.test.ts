@@ -35,11 +35,12 @@ describe('disputes read back from the chain', () => {
     expect(resultKeyOf(ref)).toBe(await publicClient.readContract({
       address: creator.contracts.ResultChallenges, abi: ResultChallengesAbi, functionName: 'resultKey', args: [resultRefArgs(ref)]
     }))
-    await challengeResult(creator, { ref, bond: parseEther('10') })
+    const claim = keccak256(toHex('what checking the bytes found'))
+    await challengeResult(creator, { ref, bond: parseEther('10'), claim })
     const open = accountRecordOf(disputesOf(await readProtocolEvents(creator)), honest)
     expect(open.openChallenges).toMatchObject([{ kind: 'result', challenger, accused: honest, outcome: 'open' }])
 
-    await resolveResultChallenge(referee, { ref, upheld: true, reason: 'FingerprintMismatch', evidence: keccak256(toHex('bytes')) })
+    await resolveResultChallenge(referee, { ref, upheld: true, reason: 'FingerprintMismatch', evidence: keccak256(toHex('bytes')), claim })
     const events = await readTaskEvents(creator, { taskId })
     const disputes = disputesOf(events)
     expect(disputes.splits).toMatchObject([{ round: 0, shard: 0, attempt: 0, revealedMask: 0b11, verdict: { kind: 'resolved', winnersMask: 0b01, evidence: verdict } }])

@@ -12,22 +12,22 @@ import type { WriteContext } from './types.ts'
  * the challenge, then opens it in a later block (each transaction waits for its receipt), so
  * nobody copying the opening from the mempool can take the challenger's share. The referee then
  * judges it: upheld, the version is rejected, its aggregator slashed with the caller as reporter
- * and the bond comes back; dismissed, the bond is lost; lapsed, it comes back. `reason` is the
- * content hash of the published reason, such as the keccak256 of the version the challenger
- * computed instead.
+ * and the bond comes back when its claim is the referee's (else it is burnt); dismissed, the bond
+ * is lost; lapsed, it comes back. `claim` is `versionClaim` of the round as the challenger
+ * recomputed it.
  */
-export async function challengeVersion (ctx: WriteContext, params: { versionId: bigint, reason: Hex }): Promise<{ bond: bigint, receipt: TransactionReceipt }> {
+export async function challengeVersion (ctx: WriteContext, params: { versionId: bigint, claim: Hex }): Promise<{ bond: bigint, receipt: TransactionReceipt }> {
   return await asAction('challengeVersion', async () => {
     const registry = { address: ctx.contracts.ModelRegistry, abi: ModelRegistryAbi } as const
     const salt = newSalt()
     const [bond, commitment] = await Promise.all([
       ctx.publicClient.readContract({ ...registry, functionName: 'challengeBond', args: [params.versionId] }),
-      ctx.publicClient.readContract({ ...registry, functionName: 'challengeCommitmentOf', args: [ctx.walletClient.account.address, params.versionId, params.reason, salt] })
+      ctx.publicClient.readContract({ ...registry, functionName: 'challengeCommitmentOf', args: [ctx.walletClient.account.address, params.versionId, params.claim, salt] })
     ])
     await ensureAllowance(ctx, { amount: bond })
     const committed = await transact(ctx, 'commitVersionChallenge', { contract: 'ModelRegistry', functionName: 'commitChallenge', args: [commitment] })
     // The opening must see the commitment in an earlier block, its simulation included.
     await waitForBlockAfter(ctx, committed.blockNumber)
-    return { bond, receipt: await transact(ctx, 'challengeVersion', { contract: 'ModelRegistry', functionName: 'challenge', args: [params.versionId, params.reason, salt] }) }
+    return { bond, receipt: await transact(ctx, 'challengeVersion', { contract: 'ModelRegistry', functionName: 'challenge', args: [params.versionId, params.claim, salt] }) }
   })
 }

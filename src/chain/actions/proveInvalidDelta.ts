@@ -1,4 +1,5 @@
-import { bytesToHex, type Hex, type TransactionReceipt } from 'viem'
+import { bytesToHex, keccak256, type Hex, type TransactionReceipt } from 'viem'
+import { resultClaim } from '../../core/version/challengeClaim.ts'
 import { ResultChallengesAbi } from '../generated/abis.ts'
 import { asAction } from './errors.ts'
 import { newSalt } from './newSalt.ts'
@@ -18,7 +19,7 @@ export async function proveInvalidDelta (ctx: WriteContext, params: { ref: Resul
     const ref = resultRefArgs(params.ref)
     const salt = newSalt()
     const commitment = await ctx.publicClient.readContract({
-      address: ctx.contracts.ResultChallenges, abi: ResultChallengesAbi, functionName: 'commitmentOf', args: [ctx.walletClient.account.address, ref, salt]
+      address: ctx.contracts.ResultChallenges, abi: ResultChallengesAbi, functionName: 'commitmentOf', args: [ctx.walletClient.account.address, ref, resultClaim(keccak256(params.delta)), salt]
     })
     const committed = await transact(ctx, 'commitInvalidDeltaProof', { contract: 'ResultChallenges', functionName: 'commit', args: [commitment] })
     // The proof must see the commitment in an earlier block, its simulation included.

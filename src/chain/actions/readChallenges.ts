@@ -7,7 +7,8 @@ import type { ReadContext } from './types.ts'
 export interface VersionChallenge {
   versionId: bigint
   challenger: Address
-  reason: Hex
+  /** what the challenger recomputed (`versionClaim`) */
+  claim: Hex
   blockNumber: bigint
 }
 
@@ -18,16 +19,16 @@ export async function readChallenges (ctx: ReadContext, params: { fromBlock: Blo
       address: ctx.contracts.ModelRegistry, abi: ModelRegistryAbi, eventName: 'VersionChallenged',
       fromBlock: params.fromBlock, toBlock: params.toBlock ?? 'latest', strict: true
     })
-    return logs.map((log) => ({ versionId: log.args.versionId, challenger: log.args.challenger, reason: log.args.reason, blockNumber: log.blockNumber ?? 0n }))
+    return logs.map((log) => ({ versionId: log.args.versionId, challenger: log.args.challenger, claim: log.args.claim, blockNumber: log.blockNumber ?? 0n }))
   })
 }
 
-/** The open challenge of a version: its challenger (zero when none is open), bond and deadline. */
-export async function readOpenChallenge (ctx: ReadContext, params: { versionId: bigint }): Promise<{ challenger: Address, bond: bigint, resolveBy: bigint }> {
+/** The open challenge of a version: its challenger (zero when none is open), bond, deadline and claim. */
+export async function readOpenChallenge (ctx: ReadContext, params: { versionId: bigint }): Promise<{ challenger: Address, bond: bigint, resolveBy: bigint, claim: Hex }> {
   return await asAction('readOpenChallenge', async () => {
-    const [challenger, bond, resolveBy] = await ctx.publicClient.readContract({
+    const [challenger, bond, resolveBy, , claim] = await ctx.publicClient.readContract({
       address: ctx.contracts.ModelRegistry, abi: ModelRegistryAbi, functionName: 'challenges', args: [params.versionId]
     })
-    return { challenger, bond, resolveBy }
+    return { challenger, bond, resolveBy, claim }
   })
 }

@@ -3453,7 +3453,7 @@ export const ModelRegistryAbi = [
         "internalType": "uint256"
       },
       {
-        "name": "reason",
+        "name": "claim",
         "type": "bytes32",
         "internalType": "bytes32"
       },
@@ -3500,7 +3500,7 @@ export const ModelRegistryAbi = [
         "internalType": "uint256"
       },
       {
-        "name": "reason",
+        "name": "claim",
         "type": "bytes32",
         "internalType": "bytes32"
       },
@@ -3563,6 +3563,16 @@ export const ModelRegistryAbi = [
         "name": "resolveBy",
         "type": "uint64",
         "internalType": "uint64"
+      },
+      {
+        "name": "committedAt",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "claim",
+        "type": "bytes32",
+        "internalType": "bytes32"
       }
     ],
     "stateMutability": "view"
@@ -3884,7 +3894,7 @@ export const ModelRegistryAbi = [
   },
   {
     "type": "function",
-    "name": "forgedVersionReporter",
+    "name": "forgeries",
     "inputs": [
       {
         "name": "versionId",
@@ -3894,7 +3904,12 @@ export const ModelRegistryAbi = [
     ],
     "outputs": [
       {
-        "name": "challenger",
+        "name": "forged",
+        "type": "bool",
+        "internalType": "bool"
+      },
+      {
+        "name": "reporter",
         "type": "address",
         "internalType": "address"
       }
@@ -4586,6 +4601,11 @@ export const ModelRegistryAbi = [
         "name": "uphold",
         "type": "bool",
         "internalType": "bool"
+      },
+      {
+        "name": "claim",
+        "type": "bytes32",
+        "internalType": "bytes32"
       }
     ],
     "outputs": [],
@@ -4719,6 +4739,35 @@ export const ModelRegistryAbi = [
       }
     ],
     "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "versionClaim",
+    "inputs": [
+      {
+        "name": "commitHash",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "deltaRoot",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "dataHash",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "pure"
   },
   {
     "type": "function",
@@ -5110,7 +5159,7 @@ export const ModelRegistryAbi = [
         "internalType": "address"
       },
       {
-        "name": "reason",
+        "name": "claim",
         "type": "bytes32",
         "indexed": false,
         "internalType": "bytes32"
@@ -5400,6 +5449,22 @@ export const ModelRegistryAbi = [
         "name": "commitment",
         "type": "bytes32",
         "internalType": "bytes32"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "ChallengeAlreadyOpen",
+    "inputs": [
+      {
+        "name": "versionId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "challenger",
+        "type": "address",
+        "internalType": "address"
       }
     ]
   },
@@ -5940,6 +6005,11 @@ export const ResultChallengesAbi = [
         ]
       },
       {
+        "name": "claim",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
         "name": "salt",
         "type": "bytes32",
         "internalType": "bytes32"
@@ -6005,6 +6075,11 @@ export const ResultChallengesAbi = [
             "name": "resolveBy",
             "type": "uint48",
             "internalType": "uint48"
+          },
+          {
+            "name": "claim",
+            "type": "bytes32",
+            "internalType": "bytes32"
           }
         ]
       }
@@ -6064,6 +6139,11 @@ export const ResultChallengesAbi = [
             "internalType": "uint256"
           }
         ]
+      },
+      {
+        "name": "claim",
+        "type": "bytes32",
+        "internalType": "bytes32"
       },
       {
         "name": "salt",
@@ -6323,10 +6403,39 @@ export const ResultChallengesAbi = [
         "name": "evidence",
         "type": "bytes32",
         "internalType": "bytes32"
+      },
+      {
+        "name": "claim",
+        "type": "bytes32",
+        "internalType": "bytes32"
       }
     ],
     "outputs": [],
     "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "resultClaim",
+    "inputs": [
+      {
+        "name": "contentHash",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "fingerprintHash",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "stateMutability": "pure"
   },
   {
     "type": "function",

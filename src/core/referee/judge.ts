@@ -9,7 +9,7 @@
  * abstains unless every replica is caught by its bytes: the shard's deadline then lapses, nobody is
  * slashed and the shard runs again.
  */
-import type { Address } from 'viem'
+import type { Address, Hex } from 'viem'
 import { fingerprintDistance } from '../fingerprint.ts'
 
 export interface RevealedReplica {
@@ -25,6 +25,8 @@ export interface JudgedReplica {
   distance?: number
   /** why it is slashed; absent for a winner */
   fault?: string
+  /** what checking its bytes found (`resultClaim`): a rightful challenger of it claimed the same */
+  claim?: Hex
 }
 
 export type SplitVerdict =

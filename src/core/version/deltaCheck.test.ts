@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Address, Hex } from 'viem'
+import { keccak256, type Address, type Hex } from 'viem'
 import { randomWeights, SMALL_LAYOUT } from '../../testing/randomWeights.ts'
 import { deltaBinding } from '../delta/binding.ts'
 import { deltaCidOf } from '../delta/cid.ts'
@@ -7,6 +7,8 @@ import { bindDelta, decodeDelta, encodeDelta, type DeltaEncoding } from '../delt
 import { sealDelta } from '../delta/seal.ts'
 import { fingerprint } from '../fingerprint.ts'
 import type { WeightSet } from '../tensors.ts'
+import { fingerprintHash } from './acceptedResults.ts'
+import { resultClaim } from './challengeClaim.ts'
 import { checkWinners, type DeltaCheckContext, type RevealedCandidate } from './deltaCheck.ts'
 
 const context: DeltaCheckContext = {
@@ -104,6 +106,23 @@ describe('checkWinners', () => {
     // its commitment named another CID. Its bytes themselves check out, which is why the sealing matters.
     const checks = await checkWinners([forged.candidate], store([forged]), context)
     expect(checks.matching.map((m) => m.replica)).toEqual([0])
+  })
+
+  it('claims what its check found: the plaintext with the recomputed fingerprint, the plaintext alone when it fails its checks, the sealed bytes when they do not open', async () => {
+    const evil = await result(0, A, flipped(honest), { fingerprintOf: honest })
+    const stale = await result(1, B, honest, { attempt: 3 })
+    const unopened = await result(2, B, honest)
+    const good = await result(3, A, honest)
+    const checks = await checkWinners([evil.candidate, stale.candidate, { ...unopened.candidate, salt: salt(9) }, good.candidate], store([evil, stale, unopened, good]), context)
+    const sketch = (delta: WeightSet): number[] => Array.from(fingerprint(decodeDelta(encodeDelta(delta), { maxBytes: 1 << 20, expected: SMALL_LAYOUT }), { length: 16, seed: context.fingerprintSeed, resolution: 65536 }))
+    expect(checks.faults.map((f) => f.claim)).toEqual([
+      resultClaim(keccak256(evil.plaintext), fingerprintHash(sketch(flipped(honest)))),
+      resultClaim(keccak256(stale.plaintext)),
+      resultClaim(keccak256(unopened.sealed))
+    ])
+    expect(checks.matching[0]!.claim).toBe(resultClaim(keccak256(good.plaintext), fingerprintHash(good.candidate.fingerprint)))
+    // A watcher that knows only the reveal cannot make it: the CIDs are sha256, the claim keccak256.
+    expect(checks.faults[0]!.claim).not.toBe(resultClaim(keccak256(evil.candidate.deltaCid), fingerprintHash(evil.candidate.fingerprint)))
   })
 
   it('does not leave out a delta it could not fetch: the error propagates', async () => {

@@ -11,7 +11,7 @@
  * are all used (the version takes their mean per shard). A fetch that fails is not a reason to
  * leave a winner out: it throws, and the caller retries.
  */
-import type { Address, Hex } from 'viem'
+import { keccak256, type Address, type Hex } from 'viem'
 import { deltaBinding } from '../delta/binding.ts'
 import { deltaCidOf } from '../delta/cid.ts'
 import { decodeDelta, onChainDeltaFault } from '../delta/codec.ts'
@@ -21,6 +21,7 @@ import { fingerprintDistance, taskFingerprint } from '../fingerprint.ts'
 import type { TaskSpec } from '../taskSpec.ts'
 import type { WeightLayout } from '../tensors.ts'
 import { fingerprintHash } from './acceptedResults.ts'
+import { resultClaim } from './challengeClaim.ts'
 
 /**
  * The largest delta a fraud proof carries: its calldata stays under the 128 KiB that Ethereum
@@ -43,6 +44,8 @@ export interface DeltaFault {
   provider: Address
   deltaCid: Hex
   reason: string
+  /** What this check found (`resultClaim`): what a challenge of the result claims. */
+  claim: Hex
   /**
    * Set when the plaintext is the committed one and fails a check a contract can make alone (its
    * header or binding): what `proveInvalidDelta` needs, so no referee has to judge it.
@@ -61,6 +64,8 @@ export interface CheckedDelta {
   deltaCid: Hex
   /** The plaintext delta. */
   bytes: Uint8Array
+  /** What this check found (`resultClaim`), as for a fault. */
+  claim: Hex
 }
 
 export interface DeltaChecks {
@@ -85,32 +90,37 @@ export interface DeltaCheckContext {
   maxDeltaBytes: number
 }
 
-/** The plaintext of `sealed` when it is the delta `candidate` committed and revealed; else why not. */
-export async function openCandidate (sealed: Uint8Array, candidate: RevealedCandidate, c: DeltaCheckContext): Promise<{ bytes: Uint8Array } | { reason: string, proof?: FraudProof }> {
+/**
+ * The plaintext of `sealed` when it is the delta `candidate` committed and revealed; else why not.
+ * Either way with the claim of what the check found (`resultClaim`).
+ */
+export async function openCandidate (sealed: Uint8Array, candidate: RevealedCandidate, c: DeltaCheckContext): Promise<{ bytes: Uint8Array, claim: Hex } | { reason: string, claim: Hex, proof?: FraudProof }> {
   let bytes: Uint8Array
   try {
     bytes = await openDelta(sealed, candidate.salt, { maxBytes: c.maxDeltaBytes })
   } catch (error) {
-    return { reason: `its sealed delta ${candidate.sealedCid} does not open (${message(error)})` }
+    return { reason: `its sealed delta ${candidate.sealedCid} does not open (${message(error)})`, claim: resultClaim(keccak256(sealed)) }
   }
   const cid = await deltaCidOf(bytes)
-  if (cid !== candidate.deltaCid.toLowerCase()) return { reason: `its sealed delta opens to ${cid}, not the committed ${candidate.deltaCid}` }
+  if (cid !== candidate.deltaCid.toLowerCase()) return { reason: `its sealed delta opens to ${cid}, not the committed ${candidate.deltaCid}`, claim: resultClaim(keccak256(sealed)) }
+  const invalid = resultClaim(keccak256(bytes))
   const binding = deltaBinding({ chainId: c.chainId, verifier: c.verifier, taskId: c.taskId, round: c.round, shard: c.shard, attempt: c.attempt, provider: candidate.provider })
   const provable = onChainDeltaFault(bytes, binding)
   if (provable !== undefined) {
     const proof = bytes.length <= MAX_FRAUD_PROOF_BYTES ? { delta: bytes, fingerprintHash: fingerprintHash(candidate.fingerprint) } : undefined
-    return { reason: `its bytes are not a valid delta of its own (${provable})`, ...(proof === undefined ? {} : { proof }) }
+    return { reason: `its bytes are not a valid delta of its own (${provable})`, claim: invalid, ...(proof === undefined ? {} : { proof }) }
   }
   let recomputed: Int32Array
   try {
     const delta = decodeDelta(bytes, { expected: c.layout, maxBytes: c.maxDeltaBytes, binding, encoding: deltaEncoding(c.spec) })
     recomputed = taskFingerprint(delta, c.spec, c.fingerprintSeed)
   } catch (error) {
-    return { reason: `its bytes are not a valid delta of its own (${message(error)})` }
+    return { reason: `its bytes are not a valid delta of its own (${message(error)})`, claim: invalid }
   }
-  if (recomputed.length !== candidate.fingerprint.length) return { reason: `its fingerprint has ${recomputed.length} entries, the revealed one ${candidate.fingerprint.length}` }
+  const claim = resultClaim(keccak256(bytes), fingerprintHash([...recomputed]))
+  if (recomputed.length !== candidate.fingerprint.length) return { reason: `its fingerprint has ${recomputed.length} entries, the revealed one ${candidate.fingerprint.length}`, claim }
   const distance = fingerprintDistance(recomputed, Int32Array.from(candidate.fingerprint))
-  return distance === 0 ? { bytes } : { reason: `its bytes fingerprint ${distance} away from the fingerprint it revealed` }
+  return distance === 0 ? { bytes, claim } : { reason: `its bytes fingerprint ${distance} away from the fingerprint it revealed`, claim }
 }
 
 /** Checks every candidate (a shard attempt's winners); see the module comment. */
@@ -122,8 +132,8 @@ export async function checkWinners (
   const result: DeltaChecks = { matching: [], faults: [] }
   for (const candidate of [...candidates].sort((a, b) => a.replica - b.replica)) {
     const opened = await openCandidate(await fetchSealed(candidate.sealedCid), candidate, c)
-    if ('bytes' in opened) result.matching.push({ replica: candidate.replica, deltaCid: candidate.deltaCid.toLowerCase() as Hex, bytes: opened.bytes })
-    else result.faults.push({ replica: candidate.replica, provider: candidate.provider, deltaCid: candidate.deltaCid, reason: opened.reason, ...(opened.proof === undefined ? {} : { proof: opened.proof }) })
+    if ('bytes' in opened) result.matching.push({ replica: candidate.replica, deltaCid: candidate.deltaCid.toLowerCase() as Hex, bytes: opened.bytes, claim: opened.claim })
+    else result.faults.push({ replica: candidate.replica, provider: candidate.provider, deltaCid: candidate.deltaCid, reason: opened.reason, claim: opened.claim, ...(opened.proof === undefined ? {} : { proof: opened.proof }) })
   }
   return result
 }
