@@ -2,7 +2,7 @@
 import { zeroAddress, type BlockNumber } from 'viem'
 import {
   advance, challengeResult, challengeVersion, proveInvalidDelta, claim, readOpenResultChallenge, commitResults, confirmVersion, faucet, finalizeShard, finalizeVersion, joinTask, proposeVersion, readAcceptedShards,
-  readClaimable, readFingerprintSeed, readHasConfirmed, readIsAway, readIsProvider, readModel, readProposals, readProviders, readRegistryDomain, readRevealed, readRound, readStake, reportEquivocation,
+  readClaimable, readFingerprintSeed, readOpenChallenge, readHasConfirmed, readIsAway, readIsProvider, readModel, readProposals, readProviders, readRegistryDomain, readRevealed, readRound, readStake, reportEquivocation,
   readStakeLocks, readTask, readTaskLock, readVersion, revealResults, signVersion, stake, stepAway, stepBack, unlockStake, watchProtocolEvents, type ReadContext, type WriteContext
 } from '../chain/actions/index.ts'
 import type { ProviderChain } from './types.ts'
@@ -67,7 +67,11 @@ export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNum
       return { final }
     },
     finalizeVersion: async (versionId) => { await finalizeVersion(ctx, { versionId }) },
-    challengeVersion: async (versionId, claim) => { await challengeVersion(ctx, { versionId, claim }) },
+    challengeVersion: async (versionId, claim) => {
+      // Another winner's challenge is open: a later commitment could not take it over, so spare the two transactions.
+      if ((await readOpenChallenge(ctx, { versionId })).challenger !== zeroAddress) return
+      await challengeVersion(ctx, { versionId, claim })
+    },
     challengeResult: async (ref, claim) => {
       if ((await readOpenResultChallenge(ctx, { ref })).challenger !== zeroAddress) return false
       const { rewardPerResult } = await readTask(ctx, { taskId: ref.taskId })

@@ -27,7 +27,7 @@ const BENIGN = new Set([
   'ShardClosed', 'FinalizeTooEarly', 'RoundNotActive', // finalizeShard
   'AlreadyCommitted', 'AlreadyRevealed', // a commit or reveal that went through before a reload
   'InvalidVersionStatus', 'AlreadyConfirmed', 'RoundAlreadyFinal', 'RoundNotReady', 'StaleParent', // confirm, propose
-  'ChallengeWindowClosed', // challenge
+  'ChallengeWindowClosed', 'ChallengeAlreadyOpen', // challenge: too late, or another winner's is open
   'AlreadyReported', // an equivocation another provider reported first
   'ProposalExpired', // finalizeVersion or the last confirmation, after the round moved on
   'AlreadyAway', 'NotAway' // a step away or back that another device of this account took first
