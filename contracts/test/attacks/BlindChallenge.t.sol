@@ -27,12 +27,17 @@ contract BlindChallengeTest is ProtocolFixture {
         token.approve(address(distributor), type(uint256).max);
     }
 
-    function test_attack_aBlindVersionChallengeEarnsNothingAndLosesItsBond() public {
-        uint256 taskId = _startTask(_params(), 4);
+    /// A task whose round 0 ran, and a version of it its first winner forged.
+    function _forgedVersion() internal returns (uint256 taskId, uint256 v, address[] memory winners) {
+        taskId = _startTask(_params(), 4);
         uint256 genesis = registry.getModel(tm.getTask(taskId).modelId).head;
         _runRound(taskId, 0, 2);
-        address[] memory winners = _roundWinners(taskId, 0, 2);
-        uint256 v = _proposeVersion(taskId, 0, genesis, winners[0], keccak256("forged"));
+        winners = _roundWinners(taskId, 0, 2);
+        v = _proposeVersion(taskId, 0, genesis, winners[0], keccak256("forged"));
+    }
+
+    function test_attack_aBlindVersionChallengeEarnsNothingAndLosesItsBond() public {
+        (uint256 taskId, uint256 v, address[] memory winners) = _forgedVersion();
         address watcher = creator;
         address detector = winners[1];
         _bond(watcher, MIN_STAKE);
@@ -62,11 +67,7 @@ contract BlindChallengeTest is ProtocolFixture {
     /// The detector committed first, so a later opening by it takes over a blind challenge, and
     /// the right claim is paid.
     function test_anOlderRightCommitmentTakesOverAVersionChallenge() public {
-        uint256 taskId = _startTask(_params(), 4);
-        uint256 genesis = registry.getModel(tm.getTask(taskId).modelId).head;
-        _runRound(taskId, 0, 2);
-        address[] memory winners = _roundWinners(taskId, 0, 2);
-        uint256 v = _proposeVersion(taskId, 0, genesis, winners[0], keccak256("forged"));
+        (, uint256 v, address[] memory winners) = _forgedVersion();
         _bond(creator, MIN_STAKE);
         _bond(winners[1], MIN_STAKE);
         bytes32 salt = _commitVersionChallenge(winners[1], v, CLAIM);
