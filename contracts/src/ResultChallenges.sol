@@ -91,7 +91,11 @@ contract ResultChallenges is IResultChallenges, AccessControl {
             distributor.forfeitBond(key, _providerOf(ref));
             return;
         }
-        address reporter = _settleBond(key, c, claim);
+        // Only a challenger that named what the referee found did the check: one that committed
+        // blind, to take over whoever did, loses its bond and reports nothing.
+        address reporter = c.claim == claim ? c.challenger : address(0);
+        if (reporter != address(0)) distributor.releaseBond(key, reporter);
+        else distributor.forfeitBond(key, address(0));
         // An audit may have slashed it meanwhile: the challenge was right, there is nothing more to take.
         if (_providerOf(ref) != address(0)) verifier.slash(ref, reason, evidence, reporter);
     }
@@ -119,11 +123,14 @@ contract ResultChallenges is IResultChallenges, AccessControl {
         bytes32 key = resultKey(ref);
         Challenge memory open = _challenges[key];
         address reporter = msg.sender;
-        if (open.challenger != address(0)) {
+        // The proof settles only a challenge with its own claim. Another may be as right (sealed
+        // bytes that do not open, over a plaintext the accused kept and an accomplice proves), and
+        // only the referee, who fetches the same sealed bytes, can tell it from a blind one.
+        if (open.challenger != address(0) && open.claim == claim) {
             delete _challenges[key];
             emit ResultChallengeResolved(key, open.challenger, true);
-            address right = _settleBond(key, open, claim);
-            if (right != address(0) && open.committedAt < committedAt) reporter = right;
+            taskManager.distributor().releaseBond(key, open.challenger);
+            if (open.committedAt < committedAt) reporter = open.challenger;
         }
         emit InvalidDeltaProven(key, msg.sender, reporter, deltaHash);
         verifier.slash(ref, IConsensusVerifier.SlashReason.InvalidDelta, deltaHash, reporter);
@@ -174,18 +181,6 @@ contract ResultChallenges is IResultChallenges, AccessControl {
         bytes32 deltaLeaf = DeltaRoot.leaf(abi.encodePacked(bytes4(0x01551220), deltaHash));
         bytes32 digest = verifier.resultOf(ref.taskId, ref.round, ref.shard, ref.attempt, ref.replica);
         if (keccak256(abi.encode(fingerprintHash, deltaLeaf)) != digest) revert NotTheRevealedDelta(digest);
-    }
-
-    /// @dev An upheld challenge's bond: back to a challenger whose claim is `claim`, which is then
-    /// the reporter; burnt otherwise (a blind commitment), with no reporter (zero returned).
-    function _settleBond(bytes32 key, Challenge memory c, bytes32 claim) private returns (address reporter) {
-        IRewardDistributor distributor = taskManager.distributor();
-        if (c.claim == claim) {
-            distributor.releaseBond(key, c.challenger);
-            return c.challenger;
-        }
-        distributor.forfeitBond(key, address(0));
-        return address(0);
     }
 
     function _open(bytes32 key) private view returns (Challenge memory c) {

@@ -47,9 +47,10 @@ on('ResultChallenges:ResultChallengeExpired', async ({ event, context }) => {
   await close(context, resultDisputeId(event.args.resultKey), 'expired', event.block.timestamp)
 })
 
-// A fraud proof upholds the result's open challenge (ResultChallengeResolved came first) or stands
-// alone, bonding nothing: then the prover is the challenger, and the result is named by the
-// ResultSlashed that follows in the transaction (recordResultSlash).
+// A fraud proof upholds the result's open challenge with its claim (ResultChallengeResolved came
+// first), leaves one with another claim open for the referee (its row takes the proof's fields),
+// or stands alone, bonding nothing: then the prover is the challenger, and the result is named by
+// the ResultSlashed that follows in the transaction (recordResultSlash).
 on('ResultChallenges:InvalidDeltaProven', async ({ event, context }) => {
   const { resultKey, prover, reporter, deltaHash } = event.args
   const proof = { prover, reporter, deltaHash }

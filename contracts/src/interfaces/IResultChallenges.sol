@@ -134,9 +134,10 @@ interface IResultChallenges {
     /// result's provider for `InvalidDelta` with evidence `sha256(delta)`, so the evidence names
     /// the delta itself. Needs `commitmentOf(msg.sender, ref, resultClaim(keccak256(delta),
     /// 0), salt)` from an earlier block, so a watcher who copies the proof from the mempool cannot
-    /// take the reporter's share; an open challenge of the result is upheld by it, and its
-    /// challenger stays the reporter, bond back, when committed first with that same claim (a
-    /// challenger with another claim loses its bond). Anyone but the accused may prove.
+    /// take the reporter's share. An open challenge of the result with that same claim is upheld
+    /// by it (bond back; its challenger stays the reporter when committed first); one with another
+    /// claim stays open for the referee, since a challenger that found the sealed bytes not
+    /// opening is as right as the prover. Anyone but the accused may prove.
     /// @param ref The result.
     /// @param salt The commitment's salt.
     /// @param fingerprintHash `keccak256(fingerprint)` of the reveal, the fingerprint packed (4 bytes per entry).

@@ -247,8 +247,33 @@ contract MisboundDeltaTest is ProtocolFixture {
         assertEq(distributor.claimableOf(watcher), REWARD, "the challenger's bond comes back");
     }
 
+    /// The accused uploads sealed bytes that do not open, over a committed plaintext that fails
+    /// the on-chain checks and that it keeps. An honest checker challenges with what it found (the
+    /// sealed bytes' claim); an accomplice then proves the plaintext. The proof cannot tell that
+    /// challenger from a blind one: the referee, who finds the same sealed bytes, judges it.
+    function test_attack_aProofOfTheKeptPlaintextDoesNotBurnAChallengerWhoFoundTheSealedBytesUnopenable() public {
+        _runWith(badDelta);
+        _fund(watcher, 10 * uint256(REWARD));
+        vm.prank(watcher);
+        token.approve(address(distributor), type(uint256).max);
+        bytes32 sealedClaim = challenges.resultClaim(keccak256("sealed bytes that do not open"), bytes32(0));
+        vm.prank(watcher);
+        challenges.commit(challenges.commitmentOf(watcher, badRef, sealedClaim, "w"));
+        vm.roll(block.number + 1);
+        vm.prank(watcher);
+        challenges.challenge(badRef, sealedClaim, "w");
+        _commitProof(copier, badRef, "c", badDelta);
+        vm.roll(block.number + 1);
+        _prove(copier, badRef, "c", badDelta);
+        assertEq(distributor.claimableOf(copier), MIN_STAKE / 10, "the prover is the reporter");
+        assertEq(challenges.challengeOf(badRef).challenger, watcher, "left to the referee");
+        vm.prank(referee);
+        challenges.resolve(badRef, true, IConsensusVerifier.SlashReason.InvalidDelta, "sealed", sealedClaim);
+        assertEq(distributor.claimableOf(watcher), REWARD, "the honest challenger's bond comes back");
+    }
+
     /// A watcher that committed blind (its claim is not what the bytes give) is not the reporter
-    /// of a proof even with the older commitment, and its bond is burnt.
+    /// of a proof even with the older commitment, and the referee burns its bond.
     function test_attack_aBlindChallengerIsNotTheReporterOfAProof() public {
         _runWith(badDelta);
         _fund(watcher, 10 * uint256(REWARD));
@@ -265,6 +290,9 @@ contract MisboundDeltaTest is ProtocolFixture {
         vm.roll(block.number + 1);
         _prove(copier, badRef, "c", badDelta);
         assertEq(distributor.claimableOf(copier), MIN_STAKE / 10, "the prover is the reporter");
+        bytes32 found = _claimOf(badDelta);
+        vm.prank(referee);
+        challenges.resolve(badRef, true, IConsensusVerifier.SlashReason.InvalidDelta, "bytes", found);
         assertEq(distributor.claimableOf(watcher), 0, "no share, and the bond is gone");
     }
 }
