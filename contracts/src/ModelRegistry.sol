@@ -8,6 +8,7 @@ import {IConsensusVerifier} from "./interfaces/IConsensusVerifier.sol";
 import {IModelRegistry} from "./interfaces/IModelRegistry.sol";
 import {IRewardDistributor} from "./interfaces/IRewardDistributor.sol";
 import {ITaskManager} from "./interfaces/ITaskManager.sol";
+import {ChallengeBonds} from "./libraries/ChallengeBonds.sol";
 
 /// @title ModelRegistry
 /// @notice Models, their versions and lineage. A version's content is its commit hash (content hash
@@ -279,12 +280,9 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
                 v.status = VersionStatus.Rejected;
                 emit VersionRejected(versionId);
             }
-            // Only a challenger that named what the referee recomputed did the work: one that
-            // committed blind, to take over whoever did, loses its bond and reports nothing.
-            address reporter = c.claim == claim ? c.challenger : address(0);
+            address reporter = ChallengeBonds.reporterOf(c.challenger, c.claim, claim);
             forgeries[versionId] = Forgery(true, reporter);
-            if (reporter != address(0)) distributor.releaseBond(bytes32(versionId), reporter);
-            else distributor.forfeitBond(bytes32(versionId), address(0));
+            ChallengeBonds.settleUpheld(distributor, bytes32(versionId), reporter);
             // The loser pays: proposing a version the accepted results do not give is provable fraud.
             uint256 slashed =
                 distributor.slash(v.aggregator, v.taskId, taskManager.getTask(v.taskId).minStake, reporter);

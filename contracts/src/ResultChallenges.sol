@@ -6,6 +6,7 @@ import {IConsensusVerifier} from "./interfaces/IConsensusVerifier.sol";
 import {IResultChallenges} from "./interfaces/IResultChallenges.sol";
 import {IRewardDistributor} from "./interfaces/IRewardDistributor.sol";
 import {ITaskManager} from "./interfaces/ITaskManager.sol";
+import {ChallengeBonds} from "./libraries/ChallengeBonds.sol";
 import {DeltaHeader} from "./libraries/DeltaHeader.sol";
 import {DeltaRoot} from "./libraries/DeltaRoot.sol";
 
@@ -91,11 +92,8 @@ contract ResultChallenges is IResultChallenges, AccessControl {
             distributor.forfeitBond(key, _providerOf(ref));
             return;
         }
-        // Only a challenger that named what the referee found did the check: one that committed
-        // blind, to take over whoever did, loses its bond and reports nothing.
-        address reporter = c.claim == claim ? c.challenger : address(0);
-        if (reporter != address(0)) distributor.releaseBond(key, reporter);
-        else distributor.forfeitBond(key, address(0));
+        address reporter = ChallengeBonds.reporterOf(c.challenger, c.claim, claim);
+        ChallengeBonds.settleUpheld(distributor, key, reporter);
         // An audit may have slashed it meanwhile: the challenge was right, there is nothing more to take.
         if (_providerOf(ref) != address(0)) verifier.slash(ref, reason, evidence, reporter);
     }
