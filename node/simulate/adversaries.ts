@@ -91,16 +91,27 @@ export const IPM_EPSILON = 0.5
  * by key (a whale trains a shard once, the ring forges a round's version once, grieves a result once).
  */
 export class Collusion {
-  private readonly byRound = new Map<number, WeightSet[]>()
+  /** the ring's honest deltas of each round, one per shard: two replicas of a shard train the same update and add no spread */
+  private readonly byRound = new Map<number, Map<number, WeightSet>>()
   readonly members = new Map<string, ProviderChain>()
   /** versions the ring proposed */
   readonly forged = new Set<bigint>()
   private readonly done = new Map<string, Promise<unknown>>()
-  add (round: number, delta: WeightSet): void {
-    this.byRound.set(round, [...(this.byRound.get(round) ?? []), delta])
+  add (round: number, shard: number, delta: WeightSet): void {
+    const shards = this.byRound.get(round) ?? new Map<number, WeightSet>()
+    if (!shards.has(shard)) shards.set(shard, delta)
+    this.byRound.set(round, shards)
   }
 
-  honest (round: number): WeightSet[] { return this.byRound.get(round) ?? [] }
+  honest (round: number): WeightSet[] { return [...(this.byRound.get(round)?.values() ?? [])] }
+
+  /** The round's pool once the deltas of `shards` are in it, or what is there after `waitMs`. */
+  async pooled (round: number, shards: ReadonlySet<number>, waitMs: number): Promise<WeightSet[]> {
+    const deadline = Date.now() + waitMs
+    const have = (): boolean => [...shards].every((s) => this.byRound.get(round)?.has(s) === true)
+    while (!have() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
+    return this.honest(round)
+  }
 
   join (chain: ProviderChain): void { this.members.set(chain.account.toLowerCase(), chain) }
 
@@ -141,6 +152,8 @@ const firstLine = (error: unknown): string => errorMessage(error).split('\n')[0]
 
 interface ByzantineTrainerOptions {
   attack: Attack
+  /** this attacker's account */
+  account: string
   inner: Trainer
   spec: TaskSpec
   layout: WeightLayout
@@ -168,13 +181,39 @@ const shardKey = (round: number, shard: number): string => `${round}/${shard}`
 
 interface Slot { round: number, shard: number, attempt: number }
 
+/** How long an ALIE member waits for the other members' updates of the round: a member drawn later trains later. */
+const ALIE_WAIT_MS = 60_000
+
+/** The shards of the slot's round, other than its own, where another member of the ring is drawn. */
+async function ringShards (opts: ByzantineTrainerOptions, at: Slot): Promise<Set<number>> {
+  const ring = opts.collusion.ring()
+  const me = opts.account.toLowerCase()
+  const shards = new Set<number>()
+  for (let shard = 0; shard < opts.shards; shard++) {
+    if (shard === at.shard) continue
+    // Its own other shards it trains after this one: waiting on them would wait on itself.
+    const drawn = await opts.drawn(at.round, shard)
+    if (drawn.some((p) => p.toLowerCase() !== me && ring.has(p.toLowerCase()))) shards.add(shard)
+  }
+  return shards
+}
+
 /** The update an attack sends in place of the honest one it trained; undefined: the honest one (the attack is on chain, or holds back). */
 async function attackDelta (opts: ByzantineTrainerOptions, at: Slot, honest: WeightSet, pool: readonly WeightSet[], seed: number): Promise<WeightSet | undefined> {
   switch (opts.attack) {
     case 'noise': return noiseDelta(honest, l2Norm(honest), seed)
     case 'signflip': case 'poison': return signFlipDelta(honest)
     case 'ipm': return ipmDelta(pool, IPM_EPSILON)
-    case 'alie': return alieDelta(pool, alieZ(opts.n, opts.f))
+    case 'alie': {
+      // ALIE hides in the spread of several honest updates: a member waits for the round's deltas of the other members drawn.
+      const others = await ringShards(opts, at)
+      const wide = others.size === 0 ? pool : await opts.collusion.pooled(at.round, others, ALIE_WAIT_MS)
+      if (wide.length < 2) {
+        opts.log.note(`r${at.round} s${at.shard}: alie alone (no other member's update to take a spread from): sent its honest delta`)
+        return undefined
+      }
+      return alieDelta(wide, alieZ(opts.n, opts.f))
+    }
     case 'sketch': return sketchPreservingDelta(honest, await opts.guessSeed(at.round, at.shard, at.attempt), opts.spec.fingerprint.length)
     // A lone Sybil would only be outvoted: the whale attacks where two of its accounts were drawn together (whaleChain).
     case 'sybil': return coAssigned(await opts.drawn(at.round, at.shard), opts.collusion.ring()) ? signFlipDelta(honest) : undefined
@@ -216,13 +255,13 @@ export function byzantineTrainer (opts: ByzantineTrainerOptions): Trainer {
         ? await opts.collusion.once(`train/${request.seed}`, async () => await opts.inner.train(request, options))
         : await opts.inner.train(request, options)
       const honest = decodeDelta(result.delta, { expected: opts.layout, maxBytes })
-      opts.collusion.add(at.round, honest)
+      opts.collusion.add(at.round, at.shard, honest)
       opts.kept.set(shardKey(at.round, at.shard), honest)
       const pool = opts.collusion.honest(at.round)
       const bad = await attackDelta(opts, at, honest, pool, request.seed)
       if (bad === undefined) return result
       opts.log.attack(at)
-      opts.log.note(`r${at.round} s${at.shard}: ${opts.attack} (pool of ${pool.length} honest deltas)`)
+      opts.log.note(`r${at.round} s${at.shard}: ${opts.attack} (pool of ${opts.collusion.honest(at.round).length} honest deltas)`)
       return { delta: encode(bad), metrics: result.metrics }
     }
   }
@@ -607,7 +646,7 @@ export interface Adversary {
 }
 
 /** Wraps one provider's trainer, chain and gossip for `opts.attack`. */
-export function adversary (opts: Omit<ByzantineTrainerOptions, 'kept' | 'stale' | 'guessSeed' | 'drawn'> & {
+export function adversary (opts: Omit<ByzantineTrainerOptions, 'account' | 'kept' | 'stale' | 'guessSeed' | 'drawn'> & {
   chain: ProviderChain
   ctx: WriteContext
   artifacts: ArtifactStore
@@ -620,6 +659,7 @@ export function adversary (opts: Omit<ByzantineTrainerOptions, 'kept' | 'stale' 
   collusion.join(chain)
   const trainer = byzantineTrainer({
     ...opts,
+    account: chain.account,
     kept,
     stale: staleDeltaReader(chain, opts.artifacts, taskId),
     // σ comes from the block after the attempt's last commit: before committing, the latest block's hash is the best guess.

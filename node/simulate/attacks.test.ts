@@ -6,6 +6,7 @@ import {
   alieDelta, alieZ, AttackInputError, coAssigned, griefTargets, inverseNormalCdf, ipmDelta, junkFingerprint, lazyDelta, meanOf, noiseDelta, reversedModel,
   signFlipDelta, sketchPreservingDelta, sniffTarget, staleProposals
 } from './attacks.ts'
+import { Collusion } from './adversaries.ts'
 
 const set = (...values: number[]): WeightSet => [{ name: 'w', shape: [values.length], values: Float32Array.from(values) }]
 const vals = (s: WeightSet): number[] => Array.from(s[0]!.values)
@@ -104,5 +105,29 @@ describe('attack math', () => {
       { round: 0, shard: 1, attempt: 1, replica: 0, provider: '0xOther' }
     ]
     expect(griefTargets(slots, new Set(['0xring']), (key) => key === '0/1/1/0')).toEqual([slots[0]])
+  })
+})
+
+describe('the colluders\' pool', () => {
+  it('keeps one update per shard: two replicas of a shard add no spread', async () => {
+    const ring = new Collusion()
+    ring.add(0, 1, set(1))
+    ring.add(0, 1, set(1.0001))
+    expect(ring.honest(0).map(vals)).toEqual([[1]])
+    // ALIE over one shard's update is that update: no attack at all
+    expect(vals(alieDelta(ring.honest(0), 1))).toEqual([1])
+    ring.add(0, 3, set(3))
+    expect(ring.honest(0).map(vals)).toEqual([[1], [3]])
+    expect(ring.honest(1)).toEqual([])
+  })
+
+  it('waits for the shards other members train, and no longer than it is told', async () => {
+    const ring = new Collusion()
+    ring.add(2, 0, set(1))
+    setTimeout(() => { ring.add(2, 3, set(5)) }, 50)
+    expect((await ring.pooled(2, new Set([3]), 5_000)).map(vals)).toEqual([[1], [5]])
+    const started = Date.now()
+    expect(await ring.pooled(2, new Set([1]), 300)).toHaveLength(2)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250)
   })
 })

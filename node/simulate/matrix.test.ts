@@ -32,12 +32,12 @@ describe('attack matrix', () => {
       provider('honest', { slashes: 1 }),
       // three results accepted, two of them attacks (the third was its honest work)
       provider('byzantine', { slashes: 1, rewards: (3n * 10n ** 18n).toString(), verdicts: { accepted: 3, outvoted: 0, missed: 0, disputed: 1 }, attacksAccepted: 2 }),
-      // its audit took back one of the two rewards it had not claimed
-      provider('byzantine', { slashes: 1, rewards: (2n * 10n ** 18n).toString(), forfeited: (10n ** 18n).toString(), livenessForfeited: (10n ** 18n / 2n).toString(), bondsLost: (10n ** 19n).toString() })
+      // both its results were attacks; its audit took back one of the two rewards it had not claimed
+      provider('byzantine', { slashes: 1, rewards: (2n * 10n ** 18n).toString(), verdicts: { accepted: 2, outvoted: 0, missed: 0, disputed: 0 }, attacksAccepted: 2, forfeited: (10n ** 18n).toString(), livenessForfeited: (10n ** 18n / 2n).toString(), bondsLost: (10n ** 19n).toString() })
     ])
     expect(matrixRow('signflip', 0.25, attacked, report(0.925, []))).toEqual({
       attack: 'signflip', fraction: 0.25, byzantine: 2, accuracyDelta: expect.closeTo(-2.5, 6) as unknown as number, honestSlashed: 1, attackersSlashed: 2,
-      attackerEarnings: 4, attackersLivenessLost: 0.5, attackersBondsLost: 10, falseAccepts: 2, falseRejects: 2, gasPerAcceptedResult: 400_000, taskStatus: 'Completed'
+      attackerEarnings: 4, attackEarnings: 3, attackersLivenessLost: 0.5, attackersBondsLost: 10, falseAccepts: 4, falseRejects: 2, gasPerAcceptedResult: 400_000, taskStatus: 'Completed'
     })
   })
 

@@ -5,7 +5,7 @@
  */
 import { ATTACKS, type Attack } from './attacks.ts'
 import { byzantineCount, type SimulationOptions } from './args.ts'
-import { table, type SimulationReport } from './report.ts'
+import { table, type ProviderReport, type SimulationReport } from './report.ts'
 
 /** The shares of Byzantine providers the matrix tries. */
 export const MATRIX_FRACTIONS = [0.25, 0.49] as const
@@ -23,6 +23,12 @@ export interface MatrixRow {
   attackersSlashed: number
   /** MLB the Byzantine providers were credited and kept (what a slash forfeited is not earned) */
   attackerEarnings: number
+  /**
+   * MLB of `attackerEarnings` paid for results that were an attack (each accepted result is paid
+   * the same); the rest paid attackers' honest work (a stale proposer's or a Sybil challenger's
+   * training, an ALIE member drawn with no other member to take a spread from).
+   */
+  attackEarnings: number
   /** MLB of liveness deposits the Byzantine providers lost for results they never revealed */
   attackersLivenessLost: number
   /** MLB of challenge bonds the Byzantine providers posted and lost to dismissals */
@@ -45,6 +51,9 @@ export function matrixRuns (base: SimulationOptions): { honest: SimulationOption
 }
 
 const mlb = (wei: bigint): number => Number(wei / 10n ** 12n) / 1e6
+const min = (a: bigint, b: bigint): bigint => (a < b ? a : b)
+/** what a provider was credited and kept: a slash forfeits the unclaimed part */
+const kept = (p: ProviderReport): bigint => BigInt(p.rewards) - BigInt(p.forfeited)
 
 /** One row: an attacked run against the honest one. */
 export function matrixRow (attack: Attack, fraction: number, attacked: SimulationReport, honest: SimulationReport): MatrixRow {
@@ -59,7 +68,8 @@ export function matrixRow (attack: Attack, fraction: number, attacked: Simulatio
     accuracyDelta: a === null || h === null ? null : 100 * (a - h),
     honestSlashed: honestProviders.filter((p) => p.slashes > 0).length,
     attackersSlashed: byzantine.filter((p) => p.slashes > 0).length,
-    attackerEarnings: mlb(byzantine.reduce((s, p) => s + BigInt(p.rewards) - BigInt(p.forfeited), 0n)),
+    attackerEarnings: mlb(byzantine.reduce((s, p) => s + kept(p), 0n)),
+    attackEarnings: mlb(byzantine.reduce((s, p) => s + min(kept(p), p.verdicts.accepted === 0 ? 0n : BigInt(p.rewards) * BigInt(p.attacksAccepted) / BigInt(p.verdicts.accepted)), 0n)),
     attackersLivenessLost: mlb(byzantine.reduce((s, p) => s + BigInt(p.livenessForfeited), 0n)),
     attackersBondsLost: mlb(byzantine.reduce((s, p) => s + BigInt(p.bondsLost), 0n)),
     falseAccepts: byzantine.reduce((s, p) => s + p.attacksAccepted, 0),
@@ -71,10 +81,10 @@ export function matrixRow (attack: Attack, fraction: number, attacked: Simulatio
 
 /** The matrix as a text table. */
 export function formatMatrix (rows: readonly MatrixRow[], honest: SimulationReport): string {
-  const head = ['attack', 'fraction', 'byzantine', 'acc delta pp', 'honest slashed', 'attackers slashed', 'attacker MLB', 'liveness lost MLB', 'bonds lost MLB', 'false accepts', 'false rejects', 'gas/result', 'task']
+  const head = ['attack', 'fraction', 'byzantine', 'acc delta pp', 'honest slashed', 'attackers slashed', 'attacker MLB', 'by attacks MLB', 'liveness lost MLB', 'bonds lost MLB', 'false accepts', 'false rejects', 'gas/result', 'task']
   const cells = rows.map((r) => [
     r.attack, `${Math.round(r.fraction * 100)}%`, String(r.byzantine), r.accuracyDelta === null ? '-' : r.accuracyDelta.toFixed(2), String(r.honestSlashed), String(r.attackersSlashed),
-    r.attackerEarnings.toFixed(2), r.attackersLivenessLost.toFixed(2), r.attackersBondsLost.toFixed(2), String(r.falseAccepts), String(r.falseRejects), r.gasPerAcceptedResult === null ? '-' : r.gasPerAcceptedResult.toFixed(0), r.taskStatus
+    r.attackerEarnings.toFixed(2), r.attackEarnings.toFixed(2), r.attackersLivenessLost.toFixed(2), r.attackersBondsLost.toFixed(2), String(r.falseAccepts), String(r.falseRejects), r.gasPerAcceptedResult === null ? '-' : r.gasPerAcceptedResult.toFixed(0), r.taskStatus
   ])
   const acc = honest.final.networkAccuracy
   return [

@@ -117,7 +117,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
     // ------------------------------------------------------------ the task
     const creator = await net.participant(CREATOR)
     const creatorStore = creator.artifacts('0')
-    const fromBlock = await chain.publicClient.getBlockNumber()
+    const fromBlock = await chain.publicClient.getBlockNumber({ cacheTime: 0 })
     const { created, initial } = await createMnistTask(creator.ctx, creatorStore, spec, {
       ...(opts.task === 'lm' ? { asset: CORPUS_ASSET_PATH } : {}),
       rounds: opts.rounds,
@@ -238,7 +238,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
       runsEndedAt = performance.now()
       // An attacker that never joins (spam) ends 'not-joined'; every honest provider must complete.
       if (outcomes.some((o, i) => o !== 'completed' && !(providers[i]!.role === 'byzantine' && o === 'not-joined'))) throw new SimulationError(`providers ended with ${outcomes.join(', ')}`)
-      if (referee !== undefined) await settled(referee, await chain.publicClient.getBlockNumber())
+      if (referee !== undefined) await settled(referee, await chain.publicClient.getBlockNumber({ cacheTime: 0 }))
     } finally {
       clearTimeout(guard)
       controller.abort()
@@ -249,7 +249,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
     log(`task completed in ${totalSeconds.toFixed(0)} s; measuring`)
 
     // ------------------------------------------------------------ measure
-    const toBlock = await chain.publicClient.getBlockNumber()
+    const toBlock = await chain.publicClient.getBlockNumber({ cacheTime: 0 })
     const accounts = providers.map((p) => p.account)
     const figures = await chainFigures(creator.ctx, { taskId, fromBlock, toBlock, accounts })
     const baseline = new Baseline(definition, initial.weights, train, evaluator, queue)
