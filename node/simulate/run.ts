@@ -39,6 +39,8 @@ const JOIN_WINDOW = 30
 const WINDOW = 600
 /** Wall time with no change on chain and no provider busy before the driver moves chain time. */
 const STALL_MS = 3000
+/** How often a run whose chain stands still names the providers it waits on. */
+const BUSY_REPORT_MS = 60_000
 /** Wall time the referee gets, once every provider is done, to settle the audits and challenges still open. */
 const REFEREE_SETTLE_MS = 90_000
 const CREATOR = 1
@@ -206,6 +208,8 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
     const startedAt: number[] = []
     let lastSig = ''
     let lastChange = performance.now()
+    let lastReport = 0
+    let sigSince = performance.now()
     let task: TaskState = await readTask(creator.ctx, { taskId })
     const drive = (async () => {
       while (finished.size < providers.length && !controller.signal.aborted) {
@@ -221,6 +225,12 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
         // An attacker that waits on others or declines (copy, sniff, noshow, withhold, spam) sits in 'joining' / 'committing' / 'revealing' by design: only its work counts.
         const busy = providers.some((p, i) => { const at = p.phase(); return !finished.has(i) && (at === undefined || (BUSY.has(at) && !(p.role === 'byzantine' && DECLINING.has(at)))) })
         if (sig !== lastSig || busy) {
+          if (sig !== lastSig) sigSince = performance.now()
+          else if (performance.now() - Math.max(sigSince, lastReport) > BUSY_REPORT_MS) {
+            // Chain time stands still while anyone is busy: say who, so a stuck provider is seen rather than a slow run.
+            lastReport = performance.now()
+            log(`no change on chain for ${((performance.now() - sigSince) / 1000).toFixed(0)} s; providers: ${providers.flatMap((p, i) => finished.has(i) ? [] : [`${p.account.slice(0, 10)} (${p.role}) ${p.phase() ?? 'starting'}`]).join(', ')}`)
+          }
           lastSig = sig
           lastChange = performance.now()
           continue

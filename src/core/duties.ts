@@ -346,6 +346,9 @@ function versionDuties (view: ProviderView, round: RoundView): Decision {
   }
   if (proposals.length === 0 && version.proposed === undefined && !propose) {
     out.push({ kind: 'wait', detail: `recomputed the version (${version.commitHash.slice(0, 10)}…); waiting for the aggregator ${aggregator ?? ''}` })
+  } else if (out.length === 0) {
+    // Said, not only slept on: the step shown (and the one a simulator waits on) is otherwise the last thing done, e.g. 'proposing'.
+    out.push({ kind: 'wait', detail: wakeAt === undefined ? 'waiting for the round\'s version to be confirmed' : `waiting for the round's version: a proposal becomes final in ${wakeAt - now} s unless confirmed or challenged first` })
   }
   return wakeAt === undefined ? { duties: out } : { duties: out, wakeAt }
 }
