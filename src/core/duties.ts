@@ -348,7 +348,8 @@ function versionDuties (view: ProviderView, round: RoundView): Decision {
     out.push({ kind: 'wait', detail: `recomputed the version (${version.commitHash.slice(0, 10)}…); waiting for the aggregator ${aggregator ?? ''}` })
   } else if (out.length === 0) {
     // Said, not only slept on: the step shown (and the one a simulator waits on) is otherwise the last thing done, e.g. 'proposing'.
-    out.push({ kind: 'wait', detail: wakeAt === undefined ? 'waiting for the round\'s version to be confirmed' : `waiting for the round's version: a proposal becomes final in ${wakeAt - now} s unless confirmed or challenged first` })
+    // A stable detail: a step that changes is saved and sent again at every tick.
+    out.push({ kind: 'wait', detail: wakeAt === undefined ? 'waiting for the round\'s version to be confirmed' : 'waiting for the round\'s version: a proposal nobody challenges becomes final when its challenge window closes' })
   }
   return wakeAt === undefined ? { duties: out } : { duties: out, wakeAt }
 }

@@ -174,6 +174,8 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
     if (this.ctx.deps.pipeline) this.prefetcher.ahead(view, signal)
     const decision = duties(view)
     let progressed = false
+    // Nothing due: the step shown must not stay the last work done (an observer takes 'proposing' for busy).
+    if (decision.duties.length === 0) await this.ctx.step({ phase: 'waiting', ...(view.round === undefined ? {} : { round: view.round.round }) })
     for (const duty of decision.duties) {
       if (duty.kind === 'done') {
         if (duty.outcome === 'not-joined') await this.ctx.step({ phase: 'done', detail: 'the joining window closed before this account joined' })
