@@ -14,15 +14,26 @@ export class Patience {
 
   constructor (private readonly clock: { now: () => number }, private readonly waitMs: number) {}
 
-  /** Starts the wait for `what` (once) and says whether it is over. */
-  over (what: string): boolean {
+  /** Starts the wait for `what` (once) and says whether it is over; `turn` k waits a quarter of the wait longer per step. */
+  over (what: string, turn = 0): boolean {
     const now = this.clock.now()
     if (!this.seen.has(what)) this.seen.set(what, now)
-    return now - (this.seen.get(what) ?? now) > this.waitMs
+    return now - (this.seen.get(what) ?? now) > this.waitMs * (1 + turn / 4)
   }
 }
 
 const byAddress = (a: Address, b: Address): number => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0)
+
+/**
+ * When a late aggregator's turn passes, the other winners stand in one after another in the
+ * winners' order (the second winner first), and everyone else after them: one of them proposes
+ * and the rest see its proposal, rather than each sending the same version.
+ */
+export function standInTurn (winners: readonly Address[] | undefined, me: Address): number {
+  const rank = winners?.findIndex((w) => isAddressEqual(w, me)) ?? -1
+  if (rank < 0) return winners?.length ?? 0
+  return Math.max(0, rank - 1)
+}
 
 /** `pausedFor`: why the volunteer's controls pause this device now, absent while they allow work. */
 export async function observe (ctx: ProviderContext, patience: Patience, pausedFor?: string): Promise<ProviderView> {
@@ -77,7 +88,7 @@ export async function observe (ctx: ProviderContext, patience: Patience, pausedF
   }
   if (round.decidedShards !== Number(task.shards)) return view
 
-  const aggregatorWaitOver = patience.over(`decided/${r}`)
+  const aggregatorWaitOver = patience.over(`decided/${r}`, standInTurn(view.version?.winners, ctx.account))
   view.patience = { ...base.patience, aggregatorWaitOver, proposalWaitOver: (id) => patience.over(`proposal/${id}`) }
   if (round.versionId !== 0n) return view
   view.acceptedShards = (await chain.readAccepted(taskId, r)).length
