@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test'
 import { createPublicClient, http, type PublicClient } from 'viem'
 import type { ReadContext } from '../src/chain/actions/index.ts'
-import { protocolContracts } from '../src/chain/contracts.ts'
+import { deploymentOf } from '../src/chain/contracts.ts'
 import { parseStackInfo, type StackInfo } from '../src/core/networkConfig.ts'
 
 interface Fixtures {
@@ -23,7 +23,7 @@ export const test = base.extend<Fixtures>({
     await use(parseStackInfo(JSON.parse(readFileSync(file, 'utf8')), file))
   },
   read: async ({ stack }, use) => {
-    await use({ publicClient: createPublicClient({ transport: http(stack.rpcUrl) }) as PublicClient, contracts: protocolContracts(stack) })
+    await use({ publicClient: createPublicClient({ transport: http(stack.rpcUrl) }) as PublicClient, ...deploymentOf(stack) })
   },
   peerPage: async ({ browser, stack }, use) => {
     const context = await browser.newContext({ baseURL: stack.appUrl })

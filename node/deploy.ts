@@ -1,19 +1,20 @@
 import { join } from 'node:path'
 import { toHex, type Address } from 'viem'
 import { devAccount } from '../src/chain/devAccounts.ts'
-import { readDeployment } from './deployment.ts'
+import { readDeployment, readDeploymentBlock } from './deployment.ts'
 import { runCommand } from './processes.ts'
 
 /**
  * Deploys the contract set with the Foundry deploy script, signed by anvil's first dev account.
  * Each stack keeps its own broadcast log (FOUNDRY_BROADCAST) so parallel stacks do not race.
  */
-export async function deployContracts (opts: { root: string; rpcUrl: string; chainId: number; dataDir: string }): Promise<Record<string, Address>> {
+export async function deployContracts (opts: { root: string; rpcUrl: string; chainId: number; dataDir: string }): Promise<{ contracts: Record<string, Address>, deploymentBlock: number }> {
   const key = devAccount(0).getHdKey().privateKey
   if (key === null) throw new Error('could not derive the deployer key')
   const broadcastDir = join(opts.dataDir, 'broadcast')
   await runCommand(join(opts.root, 'node_modules/.bin/forge'), [
     'script', 'script/Deploy.s.sol:Deploy', '--rpc-url', opts.rpcUrl, '--broadcast', '--private-key', toHex(key)
   ], { cwd: join(opts.root, 'contracts'), env: { ...process.env, FOUNDRY_BROADCAST: broadcastDir } })
-  return readDeployment(join(broadcastDir, 'Deploy.s.sol', String(opts.chainId), 'run-latest.json'))
+  const broadcast = join(broadcastDir, 'Deploy.s.sol', String(opts.chainId), 'run-latest.json')
+  return { contracts: readDeployment(broadcast), deploymentBlock: readDeploymentBlock(broadcast) }
 }

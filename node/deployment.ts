@@ -7,6 +7,10 @@ interface BroadcastTransaction {
   contractAddress: string | null
 }
 
+interface BroadcastReceipt {
+  blockNumber: string
+}
+
 /**
  * Reads the addresses a `forge script --broadcast` run created from its broadcast log, so
  * deployment addresses reach the app without anyone copying them.
@@ -20,4 +24,12 @@ export function readDeployment (broadcastFile: string): Record<string, Address> 
     }
   }
   return addresses
+}
+
+/** The first block the broadcast wrote to: no log of the deployed contracts is older. */
+export function readDeploymentBlock (broadcastFile: string): number {
+  const log = JSON.parse(readFileSync(broadcastFile, 'utf8')) as { receipts: BroadcastReceipt[] }
+  const blocks = log.receipts.map((r) => Number(BigInt(r.blockNumber)))
+  if (blocks.length === 0) throw new Error(`${broadcastFile} records no mined transaction`)
+  return Math.min(...blocks)
 }

@@ -19,6 +19,8 @@ export interface IndexerOptions {
   wsUrl?: string
   chainId: number
   contracts: Readonly<Record<string, string>>
+  /** the block the contracts were deployed in: nothing older is read @default 0 */
+  startBlock?: number
   /** PGlite's folder, emptied first: a local chain starts afresh each time, so must its index (ignored with DATABASE_URL) */
   pgliteDir: string
   /** how often Ponder polls the chain for new blocks @default 1000 */
@@ -62,7 +64,7 @@ async function waitUntil (what: string, proc: RunningProcess, timeoutMs: number,
 export async function startIndexer (opts: IndexerOptions): Promise<Indexer> {
   const databaseUrl = opts.databaseUrl ?? process.env.DATABASE_URL
   if (databaseUrl === undefined || databaseUrl === '') await rm(opts.pgliteDir, { recursive: true, force: true })
-  const { PORT: _port, DATABASE_URL: _url, DATABASE_PRIVATE_URL: _private, DATABASE_SCHEMA: _schema, MLBRIDGE_WS_URL: _ws, ...env } = process.env
+  const { PORT: _port, DATABASE_URL: _url, DATABASE_PRIVATE_URL: _private, DATABASE_SCHEMA: _schema, MLBRIDGE_WS_URL: _ws, MLBRIDGE_START_BLOCK: _start, ...env } = process.env
   const proc = startProcess(join(opts.root, 'node_modules/.bin/ponder'), [
     'start', '--root', join(opts.root, 'indexer'), '--schema', 'mlbridge', '--port', String(opts.port), '--hostname', opts.host, '--log-format', 'json'
   ], {
@@ -76,6 +78,7 @@ export async function startIndexer (opts: IndexerOptions): Promise<Indexer> {
       ...(opts.wsUrl === undefined ? {} : { MLBRIDGE_WS_URL: opts.wsUrl }),
       MLBRIDGE_CHAIN_ID: String(opts.chainId),
       MLBRIDGE_CONTRACTS: JSON.stringify(opts.contracts),
+      ...(opts.startBlock === undefined ? {} : { MLBRIDGE_START_BLOCK: String(opts.startBlock) }),
       MLBRIDGE_INDEXER_PGLITE_DIR: opts.pgliteDir,
       MLBRIDGE_INDEXER_POLLING_MS: String(opts.pollingIntervalMs ?? 1000),
       ...(databaseUrl === undefined || databaseUrl === '' ? {} : { DATABASE_URL: databaseUrl })

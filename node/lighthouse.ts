@@ -43,11 +43,11 @@ async function main (argv: string[]): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mlbridge-lighthouse-'))
   const anvil = await startAnvil({ root, host: '127.0.0.1', port: 0, chainId: LOCAL_CHAIN_ID })
   try {
-    const contracts = await deployContracts({ root, rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, dataDir })
+    const { contracts, deploymentBlock } = await deployContracts({ root, rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, dataDir })
     const app = await startPreview({
       root,
       rpcUrl: anvil.rpcUrl,
-      network: (origin) => parseNetworkConfig({ chainId: LOCAL_CHAIN_ID, rpcUrl: `${origin}${RPC_PATH}`, contracts, bootstrap: [], allowLoopback: true })
+      network: (origin) => parseNetworkConfig({ chainId: LOCAL_CHAIN_ID, rpcUrl: `${origin}${RPC_PATH}`, contracts, deploymentBlock, bootstrap: [], allowLoopback: true })
     })
     try {
       const audits: PageAudit[] = []

@@ -17,7 +17,7 @@ import { operatorLogger } from './observability/log.ts'
 import type { OperatorMetrics } from './observability/metrics.ts'
 import { DEFAULT_INDEXER_PORT, startIndexer, type Indexer } from './indexer.ts'
 import { DEFAULT_WEBHOOKS_PORT, startWebhookService } from './webhooks/service.ts'
-import { protocolContracts } from '../src/chain/contracts.ts'
+import { deploymentOf } from '../src/chain/contracts.ts'
 import { devAccount } from '../src/chain/devAccounts.ts'
 
 /** The dev account the deployment gives REFEREE_ROLE on a local chain (Deploy.s.sol's LOCAL_REFEREE). */
@@ -112,18 +112,18 @@ export async function startStack (opts: StackOptions, log: (line: string) => voi
   try {
     const anvil: Anvil = await timed('chain started', async () => await startAnvil({ root: opts.root, host: opts.host, port: opts.rpcPort, chainId: LOCAL_CHAIN_ID }))
     stops.push(anvil.stop)
-    const contracts = await timed('contracts deployed', async () => await deployContracts({ root: opts.root, rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, dataDir: opts.dataDir }))
+    const { contracts, deploymentBlock } = await timed('contracts deployed', async () => await deployContracts({ root: opts.root, rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, dataDir: opts.dataDir }))
     if (generateBindings()) log('contract bindings regenerated')
     // Ponder takes seconds to build and catch up: it starts now and is awaited once the rest is up.
     const indexerStarted = performance.now()
     const indexing: Promise<Indexer> = startIndexer({
-      root: opts.root, host: opts.host, port: opts.indexerPort, rpcUrl: anvil.rpcUrl, wsUrl: anvil.wsUrl, chainId: LOCAL_CHAIN_ID, contracts, pgliteDir: join(opts.dataDir, 'indexer')
+      root: opts.root, host: opts.host, port: opts.indexerPort, rpcUrl: anvil.rpcUrl, wsUrl: anvil.wsUrl, chainId: LOCAL_CHAIN_ID, contracts, startBlock: deploymentBlock, pgliteDir: join(opts.dataDir, 'indexer')
     })
     stops.push(async () => { await (await indexing.catch(() => undefined))?.stop() })
     // the pinner asks this chain who may upload, and when a task's pins may go
     const chain = {
       publicClient: createPublicClient({ chain: protocolChain({ chainId: LOCAL_CHAIN_ID, rpcUrl: anvil.rpcUrl }), transport: http(anvil.rpcUrl), pollingInterval: 500 }),
-      contracts: protocolContracts({ contracts })
+      ...deploymentOf({ contracts, deploymentBlock })
     }
     const relay: Relay = await timed('relay and pinner started', async () => await startRelay({ host: opts.host, port: opts.relayPort, dataDir: join(opts.dataDir, 'relay'), chainId: LOCAL_CHAIN_ID, chain }))
     stops.push(relay.stop)
@@ -137,7 +137,7 @@ export async function startStack (opts: StackOptions, log: (line: string) => voi
     const refereeAccount = devAccount(LOCAL_REFEREE_ACCOUNT)
     const referee = await timed('referee started', async () => await startRefereeProcess({
       root: opts.root,
-      settings: { rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, contracts, gateway: gateway.url, privateKey: toHex(refereeAccount.getHdKey().privateKey!), ...(opts.auditRate === undefined ? {} : { auditRate: opts.auditRate }) },
+      settings: { rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, contracts, deploymentBlock, gateway: gateway.url, privateKey: toHex(refereeAccount.getHdKey().privateKey!), ...(opts.auditRate === undefined ? {} : { auditRate: opts.auditRate }) },
       address: refereeAccount.address,
       pinning: relay.pinning,
       logger: operatorLogger('stack')
@@ -161,7 +161,7 @@ export async function startStack (opts: StackOptions, log: (line: string) => voi
     log(`webhooks at ${webhooks.url}/webhooks`)
 
     const appUrl = `http://localhost:${opts.appPort}`
-    const info = parseStackInfo({ appUrl, rpcUrl: anvil.rpcUrl, metricsUrl, gateway: gateway.url, api: indexer.url, graphql: indexer.graphqlUrl, webhooks: webhooks.url, chainId: LOCAL_CHAIN_ID, relayMultiaddr, contracts }, 'the started stack')
+    const info = parseStackInfo({ appUrl, rpcUrl: anvil.rpcUrl, metricsUrl, gateway: gateway.url, api: indexer.url, graphql: indexer.graphqlUrl, webhooks: webhooks.url, chainId: LOCAL_CHAIN_ID, relayMultiaddr, contracts, deploymentBlock }, 'the started stack')
     writeFileSync(stackFile, `${JSON.stringify(info, null, 2)}\n`)
     process.env.MLBRIDGE_STACK_FILE = stackFile
 

@@ -4,7 +4,7 @@
  * a verdict per version. Exit 0 when every version is exact, 1 when one is not, 2 on bad usage.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
-import { protocolContracts } from '../../src/chain/contracts.ts'
+import { deploymentOf } from '../../src/chain/contracts.ts'
 import { errorMessage } from '../../src/core/errors.ts'
 import type { SignersCheck } from '../../src/core/version/signers.ts'
 import { parseStackInfo, type StackInfo } from '../../src/core/networkConfig.ts'
@@ -91,7 +91,7 @@ export async function main (argv: readonly string[], io: { env: NodeJS.ProcessEn
   if (config === 'help') return printHelp(USAGE, io.out)
   let audit: TaskAudit
   try {
-    const read = await connectReader({ rpcUrl: config.rpcUrl, chainId: config.stack.chainId, contracts: protocolContracts(config.stack) })
+    const read = await connectReader({ rpcUrl: config.rpcUrl, chainId: config.stack.chainId, ...deploymentOf(config.stack) })
     // Recomputing a version needs no training; tfjs's CPU backend only reads bundled data here.
     await useNodeBackend('cpu')
     const storage = createStorage({ blocks: gatewayBlocks({ baseUrl: config.gateway }) })

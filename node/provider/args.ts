@@ -3,7 +3,7 @@
  * stack's `stack.json` (rpc, chain id, contracts, relay). Flags win over the stack file.
  */
 import { dirname, join } from 'node:path'
-import { protocolContracts, type ProtocolContracts } from '../../src/chain/contracts.ts'
+import { deploymentOf, type ProtocolContracts } from '../../src/chain/contracts.ts'
 import type { NodeBackendRequest } from '../../src/train/nodeBackend.ts'
 import { httpUrlFlag, integerFlag, nonEmptyFlag, parseCommandLine, relayFlag, UsageError } from '../cli/args.ts'
 import { defaultStackFile, readStackFile } from '../cli/stackFile.ts'
@@ -16,6 +16,8 @@ export interface ProviderConfig {
   api?: string
   chainId: number
   contracts: ProtocolContracts
+  /** where log reads start (the stack file's `deploymentBlock`) */
+  deploymentBlock?: bigint
   relays: string[]
   keyFile: string
   backend: ProviderBackend
@@ -105,7 +107,7 @@ export function resolveConfig (flags: ParsedFlags, opts: { env: NodeJS.ProcessEn
   const config: ProviderConfig = {
     rpcUrl: flags.rpc ?? stack.rpcUrl,
     chainId: flags.chainId ?? stack.chainId,
-    contracts: protocolContracts(stack),
+    ...deploymentOf(stack),
     relays: flags.relays.length > 0 ? flags.relays : [stack.relayMultiaddr],
     keyFile: flags.keyFile,
     backend: flags.backend,

@@ -46,6 +46,8 @@ export interface RefereeConfig {
   rpcUrl: string
   chainId: number
   contracts: ProtocolContracts
+  /** where log reads start (the network file's `deploymentBlock`) */
+  deploymentBlock?: number
   /** where the tasks' artifacts are read */
   gateway: string
   /** whose pinners keep the evidence reports, tried in turn */
@@ -99,6 +101,7 @@ interface NetworkFile {
   rpcUrl: string
   chainId: number
   contracts: ProtocolContracts
+  deploymentBlock: number | undefined
   gateway: string | undefined
   relays: string[]
 }
@@ -123,6 +126,7 @@ export function resolveRefereeConfig (flags: RefereeFlags, opts: { env: NodeJS.P
     rpcUrl: flags.rpc ?? network.rpcUrl,
     chainId: flags.chainId ?? network.chainId,
     contracts: network.contracts,
+    ...(network.deploymentBlock === undefined ? {} : { deploymentBlock: network.deploymentBlock }),
     gateway,
     relays,
     keyFile: flags.keyFile,
@@ -133,7 +137,7 @@ export function resolveRefereeConfig (flags: RefereeFlags, opts: { env: NodeJS.P
 
 function stackNetwork (file: string, readFile: (file: string) => string | undefined): NetworkFile {
   const stack = readStackFile(file, readFile)
-  return { file, rpcUrl: stack.rpcUrl, chainId: stack.chainId, contracts: contractsOf(stack, file), gateway: stack.gateway, relays: [stack.relayMultiaddr] }
+  return { file, rpcUrl: stack.rpcUrl, chainId: stack.chainId, contracts: contractsOf(stack, file), deploymentBlock: stack.deploymentBlock, gateway: stack.gateway, relays: [stack.relayMultiaddr] }
 }
 
 function deploymentNetwork (file: string, readFile: (file: string) => string | undefined): NetworkFile {
@@ -147,7 +151,7 @@ function deploymentNetwork (file: string, readFile: (file: string) => string | u
   }
   // a relay the app bootstraps from must name its peer, or the pinner's receipt cannot be checked
   const relays = config.bootstrap.map((relay) => relayFlag(`--deployment: ${file}'s bootstrap`, relay))
-  return { file, rpcUrl: config.rpcUrl, chainId: config.chainId, contracts: contractsOf(config, file), gateway: config.gateway, relays }
+  return { file, rpcUrl: config.rpcUrl, chainId: config.chainId, contracts: contractsOf(config, file), deploymentBlock: config.deploymentBlock, gateway: config.gateway, relays }
 }
 
 function contractsOf (network: Parameters<typeof protocolContracts>[0], file: string): ProtocolContracts {

@@ -14,6 +14,8 @@ export interface RefereeStart {
   rpcUrl: string
   chainId: number
   contracts: Record<string, Address>
+  /** where its log reads start */
+  deploymentBlock?: number
   /** the trustless gateway over the pinner's blocks: where the referee reads the tasks' artifacts */
   gateway: string
   /** the key of the account that holds REFEREE_ROLE; sent here, not in argv or env, which `ps` shows */

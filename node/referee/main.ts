@@ -10,7 +10,7 @@ import { CID } from 'multiformats/cid'
 import { createPublicClient, http } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { protocolChain } from '../../src/chain/chain.ts'
-import { protocolContracts } from '../../src/chain/contracts.ts'
+import { deploymentOf } from '../../src/chain/contracts.ts'
 import { gatewayBlocks } from '../../src/storage/index.ts'
 import { printHelp, printUsageError, type Output } from '../cli/args.ts'
 import { readTextFile } from '../cli/stackFile.ts'
@@ -70,7 +70,7 @@ async function underStack (): Promise<number> {
   const account = privateKeyToAccount(start.privateKey)
   const chain = {
     publicClient: createPublicClient({ chain: protocolChain({ chainId: start.chainId, rpcUrl: start.rpcUrl }), transport: http(start.rpcUrl), pollingInterval: 500 }),
-    contracts: protocolContracts({ contracts: start.contracts })
+    ...deploymentOf({ contracts: start.contracts, deploymentBlock: start.deploymentBlock })
   }
   const service = await startRefereeService({
     chain,

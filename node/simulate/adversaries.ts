@@ -181,8 +181,12 @@ const shardKey = (round: number, shard: number): string => `${round}/${shard}`
 
 interface Slot { round: number, shard: number, attempt: number }
 
-/** How long an ALIE member waits for the other members' updates of the round: a member drawn later trains later. */
-const ALIE_WAIT_MS = 60_000
+/**
+ * How long an ALIE member waits for the other members' updates of the round (a member drawn later
+ * trains later): well inside a training step's time limit, or the step would be retried while a
+ * member drawn twice never gets to its second shard, and the ring would wait on itself for good.
+ */
+const ALIE_WAIT_MS = 10_000
 
 /** The shards of the slot's round, other than its own, where another member of the ring is drawn. */
 async function ringShards (opts: ByzantineTrainerOptions, at: Slot): Promise<Set<number>> {
@@ -205,7 +209,7 @@ async function attackDelta (opts: ByzantineTrainerOptions, at: Slot, honest: Wei
     case 'signflip': case 'poison': return signFlipDelta(honest)
     case 'ipm': return ipmDelta(pool, IPM_EPSILON)
     case 'alie': {
-      // ALIE hides in the spread of several honest updates: a member waits for the round's deltas of the other members drawn.
+      // ALIE hides in the spread of several honest updates: a member waits a little for the round's deltas of the other members drawn.
       const others = await ringShards(opts, at)
       const wide = others.size === 0 ? pool : await opts.collusion.pooled(at.round, others, ALIE_WAIT_MS)
       if (wide.length < 2) {

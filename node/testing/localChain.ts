@@ -10,7 +10,7 @@ import { createPublicClient, createTestClient, createWalletClient, http, parseEt
 import { mnemonicToAccount, type HDAccount } from 'viem/accounts'
 import { protocolChain } from '../../src/chain/chain.ts'
 import type { WriteContext } from '../../src/chain/actions/index.ts'
-import { protocolContracts, type ProtocolContracts } from '../../src/chain/contracts.ts'
+import { deploymentOf, type ProtocolContracts } from '../../src/chain/contracts.ts'
 import { DEV_MNEMONIC } from '../../src/chain/devAccounts.ts'
 import { LOCAL_CHAIN_ID } from '../../src/core/networkConfig.ts'
 import { startAnvil } from '../anvil.ts'
@@ -49,8 +49,8 @@ export async function startLocalChain (): Promise<LocalChain> {
   }
   try {
     const deployed = await deployContracts({ root, rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, dataDir })
-    const contracts = protocolContracts({ contracts: deployed })
-    const governance = deployed.TimelockController
+    const { contracts, deploymentBlock } = deploymentOf(deployed)
+    const governance = deployed.contracts.TimelockController
     if (governance === undefined) throw new Error('the deployment created no TimelockController')
     const chain = protocolChain({ chainId: LOCAL_CHAIN_ID, rpcUrl: anvil.rpcUrl, name: 'anvil' })
     const transport = http(anvil.rpcUrl, { retryCount: 0 })
@@ -63,7 +63,7 @@ export async function startLocalChain (): Promise<LocalChain> {
       governance,
       publicClient,
       testClient,
-      ctxOf: (index) => ({ publicClient, contracts, walletClient: createWalletClient({ account: mnemonicAccount(index), chain, transport, pollingInterval: 20 }) }),
+      ctxOf: (index) => ({ publicClient, contracts, ...(deploymentBlock === undefined ? {} : { deploymentBlock }), walletClient: createWalletClient({ account: mnemonicAccount(index), chain, transport, pollingInterval: 20 }) }),
       fund: async (index) => { await testClient.setBalance({ address: mnemonicAccount(index).address, value: parseEther('10000') }) },
       timeTravel: async (seconds) => {
         await testClient.increaseTime({ seconds })

@@ -1,6 +1,6 @@
 import { createPublicClient, http, type PublicClient } from 'viem'
 import { chainFromConfig } from '../chain/chain.ts'
-import { protocolContracts } from '../chain/contracts.ts'
+import { deploymentOf } from '../chain/contracts.ts'
 import { chainMembership } from '../chain/taskMembership.ts'
 import type { BrowserNode } from '../p2p/index.ts'
 import type { NetworkConfig } from '../core/networkConfig.ts'
@@ -23,7 +23,7 @@ export async function browserNode (network: NetworkConfig): Promise<BrowserNode>
     // its own client: the node outlives React's providers, and wagmi's client is only reachable from hooks
     membership: chainMembership({
       publicClient: createPublicClient({ chain: chainFromConfig(network), transport: http(network.rpcUrl) }) as PublicClient,
-      contracts: protocolContracts(network)
+      ...deploymentOf(network)
     })
   })).catch((error: unknown) => {
     node = undefined

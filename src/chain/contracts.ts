@@ -24,3 +24,12 @@ export function protocolContracts (config: Pick<NetworkConfig, 'contracts'> | { 
   if (missing.length > 0) throw new MissingContractError(missing)
   return Object.fromEntries(PROTOCOL_CONTRACT_NAMES.map((name) => [name, contracts[name] as Address])) as ProtocolContracts
 }
+
+/**
+ * A network config's deployment, as a read context carries it: the protocol's addresses and the
+ * block they were deployed in, where log reads start.
+ */
+export function deploymentOf (config: { contracts: Record<string, Address>, deploymentBlock?: number | undefined }): { contracts: ProtocolContracts, deploymentBlock?: bigint } {
+  const contracts = protocolContracts(config)
+  return config.deploymentBlock === undefined ? { contracts } : { contracts, deploymentBlock: BigInt(config.deploymentBlock) }
+}

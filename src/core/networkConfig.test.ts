@@ -58,6 +58,12 @@ describe('networkConfigFromStack', () => {
     })
   })
 
+  it('carries the deployment block, where log reads start, and refuses a negative one', () => {
+    const stack = parseStackInfo({ appUrl: 'http://localhost:5173', rpcUrl: 'http://127.0.0.1:8545', chainId: 31337, relayMultiaddr: relay, contracts: { MLBToken: token }, deploymentBlock: 12 })
+    expect(networkConfigFromStack(stack).deploymentBlock).toBe(12)
+    expect(() => parseNetworkConfig({ chainId: 1, rpcUrl: 'http://a', contracts: { MLBToken: token }, bootstrap: [], deploymentBlock: -1 })).toThrow(/deploymentBlock/)
+  })
+
   it('keeps the operator metrics URL and the indexer URLs of the stack', () => {
     const stack = parseStackInfo({
       appUrl: 'http://localhost:5173',

@@ -20,6 +20,8 @@ export const networkConfigSchema = z.object({
   chainName: z.string().min(1).default('ML Bridge local'),
   rpcUrl: z.url({ protocol: /^(https?|wss?)$/ }),
   contracts: z.object({ MLBToken: address }).catchall(address),
+  /** the block the contracts were deployed in: log reads start there (0, genesis, when left out) */
+  deploymentBlock: z.number().int().nonnegative().optional(),
   bootstrap: z.array(multiaddr),
   /** the indexer's REST API: task lists, the market and live figures read from it rather than by scanning the chain */
   api: z.url({ protocol: /^https?$/ }).optional(),
@@ -44,7 +46,9 @@ export const stackInfoSchema = z.object({
   webhooks: z.url({ protocol: /^https?$/ }).optional(),
   chainId: z.number().int().positive(),
   relayMultiaddr: multiaddr,
-  contracts: z.object({ MLBToken: address }).catchall(address)
+  contracts: z.object({ MLBToken: address }).catchall(address),
+  /** the block the contracts were deployed in; optional for a stack file made by hand */
+  deploymentBlock: z.number().int().nonnegative().optional()
 })
 
 export type StackInfo = z.infer<typeof stackInfoSchema>
@@ -77,6 +81,7 @@ export function networkConfigFromStack (stack: StackInfo): NetworkConfig {
     chainId: stack.chainId,
     rpcUrl: stack.rpcUrl,
     contracts: stack.contracts,
+    ...(stack.deploymentBlock === undefined ? {} : { deploymentBlock: stack.deploymentBlock }),
     bootstrap: [stack.relayMultiaddr],
     ...(stack.api === undefined ? {} : { api: stack.api }),
     ...(stack.gateway === undefined ? {} : { gateway: stack.gateway }),

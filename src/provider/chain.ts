@@ -3,7 +3,7 @@ import { zeroAddress, type BlockNumber } from 'viem'
 import {
   advance, challengeResult, challengeVersion, proveInvalidDelta, claim, readOpenResultChallenge, commitResults, confirmVersion, faucet, finalizeShard, finalizeVersion, joinTask, proposeVersion, readAcceptedShards,
   readClaimable, readFingerprintSeed, readOpenChallenge, readHasConfirmed, readIsAway, readIsProvider, readModel, readProposals, readProviders, readRegistryDomain, readRevealed, readRound, readStake, reportEquivocation,
-  readStakeLocks, readTask, readTaskLock, readVersion, revealResults, signVersion, stake, stepAway, stepBack, unlockStake, watchProtocolEvents, type ReadContext, type WriteContext
+  readStakeLocks, readTask, readTaskLock, readVersion, revealResults, signVersion, stake, stepAway, stepBack, logsFrom, unlockStake, watchProtocolEvents, type ReadContext, type WriteContext
 } from '../chain/actions/index.ts'
 import type { ProviderChain } from './types.ts'
 
@@ -23,7 +23,7 @@ const BLOCK_WATCH_INTERVAL_MS = 250
 export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNumber, watchIntervalMs?: number } = {}): ProviderChain {
   const { publicClient } = ctx
   const account = ctx.walletClient.account.address
-  const fromBlock = opts.fromBlock ?? 0n
+  const fromBlock = logsFrom(ctx, opts.fromBlock)
   const revealsFrom = opts.fromBlock
   let domain: ReturnType<typeof readRegistryDomain> | undefined
   return {
@@ -103,6 +103,6 @@ export function roundReader (ctx: ReadContext, opts: { fromBlock?: BlockNumber }
     chainId: async () => await (chainId ??= ctx.publicClient.getChainId()),
     readFingerprintSeed: async (taskId, round, shard, attempt) => (await readFingerprintSeed(ctx, { taskId, round, shard, attempt })).seed,
     readRevealed: async (taskId, round, shard, attempt) => await readRevealed(ctx, { taskId, round, shard, attempt, fromBlock: opts.fromBlock }),
-    readAccepted: async (taskId, round) => await readAcceptedShards(ctx, { taskId, round, fromBlock: opts.fromBlock ?? 0n })
+    readAccepted: async (taskId, round) => await readAcceptedShards(ctx, { taskId, round, fromBlock: logsFrom(ctx, opts.fromBlock) })
   }
 }

@@ -2,7 +2,7 @@ import { useMemo } from 'react'
 import { walletActions, type PublicClient } from 'viem'
 import { useConnection, useConnectorClient, usePublicClient } from 'wagmi'
 import type { ReadContext, WriteContext } from '../../chain/actions/index.ts'
-import { protocolContracts } from '../../chain/contracts.ts'
+import { deploymentOf } from '../../chain/contracts.ts'
 import { useNetworkConfig } from '../NetworkContext.ts'
 
 /** What every chain read in the app passes to `src/chain/actions`: the public client and the deployment. */
@@ -10,7 +10,7 @@ export function useReadContext (): ReadContext {
   const network = useNetworkConfig()
   const publicClient = usePublicClient({ chainId: network.chainId })
   if (publicClient === undefined) throw new Error(`no public client for chain ${network.chainId}`)
-  return useMemo(() => ({ publicClient: publicClient as PublicClient, contracts: protocolContracts(network) }), [publicClient, network])
+  return useMemo(() => ({ publicClient: publicClient as PublicClient, ...deploymentOf(network) }), [publicClient, network])
 }
 
 /**

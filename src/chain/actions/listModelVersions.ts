@@ -1,6 +1,6 @@
 import { ModelRegistryAbi } from '../generated/abis.ts'
 import { asAction } from './errors.ts'
-import type { ReadContext } from './types.ts'
+import { logsFrom, type ReadContext } from './types.ts'
 
 /** Ids of the versions registered in a model (genesis, task rounds, merges), ascending. */
 export async function listModelVersions (ctx: ReadContext, params: { modelId: bigint }): Promise<bigint[]> {
@@ -10,7 +10,7 @@ export async function listModelVersions (ctx: ReadContext, params: { modelId: bi
       abi: ModelRegistryAbi,
       eventName: 'VersionRegistered',
       args: { modelId: params.modelId },
-      fromBlock: 0n,
+      fromBlock: logsFrom(ctx),
       strict: true
     })
     return logs.map((log) => log.args.versionId).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))

@@ -1,7 +1,7 @@
 import type { BlockNumber } from 'viem'
 import { ConsensusVerifierAbi } from '../generated/abis.ts'
 import { asAction } from './errors.ts'
-import type { ReadContext } from './types.ts'
+import { logsFrom, type ReadContext } from './types.ts'
 
 /** A shard's accepted attempt (from `ShardAccepted`): its centre replica and the winners' bitmask. */
 export interface AcceptedShard {
@@ -20,14 +20,14 @@ export interface AcceptedShardEvent extends AcceptedShard {
 
 /**
  * The accepted shards of a task's round (of every round without `round`, of every task without
- * `taskId`), from `fromBlock` (default 0) to `toBlock` (default latest).
+ * `taskId`), from `fromBlock` (default: the deployment block) to `toBlock` (default latest).
  */
 export async function readAcceptedShards (ctx: ReadContext, params: { taskId?: bigint, round?: number, fromBlock?: BlockNumber, toBlock?: BlockNumber }): Promise<AcceptedShardEvent[]> {
   return await asAction('readAcceptedShards', async () => {
     const logs = await ctx.publicClient.getContractEvents({
       address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, eventName: 'ShardAccepted',
       args: { ...(params.taskId === undefined ? {} : { taskId: params.taskId }), ...(params.round === undefined ? {} : { round: BigInt(params.round) }) },
-      fromBlock: params.fromBlock ?? 0n, toBlock: params.toBlock ?? 'latest', strict: true
+      fromBlock: logsFrom(ctx, params.fromBlock), toBlock: params.toBlock ?? 'latest', strict: true
     })
     return logs.map((log) => ({
       taskId: log.args.taskId,

@@ -3,7 +3,7 @@ import { TaskManagerAbi } from '../generated/abis.ts'
 import { asAction } from './errors.ts'
 import { readTask } from './readTask.ts'
 import { readTaskLock } from './readTaskLock.ts'
-import type { ReadContext } from './types.ts'
+import { logsFrom, type ReadContext } from './types.ts'
 
 /** Stake `account` still has locked for a task it joined. */
 export interface StakeLock {
@@ -14,14 +14,14 @@ export interface StakeLock {
 }
 
 /**
- * The tasks `account` joined (its `ProviderJoined` events from `fromBlock` on, default 0) whose
+ * The tasks `account` joined (its `ProviderJoined` events from `fromBlock` on, default the deployment block) whose
  * stake is still locked, with when each lock can be released.
  */
 export async function readStakeLocks (ctx: ReadContext, params: { account: Address, fromBlock?: BlockNumber }): Promise<StakeLock[]> {
   return await asAction('readStakeLocks', async () => {
     const joined = await ctx.publicClient.getContractEvents({
       address: ctx.contracts.TaskManager, abi: TaskManagerAbi, eventName: 'ProviderJoined',
-      args: { provider: params.account }, fromBlock: params.fromBlock ?? 0n, toBlock: 'latest', strict: true
+      args: { provider: params.account }, fromBlock: logsFrom(ctx, params.fromBlock), toBlock: 'latest', strict: true
     })
     const locks = await Promise.all(joined.map(async ({ args: { taskId } }): Promise<StakeLock | undefined> => {
       const amount = await readTaskLock(ctx, { taskId, account: params.account })

@@ -1,7 +1,7 @@
 import type { Address, BlockNumber, Hex } from 'viem'
 import { TaskManagerAbi } from '../generated/abis.ts'
 import { ChainActionError, asAction } from './errors.ts'
-import type { ReadContext } from './types.ts'
+import { logsFrom, type ReadContext } from './types.ts'
 
 export interface TaskCreation {
   taskId: bigint
@@ -20,7 +20,7 @@ export interface TaskCreation {
 
 /**
  * What a task was created with that `getTask` does not return (the spec and data set CIDs, the name
- * and description), from its `TaskCreated` event. `fromBlock` bounds the scan on a long chain (default: genesis).
+ * and description), from its `TaskCreated` event. `fromBlock` bounds the scan on a long chain (default: the deployment block).
  */
 export async function readTaskCreation (ctx: ReadContext, params: { taskId: bigint, fromBlock?: BlockNumber }): Promise<TaskCreation> {
   return await asAction('readTaskCreation', async () => {
@@ -29,7 +29,7 @@ export async function readTaskCreation (ctx: ReadContext, params: { taskId: bigi
       abi: TaskManagerAbi,
       eventName: 'TaskCreated',
       args: { taskId: params.taskId },
-      fromBlock: params.fromBlock ?? 0n,
+      fromBlock: logsFrom(ctx, params.fromBlock),
       toBlock: 'latest',
       strict: true
     })

@@ -10,7 +10,7 @@ import type { ReadContext } from './types.ts'
  * Every protocol event of a task, in chain order: the events that name the task (TaskCreated,
  * RoundStarted, Committed, ShardAccepted, RewardCredited, VersionProposed, …) and the events of
  * its versions that name only the version (VersionConfirmed, VersionFinalized, HeadMoved, …).
- * The scan starts at the task's `TaskCreated` block (found from `fromBlock`, default 0); fails
+ * The scan starts at the task's `TaskCreated` block (found from `fromBlock`, default the deployment block); fails
  * with a ChainActionError when the task was never created.
  */
 export async function readTaskEvents (

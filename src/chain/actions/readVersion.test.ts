@@ -42,6 +42,8 @@ function registeredLog (data: VersionData, logIndex: number): Record<string, unk
  * A node that stores version 7 with the hash of `content` (what the registry computed when it was
  * registered) and answers log queries with `logs`: whatever an RPC, honest or not, returns.
  */
+const logQueries: Array<{ fromBlock: string }> = []
+
 function node (logs: Array<Record<string, unknown>>): ReadContext {
   const stored = encodeFunctionResult({
     abi: ModelRegistryAbi,
@@ -51,10 +53,13 @@ function node (logs: Array<Record<string, unknown>>): ReadContext {
       status: 2, taskId: 0n, round: 0n, challengeDeadline: 0n, contentHash: versionContentHash(content)
     }
   })
-  const request = async ({ method }: { method: string }): Promise<unknown> => {
+  const request = async ({ method, params }: { method: string, params?: unknown }): Promise<unknown> => {
     if (method === 'eth_chainId') return '0x7a69'
     if (method === 'eth_call') return stored
-    if (method === 'eth_getLogs') return logs
+    if (method === 'eth_getLogs') {
+      logQueries.push((params as Array<{ fromBlock: string }>)[0]!)
+      return logs
+    }
     throw new Error(`unexpected ${method}`)
   }
   return { publicClient: createPublicClient({ transport: custom({ request }) }), contracts }
@@ -78,6 +83,13 @@ describe('readVersion', () => {
   it('attack (an RPC adding a forged event): keeps only the event that hashes to the stored hash', async () => {
     const version = await readVersion(node([registeredLog({ ...content, loss: 1n }, 0), registeredLog(content, 1)]), { versionId: 7n })
     expect(version.loss).toBe(content.loss)
+  })
+
+  it('reads the logs from the deployment block when the context knows it, else from genesis', async () => {
+    logQueries.length = 0
+    await readVersion(node([registeredLog(content, 0)]), { versionId: 7n })
+    await readVersion({ ...node([registeredLog(content, 0)]), deploymentBlock: 1234n }, { versionId: 7n })
+    expect(logQueries.map((q) => q.fromBlock)).toEqual(['0x0', '0x4d2'])
   })
 
   it('fails naming the version when no event carries its content', async () => {

@@ -4,7 +4,7 @@ import type { VersionContent, VersionData } from '../../core/version/signature.t
 import { ModelRegistryAbi } from '../generated/abis.ts'
 import { ChainActionError, VersionContentMismatchError, asAction } from './errors.ts'
 import { MULTICALL } from './multicall.ts'
-import type { ReadContext } from './types.ts'
+import { logsFrom, type ReadContext } from './types.ts'
 
 export const VERSION_STATUSES = ['None', 'Proposed', 'Final', 'Challenged', 'Rejected'] as const
 export type VersionStatusName = typeof VERSION_STATUSES[number]
@@ -53,7 +53,7 @@ export async function readVersions (ctx: ReadContext, params: { versionIds: read
 /** Every content the `VersionRegistered` logs claim for these versions (one query for all). */
 async function readRegisteredContents (ctx: ReadContext, versionIds: readonly bigint[]): Promise<Map<bigint, VersionData[]>> {
   const logs = await ctx.publicClient.getContractEvents({
-    address: ctx.contracts.ModelRegistry, abi: ModelRegistryAbi, eventName: 'VersionRegistered', fromBlock: 0n, strict: true, args: { versionId: [...new Set(versionIds)] }
+    address: ctx.contracts.ModelRegistry, abi: ModelRegistryAbi, eventName: 'VersionRegistered', fromBlock: logsFrom(ctx), strict: true, args: { versionId: [...new Set(versionIds)] }
   })
   const contents = new Map<bigint, VersionData[]>()
   for (const { args } of logs) {

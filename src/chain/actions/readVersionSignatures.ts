@@ -2,7 +2,7 @@ import type { Address, Hash, Hex } from 'viem'
 import { ModelRegistryAbi } from '../generated/abis.ts'
 import type { ProtocolEvent } from '../protocolEvents.ts'
 import { asAction } from './errors.ts'
-import type { ReadContext } from './types.ts'
+import { logsFrom, type ReadContext } from './types.ts'
 
 /** One EIP-712 signature the registry checked and emitted for a version. */
 export interface VersionSignature {
@@ -52,7 +52,7 @@ export function versionSignaturesOf (events: readonly SignatureEvent[]): Version
 
 export async function readVersionSignatures (ctx: ReadContext, params: { versionId: bigint }): Promise<VersionSignatures> {
   return await asAction('readVersionSignatures', async () => {
-    const registry = { address: ctx.contracts.ModelRegistry, abi: ModelRegistryAbi, fromBlock: 0n, strict: true } as const
+    const registry = { address: ctx.contracts.ModelRegistry, abi: ModelRegistryAbi, fromBlock: logsFrom(ctx), strict: true } as const
     const [proposed, confirmed, finalized] = await Promise.all([
       ctx.publicClient.getContractEvents({ ...registry, eventName: 'VersionProposed', args: { versionId: params.versionId } }),
       ctx.publicClient.getContractEvents({ ...registry, eventName: 'VersionConfirmed', args: { versionId: params.versionId } }),

@@ -1,10 +1,20 @@
-import type { Account, Chain, Hash, PublicClient, Transport, WalletClient } from 'viem'
+import type { Account, BlockNumber, Chain, Hash, PublicClient, Transport, WalletClient } from 'viem'
 import type { ProtocolContracts } from '../contracts.ts'
 
 /** What a read needs: a public client and the protocol's addresses. */
 export interface ReadContext {
   publicClient: PublicClient
   contracts: ProtocolContracts
+  /**
+   * The block the contracts were deployed in (0 when unknown): no protocol log is older, so a log
+   * read that names no start begins there rather than at genesis, which public RPCs refuse to scan.
+   */
+  deploymentBlock?: bigint
+}
+
+/** Where a log read starts: `fromBlock` when given, else the deployment block. */
+export function logsFrom (ctx: ReadContext, fromBlock?: BlockNumber): BlockNumber {
+  return fromBlock ?? ctx.deploymentBlock ?? 0n
 }
 
 /** A wallet client with an account: the signer of every write. */
