@@ -8,7 +8,7 @@
  * (`modelHolder`), so the market's models stay downloadable and runnable.
  */
 import type { BlockNumber, Hex } from 'viem'
-import { TASK_STATUSES, listModelVersions, readModel, readTaskCreation, readVersion, readVersions, type ReadContext } from '../src/chain/actions/index.ts'
+import { TASK_STATUSES, listModelVersions, logsFrom, readModel, readTaskCreation, readVersion, readVersions, type ReadContext } from '../src/chain/actions/index.ts'
 import { TaskManagerAbi } from '../src/chain/generated/abis.ts'
 import type { PinLogger, PinService } from '../src/p2p/pinService.ts'
 import { hexToCid } from '../src/provider/artifacts.ts'
@@ -64,7 +64,7 @@ export function startPinRetention (opts: PinRetentionOptions): PinRetention {
   const adoptNewTasks = async (): Promise<void> => {
     const head = await publicClient.getBlockNumber({ cacheTime: 0 })
     if (head <= scannedTo) return
-    const created = await publicClient.getContractEvents({ address: contracts.TaskManager, abi: TaskManagerAbi, eventName: 'TaskCreated', fromBlock: scannedTo + 1n as BlockNumber, toBlock: head, strict: true })
+    const created = await publicClient.getContractEvents({ address: contracts.TaskManager, abi: TaskManagerAbi, eventName: 'TaskCreated', fromBlock: scannedTo < 0n ? logsFrom(opts.chain) : scannedTo + 1n as BlockNumber, toBlock: head, strict: true })
     for (const e of created) {
       const { modelCid } = await readVersion(opts.chain, { versionId: e.args.initialVersionId })
       await opts.pinning.adopt(e.args.taskId.toString(), [e.args.specCid, e.args.datasetCid, modelCid].map((hex) => hexToCid(hex as Hex)))

@@ -17,7 +17,7 @@
  */
 import { zeroAddress, zeroHash, type Hex } from 'viem'
 import {
-  ContractRejectedError, executeSlash, readSlashesMade, type PendingSlash, readAcceptedShards, readChallenges, readOpenResultChallenge, readResultChallenges, resolveResultChallenge, type ResultChallenge, readDisputes, readFingerprintSeed, readModel, readOpenChallenge, readRevealed, readRound, readTask, readTaskCreation, readVersion,
+  ContractRejectedError, executeSlash, logsFrom, readSlashesMade, type PendingSlash, readAcceptedShards, readChallenges, readOpenResultChallenge, readResultChallenges, resolveResultChallenge, type ResultChallenge, readDisputes, readFingerprintSeed, readModel, readOpenChallenge, readRevealed, readRound, readTask, readTaskCreation, readVersion,
   readVersionSignatures, resolveChallenge, resolveSplit, slashCosigner, slashResult, type AcceptedShardEvent, type SlashReason, type Dispute, type ReadContext, type VersionChallenge, type WriteContext
 } from '../../src/chain/actions/index.ts'
 import { MLBridgeError } from '../../src/core/errors.ts'
@@ -197,7 +197,8 @@ export class Referee extends Emitter<RefereeEvents> {
   async tick (signal: AbortSignal): Promise<void> {
     const head = await this.opts.read.publicClient.getBlockNumber({ cacheTime: 0 })
     if (head > this.scannedTo) {
-      const range = { fromBlock: this.scannedTo + 1n, toBlock: head }
+      // the first pass starts where the contracts were deployed, not at genesis
+      const range = { fromBlock: this.scannedTo < 0n ? logsFrom(this.opts.read) : this.scannedTo + 1n, toBlock: head }
       for (const dispute of await readDisputes(this.opts.read, range)) {
         this.disputes.set(keyOf(dispute), dispute)
         this.disputed.add(keyOf(dispute))

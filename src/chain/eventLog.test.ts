@@ -25,8 +25,9 @@ describe('createProtocolEventLog', () => {
     expect(a).toBe(b)
     expect(a.length).toBeGreaterThan(first.length)
     expect(a.map((e) => `${e.blockNumber}/${e.logIndex}`)).toEqual((await readProtocolEvents(ctx)).map((e) => `${e.blockNumber}/${e.logIndex}`))
-    // every scan starts where the one before ended
-    expect(scans[0]!.fromBlock).toBe(0n)
+    // the first scan starts where the contracts were deployed, and every other where the one before ended
+    expect(ctx.deploymentBlock).toBeGreaterThan(0n)
+    expect(scans[0]!.fromBlock).toBe(ctx.deploymentBlock)
     for (let i = 1; i < scans.length; i++) expect(scans[i]!.fromBlock).toBe((scans[i - 1]!.toBlock as bigint) + 1n)
     expect(scans).toHaveLength(2)
   })

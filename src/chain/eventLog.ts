@@ -10,7 +10,7 @@
  */
 import type { Hex } from 'viem'
 import { readProtocolEvents } from './actions/readProtocolEvents.ts'
-import type { ReadContext } from './actions/types.ts'
+import { logsFrom, type ReadContext } from './actions/types.ts'
 import type { ProtocolEvent } from './protocolEvents.ts'
 
 export interface ProtocolEventLog {
@@ -42,7 +42,9 @@ export function createProtocolEventLog (ctx: ReadContext): ProtocolEventLog {
     const newest = checkpoints.at(-1)
     if (newest !== undefined && head.number === newest.number && head.hash === newest.hash) return events
     while (checkpoints.length > 0 && !await holds(checkpoints.at(-1)!, head)) checkpoints.pop()
-    const from = (checkpoints.at(-1)?.number ?? -1n) + 1n
+    const last = checkpoints.at(-1)
+    // with no checkpoint (the first scan, or a reorg below them all) it starts where the contracts were deployed
+    const from = last === undefined ? logsFrom(ctx) : last.number + 1n
     while (events.length > 0 && events.at(-1)!.blockNumber >= from) events.pop()
     // one at a time: a first scan of a long-lived chain can outgrow a spread's argument limit
     for (const event of await readProtocolEvents(ctx, { fromBlock: from, toBlock: head.number })) events.push(event)

@@ -67,7 +67,7 @@ export interface OwnVersion {
   dataHash: Hex
   /** decimal version id */
   parent: string
-  /** the round's winners, lowest address first */
+  /** the round's winners, sorted as checksummed address strings (the first aggregates) */
   winners: readonly Address[]
   /** this winner published its endorsement of the aggregator's version */
   endorsed?: boolean

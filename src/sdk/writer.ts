@@ -9,7 +9,7 @@ import {
   cancelTask, claim, createTask, faucet, joinTask, readTaskCreation, stake,
   type AccountWalletClient, type CancelOutcome, type CreatedTask, type TaskCreation, type TaskParams
 } from '../chain/actions/index.ts'
-import { protocolContracts, type ProtocolContracts } from '../chain/contracts.ts'
+import { deploymentOf, type ProtocolContracts } from '../chain/contracts.ts'
 
 export interface WriterOptions {
   /** a viem wallet client with an account: it signs and sends every transaction */
@@ -18,6 +18,8 @@ export interface WriterOptions {
   publicClient: PublicClient
   /** the deployed addresses: stack.json's (or the network config's) `contracts` map */
   contracts: ProtocolContracts | Readonly<Record<string, Address>>
+  /** the block the contracts were deployed in (stack.json's `deploymentBlock`): log reads start there */
+  deploymentBlock?: number | undefined
   /** told each transaction's hash as soon as the wallet sent it, before it is mined */
   onSent?: (action: string, hash: `0x${string}`) => void
 }
@@ -51,7 +53,7 @@ export function createWriter (options: WriterOptions): MLBridgeWriter {
   const ctx = {
     walletClient: options.walletClient,
     publicClient: options.publicClient,
-    contracts: protocolContracts({ contracts: options.contracts }),
+    ...deploymentOf({ contracts: options.contracts, deploymentBlock: options.deploymentBlock }),
     ...(options.onSent === undefined ? {} : { onSent: options.onSent })
   }
   return {
