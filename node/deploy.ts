@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { toHex, type Address } from 'viem'
 import { devAccount } from '../src/chain/devAccounts.ts'
-import { readDeployment, readDeploymentBlock } from './deployment.ts'
+import { readDeployment } from './deployment.ts'
 import { runCommand } from './processes.ts'
 
 /**
@@ -15,6 +15,5 @@ export async function deployContracts (opts: { root: string; rpcUrl: string; cha
   await runCommand(join(opts.root, 'node_modules/.bin/forge'), [
     'script', 'script/Deploy.s.sol:Deploy', '--rpc-url', opts.rpcUrl, '--broadcast', '--private-key', toHex(key)
   ], { cwd: join(opts.root, 'contracts'), env: { ...process.env, FOUNDRY_BROADCAST: broadcastDir } })
-  const broadcast = join(broadcastDir, 'Deploy.s.sol', String(opts.chainId), 'run-latest.json')
-  return { contracts: readDeployment(broadcast), deploymentBlock: readDeploymentBlock(broadcast) }
+  return readDeployment(join(broadcastDir, 'Deploy.s.sol', String(opts.chainId), 'run-latest.json'))
 }

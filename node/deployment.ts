@@ -12,24 +12,19 @@ interface BroadcastReceipt {
 }
 
 /**
- * Reads the addresses a `forge script --broadcast` run created from its broadcast log, so
- * deployment addresses reach the app without anyone copying them.
+ * Reads what a `forge script --broadcast` run deployed from its broadcast log: the addresses it
+ * created and the first block it wrote to (no log of those contracts is older), so the deployment
+ * reaches the app without anyone copying it.
  */
-export function readDeployment (broadcastFile: string): Record<string, Address> {
-  const log = JSON.parse(readFileSync(broadcastFile, 'utf8')) as { transactions: BroadcastTransaction[] }
-  const addresses: Record<string, Address> = {}
+export function readDeployment (broadcastFile: string): { contracts: Record<string, Address>, deploymentBlock: number } {
+  const log = JSON.parse(readFileSync(broadcastFile, 'utf8')) as { transactions: BroadcastTransaction[], receipts: BroadcastReceipt[] }
+  const contracts: Record<string, Address> = {}
   for (const tx of log.transactions) {
     if (tx.transactionType === 'CREATE' && tx.contractName !== null && tx.contractAddress !== null) {
-      addresses[tx.contractName] = getAddress(tx.contractAddress)
+      contracts[tx.contractName] = getAddress(tx.contractAddress)
     }
   }
-  return addresses
-}
-
-/** The first block the broadcast wrote to: no log of the deployed contracts is older. */
-export function readDeploymentBlock (broadcastFile: string): number {
-  const log = JSON.parse(readFileSync(broadcastFile, 'utf8')) as { receipts: BroadcastReceipt[] }
   const blocks = log.receipts.map((r) => Number(BigInt(r.blockNumber)))
   if (blocks.length === 0) throw new Error(`${broadcastFile} records no mined transaction`)
-  return Math.min(...blocks)
+  return { contracts, deploymentBlock: Math.min(...blocks) }
 }
