@@ -17,7 +17,7 @@ export interface ProviderConfig {
   chainId: number
   contracts: ProtocolContracts
   /** where log reads start (the stack file's `deploymentBlock`) */
-  deploymentBlock?: bigint
+  deploymentBlock?: bigint | undefined
   relays: string[]
   keyFile: string
   backend: ProviderBackend

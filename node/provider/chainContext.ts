@@ -10,14 +10,14 @@ export class ChainMismatchError extends errorKind('CHAIN_MISMATCH') {
   override name = 'ChainMismatchError'
 }
 
-export async function connectChain (opts: { rpcUrl: string, chainId: number, contracts: ProtocolContracts, deploymentBlock?: bigint, key: Hex, pollingInterval?: number }): Promise<WriteContext> {
+export async function connectChain (opts: { rpcUrl: string, chainId: number, contracts: ProtocolContracts, deploymentBlock?: bigint | undefined, key: Hex, pollingInterval?: number }): Promise<WriteContext> {
   const read = await connectReader(opts)
   const walletClient = createWalletClient({ account: privateKeyToAccount(opts.key), chain: read.publicClient.chain, transport: http(opts.rpcUrl), pollingInterval: read.publicClient.pollingInterval })
   return { ...read, walletClient }
 }
 
 /** A public client on `rpcUrl`, refused unless it serves `chainId`. */
-export async function connectReader (opts: { rpcUrl: string, chainId: number, contracts: ProtocolContracts, deploymentBlock?: bigint, pollingInterval?: number }): Promise<ReadContext> {
+export async function connectReader (opts: { rpcUrl: string, chainId: number, contracts: ProtocolContracts, deploymentBlock?: bigint | undefined, pollingInterval?: number }): Promise<ReadContext> {
   const chain = protocolChain({ chainId: opts.chainId, rpcUrl: opts.rpcUrl })
   const publicClient = createPublicClient({ chain, transport: http(opts.rpcUrl), pollingInterval: opts.pollingInterval ?? 1000 })
   let served: number
@@ -29,5 +29,5 @@ export async function connectReader (opts: { rpcUrl: string, chainId: number, co
   if (served !== opts.chainId) {
     throw new ChainMismatchError(`the RPC at ${opts.rpcUrl} serves chain ${served}, expected ${opts.chainId} (set --chain-id or fix --rpc)`)
   }
-  return { publicClient, contracts: opts.contracts, ...(opts.deploymentBlock === undefined ? {} : { deploymentBlock: opts.deploymentBlock }) }
+  return { publicClient, contracts: opts.contracts, deploymentBlock: opts.deploymentBlock }
 }

@@ -42,7 +42,7 @@ export async function runProvider (config: ProviderConfig, opts: RunOptions): Pr
   const account = privateKeyToAccount(key)
   display.info(`account ${account.address}`)
 
-  const ctx = await connectChain({ rpcUrl: config.rpcUrl, chainId: config.chainId, contracts: config.contracts, ...(config.deploymentBlock === undefined ? {} : { deploymentBlock: config.deploymentBlock }), key })
+  const ctx = await connectChain({ rpcUrl: config.rpcUrl, chainId: config.chainId, contracts: config.contracts, deploymentBlock: config.deploymentBlock, key })
   display.info(`chain ${config.chainId} at ${config.rpcUrl}`)
   display.info(describeNodeBackend(await useNodeBackend(config.backend)))
 

@@ -28,7 +28,7 @@ export async function runAlone (config: RefereeConfig, stopped: Promise<string>)
     const { key, warnings } = await readKeyFile(config.keyFile)
     for (const warning of warnings) logger.warn('key file', { reason: warning })
     const account = privateKeyToAccount(key)
-    const chain = await connectReader({ rpcUrl: config.rpcUrl, chainId: config.chainId, contracts: config.contracts, ...(config.deploymentBlock === undefined ? {} : { deploymentBlock: BigInt(config.deploymentBlock) }), pollingInterval: 500 })
+    const chain = await connectReader({ rpcUrl: config.rpcUrl, chainId: config.chainId, contracts: config.contracts, deploymentBlock: config.deploymentBlock, pollingInterval: 500 })
     if (!await readIsReferee(chain, { account: account.address })) {
       throw new Error(`account ${account.address} does not hold REFEREE_ROLE on the ConsensusVerifier at ${config.contracts.ConsensusVerifier} (chain ${config.chainId}): its verdicts would revert`)
     }

@@ -4,7 +4,7 @@
  * with) or the local stack's `stack.json`. Flags win over the file. Without any flag, and with an
  * IPC channel, `npm start` runs it instead (node/referee/main.ts).
  */
-import { protocolContracts, type ProtocolContracts } from '../../src/chain/contracts.ts'
+import { deploymentOf, type ProtocolContracts } from '../../src/chain/contracts.ts'
 import { parseNetworkConfig } from '../../src/core/networkConfig.ts'
 import { httpUrlFlag, integerFlag, nonEmptyFlag, parseCommandLine, rateFlag, relayFlag, UsageError } from '../cli/args.ts'
 import { defaultStackFile, readStackFile } from '../cli/stackFile.ts'
@@ -47,7 +47,7 @@ export interface RefereeConfig {
   chainId: number
   contracts: ProtocolContracts
   /** where log reads start (the network file's `deploymentBlock`) */
-  deploymentBlock?: number
+  deploymentBlock?: bigint | undefined
   /** where the tasks' artifacts are read */
   gateway: string
   /** whose pinners keep the evidence reports, tried in turn */
@@ -101,7 +101,7 @@ interface NetworkFile {
   rpcUrl: string
   chainId: number
   contracts: ProtocolContracts
-  deploymentBlock: number | undefined
+  deploymentBlock: bigint | undefined
   gateway: string | undefined
   relays: string[]
 }
@@ -126,7 +126,7 @@ export function resolveRefereeConfig (flags: RefereeFlags, opts: { env: NodeJS.P
     rpcUrl: flags.rpc ?? network.rpcUrl,
     chainId: flags.chainId ?? network.chainId,
     contracts: network.contracts,
-    ...(network.deploymentBlock === undefined ? {} : { deploymentBlock: network.deploymentBlock }),
+    deploymentBlock: network.deploymentBlock,
     gateway,
     relays,
     keyFile: flags.keyFile,
@@ -137,7 +137,7 @@ export function resolveRefereeConfig (flags: RefereeFlags, opts: { env: NodeJS.P
 
 function stackNetwork (file: string, readFile: (file: string) => string | undefined): NetworkFile {
   const stack = readStackFile(file, readFile)
-  return { file, rpcUrl: stack.rpcUrl, chainId: stack.chainId, contracts: contractsOf(stack, file), deploymentBlock: stack.deploymentBlock, gateway: stack.gateway, relays: [stack.relayMultiaddr] }
+  return { file, rpcUrl: stack.rpcUrl, chainId: stack.chainId, ...deploymentIn(stack, file), gateway: stack.gateway, relays: [stack.relayMultiaddr] }
 }
 
 function deploymentNetwork (file: string, readFile: (file: string) => string | undefined): NetworkFile {
@@ -151,12 +151,12 @@ function deploymentNetwork (file: string, readFile: (file: string) => string | u
   }
   // a relay the app bootstraps from must name its peer, or the pinner's receipt cannot be checked
   const relays = config.bootstrap.map((relay) => relayFlag(`--deployment: ${file}'s bootstrap`, relay))
-  return { file, rpcUrl: config.rpcUrl, chainId: config.chainId, contracts: contractsOf(config, file), deploymentBlock: config.deploymentBlock, gateway: config.gateway, relays }
+  return { file, rpcUrl: config.rpcUrl, chainId: config.chainId, ...deploymentIn(config, file), gateway: config.gateway, relays }
 }
 
-function contractsOf (network: Parameters<typeof protocolContracts>[0], file: string): ProtocolContracts {
+function deploymentIn (network: Parameters<typeof deploymentOf>[0], file: string): ReturnType<typeof deploymentOf> {
   try {
-    return protocolContracts(network)
+    return deploymentOf(network)
   } catch (error) {
     throw new UsageError(`${file}: ${error instanceof Error ? error.message : String(error)}`)
   }

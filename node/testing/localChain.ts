@@ -63,7 +63,7 @@ export async function startLocalChain (): Promise<LocalChain> {
       governance,
       publicClient,
       testClient,
-      ctxOf: (index) => ({ publicClient, contracts, ...(deploymentBlock === undefined ? {} : { deploymentBlock }), walletClient: createWalletClient({ account: mnemonicAccount(index), chain, transport, pollingInterval: 20 }) }),
+      ctxOf: (index) => ({ publicClient, contracts, deploymentBlock, walletClient: createWalletClient({ account: mnemonicAccount(index), chain, transport, pollingInterval: 20 }) }),
       fund: async (index) => { await testClient.setBalance({ address: mnemonicAccount(index).address, value: parseEther('10000') }) },
       timeTravel: async (seconds) => {
         await testClient.increaseTime({ seconds })

@@ -29,7 +29,6 @@ export function protocolContracts (config: Pick<NetworkConfig, 'contracts'> | { 
  * A network config's deployment, as a read context carries it: the protocol's addresses and the
  * block they were deployed in, where log reads start.
  */
-export function deploymentOf (config: { contracts: Record<string, Address>, deploymentBlock?: number | undefined }): { contracts: ProtocolContracts, deploymentBlock?: bigint } {
-  const contracts = protocolContracts(config)
-  return config.deploymentBlock === undefined ? { contracts } : { contracts, deploymentBlock: BigInt(config.deploymentBlock) }
+export function deploymentOf (config: { contracts: Record<string, Address>, deploymentBlock?: number | undefined }): { contracts: ProtocolContracts, deploymentBlock: bigint | undefined } {
+  return { contracts: protocolContracts(config), deploymentBlock: config.deploymentBlock === undefined ? undefined : BigInt(config.deploymentBlock) }
 }

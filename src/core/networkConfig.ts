@@ -81,7 +81,7 @@ export function networkConfigFromStack (stack: StackInfo): NetworkConfig {
     chainId: stack.chainId,
     rpcUrl: stack.rpcUrl,
     contracts: stack.contracts,
-    ...(stack.deploymentBlock === undefined ? {} : { deploymentBlock: stack.deploymentBlock }),
+    deploymentBlock: stack.deploymentBlock,
     bootstrap: [stack.relayMultiaddr],
     ...(stack.api === undefined ? {} : { api: stack.api }),
     ...(stack.gateway === undefined ? {} : { gateway: stack.gateway }),

@@ -9,7 +9,7 @@ export interface ReadContext {
    * The block the contracts were deployed in (0 when unknown): no protocol log is older, so a log
    * read that names no start begins there rather than at genesis, which public RPCs refuse to scan.
    */
-  deploymentBlock?: bigint
+  deploymentBlock?: bigint | undefined
 }
 
 /** Where a log read starts: `fromBlock` when given, else the deployment block. */
