@@ -58,13 +58,14 @@ export function startPinRetention (opts: PinRetentionOptions): PinRetention {
 
   const grace = opts.preTaskGraceMs ?? DEFAULT_PRE_TASK_GRACE_MS
   const clock = opts.now ?? Date.now
-  let scannedTo = -1n
+  // nothing before the deployment block needs reading
+  let scannedTo = logsFrom(opts.chain) - 1n
 
   /** Each new task adopts the spec, data set and initial model it names, if they were pinned before it. */
   const adoptNewTasks = async (): Promise<void> => {
     const head = await publicClient.getBlockNumber({ cacheTime: 0 })
     if (head <= scannedTo) return
-    const created = await publicClient.getContractEvents({ address: contracts.TaskManager, abi: TaskManagerAbi, eventName: 'TaskCreated', fromBlock: scannedTo < 0n ? logsFrom(opts.chain) : scannedTo + 1n as BlockNumber, toBlock: head, strict: true })
+    const created = await publicClient.getContractEvents({ address: contracts.TaskManager, abi: TaskManagerAbi, eventName: 'TaskCreated', fromBlock: scannedTo + 1n as BlockNumber, toBlock: head, strict: true })
     for (const e of created) {
       const { modelCid } = await readVersion(opts.chain, { versionId: e.args.initialVersionId })
       await opts.pinning.adopt(e.args.taskId.toString(), [e.args.specCid, e.args.datasetCid, modelCid].map((hex) => hexToCid(hex as Hex)))

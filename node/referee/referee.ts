@@ -170,10 +170,14 @@ export class Referee extends Emitter<RefereeEvents> {
   /** tasks where a re-execution agreed with some revealed replica */
   private readonly calibrated = new Set<bigint>()
   private readonly tasks = new Map<bigint, Promise<{ definition: TaskDefinition, prepared: Pick<PreparedTask, 'data' | 'trainer'> }>>()
-  private scannedTo = -1n
+  /** the last block read; nothing before the deployment block needs reading */
+  private scannedTo: bigint
   private readonly logger = operatorLogger('referee')
 
-  constructor (private readonly opts: RefereeOptions) { super() }
+  constructor (private readonly opts: RefereeOptions) {
+    super()
+    this.scannedTo = logsFrom(opts.read) - 1n
+  }
 
   /** Whether everything up to block `head` is read and settled (nothing queued: disputes, challenges, audits). */
   settledTo (head: bigint): boolean {
@@ -197,8 +201,7 @@ export class Referee extends Emitter<RefereeEvents> {
   async tick (signal: AbortSignal): Promise<void> {
     const head = await this.opts.read.publicClient.getBlockNumber({ cacheTime: 0 })
     if (head > this.scannedTo) {
-      // the first pass starts where the contracts were deployed, not at genesis
-      const range = { fromBlock: this.scannedTo < 0n ? logsFrom(this.opts.read) : this.scannedTo + 1n, toBlock: head }
+      const range = { fromBlock: this.scannedTo + 1n, toBlock: head }
       for (const dispute of await readDisputes(this.opts.read, range)) {
         this.disputes.set(keyOf(dispute), dispute)
         this.disputed.add(keyOf(dispute))
