@@ -210,8 +210,7 @@ async function attackDelta (opts: ByzantineTrainerOptions, at: Slot, honest: Wei
     case 'ipm': return ipmDelta(pool, IPM_EPSILON)
     case 'alie': {
       // ALIE hides in the spread of several honest updates: a member waits a little for the round's deltas of the other members drawn.
-      const others = await ringShards(opts, at)
-      const wide = others.size === 0 ? pool : await opts.collusion.pooled(at.round, others, ALIE_WAIT_MS)
+      const wide = await opts.collusion.pooled(at.round, await ringShards(opts, at), ALIE_WAIT_MS)
       if (wide.length < 2) {
         opts.log.note(`r${at.round} s${at.shard}: alie alone (no other member's update to take a spread from): sent its honest delta`)
         return undefined
