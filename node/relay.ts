@@ -5,6 +5,7 @@ import * as dagCbor from '@ipld/dag-cbor'
 import { withLibp2pLight } from '@helia/libp2p'
 import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import type { PrivateKey } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { webSockets } from '@libp2p/websockets'
 import { FsBlockstore } from 'blockstore-fs'
 import { FsDatastore } from 'datastore-fs'
@@ -24,6 +25,7 @@ import { operatorLogger } from './observability/log.ts'
 import type { OperatorMetrics } from './observability/metrics.ts'
 import { createRelayObserver } from './observability/relayObserver.ts'
 import { chainPinAuthorizer } from './pinAuthorization.ts'
+import { versionRebuild } from './versionRebuild.ts'
 import { startPinRetention, type PinRetention, type PinRetentionOptions } from './pinRetention.ts'
 
 export const DEFAULT_RELAY_PORT = 4003
@@ -153,10 +155,15 @@ export async function startRelay (opts: RelayOptions): Promise<Relay> {
       // without content routers refuses
       delete: async (cid) => {
         if (!await helia.pins.isPinned(cid)) await blockstore.delete(cid)
+      },
+      from: (peer, root) => {
+        const session = helia.blockstore.createSession(root, { providers: [peerIdFromString(peer).toCID()], maxProviders: 1 })
+        return { get: (cid, options) => session.get(cid, options), close: () => { session.close() } }
       }
     },
     pins: helia.pins,
-    verifier: createPinRequestVerifier({ chainId: opts.chainId })
+    verifier: createPinRequestVerifier({ chainId: opts.chainId }),
+    ...(opts.chain == null ? {} : { rebuild: versionRebuild({ chain: opts.chain, blocks: helia.blockstore }) })
   })
   const retention = opts.chain == null ? undefined : startPinRetention({ ...opts.retention, chain: opts.chain, pinning, logger: pinLogger })
   const peerId = libp2p.peerId.toString()

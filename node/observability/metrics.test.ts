@@ -3,7 +3,7 @@ import { formatPrometheus, operatorMetricFamilies, type OperatorMetrics } from '
 
 const snapshot: OperatorMetrics = {
   relay: { connections: { open: 2, total: 5 }, bytes: { in: 1000, out: 2500 }, gossipRejections: { 'wrong-chain': 3 }, dialsDenied: 1 },
-  pinner: { pins: 4, bytesPinned: 4096, active: 1, released: 2, refusals: { busy: 0, unauthorized: 1, 'too-large': 2, 'over-quota': 0, 'not-found': 0, 'bad-request': 0, failed: 0 } },
+  pinner: { pins: 4, bytesPinned: 4096, active: 1, released: 2, rebuilt: 3, refusals: { busy: 0, unauthorized: 1, 'too-large': 2, 'over-quota': 0, 'not-found': 0, 'bad-request': 0, failed: 0 } },
   referee: {
     disputes: 3, verdicts: 2, slashed: 1, abstentions: 1, challenges: 1, upheld: 1, dismissed: 0, audits: 4, auditSlashes: 2, resultChallenges: 1, resultChallengesUpheld: 1, cosignersSlashed: 0, slashesExecuted: 1, failures: 0,
     reexecutions: { count: 3, totalMs: 4500 }
@@ -43,6 +43,7 @@ describe('operatorMetricFamilies', () => {
       'mlbridge_pinner_pinned_bytes_total 4096',
       'mlbridge_pinner_active 1',
       'mlbridge_pinner_released_total 2',
+      'mlbridge_pinner_rebuilt_total 3',
       'mlbridge_pinner_refusals_total{reason="too-large"} 2',
       'mlbridge_pinner_refusals_total{reason="busy"} 0',
       'mlbridge_referee_disputes_total 3',

@@ -87,6 +87,7 @@ export function operatorMetricFamilies (metrics: OperatorMetrics): MetricFamily[
           counter('mlbridge_pinner_pinned_bytes_total', 'Payload bytes of the pins accepted since start', pinner.bytesPinned),
           gauge('mlbridge_pinner_active', 'Pins fetching now', pinner.active),
           counter('mlbridge_pinner_released_total', 'Pins released since start (their tasks ended)', pinner.released),
+          counter('mlbridge_pinner_rebuilt_total', 'Model pins the pinner computed from the deltas it holds instead of fetching them', pinner.rebuilt),
           labelled('mlbridge_pinner_refusals_total', 'Pin requests refused, by reason', 'reason', pinner.refusals)
         ]),
     ...(gateway === undefined

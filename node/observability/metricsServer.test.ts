@@ -4,7 +4,7 @@ import type { OperatorMetrics } from './metrics.ts'
 
 const snapshot: OperatorMetrics = {
   relay: { connections: { open: 1, total: 1 }, bytes: { in: 10, out: 20 }, gossipRejections: {}, dialsDenied: 0 },
-  pinner: { pins: 0, bytesPinned: 0, active: 0, released: 0, refusals: { busy: 0, unauthorized: 1, 'too-large': 0, 'over-quota': 0, 'not-found': 0, 'bad-request': 0, failed: 0 } }
+  pinner: { pins: 0, bytesPinned: 0, active: 0, released: 0, rebuilt: 0, refusals: { busy: 0, unauthorized: 1, 'too-large': 0, 'over-quota': 0, 'not-found': 0, 'bad-request': 0, failed: 0 } }
 }
 
 describe('startMetricsServer', () => {

@@ -7,30 +7,29 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Hex } from 'viem'
 import type { WriteContext } from '../../src/chain/actions/index.ts'
 import { DEV_ACCOUNT_COUNT } from '../../src/chain/devAccounts.ts'
 import { LOCAL_CHAIN_ID } from '../../src/core/networkConfig.ts'
 import { logLevelFromEnv } from '../observability/log.ts'
 import { chainMembership } from '../../src/chain/taskMembership.ts'
-import { createBrowserNode, type BrowserNode, type TaskChannel } from '../../src/p2p/index.ts'
+import { byteMeter, createBrowserNode, type BrowserNode, type TaskChannel, type WireBytes } from '../../src/p2p/index.ts'
 import { startNetworkSession, walletClientSigner } from '../../src/provider/networkSession.ts'
 import type { ArtifactStore } from '../../src/provider/types.ts'
 import { startRelay, type Relay } from '../relay.ts'
 import { startLocalChain, type LocalChain } from '../testing/localChain.ts'
 
-/** Bytes one participant moved through its artifact store. */
+/** Bytes one participant moved. */
 export interface Traffic {
-  /** blobs it put (each is uploaded once, to the pinner) */
-  sent: number
-  /** blobs it fetched that it did not already hold */
-  received: number
+  /** everything its libp2p node sent and received on the wire (artifacts, gossip, pins, libp2p's own protocols) */
+  wire: WireBytes
+  /** the payload of its libp2p streams by protocol (bitswap carries the artifacts) */
+  byProtocol: ReadonlyMap<string, Readonly<WireBytes>>
 }
 
 export interface Participant {
   ctx: WriteContext
   node: BrowserNode
-  /** this participant's artifacts for `taskId`, metered into `traffic` */
+  /** this participant's artifacts for `taskId` */
   artifacts: (taskId: string) => ArtifactStore
   /** joins the task's gossip with this participant's session key */
   gossip: (taskId: string) => TaskChannel
@@ -69,12 +68,12 @@ export async function startNetwork (): Promise<SimNetwork> {
   const participants = new Map<number, Promise<Participant>>()
   // one cache for every participant: they all ask the same chain about the same tasks
   const membership = chainMembership(chain)
-  // CIDs the relay already holds: pinning one again moves nothing over the network.
-  const pinned = new Set<string>()
   const connect = async (account: number): Promise<Participant> => {
     if (account >= DEV_ACCOUNT_COUNT) await chain.fund(account)
     const ctx = chain.ctxOf(account)
+    const meter = byteMeter()
     const node = await createBrowserNode({
+      meter,
       relayMultiaddrs: relay.multiaddrs, allowLoopback: true, storage: 'memory', webRTC: false, chainId: LOCAL_CHAIN_ID, membership,
       reconnect: { initialDelayMs: 50, maxDelayMs: 500 }
     })
@@ -83,10 +82,8 @@ export async function startNetwork (): Promise<SimNetwork> {
       chainId: LOCAL_CHAIN_ID,
       relays: relay.multiaddrs
     })
-    const traffic: Traffic = { sent: 0, received: 0 }
-    const held = new Set<string>()
-    const artifacts = (taskId: string): ArtifactStore => metered(session.artifacts(taskId), traffic, held, pinned)
-    return { ctx, node, artifacts, traffic, gossip: (taskId) => node.joinTask({ taskId, signer: session.signer }) }
+    const traffic: Traffic = { wire: meter.bytes, byProtocol: meter.byProtocol }
+    return { ctx, node, artifacts: (taskId) => session.artifacts(taskId), traffic, gossip: (taskId) => node.joinTask({ taskId, signer: session.signer }) }
   }
   return {
     chain,
@@ -106,31 +103,6 @@ export async function startNetwork (): Promise<SimNetwork> {
       await within(STOP_MS, relay.stop()).catch(() => {})
       await chain.stop()
       await rm(relayDir, { recursive: true, force: true, maxRetries: 5 })
-    }
-  }
-}
-
-/**
- * Counts what crosses the network: a put uploads the blob to the pinner unless the pinner already
- * holds it (`pinned`, shared by all participants: providers that recompute the same version pin
- * the same CID); a get downloads it unless this participant put or fetched it before (it then
- * comes from its own blockstore).
- */
-export function metered (store: ArtifactStore, traffic: Traffic, held: Set<string> = new Set(), pinned: Set<string> = new Set()): ArtifactStore {
-  const key = (cid: Hex): string => cid.toLowerCase()
-  return {
-    put: async (bytes, kind, options) => {
-      const cid = await store.put(bytes, kind, options)
-      if (!pinned.has(key(cid))) traffic.sent += bytes.byteLength
-      held.add(key(cid))
-      pinned.add(key(cid))
-      return cid
-    },
-    get: async (cid, kind, options) => {
-      const bytes = await store.get(cid, kind, options)
-      if (!held.has(key(cid))) traffic.received += bytes.byteLength
-      held.add(key(cid))
-      return bytes
     }
   }
 }

@@ -22,7 +22,7 @@ export interface RoundReport {
   gas: { total: number, transactions: number, perAcceptedResult: number | null, byFunction: Record<string, { gas: number, count: number }> }
   /** wall seconds from the round's start (as the driver saw it) to the next round's, or to the providers' end (claims included) */
   seconds: number | null
-  /** bytes each provider moved through the network this round, on average */
+  /** bytes each provider's libp2p node moved on the wire this round, on average (everything: artifacts, gossip, pins, libp2p's own protocols, framing) */
   bytesPerProvider: { sent: number, received: number }
   /** what synchronous data-parallel SGD sends per worker for the same steps: 2 x params x 4 bytes x steps */
   syncDataParallelBytesPerProvider: number
@@ -50,7 +50,10 @@ export interface ProviderReport {
   /** wei of challenge bonds it posted and lost (its challenges were dismissed) */
   bondsLost: string
   claimable: string
+  /** on the wire */
   bytes: { sent: number, received: number }
+  /** the payload of its libp2p streams by protocol (gossip, bitswap, pins, identify, ...), before muxing and encryption */
+  bytesByProtocol: Record<string, { sent: number, received: number }>
   /** seconds in each kind of step (from the loop's 'step' events) */
   time: Record<TimeCategory, number>
   attackNotes: string[]
@@ -94,6 +97,8 @@ export interface SimulationReport {
     freeRiderRewards: string
     taskStatus: string
   }
+  /** the relay's pinner: pins accepted, and of the models among them those it computed from the deltas it held (never fetched) */
+  pinner: { pins: number, rebuilt: number }
   /** wall seconds: the whole run, and the sum over providers of each step kind */
   wallTime: { total: number, split: Record<TimeCategory, number> }
   /** errors the loops reported, each distinct one once with how often it came (honest ones: lost races) */
@@ -121,6 +126,13 @@ export function gasTotals (r: SimulationReport): Record<string, { gas: number, c
   return totals
 }
 
+/** Each protocol's sent + received payload, averaged over providers, largest first. */
+function protocolTotals (r: SimulationReport): string {
+  const totals = new Map<string, number>()
+  for (const p of r.providers) for (const [name, b] of Object.entries(p.bytesByProtocol)) totals.set(name, (totals.get(name) ?? 0) + (b.sent + b.received) / r.providers.length)
+  return [...totals].sort((a, b) => b[1] - a[1]).map(([name, n]) => `${name} ${kb(n)}`).join(', ')
+}
+
 export function formatReport (r: SimulationReport): string {
   const o = r.options
   const parts = [
@@ -144,6 +156,7 @@ export function formatReport (r: SimulationReport): string {
     `final: network ${pct(r.final.networkAccuracy)} vs baseline ${pct(r.final.baselineAccuracy)} (gap ${r.final.gapPp === null ? '-' : r.final.gapPp.toFixed(2)} pp); ` +
       `gas per accepted result ${r.final.gasPerAcceptedResult?.toFixed(0) ?? '-'}; honest slashed ${r.final.honestSlashed}; free riders earned ${eth(r.final.freeRiderRewards)} MLB; task ${r.final.taskStatus}`,
     `gas by function (all rounds): ${Object.entries(gasTotals(r)).sort((a, b) => b[1].gas - a[1].gas).map(([name, g]) => `${name} ${g.count}x ${Math.round(g.gas / g.count)}`).join(', ')}`,
+    `bytes per provider on the wire by protocol (payload, all rounds): ${protocolTotals(r)}`,
     `wall ${r.wallTime.total.toFixed(1)} s; provider-seconds: train ${r.wallTime.split.train.toFixed(1)}, transfer ${r.wallTime.split.transfer.toFixed(1)}, chain ${r.wallTime.split.chain.toFixed(1)}, aggregate ${r.wallTime.split.aggregate.toFixed(1)}, waiting ${r.wallTime.split.wait.toFixed(1)}`
   ]
   if (r.trafficRatio !== undefined) {

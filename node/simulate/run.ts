@@ -68,7 +68,7 @@ export function simulationSpec (opts: SimulationOptions, vocabulary: string[] = 
   const seedSuffix = opts.seed === undefined ? '' : `-${opts.seed}`
   return parseTaskSpec({
     ...deltaSection(opts),
-    model: lm ? { template: 'char-transformer', preset: 'tiny', vocabulary } : { template: 'mlp', inputShape: [784], classes: 10, hidden: opts.hidden },
+    model: lm ? { template: 'char-transformer', preset: opts.preset, vocabulary } : { template: 'mlp', inputShape: [784], classes: 10, hidden: opts.hidden },
     dataset: lm ? { name: CORPUS_NAME, evalSamples: LM_EVAL_WINDOWS } : { name: 'mnist' },
     training: {
       ...(lm ? { optimizer: 'adam', learningRate: 0.003 } : { optimizer: 'sgd', learningRate: 0.1 }),
@@ -81,7 +81,7 @@ export function simulationSpec (opts: SimulationOptions, vocabulary: string[] = 
     fingerprint: { length: 16 },
     // The same seed for every attack: runs of one shape train on the same samples, so they compare.
     seed: lm
-      ? `simulate-lm-${opts.providers}-${opts.shards}-${opts.localSteps}-${opts.batchSize}${seedSuffix}`
+      ? `simulate-lm-${opts.preset === 'tiny' ? '' : `${opts.preset}-`}${opts.providers}-${opts.shards}-${opts.localSteps}-${opts.batchSize}${seedSuffix}`
       : `simulate-${opts.providers}-${opts.shards}-${opts.hidden.join('x')}-${opts.localSteps}-${opts.batchSize}${seedSuffix}`
   }, 'simulate')
 }
@@ -107,6 +107,8 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
   const params = definition.parameterCount
   const totalShards = opts.shards
   if (totalShards * spec.training.samplesPerShard > train.labels.length) throw new SimulationError(`${totalShards} shards x ${spec.training.samplesPerShard} samples do not fit in ${train.labels.length} training samples`)
+  // the small transformer trains a shard for tens of seconds on this kind of machine, two at a time
+  const small = opts.task === 'lm' && opts.preset === 'small'
   const net = await startNetwork()
   const controller = new AbortController()
   try {
@@ -156,7 +158,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
         gossip: (id) => wiring.gossip(p.gossip(id.toString())),
         taskId,
         // claimOnComplete: a result is paid at claim, so its gas belongs to the cost of a result
-        loop: { stake: { faucet: true }, claimOnComplete: true, pollIntervalMs: 200, ...(hooks.pipeline === undefined ? {} : { pipeline: hooks.pipeline }), aggregatorTimeoutMs: wiring.aggregatorTimeoutMs ?? 15_000, stepTimeoutMs: hooks.stepTimeoutMs ?? 30_000 }
+        loop: { stake: { faucet: true }, claimOnComplete: true, pollIntervalMs: 200, ...(hooks.pipeline === undefined ? {} : { pipeline: hooks.pipeline }), aggregatorTimeoutMs: wiring.aggregatorTimeoutMs ?? 15_000, stepTimeoutMs: hooks.stepTimeoutMs ?? (small ? 600_000 : 30_000) }
       })
       const time = new TimeSplit()
       const errors: SimulationReport['errors'] = []
@@ -201,8 +203,8 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
         finished.add(i)
       }
     })
-    // by default a minute a round, at least half an hour: a run that takes longer is stuck
-    const timeoutMs = hooks.timeoutMs ?? Math.max(30, opts.rounds) * 60_000
+    // by default a minute a round (the small transformer: five), at least half an hour: a run that takes longer is stuck
+    const timeoutMs = hooks.timeoutMs ?? Math.max(30, opts.rounds) * (small ? 5 : 1) * 60_000
     const guard = setTimeout(() => { controller.abort(new SimulationError(`the task did not complete within ${timeoutMs / 1000} s`)) }, timeoutMs)
     const trafficAt: Array<Traffic[]> = []
     const startedAt: number[] = []
@@ -216,7 +218,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
         await new Promise((resolve) => setTimeout(resolve, 500))
         task = await readTask(creator.ctx, { taskId })
         if (task.status === 'Running' && trafficAt[task.currentRound] === undefined) {
-          trafficAt[task.currentRound] = providers.map((p) => ({ ...p.participant.traffic }))
+          trafficAt[task.currentRound] = providers.map((p) => snapshot(p.participant.traffic))
           startedAt[task.currentRound] = performance.now()
           log(`round ${task.currentRound} started (${((performance.now() - started) / 1000).toFixed(0)} s)`)
         }
@@ -265,7 +267,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
     const baseline = new Baseline(definition, initial.weights, train, evaluator, queue)
     const dense = opts.task === 'lm' ? new DenseDiloco(definition, initial.bytes, train, evaluator, queue) : undefined
     let denseLoss: number | null = null
-    const finalTraffic = providers.map((p) => ({ ...p.participant.traffic }))
+    const finalTraffic = providers.map((p) => snapshot(p.participant.traffic))
     const reader = chainForAccount(creator.ctx, { fromBlock })
     const rounds: RoundReport[] = []
     const attacksAccepted = new Map<string, number>()
@@ -289,7 +291,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
         denseLoss = (await dense.round(r, shardSamples)).loss
       }
       const gas = figures.rounds.find((g) => g.round === r)
-      const before = trafficAt[r] ?? finalTraffic.map(() => ({ sent: 0, received: 0 }))
+      const before = trafficAt[r] ?? finalTraffic.map(() => snapshot(undefined))
       const after = trafficAt[r + 1] ?? finalTraffic
       const avg = (f: (t: Traffic) => number): number => after.reduce((s, t, i) => s + f(t) - f(before[i]!), 0) / providers.length
       rounds.push({
@@ -299,7 +301,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
         acceptedShards: acceptedShards.length,
         acceptedResults,
         gas: { total: gas?.gas ?? 0, transactions: gas?.transactions ?? 0, perAcceptedResult: acceptedResults === 0 || gas === undefined ? null : gas.gas / acceptedResults, byFunction: gas?.byFunction ?? {} },
-        bytesPerProvider: { sent: avg((t) => t.sent), received: avg((t) => t.received) },
+        bytesPerProvider: { sent: avg((t) => t.wire.sent), received: avg((t) => t.wire.received) },
         seconds: roundSeconds(startedAt, r, runsEndedAt),
         syncDataParallelBytesPerProvider: 2 * params * 4 * spec.training.localSteps
       })
@@ -322,7 +324,8 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
         livenessForfeited: (figures.liveness.get(who) ?? 0n).toString(),
         bondsLost: (figures.bondsLost.get(who) ?? 0n).toString(),
         claimable: (await readClaimable(creator.ctx, { account: p.account as Address })).toString(),
-        bytes: finalTraffic[i]!,
+        bytes: { ...finalTraffic[i]!.wire },
+        bytesByProtocol: Object.fromEntries(finalTraffic[i]!.byProtocol),
         time: { ...p.time.seconds },
         attackNotes: p.attackLog.notes
       }
@@ -365,6 +368,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
         freeRiderRewards: freeRider ? providerReports.filter((p) => p.role === 'byzantine').reduce((s, p) => s + BigInt(p.rewards) - BigInt(p.forfeited), 0n).toString() : '0',
         taskStatus: (await readTask(creator.ctx, { taskId })).status
       },
+      pinner: { pins: net.relay.pinning.metrics().pins, rebuilt: net.relay.pinning.metrics().rebuilt },
       wallTime: { total: totalSeconds, split },
       errors: providers.flatMap((p) => p.errors)
     }
@@ -377,7 +381,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
 /** The task's data: the MNIST digits, or Moby Dick in windows of the tiny transformer's context, its end held out. */
 async function simulationData (opts: SimulationOptions): Promise<{ train: Dataset, test: Dataset, vocabulary?: string[] }> {
   if (opts.task === 'mnist') return await loadMnistFromDisk()
-  const { vocabulary, data } = textDataset(await loadCorpusFromDisk(), TRANSFORMER_PRESETS.tiny.context, CORPUS_NAME)
+  const { vocabulary, data } = textDataset(await loadCorpusFromDisk(), TRANSFORMER_PRESETS[opts.preset].context, CORPUS_NAME)
   return { ...holdOut(data, 0.1, CORPUS_NAME, LM_EVAL_WINDOWS), vocabulary }
 }
 
@@ -420,4 +424,12 @@ function popcount (mask: number): number {
 function providerAccount (i: number, referee: boolean): number {
   const account = FIRST_PROVIDER + i
   return referee && account >= REFEREE ? account + 1 : account
+}
+
+/** A copy of a participant's counters now (they keep running). */
+function snapshot (t: Traffic | undefined): Traffic {
+  return {
+    wire: { sent: t?.wire.sent ?? 0, received: t?.wire.received ?? 0 },
+    byProtocol: new Map([...t?.byProtocol ?? []].map(([k, v]) => [k, { ...v }]))
+  }
 }

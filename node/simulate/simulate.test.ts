@@ -36,6 +36,8 @@ describe('simulate', () => {
     // the providers claim once the task completes: a result's cost includes its claim
     expect(report.rounds.at(-1)!.gas.byFunction).toHaveProperty('claim')
     expect(report.wallTime.split.train).toBeGreaterThan(0)
+    // the pinner computed each round's version from the deltas it held: no winner uploaded one
+    expect(report.pinner.rebuilt).toBe(report.rounds.filter((r) => r.network !== null).length)
 
     const lazy = report.providers.filter((p) => p.role === 'byzantine')
     const honest = report.providers.filter((p) => p.role === 'honest')

@@ -12,6 +12,7 @@ import { serveBlobs } from './blobStream.ts'
 import { Emitter } from '../core/events.ts'
 import { watchNetwork } from './status.ts'
 import { joinTask, type TaskChannel, type TaskChannelInit } from './taskChannel.ts'
+import type { ByteMeter } from './byteMeter.ts'
 import { createTopicGuard, type TopicGuard } from './topicGuard.ts'
 import { openStores, type StorageChoice } from './stores.ts'
 import type { JoinedTask } from './taskPeers.ts'
@@ -46,6 +47,8 @@ export interface BrowserNodeConfig {
    * manager prunes untagged ones beyond it @default 64
    */
   maxConnections?: number
+  /** counts the node's bytes on the wire (the simulator's traffic figures) */
+  meter?: ByteMeter
 }
 
 export interface BrowserNodeEvents extends Record<string, unknown> {
@@ -105,7 +108,8 @@ export async function createBrowserNode (config: BrowserNodeConfig): Promise<Bro
       streamMuxers: muxers(),
       connectionGater: createConnectionGater({ allowLoopback: config.allowLoopback }),
       connectionManager: { maxConnections: config.maxConnections ?? 64 },
-      services: baseServices()
+      services: baseServices(),
+      ...(config.meter === undefined ? {} : { metrics: config.meter.metrics })
     }))
     await helia.start()
   } catch (err) {

@@ -11,3 +11,4 @@ export { createTopicGuard, type TopicGuard, type RejectedMessage } from './topic
 export { requestPin, startPinService, PinRefusedError, type PinReceipt, type PinService, type PinServiceInit } from './pinService.ts'
 export { connectionTypeOf, listPeerConnections, type ConnectionType, type PeerConnection } from './connections.ts'
 export { fetchBlob, serveBlobs, BLOB_PROTOCOL, BlobUnavailableError, type FetchBlobOptions } from './blobStream.ts'
+export { byteMeter, type ByteMeter, type WireBytes } from './byteMeter.ts'

@@ -28,7 +28,7 @@ export interface PinReceipt {
 }
 
 /**
- * Asks a pinner to fetch (by bitswap, from us and anyone else who has it) and keep a DAG for a
+ * Asks a pinner to fetch (by bitswap, from us) and keep a DAG for a
  * task. Resolves once the pinner holds every block and signed a receipt for it with its peer key,
  * so the caller may go offline afterwards; a receipt that does not check out is a refusal.
  */
@@ -96,6 +96,13 @@ function withoutHolder (metadata: PinMetadata, taskId: string): PinMetadata {
 export interface PinBlocks extends BlockAccess {
   has: (cid: CID, options?: { signal?: AbortSignal }) => boolean | Promise<boolean>
   delete: (cid: CID, options?: { signal?: AbortSignal }) => void | Promise<void>
+  /**
+   * Blocks of the DAG under `root` fetched from `peer` alone (a bitswap session), stored here as
+   * they arrive; unset: `get`, from any connected peer. Every winner of a round holds the version
+   * it recomputed and asks for it to be pinned: a want sent to all peers has each of them send
+   * every block.
+   */
+  from?: (peer: string, root: CID) => { get: BlockAccess['get'], close: () => void }
 }
 
 export type PinAuthorization = { allowed: true } | { allowed: false, reason: string }
@@ -112,6 +119,8 @@ export interface PinMetrics {
   active: number
   /** pins released since start (their tasks ended) */
   released: number
+  /** model pins this pinner computed itself (`rebuild`) instead of fetching them */
+  rebuilt: number
   refusals: Record<PinCode, number>
 }
 
@@ -138,6 +147,12 @@ export interface PinServiceInit {
   /** one fetch may take this long, however steadily blocks arrive @default 10 min */
   timeoutMs?: number
   logger: PinLogger
+  /**
+   * Called before a model the pinner lacks is fetched: a chance to compute it from what the pinner
+   * holds and store its blocks, which the fetch then finds here (node/versionRebuild.ts). Says what
+   * came of it; a failure is logged and the fetch goes ahead.
+   */
+  rebuild?: (req: PinRequest, signal: AbortSignal) => Promise<string>
   /** the pinner's clock, unix ms, recorded as each pin's `pinnedAt` @default Date.now */
   now?: () => number
 }
@@ -191,7 +206,7 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
   const perPeer = init.maxPerPeer ?? 2
   const slots = createPinSlots({ total: init.maxConcurrent ?? 8, perPeer, perWallet: perPeer })
   const stopping = new AbortController()
-  const counters = { pins: 0, bytesPinned: 0, released: 0, refusals: Object.fromEntries(PIN_CODES.map(c => [c, 0])) as Record<PinCode, number> }
+  const counters = { pins: 0, bytesPinned: 0, released: 0, rebuilt: 0, refusals: Object.fromEntries(PIN_CODES.map(c => [c, 0])) as Record<PinCode, number> }
 
   // bytes pinned per task and wallet, rebuilt from the pins' metadata so a restart keeps quotas
   const usage = new Map<string, number>()
@@ -218,11 +233,11 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
    * request queued behind another finds the content held and is answered as held.
    */
   const inFlight = new Map<string, Promise<unknown>>()
-  const fetchAndPin = async (req: PinRequest, signal: AbortSignal, onBlock: () => void): Promise<{ size: number, blocks: number }> => {
+  const fetchAndPin = async (req: PinRequest, peer: string, signal: AbortSignal, onBlock: () => void): Promise<{ size: number, blocks: number }> => {
     const before = inFlight.get(req.cid)
     const mine = (async () => {
       await before?.catch(() => {})
-      return await fetchAndPinNow(req, signal, onBlock)
+      return await fetchAndPinNow(req, peer, signal, onBlock)
     })()
     inFlight.set(req.cid, mine)
     try {
@@ -232,7 +247,7 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
     }
   }
 
-  const fetchAndPinNow = async (req: PinRequest, signal: AbortSignal, onBlock: () => void): Promise<{ size: number, blocks: number }> => {
+  const fetchAndPinNow = async (req: PinRequest, peer: string, signal: AbortSignal, onBlock: () => void): Promise<{ size: number, blocks: number }> => {
     const cid = CID.parse(req.cid)
     if (await init.pins.isPinned(cid, { signal })) {
       // held already: re-walk the local blocks for the size (and kind), record this task as a
@@ -241,15 +256,31 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
       await holdToo(cid, req.taskId, signal)
       return { size: held.size, blocks: 0 }
     }
+    if (req.kind === 'model' && init.rebuild !== undefined) {
+      const outcome = await init.rebuild(req, signal).catch((err: unknown) => `failed: ${err instanceof Error ? err.message : String(err)}`)
+      if (outcome === 'rebuilt') counters.rebuilt++
+      logger.info('rebuild', { taskId: req.taskId, cid: req.cid, outcome })
+    }
     const key = usageKey(req.taskId, req.from)
     // blocks this fetch brought in: deleted again if the DAG proves oversized or malformed, so a
     // lie costs no disk. Blocks of a stalled or over-quota fetch stay (unpinned): a sender's
     // bitswap does not send a block twice to the same peer, so a retry would need them.
     const fresh: CID[] = []
+    const source = init.blocks.from?.(peer, cid)
     const tracked: BlockAccess = {
       get: async function * (block, options) {
         if (!await init.blocks.has(block, options)) fresh.push(block)
-        yield * init.blocks.get(block, options)
+        if (source === undefined) {
+          yield * init.blocks.get(block, options)
+          return
+        }
+        try {
+          yield * source.get(block, options)
+        } catch (err) {
+          // the requester answered that it lacks a block of what it asked us to pin
+          if (signal.aborted || !(err instanceof Error && err.name === 'LoadBlockFailedError')) throw err
+          throw new Refusal('not-found', `the requesting peer does not have block ${block.toString()} of ${req.cid}`)
+        }
       },
       put: init.blocks.put
     }
@@ -283,6 +314,8 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
         } catch { /* pinned meanwhile by another request */ }
       }
       throw err
+    } finally {
+      source?.close()
     }
   }
 
@@ -300,7 +333,7 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
       const verdict = init.authorize == null ? { allowed: true as const } : await init.authorize(req)
       if (!verdict.allowed) return { ok: false, code: 'unauthorized', error: `wallet ${req.from} may not pin for task ${req.taskId}: ${verdict.reason}` }
       progressed()
-      const { size, blocks } = await fetchAndPin(req, signal, progressed)
+      const { size, blocks } = await fetchAndPin(req, peer, signal, progressed)
       const receipt = await signPinReceipt({ pinner: init.libp2p.peerId.toString(), chainId: req.chainId, from: req.from, taskId: req.taskId, kind: req.kind, cid: req.cid, size, pinnedAt: Date.now() }, init.sign)
       counters.pins++
       counters.bytesPinned += size
@@ -310,7 +343,7 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
       if (err instanceof Refusal) return { ok: false, code: err.code, error: err.message }
       if (err instanceof BlobTooLargeError || err instanceof DagTooLargeError) return { ok: false, code: 'too-large', error: err.message }
       if (err instanceof StorageError) return { ok: false, code: 'bad-request', error: err.message }
-      if (stalled.signal.aborted) return { ok: false, code: 'not-found', error: `no new block for ${stallMs} ms: ${req.cid} is not available from any connected peer` }
+      if (stalled.signal.aborted) return { ok: false, code: 'not-found', error: `no new block for ${stallMs} ms: ${req.cid} is not available from the requesting peer` }
       if (stopping.signal.aborted) return { ok: false, code: 'failed', error: 'the pinner is shutting down' }
       if (signal.aborted) return { ok: false, code: 'not-found', error: `could not fetch all of ${req.cid} within ${timeoutMs} ms` }
       return { ok: false, code: 'failed', error: err instanceof Error ? err.message : String(err) }

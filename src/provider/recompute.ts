@@ -41,17 +41,31 @@ export interface RecomputedRound {
   faults: Array<DeltaFault & { shard: number, attempt: number }>
 }
 
-export async function recomputeRound (deps: RecomputeDeps, taskId: bigint, round: number, parent: Uint8Array): Promise<RecomputedRound> {
+/** A round's accepted winners, their deltas checked against what they committed and revealed. */
+export interface CheckedDeltas {
+  /** the accepted shards with their winners' reveals */
+  accepted: Array<{ shard: number, attempt: number }>
+  /** the deltas that count (those whose bytes check out) */
+  deltas: AcceptedDelta[]
+  /** every winner's reveal: the delta root lists them all */
+  revealed: RevealedWinner[]
+  faults: RecomputedRound['faults']
+  /** the round's winners, lowercase, lowest first */
+  winners: Address[]
+}
+
+/** Reads the round's winners and fetches and checks each one's sealed delta. */
+export async function checkedRoundDeltas (deps: Pick<RecomputeDeps, 'chain' | 'fetchDelta' | 'task' | 'limits'>, taskId: bigint, round: number): Promise<CheckedDeltas> {
   const { chain, task } = deps
   const accepted = await winnerReveals(await chain.readAccepted(taskId, round), async (a) => await chain.readRevealed(taskId, round, a.shard, a.attempt))
   const deltas: AcceptedDelta[] = []
-  const revealedWinners: RevealedWinner[] = []
+  const revealed: RevealedWinner[] = []
   const faults: RecomputedRound['faults'] = []
   const winners = new Set<Address>()
   const chainId = await chain.chainId()
   for (const a of accepted) {
     for (const r of a.reveals) {
-      revealedWinners.push({ shard: a.shard, ...r })
+      revealed.push({ shard: a.shard, ...r })
       winners.add(r.provider.toLowerCase() as Address)
     }
     const fingerprintSeed = await chain.readFingerprintSeed(taskId, round, a.shard, a.attempt)
@@ -64,8 +78,14 @@ export async function recomputeRound (deps: RecomputeDeps, taskId: bigint, round
     // Every recomputer checks the same bytes, so all leave the same winners (or the whole shard) out.
     for (const m of checks.matching) deltas.push({ shard: a.shard, cid: m.deltaCid, bytes: m.bytes })
   }
+  return { accepted: accepted.map(({ shard, attempt }) => ({ shard, attempt })), deltas, revealed, faults, winners: [...winners].sort() }
+}
+
+export async function recomputeRound (deps: RecomputeDeps, taskId: bigint, round: number, parent: Uint8Array): Promise<RecomputedRound> {
+  const { task } = deps
+  const { accepted, deltas, revealed, faults, winners } = await checkedRoundDeltas(deps, taskId, round)
   // The verifier computes the root from every winner's result, whether its bytes counted or not.
-  const results = acceptedResults(revealedWinners)
+  const results = acceptedResults(revealed)
   const computed = computeVersion(task.spec, task.layout, parent, deltas, { maxDeltaBytes: deps.limits.delta, maxModelBytes: deps.limits.model })
   const samples = (shard: number): Uint32Array => shardIndices(task.spec, {
     datasetSize: deps.dataSize, round, shard, attempt: accepted.find((a) => a.shard === shard)?.attempt ?? 0, shardCount: deps.shards, samplesPerShard: task.spec.training.samplesPerShard
@@ -75,7 +95,7 @@ export async function recomputeRound (deps: RecomputeDeps, taskId: bigint, round
     results,
     deltaRoot: acceptedDeltaRoot(results),
     dataHash: shardDataHash([...new Set(computed.used.map((d) => d.shard))].map(samples)),
-    winners: [...winners].sort(),
+    winners,
     faults
   }
 }
