@@ -35,8 +35,9 @@ export function versionRebuild (init: VersionRebuildInit): VersionRebuild {
   const { blobs } = createStorage({ blocks: local })
   const rounds = roundReader(init.chain)
   const definitions = new Map<bigint, Promise<TaskDefinition>>()
-  // one computation per task, round and inputs: every winner of a round asks for the same version
-  const built = new Map<string, Promise<{ bytes: Uint8Array } | 'missing-input'>>()
+  // Per task, the last computation and the inputs it was for: every winner of a round asks for the
+  // same version, and only the current round's is asked for, so one per task is kept.
+  const built = new Map<bigint, { key: string, version: Promise<{ bytes: Uint8Array } | 'missing-input'> }>()
 
   const definitionOf = async (taskId: bigint, signal?: AbortSignal): Promise<TaskDefinition> => {
     let d = definitions.get(taskId)
@@ -61,7 +62,7 @@ export function versionRebuild (init: VersionRebuildInit): VersionRebuild {
     const head = (await readModel(init.chain, { modelId: task.modelId })).head
     const accepted = await rounds.readAccepted(taskId, round)
     const key = JSON.stringify([req.taskId, round, head.toString(), accepted.map((a) => [a.shard, a.attempt, a.winnersMask])])
-    let version = built.get(key)
+    let version = built.get(taskId)?.key === key ? built.get(taskId)?.version : undefined
     if (version === undefined) {
       version = (async () => {
         const opts = signal === undefined ? {} : { signal }
@@ -77,10 +78,9 @@ export function versionRebuild (init: VersionRebuildInit): VersionRebuild {
           throw error
         }
       })()
-      built.set(key, version)
-      version.catch(() => { built.delete(key) })
-      // only the latest rounds are asked for
-      if (built.size > 64) built.delete(built.keys().next().value as string)
+      const entry = { key, version }
+      built.set(taskId, entry)
+      version.catch(() => { if (built.get(taskId) === entry) built.delete(taskId) })
     }
     const v = await version
     if (v === 'missing-input') return v

@@ -277,9 +277,11 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
         try {
           yield * source.get(block, options)
         } catch (err) {
-          // the requester answered that it lacks a block of what it asked us to pin
+          // The session gave up on the requester (it answered that it lacks the block, or its
+          // answer went astray): any connected peer may have it, as before sessions.
           if (signal.aborted || !(err instanceof Error && err.name === 'LoadBlockFailedError')) throw err
-          throw new Refusal('not-found', `the requesting peer does not have block ${block.toString()} of ${req.cid}`)
+          logger.info('session-fallback', { peer, cid: req.cid, block: block.toString() })
+          yield * init.blocks.get(block, options)
         }
       },
       put: init.blocks.put
@@ -343,7 +345,7 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
       if (err instanceof Refusal) return { ok: false, code: err.code, error: err.message }
       if (err instanceof BlobTooLargeError || err instanceof DagTooLargeError) return { ok: false, code: 'too-large', error: err.message }
       if (err instanceof StorageError) return { ok: false, code: 'bad-request', error: err.message }
-      if (stalled.signal.aborted) return { ok: false, code: 'not-found', error: `no new block for ${stallMs} ms: ${req.cid} is not available from the requesting peer` }
+      if (stalled.signal.aborted) return { ok: false, code: 'not-found', error: `no new block for ${stallMs} ms: ${req.cid} is not available from any connected peer` }
       if (stopping.signal.aborted) return { ok: false, code: 'failed', error: 'the pinner is shutting down' }
       if (signal.aborted) return { ok: false, code: 'not-found', error: `could not fetch all of ${req.cid} within ${timeoutMs} ms` }
       return { ok: false, code: 'failed', error: err instanceof Error ? err.message : String(err) }
