@@ -33,8 +33,6 @@ export interface SimulationOptions {
   topkFraction?: number
   /** the MLP's hidden widths (mnist only) */
   hidden: number[]
-  /** the character transformer's size (lm only) @default 'tiny' */
-  preset: LmPreset
   localSteps: number
   batchSize: number
   /** appended to the task's root seed: another sampling order and initial model for the same shape */
@@ -47,10 +45,7 @@ export interface SimulationOptions {
   html?: string
 }
 
-export const LM_PRESETS = ['tiny', 'small'] as const
-export type LmPreset = typeof LM_PRESETS[number]
-
-export const USAGE = `usage: npm run simulate -- [--task mnist|lm [--preset tiny|small]] --providers N [--byzantine F --attack ${ATTACKS.join('|')} | --matrix] --rounds R --aggregator mean|trimmed|median|clipping [--shards S] [--replication K] [--hidden 32,32] [--local-steps H] [--batch-size B] [--referee on|off] [--codec C] [--seed S] [--json FILE] [--html FILE]
+export const USAGE = `usage: npm run simulate -- [--task mnist|lm] --providers N [--byzantine F --attack ${ATTACKS.join('|')} | --matrix] --rounds R --aggregator mean|trimmed|median|clipping [--shards S] [--replication K] [--hidden 32,32] [--local-steps H] [--batch-size B] [--referee on|off] [--codec C] [--seed S] [--json FILE] [--html FILE]
   --codec int8|topk2|topk4: how deltas are encoded (top-k keeps 1% of every 4,096-value chunk, 2- or 4-bit values)
   --topk-fraction F: the share of every chunk a top-k codec keeps (default 0.01)
   --seed S: appended to the task's seed (another sample order and initial model for the same shape)
@@ -63,8 +58,7 @@ export const USAGE = `usage: npm run simulate -- [--task mnist|lm [--preset tiny
     creator: junk tasks, never joins), sybil (one whale's accounts reveal one sign-flipped delta where two are drawn together,
     and do not show where drawn alone, to redraw), collude (the
     ring proposes the reversed version and signs only it)
-  --preset tiny|small: the character transformer's size for --task lm (tiny: 15k parameters, context 32; small: 0.83M, context 128)
-  --task lm: the character transformer (tiny by default) on Moby Dick instead of an MLP on MNIST; the report adds trafficRatio (synchronous
+  --task lm: the tiny character transformer on Moby Dick instead of an MLP on MNIST; the report adds trafficRatio (synchronous
     data-parallel bytes over ours), valLoss, centralValLoss and denseDilocoValLoss (float32 deltas, no compression, in process)
   --matrix: an honest run, then every attack at 25% and 49% of the providers (default --providers 8 --aggregator trimmed
     --local-steps 100); --json writes one row per attack and share`
@@ -73,7 +67,6 @@ export const USAGE = `usage: npm run simulate -- [--task mnist|lm [--preset tiny
 export const FLAGS = {
   task: { type: 'string' },
   codec: { type: 'string' },
-  preset: { type: 'string' },
   'topk-fraction': { type: 'string' },
   providers: { type: 'string' },
   byzantine: { type: 'string' },
@@ -131,8 +124,7 @@ export function simulationOptions (given: SimulationFlags): SimulationOptions {
   const matrix = given.matrix === true
   const task = choiceFlag('--task', given.task ?? 'mnist', SIMULATION_TASKS)
   if (matrix && task !== 'mnist') throw new UsageError('--matrix runs on the MNIST task: leave out --task')
-  if (task === 'lm' && given.hidden !== undefined) throw new UsageError('--hidden sizes the MNIST MLP; --task lm trains the character transformer (--preset)')
-  if (task !== 'lm' && given.preset !== undefined) throw new UsageError('--preset sizes the character transformer: it needs --task lm')
+  if (task === 'lm' && given.hidden !== undefined) throw new UsageError('--hidden sizes the MNIST MLP; --task lm trains the tiny character transformer')
   const values: SimulationFlags = matrix ? { ...MATRIX_DEFAULTS, ...given } : task === 'lm' ? { ...LM_DEFAULTS, ...given } : given
   const providers = integerFlag('--providers', values.providers ?? '4', 2, MAX_PROVIDERS)
   if (matrix && (values.byzantine !== undefined || values.attack !== undefined)) throw new UsageError('--matrix runs every attack at 25% and 49%: leave out --byzantine and --attack')
@@ -158,7 +150,6 @@ export function simulationOptions (given: SimulationFlags): SimulationOptions {
     shards: integerFlag('--shards', values.shards ?? String(Math.max(1, Math.floor(providers / 2))), 1, 64),
     replication,
     hidden,
-    preset: choiceFlag('--preset', values.preset ?? 'tiny', LM_PRESETS),
     localSteps: integerFlag('--local-steps', values['local-steps'] ?? '30', 1, 10_000),
     batchSize: integerFlag('--batch-size', values['batch-size'] ?? '32', 1, 4096),
     referee: choiceFlag('--referee', values.referee ?? 'on', ['on', 'off']) === 'on',

@@ -68,7 +68,7 @@ export function simulationSpec (opts: SimulationOptions, vocabulary: string[] = 
   const seedSuffix = opts.seed === undefined ? '' : `-${opts.seed}`
   return parseTaskSpec({
     ...deltaSection(opts),
-    model: lm ? { template: 'char-transformer', preset: opts.preset, vocabulary } : { template: 'mlp', inputShape: [784], classes: 10, hidden: opts.hidden },
+    model: lm ? { template: 'char-transformer', preset: 'tiny', vocabulary } : { template: 'mlp', inputShape: [784], classes: 10, hidden: opts.hidden },
     dataset: lm ? { name: CORPUS_NAME, evalSamples: LM_EVAL_WINDOWS } : { name: 'mnist' },
     training: {
       ...(lm ? { optimizer: 'adam', learningRate: 0.003 } : { optimizer: 'sgd', learningRate: 0.1 }),
@@ -81,7 +81,7 @@ export function simulationSpec (opts: SimulationOptions, vocabulary: string[] = 
     fingerprint: { length: 16 },
     // The same seed for every attack: runs of one shape train on the same samples, so they compare.
     seed: lm
-      ? `simulate-lm-${opts.preset === 'tiny' ? '' : `${opts.preset}-`}${opts.providers}-${opts.shards}-${opts.localSteps}-${opts.batchSize}${seedSuffix}`
+      ? `simulate-lm-${opts.providers}-${opts.shards}-${opts.localSteps}-${opts.batchSize}${seedSuffix}`
       : `simulate-${opts.providers}-${opts.shards}-${opts.hidden.join('x')}-${opts.localSteps}-${opts.batchSize}${seedSuffix}`
   }, 'simulate')
 }
@@ -107,8 +107,6 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
   const params = definition.parameterCount
   const totalShards = opts.shards
   if (totalShards * spec.training.samplesPerShard > train.labels.length) throw new SimulationError(`${totalShards} shards x ${spec.training.samplesPerShard} samples do not fit in ${train.labels.length} training samples`)
-  // the small transformer trains a shard for tens of seconds on this kind of machine, two at a time
-  const small = opts.task === 'lm' && opts.preset === 'small'
   const net = await startNetwork()
   const controller = new AbortController()
   try {
@@ -158,7 +156,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
         gossip: (id) => wiring.gossip(p.gossip(id.toString())),
         taskId,
         // claimOnComplete: a result is paid at claim, so its gas belongs to the cost of a result
-        loop: { stake: { faucet: true }, claimOnComplete: true, pollIntervalMs: 200, ...(hooks.pipeline === undefined ? {} : { pipeline: hooks.pipeline }), aggregatorTimeoutMs: wiring.aggregatorTimeoutMs ?? 15_000, stepTimeoutMs: hooks.stepTimeoutMs ?? (small ? 600_000 : 30_000) }
+        loop: { stake: { faucet: true }, claimOnComplete: true, pollIntervalMs: 200, ...(hooks.pipeline === undefined ? {} : { pipeline: hooks.pipeline }), aggregatorTimeoutMs: wiring.aggregatorTimeoutMs ?? 15_000, stepTimeoutMs: hooks.stepTimeoutMs ?? 30_000 }
       })
       const time = new TimeSplit()
       const errors: SimulationReport['errors'] = []
@@ -203,8 +201,8 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
         finished.add(i)
       }
     })
-    // by default a minute a round (the small transformer: five), at least half an hour: a run that takes longer is stuck
-    const timeoutMs = hooks.timeoutMs ?? Math.max(30, opts.rounds) * (small ? 5 : 1) * 60_000
+    // by default a minute a round, at least half an hour: a run that takes longer is stuck
+    const timeoutMs = hooks.timeoutMs ?? Math.max(30, opts.rounds) * 60_000
     const guard = setTimeout(() => { controller.abort(new SimulationError(`the task did not complete within ${timeoutMs / 1000} s`)) }, timeoutMs)
     const trafficAt: Array<Traffic[]> = []
     const startedAt: number[] = []
@@ -381,7 +379,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
 /** The task's data: the MNIST digits, or Moby Dick in windows of the tiny transformer's context, its end held out. */
 async function simulationData (opts: SimulationOptions): Promise<{ train: Dataset, test: Dataset, vocabulary?: string[] }> {
   if (opts.task === 'mnist') return await loadMnistFromDisk()
-  const { vocabulary, data } = textDataset(await loadCorpusFromDisk(), TRANSFORMER_PRESETS[opts.preset].context, CORPUS_NAME)
+  const { vocabulary, data } = textDataset(await loadCorpusFromDisk(), TRANSFORMER_PRESETS.tiny.context, CORPUS_NAME)
   return { ...holdOut(data, 0.1, CORPUS_NAME, LM_EVAL_WINDOWS), vocabulary }
 }
 
