@@ -4,7 +4,7 @@
  * libp2p as its `metrics` component; libp2p hands it each raw connection before the upgrade. The
  * other metrics libp2p registers are accepted and dropped.
  */
-import type { MessageStream, Metrics, Stream } from '@libp2p/interface'
+import type { MessageStream, Metrics, Stream, StreamMessageEvent } from '@libp2p/interface'
 
 export interface WireBytes {
   sent: number
@@ -20,8 +20,9 @@ export interface ByteMeter {
   metrics: () => Metrics
 }
 
-// A metric libp2p registered: every property and every call gives this again, so any use is a no-op.
-const ignored: any = new Proxy(function () {}, { get: () => ignored, apply: () => ignored })
+// A metric libp2p registered: every property and every call gives this again, so any use is a
+// no-op; not thenable, so awaiting one does not hang.
+const ignored: any = new Proxy(function () {}, { get: (_target, key) => key === 'then' ? undefined : ignored, apply: () => ignored })
 
 export function byteMeter (): ByteMeter {
   const bytes: WireBytes = { sent: 0, received: 0 }
@@ -32,7 +33,15 @@ export function byteMeter (): ByteMeter {
       into().sent += data.byteLength
       return send(data)
     }
-    stream.addEventListener('message', (event) => { into().received += event.data.byteLength })
+    // Not a 'message' listener: a stream buffers what arrives only while nobody listens, and
+    // hands its buffer to the first listener, so one of ours would take data meant for the reader
+    // that comes later. Deliveries go through dispatchEvent whoever listens.
+    const dispatch = stream.dispatchEvent.bind(stream)
+    stream.dispatchEvent = (event) => {
+      // by type, not class: a second copy of @libp2p/interface would defeat instanceof
+      if (event.type === 'message') into().received += (event as StreamMessageEvent).data.byteLength
+      return dispatch(event)
+    }
   }
   const ofProtocol = (protocol: string): WireBytes => {
     let b = byProtocol.get(protocol)

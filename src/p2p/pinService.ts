@@ -178,6 +178,9 @@ export interface PinService {
   stop: () => Promise<void>
 }
 
+/** how long the requester has to send a block before the pin asks any connected peer for it */
+const SESSION_BLOCK_MS = 5000
+
 const PIN_CODES = pinResponseSchema.options[1].shape.code.options
 
 /** Thrown into a pin's walk to refuse it; `code` is what the requester is told. */
@@ -267,22 +270,24 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
     // bitswap does not send a block twice to the same peer, so a retry would need them.
     const fresh: CID[] = []
     const source = init.blocks.from?.(peer, cid)
+    let fellBack = false
     const tracked: BlockAccess = {
       get: async function * (block, options) {
         if (!await init.blocks.has(block, options)) fresh.push(block)
-        if (source === undefined) {
-          yield * init.blocks.get(block, options)
-          return
+        if (source !== undefined && !fellBack) {
+          const deadline = AbortSignal.timeout(SESSION_BLOCK_MS)
+          try {
+            yield * source.get(block, { ...options, signal: AbortSignal.any([signal, deadline]) })
+            return
+          } catch (err) {
+            // The requester answered that it lacks the block, or did not send it in time: the rest
+            // of this pin asks any connected peer, as before sessions.
+            if (signal.aborted || !(deadline.aborted || (err instanceof Error && err.name === 'LoadBlockFailedError'))) throw err
+            fellBack = true
+            logger.info('session-fallback', { peer, cid: req.cid, block: block.toString(), reason: deadline.aborted ? 'timeout' : 'not-held' })
+          }
         }
-        try {
-          yield * source.get(block, options)
-        } catch (err) {
-          // The session gave up on the requester (it answered that it lacks the block, or its
-          // answer went astray): any connected peer may have it, as before sessions.
-          if (signal.aborted || !(err instanceof Error && err.name === 'LoadBlockFailedError')) throw err
-          logger.info('session-fallback', { peer, cid: req.cid, block: block.toString() })
-          yield * init.blocks.get(block, options)
-        }
+        yield * init.blocks.get(block, options)
       },
       put: init.blocks.put
     }
