@@ -52,5 +52,10 @@ describe('byte meter on a browser node', () => {
     for await (const _ of relay.helia.pins.add(up.cid, { signal: AbortSignal.timeout(10_000) })) { /* drain */ }
     expect(meter.bytes.sent - mid.sent).toBeGreaterThanOrEqual(100_000)
     expect(meter.bytes.received - mid.received).toBeLessThan(20_000)
+    // bitswap carried both blocks; its payload is part of the wire total
+    const bitswap = meter.byProtocol.get('/ipfs/bitswap/1.2.0')
+    expect(bitswap?.received).toBeGreaterThanOrEqual(200_000)
+    expect(bitswap?.sent).toBeGreaterThanOrEqual(100_000)
+    expect((bitswap?.sent ?? 0) + (bitswap?.received ?? 0)).toBeLessThanOrEqual(meter.bytes.sent + meter.bytes.received)
   })
 })
