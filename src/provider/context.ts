@@ -201,11 +201,14 @@ export class ProviderContext {
 
   /**
    * Runs `publish` (a round's version going to the pinner) while the loop moves on; `published`
-   * waits for it, and for a new try if it failed, before the round that trains from the version opens.
+   * waits for it, and for a new try if it failed, before the round that trains from the version
+   * opens. A failure here is no error yet: when another winner's version ends the round (or the
+   * task) first, nobody waits for this pin, and a pinner that refuses a completed task's upload
+   * is right to; when something does wait, a second failure fails that duty, which says so.
    */
   publishing (round: number, publish: () => Promise<void>): void {
     const run = publish()
-    run.catch((error: unknown) => { this.error({ phase: 'aggregating', round, error, fatal: false }) })
+    run.catch(() => {})
     this.publishes.set(round, { run, publish })
   }
 

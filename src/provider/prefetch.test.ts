@@ -87,12 +87,13 @@ describe('prefetching', () => {
 })
 
 describe('publishing a version while the loop moves on', () => {
-  it('reports a failed pin, and published() tries again before it resolves', async () => {
+  it('a failed pin is no error by itself: published() tries again before it resolves', async () => {
     const { ctx, errors } = contextWith()
     let tries = 0
     ctx.publishing(0, async () => { if (++tries === 1) throw new Error('pinner busy') })
     await settle()
-    expect(errors).toHaveLength(1)
+    // nobody may wait for it (another winner's version ended the round): an error now would be a false alarm
+    expect(errors).toHaveLength(0)
     await ctx.published(0)
     expect(tries).toBe(2)
     await ctx.published(0) // done: nothing left to wait for
