@@ -14,7 +14,7 @@
 import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
 import type { Hex } from 'viem'
-import { readModel, readTask, readTaskCreation, readVersion, type ReadContext } from '../src/chain/actions/index.ts'
+import { readModel, readTask, readTaskCreation, readVersion, type AcceptedShard, type ReadContext } from '../src/chain/actions/index.ts'
 import { decodeTaskDefinition, type TaskDefinition } from '../src/core/taskDefinition.ts'
 import { computeVersion } from '../src/core/version/compute.ts'
 import type { PinRequest } from '../src/core/messages/index.ts'
@@ -65,12 +65,14 @@ export function versionRebuild (init: VersionRebuildInit): VersionRebuild {
   }
 
   // No caller's signal: every request for the round shares it, and one leaving must not fail the others.
-  const compute = async (taskId: bigint, round: number, head: bigint): Promise<Computed | 'missing-input'> => {
+  // `accepted` is what the cache key was made of: the chain is not asked for it again.
+  const compute = async (taskId: bigint, round: number, head: bigint, accepted: AcceptedShard[]): Promise<Computed | 'missing-input'> => {
     try {
       const task = await definitionOf(taskId)
       const parent = await blobs.get(hexToCid((await readVersion(init.chain, { versionId: head })).modelCid), { kind: 'model' })
       const fetchDelta = async (cid: Hex): Promise<Uint8Array> => await blobs.get(hexToCid(cid), { kind: 'delta' })
-      const { deltas } = await checkedRoundDeltas({ chain: rounds, fetchDelta, task, limits: DEFAULT_LIMITS }, taskId, round)
+      const chain = { ...rounds, readAccepted: async () => accepted }
+      const { deltas } = await checkedRoundDeltas({ chain, fetchDelta, task, limits: DEFAULT_LIMITS }, taskId, round)
       const { bytes } = computeVersion(task.spec, task.layout, parent, deltas, { maxDeltaBytes: DEFAULT_LIMITS.delta, maxModelBytes: DEFAULT_LIMITS.model })
       return { cid: (await cidOnly.put(bytes, { kind: 'model' })).toString(), bytes }
     } catch (error) {
@@ -83,7 +85,8 @@ export function versionRebuild (init: VersionRebuildInit): VersionRebuild {
     const taskId = BigInt(req.taskId)
     // task 0 holds what no task has adopted yet (a new task's initial model, a merge); a version blob's root is dag-cbor
     if (taskId === 0n) return 'not-running'
-    if (CID.parse(req.cid).code !== dagCbor.code) return 'mismatch'
+    const wanted = CID.parse(req.cid)
+    if (wanted.code !== dagCbor.code) return 'mismatch'
     const task = await readTask(init.chain, { taskId })
     if (task.status !== 'Running') {
       built.delete(taskId)
@@ -96,7 +99,7 @@ export function versionRebuild (init: VersionRebuildInit): VersionRebuild {
     const key = JSON.stringify([round, head.toString(), accepted.map((a) => [a.shard, a.attempt, a.winnersMask])])
     let entry = built.get(taskId)
     if (entry === undefined || entry.key !== key) {
-      const version = compute(taskId, round, head)
+      const version = compute(taskId, round, head, accepted)
       const fresh = { key, version }
       entry = fresh
       built.delete(taskId)
@@ -106,7 +109,7 @@ export function versionRebuild (init: VersionRebuildInit): VersionRebuild {
     }
     const v = await entry.version
     if (v === 'missing-input') return v
-    if (v.cid !== CID.parse(req.cid).toString()) return 'mismatch'
+    if (v.cid !== wanted.toString()) return 'mismatch'
     // stored already and let go (its pin released since): compute it again on the next request
     if (v.bytes === undefined) {
       built.delete(taskId)
