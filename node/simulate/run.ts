@@ -12,7 +12,7 @@ import {
   chainForAccount, datasetTaskData, inProcessEvaluator, inProcessTrainer, MemoryStateStore, ProviderHost,
   serialQueue, type Phase, type ProviderChain, type ProviderEvents
 } from '../../src/provider/index.ts'
-import type { TaskChannel } from '../../src/p2p/index.ts'
+import type { TaskChannel, WireBytes } from '../../src/p2p/index.ts'
 import { loadMnistFromDisk } from '../../src/train/data/mnistNode.ts'
 import { CORPUS_ASSET_PATH, CORPUS_NAME } from '../../src/train/data/corpus.ts'
 import { loadCorpusFromDisk } from '../../src/train/data/corpusNode.ts'
@@ -29,7 +29,7 @@ import { FREE_RIDERS } from './attacks.ts'
 import { AGGREGATORS, type SimulationOptions } from './args.ts'
 import { Baseline, DenseDiloco, roundSamples } from './baseline.ts'
 import { chainFigures, TimeSplit } from './metrics.ts'
-import { startNetwork, type Traffic } from './network.ts'
+import { startNetwork } from './network.ts'
 import { REPORT_VERSION, type ProviderReport, type RoundReport, type SimulationReport } from './report.ts'
 
 const REWARD = parseEther('10')
@@ -204,7 +204,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
     // by default a minute a round, at least half an hour: a run that takes longer is stuck
     const timeoutMs = hooks.timeoutMs ?? Math.max(30, opts.rounds) * 60_000
     const guard = setTimeout(() => { controller.abort(new SimulationError(`the task did not complete within ${timeoutMs / 1000} s`)) }, timeoutMs)
-    const trafficAt: Array<Traffic[]> = []
+    const trafficAt: Array<WireBytes[]> = []
     const startedAt: number[] = []
     let lastSig = ''
     let lastChange = performance.now()
@@ -216,7 +216,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
         await new Promise((resolve) => setTimeout(resolve, 500))
         task = await readTask(creator.ctx, { taskId })
         if (task.status === 'Running' && trafficAt[task.currentRound] === undefined) {
-          trafficAt[task.currentRound] = providers.map((p) => snapshot(p.participant.traffic))
+          trafficAt[task.currentRound] = providers.map((p) => ({ ...p.participant.traffic.wire }))
           startedAt[task.currentRound] = performance.now()
           log(`round ${task.currentRound} started (${((performance.now() - started) / 1000).toFixed(0)} s)`)
         }
@@ -265,7 +265,8 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
     const baseline = new Baseline(definition, initial.weights, train, evaluator, queue)
     const dense = opts.task === 'lm' ? new DenseDiloco(definition, initial.bytes, train, evaluator, queue) : undefined
     let denseLoss: number | null = null
-    const finalTraffic = providers.map((p) => snapshot(p.participant.traffic))
+    const finalTraffic = providers.map((p) => ({ ...p.participant.traffic.wire }))
+    const pinning = net.relay.pinning.metrics()
     const reader = chainForAccount(creator.ctx, { fromBlock })
     const rounds: RoundReport[] = []
     const attacksAccepted = new Map<string, number>()
@@ -289,9 +290,9 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
         denseLoss = (await dense.round(r, shardSamples)).loss
       }
       const gas = figures.rounds.find((g) => g.round === r)
-      const before = trafficAt[r] ?? finalTraffic.map(() => snapshot(undefined))
+      const before = trafficAt[r] ?? finalTraffic.map(() => ({ sent: 0, received: 0 }))
       const after = trafficAt[r + 1] ?? finalTraffic
-      const avg = (f: (t: Traffic) => number): number => after.reduce((s, t, i) => s + f(t) - f(before[i]!), 0) / providers.length
+      const avg = (f: (t: WireBytes) => number): number => after.reduce((s, t, i) => s + f(t) - f(before[i]!), 0) / providers.length
       rounds.push({
         round: r,
         network,
@@ -299,7 +300,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
         acceptedShards: acceptedShards.length,
         acceptedResults,
         gas: { total: gas?.gas ?? 0, transactions: gas?.transactions ?? 0, perAcceptedResult: acceptedResults === 0 || gas === undefined ? null : gas.gas / acceptedResults, byFunction: gas?.byFunction ?? {} },
-        bytesPerProvider: { sent: avg((t) => t.wire.sent), received: avg((t) => t.wire.received) },
+        bytesPerProvider: { sent: avg((t) => t.sent), received: avg((t) => t.received) },
         seconds: roundSeconds(startedAt, r, runsEndedAt),
         syncDataParallelBytesPerProvider: 2 * params * 4 * spec.training.localSteps
       })
@@ -322,8 +323,8 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
         livenessForfeited: (figures.liveness.get(who) ?? 0n).toString(),
         bondsLost: (figures.bondsLost.get(who) ?? 0n).toString(),
         claimable: (await readClaimable(creator.ctx, { account: p.account as Address })).toString(),
-        bytes: { ...finalTraffic[i]!.wire },
-        bytesByProtocol: Object.fromEntries(finalTraffic[i]!.byProtocol),
+        bytes: finalTraffic[i]!,
+        bytesByProtocol: Object.fromEntries([...p.participant.traffic.byProtocol].map(([name, b]) => [name, { ...b }])),
         time: { ...p.time.seconds },
         attackNotes: p.attackLog.notes
       }
@@ -366,7 +367,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
         freeRiderRewards: freeRider ? providerReports.filter((p) => p.role === 'byzantine').reduce((s, p) => s + BigInt(p.rewards) - BigInt(p.forfeited), 0n).toString() : '0',
         taskStatus: (await readTask(creator.ctx, { taskId })).status
       },
-      pinner: { pins: net.relay.pinning.metrics().pins, rebuilt: net.relay.pinning.metrics().rebuilt },
+      pinner: { pins: pinning.pins, rebuilt: pinning.rebuilt },
       wallTime: { total: totalSeconds, split },
       errors: providers.flatMap((p) => p.errors)
     }
@@ -422,12 +423,4 @@ function popcount (mask: number): number {
 function providerAccount (i: number, referee: boolean): number {
   const account = FIRST_PROVIDER + i
   return referee && account >= REFEREE ? account + 1 : account
-}
-
-/** A copy of a participant's counters now (they keep running). */
-function snapshot (t: Traffic | undefined): Traffic {
-  return {
-    wire: { sent: t?.wire.sent ?? 0, received: t?.wire.received ?? 0 },
-    byProtocol: new Map([...t?.byProtocol ?? []].map(([k, v]) => [k, { ...v }]))
-  }
 }
