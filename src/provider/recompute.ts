@@ -43,7 +43,7 @@ export interface RecomputedRound {
 
 /** A round's accepted winners, their deltas checked against what they committed and revealed. */
 export interface CheckedDeltas {
-  /** the accepted shards with their winners' reveals */
+  /** the accepted shards and the attempt of each that was accepted */
   accepted: Array<{ shard: number, attempt: number }>
   /** the deltas that count (those whose bytes check out) */
   deltas: AcceptedDelta[]
