@@ -61,7 +61,7 @@ export default defineConfig(({ command }) => ({
   optimizeDeps: {
     // The trainer, evaluator and table workers are not reachable from index.html: without this,
     // Vite discovers their dependencies late and reloads the page in the middle of a session.
-    include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu', 'comlink', 'papaparse', '@noble/hashes/sha3.js'],
+    include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu', 'comlink', 'papaparse', '@noble/hashes/sha3.js', 'hash-wasm'],
     // ONNX Runtime is ESM already; pre-bundling would move it away from its own files.
     exclude: ['onnxruntime-web']
   },

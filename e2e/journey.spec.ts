@@ -172,7 +172,7 @@ test('@journey @market a creator funds a named MNIST task, three volunteers trai
   await visitor.close()
   const [download] = await Promise.all([creator.waitForEvent('download'), creator.getByTestId(`model-download-${task.modelId}`).click()])
   await expect(creator.getByTestId(`model-download-status-${task.modelId}`)).toHaveAttribute('data-phase', 'done')
-  expect(versionCommitHash(await readFile(await download.path()))).toBe(last.commitHash)
+  expect(await versionCommitHash(await readFile(await download.path()))).toBe(last.commitHash)
   await creator.getByTestId(`model-run-${task.modelId}`).click()
   await expect(creator).toHaveURL(new RegExp(`#/versions/${lastId}$`))
   await expect(creator.getByTestId('version-model-verified')).toBeVisible({ timeout: 60_000 })

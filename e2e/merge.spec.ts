@@ -46,7 +46,7 @@ function seededWeights (spec: TaskSpec, seed: number): WeightSet {
 
 /** Puts a version blob through the store (pinned on the stack's relay); its CID and commit hash. */
 async function publish (artifacts: ArtifactStore, bytes: Uint8Array): Promise<{ modelCid: Hex, commitHash: Hex }> {
-  return { modelCid: await artifacts.put(bytes, 'model'), commitHash: versionCommitHash(bytes) }
+  return { modelCid: await artifacts.put(bytes, 'model'), commitHash: await versionCommitHash(bytes) }
 }
 
 test('@ux the model owner merges two versions: the page averages, evaluates, pins and registers the merge, and the lineage shows its measured metrics', async ({ peerPage: page, stack, read }) => {
@@ -112,7 +112,7 @@ test('@ux the model owner merges two versions: the page averages, evaluates, pin
   const merged = await readVersion(read, { versionId: head })
   const expected = mergedVersion(trained, genesis, HEAD_WEIGHT)
   const measured = page.getByTestId('merge-measured')
-  expect(merged).toMatchObject({ parent: run.versionId, mergeParent: run.initialVersionId, status: 'Final', commitHash: expected.commitHash, deltaRoot: zeroHash, dataHash: zeroHash })
+  expect(merged).toMatchObject({ parent: run.versionId, mergeParent: run.initialVersionId, status: 'Final', commitHash: await versionCommitHash(expected.bytes), deltaRoot: zeroHash, dataHash: zeroHash })
   expect(merged.modelCid).toBe(await measured.getAttribute('data-model-cid'))
   expect(String(merged.accuracyBps)).toBe(await measured.getAttribute('data-accuracy-bps'))
   expect(merged.loss.toString()).toBe(await measured.getAttribute('data-loss'))

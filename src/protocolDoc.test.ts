@@ -122,11 +122,11 @@ async function compute (kind: string, i: Json): Promise<Json> {
     case 'version-blob': {
       const bytes = encodeVersion({ weights: toSet(i.weights), momentum: i.momentum === null ? null : toSet(i.momentum) })
       decodeVersion(bytes)
-      return { hex: bytesToHex(bytes), commitHash: versionCommitHash(bytes) }
+      return { hex: bytesToHex(bytes), commitHash: await versionCommitHash(bytes) }
     }
     case 'merge': {
       const merged = mergedVersion(toSet(i.head), toSet(i.other), i.headWeight)
-      return { weights: fromSet(merged.weights), commitHash: merged.commitHash }
+      return { weights: fromSet(merged.weights), commitHash: await versionCommitHash(merged.bytes) }
     }
     case 'aggregate':
       return Array.from(aggregate((i.contributions as Array<{ id: string, values: number[] }>).map(({ id, values }) => ({ id, delta: toSet([{ name: 't', shape: [values.length], values }]) })), i.rule)[0]!.values)
@@ -143,7 +143,7 @@ async function compute (kind: string, i: Json): Promise<Json> {
       const v = computeVersion(spec, layout, parent, deltas, { maxDeltaBytes: DEFAULT_LIMITS.delta, maxModelBytes: DEFAULT_LIMITS.model })
       return {
         hex: bytesToHex(v.bytes),
-        commitHash: v.commitHash,
+        commitHash: await versionCommitHash(v.bytes),
         modelCid: await blobCid(v.bytes, 'model'),
         usedShards: v.used.map((d) => d.shard),
         refused: [...v.verdicts].filter(([, verdict]) => !verdict.ok).map(([id]) => id).sort(),

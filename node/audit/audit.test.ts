@@ -91,7 +91,7 @@ describe('npm run audit: every version of a task re-verified from the chain and 
     const { commitHash, modelCid } = await readVersion(creator, { versionId: last })
     // The SDK downloads the same model over the gateway, and refuses it against another commit hash.
     const sdk = createClient({ api: 'http://127.0.0.1:1', gateway: gateway.url })
-    expect(versionCommitHash(await sdk.downloadModel({ id: String(last), modelCid, commitHash }))).toBe(commitHash)
+    expect(await versionCommitHash(await sdk.downloadModel({ id: String(last), modelCid, commitHash }))).toBe(commitHash)
     await expect(sdk.downloadModel({ id: String(last), modelCid, commitHash: keccak256(toHex('another model')) })).rejects.toThrow(ModelMismatchError)
 
     // A chain (or an RPC) that lies consistently: the registry's content hash and the version's

@@ -165,7 +165,7 @@ export class ProviderContext {
     if (cached !== undefined) return await cached
     const fetched = (async () => {
       const bytes = await this.transfer(cid, 'model', signal)
-      if (expected !== undefined && versionCommitHash(bytes).toLowerCase() !== expected.commitHash.toLowerCase()) {
+      if (expected !== undefined && (await versionCommitHash(bytes)).toLowerCase() !== expected.commitHash.toLowerCase()) {
         throw new MLBridgeError('MODEL_MISMATCH', `the model behind ${cid} does not match version ${expected.versionId}'s commit hash ${expected.commitHash}`)
       }
       return bytes

@@ -28,5 +28,5 @@ export async function publishInitialModel (spec: TaskSpec, store: ArtifactStore,
   const weights = opts.weights ?? await initialWeights(architectureFromSpec(spec.model), initialModelSeed(spec))
   const bytes = encodeVersion({ weights, momentum: null })
   const modelCid = await store.put(bytes, 'model')
-  return { modelCid, commitHash: versionCommitHash(bytes), weights, bytes }
+  return { modelCid, commitHash: await versionCommitHash(bytes), weights, bytes }
 }

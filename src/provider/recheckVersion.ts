@@ -43,7 +43,7 @@ export interface RecheckDeps {
 export async function readVersionModel (deps: Pick<RecheckDeps, 'read' | 'artifacts' | 'signal'>, versionId: bigint, version?: Pick<VersionState, 'modelCid' | 'commitHash'>): Promise<Uint8Array> {
   const { modelCid, commitHash } = version ?? await readVersion(deps.read, { versionId })
   const bytes = await deps.artifacts.get(modelCid, 'model', deps.signal === undefined ? {} : { signal: deps.signal })
-  if (versionCommitHash(bytes).toLowerCase() !== commitHash.toLowerCase()) {
+  if ((await versionCommitHash(bytes)).toLowerCase() !== commitHash.toLowerCase()) {
     throw new MLBridgeError('MODEL_MISMATCH', `the model behind ${modelCid} does not match version ${versionId}'s commit hash ${commitHash}`)
   }
   return bytes
@@ -69,7 +69,7 @@ export async function recheckVersion (deps: RecheckDeps, version: VersionState):
   }, version.taskId, Number(version.round), await model(version.parent))
   const differences: VersionField[] = []
   const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase()
-  if (!same(recomputed.computed.commitHash, version.commitHash)) differences.push('commit hash')
+  if (!same(recomputed.commitHash, version.commitHash)) differences.push('commit hash')
   if (!same(recomputed.deltaRoot, version.deltaRoot)) differences.push('delta root')
   if (!same(recomputed.dataHash, version.dataHash)) differences.push('data hash')
   try {
@@ -78,6 +78,6 @@ export async function recheckVersion (deps: RecheckDeps, version: VersionState):
     if (!(error instanceof MLBridgeError && error.code === 'MODEL_MISMATCH')) throw error
     differences.push('model bytes')
   }
-  const claim = versionClaim({ commitHash: recomputed.computed.commitHash, deltaRoot: recomputed.deltaRoot, dataHash: recomputed.dataHash })
+  const claim = versionClaim({ commitHash: recomputed.commitHash, deltaRoot: recomputed.deltaRoot, dataHash: recomputed.dataHash })
   return { differences, claim, winners: recomputed.winners }
 }

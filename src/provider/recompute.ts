@@ -13,6 +13,7 @@ import { shardDataHash, shardIndices } from '../core/sampling.ts'
 import type { TaskDefinition } from '../core/taskDefinition.ts'
 import { acceptedDeltaRoot, acceptedResults, winnerReveals, type AcceptedResult, type RevealedWinner } from '../core/version/acceptedResults.ts'
 import { computeVersion, type AcceptedDelta, type ComputedVersion } from '../core/version/compute.ts'
+import { versionCommitHash } from '../core/version/blob.ts'
 import { checkWinners, type DeltaFault } from '../core/version/deltaCheck.ts'
 import type { ArtifactLimits } from '../storage/limits.ts'
 import type { ProviderChain } from './types.ts'
@@ -31,6 +32,8 @@ export interface RecomputeDeps {
 
 export interface RecomputedRound {
   computed: ComputedVersion
+  /** keccak256 of the computed version's bytes, as the proposal records it */
+  commitHash: Hex
   /** what the proposal lists, and its root */
   results: AcceptedResult[]
   deltaRoot: Hex
@@ -92,6 +95,7 @@ export async function recomputeRound (deps: RecomputeDeps, taskId: bigint, round
   })
   return {
     computed,
+    commitHash: await versionCommitHash(computed.bytes),
     results,
     deltaRoot: acceptedDeltaRoot(results),
     dataHash: shardDataHash([...new Set(computed.used.map((d) => d.shard))].map(samples)),

@@ -39,7 +39,7 @@ export async function aggregate (ctx: ProviderContext, round: number, signal?: A
     round,
     parent: parent.toString(),
     modelCid,
-    commitHash: computed.commitHash,
+    commitHash: recomputed.commitHash,
     deltaRoot: recomputed.deltaRoot,
     results: recomputed.results,
     dataHash: recomputed.dataHash,
@@ -50,7 +50,7 @@ export async function aggregate (ctx: ProviderContext, round: number, signal?: A
   ctx.state.versions[String(round)] = record
   await ctx.save()
   ctx.dropDeltas()
-  ctx.action({ name: 'recompute', round, detail: computed.commitHash })
+  ctx.action({ name: 'recompute', round, detail: recomputed.commitHash })
   return true
 }
 

@@ -235,7 +235,7 @@ export function createClient (options: ClientOptions): MLBridgeClient {
         }
       }
       const bytes = await download(version.modelCid, 'model', opts.signal)
-      if (versionCommitHash(bytes).toLowerCase() !== version.commitHash.toLowerCase()) {
+      if ((await versionCommitHash(bytes)).toLowerCase() !== version.commitHash.toLowerCase()) {
         throw new ModelMismatchError(`the model ${version.modelCid} does not hash to version ${version.id}'s commit hash ${version.commitHash}`)
       }
       return bytes

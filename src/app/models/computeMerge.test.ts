@@ -33,7 +33,7 @@ describe('computeMerge', () => {
     expect(calls.scored?.every((t) => t.values.every((x) => x === 2.5))).toBe(true)
     expect(decodeVersion(calls.pinned!).weights).toEqual(calls.scored)
     expect(merged).toEqual({
-      data: { modelCid: '0x0155', commitHash: versionCommitHash(calls.pinned!), deltaRoot: zeroHash, dataHash: zeroHash, accuracyBps: 4321, loss: 1_250_000n },
+      data: { modelCid: '0x0155', commitHash: await versionCommitHash(calls.pinned!), deltaRoot: zeroHash, dataHash: zeroHash, accuracyBps: 4321, loss: 1_250_000n },
       scores: { accuracy: 0.4321, loss: 1.25 }
     })
   })

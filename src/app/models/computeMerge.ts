@@ -8,6 +8,7 @@ import { zeroHash, type Hex } from 'viem'
 import type { VersionData, VersionState } from '../../chain/actions/index.ts'
 import type { TaskDefinition } from '../../core/taskDefinition.ts'
 import type { WeightSet } from '../../core/tensors.ts'
+import { versionCommitHash } from '../../core/version/blob.ts'
 import { MergeError, mergedVersion, mergeIncompatibility } from '../../core/version/merge.ts'
 import { versionMetrics } from '../../core/version/metrics.ts'
 import type { VersionModel } from './versionModel.ts'
@@ -50,5 +51,5 @@ export async function computeMerge (
   const scores = await effects.score(a.task, merged.weights)
   onStep('pinning')
   const modelCid = await effects.pin(merged.bytes)
-  return { data: { modelCid, commitHash: merged.commitHash, deltaRoot: zeroHash, dataHash: zeroHash, ...versionMetrics(scores) }, scores }
+  return { data: { modelCid, commitHash: await versionCommitHash(merged.bytes), deltaRoot: zeroHash, dataHash: zeroHash, ...versionMetrics(scores) }, scores }
 }

@@ -7,12 +7,12 @@ const version = (versionId: number, modelId: number, parent: number, taskId = 0)
 
 describe('checkCommitHash', () => {
   const bytes = new Uint8Array([1, 2, 3])
-  it('accepts the committed blob, in either hex case', () => {
-    expect(() => { checkCommitHash(1n, bytes, keccak256(bytes).toUpperCase().replace('0X', '0x') as `0x${string}`) }).not.toThrow()
+  it('accepts the committed blob, in either hex case', async () => {
+    await expect(checkCommitHash(1n, bytes, keccak256(bytes).toUpperCase().replace('0X', '0x') as `0x${string}`)).resolves.toBeUndefined()
   })
-  it('refuses any other blob and names both hashes', () => {
-    expect(() => { checkCommitHash(4n, new Uint8Array([1, 2]), keccak256(bytes)) }).toThrow(CommitHashMismatchError)
-    expect(() => { checkCommitHash(4n, new Uint8Array([1, 2]), keccak256(bytes)) }).toThrow(/version 4 hashes to 0x[0-9a-f]{64}, not the commit hash/)
+  it('refuses any other blob and names both hashes', async () => {
+    await expect(checkCommitHash(4n, new Uint8Array([1, 2]), keccak256(bytes))).rejects.toThrow(CommitHashMismatchError)
+    await expect(checkCommitHash(4n, new Uint8Array([1, 2]), keccak256(bytes))).rejects.toThrow(/version 4 hashes to 0x[0-9a-f]{64}, not the commit hash/)
   })
 })
 

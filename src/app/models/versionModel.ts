@@ -26,8 +26,8 @@ export class NoTaskError extends MLBridgeError {
 }
 
 /** Throws CommitHashMismatchError unless `bytes` are the blob the chain committed to. */
-export function checkCommitHash (versionId: bigint, bytes: Uint8Array, onChain: Hex): void {
-  const fetched = versionCommitHash(bytes)
+export async function checkCommitHash (versionId: bigint, bytes: Uint8Array, onChain: Hex): Promise<void> {
+  const fetched = await versionCommitHash(bytes)
   if (fetched.toLowerCase() !== onChain.toLowerCase()) throw new CommitHashMismatchError(versionId, onChain, fetched)
 }
 
@@ -64,7 +64,7 @@ export interface VersionModel {
 
 export async function loadVersionModel (ctx: ReadContext, artifacts: Pick<ArtifactStore, 'get'>, version: VersionState, signal?: AbortSignal): Promise<VersionModel> {
   const bytes = await artifacts.get(version.modelCid, 'model', signal === undefined ? {} : { signal })
-  checkCommitHash(version.versionId, bytes, version.commitHash)
+  await checkCommitHash(version.versionId, bytes, version.commitHash)
   const { task, taskId } = await loadVersionTask(ctx, artifacts, version, signal)
   const { weights } = decodeVersion(bytes, { layout: task.layout })
   return { bytes, commitHash: version.commitHash, weights, task, taskId }

@@ -12,7 +12,7 @@ import { outerStep } from '../outer.ts'
 import type { TaskSpec } from '../taskSpec.ts'
 import type { WeightLayout } from '../tensors.ts'
 import { validateRound, type DeltaVerdict } from '../validateDelta.ts'
-import { decodeVersion, encodeVersion, versionCommitHash, type VersionContent } from './blob.ts'
+import { decodeVersion, encodeVersion, type VersionContent } from './blob.ts'
 import { errorKind } from '../errors.ts'
 
 /** One winner's delta of an accepted shard; a shard has one per checked winner. */
@@ -22,9 +22,9 @@ export interface AcceptedDelta {
   bytes: Uint8Array
 }
 
+/** The version's bytes; its commit hash is `versionCommitHash(bytes)`, left to the callers that need it (a pinner needs only the CID). */
 export interface ComputedVersion {
   bytes: Uint8Array
-  commitHash: Hex
   content: VersionContent
   /** Contributions by id (`shard:cid`) and their verdicts; the refused ones did not count. */
   verdicts: Map<string, DeltaVerdict>
@@ -64,7 +64,7 @@ export function computeVersion (
   const content: VersionContent = { weights: next.params, momentum: next.momentum }
   const bytes = encodeVersion(content)
   const used = accepted.map(({ id }) => byId.get(id) as AcceptedDelta).sort((a, b) => a.shard - b.shard || (a.cid.toLowerCase() < b.cid.toLowerCase() ? -1 : 1))
-  return { bytes, commitHash: versionCommitHash(bytes), content, verdicts, used }
+  return { bytes, content, verdicts, used }
 }
 
 const MEAN: AggregationRule = { rule: 'mean', trimFraction: 0, clipIterations: 1 }

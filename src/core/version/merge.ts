@@ -4,11 +4,10 @@
  * fetches, scores and pins around it (src/app/models/computeMerge.ts), and anyone holding both
  * parents can recompute the merge's commit hash from docs/protocol.md.
  */
-import type { Hex } from 'viem'
 import type { Architecture } from '../architecture.ts'
 import { errorKind } from '../errors.ts'
 import { interpolateWeights, layoutDifference, type WeightLayout, type WeightSet } from '../tensors.ts'
-import { encodeVersion, versionCommitHash } from './blob.ts'
+import { encodeVersion } from './blob.ts'
 
 export class MergeError extends errorKind('MERGE') {
   override name = 'MergeError'
@@ -35,7 +34,6 @@ export function mergeIncompatibility (head: MergeShape, other: MergeShape): stri
 export interface MergedVersion {
   weights: WeightSet
   bytes: Uint8Array
-  commitHash: Hex
 }
 
 /**
@@ -50,5 +48,5 @@ export function mergedVersion (head: WeightSet, other: WeightSet, headWeight: nu
   if (difference !== null) throw new MergeError(`cannot average the two versions: the other version's weights differ from the head's: ${difference}`)
   const weights = interpolateWeights(head, other, headWeight)
   const bytes = encodeVersion({ weights, momentum: null })
-  return { weights, bytes, commitHash: versionCommitHash(bytes) }
+  return { weights, bytes }
 }
