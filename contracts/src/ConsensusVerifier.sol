@@ -13,8 +13,8 @@ import {Votes} from "./libraries/Votes.sol";
 /// `computeCommitment(...)` (bound to chain, this contract, task, round, shard, attempt, sender,
 /// the plaintext delta's CID, the CID of the sealed delta it uploaded, and the salt whose hash is
 /// the sealing key), then reveals the salt and a fingerprint of the committed delta. The
-/// fingerprint's seed comes from the hash of the block after the attempt's last commit
-/// (`fingerprintSeed`), so nobody knows it while deltas can still be chosen: a delta cannot be
+/// fingerprint's seed comes from the hash of the block of the attempt's last commit
+/// (`fingerprintSeed`), readable from the next block on, so nobody knows it while deltas can still be chosen: a delta cannot be
 /// built to match another's sketch. Fingerprints are int32 vectors, packed 4 bytes per entry; two
 /// agree when their L-infinity distance is at most the task's tolerance. `finalize` (anyone, after
 /// the reveal window or once all replicas revealed) picks the replica that agrees with the most others; if its
@@ -43,7 +43,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
 
     /// @notice A shard of a round, one slot (240 bits). `start` and `startBlock` are the timestamp
     /// and block number at which the current attempt started; both are 0 for the first attempt,
-    /// which starts with the round (see `roundStarts`). `seedBlock` is the block after the
+    /// which starts with the round (see `roundStarts`). `seedBlock` is the block of the
     /// attempt's latest commit, whose hash seeds the fingerprints (0 before any commit).
     /// `winnersMask` is the accepted cluster once the shard is accepted (the replicas whose
     /// results the round's delta root lists).
@@ -488,15 +488,16 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     }
 
     /// @dev The draw seed of the shard's current attempt, fixed into storage at its first use. It
-    /// comes from the hash of the block after the one that started the round (or the re-run), so
-    /// the caller of `advance` or `finalize` cannot know it and cannot grind it.
+    /// comes from the hash of the block that started the round (or the re-run), which no
+    /// transaction in that block can read, so the caller of `advance` or `finalize` cannot know it
+    /// and cannot grind it.
     function _fixSeed(RoundConfig storage t, ShardCtx memory c, Shard memory s) private returns (bytes32) {
         if (s.attempt == 0) {
             bytes32 base = t.seed;
             if (base == SEED_PENDING) {
                 uint64 startBlock = roundStarts[c.taskId][c.round].startBlock;
                 base = _seedFrom(startBlock, abi.encode(c.taskId, c.round));
-                if (base == bytes32(0)) revert SeedNotDrawn(uint256(startBlock) + 1);
+                if (base == bytes32(0)) revert SeedNotDrawn(startBlock);
                 t.seed = base;
             }
             return keccak256(abi.encode(base, c.shard, uint256(0)));
@@ -505,18 +506,18 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         bytes32 seed = _requeueSeeds[attemptKey];
         if (seed == SEED_PENDING) {
             seed = _seedFrom(s.startBlock, abi.encode(c.taskId, c.round, c.shard, uint256(s.attempt)));
-            if (seed == bytes32(0)) revert SeedNotDrawn(uint256(s.startBlock) + 1);
+            if (seed == bytes32(0)) revert SeedNotDrawn(s.startBlock);
             _requeueSeeds[attemptKey] = seed;
         }
         return seed;
     }
 
-    /// @dev keccak256(blockhash(b) ‖ salt) for the block `b` = startBlock + 1, or, once that hash has
-    /// left the EVM's 256-block window, the latest of startBlock + 1 + 256k still inside it (fixed
+    /// @dev keccak256(blockhash(b) ‖ salt) for the block `b` = startBlock, or, once that hash has
+    /// left the EVM's 256-block window, the latest of startBlock + 256k still inside it (fixed
     /// in advance, so nobody picks between hashes by waiting unless nobody else fixed it first).
-    /// Zero while block startBlock + 1 is not mined.
+    /// Zero within block startBlock, whose hash no transaction in it can know.
     function _seedFrom(uint64 startBlock, bytes memory salt) private view returns (bytes32) {
-        uint256 first = uint256(startBlock) + 1;
+        uint256 first = startBlock;
         if (block.number <= first) return bytes32(0);
         uint256 candidate = first + ((block.number - 1 - first) / 256) * 256;
         return keccak256(abi.encodePacked(blockhash(candidate), salt));
@@ -580,8 +581,9 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         address assignee = taskManager.drawProviders(taskId, _excludedOf(t), seed, replica + 1)[replica];
         if (assignee != msg.sender) revert NotAssigned(msg.sender, assignee);
         s.committedMask |= bit;
-        // Every commit moves the fingerprint seed past itself: whoever commits cannot know it.
-        s.seedBlock = uint48(block.number + 1);
+        // Every commit moves the fingerprint seed to its own block, whose hash nobody sending a
+        // transaction into that block can know.
+        s.seedBlock = uint48(block.number);
         _shards[c.key] = s;
         _results[_attemptKey(c.key, s.attempt)][replica] = e.commitment;
         emit Committed(taskId, round, e.shard, s.attempt, replica, msg.sender, e.commitment);

@@ -21,9 +21,9 @@ import {Permits} from "./libraries/Permits.sol";
 /// outcome; `advance` (callable by anyone) starts the next round once every shard is decided and
 /// the round's model version is final or the aggregation window has passed. A provider may step
 /// away (a volunteer's pause) and back: each takes effect at the next round start, at no cost.
-/// @dev Randomness: the draw of a round comes from the hash of the block after the one whose
-/// `advance` started it (ConsensusVerifier.roundSeed), and a re-run's from the block after its
-/// `finalize`; no caller can know that hash when it sends the transaction, so it cannot advance (or
+/// @dev Randomness: the draw of a round comes from the hash of the block whose `advance` (or
+/// final version) started it (ConsensusVerifier.roundSeed), and a re-run's from the block of its
+/// `finalize`, readable from the next block on; no caller can know that hash when it sends the transaction, so it cannot advance (or
 /// finalize) only when the draw suits it. The provider set is frozen before the round starts.
 /// Limits: the producer of that block (on an L2, the sequencer) can still bias it by withholding
 /// or reordering; a VRF can replace the block hash later.
@@ -523,7 +523,7 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         if (address(verifier) == address(0)) revert VerifierNotSet();
         t.currentRound = uint16(round);
         t.roundStart = uint64(block.timestamp);
-        emit RoundStarted(taskId, round, uint64(block.number + 1), uint64(block.timestamp));
+        emit RoundStarted(taskId, round, uint64(block.number), uint64(block.timestamp));
         verifier.onRoundStarted(
             taskId,
             IConsensusVerifier.RoundConfig({

@@ -345,10 +345,10 @@ contract ConsensusVerifierTest is ProtocolFixture {
         vm.expectEmit(address(verifier));
         emit IConsensusVerifier.ShardRequeued(taskId, 0, 0, 1, 3);
         assertFalse(_finalize(taskId, 0, 0, _pair(fpA, fpB)));
-        // The re-run is drawn from the hash of the block after the finalize.
+        // The re-run is drawn from the hash of the finalize's block, readable from the next one.
         (address[] memory a,,,,,,) = verifier.assignment(taskId, 0, 0);
         assertEq(a.length, 0);
-        vm.roll(block.number + 2);
+        vm.roll(block.number + 1);
         uint256 attempt;
         IConsensusVerifier.ShardStatus status;
         uint64 commitDeadline;
@@ -517,7 +517,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
         _advance(taskId);
         (uint64 round1Start, uint64 round1Block) = verifier.roundStarts(taskId, 1);
         assertEq(round1Start, block.timestamp);
-        assertEq(round1Block, block.number - 2);
+        assertEq(round1Block, block.number - 1);
         assertGt(round1Start, round0Start);
         assertGt(round1Block, round0Block);
         // Round 0's first attempt still reports its own deadlines and start block.
@@ -547,7 +547,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
         assertEq(start, block.timestamp);
         assertEq(startBlock, block.number);
         assertGt(start, round0Start);
-        assertEq(startBlock, round0Block + 2 + 42);
+        assertEq(startBlock, round0Block + 1 + 42);
         (,,, uint64 commitDeadline, uint64 newRevealDeadline,,) = verifier.assignment(taskId, 0, 1);
         assertEq(commitDeadline, block.timestamp + 100);
         assertEq(newRevealDeadline, block.timestamp + 200);

@@ -20,7 +20,7 @@ contract ModelRegistryTest is ProtocolFixture {
 
     function setUp() public {
         _deploy();
-        taskId = _startTask(_params(), 3);
+        taskId = _startTaskAllDrawn(_params(), 3, 2);
         p0 = _provider(0);
         p1 = _provider(1);
         p2 = _provider(2);
@@ -669,12 +669,7 @@ contract ModelRegistryTest is ProtocolFixture {
     function test_confirm_revertsWhenAlreadyConfirmed() public {
         ITaskManager.TaskParams memory params = _params();
         params.confirmations = 2;
-        uint256 id = _createTask(params);
-        for (uint256 i = 0; i < 3; ++i) {
-            _stakeAndJoin(id, _provider(i));
-        }
-        vm.warp(block.timestamp + params.joinWindow);
-        _advance(id);
+        uint256 id = _startTaskAllDrawn(params, 3, 2);
         _runRound(id, 0, 2);
         uint256 v = _proposeVersion(id, 0, registry.getModel(tm.getTask(id).modelId).head, p0, keccak256("v"));
         assertEq(registry.getVersion(v).requiredSigners, 3);
@@ -823,7 +818,7 @@ contract ModelRegistrySignersTest is ProtocolFixture {
         _deploy();
         ITaskManager.TaskParams memory params = _params();
         params.shards = 4;
-        taskId = _startTask(params, 4);
+        taskId = _startTaskAllDrawn(params, 4, 4);
         modelId = tm.getTask(taskId).modelId;
         genesis = registry.getModel(modelId).head;
         _runRound(taskId, 0, 4);

@@ -665,7 +665,7 @@ export function adversary (opts: Omit<ByzantineTrainerOptions, 'account' | 'kept
     account: chain.account,
     kept,
     stale: staleDeltaReader(chain, opts.artifacts, taskId),
-    // σ comes from the block after the attempt's last commit: before committing, the latest block's hash is the best guess.
+    // σ comes from the block of the attempt's last commit: before committing, the latest block's hash is the best guess.
     guessSeed: async (round, shard, attempt) => fingerprintSeedOf({ seedBlockHash: (await opts.ctx.publicClient.getBlock({ blockTag: 'latest' })).hash, taskId, round, shard, attempt }),
     drawn: async (round, shard) => (await shardNow(chain, taskId, round, shard)).providers
   })

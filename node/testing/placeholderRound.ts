@@ -46,15 +46,15 @@ export async function runPlaceholderTask (local: Pick<LocalChain, 'timeTravel' |
   const account = provider.walletClient.account.address
   const versions: Array<{ parent: bigint, versionId: bigint }> = []
   for (let round = 0; round < params.rounds; round++) {
-    // the round's draw uses the hash of the block after the advance
-    await local.testClient.mine({ blocks: 2 })
+    // the round's draw uses the hash of the block that started it, readable from the next block
+    await local.testClient.mine({ blocks: 1 })
     const slot = (await readAssignment(provider, { taskId, account })).shards[0]
     if (slot === undefined) throw new Error('the only provider was not drawn for the only shard')
     const committed = await commitResult(provider, {
       taskId, round, shard: slot.shard, attempt: 0, replica: slot.replica, deltaCid: placeholderCid(`delta-${round}`), sealedCid: placeholderCid(`sealed delta-${round}`)
     })
-    // the fingerprint's seed is the hash of the block after the commit
-    await local.testClient.mine({ blocks: 2 })
+    // the fingerprint's seed is the hash of the commit's block: the reveal is checked in a later one
+    await local.testClient.mine({ blocks: 1 })
     // Its only replica, the reveal decides the shard too.
     await revealResult(provider, { ...committed, fingerprint: Array.from({ length: params.fingerprintLength }, (_, i) => i) })
 

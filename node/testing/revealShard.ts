@@ -21,8 +21,8 @@ async function revealShard (
   for (const provider of providers) await joinAsProvider(provider, taskId)
   await local.timeTravel(placeholderTaskParams(opts.over).joinWindow + 1)
   await advance(creator, { taskId })
-  // The block after the advance draws the providers.
-  await local.testClient.mine({ blocks: 2 })
+  // The advance's block draws the providers, readable from the next block.
+  await local.testClient.mine({ blocks: 1 })
   const drawn = (await readRound(creator, { taskId })).shards[0]!.providers
     .map((address) => providers.find((p) => isAddressEqual(p.walletClient.account.address, address))!)
   const committed = []
@@ -30,8 +30,8 @@ async function revealShard (
     const deltaCid = opts.deltaCid?.(replica) ?? placeholderCid(`delta ${replica}`)
     committed.push(await commitResult(provider, { taskId, round: 0, shard: 0, attempt: 0, replica, deltaCid, sealedCid: placeholderCid(`sealed ${replica}`) }))
   }
-  // The fingerprint seed is the hash of the block after the last commit.
-  await local.testClient.mine({ blocks: 2 })
+  // The fingerprint seed is the hash of the last commit's block: a reveal is checked in a later one.
+  await local.testClient.mine({ blocks: 1 })
   let outcome: ShardOutcome | undefined
   // The last replica's reveal decides the shard.
   for (const [replica, c] of committed.entries()) ({ outcome } = await revealResult(drawn[replica]!, { ...c, fingerprint: opts.fingerprint(replica) }))

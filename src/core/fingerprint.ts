@@ -32,7 +32,7 @@ import { errorKind } from './errors.ts'
  *
  * The projection is linear, so someone who knows the seed and an honest delta can add a change
  * orthogonal to all r_j without moving the sketch. That is why the seed of a shard attempt comes
- * from the hash of the block after its last commit (`fingerprintSeedOf`): when it is known, every
+ * from the hash of the block of its last commit (`fingerprintSeedOf`): when it is known, every
  * delta of the attempt is already fixed by its commitment.
  */
 
@@ -67,7 +67,7 @@ export class FingerprintError extends errorKind('FINGERPRINT') {
 
 /** Names the shard attempt whose fingerprint seed is wanted, and the hash of its seed block. */
 export interface FingerprintSeedInput {
-  /** Hash of the block after the attempt's last commit (`ConsensusVerifier.fingerprintSeed`). */
+  /** Hash of the block of the attempt's last commit (`ConsensusVerifier.fingerprintSeed`). */
   seedBlockHash: Hex
   taskId: bigint | number
   round: bigint | number

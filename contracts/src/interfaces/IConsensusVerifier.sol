@@ -188,8 +188,8 @@ interface IConsensusVerifier {
     error AlreadySlashed(uint256 replica);
     /// @notice A zero address was given.
     error ZeroAddress();
-    /// @notice The block whose hash fixes the draw is not mined yet; try again after it.
-    /// @param seedBlock The block.
+    /// @notice The block whose hash fixes the draw is the current one; try again in a later block.
+    /// @param seedBlock The block (the round's or the re-run's start).
     error SeedNotDrawn(uint256 seedBlock);
     /// @notice The shard is not waiting for a referee's verdict.
     /// @param taskId The task.
@@ -205,8 +205,8 @@ interface IConsensusVerifier {
     /// @notice A verdict may name as winners only replicas that revealed.
     /// @param winnersMask The winners named.
     error InvalidVerdict(uint256 winnersMask);
-    /// @notice The block whose hash seeds the fingerprints is not mined yet; reveal after it.
-    /// @param seedBlock The block after the attempt's latest commit.
+    /// @notice The block whose hash seeds the fingerprints is the current one; reveal in a later block.
+    /// @param seedBlock The block of the attempt's latest commit.
     error FingerprintSeedNotDrawn(uint256 seedBlock);
     /// @notice The referee may not be the reporter of a verdict (nor take its share).
     /// @param reporter The reporter named.
@@ -489,8 +489,8 @@ interface IConsensusVerifier {
     ) external pure returns (bytes32);
 
     /// @notice The fingerprint seed of a shard attempt: `keccak256(abi.encode(blockhash(seedBlock),
-    /// taskId, round, shard, attempt))`, where `seedBlock` is the block after the attempt's latest
-    /// commit. Zero before the first commit, while `seedBlock` is not mined, or once its hash left
+    /// taskId, round, shard, attempt))`, where `seedBlock` is the block of the attempt's latest
+    /// commit. Zero before the first commit, within `seedBlock` itself, or once its hash left
     /// the EVM's 256-block window (then hash `seedBlock`'s header hash off chain).
     /// @param taskId The task.
     /// @param round The round.

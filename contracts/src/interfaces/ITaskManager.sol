@@ -193,7 +193,7 @@ interface ITaskManager {
     /// @param index Its index in the provider list.
     event ProviderJoined(uint256 indexed taskId, address indexed provider, uint256 weight, uint256 index);
     /// @notice Round `round` started at `startedAt`; its draw seed comes from the hash of block
-    /// `seedBlock`, not mined yet (ConsensusVerifier.roundSeed).
+    /// `seedBlock`, this event's own block, readable from the next one (ConsensusVerifier.roundSeed).
     /// @param taskId The task.
     /// @param round The round.
     /// @param seedBlock The block whose hash fixes the round's draw.

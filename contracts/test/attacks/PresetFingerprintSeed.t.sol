@@ -12,8 +12,8 @@ import {Packed} from "../utils/Packed.sol";
 /// honest delta onto the sketch's directions and replace the rest), and the commitment bound the
 /// fingerprint, so the sketch had to be known before anything was fixed. Now the commitment binds
 /// only the delta (plaintext and sealed CIDs, salt, attempt); the seed is the hash of the block
-/// after the attempt's last commit, unknown while any delta can still be chosen; and a reveal waits
-/// for that block.
+/// of the attempt's last commit, unknown while any delta can still be chosen (no transaction in a
+/// block can read its hash); and a reveal waits for the next block.
 contract PresetFingerprintSeedTest is ProtocolFixture {
     uint256 internal taskId;
 
@@ -34,19 +34,18 @@ contract PresetFingerprintSeedTest is ProtocolFixture {
         _commit(taskId, 0, 0, 0, _fp(1, 16));
         uint256 firstCommitBlock = block.number;
         (uint64 afterFirst,) = _seed(0);
-        assertEq(afterFirst, firstCommitBlock + 1);
+        assertEq(afterFirst, firstCommitBlock);
 
-        // Whoever commits last moves the seed past its own commit: it never knows the seed it is
-        // fingerprinted under while it can still choose its delta.
+        // Whoever commits last moves the seed to its own commit's block: it never knows the seed it
+        // is fingerprinted under while it can still choose its delta.
         _commit(taskId, 0, 0, 1, _fp(1, 16));
         uint256 lastCommitBlock = block.number;
         (uint64 seedBlock, bytes32 early) = _seed(0);
-        assertEq(seedBlock, lastCommitBlock + 1);
-        assertEq(early, bytes32(0), "the seed block is not mined yet");
+        assertEq(seedBlock, lastCommitBlock);
+        assertEq(early, bytes32(0), "the seed block's hash is not readable within it");
 
         // The reveal opened (every replica committed), but not before the seed exists.
         address who = _assignees(taskId, 0, 0)[0];
-        vm.roll(seedBlock);
         vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.FingerprintSeedNotDrawn.selector, seedBlock));
         vm.prank(who);
         revealOne(verifier, taskId, 0, 0, 0, _opening(_cid(0), _fp(1, 16), _salt(who)));

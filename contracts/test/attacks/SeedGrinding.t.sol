@@ -29,7 +29,8 @@ contract GrindingAdvancer {
 
 /// @notice Finding 9, seed grinding: the caller of `advance` could read the very randomness that
 /// drew the round in the same transaction and advance only when the draw put two colluders on one
-/// shard. The draw now comes from the hash of the block after the `advance`, which no caller knows.
+/// shard. The draw now comes from the hash of the `advance`'s own block, which no transaction in it
+/// can read.
 contract SeedGrindingTest is ProtocolFixture {
     function test_attack_theAdvancerCannotSeeTheDrawItCauses() public {
         _deploy();
@@ -51,10 +52,10 @@ contract SeedGrindingTest is ProtocolFixture {
         uint256 started = block.number;
         (address[] memory drawn,,,,,,) = verifier.assignment(taskId, 0, 0);
         assertEq(drawn.length, 0);
-        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.SeedNotDrawn.selector, started + 1));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.SeedNotDrawn.selector, started));
         vm.prank(_provider(0));
         commitOne(verifier, taskId, 0, 0, 0, bytes32(uint256(1)));
-        vm.roll(started + 2);
+        vm.roll(started + 1);
         (drawn,,,,,,) = verifier.assignment(taskId, 0, 0);
         assertEq(drawn.length, 2);
     }

@@ -74,7 +74,7 @@ contract SlashedStillDrawnTest is ProtocolFixture {
     /// aggregation window (no version) and starts the next round.
     function _finishRound(uint256 round, address absent) internal {
         for (uint256 n = 0; n < 4; ++n) {
-            vm.roll(block.number + 2); // a re-run is drawn from the block after its re-queue
+            vm.roll(block.number + 1); // a re-run is drawn from its re-queue's block, readable from the next
             if (_runOpen(round, _sketches(round, absent)) == 0) break;
         }
         vm.warp(block.timestamp + 100);

@@ -176,17 +176,44 @@ abstract contract ProtocolFixture is Test {
         _advance(taskId);
     }
 
-    /// `advance`, then two more blocks: a round's draw comes from the hash of the block after it,
-    /// readable once a later block exists.
+    /// `_startTask`, with round 0 started in the first block from the current one on whose draw
+    /// puts each of the `n` providers on one of the first `shards` shards: for tests that need
+    /// every provider among a round's winners (the draw comes from the starting block's hash).
+    function _startTaskAllDrawn(ITaskManager.TaskParams memory p, uint256 n, uint256 shards)
+        internal
+        returns (uint256 taskId)
+    {
+        taskId = _createTask(p);
+        for (uint256 i = 0; i < n; ++i) {
+            _stakeAndJoin(taskId, _provider(i));
+        }
+        vm.warp(block.timestamp + p.joinWindow);
+        uint256 first = block.number;
+        for (uint256 tries = 0; tries < 64; ++tries) {
+            uint256 snapshot = vm.snapshotState();
+            vm.roll(first + tries);
+            _advance(taskId);
+            bool all = true;
+            for (uint256 i = 0; i < n && all; ++i) {
+                all = _drawnIn(taskId, 0, shards, _provider(i));
+            }
+            if (all) return taskId;
+            vm.revertToState(snapshot);
+        }
+        revert("no draw within 64 blocks puts every provider on a shard");
+    }
+
+    /// `advance`, then one more block: a round's draw comes from the hash of the `advance`'s
+    /// block, readable once a later block exists.
     function _advance(uint256 taskId) internal {
         tm.advance(taskId);
         _drawNextRound();
     }
 
-    /// Mines the block whose hash draws the round just started (by `advance`, or by the version
-    /// that became final and ended the one before).
+    /// Mines the block after the one that started the round (by `advance`, or by the version that
+    /// became final and ended the one before), from which the draw can be read.
     function _drawNextRound() internal {
-        vm.roll(block.number + 2);
+        vm.roll(block.number + 1);
     }
 
     function _fp(uint256 seed, uint256 k) internal pure returns (int32[] memory fp) {
@@ -255,8 +282,8 @@ abstract contract ProtocolFixture is Test {
 
     /// Commits to revealing the delta named `cid` (a fraud proof's test gives the real bytes' CID).
     function _commit(uint256 taskId, uint256 round, uint256 shard, uint256 replica, bytes memory cid) internal {
-        // A re-run's draw comes from the block after the `finalize` that re-queued it.
-        vm.roll(block.number + 2);
+        // A re-run's draw comes from the block of the `finalize` that re-queued it.
+        vm.roll(block.number + 1);
         address who = _assignees(taskId, round, shard)[replica];
         bytes32 c = verifier.computeCommitment(
             taskId, round, shard, _attemptOf(taskId, round, shard), who, cid, _sealedOf(cid), _salt(who)

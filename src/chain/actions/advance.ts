@@ -6,7 +6,7 @@ import { transact } from './transact.ts'
 import type { ReadContext, WriteContext } from './types.ts'
 
 export type AdvanceOutcome =
-  /** `seedBlock`: the block whose hash draws the round's providers, mined after this one */
+  /** `seedBlock`: the block whose hash draws the round's providers, this transaction's own (readable from the next one) */
   | { kind: 'roundStarted', round: number, seedBlock: bigint, startedAt: bigint }
   | { kind: 'completed', refund: bigint }
   /**

@@ -32,8 +32,8 @@ export interface RevealedOwn {
  * shard whose other replicas have all revealed is decided in the same transaction, their results
  * taken from their `Revealed` events read from `fromBlock` on, so nobody sends a separate
  * `finalizeShard`. A reveal opens
- * when the commit window ends or every replica committed (`RevealNotOpen` before), and once the
- * block that seeds the fingerprints is mined (`FingerprintSeedNotDrawn` before); the contract
+ * when the commit window ends or every replica committed (`RevealNotOpen` before), and in a block
+ * after the one that seeds the fingerprints, the last commit's (`FingerprintSeedNotDrawn` within it); the contract
  * recomputes the commitment with the caller as sender, so only the committer can reveal it
  * (`CommitmentMismatch` otherwise). One failing entry fails them all.
  */
