@@ -330,7 +330,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     {
         Shard memory s = _loadShard(_shardKey(taskId, round, shard), _rounds[taskId]);
         bytes32 seed = _drawSeed(taskId, round, shard, s);
-        // No providers while the block that fixes the seed is not mined yet.
+        // No providers within the block whose hash fixes the seed: it is not known there.
         if (seed != bytes32(0)) {
             providers = taskManager.drawProviders(taskId, _excludedIn(taskId, round), seed, s.replication);
         }
@@ -455,7 +455,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         return s.start == 0 ? t.roundStart : s.start;
     }
 
-    /// @dev The draw seed of a shard attempt as a view: zero while its block is not mined.
+    /// @dev The draw seed of a shard attempt as a view: zero within its own block.
     function _drawSeed(uint256 taskId, uint256 round, uint256 shard, Shard memory s) private view returns (bytes32) {
         if (s.attempt == 0) {
             bytes32 base = roundSeed(taskId, round);
@@ -622,7 +622,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         uint64 commitEnd = _start(s, t) + t.commitWindow;
         if (block.timestamp < commitEnd && s.committedMask != _full(s.replication)) revert RevealNotOpen(commitEnd);
         if (block.timestamp >= commitEnd + t.revealWindow) revert RevealWindowClosed(commitEnd + t.revealWindow);
-        // The fingerprint is taken under the hash of `seedBlock`, which must be mined to be known.
+        // The fingerprint is taken under the hash of `seedBlock`, known only from the next block on.
         if (block.number <= s.seedBlock) revert FingerprintSeedNotDrawn(s.seedBlock);
         if (o.fingerprint.length != 4 * uint256(t.fingerprintLength)) {
             revert InvalidFingerprintLength(o.fingerprint.length, 4 * uint256(t.fingerprintLength));
@@ -658,7 +658,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     }
 
     /// @dev keccak256(abi.encode(blockhash(seedBlock), taskId, round, shard, attempt)); zero before
-    /// the attempt's first commit, while `seedBlock` is not mined, or once its hash left the EVM's
+    /// the attempt's first commit, within `seedBlock` itself, or once its hash left the EVM's
     /// 256-block window (clients then read the block's hash from their node).
     function _fingerprintSeed(uint64 seedBlock, uint256 taskId, uint256 round, uint256 shard, uint256 attempt)
         private

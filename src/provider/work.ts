@@ -89,7 +89,7 @@ export async function reveal (ctx: ProviderContext, round: number, slots: readon
     // The seed is read again before every try: a replica's late commit moves the seed block, and
     // a sketch under the earlier seed would disagree with its replica's and be slashed.
     const seed = await chain.readFingerprintSeed(taskId, p.round, p.shard, p.attempt)
-    if (seed === undefined) continue // the block that draws the seed is not mined yet: the next tick
+    if (seed === undefined) continue // no block after the seed's yet: the next tick
     if (p.fingerprint === undefined || p.fingerprintSeed !== seed) {
       p.fingerprint = await sketchOf(ctx, p, seed)
       p.fingerprintSeed = seed

@@ -384,8 +384,8 @@ interface IConsensusVerifier {
     function commit(uint256 taskId, uint256 round, CommitEntry[] calldata entries) external;
 
     /// @notice Reveals committed results, then decides the shards in `decide`. A reveal opens when
-    /// the commit window ends or every replica has committed, and once `fingerprintSeed`'s block
-    /// is mined; it closes `revealWindow` seconds after the commit window. The commitment is
+    /// the commit window ends or every replica has committed, and in a block after
+    /// `fingerprintSeed`'s (the attempt's last commit's); it closes `revealWindow` seconds after the commit window. The commitment is
     /// recomputed with `msg.sender` and the attempt, so a copied commitment cannot be revealed by
     /// the copier. The last replica to reveal a shard passes every replica's results in `decide`,
     /// which decides the shard as `finalize` would, in the same transaction.
@@ -603,8 +603,8 @@ interface IConsensusVerifier {
     function roundStarts(uint256 taskId, uint256 round) external view returns (uint64 start, uint64 startBlock);
 
     /// @notice The seed of round `round`: `keccak256(blockhash(b) ‖ abi.encode(taskId, round))`
-    /// for the block `b` after the one that started the round (see `roundStarts`), fixed into storage
-    /// by the round's first commit; zero while `b` is not mined (nobody is drawn yet).
+    /// for the block `b` that started the round (see `roundStarts`), fixed into storage by the
+    /// round's first commit; zero within `b` itself (nobody is drawn yet).
     /// @param taskId The task.
     /// @param round The round.
     /// @return The seed (zero before it exists).

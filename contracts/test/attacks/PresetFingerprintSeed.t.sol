@@ -56,6 +56,28 @@ contract PresetFingerprintSeedTest is ProtocolFixture {
         _reveal(taskId, 0, 0, 0, _fp(1, 16));
     }
 
+    /// Two replicas (say, Sybils of one owner) committing in the same block share that block as
+    /// their seed block: neither can reveal in it, where a same-block reveal could read its hash.
+    function test_attack_replicasCommittingInOneBlockCannotRevealInIt() public {
+        vm.roll(block.number + 1);
+        address[] memory who = _assignees(taskId, 0, 0);
+        for (uint256 replica = 0; replica < 2; ++replica) {
+            bytes32 c = verifier.computeCommitment(
+                taskId, 0, 0, 0, who[replica], _cid(replica), _sealedOf(_cid(replica)), _salt(who[replica])
+            );
+            vm.prank(who[replica]);
+            commitOne(verifier, taskId, 0, 0, replica, c);
+        }
+        (uint64 seedBlock, bytes32 seed) = _seed(0);
+        assertEq(seedBlock, block.number);
+        assertEq(seed, bytes32(0));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.FingerprintSeedNotDrawn.selector, seedBlock));
+        vm.prank(who[1]);
+        revealOne(verifier, taskId, 0, 0, 1, _opening(_cid(1), _fp(1, 16), _salt(who[1])));
+        vm.roll(block.number + 1);
+        _reveal(taskId, 0, 0, 1, _fp(1, 16));
+    }
+
     function test_attack_commitmentDoesNotBindAFingerprint() public {
         // The same commitment reveals with whatever sketch the provider computes under the drawn
         // seed: nothing about the sketch is fixed before the seed is known.

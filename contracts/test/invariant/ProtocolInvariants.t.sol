@@ -141,7 +141,7 @@ contract ProtocolHandler is ProtocolFixture {
         }
         if (!st.open) return false;
         if (st.a.length == 0) {
-            vm.roll(block.number + 2); // the attempt's draw is not mined yet
+            vm.roll(block.number + 1); // the attempt's draw is readable from the block after its start
             return true;
         }
         uint256 full = (1 << st.a.length) - 1;
@@ -293,7 +293,7 @@ contract ProtocolHandler is ProtocolFixture {
     /// Time passes, up to a third of a window.
     function warp(uint256 secondsSeed) external {
         vm.warp(block.timestamp + secondsSeed % 11);
-        vm.roll(block.number + 2);
+        vm.roll(block.number + 1);
     }
 
     // ---------------------------------------------------------------- versions
@@ -474,7 +474,7 @@ contract ProtocolHandler is ProtocolFixture {
             // Each attempt may take a finalize and, for a split the referee leaves alone, an expiry.
             for (uint256 i = 0; i < 8 && !tm.isRoundDecided(taskId); ++i) {
                 vm.warp(block.timestamp + t.commitWindow + 2 * uint256(t.revealWindow));
-                vm.roll(block.number + 2);
+                vm.roll(block.number + 1);
                 for (uint256 shard = 0; shard < SHARDS; ++shard) {
                     S memory st = _state(shard);
                     if (st.disputed) _settleSplit(shard, st, false);
