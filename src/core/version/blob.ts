@@ -8,7 +8,7 @@
  * commit hash (keccak256 of the blob).
  */
 import type { IHasher } from 'hash-wasm'
-import type { Hex } from 'viem'
+import { keccak256, type Hex } from 'viem'
 import { decodeDelta, encodeDelta } from '../delta/codec.ts'
 import type { WeightLayout, WeightSet } from '../tensors.ts'
 import { errorKind } from '../errors.ts'
@@ -65,12 +65,24 @@ let keccakHasher: Promise<IHasher> | undefined
  * megabytes and every winner, the pinner and every downloader hash it: WebAssembly keccak is about
  * 30 times faster than viem's JavaScript one (`npm run bench -- commitHash`). One hasher serves every
  * call; init, update and digest run without yielding, so calls cannot interleave. Loaded on the first
- * call: pages that never hash a version do not ship it.
+ * call, so pages that never hash a version do not ship it; where it cannot load (WebAssembly
+ * disabled, a chunk gone after a redeploy) the JavaScript keccak gives the same hash, and the next
+ * call tries the load again.
  */
 export async function versionCommitHash (bytes: Uint8Array): Promise<Hex> {
-  keccakHasher ??= import('hash-wasm').then(async ({ createKeccak }) => await createKeccak(256))
-  const hasher = await keccakHasher
+  const hasher = await wasmKeccak()
+  if (hasher === undefined) return keccak256(bytes)
   hasher.init()
   hasher.update(bytes)
   return `0x${hasher.digest('hex')}`
+}
+
+async function wasmKeccak (): Promise<IHasher | undefined> {
+  keccakHasher ??= import('hash-wasm').then(async ({ createKeccak }) => await createKeccak(256))
+  try {
+    return await keccakHasher
+  } catch {
+    keccakHasher = undefined
+    return undefined
+  }
 }

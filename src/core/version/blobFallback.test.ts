@@ -1,0 +1,22 @@
+import { keccak256 } from 'viem'
+import { describe, expect, it, vi } from 'vitest'
+
+const load = vi.hoisted(() => ({ fail: true, tries: 0 }))
+vi.mock('hash-wasm', async (original) => {
+  load.tries++
+  if (load.fail) throw new Error('WebAssembly is disabled')
+  return await original()
+})
+
+describe('versionCommitHash without WebAssembly', () => {
+  it('gives keccak256 all the same, and loads the WebAssembly hasher once it can', async () => {
+    const { versionCommitHash } = await import('./blob.ts')
+    const bytes = Uint8Array.from({ length: 4099 }, (_, i) => (i * 7) & 0xff)
+    expect(await versionCommitHash(bytes)).toBe(keccak256(bytes))
+    expect(load.tries).toBe(1)
+    load.fail = false
+    vi.resetModules()
+    expect(await versionCommitHash(bytes)).toBe(keccak256(bytes))
+    expect(load.tries).toBe(2)
+  })
+})
