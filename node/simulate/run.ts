@@ -378,7 +378,8 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
 }
 
 /** The task's data: the MNIST digits, or Moby Dick in windows of the tiny transformer's context, its end held out. */
-async function simulationData (opts: SimulationOptions): Promise<{ train: Dataset, test: Dataset, vocabulary?: string[] }> {
+/** The training and held-out data a run of `opts` uses (the corpus windows for `--task lm`). */
+export async function simulationData (opts: SimulationOptions): Promise<{ train: Dataset, test: Dataset, vocabulary?: string[] }> {
   if (opts.task === 'mnist') return await loadMnistFromDisk()
   const { vocabulary, data } = textDataset(await loadCorpusFromDisk(), TRANSFORMER_PRESETS.tiny.context, CORPUS_NAME)
   return { ...holdOut(data, 0.1, CORPUS_NAME, LM_EVAL_WINDOWS), vocabulary }
