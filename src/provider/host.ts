@@ -5,8 +5,6 @@
  * gossip, runs the provider loop, and moves on when the task ends. Chain events and peers' gossip
  * wake the loop; the loop's own actions are announced to the task's peers so theirs wake too.
  */
-import { hexToBytes } from 'viem'
-import { CID } from 'multiformats/cid'
 import { readTask, readTaskCreation, type ReadContext } from '../chain/actions/index.ts'
 import { MLBridgeError } from '../core/errors.ts'
 import { Emitter } from '../core/events.ts'
@@ -14,12 +12,13 @@ import type { TaskMessage, TopicBodyInputs } from '../core/messages/index.ts'
 import { checkDeclaredResources } from '../core/resourceLimits.ts'
 import { decodeTaskDefinition, type TaskDefinition } from '../core/taskDefinition.ts'
 import type { MLBridgeClient } from '../sdk/client.ts'
+import { announce } from './announce.ts'
 import { candidatesFromApi, candidatesFromChain, nextTask, type TaskCandidates } from './pickTask.ts'
 import { ProviderLoop, type LoopOutcome, type ProviderLoopOptions } from './providerLoop.ts'
 import type { EndorsementBus } from './endorsements.ts'
 import { systemClock } from './state.ts'
 import type { TaskData } from './taskData.ts'
-import { askGate, type ArtifactStore, type Evaluator, type ProviderChain, type ProviderEvents, type ProviderStateStore, type Trainer, type WorkGate } from './types.ts'
+import { askGate, type ArtifactStore, type Evaluator, type ProviderChain, type ProviderStateStore, type Trainer, type WorkGate } from './types.ts'
 
 /** What a task needs beyond its spec, made by the caller (a page has workers, Node trains in process). */
 export interface PreparedTask {
@@ -86,16 +85,6 @@ export type HostEvents = {
 
 /** Events and windows wake the loop; the poll only covers a missed event or a flaky RPC. */
 const FALLBACK_POLL_MS = 5000
-
-/** The phase each announced action means for the task's peers. */
-const PHASE_OF: Record<string, TopicBodyInputs['rounds']['phase'] | undefined> = {
-  commitResult: 'commit',
-  revealResult: 'reveal',
-  finalizeShard: 'aggregate',
-  proposeVersion: 'final',
-  confirmVersion: 'final',
-  advance: 'open'
-}
 
 export class ProviderHost extends Emitter<HostEvents> {
   /** picked tasks whose spec could not be used, or whose loop ended; never picked again */
@@ -208,17 +197,4 @@ function endorsementsOver (gossip: TaskGossip): EndorsementBus {
     publish: async (body) => { await gossip.publish('endorsements', body) },
     subscribe: (listener) => gossip.on('endorsements', (message) => { listener(message.body, message.from) })
   }
-}
-
-/** Tells the task's peers what this provider did, so their loops look at the chain at once. */
-function announce (loop: ProviderLoop, gossip: TaskGossip): () => void {
-  const send = (publish: Promise<void>): void => { publish.catch(() => {}) } // gossip is a hint; the chain is the truth
-  const offAction = loop.on('action', (a: ProviderEvents['action']) => {
-    const phase = PHASE_OF[a.name]
-    if (phase !== undefined && a.round !== undefined) send(gossip.publish('rounds', { round: a.round, phase }))
-  })
-  const offArtifact = loop.on('artifact', (a: ProviderEvents['artifact']) => {
-    send(gossip.publish('artifacts', { kind: a.kind, cid: CID.decode(hexToBytes(a.cid)).toString(), size: a.size, round: a.round, ...(a.shard === undefined ? {} : { shard: a.shard }) }))
-  })
-  return () => { offAction(); offArtifact() }
 }
