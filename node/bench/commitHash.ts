@@ -10,11 +10,12 @@
 import { keccak256 } from 'viem'
 import { architectureFromSpec, weightLayout } from '../../src/core/architecture.ts'
 import { encodeVersion, versionCommitHash } from '../../src/core/version/blob.ts'
-import type { WeightLayout } from '../../src/core/tensors.ts'
+import { TRANSFORMER_PRESETS } from '../../src/core/taskSpec.ts'
+import { shapeSize, type WeightLayout } from '../../src/core/tensors.ts'
+import { transformerLayout } from '../../src/core/transformer.ts'
 import { randomWeights } from '../../src/testing/randomWeights.ts'
 import type { BenchContext } from '../bench.ts'
 import { integerFlag, type FlagOptions } from '../cli/args.ts'
-import { charTransformerLayout } from './deltaCodec.ts'
 
 export const FLAGS = {
   reps: { type: 'string' }
@@ -22,7 +23,7 @@ export const FLAGS = {
 
 const MODELS: Array<{ model: string, layout: WeightLayout }> = [
   { model: 'MLP 784-256-256-10', layout: weightLayout(architectureFromSpec({ template: 'mlp', inputShape: [784], classes: 10, hidden: [256, 256], activation: 'relu' })) },
-  { model: 'char transformer (small)', layout: charTransformerLayout() }
+  { model: 'char transformer (small, 65 chars)', layout: transformerLayout({ vocab: 65, ...TRANSFORMER_PRESETS.small }) }
 ]
 
 export interface CommitHashRow {
@@ -40,7 +41,7 @@ export interface CommitHashRow {
 export async function run ({ flags, log }: BenchContext<typeof FLAGS>): Promise<CommitHashRow[]> {
   const reps = integerFlag('--reps', flags.reps ?? '7', 1)
   const rows: CommitHashRow[] = []
-  log('model                       params   blob MB   viem ms   wasm ms   ratio')
+  log('model                                params   blob MB   viem ms   wasm ms   ratio')
   for (const { model, layout } of MODELS) {
     const bytes = encodeVersion({ weights: randomWeights(1, layout, 0.05), momentum: randomWeights(2, layout, 1e-3) })
     // Same answer first: a faster hash of other bytes would be no result.
@@ -55,10 +56,10 @@ export async function run ({ flags, log }: BenchContext<typeof FLAGS>): Promise<
       await versionCommitHash(bytes)
       ms = Math.min(ms, performance.now() - t)
     }
-    const params = layout.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0)
+    const params = layout.reduce((n, t) => n + shapeSize(t.shape), 0)
     const row = { model, params, bytes: bytes.length, baselineMs, ms, ratio: baselineMs / ms }
     rows.push(row)
-    log(`${model.padEnd(26)} ${String(params).padStart(7)} ${(bytes.length / 1e6).toFixed(2).padStart(9)} ${baselineMs.toFixed(1).padStart(9)} ${ms.toFixed(1).padStart(9)} ${row.ratio.toFixed(1).padStart(7)}`)
+    log(`${model.padEnd(35)} ${String(params).padStart(7)} ${(bytes.length / 1e6).toFixed(2).padStart(9)} ${baselineMs.toFixed(1).padStart(9)} ${ms.toFixed(1).padStart(9)} ${row.ratio.toFixed(1).padStart(7)}`)
   }
   return rows
 }
