@@ -168,12 +168,17 @@ abstract contract ProtocolFixture is Test {
 
     /// Creates a task with `p`, lets `n` providers join and starts round 0.
     function _startTask(ITaskManager.TaskParams memory p, uint256 n) internal returns (uint256 taskId) {
+        taskId = _joinedTask(p, n);
+        _advance(taskId);
+    }
+
+    /// Creates a task with `p` and lets `n` providers join, until its join window ends.
+    function _joinedTask(ITaskManager.TaskParams memory p, uint256 n) internal returns (uint256 taskId) {
         taskId = _createTask(p);
         for (uint256 i = 0; i < n; ++i) {
             _stakeAndJoin(taskId, _provider(i));
         }
         vm.warp(block.timestamp + p.joinWindow);
-        _advance(taskId);
     }
 
     /// `_startTask`, with round 0 started in the first block from the current one on whose draw
@@ -183,11 +188,7 @@ abstract contract ProtocolFixture is Test {
         internal
         returns (uint256 taskId)
     {
-        taskId = _createTask(p);
-        for (uint256 i = 0; i < n; ++i) {
-            _stakeAndJoin(taskId, _provider(i));
-        }
-        vm.warp(block.timestamp + p.joinWindow);
+        taskId = _joinedTask(p, n);
         uint256 first = block.number;
         for (uint256 tries = 0; tries < 64; ++tries) {
             uint256 snapshot = vm.snapshotState();
