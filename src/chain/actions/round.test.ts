@@ -235,11 +235,11 @@ describe('a whole task through the chain actions', () => {
               expect((await rejection(revealResult(ctx, commits[0]!))).errorName).toBe('RevealNotOpen')
             }
           }
-          // The fingerprints' seed is the hash of the last commit's block: nobody reveals within it.
+          // The fingerprints' seed is the hash of the last commit's block: nobody reveals within it
+          // (the chain may have mined a later block already, and then the seed is given).
           const seed = await readFingerprintSeed(creator, { taskId, round, shard, attempt })
           expect(seed.seedBlock).toBe(commits.at(-1)!.receipt.blockNumber)
-          expect(seed.seed).toBeUndefined()
-          expect((await rejection(revealResult(ctxFor(assigned[0]!), commits[0]!))).errorName).toBe('FingerprintSeedNotDrawn')
+          if (seed.seed === undefined) expect((await rejection(revealResult(ctxFor(assigned[0]!), commits[0]!))).errorName).toBe('FingerprintSeedNotDrawn')
           await drawn()
           expect((await readFingerprintSeed(creator, { taskId, round, shard, attempt })).seed).toBeTypeOf('number')
           // Honest replicas agree within the tolerance (the cheater does not).
