@@ -106,7 +106,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
   const definition = defineTask(spec)
   const params = definition.parameterCount
   const totalShards = opts.shards
-  if (totalShards * spec.training.samplesPerShard > train.labels.length) throw new SimulationError(`${totalShards} shards x ${spec.training.samplesPerShard} samples do not fit in ${train.labels.length} training samples`)
+  if (totalShards * spec.training.samplesPerShard > train.labels.length) throw new SimulationError(`${totalShards} shards x ${spec.training.samplesPerShard} samples do not fit in ${train.labels.length} training samples: fewer --shards, or fewer samples a shard (--local-steps x --batch-size)`)
   const net = await startNetwork()
   const controller = new AbortController()
   try {

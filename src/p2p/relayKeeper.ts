@@ -1,3 +1,4 @@
+import { backoffDelay } from '../core/backoff.ts'
 import { groupByPeerId } from './addresses.ts'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -50,9 +51,7 @@ interface Slot {
 }
 
 export function keepRelaysConnected (libp2p: Libp2p, relayMultiaddrs: readonly string[], opts: RelayKeeperOptions = {}): RelayKeeper {
-  const initialDelay = opts.initialDelayMs ?? 250
-  const maxDelay = opts.maxDelayMs ?? 5000
-  const factor = opts.backoffFactor ?? 2
+  const backoff = { initialMs: opts.initialDelayMs ?? 250, maxMs: opts.maxDelayMs ?? 5000, factor: opts.backoffFactor ?? 2 }
   const dialTimeout = opts.dialTimeoutMs ?? 5000
 
   const slots = new Map<string, Slot>()
@@ -65,12 +64,6 @@ export function keepRelaysConnected (libp2p: Libp2p, relayMultiaddrs: readonly s
   const emit = (): void => { for (const l of [...listeners]) l() }
   const isConnected = (id: string): boolean =>
     libp2p.getConnections().some(c => c.status === 'open' && c.remotePeer.toString() === id)
-
-  const delayFor = (attempt: number): number => {
-    const base = Math.min(maxDelay, initialDelay * factor ** Math.max(0, attempt - 1))
-    // jitter so that many tabs do not hit a restarted relay in lockstep
-    return Math.round(base * (0.8 + Math.random() * 0.4))
-  }
 
   const schedule = (slot: Slot, delay: number): void => {
     if (stopped) return
@@ -92,7 +85,7 @@ export function keepRelaysConnected (libp2p: Libp2p, relayMultiaddrs: readonly s
       if (stopped) return
       slot.attempt++
       slot.lastError = `relay unreachable at ${slot.addrs[0]?.toString() ?? slot.id}: ${describeDialError(err)}`
-      schedule(slot, delayFor(slot.attempt))
+      schedule(slot, backoffDelay(slot.attempt, backoff))
       emit()
     } finally {
       slot.dialing = false

@@ -6,6 +6,7 @@
  */
 import type { Address, Hex } from 'viem'
 import { ContractRejectedError, TransactionRevertedError } from '../chain/actions/index.ts'
+import { concurrencyLimit } from '../core/concurrency.ts'
 import { MLBridgeError } from '../core/errors.ts'
 import type { Emitter } from '../core/events.ts'
 import { versionCommitHash } from '../core/version/blob.ts'
@@ -13,6 +14,13 @@ import { EndorsementPool } from './endorsements.ts'
 import { PhaseClock } from './timing.ts'
 import type { ProviderLoopOptions } from './providerLoop.ts'
 import type { Phase, ProviderEvents, ProviderState, StepEvent } from './types.ts'
+
+/**
+ * Delta prefetches a provider runs at once. They all come from the same few peers (the relay's
+ * pinner first), so more in flight does not fetch the round sooner; each in flight holds a
+ * listener on the loop's signal, and Node warns of a leak past 10 on one signal.
+ */
+export const PREFETCH_CONCURRENCY = 6
 
 export class StepTimeoutError extends MLBridgeError {
   override name = 'StepTimeoutError'
@@ -42,6 +50,8 @@ export class ProviderContext {
   private readonly models = new Map<string, Promise<Uint8Array>>()
   /** sealed deltas fetched ahead of the aggregation that reads them (prefetch.ts), by lower-case CID; each is read once */
   private readonly deltas = new Map<string, Promise<Uint8Array>>()
+  /** prefetches in flight at once, the rest queued: a winner at 32 providers prefetches 30 deltas at the same moment */
+  private readonly prefetchSlots = concurrencyLimit(PREFETCH_CONCURRENCY)
   /** versions recomputed this run whose pin still runs (`publishing`), by round */
   private readonly publishes = new Map<number, { run: Promise<void>, publish: () => Promise<void> }>()
   private lastStep = ''
@@ -185,7 +195,8 @@ export class ProviderContext {
   prefetchDelta (cid: Hex, signal?: AbortSignal): void {
     const key = cid.toLowerCase()
     if (this.deltas.has(key)) return
-    const fetched = this.transfer(cid, 'delta', signal)
+    // Each transfer's time limit starts when it leaves the queue.
+    const fetched = this.prefetchSlots(async () => await this.transfer(cid, 'delta', signal))
     fetched.catch(() => {}) // deltaOf fetches again
     this.deltas.set(key, fetched)
   }

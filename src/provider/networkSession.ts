@@ -8,15 +8,39 @@ import type { CID } from 'multiformats/cid'
 import type { PinKind } from '../core/messages/schemas.ts'
 import type { AccountWalletClient } from '../chain/actions/index.ts'
 import { authorizeSession, type MessageSigner, type PinReceipt, type WalletSigner } from '../core/messages/index.ts'
-import { requestPin, type BrowserNode } from '../p2p/index.ts'
+import { backoffDelay, type Backoff } from '../core/backoff.ts'
+import { PinRefusedError, requestPin, type BrowserNode } from '../p2p/index.ts'
 import { networkArtifactStore } from './artifacts.ts'
-import type { ArtifactStore } from './types.ts'
+import { systemClock } from './state.ts'
+import type { ArtifactStore, Clock } from './types.ts'
+
+/**
+ * A busy pinner (its pin slots full: `PinRefusedError` code 'busy') is asked again after these
+ * waits, about 16 s in all, before the next pinner is tried. A round's winners upload at the same
+ * moment: at 32 providers the simulator's pinner, 8 pins at a time, refused 96 uploads in a
+ * 2-round task, each of which failed its step until the loop's next tick.
+ */
+export const BUSY_BACKOFF: Backoff = { initialMs: 250, maxMs: 4000, factor: 2 }
+export const BUSY_RETRIES = 7
+
+/** Runs `request` again while it is refused as busy, waiting `BUSY_BACKOFF` between tries; any other outcome is returned or thrown as is. */
+export async function retryWhileBusy<T> (request: () => Promise<T>, opts: { signal?: AbortSignal, clock?: Pick<Clock, 'sleep'>, random?: () => number } = {}): Promise<T> {
+  const clock = opts.clock ?? systemClock
+  for (let failures = 1; ; failures++) {
+    try {
+      return await request()
+    } catch (error) {
+      if (!(error instanceof PinRefusedError) || error.code !== 'busy' || failures > BUSY_RETRIES) throw error
+      await clock.sleep(backoffDelay(failures, BUSY_BACKOFF, opts.random), opts.signal)
+    }
+  }
+}
 
 export interface NetworkSession {
   signer: MessageSigner
   /** Artifacts of `taskId` ('0' before the task exists): stored here and pinned on a relay. */
   artifacts: (taskId: string) => ArtifactStore
-  /** Asks the relays, in turn, to pin a DAG this node holds (a data set manifest pins its shards); returns the pinner's signed receipt. */
+  /** Asks the relays, in turn, to pin a DAG this node holds (a data set manifest pins its shards), each again while it is busy; returns the pinner's signed receipt. */
   pin: (taskId: string, kind: PinKind, cid: CID, signal?: AbortSignal) => Promise<PinReceipt>
 }
 
@@ -34,7 +58,8 @@ export async function startNetworkSession (
     let lastError: unknown = new Error('no relay is configured to pin artifacts')
     for (const pinner of pinners) {
       try {
-        return (await requestPin(node.libp2p, pinner, signer, { taskId, kind, cid }, signal === undefined ? {} : { signal })).signed
+        const options = signal === undefined ? {} : { signal }
+        return (await retryWhileBusy(async () => await requestPin(node.libp2p, pinner, signer, { taskId, kind, cid }, options), options)).signed
       } catch (error) { lastError = error }
     }
     throw lastError

@@ -2,7 +2,7 @@ import type { Address, Hex } from 'viem'
 import { describe, expect, it } from 'vitest'
 import type { ProviderView, ShardView } from '../core/duties.ts'
 import { Emitter } from '../core/events.ts'
-import { ProviderContext, type ProviderDeps } from './context.ts'
+import { PREFETCH_CONCURRENCY, ProviderContext, type ProviderDeps } from './context.ts'
 import { Prefetcher } from './prefetch.ts'
 import { emptyState, MemoryStateStore, systemClock } from './state.ts'
 import type { ArtifactStore, ProviderEvents } from './types.ts'
@@ -75,6 +75,31 @@ describe('prefetching', () => {
     prefetcher.ahead(view([shard({ providers: [] })]))
     await settle()
     expect(gets).toEqual(['0x01cc'])
+  })
+
+  it('keeps at most PREFETCH_CONCURRENCY fetches in flight when a large round reveals many deltas at once, and reads every one', async () => {
+    const { ctx } = contextWith()
+    let inFlight = 0
+    let peak = 0
+    const release: Array<() => void> = []
+    ctx.deps.artifacts.get = async (cid) => {
+      peak = Math.max(peak, ++inFlight)
+      await new Promise<void>((resolve) => { release.push(resolve) })
+      inFlight--
+      return new Uint8Array([Number(BigInt(cid) & 0xffn)])
+    }
+    const cids = Array.from({ length: 30 }, (_, i) => `0x01${(i + 16).toString(16)}` as Hex)
+    for (const cid of cids) ctx.prefetchDelta(cid)
+    await settle()
+    expect(inFlight).toBe(PREFETCH_CONCURRENCY)
+    const reads = Promise.all(cids.map(async (cid) => await ctx.deltaOf(cid)))
+    // each batch released lets the next PREFETCH_CONCURRENCY start
+    for (let batch = 0; batch < Math.ceil(cids.length / PREFETCH_CONCURRENCY); batch++) {
+      release.splice(0).forEach((r) => { r() })
+      await settle()
+    }
+    expect((await reads).map((b) => b[0])).toEqual(cids.map((c) => Number(BigInt(c) & 0xffn)))
+    expect(peak).toBe(PREFETCH_CONCURRENCY)
   })
 
   it('fetches again when the prefetch failed', async () => {

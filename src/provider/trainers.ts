@@ -2,6 +2,7 @@
 import { selectSamples, type Dataset } from '../train/data/dataset.ts'
 import type { TrainerClient } from '../train/trainerClient.ts'
 import type { BackendName } from '../train/backendChoice.ts'
+import { concurrencyLimit } from '../core/concurrency.ts'
 import { MLBridgeError } from '../core/errors.ts'
 import { predictTfjs } from '../train/predict.ts'
 import { scoreModel } from '../train/scores.ts'
@@ -10,12 +11,7 @@ import type { Evaluator, Trainer } from './types.ts'
 
 /** Runs jobs one at a time: providers that share one process (a test) share one tfjs engine. */
 export function serialQueue (): <T>(job: () => Promise<T>) => Promise<T> {
-  let tail: Promise<unknown> = Promise.resolve()
-  return async <T>(job: () => Promise<T>): Promise<T> => {
-    const result = tail.then(job, job)
-    tail = result.catch(() => {})
-    return await result
-  }
+  return concurrencyLimit(1)
 }
 
 /**
