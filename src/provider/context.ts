@@ -9,7 +9,7 @@ import { ContractRejectedError, TransactionRevertedError } from '../chain/action
 import { concurrencyLimit } from '../core/concurrency.ts'
 import { MLBridgeError } from '../core/errors.ts'
 import type { Emitter } from '../core/events.ts'
-import { versionCommitHash } from '../core/version/blob.ts'
+import { hasCommitHash } from '../core/version/blob.ts'
 import { EndorsementPool } from './endorsements.ts'
 import { PhaseClock } from './timing.ts'
 import type { ProviderLoopOptions } from './providerLoop.ts'
@@ -175,7 +175,7 @@ export class ProviderContext {
     if (cached !== undefined) return await cached
     const fetched = (async () => {
       const bytes = await this.transfer(cid, 'model', signal)
-      if (expected !== undefined && (await versionCommitHash(bytes)).toLowerCase() !== expected.commitHash.toLowerCase()) {
+      if (expected !== undefined && !(await hasCommitHash(bytes, expected.commitHash))) {
         throw new MLBridgeError('MODEL_MISMATCH', `the model behind ${cid} does not match version ${expected.versionId}'s commit hash ${expected.commitHash}`)
       }
       return bytes

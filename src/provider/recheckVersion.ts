@@ -7,7 +7,7 @@
 import type { Address, Hex } from 'viem'
 import { MLBridgeError } from '../core/errors.ts'
 import type { TaskDefinition } from '../core/taskDefinition.ts'
-import { versionCommitHash } from '../core/version/blob.ts'
+import { hasCommitHash } from '../core/version/blob.ts'
 import { versionClaim } from '../core/version/challengeClaim.ts'
 import { readVersion, type ReadContext, type VersionState } from '../chain/actions/index.ts'
 import type { ArtifactLimits } from '../storage/limits.ts'
@@ -43,7 +43,7 @@ export interface RecheckDeps {
 export async function readVersionModel (deps: Pick<RecheckDeps, 'read' | 'artifacts' | 'signal'>, versionId: bigint, version?: Pick<VersionState, 'modelCid' | 'commitHash'>): Promise<Uint8Array> {
   const { modelCid, commitHash } = version ?? await readVersion(deps.read, { versionId })
   const bytes = await deps.artifacts.get(modelCid, 'model', deps.signal === undefined ? {} : { signal: deps.signal })
-  if ((await versionCommitHash(bytes)).toLowerCase() !== commitHash.toLowerCase()) {
+  if (!(await hasCommitHash(bytes, commitHash))) {
     throw new MLBridgeError('MODEL_MISMATCH', `the model behind ${modelCid} does not match version ${versionId}'s commit hash ${commitHash}`)
   }
   return bytes

@@ -11,7 +11,7 @@ import { readVersion } from '../chain/actions/readVersion.ts'
 import type { ReadContext } from '../chain/actions/types.ts'
 import type { z } from '../core/zod.ts'
 import { errorKind, MLBridgeError } from '../core/errors.ts'
-import { versionCommitHash } from '../core/version/blob.ts'
+import { hasCommitHash } from '../core/version/blob.ts'
 import { fetchBlobFromGateway } from '../storage/gateway.ts'
 import {
   dataSetPageSchema, disputePageSchema, errorSchema, eventPageSchema, eventSchema, modelPageSchema, modelSchema, networkStatsSchema, providerSchema, taskDetailSchema, taskPageSchema, versionPageSchema, versionSchema,
@@ -235,7 +235,7 @@ export function createClient (options: ClientOptions): MLBridgeClient {
         }
       }
       const bytes = await download(version.modelCid, 'model', opts.signal)
-      if ((await versionCommitHash(bytes)).toLowerCase() !== version.commitHash.toLowerCase()) {
+      if (!(await hasCommitHash(bytes, version.commitHash))) {
         throw new ModelMismatchError(`the model ${version.modelCid} does not hash to version ${version.id}'s commit hash ${version.commitHash}`)
       }
       return bytes

@@ -28,7 +28,7 @@ export class NoTaskError extends MLBridgeError {
 /** Throws CommitHashMismatchError unless `bytes` are the blob the chain committed to. */
 export async function checkCommitHash (versionId: bigint, bytes: Uint8Array, onChain: Hex): Promise<void> {
   const fetched = await versionCommitHash(bytes)
-  if (fetched.toLowerCase() !== onChain.toLowerCase()) throw new CommitHashMismatchError(versionId, onChain, fetched)
+  if (fetched !== onChain.toLowerCase()) throw new CommitHashMismatchError(versionId, onChain, fetched)
 }
 
 export interface TaskLookup {

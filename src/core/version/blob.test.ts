@@ -1,6 +1,6 @@
 import { keccak256 } from 'viem'
 import { describe, expect, it } from 'vitest'
-import { versionCommitHash } from './blob.ts'
+import { hasCommitHash, versionCommitHash } from './blob.ts'
 
 describe('versionCommitHash', () => {
   it('is keccak256 of the bytes at every length around the sponge\'s 136-byte rate, and for megabytes', async () => {
@@ -14,5 +14,15 @@ describe('versionCommitHash', () => {
   it('gives each of many concurrent calls its own bytes\' hash', async () => {
     const blobs = Array.from({ length: 8 }, (_, k) => Uint8Array.from({ length: 5000 + k * 999 }, (_, i) => (i ^ k) & 0xff))
     expect(await Promise.all(blobs.map(versionCommitHash))).toEqual(blobs.map((b) => keccak256(b)))
+  })
+})
+
+describe('hasCommitHash', () => {
+  it('matches a commit hash in either case, and nothing else', async () => {
+    const bytes = Uint8Array.from({ length: 300 }, (_, i) => i & 0xff)
+    const hash = keccak256(bytes)
+    expect(await hasCommitHash(bytes, hash)).toBe(true)
+    expect(await hasCommitHash(bytes, hash.toUpperCase().replace('0X', '0x'))).toBe(true)
+    expect(await hasCommitHash(bytes.subarray(1), hash)).toBe(false)
   })
 })

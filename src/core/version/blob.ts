@@ -77,6 +77,11 @@ export async function versionCommitHash (bytes: Uint8Array): Promise<Hex> {
   return `0x${hasher.digest('hex')}`
 }
 
+/** Whether `bytes` are the blob that `commitHash` (hex in either case, as a chain or an API gives it) commits to. */
+export async function hasCommitHash (bytes: Uint8Array, commitHash: string): Promise<boolean> {
+  return await versionCommitHash(bytes) === commitHash.toLowerCase()
+}
+
 async function wasmKeccak (): Promise<IHasher | undefined> {
   keccakHasher ??= import('hash-wasm').then(async ({ createKeccak }) => await createKeccak(256))
   try {
