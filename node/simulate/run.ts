@@ -2,6 +2,7 @@
  * One simulation: a task on the local stack run by N real provider loops (F of them Byzantine),
  * a centralized baseline on the same samples, and the report.
  */
+import { setMaxListeners } from 'node:events'
 import { parseEther, type Address } from 'viem'
 import { readClaimable, readRound, readTask, readVersion, type AcceptedShard, type RoundState, type TaskState } from '../../src/chain/actions/index.ts'
 import { parseTaskSpec, TRANSFORMER_PRESETS, type TaskSpec } from '../../src/core/taskSpec.ts'
@@ -109,6 +110,9 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
   if (totalShards * spec.training.samplesPerShard > train.labels.length) throw new SimulationError(`${totalShards} shards x ${spec.training.samplesPerShard} samples do not fit in ${train.labels.length} training samples: fewer --shards, or fewer samples a shard (--local-steps x --batch-size)`)
   const net = await startNetwork()
   const controller = new AbortController()
+  // Every provider, the referee and the driver share this one signal, each step listening on it:
+  // dozens of listeners by design, not the leak Node warns of past 10.
+  setMaxListeners(0, controller.signal)
   try {
     const { chain } = net
     log(`local stack: anvil ${chain.rpcUrl}, relay ${net.relay.multiaddrs[0] ?? ''}`)
