@@ -6,7 +6,8 @@
  */
 import { readFile } from 'node:fs/promises'
 import { CID } from 'multiformats/cid'
-import { bytesToHex, keccak256, type Hex } from 'viem'
+import { bytesToHex, type Hex } from 'viem'
+import { keccakBytes } from '../src/core/keccak.ts'
 import type { TaskSpec } from '../src/core/taskSpec.ts'
 import { datasetTaskData, mnistTaskData, type TaskData } from '../src/provider/taskData.ts'
 import { inProcessTrainer, serialQueue } from '../src/provider/trainers.ts'
@@ -43,7 +44,7 @@ const assets = new Map<string, Promise<DataIdentity>>()
 /** A bundled asset under public/ as the wizard records it: its raw CID and its keccak256. */
 export async function bundledDataIdentity (path: string = MNIST_ASSET_PATH): Promise<DataIdentity> {
   const known = assets.get(path) ?? readFile(new URL(`../public/${path}`, import.meta.url)).then(async (bytes) => ({
-    datasetCid: bytesToHex((await rawCid(bytes)).bytes), dataHash: keccak256(bytes)
+    datasetCid: bytesToHex((await rawCid(bytes)).bytes), dataHash: await keccakBytes(bytes)
   }))
   assets.set(path, known)
   return await known
@@ -53,11 +54,11 @@ export async function bundledDataIdentity (path: string = MNIST_ASSET_PATH): Pro
 export async function dataIdentity (spec: Pick<TaskSpec, 'dataset'>, storage: Storage, options: { signal?: AbortSignal } = {}): Promise<DataIdentity> {
   const { manifestCid } = spec.dataset
   if (manifestCid === undefined) return await bundledDataIdentity()
-  return uploadedIdentity(manifestCid, (await loadUploadedSamples(storage, spec, options)).samples)
+  return await uploadedIdentity(manifestCid, (await loadUploadedSamples(storage, spec, options)).samples)
 }
 
-function uploadedIdentity (manifestCid: string, samples: Dataset): DataIdentity {
-  return { datasetCid: cidToHex(CID.parse(manifestCid)), dataHash: keccak256(encodeDataset(samples)) }
+async function uploadedIdentity (manifestCid: string, samples: Dataset): Promise<DataIdentity> {
+  return { datasetCid: cidToHex(CID.parse(manifestCid)), dataHash: await keccakBytes(encodeDataset(samples)) }
 }
 
 /** What the auditor needs of a task's data: the training split's size, and the data's identity. */
@@ -75,5 +76,5 @@ export async function auditedData (spec: Pick<TaskSpec, 'dataset'>, storage: Sto
   const { manifestCid } = spec.dataset
   if (manifestCid === undefined) return { size: mnistTaskData().size, identity: async () => await bundledDataIdentity() }
   const uploaded = await loadUploadedSamples(storage, spec, options)
-  return { size: datasetTaskData(splitUploaded(spec, uploaded).train).size, identity: async () => uploadedIdentity(manifestCid, uploaded.samples) }
+  return { size: datasetTaskData(splitUploaded(spec, uploaded).train).size, identity: async () => await uploadedIdentity(manifestCid, uploaded.samples) }
 }

@@ -3,7 +3,8 @@
  * CSV file (read and packed in a worker), image folder or text the creator picked, packed into
  * the shards to store (the loaders name the row or file of any problem).
  */
-import { bytesToHex, keccak256, type Hex } from 'viem'
+import { bytesToHex, type Hex } from 'viem'
+import { keccakBytes } from '../../core/keccak.ts'
 import { rawCid } from '../../storage/index.ts'
 import { datasetSource, packDataset, type PackedDataset } from '../../train/data/datasetBlob.ts'
 import { decodeImages, pickedImageEntries } from '../../train/data/images.ts'
@@ -62,7 +63,7 @@ async function bundledMnist (): Promise<WizardData> {
   const response = await fetch(url)
   if (!response.ok) throw new DataFormatError(url.href, `HTTP ${response.status}`)
   const bytes = new Uint8Array(await response.arrayBuffer())
-  return { kind: 'bundled', shape: MNIST_SHAPE, datasetCid: bytesToHex((await rawCid(bytes)).bytes), dataHash: keccak256(bytes) }
+  return { kind: 'bundled', shape: MNIST_SHAPE, datasetCid: bytesToHex((await rawCid(bytes)).bytes), dataHash: await keccakBytes(bytes) }
 }
 
 export async function loadWizardData (choice: DataChoice): Promise<WizardData> {

@@ -7,8 +7,8 @@
  * Every honest node that computes the same weights writes the same bytes, so the same CID and
  * commit hash (keccak256 of the blob).
  */
-import type { IHasher } from 'hash-wasm'
-import { keccak256, type Hex } from 'viem'
+import type { Hex } from 'viem'
+import { keccakBytes } from '../keccak.ts'
 import { decodeDelta, encodeDelta } from '../delta/codec.ts'
 import type { WeightLayout, WeightSet } from '../tensors.ts'
 import { errorKind } from '../errors.ts'
@@ -58,36 +58,12 @@ export function decodeVersion (bytes: Uint8Array, opts: { layout?: WeightLayout,
   return { weights, momentum: hasMomentum ? decode(rest) : null }
 }
 
-let keccakHasher: Promise<IHasher> | undefined
-
-/**
- * The commit hash recorded on chain for a version blob: keccak256 of its bytes. A version is
- * megabytes and every winner, the pinner and every downloader hash it: WebAssembly keccak is about
- * 30 times faster than viem's JavaScript one (`npm run bench -- commitHash`). One hasher serves every
- * call; init, update and digest run without yielding, so calls cannot interleave. Loaded on the first
- * call, so pages that never hash a version do not ship it; where it cannot load (WebAssembly
- * disabled, a chunk gone after a redeploy) the JavaScript keccak gives the same hash, and the next
- * call tries the load again.
- */
+/** The commit hash recorded on chain for a version blob: keccak256 of its bytes (in WebAssembly, see `keccakBytes`). */
 export async function versionCommitHash (bytes: Uint8Array): Promise<Hex> {
-  const hasher = await wasmKeccak()
-  if (hasher === undefined) return keccak256(bytes)
-  hasher.init()
-  hasher.update(bytes)
-  return `0x${hasher.digest('hex')}`
+  return await keccakBytes(bytes)
 }
 
 /** Whether `bytes` are the blob that `commitHash` (hex in either case, as a chain or an API gives it) commits to. */
 export async function hasCommitHash (bytes: Uint8Array, commitHash: string): Promise<boolean> {
   return await versionCommitHash(bytes) === commitHash.toLowerCase()
-}
-
-async function wasmKeccak (): Promise<IHasher | undefined> {
-  keccakHasher ??= import('hash-wasm').then(async ({ createKeccak }) => await createKeccak(256))
-  try {
-    return await keccakHasher
-  } catch {
-    keccakHasher = undefined
-    return undefined
-  }
 }

@@ -11,13 +11,14 @@
  * are all used (the version takes their mean per shard). A fetch that fails is not a reason to
  * leave a winner out: it throws, and the caller retries.
  */
-import { keccak256, type Address, type Hex } from 'viem'
+import type { Address, Hex } from 'viem'
 import { deltaBinding } from '../delta/binding.ts'
 import { deltaCidOf } from '../delta/cid.ts'
 import { decodeDelta, onChainDeltaFault } from '../delta/codec.ts'
 import { deltaEncoding } from '../delta/taskEncoding.ts'
 import { openDelta } from '../delta/seal.ts'
 import { fingerprintDistance, taskFingerprint } from '../fingerprint.ts'
+import { keccakBytes } from '../keccak.ts'
 import type { TaskSpec } from '../taskSpec.ts'
 import type { WeightLayout } from '../tensors.ts'
 import { fingerprintHash } from './acceptedResults.ts'
@@ -99,11 +100,11 @@ export async function openCandidate (sealed: Uint8Array, candidate: RevealedCand
   try {
     bytes = await openDelta(sealed, candidate.salt, { maxBytes: c.maxDeltaBytes })
   } catch (error) {
-    return { reason: `its sealed delta ${candidate.sealedCid} does not open (${message(error)})`, claim: resultClaim(keccak256(sealed)) }
+    return { reason: `its sealed delta ${candidate.sealedCid} does not open (${message(error)})`, claim: resultClaim(await keccakBytes(sealed)) }
   }
   const cid = await deltaCidOf(bytes)
-  if (cid !== candidate.deltaCid.toLowerCase()) return { reason: `its sealed delta opens to ${cid}, not the committed ${candidate.deltaCid}`, claim: resultClaim(keccak256(sealed)) }
-  const invalid = resultClaim(keccak256(bytes))
+  if (cid !== candidate.deltaCid.toLowerCase()) return { reason: `its sealed delta opens to ${cid}, not the committed ${candidate.deltaCid}`, claim: resultClaim(await keccakBytes(sealed)) }
+  const invalid = resultClaim(await keccakBytes(bytes))
   const binding = deltaBinding({ chainId: c.chainId, verifier: c.verifier, taskId: c.taskId, round: c.round, shard: c.shard, attempt: c.attempt, provider: candidate.provider })
   const provable = onChainDeltaFault(bytes, binding)
   if (provable !== undefined) {
@@ -117,7 +118,7 @@ export async function openCandidate (sealed: Uint8Array, candidate: RevealedCand
   } catch (error) {
     return { reason: `its bytes are not a valid delta of its own (${message(error)})`, claim: invalid }
   }
-  const claim = resultClaim(keccak256(bytes), fingerprintHash([...recomputed]))
+  const claim = resultClaim(await keccakBytes(bytes), fingerprintHash([...recomputed]))
   if (recomputed.length !== candidate.fingerprint.length) return { reason: `its fingerprint has ${recomputed.length} entries, the revealed one ${candidate.fingerprint.length}`, claim }
   const distance = fingerprintDistance(recomputed, Int32Array.from(candidate.fingerprint))
   return distance === 0 ? { bytes, claim } : { reason: `its bytes fingerprint ${distance} away from the fingerprint it revealed`, claim }

@@ -8,15 +8,15 @@ vi.mock('hash-wasm', async (original) => {
   return await original()
 })
 
-describe('versionCommitHash without WebAssembly', () => {
+describe('keccakBytes without WebAssembly', () => {
   it('gives keccak256 all the same, and loads the WebAssembly hasher once it can', async () => {
-    const { versionCommitHash } = await import('./blob.ts')
+    const { keccakBytes } = await import('./keccak.ts')
     const bytes = Uint8Array.from({ length: 4099 }, (_, i) => (i * 7) & 0xff)
-    expect(await versionCommitHash(bytes)).toBe(keccak256(bytes))
+    expect(await keccakBytes(bytes)).toBe(keccak256(bytes))
     expect(load.tries).toBe(1)
     load.fail = false
     vi.resetModules()
-    expect(await versionCommitHash(bytes)).toBe(keccak256(bytes))
+    expect(await keccakBytes(bytes)).toBe(keccak256(bytes))
     expect(load.tries).toBe(2)
   })
 })
