@@ -199,21 +199,15 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
                 e.opening.fingerprint
             );
         }
-        for (uint256 i = 0; i < decide.length; ++i) {
-            ShardResults calldata r = decide[i];
-            _finalize(taskId, round, r.shard, r.fingerprints, r.deltaLeaves);
-        }
+        _finalizeAll(taskId, round, decide);
     }
 
     /// @inheritdoc IConsensusVerifier
-    function finalize(
-        uint256 taskId,
-        uint256 round,
-        uint256 shard,
-        bytes[] calldata fingerprints,
-        bytes32[] calldata deltaLeaves
-    ) external returns (bool accepted) {
-        return _finalize(taskId, round, shard, fingerprints, deltaLeaves);
+    function finalize(uint256 taskId, uint256 round, ShardResults[] calldata shards)
+        external
+        returns (uint256 acceptedMask)
+    {
+        return _finalizeAll(taskId, round, shards);
     }
 
     /// @inheritdoc IConsensusVerifier
@@ -587,6 +581,16 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         _shards[c.key] = s;
         _results[_attemptKey(c.key, s.attempt)][replica] = e.commitment;
         emit Committed(taskId, round, e.shard, s.attempt, replica, msg.sender, e.commitment);
+    }
+
+    function _finalizeAll(uint256 taskId, uint256 round, ShardResults[] calldata shards)
+        private
+        returns (uint256 acceptedMask)
+    {
+        for (uint256 i = 0; i < shards.length; ++i) {
+            ShardResults calldata r = shards[i];
+            if (_finalize(taskId, round, r.shard, r.fingerprints, r.deltaLeaves)) acceptedMask |= 1 << i;
+        }
     }
 
     function _finalize(

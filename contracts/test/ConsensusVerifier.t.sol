@@ -10,7 +10,7 @@ import {ITaskManager} from "../src/interfaces/ITaskManager.sol";
 import {DeltaRoot} from "../src/libraries/DeltaRoot.sol";
 import {TaskManager} from "../src/TaskManager.sol";
 import {ProtocolFixture} from "./utils/ProtocolFixture.sol";
-import {commitOne, noDecisions, oneCommit, oneReveal, revealOne} from "./utils/VerifierCalls.sol";
+import {commitOne, finalizeOne, noDecisions, oneCommit, oneReveal, revealOne} from "./utils/VerifierCalls.sol";
 import {Packed} from "./utils/Packed.sol";
 
 contract ConsensusVerifierTest is ProtocolFixture {
@@ -414,7 +414,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
         (,,,, uint64 revealDeadline,,) = verifier.assignment(taskId, 0, 0);
         vm.warp(revealDeadline);
         vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.ResultCountMismatch.selector, 2, 1, 2));
-        verifier.finalize(taskId, 0, 0, new bytes[](2), new bytes32[](1));
+        finalizeOne(verifier, taskId, 0, 0, new bytes[](2), new bytes32[](1));
     }
 
     function test_finalize_revertsWhenFingerprintNotRevealed() public {
@@ -434,7 +434,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
         bytes32[] memory leaves = _leaves(_pair(fpA, fpA));
         leaves[0] = DeltaRoot.leaf(_cid(7));
         vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.NotWhatWasRevealed.selector, 0));
-        verifier.finalize(taskId, 0, 0, Packed.packAll(_pair(fpA, fpA)), leaves);
+        finalizeOne(verifier, taskId, 0, 0, Packed.packAll(_pair(fpA, fpA)), leaves);
     }
 
     function test_finalize_acceptedShardRecordsItsWinners() public {
@@ -454,6 +454,49 @@ contract ConsensusVerifierTest is ProtocolFixture {
         _runShard(taskId, 0, 0, _pair(fpA, fpA));
         vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.ShardClosed.selector, taskId, 0, 0));
         _finalize(taskId, 0, 0, _pair(fpA, fpA));
+    }
+
+    /// Two shards whose replicas revealed without deciding them (at once, in one block): one call
+    /// decides both, in order, and says which had a result accepted.
+    function test_finalize_decidesSeveralShardsInOneCall() public {
+        _commit(taskId, 0, 0, 0, fpA);
+        _commit(taskId, 0, 0, 1, fpA);
+        _commit(taskId, 0, 1, 0, fpA);
+        _commit(taskId, 0, 1, 1, fpA);
+        _reveal(taskId, 0, 0, 0, fpA);
+        _reveal(taskId, 0, 0, 1, fpA);
+        _reveal(taskId, 0, 1, 0, fpA);
+        _reveal(taskId, 0, 1, 1, _shifted(fpA, 1_000_000));
+        IConsensusVerifier.ShardResults[] memory shards = new IConsensusVerifier.ShardResults[](2);
+        shards[0] = _results(0, _pair(fpA, fpA));
+        shards[1] = _results(1, _pair(fpA, _shifted(fpA, 1_000_000)));
+        assertEq(verifier.finalize(taskId, 0, shards), 1, "shard 0 accepted, shard 1 split");
+        (,, IConsensusVerifier.ShardStatus first,,,,) = verifier.assignment(taskId, 0, 0);
+        (,, IConsensusVerifier.ShardStatus second,,,,) = verifier.assignment(taskId, 0, 1);
+        assertEq(uint8(first), uint8(IConsensusVerifier.ShardStatus.Accepted));
+        assertEq(uint8(second), uint8(IConsensusVerifier.ShardStatus.Disputed));
+    }
+
+    /// One shard decided already (another caller won the race): the whole call reverts, and the
+    /// other shard is left for a call without it.
+    function test_finalize_revertsWholeCallWhenOneShardIsClosed() public {
+        _revealTwoShardsUndecided(taskId, 0, fpA);
+        _finalize(taskId, 0, 0, _pair(fpA, fpA));
+        IConsensusVerifier.ShardResults[] memory shards = new IConsensusVerifier.ShardResults[](2);
+        shards[0] = _results(1, _pair(fpA, fpA));
+        shards[1] = _results(0, _pair(fpA, fpA));
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.ShardClosed.selector, taskId, 0, 0));
+        verifier.finalize(taskId, 0, shards);
+        (,, IConsensusVerifier.ShardStatus open,,,,) = verifier.assignment(taskId, 0, 1);
+        assertEq(uint8(open), uint8(IConsensusVerifier.ShardStatus.Open));
+    }
+
+    function _results(uint256 shard, int32[][] memory fps)
+        internal
+        pure
+        returns (IConsensusVerifier.ShardResults memory)
+    {
+        return IConsensusVerifier.ShardResults(shard, Packed.packAll(fps), _leaves(fps));
     }
 
     function test_finalize_revertsWhenRoundNotActive() public {
@@ -700,6 +743,37 @@ contract ConsensusVerifierGasTest is ProtocolFixture {
         // 52.5k of bases, 222k: one transaction fewer, and the shard's slots are warm when it is decided.
         assertLe(_perResult(first), 198_000);
         assertLe(_perResult(steady), 198_000);
+    }
+
+    /// Shards that no reveal decided (their replicas revealed in one block) cost one transaction
+    /// together instead of one each.
+    function test_gas_finalizeSeveralShards() public {
+        _deploy();
+        uint256 taskId = _startTask(_params(), 3);
+        int32[] memory fp = _fp(7, 16);
+        _revealTwoShardsUndecided(taskId, 0, fp);
+        IConsensusVerifier.ShardResults[] memory both = new IConsensusVerifier.ShardResults[](2);
+        both[0] = IConsensusVerifier.ShardResults(0, Packed.packAll(_pair(fp, fp)), _leaves(_pair(fp, fp)));
+        both[1] = IConsensusVerifier.ShardResults(1, Packed.packAll(_pair(fp, fp)), _leaves(_pair(fp, fp)));
+        uint256 before = vm.snapshotState();
+        uint256 apart;
+        for (uint256 i = 0; i < 2; ++i) {
+            IConsensusVerifier.ShardResults[] memory one = new IConsensusVerifier.ShardResults[](1);
+            one[0] = both[i];
+            _coolAll();
+            uint256 g = gasleft();
+            verifier.finalize(taskId, 0, one);
+            apart += g - gasleft() + TX_BASE;
+        }
+        vm.revertToState(before);
+        _coolAll();
+        uint256 g2 = gasleft();
+        assertEq(verifier.finalize(taskId, 0, both), 3);
+        uint256 together = g2 - gasleft() + TX_BASE;
+        emit log_named_uint("two shards, one finalize each (with 21k per transaction)", apart);
+        emit log_named_uint("two shards, one finalize", together);
+        // a transaction base and the cold accounts and slots the first shard warmed
+        assertLe(together + 25_000, apart);
     }
 
     function _perResult(Measured memory m) internal pure returns (uint256) {

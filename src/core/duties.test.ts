@@ -67,12 +67,12 @@ describe('duties', () => {
     ['every replica committed: reveal at once', view({ round: { ...view().round!, shards: [shard({ committedMask: 0b11 })] }, result: () => saved }), ['reveal']],
     ['commit window over: reveal even if the other did not commit', view({ now: 210n, round: { ...view().round!, shards: [shard({ committedMask: 0b01 })] }, result: () => saved }), ['reveal']],
     ['committed but the salt was lost', view({ round: { ...view().round!, shards: [shard({ committedMask: 0b01 })] } }), ['lostResult']],
-    ['all revealed: the lowest provider of the round finalizes', view({ round: { ...view().round!, shards: [shard({ committedMask: 0b11, revealedMask: 0b11 })] } }), ['wait', 'finalizeShard']],
+    ['all revealed: the lowest provider of the round finalizes', view({ round: { ...view().round!, shards: [shard({ committedMask: 0b11, revealedMask: 0b11 })] } }), ['wait', 'finalizeShards']],
     ['all revealed: another replica does not', view({ me: B, round: { ...view().round!, shards: [shard({ committedMask: 0b11, revealedMask: 0b11 })] } }), ['wait']],
-    ['reveal window over: anyone finalizes, drawn or not', view({ me: C, now: 300n }), ['finalizeShard', 'wait']],
+    ['reveal window over: anyone finalizes, drawn or not', view({ me: C, now: 300n }), ['finalizeShards', 'wait']],
     ['not drawn, round undecided: wait', view({ me: C }), ['wait']],
     ['a split waits for the referee', view({ now: 350n, round: { ...view().round!, shards: [shard({ status: 'Disputed', committedMask: 0b11, revealedMask: 0b11 })] } }), ['wait']],
-    ['a split the referee left alone past its window: anyone re-queues it', view({ me: C, now: 400n, round: { ...view().round!, shards: [shard({ status: 'Disputed', committedMask: 0b11, revealedMask: 0b11 })] } }), ['finalizeShard', 'wait']],
+    ['a split the referee left alone past its window: anyone re-queues it', view({ me: C, now: 400n, round: { ...view().round!, shards: [shard({ status: 'Disputed', committedMask: 0b11, revealedMask: 0b11 })] } }), ['finalizeShards', 'wait']],
     ['the draw waits for the block after the round started', view({ round: { ...view().round!, shards: [shard({ providers: [] })] } }), ['wait']],
     ['round decided, nothing recomputed: aggregate', decided(), ['aggregate']],
     ['the first winner proposes its recomputation', decided({ version: own }), ['propose']],
@@ -119,6 +119,16 @@ describe('duties', () => {
     const reveal = duties(view({ round: committed, result: () => saved })).duties
     expect(kinds(reveal)).toEqual(['reveal'])
     expect(reveal[0]).toMatchObject({ kind: 'reveal', results: [{ shard: { shard: 0 } }, { shard: { shard: 1 } }] })
+  })
+
+  it('finalizes every shard that no reveal decided in one transaction: replicas that revealed in one block, and a split past its referee window', () => {
+    const revealed = { committedMask: 0b11, revealedMask: 0b11 }
+    const three = { ...view().round!, shards: [shard({ ...revealed }), shard({ shard: 1, committedMask: 0b01 }), shard({ shard: 2, ...revealed, status: 'Disputed' as const, refereeDeadline: 300n }), shard({ shard: 3, ...revealed })] }
+    const out = duties(view({ me: C, now: 300n, round: three })).duties
+    expect(out.filter((d) => d.kind === 'finalizeShards')).toEqual([{ kind: 'finalizeShards', shards: [three.shards[0], three.shards[1], three.shards[2], three.shards[3]] }])
+    // before the windows end only the lowest provider finalizes, and only the fully revealed shards
+    const early = duties(view({ now: 150n, round: three })).duties
+    expect(early.filter((d) => d.kind === 'finalizeShards')).toEqual([{ kind: 'finalizeShards', shards: [three.shards[0], three.shards[3]] }])
   })
 
   it('wakes at the next window that closes', () => {

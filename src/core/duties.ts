@@ -138,7 +138,8 @@ export type Duty =
   | { kind: 'reveal', results: readonly ShardSlot[] }
   /** committed, but the salt this reveal needs was not saved */
   | { kind: 'lostResult', shard: ShardView }
-  | { kind: 'finalizeShard', shard: ShardView }
+  /** shards no reveal decided, all in one transaction */
+  | { kind: 'finalizeShards', shards: readonly ShardView[] }
   | { kind: 'aggregate' }
   | { kind: 'propose' }
   /** sign the aggregator's version off chain, so its proposal carries this signature */
@@ -211,11 +212,13 @@ function roundDuties (view: ProviderView, out: Duty[]): Decision {
   let drawn = false
   let undrawn = false
   const own = new OwnWork()
+  const finalize: ShardView[] = []
   for (const shard of round.shards) {
     if (shard.status === 'Disputed') {
       if (shard.providers.some((p) => same(p, view.me))) drawn = true
       wakeBy(shard.refereeDeadline)
-      out.push(now >= shard.refereeDeadline ? { kind: 'finalizeShard', shard } : { kind: 'wait', shard: shard.shard, detail: 'the replicas split: waiting for the referee' })
+      if (now >= shard.refereeDeadline) finalize.push(shard)
+      else out.push({ kind: 'wait', shard: shard.shard, detail: 'the replicas split: waiting for the referee' })
       continue
     }
     if (shard.status !== 'Open') continue
@@ -232,9 +235,10 @@ function roundDuties (view: ProviderView, out: Duty[]): Decision {
     }
     wakeBy(shard.revealDeadline)
     if ((iFinalize && shard.revealedMask === fullMask(shard.providers.length)) || now >= shard.revealDeadline) {
-      out.push({ kind: 'finalizeShard', shard })
+      finalize.push(shard)
     }
   }
+  if (finalize.length > 0) out.push({ kind: 'finalizeShards', shards: finalize })
   out.unshift(...own.duties())
   if (undrawn) {
     out.push({ kind: 'wait', detail: 'the draw waits for the next block' })

@@ -1,7 +1,7 @@
 /** `ProviderChain` over the chain actions of src/chain/actions, bound to one wallet's account. */
 import { zeroAddress, type BlockNumber } from 'viem'
 import {
-  advance, challengeResult, challengeVersion, proveInvalidDelta, claim, readOpenResultChallenge, commitResults, confirmVersion, faucet, finalizeShard, finalizeVersion, joinTask, proposeVersion, readAcceptedShards,
+  advance, challengeResult, challengeVersion, proveInvalidDelta, claim, readOpenResultChallenge, commitResults, confirmVersion, faucet, finalizeShards, finalizeVersion, joinTask, proposeVersion, readAcceptedShards,
   readClaimable, readFingerprintSeed, readOpenChallenge, readHasConfirmed, readIsAway, readIsProvider, readModel, readProposals, readProviders, readRegistryDomain, readRevealed, readRound, readStake, reportEquivocation,
   readStakeLocks, readTask, readTaskLock, readVersion, revealResults, signVersion, stake, stepAway, stepBack, logsFrom, unlockStake, watchProtocolEvents, type ReadContext, type WriteContext
 } from '../chain/actions/index.ts'
@@ -52,9 +52,9 @@ export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNum
     advance: async (taskId) => (await advance(ctx, { taskId })).outcome,
     commitResults: async (results) => await commitResults(ctx, results),
     revealResults: async (results) => { await revealResults(ctx, results, revealsFrom === undefined ? {} : { fromBlock: revealsFrom }) },
-    finalizeShard: async (taskId, round, shard) => {
-      const { outcome, roundDecided } = await finalizeShard(ctx, { taskId, round, shard, fromBlock: revealsFrom })
-      return { outcome, roundDecided }
+    finalizeShards: async (taskId, round, shards) => {
+      const { outcomes, roundDecided } = await finalizeShards(ctx, { taskId, round, shards, fromBlock: revealsFrom })
+      return { outcomes, roundDecided }
     },
     registryDomain: async () => await (domain ??= readRegistryDomain(ctx)),
     signVersion: async (content) => await signVersion(ctx, content, await (domain ??= readRegistryDomain(ctx))),

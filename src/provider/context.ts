@@ -32,7 +32,7 @@ export class StepTimeoutError extends MLBridgeError {
 /** Rejections that only mean someone else already did it, or the chain moved on since the last read. */
 const BENIGN = new Set([
   'RoundUndecided', 'TaskNotActive', 'JoiningOpen', 'AggregationPending', // advance
-  'ShardClosed', 'FinalizeTooEarly', 'RoundNotActive', // finalizeShard
+  'ShardClosed', 'FinalizeTooEarly', 'RoundNotActive', // finalizeShards
   'AlreadyCommitted', 'AlreadyRevealed', // a commit or reveal that went through before a reload
   'InvalidVersionStatus', 'AlreadyConfirmed', 'RoundAlreadyFinal', 'RoundNotReady', 'StaleParent', // confirm, propose
   'ChallengeWindowClosed', 'ChallengeAlreadyOpen', // challenge: too late, or another winner's is open

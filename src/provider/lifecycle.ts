@@ -65,12 +65,15 @@ export async function advance (ctx: ProviderContext, round?: number): Promise<bo
   }, round === undefined ? {} : { round })
 }
 
-export async function finalizeShard (ctx: ProviderContext, round: number, shard: ShardView): Promise<boolean> {
-  await ctx.step({ phase: 'finalizing', round, shard: shard.shard })
+/** Decides every shard listed in one transaction: one action per shard says how it went. */
+export async function finalizeShards (ctx: ProviderContext, round: number, shards: readonly ShardView[]): Promise<boolean> {
+  const numbers = shards.map((s) => s.shard)
+  const where = numbers.length === 1 ? { round, shard: numbers[0]! } : { round }
+  await ctx.step({ phase: 'finalizing', ...where, ...(numbers.length === 1 ? {} : { detail: `shards ${numbers.join(', ')}` }) })
   return await ctx.quietly('finalizing', async () => {
-    const { outcome } = await ctx.timed(ctx.deps.chain.finalizeShard(ctx.deps.taskId, round, shard.shard))
-    ctx.action({ name: 'finalizeShard', round, shard: shard.shard, detail: outcome.kind })
-  }, { round, shard: shard.shard })
+    const { outcomes } = await ctx.timed(ctx.deps.chain.finalizeShards(ctx.deps.taskId, round, numbers))
+    outcomes.forEach((outcome, i) => { ctx.action({ name: 'finalizeShard', round, shard: numbers[i]!, detail: outcome.kind }) })
+  }, where)
 }
 
 export async function claim (ctx: ProviderContext): Promise<boolean> {

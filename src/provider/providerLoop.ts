@@ -13,7 +13,7 @@ import { DEFAULT_LIMITS, type ArtifactLimits } from '../storage/limits.ts'
 import { ProviderContext } from './context.ts'
 import { challenge, confirm, finalizeVersion, recordConfirmation } from './confirm.ts'
 import type { EndorsementBus } from './endorsements.ts'
-import { advance, claim, finalizeShard, join, unlock } from './lifecycle.ts'
+import { advance, claim, finalizeShards, join, unlock } from './lifecycle.ts'
 import { observe, Patience } from './observe.ts'
 import { Prefetcher } from './prefetch.ts'
 import { stepAway, stepBack } from './presence.ts'
@@ -202,7 +202,7 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
       case 'commit': return await commit(ctx, r, duty.results)
       case 'reveal': return await reveal(ctx, r, duty.results)
       case 'lostResult': return lostResult(ctx, r, duty.shard)
-      case 'finalizeShard': return await finalizeShard(ctx, r, duty.shard)
+      case 'finalizeShards': return await finalizeShards(ctx, r, duty.shards)
       case 'aggregate': return await aggregate(ctx, r, signal)
       case 'propose': return await propose(ctx, r, signal)
       case 'endorse': return await endorse(ctx, r)

@@ -67,7 +67,8 @@ export interface ProviderChain {
   commitResults: (results: ReadonlyArray<CommitParams & { salt: Hex, replica: number }>) => Promise<CommittedResult[]>
   /** Reveals results of one round in one transaction, deciding each shard it completes. */
   revealResults: (results: readonly RevealParams[]) => Promise<void>
-  finalizeShard: (taskId: bigint, round: number, shard: number) => Promise<{ outcome: ShardOutcome, roundDecided: boolean }>
+  /** Decides the shards in one transaction; each one's outcome, in the order given. */
+  finalizeShards: (taskId: bigint, round: number, shards: readonly number[]) => Promise<{ outcomes: ShardOutcome[], roundDecided: boolean }>
   /** The registry's EIP-712 domain, what endorsements are checked against. */
   registryDomain: () => Promise<RegistryDomain>
   /** This account's EIP-712 `Version` signature of `content` (an endorsement). */

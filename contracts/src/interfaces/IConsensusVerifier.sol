@@ -396,27 +396,26 @@ interface IConsensusVerifier {
     function reveal(uint256 taskId, uint256 round, RevealEntry[] calldata entries, ShardResults[] calldata decide)
         external;
 
-    /// @notice Decides a shard; anyone may call it once the reveal window has ended, or earlier when
-    /// every replica has revealed. `fingerprints[i]` and `deltaLeaves[i]` must be what replica `i`
-    /// revealed (empty and zero for replicas that did not reveal). Accepted: the winning cluster is paid from escrow and gains
-    /// reputation, outvoted providers lose reputation. A split (two or more revealed, no majority)
-    /// goes to the referee (`Disputed`). Otherwise (fewer than two revealed) the shard is re-queued
-    /// with one more replica and a fresh seed, or failed after MAX_ATTEMPTS. Assigned providers that
-    /// did not reveal lose reputation. On a `Disputed` shard whose referee window ended, it
-    /// re-queues (or fails) the shard and slashes nobody.
+    /// @notice Decides shards of the round, each as if alone and in array order; anyone may call
+    /// it for a shard once its reveal window has ended, or earlier when every replica has revealed.
+    /// Any entry that fails reverts the whole call. For each entry, `fingerprints[i]` and
+    /// `deltaLeaves[i]` must be what replica `i` revealed (empty and zero for replicas that did
+    /// not reveal). Accepted: the winning cluster is paid from escrow and gains reputation,
+    /// outvoted providers lose reputation. A split (two or more revealed, no majority) goes to the
+    /// referee (`Disputed`). Otherwise (fewer than two revealed) the shard is re-queued with one
+    /// more replica and a fresh seed, or failed after MAX_ATTEMPTS. Assigned providers that did
+    /// not reveal lose reputation. On a `Disputed` shard whose referee window ended, it re-queues
+    /// (or fails) the shard and slashes nobody. Several shards in one call (the replicas of many
+    /// shards revealing in the same block, so that no reveal decided them) share one
+    /// transaction's base cost and warm storage.
     /// @param taskId The task.
     /// @param round The current round.
-    /// @param shard The shard.
-    /// @param fingerprints One packed fingerprint per replica slot, in slot order.
-    /// @param deltaLeaves One `keccak256(0x00 ‖ deltaCid)` per replica slot, in slot order.
-    /// @return accepted Whether a result was accepted.
-    function finalize(
-        uint256 taskId,
-        uint256 round,
-        uint256 shard,
-        bytes[] calldata fingerprints,
-        bytes32[] calldata deltaLeaves
-    ) external returns (bool accepted);
+    /// @param shards Each shard with one packed fingerprint and one
+    /// `keccak256(0x00 ‖ deltaCid)` per replica slot, in slot order.
+    /// @return acceptedMask Bit i set when a result of `shards[i]` was accepted.
+    function finalize(uint256 taskId, uint256 round, ShardResults[] calldata shards)
+        external
+        returns (uint256 acceptedMask);
 
     /// @notice The referee's verdict on a split (a `Disputed` shard), before its deadline: the
     /// replicas in `winnersMask` (revealed ones only) are paid and become the round's winners for

@@ -7,6 +7,7 @@ import {ITaskManager} from "../../src/interfaces/ITaskManager.sol";
 import {DeltaRoot} from "../../src/libraries/DeltaRoot.sol";
 import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
 import {Packed} from "../utils/Packed.sol";
+import {finalizeOne} from "../utils/VerifierCalls.sol";
 
 /// @notice A provider reveals a delta that is not its own (bound to another provider, or replayed
 /// from another attempt) or not a delta at all, with the fingerprint its partner revealed, and wins
@@ -90,7 +91,7 @@ contract MisboundDeltaTest is ProtocolFixture {
         for (uint256 i = 0; i < 2; ++i) {
             leaves[i] = DeltaRoot.leaf(cids[i]);
         }
-        assertTrue(verifier.finalize(taskId, 0, 0, Packed.packAll(fps), leaves), "both winners");
+        assertTrue(finalizeOne(verifier, taskId, 0, 0, Packed.packAll(fps), leaves), "both winners");
     }
 
     /// What checking `delta` finds when it fails the on-chain checks (no fingerprint recomputed).

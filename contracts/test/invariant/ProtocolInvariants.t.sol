@@ -5,7 +5,7 @@ import {ITaskManager} from "../../src/interfaces/ITaskManager.sol";
 import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
 import {IConsensusVerifier} from "../../src/interfaces/IConsensusVerifier.sol";
 import {IModelRegistry} from "../../src/interfaces/IModelRegistry.sol";
-import {commitOne, noDecisions, oneReveal, revealOne} from "../utils/VerifierCalls.sol";
+import {commitOne, finalizeOne, noDecisions, oneDecision, oneReveal, revealOne} from "../utils/VerifierCalls.sol";
 import {Packed} from "../utils/Packed.sol";
 
 /// @dev Drives whole tasks through commit, copy attempts, reveal, finalize, referee verdicts,
@@ -661,14 +661,14 @@ contract ProtocolHandler is ProtocolFixture {
 
     /// A decided shard can never pay again.
     function _finalizeAgain(uint256 shard, S memory st, int32[][] memory fps) internal {
-        try verifier.finalize(taskId, st.round, shard, Packed.packAll(fps), _leaves(fps, _firstCid(st))) {
+        try verifier.finalize(taskId, st.round, oneDecision(shard, Packed.packAll(fps), _leaves(fps, _firstCid(st)))) {
             ghostDoubleRewards++;
         } catch {}
     }
 
     function _decision(uint256 shard, S memory st, uint256 revealer, int32[][] memory fps) internal returns (bool) {
         if (revealer == NO_REVEALER) {
-            return verifier.finalize(taskId, st.round, shard, Packed.packAll(fps), _leaves(fps, _firstCid(st)));
+            return finalizeOne(verifier, taskId, st.round, shard, Packed.packAll(fps), _leaves(fps, _firstCid(st)));
         }
         IConsensusVerifier.ShardResults[] memory decide = new IConsensusVerifier.ShardResults[](1);
         decide[0] = IConsensusVerifier.ShardResults(shard, Packed.packAll(fps), _leaves(fps, _firstCid(st)));

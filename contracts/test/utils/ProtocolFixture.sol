@@ -14,7 +14,7 @@ import {ITaskManager} from "../../src/interfaces/ITaskManager.sol";
 import {DeltaRoot} from "../../src/libraries/DeltaRoot.sol";
 import {Fees} from "../../src/libraries/Fees.sol";
 import {Permits} from "../../src/libraries/Permits.sol";
-import {commitOne, revealOne} from "./VerifierCalls.sol";
+import {commitOne, finalizeOne, revealOne} from "./VerifierCalls.sol";
 import {Packed} from "./Packed.sol";
 
 /// @dev Deploys and wires the whole protocol like script/Deploy.s.sol, with helpers to drive a task.
@@ -331,7 +331,7 @@ abstract contract ProtocolFixture is Test {
 
     /// Finalizes the shard with the fingerprints `fps` and the delta leaves of `_cid(i)`.
     function _finalize(uint256 taskId, uint256 round, uint256 shard, int32[][] memory fps) internal returns (bool) {
-        return verifier.finalize(taskId, round, shard, Packed.packAll(fps), _leaves(fps));
+        return finalizeOne(verifier, taskId, round, shard, Packed.packAll(fps), _leaves(fps));
     }
 
     /// The delta leaves `finalize` wants beside `fps`: replica i's `_cid(i)` where it revealed.
@@ -416,7 +416,20 @@ abstract contract ProtocolFixture is Test {
     function _expireSplit(uint256 taskId, uint256 round, uint256 shard) internal returns (bool) {
         uint64 deadline = _refereeDeadline(taskId, round, shard);
         if (block.timestamp < deadline) vm.warp(deadline);
-        return verifier.finalize(taskId, round, shard, new bytes[](0), new bytes32[](0));
+        return finalizeOne(verifier, taskId, round, shard, new bytes[](0), new bytes32[](0));
+    }
+
+    /// Both replicas of shards 0 and 1 commit `fp`, then all four reveal it without deciding a
+    /// shard, as when every replica reveals in the same block.
+    function _revealTwoShardsUndecided(uint256 taskId, uint256 round, int32[] memory fp) internal {
+        for (uint256 shard = 0; shard < 2; ++shard) {
+            _commit(taskId, round, shard, 0, fp);
+            _commit(taskId, round, shard, 1, fp);
+        }
+        for (uint256 shard = 0; shard < 2; ++shard) {
+            _reveal(taskId, round, shard, 0, fp);
+            _reveal(taskId, round, shard, 1, fp);
+        }
     }
 
     /// Commits and reveals `fps[i]` for replica i (skips empty entries) and waits out the reveal window.

@@ -47,3 +47,23 @@ function oneReveal(uint256 shard, uint256 replica, IConsensusVerifier.Opening me
 function noDecisions() pure returns (IConsensusVerifier.ShardResults[] memory) {
     return new IConsensusVerifier.ShardResults[](0);
 }
+
+function oneDecision(uint256 shard, bytes[] memory fingerprints, bytes32[] memory deltaLeaves)
+    pure
+    returns (IConsensusVerifier.ShardResults[] memory shards)
+{
+    shards = new IConsensusVerifier.ShardResults[](1);
+    shards[0] = IConsensusVerifier.ShardResults(shard, fingerprints, deltaLeaves);
+}
+
+/// @dev `finalize` of one shard; whether a result of it was accepted.
+function finalizeOne(
+    ConsensusVerifier verifier,
+    uint256 taskId,
+    uint256 round,
+    uint256 shard,
+    bytes[] memory fingerprints,
+    bytes32[] memory deltaLeaves
+) returns (bool) {
+    return verifier.finalize(taskId, round, oneDecision(shard, fingerprints, deltaLeaves)) & 1 != 0;
+}

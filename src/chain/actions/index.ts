@@ -16,7 +16,7 @@ export {
   ChainActionError, ContractRejectedError, MissingEventError, TransactionRevertedError, VersionContentMismatchError, VersionMismatchError, protocolErrorsAbi, toChainActionError
 } from './errors.ts'
 export { faucet } from './faucet.ts'
-export { finalizeShard, type ShardOutcome } from './finalizeShard.ts'
+export { finalizeShards, type ShardOutcome } from './finalizeShards.ts'
 export { finalizeVersion } from './finalizeVersion.ts'
 export { forkVersion } from './forkVersion.ts'
 export { joinTask } from './joinTask.ts'

@@ -20,7 +20,7 @@ export interface Assignment {
 /**
  * Which shards of round `round` (default: the current round) `account` is drawn for, in the
  * shards' current attempts, and its replica slot in each. Re-queued shards draw again, so read it
- * after every `finalizeShard` that re-queues.
+ * after every `finalizeShards` that re-queues.
  */
 export async function readAssignment (
   ctx: ReadContext,

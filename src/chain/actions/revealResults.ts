@@ -31,7 +31,7 @@ export interface RevealedOwn {
  * transaction, each with its fingerprint. Just before sending, it reads each shard's reveals: a
  * shard whose other replicas have all revealed is decided in the same transaction, their results
  * taken from their `Revealed` events read from `fromBlock` on, so nobody sends a separate
- * `finalizeShard`. A reveal opens
+ * `finalizeShards`. A reveal opens
  * when the commit window ends or every replica committed (`RevealNotOpen` before), and in a block
  * after the one that seeds the fingerprints, the last commit's (`FingerprintSeedNotDrawn` within it); the contract
  * recomputes the commitment with the caller as sender, so only the committer can reveal it

@@ -29,7 +29,7 @@ import {
   confirmVersion,
   createTask,
   faucet,
-  finalizeShard,
+  finalizeShards,
   readAcceptedResults,
   readFingerprintSeed,
   resolveSplit,
@@ -265,7 +265,7 @@ describe('a whole task through the chain actions', () => {
             // Junk against one honest replica is a split: the referee (a test double of its verdict)
             // pays the honest replica and slashes the cheater, on this same attempt.
             expect(cheater).toBeDefined()
-            expect((await rejection(finalizeShard(creator, { taskId, round, shard }))).errorName).toBe('RefereeWindowOpen')
+            expect((await rejection(finalizeShards(creator, { taskId, round, shards: [shard] }))).errorName).toBe('RefereeWindowOpen')
             winnersMask = assigned.reduce((mask, address, i) => (address === cheater ? mask : mask | (1 << i)), 0)
             const stakeBefore = (await readStake(creator, { account: cheater! })).staked
             const verdict = await resolveSplit(referee, { taskId, round, shard, winnersMask, evidence: keccak256(toHex('re-executed on the CPU')) })
@@ -453,10 +453,10 @@ describe('a whole task through the chain actions', () => {
     expect((await rejection(commitResult(byAddress.get(absent)!, { taskId, round, shard, attempt: 0, deltaCid: placeholderCid('late'), sealedCid: placeholderCid('sealed late') }))).errorName).toBe('CommitWindowClosed')
     await drawn()
     await revealResult(lone, committed)
-    expect((await rejection(finalizeShard(creator, { taskId, round, shard }))).errorName).toBe('FinalizeTooEarly')
+    expect((await rejection(finalizeShards(creator, { taskId, round, shards: [shard] }))).errorName).toBe('FinalizeTooEarly')
     await timeTravel(WINDOW)
-    const lonely = await finalizeShard(creator, { taskId, round, shard })
-    expect(lonely.outcome).toEqual({ kind: 'requeued', attempt: 1, replication: 2 })
+    const lonely = await finalizeShards(creator, { taskId, round, shards: [shard] })
+    expect(lonely.outcomes).toEqual([{ kind: 'requeued', attempt: 1, replication: 2 }])
     await drawn()
     expect((await readReputation(creator, { account: absent })).missed).toBe(1)
     // Its liveness deposit went to the escrow; what a slash may take stays locked.

@@ -386,26 +386,33 @@ export const ConsensusVerifierAbi = [
         "internalType": "uint256"
       },
       {
-        "name": "shard",
-        "type": "uint256",
-        "internalType": "uint256"
-      },
-      {
-        "name": "fingerprints",
-        "type": "bytes[]",
-        "internalType": "bytes[]"
-      },
-      {
-        "name": "deltaLeaves",
-        "type": "bytes32[]",
-        "internalType": "bytes32[]"
+        "name": "shards",
+        "type": "tuple[]",
+        "internalType": "struct IConsensusVerifier.ShardResults[]",
+        "components": [
+          {
+            "name": "shard",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "fingerprints",
+            "type": "bytes[]",
+            "internalType": "bytes[]"
+          },
+          {
+            "name": "deltaLeaves",
+            "type": "bytes32[]",
+            "internalType": "bytes32[]"
+          }
+        ]
       }
     ],
     "outputs": [
       {
-        "name": "accepted",
-        "type": "bool",
-        "internalType": "bool"
+        "name": "acceptedMask",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ],
     "stateMutability": "nonpayable"
