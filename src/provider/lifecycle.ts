@@ -65,15 +65,26 @@ export async function advance (ctx: ProviderContext, round?: number): Promise<bo
   }, round === undefined ? {} : { round })
 }
 
-/** Decides every shard listed in one transaction: one action per shard says how it went. */
+/**
+ * Decides every shard listed in one transaction; one action per shard says how it went. When that
+ * transaction is refused (another provider decided one of them first, or one cannot be decided),
+ * each is sent alone, so no shard holds up the others.
+ */
 export async function finalizeShards (ctx: ProviderContext, round: number, shards: readonly ShardView[]): Promise<boolean> {
   const numbers = shards.map((s) => s.shard)
-  const where = numbers.length === 1 ? { round, shard: numbers[0]! } : { round }
-  await ctx.step({ phase: 'finalizing', ...where, ...(numbers.length === 1 ? {} : { detail: `shards ${numbers.join(', ')}` }) })
-  return await ctx.quietly('finalizing', async () => {
-    const { outcomes } = await ctx.timed(ctx.deps.chain.finalizeShards(ctx.deps.taskId, round, numbers))
-    outcomes.forEach((outcome, i) => { ctx.action({ name: 'finalizeShard', round, shard: numbers[i]!, detail: outcome.kind }) })
-  }, where)
+  const send = async (list: readonly number[]): Promise<boolean> => {
+    const where = list.length === 1 ? { round, shard: list[0]! } : { round }
+    return await ctx.quietly('finalizing', async () => {
+      const { outcomes } = await ctx.timed(ctx.deps.chain.finalizeShards(ctx.deps.taskId, round, list))
+      outcomes.forEach((outcome, i) => { ctx.action({ name: 'finalizeShard', round, shard: list[i]!, detail: outcome.kind }) })
+    }, where)
+  }
+  await ctx.step({ phase: 'finalizing', round, ...(numbers.length === 1 ? { shard: numbers[0]! } : { detail: `shards ${numbers.join(', ')}` }) })
+  if (await send(numbers)) return true
+  if (numbers.length === 1) return false
+  let any = false
+  for (const shard of numbers) any = await send([shard]) || any
+  return any
 }
 
 export async function claim (ctx: ProviderContext): Promise<boolean> {
