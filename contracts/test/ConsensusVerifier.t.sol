@@ -468,13 +468,35 @@ contract ConsensusVerifierTest is ProtocolFixture {
         _reveal(taskId, 0, 1, 0, fpA);
         _reveal(taskId, 0, 1, 1, _shifted(fpA, 1_000_000));
         IConsensusVerifier.ShardResults[] memory shards = new IConsensusVerifier.ShardResults[](2);
-        shards[0] = _results(0, _pair(fpA, fpA));
-        shards[1] = _results(1, _pair(fpA, _shifted(fpA, 1_000_000)));
-        assertEq(verifier.finalize(taskId, 0, shards), 1, "shard 0 accepted, shard 1 split");
+        shards[0] = _results(1, _pair(fpA, _shifted(fpA, 1_000_000)));
+        shards[1] = _results(0, _pair(fpA, fpA));
+        uint256 escrow = distributor.escrowOf(taskId);
+        // bit i is the i-th entry (shard 0, accepted), not the shard's number
+        assertEq(verifier.finalize(taskId, 0, shards), 2, "shard 1 split, shard 0 accepted");
+        assertEq(
+            escrow - distributor.escrowOf(taskId), 2 * (_params().rewardPerResult + Fees.RESULT_FEE), "two results paid"
+        );
         (,, IConsensusVerifier.ShardStatus first,,,,) = verifier.assignment(taskId, 0, 0);
         (,, IConsensusVerifier.ShardStatus second,,,,) = verifier.assignment(taskId, 0, 1);
         assertEq(uint8(first), uint8(IConsensusVerifier.ShardStatus.Accepted));
         assertEq(uint8(second), uint8(IConsensusVerifier.ShardStatus.Disputed));
+    }
+
+    /// A shard listed twice is decided once: the second entry finds it closed and the whole call
+    /// reverts, so nobody is paid twice.
+    function test_finalize_revertsOnAShardListedTwice() public {
+        _revealTwoShardsUndecided(taskId, 0, fpA);
+        IConsensusVerifier.ShardResults[] memory twice = new IConsensusVerifier.ShardResults[](2);
+        twice[0] = _results(0, _pair(fpA, fpA));
+        twice[1] = _results(0, _pair(fpA, fpA));
+        uint256 escrow = distributor.escrowOf(taskId);
+        vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.ShardClosed.selector, taskId, 0, 0));
+        verifier.finalize(taskId, 0, twice);
+        assertEq(distributor.escrowOf(taskId), escrow);
+    }
+
+    function test_finalize_decidesNothingForNoShard() public {
+        assertEq(verifier.finalize(taskId, 0, new IConsensusVerifier.ShardResults[](0)), 0);
     }
 
     /// One shard decided already (another caller won the race): the whole call reverts, and the

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Address } from 'viem'
-import { duties, type Duty, type OwnVersion, type ProposalView, type ProviderView, type ShardView } from './duties.ts'
+import { duties, FINALIZE_BATCH, type Duty, type OwnVersion, type ProposalView, type ProviderView, type ShardView } from './duties.ts'
 
 const A: Address = '0x000000000000000000000000000000000000000a'
 const B: Address = '0x000000000000000000000000000000000000000b'
@@ -129,6 +129,12 @@ describe('duties', () => {
     // before the windows end only the lowest provider finalizes, and only the fully revealed shards
     const early = duties(view({ now: 150n, round: three })).duties
     expect(early.filter((d) => d.kind === 'finalizeShards')).toEqual([{ kind: 'finalizeShards', shards: [three.shards[0], three.shards[3]] }])
+  })
+
+  it('splits the shards to finalize into transactions of at most FINALIZE_BATCH', () => {
+    const many = { ...view().round!, shards: Array.from({ length: FINALIZE_BATCH + 3 }, (_, i) => shard({ shard: i })) }
+    const batches = duties(view({ me: C, now: 300n, round: many })).duties.filter((d) => d.kind === 'finalizeShards')
+    expect(batches.map((d) => d.kind === 'finalizeShards' ? d.shards.map((s) => s.shard) : [])).toEqual([[...Array(FINALIZE_BATCH).keys()], [FINALIZE_BATCH, FINALIZE_BATCH + 1, FINALIZE_BATCH + 2]])
   })
 
   it('wakes at the next window that closes', () => {

@@ -17,6 +17,13 @@ import type { Address, Hex } from 'viem'
 import { fullMask, hasBit } from './bitmask.ts'
 import { requiredSigners } from './version/signers.ts'
 
+/**
+ * Shards decided in one `finalize` transaction at most: at 8 replicas and 64-entry fingerprints a
+ * shard's decision costs about 300k gas, so 16 stay far under a transaction's gas cap (16.7M since
+ * EIP-7825) while sharing its base cost.
+ */
+export const FINALIZE_BATCH = 16
+
 export type TaskStatus = 'None' | 'Joining' | 'Running' | 'Completed' | 'Cancelled'
 export type ShardStatus = 'Open' | 'Accepted' | 'Failed' | 'Disputed'
 export type VersionStatus = 'None' | 'Proposed' | 'Final' | 'Challenged' | 'Rejected'
@@ -238,7 +245,7 @@ function roundDuties (view: ProviderView, out: Duty[]): Decision {
       finalize.push(shard)
     }
   }
-  if (finalize.length > 0) out.push({ kind: 'finalizeShards', shards: finalize })
+  for (let i = 0; i < finalize.length; i += FINALIZE_BATCH) out.push({ kind: 'finalizeShards', shards: finalize.slice(i, i + FINALIZE_BATCH) })
   out.unshift(...own.duties())
   if (undrawn) {
     out.push({ kind: 'wait', detail: 'the draw waits for the next block' })

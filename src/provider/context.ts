@@ -22,6 +22,13 @@ import type { Phase, ProviderEvents, ProviderState, StepEvent } from './types.ts
  */
 export const PREFETCH_CONCURRENCY = 6
 
+/** A delta prefetch: whether it left the queue, and whether anyone still wants it. */
+interface Prefetch {
+  started: boolean
+  wanted: boolean
+  fetched: Promise<Uint8Array>
+}
+
 export class StepTimeoutError extends MLBridgeError {
   override name = 'StepTimeoutError'
   constructor (ms: number) {
@@ -49,7 +56,7 @@ export class ProviderContext {
   /** version blobs by lower-case CID, checked against their commit hash when read by version; a fetch in flight is shared */
   private readonly models = new Map<string, Promise<Uint8Array>>()
   /** sealed deltas fetched ahead of the aggregation that reads them (prefetch.ts), by lower-case CID; each is read once */
-  private readonly deltas = new Map<string, Promise<Uint8Array>>()
+  private readonly deltas = new Map<string, Prefetch>()
   /** prefetches in flight at once, the rest queued: a winner at 32 providers prefetches 30 deltas at the same moment */
   private readonly prefetchSlots = concurrencyLimit(PREFETCH_CONCURRENCY)
   /** versions recomputed this run whose pin still runs (`publishing`), by round */
@@ -195,19 +202,32 @@ export class ProviderContext {
   prefetchDelta (cid: Hex, signal?: AbortSignal): void {
     const key = cid.toLowerCase()
     if (this.deltas.has(key)) return
-    // Each transfer's time limit starts when it leaves the queue.
-    const fetched = this.prefetchSlots(async () => await this.transfer(cid, 'delta', signal))
-    fetched.catch(() => {}) // deltaOf fetches again
-    this.deltas.set(key, fetched)
+    const prefetch: Prefetch = { started: false, wanted: true, fetched: Promise.resolve(new Uint8Array()) }
+    // Each transfer's time limit starts when it leaves the queue; one nobody wants any more is skipped.
+    prefetch.fetched = this.prefetchSlots(async () => {
+      if (!prefetch.wanted) throw new Error(`the prefetch of ${cid} was dropped`)
+      prefetch.started = true
+      return await this.transfer(cid, 'delta', signal)
+    })
+    prefetch.fetched.catch(() => {}) // deltaOf fetches again
+    this.deltas.set(key, prefetch)
   }
 
-  /** A sealed delta by CID: the prefetched copy once (a failed prefetch is fetched again), else a fetch. */
+  /**
+   * A sealed delta by CID: the prefetched copy once (a failed prefetch is fetched again), else a
+   * fetch. A prefetch still queued is not waited for: the queue may be held by deltas that never
+   * arrive (revealed by colluders who never uploaded them), and this one is needed now.
+   */
   async deltaOf (cid: Hex, signal?: AbortSignal): Promise<Uint8Array> {
     const fetch = async (): Promise<Uint8Array> => await this.transfer(cid, 'delta', signal)
-    const prefetched = this.deltas.get(cid.toLowerCase())
-    if (prefetched === undefined) return await fetch()
+    const prefetch = this.deltas.get(cid.toLowerCase())
+    if (prefetch === undefined) return await fetch()
     this.deltas.delete(cid.toLowerCase())
-    return await prefetched.catch(fetch)
+    if (!prefetch.started) {
+      prefetch.wanted = false
+      return await fetch()
+    }
+    return await prefetch.fetched.catch(fetch)
   }
 
   /**
@@ -235,8 +255,9 @@ export class ProviderContext {
     this.publishes.delete(round)
   }
 
-  /** Drops the prefetched deltas nobody read (a round that moved on, a winner left out). */
+  /** Drops the prefetched deltas nobody read (a round that moved on, a winner left out); those still queued are not fetched. */
   dropDeltas (): void {
+    for (const prefetch of this.deltas.values()) prefetch.wanted = false
     this.deltas.clear()
   }
 }

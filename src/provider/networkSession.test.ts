@@ -43,6 +43,18 @@ describe('retryWhileBusy', () => {
     expect(clock.waits).toEqual([])
   })
 
+  it('stops at once when the caller gave up, busy or not', async () => {
+    const controller = new AbortController()
+    let calls = 0
+    const err = await retryWhileBusy(async () => {
+      calls++
+      controller.abort(new Error('step timed out'))
+      throw new PinRefusedError('busy', 'full')
+    }, { signal: controller.signal, clock: recording() }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(PinRefusedError)
+    expect(calls).toBe(1)
+  })
+
   it('gives up after BUSY_RETRIES waits with the last refusal', async () => {
     const clock = recording()
     let calls = 0

@@ -22,6 +22,8 @@ import type { ArtifactStore, Clock } from './types.ts'
  */
 export const BUSY_BACKOFF: Backoff = { initialMs: 250, maxMs: 4000, factor: 2 }
 export const BUSY_RETRIES = 7
+/** A pin that the caller did not bound takes at most this long, every pinner and retry included. */
+export const PIN_TIMEOUT_MS = 5 * 60_000
 
 /** Runs `request` again while it is refused as busy, waiting `BUSY_BACKOFF` between tries; any other outcome is returned or thrown as is. */
 export async function retryWhileBusy<T> (request: () => Promise<T>, opts: { signal?: AbortSignal, clock?: Pick<Clock, 'sleep'>, random?: () => number } = {}): Promise<T> {
@@ -30,7 +32,7 @@ export async function retryWhileBusy<T> (request: () => Promise<T>, opts: { sign
     try {
       return await request()
     } catch (error) {
-      if (!(error instanceof PinRefusedError) || error.code !== 'busy' || failures > BUSY_RETRIES) throw error
+      if (!(error instanceof PinRefusedError) || error.code !== 'busy' || failures > BUSY_RETRIES || opts.signal?.aborted === true) throw error
       await clock.sleep(backoffDelay(failures, BUSY_BACKOFF, opts.random), opts.signal)
     }
   }
@@ -54,13 +56,15 @@ export async function startNetworkSession (
 ): Promise<NetworkSession> {
   const { signer } = await authorizeSession({ wallet: opts.wallet, peerId: node.peerId, chainId: opts.chainId })
   const pinners = opts.relays.map((addr) => multiaddr(addr))
-  const pin = async (taskId: string, kind: PinKind, cid: CID, signal?: AbortSignal): Promise<PinReceipt> => {
+  const pin = async (taskId: string, kind: PinKind, cid: CID, signal: AbortSignal = AbortSignal.timeout(PIN_TIMEOUT_MS)): Promise<PinReceipt> => {
     let lastError: unknown = new Error('no relay is configured to pin artifacts')
     for (const pinner of pinners) {
       try {
-        const options = signal === undefined ? {} : { signal }
-        return (await retryWhileBusy(async () => await requestPin(node.libp2p, pinner, signer, { taskId, kind, cid }, options), options)).signed
-      } catch (error) { lastError = error }
+        return (await retryWhileBusy(async () => await requestPin(node.libp2p, pinner, signer, { taskId, kind, cid }, { signal }), { signal })).signed
+      } catch (error) {
+        if (signal.aborted) throw error
+        lastError = error
+      }
     }
     throw lastError
   }

@@ -77,12 +77,14 @@ describe('prefetching', () => {
     expect(gets).toEqual(['0x01cc'])
   })
 
-  it('keeps at most PREFETCH_CONCURRENCY fetches in flight when a large round reveals many deltas at once, and reads every one', async () => {
+  it('keeps at most PREFETCH_CONCURRENCY fetches in flight when a large round reveals many deltas at once, and the aggregation reads each copy', async () => {
     const { ctx } = contextWith()
     let inFlight = 0
     let peak = 0
+    let gets = 0
     const release: Array<() => void> = []
     ctx.deps.artifacts.get = async (cid) => {
+      gets++
       peak = Math.max(peak, ++inFlight)
       await new Promise<void>((resolve) => { release.push(resolve) })
       inFlight--
@@ -92,14 +94,37 @@ describe('prefetching', () => {
     for (const cid of cids) ctx.prefetchDelta(cid)
     await settle()
     expect(inFlight).toBe(PREFETCH_CONCURRENCY)
-    const reads = Promise.all(cids.map(async (cid) => await ctx.deltaOf(cid)))
     // each batch released lets the next PREFETCH_CONCURRENCY start
     for (let batch = 0; batch < Math.ceil(cids.length / PREFETCH_CONCURRENCY); batch++) {
       release.splice(0).forEach((r) => { r() })
       await settle()
     }
-    expect((await reads).map((b) => b[0])).toEqual(cids.map((c) => Number(BigInt(c) & 0xffn)))
     expect(peak).toBe(PREFETCH_CONCURRENCY)
+    expect((await Promise.all(cids.map(async (cid) => await ctx.deltaOf(cid)))).map((b) => b[0])).toEqual(cids.map((c) => Number(BigInt(c) & 0xffn)))
+    expect(gets).toBe(cids.length)
+  })
+
+  it('attack (deltas that never arrive): colluders whose revealed deltas cannot be fetched hold every prefetch slot, and a winner\'s delta is fetched at once all the same; a dropped round fetches nothing more', async () => {
+    const { ctx } = contextWith()
+    const fetched: Hex[] = []
+    const honest = '0x01ff' as Hex
+    const giveUp: Array<() => void> = []
+    ctx.deps.artifacts.get = async (cid) => {
+      fetched.push(cid)
+      if (cid === honest) return new Uint8Array([7])
+      return await new Promise<Uint8Array>((_resolve, reject) => { giveUp.push(() => { reject(new Error('no block')) }) }) // until its time limit
+    }
+    const junk = Array.from({ length: PREFETCH_CONCURRENCY + 2 }, (_, i) => `0x01${(i + 16).toString(16)}` as Hex)
+    for (const cid of junk) ctx.prefetchDelta(cid)
+    ctx.prefetchDelta(honest)
+    await settle()
+    expect(fetched).toEqual(junk.slice(0, PREFETCH_CONCURRENCY))
+    expect(await ctx.deltaOf(honest)).toEqual(new Uint8Array([7]))
+    // the round moves on; the stalled fetches time out and free their slots: the queued junk is not fetched
+    ctx.dropDeltas()
+    giveUp.splice(0).forEach((g) => { g() })
+    await settle()
+    expect(fetched).toEqual([...junk.slice(0, PREFETCH_CONCURRENCY), honest])
   })
 
   it('fetches again when the prefetch failed', async () => {

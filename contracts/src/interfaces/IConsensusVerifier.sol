@@ -405,14 +405,15 @@ interface IConsensusVerifier {
     /// referee (`Disputed`). Otherwise (fewer than two revealed) the shard is re-queued with one
     /// more replica and a fresh seed, or failed after MAX_ATTEMPTS. Assigned providers that did
     /// not reveal lose reputation. On a `Disputed` shard whose referee window ended, it re-queues
-    /// (or fails) the shard and slashes nobody. Several shards in one call (the replicas of many
+    /// (or fails) the shard and slashes nobody, whatever results its entry lists. Several shards in one call (the replicas of many
     /// shards revealing in the same block, so that no reveal decided them) share one
     /// transaction's base cost and warm storage.
     /// @param taskId The task.
     /// @param round The current round.
     /// @param shards Each shard with one packed fingerprint and one
     /// `keccak256(0x00 ‖ deltaCid)` per replica slot, in slot order.
-    /// @return acceptedMask Bit i set when a result of `shards[i]` was accepted.
+    /// @return acceptedMask Bit i set when a result of `shards[i]` was accepted (a shard appears
+    /// at most once, and a round has at most MAX_SHARDS = 256, so every entry has its bit).
     function finalize(uint256 taskId, uint256 round, ShardResults[] calldata shards)
         external
         returns (uint256 acceptedMask);
