@@ -513,14 +513,6 @@ contract ConsensusVerifierTest is ProtocolFixture {
         assertEq(uint8(open), uint8(IConsensusVerifier.ShardStatus.Open));
     }
 
-    function _results(uint256 shard, int32[][] memory fps)
-        internal
-        pure
-        returns (IConsensusVerifier.ShardResults memory)
-    {
-        return IConsensusVerifier.ShardResults(shard, Packed.packAll(fps), _leaves(fps));
-    }
-
     function test_finalize_revertsWhenRoundNotActive() public {
         vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.RoundNotActive.selector, taskId, 1));
         _finalize(taskId, 1, 0, new int32[][](2));
@@ -775,8 +767,8 @@ contract ConsensusVerifierGasTest is ProtocolFixture {
         int32[] memory fp = _fp(7, 16);
         _revealTwoShardsUndecided(taskId, 0, fp);
         IConsensusVerifier.ShardResults[] memory both = new IConsensusVerifier.ShardResults[](2);
-        both[0] = IConsensusVerifier.ShardResults(0, Packed.packAll(_pair(fp, fp)), _leaves(_pair(fp, fp)));
-        both[1] = IConsensusVerifier.ShardResults(1, Packed.packAll(_pair(fp, fp)), _leaves(_pair(fp, fp)));
+        both[0] = _results(0, _pair(fp, fp));
+        both[1] = _results(1, _pair(fp, fp));
         uint256 before = vm.snapshotState();
         uint256 apart;
         for (uint256 i = 0; i < 2; ++i) {

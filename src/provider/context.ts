@@ -202,15 +202,15 @@ export class ProviderContext {
   prefetchDelta (cid: Hex, signal?: AbortSignal): void {
     const key = cid.toLowerCase()
     if (this.deltas.has(key)) return
-    const prefetch: Prefetch = { started: false, wanted: true, fetched: Promise.resolve(new Uint8Array()) }
+    const state = { started: false, wanted: true }
     // Each transfer's time limit starts when it leaves the queue; one nobody wants any more is skipped.
-    prefetch.fetched = this.prefetchSlots(async () => {
-      if (!prefetch.wanted) throw new Error(`the prefetch of ${cid} was dropped`)
-      prefetch.started = true
+    const fetched = this.prefetchSlots(async () => {
+      if (!state.wanted) throw new Error(`the prefetch of ${cid} was dropped`)
+      state.started = true
       return await this.transfer(cid, 'delta', signal)
     })
-    prefetch.fetched.catch(() => {}) // deltaOf fetches again
-    this.deltas.set(key, prefetch)
+    fetched.catch(() => {}) // deltaOf fetches again
+    this.deltas.set(key, Object.assign(state, { fetched }))
   }
 
   /**

@@ -334,6 +334,15 @@ abstract contract ProtocolFixture is Test {
         return finalizeOne(verifier, taskId, round, shard, Packed.packAll(fps), _leaves(fps));
     }
 
+    /// What `finalize` (or a deciding reveal) takes for the shard: `fps` and the delta leaves of `_cid(i)`.
+    function _results(uint256 shard, int32[][] memory fps)
+        internal
+        pure
+        returns (IConsensusVerifier.ShardResults memory)
+    {
+        return IConsensusVerifier.ShardResults(shard, Packed.packAll(fps), _leaves(fps));
+    }
+
     /// The delta leaves `finalize` wants beside `fps`: replica i's `_cid(i)` where it revealed.
     function _leaves(int32[][] memory fps) internal pure returns (bytes32[] memory) {
         return _leaves(fps, 0);

@@ -30,7 +30,7 @@ export async function finalizeShards (
       contract: 'ConsensusVerifier', functionName: 'finalize',
       args: [params.taskId, BigInt(params.round), read.map((r) => r.results)]
     })
-    const outcomes = shards.map((shard, i) => shardOutcomeIn(ctx, receipt, shard, read[i]!.attempt) ?? { kind: 'failed' as const, attempt: read[i]!.attempt })
+    const outcomes = read.map(({ attempt }, i) => shardOutcomeIn(ctx, receipt, shards[i]!, attempt) ?? { kind: 'failed' as const, attempt })
     return { outcomes, roundDecided: roundDecidedIn(ctx, receipt), receipt }
   })
 }
