@@ -4,6 +4,16 @@ import { devAccount } from '../src/chain/devAccounts.ts'
 import { readDeployment } from './deployment.ts'
 import { runCommand } from './processes.ts'
 
+const forge = (root: string): string => join(root, 'node_modules/.bin/forge')
+
+/**
+ * Compiles what the deploy script needs, so later deploys find it in forge's cache. Several
+ * deploys started at once on a clean checkout would each compile it (solc runs as WebAssembly here).
+ */
+export async function compileDeployScript (opts: { root: string }): Promise<void> {
+  await runCommand(forge(opts.root), ['build', 'script/Deploy.s.sol'], { cwd: join(opts.root, 'contracts') })
+}
+
 /**
  * Deploys the contract set with the Foundry deploy script, signed by anvil's first dev account.
  * Each stack keeps its own broadcast log (FOUNDRY_BROADCAST) so parallel stacks do not race.
@@ -12,7 +22,7 @@ export async function deployContracts (opts: { root: string; rpcUrl: string; cha
   const key = devAccount(0).getHdKey().privateKey
   if (key === null) throw new Error('could not derive the deployer key')
   const broadcastDir = join(opts.dataDir, 'broadcast')
-  await runCommand(join(opts.root, 'node_modules/.bin/forge'), [
+  await runCommand(forge(opts.root), [
     'script', 'script/Deploy.s.sol:Deploy', '--rpc-url', opts.rpcUrl, '--broadcast', '--private-key', toHex(key)
   ], { cwd: join(opts.root, 'contracts'), env: { ...process.env, FOUNDRY_BROADCAST: broadcastDir } })
   return readDeployment(join(broadcastDir, 'Deploy.s.sol', String(opts.chainId), 'run-latest.json'))

@@ -67,7 +67,9 @@ describe('trainShard', () => {
   it('with a share of a quarter sleeps between batches: the same delta, about a quarter of the CPU per second', async () => {
     const weights = await initialWeights(arch, 6)
     const data = await mnistShard(256)
-    const request = { architecture: arch, training: { ...spec.training, localSteps: 40 }, weights, data, seed: 2 }
+    // The loop rests after each 50-ms slice but never after the last one: at 40 steps (about 100 ms)
+    // one rest decided the ratio. At 160 steps (about 8 slices) only the last slice goes unrested.
+    const request = { architecture: arch, training: { ...spec.training, localSteps: 160 }, weights, data, seed: 2 }
     const measure = async (share: number): Promise<{ delta: Uint8Array, wallMs: number, load: number }> => {
       const cpu = process.cpuUsage()
       const started = performance.now()
@@ -76,7 +78,7 @@ describe('trainShard', () => {
       const used = process.cpuUsage(cpu)
       return { delta, wallMs, load: (used.user + used.system) / 1000 / wallMs }
     }
-    await measure(1) // warms the backend's kernels up
+    await trainShard({ ...request, training: { ...request.training, localSteps: 10 } }) // warms the backend's kernels up
     const full = await measure(1)
     const quarter = await measure(0.25)
     expect(quarter.delta).toEqual(full.delta)
