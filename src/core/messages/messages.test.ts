@@ -1,6 +1,6 @@
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { describe, expect, it } from 'vitest'
-import { anyWallet, authorizeSession, createMessageVerifier, encodeTaskMessage, InvalidMessageError, parseTaskTopic, taskTopic, walletMessageSigner, type MessageSigner } from './index.ts'
+import { anyWallet, authorizeSession, createMessageVerifier, encodeTaskMessage, GRANT_RENEW_RETRY_MS, InvalidMessageError, parseTaskTopic, SessionExpiredError, taskTopic, walletMessageSigner, type MessageSigner, type SessionGrant, type WalletSigner } from './index.ts'
 
 const PEER = '12D3KooWKM14WjmyrowSbrdTQjZirFG4tXcJaAez84B4utq3r1H6'
 const OTHER_PEER = '12D3KooWQsY22EmLAwzZKp8SXaY4MweM3WU3UQZ4vboB4Qf2VHqp'
@@ -32,7 +32,7 @@ describe('task topics', () => {
 describe('signed task messages', () => {
   let session: MessageSigner
   it('round-trips a session-key signed presence bound to the wallet', async () => {
-    const { grant, signer } = await authorizeSession({ wallet, peerId: PEER, chainId: 31337, now: NOW })
+    const { grant, signer } = await authorizeSession({ wallet, peerId: PEER, chainId: 31337, now: () => NOW })
     session = signer
     expect(grant.wallet).toBe(wallet.address.toLowerCase())
     const msg = await verifier.verify(await encodeTaskMessage(signer, '7', 'presence', presence, { now: NOW }), ctx())
@@ -76,19 +76,20 @@ describe('signed task messages', () => {
   it('rejects a session key the wallet did not authorize, or for another peer, or expired', async () => {
     // these payloads equal the one accepted above: a verifier that accepted it would call them replays
     const verifier = createMessageVerifier({ chainId: 31337, membership: anyWallet, now: () => NOW })
-    const { signer: real } = await authorizeSession({ wallet, peerId: PEER, chainId: 31337, now: NOW })
+    const { signer: real } = await authorizeSession({ wallet, peerId: PEER, chainId: 31337, now: () => NOW })
     const mallory = privateKeyToAccount(generatePrivateKey())
     // mallory authorizes her own key but claims to speak for the victim's wallet
-    const { grant: forged } = await authorizeSession({ wallet: mallory, peerId: PEER, chainId: 31337, now: NOW })
+    const { grant: forged } = await authorizeSession({ wallet: mallory, peerId: PEER, chainId: 31337, now: () => NOW })
     const impostor: MessageSigner = { ...real, sign: async (p) => { const a = await real.sign(p); return a.kind === 'session' ? { ...a, grant: { ...forged, wallet: real.wallet } } : a } }
     expect(await reason(verifier.verify(await encodeTaskMessage(impostor, '7', 'presence', presence, { now: NOW }), ctx()))).toBe('bad-signature')
     // the right key, but the grant was signed by someone else than the wallet it names
-    const { grant, signer } = await authorizeSession({ wallet: mallory, peerId: PEER, chainId: 31337, now: NOW })
+    const { grant, signer } = await authorizeSession({ wallet: mallory, peerId: PEER, chainId: 31337, now: () => NOW })
     const relabelled: MessageSigner = { ...signer, wallet: real.wallet, sign: async (p) => { const a = await signer.sign(p); return { ...a, grant: { ...grant, wallet: real.wallet } } as typeof a } }
     expect(await reason(verifier.verify(await encodeTaskMessage(relabelled, '7', 'presence', presence, { now: NOW }), ctx()))).toBe('bad-grant')
-    const { signer: short } = await authorizeSession({ wallet, peerId: PEER, chainId: 31337, ttlSeconds: 60, now: NOW })
-    const late = await encodeTaskMessage(short, '7', 'presence', presence, { now: NOW + 120_000 })
-    expect(await reason(createMessageVerifier({ membership: anyWallet, now: () => NOW + 120_000 }).verify(late, ctx()))).toBe('grant-expired')
+    // a signer whose clock is a day and an hour behind still thinks its grant is good
+    const { signer: behind } = await authorizeSession({ wallet, peerId: PEER, chainId: 31337, now: () => NOW - 25 * 3600_000 })
+    const late = await encodeTaskMessage(behind, '7', 'presence', presence, { now: NOW + 1 })
+    expect(await reason(verifier.verify(late, ctx()))).toBe('grant-expired')
   })
 })
 
@@ -110,5 +111,70 @@ describe('replay window (fake clock)', () => {
   it('attack (replay after the seen-cache forgot it): a message older than the window is refused as stale', async () => {
     // gossipsub forgets a message id after about 120 s
     expect(await replayedAt(NOW + 130_000)).toBe('stale')
+  })
+})
+
+describe('session grant renewal (fake clock)', () => {
+  const HOUR = 3600_000
+  /** A wallet that counts its prompts and declines while `declining` is set. */
+  function promptedWallet (): WalletSigner & { prompts: number, declining: boolean } {
+    const w = {
+      address: wallet.address,
+      prompts: 0,
+      declining: false,
+      signMessage: async (args: { message: string }) => {
+        w.prompts++
+        if (w.declining) throw new Error('User rejected the request.')
+        return await wallet.signMessage(args)
+      }
+    }
+    return w
+  }
+
+  it('asks the wallet again once three quarters of the grant passed, so a provider is still heard days later', async () => {
+    const w = promptedWallet()
+    let clock = NOW
+    const { grant, signer } = await authorizeSession({ wallet: w, peerId: PEER, chainId: 31337, now: () => clock })
+    const sendAt = async (t: number): Promise<SessionGrant> => {
+      clock = t
+      const bytes = await encodeTaskMessage(signer, '7', 'presence', presence, { now: t })
+      await createMessageVerifier({ chainId: 31337, membership: anyWallet, now: () => t }).verify(bytes, ctx())
+      return (JSON.parse(new TextDecoder().decode(bytes)) as { auth: { grant: SessionGrant } }).auth.grant
+    }
+    expect(await sendAt(NOW + 17 * HOUR)).toEqual(grant)
+    expect(w.prompts).toBe(1)
+    // past 18 h: the renewal starts, and this message goes out with the old grant meanwhile
+    expect(await sendAt(NOW + 19 * HOUR)).toEqual(grant)
+    expect(w.prompts).toBe(2)
+    const renewed = await sendAt(NOW + 25 * HOUR)
+    expect(renewed.expiresAt).toBe(grant.expiresAt + 19 * 3600)
+    expect(renewed.sessionKey).not.toBe(grant.sessionKey)
+    expect((await sendAt(NOW + 73 * HOUR)).expiresAt).toBeGreaterThan((NOW + 73 * HOUR) / 1000)
+  })
+
+  it('keeps the old grant while the wallet declines, asks again 10 minutes later, and refuses to sign once it ran out', async () => {
+    const w = promptedWallet()
+    let clock = NOW
+    const { signer } = await authorizeSession({ wallet: w, peerId: PEER, chainId: 31337, now: () => clock })
+    const signAt = async (t: number): Promise<unknown> => { clock = t; return await signer.sign('{}') }
+    w.declining = true
+    await signAt(NOW + 19 * HOUR)
+    await signAt(NOW + 19 * HOUR + 5 * 60_000)
+    expect(w.prompts).toBe(2)
+    await signAt(NOW + 19 * HOUR + GRANT_RENEW_RETRY_MS + 1)
+    expect(w.prompts).toBe(3)
+    // the last renewal failed at 23:55; at 23:59 the old grant is too close to its end to use
+    clock = NOW + 24 * HOUR - 5 * 60_000
+    await signer.sign('{}')
+    const expired = signAt(NOW + 24 * HOUR - 60_000)
+    await expect(expired).rejects.toBeInstanceOf(SessionExpiredError)
+    await expect(expired).rejects.toThrow(/did not sign a new one: User rejected the request/)
+    w.declining = false
+    await signAt(NOW + 24 * HOUR + GRANT_RENEW_RETRY_MS)
+    expect(await signAt(NOW + 30 * HOUR)).toMatchObject({ kind: 'session' })
+  })
+
+  it('refuses a grant too short to renew in time', async () => {
+    await expect(authorizeSession({ wallet, peerId: PEER, chainId: 31337, ttlSeconds: 60 })).rejects.toThrow(/at least 8 minutes/)
   })
 })
