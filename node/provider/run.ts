@@ -13,6 +13,7 @@ import {
 } from '../../src/provider/index.ts'
 import { createClient } from '../../src/sdk/client.ts'
 import { describeNodeBackend, useNodeBackend } from '../../src/train/nodeBackend.ts'
+import { LOCAL_PIN_KEEP_MS } from '../../src/storage/localRetention.ts'
 import type { ProviderConfig } from './args.ts'
 import { connectChain } from './chainContext.ts'
 import { Display } from './display.ts'
@@ -49,6 +50,10 @@ export async function runProvider (config: ProviderConfig, opts: RunOptions): Pr
   const stateDir = config.stateDir ?? join(config.dataDir, `provider-${account.address.toLowerCase()}`)
   const network = await startProviderNetwork({ relays: config.relays, chainId: config.chainId, chain: ctx, account, stateDir })
   display.info(`p2p node ${network.node.peerId}, relay ${config.relays.join(', ')}; state in ${stateDir}`)
+  network.node.events.on('storage:sweep', (outcome) => {
+    if ('error' in outcome) display.error(`the sweep of old blocks in ${stateDir} failed: ${errorMessage(outcome.error)}`)
+    else display.info(`swept old blocks from ${stateDir}: ${outcome.released} local pin${outcome.released === 1 ? '' : 's'} past ${LOCAL_PIN_KEEP_MS / 3600_000} h released`)
+  })
 
   display.info(config.api === undefined ? 'no indexer API: tasks are found by reading every task from the chain' : `tasks found through the indexer API at ${config.api}`)
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { concurrencyLimit } from './concurrency.ts'
+import { concurrencyLimit, exclusiveGate } from './concurrency.ts'
 
 const tick = async (): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, 1)) }
 
@@ -45,5 +45,50 @@ describe('concurrencyLimit', () => {
 
   it('refuses a limit that is not a positive integer', () => {
     expect(() => concurrencyLimit(0)).toThrow(/positive integer, got 0/)
+  })
+})
+
+describe('exclusiveGate', () => {
+  /** A job that records when it starts and ends, and ends when the test says. */
+  function controlled (log: string[], name: string): { job: () => Promise<string>, finish: () => void } {
+    let finish = (): void => {}
+    const done = new Promise<void>((resolve) => { finish = resolve })
+    return { job: async () => { log.push(`${name}+`); await done; log.push(`${name}-`); return name }, finish }
+  }
+
+  it('runs shared jobs together, and an exclusive one alone: after those running, before those that came after it', async () => {
+    const gate = exclusiveGate()
+    const log: string[] = []
+    const [a, b, x, c] = ['a', 'b', 'x', 'c'].map((n) => controlled(log, n)) as [ReturnType<typeof controlled>, ReturnType<typeof controlled>, ReturnType<typeof controlled>, ReturnType<typeof controlled>]
+    const runs = [gate.shared(a.job), gate.shared(b.job), gate.exclusive(x.job), gate.shared(c.job)]
+    await tick()
+    expect(log).toEqual(['a+', 'b+'])
+    a.finish()
+    await tick()
+    expect(log).toEqual(['a+', 'b+', 'a-'])
+    b.finish()
+    await tick()
+    expect(log).toEqual(['a+', 'b+', 'a-', 'b-', 'x+'])
+    x.finish()
+    await tick()
+    expect(log).toEqual(['a+', 'b+', 'a-', 'b-', 'x+', 'x-', 'c+'])
+    c.finish()
+    expect(await Promise.all(runs)).toEqual(['a', 'b', 'x', 'c'])
+  })
+
+  it('runs two exclusive jobs one after the other, and reopens after one that failed', async () => {
+    const gate = exclusiveGate()
+    const log: string[] = []
+    const x = controlled(log, 'x')
+    const first = gate.exclusive(x.job)
+    const failed = gate.exclusive(async () => { log.push('y'); throw new Error('boom') })
+    const after = gate.shared(async () => { log.push('s'); return 's' })
+    await tick()
+    expect(log).toEqual(['x+'])
+    x.finish()
+    await expect(failed).rejects.toThrow('boom')
+    expect(await after).toBe('s')
+    expect(await first).toBe('x')
+    expect(log).toEqual(['x+', 'x-', 'y', 's'])
   })
 })

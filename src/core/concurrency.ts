@@ -19,3 +19,55 @@ export function concurrencyLimit (max: number): <T>(job: () => Promise<T>) => Pr
     }
   }
 }
+
+/** Many shared jobs at once, or one exclusive job alone. */
+export interface ExclusiveGate {
+  shared: <T>(job: () => Promise<T>) => Promise<T>
+  /**
+   * Waits for the shared jobs running, holds back those that arrive meanwhile (so a steady stream
+   * of them cannot starve it), then runs alone.
+   */
+  exclusive: <T>(job: () => Promise<T>) => Promise<T>
+}
+
+export function exclusiveGate (): ExclusiveGate {
+  let running = 0
+  // an exclusive job holds the gate or waits for the shared ones to finish
+  let closed = false
+  let drained: (() => void) | undefined
+  const sharedWaiting: Array<() => void> = []
+  const exclusiveWaiting: Array<() => void> = []
+  const reopen = (): void => {
+    const next = exclusiveWaiting.shift()
+    // the gate stays closed for the next exclusive job: nothing shared was let in meanwhile
+    if (next !== undefined) return next()
+    closed = false
+    running += sharedWaiting.length
+    for (const admit of sharedWaiting.splice(0)) admit()
+  }
+  return {
+    shared: async (job) => {
+      if (closed) await new Promise<void>((resolve) => { sharedWaiting.push(resolve) })
+      else running++
+      try {
+        return await job()
+      } finally {
+        if (--running === 0) drained?.()
+      }
+    },
+    exclusive: async (job) => {
+      if (closed) {
+        await new Promise<void>((resolve) => { exclusiveWaiting.push(resolve) })
+      } else {
+        closed = true
+        if (running > 0) await new Promise<void>((resolve) => { drained = resolve })
+        drained = undefined
+      }
+      try {
+        return await job()
+      } finally {
+        reopen()
+      }
+    }
+  }
+}

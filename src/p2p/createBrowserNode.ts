@@ -8,6 +8,8 @@ import { createConnectionGater } from './gater.ts'
 import { keepRelaysConnected, type RelayKeeper, type RelayKeeperOptions } from './relayKeeper.ts'
 import { createMessageVerifier, type TaskMembership } from '../core/messages/index.ts'
 import { createStorage, type Storage } from '../storage/index.ts'
+import { startLocalRetention, type LocalRetention, type LocalRetentionOptions, type SweepOutcome } from '../storage/localRetention.ts'
+import { exclusiveGate } from '../core/concurrency.ts'
 import { serveBlobs } from './blobStream.ts'
 import { Emitter } from '../core/events.ts'
 import { watchNetwork } from './status.ts'
@@ -49,11 +51,18 @@ export interface BrowserNodeConfig {
   maxConnections?: number
   /** counts the node's bytes on the wire (the simulator's traffic figures) */
   meter?: ByteMeter
+  /**
+   * How long local pins are kept and how often unpinned blocks are swept (src/storage/localRetention.ts);
+   * false keeps everything (a test that inspects the store) @default LOCAL_PIN_KEEP_MS, hourly
+   */
+  retention?: LocalRetentionOptions | false
 }
 
 export interface BrowserNodeEvents extends Record<string, unknown> {
   /** a task channel was joined or left, or the peers of one changed (joined, left, connection type) */
   'tasks:change': JoinedTask[]
+  /** a timed sweep of the local store ran: the pins it released, or why it failed */
+  'storage:sweep': SweepOutcome
 }
 
 export interface BrowserNode {
@@ -66,6 +75,8 @@ export interface BrowserNode {
   watch: (onChange: NetworkStatusListener) => () => void
   /** blobs and data set manifests in this node's blockstore, fetched from peers when missing */
   storage: Storage
+  /** the sweep of old local pins and unpinned blocks; undefined when `retention` is false */
+  retention: LocalRetention | undefined
   /** verifies task topics; its 'rejected' events tell what was refused and why */
   guard: TopicGuard
   /** joins a task's topics, announces presence and keeps its providers connected */
@@ -125,6 +136,10 @@ export async function createBrowserNode (config: BrowserNodeConfig): Promise<Bro
   const guard = createTopicGuard(libp2p.services.pubsub, createMessageVerifier({ chainId: config.chainId, membership: config.membership }))
   const channels = new Set<TaskChannel>()
   const events = new Emitter<BrowserNodeEvents>()
+  const gate = exclusiveGate()
+  const retention = config.retention === false
+    ? undefined
+    : startLocalRetention({ pins: helia.pins, gc: async () => { await helia.gc() }, gate, onSweep: (outcome) => { events.emit('storage:sweep', outcome) } }, config.retention)
   const joinedTasks = (): JoinedTask[] => [...channels].map(c => ({ taskId: c.taskId, peers: c.peers() }))
   const tasksChanged = (): void => { events.emit('tasks:change', joinedTasks()) }
 
@@ -135,7 +150,8 @@ export async function createBrowserNode (config: BrowserNodeConfig): Promise<Bro
     relayPeerIds,
     relays,
     watch: (onChange) => watchNetwork(libp2p, relayPeerIds, onChange, { keeper: relays }),
-    storage: createStorage({ blocks: helia.blockstore, pins: helia.pins }),
+    storage: createStorage({ blocks: helia.blockstore, pins: helia.pins, gate }),
+    retention,
     guard,
     joinTask: (init) => {
       const channel = joinTask({ ...init, libp2p, guard, membership: config.membership })
@@ -161,6 +177,7 @@ export async function createBrowserNode (config: BrowserNodeConfig): Promise<Bro
     },
     stop: async () => {
       for (const channel of [...channels]) channel.leave()
+      await retention?.stop()
       await stopServingBlobs()
       stopKeepingWantlist()
       relays.stop()

@@ -59,8 +59,6 @@ export async function requestPin (
 /** Helia's pin set as far as the pinner needs it. */
 export interface PinSet extends PinAccess {
   ls: (options?: { signal?: AbortSignal }) => AsyncIterable<{ cid: CID, metadata: PinMetadata }>
-  get: (cid: CID, options?: { signal?: AbortSignal }) => Promise<{ metadata: PinMetadata }>
-  setMetadata: (cid: CID, metadata: PinMetadata, options?: { signal?: AbortSignal }) => Promise<void>
   rm: (cid: CID, options?: { signal?: AbortSignal }) => AsyncIterable<CID>
 }
 

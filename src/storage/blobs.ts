@@ -1,4 +1,5 @@
 import { collectBytes } from '../core/bytes.ts'
+import type { ExclusiveGate } from '../core/concurrency.ts'
 import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
@@ -22,6 +23,8 @@ export interface BlockAccess {
 export interface PinAccess {
   add: (cid: CID, options?: { signal?: AbortSignal, metadata?: Record<string, string | number | boolean> }) => AsyncIterable<CID>
   isPinned: (cid: CID, options?: { signal?: AbortSignal }) => Promise<boolean>
+  get: (cid: CID, options?: { signal?: AbortSignal }) => Promise<{ metadata: Record<string, string | number | boolean> }>
+  setMetadata: (cid: CID, metadata: Record<string, string | number | boolean>, options?: { signal?: AbortSignal }) => Promise<void>
 }
 
 export interface BlobProgress {
@@ -40,7 +43,7 @@ export interface PutBlobOptions extends BlobOptions {
   kind: ArtifactKind
   /** the CID the bytes were announced under: refuse them (CidMismatchError) if they hash to another */
   expectCid?: CID | string
-  /** pin the DAG locally (with this metadata) so the node keeps serving it */
+  /** pin the DAG locally (with this metadata, and `pinnedAt` in unix ms) so the node keeps serving it */
   pin?: boolean | Record<string, string | number | boolean>
 }
 
@@ -73,6 +76,8 @@ export interface BlobStoreInit {
   chunkSize?: number
   /** chunks fetched or stored at once; bitswap pipelines wants, so more hides round trips @default 16 */
   concurrency?: number
+  /** each put holds its shared side, so a sweep (its exclusive side) never deletes a blob between its writes and its pin */
+  gate?: ExclusiveGate
 }
 
 /**
@@ -159,15 +164,19 @@ export function createBlobStore (init: BlobStoreInit): BlobStore {
         const expected = toCid(opts.expectCid)
         if (expected.toString() !== cid.toString()) throw new CidMismatchError(expected.toString(), cid.toString())
       }
-      let done = 0
-      await inParallel(pieces.length, concurrency, async (i) => {
-        await init.blocks.put(chunks[i] as CID, pieces[i] as Uint8Array, { signal: opts.signal })
-        done += (pieces[i] as Uint8Array).length
-        opts.onProgress?.({ phase: 'put', bytes: done, total: bytes.length })
+      // A sweep of unpinned blocks (src/storage/localRetention.ts) must not fall between the
+      // writes and the pin: the pin would then look for the deleted blocks on the network.
+      return await whileStoring(init.gate, async () => {
+        let done = 0
+        await inParallel(pieces.length, concurrency, async (i) => {
+          await init.blocks.put(chunks[i] as CID, pieces[i] as Uint8Array, { signal: opts.signal })
+          done += (pieces[i] as Uint8Array).length
+          opts.onProgress?.({ phase: 'put', bytes: done, total: bytes.length })
+        })
+        await init.blocks.put(cid, rootBytes, { signal: opts.signal })
+        if (opts.pin != null && opts.pin !== false) await pinLocally(init.pins, cid, opts.pin === true ? { kind: opts.kind } : opts.pin, opts.signal)
+        return cid
       })
-      await init.blocks.put(cid, rootBytes, { signal: opts.signal })
-      if (opts.pin != null && opts.pin !== false) await pinDag(cid, opts.pin === true ? { kind: opts.kind } : opts.pin, opts.signal)
-      return cid
     },
 
     stat: async (cidIn, opts) => {
@@ -193,12 +202,26 @@ export function createBlobStore (init: BlobStoreInit): BlobStore {
       return out
     }
   }
+}
 
-  async function pinDag (cid: CID, metadata: Record<string, string | number | boolean>, signal?: AbortSignal): Promise<void> {
-    if (init.pins == null) throw new Error('this blob store has no pin set')
-    if (await init.pins.isPinned(cid, { signal })) return
-    for await (const _ of init.pins.add(cid, { metadata, signal })) { /* walk the DAG */ }
+/**
+ * Pins the DAG under `cid` here, with `pinnedAt` (unix ms) beside the caller's metadata: the local
+ * sweep releases a pin by its age. A DAG pinned already keeps its metadata, dated anew: it was
+ * just published again.
+ */
+export async function pinLocally (pins: PinAccess | undefined, cid: CID, metadata: Record<string, string | number | boolean>, signal?: AbortSignal): Promise<void> {
+  if (pins == null) throw new Error('this blob store has no pin set')
+  if (await pins.isPinned(cid, { signal })) {
+    const pin = await pins.get(cid, { signal })
+    await pins.setMetadata(cid, { ...pin.metadata, pinnedAt: Date.now() }, { signal })
+    return
   }
+  for await (const _ of pins.add(cid, { metadata: { pinnedAt: Date.now(), ...metadata }, signal })) { /* walk the DAG */ }
+}
+
+/** Runs `job` inside the gate's shared side, or at once without a gate. */
+export async function whileStoring<T> (gate: ExclusiveGate | undefined, job: () => Promise<T>): Promise<T> {
+  return gate === undefined ? await job() : await gate.shared(job)
 }
 
 async function inParallel (count: number, width: number, work: (i: number) => Promise<void>): Promise<void> {

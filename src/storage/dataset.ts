@@ -43,7 +43,7 @@ export async function storeDataset (blobs: BlobStore, manifests: ManifestStore, 
     totalSize: shards.reduce((n, s) => n + s.size, 0),
     totalRecords: shards.reduce((n, s) => n + s.records, 0)
   }
-  const cid = await manifests.put(manifest, { signal: opts.signal })
+  const cid = await manifests.put(manifest, { signal: opts.signal, ...(opts.pinMetadata === undefined ? {} : { pin: opts.pinMetadata }) })
   return { cid, manifest }
 }
 

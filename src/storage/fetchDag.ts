@@ -66,7 +66,7 @@ export async function fetchArtifactDag (blocks: BlockAccess, cidIn: CID | string
   let roots: Array<{ cid: CID, root: BlobRoot }>
   if (kind === 'manifest') {
     // the manifest store checks the block's size, hash and shape; the shards' roots decide sizes
-    const manifest = await createManifestStore(blocks, opts.limits).get(cid, { signal: opts.signal })
+    const manifest = await createManifestStore({ blocks }, opts.limits).get(cid, { signal: opts.signal })
     opts.onBlock?.()
     roots = []
     let declared = 0

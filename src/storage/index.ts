@@ -14,7 +14,7 @@ export interface Storage {
  */
 export function createStorage (init: BlobStoreInit): Storage {
   const blobs = createBlobStore(init)
-  const manifests = createManifestStore(init.blocks, blobs.limits)
+  const manifests = createManifestStore(init, blobs.limits)
   return { blobs, manifests, storeDataset: async (opts) => await storeDataset(blobs, manifests, opts) }
 }
 

@@ -4,7 +4,7 @@ import { CID } from 'multiformats/cid'
 import { z } from '../core/zod.ts'
 import { cborCid, toCid, verifyBlock } from './cid.ts'
 import { BlobTooLargeError, InvalidArtifactError } from './errors.ts'
-import type { BlobOptions, BlockAccess, BlobStore } from './blobs.ts'
+import { pinLocally, whileStoring, type BlobOptions, type BlobStore, type BlobStoreInit } from './blobs.ts'
 
 export const MANIFEST_TAG = 'mlbridge/dataset/1'
 
@@ -48,11 +48,13 @@ export const datasetManifestSchema = z.strictObject({
 export type DatasetManifest = z.output<typeof datasetManifestSchema>
 
 export interface ManifestStore {
-  put: (manifest: DatasetManifest, options?: { signal?: AbortSignal }) => Promise<CID>
+  /** `pin`: pin the manifest, and so every shard it links, locally with this metadata */
+  put: (manifest: DatasetManifest, options?: { signal?: AbortSignal, pin?: Record<string, string | number | boolean> }) => Promise<CID>
   get: (cid: CID | string, options?: BlobOptions) => Promise<DatasetManifest>
 }
 
-export function createManifestStore (blocks: BlockAccess, limits: BlobStore['limits']): ManifestStore {
+export function createManifestStore (init: Pick<BlobStoreInit, 'blocks' | 'pins' | 'gate'>, limits: BlobStore['limits']): ManifestStore {
+  const { blocks } = init
   const limit = limits.manifest
   return {
     put: async (manifest, opts = {}) => {
@@ -61,8 +63,11 @@ export function createManifestStore (blocks: BlockAccess, limits: BlobStore['lim
       const bytes = dagCbor.encode(parsed.data)
       if (bytes.length > limit) throw new BlobTooLargeError('manifest', bytes.length, limit)
       const cid = await cborCid(bytes)
-      await blocks.put(cid, bytes, { signal: opts.signal })
-      return cid
+      return await whileStoring(init.gate, async () => {
+        await blocks.put(cid, bytes, { signal: opts.signal })
+        if (opts.pin !== undefined) await pinLocally(init.pins, cid, opts.pin, opts.signal)
+        return cid
+      })
     },
     get: async (cidIn, opts = {}) => {
       const cid = toCid(cidIn)
