@@ -142,14 +142,18 @@ export interface AuthChecker {
 
 /** Shared by gossip and the pin protocol: the same wallet binding, one grant cache. */
 export function createAuthChecker (cacheSize = 1024): AuthChecker {
-  // signature -> wallet of grants whose wallet signature was already checked
-  const grants = new Map<string, Address>()
+  // Grants whose wallet signature was already checked, keyed by everything the signature covers
+  // and who signed it: keyed by the signature alone, a copied signature would pass with another
+  // session key, peer or expiry.
+  const grants = new Set<string>()
   const checkGrant = async (grant: SessionGrant): Promise<void> => {
-    if (grants.get(grant.signature) === grant.wallet) return
-    const signer = await recoverSigner(authorizationText(grant), grant.signature)
+    const text = authorizationText(grant)
+    const key = `${grant.wallet}\n${grant.signature}\n${text}`
+    if (grants.has(key)) return
+    const signer = await recoverSigner(text, grant.signature)
     if (signer !== grant.wallet) throw new InvalidMessageError('bad-grant', `session grant not signed by ${grant.wallet}`)
-    if (grants.size >= cacheSize) grants.delete(grants.keys().next().value as string)
-    grants.set(grant.signature, grant.wallet)
+    if (grants.size >= cacheSize) grants.delete(grants.values().next().value as string)
+    grants.add(key)
   }
   return {
     check: async (payload, auth, h, t) => {

@@ -93,6 +93,24 @@ describe('signed task messages', () => {
   })
 })
 
+describe('grant cache', () => {
+  it('attack (grant signature reused): a grant copied from gossip with another key, peer and expiry is refused, though its signature was checked before', async () => {
+    const verifier = createMessageVerifier({ chainId: 31337, membership: anyWallet, now: () => NOW })
+    const { signer: victim } = await authorizeSession({ wallet, peerId: PEER, chainId: 31337, now: () => NOW })
+    // the victim is heard once: its grant's signature is now cached as checked
+    const heard = await encodeTaskMessage(victim, '7', 'presence', presence, { now: NOW })
+    await verifier.verify(heard, ctx())
+    const seen = (JSON.parse(new TextDecoder().decode(heard)) as { auth: { grant: SessionGrant } }).auth.grant
+    // mallory keeps the victim's wallet and signature, names her own key, peer and a far expiry
+    const malloryKey = privateKeyToAccount(generatePrivateKey())
+    const forged: SessionGrant = { ...seen, sessionKey: malloryKey.address.toLowerCase() as `0x${string}`, peerId: OTHER_PEER, expiresAt: seen.expiresAt + 365 * 24 * 3600 }
+    const mallory: MessageSigner = { wallet: seen.wallet, peerId: OTHER_PEER, chainId: 31337, sign: async (payload) => ({ kind: 'session', grant: forged, signature: await malloryKey.signMessage({ message: payload }) }) }
+    const artifact = { type: 'artifact' as const, taskId: '7', kind: 'delta' as const, cid: CID, size: 1, round: 0, shard: 0 }
+    const bytes = await encodeTaskMessage(mallory, '7', 'artifacts', artifact, { now: NOW })
+    expect(await reason(verifier.verify(bytes, ctx('artifacts', OTHER_PEER)))).toBe('bad-grant')
+  })
+})
+
 describe('replay window (fake clock)', () => {
   /** A verifier whose clock the test sets, which has just accepted a round event sent at NOW; returns why it refuses the same bytes at `t`. */
   async function replayedAt (t: number): Promise<string> {
