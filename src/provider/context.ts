@@ -48,12 +48,19 @@ const BENIGN = new Set([
   'AlreadyAway', 'NotAway' // a step away or back that another device of this account took first
 ])
 
+/** Version blobs kept in memory: the parent, this round's recomputed version, and room for a head read early. */
+export const MODEL_CACHE = 4
+
 /** The loop's options with every default filled in. */
 export type ProviderDeps = Required<Omit<ProviderLoopOptions, 'evaluator' | 'pollIntervalMs' | 'endorsements' | 'gate'>> & Pick<ProviderLoopOptions, 'evaluator' | 'endorsements' | 'gate'>
 
 export class ProviderContext {
   readonly phaseClock = new PhaseClock()
-  /** version blobs by lower-case CID, checked against their commit hash when read by version; a fetch in flight is shared */
+  /**
+   * Version blobs by lower-case CID, checked against their commit hash when read by version; a
+   * fetch in flight is shared. Least recently used first: a round needs its parent and the version
+   * it recomputes, and a provider that runs for thousands of rounds must not keep them all.
+   */
   private readonly models = new Map<string, Promise<Uint8Array>>()
   /** sealed deltas fetched ahead of the aggregation that reads them (prefetch.ts), by lower-case CID; each is read once */
   private readonly deltas = new Map<string, Prefetch>()
@@ -179,7 +186,10 @@ export class ProviderContext {
   async modelAt (cid: Hex, signal?: AbortSignal, expected?: { versionId: bigint, commitHash: Hex }): Promise<Uint8Array> {
     const key = cid.toLowerCase()
     const cached = this.models.get(key)
-    if (cached !== undefined) return await cached
+    if (cached !== undefined) {
+      this.remember(key, cached)
+      return await cached
+    }
     const fetched = (async () => {
       const bytes = await this.transfer(cid, 'model', signal)
       if (expected !== undefined && !(await hasCommitHash(bytes, expected.commitHash))) {
@@ -187,7 +197,7 @@ export class ProviderContext {
       }
       return bytes
     })()
-    this.models.set(key, fetched)
+    this.remember(key, fetched)
     // A failed fetch is not kept: the next read tries again.
     fetched.catch(() => { if (this.models.get(key) === fetched) this.models.delete(key) })
     return await fetched
@@ -195,7 +205,17 @@ export class ProviderContext {
 
   /** Keeps a blob this provider computed, so proposing and training from it needs no fetch. */
   keepModel (cid: Hex, bytes: Uint8Array): void {
-    this.models.set(cid.toLowerCase(), Promise.resolve(bytes))
+    this.remember(cid.toLowerCase(), Promise.resolve(bytes))
+  }
+
+  /** Caches a version blob as the most recently used, dropping the least recently used past MODEL_CACHE. */
+  private remember (key: string, blob: Promise<Uint8Array>): void {
+    this.models.delete(key)
+    this.models.set(key, blob)
+    for (const old of this.models.keys()) {
+      if (this.models.size <= MODEL_CACHE) break
+      this.models.delete(old)
+    }
   }
 
   /** Starts fetching a sealed delta that an aggregation will read (`deltaOf`), unless already started. */
@@ -240,6 +260,9 @@ export class ProviderContext {
   publishing (round: number, publish: () => Promise<void>): void {
     const run = publish()
     run.catch(() => {})
+    // An earlier round's pin that nothing waited for (another winner's version ended that round)
+    // is not waited for any more: dropping it frees the version's bytes its closure holds.
+    for (const earlier of this.publishes.keys()) if (earlier < round) this.publishes.delete(earlier)
     this.publishes.set(round, { run, publish })
   }
 

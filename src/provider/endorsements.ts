@@ -35,20 +35,40 @@ export interface Equivocation {
 }
 
 /**
- * Endorsements received, by round and signer (a newer one replaces an older one); older rounds are
- * dropped. A signer's second endorsement of another model for the same round and parent is kept
+ * Endorsements received, by round and signer (a newer one replaces an older one), for the rounds
+ * next to the one the loop last observed (`moveTo`); the others are dropped. A signer's second endorsement of another model for the same round and parent is kept
  * aside as evidence (`takeEquivocations`), once per signer and round, signatures unchecked.
  */
 export class EndorsementPool {
   private readonly rounds = new Map<number, Map<string, ReceivedEndorsement>>()
   private readonly equivocations: Equivocation[] = []
   private readonly equivocators = new Set<string>()
+  private readonly refusals = new Set<string>()
+  /** The task's round as the loop last observed it; undefined before the first observation. */
+  private current: number | undefined
+
+  /**
+   * The loop observed `round` on chain: from now on only endorsements of the rounds next to it
+   * are kept. The window follows the chain, not the rounds peers name: one endorsement of a
+   * round far ahead must not make every honest one look old.
+   */
+  moveTo (round: number): void {
+    this.current = round
+    for (const r of this.rounds.keys()) if (!this.near(r)) this.rounds.delete(r)
+    for (const set of [this.equivocators, this.refusals]) {
+      for (const key of set) if (!this.near(Number(key.split('/')[0]))) set.delete(key)
+    }
+  }
+
+  private near (round: number): boolean {
+    return this.current === undefined || (round >= this.current - 1 && round <= this.current + 1)
+  }
 
   add (endorsement: Endorsement, from: Address): void {
     const round = endorsement.round
-    const newest = Math.max(round, ...this.rounds.keys())
-    for (const r of this.rounds.keys()) if (r < newest - 1) this.rounds.delete(r)
-    if (round < newest - 1) return
+    if (!this.near(round)) return
+    // before the first observation at most three rounds, whatever peers send
+    if (!this.rounds.has(round) && this.rounds.size >= 3) return
     const byRound = this.rounds.get(round) ?? new Map<string, ReceivedEndorsement>()
     if (byRound.size >= MAX_PER_ROUND && !byRound.has(endorsement.signer)) return
     const earlier = byRound.get(endorsement.signer)?.endorsement
@@ -60,8 +80,6 @@ export class EndorsementPool {
     byRound.set(endorsement.signer, { endorsement, from })
     this.rounds.set(round, byRound)
   }
-
-  private readonly refusals = new Set<string>()
 
   /** True the first time a signer's endorsement of `round` is refused (so it is reported once). */
   firstRefusal (round: number, signer: string): boolean {

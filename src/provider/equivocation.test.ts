@@ -53,6 +53,27 @@ describe('endorsement pool', () => {
     pool.add(endorsement(content('other'), other), other)
     expect(pool.takeEquivocations()).toEqual([])
   })
+
+  it('attack (a round far ahead): one endorsement naming round 2^53 - 1 does not make the honest ones of the running round look old', () => {
+    const pool = new EndorsementPool()
+    const at = (round: number, signer: Address): Endorsement => ({ ...endorsement(content('honest'), signer), round })
+    const other = '0x00000000000000000000000000000000000000bb' as Address
+    const mallory = '0x00000000000000000000000000000000000000cc' as Address
+    pool.add(at(5, SIGNER), SIGNER)
+    pool.add(at(Number.MAX_SAFE_INTEGER, mallory), mallory)
+    pool.add(at(5, other), other)
+    expect(pool.of(5).map((r) => r.from)).toEqual([SIGNER, other])
+    // once the loop has seen the round on chain, only the rounds next to it are kept
+    pool.moveTo(5)
+    expect(pool.of(Number.MAX_SAFE_INTEGER)).toEqual([])
+    pool.add(at(9, mallory), mallory)
+    pool.add(at(6, SIGNER), SIGNER)
+    expect(pool.of(9)).toEqual([])
+    expect(pool.of(6)).toHaveLength(1)
+    pool.moveTo(7)
+    expect(pool.of(5)).toEqual([])
+    expect(pool.of(6)).toHaveLength(1)
+  })
 })
 
 const chain = useLocalChain()

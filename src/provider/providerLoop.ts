@@ -171,6 +171,7 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
     await reportEquivocations(this.ctx)
     const verdict = askGate(this.opts.gate)
     const view = await observe(this.ctx, this.patience, verdict.allowed ? undefined : verdict.reason)
+    if (view.round !== undefined) this.ctx.endorsements.moveTo(view.round.round)
     if (this.ctx.deps.pipeline) this.prefetcher.ahead(view, signal)
     const decision = duties(view)
     let progressed = false
