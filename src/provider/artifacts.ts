@@ -30,8 +30,8 @@ export function blobArtifactStore (blobs: BlobStore, opts: { pin?: boolean } = {
  * Artifacts on a p2p node: a put stores and pins the blob here, then asks a pinner (the relay) to
  * fetch and keep it, so it stays available after this tab closes; a get fetches missing blocks
  * from connected peers. A put fails when no pinner accepted it: a result only this tab holds is
- * not yet published. The pinner's signed receipt for each put is kept (`receiptOf`). `stage` splits a
- * put in its two halves.
+ * not yet published. The pinner's signed receipt for each put is kept until `receiptOf` takes it.
+ * `stage` splits a put in its two halves.
  */
 export function networkArtifactStore (blobs: BlobStore, pin: (kind: ArtifactKind, cid: CID, signal?: AbortSignal) => Promise<PinReceipt>): ArtifactStore {
   const local = blobArtifactStore(blobs)
@@ -43,10 +43,15 @@ export function networkArtifactStore (blobs: BlobStore, pin: (kind: ArtifactKind
       return cid
     },
     get: local.get,
-    receiptOf: (cid) => receipts.get(cid),
+    receiptOf: (cid) => {
+      const receipt = receipts.get(cid)
+      receipts.delete(cid)
+      return receipt
+    },
     stage: async (bytes, kind, options = {}) => {
       const cid = await local.put(bytes, kind, options)
-      return { cid, publish: async (o = {}) => { receipts.set(cid, await pin(kind, hexToCid(cid), o.signal)) } }
+      // nothing reads a staged blob's receipt (a version is published after its round's results)
+      return { cid, publish: async (o = {}) => { await pin(kind, hexToCid(cid), o.signal) } }
     }
   }
 }

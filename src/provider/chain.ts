@@ -16,9 +16,9 @@ const WATCH_INTERVAL_MS = 1000
 const BLOCK_WATCH_INTERVAL_MS = 250
 
 /**
- * Binds the actions to `ctx`'s account. `fromBlock` bounds the round-level event queries (on a
- * public chain, the task's creation block; 0 is fine locally). Reveals are looked up from the
- * shard attempt's own start block, which the chain records, unless `fromBlock` says otherwise.
+ * Binds the actions to `ctx`'s account. A round's event queries (proposals, accepted shards,
+ * reveals) start at the block the round (or the shard's attempt) started in, which the chain
+ * records, unless `fromBlock` says where; the stake locks from `fromBlock` or the deployment block.
  */
 export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNumber, watchIntervalMs?: number } = {}): ProviderChain {
   const { publicClient } = ctx
@@ -43,7 +43,7 @@ export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNum
     stepBack: async (taskId) => (await stepBack(ctx, { taskId })).fromRound,
     readVersion: async (versionId) => await readVersion(ctx, { versionId }),
     readModelHead: async (modelId) => (await readModel(ctx, { modelId })).head,
-    readProposals: async (taskId, round) => await readProposals(ctx, { taskId, round, fromBlock }),
+    readProposals: async (taskId, round) => await readProposals(ctx, { taskId, round, fromBlock: opts.fromBlock }),
     hasConfirmed: async (versionId) => await readHasConfirmed(ctx, { versionId, account }),
     readClaimable: async () => await readClaimable(ctx, { account }),
     faucet: async () => (await faucet(ctx)).amount,
@@ -103,6 +103,6 @@ export function roundReader (ctx: ReadContext, opts: { fromBlock?: BlockNumber }
     chainId: async () => await (chainId ??= ctx.publicClient.getChainId()),
     readFingerprintSeed: async (taskId, round, shard, attempt) => (await readFingerprintSeed(ctx, { taskId, round, shard, attempt })).seed,
     readRevealed: async (taskId, round, shard, attempt) => await readRevealed(ctx, { taskId, round, shard, attempt, fromBlock: opts.fromBlock }),
-    readAccepted: async (taskId, round) => await readAcceptedShards(ctx, { taskId, round, fromBlock: logsFrom(ctx, opts.fromBlock) })
+    readAccepted: async (taskId, round) => await readAcceptedShards(ctx, { taskId, round, fromBlock: opts.fromBlock })
   }
 }

@@ -6,6 +6,18 @@ export function emptyState (taskId: bigint, account: Address): ProviderState {
   return { version: 1, taskId: taskId.toString(), account, joined: false, results: {}, versions: {}, accepted: 0, step: null }
 }
 
+/** Rounds before the current one whose results and version records are kept (a challenge of the last version, a reveal after a reload). */
+export const STATE_ROUNDS_KEPT = 2
+
+/**
+ * Forgets results and version records of rounds more than STATE_ROUNDS_KEPT before `round`: the
+ * state is saved in full at every step, and a task runs for up to 10,000 rounds.
+ */
+export function pruneState (state: ProviderState, round: number): void {
+  for (const [key, result] of Object.entries(state.results)) if (result.round < round - STATE_ROUNDS_KEPT) delete state.results[key]
+  for (const key of Object.keys(state.versions)) if (Number(key) < round - STATE_ROUNDS_KEPT) delete state.versions[key]
+}
+
 export function stateKey (taskId: bigint, account: Address): string {
   return `mlbridge.provider/${account.toLowerCase()}/${taskId}`
 }

@@ -97,7 +97,7 @@ export interface ProviderChain {
 export interface ArtifactStore {
   put: (bytes: Uint8Array, kind: ArtifactKind, options?: { signal?: AbortSignal }) => Promise<Hex>
   get: (cid: Hex, kind: ArtifactKind, options?: { signal?: AbortSignal }) => Promise<Uint8Array>
-  /** The pinner's signed receipt for a blob this store put, where a pinner keeps them. */
+  /** The pinner's signed receipt for a blob this store put (not staged), where a pinner keeps them; taken once. */
   receiptOf?: (cid: Hex) => PinReceipt | undefined
   /**
    * A put in two halves, where the store has a pinner: stores the blob here (its CID known, this

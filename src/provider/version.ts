@@ -16,6 +16,7 @@ import type { ProviderContext } from './context.ts'
 import { endorsementBody } from './endorsements.ts'
 import { recomputeRound, type RecomputedRound } from './recompute.ts'
 import type { RoundVersionRecord } from './types.ts'
+import { pruneState } from './state.ts'
 
 /** Fetches the accepted deltas, computes the round's version, pins it and saves the record. */
 export async function aggregate (ctx: ProviderContext, round: number, signal?: AbortSignal): Promise<boolean> {
@@ -48,6 +49,7 @@ export async function aggregate (ctx: ProviderContext, round: number, signal?: A
     mismatched: []
   }
   ctx.state.versions[String(round)] = record
+  pruneState(ctx.state, round)
   await ctx.save()
   ctx.dropDeltas()
   ctx.action({ name: 'recompute', round, detail: recomputed.commitHash })

@@ -18,6 +18,7 @@ import { shardIndices, stepSeed } from '../core/sampling.ts'
 import { decodeVersion } from '../core/version/blob.ts'
 import { MLBridgeError } from '../core/errors.ts'
 import { resultKey, type ProviderContext } from './context.ts'
+import { pruneState } from './state.ts'
 import type { PendingResult } from './types.ts'
 
 /** The sample indices a shard attempt trains on (the same on every replica of the attempt). */
@@ -52,6 +53,7 @@ export async function train (ctx: ProviderContext, round: number, shard: ShardVi
   const receipt = artifacts.receiptOf?.(sealedCid)
   const pending: PendingResult = { round, shard: shard.shard, attempt: shard.attempt, replica, deltaCid: await deltaCidOf(plaintext), sealedCid, salt, committed: false, revealed: false, ...(receipt === undefined ? {} : { receipt }) }
   ctx.state.results[resultKey(round, shard.shard, shard.attempt)] = pending
+  pruneState(ctx.state, round)
   await ctx.save() // the salt is on disk before the commit that needs it is sent
   return true
 }

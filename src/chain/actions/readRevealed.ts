@@ -2,6 +2,7 @@ import type { Address, BlockNumber, BlockTag, Hex } from 'viem'
 import { unpackFingerprint } from '../../core/fingerprint.ts'
 import { ConsensusVerifierAbi } from '../generated/abis.ts'
 import { asAction } from './errors.ts'
+import { readRoundStartBlock } from './readRoundStartBlock.ts'
 import type { ReadContext } from './types.ts'
 
 export interface RevealedResult {
@@ -65,8 +66,5 @@ async function defaultFromBlock (
     })
     if (Number(current) === params.attempt) return BigInt(startBlock)
   }
-  const [, startBlock] = await ctx.publicClient.readContract({
-    address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi, functionName: 'roundStarts', args: [params.taskId, round]
-  })
-  return BigInt(startBlock)
+  return await readRoundStartBlock(ctx, params)
 }
