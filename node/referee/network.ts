@@ -25,6 +25,8 @@ export async function startEvidencePinning (opts: { relays: string[], chainId: n
     relayMultiaddrs: opts.relays,
     allowLoopback: opts.relays.every(isLoopbackRelay),
     storage: 'memory',
+    // it holds its evidence blocks unpinned until the pinner has fetched them, and little else
+    retention: false,
     webRTC: false,
     chainId: opts.chainId,
     membership: chainMembership(opts.chain)

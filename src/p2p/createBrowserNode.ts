@@ -8,8 +8,7 @@ import { createConnectionGater } from './gater.ts'
 import { keepRelaysConnected, type RelayKeeper, type RelayKeeperOptions } from './relayKeeper.ts'
 import { createMessageVerifier, type TaskMembership } from '../core/messages/index.ts'
 import { createStorage, type Storage } from '../storage/index.ts'
-import { startLocalRetention, type LocalRetention, type LocalRetentionOptions, type SweepOutcome } from '../storage/localRetention.ts'
-import { exclusiveGate } from '../core/concurrency.ts'
+import { startLocalRetention, type LocalBlocks, type LocalRetention, type LocalRetentionOptions, type SweepOutcome } from '../storage/localRetention.ts'
 import { serveBlobs } from './blobStream.ts'
 import { Emitter } from '../core/events.ts'
 import { watchNetwork } from './status.ts'
@@ -136,10 +135,10 @@ export async function createBrowserNode (config: BrowserNodeConfig): Promise<Bro
   const guard = createTopicGuard(libp2p.services.pubsub, createMessageVerifier({ chainId: config.chainId, membership: config.membership }))
   const channels = new Set<TaskChannel>()
   const events = new Emitter<BrowserNodeEvents>()
-  const gate = exclusiveGate()
+  const gate = stores.gate
   const retention = config.retention === false
     ? undefined
-    : startLocalRetention({ pins: helia.pins, gc: async () => { await helia.gc() }, gate, onSweep: (outcome) => { events.emit('storage:sweep', outcome) } }, config.retention)
+    : startLocalRetention({ pins: helia.pins, blocks: localBlocks(helia), gate, onSweep: (outcome) => { events.emit('storage:sweep', outcome) } }, config.retention)
   const joinedTasks = (): JoinedTask[] => [...channels].map(c => ({ taskId: c.taskId, peers: c.peers() }))
   const tasksChanged = (): void => { events.emit('tasks:change', joinedTasks()) }
 
@@ -185,4 +184,14 @@ export async function createBrowserNode (config: BrowserNodeConfig): Promise<Bro
       await stores.close()
     }
   }
+}
+
+/**
+ * Helia's blockstore under its lock (`unwrap`, on the implementation but not the interface): reads
+ * with `offline`, deletes that do not wait for every fetch in flight.
+ */
+function localBlocks (helia: P2PHelia): LocalBlocks {
+  const store = (helia.blockstore as Partial<{ unwrap: () => LocalBlocks }>).unwrap?.()
+  if (store === undefined) throw new Error('this Helia does not expose its local blockstore (unwrap)')
+  return store
 }

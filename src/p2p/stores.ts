@@ -1,6 +1,7 @@
 import { IDBBlockstore } from 'blockstore-idb'
 import { IDBDatastore } from 'datastore-idb'
 import type { HeliaInit } from 'helia'
+import { exclusiveGate, type ExclusiveGate } from '../core/concurrency.ts'
 
 export type Blockstore = NonNullable<HeliaInit['blockstore']>
 export type Datastore = NonNullable<HeliaInit['datastore']>
@@ -17,6 +18,11 @@ export interface OpenedStores {
   /** undefined: let Helia create in-memory stores */
   blockstore?: Blockstore
   datastore?: Datastore
+  /**
+   * Puts hold its shared side, a sweep of unpinned blocks its exclusive side: across every tab
+   * of the origin for IndexedDB (which they share), within the process otherwise.
+   */
+  gate: ExclusiveGate
   close: () => Promise<void>
 }
 
@@ -28,7 +34,7 @@ export interface OpenedStores {
  */
 export async function openStores (storage: StorageChoice, dbName = 'mlbridge'): Promise<OpenedStores> {
   if (storage === 'memory') {
-    return { close: async () => {} }
+    return { gate: exclusiveGate(), close: async () => {} }
   }
   if (storage === 'indexeddb') {
     const blockstore = new CompactIDBBlockstore(`${dbName}/blocks`)
@@ -38,10 +44,26 @@ export async function openStores (storage: StorageChoice, dbName = 'mlbridge'): 
     return {
       blockstore,
       datastore,
+      gate: originGate(`${dbName}/blocks`),
       close: async () => { await Promise.all([blockstore.close(), datastore.close()]) }
     }
   }
-  return { blockstore: storage.blockstore, datastore: storage.datastore, close: async () => {} }
+  return { blockstore: storage.blockstore, datastore: storage.datastore, gate: exclusiveGate(), close: async () => {} }
+}
+
+/**
+ * An exclusive gate over the Web Locks API, which every tab of an origin shares: two tabs open
+ * one IndexedDB, and one tab's sweep must not delete what the other wrote but has not pinned yet.
+ * Web Locks grant requests in order, so shared requests after a waiting exclusive one wait too.
+ * Where the API is missing (Node), a gate within the process.
+ */
+export function originGate (name: string): ExclusiveGate {
+  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks
+  if (locks === undefined) return exclusiveGate()
+  return {
+    shared: async (job) => await locks.request(name, { mode: 'shared' }, job),
+    exclusive: async (job) => await locks.request(name, { mode: 'exclusive' }, job)
+  }
 }
 
 /**

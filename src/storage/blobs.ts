@@ -211,12 +211,16 @@ export function createBlobStore (init: BlobStoreInit): BlobStore {
  */
 export async function pinLocally (pins: PinAccess | undefined, cid: CID, metadata: Record<string, string | number | boolean>, signal?: AbortSignal): Promise<void> {
   if (pins == null) throw new Error('this blob store has no pin set')
-  if (await pins.isPinned(cid, { signal })) {
-    const pin = await pins.get(cid, { signal })
+  // `isPinned` is also true for a block another pin reaches (a shard under a pinned manifest)
+  const pin = await pins.get(cid, { signal }).catch((error: unknown) => {
+    if (error instanceof Error && error.name === 'NotFoundError') return undefined
+    throw error
+  })
+  if (pin !== undefined) {
     await pins.setMetadata(cid, { ...pin.metadata, pinnedAt: Date.now() }, { signal })
     return
   }
-  for await (const _ of pins.add(cid, { metadata: { pinnedAt: Date.now(), ...metadata }, signal })) { /* walk the DAG */ }
+  for await (const _ of pins.add(cid, { metadata: { ...metadata, pinnedAt: Date.now() }, signal })) { /* walk the DAG */ }
 }
 
 /** Runs `job` inside the gate's shared side, or at once without a gate. */

@@ -4,17 +4,29 @@
  * stores what it fetches (other winners' deltas, the parent version, its data shard); without a
  * sweep all of it stayed, round after round and task after task, until the browser's quota or
  * the disk ran out. A sweep releases local pins once they are old enough that the pinner holds
- * what the network needs from this node, then deletes every block no pin holds.
+ * what the network needs from this node, then deletes every block that no remaining pin reaches.
+ *
+ * The sweep finds what to keep by walking the remaining pins itself rather than calling Helia's
+ * `gc`: `gc` takes the blockstore's write lock, which waits for every fetch in flight (a get holds
+ * the read lock while it waits on the network) and, the lock being one per process, stalls every
+ * node of a simulator; and Helia 7.1's `pins.rm` miscounts blocks shared by two pins, which `gc`
+ * trusts.
  */
-import type { CID } from 'multiformats/cid'
+import * as dagCbor from '@ipld/dag-cbor'
+import { CID } from 'multiformats/cid'
+import * as raw from 'multiformats/codecs/raw'
+import { base64 } from 'multiformats/bases/base64'
+import { collectBytes } from '../core/bytes.ts'
 import type { ExclusiveGate } from '../core/concurrency.ts'
 
 /** 6 hours: many rounds, and time for the referee and auditors to fetch a result from this node too. */
 export const LOCAL_PIN_KEEP_MS = 6 * 3600_000
-/** A sweep reads every block's pin state, so it runs rarely; between sweeps at most this much fetched data stays. */
+/** A sweep reads every block's key, so it runs rarely; between sweeps at most this much fetched data stays. */
 export const LOCAL_SWEEP_INTERVAL_MS = 3600_000
 /** The first sweep soon after start, for what a previous session left. */
 export const FIRST_SWEEP_DELAY_MS = 60_000
+/** Releasing the old pins walks their blocks, here and never on the network; a bound all the same. */
+const RELEASE_TIMEOUT_MS = 60_000
 
 export interface LocalRetentionOptions {
   /** local pins older than this (by their `pinnedAt`) are released @default LOCAL_PIN_KEEP_MS */
@@ -27,27 +39,43 @@ export interface LocalRetentionOptions {
   now?: () => number
 }
 
+type Metadata = Record<string, string | number | boolean>
+
 /** The pin set as far as a sweep needs it (Helia's `pins`). */
 export interface LocalPins {
-  ls: () => AsyncIterable<{ cid: CID, metadata: Record<string, string | number | boolean> }>
-  rm: (cid: CID) => AsyncIterable<unknown>
+  ls: () => AsyncIterable<{ cid: CID, depth: number, metadata: Metadata }>
+  /** Helia passes the options on to its blockstore's reads, `offline` included */
+  rm: (cid: CID, options?: { signal?: AbortSignal }) => AsyncIterable<unknown>
+}
+
+/** The node's own blocks, never the network (Helia's `blockstore.unwrap()`). */
+export interface LocalBlocks {
+  getAll: () => AsyncIterable<{ cid: CID }> | Iterable<{ cid: CID }>
+  get: (cid: CID, options?: { offline?: boolean }) => AsyncIterable<Uint8Array> | Iterable<Uint8Array>
+  delete: (cid: CID) => void | Promise<void>
 }
 
 export interface LocalRetentionInit {
   pins: LocalPins
-  /** deletes every block that no pin holds (Helia's `gc`) */
-  gc: () => Promise<void>
+  blocks: LocalBlocks
   /** the blob store's gate: a sweep takes its exclusive side */
   gate: ExclusiveGate
-  /** told after each timed sweep: what it released, or why it failed */
+  /** told after each timed sweep: what it did, or why it failed */
   onSweep?: (outcome: SweepOutcome) => void
 }
 
-export type SweepOutcome = { released: number } | { error: unknown }
+export interface SweepResult {
+  /** local pins released */
+  released: number
+  /** blocks deleted */
+  deleted: number
+}
+
+export type SweepOutcome = SweepResult | { error: unknown }
 
 export interface LocalRetention {
-  /** releases the old pins and deletes unpinned blocks now; returns how many pins it released */
-  sweep: () => Promise<number>
+  /** releases the old pins and deletes the blocks no remaining pin reaches, now */
+  sweep: () => Promise<SweepResult>
   /** no more timed sweeps; resolves once a sweep under way has ended (the store may close then) */
   stop: () => Promise<void>
 }
@@ -55,28 +83,44 @@ export interface LocalRetention {
 export function startLocalRetention (init: LocalRetentionInit, opts: LocalRetentionOptions = {}): LocalRetention {
   const keepMs = opts.keepMs ?? LOCAL_PIN_KEEP_MS
   const now = opts.now ?? Date.now
-  const sweep = async (): Promise<number> => await init.gate.exclusive(async () => {
+  let running: Promise<SweepResult> | undefined
+  const sweepOnce = async (): Promise<SweepResult> => await init.gate.exclusive(async () => {
     const cutoff = now() - keepMs
+    const kept: Array<{ cid: CID, depth: number }> = []
     const old: CID[] = []
     // A pin without `pinnedAt` predates dating: it is old.
-    for await (const { cid, metadata } of init.pins.ls()) {
-      if (!(typeof metadata.pinnedAt === 'number' && metadata.pinnedAt >= cutoff)) old.push(cid)
+    for await (const { cid, depth, metadata } of init.pins.ls()) {
+      if (typeof metadata.pinnedAt === 'number' && metadata.pinnedAt >= cutoff) kept.push({ cid, depth })
+      else old.push(cid)
     }
-    for (const cid of old) for await (const _ of init.pins.rm(cid)) { /* unpin */ }
-    await init.gc()
-    return old.length
+    // offline: a pinned block missing here must not send the release to the network
+    const local = { offline: true, signal: AbortSignal.timeout(RELEASE_TIMEOUT_MS) }
+    for (const cid of old) for await (const _ of init.pins.rm(cid, local)) { /* unpin */ }
+    const live = await reachable(kept, init.blocks)
+    let deleted = 0
+    for await (const { cid } of init.blocks.getAll()) {
+      if (live.has(blockKey(cid))) continue
+      await init.blocks.delete(cid)
+      deleted++
+    }
+    return { released: old.length, deleted }
   })
+  const sweep = async (): Promise<SweepResult> => {
+    const run = sweepOnce()
+    running = run
+    try {
+      return await run
+    } finally {
+      if (running === run) running = undefined
+    }
+  }
 
   let timer: ReturnType<typeof setTimeout> | undefined
   let stopped = false
-  let timed: Promise<void> | undefined
   const schedule = (delay: number): void => {
     timer = setTimeout(() => {
-      timed = sweep().then((released) => { init.onSweep?.({ released }) }, (error: unknown) => { init.onSweep?.({ error }) })
-        .finally(() => {
-          timed = undefined
-          if (!stopped) schedule(opts.intervalMs ?? LOCAL_SWEEP_INTERVAL_MS)
-        })
+      sweep().then((result) => { init.onSweep?.(result) }, (error: unknown) => { init.onSweep?.({ error }) })
+        .finally(() => { if (!stopped) schedule(opts.intervalMs ?? LOCAL_SWEEP_INTERVAL_MS) })
     }, delay)
   }
   schedule(opts.firstDelayMs ?? FIRST_SWEEP_DELAY_MS)
@@ -85,7 +129,47 @@ export function startLocalRetention (init: LocalRetentionInit, opts: LocalRetent
     stop: async () => {
       stopped = true
       clearTimeout(timer)
-      await timed
+      await running?.catch(() => {})
     }
   }
+}
+
+/** Blockstores key blocks by multihash: a raw and a dag-cbor CID of the same bytes are one block. */
+function blockKey (cid: CID): string {
+  return base64.encode(cid.multihash.bytes)
+}
+
+/**
+ * The blocks the pins reach, each pin to its depth. Blobs, manifests and evidence are dag-cbor
+ * nodes over raw leaves; a pinned block of another codec cannot be walked, and the sweep stops
+ * before deleting anything rather than guess.
+ */
+async function reachable (pins: ReadonlyArray<{ cid: CID, depth: number }>, blocks: LocalBlocks): Promise<Set<string>> {
+  const walked = new Map<string, number>()
+  const walk = async (cid: CID, depth: number): Promise<void> => {
+    const key = blockKey(cid)
+    if ((walked.get(key) ?? -1) >= depth) return
+    walked.set(key, depth)
+    if (depth <= 0 || cid.code === raw.code) return
+    if (cid.code !== dagCbor.code) throw new Error(`a pinned block ${cid.toString()} has codec 0x${cid.code.toString(16)}, which the sweep cannot walk`)
+    let bytes: Uint8Array
+    try {
+      bytes = await collectBytes(blocks.get(cid, { offline: true }))
+    } catch {
+      return // not here: nothing of it to keep
+    }
+    for (const link of linksOf(dagCbor.decode(bytes))) await walk(link, depth - 1)
+  }
+  for (const pin of pins) await walk(pin.cid, pin.depth)
+  return new Set(walked.keys())
+}
+
+function * linksOf (value: unknown): Generator<CID> {
+  const cid = CID.asCID(value)
+  if (cid != null) {
+    yield cid
+    return
+  }
+  if (value instanceof Uint8Array || value === null || typeof value !== 'object') return
+  for (const item of Array.isArray(value) ? value : Object.values(value)) yield * linksOf(item)
 }
