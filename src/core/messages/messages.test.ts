@@ -1,6 +1,6 @@
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
-import { describe, expect, it } from 'vitest'
-import { anyWallet, authorizeSession, createMessageVerifier, encodeTaskMessage, GRANT_RENEW_RETRY_MS, InvalidMessageError, parseTaskTopic, SessionExpiredError, taskTopic, walletMessageSigner, type MessageSigner, type SessionGrant, type WalletSigner } from './index.ts'
+import { describe, expect, it, vi } from 'vitest'
+import { anyWallet, authorizeSession, createMessageVerifier, encodeTaskMessage, GRANT_RENEW_WAIT_MS, InvalidMessageError, parseTaskTopic, SessionExpiredError, taskTopic, walletMessageSigner, type MessageSigner, type SessionGrant, type WalletSigner } from './index.ts'
 
 const PEER = '12D3KooWKM14WjmyrowSbrdTQjZirFG4tXcJaAez84B4utq3r1H6'
 const OTHER_PEER = '12D3KooWQsY22EmLAwzZKp8SXaY4MweM3WU3UQZ4vboB4Qf2VHqp'
@@ -134,22 +134,27 @@ describe('replay window (fake clock)', () => {
 
 describe('session grant renewal (fake clock)', () => {
   const HOUR = 3600_000
-  /** A wallet that counts its prompts and declines while `declining` is set. */
-  function promptedWallet (): WalletSigner & { prompts: number, declining: boolean } {
+  const MINUTE = 60_000
+  /** A wallet that counts its prompts; it declines while `declining`, never answers while `silent`, and signs as `as`. */
+  function promptedWallet (): WalletSigner & { prompts: number, declining: boolean, silent: boolean, as: typeof wallet } {
     const w = {
       address: wallet.address,
       prompts: 0,
       declining: false,
+      silent: false,
+      as: wallet,
       signMessage: async (args: { message: string }) => {
         w.prompts++
+        if (w.silent) return await new Promise<never>(() => {})
         if (w.declining) throw new Error('User rejected the request.')
-        return await wallet.signMessage(args)
+        return await w.as.signMessage(args)
       }
     }
     return w
   }
+  const grantOf = (auth: unknown): SessionGrant => (auth as { grant: SessionGrant }).grant
 
-  it('asks the wallet again once three quarters of the grant passed, so a provider is still heard days later', async () => {
+  it('asks the wallet again once three quarters of the grant passed, once for any number of messages, so a provider is still heard days later', async () => {
     const w = promptedWallet()
     let clock = NOW
     const { grant, signer } = await authorizeSession({ wallet: w, peerId: PEER, chainId: 31337, now: () => clock })
@@ -157,12 +162,14 @@ describe('session grant renewal (fake clock)', () => {
       clock = t
       const bytes = await encodeTaskMessage(signer, '7', 'presence', presence, { now: t })
       await createMessageVerifier({ chainId: 31337, membership: anyWallet, now: () => t }).verify(bytes, ctx())
-      return (JSON.parse(new TextDecoder().decode(bytes)) as { auth: { grant: SessionGrant } }).auth.grant
+      return grantOf(JSON.parse(new TextDecoder().decode(bytes)).auth)
     }
     expect(await sendAt(NOW + 17 * HOUR)).toEqual(grant)
     expect(w.prompts).toBe(1)
-    // past 18 h: the renewal starts, and this message goes out with the old grant meanwhile
-    expect(await sendAt(NOW + 19 * HOUR)).toEqual(grant)
+    // past 18 h: one renewal for five messages at once, which go out with the old grant meanwhile
+    clock = NOW + 19 * HOUR
+    const auths = await Promise.all(Array.from({ length: 5 }, async () => await signer.sign('{}')))
+    expect(auths.map(grantOf)).toEqual(Array(5).fill(grant))
     expect(w.prompts).toBe(2)
     const renewed = await sendAt(NOW + 25 * HOUR)
     expect(renewed.expiresAt).toBe(grant.expiresAt + 19 * 3600)
@@ -170,29 +177,66 @@ describe('session grant renewal (fake clock)', () => {
     expect((await sendAt(NOW + 73 * HOUR)).expiresAt).toBeGreaterThan((NOW + 73 * HOUR) / 1000)
   })
 
-  it('keeps the old grant while the wallet declines, asks again 10 minutes later, and refuses to sign once it ran out', async () => {
+  it('keeps the old grant while the wallet declines, asks again 10, 20, 40 minutes later, and refuses to sign once it ran out', async () => {
     const w = promptedWallet()
     let clock = NOW
     const { signer } = await authorizeSession({ wallet: w, peerId: PEER, chainId: 31337, now: () => clock })
     const signAt = async (t: number): Promise<unknown> => { clock = t; return await signer.sign('{}') }
     w.declining = true
-    await signAt(NOW + 19 * HOUR)
-    await signAt(NOW + 19 * HOUR + 5 * 60_000)
+    await signAt(NOW + 19 * HOUR) // asked (2), declined
+    await signAt(NOW + 19 * HOUR + 5 * MINUTE)
     expect(w.prompts).toBe(2)
-    await signAt(NOW + 19 * HOUR + GRANT_RENEW_RETRY_MS + 1)
+    await signAt(NOW + 19 * HOUR + 10 * MINUTE) // asked (3), declined: next in 20 minutes
+    await signAt(NOW + 19 * HOUR + 25 * MINUTE)
     expect(w.prompts).toBe(3)
-    // the last renewal failed at 23:55; at 23:59 the old grant is too close to its end to use
-    clock = NOW + 24 * HOUR - 5 * 60_000
-    await signer.sign('{}')
-    const expired = signAt(NOW + 24 * HOUR - 60_000)
+    await signAt(NOW + 19 * HOUR + 30 * MINUTE) // asked (4), declined: next in 40 minutes
+    expect(w.prompts).toBe(4)
+    await signAt(NOW + 24 * HOUR - 5 * MINUTE) // asked (5), declined: next in 80 minutes; the old grant still signs
+    expect(w.prompts).toBe(5)
+    // at 23:59 the old grant is too close to its end to use
+    const expired = signAt(NOW + 24 * HOUR - MINUTE)
     await expect(expired).rejects.toBeInstanceOf(SessionExpiredError)
     await expect(expired).rejects.toThrow(/did not sign a new one: User rejected the request/)
+    expect(w.prompts).toBe(5)
     w.declining = false
-    await signAt(NOW + 24 * HOUR + GRANT_RENEW_RETRY_MS)
-    expect(await signAt(NOW + 30 * HOUR)).toMatchObject({ kind: 'session' })
+    await signAt(NOW + 24 * HOUR + 75 * MINUTE) // asked (6), signed
+    expect(grantOf(await signAt(NOW + 30 * HOUR)).expiresAt).toBe((NOW + 48 * HOUR + 75 * MINUTE) / 1000)
+    expect(w.prompts).toBe(6)
   })
 
-  it('refuses a grant too short to renew in time', async () => {
-    await expect(authorizeSession({ wallet, peerId: PEER, chainId: 31337, ttlSeconds: 60 })).rejects.toThrow(/at least 8 minutes/)
+  it('refuses a renewal the wallet signed as another account, as every receiver would', async () => {
+    const w = promptedWallet()
+    let clock = NOW
+    const { grant, signer } = await authorizeSession({ wallet: w, peerId: PEER, chainId: 31337, now: () => clock })
+    w.as = privateKeyToAccount(generatePrivateKey())
+    clock = NOW + 19 * HOUR
+    expect(grantOf(await signer.sign('{}'))).toEqual(grant)
+    clock = NOW + 24 * HOUR
+    await expect(signer.sign('{}')).rejects.toThrow(/signed the session grant as 0x[0-9a-f]{40}, not as .*switch the wallet back/)
+  })
+
+  it('fails a message after a while, rather than holding it, while the wallet leaves the prompt unanswered', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const w = promptedWallet()
+      let clock = NOW
+      const { signer } = await authorizeSession({ wallet: w, peerId: PEER, chainId: 31337, now: () => clock })
+      w.silent = true
+      clock = NOW + 19 * HOUR
+      await signer.sign('{}')
+      clock = NOW + 24 * HOUR
+      const waiting = signer.sign('{}')
+      waiting.catch(() => {})
+      await vi.advanceTimersByTimeAsync(GRANT_RENEW_WAIT_MS)
+      await expect(waiting).rejects.toThrow(/has not answered the request for a new session grant/)
+      expect(w.prompts).toBe(2)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('refuses a grant too short to renew in time, or of a fraction of a second', async () => {
+    await expect(authorizeSession({ wallet, peerId: PEER, chainId: 31337, ttlSeconds: 60 })).rejects.toThrow(/at least 48 minutes/)
+    await expect(authorizeSession({ wallet, peerId: PEER, chainId: 31337, ttlSeconds: 86_400.5 })).rejects.toThrow(/whole number of seconds/)
   })
 })

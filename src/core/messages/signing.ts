@@ -50,8 +50,14 @@ export interface AuthorizeSessionOptions {
 
 /** How long a grant lasts: a volunteer is asked again about once a day, never mid-message. */
 export const GRANT_TTL_SECONDS = 24 * 3600
-/** After a wallet declined or failed to renew, the signer keeps the grant it has and asks again this much later. */
+/**
+ * After a wallet declined or failed to renew, the signer keeps the grant it has and asks again
+ * this much later, twice as long after each refusal in a row, at most GRANT_RENEW_RETRY_MAX_MS.
+ */
 export const GRANT_RENEW_RETRY_MS = 10 * 60_000
+export const GRANT_RENEW_RETRY_MAX_MS = 4 * 3600_000
+/** Once the old grant is spent, how long a message waits for a wallet that has not answered yet. */
+export const GRANT_RENEW_WAIT_MS = 30_000
 /**
  * A grant this close to its expiry is not used: a message spends up to the receivers' 10 s of
  * clock skew plus its time in flight before it is checked.
@@ -76,17 +82,24 @@ interface Session {
  * The key never leaves the tab; losing it (reload) costs one more wallet prompt. The signer asks
  * the wallet for a new grant, with a new key, once three quarters of the grant's time have passed
  * and goes on signing with the old one meanwhile, so a provider that runs for days is still heard;
- * it waits for the wallet only when the old grant has run out.
+ * it waits for the wallet (GRANT_RENEW_WAIT_MS at most per message) only when the old grant has
+ * run out. A grant signed by another account than the wallet's is refused here, as receivers would.
  */
 export async function authorizeSession (opts: AuthorizeSessionOptions): Promise<{ grant: SessionGrant, signer: MessageSigner }> {
   const now = opts.now ?? Date.now
   const ttl = opts.ttlSeconds ?? GRANT_TTL_SECONDS
-  if (!(ttl * 1000 >= 4 * GRANT_SAFETY_MS)) throw new RangeError(`a session grant must last at least ${4 * GRANT_SAFETY_MS / 60_000} minutes, not ${ttl} s`)
+  // the last quarter of a grant leaves room for its last two minutes and a refused renewal's retry
+  const shortest = 4 * (GRANT_SAFETY_MS + GRANT_RENEW_RETRY_MS) / 1000
+  if (!Number.isInteger(ttl) || ttl < shortest) throw new RangeError(`a session grant lasts a whole number of seconds, at least ${shortest / 60} minutes, not ${ttl}`)
   const wallet = lower(opts.wallet.address)
   const issue = async (): Promise<Session> => {
     const key = privateKeyToAccount(generatePrivateKey())
     const unsigned = { sessionKey: lower(key.address), peerId: opts.peerId, chainId: opts.chainId, expiresAt: Math.floor(now() / 1000) + ttl }
-    const signature = await opts.wallet.signMessage({ message: authorizationText(unsigned) })
+    const text = authorizationText(unsigned)
+    const signature = await opts.wallet.signMessage({ message: text })
+    // A wallet that switched accounts signs with another one: every receiver would refuse that grant.
+    const signer = await recoverSigner(text, signature)
+    if (signer !== wallet) throw new MLBridgeError('GRANT_WRONG_ACCOUNT', `the wallet signed the session grant as ${signer ?? 'nobody'}, not as ${wallet}: switch the wallet back to ${wallet}`)
     return { grant: { ...unsigned, wallet, signature }, key }
   }
   const renewFrom = (grant: SessionGrant): number => (grant.expiresAt - ttl / 4) * 1000
@@ -95,18 +108,29 @@ export async function authorizeSession (opts: AuthorizeSessionOptions): Promise<
   let nextRenewal = renewFrom(current.grant)
   let renewing: Promise<void> | undefined
   let renewError: unknown
+  let refusals = 0
   const renew = (): Promise<void> => {
     renewing ??= issue().then(
-      (session) => { current = session; nextRenewal = renewFrom(session.grant); renewError = undefined },
-      (error: unknown) => { nextRenewal = now() + GRANT_RENEW_RETRY_MS; renewError = error }
+      (session) => { current = session; nextRenewal = renewFrom(session.grant); renewError = undefined; refusals = 0 },
+      (error: unknown) => {
+        renewError = error
+        nextRenewal = now() + Math.min(GRANT_RENEW_RETRY_MAX_MS, GRANT_RENEW_RETRY_MS * 2 ** refusals++)
+      }
     ).finally(() => { renewing = undefined })
     return renewing
   }
   const usable = (): boolean => current.grant.expiresAt * 1000 - GRANT_SAFETY_MS > now()
   const session = async (): Promise<Session> => {
     if (now() >= nextRenewal) void renew()
-    if (!usable() && renewing !== undefined) await renewing
-    // A wallet that declined is asked again only after GRANT_RENEW_RETRY_MS, not for every message.
+    const pending = renewing
+    if (!usable() && pending !== undefined) {
+      // a prompt nobody answers must not hold every message: wait a while, then fail this one
+      let timer: ReturnType<typeof setTimeout> | undefined
+      await Promise.race([pending, new Promise<void>((resolve) => { timer = setTimeout(resolve, GRANT_RENEW_WAIT_MS) })])
+      clearTimeout(timer)
+      if (!usable() && renewing === pending) throw new SessionExpiredError(current.grant.expiresAt, new Error('the wallet has not answered the request for a new session grant yet'))
+    }
+    // A wallet that declined is asked again only after the retry delay, not for every message.
     if (!usable()) throw new SessionExpiredError(current.grant.expiresAt, renewError)
     return current
   }
