@@ -52,7 +52,7 @@ export async function runProvider (config: ProviderConfig, opts: RunOptions): Pr
   display.info(`p2p node ${network.node.peerId}, relay ${config.relays.join(', ')}; state in ${stateDir}`)
   network.node.events.on('storage:sweep', (outcome) => {
     if ('error' in outcome) display.error(`the sweep of old blocks in ${stateDir} failed: ${errorMessage(outcome.error)}`)
-    else display.info(`swept ${stateDir}: released ${outcome.released} local pin${outcome.released === 1 ? '' : 's'} older than ${LOCAL_PIN_KEEP_MS / 3600_000} h, deleted ${outcome.deleted} block${outcome.deleted === 1 ? '' : 's'} no pin holds`)
+    else display.info(`swept ${stateDir}: released ${outcome.released} local pin${outcome.released === 1 ? '' : 's'} older than ${LOCAL_PIN_KEEP_MS / 3600_000} h, deleted ${outcome.deleted} block${outcome.deleted === 1 ? '' : 's'} no pin holds${outcome.more ? ' (more in a minute)' : ''}`)
   })
 
   display.info(config.api === undefined ? 'no indexer API: tasks are found by reading every task from the chain' : `tasks found through the indexer API at ${config.api}`)

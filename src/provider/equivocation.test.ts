@@ -74,6 +74,16 @@ describe('endorsement pool', () => {
     expect(pool.of(5)).toEqual([])
     expect(pool.of(6)).toHaveLength(1)
   })
+
+  it('before the loop has observed a round, keeps at most three rounds, whatever peers name', () => {
+    const pool = new EndorsementPool()
+    const at = (round: number): Endorsement => ({ ...endorsement(content('honest')), round })
+    for (const round of [100, 200, 300, 400]) pool.add(at(round), SIGNER)
+    expect([100, 200, 300, 400].map((r) => pool.of(r).length)).toEqual([1, 1, 1, 0])
+    pool.moveTo(4)
+    pool.add(at(4), SIGNER)
+    expect([100, 200, 300, 4].map((r) => pool.of(r).length)).toEqual([0, 0, 0, 1])
+  })
 })
 
 const chain = useLocalChain()

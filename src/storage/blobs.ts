@@ -220,10 +220,15 @@ export async function pinLocally (pins: PinAccess | undefined, cid: CID, metadat
     await pins.setMetadata(cid, { ...pin.metadata, pinnedAt: Date.now() }, { signal })
     return
   }
-  for await (const _ of pins.add(cid, { metadata: { ...metadata, pinnedAt: Date.now() }, signal })) { /* walk the DAG */ }
+  try {
+    for await (const _ of pins.add(cid, { metadata: { ...metadata, pinnedAt: Date.now() }, signal })) { /* walk the DAG */ }
+  } catch (error) {
+    // the same blob put twice at once: the other put pinned it first
+    if (!(error instanceof Error && error.name === 'AlreadyPinnedError')) throw error
+  }
 }
 
-/** Runs `job` inside the gate's shared side, or at once without a gate. */
+/** Runs `job` inside the gate's shared side, or at once without a gate. Never nest it: a sweep waiting in between would deadlock both. */
 export async function whileStoring<T> (gate: ExclusiveGate | undefined, job: () => Promise<T>): Promise<T> {
   return gate === undefined ? await job() : await gate.shared(job)
 }

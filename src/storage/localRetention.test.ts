@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { collectBytes } from '../core/bytes.ts'
 import { exclusiveGate, type ExclusiveGate } from '../core/concurrency.ts'
 import { createStorage, type Storage } from './index.ts'
-import { startLocalRetention, type LocalBlocks, type LocalRetention, type SweepOutcome } from './localRetention.ts'
+import { startLocalRetention, SWEEP_DELETE_BUDGET_MS, type LocalBlocks, type LocalRetention, type SweepOutcome } from './localRetention.ts'
 
 const HOUR = 3600_000
 const T0 = 1_800_000_000_000
@@ -62,7 +62,7 @@ describe('local retention (a real Helia store)', () => {
     for (const cid of [old, fetched, undated, fresh, republished]) expect(await held(cid)).toBe(true)
 
     // 3 blobs of 3 blocks: a root, a full 1024-byte leaf (the two of one fill are one block) and the last leaf
-    expect(await start().sweep()).toEqual({ released: 2, deleted: 9 })
+    expect(await start().sweep()).toEqual({ released: 2, failed: 0, deleted: 9, more: false })
 
     expect(await held(old)).toBe(false)
     expect(await held(fetched)).toBe(false)
@@ -131,6 +131,16 @@ describe('local retention (a real Helia store)', () => {
     expect((await helia.pins.get(manifest)).metadata).toMatchObject({ taskId: '0' })
   })
 
+  it('stops deleting when its budget is spent, holding the gate no longer, and says more is left', async () => {
+    for (const fill of [11, 12, 13]) await storage.blobs.put(bytes(fill), { kind: 'delta' })
+    const slow: LocalBlocks = { ...local, get: (cid, o) => local.get(cid, o), getAll: () => local.getAll(), delete: async (cid) => { await new Promise((resolve) => setTimeout(resolve, SWEEP_DELETE_BUDGET_MS / 4)); await local.delete(cid) } }
+    const first = await start(slow).sweep()
+    expect(first).toMatchObject({ more: true })
+    expect(first.deleted).toBeLessThan(9)
+    const second = await retention!.sweep()
+    expect(first.deleted + second.deleted).toBeLessThanOrEqual(9)
+  }, 20_000)
+
   it('sweeps on its timer, tells each outcome, and stops', async () => {
     vi.setSystemTime(T0 - 7 * HOUR)
     await storage.blobs.put(bytes(10), { kind: 'delta', pin: true })
@@ -142,7 +152,7 @@ describe('local retention (a real Helia store)', () => {
     await expect.poll(() => outcomes.length).toBeGreaterThanOrEqual(2)
     await r.stop()
     const seen = outcomes.length
-    expect(outcomes[0]).toEqual({ released: 1, deleted: 3 })
+    expect(outcomes[0]).toEqual({ released: 1, failed: 0, deleted: 3, more: false })
     expect((outcomes[1] as { error: Error }).error.message).toBe('disk gone')
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(outcomes).toHaveLength(seen)

@@ -25,8 +25,13 @@ export const LOCAL_PIN_KEEP_MS = 6 * 3600_000
 export const LOCAL_SWEEP_INTERVAL_MS = 3600_000
 /** The first sweep soon after start, for what a previous session left. */
 export const FIRST_SWEEP_DELAY_MS = 60_000
-/** Releasing the old pins walks their blocks, here and never on the network; a bound all the same. */
-const RELEASE_TIMEOUT_MS = 60_000
+/** Releasing an old pin walks its blocks, here and never on the network; a bound all the same. */
+const RELEASE_TIMEOUT_MS = 10_000
+/**
+ * Deleting holds the store's gate, which every put waits for (a sealed delta before its commit):
+ * a sweep deletes for this long at most and the next one, a minute later, goes on.
+ */
+export const SWEEP_DELETE_BUDGET_MS = 2_000
 
 export interface LocalRetentionOptions {
   /** local pins older than this (by their `pinnedAt`) are released @default LOCAL_PIN_KEEP_MS */
@@ -67,8 +72,12 @@ export interface LocalRetentionInit {
 export interface SweepResult {
   /** local pins released */
   released: number
+  /** pins that could not be released (a block of theirs missing here): the next sweep tries again */
+  failed: number
   /** blocks deleted */
   deleted: number
+  /** the delete budget ran out before every unreachable block was deleted */
+  more: boolean
 }
 
 export type SweepOutcome = SweepResult | { error: unknown }
@@ -93,17 +102,26 @@ export function startLocalRetention (init: LocalRetentionInit, opts: LocalRetent
       if (typeof metadata.pinnedAt === 'number' && metadata.pinnedAt >= cutoff) kept.push({ cid, depth })
       else old.push(cid)
     }
-    // offline: a pinned block missing here must not send the release to the network
-    const local = { offline: true, signal: AbortSignal.timeout(RELEASE_TIMEOUT_MS) }
-    for (const cid of old) for await (const _ of init.pins.rm(cid, local)) { /* unpin */ }
+    let failed = 0
+    for (const cid of old) {
+      try {
+        // offline: a pinned block missing here must not send the release to the network
+        const local = { offline: true, signal: AbortSignal.timeout(RELEASE_TIMEOUT_MS) }
+        for await (const _ of init.pins.rm(cid, local)) { /* unpin */ }
+      } catch {
+        failed++
+      }
+    }
     const live = await reachable(kept, init.blocks)
     let deleted = 0
+    const until = performance.now() + SWEEP_DELETE_BUDGET_MS
     for await (const { cid } of init.blocks.getAll()) {
       if (live.has(blockKey(cid))) continue
+      if (performance.now() > until) return { released: old.length - failed, failed, deleted, more: true }
       await init.blocks.delete(cid)
       deleted++
     }
-    return { released: old.length, deleted }
+    return { released: old.length - failed, failed, deleted, more: false }
   })
   const sweep = async (): Promise<SweepResult> => {
     const run = sweepOnce()
@@ -119,8 +137,9 @@ export function startLocalRetention (init: LocalRetentionInit, opts: LocalRetent
   let stopped = false
   const schedule = (delay: number): void => {
     timer = setTimeout(() => {
-      sweep().then((result) => { init.onSweep?.(result) }, (error: unknown) => { init.onSweep?.({ error }) })
-        .finally(() => { if (!stopped) schedule(opts.intervalMs ?? LOCAL_SWEEP_INTERVAL_MS) })
+      let more = false
+      sweep().then((result) => { more = result.more; init.onSweep?.(result) }, (error: unknown) => { init.onSweep?.({ error }) })
+        .finally(() => { if (!stopped) schedule(more ? opts.firstDelayMs ?? FIRST_SWEEP_DELAY_MS : opts.intervalMs ?? LOCAL_SWEEP_INTERVAL_MS) })
     }, delay)
   }
   schedule(opts.firstDelayMs ?? FIRST_SWEEP_DELAY_MS)

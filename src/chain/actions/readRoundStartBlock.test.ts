@@ -5,24 +5,27 @@ import { readProposals } from './readProposals.ts'
 import type { ReadContext } from './types.ts'
 
 /** A client that records each log query's range; the round started at block `startBlock` (0: not yet). */
-function recording (startBlock: bigint): { ctx: ReadContext, ranges: Array<{ eventName: string, fromBlock: unknown }> } {
+function recording (startBlock: bigint): { ctx: ReadContext, ranges: Array<{ eventName: string, fromBlock: unknown }>, reads: unknown[] } {
   const ranges: Array<{ eventName: string, fromBlock: unknown }> = []
+  const reads: unknown[] = []
   const publicClient = {
-    readContract: async ({ functionName }: { functionName: string }) => {
+    readContract: async ({ functionName, args }: { functionName: string, args: unknown[] }) => {
       if (functionName !== 'roundStarts') throw new Error(`unexpected read ${functionName}`)
+      reads.push(args)
       return [1_700_000_000n, startBlock]
     },
     getContractEvents: async ({ eventName, fromBlock }: { eventName: string, fromBlock: unknown }) => { ranges.push({ eventName, fromBlock }); return [] }
   }
   const contracts = { ConsensusVerifier: '0x00000000000000000000000000000000000000c1', ModelRegistry: '0x00000000000000000000000000000000000000c2' } as Record<string, Address>
-  return { ctx: { publicClient, contracts, deploymentBlock: 7n } as unknown as ReadContext, ranges }
+  return { ctx: { publicClient, contracts, deploymentBlock: 7n } as unknown as ReadContext, ranges, reads }
 }
 
 describe('a round\'s event scans', () => {
   it('start at the block the round started in, not at the deployment block, so they stay short however old the chain is', async () => {
-    const { ctx, ranges } = recording(5_000_000n)
+    const { ctx, ranges, reads } = recording(5_000_000n)
     await readProposals(ctx, { taskId: 3n, round: 9000 })
     await readAcceptedShards(ctx, { taskId: 3n, round: 9000 })
+    expect(reads).toEqual([[3n, 9000n], [3n, 9000n]])
     expect(ranges).toEqual([{ eventName: 'VersionProposed', fromBlock: 5_000_000n }, { eventName: 'ShardAccepted', fromBlock: 5_000_000n }])
   })
 

@@ -136,16 +136,18 @@ describe('session grant renewal (fake clock)', () => {
   const HOUR = 3600_000
   const MINUTE = 60_000
   /** A wallet that counts its prompts; it declines while `declining`, never answers while `silent`, and signs as `as`. */
-  function promptedWallet (): WalletSigner & { prompts: number, declining: boolean, silent: boolean, as: typeof wallet } {
+  function promptedWallet (): WalletSigner & { prompts: number, declining: boolean, silent: boolean, as: typeof wallet, answer: () => void } {
     const w = {
       address: wallet.address,
       prompts: 0,
       declining: false,
       silent: false,
       as: wallet,
+      /** answers the last prompt left unanswered while `silent` */
+      answer: () => {},
       signMessage: async (args: { message: string }) => {
         w.prompts++
-        if (w.silent) return await new Promise<never>(() => {})
+        if (w.silent) return await new Promise<`0x${string}`>((resolve) => { w.answer = () => { void wallet.signMessage(args).then(resolve) } })
         if (w.declining) throw new Error('User rejected the request.')
         return await w.as.signMessage(args)
       }
@@ -215,21 +217,38 @@ describe('session grant renewal (fake clock)', () => {
     await expect(signer.sign('{}')).rejects.toThrow(/signed the session grant as 0x[0-9a-f]{40}, not as .*switch the wallet back/)
   })
 
-  it('fails a message after a while, rather than holding it, while the wallet leaves the prompt unanswered', async () => {
+  it('asks again when a prompt stays unanswered, fails a message after 30 s rather than holding it, and takes a late answer', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     try {
       const w = promptedWallet()
       let clock = NOW
       const { signer } = await authorizeSession({ wallet: w, peerId: PEER, chainId: 31337, now: () => clock })
+      const signAt = async (t: number): Promise<unknown> => { clock = t; return await signer.sign('{}') }
       w.silent = true
-      clock = NOW + 19 * HOUR
-      await signer.sign('{}')
-      clock = NOW + 24 * HOUR
-      const waiting = signer.sign('{}')
-      waiting.catch(() => {})
-      await vi.advanceTimersByTimeAsync(GRANT_RENEW_WAIT_MS)
-      await expect(waiting).rejects.toThrow(/has not answered the request for a new session grant/)
+      await signAt(NOW + 19 * HOUR) // asked (2), no answer
+      await signAt(NOW + 19 * HOUR + 5 * MINUTE)
       expect(w.prompts).toBe(2)
+      await signAt(NOW + 19 * HOUR + 11 * MINUTE) // unanswered for 10 minutes: declined, asked again in 10
+      expect(w.prompts).toBe(2)
+      await signAt(NOW + 19 * HOUR + 22 * MINUTE) // asked (3), no answer
+      expect(w.prompts).toBe(3)
+      // spent, the last prompt unanswered for hours: a message waits 30 s for an answer, not forever
+      const failsAfterWait = async (t: number): Promise<void> => {
+        clock = t
+        const waiting = signer.sign('{}')
+        waiting.catch(() => {})
+        await vi.advanceTimersByTimeAsync(GRANT_RENEW_WAIT_MS)
+        await expect(waiting).rejects.toThrow(/has not answered the request for a new session grant/)
+      }
+      await failsAfterWait(NOW + 24 * HOUR)
+      expect(w.prompts).toBe(3)
+      // asked (4) when the retry is due (20 minutes after the second prompt was given up on)
+      await failsAfterWait(NOW + 25 * HOUR)
+      expect(w.prompts).toBe(4)
+      // the answer comes late: the grant it signs is taken
+      w.answer()
+      await vi.waitFor(async () => { expect(grantOf(await signAt(NOW + 25 * HOUR + MINUTE)).expiresAt).toBe((NOW + 49 * HOUR) / 1000) })
+      expect(w.prompts).toBe(4)
     } finally {
       vi.useRealTimers()
     }

@@ -106,29 +106,46 @@ export async function authorizeSession (opts: AuthorizeSessionOptions): Promise<
 
   let current = await issue()
   let nextRenewal = renewFrom(current.grant)
-  let renewing: Promise<void> | undefined
+  /** the latest request for a new grant until it settles; `open`: still counted as in flight */
+  let attempt: { done: Promise<void>, since: number, open: boolean } | undefined
   let renewError: unknown
   let refusals = 0
-  const renew = (): Promise<void> => {
-    renewing ??= issue().then(
-      (session) => { current = session; nextRenewal = renewFrom(session.grant); renewError = undefined; refusals = 0 },
+  const retryLater = (): void => { nextRenewal = now() + Math.min(GRANT_RENEW_RETRY_MAX_MS, GRANT_RENEW_RETRY_MS * 2 ** refusals++) }
+  const renew = (): void => {
+    if (attempt?.open === true) return
+    const mine = { done: Promise.resolve(), since: now(), open: true }
+    mine.done = issue().then(
+      // an answer to a prompt given up on still counts, unless a newer grant came first
+      (session) => {
+        if (session.grant.expiresAt <= current.grant.expiresAt) return
+        current = session
+        nextRenewal = renewFrom(session.grant)
+        renewError = undefined
+        refusals = 0
+      },
       (error: unknown) => {
         renewError = error
-        nextRenewal = now() + Math.min(GRANT_RENEW_RETRY_MAX_MS, GRANT_RENEW_RETRY_MS * 2 ** refusals++)
+        if (mine.open) retryLater()
       }
-    ).finally(() => { renewing = undefined })
-    return renewing
+    ).finally(() => { if (attempt === mine) attempt = undefined })
+    attempt = mine
   }
   const usable = (): boolean => current.grant.expiresAt * 1000 - GRANT_SAFETY_MS > now()
   const session = async (): Promise<Session> => {
-    if (now() >= nextRenewal) void renew()
-    const pending = renewing
+    // a prompt unanswered for the retry delay counts as declined: the next renewal asks again
+    if (attempt?.open === true && now() - attempt.since >= GRANT_RENEW_RETRY_MS) {
+      attempt.open = false
+      renewError = new Error('the wallet has not answered the request for a new session grant')
+      retryLater()
+    }
+    if (now() >= nextRenewal) renew()
+    const pending = attempt
     if (!usable() && pending !== undefined) {
       // a prompt nobody answers must not hold every message: wait a while, then fail this one
       let timer: ReturnType<typeof setTimeout> | undefined
-      await Promise.race([pending, new Promise<void>((resolve) => { timer = setTimeout(resolve, GRANT_RENEW_WAIT_MS) })])
+      await Promise.race([pending.done, new Promise<void>((resolve) => { timer = setTimeout(resolve, GRANT_RENEW_WAIT_MS) })])
       clearTimeout(timer)
-      if (!usable() && renewing === pending) throw new SessionExpiredError(current.grant.expiresAt, new Error('the wallet has not answered the request for a new session grant yet'))
+      if (!usable() && attempt === pending) throw new SessionExpiredError(current.grant.expiresAt, new Error('the wallet has not answered the request for a new session grant yet'))
     }
     // A wallet that declined is asked again only after the retry delay, not for every message.
     if (!usable()) throw new SessionExpiredError(current.grant.expiresAt, renewError)
