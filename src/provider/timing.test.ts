@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { PhaseClock } from './timing.ts'
+import { PhaseClock, TIMED_ROUNDS } from './timing.ts'
 
 describe('PhaseClock', () => {
   it('charges each step until the next one to its round and category', () => {
@@ -23,5 +23,13 @@ describe('PhaseClock', () => {
     clock.enter('training', 2, 0)
     expect(clock.timings(300).get(2)?.train).toBe(300)
     expect(clock.timings(500).get(2)?.train).toBe(500)
+  })
+
+  it('keeps the last TIMED_ROUNDS rounds (and the time before the first), not every round of a long task', () => {
+    const clock = new PhaseClock()
+    clock.enter('joining', undefined, 0)
+    for (let round = 0; round < 1000; round++) clock.enter('training', round, 10 + round * 10)
+    const rounds = [...clock.timings(20_000).keys()].sort((a, b) => a - b)
+    expect(rounds).toEqual([-1, ...Array.from({ length: TIMED_ROUNDS }, (_, i) => 1000 - TIMED_ROUNDS + i)])
   })
 })

@@ -38,7 +38,10 @@ export function categoryOf (phase: Phase): TimeCategory {
 
 const zero = (): RoundTimings => ({ train: 0, transfer: 0, chain: 0, aggregate: 0, wait: 0 })
 
-/** Milliseconds per round (-1: before the first round, e.g. joining) and category. */
+/** Rounds a PhaseClock keeps (and the contribute page shows): a task may run 10,000. */
+export const TIMED_ROUNDS = 50
+
+/** Milliseconds per round (-1: before the first round, e.g. joining) and category, for the last TIMED_ROUNDS rounds. */
 export class PhaseClock {
   private current: { phase: Phase, round: number, since: number } | undefined
   private readonly rounds = new Map<number, RoundTimings>()
@@ -57,6 +60,7 @@ export class PhaseClock {
     t[categoryOf(c.phase)] += Math.max(0, now - c.since)
     this.rounds.set(c.round, t)
     c.since = now
+    for (const round of this.rounds.keys()) if (round >= 0 && round <= c.round - TIMED_ROUNDS) this.rounds.delete(round)
   }
 
   /** A copy, by round. */
