@@ -232,14 +232,20 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
       this.woken = false
       return
     }
+    signal?.throwIfAborted()
     const early = new AbortController()
     this.wakeUp = () => { early.abort() }
     const unwatch = blockWait && this.ctx.deps.pipeline ? this.opts.chain.watchBlocks?.(() => { early.abort() }) : undefined
+    // A listener removed after each pause rather than AbortSignal.any, whose composites Node keeps
+    // tied to the run's long-lived signal: one per tick, tens of thousands a day.
+    const stop = (): void => { early.abort(signal?.reason) }
+    signal?.addEventListener('abort', stop, { once: true })
     try {
-      await this.ctx.deps.clock.sleep(ms, signal === undefined ? early.signal : AbortSignal.any([signal, early.signal]))
+      await this.ctx.deps.clock.sleep(ms, early.signal)
     } catch (error) {
       if (signal?.aborted === true) throw error
     } finally {
+      signal?.removeEventListener('abort', stop)
       unwatch?.()
       this.wakeUp = undefined
       this.woken = false
