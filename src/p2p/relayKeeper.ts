@@ -1,5 +1,6 @@
 import { backoffDelay } from '../core/backoff.ts'
 import { groupByPeerId } from './addresses.ts'
+import { watchReservation, type ReservationWatchOptions } from './reservationWatch.ts'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -12,6 +13,8 @@ export interface RelayKeeperOptions {
   backoffFactor?: number
   /** one dial attempt gives up after this @default 5000 */
   dialTimeoutMs?: number
+  /** when to hang up a relay whose reservation was lost while connected (src/p2p/reservationWatch.ts) */
+  reservation?: ReservationWatchOptions
 }
 
 export interface RelayKeeperState {
@@ -132,6 +135,7 @@ export function keepRelaysConnected (libp2p: Libp2p, relayMultiaddrs: readonly s
   libp2p.addEventListener('peer:disconnect', onDisconnect)
   win.addEventListener?.('online', onOnline)
   for (const slot of slots.values()) schedule(slot, 0)
+  const stopWatching = watchReservation(libp2p, [...slots.keys()], opts.reservation)
 
   return {
     relayPeerIds: [...slots.keys()],
@@ -147,6 +151,7 @@ export function keepRelaysConnected (libp2p: Libp2p, relayMultiaddrs: readonly s
     reconnectNow,
     stop: () => {
       stopped = true
+      stopWatching()
       for (const slot of slots.values()) clearTimeout(slot.timer)
       libp2p.removeEventListener('peer:connect', onConnect)
       libp2p.removeEventListener('peer:disconnect', onDisconnect)
