@@ -134,7 +134,13 @@ export function createBlobStore (init: BlobStoreInit): BlobStore {
   const concurrency = init.concurrency ?? 16
 
   const readBlock = async (cid: CID, maxBytes: number, signal?: AbortSignal): Promise<Uint8Array> => {
-    const block = await collectBytes(init.blocks.get(cid, { signal }), { maxBytes, tooLarge: () => new InvalidArtifactError(cid.toString(), `block is over ${maxBytes} bytes`) })
+    const read = async (): Promise<Uint8Array> => await collectBytes(init.blocks.get(cid, { signal }), { maxBytes, tooLarge: () => new InvalidArtifactError(cid.toString(), `block is over ${maxBytes} bytes`) })
+    // Helia checks that a block is here, then reads it: a sweep deleting it in between
+    // (localRetention.ts) fails the read, where asking again fetches it from the network.
+    const block = await read().catch(async (error: unknown) => {
+      if (error instanceof Error && error.name === 'NotFoundError' && signal?.aborted !== true) return await read()
+      throw error
+    })
     await verifyBlock(cid, block)
     return block
   }

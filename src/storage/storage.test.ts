@@ -80,6 +80,23 @@ describe('blob store', () => {
     blocks.put(lieCid, lie)
     await expect(blobs.get(lieCid, { kind: 'shard' })).rejects.toThrow(InvalidArtifactError)
   })
+
+  it('reads a block again when it went missing between Helia\'s check and its read (a sweep deleted it), and only once', async () => {
+    const blocks = memoryBlocks()
+    const { blobs } = createStorage({ blocks, chunkSize: 1000 })
+    const cid = await blobs.put(bytes(2500), { kind: 'shard' })
+    const notFound = (): Error => Object.assign(new Error('Not Found'), { name: 'NotFoundError' })
+    let failures = 1
+    const racing: BlockAccess = { put: blocks.put, get: (c, o) => { if (failures-- > 0) throw notFound(); return blocks.get(c, o) } }
+    expect(await createStorage({ blocks: racing, chunkSize: 1000 }).blobs.get(cid, { kind: 'shard' })).toEqual(bytes(2500))
+    failures = 2
+    await expect(createStorage({ blocks: racing, chunkSize: 1000 }).blobs.get(cid, { kind: 'shard' })).rejects.toThrow('Not Found')
+    // any other failure is not read again
+    const before = blocks.gets
+    const broken: BlockAccess = { put: blocks.put, get: () => { blocks.gets++; throw new Error('disk gone') } }
+    await expect(createStorage({ blocks: broken }).blobs.get(cid, { kind: 'shard' })).rejects.toThrow('disk gone')
+    expect(blocks.gets - before).toBe(1)
+  })
 })
 
 describe('data sets', () => {
