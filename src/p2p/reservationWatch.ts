@@ -2,9 +2,9 @@
  * A relay reservation lost while its connection stays open. libp2p refreshes a node's reservation
  * shortly before it expires (relays grant 2 hours); when a refresh fails it drops the
  * reservation, and its relay discovery tries the known relays once more, then only on a new
- * connection or identify. The
- * connection to the relay stays up, so nothing reconnects: the node keeps gossiping but loses its
- * `<relay>/p2p-circuit` address, and with it every WebRTC dial from a browser peer, for good.
+ * connection or identify. The connection to the relay stays up, so nothing reconnects: the node
+ * keeps gossiping but loses its `<relay>/p2p-circuit` address, and with it every WebRTC dial from
+ * a browser peer, for good.
  * This watch hangs up the connected relays when the node has held no circuit address for a
  * while; the relay keeper redials them, and the new connection brings a new reservation.
  */

@@ -36,14 +36,16 @@ export interface Equivocation {
 
 /**
  * Endorsements received, by round and signer (a newer one replaces an older one), for the rounds
- * next to the one the loop last observed (`moveTo`); the others are dropped. A signer's second endorsement of another model for the same round and parent is kept
- * aside as evidence (`takeEquivocations`), once per signer and round, signatures unchecked.
+ * next to the one the loop last observed (`moveTo`); the others are dropped. A signer's second
+ * endorsement of another model for the same round and parent is kept aside as evidence
+ * (`takeEquivocations`), once per signer and round, signatures unchecked.
  */
 export class EndorsementPool {
   private readonly rounds = new Map<number, Map<string, ReceivedEndorsement>>()
   private readonly equivocations: Equivocation[] = []
-  private readonly equivocators = new Set<string>()
-  private readonly refusals = new Set<string>()
+  /** signers, by round, already reported as equivocating, or as refused (`firstRefusal`) */
+  private readonly equivocators = new Map<number, Set<string>>()
+  private readonly refusals = new Map<number, Set<string>>()
   /** The task's round as the loop last observed it; undefined before the first observation. */
   private current: number | undefined
 
@@ -54,10 +56,17 @@ export class EndorsementPool {
    */
   moveTo (round: number): void {
     this.current = round
-    for (const r of this.rounds.keys()) if (!this.near(r)) this.rounds.delete(r)
-    for (const set of [this.equivocators, this.refusals]) {
-      for (const key of set) if (!this.near(Number(key.split('/')[0]))) set.delete(key)
+    for (const byRound of [this.rounds, this.equivocators, this.refusals]) {
+      for (const r of byRound.keys()) if (!this.near(r)) byRound.delete(r)
     }
+  }
+
+  /** Whether `signer` is new to `round` in `seen`; it is not from now on. */
+  private firstTime (seen: Map<number, Set<string>>, round: number, signer: string): boolean {
+    const signers = seen.get(round) ?? new Set<string>()
+    seen.set(round, signers)
+    const before = signers.size
+    return signers.add(signer.toLowerCase()).size > before
   }
 
   private near (round: number): boolean {
@@ -72,9 +81,7 @@ export class EndorsementPool {
     const byRound = this.rounds.get(round) ?? new Map<string, ReceivedEndorsement>()
     if (byRound.size >= MAX_PER_ROUND && !byRound.has(endorsement.signer)) return
     const earlier = byRound.get(endorsement.signer)?.endorsement
-    const key = `${round}/${endorsement.signer.toLowerCase()}`
-    if (earlier !== undefined && !this.equivocators.has(key) && equivocates(endorsementContent(earlier), endorsementContent(endorsement))) {
-      this.equivocators.add(key)
+    if (earlier !== undefined && equivocates(endorsementContent(earlier), endorsementContent(endorsement)) && this.firstTime(this.equivocators, round, endorsement.signer)) {
       this.equivocations.push({ signer: endorsement.signer as Address, first: earlier, second: endorsement })
     }
     byRound.set(endorsement.signer, { endorsement, from })
@@ -83,10 +90,7 @@ export class EndorsementPool {
 
   /** True the first time a signer's endorsement of `round` is refused (so it is reported once). */
   firstRefusal (round: number, signer: string): boolean {
-    const key = `${round}/${signer.toLowerCase()}`
-    if (this.refusals.has(key)) return false
-    this.refusals.add(key)
-    return true
+    return this.firstTime(this.refusals, round, signer)
   }
 
   /** The evidence gathered since the last call. */
