@@ -32,6 +32,18 @@ describe('createProtocolEventLog', () => {
     expect(scans).toHaveLength(2)
   })
 
+  it('with names, reads and keeps only those events, as a full scan has them', async () => {
+    const ctx = chain().ctxOf(4)
+    const names = ['FaucetDrip'] as const
+    const log = createProtocolEventLog(ctx, { names })
+    await faucet(ctx)
+    const kept = await log.events()
+    const all = await readProtocolEvents(ctx)
+    expect(all.some((e) => !(names as readonly string[]).includes(e.eventName))).toBe(true)
+    expect(kept.map((e) => `${e.blockNumber}/${e.logIndex}`)).toEqual(all.filter((e) => (names as readonly string[]).includes(e.eventName)).map((e) => `${e.blockNumber}/${e.logIndex}`))
+    expect(kept.length).toBeGreaterThan(0)
+  })
+
   it('attack (reorganized chain): drops the events of blocks the chain no longer has, and reads those of the blocks that replaced them', async () => {
     const { ctxOf, testClient } = chain()
     const ctx = ctxOf(3)

@@ -9,13 +9,18 @@
  * block 0 when it has none of them).
  */
 import type { Hex } from 'viem'
-import { readProtocolEvents } from './actions/readProtocolEvents.ts'
+import { readProtocolEvents, type ProtocolEventName } from './actions/readProtocolEvents.ts'
 import { logsFrom, type ReadContext } from './actions/types.ts'
 import type { ProtocolEvent } from './protocolEvents.ts'
 
 export interface ProtocolEventLog {
-  /** Every protocol event up to the latest block, in chain order. */
+  /** Every protocol event (of the log's names, given some) up to the latest block, in chain order. */
   events: () => Promise<readonly ProtocolEvent[]>
+}
+
+export interface ProtocolEventLogOptions {
+  /** Only these events are read and kept: a log that grows with them alone, not with every round of every task. */
+  names?: readonly ProtocolEventName[]
 }
 
 interface Checkpoint { number: bigint, hash: Hex }
@@ -23,7 +28,7 @@ interface Checkpoint { number: bigint, hash: Hex }
 /** Heads kept: a reorganization deeper than this many scans costs a scan from block 0. */
 const CHECKPOINTS = 64
 
-export function createProtocolEventLog (ctx: ReadContext): ProtocolEventLog {
+export function createProtocolEventLog (ctx: ReadContext, options: ProtocolEventLogOptions = {}): ProtocolEventLog {
   const events: ProtocolEvent[] = []
   /** the head each recent scan reached, oldest first */
   const checkpoints: Checkpoint[] = []
@@ -47,7 +52,7 @@ export function createProtocolEventLog (ctx: ReadContext): ProtocolEventLog {
     const from = last === undefined ? logsFrom(ctx) : last.number + 1n
     while (events.length > 0 && events.at(-1)!.blockNumber >= from) events.pop()
     // one at a time: a first scan of a long-lived chain can outgrow a spread's argument limit
-    for (const event of await readProtocolEvents(ctx, { fromBlock: from, toBlock: head.number })) events.push(event)
+    for (const event of await readProtocolEvents(ctx, { fromBlock: from, toBlock: head.number, names: options.names })) events.push(event)
     checkpoints.push({ number: head.number, hash: head.hash })
     if (checkpoints.length > CHECKPOINTS) checkpoints.shift()
     return events

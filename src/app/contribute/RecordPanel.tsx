@@ -2,20 +2,20 @@ import { useQuery } from '@tanstack/react-query'
 import type { Address } from 'viem'
 import { explainError } from '../../chain/explainError.ts'
 import { useReadContext } from '../hooks/useProtocol.ts'
-import { useProtocolEventLog } from '../hooks/useProtocolEventLog.ts'
+import { useDisputeLog } from '../hooks/useProtocolEventLog.ts'
 import { ChallengesTable } from '../taskDetail/ChallengesTable.tsx'
 import { disputesOf } from '../taskDetail/disputes.ts'
 import { mlb } from '../taskDetail/format.ts'
 import { SlashesTable } from '../taskDetail/SlashesTable.tsx'
 import { accountRecordOf } from './accountRecord.ts'
 
-/** Slower than the stake figures: it looks through every protocol event of every task. */
+/** Slower than the stake figures: it looks through every dispute of every task. */
 const REFRESH_MS = 5000
 
 /** The account's slashes, the earnings they forfeited, and the challenges it made or faces that are still open. */
 export function RecordPanel ({ account }: { account: Address }): React.JSX.Element {
   const ctx = useReadContext()
-  const log = useProtocolEventLog()
+  const log = useDisputeLog()
   const query = useQuery({
     queryKey: ['account-record', ctx.contracts.RewardDistributor, account],
     queryFn: async () => accountRecordOf(disputesOf(await log.events()), account),

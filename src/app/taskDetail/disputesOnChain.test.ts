@@ -12,6 +12,7 @@ import {
 import { resultRefArgs } from '../../chain/actions/resultRef.ts'
 import { ResultChallengesAbi } from '../../chain/generated/abis.ts'
 import { accountRecordOf } from '../contribute/accountRecord.ts'
+import { createDisputeLog, DISPUTE_EVENTS } from './disputeLog.ts'
 import { disputesOf } from './disputes.ts'
 import { DisputesSection } from './DisputesSection.tsx'
 
@@ -39,6 +40,14 @@ describe('disputes read back from the chain', () => {
     await challengeResult(creator, { ref, bond: parseEther('10'), claim })
     const open = accountRecordOf(disputesOf(await readProtocolEvents(creator)), honest)
     expect(open.openChallenges).toMatchObject([{ kind: 'result', challenger, accused: honest, outcome: 'open' }])
+    // The Contribute page's log keeps the dispute events and the one reveal the challenge names, and
+    // makes the same record of them.
+    const disputeLog = createDisputeLog(creator)
+    const kept = await disputeLog.events()
+    expect(kept.filter((e) => e.eventName === 'Revealed').map((e) => e.eventName === 'Revealed' && e.args.provider)).toEqual([honest])
+    expect(kept.every((e) => e.eventName === 'Revealed' || (DISPUTE_EVENTS as readonly string[]).includes(e.eventName))).toBe(true)
+    expect((await readProtocolEvents(creator)).filter((e) => e.eventName === 'Revealed').length).toBeGreaterThan(1)
+    expect(accountRecordOf(disputesOf(kept), honest)).toEqual(open)
 
     await resolveResultChallenge(referee, { ref, upheld: true, reason: 'FingerprintMismatch', evidence: keccak256(toHex('bytes')), claim })
     const events = await readTaskEvents(creator, { taskId })
@@ -63,6 +72,8 @@ describe('disputes read back from the chain', () => {
     const record = accountRecordOf(disputesOf(await readProtocolEvents(creator)), honest)
     expect(record).toMatchObject({ forfeited: earned, openChallenges: [] })
     expect(record.slashes.map((s) => s.reason)).toEqual(['FingerprintMismatch'])
+    expect(accountRecordOf(disputesOf(await disputeLog.events()), honest)).toEqual(record)
+    expect(accountRecordOf(disputesOf(await disputeLog.events()), cheat)).toEqual(accountRecordOf(disputesOf(await readProtocolEvents(creator)), cheat))
 
     // Both slashes hold what they took for the appeal delay. The local appeals key (the governor,
     // account 9) overturns the second: the provider gets its stake and earnings back. The first
@@ -112,6 +123,10 @@ describe('the other dispute paths read back from the chain', () => {
       { provider: cosigner.walletClient.account.address, round: 0, result: undefined, reason: 'ForgedVersion', cause: 'cosigned', reporter, amount: slashed }
     ])
     expect(disputes.challenges).toMatchObject([{ kind: 'version', versionId, accused: aggregator.walletClient.account.address, bond, outcome: 'upheld' }])
+    // the Contribute page's log looks the version's proposal up for the challenge's accused and the slashes' round
+    const fromLog = disputesOf(await createDisputeLog(creator).events())
+    expect(fromLog.slashes.filter((s) => s.taskId === shard.taskId)).toEqual(disputes.slashes)
+    expect(fromLog.challenges.filter((c) => c.kind === 'version' && c.versionId === versionId)).toEqual(disputes.challenges)
   }, 60_000)
 
   it('shows result and version challenges the referee let expire, and no slash', async () => {
