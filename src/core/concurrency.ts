@@ -22,7 +22,8 @@ export function concurrencyLimit (max: number): <T>(job: () => Promise<T>) => Pr
 
 /** Many shared jobs at once, or one exclusive job alone. */
 export interface ExclusiveGate {
-  shared: <T>(job: () => Promise<T>) => Promise<T>
+  /** Runs `job` beside other shared ones; an abort of `signal` while it still waits for its turn rejects with the signal's reason. */
+  shared: <T>(job: () => Promise<T>, signal?: AbortSignal) => Promise<T>
   /**
    * Waits for the shared jobs running, holds back those that arrive meanwhile (so a steady stream
    * of them cannot starve it), then runs alone.
@@ -46,8 +47,9 @@ export function exclusiveGate (): ExclusiveGate {
     for (const admit of sharedWaiting.splice(0)) admit()
   }
   return {
-    shared: async (job) => {
-      if (closed) await new Promise<void>((resolve) => { sharedWaiting.push(resolve) })
+    shared: async (job, signal) => {
+      signal?.throwIfAborted()
+      if (closed) await turnOf(sharedWaiting, signal)
       else running++
       try {
         return await job()
@@ -70,4 +72,18 @@ export function exclusiveGate (): ExclusiveGate {
       }
     }
   }
+}
+
+/** Waits in `queue` until called; an abort meanwhile leaves the queue (so it is never admitted) and rejects. */
+async function turnOf (queue: Array<() => void>, signal: AbortSignal | undefined): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => {
+      queue.splice(queue.indexOf(admit), 1)
+      reject(signal!.reason)
+    }
+    // once admitted, the job runs (and sees the abort through its own signal)
+    const admit = (): void => { signal?.removeEventListener('abort', onAbort); resolve() }
+    queue.push(admit)
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
 }

@@ -61,7 +61,7 @@ export function originGate (name: string): ExclusiveGate {
   const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks
   if (locks === undefined) return exclusiveGate()
   return {
-    shared: async (job) => await locks.request(name, { mode: 'shared' }, job),
+    shared: async (job, signal) => await locks.request(name, { mode: 'shared', signal }, job),
     exclusive: async (job) => await locks.request(name, { mode: 'exclusive' }, job)
   }
 }

@@ -182,7 +182,7 @@ export function createBlobStore (init: BlobStoreInit): BlobStore {
         await init.blocks.put(cid, rootBytes, { signal: opts.signal })
         if (opts.pin != null && opts.pin !== false) await pinLocally(init.pins, cid, opts.pin === true ? { kind: opts.kind } : opts.pin, opts.signal)
         return cid
-      })
+      }, opts.signal ?? undefined)
     },
 
     stat: async (cidIn, opts) => {
@@ -235,8 +235,8 @@ export async function pinLocally (pins: PinAccess | undefined, cid: CID, metadat
 }
 
 /** Runs `job` inside the gate's shared side, or at once without a gate. Never nest it: a sweep waiting in between would deadlock both. */
-export async function whileStoring<T> (gate: ExclusiveGate | undefined, job: () => Promise<T>): Promise<T> {
-  return gate === undefined ? await job() : await gate.shared(job)
+export async function whileStoring<T> (gate: ExclusiveGate | undefined, job: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  return gate === undefined ? await job() : await gate.shared(job, signal)
 }
 
 async function inParallel (count: number, width: number, work: (i: number) => Promise<void>): Promise<void> {

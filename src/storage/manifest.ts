@@ -67,7 +67,7 @@ export function createManifestStore (init: Pick<BlobStoreInit, 'blocks' | 'pins'
         await blocks.put(cid, bytes, { signal: opts.signal })
         if (opts.pin !== undefined) await pinLocally(init.pins, cid, opts.pin, opts.signal)
         return cid
-      })
+      }, opts.signal)
     },
     get: async (cidIn, opts = {}) => {
       const cid = toCid(cidIn)
