@@ -427,10 +427,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         bytes32 seed = ref.attempt == 0
             ? keccak256(abi.encode(roundSeed(ref.taskId, ref.round), ref.shard, uint256(0)))
             : _requeueSeeds[_attemptKey(_shardKey(ref.taskId, ref.round, ref.shard), ref.attempt)];
-        return
-            taskManager.drawProviders(
-                ref.taskId, _excludedIn(ref.taskId, ref.round), seed, ref.replica + 1
-            )[ref.replica];
+        return taskManager.drawnAt(ref.taskId, _excludedIn(ref.taskId, ref.round), seed, ref.replica);
     }
 
     function _activeRound(uint256 taskId, uint256 round, uint256 shard) private view returns (RoundConfig storage t) {
@@ -572,7 +569,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         uint16 bit = uint16(1 << replica);
         if (s.committedMask & bit != 0) revert AlreadyCommitted(replica);
         bytes32 seed = _fixSeed(t, c, s);
-        address assignee = taskManager.drawProviders(taskId, _excludedOf(t), seed, replica + 1)[replica];
+        address assignee = taskManager.drawnAt(taskId, _excludedOf(t), seed, replica);
         if (assignee != msg.sender) revert NotAssigned(msg.sender, assignee);
         s.committedMask |= bit;
         // Every commit moves the fingerprint seed to its own block, whose hash nobody sending a

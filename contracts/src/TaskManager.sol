@@ -80,19 +80,17 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
     /// @notice The model registry.
     IModelRegistry public immutable registry;
 
-    /// @notice A provider and the running sum of weights up to it, one slot.
-    struct ProviderEntry {
-        address provider;
-        uint96 cumulativeWeight;
-    }
-
     /// @notice The consensus verifier, set once after deployment; told about every round start.
     IConsensusVerifier public verifier;
     /// @inheritdoc ITaskManager
     uint256 public taskCount;
 
     mapping(uint256 taskId => Task) internal _tasks;
-    mapping(uint256 taskId => ProviderEntry[]) internal _providers;
+    mapping(uint256 taskId => address[]) internal _providers;
+    /// @dev The running sums of the providers' weights in joining order, sixteen uint16 to a word
+    /// (a sum is at most MAX_PROVIDERS * (REPUTATION_BASE + MAX_REPUTATION_WEIGHT) = 31,875): a
+    /// draw's binary search reads one word per sixteen providers instead of a slot per probe.
+    mapping(uint256 taskId => mapping(uint256 word => uint256)) internal _cumulativeWeights;
     /// @dev Index in `_providers` plus one; zero for an account that did not join.
     mapping(uint256 taskId => mapping(address account => uint256)) internal _slot;
     /// @inheritdoc ITaskManager
@@ -209,7 +207,8 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         uint256 weight = weightOf(distributor.reputationOf(msg.sender));
         uint256 total = t.totalWeight + weight;
         _slot[taskId][msg.sender] = count + 1;
-        _providers[taskId].push(ProviderEntry({provider: msg.sender, cumulativeWeight: uint96(total)}));
+        _providers[taskId].push(msg.sender);
+        _cumulativeWeights[taskId][count >> 4] |= total << ((count & 15) << 4);
         t.totalWeight = total;
         t.providerCount = uint16(count + 1);
         emit ProviderJoined(taskId, msg.sender, weight, count);
@@ -374,12 +373,8 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
     }
 
     /// @inheritdoc ITaskManager
-    function providersOf(uint256 taskId) external view returns (address[] memory list) {
-        ProviderEntry[] storage entries = _providers[taskId];
-        list = new address[](entries.length);
-        for (uint256 i = 0; i < entries.length; ++i) {
-            list[i] = entries[i].provider;
-        }
+    function providersOf(uint256 taskId) external view returns (address[] memory) {
+        return _providers[taskId];
     }
 
     /// @inheritdoc ITaskManager
@@ -389,6 +384,13 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         returns (address[] memory drawn)
     {
         (drawn,) = _draw(taskId, excluded, seed, count);
+    }
+
+    /// @inheritdoc ITaskManager
+    function drawnAt(uint256 taskId, uint256 excluded, bytes32 seed, uint256 position) external view returns (address) {
+        uint256[] memory indices = _drawIndices(taskId, excluded, seed, position + 1);
+        if (indices.length <= position) revert NotEnoughProviders(position + 1, indices.length);
+        return _providers[taskId][indices[position]];
     }
 
     /// @inheritdoc ITaskManager
@@ -482,30 +484,42 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         view
         returns (address[] memory drawn, uint256[] memory indices)
     {
-        ProviderEntry[] storage entries = _providers[taskId];
-        uint256 n = entries.length;
+        indices = _drawIndices(taskId, excluded, seed, count);
+        address[] storage list = _providers[taskId];
+        drawn = new address[](indices.length);
+        for (uint256 i = 0; i < indices.length; ++i) {
+            drawn[i] = list[indices[i]];
+        }
+    }
+
+    /// @dev The indices in `_providers` of the first `count` providers drawn (fewer when fewer may be drawn).
+    function _drawIndices(uint256 taskId, uint256 excluded, bytes32 seed, uint256 count)
+        private
+        view
+        returns (uint256[] memory indices)
+    {
+        uint256 n = _providers[taskId].length;
         uint256 eligible = n - _popcount(excluded);
         if (count > eligible) count = eligible;
-        drawn = new address[](count);
         indices = new uint256[](count);
-        if (count == 0) return (drawn, indices);
-        uint256 total = entries[n - 1].cumulativeWeight;
+        if (count == 0) return indices;
+        mapping(uint256 => uint256) storage sums = _cumulativeWeights[taskId];
+        uint256 total = _sumAt(sums, n - 1);
         // Bitmap of indices not to draw (n <= 256): the excluded, then each one drawn. A draw that
         // lands on one is drawn again, so the excluded weigh nothing and the others keep their odds.
         uint256 taken = excluded;
         for (uint256 i = 0; i < count; ++i) {
-            uint256 idx = _upperBound(entries, uint256(keccak256(abi.encode(seed, i))) % total);
+            uint256 idx = _upperBound(sums, n, uint256(keccak256(abi.encode(seed, i))) % total);
             // One provider at most once per shard: draw again rather than take the next provider,
             // which would hand a heavy provider's weight to whoever joined after it. After
             // MAX_REDRAWS misses (only when nearly everyone is drawn or excluded) take the next one
             // not taken; `count <= eligible` guarantees there is one.
             for (uint256 j = 1; taken & (1 << idx) != 0; ++j) {
                 idx = j <= MAX_REDRAWS
-                    ? _upperBound(entries, uint256(keccak256(abi.encode(seed, i, j))) % total)
+                    ? _upperBound(sums, n, uint256(keccak256(abi.encode(seed, i, j))) % total)
                     : (idx + 1 == n ? 0 : idx + 1);
             }
             taken |= 1 << idx;
-            drawn[i] = entries[idx].provider;
             indices[i] = idx;
         }
     }
@@ -549,13 +563,22 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         );
     }
 
-    /// @dev First index whose cumulative weight exceeds `x` (binary search, O(log n)).
-    function _upperBound(ProviderEntry[] storage entries, uint256 x) private view returns (uint256 lo) {
-        uint256 hi = entries.length - 1;
+    /// @dev First index among `n` whose cumulative weight exceeds `x` (binary search, O(log n)).
+    function _upperBound(mapping(uint256 => uint256) storage sums, uint256 n, uint256 x)
+        private
+        view
+        returns (uint256 lo)
+    {
+        uint256 hi = n - 1;
         while (lo < hi) {
             uint256 mid = (lo + hi) >> 1;
-            if (entries[mid].cumulativeWeight > x) hi = mid;
+            if (_sumAt(sums, mid) > x) hi = mid;
             else lo = mid + 1;
         }
+    }
+
+    /// @dev The cumulative weight of provider `i` (see `_cumulativeWeights`).
+    function _sumAt(mapping(uint256 => uint256) storage sums, uint256 i) private view returns (uint256) {
+        return uint16(sums[i >> 4] >> ((i & 15) << 4));
     }
 }

@@ -567,6 +567,89 @@ contract TaskManagerTest is ProtocolFixture {
         assertGt(thenP1 * 100, firstWasP0 * 40);
     }
 
+    /// The weights are kept sixteen to a storage word: across word boundaries, with every weight
+    /// from 100 to 125 and any providers excluded, the draw is the one docs/protocol.md states
+    /// ("The draw (on chain)"), computed here from the weights alone.
+    function testFuzz_drawProviders_isTheDocumentedWeightedDraw(
+        bytes32 seed,
+        uint8 nSeed,
+        uint256 excluded,
+        uint8 countSeed
+    ) public {
+        uint256 n = bound(nSeed, 1, 40);
+        uint256 id = _createTask(_params());
+        uint256[] memory sums = _joinWeighted(id, n, seed);
+        excluded &= (1 << n) - 1;
+        if (excluded == (1 << n) - 1) excluded &= ~uint256(1);
+        (address[] memory drawn, uint256[] memory indices) =
+            tm.drawAssignees(id, excluded, seed, bound(countSeed, 1, 8));
+        uint256[] memory expected = _documentedDraw(sums, excluded, seed, bound(countSeed, 1, 8));
+        assertEq(indices, expected);
+        for (uint256 i = 0; i < drawn.length; ++i) {
+            assertEq(drawn[i], _provider(expected[i]));
+            assertEq(tm.drawnAt(id, excluded, seed, i), drawn[i]);
+        }
+        uint256 eligible = _eligible(n, excluded);
+        vm.expectRevert(abi.encodeWithSelector(ITaskManager.NotEnoughProviders.selector, eligible + 1, eligible));
+        tm.drawnAt(id, excluded, seed, eligible);
+    }
+
+    /// `n` providers join `id`, each with a reputation from 0 to 39 (weights 100 to 125); returns
+    /// the running sums of their weights.
+    function _joinWeighted(uint256 id, uint256 n, bytes32 seed) internal returns (uint256[] memory sums) {
+        sums = new uint256[](n);
+        uint256 total;
+        for (uint256 i = 0; i < n; ++i) {
+            address who = _provider(i);
+            uint256 reputation = uint256(keccak256(abi.encode(seed, "reputation", i))) % 40;
+            vm.mockCall(
+                address(distributor), abi.encodeCall(IRewardDistributor.reputationOf, (who)), abi.encode(reputation)
+            );
+            _stakeAndJoin(id, who);
+            total += tm.weightOf(reputation);
+            sums[i] = total;
+        }
+    }
+
+    function _eligible(uint256 n, uint256 excluded) internal pure returns (uint256 eligible) {
+        eligible = n;
+        for (uint256 i = 0; i < n; ++i) {
+            if (excluded & (1 << i) != 0) --eligible;
+        }
+    }
+
+    /// Replica i: `keccak256(abi.encode(seed, i)) mod total`, the first provider whose running sum
+    /// exceeds it; drawn or excluded already, `keccak256(abi.encode(seed, i, j))` for j = 1..32,
+    /// then the next in joining order (wrapping) neither drawn nor excluded.
+    function _documentedDraw(uint256[] memory sums, uint256 excluded, bytes32 seed, uint256 count)
+        internal
+        pure
+        returns (uint256[] memory out)
+    {
+        uint256 n = sums.length;
+        uint256 eligible = _eligible(n, excluded);
+        if (count > eligible) count = eligible;
+        out = new uint256[](count);
+        uint256 total = sums[n - 1];
+        uint256 taken = excluded;
+        for (uint256 i = 0; i < count; ++i) {
+            uint256 idx = _firstAbove(sums, uint256(keccak256(abi.encode(seed, i))) % total);
+            for (uint256 j = 1; taken & (1 << idx) != 0; ++j) {
+                idx = j <= 32
+                    ? _firstAbove(sums, uint256(keccak256(abi.encode(seed, i, j))) % total)
+                    : (idx + 1 == n ? 0 : idx + 1);
+            }
+            taken |= 1 << idx;
+            out[i] = idx;
+        }
+    }
+
+    function _firstAbove(uint256[] memory sums, uint256 x) internal pure returns (uint256 i) {
+        while (sums[i] <= x) {
+            ++i;
+        }
+    }
+
     function testFuzz_weightOf_boundedAndMonotonic(uint256 reputation) public view {
         reputation = bound(reputation, 0, 1e6);
         uint256 w = tm.weightOf(reputation);

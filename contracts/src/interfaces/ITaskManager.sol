@@ -161,6 +161,10 @@ interface ITaskManager {
     /// @param taskId The task.
     /// @param account The provider.
     error NotAway(uint256 taskId, address account);
+    /// @notice A draw asked for more providers than may be drawn.
+    /// @param wanted How many it needed.
+    /// @param eligible How many may be drawn (joined, not excluded).
+    error NotEnoughProviders(uint256 wanted, uint256 eligible);
 
     /// @notice The verifier was set.
     /// @param verifier The verifier.
@@ -273,6 +277,15 @@ interface ITaskManager {
         external
         view
         returns (address[] memory drawn);
+
+    /// @notice `drawProviders(taskId, excluded, seed, position + 1)[position]`, reading one
+    /// provider's address instead of every drawn one's (the verifier checks a committer with it).
+    /// @param taskId The task.
+    /// @param excluded Providers not to draw (bit i: provider i of `providersOf`).
+    /// @param seed The shard's seed.
+    /// @param position The replica.
+    /// @return The provider drawn for that replica.
+    function drawnAt(uint256 taskId, uint256 excluded, bytes32 seed, uint256 position) external view returns (address);
 
     /// @notice Like `drawProviders`, with each provider's index in the task's provider list.
     /// @param taskId The task.

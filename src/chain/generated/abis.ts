@@ -9592,6 +9592,40 @@ export const TaskManagerAbi = [
   },
   {
     "type": "function",
+    "name": "drawnAt",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "excluded",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "seed",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      },
+      {
+        "name": "position",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "eject",
     "inputs": [
       {
@@ -9974,7 +10008,7 @@ export const TaskManagerAbi = [
     ],
     "outputs": [
       {
-        "name": "list",
+        "name": "",
         "type": "address[]",
         "internalType": "address[]"
       }
@@ -10783,6 +10817,22 @@ export const TaskManagerAbi = [
         "name": "account",
         "type": "address",
         "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NotEnoughProviders",
+    "inputs": [
+      {
+        "name": "wanted",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "eligible",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ]
   },
