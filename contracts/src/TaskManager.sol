@@ -89,7 +89,8 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
     mapping(uint256 taskId => address[]) internal _providers;
     /// @dev The running sums of the providers' weights in joining order, sixteen uint16 to a word
     /// (a sum is at most MAX_PROVIDERS * (REPUTATION_BASE + MAX_REPUTATION_WEIGHT) = 31,875): a
-    /// draw's binary search reads one word per sixteen providers instead of a slot per probe.
+    /// draw's binary search reads the words its probes land in (one up to sixteen providers, about
+    /// log2(n / 16) + 2 beyond) instead of a slot per probe.
     mapping(uint256 taskId => mapping(uint256 word => uint256)) internal _cumulativeWeights;
     /// @dev Index in `_providers` plus one; zero for an account that did not join.
     mapping(uint256 taskId => mapping(address account => uint256)) internal _slot;

@@ -78,7 +78,8 @@ export function exclusiveGate (): ExclusiveGate {
 async function turnOf (queue: Array<() => void>, signal: AbortSignal | undefined): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const onAbort = (): void => {
-      queue.splice(queue.indexOf(admit), 1)
+      const at = queue.indexOf(admit)
+      if (at >= 0) queue.splice(at, 1)
       reject(signal!.reason)
     }
     // once admitted, the job runs (and sees the abort through its own signal)

@@ -1,26 +1,34 @@
 /**
- * What `disputesOf` needs of the chain, without keeping every protocol event: a page left open for
- * days on a busy chain would otherwise hold every commit and reveal of every task. The log reads
- * the dispute events alone (they grow with disputes, not with rounds) and, for each challenge or
+ * What an account's record on the Contribute page (`accountRecordOf` over `disputesOf`) needs of
+ * the chain, without keeping every protocol event: a page left open for days on a busy chain would
+ * otherwise hold every commit and reveal of every task. The log reads the slash and challenge
+ * events alone (they grow with slashes and challenges, not with rounds) and, for each challenge or
  * version slash, looks up once the one event that says whose work it is: the challenged result's
- * `Revealed`, the version's `VersionProposed`, found by their indexed arguments.
+ * `Revealed`, the version's `VersionProposed`, found by their indexed arguments. It leaves out
+ * what only a task page's splits read (`ShardDisputed`, `ShardRequeued`, `ShardFailed`: a re-run
+ * of every timed-out shard emits them), so its `disputesOf(...).splits` is not the task page's.
  */
 import { readRoundStartBlock, type ProtocolEventName } from '../../chain/actions/index.ts'
+import { concurrencyLimit } from '../../core/concurrency.ts'
 import { createProtocolEventLog, type ProtocolEventLog } from '../../chain/eventLog.ts'
 import { ConsensusVerifierAbi, ModelRegistryAbi } from '../../chain/generated/abis.ts'
 import { decodeProtocolLog, type ProtocolEvent } from '../../chain/protocolEvents.ts'
 import { logsFrom, type ReadContext } from '../../chain/actions/types.ts'
 
-/** Every event `disputesOf` reads but the two per-result and per-round ones it only looks people up in. */
+/** Every event the slashes and challenges of `disputesOf` read, but the two per-result and per-round ones they only look people up in. */
 export const DISPUTE_EVENTS = [
-  'ShardDisputed', 'SplitResolved', 'ShardRequeued', 'ShardFailed', 'ResultSlashed',
+  'SplitResolved', 'ResultSlashed',
   'ResultChallenged', 'ResultChallengeResolved', 'ResultChallengeExpired', 'InvalidDeltaProven',
   'VersionChallenged', 'ChallengeResolved', 'ChallengeExpired', 'VersionSlashed', 'CosignerSlashed', 'Equivocated',
   'Slashed', 'EarningsForfeited', 'SlashPending', 'SlashExecuted', 'SlashOverturned'
 ] as const satisfies readonly ProtocolEventName[]
 
+/** Lookups in flight at once: a first load on a chain with many challenges stays under an RPC's rate limit. */
+const LOOKUPS_AT_ONCE = 4
+
 export function createDisputeLog (ctx: ReadContext): ProtocolEventLog {
   const log = createProtocolEventLog(ctx, { names: DISPUTE_EVENTS })
+  const limit = concurrencyLimit(LOOKUPS_AT_ONCE)
   /** the event naming whose work a dispute event concerns, by what it names (a result, a version) */
   const found = new Map<string, Promise<ProtocolEvent | undefined>>()
 
@@ -45,8 +53,9 @@ export function createDisputeLog (ctx: ReadContext): ProtocolEventLog {
         if (wanted === undefined || keys.has(wanted.key)) continue
         keys.add(wanted.key)
         if (!found.has(wanted.key)) {
-          // a failed read is tried again at the next call instead of being remembered
-          found.set(wanted.key, wanted.read().catch((error: unknown) => { found.delete(wanted.key); throw error }))
+          // A failed read leaves whose work it is unknown for this call (the record still shows)
+          // and is tried again at the next one instead of being remembered.
+          found.set(wanted.key, limit(wanted.read).catch(() => { found.delete(wanted.key); return undefined }))
         }
       }
       // what events a reorganization took away no longer need their lookups
