@@ -47,4 +47,32 @@ describe('reveal', () => {
     expect(await reveal(ctx, 0, [{ shard, replica: 0 }])).toBe(true)
     expect(revealed).toEqual([Array.from(taskFingerprint(delta, spec, 222))])
   })
+
+  it('waits for the block that draws the last seed, then reveals every result in one transaction', async () => {
+    const salt = newSalt()
+    const sealed = await sealDelta(encodeDelta(delta, { scheme: 'float32' }), salt)
+    const result = (shard: number): PendingResult => ({ round: 0, shard, attempt: 0, replica: 0, deltaCid: '0x01', sealedCid: '0x02', salt, committed: true, revealed: false })
+    // shard 1's last commit is in the newest block: its seed is drawn a block later
+    const seeds: Record<number, Array<number | undefined>> = { 0: [111, 111], 1: [undefined, 333] }
+    const calls: number[][] = []
+    const chain = {
+      readFingerprintSeed: async (_task: bigint, _round: number, shard: number) => seeds[shard]!.shift(),
+      revealResults: async (batch: Array<{ shard: number }>) => { calls.push(batch.map((p) => p.shard)) }
+    }
+    const ctx = {
+      deps: { chain, taskId: 1n, task: { spec, layout: [{ name: 'w', shape: [64] }] }, artifacts: { get: async () => sealed }, limits: { delta: 1 << 20 } },
+      state: { results: { '0/0/0': result(0), '0/1/0': result(1) } },
+      save: async () => {},
+      step: async () => {},
+      action: () => {},
+      timed: async <T>(p: Promise<T>) => await p,
+      bounded: async <T>(work: (s: AbortSignal) => Promise<T>) => await work(new AbortController().signal),
+      quietly: async (_phase: string, fn: () => Promise<void>) => await fn().then(() => true, () => false)
+    } as unknown as ProviderContext
+    const slots = [0, 1].map((shard) => ({ shard: { shard, attempt: 0 } as unknown as ShardView, replica: 0 }))
+    expect(await reveal(ctx, 0, slots)).toBe(false)
+    expect(calls).toEqual([])
+    expect(await reveal(ctx, 0, slots)).toBe(true)
+    expect(calls).toEqual([[0, 1]])
+  })
 })

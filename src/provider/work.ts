@@ -91,7 +91,9 @@ export async function reveal (ctx: ProviderContext, round: number, slots: readon
     // The seed is read again before every try: a replica's late commit moves the seed block, and
     // a sketch under the earlier seed would disagree with its replica's and be slashed.
     const seed = await chain.readFingerprintSeed(taskId, p.round, p.shard, p.attempt)
-    if (seed === undefined) continue // no block after the seed's yet: the next tick
+    // No block after the seed's yet: all of them wait for it (one block at most, since every
+    // replica committed or the commit window ended), so one transaction reveals them together.
+    if (seed === undefined) return false
     if (p.fingerprint === undefined || p.fingerprintSeed !== seed) {
       p.fingerprint = await sketchOf(ctx, p, seed)
       p.fingerprintSeed = seed
