@@ -29,7 +29,7 @@ export class TimeSplit {
 export type GasByFunction = Record<string, { gas: number, count: number }>
 
 export interface ChainFigures {
-  /** gas of the blocks from `fromBlock` to round 0's start */
+  /** gas of the blocks after `fromBlock` up to round 0's start: creating, staking, joining */
   setupGas: number
   rounds: Array<{ round: number, gas: number, transactions: number, rewards: Map<string, bigint>, byFunction: GasByFunction }>
   slashes: Map<string, { count: number, amount: bigint }>
@@ -91,7 +91,9 @@ export async function chainFigures (ctx: ReadContext, opts: { taskId: bigint, fr
     rounds.push({ round, gas, transactions, rewards: paid, byFunction })
   }
   const firstStart = ordered[0]?.[1] ?? toBlock + 1n
-  const setupGas = (await gasOfBlocks(client, fromBlock, firstStart - 1n)).gas
+  // `fromBlock` is the head before the task's first transaction: it may hold the tail of the
+  // contracts' deployment (anvil mines a burst of them into one block), none of the task's setup.
+  const setupGas = (await gasOfBlocks(client, fromBlock + 1n, firstStart - 1n)).gas
   const slashes = new Map<string, { count: number, amount: bigint }>()
   for (const e of slashedLogs) {
     const who = e.args.provider.toLowerCase()
