@@ -273,8 +273,6 @@ class OwnWork {
   private readonly trains: Duty[] = []
   private readonly trained: ShardSlot[] = []
   private readonly other: Duty[] = []
-  /** the earliest commit deadline of this provider's results whose reveal has yet to open */
-  private revealsOpen: bigint | undefined
 
   add (view: ProviderView, shard: ShardView, replica: number): void {
     const slot = { shard, replica }
@@ -293,28 +291,17 @@ class OwnWork {
       return
     }
     if (saved === undefined) this.other.push({ kind: 'lostResult', shard })
-    else if (shard.committedMask !== fullMask(shard.providers.length) && view.now < shard.commitDeadline) {
+    else if (view.now >= shard.revealDeadline) {
+      // the chain refuses it now: sent each tick it would fail until someone finalizes the shard
+      this.other.push({ kind: 'wait', shard: shard.shard, detail: 'the reveal window closed before this result was revealed' })
+    } else if (shard.committedMask !== fullMask(shard.providers.length) && view.now < shard.commitDeadline) {
       this.other.push({ kind: 'wait', shard: shard.shard, detail: 'committed; the reveal opens when every replica committed or the commit window ends' })
-      this.revealsOpen = this.revealsOpen === undefined || shard.commitDeadline < this.revealsOpen ? shard.commitDeadline : this.revealsOpen
     } else this.reveals.push(slot)
-  }
-
-  /**
-   * Results ready to reveal wait for this provider's others of the round whose reveal opens by the
-   * same commit deadline (their other replicas have yet to commit), so one transaction reveals
-   * them all instead of one each (21k gas and the round's cold reads apiece). The round cannot end
-   * sooner anyway: it waits for those shards, whose reveals open by then.
-   */
-  get revealsHeld (): boolean {
-    return this.revealsOpen !== undefined && this.reveals.length > 0 && this.reveals.every(({ shard }) => this.revealsOpen! <= shard.commitDeadline)
   }
 
   duties (): Duty[] {
     const batch = (kind: 'commit' | 'reveal', results: ShardSlot[]): Duty[] => results.length === 0 ? [] : [{ kind, results }]
-    const reveals: Duty[] = this.revealsHeld
-      ? this.reveals.map(({ shard }) => ({ kind: 'wait', shard: shard.shard, detail: 'ready to reveal with this provider\'s other results of the round, in one transaction' }))
-      : batch('reveal', this.reveals)
-    return [...reveals, ...batch('commit', this.saved), ...this.trains, ...batch('commit', this.trained), ...this.other]
+    return [...batch('reveal', this.reveals), ...batch('commit', this.saved), ...this.trains, ...batch('commit', this.trained), ...this.other]
   }
 }
 

@@ -79,35 +79,55 @@ export async function commit (ctx: ProviderContext, round: number, slots: readon
   })
 }
 
+/** A result due within this many chain seconds is revealed at once rather than held a block for the others. */
+const REVEAL_DUE_SECONDS = 30n
+
 /**
  * Reveals saved results in one transaction (or one by one when the batch is refused); the chain
- * decides a shard in the same transaction when this provider is its last replica to reveal.
+ * decides a shard in the same transaction when this provider is its last replica to reveal. A
+ * result whose fingerprint seed waits for the next block (its shard's last commit is in the
+ * newest one) holds the others back that one block, so they all go in one transaction (21k gas
+ * and the round's cold reads each, otherwise), unless one of them is due soon. A result whose
+ * seed or sketch cannot be had is reported and left out; the others go on.
  */
 export async function reveal (ctx: ProviderContext, round: number, slots: readonly ShardSlot[]): Promise<boolean> {
   const pending = savedResults(ctx, round, slots)
   const { chain, taskId } = ctx.deps
   const ready: PendingResult[] = []
+  let undrawn = false
   for (const p of pending) {
-    // The seed is read again before every try: a replica's late commit moves the seed block, and
-    // a sketch under the earlier seed would disagree with its replica's and be slashed.
-    const seed = await chain.readFingerprintSeed(taskId, p.round, p.shard, p.attempt)
-    // No block after the seed's yet: all of them wait for it (one block at most, since every
-    // replica committed or the commit window ended), so one transaction reveals them together.
-    if (seed === undefined) return false
-    if (p.fingerprint === undefined || p.fingerprintSeed !== seed) {
-      p.fingerprint = await sketchOf(ctx, p, seed)
-      p.fingerprintSeed = seed
-      await ctx.save()
-    }
-    ready.push(p)
+    await ctx.quietly('revealing', async () => {
+      // The seed is read again before every try: a replica's late commit moves the seed block, and
+      // a sketch under the earlier seed would disagree with its replica's and be slashed.
+      const seed = await chain.readFingerprintSeed(taskId, p.round, p.shard, p.attempt)
+      if (seed === undefined) {
+        undrawn = true
+        return
+      }
+      if (p.fingerprint === undefined || p.fingerprintSeed !== seed) {
+        p.fingerprint = await sketchOf(ctx, p, seed)
+        p.fingerprintSeed = seed
+        await ctx.save()
+      }
+      ready.push(p)
+    }, { round: p.round, shard: p.shard })
   }
-  if (ready.length === 0) return false
+  if (ready.length === 0 || (undrawn && !await dueSoon(ctx, slots, ready))) return false
   await ctx.step({ phase: 'revealing', round, ...oneShard(ready) })
   return await inBatchOrAlone(ctx, 'revealing', ready, async (batch) => {
     await ctx.timed(chain.revealResults(batch.map((p) => ({ taskId, round, shard: p.shard, replica: p.replica, deltaCid: p.deltaCid, sealedCid: p.sealedCid, salt: p.salt, fingerprint: p.fingerprint ?? [] }))))
     for (const p of batch) p.revealed = true
     await ctx.save()
     for (const p of batch) ctx.action({ name: 'revealResult', round, shard: p.shard })
+  })
+}
+
+/** Whether a result of `ready` must go now: its reveal window ends within REVEAL_DUE_SECONDS. */
+async function dueSoon (ctx: ProviderContext, slots: readonly ShardSlot[], ready: readonly PendingResult[]): Promise<boolean> {
+  const now = await ctx.deps.chain.now()
+  return ready.some((p) => {
+    const slot = slots.find((s) => s.shard.shard === p.shard && s.shard.attempt === p.attempt)
+    return slot !== undefined && slot.shard.revealDeadline - now <= REVEAL_DUE_SECONDS
   })
 }
 
