@@ -182,7 +182,7 @@ export function createBlobStore (init: BlobStoreInit): BlobStore {
         await init.blocks.put(cid, rootBytes, { signal: opts.signal })
         if (opts.pin != null && opts.pin !== false) await pinLocally(init.pins, cid, opts.pin === true ? { kind: opts.kind } : opts.pin, opts.signal)
         return cid
-      }, opts.signal ?? undefined)
+      }, opts.signal)
     },
 
     stat: async (cidIn, opts) => {
