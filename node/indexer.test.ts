@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import { keccak256, toHex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { citeDataSet, forkVersion, readStake, readTask, readTaskEvents, readVersion, registerDataSet, stepAway } from '../src/chain/actions/index.ts'
-import { createProtocolEventLog } from '../src/chain/eventLog.ts'
+import { createTaskEventLog, type ProtocolEventLog } from '../src/chain/eventLog.ts'
 import { loadLineage } from '../src/app/models/loadLineage.ts'
 import { loadVersionView } from '../src/app/models/loadVersionView.ts'
 import { loadTaskDetail } from '../src/app/taskDetail/loadTaskDetail.ts'
@@ -249,7 +249,7 @@ for (const backend of backends) {
       const ctx = local().ctxOf(1)
       const sdk = createClient({ api: indexer.url })
       const before = (await ctx.publicClient.getBlock()).timestamp
-      const fromChain = await loadTaskDetail(ctx, { log: createProtocolEventLog(ctx) }, run.taskId)
+      const fromChain = await loadTaskDetail(ctx, { taskLog: (taskId) => createTaskEventLog(ctx, taskId) }, run.taskId)
       if (typeof fromChain === 'string') throw new Error(`task ${run.taskId} read as ${fromChain}`)
       expect(fromChain).toMatchObject({ versions: [{ versionId: run.versionId }], providers: [run.provider] })
       // deadlines are judged by the chain's clock: the latest block's, not the reader's
@@ -261,29 +261,29 @@ for (const backend of backends) {
     it('gives the model and version pages what they read from the chain: the same from either source', async () => {
       const ctx = local().ctxOf(1)
       const sdk = createClient({ api: indexer.url })
-      const log = createProtocolEventLog(ctx)
+      const taskLog = (taskId: bigint): ProtocolEventLog => createTaskEventLog(ctx, taskId)
       const trainedId = BigInt((await readTask(ctx, { taskId: run.taskId })).modelId)
-      const trained = await loadLineage(ctx, { log }, trainedId)
+      const trained = await loadLineage(ctx, { taskLog }, trainedId)
       expect(trained).toMatchObject({
         model: { modelId: trainedId, head: run.versionId },
         versions: [{ versionId: run.initialVersionId }, { versionId: run.versionId }],
         forks: [{ modelId: market.forkId, from: run.versionId }]
       })
       // a fork draws the version it started from, another model's
-      expect(await loadLineage(ctx, { log }, market.forkId)).toMatchObject({ versions: [{ versionId: run.versionId, modelId: trainedId }], forks: [] })
+      expect(await loadLineage(ctx, { taskLog }, market.forkId)).toMatchObject({ versions: [{ versionId: run.versionId, modelId: trainedId }], forks: [] })
       for (const modelId of [trainedId, market.forkId]) {
-        const fromChain = await loadLineage(ctx, { log }, modelId)
+        const fromChain = await loadLineage(ctx, { taskLog }, modelId)
         await expect.poll(async () => await loadLineage(ctx, { api: sdk }, modelId), { timeout: 15_000 }).toEqual(fromChain)
       }
-      const proposed = await loadVersionView(ctx, { log }, run.versionId)
+      const proposed = await loadVersionView(ctx, { taskLog }, run.versionId)
       expect(proposed).toMatchObject({ version: { taskId: run.taskId, status: 'Final' }, signatures: { proposal: { signer: run.provider, taskId: run.taskId }, confirmations: [] } })
       expect(proposed).toHaveProperty('signatures.finalizedIn', expect.stringMatching(/^0x/))
-      expect(await loadVersionView(ctx, { log }, run.initialVersionId)).toMatchObject({ version: { taskId: 0n, parent: 0n }, signatures: { proposal: undefined } })
+      expect(await loadVersionView(ctx, { taskLog }, run.initialVersionId)).toMatchObject({ version: { taskId: 0n, parent: 0n }, signatures: { proposal: undefined } })
       for (const versionId of [run.initialVersionId, run.versionId]) {
-        const fromChain = await loadVersionView(ctx, { log }, versionId)
+        const fromChain = await loadVersionView(ctx, { taskLog }, versionId)
         await expect.poll(async () => await loadVersionView(ctx, { api: sdk }, versionId), { timeout: 15_000 }).toEqual(fromChain)
       }
-      for (const source of [{ log }, { api: sdk }]) {
+      for (const source of [{ taskLog }, { api: sdk }]) {
         expect(await loadLineage(ctx, source, 999n)).toBe('missing')
         expect(await loadVersionView(ctx, source, 999n)).toBe('missing')
       }

@@ -3,8 +3,9 @@
  * then the creator's challenge of the winning result, upheld; a volunteer that stakes and starts
  * to unstake; a proposed version challenged by its task's creator, upheld, its aggregator and
  * then a co-signer slashed; a fraud proof the contract upholds alone; and a result and a version
- * challenge left to expire. GET /disputes, the SDK, the provider rows and each task's events (its
- * slashes' side included) are checked against what the chain says. PGlite only (node/indexer.test.ts runs both databases).
+ * challenge left to expire; a fork rolled back to a task's version. GET /disputes, the SDK, the
+ * provider rows and each task's events (its slashes' side included) are checked against what the
+ * chain says. PGlite only (node/indexer.test.ts runs both databases).
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -12,14 +13,15 @@ import { join } from 'node:path'
 import { isAddressEqual, keccak256, parseEther, toHex, type Address } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  challengeResult, faucet, readSlashesMade, readStake, readTask, readTaskEvents, readVersion, requestUnstake, resolveResultChallenge, resolveSplit, resultKeyOf,
-  slashCosigner, stake, type ReadContext, type ResultRef
+  challengeResult, faucet, forkVersion, readProtocolEvents, readSlashesMade, readStake, readTask, readTaskEvents, readVersion, requestUnstake, resolveResultChallenge, resolveSplit, resultKeyOf,
+  rollbackModel, slashCosigner, stake, type ReadContext, type ResultRef
 } from '../src/chain/actions/index.ts'
 import { chainEventsOfTask, createClient, type MLBridgeClient } from '../src/sdk/index.ts'
 import type { Indexer } from './indexer.ts'
 import { useLocalChain } from './testing/useLocalChain.ts'
 import { startTestIndexer, INDEXER_STARTUP_MS } from './testing/testIndexer.ts'
 import { expiredChallenges, loneFraudProof, upheldVersionChallenge } from './testing/disputePaths.ts'
+import { runPlaceholderTask } from './testing/placeholderRound.ts'
 import { splitShard } from './testing/revealShard.ts'
 
 const chain = useLocalChain()
@@ -175,6 +177,26 @@ describe('indexer: disputes and stakes', () => {
     expect((await sdk.version(versionId)).status).toBe('Proposed')
     await expectIndexedStake(sdk, accused, 0n)
     await expectChainEvents(creator, sdk, shard.taskId, 0)
+  }, 60_000)
+
+  it('leaves a fork\'s head moved back to a task\'s version out of the task\'s events: it is the fork\'s history', async () => {
+    const { ctxOf } = chain()
+    await chain().fund(10)
+    const creator = ctxOf(1)
+    const run = await runPlaceholderTask(chain(), creator, ctxOf(10), { rounds: 2 })
+    const { modelId: forkId } = await forkVersion(creator, { versionId: run.versionId })
+    // back to round 0's version: the task's own, as the task's model moved to it first
+    const { parent } = await readVersion(creator, { versionId: run.versionId })
+    expect(await rollbackModel(creator, { modelId: forkId, path: [parent] })).toMatchObject({ from: run.versionId, to: parent })
+    const moves = (await readProtocolEvents(creator)).filter((e) => e.eventName === 'HeadMoved' && e.args.to === parent)
+    const taskModel = (await readTask(creator, { taskId: run.taskId })).modelId
+    expect(moves.map((e) => e.eventName === 'HeadMoved' && e.args.modelId)).toEqual([taskModel, forkId])
+    const sdk = createClient({ api: indexer!.url })
+    // the API trails the chain: until it reached the move, it would agree with either rule
+    await indexer!.waitForBlock(await chain().publicClient.getBlockNumber(), 30_000)
+    await expectChainEvents(creator, sdk, run.taskId, 0)
+    const heads = (await readTaskEvents(creator, { taskId: run.taskId })).filter((e) => e.eventName === 'HeadMoved')
+    expect(heads.map((e) => e.eventName === 'HeadMoved' && [e.args.modelId, e.args.to])).toEqual([[taskModel, parent], [taskModel, run.versionId]])
   }, 60_000)
 })
 

@@ -8,7 +8,7 @@ import { createPublicClient, http } from 'viem'
 import { describe, expect, it } from 'vitest'
 import { loadTaskDetail } from '../src/app/taskDetail/loadTaskDetail.ts'
 import { readRound, type ReadContext } from '../src/chain/actions/index.ts'
-import { createProtocolEventLog } from '../src/chain/eventLog.ts'
+import { createTaskEventLog } from '../src/chain/eventLog.ts'
 import { runPlaceholderTask } from './testing/placeholderRound.ts'
 import { useLocalChain } from './testing/useLocalChain.ts'
 
@@ -35,10 +35,10 @@ function countingContext (): { ctx: ReadContext, methods: string[] } {
  */
 async function callsOfLoad (taskId: bigint): Promise<{ methods: string[], rounds: number }> {
   const { ctx, methods } = countingContext()
-  const log = createProtocolEventLog(ctx)
+  const log = createTaskEventLog(ctx, taskId)
   await log.events()
   methods.length = 0
-  const detail = await loadTaskDetail(ctx, { log }, taskId)
+  const detail = await loadTaskDetail(ctx, { taskLog: () => log }, taskId)
   if (typeof detail === 'string') throw new Error(`task ${taskId} is ${detail}`)
   expect(methods).toContain('eth_getBlockByNumber')
   return { methods: methods.filter((method) => !LOG_CATCH_UP.has(method)), rounds: detail.rounds.length }
@@ -55,7 +55,7 @@ describe('the task page\'s chain reads', () => {
     expect(large.methods.length).toBe(small.methods.length)
     // the batched rounds read what single reads do
     const { ctx } = countingContext()
-    const batched = await loadTaskDetail(ctx, { log: createProtocolEventLog(ctx) }, three.taskId)
+    const batched = await loadTaskDetail(ctx, { taskLog: (taskId) => createTaskEventLog(ctx, taskId) }, three.taskId)
     if (typeof batched === 'string') throw new Error(`task ${three.taskId} is ${batched}`)
     expect(batched.rounds).toEqual(await Promise.all([0, 1, 2].map(async (round) => await readRound(ctxOf(1), { taskId: three.taskId, round }))))
   }, 120_000)

@@ -1,6 +1,6 @@
 /**
  * Which task a feed event belongs to: the events the task page shows for it, as the chain's
- * `selectTaskEvents` (src/chain/actions/readTaskEvents.ts) picks them, so GET /events?task=N can
+ * `selectTaskEvents` (src/chain/actions/selectTaskEvents.ts) picks them, so GET /events?task=N can
  * stand in for a scan of the whole chain. Most events name their task, their version (whose task
  * is known once it was created or proposed for one), or a result challenge of it. Some come before
  * what names their task, and are claimed when it comes: a version's VersionRegistered before its
@@ -23,10 +23,17 @@ const TASK_SLASHES = new Set<EventName>(['ResultSlashed', 'Equivocated', 'Versio
 const taskOfVersion = async (db: Db, id: unknown): Promise<bigint | null> =>
   typeof id === 'bigint' ? (await db.find(version, { id }))?.taskId ?? null : null
 
+/** A move of a task's model's head to one of its versions; a fork rolled back to a task's version is the fork's history. */
+async function taskOfHeadMove (db: Db, args: Args): Promise<bigint | null> {
+  if (typeof args.to !== 'bigint') return null
+  const to = await db.find(version, { id: args.to })
+  return to !== null && to.modelId === args.modelId ? to.taskId ?? null : null
+}
+
 /** The task of an event as it is recorded; null for events of no task (yet). Task 0 is none: a fork's ModelCreated. */
 export async function taskOf (db: Db, name: EventName, args: Args): Promise<bigint | null> {
   if (typeof args.taskId === 'bigint') return args.taskId === 0n ? null : args.taskId
-  if (name === 'HeadMoved') return await taskOfVersion(db, args.to)
+  if (name === 'HeadMoved') return await taskOfHeadMove(db, args)
   if (name === 'ResultChallengeResolved' || name === 'ResultChallengeExpired') {
     return (await db.find(dispute, { id: `result-${String(args.resultKey)}` }))?.taskId ?? null
   }

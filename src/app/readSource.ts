@@ -1,13 +1,13 @@
 /**
  * Where a page reads the protocol's records: the indexer's API where the network has one (a few
- * requests, however long the chain), else the chain itself (its protocol log, and contract reads).
+ * requests, however long the chain), else the chain itself (a task's event log, and contract reads).
  * The API trails the chain by a block or so, so a loader tells a thing the API has yet to index
  * ('indexing') from one that does not exist ('missing') by asking the chain's counters.
  */
 import type { ProtocolEventLog } from '../chain/eventLog.ts'
 import { ApiError, type MLBridgeClient } from '../sdk/index.ts'
 
-export type ReadSource = { api: MLBridgeClient } | { log: ProtocolEventLog }
+export type ReadSource = { api: MLBridgeClient } | { taskLog: (taskId: bigint) => ProtocolEventLog }
 
 /** What a loader answers for an ID it cannot show. */
 export type Unread = 'missing' | 'indexing'

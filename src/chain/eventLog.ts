@@ -1,7 +1,8 @@
 /**
- * The protocol's events as a log that grows: the first read scans from block 0, each later one only
- * the blocks mined since, so a page that polls every few seconds reads each log entry once instead
- * of the whole history each time. Concurrent reads share one scan.
+ * Protocol events as a log that grows: the first read scans from the deployment block, each later
+ * one only the blocks mined since, so a page that polls every few seconds reads each log entry once
+ * instead of the whole history each time. Concurrent reads share one scan. `createProtocolEventLog`
+ * keeps every protocol event (or those of some names), `createTaskEventLog` one task's.
  *
  * A chain may reorganize (an L2's sequencer rarely does, anvil on `anvil_reorg`): the log keeps the
  * head it scanned up to at each of its last scans, and when the chain no longer has the newest of
@@ -10,11 +11,12 @@
  */
 import type { Hex } from 'viem'
 import { readProtocolEvents, type ProtocolEventName } from './actions/readProtocolEvents.ts'
+import { readTaskEventRange } from './actions/readTaskEventRange.ts'
 import { logsFrom, type ReadContext } from './actions/types.ts'
 import type { ProtocolEvent } from './protocolEvents.ts'
 
 export interface ProtocolEventLog {
-  /** Every protocol event (of the log's names, given some) up to the latest block, in chain order. */
+  /** The log's events up to the latest block, in chain order. */
   events: () => Promise<readonly ProtocolEvent[]>
 }
 
@@ -28,7 +30,19 @@ interface Checkpoint { number: bigint, hash: Hex }
 /** Heads kept: a reorganization deeper than this many scans costs a scan from block 0. */
 const CHECKPOINTS = 64
 
+/** Reads a log's events in a block range, given the events it kept before the range. */
+type RangeReader = (range: { fromBlock: bigint, toBlock: bigint }, before: readonly ProtocolEvent[]) => Promise<ProtocolEvent[]>
+
 export function createProtocolEventLog (ctx: ReadContext, options: ProtocolEventLogOptions = {}): ProtocolEventLog {
+  return createEventLog(ctx, async (range) => await readProtocolEvents(ctx, { ...range, names: options.names }))
+}
+
+/** The events of one task (`readTaskEventRange`): a log that grows with the task alone. */
+export function createTaskEventLog (ctx: ReadContext, taskId: bigint): ProtocolEventLog {
+  return createEventLog(ctx, async (range, before) => await readTaskEventRange(ctx, { taskId, ...range, before }))
+}
+
+function createEventLog (ctx: ReadContext, read: RangeReader): ProtocolEventLog {
   const events: ProtocolEvent[] = []
   /** the head each recent scan reached, oldest first */
   const checkpoints: Checkpoint[] = []
@@ -52,7 +66,7 @@ export function createProtocolEventLog (ctx: ReadContext, options: ProtocolEvent
     const from = last === undefined ? logsFrom(ctx) : last.number + 1n
     while (events.length > 0 && events.at(-1)!.blockNumber >= from) events.pop()
     // one at a time: a first scan of a long-lived chain can outgrow a spread's argument limit
-    for (const event of await readProtocolEvents(ctx, { fromBlock: from, toBlock: head.number, names: options.names })) events.push(event)
+    for (const event of await read({ fromBlock: from, toBlock: head.number }, events)) events.push(event)
     checkpoints.push({ number: head.number, hash: head.hash })
     if (checkpoints.length > CHECKPOINTS) checkpoints.shift()
     return events

@@ -2,6 +2,8 @@ import {
   decodeEventLog,
   decodeFunctionData,
   isAddressEqual,
+  toEventSelector,
+  type AbiEvent,
   type DecodeEventLogReturnType,
   type Hash,
   type Hex,
@@ -45,4 +47,21 @@ export function protocolFunctionName (input: Hex): string {
     } catch {}
   }
   return input.slice(0, 10)
+}
+
+/** The ABI entries of every protocol event of these names (a name two contracts share gives both), one per topic. */
+export function protocolEventAbis (names: Iterable<string>): AbiEvent[] {
+  const wanted = new Set<string>(names)
+  const bySelector = new Map<string, AbiEvent>()
+  for (const abi of Object.values(abis)) {
+    for (const item of abi as readonly { type: string, name?: string }[]) {
+      if (item.type === 'event' && wanted.has(item.name!)) bySelector.set(toEventSelector(item as AbiEvent), item as AbiEvent)
+    }
+  }
+  return [...bySelector.values()]
+}
+
+/** Sorts events in chain order (block, then position in the block): `events.sort(byChainOrder)`. */
+export function byChainOrder (a: EventPosition, b: EventPosition): number {
+  return a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1
 }

@@ -12,7 +12,7 @@ import { readRoundStartBlock, type ProtocolEventName } from '../../chain/actions
 import { concurrencyLimit } from '../../core/concurrency.ts'
 import { createProtocolEventLog, type ProtocolEventLog } from '../../chain/eventLog.ts'
 import { ConsensusVerifierAbi, ModelRegistryAbi } from '../../chain/generated/abis.ts'
-import { decodeProtocolLog, type ProtocolEvent } from '../../chain/protocolEvents.ts'
+import { byChainOrder, decodeProtocolLog, type ProtocolEvent } from '../../chain/protocolEvents.ts'
 import { logsFrom, type ReadContext } from '../../chain/actions/types.ts'
 
 /** Every event the slashes and challenges of `disputesOf` read, but the two per-result and per-round ones they only look people up in. */
@@ -61,7 +61,7 @@ export function createDisputeLog (ctx: ReadContext): ProtocolEventLog {
       // what events a reorganization took away no longer need their lookups
       for (const key of found.keys()) if (!keys.has(key)) found.delete(key)
       const context = (await Promise.all([...keys].map(async (key) => await found.get(key)))).filter((e): e is ProtocolEvent => e !== undefined)
-      return [...events, ...context].sort((a, b) => a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1)
+      return [...events, ...context].sort(byChainOrder)
     }
   }
 }

@@ -7,8 +7,10 @@ import { splitShard } from '../../../node/testing/revealShard.ts'
 import { useLocalChain } from '../../../node/testing/useLocalChain.ts'
 import {
   challengeResult, ContractRejectedError, executeSlash, overturnSlash, readClaimable, readProtocolEvents, readSlashesMade,
-  readSlashPending, readTaskEvents, resolveResultChallenge, resolveSplit, resultKeyOf, slashCosigner, type PendingSlash, type ResultRef
+  readSlashPending, readTaskEvents, resolveResultChallenge, resolveSplit, resultKeyOf, selectTaskEvents, slashCosigner, type PendingSlash,
+  type ReadContext, type ResultRef
 } from '../../chain/actions/index.ts'
+import { createTaskEventLog, type ProtocolEventLog } from '../../chain/eventLog.ts'
 import { resultRefArgs } from '../../chain/actions/resultRef.ts'
 import { ResultChallengesAbi } from '../../chain/generated/abis.ts'
 import { accountRecordOf } from '../contribute/accountRecord.ts'
@@ -18,12 +20,25 @@ import { DisputesSection } from './DisputesSection.tsx'
 
 const chain = useLocalChain()
 
+/**
+ * The task's events as the node gives them by topic (`readTaskEvents`, and a task log that grew
+ * scan by scan) are those `selectTaskEvents` picks from every protocol event of the chain, which
+ * holds the other tests' tasks too.
+ */
+async function expectTaskEventsAsSelected (ctx: ReadContext, taskId: bigint, log: ProtocolEventLog): Promise<void> {
+  const selected = selectTaskEvents(await readProtocolEvents(ctx), taskId)
+  expect(await readTaskEvents(ctx, { taskId })).toEqual(selected)
+  expect(await log.events()).toEqual(selected)
+}
+
 describe('disputes read back from the chain', () => {
   it('shows a split, its verdict, the slashes and an upheld result challenge on the task and in the accounts\' records', async () => {
     const { ctxOf, publicClient } = chain()
     const creator = ctxOf(1)
     const referee = ctxOf(8) // the local stack's MLB_REFEREE
     const { taskId, assigned } = await splitShard(chain(), creator, [ctxOf(2), ctxOf(3)])
+    const taskLog = createTaskEventLog(creator, taskId)
+    await expectTaskEventsAsSelected(creator, taskId, taskLog)
     const pending = disputesOf(await readTaskEvents(creator, { taskId }))
     expect(pending.splits.map((s) => s.verdict.kind)).toEqual(['pending'])
     expect(renderToStaticMarkup(createElement(DisputesSection, { disputes: { ...pending, splits: [] } }))).toContain('data-testid="disputes-empty"')
@@ -38,6 +53,7 @@ describe('disputes read back from the chain', () => {
     }))
     const claim = keccak256(toHex('what checking the bytes found'))
     await challengeResult(creator, { ref, bond: parseEther('10'), claim })
+    await expectTaskEventsAsSelected(creator, taskId, taskLog)
     const open = accountRecordOf(disputesOf(await readProtocolEvents(creator)), honest)
     expect(open.openChallenges).toMatchObject([{ kind: 'result', challenger, accused: honest, outcome: 'open' }])
     // The Contribute page's log keeps the dispute events and the one reveal the challenge names, and
@@ -50,6 +66,7 @@ describe('disputes read back from the chain', () => {
     expect(accountRecordOf(disputesOf(kept), honest)).toEqual(open)
 
     await resolveResultChallenge(referee, { ref, upheld: true, reason: 'FingerprintMismatch', evidence: keccak256(toHex('bytes')), claim })
+    await expectTaskEventsAsSelected(creator, taskId, taskLog)
     const events = await readTaskEvents(creator, { taskId })
     const disputes = disputesOf(events)
     expect(disputes.splits).toMatchObject([{ round: 0, shard: 0, attempt: 0, revealedMask: 0b11, verdict: { kind: 'resolved', winnersMask: 0b01, evidence: verdict } }])
@@ -91,6 +108,7 @@ describe('disputes read back from the chain', () => {
     await executeSlash(ctxOf(4), { id: first.id })
     expect(await readSlashPending(creator, { id: first.id })).toBe(false)
     expect((await rejection(overturnSlash(ctxOf(9), { id: first.id }))).errorName).toBe('NoPendingSlash')
+    await expectTaskEventsAsSelected(creator, taskId, taskLog)
     // The task page follows each slash through its appeal.
     const appealed = disputesOf(await readTaskEvents(creator, { taskId })).slashes
     expect(appealed.map((s) => [s.provider, s.appeal?.id, s.appeal?.state])).toEqual([[cheat, first.id, 'executed'], [honest, second.id, 'overturned']])
@@ -104,6 +122,7 @@ describe('the other dispute paths read back from the chain', () => {
   it('shows a fraud proof that stands alone as the slash that settled it, with no challenge', async () => {
     const creator = chain().ctxOf(1)
     const { shard, ref, deltaHash } = await loneFraudProof(chain(), creator, chain().ctxOf(5), creator)
+    await expectTaskEventsAsSelected(creator, shard.taskId, createTaskEventLog(creator, shard.taskId))
     const disputes = disputesOf(await readTaskEvents(creator, { taskId: shard.taskId }))
     expect(disputes.slashes).toMatchObject([{
       provider: shard.winners[0]!.walletClient.account.address, result: ref, reason: 'InvalidDelta', cause: 'proof', evidence: deltaHash, reporter: creator.walletClient.account.address
@@ -116,6 +135,7 @@ describe('the other dispute paths read back from the chain', () => {
     const creator = ctxOf(1)
     const { shard, versionId, bond, aggregator, cosigner } = await upheldVersionChallenge(chain(), creator, ctxOf(8), [ctxOf(6), ctxOf(7)])
     const { slashed } = await slashCosigner(ctxOf(4), { versionId, signer: cosigner.walletClient.account.address })
+    await expectTaskEventsAsSelected(creator, shard.taskId, createTaskEventLog(creator, shard.taskId))
     const disputes = disputesOf(await readTaskEvents(creator, { taskId: shard.taskId }))
     const reporter = creator.walletClient.account.address
     expect(disputes.slashes).toMatchObject([
@@ -134,6 +154,7 @@ describe('the other dispute paths read back from the chain', () => {
     await chain().fund(10)
     const provider = chain().ctxOf(10)
     const { shard, ref, versionId } = await expiredChallenges(chain(), creator, provider)
+    await expectTaskEventsAsSelected(creator, shard.taskId, createTaskEventLog(creator, shard.taskId))
     const disputes = disputesOf(await readTaskEvents(creator, { taskId: shard.taskId }))
     const accused = provider.walletClient.account.address
     expect(disputes.challenges).toMatchObject([

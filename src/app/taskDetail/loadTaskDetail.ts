@@ -1,6 +1,6 @@
 import { getAddress, type Address, type Hex } from 'viem'
 import {
-  readClaimables, readEscrow, readProviders, readRounds, readTask, readTaskCount, readVersions, selectTaskEvents,
+  readClaimables, readEscrow, readProviders, readRounds, readTask, readTaskCount, readVersions,
   type ReadContext, type RoundState, type TaskState, type VersionState
 } from '../../chain/actions/index.ts'
 import type { ProtocolEventLog } from '../../chain/eventLog.ts'
@@ -50,7 +50,7 @@ interface TaskHistory {
  * while the API has yet to index a task the chain has (it trails the chain by a block or so).
  */
 export async function loadTaskDetail (ctx: ReadContext, source: ReadSource, taskId: bigint): Promise<TaskDetail | Unread> {
-  const history = 'api' in source ? await apiHistory(ctx, source.api, taskId) : await chainHistory(ctx, source.log, taskId)
+  const history = 'api' in source ? await apiHistory(ctx, source.api, taskId) : await chainHistory(ctx, source.taskLog(taskId), taskId)
   if (typeof history === 'string') return history
   const { events, providers } = history
   const [task, escrowLeft, head] = await Promise.all([readTask(ctx, { taskId }), readEscrow(ctx, { taskId }), ctx.publicClient.getBlock()])
@@ -86,9 +86,9 @@ const exists = async (ctx: ReadContext, taskId: bigint): Promise<boolean> => tas
 
 async function chainHistory (ctx: ReadContext, log: ProtocolEventLog, taskId: bigint): Promise<TaskHistory | 'missing'> {
   if (!await exists(ctx, taskId)) return 'missing'
-  const [events, providers] = await Promise.all([log.events().then((all) => selectTaskEvents(all, taskId)), readProviders(ctx, { taskId })])
+  const [events, providers] = await Promise.all([log.events(), readProviders(ctx, { taskId })])
   return {
-    events,
+    events: [...events],
     providers,
     versionsOf: async (versionIds) => (await readVersions(ctx, { versionIds }))
       .map(({ versionId, round, status, accuracyBps, loss }) => ({ versionId, round, status, accuracyBps, loss }))

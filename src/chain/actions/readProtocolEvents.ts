@@ -1,6 +1,5 @@
-import { toEventSelector, type AbiEvent, type BlockNumber, type BlockTag } from 'viem'
-import { abis } from '../generated/abis.ts'
-import { decodeProtocolLog, type ProtocolEvent } from '../protocolEvents.ts'
+import type { BlockNumber, BlockTag } from 'viem'
+import { decodeProtocolLog, protocolEventAbis, type ProtocolEvent } from '../protocolEvents.ts'
 import { asAction } from './errors.ts'
 import { logsFrom, type ReadContext } from './types.ts'
 
@@ -19,7 +18,7 @@ export async function readProtocolEvents (
   return await asAction('readProtocolEvents', async () => {
     const logs = await ctx.publicClient.getLogs({
       address: Object.values(ctx.contracts),
-      events: range.names === undefined ? undefined : eventsNamed(range.names),
+      events: range.names === undefined ? undefined : protocolEventAbis(range.names),
       fromBlock: typeof range.fromBlock === 'string' ? range.fromBlock : logsFrom(ctx, range.fromBlock),
       toBlock: range.toBlock ?? 'latest'
     })
@@ -28,16 +27,4 @@ export async function readProtocolEvents (
       .map((log) => decodeProtocolLog(ctx.contracts, log))
       .filter((event): event is ProtocolEvent => event !== null && (named === undefined || named.has(event.eventName)))
   })
-}
-
-/** The ABI entries of every protocol event of these names (a name two contracts share gives both), one per topic. */
-function eventsNamed (names: readonly ProtocolEventName[]): AbiEvent[] {
-  const wanted = new Set<string>(names)
-  const bySelector = new Map<string, AbiEvent>()
-  for (const abi of Object.values(abis)) {
-    for (const item of abi as readonly { type: string, name?: string }[]) {
-      if (item.type === 'event' && wanted.has(item.name!)) bySelector.set(toEventSelector(item as AbiEvent), item as AbiEvent)
-    }
-  }
-  return [...bySelector.values()]
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { protocolEvent, txHash } from '../../testing/taskEvents.ts'
-import { selectTaskEvents } from './readTaskEvents.ts'
+import { selectTaskEvents } from './selectTaskEvents.ts'
 import { resultKeyOf } from './resultRef.ts'
 
 const A = '0x00000000000000000000000000000000000000aa'
@@ -16,6 +16,8 @@ describe('selectTaskEvents', () => {
       protocolEvent('ModelRegistry', 'VersionFinalized', { versionId: 3n, modelId: 1n }),
       protocolEvent('ModelRegistry', 'VersionFinalized', { versionId: 4n, modelId: 2n }),
       protocolEvent('ModelRegistry', 'HeadMoved', { modelId: 1n, from: 1n, to: 3n, rollback: false }),
+      // a fork of version 3 rolled back to it: the fork's history
+      protocolEvent('ModelRegistry', 'HeadMoved', { modelId: 5n, from: 6n, to: 3n, rollback: true }),
       protocolEvent('RewardDistributor', 'ReputationChanged', { provider: '0x', reputation: 1, delta: 1n })
     ]
     const kept = selectTaskEvents(events, 1n).map((e) => `${e.eventName}${'versionId' in e.args ? ` v${e.args.versionId}` : ''}`)
