@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest'
+import { keccak256, toHex } from 'viem'
+import { runPlaceholderTask } from '../../node/testing/placeholderRound.ts'
+import { placeholderCid } from '../../node/testing/placeholderTask.ts'
 import { useLocalChain } from '../../node/testing/useLocalChain.ts'
-import { faucet, readProtocolEvents } from './actions/index.ts'
-import { createProtocolEventLog } from './eventLog.ts'
+import { faucet, readProtocolEvents, selectTaskEvents } from './actions/index.ts'
+import { createProtocolEventLog, createTaskEventLog, type ProtocolEventLog } from './eventLog.ts'
+import type { ProtocolEvent } from './protocolEvents.ts'
 
 const chain = useLocalChain()
 
@@ -63,4 +67,34 @@ describe('createProtocolEventLog', () => {
     await faucet(ctx)
     expect((await log.events()).length).toBe((await readProtocolEvents(ctx)).length)
   })
+})
+
+describe('createTaskEventLog', () => {
+  it('attack (reorganized chain): drops the task\'s events that the chain no longer has, those only its version names included, as a full scan selects them', async () => {
+    const { ctxOf, testClient, publicClient } = chain()
+    const ctx = ctxOf(5)
+    const keys = (events: readonly ProtocolEvent[]): string[] => events.map((e) => `${e.blockNumber}/${e.logIndex}/${e.eventName}`)
+    const selected = async (taskId: bigint): Promise<string[]> => keys(selectTaskEvents(await readProtocolEvents(ctx), taskId))
+    // the log reads as the task runs: before each round's proposal
+    let log: ProtocolEventLog | undefined
+    const run = await runPlaceholderTask(chain(), ctx, ctxOf(6), {
+      rounds: 2,
+      version: async (round, taskId) => {
+        log ??= createTaskEventLog(ctx, taskId)
+        expect(keys(await log.events())).toEqual(await selected(taskId))
+        return { modelCid: placeholderCid(`model-${round + 1}`), commitHash: keccak256(toHex(`weights-${round + 1}`)) }
+      }
+    })
+    const whole = await log!.events()
+    expect(keys(whole)).toEqual(await selected(run.taskId))
+    // the last version's finalization (and the task's end, and the claim) replaced by empty blocks
+    const final = whole.find((e) => e.eventName === 'VersionFinalized' && e.args.versionId === run.versionId)!
+    const head = await publicClient.getBlockNumber({ cacheTime: 0 })
+    await testClient.request({ method: 'anvil_reorg', params: [Number(head - final.blockNumber + 1n), []] } as never)
+    const after = await log!.events()
+    expect(keys(after)).toEqual(await selected(run.taskId))
+    expect(after.some((e) => e.eventName === 'VersionFinalized' && e.args.versionId === run.versionId)).toBe(false)
+    expect(after.some((e) => e.eventName === 'VersionProposed' && e.args.versionId === run.versionId)).toBe(true)
+    expect(after.filter((e) => e.eventName === 'HeadMoved')).toHaveLength(1)
+  }, 60_000)
 })

@@ -7,7 +7,7 @@
  * A chain may reorganize (an L2's sequencer rarely does, anvil on `anvil_reorg`): the log keeps the
  * head it scanned up to at each of its last scans, and when the chain no longer has the newest of
  * them it drops the events above the newest one it still has and scans again from there (from
- * block 0 when it has none of them).
+ * the deployment block when it has none of them).
  */
 import type { Hex } from 'viem'
 import { readProtocolEvents, type ProtocolEventName } from './actions/readProtocolEvents.ts'
@@ -27,7 +27,7 @@ export interface ProtocolEventLogOptions {
 
 interface Checkpoint { number: bigint, hash: Hex }
 
-/** Heads kept: a reorganization deeper than this many scans costs a scan from block 0. */
+/** Heads kept: a reorganization deeper than this many scans costs a scan from the deployment block. */
 const CHECKPOINTS = 64
 
 /** Reads a log's events in a block range, given the events it kept before the range. */

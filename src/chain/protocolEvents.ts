@@ -49,7 +49,7 @@ export function protocolFunctionName (input: Hex): string {
   return input.slice(0, 10)
 }
 
-/** The ABI entries of every protocol event of these names (a name two contracts share gives both), one per topic. */
+/** The ABI entries of every protocol event of these names, one per selector (a name two contracts declare alike is one topic). */
 export function protocolEventAbis (names: Iterable<string>): AbiEvent[] {
   const wanted = new Set<string>(names)
   const bySelector = new Map<string, AbiEvent>()

@@ -7,10 +7,11 @@ import { splitShard } from '../../../node/testing/revealShard.ts'
 import { useLocalChain } from '../../../node/testing/useLocalChain.ts'
 import {
   challengeResult, ContractRejectedError, executeSlash, overturnSlash, readClaimable, readProtocolEvents, readSlashesMade,
-  readSlashPending, readTaskEvents, resolveResultChallenge, resolveSplit, resultKeyOf, selectTaskEvents, slashCosigner, type PendingSlash,
+  readSlashPending, readTaskCreation, readTaskEventRange, readTaskEvents, resolveResultChallenge, resolveSplit, resultKeyOf, selectTaskEvents, slashCosigner, type PendingSlash,
   type ReadContext, type ResultRef
 } from '../../chain/actions/index.ts'
 import { createTaskEventLog, type ProtocolEventLog } from '../../chain/eventLog.ts'
+import type { ProtocolEvent } from '../../chain/protocolEvents.ts'
 import { resultRefArgs } from '../../chain/actions/resultRef.ts'
 import { ResultChallengesAbi } from '../../chain/generated/abis.ts'
 import { accountRecordOf } from '../contribute/accountRecord.ts'
@@ -29,6 +30,13 @@ async function expectTaskEventsAsSelected (ctx: ReadContext, taskId: bigint, log
   const selected = selectTaskEvents(await readProtocolEvents(ctx), taskId)
   expect(await readTaskEvents(ctx, { taskId })).toEqual(selected)
   expect(await log.events()).toEqual(selected)
+  // and read one block at a time: what ties an event to the task is always in an earlier block or the same one
+  const { blockNumber } = await readTaskCreation(ctx, { taskId })
+  const blockByBlock: ProtocolEvent[] = []
+  for (let block = blockNumber; block <= selected.at(-1)!.blockNumber; block++) {
+    blockByBlock.push(...await readTaskEventRange(ctx, { taskId, fromBlock: block, toBlock: block, before: blockByBlock }))
+  }
+  expect(blockByBlock).toEqual(selected)
 }
 
 describe('disputes read back from the chain', () => {

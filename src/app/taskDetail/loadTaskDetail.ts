@@ -50,7 +50,7 @@ interface TaskHistory {
  * while the API has yet to index a task the chain has (it trails the chain by a block or so).
  */
 export async function loadTaskDetail (ctx: ReadContext, source: ReadSource, taskId: bigint): Promise<TaskDetail | Unread> {
-  const history = 'api' in source ? await apiHistory(ctx, source.api, taskId) : await chainHistory(ctx, source.taskLog(taskId), taskId)
+  const history = 'api' in source ? await apiHistory(ctx, source.api, taskId) : await chainHistory(ctx, source.taskLog, taskId)
   if (typeof history === 'string') return history
   const { events, providers } = history
   const [task, escrowLeft, head] = await Promise.all([readTask(ctx, { taskId }), readEscrow(ctx, { taskId }), ctx.publicClient.getBlock()])
@@ -84,9 +84,10 @@ export async function loadTaskDetail (ctx: ReadContext, source: ReadSource, task
 
 const exists = async (ctx: ReadContext, taskId: bigint): Promise<boolean> => taskId !== 0n && taskId <= await readTaskCount(ctx)
 
-async function chainHistory (ctx: ReadContext, log: ProtocolEventLog, taskId: bigint): Promise<TaskHistory | 'missing'> {
+async function chainHistory (ctx: ReadContext, taskLog: (taskId: bigint) => ProtocolEventLog, taskId: bigint): Promise<TaskHistory | 'missing'> {
+  // checked first: a log kept for an id nobody created would push a real task's out
   if (!await exists(ctx, taskId)) return 'missing'
-  const [events, providers] = await Promise.all([log.events(), readProviders(ctx, { taskId })])
+  const [events, providers] = await Promise.all([taskLog(taskId).events(), readProviders(ctx, { taskId })])
   return {
     events: [...events],
     providers,

@@ -1,8 +1,9 @@
 import { formatLog, numberToHex, pad, toEventSelector, type AbiEvent, type Hex, type LogTopic } from 'viem'
+import { concurrencyLimit } from '../../core/concurrency.ts'
 import { abis } from '../generated/abis.ts'
-import { byChainOrder, decodeProtocolLog, protocolEventAbis, type ProtocolEvent } from '../protocolEvents.ts'
+import { byChainOrder, decodeProtocolLog, type ProtocolEvent } from '../protocolEvents.ts'
 import { asAction } from './errors.ts'
-import { belongsToTask, SLASH_TRANSACTION_EVENTS, SLASHES, taskLinksOf } from './selectTaskEvents.ts'
+import { APPEAL_ENDS, belongsToTask, CHALLENGE_ENDS, SLASH_TRANSACTION_EVENTS, SLASHES, taskLinksOf } from './selectTaskEvents.ts'
 import type { ReadContext } from './types.ts'
 
 /**
@@ -11,10 +12,10 @@ import type { ReadContext } from './types.ts'
  * grows with the task and not with the chain. `before` is the task's events before the range:
  * the versions, slashes and challenged results they name tie later events to the task.
  *
- * Three queries read the events that name the task (its id is the first, second or third topic),
- * one receipt per transaction that slashed for it gives the distributor's side of the slash, and
- * up to four more queries read what names only one of its versions, its model's head moves, its
- * slashes' appeal ids or its challenged results' keys.
+ * One `eth_getLogs` per topic that holds the task's id (the first, second or third: three today),
+ * one receipt per transaction in the range that slashed for the task (the distributor's side of
+ * the slash), and one query per 64 ids for each kind of id the task's events name (its versions,
+ * its model, its slashes' appeals, its challenged results' keys; none for a kind it has none of).
  */
 export async function readTaskEventRange (
   ctx: ReadContext,
@@ -24,20 +25,19 @@ export async function readTaskEventRange (
     const { taskId } = params
     const range = { fromBlock: params.fromBlock, toBlock: params.toBlock }
     if (range.fromBlock > range.toBlock) return []
-    const task = uint256Topic(taskId)
-    const own = (await Promise.all([...TASK_TOPICS].map(async ([position, selectors]) =>
-      await logsMatching(ctx, range, [selectors, ...Array<null>(position - 1).fill(null), task])))).flat()
-    const slashTransactions = new Set(own.filter((e) => SLASHES.has(e.eventName)).map((e) => e.transactionHash))
-    const receipts = await Promise.all([...slashTransactions].map(async (hash) => await ctx.publicClient.getTransactionReceipt({ hash })))
+    const own = await logsNaming(ctx, range, TASK_TOPICS, [uint256Topic(taskId)])
+    const slashTransactions = new Set(own.filter((e) => (SLASHES as readonly string[]).includes(e.eventName)).map((e) => e.transactionHash))
+    const limit = concurrencyLimit(RECEIPTS_AT_ONCE)
+    const receipts = await Promise.all([...slashTransactions].map(async (hash) => await limit(async () => await ctx.publicClient.getTransactionReceipt({ hash }))))
     const beside = receipts.flatMap((r) => r.logs)
       .flatMap((log) => decodeProtocolLog(ctx.contracts, log) ?? [])
-      .filter((e) => SLASH_TRANSACTION_EVENTS.has(e.eventName))
+      .filter((e) => (SLASH_TRANSACTION_EVENTS as readonly string[]).includes(e.eventName))
     const links = taskLinksOf([...params.before, ...own, ...beside], taskId)
     const linked = (await Promise.all([
-      logsNaming(ctx, range, VERSION_EVENTS, [...links.versions].map(uint256Topic)),
-      logsNaming(ctx, range, HEAD_MOVES, [...links.models].map(uint256Topic)),
-      logsNaming(ctx, range, APPEAL_ENDS, [...links.slashIds].map(uint256Topic)),
-      logsNaming(ctx, range, CHALLENGE_ENDS, [...links.challengedResults])
+      logsNaming(ctx, range, VERSION_TOPICS, [...links.versions].map(uint256Topic)),
+      logsNaming(ctx, range, MODEL_TOPICS, [...links.models].map(uint256Topic)),
+      logsNaming(ctx, range, APPEAL_TOPICS, [...links.slashIds].map(uint256Topic)),
+      logsNaming(ctx, range, CHALLENGE_TOPICS, [...links.challengedResults])
     ])).flat()
     return [...own, ...beside, ...linked].sort(byChainOrder).filter((e) => belongsToTask(e, taskId, links))
   })
@@ -45,48 +45,53 @@ export async function readTaskEventRange (
 
 /** Values in one topic's OR list: RPC providers cap a filter's size. */
 const TOPIC_VALUES_AT_ONCE = 64
+/** Receipts asked for at once: a first read of a task with many slashes stays under an RPC's rate limit. */
+const RECEIPTS_AT_ONCE = 4
 
-interface EventItem { type: string, name?: string, inputs?: readonly { name?: string, indexed?: boolean }[] }
+/** Event selectors by the topic (1 to 3) that holds the argument a read asks for. */
+export type SelectorsByTopic = ReadonlyMap<number, readonly Hex[]>
 
 /** Every protocol event's ABI entry, once per selector. */
-function protocolEventItems (): AbiEvent[] {
-  const items = Object.values(abis).flatMap((abi) => (abi as readonly EventItem[]).filter((item) => item.type === 'event'))
-  return protocolEventAbis(items.map((item) => item.name!))
-}
-
-/**
- * The selectors of the events that name a task, by the topic its `taskId` is (1 to 3). Every
- * protocol event with a `taskId` indexes it (a test holds the contracts to that).
- */
-export const TASK_TOPICS: ReadonlyMap<number, Hex[]> = (() => {
-  const byTopic = new Map<number, Hex[]>()
-  for (const event of protocolEventItems()) {
-    const position = event.inputs.filter((input) => input.indexed === true).findIndex((input) => input.name === 'taskId') + 1
-    if (position > 0) byTopic.set(position, [...byTopic.get(position) ?? [], toEventSelector(event)])
+const EVENTS: readonly AbiEvent[] = (() => {
+  const bySelector = new Map<Hex, AbiEvent>()
+  for (const abi of Object.values(abis)) {
+    for (const item of abi as readonly AbiEvent[]) if (item.type === 'event') bySelector.set(toEventSelector(item), item)
   }
-  return byTopic
+  return [...bySelector.values()]
 })()
 
-/** Events that name a version and no task (its first topic is the version's id). */
-const VERSION_EVENTS = protocolEventItems()
-  .filter((event) => event.inputs.some((input) => input.name === 'versionId' && input.indexed === true) && !event.inputs.some((input) => input.name === 'taskId'))
-  .map((event) => toEventSelector(event))
-const selectorsOf = (names: string[]): Hex[] => protocolEventAbis(names).map((event) => toEventSelector(event))
-/** by the model's id */
-const HEAD_MOVES = selectorsOf(['HeadMoved'])
-/** by the slash's id */
-const APPEAL_ENDS = selectorsOf(['SlashExecuted', 'SlashOverturned'])
-/** by the result's key */
-const CHALLENGE_ENDS = selectorsOf(['ResultChallengeResolved', 'ResultChallengeExpired'])
+/** The selectors of `events` by the topic their indexed argument `key` is (events without it indexed are left out). */
+export function selectorsByTopic (events: readonly AbiEvent[], key: string): SelectorsByTopic {
+  const byTopic = new Map<number, Hex[]>()
+  for (const event of events) {
+    const topic = event.inputs.filter((input) => input.indexed === true).findIndex((input) => input.name === key) + 1
+    if (topic > 0) byTopic.set(topic, [...byTopic.get(topic) ?? [], toEventSelector(event)])
+  }
+  return byTopic
+}
+
+const named = (names: readonly string[]): AbiEvent[] => EVENTS.filter((event) => names.includes(event.name))
+
+/** The events that name a task (every protocol event with a `taskId` indexes it; a test holds the contracts to that). */
+export const TASK_TOPICS = selectorsByTopic(EVENTS, 'taskId')
+/** The events that name a version and no task. */
+export const VERSION_TOPICS = selectorsByTopic(EVENTS.filter((event) => !event.inputs.some((input) => input.name === 'taskId')), 'versionId')
+const MODEL_TOPICS = selectorsByTopic(named(['HeadMoved']), 'modelId')
+const APPEAL_TOPICS = selectorsByTopic(named(APPEAL_ENDS), 'id')
+const CHALLENGE_TOPICS = selectorsByTopic(named(CHALLENGE_ENDS), 'resultKey')
 
 function uint256Topic (value: bigint): Hex {
   return pad(numberToHex(value), { size: 32 })
 }
 
-/** Protocol events of `selectors` whose first topic after the selector is one of `values`. */
-async function logsNaming (ctx: ReadContext, range: { fromBlock: bigint, toBlock: bigint }, selectors: Hex[], values: Hex[]): Promise<ProtocolEvent[]> {
+/** Protocol events of `byTopic`'s selectors whose topic holds one of `values`. */
+async function logsNaming (ctx: ReadContext, range: { fromBlock: bigint, toBlock: bigint }, byTopic: SelectorsByTopic, values: readonly Hex[]): Promise<ProtocolEvent[]> {
   const reads: Promise<ProtocolEvent[]>[] = []
-  for (let i = 0; i < values.length; i += TOPIC_VALUES_AT_ONCE) reads.push(logsMatching(ctx, range, [selectors, values.slice(i, i + TOPIC_VALUES_AT_ONCE)]))
+  for (const [topic, selectors] of byTopic) {
+    for (let i = 0; i < values.length; i += TOPIC_VALUES_AT_ONCE) {
+      reads.push(logsMatching(ctx, range, [[...selectors], ...Array<null>(topic - 1).fill(null), values.slice(i, i + TOPIC_VALUES_AT_ONCE)]))
+    }
+  }
   return (await Promise.all(reads)).flat()
 }
 

@@ -1,6 +1,20 @@
 import type { Hash, Hex } from 'viem'
 import type { ProtocolEvent } from '../protocolEvents.ts'
+import type { ProtocolEventName } from './readProtocolEvents.ts'
 import { resultKeyOf, resultRefOf } from './resultRef.ts'
+
+/** The protocol's slash events that name a task: their transactions hold the distributor's side. */
+export const SLASHES = ['ResultSlashed', 'Equivocated', 'VersionSlashed', 'CosignerSlashed'] as const satisfies readonly ProtocolEventName[]
+/** Events without a task that a slash's transaction emits beside it. */
+export const SLASH_TRANSACTION_EVENTS = ['Slashed', 'EarningsForfeited', 'SlashPending', 'InvalidDeltaProven'] as const satisfies readonly ProtocolEventName[]
+/** The end of a slash's appeal, named by the slash's id. */
+export const APPEAL_ENDS = ['SlashExecuted', 'SlashOverturned'] as const satisfies readonly ProtocolEventName[]
+/** The end of a result challenge, named by the result's key. */
+export const CHALLENGE_ENDS = ['ResultChallengeResolved', 'ResultChallengeExpired'] as const satisfies readonly ProtocolEventName[]
+
+const among = (names: readonly string[]) => (event: ProtocolEvent): boolean => names.includes(event.eventName)
+const isSlash = among(SLASHES)
+const isBesideSlash = among(SLASH_TRANSACTION_EVENTS)
 
 /**
  * What ties events that do not name a task to it: its model and versions (the initial one of its
@@ -24,7 +38,7 @@ export function taskLinksOf (events: readonly ProtocolEvent[], taskId: bigint): 
       links.versions.add(event.args.initialVersionId)
     }
     if (event.eventName === 'VersionProposed' && event.args.taskId === taskId) links.versions.add(event.args.versionId)
-    if (SLASHES.has(event.eventName) && (event.args as { taskId?: bigint }).taskId === taskId) links.slashTransactions.add(event.transactionHash)
+    if (isSlash(event) && (event.args as { taskId?: bigint }).taskId === taskId) links.slashTransactions.add(event.transactionHash)
     if (event.eventName === 'ResultChallenged' && event.args.taskId === taskId) links.challengedResults.add(resultKeyOf(resultRefOf(event.args)))
   }
   // A slash's appeal opens in its transaction and ends, by its id, in the same one or a later one.
@@ -32,21 +46,15 @@ export function taskLinksOf (events: readonly ProtocolEvent[], taskId: bigint): 
   return links
 }
 
-/** The protocol's slash events that name a task: their transactions hold the distributor's side. */
-export const SLASHES: ReadonlySet<string> = new Set(['ResultSlashed', 'Equivocated', 'VersionSlashed', 'CosignerSlashed'])
-
-/** Events without a task that a slash's transaction emits beside it. */
-export const SLASH_TRANSACTION_EVENTS: ReadonlySet<string> = new Set(['Slashed', 'EarningsForfeited', 'SlashPending', 'InvalidDeltaProven'])
-
 /** Whether `event` belongs to the task whose links are `links` (see `selectTaskEvents`). */
 export function belongsToTask (event: ProtocolEvent, taskId: bigint, links: TaskLinks): boolean {
   // Events without arguments decode to an empty tuple; they name no task.
   const args = event.args as Record<string, unknown>
   if (event.contract === 'MLBToken') return false
   if ('taskId' in args) return args.taskId === taskId
-  if (SLASH_TRANSACTION_EVENTS.has(event.eventName)) return links.slashTransactions.has(event.transactionHash)
-  if (event.eventName === 'SlashExecuted' || event.eventName === 'SlashOverturned') return links.slashIds.has(event.args.id)
-  if (event.eventName === 'ResultChallengeResolved' || event.eventName === 'ResultChallengeExpired') return links.challengedResults.has(event.args.resultKey)
+  if (isBesideSlash(event)) return links.slashTransactions.has(event.transactionHash)
+  if (event.eventName === APPEAL_ENDS[0] || event.eventName === APPEAL_ENDS[1]) return links.slashIds.has(event.args.id)
+  if (event.eventName === CHALLENGE_ENDS[0] || event.eventName === CHALLENGE_ENDS[1]) return links.challengedResults.has(event.args.resultKey)
   // A fork rolled back to one of the task's versions is the fork's history, not the task's.
   if (event.eventName === 'HeadMoved') return links.models.has(event.args.modelId) && links.versions.has(event.args.to)
   return typeof args.versionId === 'bigint' && links.versions.has(args.versionId)
