@@ -41,6 +41,14 @@ describe('what a result costs', () => {
     expect(Object.values(kinds).reduce((s, k) => s + k.perAcceptedResult!, 0)).toBe(small.final.gasPerAcceptedResult)
   })
 
+  it('counts several runs of a task together: their gas over all their accepted results', () => {
+    const other = report(4, 2, [round({ acceptedResults: 8, transactions: 9, seconds: 10, bytes: 0, byFunction: { commit: { gas: 1000, count: 4 }, claim: { gas: 40, count: 2 } } })])
+    const kinds = gasByKind(small, other)
+    expect(kinds.commit).toEqual({ gas: 1600, calls: 10, perAcceptedResult: 100, functions: ['commit'] })
+    expect(kinds.claim).toEqual({ gas: 120, calls: 6, perAcceptedResult: 7.5, functions: ['claim'] })
+    expect(Object.values(kinds).reduce((s, k) => s + k.gas, 0)).toBe(1210 + 1040)
+  })
+
   it('has no per-result gas when nothing was accepted', () => {
     const none = report(4, 2, [round({ acceptedResults: 0, transactions: 1, seconds: 5, bytes: 0, byFunction: { advance: { gas: 9, count: 1 } } })])
     expect(gasByKind(none).advance).toMatchObject({ gas: 9, perAcceptedResult: null })

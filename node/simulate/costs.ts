@@ -29,15 +29,17 @@ function kindOf (functionName: string): CallKind {
   return (CALL_KINDS as readonly string[]).includes(functionName) ? functionName as CallKind : 'other'
 }
 
-/** Every round's gas by call kind, each over the run's accepted results (null when none was accepted). */
-export function gasByKind (report: SimulationReport): Record<CallKind, KindGas> {
-  const accepted = acceptedResults(report)
+/** Every round's gas by call kind, each over the runs' accepted results (null when none was accepted). */
+export function gasByKind (...reports: SimulationReport[]): Record<CallKind, KindGas> {
+  const accepted = acceptedResults(...reports)
   const kinds = Object.fromEntries(CALL_KINDS.map((k): [CallKind, KindGas] => [k, { gas: 0, calls: 0, perAcceptedResult: null, functions: [] }])) as Record<CallKind, KindGas>
-  for (const [name, { gas, count }] of Object.entries(gasTotals(report))) {
-    const k = kinds[kindOf(name)]
-    k.gas += gas
-    k.calls += count
-    k.functions.push(name)
+  for (const report of reports) {
+    for (const [name, { gas, count }] of Object.entries(gasTotals(report))) {
+      const k = kinds[kindOf(name)]
+      k.gas += gas
+      k.calls += count
+      if (!k.functions.includes(name)) k.functions.push(name)
+    }
   }
   for (const k of Object.values(kinds)) {
     k.perAcceptedResult = accepted === 0 ? null : k.gas / accepted
@@ -46,8 +48,8 @@ export function gasByKind (report: SimulationReport): Record<CallKind, KindGas> 
   return kinds
 }
 
-export function acceptedResults (report: SimulationReport): number {
-  return report.rounds.reduce((n, r) => n + r.acceptedResults, 0)
+export function acceptedResults (...reports: SimulationReport[]): number {
+  return reports.reduce((n, report) => n + report.rounds.reduce((m, r) => m + r.acceptedResults, 0), 0)
 }
 
 /** One simulation's figures at one network size, each per round or per result so that sizes compare. */
