@@ -26,7 +26,7 @@ export interface GasResult {
   replication: number
   shards: number
   rounds: number
-  /** how many times the task ran; every other figure counts them all together */
+  /** how many times the task ran; the per-result figures count them all together */
   runs: number
   acceptedResults: number
   goal: number
