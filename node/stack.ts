@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createPublicClient, http, toHex } from 'viem'
+import { createPublicClient, toHex } from 'viem'
+import { rpcTransport } from '../src/chain/rpcTransport.ts'
 import { createServer, type ViteDevServer } from 'vite'
 import { protocolChain } from '../src/chain/chain.ts'
 import { LOCAL_CHAIN_ID, parseStackInfo, type StackInfo } from '../src/core/networkConfig.ts'
@@ -122,7 +123,7 @@ export async function startStack (opts: StackOptions, log: (line: string) => voi
     stops.push(async () => { await (await indexing.catch(() => undefined))?.stop() })
     // the pinner asks this chain who may upload, and when a task's pins may go
     const chain = {
-      publicClient: createPublicClient({ chain: protocolChain({ chainId: LOCAL_CHAIN_ID, rpcUrl: anvil.rpcUrl }), transport: http(anvil.rpcUrl), pollingInterval: 500 }),
+      publicClient: createPublicClient({ chain: protocolChain({ chainId: LOCAL_CHAIN_ID, rpcUrl: anvil.rpcUrl }), transport: rpcTransport(anvil.rpcUrl), pollingInterval: 500 }),
       ...deploymentOf({ contracts, deploymentBlock })
     }
     const relay: Relay = await timed('relay and pinner started', async () => await startRelay({ host: opts.host, port: opts.relayPort, dataDir: join(opts.dataDir, 'relay'), chainId: LOCAL_CHAIN_ID, chain }))

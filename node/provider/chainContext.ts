@@ -1,5 +1,6 @@
 /** viem clients for the provider's account (or read-only, for the auditor), after checking the RPC serves the expected chain. */
 import { createPublicClient, createWalletClient, http, type Hex } from 'viem'
+import { rpcTransport } from '../../src/chain/rpcTransport.ts'
 import { privateKeyToAccount } from 'viem/accounts'
 import type { ReadContext, WriteContext } from '../../src/chain/actions/index.ts'
 import { protocolChain } from '../../src/chain/chain.ts'
@@ -19,7 +20,7 @@ export async function connectChain (opts: { rpcUrl: string, chainId: number, con
 /** A public client on `rpcUrl`, refused unless it serves `chainId`. */
 export async function connectReader (opts: { rpcUrl: string, chainId: number, contracts: ProtocolContracts, deploymentBlock?: bigint | undefined, pollingInterval?: number }): Promise<ReadContext> {
   const chain = protocolChain({ chainId: opts.chainId, rpcUrl: opts.rpcUrl })
-  const publicClient = createPublicClient({ chain, transport: http(opts.rpcUrl), pollingInterval: opts.pollingInterval ?? 1000 })
+  const publicClient = createPublicClient({ chain, transport: rpcTransport(opts.rpcUrl), pollingInterval: opts.pollingInterval ?? 1000 })
   let served: number
   try {
     served = await publicClient.getChainId()

@@ -7,7 +7,8 @@
  * (node/referee/alone.ts).
  */
 import { CID } from 'multiformats/cid'
-import { createPublicClient, http } from 'viem'
+import { createPublicClient } from 'viem'
+import { rpcTransport } from '../../src/chain/rpcTransport.ts'
 import { privateKeyToAccount } from 'viem/accounts'
 import { protocolChain } from '../../src/chain/chain.ts'
 import { deploymentOf } from '../../src/chain/contracts.ts'
@@ -69,7 +70,7 @@ async function underStack (): Promise<number> {
 
   const account = privateKeyToAccount(start.privateKey)
   const chain = {
-    publicClient: createPublicClient({ chain: protocolChain({ chainId: start.chainId, rpcUrl: start.rpcUrl }), transport: http(start.rpcUrl), pollingInterval: 500 }),
+    publicClient: createPublicClient({ chain: protocolChain({ chainId: start.chainId, rpcUrl: start.rpcUrl }), transport: rpcTransport(start.rpcUrl), pollingInterval: 500 }),
     ...deploymentOf({ contracts: start.contracts, deploymentBlock: start.deploymentBlock })
   }
   const service = await startRefereeService({

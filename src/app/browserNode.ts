@@ -1,4 +1,5 @@
-import { createPublicClient, http, type PublicClient } from 'viem'
+import { createPublicClient, type PublicClient } from 'viem'
+import { rpcTransport } from '../chain/rpcTransport.ts'
 import { chainFromConfig } from '../chain/chain.ts'
 import { deploymentOf } from '../chain/contracts.ts'
 import { chainMembership } from '../chain/taskMembership.ts'
@@ -22,7 +23,7 @@ export async function browserNode (network: NetworkConfig): Promise<BrowserNode>
     chainId: network.chainId,
     // its own client: the node outlives React's providers, and wagmi's client is only reachable from hooks
     membership: chainMembership({
-      publicClient: createPublicClient({ chain: chainFromConfig(network), transport: http(network.rpcUrl) }) as PublicClient,
+      publicClient: createPublicClient({ chain: chainFromConfig(network), transport: rpcTransport(network.rpcUrl) }) as PublicClient,
       ...deploymentOf(network)
     })
   })).catch((error: unknown) => {

@@ -1,6 +1,7 @@
-import { createConfig, http, type Config } from 'wagmi'
+import { createConfig, type Config } from 'wagmi'
 import { LOCAL_CHAIN_ID, type NetworkConfig } from '../core/networkConfig.ts'
 import { chainFromConfig } from '../chain/chain.ts'
+import { rpcTransport } from '../chain/rpcTransport.ts'
 
 /**
  * Injected wallets arrive through EIP-6963 discovery (wagmi's default); the dev wallet is offered
@@ -13,7 +14,7 @@ export async function createWagmiConfig (network: NetworkConfig): Promise<Config
   return createConfig({
     chains: [chain],
     connectors,
-    transports: { [chain.id]: http(network.rpcUrl) },
+    transports: { [chain.id]: rpcTransport(network.rpcUrl) },
     multiInjectedProviderDiscovery: true
   })
 }
