@@ -1,78 +1,149 @@
 /**
  * Public RPC nodes cap `eth_getLogs`: a range of blocks (Alchemy 2,000 on some plans, QuickNode
- * 10,000, many L2 endpoints fewer) or a number of logs (Infura 10,000). A read that spans a long
- * chain then fails outright, though the node would answer each part of it. `splitLogRanges` wraps
- * a transport so that a refused `eth_getLogs` is asked again in halves, down to single blocks, and
- * later reads of a wider range go out in parts of the width that last worked. Everything else
- * passes through as it is, and so does any other error: a refusal is told by its message only.
+ * 10,000, many L2 endpoints fewer) or a number of logs or bytes in the answer (Infura 10,000 logs,
+ * OP's proxyd a response size). A read that spans a long chain then fails outright, though the
+ * node would answer each part of it. `splitLogRanges` wraps a transport so that a refused
+ * `eth_getLogs` is asked again in parts: halved while the node refuses, widened again after each
+ * answer, never as wide as the narrowest range it refused. A read narrower than that goes out as
+ * it is, so a node that caps nothing costs nothing. Everything else passes through, and so does
+ * any other error (after viem's usual retries): a refusal is told by the node's message.
  */
 import { numberToHex, type EIP1193RequestFn, type Hex, type RpcLog, type Transport } from 'viem'
 
-/** What the nodes say when a filter spans too much (the message, or a cause's, matches). */
-const RANGE_REFUSAL = /block range|range of blocks|range is too|range too|too wide|max(imum)? range|limited to (a )?[\d,]+ (block )?range|more than [\d,]+ (results|logs)|response size|too many (logs|results|blocks)/i
+/** What the nodes say when a filter spans too many blocks, or its answer holds too many logs or bytes. */
+const RANGE_REFUSAL = /blocks? range|range of blocks|range is too|range too|too wide|max(imum)? range|limited to (a )?[\d,]+ (blocks? )?range|more than [\d,]+ (results|logs)|exceeds? max(imum)? results|exceeds? (the )?limit of|response size|response (is |body )?too (large|big)|limit your query|too many (logs|results|blocks)/i
+/** Messages that mention a block range but are not about its width: a bound past a lagging backend's head, bounds in the wrong order. */
+const NOT_WIDTH = /beyond (the )?(current )?head|invalid block range params|fromBlock .*(greater|after)|header not found/i
+/** A read that would take more parts than this fails instead, naming the width the node accepts. */
+export const MAX_LOG_PARTS = 5_000
 
-/** Whether `error` (or one of its causes) is a node's refusal of a filter's range or result count. */
+/** Whether `error` (or one of its causes) is a node's refusal of a filter's range or of its answer's size. */
 export function isLogRangeRefusal (error: unknown): boolean {
   for (let e = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    // viem's own refusal of an answer over its size limit (10 MiB)
+    if (e.name === 'ResponseBodyTooLargeError') return true
     const details = (e as { details?: unknown }).details
-    if (RANGE_REFUSAL.test(e.message) || (typeof details === 'string' && RANGE_REFUSAL.test(details))) return true
+    for (const text of [e.message, typeof details === 'string' ? details : '']) {
+      if (NOT_WIDTH.test(text)) return false
+      if (RANGE_REFUSAL.test(text)) return true
+    }
   }
   return false
 }
 
-type LogFilter = { fromBlock?: Hex | string, toBlock?: Hex | string, blockHash?: Hex } & Record<string, unknown>
-type Request = (method: string, params: unknown[]) => Promise<unknown>
+type LogFilter = { fromBlock?: string, toBlock?: string, blockHash?: Hex } & Record<string, unknown>
+type Ask = (filter: LogFilter, retries: boolean) => Promise<RpcLog[]>
 
-/** `transport`, its `eth_getLogs` split in parts the node accepts. */
+/** What a transport learned of its node's cap, shared by every read through it. */
+interface Cap {
+  /** the narrowest range (in blocks) the node refused; undefined while it refused none */
+  refused?: bigint
+  /** the widest range it answered narrower than that */
+  answered: bigint
+}
+
+/** `transport`, its `eth_getLogs` asked in parts where the node refuses the whole. */
 export function splitLogRanges (transport: Transport): Transport {
   return (params) => {
     const inner = transport(params)
-    const ask: Request = async (method, args) => await inner.request({ method, params: args } as never)
-    /** the widest range (in blocks) that worked after a refusal; undefined until a node refused one */
-    let width: bigint | undefined
-    const request = (async (args: { method: string, params?: unknown }, options?: unknown) => {
+    const cap: Cap = { answered: 0n }
+    const request = (async (args: { method: string, params?: unknown }, options?: Record<string, unknown>) => {
       if (args.method !== 'eth_getLogs') return await inner.request(args as never, options as never)
+      // a refusal is asked again at once in parts; only another error gets viem's retries
+      const ask: Ask = async (filter, retries) => await inner.request({ method: 'eth_getLogs', params: [filter] } as never, (retries ? options : { ...options, retryCount: 0 }) as never) as RpcLog[]
       const filter = (args.params as [LogFilter])[0]
-      if (width === undefined || filter.blockHash !== undefined) {
-        try {
-          return await inner.request(args as never, options as never)
-        } catch (error) {
-          if (filter.blockHash !== undefined || !isLogRangeRefusal(error)) throw error
-        }
+      if (filter.blockHash !== undefined) return await ask(filter, true)
+      const tagOf = async (tag: string): Promise<bigint> => await blockOf(inner.request as Request, tag, options)
+      const bounds = boundsOf(filter, tagOf)
+      if (cap.refused === undefined || (await bounds.span()) < cap.refused) {
+        const answer = await whole(ask, filter)
+        if (answer !== undefined) return answer
       }
-      const [from, to] = await Promise.all([blockOf(ask, filter.fromBlock ?? 'latest'), blockOf(ask, filter.toBlock ?? 'latest')])
-      const logs: RpcLog[] = []
-      // in parts of the width that last worked (halves of the refused range at first), each
-      // halved again while the node refuses it
-      const part = width ?? (to - from + 2n) / 2n
-      for (let start = from; start <= to; start += part) {
-        const end = start + part - 1n < to ? start + part - 1n : to
-        logs.push(...await inHalves(ask, filter, start, end, (blocks) => { width = blocks }))
-      }
-      return logs
+      return await inParts(ask, filter, await bounds.from(), await bounds.to(), cap)
     }) as EIP1193RequestFn
     return { ...inner, request }
   }
 }
 
-/** The logs of `filter` from `from` to `to`, asked in halves while the node refuses the range. */
-async function inHalves (ask: Request, filter: LogFilter, from: bigint, to: bigint, worked: (blocks: bigint) => void): Promise<RpcLog[]> {
+type Request = (args: { method: string, params: unknown[] }, options?: unknown) => Promise<unknown>
+
+/** The filter asked as it is; undefined when the node refused its range. */
+async function whole (ask: Ask, filter: LogFilter): Promise<RpcLog[] | undefined> {
   try {
-    const logs = await ask('eth_getLogs', [{ ...filter, fromBlock: numberToHex(from), toBlock: numberToHex(to) }]) as RpcLog[]
-    worked(to - from + 1n)
-    return logs
+    return await ask(filter, false)
   } catch (error) {
-    if (from >= to || !isLogRangeRefusal(error)) throw error
-    const middle = from + (to - from) / 2n
-    return [...await inHalves(ask, filter, from, middle, worked), ...await inHalves(ask, filter, middle + 1n, to, worked)]
+    if (isLogRangeRefusal(error)) return undefined
   }
+  return await ask(filter, true)
 }
 
-/** A filter bound's block number: hex as given, `earliest` 0, any other tag the node's block of it. */
-async function blockOf (ask: Request, bound: string): Promise<bigint> {
-  if (bound.startsWith('0x')) return BigInt(bound)
-  if (bound === 'earliest') return 0n
-  const block = await ask('eth_getBlockByNumber', [bound, false]) as { number: Hex } | null
-  if (block === null) throw new Error(`the node has no ${bound} block`)
+/**
+ * The logs of `filter` from block `from` to `to`, in parts of at most the width the node
+ * answered (half the refused range at first), halved on a refusal and widened after an answer.
+ * The last part keeps the caller's tag (`latest`): a backend behind the one that said which block
+ * is the latest would refuse that number as past its head.
+ */
+async function inParts (ask: Ask, filter: LogFilter, from: bigint, to: bigint, cap: Cap): Promise<RpcLog[]> {
+  const span = to - from + 1n
+  if (span < 1n) return await ask(filter, true)
+  cap.refused = min(cap.refused ?? span, span)
+  let size = max(1n, cap.answered > 0n ? min(cap.answered, cap.refused - 1n) : cap.refused / 2n)
+  const logs: RpcLog[] = []
+  for (let start = from; start <= to;) {
+    const remaining = to - start + 1n
+    if (remaining / size > BigInt(MAX_LOG_PARTS)) {
+      throw new Error(`eth_getLogs over ${remaining} blocks would take more than ${MAX_LOG_PARTS} requests: the node refuses ranges of ${cap.refused} blocks and answered ${size}; narrow the read (a later fromBlock) or use an RPC with a wider cap`)
+    }
+    const end = min(start + size - 1n, to)
+    const part = { ...filter, fromBlock: numberToHex(start), toBlock: end === to && isTag(filter.toBlock) ? filter.toBlock : numberToHex(end) }
+    let answer: RpcLog[]
+    try {
+      answer = await ask(part, false)
+    } catch (error) {
+      if (!isLogRangeRefusal(error)) answer = await ask(part, true)
+      else if (end === start) throw error
+      else {
+        cap.refused = min(cap.refused, end - start + 1n)
+        size = max(1n, (end - start + 1n) / 2n)
+        continue
+      }
+    }
+    for (const log of answer) logs.push(log)
+    const width = end - start + 1n
+    if (width < cap.refused && width > cap.answered) cap.answered = width
+    start = end + 1n
+    // wider again, but not past halfway to the narrowest refusal: the cap is found in a few steps
+    size = max(1n, min(size * 2n, (cap.answered + cap.refused) / 2n))
+  }
+  return logs
+}
+
+/** The filter's bounds as block numbers, each tag asked of the node once and only when needed. */
+function boundsOf (filter: LogFilter, tagOf: (tag: string) => Promise<bigint>): { from: () => Promise<bigint>, to: () => Promise<bigint>, span: () => Promise<bigint> } {
+  const known = new Map<string, Promise<bigint>>()
+  const number = async (bound: string | undefined): Promise<bigint> => {
+    const tag = bound ?? 'latest'
+    if (!isTag(tag)) return BigInt(tag)
+    if (tag === 'earliest') return 0n
+    let block = known.get(tag)
+    if (block === undefined) known.set(tag, block = tagOf(tag))
+    return await block
+  }
+  const from = async (): Promise<bigint> => await number(filter.fromBlock)
+  const to = async (): Promise<bigint> => await number(filter.toBlock)
+  return { from, to, span: async () => (await to()) - (await from()) + 1n }
+}
+
+function isTag (bound: string | undefined): boolean {
+  return bound === undefined || !bound.startsWith('0x')
+}
+
+/** The number of the node's block of `tag` (`latest`, `safe`, `finalized`; `pending` as `latest`). */
+async function blockOf (request: Request, tag: string, options: unknown): Promise<bigint> {
+  const block = await request({ method: 'eth_getBlockByNumber', params: [tag === 'pending' ? 'latest' : tag, false] }, options) as { number: Hex | null } | null
+  if (block?.number == null) throw new Error(`the node has no ${tag} block`)
   return BigInt(block.number)
 }
+
+const min = (a: bigint, b: bigint): bigint => (a < b ? a : b)
+const max = (a: bigint, b: bigint): bigint => (a > b ? a : b)
