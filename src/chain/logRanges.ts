@@ -4,9 +4,10 @@
  * OP's proxyd a response size). A read that spans a long chain then fails outright, though the
  * node would answer each part of it. `splitLogRanges` wraps a transport so that a refused
  * `eth_getLogs` is asked again in parts: halved while the node refuses, widened again after each
- * answer, never as wide as the narrowest range it refused. A read narrower than that goes out as
- * it is, so a node that caps nothing costs nothing. Everything else passes through, and so does
- * any other error (after viem's usual retries): a refusal is told by the node's message.
+ * answer, never as wide as the narrowest range it refused (for the transport's life), so the
+ * parts settle at the node's cap. A node that caps nothing costs nothing: every read goes out
+ * whole first. Everything else passes through, and so does any other error (after viem's usual
+ * retries): a refusal is told by the node's message.
  */
 import { numberToHex, type EIP1193RequestFn, type Hex, type RpcLog, type Transport } from 'viem'
 
@@ -14,7 +15,7 @@ import { numberToHex, type EIP1193RequestFn, type Hex, type RpcLog, type Transpo
 const RANGE_REFUSAL = /blocks? range|range of blocks|range is too|range too|too wide|max(imum)? range|limited to (a )?[\d,]+ (blocks? )?range|more than [\d,]+ (results|logs)|exceeds? max(imum)? results|exceeds? (the )?limit of|response size|response (is |body )?too (large|big)|limit your query|too many (logs|results|blocks)/i
 /** Messages that mention a block range but are not about its width: a bound past a lagging backend's head, bounds in the wrong order. */
 const NOT_WIDTH = /beyond (the )?(current )?head|invalid block range params|fromBlock .*(greater|after)|header not found/i
-/** A read that would take more parts than this fails instead, naming the width the node accepts. */
+/** A refused read that would take more requests than this fails instead, naming the widths the node refused and answered. */
 export const MAX_LOG_PARTS = 5_000
 
 /** Whether `error` (or one of its causes) is a node's refusal of a filter's range or of its answer's size. */
@@ -38,11 +39,15 @@ type Ask = (filter: LogFilter, retries: boolean) => Promise<RpcLog[]>
 interface Cap {
   /** the narrowest range (in blocks) the node refused; undefined while it refused none */
   refused?: bigint
-  /** the widest range it answered narrower than that */
+  /** the widest range it answered narrower than that (0 while none) */
   answered: bigint
 }
 
-/** `transport`, its `eth_getLogs` asked in parts where the node refuses the whole. */
+/**
+ * `transport`, its `eth_getLogs` asked in parts where the node refuses the whole. Every read is
+ * tried whole first (a node that caps the logs in an answer, not the blocks, answers a sparse
+ * filter over a range it refused for a dense one); what was learned sizes the parts of a refused one.
+ */
 export function splitLogRanges (transport: Transport): Transport {
   return (params) => {
     const inner = transport(params)
@@ -53,13 +58,10 @@ export function splitLogRanges (transport: Transport): Transport {
       const ask: Ask = async (filter, retries) => await inner.request({ method: 'eth_getLogs', params: [filter] } as never, (retries ? options : { ...options, retryCount: 0 }) as never) as RpcLog[]
       const filter = (args.params as [LogFilter])[0]
       if (filter.blockHash !== undefined) return await ask(filter, true)
-      const tagOf = async (tag: string): Promise<bigint> => await blockOf(inner.request as Request, tag, options)
-      const bounds = boundsOf(filter, tagOf)
-      if (cap.refused === undefined || (await bounds.span()) < cap.refused) {
-        const answer = await whole(ask, filter)
-        if (answer !== undefined) return answer
-      }
-      return await inParts(ask, filter, await bounds.from(), await bounds.to(), cap)
+      const answer = await attempt(ask, filter)
+      if (!isRefusal(answer)) return answer
+      const bounds = boundsOf(filter, async (tag) => await blockOf(inner.request as Request, tag, options))
+      return await inParts(ask, filter, await bounds.from(), await bounds.to(), cap, answer.refusal)
     }) as EIP1193RequestFn
     return { ...inner, request }
   }
@@ -67,53 +69,82 @@ export function splitLogRanges (transport: Transport): Transport {
 
 type Request = (args: { method: string, params: unknown[] }, options?: unknown) => Promise<unknown>
 
-/** The filter asked as it is; undefined when the node refused its range. */
-async function whole (ask: Ask, filter: LogFilter): Promise<RpcLog[] | undefined> {
+/** A node's refusal of a range, with its error. */
+interface Refusal { refusal: unknown }
+const isRefusal = (answer: RpcLog[] | Refusal): answer is Refusal => !Array.isArray(answer)
+
+/** The filter asked once without retries, then (unless the node refused its range) once with them. */
+async function attempt (ask: Ask, filter: LogFilter): Promise<RpcLog[] | Refusal> {
   try {
     return await ask(filter, false)
   } catch (error) {
-    if (isLogRangeRefusal(error)) return undefined
+    if (isLogRangeRefusal(error)) return { refusal: error }
   }
-  return await ask(filter, true)
+  try {
+    return await ask(filter, true)
+  } catch (error) {
+    if (isLogRangeRefusal(error)) return { refusal: error }
+    throw error
+  }
+}
+
+/** Records a refusal of `blocks`, keeping what was answered narrower than it. */
+function refusedAt (cap: Cap, blocks: bigint): bigint {
+  const refused = cap.refused === undefined || blocks < cap.refused ? blocks : cap.refused
+  cap.refused = refused
+  if (cap.answered >= refused) cap.answered = refused - 1n
+  return refused
+}
+
+/** The next part's width: wider, but not past halfway from what was answered to the narrowest refusal. */
+function widened (cap: Cap, size: bigint, refused: bigint): bigint {
+  return max(1n, min(min(size * 2n, (cap.answered + refused) / 2n), refused - 1n))
 }
 
 /**
- * The logs of `filter` from block `from` to `to`, in parts of at most the width the node
- * answered (half the refused range at first), halved on a refusal and widened after an answer.
- * The last part keeps the caller's tag (`latest`): a backend behind the one that said which block
- * is the latest would refuse that number as past its head.
+ * The logs of `filter` from block `from` to `to`, whose whole range the node refused: in parts
+ * of the width the node answered (half the refused range at first), halved on a refusal and
+ * widened after an answer. The last part keeps the caller's tag (`latest`): a backend behind the
+ * one that said which block is the latest would refuse that number as past its head. A tagged
+ * part refused is asked again with its number, without counting against the cap (the node read
+ * the tag, so its width is not known).
  */
-async function inParts (ask: Ask, filter: LogFilter, from: bigint, to: bigint, cap: Cap): Promise<RpcLog[]> {
+async function inParts (ask: Ask, filter: LogFilter, from: bigint, to: bigint, cap: Cap, refusal: unknown): Promise<RpcLog[]> {
   const span = to - from + 1n
   if (span < 1n) return await ask(filter, true)
-  cap.refused = min(cap.refused ?? span, span)
-  let size = max(1n, cap.answered > 0n ? min(cap.answered, cap.refused - 1n) : cap.refused / 2n)
+  if (span === 1n) throw refusal
+  let refused = refusedAt(cap, span)
+  let requests = 0
+  /** fails now when even parts as wide as the node may answer would need more requests than are left */
+  const withinLimit = (start: bigint): void => {
+    if (refused > 1n && (to - start + 1n) / (refused - 1n) < BigInt(MAX_LOG_PARTS - requests)) return
+    throw new Error(`eth_getLogs over ${span} blocks needs more than ${MAX_LOG_PARTS} requests: the node refuses ranges of ${refused} blocks (it answered ${cap.answered}); narrow the read (a later fromBlock) or use an RPC with a wider cap`)
+  }
+  withinLimit(from)
+  let size = max(1n, cap.answered > 0n ? cap.answered : refused / 2n)
+  let tagged = isTag(filter.toBlock)
   const logs: RpcLog[] = []
   for (let start = from; start <= to;) {
-    const remaining = to - start + 1n
-    if (remaining / size > BigInt(MAX_LOG_PARTS)) {
-      throw new Error(`eth_getLogs over ${remaining} blocks would take more than ${MAX_LOG_PARTS} requests: the node refuses ranges of ${cap.refused} blocks and answered ${size}; narrow the read (a later fromBlock) or use an RPC with a wider cap`)
-    }
+    requests++
     const end = min(start + size - 1n, to)
-    const part = { ...filter, fromBlock: numberToHex(start), toBlock: end === to && isTag(filter.toBlock) ? filter.toBlock : numberToHex(end) }
-    let answer: RpcLog[]
-    try {
-      answer = await ask(part, false)
-    } catch (error) {
-      if (!isLogRangeRefusal(error)) answer = await ask(part, true)
-      else if (end === start) throw error
+    const last = end === to && tagged
+    const answer = await attempt(ask, { ...filter, fromBlock: numberToHex(start), toBlock: last ? filter.toBlock : numberToHex(end) })
+    const width = end - start + 1n
+    if (isRefusal(answer)) {
+      if (last) tagged = false
+      else if (width === 1n) throw answer.refusal
       else {
-        cap.refused = min(cap.refused, end - start + 1n)
-        size = max(1n, (end - start + 1n) / 2n)
-        continue
+        refused = refusedAt(cap, width)
+        size = max(1n, width / 2n)
+        withinLimit(start)
       }
+      continue
     }
     for (const log of answer) logs.push(log)
-    const width = end - start + 1n
-    if (width < cap.refused && width > cap.answered) cap.answered = width
+    refused = cap.refused ?? refused
+    if (width < refused && width > cap.answered) cap.answered = width
     start = end + 1n
-    // wider again, but not past halfway to the narrowest refusal: the cap is found in a few steps
-    size = max(1n, min(size * 2n, (cap.answered + cap.refused) / 2n))
+    size = widened(cap, size, refused)
   }
   return logs
 }
