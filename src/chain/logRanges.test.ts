@@ -12,9 +12,10 @@ interface Asked { method: string, from?: number, to?: number, tag?: string }
  * than `maxLogs` logs, is refused with `message` (JSON-RPC `code`). It has a log in every block
  * that `hasLog` picks, up to `head`, which grows by `headStep` at each request.
  */
-function cappedNode (opts: { head: number, maxBlocks: number, maxLogs?: number, hasLog?: (block: number) => boolean, headStep?: number, message?: string, code?: number, retryCount?: number }) {
+function cappedNode (opts: { head: number, maxBlocks: number, maxLogs?: number, hasLog?: (block: number) => boolean, headStep?: number, message?: string, code?: number, retryCount?: number, flaky?: number }) {
   const asked: Asked[] = []
   let head = opts.head
+  let flaky = opts.flaky ?? 0
   const message = opts.message ?? 'Log response size exceeded. You can make eth_getLogs requests with up to a 2K block range'
   const hasLog = opts.hasLog ?? (() => true)
   const request = async ({ method, params }: { method: string, params?: unknown }): Promise<unknown> => {
@@ -33,6 +34,7 @@ function cappedNode (opts: { head: number, maxBlocks: number, maxLogs?: number, 
     const block = (bound: string): number => (bound === 'latest' ? head : bound === 'earliest' ? 0 : Number(BigInt(bound)))
     const [from, to] = [block(filter.fromBlock), block(filter.toBlock)]
     asked.push({ method, from, to, ...(filter.toBlock.startsWith('0x') ? {} : { tag: filter.toBlock }) })
+    if (flaky-- > 0) throw new RpcRequestError({ body: {}, url: 'http://node', error: { code: -32603, message: 'upstream timed out' } })
     if (to - from + 1 > opts.maxBlocks) refuse()
     const blocks = Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i).filter(hasLog)
     if (blocks.length > (opts.maxLogs ?? Infinity)) refuse()
@@ -76,6 +78,10 @@ describe('splitLogRanges', () => {
     const { asked, client } = cappedNode({ head: 999, maxBlocks: 500, code: -32005, message: 'query returned more than 10000 results', retryCount: 3 })
     expect(await client.getLogs({ address: ADDRESS, fromBlock: 0n, toBlock: 999n })).toHaveLength(1_000)
     expect(widths(asked)).toEqual([1_000, 500, 500])
+    // another error first, then the refusal: split all the same
+    const { asked: flaky, client: flakyNode } = cappedNode({ head: 999, maxBlocks: 500, flaky: 1 })
+    expect(await flakyNode.getLogs({ address: ADDRESS, fromBlock: 0n, toBlock: 999n })).toHaveLength(1_000)
+    expect(widths(flaky)).toEqual([1_000, 1_000, 500, 500])
     const { asked: failed, client: failing } = cappedNode({ head: 999, maxBlocks: 0, code: -32005, message: 'limit exceeded', retryCount: 3 })
     await expect(failing.getLogs({ address: ADDRESS, fromBlock: 0n, toBlock: 999n })).rejects.toThrow('limit exceeded')
     // once as it is, then once with the transport's three retries: never split
@@ -120,6 +126,10 @@ describe('splitLogRanges', () => {
       const count = Array.from({ length: w }, (_, k) => a.from! + k).filter((n) => n >= 10_000 || n % 10 === 0).length
       if (count > 100) narrowest = Math.min(narrowest, w)
     }
+    // and the next read starts under it too: what was answered wider than a later refusal is not kept
+    asked.length = 0
+    await client.getLogs({ address: ADDRESS, fromBlock: 0n, toBlock: 19_999n })
+    expect(widths(asked).slice(1).every((w) => w < narrowest)).toBe(true)
   })
 
   it('passes a range the node answers as it is, and an error about something else unchanged', async () => {

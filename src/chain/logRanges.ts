@@ -113,11 +113,13 @@ async function inParts (ask: Ask, filter: LogFilter, from: bigint, to: bigint, c
   const span = to - from + 1n
   if (span < 1n) return await ask(filter, true)
   if (span === 1n) throw refusal
-  let refused = refusedAt(cap, span)
+  // a tagged bound was read by the node when it refused: that width is not known, so not learned
+  let refused = isTag(filter.fromBlock) || isTag(filter.toBlock) ? min(cap.refused ?? span, span) : refusedAt(cap, span)
   let requests = 0
   /** fails now when even parts as wide as the node may answer would need more requests than are left */
   const withinLimit = (start: bigint): void => {
-    if (refused > 1n && (to - start + 1n) / (refused - 1n) < BigInt(MAX_LOG_PARTS - requests)) return
+    const widest = refused - 1n
+    if (widest > 0n && (to - start + widest) / widest <= BigInt(MAX_LOG_PARTS - requests)) return
     throw new Error(`eth_getLogs over ${span} blocks needs more than ${MAX_LOG_PARTS} requests: the node refuses ranges of ${refused} blocks (it answered ${cap.answered}); narrow the read (a later fromBlock) or use an RPC with a wider cap`)
   }
   withinLimit(from)
@@ -135,7 +137,7 @@ async function inParts (ask: Ask, filter: LogFilter, from: bigint, to: bigint, c
       else if (width === 1n) throw answer.refusal
       else {
         refused = refusedAt(cap, width)
-        size = max(1n, width / 2n)
+        size = max(1n, min(width / 2n, refused - 1n))
         withinLimit(start)
       }
       continue
