@@ -33,8 +33,8 @@ async function waitForRpc (host: string, proc: RunningProcess, timeoutMs: number
   throw new Error(`anvil did not answer within ${timeoutMs} ms:\n${proc.output()}`)
 }
 
-/** Starts anvil on `port` (0: a port anvil picks). */
-export async function startAnvil (opts: { root: string; host: string; port: number; chainId: number }): Promise<Anvil> {
+/** Starts anvil on `port` (0: a port anvil picks), failing after `timeoutMs` (30 s) without an answer. */
+export async function startAnvil (opts: { root: string; host: string; port: number; chainId: number; timeoutMs?: number }): Promise<Anvil> {
   const bin = join(opts.root, 'node_modules/.bin/anvil')
   const proc = startProcess(bin, [
     '--host', opts.host, '--port', String(opts.port), '--chain-id', String(opts.chainId),
@@ -43,7 +43,7 @@ export async function startAnvil (opts: { root: string; host: string; port: numb
     '--block-time', '1', '--mixed-mining'
   ])
   try {
-    const rpcUrl = await waitForRpc(opts.host, proc, 30_000)
+    const rpcUrl = await waitForRpc(opts.host, proc, opts.timeoutMs ?? 30_000)
     return { rpcUrl, wsUrl: rpcUrl.replace(/^http:/, 'ws:'), stop: proc.stop }
   } catch (error) {
     await proc.stop()

@@ -18,12 +18,12 @@ export async function compileDeployScript (opts: { root: string }): Promise<void
  * Deploys the contract set with the Foundry deploy script, signed by anvil's first dev account.
  * Each stack keeps its own broadcast log (FOUNDRY_BROADCAST) so parallel stacks do not race.
  */
-export async function deployContracts (opts: { root: string; rpcUrl: string; chainId: number; dataDir: string }): Promise<{ contracts: Record<string, Address>, deploymentBlock: number }> {
+export async function deployContracts (opts: { root: string; rpcUrl: string; chainId: number; dataDir: string; timeoutMs?: number }): Promise<{ contracts: Record<string, Address>, deploymentBlock: number }> {
   const key = devAccount(0).getHdKey().privateKey
   if (key === null) throw new Error('could not derive the deployer key')
   const broadcastDir = join(opts.dataDir, 'broadcast')
   await runCommand(forge(opts.root), [
     'script', 'script/Deploy.s.sol:Deploy', '--rpc-url', opts.rpcUrl, '--broadcast', '--private-key', toHex(key)
-  ], { cwd: join(opts.root, 'contracts'), env: { ...process.env, FOUNDRY_BROADCAST: broadcastDir } })
+  ], { cwd: join(opts.root, 'contracts'), env: { ...process.env, FOUNDRY_BROADCAST: broadcastDir }, ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }) })
   return readDeployment(join(broadcastDir, 'Deploy.s.sol', String(opts.chainId), 'run-latest.json'))
 }

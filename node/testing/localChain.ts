@@ -40,15 +40,32 @@ function mnemonicAccount (index: number): HDAccount {
   return mnemonicToAccount(DEV_MNEMONIC, { addressIndex: index })
 }
 
+/**
+ * A chain starts in about a second (anvil, then the deploy script). In CI a start has hung past a
+ * test file's two-minute hook now and then, in a step nothing else bounds under that; so each step
+ * has its own deadline, and a start that misses one is tried once more on a fresh anvil, saying why.
+ */
+const ANVIL_TIMEOUT_MS = 20_000
+const DEPLOY_TIMEOUT_MS = 30_000
+
 export async function startLocalChain (): Promise<LocalChain> {
-  const anvil = await startAnvil({ root, host: '127.0.0.1', port: 0, chainId: LOCAL_CHAIN_ID })
+  try {
+    return await startLocalChainOnce()
+  } catch (error) {
+    console.warn(`the local chain did not start; trying once more on a fresh anvil: ${(error instanceof Error ? error.message : String(error)).slice(0, 4_000)}`)
+    return await startLocalChainOnce()
+  }
+}
+
+async function startLocalChainOnce (): Promise<LocalChain> {
+  const anvil = await startAnvil({ root, host: '127.0.0.1', port: 0, chainId: LOCAL_CHAIN_ID, timeoutMs: ANVIL_TIMEOUT_MS })
   const dataDir = await mkdtemp(join(tmpdir(), 'mlb-chain-'))
   const stop = async (): Promise<void> => {
     await anvil.stop()
     await rm(dataDir, { recursive: true, force: true, maxRetries: 5 })
   }
   try {
-    const deployed = await deployContracts({ root, rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, dataDir })
+    const deployed = await deployContracts({ root, rpcUrl: anvil.rpcUrl, chainId: LOCAL_CHAIN_ID, dataDir, timeoutMs: DEPLOY_TIMEOUT_MS })
     const { contracts, deploymentBlock } = deploymentOf(deployed)
     const governance = deployed.contracts.TimelockController
     if (governance === undefined) throw new Error('the deployment created no TimelockController')
