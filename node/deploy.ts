@@ -1,3 +1,4 @@
+import { copyFile, mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { toHex, type Address } from 'viem'
 import { devAccount } from '../src/chain/devAccounts.ts'
@@ -24,6 +25,29 @@ export async function deployContracts (opts: { root: string; rpcUrl: string; cha
   const broadcastDir = join(opts.dataDir, 'broadcast')
   await runCommand(forge(opts.root), [
     'script', 'script/Deploy.s.sol:Deploy', '--rpc-url', opts.rpcUrl, '--broadcast', '--private-key', toHex(key)
-  ], { cwd: join(opts.root, 'contracts'), env: { ...process.env, FOUNDRY_BROADCAST: broadcastDir }, ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }) })
+  ], {
+    cwd: join(opts.root, 'contracts'),
+    env: { ...process.env, FOUNDRY_BROADCAST: broadcastDir, ...await privateCache(opts.root, opts.dataDir) },
+    ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs })
+  })
   return readDeployment(join(broadcastDir, 'Deploy.s.sol', String(opts.chainId), 'run-latest.json'))
 }
+
+/**
+ * `forge script` rewrites the compiler cache (`contracts/cache/solidity-files-cache.json`) on every
+ * run, even one that compiles nothing. Deploys run at once (test files, stacks) could read each
+ * other's half-written cache, take everything for changed and compile it all again with solcjs:
+ * minutes on two cores, past a test file's hook timeout. So a deploy reads and writes its own copy
+ * (`FOUNDRY_CACHE_PATH`); with no cache yet, it compiles into the shared one for later deploys.
+ */
+async function privateCache (root: string, dataDir: string): Promise<Record<string, string>> {
+  const dir = join(dataDir, 'forge-cache')
+  await mkdir(dir, { recursive: true })
+  try {
+    await copyFile(join(root, 'contracts', 'cache', 'solidity-files-cache.json'), join(dir, 'solidity-files-cache.json'))
+  } catch {
+    return {}
+  }
+  return { FOUNDRY_CACHE_PATH: dir }
+}
+
