@@ -1,4 +1,4 @@
-import { copyFile, mkdir } from 'node:fs/promises'
+import { copyFile, mkdir, rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import { toHex, type Address } from 'viem'
 import { devAccount } from '../src/chain/devAccounts.ts'
@@ -23,31 +23,40 @@ export async function deployContracts (opts: { root: string; rpcUrl: string; cha
   const key = devAccount(0).getHdKey().privateKey
   if (key === null) throw new Error('could not derive the deployer key')
   const broadcastDir = join(opts.dataDir, 'broadcast')
-  await runCommand(forge(opts.root), [
+  const cache = await ownCache(opts.root, opts.dataDir)
+  const output = await runCommand(forge(opts.root), [
     'script', 'script/Deploy.s.sol:Deploy', '--rpc-url', opts.rpcUrl, '--broadcast', '--private-key', toHex(key)
   ], {
     cwd: join(opts.root, 'contracts'),
-    env: { ...process.env, FOUNDRY_BROADCAST: broadcastDir, ...await privateCache(opts.root, opts.dataDir) },
+    env: { ...process.env, FOUNDRY_BROADCAST: broadcastDir, FOUNDRY_CACHE_PATH: cache.dir },
     ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs })
   })
+  if (/Compiling \d+ files?/.test(output)) await cache.publish()
   return readDeployment(join(broadcastDir, 'Deploy.s.sol', String(opts.chainId), 'run-latest.json'))
 }
 
 /**
- * `forge script` rewrites the compiler cache (`contracts/cache/solidity-files-cache.json`) on every
- * run, even one that compiles nothing. Deploys run at once (test files, stacks) could read each
- * other's half-written cache, take everything for changed and compile it all again with solcjs:
- * minutes on two cores, past a test file's hook timeout. So a deploy reads and writes its own copy
- * (`FOUNDRY_CACHE_PATH`); with no cache yet, it compiles into the shared one for later deploys.
+ * `forge script` rewrites its compiler cache (`contracts/cache/solidity-files-cache.json`) on every
+ * run, even one that compiles nothing, and in place. Deploys run at once (test files) could read
+ * each other's half-written cache, take everything for changed and compile it all again with
+ * solcjs: minutes on two cores, past a test file's hook timeout. So each deploy reads and writes
+ * a copy of its own (`FOUNDRY_CACHE_PATH`), and one that had to compile (the contracts changed
+ * since the last build) publishes its copy back in one rename, so the next deploy need not.
  */
-async function privateCache (root: string, dataDir: string): Promise<Record<string, string>> {
+async function ownCache (root: string, dataDir: string): Promise<{ dir: string, publish: () => Promise<void> }> {
   const dir = join(dataDir, 'forge-cache')
+  const shared = join(root, 'contracts', 'cache', 'solidity-files-cache.json')
+  const own = join(dir, 'solidity-files-cache.json')
   await mkdir(dir, { recursive: true })
-  try {
-    await copyFile(join(root, 'contracts', 'cache', 'solidity-files-cache.json'), join(dir, 'solidity-files-cache.json'))
-  } catch {
-    return {}
+  // none yet (a fresh clone): forge compiles everything and writes this one
+  await copyFile(shared, own).catch(() => {})
+  return {
+    dir,
+    publish: async () => {
+      await mkdir(join(root, 'contracts', 'cache'), { recursive: true })
+      const next = `${shared}.${process.pid}.${Date.now()}`
+      await copyFile(own, next)
+      await rename(next, shared)
+    }
   }
-  return { FOUNDRY_CACHE_PATH: dir }
 }
-

@@ -6,7 +6,7 @@ import { startLocalChain } from './testing/localChain.ts'
 const sharedCache = fileURLToPath(new URL('../contracts/cache/solidity-files-cache.json', import.meta.url))
 
 describe('deployContracts', () => {
-  it('leaves the shared compiler cache as it was: deploys run at once would otherwise read it half-written and compile everything again', async () => {
+  it('leaves the shared compiler cache as it was when it compiles nothing: deploys run at once would otherwise read it half-written and compile everything again', async () => {
     const before = statSync(sharedCache).mtimeMs
     const chain = await startLocalChain()
     try {
