@@ -10,7 +10,7 @@
 import type { Context } from 'ponder:registry'
 import { dispute, event as feed, version } from 'ponder:schema'
 import { and, eq, inArray, isNull, sql } from 'ponder'
-import { APPEAL_ENDS, CHALLENGE_ENDS, SLASH_TRANSACTION_EVENTS, SLASHES } from '../../src/chain/actions/selectTaskEvents.ts'
+import { isAppealEnd, isChallengeEnd, isSlash, SLASH_TRANSACTION_EVENTS } from '../../src/chain/actions/selectTaskEvents.ts'
 import type { EventName } from '../../src/sdk/events.ts'
 
 type Db = Context['db']
@@ -18,8 +18,6 @@ type Args = Record<string, unknown>
 
 /** Events in a slash's transaction that name no task; the event that names it follows them. */
 const SLASH_SIDE: EventName[] = [...SLASH_TRANSACTION_EVENTS]
-/** The events that name the task whose provider, aggregator or cosigner a transaction slashed. */
-const TASK_SLASHES = new Set<EventName>(SLASHES)
 
 const taskOfVersion = async (db: Db, id: unknown): Promise<bigint | null> =>
   typeof id === 'bigint' ? (await db.find(version, { id }))?.taskId ?? null : null
@@ -35,11 +33,11 @@ async function taskOfHeadMove (db: Db, args: Args): Promise<bigint | null> {
 export async function taskOf (db: Db, name: EventName, args: Args): Promise<bigint | null> {
   if (typeof args.taskId === 'bigint') return args.taskId === 0n ? null : args.taskId
   if (name === 'HeadMoved') return await taskOfHeadMove(db, args)
-  if ((CHALLENGE_ENDS as readonly string[]).includes(name)) {
+  if (isChallengeEnd(name)) {
     return (await db.find(dispute, { id: `result-${String(args.resultKey)}` }))?.taskId ?? null
   }
   // an appeal's end names only the slash, whose SlashPending was claimed by its task
-  if ((APPEAL_ENDS as readonly string[]).includes(name) && typeof args.id === 'bigint') {
+  if (isAppealEnd(name) && typeof args.id === 'bigint') {
     const [pending] = await db.sql.select({ taskId: feed.taskId }).from(feed)
       .where(and(eq(feed.name, 'SlashPending'), sql`${feed.args}->>'id' = ${args.id.toString()}`)).limit(1)
     return pending?.taskId ?? null
@@ -60,7 +58,7 @@ export async function claimEarlier (db: Db, name: EventName, args: Args, transac
     await db.sql.update(feed).set({ taskId })
       .where(and(unclaimed, eq(feed.name, 'VersionRegistered'), sql`${feed.args}->>'versionId' = ${versionId.toString()}`))
   }
-  if (TASK_SLASHES.has(name)) {
+  if (isSlash(name)) {
     await db.sql.update(feed).set({ taskId }).where(and(unclaimed, eq(feed.transactionHash, transactionHash), inArray(feed.name, SLASH_SIDE)))
   }
 }

@@ -152,7 +152,7 @@ async function inParts (ask: Ask, filter: LogFilter, from: bigint, to: bigint, c
 }
 
 /** The filter's bounds as block numbers, each tag asked of the node once and only when needed. */
-function boundsOf (filter: LogFilter, tagOf: (tag: string) => Promise<bigint>): { from: () => Promise<bigint>, to: () => Promise<bigint>, span: () => Promise<bigint> } {
+function boundsOf (filter: LogFilter, tagOf: (tag: string) => Promise<bigint>): { from: () => Promise<bigint>, to: () => Promise<bigint> } {
   const known = new Map<string, Promise<bigint>>()
   const number = async (bound: string | undefined): Promise<bigint> => {
     const tag = bound ?? 'latest'
@@ -162,9 +162,7 @@ function boundsOf (filter: LogFilter, tagOf: (tag: string) => Promise<bigint>): 
     if (block === undefined) known.set(tag, block = tagOf(tag))
     return await block
   }
-  const from = async (): Promise<bigint> => await number(filter.fromBlock)
-  const to = async (): Promise<bigint> => await number(filter.toBlock)
-  return { from, to, span: async () => (await to()) - (await from()) + 1n }
+  return { from: async () => await number(filter.fromBlock), to: async () => await number(filter.toBlock) }
 }
 
 function isTag (bound: string | undefined): boolean {

@@ -49,16 +49,23 @@ export function protocolFunctionName (input: Hex): string {
   return input.slice(0, 10)
 }
 
-/** The ABI entries of every protocol event of these names, one per selector (a name two contracts declare alike is one topic). */
-export function protocolEventAbis (names: Iterable<string>): AbiEvent[] {
-  const wanted = new Set<string>(names)
-  const bySelector = new Map<string, AbiEvent>()
-  for (const abi of Object.values(abis)) {
-    for (const item of abi as readonly { type: string, name?: string }[]) {
-      if (item.type === 'event' && wanted.has(item.name!)) bySelector.set(toEventSelector(item as AbiEvent), item as AbiEvent)
+let protocolEvents: readonly AbiEvent[] | undefined
+
+/**
+ * The ABI entries of the protocol's events, of these names when given, one per selector (a name
+ * two contracts declare alike is one topic). Gathered on first use, not at start-up.
+ */
+export function protocolEventAbis (names?: Iterable<string>): AbiEvent[] {
+  protocolEvents ??= (() => {
+    const bySelector = new Map<string, AbiEvent>()
+    for (const abi of Object.values(abis)) {
+      for (const item of abi as readonly AbiEvent[]) if (item.type === 'event') bySelector.set(toEventSelector(item), item)
     }
-  }
-  return [...bySelector.values()]
+    return [...bySelector.values()]
+  })()
+  if (names === undefined) return [...protocolEvents]
+  const wanted = new Set<string>(names)
+  return protocolEvents.filter((event) => wanted.has(event.name))
 }
 
 /** Sorts events in chain order (block, then position in the block): `events.sort(byChainOrder)`. */

@@ -1,9 +1,8 @@
 import { formatLog, numberToHex, pad, toEventSelector, type AbiEvent, type Hex, type LogTopic } from 'viem'
 import { concurrencyLimit } from '../../core/concurrency.ts'
-import { abis } from '../generated/abis.ts'
-import { byChainOrder, decodeProtocolLog, type ProtocolEvent } from '../protocolEvents.ts'
+import { byChainOrder, decodeProtocolLog, protocolEventAbis, type ProtocolEvent } from '../protocolEvents.ts'
 import { asAction } from './errors.ts'
-import { APPEAL_ENDS, belongsToTask, CHALLENGE_ENDS, SLASH_TRANSACTION_EVENTS, SLASHES, taskLinksOf } from './selectTaskEvents.ts'
+import { APPEAL_ENDS, belongsToTask, CHALLENGE_ENDS, isBesideSlash, isSlash, taskLinksOf } from './selectTaskEvents.ts'
 import type { ReadContext } from './types.ts'
 
 /**
@@ -26,12 +25,12 @@ export async function readTaskEventRange (
     const range = { fromBlock: params.fromBlock, toBlock: params.toBlock }
     if (range.fromBlock > range.toBlock) return []
     const own = await logsNaming(ctx, range, TASK_TOPICS, [uint256Topic(taskId)])
-    const slashTransactions = new Set(own.filter((e) => (SLASHES as readonly string[]).includes(e.eventName)).map((e) => e.transactionHash))
+    const slashTransactions = new Set(own.filter((e) => isSlash(e.eventName)).map((e) => e.transactionHash))
     const limit = concurrencyLimit(RECEIPTS_AT_ONCE)
     const receipts = await Promise.all([...slashTransactions].map(async (hash) => await limit(async () => await ctx.publicClient.getTransactionReceipt({ hash }))))
     const beside = receipts.flatMap((r) => r.logs)
       .flatMap((log) => decodeProtocolLog(ctx.contracts, log) ?? [])
-      .filter((e) => (SLASH_TRANSACTION_EVENTS as readonly string[]).includes(e.eventName))
+      .filter((e) => isBesideSlash(e.eventName))
     const links = taskLinksOf([...params.before, ...own, ...beside], taskId)
     const linked = (await Promise.all([
       logsNaming(ctx, range, VERSION_TOPICS, [...links.versions].map(uint256Topic)),
@@ -51,15 +50,6 @@ const RECEIPTS_AT_ONCE = 4
 /** Event selectors by the topic (1 to 3) that holds the argument a read asks for. */
 export type SelectorsByTopic = ReadonlyMap<number, readonly Hex[]>
 
-/** Every protocol event's ABI entry, once per selector. */
-const EVENTS: readonly AbiEvent[] = (() => {
-  const bySelector = new Map<Hex, AbiEvent>()
-  for (const abi of Object.values(abis)) {
-    for (const item of abi as readonly AbiEvent[]) if (item.type === 'event') bySelector.set(toEventSelector(item), item)
-  }
-  return [...bySelector.values()]
-})()
-
 /** The selectors of `events` by the topic their indexed argument `key` is (events without it indexed are left out). */
 export function selectorsByTopic (events: readonly AbiEvent[], key: string): SelectorsByTopic {
   const byTopic = new Map<number, Hex[]>()
@@ -70,15 +60,13 @@ export function selectorsByTopic (events: readonly AbiEvent[], key: string): Sel
   return byTopic
 }
 
-const named = (names: readonly string[]): AbiEvent[] => EVENTS.filter((event) => names.includes(event.name))
-
 /** The events that name a task (every protocol event with a `taskId` indexes it; a test holds the contracts to that). */
-export const TASK_TOPICS = selectorsByTopic(EVENTS, 'taskId')
+export const TASK_TOPICS = selectorsByTopic(protocolEventAbis(), 'taskId')
 /** The events that name a version and no task. */
-export const VERSION_TOPICS = selectorsByTopic(EVENTS.filter((event) => !event.inputs.some((input) => input.name === 'taskId')), 'versionId')
-const MODEL_TOPICS = selectorsByTopic(named(['HeadMoved']), 'modelId')
-const APPEAL_TOPICS = selectorsByTopic(named(APPEAL_ENDS), 'id')
-const CHALLENGE_TOPICS = selectorsByTopic(named(CHALLENGE_ENDS), 'resultKey')
+export const VERSION_TOPICS = selectorsByTopic(protocolEventAbis().filter((event) => !event.inputs.some((input) => input.name === 'taskId')), 'versionId')
+const MODEL_TOPICS = selectorsByTopic(protocolEventAbis(['HeadMoved']), 'modelId')
+const APPEAL_TOPICS = selectorsByTopic(protocolEventAbis(APPEAL_ENDS), 'id')
+const CHALLENGE_TOPICS = selectorsByTopic(protocolEventAbis(CHALLENGE_ENDS), 'resultKey')
 
 function uint256Topic (value: bigint): Hex {
   return pad(numberToHex(value), { size: 32 })

@@ -12,9 +12,12 @@ export const APPEAL_ENDS = ['SlashExecuted', 'SlashOverturned'] as const satisfi
 /** The end of a result challenge, named by the result's key. */
 export const CHALLENGE_ENDS = ['ResultChallengeResolved', 'ResultChallengeExpired'] as const satisfies readonly ProtocolEventName[]
 
-const among = (names: readonly string[]) => (event: ProtocolEvent): boolean => names.includes(event.eventName)
-const isSlash = among(SLASHES)
-const isBesideSlash = among(SLASH_TRANSACTION_EVENTS)
+const among = (names: readonly string[]) => (eventName: string): boolean => names.includes(eventName)
+/** Whether an event of this name is one of `SLASHES`, `SLASH_TRANSACTION_EVENTS`, `APPEAL_ENDS`, `CHALLENGE_ENDS`. */
+export const isSlash = among(SLASHES)
+export const isBesideSlash = among(SLASH_TRANSACTION_EVENTS)
+export const isAppealEnd = among(APPEAL_ENDS)
+export const isChallengeEnd = among(CHALLENGE_ENDS)
 
 /**
  * What ties events that do not name a task to it: its model and versions (the initial one of its
@@ -38,7 +41,7 @@ export function taskLinksOf (events: readonly ProtocolEvent[], taskId: bigint): 
       links.versions.add(event.args.initialVersionId)
     }
     if (event.eventName === 'VersionProposed' && event.args.taskId === taskId) links.versions.add(event.args.versionId)
-    if (isSlash(event) && (event.args as { taskId?: bigint }).taskId === taskId) links.slashTransactions.add(event.transactionHash)
+    if (isSlash(event.eventName) && (event.args as { taskId?: bigint }).taskId === taskId) links.slashTransactions.add(event.transactionHash)
     if (event.eventName === 'ResultChallenged' && event.args.taskId === taskId) links.challengedResults.add(resultKeyOf(resultRefOf(event.args)))
   }
   // A slash's appeal opens in its transaction and ends, by its id, in the same one or a later one.
@@ -52,7 +55,7 @@ export function belongsToTask (event: ProtocolEvent, taskId: bigint, links: Task
   const args = event.args as Record<string, unknown>
   if (event.contract === 'MLBToken') return false
   if ('taskId' in args) return args.taskId === taskId
-  if (isBesideSlash(event)) return links.slashTransactions.has(event.transactionHash)
+  if (isBesideSlash(event.eventName)) return links.slashTransactions.has(event.transactionHash)
   if (event.eventName === APPEAL_ENDS[0] || event.eventName === APPEAL_ENDS[1]) return links.slashIds.has(event.args.id)
   if (event.eventName === CHALLENGE_ENDS[0] || event.eventName === CHALLENGE_ENDS[1]) return links.challengedResults.has(event.args.resultKey)
   // A fork rolled back to one of the task's versions is the fork's history, not the task's.
