@@ -48,12 +48,13 @@ export async function run ({ flags, log }: BenchContext<typeof FLAGS>): Promise<
   log('')
   log(`scale: shards = providers / 2, replication ${rest.replication ?? DEFAULTS.replication}; ratios against the ${rows[0]?.providers ?? '-'}-provider row of this run; gas goal ${GAS_GOAL_PER_RESULT / 1000}k per result`)
   log(table(
-    ['providers', 'shards', 'results', 'gas/result', 'vs', 'calls/round', 'calls/result', 'vs', 'KiB/provider/round', 'vs', 'round s', 'vs', 'provider-s/result', 'vs'],
+    ['providers', 'shards', 'results', 'gas/result', 'vs', 'calls/round', 'calls/result', 'vs', 'KiB/provider/round', 'vs', 'rpc/provider/round', 'vs', 'round s', 'vs', 'provider-s/result', 'vs'],
     rows.map((r) => [
       String(r.providers), String(r.shards), String(r.acceptedResults),
       n(r.gasPerAcceptedResult), vs(r, 'gasPerAcceptedResult'),
       n(r.chainCallsPerRound, 1), n(r.chainCallsPerResult, 2), vs(r, 'chainCallsPerResult'),
       n(r.bytesPerProvider / 1024, 1), vs(r, 'bytesPerProvider'),
+      n(r.rpcRequestsPerProvider), vs(r, 'rpcRequestsPerProvider'),
       n(r.roundSeconds, 1), vs(r, 'roundSeconds'),
       n(r.providerSecondsPerResult, 2), vs(r, 'providerSecondsPerResult')
     ])

@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest'
 import { gasByKind, ratios, scaleRow } from './costs.ts'
 import type { RoundReport, SimulationReport } from './report.ts'
 
-const round = (over: { acceptedResults: number, transactions: number, byFunction: RoundReport['gas']['byFunction'], seconds: number | null, bytes: number }): RoundReport => {
+const round = (over: { acceptedResults: number, transactions: number, byFunction: RoundReport['gas']['byFunction'], seconds: number | null, bytes: number, rpc?: number }): RoundReport => {
   const total = Object.values(over.byFunction).reduce((s, g) => s + g.gas, 0)
   return {
     acceptedResults: over.acceptedResults,
     seconds: over.seconds,
     gas: { total, transactions: over.transactions, perAcceptedResult: null, byFunction: over.byFunction },
-    bytesPerProvider: { sent: over.bytes / 4, received: 3 * over.bytes / 4 }
+    bytesPerProvider: { sent: over.bytes / 4, received: 3 * over.bytes / 4 },
+    rpcRequestsPerProvider: over.rpc ?? 0
   } as unknown as RoundReport
 }
 
@@ -24,10 +25,10 @@ const report = (providers: number, shards: number, rounds: RoundReport[], busySe
 }
 
 const small = report(4, 2, [
-  round({ acceptedResults: 4, transactions: 13, seconds: 10, bytes: 4096, byFunction: { commit: { gas: 400, count: 4 }, reveal: { gas: 300, count: 4 }, propose: { gas: 100, count: 1 }, advance: { gas: 50, count: 1 } } }),
+  round({ acceptedResults: 4, transactions: 13, seconds: 10, bytes: 4096, rpc: 90, byFunction: { commit: { gas: 400, count: 4 }, reveal: { gas: 300, count: 4 }, propose: { gas: 100, count: 1 }, advance: { gas: 50, count: 1 } } }),
   // a round that accepted nothing still costs gas: it is shared by the results of the others
-  round({ acceptedResults: 0, transactions: 3, seconds: 30, bytes: 0, byFunction: { commit: { gas: 200, count: 2 }, finalizeVersion: { gas: 70, count: 1 } } }),
-  round({ acceptedResults: 4, transactions: 4, seconds: 20, bytes: 8192, byFunction: { claim: { gas: 80, count: 4 }, unlockStake: { gas: 10, count: 1 } } })
+  round({ acceptedResults: 0, transactions: 3, seconds: 30, bytes: 0, rpc: 30, byFunction: { commit: { gas: 200, count: 2 }, finalizeVersion: { gas: 70, count: 1 } } }),
+  round({ acceptedResults: 4, transactions: 4, seconds: 20, bytes: 8192, rpc: 60, byFunction: { claim: { gas: 80, count: 4 }, unlockStake: { gas: 10, count: 1 } } })
 ])
 
 describe('what a result costs', () => {
@@ -65,6 +66,7 @@ describe('what a result costs', () => {
       chainCallsPerRound: 20 / 3,
       chainCallsPerResult: 20 / 8,
       bytesPerProvider: 4096,
+      rpcRequestsPerProvider: 60,
       roundSeconds: 20,
       providerSecondsPerResult: 1
     })
@@ -75,13 +77,14 @@ describe('what a result costs', () => {
   it('sets a larger network against the first: twice the providers at the same per-result cost is flat', () => {
     const base = scaleRow(small)
     const twice = scaleRow(report(8, 4, [
-      round({ acceptedResults: 8, transactions: 26, seconds: 10, bytes: 4096, byFunction: { commit: { gas: 1600, count: 8 } } }),
-      round({ acceptedResults: 8, transactions: 14, seconds: 50, bytes: 8192, byFunction: { propose: { gas: 820, count: 8 } } })
+      round({ acceptedResults: 8, transactions: 26, seconds: 10, bytes: 4096, rpc: 150, byFunction: { commit: { gas: 1600, count: 8 } } }),
+      round({ acceptedResults: 8, transactions: 14, seconds: 50, bytes: 8192, rpc: 90, byFunction: { propose: { gas: 820, count: 8 } } })
     ], 16))
     const r = ratios(twice, base)
     expect(r.gasPerAcceptedResult).toBeCloseTo(1, 10)
     expect(r.chainCallsPerResult).toBeCloseTo(1, 10)
     expect(r.bytesPerProvider).toBeCloseTo(6144 / 4096, 10)
+    expect(r.rpcRequestsPerProvider).toBeCloseTo(120 / 60, 10)
     expect(r.roundSeconds).toBeCloseTo(1.5, 10)
     expect(r.providerSecondsPerResult).toBeCloseTo(1, 10)
     expect(ratios({ ...twice, roundSeconds: null }, base).roundSeconds).toBeNull()

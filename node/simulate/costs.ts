@@ -65,6 +65,8 @@ export interface ScaleRow {
   chainCallsPerResult: number | null
   /** sent + received by one provider in one round, on average */
   bytesPerProvider: number
+  /** JSON-RPC requests one provider sent to its node in one round, on average: what a volunteer's RPC endpoint serves */
+  rpcRequestsPerProvider: number
   /** mean wall seconds of a round */
   roundSeconds: number | null
   /** busy seconds of all providers (train, transfer, chain, aggregate; waiting left out) per accepted result */
@@ -89,13 +91,14 @@ export function scaleRow (report: SimulationReport): ScaleRow {
     chainCallsPerRound: calls / Math.max(1, rounds.length),
     chainCallsPerResult: per(calls, accepted),
     bytesPerProvider: mean(rounds.map((r) => r.bytesPerProvider.sent + r.bytesPerProvider.received)) ?? 0,
+    rpcRequestsPerProvider: mean(rounds.map((r) => r.rpcRequestsPerProvider)) ?? 0,
     roundSeconds: mean(rounds.flatMap((r) => (r.seconds === null ? [] : [r.seconds]))),
     providerSecondsPerResult: per(train + transfer + chain + aggregate, accepted)
   }
 }
 
 /** The figures that should not grow with the network when shards grow with it. */
-export const FLAT_FIGURES = ['gasPerAcceptedResult', 'chainCallsPerResult', 'bytesPerProvider', 'roundSeconds', 'providerSecondsPerResult'] as const
+export const FLAT_FIGURES = ['gasPerAcceptedResult', 'chainCallsPerResult', 'bytesPerProvider', 'rpcRequestsPerProvider', 'roundSeconds', 'providerSecondsPerResult'] as const
 export type FlatFigure = typeof FLAT_FIGURES[number]
 
 /** Each flat figure of `row` over the same figure of `base` (null where either is missing or the base is 0). */

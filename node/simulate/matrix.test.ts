@@ -6,7 +6,7 @@ import type { ProviderReport, SimulationReport } from './report.ts'
 
 const provider = (role: 'honest' | 'byzantine', over: Partial<ProviderReport> = {}): ProviderReport => ({
   account: '0x', role, verdicts: { accepted: 0, outvoted: 0, missed: 0, disputed: 0 }, attacksAccepted: 0, slashes: 0, slashed: '0', rewards: '0', forfeited: '0', livenessForfeited: '0', bondsLost: '0', claimable: '0',
-  bytes: { sent: 0, received: 0 }, bytesByProtocol: {}, time: { train: 0, transfer: 0, chain: 0, aggregate: 0, wait: 0 }, attackNotes: [], ...over
+  bytes: { sent: 0, received: 0 }, bytesByProtocol: {}, rpcRequests: {}, time: { train: 0, transfer: 0, chain: 0, aggregate: 0, wait: 0 }, attackNotes: [], ...over
 })
 const report = (accuracy: number, providers: ProviderReport[]): SimulationReport => ({
   providers, final: { networkAccuracy: accuracy, gasPerAcceptedResult: 400_000, taskStatus: 'Completed' }

@@ -26,6 +26,12 @@ export interface Traffic {
   byProtocol: ReadonlyMap<string, Readonly<WireBytes>>
 }
 
+/** JSON-RPC requests one participant sent to its node. */
+export interface RpcRequests {
+  total: number
+  byMethod: Map<string, number>
+}
+
 export interface Participant {
   ctx: WriteContext
   node: BrowserNode
@@ -34,6 +40,7 @@ export interface Participant {
   /** joins the task's gossip with this participant's session key */
   gossip: (taskId: string) => TaskChannel
   traffic: Traffic
+  rpc: RpcRequests
 }
 
 export interface SimNetwork {
@@ -70,7 +77,13 @@ export async function startNetwork (): Promise<SimNetwork> {
   const membership = chainMembership(chain)
   const connect = async (account: number): Promise<Participant> => {
     if (account >= DEV_ACCOUNT_COUNT) await chain.fund(account)
-    const ctx = chain.ctxOf(account)
+    const rpc: RpcRequests = { total: 0, byMethod: new Map() }
+    const ctx = chain.ctxOf(account, {
+      onRequest: (method) => {
+        rpc.total++
+        rpc.byMethod.set(method, (rpc.byMethod.get(method) ?? 0) + 1)
+      }
+    })
     const meter = byteMeter()
     const node = await createBrowserNode({
       meter,
@@ -83,7 +96,7 @@ export async function startNetwork (): Promise<SimNetwork> {
       relays: relay.multiaddrs
     })
     const traffic: Traffic = { wire: meter.bytes, byProtocol: meter.byProtocol }
-    return { ctx, node, artifacts: (taskId) => session.artifacts(taskId), traffic, gossip: (taskId) => node.joinTask({ taskId, signer: session.signer }) }
+    return { ctx, node, artifacts: (taskId) => session.artifacts(taskId), traffic, rpc, gossip: (taskId) => node.joinTask({ taskId, signer: session.signer }) }
   }
   return {
     chain,

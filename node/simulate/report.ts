@@ -24,6 +24,8 @@ export interface RoundReport {
   seconds: number | null
   /** bytes each provider's libp2p node moved on the wire this round, on average (everything: artifacts, gossip, pins, libp2p's own protocols, framing) */
   bytesPerProvider: { sent: number, received: number }
+  /** JSON-RPC requests each provider sent to its node this round, on average (reads, gas estimates, transactions, polls) */
+  rpcRequestsPerProvider: number
   /** what synchronous data-parallel SGD sends per worker for the same steps: 2 x params x 4 bytes x steps */
   syncDataParallelBytesPerProvider: number
 }
@@ -54,6 +56,8 @@ export interface ProviderReport {
   bytes: { sent: number, received: number }
   /** the payload of its libp2p streams by protocol (gossip, bitswap, pins, identify, ...), before muxing and encryption */
   bytesByProtocol: Record<string, { sent: number, received: number }>
+  /** JSON-RPC requests it sent to its node over the whole run, by method */
+  rpcRequests: Record<string, number>
   /** seconds in each kind of step (from the loop's 'step' events) */
   time: Record<TimeCategory, number>
   attackNotes: string[]
@@ -139,12 +143,13 @@ export function formatReport (r: SimulationReport): string {
     `ML Bridge simulation: ${o.providers} providers, ${o.byzantine} byzantine (${o.attack}), ${o.rounds} rounds, aggregator ${r.setup.aggregationRule}`,
     `model ${r.setup.params} params, ${r.setup.shards} shards x ${r.setup.samplesPerShard} samples, H=${r.setup.localSteps}, batch ${r.setup.batchSize}; nodes: ${r.setup.nodes}; ${r.setup.referee ? 'a referee settles splits' : 'no referee (splits lapse and run again)'}`,
     '',
-    table(['round', 'net acc', 'net loss', 'registry acc', 'base acc', 'base loss', 'accepted', 'gas/round', 'gas/result', 'sent/prov', 'recv/prov', 'sync DP/prov', 'ratio'],
+    table(['round', 'net acc', 'net loss', 'registry acc', 'base acc', 'base loss', 'accepted', 'gas/round', 'gas/result', 'sent/prov', 'recv/prov', 'sync DP/prov', 'ratio', 'rpc/prov'],
       r.rounds.map((x) => [
         String(x.round), pct(x.network?.accuracy), x.network?.loss.toFixed(3) ?? '-', pct(x.network?.registryAccuracy), pct(x.baseline.accuracy), x.baseline.loss.toFixed(3),
         `${x.acceptedShards}/${x.acceptedResults}`, String(x.gas.total), x.gas.perAcceptedResult === null ? '-' : x.gas.perAcceptedResult.toFixed(0),
         kb(x.bytesPerProvider.sent), kb(x.bytesPerProvider.received), kb(x.syncDataParallelBytesPerProvider),
-        x.syncDataParallelBytesPerProvider === 0 ? '-' : `1/${Math.round(x.syncDataParallelBytesPerProvider / Math.max(1, x.bytesPerProvider.sent + x.bytesPerProvider.received))}`
+        x.syncDataParallelBytesPerProvider === 0 ? '-' : `1/${Math.round(x.syncDataParallelBytesPerProvider / Math.max(1, x.bytesPerProvider.sent + x.bytesPerProvider.received))}`,
+        x.rpcRequestsPerProvider.toFixed(0)
       ])),
     '',
     table(['provider', 'role', 'accepted', 'outvoted', 'missed', 'disputed', 'slashes', 'rewards', 'liveness lost', 'bonds lost', 'sent', 'received', 'train s', 'transfer s', 'chain s', 'aggregate s'],

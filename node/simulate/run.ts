@@ -209,6 +209,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
     const timeoutMs = hooks.timeoutMs ?? Math.max(30, opts.rounds) * 60_000
     const guard = setTimeout(() => { controller.abort(new SimulationError(`the task did not complete within ${timeoutMs / 1000} s`)) }, timeoutMs)
     const trafficAt: Array<WireBytes[]> = []
+    const rpcAt: number[][] = []
     const startedAt: number[] = []
     let lastSig = ''
     let lastChange = performance.now()
@@ -221,6 +222,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
         task = await readTask(creator.ctx, { taskId })
         if (task.status === 'Running' && trafficAt[task.currentRound] === undefined) {
           trafficAt[task.currentRound] = providers.map((p) => ({ ...p.participant.traffic.wire }))
+          rpcAt[task.currentRound] = providers.map((p) => p.participant.rpc.total)
           startedAt[task.currentRound] = performance.now()
           log(`round ${task.currentRound} started (${((performance.now() - started) / 1000).toFixed(0)} s)`)
         }
@@ -270,6 +272,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
     const dense = opts.task === 'lm' ? new DenseDiloco(definition, initial.bytes, train, evaluator, queue) : undefined
     let denseLoss: number | null = null
     const finalTraffic = providers.map((p) => ({ ...p.participant.traffic.wire }))
+    const finalRpc = providers.map((p) => p.participant.rpc.total)
     const pinning = net.relay.pinning.metrics()
     const reader = chainForAccount(creator.ctx, { fromBlock })
     const rounds: RoundReport[] = []
@@ -297,6 +300,8 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
       const before = trafficAt[r] ?? finalTraffic.map(() => ({ sent: 0, received: 0 }))
       const after = trafficAt[r + 1] ?? finalTraffic
       const avg = (f: (t: WireBytes) => number): number => after.reduce((s, t, i) => s + f(t) - f(before[i]!), 0) / providers.length
+      const rpcBefore = rpcAt[r] ?? finalRpc.map(() => 0)
+      const rpcAfter = rpcAt[r + 1] ?? finalRpc
       rounds.push({
         round: r,
         network,
@@ -305,6 +310,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
         acceptedResults,
         gas: { total: gas?.gas ?? 0, transactions: gas?.transactions ?? 0, perAcceptedResult: acceptedResults === 0 || gas === undefined ? null : gas.gas / acceptedResults, byFunction: gas?.byFunction ?? {} },
         bytesPerProvider: { sent: avg((t) => t.sent), received: avg((t) => t.received) },
+        rpcRequestsPerProvider: rpcAfter.reduce((s, n, i) => s + n - rpcBefore[i]!, 0) / providers.length,
         seconds: roundSeconds(startedAt, r, runsEndedAt),
         syncDataParallelBytesPerProvider: 2 * params * 4 * spec.training.localSteps
       })
@@ -329,6 +335,7 @@ export async function runSimulation (opts: SimulationOptions, hooks: SimulationH
         claimable: (await readClaimable(creator.ctx, { account: p.account as Address })).toString(),
         bytes: finalTraffic[i]!,
         bytesByProtocol: Object.fromEntries([...p.participant.traffic.byProtocol].map(([name, b]) => [name, { ...b }])),
+        rpcRequests: Object.fromEntries([...p.participant.rpc.byMethod].sort(([a], [b]) => a.localeCompare(b))),
         time: { ...p.time.seconds },
         attackNotes: p.attackLog.notes
       }

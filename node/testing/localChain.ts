@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createPublicClient, createTestClient, createWalletClient, http, parseEther, type Address, type PublicClient, type TestClient } from 'viem'
+import { createPublicClient, createTestClient, createWalletClient, http, parseEther, type Address, type EIP1193RequestFn, type PublicClient, type TestClient, type Transport } from 'viem'
 import { mnemonicToAccount, type HDAccount } from 'viem/accounts'
 import { protocolChain } from '../../src/chain/chain.ts'
 import type { WriteContext } from '../../src/chain/actions/index.ts'
@@ -26,8 +26,12 @@ export interface LocalChain {
   governance: Address
   publicClient: PublicClient
   testClient: TestClient
-  /** Clients acting as the dev mnemonic's account `index` (anvil funds the first ten: `fund` the others). */
-  ctxOf: (index: number) => WriteContext
+  /**
+   * Clients acting as the dev mnemonic's account `index` (anvil funds the first ten: `fund` the
+   * others). With `onRequest`, the account gets clients of its own that report each JSON-RPC
+   * request they send (its method), as a volunteer's own RPC endpoint would see them.
+   */
+  ctxOf: (index: number, opts?: { onRequest?: (method: string) => void }) => WriteContext
   /** Gives the dev mnemonic's account `index` 10,000 ETH for gas. */
   fund: (index: number) => Promise<void>
   /** Moves chain time forward and mines a block, so windows that depend on time can close. */
@@ -38,6 +42,18 @@ export interface LocalChain {
 /** The dev mnemonic's account `index`, past the ten the app offers as dev wallets too. */
 function mnemonicAccount (index: number): HDAccount {
   return mnemonicToAccount(DEV_MNEMONIC, { addressIndex: index })
+}
+
+/** `transport`, telling `onRequest` the method of every request sent through it. */
+function countedTransport (transport: Transport, onRequest: (method: string) => void): Transport {
+  return (params) => {
+    const inner = transport(params)
+    const request = (async (args: { method: string }, options?: unknown) => {
+      onRequest(args.method)
+      return await inner.request(args as never, options as never)
+    }) as EIP1193RequestFn
+    return { ...inner, request }
+  }
 }
 
 /**
@@ -80,7 +96,15 @@ async function startLocalChainOnce (): Promise<LocalChain> {
       governance,
       publicClient,
       testClient,
-      ctxOf: (index) => ({ publicClient, contracts, deploymentBlock, walletClient: createWalletClient({ account: mnemonicAccount(index), chain, transport, pollingInterval: 20 }) }),
+      ctxOf: (index, opts = {}) => {
+        const own = opts.onRequest === undefined ? transport : countedTransport(transport, opts.onRequest)
+        return {
+          publicClient: own === transport ? publicClient : createPublicClient({ chain, transport: own, pollingInterval: 20 }),
+          contracts,
+          deploymentBlock,
+          walletClient: createWalletClient({ account: mnemonicAccount(index), chain, transport: own, pollingInterval: 20 })
+        }
+      },
       fund: async (index) => { await testClient.setBalance({ address: mnemonicAccount(index).address, value: parseEther('10000') }) },
       timeTravel: async (seconds) => {
         await testClient.increaseTime({ seconds })
