@@ -23,6 +23,7 @@ import { startTestIndexer, INDEXER_STARTUP_MS } from './testing/testIndexer.ts'
 import { expiredChallenges, loneFraudProof, upheldVersionChallenge } from './testing/disputePaths.ts'
 import { runPlaceholderTask } from './testing/placeholderRound.ts'
 import { splitShard } from './testing/revealShard.ts'
+import { NO_QUIET_WINDOW } from '../src/core/version/quietWindow.ts'
 
 const chain = useLocalChain()
 let indexer: Indexer | undefined
@@ -172,9 +173,13 @@ describe('indexer: disputes and stakes', () => {
       expect.objectContaining({ ...expired, id: `version-${versionId}`, bond: String(bond), closedAt: expect.any(String) })
     ])
     expect((await sdk.disputes({ task: shard.taskId, state: 'expired' })).items).toHaveLength(2)
-    // the registry hands the version back to its signers and its quiet window
-    expect((await readVersion(creator, { versionId })).status).toBe('Proposed')
-    expect((await sdk.version(versionId)).status).toBe('Proposed')
+    // the registry hands the version back to its signers, with no quiet window: unjudged, only a winners' majority finalizes it
+    const onChain = await readVersion(creator, { versionId })
+    expect(onChain.status).toBe('Proposed')
+    expect(onChain.challengeDeadline).toBe(NO_QUIET_WINDOW)
+    const indexed = await sdk.version(versionId)
+    expect(indexed.status).toBe('Proposed')
+    expect(String(indexed.challengeDeadline)).toBe(String(NO_QUIET_WINDOW))
     await expectIndexedStake(sdk, accused, 0n)
     await expectChainEvents(creator, sdk, shard.taskId, 0)
   }, 60_000)

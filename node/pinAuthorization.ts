@@ -24,7 +24,7 @@ const PRE_TASK_KINDS: ReadonlySet<string> = new Set(['spec', 'model', 'manifest'
  * that just ended stops taking uploads at once. An RPC failure rejects (the pinner answers
  * `failed`), so a chain outage never reads as "allowed". Uploads for a task still being created
  * (`PRE_TASK_ID`) are allowed to any signed wallet for what a creator publishes before
- * `createTask`, within the per-wallet quota.
+ * `createTask`, within the per-wallet quota and the budget the pinner gives task 0 as a whole.
  *
  * An evidence report comes only from a wallet holding REFEREE_ROLE, for a task that exists in any
  * status: the referee is no member of the tasks it judges, and a result challenge is judged after

@@ -112,7 +112,7 @@ describe('pre-task pins', () => {
     const taskId = await createPlainTask(chain().ctxOf(2), { specCid: cidToHex(spec) })
     const pinned = async (cid: CID): Promise<boolean> => await pinner.relay.helia.pins.isPinned(cid)
 
-    // One release drops the orphan and the spec's pre-task hold in turn: wait for both, not the first.
+    // The spec's pre-task hold goes when the task adopts it, the orphan once the grace passed: wait for both.
     const holders = async (): Promise<string[]> => await pinner.relay.pinning.pinnedTasks()
     await waitFor('no pre-task hold to be left', async () => !(await holders()).includes('0'), GRACE_MS + 10_000)
     expect(await pinned(orphan)).toBe(false)

@@ -61,14 +61,21 @@ export function startPinRetention (opts: PinRetentionOptions): PinRetention {
   // nothing before the deployment block needs reading
   let scannedTo = logsFrom(opts.chain) - 1n
 
-  /** Each new task adopts the spec, data set and initial model it names, if they were pinned before it. */
+  /**
+   * Each new task adopts the spec, data set and initial model it names, if they were pinned before
+   * it, and task 0 lets go of them at once: they then count against the new task, not against task
+   * 0's budget, which would otherwise stay taken by tasks already created for the whole grace.
+   */
   const adoptNewTasks = async (): Promise<void> => {
     const head = await publicClient.getBlockNumber({ cacheTime: 0 })
     if (head <= scannedTo) return
     const created = await publicClient.getContractEvents({ address: contracts.TaskManager, abi: TaskManagerAbi, eventName: 'TaskCreated', fromBlock: scannedTo + 1n as BlockNumber, toBlock: head, strict: true })
     for (const e of created) {
       const { modelCid } = await readVersion(opts.chain, { versionId: e.args.initialVersionId })
-      await opts.pinning.adopt(e.args.taskId.toString(), [e.args.specCid, e.args.datasetCid, modelCid].map((hex) => hexToCid(hex as Hex)))
+      const cids = [e.args.specCid, e.args.datasetCid, modelCid].map((hex) => hexToCid(hex as Hex))
+      await opts.pinning.adopt(e.args.taskId.toString(), cids)
+      // only after the adoption: released first, a pin task 0 alone holds would be unpinned
+      await opts.pinning.release(PRE_TASK_ID, { cids })
     }
     scannedTo = head
   }

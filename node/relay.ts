@@ -24,11 +24,13 @@ import type { LoggerOptions } from '../src/core/log.ts'
 import { operatorLogger } from './observability/log.ts'
 import type { OperatorMetrics } from './observability/metrics.ts'
 import { createRelayObserver } from './observability/relayObserver.ts'
-import { chainPinAuthorizer } from './pinAuthorization.ts'
+import { chainPinAuthorizer, PRE_TASK_ID } from './pinAuthorization.ts'
 import { versionRebuild } from './versionRebuild.ts'
 import { startPinRetention, type PinRetention, type PinRetentionOptions } from './pinRetention.ts'
 
 export const DEFAULT_RELAY_PORT = 4003
+/** four wallets' default quotas: a few creators publishing at once, not an open disk */
+export const DEFAULT_PRE_TASK_BUDGET_BYTES = 16 * 1024 ** 3
 
 export interface RelayOptions {
   /** an IP address or 'localhost' @default '127.0.0.1' */
@@ -52,7 +54,14 @@ export interface RelayOptions {
   chain?: ReadContext
   retention?: Pick<PinRetentionOptions, 'retentionSeconds' | 'pollMs' | 'preTaskGraceMs' | 'now'>
   /** limits and authorization of `/mlbridge/pin/1.0.0` */
-  pinning?: Pick<PinServiceInit, 'limits' | 'maxDatasetBytes' | 'authorize' | 'maxConcurrent' | 'maxPerPeer' | 'quotaBytes' | 'stallTimeoutMs' | 'timeoutMs'>
+  pinning?: Pick<PinServiceInit, 'limits' | 'maxDatasetBytes' | 'authorize' | 'maxConcurrent' | 'maxPerPeer' | 'quotaBytes' | 'stallTimeoutMs' | 'timeoutMs'> & {
+    /**
+     * payload bytes all wallets together may have pinned under task `0` (uploads before
+     * `createTask`), what a task adopted not counted: any fresh wallet may pin there, so its
+     * per-wallet quota alone would not bound the pinner's disk @default DEFAULT_PRE_TASK_BUDGET_BYTES
+     */
+    preTaskBudgetBytes?: number
+  }
   /** where the relay's and the pinner's lines go and from which level @default stdout, MLBRIDGE_LOG_LEVEL */
   log?: Partial<LoggerOptions>
 }
@@ -141,9 +150,11 @@ export async function startRelay (opts: RelayOptions): Promise<Relay> {
   const leaveHub = joinPeerTopics(libp2p.services.pubsub, { ...opts.gossip, guard })
   const { privateKey } = libp2pInit as { privateKey?: PrivateKey }
   if (privateKey === undefined) throw new Error('relay: libp2p started without exposing its key, so pin receipts cannot be signed')
+  const { preTaskBudgetBytes = DEFAULT_PRE_TASK_BUDGET_BYTES, ...pinOptions } = opts.pinning ?? {}
   const pinning = await startPinService({
     ...(opts.chain == null ? {} : { authorize: chainPinAuthorizer(opts.chain) }),
-    ...opts.pinning,
+    ...pinOptions,
+    taskBudgetBytes: (taskId) => taskId === PRE_TASK_ID ? preTaskBudgetBytes : undefined,
     logger: pinLogger,
     libp2p,
     sign: async (bytes) => await privateKey.sign(bytes),

@@ -244,6 +244,7 @@ describe('docs/protocol.md gossip limits', () => {
       `\`sentAt < now − ${REPLAY_WINDOW.maxAgeMs}\` (\`stale\`)`,
       `\`sentAt > now + ${REPLAY_WINDOW.maxSkewMs}\` (\`from-future\`)`,
       `at most ${REPLAY_WINDOW.maxEntries} digests`,
+      `at most ${REPLAY_WINDOW.maxPerSender} digests per sender`,
       `at most once per ${MEMBERSHIP_CACHE.ttlMs / 1000} s`,
       `a list older than ${MEMBERSHIP_CACHE.missRefreshMs / 1000} s`,
       `at most ${MEMBERSHIP_CACHE.maxTasks} tasks`,

@@ -40,6 +40,8 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     /// @dev Marks a seed whose block is not fixed into storage yet (nonzero, so fixing it is a
     /// nonzero-to-nonzero write).
     bytes32 private constant SEED_PENDING = bytes32(uint256(1));
+    /// @dev EIP-2935's contract: the hashes of the last 8,191 blocks, on chains from Prague on.
+    address private constant BLOCK_HASH_HISTORY = 0x0000F90827F1C53a10cb7A02335B175320002935;
 
     /// @notice A shard of a round, one slot (240 bits). `start` and `startBlock` are the timestamp
     /// and block number at which the current attempt started; both are 0 for the first attempt,
@@ -503,15 +505,27 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         return seed;
     }
 
-    /// @dev keccak256(blockhash(b) ‖ salt) for the block `b` = startBlock, or, once that hash has
-    /// left the EVM's 256-block window, the latest of startBlock + 256k still inside it (fixed
-    /// in advance, so nobody picks between hashes by waiting unless nobody else fixed it first).
-    /// Zero within block startBlock, whose hash no transaction in it can know.
+    /// @dev keccak256(blockhash(b) ‖ salt) for the block `b` = startBlock while its hash is known:
+    /// in the EVM's 256-block window, then in EIP-2935's history (8,191 blocks) where the chain has
+    /// it, so the draw holds while the drawn providers train (their commits fix it). Past both, the
+    /// latest of startBlock + 256k inside the EVM's window (fixed in advance, so nobody picks between
+    /// hashes by waiting unless nobody else fixed it first). Zero within block startBlock, whose hash
+    /// no transaction in it can know.
     function _seedFrom(uint64 startBlock, bytes memory salt) private view returns (bytes32) {
         uint256 first = startBlock;
         if (block.number <= first) return bytes32(0);
-        uint256 candidate = first + ((block.number - 1 - first) / 256) * 256;
-        return keccak256(abi.encodePacked(blockhash(candidate), salt));
+        bytes32 hash = _blockHash(first);
+        if (hash == bytes32(0)) hash = blockhash(first + ((block.number - 1 - first) / 256) * 256);
+        return keccak256(abi.encodePacked(hash, salt));
+    }
+
+    /// @dev The hash of an earlier block `n` from the EVM's window or EIP-2935's history contract;
+    /// zero where neither holds it (no contract there answers with no data, an older block reverts).
+    function _blockHash(uint256 n) private view returns (bytes32 hash) {
+        hash = blockhash(n);
+        if (hash != bytes32(0)) return hash;
+        (bool ok, bytes memory out) = BLOCK_HASH_HISTORY.staticcall(abi.encode(n));
+        if (ok && out.length == 32) hash = abi.decode(out, (bytes32));
     }
 
     /// @dev Keeps the ending round's seed and exclusions for later reads (assignments of past

@@ -318,6 +318,9 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
         if (block.timestamp < c.resolveBy) revert ChallengeUnresolvedUntil(c.resolveBy);
         delete challenges[versionId];
         if (v.status == VersionStatus.Challenged) v.status = VersionStatus.Proposed;
+        // Nobody judged it, so it did not survive its challenge: only a winners' majority may make
+        // it final now, never the quiet window (which a late challenge may have outlasted).
+        v.challengeDeadline = type(uint64).max;
         emit ChallengeExpired(versionId);
         taskManager.distributor().releaseBond(bytes32(versionId), c.challenger);
     }

@@ -50,6 +50,8 @@ contract ResultChallenges is IResultChallenges, AccessControl {
         bytes32 commitment = commitmentOf(msg.sender, ref, claim, salt);
         uint256 committedAt = commitments[commitment];
         if (committedAt == 0) revert NotCommitted(commitment);
+        // Opened in its commitment's block, it could be copied in that block by a commitment as old.
+        if (committedAt >= block.number) revert CommittedInThisBlock(commitment);
         delete commitments[commitment];
         address accused = verifier.slashableResult(ref);
         ITaskManager.Task memory t = taskManager.getTask(ref.taskId);

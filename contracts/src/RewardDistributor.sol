@@ -66,7 +66,10 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
     /// @notice Balances and record of an account, one slot. `opened` is set at the first stake so
     /// that the slot already exists when the first reward arrives (the 20k gas of a new slot is paid
     /// once by the staker, not by whoever finalizes a shard). `reputationDay` is the day (unix time
-    /// / 1 day) reputation last changed, from which it decays.
+    /// / 1 day) reputation last changed, from which it decays. `outvoted` and `missed` stop at their
+    /// maximum and `accepted` counts modulo 2^24 (its fees are owed from the difference since the
+    /// last claim, exact while an account claims within 16.8 million results): settling a shard never
+    /// reverts on a full count, which a provider could otherwise run up to freeze any round it joins.
     struct Account {
         uint128 claimable;
         uint32 reputation;
@@ -240,15 +243,10 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
         _pay(taskId, rewardEach, winners);
         for (uint256 i = 0; i < outvoted.length; ++i) {
             Account storage a = accounts[outvoted[i]];
-            ++a.outvoted;
+            if (a.outvoted != type(uint24).max) ++a.outvoted;
             _lowerReputation(outvoted[i], a, REPUTATION_LOSS_OUTVOTED);
         }
-        for (uint256 i = 0; i < missed.length; ++i) {
-            Account storage a = accounts[missed[i]];
-            ++a.missed;
-            _lowerReputation(missed[i], a, REPUTATION_LOSS_MISSED);
-            if (!_forfeitLiveness(missed[i], taskId, rewardEach, lockFloor)) exhausted |= 1 << i;
-        }
+        return _chargeMissed(taskId, rewardEach, lockFloor, missed);
     }
 
     /// @inheritdoc IRewardDistributor
@@ -378,7 +376,11 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
 
     /// @dev RESULT_FEE for every result of `account` accepted since its fees were last burnt.
     function _feesDue(address account, Account storage a) private view returns (uint256) {
-        return uint256(a.accepted - feesBurntFor[account]) * Fees.RESULT_FEE;
+        uint24 since;
+        unchecked {
+            since = a.accepted - feesBurntFor[account];
+        }
+        return uint256(since) * Fees.RESULT_FEE;
     }
 
     /// @inheritdoc IRewardDistributor
@@ -473,25 +475,46 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
             a.claimable += uint128(rewardEach);
             a.reputation = reputation;
             a.reputationDay = _today();
-            ++a.accepted;
+            // Modulo 2^24, as the fee arithmetic reads it: a full count must not revert a settle.
+            unchecked {
+                ++a.accepted;
+            }
             emit RewardCredited(taskId, winners[i], rewardEach, reputation);
         }
     }
 
-    /// @dev Returns false when there was no deposit left to forfeit.
+    /// @dev Counts a miss against each of `missed`, takes its liveness deposit and burns the
+    /// deposits together; bit i of `exhausted` set when `missed[i]` had none left.
+    function _chargeMissed(uint256 taskId, uint256 rewardEach, uint256 lockFloor, address[] calldata missed)
+        private
+        returns (uint256 exhausted)
+    {
+        uint256 forfeited;
+        for (uint256 i = 0; i < missed.length; ++i) {
+            Account storage a = accounts[missed[i]];
+            if (a.missed != type(uint24).max) ++a.missed;
+            _lowerReputation(missed[i], a, REPUTATION_LOSS_MISSED);
+            uint256 amount = _forfeitLiveness(missed[i], taskId, rewardEach, lockFloor);
+            if (amount == 0) exhausted |= 1 << i;
+            forfeited += amount;
+        }
+        if (forfeited != 0) ERC20Burnable(address(token)).burn(forfeited);
+    }
+
+    /// @dev Takes up to `amount` of the deposit `provider` locked for `taskId` above `floor` out of
+    /// its stake, for the caller to burn: not into the escrow, whose rest goes back to the creator,
+    /// who would then profit from the misses it can cause (withheld data, windows too short).
+    /// Returns what was taken, 0 when there was no deposit left.
     function _forfeitLiveness(address provider, uint256 taskId, uint256 amount, uint256 floor)
         private
-        returns (bool forfeited)
+        returns (uint256 forfeit)
     {
         uint256 lock = taskLock[taskId][provider];
         uint256 deposit = lock > floor ? lock - floor : 0;
-        uint256 forfeit = amount < deposit ? amount : deposit;
-        if (forfeit == 0) return false;
+        forfeit = amount < deposit ? amount : deposit;
+        if (forfeit == 0) return 0;
         _takeStake(provider, _slashLock(provider, taskId, forfeit), forfeit);
-        escrowOf[taskId] += forfeit;
-        totalOwed += forfeit;
         emit LivenessForfeited(taskId, provider, forfeit);
-        return true;
     }
 
     /// @dev Takes up to `amount` out of the stake `provider` locked for `taskId` (the caller takes it

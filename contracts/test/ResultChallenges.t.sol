@@ -120,7 +120,30 @@ contract ResultChallengesTest is ProtocolFixture {
         vm.roll(block.number + 1);
         // Ordered before the watcher's opening in the same block: commit and open.
         _commitChallenge(copier, "c");
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IResultChallenges.CommittedInThisBlock.selector, challenges.commitmentOf(copier, ref, CLAIM, "c")
+            )
+        );
         _open(copier, "c");
+        _open(watcher, "w");
+        assertEq(challenges.challengeOf(ref).challenger, watcher);
+    }
+
+    /// A watcher that committed and opened in one block could be copied within that block: a
+    /// copier ordered first committed and opened there too, and the watcher's opening then found an
+    /// equally old challenge open and reverted, leaving the copier the reporter's share. An opening
+    /// now waits a block after its commitment, as a version's challenge and a fraud proof do.
+    function test_attack_frontRunning_anOpeningInItsCommitmentsBlockCannotBeCopiedThere() public {
+        _commitChallenge(copier, "c");
+        _commitChallenge(watcher, "w");
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IResultChallenges.CommittedInThisBlock.selector, challenges.commitmentOf(copier, ref, CLAIM, "c")
+            )
+        );
+        _open(copier, "c");
+        vm.roll(block.number + 1);
         _open(watcher, "w");
         assertEq(challenges.challengeOf(ref).challenger, watcher);
     }

@@ -7,6 +7,7 @@ import { dispute, result, version } from 'ponder:schema'
 import { on, feedId } from './feed.ts'
 import { resultId } from '../ids.ts'
 import { resultKeyOf, resultRefOf } from '../../src/chain/actions/resultRef.ts'
+import { NO_QUIET_WINDOW } from '../../src/core/version/quietWindow.ts'
 
 type Slash = typeof dispute.$inferSelect['slashes'][number]
 const resultDisputeId = (key: `0x${string}`): string => `result-${key}`
@@ -111,6 +112,8 @@ on('ModelRegistry:ChallengeExpired', async ({ event, context }) => {
   const { versionId } = event.args
   await close(context, versionDisputeId(versionId), 'expired', event.block.timestamp)
   await unchallenge(context, versionId)
+  // Unjudged, the version has no quiet window left, as the registry records: only a winners' majority finalizes it.
+  await context.db.update(version, { id: versionId }).set({ challengeDeadline: NO_QUIET_WINDOW })
 })
 
 on('ModelRegistry:VersionSlashed', async ({ event, context }) => {

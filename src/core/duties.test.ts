@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Address } from 'viem'
 import { duties, FINALIZE_BATCH, type Duty, type OwnVersion, type ProposalView, type ProviderView, type ShardView } from './duties.ts'
+import { NO_QUIET_WINDOW } from './version/quietWindow.ts'
 
 const A: Address = '0x000000000000000000000000000000000000000a'
 const B: Address = '0x000000000000000000000000000000000000000b'
@@ -99,6 +100,7 @@ describe('duties', () => {
     ['…and not once the version is proposed (it confirms on chain instead)', decided({ me: B, version: own, aggregatorEndorsed: true, proposals: [proposal()] }), ['confirm']],
     ['its own proposal is neither confirmed nor challenged', decided({ version: { ...own, proposed: '7' }, proposals: [proposal()] }), ['wait']],
     ['a quiet proposal is finalized after its challenge window', decided({ me: B, now: 900n, version: { ...own, confirmed: ['7'] }, proposals: [proposal()] }), ['finalizeVersion']],
+    ['…but not one whose challenge lapsed unjudged: only the winners finalize it', decided({ me: B, now: 900n, version: { ...own, confirmed: ['7'] }, proposals: [proposal({ challengeDeadline: NO_QUIET_WINDOW })] }), ['wait']],
     ['a final version has ended its round already: nothing to advance', decided({ round: { ...decided().round!, versionId: 7n }, version: own }), ['wait']],
     ['a final version: the others wait for it', decided({ me: B, round: { ...decided().round!, versionId: 7n }, version: own }), ['wait']],
     ['no shard accepted: wait out the aggregation window', decided({ acceptedShards: 0 }), ['wait']],
@@ -143,6 +145,8 @@ describe('duties', () => {
     expect(duties(view({ round: { ...view().round!, shards: [shard({ committedMask: 0b01 })] }, result: () => saved })).wakeAt).toBe(200n)
     expect(duties(view({ me: C })).wakeAt).toBe(300n)
     expect(duties(decided({ me: B, version: { ...own, confirmed: ['7'] }, proposals: [proposal()] })).wakeAt).toBe(900n)
+    // a version whose challenge lapsed unjudged has no window left to wake for
+    expect(duties(decided({ me: B, version: { ...own, confirmed: ['7'] }, proposals: [proposal({ challengeDeadline: NO_QUIET_WINDOW })] })).wakeAt).not.toBe(NO_QUIET_WINDOW)
     expect(duties(view({ round: { ...view().round!, shards: [shard({ providers: [] })] } })).wakeAt).toBe(101n)
     expect(duties(decided({ acceptedShards: 0 })).wakeAt).toBe(750n)
     expect(duties(view({ now: 350n, round: { ...view().round!, shards: [shard({ status: 'Disputed' })] } })).wakeAt).toBe(400n)

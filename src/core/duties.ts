@@ -16,6 +16,7 @@
 import type { Address, Hex } from 'viem'
 import { fullMask, hasBit } from './bitmask.ts'
 import { requiredSigners } from './version/signers.ts'
+import { hasQuietWindow } from './version/quietWindow.ts'
 
 /**
  * Shards decided in one `finalize` transaction at most: at 8 replicas and 64-entry fingerprints a
@@ -354,7 +355,7 @@ function versionDuties (view: ProviderView, round: RoundView): Decision {
   // A proposal nobody confirmed becomes final once its challenge window passes; anyone may finalize it.
   let wakeAt: bigint | undefined
   for (const proposal of proposals) {
-    if (proposal.status !== 'Proposed' || !matches(proposal) || proposal.challengeDeadline === 0n) continue
+    if (proposal.status !== 'Proposed' || !matches(proposal) || !hasQuietWindow(proposal.challengeDeadline)) continue
     if (now >= proposal.challengeDeadline) out.push({ kind: 'finalizeVersion', proposal })
     else if (wakeAt === undefined || proposal.challengeDeadline < wakeAt) wakeAt = proposal.challengeDeadline
   }

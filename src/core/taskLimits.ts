@@ -32,7 +32,7 @@ export function taskLifetime (w: TaskWindows): number {
 
 /**
  * What joining a task locks (`TaskManager.join`): its minimum stake, which a slash may take, and
- * one reward, the liveness deposit that a missing result forfeits to the task's escrow.
+ * one reward, the liveness deposit that a missing result forfeits (burnt).
  */
 export function joinLock (task: { minStake: bigint, rewardPerResult: bigint }): bigint {
   return task.minStake + task.rewardPerResult

@@ -51,7 +51,7 @@ describe('pinner under attack', () => {
       port: 0,
       dataDir,
       chainId: CHAIN,
-      pinning: { maxConcurrent: 4, quotaBytes: MiB },
+      pinning: { maxConcurrent: 4, quotaBytes: MiB, preTaskBudgetBytes: MiB },
       log: { level: 'info', write: (line) => { logged.push(line) } }
     })
   })
@@ -132,11 +132,55 @@ describe('pinner under attack', () => {
     expect((await requestPin(greedy.libp2p, pinner(), signer, { taskId: TASK, kind: 'delta', cid: first })).size).toBe(600 * 1024)
     const err = await refusal(requestPin(greedy.libp2p, pinner(), signer, { taskId: TASK, kind: 'delta', cid: second }))
     expect(err.code).toBe('over-quota')
-    expect(err.message).toMatch(/has 614400 bytes pinned for task 5; 614400 more would pass its quota of 1048576 bytes/)
+    expect(err.message).toMatch(/has 614400 bytes pinned or being pinned for task 5; 614400 more would pass its quota of 1048576 bytes/)
     expect(await relay.helia.pins.isPinned(second)).toBe(false)
     // the quota is per task: the same wallet may pin for another task
     expect((await requestPin(greedy.libp2p, pinner(), signer, { taskId: '6', kind: 'delta', cid: second })).size).toBe(600 * 1024)
   }, 30_000)
+
+  it('attack (quota, concurrent): a wallet cannot pass its quota by running two pins at once', async () => {
+    const greedy = await client()
+    const signer = await signerFor(greedy)
+    // each fits the 1 MiB quota alone, not both: the second admitted must see the first's bytes
+    const cids = [await greedy.storage.blobs.put(new Uint8Array(600 * 1024).fill(3), { kind: 'delta' }), await greedy.storage.blobs.put(new Uint8Array(600 * 1024).fill(4), { kind: 'delta' })]
+    const outcomes = await Promise.all(cids.map(async (cid) => await requestPin(greedy.libp2p, pinner(), signer, { taskId: '12', kind: 'delta', cid }).then((r) => r.size, (e: unknown) => e)))
+    const refused = outcomes.filter((o): o is PinRefusedError => o instanceof PinRefusedError)
+    expect(outcomes.filter((o) => o === 600 * 1024)).toHaveLength(1)
+    expect(refused.map((e) => e.code)).toEqual(['over-quota'])
+    expect(refused[0]?.message).toMatch(/has 614400 bytes pinned or being pinned for task 12; 614400 more would pass its quota of 1048576 bytes/)
+    // the refused pin's reservation was given back: the quota holds exactly the pinned bytes
+    const small = await greedy.storage.blobs.put(new Uint8Array(400 * 1024).fill(5), { kind: 'delta' })
+    expect((await requestPin(greedy.libp2p, pinner(), signer, { taskId: '12', kind: 'delta', cid: small })).size).toBe(400 * 1024)
+  }, 30_000)
+
+  it('attack (pre-task budget): fresh wallets together cannot pin more than task 0\'s budget, and what a task adopts stops counting against it', async () => {
+    // every wallet stays within its own 1 MiB quota; together they would pass the 1 MiB budget
+    const wallets = [await client(), await client(), await client()]
+    const cids = await Promise.all(wallets.map(async (w, i) => await w.storage.blobs.put(new Uint8Array(400 * 1024).fill(20 + i), { kind: 'spec' })))
+    for (const i of [0, 1]) expect((await requestPin(wallets[i]!.libp2p, pinner(), await signerFor(wallets[i]!), { taskId: '0', kind: 'spec', cid: cids[i]! })).size).toBe(400 * 1024)
+    const late = await signerFor(wallets[2]!)
+    const err = await refusal(requestPin(wallets[2]!.libp2p, pinner(), late, { taskId: '0', kind: 'spec', cid: cids[2]! }))
+    expect(err.code).toBe('over-quota')
+    expect(err.message).toMatch(/task 0 has 819200 bytes pinned or being pinned by all wallets; 409600 more would pass its budget of 1048576 bytes/)
+    expect(await relay.helia.pins.isPinned(cids[2]!)).toBe(false)
+    // the budget is per task: the same wallet may pin for another task
+    expect((await requestPin(wallets[2]!.libp2p, pinner(), late, { taskId: '13', kind: 'spec', cid: cids[2]! })).size).toBe(400 * 1024)
+
+    // task 11 names the first spec: adopted and let go by task 0, it stays pinned under task 11 alone
+    expect(await relay.pinning.adopt('11', [cids[0]!])).toBe(1)
+    expect(await relay.pinning.release('0', { cids: [cids[0]!] })).toBe(1)
+    expect(await relay.helia.pins.isPinned(cids[0]!)).toBe(true)
+    expect((await relay.helia.pins.get(cids[0]!)).metadata).toMatchObject({ taskId: '11', size: 400 * 1024 })
+    // released once: a second release of the same CID finds no hold and frees nothing more
+    expect(await relay.pinning.release('0', { cids: [cids[0]!] })).toBe(0)
+    const another = await wallets[2]!.storage.blobs.put(new Uint8Array(400 * 1024).fill(30), { kind: 'spec' })
+    expect((await requestPin(wallets[2]!.libp2p, pinner(), late, { taskId: '0', kind: 'spec', cid: another })).size).toBe(400 * 1024)
+    // 800 KiB under task 0 again: exact, so one more byte than the budget's rest is still refused
+    const over = await wallets[0]!.storage.blobs.put(new Uint8Array(224 * 1024 + 1).fill(31), { kind: 'spec' })
+    const overErr = await refusal(requestPin(wallets[0]!.libp2p, pinner(), await signerFor(wallets[0]!), { taskId: '0', kind: 'spec', cid: over }))
+    expect(overErr.code).toBe('over-quota')
+    expect(overErr.message).toMatch(/task 0 has 819200 bytes .* its budget of 1048576 bytes/)
+  }, 60_000)
 
   it('pins content that several peers ask for at once (every replica of a round stores the same version): each gets its answer, none an error, and its bytes cross the network once', async () => {
     const meters = [byteMeter(), byteMeter(), byteMeter()]

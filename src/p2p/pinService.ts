@@ -140,6 +140,12 @@ export interface PinServiceInit {
   maxPerPeer?: number
   /** payload bytes one wallet may have pinned for one task @default 4 GiB */
   quotaBytes?: number
+  /**
+   * payload bytes all wallets together may have pinned for `taskId`; undefined: no budget beyond
+   * each wallet's quota. Where any fresh wallet may pin (a task being created), the wallet quota
+   * alone bounds nothing, since wallets cost nothing to make.
+   */
+  taskBudgetBytes?: (taskId: string) => number | undefined
   /** a pin that receives no new block for this long is given up as not-found @default 30 s */
   stallTimeoutMs?: number
   /** one fetch may take this long, however steadily blocks arrive @default 10 min */
@@ -158,9 +164,9 @@ export interface PinServiceInit {
 export interface PinService {
   /**
    * lets go of every pin held for the task (call when it ends), keeping those other tasks hold;
-   * with `pinnedBefore` (unix ms), only pins made before it; returns how many
+   * with `pinnedBefore` (unix ms), only pins made before it; with `cids`, only those; returns how many
    */
-  release: (taskId: string, opts?: { pinnedBefore?: number }) => Promise<number>
+  release: (taskId: string, opts?: { pinnedBefore?: number, cids?: readonly CID[] }) => Promise<number>
   /** makes `taskId` a holder of each of `cids` pinned here (a task adopting what was published for it); returns how many */
   adopt: (taskId: string, cids: readonly CID[]) => Promise<number>
   /**
@@ -209,13 +215,26 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
   const stopping = new AbortController()
   const counters = { pins: 0, bytesPinned: 0, released: 0, rebuilt: 0, refusals: Object.fromEntries(PIN_CODES.map(c => [c, 0])) as Record<PinCode, number> }
 
-  // bytes pinned per task and wallet, rebuilt from the pins' metadata so a restart keeps quotas
+  // Bytes per task and wallet (its quota) and per task (its budget), charged to a pin's owner (its
+  // metadata's taskId) and rebuilt from the pins' metadata so a restart keeps quotas. A fetch in
+  // progress holds what its roots declare from admission on: usage that grew only once a fetch
+  // ended would let a wallet's concurrent pins each pass the check.
   const usage = new Map<string, number>()
+  const taskUsage = new Map<string, number>()
   const usageKey = (taskId: string, wallet: string): string => `${taskId}/${wallet.toLowerCase()}`
+  const charge = (taskId: string, wallet: string, bytes: number): void => {
+    const key = usageKey(taskId, wallet)
+    usage.set(key, (usage.get(key) ?? 0) + bytes)
+    taskUsage.set(taskId, (taskUsage.get(taskId) ?? 0) + bytes)
+  }
+  /** what a pin's metadata charges, and to whom; undefined for a pin made before sizes were recorded */
+  const chargeOf = (metadata: PinMetadata): { taskId: string, wallet: string, size: number } | undefined =>
+    typeof metadata.taskId === 'string' && typeof metadata.wallet === 'string' && typeof metadata.size === 'number'
+      ? { taskId: metadata.taskId, wallet: metadata.wallet, size: metadata.size }
+      : undefined
   for await (const { metadata } of init.pins.ls()) {
-    if (typeof metadata.taskId !== 'string' || typeof metadata.wallet !== 'string' || typeof metadata.size !== 'number') continue
-    const key = usageKey(metadata.taskId, metadata.wallet)
-    usage.set(key, (usage.get(key) ?? 0) + metadata.size)
+    const owed = chargeOf(metadata)
+    if (owed !== undefined) charge(owed.taskId, owed.wallet, owed.size)
   }
 
   // leaves wanted at once: enough to hide round trips, few enough that oversized leaves (bitswap
@@ -263,6 +282,8 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
       logger.info('rebuild', { taskId: req.taskId, cid: req.cid, outcome })
     }
     const key = usageKey(req.taskId, req.from)
+    // bytes `admit` charged ahead of the fetch; given back below unless the pin took them over
+    let reserved = 0
     // blocks this fetch brought in: deleted again if the DAG proves oversized or malformed, so a
     // lie costs no disk. Blocks of a stalled or over-quota fetch stay (unpinned): a sender's
     // bitswap does not send a block twice to the same peer, so a retry would need them.
@@ -298,7 +319,12 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
         concurrency: leavesAtOnce,
         admit: (declared) => {
           const used = usage.get(key) ?? 0
-          if (used + declared > quotaBytes) throw new Refusal('over-quota', `wallet ${req.from} has ${used} bytes pinned for task ${req.taskId}; ${declared} more would pass its quota of ${quotaBytes} bytes`)
+          if (used + declared > quotaBytes) throw new Refusal('over-quota', `wallet ${req.from} has ${used} bytes pinned or being pinned for task ${req.taskId}; ${declared} more would pass its quota of ${quotaBytes} bytes`)
+          const budget = init.taskBudgetBytes?.(req.taskId)
+          const taskUsed = taskUsage.get(req.taskId) ?? 0
+          if (budget !== undefined && taskUsed + declared > budget) throw new Refusal('over-quota', `task ${req.taskId} has ${taskUsed} bytes pinned or being pinned by all wallets; ${declared} more would pass its budget of ${budget} bytes`)
+          charge(req.taskId, req.from, declared)
+          reserved = declared
         }
       })
       try {
@@ -309,7 +335,9 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
         await holdToo(cid, req.taskId, signal)
         return { size: dag.size, blocks: 0 }
       }
-      usage.set(key, (usage.get(key) ?? 0) + dag.size)
+      // the reservation becomes the pin's charge, at the size counted (what its metadata says)
+      charge(req.taskId, req.from, dag.size - reserved)
+      reserved = 0
       return dag
     } catch (err) {
       if (!(err instanceof StorageError)) throw err
@@ -320,6 +348,7 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
       }
       throw err
     } finally {
+      if (reserved !== 0) charge(req.taskId, req.from, -reserved)
       source?.close()
     }
   }
@@ -388,18 +417,23 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
     release: async (taskId, opts = {}) => {
       // A pin made before pins were dated counts as old.
       const old = (metadata: PinMetadata): boolean => opts.pinnedBefore === undefined || typeof metadata.pinnedAt !== 'number' || metadata.pinnedAt < opts.pinnedBefore
+      const only = opts.cids === undefined ? undefined : new Set(opts.cids.map((cid) => cid.toString()))
       const held: Array<{ cid: CID, metadata: PinMetadata }> = []
-      for await (const pin of init.pins.ls()) if (holdersOf(pin.metadata).includes(taskId) && old(pin.metadata)) held.push(pin)
+      for await (const pin of init.pins.ls()) {
+        if (holdersOf(pin.metadata).includes(taskId) && old(pin.metadata) && (only === undefined || only.has(pin.cid.toString()))) held.push(pin)
+      }
       for (const pin of held) {
         const rest = withoutHolder(pin.metadata, taskId)
         if (holdersOf(rest).length > 0) await init.pins.setMetadata(pin.cid, rest)
         else for await (const _ of init.pins.rm(pin.cid)) { /* unpin */ }
+        // The charge follows the owner as a restart would rebuild it: off the released task, onto
+        // the holder that became the owner (if any). A pin whose owner stays is charged as before.
+        const was = chargeOf(pin.metadata)
+        if (was === undefined || was.taskId !== taskId) continue
+        charge(was.taskId, was.wallet, -was.size)
+        if (typeof rest.taskId === 'string') charge(rest.taskId, was.wallet, was.size)
       }
       const n = held.length
-      for (const pin of held) {
-        const key = typeof pin.metadata.wallet === 'string' && typeof pin.metadata.size === 'number' && pin.metadata.taskId === taskId ? usageKey(taskId, pin.metadata.wallet) : undefined
-        if (key !== undefined) usage.set(key, Math.max(0, (usage.get(key) ?? 0) - (pin.metadata.size as number)))
-      }
       counters.released += n
       logger.info('released', { taskId, pins: n })
       return n
@@ -421,6 +455,8 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
       }
       await init.blocks.put(cid, bytes)
       for await (const _ of init.pins.add(cid, { metadata: { taskId, kind: meta.kind, wallet: meta.by, size: bytes.length, pinnedAt: now() } })) { /* one block */ }
+      // charged as a restart would count it, so releasing it later takes off what was added
+      charge(taskId, meta.by, bytes.length)
       counters.pins++
       counters.bytesPinned += bytes.length
       logger.info('kept', { wallet: meta.by, taskId, cid: cid.toString(), kind: meta.kind, size: bytes.length })

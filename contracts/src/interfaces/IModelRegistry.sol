@@ -459,7 +459,9 @@ interface IModelRegistry {
     function versionClaim(bytes32 commitHash, bytes32 deltaRoot, bytes32 dataHash) external pure returns (bytes32);
 
     /// @notice Lets an unresolved challenge lapse after the referee's deadline (anyone may call):
-    /// the bond goes back to the challenger and the version returns to its quiet window.
+    /// the bond goes back to the challenger and the version returns to Proposed, with no quiet
+    /// window left (its `challengeDeadline` becomes `type(uint64).max`): unjudged, it becomes final
+    /// only by a winners' majority.
     /// @param versionId The challenged version.
     function expireChallenge(uint256 versionId) external;
 

@@ -43,7 +43,8 @@ interface IResultChallenges {
     error ChallengeAlreadyOpen(address challenger);
     /// @notice The result has no open challenge.
     error NoOpenChallenge();
-    /// @notice A fraud proof's commitment must be from an earlier block than the proof.
+    /// @notice A challenge's or a fraud proof's commitment must be from an earlier block than its
+    /// opening.
     /// @param commitment The commitment.
     error CommittedInThisBlock(bytes32 commitment);
     /// @notice The bytes given are not the delta the result revealed.
@@ -104,7 +105,7 @@ interface IResultChallenges {
     function commit(bytes32 commitment) external;
 
     /// @notice Opens the committed challenge of a revealed, unslashed result, bonding the task's
-    /// `rewardPerResult` (approved to the distributor).
+    /// `rewardPerResult` (approved to the distributor), in a block after its commitment's.
     /// @param ref The result.
     /// @param claim What the challenger found in the result's bytes (`resultClaim`).
     /// @param salt The commitment's salt.

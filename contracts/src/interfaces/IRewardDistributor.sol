@@ -33,10 +33,10 @@ interface IRewardDistributor {
     /// @param amount The amount.
     error AmountTooLarge(uint256 amount);
     /// @notice `provider` did not reveal an assigned result and forfeited `amount` of the stake
-    /// it locked for `taskId` to the task's escrow.
+    /// it locked for `taskId`, burnt.
     /// @param taskId The task.
     /// @param provider The provider.
-    /// @param amount The amount moved from its stake to the escrow.
+    /// @param amount The amount taken from its stake and burnt.
     event LivenessForfeited(uint256 indexed taskId, address indexed provider, uint256 amount);
     /// @notice A slashed provider lost its unclaimed rewards: a result the referee catches after it
     /// was accepted and paid (an audit) must not leave its reward behind. They are burnt.
@@ -180,8 +180,8 @@ interface IRewardDistributor {
     /// @notice Pays `rewardEach` from the escrow of `taskId` to each winner (and takes the result's
     /// protocol fee out of the escrow, burnt at the winner's next claim) and updates reputations.
     /// Each missing provider also forfeits its liveness deposit: up to `rewardEach` of the stake it
-    /// locked for the task beyond `lockFloor`, moved to the task's escrow (it pays for the re-run),
-    /// so missing a result costs more than being outvoted.
+    /// locked for the task beyond `lockFloor`, burnt (not added to the escrow, which goes back to the
+    /// creator), so missing a result costs more than being outvoted and profits nobody.
     /// @param taskId The task.
     /// @param rewardEach Reward per accepted result, and the liveness deposit.
     /// @param lockFloor What stays locked for the task whatever is forfeited (its `minStake`).

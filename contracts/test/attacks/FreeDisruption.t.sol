@@ -10,8 +10,8 @@ import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
 /// honest one; a single provider could stall any shard it was drawn for, attempt after attempt.
 /// Now a split goes to the referee on the same attempt: the replica its re-execution agrees with is
 /// paid, the junk is slashed (if the referee misses its window nobody is slashed and the shard runs
-/// again). A missing reveal forfeits the liveness deposit locked at joining, which pays for the
-/// re-run: it costs more than being outvoted, which costs no stake.
+/// again). A missing reveal forfeits the liveness deposit locked at joining, burnt: it costs more
+/// than being outvoted, which costs no stake.
 contract FreeDisruptionTest is ProtocolFixture {
     uint256 internal taskId;
     int32[] internal honest;
@@ -39,6 +39,7 @@ contract FreeDisruptionTest is ProtocolFixture {
         (,,,, uint64 revealDeadline,,) = verifier.assignment(taskId, 0, 0);
         vm.warp(revealDeadline);
         uint256 escrow = distributor.escrowOf(taskId);
+        uint256 supply = token.totalSupply();
         uint256 stake = _staked(a[1]);
         int32[][] memory fps = new int32[][](2);
         fps[0] = honest;
@@ -46,7 +47,8 @@ contract FreeDisruptionTest is ProtocolFixture {
         emit IRewardDistributor.LivenessForfeited(taskId, a[1], REWARD);
         assertFalse(_finalize(taskId, 0, 0, fps));
         assertEq(stake - _staked(a[1]), REWARD, "the deposit is forfeited");
-        assertEq(distributor.escrowOf(taskId), escrow + REWARD, "and pays for the re-run");
+        assertEq(token.totalSupply(), supply - REWARD, "and burnt");
+        assertEq(distributor.escrowOf(taskId), escrow, "not added to the creator's escrow");
         assertEq(distributor.taskLock(taskId, a[1]), MIN_STAKE, "what a slash may take stays locked");
         assertEq(_staked(a[0]), JOIN_LOCK, "the honest replica keeps everything");
     }

@@ -9,7 +9,7 @@ import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
 /// resolved it, so one provider (or the creator) blocked every honest version. Now a challenge
 /// bonds the task's stake, a winners' majority still finalizes, the referee (not governance)
 /// resolves it within a deadline and a dismissed challenger loses its bond; a late referee lets
-/// the challenge lapse with the bond returned.
+/// the challenge lapse with the bond returned, and the version then needs a winners' majority.
 contract FreeVetoTest is ProtocolFixture {
     uint256 internal taskId;
     uint256 internal modelId;
@@ -146,9 +146,29 @@ contract FreeVetoTest is ProtocolFixture {
         registry.resolveChallenge(v, false, CLAIM);
         registry.expireChallenge(v);
         assertEq(distributor.claimableOf(creator), MIN_STAKE);
-        // Nobody judged it: the version is back to its quiet window (long over by now).
+        // Nobody judged it: no quiet window makes it final, only a winners' majority.
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.ChallengeWindowOpen.selector, type(uint64).max));
         registry.finalizeVersion(v);
+        uint256 needed = registry.getVersion(v).requiredSigners;
+        for (uint256 i = 1; i < needed; ++i) {
+            _confirmVersion(v, winners[i]);
+        }
         assertEq(registry.getModel(modelId).head, v);
+    }
+
+    /// A late referee made a challenged version final: the lapse put it back to its quiet window,
+    /// which a challenge opened late in that window had outlasted, so a minority aggregator's
+    /// version, signed by itself alone, became the head without anyone judging it.
+    function test_attack_anUnjudgedVersionIsNotFinalByItsQuietWindow() public {
+        uint256 v = _proposeVersion(taskId, 0, genesis, winners[0], keccak256("forged"));
+        vm.warp(registry.getVersion(v).challengeDeadline - 1);
+        _challengeVersion(creator, v);
+        (,, uint64 resolveBy,,) = registry.challenges(v);
+        vm.warp(resolveBy);
+        registry.expireChallenge(v);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.ChallengeWindowOpen.selector, type(uint64).max));
+        registry.finalizeVersion(v);
+        assertEq(registry.getModel(modelId).head, genesis);
     }
 
     function test_attack_theRefereeCannotChallenge() public {

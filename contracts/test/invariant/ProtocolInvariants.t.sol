@@ -790,8 +790,11 @@ contract ProtocolHandler is ProtocolFixture {
 
     /// Whether time may jump over `v`'s windows without closing a commit or reveal window: its
     /// round is decided and still the running one.
+    /// A version of the running, decided round with a quiet window to wait out (one whose challenge
+    /// lapsed unjudged has none: its deadline is the largest uint64).
     function _waitable(IModelRegistry.Version memory v) internal view returns (bool) {
-        return v.taskId == taskId && v.round == tm.getTask(taskId).currentRound && tm.isRoundDecided(taskId);
+        return v.taskId == taskId && v.round == tm.getTask(taskId).currentRound && tm.isRoundDecided(taskId)
+            && v.challengeDeadline != type(uint64).max;
     }
 
     // ---------------------------------------------------------------- internal: tasks

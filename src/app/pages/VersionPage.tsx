@@ -12,6 +12,7 @@ import { Link } from '../router.tsx'
 import { chainTime } from '../taskDetail/format.ts'
 import '../models/models.css'
 import { roundNumber } from '../../core/taskPhase.ts'
+import { hasQuietWindow } from '../../core/version/quietWindow.ts'
 
 export function VersionPage ({ versionId }: { versionId: bigint }): React.JSX.Element {
   const ctx = useReadContext()
@@ -69,7 +70,7 @@ export function VersionPage ({ versionId }: { versionId: bigint }): React.JSX.El
           <dt>Loss</dt><dd data-testid="version-loss">{hasMetrics ? formatLoss(v.loss) : '—'}</dd>
           {v.status === 'Proposed' && (
             <>
-              <dt>Signers</dt><dd>{v.signers} of {v.requiredSigners}, or final unchallenged after {chainTime(v.challengeDeadline)}</dd>
+              <dt>Signers</dt><dd>{v.signers} of {v.requiredSigners}{hasQuietWindow(v.challengeDeadline) ? <>, or final unchallenged after {chainTime(v.challengeDeadline)}</> : ' (a challenge went unjudged: only the winners can make it final)'}</dd>
             </>
           )}
         </dl>

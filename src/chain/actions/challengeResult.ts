@@ -3,14 +3,15 @@ import { ResultChallengesAbi } from '../generated/abis.ts'
 import { newSalt } from './newSalt.ts'
 import { ensureAllowance } from './ensureAllowance.ts'
 import { asAction } from './errors.ts'
-import { transact } from './transact.ts'
+import { transact, waitForBlockAfter } from './transact.ts'
 import { resultRefArgs, type ResultRef } from './resultRef.ts'
 import type { WriteContext } from './types.ts'
 
 /**
  * Challenges one revealed result (a task's providers and creator only, not its own), e.g. a winner
  * whose delta bytes do not give its revealed fingerprint: commits to the challenge, then opens it
- * in a later block (each transaction waits for its receipt), bonding the task's reward per result,
+ * in a later block (the contract refuses it in the commitment's, where a copier could commit as
+ * early), bonding the task's reward per result,
  * approved first when the allowance is short. `claim` is what checking the result's bytes found
  * (`resultClaim`, as `checkWinners` gives it). The referee judges it: upheld, the result's provider
  * is slashed, and the caller is the reporter with its bond back when its claim is the referee's
@@ -24,7 +25,9 @@ export async function challengeResult (ctx: WriteContext, params: { ref: ResultR
       address: ctx.contracts.ResultChallenges, abi: ResultChallengesAbi, functionName: 'commitmentOf', args: [ctx.walletClient.account.address, ref, params.claim, salt]
     })
     await ensureAllowance(ctx, { amount: params.bond })
-    await transact(ctx, 'commitResultChallenge', { contract: 'ResultChallenges', functionName: 'commit', args: [commitment] })
+    const committed = await transact(ctx, 'commitResultChallenge', { contract: 'ResultChallenges', functionName: 'commit', args: [commitment] })
+    // The opening must see the commitment in an earlier block, its simulation included.
+    await waitForBlockAfter(ctx, committed.blockNumber)
     return { receipt: await transact(ctx, 'challengeResult', { contract: 'ResultChallenges', functionName: 'challenge', args: [ref, params.claim, salt] }) }
   })
 }

@@ -459,7 +459,7 @@ describe('a whole task through the chain actions', () => {
     expect(lonely.outcomes).toEqual([{ kind: 'requeued', attempt: 1, replication: 2 }])
     await drawn()
     expect((await readReputation(creator, { account: absent })).missed).toBe(1)
-    // Its liveness deposit went to the escrow; what a slash may take stays locked.
+    // Its liveness deposit was burnt; what a slash may take stays locked.
     expect(await readStake(creator, { account: absent })).toMatchObject({ staked: MIN_STAKE, locked: MIN_STAKE })
 
     // Attempt 1: both replicas (drawn again) commit and reveal; no waiting needed.
@@ -496,7 +496,8 @@ describe('a whole task through the chain actions', () => {
     const silent = await readVersionSignatures(creator, { versionId: proposed.versionId })
     expect(silent.finalizedIn).toBe(finalized.receipt.transactionHash)
     expect(silent.proposal?.transactionHash).not.toBe(silent.finalizedIn)
-    expect(roundEndIn(creator, finalized.receipt)).toEqual({ kind: 'completed', refund: escrow - 2n * PAID + REWARD })
+    // The absent provider's deposit was burnt, not added to the creator's refund.
+    expect(roundEndIn(creator, finalized.receipt)).toEqual({ kind: 'completed', refund: escrow - 2n * PAID })
 
     // A task nobody runs is cancelled by its creator, who gets the whole escrow back.
     const other = await createTask(creator, baseParams({ rounds: 1, shards: 1 }))

@@ -104,7 +104,7 @@ export function createMessageVerifier (opts: VerifierOptions): MessageVerifier {
       if (h.peerId !== ctx.peerId) throw new InvalidMessageError('wrong-peer', `signed for peer ${h.peerId}, sent by ${ctx.peerId}`)
       const t = now()
       const digest = keccak256(payloadBytes)
-      window.check(digest, h.sentAt, t)
+      window.check(digest, h.sentAt, t, h.from)
 
       await signatures.check(payload, auth, h, t)
       const banned = strikes.bannedUntil(h.from, t)
@@ -119,7 +119,7 @@ export function createMessageVerifier (opts: VerifierOptions): MessageVerifier {
           : new InvalidMessageError('bad-body', z.prettifyError(body.error))
       }
       // checked again: a copy verified concurrently may have been admitted meanwhile
-      window.admit(digest, h.sentAt, t)
+      window.admit(digest, h.sentAt, t, h.from)
       return { topic: h.topic, taskId: topic.taskId, kind: topic.kind, chainId: h.chainId, from: h.from, peerId: h.peerId, sentAt: h.sentAt, body: body.data, auth: auth.kind } as AnyTaskMessage
     }
   }

@@ -11,54 +11,98 @@ export const REPLAY_WINDOW = {
   /** messages further in the future are refused: a sender ahead by more would outlive the memory of them */
   maxSkewMs: 10_000,
   /** digests remembered at most; beyond it the window shrinks instead of forgetting (see below) */
-  maxEntries: 65_536
+  maxEntries: 65_536,
+  /**
+   * digests remembered per sender at most: a member flooding the window forgets its own messages
+   * first, not everyone's. Far above an honest wallet's gossip in a window (about 15 a second).
+   */
+  maxPerSender: 1024
 }
 
 export type ReplayWindowOptions = Partial<typeof REPLAY_WINDOW>
 
 export interface ReplayWindow {
-  /** throws InvalidMessageError 'stale', 'from-future' or 'replayed' */
-  check: (digest: string, sentAt: number, now: number) => void
+  /** throws InvalidMessageError 'stale', 'from-future' or 'replayed'; `from` is the message's signed sender */
+  check: (digest: string, sentAt: number, now: number, from: string) => void
   /** `check`, then remember the message; call it only for a message accepted in every other respect */
-  admit: (digest: string, sentAt: number, now: number) => void
+  admit: (digest: string, sentAt: number, now: number, from: string) => void
 }
 
 /**
  * Remembers the digest of every accepted message until its `sentAt` leaves the window. When the
- * memory is full, the oldest digest is dropped and nothing sent at or before its `sentAt` is
- * accepted any more: under a flood the window shrinks, but a forgotten message never becomes
- * acceptable again.
+ * memory is full (for one sender, or for all), the oldest digest is dropped and nothing its sender
+ * sent at or before its `sentAt` is accepted any more: under a flood the window shrinks, but a
+ * forgotten message never becomes acceptable again.
+ *
+ * The floor is kept per sender, because a replay is an exact copy and so names the same sender. A
+ * single floor for everyone could be pushed into the future (a `sentAt` may be up to `maxSkewMs`
+ * ahead) and would then refuse every honest message sent now. A sender's own floor only ever
+ * refuses that sender, and an honest sender's next message is dated after what it sent before.
+ * Clamping a shared floor to the present instead would take a forgotten future-dated message again.
  */
 export function createReplayWindow (opts: ReplayWindowOptions = {}): ReplayWindow {
-  const { maxAgeMs: maxAge, maxSkewMs: maxSkew, maxEntries } = { ...REPLAY_WINDOW, ...opts }
-  // digest -> sentAt, in arrival order, which is close to sentAt order
-  const seen = new Map<string, number>()
+  const { maxAgeMs: maxAge, maxSkewMs: maxSkew, maxEntries, maxPerSender } = { ...REPLAY_WINDOW, ...opts }
+  // digest -> when and by whom, in arrival order, which is close to sentAt order
+  const seen = new Map<string, { sentAt: number, from: string }>()
+  // sender -> its digests still remembered, in arrival order
+  const bySender = new Map<string, Set<string>>()
+  // sender -> the latest sentAt of its messages forgotten while inside the window, in raise order
+  const floors = new Map<string, number>()
+  // What senders' floors fold into once more senders than `maxEntries` have one: it bounds memory,
+  // and can reach the future only when that many member wallets flood within one window.
   let floor = -Infinity
 
   const forgetExpired = (now: number): void => {
-    for (const [digest, sentAt] of seen) {
+    for (const [digest, { sentAt, from }] of seen) {
       if (sentAt >= now - maxAge) break
       seen.delete(digest)
+      dropFromSender(from, digest)
+    }
+    // a floor below the window refuses nothing the stale check does not
+    for (const [from, at] of floors) {
+      if (at >= now - maxAge) break
+      floors.delete(from)
     }
   }
 
-  const check = (digest: string, sentAt: number, now: number): void => {
+  const dropFromSender = (from: string, digest: string): void => {
+    const mine = bySender.get(from)
+    mine?.delete(digest)
+    if (mine?.size === 0) bySender.delete(from)
+  }
+
+  /** Drops `digest` from memory while it may still be inside the window: its sender's floor rises to it. */
+  const forget = (digest: string): void => {
+    const entry = seen.get(digest)
+    if (entry === undefined) return
+    seen.delete(digest)
+    dropFromSender(entry.from, digest)
+    const raised = Math.max(floors.get(entry.from) ?? -Infinity, entry.sentAt)
+    floors.delete(entry.from)
+    floors.set(entry.from, raised)
+    if (floors.size <= maxEntries) return
+    const [earliest, at] = floors.entries().next().value as [string, number]
+    floors.delete(earliest)
+    floor = Math.max(floor, at)
+  }
+
+  const check = (digest: string, sentAt: number, now: number, from: string): void => {
     if (sentAt < now - maxAge) throw new InvalidMessageError('stale', `sent ${Math.round((now - sentAt) / 1000)} s ago, at most ${maxAge / 1000} s`)
     if (sentAt > now + maxSkew) throw new InvalidMessageError('from-future', `sent ${Math.round((sentAt - now) / 1000)} s in the future, at most ${maxSkew / 1000} s`)
-    if (sentAt <= floor) throw new InvalidMessageError('stale', 'sent before the oldest message this receiver still remembers (too many messages in the window)')
+    if (sentAt <= Math.max(floor, floors.get(from) ?? -Infinity)) throw new InvalidMessageError('stale', `sent at or before a message of ${from} that this receiver no longer remembers (too many messages in the window)`)
     if (seen.has(digest)) throw new InvalidMessageError('replayed', 'this signed message was already accepted')
   }
 
   return {
     check,
-    admit: (digest, sentAt, now) => {
-      check(digest, sentAt, now)
+    admit: (digest, sentAt, now, from) => {
+      check(digest, sentAt, now, from)
       forgetExpired(now)
-      seen.set(digest, sentAt)
-      if (seen.size <= maxEntries) return
-      const [oldest, oldestSentAt] = seen.entries().next().value as [string, number]
-      seen.delete(oldest)
-      floor = Math.max(floor, oldestSentAt)
+      seen.set(digest, { sentAt, from })
+      const mine = bySender.get(from) ?? new Set<string>()
+      bySender.set(from, mine.add(digest))
+      if (mine.size > maxPerSender) forget(mine.values().next().value as string)
+      if (seen.size > maxEntries) forget(seen.keys().next().value as string)
     }
   }
 }
