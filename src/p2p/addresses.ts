@@ -49,6 +49,25 @@ export function hostKind (ma: Multiaddr): HostKind {
   }
 }
 
+/** The host a multiaddr's first hop names (an IP or a DNS name, lowercased), or undefined. */
+export function hostOf (ma: Multiaddr): string | undefined {
+  const first = ma.getComponents()[0]
+  if (first?.value == null || !['ip4', 'ip6', 'dns', 'dns4', 'dns6', 'dnsaddr'].includes(first.name)) return undefined
+  return first.value.toLowerCase()
+}
+
+/** The hosts relay multiaddrs name, for the browser gater; undefined when one is a `/dnsaddr/`, known only once resolved. */
+export function relayHostsOf (addrs: readonly string[]): string[] | undefined {
+  const hosts = new Set<string>()
+  for (const addr of addrs) {
+    const ma = multiaddr(addr)
+    if (ma.getComponents()[0]?.name === 'dnsaddr') return undefined
+    const host = hostOf(ma)
+    if (host !== undefined) hosts.add(host)
+  }
+  return [...hosts]
+}
+
 export function isLoopback (ma: Multiaddr): boolean {
   return hostKind(ma) === 'loopback'
 }

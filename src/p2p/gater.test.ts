@@ -1,15 +1,16 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { describe, expect, it } from 'vitest'
-import { groupByPeerId, peerIdOf } from './addresses.ts'
-import { createRelayGater, shouldDenyDial } from './gater.ts'
+import { groupByPeerId, peerIdOf, relayHostsOf } from './addresses.ts'
+import { createRelayGater, shouldDenyDial, type GaterOptions } from './gater.ts'
 
 const RELAY = '12D3KooWQsY22EmLAwzZKp8SXaY4MweM3WU3UQZ4vboB4Qf2VHqp'
 const PEER = '12D3KooWKM14WjmyrowSbrdTQjZirFG4tXcJaAez84B4utq3r1H6'
 
 describe('browser connection gater', () => {
-  const open = { allowLoopback: true }
-  const closed = { allowLoopback: false }
-  const deny = (addr: string, opts = open): boolean => shouldDenyDial(multiaddr(addr), opts)
+  const relayHosts = ['relay.example.org', '8.8.8.8']
+  const open = { allowLoopback: true, relayHosts }
+  const closed = { allowLoopback: false, relayHosts }
+  const deny = (addr: string, opts: GaterOptions = open): boolean => shouldDenyDial(multiaddr(addr), opts)
 
   it('allows the loopback relay over plain ws only when asked', () => {
     for (const addr of [
@@ -36,6 +37,25 @@ describe('browser connection gater', () => {
     expect(deny(`/dns4/relay.example.org/tcp/443/wss/p2p/${RELAY}`)).toBe(false)
     expect(deny(`/ip4/8.8.8.8/tcp/443/tls/ws/p2p/${RELAY}`)).toBe(false)
     expect(deny(`/ip4/8.8.8.8/tcp/80/ws/p2p/${RELAY}`)).toBe(true)
+  })
+
+  it('attack (peer-advertised hosts): dials no public host but the configured relays, so a DNS name that resolves into the LAN or a third party\'s address opens no socket', () => {
+    for (const addr of [
+      `/dns4/192-168-1-1.nip.io/tcp/443/wss/p2p/${PEER}`, `/dns6/router.lan.example/tcp/443/wss/p2p/${PEER}`,
+      `/ip4/1.2.3.4/tcp/443/wss/p2p/${PEER}`, `/dns4/victim.example.com/tcp/443/tls/ws/p2p/${PEER}`
+    ]) {
+      expect(deny(addr), addr).toBe(true)
+    }
+    // circuits through a configured relay, named as configured in any case
+    expect(deny(`/dns4/Relay.Example.org/tcp/443/wss/p2p/${RELAY}/p2p-circuit/webrtc/p2p/${PEER}`)).toBe(false)
+    // a relay named by /dnsaddr/ resolves to hosts not known in advance: any public one, as before
+    expect(deny(`/ip4/1.2.3.4/tcp/443/wss/p2p/${PEER}`, { allowLoopback: false, relayHosts: undefined })).toBe(false)
+  })
+
+  it('names the relays\' hosts, or none when a relay is a /dnsaddr/', () => {
+    expect(relayHostsOf([`/dns4/Relay.Example.org/tcp/443/wss/p2p/${RELAY}`, `/ip4/8.8.8.8/tcp/443/tls/ws/p2p/${RELAY}`, `/dns4/relay.example.org/tcp/4443/wss/p2p/${RELAY}`]))
+      .toEqual(['relay.example.org', '8.8.8.8'])
+    expect(relayHostsOf([`/dnsaddr/bootstrap.example.org/p2p/${RELAY}`])).toBeUndefined()
   })
 
   it('lets peer-only addresses through (reached via an already open relay)', () => {

@@ -1,4 +1,4 @@
-import { hostKind, isInsecureWebSocket } from './addresses.ts'
+import { hostKind, hostOf, isInsecureWebSocket } from './addresses.ts'
 import type { ConnectionGater } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -9,12 +9,23 @@ export interface GaterOptions {
    * along with every other private range.
    */
   allowLoopback: boolean
+  /**
+   * The hosts of the configured relays (IPs or DNS names, as their multiaddrs
+   * name them): beyond loopback, the only hosts a page opens a socket to.
+   * Browsers reach each other through a relay (WebRTC signalled over a
+   * circuit), so any other host is one a peer advertised. Undefined when a
+   * relay is named by `/dnsaddr/`, whose hosts are known only once resolved:
+   * then any public host, as libp2p's browser default.
+   */
+  relayHosts: readonly string[] | undefined
 }
 
 /**
- * Browser-safe gater: public addresses as libp2p's browser default does,
- * loopback only when asked. LAN ranges stay closed: a page must not become a
- * scanner of the visitor's network because some peer advertised 192.168.x.y.
+ * Browser-safe gater: loopback only when asked, and beyond it only the
+ * configured relays. A page must not become a scanner of the visitor's network
+ * because some peer advertised 192.168.x.y, nor of anyone else's because it
+ * advertised a DNS name (which may resolve to a LAN address the gater cannot
+ * see) or a third party's public address.
  */
 export function createConnectionGater (opts: GaterOptions): ConnectionGater {
   return {
@@ -27,7 +38,7 @@ export function shouldDenyDial (ma: Multiaddr, opts: GaterOptions): boolean {
     case 'loopback': return !opts.allowLoopback
     case 'private': return true
     // browsers log mixed-content noise for every insecure socket to a public host
-    case 'public': return isInsecureWebSocket(ma)
+    case 'public': return isInsecureWebSocket(ma) || (opts.relayHosts !== undefined && !opts.relayHosts.includes(hostOf(ma) ?? ''))
     // no host: /p2p/<id> or /webrtc signalled through a relay we already passed
     case 'none': return false
   }
