@@ -65,6 +65,9 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
         "Version(uint256 taskId,uint256 round,uint256 parent,bytes modelCid,bytes32 commitHash,bytes32 deltaRoot,bytes32 dataHash,uint32 accuracyBps,uint64 loss)"
     );
     // solhint-enable gas-small-strings
+    /// @notice The `challengeDeadline` of a proposed version whose challenge lapsed unjudged: no
+    /// quiet window makes it final, only a winners' majority.
+    uint64 public constant NO_QUIET_WINDOW = type(uint64).max;
 
     /// @notice The task manager, set once after deployment.
     ITaskManager public taskManager;
@@ -87,6 +90,8 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
     mapping(uint256 taskId => mapping(uint256 round => mapping(address signer => bool))) public equivocated;
     /// @inheritdoc IModelRegistry
     mapping(uint256 versionId => Forgery) public forgeries;
+    /// @inheritdoc IModelRegistry
+    mapping(uint256 taskId => mapping(address aggregator => uint256 roundPlusOne)) public proposedRound;
 
     /// @notice Deploys the registry.
     /// @param admin Receives DEFAULT_ADMIN_ROLE and GOVERNANCE_ROLE.
@@ -186,6 +191,8 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
         ITaskManager.Task memory t = _checkProposal(p, results);
         uint256 winners = _checkProposalSigners(p, signers, signatures);
         uint256 mine = _indexOf(signers, msg.sender);
+        if (proposedRound[p.taskId][msg.sender] == p.round + 1) revert AlreadyProposed(p.taskId, p.round, msg.sender);
+        proposedRound[p.taskId][msg.sender] = p.round + 1;
 
         versionId = _store(t.modelId, p.parent, 0, VersionStatus.Proposed, p.data);
         Version storage v = _versions[versionId];
@@ -249,6 +256,9 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
             revert InvalidVersionStatus(versionId, v.status);
         }
         if (block.timestamp >= v.challengeDeadline) revert ChallengeWindowClosed(v.challengeDeadline);
+        // A lapsed challenge left it no window of its own: challenged again only while it may still
+        // become final, not after its round or task ended (when its signers' stake is unlocking).
+        if (v.challengeDeadline == NO_QUIET_WINDOW && !_isCurrent(v)) _revertNotCurrent(versionId, v);
         ITaskManager.Task memory t = taskManager.getTask(v.taskId);
         bool member = taskManager.isProvider(v.taskId, msg.sender) || t.creator == msg.sender;
         if (!member || hasRole(REFEREE_ROLE, msg.sender)) revert NotAllowedToChallenge(msg.sender);
@@ -320,7 +330,7 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
         if (v.status == VersionStatus.Challenged) v.status = VersionStatus.Proposed;
         // Nobody judged it, so it did not survive its challenge: only a winners' majority may make
         // it final now, never the quiet window (which a late challenge may have outlasted).
-        v.challengeDeadline = type(uint64).max;
+        v.challengeDeadline = NO_QUIET_WINDOW;
         emit ChallengeExpired(versionId);
         taskManager.distributor().releaseBond(bytes32(versionId), c.challenger);
     }

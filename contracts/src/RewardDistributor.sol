@@ -446,8 +446,6 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
         emit ReputationChanged(provider, next, -int256(uint256(rep - next)));
     }
 
-    /// @dev Moves up to `amount` of what `provider` locked for `taskId` beyond `floor` into the
-    /// task's escrow: nothing is burnt and nobody earns it, and the lock still covers a slash.
     /// @dev Takes `amount` from `payer` into what the distributor owes (an escrow or a bond the caller
     /// just booked), last: the caller's effects are done, and a bad amount reverts them all.
     function _pullOwed(address payer, uint256 amount) private {
@@ -513,7 +511,8 @@ contract RewardDistributor is IRewardDistributor, AccessControl, ReentrancyGuard
         uint256 deposit = lock > floor ? lock - floor : 0;
         forfeit = amount < deposit ? amount : deposit;
         if (forfeit == 0) return 0;
-        _takeStake(provider, _slashLock(provider, taskId, forfeit), forfeit);
+        // All of it comes out of the lock (forfeit <= deposit < lock): burn what was taken, exactly.
+        forfeit = _takeStake(provider, _slashLock(provider, taskId, forfeit), forfeit);
         emit LivenessForfeited(taskId, provider, forfeit);
     }
 

@@ -209,7 +209,8 @@ contract ModelRegistryTest is ProtocolFixture {
                 if (!seen) fresh[n++] = a.slot;
             }
         }
-        assertEq(n, 5, "four version slots and confirmedBy");
+        // the aggregator's first proposal in the task also writes its `proposedRound` fresh
+        assertEq(n, 6, "four version slots, confirmedBy and proposedRound");
     }
 
     function test_createModel_revertsWhenCidEmpty() public {

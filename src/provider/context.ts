@@ -42,6 +42,7 @@ const BENIGN = new Set([
   'ShardClosed', 'FinalizeTooEarly', 'RoundNotActive', // finalizeShards
   'AlreadyCommitted', 'AlreadyRevealed', // a commit or reveal that went through before a reload
   'InvalidVersionStatus', 'AlreadyConfirmed', 'RoundAlreadyFinal', 'RoundNotReady', 'StaleParent', // confirm, propose
+  'AlreadyProposed', // a proposal of this round that went through before a reload
   'ChallengeWindowClosed', 'ChallengeAlreadyOpen', // challenge: too late, or another winner's is open
   'AlreadyReported', // an equivocation another provider reported first
   'ProposalExpired', // finalizeVersion or the last confirmation, after the round moved on

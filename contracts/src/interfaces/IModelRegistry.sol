@@ -115,6 +115,13 @@ interface IModelRegistry {
     /// @param taskId The task.
     /// @param round The round.
     error RoundAlreadyFinal(uint256 taskId, uint256 round);
+    /// @notice The caller proposed a version for this round already: one proposal per aggregator
+    /// and round, so a minority winner cannot outnumber the bonds its forgeries must be
+    /// challenged with.
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @param aggregator The caller.
+    error AlreadyProposed(uint256 taskId, uint256 round, address aggregator);
     /// @notice The proposal's round is over (the task moved to another round or ended): it can no
     /// longer become final, so an old proposal cannot take the head from the round running now.
     /// @param versionId The proposed version.
@@ -340,6 +347,13 @@ interface IModelRegistry {
         VersionData calldata parentData
     ) external returns (uint256 modelId, uint256 versionId);
 
+    /// @notice The last round of `taskId` that `aggregator` proposed a version for, plus one (zero:
+    /// none): `propose` takes one proposal per aggregator and round.
+    /// @param taskId The task.
+    /// @param aggregator The proposer.
+    /// @return roundPlusOne That round plus one, or zero.
+    function proposedRound(uint256 taskId, address aggregator) external view returns (uint256 roundPlusOne);
+
     /// @notice The final version recorded for round `round` of task `taskId`, or zero.
     /// @param taskId The task.
     /// @param round The round.
@@ -375,7 +389,9 @@ interface IModelRegistry {
 
     /// @notice Proposes the version of the current, fully decided round of a task with the
     /// winners' signatures of its EIP-712 `Version`; the caller must be one of the signers and is
-    /// recorded as the aggregator. The version is final at once when the signers are a strict
+    /// recorded as the aggregator, at most once per round (`AlreadyProposed`: each proposal needs
+    /// its own bonded challenge, so one winner's many forgeries could outnumber the challengers'
+    /// bonds). The version is final at once when the signers are a strict
     /// majority of the round's winners and more than the task's `confirmations`. The proposal's
     /// `deltaRoot` must be the one the verifier computes from `results` (`acceptedDeltaRoot`), so
     /// no version names inputs other than the round's accepted results.

@@ -44,13 +44,20 @@ contract EquivocationTest is ProtocolFixture {
         address[] memory one = new address[](1);
         one[0] = signer;
         _proposeSigned(honest, signer, one);
-        _proposeSigned(other, signer, one);
+        // (each aggregator proposes once a round: another winner proposes the other, with it)
+        address second = _roundWinners(taskId, 0, 2)[1];
+        address[] memory two = new address[](2);
+        two[0] = signer;
+        two[1] = second;
+        _proposeSigned(other, second, two);
+        // (two of the three winners sign it: final at once, so the ejection counts from the next round on)
+        uint256 nextRound = uint256(tm.getTask(taskId).currentRound) + 1;
         uint256 staked = _staked(signer);
         uint256 claimable = distributor.claimableOf(stranger);
         vm.expectEmit(address(registry));
         emit IModelRegistry.Equivocated(taskId, 0, signer, stranger, MIN_STAKE);
         vm.expectEmit(address(tm));
-        emit ITaskManager.ProviderEjected(taskId, signer, 1);
+        emit ITaskManager.ProviderEjected(taskId, signer, nextRound);
         assertEq(_report(honest, other, stranger), MIN_STAKE);
         assertEq(staked - _staked(signer), MIN_STAKE, "the signer loses what a slash may take");
         (, uint256 share) = distributor.slashShares(MIN_STAKE, stranger);

@@ -171,6 +171,23 @@ contract FreeVetoTest is ProtocolFixture {
         assertEq(registry.getModel(modelId).head, genesis);
     }
 
+    /// Without a window of its own, a lapsed version could be challenged again at any time, even
+    /// after its round or task ended, slashing its signers long after their stake was free to go.
+    function test_aLapsedVersionIsChallengedAgainOnlyWhileItsRoundRuns() public {
+        uint256 v = _proposeVersion(taskId, 0, genesis, winners[0], keccak256("forged"));
+        _challengeVersion(creator, v);
+        (,, uint64 resolveBy,,) = registry.challenges(v);
+        vm.warp(resolveBy);
+        registry.expireChallenge(v);
+        // The round ends without a version, and the next one starts.
+        vm.warp(block.timestamp + tm.getTask(taskId).aggregateWindow);
+        tm.advance(taskId);
+        bytes32 salt = _commitVersionChallenge(winners[1], v, "");
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.ProposalExpired.selector, v, 0, 1));
+        vm.prank(winners[1]);
+        registry.challenge(v, "", salt);
+    }
+
     function test_attack_theRefereeCannotChallenge() public {
         uint256 v = _proposeVersion(taskId, 0, genesis, winners[0], keccak256("honest"));
         bytes32 salt = _commitVersionChallenge(referee, v, "");

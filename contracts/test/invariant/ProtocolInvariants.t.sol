@@ -374,6 +374,10 @@ contract ProtocolHandler is ProtocolFixture {
     function _challenge(uint256 versionId, uint256 whoSeed) internal returns (bool) {
         IModelRegistry.Version memory v = registry.getVersion(versionId);
         if (v.status != IModelRegistry.VersionStatus.Proposed || block.timestamp >= v.challengeDeadline) return false;
+        // One whose challenge lapsed has no window of its own: challenged again only while current.
+        bool current = v.taskId == taskId && _running() && v.round == tm.getTask(taskId).currentRound
+            && registry.roundVersion(taskId, v.round) == 0;
+        if (v.challengeDeadline == registry.NO_QUIET_WINDOW() && !current) return false;
         uint256 i = whoSeed % (PROVIDERS + 1);
         _challengeVersion(i == PROVIDERS ? creator : providerList[i], versionId);
         challenged.push(versionId);

@@ -84,4 +84,20 @@ describe('replay window', () => {
     expect(reason(() => { w.check('m4', T + 4, T + 5, MALLORY) })).toBe('replayed')
     expect(reason(() => { w.check('new', T + 5, T + 5, ALICE) })).toBeUndefined()
   })
+
+  it('attack (future-dated floors folded): a floor in the future is not the one that becomes everyone\'s while one in the past can go', () => {
+    const w = createReplayWindow({ maxAgeMs: 60_000, maxSkewMs: 10_000, maxEntries: 2, maxPerSender: 1 })
+    // two flooders date theirs 9.9 s ahead, and each forgets one: their floors are in the future
+    for (const [i, sender] of [MALLORY, CAROL].entries()) {
+      w.admit(`f${i}`, T + 9_900, T + 1, sender)
+      w.admit(`g${i}`, T + 9_901, T + 1, sender)
+    }
+    // Alice's floor (T) is raised last, and makes one floor more than remembered
+    w.admit('a', T, T + 1, ALICE)
+    w.admit('a2', T + 1, T + 1, ALICE)
+    // Alice's floor, not the earliest-raised flooder's, became everyone's: messages sent now pass
+    expect(reason(() => { w.check('b', T + 2, T + 2, BOB) })).toBeUndefined()
+    expect(reason(() => { w.check('a', T, T + 2, ALICE) })).toBe('stale')
+    expect(reason(() => { w.check('f0', T + 9_900, T + 2, MALLORY) })).toBe('stale')
+  })
 })

@@ -72,7 +72,7 @@ export function createReplayWindow (opts: ReplayWindowOptions = {}): ReplayWindo
   }
 
   /** Drops `digest` from memory while it may still be inside the window: its sender's floor rises to it. */
-  const forget = (digest: string): void => {
+  const forget = (digest: string, now: number): void => {
     const entry = seen.get(digest)
     if (entry === undefined) return
     seen.delete(digest)
@@ -80,9 +80,25 @@ export function createReplayWindow (opts: ReplayWindowOptions = {}): ReplayWindo
     const raised = Math.max(floors.get(entry.from) ?? -Infinity, entry.sentAt)
     floors.delete(entry.from)
     floors.set(entry.from, raised)
+    fold(now)
+  }
+
+  /**
+   * Folds the earliest-raised floor not in the future into the shared one: a future-dated floor
+   * folded in would refuse every honest message sent now. Only when every floor is in the future
+   * (that many member wallets flooding within `maxSkew`) does the earliest go, future or not.
+   */
+  const fold = (now: number): void => {
     if (floors.size <= maxEntries) return
-    const [earliest, at] = floors.entries().next().value as [string, number]
-    floors.delete(earliest)
+    let pick: [string, number] | undefined
+    for (const entry of floors) {
+      if (entry[1] <= now) {
+        pick = entry
+        break
+      }
+    }
+    const [from, at] = pick ?? floors.entries().next().value as [string, number]
+    floors.delete(from)
     floor = Math.max(floor, at)
   }
 
@@ -101,8 +117,8 @@ export function createReplayWindow (opts: ReplayWindowOptions = {}): ReplayWindo
       seen.set(digest, { sentAt, from })
       const mine = bySender.get(from) ?? new Set<string>()
       bySender.set(from, mine.add(digest))
-      if (mine.size > maxPerSender) forget(mine.values().next().value as string)
-      if (seen.size > maxEntries) forget(seen.keys().next().value as string)
+      if (mine.size > maxPerSender) forget(mine.values().next().value as string, now)
+      if (seen.size > maxEntries) forget(seen.keys().next().value as string, now)
     }
   }
 }
