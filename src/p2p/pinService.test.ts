@@ -124,6 +124,39 @@ describe('pinner under attack', () => {
     await impatient.stop()
   }, 60_000)
 
+  it('attack (blocks left behind): what a fetch that stalled brought in is deleted once no fetch asked for it for a while, unless a later pin took it', async () => {
+    const sweeping = await startRelay({ port: 0, dataDir: join(dataDir, 'sweeping'), chainId: CHAIN, pinning: { stallTimeoutMs: 1000, leftoverMs: 3000 }, log: { write: () => {} } })
+    const pinner = (): Multiaddr[] => sweeping.multiaddrs.map(m => multiaddr(m))
+    const attacker = await client()
+    const signer = await signerFor(attacker)
+    // a root of two chunks, of which the sender serves the first and withholds the second
+    const blob = async (seed: number): Promise<{ root: CID, served: CID, withheld: { cid: CID, bytes: Uint8Array } }> => {
+      const [a, b] = [new Uint8Array(64 * 1024).fill(seed), new Uint8Array(1024).fill(seed + 1)]
+      const [served, withheld] = [await rawCid(a), await rawCid(b)]
+      await attacker.helia.blockstore.put(served, a)
+      const root = dagCbor.encode({ type: BLOB_ROOT_TAG, kind: 'delta', size: a.length + b.length, chunkSize: a.length, chunks: [served, withheld] } satisfies BlobRoot)
+      const rootCid = await cborCid(root)
+      await attacker.helia.blockstore.put(rootCid, root)
+      return { root: rootCid, served, withheld: { cid: withheld, bytes: b } }
+    }
+    const stays = await blob(20)
+    const goes = await blob(40)
+    for (const { root } of [stays, goes]) {
+      expect((await refusal(requestPin(attacker.libp2p, pinner(), signer, { taskId: TASK, kind: 'delta', cid: root }))).code).toBe('not-found')
+    }
+    for (const cid of [stays.root, stays.served, goes.root, goes.served]) expect(await sweeping.helia.blockstore.has(cid)).toBe(true)
+    // one of them is retried with its last chunk, within the wait, and pinned
+    await attacker.helia.blockstore.put(stays.withheld.cid, stays.withheld.bytes)
+    await requestPin(attacker.libp2p, pinner(), signer, { taskId: TASK, kind: 'delta', cid: stays.root })
+    // the pinner's own sweep may have run by then; one more changes nothing
+    await new Promise(resolve => setTimeout(resolve, 3500))
+    await sweeping.pinning.sweepLeftovers()
+    for (const cid of [goes.root, goes.served]) expect(await sweeping.helia.blockstore.has(cid)).toBe(false)
+    for (const cid of [stays.root, stays.served]) expect(await sweeping.helia.blockstore.has(cid)).toBe(true)
+    expect(await sweeping.helia.pins.isPinned(stays.root)).toBe(true)
+    await sweeping.stop()
+  }, 60_000)
+
   it('attack (quota): a wallet cannot fill the pinner for one task beyond its quota, and the refusal says so', async () => {
     const greedy = await client()
     const signer = await signerFor(greedy)

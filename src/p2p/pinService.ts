@@ -148,6 +148,11 @@ export interface PinServiceInit {
   taskBudgetBytes?: (taskId: string) => number | undefined
   /** a pin that receives no new block for this long is given up as not-found @default 30 s */
   stallTimeoutMs?: number
+  /**
+   * the blocks a failed fetch brought in are deleted once no fetch has asked for them for this
+   * long (a retry within it finds them here) @default 30 min
+   */
+  leftoverMs?: number
   /** one fetch may take this long, however steadily blocks arrive @default 10 min */
   timeoutMs?: number
   logger: PinLogger
@@ -177,6 +182,11 @@ export interface PinService {
   keep: (taskId: string, bytes: Uint8Array, meta: { kind: string, by: string }) => Promise<CID>
   /** the tasks that have pins here, e.g. to release those that ended */
   pinnedTasks: () => Promise<string[]>
+  /**
+   * deletes the blocks failed fetches left that no fetch asked for within `leftoverMs` and no pin
+   * holds (also run on a timer); returns how many
+   */
+  sweepLeftovers: () => Promise<number>
   /** counters since start, for an operator's metrics endpoint */
   metrics: () => PinMetrics
   stop: () => Promise<void>
@@ -213,6 +223,11 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
   const perPeer = init.maxPerPeer ?? 2
   const slots = createPinSlots({ total: init.maxConcurrent ?? 8, perPeer, perWallet: perPeer })
   const stopping = new AbortController()
+  const leftoverMs = init.leftoverMs ?? 30 * 60_000
+  // Blocks a failed fetch brought in (stalled, timed out, over quota), kept for a retry, which
+  // bitswap's sender may not serve twice: CID -> when a fetch last asked for it. Without a sweep,
+  // anyone sending part of a DAG and then stalling would leave its bytes on disk for good.
+  const leftovers = new Map<string, { cid: CID, at: number }>()
   const counters = { pins: 0, bytesPinned: 0, released: 0, rebuilt: 0, refusals: Object.fromEntries(PIN_CODES.map(c => [c, 0])) as Record<PinCode, number> }
 
   // Bytes per task and wallet (its quota) and per task (its budget), charged to a pin's owner (its
@@ -285,13 +300,16 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
     // bytes `admit` charged ahead of the fetch; given back below unless the pin took them over
     let reserved = 0
     // blocks this fetch brought in: deleted again if the DAG proves oversized or malformed, so a
-    // lie costs no disk. Blocks of a stalled or over-quota fetch stay (unpinned): a sender's
-    // bitswap does not send a block twice to the same peer, so a retry would need them.
+    // lie costs no disk. Blocks of a stalled or over-quota fetch stay (unpinned) for a while: a
+    // sender's bitswap does not send a block twice to the same peer, so a retry would need them;
+    // the leftover sweep deletes those no fetch asked for within `leftoverMs`.
     const fresh: CID[] = []
     const source = init.blocks.from?.(peer, cid)
     let fellBack = false
     const tracked: BlockAccess = {
       get: async function * (block, options) {
+        const left = leftovers.get(block.toString())
+        if (left !== undefined) left.at = now()
         if (!await init.blocks.has(block, options)) fresh.push(block)
         if (source !== undefined && !fellBack) {
           const deadline = AbortSignal.timeout(SESSION_BLOCK_MS)
@@ -340,7 +358,10 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
       reserved = 0
       return dag
     } catch (err) {
-      if (!(err instanceof StorageError)) throw err
+      if (!(err instanceof StorageError)) {
+        for (const block of fresh) leftovers.set(block.toString(), { cid: block, at: now() })
+        throw err
+      }
       for (const block of fresh) {
         try {
           await init.blocks.delete(block)
@@ -352,6 +373,24 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
       source?.close()
     }
   }
+
+  const sweepLeftovers = async (): Promise<number> => {
+    let deleted = 0
+    for (const [key, { cid, at }] of leftovers) {
+      if (now() - at < leftoverMs) continue
+      leftovers.delete(key)
+      // a later pin may have taken it into its DAG
+      if (await init.pins.isPinned(cid)) continue
+      try {
+        await init.blocks.delete(cid)
+        deleted++
+      } catch { /* gone already */ }
+    }
+    if (deleted > 0) logger.info('leftovers-swept', { blocks: deleted })
+    return deleted
+  }
+  const sweeper = setInterval(() => { sweepLeftovers().catch(() => {}) }, Math.max(1000, leftoverMs / 2))
+  sweeper.unref?.()
 
   const pin = async (req: PinRequest, peer: string): Promise<PinResponse> => {
     const slot = slots.take(peer, req.from)
@@ -467,8 +506,10 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
       for await (const { metadata } of init.pins.ls()) for (const task of holdersOf(metadata)) tasks.add(task)
       return [...tasks]
     },
+    sweepLeftovers,
     metrics: () => ({ ...counters, active: slots.active(), refusals: { ...counters.refusals } }),
     stop: async () => {
+      clearInterval(sweeper)
       stopping.abort()
       await init.libp2p.unhandle(PIN_PROTOCOL)
     }
