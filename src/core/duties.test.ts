@@ -99,6 +99,8 @@ describe('duties', () => {
     ['…once', decided({ me: B, version: { ...own, endorsed: true }, aggregatorEndorsed: true }), ['wait']],
     ['…and not once the version is proposed (it confirms on chain instead)', decided({ me: B, version: own, aggregatorEndorsed: true, proposals: [proposal()] }), ['confirm']],
     ['its own proposal is neither confirmed nor challenged', decided({ version: { ...own, proposed: '7' }, proposals: [proposal()] }), ['wait']],
+    // A reload lost the record of its proposal, which is challenged now: the chain takes one proposal per aggregator and round.
+    ['its own proposal on chain, unrecorded and challenged, is not proposed again', decided({ version: own, proposals: [proposal({ status: 'Challenged' })] }), ['wait']],
     ['a quiet proposal is finalized after its challenge window', decided({ me: B, now: 900n, version: { ...own, confirmed: ['7'] }, proposals: [proposal()] }), ['finalizeVersion']],
     ['…but not one whose challenge lapsed unjudged: only the winners finalize it', decided({ me: B, now: 900n, version: { ...own, confirmed: ['7'] }, proposals: [proposal({ challengeDeadline: NO_QUIET_WINDOW })] }), ['wait']],
     ['a final version has ended its round already: nothing to advance', decided({ round: { ...decided().round!, versionId: 7n }, version: own }), ['wait']],

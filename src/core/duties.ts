@@ -327,7 +327,9 @@ function versionDuties (view: ProviderView, round: RoundView): Decision {
   // Only the round's winners may propose: the first, or any once its turn has passed.
   const winner = version.winners.some((w) => same(w, me))
   const myTurn = winner && ((aggregator !== undefined && same(aggregator, me)) || patience.aggregatorWaitOver)
-  const propose = version.proposed === undefined && !matching && myTurn
+  // One proposal per aggregator and round: one of ours on chain (sent before a reload, say) is the one.
+  const proposedByMe = proposals.some((p) => same(p.aggregator, me))
+  const propose = version.proposed === undefined && !matching && !proposedByMe && myTurn
   if (propose) out.push({ kind: 'propose' })
   if (winner && !propose && proposals.length === 0 && version.endorsed !== true && view.aggregatorEndorsed === true &&
     aggregator !== undefined && !same(aggregator, me)) {

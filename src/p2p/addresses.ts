@@ -38,6 +38,8 @@ export function hostKind (ma: Multiaddr): HostKind {
   switch (first.name) {
     case 'ip4': return ipv4Kind(first.value)
     case 'ip6': return ipv6Kind(first.value)
+    // a link-local zone: the visitor's own network
+    case 'ip6zone': return 'private'
     case 'dns':
     case 'dns4':
     case 'dns6':
@@ -54,6 +56,19 @@ export function hostOf (ma: Multiaddr): string | undefined {
   const first = ma.getComponents()[0]
   if (first?.value == null || !['ip4', 'ip6', 'dns', 'dns4', 'dns6', 'dnsaddr'].includes(first.name)) return undefined
   return first.value.toLowerCase()
+}
+
+/**
+ * The TLS server names (`/sni/<name>`) before a multiaddr's first circuit hop, lowercased: a
+ * secure WebSocket with one connects to that name, not to the host in front.
+ */
+export function serverNamesOf (ma: Multiaddr): string[] {
+  const names: string[] = []
+  for (const c of ma.getComponents()) {
+    if (c.name === 'p2p-circuit') break
+    if (c.name === 'sni' && c.value != null) names.push(c.value.toLowerCase())
+  }
+  return names
 }
 
 /** The hosts relay multiaddrs name, for the browser gater; undefined when one is a `/dnsaddr/`, known only once resolved. */

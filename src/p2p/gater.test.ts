@@ -46,10 +46,19 @@ describe('browser connection gater', () => {
     ]) {
       expect(deny(addr), addr).toBe(true)
     }
+    // a TLS server name is where a secure WebSocket connects: it must be a relay's host too
+    expect(deny(`/ip4/8.8.8.8/tcp/443/tls/sni/192.168.1.1/ws/p2p/${RELAY}/p2p-circuit/webrtc/p2p/${PEER}`)).toBe(true)
+    expect(deny(`/dns4/relay.example.org/tcp/443/tls/sni/victim.example.com/ws/p2p/${RELAY}`)).toBe(true)
+    expect(deny(`/dns4/relay.example.org/tcp/443/tls/sni/relay.example.org/ws/p2p/${RELAY}`)).toBe(false)
+    expect(deny(`/ip6zone/eth0/ip6/fe80::1/tcp/443/wss/p2p/${PEER}`)).toBe(true)
     // circuits through a configured relay, named as configured in any case
     expect(deny(`/dns4/Relay.Example.org/tcp/443/wss/p2p/${RELAY}/p2p-circuit/webrtc/p2p/${PEER}`)).toBe(false)
     // a relay named by /dnsaddr/ resolves to hosts not known in advance: any public one, as before
-    expect(deny(`/ip4/1.2.3.4/tcp/443/wss/p2p/${PEER}`, { allowLoopback: false, relayHosts: undefined })).toBe(false)
+    const unknown = { allowLoopback: false, relayHosts: undefined }
+    expect(deny(`/ip4/1.2.3.4/tcp/443/wss/p2p/${PEER}`, unknown)).toBe(false)
+    expect(deny(`/ip4/1.2.3.4/tcp/443/tls/sni/relay.example.net/ws/p2p/${PEER}`, unknown)).toBe(false)
+    expect(deny(`/ip4/1.2.3.4/tcp/443/tls/sni/192.168.1.1/ws/p2p/${PEER}`, unknown)).toBe(true)
+    expect(deny(`/ip4/1.2.3.4/tcp/443/tls/sni/localhost/ws/p2p/${PEER}`, unknown)).toBe(true)
   })
 
   it('names the relays\' hosts, or none when a relay is a /dnsaddr/', () => {

@@ -1,6 +1,6 @@
-import { hostKind, hostOf, isInsecureWebSocket } from './addresses.ts'
+import { hostKind, hostOf, isInsecureWebSocket, serverNamesOf } from './addresses.ts'
 import type { ConnectionGater } from '@libp2p/interface'
-import type { Multiaddr } from '@multiformats/multiaddr'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 
 export interface GaterOptions {
   /**
@@ -34,6 +34,11 @@ export function createConnectionGater (opts: GaterOptions): ConnectionGater {
 }
 
 export function shouldDenyDial (ma: Multiaddr, opts: GaterOptions): boolean {
+  // `/tls/sni/<name>/ws` connects to <name>: it must be a configured relay's host as well (with a
+  // /dnsaddr/ relay, whose hosts are unknown, at least not a loopback or private one)
+  for (const name of serverNamesOf(ma)) {
+    if (opts.relayHosts === undefined ? nameKind(name) !== 'public' : !opts.relayHosts.includes(name)) return true
+  }
   switch (hostKind(ma)) {
     case 'loopback': return !opts.allowLoopback
     case 'private': return true
@@ -42,6 +47,16 @@ export function shouldDenyDial (ma: Multiaddr, opts: GaterOptions): boolean {
     // no host: /p2p/<id> or /webrtc signalled through a relay we already passed
     case 'none': return false
   }
+}
+
+/** Loopback, private or public, for a host name as an `/sni/` component gives it (an IP literal or a DNS name). */
+function nameKind (name: string): ReturnType<typeof hostKind> {
+  for (const proto of ['ip4', 'ip6']) {
+    try {
+      return hostKind(multiaddr(`/${proto}/${name}`))
+    } catch { /* not an address of this family */ }
+  }
+  return hostKind(multiaddr(`/dns/${name}`))
 }
 
 /**

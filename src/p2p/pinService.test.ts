@@ -125,7 +125,7 @@ describe('pinner under attack', () => {
   }, 60_000)
 
   it('attack (blocks left behind): what a fetch that stalled brought in is deleted once no fetch asked for it for a while, unless a later pin took it', async () => {
-    const sweeping = await startRelay({ port: 0, dataDir: join(dataDir, 'sweeping'), chainId: CHAIN, pinning: { stallTimeoutMs: 1000, leftoverMs: 3000 }, log: { write: () => {} } })
+    const sweeping = await startRelay({ port: 0, dataDir: join(dataDir, 'sweeping'), chainId: CHAIN, pinning: { stallTimeoutMs: 1000, timeoutMs: 2000, leftoverMs: 3000 }, log: { write: () => {} } })
     const pinner = (): Multiaddr[] => sweeping.multiaddrs.map(m => multiaddr(m))
     const attacker = await client()
     const signer = await signerFor(attacker)

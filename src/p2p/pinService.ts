@@ -150,7 +150,8 @@ export interface PinServiceInit {
   stallTimeoutMs?: number
   /**
    * the blocks a failed fetch brought in are deleted once no fetch has asked for them for this
-   * long (a retry within it finds them here) @default 30 min
+   * long (a retry within it finds them here); at least `timeoutMs` + `stallTimeoutMs`, a fetch's
+   * longest life @default 30 min
    */
   leftoverMs?: number
   /** one fetch may take this long, however steadily blocks arrive @default 10 min */
@@ -223,7 +224,8 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
   const perPeer = init.maxPerPeer ?? 2
   const slots = createPinSlots({ total: init.maxConcurrent ?? 8, perPeer, perWallet: perPeer })
   const stopping = new AbortController()
-  const leftoverMs = init.leftoverMs ?? 30 * 60_000
+  // never below a fetch's longest life: a block a fetch still in flight asked for stays
+  const leftoverMs = Math.max(init.leftoverMs ?? 30 * 60_000, timeoutMs + stallMs)
   // Blocks a failed fetch brought in (stalled, timed out, over quota), kept for a retry, which
   // bitswap's sender may not serve twice: CID -> when a fetch last asked for it. Without a sweep,
   // anyone sending part of a DAG and then stalling would leave its bytes on disk for good.
@@ -376,11 +378,15 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
 
   const sweepLeftovers = async (): Promise<number> => {
     let deleted = 0
-    for (const [key, { cid, at }] of leftovers) {
-      if (now() - at < leftoverMs) continue
-      leftovers.delete(key)
+    for (const [key, entry] of leftovers) {
+      if (now() - entry.at < leftoverMs) continue
       // a later pin may have taken it into its DAG
-      if (await init.pins.isPinned(cid)) continue
+      const pinned = await init.pins.isPinned(entry.cid)
+      // and a fetch may have asked for it meanwhile
+      if (leftovers.get(key) !== entry || now() - entry.at < leftoverMs) continue
+      leftovers.delete(key)
+      if (pinned) continue
+      const { cid } = entry
       try {
         await init.blocks.delete(cid)
         deleted++
