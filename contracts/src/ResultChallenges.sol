@@ -48,10 +48,7 @@ contract ResultChallenges is IResultChallenges, AccessControl {
     /// @inheritdoc IResultChallenges
     function challenge(IConsensusVerifier.ResultRef calldata ref, bytes32 claim, bytes32 salt) external {
         bytes32 commitment = commitmentOf(msg.sender, ref, claim, salt);
-        uint256 committedAt = commitments[commitment];
-        if (committedAt == 0) revert NotCommitted(commitment);
-        // Opened in its commitment's block, it could be copied in that block by a commitment as old.
-        if (committedAt >= block.number) revert CommittedInThisBlock(commitment);
+        uint256 committedAt = _committedBefore(commitment);
         delete commitments[commitment];
         address accused = verifier.slashableResult(ref);
         ITaskManager.Task memory t = taskManager.getTask(ref.taskId);
@@ -109,9 +106,7 @@ contract ResultChallenges is IResultChallenges, AccessControl {
     ) external {
         bytes32 claim = resultClaim(keccak256(delta), bytes32(0));
         bytes32 commitment = commitmentOf(msg.sender, ref, claim, salt);
-        uint256 committedAt = commitments[commitment];
-        if (committedAt == 0) revert NotCommitted(commitment);
-        if (committedAt >= block.number) revert CommittedInThisBlock(commitment);
+        uint256 committedAt = _committedBefore(commitment);
         address accused = verifier.slashableResult(ref);
         if (msg.sender == accused) revert NotAllowedToChallenge(msg.sender);
         bytes32 deltaHash = _revealedDeltaHash(ref, fingerprintHash, delta);
@@ -186,6 +181,14 @@ contract ResultChallenges is IResultChallenges, AccessControl {
     function _open(bytes32 key) private view returns (Challenge memory c) {
         c = _challenges[key];
         if (c.challenger == address(0)) revert NoOpenChallenge();
+    }
+
+    /// @dev The block of `commitment`, which must be earlier than this one: opened in its own
+    /// block, a challenge or proof could be copied there by a commitment as old.
+    function _committedBefore(bytes32 commitment) private view returns (uint256 committedAt) {
+        committedAt = commitments[commitment];
+        if (committedAt == 0) revert NotCommitted(commitment);
+        if (committedAt >= block.number) revert CommittedInThisBlock(commitment);
     }
 
     /// @dev Who revealed the result; zero when it was slashed since, so a dismissed bond is all burnt.
