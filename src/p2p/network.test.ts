@@ -100,12 +100,15 @@ describe('browser node <-> relay on loopback', () => {
   it('opens a direct WebRTC connection using the relay only for signalling', async () => {
     const target = b.libp2p.getMultiaddrs().find(ma => ma.toString().includes('/p2p-circuit/webrtc'))
     expect(target).toBeDefined()
-    // ICE and DTLS take a few seconds on a loaded 2-core machine: allow them more than the default
-    const conn = await a.libp2p.dial(target!, { signal: AbortSignal.timeout(20_000) })
+    // node-datachannel on loopback now and then closes both peer connections while they trade
+    // ICE candidates (about 1 dial in 8 here: "Got a remote candidate without ICE transport"),
+    // and libp2p's dial then waits out its 6-s address timeout. A task channel dials again on a
+    // later presence (taskChannel.ts); so does this test, a few times at most.
+    const conn = await dialWithRetries(() => a.libp2p.dial(target!, { signal: AbortSignal.timeout(20_000) }), 3)
     // the address still names the relay (signalling path); no limits = direct
     expect(conn.limits).toBeUndefined()
     await waitFor('directPeers', () => statusA?.directPeers === 1)
-  }, 30_000)
+  }, 45_000)
 
   it('notices a relay outage and reconnects by itself when it comes back with the same identity', async () => {
     const oldId = relay.peerId
@@ -123,6 +126,16 @@ describe('browser node <-> relay on loopback', () => {
     await waitFor('reservation again', () => (statusA?.listenAddrs ?? []).length > 0, 5000)
   }, 20_000)
 })
+
+async function dialWithRetries<T> (dial: () => Promise<T>, attempts: number): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await dial()
+    } catch (err) {
+      if (i >= attempts) throw err
+    }
+  }
+}
 
 // Helia 7's blockstore.get yields the block as a (sync or async) generator of chunks
 async function toBytes (value: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<Uint8Array> {
