@@ -167,6 +167,8 @@ export async function startRelay (opts: RelayOptions): Promise<Relay> {
       delete: async (cid) => {
         if (!await helia.pins.isPinned(cid)) await blockstore.delete(cid)
       },
+      // the disk store's own listing too: Helia's holds its blockstore lock for the whole walk
+      getAll: (options) => blockstore.getAll(options),
       from: (peer, root) => {
         const session = helia.blockstore.createSession(root, { providers: [peerIdFromString(peer).toCID()], maxProviders: 1 })
         return { get: (cid, options) => session.get(cid, options), close: () => { session.close() } }

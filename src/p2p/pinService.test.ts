@@ -26,6 +26,17 @@ async function signerFor (node: BrowserNode): Promise<MessageSigner> {
   return (await authorizeSession({ wallet: privateKeyToAccount(generatePrivateKey()), peerId: node.peerId, chainId: CHAIN })).signer
 }
 
+/** A root of two chunks, of which `sender` holds (and so serves) the first and withholds the second. */
+async function partialBlob (sender: BrowserNode, seed: number): Promise<{ root: CID, served: CID, withheld: { cid: CID, bytes: Uint8Array } }> {
+  const [a, b] = [new Uint8Array(64 * 1024).fill(seed), new Uint8Array(1024).fill(seed + 1)]
+  const [served, withheld] = [await rawCid(a), await rawCid(b)]
+  await sender.helia.blockstore.put(served, a)
+  const root = dagCbor.encode({ type: BLOB_ROOT_TAG, kind: 'delta', size: a.length + b.length, chunkSize: a.length, chunks: [served, withheld] } satisfies BlobRoot)
+  const rootCid = await cborCid(root)
+  await sender.helia.blockstore.put(rootCid, root)
+  return { root: rootCid, served, withheld: { cid: withheld, bytes: b } }
+}
+
 async function refusal (promise: Promise<unknown>): Promise<PinRefusedError> {
   const err = await promise.then(() => null, (e: unknown) => e)
   expect(err).toBeInstanceOf(PinRefusedError)
@@ -129,18 +140,8 @@ describe('pinner under attack', () => {
     const pinner = (): Multiaddr[] => sweeping.multiaddrs.map(m => multiaddr(m))
     const attacker = await client()
     const signer = await signerFor(attacker)
-    // a root of two chunks, of which the sender serves the first and withholds the second
-    const blob = async (seed: number): Promise<{ root: CID, served: CID, withheld: { cid: CID, bytes: Uint8Array } }> => {
-      const [a, b] = [new Uint8Array(64 * 1024).fill(seed), new Uint8Array(1024).fill(seed + 1)]
-      const [served, withheld] = [await rawCid(a), await rawCid(b)]
-      await attacker.helia.blockstore.put(served, a)
-      const root = dagCbor.encode({ type: BLOB_ROOT_TAG, kind: 'delta', size: a.length + b.length, chunkSize: a.length, chunks: [served, withheld] } satisfies BlobRoot)
-      const rootCid = await cborCid(root)
-      await attacker.helia.blockstore.put(rootCid, root)
-      return { root: rootCid, served, withheld: { cid: withheld, bytes: b } }
-    }
-    const stays = await blob(20)
-    const goes = await blob(40)
+    const stays = await partialBlob(attacker, 20)
+    const goes = await partialBlob(attacker, 40)
     for (const { root } of [stays, goes]) {
       expect((await refusal(requestPin(attacker.libp2p, pinner(), signer, { taskId: TASK, kind: 'delta', cid: root }))).code).toBe('not-found')
     }
@@ -155,6 +156,57 @@ describe('pinner under attack', () => {
     for (const cid of [stays.root, stays.served]) expect(await sweeping.helia.blockstore.has(cid)).toBe(true)
     expect(await sweeping.helia.pins.isPinned(stays.root)).toBe(true)
     await sweeping.stop()
+  }, 60_000)
+
+  it('attack (blocks left behind, then a restart): what fetches that failed before the pinner restarted is deleted all the same, but no pinned block, nor one a pin after the restart took', async () => {
+    const options = { port: 0, dataDir: join(dataDir, 'restarting'), chainId: CHAIN, pinning: { stallTimeoutMs: 1000, timeoutMs: 2000, leftoverMs: 3000 } }
+    const at = (r: Relay): Multiaddr[] => r.multiaddrs.map(m => multiaddr(m))
+    const before = await startRelay({ ...options, log: { write: () => {} } })
+    const attacker = await client()
+    const signer = await signerFor(attacker)
+    const goes = await partialBlob(attacker, 60)
+    const retried = await partialBlob(attacker, 80)
+    for (const { root } of [goes, retried]) {
+      expect((await refusal(requestPin(attacker.libp2p, at(before), signer, { taskId: TASK, kind: 'delta', cid: root }))).code).toBe('not-found')
+    }
+    const kept = await attacker.storage.blobs.put(new Uint8Array(50_000).fill(90), { kind: 'delta' })
+    await requestPin(attacker.libp2p, at(before), signer, { taskId: TASK, kind: 'delta', cid: kept })
+    // Two pins share a chunk; one is released and pinned again, then the other is released: Helia
+    // 7.1's pin counts may now call the shared chunk unpinned, though the first pin reaches it.
+    const sharing = (tail: number): Uint8Array => { const b = new Uint8Array(MiB + 1000).fill(92); b.fill(tail, MiB); return b }
+    const [first, second] = [await attacker.storage.blobs.put(sharing(1), { kind: 'delta' }), await attacker.storage.blobs.put(sharing(2), { kind: 'delta' })]
+    await requestPin(attacker.libp2p, at(before), signer, { taskId: '61', kind: 'delta', cid: first })
+    await requestPin(attacker.libp2p, at(before), signer, { taskId: '62', kind: 'delta', cid: second })
+    await before.pinning.release('61')
+    await requestPin(attacker.libp2p, at(before), signer, { taskId: '61', kind: 'delta', cid: first })
+    await before.pinning.release('62')
+    // stopped well within leftoverMs: the sweep of the first instance deleted nothing
+    await before.stop()
+
+    const lines: string[] = []
+    const after = await startRelay({ ...options, log: { level: 'info', write: (line) => { lines.push(line) } } })
+    const restartedAt = Date.now()
+    const found = (): Record<string, unknown> | undefined => lines.map(l => JSON.parse(l) as Record<string, unknown>).find(l => l.event === 'leftovers-found')
+    for (let waited = 0; found() === undefined && waited < 2000; waited += 50) await new Promise(resolve => setTimeout(resolve, 50))
+    for (const cid of [goes.root, goes.served, retried.root, retried.served]) expect(await after.helia.blockstore.has(cid)).toBe(true)
+    // a retry after the restart finds what the failed fetch brought in, and its pin keeps it
+    await attacker.helia.blockstore.put(retried.withheld.cid, retried.withheld.bytes)
+    await requestPin(attacker.libp2p, at(after), signer, { taskId: TASK, kind: 'delta', cid: retried.root })
+    const fresh = await attacker.storage.blobs.put(new Uint8Array(50_000).fill(91), { kind: 'delta' })
+    await requestPin(attacker.libp2p, at(after), signer, { taskId: TASK, kind: 'delta', cid: fresh })
+    await new Promise(resolve => setTimeout(resolve, restartedAt + 3500 - Date.now()))
+    await after.pinning.sweepLeftovers()
+    for (const cid of [goes.root, goes.served]) expect(await after.helia.blockstore.has(cid)).toBe(false)
+    for (const cid of [retried.root, retried.served, retried.withheld.cid, kept, fresh]) {
+      expect(await after.helia.blockstore.has(cid)).toBe(true)
+      expect(await after.helia.pins.isPinned(cid)).toBe(true)
+    }
+    // the first pin's blocks all stay, the one it shares with the released pin too
+    const shared = await rawCid(new Uint8Array(MiB).fill(92))
+    for (const cid of [first, shared]) expect(await after.helia.blockstore.has(cid)).toBe(true)
+    // the two failed fetches' roots and first chunks, and the released pin's root and own chunk
+    expect(found()).toMatchObject({ level: 'info', component: 'pinner', blocks: 6 })
+    await after.stop()
   }, 60_000)
 
   it('attack (quota): a wallet cannot fill the pinner for one task beyond its quota, and the refusal says so', async () => {

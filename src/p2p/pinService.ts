@@ -2,6 +2,7 @@ import { CID } from 'multiformats/cid'
 import type { Logger } from '../core/log.ts'
 import { createPinRequestVerifier, encodePinRequest, MAX_PIN_FRAME_BYTES, PIN_PROTOCOL, pinResponseSchema, signPinReceipt, verifyPinReceipt, type MessageSigner, type PinReceipt as SignedPinReceipt, type PinRequest, type PinRequestVerifier, type PinResponse } from '../core/messages/index.ts'
 import { BlobTooLargeError, DagTooLargeError, DEFAULT_LIMITS, fetchArtifactDag, MAX_EVIDENCE_BYTES, StorageError, type ArtifactLimits, type BlockAccess, type PinAccess } from '../storage/index.ts'
+import { blockKey, reachable } from '../storage/reachable.ts'
 import { rawCid } from '../storage/cid.ts'
 import { createPinSlots } from './pinSlots.ts'
 import { readToEnd, sendAndClose } from './streams.ts'
@@ -58,7 +59,7 @@ export async function requestPin (
 
 /** Helia's pin set as far as the pinner needs it. */
 export interface PinSet extends PinAccess {
-  ls: (options?: { signal?: AbortSignal }) => AsyncIterable<{ cid: CID, metadata: PinMetadata }>
+  ls: (options?: { signal?: AbortSignal }) => AsyncIterable<{ cid: CID, depth: number, metadata: PinMetadata }>
   rm: (cid: CID, options?: { signal?: AbortSignal }) => AsyncIterable<CID>
 }
 
@@ -101,6 +102,12 @@ export interface PinBlocks extends BlockAccess {
    * every block.
    */
   from?: (peer: string, root: CID) => { get: BlockAccess['get'], close: () => void }
+  /**
+   * Every block on disk (interface-blockstore's `getAll`; the bytes are not read), so that at start
+   * the blocks no pin holds, left by fetches that failed before a restart, are swept as leftovers;
+   * unset: those stay on disk.
+   */
+  getAll?: (options?: { signal?: AbortSignal }) => Iterable<{ cid: CID }> | AsyncIterable<{ cid: CID }>
 }
 
 export type PinAuthorization = { allowed: true } | { allowed: false, reason: string }
@@ -150,8 +157,9 @@ export interface PinServiceInit {
   stallTimeoutMs?: number
   /**
    * the blocks a failed fetch brought in are deleted once no fetch has asked for them for this
-   * long (a retry within it finds them here); at least `timeoutMs` + `stallTimeoutMs`, a fetch's
-   * longest life @default 30 min
+   * long (a retry within it finds them here), and so, counted from start, are the blocks no pin
+   * held when the service started (`blocks.getAll`); at least `timeoutMs` + `stallTimeoutMs`, a
+   * fetch's longest life @default 30 min
    */
   leftoverMs?: number
   /** one fetch may take this long, however steadily blocks arrive @default 10 min */
@@ -185,7 +193,8 @@ export interface PinService {
   pinnedTasks: () => Promise<string[]>
   /**
    * deletes the blocks failed fetches left that no fetch asked for within `leftoverMs` and no pin
-   * holds (also run on a timer); returns how many
+   * holds (also run on a timer), counting as such the blocks no pin held at start (found in the
+   * background, as `leftovers-found` logs); returns how many
    */
   sweepLeftovers: () => Promise<number>
   /** counters since start, for an operator's metrics endpoint */
@@ -229,7 +238,10 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
   // Blocks a failed fetch brought in (stalled, timed out, over quota), kept for a retry, which
   // bitswap's sender may not serve twice: CID -> when a fetch last asked for it. Without a sweep,
   // anyone sending part of a DAG and then stalling would leave its bytes on disk for good.
+  // Keyed by multihash: the disk store names a block by it alone, and a block found there at start
+  // must be the entry a fetch then asks for by its CID.
   const leftovers = new Map<string, { cid: CID, at: number }>()
+  const startedAt = now()
   const counters = { pins: 0, bytesPinned: 0, released: 0, rebuilt: 0, refusals: Object.fromEntries(PIN_CODES.map(c => [c, 0])) as Record<PinCode, number> }
 
   // Bytes per task and wallet (its quota) and per task (its budget), charged to a pin's owner (its
@@ -310,7 +322,7 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
     let fellBack = false
     const tracked: BlockAccess = {
       get: async function * (block, options) {
-        const left = leftovers.get(block.toString())
+        const left = leftovers.get(blockKey(block))
         if (left !== undefined) left.at = now()
         if (!await init.blocks.has(block, options)) fresh.push(block)
         if (source !== undefined && !fellBack) {
@@ -361,7 +373,7 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
       return dag
     } catch (err) {
       if (!(err instanceof StorageError)) {
-        for (const block of fresh) leftovers.set(block.toString(), { cid: block, at: now() })
+        for (const block of fresh) leftovers.set(blockKey(block), { cid: block, at: now() })
         throw err
       }
       for (const block of fresh) {
@@ -458,6 +470,37 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
     maxInboundStreams: 2
   })
 
+  // The leftovers map dies with the process: without this, the blocks of fetches that failed before
+  // a restart would stay on disk for good. Found in the background, since a big store takes long to
+  // list, and dated to start, so a retry after the restart still finds them. What the pins reach is
+  // found by walking them, not by `isPinned`, which Helia 7.1 can get wrong for a block two pins
+  // share (reachable.ts): every block on disk is a candidate here, not only fresh ones. A block
+  // taken into a pin after it was found here is safe: the sweep asks the pins again before deleting.
+  const findLeftovers = async (): Promise<void> => {
+    if (init.blocks.getAll === undefined) return
+    const { signal } = stopping
+    let found = 0
+    try {
+      const pins: Array<{ cid: CID, depth: number }> = []
+      for await (const { cid, depth } of init.pins.ls({ signal })) pins.push({ cid, depth })
+      const live = await reachable(pins, init.blocks)
+      for await (const { cid } of init.blocks.getAll({ signal })) {
+        signal.throwIfAborted()
+        const key = blockKey(cid)
+        // a fetch that failed meanwhile dated it itself; a pin made since the walk is asked directly
+        if (live.has(key) || leftovers.has(key) || await init.pins.isPinned(cid, { signal })) continue
+        leftovers.set(key, { cid, at: startedAt })
+        found++
+      }
+      logger.info('leftovers-found', { blocks: found })
+    } catch (err) {
+      if (signal.aborted) return
+      logger.warn('leftovers-scan-failed', { blocks: found, reason: err instanceof Error ? err.message : String(err) })
+    }
+  }
+
+  const scan = findLeftovers()
+
   return {
     release: async (taskId, opts = {}) => {
       // A pin made before pins were dated counts as old.
@@ -518,6 +561,8 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
       clearInterval(sweeper)
       stopping.abort()
       await init.libp2p.unhandle(PIN_PROTOCOL)
+      // the stores close after this: no listing may outlive them
+      await scan
     }
   }
 }

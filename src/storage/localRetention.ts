@@ -12,12 +12,9 @@
  * node of a simulator; and Helia 7.1's `pins.rm` miscounts blocks shared by two pins, which `gc`
  * trusts.
  */
-import * as dagCbor from '@ipld/dag-cbor'
-import { CID } from 'multiformats/cid'
-import * as raw from 'multiformats/codecs/raw'
-import { base64 } from 'multiformats/bases/base64'
-import { collectBytes } from '../core/bytes.ts'
+import type { CID } from 'multiformats/cid'
 import type { ExclusiveGate } from '../core/concurrency.ts'
+import { blockKey, reachable } from './reachable.ts'
 
 /** 6 hours: many rounds, and time for the referee and auditors to fetch a result from this node too. */
 export const LOCAL_PIN_KEEP_MS = 6 * 3600_000
@@ -151,44 +148,4 @@ export function startLocalRetention (init: LocalRetentionInit, opts: LocalRetent
       await running?.catch(() => {})
     }
   }
-}
-
-/** Blockstores key blocks by multihash: a raw and a dag-cbor CID of the same bytes are one block. */
-function blockKey (cid: CID): string {
-  return base64.encode(cid.multihash.bytes)
-}
-
-/**
- * The blocks the pins reach, each pin to its depth. Blobs, manifests and evidence are dag-cbor
- * nodes over raw leaves; a pinned block of another codec cannot be walked, and the sweep stops
- * before deleting anything rather than guess.
- */
-async function reachable (pins: ReadonlyArray<{ cid: CID, depth: number }>, blocks: LocalBlocks): Promise<Set<string>> {
-  const walked = new Map<string, number>()
-  const walk = async (cid: CID, depth: number): Promise<void> => {
-    const key = blockKey(cid)
-    if ((walked.get(key) ?? -1) >= depth) return
-    walked.set(key, depth)
-    if (depth <= 0 || cid.code === raw.code) return
-    if (cid.code !== dagCbor.code) throw new Error(`a pinned block ${cid.toString()} has codec 0x${cid.code.toString(16)}, which the sweep cannot walk`)
-    let bytes: Uint8Array
-    try {
-      bytes = await collectBytes(blocks.get(cid, { offline: true }))
-    } catch {
-      return // not here: nothing of it to keep
-    }
-    for (const link of linksOf(dagCbor.decode(bytes))) await walk(link, depth - 1)
-  }
-  for (const pin of pins) await walk(pin.cid, pin.depth)
-  return new Set(walked.keys())
-}
-
-function * linksOf (value: unknown): Generator<CID> {
-  const cid = CID.asCID(value)
-  if (cid != null) {
-    yield cid
-    return
-  }
-  if (value instanceof Uint8Array || value === null || typeof value !== 'object') return
-  for (const item of Array.isArray(value) ? value : Object.values(value)) yield * linksOf(item)
 }
