@@ -109,7 +109,11 @@ export const result = onchainTable('result', (t) => ({
   status: t.text().notNull()
 }), (table) => ({ taskIndex: index().on(table.taskId), providerIndex: index().on(table.provider) }))
 
-/** A provider's membership of one task (TaskManager.ProviderJoined / ProviderEjected / ProviderSteppedAway / ProviderSteppedBack / ProviderLeft). */
+/**
+ * A provider's membership of one task (TaskManager.ProviderJoined / ProviderApplied / ProviderReplaced /
+ * ProviderEjected / ProviderSteppedAway / ProviderSteppedBack / ProviderLeft). `index` is its place, or
+ * 255 plus its position among the applicants while it holds none.
+ */
 export const taskProvider = onchainTable('task_provider', (t) => ({
   id: t.text().primaryKey(),
   taskId: t.bigint().notNull(),
@@ -119,6 +123,8 @@ export const taskProvider = onchainTable('task_provider', (t) => ({
   ejectedFromRound: t.integer(),
   /** the round from which it stepped away (the volunteer's pause); null while present */
   awayFromRound: t.integer(),
+  /** joined once every place was taken and holds none: waiting for the draw, or left out by it */
+  applicant: t.boolean().notNull(),
   left: t.boolean().notNull()
 }), (table) => ({ taskIndex: index().on(table.taskId), providerIndex: index().on(table.provider) }))
 

@@ -5,6 +5,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IConsensusVerifier} from "./interfaces/IConsensusVerifier.sol";
 import {IRewardDistributor} from "./interfaces/IRewardDistributor.sol";
 import {ITaskManager} from "./interfaces/ITaskManager.sol";
+import {BlockSeeds} from "./libraries/BlockSeeds.sol";
 import {DeltaRoot} from "./libraries/DeltaRoot.sol";
 import {Votes} from "./libraries/Votes.sol";
 
@@ -40,8 +41,6 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     /// @dev Marks a seed whose block is not fixed into storage yet (nonzero, so fixing it is a
     /// nonzero-to-nonzero write).
     bytes32 private constant SEED_PENDING = bytes32(uint256(1));
-    /// @dev EIP-2935's contract: the hashes of the last 8,191 blocks, on chains from Prague on.
-    address private constant BLOCK_HASH_HISTORY = 0x0000F90827F1C53a10cb7A02335B175320002935;
 
     /// @notice A shard of a round, one slot (240 bits). `start` and `startBlock` are the timestamp
     /// and block number at which the current attempt started; both are 0 for the first attempt,
@@ -143,7 +142,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         RoundConfig storage t = _rounds[taskId];
         if (!t.active || t.round != round) return _pastSeeds[taskId][round];
         if (t.seed != SEED_PENDING) return t.seed;
-        return _seedFrom(roundStarts[taskId][round].startBlock, abi.encode(taskId, round));
+        return BlockSeeds.seedFrom(roundStarts[taskId][round].startBlock, abi.encode(taskId, round));
     }
 
     /// @inheritdoc IConsensusVerifier
@@ -456,7 +455,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         }
         bytes32 seed = _requeueSeeds[_attemptKey(_shardKey(taskId, round, shard), s.attempt)];
         if (seed != SEED_PENDING) return seed;
-        return _seedFrom(s.startBlock, abi.encode(taskId, round, shard, uint256(s.attempt)));
+        return BlockSeeds.seedFrom(s.startBlock, abi.encode(taskId, round, shard, uint256(s.attempt)));
     }
 
     function _deadlines(uint256 taskId, uint256 round, Shard memory s)
@@ -489,7 +488,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
             bytes32 base = t.seed;
             if (base == SEED_PENDING) {
                 uint64 startBlock = roundStarts[c.taskId][c.round].startBlock;
-                base = _seedFrom(startBlock, abi.encode(c.taskId, c.round));
+                base = BlockSeeds.seedFrom(startBlock, abi.encode(c.taskId, c.round));
                 if (base == bytes32(0)) revert SeedNotDrawn(startBlock);
                 t.seed = base;
             }
@@ -498,34 +497,11 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         bytes32 attemptKey = _attemptKey(c.key, s.attempt);
         bytes32 seed = _requeueSeeds[attemptKey];
         if (seed == SEED_PENDING) {
-            seed = _seedFrom(s.startBlock, abi.encode(c.taskId, c.round, c.shard, uint256(s.attempt)));
+            seed = BlockSeeds.seedFrom(s.startBlock, abi.encode(c.taskId, c.round, c.shard, uint256(s.attempt)));
             if (seed == bytes32(0)) revert SeedNotDrawn(s.startBlock);
             _requeueSeeds[attemptKey] = seed;
         }
         return seed;
-    }
-
-    /// @dev keccak256(blockhash(b) ‖ salt) for the block `b` = startBlock while its hash is known:
-    /// in the EVM's 256-block window, then in EIP-2935's history (8,191 blocks) where the chain has
-    /// it, so the draw holds while the drawn providers train (their commits fix it). Past both, the
-    /// latest of startBlock + 256k inside the EVM's window (fixed in advance, so nobody picks between
-    /// hashes by waiting unless nobody else fixed it first). Zero within block startBlock, whose hash
-    /// no transaction in it can know.
-    function _seedFrom(uint64 startBlock, bytes memory salt) private view returns (bytes32) {
-        uint256 first = startBlock;
-        if (block.number <= first) return bytes32(0);
-        bytes32 hash = _blockHash(first);
-        if (hash == bytes32(0)) hash = blockhash(first + ((block.number - 1 - first) / 256) * 256);
-        return keccak256(abi.encodePacked(hash, salt));
-    }
-
-    /// @dev The hash of an earlier block `n` from the EVM's window or EIP-2935's history contract;
-    /// zero where neither holds it (no contract there answers with no data, an older block reverts).
-    function _blockHash(uint256 n) private view returns (bytes32 hash) {
-        hash = blockhash(n);
-        if (hash != bytes32(0)) return hash;
-        (bool ok, bytes memory out) = BLOCK_HASH_HISTORY.staticcall(abi.encode(n));
-        if (ok && out.length == 32) hash = abi.decode(out, (bytes32));
     }
 
     /// @dev Keeps the ending round's seed and exclusions for later reads (assignments of past

@@ -8,6 +8,7 @@ import {IConsensusVerifier} from "./interfaces/IConsensusVerifier.sol";
 import {IModelRegistry} from "./interfaces/IModelRegistry.sol";
 import {IRewardDistributor} from "./interfaces/IRewardDistributor.sol";
 import {ITaskManager} from "./interfaces/ITaskManager.sol";
+import {BlockSeeds} from "./libraries/BlockSeeds.sol";
 import {Fees} from "./libraries/Fees.sol";
 import {Permits} from "./libraries/Permits.sol";
 
@@ -15,7 +16,10 @@ import {Permits} from "./libraries/Permits.sol";
 /// @notice Tasks, providers and rounds. A creator escrows the reward budget and registers the
 /// initial model version; staked providers join during the joining window; then rounds run one
 /// after another. Joining locks the task's `minStake` and one reward (the liveness deposit) of the
-/// provider's stake for this task alone.
+/// provider's stake for this task alone. A task has MAX_PROVIDERS places: who joins once they are
+/// taken applies, and when the window closes a draw from a later block's hash chooses which
+/// MAX_PROVIDERS of everyone who joined or applied keep a place, so whoever comes first does not
+/// hold every place.
 /// In every round each shard gets `replication` distinct providers drawn by reputation (at most
 /// 1.25x) from a seed nobody can choose; the ConsensusVerifier reports each shard's
 /// outcome; `advance` (callable by anyone) starts the next round once every shard is decided and
@@ -92,8 +96,13 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
     /// draw's binary search reads the words its probes land in (one up to sixteen providers, about
     /// log2(n / 16) + 2 beyond) instead of a slot per probe.
     mapping(uint256 taskId => mapping(uint256 word => uint256)) internal _cumulativeWeights;
-    /// @dev Index in `_providers` plus one; zero for an account that did not join.
+    /// @dev Index in `_providers` plus one, or MAX_PROVIDERS plus index in `_applicants` plus one;
+    /// zero for an account that did not join.
     mapping(uint256 taskId => mapping(address account => uint256)) internal _slot;
+    /// @dev Who joined once every place was taken, in order, each with its weight fixed then.
+    mapping(uint256 taskId => Applicant[]) internal _applicants;
+    /// @inheritdoc ITaskManager
+    mapping(uint256 taskId => uint64 seedBlock) public applicantDrawBlock;
     /// @inheritdoc ITaskManager
     mapping(uint256 taskId => uint256 mask) public ejected;
     /// @inheritdoc ITaskManager
@@ -204,8 +213,22 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         if (t.status != TaskStatus.Joining || block.timestamp >= t.joinDeadline) revert JoiningClosed(taskId);
         if (_slot[taskId][msg.sender] != 0) revert AlreadyJoined(taskId, msg.sender);
         uint256 count = t.providerCount;
-        if (count >= MAX_PROVIDERS) revert TaskFull(taskId);
         uint256 weight = weightOf(distributor.reputationOf(msg.sender));
+        if (count >= MAX_PROVIDERS) {
+            Applicant[] storage applicants = _applicants[taskId];
+            uint256 position = applicants.length;
+            _slot[taskId][msg.sender] = MAX_PROVIDERS + position + 1;
+            applicants.push(Applicant(msg.sender, uint16(weight)));
+            emit ProviderApplied(taskId, msg.sender, weight, position);
+        } else {
+            _takePlace(taskId, t, count, weight);
+        }
+        // The stake a slash may take, and one reward more: the deposit a missing result forfeits.
+        distributor.lockStake(msg.sender, taskId, uint256(t.minStake) + t.rewardPerResult);
+    }
+
+    /// @dev Gives the caller place `count`, the next free one.
+    function _takePlace(uint256 taskId, Task storage t, uint256 count, uint256 weight) private {
         uint256 total = t.totalWeight + weight;
         _slot[taskId][msg.sender] = count + 1;
         _providers[taskId].push(msg.sender);
@@ -213,16 +236,17 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         t.totalWeight = total;
         t.providerCount = uint16(count + 1);
         emit ProviderJoined(taskId, msg.sender, weight, count);
-        // The stake a slash may take, and one reward more: the deposit a missing result forfeits.
-        distributor.lockStake(msg.sender, taskId, uint256(t.minStake) + t.rewardPerResult);
     }
 
     /// @inheritdoc ITaskManager
     function unlockStake(uint256 taskId) external {
         Task storage t = _existing(taskId);
-        if (_slot[taskId][msg.sender] == 0) revert NotJoined(taskId, msg.sender);
+        uint256 slot = _slot[taskId][msg.sender];
+        if (slot == 0) revert NotJoined(taskId, msg.sender);
         bool closed = t.status == TaskStatus.Completed || t.status == TaskStatus.Cancelled;
         uint64 releaseAt = closed ? t.closedAt + t.challengeWindow : type(uint64).max;
+        // An applicant the draw left without a place was never drawn for a shard: it owes nothing.
+        if (slot > MAX_PROVIDERS && t.status != TaskStatus.Joining) releaseAt = 0;
         if (block.timestamp < releaseAt) revert StakeStillLocked(taskId, releaseAt);
         uint256 amount = distributor.releaseStake(msg.sender, taskId);
         emit ProviderLeft(taskId, msg.sender, amount);
@@ -252,7 +276,7 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         else if (t.status == TaskStatus.Running) fromRound = uint256(t.currentRound) + 1;
         else revert TaskNotActive(taskId);
         uint256 slot = _slot[taskId][msg.sender];
-        if (slot == 0) revert NotJoined(taskId, msg.sender);
+        if (slot == 0 || slot > MAX_PROVIDERS) revert NotJoined(taskId, msg.sender);
         return (1 << (slot - 1), away[taskId], fromRound);
     }
 
@@ -263,8 +287,9 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         Task storage t = _existing(taskId);
         if (t.status == TaskStatus.Joining) {
             if (block.timestamp < t.joinDeadline) revert JoiningOpen(taskId, t.joinDeadline);
-            // Nobody is ejected before round 0; providers may have stepped away.
-            uint256 out = away[taskId];
+            if (_applicants[taskId].length != 0 && !_drawPlaces(taskId, t)) return;
+            // Providers may have stepped away, and one whose equivocation was reported is ejected.
+            uint256 out = ejected[taskId] | away[taskId];
             uint256 present = t.providerCount - _popcount(out);
             if (present < t.replication) {
                 uint256 refund = _close(taskId, t, TaskStatus.Cancelled);
@@ -327,7 +352,7 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
     function eject(uint256 taskId, address provider) external {
         if (msg.sender != address(verifier) && msg.sender != address(registry)) revert NotAllowedToEject(msg.sender);
         uint256 slot = _slot[taskId][provider];
-        if (slot == 0) return;
+        if (slot == 0 || slot > MAX_PROVIDERS) return;
         uint256 mask = ejected[taskId];
         uint256 bit = 1 << (slot - 1);
         if (mask & bit != 0) return;
@@ -352,13 +377,24 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
 
     /// @inheritdoc ITaskManager
     function isProvider(uint256 taskId, address account) external view returns (bool) {
-        return _slot[taskId][account] != 0;
+        uint256 slot = _slot[taskId][account];
+        return slot != 0 && slot <= MAX_PROVIDERS;
+    }
+
+    /// @inheritdoc ITaskManager
+    function isApplicant(uint256 taskId, address account) external view returns (bool) {
+        return _slot[taskId][account] > MAX_PROVIDERS;
+    }
+
+    /// @inheritdoc ITaskManager
+    function applicantCount(uint256 taskId) external view returns (uint256) {
+        return _applicants[taskId].length;
     }
 
     /// @inheritdoc ITaskManager
     function isAway(uint256 taskId, address account) external view returns (bool) {
         uint256 slot = _slot[taskId][account];
-        return slot != 0 && away[taskId] & (1 << (slot - 1)) != 0;
+        return slot != 0 && slot <= MAX_PROVIDERS && away[taskId] & (1 << (slot - 1)) != 0;
     }
 
     /// @inheritdoc ITaskManager
@@ -369,7 +405,7 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
     {
         uint256 mask = verifier.roundWinners(taskId, round);
         uint256 slot = _slot[taskId][account];
-        winner = slot != 0 && mask & (1 << (slot - 1)) != 0;
+        winner = slot != 0 && slot <= MAX_PROVIDERS && mask & (1 << (slot - 1)) != 0;
         winners = _popcount(mask);
     }
 
@@ -522,6 +558,114 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
             }
             taken |= 1 << idx;
             indices[i] = idx;
+        }
+    }
+
+    /// @dev The draw among applicants, in two calls of `advance` after the joining window: the first
+    /// records its block, whose hash no transaction in it can know (returns false); a later one
+    /// chooses MAX_PROVIDERS of the n who joined or applied, uniformly, and swaps each provider it
+    /// left out with an applicant it chose (returns true).
+    function _drawPlaces(uint256 taskId, Task storage t) private returns (bool) {
+        uint64 seedBlock = applicantDrawBlock[taskId];
+        if (seedBlock == 0) {
+            applicantDrawBlock[taskId] = uint64(block.number);
+            emit ApplicantDrawScheduled(taskId, uint64(block.number), _applicants[taskId].length);
+            return false;
+        }
+        if (block.number <= seedBlock) revert ApplicantDrawPending(taskId, seedBlock);
+        bytes32 hash = BlockSeeds.hashOf(seedBlock);
+        if (hash == bytes32(0)) {
+            // Its hash is gone: draw from a new block rather than from one whose hash is public
+            // already, which whoever calls last could pick by waiting for it.
+            applicantDrawBlock[taskId] = uint64(block.number);
+            emit ApplicantDrawScheduled(taskId, uint64(block.number), _applicants[taskId].length);
+            return false;
+        }
+        bytes32 seed = keccak256(abi.encodePacked(hash, abi.encode(taskId)));
+        (uint256 keptPlaces, uint256[] memory entering) = _sample(seed, MAX_PROVIDERS + _applicants[taskId].length);
+        emit ApplicantsDrawn(taskId, seed, entering.length);
+        if (entering.length != 0) _swapIn(taskId, t, keptPlaces, entering);
+        return true;
+    }
+
+    /// @dev Floyd's sampling of MAX_PROVIDERS of `n` indices, each set as likely as any other: the
+    /// places (indices below MAX_PROVIDERS) it keeps, as a mask, and the applicants' indices it
+    /// chose, in the order drawn.
+    function _sample(bytes32 seed, uint256 n) private pure returns (uint256 keptPlaces, uint256[] memory entering) {
+        uint256[] memory chosen = new uint256[]((n + 255) >> 8);
+        entering = new uint256[](MAX_PROVIDERS);
+        uint256 entrants;
+        for (uint256 j = n - MAX_PROVIDERS; j < n; ++j) {
+            uint256 pick = uint256(keccak256(abi.encode(seed, j))) % (j + 1);
+            if (chosen[pick >> 8] & (1 << (pick & 255)) != 0) pick = j;
+            chosen[pick >> 8] |= 1 << (pick & 255);
+            if (pick >= MAX_PROVIDERS) {
+                entering[entrants] = pick;
+                ++entrants;
+            }
+        }
+        // Shrink to the filled length in place (no copy).
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(entering, entrants)
+        }
+        // bit 255 of the first word is applicant 0, not a place
+        return (chosen[0] & ~(uint256(1) << MAX_PROVIDERS), entering);
+    }
+
+    /// @dev Gives each place the draw did not keep, lowest first, to the next applicant it chose; the
+    /// one who held it takes the applicant's position. A place changing hands is neither away nor
+    /// ejected: those were its previous holder's.
+    function _swapIn(uint256 taskId, Task storage t, uint256 keptPlaces, uint256[] memory entering) private {
+        Applicant[] storage applicants = _applicants[taskId];
+        address[] storage providers = _providers[taskId];
+        uint256[] memory weights = _weights(taskId);
+        uint256 swapped;
+        uint256 place;
+        for (uint256 next = 0; next < entering.length; ++next) {
+            while (keptPlaces & (1 << place) != 0) {
+                ++place;
+            }
+            uint256 position = entering[next] - MAX_PROVIDERS;
+            Applicant memory a = applicants[position];
+            address previous = providers[place];
+            providers[place] = a.account;
+            applicants[position] = Applicant(previous, uint16(weights[place]));
+            _slot[taskId][a.account] = place + 1;
+            _slot[taskId][previous] = MAX_PROVIDERS + position + 1;
+            weights[place] = a.weight;
+            swapped |= 1 << place;
+            emit ProviderReplaced(taskId, place, previous, a.account);
+            ++place;
+        }
+        away[taskId] &= ~swapped;
+        ejected[taskId] &= ~swapped;
+        t.totalWeight = _writeWeights(taskId, weights);
+    }
+
+    /// @dev Each place's weight, from the running sums.
+    function _weights(uint256 taskId) private view returns (uint256[] memory weights) {
+        mapping(uint256 => uint256) storage sums = _cumulativeWeights[taskId];
+        weights = new uint256[](MAX_PROVIDERS);
+        uint256 before;
+        for (uint256 i = 0; i < MAX_PROVIDERS; ++i) {
+            uint256 sum = _sumAt(sums, i);
+            weights[i] = sum - before;
+            before = sum;
+        }
+    }
+
+    /// @dev Writes the running sums of `weights` (every place taken); returns their total.
+    function _writeWeights(uint256 taskId, uint256[] memory weights) private returns (uint256 total) {
+        mapping(uint256 => uint256) storage sums = _cumulativeWeights[taskId];
+        uint256 word;
+        for (uint256 i = 0; i < MAX_PROVIDERS; ++i) {
+            total += weights[i];
+            word |= total << ((i & 15) << 4);
+            if (i & 15 == 15 || i + 1 == MAX_PROVIDERS) {
+                sums[i >> 4] = word;
+                word = 0;
+            }
         }
     }
 

@@ -231,19 +231,156 @@ contract TaskManagerTest is ProtocolFixture {
         tm.join(id);
     }
 
-    function test_join_revertsWhenTaskFull() public {
-        uint256 id = _createTask(_params());
-        // Fill the provider list directly: slot layout is an implementation detail, so join for real.
-        for (uint256 i = 0; i < tm.MAX_PROVIDERS(); ++i) {
+    /// Fills every place of task `id` with providers that join for real, then has `extra` more join.
+    function _oversubscribed(uint256 id, uint256 extra) internal {
+        for (uint256 i = 0; i < tm.MAX_PROVIDERS() + extra; ++i) {
             address who = address(uint160(0x10000 + i));
             _stake(who, JOIN_LOCK);
             vm.prank(who);
             tm.join(id);
         }
+    }
+
+    function test_join_appliesOnceEveryPlaceIsTaken() public {
+        uint256 id = _createTask(_params());
+        _oversubscribed(id, 0);
         _stake(stranger, JOIN_LOCK);
-        vm.expectRevert(abi.encodeWithSelector(ITaskManager.TaskFull.selector, id));
+        vm.expectEmit(address(tm));
+        emit ITaskManager.ProviderApplied(id, stranger, tm.weightOf(0), 0);
         vm.prank(stranger);
         tm.join(id);
+        assertFalse(tm.isProvider(id, stranger));
+        assertTrue(tm.isApplicant(id, stranger));
+        assertEq(tm.applicantCount(id), 1);
+        assertEq(distributor.taskLock(id, stranger), JOIN_LOCK, "an applicant locks what a provider does");
+        assertEq(tm.getTask(id).providerCount, tm.MAX_PROVIDERS());
+        vm.expectRevert(abi.encodeWithSelector(ITaskManager.AlreadyJoined.selector, id, stranger));
+        vm.prank(stranger);
+        tm.join(id);
+        vm.expectRevert(abi.encodeWithSelector(ITaskManager.NotJoined.selector, id, stranger));
+        vm.prank(stranger);
+        tm.stepAway(id);
+    }
+
+    /// The draw takes two calls, a block apart; it keeps MAX_PROVIDERS of everyone, swaps each
+    /// provider it left out with an applicant it chose, and the draw weights follow.
+    function test_advance_drawsThePlacesAmongEveryoneWhoJoined() public {
+        uint256 id = _createTask(_params());
+        _oversubscribed(id, 40);
+        vm.warp(block.timestamp + _params().joinWindow);
+        vm.expectEmit(address(tm));
+        emit ITaskManager.ApplicantDrawScheduled(id, uint64(block.number), 40);
+        tm.advance(id);
+        assertEq(tm.applicantDrawBlock(id), block.number);
+        assertEq(uint8(tm.getTask(id).status), uint8(ITaskManager.TaskStatus.Joining));
+        vm.expectRevert(abi.encodeWithSelector(ITaskManager.ApplicantDrawPending.selector, id, uint64(block.number)));
+        tm.advance(id);
+        vm.roll(block.number + 1);
+        vm.recordLogs();
+        tm.advance(id);
+        assertEq(uint8(tm.getTask(id).status), uint8(ITaskManager.TaskStatus.Running));
+        address[] memory list = tm.providersOf(id);
+        assertEq(list.length, tm.MAX_PROVIDERS());
+        uint256 placed;
+        uint256 entrants;
+        for (uint256 i = 0; i < tm.MAX_PROVIDERS() + 40; ++i) {
+            address who = address(uint160(0x10000 + i));
+            bool provider = tm.isProvider(id, who);
+            assertEq(tm.isApplicant(id, who), !provider);
+            if (provider) {
+                ++placed;
+                if (i >= tm.MAX_PROVIDERS()) ++entrants;
+            }
+        }
+        assertEq(placed, tm.MAX_PROVIDERS());
+        assertGt(entrants, 0, "about 34 applicants take a place");
+        for (uint256 i = 0; i < list.length; ++i) {
+            assertTrue(tm.isProvider(id, list[i]));
+        }
+        // Every weight is the base one here: the running sums end at places x base.
+        assertEq(tm.getTask(id).totalWeight, tm.MAX_PROVIDERS() * tm.REPUTATION_BASE());
+    }
+
+    /// A place's `away` and `ejected` bits were its holder's: an applicant that takes the place
+    /// starts present. (An equivocation report can eject a provider while the task joins.)
+    function test_advance_anEntrantInheritsNeitherAwayNorEjected() public {
+        uint256 id = _createTask(_params());
+        _oversubscribed(id, tm.MAX_PROVIDERS());
+        for (uint256 i = 0; i < tm.MAX_PROVIDERS(); ++i) {
+            address who = address(uint160(0x10000 + i));
+            if (i % 2 == 0) {
+                vm.prank(address(registry));
+                tm.eject(id, who);
+            } else {
+                vm.prank(who);
+                tm.stepAway(id);
+            }
+        }
+        vm.warp(block.timestamp + _params().joinWindow);
+        tm.advance(id);
+        vm.roll(block.number + 1);
+        tm.advance(id);
+        address[] memory list = tm.providersOf(id);
+        uint256 entrants;
+        for (uint256 i = 0; i < list.length; ++i) {
+            bool entrant = uint160(list[i]) >= 0x10000 + tm.MAX_PROVIDERS();
+            uint256 bits = (tm.ejected(id) | tm.away(id)) & (1 << i);
+            if (entrant) ++entrants;
+            assertEq(bits == 0, entrant, "only the places that changed hands start present");
+        }
+        assertGt(entrants, 0);
+        // Round 0 leaves out the ejected as well as the away: only the entrants are drawn.
+        (address[] memory drawn,,,,,,) = verifier.assignment(id, 0, 0);
+        assertEq(drawn.length, 0, "drawn from the next block on");
+        vm.roll(block.number + 1);
+        (drawn,,,,,,) = verifier.assignment(id, 0, 0);
+        for (uint256 i = 0; i < drawn.length; ++i) {
+            assertGe(uint160(drawn[i]), 0x10000 + tm.MAX_PROVIDERS());
+        }
+    }
+
+    /// A draw block whose hash is gone is not drawn from (the hash of a later block is public by
+    /// then): the draw is scheduled again from the block of the call.
+    function test_advance_schedulesTheDrawAgainOnceItsBlockHashIsGone() public {
+        uint256 id = _createTask(_params());
+        _oversubscribed(id, 3);
+        vm.warp(block.timestamp + _params().joinWindow);
+        tm.advance(id);
+        vm.roll(block.number + 300);
+        vm.expectEmit(address(tm));
+        emit ITaskManager.ApplicantDrawScheduled(id, uint64(block.number), 3);
+        tm.advance(id);
+        assertEq(tm.applicantDrawBlock(id), block.number);
+        assertEq(uint8(tm.getTask(id).status), uint8(ITaskManager.TaskStatus.Joining));
+        vm.roll(block.number + 1);
+        tm.advance(id);
+        assertEq(uint8(tm.getTask(id).status), uint8(ITaskManager.TaskStatus.Running));
+    }
+
+    /// An applicant the draw left out gets its stake back at once; one with a place waits as before.
+    function test_unlockStake_freesAnApplicantLeftWithoutAPlace() public {
+        uint256 id = _createTask(_params());
+        _oversubscribed(id, 40);
+        vm.warp(block.timestamp + _params().joinWindow);
+        tm.advance(id);
+        address applicant = address(uint160(0x10000 + tm.MAX_PROVIDERS()));
+        vm.expectRevert(abi.encodeWithSelector(ITaskManager.StakeStillLocked.selector, id, type(uint64).max));
+        vm.prank(applicant);
+        tm.unlockStake(id);
+        vm.roll(block.number + 1);
+        tm.advance(id);
+        for (uint256 i = 0; i < tm.MAX_PROVIDERS() + 40; ++i) {
+            address who = address(uint160(0x10000 + i));
+            if (tm.isProvider(id, who)) {
+                vm.expectRevert(abi.encodeWithSelector(ITaskManager.StakeStillLocked.selector, id, type(uint64).max));
+                vm.prank(who);
+                tm.unlockStake(id);
+            } else {
+                vm.prank(who);
+                tm.unlockStake(id);
+                assertEq(distributor.taskLock(id, who), 0);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- stepAway, stepBack

@@ -3,6 +3,9 @@ import { on } from './feed.ts'
 import { model, provider, round, task, taskProvider, version } from 'ponder:schema'
 import { TASK_STATUSES, roundId, taskProviderId } from '../ids.ts'
 
+/** TaskManager.MAX_PROVIDERS: an applicant's index is this plus its position among the applicants. */
+const PLACES = 255
+
 on('TaskManager:TaskCreated', async ({ event, context }) => {
   const { taskId, creator, modelId, initialVersionId, specCid, datasetCid, escrow, name, description } = event.args
   // The event leaves out the task's shape; one read at the creation block fills it in.
@@ -23,12 +26,35 @@ on('TaskManager:TaskCreated', async ({ event, context }) => {
 
 on('TaskManager:ProviderJoined', async ({ event, context }) => {
   const { taskId, provider: address, weight, index } = event.args
-  await context.db.insert(taskProvider).values({ id: taskProviderId(taskId, address), taskId, provider: address, weight, index: Number(index), left: false })
+  await context.db.insert(taskProvider).values({ id: taskProviderId(taskId, address), taskId, provider: address, weight, index: Number(index), applicant: false, left: false })
   await context.db.update(task, { id: taskId }).set((row) => ({ providerCount: row.providerCount + 1 }))
+  await countJoin(context, address)
+})
+
+// Every place was taken: an applicant until the draw after the joining window gives it one.
+on('TaskManager:ProviderApplied', async ({ event, context }) => {
+  const { taskId, provider: address, weight, position } = event.args
+  await context.db.insert(taskProvider).values({ id: taskProviderId(taskId, address), taskId, provider: address, weight, index: PLACES + Number(position), applicant: true, left: false })
+  await countJoin(context, address)
+})
+
+// The draw swapped a provider left without a place with an applicant it chose: each takes the other's index.
+on('TaskManager:ProviderReplaced', async ({ event, context }) => {
+  const { taskId, index, previous, provider: address } = event.args
+  const entrant = await context.db.find(taskProvider, { id: taskProviderId(taskId, address) })
+  await context.db.update(taskProvider, { id: taskProviderId(taskId, previous) }).set({ index: entrant?.index ?? PLACES, applicant: true, awayFromRound: null })
+  await context.db.update(taskProvider, { id: taskProviderId(taskId, address) }).set({ index: Number(index), applicant: false })
+})
+
+// Kept in the feed; the ProviderReplaced events of the same transaction carry what changed.
+on('TaskManager:ApplicantDrawScheduled', async () => {})
+on('TaskManager:ApplicantsDrawn', async () => {})
+
+async function countJoin (context: Parameters<Parameters<typeof on>[1]>[0]['context'], address: `0x${string}`): Promise<void> {
   await context.db.insert(provider)
     .values({ address, tasksJoined: 1, acceptedCount: 0, rewardsEarned: 0n, reputation: 0, claimed: 0n, slashed: 0n })
     .onConflictDoUpdate((row) => ({ tasksJoined: row.tasksJoined + 1 }))
-})
+}
 
 on('TaskManager:RoundStarted', async ({ event, context }) => {
   const { taskId, round: n, seedBlock, startedAt } = event.args

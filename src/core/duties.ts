@@ -98,6 +98,11 @@ export interface ProviderView {
   }
   /** this provider joined the task (on chain, or saved) */
   joined: boolean
+  /**
+   * joined once every place was taken, it holds none: it waits for the draw among applicants as
+   * round 0 starts, or the draw left it out
+   */
+  applicant?: boolean
   /** the volunteer's controls pause this device now: why (absent while they allow work) */
   pausedFor?: string
   /** this provider has stepped away from the task's draws (read while joining or running) */
@@ -163,7 +168,7 @@ export type Duty =
   | { kind: 'wait', detail: string, shard?: number }
   /** nothing of the task's is owed now, and the volunteer's controls pause this device */
   | { kind: 'paused', detail: string }
-  | { kind: 'done', outcome: 'completed' | 'cancelled' | 'not-joined' }
+  | { kind: 'done', outcome: 'completed' | 'cancelled' | 'not-joined' | 'not-drawn' }
 
 export interface Decision {
   duties: Duty[]
@@ -181,6 +186,9 @@ export function duties (view: ProviderView): Decision {
     const unlock: Duty[] = view.unlockable === true ? [{ kind: 'unlock' }] : []
     return { duties: [...claim, ...unlock, { kind: 'done', outcome: task.status === 'Completed' ? 'completed' : 'cancelled' }] }
   }
+  if (view.applicant === true && task.status !== 'Joining') {
+    return { duties: [...(view.unlockable === true ? [{ kind: 'unlock' } as const] : []), { kind: 'done', outcome: 'not-drawn' }] }
+  }
   const out: Duty[] = []
   // A step away or back goes first: it must land before the next round starts to count for it.
   const presence: Duty[] = []
@@ -188,6 +196,8 @@ export function duties (view: ProviderView): Decision {
     if (task.status !== 'Joining') return { duties: [{ kind: 'done', outcome: 'not-joined' }] }
     if (view.pausedFor !== undefined) return { duties: [{ kind: 'paused', detail: view.pausedFor }] }
     out.push({ kind: 'join' })
+  } else if (view.applicant === true) {
+    // an applicant holds no place to step away from: it waits for the draw
   } else if (view.pausedFor !== undefined && view.away === false) {
     presence.push({ kind: 'stepAway', reason: view.pausedFor })
   } else if (view.pausedFor === undefined && view.away === true) {

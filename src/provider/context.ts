@@ -46,7 +46,8 @@ const BENIGN = new Set([
   'ChallengeWindowClosed', 'ChallengeAlreadyOpen', // challenge: too late, or another winner's is open
   'AlreadyReported', // an equivocation another provider reported first
   'ProposalExpired', // finalizeVersion or the last confirmation, after the round moved on
-  'AlreadyAway', 'NotAway' // a step away or back that another device of this account took first
+  'AlreadyAway', 'NotAway', // a step away or back that another device of this account took first
+  'ApplicantDrawPending' // the draw among applicants, asked for again within its own block
 ])
 
 /** Version blobs kept in memory: the parent, this round's recomputed version, and room for a head read early. */
@@ -76,6 +77,11 @@ export class ProviderContext {
   onChain = { shards: 0, modelId: 0n, confirmations: 0 }
   /** Whether this provider has stepped away from the task's draws; undefined until read. */
   away: boolean | undefined
+  /**
+   * Whether this provider, joined, holds a place, as read while the task had `status`: the draw
+   * among applicants, as round 0 starts, is the only thing that changes it.
+   */
+  place: { status: string, placed: boolean } | undefined
 
   constructor (
     readonly deps: ProviderDeps,

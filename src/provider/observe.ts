@@ -60,6 +60,15 @@ export async function observe (ctx: ProviderContext, patience: Patience, pausedF
     state.joined = true
     await ctx.save()
   }
+  // Joined once every place was taken, it applied: read once while joining and once running, the
+  // draw among applicants being all that changes it.
+  if (state.joined && ctx.place?.status !== task.status) ctx.place = { status: task.status, placed: await chain.isProvider(taskId) }
+  if (state.joined && ctx.place?.placed === false) {
+    const now = await chain.now()
+    if (task.status === 'Joining') return { ...base, now, joined: true, applicant: true }
+    // left without a place: its stake comes back at once
+    return { ...base, now, joined: true, applicant: true, unlockable: await chain.readTaskLock(taskId) > 0n }
+  }
   const now = await chain.now()
   // Read once, then known from this provider's own steps, except while paused (another device of
   // the account may step for it); not joined, it cannot be away.

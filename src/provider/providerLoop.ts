@@ -82,7 +82,7 @@ export interface ProviderLoopOptions {
   gate?: WorkGate
 }
 
-export type LoopOutcome = 'completed' | 'cancelled' | 'not-joined'
+export type LoopOutcome = 'completed' | 'cancelled' | 'not-joined' | 'not-drawn'
 
 /** Chain time runs up to a block behind the wall clock: wake a little after a window closes. */
 const WINDOW_SLACK_MS = 1200
@@ -180,6 +180,7 @@ export class ProviderLoop extends Emitter<ProviderEvents> {
     for (const duty of decision.duties) {
       if (duty.kind === 'done') {
         if (duty.outcome === 'not-joined') await this.ctx.step({ phase: 'done', detail: 'the joining window closed before this account joined' })
+        if (duty.outcome === 'not-drawn') await this.ctx.step({ phase: 'done', detail: 'more joined than the task has places, and the draw among them left this account out; its stake is unlocked' })
         return { outcome: duty.outcome, progressed, waitMs: 0, blockWait: false }
       }
       if (await this.perform(duty, view.round?.round, signal)) progressed = true

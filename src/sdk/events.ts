@@ -9,6 +9,7 @@
  */
 export const EVENT_CONTRACTS = {
   TaskCreated: 'TaskManager', ProviderJoined: 'TaskManager', RoundStarted: 'TaskManager', TaskCompleted: 'TaskManager',
+  ProviderApplied: 'TaskManager', ApplicantDrawScheduled: 'TaskManager', ApplicantsDrawn: 'TaskManager', ProviderReplaced: 'TaskManager',
   TaskCancelled: 'TaskManager', TaskUnderSubscribed: 'TaskManager', ProviderEjected: 'TaskManager', ProviderLeft: 'TaskManager',
   ProviderSteppedAway: 'TaskManager', ProviderSteppedBack: 'TaskManager',
   TaskCancelRequested: 'TaskManager', TaskStalled: 'TaskManager', TaskClosed: 'ConsensusVerifier',

@@ -54,6 +54,12 @@ interface ITaskManager {
         uint256 totalWeight;
     }
 
+    /// @notice One who joined once every place was taken, and the weight it would draw with.
+    struct Applicant {
+        address account;
+        uint16 weight;
+    }
+
     /// @notice Everything a creator sets when creating a task. `parameters`, `trainMflop` (millions
     /// of floating-point operations to train one result, rounded up) and `activationKib` (KiB of
     /// activations and their gradients for one batch, rounded up) declare what a result asks of a
@@ -109,9 +115,11 @@ interface ITaskManager {
     /// @param taskId The task.
     /// @param account The account that joined.
     error AlreadyJoined(uint256 taskId, address account);
-    /// @notice The task has the most providers allowed.
+    /// @notice The draw among the task's applicants takes the hash of block `seedBlock`, which is
+    /// not readable yet: call `advance` again from the next block on.
     /// @param taskId The task.
-    error TaskFull(uint256 taskId);
+    /// @param seedBlock The block whose hash draws the places.
+    error ApplicantDrawPending(uint256 taskId, uint64 seedBlock);
     /// @notice The creator already asked to cancel the running task; it ends with its round.
     /// @param taskId The task.
     error CancelAlreadyRequested(uint256 taskId);
@@ -194,8 +202,36 @@ interface ITaskManager {
     /// @param taskId The task.
     /// @param provider The provider.
     /// @param weight The provider's weight.
-    /// @param index Its index in the provider list.
+    /// @param index Its place: its index in the provider list, and its bit in the task's masks (a
+    /// draw among applicants may give the place to another, `ProviderReplaced`).
     event ProviderJoined(uint256 indexed taskId, address indexed provider, uint256 weight, uint256 index);
+    /// @notice Every place of the task was taken: `provider` joined as an applicant, with its stake
+    /// locked as a provider's, and may take a place in the draw after the joining window.
+    /// @param taskId The task.
+    /// @param provider The applicant.
+    /// @param weight Its weight, should it take a place.
+    /// @param position Its position among the applicants.
+    event ProviderApplied(uint256 indexed taskId, address indexed provider, uint256 weight, uint256 position);
+    /// @notice More joined than the task has places: the hash of block `seedBlock` (this event's own)
+    /// draws who keeps one, at the next `advance`; scheduled again from a later block when that
+    /// hash is no longer readable (past EIP-2935's 8,191 blocks, or the EVM's 256 without it).
+    /// @param taskId The task.
+    /// @param seedBlock The block whose hash draws the places.
+    /// @param applicants How many joined after every place was taken.
+    event ApplicantDrawScheduled(uint256 indexed taskId, uint64 seedBlock, uint256 applicants);
+    /// @notice The draw among everyone who joined chose who keeps a place; `entrants` applicants
+    /// took one (a `ProviderReplaced` each).
+    /// @param taskId The task.
+    /// @param seed The draw's seed.
+    /// @param entrants Applicants that took a place.
+    event ApplicantsDrawn(uint256 indexed taskId, bytes32 seed, uint256 entrants);
+    /// @notice The draw gave place `index` to the applicant `provider`; `previous`, who held it, is
+    /// an applicant without a place now, its stake free to unlock.
+    /// @param taskId The task.
+    /// @param index The place (its index in the provider list).
+    /// @param previous Who held it.
+    /// @param provider Who holds it now.
+    event ProviderReplaced(uint256 indexed taskId, uint256 index, address indexed previous, address indexed provider);
     /// @notice Round `round` started at `startedAt`; its draw seed comes from the hash of block
     /// `seedBlock`, this event's own block, readable from the next one (ConsensusVerifier.roundSeed).
     /// @param taskId The task.
@@ -337,15 +373,35 @@ interface ITaskManager {
         returns (bool winner, uint256 winners);
 
     /// @notice Releases the caller's stake locked for task `taskId` once the task has closed and its
-    /// challenge window passed.
+    /// challenge window passed, or at once for an applicant without a place once the task is no
+    /// longer joining (the draw ran, or the task ended before it).
     /// @param taskId The task.
     function unlockStake(uint256 taskId) external;
 
-    /// @notice Whether `account` joined task `taskId`.
+    /// @notice Whether `account` holds a place in task `taskId` (joined, and not left without a
+    /// place by the draw among applicants).
     /// @param taskId The task.
     /// @param account The account.
-    /// @return True when it joined.
+    /// @return True when it holds a place.
     function isProvider(uint256 taskId, address account) external view returns (bool);
+
+    /// @notice Whether `account` joined task `taskId` without a place: it applied once every place
+    /// was taken and waits for the draw, or the draw left it (or moved it) out.
+    /// @param taskId The task.
+    /// @param account The account.
+    /// @return True when it is an applicant without a place.
+    function isApplicant(uint256 taskId, address account) external view returns (bool);
+
+    /// @notice How many joined task `taskId` once every place was taken (zero: no draw).
+    /// @param taskId The task.
+    /// @return The number of applicants.
+    function applicantCount(uint256 taskId) external view returns (uint256);
+
+    /// @notice The block whose hash draws the places of task `taskId` among its applicants; zero
+    /// until the first `advance` after the joining window of a task with applicants.
+    /// @param taskId The task.
+    /// @return seedBlock The block.
+    function applicantDrawBlock(uint256 taskId) external view returns (uint64 seedBlock);
 
     /// @notice Whether every shard of the current round of running task `taskId` is decided.
     /// @param taskId The task.
@@ -376,9 +432,12 @@ interface ITaskManager {
     function cancel(uint256 taskId) external;
 
     /// @notice Joins a task during its joining window and locks `minStake + rewardPerResult` of the
-    /// caller's free stake for it alone (released by `unlockStake` after the task). Every provider of a task locks the
+    /// caller's free stake for it alone (released by `unlockStake` after the task, or after the draw
+    /// for an applicant it leaves without a place). Every provider of a task locks the
     /// same amount, so a majority of providers is a majority of locked stake; its draw weight is
-    /// fixed now from its reputation (at most 1.25x).
+    /// fixed now from its reputation (at most 1.25x). Once MAX_PROVIDERS places are taken the
+    /// caller applies (`ProviderApplied`): after the window a draw keeps MAX_PROVIDERS of all who
+    /// joined, each as likely as any other, so places follow locked stake, not who came first.
     /// @param taskId The task.
     function join(uint256 taskId) external;
 
@@ -396,7 +455,9 @@ interface ITaskManager {
 
     /// @notice Moves a task forward; anyone may call it. After the joining window it starts round
     /// 0, or ends the task and refunds its escrow when fewer providers joined (and are not away) than
-    /// its replication.
+    /// its replication. A task with applicants first draws its places: the first call records the
+    /// block whose hash draws them (`ApplicantDrawScheduled`), a call from the next block on draws
+    /// (`ApplicantsDrawn`, `ProviderReplaced`) and goes on as above.
     /// In a running task, once every shard of the current round is decided and the round's
     /// version is final in the ModelRegistry (or `aggregateWindow` has passed without one), it
     /// starts the next round or completes the task and refunds the rest of the escrow. A round
@@ -412,7 +473,8 @@ interface ITaskManager {
     /// @param round The round whose version is final.
     function onVersionFinal(uint256 taskId, uint256 round) external;
 
-    /// @notice The providers of a task in joining order (bounded by MAX_PROVIDERS).
+    /// @notice The providers of a task by place: in joining order, with the draw's entrants in the
+    /// places it freed (bounded by MAX_PROVIDERS).
     /// @param taskId The task.
     /// @return list The providers.
     function providersOf(uint256 taskId) external view returns (address[] memory list);

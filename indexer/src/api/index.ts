@@ -46,7 +46,7 @@ app.openapi(createRoute({
   const [[providers], statuses, [versions], [results], [rewards]] = await Promise.all([
     db.select({ n: countDistinct(schema.taskProvider.provider) }).from(schema.taskProvider)
       .innerJoin(schema.task, eq(schema.taskProvider.taskId, schema.task.id))
-      .where(and(open, eq(schema.taskProvider.left, false), isNull(schema.taskProvider.ejectedFromRound), isNull(schema.taskProvider.awayFromRound))),
+      .where(and(open, eq(schema.taskProvider.left, false), eq(schema.taskProvider.applicant, false), isNull(schema.taskProvider.ejectedFromRound), isNull(schema.taskProvider.awayFromRound))),
     db.select({ status: schema.task.status, n: count() }).from(schema.task).where(open).groupBy(schema.task.status),
     db.select({ n: count() }).from(schema.version).where(and(isNotNull(schema.version.round), ne(schema.version.status, 'Rejected'))),
     db.select({ n: count() }).from(schema.result).where(eq(schema.result.status, 'accepted')),

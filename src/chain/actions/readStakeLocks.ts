@@ -1,6 +1,7 @@
 import type { Address, BlockNumber } from 'viem'
 import { TaskManagerAbi } from '../generated/abis.ts'
 import { asAction } from './errors.ts'
+import { readIsApplicant } from './readIsApplicant.ts'
 import { readTask } from './readTask.ts'
 import { readTaskLock } from './readTaskLock.ts'
 import { logsFrom, type ReadContext } from './types.ts'
@@ -14,19 +15,24 @@ export interface StakeLock {
 }
 
 /**
- * The tasks `account` joined (its `ProviderJoined` events from `fromBlock` on, default the deployment block) whose
- * stake is still locked, with when each lock can be released.
+ * The tasks `account` joined or applied to (its `ProviderJoined` and `ProviderApplied` events from
+ * `fromBlock` on, default the deployment block) whose stake is still locked, with when each lock can
+ * be released: at once for one the draw among applicants left without a place.
  */
 export async function readStakeLocks (ctx: ReadContext, params: { account: Address, fromBlock?: BlockNumber }): Promise<StakeLock[]> {
   return await asAction('readStakeLocks', async () => {
-    const joined = await ctx.publicClient.getContractEvents({
-      address: ctx.contracts.TaskManager, abi: TaskManagerAbi, eventName: 'ProviderJoined',
-      args: { provider: params.account }, fromBlock: logsFrom(ctx, params.fromBlock), toBlock: 'latest', strict: true
-    })
-    const locks = await Promise.all(joined.map(async ({ args: { taskId } }): Promise<StakeLock | undefined> => {
+    const events = { address: ctx.contracts.TaskManager, abi: TaskManagerAbi, args: { provider: params.account }, fromBlock: logsFrom(ctx, params.fromBlock), toBlock: 'latest', strict: true } as const
+    const [joined, applied] = await Promise.all([
+      ctx.publicClient.getContractEvents({ ...events, eventName: 'ProviderJoined' }),
+      ctx.publicClient.getContractEvents({ ...events, eventName: 'ProviderApplied' })
+    ])
+    // a provider the draw left out moved from its place to the applicants: one lock, one entry
+    const taskIds = [...new Set([...joined, ...applied].map(({ args: { taskId } }) => taskId))]
+    const locks = await Promise.all(taskIds.map(async (taskId): Promise<StakeLock | undefined> => {
       const amount = await readTaskLock(ctx, { taskId, account: params.account })
       if (amount === 0n) return undefined
       const task = await readTask(ctx, { taskId })
+      if (task.status !== 'Joining' && await readIsApplicant(ctx, { taskId, account: params.account })) return { taskId, amount, releaseAt: 0n }
       const closed = task.status === 'Completed' || task.status === 'Cancelled'
       return { taskId, amount, releaseAt: closed ? task.closedAt + BigInt(task.challengeWindow) : undefined }
     }))
