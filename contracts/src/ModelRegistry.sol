@@ -563,7 +563,9 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
             if (!isFinal) confirmedBy[versionId][signers[i]] = true;
             if (i != mine) emit VersionConfirmed(versionId, signers[i], ++count, signatures[i]);
         }
+        // Not final yet: it may become so when its challenge window closes, so the round waits.
         if (isFinal) _finalize(versionId, v);
+        else taskManager.holdRound(v.taskId, v.round, v.challengeDeadline);
     }
 
     /// @dev A proposal is for the task's current, decided round without a final version, on top of

@@ -103,6 +103,9 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
     mapping(uint256 taskId => Applicant[]) internal _applicants;
     /// @inheritdoc ITaskManager
     mapping(uint256 taskId => uint64 seedBlock) public applicantDrawBlock;
+    /// @dev The latest challenge deadline of the running round's proposals not yet final, with its
+    /// round: `round << 64 | deadline`.
+    mapping(uint256 taskId => uint256) internal _heldUntil;
     /// @inheritdoc ITaskManager
     mapping(uint256 taskId => uint256 mask) public ejected;
     /// @inheritdoc ITaskManager
@@ -314,6 +317,21 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         _advanceRound(taskId, t);
     }
 
+    /// @inheritdoc ITaskManager
+    function holdRound(uint256 taskId, uint256 round, uint64 quietUntil) external {
+        if (msg.sender != address(registry)) revert OnlyRegistry(msg.sender);
+        uint256 held = _heldUntil[taskId];
+        if (held >> 64 == round && uint64(held) >= quietUntil) return;
+        _heldUntil[taskId] = round << 64 | quietUntil;
+        emit RoundHeld(taskId, round, quietUntil);
+    }
+
+    /// @inheritdoc ITaskManager
+    function roundHold(uint256 taskId) external view returns (uint256 round, uint64 until) {
+        uint256 held = _heldUntil[taskId];
+        return (held >> 64, uint64(held));
+    }
+
     /// @dev Ends the running round (it must be decided): completes or cancels the task, or starts
     /// the next round.
     function _advanceRound(uint256 taskId, Task storage t) private {
@@ -323,6 +341,16 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         uint256 empty = t.emptyRounds;
         if (registry.roundVersion(taskId, round) == 0) {
             uint64 until = decidedAt + t.aggregateWindow;
+            // A proposal in its challenge window may become final when it closes, which anyone
+            // could otherwise forestall by ending the round: the round waits for it, one second
+            // more so the version goes first, at most a challenge window past the aggregation window.
+            uint256 held = _heldUntil[taskId];
+            if (held >> 64 == round) {
+                uint64 quiet = uint64(held) + 1;
+                uint64 cap = until + t.challengeWindow + 1;
+                if (quiet > cap) quiet = cap;
+                if (quiet > until) until = quiet;
+            }
             if (block.timestamp < until) revert AggregationPending(taskId, until);
             t.emptyRounds = uint8(++empty);
         } else if (empty != 0) {

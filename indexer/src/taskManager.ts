@@ -49,6 +49,7 @@ on('TaskManager:ProviderReplaced', async ({ event, context }) => {
 // Kept in the feed; the ProviderReplaced events of the same transaction carry what changed.
 on('TaskManager:ApplicantDrawScheduled', async () => {})
 on('TaskManager:ApplicantsDrawn', async () => {})
+on('TaskManager:RoundHeld', async () => {})
 
 async function countJoin (context: Parameters<Parameters<typeof on>[1]>[0]['context'], address: `0x${string}`): Promise<void> {
   await context.db.insert(provider)

@@ -12,7 +12,7 @@ export const EVENT_CONTRACTS = {
   ProviderApplied: 'TaskManager', ApplicantDrawScheduled: 'TaskManager', ApplicantsDrawn: 'TaskManager', ProviderReplaced: 'TaskManager',
   TaskCancelled: 'TaskManager', TaskUnderSubscribed: 'TaskManager', ProviderEjected: 'TaskManager', ProviderLeft: 'TaskManager',
   ProviderSteppedAway: 'TaskManager', ProviderSteppedBack: 'TaskManager',
-  TaskCancelRequested: 'TaskManager', TaskStalled: 'TaskManager', TaskClosed: 'ConsensusVerifier',
+  TaskCancelRequested: 'TaskManager', TaskStalled: 'TaskManager', RoundHeld: 'TaskManager', TaskClosed: 'ConsensusVerifier',
   RoundConfigured: 'ConsensusVerifier', RoundDecided: 'ConsensusVerifier', Committed: 'ConsensusVerifier', Revealed: 'ConsensusVerifier',
   ShardAccepted: 'ConsensusVerifier', ShardDisputed: 'ConsensusVerifier', SplitResolved: 'ConsensusVerifier', ShardRequeued: 'ConsensusVerifier',
   ShardFailed: 'ConsensusVerifier', ResultSlashed: 'ConsensusVerifier',

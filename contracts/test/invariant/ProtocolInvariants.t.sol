@@ -197,12 +197,19 @@ contract ProtocolHandler is ProtocolFixture {
             if (r == 4 && _challenge(versionId, seed >> 8)) return;
             if (r == 5 && _settleChallenge(versionId, uint8(seed >> 8))) return;
         }
-        ITaskManager.Task memory t = tm.getTask(taskId);
-        vm.warp(block.timestamp + t.aggregateWindow);
-        _advance(taskId);
+        _advanceDue(tm.getTask(taskId));
         ghostRounds++;
         // Completed, cancelled, out of drawable providers or stalled: start another.
         if (!_running()) _nextTask();
+    }
+
+    /// Ends the running round once it may end: after the aggregation window, and after the
+    /// challenge window of a proposal that holds it (one not final at once may still become so).
+    function _advanceDue(ITaskManager.Task memory t) internal {
+        vm.warp(block.timestamp + t.aggregateWindow);
+        (uint256 heldRound, uint64 until) = tm.roundHold(taskId);
+        if (heldRound == t.currentRound && block.timestamp <= until) vm.warp(uint256(until) + 1);
+        _advance(taskId);
     }
 
     // ---------------------------------------------------------------- providers
@@ -485,8 +492,7 @@ contract ProtocolHandler is ProtocolFixture {
                     else if (st.open && st.a.length > 0) _finalizeShard(shard, st);
                 }
             }
-            vm.warp(block.timestamp + t.aggregateWindow);
-            _advance(taskId);
+            _advanceDue(t);
         }
         _unlockAll(t.challengeWindow);
         vm.warp(block.timestamp + t.challengeWindow);

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {IModelRegistry} from "../../src/interfaces/IModelRegistry.sol";
+import {ITaskManager} from "../../src/interfaces/ITaskManager.sol";
+import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
+
+/// @notice A quiet window cut short: a version proposed without a majority of the winners' signatures
+/// (the others offline, as volunteers often are) becomes final when its challenge window closes
+/// unchallenged. But anyone could end its round without a version as soon as the aggregation window
+/// ran out, which with the defaults (both windows 600 s) always came first: the proposal expired,
+/// and three such rounds in a row ended the task. Now the round waits for a pending proposal's
+/// challenge window, at most a challenge window past the aggregation window.
+contract QuietWindowCutShortTest is ProtocolFixture {
+    uint256 internal taskId;
+    uint256 internal modelId;
+    uint256 internal genesis;
+    uint256 internal proposal;
+
+    function setUp() public {
+        _deploy();
+        taskId = _startTask(_params(), 3);
+        modelId = tm.getTask(taskId).modelId;
+        genesis = registry.getModel(modelId).head;
+        _runRound(taskId, 0, 2);
+        // The aggregator proposes a little after the decision; nobody else is there to sign.
+        vm.warp(block.timestamp + 10);
+        proposal = _proposeVersion(taskId, 0, genesis, _roundWinners(taskId, 0, 2)[0], keccak256("round 0"));
+    }
+
+    function test_attack_anyoneEndingTheRoundNoLongerKillsAPendingVersion() public {
+        (,, uint64 decidedAt) = verifier.roundProgress(taskId);
+        uint64 deadline = registry.getVersion(proposal).challengeDeadline;
+        vm.warp(decidedAt + tm.getTask(taskId).aggregateWindow);
+        assertLt(block.timestamp, deadline, "the aggregation window ends first");
+        vm.expectRevert(abi.encodeWithSelector(ITaskManager.AggregationPending.selector, taskId, deadline + 1));
+        vm.prank(stranger);
+        tm.advance(taskId);
+        vm.warp(deadline);
+        // In the second its window closes the version goes first; the round ends with it.
+        vm.expectRevert(abi.encodeWithSelector(ITaskManager.AggregationPending.selector, taskId, deadline + 1));
+        tm.advance(taskId);
+        registry.finalizeVersion(proposal);
+        assertEq(registry.getModel(modelId).head, proposal);
+        assertEq(tm.getTask(taskId).currentRound, 1);
+    }
+
+    /// A proposal nobody finalized when its window closed: from the next second the round may end
+    /// without a version, and the proposal expires with it.
+    function test_theHoldEndsWithTheChallengeWindow() public {
+        uint64 deadline = registry.getVersion(proposal).challengeDeadline;
+        vm.warp(deadline + 1);
+        tm.advance(taskId);
+        assertEq(tm.getTask(taskId).currentRound, 1);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.ProposalExpired.selector, proposal, 0, 1));
+        registry.finalizeVersion(proposal);
+    }
+}
