@@ -71,16 +71,33 @@ export function serverNamesOf (ma: Multiaddr): string[] {
   return names
 }
 
-/** The hosts relay multiaddrs name, for the browser gater; undefined when one is a `/dnsaddr/`, known only once resolved. */
-export function relayHostsOf (addrs: readonly string[]): string[] | undefined {
-  const hosts = new Set<string>()
+/** A socket's endpoint: the first hop's host and its TCP or UDP port. */
+export interface Endpoint { host: string, port: string }
+
+/** The endpoint a multiaddr's first hop opens a socket to, or undefined (no host, or no port). */
+export function endpointOf (ma: Multiaddr): Endpoint | undefined {
+  const host = hostOf(ma)
+  if (host === undefined) return undefined
+  for (const c of ma.getComponents()) {
+    if (c.name === 'p2p-circuit') break
+    if ((c.name === 'tcp' || c.name === 'udp') && c.value != null) return { host, port: c.value }
+  }
+  return undefined
+}
+
+/**
+ * The endpoints relay multiaddrs name, for the browser gater; undefined when one is a `/dnsaddr/`,
+ * whose hosts and ports are known only once resolved.
+ */
+export function relayEndpointsOf (addrs: readonly string[]): Endpoint[] | undefined {
+  const endpoints = new Map<string, Endpoint>()
   for (const addr of addrs) {
     const ma = multiaddr(addr)
     if (ma.getComponents()[0]?.name === 'dnsaddr') return undefined
-    const host = hostOf(ma)
-    if (host !== undefined) hosts.add(host)
+    const endpoint = endpointOf(ma)
+    if (endpoint !== undefined) endpoints.set(`${endpoint.host} ${endpoint.port}`, endpoint)
   }
-  return [...hosts]
+  return [...endpoints.values()]
 }
 
 export function isLoopback (ma: Multiaddr): boolean {

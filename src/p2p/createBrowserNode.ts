@@ -2,7 +2,7 @@ import { withBitswap } from '@helia/bitswap'
 import * as dagCbor from '@ipld/dag-cbor'
 import { withLibp2pLight } from '@helia/libp2p'
 import { createHeliaLight } from 'helia'
-import { groupByPeerId, relayHostsOf } from './addresses.ts'
+import { groupByPeerId, relayEndpointsOf } from './addresses.ts'
 import { baseServices, clientListenAddrs, clientTransports, encrypters, muxers } from './config.ts'
 import { createConnectionGater } from './gater.ts'
 import { keepRelaysConnected, type RelayKeeper, type RelayKeeperOptions } from './relayKeeper.ts'
@@ -116,7 +116,7 @@ export async function createBrowserNode (config: BrowserNodeConfig): Promise<Bro
       transports: clientTransports(config),
       connectionEncrypters: encrypters(),
       streamMuxers: muxers(),
-      connectionGater: createConnectionGater({ allowLoopback: config.allowLoopback, relayHosts: relayHostsOf(config.relayMultiaddrs) }),
+      connectionGater: createConnectionGater({ allowLoopback: config.allowLoopback, relayEndpoints: relayEndpointsOf(config.relayMultiaddrs) }),
       connectionManager: { maxConnections: config.maxConnections ?? 64 },
       services: baseServices(),
       ...(config.meter === undefined ? {} : { metrics: config.meter.metrics })

@@ -1,15 +1,15 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { describe, expect, it } from 'vitest'
-import { groupByPeerId, peerIdOf, relayHostsOf } from './addresses.ts'
+import { groupByPeerId, peerIdOf, relayEndpointsOf } from './addresses.ts'
 import { createRelayGater, shouldDenyDial, type GaterOptions } from './gater.ts'
 
 const RELAY = '12D3KooWQsY22EmLAwzZKp8SXaY4MweM3WU3UQZ4vboB4Qf2VHqp'
 const PEER = '12D3KooWKM14WjmyrowSbrdTQjZirFG4tXcJaAez84B4utq3r1H6'
 
 describe('browser connection gater', () => {
-  const relayHosts = ['relay.example.org', '8.8.8.8']
-  const open = { allowLoopback: true, relayHosts }
-  const closed = { allowLoopback: false, relayHosts }
+  const relayEndpoints = [{ host: 'relay.example.org', port: '443' }, { host: '8.8.8.8', port: '443' }]
+  const open = { allowLoopback: true, relayEndpoints }
+  const closed = { allowLoopback: false, relayEndpoints }
   const deny = (addr: string, opts: GaterOptions = open): boolean => shouldDenyDial(multiaddr(addr), opts)
 
   it('allows the loopback relay over plain ws only when asked', () => {
@@ -54,17 +54,23 @@ describe('browser connection gater', () => {
     // circuits through a configured relay, named as configured in any case
     expect(deny(`/dns4/Relay.Example.org/tcp/443/wss/p2p/${RELAY}/p2p-circuit/webrtc/p2p/${PEER}`)).toBe(false)
     // a relay named by /dnsaddr/ resolves to hosts not known in advance: any public one, as before
-    const unknown = { allowLoopback: false, relayHosts: undefined }
+    const unknown = { allowLoopback: false, relayEndpoints: undefined }
     expect(deny(`/ip4/1.2.3.4/tcp/443/wss/p2p/${PEER}`, unknown)).toBe(false)
     expect(deny(`/ip4/1.2.3.4/tcp/443/tls/sni/relay.example.net/ws/p2p/${PEER}`, unknown)).toBe(false)
     expect(deny(`/ip4/1.2.3.4/tcp/443/tls/sni/192.168.1.1/ws/p2p/${PEER}`, unknown)).toBe(true)
     expect(deny(`/ip4/1.2.3.4/tcp/443/tls/sni/localhost/ws/p2p/${PEER}`, unknown)).toBe(true)
   })
 
-  it('names the relays\' hosts, or none when a relay is a /dnsaddr/', () => {
-    expect(relayHostsOf([`/dns4/Relay.Example.org/tcp/443/wss/p2p/${RELAY}`, `/ip4/8.8.8.8/tcp/443/tls/ws/p2p/${RELAY}`, `/dns4/relay.example.org/tcp/4443/wss/p2p/${RELAY}`]))
-      .toEqual(['relay.example.org', '8.8.8.8'])
-    expect(relayHostsOf([`/dnsaddr/bootstrap.example.org/p2p/${RELAY}`])).toBeUndefined()
+  it('attack (a relay\'s other ports): a peer-advertised port of a relay\'s host opens no socket', () => {
+    expect(deny(`/dns4/relay.example.org/tcp/22/wss/p2p/${PEER}`)).toBe(true)
+    expect(deny(`/ip4/8.8.8.8/tcp/8443/tls/ws/p2p/${PEER}`)).toBe(true)
+    expect(deny(`/dns4/relay.example.org/tcp/443/wss/p2p/${RELAY}/p2p-circuit/webrtc/p2p/${PEER}`)).toBe(false)
+  })
+
+  it('names the relays\' endpoints, or none when a relay is a /dnsaddr/', () => {
+    expect(relayEndpointsOf([`/dns4/Relay.Example.org/tcp/443/wss/p2p/${RELAY}`, `/ip4/8.8.8.8/tcp/443/tls/ws/p2p/${RELAY}`, `/dns4/relay.example.org/tcp/4443/wss/p2p/${RELAY}`, `/dns4/relay.example.org/tcp/443/wss/p2p/${RELAY}`]))
+      .toEqual([{ host: 'relay.example.org', port: '443' }, { host: '8.8.8.8', port: '443' }, { host: 'relay.example.org', port: '4443' }])
+    expect(relayEndpointsOf([`/dnsaddr/bootstrap.example.org/p2p/${RELAY}`])).toBeUndefined()
   })
 
   it('lets peer-only addresses through (reached via an already open relay)', () => {

@@ -1,4 +1,4 @@
-import { hostKind, hostOf, isInsecureWebSocket, serverNamesOf } from './addresses.ts'
+import { endpointOf, hostKind, isInsecureWebSocket, serverNamesOf, type Endpoint } from './addresses.ts'
 import type { ConnectionGater } from '@libp2p/interface'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 
@@ -10,19 +10,20 @@ export interface GaterOptions {
    */
   allowLoopback: boolean
   /**
-   * The hosts of the configured relays (IPs or DNS names, as their multiaddrs
-   * name them): beyond loopback, the only hosts a page opens a socket to.
-   * Browsers reach each other through a relay (WebRTC signalled over a
-   * circuit), so any other host is one a peer advertised. Undefined when a
-   * relay is named by `/dnsaddr/`, whose hosts are known only once resolved:
-   * then any public host, as libp2p's browser default.
+   * The endpoints of the configured relays (IP or DNS name, as their
+   * multiaddrs name them, and port): beyond loopback, the only ones a page
+   * opens a socket to. Browsers reach each other through a relay (WebRTC
+   * signalled over a circuit), so any other host, or another port of a
+   * relay's host, is one a peer advertised. Undefined when a relay is named
+   * by `/dnsaddr/`, whose hosts are known only once resolved: then any public
+   * host, as libp2p's browser default.
    */
-  relayHosts: readonly string[] | undefined
+  relayEndpoints: readonly Endpoint[] | undefined
 }
 
 /**
  * Browser-safe gater: loopback only when asked, and beyond it only the
- * configured relays. A page must not become a scanner of the visitor's network
+ * configured relays' endpoints (host and port). A page must not become a scanner of the visitor's network
  * because some peer advertised 192.168.x.y, nor of anyone else's because it
  * advertised a DNS name (which may resolve to a LAN address the gater cannot
  * see) or a third party's public address.
@@ -36,17 +37,22 @@ export function createConnectionGater (opts: GaterOptions): ConnectionGater {
 export function shouldDenyDial (ma: Multiaddr, opts: GaterOptions): boolean {
   // `/tls/sni/<name>/ws` connects to <name>: it must be a configured relay's host as well (with a
   // /dnsaddr/ relay, whose hosts are unknown, at least not a loopback or private one)
+  const relays = opts.relayEndpoints
   for (const name of serverNamesOf(ma)) {
-    if (opts.relayHosts === undefined ? nameKind(name) !== 'public' : !opts.relayHosts.includes(name)) return true
+    if (relays === undefined ? nameKind(name) !== 'public' : !relays.some(r => r.host === name)) return true
   }
   switch (hostKind(ma)) {
     case 'loopback': return !opts.allowLoopback
     case 'private': return true
     // browsers log mixed-content noise for every insecure socket to a public host
-    case 'public': return isInsecureWebSocket(ma) || (opts.relayHosts !== undefined && !opts.relayHosts.includes(hostOf(ma) ?? ''))
+    case 'public': return isInsecureWebSocket(ma) || (relays !== undefined && !isRelayEndpoint(endpointOf(ma), relays))
     // no host: /p2p/<id> or /webrtc signalled through a relay we already passed
     case 'none': return false
   }
+}
+
+function isRelayEndpoint (endpoint: Endpoint | undefined, relays: readonly Endpoint[]): boolean {
+  return endpoint !== undefined && relays.some(r => r.host === endpoint.host && r.port === endpoint.port)
 }
 
 /** Loopback, private or public, for a host name as an `/sni/` component gives it (an IP literal or a DNS name). */
