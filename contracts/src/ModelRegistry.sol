@@ -272,6 +272,8 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
             claim: claim
         });
         emit VersionChallenged(versionId, msg.sender, claim);
+        // Dismissed in time, it becomes final if its round still runs: the round waits for the referee.
+        if (_isCurrent(v)) taskManager.holdRound(v.taskId, v.round, resolveBy, versionId);
         IRewardDistributor distributor = taskManager.distributor();
         if (open.challenger != address(0)) distributor.releaseBond(bytes32(versionId), open.challenger);
         distributor.holdBond(bytes32(versionId), msg.sender, t.minStake);
@@ -565,7 +567,7 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
         }
         // Not final yet: it may become so when its challenge window closes, so the round waits.
         if (isFinal) _finalize(versionId, v);
-        else taskManager.holdRound(v.taskId, v.round, v.challengeDeadline);
+        else taskManager.holdRound(v.taskId, v.round, v.challengeDeadline, versionId);
     }
 
     /// @dev A proposal is for the task's current, decided round without a final version, on top of

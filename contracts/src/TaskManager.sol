@@ -103,9 +103,9 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
     mapping(uint256 taskId => Applicant[]) internal _applicants;
     /// @inheritdoc ITaskManager
     mapping(uint256 taskId => uint64 seedBlock) public applicantDrawBlock;
-    /// @dev The latest challenge deadline of the running round's proposals not yet final, with its
-    /// round: `round << 64 | deadline`.
-    mapping(uint256 taskId => uint256) internal _heldUntil;
+    /// @dev The latest time a version of the running round may become final (`holdRound`), as
+    /// `round << 128 | versionId << 64 | until`.
+    mapping(uint256 taskId => uint256) internal _hold;
     /// @inheritdoc ITaskManager
     mapping(uint256 taskId => uint256 mask) public ejected;
     /// @inheritdoc ITaskManager
@@ -302,6 +302,14 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
             t.status = TaskStatus.Running;
             _startRound(taskId, t, 0, out);
         } else if (t.status == TaskStatus.Running) {
+            // A held version whose quiet window passed is made final, which ends the round with it:
+            // otherwise whoever ends the round first, in the block where both may land, wins.
+            (uint256 round, uint64 until, uint256 versionId) = _holdOf(taskId);
+            if (versionId != 0 && round == t.currentRound && block.timestamp >= until) {
+                try registry.finalizeVersion(versionId) {
+                    return;
+                } catch {}
+            }
             _advanceRound(taskId, t);
         } else {
             revert TaskNotActive(taskId);
@@ -318,18 +326,22 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
     }
 
     /// @inheritdoc ITaskManager
-    function holdRound(uint256 taskId, uint256 round, uint64 quietUntil) external {
+    function holdRound(uint256 taskId, uint256 round, uint64 until, uint256 versionId) external {
         if (msg.sender != address(registry)) revert OnlyRegistry(msg.sender);
-        uint256 held = _heldUntil[taskId];
-        if (held >> 64 == round && uint64(held) >= quietUntil) return;
-        _heldUntil[taskId] = round << 64 | quietUntil;
-        emit RoundHeld(taskId, round, quietUntil);
+        (uint256 heldRound, uint64 heldUntil,) = _holdOf(taskId);
+        if (heldRound == round && heldUntil >= until) return;
+        _hold[taskId] = round << 128 | versionId << 64 | until;
+        emit RoundHeld(taskId, round, until, versionId);
     }
 
     /// @inheritdoc ITaskManager
-    function roundHold(uint256 taskId) external view returns (uint256 round, uint64 until) {
-        uint256 held = _heldUntil[taskId];
-        return (held >> 64, uint64(held));
+    function roundHold(uint256 taskId) external view returns (uint256 round, uint64 until, uint256 versionId) {
+        return _holdOf(taskId);
+    }
+
+    function _holdOf(uint256 taskId) private view returns (uint256 round, uint64 until, uint256 versionId) {
+        uint256 hold = _hold[taskId];
+        return (hold >> 128, uint64(hold), uint64(hold >> 64));
     }
 
     /// @dev Ends the running round (it must be decided): completes or cancels the task, or starts
@@ -341,15 +353,13 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         uint256 empty = t.emptyRounds;
         if (registry.roundVersion(taskId, round) == 0) {
             uint64 until = decidedAt + t.aggregateWindow;
-            // A proposal in its challenge window may become final when it closes, which anyone
-            // could otherwise forestall by ending the round: the round waits for it, one second
-            // more so the version goes first, at most a challenge window past the aggregation window.
-            uint256 held = _heldUntil[taskId];
-            if (held >> 64 == round) {
-                uint64 quiet = uint64(held) + 1;
-                uint64 cap = until + t.challengeWindow + 1;
-                if (quiet > cap) quiet = cap;
-                if (quiet > until) until = quiet;
+            // A version that may still become final (its quiet window open, or its challenge before
+            // the referee) holds the round, which anyone could otherwise end under it: at most two
+            // challenge windows past the aggregation window, as the task's lifetime bound counts.
+            (uint256 heldRound, uint64 heldUntil,) = _holdOf(taskId);
+            if (heldRound == round && heldUntil > until) {
+                uint64 cap = until + 2 * t.challengeWindow;
+                until = heldUntil < cap ? heldUntil : cap;
             }
             if (block.timestamp < until) revert AggregationPending(taskId, until);
             t.emptyRounds = uint8(++empty);
@@ -503,8 +513,10 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         _checkWindow(p.challengeWindow, "challengeWindow");
         // An attempt is a commit and a reveal window, and a referee window (as long as the reveal
         // window) when its replicas split.
+        // A round without a version waits for a held one at most two challenge windows past its
+        // aggregation window (`holdRound`).
         uint256 perRound = LIFETIME_ATTEMPTS * (uint256(p.commitWindow) + 2 * uint256(p.revealWindow))
-            + p.aggregateWindow + p.challengeWindow;
+            + p.aggregateWindow + 2 * uint256(p.challengeWindow);
         if (p.joinWindow + p.rounds * perRound > MAX_LIFETIME) revert InvalidTaskParameter("lifetime");
         if (p.rewardPerResult == 0) revert InvalidTaskParameter("rewardPerResult");
         if (p.minStake == 0) revert InvalidTaskParameter("minStake");

@@ -59,6 +59,7 @@ describe('duties', () => {
     ['allowed again while away: step back', view({ me: C, away: true }), ['stepBack', 'wait']],
     ['allowed and present: no step', view({ me: C, away: false }), ['wait']],
     ['an applicant, paused while joining: no place to step away from, it waits for the draw', view({ applicant: true, pausedFor: 'Paused: on battery', task: { ...view().task, status: 'Joining', joinDeadline: 500n } }), ['wait', 'paused']],
+    ['an applicant, the window over and round 0 not started by any provider: it starts the draw', view({ applicant: true, task: { ...view().task, status: 'Joining' }, patience: { ...patient, joinWaitOver: true } }), ['startRound']],
     ['an applicant the draw left out: unlock the stake at once, done', view({ applicant: true, unlockable: true }), ['unlock', 'done']],
     ['an applicant left out whose stake is back: done', view({ applicant: true }), ['done']],
     ['joining window over: the lowest provider starts round 0', view({ task: { ...view().task, status: 'Joining' }, firstProvider: A }), ['startRound']],

@@ -27,7 +27,7 @@ export interface TaskWindows {
 
 /** Seconds until a task must have ended, as the contract bounds it (a split's referee window lasts a reveal window). */
 export function taskLifetime (w: TaskWindows): number {
-  return w.joinWindow + w.rounds * (LIFETIME_ATTEMPTS * (w.commitWindow + 2 * w.revealWindow) + w.aggregateWindow + w.challengeWindow)
+  return w.joinWindow + w.rounds * (LIFETIME_ATTEMPTS * (w.commitWindow + 2 * w.revealWindow) + w.aggregateWindow + 2 * w.challengeWindow)
 }
 
 /**

@@ -2,7 +2,7 @@
 import { zeroAddress, type BlockNumber } from 'viem'
 import {
   advance, challengeResult, challengeVersion, proveInvalidDelta, claim, readOpenResultChallenge, commitResults, confirmVersion, faucet, finalizeShards, finalizeVersion, joinTask, proposeVersion, readAcceptedShards,
-  readClaimable, readFingerprintSeed, readOpenChallenge, readHasConfirmed, readIsAway, readIsProvider, readModel, readProposals, readProviders, readRegistryDomain, readRevealed, readRound, readStake, reportEquivocation,
+  readClaimable, readFingerprintSeed, readOpenChallenge, readHasConfirmed, readIsAway, readMembership, readModel, readProposals, readProviders, readRegistryDomain, readRevealed, readRound, readStake, reportEquivocation,
   readStakeLocks, readTask, readTaskLock, readVersion, revealResults, signVersion, stake, stepAway, stepBack, logsFrom, unlockStake, watchProtocolEvents, type ReadContext, type WriteContext
 } from '../chain/actions/index.ts'
 import type { ProviderChain } from './types.ts'
@@ -37,7 +37,7 @@ export function chainForAccount (ctx: WriteContext, opts: { fromBlock?: BlockNum
     readTaskLock: async (taskId) => await readTaskLock(ctx, { taskId, account }),
     unlockStake: async (taskId) => (await unlockStake(ctx, { taskId })).amount,
     readProviders: async (taskId) => await readProviders(ctx, { taskId }),
-    isProvider: async (taskId) => await readIsProvider(ctx, { taskId, account }),
+    membership: async (taskId) => await readMembership(ctx, { taskId, account }),
     isAway: async (taskId) => await readIsAway(ctx, { taskId, account }),
     stepAway: async (taskId) => (await stepAway(ctx, { taskId })).fromRound,
     stepBack: async (taskId) => (await stepBack(ctx, { taskId })).fromRound,

@@ -51,21 +51,29 @@ export async function observe (ctx: ProviderContext, patience: Patience, pausedF
   if (task.status === 'Completed' || task.status === 'Cancelled') {
     const claimable = task.status === 'Completed' && ctx.deps.claimOnComplete ? await chain.readClaimable() : undefined
     const now = await chain.now()
-    // The stake locked for the task comes back after its challenge window; a later join frees it otherwise.
-    const unlockable = state.joined && now >= task.closedAt + BigInt(task.challengeWindow) &&
-      await chain.readTaskLock(taskId) > 0n
+    // The stake locked for the task comes back after its challenge window (at once for an applicant
+    // without a place); a later join frees it otherwise.
+    const unlockable = state.joined && await chain.readTaskLock(taskId) > 0n &&
+      (now >= task.closedAt + BigInt(task.challengeWindow) || await chain.membership(taskId) === 'applicant')
     return { ...base, now, joined: state.joined, unlockable, ...(claimable === undefined ? {} : { claimable }) }
   }
-  if (!state.joined && await chain.isProvider(taskId)) {
-    state.joined = true
-    await ctx.save()
-  }
   // Joined once every place was taken, it applied: read once while joining and once running, the
-  // draw among applicants being all that changes it.
-  if (state.joined && ctx.place?.status !== task.status) ctx.place = { status: task.status, placed: await chain.isProvider(taskId) }
+  // draw among applicants being all that changes it (and every tick until it joined).
+  if (!state.joined || ctx.place?.status !== task.status) {
+    const membership = await chain.membership(taskId)
+    if (membership !== 'none') ctx.place = { status: task.status, placed: membership === 'provider' }
+    if (!state.joined && membership !== 'none') {
+      state.joined = true
+      await ctx.save()
+    }
+  }
   if (state.joined && ctx.place?.placed === false) {
     const now = await chain.now()
-    if (task.status === 'Joining') return { ...base, now, joined: true, applicant: true }
+    if (task.status === 'Joining') {
+      // Placed providers start the draw; should none of them, an applicant does, a turn later.
+      const joinWaitOver = now >= task.joinDeadline && patience.over('join', 2)
+      return { ...base, now, joined: true, applicant: true, patience: { ...base.patience, joinWaitOver } }
+    }
     // left without a place: its stake comes back at once
     return { ...base, now, joined: true, applicant: true, unlockable: await chain.readTaskLock(taskId) > 0n }
   }

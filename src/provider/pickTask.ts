@@ -68,11 +68,11 @@ export function candidatesFromApi (api: Pick<MLBridgeClient, 'tasks'>, account: 
  * From the chain alone: every task, and whether this account joined it, read on each call (two
  * reads per task ever created). For a network whose config names no indexer API.
  */
-export function candidatesFromChain (ctx: ReadContext, chain: Pick<ProviderChain, 'isProvider'>): TaskCandidates {
+export function candidatesFromChain (ctx: ReadContext, chain: Pick<ProviderChain, 'membership'>): TaskCandidates {
   return async () => {
     const count = await readTaskCount(ctx)
     const ids = Array.from({ length: Number(count) }, (_, i) => BigInt(i + 1))
-    return await Promise.all(ids.map(async (taskId) => ({ task: await readTask(ctx, { taskId }), joined: await chain.isProvider(taskId) })))
+    return await Promise.all(ids.map(async (taskId) => ({ task: await readTask(ctx, { taskId }), joined: await chain.membership(taskId) !== 'none' })))
   }
 }
 

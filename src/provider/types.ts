@@ -4,7 +4,7 @@
  */
 import type { Address, Hex } from 'viem'
 import type {
-  AcceptedShard, AdvanceOutcome, CommitParams, CommittedResult, RevealedResult, RevealParams, RoundState, ShardOutcome,
+  AcceptedShard, AdvanceOutcome, CommitParams, CommittedResult, Membership, RevealedResult, RevealParams, RoundState, ShardOutcome,
   ProposalRef, ResultRef, SignedVersion, StakeLock, StakeState, TaskState, VersionData, VersionState
 } from '../chain/actions/index.ts'
 import type { PinReceipt } from '../core/messages/index.ts'
@@ -42,8 +42,8 @@ export interface ProviderChain {
   unlockStake: (taskId: bigint) => Promise<bigint>
   /** The task's providers, in joining order. */
   readProviders: (taskId: bigint) => Promise<Address[]>
-  /** Whether the account already joined the task. */
-  isProvider: (taskId: bigint) => Promise<boolean>
+  /** Whether the account holds a place in the task, applied for one, or did not join (`readMembership`). */
+  membership: (taskId: bigint) => Promise<Membership>
   /** Whether the account has stepped away from the task's draws. */
   isAway: (taskId: bigint) => Promise<boolean>
   /** Steps away from the task's draws from the next round on; returns that round. */

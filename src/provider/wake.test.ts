@@ -18,7 +18,7 @@ function waitingLoop (joinDeadline: bigint): { loop: ProviderLoop, reads: () => 
     account: ME,
     now: async () => 100n,
     readTask: async () => { reads++; return { status: 'Joining', joinDeadline, shards: 1, confirmations: 1, aggregateWindow: 600, modelId: 1n } },
-    isProvider: async () => true,
+    membership: async () => 'provider',
     isAway: async () => false
   } as unknown as ProviderChain
   // The clock never lets time pass: only a wake-up (or the stop) ends a sleep.

@@ -45,7 +45,7 @@ export const taskProviderSchema = z.object({
   id: z.string(), taskId: amount, provider: address, weight: amount, index: z.number().int(),
   ejectedFromRound: z.number().int().nullable(), awayFromRound: z.number().int().nullable(),
   /** joined once every place was taken and holds none (`index` is 255 plus its position among the applicants) */
-  applicant: z.boolean(), left: z.boolean()
+  applicant: z.boolean().default(false), left: z.boolean()
 })
 
 export const versionSchema = z.object({

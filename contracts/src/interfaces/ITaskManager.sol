@@ -248,13 +248,14 @@ interface ITaskManager {
     /// @param taskId The task.
     /// @param rounds The empty rounds in a row.
     event TaskStalled(uint256 indexed taskId, uint256 rounds);
-    /// @notice A proposal of round `round` may become final when its challenge window closes: the
-    /// round cannot end without a version before `until` (capped at a challenge window past the
-    /// aggregation window).
+    /// @notice Version `versionId` of round `round` may become final until `until` (its quiet window
+    /// closing, or the referee ruling on its challenge): the round does not end without a version
+    /// before then (at most two challenge windows past the aggregation window).
     /// @param taskId The task.
     /// @param round The running round.
-    /// @param until The proposal's challenge deadline.
-    event RoundHeld(uint256 indexed taskId, uint256 indexed round, uint64 until);
+    /// @param until When the version may become final, at the latest.
+    /// @param versionId The version.
+    event RoundHeld(uint256 indexed taskId, uint256 indexed round, uint64 until, uint256 versionId);
     /// @notice The creator cancelled the task; `refund` went back to the creator.
     /// @param taskId The task.
     /// @param refund Escrow credited back to the creator.
@@ -480,23 +481,25 @@ interface ITaskManager {
     /// @param round The round whose version is final.
     function onVersionFinal(uint256 taskId, uint256 round) external;
 
-    /// @notice Called by the ModelRegistry when a version of `round` is proposed without the
-    /// signatures that make it final: it may still become final when its challenge window closes
-    /// at `quietUntil`, so `advance` cannot end the round without a version before then (at most a
-    /// challenge window after the aggregation window), and a version may become final in that very
-    /// second before anyone can.
+    /// @notice Called by the ModelRegistry when version `versionId` of the running round `round`
+    /// may still become final at `until`: proposed without the signatures that make it final (its
+    /// challenge window closes then), or challenged (the referee rules by then). `advance` does not
+    /// end the round without a version before the latest such time (and at most two challenge
+    /// windows after the aggregation window); from then on it first makes the version final if its
+    /// quiet window passed unchallenged.
     /// @param taskId The task.
-    /// @param round The round of the proposal.
-    /// @param quietUntil Its challenge deadline.
-    function holdRound(uint256 taskId, uint256 round, uint64 quietUntil) external;
+    /// @param round The running round.
+    /// @param until When the version may become final, at the latest.
+    /// @param versionId The version.
+    function holdRound(uint256 taskId, uint256 round, uint64 until, uint256 versionId) external;
 
-    /// @notice The latest challenge deadline among the proposals of task `taskId` that were not
-    /// final at once (`holdRound`), and their round: a round without a version ends one second
-    /// after it at the earliest (and a challenge window after its aggregation window at the latest).
+    /// @notice The latest hold of task `taskId` (`holdRound`): its round (compare with the task's
+    /// current round), until when, and the version that set it; zeros when none.
     /// @param taskId The task.
-    /// @return round The round held (compare with the task's current round).
-    /// @return until The deadline; zero when no proposal held any round.
-    function roundHold(uint256 taskId) external view returns (uint256 round, uint64 until);
+    /// @return round The round held.
+    /// @return until Until when.
+    /// @return versionId The version.
+    function roundHold(uint256 taskId) external view returns (uint256 round, uint64 until, uint256 versionId);
 
     /// @notice The providers of a task by place: in joining order, with the draw's entrants in the
     /// places it freed (bounded by MAX_PROVIDERS).

@@ -33,26 +33,32 @@ contract QuietWindowCutShortTest is ProtocolFixture {
         uint64 deadline = registry.getVersion(proposal).challengeDeadline;
         vm.warp(decidedAt + tm.getTask(taskId).aggregateWindow);
         assertLt(block.timestamp, deadline, "the aggregation window ends first");
-        vm.expectRevert(abi.encodeWithSelector(ITaskManager.AggregationPending.selector, taskId, deadline + 1));
+        vm.expectRevert(abi.encodeWithSelector(ITaskManager.AggregationPending.selector, taskId, deadline));
         vm.prank(stranger);
         tm.advance(taskId);
-        vm.warp(deadline);
-        // In the second its window closes the version goes first; the round ends with it.
-        vm.expectRevert(abi.encodeWithSelector(ITaskManager.AggregationPending.selector, taskId, deadline + 1));
+        // Whoever calls first once the window closed, the round ends with the version.
+        vm.warp(deadline + 12);
+        vm.prank(stranger);
         tm.advance(taskId);
-        registry.finalizeVersion(proposal);
+        assertEq(uint8(registry.getVersion(proposal).status), uint8(IModelRegistry.VersionStatus.Final));
         assertEq(registry.getModel(modelId).head, proposal);
         assertEq(tm.getTask(taskId).currentRound, 1);
     }
 
-    /// A proposal nobody finalized when its window closed: from the next second the round may end
-    /// without a version, and the proposal expires with it.
-    function test_theHoldEndsWithTheChallengeWindow() public {
+    /// A challenge just before the quiet window closes holds the round until the referee rules: a
+    /// version it dismisses becomes final, rather than find its round ended meanwhile.
+    function test_attack_aLateChallengeNoLongerOutlastsTheRound() public {
         uint64 deadline = registry.getVersion(proposal).challengeDeadline;
+        vm.warp(deadline - 1);
+        _challengeVersion(_roundWinners(taskId, 0, 2)[1], proposal);
+        (,, uint64 resolveBy,,) = registry.challenges(proposal);
         vm.warp(deadline + 1);
+        vm.expectRevert(abi.encodeWithSelector(ITaskManager.AggregationPending.selector, taskId, resolveBy));
+        vm.prank(stranger);
         tm.advance(taskId);
+        vm.prank(referee);
+        registry.resolveChallenge(proposal, false, bytes32(0));
+        assertEq(registry.getModel(modelId).head, proposal);
         assertEq(tm.getTask(taskId).currentRound, 1);
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.ProposalExpired.selector, proposal, 0, 1));
-        registry.finalizeVersion(proposal);
     }
 }

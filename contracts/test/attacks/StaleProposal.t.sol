@@ -5,9 +5,10 @@ import {IModelRegistry} from "../../src/interfaces/IModelRegistry.sol";
 import {ITaskManager} from "../../src/interfaces/ITaskManager.sol";
 import {ProtocolFixture} from "../utils/ProtocolFixture.sol";
 
-/// @notice Finding 3, stale proposals: a version proposed for a round that then moved on (its
-/// aggregation window ran out) still became the head once its challenge window passed, over the
-/// round the task is running now. A proposal now expires when its round does.
+/// @notice Finding 3, stale proposals: a version proposed for a round that then moved on (another
+/// version of it became final, or its aggregation window ran out) still became the head once its
+/// challenge window passed, over the round the task is running now. A proposal now expires when
+/// its round does (and a round waits for a proposal that may still become final: `holdRound`).
 contract StaleProposalTest is ProtocolFixture {
     uint256 internal taskId;
     uint256 internal modelId;
@@ -28,16 +29,16 @@ contract StaleProposalTest is ProtocolFixture {
 
     function test_finalizeVersion_revertsWhenItsRoundMovedOn() public {
         uint256 stale = _proposeRound0();
-        // The aggregation window runs out without a final version: the task moves to round 1.
-        ITaskManager.Task memory t = tm.getTask(taskId);
-        vm.warp(block.timestamp + t.aggregateWindow + 1);
-        _advance(taskId);
+        // Another winner's version of round 0 gathers a majority: the task moves to round 1.
+        address[] memory winners = _roundWinners(taskId, 0, 2);
+        uint256 final_ =
+            _proposeSigned(_proposal(taskId, 0, genesis, keccak256("the round's version")), winners[1], winners);
         assertEq(tm.getTask(taskId).currentRound, 1);
         // Later, the old proposal's challenge window passes.
         vm.warp(registry.getVersion(stale).challengeDeadline);
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.ProposalExpired.selector, stale, 0, 1));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistry.RoundAlreadyFinal.selector, taskId, 0));
         registry.finalizeVersion(stale);
-        assertEq(registry.getModel(modelId).head, genesis);
+        assertEq(registry.getModel(modelId).head, final_);
     }
 
     function test_finalizeVersion_stillWorksWhileItsRoundIsCurrent() public {

@@ -204,11 +204,15 @@ contract ProtocolHandler is ProtocolFixture {
     }
 
     /// Ends the running round once it may end: after the aggregation window, and after the
-    /// challenge window of a proposal that holds it (one not final at once may still become so).
+    /// window of a version that holds it (one not final at once may still become so), which is
+    /// made final first when its quiet window passed (as `advance` would, but counted here).
     function _advanceDue(ITaskManager.Task memory t) internal {
         vm.warp(block.timestamp + t.aggregateWindow);
-        (uint256 heldRound, uint64 until) = tm.roundHold(taskId);
-        if (heldRound == t.currentRound && block.timestamp <= until) vm.warp(uint256(until) + 1);
+        (uint256 heldRound, uint64 until, uint256 versionId) = tm.roundHold(taskId);
+        if (heldRound == t.currentRound) {
+            if (block.timestamp < until) vm.warp(until);
+            if (_finalizeQuiet(versionId, false)) return;
+        }
         _advance(taskId);
     }
 

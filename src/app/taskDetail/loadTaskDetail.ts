@@ -102,7 +102,8 @@ async function apiHistory (ctx: ReadContext, api: MLBridgeClient, taskId: bigint
   const [events, versions] = await Promise.all([chainEventsOfTask(api, taskId), taskVersions(api, taskId)])
   return {
     events,
-    providers: detail.providers.map((p) => getAddress(p.provider)),
+    // places only, as the chain's providersOf: an applicant the draw left out trains nothing
+    providers: detail.providers.filter((p) => !p.applicant).map((p) => getAddress(p.provider)),
     versionsOf: async (ids) => ids.flatMap((id) => versions.get(id) ?? [])
   }
 }

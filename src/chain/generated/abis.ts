@@ -9989,9 +9989,14 @@ export const TaskManagerAbi = [
         "internalType": "uint256"
       },
       {
-        "name": "quietUntil",
+        "name": "until",
         "type": "uint64",
         "internalType": "uint64"
+      },
+      {
+        "name": "versionId",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ],
     "outputs": [],
@@ -10227,6 +10232,11 @@ export const TaskManagerAbi = [
         "name": "until",
         "type": "uint64",
         "internalType": "uint64"
+      },
+      {
+        "name": "versionId",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ],
     "stateMutability": "view"
@@ -10740,6 +10750,12 @@ export const TaskManagerAbi = [
         "type": "uint64",
         "indexed": false,
         "internalType": "uint64"
+      },
+      {
+        "name": "versionId",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
       }
     ],
     "anonymous": false
