@@ -273,7 +273,7 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
         });
         emit VersionChallenged(versionId, msg.sender, claim);
         // Dismissed in time, it becomes final if its round still runs: the round waits for the referee.
-        if (_isCurrent(v)) taskManager.holdRound(v.taskId, v.round, resolveBy, versionId);
+        if (_isCurrent(v)) taskManager.holdRound(v.taskId, v.round, resolveBy, versionId, false);
         IRewardDistributor distributor = taskManager.distributor();
         if (open.challenger != address(0)) distributor.releaseBond(bytes32(versionId), open.challenger);
         distributor.holdBond(bytes32(versionId), msg.sender, t.minStake);
@@ -379,6 +379,12 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
         amount = taskManager.distributor().slash(signer, a.taskId, t.minStake, msg.sender);
         emit Equivocated(a.taskId, a.round, signer, msg.sender, amount);
         taskManager.eject(a.taskId, signer);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function quietWindowPassed(uint256 versionId) external view returns (bool) {
+        Version storage v = _versions[versionId];
+        return v.status == VersionStatus.Proposed && block.timestamp >= v.challengeDeadline && _isCurrent(v);
     }
 
     /// @inheritdoc IModelRegistry
@@ -567,7 +573,7 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
         }
         // Not final yet: it may become so when its challenge window closes, so the round waits.
         if (isFinal) _finalize(versionId, v);
-        else taskManager.holdRound(v.taskId, v.round, v.challengeDeadline, versionId);
+        else taskManager.holdRound(v.taskId, v.round, v.challengeDeadline, versionId, true);
     }
 
     /// @dev A proposal is for the task's current, decided round without a final version, on top of

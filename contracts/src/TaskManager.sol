@@ -104,8 +104,11 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
     /// @inheritdoc ITaskManager
     mapping(uint256 taskId => uint64 seedBlock) public applicantDrawBlock;
     /// @dev The latest time a version of the running round may become final (`holdRound`), as
-    /// `round << 128 | versionId << 64 | until`.
+    /// `round << 64 | until`.
     mapping(uint256 taskId => uint256) internal _hold;
+    /// @dev The versions of a round proposed without the signatures that made them final: one per
+    /// aggregator at most, so at most the round's winners.
+    mapping(uint256 taskId => mapping(uint256 round => uint256[])) internal _pending;
     /// @inheritdoc ITaskManager
     mapping(uint256 taskId => uint256 mask) public ejected;
     /// @inheritdoc ITaskManager
@@ -302,13 +305,14 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
             t.status = TaskStatus.Running;
             _startRound(taskId, t, 0, out);
         } else if (t.status == TaskStatus.Running) {
-            // A held version whose quiet window passed is made final, which ends the round with it:
-            // otherwise whoever ends the round first, in the block where both may land, wins.
-            (uint256 round, uint64 until, uint256 versionId) = _holdOf(taskId);
-            if (versionId != 0 && round == t.currentRound && block.timestamp >= until) {
-                try registry.finalizeVersion(versionId) {
+            // A pending version whose quiet window passed is made final, which ends the round with
+            // it: otherwise whoever ends the round first, in the block where both may land, wins.
+            uint256[] storage pending = _pending[taskId][t.currentRound];
+            for (uint256 i = 0; i < pending.length; ++i) {
+                if (registry.quietWindowPassed(pending[i])) {
+                    registry.finalizeVersion(pending[i]);
                     return;
-                } catch {}
+                }
             }
             _advanceRound(taskId, t);
         } else {
@@ -326,22 +330,28 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
     }
 
     /// @inheritdoc ITaskManager
-    function holdRound(uint256 taskId, uint256 round, uint64 until, uint256 versionId) external {
+    function holdRound(uint256 taskId, uint256 round, uint64 until, uint256 versionId, bool proposed) external {
         if (msg.sender != address(registry)) revert OnlyRegistry(msg.sender);
-        (uint256 heldRound, uint64 heldUntil,) = _holdOf(taskId);
+        if (proposed) _pending[taskId][round].push(versionId);
+        (uint256 heldRound, uint64 heldUntil) = _holdOf(taskId);
         if (heldRound == round && heldUntil >= until) return;
-        _hold[taskId] = round << 128 | versionId << 64 | until;
+        _hold[taskId] = round << 64 | until;
         emit RoundHeld(taskId, round, until, versionId);
     }
 
     /// @inheritdoc ITaskManager
-    function roundHold(uint256 taskId) external view returns (uint256 round, uint64 until, uint256 versionId) {
+    function roundHold(uint256 taskId) external view returns (uint256 round, uint64 until) {
         return _holdOf(taskId);
     }
 
-    function _holdOf(uint256 taskId) private view returns (uint256 round, uint64 until, uint256 versionId) {
+    /// @inheritdoc ITaskManager
+    function pendingVersions(uint256 taskId, uint256 round) external view returns (uint256[] memory) {
+        return _pending[taskId][round];
+    }
+
+    function _holdOf(uint256 taskId) private view returns (uint256 round, uint64 until) {
         uint256 hold = _hold[taskId];
-        return (hold >> 128, uint64(hold), uint64(hold >> 64));
+        return (hold >> 64, uint64(hold));
     }
 
     /// @dev Ends the running round (it must be decided): completes or cancels the task, or starts
@@ -356,7 +366,7 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
             // A version that may still become final (its quiet window open, or its challenge before
             // the referee) holds the round, which anyone could otherwise end under it: at most two
             // challenge windows past the aggregation window, as the task's lifetime bound counts.
-            (uint256 heldRound, uint64 heldUntil,) = _holdOf(taskId);
+            (uint256 heldRound, uint64 heldUntil) = _holdOf(taskId);
             if (heldRound == round && heldUntil > until) {
                 uint64 cap = until + 2 * t.challengeWindow;
                 until = heldUntil < cap ? heldUntil : cap;

@@ -546,6 +546,13 @@ interface IModelRegistry {
     /// @param versionId The version.
     function finalizeVersion(uint256 versionId) external;
 
+    /// @notice Whether `finalizeVersion(versionId)` would make the version final now: proposed,
+    /// unchallenged, its quiet window passed (never, once a lapsed challenge left it none), and its
+    /// round still the running round of its task without a final version.
+    /// @param versionId The version.
+    /// @return True when it would.
+    function quietWindowPassed(uint256 versionId) external view returns (bool);
+
     /// @notice The stored version `versionId`: its state and the hash of its content (the content
     /// is in its `VersionRegistered` event).
     /// @param versionId The version.

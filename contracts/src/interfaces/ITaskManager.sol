@@ -482,24 +482,31 @@ interface ITaskManager {
     function onVersionFinal(uint256 taskId, uint256 round) external;
 
     /// @notice Called by the ModelRegistry when version `versionId` of the running round `round`
-    /// may still become final at `until`: proposed without the signatures that make it final (its
-    /// challenge window closes then), or challenged (the referee rules by then). `advance` does not
-    /// end the round without a version before the latest such time (and at most two challenge
-    /// windows after the aggregation window); from then on it first makes the version final if its
-    /// quiet window passed unchallenged.
+    /// may still become final at `until`: `proposed` without the signatures that make it final (its
+    /// challenge window closes then; it joins `pendingVersions`), or challenged (the referee rules
+    /// by then). `advance` does not end the round without a version before the latest such time
+    /// (and at most two challenge windows after the aggregation window), and first makes a pending
+    /// version final whose quiet window passed unchallenged.
     /// @param taskId The task.
     /// @param round The running round.
     /// @param until When the version may become final, at the latest.
     /// @param versionId The version.
-    function holdRound(uint256 taskId, uint256 round, uint64 until, uint256 versionId) external;
+    /// @param proposed Whether it was just proposed (else challenged).
+    function holdRound(uint256 taskId, uint256 round, uint64 until, uint256 versionId, bool proposed) external;
 
     /// @notice The latest hold of task `taskId` (`holdRound`): its round (compare with the task's
-    /// current round), until when, and the version that set it; zeros when none.
+    /// current round) and until when; zeros when none.
     /// @param taskId The task.
     /// @return round The round held.
     /// @return until Until when.
-    /// @return versionId The version.
-    function roundHold(uint256 taskId) external view returns (uint256 round, uint64 until, uint256 versionId);
+    function roundHold(uint256 taskId) external view returns (uint256 round, uint64 until);
+
+    /// @notice The versions of round `round` of task `taskId` proposed without the signatures that
+    /// made them final, in order (at most one per aggregator).
+    /// @param taskId The task.
+    /// @param round The round.
+    /// @return The versions.
+    function pendingVersions(uint256 taskId, uint256 round) external view returns (uint256[] memory);
 
     /// @notice The providers of a task by place: in joining order, with the draw's entrants in the
     /// places it freed (bounded by MAX_PROVIDERS).

@@ -56,6 +56,24 @@ contract FrozenTaskTest is ProtocolFixture {
         _expectInvalidParameter(p, "lifetime");
     }
 
+    /// The lifetime counts two challenge windows a round (a round waits for a held version at most
+    /// that long past its aggregation window): a task that fits with one is refused.
+    function test_createTask_countsTwoChallengeWindowsPerRound() public {
+        ITaskManager.TaskParams memory p = _params();
+        p.joinWindow = 1;
+        p.commitWindow = 1;
+        p.revealWindow = 1;
+        p.aggregateWindow = 1;
+        p.challengeWindow = 3600;
+        uint256 withOne = 4 * 3 + 1 + 3600;
+        uint256 withTwo = withOne + 3600;
+        p.rounds = uint16(tm.MAX_LIFETIME() / withTwo);
+        assertGt(_createTask(p), 0);
+        p.rounds = uint16((tm.MAX_LIFETIME() - 1) / withOne);
+        assertGt(uint256(p.rounds) * withTwo + 1, tm.MAX_LIFETIME(), "over the bound with two");
+        _expectInvalidParameter(p, "lifetime");
+    }
+
     function test_createTask_acceptsWindowsAtTheBound() public {
         ITaskManager.TaskParams memory p = _params();
         p.rounds = 1;
@@ -86,7 +104,10 @@ contract FrozenTaskTest is ProtocolFixture {
         vm.startPrank(creator);
         token.approve(address(distributor), type(uint256).max);
         try tm.createTask(p) {
-            uint256 perRound = 4 * (uint256(p.commitWindow) + p.revealWindow) + p.aggregateWindow + p.challengeWindow;
+            // each attempt's commit, reveal and referee windows, the aggregation window, and a round
+            // held for a version at most two challenge windows past it
+            uint256 perRound = 4 * (uint256(p.commitWindow) + 2 * uint256(p.revealWindow)) + p.aggregateWindow + 2
+                * uint256(p.challengeWindow);
             assertLe(uint256(p.joinWindow) + p.rounds * perRound, tm.MAX_LIFETIME());
         } catch (bytes memory reason) {
             assertEq(bytes4(reason), ITaskManager.InvalidTaskParameter.selector);

@@ -45,6 +45,23 @@ contract QuietWindowCutShortTest is ProtocolFixture {
         assertEq(tm.getTask(taskId).currentRound, 1);
     }
 
+    /// A second proposal, challenged late, holds the round past the first one's quiet window: the
+    /// round's end still makes the first final, whichever version set the last hold.
+    function test_attack_aLaterHoldDoesNotCostAnEarlierVersionItsRound() public {
+        address[] memory winners = _roundWinners(taskId, 0, 2);
+        vm.warp(block.timestamp + 1);
+        uint256 other = _proposeVersion(taskId, 0, genesis, winners[1], keccak256("another version"));
+        vm.warp(block.timestamp + 1);
+        _challengeVersion(winners[0], other);
+        (,, uint64 resolveBy,,) = registry.challenges(other);
+        assertGt(resolveBy, registry.getVersion(proposal).challengeDeadline);
+        vm.warp(resolveBy);
+        vm.prank(stranger);
+        tm.advance(taskId);
+        assertEq(registry.getModel(modelId).head, proposal, "the first proposal, unchallenged, is final");
+        assertEq(tm.getTask(taskId).currentRound, 1);
+    }
+
     /// A challenge just before the quiet window closes holds the round until the referee rules: a
     /// version it dismisses becomes final, rather than find its round ended meanwhile.
     function test_attack_aLateChallengeNoLongerOutlastsTheRound() public {

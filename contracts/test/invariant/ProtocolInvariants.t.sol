@@ -204,14 +204,15 @@ contract ProtocolHandler is ProtocolFixture {
     }
 
     /// Ends the running round once it may end: after the aggregation window, and after the
-    /// window of a version that holds it (one not final at once may still become so), which is
-    /// made final first when its quiet window passed (as `advance` would, but counted here).
+    /// window of a version that holds it (one not final at once may still become so); a pending
+    /// version whose quiet window passed is made final first (as `advance` would, counted here).
     function _advanceDue(ITaskManager.Task memory t) internal {
         vm.warp(block.timestamp + t.aggregateWindow);
-        (uint256 heldRound, uint64 until, uint256 versionId) = tm.roundHold(taskId);
-        if (heldRound == t.currentRound) {
-            if (block.timestamp < until) vm.warp(until);
-            if (_finalizeQuiet(versionId, false)) return;
+        (uint256 heldRound, uint64 until) = tm.roundHold(taskId);
+        if (heldRound == t.currentRound && block.timestamp < until) vm.warp(until);
+        uint256[] memory pending = tm.pendingVersions(taskId, t.currentRound);
+        for (uint256 i = 0; i < pending.length; ++i) {
+            if (_finalizeQuiet(pending[i], false)) return;
         }
         _advance(taskId);
     }

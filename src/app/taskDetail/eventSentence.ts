@@ -42,7 +42,7 @@ export function eventSentence (event: ProtocolEvent): string {
     case 'TaskClosed': return 'The verifier closed the task.'
     case 'TaskCompleted': return `The task completed; ${mlb(event.args.refund)} refunded to the creator.`
     case 'TaskCancelled': return `The task ended early; ${mlb(event.args.refund)} refunded to the creator.`
-    case 'RoundHeld': return `A proposed version of round ${roundNumber(event.args.round)} may become final when its challenge window closes: the round waits for it.`
+    case 'RoundHeld': return `Version ${event.args.versionId} of round ${roundNumber(event.args.round)} may still become final (its challenge window, or the referee on its challenge): the round waits for it.`
     case 'TaskStalled': return `${event.args.rounds} rounds in a row made no version: the task ended and its escrow went back.`
     case 'TaskCancelRequested': return `The creator cancelled the task: it ends when round ${roundNumber(event.args.round)} does, and that round's results are still paid.`
     case 'TaskUnderSubscribed': return `Only ${event.args.providers} providers can be drawn, fewer than the ${event.args.replication} each shard needs: the task ended; ${mlb(event.args.refund)} refunded.`

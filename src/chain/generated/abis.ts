@@ -4333,6 +4333,25 @@ export const ModelRegistryAbi = [
   },
   {
     "type": "function",
+    "name": "quietWindowPassed",
+    "inputs": [
+      {
+        "name": "versionId",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "registerTaskModel",
     "inputs": [
       {
@@ -9997,6 +10016,11 @@ export const TaskManagerAbi = [
         "name": "versionId",
         "type": "uint256",
         "internalType": "uint256"
+      },
+      {
+        "name": "proposed",
+        "type": "bool",
+        "internalType": "bool"
       }
     ],
     "outputs": [],
@@ -10146,6 +10170,30 @@ export const TaskManagerAbi = [
   },
   {
     "type": "function",
+    "name": "pendingVersions",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "round",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256[]",
+        "internalType": "uint256[]"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "providersOf",
     "inputs": [
       {
@@ -10232,11 +10280,6 @@ export const TaskManagerAbi = [
         "name": "until",
         "type": "uint64",
         "internalType": "uint64"
-      },
-      {
-        "name": "versionId",
-        "type": "uint256",
-        "internalType": "uint256"
       }
     ],
     "stateMutability": "view"
