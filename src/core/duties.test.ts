@@ -26,7 +26,7 @@ function view (over: Partial<ProviderView> = {}): ProviderView {
   return {
     me: A,
     now: 100n,
-    task: { status: 'Running', joinDeadline: 50n, shards: 1, confirmations: 1, aggregateWindow: 600n },
+    task: { status: 'Running', joinDeadline: 50n, shards: 1, confirmations: 1, aggregateWindow: 600n, challengeWindow: 600n },
     joined: true,
     round: { round: 0, shards: [shard()], decidedShards: 0, decidedAt: 0n, versionId: 0n },
     result: () => undefined,
@@ -107,6 +107,8 @@ describe('duties', () => {
     ['its own proposal on chain, unrecorded and challenged, is not proposed again', decided({ version: own, proposals: [proposal({ status: 'Challenged' })] }), ['wait']],
     ['a quiet proposal is finalized after its challenge window', decided({ me: B, now: 900n, version: { ...own, confirmed: ['7'] }, proposals: [proposal()] }), ['finalizeVersion']],
     ['…but not one whose challenge lapsed unjudged: only the winners finalize it', decided({ me: B, now: 900n, version: { ...own, confirmed: ['7'] }, proposals: [proposal({ challengeDeadline: NO_QUIET_WINDOW })] }), ['wait']],
+    ['past the longest hold (decided at 150, 600 + 2 × 600 s later) nothing else can end the round: the first winner advances', decided({ now: 1950n, version: { ...own, confirmed: ['7'] }, proposals: [proposal({ aggregator: B, challengeDeadline: NO_QUIET_WINDOW })] }), ['advance']],
+    ['…a second earlier, it waits', decided({ now: 1949n, version: { ...own, confirmed: ['7'] }, proposals: [proposal({ aggregator: B, challengeDeadline: NO_QUIET_WINDOW })] }), ['wait']],
     ['a final version has ended its round already: nothing to advance', decided({ round: { ...decided().round!, versionId: 7n }, version: own }), ['wait']],
     ['a final version: the others wait for it', decided({ me: B, round: { ...decided().round!, versionId: 7n }, version: own }), ['wait']],
     ['no shard accepted: wait out the aggregation window', decided({ acceptedShards: 0 }), ['wait']],

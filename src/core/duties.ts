@@ -95,6 +95,7 @@ export interface ProviderView {
     shards: number
     confirmations: number
     aggregateWindow: bigint
+    challengeWindow: bigint
   }
   /** this provider joined the task (on chain, or saved) */
   joined: boolean
@@ -371,6 +372,10 @@ function versionDuties (view: ProviderView, round: RoundView): Decision {
     if (now >= proposal.challengeDeadline) out.push({ kind: 'finalizeVersion', proposal })
     else if (wakeAt === undefined || proposal.challengeDeadline < wakeAt) wakeAt = proposal.challengeDeadline
   }
+  // Past the longest a version may hold the round (two challenge windows after the aggregation
+  // window), no version of this round can become final but by `advance`, which makes a quiet one
+  // final first: otherwise a round whose only proposals lapsed or were rejected waits for a stranger.
+  if (now >= round.decidedAt + view.task.aggregateWindow + 2n * view.task.challengeWindow) out.push(advanceOrWait(view, 'waiting for the next round'))
   if (proposals.length === 0 && version.proposed === undefined && !propose) {
     out.push({ kind: 'wait', detail: `recomputed the version (${version.commitHash.slice(0, 10)}…); waiting for the aggregator ${aggregator ?? ''}` })
   } else if (out.length === 0) {

@@ -44,7 +44,7 @@ export async function observe (ctx: ProviderContext, patience: Patience, pausedF
   const base = {
     me: ctx.account,
     ...(pausedFor === undefined ? {} : { pausedFor }),
-    task: { status: task.status, joinDeadline: task.joinDeadline, shards: Number(task.shards), confirmations: Number(task.confirmations), aggregateWindow: BigInt(task.aggregateWindow) },
+    task: { status: task.status, joinDeadline: task.joinDeadline, shards: Number(task.shards), confirmations: Number(task.confirmations), aggregateWindow: BigInt(task.aggregateWindow), challengeWindow: BigInt(task.challengeWindow) },
     result: () => undefined,
     patience: { joinWaitOver: false, aggregatorWaitOver: false, proposalWaitOver: () => false }
   }

@@ -44,7 +44,7 @@ const shard = (over: Partial<ShardView>): ShardView => ({
 const view = (shards: ShardView[]): ProviderView => ({
   me: ME,
   now: 0n,
-  task: { status: 'Running', joinDeadline: 0n, shards: shards.length, confirmations: 1, aggregateWindow: 0n },
+  task: { status: 'Running', joinDeadline: 0n, shards: shards.length, confirmations: 1, aggregateWindow: 0n, challengeWindow: 0n },
   joined: true,
   round: { round: 0, shards, decidedShards: 0, decidedAt: 0n, versionId: 0n },
   result: () => undefined,

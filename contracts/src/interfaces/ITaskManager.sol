@@ -502,7 +502,8 @@ interface ITaskManager {
     function roundHold(uint256 taskId) external view returns (uint256 round, uint64 until);
 
     /// @notice The versions of round `round` of task `taskId` proposed without the signatures that
-    /// made them final, in order (at most one per aggregator).
+    /// made them final, in order (at most one per aggregator). The list of a past round stays as it
+    /// was: read each version's status (and `ModelRegistry.quietWindowPassed`).
     /// @param taskId The task.
     /// @param round The round.
     /// @return The versions.
