@@ -17,7 +17,7 @@ function waitingLoop (joinDeadline: bigint): { loop: ProviderLoop, reads: () => 
   const chain = {
     account: ME,
     now: async () => 100n,
-    readTask: async () => { reads++; return { status: 'Joining', joinDeadline, shards: 1, confirmations: 1, aggregateWindow: 600, modelId: 1n } },
+    readTask: async () => { reads++; return { status: 'Joining', joinDeadline, shards: 1, confirmations: 1, aggregateWindow: 600, challengeWindow: 600, modelId: 1n } },
     membership: async () => 'provider',
     isAway: async () => false
   } as unknown as ProviderChain
