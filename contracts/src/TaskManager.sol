@@ -281,9 +281,9 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         if (t.status == TaskStatus.Joining) fromRound = 0;
         else if (t.status == TaskStatus.Running) fromRound = uint256(t.currentRound) + 1;
         else revert TaskNotActive(taskId);
-        uint256 slot = _slot[taskId][msg.sender];
-        if (slot == 0 || slot > MAX_PROVIDERS) revert NotJoined(taskId, msg.sender);
-        return (1 << (slot - 1), away[taskId], fromRound);
+        bit = _placeBit(taskId, msg.sender);
+        if (bit == 0) revert NotJoined(taskId, msg.sender);
+        return (bit, away[taskId], fromRound);
     }
 
     // ------------------------------------------------------------------ rounds
@@ -399,10 +399,9 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
     /// @inheritdoc ITaskManager
     function eject(uint256 taskId, address provider) external {
         if (msg.sender != address(verifier) && msg.sender != address(registry)) revert NotAllowedToEject(msg.sender);
-        uint256 slot = _slot[taskId][provider];
-        if (slot == 0 || slot > MAX_PROVIDERS) return;
+        uint256 bit = _placeBit(taskId, provider);
+        if (bit == 0) return;
         uint256 mask = ejected[taskId];
-        uint256 bit = 1 << (slot - 1);
         if (mask & bit != 0) return;
         ejected[taskId] = mask | bit;
         emit ProviderEjected(taskId, provider, uint256(_tasks[taskId].currentRound) + 1);
@@ -425,8 +424,7 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
 
     /// @inheritdoc ITaskManager
     function isProvider(uint256 taskId, address account) external view returns (bool) {
-        uint256 slot = _slot[taskId][account];
-        return slot != 0 && slot <= MAX_PROVIDERS;
+        return _placeBit(taskId, account) != 0;
     }
 
     /// @inheritdoc ITaskManager
@@ -441,8 +439,7 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
 
     /// @inheritdoc ITaskManager
     function isAway(uint256 taskId, address account) external view returns (bool) {
-        uint256 slot = _slot[taskId][account];
-        return slot != 0 && slot <= MAX_PROVIDERS && away[taskId] & (1 << (slot - 1)) != 0;
+        return away[taskId] & _placeBit(taskId, account) != 0;
     }
 
     /// @inheritdoc ITaskManager
@@ -452,8 +449,7 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         returns (bool winner, uint256 winners)
     {
         uint256 mask = verifier.roundWinners(taskId, round);
-        uint256 slot = _slot[taskId][account];
-        winner = slot != 0 && slot <= MAX_PROVIDERS && mask & (1 << (slot - 1)) != 0;
+        winner = mask & _placeBit(taskId, account) != 0;
         winners = _popcount(mask);
     }
 
@@ -617,16 +613,14 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
     /// left out with an applicant it chose (returns true).
     function _drawPlaces(uint256 taskId, Task storage t) private returns (bool) {
         uint64 seedBlock = applicantDrawBlock[taskId];
-        if (seedBlock == 0) {
-            applicantDrawBlock[taskId] = uint64(block.number);
-            emit ApplicantDrawScheduled(taskId, uint64(block.number), _applicants[taskId].length);
-            return false;
+        bytes32 hash;
+        if (seedBlock != 0) {
+            if (block.number <= seedBlock) revert ApplicantDrawPending(taskId, seedBlock);
+            hash = BlockSeeds.hashOf(seedBlock);
         }
-        if (block.number <= seedBlock) revert ApplicantDrawPending(taskId, seedBlock);
-        bytes32 hash = BlockSeeds.hashOf(seedBlock);
         if (hash == bytes32(0)) {
-            // Its hash is gone: draw from a new block rather than from one whose hash is public
-            // already, which whoever calls last could pick by waiting for it.
+            // Not scheduled yet, or its block's hash is gone: draw from this block, rather than from
+            // one whose hash is public already, which whoever calls last could pick by waiting.
             applicantDrawBlock[taskId] = uint64(block.number);
             emit ApplicantDrawScheduled(taskId, uint64(block.number), _applicants[taskId].length);
             return false;
@@ -717,6 +711,13 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
                 word = 0;
             }
         }
+    }
+
+    /// @dev The account's bit in the task's masks (`ejected`, `away`, the verifier's winners): that
+    /// of the place it holds, zero when it holds none (it did not join, or is an applicant).
+    function _placeBit(uint256 taskId, address account) private view returns (uint256) {
+        uint256 slot = _slot[taskId][account];
+        return slot == 0 || slot > MAX_PROVIDERS ? 0 : 1 << (slot - 1);
     }
 
     function _popcount(uint256 x) private pure returns (uint256 count) {
