@@ -1,10 +1,8 @@
 /** TaskManager: tasks, their rounds and who joined them. */
 import { on } from './feed.ts'
 import { model, provider, round, task, taskProvider, version } from 'ponder:schema'
+import { MAX_PROVIDERS } from '../../src/core/taskLimits.ts'
 import { TASK_STATUSES, roundId, taskProviderId } from '../ids.ts'
-
-/** TaskManager.MAX_PROVIDERS: an applicant's index is this plus its position among the applicants. */
-const PLACES = 255
 
 on('TaskManager:TaskCreated', async ({ event, context }) => {
   const { taskId, creator, modelId, initialVersionId, specCid, datasetCid, escrow, name, description } = event.args
@@ -34,7 +32,7 @@ on('TaskManager:ProviderJoined', async ({ event, context }) => {
 // Every place was taken: an applicant until the draw after the joining window gives it one.
 on('TaskManager:ProviderApplied', async ({ event, context }) => {
   const { taskId, provider: address, weight, position } = event.args
-  await context.db.insert(taskProvider).values({ id: taskProviderId(taskId, address), taskId, provider: address, weight, index: PLACES + Number(position), applicant: true, left: false })
+  await context.db.insert(taskProvider).values({ id: taskProviderId(taskId, address), taskId, provider: address, weight, index: MAX_PROVIDERS + Number(position), applicant: true, left: false })
   await countJoin(context, address)
 })
 
@@ -42,7 +40,7 @@ on('TaskManager:ProviderApplied', async ({ event, context }) => {
 on('TaskManager:ProviderReplaced', async ({ event, context }) => {
   const { taskId, index, previous, provider: address } = event.args
   const entrant = await context.db.find(taskProvider, { id: taskProviderId(taskId, address) })
-  await context.db.update(taskProvider, { id: taskProviderId(taskId, previous) }).set({ index: entrant?.index ?? PLACES, applicant: true, awayFromRound: null })
+  await context.db.update(taskProvider, { id: taskProviderId(taskId, previous) }).set({ index: entrant?.index ?? MAX_PROVIDERS, applicant: true, awayFromRound: null })
   await context.db.update(taskProvider, { id: taskProviderId(taskId, address) }).set({ index: Number(index), applicant: false })
 })
 

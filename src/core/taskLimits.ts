@@ -8,6 +8,8 @@
 export const MAX_WINDOW_SECONDS = 7 * 24 * 3600
 /** `TaskManager.MAX_LIFETIME`: the longest a task may run with every window used and every shard re-run. */
 export const MAX_LIFETIME_SECONDS = 365 * 24 * 3600
+/** `TaskManager.MAX_PROVIDERS`: places per task; who joins beyond them applies, and a draw keeps this many. */
+export const MAX_PROVIDERS = 255
 /** `TaskManager.LIFETIME_ATTEMPTS`: attempts per shard the lifetime counts. */
 export const LIFETIME_ATTEMPTS = 4
 /**

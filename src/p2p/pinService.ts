@@ -261,7 +261,10 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
     typeof metadata.taskId === 'string' && typeof metadata.wallet === 'string' && typeof metadata.size === 'number'
       ? { taskId: metadata.taskId, wallet: metadata.wallet, size: metadata.size }
       : undefined
-  for await (const { metadata } of init.pins.ls()) {
+  // the pins at start, also what the leftover scan below walks
+  const pinnedAtStart: Array<{ cid: CID, depth: number }> = []
+  for await (const { cid, depth, metadata } of init.pins.ls()) {
+    pinnedAtStart.push({ cid, depth })
     const owed = chargeOf(metadata)
     if (owed !== undefined) charge(owed.taskId, owed.wallet, owed.size)
   }
@@ -481,13 +484,11 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
     const { signal } = stopping
     let found = 0
     try {
-      const pins: Array<{ cid: CID, depth: number }> = []
-      for await (const { cid, depth } of init.pins.ls({ signal })) pins.push({ cid, depth })
-      const live = await reachable(pins, init.blocks)
+      const live = await reachable(pinnedAtStart, init.blocks)
       for await (const { cid } of init.blocks.getAll({ signal })) {
         signal.throwIfAborted()
         const key = blockKey(cid)
-        // a fetch that failed meanwhile dated it itself; a pin made since the walk is asked directly
+        // a fetch that failed meanwhile dated it itself; a pin made since start is asked directly
         if (live.has(key) || leftovers.has(key) || await init.pins.isPinned(cid, { signal })) continue
         leftovers.set(key, { cid, at: startedAt })
         found++

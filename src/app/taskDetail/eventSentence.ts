@@ -1,9 +1,7 @@
 import type { ProtocolEvent } from '../../chain/protocolEvents.ts'
+import { MAX_PROVIDERS } from '../../core/taskLimits.ts'
 import { roundNumber } from '../../core/taskPhase.ts'
 import { chainTime, mlb, shortAddress } from './format.ts'
-
-/** TaskManager.MAX_PROVIDERS */
-const PLACES = 255
 
 const where = (args: { round: bigint, shard: bigint, attempt: bigint }): string =>
   `round ${roundNumber(args.round)} shard ${args.shard} attempt ${args.attempt}`
@@ -13,8 +11,8 @@ export function eventSentence (event: ProtocolEvent): string {
   switch (event.eventName) {
     case 'TaskCreated': return `${shortAddress(event.args.creator)} created the task with ${mlb(event.args.escrow)} in escrow (model ${event.args.modelId}).`
     case 'ProviderJoined': return `${shortAddress(event.args.provider)} joined with weight ${event.args.weight}.`
-    case 'ProviderApplied': return `${shortAddress(event.args.provider)} applied: every place was taken, and a draw after the joining window keeps ${PLACES} of all who joined.`
-    case 'ApplicantDrawScheduled': return `${event.args.applicants} joined beyond the task's ${PLACES} places: the hash of block ${event.args.seedBlock} draws who keeps one.`
+    case 'ProviderApplied': return `${shortAddress(event.args.provider)} applied: every place was taken, and a draw after the joining window keeps ${MAX_PROVIDERS} of all who joined.`
+    case 'ApplicantDrawScheduled': return `${event.args.applicants} joined beyond the task's ${MAX_PROVIDERS} places: the hash of block ${event.args.seedBlock} draws who keeps one.`
     case 'ApplicantsDrawn': return `The draw among everyone who joined gave ${event.args.entrants} applicants a place.`
     case 'ProviderReplaced': return `The draw gave ${shortAddress(event.args.previous)}'s place to ${shortAddress(event.args.provider)}; ${shortAddress(event.args.previous)}'s stake is free to unlock.`
     case 'RoundStarted': return `Round ${roundNumber(event.args.round)} started.`

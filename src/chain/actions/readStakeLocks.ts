@@ -1,7 +1,7 @@
 import type { Address, BlockNumber } from 'viem'
 import { TaskManagerAbi } from '../generated/abis.ts'
 import { asAction } from './errors.ts'
-import { readIsApplicant } from './readIsApplicant.ts'
+import { readMembership } from './readMembership.ts'
 import { readTask } from './readTask.ts'
 import { readTaskLock } from './readTaskLock.ts'
 import { logsFrom, type ReadContext } from './types.ts'
@@ -32,7 +32,7 @@ export async function readStakeLocks (ctx: ReadContext, params: { account: Addre
       const amount = await readTaskLock(ctx, { taskId, account: params.account })
       if (amount === 0n) return undefined
       const task = await readTask(ctx, { taskId })
-      if (task.status !== 'Joining' && await readIsApplicant(ctx, { taskId, account: params.account })) return { taskId, amount, releaseAt: 0n }
+      if (task.status !== 'Joining' && await readMembership(ctx, { taskId, account: params.account }) === 'applicant') return { taskId, amount, releaseAt: 0n }
       const closed = task.status === 'Completed' || task.status === 'Cancelled'
       return { taskId, amount, releaseAt: closed ? task.closedAt + BigInt(task.challengeWindow) : undefined }
     }))
