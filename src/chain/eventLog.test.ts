@@ -9,6 +9,21 @@ import type { ProtocolEvent } from './protocolEvents.ts'
 
 const chain = useLocalChain()
 
+/**
+ * Replaces the blocks from `from` to the head with empty ones. anvil mines an empty block every
+ * second, and one mined between reading the head and the reorg would be the one replaced, so the
+ * reorg goes again until `from` itself is empty.
+ */
+async function reorgFrom (from: bigint): Promise<void> {
+  const { testClient, publicClient } = chain()
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const head = await publicClient.getBlockNumber({ cacheTime: 0 })
+    await testClient.request({ method: 'anvil_reorg', params: [Number(head - from + 1n), []] } as never)
+    if ((await publicClient.getBlock({ blockNumber: from })).transactions.length === 0) return
+  }
+  throw new Error(`block ${from} still holds transactions after 5 reorgs`)
+}
+
 describe('createProtocolEventLog', () => {
   it('reads each block once and gives the same events, in the same order, as a full scan', async () => {
     const ctx = chain().ctxOf(2)
@@ -49,15 +64,14 @@ describe('createProtocolEventLog', () => {
   })
 
   it('attack (reorganized chain): drops the events of blocks the chain no longer has, and reads those of the blocks that replaced them', async () => {
-    const { ctxOf, testClient } = chain()
-    const ctx = ctxOf(3)
+    const ctx = chain().ctxOf(3)
     const log = createProtocolEventLog(ctx)
     await log.events()
     await faucet(ctx)
     const withFaucet = [...await log.events()]
     const faucetBlock = withFaucet.at(-1)!.blockNumber
     // the faucet's block is replaced by an empty one at the same height
-    await testClient.request({ method: 'anvil_reorg', params: [1, []] } as never)
+    await reorgFrom(faucetBlock)
     const after = await log.events()
     const fresh = await readProtocolEvents(ctx)
     expect(fresh.some((e) => e.blockNumber === faucetBlock)).toBe(false)
@@ -71,7 +85,7 @@ describe('createProtocolEventLog', () => {
 
 describe('createTaskEventLog', () => {
   it('attack (reorganized chain): drops the task\'s events that the chain no longer has, those only its version names included, as a full scan selects them', async () => {
-    const { ctxOf, testClient, publicClient } = chain()
+    const { ctxOf } = chain()
     const ctx = ctxOf(5)
     const keys = (events: readonly ProtocolEvent[]): string[] => events.map((e) => `${e.blockNumber}/${e.logIndex}/${e.eventName}`)
     const selected = async (taskId: bigint): Promise<string[]> => keys(selectTaskEvents(await readProtocolEvents(ctx), taskId))
@@ -89,8 +103,7 @@ describe('createTaskEventLog', () => {
     expect(keys(whole)).toEqual(await selected(run.taskId))
     // the last version's finalization (and the task's end, and the claim) replaced by empty blocks
     const final = whole.find((e) => e.eventName === 'VersionFinalized' && e.args.versionId === run.versionId)!
-    const head = await publicClient.getBlockNumber({ cacheTime: 0 })
-    await testClient.request({ method: 'anvil_reorg', params: [Number(head - final.blockNumber + 1n), []] } as never)
+    await reorgFrom(final.blockNumber)
     const after = await log!.events()
     expect(keys(after)).toEqual(await selected(run.taskId))
     expect(after.some((e) => e.eventName === 'VersionFinalized' && e.args.versionId === run.versionId)).toBe(false)
