@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { devAccount } from '../src/chain/devAccounts.ts'
 import { chainMembership } from '../src/chain/taskMembership.ts'
-import { encodeTaskMessage, taskTopic, walletMessageSigner, type AnyTaskMessage, type MessageSigner } from '../src/core/messages/index.ts'
+import { encodeTaskMessage, taskTopic, WALLET_STRIKES, walletMessageSigner, type AnyTaskMessage, type MessageSigner } from '../src/core/messages/index.ts'
 import { LOCAL_CHAIN_ID } from '../src/core/networkConfig.ts'
 import { createBrowserNode, type BrowserNode, type BrowserNodeConfig } from '../src/p2p/createBrowserNode.ts'
 import type { RejectedMessage } from '../src/p2p/topicGuard.ts'
@@ -111,12 +111,13 @@ describe('gossip on a chain-backed relay', () => {
 
   it('attack (fresh peer ID): a member that sent invalid messages is refused under a new peer ID while its ban lasts', async () => {
     const junk = signer(4, sender)
-    for (let i = 0; i < 5; i++) {
+    // the peer is graylisted at the message that bans the wallet, so each of them reaches the check
+    for (let i = 0; i < WALLET_STRIKES.limit; i++) {
       // signed by the member's wallet, but a body no receiver accepts
       const payload = JSON.stringify({ v: 1, topic, chainId: LOCAL_CHAIN_ID, from: junk.wallet, peerId: sender.peerId, sentAt: Date.now(), body: { type: 'round', taskId, round: i, phase: 'sleeping' } })
       await sender.libp2p.services.pubsub.publish(topic, new TextEncoder().encode(JSON.stringify({ payload, auth: await junk.sign(payload) })))
     }
-    await waitFor('the strikes', () => rejectedByRelay.filter(r => /bad-body/.test(r.reason)).length === 5)
+    await waitFor('the strikes', () => rejectedByRelay.filter(r => /bad-body/.test(r.reason)).length === WALLET_STRIKES.limit)
     const fresh = await joined()
     await fresh.libp2p.services.pubsub.publish(topic, await roundEvent(4, fresh, 7))
     await flush(2, fresh, 7)

@@ -1,7 +1,8 @@
 import { TopicValidatorResult } from '@libp2p/gossipsub'
+import { defaultPeerScoreThresholds } from '@libp2p/gossipsub/score'
 import { describe, expect, it } from 'vitest'
-import { InvalidMessageError } from '../core/messages/index.ts'
-import { verdictOf } from './topicGuard.ts'
+import { InvalidMessageError, WALLET_STRIKES } from '../core/messages/index.ts'
+import { TASK_TOPIC_SCORE, verdictOf } from './topicGuard.ts'
 
 const invalid = (reason: ConstructorParameters<typeof InvalidMessageError>[0]): InvalidMessageError => new InvalidMessageError(reason, 'test')
 
@@ -19,5 +20,13 @@ describe('verdictOf', () => {
   it('penalizes nobody when the chain could not be read, and rejects what is not a message error', () => {
     expect(verdictOf(invalid('unverifiable'), true)).toBe(TopicValidatorResult.Ignore)
     expect(verdictOf(new Error('boom'), false)).toBe(TopicValidatorResult.Reject)
+  })
+})
+
+describe('the task topic score', () => {
+  it('graylists a peer at the invalid message that bans its wallet, not before: a peer always delivers the wallet\'s last strike', () => {
+    const score = (invalid: number): number => TASK_TOPIC_SCORE.topicWeight * TASK_TOPIC_SCORE.invalidMessageDeliveriesWeight * invalid ** 2
+    expect(score(WALLET_STRIKES.limit - 1)).toBeGreaterThanOrEqual(defaultPeerScoreThresholds.graylistThreshold)
+    expect(score(WALLET_STRIKES.limit)).toBeLessThan(defaultPeerScoreThresholds.graylistThreshold)
   })
 })

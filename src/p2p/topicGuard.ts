@@ -33,7 +33,7 @@ export interface TopicGuard extends Emitter<TopicGuardEvents> {
  * quiet for minutes between rounds, so the default mesh-delivery deficit penalty would punish
  * honest peers for silence.
  */
-const TASK_TOPIC_SCORE = {
+export const TASK_TOPIC_SCORE = {
   topicWeight: 1,
   timeInMeshWeight: 0.01,
   timeInMeshQuantum: 1000,
@@ -49,7 +49,8 @@ const TASK_TOPIC_SCORE = {
   meshMessageDeliveriesActivation: 5000,
   meshFailurePenaltyWeight: 0,
   meshFailurePenaltyDecay: 0.9,
-  // squared in the score: one bad message costs 10, five take a peer past the graylist (-80)
+  // squared in the score: one bad message costs 10, two 40, three 90, past the graylist (-80);
+  // WALLET_STRIKES.limit is that same three
   invalidMessageDeliveriesWeight: -10,
   invalidMessageDeliveriesDecay: 0.99
 }

@@ -2,8 +2,11 @@ import type { Address } from 'viem'
 
 /** Defaults of the per-wallet penalty: a few slips are forgiven, a stream of invalid messages is not. */
 export const WALLET_STRIKES = {
-  /** invalid messages within `windowMs` that ban a wallet */
-  limit: 5,
+  /**
+   * invalid messages within `windowMs` that ban a wallet: as many as graylist the peer that
+   * delivered them (see the topic score in topicGuard.ts), so a fresh peer ID buys the wallet none
+   */
+  limit: 3,
   /** a strike is forgotten after this long */
   windowMs: 10 * 60_000,
   /** how long a ban lasts */
