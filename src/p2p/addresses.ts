@@ -43,12 +43,16 @@ export function hostKind (ma: Multiaddr): HostKind {
     case 'dns':
     case 'dns4':
     case 'dns6':
-    case 'dnsaddr': {
-      const host = first.value.toLowerCase()
-      return host === 'localhost' || host.endsWith('.localhost') ? 'loopback' : 'public'
-    }
+    case 'dnsaddr': return dnsKind(first.value)
     default: return 'none'
   }
+}
+
+/** Classifies a host given as a bare name (an `/sni/` component's): an IP literal or a DNS name. */
+export function hostNameKind (name: string): HostKind {
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return ipv4Kind(name)
+  if (name.includes(':')) return ipv6Kind(name)
+  return dnsKind(name)
 }
 
 /** The host a multiaddr's first hop names (an IP or a DNS name, lowercased), or undefined. */
@@ -59,16 +63,21 @@ export function hostOf (ma: Multiaddr): string | undefined {
 }
 
 /**
- * The TLS server names (`/sni/<name>`) before a multiaddr's first circuit hop, lowercased: a
- * secure WebSocket with one connects to that name, not to the host in front.
+ * The components before a multiaddr's first circuit hop: what this node opens a socket to (the
+ * rest is the relay's business).
+ */
+function firstHopOf (ma: Multiaddr): ReturnType<Multiaddr['getComponents']> {
+  const components = ma.getComponents()
+  const circuit = components.findIndex(c => c.name === 'p2p-circuit')
+  return circuit === -1 ? components : components.slice(0, circuit)
+}
+
+/**
+ * The TLS server names (`/sni/<name>`) of a multiaddr's first hop, lowercased: a secure WebSocket
+ * with one connects to that name, not to the host in front.
  */
 export function serverNamesOf (ma: Multiaddr): string[] {
-  const names: string[] = []
-  for (const c of ma.getComponents()) {
-    if (c.name === 'p2p-circuit') break
-    if (c.name === 'sni' && c.value != null) names.push(c.value.toLowerCase())
-  }
-  return names
+  return firstHopOf(ma).flatMap(c => c.name === 'sni' && c.value != null ? [c.value.toLowerCase()] : [])
 }
 
 /** A socket's endpoint: the first hop's host and its TCP or UDP port. */
@@ -78,11 +87,8 @@ export interface Endpoint { host: string, port: string }
 export function endpointOf (ma: Multiaddr): Endpoint | undefined {
   const host = hostOf(ma)
   if (host === undefined) return undefined
-  for (const c of ma.getComponents()) {
-    if (c.name === 'p2p-circuit') break
-    if ((c.name === 'tcp' || c.name === 'udp') && c.value != null) return { host, port: c.value }
-  }
-  return undefined
+  const port = firstHopOf(ma).find(c => (c.name === 'tcp' || c.name === 'udp') && c.value != null)?.value
+  return port === undefined ? undefined : { host, port }
 }
 
 /**
@@ -106,11 +112,13 @@ export function isLoopback (ma: Multiaddr): boolean {
 
 /** Plain `ws` (not `wss`, not `tls/ws`): browsers warn loudly about these off loopback. */
 export function isInsecureWebSocket (ma: Multiaddr): boolean {
-  const names = ma.getComponents().map(c => c.name)
-  // only the part before a circuit hop is what we actually open a socket to
-  const circuit = names.indexOf('p2p-circuit')
-  const firstHop = circuit === -1 ? names : names.slice(0, circuit)
-  return firstHop.includes('ws') && !firstHop.includes('tls') && !firstHop.includes('wss')
+  const names = firstHopOf(ma).map(c => c.name)
+  return names.includes('ws') && !names.includes('tls') && !names.includes('wss')
+}
+
+function dnsKind (name: string): HostKind {
+  const host = name.toLowerCase()
+  return host === 'localhost' || host.endsWith('.localhost') ? 'loopback' : 'public'
 }
 
 function ipv4Kind (ip: string): HostKind {

@@ -1,6 +1,6 @@
-import { endpointOf, hostKind, isInsecureWebSocket, serverNamesOf, type Endpoint } from './addresses.ts'
+import { endpointOf, hostKind, hostNameKind, isInsecureWebSocket, serverNamesOf, type Endpoint } from './addresses.ts'
 import type { ConnectionGater } from '@libp2p/interface'
-import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import type { Multiaddr } from '@multiformats/multiaddr'
 
 export interface GaterOptions {
   /**
@@ -39,7 +39,7 @@ export function shouldDenyDial (ma: Multiaddr, opts: GaterOptions): boolean {
   // /dnsaddr/ relay, whose hosts are unknown, at least not a loopback or private one)
   const relays = opts.relayEndpoints
   for (const name of serverNamesOf(ma)) {
-    if (relays === undefined ? nameKind(name) !== 'public' : !relays.some(r => r.host === name)) return true
+    if (relays === undefined ? hostNameKind(name) !== 'public' : !relays.some(r => r.host === name)) return true
   }
   switch (hostKind(ma)) {
     case 'loopback': return !opts.allowLoopback
@@ -53,16 +53,6 @@ export function shouldDenyDial (ma: Multiaddr, opts: GaterOptions): boolean {
 
 function isRelayEndpoint (endpoint: Endpoint | undefined, relays: readonly Endpoint[]): boolean {
   return endpoint !== undefined && relays.some(r => r.host === endpoint.host && r.port === endpoint.port)
-}
-
-/** Loopback, private or public, for a host name as an `/sni/` component gives it (an IP literal or a DNS name). */
-function nameKind (name: string): ReturnType<typeof hostKind> {
-  for (const proto of ['ip4', 'ip6']) {
-    try {
-      return hostKind(multiaddr(`/${proto}/${name}`))
-    } catch { /* not an address of this family */ }
-  }
-  return hostKind(multiaddr(`/dns/${name}`))
 }
 
 /**
