@@ -625,7 +625,7 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
             emit ApplicantDrawScheduled(taskId, uint64(block.number), _applicants[taskId].length);
             return false;
         }
-        bytes32 seed = keccak256(abi.encodePacked(hash, abi.encode(taskId)));
+        bytes32 seed = BlockSeeds.seedOf(hash, abi.encode(taskId));
         (uint256 keptPlaces, uint256[] memory entering) = _sample(seed, MAX_PROVIDERS + _applicants[taskId].length);
         emit ApplicantsDrawn(taskId, seed, entering.length);
         if (entering.length != 0) _swapIn(taskId, t, keptPlaces, entering);

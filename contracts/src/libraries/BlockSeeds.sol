@@ -21,6 +21,14 @@ library BlockSeeds {
         if (block.number <= startBlock) return bytes32(0);
         bytes32 hash = hashOf(startBlock);
         if (hash == bytes32(0)) hash = blockhash(startBlock + ((block.number - 1 - startBlock) / 256) * 256);
+        return seedOf(hash, salt);
+    }
+
+    /// @notice The seed a block hash gives a draw: keccak256(hash ‖ salt).
+    /// @param hash The block hash.
+    /// @param salt What the draw is for.
+    /// @return The seed.
+    function seedOf(bytes32 hash, bytes memory salt) internal pure returns (bytes32) {
         return keccak256(abi.encodePacked(hash, salt));
     }
 
