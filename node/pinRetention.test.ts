@@ -98,7 +98,7 @@ describe('pin retention', () => {
 
 describe('pre-task pins', () => {
   // Long enough for the test to pin and create its task on a loaded machine before the grace ends.
-  const GRACE_MS = 4000
+  const GRACE_MS = 8000
   let pinner: PinnerFixture
   beforeAll(async () => {
     pinner = await startPinnerFixture(chain(), { retention: { retentionSeconds: RETENTION, pollMs: 200, preTaskGraceMs: GRACE_MS }, log: { write: () => {} } })

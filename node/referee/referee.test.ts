@@ -150,7 +150,16 @@ describe('Referee', () => {
     const audits: Array<{ accepted: AcceptedShardEvent, report: EvidenceReport }> = []
     const referee = refereeOf(artifacts, train, honestTrainer)
     referee.on('audit', (a) => { if (a.accepted.taskId === taskId) audits.push(a) })
-    expect(await runLoops(loops, { timeTravel: local.timeTravel, joinWindow: JOIN_WINDOW, timeoutMs: 80_000, beside: async (signal) => { await referee.run(signal) } })).toEqual(['completed', 'completed', 'completed'])
+    // The referee outlives the providers: the audit re-trains the shard while they go on.
+    const refereeStop = new AbortController()
+    const refereeRun = referee.run(refereeStop.signal)
+    try {
+      expect(await runLoops(loops, { timeTravel: local.timeTravel, joinWindow: JOIN_WINDOW, timeoutMs: 80_000 })).toEqual(['completed', 'completed', 'completed'])
+      await expect.poll(() => referee.counters.auditSlashes, { timeout: 20_000 }).toBe(2)
+    } finally {
+      refereeStop.abort()
+      await refereeRun
+    }
 
     // The colluders won the shard by majority, and the audit found them out.
     expect(audits).toHaveLength(1)

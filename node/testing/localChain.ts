@@ -36,6 +36,11 @@ export interface LocalChain {
   fund: (index: number) => Promise<void>
   /** Moves chain time forward and mines a block, so windows that depend on time can close. */
   timeTravel: (seconds: number) => Promise<void>
+  /**
+   * Mines a block at `timestamp` or later. Not `timeTravel(timestamp - latest)`: chain time runs
+   * ahead of the clock that `timeTravel` adds to when blocks come faster than one a second.
+   */
+  timeTravelTo: (timestamp: bigint) => Promise<void>
   stop: () => Promise<void>
 }
 
@@ -108,6 +113,11 @@ async function startLocalChainOnce (): Promise<LocalChain> {
       fund: async (index) => { await testClient.setBalance({ address: mnemonicAccount(index).address, value: parseEther('10000') }) },
       timeTravel: async (seconds) => {
         await testClient.increaseTime({ seconds })
+        await testClient.mine({ blocks: 1 })
+      },
+      timeTravelTo: async (timestamp) => {
+        if ((await publicClient.getBlock({ blockTag: 'latest' })).timestamp >= timestamp) return
+        await testClient.setNextBlockTimestamp({ timestamp })
         await testClient.mine({ blocks: 1 })
       },
       stop

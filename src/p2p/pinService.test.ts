@@ -117,7 +117,8 @@ describe('pinner under attack', () => {
       const node = i < 2 ? sybilA : sybilB
       return await requestPin(node.libp2p, pinner(), await signerOf(node), { taskId: TASK, kind: 'delta', cid }).then(() => null, (e: unknown) => e)
     })
-    await new Promise(resolve => setTimeout(resolve, 300))
+    // the pinner has answered all four: two hold (or held, once stalled) the wallet's share, two were refused
+    await expect.poll(() => { const m = impatient.pinning.metrics(); return m.refusals.busy === 2 && m.active + m.refusals['not-found'] === 2 }, { interval: 10, timeout: 10_000 }).toBe(true)
 
     const bytes = new Uint8Array(100_000).fill(9)
     const cid = await honest.storage.blobs.put(bytes, { kind: 'delta' })

@@ -110,7 +110,7 @@ describe('task topics, discovery and pinning', () => {
     // invalid deliveries cost B score at A (and at the relay, which validates what it forwards)
     const scores = a.libp2p.services.pubsub as unknown as { getScore: (peerId: string) => number }
     // the score is recomputed on the heartbeat (1 s)
-    await waitFor('negative score', () => scores.getScore(b.peerId) < 0, 3000)
+    await waitFor('negative score', () => scores.getScore(b.peerId) < 0)
   })
 
   it('fetches a blob from a peer over the direct blob stream, checking kind, size and every chunk', async () => {

@@ -112,7 +112,7 @@ describe('reportEquivocation', () => {
     expect(await reporter.readClaimable()).toBe(earned)
     const [pending] = (await readSlashesMade(chain().ctxOf(3), { fromBlock: 0n })).slice(-1)
     expect(pending).toMatchObject({ provider: signer.account, stake: slashed, reporter: reporter.account })
-    await chain().timeTravel(Number(pending!.executableAt - (await chain().publicClient.getBlock()).timestamp) + 1)
+    await chain().timeTravelTo(pending!.executableAt)
     await executeSlash(chain().ctxOf(3), { id: pending!.id })
     expect(await reporter.readClaimable() - earned).toBe(slashed / 10n)
     await expect(chainForAccount(chain().ctxOf(4)).reportEquivocation(signer.account, a, b)).rejects.toThrow(/AlreadyReported|already reported/i)

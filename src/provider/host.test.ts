@@ -105,7 +105,8 @@ for (const source of ['indexer', 'chain'] as const) {
       host.on('paused', ({ reason }) => { paused.push(reason) })
       const running = host.run(new AbortController().signal).catch((error: unknown) => error)
 
-      await new Promise((resolve) => setTimeout(resolve, 1000)) // ten looks while paused
+      await expect.poll(() => paused.length, { timeout: 20_000 }).toBeGreaterThan(0)
+      await new Promise((resolve) => setTimeout(resolve, 1000)) // ten looks while paused, said once
       expect(paused).toEqual(['Paused: on battery'])
       expect(picked).toEqual([])
       verdict = { allowed: true }
@@ -127,7 +128,7 @@ for (const source of ['indexer', 'chain'] as const) {
       host.on('task', ({ taskId, stage }) => { if (stage === 'fetching spec') picked.push(taskId) })
       const stopped = await Promise.race([
         host.run(new AbortController().signal).catch((error: unknown) => error),
-        new Promise((resolve) => setTimeout(() => { resolve('still paused') }, 5000))
+        new Promise((resolve) => setTimeout(() => { resolve('still paused') }, 20_000))
       ])
       expect(stopped).toBeInstanceOf(Picked)
       expect(picked).toEqual([joined.created.taskId])

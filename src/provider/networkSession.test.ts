@@ -78,8 +78,8 @@ describe('a provider session pinning at a busy pinner', () => {
 
   it('waits for a free slot instead of failing the upload', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'mlbridge-session-'))
-    // one pin slot, let go 1.5 s after its content stops arriving
-    relay = await startRelay({ port: 0, dataDir, chainId: CHAIN, pinning: { maxConcurrent: 1, stallTimeoutMs: 1500 }, log: { write: () => {} } })
+    // one pin slot, let go 3 s after its content stops arriving
+    relay = await startRelay({ port: 0, dataDir, chainId: CHAIN, pinning: { maxConcurrent: 1, stallTimeoutMs: 3000 }, log: { write: () => {} } })
     const client = async (): Promise<BrowserNode> => {
       const node = await createBrowserNode({ relayMultiaddrs: relay?.multiaddrs ?? [], allowLoopback: true, storage: 'memory', webRTC: false, chainId: CHAIN, membership: anyWallet })
       nodes.push(node)
@@ -91,7 +91,7 @@ describe('a provider session pinning at a busy pinner', () => {
     // another wallet's request for a block nobody has holds the only slot until it stalls
     const missing = await cborCid(dagCbor.encode({ nothing: 1 }))
     const holding = requestPin(other.libp2p, pinner, otherSigner, { taskId: '5', kind: 'delta', cid: missing }).catch((e: unknown) => e)
-    await new Promise(resolve => setTimeout(resolve, 300))
+    await expect.poll(() => relay?.pinning.metrics().active, { interval: 10, timeout: 10_000 }).toBe(1)
 
     const session = await startNetworkSession(mine, { wallet: privateKeyToAccount(generatePrivateKey()), chainId: CHAIN, relays: relay.multiaddrs })
     const bytes = new Uint8Array(50_000).fill(7)

@@ -330,7 +330,8 @@ describe('provider loop', () => {
       const loop = new ProviderLoop({
         taskId, task, data: datasetTaskData(train), chain, artifacts,
         trainer: inProcessTrainer({ mnist: async () => train, queue }), evaluator: inProcessEvaluator(test, { queue }),
-        state: new MemoryStateStore(), stake: { faucet: true }, pollIntervalMs: 100, aggregatorTimeoutMs: 1500, stepTimeoutMs: 60_000
+        // the honest winner stands in only after the liar proposed, however slowly the shared queue lets it
+        state: new MemoryStateStore(), stake: { faucet: true }, pollIntervalMs: 100, aggregatorTimeoutMs: 10_000, stepTimeoutMs: 60_000
       })
       loop.on('action', (a) => { actions.push(`${chain === forged ? 'liar' : 'honest'} ${a.name}`) })
       return loop

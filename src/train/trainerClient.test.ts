@@ -73,7 +73,8 @@ describe('TrainerClient over comlink', () => {
       return step - from
     }
     await stepsIn(300) // past the backend's warm-up
-    const full = await stepsIn(600)
+    // other work on the machine only slows a window: the busier of two is the full share's
+    const full = Math.max(await stepsIn(600), await stepsIn(600))
     await client.setShare(0.1)
     await stepsIn(100)
     const tenth = await stepsIn(600)

@@ -112,7 +112,7 @@ describe('disputes read back from the chain', () => {
     await overturnSlash(ctxOf(9), { id: second.id })
     expect(await readClaimable(creator, { account: honest })).toBe(before + parseEther('100') + earned)
     expect(await readSlashPending(creator, { id: second.id })).toBe(false)
-    await chain().timeTravel(Number(first.executableAt - (await publicClient.getBlock()).timestamp) + 1)
+    await chain().timeTravelTo(first.executableAt)
     await executeSlash(ctxOf(4), { id: first.id })
     expect(await readSlashPending(creator, { id: first.id })).toBe(false)
     expect((await rejection(overturnSlash(ctxOf(9), { id: first.id }))).errorName).toBe('NoPendingSlash')

@@ -99,6 +99,28 @@ const gas = new Map<string, bigint[]>()
 /** Mines a block after the one that started a round (or re-run), whose hash draws it: the draw is readable from then on. */
 const drawn = async (): Promise<void> => { await local.testClient.mine({ blocks: 1 }) }
 
+/**
+ * `ctx` as it saw the chain at `blockNumber`: its reads and simulations run on that block's state
+ * (anvil mines an empty block every second, so the head may be past it already), and it sends
+ * nothing, so a call the chain would take at the head is a failed test, not a transaction.
+ */
+function at (ctx: WriteContext, blockNumber: bigint): WriteContext {
+  const pinned = new Set(['readContract', 'multicall', 'simulateContract'])
+  return {
+    ...ctx,
+    publicClient: new Proxy(ctx.publicClient, {
+      get: (target, key, receiver) => typeof key === 'string' && pinned.has(key)
+        ? async (args: object) => await (Reflect.get(target, key, receiver) as (a: object) => Promise<unknown>)({ ...args, blockNumber })
+        : Reflect.get(target, key, receiver)
+    }),
+    walletClient: new Proxy(ctx.walletClient, {
+      get: (target, key, receiver) => key === 'writeContract'
+        ? async () => { throw new Error(`a probe at block ${blockNumber} sends no transaction`) }
+        : Reflect.get(target, key, receiver)
+    })
+  }
+}
+
 function record (action: string, receipt: TransactionReceipt | null): void {
   if (receipt === null) return
   gas.set(action, [...(gas.get(action) ?? []), receipt.gasUsed])
@@ -179,7 +201,7 @@ describe('a whole task through the chain actions', () => {
     await timeTravel(WINDOW + 1)
     const started = await advance(creator, { taskId })
     // Nobody is drawn until the block after the advance is mined.
-    expect((await readRound(creator, { taskId })).shards.every((shard) => shard.providers.length === 0)).toBe(true)
+    expect((await readRound(at(creator, started.receipt.blockNumber), { taskId })).shards.every((shard) => shard.providers.length === 0)).toBe(true)
     await drawn()
     record('advance (start round)', started.receipt)
     expect(started.outcome).toMatchObject({ kind: 'roundStarted', round: 0 })
@@ -235,11 +257,10 @@ describe('a whole task through the chain actions', () => {
               expect((await rejection(revealResult(ctx, commits[0]!))).errorName).toBe('RevealNotOpen')
             }
           }
-          // The fingerprints' seed is the hash of the last commit's block: nobody reveals within it
-          // (the chain may have mined a later block already, and then the seed is given).
+          // The fingerprints' seed is the hash of the last commit's block: nobody reveals within it.
           const seed = await readFingerprintSeed(creator, { taskId, round, shard, attempt })
           expect(seed.seedBlock).toBe(commits.at(-1)!.receipt.blockNumber)
-          if (seed.seed === undefined) expect((await rejection(revealResult(ctxFor(assigned[0]!), commits[0]!))).errorName).toBe('FingerprintSeedNotDrawn')
+          expect((await rejection(revealResult(at(ctxFor(assigned[0]!), seed.seedBlock), commits[0]!))).errorName).toBe('FingerprintSeedNotDrawn')
           await drawn()
           expect((await readFingerprintSeed(creator, { taskId, round, shard, attempt })).seed).toBeTypeOf('number')
           // Honest replicas agree within the tolerance (the cheater does not).
@@ -403,12 +424,11 @@ describe('a whole task through the chain actions', () => {
 
     // ------------------------------------------------------------ the event log
     const events = await readProtocolEvents({ publicClient, contracts }, { fromBlock: created.receipt.blockNumber })
-    await new Promise((resolve) => setTimeout(resolve, 200))
-    unwatch()
     // The watcher installs its filter asynchronously: compare from the task's creation on.
     const since = (list: ProtocolEvent[]): string[] =>
       list.filter((e) => e.blockNumber >= created.receipt.blockNumber).map((e) => `${e.transactionHash}:${e.logIndex}`)
-    expect(since(watched)).toEqual(since(events))
+    await expect.poll(() => since(watched), { timeout: 10_000 }).toEqual(since(events))
+    unwatch()
     const names = events.map((e) => `${e.contract}.${e.eventName}`)
     expect(names).toContain('TaskManager.TaskCreated')
     expect(names.filter((n) => n === 'ConsensusVerifier.ShardAccepted')).toHaveLength(4)
