@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { devAccount } from '../src/chain/devAccounts.ts'
 import { chainMembership } from '../src/chain/taskMembership.ts'
-import { encodeTaskMessage, taskTopic, WALLET_STRIKES, walletMessageSigner, type AnyTaskMessage, type MessageSigner } from '../src/core/messages/index.ts'
+import { authorizeSession, encodeTaskMessage, taskTopic, WALLET_STRIKES, walletMessageSigner, type AnyTaskMessage, type MessageSigner } from '../src/core/messages/index.ts'
 import { LOCAL_CHAIN_ID } from '../src/core/networkConfig.ts'
 import { createBrowserNode, type BrowserNode, type BrowserNodeConfig } from '../src/p2p/createBrowserNode.ts'
 import type { RejectedMessage } from '../src/p2p/topicGuard.ts'
@@ -95,6 +95,24 @@ describe('gossip on a chain-backed relay', () => {
     await flush(2, sender, 3)
     expect(receivedRound(2, 2)).toBe(1)
     expect(rejectedByRelay.map(r => r.reason)).toContainEqual(expect.stringMatching(/replayed/))
+  }, 60_000)
+
+  it('attack (copied grant): a member\'s session grant, copied from its gossip, makes no other peer\'s message the member\'s', async () => {
+    const { grant, signer: member } = await authorizeSession({ wallet: devAccount(2), peerId: sender.peerId, chainId: LOCAL_CHAIN_ID })
+    const round = (r: number): { type: 'round', taskId: string, round: number, phase: 'commit' } => ({ type: 'round', taskId, round: r, phase: 'commit' })
+    await sender.libp2p.services.pubsub.publish(topic, await encodeTaskMessage(member, taskId, 'rounds', round(5)))
+    await waitFor('the member, heard under its grant', () => receivedRound(2, 5) === 1)
+    // another peer sends the grant it saw: naming itself, the grant names someone else; naming the
+    // member's peer, the gossip signature is not that peer's
+    const thief = await joined()
+    const asItself: MessageSigner = { wallet: member.wallet, peerId: thief.peerId, chainId: LOCAL_CHAIN_ID, sign: async () => ({ kind: 'session', grant }) }
+    await thief.libp2p.services.pubsub.publish(topic, await encodeTaskMessage(asItself, taskId, 'rounds', round(6)))
+    await thief.libp2p.services.pubsub.publish(topic, await encodeTaskMessage({ ...asItself, peerId: sender.peerId }, taskId, 'rounds', round(6)))
+    const reasons = (): string[] => rejectedByRelay.filter(r => r.from === thief.peerId).map(r => r.reason)
+    await waitFor('both refusals', () => reasons().length === 2)
+    expect(reasons()).toEqual(expect.arrayContaining([expect.stringMatching(/bad-grant/), expect.stringMatching(/wrong-peer/)]))
+    await flush(2, sender, 8)
+    expect(receivedRound(2, 6)).toBe(0)
   }, 60_000)
 
   it('a provider that has not joined yet publishes nothing, so no peer penalizes it, and is heard once its join is mined', async () => {

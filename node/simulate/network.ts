@@ -37,7 +37,7 @@ export interface Participant {
   node: BrowserNode
   /** this participant's artifacts for `taskId` */
   artifacts: (taskId: string) => ArtifactStore
-  /** joins the task's gossip with this participant's session key */
+  /** joins the task's gossip under this participant's session grant */
   gossip: (taskId: string) => TaskChannel
   traffic: Traffic
   rpc: RpcRequests

@@ -12,8 +12,8 @@ export interface AppSession extends NetworkSession {
 const sessions = new Map<string, Promise<AppSession>>()
 
 /**
- * One session per tab and wallet: the wallet signs one authorization for a fresh session key
- * (one prompt), and that key signs gossip and pin requests from then on.
+ * One session per tab and wallet: the wallet signs one authorization of this tab's libp2p peer
+ * (one prompt), which makes the peer's gossip and pin requests the wallet's from then on.
  */
 export async function appSession (network: NetworkConfig, ctx: WriteContext): Promise<AppSession> {
   const wallet = ctx.walletClient.account.address.toLowerCase()

@@ -12,7 +12,7 @@ import type { PeerId } from '@libp2p/interface'
 
 /**
  * Drives a browser node from Playwright (e2e tests and `npm run bench -- p2p`): loaded into a
- * page by the Vite dev server, it gives the test a throwaway wallet with a session key and
+ * page by the Vite dev server, it gives the test a throwaway wallet with a session grant and
  * records what the application layer received, so tests assert on what the app would see.
  */
 export interface PageHarness {

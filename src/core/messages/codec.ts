@@ -64,7 +64,10 @@ export interface VerifierOptions {
 
 export interface MessageContext {
   topic: string
-  /** the libp2p peer that signed the gossip message (gossipsub StrictSign) */
+  /**
+   * the libp2p peer that signed the gossip message (gossipsub StrictSign): a session grant makes
+   * what this peer sends its wallet's, so it must be one the transport authenticated
+   */
   peerId: string
 }
 
@@ -106,7 +109,7 @@ export function createMessageVerifier (opts: VerifierOptions): MessageVerifier {
       const digest = keccak256(payloadBytes)
       window.check(digest, h.sentAt, t, h.from)
 
-      await signatures.check(payload, auth, h, t)
+      await signatures.check(payload, auth, h, ctx.peerId, t)
       const banned = strikes.bannedUntil(h.from, t)
       if (banned !== undefined) throw new InvalidMessageError('penalized', `wallet ${h.from} sent too many invalid messages; refused until ${new Date(banned).toISOString()}`)
       await requireMember(opts.membership, topic.taskId, h.from)
@@ -136,15 +139,19 @@ async function requireMember (membership: TaskMembership, taskId: string, wallet
 }
 
 export interface AuthChecker {
-  /** throws InvalidMessageError unless `payload` is signed for `claimed.from` (directly or by its session key) */
-  check: (payload: string, auth: MessageAuth, claimed: { from: Address, peerId: string, chainId: number }, nowMs: number) => Promise<void>
+  /**
+   * throws InvalidMessageError unless `payload` is `claimed.from`'s: signed by that wallet, or sent
+   * by the peer its session grant names; `sender` is the peer the transport authenticated (the
+   * gossip message's signer, a stream's remote peer), never one the message itself names
+   */
+  check: (payload: string, auth: MessageAuth, claimed: { from: Address, chainId: number }, sender: string, nowMs: number) => Promise<void>
 }
 
 /** Shared by gossip and the pin protocol: the same wallet binding, one grant cache. */
 export function createAuthChecker (cacheSize = 1024): AuthChecker {
   // Grants whose wallet signature was already checked, keyed by everything the signature covers
   // and who signed it: keyed by the signature alone, a copied signature would pass with another
-  // session key, peer or expiry.
+  // peer or expiry.
   const grants = new Set<string>()
   const checkGrant = async (grant: SessionGrant): Promise<void> => {
     const text = authorizationText(grant)
@@ -156,17 +163,16 @@ export function createAuthChecker (cacheSize = 1024): AuthChecker {
     grants.add(key)
   }
   return {
-    check: async (payload, auth, h, t) => {
+    check: async (payload, auth, h, sender, t) => {
       if (auth.kind === 'wallet') {
         if (await recoverSigner(payload, auth.signature) !== h.from) throw new InvalidMessageError('bad-signature', `not signed by wallet ${h.from}`)
         return
       }
       const g = auth.grant
-      if (g.wallet !== h.from || g.peerId !== h.peerId || g.chainId !== h.chainId) {
+      if (g.wallet !== h.from || g.peerId !== sender || g.chainId !== h.chainId) {
         throw new InvalidMessageError('bad-grant', 'session grant is for another wallet, peer or chain')
       }
       if (g.expiresAt * 1000 <= t) throw new InvalidMessageError('grant-expired', `session grant expired at ${new Date(g.expiresAt * 1000).toISOString()}`)
-      if (await recoverSigner(payload, auth.signature) !== g.sessionKey) throw new InvalidMessageError('bad-signature', `not signed by session key ${g.sessionKey}`)
       await checkGrant(g)
     }
   }

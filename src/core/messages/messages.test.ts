@@ -31,7 +31,7 @@ describe('task topics', () => {
 
 describe('signed task messages', () => {
   let session: MessageSigner
-  it('round-trips a session-key signed presence bound to the wallet', async () => {
+  it('round-trips a presence sent under a session grant, bound to the wallet', async () => {
     const { grant, signer } = await authorizeSession({ wallet, peerId: PEER, chainId: 31337, now: () => NOW })
     session = signer
     expect(grant.wallet).toBe(wallet.address.toLowerCase())
@@ -65,27 +65,35 @@ describe('signed task messages', () => {
     expect(await reason(createMessageVerifier({ chainId: 1, membership: anyWallet, now: () => NOW }).verify(good, ctx()))).toBe('wrong-chain')
     expect(await reason(createMessageVerifier({ membership: anyWallet, now: () => NOW + 10 * 60_000 }).verify(good, ctx()))).toBe('stale')
     expect(await reason(createMessageVerifier({ membership: anyWallet, now: () => NOW - 10 * 60_000 }).verify(good, ctx()))).toBe('from-future')
-    // a tampered payload no longer matches the session key's signature
-    const tampered = env.payload.replace('"throughput":120', '"throughput":999')
-    expect(await reason(verifier.verify(enc({ ...env, payload: tampered }), ctx()))).toBe('bad-signature')
+    // a tampered payload no longer matches the wallet's signature (under a session grant, the peer's
+    // gossip signature is what binds the payload, and gossipsub checks it before this)
+    const signed = JSON.parse(new TextDecoder().decode(await encodeTaskMessage(walletMessageSigner(wallet, PEER, 31337), '7', 'presence', presence, { now: NOW }))) as { payload: string, auth: unknown }
+    const tampered = signed.payload.replace('"throughput":120', '"throughput":999')
+    expect(await reason(verifier.verify(enc({ ...signed, payload: tampered }), ctx()))).toBe('bad-signature')
     // a schema violation inside a validly signed payload
     const badBody = await walletMessageSigner(wallet, PEER, 31337).sign(env.payload.replace('"webgpu"', '"tpu"'))
     expect(await reason(verifier.verify(enc({ payload: env.payload.replace('"webgpu"', '"tpu"'), auth: badBody }), ctx()))).toBe('bad-body')
   })
 
-  it('rejects a session key the wallet did not authorize, or for another peer, or expired', async () => {
+  it('attack (grant not the wallet\'s, copied to another peer, or expired): refuses each', async () => {
     // these payloads equal the one accepted above: a verifier that accepted it would call them replays
     const verifier = createMessageVerifier({ chainId: 31337, membership: anyWallet, now: () => NOW })
-    const { signer: real } = await authorizeSession({ wallet, peerId: PEER, chainId: 31337, now: () => NOW })
+    const { grant: real } = await authorizeSession({ wallet, peerId: PEER, chainId: 31337, now: () => NOW })
+    // mallory signs a grant for her peer and relabels it with the victim's wallet
     const mallory = privateKeyToAccount(generatePrivateKey())
-    // mallory authorizes her own key but claims to speak for the victim's wallet
-    const { grant: forged } = await authorizeSession({ wallet: mallory, peerId: PEER, chainId: 31337, now: () => NOW })
-    const impostor: MessageSigner = { ...real, sign: async (p) => { const a = await real.sign(p); return a.kind === 'session' ? { ...a, grant: { ...forged, wallet: real.wallet } } : a } }
-    expect(await reason(verifier.verify(await encodeTaskMessage(impostor, '7', 'presence', presence, { now: NOW }), ctx()))).toBe('bad-signature')
-    // the right key, but the grant was signed by someone else than the wallet it names
     const { grant, signer } = await authorizeSession({ wallet: mallory, peerId: PEER, chainId: 31337, now: () => NOW })
-    const relabelled: MessageSigner = { ...signer, wallet: real.wallet, sign: async (p) => { const a = await signer.sign(p); return { ...a, grant: { ...grant, wallet: real.wallet } } as typeof a } }
+    const relabelled: MessageSigner = { ...signer, wallet: real.wallet, sign: async () => ({ kind: 'session', grant: { ...grant, wallet: real.wallet } }) }
     expect(await reason(verifier.verify(await encodeTaskMessage(relabelled, '7', 'presence', presence, { now: NOW }), ctx()))).toBe('bad-grant')
+    // the victim's own grant, copied from its gossip, sent by mallory's peer: the grant names another
+    const copied: MessageSigner = { wallet: real.wallet, peerId: OTHER_PEER, chainId: 31337, sign: async () => ({ kind: 'session', grant: real }) }
+    expect(await reason(verifier.verify(await encodeTaskMessage(copied, '7', 'presence', presence, { now: NOW }), ctx('presence', OTHER_PEER)))).toBe('bad-grant')
+    // ... or naming the victim's peer, which did not send it
+    const claimed: MessageSigner = { ...copied, peerId: PEER }
+    expect(await reason(verifier.verify(await encodeTaskMessage(claimed, '7', 'presence', presence, { now: NOW }), ctx('presence', OTHER_PEER)))).toBe('wrong-peer')
+    // a grant for a peer ID that only hashes its key (RSA): refused whatever the transport says
+    const RSA_PEER = 'QmYyQSo1c1Ym7orWxLYvCrM2EmxFTANf8wXmmE7DWjhx5N'
+    const rsa: MessageSigner = { wallet: real.wallet, peerId: RSA_PEER, chainId: 31337, sign: async () => ({ kind: 'session', grant: { ...real, peerId: RSA_PEER } }) }
+    expect(await reason(verifier.verify(await encodeTaskMessage(rsa, '7', 'presence', presence, { now: NOW }), ctx('presence', RSA_PEER)))).toBe('bad-envelope')
     // a signer whose clock is a day and an hour behind still thinks its grant is good
     const { signer: behind } = await authorizeSession({ wallet, peerId: PEER, chainId: 31337, now: () => NOW - 25 * 3600_000 })
     const late = await encodeTaskMessage(behind, '7', 'presence', presence, { now: NOW + 1 })
@@ -94,17 +102,16 @@ describe('signed task messages', () => {
 })
 
 describe('grant cache', () => {
-  it('attack (grant signature reused): a grant copied from gossip with another key, peer and expiry is refused, though its signature was checked before', async () => {
+  it('attack (grant signature reused): a grant copied from gossip with another peer and expiry is refused, though its signature was checked before', async () => {
     const verifier = createMessageVerifier({ chainId: 31337, membership: anyWallet, now: () => NOW })
     const { signer: victim } = await authorizeSession({ wallet, peerId: PEER, chainId: 31337, now: () => NOW })
     // the victim is heard once: its grant's signature is now cached as checked
     const heard = await encodeTaskMessage(victim, '7', 'presence', presence, { now: NOW })
     await verifier.verify(heard, ctx())
     const seen = (JSON.parse(new TextDecoder().decode(heard)) as { auth: { grant: SessionGrant } }).auth.grant
-    // mallory keeps the victim's wallet and signature, names her own key, peer and a far expiry
-    const malloryKey = privateKeyToAccount(generatePrivateKey())
-    const forged: SessionGrant = { ...seen, sessionKey: malloryKey.address.toLowerCase() as `0x${string}`, peerId: OTHER_PEER, expiresAt: seen.expiresAt + 365 * 24 * 3600 }
-    const mallory: MessageSigner = { wallet: seen.wallet, peerId: OTHER_PEER, chainId: 31337, sign: async (payload) => ({ kind: 'session', grant: forged, signature: await malloryKey.signMessage({ message: payload }) }) }
+    // mallory keeps the victim's wallet and signature, names her own peer and a far expiry
+    const forged: SessionGrant = { ...seen, peerId: OTHER_PEER, expiresAt: seen.expiresAt + 365 * 24 * 3600 }
+    const mallory: MessageSigner = { wallet: seen.wallet, peerId: OTHER_PEER, chainId: 31337, sign: async () => ({ kind: 'session', grant: forged }) }
     const artifact = { type: 'artifact' as const, taskId: '7', kind: 'delta' as const, cid: CID, size: 1, round: 0, shard: 0 }
     const bytes = await encodeTaskMessage(mallory, '7', 'artifacts', artifact, { now: NOW })
     expect(await reason(verifier.verify(bytes, ctx('artifacts', OTHER_PEER)))).toBe('bad-grant')
@@ -175,7 +182,6 @@ describe('session grant renewal (fake clock)', () => {
     expect(w.prompts).toBe(2)
     const renewed = await sendAt(NOW + 25 * HOUR)
     expect(renewed.expiresAt).toBe(grant.expiresAt + 19 * 3600)
-    expect(renewed.sessionKey).not.toBe(grant.sessionKey)
     expect((await sendAt(NOW + 73 * HOUR)).expiresAt).toBeGreaterThan((NOW + 73 * HOUR) / 1000)
   })
 

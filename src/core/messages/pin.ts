@@ -93,7 +93,7 @@ export function createPinRequestVerifier (opts: { chainId?: number, maxAgeMs?: n
       if (opts.chainId != null && req.chainId !== opts.chainId) throw new InvalidMessageError('wrong-chain', `chain ${req.chainId}, expected ${opts.chainId}`)
       const t = now()
       if (Math.abs(t - req.sentAt) > maxAge) throw new InvalidMessageError('stale', 'pin request is too old or from the future')
-      await checker.check(env.data.payload, env.data.auth, req, t)
+      await checker.check(env.data.payload, env.data.auth, req, peerId, t)
       return { taskId: req.taskId, kind: req.kind, cid: req.cid, from: req.from, peerId: req.peerId, chainId: req.chainId }
     }
   }

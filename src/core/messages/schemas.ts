@@ -109,13 +109,15 @@ export interface TopicBodyInputs {
 }
 
 /**
- * A session key is authorized once by the wallet, for one libp2p peer, one chain and a limited
- * time; the wallet is not asked again for every message.
+ * The wallet authorizes one libp2p peer, on one chain and for a limited time, to speak for it: what
+ * that peer sends (its gossip signed with its key, its streams behind the Noise handshake) is the
+ * wallet's, and the wallet is not asked again for every message.
  */
 export const sessionGrantSchema = z.strictObject({
   wallet: addressSchema,
-  sessionKey: addressSchema,
-  peerId: peerIdSchema,
+  // Ed25519, whose key the peer ID holds: a peer ID that only hashes its key (RSA, ECDSA) is one a
+  // relay could claim for a connection it signals without encryption (WebRTC)
+  peerId: z.string().regex(/^12D3KooW[1-9A-HJ-NP-Za-km-z]{44}$/, 'must be an Ed25519 peer ID (12D3KooW…)'),
   chainId: z.number().int().positive(),
   /** unix seconds */
   expiresAt: count,
@@ -125,7 +127,7 @@ export type SessionGrant = z.output<typeof sessionGrantSchema>
 
 export const authSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('wallet'), signature: signatureSchema }),
-  z.strictObject({ kind: z.literal('session'), grant: sessionGrantSchema, signature: signatureSchema })
+  z.strictObject({ kind: z.literal('session'), grant: sessionGrantSchema })
 ])
 export type MessageAuth = z.output<typeof authSchema>
 

@@ -1,5 +1,4 @@
 import { recoverMessageAddress, type Address, type Hex } from 'viem'
-import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts'
 import { errorMessage, MLBridgeError } from '../errors.ts'
 import type { MessageAuth, SessionGrant } from './schemas.ts'
 
@@ -9,7 +8,7 @@ export interface WalletSigner {
   signMessage: (args: { message: string }) => Promise<Hex>
 }
 
-/** Signs gossip payloads on behalf of one wallet and one libp2p peer. */
+/** Authorizes gossip payloads and pin requests on behalf of one wallet and one libp2p peer. */
 export interface MessageSigner {
   readonly wallet: Address
   readonly peerId: string
@@ -20,8 +19,7 @@ export interface MessageSigner {
 /** Human-readable, because the wallet shows it to the volunteer once per session. */
 export function authorizationText (grant: Omit<SessionGrant, 'signature' | 'wallet'>): string {
   return [
-    'ML Bridge: authorize a session key to sign network messages for this browser.',
-    `Session key: ${grant.sessionKey.toLowerCase()}`,
+    'ML Bridge: authorize this browser\'s network peer to send messages for this wallet.',
     `Peer ID: ${grant.peerId}`,
     `Chain ID: ${grant.chainId}`,
     `Expires: ${new Date(grant.expiresAt * 1000).toISOString()} (${grant.expiresAt})`
@@ -72,15 +70,13 @@ export class SessionExpiredError extends MLBridgeError {
   }
 }
 
-interface Session {
-  grant: SessionGrant
-  key: PrivateKeyAccount
-}
-
 /**
- * Recommended: the wallet signs one authorization, then a fresh in-memory key signs every message.
- * The key never leaves the tab; losing it (reload) costs one more wallet prompt. The signer asks
- * the wallet for a new grant, with a new key, once three quarters of the grant's time have passed
+ * Recommended: the wallet signs one authorization of this node's libp2p peer, which every message
+ * then carries; the peer's own signature (gossipsub's, or the Noise handshake of a stream) stands
+ * for the message's, so no message costs a secp256k1 signature or recovery. Whoever holds the
+ * peer's key speaks for the wallet until the grant expires (a browser keeps it in IndexedDB, so
+ * its peer ID survives reloads). The signer asks the wallet for a new grant once three quarters of
+ * the grant's time have passed
  * and goes on signing with the old one meanwhile, so a provider that runs for days is still heard;
  * it waits for the wallet (GRANT_RENEW_WAIT_MS at most per message) only when the old grant has
  * run out. A grant signed by another account than the wallet's is refused here, as receivers would.
@@ -92,20 +88,19 @@ export async function authorizeSession (opts: AuthorizeSessionOptions): Promise<
   const shortest = 4 * (GRANT_SAFETY_MS + GRANT_RENEW_RETRY_MS) / 1000
   if (!Number.isInteger(ttl) || ttl < shortest) throw new RangeError(`a session grant lasts a whole number of seconds, at least ${shortest / 60} minutes, not ${ttl}`)
   const wallet = lower(opts.wallet.address)
-  const issue = async (): Promise<Session> => {
-    const key = privateKeyToAccount(generatePrivateKey())
-    const unsigned = { sessionKey: lower(key.address), peerId: opts.peerId, chainId: opts.chainId, expiresAt: Math.floor(now() / 1000) + ttl }
+  const issue = async (): Promise<SessionGrant> => {
+    const unsigned = { peerId: opts.peerId, chainId: opts.chainId, expiresAt: Math.floor(now() / 1000) + ttl }
     const text = authorizationText(unsigned)
     const signature = await opts.wallet.signMessage({ message: text })
     // A wallet that switched accounts signs with another one: every receiver would refuse that grant.
     const signer = await recoverSigner(text, signature)
     if (signer !== wallet) throw new MLBridgeError('GRANT_WRONG_ACCOUNT', `the wallet signed the session grant as ${signer ?? 'nobody'}, not as ${wallet}: switch the wallet back to ${wallet}`)
-    return { grant: { ...unsigned, wallet, signature }, key }
+    return { ...unsigned, wallet, signature }
   }
   const renewFrom = (grant: SessionGrant): number => (grant.expiresAt - ttl / 4) * 1000
 
   let current = await issue()
-  let nextRenewal = renewFrom(current.grant)
+  let nextRenewal = renewFrom(current)
   /** the latest request for a new grant until it settles; `open`: still counted as in flight */
   let attempt: { done: Promise<void>, since: number, open: boolean } | undefined
   let renewError: unknown
@@ -116,10 +111,10 @@ export async function authorizeSession (opts: AuthorizeSessionOptions): Promise<
     const mine = { done: Promise.resolve(), since: now(), open: true }
     mine.done = issue().then(
       // an answer to a prompt given up on still counts, unless a newer grant came first
-      (session) => {
-        if (session.grant.expiresAt <= current.grant.expiresAt) return
-        current = session
-        nextRenewal = renewFrom(session.grant)
+      (grant) => {
+        if (grant.expiresAt <= current.expiresAt) return
+        current = grant
+        nextRenewal = renewFrom(grant)
         renewError = undefined
         refusals = 0
       },
@@ -130,8 +125,8 @@ export async function authorizeSession (opts: AuthorizeSessionOptions): Promise<
     ).finally(() => { if (attempt === mine) attempt = undefined })
     attempt = mine
   }
-  const usable = (): boolean => current.grant.expiresAt * 1000 - GRANT_SAFETY_MS > now()
-  const session = async (): Promise<Session> => {
+  const usable = (): boolean => current.expiresAt * 1000 - GRANT_SAFETY_MS > now()
+  const session = async (): Promise<SessionGrant> => {
     // a prompt unanswered for the retry delay counts as declined: the next renewal asks again
     if (attempt?.open === true && now() - attempt.since >= GRANT_RENEW_RETRY_MS) {
       attempt.open = false
@@ -145,22 +140,19 @@ export async function authorizeSession (opts: AuthorizeSessionOptions): Promise<
       let timer: ReturnType<typeof setTimeout> | undefined
       await Promise.race([pending.done, new Promise<void>((resolve) => { timer = setTimeout(resolve, GRANT_RENEW_WAIT_MS) })])
       clearTimeout(timer)
-      if (!usable() && attempt === pending) throw new SessionExpiredError(current.grant.expiresAt, new Error('the wallet has not answered the request for a new session grant yet'))
+      if (!usable() && attempt === pending) throw new SessionExpiredError(current.expiresAt, new Error('the wallet has not answered the request for a new session grant yet'))
     }
     // A wallet that declined is asked again only after the retry delay, not for every message.
-    if (!usable()) throw new SessionExpiredError(current.grant.expiresAt, renewError)
+    if (!usable()) throw new SessionExpiredError(current.expiresAt, renewError)
     return current
   }
   return {
-    grant: current.grant,
+    grant: current,
     signer: {
       wallet,
       peerId: opts.peerId,
       chainId: opts.chainId,
-      sign: async (payload) => {
-        const { grant, key } = await session()
-        return { kind: 'session', grant, signature: await key.signMessage({ message: payload }) }
-      }
+      sign: async () => ({ kind: 'session', grant: await session() })
     }
   }
 }
