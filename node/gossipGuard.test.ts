@@ -102,10 +102,10 @@ describe('gossip on a chain-backed relay', () => {
     const round = (r: number): { type: 'round', taskId: string, round: number, phase: 'commit' } => ({ type: 'round', taskId, round: r, phase: 'commit' })
     await sender.libp2p.services.pubsub.publish(topic, await encodeTaskMessage(member, taskId, 'rounds', round(5)))
     await waitFor('the member, heard under its grant', () => receivedRound(2, 5) === 1)
-    // another peer sends the grant it saw: naming itself, the grant names someone else; naming the
-    // member's peer, the gossip signature is not that peer's
+    // another peer sends the grant it saw: naming itself, the wallet signed it for another peer;
+    // naming the member's peer, the gossip signature is not that peer's
     const thief = await joined()
-    const asItself: MessageSigner = { wallet: member.wallet, peerId: thief.peerId, chainId: LOCAL_CHAIN_ID, sign: async () => ({ kind: 'session', grant }) }
+    const asItself: MessageSigner = { wallet: member.wallet, peerId: thief.peerId, chainId: LOCAL_CHAIN_ID, sign: async () => ({ kind: 'session', expiresAt: grant.expiresAt, signature: grant.signature }) }
     await thief.libp2p.services.pubsub.publish(topic, await encodeTaskMessage(asItself, taskId, 'rounds', round(6)))
     await thief.libp2p.services.pubsub.publish(topic, await encodeTaskMessage({ ...asItself, peerId: sender.peerId }, taskId, 'rounds', round(6)))
     const reasons = (): string[] => rejectedByRelay.filter(r => r.from === thief.peerId).map(r => r.reason)

@@ -14,7 +14,7 @@ import { bindDelta, decodeDelta, encodeDelta, readDeltaBinding, type DeltaScheme
 import { crc32 } from './core/delta/crc32.ts'
 import { deltaKey, openDelta, sealDelta } from './core/delta/seal.ts'
 import { fingerprint, fingerprintSeedFromWord, fingerprintSeedOf, packFingerprint } from './core/fingerprint.ts'
-import { authorizationText, encodeTaskMessage, MEMBERSHIP_CACHE, REPLAY_WINDOW, WALLET_STRIKES, walletMessageSigner, type TopicKind } from './core/messages/index.ts'
+import { authorizationText, encodeTaskMessage, MEMBERSHIP_CACHE, REPLAY_WINDOW, WALLET_STRIKES, walletMessageSigner, type MessageSigner, type TopicKind } from './core/messages/index.ts'
 import { encodePinRequest } from './core/messages/pin.ts'
 import { outerStep } from './core/outer.ts'
 import { deriveSeed, Rng } from './core/random.ts'
@@ -182,7 +182,11 @@ async function compute (kind: string, i: Json): Promise<Json> {
       return { resultClaim: resultClaim(i.contentHash, i.fingerprintHash), invalidResultClaim: resultClaim(i.contentHash), versionClaim: versionClaim(i) }
     case 'gossip': {
       const account = privateKeyToAccount(i.privateKey)
-      const signer = walletMessageSigner(account, i.peerId, i.chainId)
+      // with `expiresAt`, sent under the session grant the wallet signed for the peer until then
+      const wallet = walletMessageSigner(account, i.peerId, i.chainId)
+      const signer: MessageSigner = i.expiresAt === undefined
+        ? wallet
+        : { ...wallet, sign: async () => ({ kind: 'session', expiresAt: i.expiresAt, signature: await account.signMessage({ message: authorizationText(i) }) }) }
       const bytes = await encodeTaskMessage(signer, i.taskId, i.kind as TopicKind, i.body, { now: i.sentAt })
       const envelope = JSON.parse(new TextDecoder().decode(bytes)) as { payload: string, auth: Json }
       return { from: signer.wallet, signedText: envelope.payload, envelope: new TextDecoder().decode(bytes) }

@@ -1,6 +1,6 @@
 import { z } from '../zod.ts'
 import { InvalidMessageError } from './errors.ts'
-import { bodySchemas, envelopeSchema, MAX_MESSAGE_BYTES, payloadHeaderSchema, type MessageAuth, type SessionGrant, type TopicBodies, type TopicBodyInputs } from './schemas.ts'
+import { bodySchemas, ED25519_PEER_ID, envelopeSchema, MAX_MESSAGE_BYTES, payloadHeaderSchema, type MessageAuth, type SessionGrant, type TopicBodies, type TopicBodyInputs } from './schemas.ts'
 import { authorizationText, recoverSigner, type MessageSigner } from './signing.ts'
 import { parseTaskTopic, taskTopic, type TopicKind } from './topics.ts'
 import { keccak256, type Address } from 'viem'
@@ -158,7 +158,7 @@ export function createAuthChecker (cacheSize = 1024): AuthChecker {
     const key = `${grant.wallet}\n${grant.signature}\n${text}`
     if (grants.has(key)) return
     const signer = await recoverSigner(text, grant.signature)
-    if (signer !== grant.wallet) throw new InvalidMessageError('bad-grant', `session grant not signed by ${grant.wallet}`)
+    if (signer !== grant.wallet) throw new InvalidMessageError('bad-grant', `no session grant of ${grant.wallet} for peer ${grant.peerId} on chain ${grant.chainId} until ${grant.expiresAt}`)
     if (grants.size >= cacheSize) grants.delete(grants.values().next().value as string)
     grants.add(key)
   }
@@ -168,12 +168,10 @@ export function createAuthChecker (cacheSize = 1024): AuthChecker {
         if (await recoverSigner(payload, auth.signature) !== h.from) throw new InvalidMessageError('bad-signature', `not signed by wallet ${h.from}`)
         return
       }
-      const g = auth.grant
-      if (g.wallet !== h.from || g.peerId !== sender || g.chainId !== h.chainId) {
-        throw new InvalidMessageError('bad-grant', 'session grant is for another wallet, peer or chain')
-      }
-      if (g.expiresAt * 1000 <= t) throw new InvalidMessageError('grant-expired', `session grant expired at ${new Date(g.expiresAt * 1000).toISOString()}`)
-      await checkGrant(g)
+      if (!ED25519_PEER_ID.test(sender)) throw new InvalidMessageError('bad-grant', `a session grant names an Ed25519 peer ID (12D3KooW…), not ${sender}`)
+      if (auth.expiresAt * 1000 <= t) throw new InvalidMessageError('grant-expired', `session grant expired at ${new Date(auth.expiresAt * 1000).toISOString()}`)
+      // the grant the wallet signed, for the peer that sent this, on the message's chain
+      await checkGrant({ wallet: h.from, peerId: sender, chainId: h.chainId, expiresAt: auth.expiresAt, signature: auth.signature })
     }
   }
 }

@@ -1,3 +1,4 @@
+import type { Hex } from 'viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { describe, expect, it, vi } from 'vitest'
 import { anyWallet, authorizeSession, createMessageVerifier, encodeTaskMessage, GRANT_RENEW_WAIT_MS, InvalidMessageError, parseTaskTopic, SessionExpiredError, taskTopic, walletMessageSigner, type MessageSigner, type SessionGrant, type WalletSigner } from './index.ts'
@@ -82,18 +83,18 @@ describe('signed task messages', () => {
     // mallory signs a grant for her peer and relabels it with the victim's wallet
     const mallory = privateKeyToAccount(generatePrivateKey())
     const { grant, signer } = await authorizeSession({ wallet: mallory, peerId: PEER, chainId: 31337, now: () => NOW })
-    const relabelled: MessageSigner = { ...signer, wallet: real.wallet, sign: async () => ({ kind: 'session', grant: { ...grant, wallet: real.wallet } }) }
+    const relabelled: MessageSigner = { ...signer, wallet: real.wallet, sign: async () => ({ kind: 'session', expiresAt: grant.expiresAt, signature: grant.signature }) }
     expect(await reason(verifier.verify(await encodeTaskMessage(relabelled, '7', 'presence', presence, { now: NOW }), ctx()))).toBe('bad-grant')
-    // the victim's own grant, copied from its gossip, sent by mallory's peer: the grant names another
-    const copied: MessageSigner = { wallet: real.wallet, peerId: OTHER_PEER, chainId: 31337, sign: async () => ({ kind: 'session', grant: real }) }
+    // the victim's own grant, copied from its gossip, sent by mallory's peer: it was signed for another
+    const copied: MessageSigner = { wallet: real.wallet, peerId: OTHER_PEER, chainId: 31337, sign: async () => ({ kind: 'session', expiresAt: real.expiresAt, signature: real.signature }) }
     expect(await reason(verifier.verify(await encodeTaskMessage(copied, '7', 'presence', presence, { now: NOW }), ctx('presence', OTHER_PEER)))).toBe('bad-grant')
     // ... or naming the victim's peer, which did not send it
     const claimed: MessageSigner = { ...copied, peerId: PEER }
     expect(await reason(verifier.verify(await encodeTaskMessage(claimed, '7', 'presence', presence, { now: NOW }), ctx('presence', OTHER_PEER)))).toBe('wrong-peer')
     // a grant for a peer ID that only hashes its key (RSA): refused whatever the transport says
     const RSA_PEER = 'QmYyQSo1c1Ym7orWxLYvCrM2EmxFTANf8wXmmE7DWjhx5N'
-    const rsa: MessageSigner = { wallet: real.wallet, peerId: RSA_PEER, chainId: 31337, sign: async () => ({ kind: 'session', grant: { ...real, peerId: RSA_PEER } }) }
-    expect(await reason(verifier.verify(await encodeTaskMessage(rsa, '7', 'presence', presence, { now: NOW }), ctx('presence', RSA_PEER)))).toBe('bad-envelope')
+    const rsa: MessageSigner = { ...copied, peerId: RSA_PEER }
+    expect(await reason(verifier.verify(await encodeTaskMessage(rsa, '7', 'presence', presence, { now: NOW }), ctx('presence', RSA_PEER)))).toBe('bad-grant')
     // a signer whose clock is a day and an hour behind still thinks its grant is good
     const { signer: behind } = await authorizeSession({ wallet, peerId: PEER, chainId: 31337, now: () => NOW - 25 * 3600_000 })
     const late = await encodeTaskMessage(behind, '7', 'presence', presence, { now: NOW + 1 })
@@ -108,10 +109,9 @@ describe('grant cache', () => {
     // the victim is heard once: its grant's signature is now cached as checked
     const heard = await encodeTaskMessage(victim, '7', 'presence', presence, { now: NOW })
     await verifier.verify(heard, ctx())
-    const seen = (JSON.parse(new TextDecoder().decode(heard)) as { auth: { grant: SessionGrant } }).auth.grant
-    // mallory keeps the victim's wallet and signature, names her own peer and a far expiry
-    const forged: SessionGrant = { ...seen, peerId: OTHER_PEER, expiresAt: seen.expiresAt + 365 * 24 * 3600 }
-    const mallory: MessageSigner = { wallet: seen.wallet, peerId: OTHER_PEER, chainId: 31337, sign: async () => ({ kind: 'session', grant: forged }) }
+    const seen = (JSON.parse(new TextDecoder().decode(heard)) as { auth: { expiresAt: number, signature: Hex } }).auth
+    // mallory keeps the victim's wallet and signature, sends from her own peer with a far expiry
+    const mallory: MessageSigner = { wallet: victim.wallet, peerId: OTHER_PEER, chainId: 31337, sign: async () => ({ kind: 'session', expiresAt: seen.expiresAt + 365 * 24 * 3600, signature: seen.signature }) }
     const artifact = { type: 'artifact' as const, taskId: '7', kind: 'delta' as const, cid: CID, size: 1, round: 0, shard: 0 }
     const bytes = await encodeTaskMessage(mallory, '7', 'artifacts', artifact, { now: NOW })
     expect(await reason(verifier.verify(bytes, ctx('artifacts', OTHER_PEER)))).toBe('bad-grant')
@@ -161,24 +161,25 @@ describe('session grant renewal (fake clock)', () => {
     }
     return w
   }
-  const grantOf = (auth: unknown): SessionGrant => (auth as { grant: SessionGrant }).grant
+  /** what a message carries of its grant */
+  const grantOf = (auth: unknown): Pick<SessionGrant, 'expiresAt' | 'signature'> => { const { expiresAt, signature } = auth as SessionGrant; return { expiresAt, signature } }
 
   it('asks the wallet again once three quarters of the grant passed, once for any number of messages, so a provider is still heard days later', async () => {
     const w = promptedWallet()
     let clock = NOW
     const { grant, signer } = await authorizeSession({ wallet: w, peerId: PEER, chainId: 31337, now: () => clock })
-    const sendAt = async (t: number): Promise<SessionGrant> => {
+    const sendAt = async (t: number): Promise<Pick<SessionGrant, 'expiresAt' | 'signature'>> => {
       clock = t
       const bytes = await encodeTaskMessage(signer, '7', 'presence', presence, { now: t })
       await createMessageVerifier({ chainId: 31337, membership: anyWallet, now: () => t }).verify(bytes, ctx())
       return grantOf(JSON.parse(new TextDecoder().decode(bytes)).auth)
     }
-    expect(await sendAt(NOW + 17 * HOUR)).toEqual(grant)
+    expect(await sendAt(NOW + 17 * HOUR)).toEqual(grantOf(grant))
     expect(w.prompts).toBe(1)
     // past 18 h: one renewal for five messages at once, which go out with the old grant meanwhile
     clock = NOW + 19 * HOUR
     const auths = await Promise.all(Array.from({ length: 5 }, async () => await signer.sign('{}')))
-    expect(auths.map(grantOf)).toEqual(Array(5).fill(grant))
+    expect(auths.map(grantOf)).toEqual(Array(5).fill(grantOf(grant)))
     expect(w.prompts).toBe(2)
     const renewed = await sendAt(NOW + 25 * HOUR)
     expect(renewed.expiresAt).toBe(grant.expiresAt + 19 * 3600)
@@ -218,7 +219,7 @@ describe('session grant renewal (fake clock)', () => {
     const { grant, signer } = await authorizeSession({ wallet: w, peerId: PEER, chainId: 31337, now: () => clock })
     w.as = privateKeyToAccount(generatePrivateKey())
     clock = NOW + 19 * HOUR
-    expect(grantOf(await signer.sign('{}'))).toEqual(grant)
+    expect(grantOf(await signer.sign('{}'))).toEqual(grantOf(grant))
     clock = NOW + 24 * HOUR
     await expect(signer.sign('{}')).rejects.toThrow(/signed the session grant as 0x[0-9a-f]{40}, not as .*switch the wallet back/)
   })

@@ -1,3 +1,4 @@
+import type { Address, Hex } from 'viem'
 import { CID } from 'multiformats/cid'
 import { z } from '../zod.ts'
 import { TASK_ID_PATTERN, type TopicKind } from './topics.ts'
@@ -113,21 +114,29 @@ export interface TopicBodyInputs {
  * that peer sends (its gossip signed with its key, its streams behind the Noise handshake) is the
  * wallet's, and the wallet is not asked again for every message.
  */
-export const sessionGrantSchema = z.strictObject({
-  wallet: addressSchema,
-  // Ed25519, whose key the peer ID holds: a peer ID that only hashes its key (RSA, ECDSA) is one a
-  // relay could claim for a connection it signals without encryption (WebRTC)
-  peerId: z.string().regex(/^12D3KooW[1-9A-HJ-NP-Za-km-z]{44}$/, 'must be an Ed25519 peer ID (12D3KooW…)'),
-  chainId: z.number().int().positive(),
+export interface SessionGrant {
+  wallet: Address
+  peerId: string
+  chainId: number
   /** unix seconds */
-  expiresAt: count,
-  signature: signatureSchema
-})
-export type SessionGrant = z.output<typeof sessionGrantSchema>
+  expiresAt: number
+  /** the wallet's EIP-191 signature of `authorizationText` */
+  signature: Hex
+}
 
+/**
+ * A peer ID whose public key is inside it (Ed25519): one that only hashes its key (RSA, ECDSA) is
+ * one a relay could claim for a connection it signals without encryption (WebRTC).
+ */
+export const ED25519_PEER_ID = /^12D3KooW[1-9A-HJ-NP-Za-km-z]{44}$/
+
+/**
+ * A session message carries only what the payload does not: the grant's wallet, peer and chain
+ * are the payload's `from`, `peerId` and `chainId`.
+ */
 export const authSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('wallet'), signature: signatureSchema }),
-  z.strictObject({ kind: z.literal('session'), grant: sessionGrantSchema })
+  z.strictObject({ kind: z.literal('session'), expiresAt: count, signature: signatureSchema })
 ])
 export type MessageAuth = z.output<typeof authSchema>
 

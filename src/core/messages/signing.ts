@@ -152,7 +152,10 @@ export async function authorizeSession (opts: AuthorizeSessionOptions): Promise<
       wallet,
       peerId: opts.peerId,
       chainId: opts.chainId,
-      sign: async () => ({ kind: 'session', grant: await session() })
+      sign: async () => {
+        const { expiresAt, signature } = await session()
+        return { kind: 'session', expiresAt, signature }
+      }
     }
   }
 }
