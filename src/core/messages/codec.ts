@@ -1,7 +1,7 @@
 import { z } from '../zod.ts'
 import { InvalidMessageError } from './errors.ts'
 import { bodySchemas, ED25519_PEER_ID, envelopeSchema, MAX_MESSAGE_BYTES, payloadHeaderSchema, type MessageAuth, type SessionGrant, type TopicBodies, type TopicBodyInputs } from './schemas.ts'
-import { authorizationText, recoverSigner, type MessageSigner } from './signing.ts'
+import { authorizationText, MAX_GRANT_TTL_SECONDS, recoverSigner, type MessageSigner } from './signing.ts'
 import { parseTaskTopic, taskTopic, type TopicKind } from './topics.ts'
 import { keccak256, type Address } from 'viem'
 import { errorMessage } from '../errors.ts'
@@ -147,7 +147,7 @@ export interface AuthChecker {
   check: (payload: string, auth: MessageAuth, claimed: { from: Address, chainId: number }, sender: string, nowMs: number) => Promise<void>
 }
 
-/** Shared by gossip and the pin protocol: the same wallet binding, one grant cache. */
+/** Shared by gossip and the pin protocol: the same wallet binding (each verifier with its own grant cache). */
 export function createAuthChecker (cacheSize = 1024): AuthChecker {
   // Grants whose wallet signature was already checked, keyed by everything the signature covers
   // and who signed it: keyed by the signature alone, a copied signature would pass with another
@@ -156,7 +156,11 @@ export function createAuthChecker (cacheSize = 1024): AuthChecker {
   const checkGrant = async (grant: SessionGrant): Promise<void> => {
     const text = authorizationText(grant)
     const key = `${grant.wallet}\n${grant.signature}\n${text}`
-    if (grants.has(key)) return
+    // least recently used goes first: a peer heard every few seconds stays
+    if (grants.delete(key)) {
+      grants.add(key)
+      return
+    }
     const signer = await recoverSigner(text, grant.signature)
     if (signer !== grant.wallet) throw new InvalidMessageError('bad-grant', `no session grant of ${grant.wallet} for peer ${grant.peerId} on chain ${grant.chainId} until ${grant.expiresAt}`)
     if (grants.size >= cacheSize) grants.delete(grants.values().next().value as string)
@@ -170,6 +174,7 @@ export function createAuthChecker (cacheSize = 1024): AuthChecker {
       }
       if (!ED25519_PEER_ID.test(sender)) throw new InvalidMessageError('bad-grant', `a session grant names an Ed25519 peer ID (12D3KooW…), not ${sender}`)
       if (auth.expiresAt * 1000 <= t) throw new InvalidMessageError('grant-expired', `session grant expired at ${new Date(auth.expiresAt * 1000).toISOString()}`)
+      if (auth.expiresAt * 1000 > t + MAX_GRANT_TTL_SECONDS * 1000) throw new InvalidMessageError('bad-grant', `a session grant runs at most ${MAX_GRANT_TTL_SECONDS / 3600} hours from now, not until ${auth.expiresAt}`)
       // the grant the wallet signed, for the peer that sent this, on the message's chain
       await checkGrant({ wallet: h.from, peerId: sender, chainId: h.chainId, expiresAt: auth.expiresAt, signature: auth.signature })
     }

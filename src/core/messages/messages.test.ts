@@ -1,7 +1,7 @@
 import type { Hex } from 'viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { describe, expect, it, vi } from 'vitest'
-import { anyWallet, authorizeSession, createMessageVerifier, encodeTaskMessage, GRANT_RENEW_WAIT_MS, InvalidMessageError, parseTaskTopic, SessionExpiredError, taskTopic, walletMessageSigner, type MessageSigner, type SessionGrant, type WalletSigner } from './index.ts'
+import { anyWallet, authorizationText, authorizeSession, createMessageVerifier, encodeTaskMessage, GRANT_RENEW_WAIT_MS, InvalidMessageError, parseTaskTopic, SessionExpiredError, taskTopic, walletMessageSigner, type MessageSigner, type SessionGrant, type WalletSigner } from './index.ts'
 
 const PEER = '12D3KooWKM14WjmyrowSbrdTQjZirFG4tXcJaAez84B4utq3r1H6'
 const OTHER_PEER = '12D3KooWQsY22EmLAwzZKp8SXaY4MweM3WU3UQZ4vboB4Qf2VHqp'
@@ -99,6 +99,22 @@ describe('signed task messages', () => {
     const { signer: behind } = await authorizeSession({ wallet, peerId: PEER, chainId: 31337, now: () => NOW - 25 * 3600_000 })
     const late = await encodeTaskMessage(behind, '7', 'presence', presence, { now: NOW + 1 })
     expect(await reason(verifier.verify(late, ctx()))).toBe('grant-expired')
+  })
+})
+
+describe('grant lifetime', () => {
+  it('attack (a grant signed for years): refuses one that runs more than 48 hours from now, and an expiry no date can show, as bad-grant', async () => {
+    const verifier = createMessageVerifier({ chainId: 31337, membership: anyWallet, now: () => NOW })
+    const session = (expiresAt: number, signature: Hex): MessageSigner => ({ ...walletMessageSigner(wallet, PEER, 31337), sign: async () => ({ kind: 'session', expiresAt, signature }) })
+    // the wallet's own signature of the readable text, for a far expiry (a phishing page's ask)
+    const signedUntil = async (expiresAt: number): Promise<MessageSigner> =>
+      session(expiresAt, await wallet.signMessage({ message: authorizationText({ peerId: PEER, chainId: 31337, expiresAt }) }))
+    const sent = async (signer: MessageSigner, round: number): Promise<Uint8Array> =>
+      await encodeTaskMessage(signer, '7', 'rounds', { type: 'round', taskId: '7', round, phase: 'commit' }, { now: NOW })
+    expect(await reason(verifier.verify(await sent(await signedUntil(NOW / 1000 + 72 * 3600), 1), ctx('rounds')))).toBe('bad-grant')
+    expect(await reason(verifier.verify(await sent(session(2 ** 52, `0x${'11'.repeat(65)}`), 2), ctx('rounds')))).toBe('bad-grant')
+    expect((await verifier.verify(await sent(await signedUntil(NOW / 1000 + 47 * 3600), 3), ctx('rounds'))).auth).toBe('session')
+    await expect(authorizeSession({ wallet, peerId: PEER, chainId: 31337, ttlSeconds: 72 * 3600 })).rejects.toThrow(/48 hours/)
   })
 })
 
@@ -262,7 +278,7 @@ describe('session grant renewal (fake clock)', () => {
   })
 
   it('refuses a grant too short to renew in time, or of a fraction of a second', async () => {
-    await expect(authorizeSession({ wallet, peerId: PEER, chainId: 31337, ttlSeconds: 60 })).rejects.toThrow(/at least 48 minutes/)
+    await expect(authorizeSession({ wallet, peerId: PEER, chainId: 31337, ttlSeconds: 60 })).rejects.toThrow(/from 48 minutes/)
     await expect(authorizeSession({ wallet, peerId: PEER, chainId: 31337, ttlSeconds: 86_400.5 })).rejects.toThrow(/whole number of seconds/)
   })
 })

@@ -49,6 +49,11 @@ export interface AuthorizeSessionOptions {
 /** How long a grant lasts: a volunteer is asked again about once a day, never mid-message. */
 export const GRANT_TTL_SECONDS = 24 * 3600
 /**
+ * Receivers refuse a grant that runs longer from now: a text signed for a far expiry (a phishing
+ * page's, say) does not speak for the wallet for years.
+ */
+export const MAX_GRANT_TTL_SECONDS = 2 * GRANT_TTL_SECONDS
+/**
  * After a wallet declined or failed to renew, the signer keeps the grant it has and asks again
  * this much later, twice as long after each refusal in a row, at most GRANT_RENEW_RETRY_MAX_MS.
  */
@@ -86,7 +91,9 @@ export async function authorizeSession (opts: AuthorizeSessionOptions): Promise<
   const ttl = opts.ttlSeconds ?? GRANT_TTL_SECONDS
   // the last quarter of a grant leaves room for its last two minutes and a refused renewal's retry
   const shortest = 4 * (GRANT_SAFETY_MS + GRANT_RENEW_RETRY_MS) / 1000
-  if (!Number.isInteger(ttl) || ttl < shortest) throw new RangeError(`a session grant lasts a whole number of seconds, at least ${shortest / 60} minutes, not ${ttl}`)
+  if (!Number.isInteger(ttl) || ttl < shortest || ttl > MAX_GRANT_TTL_SECONDS) {
+    throw new RangeError(`a session grant lasts a whole number of seconds, from ${shortest / 60} minutes to ${MAX_GRANT_TTL_SECONDS / 3600} hours, not ${ttl}`)
+  }
   const wallet = lower(opts.wallet.address)
   const issue = async (): Promise<SessionGrant> => {
     const unsigned = { peerId: opts.peerId, chainId: opts.chainId, expiresAt: Math.floor(now() / 1000) + ttl }
