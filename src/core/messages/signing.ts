@@ -81,10 +81,9 @@ export class SessionExpiredError extends MLBridgeError {
  * for the message's, so no message costs a secp256k1 signature or recovery. Whoever holds the
  * peer's key speaks for the wallet until the grant expires (a browser keeps it in IndexedDB, so
  * its peer ID survives reloads). The signer asks the wallet for a new grant once three quarters of
- * the grant's time have passed
- * and goes on signing with the old one meanwhile, so a provider that runs for days is still heard;
- * it waits for the wallet (GRANT_RENEW_WAIT_MS at most per message) only when the old grant has
- * run out. A grant signed by another account than the wallet's is refused here, as receivers would.
+ * the grant's time have passed and goes on sending the old one meanwhile, so a provider that runs
+ * for days is still heard; it waits for the wallet (GRANT_RENEW_WAIT_MS at most per message) only
+ * when the old grant has run out. A grant signed by another account than the wallet's is refused here, as receivers would.
  */
 export async function authorizeSession (opts: AuthorizeSessionOptions): Promise<{ grant: SessionGrant, signer: MessageSigner }> {
   const now = opts.now ?? Date.now
