@@ -261,7 +261,7 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
     typeof metadata.taskId === 'string' && typeof metadata.wallet === 'string' && typeof metadata.size === 'number'
       ? { taskId: metadata.taskId, wallet: metadata.wallet, size: metadata.size }
       : undefined
-  // the pins at start, also what the leftover scan below walks
+  // the pins at start, also what the leftover scan below walks (given to it, so freed once it ends)
   const pinnedAtStart: Array<{ cid: CID, depth: number }> = []
   for await (const { cid, depth, metadata } of init.pins.ls()) {
     pinnedAtStart.push({ cid, depth })
@@ -479,12 +479,12 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
   // found by walking them, not by `isPinned`, which Helia 7.1 can get wrong for a block two pins
   // share (reachable.ts): every block on disk is a candidate here, not only fresh ones. A block
   // taken into a pin after it was found here is safe: the sweep asks the pins again before deleting.
-  const findLeftovers = async (): Promise<void> => {
+  const findLeftovers = async (pinned: ReadonlyArray<{ cid: CID, depth: number }>): Promise<void> => {
     if (init.blocks.getAll === undefined) return
     const { signal } = stopping
     let found = 0
     try {
-      const live = await reachable(pinnedAtStart, init.blocks)
+      const live = await reachable(pinned, init.blocks)
       for await (const { cid } of init.blocks.getAll({ signal })) {
         signal.throwIfAborted()
         const key = blockKey(cid)
@@ -500,7 +500,7 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
     }
   }
 
-  const scan = findLeftovers()
+  const scan = findLeftovers(pinnedAtStart)
 
   return {
     release: async (taskId, opts = {}) => {
