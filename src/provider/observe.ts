@@ -5,6 +5,7 @@
  */
 import { isAddressEqual, type Address } from 'viem'
 import { sameVersion, type ProposalView, type ProviderView } from '../core/duties.ts'
+import { stakeReleaseAt } from '../core/stakeRelease.ts'
 import { resultKey, type ProviderContext } from './context.ts'
 import { aggregatorContent } from './version.ts'
 
@@ -35,6 +36,18 @@ export function standInTurn (winners: readonly Address[] | undefined, me: Addres
   return Math.max(0, rank - 1)
 }
 
+/**
+ * Whether the draw among applicants left this provider without a place, read from the chain once
+ * after the task closed unless a read since the draw (made while the task ran) already says: a
+ * closed task's membership no longer changes, and its challenge window is many ticks long.
+ */
+async function applicantOnceClosed (ctx: ProviderContext, status: string): Promise<boolean> {
+  if (ctx.place === undefined || ctx.place.status === 'Joining') {
+    ctx.place = { status, placed: await ctx.deps.chain.membership(ctx.deps.taskId) === 'provider' }
+  }
+  return !ctx.place.placed
+}
+
 /** `pausedFor`: why the volunteer's controls pause this device now, absent while they allow work. */
 export async function observe (ctx: ProviderContext, patience: Patience, pausedFor?: string): Promise<ProviderView> {
   const { chain, taskId } = ctx.deps
@@ -51,10 +64,10 @@ export async function observe (ctx: ProviderContext, patience: Patience, pausedF
   if (task.status === 'Completed' || task.status === 'Cancelled') {
     const claimable = task.status === 'Completed' && ctx.deps.claimOnComplete ? await chain.readClaimable() : undefined
     const now = await chain.now()
-    // The stake locked for the task comes back after its challenge window (at once for an applicant
-    // without a place); a later join frees it otherwise.
-    const unlockable = state.joined && await chain.readTaskLock(taskId) > 0n &&
-      (now >= task.closedAt + BigInt(task.challengeWindow) || await chain.membership(taskId) === 'applicant')
+    // Unlocked here when the task closed while this provider still ran it; joining another task
+    // frees the ended tasks' stakes as well.
+    const releaseAt = state.joined && await chain.readTaskLock(taskId) > 0n ? stakeReleaseAt(task, await applicantOnceClosed(ctx, task.status)) : undefined
+    const unlockable = releaseAt !== undefined && now >= releaseAt
     return { ...base, now, joined: state.joined, unlockable, ...(claimable === undefined ? {} : { claimable }) }
   }
   // Joined once every place was taken, it applied: read once while joining and once running, the

@@ -1,4 +1,5 @@
 import type { Address, BlockNumber } from 'viem'
+import { stakeReleaseAt } from '../../core/stakeRelease.ts'
 import { TaskManagerAbi } from '../generated/abis.ts'
 import { asAction } from './errors.ts'
 import { readMembership } from './readMembership.ts'
@@ -32,9 +33,9 @@ export async function readStakeLocks (ctx: ReadContext, params: { account: Addre
       const amount = await readTaskLock(ctx, { taskId, account: params.account })
       if (amount === 0n) return undefined
       const task = await readTask(ctx, { taskId })
-      if (task.status !== 'Joining' && await readMembership(ctx, { taskId, account: params.account }) === 'applicant') return { taskId, amount, releaseAt: 0n }
-      const closed = task.status === 'Completed' || task.status === 'Cancelled'
-      return { taskId, amount, releaseAt: closed ? task.closedAt + BigInt(task.challengeWindow) : undefined }
+      // only the draw among applicants, which happens as the task leaves Joining, makes one
+      const applicant = task.status !== 'Joining' && await readMembership(ctx, { taskId, account: params.account }) === 'applicant'
+      return { taskId, amount, releaseAt: stakeReleaseAt(task, applicant) }
     }))
     return locks.filter((lock) => lock !== undefined)
   })

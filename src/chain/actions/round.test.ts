@@ -42,6 +42,7 @@ import {
   readRevealed,
   readRound,
   readStake,
+  readStakeLocks,
   readTask,
   readVersion,
   readVersionSignatures,
@@ -409,10 +410,14 @@ describe('a whole task through the chain actions', () => {
     // The stake locked at joining stays locked until the task's challenge window after its end.
     expect((await rejection(requestUnstake(claimerCtx, { amount: MIN_STAKE }))).errorName).toBe('InsufficientStake')
     expect((await rejection(unlockStake(claimerCtx, { taskId }))).errorName).toBe('StakeStillLocked')
+    const closedAt = (await readTask(claimerCtx, { taskId })).closedAt
+    expect(closedAt).toBeGreaterThan(0n)
+    expect(await readStakeLocks(claimerCtx, { account: claimer })).toEqual([{ taskId, amount: MIN_STAKE + REWARD, releaseAt: closedAt + BigInt(WINDOW) }])
     await timeTravel(WINDOW)
     const unlocked = await unlockStake(claimerCtx, { taskId })
     record('unlockStake', unlocked.receipt)
     expect(unlocked.amount).toBe(MIN_STAKE + REWARD)
+    expect(await readStakeLocks(claimerCtx, { account: claimer })).toEqual([])
     const unstaking = await requestUnstake(claimerCtx, { amount: MIN_STAKE + REWARD })
     record('requestUnstake', unstaking.receipt)
     expect((await rejection(withdrawStake(claimerCtx))).errorName).toBe('StillUnbonding')
