@@ -105,7 +105,7 @@ describe('gossip on a chain-backed relay', () => {
     // another peer sends the grant it saw: naming itself, the wallet signed it for another peer;
     // naming the member's peer, the gossip signature is not that peer's
     const thief = await joined()
-    const asItself: MessageSigner = { wallet: member.wallet, peerId: thief.peerId, chainId: LOCAL_CHAIN_ID, sign: async () => ({ kind: 'session', expiresAt: grant.expiresAt, signature: grant.signature }) }
+    const asItself: MessageSigner = { wallet: member.wallet, peerId: thief.peerId, chainId: LOCAL_CHAIN_ID, seal: async (compose) => ({ payload: compose(), auth: { kind: 'session', expiresAt: grant.expiresAt, signature: grant.signature } }) }
     await thief.libp2p.services.pubsub.publish(topic, await encodeTaskMessage(asItself, taskId, 'rounds', round(6)))
     await thief.libp2p.services.pubsub.publish(topic, await encodeTaskMessage({ ...asItself, peerId: sender.peerId }, taskId, 'rounds', round(6)))
     const reasons = (): string[] => rejectedByRelay.filter(r => r.from === thief.peerId).map(r => r.reason)
@@ -133,7 +133,7 @@ describe('gossip on a chain-backed relay', () => {
     for (let i = 0; i < WALLET_STRIKES.limit; i++) {
       // signed by the member's wallet, but a body no receiver accepts
       const payload = JSON.stringify({ v: 1, topic, chainId: LOCAL_CHAIN_ID, from: junk.wallet, peerId: sender.peerId, sentAt: Date.now(), body: { type: 'round', taskId, round: i, phase: 'sleeping' } })
-      await sender.libp2p.services.pubsub.publish(topic, new TextEncoder().encode(JSON.stringify({ payload, auth: await junk.sign(payload) })))
+      await sender.libp2p.services.pubsub.publish(topic, new TextEncoder().encode(JSON.stringify({ payload, auth: (await junk.seal(() => payload)).auth })))
     }
     await waitFor('the strikes', () => rejectedByRelay.filter(r => /bad-body/.test(r.reason)).length === WALLET_STRIKES.limit)
     const fresh = await joined()

@@ -186,8 +186,8 @@ async function compute (kind: string, i: Json): Promise<Json> {
       const wallet = walletMessageSigner(account, i.peerId, i.chainId)
       const signer: MessageSigner = i.expiresAt === undefined
         ? wallet
-        : { ...wallet, sign: async () => ({ kind: 'session', expiresAt: i.expiresAt, signature: await account.signMessage({ message: authorizationText(i) }) }) }
-      const bytes = await encodeTaskMessage(signer, i.taskId, i.kind as TopicKind, i.body, { now: i.sentAt })
+        : { ...wallet, seal: async (compose) => ({ payload: compose(), auth: { kind: 'session', expiresAt: i.expiresAt, signature: await account.signMessage({ message: authorizationText(i) }) } }) }
+      const bytes = await encodeTaskMessage(signer, i.taskId, i.kind as TopicKind, i.body, { now: () => i.sentAt })
       const envelope = JSON.parse(new TextDecoder().decode(bytes)) as { payload: string, auth: Json }
       return { from: signer.wallet, signedText: envelope.payload, envelope: new TextDecoder().decode(bytes) }
     }
@@ -195,7 +195,7 @@ async function compute (kind: string, i: Json): Promise<Json> {
       return authorizationText(i)
     case 'pin-request': {
       const account = privateKeyToAccount(i.privateKey)
-      const bytes = await encodePinRequest(walletMessageSigner(account, i.peerId, i.chainId), { taskId: i.taskId, kind: i.kind, cid: i.cid }, i.sentAt)
+      const bytes = await encodePinRequest(walletMessageSigner(account, i.peerId, i.chainId), { taskId: i.taskId, kind: i.kind, cid: i.cid }, () => i.sentAt)
       return new TextDecoder().decode(bytes)
     }
     default:

@@ -61,7 +61,7 @@ export async function run ({ flags, log }: BenchContext<typeof FLAGS>): Promise<
     for (let m = 0; m < messages; m++) {
       const signer = signers[auth][m % senders]!
       // each message its own payload (the replay window refuses copies), all inside the window
-      const bytes = await encodeTaskMessage(signer, TASK, 'rounds', { type: 'round', taskId: TASK, round: m, phase: 'commit' }, { now: NOW - m })
+      const bytes = await encodeTaskMessage(signer, TASK, 'rounds', { type: 'round', taskId: TASK, round: m, phase: 'commit' }, { now: () => NOW - m })
       encoded.push({ bytes, peerId: signer.peerId })
     }
     const signMs = (performance.now() - t) / messages

@@ -151,7 +151,7 @@ export function joinTask (init: TaskChannelInit): TaskChannel {
       throw new InvalidMessageError('not-member', `wallet ${init.signer.wallet} is not a member of task ${taskId} (yet): nothing is published`)
     }
     const full = { ...body, type: TYPE_OF[kind], taskId } as unknown as TopicBodyInputs[K]
-    await pubsub.publish(topics[kind], await encodeTaskMessage(init.signer, taskId, kind, full, { now: now() }))
+    await pubsub.publish(topics[kind], await encodeTaskMessage(init.signer, taskId, kind, full, { now }))
   }
 
   const announce = async (): Promise<void> => {

@@ -30,8 +30,8 @@ const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
 export interface EncodeOptions {
-  /** unix milliseconds @default Date.now() */
-  now?: number
+  /** unix milliseconds, read for `sentAt` once the signer is ready to authorize @default Date.now */
+  now?: () => number
 }
 
 /** Validates the body against the topic's schema before signing: a peer never sends what others would reject. */
@@ -42,8 +42,9 @@ export async function encodeTaskMessage<K extends TopicKind> (
   const parsed = bodySchemas[kind].safeParse(body)
   if (!parsed.success) throw new InvalidMessageError('bad-body', z.prettifyError(parsed.error))
   if (parsed.data.taskId !== taskId) throw new InvalidMessageError('wrong-topic', `body is for task ${parsed.data.taskId}, topic for task ${taskId}`)
-  const payload = JSON.stringify({ v: 1, topic, chainId: signer.chainId, from: signer.wallet, peerId: signer.peerId, sentAt: opts.now ?? Date.now(), body: parsed.data })
-  const bytes = encoder.encode(JSON.stringify({ payload, auth: await signer.sign(payload) }))
+  const now = opts.now ?? Date.now
+  const sealed = await signer.seal(() => JSON.stringify({ v: 1, topic, chainId: signer.chainId, from: signer.wallet, peerId: signer.peerId, sentAt: now(), body: parsed.data }))
+  const bytes = encoder.encode(JSON.stringify(sealed))
   if (bytes.length > MAX_MESSAGE_BYTES) throw new InvalidMessageError('too-large', `${bytes.length} bytes, at most ${MAX_MESSAGE_BYTES}`)
   return bytes
 }

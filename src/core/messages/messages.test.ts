@@ -36,7 +36,7 @@ describe('signed task messages', () => {
     const { grant, signer } = await authorizeSession({ wallet, peerId: PEER, chainId: 31337, now: () => NOW })
     session = signer
     expect(grant.wallet).toBe(wallet.address.toLowerCase())
-    const msg = await verifier.verify(await encodeTaskMessage(signer, '7', 'presence', presence, { now: NOW }), ctx())
+    const msg = await verifier.verify(await encodeTaskMessage(signer, '7', 'presence', presence, { now: () => NOW }), ctx())
     expect(msg).toMatchObject({ kind: 'presence', taskId: '7', from: wallet.address.toLowerCase(), peerId: PEER, auth: 'session' })
     expect(msg.body).toEqual({ ...presence, status: 'idle' })
   })
@@ -44,7 +44,7 @@ describe('signed task messages', () => {
   it('accepts a message signed by the wallet itself', async () => {
     const signer = walletMessageSigner(wallet, PEER, 31337)
     const body = { type: 'artifact' as const, taskId: '7', kind: 'delta' as const, cid: CID, size: 1024, round: 3, shard: 1 }
-    const msg = await verifier.verify(await encodeTaskMessage(signer, '7', 'artifacts', body, { now: NOW }), ctx('artifacts'))
+    const msg = await verifier.verify(await encodeTaskMessage(signer, '7', 'artifacts', body, { now: () => NOW }), ctx('artifacts'))
     expect(msg).toMatchObject({ kind: 'artifacts', auth: 'wallet', body })
   })
 
@@ -54,7 +54,7 @@ describe('signed task messages', () => {
   })
 
   it('rejects malformed, misplaced, replayed and foreign messages with a reason', async () => {
-    const good = await encodeTaskMessage(session, '7', 'presence', presence, { now: NOW })
+    const good = await encodeTaskMessage(session, '7', 'presence', presence, { now: () => NOW })
     const enc = (o: unknown) => new TextEncoder().encode(JSON.stringify(o))
     const env = JSON.parse(new TextDecoder().decode(good)) as { payload: string, auth: unknown }
     expect(await reason(verifier.verify(new Uint8Array([0xff, 0x00]), ctx()))).toBe('not-json')
@@ -68,11 +68,11 @@ describe('signed task messages', () => {
     expect(await reason(createMessageVerifier({ membership: anyWallet, now: () => NOW - 10 * 60_000 }).verify(good, ctx()))).toBe('from-future')
     // a tampered payload no longer matches the wallet's signature (under a session grant, the peer's
     // gossip signature is what binds the payload, and gossipsub checks it before this)
-    const signed = JSON.parse(new TextDecoder().decode(await encodeTaskMessage(walletMessageSigner(wallet, PEER, 31337), '7', 'presence', presence, { now: NOW }))) as { payload: string, auth: unknown }
+    const signed = JSON.parse(new TextDecoder().decode(await encodeTaskMessage(walletMessageSigner(wallet, PEER, 31337), '7', 'presence', presence, { now: () => NOW }))) as { payload: string, auth: unknown }
     const tampered = signed.payload.replace('"throughput":120', '"throughput":999')
     expect(await reason(verifier.verify(enc({ ...signed, payload: tampered }), ctx()))).toBe('bad-signature')
     // a schema violation inside a validly signed payload
-    const badBody = await walletMessageSigner(wallet, PEER, 31337).sign(env.payload.replace('"webgpu"', '"tpu"'))
+    const badBody = (await walletMessageSigner(wallet, PEER, 31337).seal(() => env.payload.replace('"webgpu"', '"tpu"'))).auth
     expect(await reason(verifier.verify(enc({ payload: env.payload.replace('"webgpu"', '"tpu"'), auth: badBody }), ctx()))).toBe('bad-body')
   })
 
@@ -83,21 +83,21 @@ describe('signed task messages', () => {
     // mallory signs a grant for her peer and relabels it with the victim's wallet
     const mallory = privateKeyToAccount(generatePrivateKey())
     const { grant, signer } = await authorizeSession({ wallet: mallory, peerId: PEER, chainId: 31337, now: () => NOW })
-    const relabelled: MessageSigner = { ...signer, wallet: real.wallet, sign: async () => ({ kind: 'session', expiresAt: grant.expiresAt, signature: grant.signature }) }
-    expect(await reason(verifier.verify(await encodeTaskMessage(relabelled, '7', 'presence', presence, { now: NOW }), ctx()))).toBe('bad-grant')
+    const relabelled: MessageSigner = { ...signer, wallet: real.wallet, seal: async (compose) => ({ payload: compose(), auth: { kind: 'session', expiresAt: grant.expiresAt, signature: grant.signature } }) }
+    expect(await reason(verifier.verify(await encodeTaskMessage(relabelled, '7', 'presence', presence, { now: () => NOW }), ctx()))).toBe('bad-grant')
     // the victim's own grant, copied from its gossip, sent by mallory's peer: it was signed for another
-    const copied: MessageSigner = { wallet: real.wallet, peerId: OTHER_PEER, chainId: 31337, sign: async () => ({ kind: 'session', expiresAt: real.expiresAt, signature: real.signature }) }
-    expect(await reason(verifier.verify(await encodeTaskMessage(copied, '7', 'presence', presence, { now: NOW }), ctx('presence', OTHER_PEER)))).toBe('bad-grant')
+    const copied: MessageSigner = { wallet: real.wallet, peerId: OTHER_PEER, chainId: 31337, seal: async (compose) => ({ payload: compose(), auth: { kind: 'session', expiresAt: real.expiresAt, signature: real.signature } }) }
+    expect(await reason(verifier.verify(await encodeTaskMessage(copied, '7', 'presence', presence, { now: () => NOW }), ctx('presence', OTHER_PEER)))).toBe('bad-grant')
     // ... or naming the victim's peer, which did not send it
     const claimed: MessageSigner = { ...copied, peerId: PEER }
-    expect(await reason(verifier.verify(await encodeTaskMessage(claimed, '7', 'presence', presence, { now: NOW }), ctx('presence', OTHER_PEER)))).toBe('wrong-peer')
+    expect(await reason(verifier.verify(await encodeTaskMessage(claimed, '7', 'presence', presence, { now: () => NOW }), ctx('presence', OTHER_PEER)))).toBe('wrong-peer')
     // a grant for a peer ID that only hashes its key (RSA): refused whatever the transport says
     const RSA_PEER = 'QmYyQSo1c1Ym7orWxLYvCrM2EmxFTANf8wXmmE7DWjhx5N'
     const rsa: MessageSigner = { ...copied, peerId: RSA_PEER }
-    expect(await reason(verifier.verify(await encodeTaskMessage(rsa, '7', 'presence', presence, { now: NOW }), ctx('presence', RSA_PEER)))).toBe('bad-grant')
+    expect(await reason(verifier.verify(await encodeTaskMessage(rsa, '7', 'presence', presence, { now: () => NOW }), ctx('presence', RSA_PEER)))).toBe('bad-grant')
     // a signer whose clock is a day and an hour behind still thinks its grant is good
     const { signer: behind } = await authorizeSession({ wallet, peerId: PEER, chainId: 31337, now: () => NOW - 25 * 3600_000 })
-    const late = await encodeTaskMessage(behind, '7', 'presence', presence, { now: NOW + 1 })
+    const late = await encodeTaskMessage(behind, '7', 'presence', presence, { now: () => NOW + 1 })
     expect(await reason(verifier.verify(late, ctx()))).toBe('grant-expired')
   })
 })
@@ -105,12 +105,12 @@ describe('signed task messages', () => {
 describe('grant lifetime', () => {
   it('attack (a grant signed for years): refuses one that runs more than 48 hours from now, and an expiry no date can show, as bad-grant', async () => {
     const verifier = createMessageVerifier({ chainId: 31337, membership: anyWallet, now: () => NOW })
-    const session = (expiresAt: number, signature: Hex): MessageSigner => ({ ...walletMessageSigner(wallet, PEER, 31337), sign: async () => ({ kind: 'session', expiresAt, signature }) })
+    const session = (expiresAt: number, signature: Hex): MessageSigner => ({ ...walletMessageSigner(wallet, PEER, 31337), seal: async (compose) => ({ payload: compose(), auth: { kind: 'session', expiresAt, signature } }) })
     // the wallet's own signature of the readable text, for a far expiry (a phishing page's ask)
     const signedUntil = async (expiresAt: number): Promise<MessageSigner> =>
       session(expiresAt, await wallet.signMessage({ message: authorizationText({ peerId: PEER, chainId: 31337, expiresAt }) }))
     const sent = async (signer: MessageSigner, round: number): Promise<Uint8Array> =>
-      await encodeTaskMessage(signer, '7', 'rounds', { type: 'round', taskId: '7', round, phase: 'commit' }, { now: NOW })
+      await encodeTaskMessage(signer, '7', 'rounds', { type: 'round', taskId: '7', round, phase: 'commit' }, { now: () => NOW })
     expect(await reason(verifier.verify(await sent(await signedUntil(NOW / 1000 + 72 * 3600), 1), ctx('rounds')))).toBe('bad-grant')
     expect(await reason(verifier.verify(await sent(session(2 ** 52, `0x${'11'.repeat(65)}`), 2), ctx('rounds')))).toBe('bad-grant')
     expect((await verifier.verify(await sent(await signedUntil(NOW / 1000 + 47 * 3600), 3), ctx('rounds'))).auth).toBe('session')
@@ -123,13 +123,13 @@ describe('grant cache', () => {
     const verifier = createMessageVerifier({ chainId: 31337, membership: anyWallet, now: () => NOW })
     const { signer: victim } = await authorizeSession({ wallet, peerId: PEER, chainId: 31337, now: () => NOW })
     // the victim is heard once: its grant's signature is now cached as checked
-    const heard = await encodeTaskMessage(victim, '7', 'presence', presence, { now: NOW })
+    const heard = await encodeTaskMessage(victim, '7', 'presence', presence, { now: () => NOW })
     await verifier.verify(heard, ctx())
     const seen = (JSON.parse(new TextDecoder().decode(heard)) as { auth: { expiresAt: number, signature: Hex } }).auth
     // mallory keeps the victim's wallet and signature, sends from her own peer with a far expiry
-    const mallory: MessageSigner = { wallet: victim.wallet, peerId: OTHER_PEER, chainId: 31337, sign: async () => ({ kind: 'session', expiresAt: seen.expiresAt + 365 * 24 * 3600, signature: seen.signature }) }
+    const mallory: MessageSigner = { wallet: victim.wallet, peerId: OTHER_PEER, chainId: 31337, seal: async (compose) => ({ payload: compose(), auth: { kind: 'session', expiresAt: seen.expiresAt + 365 * 24 * 3600, signature: seen.signature } }) }
     const artifact = { type: 'artifact' as const, taskId: '7', kind: 'delta' as const, cid: CID, size: 1, round: 0, shard: 0 }
-    const bytes = await encodeTaskMessage(mallory, '7', 'artifacts', artifact, { now: NOW })
+    const bytes = await encodeTaskMessage(mallory, '7', 'artifacts', artifact, { now: () => NOW })
     expect(await reason(verifier.verify(bytes, ctx('artifacts', OTHER_PEER)))).toBe('bad-grant')
   })
 })
@@ -139,7 +139,7 @@ describe('replay window (fake clock)', () => {
   async function replayedAt (t: number): Promise<string> {
     let clock = NOW
     const v = createMessageVerifier({ chainId: 31337, membership: anyWallet, now: () => clock })
-    const msg = await encodeTaskMessage(walletMessageSigner(wallet, PEER, 31337), '7', 'rounds', { type: 'round', taskId: '7', round: 3, phase: 'commit' }, { now: NOW })
+    const msg = await encodeTaskMessage(walletMessageSigner(wallet, PEER, 31337), '7', 'rounds', { type: 'round', taskId: '7', round: 3, phase: 'commit' }, { now: () => NOW })
     await v.verify(msg, ctx('rounds'))
     clock = t
     return await reason(v.verify(msg, ctx('rounds')))
@@ -186,7 +186,7 @@ describe('session grant renewal (fake clock)', () => {
     const { grant, signer } = await authorizeSession({ wallet: w, peerId: PEER, chainId: 31337, now: () => clock })
     const sendAt = async (t: number): Promise<Pick<SessionGrant, 'expiresAt' | 'signature'>> => {
       clock = t
-      const bytes = await encodeTaskMessage(signer, '7', 'presence', presence, { now: t })
+      const bytes = await encodeTaskMessage(signer, '7', 'presence', presence, { now: () => t })
       await createMessageVerifier({ chainId: 31337, membership: anyWallet, now: () => t }).verify(bytes, ctx())
       return grantOf(JSON.parse(new TextDecoder().decode(bytes)).auth)
     }
@@ -194,7 +194,7 @@ describe('session grant renewal (fake clock)', () => {
     expect(w.prompts).toBe(1)
     // past 18 h: one renewal for five messages at once, which go out with the old grant meanwhile
     clock = NOW + 19 * HOUR
-    const auths = await Promise.all(Array.from({ length: 5 }, async () => await signer.sign('{}')))
+    const auths = await Promise.all(Array.from({ length: 5 }, async () => (await signer.seal(() => '{}')).auth))
     expect(auths.map(grantOf)).toEqual(Array(5).fill(grantOf(grant)))
     expect(w.prompts).toBe(2)
     const renewed = await sendAt(NOW + 25 * HOUR)
@@ -206,7 +206,7 @@ describe('session grant renewal (fake clock)', () => {
     const w = promptedWallet()
     let clock = NOW
     const { signer } = await authorizeSession({ wallet: w, peerId: PEER, chainId: 31337, now: () => clock })
-    const signAt = async (t: number): Promise<unknown> => { clock = t; return await signer.sign('{}') }
+    const signAt = async (t: number): Promise<unknown> => { clock = t; return (await signer.seal(() => '{}')).auth }
     w.declining = true
     await signAt(NOW + 19 * HOUR) // asked (2), declined
     await signAt(NOW + 19 * HOUR + 5 * MINUTE)
@@ -235,9 +235,9 @@ describe('session grant renewal (fake clock)', () => {
     const { grant, signer } = await authorizeSession({ wallet: w, peerId: PEER, chainId: 31337, now: () => clock })
     w.as = privateKeyToAccount(generatePrivateKey())
     clock = NOW + 19 * HOUR
-    expect(grantOf(await signer.sign('{}'))).toEqual(grantOf(grant))
+    expect(grantOf((await signer.seal(() => '{}')).auth)).toEqual(grantOf(grant))
     clock = NOW + 24 * HOUR
-    await expect(signer.sign('{}')).rejects.toThrow(/signed the session grant as 0x[0-9a-f]{40}, not as .*switch the wallet back/)
+    await expect(signer.seal(() => '{}')).rejects.toThrow(/signed the session grant as 0x[0-9a-f]{40}, not as .*switch the wallet back/)
   })
 
   it('asks again when a prompt stays unanswered, fails a message after 30 s rather than holding it, and takes a late answer', async () => {
@@ -246,7 +246,7 @@ describe('session grant renewal (fake clock)', () => {
       const w = promptedWallet()
       let clock = NOW
       const { signer } = await authorizeSession({ wallet: w, peerId: PEER, chainId: 31337, now: () => clock })
-      const signAt = async (t: number): Promise<unknown> => { clock = t; return await signer.sign('{}') }
+      const signAt = async (t: number): Promise<unknown> => { clock = t; return (await signer.seal(() => '{}')).auth }
       w.silent = true
       await signAt(NOW + 19 * HOUR) // asked (2), no answer
       await signAt(NOW + 19 * HOUR + 5 * MINUTE)
@@ -258,7 +258,7 @@ describe('session grant renewal (fake clock)', () => {
       // spent, the last prompt unanswered for hours: a message waits 30 s for an answer, not forever
       const failsAfterWait = async (t: number): Promise<void> => {
         clock = t
-        const waiting = signer.sign('{}')
+        const waiting = signer.seal(() => '{}')
         waiting.catch(() => {})
         await vi.advanceTimersByTimeAsync(GRANT_RENEW_WAIT_MS)
         await expect(waiting).rejects.toThrow(/has not answered the request for a new session grant/)
@@ -275,6 +275,22 @@ describe('session grant renewal (fake clock)', () => {
     } finally {
       vi.useRealTimers()
     }
+  })
+
+  it('stamps a message that waited for its renewed grant with the time it leaves, so the wait does not eat the receivers\' 60 s', async () => {
+    const w = promptedWallet()
+    let clock = NOW
+    const { signer } = await authorizeSession({ wallet: w, peerId: PEER, chainId: 31337, now: () => clock })
+    w.silent = true
+    clock = NOW + 24 * HOUR // the grant is spent, and the wallet takes 25 s to sign the new one
+    const sending = encodeTaskMessage(signer, '7', 'presence', presence, { now: () => clock })
+    await vi.waitFor(() => { expect(w.prompts).toBe(2) })
+    clock += 25_000
+    w.answer()
+    const bytes = await sending
+    expect(JSON.parse(JSON.parse(new TextDecoder().decode(bytes)).payload).sentAt).toBe(clock)
+    // 40 s in flight and in queues: 65 s after the message was asked for, 40 s after it left
+    await createMessageVerifier({ chainId: 31337, membership: anyWallet, now: () => clock + 40_000 }).verify(bytes, ctx())
   })
 
   it('refuses a grant too short to renew in time, or of a fraction of a second', async () => {

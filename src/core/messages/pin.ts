@@ -68,9 +68,10 @@ export type PinResponse = z.output<typeof pinResponseSchema>
 
 const envelopeSchema = z.strictObject({ payload: z.string().max(MAX_PIN_FRAME_BYTES), auth: authSchema })
 
-export async function encodePinRequest (signer: MessageSigner, req: { taskId: string, kind: PinKind, cid: string }, now = Date.now()): Promise<Uint8Array> {
-  const payload = JSON.stringify(pinPayloadSchema.parse({ v: 1, op: 'pin', chainId: signer.chainId, from: signer.wallet, peerId: signer.peerId, sentAt: now, ...req }))
-  return new TextEncoder().encode(JSON.stringify({ payload, auth: await signer.sign(payload) }))
+/** `now`: unix milliseconds, read for `sentAt` once the signer is ready to authorize. */
+export async function encodePinRequest (signer: MessageSigner, req: { taskId: string, kind: PinKind, cid: string }, now = Date.now): Promise<Uint8Array> {
+  const sealed = await signer.seal(() => JSON.stringify(pinPayloadSchema.parse({ v: 1, op: 'pin', chainId: signer.chainId, from: signer.wallet, peerId: signer.peerId, sentAt: now(), ...req })))
+  return new TextEncoder().encode(JSON.stringify(sealed))
 }
 
 export interface PinRequestVerifier {

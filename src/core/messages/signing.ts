@@ -13,7 +13,18 @@ export interface MessageSigner {
   readonly wallet: Address
   readonly peerId: string
   readonly chainId: number
-  sign: (payload: string) => Promise<MessageAuth>
+  /**
+   * Authorizes the payload that `compose` writes. `compose` runs once the authorization is ready
+   * (a session may first wait for the wallet to renew its grant), so a `sentAt` it reads is the
+   * moment the message leaves, not the moment it was asked for.
+   */
+  seal: (compose: () => string) => Promise<SealedMessage>
+}
+
+/** A payload and what authorizes it: the envelope of a gossip message or a pin request. */
+export interface SealedMessage {
+  payload: string
+  auth: MessageAuth
 }
 
 /** Human-readable, because the wallet shows it to the volunteer once per session. */
@@ -32,7 +43,10 @@ export function walletMessageSigner (wallet: WalletSigner, peerId: string, chain
     wallet: lower(wallet.address),
     peerId,
     chainId,
-    sign: async (payload) => ({ kind: 'wallet', signature: await wallet.signMessage({ message: payload }) })
+    seal: async (compose) => {
+      const payload = compose()
+      return { payload, auth: { kind: 'wallet', signature: await wallet.signMessage({ message: payload }) } }
+    }
   }
 }
 
@@ -158,9 +172,9 @@ export async function authorizeSession (opts: AuthorizeSessionOptions): Promise<
       wallet,
       peerId: opts.peerId,
       chainId: opts.chainId,
-      sign: async () => {
+      seal: async (compose) => {
         const { expiresAt, signature } = await session()
-        return { kind: 'session', expiresAt, signature }
+        return { payload: compose(), auth: { kind: 'session', expiresAt, signature } }
       }
     }
   }
