@@ -115,7 +115,8 @@ describe('pre-task pins', () => {
     // The spec's pre-task hold goes when the task adopts it, the orphan once the grace passed: wait for both.
     const holders = async (): Promise<string[]> => await pinner.relay.pinning.pinnedTasks()
     await waitFor('no pre-task hold to be left', async () => !(await holders()).includes('0'), GRACE_MS + 10_000)
-    expect(await pinned(orphan)).toBe(false)
+    // Helia drops a pin's record before its blocks' counts: the listing can be ahead of isPinned
+    await waitFor('the orphan to be unpinned', async () => !(await pinned(orphan)), 5000)
     expect(await pinned(spec)).toBe(true)
     expect(await holders()).toEqual([taskId.toString()])
   }, 60_000)
