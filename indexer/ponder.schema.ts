@@ -38,15 +38,13 @@ export const task = onchainTable('task', (t) => ({
   closedAt: t.bigint()
 }), (table) => ({ creatorIndex: index().on(table.creator), statusIndex: index().on(table.status) }))
 
-/** One round of a task: started by TaskManager, seeded and decided by ConsensusVerifier. */
+/** One round of a task: started by TaskManager, decided by ConsensusVerifier (its seed: ConsensusVerifier.roundSeed). */
 export const round = onchainTable('round', (t) => ({
   id: t.text().primaryKey(),
   taskId: t.bigint().notNull(),
   round: t.integer().notNull(),
   seedBlock: t.bigint().notNull(),
   startedAt: t.bigint().notNull(),
-  /** as RoundConfigured carried it: zero while the draw waits for seedBlock's hash (ConsensusVerifier.roundSeed) */
-  seed: t.hex(),
   decidedAt: t.bigint(),
   /** the version proposed for this round (ModelRegistry.VersionProposed) */
   versionId: t.bigint()

@@ -38,8 +38,8 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     /// @notice Attempts per shard and round before it is given up.
     uint256 public constant MAX_ATTEMPTS = 4;
     uint256 private constant WINNERS_SENTINEL = 1 << 255;
-    /// @dev Marks a seed whose block is not fixed into storage yet (nonzero, so fixing it is a
-    /// nonzero-to-nonzero write).
+    /// @dev Marks a re-run's seed whose block is not fixed into storage yet (nonzero, so fixing it
+    /// is a nonzero-to-nonzero write).
     bytes32 private constant SEED_PENDING = bytes32(uint256(1));
 
     /// @notice A shard of a round, one slot (240 bits). `start` and `startBlock` are the timestamp
@@ -67,10 +67,11 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         uint64 seedBlock;
     }
 
-    /// @notice When a round started, one slot (128 bits).
+    /// @notice When a round started and the version it ended with, one slot (192 bits).
     struct RoundStart {
         uint64 start;
         uint64 startBlock;
+        uint64 version;
     }
 
     /// @notice Outcome of the vote on one attempt.
@@ -100,7 +101,9 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     mapping(uint256 taskId => mapping(uint256 round => RoundStart)) public roundStarts;
     mapping(bytes32 shardKey => Shard) internal _shards;
     mapping(bytes32 attemptKey => bytes32) internal _requeueSeeds;
-    mapping(uint256 taskId => mapping(uint256 round => bytes32)) internal _pastSeeds;
+    /// @dev A round's seed, written once, when fixed: past rounds' draws (slashes, challenges)
+    /// read it for good, so one fresh slot per round serves both the running round and the archive.
+    mapping(uint256 taskId => mapping(uint256 round => bytes32)) internal _roundSeeds;
     /// @dev A past round's `excluded`, kept only when not zero.
     mapping(uint256 taskId => mapping(uint256 round => uint256)) internal _pastExcluded;
     mapping(bytes32 attemptKey => PastAttempt) internal _pastAttempts;
@@ -127,21 +130,20 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     // ------------------------------------------------------------------ task manager hooks
 
     /// @inheritdoc IConsensusVerifier
-    function onRoundStarted(uint256 taskId, RoundConfig calldata config) external {
+    function onRoundStarted(uint256 taskId, RoundConfig calldata config, uint256 previousVersion) external {
         if (msg.sender != address(taskManager)) revert OnlyTaskManager(msg.sender);
-        if (_rounds[taskId].active) _archiveRound(taskId);
+        if (_rounds[taskId].active) _archiveRound(taskId, previousVersion);
         _rounds[taskId] = config;
-        _rounds[taskId].seed = SEED_PENDING;
         _winners[taskId] = WINNERS_SENTINEL;
-        roundStarts[taskId][config.round] = RoundStart(config.roundStart, uint64(block.number));
-        emit RoundConfigured(taskId, config.round, config.seed, config.roundStart);
+        roundStarts[taskId][config.round] = RoundStart(config.roundStart, uint64(block.number), 0);
+        emit RoundConfigured(taskId, config.round, config.roundStart);
     }
 
     /// @inheritdoc IConsensusVerifier
     function roundSeed(uint256 taskId, uint256 round) public view returns (bytes32) {
+        bytes32 seed = _roundSeeds[taskId][round];
         RoundConfig storage t = _rounds[taskId];
-        if (!t.active || t.round != round) return _pastSeeds[taskId][round];
-        if (t.seed != SEED_PENDING) return t.seed;
+        if (seed != bytes32(0) || !t.active || t.round != round) return seed;
         return BlockSeeds.seedFrom(roundStarts[taskId][round].startBlock, abi.encode(taskId, round));
     }
 
@@ -163,9 +165,9 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     }
 
     /// @inheritdoc IConsensusVerifier
-    function onTaskClosed(uint256 taskId) external {
+    function onTaskClosed(uint256 taskId, uint256 lastVersion) external {
         if (msg.sender != address(taskManager)) revert OnlyTaskManager(msg.sender);
-        _archiveRound(taskId);
+        _archiveRound(taskId, lastVersion);
         _rounds[taskId].active = false;
         emit TaskClosed(taskId);
     }
@@ -232,7 +234,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
                 );
             }
         }
-        bytes32 seed = _fixSeed(t, c, s);
+        bytes32 seed = _fixSeed(c, s);
         Vote memory v;
         if (winnersMask != 0) {
             v.center = _lowestBit(winnersMask);
@@ -483,14 +485,14 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
     /// comes from the hash of the block that started the round (or the re-run), which no
     /// transaction in that block can read, so the caller of `advance` or `finalize` cannot know it
     /// and cannot grind it.
-    function _fixSeed(RoundConfig storage t, ShardCtx memory c, Shard memory s) private returns (bytes32) {
+    function _fixSeed(ShardCtx memory c, Shard memory s) private returns (bytes32) {
         if (s.attempt == 0) {
-            bytes32 base = t.seed;
-            if (base == SEED_PENDING) {
+            bytes32 base = _roundSeeds[c.taskId][c.round];
+            if (base == bytes32(0)) {
                 uint64 startBlock = roundStarts[c.taskId][c.round].startBlock;
                 base = BlockSeeds.seedFrom(startBlock, abi.encode(c.taskId, c.round));
                 if (base == bytes32(0)) revert SeedNotDrawn(startBlock);
-                t.seed = base;
+                _roundSeeds[c.taskId][c.round] = base;
             }
             return keccak256(abi.encode(base, c.shard, uint256(0)));
         }
@@ -504,12 +506,12 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         return seed;
     }
 
-    /// @dev Keeps the ending round's seed and exclusions for later reads (assignments of past
-    /// rounds, slashes).
-    function _archiveRound(uint256 taskId) private {
+    /// @dev Keeps the ending round's exclusions for later reads (assignments of past rounds,
+    /// slashes; its seed is kept already), and its final version next to its start, in the slot
+    /// written when it started (a rewrite, where a slot of its own would be a fresh write every round).
+    function _archiveRound(uint256 taskId, uint256 version) private {
         RoundConfig storage t = _rounds[taskId];
-        bytes32 seed = roundSeed(taskId, t.round);
-        if (seed != bytes32(0)) _pastSeeds[taskId][t.round] = seed;
+        if (version != 0) roundStarts[taskId][t.round].version = uint64(version);
         if (t.excludes) _pastExcluded[taskId][t.round] = t.excluded;
     }
 
@@ -558,7 +560,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
         if (replica >= s.replication) revert InvalidReplica(replica);
         uint16 bit = uint16(1 << replica);
         if (s.committedMask & bit != 0) revert AlreadyCommitted(replica);
-        bytes32 seed = _fixSeed(t, c, s);
+        bytes32 seed = _fixSeed(c, s);
         address assignee = taskManager.drawnAt(taskId, _excludedOf(t), seed, replica);
         if (assignee != msg.sender) revert NotAssigned(msg.sender, assignee);
         s.committedMask |= bit;
@@ -673,7 +675,7 @@ contract ConsensusVerifier is IConsensusVerifier, AccessControl {
 
     /// @dev Effects of a vote: accept and pay the cluster, send a split to the referee, or re-queue.
     function _decide(ShardCtx memory c, Shard memory s, RoundConfig storage t, Vote memory v) private {
-        bytes32 seed = _fixSeed(t, c, s);
+        bytes32 seed = _fixSeed(c, s);
         uint16 revealedMask = s.revealedMask;
         uint256 missed = _full(s.replication) & ~uint256(revealedMask);
         if (v.accepted) {

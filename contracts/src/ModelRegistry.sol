@@ -79,8 +79,6 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
     mapping(uint256 modelId => Model) internal _models;
     mapping(uint256 versionId => Version) internal _versions;
     /// @inheritdoc IModelRegistry
-    mapping(uint256 taskId => mapping(uint256 round => uint256 versionId)) public roundVersion;
-    /// @inheritdoc IModelRegistry
     mapping(uint256 versionId => mapping(address signer => bool)) public confirmedBy;
     /// @inheritdoc IModelRegistry
     mapping(uint256 versionId => Challenge) public challenges;
@@ -471,7 +469,6 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
     function _finalize(uint256 versionId, Version storage v) private {
         if (!_isCurrent(v)) _revertNotCurrent(versionId, v);
         v.status = VersionStatus.Final;
-        roundVersion[v.taskId][v.round] = versionId;
         emit VersionFinalized(versionId, v.modelId);
         Model storage m = _models[v.modelId];
         uint64 head = m.head;
@@ -479,8 +476,9 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
             m.head = uint64(versionId);
             emit HeadMoved(v.modelId, head, versionId, false);
         }
-        // The round ends with its version: no separate `advance` transaction, no wait for one.
-        taskManager.onVersionFinal(v.taskId, v.round);
+        // The round ends with its version (the verifier keeps it in the round's `roundStarts`): no
+        // separate `advance` transaction, no wait for one.
+        taskManager.onVersionFinal(v.taskId, v.round, versionId);
     }
 
     /// @dev `keccak256(abi.encode(data))`: what a version's content is stored as.
@@ -588,7 +586,6 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
         if (p.round != t.currentRound || !taskManager.isRoundDecided(p.taskId)) {
             revert RoundNotReady(p.taskId, p.round);
         }
-        if (roundVersion[p.taskId][p.round] != 0) revert RoundAlreadyFinal(p.taskId, p.round);
         uint256 head = _models[t.modelId].head;
         if (p.parent != head) revert StaleParent(p.parent, head);
         bytes32 root = taskManager.verifier().acceptedDeltaRoot(p.taskId, p.round, results);
@@ -608,16 +605,17 @@ contract ModelRegistry is IModelRegistry, AccessControl, EIP712 {
         if (c.challenger == address(0)) revert NoOpenChallenge(versionId);
     }
 
-    /// @dev Whether the version's round is still the running round of its task (it may become final).
+    /// @dev Whether the version's round is still the running round of its task (it may become
+    /// final): a round whose version became final has ended already.
     function _isCurrent(Version storage v) private view returns (bool) {
         ITaskManager.Task memory t = taskManager.getTask(v.taskId);
-        return t.status == ITaskManager.TaskStatus.Running && t.currentRound == v.round
-            && roundVersion[v.taskId][v.round] == 0;
+        return t.status == ITaskManager.TaskStatus.Running && t.currentRound == v.round;
     }
 
     /// @dev Why a version that is not `_isCurrent` cannot become final.
     function _revertNotCurrent(uint256 versionId, Version storage v) private view {
-        if (roundVersion[v.taskId][v.round] != 0) revert RoundAlreadyFinal(v.taskId, v.round);
+        (,, uint64 roundFinal) = taskManager.verifier().roundStarts(v.taskId, v.round);
+        if (roundFinal != 0) revert RoundAlreadyFinal(v.taskId, v.round);
         revert ProposalExpired(versionId, v.round, taskManager.getTask(v.taskId).currentRound);
     }
 

@@ -201,7 +201,7 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         Task storage t = _existing(taskId);
         if (msg.sender != t.creator) revert NotTaskCreator(taskId, msg.sender);
         if (t.status == TaskStatus.Joining) {
-            _close(taskId, t, TaskStatus.Cancelled);
+            _close(taskId, t, TaskStatus.Cancelled, 0);
         } else if (t.status == TaskStatus.Running) {
             if (t.cancelRequested) revert CancelAlreadyRequested(taskId);
             t.cancelRequested = true;
@@ -298,12 +298,12 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
             uint256 out = ejected[taskId] | away[taskId];
             uint256 present = t.providerCount - _popcount(out);
             if (present < t.replication) {
-                uint256 refund = _close(taskId, t, TaskStatus.Cancelled);
+                uint256 refund = _close(taskId, t, TaskStatus.Cancelled, 0);
                 emit TaskUnderSubscribed(taskId, present, t.replication, refund);
                 return;
             }
             t.status = TaskStatus.Running;
-            _startRound(taskId, t, 0, out);
+            _startRound(taskId, t, 0, out, 0);
         } else if (t.status == TaskStatus.Running) {
             // A pending version whose quiet window passed is made final, which ends the round with
             // it: otherwise whoever ends the round first, in the block where both may land, wins.
@@ -314,19 +314,20 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
                     return;
                 }
             }
-            _advanceRound(taskId, t);
+            // (no version of the running round is final: one would have ended the round)
+            _advanceRound(taskId, t, 0);
         } else {
             revert TaskNotActive(taskId);
         }
     }
 
     /// @inheritdoc ITaskManager
-    function onVersionFinal(uint256 taskId, uint256 round) external {
+    function onVersionFinal(uint256 taskId, uint256 round, uint256 versionId) external {
         if (msg.sender != address(registry)) revert OnlyRegistry(msg.sender);
         Task storage t = _tasks[taskId];
         // The registry finalizes only the running round's version; anything else is not ours to move.
         if (t.status != TaskStatus.Running || t.currentRound != round) return;
-        _advanceRound(taskId, t);
+        _advanceRound(taskId, t, versionId);
     }
 
     /// @inheritdoc ITaskManager
@@ -354,14 +355,14 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         return (hold >> 64, uint64(hold));
     }
 
-    /// @dev Ends the running round (it must be decided): completes or cancels the task, or starts
-    /// the next round.
-    function _advanceRound(uint256 taskId, Task storage t) private {
+    /// @dev Ends the running round (it must be decided) with its final version `versionId`, 0 when
+    /// none: completes or cancels the task, or starts the next round.
+    function _advanceRound(uint256 taskId, Task storage t, uint256 versionId) private {
         uint256 round = t.currentRound;
         (, uint256 decided, uint64 decidedAt) = verifier.roundProgress(taskId);
         if (decided < t.shards) revert RoundUndecided(taskId, decided, t.shards);
         uint256 empty = t.emptyRounds;
-        if (registry.roundVersion(taskId, round) == 0) {
+        if (versionId == 0) {
             uint64 until = decidedAt + t.aggregateWindow;
             // A version that may still become final (its quiet window open, or its challenge before
             // the referee) holds the round, which anyone could otherwise end under it: at most two
@@ -378,21 +379,21 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
             empty = 0;
         }
         if (t.cancelRequested) {
-            _close(taskId, t, TaskStatus.Cancelled);
+            _close(taskId, t, TaskStatus.Cancelled, versionId);
         } else if (round + 1 == t.rounds) {
-            _close(taskId, t, TaskStatus.Completed);
+            _close(taskId, t, TaskStatus.Completed, versionId);
         } else if (empty >= MAX_EMPTY_ROUNDS) {
             emit TaskStalled(taskId, empty);
-            _close(taskId, t, TaskStatus.Cancelled);
+            _close(taskId, t, TaskStatus.Cancelled, versionId);
         } else {
             uint256 out = ejected[taskId] | away[taskId];
             uint256 eligible = t.providerCount - _popcount(out);
             if (eligible < t.replication) {
-                uint256 refund = _close(taskId, t, TaskStatus.Cancelled);
+                uint256 refund = _close(taskId, t, TaskStatus.Cancelled, versionId);
                 emit TaskUnderSubscribed(taskId, eligible, t.replication, refund);
                 return;
             }
-            _startRound(taskId, t, round + 1, out);
+            _startRound(taskId, t, round + 1, out, versionId);
         }
     }
 
@@ -551,15 +552,19 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
         if (t.status == TaskStatus.None) revert UnknownTask(taskId);
     }
 
-    /// @dev Ends the task: refunds the escrow left, starts the stake release clock, tells the verifier.
-    function _close(uint256 taskId, Task storage t, TaskStatus status) private returns (uint256 refund) {
+    /// @dev Ends the task: refunds the escrow left, starts the stake release clock, tells the
+    /// verifier (with the last round's final version, 0 when none).
+    function _close(uint256 taskId, Task storage t, TaskStatus status, uint256 lastVersion)
+        private
+        returns (uint256 refund)
+    {
         bool started = t.status == TaskStatus.Running;
         t.status = status;
         t.closedAt = uint64(block.timestamp);
         refund = distributor.refundEscrow(taskId, t.creator);
         if (status == TaskStatus.Completed) emit TaskCompleted(taskId, refund);
         else emit TaskCancelled(taskId, refund);
-        if (started) verifier.onTaskClosed(taskId);
+        if (started) verifier.onTaskClosed(taskId, lastVersion);
     }
 
     function _draw(uint256 taskId, uint256 excluded, bytes32 seed, uint256 count)
@@ -728,11 +733,11 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
     }
 
     /// @dev Starts `round` without the providers in `out` (the task's `ejected` and `away` now): the round's
-    /// draws never change while it runs, and the verifier keeps `out` for later reads.
-    function _startRound(uint256 taskId, Task storage t, uint256 round, uint256 out) private {
+    /// draws never change while it runs, and the verifier keeps `out` for later reads, and the
+    /// previous round's final version `previousVersion` (0 when none).
+    function _startRound(uint256 taskId, Task storage t, uint256 round, uint256 out, uint256 previousVersion) private {
         if (address(verifier) == address(0)) revert VerifierNotSet();
         t.currentRound = uint16(round);
-        t.roundStart = uint64(block.timestamp);
         emit RoundStarted(taskId, round, uint64(block.number), uint64(block.timestamp));
         verifier.onRoundStarted(
             taskId,
@@ -750,12 +755,12 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
                 roundStart: uint64(block.timestamp),
                 active: true,
                 decidedShards: 0,
-                seed: bytes32(0),
                 rewardPerResult: t.rewardPerResult,
                 minStake: t.minStake,
                 decidedAt: 0,
                 excluded: out
-            })
+            }),
+            previousVersion
         );
     }
 

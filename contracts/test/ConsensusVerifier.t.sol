@@ -550,20 +550,21 @@ contract ConsensusVerifierTest is ProtocolFixture {
     function test_roundStarts_recordsStartTimeAndBlock() public {
         vm.roll(1234);
         uint256 id = _startTask(_params(), 3);
-        (uint64 start, uint64 startBlock) = verifier.roundStarts(id, 0);
+        (uint64 start, uint64 startBlock, uint64 version) = verifier.roundStarts(id, 0);
         assertEq(start, block.timestamp);
         assertEq(startBlock, 1234);
+        assertEq(version, 0);
         (uint256 attempt, uint64 attemptStart, uint64 attemptStartBlock) = verifier.attemptStart(id, 0, 1);
         assertEq(attempt, 0);
         assertEq(attemptStart, block.timestamp);
         assertEq(attemptStartBlock, 1234);
-        (uint64 notStarted, uint64 notStartedBlock) = verifier.roundStarts(id, 1);
+        (uint64 notStarted, uint64 notStartedBlock,) = verifier.roundStarts(id, 1);
         assertEq(notStarted, 0);
         assertEq(notStartedBlock, 0);
     }
 
     function test_assignment_pastRoundKeepsDeadlines() public {
-        (uint64 round0Start, uint64 round0Block) = verifier.roundStarts(taskId, 0);
+        (uint64 round0Start, uint64 round0Block,) = verifier.roundStarts(taskId, 0);
         (,,, uint64 commitDeadline, uint64 revealDeadline,,) = verifier.assignment(taskId, 0, 0);
         assertEq(commitDeadline, round0Start + 100);
         assertEq(revealDeadline, round0Start + 200);
@@ -572,7 +573,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
         vm.warp(block.timestamp + 100);
         vm.roll(block.number + 10);
         _advance(taskId);
-        (uint64 round1Start, uint64 round1Block) = verifier.roundStarts(taskId, 1);
+        (uint64 round1Start, uint64 round1Block,) = verifier.roundStarts(taskId, 1);
         assertEq(round1Start, block.timestamp);
         assertEq(round1Block, block.number - 1);
         assertGt(round1Start, round0Start);
@@ -594,7 +595,7 @@ contract ConsensusVerifierTest is ProtocolFixture {
     }
 
     function test_attemptStart_requeuedAttemptGetsFreshStart() public {
-        (uint64 round0Start, uint64 round0Block) = verifier.roundStarts(taskId, 0);
+        (uint64 round0Start, uint64 round0Block,) = verifier.roundStarts(taskId, 0);
         (,,,, uint64 revealDeadline,,) = verifier.assignment(taskId, 0, 1);
         vm.warp(revealDeadline);
         vm.roll(block.number + 42);
@@ -630,13 +631,13 @@ contract ConsensusVerifierTest is ProtocolFixture {
         IConsensusVerifier.RoundConfig memory config;
         vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.OnlyTaskManager.selector, stranger));
         vm.prank(stranger);
-        verifier.onRoundStarted(taskId, config);
+        verifier.onRoundStarted(taskId, config, 0);
     }
 
     function test_onTaskClosed_revertsWhenNotTaskManager() public {
         vm.expectRevert(abi.encodeWithSelector(IConsensusVerifier.OnlyTaskManager.selector, stranger));
         vm.prank(stranger);
-        verifier.onTaskClosed(taskId);
+        verifier.onTaskClosed(taskId, 0);
     }
 
     function test_onTaskClosed_stopsCommits() public {
@@ -746,9 +747,12 @@ contract ConsensusVerifierGasTest is ProtocolFixture {
         _measureShard(taskId, 0, 1);
         vm.warp(block.timestamp + 100);
         _advance(taskId);
-        // Round 1: accounts exist, the steady state of a long task.
-        Measured memory steady = _measureShard(taskId, 1, 0);
-        _log("first payment", first);
+        // Round 1: accounts exist, the steady state of a long task. Its shard 0 fixes the round's
+        // seed (one fresh slot a round, paid by the round's first commit); shard 1 finds it fixed.
+        Measured memory seeding = _measureShard(taskId, 1, 0);
+        Measured memory steady = _measureShard(taskId, 1, 1);
+        _log("first payment, the round's seed fixed", first);
+        _log("the round's seed fixed", seeding);
         _log("steady state", steady);
         // At most 180k gas per accepted result (commit + reveal, the second reveal deciding the
         // shard; execution plus each transaction's 21k base, calldata aside), with replication 2
@@ -756,7 +760,11 @@ contract ConsensusVerifierGasTest is ProtocolFixture {
         // decided the shard (a fifth transaction, `finalize`) it was 169.5k of execution plus
         // 52.5k of bases, 222k: one transaction fewer, and the shard's slots are warm when it is
         // decided. 182k before the draw's weights were packed sixteen to a word (178.1k after).
-        assertLe(_perResult(first), 180_000);
+        // The seed's slot (22.1k, about 8.5k more for each result of the shard that fixes it) is
+        // the round's, not the shard's: it replaced a rewrite here and an archive at the next
+        // round's start.
+        assertLe(_perResult(first), 190_000);
+        assertLe(_perResult(seeding), 190_000);
         assertLe(_perResult(steady), 180_000);
     }
 

@@ -445,7 +445,11 @@ contract ModelRegistryTest is ProtocolFixture {
         assertEq(version.signers, winners.length);
         assertEq(version.aggregator, winners[0]);
         assertEq(registry.getModel(modelId).head, v);
-        assertEq(registry.roundVersion(taskId, 0), v);
+        (uint64 start, uint64 startBlock, uint64 roundFinal) = verifier.roundStarts(taskId, 0);
+        assertEq(roundFinal, v);
+        // kept beside the round's start, which it leaves as it was
+        assertGt(startBlock, 0);
+        assertGt(start, 0);
         // The round ends with its final version, in the same transaction: no `advance` to send.
         assertEq(tm.getTask(taskId).currentRound, 1);
     }

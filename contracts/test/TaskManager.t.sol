@@ -542,7 +542,8 @@ contract TaskManagerTest is ProtocolFixture {
         ITaskManager.Task memory t = tm.getTask(id);
         assertEq(uint8(t.status), uint8(ITaskManager.TaskStatus.Running));
         assertEq(t.currentRound, 0);
-        assertEq(t.roundStart, block.timestamp);
+        (uint64 start,,) = verifier.roundStarts(id, 0);
+        assertEq(start, block.timestamp);
         // No draw within the advance's own block: its hash is not known there.
         assertEq(verifier.roundSeed(id, 0), bytes32(0));
         vm.roll(block.number + 1);
@@ -568,6 +569,16 @@ contract TaskManagerTest is ProtocolFixture {
         uint256 id = _startTask(_params(), 3);
         vm.expectRevert(abi.encodeWithSelector(ITaskManager.RoundUndecided.selector, id, 0, 2));
         _advance(id);
+    }
+
+    /// Only the registry ends a round with a version: anyone else naming one would record it as the
+    /// round's final version and start the next round without the winners' signatures.
+    function test_onVersionFinal_revertsWhenNotRegistry() public {
+        uint256 id = _startTask(_params(), 3);
+        _runRound(id, 0, 2);
+        vm.expectRevert(abi.encodeWithSelector(ITaskManager.OnlyRegistry.selector, address(this)));
+        tm.onVersionFinal(id, 0, 1);
+        assertEq(tm.getTask(id).currentRound, 0);
     }
 
     function test_advance_revertsWhileAggregationPending() public {

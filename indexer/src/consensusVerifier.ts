@@ -1,4 +1,4 @@
-/** ConsensusVerifier: round seeds and decisions, commits, reveals and each shard attempt's outcome. */
+/** ConsensusVerifier: round decisions, commits, reveals and each shard attempt's outcome. */
 import type { Context } from 'ponder:registry'
 import { on } from './feed.ts'
 import { result, round, shard } from 'ponder:schema'
@@ -21,10 +21,8 @@ async function acceptWinners (context: Context, ref: ShardRef, winnersMask: bigi
   }
 }
 
-on('ConsensusVerifier:RoundConfigured', async ({ event, context }) => {
-  const id = roundId(event.args.taskId, event.args.round)
-  if (await context.db.find(round, { id }) !== null) await context.db.update(round, { id }).set({ seed: event.args.seed })
-})
+// in the feed only: the round's row comes from RoundStarted
+on('ConsensusVerifier:RoundConfigured', async () => {})
 
 on('ConsensusVerifier:RoundDecided', async ({ event, context }) => {
   const id = roundId(event.args.taskId, event.args.round)

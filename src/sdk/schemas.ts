@@ -32,7 +32,7 @@ export const taskSchema = z.object({
 
 export const roundSchema = z.object({
   id: z.string(), taskId: amount, round: z.number().int(), seedBlock: amount, startedAt: amount,
-  seed: hex.nullable(), decidedAt: amount.nullable(), versionId: amount.nullable()
+  decidedAt: amount.nullable(), versionId: amount.nullable()
 })
 
 /** A provider's totals across tasks and its stake as the distributor held it at its last stake event. */

@@ -41,7 +41,6 @@ interface IConsensusVerifier {
         uint64 roundStart;
         bool active;
         uint16 decidedShards;
-        bytes32 seed;
         uint96 rewardPerResult;
         uint96 minStake;
         uint64 decidedAt;
@@ -215,12 +214,12 @@ interface IConsensusVerifier {
     /// @param caller The caller.
     error OnlyTaskManager(address caller);
 
-    /// @notice The task manager started round `round` of `taskId`.
+    /// @notice The task manager started round `round` of `taskId`. Its seed is not known in this
+    /// block (`roundSeed`).
     /// @param taskId The task.
     /// @param round The round.
-    /// @param seed The round seed.
     /// @param roundStart When the round started.
-    event RoundConfigured(uint256 indexed taskId, uint256 indexed round, bytes32 seed, uint64 roundStart);
+    event RoundConfigured(uint256 indexed taskId, uint256 indexed round, uint64 roundStart);
     /// @notice Every shard of `round` is accepted or failed; the round can be aggregated.
     /// @param taskId The task.
     /// @param round The round.
@@ -358,7 +357,9 @@ interface IConsensusVerifier {
     /// @notice Called by the TaskManager when round `config.round` of `taskId` starts.
     /// @param taskId The task.
     /// @param config The round's configuration.
-    function onRoundStarted(uint256 taskId, RoundConfig calldata config) external;
+    /// @param previousVersion The final version of the round that ended, 0 when it ended without
+    /// one (or for round 0); kept in that round's `roundStarts`.
+    function onRoundStarted(uint256 taskId, RoundConfig calldata config, uint256 previousVersion) external;
 
     /// @notice Progress of the current round of `taskId`.
     /// @param taskId The task.
@@ -370,9 +371,12 @@ interface IConsensusVerifier {
         view
         returns (uint256 round, uint256 decidedShards, uint64 decidedAt);
 
-    /// @notice Called by the TaskManager when `taskId` completes or is cancelled.
+    /// @notice Called by the TaskManager when `taskId` completes or is cancelled after its first
+    /// round started.
     /// @param taskId The task.
-    function onTaskClosed(uint256 taskId) external;
+    /// @param lastVersion The final version of the round that ended with the task, 0 when none;
+    /// kept in that round's `roundStarts`.
+    function onTaskClosed(uint256 taskId, uint256 lastVersion) external;
 
     /// @notice Commits results of the current round, one per entry: for each, the replica slot
     /// `replica` of `shard` in the shard's current attempt. Only the provider drawn for that slot
@@ -594,17 +598,23 @@ interface IConsensusVerifier {
         returns (bytes32);
 
     /// @notice Timestamp and block number at which round `round` of `taskId` started (zero until it
-    /// did). Kept for every round, so the deadlines of a past round's first attempt stay known and
-    /// clients know from which block to read its events.
+    /// did), and the version it ended with. Kept for every round, so the deadlines of a past round's
+    /// first attempt stay known and clients know from which block to read its events.
     /// @param taskId The task.
     /// @param round The round.
     /// @return start Timestamp at which the round started.
     /// @return startBlock Block number at which the round started.
-    function roundStarts(uint256 taskId, uint256 round) external view returns (uint64 start, uint64 startBlock);
+    /// @return version The round's final version: 0 while the round runs, or when it ended
+    /// without one. A version that becomes final ends its round in the same transaction.
+    function roundStarts(uint256 taskId, uint256 round)
+        external
+        view
+        returns (uint64 start, uint64 startBlock, uint64 version);
 
     /// @notice The seed of round `round`: `keccak256(blockhash(b) ‖ abi.encode(taskId, round))`
     /// for the block `b` that started the round (see `roundStarts`), fixed into storage by the
-    /// round's first commit; zero within `b` itself (nobody is drawn yet).
+    /// round's first commit or decision, and so kept for every round that ended (each of its shards
+    /// was decided); zero within `b` itself (nobody is drawn yet).
     /// @param taskId The task.
     /// @param round The round.
     /// @return The seed (zero before it exists).

@@ -354,12 +354,6 @@ interface IModelRegistry {
     /// @return roundPlusOne That round plus one, or zero.
     function proposedRound(uint256 taskId, address aggregator) external view returns (uint256 roundPlusOne);
 
-    /// @notice The final version recorded for round `round` of task `taskId`, or zero.
-    /// @param taskId The task.
-    /// @param round The round.
-    /// @return The version id.
-    function roundVersion(uint256 taskId, uint256 round) external view returns (uint256);
-
     /// @notice Creates a model owned by the caller with a final genesis version.
     /// @param data The genesis version.
     /// @return modelId The model.

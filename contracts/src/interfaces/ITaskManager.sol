@@ -43,7 +43,6 @@ interface ITaskManager {
         uint64 joinDeadline;
         uint16 providerCount;
         uint8 emptyRounds;
-        uint64 roundStart;
         uint64 modelId;
         uint96 rewardPerResult;
         uint96 minStake;
@@ -479,7 +478,8 @@ interface ITaskManager {
     /// move on. Does nothing when `round` is not the task's running round.
     /// @param taskId The task.
     /// @param round The round whose version is final.
-    function onVersionFinal(uint256 taskId, uint256 round) external;
+    /// @param versionId That version (the verifier keeps it in the round's `roundStarts`).
+    function onVersionFinal(uint256 taskId, uint256 round, uint256 versionId) external;
 
     /// @notice Called by the ModelRegistry when version `versionId` of the running round `round`
     /// may still become final at `until`: `proposed` without the signatures that make it final (its

@@ -10,7 +10,7 @@ import {IModelRegistry} from "../../src/interfaces/IModelRegistry.sol";
 
 /// @dev Calls every privileged function from random senders that hold no role; counts successes.
 contract AccessHandler is ProtocolFixture {
-    uint256 internal constant FUNCTIONS = 23;
+    uint256 internal constant FUNCTIONS = 25;
 
     uint256 public taskId;
     uint256 public ghostUnauthorizedSuccesses;
@@ -89,11 +89,11 @@ contract AccessHandler is ProtocolFixture {
         } else if (which == 9) {
             IConsensusVerifier.RoundConfig memory config;
             config.active = true;
-            try verifier.onRoundStarted(taskId, config) {
+            try verifier.onRoundStarted(taskId, config, arg) {
                 ok = true;
             } catch {}
         } else if (which == 10) {
-            try verifier.onTaskClosed(taskId) {
+            try verifier.onTaskClosed(taskId, arg) {
                 ok = true;
             } catch {}
         } else if (which == 11) {
@@ -153,6 +153,14 @@ contract AccessHandler is ProtocolFixture {
                 bytes32(arg),
                 CLAIM
             ) {
+                ok = true;
+            } catch {}
+        } else if (which == 22) {
+            try tm.onVersionFinal(taskId, 0, 1 + arg % 8) {
+                ok = true;
+            } catch {}
+        } else if (which == 23) {
+            try tm.holdRound(taskId, 0, uint64(arg), arg, arg % 2 == 0) {
                 ok = true;
             } catch {}
         } else {

@@ -88,6 +88,8 @@ contract ProtocolHandler is ProtocolFixture {
     uint256 public ghostLoserAttempts;
     uint256 public ghostForgeAttempts;
     uint256 public ghostVersionsFinal;
+    /// Versions made final that their round's `roundStarts` does not name.
+    uint256 public ghostUnrecordedFinals;
     uint256 public ghostMajorityFinals;
     uint256 public ghostQuietFinals;
     uint256 public ghostChallenges;
@@ -179,7 +181,7 @@ contract ProtocolHandler is ProtocolFixture {
         uint256 round = tm.getTask(taskId).currentRound;
         uint256 winners = _winnerMask(round);
         uint256 r = seed % 8;
-        if (registry.roundVersion(taskId, round) == 0 && winners != 0 && r < 6) {
+        if (_roundVersion(round) == 0 && winners != 0 && r < 6) {
             uint256 versionId = lastProposal[taskId][round];
             IModelRegistry.VersionStatus status = registry.getVersion(versionId).status;
             if (status != IModelRegistry.VersionStatus.Proposed && status != IModelRegistry.VersionStatus.Challenged) {
@@ -315,7 +317,7 @@ contract ProtocolHandler is ProtocolFixture {
     /// provider that did not win (as aggregator or co-signer), which must be refused.
     function propose(uint256 whoSeed, uint256 maskSeed, uint256 hashSeed, uint8 mode) external {
         uint256 round = tm.getTask(taskId).currentRound;
-        if (!_running() || !tm.isRoundDecided(taskId) || registry.roundVersion(taskId, round) != 0) {
+        if (!_running() || !tm.isRoundDecided(taskId) || _roundVersion(round) != 0) {
             _step(hashSeed);
             return;
         }
@@ -388,7 +390,7 @@ contract ProtocolHandler is ProtocolFixture {
         if (v.status != IModelRegistry.VersionStatus.Proposed || block.timestamp >= v.challengeDeadline) return false;
         // One whose challenge lapsed has no window of its own: challenged again only while current.
         bool current = v.taskId == taskId && _running() && v.round == tm.getTask(taskId).currentRound
-            && registry.roundVersion(taskId, v.round) == 0;
+            && _roundVersion(v.round) == 0;
         if (v.challengeDeadline == registry.NO_QUIET_WINDOW() && !current) return false;
         uint256 i = whoSeed % (PROVIDERS + 1);
         _challengeVersion(i == PROVIDERS ? creator : providerList[i], versionId);
@@ -423,7 +425,7 @@ contract ProtocolHandler is ProtocolFixture {
                 v.status == IModelRegistry.VersionStatus.Challenged
                     && registry.getVersion(versionId).status == IModelRegistry.VersionStatus.Final
             ) {
-                ghostVersionsFinal++;
+                _countFinal(versionId, v.round);
                 if (v.round != roundBefore) ghostStaleHeads++;
             }
         }
@@ -449,7 +451,7 @@ contract ProtocolHandler is ProtocolFixture {
         // Read before: a version made final ends its round in the same call.
         bool current = v.round == tm.getTask(taskId).currentRound && _running();
         try registry.finalizeVersion(versionId) {
-            ghostVersionsFinal++;
+            _countFinal(versionId, v.round);
             ghostQuietFinals++;
             if (block.timestamp < v.challengeDeadline) ghostMinorityHeads++;
             if (!current) ghostStaleHeads++;
@@ -782,7 +784,7 @@ contract ProtocolHandler is ProtocolFixture {
         }
         IModelRegistry.Version memory after_ = registry.getVersion(versionId);
         if (after_.status == IModelRegistry.VersionStatus.Final && statusBefore != IModelRegistry.VersionStatus.Final) {
-            ghostVersionsFinal++;
+            _countFinal(versionId, after_.round);
             ghostMajorityFinals++;
             // Its signers, the aggregator included, are a strict majority of the winners.
             if (!_majority(signerCount[versionId], winners)) ghostMinorityHeads++;
@@ -816,6 +818,16 @@ contract ProtocolHandler is ProtocolFixture {
 
     function _running() internal view returns (bool) {
         return tm.getTask(taskId).status == ITaskManager.TaskStatus.Running;
+    }
+
+    function _countFinal(uint256 versionId, uint256 round) internal {
+        ghostVersionsFinal++;
+        if (_roundVersion(round) != versionId) ghostUnrecordedFinals++;
+    }
+
+    /// The final version of `round` of the task, 0 while it has none.
+    function _roundVersion(uint256 round) internal view returns (uint256 version) {
+        (,, version) = verifier.roundStarts(taskId, round);
     }
 
     /// The running task ended: every provider takes its stake back, tops it up to what joining
@@ -1006,6 +1018,7 @@ contract ProtocolInvariantTest is ProtocolFixture {
         assertEq(handler.ghostLoserSignatures(), 0, "a provider that did not win signed a version");
         assertEq(handler.ghostMinorityHeads(), 0, "a minority of winners made a version final");
         assertEq(handler.ghostStaleHeads(), 0, "a version became final after its round");
+        assertEq(handler.ghostUnrecordedFinals(), 0, "a final version is not its round's in roundStarts");
         assertEq(handler.ghostForgedRoots(), 0, "a version names inputs other than the accepted results");
         assertTrue(handler.headIsFinal(), "the head is not a final version");
     }

@@ -1,5 +1,5 @@
 import type { Address, Hex } from 'viem'
-import { ConsensusVerifierAbi, ModelRegistryAbi } from '../generated/abis.ts'
+import { ConsensusVerifierAbi } from '../generated/abis.ts'
 import { asAction } from './errors.ts'
 import { MULTICALL } from './multicall.ts'
 import { readTask, type TaskState } from './readTask.ts'
@@ -71,11 +71,10 @@ export async function readRounds (
   return await asAction('readRound', async () => {
     const { taskId, rounds } = params
     const verifier = { address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi } as const
-    const registry = { address: ctx.contracts.ModelRegistry, abi: ModelRegistryAbi } as const
-    const [seeds, starts, versions, progress] = await Promise.all([
+    // a round's start and its final version share one record
+    const [seeds, starts, progress] = await Promise.all([
       ctx.publicClient.multicall({ ...MULTICALL, contracts: rounds.map((round) => ({ ...verifier, functionName: 'roundSeed', args: [taskId, BigInt(round)] } as const)) }),
       ctx.publicClient.multicall({ ...MULTICALL, contracts: rounds.map((round) => ({ ...verifier, functionName: 'roundStarts', args: [taskId, BigInt(round)] } as const)) }),
-      ctx.publicClient.multicall({ ...MULTICALL, contracts: rounds.map((round) => ({ ...registry, functionName: 'roundVersion', args: [taskId, BigInt(round)] } as const)) }),
       ctx.publicClient.readContract({ ...verifier, functionName: 'roundProgress', args: [taskId] })
     ])
     const started = rounds.filter((_, i) => starts[i]![1] !== 0n)
@@ -118,7 +117,7 @@ export async function readRounds (
         current: task.status === 'Running' && round === task.currentRound,
         decidedShards: isLatest ? Number(decided) : (isStarted ? task.shards : 0),
         decidedAt: isLatest ? BigInt(decidedAt) : 0n,
-        versionId: versions[i]!,
+        versionId: starts[i]![2],
         shards: shardsOf(round)
       }
     })

@@ -626,11 +626,6 @@ export const ConsensusVerifierAbi = [
             "internalType": "uint16"
           },
           {
-            "name": "seed",
-            "type": "bytes32",
-            "internalType": "bytes32"
-          },
-          {
             "name": "rewardPerResult",
             "type": "uint96",
             "internalType": "uint96"
@@ -651,6 +646,11 @@ export const ConsensusVerifierAbi = [
             "internalType": "uint256"
           }
         ]
+      },
+      {
+        "name": "previousVersion",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ],
     "outputs": [],
@@ -662,6 +662,11 @@ export const ConsensusVerifierAbi = [
     "inputs": [
       {
         "name": "taskId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "lastVersion",
         "type": "uint256",
         "internalType": "uint256"
       }
@@ -937,6 +942,11 @@ export const ConsensusVerifierAbi = [
       },
       {
         "name": "startBlock",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "version",
         "type": "uint64",
         "internalType": "uint64"
       }
@@ -1431,12 +1441,6 @@ export const ConsensusVerifierAbi = [
         "type": "uint256",
         "indexed": true,
         "internalType": "uint256"
-      },
-      {
-        "name": "seed",
-        "type": "bytes32",
-        "indexed": false,
-        "internalType": "bytes32"
       },
       {
         "name": "roundStart",
@@ -4709,30 +4713,6 @@ export const ModelRegistryAbi = [
     ],
     "outputs": [],
     "stateMutability": "nonpayable"
-  },
-  {
-    "type": "function",
-    "name": "roundVersion",
-    "inputs": [
-      {
-        "name": "taskId",
-        "type": "uint256",
-        "internalType": "uint256"
-      },
-      {
-        "name": "round",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ],
-    "outputs": [
-      {
-        "name": "versionId",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ],
-    "stateMutability": "view"
   },
   {
     "type": "function",
@@ -9902,11 +9882,6 @@ export const TaskManagerAbi = [
             "internalType": "uint8"
           },
           {
-            "name": "roundStart",
-            "type": "uint64",
-            "internalType": "uint64"
-          },
-          {
             "name": "modelId",
             "type": "uint64",
             "internalType": "uint64"
@@ -10141,6 +10116,11 @@ export const TaskManagerAbi = [
       },
       {
         "name": "round",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "versionId",
         "type": "uint256",
         "internalType": "uint256"
       }
