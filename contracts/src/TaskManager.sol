@@ -325,8 +325,9 @@ contract TaskManager is ITaskManager, AccessControl, Pausable {
     function onVersionFinal(uint256 taskId, uint256 round, uint256 versionId) external {
         if (msg.sender != address(registry)) revert OnlyRegistry(msg.sender);
         Task storage t = _tasks[taskId];
-        // The registry finalizes only the running round's version; anything else is not ours to move.
-        if (t.status != TaskStatus.Running || t.currentRound != round) return;
+        // The registry finalizes only the running round's version, and the round records it as it
+        // ends: a version made final any other way would be recorded nowhere.
+        if (t.status != TaskStatus.Running || t.currentRound != round) revert RoundNotRunning(taskId, round);
         _advanceRound(taskId, t, versionId);
     }
 

@@ -579,6 +579,10 @@ contract TaskManagerTest is ProtocolFixture {
         vm.expectRevert(abi.encodeWithSelector(ITaskManager.OnlyRegistry.selector, address(this)));
         tm.onVersionFinal(id, 0, 1);
         assertEq(tm.getTask(id).currentRound, 0);
+        // nor for a round other than the running one, even from the registry
+        vm.expectRevert(abi.encodeWithSelector(ITaskManager.RoundNotRunning.selector, id, 1));
+        vm.prank(address(registry));
+        tm.onVersionFinal(id, 1, 1);
     }
 
     function test_advance_revertsWhileAggregationPending() public {

@@ -143,6 +143,10 @@ interface ITaskManager {
     /// @notice The task is not in a state that allows this.
     /// @param taskId The task.
     error TaskNotActive(uint256 taskId);
+    /// @notice `round` is not the running round of `taskId`.
+    /// @param taskId The task.
+    /// @param round The round.
+    error RoundNotRunning(uint256 taskId, uint256 round);
     /// @notice Only the creator may do this.
     /// @param taskId The task.
     /// @param caller The caller.
@@ -475,7 +479,8 @@ interface ITaskManager {
 
     /// @notice Called by the ModelRegistry when the version of `round` becomes final: the round
     /// ends in the same transaction (as `advance` would end it), so nobody pays a separate call to
-    /// move on. Does nothing when `round` is not the task's running round.
+    /// move on. Reverts unless `round` is the task's running round: the version must be recorded
+    /// as its round ends.
     /// @param taskId The task.
     /// @param round The round whose version is final.
     /// @param versionId That version (the verifier keeps it in the round's `roundStarts`).

@@ -12,7 +12,7 @@ function recording (startBlock: bigint): { ctx: ReadContext, ranges: Array<{ eve
     readContract: async ({ functionName, args }: { functionName: string, args: unknown[] }) => {
       if (functionName !== 'roundStarts') throw new Error(`unexpected read ${functionName}`)
       reads.push(args)
-      return [1_700_000_000n, startBlock]
+      return [1_700_000_000n, startBlock, 0n]
     },
     getContractEvents: async ({ eventName, fromBlock }: { eventName: string, fromBlock: unknown }) => { ranges.push({ eventName, fromBlock }); return [] }
   }

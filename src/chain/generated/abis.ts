@@ -11240,6 +11240,22 @@ export const TaskManagerAbi = [
   },
   {
     "type": "error",
+    "name": "RoundNotRunning",
+    "inputs": [
+      {
+        "name": "taskId",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "round",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "RoundUndecided",
     "inputs": [
       {
