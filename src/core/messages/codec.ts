@@ -80,7 +80,9 @@ export interface MessageVerifier {
 /**
  * Checks run cheapest first, and in an order that keeps penalties fair: the replay window before
  * any signature recovery; the wallet's standing and membership only once the wallet provably
- * signed; the body last, so a strike lands only on a member that signed an invalid message.
+ * signed; the body last, so a strike lands only on a member that signed an invalid message. Only
+ * the grants of members in good standing are cached: an outsider's valid grants cannot push
+ * theirs out.
  */
 export function createMessageVerifier (opts: VerifierOptions): MessageVerifier {
   const now = opts.now ?? Date.now
@@ -110,10 +112,11 @@ export function createMessageVerifier (opts: VerifierOptions): MessageVerifier {
       const digest = keccak256(payloadBytes)
       window.check(digest, h.sentAt, t, h.from)
 
-      await signatures.check(payload, auth, h, ctx.peerId, t)
-      const banned = strikes.bannedUntil(h.from, t)
-      if (banned !== undefined) throw new InvalidMessageError('penalized', `wallet ${h.from} sent too many invalid messages; refused until ${new Date(banned).toISOString()}`)
-      await requireMember(opts.membership, topic.taskId, h.from)
+      await signatures.check(payload, auth, h, ctx.peerId, t, async () => {
+        const banned = strikes.bannedUntil(h.from, t)
+        if (banned !== undefined) throw new InvalidMessageError('penalized', `wallet ${h.from} sent too many invalid messages; refused until ${new Date(banned).toISOString()}`)
+        await requireMember(opts.membership, topic.taskId, h.from)
+      })
 
       const body = bodySchemas[topic.kind].safeParse(h.body)
       if (!body.success || body.data.taskId !== topic.taskId) {
@@ -143,9 +146,11 @@ export interface AuthChecker {
   /**
    * throws InvalidMessageError unless `payload` is `claimed.from`'s: signed by that wallet, or sent
    * by the peer its session grant names; `sender` is the peer the transport authenticated (the
-   * gossip message's signer, a stream's remote peer), never one the message itself names
+   * gossip message's signer, a stream's remote peer), never one the message itself names.
+   * `admit` runs once the wallet is proven (it throws to refuse the wallet); a grant is cached
+   * only after it passed, so a cache shared by everyone holds only the grants of those admitted.
    */
-  check: (payload: string, auth: MessageAuth, claimed: { from: Address, chainId: number }, sender: string, nowMs: number) => Promise<void>
+  check: (payload: string, auth: MessageAuth, claimed: { from: Address, chainId: number }, sender: string, nowMs: number, admit?: () => Promise<void>) => Promise<void>
 }
 
 /** Shared by gossip and the pin protocol: the same wallet binding (each verifier with its own grant cache). */
@@ -154,30 +159,33 @@ export function createAuthChecker (cacheSize = 1024): AuthChecker {
   // and who signed it: keyed by the signature alone, a copied signature would pass with another
   // peer or expiry.
   const grants = new Set<string>()
-  const checkGrant = async (grant: SessionGrant): Promise<void> => {
+  const checkGrant = async (grant: SessionGrant, admit: () => Promise<void>): Promise<void> => {
     const text = authorizationText(grant)
     const key = `${grant.wallet}\n${grant.signature}\n${text}`
     // least recently used goes first: a peer heard every few seconds stays
     if (grants.delete(key)) {
       grants.add(key)
+      await admit()
       return
     }
     const signer = await recoverSigner(text, grant.signature)
     if (signer !== grant.wallet) throw new InvalidMessageError('bad-grant', `no session grant of ${grant.wallet} for peer ${grant.peerId} on chain ${grant.chainId} until ${grant.expiresAt}`)
+    await admit()
     if (grants.size >= cacheSize) grants.delete(grants.values().next().value as string)
     grants.add(key)
   }
   return {
-    check: async (payload, auth, h, sender, t) => {
+    check: async (payload, auth, h, sender, t, admit = async () => {}) => {
       if (auth.kind === 'wallet') {
         if (await recoverSigner(payload, auth.signature) !== h.from) throw new InvalidMessageError('bad-signature', `not signed by wallet ${h.from}`)
+        await admit()
         return
       }
       if (!ED25519_PEER_ID.test(sender)) throw new InvalidMessageError('bad-grant', `a session grant names an Ed25519 peer ID (12D3KooW…), not ${sender}`)
       if (auth.expiresAt * 1000 <= t) throw new InvalidMessageError('grant-expired', `session grant expired at ${new Date(auth.expiresAt * 1000).toISOString()}`)
       if (auth.expiresAt * 1000 > t + MAX_GRANT_TTL_SECONDS * 1000) throw new InvalidMessageError('bad-grant', `a session grant runs at most ${MAX_GRANT_TTL_SECONDS / 3600} hours from now, not until ${auth.expiresAt}`)
       // the grant the wallet signed, for the peer that sent this, on the message's chain
-      await checkGrant({ wallet: h.from, peerId: sender, chainId: h.chainId, expiresAt: auth.expiresAt, signature: auth.signature })
+      await checkGrant({ wallet: h.from, peerId: sender, chainId: h.chainId, expiresAt: auth.expiresAt, signature: auth.signature }, admit)
     }
   }
 }
