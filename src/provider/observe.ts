@@ -4,6 +4,7 @@
  * what this provider saved. Reads only what the task's stage needs.
  */
 import { isAddressEqual, type Address } from 'viem'
+import type { Membership } from '../chain/actions/index.ts'
 import { sameVersion, type ProposalView, type ProviderView } from '../core/duties.ts'
 import { stakeReleaseAt } from '../core/stakeRelease.ts'
 import { resultKey, type ProviderContext } from './context.ts'
@@ -36,16 +37,21 @@ export function standInTurn (winners: readonly Address[] | undefined, me: Addres
   return Math.max(0, rank - 1)
 }
 
+/** Reads this account's membership of the task, keeping whether it holds a place as of `status`. */
+async function readPlace (ctx: ProviderContext, status: string): Promise<Membership> {
+  const membership = await ctx.deps.chain.membership(ctx.deps.taskId)
+  if (membership !== 'none') ctx.place = { status, placed: membership === 'provider' }
+  return membership
+}
+
 /**
  * Whether the draw among applicants left this provider without a place, read from the chain once
  * after the task closed unless a read since the draw (made while the task ran) already says: a
  * closed task's membership no longer changes, and its challenge window is many ticks long.
  */
 async function applicantOnceClosed (ctx: ProviderContext, status: string): Promise<boolean> {
-  if (ctx.place === undefined || ctx.place.status === 'Joining') {
-    ctx.place = { status, placed: await ctx.deps.chain.membership(ctx.deps.taskId) === 'provider' }
-  }
-  return !ctx.place.placed
+  if (ctx.place === undefined || ctx.place.status === 'Joining') await readPlace(ctx, status)
+  return ctx.place?.placed === false
 }
 
 /** `pausedFor`: why the volunteer's controls pause this device now, absent while they allow work. */
@@ -73,8 +79,7 @@ export async function observe (ctx: ProviderContext, patience: Patience, pausedF
   // Joined once every place was taken, it applied: read once while joining and once running, the
   // draw among applicants being all that changes it (and every tick until it joined).
   if (!state.joined || ctx.place?.status !== task.status) {
-    const membership = await chain.membership(taskId)
-    if (membership !== 'none') ctx.place = { status: task.status, placed: membership === 'provider' }
+    const membership = await readPlace(ctx, task.status)
     if (!state.joined && membership !== 'none') {
       state.joined = true
       await ctx.save()
