@@ -27,6 +27,9 @@ const MIN_STAKE_SHARE = 10n // the reporter's share of a slash, in percent
  * the honest ones back (so its own checks pass): what a cheat's modified client does.
  */
 async function poisonDeltaPins (page: Page): Promise<void> {
+  // The app starts its node when the page is idle; until then browserNode(null) would start one
+  // with no network configuration. A connected relay means the app's node is the one handed back.
+  await expect(page.getByTestId('relay-status')).toHaveAttribute('data-connected', 'true')
   await page.evaluate(async () => {
     const { browserNode } = await import(/* @vite-ignore */ '/src/app/browserNode.ts' as string) as { browserNode: (n: unknown) => Promise<BrowserNode> }
     const { blobs } = (await browserNode(null)).storage
