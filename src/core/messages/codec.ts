@@ -8,6 +8,7 @@ import { errorMessage } from '../errors.ts'
 import type { TaskMembership } from './membership.ts'
 import { createReplayWindow, type ReplayWindowOptions } from './replayWindow.ts'
 import { createWalletStrikes, type WALLET_STRIKES } from './walletStrikes.ts'
+import { createGrantCache, type GRANT_CACHE } from './grantCache.ts'
 
 /** A message that passed every check; only these reach application code. */
 export interface TaskMessage<K extends TopicKind = TopicKind> {
@@ -59,8 +60,8 @@ export interface VerifierOptions {
   /** @default WALLET_STRIKES */
   strikes?: Partial<typeof WALLET_STRIKES>
   now?: () => number
-  /** verified session grants kept, so each grant costs one signature recovery @default 1024 */
-  grantCacheSize?: number
+  /** verified session grants kept, so each grant costs one signature recovery @default GRANT_CACHE */
+  grantCache?: Partial<typeof GRANT_CACHE>
 }
 
 export interface MessageContext {
@@ -81,12 +82,12 @@ export interface MessageVerifier {
  * Checks run cheapest first, and in an order that keeps penalties fair: the replay window before
  * any signature recovery; the wallet's standing and membership only once the wallet provably
  * signed; the body last, so a strike lands only on a member that signed an invalid message. Only
- * the grants of members in good standing are cached: an outsider's valid grants cannot push
- * theirs out.
+ * the grants of members in good standing are cached, and a few of each wallet: neither an
+ * outsider's valid grants nor one member's many peers can push other members' out.
  */
 export function createMessageVerifier (opts: VerifierOptions): MessageVerifier {
   const now = opts.now ?? Date.now
-  const signatures = createAuthChecker(opts.grantCacheSize ?? 1024)
+  const signatures = createAuthChecker(opts.grantCache)
   const window = createReplayWindow(opts.window)
   const strikes = createWalletStrikes(opts.strikes)
 
@@ -154,25 +155,23 @@ export interface AuthChecker {
 }
 
 /** Shared by gossip and the pin protocol: the same wallet binding (each verifier with its own grant cache). */
-export function createAuthChecker (cacheSize = 1024): AuthChecker {
+export function createAuthChecker (cache: Partial<typeof GRANT_CACHE> = {}): AuthChecker {
   // Grants whose wallet signature was already checked, keyed by everything the signature covers
   // and who signed it: keyed by the signature alone, a copied signature would pass with another
   // peer or expiry.
-  const grants = new Set<string>()
+  // least recently used goes first, so a peer heard every few seconds stays
+  const grants = createGrantCache(cache)
   const checkGrant = async (grant: SessionGrant, admit: () => Promise<void>): Promise<void> => {
     const text = authorizationText(grant)
     const key = `${grant.wallet}\n${grant.signature}\n${text}`
-    // least recently used goes first: a peer heard every few seconds stays
-    if (grants.delete(key)) {
-      grants.add(key)
+    if (grants.touch(key)) {
       await admit()
       return
     }
     const signer = await recoverSigner(text, grant.signature)
     if (signer !== grant.wallet) throw new InvalidMessageError('bad-grant', `no session grant of ${grant.wallet} for peer ${grant.peerId} on chain ${grant.chainId} until ${grant.expiresAt}`)
     await admit()
-    if (grants.size >= cacheSize) grants.delete(grants.values().next().value as string)
-    grants.add(key)
+    grants.add(key, grant.wallet.toLowerCase())
   }
   return {
     check: async (payload, auth, h, sender, t, admit = async () => {}) => {
