@@ -54,7 +54,7 @@ export interface RelayOptions {
   chain?: ReadContext
   retention?: Pick<PinRetentionOptions, 'retentionSeconds' | 'pollMs' | 'preTaskGraceMs' | 'now'>
   /** limits and authorization of `/mlbridge/pin/1.0.0` */
-  pinning?: Pick<PinServiceInit, 'limits' | 'maxDatasetBytes' | 'authorize' | 'maxConcurrent' | 'maxPerPeer' | 'quotaBytes' | 'stallTimeoutMs' | 'timeoutMs' | 'leftoverMs'> & {
+  pinning?: Pick<PinServiceInit, 'limits' | 'maxDatasetBytes' | 'authorize' | 'maxConcurrent' | 'maxConcurrentOpen' | 'maxPerPeer' | 'quotaBytes' | 'stallTimeoutMs' | 'timeoutMs' | 'leftoverMs'> & {
     /**
      * payload bytes all wallets together may have pinned under task `0` (uploads before
      * `createTask`), what a task adopted not counted: any fresh wallet may pin there, so its
@@ -155,6 +155,7 @@ export async function startRelay (opts: RelayOptions): Promise<Relay> {
     ...(opts.chain == null ? {} : { authorize: chainPinAuthorizer(opts.chain) }),
     ...pinOptions,
     taskBudgetBytes: (taskId) => taskId === PRE_TASK_ID ? preTaskBudgetBytes : undefined,
+    openTask: (taskId) => taskId === PRE_TASK_ID,
     logger: pinLogger,
     libp2p,
     sign: async (bytes) => await privateKey.sign(bytes),

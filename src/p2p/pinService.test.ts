@@ -239,6 +239,32 @@ describe('pinner under attack', () => {
     expect((await requestPin(greedy.libp2p, pinner(), signer, { taskId: '12', kind: 'delta', cid: small })).size).toBe(400 * 1024)
   }, 30_000)
 
+  it('attack (task 0\'s open door): requests anyone can make for task 0 hold at most half the fetch slots, so a member\'s upload still gets one', async () => {
+    // slow to give up, so the Sybils' requests hold their slots for the whole test
+    const held = await startRelay({ port: 0, dataDir: join(dataDir, 'held'), chainId: CHAIN, pinning: { maxConcurrent: 4, stallTimeoutMs: 60_000 }, log: { write: () => {} } })
+    const pinner = (): Multiaddr[] => held.multiaddrs.map(m => multiaddr(m))
+    const [sybilA, sybilB, member] = [await client(), await client(), await client()]
+    // two fresh wallets (free to make), each with its full share of two requests for blocks nobody has
+    const missing = await Promise.all([1, 2, 3, 4].map(async i => await cborCid(dagCbor.encode({ absent: i }))))
+    const signers = [await signerFor(sybilA), await signerFor(sybilB)]
+    const stalled = missing.map(async (cid, i) => {
+      const [node, signer] = i < 2 ? [sybilA, signers[0]!] : [sybilB, signers[1]!]
+      return await requestPin(node.libp2p, pinner(), signer, { taskId: '0', kind: 'spec', cid }).then(() => null, (e: unknown) => e)
+    })
+    // the pinner has taken or refused all four
+    await expect.poll(() => { const m = held.pinning.metrics(); return m.active + m.refusals.busy }, { interval: 10, timeout: 10_000 }).toBe(4)
+    expect(held.pinning.metrics().active).toBe(2)
+
+    const bytes = new Uint8Array(50_000).fill(7)
+    const cid = await member.storage.blobs.put(bytes, { kind: 'delta' })
+    expect((await requestPin(member.libp2p, pinner(), await signerFor(member), { taskId: TASK, kind: 'delta', cid })).size).toBe(bytes.length)
+
+    await held.stop()
+    const refused = (await Promise.all(stalled)).filter(e => (e as PinRefusedError).code === 'busy') as Error[]
+    expect(refused).toHaveLength(2)
+    expect(refused[0]!.message).toMatch(/2 pins of tasks anyone may pin for in progress/)
+  }, 60_000)
+
   it('attack (pre-task budget): fresh wallets together cannot pin more than task 0\'s budget, and what a task adopts stops counting against it', async () => {
     // every wallet stays within its own 1 MiB quota; together they would pass the 1 MiB budget
     const wallets = [await client(), await client(), await client()]

@@ -143,6 +143,14 @@ export interface PinServiceInit {
   authorize?: (req: PinRequest) => PinAuthorization | Promise<PinAuthorization>
   /** pins fetched at once, over all peers @default 8 */
   maxConcurrent?: number
+  /**
+   * whether any signed wallet may pin for `taskId` (the relay's task 0, for what a creator
+   * publishes before `createTask`): such pins hold at most `maxConcurrentOpen` slots together
+   * @default none is
+   */
+  openTask?: (taskId: string) => boolean
+  /** pins of open tasks (`openTask`) fetched at once @default half of `maxConcurrent`, at least 1 */
+  maxConcurrentOpen?: number
   /** pins one libp2p peer, and one wallet, may have in progress at once @default 2 */
   maxPerPeer?: number
   /** payload bytes one wallet may have pinned for one task @default 4 GiB */
@@ -231,7 +239,8 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
   const { logger } = init
   const now = init.now ?? Date.now
   const perPeer = init.maxPerPeer ?? 2
-  const slots = createPinSlots({ total: init.maxConcurrent ?? 8, perPeer, perWallet: perPeer })
+  const total = init.maxConcurrent ?? 8
+  const slots = createPinSlots({ total, perPeer, perWallet: perPeer, open: init.maxConcurrentOpen ?? Math.max(1, Math.floor(total / 2)) })
   const stopping = new AbortController()
   // never below a fetch's longest life: a block a fetch still in flight asked for stays
   const leftoverMs = Math.max(init.leftoverMs ?? 30 * 60_000, timeoutMs + stallMs)
@@ -414,7 +423,7 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
   sweeper.unref?.()
 
   const pin = async (req: PinRequest, peer: string): Promise<PinResponse> => {
-    const slot = slots.take(peer, req.from)
+    const slot = slots.take(peer, req.from, init.openTask?.(req.taskId) ?? false)
     if (!slot.ok) return { ok: false, code: 'busy', error: slot.reason }
     const stalled = new AbortController()
     const signal = AbortSignal.any([stopping.signal, stalled.signal, AbortSignal.timeout(timeoutMs)])
