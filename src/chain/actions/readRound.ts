@@ -1,4 +1,4 @@
-import type { Address, Hex } from 'viem'
+import type { Address, ContractFunctionName, ContractFunctionParameters, Hex, ReadContractReturnType } from 'viem'
 import { ConsensusVerifierAbi } from '../generated/abis.ts'
 import { asAction } from './errors.ts'
 import { MULTICALL } from './multicall.ts'
@@ -48,6 +48,11 @@ export interface RoundState {
   shards: ShardState[]
 }
 
+type VerifierRead = ContractFunctionName<typeof ConsensusVerifierAbi, 'view' | 'pure'>
+/** a verifier read among others of other functions in one multicall, whose results come back by position */
+type VerifierCall = ContractFunctionParameters<typeof ConsensusVerifierAbi, 'view' | 'pure', VerifierRead>
+type Returned<F extends VerifierRead> = ReadContractReturnType<typeof ConsensusVerifierAbi, F>
+
 /** Reads a round of a task (the current round unless `round` is given) with every shard's assignment. */
 export async function readRound (
   ctx: ReadContext,
@@ -59,9 +64,9 @@ export async function readRound (
 }
 
 /**
- * Reads rounds of a task with every shard's assignment in a fixed handful of calls however many
- * rounds and shards there are: each kind of read is one multicall (deployless, so a chain needs no
- * Multicall3 contract), the rounds' first, then the shards of the rounds that started.
+ * Reads rounds of a task with every shard's assignment in two calls however many rounds and shards
+ * there are: one multicall (deployless, so a chain needs no Multicall3 contract) for the rounds,
+ * then one for the shards of the rounds that started.
  */
 export async function readRounds (
   ctx: ReadContext,
@@ -72,25 +77,28 @@ export async function readRounds (
     const { taskId, rounds } = params
     const verifier = { address: ctx.contracts.ConsensusVerifier, abi: ConsensusVerifierAbi } as const
     // a round's start and its final version share one record
-    const [seeds, starts, progress] = await Promise.all([
-      ctx.publicClient.multicall({ ...MULTICALL, contracts: rounds.map((round) => ({ ...verifier, functionName: 'roundSeed', args: [taskId, BigInt(round)] } as const)) }),
-      ctx.publicClient.multicall({ ...MULTICALL, contracts: rounds.map((round) => ({ ...verifier, functionName: 'roundStarts', args: [taskId, BigInt(round)] } as const)) }),
-      ctx.publicClient.readContract({ ...verifier, functionName: 'roundProgress', args: [taskId] })
-    ])
+    const roundCalls: VerifierCall[] = [{ ...verifier, functionName: 'roundProgress', args: [taskId] }]
+    for (const round of rounds) {
+      roundCalls.push({ ...verifier, functionName: 'roundSeed', args: [taskId, BigInt(round)] }, { ...verifier, functionName: 'roundStarts', args: [taskId, BigInt(round)] })
+    }
+    const [progressOut, ...byRound]: readonly unknown[] = await ctx.publicClient.multicall({ ...MULTICALL, contracts: roundCalls })
+    const progress = progressOut as Returned<'roundProgress'>
+    const seeds = rounds.map((_, i) => byRound[2 * i] as Returned<'roundSeed'>)
+    const starts = rounds.map((_, i) => byRound[2 * i + 1] as Returned<'roundStarts'>)
     const started = rounds.filter((_, i) => starts[i]![1] !== 0n)
     const slots = started.flatMap((round) => Array.from({ length: task.shards }, (_, shard) => [taskId, BigInt(round), BigInt(shard)] as const))
-    const [assignments, attempts] = slots.length === 0
-      ? [[], []]
-      : await Promise.all([
-        ctx.publicClient.multicall({ ...MULTICALL, contracts: slots.map((args) => ({ ...verifier, functionName: 'assignment', args } as const)) }),
-        ctx.publicClient.multicall({ ...MULTICALL, contracts: slots.map((args) => ({ ...verifier, functionName: 'attemptStart', args } as const)) })
-      ])
+    const byShard: readonly unknown[] = slots.length === 0
+      ? []
+      : await ctx.publicClient.multicall({
+        ...MULTICALL,
+        contracts: slots.flatMap((args): VerifierCall[] => [{ ...verifier, functionName: 'assignment', args }, { ...verifier, functionName: 'attemptStart', args }])
+      })
     const shardsOf = (round: number): ShardState[] => {
       const first = started.indexOf(round) * task.shards
       if (first < 0) return []
       return Array.from({ length: task.shards }, (_, shard): ShardState => {
-        const [providers, attempt, status, commitDeadline, revealDeadline, committedMask, revealedMask] = assignments[first + shard]!
-        const [, , startBlock] = attempts[first + shard]!
+        const [providers, attempt, status, commitDeadline, revealDeadline, committedMask, revealedMask] = byShard[2 * (first + shard)] as Returned<'assignment'>
+        const [, , startBlock] = byShard[2 * (first + shard) + 1] as Returned<'attemptStart'>
         return {
           shard,
           attempt: Number(attempt),
