@@ -16,7 +16,7 @@ import { BLOB_ROOT_TAG, MANIFEST_TAG, type BlobRoot, type DatasetManifest } from
 import { cborCid, rawCid } from '../storage/cid.ts'
 import { byteMeter, type ByteMeter } from './byteMeter.ts'
 import { createBrowserNode, type BrowserNode } from './createBrowserNode.ts'
-import { PinRefusedError, requestPin } from './pinService.ts'
+import { PinRefusedError, requestPin, type PinAuthorization } from './pinService.ts'
 
 const CHAIN = 31337
 const TASK = '5'
@@ -263,6 +263,28 @@ describe('pinner under attack', () => {
     const refused = (await Promise.all(stalled)).filter(e => (e as PinRefusedError).code === 'busy') as Error[]
     expect(refused).toHaveLength(2)
     expect(refused[0]!.message).toMatch(/2 pins of tasks anyone may pin for in progress/)
+  }, 60_000)
+
+  it('attack (claimed task): a request for a task its wallet may not pin for holds no fetch slot while it is authorized', async () => {
+    // an authorizer as slow as a loaded RPC endpoint, refusing all but one wallet
+    const member = await client()
+    const memberSigner = await signerFor(member)
+    const authorize = async (req: { from: string }): Promise<PinAuthorization> => {
+      if (req.from === memberSigner.wallet.toLowerCase()) return { allowed: true }
+      await new Promise(resolve => setTimeout(resolve, 3000))
+      return { allowed: false, reason: 'not a member' }
+    }
+    const slow = await startRelay({ port: 0, dataDir: join(dataDir, 'slow'), chainId: CHAIN, pinning: { maxConcurrent: 2, authorize }, log: { write: () => {} } })
+    const pinner = (): Multiaddr[] => slow.multiaddrs.map(m => multiaddr(m))
+    // two fresh wallets claim a task they have nothing to do with: not the open task 0
+    const strangers = [await client(), await client()]
+    const claims = strangers.map(async (node, i) => await refusal(requestPin(node.libp2p, pinner(), await signerFor(node), { taskId: '12', kind: 'delta', cid: await cborCid(dagCbor.encode({ claim: i })) })))
+    await new Promise(resolve => setTimeout(resolve, 500))
+    const bytes = new Uint8Array(20_000).fill(3)
+    const cid = await member.storage.blobs.put(bytes, { kind: 'delta' })
+    expect((await requestPin(member.libp2p, pinner(), memberSigner, { taskId: TASK, kind: 'delta', cid })).size).toBe(bytes.length)
+    expect((await Promise.all(claims)).map(e => e.code)).toEqual(['unauthorized', 'unauthorized'])
+    await slow.stop()
   }, 60_000)
 
   it('attack (pre-task budget): fresh wallets together cannot pin more than task 0\'s budget, and what a task adopts stops counting against it', async () => {

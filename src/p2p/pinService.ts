@@ -5,6 +5,7 @@ import { BlobTooLargeError, DagTooLargeError, DEFAULT_LIMITS, fetchArtifactDag, 
 import { blockKey, reachable } from '../storage/reachable.ts'
 import { rawCid } from '../storage/cid.ts'
 import { createPinSlots } from './pinSlots.ts'
+import { createPinTurns } from './pinTurns.ts'
 import { readToEnd, sendAndClose } from './streams.ts'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -288,25 +289,7 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
     if (!holdersOf(metadata).includes(taskId)) await init.pins.setMetadata(cid, { ...metadata, [`${ALSO}${taskId}`]: true }, { signal })
   }
 
-  /**
-   * One request at a time per CID: every replica of a round pins the same version at once, and
-   * concurrent pins of one CID race in the pin datastore (AlreadyPinned, or ENOENT on disk). A
-   * request queued behind another finds the content held and is answered as held.
-   */
-  const inFlight = new Map<string, Promise<unknown>>()
-  const fetchAndPin = async (req: PinRequest, peer: string, signal: AbortSignal, onBlock: () => void): Promise<{ size: number, blocks: number }> => {
-    const before = inFlight.get(req.cid)
-    const mine = (async () => {
-      await before?.catch(() => {})
-      return await fetchAndPinNow(req, peer, signal, onBlock)
-    })()
-    inFlight.set(req.cid, mine)
-    try {
-      return await mine
-    } finally {
-      if (inFlight.get(req.cid) === mine) inFlight.delete(req.cid)
-    }
-  }
+  const turns = createPinTurns(stopping.signal)
 
   const fetchAndPinNow = async (req: PinRequest, peer: string, signal: AbortSignal, onBlock: () => void): Promise<{ size: number, blocks: number }> => {
     const cid = CID.parse(req.cid)
@@ -422,21 +405,35 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
   const sweeper = setInterval(() => { sweepLeftovers().catch(() => {}) }, Math.max(1000, leftoverMs / 2))
   sweeper.unref?.()
 
+  // Authorized before it takes a slot, and counted as open or not by the task it was authorized
+  // for: a request for a task its wallet may not pin for must not hold a slot while that is read.
   const pin = async (req: PinRequest, peer: string): Promise<PinResponse> => {
-    const slot = slots.take(peer, req.from, init.openTask?.(req.taskId) ?? false)
+    let verdict: PinAuthorization
+    try {
+      verdict = init.authorize == null ? { allowed: true } : await init.authorize(req)
+    } catch (err) {
+      return { ok: false, code: 'failed', error: err instanceof Error ? err.message : String(err) }
+    }
+    if (!verdict.allowed) return { ok: false, code: 'unauthorized', error: `wallet ${req.from} may not pin for task ${req.taskId}: ${verdict.reason}` }
+    const open = init.openTask?.(req.taskId) ?? false
+    return await turns.run(blockKey(CID.parse(req.cid)), open, async (preempted) => await pinInSlot(req, peer, open, preempted))
+  }
+
+  const pinInSlot = async (req: PinRequest, peer: string, open: boolean, preempted: AbortSignal): Promise<PinResponse> => {
+    const preemptedResponse = { ok: false, code: 'busy', error: `a member's request for ${req.cid} came after this one and goes first; ask again` } as const
+    if (preempted.aborted) return preemptedResponse
+    const slot = slots.take(peer, req.from, open)
     if (!slot.ok) return { ok: false, code: 'busy', error: slot.reason }
     const stalled = new AbortController()
-    const signal = AbortSignal.any([stopping.signal, stalled.signal, AbortSignal.timeout(timeoutMs)])
+    const signal = AbortSignal.any([stopping.signal, stalled.signal, preempted, AbortSignal.timeout(timeoutMs)])
     let stallTimer: ReturnType<typeof setTimeout> | undefined
     const progressed = (): void => {
       clearTimeout(stallTimer)
       stallTimer = setTimeout(() => { stalled.abort() }, stallMs)
     }
     try {
-      const verdict = init.authorize == null ? { allowed: true as const } : await init.authorize(req)
-      if (!verdict.allowed) return { ok: false, code: 'unauthorized', error: `wallet ${req.from} may not pin for task ${req.taskId}: ${verdict.reason}` }
       progressed()
-      const { size, blocks } = await fetchAndPin(req, peer, signal, progressed)
+      const { size, blocks } = await fetchAndPinNow(req, peer, signal, progressed)
       const receipt = await signPinReceipt({ pinner: init.libp2p.peerId.toString(), chainId: req.chainId, from: req.from, taskId: req.taskId, kind: req.kind, cid: req.cid, size, pinnedAt: Date.now() }, init.sign)
       counters.pins++
       counters.bytesPinned += size
@@ -446,6 +443,7 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
       if (err instanceof Refusal) return { ok: false, code: err.code, error: err.message }
       if (err instanceof BlobTooLargeError || err instanceof DagTooLargeError) return { ok: false, code: 'too-large', error: err.message }
       if (err instanceof StorageError) return { ok: false, code: 'bad-request', error: err.message }
+      if (preempted.aborted) return preemptedResponse
       if (stalled.signal.aborted) return { ok: false, code: 'not-found', error: `no new block for ${stallMs} ms: ${req.cid} is not available from any connected peer` }
       if (stopping.signal.aborted) return { ok: false, code: 'failed', error: 'the pinner is shutting down' }
       if (signal.aborted) return { ok: false, code: 'not-found', error: `could not fetch all of ${req.cid} within ${timeoutMs} ms` }

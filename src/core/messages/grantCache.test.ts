@@ -104,4 +104,9 @@ describe('createGrantCache', () => {
     cache.add('b', 'w1')
     expect([cache.touch('a'), cache.touch('b'), cache.size]).toEqual([true, true, 2])
   })
+
+  it('refuses bounds that would keep nothing', () => {
+    expect(() => createGrantCache({ size: 0 })).toThrow(RangeError)
+    expect(() => createGrantCache({ perWallet: 0.5 })).toThrow(RangeError)
+  })
 })

@@ -23,6 +23,7 @@ export interface GrantCache {
 
 export function createGrantCache (opts: Partial<typeof GRANT_CACHE> = {}): GrantCache {
   const { size, perWallet } = { ...GRANT_CACHE, ...opts }
+  if (!(Number.isInteger(size) && size >= 1 && Number.isInteger(perWallet) && perWallet >= 1)) throw new RangeError(`a grant cache keeps a whole number of grants, at least 1 in all and of each wallet, not ${size} and ${perWallet}`)
   // Maps keep insertion order: re-inserting on a hit keeps each least recently used first.
   const walletOf = new Map<string, string>()
   const byWallet = new Map<string, Set<string>>()

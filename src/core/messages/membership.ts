@@ -1,4 +1,5 @@
 import type { Address } from 'viem'
+import { cachedReads } from '../cachedReads.ts'
 
 /** Who may speak on a task's topics: decided by the chain, asked through this so the verifier stays pure. */
 export interface TaskMembership {
@@ -41,8 +42,6 @@ export const MEMBERSHIP_CACHE = {
 
 export type MembershipCacheOptions = Partial<typeof MEMBERSHIP_CACHE> & { now?: () => number }
 
-interface Entry { members: TaskMembers, readAt: number }
-
 /**
  * Caches whole member lists per task rather than answers per wallet: any number of distinct
  * wallets, members or not, costs one read per task per `missRefreshMs` at most. Concurrent
@@ -50,32 +49,11 @@ interface Entry { members: TaskMembers, readAt: number }
  */
 export function cachedMembership (read: (taskId: string) => Promise<TaskMembers>, opts: MembershipCacheOptions = {}): TaskMembership {
   const { ttlMs: ttl, missRefreshMs: missRefresh, maxTasks } = { ...MEMBERSHIP_CACHE, ...opts }
-  const now = opts.now ?? Date.now
-  const entries = new Map<string, Entry>()
-  const reading = new Map<string, Promise<Entry>>()
-
-  const load = async (taskId: string): Promise<Entry> => {
-    let pending = reading.get(taskId)
-    if (pending === undefined) {
-      pending = read(taskId).then((members) => {
-        const entry = { members, readAt: now() }
-        entries.delete(taskId)
-        entries.set(taskId, entry)
-        if (entries.size > maxTasks) entries.delete(entries.keys().next().value as string)
-        return entry
-      }).finally(() => { reading.delete(taskId) })
-      reading.set(taskId, pending)
-    }
-    return await pending
-  }
-
+  const members = cachedReads(read, { maxKeys: maxTasks, ...(opts.now === undefined ? {} : { now: opts.now }) })
   return {
     isMember: async (taskId, wallet) => {
-      let entry = entries.get(taskId)
-      if (entry === undefined || now() - entry.readAt >= ttl) entry = await load(taskId)
-      if (memberRole(entry.members, wallet) !== undefined) return true
-      if (now() - entry.readAt < missRefresh) return false
-      return memberRole((await load(taskId)).members, wallet) !== undefined
+      if (memberRole((await members(taskId, ttl)).value, wallet) !== undefined) return true
+      return memberRole((await members(taskId, missRefresh)).value, wallet) !== undefined
     }
   }
 }

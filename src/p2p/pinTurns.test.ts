@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest'
+import { createPinTurns } from './pinTurns.ts'
+
+/** A pin that ends when told to (or when preempted), recording when it started. */
+function gate (log: string[], name: string): { pin: (preempted: AbortSignal) => Promise<string>, end: () => void } {
+  let end = (): void => {}
+  const ended = new Promise<void>((resolve) => { end = resolve })
+  return {
+    pin: async (preempted) => {
+      log.push(`start ${name}`)
+      if (preempted.aborted) return `${name} preempted`
+      await Promise.race([ended, new Promise((resolve) => { preempted.addEventListener('abort', resolve, { once: true }) })])
+      return preempted.aborted ? `${name} preempted` : `${name} done`
+    },
+    end
+  }
+}
+
+const tick = async (): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, 0)) }
+
+describe('pin turns', () => {
+  it('runs requests for one key one at a time, a waiting one starting only at its turn', async () => {
+    const turns = createPinTurns(new AbortController().signal)
+    const log: string[] = []
+    const [a, b] = [gate(log, 'a'), gate(log, 'b')]
+    const other = gate(log, 'other')
+    const results = [turns.run('cid', false, a.pin), turns.run('cid', false, b.pin), turns.run('cid2', false, other.pin)]
+    await tick()
+    expect(log).toEqual(['start a', 'start other'])
+    a.end()
+    await tick()
+    expect(log).toEqual(['start a', 'start other', 'start b'])
+    b.end()
+    other.end()
+    expect(await Promise.all(results)).toEqual(['a done', 'b done', 'other done'])
+    expect(turns.size).toBe(0)
+  })
+
+  it('attack (open request in front): a member\'s request preempts the open requests running or queued before it, not the members\'', async () => {
+    const turns = createPinTurns(new AbortController().signal)
+    const log: string[] = []
+    const [squatter, queued, member, later] = [gate(log, 'squatter'), gate(log, 'queued'), gate(log, 'member'), gate(log, 'later open')]
+    const first = turns.run('v', true, squatter.pin)
+    const second = turns.run('v', true, queued.pin)
+    await tick()
+    expect(log).toEqual(['start squatter'])
+    const third = turns.run('v', false, member.pin)
+    expect(await first).toBe('squatter preempted')
+    expect(await second).toBe('queued preempted')
+    await tick()
+    expect(log.at(-1)).toBe('start member')
+    // an open request after the member waits for it: only a member's request preempts, and only open ones
+    const fourth = turns.run('v', true, later.pin)
+    member.end()
+    expect(await third).toBe('member done')
+    later.end()
+    expect(await fourth).toBe('later open done')
+  })
+
+  it('ends every wait when the service stops', async () => {
+    const stopping = new AbortController()
+    const turns = createPinTurns(stopping.signal)
+    const log: string[] = []
+    const [a, b] = [gate(log, 'a'), gate(log, 'b')]
+    const results = [turns.run('cid', false, a.pin), turns.run('cid', false, b.pin)]
+    await tick()
+    stopping.abort()
+    await tick()
+    expect(log).toEqual(['start a', 'start b'])
+    a.end()
+    b.end()
+    expect(await Promise.all(results)).toEqual(['a done', 'b done'])
+  })
+})
