@@ -291,7 +291,7 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
 
   const turns = createPinTurns(stopping.signal)
 
-  const fetchAndPinNow = async (req: PinRequest, peer: string, signal: AbortSignal, onBlock: () => void): Promise<{ size: number, blocks: number }> => {
+  const fetchAndPinNow = async (req: PinRequest, peer: string, open: boolean, signal: AbortSignal, onBlock: () => void): Promise<{ size: number, blocks: number }> => {
     const cid = CID.parse(req.cid)
     if (await init.pins.isPinned(cid, { signal })) {
       // held already: re-walk the local blocks for the size (and kind), record this task as a
@@ -329,6 +329,9 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
             // The requester answered that it lacks the block, or did not send it in time: the rest
             // of this pin asks any connected peer, as before sessions.
             if (signal.aborted || !(deadline.aborted || (err instanceof Error && err.name === 'LoadBlockFailedError'))) throw err
+            // An open task's pin is its requester's own upload: what the requester says it lacks
+            // is asked of nobody else, or anyone could hold a slot by asking for blocks nobody has.
+            if (open && !deadline.aborted) throw new Refusal('not-found', `the requester does not hold ${block.toString()}: a pin for task ${req.taskId} is fetched from its requester alone`)
             fellBack = true
             logger.info('session-fallback', { peer, cid: req.cid, block: block.toString(), reason: deadline.aborted ? 'timeout' : 'not-held' })
           }
@@ -433,7 +436,7 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
     }
     try {
       progressed()
-      const { size, blocks } = await fetchAndPinNow(req, peer, signal, progressed)
+      const { size, blocks } = await fetchAndPinNow(req, peer, open, signal, progressed)
       const receipt = await signPinReceipt({ pinner: init.libp2p.peerId.toString(), chainId: req.chainId, from: req.from, taskId: req.taskId, kind: req.kind, cid: req.cid, size, pinnedAt: Date.now() }, init.sign)
       counters.pins++
       counters.bytesPinned += size
