@@ -34,9 +34,10 @@ const PRE_TASK_KINDS: ReadonlySet<string> = new Set(['spec', 'model', 'manifest'
  * its task may have ended (the report then follows the task's retention like its other pins).
  */
 export function chainPinAuthorizer (chain: ReadContext): (req: PinRequest) => Promise<PinAuthorization> {
-  // The pinner authorizes a request before it takes a fetch slot, so a flood of requests must not
-  // become as many concurrent reads.
-  const shared = { maxKeys: 1024 }
+  // Requests that arrive while a read of the same task (or wallet) is under way share it; nothing
+  // is kept, so a task that just ended stops taking uploads at once. The pinner bounds how many
+  // requests it authorizes at once.
+  const shared = { maxKeys: 0 }
   const members = cachedReads(async (taskId) => await readTaskMembers(chain, { taskId: BigInt(taskId) }), shared)
   const referees = cachedReads(async (account) => await readIsReferee(chain, { account: account as Address }), shared)
   const readTask = async (taskId: string): Promise<TaskMembersState> => (await members(taskId, 0)).value

@@ -54,7 +54,7 @@ export interface RelayOptions {
   chain?: ReadContext
   retention?: Pick<PinRetentionOptions, 'retentionSeconds' | 'pollMs' | 'preTaskGraceMs' | 'now'>
   /** limits and authorization of `/mlbridge/pin/1.0.0` */
-  pinning?: Pick<PinServiceInit, 'limits' | 'maxDatasetBytes' | 'authorize' | 'maxConcurrent' | 'maxConcurrentOpen' | 'maxPerPeer' | 'quotaBytes' | 'stallTimeoutMs' | 'timeoutMs' | 'leftoverMs'> & {
+  pinning?: Pick<PinServiceInit, 'limits' | 'maxDatasetBytes' | 'authorize' | 'maxConcurrent' | 'maxConcurrentOpen' | 'maxAuthorizing' | 'maxPerPeer' | 'quotaBytes' | 'stallTimeoutMs' | 'timeoutMs' | 'leftoverMs'> & {
     /**
      * payload bytes all wallets together may have pinned under task `0` (uploads before
      * `createTask`), what a task adopted not counted: any fresh wallet may pin there, so its

@@ -31,4 +31,15 @@ describe('cachedReads', () => {
     expect((await read('b', 1000)).value).toBe('b#2')
     expect((await read('a', 1000)).value).toBe('a#4')
   })
+
+  it('keeps nothing with maxKeys 0, and trusts no entry when the clock stepped back', async () => {
+    let reads = 0
+    const shareOnly = cachedReads(async (key) => `${key}#${++reads}`, { maxKeys: 0, now: () => 0 })
+    expect([(await shareOnly('a', 1000)).value, (await shareOnly('a', 1000)).value]).toEqual(['a#1', 'a#2'])
+    let t = 100
+    const kept = cachedReads(async (key) => `${key}#${++reads}`, { maxKeys: 1, now: () => t })
+    expect((await kept('a', 1000)).value).toBe('a#3')
+    t = 50
+    expect((await kept('a', 1000)).value).toBe('a#4')
+  })
 })

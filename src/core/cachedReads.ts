@@ -6,8 +6,9 @@ export interface CachedRead<T> {
 
 /**
  * One value per key read from somewhere slow (the chain), kept for a while: concurrent reads of a
- * key share one, a failed read is not kept, and past `maxKeys` the least recently read key goes.
- * Asked with `maxAgeMs`, it answers from what it keeps if that is younger, else reads again.
+ * key share one, a failed read is not kept, and past `maxKeys` the least recently read key goes
+ * (with `maxKeys` 0 nothing is kept: only reads under way are shared). Asked with `maxAgeMs`, it
+ * answers from what it keeps if that is younger, else reads again.
  */
 export function cachedReads<T> (read: (key: string) => Promise<T>, opts: { maxKeys: number, now?: () => number }): (key: string, maxAgeMs: number) => Promise<CachedRead<T>> {
   const now = opts.now ?? Date.now
@@ -29,6 +30,8 @@ export function cachedReads<T> (read: (key: string) => Promise<T>, opts: { maxKe
   }
   return async (key, maxAgeMs) => {
     const entry = entries.get(key)
-    return entry !== undefined && now() - entry.readAt < maxAgeMs ? entry : await load(key)
+    // a clock stepped back makes no entry younger than it is
+    const age = entry === undefined ? -1 : now() - entry.readAt
+    return entry !== undefined && age >= 0 && age < maxAgeMs ? entry : await load(key)
   }
 }

@@ -253,7 +253,7 @@ describe('pinner under attack', () => {
     }))
     // at most half the slots were theirs (busy past that), and each they took ended as soon as its requester said it lacked the block
     for (const e of outcomes) expect(['busy', 'not-found']).toContain(e.code)
-    for (const e of outcomes.filter(e => e.code === 'not-found')) expect(e.message).toMatch(/the requester does not hold .*: a pin for task 0 is fetched from its requester alone/)
+    for (const e of outcomes.filter(e => e.code === 'not-found')) expect(e.message).toMatch(/the requester did not send .*: a pin for task 0 is fetched from its requester alone/)
     expect(held.pinning.metrics().active).toBe(0)
 
     const bytes = new Uint8Array(50_000).fill(7)
@@ -268,10 +268,10 @@ describe('pinner under attack', () => {
     const memberSigner = await signerFor(member)
     const authorize = async (req: { from: string }): Promise<PinAuthorization> => {
       if (req.from === memberSigner.wallet.toLowerCase()) return { allowed: true }
-      await new Promise(resolve => setTimeout(resolve, 3000))
+      await new Promise(resolve => setTimeout(resolve, 6000))
       return { allowed: false, reason: 'not a member' }
     }
-    const slow = await startRelay({ port: 0, dataDir: join(dataDir, 'slow'), chainId: CHAIN, pinning: { maxConcurrent: 2, authorize }, log: { write: () => {} } })
+    const slow = await startRelay({ port: 0, dataDir: join(dataDir, 'slow'), chainId: CHAIN, pinning: { maxConcurrent: 2, maxAuthorizing: 3, authorize }, log: { write: () => {} } })
     const pinner = (): Multiaddr[] => slow.multiaddrs.map(m => multiaddr(m))
     // two fresh wallets claim a task they have nothing to do with: not the open task 0
     const strangers = [await client(), await client()]
@@ -280,6 +280,11 @@ describe('pinner under attack', () => {
     const bytes = new Uint8Array(20_000).fill(3)
     const cid = await member.storage.blobs.put(bytes, { kind: 'delta' })
     expect((await requestPin(member.libp2p, pinner(), memberSigner, { taskId: TASK, kind: 'delta', cid })).size).toBe(bytes.length)
+    // what bounds the chain reads instead: past maxAuthorizing requests being authorized, the next is refused at once
+    const late = [await client(), await client()]
+    const more = late.map(async (node, i) => await refusal(requestPin(node.libp2p, pinner(), await signerFor(node), { taskId: '12', kind: 'delta', cid: await cborCid(dagCbor.encode({ late: i })) })))
+    expect((await Promise.all(more)).map(e => e.code).sort()).toEqual(['busy', 'unauthorized'])
+    expect((await Promise.all(more)).find(e => e.code === 'busy')!.message).toMatch(/3 requests are being authorized/)
     expect((await Promise.all(claims)).map(e => e.code)).toEqual(['unauthorized', 'unauthorized'])
     await slow.stop()
   }, 60_000)

@@ -145,6 +145,11 @@ export interface PinServiceInit {
   /** pins fetched at once, over all peers @default 8 */
   maxConcurrent?: number
   /**
+   * requests being authorized at once (each may read the chain; more are refused as busy, since
+   * a request takes no slot until it is authorized) @default 32
+   */
+  maxAuthorizing?: number
+  /**
    * whether any signed wallet may pin for `taskId` (the relay's task 0, for what a creator
    * publishes before `createTask`): such pins hold at most `maxConcurrentOpen` slots together
    * @default none is
@@ -320,6 +325,18 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
         const left = leftovers.get(blockKey(block))
         if (left !== undefined) left.at = now()
         if (!await init.blocks.has(block, options)) fresh.push(block)
+        if (source !== undefined && open) {
+          // An open task's pin is its requester's own upload, fetched from the requester alone (a
+          // slow one is bounded by the stall timeout): asked of every peer, a request for blocks
+          // nobody has would hold a slot anyone can take until it stalled.
+          try {
+            yield * source.get(block, { ...options, signal })
+            return
+          } catch (err) {
+            if (signal.aborted || !(err instanceof Error && err.name === 'LoadBlockFailedError')) throw err
+            throw new Refusal('not-found', `the requester did not send ${block.toString()}: a pin for task ${req.taskId} is fetched from its requester alone`)
+          }
+        }
         if (source !== undefined && !fellBack) {
           const deadline = AbortSignal.timeout(SESSION_BLOCK_MS)
           try {
@@ -329,9 +346,6 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
             // The requester answered that it lacks the block, or did not send it in time: the rest
             // of this pin asks any connected peer, as before sessions.
             if (signal.aborted || !(deadline.aborted || (err instanceof Error && err.name === 'LoadBlockFailedError'))) throw err
-            // An open task's pin is its requester's own upload: what the requester says it lacks
-            // is asked of nobody else, or anyone could hold a slot by asking for blocks nobody has.
-            if (open && !deadline.aborted) throw new Refusal('not-found', `the requester does not hold ${block.toString()}: a pin for task ${req.taskId} is fetched from its requester alone`)
             fellBack = true
             logger.info('session-fallback', { peer, cid: req.cid, block: block.toString(), reason: deadline.aborted ? 'timeout' : 'not-held' })
           }
@@ -410,16 +424,23 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
 
   // Authorized before it takes a slot, and counted as open or not by the task it was authorized
   // for: a request for a task its wallet may not pin for must not hold a slot while that is read.
+  const maxAuthorizing = init.maxAuthorizing ?? 32
+  let authorizing = 0
   const pin = async (req: PinRequest, peer: string): Promise<PinResponse> => {
+    if (authorizing >= maxAuthorizing) return { ok: false, code: 'busy', error: `${authorizing} requests are being authorized, try again later` }
     let verdict: PinAuthorization
+    authorizing++
     try {
       verdict = init.authorize == null ? { allowed: true } : await init.authorize(req)
     } catch (err) {
       return { ok: false, code: 'failed', error: err instanceof Error ? err.message : String(err) }
+    } finally {
+      authorizing--
     }
     if (!verdict.allowed) return { ok: false, code: 'unauthorized', error: `wallet ${req.from} may not pin for task ${req.taskId}: ${verdict.reason}` }
     const open = init.openTask?.(req.taskId) ?? false
-    return await turns.run(blockKey(CID.parse(req.cid)), open, async (preempted) => await pinInSlot(req, peer, open, preempted))
+    return await turns.run(blockKey(CID.parse(req.cid)), open, async (preempted) => await pinInSlot(req, peer, open, preempted),
+      () => ({ ok: false, code: 'busy', error: `too many requests for ${req.cid} are waiting already; ask again` }))
   }
 
   const pinInSlot = async (req: PinRequest, peer: string, open: boolean, preempted: AbortSignal): Promise<PinResponse> => {

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events'
 import { describe, expect, it } from 'vitest'
 import { createPinTurns } from './pinTurns.ts'
 
@@ -16,6 +17,7 @@ function gate (log: string[], name: string): { pin: (preempted: AbortSignal) => 
   }
 }
 
+const full = (): string => 'full'
 const tick = async (): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, 0)) }
 
 describe('pin turns', () => {
@@ -24,7 +26,7 @@ describe('pin turns', () => {
     const log: string[] = []
     const [a, b] = [gate(log, 'a'), gate(log, 'b')]
     const other = gate(log, 'other')
-    const results = [turns.run('cid', false, a.pin), turns.run('cid', false, b.pin), turns.run('cid2', false, other.pin)]
+    const results = [turns.run('cid', false, a.pin, full), turns.run('cid', false, b.pin, full), turns.run('cid2', false, other.pin, full)]
     await tick()
     expect(log).toEqual(['start a', 'start other'])
     a.end()
@@ -40,17 +42,17 @@ describe('pin turns', () => {
     const turns = createPinTurns(new AbortController().signal)
     const log: string[] = []
     const [squatter, queued, member, later] = [gate(log, 'squatter'), gate(log, 'queued'), gate(log, 'member'), gate(log, 'later open')]
-    const first = turns.run('v', true, squatter.pin)
-    const second = turns.run('v', true, queued.pin)
+    const first = turns.run('v', true, squatter.pin, full)
+    const second = turns.run('v', true, queued.pin, full)
     await tick()
     expect(log).toEqual(['start squatter'])
-    const third = turns.run('v', false, member.pin)
+    const third = turns.run('v', false, member.pin, full)
     expect(await first).toBe('squatter preempted')
     expect(await second).toBe('queued preempted')
     await tick()
     expect(log.at(-1)).toBe('start member')
     // an open request after the member waits for it: only a member's request preempts, and only open ones
-    const fourth = turns.run('v', true, later.pin)
+    const fourth = turns.run('v', true, later.pin, full)
     member.end()
     expect(await third).toBe('member done')
     later.end()
@@ -62,7 +64,7 @@ describe('pin turns', () => {
     const turns = createPinTurns(stopping.signal)
     const log: string[] = []
     const [a, b] = [gate(log, 'a'), gate(log, 'b')]
-    const results = [turns.run('cid', false, a.pin), turns.run('cid', false, b.pin)]
+    const results = [turns.run('cid', false, a.pin, full), turns.run('cid', false, b.pin, full)]
     await tick()
     stopping.abort()
     await tick()
@@ -70,5 +72,20 @@ describe('pin turns', () => {
     a.end()
     b.end()
     expect(await Promise.all(results)).toEqual(['a done', 'b done'])
+  })
+
+  it('answers full past maxWaiting requests waiting for one key, and leaves no listener on the stopping signal', async () => {
+    const stopping = new AbortController()
+    const turns = createPinTurns(stopping.signal, 2)
+    const log: string[] = []
+    const gates = ['a', 'b', 'c'].map((name) => gate(log, name))
+    const results = gates.map(async (g) => await turns.run('cid', false, g.pin, full))
+    expect(await turns.run('cid', false, gate(log, 'd').pin, full)).toBe('full')
+    await tick()
+    expect(getEventListeners(stopping.signal, 'abort')).toHaveLength(2)
+    for (const g of gates) g.end()
+    expect(await Promise.all(results)).toEqual(['a done', 'b done', 'c done'])
+    expect(getEventListeners(stopping.signal, 'abort')).toHaveLength(0)
+    expect(turns.size).toBe(0)
   })
 })

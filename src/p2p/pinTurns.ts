@@ -9,42 +9,71 @@
  */
 export interface PinTurns {
   /**
-   * runs `pin` once every request for `key` before it has ended or been preempted; `preempted`
-   * aborts when a member's request for the same key preempts this one (only if `open`)
+   * runs `pin` once every request for `key` before it has ended or been preempted, or answers
+   * `full` at once when `maxWaiting` requests for `key` are waiting already; `preempted` aborts
+   * when a member's request for the same key preempts this one (only if `open`)
    */
-  run: <T>(key: string, open: boolean, pin: (preempted: AbortSignal) => Promise<T>) => Promise<T>
+  run: <T>(key: string, open: boolean, pin: (preempted: AbortSignal) => Promise<T>, full: () => T) => Promise<T>
   /** keys with requests queued or running */
   readonly size: number
 }
 
-interface Turn { open: boolean, preempt: AbortController, done: Promise<unknown> }
+interface Queue {
+  /** settles once every request queued so far has ended */
+  tail: Promise<void>
+  /** requests queued or running */
+  count: number
+  /** the preemption of each open request queued or running */
+  open: Set<AbortController>
+}
 
-/** `stopping` ends every wait at once: each request then runs and finds the service stopping. */
-export function createPinTurns (stopping: AbortSignal): PinTurns {
-  const turns = new Map<string, Turn[]>()
+/**
+ * `stopping` ends every wait at once: each request then runs and finds the service stopping.
+ * Each request waits on the one promise its queue had when it came (so a long queue costs each
+ * request the same), with listeners it removes once its wait is over (the `stopping` signal lives
+ * as long as the service).
+ */
+export function createPinTurns (stopping: AbortSignal, maxWaiting = 64): PinTurns {
+  const queues = new Map<string, Queue>()
+  const waitFor = async (tail: Promise<void>, preempt: AbortSignal): Promise<void> => {
+    if (preempt.aborted || stopping.aborted) return
+    let cut = (): void => {}
+    try {
+      await Promise.race([tail, new Promise<void>((resolve) => {
+        cut = resolve
+        preempt.addEventListener('abort', cut)
+        stopping.addEventListener('abort', cut)
+      })])
+    } finally {
+      preempt.removeEventListener('abort', cut)
+      stopping.removeEventListener('abort', cut)
+    }
+  }
   return {
-    run: async (key, open, pin) => {
-      const ahead = turns.get(key) ?? []
-      if (!open) for (const turn of ahead) if (turn.open) turn.preempt.abort()
+    run: async (key, open, pin, full) => {
+      let queue = queues.get(key)
+      if (queue !== undefined && queue.count > maxWaiting) return full()
+      if (queue === undefined) {
+        queue = { tail: Promise.resolve(), count: 0, open: new Set() }
+        queues.set(key, queue)
+      }
+      if (!open) for (const earlier of queue.open) earlier.abort()
       const preempt = new AbortController()
-      const cut = AbortSignal.any([preempt.signal, stopping])
+      if (open) queue.open.add(preempt)
+      const ahead = queue.tail
       const done = (async () => {
-        await new Promise<void>((resolve) => {
-          cut.addEventListener('abort', () => { resolve() }, { once: true })
-          void Promise.allSettled(ahead.map(async (turn) => await turn.done)).then(() => { resolve() })
-        })
+        await waitFor(ahead, preempt.signal)
         return await pin(preempt.signal)
       })()
-      const mine: Turn = { open, preempt, done }
-      turns.set(key, [...ahead, mine])
+      queue.tail = Promise.allSettled([ahead, done]).then(() => {})
+      queue.count++
       try {
         return await done
       } finally {
-        const left = (turns.get(key) ?? []).filter((turn) => turn !== mine)
-        if (left.length === 0) turns.delete(key)
-        else turns.set(key, left)
+        queue.open.delete(preempt)
+        if (--queue.count === 0) queues.delete(key)
       }
     },
-    get size () { return turns.size }
+    get size () { return queues.size }
   }
 }
