@@ -34,23 +34,21 @@ const PRE_TASK_KINDS: ReadonlySet<string> = new Set(['spec', 'model', 'manifest'
  * its task may have ended (the report then follows the task's retention like its other pins).
  */
 export function chainPinAuthorizer (chain: ReadContext): (req: PinRequest) => Promise<PinAuthorization> {
-  // Requests that arrive while a read of the same task (or wallet) is under way share it; nothing
-  // is kept, so a task that just ended stops taking uploads at once. The pinner bounds how many
-  // requests it authorizes at once.
+  // reads shared while under way, never kept (above); the pinner bounds how many run at once
   const shared = { maxKeys: 0 }
   const members = cachedReads(async (taskId) => await readTaskMembers(chain, { taskId: BigInt(taskId) }), shared)
   const referees = cachedReads(async (account) => await readIsReferee(chain, { account: account as Address }), shared)
-  const readTask = async (taskId: string): Promise<TaskMembersState> => (await members(taskId, 0)).value
+  const taskMembers = async (taskId: string): Promise<TaskMembersState> => (await members(taskId, 0)).value
   return async (req) => {
     if (req.kind === 'evidence') {
       if (!(await referees(req.from.toLowerCase(), 0)).value) return { allowed: false, reason: `wallet ${req.from} does not hold REFEREE_ROLE: only the referee publishes evidence reports` }
-      const { status } = await readTask(req.taskId)
+      const { status } = await taskMembers(req.taskId)
       return status === 'None' ? { allowed: false, reason: `task ${req.taskId} does not exist on chain ${req.chainId}` } : { allowed: true }
     }
     if (req.taskId === PRE_TASK_ID) {
       return PRE_TASK_KINDS.has(req.kind) ? { allowed: true } : { allowed: false, reason: `a ${req.kind} belongs to a task: task ${PRE_TASK_ID} takes only what a creator publishes before createTask` }
     }
-    const task = await readTask(req.taskId)
+    const task = await taskMembers(req.taskId)
     if (task.status === 'None') return { allowed: false, reason: `task ${req.taskId} does not exist on chain ${req.chainId}` }
     if (!LIVE_STATUSES.has(task.status)) return { allowed: false, reason: `task ${req.taskId} is ${task.status}; only a Joining or Running task takes uploads` }
     if (memberRole(task, req.from) !== undefined) return { allowed: true }
