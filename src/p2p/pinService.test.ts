@@ -12,7 +12,7 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startRelay, type Relay } from '../../node/relay.ts'
 import { anyWallet, authorizeSession, type MessageSigner } from '../core/messages/index.ts'
-import { BLOB_ROOT_TAG, MANIFEST_TAG, type BlobRoot, type DatasetManifest } from '../storage/index.ts'
+import { BLOB_ROOT_TAG, MANIFEST_TAG, parseBlobRoot, type BlobRoot, type DatasetManifest } from '../storage/index.ts'
 import { cborCid, rawCid } from '../storage/cid.ts'
 import { byteMeter, type ByteMeter } from './byteMeter.ts'
 import { createBrowserNode, type BrowserNode } from './createBrowserNode.ts'
@@ -287,6 +287,27 @@ describe('pinner under attack', () => {
     expect((await Promise.all(more)).find(e => e.code === 'busy')!.message).toMatch(/3 requests are being authorized/)
     expect((await Promise.all(claims)).map(e => e.code)).toEqual(['unauthorized', 'unauthorized'])
     await slow.stop()
+  }, 60_000)
+
+  it('completes a pin whose walk was cut short (its blocks marked, no pin written) when it is asked for again', async () => {
+    const member = await client()
+    const bytes = new Uint8Array(3 * 256 * 1024).fill(23)
+    const cid = await member.storage.blobs.put(bytes, { kind: 'delta' })
+    // what a stall, a timeout or a shutdown in the middle of Helia's pins.add leaves behind
+    const bytesOf = async (block: CID): Promise<Uint8Array> => {
+      const parts: Uint8Array[] = []
+      for await (const part of member.helia.blockstore.get(block)) parts.push(part)
+      return new Uint8Array(Buffer.concat(parts))
+    }
+    const root = await bytesOf(cid)
+    for (const block of [cid, ...parseBlobRoot(cid, root).chunks]) await relay.helia.blockstore.put(block, await bytesOf(block))
+    const cut = new AbortController()
+    await (async () => { for await (const _ of relay.helia.pins.add(cid, { signal: cut.signal })) cut.abort() })().catch(() => {})
+    expect(await relay.helia.pins.isPinned(cid)).toBe(true)
+    await expect(relay.helia.pins.get(cid)).rejects.toMatchObject({ name: 'NotFoundError' })
+
+    expect((await requestPin(member.libp2p, pinner(), await signerFor(member), { taskId: TASK, kind: 'delta', cid })).size).toBe(bytes.length)
+    expect((await relay.helia.pins.get(cid)).metadata).toMatchObject({ taskId: TASK, size: bytes.length })
   }, 60_000)
 
   it('attack (pre-task budget): fresh wallets together cannot pin more than task 0\'s budget, and what a task adopts stops counting against it', async () => {

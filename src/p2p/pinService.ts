@@ -1,7 +1,7 @@
 import { CID } from 'multiformats/cid'
 import type { Logger } from '../core/log.ts'
 import { createPinRequestVerifier, encodePinRequest, MAX_PIN_FRAME_BYTES, PIN_PROTOCOL, pinResponseSchema, signPinReceipt, verifyPinReceipt, type MessageSigner, type PinReceipt as SignedPinReceipt, type PinRequest, type PinRequestVerifier, type PinResponse } from '../core/messages/index.ts'
-import { BlobTooLargeError, DagTooLargeError, DEFAULT_LIMITS, fetchArtifactDag, MAX_EVIDENCE_BYTES, StorageError, type ArtifactLimits, type BlockAccess, type PinAccess } from '../storage/index.ts'
+import { BlobTooLargeError, DagTooLargeError, DEFAULT_LIMITS, fetchArtifactDag, MAX_EVIDENCE_BYTES, pinOf, StorageError, type ArtifactLimits, type BlockAccess, type PinAccess } from '../storage/index.ts'
 import { blockKey, reachable } from '../storage/reachable.ts'
 import { rawCid } from '../storage/cid.ts'
 import { createPinSlots } from './pinSlots.ts'
@@ -298,7 +298,7 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
 
   const fetchAndPinNow = async (req: PinRequest, peer: string, open: boolean, signal: AbortSignal, onBlock: () => void): Promise<{ size: number, blocks: number }> => {
     const cid = CID.parse(req.cid)
-    if (await init.pins.isPinned(cid, { signal })) {
+    if (await pinOf(init.pins, cid, signal) !== undefined) {
       // held already: re-walk the local blocks for the size (and kind), record this task as a
       // holder too, charge nothing
       const held = await fetchArtifactDag(init.blocks, cid, req.kind, { limits, maxDatasetBytes: maxDataset, signal, onBlock, concurrency: leavesAtOnce })
@@ -325,27 +325,29 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
         const left = leftovers.get(blockKey(block))
         if (left !== undefined) left.at = now()
         if (!await init.blocks.has(block, options)) fresh.push(block)
+        // the walk's own signal (it also aborts when another leaf is refused), else the pin's
+        const cut = options?.signal ?? signal
         if (source !== undefined && open) {
           // An open task's pin is its requester's own upload, fetched from the requester alone (a
           // slow one is bounded by the stall timeout): asked of every peer, a request for blocks
           // nobody has would hold a slot anyone can take until it stalled.
           try {
-            yield * source.get(block, { ...options, signal })
+            yield * source.get(block, { ...options, signal: cut })
             return
           } catch (err) {
-            if (signal.aborted || !(err instanceof Error && err.name === 'LoadBlockFailedError')) throw err
+            if (cut.aborted || !(err instanceof Error && err.name === 'LoadBlockFailedError')) throw err
             throw new Refusal('not-found', `the requester did not send ${block.toString()}: a pin for task ${req.taskId} is fetched from its requester alone`)
           }
         }
         if (source !== undefined && !fellBack) {
           const deadline = AbortSignal.timeout(SESSION_BLOCK_MS)
           try {
-            yield * source.get(block, { ...options, signal: AbortSignal.any([signal, deadline]) })
+            yield * source.get(block, { ...options, signal: AbortSignal.any([cut, deadline]) })
             return
           } catch (err) {
             // The requester answered that it lacks the block, or did not send it in time: the rest
             // of this pin asks any connected peer, as before sessions.
-            if (signal.aborted || !(deadline.aborted || (err instanceof Error && err.name === 'LoadBlockFailedError'))) throw err
+            if (cut.aborted || !(deadline.aborted || (err instanceof Error && err.name === 'LoadBlockFailedError'))) throw err
             fellBack = true
             logger.info('session-fallback', { peer, cid: req.cid, block: block.toString(), reason: deadline.aborted ? 'timeout' : 'not-held' })
           }
@@ -372,7 +374,9 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
         }
       })
       try {
-        for await (const _ of init.pins.add(cid, { signal, metadata: { taskId: req.taskId, kind: req.kind, wallet: req.from, size: dag.size, pinnedAt: now() } })) { /* local blocks by now */ }
+        // local work once fetched, so no stall, timeout or preemption cuts it short: cut, it would
+        // leave the blocks marked and no pin (a later request finds no pin and completes it)
+        for await (const _ of init.pins.add(cid, { signal: stopping.signal, metadata: { taskId: req.taskId, kind: req.kind, wallet: req.from, size: dag.size, pinnedAt: now() } })) { /* local blocks by now */ }
       } catch (err) {
         // another request for the same content pinned it while this one fetched: held already
         if (!(err instanceof Error && err.name === 'AlreadyPinnedError')) throw err

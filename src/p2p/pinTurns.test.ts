@@ -88,4 +88,18 @@ describe('pin turns', () => {
     expect(getEventListeners(stopping.signal, 'abort')).toHaveLength(0)
     expect(turns.size).toBe(0)
   })
+
+  it('attack (a full queue of open requests): a member\'s request preempts them rather than being refused as full', async () => {
+    const turns = createPinTurns(new AbortController().signal, 2)
+    const log: string[] = []
+    const squatters = ['s1', 's2', 's3'].map((name) => gate(log, name))
+    const held = squatters.map(async (g) => await turns.run('v', true, g.pin, full))
+    expect(await turns.run('v', true, gate(log, 's4').pin, full)).toBe('full')
+    const member = gate(log, 'member')
+    const mine = turns.run('v', false, member.pin, full)
+    expect(await Promise.all(held)).toEqual(['s1 preempted', 's2 preempted', 's3 preempted'])
+    await tick()
+    member.end()
+    expect(await mine).toBe('member done')
+  })
 })

@@ -10,8 +10,9 @@
 export interface PinTurns {
   /**
    * runs `pin` once every request for `key` before it has ended or been preempted, or answers
-   * `full` at once when `maxWaiting` requests for `key` are waiting already; `preempted` aborts
-   * when a member's request for the same key preempts this one (only if `open`)
+   * `full` at once when `maxWaiting` requests for `key` are waiting already (for a member's
+   * request, not counting the open ones it preempts); `preempted` aborts when a member's request
+   * for the same key preempts this one (only if `open`)
    */
   run: <T>(key: string, open: boolean, pin: (preempted: AbortSignal) => Promise<T>, full: () => T) => Promise<T>
   /** keys with requests queued or running */
@@ -52,12 +53,15 @@ export function createPinTurns (stopping: AbortSignal, maxWaiting = 64): PinTurn
   return {
     run: async (key, open, pin, full) => {
       let queue = queues.get(key)
-      if (queue !== undefined && queue.count > maxWaiting) return full()
-      if (queue === undefined) {
+      if (queue !== undefined) {
+        // preempted first: the open requests a member's would wait behind end at once, so they
+        // cannot keep it out either by filling the queue
+        if (!open) for (const earlier of queue.open) earlier.abort()
+        if ((open ? queue.count : queue.count - queue.open.size) > maxWaiting) return full()
+      } else {
         queue = { tail: Promise.resolve(), count: 0, open: new Set() }
         queues.set(key, queue)
       }
-      if (!open) for (const earlier of queue.open) earlier.abort()
       const preempt = new AbortController()
       if (open) queue.open.add(preempt)
       const ahead = queue.tail

@@ -211,17 +211,25 @@ export function createBlobStore (init: BlobStoreInit): BlobStore {
 }
 
 /**
+ * The pin whose root is `cid`, if there is one. Not `isPinned`, which is also true for a block
+ * another pin reaches (a shard under a pinned manifest) and for the root of a pin whose walk was
+ * cut short (Helia marks the blocks before it writes the pin).
+ */
+export async function pinOf (pins: PinAccess, cid: CID, signal?: AbortSignal): Promise<{ metadata: Record<string, string | number | boolean> } | undefined> {
+  return await pins.get(cid, { signal }).catch((error: unknown) => {
+    if (error instanceof Error && error.name === 'NotFoundError') return undefined
+    throw error
+  })
+}
+
+/**
  * Pins the DAG under `cid` here, with `pinnedAt` (unix ms) beside the caller's metadata: the local
  * sweep releases a pin by its age. A DAG pinned already keeps its metadata, dated anew: it was
  * just published again.
  */
 export async function pinLocally (pins: PinAccess | undefined, cid: CID, metadata: Record<string, string | number | boolean>, signal?: AbortSignal): Promise<void> {
   if (pins == null) throw new Error('this blob store has no pin set')
-  // `isPinned` is also true for a block another pin reaches (a shard under a pinned manifest)
-  const pin = await pins.get(cid, { signal }).catch((error: unknown) => {
-    if (error instanceof Error && error.name === 'NotFoundError') return undefined
-    throw error
-  })
+  const pin = await pinOf(pins, cid, signal)
   if (pin !== undefined) {
     await pins.setMetadata(cid, { ...pin.metadata, pinnedAt: Date.now() }, { signal })
     return

@@ -18,7 +18,7 @@ export function createStorage (init: BlobStoreInit): Storage {
   return { blobs, manifests, storeDataset: async (opts) => await storeDataset(blobs, manifests, opts) }
 }
 
-export { createBlobStore, decodeBlobRoot, parseBlobRoot, chunkLength, BLOB_ROOT_TAG, MAX_ROOT_BYTES, type BlobRoot, type BlobStore, type BlobStoreInit, type BlobInfo, type BlobOptions, type BlobProgress, type BlockAccess, type GetBlobOptions, type PinAccess, type PutBlobOptions } from './blobs.ts'
+export { createBlobStore, decodeBlobRoot, parseBlobRoot, chunkLength, pinOf, BLOB_ROOT_TAG, MAX_ROOT_BYTES, type BlobRoot, type BlobStore, type BlobStoreInit, type BlobInfo, type BlobOptions, type BlobProgress, type BlockAccess, type GetBlobOptions, type PinAccess, type PutBlobOptions } from './blobs.ts'
 export { createManifestStore, datasetManifestSchema, MANIFEST_TAG, type DatasetManifest, type ManifestStore } from './manifest.ts'
 export { splitLines, storeDataset, type ShardInput, type UploadDatasetOptions, type UploadedDataset } from './dataset.ts'
 export { DEFAULT_CHUNK_SIZE, DEFAULT_LIMITS, MAX_EVIDENCE_BYTES, type ArtifactLimits } from './limits.ts'
