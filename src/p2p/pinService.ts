@@ -376,11 +376,14 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
       try {
         // local work once fetched, so no stall, timeout or preemption cuts it short: cut, it would
         // leave the blocks marked and no pin (a later request finds no pin and completes it)
-        for await (const _ of init.pins.add(cid, { signal: stopping.signal, metadata: { taskId: req.taskId, kind: req.kind, wallet: req.from, size: dag.size, pinnedAt: now() } })) { /* local blocks by now */ }
+        // a block a concurrent failed fetch deleted since is asked of the network: the fetch's
+        // longest life bounds that wait
+        const local = AbortSignal.any([stopping.signal, AbortSignal.timeout(timeoutMs)])
+        for await (const _ of init.pins.add(cid, { signal: local, metadata: { taskId: req.taskId, kind: req.kind, wallet: req.from, size: dag.size, pinnedAt: now() } })) { /* local blocks by now */ }
       } catch (err) {
         // another request for the same content pinned it while this one fetched: held already
         if (!(err instanceof Error && err.name === 'AlreadyPinnedError')) throw err
-        await holdToo(cid, req.taskId, signal)
+        await holdToo(cid, req.taskId, stopping.signal)
         return { size: dag.size, blocks: 0 }
       }
       // the reservation becomes the pin's charge, at the size counted (what its metadata says)
@@ -573,7 +576,7 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
     keep: async (taskId, bytes, meta) => {
       if (bytes.length > MAX_EVIDENCE_BYTES) throw new RangeError(`a kept block is at most ${MAX_EVIDENCE_BYTES} bytes, got ${bytes.length}`)
       const cid = await rawCid(bytes)
-      if (await init.pins.isPinned(cid)) {
+      if (await pinOf(init.pins, cid) !== undefined) {
         await holdToo(cid, taskId)
         return cid
       }
