@@ -374,12 +374,12 @@ export async function startPinService (init: PinServiceInit): Promise<PinService
         }
       })
       try {
-        // local work once fetched, so no stall, timeout or preemption cuts it short: cut, it would
-        // leave the blocks marked and no pin (a later request finds no pin and completes it)
-        // a block a concurrent failed fetch deleted since is asked of the network: the fetch's
-        // longest life bounds that wait
-        const local = AbortSignal.any([stopping.signal, AbortSignal.timeout(timeoutMs)])
-        for await (const _ of init.pins.add(cid, { signal: local, metadata: { taskId: req.taskId, kind: req.kind, wallet: req.from, size: dag.size, pinnedAt: now() } })) { /* local blocks by now */ }
+        // Local work once fetched, so neither the stall clock nor a preemption cuts it short; only
+        // a stop, or the fetch's longest life when a block that a concurrent failed fetch deleted
+        // meanwhile is asked of the network. Cut, it leaves the blocks marked and no pin, which a
+        // later request finds no pin for and completes.
+        const walkSignal = AbortSignal.any([stopping.signal, AbortSignal.timeout(timeoutMs)])
+        for await (const _ of init.pins.add(cid, { signal: walkSignal, metadata: { taskId: req.taskId, kind: req.kind, wallet: req.from, size: dag.size, pinnedAt: now() } })) { /* local blocks by now */ }
       } catch (err) {
         // another request for the same content pinned it while this one fetched: held already
         if (!(err instanceof Error && err.name === 'AlreadyPinnedError')) throw err
